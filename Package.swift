@@ -1,0 +1,52 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+// The owner's rule: no Swift package dependencies. Only the toolchain and two
+// system C libraries (libsqlite3, libcrypt) through system-library targets.
+let package = Package(
+    name: "mygaz-admin",
+    products: [
+        .executable(name: "mygaz-admin", targets: ["mygaz-admin"]),
+    ],
+    targets: [
+        .systemLibrary(
+            name: "CSQLite",
+            path: "Sources/CSQLite",
+            providers: [.apt(["libsqlite3-dev"])]
+        ),
+        .systemLibrary(
+            name: "CCrypt",
+            path: "Sources/CCrypt",
+            providers: [.apt(["libcrypt-dev"])]
+        ),
+        .systemLibrary(
+            name: "CSystem",
+            path: "Sources/CSystem"
+        ),
+        .target(
+            name: "MyGazCore",
+            dependencies: ["CSQLite", "CCrypt", "CSystem"]
+        ),
+        .target(
+            name: "MyGazCLI",
+            dependencies: ["MyGazCore"]
+        ),
+        .executableTarget(
+            name: "mygaz-admin",
+            dependencies: ["MyGazCLI"]
+        ),
+        .testTarget(
+            name: "MyGazCoreTests",
+            dependencies: ["MyGazCore"]
+        ),
+        .testTarget(
+            name: "MyGazCLITests",
+            dependencies: ["MyGazCLI"]
+        ),
+        .testTarget(
+            name: "EndToEndTests",
+            dependencies: ["mygaz-admin", "MyGazCore"]
+        ),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,56 @@
+import Foundation
+import MyGazCore
+
+enum DemoCommand {
+    static let spec = CommandSpec(
+        "demo", L("create a demo database: a realistic region to try everything on", "создать демонстрационную базу: реалистичный регион для опытов"),
+        discussion: L("Fills a new database (created if missing; a database that already holds data is refused) with three RGKs, their offices, accounts with Russian names and addresses, balances with debtors, meters (some with expired verification, one faulty), a year of readings, a pending queue in which some readings break each rule, portal users in every state, PIN requests, applications of every kind in every status, tickets with conversations and the FAQ. You, the OS login running it, become the admin. The same --seed and --date give the same data. Demo portal users have the password \(DemoGenerator.demoPassword); the PIN printed on demo bills is \(DemoGenerator.demoBillPIN).",
+                      "Заполняет новую базу (создается при отсутствии; база с данными не принимается): три РГК с отделениями, лицевые счета с русскими именами и адресами, сальдо с должниками, приборы учета (часть с истекшей поверкой, один неисправный), показания за год, очередь показаний, среди которых есть нарушающие каждое правило, пользователи портала во всех состояниях, запросы ПИН-кода, заявки всех видов во всех состояниях, обращения с перепиской и FAQ. Вы — пользователь ОС, запустивший команду, — становитесь администратором. Одинаковые --seed и --date дают одинаковые данные. Пароль демонстрационных пользователей — \(DemoGenerator.demoPassword); ПИН-код на демонстрационных квитанциях — \(DemoGenerator.demoBillPIN)."),
+        options: [
+            OptionSpec("accounts", value: "N", L("how many personal accounts (default 5000)", "сколько лицевых счетов (по умолчанию 5000)")),
+            OptionSpec("seed", value: "S", L("random seed (default 1)", "начальное значение генератора (по умолчанию 1)")),
+            OptionSpec("date", value: "DATE", L("the demo's today (default: today)", "«сегодня» демонстрации (по умолчанию — сегодня)")),
+        ],
+        examples: [
+            Example("mygaz-admin demo", L("Create ./mygaz.db and show the dashboard.", "Создать ./mygaz.db и показать сводку.")),
+            Example("mygaz-admin --db /tmp/big.db demo --accounts 100000", L("A large region for benchmarks.", "Большой регион для замеров.")),
+        ],
+        access: .opensItself,
+        handler: run)
+
+    static func run(_ inv: Invocation) throws -> ExitStatus {
+        guard let login = inv.io.login else { throw MyGazError(.permission, .noOSLogin, .int(Int(OSLogin.effectiveUID))) }
+        let accounts = try inv.int("accounts", range: 1...10_000_000) ?? 5000
+        let seed = try inv.int("seed", range: 0...Int.max) ?? 1
+        let anchor = try inv.day("date") ?? inv.clock.today
+        let path = inv.globals.dbPath
+        SharedAccess.restrictNewFiles()
+        let db = try DatabaseFile.open(path: path, purpose: .initialise, busyTimeoutMs: inv.globals.busyTimeoutMs)
+        let session = Session(db: db, login: login, clock: inv.clock)
+        if try DatabaseFile.state(of: db) == .current, try db.scalarInt("SELECT count(*) FROM operator") ?? 0 > 0 {
+            try session.require([.admin], command: inv.commandName)
+        }
+        try DatabaseFile.migrate(db)
+        let started = Date()
+        let progress = Progress(inv.out, label: "demo", total: Int64(accounts))
+        let summary = try DemoGenerator.generate(session, .init(accounts: accounts, seed: UInt64(seed), anchor: anchor)) { done, total in
+            progress.update(Int64(done), fraction: Double(done) / Double(total))
+        }
+        progress.finish()
+        let seconds = Date().timeIntervalSince(started)
+        let dashboard = try Dashboard.load(db)
+        if inv.out.isHuman {
+            inv.out.say(.demoDone, .text(path), .int(summary.accounts), .int(summary.users), .int(summary.pendingReadings),
+                        .int(summary.openApplications), .text(String(format: "%.1f", seconds)))
+            inv.out.sayText("")
+            inv.out.record(AdminCommands.statusRecord(dashboard, now: inv.clock.now, lang: inv.out.lang))
+        } else {
+            inv.out.object([("path", .text(path)), ("accounts", .int(Int64(summary.accounts))), ("users", .int(Int64(summary.users))),
+                            ("pending_readings", .int(Int64(summary.pendingReadings))),
+                            ("open_applications", .int(Int64(summary.openApplications))),
+                            ("seed", .int(Int64(seed))), ("date", .text(anchor.iso)),
+                            ("seconds", .double((seconds * 10).rounded() / 10))], human: [])
+        }
+        return .success
+    }
+}

@@ -1,0 +1,76 @@
+import MyGazCore
+
+/// Options shared by many commands, declared once.
+enum Opt {
+    static let limit = OptionSpec("limit", short: "n", value: "N",
+                                  L("show at most N rows (default 50; 0 shows all)", "показать не более N строк (по умолчанию 50; 0 — все)"))
+    static let rgk = OptionSpec("rgk", value: "CODE", L("only this RGK (its code)", "только эта РГК (ее код)"), completion: .live(.rgk))
+    static let since = OptionSpec("since", value: "DATE", L("only from DATE on (YYYY-MM-DD, DD.MM.YYYY, or 7d for the last 7 days)",
+                                                            "только начиная с DATE (ГГГГ-ММ-ДД, ДД.ММ.ГГГГ или 7d — за последние 7 дней)"))
+    static let until = OptionSpec("until", value: "DATE", L("only before DATE", "только до DATE"))
+    static let search = OptionSpec("search", short: "s", value: "TEXT", L("only rows containing TEXT (any case)",
+                                                                           "только строки, содержащие TEXT (без учета регистра)"))
+    static let yes = OptionSpec("yes", short: "y", L("do not ask for confirmation", "не спрашивать подтверждения"))
+    static let dryRun = OptionSpec("dry-run", L("show what would change, write nothing", "показать, что изменится, ничего не записывая"))
+    static let continueOnError = OptionSpec("continue-on-error", L("apply the good ids even if some fail (exit 5 if any failed)",
+                                                                   "выполнить для корректных идентификаторов, даже если часть не удалась (код 5)"))
+    static let output = OptionSpec("output", short: "o", value: "FILE", L("write to FILE instead of stdout", "записать в FILE, а не на стандартный вывод"),
+                                   completion: .file)
+    static let expectStatus = OptionSpec("expect-status", value: "STATUS",
+                                         L("refuse if the item is no longer in STATUS (someone moved it meanwhile)",
+                                           "отказать, если объект уже не в состоянии STATUS (его кто-то изменил)"))
+    static let message = OptionSpec("message", short: "m", value: "TEXT", L("a message for the history and the customer", "сообщение для истории и клиента"))
+}
+
+/// A state change as the services report it, for one id.
+extension Transition {
+    var humanMessage: Message {
+        if from == to {
+            return Message(.unchanged, [.entity(entity), .text(id), .code(domain, to)])
+        }
+        return Message(.transition, [.entity(entity), .text(id), .code(domain, from), .code(domain, to)])
+    }
+}
+
+enum Report {
+    /// Prints per-id results of a batch and answers the exit status:
+    /// 0 all good; the first failure's status if nothing was applied; 5 if some were.
+    static func batch(_ items: [BatchItem<Transition>], _ out: Output,
+                      notes: (Transition) -> [String] = { _ in [] }) -> ExitStatus {
+        let aborted = items.contains { $0.rolledBack }
+        var results: [ActionResult] = []
+        for item in items {
+            switch item.result {
+            case .success(let t) where item.rolledBack:
+                results.append(ActionResult(id: item.id, outcome: .failed, status: t.from,
+                                            error: MyGazError(.conflict, .notApplied, .entity(t.entity), .text(item.id))))
+            case .success(let t):
+                var human = out.texts.render(t.humanMessage)
+                let extra = notes(t) + t.notes.map { out.texts.render($0) }
+                if !extra.isEmpty { human += "; " + extra.joined(separator: "; ") }
+                results.append(ActionResult(id: item.id, outcome: t.from == t.to ? .unchanged : .changed, status: t.to,
+                                            human: Message(.verbatim, [.text(human)]),
+                                            extra: t.extra.map { ($0.0, Value.text($0.1)) }))
+            case .failure(let error):
+                results.append(ActionResult(id: item.id, outcome: .failed, status: nil, error: error))
+            }
+        }
+        // On a rolled-back batch, people see only the failures and why nothing happened.
+        if out.isHuman && aborted {
+            out.results(results.filter { item in items.contains { $0.id == item.id && !$0.isSuccess } })
+            out.error(MyGazError(.conflict, .batchRolledBack))
+        } else {
+            out.results(results)
+        }
+        return status(items)
+    }
+
+    static func status<R>(_ items: [BatchItem<R>]) -> ExitStatus {
+        let failures = items.compactMap { item -> MyGazError? in
+            if case .failure(let e) = item.result { return e } else { return nil }
+        }
+        guard let first = failures.first else { return .success }
+        let applied = items.contains { $0.isSuccess && !$0.rolledBack }
+        return applied ? .partial : first.status
+    }
+}

@@ -1,0 +1,141 @@
+import MyGazCore
+
+/// A text in both languages of the program.
+public struct L: Sendable, Equatable {
+    public let en: String
+    public let ru: String
+    public init(_ en: String, _ ru: String) { self.en = en; self.ru = ru }
+    public func callAsFunction(_ lang: Lang) -> String { lang == .ru ? ru : en }
+}
+
+/// Where the live values of an argument come from (the completion scripts ask `__complete`).
+public enum LiveSource: String, Sendable, CaseIterable {
+    case rgk, operatorLogin = "operator", pendingReading = "pending-reading", reading
+    case openApplication = "open-application", application, openTicket = "open-ticket", ticket
+    case pinRequest = "pin-request", faq, userLogin = "user", office, outbox, account
+}
+
+/// What a shell may offer for a value.
+public enum ValueCompletion: Sendable, Equatable {
+    case none
+    case file
+    case values([String])
+    case live(LiveSource)
+}
+
+public struct OptionSpec: Sendable {
+    public let long: String
+    public let short: Character?
+    /// The value's placeholder (`CODE`); nil for a flag.
+    public let value: String?
+    public let help: L
+    public let repeatable: Bool
+    /// Fixed choices, checked by the parser; a comma list when `commaList`.
+    public let choices: [String]?
+    public let commaList: Bool
+    public let completion: ValueCompletion
+    public let hidden: Bool
+
+    public init(_ long: String, short: Character? = nil, value: String? = nil, _ help: L,
+                repeatable: Bool = false, choices: [String]? = nil, commaList: Bool = false,
+                completion: ValueCompletion? = nil, hidden: Bool = false) {
+        self.long = long
+        self.short = short
+        self.value = value
+        self.help = help
+        self.repeatable = repeatable
+        self.choices = choices
+        self.commaList = commaList
+        self.completion = completion ?? (choices.map { .values($0) } ?? .none)
+        self.hidden = hidden
+    }
+
+    public var takesValue: Bool { value != nil }
+
+    /// `-l, --limit N`
+    public var synopsis: String {
+        var text = short.map { "-\($0), " } ?? ""
+        text += "--\(long)"
+        if let value { text += " \(value)" }
+        return text
+    }
+}
+
+public struct ArgumentSpec: Sendable {
+    public enum Arity: Sendable, Equatable { case required, optional, variadic }
+    public let name: String
+    public let help: L
+    public let arity: Arity
+    /// `-` reads the values from stdin, one per line.
+    public let acceptsStdin: Bool
+    public let completion: ValueCompletion
+
+    public init(_ name: String, _ help: L, arity: Arity = .required, acceptsStdin: Bool = false,
+                completion: ValueCompletion = .none) {
+        self.name = name
+        self.help = help
+        self.arity = arity
+        self.acceptsStdin = acceptsStdin
+        self.completion = completion
+    }
+
+    public var synopsis: String {
+        let base = acceptsStdin ? "\(name)…|-" : (arity == .variadic ? "\(name)…" : name)
+        return arity == .optional ? "[\(base)]" : base
+    }
+}
+
+public struct Example: Sendable {
+    public let command: String
+    public let help: L
+    public init(_ command: String, _ help: L) { self.command = command; self.help = help }
+}
+
+/// Who may run a command.
+public enum Access: Sendable, Equatable {
+    case noDatabase          // help, completion scripts, version
+    case opensItself         // init, demo: they create or migrate the file
+    case roles(Set<Role>)
+
+    public static let everyone = Access.roles(Set(Role.allCases))
+    public static let clerks = Access.roles([.clerk, .admin])
+    public static let support = Access.roles([.support, .admin])
+    public static let admins = Access.roles([.admin])
+}
+
+public typealias Handler = @Sendable (Invocation) throws -> ExitStatus
+
+/// One node of the command tree: the single source of truth for parsing, `--help`,
+/// the man page and the shell completions.
+public struct CommandSpec: Sendable {
+    public let name: String
+    public let summary: L
+    public var discussion: L?
+    public var arguments: [ArgumentSpec]
+    public var options: [OptionSpec]
+    public var subcommands: [CommandSpec]
+    public var examples: [Example]
+    public var access: Access
+    public var handler: Handler?
+    public var hidden: Bool
+
+    public init(_ name: String, _ summary: L, discussion: L? = nil, arguments: [ArgumentSpec] = [],
+                options: [OptionSpec] = [], subcommands: [CommandSpec] = [], examples: [Example] = [],
+                access: Access = .everyone, hidden: Bool = false, handler: Handler? = nil) {
+        self.name = name
+        self.summary = summary
+        self.discussion = discussion
+        self.arguments = arguments
+        self.options = options
+        self.subcommands = subcommands
+        self.examples = examples
+        self.access = access
+        self.hidden = hidden
+        self.handler = handler
+    }
+
+    public func subcommand(_ name: String) -> CommandSpec? { subcommands.first { $0.name == name } }
+    public func option(long: String) -> OptionSpec? { options.first { $0.long == long } }
+    public func option(short: Character) -> OptionSpec? { options.first { $0.short == short } }
+    public var visibleSubcommands: [CommandSpec] { subcommands.filter { !$0.hidden } }
+}

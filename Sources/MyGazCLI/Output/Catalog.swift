@@ -1,0 +1,363 @@
+import MyGazCore
+
+/// The English and Russian text of every message. `{n}` is the n-th argument.
+/// The switch is exhaustive, so a new key cannot be added without both texts;
+/// `CatalogTests` checks that both use the same placeholders.
+public enum Catalog {
+    public static func template(_ key: MessageKey, _ lang: Lang) -> String {
+        let pair = texts(key)
+        return lang == .ru ? pair.1 : pair.0
+    }
+
+    // swiftlint:disable:next cyclomatic_complexity function_body_length
+    public static func texts(_ key: MessageKey) -> (String, String) {
+        switch key {
+        case .internalError:
+            return ("internal error: {1}; please report it with the command you ran",
+                    "внутренняя ошибка: {1}; сообщите о ней, приложив выполненную команду")
+        case .notFound:
+            return ("{1} {2} not found", "не найдено: {1} {2}")
+        case .alreadyExists:
+            return ("{1} {2} already exists", "уже существует: {1} {2}")
+
+        case .unknownCommand:
+            return ("unknown command '{1}' for '{2}'; see '{2} --help'",
+                    "неизвестная команда «{1}» для «{2}»; см. «{2} --help»")
+        case .unknownCommandSuggest:
+            return ("unknown command '{1}' for '{2}'; did you mean '{3}'?",
+                    "неизвестная команда «{1}» для «{2}»; может быть, «{3}»?")
+        case .unknownOption:
+            return ("unknown option '{1}'; see --help", "неизвестный параметр «{1}»; см. --help")
+        case .unknownOptionSuggest:
+            return ("unknown option '{1}'; did you mean '{2}'?", "неизвестный параметр «{1}»; может быть, «{2}»?")
+        case .missingValue:
+            return ("option {1} needs a value ({2})", "параметру {1} нужно значение ({2})")
+        case .unexpectedValue:
+            return ("option {1} takes no value", "параметр {1} не принимает значения")
+        case .missingArgument:
+            return ("missing {1} for '{2}'; see 'mygaz-admin {2} --help'",
+                    "не указан {1} для «{2}»; см. «mygaz-admin {2} --help»")
+        case .tooManyArguments:
+            return ("unexpected argument '{1}' for '{2}'", "лишний аргумент «{1}» для «{2}»")
+        case .missingSubcommand:
+            return ("'{1}' needs an action: {2}", "для «{1}» укажите действие: {2}")
+        case .badNumber:
+            return ("{1}: '{2}' is not a whole number", "{1}: «{2}» — не целое число")
+        case .numberOutOfRange:
+            return ("{1}: {2} is out of range ({3})", "{1}: {2} вне допустимого диапазона ({3})")
+        case .badDate:
+            return ("{1}: '{2}' is not a date; use YYYY-MM-DD or DD.MM.YYYY",
+                    "{1}: «{2}» — не дата; пишите ГГГГ-ММ-ДД или ДД.ММ.ГГГГ")
+        case .badDuration:
+            return ("{1}: '{2}' is not a duration; use e.g. 90s, 30m, 12h, 7d, 2w",
+                    "{1}: «{2}» — не длительность; пишите, например, 90s, 30m, 12h, 7d, 2w")
+        case .badChoice:
+            return ("{1}: '{2}' is not one of {3}", "{1}: «{2}» — допустимо одно из: {3}")
+        case .optionsExclusive:
+            return ("{1} and {2} cannot be used together", "{1} и {2} нельзя указывать вместе")
+        case .optionRequires:
+            return ("{1} needs {2}", "{1} требует {2}")
+        case .oneOfRequired:
+            return ("'{1}' needs one of {2}", "для «{1}» укажите одно из: {2}")
+        case .needsYes:
+            return ("'{1}' changes data and there is no terminal to ask; add --yes to confirm",
+                    "«{1}» изменяет данные, а спросить подтверждение негде (нет терминала); добавьте --yes")
+        case .notATerminal:
+            return ("'{1}' needs a terminal; {2}", "«{1}» работает только в терминале; {2}")
+        case .stdinEmpty:
+            return ("no ids on stdin for '{1}'", "на стандартном вводе нет идентификаторов для «{1}»")
+        case .badId:
+            return ("'{2}' is not a valid {1}", "«{2}» — недопустимое значение: {1}")
+
+        case .databaseBusy:
+            return ("database {1} is busy: another process held the write lock longer than the busy timeout; try again or raise --busy-timeout",
+                    "база {1} занята: другой процесс держит блокировку записи дольше тайм-аута; повторите или увеличьте --busy-timeout")
+        case .databaseFull:
+            return ("database {1}: the disk is full; nothing was written; free some space and try again",
+                    "база {1}: диск переполнен; ничего не записано; освободите место и повторите")
+        case .databaseReadOnly:
+            return ("database {1} is read-only for this login; nothing was written; check the file's permissions",
+                    "база {1} доступна этому пользователю только для чтения; ничего не записано; проверьте права на файл")
+        case .databaseCannotOpen:
+            return ("cannot open database {1}: {2}; check the path and the permissions",
+                    "не удается открыть базу {1}: {2}; проверьте путь и права доступа")
+        case .databaseNotSQLite:
+            return ("{1} is not a SQLite database; point --db or MYGAZ_DB at the mygaz-admin database",
+                    "{1} — не база SQLite; укажите базу mygaz-admin в --db или MYGAZ_DB")
+        case .databaseCorrupt:
+            return ("database {1} is corrupt; restore it from a backup (see 'mygaz-admin db backup')",
+                    "база {1} повреждена; восстановите ее из резервной копии (см. «mygaz-admin db backup»)")
+        case .databaseIOError:
+            return ("database {1}: input/output error ({2}); nothing was written; check the disk",
+                    "база {1}: ошибка ввода-вывода ({2}); ничего не записано; проверьте диск")
+        case .databaseMissing:
+            return ("no database at {1}; create one with 'mygaz-admin init' (or 'mygaz-admin demo'), or point --db or MYGAZ_DB at it",
+                    "базы {1} нет; создайте ее («mygaz-admin init» или «mygaz-admin demo») или укажите путь в --db или MYGAZ_DB")
+        case .databaseIsDirectory:
+            return ("{1} is a directory, not a database file; give the file's path in --db or MYGAZ_DB",
+                    "{1} — каталог, а не файл базы; укажите путь к файлу в --db или MYGAZ_DB")
+        case .databaseNotOurs:
+            return ("{1} is a SQLite database of another program; mygaz-admin will not touch it",
+                    "{1} — база SQLite другой программы; mygaz-admin не будет ее трогать")
+        case .databaseEmpty:
+            return ("database {1} is empty; run 'mygaz-admin init' first",
+                    "база {1} пуста; сначала выполните «mygaz-admin init»")
+        case .databaseTooOld:
+            return ("database {1} has schema version {2}, this program needs {3}; an admin upgrades it with 'mygaz-admin db migrate'",
+                    "у базы {1} версия схемы {2}, программе нужна {3}; администратор обновит ее командой «mygaz-admin db migrate»")
+        case .databaseTooNew:
+            return ("database {1} has schema version {2}, newer than this program's {3}; install a newer mygaz-admin",
+                    "у базы {1} версия схемы {2}, новее, чем у программы ({3}); установите новую версию mygaz-admin")
+        case .databaseHasData:
+            return ("database {1} already holds data; 'demo' fills only a new database; give another --db path",
+                    "в базе {1} уже есть данные; «demo» заполняет только новую базу; укажите другой путь в --db")
+        case .databaseNetworkFS:
+            return ("database {1} is on a {2} file system, where SQLite's file locking is not safe; keep it on a local disk",
+                    "база {1} лежит на файловой системе {2}, где блокировки SQLite ненадежны; храните ее на локальном диске")
+        case .databaseCreated:
+            return ("created database {1} (schema version {2}); you ({3}) are its admin",
+                    "создана база {1} (версия схемы {2}); вы ({3}) — ее администратор")
+        case .databaseMigrated:
+            return ("upgraded database {1} from schema version {2} to {3}",
+                    "база {1} обновлена с версии схемы {2} до {3}")
+        case .databaseUpToDate:
+            return ("database {1} is up to date (schema version {2})",
+                    "база {1} в актуальном состоянии (версия схемы {2})")
+        case .databaseGroupShared:
+            return ("{1} is shared with group {2}: members may read and write it, others nothing",
+                    "{1} открыта группе {2}: ее участники могут читать и писать, остальные — ничего")
+        case .groupUnknown:
+            return ("no such group '{1}'; create it first (groupadd) or choose another",
+                    "группы «{1}» нет; создайте ее (groupadd) или выберите другую")
+        case .checkOK:
+            return ("database {1}: ok (integrity, foreign keys, schema version {2})",
+                    "база {1}: в порядке (целостность, внешние ключи, версия схемы {2})")
+        case .checkFailed:
+            return ("database {1}: {2}", "база {1}: {2}")
+        case .checkPermissionsOthers:
+            return ("{1} can be read by users outside its group (mode {2}); run: chmod o-rwx {1}",
+                    "{1} доступен для чтения посторонним (права {2}); выполните: chmod o-rwx {1}")
+        case .checkPermissionsGroup:
+            return ("{1} is not writable by its group {2} (mode {3}); members will be locked out; run: chmod g+rw {1}",
+                    "{1} недоступен группе {2} для записи (права {3}); ее участники не смогут работать; выполните: chmod g+rw {1}")
+        case .backupWritten:
+            return ("backup of {1} written to {2} ({3} pages)", "резервная копия {1} записана в {2} ({3} стр.)")
+        case .backupTargetExists:
+            return ("{1} already exists; choose a new file name or remove it first",
+                    "{1} уже существует; выберите другое имя файла или удалите его")
+
+        case .noOSLogin:
+            return ("cannot tell who you are: uid {1} has no passwd entry",
+                    "не удается определить пользователя: для uid {1} нет записи passwd")
+        case .operatorUnknown:
+            return ("you ({1}) are not an operator of {2}; an admin can add you: mygaz-admin operator add {1} --role clerk",
+                    "вы ({1}) не зарегистрированы как оператор базы {2}; администратор может добавить вас: mygaz-admin operator add {1} --role clerk")
+        case .roleRequired:
+            return ("'{1}' needs the role {2}; you ({3}) are {4}",
+                    "для «{1}» нужна роль {2}; ваша ({3}) роль — {4}")
+        case .operatorAdded:
+            return ("operator {1} added as {2}", "оператор {1} добавлен с ролью {2}")
+        case .operatorRoleChanged:
+            return ("operator {1}: {2} → {3}", "оператор {1}: {2} → {3}")
+        case .operatorRemoved:
+            return ("operator {1} removed", "оператор {1} удален")
+        case .lastAdmin:
+            return ("{1} is the last admin; make another operator admin first",
+                    "{1} — последний администратор; сначала назначьте администратором другого оператора")
+        case .operatorNotOSLogin:
+            return ("warning: {1} is not a login on this machine; the role works only where such a login exists",
+                    "предупреждение: на этой машине нет пользователя {1}; роль подействует только там, где он есть")
+        case .confirmRemoveOperator:
+            return ("Remove operator {1}?", "Удалить оператора {1}?")
+
+        case .batchSummary:
+            return ("{1} changed, {2} unchanged, {3} failed", "изменено: {1}, без изменений: {2}, с ошибкой: {3}")
+        case .batchRolledBack:
+            return ("nothing was changed: the batch is all-or-nothing; fix the failures or add --continue-on-error",
+                    "ничего не изменено: пакет выполняется целиком или никак; исправьте ошибки или добавьте --continue-on-error")
+        case .transition:
+            return ("{1} {2}: {3} → {4}", "{1} {2}: {3} → {4}")
+        case .unchanged:
+            return ("{1} {2}: already {3}, unchanged", "{1} {2}: уже {3}, без изменений")
+        case .conflictState:
+            return ("{1} {2} is {3}; '{4}' needs {5}", "{1} {2} в состоянии {3}; для «{4}» нужно: {5}")
+        case .expectStatusMismatch:
+            return ("{1} {2} is {3}, not {4}: someone changed it meanwhile; look again with 'show'",
+                    "{1} {2} в состоянии {3}, а не {4}: кто-то изменил его; посмотрите заново («show»)")
+        case .dryRunNothingWritten:
+            return ("dry run: nothing was written", "пробный запуск: ничего не записано")
+
+        case .notApplied:
+            return ("{1} {2}: not applied, because the batch was rolled back",
+                    "{1} {2}: не выполнено, так как пакет отменен целиком")
+        case .verbatim:
+            return ("{1}", "{1}")
+        case .secretsDiffer:
+            return ("the two entries differ; nothing was changed", "введенные значения не совпадают; ничего не изменено")
+
+        case .demoDone:
+            return ("demo database {1}: {2} accounts, {3} portal users, {4} pending readings, {5} open applications ({6} s)",
+                    "демонстрационная база {1}: лицевых счетов {2}, пользователей портала {3}, показаний в обработке {4}, открытых заявок {5} ({6} с)")
+        case .progressRows:
+            return ("{1}: {2} rows, {3}/s", "{1}: строк {2}, {3}/с")
+        }
+    }
+
+    public static func noun(_ entity: Entity, _ lang: Lang) -> String {
+        let pair: (String, String)
+        switch entity {
+        case .application: pair = ("application", "заявка")
+        case .reading: pair = ("reading", "показание")
+        case .ticket: pair = ("ticket", "обращение")
+        case .user: pair = ("user", "пользователь")
+        case .account: pair = ("account", "лицевой счет")
+        case .pin: pair = ("PIN", "ПИН-код")
+        case .pinRequest: pair = ("PIN request", "запрос ПИН-кода")
+        case .operator: pair = ("operator", "оператор")
+        case .rgk: pair = ("RGK", "РГК")
+        case .office: pair = ("office", "отделение")
+        case .outbox: pair = ("message", "сообщение")
+        case .faq: pair = ("FAQ entry", "вопрос FAQ")
+        case .meter: pair = ("meter", "прибор учета")
+        case .importBatch: pair = ("import", "загрузка")
+        case .attachment: pair = ("attachment", "вложение")
+        case .link: pair = ("link", "привязка")
+        case .code: pair = ("code", "код")
+        case .database: pair = ("database", "база")
+        }
+        return lang == .ru ? pair.1 : pair.0
+    }
+}
+
+/// Labels of status and kind codes, as the manuals name them in Russian.
+public enum Labels {
+    public static func label(_ domain: CodeDomain, _ code: String, _ lang: Lang) -> String {
+        guard let pair = table[domain]?[code] else { return code }
+        return lang == .ru ? pair.ru : pair.en
+    }
+
+    public static func codes(_ domain: CodeDomain) -> [String] {
+        order[domain] ?? []
+    }
+
+    private static let entries: [(CodeDomain, [(String, L)])] = [
+        (.applicationStatus, [
+            ("draft", L("Draft", "Черновик")),
+            ("submitted", L("Submitted", "В обработке")),
+            ("accepted", L("Accepted", "Принята")),
+            ("needs_info", L("Needs information", "Требует уточнения")),
+            ("rejected", L("Rejected", "Не согласована")),
+            ("completed", L("Completed", "Выполнена")),
+        ]),
+        (.applicationKind, [
+            ("vdgo_maintenance", L("In-house equipment maintenance", "ТО ВДГО")),
+            ("repair", L("Repair call", "Заявка на ремонт")),
+            ("recalculation", L("Recalculation", "Перерасчет")),
+            ("contract_connection", L("Contract: technical connection", "Договор на техническое присоединение")),
+            ("contract_supply", L("Contract: gas supply", "Договор на поставку газа")),
+            ("contract_vdgo", L("Contract: equipment maintenance", "Договор на ТО ВДГО")),
+        ]),
+        (.readingStatus, [
+            ("pending", L("pending", "в обработке")),
+            ("accepted", L("accepted", "принято")),
+            ("rejected", L("rejected", "отказано")),
+            ("superseded", L("superseded", "заменено новым")),
+        ]),
+        (.readingReason, [
+            ("lower_than_previous", L("lower than the previous reading", "меньше предыдущего показания")),
+            ("exceeds_capacity", L("does not fit the meter's digits", "превышает разрядность счетчика")),
+            ("exceeds_max_consumption", L("exceeds the maximum consumption", "превышает максимально допустимый расход")),
+            ("verification_expired", L("meter verification expired", "истек срок поверки прибора учета")),
+            ("meter_not_working", L("meter is not working", "прибор учета неисправен или снят")),
+            ("duplicate", L("duplicate", "повторная передача")),
+            ("other", L("other", "другая причина")),
+        ]),
+        (.ticketStatus, [
+            ("new", L("New", "Новое")),
+            ("answered", L("Answered", "Отвечено")),
+            ("closed", L("Closed", "Закрыто")),
+        ]),
+        (.ticketChannel, [
+            ("rgk", L("RGK abonent department", "Абонентский отдел РГК")),
+            ("office", L("RGK office", "Отделение РГК")),
+            ("support", L("Portal support", "Техническая поддержка портала")),
+        ]),
+        (.ticketTopic, [
+            ("registration", L("Registration", "Регистрация")),
+            ("extended", L("Extended version", "Расширенная версия")),
+            ("settlements", L("Settlements", "Взаиморасчеты")),
+            ("bills", L("Bills", "Квитанции")),
+            ("payments", L("Payment problems", "Проблемы с оплатой")),
+            ("meters", L("Meters", "Приборы учета")),
+            ("other", L("Other", "Другое")),
+        ]),
+        (.userStatus, [
+            ("pending", L("pending", "не подтверждена")),
+            ("active", L("active", "активна")),
+            ("blocked", L("blocked", "заблокирована")),
+            ("deleted", L("deleted", "удалена")),
+        ]),
+        (.pinRequestStatus, [
+            ("open", L("open", "открыт")),
+            ("issued", L("issued", "ПИН-код выдан")),
+            ("rejected", L("rejected", "отклонен")),
+        ]),
+        (.outboxStatus, [
+            ("waiting", L("waiting", "ожидает")),
+            ("sending", L("sending", "отправляется")),
+            ("sent", L("sent", "отправлено")),
+            ("failed", L("failed", "не доставлено")),
+        ]),
+        (.role, [
+            ("clerk", L("clerk", "сотрудник абонентского отдела")),
+            ("support", L("support", "техническая поддержка")),
+            ("admin", L("admin", "администратор")),
+        ]),
+        (.accessLevel, [
+            ("restricted", L("restricted", "ограниченная версия")),
+            ("extended", L("extended", "расширенная версия")),
+        ]),
+        (.meterState, [
+            ("working", L("working", "исправен")),
+            ("faulty", L("faulty", "неисправен")),
+            ("removed", L("removed", "снят")),
+        ]),
+        (.serviceKind, [
+            ("gas", L("Natural gas", "Природный газ")),
+            ("vdgo", L("Equipment maintenance", "ТО ВДГО")),
+        ]),
+        (.importKind, [
+            ("rgk", L("RGKs", "РГК")),
+            ("offices", L("offices", "отделения")),
+            ("accounts", L("accounts", "лицевые счета")),
+            ("services", L("services and balances", "услуги и сальдо")),
+            ("meters", L("meters", "приборы учета")),
+            ("readings", L("readings", "показания")),
+            ("settlements", L("settlements", "взаиморасчеты")),
+            ("payments", L("payments", "оплаты")),
+            ("contracts", L("contracts", "договоры")),
+            ("acts", L("acts of work", "акты выполненных работ")),
+            ("pins", L("PINs from bills", "ПИН-коды с квитанций")),
+        ]),
+        (.importStatus, [
+            ("running", L("running", "выполняется")),
+            ("incomplete", L("incomplete", "прервана")),
+            ("completed", L("completed", "завершена")),
+            ("failed", L("failed", "ошибка")),
+            ("superseded", L("finished by a later run", "завершена повторным запуском")),
+        ]),
+        (.contractKind, [
+            ("supply", L("gas supply", "поставка газа")),
+            ("vdgo", L("equipment maintenance", "ТО ВДГО")),
+            ("connection", L("technical connection", "техническое присоединение")),
+        ]),
+    ]
+
+    private static let table: [CodeDomain: [String: L]] = Dictionary(uniqueKeysWithValues: entries.map { entry in
+        (entry.0, Dictionary(uniqueKeysWithValues: entry.1.map { ($0.0, $0.1) }))
+    })
+
+    private static let order: [CodeDomain: [String]] = Dictionary(uniqueKeysWithValues: entries.map { entry in
+        (entry.0, entry.1.map(\.0))
+    })
+}

@@ -1,0 +1,314 @@
+import Foundation
+import MyGazCore
+
+public enum OutputFormat: String, CaseIterable, Sendable { case table, json, csv, tsv }
+
+/// The one way anything reaches stdout or stderr: tables, records, action results,
+/// messages. Data goes to stdout, diagnostics to stderr.
+public final class Output {
+    public let io: IO
+    public let format: OutputFormat
+    public let texts: Texts
+    public let color: Bool
+    public let quiet: Bool
+
+    public init(io: IO, format: OutputFormat, lang: Lang, color: Bool, quiet: Bool) {
+        self.io = io
+        self.format = format
+        self.texts = Texts(lang)
+        self.color = color
+        self.quiet = quiet
+    }
+
+    public var lang: Lang { texts.lang }
+    public var isHuman: Bool { format == .table }
+
+    // MARK: messages
+
+    /// A line for a person on stdout (table format only; machines get data instead).
+    public func say(_ key: MessageKey, _ args: MessageArg...) {
+        say(Message(key, args))
+    }
+
+    public func say(_ message: Message) {
+        guard isHuman, !quiet else { return }
+        io.stdout.write(texts.render(message) + "\n")
+    }
+
+    public func sayText(_ text: String) {
+        guard isHuman, !quiet else { return }
+        io.stdout.write(text + "\n")
+    }
+
+    /// A warning on stderr, whatever the format.
+    public func warn(_ key: MessageKey, _ args: MessageArg...) {
+        warn(Message(key, args))
+    }
+
+    public func warn(_ message: Message) {
+        guard !quiet else { return }
+        io.stderr.write(paint("mygaz-admin: ", .yellow, stream: .stderr) + texts.render(message) + "\n")
+    }
+
+    public func error(_ error: MyGazError) {
+        io.stderr.write(paint("mygaz-admin: ", .red, stream: .stderr) + texts.render(error.message) + "\n")
+    }
+
+    // MARK: data
+
+    public func table(_ table: Table) {
+        switch format {
+        case .table: humanTable(table, indent: "")
+        case .json: io.stdout.write(JSON.encode(json(table), pretty: io.terminal.stdoutIsTTY) + "\n")
+        case .csv, .tsv: delimited(table)
+        }
+    }
+
+    public func record(_ record: Record) {
+        switch format {
+        case .table: humanRecord(record, indent: "")
+        case .json: io.stdout.write(JSON.encode(json(record), pretty: io.terminal.stdoutIsTTY) + "\n")
+        case .csv, .tsv:
+            // one header line of field keys, one line of values; sections need --format json
+            var flat = Table(record.fields.map { Column($0.key, $0.label) })
+            flat.rows = [record.fields.map(\.cell)]
+            delimited(flat)
+        }
+    }
+
+    /// A single object result (e.g. `init`, a summary): JSON for machines, lines for people.
+    public func object(_ pairs: [(String, Value)], human: [Message]) {
+        switch format {
+        case .table: human.forEach(say)
+        case .json: io.stdout.write(JSON.encode(.object(pairs), pretty: io.terminal.stdoutIsTTY) + "\n")
+        case .csv, .tsv:
+            var flat = Table(pairs.map { Column($0.0, L($0.0, $0.0)) })
+            flat.rows = [pairs.map { Cell($0.1) }]
+            delimited(flat)
+        }
+    }
+
+    /// Per-id results of an action.
+    public func results(_ results: [ActionResult]) {
+        switch format {
+        case .table:
+            for result in results {
+                switch result.outcome {
+                case .changed, .unchanged:
+                    if let human = result.human { say(human) }
+                case .failed:
+                    if let error = result.error { self.error(error) }
+                }
+            }
+        case .json:
+            let array = Value.array(results.map { result in
+                var pairs: [(String, Value)] = [
+                    ("id", idValue(result.id)),
+                    ("result", .text(result.outcome.rawValue)),
+                    ("status", .of(result.status)),
+                    ("error", result.error.map { .text(texts.render($0.message)) } ?? .null),
+                ]
+                pairs.append(contentsOf: result.extra)
+                return .object(pairs)
+            })
+            io.stdout.write(JSON.encode(array, pretty: io.terminal.stdoutIsTTY) + "\n")
+        case .csv, .tsv:
+            var t = Table([Column("id", L("ID", "ID")), Column("result", L("RESULT", "РЕЗУЛЬТАТ")),
+                           Column("status", L("STATUS", "СОСТОЯНИЕ")), Column("error", L("ERROR", "ОШИБКА"))])
+            for r in results {
+                t.append([Cell(.text(r.id)), Cell(.text(r.outcome.rawValue)), Cell(.of(r.status)),
+                          Cell(r.error.map { .text(texts.render($0.message)) } ?? .null)])
+            }
+            delimited(t)
+        }
+    }
+
+    private func idValue(_ id: String) -> Value {
+        if let n = Int64(id) { return .int(n) }
+        return .text(id)
+    }
+
+    // MARK: JSON
+
+    public func json(_ table: Table) -> Value {
+        let keys = table.columns.enumerated().filter { $0.element.visibility != .humanOnly }
+        return .array(table.rows.map { row in
+            .object(keys.map { ($0.element.key, row[$0.offset].value) })
+        })
+    }
+
+    public func json(_ record: Record) -> Value {
+        var pairs = record.fields.map { ($0.key, $0.cell.value) }
+        for section in record.sections {
+            switch section.content {
+            case .table(let t): pairs.append((section.key, json(t)))
+            case .record(let r): pairs.append((section.key, json(r)))
+            case .lines: pairs.append((section.key, section.value ?? .null))
+            }
+        }
+        return .object(pairs)
+    }
+
+    // MARK: CSV / TSV
+
+    func delimited(_ table: Table) {
+        let columns = table.columns.enumerated().filter { $0.element.visibility != .humanOnly }
+        let separator = format == .tsv ? "\t" : ","
+        io.stdout.write(columns.map { field($0.element.key) }.joined(separator: separator) + "\n")
+        for row in table.rows {
+            io.stdout.write(columns.map { field(row[$0.offset].value.plain) }.joined(separator: separator) + "\n")
+        }
+    }
+
+    func field(_ text: String) -> String {
+        if format == .tsv {
+            // TSV has no quoting: tabs and line breaks inside a value become spaces.
+            return String(text.map { $0 == "\t" || $0 == "\n" || $0 == "\r" ? " " : $0 })
+        }
+        if text.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) {
+            return "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+        }
+        return text
+    }
+
+    // MARK: people
+
+    func humanTable(_ table: Table, indent: String) {
+        let columns = table.columns.enumerated().filter { $0.element.visibility != .machineOnly }
+        guard !columns.isEmpty else { return }
+        let headers = columns.map { $0.element.header(lang) }
+        var widths = headers.map(DisplayWidth.of)
+        for row in table.rows {
+            for (i, column) in columns.enumerated() {
+                widths[i] = max(widths[i], DisplayWidth.of(row[column.offset].text))
+            }
+        }
+        // On a terminal, shrink the widest text columns until the table fits.
+        if io.terminal.stdoutIsTTY {
+            let available = io.terminal.width - indent.count
+            while widths.reduce(0, +) + 2 * (widths.count - 1) > available {
+                guard let widest = widths.indices.filter({ columns[$0].element.alignment == .left })
+                        .max(by: { widths[$0] < widths[$1] }), widths[widest] > 10 else { break }
+                widths[widest] -= 1
+            }
+        }
+        func line(_ cells: [(String, Style)]) -> String {
+            var parts: [String] = []
+            for (i, cell) in cells.enumerated() {
+                let column = columns[i].element
+                var text = DisplayWidth.truncate(cell.0, to: widths[i])
+                let isLast = i == cells.count - 1
+                if column.alignment == .right {
+                    text = DisplayWidth.pad(text, to: widths[i], right: true)
+                } else if !isLast {
+                    text = DisplayWidth.pad(text, to: widths[i])
+                }
+                parts.append(paint(text, cell.1, stream: .stdout))
+            }
+            return indent + parts.joined(separator: "  ")
+        }
+        io.stdout.write(line(headers.map { ($0, .bold) }) + "\n")
+        for row in table.rows {
+            io.stdout.write(line(columns.map { (row[$0.offset].text, row[$0.offset].style) }) + "\n")
+        }
+        if let footer = table.footer, !quiet {
+            io.stdout.write(indent + paint(footer, .dim, stream: .stdout) + "\n")
+        }
+    }
+
+    func humanRecord(_ record: Record, indent: String) {
+        let labelWidth = (record.fields.map { DisplayWidth.of($0.label(lang)) }.max() ?? 0) + 1
+        let valueWidth = max(20, io.terminal.width - indent.count - labelWidth - 2)
+        for field in record.fields {
+            let label = DisplayWidth.pad(field.label(lang) + ":", to: labelWidth)
+            let lines = io.terminal.stdoutIsTTY ? DisplayWidth.wrap(field.cell.text, to: valueWidth) : field.cell.text.components(separatedBy: "\n")
+            let pad = String(repeating: " ", count: labelWidth + 2)
+            for (i, text) in lines.enumerated() {
+                let head = i == 0 ? indent + paint(label, .bold, stream: .stdout) + "  " : indent + pad
+                io.stdout.write(head + paint(text, field.cell.style, stream: .stdout) + "\n")
+            }
+        }
+        for section in record.sections {
+            if !record.fields.isEmpty || section.key != record.sections.first?.key {
+                io.stdout.write("\n")
+            }
+            io.stdout.write(indent + paint(section.title(lang).uppercased(), .bold, stream: .stdout) + "\n")
+            switch section.content {
+            case .table(let t):
+                if t.rows.isEmpty {
+                    io.stdout.write(indent + "  " + paint("—", .dim, stream: .stdout) + "\n")
+                    if let footer = t.footer { io.stdout.write(indent + "  " + paint(footer, .dim, stream: .stdout) + "\n") }
+                } else {
+                    humanTable(t, indent: indent + "  ")
+                }
+            case .record(let r): humanRecord(r, indent: indent + "  ")
+            case .lines(let lines):
+                let width = max(20, io.terminal.width - indent.count - 2)
+                for line in lines {
+                    let wrapped = io.terminal.stdoutIsTTY ? DisplayWidth.wrap(line, to: width) : [line]
+                    for piece in wrapped { io.stdout.write(indent + "  " + piece + "\n") }
+                }
+            }
+        }
+    }
+
+    // MARK: colour
+
+    public enum Stream { case stdout, stderr }
+
+    /// ANSI colour only on a terminal, and never with NO_COLOR or --no-color.
+    public func paint(_ text: String, _ style: Style, stream: Stream) -> String {
+        guard color, style != .plain, !text.isEmpty else { return text }
+        let onTTY = stream == .stdout ? io.terminal.stdoutIsTTY : io.terminal.stderrIsTTY
+        guard onTTY else { return text }
+        let code: String
+        switch style {
+        case .plain: return text
+        case .bold: code = "1"
+        case .dim: code = "2"
+        case .red: code = "31"
+        case .green: code = "32"
+        case .yellow: code = "33"
+        case .cyan: code = "36"
+        }
+        return "\u{1B}[\(code)m\(text)\u{1B}[0m"
+    }
+}
+
+/// Rows-per-second progress on stderr, only when stderr is a terminal.
+public final class Progress {
+    let output: Output
+    let label: String
+    let total: Int64?
+    let start: Date
+    var last: Date
+    let enabled: Bool
+
+    public init(_ output: Output, label: String, total: Int64? = nil) {
+        self.output = output
+        self.label = label
+        self.total = total
+        self.start = Date()
+        self.last = .distantPast
+        self.enabled = output.io.terminal.stderrIsTTY && !output.quiet
+    }
+
+    /// `done` rows so far; `fraction` of the work if known (bytes read / file size).
+    public func update(_ done: Int64, fraction: Double? = nil) {
+        guard enabled else { return }
+        let now = Date()
+        guard now.timeIntervalSince(last) >= 0.2 else { return }
+        last = now
+        let rate = Double(done) / max(0.001, now.timeIntervalSince(start))
+        var text = output.texts.render(.progressRows, .text(label), .int(Int(done)), .int(Int(rate)))
+        if let fraction { text += String(format: "  %3.0f%%", fraction * 100) }
+        output.io.stderr.write("\r\u{1B}[K" + text)
+        output.io.stderr.flush()
+    }
+
+    public func finish() {
+        guard enabled, last != .distantPast else { return }
+        output.io.stderr.write("\r\u{1B}[K")
+        output.io.stderr.flush()
+    }
+}

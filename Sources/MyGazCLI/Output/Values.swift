@@ -1,0 +1,162 @@
+import MyGazCore
+
+/// A value for machines (JSON, CSV) — the human text is derived or given separately.
+public indirect enum Value: Sendable, Equatable {
+    case null
+    case bool(Bool)
+    case int(Int64)
+    case double(Double)
+    case text(String)
+    case array([Value])
+    case object([(String, Value)])
+
+    public static func == (a: Value, b: Value) -> Bool {
+        switch (a, b) {
+        case (.null, .null): return true
+        case (.bool(let x), .bool(let y)): return x == y
+        case (.int(let x), .int(let y)): return x == y
+        case (.double(let x), .double(let y)): return x == y
+        case (.text(let x), .text(let y)): return x == y
+        case (.array(let x), .array(let y)): return x == y
+        case (.object(let x), .object(let y)):
+            return x.count == y.count && zip(x, y).allSatisfy { $0.0 == $1.0 && $0.1 == $1.1 }
+        default: return false
+        }
+    }
+
+    public static func of(_ s: String?) -> Value { s.map(Value.text) ?? .null }
+    public static func of(_ n: Int?) -> Value { n.map { .int(Int64($0)) } ?? .null }
+    public static func of(_ n: Int64?) -> Value { n.map(Value.int) ?? .null }
+    public static func of(_ d: Double?) -> Value { d.map(Value.double) ?? .null }
+
+    /// The plain text of a scalar, for CSV/TSV and default table cells.
+    public var plain: String {
+        switch self {
+        case .null: return ""
+        case .bool(let b): return b ? "true" : "false"
+        case .int(let n): return String(n)
+        case .double(let d): return d == d.rounded() && abs(d) < 1e15 ? String(Int64(d)) : String(d)
+        case .text(let s): return s
+        case .array(let items): return items.map(\.plain).joined(separator: ",")
+        case .object: return JSON.encode(self)
+        }
+    }
+}
+
+/// Text styles; applied only when colour is on.
+public enum Style: Sendable, Equatable {
+    case plain, bold, dim, red, green, yellow, cyan
+}
+
+/// One cell: the machine value, and optionally what a person sees instead.
+public struct Cell: Sendable {
+    public var value: Value
+    public var display: String?
+    public var style: Style
+
+    public init(_ value: Value, display: String? = nil, style: Style = .plain) {
+        self.value = value
+        self.display = display
+        self.style = style
+    }
+
+    public var text: String { display ?? value.plain }
+}
+
+public struct Column: Sendable {
+    public enum Visibility: Sendable { case everywhere, humanOnly, machineOnly }
+    public enum Alignment: Sendable { case left, right }
+    public let key: String
+    public let header: L
+    public let alignment: Alignment
+    public let visibility: Visibility
+
+    public init(_ key: String, _ header: L, align: Alignment = .left, _ visibility: Visibility = .everywhere) {
+        self.key = key
+        self.header = header
+        self.alignment = align
+        self.visibility = visibility
+    }
+}
+
+/// Rows under named columns: every list the program prints.
+public struct Table: Sendable {
+    public var columns: [Column]
+    public var rows: [[Cell]]
+    /// A line shown under a human table (e.g. "showing 50 of 1 204; use --limit").
+    public var footer: String?
+
+    public init(_ columns: [Column], rows: [[Cell]] = [], footer: String? = nil) {
+        self.columns = columns
+        self.rows = rows
+        self.footer = footer
+    }
+
+    public mutating func append(_ row: [Cell]) {
+        precondition(row.count == columns.count, "row has \(row.count) cells for \(columns.count) columns")
+        rows.append(row)
+    }
+}
+
+/// One object shown in full (`show` commands): labelled fields, then titled sections.
+public struct Record: Sendable {
+    public struct Field: Sendable {
+        public let key: String
+        public let label: L
+        public let cell: Cell
+    }
+    public enum Content: Sendable {
+        case table(Table)
+        case record(Record)
+        case lines([String])     // human only; JSON gets the value
+    }
+    public struct Section: Sendable {
+        public let key: String
+        public let title: L
+        public let content: Content
+        public let value: Value?  // machine value for `.lines`
+    }
+
+    public var fields: [Field] = []
+    public var sections: [Section] = []
+
+    public init() {}
+
+    public mutating func field(_ key: String, _ label: L, _ value: Value, display: String? = nil, style: Style = .plain) {
+        fields.append(Field(key: key, label: label, cell: Cell(value, display: display, style: style)))
+    }
+
+    public mutating func section(_ key: String, _ title: L, _ table: Table) {
+        sections.append(Section(key: key, title: title, content: .table(table), value: nil))
+    }
+
+    public mutating func section(_ key: String, _ title: L, _ record: Record) {
+        sections.append(Section(key: key, title: title, content: .record(record), value: nil))
+    }
+
+    public mutating func section(_ key: String, _ title: L, lines: [String], value: Value) {
+        sections.append(Section(key: key, title: title, content: .lines(lines), value: value))
+    }
+}
+
+/// The outcome of an action on one id: `{"id":…,"result":"changed|unchanged|failed","status":…,"error":…}`.
+public struct ActionResult: Sendable {
+    public enum Outcome: String, Sendable { case changed, unchanged, failed }
+    public let id: String
+    public let outcome: Outcome
+    public let status: String?
+    public let error: MyGazError?
+    /// The line a person reads for this id (changed/unchanged).
+    public let human: Message?
+    public let extra: [(String, Value)]
+
+    public init(id: String, outcome: Outcome, status: String?, error: MyGazError? = nil,
+                human: Message? = nil, extra: [(String, Value)] = []) {
+        self.id = id
+        self.outcome = outcome
+        self.status = status
+        self.error = error
+        self.human = human
+        self.extra = extra
+    }
+}

@@ -1,0 +1,232 @@
+import Foundation
+import MyGazCore
+
+/// The options every command accepts, anywhere on the line.
+public enum GlobalOptions {
+    public static let all: [OptionSpec] = [
+        OptionSpec("db", value: "PATH", L("the database file (default: $MYGAZ_DB, else ./mygaz.db)",
+                                          "файл базы (по умолчанию $MYGAZ_DB, иначе ./mygaz.db)"), completion: .file),
+        OptionSpec("format", value: "FORMAT", L("output format: table, json, csv or tsv", "формат вывода: table, json, csv или tsv"),
+                   choices: OutputFormat.allCases.map(\.rawValue)),
+        OptionSpec("json", L("same as --format json", "то же, что --format json")),
+        OptionSpec("lang", value: "LANG", L("language of messages: en or ru (default from LC_ALL, LC_MESSAGES, LANG)",
+                                            "язык сообщений: en или ru (по умолчанию из LC_ALL, LC_MESSAGES, LANG)"),
+                   choices: Lang.allCases.map(\.rawValue)),
+        OptionSpec("no-color", L("never colour the output (also NO_COLOR)", "не раскрашивать вывод (также NO_COLOR)")),
+        OptionSpec("quiet", short: "q", L("print only data and errors", "выводить только данные и ошибки")),
+        OptionSpec("busy-timeout", value: "MS", L("wait up to MS milliseconds for another writer (default 5000)",
+                                                  "ждать другого писателя до MS миллисекунд (по умолчанию 5000)")),
+        OptionSpec("help", short: "h", L("show help for the command", "показать справку по команде")),
+        OptionSpec("version", L("print the version", "показать версию")),
+    ]
+}
+
+/// Settled global options.
+public struct Globals: Sendable {
+    public var dbPath: String
+    public var busyTimeoutMs: Int
+    public var format: OutputFormat
+    public var lang: Lang
+    public var color: Bool
+    public var quiet: Bool
+
+    /// Reads the global options of `parsed`; throws usage errors for bad values.
+    public static func resolve(_ parsed: ParsedCommand, environment: [String: String]) throws -> Globals {
+        let options = parsed.options
+        var format = OutputFormat(rawValue: options["format"]?.last ?? "table") ?? .table
+        if options["json"] != nil { format = .json }
+        let lang = options["lang"]?.last.flatMap(Lang.init(rawValue:)) ?? Lang.detect(environment)
+        var busy = 5000
+        if let text = options["busy-timeout"]?.last {
+            guard let value = Int(text) else { throw MyGazError.usage(.badNumber, "--busy-timeout", .text(text)) }
+            guard (0...600_000).contains(value) else {
+                throw MyGazError.usage(.numberOutOfRange, "--busy-timeout", .text(text), "0–600000")
+            }
+            busy = value
+        }
+        let noColor = options["no-color"] != nil || !(environment["NO_COLOR"] ?? "").isEmpty
+        let path = options["db"]?.last ?? environment["MYGAZ_DB"].flatMap { $0.isEmpty ? nil : $0 } ?? "mygaz.db"
+        return Globals(dbPath: path, busyTimeoutMs: busy, format: format, lang: lang, color: !noColor,
+                       quiet: options["quiet"] != nil)
+    }
+}
+
+/// One run of one command: its arguments with typed accessors, the output, the session.
+public final class Invocation {
+    public let parsed: ParsedCommand
+    public let io: IO
+    public let out: Output
+    public let globals: Globals
+    var openedSession: Session?
+
+    init(parsed: ParsedCommand, io: IO, out: Output, globals: Globals) {
+        self.parsed = parsed
+        self.io = io
+        self.out = out
+        self.globals = globals
+    }
+
+    /// The session the runner opened (commands with `.roles` access).
+    public var session: Session {
+        guard let openedSession else { preconditionFailure("command \(parsed.commandName) has no database session") }
+        return openedSession
+    }
+
+    public var db: Database { session.db }
+    public var commandName: String { parsed.commandName }
+    public var clock: Clock { io.clock }
+
+    // MARK: options
+
+    public func flag(_ long: String) -> Bool { parsed.options[long] != nil }
+
+    public func string(_ long: String) -> String? { parsed.options[long]?.last }
+
+    /// All values of a repeatable option; comma lists are split.
+    public func strings(_ long: String) -> [String] {
+        let values = parsed.options[long] ?? []
+        let spec = parsed.command.option(long: long)
+        if spec?.commaList == true {
+            return values.flatMap { $0.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) } }
+                .filter { !$0.isEmpty }
+        }
+        return values
+    }
+
+    public func require(_ long: String) throws -> String {
+        guard let value = string(long) else {
+            throw MyGazError.usage(.optionRequires, .text(commandName), .text("--\(long)"))
+        }
+        return value
+    }
+
+    /// A non-empty text value (messages, reasons).
+    public func text(_ long: String) throws -> String? {
+        guard let value = string(long) else { return nil }
+        let trimmed = value.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !trimmed.isEmpty else { throw MyGazError.usage(.missingValue, .text("--\(long)"), "TEXT") }
+        return trimmed
+    }
+
+    public func int(_ long: String, range: ClosedRange<Int>? = nil) throws -> Int? {
+        guard let text = string(long) else { return nil }
+        return try Invocation.integer(text, name: "--\(long)", range: range)
+    }
+
+    public static func integer(_ text: String, name: String, range: ClosedRange<Int>?) throws -> Int {
+        guard let value = Int(text.trimmingCharacters(in: .whitespaces)) else {
+            throw MyGazError.usage(.badNumber, .text(name), .text(text))
+        }
+        if let range, !range.contains(value) {
+            throw MyGazError.usage(.numberOutOfRange, .text(name), .text(text),
+                                   .text(range.upperBound == Int.max ? "≥ \(range.lowerBound)" : "\(range.lowerBound)–\(range.upperBound)"))
+        }
+        return value
+    }
+
+    /// `--limit N`, default 50; 0 means no limit.
+    public func limit(default value: Int = 50) throws -> Int {
+        let n = try int("limit", range: 0...Int.max) ?? value
+        return n == 0 ? Int.max / 2 : n
+    }
+
+    public func day(_ long: String) throws -> Day? {
+        guard let text = string(long) else { return nil }
+        guard let day = Day(parsing: text) else { throw MyGazError.usage(.badDate, .text("--\(long)"), .text(text)) }
+        return day
+    }
+
+    /// A moment for `--since`/`--until`: a date (local midnight), an ISO time, or a duration ago (`7d`).
+    public func moment(_ long: String) throws -> Int64? {
+        guard let text = string(long) else { return nil }
+        if let day = Day(parsing: text) { return Timestamp.localMidnight(day) }
+        if let seconds = Timestamp.parse(text) { return seconds }
+        if let ago = Duration.parse(text) { return clock.now - ago }
+        throw MyGazError.usage(.badDate, .text("--\(long)"), .text(text))
+    }
+
+    public func duration(_ long: String) throws -> Int64? {
+        guard let text = string(long) else { return nil }
+        guard let seconds = Duration.parse(text) else { throw MyGazError.usage(.badDuration, .text("--\(long)"), .text(text)) }
+        return seconds
+    }
+
+    public func choice<T: RawRepresentable>(_ long: String, as type: T.Type) throws -> T? where T.RawValue == String {
+        guard let text = string(long) else { return nil }
+        guard let value = T(rawValue: text) else {
+            let allowed = parsed.command.option(long: long)?.choices?.joined(separator: ", ") ?? ""
+            throw MyGazError.usage(.badChoice, .text("--\(long)"), .text(text), .text(allowed))
+        }
+        return value
+    }
+
+    /// Fails when two exclusive options are both given.
+    public func exclusive(_ a: String, _ b: String) throws {
+        if flag(a) && flag(b) { throw MyGazError.usage(.optionsExclusive, .text("--\(a)"), .text("--\(b)")) }
+    }
+
+    // MARK: positional arguments
+
+    private func position(of name: String) -> Int? {
+        parsed.command.arguments.firstIndex { $0.name == name }
+    }
+
+    public func argument(_ name: String) -> String? {
+        guard let i = position(of: name), i < parsed.positionals.count else { return nil }
+        return parsed.positionals[i]
+    }
+
+    public func arguments(_ name: String) -> [String] {
+        guard let i = position(of: name), i < parsed.positionals.count else { return [] }
+        return Array(parsed.positionals[i...])
+    }
+
+    /// Ids given as arguments, or read from stdin (one per line, `#` comments) when the only one is `-`.
+    public func ids(_ name: String) throws -> [String] {
+        let given = arguments(name)
+        guard given == ["-"] else {
+            if given.contains("-") { throw MyGazError.usage(.badId, .entity(.reading), "-") }
+            return given
+        }
+        var ids: [String] = []
+        while let line = io.stdin.readLine() {
+            let trimmed = line.split(separator: "#", maxSplits: 1, omittingEmptySubsequences: false).first
+                .map { $0.trimmingCharacters(in: .whitespaces) } ?? ""
+            if trimmed.isEmpty { continue }
+            // the first field, so that `reading list --format tsv | cut …` or plain lists both work
+            let first = trimmed.split(whereSeparator: { $0 == "\t" || $0 == " " || $0 == "," }).first.map(String.init) ?? trimmed
+            ids.append(first)
+        }
+        guard !ids.isEmpty else { throw MyGazError.usage(.stdinEmpty, .text(commandName)) }
+        return ids
+    }
+
+    // MARK: people
+
+    /// Destructive actions: `--yes`, or a "y" typed at the terminal; otherwise exit 2.
+    public func confirm(_ question: String) throws -> Bool {
+        if flag("yes") { return true }
+        guard io.terminal.stdinIsTTY, let answer = io.prompter.ask(question + " [y/N] ") else {
+            throw MyGazError.usage(.needsYes, .text(commandName))
+        }
+        let a = answer.trimmingCharacters(in: .whitespaces).lowercased()
+        return a == "y" || a == "yes" || a == "д" || a == "да"
+    }
+
+    /// A secret from stdin (`--…-stdin`) or a no-echo prompt; never from argv.
+    public func secret(fromStdin: Bool, prompt: String, confirmPrompt: String? = nil) throws -> String {
+        if fromStdin {
+            guard let line = io.stdin.readLine() else { throw MyGazError.invalid(.stdinEmpty, .text(commandName)) }
+            return line
+        }
+        guard io.terminal.stdinIsTTY, let first = io.prompter.askSecret(prompt) else {
+            throw MyGazError.usage(.notATerminal, .text(commandName), "use --password-stdin")
+        }
+        if let confirmPrompt {
+            guard let second = io.prompter.askSecret(confirmPrompt), second == first else {
+                throw MyGazError.invalid(.secretsDiffer)
+            }
+        }
+        return first
+    }
+}

@@ -1,0 +1,117 @@
+import Foundation
+import MyGazCore
+
+public enum Version {
+    public static let string = "0.1.0"
+}
+
+/// argv → parser → handler → renderer → exit status. The executable is a few lines around this.
+public func run(_ arguments: [String], io: IO) -> Int32 {
+    let status = Runner(io: io).run(arguments)
+    io.stdout.flush()
+    io.stderr.flush()
+    return status.rawValue
+}
+
+struct Runner {
+    let io: IO
+
+    func run(_ arguments: [String]) -> ExitStatus {
+        let parser = Parser(root: CommandTree.root, globals: GlobalOptions.all)
+        let parsed: ParsedCommand
+        do {
+            parsed = try parser.parse(arguments)
+        } catch {
+            return fail(error, output: fallbackOutput(arguments), path: "")
+        }
+        let globals: Globals
+        do {
+            globals = try Globals.resolve(parsed, environment: io.environment)
+        } catch {
+            return fail(error, output: fallbackOutput(arguments), path: "")
+        }
+        let out = Output(io: io, format: globals.format, lang: globals.lang, color: globals.color, quiet: globals.quiet)
+
+        if parsed.versionRequested {
+            io.stdout.write("mygaz-admin \(Version.string) (schema \(Schema.currentVersion))\n")
+            return .success
+        }
+        if let words = parsed.helpWords {
+            return help(words, out: out)
+        }
+        if parsed.helpRequested {
+            io.stdout.write(HelpText.render(parsed.path, lang: globals.lang, width: helpWidth))
+            return .success
+        }
+        let command = parsed.command
+        guard let handler = command.handler else {
+            // a group without an action: show what it offers, but as a usage error
+            let actions = command.visibleSubcommands.map(\.name).joined(separator: ", ")
+            out.error(MyGazError.usage(.missingSubcommand, .text(parsed.path.count == 1 ? "mygaz-admin" : parsed.commandName), .text(actions)))
+            io.stderr.write("\n" + HelpText.render(parsed.path, lang: globals.lang, width: helpWidth))
+            return .usage
+        }
+
+        let invocation = Invocation(parsed: parsed, io: io, out: out, globals: globals)
+        do {
+            if case .roles(let roles) = command.access {
+                invocation.openedSession = try openSession(globals)
+                try invocation.session.require(roles, command: parsed.commandName)
+            }
+            let status = try handler(invocation)
+            return status
+        } catch {
+            return fail(error, output: out, path: globals.dbPath)
+        }
+    }
+
+    var helpWidth: Int { io.terminal.stdoutIsTTY ? min(io.terminal.width, 120) : 100 }
+
+    func openSession(_ globals: Globals) throws -> Session {
+        guard let login = io.login else {
+            throw MyGazError(.permission, .noOSLogin, .int(Int(OSLogin.effectiveUID)))
+        }
+        let db = try DatabaseFile.open(path: globals.dbPath, purpose: .use, busyTimeoutMs: globals.busyTimeoutMs)
+        return Session(db: db, login: login, clock: io.clock)
+    }
+
+    func help(_ words: [String], out: Output) -> ExitStatus {
+        if words.count == 1, let topic = HelpTopics.find(words[0]) {
+            io.stdout.write(topic.body(out.lang))
+            return .success
+        }
+        var path = [CommandTree.root]
+        for word in words {
+            guard let next = path.last!.subcommand(word) else {
+                let candidates = path.last!.visibleSubcommands.map(\.name) + (path.count == 1 ? HelpTopics.all.map(\.name) : [])
+                let scope = (["mygaz-admin"] + path.dropFirst().map(\.name)).joined(separator: " ")
+                if let suggestion = Suggest.closest(to: word, in: candidates) {
+                    out.error(MyGazError.usage(.unknownCommandSuggest, .text(word), .text(scope), .text(suggestion)))
+                } else {
+                    out.error(MyGazError.usage(.unknownCommand, .text(word), .text(scope)))
+                }
+                return .usage
+            }
+            path.append(next)
+        }
+        io.stdout.write(HelpText.render(path, lang: out.lang, width: helpWidth))
+        return .success
+    }
+
+    func fail(_ error: Error, output: Output, path: String) -> ExitStatus {
+        let mine = MyGazError.from(error, path: path)
+        output.error(mine)
+        return mine.status
+    }
+
+    /// Before the globals are known (a parse error), honour `--lang`/`--no-color` as best we can.
+    func fallbackOutput(_ arguments: [String]) -> Output {
+        var lang = Lang.detect(io.environment)
+        for (i, word) in arguments.enumerated() {
+            if word == "--lang", i + 1 < arguments.count, let l = Lang(rawValue: arguments[i + 1]) { lang = l }
+            if word.hasPrefix("--lang="), let l = Lang(rawValue: String(word.dropFirst(7))) { lang = l }
+        }
+        let color = !arguments.contains("--no-color") && (io.environment["NO_COLOR"] ?? "").isEmpty
+        return Output(io: io, format: .table, lang: lang, color: color, quiet: false)
+    }
+}

@@ -1,0 +1,63 @@
+/// One row of the audit trail: who did what to which entity, old → new, why.
+public struct AuditEntry: Sendable {
+    public let id: Int64
+    public let at: String
+    public let operatorLogin: String
+    public let action: String
+    public let entityType: String
+    public let entityID: String?
+    public let oldValue: String?
+    public let newValue: String?
+    public let reason: String?
+}
+
+public struct AuditFilter: Sendable {
+    public var since: Int64?
+    public var until: Int64?
+    public var operatorLogin: String?
+    public var entityType: String?
+    public var entityID: String?
+    public var action: String?
+    public var limit: Int = 50
+    public init() {}
+}
+
+/// The audit table. Rows are written in the same transaction as the change they record,
+/// never hold a secret, and are never updated or deleted by the program.
+public enum AuditLog {
+    static func record(_ db: Database, at: String, operator login: String, action: String, entity: String,
+                       id: String?, old: String?, new: String?, reason: String?) throws {
+        try db.run("""
+            INSERT INTO audit (at, operator, action, entity_type, entity_id, old_value, new_value, reason)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+            """, at, login, action, entity, id, old, new, reason)
+    }
+
+    public static func list(_ db: Database, _ filter: AuditFilter) throws -> [AuditEntry] {
+        var conditions: [String] = []
+        var args: [SQLBindable?] = []
+        if let since = filter.since { conditions.append("at >= ?"); args.append(Timestamp.iso(since)) }
+        if let until = filter.until { conditions.append("at < ?"); args.append(Timestamp.iso(until)) }
+        if let login = filter.operatorLogin { conditions.append("operator = ?"); args.append(login) }
+        if let type = filter.entityType { conditions.append("entity_type = ?"); args.append(type) }
+        if let id = filter.entityID { conditions.append("entity_id = ?"); args.append(id) }
+        if let action = filter.action {
+            if action.contains(".") {
+                conditions.append("action = ?"); args.append(action)
+            } else {
+                // `--action reading` matches every reading action.
+                conditions.append("action >= ? AND action < ?"); args.append(action + "."); args.append(action + "/")
+            }
+        }
+        let whereClause = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
+        args.append(filter.limit)
+        return try db.query("""
+            SELECT id, at, operator, action, entity_type, entity_id, old_value, new_value, reason
+            FROM audit \(whereClause) ORDER BY at DESC, id DESC LIMIT ?
+            """, arguments: args).map {
+            AuditEntry(id: $0.int64(0), at: $0.string(1), operatorLogin: $0.string(2), action: $0.string(3),
+                       entityType: $0.string(4), entityID: $0.optString(5), oldValue: $0.optString(6),
+                       newValue: $0.optString(7), reason: $0.optString(8))
+        }
+    }
+}

@@ -1,0 +1,43 @@
+/// The outcome of an action on one id within a batch.
+public struct BatchItem<R> {
+    public let id: String
+    public let result: Result<R, MyGazError>
+    /// True when the action succeeded but was undone because another id failed.
+    public let rolledBack: Bool
+}
+
+/// Actions on several ids: all-or-nothing in one write transaction, or, with
+/// `continueOnError`, each id on its own savepoint so that the good ids stay done.
+public enum Batch {
+    public static func run<R>(_ db: Database, ids: [String], continueOnError: Bool,
+                              _ action: (String) throws -> R) throws -> [BatchItem<R>] {
+        var items: [BatchItem<R>] = []
+        do {
+            try db.write {
+                for id in ids {
+                    try db.execute("SAVEPOINT batch_item")
+                    do {
+                        let value = try action(id)
+                        try db.execute("RELEASE batch_item")
+                        items.append(BatchItem(id: id, result: .success(value), rolledBack: false))
+                    } catch let error as MyGazError where error.status != .database && error.status != .internalError {
+                        try db.execute("ROLLBACK TO batch_item")
+                        try db.execute("RELEASE batch_item")
+                        items.append(BatchItem(id: id, result: .failure(error), rolledBack: false))
+                        if !continueOnError { throw AbortBatch() }
+                    }
+                }
+            }
+        } catch is AbortBatch {
+            // the whole transaction was rolled back: the successes so far did not happen
+            items = items.map { BatchItem(id: $0.id, result: $0.result, rolledBack: $0.isSuccess) }
+        }
+        return items
+    }
+
+    struct AbortBatch: Error {}
+}
+
+extension BatchItem {
+    public var isSuccess: Bool { if case .success = result { return true } else { return false } }
+}

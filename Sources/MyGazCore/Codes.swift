@@ -1,0 +1,60 @@
+/// The stable ASCII codes stored in the database. Each enum is the single source of its
+/// list: the schema's CHECK constraints, the parser's choices, and the labels test use it.
+public protocol Code: RawRepresentable, CaseIterable, Sendable where RawValue == String {}
+
+extension Code {
+    public static var codes: [String] { allCases.map(\.rawValue) }
+}
+
+extension Role: Code {}
+
+public enum UserStatus: String, Code { case pending, active, blocked, deleted }
+public enum LoginKind: String, Code { case phone, email, erased }
+public enum ConsentChannel: String, Code { case portal, office }
+public enum CodePurpose: String, Code { case registration, recovery }
+public enum MessageChannel: String, Code { case sms, email }
+public enum AccountStatus: String, Code { case open, closed }
+public enum AccessLevel: String, Code { case restricted, extended }
+public enum ExtendedVia: String, Code { case pin, meterSerial = "meter_serial", lastCharge = "last_charge", inPerson = "in_person" }
+public enum ServiceKind: String, Code { case gas, vdgo }
+public enum MeterState: String, Code { case working, faulty, removed }
+public enum ImportKind: String, Code {
+    case rgk, offices, accounts, services, meters, readings, settlements, payments, contracts, acts, pins
+}
+public enum FileEncoding: String, Code { case utf8 = "utf-8", cp1251 }
+public enum ImportStatus: String, Code { case running, completed, failed, superseded }
+public enum ReadingSource: String, Code { case portal, phone, office, rgk }
+public enum ReadingStatus: String, Code { case pending, accepted, rejected, superseded }
+public enum ReadingReason: String, Code {
+    case lowerThanPrevious = "lower_than_previous", exceedsCapacity = "exceeds_capacity"
+    case exceedsMaxConsumption = "exceeds_max_consumption", verificationExpired = "verification_expired"
+    case meterNotWorking = "meter_not_working", duplicate, other
+}
+public enum PaymentState: String, Code { case processing, paid }
+public enum ContractKind: String, Code { case supply, vdgo, connection }
+public enum ContractState: String, Code { case active, archive }
+public enum PinRequestStatus: String, Code { case open, issued, rejected }
+public enum PinSource: String, Code { case issued, bill }
+public enum PinState: String, Code { case active, revoked }
+public enum ApplicationKind: String, Code {
+    case vdgoMaintenance = "vdgo_maintenance", repair, recalculation
+    case contractConnection = "contract_connection", contractSupply = "contract_supply", contractVDGO = "contract_vdgo"
+}
+public enum ApplicationStatus: String, Code {
+    case draft, submitted, accepted, needsInfo = "needs_info", rejected, completed
+}
+public enum ApplicationSource: String, Code { case portal, office, phone }
+public enum RecalculationReason: String, Code { case residents, heatedArea = "heated_area", absence, other }
+public enum EquipmentKind: String, Code { case appliance, meter }
+public enum ActorKind: String, Code { case customer, `operator`, system }
+public enum TicketChannel: String, Code { case rgk, office, support }
+public enum TicketTopic: String, Code { case registration, extended, settlements, bills, payments, meters, other }
+public enum TicketStatus: String, Code { case new, answered, closed }
+public enum TicketSource: String, Code { case portal, portalAnonymous = "portal_anonymous", phone, office }
+public enum AuthorKind: String, Code { case customer, `operator` }
+public enum AttachmentType: String, Code { case pdf = "application/pdf", jpeg = "image/jpeg", png = "image/png" }
+public enum OutboxKind: String, Code {
+    case ticketReply = "ticket_reply", applicationQuestion = "application_question", applicationStatus = "application_status"
+    case readingRejected = "reading_rejected", pin, confirmationCode = "confirmation_code", other
+}
+public enum OutboxStatus: String, Code { case waiting, sending, sent, failed }

@@ -1,0 +1,344 @@
+import CSQLite
+import Foundation
+
+/// A failure reported by SQLite, with the extended result code and the SQL that failed.
+public struct SQLiteError: Error, CustomStringConvertible, Sendable {
+    public let code: Int32          // extended result code
+    public let message: String
+    public let sql: String?
+
+    public var primaryCode: Int32 { code & 0xFF }
+    public var isBusy: Bool { primaryCode == SQLITE_BUSY || primaryCode == SQLITE_LOCKED }
+    public var isConstraint: Bool { primaryCode == SQLITE_CONSTRAINT }
+    public var isUniqueViolation: Bool {
+        // SQLITE_CONSTRAINT_UNIQUE and _PRIMARYKEY are macros Swift does not import
+        code == SQLITE_CONSTRAINT | (8 << 8) || code == SQLITE_CONSTRAINT | (6 << 8)
+    }
+
+    public var description: String {
+        var text = "SQLite error \(code): \(message)"
+        if let sql { text += " [in: \(sql.prefix(120))]" }
+        return text
+    }
+}
+
+/// How to open the file.
+public enum OpenMode: Sendable {
+    case readWrite      // the file must exist
+    case create         // create it if missing
+}
+
+/// One connection to the shared database. Not thread-safe; one per process or thread.
+///
+/// Every connection runs in WAL mode with foreign keys on and a busy timeout, and every
+/// write goes through `write { }`, which takes the write lock up front (`BEGIN IMMEDIATE`)
+/// so that two clerks never deadlock on a lock upgrade or lose an update.
+public final class Database {
+    public let path: String
+    let handle: OpaquePointer
+    private var cache: [String: Statement] = [:]
+    private var transactionDepth = 0
+
+    public init(path: String, mode: OpenMode = .readWrite, busyTimeoutMs: Int = 5000) throws {
+        self.path = path
+        var db: OpaquePointer?
+        var flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX
+        if mode == .create { flags |= SQLITE_OPEN_CREATE }
+        let rc = sqlite3_open_v2(path, &db, flags, nil)
+        guard rc == SQLITE_OK, let db else {
+            let message = db.map { String(cString: sqlite3_errmsg($0)) } ?? "out of memory"
+            let code = db.map { sqlite3_extended_errcode($0) } ?? rc
+            if let db { sqlite3_close_v2(db) }
+            throw SQLiteError(code: code, message: message, sql: nil)
+        }
+        handle = db
+        sqlite3_extended_result_codes(db, 1)
+        sqlite3_busy_timeout(db, Int32(clamping: busyTimeoutMs))
+        do {
+            try configure()
+        } catch {
+            cache.removeAll()
+            sqlite3_close_v2(db)
+            throw error
+        }
+    }
+
+    deinit {
+        cache.removeAll()
+        sqlite3_close_v2(handle)
+    }
+
+    private func configure() throws {
+        try execute("PRAGMA foreign_keys = ON")
+        let mode = try scalarString("PRAGMA journal_mode = WAL")
+        guard mode?.lowercased() == "wal" else {
+            throw SQLiteError(code: SQLITE_CANTOPEN, message: "could not switch to WAL journal mode (got \(mode ?? "nothing"))", sql: nil)
+        }
+        // WAL with synchronous=NORMAL is durable against application crashes and
+        // consistent after power loss; FULL costs an fsync on every commit.
+        try execute("PRAGMA synchronous = NORMAL")
+    }
+
+    // MARK: statements
+
+    /// A prepared statement, cached by its SQL text. It is reset when returned.
+    public func prepare(_ sql: String) throws -> Statement {
+        if let cached = cache[sql] {
+            cached.reset()
+            return cached
+        }
+        let statement = try Statement(database: self, sql: sql)
+        cache[sql] = statement
+        return statement
+    }
+
+    /// Runs one or more statements without results (schema scripts, pragmas).
+    public func execute(_ sql: String) throws {
+        var errorMessage: UnsafeMutablePointer<CChar>?
+        let rc = sqlite3_exec(handle, sql, nil, nil, &errorMessage)
+        if rc != SQLITE_OK {
+            let message = errorMessage.map { String(cString: $0) } ?? String(cString: sqlite3_errmsg(handle))
+            sqlite3_free(errorMessage)
+            throw SQLiteError(code: sqlite3_extended_errcode(handle), message: message, sql: sql)
+        }
+    }
+
+    /// Runs a statement that returns no rows; answers the number of rows changed.
+    @discardableResult
+    public func run(_ sql: String, _ arguments: SQLBindable?...) throws -> Int {
+        try run(sql, arguments: arguments)
+    }
+
+    @discardableResult
+    public func run(_ sql: String, arguments: [SQLBindable?]) throws -> Int {
+        let statement = try prepare(sql)
+        defer { statement.reset() }
+        try statement.bind(arguments)
+        while try statement.step() {}
+        return Int(sqlite3_changes(handle))
+    }
+
+    public func query(_ sql: String, _ arguments: SQLBindable?...) throws -> [Row] {
+        try query(sql, arguments: arguments)
+    }
+
+    public func query(_ sql: String, arguments: [SQLBindable?]) throws -> [Row] {
+        let statement = try prepare(sql)
+        defer { statement.reset() }
+        try statement.bind(arguments)
+        var rows: [Row] = []
+        while try statement.step() {
+            rows.append(statement.row())
+        }
+        return rows
+    }
+
+    /// Calls `body` for each row without collecting them (large exports).
+    public func forEach(_ sql: String, arguments: [SQLBindable?] = [], _ body: (Statement) throws -> Void) throws {
+        let statement = try prepare(sql)
+        defer { statement.reset() }
+        try statement.bind(arguments)
+        while try statement.step() {
+            try body(statement)
+        }
+    }
+
+    public func queryOne(_ sql: String, _ arguments: SQLBindable?...) throws -> Row? {
+        try queryOne(sql, arguments: arguments)
+    }
+
+    public func queryOne(_ sql: String, arguments: [SQLBindable?]) throws -> Row? {
+        let statement = try prepare(sql)
+        defer { statement.reset() }
+        try statement.bind(arguments)
+        return try statement.step() ? statement.row() : nil
+    }
+
+    public func scalarInt(_ sql: String, _ arguments: SQLBindable?...) throws -> Int? {
+        try queryOne(sql, arguments: arguments)?[0].int
+    }
+
+    public func scalarString(_ sql: String, _ arguments: SQLBindable?...) throws -> String? {
+        try queryOne(sql, arguments: arguments)?[0].string
+    }
+
+    public var lastInsertRowID: Int64 { sqlite3_last_insert_rowid(handle) }
+    public var changes: Int { Int(sqlite3_changes(handle)) }
+    public var isInTransaction: Bool { sqlite3_get_autocommit(handle) == 0 }
+
+    // MARK: transactions
+
+    /// Runs `body` in one write transaction that holds the write lock from its first
+    /// statement (`BEGIN IMMEDIATE`). Nested calls join the outer transaction.
+    /// On error it rolls back, if the transaction is still open, and rethrows the first error.
+    public func write<T>(_ body: () throws -> T) throws -> T {
+        try transaction("BEGIN IMMEDIATE", body)
+    }
+
+    /// A read transaction: one consistent snapshot for several queries.
+    public func read<T>(_ body: () throws -> T) throws -> T {
+        try transaction("BEGIN DEFERRED", body)
+    }
+
+    private func transaction<T>(_ begin: String, _ body: () throws -> T) throws -> T {
+        if transactionDepth > 0 {
+            transactionDepth += 1
+            defer { transactionDepth -= 1 }
+            return try body()
+        }
+        try execute(begin)
+        transactionDepth = 1
+        defer { transactionDepth = 0 }
+        do {
+            let result = try body()
+            try execute("COMMIT")
+            return result
+        } catch {
+            // SQLite may already have rolled back (e.g. on SQLITE_FULL); rolling back a
+            // closed transaction would raise a second error that hides the first.
+            if isInTransaction {
+                try? execute("ROLLBACK")
+            }
+            throw error
+        }
+    }
+
+    // MARK: maintenance
+
+    /// Online backup to `destination`, page by page, consistent while others write.
+    public func backup(to destination: String, pagesPerStep: Int32 = 256) throws {
+        var target: OpaquePointer?
+        let rc = sqlite3_open_v2(destination, &target, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nil)
+        guard rc == SQLITE_OK, let target else {
+            let message = target.map { String(cString: sqlite3_errmsg($0)) } ?? "cannot open"
+            if let target { sqlite3_close_v2(target) }
+            throw SQLiteError(code: rc, message: message, sql: nil)
+        }
+        defer { sqlite3_close_v2(target) }
+        guard let backup = sqlite3_backup_init(target, "main", handle, "main") else {
+            throw SQLiteError(code: sqlite3_extended_errcode(target), message: String(cString: sqlite3_errmsg(target)), sql: nil)
+        }
+        var step: Int32
+        repeat {
+            step = sqlite3_backup_step(backup, pagesPerStep)
+            if step == SQLITE_BUSY || step == SQLITE_LOCKED {
+                sqlite3_sleep(20)
+            }
+        } while step == SQLITE_OK || step == SQLITE_BUSY || step == SQLITE_LOCKED
+        let finish = sqlite3_backup_finish(backup)
+        if step != SQLITE_DONE || finish != SQLITE_OK {
+            throw SQLiteError(code: step != SQLITE_DONE ? step : finish, message: String(cString: sqlite3_errmsg(target)), sql: nil)
+        }
+    }
+
+    func error(sql: String?) -> SQLiteError {
+        SQLiteError(code: sqlite3_extended_errcode(handle), message: String(cString: sqlite3_errmsg(handle)), sql: sql)
+    }
+}
+
+/// A prepared statement owned by a `Database` cache.
+public final class Statement {
+    let handle: OpaquePointer
+    unowned let database: Database
+    public let sql: String
+
+    init(database: Database, sql: String) throws {
+        var stmt: OpaquePointer?
+        let rc = sqlite3_prepare_v3(database.handle, sql, -1, UInt32(SQLITE_PREPARE_PERSISTENT), &stmt, nil)
+        guard rc == SQLITE_OK, let stmt else {
+            throw database.error(sql: sql)
+        }
+        self.handle = stmt
+        self.database = database
+        self.sql = sql
+    }
+
+    deinit { sqlite3_finalize(handle) }
+
+    public func reset() {
+        sqlite3_reset(handle)
+        sqlite3_clear_bindings(handle)
+    }
+
+    public func bind(_ arguments: [SQLBindable?]) throws {
+        for (index, argument) in arguments.enumerated() {
+            try bind(argument?.sqlValue ?? .null, at: Int32(index + 1))
+        }
+    }
+
+    public func bind(_ value: SQLValue, at index: Int32) throws {
+        let rc: Int32
+        switch value {
+        case .null: rc = sqlite3_bind_null(handle, index)
+        case .integer(let v): rc = sqlite3_bind_int64(handle, index, v)
+        case .real(let v): rc = sqlite3_bind_double(handle, index, v)
+        case .text(let s): rc = sqlite3_bind_text(handle, index, s, -1, csqlite_transient())
+        case .blob(let b):
+            rc = b.withUnsafeBytes { raw in
+                sqlite3_bind_blob64(handle, index, raw.baseAddress ?? UnsafeRawPointer(bitPattern: 1), sqlite3_uint64(b.count), csqlite_transient())
+            }
+        }
+        if rc != SQLITE_OK { throw database.error(sql: sql) }
+    }
+
+    /// Fast paths for bulk inserts.
+    public func bind(int value: Int64, at index: Int32) { sqlite3_bind_int64(handle, index, value) }
+    public func bind(text value: String, at index: Int32) { sqlite3_bind_text(handle, index, value, -1, csqlite_transient()) }
+    public func bindNull(at index: Int32) { sqlite3_bind_null(handle, index) }
+    public func bind(optionalText value: String?, at index: Int32) {
+        if let value { bind(text: value, at: index) } else { bindNull(at: index) }
+    }
+    public func bind(optionalInt value: Int64?, at index: Int32) {
+        if let value { bind(int: value, at: index) } else { bindNull(at: index) }
+    }
+
+    /// Advances; answers true while a row is available.
+    @discardableResult
+    public func step() throws -> Bool {
+        let rc = sqlite3_step(handle)
+        switch rc {
+        case SQLITE_ROW: return true
+        case SQLITE_DONE: return false
+        default:
+            let error = database.error(sql: sql)
+            sqlite3_reset(handle)
+            throw error
+        }
+    }
+
+    /// Runs an insert/update with the current bindings, then resets for the next use.
+    public func execute() throws {
+        defer { sqlite3_reset(handle) }
+        while try step() {}
+    }
+
+    public var columnCount: Int32 { sqlite3_column_count(handle) }
+
+    public func value(at index: Int32) -> SQLValue {
+        switch sqlite3_column_type(handle, index) {
+        case SQLITE_INTEGER: return .integer(sqlite3_column_int64(handle, index))
+        case SQLITE_FLOAT: return .real(sqlite3_column_double(handle, index))
+        case SQLITE_TEXT: return .text(String(cString: sqlite3_column_text(handle, index)))
+        case SQLITE_BLOB:
+            let count = Int(sqlite3_column_bytes(handle, index))
+            guard count > 0, let pointer = sqlite3_column_blob(handle, index) else { return .blob([]) }
+            return .blob(Array(UnsafeRawBufferPointer(start: pointer, count: count)))
+        default: return .null
+        }
+    }
+
+    public func int64(at index: Int32) -> Int64 { sqlite3_column_int64(handle, index) }
+    public func isNull(at index: Int32) -> Bool { sqlite3_column_type(handle, index) == SQLITE_NULL }
+    public func text(at index: Int32) -> String? {
+        guard let c = sqlite3_column_text(handle, index) else { return nil }
+        return String(cString: c)
+    }
+
+    public func row() -> Row {
+        let count = columnCount
+        var values: [SQLValue] = []
+        values.reserveCapacity(Int(count))
+        for i in 0..<count { values.append(value(at: i)) }
+        return Row(values)
+    }
+}

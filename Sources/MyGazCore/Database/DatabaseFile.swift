@@ -1,0 +1,116 @@
+import CSystem
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// What a file on disk is, as far as mygaz-admin is concerned.
+public enum DatabaseState: Equatable, Sendable {
+    case empty              // a new or empty SQLite file
+    case current
+    case older(Int)
+    case newer(Int)
+    case foreign            // a SQLite file of some other program
+}
+
+/// Opening the shared file: the checks every command makes before touching it.
+public enum DatabaseFile {
+    public enum Purpose: Sendable {
+        case use            // an existing database of the current schema version
+        case initialise     // create if missing; migrate if older
+    }
+
+    /// Opens `path` for `purpose`, or throws the one line that explains what is wrong.
+    public static func open(path: String, purpose: Purpose, busyTimeoutMs: Int) throws -> Database {
+        try checkPath(path, mayCreate: purpose == .initialise)
+        let db: Database
+        do {
+            db = try Database(path: path, mode: purpose == .initialise ? .create : .readWrite, busyTimeoutMs: busyTimeoutMs)
+        } catch {
+            throw MyGazError.from(error, path: path)
+        }
+        if purpose == .use {
+            let state: DatabaseState
+            do { state = try self.state(of: db) } catch { throw MyGazError.from(error, path: path) }
+            switch state {
+            case .current: break
+            case .empty: throw MyGazError(.database, .databaseEmpty, .text(path))
+            case .foreign: throw MyGazError(.database, .databaseNotOurs, .text(path))
+            case .older(let v): throw MyGazError(.database, .databaseTooOld, .text(path), .int(v), .int(Schema.currentVersion))
+            case .newer(let v): throw MyGazError(.database, .databaseTooNew, .text(path), .int(v), .int(Schema.currentVersion))
+            }
+        }
+        return db
+    }
+
+    static func checkPath(_ path: String, mayCreate: Bool) throws {
+        var isDirectory: ObjCBool = false
+        let exists = FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory)
+        if exists && isDirectory.boolValue {
+            throw MyGazError(.database, .databaseIsDirectory, .text(path))
+        }
+        if !exists && !mayCreate {
+            throw MyGazError(.database, .databaseMissing, .text(path))
+        }
+        let directory = (path as NSString).deletingLastPathComponent
+        if let kind = networkFileSystem(at: exists ? path : (directory.isEmpty ? "." : directory)) {
+            throw MyGazError(.database, .databaseNetworkFS, .text(path), .text(kind))
+        }
+        if exists {
+            // A file we may not read gives SQLite's vague "unable to open"; say which.
+            if access(path, R_OK | W_OK) != 0 {
+                throw MyGazError(.database, .databaseCannotOpen, .text(path), .text(String(cString: strerror(errno))))
+            }
+        }
+    }
+
+    /// The name of a network or user-space file system under `path`, where SQLite's
+    /// POSIX locks are unreliable; nil on a local file system.
+    public static func networkFileSystem(at path: String) -> String? {
+        let type = csystem_fs_type(path)
+        guard type != -1 else { return nil }
+        switch UInt32(truncatingIfNeeded: type) {
+        case 0x6969: return "NFS"
+        case 0x517B: return "SMB"
+        case 0xFF53_4D42: return "CIFS"
+        case 0xFE53_4D42: return "SMB2"
+        case 0x6573_5546: return "FUSE"
+        case 0x0102_1997: return "9P"
+        default: return nil
+        }
+    }
+
+    public static func state(of db: Database) throws -> DatabaseState {
+        let appID = try db.scalarInt("PRAGMA application_id") ?? 0
+        let version = try db.scalarInt("PRAGMA user_version") ?? 0
+        let objects = try db.scalarInt("SELECT count(*) FROM sqlite_schema") ?? 0
+        if appID == 0 && version == 0 && objects == 0 { return .empty }
+        guard appID == Int(Schema.applicationID) else { return .foreign }
+        if version == Schema.currentVersion { return .current }
+        return version < Schema.currentVersion ? .older(version) : .newer(version)
+    }
+
+    /// Creates or upgrades the schema in one transaction; answers the versions before and after.
+    @discardableResult
+    public static func migrate(_ db: Database) throws -> (from: Int, to: Int) {
+        try db.write {
+            let state = try self.state(of: db)
+            let from: Int
+            switch state {
+            case .empty: from = 0
+            case .current: return (Schema.currentVersion, Schema.currentVersion)
+            case .older(let v): from = v
+            case .newer(let v):
+                throw MyGazError(.database, .databaseTooNew, .text(db.path), .int(v), .int(Schema.currentVersion))
+            case .foreign:
+                throw MyGazError(.database, .databaseNotOurs, .text(db.path))
+            }
+            for version in from..<Schema.currentVersion {
+                try db.execute(Schema.migrations[version])
+            }
+            try db.execute("PRAGMA application_id = \(Schema.applicationID)")
+            try db.execute("PRAGMA user_version = \(Schema.currentVersion)")
+            return (from, Schema.currentVersion)
+        }
+    }
+}

@@ -1,0 +1,502 @@
+/// The database schema, one migration per version (`PRAGMA user_version`).
+/// `docs/schema.md` explains each table for the portal's developers; keep them together.
+public enum Schema {
+    /// 'MGAZ' — identifies our files so that `init` never adopts a stranger's database.
+    public static let applicationID: Int32 = 0x4D47_415A
+
+    public static var currentVersion: Int { migrations.count }
+
+    /// `migrations[i]` moves a database from version i to version i + 1.
+    public static let migrations: [String] = [v1]
+
+    /// `col = 'a' OR col = 'b' …`: the same meaning as `col IN ('a', 'b', …)`, but SQLite
+    /// builds an ephemeral table for an IN list on every single-row insert, ~2.5 µs per check.
+    static func oneOf<C: Code>(_ column: String, _ type: C.Type) -> String {
+        oneOf(column, C.codes)
+    }
+
+    static func oneOf(_ column: String, _ codes: String...) -> String { oneOf(column, codes) }
+
+    static func oneOf(_ column: String, _ codes: [String]) -> String {
+        codes.map { "\(column) = '\($0)'" }.joined(separator: " OR ")
+    }
+
+    static let v1 = """
+    CREATE TABLE rgk (
+        id              INTEGER PRIMARY KEY,
+        code            TEXT NOT NULL UNIQUE CHECK (length(code) BETWEEN 2 AND 32 AND code NOT GLOB '*[^a-z0-9_-]*'),
+        name            TEXT NOT NULL CHECK (name <> ''),
+        region          TEXT,
+        phone           TEXT,
+        email           TEXT,
+        max_monthly_m3  INTEGER NOT NULL DEFAULT 500 CHECK (max_monthly_m3 > 0),
+        created_at      TEXT NOT NULL,
+        updated_at      TEXT NOT NULL
+    ) STRICT;
+
+    CREATE TABLE office (
+        id          INTEGER PRIMARY KEY,
+        rgk_id      INTEGER NOT NULL REFERENCES rgk(id),
+        name        TEXT NOT NULL CHECK (name <> ''),
+        address     TEXT,
+        phone       TEXT,
+        hours       TEXT,
+        lat         REAL CHECK (lat BETWEEN -90 AND 90),
+        lon         REAL CHECK (lon BETWEEN -180 AND 180),
+        UNIQUE (rgk_id, name)
+    ) STRICT;
+
+    CREATE TABLE operator (
+        login       TEXT PRIMARY KEY CHECK (length(login) BETWEEN 1 AND 64),
+        role        TEXT NOT NULL CHECK (\(oneOf("role", Role.self))),
+        full_name   TEXT,
+        created_at  TEXT NOT NULL,
+        created_by  TEXT NOT NULL
+    ) STRICT;
+
+    CREATE TABLE portal_user (
+        id              INTEGER PRIMARY KEY,
+        login           TEXT NOT NULL UNIQUE,
+        login_kind      TEXT NOT NULL CHECK (\(oneOf("login_kind", LoginKind.self))),
+        password_hash   TEXT,
+        full_name       TEXT,
+        email           TEXT,
+        phone           TEXT,
+        status          TEXT NOT NULL CHECK (\(oneOf("status", UserStatus.self))),
+        blocked_reason  TEXT,
+        consent_at      TEXT,
+        consent_channel TEXT CHECK (\(oneOf("consent_channel", ConsentChannel.self))),
+        notify_debts    INTEGER NOT NULL DEFAULT 1 CHECK (notify_debts IN (0, 1)),
+        notify_status   INTEGER NOT NULL DEFAULT 1 CHECK (notify_status IN (0, 1)),
+        notify_news     INTEGER NOT NULL DEFAULT 0 CHECK (notify_news IN (0, 1)),
+        email_bills     INTEGER NOT NULL DEFAULT 0 CHECK (email_bills IN (0, 1)),
+        registered_at   TEXT NOT NULL,
+        confirm_until   TEXT,
+        confirmed_at    TEXT,
+        deleted_at      TEXT,
+        updated_at      TEXT NOT NULL,
+        CHECK (status <> 'blocked' OR blocked_reason IS NOT NULL),
+        CHECK ((status = 'deleted') = (login_kind = 'erased'))
+    ) STRICT;
+    CREATE INDEX portal_user_status ON portal_user (status, registered_at);
+
+    CREATE TABLE confirmation_code (
+        id          INTEGER PRIMARY KEY,
+        user_id     INTEGER NOT NULL REFERENCES portal_user(id) ON DELETE CASCADE,
+        purpose     TEXT NOT NULL CHECK (\(oneOf("purpose", CodePurpose.self))),
+        channel     TEXT NOT NULL CHECK (\(oneOf("channel", MessageChannel.self))),
+        destination TEXT NOT NULL,
+        code_hash   TEXT NOT NULL,
+        created_at  TEXT NOT NULL,
+        expires_at  TEXT NOT NULL,
+        attempts    INTEGER NOT NULL DEFAULT 0 CHECK (attempts BETWEEN 0 AND 5),
+        used_at     TEXT,
+        voided_at   TEXT
+    ) STRICT;
+    CREATE INDEX confirmation_code_user ON confirmation_code (user_id, purpose, expires_at);
+
+    CREATE TABLE account (
+        id          INTEGER PRIMARY KEY,
+        rgk_id      INTEGER NOT NULL REFERENCES rgk(id),
+        number      TEXT NOT NULL CHECK (number <> '' AND number NOT GLOB '*[^0-9]*' AND number NOT GLOB '0*'),
+        surname     TEXT,
+        name        TEXT,
+        patronymic  TEXT,
+        address     TEXT,
+        phone       TEXT,
+        residents   INTEGER CHECK (residents >= 0),
+        heated_area REAL CHECK (heated_area >= 0),
+        status      TEXT NOT NULL DEFAULT 'open' CHECK (\(oneOf("status", AccountStatus.self))),
+        updated_at  TEXT NOT NULL,
+        UNIQUE (rgk_id, number)
+    ) STRICT;
+    CREATE INDEX account_number ON account (number);
+
+    CREATE TABLE user_account (
+        user_id         INTEGER NOT NULL REFERENCES portal_user(id) ON DELETE CASCADE,
+        account_id      INTEGER NOT NULL REFERENCES account(id),
+        access_level    TEXT NOT NULL DEFAULT 'restricted' CHECK (\(oneOf("access_level", AccessLevel.self))),
+        alias           TEXT,
+        failed_answers  INTEGER NOT NULL DEFAULT 0 CHECK (failed_answers >= 0),
+        locked_at       TEXT,
+        extended_at     TEXT,
+        extended_via    TEXT CHECK (\(oneOf("extended_via", ExtendedVia.self))),
+        linked_at       TEXT NOT NULL,
+        PRIMARY KEY (user_id, account_id),
+        CHECK ((access_level = 'extended') = (extended_via IS NOT NULL))
+    ) STRICT, WITHOUT ROWID;
+    CREATE INDEX user_account_account ON user_account (account_id);
+    CREATE TRIGGER user_account_at_most_three BEFORE INSERT ON user_account
+    WHEN (SELECT count(*) FROM user_account WHERE user_id = NEW.user_id) >= 3
+    BEGIN
+        SELECT RAISE(ABORT, 'a portal user may link at most 3 personal accounts');
+    END;
+
+    CREATE TABLE service (
+        id          INTEGER PRIMARY KEY,
+        account_id  INTEGER NOT NULL REFERENCES account(id),
+        kind        TEXT NOT NULL CHECK (\(oneOf("kind", ServiceKind.self))),
+        balance_kop INTEGER NOT NULL DEFAULT 0,
+        updated_at  TEXT NOT NULL,
+        UNIQUE (account_id, kind)
+    ) STRICT;
+    CREATE INDEX service_debt ON service (balance_kop) WHERE balance_kop < 0;
+
+    CREATE TABLE meter (
+        id                  INTEGER PRIMARY KEY,
+        account_id          INTEGER NOT NULL REFERENCES account(id),
+        serial              TEXT NOT NULL CHECK (serial <> ''),
+        model               TEXT,
+        digits              INTEGER NOT NULL CHECK (digits BETWEEN 1 AND 12),
+        place               TEXT,
+        next_verification   TEXT CHECK (next_verification IS NULL OR date(next_verification) = next_verification),
+        state               TEXT NOT NULL DEFAULT 'working' CHECK (\(oneOf("state", MeterState.self))),
+        max_monthly_m3      INTEGER CHECK (max_monthly_m3 > 0),
+        UNIQUE (account_id, serial)
+    ) STRICT;
+    CREATE INDEX meter_serial ON meter (serial);
+
+    CREATE TABLE import_batch (
+        id              INTEGER PRIMARY KEY,
+        kind            TEXT NOT NULL CHECK (\(oneOf("kind", ImportKind.self))),
+        rgk_id          INTEGER REFERENCES rgk(id),
+        file_name       TEXT NOT NULL,
+        file_sha256     TEXT NOT NULL,
+        file_size       INTEGER NOT NULL,
+        encoding        TEXT NOT NULL CHECK (\(oneOf("encoding", FileEncoding.self))),
+        delimiter       TEXT NOT NULL,
+        operator        TEXT NOT NULL,
+        pid             INTEGER,
+        host            TEXT,
+        status          TEXT NOT NULL CHECK (\(oneOf("status", ImportStatus.self))),
+        started_at      TEXT NOT NULL,
+        finished_at     TEXT,
+        rows_read       INTEGER NOT NULL DEFAULT 0,
+        rows_done       INTEGER NOT NULL DEFAULT 0,
+        inserted        INTEGER NOT NULL DEFAULT 0,
+        updated         INTEGER NOT NULL DEFAULT 0,
+        unchanged       INTEGER NOT NULL DEFAULT 0,
+        rejected        INTEGER NOT NULL DEFAULT 0,
+        error           TEXT
+    ) STRICT;
+    CREATE INDEX import_batch_rgk ON import_batch (rgk_id, started_at);
+    CREATE INDEX import_batch_status ON import_batch (status, started_at);
+    CREATE INDEX import_batch_file ON import_batch (file_sha256, kind);
+
+    CREATE TABLE reading (
+        id              INTEGER PRIMARY KEY,
+        meter_id        INTEGER NOT NULL REFERENCES meter(id),
+        value           INTEGER NOT NULL CHECK (value >= 0),
+        reading_date    TEXT NOT NULL CHECK (date(reading_date) = reading_date),
+        source          TEXT NOT NULL CHECK (\(oneOf("source", ReadingSource.self))),
+        status          TEXT NOT NULL CHECK (\(oneOf("status", ReadingStatus.self))),
+        submitted_at    TEXT NOT NULL,
+        user_id         INTEGER REFERENCES portal_user(id) ON DELETE SET NULL,
+        decided_at      TEXT,
+        decided_by      TEXT,
+        reason          TEXT CHECK (\(oneOf("reason", ReadingReason.self))),
+        message         TEXT,
+        forced          INTEGER NOT NULL DEFAULT 0 CHECK (forced IN (0, 1)),
+        import_batch_id INTEGER REFERENCES import_batch(id),
+        CHECK (status <> 'rejected' OR reason IS NOT NULL)
+    ) STRICT;
+    -- the review queue; history imported from the RGK never enters these two indexes
+    CREATE INDEX reading_queue ON reading (submitted_at, id) WHERE status = 'pending';
+    CREATE INDEX reading_decided ON reading (decided_at, id) WHERE source <> 'rgk' AND status <> 'pending';
+    CREATE INDEX reading_meter ON reading (meter_id, status, reading_date, id);
+    CREATE UNIQUE INDEX reading_rgk_history ON reading (meter_id, reading_date) WHERE source = 'rgk';
+    -- A newer pending reading for the same meter replaces the older one, whoever writes it.
+    CREATE TRIGGER reading_supersede AFTER INSERT ON reading WHEN NEW.status = 'pending'
+    BEGIN
+        UPDATE reading SET status = 'superseded', decided_at = NEW.submitted_at, decided_by = 'system'
+        WHERE meter_id = NEW.meter_id AND status = 'pending' AND id <> NEW.id;
+    END;
+
+    CREATE TABLE settlement (
+        id          INTEGER PRIMARY KEY,
+        service_id  INTEGER NOT NULL REFERENCES service(id),
+        period      TEXT NOT NULL CHECK (period GLOB '[12][0-9][0-9][0-9]-[01][0-9]' AND substr(period, 6, 2) BETWEEN '01' AND '12'),
+        opening_kop INTEGER NOT NULL,
+        charged_kop INTEGER NOT NULL DEFAULT 0,
+        paid_kop    INTEGER NOT NULL DEFAULT 0,
+        benefit_kop INTEGER NOT NULL DEFAULT 0,
+        recalc_kop  INTEGER NOT NULL DEFAULT 0,
+        closing_kop INTEGER,
+        UNIQUE (service_id, period)
+    ) STRICT;
+
+    CREATE TABLE payment (
+        id          INTEGER PRIMARY KEY,
+        rgk_id      INTEGER NOT NULL REFERENCES rgk(id),
+        external_id TEXT NOT NULL CHECK (external_id <> ''),
+        account_id  INTEGER NOT NULL REFERENCES account(id),
+        service     TEXT NOT NULL CHECK (\(oneOf("service", ServiceKind.self))),
+        paid_on     TEXT NOT NULL CHECK (date(paid_on) = paid_on),
+        amount_kop  INTEGER NOT NULL CHECK (amount_kop > 0),
+        channel     TEXT,
+        state       TEXT NOT NULL CHECK (\(oneOf("state", PaymentState.self))),
+        UNIQUE (rgk_id, external_id)
+    ) STRICT;
+    CREATE INDEX payment_account ON payment (account_id, paid_on);
+
+    CREATE TABLE contract (
+        id          INTEGER PRIMARY KEY,
+        rgk_id      INTEGER NOT NULL REFERENCES rgk(id),
+        number      TEXT NOT NULL CHECK (number <> ''),
+        account_id  INTEGER NOT NULL REFERENCES account(id),
+        kind        TEXT NOT NULL CHECK (\(oneOf("kind", ContractKind.self))),
+        signed_on   TEXT CHECK (signed_on IS NULL OR date(signed_on) = signed_on),
+        valid_until TEXT CHECK (valid_until IS NULL OR date(valid_until) = valid_until),
+        state       TEXT NOT NULL CHECK (\(oneOf("state", ContractState.self))),
+        UNIQUE (rgk_id, number)
+    ) STRICT;
+    CREATE INDEX contract_account ON contract (account_id);
+
+    CREATE TABLE act (
+        id          INTEGER PRIMARY KEY,
+        contract_id INTEGER NOT NULL REFERENCES contract(id),
+        number      TEXT NOT NULL CHECK (number <> ''),
+        act_date    TEXT NOT NULL CHECK (date(act_date) = act_date),
+        UNIQUE (contract_id, number)
+    ) STRICT;
+
+    CREATE TABLE act_item (
+        id          INTEGER PRIMARY KEY,
+        act_id      INTEGER NOT NULL REFERENCES act(id) ON DELETE CASCADE,
+        work        TEXT NOT NULL CHECK (work <> ''),
+        cost_kop    INTEGER NOT NULL CHECK (cost_kop >= 0),
+        UNIQUE (act_id, work)
+    ) STRICT;
+
+    CREATE TABLE pin_request (
+        id          INTEGER PRIMARY KEY,
+        account_id  INTEGER NOT NULL REFERENCES account(id),
+        user_id     INTEGER REFERENCES portal_user(id) ON DELETE SET NULL,
+        full_name   TEXT NOT NULL,
+        email       TEXT,
+        phone       TEXT,
+        status      TEXT NOT NULL CHECK (\(oneOf("status", PinRequestStatus.self))),
+        created_at  TEXT NOT NULL,
+        decided_at  TEXT,
+        decided_by  TEXT,
+        reason      TEXT,
+        CHECK (email IS NOT NULL OR phone IS NOT NULL),
+        CHECK (status <> 'rejected' OR reason IS NOT NULL)
+    ) STRICT;
+    CREATE INDEX pin_request_queue ON pin_request (status, created_at);
+    CREATE INDEX pin_request_account ON pin_request (account_id);
+
+    CREATE TABLE pin (
+        id              INTEGER PRIMARY KEY,
+        account_id      INTEGER NOT NULL REFERENCES account(id),
+        pin_hash        TEXT NOT NULL CHECK (pin_hash GLOB '$*$*'),
+        source          TEXT NOT NULL CHECK (\(oneOf("source", PinSource.self))),
+        state           TEXT NOT NULL CHECK (\(oneOf("state", PinState.self))),
+        issued_at       TEXT NOT NULL,
+        issued_by       TEXT NOT NULL,
+        expires_at      TEXT,
+        revoked_at      TEXT,
+        revoked_by      TEXT,
+        request_id      INTEGER REFERENCES pin_request(id),
+        import_batch_id INTEGER REFERENCES import_batch(id)
+    ) STRICT;
+    CREATE UNIQUE INDEX pin_one_active ON pin (account_id) WHERE state = 'active';
+    CREATE INDEX pin_account ON pin (account_id, issued_at);
+
+    CREATE TABLE application (
+        id              INTEGER PRIMARY KEY,
+        kind            TEXT NOT NULL CHECK (\(oneOf("kind", ApplicationKind.self))),
+        status          TEXT NOT NULL CHECK (\(oneOf("status", ApplicationStatus.self))),
+        rgk_id          INTEGER NOT NULL REFERENCES rgk(id),
+        account_id      INTEGER REFERENCES account(id),
+        address         TEXT,
+        user_id         INTEGER REFERENCES portal_user(id) ON DELETE SET NULL,
+        source          TEXT NOT NULL CHECK (\(oneOf("source", ApplicationSource.self))),
+        contact_name    TEXT,
+        contact_phone   TEXT,
+        contact_email   TEXT,
+        comment         TEXT,
+        assigned_to     TEXT REFERENCES operator(login) ON DELETE SET NULL,
+        created_at      TEXT NOT NULL,
+        submitted_at    TEXT,
+        updated_at      TEXT NOT NULL,
+        CHECK (account_id IS NOT NULL OR address IS NOT NULL),
+        CHECK (status = 'draft' OR submitted_at IS NOT NULL)
+    ) STRICT;
+    CREATE INDEX application_queue ON application (status, submitted_at, id);
+    CREATE INDEX application_account ON application (account_id);
+    CREATE INDEX application_assigned ON application (assigned_to, status) WHERE assigned_to IS NOT NULL;
+    CREATE INDEX application_user ON application (user_id) WHERE user_id IS NOT NULL;
+
+    -- ТО ВДГО (001 §4.4.1)
+    CREATE TABLE application_maintenance (
+        application_id  INTEGER PRIMARY KEY REFERENCES application(id) ON DELETE CASCADE,
+        work_type       TEXT NOT NULL CHECK (work_type <> ''),
+        description     TEXT NOT NULL CHECK (description <> ''),
+        desired_date    TEXT NOT NULL CHECK (date(desired_date) = desired_date)
+    ) STRICT;
+
+    -- Repair call (000: account or address, mobile phone, reason)
+    CREATE TABLE application_repair (
+        application_id  INTEGER PRIMARY KEY REFERENCES application(id) ON DELETE CASCADE,
+        reason          TEXT NOT NULL CHECK (reason <> '')
+    ) STRICT;
+
+    -- Recalculation (001 §4.4.2)
+    CREATE TABLE application_recalculation (
+        application_id  INTEGER PRIMARY KEY REFERENCES application(id) ON DELETE CASCADE,
+        reason          TEXT NOT NULL CHECK (\(oneOf("reason", RecalculationReason.self))),
+        date_from       TEXT NOT NULL CHECK (date(date_from) = date_from),
+        residents       INTEGER CHECK (residents >= 0),
+        heated_area     REAL CHECK (heated_area > 0),
+        CHECK (residents IS NOT NULL OR heated_area IS NOT NULL OR \(oneOf("reason", "absence", "other")))
+    ) STRICT;
+
+    -- Contract applications (001 §4.5.2.1–4.5.2.3)
+    CREATE TABLE application_contract (
+        application_id      INTEGER PRIMARY KEY REFERENCES application(id) ON DELETE CASCADE,
+        customer_name       TEXT NOT NULL CHECK (customer_name <> ''),
+        customer_address    TEXT NOT NULL CHECK (customer_address <> ''),
+        identity_document   TEXT NOT NULL CHECK (identity_document <> ''),
+        object_type         TEXT NOT NULL CHECK (object_type <> ''),
+        object_address      TEXT NOT NULL CHECK (object_address <> ''),
+        ownership_document  TEXT,
+        max_hourly_m3       REAL CHECK (max_hourly_m3 > 0),
+        commissioning_date  TEXT CHECK (commissioning_date IS NULL OR date(commissioning_date) = commissioning_date),
+        residents           INTEGER CHECK (residents >= 0),
+        heated_living_area  REAL CHECK (heated_living_area >= 0),
+        heated_other_area   REAL CHECK (heated_other_area >= 0),
+        livestock           TEXT,
+        benefits            TEXT,
+        payment_form        TEXT
+    ) STRICT;
+
+    -- Gas appliances and meters listed in a contract application
+    CREATE TABLE application_equipment (
+        id                  INTEGER PRIMARY KEY,
+        application_id      INTEGER NOT NULL REFERENCES application(id) ON DELETE CASCADE,
+        kind                TEXT NOT NULL CHECK (\(oneOf("kind", EquipmentKind.self))),
+        description         TEXT NOT NULL CHECK (description <> ''),
+        place               TEXT,
+        last_verification   TEXT CHECK (last_verification IS NULL OR date(last_verification) = last_verification)
+    ) STRICT;
+    CREATE INDEX application_equipment_app ON application_equipment (application_id);
+
+    CREATE TABLE application_event (
+        id              INTEGER PRIMARY KEY,
+        application_id  INTEGER NOT NULL REFERENCES application(id) ON DELETE CASCADE,
+        at              TEXT NOT NULL,
+        actor_kind      TEXT NOT NULL CHECK (\(oneOf("actor_kind", ActorKind.self))),
+        actor           TEXT,
+        from_status     TEXT CHECK (\(oneOf("from_status", ApplicationStatus.self))),
+        to_status       TEXT NOT NULL CHECK (\(oneOf("to_status", ApplicationStatus.self))),
+        message         TEXT
+    ) STRICT;
+    CREATE INDEX application_event_app ON application_event (application_id, id);
+
+    CREATE TABLE ticket (
+        id                      INTEGER PRIMARY KEY,
+        channel                 TEXT NOT NULL CHECK (\(oneOf("channel", TicketChannel.self))),
+        rgk_id                  INTEGER REFERENCES rgk(id),
+        office_id               INTEGER REFERENCES office(id),
+        topic                   TEXT NOT NULL CHECK (\(oneOf("topic", TicketTopic.self))),
+        status                  TEXT NOT NULL CHECK (\(oneOf("status", TicketStatus.self))),
+        user_id                 INTEGER REFERENCES portal_user(id) ON DELETE SET NULL,
+        sender_name             TEXT NOT NULL,
+        sender_email            TEXT,
+        sender_phone            TEXT,
+        account_number          TEXT,
+        account_id              INTEGER REFERENCES account(id),
+        source                  TEXT NOT NULL DEFAULT 'portal' CHECK (\(oneOf("source", TicketSource.self))),
+        assigned_to             TEXT REFERENCES operator(login) ON DELETE SET NULL,
+        created_at              TEXT NOT NULL,
+        updated_at              TEXT NOT NULL,
+        last_customer_at        TEXT NOT NULL,
+        last_operator_at        TEXT,
+        closed_at               TEXT,
+        CHECK (channel <> 'office' OR office_id IS NOT NULL),
+        CHECK (channel = 'support' OR rgk_id IS NOT NULL),
+        CHECK (sender_email IS NOT NULL OR sender_phone IS NOT NULL OR status = 'closed')
+    ) STRICT;
+    CREATE INDEX ticket_queue ON ticket (status, created_at, id);
+    CREATE INDEX ticket_assigned ON ticket (assigned_to, status) WHERE assigned_to IS NOT NULL;
+
+    CREATE TABLE ticket_message (
+        id          INTEGER PRIMARY KEY,
+        ticket_id   INTEGER NOT NULL REFERENCES ticket(id) ON DELETE CASCADE,
+        at          TEXT NOT NULL,
+        author_kind TEXT NOT NULL CHECK (\(oneOf("author_kind", AuthorKind.self))),
+        author      TEXT,
+        body        TEXT NOT NULL,
+        faq_id      INTEGER REFERENCES faq(id) ON DELETE SET NULL
+    ) STRICT;
+    CREATE INDEX ticket_message_ticket ON ticket_message (ticket_id, id);
+
+    CREATE TABLE attachment (
+        id                  INTEGER PRIMARY KEY,
+        application_id      INTEGER REFERENCES application(id) ON DELETE CASCADE,
+        ticket_id           INTEGER REFERENCES ticket(id) ON DELETE CASCADE,
+        name                TEXT NOT NULL CHECK (name <> '' AND instr(name, '/') = 0),
+        content_type        TEXT NOT NULL CHECK (\(oneOf("content_type", AttachmentType.self))),
+        size                INTEGER NOT NULL CHECK (size BETWEEN 1 AND 10485760),
+        sha256              TEXT NOT NULL,
+        content             BLOB NOT NULL,
+        created_at          TEXT NOT NULL,
+        CHECK ((application_id IS NULL) <> (ticket_id IS NULL)),
+        CHECK (length(content) = size)
+    ) STRICT;
+    CREATE UNIQUE INDEX attachment_application ON attachment (application_id, name) WHERE application_id IS NOT NULL;
+    CREATE UNIQUE INDEX attachment_ticket ON attachment (ticket_id, name) WHERE ticket_id IS NOT NULL;
+
+    CREATE TABLE faq (
+        id          INTEGER PRIMARY KEY,
+        topic       TEXT NOT NULL CHECK (\(oneOf("topic", TicketTopic.self))),
+        question    TEXT NOT NULL CHECK (question <> ''),
+        answer      TEXT NOT NULL CHECK (answer <> ''),
+        created_at  TEXT NOT NULL,
+        updated_at  TEXT NOT NULL
+    ) STRICT;
+    CREATE INDEX faq_topic ON faq (topic);
+
+    CREATE TABLE outbox (
+        id              INTEGER PRIMARY KEY,
+        channel         TEXT NOT NULL CHECK (\(oneOf("channel", MessageChannel.self))),
+        recipient       TEXT NOT NULL CHECK (recipient <> ''),
+        subject         TEXT,
+        body            TEXT NOT NULL,
+        secret          TEXT,
+        rgk_id          INTEGER REFERENCES rgk(id),
+        kind            TEXT NOT NULL CHECK (\(oneOf("kind", OutboxKind.self))),
+        entity_type     TEXT,
+        entity_id       INTEGER,
+        status          TEXT NOT NULL CHECK (\(oneOf("status", OutboxStatus.self))),
+        attempts        INTEGER NOT NULL DEFAULT 0 CHECK (attempts >= 0),
+        next_attempt_at TEXT NOT NULL,
+        claim_token     TEXT,
+        claimed_at      TEXT,
+        last_error      TEXT,
+        message_id      TEXT,
+        created_at      TEXT NOT NULL,
+        sent_at         TEXT,
+        CHECK (channel <> 'email' OR subject IS NOT NULL),
+        CHECK (status <> 'sent' OR secret IS NULL)
+    ) STRICT;
+    CREATE INDEX outbox_queue ON outbox (status, next_attempt_at, id);
+
+    CREATE TABLE audit (
+        id          INTEGER PRIMARY KEY,
+        at          TEXT NOT NULL,
+        operator    TEXT NOT NULL,
+        action      TEXT NOT NULL,
+        entity_type TEXT NOT NULL,
+        entity_id   TEXT,
+        old_value   TEXT,
+        new_value   TEXT,
+        reason      TEXT
+    ) STRICT;
+    CREATE INDEX audit_at ON audit (at);
+    CREATE INDEX audit_entity ON audit (entity_type, entity_id, at);
+    CREATE INDEX audit_operator ON audit (operator, at);
+    CREATE INDEX audit_action ON audit (action, at);
+    """
+}

@@ -1,0 +1,66 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Sharing one database between the OS logins of a group: the directory is setgid and
+/// group-writable, the file and its -wal and -shm are group read-write, others get nothing.
+public enum SharedAccess {
+    /// Before the file is created: the directory, and a umask that keeps others out.
+    public static func prepare(path: String, group: String) throws {
+        let gid = try groupID(group)
+        let directory = directoryOf(path)
+        if !FileManager.default.fileExists(atPath: directory) {
+            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        }
+        umask(0o007)
+        guard chown(directory, uid_t.max, gid) == 0, chmod(directory, 0o2770) == 0 else {
+            throw MyGazError(.database, .databaseCannotOpen, .text(directory), .text(String(cString: strerror(errno))))
+        }
+    }
+
+    /// After the file exists: hand it and its companions to the group.
+    public static func apply(path: String, group: String) throws {
+        let gid = try groupID(group)
+        for file in [path, path + "-wal", path + "-shm"] where FileManager.default.fileExists(atPath: file) {
+            guard chown(file, uid_t.max, gid) == 0, chmod(file, 0o660) == 0 else {
+                throw MyGazError(.database, .databaseCannotOpen, .text(file), .text(String(cString: strerror(errno))))
+            }
+        }
+    }
+
+    /// A new private database: only its owner may read it (group sharing is explicit, with --group).
+    public static func restrictNewFiles() { umask(0o077) }
+
+    public static func groupID(_ group: String) throws -> gid_t {
+        guard let entry = getgrnam(group) else { throw MyGazError(.usage, .groupUnknown, .text(group)) }
+        return entry.pointee.gr_gid
+    }
+
+    static func directoryOf(_ path: String) -> String {
+        let directory = (path as NSString).deletingLastPathComponent
+        return directory.isEmpty ? "." : directory
+    }
+
+    /// What `db check` warns about: files others may read, or a shared file its group cannot write.
+    public static func permissionWarnings(path: String) -> [Message] {
+        var warnings: [Message] = []
+        let directory = directoryOf(path)
+        var dirInfo = stat()
+        let shared = stat(directory, &dirInfo) == 0 && (dirInfo.st_mode & S_ISGID) != 0
+        for file in [path, path + "-wal", path + "-shm"] {
+            var info = stat()
+            guard stat(file, &info) == 0 else { continue }
+            let mode = info.st_mode & 0o777
+            let octal = String(mode, radix: 8)
+            if mode & 0o007 != 0 {
+                warnings.append(Message(.checkPermissionsOthers, [.text(file), .text(octal)]))
+            }
+            if shared && mode & 0o060 != 0o060 {
+                let group = getgrgid(info.st_gid).map { String(cString: $0.pointee.gr_name) } ?? String(info.st_gid)
+                warnings.append(Message(.checkPermissionsGroup, [.text(file), .text(group), .text(octal)]))
+            }
+        }
+        return warnings
+    }
+}

@@ -1,0 +1,669 @@
+/// Fills a new database with a realistic, deterministic region: the same seed and date
+/// give the same content on every machine.
+public enum DemoGenerator {
+    public struct Options: Sendable {
+        public var accounts: Int
+        public var seed: UInt64
+        /// "Today" of the demo: readings, queues and ages are placed relative to it.
+        public var anchor: Day
+        public init(accounts: Int, seed: UInt64, anchor: Day) {
+            self.accounts = accounts
+            self.seed = seed
+            self.anchor = anchor
+        }
+    }
+
+    public struct Summary: Sendable {
+        public var accounts = 0
+        public var users = 0
+        public var pendingReadings = 0
+        public var openApplications = 0
+    }
+
+    /// The password of every demo portal user and the PIN printed on every demo bill,
+    /// so that a clerk can try `user grant-extended --answer-stdin` on the demo.
+    public static let demoPassword = "demo12345"
+    public static let demoBillPIN = "24681357"
+
+    public static func generate(_ session: Session, _ options: Options,
+                                progress: (_ done: Int, _ total: Int) -> Void = { _, _ in }) throws -> Summary {
+        let db = session.db
+        let populated = try db.scalarInt("""
+            SELECT (SELECT count(*) FROM rgk) + (SELECT count(*) FROM account) + (SELECT count(*) FROM portal_user)
+            """) ?? 0
+        guard populated == 0 else { throw MyGazError(.conflict, .databaseHasData, .text(db.path)) }
+        var generator = Generator(session: session, options: options)
+        // bulk generation: a larger page cache and fewer checkpoints; restored afterwards
+        try db.execute("PRAGMA cache_size = -65536")
+        try db.execute("PRAGMA wal_autocheckpoint = 20000")
+        // the generator writes parents before children by construction; `db check` proves it
+        try db.execute("PRAGMA foreign_keys = OFF")
+        defer {
+            try? db.execute("PRAGMA foreign_keys = ON")
+            try? db.execute("PRAGMA cache_size = -2000")
+            try? db.execute("PRAGMA wal_autocheckpoint = 1000")
+        }
+        try generator.run(progress: progress)
+        return generator.summary
+    }
+}
+
+private struct Generator {
+    let session: Session
+    let options: DemoGenerator.Options
+    var rng: SeededRandom
+    var summary = DemoGenerator.Summary()
+    let db: Database
+    let nowEpoch: Int64
+    let passwordHash: String
+    let pinHash: String
+    let codeHash: String
+
+    var rgkIDs: [Int64] = []
+    var accountIDs: [(id: Int64, rgk: Int, userID: Int64?)] = []
+    var paymentSequence = 0
+    var pendingIndex = 0
+    var phoneSequence = 0
+
+    init(session: Session, options: DemoGenerator.Options) {
+        self.session = session
+        self.options = options
+        self.db = session.db
+        self.rng = SeededRandom(seed: options.seed)
+        // the demo's "now": noon of the anchor day (UTC)
+        self.nowEpoch = Int64(options.anchor.daysSinceEpoch) * 86_400 + 12 * 3600
+        // hashing is deliberately slow; one hash serves every demo user (and one every bill PIN)
+        self.passwordHash = (try? Secrets.hash(DemoGenerator.demoPassword)) ?? "$y$invalid$"
+        self.pinHash = (try? Secrets.hash(DemoGenerator.demoBillPIN)) ?? "$y$invalid$"
+        self.codeHash = (try? Secrets.hash("000000")) ?? "$y$invalid$"
+    }
+
+    func iso(_ epoch: Int64) -> String { Timestamp.iso(epoch) }
+    func iso(daysAgo: Int, seconds: Int = 0) -> String { iso(nowEpoch - Int64(daysAgo) * 86_400 - Int64(seconds)) }
+    var anchor: Day { options.anchor }
+
+    mutating func run(progress: (Int, Int) -> Void) throws {
+        try db.write {
+            try regionsAndOffices()
+            try operatorsAndFAQ()
+        }
+        let chunk = 5000
+        var start = 0
+        while start < options.accounts {
+            let end = min(options.accounts, start + chunk)
+            try db.write {
+                for index in start..<end { try account(index) }
+            }
+            start = end
+            progress(end, options.accounts)
+        }
+        try db.write {
+            try pinRequests()
+            try applications()
+            try tickets()
+            try outboxAndImports()
+            try session.audit("demo.generate", .database, nil, new: "\(options.accounts) accounts",
+                              reason: "seed \(options.seed), date \(options.anchor.iso)")
+        }
+        summary.accounts = options.accounts
+        summary.users = try db.scalarInt("SELECT count(*) FROM portal_user") ?? 0
+        summary.pendingReadings = try db.scalarInt("SELECT count(*) FROM reading WHERE status = 'pending'") ?? 0
+        summary.openApplications = try db.scalarInt("SELECT count(*) FROM application WHERE status IN ('submitted', 'needs_info')") ?? 0
+    }
+
+    // MARK: reference data
+
+    mutating func regionsAndOffices() throws {
+        let created = iso(daysAgo: 400)
+        for region in DemoData.regions {
+            try db.run("""
+                INSERT INTO rgk (code, name, region, phone, email, max_monthly_m3, created_at, updated_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                """, region.code, region.name, region.region, region.phone, region.email, region.maxMonthly, created, created)
+            let rgkID = db.lastInsertRowID
+            rgkIDs.append(rgkID)
+            for (i, town) in region.towns.prefix(3).enumerated() {
+                try db.run("""
+                    INSERT INTO office (rgk_id, name, address, phone, hours, lat, lon) VALUES (?, ?, ?, ?, ?, ?, ?)
+                    """, rgkID, "Абонентский пункт \(town.replacingOccurrences(of: "г. ", with: "").replacingOccurrences(of: "пгт ", with: ""))",
+                    "\(town), \(rng.pick(DemoData.streets)), д. \(rng.int(in: 1...90))",
+                    "+7\(region.phone.dropFirst(2).prefix(4))\(rng.digits(6))",
+                    i == 0 ? "пн–чт 8:00–17:00, пт 8:00–16:00, обед 12:00–12:45" : "пн–пт 9:00–17:00",
+                    region.lat + Double(i) * 0.1, region.lon + Double(i) * 0.1)
+            }
+        }
+    }
+
+    mutating func operatorsAndFAQ() throws {
+        try Operators.bootstrap(session)
+        let demoOperators: [(String, String, String)] = [
+            ("ivanova", "clerk", "Иванова Анна Петровна"),
+            ("petrova", "clerk", "Петрова Ольга Сергеевна"),
+            ("sidorov", "support", "Сидоров Игорь Викторович"),
+        ]
+        for (login, role, name) in demoOperators where login != session.login {
+            try db.run("INSERT INTO operator (login, role, full_name, created_at, created_by) VALUES (?, ?, ?, ?, ?)",
+                       login, role, name, iso(daysAgo: 300), session.login)
+        }
+        for (topic, question, answer) in DemoData.faq {
+            try db.run("INSERT INTO faq (topic, question, answer, created_at, updated_at) VALUES (?, ?, ?, ?, ?)",
+                       topic, question, answer, iso(daysAgo: 200), iso(daysAgo: 200))
+        }
+    }
+
+    // MARK: accounts and everything under them
+
+    mutating func regionIndex(for index: Int) -> Int {
+        // a fixed split by position, so that account numbers stay dense per RGK
+        let fraction = Double(index % 10) / 10
+        return fraction < DemoData.regions[0].share ? 0 : (fraction < DemoData.regions[0].share + DemoData.regions[1].share ? 1 : 2)
+    }
+
+    mutating func account(_ index: Int) throws {
+        let r = regionIndex(for: index)
+        let region = DemoData.regions[r]
+        let number = String(region.accountPrefix * 1_000_000 + index + 1)
+        let person = DemoData.person(&rng)
+        let town = rng.pick(region.towns)
+        let house = rng.int(in: 1...120)
+        let flat = rng.chance(0.6) ? ", кв. \(rng.int(in: 1...140))" : ""
+        let address = "\(region.region), \(town), \(rng.pick(DemoData.streets)), д. \(house)\(flat)"
+        let residents = rng.int(in: 1...5)
+        let area = Double(rng.int(in: 300...1500)) / 10
+        let phone = "+79\(rng.digits(9))"
+        let updated = iso(daysAgo: 30)
+        let accountStmt = try db.prepare("""
+            INSERT INTO account (rgk_id, number, surname, name, patronymic, address, phone, residents, heated_area, status, updated_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'open', ?)
+            """)
+        try accountStmt.bind([rgkIDs[r], number, person.surname, person.name, person.patronymic, address, phone, residents, area, updated])
+        try accountStmt.execute()
+        let accountID = db.lastInsertRowID
+
+        // portal user first, so that the pending reading can name its sender
+        let userID = try portalUser(for: accountID, person: person, index: index)
+        accountIDs.append((accountID, r, userID))
+
+        let debtor = rng.chance(0.15)
+        let hasVDGO = rng.chance(0.6)
+        var gasConsumption = 0
+        let meterCount = rng.chance(0.1) ? 2 : 1
+        for m in 0..<meterCount {
+            gasConsumption += try meter(accountID: accountID, index: index, second: m == 1, area: area / Double(meterCount),
+                                        region: region, userID: userID)
+        }
+        try services(accountID: accountID, r: r, debtor: debtor, hasVDGO: hasVDGO, monthlyM3: max(20, gasConsumption))
+        try contracts(accountID: accountID, r: r, number: number, hasVDGO: hasVDGO)
+    }
+
+    /// Creates one meter with a year of accepted history and maybe a pending reading;
+    /// answers the typical monthly consumption.
+    mutating func meter(accountID: Int64, index: Int, second: Bool, area: Double,
+                        region: DemoData.Region, userID: Int64?) throws -> Int {
+        let digits = rng.chance(0.1) ? 4 : (rng.chance(0.1) ? 6 : 5)
+        let capacity = Int(pow10(digits))
+        let boiler = rng.chance(0.03)
+        let maxMonthly = boiler ? 800 : region.maxMonthly
+        var state = "working"
+        if index == 7 && !second { state = "faulty" }
+        else if rng.chance(0.003) { state = "faulty" }
+        else if rng.chance(0.002) { state = "removed" }
+        let expired = rng.chance(0.03)
+        let verification = expired ? anchor.adding(days: -rng.int(in: 1...300)) : anchor.adding(days: rng.int(in: 30...3650))
+        let serial = rng.digits(8)
+        try db.run("""
+            INSERT INTO meter (account_id, serial, model, digits, place, next_verification, state, max_monthly_m3)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+            """, accountID, serial, rng.pick(DemoData.meterModels), digits, rng.pick(DemoData.places), verification.iso, state,
+                   boiler ? 800 : nil)
+        let meterID = db.lastInsertRowID
+
+        // a year of accepted readings from the RGK, on the 25th of each month; 4-digit
+        // meters may roll over past 9999 on the way
+        let firstOfMonth = Day(year: anchor.year, month: anchor.month, day: 1)!
+        var value = digits == 4 && rng.chance(0.3) ? capacity - rng.int(in: 300...1500) : rng.int(capacity / 3)
+        var lastValue = value
+        var lastDate = firstOfMonth
+        var typical = 0
+        let history = try db.prepare("""
+            INSERT INTO reading (meter_id, value, reading_date, source, status, submitted_at)
+            VALUES (?, ?, ?, 'rgk', 'accepted', ?)
+            """)
+        for monthsBack in stride(from: 12, through: 1, by: -1) {
+            let date = firstOfMonth.adding(months: -monthsBack).adding(days: 24)
+            let used = consumption(month: date.month, area: area) * (boiler ? 3 : 1)
+            value = (value + used) % capacity
+            let at = iso(Timestamp.localMidnight(date) + 10 * 3600)
+            try history.bind([meterID, value, date.iso, at])
+            try history.execute()
+            lastValue = value
+            lastDate = date
+            typical = used
+        }
+
+        // the pending queue: about a third of the meters have a new reading from the portal
+        let faulty = state != "working"
+        guard faulty || expired && rng.chance(0.5) || rng.chance(0.3) else { return typical }
+        let limit = maxMonthly
+        let used = consumption(month: anchor.month, area: area) * (boiler ? 3 : 1)
+        var pendingValue = (lastValue + used) % capacity
+        let scenario = pendingIndex < 3 ? pendingIndex : rng.int(100)
+        pendingIndex += 1
+        switch scenario {
+        case 0, 10...13:          // lower than the previous accepted reading
+            pendingValue = lastValue >= 60 ? lastValue - rng.int(in: 1...50) : lastValue
+            if lastValue < 60 { pendingValue = (lastValue + capacity - 1) % capacity }
+        case 1, 20...22:          // does not fit the meter's digits
+            pendingValue = capacity + rng.int(1000)
+        case 2, 30...32:          // more than the maximum consumption
+            let candidate = lastValue + limit + rng.int(in: 50...400)
+            if candidate < capacity { pendingValue = candidate }
+        default:
+            break
+        }
+        let daysAgo = rng.int(in: 0...5)
+        let date = anchor.adding(days: -daysAgo)
+        let submitted = iso(Timestamp.localMidnight(date) + Int64(rng.int(in: 8 * 3600...21 * 3600)))
+        _ = lastDate
+        try db.run("""
+            INSERT INTO reading (meter_id, value, reading_date, source, status, submitted_at, user_id)
+            VALUES (?, ?, ?, 'portal', 'pending', ?, ?)
+            """, meterID, pendingValue, date.iso, min(submitted, iso(nowEpoch)), userID)
+        return typical
+    }
+
+    func pow10(_ n: Int) -> Int64 { (0..<n).reduce(Int64(1)) { acc, _ in acc * 10 } }
+
+    mutating func consumption(month: Int, area: Double) -> Int {
+        let seasonal: [Double] = [1.6, 1.5, 1.2, 0.8, 0.4, 0.2, 0.2, 0.2, 0.4, 0.8, 1.2, 1.5]
+        return Int(area * seasonal[month - 1]) + rng.int(in: 5...15)
+    }
+
+    mutating func services(accountID: Int64, r: Int, debtor: Bool, hasVDGO: Bool, monthlyM3: Int) throws {
+        for kind in hasVDGO ? ["gas", "vdgo"] : ["gas"] {
+            let tariff = 780   // kopecks per m³
+            var opening = debtor ? -Int64(rng.int(in: 20_000...600_000)) : Int64(rng.int(in: 0...30_000))
+            var due: Int64 = 0
+            try db.run("INSERT INTO service (account_id, kind, balance_kop, updated_at) VALUES (?, ?, 0, ?)",
+                       accountID, kind, iso(daysAgo: 2))
+            let serviceID = db.lastInsertRowID
+            for monthsBack in stride(from: 2, through: 0, by: -1) {
+                let periodDay = Day(year: anchor.year, month: anchor.month, day: 1)!.adding(months: -monthsBack)
+                let charged = kind == "gas" ? Int64(monthlyM3 * tariff + rng.int(in: 0...999)) : 15_000
+                let paid: Int64 = debtor ? (rng.chance(0.2) ? Int64(rng.int(in: 10_000...100_000)) : 0)
+                                         : (monthsBack == 0 && rng.chance(0.5) ? 0 : charged + Int64(rng.int(in: 0...5_000)))
+                let benefit: Int64 = rng.chance(0.08) ? Int64(rng.int(in: 5_000...30_000)) : 0
+                let recalc: Int64 = rng.chance(0.02) ? -Int64(rng.int(in: 1_000...20_000)) : 0
+                let closing = opening - charged + paid + benefit + recalc
+                try db.run("""
+                    INSERT INTO settlement (service_id, period, opening_kop, charged_kop, paid_kop, benefit_kop, recalc_kop, closing_kop)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                    """, serviceID, periodDay.period, opening, charged, paid, benefit, recalc, monthsBack == 0 ? nil : closing)
+                if paid > 0 {
+                    paymentSequence += 1
+                    let paidOn = periodDay.adding(days: rng.int(in: 2...24))
+                    let state = monthsBack == 0 && paidOn.daysSinceEpoch > anchor.daysSinceEpoch - 3 ? "processing" : "paid"
+                    try db.run("""
+                        INSERT INTO payment (rgk_id, external_id, account_id, service, paid_on, amount_kop, channel, state)
+                        VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                        """, rgkIDs[r], "P\(String(paymentSequence + 10_000_000))", accountID, kind,
+                           min(paidOn, anchor).iso, paid, rng.pick(DemoData.paymentChannels), state)
+                }
+                due = opening - charged + paid
+                opening = closing
+            }
+            try db.run("UPDATE service SET balance_kop = ? WHERE id = ?", due, serviceID)
+        }
+    }
+
+    mutating func contracts(accountID: Int64, r: Int, number: String, hasVDGO: Bool) throws {
+        let signed = Day(year: rng.int(in: 2012...2023), month: rng.int(in: 1...12), day: rng.int(in: 1...28))!
+        try db.run("""
+            INSERT INTO contract (rgk_id, number, account_id, kind, signed_on, valid_until, state) VALUES (?, ?, ?, 'supply', ?, NULL, 'active')
+            """, rgkIDs[r], "П-\(number)", accountID, signed.iso)
+        guard hasVDGO else { return }
+        let vdgoSigned = anchor.adding(days: -rng.int(in: 30...1000))
+        try db.run("""
+            INSERT INTO contract (rgk_id, number, account_id, kind, signed_on, valid_until, state) VALUES (?, ?, ?, 'vdgo', ?, ?, 'active')
+            """, rgkIDs[r], "ВДГО-\(number)", accountID, vdgoSigned.iso, vdgoSigned.adding(months: 36).iso)
+        let contractID = db.lastInsertRowID
+        if rng.chance(0.1) {
+            let old = vdgoSigned.adding(months: -36)
+            try db.run("""
+                INSERT INTO contract (rgk_id, number, account_id, kind, signed_on, valid_until, state) VALUES (?, ?, ?, 'vdgo', ?, ?, 'archive')
+                """, rgkIDs[r], "ВДГО-\(number)-А", accountID, old.iso, vdgoSigned.adding(days: -1).iso)
+        }
+        if rng.chance(0.25) {
+            let actDate = vdgoSigned.adding(days: rng.int(in: 10...200))
+            guard actDate < anchor else { return }
+            try db.run("INSERT INTO act (contract_id, number, act_date) VALUES (?, ?, ?)", contractID, "А-\(number)-1", actDate.iso)
+            let actID = db.lastInsertRowID
+            let works: [(String, Int64)] = [("Техническое обслуживание плиты газовой 4-конфорочной", 85_000),
+                                            ("Проверка герметичности газопровода", 30_000),
+                                            ("Техническое обслуживание котла газового", 150_000),
+                                            ("Проверка тяги в дымоходе", 25_000)]
+            for work in works.prefix(rng.int(in: 1...3)) {
+                try db.run("INSERT INTO act_item (act_id, work, cost_kop) VALUES (?, ?, ?)", actID, work.0, work.1)
+            }
+        }
+    }
+
+    // MARK: portal users
+
+    /// About 40% of accounts have a portal user; users come in every state.
+    mutating func portalUser(for accountID: Int64, person: DemoData.Person, index: Int) throws -> Int64? {
+        let forced = index < 8
+        guard forced || rng.chance(0.4) else { return nil }
+        let roll = forced ? [0.5, 0.9, 0.95, 0.99, 0.5, 0.5, 0.5, 0.5][index] : Double(rng.int(1000)) / 1000
+        let status = roll < 0.84 ? "active" : (roll < 0.92 ? "pending" : (roll < 0.97 ? "blocked" : "deleted"))
+        let byPhone = rng.chance(0.55)
+        phoneSequence += 1
+        let phone = "+79\(String(100_000_000 + phoneSequence * 7 + rng.int(7)))"
+        let email = "\(DemoData.transliterate(person.surname)).\(DemoData.transliterate(String(person.name.prefix(1))))\(phoneSequence)@\(rng.pick(DemoData.mailDomains))"
+        let registeredDaysAgo = status == "pending" ? rng.int(in: 0...20) : rng.int(in: 10...700)
+        let registered = iso(daysAgo: registeredDaysAgo, seconds: rng.int(86_400))
+        if status == "deleted" {
+            let id = try nextUserID()
+            try db.run("""
+                INSERT INTO portal_user (id, login, login_kind, status, registered_at, deleted_at, updated_at)
+                VALUES (?, ?, 'erased', 'deleted', ?, ?, ?)
+                """, id, "erased-\(id)", registered, iso(daysAgo: 5), iso(daysAgo: 5))
+            return nil
+        }
+        let login = byPhone ? phone : email
+        try db.run("""
+            INSERT INTO portal_user (login, login_kind, password_hash, full_name, email, phone, status, blocked_reason,
+                                     consent_at, consent_channel, notify_debts, notify_status, notify_news, email_bills,
+                                     registered_at, confirm_until, confirmed_at, updated_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """, login, byPhone ? "phone" : "email", passwordHash, person.fullName,
+                   byPhone && rng.chance(0.5) ? nil : email, byPhone ? phone : (rng.chance(0.5) ? phone : nil),
+                   status, status == "blocked" ? "Нарушение пользовательского соглашения: передача учетной записи третьим лицам" : nil,
+                   status == "pending" ? nil : registered, status == "pending" ? nil : "portal",
+                   1, rng.chance(0.8) ? 1 : 0, rng.chance(0.3) ? 1 : 0, rng.chance(0.4) ? 1 : 0,
+                   registered, status == "pending" ? iso(Timestamp.parse(registered)! + 7 * 86_400) : nil,
+                   status == "pending" ? nil : registered, registered)
+        let userID = db.lastInsertRowID
+        if status == "pending" {
+            // registration codes: some still valid, most long expired
+            let created = rng.chance(0.2) ? nowEpoch - Int64(rng.int(in: 10...100)) : Timestamp.parse(registered)!
+            try db.run("""
+                INSERT INTO confirmation_code (user_id, purpose, channel, destination, code_hash, created_at, expires_at)
+                VALUES (?, 'registration', ?, ?, ?, ?, ?)
+                """, userID, byPhone ? "sms" : "email", login, codeHash, iso(created), iso(created + 160))
+            return nil
+        }
+        let extended = rng.chance(0.45)
+        let via = rng.pick(["pin", "meter_serial", "last_charge", "in_person"])
+        try db.run("""
+            INSERT INTO user_account (user_id, account_id, access_level, alias, failed_answers, locked_at, extended_at, extended_via, linked_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """, userID, accountID, extended ? "extended" : "restricted", rng.chance(0.3) ? rng.pick(["Дом", "Дача", "Квартира мамы"]) : nil,
+                   index == 3 ? 5 : 0, index == 3 ? iso(daysAgo: 1) : nil,
+                   extended ? registered : nil, extended ? via : nil, registered)
+        // a second property of the same person, linked by the same user
+        if let previous = accountIDs.last, previous.userID == nil, rng.chance(0.08) {
+            try db.run("""
+                INSERT INTO user_account (user_id, account_id, access_level, linked_at) VALUES (?, ?, 'restricted', ?)
+                """, userID, previous.id, registered)
+        }
+        return userID
+    }
+
+    func nextUserID() throws -> Int64 {
+        Int64((try db.scalarInt("SELECT coalesce(max(id), 0) + 1 FROM portal_user")) ?? 1)
+    }
+
+    // MARK: queues
+
+    mutating func pinRequests() throws {
+        let candidates = try db.query("""
+            SELECT u.id, u.full_name, u.email, u.phone, l.account_id FROM user_account l JOIN portal_user u ON u.id = l.user_id
+            WHERE l.access_level = 'restricted' AND u.status = 'active' ORDER BY u.id LIMIT ?
+            """, max(12, options.accounts / 150))
+        for (i, row) in candidates.enumerated() {
+            let status = i % 4 == 3 ? "issued" : (i % 6 == 5 ? "rejected" : "open")
+            let created = iso(daysAgo: rng.int(in: 0...10), seconds: rng.int(86_400))
+            let email = row.optString(2) ?? (row.optString(3) == nil ? "abonent\(i)@mail.ru" : nil)
+            try db.run("""
+                INSERT INTO pin_request (account_id, user_id, full_name, email, phone, status, created_at, decided_at, decided_by, reason)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """, row.int64(4), row.int64(0), row.string(1), email, row.optString(3), status, created,
+                       status == "open" ? nil : iso(daysAgo: 0, seconds: 3600), status == "open" ? nil : "ivanova",
+                       status == "rejected" ? "ФИО в запросе не совпадает с владельцем лицевого счета" : nil)
+            if status == "issued" {
+                let requestID = db.lastInsertRowID
+                try db.run("""
+                    INSERT INTO pin (account_id, pin_hash, source, state, issued_at, issued_by, expires_at, request_id)
+                    VALUES (?, ?, 'issued', 'active', ?, 'ivanova', ?, ?)
+                    """, row.int64(4), pinHash, iso(daysAgo: 0, seconds: 3600), iso(nowEpoch + 30 * 86_400), requestID)
+            }
+        }
+        // PINs printed on bills for a part of one RGK's accounts
+        let billed = try db.query("""
+            SELECT a.id FROM account a JOIN rgk r ON r.id = a.rgk_id
+            WHERE r.code = 'kostroma' AND NOT EXISTS (SELECT 1 FROM pin p WHERE p.account_id = a.id AND p.state = 'active')
+            ORDER BY a.id LIMIT ?
+            """, max(10, options.accounts / 20))
+        for row in billed {
+            try db.run("""
+                INSERT INTO pin (account_id, pin_hash, source, state, issued_at, issued_by, expires_at) VALUES (?, ?, 'bill', 'active', ?, 'rgk', NULL)
+                """, row.int64(0), pinHash, iso(daysAgo: 20))
+        }
+    }
+
+    mutating func applications() throws {
+        let kinds = ["vdgo_maintenance", "repair", "recalculation", "contract_connection", "contract_supply", "contract_vdgo"]
+        let statuses = ["submitted", "needs_info", "accepted", "rejected", "completed", "draft"]
+        let count = max(36, options.accounts / 60)
+        let clerks = ["ivanova", "petrova"]
+        for i in 0..<count {
+            let kind = kinds[i % kinds.count]
+            // every kind meets every status in the first 36; then mostly the open queue
+            var status = statuses[(i / kinds.count) % statuses.count]
+            if i >= 36 { status = rng.chance(0.6) ? "submitted" : rng.pick(statuses) }
+            if kind != "vdgo_maintenance" && kind != "repair" && kind != "recalculation" && status == "completed" && i >= 36 {
+                status = "accepted"
+            }
+            let target = accountIDs[rng.int(accountIDs.count)]
+            let account = try db.queryOne("SELECT surname, name, patronymic, address, phone FROM account WHERE id = ?", target.id)!
+            let user = try target.userID.flatMap { try db.queryOne("SELECT full_name, email, phone, notify_status FROM portal_user WHERE id = ?", $0) }
+            let name = "\(account.string(0)) \(account.string(1)) \(account.string(2))"
+            let email = user?.optString(1) ?? "\(DemoData.transliterate(account.string(0))).\(i)@mail.ru"
+            let phone = user?.optString(2) ?? account.optString(4) ?? "+79\(rng.digits(9))"
+            let createdDaysAgo = rng.int(in: 1...40)
+            let created = nowEpoch - Int64(createdDaysAgo) * 86_400 - Int64(rng.int(36_000))
+            let source = target.userID == nil ? rng.pick(["office", "phone"]) : "portal"
+            let assigned = status == "draft" || status == "submitted" && rng.chance(0.5) ? nil : rng.pick(clerks)
+            let noAccount = kind == "contract_connection" || (kind == "repair" && rng.chance(0.3))
+            try db.run("""
+                INSERT INTO application (kind, status, rgk_id, account_id, address, user_id, source, contact_name, contact_phone,
+                                         contact_email, comment, assigned_to, created_at, submitted_at, updated_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """, kind, status, rgkIDs[target.rgk], noAccount ? nil : target.id, noAccount ? account.string(3) : nil,
+                       target.userID, source, name, phone, email,
+                       rng.chance(0.3) ? "Удобное время для звонка — после 18:00" : nil, assigned,
+                       iso(created), status == "draft" ? nil : iso(created + 600), iso(created + 86_400))
+            let appID = db.lastInsertRowID
+            try applicationDetails(appID, kind: kind, name: name, address: account.string(3))
+            try applicationHistory(appID, status: status, created: created, clerk: assigned ?? "ivanova")
+        }
+    }
+
+    mutating func applicationDetails(_ id: Int64, kind: String, name: String, address: String) throws {
+        switch kind {
+        case "vdgo_maintenance":
+            try db.run("INSERT INTO application_maintenance (application_id, work_type, description, desired_date) VALUES (?, ?, ?, ?)",
+                       id, rng.pick(["Плановое ТО", "Внеплановое ТО", "Замена гибкой подводки"]),
+                       rng.pick(["Прошу провести ТО газовой плиты и колонки", "Плановое обслуживание котла перед отопительным сезоном",
+                                 "Заменить гибкую подводку к плите"]), anchor.adding(days: rng.int(in: 3...30)).iso)
+        case "repair":
+            try db.run("INSERT INTO application_repair (application_id, reason) VALUES (?, ?)", id,
+                       rng.pick(["Не зажигается конфорка плиты", "Запах газа у счетчика", "Колонка гаснет при открытии воды",
+                                 "Не работает автоматика котла"]))
+        case "recalculation":
+            let byResidents = rng.chance(0.6)
+            try db.run("INSERT INTO application_recalculation (application_id, reason, date_from, residents, heated_area) VALUES (?, ?, ?, ?, ?)",
+                       id, byResidents ? "residents" : "heated_area", anchor.adding(days: -rng.int(in: 10...90)).iso,
+                       byResidents ? rng.int(in: 1...6) : nil, byResidents ? nil : Double(rng.int(in: 400...1600)) / 10)
+            try attachment(applicationID: id, name: "справка_о_составе_семьи.pdf", type: "application/pdf", bytes: DemoData.tinyPDF)
+        default:
+            try db.run("""
+                INSERT INTO application_contract (application_id, customer_name, customer_address, identity_document, object_type,
+                    object_address, ownership_document, max_hourly_m3, commissioning_date, residents, heated_living_area,
+                    heated_other_area, livestock, benefits, payment_form)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """, id, name, address, "паспорт 19 \(rng.int(in: 10...99)) \(rng.digits(6))", rng.pick(["жилой дом", "квартира", "садовый дом"]),
+                       address, kind == "contract_connection" ? nil : "выписка ЕГРН от \(anchor.adding(days: -rng.int(in: 30...900)).russian)",
+                       kind == "contract_connection" ? Double(rng.int(in: 12...70)) / 10 : nil,
+                       kind == "contract_connection" ? anchor.adding(months: rng.int(in: 3...12)).iso : nil,
+                       kind == "contract_supply" ? rng.int(in: 1...5) : nil,
+                       kind == "contract_supply" ? Double(rng.int(in: 400...1600)) / 10 : nil,
+                       kind == "contract_supply" && rng.chance(0.3) ? Double(rng.int(in: 50...300)) / 10 : nil,
+                       kind == "contract_supply" && rng.chance(0.1) ? "куры — 10" : nil,
+                       kind == "contract_supply" && rng.chance(0.15) ? "ветеран труда" : nil,
+                       kind == "contract_vdgo" ? rng.pick(["ежемесячно", "единовременно"]) : nil)
+            if kind != "contract_connection" {
+                try db.run("INSERT INTO application_equipment (application_id, kind, description, place) VALUES (?, 'appliance', ?, 'кухня')",
+                           id, rng.pick(["плита газовая 4-конфорочная", "котел газовый настенный", "колонка газовая"]))
+            }
+            if kind == "contract_supply" {
+                try db.run("""
+                    INSERT INTO application_equipment (application_id, kind, description, place, last_verification)
+                    VALUES (?, 'meter', ?, 'кухня', ?)
+                    """, id, rng.pick(DemoData.meterModels), anchor.adding(days: -rng.int(in: 100...2000)).iso)
+            }
+            try attachment(applicationID: id, name: "паспорт.jpg", type: "image/jpeg", bytes: DemoData.tinyJPEG)
+            try attachment(applicationID: id, name: "план_объекта.png", type: "image/png", bytes: DemoData.tinyPNG)
+        }
+    }
+
+    func attachment(applicationID: Int64? = nil, ticketID: Int64? = nil, name: String, type: String, bytes: [UInt8]) throws {
+        try db.run("""
+            INSERT INTO attachment (application_id, ticket_id, name, content_type, size, sha256, content, created_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+            """, applicationID, ticketID, name, type, bytes.count, SHA256.hex(bytes), bytes, iso(daysAgo: 3))
+    }
+
+    /// The events that lead to `status`, as the portal and the clerks would have written them.
+    mutating func applicationHistory(_ id: Int64, status: String, created: Int64, clerk: String) throws {
+        var at = created
+        func event(_ kind: String, _ actor: String?, _ from: String?, _ to: String, _ message: String?) throws {
+            at += Int64(rng.int(in: 600...86_400))
+            at = min(at, nowEpoch - 60)
+            try db.run("""
+                INSERT INTO application_event (application_id, at, actor_kind, actor, from_status, to_status, message)
+                VALUES (?, ?, ?, ?, ?, ?, ?)
+                """, id, iso(at), kind, actor, from, to, message)
+        }
+        try event("customer", nil, nil, "draft", nil)
+        if status == "draft" { return }
+        try event("customer", nil, "draft", "submitted", nil)
+        switch status {
+        case "needs_info":
+            try event("operator", clerk, "submitted", "needs_info", "Приложите копию документа, подтверждающего право собственности")
+        case "accepted":
+            try event("operator", clerk, "submitted", "accepted", "Заявка зарегистрирована")
+        case "rejected":
+            try event("operator", clerk, "submitted", "needs_info", "Уточните адрес объекта")
+            try event("customer", nil, "needs_info", "submitted", "Адрес указан верно, дом 12")
+            try event("operator", clerk, "submitted", "rejected", "Объект не газифицирован: требуется договор на техническое присоединение")
+        case "completed":
+            try event("operator", clerk, "submitted", "accepted", "Заявка зарегистрирована")
+            try event("operator", clerk, "accepted", "completed", "Работы выполнены")
+        default:
+            break
+        }
+    }
+
+    mutating func tickets() throws {
+        let topics = ["registration", "extended", "settlements", "bills", "payments", "meters", "other"]
+        let questions: [String: String] = [
+            "registration": "Не приходит СМС с кодом подтверждения регистрации. Номер указан верно.",
+            "extended": "Не могу подключить расширенную версию: ПИН-код с квитанции не подходит.",
+            "settlements": "В разделе «Взаиморасчеты» не отображается оплата за прошлый месяц.",
+            "bills": "Прошу присылать квитанции на электронную почту.",
+            "payments": "Оплатил 1500 руб. через Сбербанк Онлайн, а долг не уменьшился.",
+            "meters": "Показания отклонены с причиной «превышает разрядность», хотя я ввел их верно.",
+            "other": "Подскажите часы работы абонентского пункта в субботу.",
+        ]
+        let count = max(21, options.accounts / 120)
+        let offices = try db.query("SELECT id, rgk_id FROM office ORDER BY id")
+        for i in 0..<count {
+            let topic = topics[i % topics.count]
+            let statusRoll = i < 21 ? [0, 1, 2][(i / 7) % 3] : rng.int(3)
+            let status = ["new", "answered", "closed"][statusRoll]
+            let channel = i % 5 == 4 ? "support" : (i % 5 == 3 ? "office" : "rgk")
+            let target = accountIDs[rng.int(accountIDs.count)]
+            let anonymous = target.userID == nil || i % 6 == 5
+            let account = try db.queryOne("SELECT surname, name, patronymic, number, phone FROM account WHERE id = ?", target.id)!
+            let name = "\(account.string(0)) \(account.string(1)) \(account.string(2))"
+            let email = "\(DemoData.transliterate(account.string(0))).t\(i)@\(rng.pick(DemoData.mailDomains))"
+            let office = channel == "office" ? offices.first { $0.int64(1) == rgkIDs[target.rgk] } : nil
+            let created = nowEpoch - Int64(rng.int(in: 1...20)) * 86_400 - Int64(rng.int(40_000))
+            var lastCustomer = created
+            var lastOperator: Int64? = nil
+            try db.run("""
+                INSERT INTO ticket (channel, rgk_id, office_id, topic, status, user_id, sender_name, sender_email, sender_phone,
+                                    account_number, account_id, source, assigned_to, created_at, updated_at, last_customer_at,
+                                    last_operator_at, closed_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, NULL)
+                """, channel, channel == "support" ? nil : rgkIDs[target.rgk], office?.int64(0), topic, status,
+                       anonymous ? nil : target.userID, name, email, account.optString(4),
+                       account.string(3), target.id, anonymous ? "portal_anonymous" : "portal",
+                       status == "new" && rng.chance(0.6) ? nil : (channel == "support" ? "sidorov" : "ivanova"),
+                       iso(created), iso(created), iso(created))
+            let ticketID = db.lastInsertRowID
+            try db.run("INSERT INTO ticket_message (ticket_id, at, author_kind, author, body) VALUES (?, ?, 'customer', NULL, ?)",
+                       ticketID, iso(created), questions[topic]!)
+            if topic == "payments" && i < 21 {
+                try attachment(ticketID: ticketID, name: "чек.png", type: "image/png", bytes: DemoData.tinyPNG)
+            }
+            if status != "new" {
+                let answered = created + Int64(rng.int(in: 3600...172_800))
+                try db.run("INSERT INTO ticket_message (ticket_id, at, author_kind, author, body) VALUES (?, ?, 'operator', ?, ?)",
+                           ticketID, iso(min(answered, nowEpoch - 120)), channel == "support" ? "sidorov" : "ivanova",
+                           "Здравствуйте! Ваше обращение рассмотрено. Проверьте, пожалуйста, данные еще раз.")
+                lastOperator = min(answered, nowEpoch - 120)
+                // some customers wrote back: the ticket is open again
+                if status == "answered" && rng.chance(0.4) {
+                    lastCustomer = min(lastOperator! + Int64(rng.int(in: 600...40_000)), nowEpoch - 60)
+                    try db.run("INSERT INTO ticket_message (ticket_id, at, author_kind, author, body) VALUES (?, ?, 'customer', NULL, ?)",
+                               ticketID, iso(lastCustomer), "Проверил, проблема осталась. Что еще можно сделать?")
+                }
+            }
+            try db.run("""
+                UPDATE ticket SET last_customer_at = ?, last_operator_at = ?, updated_at = ?, closed_at = ? WHERE id = ?
+                """, iso(lastCustomer), lastOperator.map(iso), iso(max(lastCustomer, lastOperator ?? 0)),
+                       status == "closed" ? iso(min((lastOperator ?? created) + 3600, nowEpoch - 30)) : nil, ticketID)
+        }
+    }
+
+    mutating func outboxAndImports() throws {
+        let replies = try db.query("""
+            SELECT t.id, t.sender_email, t.rgk_id FROM ticket t WHERE t.status <> 'new' AND t.sender_email IS NOT NULL ORDER BY t.id LIMIT 5
+            """)
+        for (i, row) in replies.enumerated() {
+            let status = i < 3 ? "sent" : "waiting"
+            try db.run("""
+                INSERT INTO outbox (channel, recipient, subject, body, rgk_id, kind, entity_type, entity_id, status, attempts,
+                                    next_attempt_at, created_at, sent_at, message_id)
+                VALUES ('email', ?, ?, ?, ?, 'ticket_reply', 'ticket', ?, ?, ?, ?, ?, ?, ?)
+                """, row.string(1), "Ответ на обращение № \(row.int64(0))",
+                       "Здравствуйте! Ваше обращение рассмотрено. Проверьте, пожалуйста, данные еще раз.",
+                       row.optInt64(2), row.int64(0), status, status == "sent" ? 1 : 0, iso(daysAgo: 1), iso(daysAgo: 1),
+                       status == "sent" ? iso(daysAgo: 1, seconds: -60) : nil,
+                       status == "sent" ? "<demo.\(row.int64(0))@mygaz-admin>" : nil)
+        }
+        for (i, rgkID) in rgkIDs.enumerated() {
+            let started = nowEpoch - Int64(i + 1) * 86_400
+            let rows = try db.scalarInt("SELECT count(*) FROM account WHERE rgk_id = ?", rgkID) ?? 0
+            try db.run("""
+                INSERT INTO import_batch (kind, rgk_id, file_name, file_sha256, file_size, encoding, delimiter, operator, status,
+                                          started_at, finished_at, rows_read, rows_done, inserted, updated, unchanged, rejected)
+                VALUES ('accounts', ?, ?, ?, 0, 'cp1251', ';', ?, 'completed', ?, ?, ?, ?, 0, ?, 0, 0)
+                """, rgkID, "ЛС_\(DemoData.regions[i].code)_\(anchor.adding(days: -(i + 1)).russian).csv",
+                       String(repeating: "0", count: 64), session.login, iso(started), iso(started + 40), rows, rows, rows)
+        }
+    }
+}

@@ -1,0 +1,115 @@
+import CSQLite
+
+/// The exit codes, sysexits-style, one table for every command (`help exit-codes`).
+public enum ExitStatus: Int32, CaseIterable, Sendable {
+    case success = 0
+    case internalError = 1
+    case usage = 2
+    case notFound = 3
+    case conflict = 4
+    case partial = 5
+    case invalidData = 6
+    case permission = 7
+    case database = 8
+}
+
+/// The things a message can be about. Their nouns live in the CLI's catalog.
+public enum Entity: String, Sendable, CaseIterable {
+    case application, reading, ticket, user, account, pin, pinRequest = "pin_request"
+    case `operator`, rgk, office, outbox, faq, meter, importBatch = "import_batch"
+    case attachment, link, code, database
+}
+
+/// A status or kind code whose label (en/ru) the CLI knows.
+public enum CodeDomain: String, Sendable, CaseIterable {
+    case applicationStatus, applicationKind, readingStatus, readingReason, ticketStatus
+    case ticketChannel, ticketTopic, userStatus, pinRequestStatus, outboxStatus, role
+    case accessLevel, meterState, serviceKind, importKind, importStatus, contractKind
+}
+
+/// One argument of a message: plain text, a number, a localisable code, or an entity noun.
+public enum MessageArg: Sendable, Equatable {
+    case text(String)
+    case int(Int)
+    case code(CodeDomain, String)
+    case entity(Entity)
+}
+
+extension MessageArg: ExpressibleByStringLiteral, ExpressibleByIntegerLiteral {
+    public init(stringLiteral value: String) { self = .text(value) }
+    public init(integerLiteral value: Int) { self = .int(value) }
+}
+
+/// A message to a person: a key into the catalog plus its arguments.
+/// The core never holds the English or Russian text; the CLI renders it.
+public struct Message: Sendable, Equatable {
+    public let key: MessageKey
+    public let args: [MessageArg]
+    public init(_ key: MessageKey, _ args: [MessageArg] = []) {
+        self.key = key
+        self.args = args
+    }
+}
+
+/// Every failure the program reports: an exit status and one message.
+public struct MyGazError: Error, Sendable {
+    public let status: ExitStatus
+    public let message: Message
+
+    public init(_ status: ExitStatus, _ key: MessageKey, _ args: MessageArg...) {
+        self.status = status
+        self.message = Message(key, args)
+    }
+
+    public init(_ status: ExitStatus, _ message: Message) {
+        self.status = status
+        self.message = message
+    }
+
+    public static func notFound(_ entity: Entity, _ id: String) -> MyGazError {
+        MyGazError(.notFound, .notFound, .entity(entity), .text(id))
+    }
+
+    public static func invalid(_ key: MessageKey, _ args: MessageArg...) -> MyGazError {
+        MyGazError(.invalidData, Message(key, args))
+    }
+
+    public static func conflict(_ key: MessageKey, _ args: MessageArg...) -> MyGazError {
+        MyGazError(.conflict, Message(key, args))
+    }
+
+    public static func usage(_ key: MessageKey, _ args: MessageArg...) -> MyGazError {
+        MyGazError(.usage, Message(key, args))
+    }
+}
+
+extension MyGazError {
+    /// Turns a low-level failure into the line a clerk can act on.
+    public static func from(_ error: Error, path: String) -> MyGazError {
+        if let mine = error as? MyGazError { return mine }
+        if let sqlite = error as? SQLiteError { return from(sqlite, path: path) }
+        return MyGazError(.internalError, .internalError, .text(String(describing: error)))
+    }
+
+    public static func from(_ error: SQLiteError, path: String) -> MyGazError {
+        switch error.primaryCode {
+        case SQLITE_BUSY, SQLITE_LOCKED:
+            return MyGazError(.database, .databaseBusy, .text(path))
+        case SQLITE_FULL:
+            return MyGazError(.database, .databaseFull, .text(path))
+        case SQLITE_READONLY:
+            return MyGazError(.database, .databaseReadOnly, .text(path))
+        case SQLITE_CANTOPEN, SQLITE_PERM, SQLITE_AUTH:
+            return MyGazError(.database, .databaseCannotOpen, .text(path), .text(error.message))
+        case SQLITE_NOTADB:
+            return MyGazError(.database, .databaseNotSQLite, .text(path))
+        case SQLITE_CORRUPT:
+            return MyGazError(.database, .databaseCorrupt, .text(path))
+        case SQLITE_IOERR:
+            // Disk-full sometimes surfaces as an I/O error on write or fsync.
+            return MyGazError(.database, .databaseIOError, .text(path), .text(error.message))
+        default:
+            return MyGazError(.internalError, .internalError, .text(error.description))
+        }
+    }
+}

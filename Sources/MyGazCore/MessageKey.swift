@@ -1,0 +1,87 @@
+/// Every sentence the program says to a clerk: errors, results, warnings.
+/// The English and Russian texts live in the CLI's catalog (`Output/Catalog.swift`),
+/// which must have both for every key — a test checks it.
+public enum MessageKey: String, CaseIterable, Sendable {
+    // general
+    case internalError
+    case notFound
+    case alreadyExists
+
+    // usage
+    case unknownCommand
+    case unknownCommandSuggest
+    case unknownOption
+    case unknownOptionSuggest
+    case missingValue
+    case unexpectedValue
+    case missingArgument
+    case tooManyArguments
+    case missingSubcommand
+    case badNumber
+    case numberOutOfRange
+    case badDate
+    case badDuration
+    case badChoice
+    case optionsExclusive
+    case optionRequires
+    case oneOfRequired
+    case needsYes
+    case notATerminal
+    case stdinEmpty
+    case badId
+
+    // database
+    case databaseBusy
+    case databaseFull
+    case databaseReadOnly
+    case databaseCannotOpen
+    case databaseNotSQLite
+    case databaseCorrupt
+    case databaseIOError
+    case databaseMissing
+    case databaseIsDirectory
+    case databaseNotOurs
+    case databaseEmpty
+    case databaseTooOld
+    case databaseTooNew
+    case databaseHasData
+    case databaseNetworkFS
+    case databaseCreated
+    case databaseMigrated
+    case databaseUpToDate
+    case databaseGroupShared
+    case groupUnknown
+    case checkOK
+    case checkFailed
+    case checkPermissionsOthers
+    case checkPermissionsGroup
+    case backupWritten
+    case backupTargetExists
+
+    // operators and permissions
+    case noOSLogin
+    case operatorUnknown
+    case roleRequired
+    case operatorAdded
+    case operatorRoleChanged
+    case operatorRemoved
+    case lastAdmin
+    case operatorNotOSLogin
+    case confirmRemoveOperator
+
+    // batches
+    case batchSummary
+    case batchRolledBack
+    case transition
+    case unchanged
+    case conflictState
+    case expectStatusMismatch
+    case dryRunNothingWritten
+    case notApplied
+    case verbatim
+    case secretsDiffer
+
+    // demo
+    case demoDone
+    case progressRows
+}

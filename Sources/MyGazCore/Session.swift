@@ -1,0 +1,47 @@
+/// The three roles of the back office.
+public enum Role: String, CaseIterable, Sendable, Comparable {
+    case clerk, support, admin
+
+    public static func < (a: Role, b: Role) -> Bool {
+        allCases.firstIndex(of: a)! < allCases.firstIndex(of: b)!
+    }
+}
+
+/// Who is working, on which database, at what time. Every service call takes one.
+public final class Session {
+    public let db: Database
+    public let clock: Clock
+    /// The OS login of the process (getpwuid of the effective uid), never a flag.
+    public let login: String
+
+    public init(db: Database, login: String, clock: Clock = .system) {
+        self.db = db
+        self.login = login
+        self.clock = clock
+    }
+
+    public var now: String { clock.nowISO }
+
+    /// The operator's role, or nil if the login is not registered.
+    public func role() throws -> Role? {
+        try db.scalarString("SELECT role FROM operator WHERE login = ?", login).flatMap(Role.init(rawValue:))
+    }
+
+    /// Throws exit 7 unless the login is an operator with one of `roles`.
+    public func require(_ roles: Set<Role>, command: String) throws {
+        guard let role = try role() else {
+            throw MyGazError(.permission, .operatorUnknown, .text(login), .text(db.path))
+        }
+        guard roles.contains(role) else {
+            let needed = roles.sorted().map(\.rawValue).joined(separator: ", ")
+            throw MyGazError(.permission, .roleRequired, .text(command), .text(needed), .text(login), .code(.role, role.rawValue))
+        }
+    }
+
+    /// Writes the audit row for a change; call inside the change's transaction.
+    public func audit(_ action: String, _ entity: Entity, _ id: CustomStringConvertible?,
+                      old: String? = nil, new: String? = nil, reason: String? = nil) throws {
+        try AuditLog.record(db, at: now, operator: login, action: action, entity: entity.rawValue,
+                            id: id?.description, old: old, new: new, reason: reason)
+    }
+}

@@ -1,0 +1,26 @@
+/// A state change of one entity, as a service reports it. `from == to` is a no-op
+/// ("unchanged", exit 0): the entity was already where the clerk wanted it.
+public struct Transition: Sendable {
+    public let entity: Entity
+    public let id: String
+    public let domain: CodeDomain
+    public let from: String
+    public let to: String
+    /// Follow-ups to tell the clerk ("question queued to …").
+    public var notes: [Message]
+    /// Extra machine fields for `--format json`.
+    public var extra: [(String, String)]
+
+    public init(_ entity: Entity, _ id: CustomStringConvertible, _ domain: CodeDomain, from: String, to: String,
+                notes: [Message] = [], extra: [(String, String)] = []) {
+        self.entity = entity
+        self.id = id.description
+        self.domain = domain
+        self.from = from
+        self.to = to
+        self.notes = notes
+        self.extra = extra
+    }
+
+    public var changed: Bool { from != to }
+}

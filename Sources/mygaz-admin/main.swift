@@ -1,0 +1,4 @@
+import Foundation
+import MyGazCLI
+
+exit(run(Array(CommandLine.arguments.dropFirst()), io: .process()))
