@@ -30,8 +30,10 @@ public enum HelpText {
             out += "\n" + (lang == .ru ? "Параметры:" : "Options:") + "\n"
             out += twoColumns(options.map { ($0.synopsis, optionHelp($0, lang)) }, width: width)
         }
-        out += "\n" + (lang == .ru ? "Общие параметры:" : "Global options:") + "\n"
-        out += twoColumns(GlobalOptions.all.map { ($0.synopsis, $0.help(lang)) }, width: width)
+        if path.count == 1 {
+            out += "\n" + (lang == .ru ? "Общие параметры (в любом месте строки):" : "Global options (anywhere on the line):") + "\n"
+            out += twoColumns(GlobalOptions.all.map { ($0.synopsis, $0.help(lang)) }, width: width)
+        }
         if !command.examples.isEmpty {
             out += "\n" + (lang == .ru ? "Примеры:" : "Examples:") + "\n"
             for example in command.examples {
@@ -46,7 +48,11 @@ public enum HelpText {
             out += "\n" + (lang == .ru ? "Подробнее: mygaz-admin help <команда|раздел>, man mygaz-admin"
                                        : "More: mygaz-admin help <command|topic>, man mygaz-admin") + "\n"
         } else if command.handler == nil {
-            out += "\n" + (lang == .ru ? "Подробнее: \(name) <действие> --help" : "More: \(name) <action> --help") + "\n"
+            out += "\n" + (lang == .ru ? "Подробнее: \(name) <действие> --help; общие параметры: mygaz-admin --help"
+                                       : "More: \(name) <action> --help; global options: mygaz-admin --help") + "\n"
+        } else {
+            out += "\n" + (lang == .ru ? "Общие параметры (--db, --format, --lang …): mygaz-admin --help"
+                                       : "Global options (--db, --format, --lang …): mygaz-admin --help") + "\n"
         }
         return out
     }

@@ -171,11 +171,13 @@ public final class Database {
     /// Runs `body` in one write transaction that holds the write lock from its first
     /// statement (`BEGIN IMMEDIATE`). Nested calls join the outer transaction.
     /// On error it rolls back, if the transaction is still open, and rethrows the first error.
+    @discardableResult
     public func write<T>(_ body: () throws -> T) throws -> T {
         try transaction("BEGIN IMMEDIATE", body)
     }
 
     /// A read transaction: one consistent snapshot for several queries.
+    @discardableResult
     public func read<T>(_ body: () throws -> T) throws -> T {
         try transaction("BEGIN DEFERRED", body)
     }

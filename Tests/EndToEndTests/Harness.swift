@@ -1,0 +1,131 @@
+import Foundation
+import Testing
+
+/// Runs the built `mygaz-admin` binary as a user would: argv, stdin, environment,
+/// exit status, stdout, stderr. Each test gets its own directory and database.
+final class E2E {
+    struct Result: CustomStringConvertible {
+        let status: Int32
+        let stdout: String
+        let stderr: String
+        var description: String { "exit \(status)\n--- stdout\n\(stdout)\n--- stderr\n\(stderr)" }
+        var lines: [String] { stdout.split(separator: "\n").map(String.init) }
+        /// The stdout parsed as JSON.
+        var json: Any? { try? JSONSerialization.jsonObject(with: Data(stdout.utf8), options: [.fragmentsAllowed]) }
+        var jsonArray: [[String: Any]] { json as? [[String: Any]] ?? [] }
+        var jsonObject: [String: Any] { json as? [String: Any] ?? [:] }
+    }
+
+    let dir: String
+    var db: String { dir + "/mygaz.db" }
+
+    init() {
+        dir = FileManager.default.temporaryDirectory.appendingPathComponent("mygaz-e2e-\(UUID().uuidString)").path
+        try! FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+    }
+
+    deinit { try? FileManager.default.removeItem(atPath: dir) }
+
+    /// The binary SwiftPM built next to this test bundle.
+    static let binary: String = {
+        let candidates = [
+            URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("mygaz-admin").path,
+            Bundle.main.bundleURL.deletingLastPathComponent().appendingPathComponent("mygaz-admin").path,
+            URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+                .appendingPathComponent(".build/debug/mygaz-admin").path,
+        ]
+        return candidates.first { FileManager.default.isExecutableFile(atPath: $0) } ?? candidates.last!
+    }()
+
+    static let baseEnvironment: [String: String] = [
+        "PATH": "/usr/local/bin:/usr/bin:/bin:/usr/sbin:/sbin",
+        "TZ": "UTC",
+        "LANG": "C.UTF-8",
+        "HOME": FileManager.default.temporaryDirectory.path,
+    ]
+
+    /// Runs `mygaz-admin --db <this test's db> args…`.
+    @discardableResult
+    func run(_ args: [String], stdin: String? = nil, env: [String: String] = [:], useDB: Bool = true,
+             as user: String? = nil, binary: String = E2E.binary) -> Result {
+        var argv = args
+        if useDB { argv = ["--db", db] + argv }
+        return E2E.exec(binary, argv, stdin: stdin.map { Array($0.utf8) }, env: env, as: user, cwd: dir)
+    }
+
+    @discardableResult
+    func run(_ args: String...) -> Result { run(args) }
+
+    /// Runs any program; stdout and stderr go through files so that large outputs never deadlock.
+    static func exec(_ program: String, _ args: [String], stdin: [UInt8]? = nil, env: [String: String] = [:],
+                     as user: String? = nil, cwd: String? = nil) -> Result {
+        let process = Process()
+        if let user {
+            process.executableURL = URL(fileURLWithPath: "/usr/sbin/runuser")
+            process.arguments = ["-u", user, "--", program] + args
+        } else {
+            process.executableURL = URL(fileURLWithPath: program)
+            process.arguments = args
+        }
+        process.environment = baseEnvironment.merging(env) { _, new in new }
+        if let cwd { process.currentDirectoryURL = URL(fileURLWithPath: cwd) }
+        let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("mygaz-io-\(UUID().uuidString)")
+        try! FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: scratch) }
+        let outURL = scratch.appendingPathComponent("out"), errURL = scratch.appendingPathComponent("err")
+        let inURL = scratch.appendingPathComponent("in")
+        _ = FileManager.default.createFile(atPath: outURL.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: errURL.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: inURL.path, contents: Data(stdin ?? []))
+        let outHandle = try! FileHandle(forWritingTo: outURL), errHandle = try! FileHandle(forWritingTo: errURL)
+        let inHandle = try! FileHandle(forReadingFrom: inURL)
+        process.standardOutput = outHandle
+        process.standardError = errHandle
+        process.standardInput = inHandle
+        do { try process.run() } catch {
+            return Result(status: -1, stdout: "", stderr: "cannot run \(program): \(error)")
+        }
+        process.waitUntilExit()
+        try? outHandle.close(); try? errHandle.close(); try? inHandle.close()
+        let out = (try? String(contentsOf: outURL, encoding: .utf8)) ?? ""
+        let err = (try? String(contentsOf: errURL, encoding: .utf8)) ?? ""
+        return Result(status: process.terminationStatus, stdout: out, stderr: err)
+    }
+
+    /// A quick shell helper for the test's own setup.
+    @discardableResult
+    static func sh(_ command: String) -> Result { exec("/bin/sh", ["-c", command]) }
+
+    /// `init` then a small demo region, the usual start of a test.
+    func demo(accounts: Int = 200, date: String = "2026-07-20") {
+        let r = run(["demo", "--accounts", String(accounts), "--date", date, "--json"])
+        precondition(r.status == 0, "demo failed: \(r)")
+    }
+
+    func sql(_ query: String) -> String {
+        E2E.exec("/usr/bin/sqlite3", [db, query]).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+}
+
+/// Real OS logins for permission tests (created once, as root).
+enum TestLogins {
+    static let available: Bool = {
+        guard geteuid() == 0, FileManager.default.isExecutableFile(atPath: "/usr/sbin/useradd"),
+              FileManager.default.isExecutableFile(atPath: "/usr/sbin/runuser") else { return false }
+        for name in ["mgzt-clerk", "mgzt-support", "mgzt-outsider"] {
+            if getpwnam(name) == nil {
+                _ = E2E.sh("/usr/sbin/useradd --system --no-create-home --shell /usr/sbin/nologin \(name)")
+            }
+        }
+        if getgrnam("mgzt-share") == nil { _ = E2E.sh("/usr/sbin/groupadd --system mgzt-share") }
+        _ = E2E.sh("/usr/sbin/usermod -a -G mgzt-share mgzt-clerk; /usr/sbin/usermod -a -G mgzt-share mgzt-support")
+        return getpwnam("mgzt-outsider") != nil && getgrnam("mgzt-share") != nil
+    }()
+
+    /// A copy of the binary every login may run (the build tree may sit under /root).
+    static let publicBinary: String = {
+        let dir = "/tmp/mygaz-e2e-bin-\(getpid())"
+        _ = E2E.sh("mkdir -p \(dir) && cp '\(E2E.binary)' \(dir)/mygaz-admin && chmod 755 \(dir) \(dir)/mygaz-admin")
+        return dir + "/mygaz-admin"
+    }()
+}
