@@ -4,6 +4,12 @@ public struct BatchItem<R> {
     public let result: Result<R, MyGazError>
     /// True when the action succeeded but was undone because another id failed.
     public let rolledBack: Bool
+
+    public init(id: String, result: Result<R, MyGazError>, rolledBack: Bool = false) {
+        self.id = id
+        self.result = result
+        self.rolledBack = rolledBack
+    }
 }
 
 /// Actions on several ids: all-or-nothing in one write transaction, or, with

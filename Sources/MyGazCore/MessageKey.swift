@@ -81,6 +81,52 @@ public enum MessageKey: String, CaseIterable, Sendable {
     case verbatim
     case secretsDiffer
 
+    // users, accounts, PINs
+    case badAccountNumber
+    case accountAmbiguous
+    case badLogin
+    case badPassword
+    case badEmail
+    case badPhone
+    case loginTaken
+    case loginTakenBy
+    case codeNone
+    case codeExpired
+    case codeTooManyAttempts
+    case codeWrong
+    case tooManyLinks
+    case linkMissing
+    case linkLocked
+    case linkNowLocked
+    case answerWrong
+    case pinRequestOtherAccount
+    case pinNoEmail
+    case moreRows
+    case promptPassword
+    case promptPasswordAgain
+    case userCreated
+    case passwordShownOnce
+    case codeOneUser
+    case passwordReset
+    case loginChanged
+    case codeQueued
+    case confirmDeleteUser
+    case purgeWouldRemove
+    case confirmPurge
+    case purged
+    case linked
+    case alreadyLinked
+    case unlinked
+    case notLinked
+    case extendedUnlocked
+    case extendedNotLocked
+    case pinRefusePipe
+    case pinShownOnce
+    case pinSent
+    case pinEarlierRevoked
+    case pinRevoked
+    case pinNoneActive
+
     // demo
     case demoDone
     case progressRows

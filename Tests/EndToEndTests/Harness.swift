@@ -59,6 +59,36 @@ final class E2E {
     /// Runs any program; stdout and stderr go through files so that large outputs never deadlock.
     static func exec(_ program: String, _ args: [String], stdin: [UInt8]? = nil, env: [String: String] = [:],
                      as user: String? = nil, cwd: String? = nil) -> Result {
+        start(program, args, stdin: stdin, env: env, as: user, cwd: cwd).finish()
+    }
+
+    /// A started process; `finish()` waits for it and collects its output.
+    final class Running {
+        let process: Process
+        let scratch: URL
+        let handles: [FileHandle]
+        let failure: String?
+
+        init(process: Process, scratch: URL, handles: [FileHandle], failure: String?) {
+            self.process = process
+            self.scratch = scratch
+            self.handles = handles
+            self.failure = failure
+        }
+
+        func finish() -> Result {
+            defer { try? FileManager.default.removeItem(at: scratch) }
+            if let failure { return Result(status: -1, stdout: "", stderr: failure) }
+            process.waitUntilExit()
+            for h in handles { try? h.close() }
+            let out = (try? String(contentsOf: scratch.appendingPathComponent("out"), encoding: .utf8)) ?? ""
+            let err = (try? String(contentsOf: scratch.appendingPathComponent("err"), encoding: .utf8)) ?? ""
+            return Result(status: process.terminationStatus, stdout: out, stderr: err)
+        }
+    }
+
+    static func start(_ program: String, _ args: [String], stdin: [UInt8]? = nil, env: [String: String] = [:],
+                      as user: String? = nil, cwd: String? = nil) -> Running {
         let process = Process()
         if let user {
             process.executableURL = URL(fileURLWithPath: "/usr/sbin/runuser")
@@ -71,7 +101,6 @@ final class E2E {
         if let cwd { process.currentDirectoryURL = URL(fileURLWithPath: cwd) }
         let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("mygaz-io-\(UUID().uuidString)")
         try! FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: scratch) }
         let outURL = scratch.appendingPathComponent("out"), errURL = scratch.appendingPathComponent("err")
         let inURL = scratch.appendingPathComponent("in")
         _ = FileManager.default.createFile(atPath: outURL.path, contents: nil)
@@ -82,14 +111,15 @@ final class E2E {
         process.standardOutput = outHandle
         process.standardError = errHandle
         process.standardInput = inHandle
-        do { try process.run() } catch {
-            return Result(status: -1, stdout: "", stderr: "cannot run \(program): \(error)")
-        }
-        process.waitUntilExit()
-        try? outHandle.close(); try? errHandle.close(); try? inHandle.close()
-        let out = (try? String(contentsOf: outURL, encoding: .utf8)) ?? ""
-        let err = (try? String(contentsOf: errURL, encoding: .utf8)) ?? ""
-        return Result(status: process.terminationStatus, stdout: out, stderr: err)
+        var failure: String?
+        do { try process.run() } catch { failure = "cannot run \(program): \(error)" }
+        return Running(process: process, scratch: scratch, handles: [outHandle, errHandle, inHandle], failure: failure)
+    }
+
+    /// Starts every command at once (separate processes on the same database), then waits for all.
+    func runConcurrently(_ commands: [[String]]) -> [Result] {
+        let running = commands.map { E2E.start(E2E.binary, ["--db", db] + $0, cwd: dir) }
+        return running.map { $0.finish() }
     }
 
     /// A quick shell helper for the test's own setup.

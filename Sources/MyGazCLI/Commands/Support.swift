@@ -65,6 +65,11 @@ enum Report {
         return status(items)
     }
 
+    /// One transition, reported like a batch of one.
+    static func single(_ t: Transition, _ out: Output) -> ExitStatus {
+        batch([BatchItem(id: t.id, result: .success(t))], out)
+    }
+
     static func status<R>(_ items: [BatchItem<R>]) -> ExitStatus {
         let failures = items.compactMap { item -> MyGazError? in
             if case .failure(let e) = item.result { return e } else { return nil }

@@ -195,6 +195,139 @@ public enum Catalog {
         case .secretsDiffer:
             return ("the two entries differ; nothing was changed", "введенные значения не совпадают; ничего не изменено")
 
+        case .badAccountNumber:
+            return ("'{1}' is not an account number; use the digits from the bill (023-185952 is 23185952)",
+                    "«{1}» — не номер лицевого счета; укажите цифры с квитанции (023-185952 — это 23185952)")
+        case .accountAmbiguous:
+            return ("account {1} exists in several RGKs ({2}); add --rgk",
+                    "лицевой счет {1} есть в нескольких РГК ({2}); добавьте --rgk")
+        case .badLogin:
+            return ("'{1}' is neither a Russian mobile number (+79XXXXXXXXX) nor an e-mail address",
+                    "«{1}» — не номер мобильного телефона (+79XXXXXXXXX) и не адрес e-mail")
+        case .badPassword:
+            return ("a password must be 5 to 10 Latin letters or digits; nothing was changed",
+                    "пароль должен состоять из 5–10 латинских букв или цифр; ничего не изменено")
+        case .badEmail:
+            return ("'{1}' is not an e-mail address",
+                    "«{1}» — не адрес e-mail")
+        case .badPhone:
+            return ("'{1}' is not a Russian mobile number (+79XXXXXXXXX)",
+                    "«{1}» — не номер мобильного телефона (+79XXXXXXXXX)")
+        case .loginTaken:
+            return ("the login {1} is already taken; find its user with 'user show {1}'",
+                    "логин {1} уже занят; найти пользователя: «user show {1}»")
+        case .loginTakenBy:
+            return ("the login {1} already belongs to user {2}",
+                    "логин {1} уже принадлежит пользователю {2}")
+        case .codeNone:
+            return ("user {1} has no open {2} code; send one with 'user resend-code {1}'",
+                    "у пользователя {1} нет действующего кода ({2}); отправьте новый: «user resend-code {1}»")
+        case .codeExpired:
+            return ("the code of user {1} has expired; send a new one with 'user resend-code {1}'",
+                    "срок кода пользователя {1} истек; отправьте новый: «user resend-code {1}»")
+        case .codeTooManyAttempts:
+            return ("the code of user {1} was tried 5 times; send a new one with 'user resend-code {1}'",
+                    "код пользователя {1} вводился 5 раз; отправьте новый: «user resend-code {1}»")
+        case .codeWrong:
+            return ("wrong code for user {1}; {2} attempt(s) left",
+                    "неверный код пользователя {1}; осталось попыток: {2}")
+        case .tooManyLinks:
+            return ("user {1} already has {2} linked accounts, the maximum; unlink one first",
+                    "у пользователя {1} уже {2} привязанных счета — это максимум; сначала отвяжите один")
+        case .linkMissing:
+            return ("user {1} has no link to account {2}; link it first with 'user link'",
+                    "пользователь {1} не привязан к счету {2}; сначала привяжите его («user link»)")
+        case .linkLocked:
+            return ("the link of user {1} to account {2} is locked after 5 wrong answers; run 'user unlock-extended' after checking the customer",
+                    "привязка пользователя {1} к счету {2} заблокирована после 5 неверных ответов; проверьте клиента и выполните «user unlock-extended»")
+        case .linkNowLocked:
+            return ("wrong answer; that was the 5th: the link of user {1} to account {2} is now locked",
+                    "неверный ответ; это был 5-й: привязка пользователя {1} к счету {2} заблокирована")
+        case .answerWrong:
+            return ("the answer matches no PIN, meter serial or last charge (in kopecks) of the account; {1} attempt(s) left",
+                    "ответ не совпадает ни с ПИН-кодом, ни с заводским номером прибора учета, ни с последним начислением (в копейках); осталось попыток: {1}")
+        case .pinRequestOtherAccount:
+            return ("PIN request {1} is not for account {2}",
+                    "запрос ПИН-кода {1} относится не к счету {2}")
+        case .pinNoEmail:
+            return ("PIN request {1} has no e-mail to send to; issue the PIN at the desk instead (without --send)",
+                    "в запросе ПИН-кода {1} нет e-mail для отправки; выдайте код в окне (без --send)")
+        case .moreRows:
+            return ("showing the first {1}; use --limit N (0 for all) or a filter",
+                    "показаны первые {1}; используйте --limit N (0 — все) или фильтр")
+        case .promptPassword:
+            return ("New password (5–10 Latin letters or digits): ",
+                    "Новый пароль (5–10 латинских букв или цифр): ")
+        case .promptPasswordAgain:
+            return ("The same password again: ",
+                    "Повторите пароль: ")
+        case .userCreated:
+            return ("user {1} created: {2} (active, consent given in person)",
+                    "создан пользователь {1}: {2} (активен, согласие дано лично)")
+        case .passwordShownOnce:
+            return ("password (shown once, give it to the customer): {1}",
+                    "пароль (показан один раз, передайте клиенту): {1}")
+        case .codeOneUser:
+            return ("--code-stdin checks one user's code; give exactly one USER",
+                    "--code-stdin проверяет код одного пользователя; укажите ровно одного")
+        case .passwordReset:
+            return ("user {1}: password changed; open recovery codes voided",
+                    "пользователь {1}: пароль изменен; открытые коды восстановления аннулированы")
+        case .loginChanged:
+            return ("user {1}: login {2} → {3}",
+                    "пользователь {1}: логин {2} → {3}")
+        case .codeQueued:
+            return ("user {1}: new {2} code queued by {3} to {4}, valid until {5}",
+                    "пользователь {1}: новый код ({2}) поставлен в очередь, {3} на {4}, действует до {5}")
+        case .confirmDeleteUser:
+            return ("Erase the personal data of user {1} ({2})? This cannot be undone.",
+                    "Удалить персональные данные пользователя {1} ({2})? Отменить будет нельзя.")
+        case .purgeWouldRemove:
+            return ("{1} unconfirmed registration(s) to remove",
+                    "неподтвержденных регистраций к удалению: {1}")
+        case .confirmPurge:
+            return ("Remove {1} unconfirmed registration(s)?",
+                    "Удалить неподтвержденные регистрации ({1})?")
+        case .purged:
+            return ("removed {1} unconfirmed registration(s)",
+                    "удалено неподтвержденных регистраций: {1}")
+        case .linked:
+            return ("user {1}: account {2} linked (restricted version)",
+                    "пользователь {1}: счет {2} привязан (ограниченная версия)")
+        case .alreadyLinked:
+            return ("user {1}: account {2} is already linked, unchanged",
+                    "пользователь {1}: счет {2} уже привязан, без изменений")
+        case .unlinked:
+            return ("user {1}: account {2} unlinked (the account stays)",
+                    "пользователь {1}: счет {2} отвязан (сам счет сохранен)")
+        case .notLinked:
+            return ("user {1}: account {2} was not linked, unchanged",
+                    "пользователь {1}: счет {2} не был привязан, без изменений")
+        case .extendedUnlocked:
+            return ("user {1}: the link to {2} is unlocked; the customer may answer again",
+                    "пользователь {1}: привязка к {2} разблокирована; клиент может ответить снова")
+        case .extendedNotLocked:
+            return ("user {1}: the link to {2} was not locked, unchanged",
+                    "пользователь {1}: привязка к {2} не была заблокирована, без изменений")
+        case .pinRefusePipe:
+            return ("a PIN is shown only on a terminal; add --print to print it into a pipe, or --send to e-mail it",
+                    "ПИН-код показывается только в терминале; добавьте --print, чтобы вывести его в конвейер, или --send, чтобы отправить по e-mail")
+        case .pinShownOnce:
+            return ("PIN for {1}: {2} (valid until {3}; shown once, stored only as a hash)",
+                    "ПИН-код для {1}: {2} (действует до {3}; показан один раз, хранится только хэш)")
+        case .pinSent:
+            return ("PIN for {1} queued by e-mail to {2} (valid until {3}); it is not shown",
+                    "ПИН-код для {1} поставлен в очередь на e-mail {2} (действует до {3}); он не показывается")
+        case .pinEarlierRevoked:
+            return ("{1} earlier PIN(s) of the account revoked",
+                    "прежних ПИН-кодов счета отозвано: {1}")
+        case .pinRevoked:
+            return ("account {1}: PIN revoked",
+                    "счет {1}: ПИН-код отозван")
+        case .pinNoneActive:
+            return ("account {1} has no active PIN, unchanged",
+                    "у счета {1} нет действующего ПИН-кода, без изменений")
+
         case .demoDone:
             return ("demo database {1}: {2} accounts, {3} portal users, {4} pending readings, {5} open applications ({6} s)",
                     "демонстрационная база {1}: лицевых счетов {2}, пользователей портала {3}, показаний в обработке {4}, открытых заявок {5} ({6} с)")

@@ -237,7 +237,6 @@ public final class Output {
             case .table(let t):
                 if t.rows.isEmpty {
                     io.stdout.write(indent + "  " + paint("—", .dim, stream: .stdout) + "\n")
-                    if let footer = t.footer { io.stdout.write(indent + "  " + paint(footer, .dim, stream: .stdout) + "\n") }
                 } else {
                     humanTable(t, indent: indent + "  ")
                 }

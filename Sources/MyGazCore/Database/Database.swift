@@ -69,6 +69,7 @@ public final class Database {
     }
 
     private func configure() throws {
+        registerFunctions()
         try execute("PRAGMA foreign_keys = ON")
         let mode = try scalarString("PRAGMA journal_mode = WAL")
         guard mode?.lowercased() == "wal" else {
@@ -77,6 +78,23 @@ public final class Database {
         // WAL with synchronous=NORMAL is durable against application crashes and
         // consistent after power loss; FULL costs an fsync on every commit.
         try execute("PRAGMA synchronous = NORMAL")
+    }
+
+    /// `fold(text)`: lower case for every script (SQLite's lower() knows only ASCII) and ё → е,
+    /// so that a search for «семенов» finds «Семёнов».
+    private func registerFunctions() {
+        sqlite3_create_function_v2(handle, "fold", 1, SQLITE_UTF8 | SQLITE_DETERMINISTIC, nil, { context, _, values in
+            guard let value = values?[0], let text = sqlite3_value_text(value) else {
+                sqlite3_result_null(context)
+                return
+            }
+            let folded = Database.fold(String(cString: text))
+            sqlite3_result_text(context, folded, -1, csqlite_transient())
+        }, nil, nil, nil)
+    }
+
+    public static func fold(_ text: String) -> String {
+        text.lowercased().replacingOccurrences(of: "ё", with: "е")
     }
 
     // MARK: statements

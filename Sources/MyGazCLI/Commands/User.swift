@@ -1,0 +1,393 @@
+import Foundation
+import MyGazCore
+
+enum UserCommands {
+    static let userArg = ArgumentSpec("USER", L("a user id or login: +7 (981) 567-65-22, 89815676522, ivan@mail.ru",
+                                                "id или логин пользователя: +7 (981) 567-65-22, 89815676522, ivan@mail.ru"),
+                                      completion: .live(.userLogin))
+    static let usersArg = ArgumentSpec("USER", L("one or more user ids or logins", "один или несколько id или логинов"),
+                                       arity: .variadic, acceptsStdin: true, completion: .live(.userLogin))
+    static let accountArg = ArgumentSpec("ACCOUNT", L("a personal account number (023-185952 is 23185952)",
+                                                      "номер лицевого счета (023-185952 — это 23185952)"), completion: .live(.account))
+    static let rgkForAccount = OptionSpec("rgk", value: "CODE", L("the account's RGK, when the number exists in several",
+                                                                  "РГК счета, если номер есть в нескольких"), completion: .live(.rgk))
+    static let passwordStdin = OptionSpec("password-stdin", L("read the new password from the first line of stdin",
+                                                              "прочитать новый пароль из первой строки стандартного ввода"))
+    static let generatePassword = OptionSpec("generate-password", L("make a valid random password and print it once",
+                                                                    "создать случайный пароль и показать его один раз"))
+    static let desk = Access.roles([.clerk, .admin])
+    static let deskAndSupport = Access.roles([.clerk, .support, .admin])
+
+    static let spec = CommandSpec(
+        "user", L("portal users: registration, logins, passwords, codes, linked accounts",
+                  "пользователи портала: регистрация, логины, пароли, коды, привязка счетов"),
+        discussion: L("A login is a Russian mobile number or an e-mail; any spelling is accepted and normalised. Passwords are 5–10 Latin letters or digits and are read only from stdin or a no-echo prompt, never from the command line. A user may link at most 3 accounts.",
+                      "Логин — номер мобильного телефона или адрес e-mail; принимается любая запись, она нормализуется. Пароль — 5–10 латинских букв или цифр, читается только со стандартного ввода или из приглашения без эха, никогда из командной строки. К пользователю можно привязать не более 3 лицевых счетов."),
+        subcommands: [
+            CommandSpec("list", L("list portal users, newest first", "список пользователей, новые сверху"),
+                        options: [
+                            OptionSpec("status", value: "STATUS", L("only this state", "только это состояние"), choices: UserStatus.codes),
+                            OptionSpec("search", short: "s", value: "TEXT", L("login, name, e-mail, phone or linked account number",
+                                                                              "логин, ФИО, e-mail, телефон или номер привязанного счета")),
+                            OptionSpec("rgk", value: "CODE", L("only users with an account of this RGK", "только пользователи со счетом этой РГК"),
+                                       completion: .live(.rgk)),
+                            OptionSpec("registered-before", value: "DATE", L("registered before DATE", "зарегистрированы до DATE")),
+                            OptionSpec("registered-after", value: "DATE", L("registered on or after DATE", "зарегистрированы начиная с DATE")),
+                            Opt.limit,
+                        ],
+                        examples: [
+                            Example("mygaz-admin user list --search '8 981 567-65-22'", L("Find a user by phone in any spelling.", "Найти пользователя по телефону в любой записи.")),
+                            Example("mygaz-admin user list --status pending --registered-before 7d", L("Registrations not confirmed for a week.", "Регистрации, не подтвержденные неделю.")),
+                        ],
+                        handler: list),
+            CommandSpec("show", L("everything about one user", "все об одном пользователе"),
+                        arguments: [userArg], handler: show),
+            CommandSpec("create", L("register a customer at the office: active at once", "зарегистрировать клиента в офисе: сразу активен"),
+                        arguments: [ArgumentSpec("LOGIN", L("mobile number or e-mail", "номер мобильного или e-mail"))],
+                        options: [
+                            OptionSpec("name", value: "TEXT", L("full name", "ФИО")),
+                            OptionSpec("email", value: "EMAIL", L("contact e-mail", "контактный e-mail")),
+                            OptionSpec("phone", value: "PHONE", L("contact phone", "контактный телефон")),
+                            passwordStdin, generatePassword,
+                        ],
+                        examples: [Example("mygaz-admin user create 89815676522 --name 'Петров Иван Сергеевич' --generate-password",
+                                           L("Register a customer who came to the office; the password is printed once.",
+                                             "Зарегистрировать пришедшего в офис клиента; пароль будет показан один раз."))],
+                        access: desk, handler: create),
+            CommandSpec("confirm", L("confirm registrations: pending → active", "подтвердить регистрацию: pending → active"),
+                        arguments: [usersArg],
+                        options: [OptionSpec("code-stdin", L("check the code the customer received (read from stdin) instead of confirming in person",
+                                                             "проверить код, полученный клиентом (со стандартного ввода), вместо подтверждения лично")),
+                                  Opt.continueOnError],
+                        access: deskAndSupport, handler: confirm),
+            CommandSpec("block", L("block users, with the reason", "заблокировать пользователей с указанием причины"),
+                        arguments: [usersArg],
+                        options: [OptionSpec("reason", value: "TEXT", L("required: why", "обязательно: причина")), Opt.continueOnError],
+                        access: deskAndSupport, handler: block),
+            CommandSpec("unblock", L("unblock users", "разблокировать пользователей"),
+                        arguments: [usersArg], options: [Opt.continueOnError], access: deskAndSupport, handler: unblock),
+            CommandSpec("reset-password", L("set a new password; open recovery codes stop working", "задать новый пароль; открытые коды восстановления перестают действовать"),
+                        arguments: [userArg], options: [passwordStdin, generatePassword],
+                        examples: [Example("printf 'Abc12345\\n' | mygaz-admin user reset-password ivan@mail.ru --password-stdin",
+                                           L("The password never appears on the command line.", "Пароль никогда не попадает в командную строку."))],
+                        access: deskAndSupport, handler: resetPassword),
+            CommandSpec("set-login", L("change the login (the customer's phone changed)", "сменить логин (у клиента сменился телефон)"),
+                        arguments: [userArg, ArgumentSpec("NEW_LOGIN", L("the new phone or e-mail", "новый телефон или e-mail"))],
+                        access: deskAndSupport, handler: setLogin),
+            CommandSpec("resend-code", L("send a new confirmation or recovery code", "отправить новый код подтверждения или восстановления"),
+                        arguments: [userArg],
+                        options: [OptionSpec("purpose", value: "PURPOSE", L("registration (valid 160 s) or recovery (70 s); default by the user's state",
+                                                                           "registration (160 с) или recovery (70 с); по умолчанию — по состоянию пользователя"),
+                                             choices: CodePurpose.codes)],
+                        access: deskAndSupport, handler: resendCode),
+            CommandSpec("delete", L("erase a user's personal data on request (history kept, anonymised)",
+                                    "удалить персональные данные по запросу (история сохраняется обезличенной)"),
+                        arguments: [userArg], options: [Opt.yes], access: desk, handler: delete),
+            CommandSpec("purge-unconfirmed", L("remove registrations never confirmed", "удалить так и не подтвержденные регистрации"),
+                        options: [OptionSpec("older-than", value: "DURATION", L("required: e.g. 7d", "обязательно: например, 7d")), Opt.dryRun, Opt.yes],
+                        examples: [Example("mygaz-admin user purge-unconfirmed --older-than 7d --dry-run", L("See what would go.", "Посмотреть, что будет удалено."))],
+                        access: deskAndSupport, handler: purge),
+            CommandSpec("link", L("link a personal account to a user (at most 3)", "привязать лицевой счет к пользователю (не более 3)"),
+                        arguments: [userArg, accountArg],
+                        options: [rgkForAccount, OptionSpec("alias", value: "TEXT", L("the user's name for the account (Дача)", "название счета для пользователя (Дача)"))],
+                        access: desk, handler: link),
+            CommandSpec("unlink", L("remove the link (the account stays)", "отвязать счет (сам счет остается)"),
+                        arguments: [userArg, accountArg], options: [rgkForAccount], access: desk, handler: unlink),
+            CommandSpec("grant-extended", L("unlock the extended version for a linked account", "подключить расширенную версию для привязанного счета"),
+                        discussion: L("Either the clerk saw the documents (--in-person), or the customer's answer is read from stdin and checked against an active PIN of the account, the serial number of one of its meters, or the last charge in kopecks (314.72 ₽ → 31472). Five wrong answers lock the link until 'user unlock-extended'.",
+                                      "Либо сотрудник видел документы (--in-person), либо ответ клиента читается со стандартного ввода и сверяется с действующим ПИН-кодом счета, заводским номером одного из его приборов учета или суммой последнего начисления в копейках (314,72 ₽ → 31472). Пять неверных ответов блокируют привязку до «user unlock-extended»."),
+                        arguments: [userArg, accountArg],
+                        options: [rgkForAccount,
+                                  OptionSpec("in-person", L("the clerk checked the documents", "сотрудник проверил документы")),
+                                  OptionSpec("answer-stdin", L("read the customer's control answer from stdin", "прочитать ответ клиента на контрольный вопрос со стандартного ввода"))],
+                        examples: [Example("echo 31472 | mygaz-admin user grant-extended 89815676522 70000017 --answer-stdin",
+                                           L("The customer named the last charge, 314.72 ₽.", "Клиент назвал последнее начисление, 314,72 ₽."))],
+                        access: desk, handler: grantExtended),
+            CommandSpec("unlock-extended", L("clear the wrong answers that locked a link", "сбросить неверные ответы, заблокировавшие привязку"),
+                        arguments: [userArg, accountArg], options: [rgkForAccount], access: deskAndSupport, handler: unlockExtended),
+        ])
+
+    // MARK: reading
+
+    static func list(_ inv: Invocation) throws -> ExitStatus {
+        var filter = UserFilter()
+        filter.status = try inv.choice("status", as: UserStatus.self)
+        filter.search = inv.string("search")
+        filter.rgk = inv.string("rgk")
+        filter.registeredBefore = try inv.moment("registered-before")
+        filter.registeredAfter = try inv.moment("registered-after")
+        filter.limit = try inv.limit()
+        let users = try Users.list(inv.db, filter)
+        var t = Table([
+            Column("id", L("ID", "ID"), align: .right), Column("login", L("LOGIN", "ЛОГИН")), Column("name", L("NAME", "ФИО")),
+            Column("status", L("STATUS", "СОСТОЯНИЕ")), Column("email", L("E-MAIL", "E-MAIL"), .machineOnly),
+            Column("phone", L("PHONE", "ТЕЛЕФОН"), .machineOnly),
+            Column("registered_at", L("REGISTERED", "РЕГИСТРАЦИЯ")), Column("accounts", L("ACCOUNTS", "СЧЕТА")),
+        ])
+        for u in users {
+            t.append([Cell(.int(u.id)), Cell(.text(u.login)), Cell(.of(u.fullName)),
+                      Cell(.text(u.status), display: inv.out.texts.label(.userStatus, u.status), style: userStyle(u.status)),
+                      Cell(.of(u.email)), Cell(.of(u.phone)),
+                      Cell(.text(u.registeredAt), display: Timestamp.display(u.registeredAt)),
+                      Cell(.array(u.accounts.map(Value.text)), display: u.accounts.joined(separator: " "))])
+        }
+        if users.count == filter.limit { t.footer = inv.out.texts.render(.moreRows, .int(filter.limit)) }
+        inv.out.table(t)
+        return .success
+    }
+
+    static func userStyle(_ status: String) -> Style {
+        switch status {
+        case "blocked": return .red
+        case "pending": return .yellow
+        case "deleted": return .dim
+        default: return .plain
+        }
+    }
+
+    static func show(_ inv: Invocation) throws -> ExitStatus {
+        let id = try Users.resolve(inv.db, inv.argument("USER")!)
+        let u = try Users.show(inv.db, id, now: inv.clock.now)
+        let texts = inv.out.texts
+        let yes = L("yes", "да"), no = L("no", "нет")
+        func flag(_ b: Bool) -> String { (b ? yes : no)(inv.out.lang) }
+        var r = Record()
+        r.field("id", L("ID", "ID"), .int(u.id))
+        r.field("login", L("Login", "Логин"), .text(u.login))
+        r.field("full_name", L("Name", "ФИО"), .of(u.fullName))
+        r.field("email", L("E-mail", "E-mail"), .of(u.email))
+        r.field("phone", L("Phone", "Телефон"), .of(u.phone))
+        r.field("status", L("State", "Состояние"), .text(u.status), display: texts.label(.userStatus, u.status), style: userStyle(u.status))
+        if let reason = u.blockedReason { r.field("blocked_reason", L("Blocked because", "Причина блокировки"), .text(reason), style: .red) }
+        r.field("registered_at", L("Registered", "Регистрация"), .text(u.registeredAt), display: Timestamp.display(u.registeredAt))
+        r.field("confirmed_at", L("Confirmed", "Подтверждена"), .of(u.confirmedAt), display: u.confirmedAt.map { Timestamp.display($0) } ?? "—")
+        if let until = u.confirmUntil { r.field("confirm_until", L("Confirm until", "Подтвердить до"), .text(until), display: Timestamp.display(until)) }
+        r.field("consent_at", L("Personal-data consent", "Согласие на обработку ПД"), .of(u.consentAt),
+                display: u.consentAt.map { Timestamp.display($0) + " (" + (u.consentChannel ?? "") + ")" } ?? L("not given", "не дано")(inv.out.lang))
+        r.field("notify_debts", L("Notify: new debts", "Уведомления: долги"), .bool(u.notifyDebts), display: flag(u.notifyDebts))
+        r.field("notify_status", L("Notify: status changes", "Уведомления: статусы заявок"), .bool(u.notifyStatus), display: flag(u.notifyStatus))
+        r.field("notify_news", L("Notify: news", "Уведомления: новости"), .bool(u.notifyNews), display: flag(u.notifyNews))
+        r.field("email_bills", L("Bills by e-mail", "Квитанции на e-mail"), .bool(u.emailBills), display: flag(u.emailBills))
+        if let deleted = u.deletedAt { r.field("deleted_at", L("Erased", "Данные удалены"), .text(deleted), display: Timestamp.display(deleted)) }
+
+        var links = Table([
+            Column("rgk", L("RGK", "РГК")), Column("account", L("ACCOUNT", "СЧЕТ")), Column("access_level", L("ACCESS", "ДОСТУП")),
+            Column("alias", L("ALIAS", "НАЗВАНИЕ")), Column("extended_via", L("UNLOCKED BY", "ПОДКЛЮЧЕНА ЧЕРЕЗ")),
+            Column("failed_answers", L("WRONG ANSWERS", "НЕВЕРНЫХ ОТВЕТОВ"), align: .right),
+            Column("locked_at", L("LOCKED", "ЗАБЛОКИРОВАНА")),
+        ])
+        for l in u.links {
+            links.append([Cell(.text(l.rgk)), Cell(.text(l.number)),
+                          Cell(.text(l.accessLevel), display: texts.label(.accessLevel, l.accessLevel)),
+                          Cell(.of(l.alias)), Cell(.of(l.extendedVia)), Cell(.int(Int64(l.failedAnswers))),
+                          Cell(.of(l.lockedAt), display: l.lockedAt.map { Timestamp.display($0) } ?? "", style: .red)])
+        }
+        r.section("links", L("Linked accounts", "Привязанные счета"), links)
+
+        var codes = Table([
+            Column("purpose", L("PURPOSE", "НАЗНАЧЕНИЕ")), Column("channel", L("CHANNEL", "КАНАЛ")), Column("destination", L("SENT TO", "КУДА")),
+            Column("expires_at", L("EXPIRES", "ДЕЙСТВУЕТ ДО")), Column("attempts", L("ATTEMPTS", "ПОПЫТОК"), align: .right),
+            Column("expired", L("EXPIRED", "ИСТЕК")),
+        ])
+        for c in u.codes {
+            codes.append([Cell(.text(c.purpose)), Cell(.text(c.channel)), Cell(.text(c.destination)),
+                          Cell(.text(c.expiresAt), display: Timestamp.display(c.expiresAt)),
+                          Cell(.int(Int64(c.attempts)), display: "\(c.attempts)/\(Users.maxCodeAttempts)"),
+                          Cell(.bool(c.expired), display: flag(c.expired), style: c.expired ? .dim : .green)])
+        }
+        codes.footer = L("the codes themselves are stored hashed and never shown", "сами коды хранятся в виде хэша и не показываются")(inv.out.lang)
+        r.section("codes", L("Open codes", "Открытые коды"), codes)
+        r.section("audit", L("Last changes", "Последние изменения"), AuditView.table(u.audit))
+        inv.out.record(r)
+        return .success
+    }
+
+    // MARK: changes
+
+    static func readPassword(_ inv: Invocation) throws -> (password: String, generated: Bool) {
+        try inv.exclusive("password-stdin", "generate-password")
+        if inv.flag("generate-password") { return (Secrets.password(), true) }
+        let prompt = inv.out.texts.render(.promptPassword)
+        let again = inv.out.texts.render(.promptPasswordAgain)
+        let password = try inv.secret(fromStdin: inv.flag("password-stdin"), prompt: prompt, confirmPrompt: again)
+        guard Contact.isValidPassword(password) else { throw MyGazError.invalid(.badPassword) }
+        return (password, false)
+    }
+
+    static func create(_ inv: Invocation) throws -> ExitStatus {
+        let loginText = inv.argument("LOGIN")!
+        guard Contact.login(loginText) != nil else { throw MyGazError.invalid(.badLogin, .text(loginText)) }
+        let (password, generated) = try readPassword(inv)
+        let id = try Users.create(inv.session, .init(login: loginText, fullName: try inv.text("name"), email: inv.string("email"),
+                                                     phone: inv.string("phone"), password: password))
+        let login = Contact.login(loginText)!.login
+        var extra: [(String, Value)] = [("login", .text(login))]
+        if generated { extra.append(("password", .text(password))) }
+        if inv.out.isHuman {
+            inv.out.say(.userCreated, .text(String(id)), .text(login))
+            if generated { inv.out.sayText(inv.out.texts.render(.passwordShownOnce, .text(password))) }
+        } else {
+            inv.out.results([ActionResult(id: String(id), outcome: .changed, status: "active", extra: extra)])
+        }
+        return .success
+    }
+
+    static func batch(_ inv: Invocation, _ action: (Int64) throws -> Transition) throws -> ExitStatus {
+        let ids = try inv.ids("USER")
+        let items = try Batch.run(inv.db, ids: ids, continueOnError: inv.flag("continue-on-error")) { text in
+            try action(try Users.resolve(inv.db, text))
+        }
+        return Report.batch(items, inv.out)
+    }
+
+    static func confirm(_ inv: Invocation) throws -> ExitStatus {
+        if inv.flag("code-stdin") {
+            let ids = inv.arguments("USER")
+            guard ids.count == 1, ids != ["-"] else { throw MyGazError.usage(.codeOneUser) }
+            guard let code = inv.io.stdin.readLine(), !code.isEmpty else { throw MyGazError.invalid(.stdinEmpty, .text(inv.commandName)) }
+            let id = try Users.resolve(inv.db, ids[0])
+            let t = try Users.confirm(inv.session, id, code: code)
+            return Report.single(t, inv.out)
+        }
+        return try batch(inv) { try Users.confirm(inv.session, $0, code: nil) }
+    }
+
+    static func block(_ inv: Invocation) throws -> ExitStatus {
+        guard let reason = try inv.text("reason") else { throw MyGazError.usage(.optionRequires, .text(inv.commandName), "--reason") }
+        return try batch(inv) { try Users.block(inv.session, $0, reason: reason) }
+    }
+
+    static func unblock(_ inv: Invocation) throws -> ExitStatus {
+        try batch(inv) { try Users.unblock(inv.session, $0) }
+    }
+
+    static func resetPassword(_ inv: Invocation) throws -> ExitStatus {
+        let id = try Users.resolve(inv.db, inv.argument("USER")!)
+        let (password, generated) = try readPassword(inv)
+        try Users.resetPassword(inv.session, id, password: password)
+        if inv.out.isHuman {
+            inv.out.say(.passwordReset, .text(String(id)))
+            if generated { inv.out.sayText(inv.out.texts.render(.passwordShownOnce, .text(password))) }
+        } else {
+            inv.out.results([ActionResult(id: String(id), outcome: .changed, status: nil,
+                                          extra: generated ? [("password", .text(password))] : [])])
+        }
+        return .success
+    }
+
+    static func setLogin(_ inv: Invocation) throws -> ExitStatus {
+        let id = try Users.resolve(inv.db, inv.argument("USER")!)
+        let (old, new) = try Users.setLogin(inv.session, id, newLogin: inv.argument("NEW_LOGIN")!)
+        let human = old == new ? Message(.unchanged, [.entity(.user), .text(String(id)), .text(new)])
+                               : Message(.loginChanged, [.text(String(id)), .text(old), .text(new)])
+        inv.out.results([ActionResult(id: String(id), outcome: old == new ? .unchanged : .changed, status: nil, human: human,
+                                      extra: [("old_login", .text(old)), ("login", .text(new))])])
+        return .success
+    }
+
+    static func resendCode(_ inv: Invocation) throws -> ExitStatus {
+        let id = try Users.resolve(inv.db, inv.argument("USER")!)
+        var purpose = try inv.choice("purpose", as: CodePurpose.self)
+        if purpose == nil {
+            purpose = try Users.show(inv.db, id, now: inv.clock.now).status == "pending" ? .registration : .recovery
+        }
+        let sent = try Users.resendCode(inv.session, id, purpose: purpose!)
+        inv.out.results([ActionResult(id: String(id), outcome: .changed, status: nil,
+                                      human: Message(.codeQueued, [.text(String(id)), .text(purpose!.rawValue), .text(sent.channel.rawValue),
+                                                                   .text(sent.destination), .text(Timestamp.display(sent.expiresAt))]),
+                                      extra: [("purpose", .text(purpose!.rawValue)), ("channel", .text(sent.channel.rawValue)),
+                                              ("destination", .text(sent.destination)), ("expires_at", .text(sent.expiresAt))])])
+        return .success
+    }
+
+    static func delete(_ inv: Invocation) throws -> ExitStatus {
+        let text = inv.argument("USER")!
+        let id = try Users.resolve(inv.db, text)
+        guard try inv.confirm(inv.out.texts.render(.confirmDeleteUser, .text(String(id)), .text(text))) else { return .success }
+        let t = try Users.delete(inv.session, id)
+        return Report.single(t, inv.out)
+    }
+
+    static func purge(_ inv: Invocation) throws -> ExitStatus {
+        guard let age = try inv.duration("older-than") else { throw MyGazError.usage(.optionRequires, .text(inv.commandName), "--older-than") }
+        let candidates = try Users.unconfirmed(inv.db, olderThan: age, now: inv.clock.now)
+        if inv.flag("dry-run") || candidates.isEmpty {
+            var t = Table([Column("id", L("ID", "ID"), align: .right), Column("login", L("LOGIN", "ЛОГИН")),
+                           Column("registered_at", L("REGISTERED", "РЕГИСТРАЦИЯ"))])
+            for u in candidates { t.append([Cell(.int(u.id)), Cell(.text(u.login)), Cell(.text(u.registeredAt), display: Timestamp.display(u.registeredAt))]) }
+            inv.out.table(t)
+            inv.out.say(.purgeWouldRemove, .int(candidates.count))
+            if inv.flag("dry-run") { inv.out.say(.dryRunNothingWritten) }
+            return .success
+        }
+        guard try inv.confirm(inv.out.texts.render(.confirmPurge, .int(candidates.count))) else { return .success }
+        let removed = try Users.purgeUnconfirmed(inv.session, olderThan: age)
+        inv.out.object([("removed", .int(Int64(removed)))], human: [Message(.purged, [.int(removed)])])
+        return .success
+    }
+
+    static func linkTarget(_ inv: Invocation) throws -> (Int64, AccountRef) {
+        let id = try Users.resolve(inv.db, inv.argument("USER")!)
+        let account = try AccountRef.resolve(inv.db, inv.argument("ACCOUNT")!, rgk: inv.string("rgk"))
+        return (id, account)
+    }
+
+    static func link(_ inv: Invocation) throws -> ExitStatus {
+        let (id, account) = try linkTarget(inv)
+        let changed = try Users.link(inv.session, id, account: account, alias: try inv.text("alias"))
+        let human = Message(changed ? .linked : .alreadyLinked, [.text(String(id)), .text(account.label)])
+        inv.out.results([ActionResult(id: String(id), outcome: changed ? .changed : .unchanged, status: "restricted", human: human,
+                                      extra: [("account", .text(account.number)), ("rgk", .text(account.rgkCode))])])
+        return .success
+    }
+
+    static func unlink(_ inv: Invocation) throws -> ExitStatus {
+        let (id, account) = try linkTarget(inv)
+        let changed = try Users.unlink(inv.session, id, account: account)
+        let human = Message(changed ? .unlinked : .notLinked, [.text(String(id)), .text(account.label)])
+        inv.out.results([ActionResult(id: String(id), outcome: changed ? .changed : .unchanged, status: nil, human: human,
+                                      extra: [("account", .text(account.number)), ("rgk", .text(account.rgkCode))])])
+        return .success
+    }
+
+    static func grantExtended(_ inv: Invocation) throws -> ExitStatus {
+        try inv.exclusive("in-person", "answer-stdin")
+        let proof: Users.ExtendedProof
+        if inv.flag("in-person") {
+            proof = .inPerson
+        } else if inv.flag("answer-stdin") {
+            guard let answer = inv.io.stdin.readLine() else { throw MyGazError.invalid(.stdinEmpty, .text(inv.commandName)) }
+            proof = .answer(answer)
+        } else {
+            throw MyGazError.usage(.oneOfRequired, .text(inv.commandName), "--in-person, --answer-stdin")
+        }
+        let (id, account) = try linkTarget(inv)
+        let t = try Users.grantExtended(inv.session, id, account: account, proof: proof)
+        return Report.single(t, inv.out)
+    }
+
+    static func unlockExtended(_ inv: Invocation) throws -> ExitStatus {
+        let (id, account) = try linkTarget(inv)
+        let changed = try Users.unlockExtended(inv.session, id, account: account)
+        let human = Message(changed ? .extendedUnlocked : .extendedNotLocked, [.text(String(id)), .text(account.label)])
+        inv.out.results([ActionResult(id: String(id), outcome: changed ? .changed : .unchanged, status: nil, human: human)])
+        return .success
+    }
+}
+
+/// The audit rows shown at the bottom of `show` commands.
+enum AuditView {
+    static func table(_ entries: [AuditEntry]) -> Table {
+        var t = Table([
+            Column("at", L("AT", "ВРЕМЯ")), Column("operator", L("OPERATOR", "ОПЕРАТОР")), Column("action", L("ACTION", "ДЕЙСТВИЕ")),
+            Column("old_value", L("OLD", "БЫЛО"), .machineOnly), Column("new_value", L("NEW", "СТАЛО"), .machineOnly),
+            Column("change", L("CHANGE", "ИЗМЕНЕНИЕ"), .humanOnly), Column("reason", L("REASON", "ПРИЧИНА")),
+        ])
+        for e in entries {
+            let change = e.oldValue == nil && e.newValue == nil ? "" : "\(e.oldValue ?? "—") → \(e.newValue ?? "—")"
+            t.append([Cell(.text(e.at), display: Timestamp.display(e.at)), Cell(.text(e.operatorLogin)), Cell(.text(e.action)),
+                      Cell(.of(e.oldValue)), Cell(.of(e.newValue)), Cell(.text(change)), Cell(.of(e.reason))])
+        }
+        return t
+    }
+}

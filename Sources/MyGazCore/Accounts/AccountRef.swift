@@ -1,0 +1,47 @@
+/// Finding a personal account from what a clerk types: a number in any spelling, and an
+/// RGK code when the number exists in more than one RGK.
+public struct AccountRef: Sendable, Equatable {
+    public let id: Int64
+    public let rgkID: Int64
+    public let rgkCode: String
+    public let number: String
+
+    public var label: String { "\(rgkCode)/\(number)" }
+
+    public static func resolve(_ db: Database, _ text: String, rgk: String?) throws -> AccountRef {
+        guard let number = Contact.accountNumber(text) else { throw MyGazError.invalid(.badAccountNumber, .text(text)) }
+        let rgkID: Int64? = try rgk.map { try RGK.id(db, $0) }
+        let rows = try db.query("""
+            SELECT a.id, a.rgk_id, r.code, a.number FROM account a JOIN rgk r ON r.id = a.rgk_id
+            WHERE a.number = ? AND (?2 IS NULL OR a.rgk_id = ?2) ORDER BY r.code
+            """, number, rgkID)
+        guard !rows.isEmpty else {
+            throw MyGazError.notFound(.account, rgk.map { "\($0)/\(number)" } ?? number)
+        }
+        guard rows.count == 1 else {
+            throw MyGazError.usage(.accountAmbiguous, .text(number), .text(rows.map { $0.string(2) }.joined(separator: ", ")))
+        }
+        return AccountRef(id: rows[0].int64(0), rgkID: rows[0].int64(1), rgkCode: rows[0].string(2), number: rows[0].string(3))
+    }
+
+    public static func byID(_ db: Database, _ id: Int64) throws -> AccountRef {
+        guard let row = try db.queryOne("""
+            SELECT a.id, a.rgk_id, r.code, a.number FROM account a JOIN rgk r ON r.id = a.rgk_id WHERE a.id = ?
+            """, id) else { throw MyGazError.notFound(.account, String(id)) }
+        return AccountRef(id: row.int64(0), rgkID: row.int64(1), rgkCode: row.string(2), number: row.string(3))
+    }
+}
+
+/// Regional gas companies, by their code.
+public enum RGK {
+    public static func id(_ db: Database, _ code: String) throws -> Int64 {
+        guard let id = try db.queryOne("SELECT id FROM rgk WHERE code = ?", code.lowercased())?.int64(0) else {
+            throw MyGazError.notFound(.rgk, code)
+        }
+        return id
+    }
+
+    public static func codes(_ db: Database) throws -> [String] {
+        try db.query("SELECT code FROM rgk ORDER BY code").map { $0.string(0) }
+    }
+}

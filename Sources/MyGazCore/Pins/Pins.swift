@@ -1,0 +1,178 @@
+import Foundation
+
+public struct PinRequestSummary: Sendable {
+    public let id: Int64
+    public let account: AccountRef
+    public let fullName: String
+    public let email: String?
+    public let phone: String?
+    public let status: String
+    public let createdAt: String
+    public let decidedBy: String?
+    public let reason: String?
+    public let holder: String
+}
+
+public struct PinRecord: Sendable {
+    public let id: Int64
+    public let account: String
+    public let source: String
+    public let state: String
+    public let issuedAt: String
+    public let issuedBy: String
+    public let expiresAt: String?
+    public let expired: Bool
+    public let requestID: Int64?
+}
+
+/// PIN codes that unlock the extended version (SPEC §1.2): issued by clerks, e-mailed on
+/// request, or printed on bills by the RGK. Only yescrypt hashes are stored.
+public enum Pins {
+    public static let defaultDigits = 8
+    public static let defaultValidDays = 30
+
+    public static func requests(_ db: Database, status: PinRequestStatus?, rgk: String?, limit: Int) throws -> [PinRequestSummary] {
+        let rgkID = try rgk.map { try RGK.id(db, $0) }
+        return try db.query("""
+            SELECT p.id, a.id, a.rgk_id, r.code, a.number, p.full_name, p.email, p.phone, p.status, p.created_at, p.decided_by, p.reason,
+                   trim(coalesce(a.surname, '') || ' ' || coalesce(a.name, '') || ' ' || coalesce(a.patronymic, ''))
+            FROM pin_request p JOIN account a ON a.id = p.account_id JOIN rgk r ON r.id = a.rgk_id
+            WHERE (?1 IS NULL OR p.status = ?1) AND (?2 IS NULL OR a.rgk_id = ?2)
+            ORDER BY p.created_at, p.id LIMIT ?3
+            """, status?.rawValue, rgkID, limit).map {
+            PinRequestSummary(id: $0.int64(0), account: AccountRef(id: $0.int64(1), rgkID: $0.int64(2), rgkCode: $0.string(3), number: $0.string(4)),
+                              fullName: $0.string(5), email: $0.optString(6), phone: $0.optString(7), status: $0.string(8),
+                              createdAt: $0.string(9), decidedBy: $0.optString(10), reason: $0.optString(11), holder: $0.string(12))
+        }
+    }
+
+    public static func list(_ db: Database, account: AccountRef?, activeOnly: Bool, now: String, limit: Int) throws -> [PinRecord] {
+        try db.query("""
+            SELECT p.id, r.code || '/' || a.number, p.source, p.state, p.issued_at, p.issued_by, p.expires_at, p.request_id
+            FROM pin p JOIN account a ON a.id = p.account_id JOIN rgk r ON r.id = a.rgk_id
+            WHERE (?1 IS NULL OR p.account_id = ?1)
+              AND (NOT ?2 OR (p.state = 'active' AND (p.expires_at IS NULL OR p.expires_at > ?3)))
+            ORDER BY p.issued_at DESC, p.id DESC LIMIT ?4
+            """, account?.id, activeOnly, now, limit).map {
+            let expires = $0.optString(6)
+            return PinRecord(id: $0.int64(0), account: $0.string(1), source: $0.string(2), state: $0.string(3), issuedAt: $0.string(4),
+                             issuedBy: $0.string(5), expiresAt: expires, expired: expires.map { $0 <= now } ?? false,
+                             requestID: $0.optInt64(7))
+        }
+    }
+
+    public struct Issue: Sendable {
+        public var requestID: Int64?
+        public var send: Bool
+        public var validDays: Int
+        public var digits: Int
+        public init(requestID: Int64?, send: Bool, validDays: Int, digits: Int) {
+            self.requestID = requestID
+            self.send = send
+            self.validDays = validDays
+            self.digits = digits
+        }
+    }
+
+    public struct Issued: Sendable {
+        public let pinID: Int64
+        public let account: AccountRef
+        /// The plain PIN, for the one display; nil when it went to the outbox.
+        public let pin: String?
+        public let expiresAt: String
+        public let revoked: Int
+        public let sentTo: String?
+    }
+
+    /// A new random PIN from the system CSPRNG; earlier PINs of the account are revoked.
+    public static func issue(_ session: Session, account: AccountRef, _ options: Issue) throws -> Issued {
+        let pin = Secrets.digits(options.digits)
+        let hash = try Secrets.hash(pin)
+        return try session.db.write {
+            var recipient: String?
+            if let requestID = options.requestID {
+                guard let request = try session.db.queryOne("SELECT account_id, status, email FROM pin_request WHERE id = ?", requestID) else {
+                    throw MyGazError.notFound(.pinRequest, String(requestID))
+                }
+                guard request.int64(0) == account.id else {
+                    throw MyGazError(.conflict, .pinRequestOtherAccount, .text(String(requestID)), .text(account.label))
+                }
+                guard request.string(1) == "open" else {
+                    throw MyGazError.conflict(.conflictState, .entity(.pinRequest), .text(String(requestID)),
+                                              .code(.pinRequestStatus, request.string(1)), "pin issue --request", .code(.pinRequestStatus, "open"))
+                }
+                recipient = request.optString(2)
+            }
+            if options.send && recipient == nil {
+                throw MyGazError(.invalidData, .pinNoEmail, .text(options.requestID.map(String.init) ?? "-"))
+            }
+            let revoked = try session.db.run("""
+                UPDATE pin SET state = 'revoked', revoked_at = ?, revoked_by = ? WHERE account_id = ? AND state = 'active'
+                """, session.now, session.login, account.id)
+            let expires = Timestamp.iso(session.clock.now + Int64(options.validDays) * 86_400)
+            try session.db.run("""
+                INSERT INTO pin (account_id, pin_hash, source, state, issued_at, issued_by, expires_at, request_id)
+                VALUES (?, ?, 'issued', 'active', ?, ?, ?, ?)
+                """, account.id, hash, session.now, session.login, expires, options.requestID)
+            let pinID = session.db.lastInsertRowID
+            if let requestID = options.requestID {
+                try session.db.run("UPDATE pin_request SET status = 'issued', decided_at = ?, decided_by = ? WHERE id = ? AND status = 'open'",
+                                   session.now, session.login, requestID)
+                try session.audit("pin.request-issued", .pinRequest, requestID, old: "open", new: "issued")
+            }
+            if options.send, let recipient {
+                try Outbox.enqueue(session, .init(
+                    channel: .email, recipient: recipient, subject: "ПИН-код для личного кабинета «Мой газ»",
+                    body: """
+                        Здравствуйте!
+
+                        ПИН-код для подключения расширенной версии личного кабинета по лицевому счету \(account.number): \(Outbox.secretMark)
+                        Код действует до \(Day(epochSeconds: session.clock.now + Int64(options.validDays) * 86_400).russian).
+
+                        Введите его в ответ на контрольный вопрос при подключении расширенной версии. Никому не сообщайте этот код.
+                        """,
+                    secret: pin, rgkID: account.rgkID, kind: .pin, entity: .pin, entityID: pinID))
+            }
+            try session.audit("pin.issue", .pin, pinID, new: "active",
+                              reason: "account \(account.label)\(revoked > 0 ? "; \(revoked) earlier PIN(s) revoked" : "")\(options.send ? "; sent by e-mail" : "; shown once")")
+            return Issued(pinID: pinID, account: account, pin: options.send ? nil : pin, expiresAt: expires, revoked: revoked,
+                          sentTo: options.send ? recipient : nil)
+        }
+    }
+
+    public static func rejectRequest(_ session: Session, id: Int64, reason: String) throws -> Transition {
+        try session.db.write {
+            guard let status = try session.db.scalarString("SELECT status FROM pin_request WHERE id = ?", id) else {
+                throw MyGazError.notFound(.pinRequest, String(id))
+            }
+            if status == "rejected" { return Transition(.pinRequest, id, .pinRequestStatus, from: status, to: status) }
+            guard status == "open" else {
+                throw MyGazError.conflict(.conflictState, .entity(.pinRequest), .text(String(id)), .code(.pinRequestStatus, status),
+                                          "pin reject-request", .code(.pinRequestStatus, "open"))
+            }
+            try session.db.run("UPDATE pin_request SET status = 'rejected', reason = ?, decided_at = ?, decided_by = ? WHERE id = ? AND status = 'open'",
+                               reason, session.now, session.login, id)
+            if let row = try session.db.queryOne("""
+                SELECT p.email, a.rgk_id, a.number FROM pin_request p JOIN account a ON a.id = p.account_id WHERE p.id = ?
+                """, id), let email = row.optString(0) {
+                try Outbox.enqueue(session, .init(channel: .email, recipient: email, subject: "Запрос ПИН-кода отклонен",
+                                                  body: "Здравствуйте!\n\nВаш запрос ПИН-кода по лицевому счету \(row.string(2)) отклонен.\nПричина: \(reason)\n\nВы можете получить ПИН-код при обращении в абонентский отдел.",
+                                                  rgkID: row.int64(1), kind: .pin, entity: .pinRequest, entityID: id))
+            }
+            try session.audit("pin.reject-request", .pinRequest, id, old: "open", new: "rejected", reason: reason)
+            return Transition(.pinRequest, id, .pinRequestStatus, from: "open", to: "rejected")
+        }
+    }
+
+    public static func revoke(_ session: Session, account: AccountRef) throws -> Int {
+        try session.db.write {
+            let revoked = try session.db.run("""
+                UPDATE pin SET state = 'revoked', revoked_at = ?, revoked_by = ? WHERE account_id = ? AND state = 'active'
+                """, session.now, session.login, account.id)
+            if revoked > 0 {
+                try session.audit("pin.revoke", .account, account.label, old: "active", new: "revoked")
+            }
+            return revoked
+        }
+    }
+}

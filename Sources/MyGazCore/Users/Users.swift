@@ -1,0 +1,563 @@
+import Foundation
+
+/// A portal user as lists show it.
+public struct UserSummary: Sendable {
+    public let id: Int64
+    public let login: String
+    public let loginKind: String
+    public let fullName: String?
+    public let email: String?
+    public let phone: String?
+    public let status: String
+    public let registeredAt: String
+    public let accounts: [String]          // "rgk/number"
+}
+
+public struct UserLink: Sendable {
+    public let accountID: Int64
+    public let rgk: String
+    public let number: String
+    public let accessLevel: String
+    public let alias: String?
+    public let failedAnswers: Int
+    public let lockedAt: String?
+    public let extendedVia: String?
+    public let linkedAt: String
+}
+
+public struct OpenCode: Sendable {
+    public let purpose: String
+    public let channel: String
+    public let destination: String
+    public let createdAt: String
+    public let expiresAt: String
+    public let attempts: Int
+    public let expired: Bool
+}
+
+public struct UserDetail: Sendable {
+    public let id: Int64
+    public let login: String
+    public let loginKind: String
+    public let fullName: String?
+    public let email: String?
+    public let phone: String?
+    public let status: String
+    public let blockedReason: String?
+    public let consentAt: String?
+    public let consentChannel: String?
+    public let notifyDebts: Bool
+    public let notifyStatus: Bool
+    public let notifyNews: Bool
+    public let emailBills: Bool
+    public let registeredAt: String
+    public let confirmUntil: String?
+    public let confirmedAt: String?
+    public let deletedAt: String?
+    public let links: [UserLink]
+    public let codes: [OpenCode]
+    public let audit: [AuditEntry]
+}
+
+public struct UserFilter: Sendable {
+    public var status: UserStatus?
+    public var search: String?
+    public var rgk: String?
+    public var registeredBefore: Int64?
+    public var registeredAfter: Int64?
+    public var limit = 50
+    public init() {}
+}
+
+/// Portal users (SPEC §1.1): the clerk's side of registration, logins, passwords, codes and links.
+public enum Users {
+    public static let registrationCodeSeconds: Int64 = 160
+    public static let recoveryCodeSeconds: Int64 = 70
+    public static let maxCodeAttempts = 5
+    public static let maxLinks = 3
+    public static let maxWrongAnswers = 5
+
+    // MARK: finding
+
+    /// A USER argument: a numeric id, or a login in any accepted spelling.
+    public static func resolve(_ db: Database, _ text: String) throws -> Int64 {
+        let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        if let login = Contact.login(trimmed),
+           let id = try db.queryOne("SELECT id FROM portal_user WHERE login = ?", login.login)?.int64(0) {
+            return id
+        }
+        if let id = Int64(trimmed), id > 0, try db.queryOne("SELECT 1 FROM portal_user WHERE id = ?", id) != nil {
+            return id
+        }
+        throw MyGazError.notFound(.user, trimmed)
+    }
+
+    static func status(_ db: Database, _ id: Int64) throws -> UserStatus {
+        guard let text = try db.scalarString("SELECT status FROM portal_user WHERE id = ?", id),
+              let status = UserStatus(rawValue: text) else { throw MyGazError.notFound(.user, String(id)) }
+        return status
+    }
+
+    public static func list(_ db: Database, _ filter: UserFilter) throws -> [UserSummary] {
+        var conditions: [String] = []
+        var args: [SQLBindable?] = []
+        if let status = filter.status { conditions.append("u.status = ?"); args.append(status.rawValue) }
+        if let before = filter.registeredBefore { conditions.append("u.registered_at < ?"); args.append(Timestamp.iso(before)) }
+        if let after = filter.registeredAfter { conditions.append("u.registered_at >= ?"); args.append(Timestamp.iso(after)) }
+        if let rgk = filter.rgk {
+            conditions.append("""
+                EXISTS (SELECT 1 FROM user_account l JOIN account a ON a.id = l.account_id WHERE l.user_id = u.id AND a.rgk_id = ?)
+                """)
+            args.append(try RGK.id(db, rgk))
+        }
+        if let search = filter.search?.trimmingCharacters(in: .whitespaces), !search.isEmpty {
+            // a phone in any spelling, an account number with separators, or free text
+            var alternatives = ["instr(fold(u.login), ?) > 0", "instr(fold(coalesce(u.full_name, '')), ?) > 0",
+                                "instr(fold(coalesce(u.email, '')), ?) > 0", "instr(coalesce(u.phone, ''), ?) > 0"]
+            let folded = Database.fold(search)
+            args.append(contentsOf: [folded, folded, folded, search] as [SQLBindable?])
+            if let phone = Contact.phone(search) {
+                alternatives.append("u.login = ? OR u.phone = ?")
+                args.append(phone); args.append(phone)
+            }
+            if let number = Contact.accountNumber(search) {
+                alternatives.append("""
+                    EXISTS (SELECT 1 FROM user_account l JOIN account a ON a.id = l.account_id WHERE l.user_id = u.id AND a.number = ?)
+                    """)
+                args.append(number)
+            }
+            conditions.append("(" + alternatives.joined(separator: " OR ") + ")")
+        }
+        let whereClause = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
+        args.append(filter.limit)
+        return try db.query("""
+            SELECT u.id, u.login, u.login_kind, u.full_name, u.email, u.phone, u.status, u.registered_at,
+                   (SELECT group_concat(r.code || '/' || a.number, ' ') FROM user_account l JOIN account a ON a.id = l.account_id
+                    JOIN rgk r ON r.id = a.rgk_id WHERE l.user_id = u.id)
+            FROM portal_user u \(whereClause) ORDER BY u.registered_at DESC, u.id DESC LIMIT ?
+            """, arguments: args).map { row in
+            UserSummary(id: row.int64(0), login: row.string(1), loginKind: row.string(2), fullName: row.optString(3),
+                        email: row.optString(4), phone: row.optString(5), status: row.string(6), registeredAt: row.string(7),
+                        accounts: row.optString(8)?.split(separator: " ").map(String.init) ?? [])
+        }
+    }
+
+    public static func show(_ db: Database, _ id: Int64, now: Int64) throws -> UserDetail {
+        try db.read {
+            guard let u = try db.queryOne("""
+                SELECT id, login, login_kind, full_name, email, phone, status, blocked_reason, consent_at, consent_channel,
+                       notify_debts, notify_status, notify_news, email_bills, registered_at, confirm_until, confirmed_at, deleted_at
+                FROM portal_user WHERE id = ?
+                """, id) else { throw MyGazError.notFound(.user, String(id)) }
+            let links = try db.query("""
+                SELECT l.account_id, r.code, a.number, l.access_level, l.alias, l.failed_answers, l.locked_at, l.extended_via, l.linked_at
+                FROM user_account l JOIN account a ON a.id = l.account_id JOIN rgk r ON r.id = a.rgk_id
+                WHERE l.user_id = ? ORDER BY l.linked_at, a.number
+                """, id).map {
+                UserLink(accountID: $0.int64(0), rgk: $0.string(1), number: $0.string(2), accessLevel: $0.string(3),
+                         alias: $0.optString(4), failedAnswers: $0.int(5), lockedAt: $0.optString(6),
+                         extendedVia: $0.optString(7), linkedAt: $0.string(8))
+            }
+            let nowISO = Timestamp.iso(now)
+            let codes = try db.query("""
+                SELECT purpose, channel, destination, created_at, expires_at, attempts FROM confirmation_code
+                WHERE user_id = ? AND used_at IS NULL AND voided_at IS NULL ORDER BY created_at DESC
+                """, id).map {
+                OpenCode(purpose: $0.string(0), channel: $0.string(1), destination: $0.string(2), createdAt: $0.string(3),
+                         expiresAt: $0.string(4), attempts: $0.int(5), expired: $0.string(4) <= nowISO)
+            }
+            var filter = AuditFilter()
+            filter.entityType = Entity.user.rawValue
+            filter.entityID = String(id)
+            filter.limit = 10
+            return UserDetail(
+                id: u.int64(0), login: u.string(1), loginKind: u.string(2), fullName: u.optString(3), email: u.optString(4),
+                phone: u.optString(5), status: u.string(6), blockedReason: u.optString(7), consentAt: u.optString(8),
+                consentChannel: u.optString(9), notifyDebts: u.bool(10), notifyStatus: u.bool(11), notifyNews: u.bool(12),
+                emailBills: u.bool(13), registeredAt: u.string(14), confirmUntil: u.optString(15), confirmedAt: u.optString(16),
+                deletedAt: u.optString(17), links: links, codes: codes, audit: try AuditLog.list(db, filter))
+        }
+    }
+
+    // MARK: registration at the office
+
+    public struct NewUser: Sendable {
+        public var login: String
+        public var fullName: String?
+        public var email: String?
+        public var phone: String?
+        public var password: String
+        public init(login: String, fullName: String?, email: String?, phone: String?, password: String) {
+            self.login = login
+            self.fullName = fullName
+            self.email = email
+            self.phone = phone
+            self.password = password
+        }
+    }
+
+    /// Registration in person: active at once, consent given at the office.
+    public static func create(_ session: Session, _ new: NewUser) throws -> Int64 {
+        guard let login = Contact.login(new.login) else { throw MyGazError.invalid(.badLogin, .text(new.login)) }
+        guard Contact.isValidPassword(new.password) else { throw MyGazError.invalid(.badPassword) }
+        let email = try new.email.map { text -> String in
+            guard let e = Contact.email(text) else { throw MyGazError.invalid(.badEmail, .text(text)) }
+            return e
+        } ?? (login.kind == .email ? login.login : nil)
+        let phone = try new.phone.map { text -> String in
+            guard let p = Contact.phone(text) else { throw MyGazError.invalid(.badPhone, .text(text)) }
+            return p
+        } ?? (login.kind == .phone ? login.login : nil)
+        let hash = try Secrets.hash(new.password)
+        return try session.db.write {
+            if try session.db.queryOne("SELECT 1 FROM portal_user WHERE login = ?", login.login) != nil {
+                throw MyGazError(.conflict, .loginTaken, .text(login.login))
+            }
+            try session.db.run("""
+                INSERT INTO portal_user (login, login_kind, password_hash, full_name, email, phone, status, consent_at,
+                                         consent_channel, registered_at, confirmed_at, updated_at)
+                VALUES (?, ?, ?, ?, ?, ?, 'active', ?, 'office', ?, ?, ?)
+                """, login.login, login.kind.rawValue, hash, new.fullName, email, phone, session.now, session.now,
+                session.now, session.now)
+            let id = session.db.lastInsertRowID
+            try session.audit("user.create", .user, id, new: "active", reason: "registered at the office; consent given in person")
+            return id
+        }
+    }
+
+    /// pending → active: by a clerk who saw the customer, or with the code the customer received.
+    public static func confirm(_ session: Session, _ id: Int64, code: String?) throws -> Transition {
+        if let code { try checkCode(session, id, purpose: .registration, code: code) }
+        return try session.db.write {
+            let current = try status(session.db, id)
+            if current == .active { return Transition(.user, id, .userStatus, from: "active", to: "active") }
+            guard current == .pending else {
+                throw MyGazError.conflict(.conflictState, .entity(.user), .text(String(id)), .code(.userStatus, current.rawValue),
+                                          "user confirm", .code(.userStatus, "pending"))
+            }
+            try session.db.run("""
+                UPDATE portal_user SET status = 'active', confirmed_at = ?, confirm_until = NULL,
+                       consent_at = coalesce(consent_at, ?), consent_channel = coalesce(consent_channel, ?), updated_at = ?
+                WHERE id = ? AND status = 'pending'
+                """, session.now, session.now, code == nil ? "office" : "portal", session.now, id)
+            try session.db.run("UPDATE confirmation_code SET used_at = ? WHERE user_id = ? AND purpose = 'registration' AND used_at IS NULL AND voided_at IS NULL",
+                               session.now, id)
+            try session.audit("user.confirm", .user, id, old: "pending", new: "active", reason: code == nil ? "in person" : "with the customer's code")
+            return Transition(.user, id, .userStatus, from: "pending", to: "active")
+        }
+    }
+
+    /// Checks a code the customer read out. A wrong code costs one of five attempts, and
+    /// that attempt is kept even though the command fails.
+    static func checkCode(_ session: Session, _ userID: Int64, purpose: CodePurpose, code: String) throws {
+        let failure: MyGazError? = try session.db.write {
+            guard let row = try session.db.queryOne("""
+                SELECT id, code_hash, expires_at, attempts FROM confirmation_code
+                WHERE user_id = ? AND purpose = ? AND used_at IS NULL AND voided_at IS NULL
+                ORDER BY created_at DESC, id DESC LIMIT 1
+                """, userID, purpose.rawValue) else {
+                return MyGazError(.conflict, .codeNone, .text(String(userID)), .text(purpose.rawValue))
+            }
+            if row.string(2) <= session.now { return MyGazError(.conflict, .codeExpired, .text(String(userID))) }
+            if row.int(3) >= maxCodeAttempts { return MyGazError(.conflict, .codeTooManyAttempts, .text(String(userID))) }
+            if !Secrets.verify(code.trimmingCharacters(in: .whitespaces), hash: row.string(1)) {
+                try session.db.run("UPDATE confirmation_code SET attempts = attempts + 1 WHERE id = ?", row.int64(0))
+                try session.audit("user.code-wrong", .user, userID, reason: "attempt \(row.int(3) + 1) of \(maxCodeAttempts)")
+                return MyGazError(.invalidData, .codeWrong, .text(String(userID)), .int(maxCodeAttempts - row.int(3) - 1))
+            }
+            return nil
+        }
+        if let failure { throw failure }
+    }
+
+    public static func block(_ session: Session, _ id: Int64, reason: String) throws -> Transition {
+        try session.db.write {
+            let current = try status(session.db, id)
+            if current == .blocked { return Transition(.user, id, .userStatus, from: "blocked", to: "blocked") }
+            guard current == .active || current == .pending else {
+                throw MyGazError.conflict(.conflictState, .entity(.user), .text(String(id)), .code(.userStatus, current.rawValue),
+                                          "user block", .text("active, pending"))
+            }
+            try session.db.run("UPDATE portal_user SET status = 'blocked', blocked_reason = ?, updated_at = ? WHERE id = ? AND status = ?",
+                               reason, session.now, id, current.rawValue)
+            try session.audit("user.block", .user, id, old: current.rawValue, new: "blocked", reason: reason)
+            return Transition(.user, id, .userStatus, from: current.rawValue, to: "blocked")
+        }
+    }
+
+    public static func unblock(_ session: Session, _ id: Int64) throws -> Transition {
+        try session.db.write {
+            let current = try status(session.db, id)
+            if current == .active { return Transition(.user, id, .userStatus, from: "active", to: "active") }
+            guard current == .blocked else {
+                throw MyGazError.conflict(.conflictState, .entity(.user), .text(String(id)), .code(.userStatus, current.rawValue),
+                                          "user unblock", .code(.userStatus, "blocked"))
+            }
+            // a user blocked before confirming goes back to active only if they had confirmed
+            let confirmed = try session.db.scalarString("SELECT confirmed_at FROM portal_user WHERE id = ?", id) != nil
+            let target = confirmed ? "active" : "pending"
+            try session.db.run("UPDATE portal_user SET status = ?, blocked_reason = NULL, updated_at = ? WHERE id = ? AND status = 'blocked'",
+                               target, session.now, id)
+            try session.audit("user.unblock", .user, id, old: "blocked", new: target)
+            return Transition(.user, id, .userStatus, from: "blocked", to: target)
+        }
+    }
+
+    public static func resetPassword(_ session: Session, _ id: Int64, password: String) throws {
+        guard Contact.isValidPassword(password) else { throw MyGazError.invalid(.badPassword) }
+        let hash = try Secrets.hash(password)
+        try session.db.write {
+            let current = try status(session.db, id)
+            guard current != .deleted else {
+                throw MyGazError.conflict(.conflictState, .entity(.user), .text(String(id)), .code(.userStatus, "deleted"),
+                                          "user reset-password", .text("active, pending, blocked"))
+            }
+            try session.db.run("UPDATE portal_user SET password_hash = ?, updated_at = ? WHERE id = ?", hash, session.now, id)
+            let voided = try session.db.run("""
+                UPDATE confirmation_code SET voided_at = ? WHERE user_id = ? AND purpose = 'recovery' AND used_at IS NULL AND voided_at IS NULL
+                """, session.now, id)
+            try session.audit("user.reset-password", .user, id, reason: voided > 0 ? "\(voided) open recovery code(s) voided" : nil)
+        }
+    }
+
+    /// The customer's phone changed (manual 003): a new login, normalised and free.
+    public static func setLogin(_ session: Session, _ id: Int64, newLogin: String) throws -> (old: String, new: String) {
+        guard let login = Contact.login(newLogin) else { throw MyGazError.invalid(.badLogin, .text(newLogin)) }
+        return try session.db.write {
+            guard let row = try session.db.queryOne("SELECT login, status FROM portal_user WHERE id = ?", id) else {
+                throw MyGazError.notFound(.user, String(id))
+            }
+            let old = row.string(0)
+            guard row.string(1) != "deleted" else {
+                throw MyGazError.conflict(.conflictState, .entity(.user), .text(String(id)), .code(.userStatus, "deleted"),
+                                          "user set-login", .text("active, pending, blocked"))
+            }
+            if old == login.login { return (old, old) }
+            if let owner = try session.db.queryOne("SELECT id FROM portal_user WHERE login = ?", login.login)?.int64(0) {
+                throw MyGazError(.conflict, .loginTakenBy, .text(login.login), .text(String(owner)))
+            }
+            try session.db.run("""
+                UPDATE portal_user SET login = ?, login_kind = ?, phone = CASE WHEN ?2 = 'phone' THEN ?1 ELSE phone END,
+                       email = CASE WHEN ?2 = 'email' THEN ?1 ELSE email END, updated_at = ? WHERE id = ?
+                """, login.login, login.kind.rawValue, session.now, id)
+            // codes sent to the old address must not work any more
+            try session.db.run("UPDATE confirmation_code SET voided_at = ? WHERE user_id = ? AND used_at IS NULL AND voided_at IS NULL",
+                               session.now, id)
+            try session.audit("user.set-login", .user, id, old: old, new: login.login)
+            return (old, login.login)
+        }
+    }
+
+    /// A new code (registration 160 s, recovery 70 s, single use, stored hashed, five tries),
+    /// queued to the outbox as SMS or e-mail according to the login. Earlier open codes are voided.
+    public static func resendCode(_ session: Session, _ id: Int64, purpose: CodePurpose) throws -> (channel: MessageChannel, destination: String, expiresAt: String) {
+        let code = Secrets.digits(6)
+        let hash = try Secrets.hash(code)
+        return try session.db.write {
+            guard let row = try session.db.queryOne("SELECT login, login_kind, status FROM portal_user WHERE id = ?", id) else {
+                throw MyGazError.notFound(.user, String(id))
+            }
+            let status = row.string(2)
+            let needed = purpose == .registration ? "pending" : "active"
+            guard status == needed else {
+                throw MyGazError.conflict(.conflictState, .entity(.user), .text(String(id)), .code(.userStatus, status),
+                                          .text("user resend-code --purpose \(purpose.rawValue)"), .code(.userStatus, needed))
+            }
+            let channel: MessageChannel = row.string(1) == "phone" ? .sms : .email
+            let lifetime = purpose == .registration ? registrationCodeSeconds : recoveryCodeSeconds
+            let expires = Timestamp.iso(session.clock.now + lifetime)
+            try session.db.run("""
+                UPDATE confirmation_code SET voided_at = ? WHERE user_id = ? AND purpose = ? AND used_at IS NULL AND voided_at IS NULL
+                """, session.now, id, purpose.rawValue)
+            try session.db.run("""
+                INSERT INTO confirmation_code (user_id, purpose, channel, destination, code_hash, created_at, expires_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?)
+                """, id, purpose.rawValue, channel.rawValue, row.string(0), hash, session.now, expires)
+            if purpose == .registration {
+                try session.db.run("UPDATE portal_user SET confirm_until = max(coalesce(confirm_until, ''), ?) WHERE id = ?",
+                                   Timestamp.iso(session.clock.now + 7 * 86_400), id)
+            }
+            let text = purpose == .registration
+                ? "Код подтверждения регистрации в личном кабинете «Мой газ»: \(Outbox.secretMark). Действует \(lifetime) секунд."
+                : "Код восстановления пароля в личном кабинете «Мой газ»: \(Outbox.secretMark). Действует \(lifetime) секунд. Никому его не сообщайте."
+            try Outbox.enqueue(session, .init(channel: channel, recipient: row.string(0),
+                                              subject: channel == .email ? (purpose == .registration ? "Подтверждение регистрации" : "Восстановление пароля") : nil,
+                                              body: text, secret: code, rgkID: nil, kind: .confirmationCode, entity: .user, entityID: id))
+            try session.audit("user.resend-code", .user, id, new: purpose.rawValue, reason: "\(channel.rawValue) to \(row.string(0))")
+            return (channel, row.string(0), expires)
+        }
+    }
+
+    /// Erasure on request: personal data replaced by a tombstone, links removed, applications
+    /// and tickets kept but anonymised. The audit row is the proof of destruction.
+    public static func delete(_ session: Session, _ id: Int64) throws -> Transition {
+        try session.db.write {
+            let current = try status(session.db, id)
+            if current == .deleted { return Transition(.user, id, .userStatus, from: "deleted", to: "deleted") }
+            let links = try session.db.run("DELETE FROM user_account WHERE user_id = ?", id)
+            try session.db.run("DELETE FROM confirmation_code WHERE user_id = ?", id)
+            let applications = try session.db.run("""
+                UPDATE application SET contact_name = NULL, contact_phone = NULL, contact_email = NULL, user_id = NULL WHERE user_id = ?
+                """, id)
+            let tickets = try session.db.run("""
+                UPDATE ticket SET sender_name = 'удалено по запросу', sender_email = NULL, sender_phone = NULL, user_id = NULL,
+                       status = CASE WHEN status = 'closed' THEN status ELSE 'closed' END, closed_at = coalesce(closed_at, ?)
+                WHERE user_id = ?
+                """, session.now, id)
+            try session.db.run("UPDATE pin_request SET full_name = 'удалено по запросу', email = NULL, phone = '-', user_id = NULL WHERE user_id = ?", id)
+            try session.db.run("""
+                UPDATE portal_user SET login = 'erased-' || id, login_kind = 'erased', password_hash = NULL, full_name = NULL,
+                       email = NULL, phone = NULL, status = 'deleted', blocked_reason = NULL, deleted_at = ?, updated_at = ?
+                WHERE id = ?
+                """, session.now, session.now, id)
+            try session.audit("user.delete", .user, id, old: current.rawValue, new: "deleted",
+                              reason: "personal data erased on request; \(links) link(s) removed, \(applications) application(s) and \(tickets) ticket(s) anonymised")
+            return Transition(.user, id, .userStatus, from: current.rawValue, to: "deleted")
+        }
+    }
+
+    /// Registrations never confirmed, older than `olderThan` seconds.
+    public static func unconfirmed(_ db: Database, olderThan: Int64, now: Int64) throws -> [UserSummary] {
+        var filter = UserFilter()
+        filter.status = .pending
+        filter.registeredBefore = now - olderThan
+        filter.limit = Int.max / 2
+        return try list(db, filter)
+    }
+
+    public static func purgeUnconfirmed(_ session: Session, olderThan: Int64) throws -> Int {
+        try session.db.write {
+            let cutoff = Timestamp.iso(session.clock.now - olderThan)
+            let ids = try session.db.query("SELECT id FROM portal_user WHERE status = 'pending' AND registered_at < ?", cutoff).map { $0.int64(0) }
+            for id in ids {
+                try session.db.run("UPDATE application SET user_id = NULL WHERE user_id = ?", id)
+                try session.db.run("UPDATE ticket SET user_id = NULL WHERE user_id = ?", id)
+                try session.db.run("DELETE FROM portal_user WHERE id = ? AND status = 'pending'", id)
+            }
+            if !ids.isEmpty {
+                try session.audit("user.purge-unconfirmed", .user, nil, new: "\(ids.count) removed",
+                                  reason: "registered before \(cutoff), never confirmed")
+            }
+            return ids.count
+        }
+    }
+
+    // MARK: links
+
+    public static func link(_ session: Session, _ id: Int64, account: AccountRef, alias: String?) throws -> Bool {
+        try session.db.write {
+            let current = try status(session.db, id)
+            guard current == .active || current == .blocked else {
+                throw MyGazError.conflict(.conflictState, .entity(.user), .text(String(id)), .code(.userStatus, current.rawValue),
+                                          "user link", .code(.userStatus, "active"))
+            }
+            if let existing = try session.db.queryOne("SELECT alias FROM user_account WHERE user_id = ? AND account_id = ?", id, account.id) {
+                if let alias, alias != existing.optString(0) {
+                    try session.db.run("UPDATE user_account SET alias = ? WHERE user_id = ? AND account_id = ?", alias, id, account.id)
+                    try session.audit("user.alias", .link, "\(id):\(account.label)", old: existing.optString(0), new: alias)
+                    return true
+                }
+                return false
+            }
+            let count = try session.db.scalarInt("SELECT count(*) FROM user_account WHERE user_id = ?", id) ?? 0
+            guard count < maxLinks else { throw MyGazError(.conflict, .tooManyLinks, .text(String(id)), .int(maxLinks)) }
+            try session.db.run("""
+                INSERT INTO user_account (user_id, account_id, access_level, alias, linked_at) VALUES (?, ?, 'restricted', ?, ?)
+                """, id, account.id, alias, session.now)
+            try session.audit("user.link", .link, "\(id):\(account.label)", new: "restricted")
+            return true
+        }
+    }
+
+    public static func unlink(_ session: Session, _ id: Int64, account: AccountRef) throws -> Bool {
+        try session.db.write {
+            _ = try status(session.db, id)
+            guard let level = try session.db.scalarString("SELECT access_level FROM user_account WHERE user_id = ? AND account_id = ?",
+                                                          id, account.id) else { return false }
+            try session.db.run("DELETE FROM user_account WHERE user_id = ? AND account_id = ?", id, account.id)
+            try session.audit("user.unlink", .link, "\(id):\(account.label)", old: level)
+            return true
+        }
+    }
+
+    public enum ExtendedProof: Sendable {
+        case inPerson
+        case answer(String)
+    }
+
+    /// Unlocks the extended version (manual 001 §4.7.2.2, 004): the clerk saw the documents, or
+    /// the customer's answer matches an active PIN, a meter's serial, or the last charge in kopecks.
+    public static func grantExtended(_ session: Session, _ id: Int64, account: AccountRef, proof: ExtendedProof) throws -> Transition {
+        let key = "\(id):\(account.label)"
+        // a wrong answer is counted (and may lock the link) even though the command fails:
+        // the transaction commits the count and hands the failure out afterwards
+        let outcome: Result<Transition, MyGazError> = try session.db.write {
+            guard let link = try session.db.queryOne("""
+                SELECT access_level, failed_answers, locked_at FROM user_account WHERE user_id = ? AND account_id = ?
+                """, id, account.id) else {
+                throw MyGazError(.notFound, .linkMissing, .text(String(id)), .text(account.label))
+            }
+            if link.string(0) == "extended" { return .success(Transition(.link, key, .accessLevel, from: "extended", to: "extended")) }
+            if link.optString(2) != nil {
+                throw MyGazError(.conflict, .linkLocked, .text(String(id)), .text(account.label))
+            }
+            let via: ExtendedVia
+            switch proof {
+            case .inPerson:
+                via = .inPerson
+            case .answer(let answer):
+                guard let matched = try matchControlAnswer(session.db, account: account.id, answer: answer, now: session.now) else {
+                    let failed = link.int(1) + 1
+                    let locks = failed >= maxWrongAnswers
+                    try session.db.run("UPDATE user_account SET failed_answers = ?, locked_at = ? WHERE user_id = ? AND account_id = ?",
+                                       failed, locks ? session.now : nil, id, account.id)
+                    try session.audit("user.extended-wrong-answer", .link, key, reason: "attempt \(failed) of \(maxWrongAnswers)\(locks ? "; link locked" : "")")
+                    return .failure(locks ? MyGazError(.conflict, .linkNowLocked, .text(String(id)), .text(account.label))
+                                          : MyGazError(.invalidData, .answerWrong, .int(maxWrongAnswers - failed)))
+                }
+                via = matched
+            }
+            try session.db.run("""
+                UPDATE user_account SET access_level = 'extended', extended_via = ?, extended_at = ?, failed_answers = 0
+                WHERE user_id = ? AND account_id = ?
+                """, via.rawValue, session.now, id, account.id)
+            try session.audit("user.grant-extended", .link, key, old: "restricted", new: "extended", reason: via.rawValue)
+            return .success(Transition(.link, key, .accessLevel, from: "restricted", to: "extended",
+                                       extra: [("extended_via", via.rawValue)]))
+        }
+        return try outcome.get()
+    }
+
+    /// Which control answer matches, if any. Kopecks of the last charge, a meter serial, or an active PIN.
+    static func matchControlAnswer(_ db: Database, account: Int64, answer raw: String, now: String) throws -> ExtendedVia? {
+        let answer = raw.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !answer.isEmpty else { return nil }
+        let serials = try db.query("SELECT serial FROM meter WHERE account_id = ? AND state <> 'removed'", account).map { $0.string(0) }
+        if serials.contains(where: { $0.caseInsensitiveCompare(answer) == .orderedSame }) { return .meterSerial }
+        if let lastCharge = try db.queryOne("""
+            SELECT s.charged_kop FROM settlement s JOIN service v ON v.id = s.service_id
+            WHERE v.account_id = ? AND s.charged_kop > 0 ORDER BY s.period DESC, v.kind LIMIT 1
+            """, account)?.int64(0), answer.allSatisfy(\.isASCIIDigit), Int64(answer) == lastCharge {
+            return .lastCharge
+        }
+        for row in try db.query("""
+            SELECT pin_hash FROM pin WHERE account_id = ? AND state = 'active' AND (expires_at IS NULL OR expires_at > ?)
+            """, account, now) where Secrets.verify(answer, hash: row.string(0)) {
+            return .pin
+        }
+        return nil
+    }
+
+    public static func unlockExtended(_ session: Session, _ id: Int64, account: AccountRef) throws -> Bool {
+        try session.db.write {
+            guard let link = try session.db.queryOne("SELECT failed_answers, locked_at FROM user_account WHERE user_id = ? AND account_id = ?",
+                                                     id, account.id) else {
+                throw MyGazError(.notFound, .linkMissing, .text(String(id)), .text(account.label))
+            }
+            if link.int(0) == 0 && link.optString(1) == nil { return false }
+            try session.db.run("UPDATE user_account SET failed_answers = 0, locked_at = NULL WHERE user_id = ? AND account_id = ?", id, account.id)
+            try session.audit("user.unlock-extended", .link, "\(id):\(account.label)", old: "\(link.int(0)) wrong answers", new: "0")
+            return true
+        }
+    }
+}

@@ -1,0 +1,203 @@
+import Foundation
+import Testing
+@testable import MyGazCore
+
+@Suite struct ContactTests {
+    @Test func phonesInEverySpellingOfTheManuals() {
+        for spelling in ["+7 (981) 567-65-22", "89815676522", "9815676522", "79815676522", " +79815676522 ", "8 981 567 65 22"] {
+            #expect(Contact.phone(spelling) == "+79815676522", "\(spelling)")
+        }
+        for bad in ["+7 (481) 567-65-22", "12345", "+1 981 567 65 22", "8981567652", "98156765221", "+7981567652a", "", "++79815676522"] {
+            #expect(Contact.phone(bad) == nil, "\(bad)")
+        }
+    }
+
+    @Test func emailsAreTrimmedAndLowerCased() {
+        #expect(Contact.email(" Ivan@Mail.RU ") == "ivan@mail.ru")
+        for bad in ["ivan@", "@mail.ru", "ivan mail.ru", "ivan@mail", "ivan@@mail.ru", "a@b..ru", "x@.ru"] {
+            #expect(Contact.email(bad) == nil, "\(bad)")
+        }
+        #expect(Contact.login("ivan@mail.ru")?.kind == .email)
+        #expect(Contact.login("89815676522")?.kind == .phone)
+        #expect(Contact.login("ivan") == nil)
+    }
+
+    @Test func passwordsAreFiveToTenLatinLettersOrDigits() {
+        #expect(Contact.isValidPassword("abcde"))
+        #expect(Contact.isValidPassword("Abc1234567"))
+        for bad in ["abcd", "abcdefghijk", "пароль12", "abc 12", "abc-12", ""] {
+            #expect(!Contact.isValidPassword(bad), "\(bad)")
+        }
+    }
+
+    @Test func accountNumbersAsManual004Shows() {
+        #expect(Contact.accountNumber("023-185952") == "23185952")
+        #expect(Contact.accountNumber(" 70000017 ") == "70000017")
+        #expect(Contact.accountNumber("000") == nil)
+        #expect(Contact.accountNumber("70-АБ") == nil)
+        #expect(Contact.accountNumber("") == nil)
+    }
+
+    @Test func foldMakesSearchCaseAndYoInsensitive() {
+        #expect(Database.fold("СЕМЁНОВ") == "семенов")
+    }
+}
+
+/// A database with one RGK, one account with a meter and a settlement, and one active user.
+final class UserFixture {
+    let t: TestDB
+    let account: AccountRef
+    let userID: Int64
+
+    init() throws {
+        t = try TestDB()
+        try t.db.execute("""
+            INSERT INTO rgk (code, name, created_at, updated_at) VALUES ('vologda', 'Вологда', 'x', 'x');
+            INSERT INTO account (rgk_id, number, surname, name, updated_at) VALUES (1, '23185952', 'Петров', 'Иван', 'x');
+            INSERT INTO account (rgk_id, number, updated_at) VALUES (1, '2', 'x'), (1, '3', 'x'), (1, '4', 'x');
+            INSERT INTO meter (account_id, serial, digits) VALUES (1, '64567281', 5);
+            INSERT INTO service (account_id, kind, balance_kop, updated_at) VALUES (1, 'gas', -100, 'x');
+            INSERT INTO settlement (service_id, period, opening_kop, charged_kop) VALUES (1, '2026-05', 0, 10000), (1, '2026-06', 0, 31472);
+            """)
+        account = try AccountRef.resolve(t.db, "023-185952", rgk: nil)
+        userID = try Users.create(t.session, .init(login: "+7 (981) 567-65-22", fullName: "Петров Иван", email: nil, phone: nil, password: "abc12"))
+    }
+
+    func secretOfLastCode() throws -> String {
+        try t.db.scalarString("SELECT secret FROM outbox WHERE kind = 'confirmation_code' ORDER BY id DESC LIMIT 1") ?? ""
+    }
+}
+
+@Suite struct UsersRuleTests {
+    @Test func creationNormalisesAndRefusesATakenLogin() throws {
+        let f = try UserFixture()
+        #expect(try f.t.db.scalarString("SELECT login FROM portal_user WHERE id = ?", f.userID) == "+79815676522")
+        #expect(try f.t.db.scalarString("SELECT consent_channel FROM portal_user WHERE id = ?", f.userID) == "office")
+        #expect(try Users.resolve(f.t.db, "89815676522") == f.userID)
+        #expect(try Users.resolve(f.t.db, String(f.userID)) == f.userID)
+        do {
+            _ = try Users.create(f.t.session, .init(login: "9815676522", fullName: nil, email: nil, phone: nil, password: "abc12"))
+            Issue.record("a taken login was accepted")
+        } catch let e as MyGazError { #expect(e.status == .conflict) }
+        #expect(throws: MyGazError.self) {
+            try Users.create(f.t.session, .init(login: "new@mail.ru", fullName: nil, email: nil, phone: nil, password: "abc"))
+        }
+        let hash = try f.t.db.scalarString("SELECT password_hash FROM portal_user WHERE id = ?", f.userID) ?? ""
+        #expect(hash.hasPrefix("$y$") && Secrets.verify("abc12", hash: hash))
+    }
+
+    @Test func registrationCodesLast160SecondsAndRecoveryCodes70() throws {
+        let f = try UserFixture()
+        try f.t.db.run("UPDATE portal_user SET status = 'pending', confirmed_at = NULL WHERE id = ?", f.userID)
+        _ = try Users.resendCode(f.t.session, f.userID, purpose: .registration)
+        let code = try f.secretOfLastCode()
+        #expect(code.count == 6)
+        #expect(try f.t.db.scalarString("SELECT code_hash FROM confirmation_code") != code)
+        f.t.advance(seconds: 161)
+        do {
+            _ = try Users.confirm(f.t.session, f.userID, code: code)
+            Issue.record("an expired code worked")
+        } catch let e as MyGazError { #expect(e.message.key == .codeExpired) }
+
+        _ = try Users.resendCode(f.t.session, f.userID, purpose: .registration)
+        let fresh = try f.secretOfLastCode()
+        f.t.advance(seconds: 159)
+        #expect(try Users.confirm(f.t.session, f.userID, code: fresh).to == "active")
+        // used codes do not work twice
+        #expect(try f.t.count("confirmation_code", "used_at IS NOT NULL") == 1)
+
+        let sent = try Users.resendCode(f.t.session, f.userID, purpose: .recovery)
+        #expect(sent.channel == .sms)
+        let expires = try #require(Timestamp.parse(sent.expiresAt))
+        #expect(expires - f.t.now == 159 + 161 + 70)
+    }
+
+    @Test func fiveWrongCodesAndTheCodeIsSpent() throws {
+        let f = try UserFixture()
+        try f.t.db.run("UPDATE portal_user SET status = 'pending' WHERE id = ?", f.userID)
+        _ = try Users.resendCode(f.t.session, f.userID, purpose: .registration)
+        let code = try f.secretOfLastCode()
+        for attempt in 1...5 {
+            do {
+                _ = try Users.confirm(f.t.session, f.userID, code: "000000" == code ? "111111" : "000000")
+            } catch let e as MyGazError {
+                #expect(e.message.key == .codeWrong, "attempt \(attempt)")
+            }
+        }
+        #expect(try f.t.db.scalarInt("SELECT attempts FROM confirmation_code") == 5)
+        do {
+            _ = try Users.confirm(f.t.session, f.userID, code: code)
+            Issue.record("the right code worked after five wrong ones")
+        } catch let e as MyGazError { #expect(e.message.key == .codeTooManyAttempts) }
+    }
+
+    @Test func atMostThreeLinks() throws {
+        let f = try UserFixture()
+        for number in ["23185952", "2", "3"] {
+            #expect(try Users.link(f.t.session, f.userID, account: AccountRef.resolve(f.t.db, number, rgk: "vologda"), alias: nil))
+        }
+        #expect(try !Users.link(f.t.session, f.userID, account: f.account, alias: nil), "a repeat is unchanged")
+        do {
+            _ = try Users.link(f.t.session, f.userID, account: AccountRef.resolve(f.t.db, "4", rgk: nil), alias: nil)
+            Issue.record("a fourth link")
+        } catch let e as MyGazError {
+            #expect(e.status == .conflict)
+            #expect(e.message.key == .tooManyLinks)
+        }
+    }
+
+    @Test(arguments: ["64567281", "31472"]) func controlAnswersUnlockTheExtendedVersion(answer: String) throws {
+        let f = try UserFixture()
+        _ = try Users.link(f.t.session, f.userID, account: f.account, alias: nil)
+        let t = try Users.grantExtended(f.t.session, f.userID, account: f.account, proof: .answer(answer))
+        #expect(t.from == "restricted" && t.to == "extended")
+        let again = try Users.grantExtended(f.t.session, f.userID, account: f.account, proof: .answer("nonsense"))
+        #expect(!again.changed)
+    }
+
+    @Test func anActivePINUnlocksButARevokedOneDoesNot() throws {
+        let f = try UserFixture()
+        _ = try Users.link(f.t.session, f.userID, account: f.account, alias: nil)
+        let issued = try Pins.issue(f.t.session, account: f.account, .init(requestID: nil, send: false, validDays: 30, digits: 8))
+        let pin = try #require(issued.pin)
+        _ = try Pins.revoke(f.t.session, account: f.account)
+        #expect(throws: MyGazError.self) { try Users.grantExtended(f.t.session, f.userID, account: f.account, proof: .answer(pin)) }
+        let second = try Pins.issue(f.t.session, account: f.account, .init(requestID: nil, send: false, validDays: 30, digits: 8))
+        #expect(try Users.grantExtended(f.t.session, f.userID, account: f.account, proof: .answer(second.pin!)).changed)
+        #expect(try f.t.db.scalarString("SELECT extended_via FROM user_account") == "pin")
+    }
+
+    @Test func fiveWrongAnswersLockTheLinkUntilUnlocked() throws {
+        let f = try UserFixture()
+        _ = try Users.link(f.t.session, f.userID, account: f.account, alias: nil)
+        var keys: [MessageKey] = []
+        for _ in 1...6 {
+            do { _ = try Users.grantExtended(f.t.session, f.userID, account: f.account, proof: .answer("12345")) } catch let e as MyGazError {
+                keys.append(e.message.key)
+            }
+        }
+        #expect(keys == [.answerWrong, .answerWrong, .answerWrong, .answerWrong, .linkNowLocked, .linkLocked])
+        // even the right answer is refused while locked
+        #expect(throws: MyGazError.self) { try Users.grantExtended(f.t.session, f.userID, account: f.account, proof: .answer("31472")) }
+        #expect(try Users.unlockExtended(f.t.session, f.userID, account: f.account))
+        #expect(try Users.grantExtended(f.t.session, f.userID, account: f.account, proof: .answer("31472")).changed)
+    }
+
+    @Test func erasureKeepsHistoryButNoPersonalData() throws {
+        let f = try UserFixture()
+        _ = try Users.link(f.t.session, f.userID, account: f.account, alias: "Дом")
+        try f.t.db.run("""
+            INSERT INTO application (kind, status, rgk_id, account_id, user_id, source, contact_name, contact_phone, contact_email, created_at, submitted_at, updated_at)
+            VALUES ('repair', 'submitted', 1, 1, ?, 'portal', 'Петров Иван', '+79815676522', 'p@mail.ru', 'x', 'x', 'x')
+            """, f.userID)
+        _ = try Users.delete(f.t.session, f.userID)
+        let row = try #require(try f.t.db.queryOne("SELECT login, full_name, phone, email, status FROM portal_user WHERE id = ?", f.userID))
+        #expect(row.string(0) == "erased-\(f.userID)")
+        #expect(row.optString(1) == nil && row.optString(2) == nil && row.optString(3) == nil)
+        #expect(try f.t.count("user_account") == 0)
+        #expect(try f.t.count("application", "contact_name IS NULL AND contact_phone IS NULL AND user_id IS NULL") == 1)
+        #expect(try f.t.count("audit", "action = 'user.delete'") == 1)
+        let dump = try f.t.db.query("SELECT * FROM audit").map { "\($0.values)" }.joined()
+        #expect(!dump.contains("Петров"))
+    }
+}
