@@ -127,6 +127,35 @@ public enum MessageKey: String, CaseIterable, Sendable {
     case pinRevoked
     case pinNoneActive
 
+    // readings and applications
+    case readingBreaksRules
+    case otherNeedsMessage
+    case customerNotified
+    case readingInFuture
+    case readingRefused
+    case readingNotWhole
+    case fileMissing
+    case fileUnreadable
+    case attachmentTooLarge
+    case attachmentEmpty
+    case attachmentType
+    case attachmentExists
+    case questionQueued
+    case noContactEmail
+    case assignedTo
+    case alreadyAssigned
+    case kindNeeds
+    case pendingTotal
+    case wouldAcceptAll
+    case acceptedAll
+    case wouldRejectAll
+    case rejectedAll
+    case countLine
+    case readingEntered
+    case applicationCreated
+    case binaryToTerminal
+    case fileWritten
+
     // demo
     case demoDone
     case progressRows

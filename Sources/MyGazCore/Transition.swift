@@ -10,6 +10,10 @@ public struct Transition: Sendable {
     public var notes: [Message]
     /// Extra machine fields for `--format json`.
     public var extra: [(String, String)]
+    /// A change that is not a change of state (an assignment): reported as changed.
+    public var forceChanged = false
+    /// The line for people, when "entity id: from → to" does not say it.
+    public var human: Message?
 
     public init(_ entity: Entity, _ id: CustomStringConvertible, _ domain: CodeDomain, from: String, to: String,
                 notes: [Message] = [], extra: [(String, String)] = []) {
@@ -22,5 +26,5 @@ public struct Transition: Sendable {
         self.extra = extra
     }
 
-    public var changed: Bool { from != to }
+    public var changed: Bool { forceChanged || from != to }
 }

@@ -181,7 +181,7 @@ import Testing
         let t = E2E()
         t.demo(accounts: 150)
         let debtors = t.run("account", "list", "--debtors", "--json")
-        let balances = debtors.jsonArray.compactMap { $0["balance_kop"] as? Int }
+        let balances = debtors.jsonArray.compactMap { $0["debt_kop"] as? Int }
         #expect(!balances.isEmpty && balances.allSatisfy { $0 < 0 })
         #expect(balances == balances.sorted())
         let number = t.sql("SELECT number FROM account ORDER BY id LIMIT 1")

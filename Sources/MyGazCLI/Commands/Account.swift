@@ -30,12 +30,13 @@ enum AccountCommands {
         var t = Table([
             Column("rgk", L("RGK", "РГК")), Column("account", L("ACCOUNT", "СЧЕТ")), Column("holder", L("HOLDER", "ВЛАДЕЛЕЦ")),
             Column("address", L("ADDRESS", "АДРЕС")), Column("balance_kop", L("BALANCE ₽", "САЛЬДО ₽"), align: .right),
-            Column("users", L("USERS", "ПОЛЬЗ."), align: .right),
+            Column("debt_kop", L("DEBT ₽", "ДОЛГ ₽"), align: .right), Column("users", L("USERS", "ПОЛЬЗ."), align: .right),
         ])
         let rows = try Accounts.list(inv.db, filter)
         for a in rows {
             t.append([Cell(.text(a.rgk)), Cell(.text(a.number)), Cell(.text(a.holder)), Cell(.of(a.address)),
-                      money(a.balanceKop, lang), Cell(.int(Int64(a.users)))])
+                      money(a.balanceKop, lang), a.debtKop == 0 ? Cell(.int(0), display: "") : money(a.debtKop, lang),
+                      Cell(.int(Int64(a.users)))])
         }
         if rows.count == filter.limit { t.footer = inv.out.texts.render(.moreRows, .int(filter.limit)) }
         inv.out.table(t)

@@ -25,7 +25,8 @@ enum Opt {
 /// A state change as the services report it, for one id.
 extension Transition {
     var humanMessage: Message {
-        if from == to {
+        if let human { return human }
+        if !changed {
             return Message(.unchanged, [.entity(entity), .text(id), .code(domain, to)])
         }
         return Message(.transition, [.entity(entity), .text(id), .code(domain, from), .code(domain, to)])
@@ -48,7 +49,7 @@ enum Report {
                 var human = out.texts.render(t.humanMessage)
                 let extra = notes(t) + t.notes.map { out.texts.render($0) }
                 if !extra.isEmpty { human += "; " + extra.joined(separator: "; ") }
-                results.append(ActionResult(id: item.id, outcome: t.from == t.to ? .unchanged : .changed, status: t.to,
+                results.append(ActionResult(id: item.id, outcome: t.changed ? .changed : .unchanged, status: t.to,
                                             human: Message(.verbatim, [.text(human)]),
                                             extra: t.extra.map { ($0.0, Value.text($0.1)) }))
             case .failure(let error):

@@ -14,6 +14,8 @@ public enum CommandTree {
             UserCommands.spec,
             AccountCommands.spec,
             PinCommands.spec,
+            ApplicationCommands.spec,
+            ReadingCommands.spec,
             AdminCommands.audit,
             AdminCommands.operatorCommand,
             AdminCommands.db,

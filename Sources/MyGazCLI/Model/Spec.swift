@@ -62,7 +62,8 @@ public struct OptionSpec: Sendable {
 }
 
 public struct ArgumentSpec: Sendable {
-    public enum Arity: Sendable, Equatable { case required, optional, variadic }
+    /// `optionalVariadic`: zero or more (the command has another way to choose, e.g. `--all-valid`).
+    public enum Arity: Sendable, Equatable { case required, optional, variadic, optionalVariadic }
     public let name: String
     public let help: L
     public let arity: Arity
@@ -80,8 +81,9 @@ public struct ArgumentSpec: Sendable {
     }
 
     public var synopsis: String {
-        let base = acceptsStdin ? "\(name)…|-" : (arity == .variadic ? "\(name)…" : name)
-        return arity == .optional ? "[\(base)]" : base
+        let many = arity == .variadic || arity == .optionalVariadic
+        let base = acceptsStdin ? "\(name)…|-" : (many ? "\(name)…" : name)
+        return arity == .optional || arity == .optionalVariadic ? "[\(base)]" : base
     }
 }
 

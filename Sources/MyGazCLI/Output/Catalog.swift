@@ -328,6 +328,88 @@ public enum Catalog {
             return ("account {1} has no active PIN, unchanged",
                     "у счета {1} нет действующего ПИН-кода, без изменений")
 
+        case .readingBreaksRules:
+            return ("reading {1} breaks a rule ({2}); reject it, or accept it with --force --reason TEXT",
+                    "показание {1} нарушает правило ({2}); отклоните его или примите с --force --reason ТЕКСТ")
+        case .otherNeedsMessage:
+            return ("--reason other needs --message to tell the customer what is wrong",
+                    "для --reason other нужно --message: что сообщить клиенту")
+        case .customerNotified:
+            return ("customer notified at {1}",
+                    "клиенту отправлено уведомление на {1}")
+        case .readingInFuture:
+            return ("the reading's date {1} is in the future",
+                    "дата показания {1} еще не наступила")
+        case .readingRefused:
+            return ("reading {1} refused: {2} (rules broken: {3}); nothing was written",
+                    "показание {1} не принято: {2} (нарушены правила: {3}); ничего не записано")
+        case .readingNotWhole:
+            return ("--value: '{1}' is not a whole number of m³ (rule 1)",
+                    "--value: «{1}» — не целое число м³ (правило 1)")
+        case .fileMissing:
+            return ("no such file: {1}",
+                    "нет такого файла: {1}")
+        case .fileUnreadable:
+            return ("cannot read or write {1}; check the path and permissions",
+                    "не удается прочитать или записать {1}; проверьте путь и права")
+        case .attachmentTooLarge:
+            return ("{1} is {2} MiB; an attachment may be at most 10 MiB",
+                    "{1} занимает {2} МиБ; вложение может быть не больше 10 МиБ")
+        case .attachmentEmpty:
+            return ("{1} is empty",
+                    "{1} пустой")
+        case .attachmentType:
+            return ("{1} is not a pdf, jpeg or png file (checked by its content, not its name)",
+                    "{1} — не файл pdf, jpeg или png (проверяется содержимое, а не имя)")
+        case .attachmentExists:
+            return ("there is already an attachment named {1}; rename the file",
+                    "вложение с именем {1} уже есть; переименуйте файл")
+        case .questionQueued:
+            return ("question queued to {1}",
+                    "вопрос поставлен в очередь на {1}")
+        case .noContactEmail:
+            return ("the application has no contact e-mail: tell the customer by phone",
+                    "в заявке нет контактного e-mail: сообщите клиенту по телефону")
+        case .assignedTo:
+            return ("{1} {2}: assigned {3} → {4}",
+                    "{1} {2}: исполнитель {3} → {4}")
+        case .alreadyAssigned:
+            return ("{1} {2}: already assigned to {3}, unchanged",
+                    "{1} {2}: уже назначена {3}, без изменений")
+        case .kindNeeds:
+            return ("an application of kind {1} needs {2}",
+                    "для заявки вида {1} нужно {2}")
+        case .pendingTotal:
+            return ("{1} pending in all; a reading may break several rules",
+                    "всего в обработке: {1}; одно показание может нарушать несколько правил")
+        case .wouldAcceptAll:
+            return ("would accept {1} readings; {2} break a rule (see: mygaz-admin reading list --violations)",
+                    "будет принято показаний: {1}; с нарушениями: {2} (см. mygaz-admin reading list --violations)")
+        case .acceptedAll:
+            return ("accepted {1} readings; {2} break a rule (see: mygaz-admin reading list --violations)",
+                    "принято показаний: {1}; с нарушениями: {2} (см. mygaz-admin reading list --violations)")
+        case .wouldRejectAll:
+            return ("would reject {1} readings that break a rule; {2} break none",
+                    "будет отклонено показаний с нарушениями: {1}; без нарушений: {2}")
+        case .rejectedAll:
+            return ("rejected {1} readings that break a rule; {2} break none",
+                    "отклонено показаний с нарушениями: {1}; без нарушений: {2}")
+        case .countLine:
+            return ("  {1}: {2}",
+                    "  {1}: {2}")
+        case .readingEntered:
+            return ("reading {1} for {2}, meter {3}: {4} m³ — {5} (consumption {6})",
+                    "показание {1} по {2}, прибор {3}: {4} м³ — {5} (расход {6})")
+        case .applicationCreated:
+            return ("application {1} ({2}) entered: submitted",
+                    "заявка {1} ({2}) внесена: в обработке")
+        case .binaryToTerminal:
+            return ("that is a binary file; write it with --output FILE or redirect stdout",
+                    "это двоичный файл; сохраните его с --output ФАЙЛ или перенаправьте вывод")
+        case .fileWritten:
+            return ("wrote {1} ({2} bytes)",
+                    "записан {1} ({2} байт)")
+
         case .demoDone:
             return ("demo database {1}: {2} accounts, {3} portal users, {4} pending readings, {5} open applications ({6} s)",
                     "демонстрационная база {1}: лицевых счетов {2}, пользователей портала {3}, показаний в обработке {4}, открытых заявок {5} ({6} с)")
@@ -362,135 +444,12 @@ public enum Catalog {
     }
 }
 
-/// Labels of status and kind codes, as the manuals name them in Russian.
+/// Labels of stored codes in the clerk's language (the table itself is in the core,
+/// where the Russian labels also serve the messages to customers).
 public enum Labels {
     public static func label(_ domain: CodeDomain, _ code: String, _ lang: Lang) -> String {
-        guard let pair = table[domain]?[code] else { return code }
-        return lang == .ru ? pair.ru : pair.en
+        MyGazCore.Labels.label(domain, code, russian: lang == .ru)
     }
 
-    public static func codes(_ domain: CodeDomain) -> [String] {
-        order[domain] ?? []
-    }
-
-    private static let entries: [(CodeDomain, [(String, L)])] = [
-        (.applicationStatus, [
-            ("draft", L("Draft", "Черновик")),
-            ("submitted", L("Submitted", "В обработке")),
-            ("accepted", L("Accepted", "Принята")),
-            ("needs_info", L("Needs information", "Требует уточнения")),
-            ("rejected", L("Rejected", "Не согласована")),
-            ("completed", L("Completed", "Выполнена")),
-        ]),
-        (.applicationKind, [
-            ("vdgo_maintenance", L("In-house equipment maintenance", "ТО ВДГО")),
-            ("repair", L("Repair call", "Заявка на ремонт")),
-            ("recalculation", L("Recalculation", "Перерасчет")),
-            ("contract_connection", L("Contract: technical connection", "Договор на техническое присоединение")),
-            ("contract_supply", L("Contract: gas supply", "Договор на поставку газа")),
-            ("contract_vdgo", L("Contract: equipment maintenance", "Договор на ТО ВДГО")),
-        ]),
-        (.readingStatus, [
-            ("pending", L("pending", "в обработке")),
-            ("accepted", L("accepted", "принято")),
-            ("rejected", L("rejected", "отказано")),
-            ("superseded", L("superseded", "заменено новым")),
-        ]),
-        (.readingReason, [
-            ("lower_than_previous", L("lower than the previous reading", "меньше предыдущего показания")),
-            ("exceeds_capacity", L("does not fit the meter's digits", "превышает разрядность счетчика")),
-            ("exceeds_max_consumption", L("exceeds the maximum consumption", "превышает максимально допустимый расход")),
-            ("verification_expired", L("meter verification expired", "истек срок поверки прибора учета")),
-            ("meter_not_working", L("meter is not working", "прибор учета неисправен или снят")),
-            ("duplicate", L("duplicate", "повторная передача")),
-            ("other", L("other", "другая причина")),
-        ]),
-        (.ticketStatus, [
-            ("new", L("New", "Новое")),
-            ("answered", L("Answered", "Отвечено")),
-            ("closed", L("Closed", "Закрыто")),
-        ]),
-        (.ticketChannel, [
-            ("rgk", L("RGK abonent department", "Абонентский отдел РГК")),
-            ("office", L("RGK office", "Отделение РГК")),
-            ("support", L("Portal support", "Техническая поддержка портала")),
-        ]),
-        (.ticketTopic, [
-            ("registration", L("Registration", "Регистрация")),
-            ("extended", L("Extended version", "Расширенная версия")),
-            ("settlements", L("Settlements", "Взаиморасчеты")),
-            ("bills", L("Bills", "Квитанции")),
-            ("payments", L("Payment problems", "Проблемы с оплатой")),
-            ("meters", L("Meters", "Приборы учета")),
-            ("other", L("Other", "Другое")),
-        ]),
-        (.userStatus, [
-            ("pending", L("pending", "не подтверждена")),
-            ("active", L("active", "активна")),
-            ("blocked", L("blocked", "заблокирована")),
-            ("deleted", L("deleted", "удалена")),
-        ]),
-        (.pinRequestStatus, [
-            ("open", L("open", "открыт")),
-            ("issued", L("issued", "ПИН-код выдан")),
-            ("rejected", L("rejected", "отклонен")),
-        ]),
-        (.outboxStatus, [
-            ("waiting", L("waiting", "ожидает")),
-            ("sending", L("sending", "отправляется")),
-            ("sent", L("sent", "отправлено")),
-            ("failed", L("failed", "не доставлено")),
-        ]),
-        (.role, [
-            ("clerk", L("clerk", "сотрудник абонентского отдела")),
-            ("support", L("support", "техническая поддержка")),
-            ("admin", L("admin", "администратор")),
-        ]),
-        (.accessLevel, [
-            ("restricted", L("restricted", "ограниченная версия")),
-            ("extended", L("extended", "расширенная версия")),
-        ]),
-        (.meterState, [
-            ("working", L("working", "исправен")),
-            ("faulty", L("faulty", "неисправен")),
-            ("removed", L("removed", "снят")),
-        ]),
-        (.serviceKind, [
-            ("gas", L("Natural gas", "Природный газ")),
-            ("vdgo", L("Equipment maintenance", "ТО ВДГО")),
-        ]),
-        (.importKind, [
-            ("rgk", L("RGKs", "РГК")),
-            ("offices", L("offices", "отделения")),
-            ("accounts", L("accounts", "лицевые счета")),
-            ("services", L("services and balances", "услуги и сальдо")),
-            ("meters", L("meters", "приборы учета")),
-            ("readings", L("readings", "показания")),
-            ("settlements", L("settlements", "взаиморасчеты")),
-            ("payments", L("payments", "оплаты")),
-            ("contracts", L("contracts", "договоры")),
-            ("acts", L("acts of work", "акты выполненных работ")),
-            ("pins", L("PINs from bills", "ПИН-коды с квитанций")),
-        ]),
-        (.importStatus, [
-            ("running", L("running", "выполняется")),
-            ("incomplete", L("incomplete", "прервана")),
-            ("completed", L("completed", "завершена")),
-            ("failed", L("failed", "ошибка")),
-            ("superseded", L("finished by a later run", "завершена повторным запуском")),
-        ]),
-        (.contractKind, [
-            ("supply", L("gas supply", "поставка газа")),
-            ("vdgo", L("equipment maintenance", "ТО ВДГО")),
-            ("connection", L("technical connection", "техническое присоединение")),
-        ]),
-    ]
-
-    private static let table: [CodeDomain: [String: L]] = Dictionary(uniqueKeysWithValues: entries.map { entry in
-        (entry.0, Dictionary(uniqueKeysWithValues: entry.1.map { ($0.0, $0.1) }))
-    })
-
-    private static let order: [CodeDomain: [String]] = Dictionary(uniqueKeysWithValues: entries.map { entry in
-        (entry.0, entry.1.map(\.0))
-    })
+    public static func codes(_ domain: CodeDomain) -> [String] { MyGazCore.Labels.codes(domain) }
 }

@@ -152,9 +152,9 @@ public struct Parser {
         guard command.handler != nil else { return }   // a group: the runner shows its help
         let specs = command.arguments
         let required = specs.filter { $0.arity == .required || $0.arity == .variadic }.count
-        let variadic = specs.contains { $0.arity == .variadic }
+        let variadic = specs.contains { $0.arity == .variadic || $0.arity == .optionalVariadic }
         if parsed.positionals.count < required {
-            let missing = specs.filter { $0.arity != .optional }[parsed.positionals.count]
+            let missing = specs.filter { $0.arity == .required || $0.arity == .variadic }[parsed.positionals.count]
             throw MyGazError.usage(.missingArgument, .text(missing.name), .text(parsed.commandName))
         }
         if !variadic && parsed.positionals.count > specs.count {

@@ -7,6 +7,8 @@ public struct AccountSummary: Sendable {
     public let holder: String
     public let address: String?
     public let balanceKop: Int64
+    /// The sum of the services in debt (negative), 0 when none is.
+    public let debtKop: Int64
     public let users: Int
 }
 
@@ -114,16 +116,17 @@ public enum Accounts {
             }
         }
         let whereClause = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
-        let order = filter.debtors ? "ORDER BY balance ASC, a.id" : "ORDER BY r.code, a.number"
+        let order = filter.debtors ? "ORDER BY debt ASC, a.id" : "ORDER BY r.code, a.number"
         args.append(filter.limit)
         return try db.query("""
             SELECT a.id, r.code, a.number, trim(coalesce(a.surname, '') || ' ' || coalesce(a.name, '') || ' ' || coalesce(a.patronymic, '')),
                    a.address, (SELECT coalesce(sum(balance_kop), 0) FROM service WHERE account_id = a.id) AS balance,
+                   (SELECT coalesce(sum(balance_kop), 0) FROM service WHERE account_id = a.id AND balance_kop < 0) AS debt,
                    (SELECT count(*) FROM user_account WHERE account_id = a.id)
             FROM account a JOIN rgk r ON r.id = a.rgk_id \(whereClause) \(order) LIMIT ?
             """, arguments: args).map {
             AccountSummary(id: $0.int64(0), rgk: $0.string(1), number: $0.string(2), holder: $0.string(3),
-                           address: $0.optString(4), balanceKop: $0.int64(5), users: $0.int(6))
+                           address: $0.optString(4), balanceKop: $0.int64(5), debtKop: $0.int64(6), users: $0.int(7))
         }
     }
 

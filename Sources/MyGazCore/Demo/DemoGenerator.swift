@@ -241,9 +241,9 @@ private struct Generator {
             typical = used
         }
 
-        // the pending queue: about a third of the meters have a new reading from the portal
+        // the pending queue: about one meter in ten has a new reading from the portal
         let faulty = state != "working"
-        guard faulty || expired && rng.chance(0.5) || rng.chance(0.3) else { return typical }
+        guard faulty || expired && rng.chance(0.5) || rng.chance(0.09) else { return typical }
         let limit = maxMonthly
         let used = consumption(month: anchor.month, area: area) * (boiler ? 3 : 1)
         var pendingValue = (lastValue + used) % capacity
@@ -547,9 +547,10 @@ private struct Generator {
 
     /// The events that lead to `status`, as the portal and the clerks would have written them.
     mutating func applicationHistory(_ id: Int64, status: String, created: Int64, clerk: String) throws {
-        var at = created
+        // the draft is saved when created and sent ten minutes later (submitted_at); clerks follow
+        var at = created - 600
         func event(_ kind: String, _ actor: String?, _ from: String?, _ to: String, _ message: String?) throws {
-            at += Int64(rng.int(in: 600...86_400))
+            at += from == nil || from == "draft" ? 600 : Int64(rng.int(in: 600...86_400))
             at = min(at, nowEpoch - 60)
             try db.run("""
                 INSERT INTO application_event (application_id, at, actor_kind, actor, from_status, to_status, message)

@@ -1,0 +1,332 @@
+import Foundation
+import MyGazCore
+
+enum ApplicationCommands {
+    static let idsArg = ArgumentSpec("ID", L("application ids, or - to read them from stdin", "номера заявок или - для чтения со стандартного ввода"),
+                                     arity: .variadic, acceptsStdin: true, completion: .live(.openApplication))
+    static let idArg = ArgumentSpec("ID", L("the application", "номер заявки"), completion: .live(.application))
+    static let expect = OptionSpec("expect-status", value: "STATUS", L("refuse if it is no longer in STATUS (someone moved it meanwhile)",
+                                                                       "отказать, если заявка уже не в состоянии STATUS (ее кто-то изменил)"),
+                                   choices: ApplicationStatus.codes)
+
+    static func transitionCommand(_ action: ApplicationAction, _ summary: L, messageOption: OptionSpec?, examples: [Example] = []) -> CommandSpec {
+        var options: [OptionSpec] = []
+        if let messageOption { options.append(messageOption) }
+        options += [expect, Opt.continueOnError]
+        return CommandSpec(action.rawValue, summary, arguments: [idsArg], options: options, examples: examples,
+                           access: .clerks, handler: { try transition($0, action) })
+    }
+
+    static let spec = CommandSpec(
+        "application", L("customer applications: the review queue and its decisions", "заявки клиентов: очередь рассмотрения и решения"),
+        discussion: L("States: draft (the customer's own), submitted «В обработке», accepted «Принята», needs_info «Требует уточнения», rejected «Не согласована», completed «Выполнена». approve: submitted → accepted; clarify: submitted → needs_info; answer: needs_info → submitted; reject: submitted, needs_info or accepted → rejected; complete: accepted → completed (maintenance, repair and recalculation also from submitted). A repeat of the current state is reported as unchanged; a forbidden step fails with exit 4.",
+                      "Состояния: draft (черновик клиента), submitted «В обработке», accepted «Принята», needs_info «Требует уточнения», rejected «Не согласована», completed «Выполнена». approve: submitted → accepted; clarify: submitted → needs_info; answer: needs_info → submitted; reject: submitted, needs_info или accepted → rejected; complete: accepted → completed (ТО ВДГО, ремонт и перерасчет — также из submitted). Повтор текущего состояния — «без изменений»; недопустимый переход — код 4."),
+        subcommands: [
+            CommandSpec("list", L("list applications: by default the open queue, oldest first", "список заявок: по умолчанию открытая очередь, старые сверху"),
+                        options: [
+                            OptionSpec("status", value: "S[,S…]", L("these states (default submitted,needs_info; all for every state)",
+                                                                   "эти состояния (по умолчанию submitted,needs_info; all — все)"),
+                                       choices: ApplicationStatus.codes + ["all"], commaList: true),
+                            OptionSpec("kind", value: "KIND", L("only this kind", "только этот вид"), choices: ApplicationKind.codes),
+                            Opt.rgk,
+                            OptionSpec("account", value: "ACCOUNT", L("only this account", "только этот лицевой счет"), completion: .live(.account)),
+                            OptionSpec("assigned-to", value: "LOGIN", L("only those assigned to this operator", "только назначенные этому оператору"),
+                                       completion: .live(.operatorLogin)),
+                            Opt.since, Opt.limit,
+                        ],
+                        examples: [Example("mygaz-admin application list --kind repair --rgk vologda", L("Open repair calls in Vologda.", "Открытые заявки на ремонт в Вологде."))],
+                        handler: list),
+            CommandSpec("show", L("one application: its fields, attachments, contacts and history", "одна заявка: поля, вложения, контакты и история"),
+                        arguments: [idArg], handler: show),
+            transitionCommand(.approve, L("accept applications: submitted → accepted", "принять заявки: submitted → accepted"),
+                              messageOption: Opt.message),
+            transitionCommand(.clarify, L("return for clarification: submitted → needs_info; the question goes to the customer",
+                                          "вернуть на уточнение: submitted → needs_info; вопрос уходит клиенту"),
+                              messageOption: OptionSpec("message", short: "m", value: "TEXT", L("required: the question", "обязательно: вопрос")),
+                              examples: [Example("mygaz-admin application clarify 512 --message 'Приложите копию свидетельства'",
+                                                 L("Ask the customer for a document.", "Запросить у клиента документ."))]),
+            CommandSpec("answer", L("record the customer's answer given at the office: needs_info → submitted",
+                                    "внести ответ клиента, данный в офисе: needs_info → submitted"),
+                        arguments: [idArg],
+                        options: [OptionSpec("message", short: "m", value: "TEXT", L("required: the answer", "обязательно: ответ")),
+                                  OptionSpec("attach", value: "FILE", L("attach a pdf, jpeg or png (at most 10 MiB)", "приложить pdf, jpeg или png (до 10 МиБ)"),
+                                             repeatable: true, completion: .file),
+                                  expect],
+                        access: .clerks, handler: answer),
+            transitionCommand(.reject, L("reject applications, with the reason", "отклонить заявки с указанием причины"),
+                              messageOption: OptionSpec("reason", value: "TEXT", L("required: why; told to the customer", "обязательно: причина; сообщается клиенту"))),
+            transitionCommand(.complete, L("mark applications completed", "отметить заявки выполненными"), messageOption: Opt.message),
+            CommandSpec("assign", L("assign applications to an operator", "назначить заявки оператору"),
+                        arguments: [idsArg],
+                        options: [OptionSpec("to", value: "LOGIN", L("required: the operator", "обязательно: оператор"), completion: .live(.operatorLogin)),
+                                  Opt.continueOnError],
+                        access: .clerks, handler: assign),
+            CommandSpec("create", L("enter an application taken at the office or by phone", "внести заявку, принятую в офисе или по телефону"),
+                        discussion: L("Required by kind — vdgo_maintenance: --work-type, --description, --desired-date; repair: --problem; recalculation: --recalc-reason, --date-from, and --residents or --heated-area; contract_connection: the customer and object fields, --max-hourly-m3, --commissioning-date; contract_supply: the customer and object fields, --ownership-document, --appliance, --residents, --heated-living-area; contract_vdgo: the customer and object fields, --ownership-document, --appliance, --payment-form. The customer and object fields are --customer-name, --customer-address, --identity-document, --object-type, --object-address.",
+                                      "Обязательно по виду — vdgo_maintenance: --work-type, --description, --desired-date; repair: --problem; recalculation: --recalc-reason, --date-from и --residents или --heated-area; contract_connection: данные заказчика и объекта, --max-hourly-m3, --commissioning-date; contract_supply: данные заказчика и объекта, --ownership-document, --appliance, --residents, --heated-living-area; contract_vdgo: данные заказчика и объекта, --ownership-document, --appliance, --payment-form. Данные заказчика и объекта: --customer-name, --customer-address, --identity-document, --object-type, --object-address."),
+                        options: [
+                            OptionSpec("kind", value: "KIND", L("required: the kind", "обязательно: вид заявки"), choices: ApplicationKind.codes),
+                            OptionSpec("account", value: "ACCOUNT", L("the personal account", "лицевой счет"), completion: .live(.account)),
+                            OptionSpec("address", value: "TEXT", L("the address, when there is no account (needs --rgk)", "адрес, если счета нет (нужна --rgk)")),
+                            Opt.rgk,
+                            OptionSpec("phone", value: "PHONE", L("required: the customer's mobile phone", "обязательно: мобильный телефон клиента")),
+                            OptionSpec("email", value: "EMAIL", L("the customer's e-mail", "e-mail клиента")),
+                            OptionSpec("name", value: "TEXT", L("the customer's name", "ФИО клиента")),
+                            OptionSpec("comment", value: "TEXT", L("a comment", "комментарий")),
+                            OptionSpec("work-type", value: "TEXT", L("maintenance: the kind of work", "ТО: вид работ")),
+                            OptionSpec("description", value: "TEXT", L("maintenance: what is to be done", "ТО: описание работ")),
+                            OptionSpec("desired-date", value: "DATE", L("maintenance: the desired date", "ТО: желаемая дата")),
+                            OptionSpec("problem", value: "TEXT", L("repair: what is wrong", "ремонт: причина обращения")),
+                            OptionSpec("recalc-reason", value: "REASON", L("recalculation: why", "перерасчет: причина"), choices: RecalculationReason.codes),
+                            OptionSpec("date-from", value: "DATE", L("recalculation: from which date", "перерасчет: с какой даты")),
+                            OptionSpec("residents", value: "N", L("new residents count", "количество проживающих")),
+                            OptionSpec("heated-area", value: "M2", L("recalculation: new heated area, m²", "перерасчет: новая отапливаемая площадь, м²")),
+                            OptionSpec("customer-name", value: "TEXT", L("contract: the customer's full name", "договор: ФИО заказчика")),
+                            OptionSpec("customer-address", value: "TEXT", L("contract: residence", "договор: место жительства")),
+                            OptionSpec("identity-document", value: "TEXT", L("contract: identity document", "договор: документ, удостоверяющий личность")),
+                            OptionSpec("object-type", value: "TEXT", L("contract: the object (жилой дом…)", "договор: тип объекта газификации")),
+                            OptionSpec("object-address", value: "TEXT", L("contract: the object's address", "договор: адрес объекта")),
+                            OptionSpec("ownership-document", value: "TEXT", L("supply, vdgo: ownership document", "поставка, ТО ВДГО: документ на собственность")),
+                            OptionSpec("max-hourly-m3", value: "X", L("connection: planned max hourly consumption, m³/h", "присоединение: максимальный часовой расход, м³/ч")),
+                            OptionSpec("commissioning-date", value: "DATE", L("connection: planned commissioning", "присоединение: срок ввода в эксплуатацию")),
+                            OptionSpec("heated-living-area", value: "M2", L("supply: heated living area", "поставка: площадь жилых отапливаемых помещений")),
+                            OptionSpec("heated-other-area", value: "M2", L("supply: heated non-living area", "поставка: площадь нежилых отапливаемых помещений")),
+                            OptionSpec("livestock", value: "TEXT", L("supply: livestock and poultry", "поставка: животные и птица")),
+                            OptionSpec("benefits", value: "TEXT", L("supply: benefits", "поставка: льготы")),
+                            OptionSpec("payment-form", value: "TEXT", L("vdgo: how the work is paid", "ТО ВДГО: форма оплаты")),
+                            OptionSpec("appliance", value: "TEXT", L("a gas appliance", "газовое оборудование"), repeatable: true),
+                            OptionSpec("meter-info", value: "TEXT", L("supply: an installed meter (type, place, last verification)", "поставка: прибор учета (тип, место, поверка)"), repeatable: true),
+                            OptionSpec("attach", value: "FILE", L("attach a pdf, jpeg or png (at most 10 MiB)", "приложить pdf, jpeg или png (до 10 МиБ)"),
+                                       repeatable: true, completion: .file),
+                        ],
+                        examples: [Example("mygaz-admin application create --kind repair --account 70000017 --phone 89815676522 --problem 'Запах газа у счетчика'",
+                                           L("A repair call taken by phone.", "Заявка на ремонт, принятая по телефону."))],
+                        access: .clerks, handler: create),
+            CommandSpec("attachment", L("write an attachment out", "выгрузить вложение"),
+                        arguments: [idArg, ArgumentSpec("NAME", L("the attachment's name", "имя вложения"))],
+                        options: [Opt.output], handler: attachment),
+        ])
+
+    static func statusStyle(_ status: String) -> Style {
+        switch status {
+        case "submitted": return .yellow
+        case "needs_info": return .cyan
+        case "rejected": return .red
+        case "completed", "accepted": return .green
+        default: return .dim
+        }
+    }
+
+    static func list(_ inv: Invocation) throws -> ExitStatus {
+        var filter = ApplicationFilter()
+        let statuses = inv.strings("status")
+        if statuses.contains("all") { filter.statuses = [] } else if !statuses.isEmpty {
+            filter.statuses = statuses.compactMap(ApplicationStatus.init(rawValue:))
+        }
+        filter.kind = try inv.choice("kind", as: ApplicationKind.self)
+        filter.rgk = inv.string("rgk")
+        filter.account = try inv.string("account").map { try AccountRef.resolve(inv.db, $0, rgk: inv.string("rgk")) }
+        filter.assignedTo = inv.string("assigned-to")
+        filter.since = try inv.moment("since")
+        filter.limit = try inv.limit()
+        let rows = try Applications.list(inv.db, filter)
+        let texts = inv.out.texts
+        var t = Table([
+            Column("id", L("ID", "ID"), align: .right), Column("kind", L("KIND", "ВИД")), Column("status", L("STATUS", "СОСТОЯНИЕ")),
+            Column("rgk", L("RGK", "РГК")), Column("account", L("ACCOUNT", "СЧЕТ")), Column("address", L("ADDRESS", "АДРЕС"), .machineOnly),
+            Column("contact_name", L("CONTACT", "КОНТАКТ")), Column("contact_phone", L("PHONE", "ТЕЛЕФОН"), .machineOnly),
+            Column("contact_email", L("E-MAIL", "E-MAIL"), .machineOnly), Column("source", L("SOURCE", "ИСТОЧНИК"), .machineOnly),
+            Column("submitted_at", L("SUBMITTED", "ПОДАНА")), Column("age", L("AGE", "ВОЗРАСТ"), align: .right),
+            Column("assigned_to", L("ASSIGNED", "ИСПОЛНИТЕЛЬ")),
+        ])
+        for a in rows {
+            let when = a.submittedAt ?? a.createdAt
+            let age = Timestamp.parse(when).map { inv.clock.now - $0 } ?? 0
+            t.append([Cell(.int(a.id)), Cell(.text(a.kind), display: texts.label(.applicationKind, a.kind)),
+                      Cell(.text(a.status), display: texts.label(.applicationStatus, a.status), style: statusStyle(a.status)),
+                      Cell(.text(a.rgk)), Cell(.of(a.account), display: a.account ?? (a.address.map { DisplayWidth.truncate($0, to: 30) } ?? "—")),
+                      Cell(.of(a.address)), Cell(.of(a.contactName)), Cell(.of(a.contactPhone)), Cell(.of(a.contactEmail)), Cell(.text(a.source)),
+                      Cell(.text(when), display: Timestamp.display(when)),
+                      Cell(.int(age), display: Timestamp.age(seconds: age), style: age > 5 * 86_400 ? .red : .plain),
+                      Cell(.of(a.assignedTo))])
+        }
+        if rows.count == filter.limit { t.footer = texts.render(.moreRows, .int(filter.limit)) }
+        inv.out.table(t)
+        return .success
+    }
+
+    static func show(_ inv: Invocation) throws -> ExitStatus {
+        let id = try Applications.parseID(inv.argument("ID")!)
+        let d = try Applications.show(inv.db, id)
+        let s = d.summary, texts = inv.out.texts, lang = inv.out.lang
+        var r = Record()
+        r.field("id", L("Application", "Заявка"), .int(s.id))
+        r.field("kind", L("Kind", "Вид"), .text(s.kind), display: texts.label(.applicationKind, s.kind))
+        r.field("status", L("State", "Состояние"), .text(s.status), display: texts.label(.applicationStatus, s.status), style: statusStyle(s.status))
+        r.field("rgk", L("RGK", "РГК"), .text(s.rgk))
+        r.field("account", L("Account", "Лицевой счет"), .of(s.account), display: s.account ?? "—")
+        if let address = s.address { r.field("address", L("Address", "Адрес"), .text(address)) }
+        r.field("source", L("Source", "Источник"), .text(s.source))
+        r.field("created_at", L("Created", "Создана"), .text(s.createdAt), display: Timestamp.display(s.createdAt))
+        r.field("submitted_at", L("Submitted", "Подана"), .of(s.submittedAt), display: s.submittedAt.map { Timestamp.display($0) } ?? "—")
+        r.field("assigned_to", L("Assigned to", "Исполнитель"), .of(s.assignedTo), display: s.assignedTo ?? "—")
+        var contact = Record()
+        contact.field("name", L("Name", "ФИО"), .of(s.contactName), display: s.contactName ?? "—")
+        contact.field("phone", L("Phone", "Телефон"), .of(s.contactPhone), display: s.contactPhone ?? "—")
+        contact.field("email", L("E-mail", "E-mail"), .of(s.contactEmail), display: s.contactEmail ?? "—")
+        if let comment = d.comment { contact.field("comment", L("Comment", "Комментарий"), .text(comment)) }
+        r.section("contact", L("Contact", "Контактные данные"), contact)
+        var fields = Record()
+        for f in d.fields {
+            fields.field(f.key, L(f.label.en, f.label.ru), .of(f.value), display: f.value.flatMap { Day(iso: $0)?.russian } ?? f.value ?? "—")
+        }
+        r.section("details", L("Details", "Сведения"), fields)
+        if !d.equipment.isEmpty {
+            var eq = Table([Column("kind", L("KIND", "ВИД")), Column("description", L("DESCRIPTION", "ОПИСАНИЕ")), Column("place", L("PLACE", "МЕСТО")),
+                            Column("last_verification", L("VERIFIED", "ПОВЕРКА"))])
+            for e in d.equipment {
+                eq.append([Cell(.text(e.kind)), Cell(.text(e.description)), Cell(.of(e.place)), Cell(.of(e.lastVerification))])
+            }
+            r.section("equipment", L("Equipment", "Оборудование"), eq)
+        }
+        var files = Table([Column("name", L("NAME", "ИМЯ")), Column("type", L("TYPE", "ТИП")), Column("size", L("SIZE", "РАЗМЕР"), align: .right),
+                           Column("sha256", L("SHA-256", "SHA-256"), .machineOnly)])
+        for a in d.attachments {
+            files.append([Cell(.text(a.name)), Cell(.text(a.type)), Cell(.int(Int64(a.size)), display: AdminCommands.bytes(Int64(a.size))), Cell(.text(a.sha256))])
+        }
+        if !d.attachments.isEmpty {
+            files.footer = L("write one out: mygaz-admin application attachment \(id) NAME --output FILE",
+                             "выгрузить: mygaz-admin application attachment \(id) ИМЯ --output ФАЙЛ")(lang)
+        }
+        r.section("attachments", L("Attachments", "Вложения"), files)
+        var history = Table([Column("at", L("AT", "ВРЕМЯ")), Column("actor_kind", L("WHO", "КТО"), .machineOnly),
+                             Column("actor", L("WHO", "КТО")), Column("from", L("FROM", "БЫЛО")), Column("to", L("TO", "СТАЛО")),
+                             Column("message", L("MESSAGE", "СООБЩЕНИЕ"))])
+        for e in d.events {
+            let who = e.actorKind == "operator" ? (e.actor ?? "operator") : (e.actorKind == "customer" ? L("customer", "клиент")(lang) : e.actorKind)
+            history.append([Cell(.text(e.at), display: Timestamp.display(e.at)), Cell(.text(e.actorKind)), Cell(.of(e.actor), display: who),
+                            Cell(.of(e.from), display: e.from.map { texts.label(.applicationStatus, $0) } ?? "—"),
+                            Cell(.text(e.to), display: texts.label(.applicationStatus, e.to)), Cell(.of(e.message))])
+        }
+        r.section("history", L("History", "История изменений"), history)
+        inv.out.record(r)
+        return .success
+    }
+
+    static func transition(_ inv: Invocation, _ action: ApplicationAction) throws -> ExitStatus {
+        var message: String?
+        switch action {
+        case .reject:
+            guard let reason = try inv.text("reason") else { throw MyGazError.usage(.optionRequires, .text(inv.commandName), "--reason") }
+            message = reason
+        case .clarify:
+            guard let question = try inv.text("message") else { throw MyGazError.usage(.optionRequires, .text(inv.commandName), "--message") }
+            message = question
+        default:
+            message = try inv.text("message")
+        }
+        let expect = try inv.choice("expect-status", as: ApplicationStatus.self)
+        let ids = try inv.ids("ID")
+        let items = try Batch.run(inv.db, ids: ids, continueOnError: inv.flag("continue-on-error")) { text in
+            try Applications.transition(inv.session, try Applications.parseID(text), action, message: message, expect: expect)
+        }
+        return Report.batch(items, inv.out)
+    }
+
+    static func answer(_ inv: Invocation) throws -> ExitStatus {
+        guard let message = try inv.text("message") else { throw MyGazError.usage(.optionRequires, .text(inv.commandName), "--message") }
+        let files = try inv.strings("attach").map(NewAttachment.read)
+        let id = try Applications.parseID(inv.argument("ID")!)
+        let t = try Applications.transition(inv.session, id, .answer, message: message,
+                                            expect: try inv.choice("expect-status", as: ApplicationStatus.self), attachments: files)
+        return Report.single(t, inv.out)
+    }
+
+    static func assign(_ inv: Invocation) throws -> ExitStatus {
+        guard let login = inv.string("to") else { throw MyGazError.usage(.optionRequires, .text(inv.commandName), "--to") }
+        let items = try Batch.run(inv.db, ids: try inv.ids("ID"), continueOnError: inv.flag("continue-on-error")) { text in
+            try Applications.assign(inv.session, try Applications.parseID(text), to: login)
+        }
+        return Report.batch(items, inv.out)
+    }
+
+    static func create(_ inv: Invocation) throws -> ExitStatus {
+        guard let kind = try inv.choice("kind", as: ApplicationKind.self) else {
+            throw MyGazError.usage(.optionRequires, .text(inv.commandName), "--kind")
+        }
+        guard let phone = inv.string("phone") else { throw MyGazError.usage(.optionRequires, .text(inv.commandName), "--phone") }
+        try inv.exclusive("account", "address")
+        let account = try inv.string("account").map { try AccountRef.resolve(inv.db, $0, rgk: inv.string("rgk")) }
+        let address = try inv.text("address")
+        if account == nil && address == nil { throw MyGazError.usage(.oneOfRequired, .text(inv.commandName), "--account, --address") }
+        if address != nil && inv.string("rgk") == nil { throw MyGazError.usage(.optionRequires, "--address", "--rgk") }
+        func need(_ option: String) throws -> String {
+            guard let value = try inv.text(option) else { throw MyGazError.usage(.kindNeeds, .text(kind.rawValue), .text("--" + option)) }
+            return value
+        }
+        func needDay(_ option: String) throws -> Day {
+            guard let day = try inv.day(option) else { throw MyGazError.usage(.kindNeeds, .text(kind.rawValue), .text("--" + option)) }
+            return day
+        }
+        func number(_ option: String) throws -> Double? {
+            guard let text = inv.string(option) else { return nil }
+            guard let value = Double(text.replacingOccurrences(of: ",", with: ".")), value >= 0 else {
+                throw MyGazError.usage(.badNumber, .text("--" + option), .text(text))
+            }
+            return value
+        }
+        let details: Applications.Details
+        switch kind {
+        case .vdgoMaintenance:
+            details = .maintenance(workType: try need("work-type"), description: try need("description"), desiredDate: try needDay("desired-date"))
+        case .repair:
+            details = .repair(reason: try need("problem"))
+        case .recalculation:
+            guard let reason = try inv.choice("recalc-reason", as: RecalculationReason.self) else {
+                throw MyGazError.usage(.kindNeeds, .text(kind.rawValue), "--recalc-reason")
+            }
+            details = .recalculation(reason: reason, dateFrom: try needDay("date-from"),
+                                     residents: try inv.int("residents", range: 0...100), heatedArea: try number("heated-area"))
+        case .contractConnection, .contractSupply, .contractVDGO:
+            details = .contract(Applications.Contract(
+                customerName: try need("customer-name"), customerAddress: try need("customer-address"),
+                identityDocument: try need("identity-document"), objectType: try need("object-type"), objectAddress: try need("object-address"),
+                ownershipDocument: try inv.text("ownership-document"), maxHourlyM3: try number("max-hourly-m3"),
+                commissioningDate: try inv.day("commissioning-date"), residents: try inv.int("residents", range: 0...100),
+                heatedLivingArea: try number("heated-living-area"), heatedOtherArea: try number("heated-other-area"),
+                livestock: try inv.text("livestock"), benefits: try inv.text("benefits"), paymentForm: try inv.text("payment-form"),
+                appliances: inv.strings("appliance"), meters: inv.strings("meter-info")))
+        }
+        let files = try inv.strings("attach").map(NewAttachment.read)
+        let id = try Applications.create(inv.session, .init(kind: kind, rgkCode: inv.string("rgk"), account: account, address: address,
+                                                            contactName: try inv.text("name"), phone: phone, email: inv.string("email"),
+                                                            comment: try inv.text("comment"), details: details, attachments: files))
+        inv.out.results([ActionResult(id: String(id), outcome: .changed, status: "submitted",
+                                      human: Message(.applicationCreated, [.text(String(id)), .code(.applicationKind, kind.rawValue)]))])
+        return .success
+    }
+
+    static func attachment(_ inv: Invocation) throws -> ExitStatus {
+        let id = try Applications.parseID(inv.argument("ID")!)
+        guard try inv.db.queryOne("SELECT 1 FROM application WHERE id = ?", id) != nil else { throw MyGazError.notFound(.application, String(id)) }
+        let bytes = try Attachments.content(inv.db, .application(id), name: inv.argument("NAME")!)
+        try FileOutput.write(bytes, to: inv.string("output"), inv)
+        return .success
+    }
+}
+
+/// Writing binary content out: to a new file, or to stdout when it is not a terminal.
+enum FileOutput {
+    static func write(_ bytes: [UInt8], to path: String?, _ inv: Invocation) throws {
+        guard let path else {
+            if inv.io.terminal.stdoutIsTTY { throw MyGazError.usage(.binaryToTerminal) }
+            inv.io.stdout.write(bytes: bytes)
+            return
+        }
+        if FileManager.default.fileExists(atPath: path) { throw MyGazError(.conflict, .backupTargetExists, .text(path)) }
+        guard FileManager.default.createFile(atPath: path, contents: Data(bytes)) else {
+            throw MyGazError(.notFound, .fileUnreadable, .text(path))
+        }
+        inv.out.say(.fileWritten, .text(path), .int(bytes.count))
+    }
+}

@@ -1,0 +1,285 @@
+import Foundation
+import MyGazCore
+
+enum ReadingCommands {
+    static let idsArg = ArgumentSpec("ID", L("reading ids, or - to read them from stdin", "номера показаний или - для чтения со стандартного ввода"),
+                                     arity: .optionalVariadic, acceptsStdin: true, completion: .live(.pendingReading))
+
+    static let spec = CommandSpec(
+        "reading", L("meter readings: the review queue", "показания приборов учета: очередь на проверку"),
+        discussion: L("A reading is valid when (1) it is a whole number below 10^digits of the meter; (2) it is not lower than the last accepted reading, unless the counter rolled over within the limit of rule 3; (3) the consumption does not exceed the maximum of the meter, else of the RGK, times the whole months since the last accepted reading (at least one); (4) the meter's verification date has not passed; (5) the meter is working.",
+                      "Показание корректно, если (1) это целое число меньше 10^разрядность счетчика; (2) оно не меньше последнего принятого, если только счетчик не перешел через ноль в пределах правила 3; (3) расход не превышает максимум прибора учета (иначе РГК), умноженный на число полных месяцев с последнего принятого показания (не меньше одного); (4) срок поверки не истек; (5) прибор учета исправен."),
+        subcommands: [
+            CommandSpec("list", L("list readings: by default the pending queue, oldest first", "список показаний: по умолчанию очередь «в обработке», старые сверху"),
+                        options: [
+                            OptionSpec("status", value: "STATUS", L("pending (default), accepted, rejected or superseded", "pending (по умолчанию), accepted, rejected или superseded"),
+                                       choices: ReadingStatus.codes),
+                            Opt.rgk,
+                            OptionSpec("account", value: "ACCOUNT", L("only this account", "только этот лицевой счет"), completion: .live(.account)),
+                            OptionSpec("meter", value: "SERIAL", L("only this meter", "только этот прибор учета")),
+                            OptionSpec("violations", L("only readings that break a rule", "только показания, нарушающие правило")),
+                            Opt.since, Opt.limit,
+                        ],
+                        examples: [
+                            Example("mygaz-admin reading list --rgk vologda --limit 3", L("The three oldest pending readings of Vologda.", "Три самых старых показания в обработке по Вологде.")),
+                            Example("mygaz-admin reading list --violations --format tsv | cut -f1 | mygaz-admin reading reject - --reason other --message 'Проверьте показание'",
+                                    L("Reject a selection through a pipe.", "Отклонить выборку через конвейер.")),
+                        ],
+                        handler: list),
+            CommandSpec("show", L("one reading with its meter and history", "одно показание с прибором учета и историей"),
+                        arguments: [ArgumentSpec("ID", L("the reading", "номер показания"), completion: .live(.reading))], handler: show),
+            CommandSpec("check", L("pending readings counted by the rule they break", "показания в обработке по нарушенным правилам"),
+                        options: [Opt.rgk], handler: check),
+            CommandSpec("accept", L("accept readings (the rules are checked again)", "принять показания (правила проверяются заново)"),
+                        arguments: [idsArg],
+                        options: [
+                            OptionSpec("all-valid", L("accept every pending reading that breaks no rule", "принять все показания в обработке, не нарушающие правил")),
+                            Opt.rgk, Opt.dryRun,
+                            OptionSpec("force", L("accept even if a rule is broken (needs --reason)", "принять, даже если правило нарушено (нужна --reason)")),
+                            OptionSpec("reason", value: "TEXT", L("why a broken rule is accepted", "почему принимается показание с нарушением")),
+                            Opt.continueOnError,
+                        ],
+                        examples: [
+                            Example("mygaz-admin reading accept --all-valid", L("Accept the whole valid queue in one pass.", "Принять всю корректную очередь за один проход.")),
+                            Example("mygaz-admin reading list --rgk kostroma --format tsv | tail -n +2 | cut -f1 | mygaz-admin reading accept -",
+                                    L("Accept a list of ids from a pipe.", "Принять список номеров из конвейера.")),
+                        ],
+                        access: .clerks, handler: accept),
+            CommandSpec("reject", L("reject readings with a reason code; the customer is told", "отклонить показания с кодом причины; клиенту сообщается"),
+                        arguments: [idsArg],
+                        options: [
+                            OptionSpec("reason", value: "CODE", L("the reason code (other needs --message)", "код причины (для other нужно --message)"),
+                                       choices: ReadingReason.codes),
+                            Opt.message,
+                            OptionSpec("all-invalid", L("reject every pending reading that breaks a rule, with the first rule broken",
+                                                        "отклонить все показания с нарушениями, по первому нарушенному правилу")),
+                            Opt.rgk, Opt.dryRun, Opt.continueOnError,
+                        ],
+                        access: .clerks, handler: reject),
+            CommandSpec("submit", L("enter a reading given by phone; it is checked at once", "внести показание, переданное по телефону; проверяется сразу"),
+                        arguments: [UserCommands.accountArg],
+                        options: [
+                            OptionSpec("serial", value: "SERIAL", L("required: the meter's serial number", "обязательно: заводской номер прибора учета")),
+                            OptionSpec("value", value: "N", L("required: the reading, a whole number", "обязательно: показание, целое число")),
+                            OptionSpec("date", value: "DATE", L("the reading's date (default today)", "дата показания (по умолчанию сегодня)")),
+                            UserCommands.rgkForAccount,
+                            OptionSpec("accept", L("accept it at once instead of queueing it", "сразу принять, не ставя в очередь")),
+                        ],
+                        examples: [Example("mygaz-admin reading submit 70000017 --serial 64567281 --value 4102",
+                                           L("A customer called with the reading.", "Клиент передал показание по телефону."))],
+                        access: .clerks, handler: submit),
+        ])
+
+    // MARK: lists
+
+    static func table(_ items: [ReadingItem], _ out: Output) -> Table {
+        var t = Table([
+            Column("id", L("ID", "ID"), align: .right), Column("status", L("STATUS", "СОСТОЯНИЕ"), .machineOnly),
+            Column("rgk", L("RGK", "РГК"), .machineOnly), Column("account", L("ACCOUNT", "ЛС")), Column("serial", L("METER", "ПУ")),
+            Column("previous", L("PREVIOUS", "ПРЕДЫДУЩЕЕ"), .machineOnly), Column("previous_date", L("PREVIOUS DATE", "ДАТА ПРЕДЫДУЩЕГО"), .machineOnly),
+            Column("previous_human", L("PREVIOUS", "ПРЕДЫДУЩЕЕ"), align: .right, .humanOnly),
+            Column("value", L("VALUE", "ПОКАЗАНИЕ"), align: .right), Column("reading_date", L("DATE", "ДАТА"), .machineOnly),
+            Column("consumption", L("M³", "М³"), align: .right), Column("submitted_at", L("SUBMITTED", "ПЕРЕДАНО")),
+            Column("source", L("SOURCE", "ИСТОЧНИК"), .machineOnly),
+            Column("violations", L("VIOLATIONS", "НАРУШЕНИЯ"), .machineOnly), Column("reason", L("REASON", "ПРИЧИНА"), .machineOnly),
+            Column("message", L("MESSAGE", "СООБЩЕНИЕ"), .machineOnly),
+            Column("decided_by", L("DECIDED BY", "КЕМ РЕШЕНО"), .machineOnly), Column("decided_at", L("DECIDED", "РЕШЕНО"), .machineOnly),
+            Column("check", L("CHECK", "ПРОВЕРКА"), .humanOnly),
+        ])
+        for r in items {
+            let pending = r.status == "pending"
+            let check: Cell
+            if pending {
+                check = r.verdict.isValid ? Cell(.text("ok"), display: r.verdict.rolledOver ? "ok (rollover)" : "ok", style: .green)
+                    : Cell(.text(""), display: r.verdict.violations.map(\.rawValue).joined(separator: ","), style: .red)
+            } else {
+                check = Cell(.text(r.status), display: r.status + (r.reason.map { ": " + $0 } ?? ""), style: r.status == "rejected" ? .red : .dim)
+            }
+            let previousHuman = r.previousValue.map { "\(Format.grouped($0)) (\(Day(iso: r.previousDate ?? "")?.shortRussian ?? ""))" } ?? "—"
+            t.append([
+                Cell(.int(r.id)), Cell(.text(r.status)), Cell(.text(r.rgk)), Cell(.text(r.account)), Cell(.text(r.serial)),
+                Cell(.of(r.previousValue)), Cell(.of(r.previousDate)), Cell(.text(previousHuman)),
+                Cell(.int(r.value), display: Format.grouped(r.value)), Cell(.text(r.readingDate)),
+                Cell(.of(r.verdict.consumption), display: r.verdict.consumption.map { Format.grouped($0) } ?? "—"),
+                Cell(.text(r.submittedAt), display: Timestamp.display(r.submittedAt)), Cell(.text(r.source)),
+                Cell(.array(pending ? r.verdict.violations.map { .text($0.rawValue) } : [])), Cell(.of(r.reason)), Cell(.of(r.message)),
+                Cell(.of(r.decidedBy)), Cell(.of(r.decidedAt)), check,
+            ])
+        }
+        return t
+    }
+
+    static func list(_ inv: Invocation) throws -> ExitStatus {
+        var filter = ReadingFilter()
+        filter.status = try inv.choice("status", as: ReadingStatus.self) ?? .pending
+        filter.rgk = inv.string("rgk")
+        filter.account = try inv.string("account").map { try AccountRef.resolve(inv.db, $0, rgk: inv.string("rgk")) }
+        filter.serial = inv.string("meter")
+        filter.violationsOnly = inv.flag("violations")
+        filter.since = try inv.moment("since")
+        filter.limit = try inv.limit()
+        let items = try Readings.list(inv.db, filter)
+        var t = table(items, inv.out)
+        if items.count == filter.limit { t.footer = inv.out.texts.render(.moreRows, .int(filter.limit)) }
+        inv.out.table(t)
+        return .success
+    }
+
+    static func show(_ inv: Invocation) throws -> ExitStatus {
+        let r = try Readings.find(inv.db, try Readings.parseID(inv.argument("ID")!))
+        let texts = inv.out.texts
+        let holder = try inv.db.queryOne("""
+            SELECT trim(coalesce(surname, '') || ' ' || coalesce(name, '') || ' ' || coalesce(patronymic, '')), address FROM account WHERE id = ?
+            """, r.accountID)
+        var rec = Record()
+        rec.field("id", L("ID", "ID"), .int(r.id))
+        rec.field("status", L("State", "Состояние"), .text(r.status), display: texts.label(.readingStatus, r.status))
+        rec.field("rgk", L("RGK", "РГК"), .text(r.rgk))
+        rec.field("account", L("Account", "Лицевой счет"), .text(r.account))
+        rec.field("holder", L("Holder", "Владелец"), .of(holder?.optString(0)))
+        rec.field("address", L("Address", "Адрес"), .of(holder?.optString(1)))
+        rec.field("serial", L("Meter", "Прибор учета"), .text(r.serial))
+        rec.field("digits", L("Digits", "Разрядность"), .int(Int64(r.digits)))
+        rec.field("meter_state", L("Meter state", "Состояние прибора"), .text(r.meterState), display: texts.label(.meterState, r.meterState))
+        rec.field("next_verification", L("Next verification", "Следующая поверка"), .of(r.nextVerification),
+                  display: r.nextVerification.flatMap { Day(iso: $0)?.russian } ?? "—")
+        rec.field("max_monthly_m3", L("Max consumption, m³/month", "Максимальный расход, м³/мес"), .int(r.maxMonthly))
+        rec.field("value", L("Value", "Показание"), .int(r.value), display: Format.grouped(r.value))
+        rec.field("reading_date", L("Reading date", "Дата показания"), .text(r.readingDate), display: Day(iso: r.readingDate)?.russian ?? r.readingDate)
+        rec.field("previous", L("Previous accepted", "Предыдущее принятое"), .of(r.previousValue),
+                  display: r.previousValue.map { "\(Format.grouped($0)) (\(Day(iso: r.previousDate ?? "")?.russian ?? ""))" } ?? "—")
+        rec.field("consumption", L("Consumption, m³", "Расход, м³"), .of(r.verdict.consumption),
+                  display: r.verdict.consumption.map { Format.grouped($0) + (r.verdict.rolledOver ? " (rollover)" : "") } ?? "—")
+        rec.field("source", L("Source", "Источник"), .text(r.source))
+        rec.field("submitted_at", L("Submitted", "Передано"), .text(r.submittedAt), display: Timestamp.display(r.submittedAt))
+        if r.status == "pending" {
+            rec.field("violations", L("Rules broken", "Нарушенные правила"), .array(r.verdict.violations.map { .text($0.rawValue) }),
+                      display: r.verdict.isValid ? "—" : r.verdict.violations.map { "\($0.rawValue) (\(texts.label(.readingReason, $0.rawValue)))" }.joined(separator: ", "),
+                      style: r.verdict.isValid ? .green : .red)
+        }
+        if let reason = r.reason {
+            rec.field("reason", L("Reason", "Причина"), .text(reason), display: "\(reason) (\(texts.label(.readingReason, reason)))")
+        }
+        if let message = r.message { rec.field("message", L("Message", "Сообщение"), .text(message)) }
+        if let by = r.decidedBy {
+            rec.field("decided_by", L("Decided by", "Кем решено"), .text(by))
+            rec.field("decided_at", L("Decided", "Когда решено"), .of(r.decidedAt), display: Timestamp.display(r.decidedAt))
+        }
+        var history = Table([Column("reading_date", L("DATE", "ДАТА")), Column("value", L("VALUE", "ПОКАЗАНИЕ"), align: .right),
+                             Column("source", L("SOURCE", "ИСТОЧНИК"))])
+        for h in try Readings.history(inv.db, meterID: r.meterID, limit: 6) {
+            history.append([Cell(.text(h.date), display: Day(iso: h.date)?.russian ?? h.date), Cell(.int(h.value), display: Format.grouped(h.value)),
+                            Cell(.text(h.source))])
+        }
+        rec.section("history", L("Last accepted readings of the meter", "Последние принятые показания прибора"), history)
+        var filter = AuditFilter()
+        filter.entityType = Entity.reading.rawValue
+        filter.entityID = String(r.id)
+        rec.section("audit", L("Changes", "Изменения"), AuditView.table(try AuditLog.list(inv.db, filter)))
+        inv.out.record(rec)
+        return .success
+    }
+
+    static func check(_ inv: Invocation) throws -> ExitStatus {
+        let counts = try Readings.checkCounts(inv.db, rgk: inv.string("rgk"))
+        var t = Table([Column("rule", L("RULE", "ПРАВИЛО")), Column("label", L("MEANING", "ЗНАЧЕНИЕ"), .humanOnly),
+                       Column("count", L("COUNT", "ЧИСЛО"), align: .right)])
+        t.append([Cell(.text("ok")), Cell(.text(L("breaks no rule", "нарушений нет")(inv.out.lang))),
+                  Cell(.int(Int64(counts.valid)), display: Format.grouped(Int64(counts.valid)), style: .green)])
+        for reason in ReadingReason.allCases where reason != .duplicate && reason != .other {
+            let n = counts.byReason[reason] ?? 0
+            t.append([Cell(.text(reason.rawValue)), Cell(.text(inv.out.texts.label(.readingReason, reason.rawValue))),
+                      Cell(.int(Int64(n)), display: Format.grouped(Int64(n)), style: n > 0 ? .red : .dim)])
+        }
+        t.footer = inv.out.texts.render(.pendingTotal, .int(counts.total))
+        inv.out.table(t)
+        return .success
+    }
+
+    // MARK: decisions
+
+    static func accept(_ inv: Invocation) throws -> ExitStatus {
+        if inv.flag("all-valid") {
+            guard inv.arguments("ID").isEmpty else { throw MyGazError.usage(.optionsExclusive, "--all-valid", "ID") }
+            if inv.flag("force") { throw MyGazError.usage(.optionsExclusive, "--all-valid", "--force") }
+            let progress = Progress(inv.out, label: "reading accept")
+            let result = try Readings.acceptAllValid(inv.session, rgk: inv.string("rgk"), dryRun: inv.flag("dry-run")) {
+                progress.update(Int64($0))
+            }
+            progress.finish()
+            let dry = inv.flag("dry-run")
+            inv.out.object([("accepted", .int(Int64(result.decided))), ("breaking_a_rule", .int(Int64(result.skipped))), ("dry_run", .bool(dry))],
+                           human: [Message(dry ? .wouldAcceptAll : .acceptedAll, [.int(result.decided), .int(result.skipped)])]
+                               + (dry ? [Message(.dryRunNothingWritten)] : []))
+            return .success
+        }
+        if inv.flag("dry-run") { throw MyGazError.usage(.optionRequires, "--dry-run", "--all-valid") }
+        let force = inv.flag("force")
+        let reason = try inv.text("reason")
+        if force && reason == nil { throw MyGazError.usage(.optionRequires, "--force", "--reason") }
+        let ids = try requireIDs(inv, alternative: "--all-valid")
+        let items = try Batch.run(inv.db, ids: ids, continueOnError: inv.flag("continue-on-error")) { text in
+            try Readings.accept(inv.session, try Readings.parseID(text), force: force, reason: reason)
+        }
+        return Report.batch(items, inv.out)
+    }
+
+    static func requireIDs(_ inv: Invocation, alternative: String) throws -> [String] {
+        guard !inv.arguments("ID").isEmpty else {
+            throw MyGazError.usage(.oneOfRequired, .text(inv.commandName), .text("ID…, -, \(alternative)"))
+        }
+        return try inv.ids("ID")
+    }
+
+    static func reject(_ inv: Invocation) throws -> ExitStatus {
+        let message = try inv.text("message")
+        if inv.flag("all-invalid") {
+            guard inv.arguments("ID").isEmpty else { throw MyGazError.usage(.optionsExclusive, "--all-invalid", "ID") }
+            if inv.string("reason") != nil { throw MyGazError.usage(.optionsExclusive, "--all-invalid", "--reason") }
+            let progress = Progress(inv.out, label: "reading reject")
+            let result = try Readings.rejectAllInvalid(inv.session, rgk: inv.string("rgk"), dryRun: inv.flag("dry-run")) {
+                progress.update(Int64($0))
+            }
+            progress.finish()
+            let dry = inv.flag("dry-run")
+            var pairs: [(String, Value)] = [("rejected", .int(Int64(result.decided))), ("valid", .int(Int64(result.skipped))), ("dry_run", .bool(dry))]
+            pairs.append(("by_reason", .object(ReadingReason.allCases.compactMap { r in result.byReason[r].map { (r.rawValue, Value.int(Int64($0))) } })))
+            var human = [Message(dry ? .wouldRejectAll : .rejectedAll, [.int(result.decided), .int(result.skipped)])]
+            for reason in ReadingReason.allCases {
+                if let n = result.byReason[reason] { human.append(Message(.countLine, [.code(.readingReason, reason.rawValue), .int(n)])) }
+            }
+            if dry { human.append(Message(.dryRunNothingWritten)) }
+            inv.out.object(pairs, human: human)
+            return .success
+        }
+        if inv.flag("dry-run") { throw MyGazError.usage(.optionRequires, "--dry-run", "--all-invalid") }
+        guard let reason = try inv.choice("reason", as: ReadingReason.self) else {
+            throw MyGazError.usage(.optionRequires, .text(inv.commandName), "--reason")
+        }
+        let ids = try requireIDs(inv, alternative: "--all-invalid")
+        let items = try Batch.run(inv.db, ids: ids, continueOnError: inv.flag("continue-on-error")) { text in
+            try Readings.reject(inv.session, try Readings.parseID(text), reason: reason, message: message)
+        }
+        return Report.batch(items, inv.out)
+    }
+
+    static func submit(_ inv: Invocation) throws -> ExitStatus {
+        let account = try AccountRef.resolve(inv.db, inv.argument("ACCOUNT")!, rgk: inv.string("rgk"))
+        guard let serial = inv.string("serial") else { throw MyGazError.usage(.optionRequires, .text(inv.commandName), "--serial") }
+        guard let valueText = inv.string("value") else { throw MyGazError.usage(.optionRequires, .text(inv.commandName), "--value") }
+        // rule 1: a whole number (a comma or a point means a fraction, not a thousands separator)
+        guard let value = Int64(valueText.replacingOccurrences(of: " ", with: "")), value >= 0 else {
+            throw MyGazError.invalid(.readingNotWhole, .text(valueText))
+        }
+        let date = try inv.day("date") ?? inv.clock.today
+        let (id, verdict) = try Readings.submit(inv.session, account: account, serial: serial, value: value, date: date,
+                                                accept: inv.flag("accept"))
+        let status = inv.flag("accept") ? "accepted" : "pending"
+        inv.out.results([ActionResult(
+            id: String(id), outcome: .changed, status: status,
+            human: Message(.readingEntered, [.text(String(id)), .text(account.label), .text(serial), .int(Int(value)),
+                                             .code(.readingStatus, status), .text(verdict.consumption.map { Format.grouped($0) } ?? "—")]),
+            extra: [("consumption", .of(verdict.consumption))])])
+        return .success
+    }
+}

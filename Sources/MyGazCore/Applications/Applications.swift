@@ -1,0 +1,444 @@
+import Foundation
+
+public struct ApplicationSummary: Sendable {
+    public let id: Int64
+    public let kind: String
+    public let status: String
+    public let rgk: String
+    public let account: String?
+    public let address: String?
+    public let contactName: String?
+    public let contactPhone: String?
+    public let contactEmail: String?
+    public let source: String
+    public let createdAt: String
+    public let submittedAt: String?
+    public let updatedAt: String
+    public let assignedTo: String?
+}
+
+public struct ApplicationEvent: Sendable {
+    public let at: String
+    public let actorKind: String
+    public let actor: String?
+    public let from: String?
+    public let to: String
+    public let message: String?
+}
+
+/// A field of the application's kind, for `show`: key, label, value.
+public struct ApplicationField: Sendable {
+    public let key: String
+    public let label: Label
+    public let value: String?
+}
+
+public struct ApplicationDetail: Sendable {
+    public let summary: ApplicationSummary
+    public let comment: String?
+    public let userID: Int64?
+    public let fields: [ApplicationField]
+    public let equipment: [(kind: String, description: String, place: String?, lastVerification: String?)]
+    public let attachments: [AttachmentInfo]
+    public let events: [ApplicationEvent]
+}
+
+public struct ApplicationFilter: Sendable {
+    public var statuses: [ApplicationStatus] = [.submitted, .needsInfo]
+    public var kind: ApplicationKind?
+    public var rgk: String?
+    public var account: AccountRef?
+    public var assignedTo: String?
+    public var since: Int64?
+    public var limit = 50
+    public init() {}
+}
+
+/// What a clerk does to an application, and from which states (manual 001 §4.4, §4.5).
+public enum ApplicationAction: String, Sendable, CaseIterable {
+    case approve, clarify, answer, reject, complete
+
+    public var target: ApplicationStatus {
+        switch self {
+        case .approve: return .accepted
+        case .clarify: return .needsInfo
+        case .answer: return .submitted
+        case .reject: return .rejected
+        case .complete: return .completed
+        }
+    }
+
+    /// Maintenance, repair and recalculation may be completed straight from submitted.
+    public func allowedFrom(kind: ApplicationKind) -> [ApplicationStatus] {
+        switch self {
+        case .approve: return [.submitted]
+        case .clarify: return [.submitted]
+        case .answer: return [.needsInfo]
+        case .reject: return [.submitted, .needsInfo, .accepted]
+        case .complete:
+            return [.vdgoMaintenance, .repair, .recalculation].contains(kind) ? [.accepted, .submitted] : [.accepted]
+        }
+    }
+}
+
+/// Applications (SPEC §1.4): the review queue, its transitions, and applications taken at the office.
+public enum Applications {
+    static let select = """
+        SELECT ap.id, ap.kind, ap.status, g.code, a.number, ap.address, ap.contact_name, ap.contact_phone, ap.contact_email,
+               ap.source, ap.created_at, ap.submitted_at, ap.updated_at, ap.assigned_to
+        FROM application ap JOIN rgk g ON g.id = ap.rgk_id LEFT JOIN account a ON a.id = ap.account_id
+        """
+
+    static func summary(_ r: Row) -> ApplicationSummary {
+        ApplicationSummary(id: r.int64(0), kind: r.string(1), status: r.string(2), rgk: r.string(3), account: r.optString(4),
+                           address: r.optString(5), contactName: r.optString(6), contactPhone: r.optString(7),
+                           contactEmail: r.optString(8), source: r.string(9), createdAt: r.string(10), submittedAt: r.optString(11),
+                           updatedAt: r.string(12), assignedTo: r.optString(13))
+    }
+
+    public static func parseID(_ text: String) throws -> Int64 {
+        guard let id = Int64(text.trimmingCharacters(in: .whitespaces)), id > 0 else {
+            throw MyGazError.invalid(.badId, .entity(.application), .text(text))
+        }
+        return id
+    }
+
+    public static func list(_ db: Database, _ filter: ApplicationFilter) throws -> [ApplicationSummary] {
+        var conditions: [String] = []
+        var args: [SQLBindable?] = []
+        if !filter.statuses.isEmpty {
+            conditions.append("ap.status IN (" + filter.statuses.map { _ in "?" }.joined(separator: ", ") + ")")
+            args.append(contentsOf: filter.statuses.map { $0.rawValue as SQLBindable? })
+        }
+        if let kind = filter.kind { conditions.append("ap.kind = ?"); args.append(kind.rawValue) }
+        if let rgk = filter.rgk { conditions.append("ap.rgk_id = ?"); args.append(try RGK.id(db, rgk)) }
+        if let account = filter.account { conditions.append("ap.account_id = ?"); args.append(account.id) }
+        if let login = filter.assignedTo { conditions.append("ap.assigned_to = ?"); args.append(login) }
+        if let since = filter.since { conditions.append("coalesce(ap.submitted_at, ap.created_at) >= ?"); args.append(Timestamp.iso(since)) }
+        let whereClause = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
+        args.append(filter.limit)
+        return try db.query(select + " \(whereClause) ORDER BY coalesce(ap.submitted_at, ap.created_at), ap.id LIMIT ?", arguments: args)
+            .map(summary)
+    }
+
+    public static func show(_ db: Database, _ id: Int64) throws -> ApplicationDetail {
+        try db.read {
+            guard let row = try db.queryOne(select + " WHERE ap.id = ?", id) else { throw MyGazError.notFound(.application, String(id)) }
+            let s = summary(row)
+            let extra = try db.queryOne("SELECT comment, user_id FROM application WHERE id = ?", id)
+            let events = try db.query("""
+                SELECT at, actor_kind, actor, from_status, to_status, message FROM application_event WHERE application_id = ? ORDER BY at, id
+                """, id).map {
+                ApplicationEvent(at: $0.string(0), actorKind: $0.string(1), actor: $0.optString(2), from: $0.optString(3),
+                                 to: $0.string(4), message: $0.optString(5))
+            }
+            let equipment = try db.query("""
+                SELECT kind, description, place, last_verification FROM application_equipment WHERE application_id = ? ORDER BY id
+                """, id).map { (kind: $0.string(0), description: $0.string(1), place: $0.optString(2), lastVerification: $0.optString(3)) }
+            return ApplicationDetail(summary: s, comment: extra?.optString(0), userID: extra?.optInt64(1),
+                                     fields: try fields(db, id, kind: ApplicationKind(rawValue: s.kind) ?? .repair),
+                                     equipment: equipment, attachments: try Attachments.list(db, .application(id)), events: events)
+        }
+    }
+
+    /// The fields of the application's kind, labelled as the portal's forms label them.
+    static func fields(_ db: Database, _ id: Int64, kind: ApplicationKind) throws -> [ApplicationField] {
+        func read(_ table: String, _ columns: [(String, Label)]) throws -> [ApplicationField] {
+            guard let row = try db.queryOne("SELECT \(columns.map(\.0).joined(separator: ", ")) FROM \(table) WHERE application_id = ?", id) else {
+                return []
+            }
+            return columns.enumerated().map { ApplicationField(key: $0.element.0, label: $0.element.1, value: row[$0.offset].string) }
+        }
+        switch kind {
+        case .vdgoMaintenance:
+            return try read("application_maintenance", [("work_type", Label("Work type", "Вид работ")),
+                                                        ("description", Label("Description", "Описание работ")),
+                                                        ("desired_date", Label("Desired date", "Желаемая дата"))])
+        case .repair:
+            return try read("application_repair", [("reason", Label("Reason", "Причина обращения"))])
+        case .recalculation:
+            return try read("application_recalculation", [("reason", Label("Reason", "Причина перерасчета")),
+                                                          ("date_from", Label("From", "Дата начала перерасчета")),
+                                                          ("residents", Label("New residents", "Новое количество проживающих")),
+                                                          ("heated_area", Label("New heated area, m²", "Новая отапливаемая площадь, м²"))])
+        case .contractConnection, .contractSupply, .contractVDGO:
+            var columns: [(String, Label)] = [
+                ("customer_name", Label("Customer", "ФИО заказчика")),
+                ("customer_address", Label("Residence", "Место жительства")),
+                ("identity_document", Label("Identity document", "Документ, удостоверяющий личность")),
+                ("object_type", Label("Object type", "Тип объекта газификации")),
+                ("object_address", Label("Object address", "Адрес объекта газификации")),
+            ]
+            switch kind {
+            case .contractConnection:
+                columns += [("max_hourly_m3", Label("Max hourly consumption, m³/h", "Максимальный часовой расход газа, м³/ч")),
+                            ("commissioning_date", Label("Commissioning", "Срок ввода в эксплуатацию"))]
+            case .contractSupply:
+                columns += [("ownership_document", Label("Ownership document", "Документ на собственность")),
+                            ("residents", Label("Residents", "Количество проживающих")),
+                            ("heated_living_area", Label("Heated living area, m²", "Площадь жилых отапливаемых помещений, м²")),
+                            ("heated_other_area", Label("Heated non-living area, m²", "Площадь нежилых отапливаемых помещений, м²")),
+                            ("livestock", Label("Livestock and poultry", "Сельскохозяйственные животные и птица")),
+                            ("benefits", Label("Benefits", "Льготы"))]
+            default:
+                columns += [("ownership_document", Label("Ownership document", "Документ на собственность")),
+                            ("payment_form", Label("Payment form", "Форма оплаты работ по ТО ВДГО"))]
+            }
+            return try read("application_contract", columns)
+        }
+    }
+
+    // MARK: transitions
+
+    /// One step of an application's life, checked against its current state inside the write
+    /// transaction. A repeat of the current state is "unchanged"; a forbidden step is exit 4.
+    public static func transition(_ session: Session, _ id: Int64, _ action: ApplicationAction, message: String?,
+                                  expect: ApplicationStatus? = nil, attachments: [NewAttachment] = []) throws -> Transition {
+        try session.db.write {
+            guard let row = try session.db.queryOne("""
+                SELECT ap.status, ap.kind, ap.contact_email, ap.contact_name, ap.user_id, ap.rgk_id, u.notify_status, u.email
+                FROM application ap LEFT JOIN portal_user u ON u.id = ap.user_id WHERE ap.id = ?
+                """, id) else { throw MyGazError.notFound(.application, String(id)) }
+            let current = ApplicationStatus(rawValue: row.string(0))!
+            let kind = ApplicationKind(rawValue: row.string(1))!
+            if let expect, expect != current {
+                throw MyGazError(.conflict, .expectStatusMismatch, .entity(.application), .text(String(id)),
+                                 .code(.applicationStatus, current.rawValue), .code(.applicationStatus, expect.rawValue))
+            }
+            let target = action.target
+            if current == target { return Transition(.application, id, .applicationStatus, from: current.rawValue, to: target.rawValue) }
+            let allowed = action.allowedFrom(kind: kind)
+            guard allowed.contains(current) else {
+                throw MyGazError.conflict(.conflictState, .entity(.application), .text(String(id)), .code(.applicationStatus, current.rawValue),
+                                          .text("application \(action.rawValue)"),
+                                          .text(allowed.map(\.rawValue).joined(separator: " or ")))
+            }
+            let changed = try session.db.run("UPDATE application SET status = ?, updated_at = ? WHERE id = ? AND status = ?",
+                                             target.rawValue, session.now, id, current.rawValue)
+            guard changed == 1 else { throw MyGazError(.database, .databaseBusy, .text(session.db.path)) }
+            try session.db.run("""
+                INSERT INTO application_event (application_id, at, actor_kind, actor, from_status, to_status, message)
+                VALUES (?, ?, 'operator', ?, ?, ?, ?)
+                """, id, session.now, session.login, current.rawValue, target.rawValue, message)
+            try Attachments.store(session, .application(id), attachments)
+            try session.audit("application.\(action.rawValue)", .application, id, old: current.rawValue, new: target.rawValue, reason: message)
+
+            var notes: [Message] = []
+            let email = row.optString(2) ?? row.optString(7)
+            let title = Labels.label(.applicationKind, kind.rawValue, russian: true)
+            let greeting = row.optString(3).map { "Здравствуйте, \($0)!" } ?? "Здравствуйте!"
+            if action == .clarify {
+                if let email {
+                    try Outbox.enqueue(session, .init(
+                        channel: .email, recipient: email, subject: "Заявка № \(id): требуется уточнение",
+                        body: """
+                            \(greeting)
+
+                            По вашей заявке № \(id) («\(title)») требуется уточнение:
+
+                            \(message ?? "")
+
+                            Ответьте, пожалуйста, в личном кабинете «Мой газ» (кнопка «Ответить оператору» рядом с заявкой) или обратитесь в абонентский отдел.
+                            """,
+                        rgkID: row.int64(5), kind: .applicationQuestion, entity: .application, entityID: id))
+                    notes.append(Message(.questionQueued, [.text(email)]))
+                } else {
+                    notes.append(Message(.noContactEmail))
+                }
+            } else if action != .answer, row.optInt64(4) != nil, row.int(6) == 1, let email {
+                let from = Labels.label(.applicationStatus, current.rawValue, russian: true)
+                let to = Labels.label(.applicationStatus, target.rawValue, russian: true)
+                try Outbox.enqueue(session, .init(
+                    channel: .email, recipient: email, subject: "Заявка № \(id): \(to)",
+                    body: """
+                        \(greeting)
+
+                        Состояние вашей заявки № \(id) («\(title)») изменилось: «\(from)» → «\(to)».\(message.map { "\n\n\($0)" } ?? "")
+
+                        Подробности — в разделе «Заявки» личного кабинета «Мой газ».
+                        """,
+                    rgkID: row.int64(5), kind: .applicationStatus, entity: .application, entityID: id))
+                notes.append(Message(.customerNotified, [.text(email)]))
+            }
+            return Transition(.application, id, .applicationStatus, from: current.rawValue, to: target.rawValue, notes: notes)
+        }
+    }
+
+    public static func assign(_ session: Session, _ id: Int64, to login: String) throws -> Transition {
+        try session.db.write {
+            guard try Operators.find(session.db, login) != nil else { throw MyGazError.notFound(.operator, login) }
+            guard let row = try session.db.queryOne("SELECT assigned_to, status FROM application WHERE id = ?", id) else {
+                throw MyGazError.notFound(.application, String(id))
+            }
+            let old = row.optString(0)
+            if old == login {
+                var same = Transition(.application, id, .applicationStatus, from: row.string(1), to: row.string(1), extra: [("assigned_to", login)])
+                same.human = Message(.alreadyAssigned, [.entity(.application), .text(String(id)), .text(login)])
+                return same
+            }
+            try session.db.run("UPDATE application SET assigned_to = ?, updated_at = ? WHERE id = ?", login, session.now, id)
+            try session.audit("application.assign", .application, id, old: old, new: login)
+            var t = Transition(.application, id, .applicationStatus, from: row.string(1), to: row.string(1),
+                               extra: [("assigned_to", login)])
+            t.forceChanged = true
+            t.human = Message(.assignedTo, [.entity(.application), .text(String(id)), .text(old ?? "—"), .text(login)])
+            return t
+        }
+    }
+
+    // MARK: taken at the office
+
+    public enum Details: Sendable {
+        case maintenance(workType: String, description: String, desiredDate: Day)
+        case repair(reason: String)
+        case recalculation(reason: RecalculationReason, dateFrom: Day, residents: Int?, heatedArea: Double?)
+        case contract(Contract)
+    }
+
+    public struct Contract: Sendable {
+        public var customerName, customerAddress, identityDocument, objectType, objectAddress: String
+        public var ownershipDocument: String?
+        public var maxHourlyM3: Double?
+        public var commissioningDate: Day?
+        public var residents: Int?
+        public var heatedLivingArea: Double?
+        public var heatedOtherArea: Double?
+        public var livestock: String?
+        public var benefits: String?
+        public var paymentForm: String?
+        public var appliances: [String]
+        public var meters: [String]
+
+        public init(customerName: String, customerAddress: String, identityDocument: String, objectType: String, objectAddress: String,
+                    ownershipDocument: String?, maxHourlyM3: Double?, commissioningDate: Day?, residents: Int?, heatedLivingArea: Double?,
+                    heatedOtherArea: Double?, livestock: String?, benefits: String?, paymentForm: String?, appliances: [String], meters: [String]) {
+            self.customerName = customerName
+            self.customerAddress = customerAddress
+            self.identityDocument = identityDocument
+            self.objectType = objectType
+            self.objectAddress = objectAddress
+            self.ownershipDocument = ownershipDocument
+            self.maxHourlyM3 = maxHourlyM3
+            self.commissioningDate = commissioningDate
+            self.residents = residents
+            self.heatedLivingArea = heatedLivingArea
+            self.heatedOtherArea = heatedOtherArea
+            self.livestock = livestock
+            self.benefits = benefits
+            self.paymentForm = paymentForm
+            self.appliances = appliances
+            self.meters = meters
+        }
+    }
+
+    public struct New: Sendable {
+        public var kind: ApplicationKind
+        public var rgkCode: String?
+        public var account: AccountRef?
+        public var address: String?
+        public var contactName: String?
+        public var phone: String
+        public var email: String?
+        public var comment: String?
+        public var details: Details
+        public var attachments: [NewAttachment]
+
+        public init(kind: ApplicationKind, rgkCode: String?, account: AccountRef?, address: String?, contactName: String?,
+                    phone: String, email: String?, comment: String?, details: Details, attachments: [NewAttachment]) {
+            self.kind = kind
+            self.rgkCode = rgkCode
+            self.account = account
+            self.address = address
+            self.contactName = contactName
+            self.phone = phone
+            self.email = email
+            self.comment = comment
+            self.details = details
+            self.attachments = attachments
+        }
+    }
+
+    public static func create(_ session: Session, _ new: New) throws -> Int64 {
+        guard let phone = Contact.phone(new.phone) else { throw MyGazError.invalid(.badPhone, .text(new.phone)) }
+        let email = try new.email.map { text -> String in
+            guard let e = Contact.email(text) else { throw MyGazError.invalid(.badEmail, .text(text)) }
+            return e
+        }
+        try checkDetails(new.kind, new.details)
+        return try session.db.write {
+            let rgkID: Int64
+            if let account = new.account { rgkID = account.rgkID } else {
+                guard let code = new.rgkCode else { throw MyGazError.usage(.optionRequires, "--address", "--rgk") }
+                rgkID = try RGK.id(session.db, code)
+            }
+            try session.db.run("""
+                INSERT INTO application (kind, status, rgk_id, account_id, address, source, contact_name, contact_phone, contact_email,
+                                         comment, created_at, submitted_at, updated_at)
+                VALUES (?, 'submitted', ?, ?, ?, 'office', ?, ?, ?, ?, ?, ?, ?)
+                """, new.kind.rawValue, rgkID, new.account?.id, new.address, new.contactName, phone, email, new.comment,
+                session.now, session.now, session.now)
+            let id = session.db.lastInsertRowID
+            switch new.details {
+            case let .maintenance(workType, description, desiredDate):
+                try session.db.run("INSERT INTO application_maintenance (application_id, work_type, description, desired_date) VALUES (?, ?, ?, ?)",
+                                   id, workType, description, desiredDate.iso)
+            case let .repair(reason):
+                try session.db.run("INSERT INTO application_repair (application_id, reason) VALUES (?, ?)", id, reason)
+            case let .recalculation(reason, dateFrom, residents, area):
+                try session.db.run("""
+                    INSERT INTO application_recalculation (application_id, reason, date_from, residents, heated_area) VALUES (?, ?, ?, ?, ?)
+                    """, id, reason.rawValue, dateFrom.iso, residents, area)
+            case let .contract(c):
+                try session.db.run("""
+                    INSERT INTO application_contract (application_id, customer_name, customer_address, identity_document, object_type,
+                        object_address, ownership_document, max_hourly_m3, commissioning_date, residents, heated_living_area,
+                        heated_other_area, livestock, benefits, payment_form)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    """, id, c.customerName, c.customerAddress, c.identityDocument, c.objectType, c.objectAddress, c.ownershipDocument,
+                    c.maxHourlyM3, c.commissioningDate?.iso, c.residents, c.heatedLivingArea, c.heatedOtherArea, c.livestock,
+                    c.benefits, c.paymentForm)
+                for appliance in c.appliances {
+                    try session.db.run("INSERT INTO application_equipment (application_id, kind, description) VALUES (?, 'appliance', ?)", id, appliance)
+                }
+                for meter in c.meters {
+                    try session.db.run("INSERT INTO application_equipment (application_id, kind, description) VALUES (?, 'meter', ?)", id, meter)
+                }
+            }
+            try Attachments.store(session, .application(id), new.attachments)
+            try session.db.run("""
+                INSERT INTO application_event (application_id, at, actor_kind, actor, from_status, to_status, message)
+                VALUES (?, ?, 'operator', ?, NULL, 'submitted', 'taken at the office')
+                """, id, session.now, session.login)
+            try session.audit("application.create", .application, id, new: "submitted", reason: new.kind.rawValue)
+            return id
+        }
+    }
+
+    /// The kind's required fields (manual 001 §4.4.1, §4.4.2, §4.5.2).
+    static func checkDetails(_ kind: ApplicationKind, _ details: Details) throws {
+        func need(_ ok: Bool, _ option: String) throws {
+            if !ok { throw MyGazError.usage(.kindNeeds, .text(kind.rawValue), .text(option)) }
+        }
+        switch (kind, details) {
+        case (.vdgoMaintenance, .maintenance), (.repair, .repair):
+            return
+        case let (.recalculation, .recalculation(reason, _, residents, area)):
+            if reason == .residents { try need(residents != nil, "--residents") }
+            if reason == .heatedArea { try need(area != nil, "--heated-area") }
+        case let (.contractConnection, .contract(c)):
+            try need(c.maxHourlyM3 != nil, "--max-hourly-m3")
+            try need(c.commissioningDate != nil, "--commissioning-date")
+        case let (.contractSupply, .contract(c)):
+            try need(c.ownershipDocument != nil, "--ownership-document")
+            try need(!c.appliances.isEmpty, "--appliance")
+            try need(c.residents != nil, "--residents")
+            try need(c.heatedLivingArea != nil, "--heated-living-area")
+        case let (.contractVDGO, .contract(c)):
+            try need(c.ownershipDocument != nil, "--ownership-document")
+            try need(!c.appliances.isEmpty, "--appliance")
+            try need(c.paymentForm != nil, "--payment-form")
+        default:
+            throw MyGazError.usage(.kindNeeds, .text(kind.rawValue), "details")
+        }
+    }
+}

@@ -1,0 +1,352 @@
+import Foundation
+
+/// One reading with everything the review needs: its meter, the previous accepted reading,
+/// and (for pending ones) the verdict of the rules.
+public struct ReadingItem: Sendable {
+    public let id: Int64
+    public let status: String
+    public let source: String
+    public let rgk: String
+    public let accountID: Int64
+    public let account: String
+    public let meterID: Int64
+    public let serial: String
+    public let digits: Int
+    public let meterState: String
+    public let nextVerification: String?
+    public let maxMonthly: Int64
+    public let value: Int64
+    public let readingDate: String
+    public let submittedAt: String
+    public let previousValue: Int64?
+    public let previousDate: String?
+    public let reason: String?
+    public let message: String?
+    public let decidedBy: String?
+    public let decidedAt: String?
+    public let forced: Bool
+    public let userID: Int64?
+    public let verdict: ReadingVerdict
+
+    /// Reads the columns of `Readings.select`, in order, and judges the reading.
+    init(row: Row) {
+        id = row.int64(0); status = row.string(1); source = row.string(2); rgk = row.string(3)
+        accountID = row.int64(4); account = row.string(5); meterID = row.int64(6); serial = row.string(7)
+        digits = row.int(8); meterState = row.string(9); nextVerification = row.optString(10); maxMonthly = row.int64(11)
+        value = row.int64(12); readingDate = row.string(13); submittedAt = row.string(14)
+        previousValue = row.optInt64(15); previousDate = row.optString(16); reason = row.optString(17)
+        message = row.optString(18); decidedBy = row.optString(19); decidedAt = row.optString(20)
+        forced = row.bool(21); userID = row.optInt64(22)
+        verdict = ReadingRules.check(ReadingFacts(
+            value: value, date: Day(iso: readingDate) ?? Day(daysSinceEpoch: 0), digits: digits,
+            previousValue: previousValue, previousDate: previousDate.flatMap(Day.init(iso:)), maxMonthly: maxMonthly,
+            nextVerification: nextVerification.flatMap(Day.init(iso:)), meterState: MeterState(rawValue: meterState) ?? .working))
+    }
+}
+
+public struct ReadingFilter: Sendable {
+    public var status: ReadingStatus? = .pending
+    public var rgk: String?
+    public var account: AccountRef?
+    public var serial: String?
+    public var violationsOnly = false
+    public var since: Int64?
+    public var limit = 50
+    public init() {}
+}
+
+/// Meter readings (SPEC §1.3): the review queue and its decisions.
+public enum Readings {
+    /// The columns every reading query selects; `item(_:)` reads them in this order.
+    static let select = """
+        SELECT r.id, r.status, r.source, g.code, a.id, a.number, m.id, m.serial, m.digits, m.state, m.next_verification,
+               coalesce(m.max_monthly_m3, g.max_monthly_m3), r.value, r.reading_date, r.submitted_at,
+               p.value, p.reading_date, r.reason, r.message, r.decided_by, r.decided_at, r.forced, r.user_id
+        FROM reading r
+        JOIN meter m ON m.id = r.meter_id
+        JOIN account a ON a.id = m.account_id
+        JOIN rgk g ON g.id = a.rgk_id
+        LEFT JOIN reading p ON p.id = (
+            SELECT q.id FROM reading q
+            WHERE q.meter_id = r.meter_id AND q.status = 'accepted' AND q.id <> r.id
+              AND (r.status = 'pending' OR q.reading_date < r.reading_date OR (q.reading_date = r.reading_date AND q.id < r.id))
+            ORDER BY q.reading_date DESC, q.id DESC LIMIT 1)
+        """
+
+    static func item(_ row: Row) -> ReadingItem { ReadingItem(row: row) }
+
+    public static func find(_ db: Database, _ id: Int64) throws -> ReadingItem {
+        guard let row = try db.queryOne(select + " WHERE r.id = ?", id) else { throw MyGazError.notFound(.reading, String(id)) }
+        return item(row)
+    }
+
+    public static func parseID(_ text: String) throws -> Int64 {
+        guard let id = Int64(text.trimmingCharacters(in: .whitespaces)), id > 0 else {
+            throw MyGazError.invalid(.badId, .entity(.reading), .text(text))
+        }
+        return id
+    }
+
+    // MARK: lists
+
+    public static func list(_ db: Database, _ filter: ReadingFilter) throws -> [ReadingItem] {
+        var conditions: [String] = []
+        var args: [SQLBindable?] = []
+        if let status = filter.status { conditions.append("r.status = ?"); args.append(status.rawValue) }
+        if let rgk = filter.rgk { conditions.append("a.rgk_id = ?"); args.append(try RGK.id(db, rgk)) }
+        if let account = filter.account { conditions.append("a.id = ?"); args.append(account.id) }
+        if let serial = filter.serial { conditions.append("m.serial = ?"); args.append(serial) }
+        let decided = filter.status != nil && filter.status != .pending
+        if let since = filter.since {
+            conditions.append(decided ? "r.decided_at >= ?" : "r.submitted_at >= ?")
+            args.append(Timestamp.iso(since))
+        }
+        // the pending queue is read oldest first; decided readings newest decision first
+        let order = decided ? "ORDER BY r.decided_at DESC, r.id DESC" : "ORDER BY r.submitted_at, r.id"
+        if decided { conditions.append("r.source <> 'rgk'") }
+        let whereClause = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
+        guard filter.violationsOnly else {
+            return try db.query(select + " \(whereClause) \(order) LIMIT ?", arguments: args + [filter.limit]).map(item)
+        }
+        // the rules run in Swift, so collect matches page by page until the limit is reached
+        var found: [ReadingItem] = []
+        var offset = 0
+        let page = 2000
+        while found.count < filter.limit {
+            let rows = try db.query(select + " \(whereClause) \(order) LIMIT ? OFFSET ?", arguments: args + [page, offset])
+            found.append(contentsOf: rows.map(item).filter { !$0.verdict.isValid }.prefix(filter.limit - found.count))
+            if rows.count < page { break }
+            offset += page
+        }
+        return found
+    }
+
+    /// Calls `body` for every pending reading (of an RGK), oldest first, in pages.
+    static func forEachPending(_ db: Database, rgkID: Int64?, pageSize: Int = 2000,
+                               page: ([ReadingItem]) throws -> Void) throws {
+        var cursor = ("", Int64(0))
+        while true {
+            let rows = try db.query(select + """
+                 WHERE r.status = 'pending' AND (r.submitted_at, r.id) > (?, ?) AND (?3 IS NULL OR a.rgk_id = ?3)
+                ORDER BY r.submitted_at, r.id LIMIT ?4
+                """, cursor.0, cursor.1, rgkID, pageSize).map(item)
+            if rows.isEmpty { return }
+            try page(rows)
+            cursor = (rows.last!.submittedAt, rows.last!.id)
+            if rows.count < pageSize { return }
+        }
+    }
+
+    /// Pending readings by broken rule (`reading check`).
+    public static func checkCounts(_ db: Database, rgk: String?) throws -> (total: Int, valid: Int, byReason: [ReadingReason: Int]) {
+        let rgkID = try rgk.map { try RGK.id(db, $0) }
+        var total = 0, valid = 0
+        var byReason: [ReadingReason: Int] = [:]
+        try db.read {
+            try forEachPending(db, rgkID: rgkID) { page in
+                for item in page {
+                    total += 1
+                    if item.verdict.isValid { valid += 1 }
+                    for reason in item.verdict.violations { byReason[reason, default: 0] += 1 }
+                }
+            }
+        }
+        return (total, valid, byReason)
+    }
+
+    /// The last accepted readings of a meter, newest first.
+    public static func history(_ db: Database, meterID: Int64, limit: Int) throws -> [(value: Int64, date: String, source: String)] {
+        try db.query("""
+            SELECT value, reading_date, source FROM reading WHERE meter_id = ? AND status = 'accepted'
+            ORDER BY reading_date DESC, id DESC LIMIT ?
+            """, meterID, limit).map { ($0.int64(0), $0.string(1), $0.string(2)) }
+    }
+
+    // MARK: decisions
+
+    static func requirePending(_ item: ReadingItem, target: ReadingStatus, action: String) throws -> Transition? {
+        if item.status == target.rawValue {
+            return Transition(.reading, item.id, .readingStatus, from: item.status, to: item.status)
+        }
+        guard item.status == ReadingStatus.pending.rawValue else {
+            throw MyGazError.conflict(.conflictState, .entity(.reading), .text(String(item.id)), .code(.readingStatus, item.status),
+                                      .text(action), .code(.readingStatus, "pending"))
+        }
+        return nil
+    }
+
+    /// Accepts one reading; the rules are checked again now, inside the write transaction.
+    public static func accept(_ session: Session, _ id: Int64, force: Bool, reason: String?) throws -> Transition {
+        try session.db.write {
+            let item = try find(session.db, id)
+            if let same = try requirePending(item, target: .accepted, action: "reading accept") { return same }
+            if !item.verdict.isValid && !force {
+                throw MyGazError.invalid(.readingBreaksRules, .text(String(id)),
+                                         .text(item.verdict.violations.map(\.rawValue).joined(separator: ", ")))
+            }
+            try markAccepted(session, item, forced: !item.verdict.isValid, reason: reason)
+            return Transition(.reading, id, .readingStatus, from: "pending", to: "accepted",
+                              extra: item.verdict.consumption.map { [("consumption", String($0))] } ?? [])
+        }
+    }
+
+    static func markAccepted(_ session: Session, _ item: ReadingItem, forced: Bool, reason: String?) throws {
+        let changed = try session.db.run("""
+            UPDATE reading SET status = 'accepted', decided_at = ?, decided_by = ?, forced = ?, message = coalesce(?, message)
+            WHERE id = ? AND status = 'pending'
+            """, session.now, session.login, forced, forced ? reason : nil, item.id)
+        guard changed == 1 else {
+            throw MyGazError.conflict(.conflictState, .entity(.reading), .text(String(item.id)), .text("?"), "reading accept", .code(.readingStatus, "pending"))
+        }
+        let why = forced ? "forced despite \(item.verdict.violations.map(\.rawValue).joined(separator: ", ")): \(reason ?? "")" : nil
+        try session.audit("reading.accept", .reading, item.id, old: "pending", new: "accepted", reason: why)
+    }
+
+    /// Rejects one reading with a reason code; the reason goes to the customer.
+    public static func reject(_ session: Session, _ id: Int64, reason: ReadingReason, message: String?) throws -> Transition {
+        if reason == .other && (message ?? "").isEmpty { throw MyGazError.usage(.otherNeedsMessage) }
+        return try session.db.write {
+            let item = try find(session.db, id)
+            if let same = try requirePending(item, target: .rejected, action: "reading reject") { return same }
+            let notes = try markRejected(session, item, reason: reason, message: message)
+            return Transition(.reading, id, .readingStatus, from: "pending", to: "rejected", notes: notes,
+                              extra: [("reason", reason.rawValue)])
+        }
+    }
+
+    static func markRejected(_ session: Session, _ item: ReadingItem, reason: ReadingReason, message: String?) throws -> [Message] {
+        try session.db.run("""
+            UPDATE reading SET status = 'rejected', reason = ?, message = ?, decided_at = ?, decided_by = ? WHERE id = ? AND status = 'pending'
+            """, reason.rawValue, message, session.now, session.login, item.id)
+        try session.audit("reading.reject", .reading, item.id, old: "pending", new: "rejected",
+                          reason: reason.rawValue + (message.map { ": " + $0 } ?? ""))
+        guard let userID = item.userID,
+              let user = try session.db.queryOne("SELECT email, phone FROM portal_user WHERE id = ? AND status <> 'deleted'", userID) else {
+            return []
+        }
+        let label = Labels.label(.readingReason, reason.rawValue, russian: true)
+        let date = Day(iso: item.readingDate)?.russian ?? item.readingDate
+        let rgkID = try RGK.id(session.db, item.rgk)
+        if let email = user.optString(0) {
+            try Outbox.enqueue(session, .init(
+                channel: .email, recipient: email, subject: "Показание по лицевому счету \(item.account) отказано",
+                body: """
+                    Здравствуйте!
+
+                    Показание прибора учета № \(item.serial) — \(item.value) м³ от \(date) — по лицевому счету \(item.account) не принято (отказано).
+                    Причина: \(label).\(message.map { "\n\($0)" } ?? "")
+
+                    Проверьте показание и передайте его еще раз в разделе «Приборы учета» личного кабинета «Мой газ».
+                    """,
+                rgkID: rgkID, kind: .readingRejected, entity: .reading, entityID: item.id))
+            return [Message(.customerNotified, [.text(email)])]
+        }
+        if let phone = user.optString(1) {
+            try Outbox.enqueue(session, .init(
+                channel: .sms, recipient: phone, subject: nil,
+                body: "Показание \(item.value) по ЛС \(item.account) отказано: \(label). Передайте показание повторно в ЛК «Мой газ».",
+                rgkID: rgkID, kind: .readingRejected, entity: .reading, entityID: item.id))
+            return [Message(.customerNotified, [.text(phone)])]
+        }
+        return []
+    }
+
+    public struct BulkResult: Sendable {
+        public var decided = 0
+        public var skipped = 0
+        public var byReason: [ReadingReason: Int] = [:]
+    }
+
+    /// Accepts every pending reading that breaks no rule, in pages of short transactions
+    /// (the portal keeps writing meanwhile); each page re-reads and re-checks inside its transaction.
+    public static func acceptAllValid(_ session: Session, rgk: String?, dryRun: Bool,
+                                      progress: (Int) -> Void = { _ in }) throws -> BulkResult {
+        let rgkID = try rgk.map { try RGK.id(session.db, $0) }
+        var result = BulkResult()
+        try pages(session, rgkID: rgkID, dryRun: dryRun) { page in
+            for item in page {
+                if item.verdict.isValid {
+                    if !dryRun { try markAccepted(session, item, forced: false, reason: nil) }
+                    result.decided += 1
+                } else {
+                    result.skipped += 1
+                }
+            }
+            progress(result.decided + result.skipped)
+        }
+        return result
+    }
+
+    /// Rejects every pending reading that breaks a rule, with the code of the first rule broken.
+    public static func rejectAllInvalid(_ session: Session, rgk: String?, dryRun: Bool,
+                                        progress: (Int) -> Void = { _ in }) throws -> BulkResult {
+        let rgkID = try rgk.map { try RGK.id(session.db, $0) }
+        var result = BulkResult()
+        try pages(session, rgkID: rgkID, dryRun: dryRun) { page in
+            for item in page {
+                guard let reason = item.verdict.firstViolation else { result.skipped += 1; continue }
+                if !dryRun { _ = try markRejected(session, item, reason: reason, message: nil) }
+                result.decided += 1
+                result.byReason[reason, default: 0] += 1
+            }
+            progress(result.decided + result.skipped)
+        }
+        return result
+    }
+
+    /// Pages of pending readings, each page read and decided in one transaction.
+    private static func pages(_ session: Session, rgkID: Int64?, dryRun: Bool, _ body: ([ReadingItem]) throws -> Void) throws {
+        let db = session.db
+        var cursor = ("", Int64(0))
+        let pageSize = 2000
+        while true {
+            let count: Int = try (dryRun ? db.read : db.write) {
+                let rows = try db.query(select + """
+                     WHERE r.status = 'pending' AND (r.submitted_at, r.id) > (?, ?) AND (?3 IS NULL OR a.rgk_id = ?3)
+                    ORDER BY r.submitted_at, r.id LIMIT ?4
+                    """, cursor.0, cursor.1, rgkID, pageSize).map(item)
+                guard let last = rows.last else { return 0 }
+                try body(rows)
+                cursor = (last.submittedAt, last.id)
+                return rows.count
+            }
+            if count < pageSize { return }
+        }
+    }
+
+    /// A reading given by phone: checked at once and refused (exit 6) if it breaks a rule.
+    public static func submit(_ session: Session, account: AccountRef, serial: String, value: Int64, date: Day,
+                              accept: Bool) throws -> (id: Int64, verdict: ReadingVerdict) {
+        guard date <= session.clock.today else { throw MyGazError.invalid(.readingInFuture, .text(date.russian)) }
+        return try session.db.write {
+            guard let meter = try session.db.queryOne("""
+                SELECT m.id, m.digits, m.state, m.next_verification, coalesce(m.max_monthly_m3, g.max_monthly_m3)
+                FROM meter m JOIN account a ON a.id = m.account_id JOIN rgk g ON g.id = a.rgk_id
+                WHERE m.account_id = ? AND upper(m.serial) = upper(?)
+                """, account.id, serial.trimmingCharacters(in: .whitespaces)) else {
+                throw MyGazError.notFound(.meter, "\(serial) (\(account.label))")
+            }
+            let previous = try session.db.queryOne("""
+                SELECT value, reading_date FROM reading WHERE meter_id = ? AND status = 'accepted' ORDER BY reading_date DESC, id DESC LIMIT 1
+                """, meter.int64(0))
+            let facts = ReadingFacts(value: value, date: date, digits: meter.int(1), previousValue: previous?.int64(0),
+                                     previousDate: previous.flatMap { Day(iso: $0.string(1)) }, maxMonthly: meter.int64(4),
+                                     nextVerification: meter.optString(3).flatMap(Day.init(iso:)),
+                                     meterState: MeterState(rawValue: meter.string(2)) ?? .working)
+            let verdict = ReadingRules.check(facts)
+            if let first = verdict.firstViolation {
+                throw MyGazError.invalid(.readingRefused, .text(String(value)), .code(.readingReason, first.rawValue),
+                                         .text(verdict.violations.map(\.rawValue).joined(separator: ", ")))
+            }
+            try session.db.run("""
+                INSERT INTO reading (meter_id, value, reading_date, source, status, submitted_at, decided_at, decided_by)
+                VALUES (?, ?, ?, 'phone', ?, ?, ?, ?)
+                """, meter.int64(0), value, date.iso, accept ? "accepted" : "pending", session.now,
+                accept ? session.now : nil, accept ? session.login : nil)
+            let id = session.db.lastInsertRowID
+            try session.audit("reading.submit", .reading, id, new: accept ? "accepted" : "pending",
+                              reason: "by phone: \(value) on \(date.iso) for meter \(serial) of \(account.label)")
+            return (id, verdict)
+        }
+    }
+}
