@@ -156,6 +156,22 @@ public enum MessageKey: String, CaseIterable, Sendable {
     case binaryToTerminal
     case fileWritten
 
+    // tickets, FAQ, outbox
+    case emptyMessage
+    case officeOtherRGK
+    case noEmailCallCustomer
+    case replyCancelled
+    case ticketOpened
+    case editorFailed
+    case faqAdded
+    case faqEdited
+    case faqUnchanged
+    case faqRemoved
+    case confirmRemoveFAQ
+    case outboxReport
+    case outboxRecovered
+    case outboxInDoubt
+
     // demo
     case demoDone
     case progressRows

@@ -410,6 +410,49 @@ public enum Catalog {
             return ("wrote {1} ({2} bytes)",
                     "записан {1} ({2} байт)")
 
+        case .emptyMessage:
+            return ("the message is empty; nothing was sent",
+                    "сообщение пустое; ничего не отправлено")
+        case .officeOtherRGK:
+            return ("office {1} belongs to another RGK than --rgk",
+                    "отделение {1} относится к другой РГК, чем указана в --rgk")
+        case .noEmailCallCustomer:
+            return ("the sender left no e-mail: call {1} with the answer",
+                    "отправитель не оставил e-mail: сообщите ответ по телефону {1}")
+        case .replyCancelled:
+            return ("ticket {1}: empty message, reply cancelled",
+                    "обращение {1}: сообщение пустое, ответ отменен")
+        case .ticketOpened:
+            return ("ticket {1} ({2}) opened: new",
+                    "обращение {1} ({2}) зарегистрировано: новое")
+        case .editorFailed:
+            return ("the editor {1} failed ({2}); nothing was sent",
+                    "редактор {1} завершился с ошибкой ({2}); ничего не отправлено")
+        case .faqAdded:
+            return ("FAQ entry {1} added",
+                    "вопрос FAQ {1} добавлен")
+        case .faqEdited:
+            return ("FAQ entry {1} changed",
+                    "вопрос FAQ {1} изменен")
+        case .faqUnchanged:
+            return ("FAQ entry {1}: nothing to change, unchanged",
+                    "вопрос FAQ {1}: менять нечего, без изменений")
+        case .faqRemoved:
+            return ("FAQ entry {1} removed",
+                    "вопрос FAQ {1} удален")
+        case .confirmRemoveFAQ:
+            return ("Remove FAQ entry {1} «{2}»?",
+                    "Удалить вопрос FAQ {1} «{2}»?")
+        case .outboxReport:
+            return ("sent {1}; {2} will be retried; {3} failed for good (see: mygaz-admin outbox list --status failed)",
+                    "отправлено: {1}; будет повторено: {2}; не доставлено: {3} (см. mygaz-admin outbox list --status failed)")
+        case .outboxRecovered:
+            return ("{1} message(s) claimed by a process that died before delivering were put back in the queue",
+                    "сообщений, захваченных завершившимся процессом до доставки: {1}; они возвращены в очередь")
+        case .outboxInDoubt:
+            return ("{1} message(s) were interrupted during delivery and may have gone out; they are marked failed: check, then outbox retry",
+                    "сообщений, прерванных во время доставки (могли уйти): {1}; они отмечены как недоставленные: проверьте и выполните outbox retry")
+
         case .demoDone:
             return ("demo database {1}: {2} accounts, {3} portal users, {4} pending readings, {5} open applications ({6} s)",
                     "демонстрационная база {1}: лицевых счетов {2}, пользователей портала {3}, показаний в обработке {4}, открытых заявок {5} ({6} с)")

@@ -117,8 +117,12 @@ public enum Applications {
         if let since = filter.since { conditions.append("coalesce(ap.submitted_at, ap.created_at) >= ?"); args.append(Timestamp.iso(since)) }
         let whereClause = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
         args.append(filter.limit)
-        return try db.query(select + " \(whereClause) ORDER BY coalesce(ap.submitted_at, ap.created_at), ap.id LIMIT ?", arguments: args)
-            .map(summary)
+        // choose the page from the queue index first, then join only those rows
+        // drafts have no submission time; without them the queue index gives the order
+        let withDrafts = filter.statuses.isEmpty || filter.statuses.contains(.draft)
+        let order = withDrafts ? "coalesce(ap.submitted_at, ap.created_at), ap.id" : "ap.submitted_at, ap.id"
+        return try db.query(select + " WHERE ap.id IN (SELECT ap.id FROM application ap \(whereClause) ORDER BY \(order) LIMIT ?) ORDER BY \(order)",
+                            arguments: args).map(summary)
     }
 
     public static func show(_ db: Database, _ id: Int64) throws -> ApplicationDetail {

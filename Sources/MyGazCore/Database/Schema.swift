@@ -198,13 +198,24 @@ public enum Schema {
         message         TEXT,
         forced          INTEGER NOT NULL DEFAULT 0 CHECK (forced IN (0, 1)),
         import_batch_id INTEGER REFERENCES import_batch(id),
+        rgk_id          INTEGER REFERENCES rgk(id),
         CHECK (status <> 'rejected' OR reason IS NOT NULL)
     ) STRICT;
     -- the review queue; history imported from the RGK never enters these two indexes
     CREATE INDEX reading_queue ON reading (submitted_at, id) WHERE status = 'pending';
+    CREATE INDEX reading_queue_rgk ON reading (rgk_id, submitted_at, id) WHERE status = 'pending';
     CREATE INDEX reading_decided ON reading (decided_at, id) WHERE source <> 'rgk' AND status <> 'pending';
-    CREATE INDEX reading_meter ON reading (meter_id, status, reading_date, id);
+    -- per meter, by date: the last accepted reading, the supersede trigger, history; status is
+    -- left out so that a decision does not move the entry
+    CREATE INDEX reading_meter ON reading (meter_id, reading_date, id);
     CREATE UNIQUE INDEX reading_rgk_history ON reading (meter_id, reading_date) WHERE source = 'rgk';
+    -- The RGK of a reading in the queue, so that per-RGK queues need no join; the portal may
+    -- leave it out.
+    CREATE TRIGGER reading_rgk AFTER INSERT ON reading WHEN NEW.status = 'pending' AND NEW.rgk_id IS NULL
+    BEGIN
+        UPDATE reading SET rgk_id = (SELECT a.rgk_id FROM meter m JOIN account a ON a.id = m.account_id WHERE m.id = NEW.meter_id)
+        WHERE id = NEW.id;
+    END;
     -- A newer pending reading for the same meter replaces the older one, whoever writes it.
     CREATE TRIGGER reading_supersede AFTER INSERT ON reading WHEN NEW.status = 'pending'
     BEGIN
@@ -474,6 +485,7 @@ public enum Schema {
         next_attempt_at TEXT NOT NULL,
         claim_token     TEXT,
         claimed_at      TEXT,
+        delivery_pid    INTEGER,
         last_error      TEXT,
         message_id      TEXT,
         created_at      TEXT NOT NULL,

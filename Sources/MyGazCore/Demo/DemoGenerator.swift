@@ -62,6 +62,8 @@ private struct Generator {
     var rgkIDs: [Int64] = []
     var accountIDs: [(id: Int64, rgk: Int, userID: Int64?)] = []
     var paymentSequence = 0
+    struct Pending { let meterID: Int64; let value: Int; let date: String; let submittedAt: String; let userID: Int64? }
+    var pending: [Pending] = []
     var pendingIndex = 0
     var phoneSequence = 0
 
@@ -96,6 +98,17 @@ private struct Generator {
             }
             start = end
             progress(end, options.accounts)
+        }
+        try db.write {
+            let insert = try db.prepare("""
+                INSERT INTO reading (meter_id, value, reading_date, source, status, submitted_at, user_id)
+                VALUES (?, ?, ?, 'portal', 'pending', ?, ?)
+                """)
+            for p in pending.sorted(by: { ($0.submittedAt, $0.meterID) < ($1.submittedAt, $1.meterID) }) {
+                try insert.bind([p.meterID, p.value, p.date, p.submittedAt, p.userID])
+                try insert.execute()
+            }
+            pending = []
         }
         try db.write {
             try pinRequests()
@@ -265,10 +278,8 @@ private struct Generator {
         let date = anchor.adding(days: -daysAgo)
         let submitted = iso(Timestamp.localMidnight(date) + Int64(rng.int(in: 8 * 3600...21 * 3600)))
         _ = lastDate
-        try db.run("""
-            INSERT INTO reading (meter_id, value, reading_date, source, status, submitted_at, user_id)
-            VALUES (?, ?, ?, 'portal', 'pending', ?, ?)
-            """, meterID, pendingValue, date.iso, min(submitted, iso(nowEpoch)), userID)
+        // written after all the history, in the order they arrived, as the portal writes them
+        pending.append(Pending(meterID: meterID, value: pendingValue, date: date.iso, submittedAt: min(submitted, iso(nowEpoch)), userID: userID))
         return typical
     }
 

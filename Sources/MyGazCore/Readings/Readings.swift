@@ -93,7 +93,11 @@ public enum Readings {
         var conditions: [String] = []
         var args: [SQLBindable?] = []
         if let status = filter.status { conditions.append("r.status = ?"); args.append(status.rawValue) }
-        if let rgk = filter.rgk { conditions.append("a.rgk_id = ?"); args.append(try RGK.id(db, rgk)) }
+        if let rgk = filter.rgk {
+            // a pending reading carries its RGK (indexed); decided ones are found through the account
+            conditions.append(filter.status == .pending ? "r.rgk_id = ?" : "a.rgk_id = ?")
+            args.append(try RGK.id(db, rgk))
+        }
         if let account = filter.account { conditions.append("a.id = ?"); args.append(account.id) }
         if let serial = filter.serial { conditions.append("m.serial = ?"); args.append(serial) }
         let decided = filter.status != nil && filter.status != .pending
@@ -127,7 +131,7 @@ public enum Readings {
         var cursor = ("", Int64(0))
         while true {
             let rows = try db.query(select + """
-                 WHERE r.status = 'pending' AND (r.submitted_at, r.id) > (?, ?) AND (?3 IS NULL OR a.rgk_id = ?3)
+                 WHERE r.status = 'pending' AND (r.submitted_at, r.id) > (?, ?) AND (?3 IS NULL OR r.rgk_id = ?3)
                 ORDER BY r.submitted_at, r.id LIMIT ?4
                 """, cursor.0, cursor.1, rgkID, pageSize).map(item)
             if rows.isEmpty { return }
@@ -294,15 +298,18 @@ public enum Readings {
         return result
     }
 
-    /// Pages of pending readings, each page read and decided in one transaction.
+    /// Pages of pending readings, each page read and decided in one transaction (about
+    /// 100 ms of write lock), with a page cache large enough for the pages a page touches.
     private static func pages(_ session: Session, rgkID: Int64?, dryRun: Bool, _ body: ([ReadingItem]) throws -> Void) throws {
         let db = session.db
+        try db.execute("PRAGMA cache_size = -32768")
+        defer { try? db.execute("PRAGMA cache_size = -2000") }
         var cursor = ("", Int64(0))
-        let pageSize = 2000
+        let pageSize = 4000
         while true {
             let count: Int = try (dryRun ? db.read : db.write) {
                 let rows = try db.query(select + """
-                     WHERE r.status = 'pending' AND (r.submitted_at, r.id) > (?, ?) AND (?3 IS NULL OR a.rgk_id = ?3)
+                     WHERE r.status = 'pending' AND (r.submitted_at, r.id) > (?, ?) AND (?3 IS NULL OR r.rgk_id = ?3)
                     ORDER BY r.submitted_at, r.id LIMIT ?4
                     """, cursor.0, cursor.1, rgkID, pageSize).map(item)
                 guard let last = rows.last else { return 0 }

@@ -58,10 +58,9 @@ public struct Dashboard: Sendable {
                 byID[row.int64(0)] = PerRGK(code: row.string(1), name: row.string(2))
                 order.append(row.int64(0))
             }
-            for row in try db.query("""
-                SELECT a.rgk_id, count(*) FROM reading r JOIN meter m ON m.id = r.meter_id JOIN account a ON a.id = m.account_id
-                WHERE r.status = 'pending' GROUP BY a.rgk_id
-                """) { byID[row.int64(0)]?.pendingReadings = row.int(1) }
+            for row in try db.query("SELECT rgk_id, count(*) FROM reading WHERE status = 'pending' GROUP BY rgk_id") {
+                byID[row.int64(0)]?.pendingReadings = row.int(1)
+            }
             for row in try db.query("""
                 SELECT rgk_id, count(*) FROM application WHERE status IN ('submitted', 'needs_info') GROUP BY rgk_id
                 """) { byID[row.int64(0)]?.openApplications = row.int(1) }

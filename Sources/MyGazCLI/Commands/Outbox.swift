@@ -1,0 +1,208 @@
+import Foundation
+import MyGazCore
+
+enum FAQCommands {
+    static let idArg = ArgumentSpec("ID", L("the FAQ entry", "вопрос FAQ"), completion: .live(.faq))
+    static let topic = OptionSpec("topic", value: "TOPIC", L("the topic (001 §5.1)", "тема (001 §5.1)"), choices: TicketTopic.codes)
+    static let answerFile = OptionSpec("answer-file", value: "FILE", L("read the answer from FILE (- for stdin)", "прочитать ответ из FILE (- — со стандартного ввода)"),
+                                       completion: .file)
+
+    static let spec = CommandSpec(
+        "faq", L("frequently asked questions and their ready answers", "часто задаваемые вопросы и готовые ответы"),
+        subcommands: [
+            CommandSpec("list", L("list FAQ entries", "список вопросов FAQ"),
+                        options: [topic, OptionSpec("search", short: "s", value: "TEXT", L("words in the question or answer", "слова в вопросе или ответе"))],
+                        handler: list),
+            CommandSpec("show", L("one FAQ entry", "один вопрос FAQ"), arguments: [idArg], handler: show),
+            CommandSpec("add", L("add a question and its answer", "добавить вопрос и ответ"),
+                        options: [OptionSpec("topic", value: "TOPIC", L("required: the topic", "обязательно: тема"), choices: TicketTopic.codes),
+                                  OptionSpec("question", value: "TEXT", L("required: the question", "обязательно: вопрос")),
+                                  OptionSpec("answer", value: "TEXT", L("the answer", "ответ")), answerFile],
+                        access: .support, handler: add),
+            CommandSpec("edit", L("change a FAQ entry", "изменить вопрос FAQ"),
+                        arguments: [idArg],
+                        options: [topic, OptionSpec("question", value: "TEXT", L("the new question", "новый вопрос")),
+                                  OptionSpec("answer", value: "TEXT", L("the new answer", "новый ответ")), answerFile],
+                        access: .support, handler: edit),
+            CommandSpec("remove", L("remove a FAQ entry", "удалить вопрос FAQ"), arguments: [idArg], options: [Opt.yes],
+                        access: .support, handler: remove),
+        ])
+
+    static func list(_ inv: Invocation) throws -> ExitStatus {
+        let entries = try FAQ.list(inv.db, topic: try inv.choice("topic", as: TicketTopic.self), search: inv.string("search"))
+        var t = Table([Column("id", L("ID", "ID"), align: .right), Column("topic", L("TOPIC", "ТЕМА")),
+                       Column("question", L("QUESTION", "ВОПРОС")), Column("answer", L("ANSWER", "ОТВЕТ"), .machineOnly)])
+        for e in entries {
+            t.append([Cell(.int(e.id)), Cell(.text(e.topic), display: inv.out.texts.label(.ticketTopic, e.topic)),
+                      Cell(.text(e.question)), Cell(.text(e.answer))])
+        }
+        inv.out.table(t)
+        return .success
+    }
+
+    static func parseID(_ text: String) throws -> Int64 {
+        guard let id = Int64(text), id > 0 else { throw MyGazError.invalid(.badId, .entity(.faq), .text(text)) }
+        return id
+    }
+
+    static func show(_ inv: Invocation) throws -> ExitStatus {
+        let e = try FAQ.find(inv.db, try parseID(inv.argument("ID")!))
+        var r = Record()
+        r.field("id", L("ID", "ID"), .int(e.id))
+        r.field("topic", L("Topic", "Тема"), .text(e.topic), display: inv.out.texts.label(.ticketTopic, e.topic))
+        r.field("question", L("Question", "Вопрос"), .text(e.question))
+        r.field("answer", L("Answer", "Ответ"), .text(e.answer))
+        r.field("updated_at", L("Updated", "Изменен"), .text(e.updatedAt), display: Timestamp.display(e.updatedAt))
+        inv.out.record(r)
+        return .success
+    }
+
+    static func answer(_ inv: Invocation) throws -> String? {
+        try inv.exclusive("answer", "answer-file")
+        if let text = try inv.text("answer") { return text }
+        guard let path = inv.string("answer-file") else { return nil }
+        let bytes: [UInt8]
+        if path == "-" { bytes = inv.io.stdin.readAll() } else {
+            guard let data = FileManager.default.contents(atPath: path) else { throw MyGazError(.notFound, .fileMissing, .text(path)) }
+            bytes = [UInt8](data)
+        }
+        return String(decoding: bytes, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    static func add(_ inv: Invocation) throws -> ExitStatus {
+        guard let topic = try inv.choice("topic", as: TicketTopic.self) else { throw MyGazError.usage(.optionRequires, .text(inv.commandName), "--topic") }
+        guard let question = try inv.text("question") else { throw MyGazError.usage(.optionRequires, .text(inv.commandName), "--question") }
+        guard let answer = try answer(inv) else { throw MyGazError.usage(.oneOfRequired, .text(inv.commandName), "--answer, --answer-file") }
+        let id = try FAQ.add(inv.session, topic: topic, question: question, answer: answer)
+        inv.out.results([ActionResult(id: String(id), outcome: .changed, status: nil, human: Message(.faqAdded, [.text(String(id))]))])
+        return .success
+    }
+
+    static func edit(_ inv: Invocation) throws -> ExitStatus {
+        let id = try parseID(inv.argument("ID")!)
+        let changed = try FAQ.edit(inv.session, id, topic: try inv.choice("topic", as: TicketTopic.self),
+                                   question: try inv.text("question"), answer: try answer(inv))
+        inv.out.results([ActionResult(id: String(id), outcome: changed ? .changed : .unchanged, status: nil,
+                                      human: Message(changed ? .faqEdited : .faqUnchanged, [.text(String(id))]))])
+        return .success
+    }
+
+    static func remove(_ inv: Invocation) throws -> ExitStatus {
+        let id = try parseID(inv.argument("ID")!)
+        let entry = try FAQ.find(inv.db, id)
+        guard try inv.confirm(inv.out.texts.render(.confirmRemoveFAQ, .text(String(id)), .text(entry.question))) else { return .success }
+        try FAQ.remove(inv.session, id)
+        inv.out.results([ActionResult(id: String(id), outcome: .changed, status: nil, human: Message(.faqRemoved, [.text(String(id))]))])
+        return .success
+    }
+}
+
+enum OutboxCommands {
+    static let spec = CommandSpec(
+        "outbox", L("messages to customers, and their delivery", "сообщения клиентам и их доставка"),
+        discussion: L("Ticket answers, application questions and status changes, rejected readings, PINs and codes wait here until 'outbox send' delivers them: e-mail through a sendmail-compatible program (--sendmail, MYGAZ_SENDMAIL, default /usr/sbin/sendmail -t -i), SMS through a command that gets the number as its argument and the text on stdin (--sms-command, MYGAZ_SMS_COMMAND). A failed delivery is retried after 1, 2, 4 and 8 minutes; after 5 failures the message is failed until 'outbox retry'. A PIN or code in a message is never shown here.",
+                      "Ответы на обращения, вопросы и смена состояний заявок, отказы в приеме показаний, ПИН-коды и коды ждут здесь, пока «outbox send» их не доставит: e-mail — через программу, совместимую с sendmail (--sendmail, MYGAZ_SENDMAIL, по умолчанию /usr/sbin/sendmail -t -i), SMS — через команду, получающую номер аргументом, а текст на стандартный ввод (--sms-command, MYGAZ_SMS_COMMAND). Неудачная доставка повторяется через 1, 2, 4 и 8 минут; после 5 неудач сообщение ждет «outbox retry». ПИН-код или код в сообщении здесь не показывается."),
+        subcommands: [
+            CommandSpec("list", L("list messages: waiting first", "список сообщений: ожидающие сверху"),
+                        options: [OptionSpec("status", value: "STATUS", L("only this state", "только это состояние"), choices: OutboxStatus.codes), Opt.limit],
+                        handler: list),
+            CommandSpec("show", L("one message (secrets masked)", "одно сообщение (секреты скрыты)"),
+                        arguments: [ArgumentSpec("ID", L("the message", "номер сообщения"), completion: .live(.outbox))], handler: show),
+            CommandSpec("send", L("deliver the messages that are due", "доставить сообщения, срок которых подошел"),
+                        options: [Opt.limit,
+                                  OptionSpec("sendmail", value: "CMD", L("the sendmail-compatible command (default $MYGAZ_SENDMAIL or /usr/sbin/sendmail -t -i)",
+                                                                         "команда, совместимая с sendmail (по умолчанию $MYGAZ_SENDMAIL или /usr/sbin/sendmail -t -i)")),
+                                  OptionSpec("sms-command", value: "CMD", L("the SMS command (default $MYGAZ_SMS_COMMAND)", "команда отправки SMS (по умолчанию $MYGAZ_SMS_COMMAND)")),
+                                  OptionSpec("timeout", value: "SECONDS", L("give up on one delivery after SECONDS (default 30)", "прекратить одну доставку через SECONDS (по умолчанию 30)")),
+                                  Opt.dryRun],
+                        examples: [Example("mygaz-admin outbox send --sendmail '/usr/sbin/sendmail -t -i' --sms-command /usr/local/bin/send-sms",
+                                           L("Deliver what waits (e.g. from cron every minute).", "Доставить ожидающие (например, из cron каждую минуту)."))],
+                        handler: send),
+            CommandSpec("retry", L("put failed messages back in the queue", "вернуть недоставленные сообщения в очередь"),
+                        arguments: [ArgumentSpec("ID", L("message ids", "номера сообщений"), arity: .variadic, acceptsStdin: true, completion: .live(.outbox))],
+                        options: [Opt.continueOnError], handler: retry),
+        ])
+
+    static func list(_ inv: Invocation) throws -> ExitStatus {
+        let limit = try inv.limit()
+        let rows = try OutboxStore.list(inv.db, status: try inv.choice("status", as: OutboxStatus.self), limit: limit)
+        var t = Table([
+            Column("id", L("ID", "ID"), align: .right), Column("status", L("STATUS", "СОСТОЯНИЕ")), Column("channel", L("CHANNEL", "КАНАЛ")),
+            Column("kind", L("KIND", "ВИД")), Column("recipient", L("TO", "КОМУ")), Column("subject", L("SUBJECT", "ТЕМА")),
+            Column("attempts", L("TRIES", "ПОПЫТОК"), align: .right), Column("next_attempt_at", L("NEXT TRY", "СЛЕД. ПОПЫТКА"), .machineOnly),
+            Column("created_at", L("QUEUED", "В ОЧЕРЕДИ С")), Column("sent_at", L("SENT", "ОТПРАВЛЕНО"), .machineOnly),
+            Column("last_error", L("LAST ERROR", "ПОСЛЕДНЯЯ ОШИБКА")),
+        ])
+        for m in rows {
+            let style: Style = m.status == "failed" ? .red : (m.status == "sent" ? .dim : .plain)
+            t.append([Cell(.int(m.id)), Cell(.text(m.status), display: inv.out.texts.label(.outboxStatus, m.status), style: style),
+                      Cell(.text(m.channel)), Cell(.text(m.kind)), Cell(.text(m.recipient)),
+                      Cell(.of(m.subject), display: m.subject ?? DisplayWidth.truncate(m.body, to: 40)),
+                      Cell(.int(Int64(m.attempts))), Cell(.text(m.nextAttemptAt)),
+                      Cell(.text(m.createdAt), display: Timestamp.display(m.createdAt)), Cell(.of(m.sentAt)),
+                      Cell(.of(m.lastError), display: m.lastError.map { DisplayWidth.truncate($0, to: 40) } ?? "")])
+        }
+        if rows.count == limit { t.footer = inv.out.texts.render(.moreRows, .int(limit)) }
+        inv.out.table(t)
+        return .success
+    }
+
+    static func show(_ inv: Invocation) throws -> ExitStatus {
+        guard let id = Int64(inv.argument("ID")!), id > 0 else { throw MyGazError.invalid(.badId, .entity(.outbox), .text(inv.argument("ID")!)) }
+        let m = try OutboxStore.find(inv.db, id)
+        var r = Record()
+        r.field("id", L("ID", "ID"), .int(m.id))
+        r.field("status", L("State", "Состояние"), .text(m.status), display: inv.out.texts.label(.outboxStatus, m.status))
+        r.field("channel", L("Channel", "Канал"), .text(m.channel))
+        r.field("kind", L("Kind", "Вид"), .text(m.kind))
+        r.field("recipient", L("To", "Кому"), .text(m.recipient))
+        r.field("subject", L("Subject", "Тема"), .of(m.subject))
+        r.field("about", L("About", "Относится к"), .of(m.entity.map { "\($0):\(m.entityID.map(String.init) ?? "")" }))
+        r.field("rgk", L("RGK", "РГК"), .of(m.rgk))
+        r.field("attempts", L("Attempts", "Попыток"), .int(Int64(m.attempts)))
+        r.field("next_attempt_at", L("Next try", "Следующая попытка"), .text(m.nextAttemptAt), display: Timestamp.display(m.nextAttemptAt))
+        r.field("last_error", L("Last error", "Последняя ошибка"), .of(m.lastError), style: .red)
+        r.field("message_id", L("Message-ID", "Message-ID"), .of(m.messageID))
+        r.field("created_at", L("Queued", "Поставлено в очередь"), .text(m.createdAt), display: Timestamp.display(m.createdAt))
+        r.field("sent_at", L("Sent", "Отправлено"), .of(m.sentAt), display: m.sentAt.map { Timestamp.display($0) } ?? "—")
+        r.section("body", L("Text", "Текст"), lines: m.body.components(separatedBy: "\n"), value: .text(m.body))
+        inv.out.record(r)
+        return .success
+    }
+
+    static func send(_ inv: Invocation) throws -> ExitStatus {
+        let env = inv.io.environment
+        let sendmail = inv.string("sendmail") ?? env["MYGAZ_SENDMAIL"].flatMap { $0.isEmpty ? nil : $0 } ?? "/usr/sbin/sendmail -t -i"
+        let sms = inv.string("sms-command") ?? env["MYGAZ_SMS_COMMAND"].flatMap { $0.isEmpty ? nil : $0 }
+        let timeout = Double(try inv.int("timeout", range: 1...3600) ?? 30)
+        let limit = try inv.limit(default: 500)
+        let progress = Progress(inv.out, label: "outbox send")
+        let report = try Delivery.send(inv.session, transport: Transport(sendmail: sendmail, smsCommand: sms, timeoutSeconds: timeout),
+                                       limit: limit, dryRun: inv.flag("dry-run")) { progress.update(Int64($0)) }
+        progress.finish()
+        if inv.flag("dry-run") {
+            var t = Table([Column("id", L("ID", "ID"), align: .right), Column("channel", L("CHANNEL", "КАНАЛ")),
+                           Column("recipient", L("TO", "КОМУ")), Column("subject", L("SUBJECT", "ТЕМА"))])
+            for m in report.would { t.append([Cell(.int(m.id)), Cell(.text(m.channel)), Cell(.text(m.recipient)), Cell(.of(m.subject))]) }
+            inv.out.table(t)
+            inv.out.say(.dryRunNothingWritten)
+            return .success
+        }
+        if report.recovered > 0 { inv.out.warn(.outboxRecovered, .int(report.recovered)) }
+        if report.inDoubt > 0 { inv.out.warn(.outboxInDoubt, .int(report.inDoubt)) }
+        inv.out.object([("sent", .int(Int64(report.sent))), ("retrying", .int(Int64(report.retrying))),
+                        ("failed", .int(Int64(report.failed))), ("recovered", .int(Int64(report.recovered))),
+                        ("in_doubt", .int(Int64(report.inDoubt)))],
+                       human: [Message(.outboxReport, [.int(report.sent), .int(report.retrying), .int(report.failed)])])
+        // a delivery that failed is not a failure of the command: it is queued for retry
+        return report.failed > 0 ? .partial : .success
+    }
+
+    static func retry(_ inv: Invocation) throws -> ExitStatus {
+        let items = try Batch.run(inv.db, ids: try inv.ids("ID"), continueOnError: inv.flag("continue-on-error")) { text in
+            guard let id = Int64(text), id > 0 else { throw MyGazError.invalid(.badId, .entity(.outbox), .text(text)) }
+            return try OutboxStore.retry(inv.session, id)
+        }
+        return Report.batch(items, inv.out)
+    }
+}

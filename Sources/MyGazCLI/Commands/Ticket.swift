@@ -1,0 +1,291 @@
+import Foundation
+import MyGazCore
+
+enum TicketCommands {
+    static let idsArg = ArgumentSpec("ID", L("ticket ids, or - to read them from stdin", "номера обращений или - для чтения со стандартного ввода"),
+                                     arity: .variadic, acceptsStdin: true, completion: .live(.openTicket))
+    static let idArg = ArgumentSpec("ID", L("the ticket", "номер обращения"), completion: .live(.ticket))
+    static let messageFile = OptionSpec("message-file", value: "FILE", L("read the message from FILE (- for stdin)", "прочитать сообщение из FILE (- — со стандартного ввода)"),
+                                        completion: .file)
+
+    static let spec = CommandSpec(
+        "ticket", L("support tickets: questions from customers, and the answers", "обращения клиентов и ответы на них"),
+        discussion: L("Channels: rgk (the abonent department), office (an RGK office), support (portal technical support). Topics: registration, extended, settlements, bills, payments, meters, other. States: new, answered, closed; an answered ticket with a newer message from the customer is open again.",
+                      "Каналы: rgk (абонентский отдел), office (отделение РГК), support (техподдержка портала). Темы: registration, extended, settlements, bills, payments, meters, other. Состояния: new, answered, closed; отвеченное обращение с новым сообщением клиента снова открыто."),
+        subcommands: [
+            CommandSpec("list", L("list tickets: by default the open ones, oldest first", "список обращений: по умолчанию открытые, старые сверху"),
+                        options: [
+                            OptionSpec("status", value: "STATUS", L("open (default), new, answered, closed or all", "open (по умолчанию), new, answered, closed или all"),
+                                       choices: ["open", "all"] + TicketStatus.codes),
+                            OptionSpec("channel", value: "CHANNEL", L("only this channel", "только этот канал"), choices: TicketChannel.codes),
+                            Opt.rgk,
+                            OptionSpec("office", value: "ID", L("only this office", "только это отделение"), completion: .live(.office)),
+                            OptionSpec("topic", value: "TOPIC", L("only this topic", "только эта тема"), choices: TicketTopic.codes),
+                            OptionSpec("search", short: "s", value: "TEXT", L("sender, e-mail, phone, account or the text", "отправитель, e-mail, телефон, счет или текст")),
+                            OptionSpec("assigned-to", value: "LOGIN", L("only those assigned to this operator", "только назначенные этому оператору"),
+                                       completion: .live(.operatorLogin)),
+                            Opt.since, Opt.limit,
+                        ],
+                        handler: list),
+            CommandSpec("show", L("one ticket: the sender and the whole conversation", "одно обращение: отправитель и вся переписка"),
+                        arguments: [idArg], handler: show),
+            CommandSpec("reply", L("answer a ticket; the answer is e-mailed to the sender", "ответить на обращение; ответ уходит отправителю по e-mail"),
+                        discussion: L("Without --message, --message-file or --faq, on a terminal, opens $VISUAL or $EDITOR on a file that quotes the ticket; an empty message cancels.",
+                                      "Без --message, --message-file или --faq в терминале открывает $VISUAL или $EDITOR с цитатой обращения; пустое сообщение отменяет ответ."),
+                        arguments: [idArg],
+                        options: [Opt.message, messageFile,
+                                  OptionSpec("faq", value: "ID", L("answer with this FAQ entry", "ответить этим вопросом FAQ"), completion: .live(.faq))],
+                        examples: [Example("mygaz-admin ticket reply 42 --faq 5", L("Answer with a ready FAQ answer.", "Ответить готовым ответом из FAQ.")),
+                                   Example("mygaz-admin ticket reply 42", L("Write the answer in your editor.", "Написать ответ в редакторе."))],
+                        access: .support, handler: reply),
+            CommandSpec("close", L("close tickets", "закрыть обращения"),
+                        arguments: [idsArg], options: [Opt.message, Opt.continueOnError], access: .support, handler: close),
+            CommandSpec("reopen", L("reopen a closed ticket", "снова открыть закрытое обращение"),
+                        arguments: [idArg], access: .support, handler: reopen),
+            CommandSpec("assign", L("assign tickets to an operator", "назначить обращения оператору"),
+                        arguments: [idsArg],
+                        options: [OptionSpec("to", value: "LOGIN", L("required: the operator", "обязательно: оператор"), completion: .live(.operatorLogin)),
+                                  Opt.continueOnError],
+                        access: .support, handler: assign),
+            CommandSpec("open", L("enter a question taken by phone or at the office", "внести вопрос, принятый по телефону или в офисе"),
+                        options: [
+                            OptionSpec("channel", value: "CHANNEL", L("required: rgk, office or support", "обязательно: rgk, office или support"), choices: TicketChannel.codes),
+                            Opt.rgk,
+                            OptionSpec("office", value: "ID", L("the office (channel office)", "отделение (канал office)"), completion: .live(.office)),
+                            OptionSpec("topic", value: "TOPIC", L("required: the topic", "обязательно: тема"), choices: TicketTopic.codes),
+                            OptionSpec("name", value: "TEXT", L("required: the customer's full name", "обязательно: ФИО клиента")),
+                            OptionSpec("email", value: "EMAIL", L("the customer's e-mail (for the answer)", "e-mail клиента (для ответа)")),
+                            OptionSpec("phone", value: "PHONE", L("the customer's phone", "телефон клиента")),
+                            OptionSpec("account", value: "ACCOUNT", L("the personal account, if any", "лицевой счет, если есть"), completion: .live(.account)),
+                            OptionSpec("source", value: "SOURCE", L("phone (default) or office", "phone (по умолчанию) или office"), choices: ["phone", "office"]),
+                            Opt.message, messageFile,
+                            OptionSpec("attach", value: "FILE", L("attach a pdf, jpeg or png (at most 10 MiB)", "приложить pdf, jpeg или png (до 10 МиБ)"),
+                                       repeatable: true, completion: .file),
+                        ],
+                        examples: [Example("mygaz-admin ticket open --channel rgk --rgk vologda --topic payments --name 'Петров Иван' --phone 89815676522 --message 'Оплата не отразилась'",
+                                           L("A question taken by phone.", "Вопрос, принятый по телефону."))],
+                        access: .support, handler: open),
+            CommandSpec("attachment", L("write an attachment out", "выгрузить вложение"),
+                        arguments: [idArg, ArgumentSpec("NAME", L("the attachment's name", "имя вложения"))],
+                        options: [Opt.output], handler: attachment),
+        ])
+
+    static func statusStyle(_ t: TicketSummary) -> Style {
+        if t.awaitingReply { return .yellow }
+        return t.status == "closed" ? .dim : .plain
+    }
+
+    static func list(_ inv: Invocation) throws -> ExitStatus {
+        var filter = TicketFilter()
+        switch inv.string("status") ?? "open" {
+        case "open": filter.statuses = nil
+        case "all": filter.statuses = []
+        case let s: filter.statuses = [TicketStatus(rawValue: s)!]
+        }
+        filter.channel = try inv.choice("channel", as: TicketChannel.self)
+        filter.rgk = inv.string("rgk")
+        filter.officeID = try inv.int("office", range: 1...Int.max).map(Int64.init)
+        filter.topic = try inv.choice("topic", as: TicketTopic.self)
+        filter.search = inv.string("search")
+        filter.assignedTo = inv.string("assigned-to")
+        filter.since = try inv.moment("since")
+        filter.limit = try inv.limit()
+        let rows = try Tickets.list(inv.db, filter)
+        let texts = inv.out.texts
+        var t = Table([
+            Column("id", L("ID", "ID"), align: .right), Column("status", L("STATUS", "СОСТОЯНИЕ")),
+            Column("awaiting_reply", L("AWAITING", "ЖДЕТ"), .machineOnly), Column("channel", L("CHANNEL", "КАНАЛ")),
+            Column("rgk", L("RGK", "РГК")), Column("topic", L("TOPIC", "ТЕМА")), Column("sender_name", L("FROM", "ОТ")),
+            Column("sender_email", L("E-MAIL", "E-MAIL"), .machineOnly), Column("sender_phone", L("PHONE", "ТЕЛЕФОН"), .machineOnly),
+            Column("account", L("ACCOUNT", "СЧЕТ")), Column("anonymous", L("WITHOUT LOGIN", "БЕЗ ВХОДА"), .machineOnly),
+            Column("created_at", L("RECEIVED", "ПОЛУЧЕНО")), Column("age", L("AGE", "ВОЗРАСТ"), align: .right, .humanOnly),
+            Column("messages", L("MSGS", "СООБЩ."), align: .right), Column("assigned_to", L("ASSIGNED", "ИСПОЛНИТЕЛЬ")),
+        ])
+        for r in rows {
+            let age = Timestamp.parse(r.lastCustomerAt).map { inv.clock.now - $0 } ?? 0
+            let statusText = texts.label(.ticketStatus, r.status) + (r.status == "answered" && r.awaitingReply ? " *" : "")
+            t.append([Cell(.int(r.id)), Cell(.text(r.status), display: statusText, style: statusStyle(r)), Cell(.bool(r.awaitingReply)),
+                      Cell(.text(r.channel)), Cell(.of(r.rgk), display: r.rgk ?? "—"),
+                      Cell(.text(r.topic), display: texts.label(.ticketTopic, r.topic)),
+                      Cell(.text(r.senderName), display: r.senderName + (r.anonymous ? L(" (no login)", " (без входа)")(inv.out.lang) : "")),
+                      Cell(.of(r.senderEmail)), Cell(.of(r.senderPhone)), Cell(.of(r.account), display: r.account ?? ""),
+                      Cell(.bool(r.anonymous)), Cell(.text(r.createdAt), display: Timestamp.display(r.createdAt)),
+                      Cell(.text(Timestamp.age(seconds: age))), Cell(.int(Int64(r.messages))), Cell(.of(r.assignedTo))])
+        }
+        if rows.count == filter.limit { t.footer = texts.render(.moreRows, .int(filter.limit)) }
+        inv.out.table(t)
+        return .success
+    }
+
+    static func show(_ inv: Invocation) throws -> ExitStatus {
+        let d = try Tickets.show(inv.db, try Tickets.parseID(inv.argument("ID")!))
+        inv.out.record(record(d, inv.out))
+        return .success
+    }
+
+    static func record(_ d: TicketDetail, _ out: Output) -> Record {
+        let s = d.summary, texts = out.texts, lang = out.lang
+        var r = Record()
+        r.field("id", L("Ticket", "Обращение"), .int(s.id))
+        r.field("status", L("State", "Состояние"), .text(s.status), display: texts.label(.ticketStatus, s.status), style: statusStyle(s))
+        r.field("awaiting_reply", L("Awaiting reply", "Ждет ответа"), .bool(s.awaitingReply), display: (s.awaitingReply ? L("yes", "да") : L("no", "нет"))(lang))
+        r.field("channel", L("Channel", "Канал"), .text(s.channel), display: texts.label(.ticketChannel, s.channel) + (s.office.map { " — \($0)" } ?? ""))
+        r.field("rgk", L("RGK", "РГК"), .of(s.rgk), display: s.rgk ?? "—")
+        r.field("topic", L("Topic", "Тема"), .text(s.topic), display: texts.label(.ticketTopic, s.topic))
+        r.field("sender_name", L("From", "От"), .text(s.senderName),
+                display: s.senderName + (s.anonymous ? L(" (sent without login)", " (без входа)")(lang) : ""))
+        r.field("sender_email", L("E-mail", "E-mail"), .of(s.senderEmail), display: s.senderEmail ?? "—")
+        r.field("sender_phone", L("Phone", "Телефон"), .of(s.senderPhone), display: s.senderPhone ?? "—")
+        r.field("account", L("Account", "Лицевой счет"), .of(s.account), display: s.account ?? "—")
+        r.field("anonymous", L("Without login", "Без входа"), .bool(s.anonymous), display: (s.anonymous ? L("yes", "да") : L("no", "нет"))(lang))
+        r.field("source", L("Source", "Источник"), .text(s.source))
+        r.field("created_at", L("Received", "Получено"), .text(s.createdAt), display: Timestamp.display(s.createdAt))
+        r.field("assigned_to", L("Assigned to", "Исполнитель"), .of(s.assignedTo), display: s.assignedTo ?? "—")
+        var files = Table([Column("name", L("NAME", "ИМЯ")), Column("type", L("TYPE", "ТИП")), Column("size", L("SIZE", "РАЗМЕР"), align: .right)])
+        for a in d.attachments { files.append([Cell(.text(a.name)), Cell(.text(a.type)), Cell(.int(Int64(a.size)), display: AdminCommands.bytes(Int64(a.size)))]) }
+        r.section("attachments", L("Attachments", "Вложения"), files)
+        var lines: [String] = []
+        for m in d.messages {
+            let who = m.authorKind == "customer" ? s.senderName : (m.author ?? "operator")
+            lines.append("── \(Timestamp.display(m.at))  \(who)\(m.faqID.map { "  (FAQ \($0))" } ?? "")")
+            lines.append(contentsOf: m.body.split(separator: "\n", omittingEmptySubsequences: false).map { "   " + $0 })
+        }
+        let conversation = Value.array(d.messages.map { m in
+            .object([("id", .int(m.id)), ("at", .text(m.at)), ("author_kind", .text(m.authorKind)), ("author", .of(m.author)),
+                     ("body", .text(m.body)), ("faq_id", .of(m.faqID))])
+        })
+        r.section("messages", L("Conversation", "Переписка"), lines: lines, value: conversation)
+        return r
+    }
+
+    /// The answer: --message, --message-file, --faq, or the editor on a terminal.
+    static func reply(_ inv: Invocation) throws -> ExitStatus {
+        let id = try Tickets.parseID(inv.argument("ID")!)
+        let detail = try Tickets.show(inv.db, id)
+        var faqID: Int64?
+        let body: String
+        if let faq = try inv.int("faq", range: 1...Int.max) {
+            guard inv.string("message") == nil && inv.string("message-file") == nil else {
+                throw MyGazError.usage(.optionsExclusive, "--faq", "--message")
+            }
+            let entry = try FAQ.find(inv.db, Int64(faq))
+            body = entry.answer
+            faqID = entry.id
+        } else if let text = try messageText(inv) {
+            body = text
+        } else {
+            guard inv.io.terminal.stdinIsTTY && inv.io.terminal.stdoutIsTTY else {
+                throw MyGazError.usage(.oneOfRequired, .text(inv.commandName), "--message, --message-file, --faq")
+            }
+            body = try Editor.compose(template: editorTemplate(detail, inv.out), environment: inv.io.environment)
+            // in the editor, leaving the message empty is how one changes one's mind
+            guard !body.isEmpty else {
+                inv.out.say(.replyCancelled, .text(String(id)))
+                return .success
+            }
+        }
+        let t = try Tickets.reply(inv.session, id, body: body, faqID: faqID)
+        return Report.single(t, inv.out)
+    }
+
+    static func messageText(_ inv: Invocation) throws -> String? {
+        try inv.exclusive("message", "message-file")
+        if let text = inv.string("message") { return text }
+        guard let path = inv.string("message-file") else { return nil }
+        if path == "-" { return String(decoding: inv.io.stdin.readAll(), as: UTF8.self) }
+        guard let data = FileManager.default.contents(atPath: path) else { throw MyGazError(.notFound, .fileMissing, .text(path)) }
+        return String(decoding: data, as: UTF8.self)
+    }
+
+    static func editorTemplate(_ d: TicketDetail, _ out: Output) -> String {
+        let s = d.summary
+        var lines = ["", "",
+                     "# " + L("Reply to ticket", "Ответ на обращение")(out.lang) + " \(s.id) (\(out.texts.label(.ticketTopic, s.topic))) — \(s.senderName)"
+                        + (s.senderEmail.map { " <\($0)>" } ?? ""),
+                     "# " + L("Lines starting with # are dropped; an empty message cancels the reply.",
+                              "Строки, начинающиеся с #, не отправляются; пустое сообщение отменяет ответ.")(out.lang),
+                     "#"]
+        for m in d.messages {
+            lines.append("# \(Timestamp.display(m.at)) \(m.authorKind == "customer" ? s.senderName : (m.author ?? "")):")
+            lines.append(contentsOf: m.body.split(separator: "\n", omittingEmptySubsequences: false).map { "# > " + $0 })
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    static func close(_ inv: Invocation) throws -> ExitStatus {
+        let message = try inv.text("message")
+        let items = try Batch.run(inv.db, ids: try inv.ids("ID"), continueOnError: inv.flag("continue-on-error")) { text in
+            try Tickets.close(inv.session, try Tickets.parseID(text), message: message)
+        }
+        return Report.batch(items, inv.out)
+    }
+
+    static func reopen(_ inv: Invocation) throws -> ExitStatus {
+        Report.single(try Tickets.reopen(inv.session, try Tickets.parseID(inv.argument("ID")!)), inv.out)
+    }
+
+    static func assign(_ inv: Invocation) throws -> ExitStatus {
+        guard let login = inv.string("to") else { throw MyGazError.usage(.optionRequires, .text(inv.commandName), "--to") }
+        let items = try Batch.run(inv.db, ids: try inv.ids("ID"), continueOnError: inv.flag("continue-on-error")) { text in
+            try Tickets.assign(inv.session, try Tickets.parseID(text), to: login)
+        }
+        return Report.batch(items, inv.out)
+    }
+
+    static func open(_ inv: Invocation) throws -> ExitStatus {
+        guard let channel = try inv.choice("channel", as: TicketChannel.self) else {
+            throw MyGazError.usage(.optionRequires, .text(inv.commandName), "--channel")
+        }
+        guard let topic = try inv.choice("topic", as: TicketTopic.self) else { throw MyGazError.usage(.optionRequires, .text(inv.commandName), "--topic") }
+        guard let name = try inv.text("name") else { throw MyGazError.usage(.optionRequires, .text(inv.commandName), "--name") }
+        guard let message = try messageText(inv) else {
+            throw MyGazError.usage(.oneOfRequired, .text(inv.commandName), "--message, --message-file")
+        }
+        var account: AccountRef?
+        var accountText: String?
+        if let text = inv.string("account") {
+            if let found = try? AccountRef.resolve(inv.db, text, rgk: inv.string("rgk")) { account = found } else {
+                guard let number = Contact.accountNumber(text) else { throw MyGazError.invalid(.badAccountNumber, .text(text)) }
+                accountText = number   // an account the RGK has not sent us yet: keep the number as given
+            }
+        }
+        let files = try inv.strings("attach").map(NewAttachment.read)
+        let id = try Tickets.open(inv.session, .init(
+            channel: channel, rgk: inv.string("rgk"), officeID: try inv.int("office", range: 1...Int.max).map(Int64.init), topic: topic,
+            name: name, email: inv.string("email"), phone: inv.string("phone"), account: account, accountText: accountText,
+            message: message, source: inv.string("source") == "office" ? .office : .phone, attachments: files))
+        inv.out.results([ActionResult(id: String(id), outcome: .changed, status: "new",
+                                      human: Message(.ticketOpened, [.text(String(id)), .code(.ticketTopic, topic.rawValue)]))])
+        return .success
+    }
+
+    static func attachment(_ inv: Invocation) throws -> ExitStatus {
+        let id = try Tickets.parseID(inv.argument("ID")!)
+        guard try inv.db.queryOne("SELECT 1 FROM ticket WHERE id = ?", id) != nil else { throw MyGazError.notFound(.ticket, String(id)) }
+        try FileOutput.write(try Attachments.content(inv.db, .ticket(id), name: inv.argument("NAME")!), to: inv.string("output"), inv)
+        return .success
+    }
+}
+
+/// $VISUAL or $EDITOR on a temporary file; lines starting with # are dropped.
+enum Editor {
+    static func compose(template: String, environment: [String: String]) throws -> String {
+        let editor = [environment["VISUAL"], environment["EDITOR"]].compactMap { $0 }.first { !$0.isEmpty } ?? "vi"
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("mygaz-reply-\(UUID().uuidString).txt").path
+        guard FileManager.default.createFile(atPath: path, contents: Data(template.utf8), attributes: [.posixPermissions: 0o600]) else {
+            throw MyGazError(.notFound, .fileUnreadable, .text(path))
+        }
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/bin/sh")
+        process.arguments = ["-c", editor + " \"$1\"", "sh", path]
+        do { try process.run() } catch { throw MyGazError(.internalError, .editorFailed, .text(editor), .text(error.localizedDescription)) }
+        process.waitUntilExit()
+        guard process.terminationStatus == 0 else {
+            throw MyGazError(.usage, .editorFailed, .text(editor), .text("exit \(process.terminationStatus)"))
+        }
+        let text = (try? String(contentsOfFile: path, encoding: .utf8)) ?? ""
+        return text.split(separator: "\n", omittingEmptySubsequences: false).filter { !$0.hasPrefix("#") }
+            .joined(separator: "\n").trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+}
