@@ -205,9 +205,10 @@ public enum Schema {
     CREATE INDEX reading_queue ON reading (submitted_at, id) WHERE status = 'pending';
     CREATE INDEX reading_queue_rgk ON reading (rgk_id, submitted_at, id) WHERE status = 'pending';
     CREATE INDEX reading_decided ON reading (decided_at, id) WHERE source <> 'rgk' AND status <> 'pending';
-    -- per meter, by date: the last accepted reading, the supersede trigger, history; status is
-    -- left out so that a decision does not move the entry
-    CREATE INDEX reading_meter ON reading (meter_id, reading_date, id);
+    -- per meter, by date: the last accepted reading, the supersede trigger, history. status and
+    -- value come after the unique key: the index answers "the previous accepted reading" alone,
+    -- and a decision rewrites the entry where it is instead of moving it
+    CREATE INDEX reading_meter ON reading (meter_id, reading_date, id, status, value);
     CREATE UNIQUE INDEX reading_rgk_history ON reading (meter_id, reading_date) WHERE source = 'rgk';
     -- The RGK of a reading in the queue, so that per-RGK queues need no join; the portal may
     -- leave it out.
@@ -509,6 +510,5 @@ public enum Schema {
     CREATE INDEX audit_at ON audit (at);
     CREATE INDEX audit_entity ON audit (entity_type, entity_id, at);
     CREATE INDEX audit_operator ON audit (operator, at);
-    CREATE INDEX audit_action ON audit (action, at);
     """
 }

@@ -125,35 +125,15 @@ public enum Readings {
         return found
     }
 
-    /// Calls `body` for every pending reading (of an RGK), oldest first, in pages.
-    static func forEachPending(_ db: Database, rgkID: Int64?, pageSize: Int = 2000,
-                               page: ([ReadingItem]) throws -> Void) throws {
-        var cursor = ("", Int64(0))
-        while true {
-            let rows = try db.query(select + """
-                 WHERE r.status = 'pending' AND (r.submitted_at, r.id) > (?, ?) AND (?3 IS NULL OR r.rgk_id = ?3)
-                ORDER BY r.submitted_at, r.id LIMIT ?4
-                """, cursor.0, cursor.1, rgkID, pageSize).map(item)
-            if rows.isEmpty { return }
-            try page(rows)
-            cursor = (rows.last!.submittedAt, rows.last!.id)
-            if rows.count < pageSize { return }
-        }
-    }
-
     /// Pending readings by broken rule (`reading check`).
     public static func checkCounts(_ db: Database, rgk: String?) throws -> (total: Int, valid: Int, byReason: [ReadingReason: Int]) {
         let rgkID = try rgk.map { try RGK.id(db, $0) }
         var total = 0, valid = 0
         var byReason: [ReadingReason: Int] = [:]
-        try db.read {
-            try forEachPending(db, rgkID: rgkID) { page in
-                for item in page {
-                    total += 1
-                    if item.verdict.isValid { valid += 1 }
-                    for reason in item.verdict.violations { byReason[reason, default: 0] += 1 }
-                }
-            }
+        for (_, verdict) in try judgeQueue(db, rgkID: rgkID, now: "").items {
+            total += 1
+            if verdict.isValid { valid += 1 }
+            for reason in verdict.violations { byReason[reason, default: 0] += 1 }
         }
         return (total, valid, byReason)
     }
@@ -188,22 +168,23 @@ public enum Readings {
                 throw MyGazError.invalid(.readingBreaksRules, .text(String(id)),
                                          .text(item.verdict.violations.map(\.rawValue).joined(separator: ", ")))
             }
-            try markAccepted(session, item, forced: !item.verdict.isValid, reason: reason)
+            try markAccepted(session, id: item.id, forced: !item.verdict.isValid,
+                             reason: item.verdict.isValid ? nil : "forced despite \(item.verdict.violations.map(\.rawValue).joined(separator: ", ")): \(reason ?? "")",
+                             message: item.verdict.isValid ? nil : reason)
             return Transition(.reading, id, .readingStatus, from: "pending", to: "accepted",
                               extra: item.verdict.consumption.map { [("consumption", String($0))] } ?? [])
         }
     }
 
-    static func markAccepted(_ session: Session, _ item: ReadingItem, forced: Bool, reason: String?) throws {
+    static func markAccepted(_ session: Session, id: Int64, forced: Bool = false, reason: String? = nil, message: String? = nil) throws {
         let changed = try session.db.run("""
             UPDATE reading SET status = 'accepted', decided_at = ?, decided_by = ?, forced = ?, message = coalesce(?, message)
             WHERE id = ? AND status = 'pending'
-            """, session.now, session.login, forced, forced ? reason : nil, item.id)
+            """, session.now, session.login, forced, message, id)
         guard changed == 1 else {
-            throw MyGazError.conflict(.conflictState, .entity(.reading), .text(String(item.id)), .text("?"), "reading accept", .code(.readingStatus, "pending"))
+            throw MyGazError.conflict(.conflictState, .entity(.reading), .text(String(id)), .text("?"), "reading accept", .code(.readingStatus, "pending"))
         }
-        let why = forced ? "forced despite \(item.verdict.violations.map(\.rawValue).joined(separator: ", ")): \(reason ?? "")" : nil
-        try session.audit("reading.accept", .reading, item.id, old: "pending", new: "accepted", reason: why)
+        try session.audit("reading.accept", .reading, id, old: "pending", new: "accepted", reason: reason)
     }
 
     /// Rejects one reading with a reason code; the reason goes to the customer.
@@ -261,22 +242,46 @@ public enum Readings {
         public var byReason: [ReadingReason: Int] = [:]
     }
 
-    /// Accepts every pending reading that breaks no rule, in pages of short transactions
-    /// (the portal keeps writing meanwhile); each page re-reads and re-checks inside its transaction.
+    /// Accepts every pending reading that breaks no rule. The rules are judged for the whole
+    /// queue first; then the valid ones are accepted in batches of short write transactions
+    /// (the portal keeps writing meanwhile). A reading whose meter got a decision after it was
+    /// judged is judged again inside the batch's transaction.
     public static func acceptAllValid(_ session: Session, rgk: String?, dryRun: Bool,
                                       progress: (Int) -> Void = { _ in }) throws -> BulkResult {
-        let rgkID = try rgk.map { try RGK.id(session.db, $0) }
+        let db = session.db
+        let rgkID = try rgk.map { try RGK.id(db, $0) }
+        let judged = try judgeQueue(db, rgkID: rgkID, now: session.now)
         var result = BulkResult()
-        try pages(session, rgkID: rgkID, dryRun: dryRun) { page in
-            for item in page {
-                if item.verdict.isValid {
-                    if !dryRun { try markAccepted(session, item, forced: false, reason: nil) }
-                    result.decided += 1
-                } else {
-                    result.skipped += 1
+        result.skipped = judged.filter { !$0.verdict.isValid }.count
+        // in id order: a batch then touches neighbouring rows, not pages all over the table
+        let valid = judged.filter { $0.verdict.isValid }.map(\.id).sorted()
+        if dryRun {
+            result.decided = valid.count
+            return result
+        }
+        try bulkWrites(db) {
+            for batch in stride(from: 0, to: valid.count, by: Self.acceptBatch).map({ Array(valid[$0..<min($0 + Self.acceptBatch, valid.count)]) }) {
+                try db.write {
+                    var ids = batch
+                    let stale = try changedSince(judged: judged.since, db, ids, by: session.login)
+                    if !stale.isEmpty {
+                        let again = try judge(db, readingIDs: Array(stale))
+                        let nowInvalid = Set(again.filter { !$0.verdict.isValid }.map(\.id))
+                        ids.removeAll { nowInvalid.contains($0) }
+                        result.skipped += nowInvalid.count
+                    }
+                    let accepted = try db.query("""
+                        UPDATE reading SET status = 'accepted', decided_at = ?, decided_by = ?
+                        WHERE id IN (SELECT value FROM json_each(?)) AND status = 'pending' RETURNING id
+                        """, session.now, session.login, jsonArray(ids)).map { $0.int64(0) }
+                    try db.run("""
+                        INSERT INTO audit (at, operator, action, entity_type, entity_id, old_value, new_value)
+                        SELECT ?, ?, 'reading.accept', 'reading', value, 'pending', 'accepted' FROM json_each(?)
+                        """, session.now, session.login, jsonArray(accepted))
+                    result.decided += accepted.count
                 }
+                progress(result.decided + result.skipped)
             }
-            progress(result.decided + result.skipped)
         }
         return result
     }
@@ -284,41 +289,122 @@ public enum Readings {
     /// Rejects every pending reading that breaks a rule, with the code of the first rule broken.
     public static func rejectAllInvalid(_ session: Session, rgk: String?, dryRun: Bool,
                                         progress: (Int) -> Void = { _ in }) throws -> BulkResult {
-        let rgkID = try rgk.map { try RGK.id(session.db, $0) }
+        let db = session.db
+        let rgkID = try rgk.map { try RGK.id(db, $0) }
+        let judged = try judgeQueue(db, rgkID: rgkID, now: session.now)
         var result = BulkResult()
-        try pages(session, rgkID: rgkID, dryRun: dryRun) { page in
-            for item in page {
-                guard let reason = item.verdict.firstViolation else { result.skipped += 1; continue }
-                if !dryRun { _ = try markRejected(session, item, reason: reason, message: nil) }
-                result.decided += 1
-                result.byReason[reason, default: 0] += 1
+        result.skipped = judged.filter { $0.verdict.isValid }.count
+        let invalid = judged.filter { !$0.verdict.isValid }.sorted { $0.id < $1.id }
+        if dryRun {
+            for item in invalid { result.byReason[item.verdict.firstViolation!, default: 0] += 1 }
+            result.decided = invalid.count
+            return result
+        }
+        try bulkWrites(db) {
+            for start in stride(from: 0, to: invalid.count, by: 2000) {
+                try db.write {
+                    for item in invalid[start..<min(start + 2000, invalid.count)] {
+                        // judged again here: the customer is told the reason, so it must be right now
+                        let now = try find(db, item.id)
+                        guard now.status == "pending", let reason = now.verdict.firstViolation else { continue }
+                        _ = try markRejected(session, now, reason: reason, message: nil)
+                        result.decided += 1
+                        result.byReason[reason, default: 0] += 1
+                    }
+                }
+                progress(result.decided + result.skipped)
             }
-            progress(result.decided + result.skipped)
         }
         return result
     }
 
-    /// Pages of pending readings, each page read and decided in one transaction (about
-    /// 100 ms of write lock), with a page cache large enough for the pages a page touches.
-    private static func pages(_ session: Session, rgkID: Int64?, dryRun: Bool, _ body: ([ReadingItem]) throws -> Void) throws {
-        let db = session.db
+    /// A large page cache, and checkpoints after every 64 MiB of WAL rather than 4 MiB, for
+    /// the length of a bulk decision: a checkpoint costs two fsyncs.
+    static func bulkWrites(_ db: Database, _ body: () throws -> Void) throws {
         try db.execute("PRAGMA cache_size = -32768")
-        defer { try? db.execute("PRAGMA cache_size = -2000") }
-        var cursor = ("", Int64(0))
-        let pageSize = 4000
-        while true {
-            let count: Int = try (dryRun ? db.read : db.write) {
-                let rows = try db.query(select + """
-                     WHERE r.status = 'pending' AND (r.submitted_at, r.id) > (?, ?) AND (?3 IS NULL OR r.rgk_id = ?3)
-                    ORDER BY r.submitted_at, r.id LIMIT ?4
-                    """, cursor.0, cursor.1, rgkID, pageSize).map(item)
-                guard let last = rows.last else { return 0 }
-                try body(rows)
-                cursor = (last.submittedAt, last.id)
-                return rows.count
-            }
-            if count < pageSize { return }
+        _ = try db.scalarInt("PRAGMA wal_autocheckpoint = 16384")
+        defer {
+            try? db.execute("PRAGMA cache_size = -2000")
+            _ = try? db.scalarInt("PRAGMA wal_autocheckpoint = 1000")
         }
+        try body()
+    }
+
+    /// Readings accepted per write transaction: about 0.3 s of write lock on a large region,
+    /// well inside the portal's 5 s busy timeout; fewer commits rewrite fewer shared pages.
+    static let acceptBatch = 12_000
+
+    static func jsonArray(_ ids: [Int64]) -> String { "[" + ids.map(String.init).joined(separator: ",") + "]" }
+
+    struct Judged {
+        let items: [(id: Int64, verdict: ReadingVerdict)]
+        /// When the judging began, and the last reading id then: later decisions are re-judged.
+        let since: (at: String, lastID: Int64)
+        func filter(_ f: ((id: Int64, verdict: ReadingVerdict)) -> Bool) -> [(id: Int64, verdict: ReadingVerdict)] { items.filter(f) }
+    }
+
+    /// Judges every pending reading (of an RGK). The meters and their last accepted readings
+    /// are looked up in meter order, so that each page of those tables is read once.
+    static func judgeQueue(_ db: Database, rgkID: Int64?, now: String) throws -> Judged {
+        try db.read {
+            let since = (at: now,
+                         lastID: Int64(try db.scalarInt("SELECT coalesce(max(id), 0) FROM reading") ?? 0))
+            var pending: [(id: Int64, meterID: Int64, value: Int64, date: String, rgkID: Int64)] = []
+            try db.forEach("""
+                SELECT id, meter_id, value, reading_date, rgk_id FROM reading
+                WHERE status = 'pending' AND (?1 IS NULL OR rgk_id = ?1)
+                """, arguments: [rgkID]) { s in
+                pending.append((s.int64(at: 0), s.int64(at: 1), s.int64(at: 2), s.text(at: 3) ?? "", s.int64(at: 4)))
+            }
+            pending.sort { $0.meterID < $1.meterID }
+            var items: [(id: Int64, verdict: ReadingVerdict)] = []
+            items.reserveCapacity(pending.count)
+            for p in pending {
+                items.append((p.id, try verdict(db, readingID: p.id, meterID: p.meterID, rgkID: p.rgkID, value: p.value, date: p.date)))
+            }
+            return Judged(items: items, since: since)
+        }
+    }
+
+    static func judge(_ db: Database, readingIDs: [Int64]) throws -> [(id: Int64, verdict: ReadingVerdict)] {
+        try readingIDs.compactMap { id in
+            guard let r = try db.queryOne("SELECT meter_id, value, reading_date, rgk_id FROM reading WHERE id = ?", id) else { return nil }
+            return (id, try verdict(db, readingID: id, meterID: r.int64(0), rgkID: r.int64(3), value: r.int64(1), date: r.string(2)))
+        }
+    }
+
+    /// The verdict for one reading; its meter and previous accepted reading by key lookups.
+    static func verdict(_ db: Database, readingID: Int64, meterID: Int64, rgkID: Int64, value: Int64, date: String) throws -> ReadingVerdict {
+        var facts = ReadingFacts(value: value, date: Day(iso: date) ?? Day(daysSinceEpoch: 0), digits: 0, previousValue: nil,
+                                 previousDate: nil, maxMonthly: 0, nextVerification: nil, meterState: .working)
+        try db.forEach("""
+            SELECT m.digits, m.state, m.next_verification, coalesce(m.max_monthly_m3, (SELECT max_monthly_m3 FROM rgk WHERE id = ?3))
+            FROM meter m WHERE m.id = ?1
+            """, arguments: [meterID, readingID, rgkID]) { s in
+            facts.digits = Int(s.int64(at: 0))
+            facts.meterState = MeterState(rawValue: s.text(at: 1) ?? "") ?? .working
+            facts.nextVerification = s.text(at: 2).flatMap(Day.init(iso:))
+            facts.maxMonthly = s.int64(at: 3)
+        }
+        try db.forEach("""
+            SELECT value, reading_date FROM reading WHERE meter_id = ?1 AND status = 'accepted' AND id <> ?2
+            ORDER BY reading_date DESC, id DESC LIMIT 1
+            """, arguments: [meterID, readingID]) { s in
+            facts.previousValue = s.int64(at: 0)
+            facts.previousDate = s.text(at: 1).flatMap(Day.init(iso:))
+        }
+        return ReadingRules.check(facts)
+    }
+
+    /// The readings of `ids` whose meter got an accepted reading from someone else (another
+    /// clerk, an RGK import) after the queue was judged.
+    static func changedSince(judged since: (at: String, lastID: Int64), _ db: Database, _ ids: [Int64], by login: String) throws -> Set<Int64> {
+        Set(try db.query("""
+            SELECT r.id FROM reading r WHERE r.id IN (SELECT value FROM json_each(?1)) AND r.meter_id IN (
+                SELECT meter_id FROM reading WHERE source <> 'rgk' AND status <> 'pending' AND decided_at >= ?2
+                    AND status = 'accepted' AND decided_by <> ?4
+                UNION SELECT meter_id FROM reading WHERE id > ?3 AND status = 'accepted')
+            """, jsonArray(ids), since.at, since.lastID, login).map { $0.int64(0) })
     }
 
     /// A reading given by phone: checked at once and refused (exit 6) if it breaks a rule.
