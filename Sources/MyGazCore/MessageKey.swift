@@ -172,6 +172,36 @@ public enum MessageKey: String, CaseIterable, Sendable {
     case outboxRecovered
     case outboxInDoubt
 
+    // import and export
+    case importEmpty
+    case importNotANumber
+    case importOutOfRange
+    case importNotAnAmount
+    case importNotADate
+    case importNotAPeriod
+    case importUnknownCode
+    case importNeedsRGK
+    case importUnknownRGK
+    case importOtherRGK
+    case importMissingParent
+    case importBadRGKCode
+    case importBadPIN
+    case importNoHeader
+    case importUnterminatedQuote
+    case importColumnCount
+    case importNUL
+    case importInvalidBytes
+    case importBadHeader
+    case importDuplicateColumn
+    case importMissingColumn
+    case importRefused
+    case importMoreBadRows
+    case importSummary
+    case importDrySummary
+    case importResumed
+    case importNothingChanged
+    case exportWritten
+
     // demo
     case demoDone
     case progressRows

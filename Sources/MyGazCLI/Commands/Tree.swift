@@ -19,6 +19,8 @@ public enum CommandTree {
             TicketCommands.spec,
             FAQCommands.spec,
             OutboxCommands.spec,
+            ImportCommands.spec,
+            ExportCommands.spec,
             AdminCommands.audit,
             AdminCommands.operatorCommand,
             AdminCommands.db,

@@ -453,6 +453,91 @@ public enum Catalog {
             return ("{1} message(s) were interrupted during delivery and may have gone out; they are marked failed: check, then outbox retry",
                     "сообщений, прерванных во время доставки (могли уйти): {1}; они отмечены как недоставленные: проверьте и выполните outbox retry")
 
+        case .importEmpty:
+            return ("the value is empty but required",
+                    "значение не заполнено, а оно обязательно")
+        case .importNotANumber:
+            return ("'{1}' is not a number",
+                    "«{1}» — не число")
+        case .importOutOfRange:
+            return ("{1} is out of the allowed range",
+                    "{1} вне допустимого диапазона")
+        case .importNotAnAmount:
+            return ("'{1}' is not an amount in rubles (e.g. -3319,52)",
+                    "«{1}» — не сумма в рублях (например, -3319,52)")
+        case .importNotADate:
+            return ("'{1}' is not a date (DD.MM.YYYY)",
+                    "«{1}» — не дата (ДД.ММ.ГГГГ)")
+        case .importNotAPeriod:
+            return ("'{1}' is not a month (MM.YYYY)",
+                    "«{1}» — не месяц (ММ.ГГГГ)")
+        case .importUnknownCode:
+            return ("'{1}' is not one of: {2}",
+                    "«{1}» — допустимо одно из: {2}")
+        case .importNeedsRGK:
+            return ("the file has no RGK column; give --rgk CODE",
+                    "в файле нет столбца РГК; укажите --rgk КОД")
+        case .importUnknownRGK:
+            return ("unknown RGK '{1}'; import it first (import rgk)",
+                    "неизвестная РГК «{1}»; сначала загрузите ее (import rgk)")
+        case .importOtherRGK:
+            return ("the row belongs to RGK '{1}', not to --rgk {2}",
+                    "строка относится к РГК «{1}», а не к --rgk {2}")
+        case .importMissingParent:
+            return ("no {1} {2} yet; import {3} first",
+                    "еще нет: {1} {2}; сначала загрузите {3}")
+        case .importBadRGKCode:
+            return ("'{1}' is not an RGK code (2–32 Latin letters, digits, _ or -)",
+                    "«{1}» — не код РГК (2–32 латинские буквы, цифры, _ или -)")
+        case .importBadPIN:
+            return ("a PIN is 4 to 12 digits (the value is not shown)",
+                    "ПИН-код — от 4 до 12 цифр (значение не показывается)")
+        case .importNoHeader:
+            return ("{1} is empty: it has no header line",
+                    "{1} пуст: в нем нет строки заголовка")
+        case .importUnterminatedQuote:
+            return ("a quote opened here is never closed",
+                    "открытая здесь кавычка не закрыта до конца файла")
+        case .importColumnCount:
+            return ("the header has {1} columns, this row {2}",
+                    "в заголовке {1} столбцов, в строке {2}")
+        case .importNUL:
+            return ("the row holds a NUL byte",
+                    "строка содержит нулевой байт")
+        case .importInvalidBytes:
+            return ("the row holds bytes that are not {1}; try --encoding",
+                    "строка содержит байты не в кодировке {1}; попробуйте --encoding")
+        case .importBadHeader:
+            return ("{1}: the header line is not {2}; try --encoding",
+                    "{1}: строка заголовка не в кодировке {2}; попробуйте --encoding")
+        case .importDuplicateColumn:
+            return ("{1}: the column {2} appears twice in the header",
+                    "{1}: столбец {2} встречается в заголовке дважды")
+        case .importMissingColumn:
+            return ("{1}:1: no column {2} {3} in the header",
+                    "{1}:1: в заголовке нет столбца {2} {3}")
+        case .importRefused:
+            return ("{1}: {2} bad row(s); nothing was written; fix them, or use --skip-invalid --rejects FILE",
+                    "{1}: ошибочных строк: {2}; ничего не записано; исправьте их или используйте --skip-invalid --rejects ФАЙЛ")
+        case .importMoreBadRows:
+            return ("… and {1} more problem(s)",
+                    "… и еще ошибок: {1}")
+        case .importSummary:
+            return ("imported {1} from {2} ({3}, '{4}'): {5} rows read, {6} inserted, {7} updated, {8} unchanged, {9} rejected in {10} s (batch {11})",
+                    "загружено ({1}) из {2} ({3}, «{4}»): прочитано строк {5}, добавлено {6}, изменено {7}, без изменений {8}, отклонено {9} за {10} с (загрузка {11})")
+        case .importDrySummary:
+            return ("would import {1} from {2} ({3}, '{4}'): {5} rows read, {6} inserted, {7} updated, {8} unchanged, {9} rejected in {10} s",
+                    "будет загружено ({1}) из {2} ({3}, «{4}»): прочитано строк {5}, добавится {6}, изменится {7}, без изменений {8}, отклонено {9} за {10} с")
+        case .importResumed:
+            return ("finished the interrupted import {1}",
+                    "завершена прерванная загрузка {1}")
+        case .importNothingChanged:
+            return ("nothing changed: the database already held this data",
+                    "ничего не изменилось: эти данные уже были в базе")
+        case .exportWritten:
+            return ("{1} readings written to {2}",
+                    "выгружено показаний: {1} в {2}")
+
         case .demoDone:
             return ("demo database {1}: {2} accounts, {3} portal users, {4} pending readings, {5} open applications ({6} s)",
                     "демонстрационная база {1}: лицевых счетов {2}, пользователей портала {3}, показаний в обработке {4}, открытых заявок {5} ({6} с)")

@@ -11,9 +11,10 @@ public struct AccountRef: Sendable, Equatable {
     public static func resolve(_ db: Database, _ text: String, rgk: String?) throws -> AccountRef {
         guard let number = Contact.accountNumber(text) else { throw MyGazError.invalid(.badAccountNumber, .text(text)) }
         let rgkID: Int64? = try rgk.map { try RGK.id(db, $0) }
+        // by (rgk, number), the unique key, once per RGK: no index on the number alone is needed
         let rows = try db.query("""
             SELECT a.id, a.rgk_id, r.code, a.number FROM account a JOIN rgk r ON r.id = a.rgk_id
-            WHERE a.number = ? AND (?2 IS NULL OR a.rgk_id = ?2) ORDER BY r.code
+            WHERE a.number = ?1 AND a.rgk_id IN (SELECT id FROM rgk WHERE ?2 IS NULL OR id = ?2) ORDER BY r.code
             """, number, rgkID)
         guard !rows.isEmpty else {
             throw MyGazError.notFound(.account, rgk.map { "\($0)/\(number)" } ?? number)

@@ -104,7 +104,7 @@ public enum Accounts {
         }
         if let search = filter.search?.trimmingCharacters(in: .whitespaces), !search.isEmpty {
             if let number = Contact.accountNumber(search) {
-                conditions.append("a.number = ?")
+                conditions.append("a.number = ? AND a.rgk_id IN (SELECT id FROM rgk)")
                 args.append(number)
             } else {
                 let folded = Database.fold(search)

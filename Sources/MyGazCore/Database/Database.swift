@@ -39,7 +39,14 @@ public final class Database {
     private var cache: [String: Statement] = [:]
     private var transactionDepth = 0
 
+    /// Process-wide settings, before the first connection opens.
+    private static let configured: Bool = {
+        _ = csqlite_disable_memstatus()
+        return true
+    }()
+
     public init(path: String, mode: OpenMode = .readWrite, busyTimeoutMs: Int = 5000) throws {
+        _ = Database.configured
         self.path = path
         var db: OpaquePointer?
         var flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX
@@ -180,7 +187,10 @@ public final class Database {
         try queryOne(sql, arguments: arguments)?[0].string
     }
 
-    public var lastInsertRowID: Int64 { sqlite3_last_insert_rowid(handle) }
+    public var lastInsertRowID: Int64 {
+        get { sqlite3_last_insert_rowid(handle) }
+        set { sqlite3_set_last_insert_rowid(handle, newValue) }
+    }
     public var changes: Int { Int(sqlite3_changes(handle)) }
     public var isInTransaction: Bool { sqlite3_get_autocommit(handle) == 0 }
 
@@ -303,8 +313,38 @@ public final class Statement {
 
     /// Fast paths for bulk inserts.
     public func bind(int value: Int64, at index: Int32) { sqlite3_bind_int64(handle, index, value) }
-    public func bind(text value: String, at index: Int32) { sqlite3_bind_text(handle, index, value, -1, csqlite_transient()) }
+    /// Binds `value` without copying it and runs `body` (which steps the statement) while
+    /// the bytes are guaranteed to stay where they are.
+    public func withBound<T>(text value: String, at index: Int32, _ body: () throws -> T) rethrows -> T {
+        var value = value
+        return try value.withUTF8 { p in
+            _ = sqlite3_bind_text(handle, index, UnsafeRawPointer(p.baseAddress ?? UnsafePointer(bitPattern: 1)!).assumingMemoryBound(to: CChar.self),
+                                  Int32(p.count), nil)
+            return try body()
+        }
+    }
+
+    public func bind(text value: String, at index: Int32) {
+        var value = value
+        // a native string's UTF-8 is at hand: no C-string copy first
+        value.withUTF8 { p in
+            _ = sqlite3_bind_text(handle, index, UnsafeRawPointer(p.baseAddress ?? UnsafePointer(bitPattern: 1)!).assumingMemoryBound(to: CChar.self),
+                                  Int32(p.count), csqlite_transient())
+        }
+    }
     public func bindNull(at index: Int32) { sqlite3_bind_null(handle, index) }
+    /// UTF-8 bytes that stay where they are until the statement has run (SQLITE_STATIC: no copy).
+    /// Only for a buffer the caller keeps alive and unchanged until `execute`/`step` returns.
+    public func bind(staticUTF8 bytes: UnsafeBufferPointer<UInt8>, at index: Int32) {
+        _ = sqlite3_bind_text(handle, index, UnsafeRawPointer(bytes.baseAddress!).assumingMemoryBound(to: CChar.self), Int32(bytes.count), nil)
+    }
+
+    /// UTF-8 bytes straight from a buffer: no Swift String in between (the import's hot path).
+    public func bind(utf8 bytes: ArraySlice<UInt8>, at index: Int32) {
+        bytes.withUnsafeBufferPointer { p in
+            _ = sqlite3_bind_text(handle, index, UnsafeRawPointer(p.baseAddress!).assumingMemoryBound(to: CChar.self), Int32(p.count), csqlite_transient())
+        }
+    }
     public func bind(optionalText value: String?, at index: Int32) {
         if let value { bind(text: value, at: index) } else { bindNull(at: index) }
     }
@@ -348,6 +388,18 @@ public final class Statement {
     }
 
     public func int64(at index: Int32) -> Int64 { sqlite3_column_int64(handle, index) }
+    public func double(at index: Int32) -> Double { sqlite3_column_double(handle, index) }
+
+    /// Whether a text column holds exactly these UTF-8 bytes (nil: the column is NULL).
+    public func textEquals(at index: Int32, _ bytes: ArraySlice<UInt8>?) -> Bool {
+        let isNull = sqlite3_column_type(handle, index) == SQLITE_NULL
+        guard let bytes else { return isNull }
+        if isNull { return false }
+        guard let text = sqlite3_column_text(handle, index) else { return false }
+        let length = Int(sqlite3_column_bytes(handle, index))
+        guard length == bytes.count else { return false }
+        return bytes.withUnsafeBufferPointer { memcmp(text, $0.baseAddress!, length) == 0 }
+    }
     public func isNull(at index: Int32) -> Bool { sqlite3_column_type(handle, index) == SQLITE_NULL }
     public func text(at index: Int32) -> String? {
         guard let c = sqlite3_column_text(handle, index) else { return nil }

@@ -49,7 +49,7 @@ public enum Contact {
         let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !trimmed.isEmpty, trimmed.allSatisfy({ $0.isASCIIDigit || $0 == "-" || $0 == " " || $0 == "/" || $0 == "." }) else { return nil }
         let digits = trimmed.filter(\.isASCIIDigit).drop { $0 == "0" }
-        guard !digits.isEmpty, digits.count <= 20 else { return nil }
+        guard !digits.isEmpty, digits.count <= 18 else { return nil }
         return String(digits)
     }
 }

@@ -1,0 +1,224 @@
+import Foundation
+import MyGazCore
+
+enum ImportCommands {
+    static let fileOptions: [OptionSpec] = [
+        OptionSpec("rgk", value: "CODE", L("the RGK of every row, when the file has no RGK column (or the only one allowed)",
+                                           "РГК всех строк, если в файле нет такого столбца (или единственная допустимая)"), completion: .live(.rgk)),
+        OptionSpec("encoding", value: "ENCODING", L("auto (default: valid UTF-8 is UTF-8, anything else Windows-1251), utf-8 or cp1251",
+                                                    "auto (по умолчанию: корректный UTF-8 — UTF-8, иначе Windows-1251), utf-8 или cp1251"),
+                   choices: EncodingChoice.allCases.map(\.rawValue)),
+        OptionSpec("delimiter", value: "C", L("the field separator: ; , or tab (default: taken from the header)",
+                                              "разделитель полей: ; , или tab (по умолчанию — по строке заголовка)")),
+        Opt.dryRun,
+        OptionSpec("skip-invalid", L("import the good rows and write the bad ones to --rejects", "загрузить корректные строки, а ошибочные записать в --rejects")),
+        OptionSpec("rejects", value: "FILE", L("where --skip-invalid writes the bad rows, with line and reason", "куда --skip-invalid пишет ошибочные строки с номером и причиной"),
+                   completion: .file),
+        OptionSpec("single-transaction", L("write the whole file in one transaction (small files only: it holds the write lock)",
+                                           "записать весь файл одной транзакцией (только для небольших файлов: держит блокировку)")),
+    ]
+
+    static func kindCommand(_ kind: ImportKind) -> CommandSpec {
+        let columns = kind.columns.map { c in c.key + (c.aliases.first.map { "/\($0)" } ?? "") + (c.required ? "*" : "") }.joined(separator: ", ")
+        return CommandSpec(
+            kind.rawValue, L("import \(Labels.label(.importKind, kind.rawValue, .en)) (\(kind.columns.filter(\.required).map(\.key).joined(separator: ", ")) required)",
+                             "загрузить: \(Labels.label(.importKind, kind.rawValue, .ru))"),
+            discussion: L("Columns (English name/Russian alias, * required): \(columns).",
+                          "Столбцы (английское имя/русский вариант, * — обязательные): \(columns)."),
+            arguments: [ArgumentSpec("FILE", L("one or more files", "один или несколько файлов"), arity: .variadic, completion: .file)],
+            options: fileOptions,
+            examples: kind == .accounts ? [
+                Example("mygaz-admin import accounts ЛС_вологда.csv --rgk vologda", L("A Windows-1251 export from 1C.", "Выгрузка из 1С в Windows-1251.")),
+                Example("mygaz-admin import readings показания.csv --skip-invalid --rejects bad.csv", L("Load what is good; fix the rest later.", "Загрузить корректное, остальное исправить позже.")),
+            ] : [],
+            access: .admins, handler: { try importFiles($0, kind) })
+    }
+
+    static let spec = CommandSpec(
+        "import", L("import the data files of the RGKs (CSV from Excel and 1C)", "загрузка файлов данных РГК (CSV из Excel и 1С)"),
+        discussion: L("Every file is checked whole before anything is written: a file with a bad row writes nothing (exit 6) and each bad row is reported as FILE:LINE: column: reason. Rows are upserted by their natural key, so importing the same file again changes nothing. Writes go in short transactions, so the portal is never locked out; an interrupted import is finished by running the same command again. See 'mygaz-admin help import-formats'.",
+                      "Каждый файл проверяется целиком до записи: файл с ошибочной строкой не записывается (код 6), каждая ошибка выводится как ФАЙЛ:СТРОКА: столбец: причина. Строки обновляются по естественному ключу, поэтому повторная загрузка того же файла ничего не меняет. Запись идет короткими транзакциями и не блокирует портал; прерванная загрузка завершается повторным запуском той же команды. См. «mygaz-admin help import-formats»."),
+        subcommands: ImportKind.allCases.map(kindCommand) + [
+            CommandSpec("history", L("past imports, newest first", "прошлые загрузки, новые сверху"),
+                        options: [Opt.rgk, OptionSpec("kind", value: "KIND", L("only this kind", "только этот вид"), choices: ImportKind.codes), Opt.limit],
+                        handler: history),
+        ])
+
+    static func delimiter(_ text: String?) throws -> UInt8? {
+        guard let text else { return nil }
+        switch text {
+        case ";": return 59
+        case ",": return 44
+        case "tab", "\\t", "\t": return 9
+        default: throw MyGazError.usage(.badChoice, "--delimiter", .text(text), "; , tab")
+        }
+    }
+
+    static func importFiles(_ inv: Invocation, _ kind: ImportKind) throws -> ExitStatus {
+        var options = ImportOptions(kind: kind)
+        options.rgk = inv.string("rgk")
+        options.encoding = try inv.choice("encoding", as: EncodingChoice.self) ?? .auto
+        options.delimiter = try delimiter(inv.string("delimiter"))
+        options.dryRun = inv.flag("dry-run")
+        options.skipInvalid = inv.flag("skip-invalid")
+        options.rejectsPath = inv.string("rejects")
+        options.singleTransaction = inv.flag("single-transaction")
+        if options.skipInvalid && options.rejectsPath == nil { throw MyGazError.usage(.optionRequires, "--skip-invalid", "--rejects FILE") }
+        if options.rejectsPath != nil && !options.skipInvalid { throw MyGazError.usage(.optionRequires, "--rejects", "--skip-invalid") }
+        let texts = inv.out.texts
+        options.describe = { texts.render($0) }
+        var reports: [ImportReport] = []
+        for file in inv.arguments("FILE") {
+            let progress = Progress(inv.out, label: "import \(kind.rawValue)")
+            do {
+                let report = try Importer.run(inv.session, options, file: file) { rows, fraction in
+                    progress.update(Int64(rows), fraction: fraction)
+                }
+                progress.finish()
+                reports.append(report)
+                if inv.out.isHuman { summary(report, kind, inv.out) }
+            } catch let refused as ImportRefused {
+                progress.finish()
+                if !inv.out.isHuman { inv.io.stdout.write(JSON.encode(.array([json(refused.report, kind)])) + "\n") }
+                for p in refused.report.problems {
+                    inv.io.stderr.write("\(file):\(p.line): \(p.column): \(texts.render(p.reason))\n")
+                }
+                if refused.report.badRows > refused.report.problems.count {
+                    inv.io.stderr.write(texts.render(.importMoreBadRows, .int(refused.report.badRows - refused.report.problems.count)) + "\n")
+                }
+                throw MyGazError.invalid(.importRefused, .text(file), .int(refused.report.badRows))
+            }
+        }
+        if !inv.out.isHuman {
+            inv.out.io.stdout.write(JSON.encode(.array(reports.map { json($0, kind) }), pretty: inv.io.terminal.stdoutIsTTY) + "\n")
+        }
+        return .success
+    }
+
+    static func summary(_ r: ImportReport, _ kind: ImportKind, _ out: Output) {
+        let name = (r.file as NSString).lastPathComponent
+        let delimiter = r.delimiter == 9 ? "tab" : String(UnicodeScalar(r.delimiter))
+        out.say(r.dryRun ? .importDrySummary : .importSummary, .text(kind.rawValue), .text(name), .text(r.encoding.rawValue), .text(delimiter),
+                .int(r.rowsRead), .int(r.inserted), .int(r.updated), .int(r.unchanged), .int(r.rejected),
+                .text(String(format: "%.1f", r.seconds)), .text(r.batchID.map { String($0) } ?? "—"))
+        if let resumed = r.resumedFrom { out.say(.importResumed, .text(String(resumed))) }
+        if r.inserted == 0 && r.updated == 0 && r.rejected == 0 && !r.dryRun { out.say(.importNothingChanged) }
+        if r.dryRun { out.say(.dryRunNothingWritten) }
+    }
+
+    static func json(_ r: ImportReport, _ kind: ImportKind) -> Value {
+        .object([
+            ("file", .text(r.file)), ("kind", .text(kind.rawValue)), ("encoding", .text(r.encoding.rawValue)),
+            ("delimiter", .text(String(UnicodeScalar(r.delimiter)))), ("sha256", .text(r.sha256)), ("rows_read", .int(Int64(r.rowsRead))),
+            ("inserted", .int(Int64(r.inserted))), ("updated", .int(Int64(r.updated))), ("unchanged", .int(Int64(r.unchanged))),
+            ("rejected", .int(Int64(r.rejected))), ("bad_rows", .int(Int64(r.badRows))), ("seconds", .double((r.seconds * 100).rounded() / 100)),
+            ("batch", .of(r.batchID)), ("resumed_from", .of(r.resumedFrom)), ("dry_run", .bool(r.dryRun)),
+            ("longest_lock_ms", .int(Int64(r.longestLockSeconds * 1000))),
+            ("problems", .array(r.problems.map { .object([("line", .int(Int64($0.line))), ("column", .text($0.column)), ("reason", .text($0.reason.key.rawValue))]) })),
+        ])
+    }
+
+    static func history(_ inv: Invocation) throws -> ExitStatus {
+        let rows = try ImportHistory.list(inv.db, rgk: inv.string("rgk"), kind: try inv.choice("kind", as: ImportKind.self), limit: try inv.limit())
+        var t = Table([
+            Column("id", L("BATCH", "ЗАГРУЗКА"), align: .right), Column("kind", L("KIND", "ВИД")), Column("rgk", L("RGK", "РГК")),
+            Column("file", L("FILE", "ФАЙЛ")), Column("status", L("STATUS", "СОСТОЯНИЕ")), Column("started_at", L("STARTED", "НАЧАЛО")),
+            Column("seconds", L("SECONDS", "СЕКУНД"), align: .right), Column("rows_read", L("READ", "ПРОЧИТАНО"), align: .right),
+            Column("rows_done", L("DONE", "ОБРАБОТАНО"), align: .right, .machineOnly),
+            Column("inserted", L("NEW", "НОВЫХ"), align: .right), Column("updated", L("UPDATED", "ИЗМЕНЕНО"), align: .right),
+            Column("unchanged", L("SAME", "БЕЗ ИЗМ."), align: .right), Column("rejected", L("REJECTED", "ОТКЛ."), align: .right),
+            Column("encoding", L("ENCODING", "КОДИРОВКА"), .machineOnly), Column("sha256", L("SHA-256", "SHA-256"), .machineOnly),
+            Column("operator", L("BY", "КТО")),
+        ])
+        for b in rows {
+            let style: Style = b.status == "completed" ? .plain : (b.status == "incomplete" ? .red : .dim)
+            func n(_ v: Int) -> Cell { Cell(.int(Int64(v)), display: Format.grouped(Int64(v))) }
+            t.append([Cell(.int(b.id)), Cell(.text(b.kind)), Cell(.of(b.rgk)), Cell(.text(b.file)),
+                      Cell(.text(b.status), display: inv.out.texts.label(.importStatus, b.status), style: style),
+                      Cell(.text(b.startedAt), display: Timestamp.display(b.startedAt)),
+                      Cell(.of(b.seconds), display: b.seconds.map(String.init) ?? "—"),
+                      n(b.rowsRead), n(b.rowsDone), n(b.inserted), n(b.updated), n(b.unchanged), n(b.rejected),
+                      Cell(.text(b.encoding)), Cell(.text(b.sha256)), Cell(.text(b.operatorLogin))])
+        }
+        inv.out.table(t)
+        return .success
+    }
+}
+
+enum ExportCommands {
+    static let spec = CommandSpec(
+        "export", L("write decided readings back for the RGK's billing", "выгрузка решенных показаний для биллинга РГК"),
+        subcommands: [
+            CommandSpec("readings", L("decided readings in the RGK's CSV dialect (; Russian headers, DD.MM.YYYY)",
+                                      "решенные показания в формате РГК (; русские заголовки, ДД.ММ.ГГГГ)"),
+                        options: [
+                            OptionSpec("rgk", value: "CODE", L("required: the RGK", "обязательно: РГК"), completion: .live(.rgk)),
+                            OptionSpec("status", value: "STATUS", L("accepted (default), rejected or all", "accepted (по умолчанию), rejected или all"),
+                                       choices: ["accepted", "rejected", "all"]),
+                            OptionSpec("since", value: "DATE", L("decided on or after DATE", "решенные начиная с DATE")),
+                            OptionSpec("until", value: "DATE", L("decided before DATE", "решенные до DATE")),
+                            OptionSpec("encoding", value: "ENCODING", L("cp1251 (default) or utf-8", "cp1251 (по умолчанию) или utf-8"), choices: ["cp1251", "utf-8"]),
+                            Opt.output,
+                        ],
+                        examples: [Example("mygaz-admin export readings --rgk vologda --since 2026-07-01 --output показания_июль.csv",
+                                           L("Accepted readings of July for the billing.", "Принятые показания за июль для биллинга."))],
+                        access: .admins, handler: readings),
+        ])
+
+    static func readings(_ inv: Invocation) throws -> ExitStatus {
+        guard let rgk = inv.string("rgk") else { throw MyGazError.usage(.optionRequires, .text(inv.commandName), "--rgk") }
+        var filter = ReadingExport.Filter(rgk: rgk)
+        switch inv.string("status") ?? "accepted" {
+        case "all": filter.statuses = [.accepted, .rejected]
+        case "rejected": filter.statuses = [.rejected]
+        default: filter.statuses = [.accepted]
+        }
+        filter.since = try inv.moment("since")
+        filter.until = try inv.moment("until")
+        let utf8 = inv.string("encoding") == "utf-8"
+        let path = inv.string("output")
+        if let path, FileManager.default.fileExists(atPath: path) { throw MyGazError(.conflict, .backupTargetExists, .text(path)) }
+        // write to a temporary file beside the target and rename: never a half-written export
+        let temporary = path.map { $0 + ".partial-\(ImportLiveness.currentPID)" }
+        let sink: TextSink
+        var fd: Int32 = -1
+        if let temporary {
+            fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+            guard fd >= 0 else { throw MyGazError(.notFound, .fileUnreadable, .text(path!)) }
+            sink = FileSink(fd: fd)
+        } else {
+            sink = inv.io.stdout
+        }
+        defer { if fd >= 0 { close(fd) } }
+        var count = 0
+        do {
+            if inv.out.format == .json {
+                sink.write("[")
+                try ReadingExport.forEach(inv.db, filter) { r in
+                    sink.write((count == 0 ? "" : ",") + JSON.encode(.object([
+                        ("id", .int(r.id)), ("rgk", .text(r.rgk)), ("account", .text(r.account)), ("serial", .text(r.serial)),
+                        ("date", .text(r.date)), ("value", .int(r.value)), ("status", .text(r.status)), ("reason", .of(r.reason)),
+                        ("decided_at", .text(r.decidedAt)), ("decided_by", .of(r.decidedBy)), ("source", .text(r.source))])))
+                    count += 1
+                }
+                sink.write("]\n")
+            } else {
+                func emit(_ line: String) { if utf8 { sink.write(line) } else { sink.write(bytes: TextEncoding.cp1251(line)) } }
+                emit(ReadingExport.csvLine(ReadingExport.header))
+                try ReadingExport.forEach(inv.db, filter) { r in
+                    emit(ReadingExport.csvLine(ReadingExport.fields(r)))
+                    count += 1
+                }
+            }
+            sink.flush()
+            if let temporary, let path {
+                guard rename(temporary, path) == 0 else { throw MyGazError(.notFound, .fileUnreadable, .text(path)) }
+                inv.io.stderr.write(inv.out.texts.render(.exportWritten, .int(count), .text(path)) + "\n")
+            }
+        } catch {
+            if let temporary { try? FileManager.default.removeItem(atPath: temporary) }
+            throw error
+        }
+        return .success
+    }
+}

@@ -1,0 +1,81 @@
+import Foundation
+
+/// Decided readings written back in the RGK's own dialect: `;`, Russian headers, DD.MM.YYYY.
+public enum ReadingExport {
+    public struct Filter: Sendable {
+        public var rgk: String
+        public var statuses: [ReadingStatus] = [.accepted]
+        public var since: Int64?
+        public var until: Int64?
+        public init(rgk: String) { self.rgk = rgk }
+    }
+
+    public struct Row: Sendable {
+        public let id: Int64
+        public let rgk: String
+        public let account: String
+        public let serial: String
+        public let date: String
+        public let value: Int64
+        public let status: String
+        public let reason: String?
+        public let decidedAt: String
+        public let decidedBy: String?
+        public let source: String
+    }
+
+    public static let header = ["РГК", "Лицевой счет", "Заводской номер", "Дата", "Показание", "Состояние", "Причина", "Дата решения", "Источник"]
+
+    /// Calls `body` for each decided reading, oldest decision first; marks nothing.
+    public static func forEach(_ db: Database, _ filter: Filter, _ body: (Row) throws -> Void) throws {
+        let rgkID = try RGK.id(db, filter.rgk)
+        let statuses = filter.statuses.map(\.rawValue)
+        try db.read {
+            try db.forEach("""
+                SELECT r.id, g.code, a.number, m.serial, r.reading_date, r.value, r.status, r.reason, r.decided_at, r.decided_by, r.source
+                FROM reading r JOIN meter m ON m.id = r.meter_id JOIN account a ON a.id = m.account_id JOIN rgk g ON g.id = a.rgk_id
+                WHERE r.source <> 'rgk' AND r.status <> 'pending' AND r.decided_at >= ?1 AND r.decided_at < ?2
+                  AND a.rgk_id = ?3 AND r.status IN (SELECT value FROM json_each(?4))
+                ORDER BY r.decided_at, r.id
+                """, arguments: [filter.since.map(Timestamp.iso) ?? "", filter.until.map(Timestamp.iso) ?? "9999",
+                                 rgkID, "[" + statuses.map { "\"\($0)\"" }.joined(separator: ",") + "]"]) { s in
+                try body(Row(id: s.int64(at: 0), rgk: s.text(at: 1) ?? "", account: s.text(at: 2) ?? "", serial: s.text(at: 3) ?? "",
+                             date: s.text(at: 4) ?? "", value: s.int64(at: 5), status: s.text(at: 6) ?? "", reason: s.text(at: 7),
+                             decidedAt: s.text(at: 8) ?? "", decidedBy: s.text(at: 9), source: s.text(at: 10) ?? ""))
+            }
+        }
+    }
+
+    /// One line of the RGK's CSV for a row.
+    public static func fields(_ r: Row) -> [String] {
+        let day = Day(iso: r.date)?.russian ?? r.date
+        let decided = Timestamp.parse(r.decidedAt).map { Day(epochSeconds: $0 + Timestamp.localOffset(at: $0)).russian } ?? r.decidedAt
+        return [r.rgk, r.account, r.serial, day, String(r.value), Labels.label(.readingStatus, r.status, russian: true),
+                r.reason.map { Labels.label(.readingReason, $0, russian: true) } ?? "", decided,
+                r.source == "portal" ? "личный кабинет" : (r.source == "phone" ? "телефон" : r.source)]
+    }
+
+    public static func csvLine(_ fields: [String], delimiter: Character = ";") -> String {
+        fields.map { f in
+            f.contains(delimiter) || f.contains("\"") || f.contains("\n") ? "\"" + f.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : f
+        }.joined(separator: String(delimiter)) + "\r\n"
+    }
+}
+
+extension TextEncoding {
+    /// UTF-8 text as Windows-1251; what it cannot hold becomes '?'.
+    public static func cp1251(_ text: String) -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(text.utf8.count)
+        for scalar in text.unicodeScalars {
+            if scalar.value < 0x80 { out.append(UInt8(scalar.value)) } else if let b = cp1251Reverse[scalar.value] { out.append(b) } else { out.append(63) }
+        }
+        return out
+    }
+
+    static let cp1251Reverse: [UInt32: UInt8] = {
+        var map: [UInt32: UInt8] = [:]
+        for (i, u) in cp1251High.enumerated() where u != 0xFFFD { map[UInt32(u)] = UInt8(0x80 + i) }
+        return map
+    }()
+}

@@ -1,0 +1,507 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+public enum EncodingChoice: String, Sendable, CaseIterable { case auto, utf8 = "utf-8", cp1251 }
+
+public struct ImportOptions: Sendable {
+    public var kind: ImportKind
+    public var rgk: String?
+    public var encoding: EncodingChoice = .auto
+    public var delimiter: UInt8?
+    public var dryRun = false
+    public var skipInvalid = false
+    public var rejectsPath: String?
+    public var singleTransaction = false
+    /// Longest write transaction in seconds: the portal waits at most 5 s for the lock.
+    public var transactionSeconds = 0.15
+    /// The pause after each write transaction, so that other writers get the lock.
+    /// 25 ms after each 150 ms transaction bounds a polling writer's wait at ~260 ms (bench/import.sh).
+    public var pauseSeconds = 0.025
+
+    /// How a row's problem reads in the rejects file (the CLI gives the clerk's language).
+    public var describe: @Sendable (Message) -> String = { $0.key.rawValue }
+
+    public init(kind: ImportKind) { self.kind = kind }
+}
+
+public struct ImportReport: Sendable {
+    public var file: String
+    public var encoding: FileEncoding = .utf8
+    public var delimiter: UInt8 = 59
+    public var sha256 = ""
+    public var rowsRead = 0
+    public var inserted = 0
+    public var updated = 0
+    public var unchanged = 0
+    public var rejected = 0
+    public var seconds = 0.0
+    public var batchID: Int64?
+    public var resumedFrom: Int64?
+    public var problems: [RowProblem] = []
+    public var badRows = 0
+    public var dryRun = false
+    public var longestLockSeconds = 0.0
+}
+
+/// A file with bad rows: nothing was written. Carries the report with the problems.
+public struct ImportRefused: Error, Sendable {
+    public let report: ImportReport
+}
+
+/// Imports one RGK file: fingerprint and encoding, a validating pass that writes nothing,
+/// then a pass that upserts by natural key in short transactions, recording its progress
+/// in an import batch so that an interrupted run is finished by running it again.
+public enum Importer {
+    public static let shownProblems = 50
+    /// A passive checkpoint after every 8 write transactions keeps the WAL short, so that
+    /// no single checkpoint stalls the portal's writers for long (bench/import.sh: worst
+    /// writer wait ~1 s at 8, ~4 s at 32).
+    static let commitsPerCheckpoint = 8
+
+    public static func run(_ session: Session, _ options: ImportOptions, file: String,
+                           progress: (_ rows: Int, _ fraction: Double) -> Void = { _, _ in }) throws -> ImportReport {
+        let started = Date()
+        var report = ImportReport(file: file)
+        report.dryRun = options.dryRun
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: file, isDirectory: &isDirectory), !isDirectory.boolValue else {
+            throw MyGazError(.notFound, .fileMissing, .text(file))
+        }
+        let size = Maintenance.fileSize(file)
+
+        // the encoding from the first 64 KiB (a BOM, or bytes that cannot be UTF-8); the whole
+        // file is fingerprinted and checked while the validating pass reads it
+        let probe = try head(file)
+        switch options.encoding {
+        case .utf8: report.encoding = .utf8
+        case .cp1251: report.encoding = .cp1251
+        case .auto: report.encoding = probe.hasBOM || probe.prefixIsUTF8 ? .utf8 : .cp1251
+        }
+        let skip = probe.hasBOM && report.encoding == .utf8 ? 3 : 0
+        report.delimiter = options.delimiter ?? CSVReader.detectDelimiter(headerBytes: Array(probe.bytes.dropFirst(skip)))
+        let ctx = try ImportContext(session: session, fillRGK: options.rgk)
+        let handler = try options.kind.handler.init(ctx)
+        // rows are checked on another thread, with a connection of its own for the lookups
+        let checkDB = try Database(path: session.db.path, mode: .readWrite, busyTimeoutMs: 5000)
+        let checkCtx = try ImportContext(session: Session(db: checkDB, login: session.login, clock: session.clock), fillRGK: options.rgk)
+        let checker = try options.kind.handler.init(checkCtx)
+        let hasher = BackgroundHasher()
+        var validator = TextEncoding.UTF8Validator()
+        var fingerprinted = false
+
+        // pass 1: check every row; nothing is written
+        var header: Header
+        var record = CSVRecord()
+        var row: RowView
+        let speculation = Speculation(session.db, enabled: !options.dryRun)
+        while true {
+            let decoder = Decoder(encoding: report.encoding, fileIsValidUTF8: fingerprinted && validator.complete)
+            let reader = try CSVReader(path: file, delimiter: report.delimiter, skipBytes: fingerprinted ? skip : 0)
+            if !fingerprinted {
+                reader.onRead = { chunk in
+                    hasher.update(chunk)
+                    validator.feed(chunk)
+                }
+                if skip > 0 { _ = try reader.skipBOM() }
+            }
+            guard try reader.next(into: &record) else { throw MyGazError.invalid(.importNoHeader, .text(file)) }
+            header = try headerMap(record, decoder: decoder, kind: options.kind, file: file, rgkGiven: options.rgk != nil)
+            row = RowView(map: header.map, headers: header.names)
+            let rejects = try options.rejectsPath.map {
+                try RejectsFile(path: $0, header: header.fileHeader, delimiter: report.delimiter, describe: options.describe)
+            }
+            report.rowsRead = 0
+            report.badRows = 0
+            report.problems = []
+            let pipeline = CheckingPipeline(reader: reader, decoder: decoder, checker: checker, columns: header.fileColumns, template: row)
+            pipeline.start()
+            // while the other thread checks, this one compares the rows with the database in one
+            // read snapshot: if nothing would change, the writing pass can be skipped
+            try speculation.begin()
+            do {
+                while let batch = try pipeline.next() {
+                    report.rowsRead += batch.records.count
+                    for (index, problems) in batch.problems.sorted(by: { $0.key < $1.key }) {
+                        report.badRows += 1
+                        for p in problems where report.problems.count < shownProblems { report.problems.append(p) }
+                        rejects?.write(line: batch.records[index].line, fields: batch.fields(index, &row), problems: problems)
+                    }
+                    if speculation.alive {
+                        for index in batch.records.indices {
+                            guard let values = batch.values[index] else { continue }
+                            batch.view(index, into: &row)
+                            if try handler.unchanged(row, values: values) != true {
+                                try speculation.abandon()
+                                break
+                            }
+                        }
+                    }
+                    row.utf8 = []       // let go of the arena before the producer refills it
+                    row.ends = []
+                    progress(report.rowsRead, Double(batch.position) / Double(max(size, 1)) / 2)
+                    pipeline.recycle(batch)
+                }
+            } catch CSVProblem.unterminatedQuote(let line) {
+                report.badRows += 1
+                report.problems.append(RowProblem(line: line, column: "—", reason: Message(.importUnterminatedQuote)))
+                // read the rest for the fingerprint
+                if !fingerprinted { try reader.drain() }
+            } catch {
+                pipeline.stop()
+                try? speculation.abandon()
+                throw error
+            }
+            try rejects?.close()
+            if !fingerprinted {
+                report.sha256 = hasher.finish()
+                fingerprinted = true
+                // "valid UTF-8 is UTF-8, anything else Windows-1251": a file that looked like
+                // UTF-8 at the start but is not, is read again as Windows-1251
+                if options.encoding == .auto && report.encoding == .utf8 && !probe.hasBOM && !validator.complete {
+                    report.encoding = .cp1251
+                    if let path = options.rejectsPath { try? FileManager.default.removeItem(atPath: path) }
+                    try speculation.abandon()
+                    continue
+                }
+            }
+            break
+        }
+        let decoder = Decoder(encoding: report.encoding, fileIsValidUTF8: validator.complete)
+        if report.badRows > 0 && !options.skipInvalid { throw ImportRefused(report: report) }
+        if report.badRows > 0 && report.problems.last?.reason.key == .importUnterminatedQuote {
+            // the rest of the file is one open quote: nothing after it can be trusted
+            throw ImportRefused(report: report)
+        }
+
+        // pass 2: write
+        let db = session.db
+        let nothingToWrite = try speculation.conclude() && report.badRows == 0
+        var carried = (rows: 0, inserted: 0, updated: 0, unchanged: 0, rejected: 0)
+        // the batch belongs to an RGK when the file speaks of one only
+        let batchRGK = ctx.fillRGK ?? (checkCtx.seenRGKs.count == 1 ? checkCtx.seenRGKs.first : nil)
+        if !options.dryRun {
+            let resumed = try db.write { () -> (Int64, Int64?, Int, Int, Int, Int, Int) in
+                var resume: (Int64, Int, Int, Int, Int, Int)?
+                for old in try db.query("""
+                    SELECT id, pid, host, rows_done, inserted, updated, unchanged, rejected FROM import_batch
+                    WHERE status = 'running' AND kind = ? AND file_sha256 = ? AND rgk_id IS ? ORDER BY id DESC
+                    """, options.kind.rawValue, report.sha256, batchRGK) where !ImportLiveness.isAlive(pid: old.optInt(1), host: old.optString(2)) {
+                    if resume == nil { resume = (old.int64(0), old.int(3), old.int(4), old.int(5), old.int(6), old.int(7)) }
+                    try db.run("UPDATE import_batch SET status = 'superseded', finished_at = ? WHERE id = ?", session.now, old.int64(0))
+                }
+                try db.run("""
+                    INSERT INTO import_batch (kind, rgk_id, file_name, file_sha256, file_size, encoding, delimiter, operator, pid, host,
+                                              status, started_at, rows_read, rows_done, inserted, updated, unchanged, rejected)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'running', ?, ?, ?, ?, ?, ?, ?)
+                    """, options.kind.rawValue, batchRGK, (file as NSString).lastPathComponent, report.sha256, size,
+                    report.encoding.rawValue, String(UnicodeScalar(report.delimiter)), session.login, ImportLiveness.currentPID,
+                    ImportLiveness.hostName, session.now, report.rowsRead, resume?.1 ?? 0, resume?.2 ?? 0, resume?.3 ?? 0,
+                    resume?.4 ?? 0, resume?.5 ?? 0)
+                return (db.lastInsertRowID, resume?.0, resume?.1 ?? 0, resume?.2 ?? 0, resume?.3 ?? 0, resume?.4 ?? 0, resume?.5 ?? 0)
+            }
+            report.batchID = resumed.0
+            report.resumedFrom = resumed.1
+            carried = (resumed.2, resumed.3, resumed.4, resumed.5, resumed.6)
+            ctx.batchID = resumed.0
+        }
+        report.inserted = carried.inserted
+        report.updated = carried.updated
+        report.unchanged = carried.unchanged
+        report.rejected = carried.rejected
+
+        if nothingToWrite && carried.rows == 0 {
+            // every row matched the database and nobody wrote meanwhile: nothing to write
+            report.unchanged = report.rowsRead
+            try db.write {
+                try db.run("""
+                    UPDATE import_batch SET rows_done = ?, unchanged = ?, status = 'completed', finished_at = ? WHERE id = ?
+                    """, report.rowsRead, report.rowsRead, session.now, report.batchID)
+                try session.audit("import.\(options.kind.rawValue)", .importBatch, report.batchID, new: "completed",
+                                  reason: "\((file as NSString).lastPathComponent): \(report.rowsRead) read, all unchanged")
+            }
+            report.seconds = Date().timeIntervalSince(started)
+            return report
+        }
+        let writer = try CSVReader(path: file, delimiter: report.delimiter, skipBytes: skip)
+        _ = try writer.next(into: &record)      // the header
+        let pipeline = CheckingPipeline(reader: writer, decoder: decoder, checker: checker, columns: header.fileColumns, template: row)
+        pipeline.start()
+        var done = 0
+        var commits = 0
+        var transactionStart = Date()
+        func begin() throws {
+            try db.execute("BEGIN IMMEDIATE")
+            transactionStart = Date()
+        }
+        func end(final: Bool) throws {
+            if options.dryRun {
+                try db.execute("ROLLBACK")
+                return
+            }
+            try db.run("""
+                UPDATE import_batch SET rows_done = ?, inserted = ?, updated = ?, unchanged = ?, rejected = ?,
+                       status = CASE WHEN ? THEN 'completed' ELSE status END, finished_at = CASE WHEN ? THEN ? ELSE NULL END
+                WHERE id = ?
+                """, done, report.inserted, report.updated, report.unchanged, report.rejected, final, final, session.now, report.batchID)
+            if final {
+                try session.audit("import.\(options.kind.rawValue)", .importBatch, report.batchID, new: "completed",
+                                  reason: "\((file as NSString).lastPathComponent): \(report.rowsRead) read, \(report.inserted) inserted, \(report.updated) updated, \(report.unchanged) unchanged, \(report.rejected) rejected")
+            }
+            try db.execute("COMMIT")
+            report.longestLockSeconds = max(report.longestLockSeconds, Date().timeIntervalSince(transactionStart))
+            // checkpoints run here, between transactions, where they hold no write lock
+            commits += 1
+            if commits % Self.commitsPerCheckpoint == 0 { _ = try db.query("PRAGMA wal_checkpoint(PASSIVE)") }
+            // SQLite's lock has no queue: a writer that polls with back-off (the portal's busy
+            // handler) would keep missing the moment between COMMIT and the next BEGIN
+            if !final && options.pauseSeconds > 0 { usleep(useconds_t(options.pauseSeconds * 1_000_000)) }
+        }
+        // for the length of the import: a larger page cache, and no automatic checkpoints (they
+        // would run inside COMMIT): `end` runs one every few transactions; defaults come back afterwards
+        try db.execute("PRAGMA cache_size = -16384")
+        _ = try db.scalarInt("PRAGMA wal_autocheckpoint = 0")
+        defer {
+            try? db.execute("PRAGMA cache_size = -2000")
+            _ = try? db.scalarInt("PRAGMA wal_autocheckpoint = 1000")
+        }
+        try begin()
+        do {
+            while let batch = try pipeline.next() {
+                for index in batch.records.indices {
+                    done += 1
+                    if done <= carried.rows { continue }
+                    if let values = batch.values[index] {
+                        batch.view(index, into: &row)
+                        switch try handler.write(row, values: values) {
+                        case .inserted: report.inserted += 1
+                        case .updated: report.updated += 1
+                        case .unchanged: report.unchanged += 1
+                        }
+                    } else {
+                        report.rejected += 1
+                    }
+                    if done & 0xFF == 0 && !options.singleTransaction
+                        && Date().timeIntervalSince(transactionStart) >= options.transactionSeconds {
+                        try end(final: false)
+                        try begin()
+                    }
+                }
+                row.utf8 = []
+                row.ends = []
+                progress(done, 0.5 + Double(batch.position) / Double(max(size, 1)) / 2)
+                pipeline.recycle(batch)
+            }
+            try end(final: true)
+        } catch {
+            pipeline.stop()
+            if db.isInTransaction { try? db.execute("ROLLBACK") }
+            throw error
+        }
+        report.seconds = Date().timeIntervalSince(started)
+        return report
+    }
+
+    /// Comparing rows with the database during the validating pass, in one read snapshot.
+    /// It holds only if every row matched and no other connection committed meanwhile.
+    final class Speculation {
+        let db: Database
+        private(set) var alive: Bool
+        private var version = 0
+
+        init(_ db: Database, enabled: Bool) {
+            self.db = db
+            alive = enabled
+        }
+
+        func begin() throws {
+            guard alive else { return }
+            version = try db.scalarInt("PRAGMA data_version") ?? 0
+            try db.execute("BEGIN DEFERRED")
+        }
+
+        func abandon() throws {
+            guard alive else { return }
+            alive = false
+            if db.isInTransaction { try db.execute("COMMIT") }
+        }
+
+        /// Ends the snapshot; true when everything compared equal and nobody else wrote.
+        func conclude() throws -> Bool {
+            guard alive else { return false }
+            alive = false
+            try db.execute("COMMIT")
+            return try db.scalarInt("PRAGMA data_version") == version
+        }
+    }
+
+    /// SHA-256 on another core while this one parses: the file is read once.
+    final class BackgroundHasher: @unchecked Sendable {
+        private var hasher = SHA256()
+        private let queue = DispatchQueue(label: "mygaz.import.sha256")
+
+        func update(_ chunk: UnsafeBufferPointer<UInt8>) {
+            let copy = [UInt8](chunk)
+            queue.async { copy.withUnsafeBytes { self.hasher.update($0) } }
+        }
+
+        func finish() -> String {
+            queue.sync { hasher.finishHex() }
+        }
+    }
+
+    // MARK: the start of the file
+
+    struct Head {
+        let bytes: [UInt8]
+        let hasBOM: Bool
+        /// The first 64 KiB could be UTF-8 (a sequence cut by the end of the block is fine).
+        let prefixIsUTF8: Bool
+    }
+
+    static func head(_ path: String) throws -> Head {
+        let fd = open(path, O_RDONLY)
+        guard fd >= 0 else { throw MyGazError(.notFound, .fileUnreadable, .text(path)) }
+        defer { close(fd) }
+        var buffer = [UInt8](repeating: 0, count: 1 << 16)
+        let n = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+        guard n >= 0 else { throw MyGazError(.notFound, .fileUnreadable, .text(path)) }
+        buffer.removeLast(buffer.count - n)
+        var validator = TextEncoding.UTF8Validator()
+        buffer.withUnsafeBufferPointer { validator.feed($0) }
+        return Head(bytes: buffer, hasBOM: buffer.starts(with: [0xEF, 0xBB, 0xBF]), prefixIsUTF8: validator.valid)
+    }
+
+    // MARK: header
+
+    struct Header {
+        let map: [Int?]
+        let names: [String]
+        let fileColumns: Int
+        let fileHeader: [String]
+    }
+
+    static func headerMap(_ record: CSVRecord, decoder: Decoder, kind: ImportKind, file: String, rgkGiven: Bool) throws -> Header {
+        var utf8: [UInt8] = [], ends: [Int] = []
+        guard decoder.decode(record, into: &utf8, ends: &ends) else {
+            throw MyGazError.invalid(.importBadHeader, .text(file), .text(decoder.encoding.rawValue))
+        }
+        let names = (0..<ends.count).map { i in
+            String(decoding: utf8[(i == 0 ? 0 : ends[i - 1])..<ends[i]], as: UTF8.self).trimmingCharacters(in: .whitespaces)
+        }
+        let normalized = names.map(ImportColumn.normalize)
+        var map: [Int?] = []
+        var display: [String] = []
+        for column in kind.columns {
+            let matches = normalized.indices.filter { column.names.contains(normalized[$0]) }
+            if matches.count > 1 {
+                throw MyGazError.invalid(.importDuplicateColumn, .text(file), .text(column.key))
+            }
+            map.append(matches.first)
+            display.append(matches.first.map { names[$0] } ?? column.key)
+            let fillable = column.key == "rgk" && rgkGiven
+            if column.required || (column.key == "rgk" && kind != .rgk && !rgkGiven) {
+                if matches.isEmpty && !fillable {
+                    let hint = column.key == "rgk" ? " (or give --rgk CODE)" : ""
+                    throw MyGazError.invalid(.importMissingColumn, .text(file), .text(column.key),
+                                             .text((column.aliases.first.map { "«\($0)»" } ?? "") + hint))
+                }
+            }
+        }
+        return Header(map: map, names: display, fileColumns: names.count, fileHeader: names)
+    }
+}
+
+/// Turns a record's bytes into UTF-8.
+struct Decoder {
+    let encoding: FileEncoding
+    /// When the whole file is valid UTF-8, records need no checking of their own.
+    let fileIsValidUTF8: Bool
+
+    /// Decodes into `out` (reused from record to record; only `ends` say what is valid).
+    func decode(_ record: CSVRecord, into out: inout [UInt8], ends: inout [Int]) -> Bool {
+        ends.removeAll(keepingCapacity: true)
+        let needed = encoding == .utf8 ? record.bytes.count : record.bytes.count * 3
+        if out.count < needed { out.append(contentsOf: repeatElement(0, count: needed - out.count)) }
+        switch encoding {
+        case .utf8:
+            if !fileIsValidUTF8 {
+                var validator = TextEncoding.UTF8Validator()
+                record.bytes.withUnsafeBufferPointer { validator.feed($0) }
+                if !validator.complete { return false }
+            }
+            out.withUnsafeMutableBufferPointer { o in
+                record.bytes.withUnsafeBufferPointer { i in
+                    if i.count > 0 { o.baseAddress!.update(from: i.baseAddress!, count: i.count) }
+                }
+            }
+            ends.append(contentsOf: record.ends)
+            return true
+        case .cp1251:
+            var ok = true
+            out.withUnsafeMutableBufferPointer { o in
+                record.bytes.withUnsafeBufferPointer { input in
+                    TextEncoding.packedHigh.withUnsafeBufferPointer { table in
+                        var n = 0, from = 0
+                        for end in record.ends {
+                            for j in from..<end {
+                                let b = input[j]
+                                if b < 0x80 {
+                                    o[n] = b; n += 1
+                                } else {
+                                    // 0x98 is the one byte Windows-1251 leaves unassigned
+                                    if b == 0x98 { ok = false }
+                                    let packed = table[Int(b) - 0x80]
+                                    if packed >> 24 == 2 {
+                                        o[n] = UInt8(truncatingIfNeeded: packed >> 8); o[n + 1] = UInt8(truncatingIfNeeded: packed); n += 2
+                                    } else {
+                                        o[n] = UInt8(truncatingIfNeeded: packed >> 16); o[n + 1] = UInt8(truncatingIfNeeded: packed >> 8)
+                                        o[n + 2] = UInt8(truncatingIfNeeded: packed); n += 3
+                                    }
+                                }
+                            }
+                            ends.append(n)
+                            from = end
+                        }
+                    }
+                }
+            }
+            return ok
+        }
+    }
+}
+
+/// The rows left out by `--skip-invalid`, in UTF-8 with the file's delimiter: the line and
+/// the reasons first, then the row as it was, so that it can be fixed and imported again.
+struct RejectsFile {
+    let handle: FileHandle
+    let delimiter: String
+    let describe: @Sendable (Message) -> String
+
+    init(path: String, header: [String], delimiter: UInt8, describe: @escaping @Sendable (Message) -> String) throws {
+        self.describe = describe
+        if FileManager.default.fileExists(atPath: path) { throw MyGazError(.conflict, .backupTargetExists, .text(path)) }
+        guard FileManager.default.createFile(atPath: path, contents: nil), let handle = FileHandle(forWritingAtPath: path) else {
+            throw MyGazError(.notFound, .fileUnreadable, .text(path))
+        }
+        self.handle = handle
+        self.delimiter = String(UnicodeScalar(delimiter))
+        write(["line", "reason"] + header)
+    }
+
+    func write(_ fields: [String]) {
+        let line = fields.map { field -> String in
+            field.contains(delimiter) || field.contains("\"") || field.contains("\n")
+                ? "\"" + field.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : field
+        }.joined(separator: delimiter) + "\n"
+        handle.write(Data(line.utf8))
+    }
+
+    func write(line: Int, fields: [String], problems: [RowProblem]) {
+        let reasons = problems.map { "\($0.column): \(describe($0.reason))" }.joined(separator: "; ")
+        write([String(line), reasons] + fields)
+    }
+
+    func close() throws { try handle.close() }
+}

@@ -1,0 +1,169 @@
+import Foundation
+
+/// Checked records, a batch at a time: their UTF-8 in one arena (absolute field ends), and
+/// for each record either the values the kind will write, or its problems.
+final class CheckedBatch {
+    var bytes: [UInt8] = []
+    var fieldEnds: [Int] = []
+    var records: [(firstField: Int, fields: Int, start: Int, line: Int)] = []
+    var values: [Any?] = []
+    var problems: [Int: [RowProblem]] = [:]
+    /// the raw bytes of records that could not be decoded, for the rejects file
+    var undecodable: [Int: CSVRecord] = [:]
+    /// where the reader was after the batch (for progress)
+    var position: Int64 = 0
+
+    func reset() {
+        bytes.removeAll(keepingCapacity: true)
+        fieldEnds.removeAll(keepingCapacity: true)
+        records.removeAll(keepingCapacity: true)
+        values.removeAll(keepingCapacity: true)
+        problems.removeAll()
+        undecodable.removeAll()
+    }
+
+    /// A view of record `index` (for writing it, or for the rejects file).
+    func view(_ index: Int, into row: inout RowView) {
+        let r = records[index]
+        if row.utf8.isEmpty { row.utf8 = bytes }
+        row.start = r.start
+        row.line = r.line
+        row.ends = fieldEnds[r.firstField..<r.firstField + (undecodable[index] == nil ? r.fields : 0)]
+    }
+
+    /// The fields as text: decoded, or the raw bytes as best we can.
+    func fields(_ index: Int, _ row: inout RowView) -> [String] {
+        if let raw = undecodable[index] {
+            return (0..<raw.count).map { String(decoding: raw.bytes[raw.range($0)], as: UTF8.self) }
+        }
+        view(index, into: &row)
+        return row.fields
+    }
+}
+
+/// Reads, parses, decodes and checks on a second thread (with its own database connection
+/// for the checks' lookups) while this one writes: each pass handles the file once, and
+/// the writing thread does nothing but write.
+final class CheckingPipeline: @unchecked Sendable {
+    private let reader: CSVReader
+    private let decoder: Decoder
+    private let checker: ImportKindHandler
+    private let columns: Int
+    private let template: RowView
+    private let condition = NSCondition()
+    private var ready: [CheckedBatch] = []
+    private var free: [CheckedBatch] = []
+    private var finished = false
+    private var stopping = false
+    private var failure: Error?
+    let batchRecords: Int
+
+    init(reader: CSVReader, decoder: Decoder, checker: ImportKindHandler, columns: Int, template: RowView,
+         batchRecords: Int = 512, depth: Int = 6) {
+        self.reader = reader
+        self.decoder = decoder
+        self.checker = checker
+        self.columns = columns
+        self.template = template
+        self.batchRecords = batchRecords
+        free = (0..<depth).map { _ in CheckedBatch() }
+    }
+
+    func start() {
+        let thread = Thread { [self] in produce() }
+        thread.stackSize = 1 << 20
+        thread.start()
+    }
+
+    private func produce() {
+        var record = CSVRecord()
+        var scratch: [UInt8] = [], ends: [Int] = []
+        var row = template
+        do {
+            var more = true
+            while more {
+                condition.lock()
+                while free.isEmpty && !stopping { condition.wait() }
+                if stopping { condition.unlock(); break }
+                let batch = free.removeLast()
+                condition.unlock()
+                batch.reset()
+                while batch.records.count < batchRecords {
+                    guard try reader.next(into: &record) else { more = false; break }
+                    let index = batch.records.count
+                    let base = batch.bytes.count
+                    let firstField = batch.fieldEnds.count
+                    let decoded = decoder.decode(record, into: &scratch, ends: &ends)
+                    if decoded {
+                        batch.bytes.append(contentsOf: scratch[0..<(ends.last ?? 0)])
+                        for end in ends { batch.fieldEnds.append(base + end) }
+                    } else {
+                        batch.undecodable[index] = record
+                    }
+                    batch.records.append((firstField, decoded ? ends.count : record.count, base, record.line))
+                    var problem: Message?
+                    if record.count != columns {
+                        problem = Message(.importColumnCount, [.int(columns), .int(record.count)])
+                    } else if record.hasNUL {
+                        problem = Message(.importNUL)
+                    } else if !decoded {
+                        problem = Message(.importInvalidBytes, [.text(decoder.encoding.rawValue)])
+                    }
+                    if let problem {
+                        batch.values.append(nil)
+                        batch.problems[index] = [RowProblem(line: record.line, column: "—", reason: problem)]
+                        continue
+                    }
+                    batch.view(index, into: &row)
+                    row.problems.removeAll(keepingCapacity: true)
+                    let values = try checker.checked(&row)
+                    // the arena grows next: it must have no other owner, or each append copies it
+                    row.utf8 = []
+                    row.ends = []
+                    batch.values.append(values)
+                    if values == nil { batch.problems[index] = row.problems }
+                }
+                batch.position = reader.position
+                condition.lock()
+                ready.insert(batch, at: 0)
+                condition.signal()
+                condition.unlock()
+            }
+        } catch {
+            condition.lock()
+            failure = error
+            condition.unlock()
+        }
+        condition.lock()
+        finished = true
+        condition.broadcast()
+        condition.unlock()
+    }
+
+    /// The next batch, or nil at the end; rethrows a reading error after the batches before it.
+    func next() throws -> CheckedBatch? {
+        condition.lock()
+        defer { condition.unlock() }
+        while ready.isEmpty && !finished { condition.wait() }
+        if let batch = ready.popLast() { return batch }
+        if let failure { throw failure }
+        return nil
+    }
+
+    /// Hands a consumed batch back for reuse.
+    func recycle(_ batch: CheckedBatch) {
+        condition.lock()
+        free.append(batch)
+        condition.signal()
+        condition.unlock()
+    }
+
+    /// Stops the producer early (an error on the writing side) and waits for it.
+    func stop() {
+        condition.lock()
+        stopping = true
+        condition.broadcast()
+        while !finished { condition.wait() }
+        condition.unlock()
+    }
+}

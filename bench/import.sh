@@ -1,0 +1,79 @@
+#!/usr/bin/env bash
+# Import speed against the sqlite3 shell (issue: import of RGK data files).
+# Targets: our import of 1 000 000 accounts (Windows-1251, ';', Russian headers; with
+# validation, normalisation and upsert) no slower than `iconv | sqlite3 .import` into a STRICT
+# table with a UNIQUE (rgk, account) index (ratio <= 1.0); peak memory <= 64 MiB; a re-import
+# <= half the first; the longest write-lock hold <= 250 ms.
+# usage: bench/import.sh [ROWS] [RUNS]
+source "$(dirname "$0")/lib.sh"
+ROWS="${1:-1000000}"
+RUNS="${2:-3}"
+build_release
+FILE="$OUT/accounts-$ROWS.csv"
+[ -f "$FILE" ] || python3 "$ROOT/bench/make_accounts.py" "$ROWS" "$FILE"
+echo "# file: $FILE ($(du -h "$FILE" | cut -f1), Windows-1251)"
+printf 'code;name;max_monthly_m3\nvologda;Вологда;300\n' > "$OUT/rgk.csv"
+DB="$OUT/import.db"
+BASE="$OUT/baseline.db"
+
+ours() {
+  rm -f "$DB" "$DB-wal" "$DB-shm"
+  "$BIN" --db "$DB" init >/dev/null
+  "$BIN" --db "$DB" import rgk "$OUT/rgk.csv" >/dev/null
+  sync
+  timeit "mygaz-admin import accounts (first)" 1 -- "$BIN" --db "$DB" import accounts "$FILE"
+}
+baseline() {
+  rm -f "$BASE" "$BASE-wal" "$BASE-shm"
+  sqlite3 "$BASE" "PRAGMA journal_mode=WAL; CREATE TABLE accounts (rgk TEXT NOT NULL, account TEXT NOT NULL, surname TEXT, name TEXT, patronymic TEXT, address TEXT, phone TEXT, residents TEXT, heated_area TEXT, status TEXT, UNIQUE (rgk, account)) STRICT;" >/dev/null
+  sync
+  timeit "iconv | sqlite3 .import" 1 -- sh -c "iconv -f cp1251 -t utf-8 '$FILE' | sqlite3 '$BASE' '.mode csv' '.separator ;' '.import --skip 1 /dev/stdin accounts'"
+}
+ms() { sed -E 's/.*min +([0-9.]+) ms.*/\1/'; }
+first=(); base=()
+for i in $(seq "$RUNS"); do
+  line="$(ours)"; echo "$line"; first+=("$(echo "$line" | ms)")
+  line="$(baseline)"; echo "$line"; base+=("$(echo "$line" | ms)")
+done
+sync
+re="$(timeit "mygaz-admin import accounts (again)" 1 -- "$BIN" --db "$DB" import accounts "$FILE")"
+echo "$re"
+# the longest write transaction of a first import
+rm -f "$DB" "$DB-wal" "$DB-shm"
+"$BIN" --db "$DB" init >/dev/null && "$BIN" --db "$DB" import rgk "$OUT/rgk.csv" >/dev/null
+lock="$("$BIN" --db "$DB" import accounts "$FILE" --json | python3 -c 'import json,sys; print(json.load(sys.stdin)[0]["longest_lock_ms"])')"
+
+# a portal-like writer with a 5 s busy timeout, writing every 20 ms during a first import
+rm -f "$DB" "$DB-wal" "$DB-shm"
+"$BIN" --db "$DB" init >/dev/null && "$BIN" --db "$DB" import rgk "$OUT/rgk.csv" >/dev/null
+python3 - "$DB" "$BIN" "$FILE" <<'PY'
+import sqlite3, subprocess, sys, threading, time
+db, binary, path = sys.argv[1:]
+worst, failures, writes = 0.0, 0, 0
+proc = subprocess.Popen([binary, "--db", db, "import", "accounts", path, "--json"], stdout=subprocess.PIPE)
+con = sqlite3.connect(db, timeout=5.0, isolation_level=None)
+while proc.poll() is None:
+    start = time.perf_counter()
+    try:
+        con.execute("BEGIN IMMEDIATE")
+        con.execute("INSERT INTO faq (topic, question, answer, created_at, updated_at) VALUES ('other', 'q', 'a', 'x', 'x')")
+        con.execute("COMMIT")
+        writes += 1
+    except sqlite3.OperationalError:
+        failures += 1
+    worst = max(worst, time.perf_counter() - start)
+    time.sleep(0.02)
+out = proc.communicate()[0]
+print(f"{'portal writer during import':<46} writes {writes}, 'database is locked' failures {failures}, worst wait {worst*1000:.0f} ms")
+PY
+
+python3 - "${first[*]}" "${base[*]}" "$(echo "$re" | ms)" "$lock" <<'PY'
+import statistics, sys
+first = [float(x) for x in sys.argv[1].split()]
+base = [float(x) for x in sys.argv[2].split()]
+again, lock = float(sys.argv[3]), int(sys.argv[4])
+f, b = statistics.median(first), statistics.median(base)
+print(f"ratio ours/sqlite3 (medians): {f/b:.2f}   (ours {f/1000:.2f} s, sqlite3 {b/1000:.2f} s)")
+print(f"re-import / first import:     {again/f:.2f}   ({again/1000:.2f} s)")
+print(f"longest write-lock hold:      {lock} ms")
+PY
