@@ -202,6 +202,9 @@ public enum MessageKey: String, CaseIterable, Sendable {
     case importNothingChanged
     case exportWritten
 
+    // import header
+    case importMissingRGKColumn
+
     // demo
     case demoDone
     case progressRows

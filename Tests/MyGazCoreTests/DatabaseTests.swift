@@ -37,6 +37,19 @@ import Testing
         }
     }
 
+    @Test func docsExplainEveryTable() throws {
+        let t = try TestDB()
+        let docs = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("docs/schema.md")
+        let text = try String(contentsOf: docs, encoding: .utf8)
+        // a table is explained under a "## name" heading (several may share one, comma-separated)
+        let headings = Set(text.split(separator: "\n").filter { $0.hasPrefix("## ") }
+            .flatMap { $0.dropFirst(3).split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } })
+        for row in try t.db.query("SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%'") {
+            #expect(headings.contains(row.string(0)), "docs/schema.md has no section for table \(row.string(0))")
+        }
+    }
+
     @Test func writeRollsBackAndRethrowsTheFirstError() throws {
         let t = try TestDB()
         struct Boom: Error {}

@@ -79,7 +79,8 @@ enum ImportCommands {
                 if inv.out.isHuman { summary(report, kind, inv.out) }
             } catch let refused as ImportRefused {
                 progress.finish()
-                if !inv.out.isHuman { inv.io.stdout.write(JSON.encode(.array([json(refused.report, kind)])) + "\n") }
+                // the files before it were imported: their reports come too
+                if !inv.out.isHuman { inv.io.stdout.write(JSON.encode(.array((reports + [refused.report]).map { json($0, kind) })) + "\n") }
                 for p in refused.report.problems {
                     inv.io.stderr.write("\(file):\(p.line): \(p.column): \(texts.render(p.reason))\n")
                 }
@@ -92,7 +93,8 @@ enum ImportCommands {
         if !inv.out.isHuman {
             inv.out.io.stdout.write(JSON.encode(.array(reports.map { json($0, kind) }), pretty: inv.io.terminal.stdoutIsTTY) + "\n")
         }
-        return .success
+        // --skip-invalid that left rows behind: done, but not all of it
+        return reports.contains { $0.rejected > 0 } ? .partial : .success
     }
 
     static func summary(_ r: ImportReport, _ kind: ImportKind, _ out: Output) {
@@ -203,10 +205,11 @@ enum ExportCommands {
                 }
                 sink.write("]\n")
             } else {
-                func emit(_ line: String) { if utf8 { sink.write(line) } else { sink.write(bytes: TextEncoding.cp1251(line)) } }
-                emit(ReadingExport.csvLine(ReadingExport.header))
+                let encoding: FileEncoding = utf8 ? .utf8 : .cp1251
+                func emit(_ fields: [String]) { sink.write(bytes: CSVWriter.bytes(CSVWriter.line(fields), encoding)) }
+                emit(ReadingExport.header)
                 try ReadingExport.forEach(inv.db, filter) { r in
-                    emit(ReadingExport.csvLine(ReadingExport.fields(r)))
+                    emit(ReadingExport.fields(r))
                     count += 1
                 }
             }

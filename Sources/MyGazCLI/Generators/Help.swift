@@ -131,7 +131,8 @@ public enum HelpTopics {
         case .usage: return L("usage error: unknown command or option, bad or missing value", "ошибка вызова: неизвестная команда или параметр, неверное или пропущенное значение")
         case .notFound: return L("not found: no such id, login, account or file", "не найдено: нет такого идентификатора, логина, счета или файла")
         case .conflict: return L("conflict: the current state does not allow it, or it already exists", "конфликт: текущее состояние этого не допускает, или объект уже существует")
-        case .partial: return L("partial failure of a batch run with --continue-on-error", "частичная неудача пакета с --continue-on-error")
+        case .partial: return L("partial: a batch run with --continue-on-error, an outbox send or an import --skip-invalid did some items and not others",
+                                  "частично: пакет с --continue-on-error, отправка из outbox или загрузка с --skip-invalid выполнены не для всех элементов")
         case .invalidData: return L("invalid input data: a file, stdin, or a value that breaks a rule", "неверные входные данные: файл, стандартный ввод или значение, нарушающее правило")
         case .permission: return L("permission denied: not an operator, or the role does not allow it", "нет прав: не оператор, или роль этого не позволяет")
         case .database: return L("database busy, locked, missing, unreadable, full, or of another schema version", "база занята, заблокирована, отсутствует, недоступна, переполнена или другой версии схемы")

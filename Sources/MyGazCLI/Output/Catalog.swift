@@ -508,14 +508,14 @@ public enum Catalog {
             return ("the row holds bytes that are not {1}; try --encoding",
                     "строка содержит байты не в кодировке {1}; попробуйте --encoding")
         case .importBadHeader:
-            return ("{1}: the header line is not {2}; try --encoding",
-                    "{1}: строка заголовка не в кодировке {2}; попробуйте --encoding")
+            return ("{1}:1: the header line is not {2}; try --encoding",
+                    "{1}:1: строка заголовка не в кодировке {2}; попробуйте --encoding")
         case .importDuplicateColumn:
-            return ("{1}: the column {2} appears twice in the header",
-                    "{1}: столбец {2} встречается в заголовке дважды")
+            return ("{1}:1: the column {2} appears twice in the header; keep one of them",
+                    "{1}:1: столбец {2} встречается в заголовке дважды; оставьте один")
         case .importMissingColumn:
-            return ("{1}:1: no column {2} {3} in the header",
-                    "{1}:1: в заголовке нет столбца {2} {3}")
+            return ("{1}:1: no column {2} {3} in the header (read as {4}; see --encoding)",
+                    "{1}:1: в заголовке нет столбца {2} {3} (прочитан как {4}; см. --encoding)")
         case .importRefused:
             return ("{1}: {2} bad row(s); nothing was written; fix them, or use --skip-invalid --rejects FILE",
                     "{1}: ошибочных строк: {2}; ничего не записано; исправьте их или используйте --skip-invalid --rejects ФАЙЛ")
@@ -537,6 +537,10 @@ public enum Catalog {
         case .exportWritten:
             return ("{1} readings written to {2}",
                     "выгружено показаний: {1} в {2}")
+
+        case .importMissingRGKColumn:
+            return ("{1}:1: no column rgk «ргк» in the header (read as {2}); give --rgk CODE when the file is of one RGK",
+                    "{1}:1: в заголовке нет столбца rgk «ргк» (прочитан как {2}); укажите --rgk КОД, если файл одной РГК")
 
         case .demoDone:
             return ("demo database {1}: {2} accounts, {3} portal users, {4} pending readings, {5} open applications ({6} s)",

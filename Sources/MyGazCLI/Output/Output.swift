@@ -165,10 +165,7 @@ public final class Output {
             // TSV has no quoting: tabs and line breaks inside a value become spaces.
             return String(text.map { $0 == "\t" || $0 == "\n" || $0 == "\r" ? " " : $0 })
         }
-        if text.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) {
-            return "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\""
-        }
-        return text
+        return CSVWriter.field(text, delimiter: ",")
     }
 
     // MARK: people

@@ -55,11 +55,6 @@ public enum ReadingExport {
                 r.source == "portal" ? "личный кабинет" : (r.source == "phone" ? "телефон" : r.source)]
     }
 
-    public static func csvLine(_ fields: [String], delimiter: Character = ";") -> String {
-        fields.map { f in
-            f.contains(delimiter) || f.contains("\"") || f.contains("\n") ? "\"" + f.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : f
-        }.joined(separator: String(delimiter)) + "\r\n"
-    }
 }
 
 extension TextEncoding {

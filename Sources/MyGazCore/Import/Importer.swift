@@ -55,14 +55,15 @@ public struct ImportRefused: Error, Sendable {
 /// in an import batch so that an interrupted run is finished by running it again.
 public enum Importer {
     public static let shownProblems = 50
-    /// A passive checkpoint after every 8 write transactions keeps the WAL short, so that
-    /// no single checkpoint stalls the portal's writers for long (bench/import.sh: worst
-    /// writer wait ~1 s at 8, ~4 s at 32).
-    static let commitsPerCheckpoint = 8
+    /// A checkpoint is asked for after every second write transaction (on its own thread,
+    /// see BackgroundCheckpointer): the WAL stays short, so the portal's own automatic
+    /// checkpoints find little to do, and the last one, when the import closes, is quick.
+    static let commitsPerCheckpoint = 2
 
     public static func run(_ session: Session, _ options: ImportOptions, file: String,
                            progress: (_ rows: Int, _ fraction: Double) -> Void = { _, _ in }) throws -> ImportReport {
         let started = Date()
+        let startedAt = session.now
         var report = ImportReport(file: file)
         report.dryRun = options.dryRun
         var isDirectory: ObjCBool = false
@@ -109,8 +110,11 @@ public enum Importer {
             guard try reader.next(into: &record) else { throw MyGazError.invalid(.importNoHeader, .text(file)) }
             header = try headerMap(record, decoder: decoder, kind: options.kind, file: file, rgkGiven: options.rgk != nil)
             row = RowView(map: header.map, headers: header.names)
+            ctx.present = header.map.map { $0 != nil }
+            checkCtx.present = ctx.present
             let rejects = try options.rejectsPath.map {
-                try RejectsFile(path: $0, header: header.fileHeader, delimiter: report.delimiter, describe: options.describe)
+                try RejectsFile(path: $0, header: header.fileHeader, delimiter: report.delimiter, encoding: report.encoding,
+                               bom: skip > 0, describe: options.describe)
             }
             report.rowsRead = 0
             report.badRows = 0
@@ -197,7 +201,7 @@ public enum Importer {
                     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'running', ?, ?, ?, ?, ?, ?, ?)
                     """, options.kind.rawValue, batchRGK, (file as NSString).lastPathComponent, report.sha256, size,
                     report.encoding.rawValue, String(UnicodeScalar(report.delimiter)), session.login, ImportLiveness.currentPID,
-                    ImportLiveness.hostName, session.now, report.rowsRead, resume?.1 ?? 0, resume?.2 ?? 0, resume?.3 ?? 0,
+                    ImportLiveness.hostName, startedAt, report.rowsRead, resume?.1 ?? 0, resume?.2 ?? 0, resume?.3 ?? 0,
                     resume?.4 ?? 0, resume?.5 ?? 0)
                 return (db.lastInsertRowID, resume?.0, resume?.1 ?? 0, resume?.2 ?? 0, resume?.3 ?? 0, resume?.4 ?? 0, resume?.5 ?? 0)
             }
@@ -251,15 +255,16 @@ public enum Importer {
             }
             try db.execute("COMMIT")
             report.longestLockSeconds = max(report.longestLockSeconds, Date().timeIntervalSince(transactionStart))
-            // checkpoints run here, between transactions, where they hold no write lock
             commits += 1
-            if commits % Self.commitsPerCheckpoint == 0 { _ = try db.query("PRAGMA wal_checkpoint(PASSIVE)") }
+            if commits % Self.commitsPerCheckpoint == 0 { checkpointer.request() }
             // SQLite's lock has no queue: a writer that polls with back-off (the portal's busy
             // handler) would keep missing the moment between COMMIT and the next BEGIN
             if !final && options.pauseSeconds > 0 { usleep(useconds_t(options.pauseSeconds * 1_000_000)) }
         }
         // for the length of the import: a larger page cache, and no automatic checkpoints (they
-        // would run inside COMMIT): `end` runs one every few transactions; defaults come back afterwards
+        // would run inside COMMIT, holding the write lock): the checkpointer's thread does them
+        let checkpointer = try BackgroundCheckpointer(path: db.path)
+        defer { checkpointer.finish() }
         try db.execute("PRAGMA cache_size = -16384")
         _ = try db.scalarInt("PRAGMA wal_autocheckpoint = 0")
         defer {
@@ -336,6 +341,35 @@ public enum Importer {
         }
     }
 
+    /// Copies the WAL into the database on its own connection while the import goes on
+    /// writing: a checkpoint holds no write lock, and neither the import nor the portal
+    /// waits for it. Requests made while one runs are merged into the next.
+    final class BackgroundCheckpointer: @unchecked Sendable {
+        private let db: Database
+        private let queue = DispatchQueue(label: "mygaz.import.checkpoint")
+        private let lock = NSLock()
+        private var running = false
+
+        init(path: String) throws {
+            db = try Database(path: path, mode: .readWrite, busyTimeoutMs: 0)
+        }
+
+        func request() {
+            lock.lock()
+            defer { lock.unlock() }
+            if running { return }
+            running = true
+            queue.async {
+                _ = try? self.db.query("PRAGMA wal_checkpoint(PASSIVE)")
+                self.lock.lock()
+                self.running = false
+                self.lock.unlock()
+            }
+        }
+
+        func finish() { queue.sync {} }
+    }
+
     /// SHA-256 on another core while this one parses: the file is read once.
     final class BackgroundHasher: @unchecked Sendable {
         private var hasher = SHA256()
@@ -403,9 +437,9 @@ public enum Importer {
             let fillable = column.key == "rgk" && rgkGiven
             if column.required || (column.key == "rgk" && kind != .rgk && !rgkGiven) {
                 if matches.isEmpty && !fillable {
-                    let hint = column.key == "rgk" ? " (or give --rgk CODE)" : ""
+                    if column.key == "rgk" { throw MyGazError.invalid(.importMissingRGKColumn, .text(file), .text(decoder.encoding.rawValue)) }
                     throw MyGazError.invalid(.importMissingColumn, .text(file), .text(column.key),
-                                             .text((column.aliases.first.map { "«\($0)»" } ?? "") + hint))
+                                             .text(column.aliases.first.map { "«\($0)»" } ?? ""), .text(decoder.encoding.rawValue))
                 }
             }
         }
@@ -474,28 +508,31 @@ struct Decoder {
 
 /// The rows left out by `--skip-invalid`, in UTF-8 with the file's delimiter: the line and
 /// the reasons first, then the row as it was, so that it can be fixed and imported again.
+/// The bad rows of a `--skip-invalid` run: line, reason, then the row as it was, in the
+/// source file's encoding and delimiter, so that the fixed file imports with the same options.
 struct RejectsFile {
     let handle: FileHandle
-    let delimiter: String
+    let delimiter: Character
+    let encoding: FileEncoding
     let describe: @Sendable (Message) -> String
 
-    init(path: String, header: [String], delimiter: UInt8, describe: @escaping @Sendable (Message) -> String) throws {
+    init(path: String, header: [String], delimiter: UInt8, encoding: FileEncoding, bom: Bool,
+         describe: @escaping @Sendable (Message) -> String) throws {
         self.describe = describe
         if FileManager.default.fileExists(atPath: path) { throw MyGazError(.conflict, .backupTargetExists, .text(path)) }
-        guard FileManager.default.createFile(atPath: path, contents: nil), let handle = FileHandle(forWritingAtPath: path) else {
+        guard FileManager.default.createFile(atPath: path, contents: bom ? Data([0xEF, 0xBB, 0xBF]) : nil),
+              let handle = FileHandle(forUpdatingAtPath: path) else {
             throw MyGazError(.notFound, .fileUnreadable, .text(path))
         }
+        handle.seekToEndOfFile()
         self.handle = handle
-        self.delimiter = String(UnicodeScalar(delimiter))
+        self.delimiter = Character(UnicodeScalar(delimiter))
+        self.encoding = encoding
         write(["line", "reason"] + header)
     }
 
     func write(_ fields: [String]) {
-        let line = fields.map { field -> String in
-            field.contains(delimiter) || field.contains("\"") || field.contains("\n")
-                ? "\"" + field.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : field
-        }.joined(separator: delimiter) + "\n"
-        handle.write(Data(line.utf8))
+        handle.write(Data(CSVWriter.bytes(CSVWriter.line(fields, delimiter: delimiter), encoding)))
     }
 
     func write(line: Int, fields: [String], problems: [RowProblem]) {

@@ -8,6 +8,8 @@ final class ImportContext {
     let fillRGK: Int64?
     let fillRGKCode: String?
     var batchID: Int64?
+    /// Which of the kind's columns the file has: a column it lacks is left as it is in the database.
+    var present: [Bool] = []
     /// The RGKs the rows named (to file the batch under its RGK).
     var seenRGKs: Set<Int64> = []
     private var rgks: [String: Int64] = [:]
@@ -58,6 +60,38 @@ class ImportKindHandler {
         try statement.execute()
         if db.changes == 0 { return .unchanged }
         return db.lastInsertRowID != 0 ? .inserted : .updated
+    }
+
+    /// One column of an upsert. `value` is the SQL of the inserted value ("?" is its parameter);
+    /// `update` what an existing row gets (default: the inserted value); `from` is the file's
+    /// column it comes from, when the file may lack it.
+    struct UpsertColumn {
+        let name: String
+        var from: Int?
+        var value = "?"
+        var update: String?
+        var compared = true
+        /// false: set by the insert only (created_at)
+        var updated = true
+    }
+
+    /// INSERT … ON CONFLICT DO UPDATE whose WHERE is false when nothing differs, so that
+    /// `upsert` tells inserted, updated and unchanged apart. Columns the file lacks are
+    /// neither updated nor compared. Parameters are numbered in the order of `key + columns`.
+    func upsertSQL(_ table: String, key: [UpsertColumn], _ columns: [UpsertColumn]) -> String {
+        let all = key + columns
+        func numbered(_ sql: String, _ index: Int) -> String { sql.replacingOccurrences(of: "?", with: "?\(index + 1)") }
+        var set: [String] = [], differs: [String] = []
+        for (offset, c) in columns.enumerated() where c.updated && (c.from.map { ctx.present[$0] } ?? true) {
+            let update = numbered(c.update ?? c.value, key.count + offset)
+            set.append("\(c.name) = \(update)")
+            if c.compared { differs.append("\(c.name) IS NOT \(update)") }
+        }
+        var sql = "INSERT INTO \(table) (\(all.map(\.name).joined(separator: ", "))) VALUES ("
+            + all.enumerated().map { numbered($0.element.value, $0.offset) }.joined(separator: ", ") + ")"
+            + " ON CONFLICT (\(key.map(\.name).joined(separator: ", ")))"
+        sql += differs.isEmpty ? " DO NOTHING" : " DO UPDATE SET \(set.joined(separator: ", ")) WHERE \(differs.joined(separator: " OR "))"
+        return sql
     }
 
     /// Column 0 of every kind but `rgk`: the RGK code, or `--rgk` when the file has none.
@@ -166,19 +200,21 @@ final class RGKImport: Kind<RGKValues> {
         return row.problems.isEmpty
     }
 
+    private lazy var sql = upsertSQL("rgk", key: [UpsertColumn(name: "code")], [
+        UpsertColumn(name: "name"), UpsertColumn(name: "region", from: 2), UpsertColumn(name: "phone", from: 3), UpsertColumn(name: "email", from: 4),
+        // an empty maximum: the default for a new RGK, the present one for a known RGK
+        UpsertColumn(name: "max_monthly_m3", from: 5, value: "coalesce(?, 500)", update: "coalesce(?, max_monthly_m3)"),
+        UpsertColumn(name: "created_at", updated: false), UpsertColumn(name: "updated_at", compared: false),
+    ])
+
     override func write(_ row: RowView) throws -> ImportOutcome {
-        let s = try db.prepare("""
-            INSERT INTO rgk (code, name, region, phone, email, max_monthly_m3, created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, coalesce(?6, 500), ?7, ?7)
-            ON CONFLICT (code) DO UPDATE SET name = excluded.name, region = excluded.region, phone = excluded.phone, email = excluded.email,
-                max_monthly_m3 = coalesce(?6, max_monthly_m3), updated_at = excluded.updated_at
-            WHERE name IS NOT excluded.name OR region IS NOT excluded.region OR phone IS NOT excluded.phone
-               OR email IS NOT excluded.email OR (?6 IS NOT NULL AND max_monthly_m3 IS NOT ?6)
-            """)
+        let s = try db.prepare(sql)
         s.bind(text: v.code, at: 1)
         bind(s, row, 1, at: 2); bind(s, row, 2, at: 3); bind(s, row, 3, at: 4)
         s.bind(optionalText: row.string(4).flatMap(Contact.email), at: 5)
         s.bind(optionalInt: v.max, at: 6)
         s.bind(text: now, at: 7)
+        s.bind(text: now, at: 8)
         let outcome = try upsert(s)
         if outcome == .inserted { try ctx.reloadRGKs() }
         return outcome
@@ -210,14 +246,13 @@ final class OfficeImport: Kind<OfficeValues> {
         return row.problems.isEmpty
     }
 
+    private lazy var sql = upsertSQL("office", key: [UpsertColumn(name: "rgk_id"), UpsertColumn(name: "name")], [
+        UpsertColumn(name: "address", from: 2), UpsertColumn(name: "phone", from: 3), UpsertColumn(name: "hours", from: 4),
+        UpsertColumn(name: "lat", from: 5), UpsertColumn(name: "lon", from: 6),
+    ])
+
     override func write(_ row: RowView) throws -> ImportOutcome {
-        let s = try db.prepare("""
-            INSERT INTO office (rgk_id, name, address, phone, hours, lat, lon) VALUES (?, ?, ?, ?, ?, ?, ?)
-            ON CONFLICT (rgk_id, name) DO UPDATE SET address = excluded.address, phone = excluded.phone, hours = excluded.hours,
-                lat = excluded.lat, lon = excluded.lon
-            WHERE address IS NOT excluded.address OR phone IS NOT excluded.phone OR hours IS NOT excluded.hours
-               OR lat IS NOT excluded.lat OR lon IS NOT excluded.lon
-            """)
+        let s = try db.prepare(sql)
         s.bind(int: v.rgk!, at: 1)
         for (column, index) in [(1, 2), (2, 3), (3, 4), (4, 5)] { bind(s, row, column, at: Int32(index)) }
         try s.bind(v.lat.sqlValue, at: 6)
@@ -246,7 +281,13 @@ final class AccountImport: Kind<AccountValues> {
     static let statusWords = CodeWords(["open": "open", "открыт": "open", "открытый": "open", "действует": "open",
                                                 "действующий": "open", "активен": "open", "closed": "closed", "закрыт": "closed",
                                                 "закрытый": "closed", "архив": "closed"])
-    let find: Statement, insert: Statement, update: Statement
+    let find: Statement, insert: Statement
+    /// Sets only the columns the file has (parameters keep their numbers: the rest go unused).
+    private lazy var updateSQL: String = {
+        let names = ["surname", "name", "patronymic", "address", "phone", "residents", "heated_area", "status"]
+        let set = names.enumerated().filter { ctx.present[$0.offset + 2] }.map { "\($0.element) = ?\($0.offset + 1)" } + ["updated_at = ?9"]
+        return "UPDATE account SET \(set.joined(separator: ", ")) WHERE id = ?10"
+    }()
     static let textColumns = [2, 3, 4, 5, 6]
 
     required init(_ ctx: ImportContext) throws {
@@ -256,10 +297,6 @@ final class AccountImport: Kind<AccountValues> {
         insert = try ctx.db.prepare("""
             INSERT INTO account (surname, name, patronymic, address, phone, residents, heated_area, status, updated_at, rgk_id, number)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """)
-        update = try ctx.db.prepare("""
-            UPDATE account SET surname = ?, name = ?, patronymic = ?, address = ?, phone = ?, residents = ?, heated_area = ?,
-                   status = ?, updated_at = ? WHERE id = ?
             """)
         try super.init(ctx)
     }
@@ -306,6 +343,7 @@ final class AccountImport: Kind<AccountValues> {
         if try find.withBound(text: v.number!, at: 2, { try find.step() }) {
             if sameAsFound(row) { return .unchanged }
             let id = find.int64(at: 0)
+            let update = try db.prepare(updateSQL)
             try bindValues(update, row)
             update.bind(int: id, at: 10)
             try update.execute()
@@ -328,11 +366,12 @@ final class AccountImport: Kind<AccountValues> {
 
     /// The row found by `find` holds exactly the row's values.
     private func sameAsFound(_ row: RowView) -> Bool {
-        Self.textColumns.enumerated().allSatisfy { i, column in
-            find.textEquals(at: Int32(i + 1), row.range(column).map { row.utf8[$0] })
-        } && (v.residents == nil ? find.isNull(at: 6) : (!find.isNull(at: 6) && find.int64(at: 6) == v.residents!))
-          && (v.area == nil ? find.isNull(at: 7) : (!find.isNull(at: 7) && find.double(at: 7) == v.area!))
-          && find.text(at: 8) == v.status
+        let present = ctx.present
+        return Self.textColumns.enumerated().allSatisfy { i, column in
+            !present[column] || find.textEquals(at: Int32(i + 1), row.range(column).map { row.utf8[$0] })
+        } && (!present[7] || (v.residents == nil ? find.isNull(at: 6) : (!find.isNull(at: 6) && find.int64(at: 6) == v.residents!)))
+          && (!present[8] || (v.area == nil ? find.isNull(at: 7) : (!find.isNull(at: 7) && find.double(at: 7) == v.area!)))
+          && (!present[9] || find.text(at: 8) == v.status)
     }
 
     private func bindValues(_ s: Statement, _ row: RowView) throws {
@@ -370,12 +409,12 @@ final class ServiceImport: Kind<ServiceValues> {
         return row.problems.isEmpty
     }
 
+    private lazy var sql = upsertSQL("service", key: [UpsertColumn(name: "account_id"), UpsertColumn(name: "kind")], [
+        UpsertColumn(name: "balance_kop"), UpsertColumn(name: "updated_at", compared: false),
+    ])
+
     override func write(_ row: RowView) throws -> ImportOutcome {
-        let s = try db.prepare("""
-            INSERT INTO service (account_id, kind, balance_kop, updated_at) VALUES (?, ?, ?, ?)
-            ON CONFLICT (account_id, kind) DO UPDATE SET balance_kop = excluded.balance_kop, updated_at = excluded.updated_at
-            WHERE balance_kop IS NOT excluded.balance_kop
-            """)
+        let s = try db.prepare(sql)
         try s.bind([v.account!, v.kind!, v.balance!, now])
         return try upsert(s)
     }
@@ -414,14 +453,13 @@ final class MeterImport: Kind<MeterValues> {
         return row.problems.isEmpty
     }
 
+    private lazy var sql = upsertSQL("meter", key: [UpsertColumn(name: "account_id"), UpsertColumn(name: "serial")], [
+        UpsertColumn(name: "model", from: 3), UpsertColumn(name: "digits"), UpsertColumn(name: "place", from: 5),
+        UpsertColumn(name: "next_verification", from: 6), UpsertColumn(name: "state", from: 7), UpsertColumn(name: "max_monthly_m3", from: 8),
+    ])
+
     override func write(_ row: RowView) throws -> ImportOutcome {
-        let s = try db.prepare("""
-            INSERT INTO meter (account_id, serial, model, digits, place, next_verification, state, max_monthly_m3) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-            ON CONFLICT (account_id, serial) DO UPDATE SET model = excluded.model, digits = excluded.digits, place = excluded.place,
-                next_verification = excluded.next_verification, state = excluded.state, max_monthly_m3 = excluded.max_monthly_m3
-            WHERE model IS NOT excluded.model OR digits IS NOT excluded.digits OR place IS NOT excluded.place
-               OR next_verification IS NOT excluded.next_verification OR state IS NOT excluded.state OR max_monthly_m3 IS NOT excluded.max_monthly_m3
-            """)
+        let s = try db.prepare(sql)
         s.bind(int: v.account!, at: 1)
         bind(s, row, 2, at: 2); bind(s, row, 3, at: 3)
         s.bind(int: v.digits!, at: 4)
@@ -513,15 +551,15 @@ final class SettlementImport: Kind<SettlementValues> {
         return row.problems.isEmpty
     }
 
+    private lazy var sql = upsertSQL("settlement", key: [UpsertColumn(name: "service_id"), UpsertColumn(name: "period")], [
+        UpsertColumn(name: "opening_kop"),
+        UpsertColumn(name: "charged_kop", from: 5, value: "coalesce(?, 0)"), UpsertColumn(name: "paid_kop", from: 6, value: "coalesce(?, 0)"),
+        UpsertColumn(name: "benefit_kop", from: 7, value: "coalesce(?, 0)"), UpsertColumn(name: "recalc_kop", from: 8, value: "coalesce(?, 0)"),
+        UpsertColumn(name: "closing_kop", from: 9),
+    ])
+
     override func write(_ row: RowView) throws -> ImportOutcome {
-        let s = try db.prepare("""
-            INSERT INTO settlement (service_id, period, opening_kop, charged_kop, paid_kop, benefit_kop, recalc_kop, closing_kop)
-            VALUES (?, ?, ?, coalesce(?, 0), coalesce(?, 0), coalesce(?, 0), coalesce(?, 0), ?)
-            ON CONFLICT (service_id, period) DO UPDATE SET opening_kop = excluded.opening_kop, charged_kop = excluded.charged_kop,
-                paid_kop = excluded.paid_kop, benefit_kop = excluded.benefit_kop, recalc_kop = excluded.recalc_kop, closing_kop = excluded.closing_kop
-            WHERE opening_kop IS NOT excluded.opening_kop OR charged_kop IS NOT excluded.charged_kop OR paid_kop IS NOT excluded.paid_kop
-               OR benefit_kop IS NOT excluded.benefit_kop OR recalc_kop IS NOT excluded.recalc_kop OR closing_kop IS NOT excluded.closing_kop
-            """)
+        let s = try db.prepare(sql)
         try s.bind([v.service!, v.period!] + v.amounts.map { $0 as SQLBindable? })
         return try upsert(s)
     }
@@ -560,14 +598,13 @@ final class PaymentImport: Kind<PaymentValues> {
         return row.problems.isEmpty
     }
 
+    private lazy var sql = upsertSQL("payment", key: [UpsertColumn(name: "rgk_id"), UpsertColumn(name: "external_id")], [
+        UpsertColumn(name: "account_id"), UpsertColumn(name: "service", from: 2), UpsertColumn(name: "paid_on"), UpsertColumn(name: "amount_kop"),
+        UpsertColumn(name: "channel", from: 5), UpsertColumn(name: "state", from: 6),
+    ])
+
     override func write(_ row: RowView) throws -> ImportOutcome {
-        let s = try db.prepare("""
-            INSERT INTO payment (rgk_id, external_id, account_id, service, paid_on, amount_kop, channel, state) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-            ON CONFLICT (rgk_id, external_id) DO UPDATE SET account_id = excluded.account_id, service = excluded.service,
-                paid_on = excluded.paid_on, amount_kop = excluded.amount_kop, channel = excluded.channel, state = excluded.state
-            WHERE account_id IS NOT excluded.account_id OR service IS NOT excluded.service OR paid_on IS NOT excluded.paid_on
-               OR amount_kop IS NOT excluded.amount_kop OR channel IS NOT excluded.channel OR state IS NOT excluded.state
-            """)
+        let s = try db.prepare(sql)
         s.bind(int: v.rgk!, at: 1)
         bind(s, row, 7, at: 2)
         try s.bind(v.account!.sqlValue, at: 3)
@@ -618,14 +655,13 @@ final class ContractImport: Kind<ContractValues> {
         return row.problems.isEmpty
     }
 
+    private lazy var sql = upsertSQL("contract", key: [UpsertColumn(name: "rgk_id"), UpsertColumn(name: "number")], [
+        UpsertColumn(name: "account_id"), UpsertColumn(name: "kind"), UpsertColumn(name: "signed_on", from: 4),
+        UpsertColumn(name: "valid_until", from: 5), UpsertColumn(name: "state", from: 6),
+    ])
+
     override func write(_ row: RowView) throws -> ImportOutcome {
-        let s = try db.prepare("""
-            INSERT INTO contract (rgk_id, number, account_id, kind, signed_on, valid_until, state) VALUES (?, ?, ?, ?, ?, ?, ?)
-            ON CONFLICT (rgk_id, number) DO UPDATE SET account_id = excluded.account_id, kind = excluded.kind, signed_on = excluded.signed_on,
-                valid_until = excluded.valid_until, state = excluded.state
-            WHERE account_id IS NOT excluded.account_id OR kind IS NOT excluded.kind OR signed_on IS NOT excluded.signed_on
-               OR valid_until IS NOT excluded.valid_until OR state IS NOT excluded.state
-            """)
+        let s = try db.prepare(sql)
         s.bind(int: v.rgk!, at: 1)
         bind(s, row, 2, at: 2)
         s.bind(int: v.account!, at: 3)
@@ -667,20 +703,17 @@ final class ActImport: Kind<ActValues> {
         return row.problems.isEmpty
     }
 
+    private lazy var actSQL = upsertSQL("act", key: [UpsertColumn(name: "contract_id"), UpsertColumn(name: "number")], [UpsertColumn(name: "act_date")])
+    private lazy var itemSQL = upsertSQL("act_item", key: [UpsertColumn(name: "act_id"), UpsertColumn(name: "work")], [UpsertColumn(name: "cost_kop")])
+
     override func write(_ row: RowView) throws -> ImportOutcome {
-        let act = try db.prepare("""
-            INSERT INTO act (contract_id, number, act_date) VALUES (?, ?, ?)
-            ON CONFLICT (contract_id, number) DO UPDATE SET act_date = excluded.act_date WHERE act_date IS NOT excluded.act_date
-            """)
+        let act = try db.prepare(actSQL)
         act.bind(int: v.contract!, at: 1)
         bind(act, row, 2, at: 2)
         act.bind(text: v.date!.iso, at: 3)
         let actOutcome = try upsert(act)
         let actID = try db.queryOne("SELECT id FROM act WHERE contract_id = ? AND number = ?", v.contract!, row.string(2)!)!.int64(0)
-        let item = try db.prepare("""
-            INSERT INTO act_item (act_id, work, cost_kop) VALUES (?, ?, ?)
-            ON CONFLICT (act_id, work) DO UPDATE SET cost_kop = excluded.cost_kop WHERE cost_kop IS NOT excluded.cost_kop
-            """)
+        let item = try db.prepare(itemSQL)
         item.bind(int: actID, at: 1)
         bind(item, row, 4, at: 2)
         item.bind(int: v.cost!, at: 3)

@@ -1,0 +1,555 @@
+import Foundation
+import Testing
+import MyGazCore
+
+/// How a test file is written: the encodings RGK exports come in.
+enum FileBytes {
+    case cp1251, utf8BOM, utf8
+
+    func encode(_ text: String) -> Data {
+        switch self {
+        case .cp1251: return text.data(using: .windowsCP1251)!     // the system's converter, not ours
+        case .utf8BOM: return Data([0xEF, 0xBB, 0xBF]) + Data(text.utf8)
+        case .utf8: return Data(text.utf8)
+        }
+    }
+}
+
+/// One file per kind, in the order they depend on each other: the RGK's own Russian
+/// dialect (`;`, CRLF, Russian headers in assorted spellings, decimal commas, DD.MM.YYYY,
+/// Russian words for codes, quoted fields with `;`, quotes and a line break).
+let russianFiles: [(kind: String, text: String)] = [
+    ("rgk", "Код;Наименование;Регион;Телефон;E-mail;Макс_расход\r\n"
+        + "vologda;\"Газпром межрегионгаз Вологда\";Вологодская область;8-800-100-00-00;info@vologda.example;300\r\n"
+        + "kostroma;Кострома;;;;\r\n"),
+    ("offices", "РГК;Отделение;Адрес;Телефон;График;Широта;Долгота\r\n"
+        + "vologda;Центральное;\"г. Вологда, ул. Мира; д. 1\";+7 8172 00-00-00;Пн-Пт 8:00-17:00;59,2205;39,8915\r\n"),
+    ("accounts", "Лицевой счёт;Фамилия;Имя;Отчество;Адрес;Телефон;Проживающих;Отапливаемая площадь;Статус\r\n"
+        + "023-185952;Иванова;Анна;Петровна;\"г. Вологда, ул. Ленина, д. 5, кв. 12\";89110000000;3;54,5;открыт\r\n"
+        + "70000017;Петров;Иван;;\"ул. \"\"Новая\"\", 1\";;1;;Закрыт\r\n"),
+    ("services", "ЛС;Услуга;Сальдо\r\n023-185952;Природный газ;-3319,52\r\n023-185952;ТО ВДГО;0\r\n70000017;природный  газ;12,5\r\n"),
+    ("meters", "Лицевой_счет;Заводской номер;Модель;Разрядность;Место установки;Дата поверки;Состояние;Макс_расход\r\n"
+        + "023-185952;64567281;СГМН-1 G6;5;Кухня;01.03.2030;исправен;\r\n"
+        + "70000017;91234408;BK-G4;5;\"Коридор\r\nу входа\";31.12.2029;Исправен;500\r\n"),
+    ("readings", "Лицевой счет;Заводской номер;Дата;Показание\r\n"
+        + "023-185952;64567281;25.05.2026;3 700\r\n023-185952;64567281;25.06.2026;3846\r\n"),
+    ("settlements", "ЛС;Услуга;Период;Сальдо нач.;Начислено;Оплачено;Льгота;Перерасчет;Сальдо кон.\r\n"
+        + "023-185952;Природный газ;05.2026;-3000,00;1319,52;1000;0;0;-3319,52\r\n"
+        + "023-185952;Природный газ;06.2026;-3319,52;500;;;;\r\n"),
+    ("payments", "ЛС;Услуга;Дата оплаты;Сумма;Место оплаты;Состояние;Номер платежа\r\n"
+        + "023-185952;Природный газ;15.06.2026;1 000,00;Сбербанк Онлайн;оплачено;P-0001\r\n"
+        + "023-185952;ТО ВДГО;16.06.2026;250,5;Почта России;;P-0002\r\n"),
+    ("contracts", "ЛС;Номер договора;Вид договора;Дата заключения;Действует до;Состояние\r\n"
+        + "023-185952;Д-100/2020;Поставка газа;01.02.2020;;\r\n023-185952;В-7;ТО ВДГО;01.02.2021;01.02.2026;\r\n"),
+    ("acts", "Договор;Номер акта;Дата;Работа;Стоимость\r\nВ-7;А-1;10.03.2025;Проверка плиты;850,00\r\nВ-7;А-1;10.03.2025;Проверка колонки;1200\r\n"),
+    ("pins", "ЛС;ПИН-код\r\n023-185952;4821\r\n"),
+]
+
+/// The same data as a UTF-8 export with English headers, `,` and LF, ISO dates, decimal points.
+let englishFiles: [(kind: String, text: String)] = [
+    ("rgk", "code,name,region,phone,email,max_monthly_m3\n"
+        + "vologda,Газпром межрегионгаз Вологда,Вологодская область,8-800-100-00-00,info@vologda.example,300\nkostroma,Кострома,,,,\n"),
+    ("offices", "rgk,name,address,phone,hours,lat,lon\n"
+        + "vologda,Центральное,\"г. Вологда, ул. Мира; д. 1\",+7 8172 00-00-00,Пн-Пт 8:00-17:00,59.2205,39.8915\n"),
+    ("accounts", "account,surname,name,patronymic,address,phone,residents,heated_area,status\n"
+        + "23185952,Иванова,Анна,Петровна,\"г. Вологда, ул. Ленина, д. 5, кв. 12\",89110000000,3,54.5,open\n"
+        + "70000017,Петров,Иван,,\"ул. \"\"Новая\"\", 1\",,1,,closed\n"),
+    ("services", "account,service,balance\n23185952,gas,-3319.52\n23185952,vdgo,0\n70000017,gas,12.50\n"),
+    ("meters", "account,serial,model,digits,place,next_verification,state,max_monthly_m3\n"
+        + "23185952,64567281,СГМН-1 G6,5,Кухня,2030-03-01,working,\n70000017,91234408,BK-G4,5,\"Коридор\r\nу входа\",2029-12-31,working,500\n"),
+    ("readings", "account,serial,date,value\n23185952,64567281,2026-05-25,3700\n23185952,64567281,2026-06-25,3846\n"),
+    ("settlements", "account,service,period,opening,charged,paid,benefit,recalc,closing\n"
+        + "23185952,gas,2026-05,-3000.00,1319.52,1000,0,0,-3319.52\n23185952,gas,2026-06,-3319.52,500,,,,\n"),
+    ("payments", "account,service,date,amount,channel,state,external_id\n"
+        + "23185952,gas,2026-06-15,1000.00,Сбербанк Онлайн,paid,P-0001\n23185952,vdgo,2026-06-16,250.50,Почта России,,P-0002\n"),
+    ("contracts", "account,number,kind,signed,valid_until,state\n23185952,Д-100/2020,supply,2020-02-01,,\n23185952,В-7,vdgo,2021-02-01,2026-02-01,\n"),
+    ("acts", "contract,number,date,work,cost\nВ-7,А-1,2025-03-10,Проверка плиты,850\nВ-7,А-1,2025-03-10,Проверка колонки,1200.00\n"),
+    ("pins", "account,pin\n23185952,4821\n"),
+]
+
+extension E2E {
+    @discardableResult
+    func write(_ name: String, _ text: String, _ bytes: FileBytes = .cp1251) -> String {
+        let path = dir + "/" + name
+        FileManager.default.createFile(atPath: path, contents: bytes.encode(text))
+        return path
+    }
+
+    /// Imports every kind (the RGK file first, then the rest with --rgk vologda).
+    func importAll(_ files: [(kind: String, text: String)], _ bytes: FileBytes) -> [Result] {
+        files.map { file in
+            let path = write("\(file.kind).csv", file.text, bytes)
+            return run(["import", file.kind, path] + (file.kind == "rgk" ? [] : ["--rgk", "vologda"]))
+        }
+    }
+
+    /// The data the imports wrote, without what depends on the moment or the run (timestamps,
+    /// batch ids, salted hashes): equal digests mean equal content.
+    func contentDigest() -> String {
+        let queries = [
+            "SELECT id, code, name, region, phone, email, max_monthly_m3 FROM rgk ORDER BY id",
+            "SELECT * FROM office ORDER BY id",
+            "SELECT id, rgk_id, number, surname, name, patronymic, address, phone, residents, heated_area, status FROM account ORDER BY id",
+            "SELECT id, account_id, kind, balance_kop FROM service ORDER BY id",
+            "SELECT * FROM meter ORDER BY id",
+            "SELECT id, meter_id, value, reading_date, source, status FROM reading ORDER BY id",
+            "SELECT * FROM settlement ORDER BY id",
+            "SELECT * FROM payment ORDER BY id",
+            "SELECT * FROM contract ORDER BY id",
+            "SELECT * FROM act ORDER BY id",
+            "SELECT * FROM act_item ORDER BY id",
+            "SELECT id, account_id, source, state, issued_by FROM pin ORDER BY id",
+        ]
+        var hash = SHA256()
+        for q in queries {
+            let r = E2E.exec("/usr/bin/sqlite3", ["-readonly", "-csv", db, q])
+            precondition(r.status == 0, "\(q): \(r)")
+            hash.update(Array(q.utf8))
+            hash.update(Array(r.stdout.utf8))
+        }
+        return hash.finishHex()
+    }
+}
+
+@Suite struct ImportE2ETests {
+    @Test func everyKindImportsFromWindows1251WithRussianHeaders() {
+        let t = E2E()
+        t.run("init")
+        for (file, r) in zip(russianFiles, t.importAll(russianFiles, .cp1251)) {
+            #expect(r.status == 0, "\(file.kind): \(r)")
+            #expect(r.stdout.contains("(cp1251, ';')"), "the summary says which encoding and delimiter: \(r.stdout)")
+            #expect(r.stdout.contains(" 0 rejected"), "\(r.stdout)")
+        }
+        #expect(t.sql("SELECT code || '|' || name || '|' || max_monthly_m3 FROM rgk ORDER BY code")
+                == "kostroma|Кострома|500\nvologda|Газпром межрегионгаз Вологда|300", "an empty maximum keeps the default")
+        #expect(t.sql("SELECT lat || ' ' || lon || ' ' || address FROM office") == "59.2205 39.8915 г. Вологда, ул. Мира; д. 1")
+        #expect(t.sql("SELECT number || '|' || coalesce(heated_area, '') || '|' || status || '|' || address FROM account ORDER BY number")
+                == "23185952|54.5|open|г. Вологда, ул. Ленина, д. 5, кв. 12\n70000017||closed|ул. \"Новая\", 1",
+                "numbers lose separators and leading zeros; «открыт»/«Закрыт» are codes")
+        #expect(t.sql("SELECT a.number || ' ' || s.kind || ' ' || s.balance_kop FROM service s JOIN account a ON a.id = s.account_id ORDER BY 1")
+                == "23185952 gas -331952\n23185952 vdgo 0\n70000017 gas 1250")
+        #expect(t.sql("SELECT serial || '|' || next_verification || '|' || state || '|' || quote(max_monthly_m3) FROM meter ORDER BY serial")
+                == "64567281|2030-03-01|working|NULL\n91234408|2029-12-31|working|500")
+        #expect(t.sql("SELECT place FROM meter WHERE serial = '91234408'") == "Коридор\r\nу входа", "a line break inside quotes is kept")
+        #expect(t.sql("SELECT value || ' ' || reading_date || ' ' || source || ' ' || status FROM reading ORDER BY reading_date")
+                == "3700 2026-05-25 rgk accepted\n3846 2026-06-25 rgk accepted")
+        #expect(t.sql("SELECT period || ' ' || opening_kop || ' ' || charged_kop || ' ' || paid_kop || ' ' || quote(closing_kop) FROM settlement ORDER BY period")
+                == "2026-05 -300000 131952 100000 -331952\n2026-06 -331952 50000 0 NULL", "an open month has no closing balance, not zero")
+        #expect(t.sql("SELECT external_id || '|' || service || '|' || amount_kop || '|' || channel || '|' || state FROM payment ORDER BY 1")
+                == "P-0001|gas|100000|Сбербанк Онлайн|paid\nP-0002|vdgo|25050|Почта России|paid", "the place of payment is free text")
+        #expect(t.sql("SELECT number || ' ' || kind FROM contract ORDER BY number") == "В-7 vdgo\nД-100/2020 supply")
+        #expect(t.sql("SELECT a.number || ' ' || i.work || ' ' || i.cost_kop FROM act_item i JOIN act a ON a.id = i.act_id ORDER BY i.id")
+                == "А-1 Проверка плиты 85000\nА-1 Проверка колонки 120000", "one act, two items")
+        let hash = t.sql("SELECT pin_hash FROM pin")
+        #expect(hash.hasPrefix("$") && !hash.contains("4821"), "PINs from bills are stored hashed")
+        #expect(t.sql("SELECT source || ' ' || state FROM pin") == "bill active")
+
+        // imported readings are the previous accepted reading, settlements and payments feed account show
+        let show = t.run("account", "show", "023-185952", "--json")
+        #expect(show.status == 0, "\(show)")
+        let meters = show.jsonObject["meters"] as? [[String: Any]] ?? []
+        #expect(meters.first { $0["serial"] as? String == "64567281" }?["last_value"] as? Int == 3846)
+        #expect((show.jsonObject["settlements"] as? [Any])?.count == 2)
+        #expect((show.jsonObject["payments"] as? [Any])?.count == 2)
+        #expect(show.jsonObject["active_pin"] as? Bool == true)
+    }
+
+    @Test func utf8WithBOMAndEnglishHeadersGiveTheSameContent() {
+        let russian = E2E(), english = E2E()
+        russian.run("init")
+        english.run("init")
+        #expect(russian.importAll(russianFiles, .cp1251).allSatisfy { $0.status == 0 })
+        for (file, r) in zip(englishFiles, english.importAll(englishFiles, .utf8BOM)) {
+            #expect(r.status == 0, "\(file.kind): \(r)")
+            #expect(r.stdout.contains("(utf-8, ',')"), "\(r.stdout)")
+        }
+        #expect(russian.contentDigest() == english.contentDigest())
+    }
+
+    @Test func aSecondImportOfTheSameFilesChangesNothing() {
+        let t = E2E()
+        t.run("init")
+        #expect(t.importAll(russianFiles, .cp1251).allSatisfy { $0.status == 0 })
+        let before = t.contentDigest()
+        let audits = t.sql("SELECT count(*) FROM audit")
+        for (file, r) in zip(russianFiles, t.importAll(russianFiles, .cp1251)) {
+            let rows = file.text.components(separatedBy: "\r\n").count - 2 - (file.kind == "meters" ? 1 : 0)
+            #expect(r.status == 0, "\(r)")
+            #expect(r.stdout.contains(" 0 inserted, 0 updated, \(rows) unchanged, 0 rejected"), "\(file.kind): \(r.stdout)")
+            #expect(r.stdout.contains("nothing changed"), "\(r.stdout)")
+        }
+        #expect(t.contentDigest() == before)
+        #expect(Int(t.sql("SELECT count(*) FROM audit"))! == Int(audits)! + russianFiles.count, "one audit entry per run, nothing else")
+        #expect(t.sql("SELECT count(*) FROM import_batch WHERE status = 'completed'") == String(2 * russianFiles.count),
+                "each run is kept as a batch")
+    }
+
+    @Test func changedRowsAreUpdatedAndCounted() {
+        let t = E2E()
+        t.run("init")
+        #expect(t.importAll(Array(russianFiles.prefix(3)), .cp1251).allSatisfy { $0.status == 0 })
+        let path = t.write("accounts2.csv", "Лицевой счет;Фамилия;Имя;Телефон;Статус\r\n023-185952;Иванова;Анна;89110000001;открыт\r\n"
+                           + "70000017;Петров;Иван;;закрыт\r\n70000018;Сидоров;Пётр;;открыт\r\n")
+        let r = t.run("import", "accounts", path, "--rgk", "vologda", "--json")
+        #expect(r.status == 0, "\(r)")
+        let report = r.jsonArray.first ?? [:]
+        #expect(report["inserted"] as? Int == 1 && report["updated"] as? Int == 1 && report["unchanged"] as? Int == 1, "\(report)")
+        #expect(report["encoding"] as? String == "cp1251")
+        #expect(t.sql("SELECT phone || '|' || address FROM account WHERE number = '23185952'") == "89110000001|г. Вологда, ул. Ленина, д. 5, кв. 12",
+                "columns the file lacks are left as they were")
+    }
+
+    @Test func everyBadRowIsReportedWithItsLineAndNothingIsWritten() {
+        let t = E2E()
+        t.run("init")
+        #expect(t.importAll(Array(russianFiles.prefix(3)), .cp1251).allSatisfy { $0.status == 0 })
+        let path = t.write("bad.csv", """
+            ЛС;Заводской номер;Разрядность;Дата поверки;Состояние\r
+            023-185952;A1;пять;01.01.2030;исправен\r
+            023-185952;A2;5;31.02.2030;исправен\r
+            023-185952;A3;5;01.01.2030;сломан\r
+            99999999;A4;5;01.01.2030;исправен\r
+            023-185952;A5;5\r
+            023-185952;A6;5;01.01.2030;исправен\r
+            ;A7;5;;\r
+
+            """)
+        let r = t.run("import", "meters", path, "--rgk", "vologda")
+        #expect(r.status == 6, "\(r)")
+        let lines = r.stderr.split(separator: "\n").map(String.init)
+        #expect(lines.count == 7, "\(r.stderr)")
+        #expect(lines.first { $0.hasPrefix("\(path):2: Разрядность: ") }?.contains("'пять' is not a number") == true, "\(r.stderr)")
+        #expect(lines.first { $0.hasPrefix("\(path):3: Дата поверки: ") }?.contains("31.02.2030") == true, "\(r.stderr)")
+        #expect(lines.first { $0.hasPrefix("\(path):4: Состояние: ") }?.contains("исправен, неисправен, снят") == true, "\(r.stderr)")
+        #expect(lines.first { $0.hasPrefix("\(path):5: ЛС: ") }?.contains("99999999") == true, "a missing parent: \(r.stderr)")
+        #expect(lines.contains { $0.hasPrefix("\(path):6: ") && $0.contains("5 columns") && $0.contains("3") }, "\(r.stderr)")
+        #expect(lines.contains { $0.hasPrefix("\(path):8: ЛС: ") }, "an empty required cell: \(r.stderr)")
+        #expect(lines.last?.hasPrefix("mygaz-admin: \(path): 6 bad row(s); nothing was written") == true, "\(r.stderr)")
+        #expect(t.sql("SELECT count(*) FROM meter") == "0", "the good row A6 is not written either")
+        #expect(t.sql("SELECT count(*) FROM import_batch WHERE kind = 'meters'") == "0")
+        #expect(r.stdout.isEmpty)
+
+        let json = t.run("import", "meters", path, "--rgk", "vologda", "--json")
+        #expect(json.status == 6)
+        let problems = json.jsonArray.first?["problems"] as? [[String: Any]] ?? []
+        #expect(problems.map { $0["line"] as? Int ?? 0 } == [2, 3, 4, 5, 6, 8], "\(json.stdout)")
+    }
+
+    @Test func anUnterminatedQuoteIsReportedAtItsLine() {
+        let t = E2E()
+        t.run("init")
+        #expect(t.importAll(Array(russianFiles.prefix(3)), .cp1251).allSatisfy { $0.status == 0 })
+        let path = t.write("q.csv", "ЛС;Заводской номер;Разрядность\r\n023-185952;B1;5\r\n023-185952;\"B2;5\r\n023-185952;B3;5\r\n")
+        let r = t.run("import", "meters", path, "--rgk", "vologda")
+        #expect(r.status == 6, "\(r)")
+        #expect(r.stderr.contains("\(path):3: "), "\(r.stderr)")
+        #expect(r.stderr.contains("never closed"), "\(r.stderr)")
+        // even with --skip-invalid: the rest of the file is inside the quote, nothing after it can be trusted
+        let skip = t.run("import", "meters", path, "--rgk", "vologda", "--skip-invalid", "--rejects", t.dir + "/rej.csv")
+        #expect(skip.status == 6, "\(skip)")
+        #expect(t.sql("SELECT count(*) FROM meter") == "0")
+    }
+
+    @Test func invalidBytesAndNULAreReportedWithTheirLines() {
+        let t = E2E()
+        t.run("init")
+        #expect(t.importAll(Array(russianFiles.prefix(3)), .cp1251).allSatisfy { $0.status == 0 })
+        let path = t.dir + "/bytes.csv"
+        let bytes = Array("ЛС;Заводской номер;Разрядность\n023-185952;C1;5\n".utf8) + Array("023-185952;C".utf8) + [0xFF] + Array("2;5\n".utf8)
+            + Array("023-185952;C3".utf8) + [0] + Array(";5\n".utf8)
+        FileManager.default.createFile(atPath: path, contents: Data(bytes))
+        let r = t.run("import", "meters", path, "--rgk", "vologda", "--encoding", "utf-8")
+        #expect(r.status == 6, "\(r)")
+        #expect(r.stderr.contains("\(path):3: ") && r.stderr.contains("not utf-8"), "\(r.stderr)")
+        #expect(r.stderr.contains("\(path):4: ") && r.stderr.contains("NUL"), "\(r.stderr)")
+        // left to auto, a file that is not UTF-8 is read as Windows-1251, and the header says so
+        let auto = t.run("import", "meters", path, "--rgk", "vologda")
+        #expect(auto.status == 6, "\(auto)")
+        #expect(auto.stderr.contains("\(path):1: ") && auto.stderr.contains("cp1251"), "\(auto.stderr)")
+    }
+
+    @Test func atMostFiftyBadRowsAreShownThenACount() {
+        let t = E2E()
+        t.run("init")
+        #expect(t.importAll(Array(russianFiles.prefix(3)), .cp1251).allSatisfy { $0.status == 0 })
+        let rows = (1...80).map { "023-185952;S\($0);x\r\n" }.joined()
+        let path = t.write("many.csv", "ЛС;Заводской номер;Разрядность\r\n" + rows)
+        let r = t.run("import", "meters", path, "--rgk", "vologda")
+        #expect(r.status == 6)
+        let lines = r.stderr.split(separator: "\n")
+        #expect(lines.filter { $0.hasPrefix("\(path):") }.count == 50, "\(r.stderr)")
+        #expect(r.stderr.contains("30 more"), "\(r.stderr)")
+        #expect(r.stderr.contains("80 bad row(s)"), "\(r.stderr)")
+    }
+
+    @Test func skipInvalidImportsTheGoodRowsAndWritesTheBadOnesAside() throws {
+        let t = E2E()
+        t.run("init")
+        #expect(t.importAll(Array(russianFiles.prefix(3)), .cp1251).allSatisfy { $0.status == 0 })
+        let path = t.write("m.csv", "ЛС;Заводской номер;Разрядность\r\n023-185952;G1;5\r\n023-185952;B1;пять\r\n70000017;G2;4\r\n99;B2;5\r\n")
+        let rejects = t.dir + "/отклонено.csv"
+        let noRejects = t.run("import", "meters", path, "--rgk", "vologda", "--skip-invalid")
+        #expect(noRejects.status == 2, "--skip-invalid needs --rejects: \(noRejects)")
+        let r = t.run("import", "meters", path, "--rgk", "vologda", "--skip-invalid", "--rejects", rejects)
+        #expect(r.status == 5, "partial: \(r)")
+        #expect(r.stdout.contains("4 rows read, 2 inserted, 0 updated, 0 unchanged, 2 rejected"), "\(r.stdout)")
+        #expect(t.sql("SELECT group_concat(serial) FROM (SELECT serial FROM meter ORDER BY serial)") == "G1,G2")
+        let data = try #require(FileManager.default.contents(atPath: rejects))
+        let text = try #require(String(data: data, encoding: .windowsCP1251), "in the source file's encoding")
+        let lines = text.components(separatedBy: "\r\n")
+        #expect(lines[0] == "line;reason;ЛС;Заводской номер;Разрядность")
+        #expect(lines[1].hasPrefix("3;Разрядность: ") && lines[1].hasSuffix(";023-185952;B1;пять"), "\(text)")
+        #expect(lines[2].hasPrefix("5;") && lines[2].hasSuffix(";99;B2;5"), "\(text)")
+        #expect(t.sql("SELECT rejected FROM import_batch WHERE kind = 'meters'") == "2")
+        let again = t.run("import", "meters", path, "--rgk", "vologda", "--skip-invalid", "--rejects", rejects)
+        #expect(again.status == 4, "an existing rejects file is never overwritten: \(again)")
+    }
+
+    @Test func dryRunChecksAndCountsButWritesNothing() {
+        let t = E2E()
+        t.run("init")
+        #expect(t.importAll(Array(russianFiles.prefix(3)), .cp1251).allSatisfy { $0.status == 0 })
+        let before = t.contentDigest()
+        let path = t.write("m.csv", "ЛС;Заводской номер;Разрядность\r\n023-185952;G1;5\r\n70000017;G2;4\r\n")
+        let r = t.run("import", "meters", path, "--rgk", "vologda", "--dry-run")
+        #expect(r.status == 0, "\(r)")
+        #expect(r.stdout.contains("2 inserted"), "\(r.stdout)")
+        #expect(r.stdout.contains("nothing was written"), "\(r.stdout)")
+        #expect(t.contentDigest() == before)
+        #expect(t.sql("SELECT count(*) FROM import_batch WHERE kind = 'meters'") == "0")
+    }
+
+    @Test func severalFilesInOneRunAndOneTransactionOnRequest() {
+        let t = E2E(), single = E2E()
+        for e in [t, single] {
+            e.run("init")
+            #expect(e.importAll(Array(russianFiles.prefix(1)), .cp1251).allSatisfy { $0.status == 0 })
+        }
+        let a = t.write("a.csv", "Лицевой счет;Фамилия\r\n1;Аксенов\r\n2;Боброва\r\n")
+        let b = t.write("b.csv", "Лицевой счет;Фамилия\r\n3;Волков\r\n", .utf8BOM)
+        let bad = t.write("c.csv", "Лицевой счет;Фамилия\r\nx;Гусев\r\n")
+        let r = t.run("import", "accounts", a, b, bad, "--rgk", "vologda", "--json")
+        #expect(r.status == 6, "the third file is refused: \(r)")
+        #expect(r.jsonArray.map { $0["bad_rows"] as? Int } == [0, 0, 1], "every file's report: \(r.stdout)")
+        #expect(t.sql("SELECT group_concat(surname, ',') FROM (SELECT surname FROM account ORDER BY number)") == "Аксенов,Боброва,Волков",
+                "files before it are imported, each whole")
+        let one = single.run("import", "accounts", a, b, "--rgk", "vologda", "--single-transaction")
+        #expect(one.status == 0, "\(one)")
+        #expect(one.lines.count == 2, "a summary per file: \(one.stdout)")
+        #expect(single.contentDigest() == t.contentDigest())
+    }
+
+    @Test func theRGKComesFromTheFileOrFromTheOption() {
+        let t = E2E()
+        t.run("init")
+        #expect(t.importAll(Array(russianFiles.prefix(1)), .cp1251).allSatisfy { $0.status == 0 })
+        let noRGK = t.write("a.csv", "Лицевой счет;Фамилия\r\n1;А\r\n")
+        let missing = t.run("import", "accounts", noRGK)
+        #expect(missing.status == 6, "\(missing)")
+        #expect(missing.stderr.contains("\(noRGK):1: ") && missing.stderr.contains("--rgk"), "\(missing.stderr)")
+        let unknown = t.run("import", "accounts", noRGK, "--rgk", "tver")
+        #expect(unknown.status == 3, "\(unknown)")
+        #expect(unknown.stderr.contains("tver"), "\(unknown.stderr)")
+        let mixed = t.write("b.csv", "РГК;Лицевой счет;Фамилия\r\nvologda;1;А\r\nkostroma;2;Б\r\ntver;3;В\r\n")
+        let r = t.run("import", "accounts", mixed)
+        #expect(r.status == 6, "\(r)")
+        #expect(r.stderr.contains("\(mixed):4: РГК: ") && r.stderr.contains("tver"), "\(r.stderr)")
+        let only = t.run("import", "accounts", mixed, "--rgk", "vologda")
+        #expect(only.status == 6, "\(only)")
+        #expect(only.stderr.contains("\(mixed):3: РГК: "), "--rgk is the only RGK allowed: \(only.stderr)")
+        let fixed = t.write("c.csv", "РГК;Лицевой счет;Фамилия\r\nvologda;1;А\r\nkostroma;2;Б\r\n")
+        #expect(t.run("import", "accounts", fixed).status == 0)
+        #expect(t.sql("SELECT g.code || ' ' || a.number FROM account a JOIN rgk g ON g.id = a.rgk_id ORDER BY 1") == "kostroma 2\nvologda 1")
+    }
+
+    @Test func headerProblemsAreOneClearLine() {
+        let t = E2E()
+        t.run("init")
+        #expect(t.importAll(Array(russianFiles.prefix(1)), .cp1251).allSatisfy { $0.status == 0 })
+        let cases: [(String, String, Int32)] = [
+            ("empty.csv", "", 6),
+            ("noaccount.csv", "Фамилия;Имя\r\nИванов;Иван\r\n", 6),
+            ("twice.csv", "ЛС;Лицевой счет\r\n1;1\r\n", 6),
+        ]
+        for (name, text, status) in cases {
+            let path = t.write(name, text)
+            let r = t.run("import", "accounts", path, "--rgk", "vologda")
+            #expect(r.status == status, "\(name): \(r)")
+            #expect(r.stderr.split(separator: "\n").count == 1, "\(name): \(r.stderr)")
+            #expect(r.stderr.contains(path), "\(name): \(r.stderr)")
+        }
+        let none = t.run("import", "accounts", t.dir + "/nope.csv", "--rgk", "vologda")
+        #expect(none.status == 3, "\(none)")
+        let dir = t.run("import", "accounts", t.dir, "--rgk", "vologda")
+        #expect(dir.status == 3, "\(dir)")
+    }
+
+    @Test func historyListsTheRunsWithTheirCountsAndFingerprints() throws {
+        let t = E2E()
+        t.run("init")
+        #expect(t.importAll(Array(russianFiles.prefix(3)), .cp1251).allSatisfy { $0.status == 0 })
+        let h = t.run("import", "history", "--json")
+        #expect(h.status == 0, "\(h)")
+        #expect(h.jsonArray.map { $0["kind"] as? String ?? "" } == ["accounts", "offices", "rgk"], "newest first")
+        let accounts = try #require(h.jsonArray.first)
+        let sha = E2E.sh("sha256sum '\(t.dir)/accounts.csv'").stdout.split(separator: " ").first.map(String.init)
+        #expect(accounts["sha256"] as? String == sha)
+        #expect(accounts["rows_read"] as? Int == 2 && accounts["inserted"] as? Int == 2)
+        #expect(accounts["operator"] as? String == NSUserName())
+        #expect(accounts["status"] as? String == "completed")
+        #expect(accounts["rgk"] as? String == "vologda")
+        let filtered = t.run("import", "history", "--kind", "rgk", "--json")
+        #expect(filtered.jsonArray.count == 1)
+        let table = t.run("import", "history")
+        #expect(table.lines.first?.contains("BATCH") == true && table.stdout.contains("accounts.csv"), "\(table)")
+    }
+}
+
+/// A large Windows-1251 accounts file, as 1C writes it.
+func largeAccountsFile(_ t: E2E, rows: Int) -> String {
+    var text = "Лицевой счет;Фамилия;Имя;Отчество;Адрес;Проживающих;Отапливаемая площадь;Статус\r\n"
+    text.reserveCapacity(rows * 110)
+    let surnames = ["Иванов", "Петров", "Смирнов", "Кузнецов", "Попов"]
+    for i in 0..<rows {
+        let n = 70_000_000 + i
+        text += "0\(n / 1_000_000)-\(n % 1_000_000);\(surnames[i % 5]);Иван;Петрович;\"г. Вологда, ул. Ленина, д. \(i % 120), кв. \(i % 70)\";\(i % 5);\(i % 90),5;открыт\r\n"
+    }
+    return t.write("accounts-\(rows).csv", text)
+}
+
+@Suite(.serialized) struct ImportFaultE2ETests {
+    @Test func aKilledImportIsFinishedByRunningItAgainToTheSameContent() throws {
+        let rows = 80_000
+        let clean = E2E(), killed = E2E()
+        for t in [clean, killed] {
+            t.run("init")
+            #expect(t.importAll(Array(russianFiles.prefix(1)), .cp1251).allSatisfy { $0.status == 0 })
+        }
+        let file = largeAccountsFile(killed, rows: rows)
+        #expect(clean.run("import", "accounts", file, "--rgk", "vologda").status == 0)
+
+        let running = E2E.start(E2E.binary, ["--db", killed.db, "import", "accounts", file, "--rgk", "vologda"])
+        var done = 0
+        let deadline = Date().addingTimeInterval(120)
+        while done == 0 && Date() < deadline {
+            usleep(20_000)
+            done = Int(killed.sql("SELECT coalesce(max(rows_done), 0) FROM import_batch WHERE status = 'running'")) ?? 0
+        }
+        kill(running.process.processIdentifier, SIGKILL)
+        let interrupted = running.finish()
+        #expect(interrupted.status == SIGKILL, "killed in the middle: \(interrupted)")
+        let written = Int(killed.sql("SELECT count(*) FROM account")) ?? -1
+        #expect(written > 0 && written < rows, "some rows written, not all: \(written)")
+
+        let status = killed.run("status", "--json")
+        let imports = status.jsonObject["imports"] as? [[String: Any]] ?? []
+        #expect(imports.first?["status"] as? String == "incomplete", "\(status.stdout)")
+        let history = killed.run("import", "history", "--json")
+        #expect(history.jsonArray.first?["status"] as? String == "incomplete")
+
+        let rerun = killed.run("import", "accounts", file, "--rgk", "vologda")
+        #expect(rerun.status == 0, "\(rerun)")
+        #expect(rerun.stdout.contains("finished the interrupted import"), "\(rerun.stdout)")
+        #expect(killed.contentDigest() == clean.contentDigest(), "the same content as one clean run")
+        let after = killed.run("import", "history", "--json").jsonArray
+        #expect(after.first?["status"] as? String == "completed")
+        #expect(after.first?["inserted"] as? Int == rows, "counts carried over from the killed run: \(after.first ?? [:])")
+        #expect(killed.run("status", "--json").jsonObject["imports"].map { "\($0)" }?.contains("incomplete") == false)
+    }
+
+    @Test func aPortalWriterKeepsSucceedingDuringALargeImport() throws {
+        let t = E2E()
+        t.run("init")
+        #expect(t.importAll(Array(russianFiles.prefix(1)), .cp1251).allSatisfy { $0.status == 0 })
+        let file = largeAccountsFile(t, rows: 80_000)
+        let running = E2E.start(E2E.binary, ["--db", t.db, "import", "accounts", file, "--rgk", "vologda", "--json"])
+        // the portal: its own connection with a 5 s busy timeout, a small write every 20 ms
+        let portal = try Database(path: t.db, mode: .readWrite, busyTimeoutMs: 5000)
+        var writes = 0, writesWhileImporting = 0, failures: [String] = [], worst = 0.0
+        while running.process.isRunning {
+            let importing = (try? portal.scalarInt("SELECT count(*) FROM import_batch WHERE status = 'running'")) ?? 0
+            let start = Date()
+            do {
+                try portal.execute("BEGIN IMMEDIATE")
+                _ = try portal.run("INSERT INTO faq (topic, question, answer, created_at, updated_at) VALUES ('other', 'q', 'a', 'x', 'x')")
+                try portal.execute("COMMIT")
+                writes += 1
+                if importing > 0 { writesWhileImporting += 1 }
+            } catch {
+                failures.append("\(error)")
+                try? portal.execute("ROLLBACK")
+            }
+            worst = max(worst, Date().timeIntervalSince(start))
+            usleep(20_000)
+        }
+        let r = running.finish()
+        #expect(r.status == 0, "\(r)")
+        #expect(failures.isEmpty, "\(failures.prefix(3))")
+        #expect(writesWhileImporting >= 3, "the writer ran during the writing pass: \(writes) writes, \(writesWhileImporting) during")
+        #expect(worst < 5, "every write got the lock within the busy timeout: \(worst) s")
+        #expect(t.sql("SELECT count(*) FROM faq") == String(writes))
+        #expect(t.sql("SELECT count(*) FROM account") == "80000")
+    }
+}
+
+@Suite struct ExportE2ETests {
+    /// Decided readings: accept two, reject one.
+    func decided() -> E2E {
+        let t = E2E()
+        t.seedReadings()
+        for serial in ["A-MAX-EQ", "D-ROLL-EQ"] { #expect(t.run("reading", "accept", t.pendingID(serial)).status == 0) }
+        #expect(t.run("reading", "reject", t.pendingID("C-LOWER"), "--reason", "lower_than_previous").status == 0)
+        return t
+    }
+
+    @Test func acceptedReadingsInTheRGKsDialect() throws {
+        let t = decided()
+        let path = t.dir + "/показания.csv"
+        let r = t.run("export", "readings", "--rgk", "vologda", "--output", path)
+        #expect(r.status == 0, "\(r)")
+        #expect(r.stderr.contains("2") && r.stderr.contains(path), "\(r.stderr)")
+        let data = try #require(FileManager.default.contents(atPath: path))
+        #expect(String(data: data, encoding: .utf8) == nil, "Windows-1251 by default")
+        let text = try #require(String(data: data, encoding: .windowsCP1251))
+        let lines = text.components(separatedBy: "\r\n").filter { !$0.isEmpty }
+        #expect(lines.count == 3, "\(text)")
+        #expect(lines[0].hasPrefix("РГК;Лицевой счет;Заводской номер;Дата;Показание"), "\(lines[0])")
+        #expect(lines.dropFirst().allSatisfy { $0.hasPrefix("vologda;70000017;") && $0.contains(";20.07.2026;") }, "\(text)")
+        #expect(lines.contains { $0.contains(";A-MAX-EQ;20.07.2026;1300;") }, "\(text)")
+        #expect(!text.contains("C-LOWER"), "accepted only by default")
+
+        // exporting marks nothing: the same again gives the same bytes
+        let again = t.run("export", "readings", "--rgk", "vologda", "--encoding", "cp1251")
+        #expect(again.status == 0)
+        #expect(String(data: try #require(FileManager.default.contents(atPath: path)), encoding: .windowsCP1251) == text)
+        let exists = t.run("export", "readings", "--rgk", "vologda", "--output", path)
+        #expect(exists.status == 4, "an existing file is never overwritten: \(exists)")
+
+        // the billing side loads it: the file imports as readings, Russian headers and all
+        let other = E2E()
+        other.seedReadings()
+        let load = other.run("import", "readings", path, "--dry-run")
+        #expect(load.status == 0, "\(load)")
+        #expect(load.stdout.contains("2 rows read, 2 inserted"), "\(load.stdout)")
+    }
+
+    @Test func rejectedAndAllWithTheirReasonsAndDates() {
+        let t = decided()
+        let rejected = t.run("export", "readings", "--rgk", "vologda", "--status", "rejected", "--encoding", "utf-8")
+        #expect(rejected.status == 0)
+        let lines = rejected.stdout.components(separatedBy: "\r\n").filter { !$0.isEmpty }
+        #expect(lines.count == 2, "\(rejected.stdout)")
+        #expect(lines[1].contains(";C-LOWER;20.07.2026;999;отказано;меньше предыдущего показания;"), "in the RGK's words: \(lines)")
+        let all = t.run("export", "readings", "--rgk", "vologda", "--status", "all", "--json")
+        #expect(all.jsonArray.count == 3)
+        #expect(Set(all.jsonArray.map { $0["status"] as? String ?? "" }) == ["accepted", "rejected"])
+        let future = t.run("export", "readings", "--rgk", "vologda", "--since", "2099-01-01", "--json")
+        #expect(future.status == 0 && future.jsonArray.isEmpty)
+        let other = t.run("export", "readings", "--rgk", "kostroma", "--json")
+        #expect(other.jsonArray.isEmpty, "another RGK's readings stay out")
+        let noRGK = t.run("export", "readings")
+        #expect(noRGK.status == 2, "\(noRGK)")
+        let unknown = t.run("export", "readings", "--rgk", "tver")
+        #expect(unknown.status == 3, "\(unknown)")
+    }
+}
