@@ -205,6 +205,10 @@ public enum MessageKey: String, CaseIterable, Sendable {
     // import header
     case importMissingRGKColumn
 
+    // import progress
+    case importChecking
+    case importWriting
+
     // demo
     case demoDone
     case progressRows

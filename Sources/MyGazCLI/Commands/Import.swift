@@ -70,8 +70,14 @@ enum ImportCommands {
         var reports: [ImportReport] = []
         for file in inv.arguments("FILE") {
             let progress = Progress(inv.out, label: "import \(kind.rawValue)")
+            var phase = ImportPhase.checking
+            progress.relabel(texts.render(.importChecking, .text(kind.rawValue)))
             do {
-                let report = try Importer.run(inv.session, options, file: file) { rows, fraction in
+                let report = try Importer.run(inv.session, options, file: file) { now, rows, fraction in
+                    if now != phase {
+                        phase = now
+                        progress.relabel(texts.render(.importWriting, .text(kind.rawValue)))
+                    }
                     progress.update(Int64(rows), fraction: fraction)
                 }
                 progress.finish()

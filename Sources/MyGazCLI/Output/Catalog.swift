@@ -542,6 +542,13 @@ public enum Catalog {
             return ("{1}:1: no column rgk «ргк» in the header (read as {2}); give --rgk CODE when the file is of one RGK",
                     "{1}:1: в заголовке нет столбца rgk «ргк» (прочитан как {2}); укажите --rgk КОД, если файл одной РГК")
 
+        case .importChecking:
+            return ("import {1}, checking",
+                    "загрузка {1}, проверка")
+        case .importWriting:
+            return ("import {1}, writing",
+                    "загрузка {1}, запись")
+
         case .demoDone:
             return ("demo database {1}: {2} accounts, {3} portal users, {4} pending readings, {5} open applications ({6} s)",
                     "демонстрационная база {1}: лицевых счетов {2}, пользователей портала {3}, показаний в обработке {4}, открытых заявок {5} ({6} с)")

@@ -274,9 +274,9 @@ public final class Output {
 /// Rows-per-second progress on stderr, only when stderr is a terminal.
 public final class Progress {
     let output: Output
-    let label: String
+    var label: String
     let total: Int64?
-    let start: Date
+    var start: Date
     var last: Date
     let enabled: Bool
 
@@ -287,6 +287,13 @@ public final class Progress {
         self.start = Date()
         self.last = .distantPast
         self.enabled = output.io.terminal.stderrIsTTY && !output.quiet
+    }
+
+    /// A new stage of the work: a new label, and the rate counted from now.
+    public func relabel(_ label: String) {
+        self.label = label
+        start = Date()
+        if last != .distantPast { last = start }    // the first rate of a stage waits for a sample
     }
 
     /// `done` rows so far; `fraction` of the work if known (bytes read / file size).

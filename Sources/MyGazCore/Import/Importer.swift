@@ -26,6 +26,9 @@ public struct ImportOptions: Sendable {
     public init(kind: ImportKind) { self.kind = kind }
 }
 
+/// The two passes over a file, for progress reports.
+public enum ImportPhase: Sendable { case checking, writing }
+
 public struct ImportReport: Sendable {
     public var file: String
     public var encoding: FileEncoding = .utf8
@@ -61,7 +64,7 @@ public enum Importer {
     static let commitsPerCheckpoint = 2
 
     public static func run(_ session: Session, _ options: ImportOptions, file: String,
-                           progress: (_ rows: Int, _ fraction: Double) -> Void = { _, _ in }) throws -> ImportReport {
+                           progress: (_ phase: ImportPhase, _ rows: Int, _ fraction: Double) -> Void = { _, _, _ in }) throws -> ImportReport {
         let started = Date()
         let startedAt = session.now
         var report = ImportReport(file: file)
@@ -144,7 +147,7 @@ public enum Importer {
                     }
                     row.utf8 = []       // let go of the arena before the producer refills it
                     row.ends = []
-                    progress(report.rowsRead, Double(batch.position) / Double(max(size, 1)) / 2)
+                    progress(.checking, report.rowsRead, Double(batch.position) / Double(max(size, 1)) / 2)
                     pipeline.recycle(batch)
                 }
             } catch CSVProblem.unterminatedQuote(let line) {
@@ -295,7 +298,7 @@ public enum Importer {
                 }
                 row.utf8 = []
                 row.ends = []
-                progress(done, 0.5 + Double(batch.position) / Double(max(size, 1)) / 2)
+                progress(.writing, done, 0.5 + Double(batch.position) / Double(max(size, 1)) / 2)
                 pipeline.recycle(batch)
             }
             try end(final: true)
