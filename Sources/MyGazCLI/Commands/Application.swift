@@ -5,6 +5,7 @@ enum ApplicationCommands {
     static let idsArg = ArgumentSpec("ID", L("application ids, or - to read them from stdin", "номера заявок или - для чтения со стандартного ввода"),
                                      arity: .variadic, acceptsStdin: true, completion: .live(.openApplication))
     static let idArg = ArgumentSpec("ID", L("the application", "номер заявки"), completion: .live(.application))
+    static let openIdArg = ArgumentSpec("ID", L("the application", "номер заявки"), completion: .live(.openApplication))
     static let expect = OptionSpec("expect-status", value: "STATUS", L("refuse if it is no longer in STATUS (someone moved it meanwhile)",
                                                                        "отказать, если заявка уже не в состоянии STATUS (ее кто-то изменил)"),
                                    choices: ApplicationStatus.codes)
@@ -47,7 +48,7 @@ enum ApplicationCommands {
                                                  L("Ask the customer for a document.", "Запросить у клиента документ."))]),
             CommandSpec("answer", L("record the customer's answer given at the office: needs_info → submitted",
                                     "внести ответ клиента, данный в офисе: needs_info → submitted"),
-                        arguments: [idArg],
+                        arguments: [openIdArg],
                         options: [OptionSpec("message", short: "m", value: "TEXT", L("required: the answer", "обязательно: ответ")),
                                   OptionSpec("attach", value: "FILE", L("attach a pdf, jpeg or png (at most 10 MiB)", "приложить pdf, jpeg или png (до 10 МиБ)"),
                                              repeatable: true, completion: .file),

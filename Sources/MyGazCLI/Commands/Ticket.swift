@@ -5,6 +5,7 @@ enum TicketCommands {
     static let idsArg = ArgumentSpec("ID", L("ticket ids, or - to read them from stdin", "номера обращений или - для чтения со стандартного ввода"),
                                      arity: .variadic, acceptsStdin: true, completion: .live(.openTicket))
     static let idArg = ArgumentSpec("ID", L("the ticket", "номер обращения"), completion: .live(.ticket))
+    static let openIdArg = ArgumentSpec("ID", L("the ticket", "номер обращения"), completion: .live(.openTicket))
     static let messageFile = OptionSpec("message-file", value: "FILE", L("read the message from FILE (- for stdin)", "прочитать сообщение из FILE (- — со стандартного ввода)"),
                                         completion: .file)
 
@@ -32,7 +33,7 @@ enum TicketCommands {
             CommandSpec("reply", L("answer a ticket; the answer is e-mailed to the sender", "ответить на обращение; ответ уходит отправителю по e-mail"),
                         discussion: L("Without --message, --message-file or --faq, on a terminal, opens $VISUAL or $EDITOR on a file that quotes the ticket; an empty message cancels.",
                                       "Без --message, --message-file или --faq в терминале открывает $VISUAL или $EDITOR с цитатой обращения; пустое сообщение отменяет ответ."),
-                        arguments: [idArg],
+                        arguments: [openIdArg],
                         options: [Opt.message, messageFile,
                                   OptionSpec("faq", value: "ID", L("answer with this FAQ entry", "ответить этим вопросом FAQ"), completion: .live(.faq))],
                         examples: [Example("mygaz-admin ticket reply 42 --faq 5", L("Answer with a ready FAQ answer.", "Ответить готовым ответом из FAQ.")),

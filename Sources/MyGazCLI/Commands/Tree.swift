@@ -24,6 +24,8 @@ public enum CommandTree {
             AdminCommands.audit,
             AdminCommands.operatorCommand,
             AdminCommands.db,
+            CompletionCommands.spec,
+            CompletionCommands.live,
         ],
         access: .noDatabase)
 }

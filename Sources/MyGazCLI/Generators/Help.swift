@@ -120,6 +120,15 @@ public enum HelpTopics {
     public static let all: [HelpTopic] = [
         HelpTopic(name: "exit-codes", summary: L("what each exit status means", "что означает каждый код завершения"),
                   body: exitCodes),
+        HelpTopic(name: "formats", summary: L("output formats: table, json, csv, tsv", "форматы вывода: table, json, csv, tsv"),
+                  body: formats),
+        HelpTopic(name: "statuses", summary: L("status and reason codes, their labels, and the allowed transitions",
+                                               "коды состояний и причин, их названия и допустимые переходы"),
+                  body: statuses),
+        HelpTopic(name: "environment", summary: L("environment variables the program reads", "переменные окружения, которые читает программа"),
+                  body: environment),
+        HelpTopic(name: "import-formats", summary: L("the RGK files import reads: kinds, columns, dialects", "файлы РГК для загрузки: виды, столбцы, форматы"),
+                  body: importFormats),
     ]
 
     public static func find(_ name: String) -> HelpTopic? { all.first { $0.name == name } }
@@ -145,5 +154,180 @@ public enum HelpTopics {
             out += "  \(status.rawValue)  \(exitCodeMeaning(status)(lang))\n"
         }
         return out
+    }
+
+    // MARK: environment
+
+    /// The variables the program reads: `help environment` and the man page's ENVIRONMENT.
+    public static let environmentVariables: [(name: String, text: L)] = [
+        ("MYGAZ_DB", L("the database file when --db is not given (else ./mygaz.db)", "файл базы, если не указан --db (иначе ./mygaz.db)")),
+        ("MYGAZ_SENDMAIL", L("the sendmail-compatible command 'outbox send' delivers e-mail with (default /usr/sbin/sendmail -t -i); the message is on its stdin",
+                             "команда, совместимая с sendmail, которой «outbox send» отправляет e-mail (по умолчанию /usr/sbin/sendmail -t -i); письмо — на стандартном вводе")),
+        ("MYGAZ_SMS_COMMAND", L("the command 'outbox send' delivers SMS with: the number is its argument, the text its stdin",
+                                "команда, которой «outbox send» отправляет SMS: номер — аргумент, текст — на стандартном вводе")),
+        ("LC_ALL, LC_MESSAGES, LANG", L("the language of messages when --lang is not given: ru* is Russian, anything else English",
+                                         "язык сообщений, если не указан --lang: ru* — русский, иначе английский")),
+        ("NO_COLOR", L("when set and not empty, no colour (as --no-color); colour is only ever used on a terminal",
+                       "если задана и не пуста — без цвета (как --no-color); цвет бывает только в терминале")),
+        ("VISUAL, EDITOR", L("the editor 'ticket reply' opens for the answer on a terminal when no --message is given (default vi)",
+                             "редактор, который «ticket reply» открывает для ответа в терминале, если нет --message (по умолчанию vi)")),
+        ("COLUMNS", L("the width of tables and help when the terminal does not say", "ширина таблиц и справки, если терминал ее не сообщает")),
+        ("TZ", L("the time zone dates are shown in (stored times are UTC)", "часовой пояс для показа дат (хранится время UTC)")),
+    ]
+
+    static func environment(_ lang: Lang) -> String {
+        var out = lang == .ru ? "Переменные окружения:\n\n" : "Environment variables:\n\n"
+        out += HelpText.twoColumns(environmentVariables.map { ($0.name, $0.text(lang)) }, width: 100)
+        out += lang == .ru
+            ? "\nОператор — это пользователь ОС (как peer-аутентификация psql); никакая переменная этого не меняет.\n"
+            : "\nThe operator is the OS login (like psql's peer authentication); no variable changes it.\n"
+        return out
+    }
+
+    // MARK: formats
+
+    static func formats(_ lang: Lang) -> String {
+        lang == .ru ? """
+            Форматы вывода (--format, или --json):
+
+              table  для людей: выровненные столбцы (ширина кириллицы учитывается), даты ДД.ММ.ГГ,
+                     суммы в рублях с разделителями; цвет только в терминале и никогда с --no-color
+                     или NO_COLOR. Состояния показываются названиями из руководств.
+              json   для программ: список — массив объектов, один объект — объект; ключи snake_case
+                     и не меняются между версиями; коды вместо названий (pending, needs_info…);
+                     время ISO-8601 UTC, суммы в копейках (*_kop), пустое значение — null.
+                     Действие над несколькими id выводит по объекту на id:
+                     {"id":…,"result":"changed|unchanged|failed","status":…,"error":…}
+              csv    RFC 4180 с запятой и строкой заголовка из ключей json; поля с запятой,
+                     кавычкой или переводом строки — в кавычках.
+              tsv    то же через табуляцию, без кавычек: табуляции и переводы строк внутри
+                     значений заменяются пробелами.
+
+            Сообщения об ошибках всегда идут в stderr одной строкой; stdout содержит только данные.
+            С --quiet печатаются только данные и ошибки.
+
+            """ : """
+            Output formats (--format, or --json):
+
+              table  for people: aligned columns (Cyrillic measured by display width), dates as
+                     DD.MM.YY, amounts in rubles with separators; colour only on a terminal, never
+                     with --no-color or NO_COLOR. Statuses are shown by the manuals' names.
+              json   for programs: a list is an array of objects, one item an object; keys are
+                     snake_case and stable across versions; codes instead of labels (pending,
+                     needs_info…); times ISO-8601 UTC, amounts in kopecks (*_kop), a missing value null.
+                     An action on several ids prints one object per id:
+                     {"id":…,"result":"changed|unchanged|failed","status":…,"error":…}
+              csv    RFC 4180 with commas and a header of the json keys; a field with a comma,
+                     a quote or a line break is quoted.
+              tsv    the same with tabs and no quoting: tabs and line breaks inside values become
+                     spaces.
+
+            Errors always go to stderr, one line each; stdout holds only data. With --quiet only
+            data and errors are printed.
+
+            """
+    }
+
+    // MARK: statuses
+
+    static func statuses(_ lang: Lang) -> String {
+        let ru = lang == .ru
+        let sections: [(L, CodeDomain)] = [
+            (L("Applications", "Заявки"), .applicationStatus),
+            (L("Application kinds", "Виды заявок"), .applicationKind),
+            (L("Meter readings", "Показания"), .readingStatus),
+            (L("Reasons to reject a reading", "Причины отказа в приеме показаний"), .readingReason),
+            (L("Support tickets", "Обращения"), .ticketStatus),
+            (L("Portal users", "Пользователи портала"), .userStatus),
+            (L("PIN requests", "Запросы ПИН-кода"), .pinRequestStatus),
+            (L("Outbox messages", "Сообщения outbox"), .outboxStatus),
+            (L("Import batches", "Загрузки"), .importStatus),
+            (L("Operator roles", "Роли операторов"), .role),
+        ]
+        var out = ru ? "Коды (в базе и в --json) и их названия:\n" : "Codes (in the database and in --json) and their labels:\n"
+        for (title, domain) in sections {
+            out += "\n\(title(lang)):\n"
+            out += HelpText.twoColumns(Labels.codes(domain).map { code in
+                (code, ru ? Labels.label(domain, code, .ru) : Labels.label(domain, code, .en) + " — «" + Labels.label(domain, code, .ru) + "»")
+            }, width: 100)
+        }
+        out += ru ? "\nПереходы заявок (mygaz-admin application ДЕЙСТВИЕ):\n" : "\nApplication transitions (mygaz-admin application ACTION):\n"
+        for action in ApplicationAction.allCases {
+            var from = Set(ApplicationKind.allCases.flatMap { action.allowedFrom(kind: $0) })
+            from.remove(action.target)
+            let sources = ApplicationStatus.allCases.filter { from.contains($0) }.map(\.rawValue).joined(separator: ", ")
+            out += "  \(action.rawValue.padding(toLength: 9, withPad: " ", startingAt: 0)) \(sources) → \(action.target.rawValue)\n"
+        }
+        out += ru
+            ? "  (complete из submitted — только ТО ВДГО, ремонт и перерасчет)\n\nПоказание: pending → accepted | rejected; новое показание того же счетчика заменяет прежнее (superseded).\n"
+            : "  (complete from submitted: maintenance, repair and recalculation only)\n\nA reading: pending → accepted | rejected; a newer one for the same meter replaces it (superseded).\n"
+        return out
+    }
+
+    // MARK: import formats
+
+    static func importFormats(_ lang: Lang) -> String {
+        let ru = lang == .ru
+        var out = ru ? """
+            Файлы РГК (mygaz-admin import ВИД ФАЙЛ…):
+
+              кодировка   Windows-1251 или UTF-8 (с BOM или без); по умолчанию: корректный UTF-8 — UTF-8,
+                          иначе Windows-1251 (--encoding)
+              разделитель ; , или табуляция — по строке заголовка (--delimiter)
+              строки      CRLF или LF; кавычки по RFC 4180: внутри поля — разделитель, "" и перевод строки
+              заголовок   английские имена или русские варианты, без учета регистра, пробелов, _ и ё/е
+              числа       десятичная запятая или точка, пробел — разделитель тысяч (-3 319,52)
+              даты        ДД.ММ.ГГГГ или ГГГГ-ММ-ДД (время после даты отбрасывается); периоды ММ.ГГГГ
+              счета       023-185952 и 23185952 — один счет (цифры без ведущих нулей)
+              пусто       пустая ячейка — значения еще нет (например, сальдо на конец незакрытого месяца);
+                          столбец, которого нет в файле, в базе не меняется
+
+            Строки обновляются по естественному ключу; повторная загрузка ничего не меняет.
+
+            """ : """
+            RGK files (mygaz-admin import KIND FILE…):
+
+              encoding   Windows-1251 or UTF-8 (with or without BOM); by default valid UTF-8 is UTF-8,
+                         anything else Windows-1251 (--encoding)
+              delimiter  ; , or tab, taken from the header line (--delimiter)
+              lines      CRLF or LF; RFC 4180 quoting: a field may hold the delimiter, "" and line breaks
+              header     English names or Russian aliases, ignoring case, spaces, _ and ё/е
+              numbers    a decimal comma or point, spaces between thousands (-3 319,52)
+              dates      DD.MM.YYYY or YYYY-MM-DD (a time after the date is dropped); periods MM.YYYY
+              accounts   023-185952 and 23185952 are one account (digits without leading zeros)
+              empty      an empty cell is a value that does not exist yet (the closing balance of an
+                         open month); a column the file lacks is left as it is in the database
+
+            Rows are upserted by their natural key; importing the same file again changes nothing.
+
+            """
+        for kind in ImportKind.allCases {
+            let keys = ImportFormats.naturalKey(kind).joined(separator: ", ")
+            out += "\n\(kind.rawValue) — \(Labels.label(.importKind, kind.rawValue, lang)) (\(ru ? "ключ" : "key"): \(keys))\n"
+            out += HelpText.twoColumns(kind.columns.map { c in
+                (c.key + (c.required ? " *" : ""), c.aliases.joined(separator: ", "))
+            }, width: 100)
+        }
+        out += ru ? "\n* — обязательный столбец. Без столбца rgk укажите --rgk КОД.\n" : "\n* a required column. Without an rgk column, give --rgk CODE.\n"
+        return out
+    }
+}
+
+/// What identifies a row of each kind (SPEC §4).
+enum ImportFormats {
+    static func naturalKey(_ kind: ImportKind) -> [String] {
+        switch kind {
+        case .rgk: return ["code"]
+        case .offices: return ["rgk", "name"]
+        case .accounts: return ["rgk", "account"]
+        case .services: return ["rgk", "account", "service"]
+        case .meters: return ["rgk", "account", "serial"]
+        case .readings: return ["rgk", "account", "serial", "date"]
+        case .settlements: return ["rgk", "account", "service", "period"]
+        case .payments: return ["rgk", "external_id"]
+        case .contracts: return ["rgk", "number"]
+        case .acts: return ["rgk", "contract", "number", "work"]
+        case .pins: return ["rgk", "account"]
+        }
     }
 }

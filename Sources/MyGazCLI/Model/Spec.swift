@@ -8,13 +8,6 @@ public struct L: Sendable, Equatable {
     public func callAsFunction(_ lang: Lang) -> String { lang == .ru ? ru : en }
 }
 
-/// Where the live values of an argument come from (the completion scripts ask `__complete`).
-public enum LiveSource: String, Sendable, CaseIterable {
-    case rgk, operatorLogin = "operator", pendingReading = "pending-reading", reading
-    case openApplication = "open-application", application, openTicket = "open-ticket", ticket
-    case pinRequest = "pin-request", faq, userLogin = "user", office, outbox, account
-}
-
 /// What a shell may offer for a value.
 public enum ValueCompletion: Sendable, Equatable {
     case none

@@ -26,6 +26,7 @@ public struct SQLiteError: Error, CustomStringConvertible, Sendable {
 public enum OpenMode: Sendable {
     case readWrite      // the file must exist
     case create         // create it if missing
+    case readOnly       // look, never write (shell completion)
 }
 
 /// One connection to the shared database. Not thread-safe; one per process or thread.
@@ -49,7 +50,7 @@ public final class Database {
         _ = Database.configured
         self.path = path
         var db: OpaquePointer?
-        var flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX
+        var flags = (mode == .readOnly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE) | SQLITE_OPEN_NOMUTEX
         if mode == .create { flags |= SQLITE_OPEN_CREATE }
         let rc = sqlite3_open_v2(path, &db, flags, nil)
         guard rc == SQLITE_OK, let db else {
@@ -62,7 +63,7 @@ public final class Database {
         sqlite3_extended_result_codes(db, 1)
         sqlite3_busy_timeout(db, Int32(clamping: busyTimeoutMs))
         do {
-            try configure()
+            if mode != .readOnly { try configure() } else { registerFunctions() }
         } catch {
             cache.removeAll()
             sqlite3_close_v2(db)

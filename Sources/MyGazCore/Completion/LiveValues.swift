@@ -1,0 +1,123 @@
+/// Where the live values of an argument come from (the completion scripts ask `__complete`).
+public enum LiveSource: String, Sendable, CaseIterable {
+    case rgk, operatorLogin = "operator", pendingReading = "pending-reading", reading
+    case openApplication = "open-application", application, openTicket = "open-ticket", ticket
+    case pinRequest = "pin-request", faq, userLogin = "user", office, outbox, account
+}
+
+/// Values a shell offers on Tab, read from the database: at most `limit`, those that begin
+/// with the word typed so far, each with a short description (zsh and fish show it).
+public enum LiveValues {
+    public struct Candidate: Sendable, Equatable {
+        public let value: String
+        public let description: String
+    }
+
+    public static let limit = 200
+
+    public static func candidates(_ db: Database, _ source: LiveSource, prefix: String, limit: Int = limit) throws -> [Candidate] {
+        let (queries, numeric) = query(source)
+        // ids are numbers: a prefix that is not one matches nothing (and never reaches GLOB)
+        if numeric && !prefix.allSatisfy(\.isASCIIDigit) { return [] }
+        let upper = prefix + "\u{10FFFF}"
+        var found: [Candidate] = []
+        for sql in queries where found.count < limit {
+            found += try db.query(sql, prefix, upper, limit - found.count).map { row in
+                Candidate(value: row.string(0), description: oneLine(row.optString(1) ?? ""))
+            }
+        }
+        return found
+    }
+
+    /// The SQL of a source, run in turn until the limit: ?1 the prefix, ?2 just above every text
+    /// that starts with it, ?3 the limit. Text keys are matched by range, so that the unique
+    /// indexes answer; ids by GLOB on the queue's own (partial) index, which holds only what
+    /// waits, or on a bounded window of the newest rows.
+    static func query(_ source: LiveSource) -> ([String], numeric: Bool) {
+        let (sql, numeric) = single(source)
+        if source == .reading {
+            // what waits first, then the last 1 000 decisions
+            return ([single(.pendingReading).0, """
+                SELECT r.id, a.number || ' ' || m.serial || ': ' || r.value || ' ' || r.status
+                FROM (SELECT id FROM reading WHERE source <> 'rgk' AND status <> 'pending' ORDER BY decided_at DESC, id DESC LIMIT 1000) d
+                JOIN reading r ON r.id = d.id JOIN meter m ON m.id = r.meter_id JOIN account a ON a.id = m.account_id
+                WHERE CAST(r.id AS TEXT) GLOB ?1 || '*' LIMIT ?3
+                """], true)
+        }
+        return ([sql], numeric)
+    }
+
+    static func single(_ source: LiveSource) -> (String, numeric: Bool) {
+        switch source {
+        case .rgk:
+            return ("SELECT code, name FROM rgk WHERE code >= ?1 AND code < ?2 ORDER BY code LIMIT ?3", false)
+        case .operatorLogin:
+            return ("SELECT login, role || coalesce(' — ' || full_name, '') FROM operator WHERE login >= ?1 AND login < ?2 ORDER BY login LIMIT ?3", false)
+        case .userLogin:
+            return ("""
+                SELECT login, coalesce(full_name, '') || ' (' || status || ')' FROM portal_user
+                WHERE login >= ?1 AND login < ?2 AND status <> 'deleted' ORDER BY login LIMIT ?3
+                """, false)
+        case .account:
+            // by (rgk, number), once per RGK: the unique index, no index on the number alone
+            return ("""
+                SELECT a.number, g.code || ': ' || trim(coalesce(a.surname, '') || ' ' || coalesce(a.name, '') || ' ' || coalesce(a.patronymic, ''))
+                FROM rgk g JOIN account a ON a.rgk_id = g.id AND a.number >= ?1 AND a.number < ?2
+                ORDER BY g.code, a.number LIMIT ?3
+                """, false)
+        case .pendingReading:
+            return ("""
+                SELECT r.id, a.number || ' ' || m.serial || ': ' || r.value || ' (' || substr(r.submitted_at, 1, 10) || ')'
+                FROM reading r JOIN meter m ON m.id = r.meter_id JOIN account a ON a.id = m.account_id
+                WHERE r.status = 'pending' AND CAST(r.id AS TEXT) GLOB ?1 || '*' ORDER BY r.submitted_at, r.id LIMIT ?3
+                """, true)
+        case .reading:
+            return ("", true)    // see query(_:)
+        case .openApplication:
+            return ("""
+                SELECT id, kind || ' ' || status || coalesce(' ' || contact_name, '') FROM application
+                WHERE (status = 'submitted' OR status = 'needs_info' OR status = 'accepted') AND CAST(id AS TEXT) GLOB ?1 || '*'
+                ORDER BY submitted_at, id LIMIT ?3
+                """, true)
+        case .application:
+            return ("""
+                SELECT id, kind || ' ' || status || coalesce(' ' || contact_name, '') FROM application
+                WHERE CAST(id AS TEXT) GLOB ?1 || '*' ORDER BY id DESC LIMIT ?3
+                """, true)
+        case .openTicket:
+            return ("""
+                SELECT id, status || ' ' || topic || ': ' || sender_name FROM ticket
+                WHERE (status = 'new' OR status = 'answered') AND CAST(id AS TEXT) GLOB ?1 || '*' ORDER BY created_at, id LIMIT ?3
+                """, true)
+        case .ticket:
+            return ("""
+                SELECT id, status || ' ' || topic || ': ' || sender_name FROM ticket
+                WHERE CAST(id AS TEXT) GLOB ?1 || '*' ORDER BY id DESC LIMIT ?3
+                """, true)
+        case .pinRequest:
+            return ("""
+                SELECT p.id, a.number || ': ' || p.full_name FROM pin_request p JOIN account a ON a.id = p.account_id
+                WHERE p.status = 'open' AND CAST(p.id AS TEXT) GLOB ?1 || '*' ORDER BY p.created_at, p.id LIMIT ?3
+                """, true)
+        case .faq:
+            return ("SELECT id, topic || ': ' || question FROM faq WHERE CAST(id AS TEXT) GLOB ?1 || '*' ORDER BY id LIMIT ?3", true)
+        case .office:
+            return ("""
+                SELECT o.id, g.code || ': ' || o.name FROM office o JOIN rgk g ON g.id = o.rgk_id
+                WHERE CAST(o.id AS TEXT) GLOB ?1 || '*' ORDER BY o.id LIMIT ?3
+                """, true)
+        case .outbox:
+            return ("""
+                SELECT id, status || ' ' || channel || ' ' || recipient || ' (' || kind || ')' FROM outbox
+                WHERE (status = 'waiting' OR status = 'failed' OR status = 'sending') AND CAST(id AS TEXT) GLOB ?1 || '*'
+                ORDER BY id LIMIT ?3
+                """, true)
+        }
+    }
+
+    /// Descriptions go on one line of at most 60 characters.
+    static func oneLine(_ text: String) -> String {
+        let flat = text.split(whereSeparator: \.isNewline).joined(separator: " ").replacingOccurrences(of: "\t", with: " ")
+        return flat.count > 60 ? String(flat.prefix(59)) + "…" : flat
+    }
+}
