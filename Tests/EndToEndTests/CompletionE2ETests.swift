@@ -244,6 +244,11 @@ extension E2E {
         #expect(try values(fish("mygaz-admin operator add x --role ")) == ["admin", "clerk", "support"])
         #expect(try Set(bash(["mygaz-admin", "help", ""])).isSuperset(of: ["reading", "statuses", "import-formats"]))
         #expect(try bash(["mygaz-admin", "application", "list", "--status", "ne"]) == ["needs_info"])
+        #expect(try bash(["mygaz-admin", "import", "meters", "m.csv", "--delimiter", ""]) == ["semicolon", "comma", "tab"])
+        // the system's logins and groups where they are meant
+        #expect(try bash(["mygaz-admin", "operator", "add", "roo"]) == ["root"])
+        #expect(try values(fish("mygaz-admin operator add roo")) == ["root"])
+        #expect(try bash(["mygaz-admin", "init", "--group", "roo"]) == ["root"])
     }
 
     @Test func liveValuesHonourDBOnTheCommandLine() throws {

@@ -9,7 +9,7 @@ enum AdminCommands {
                       "Создает файл (режим WAL, версия схемы \(Schema.currentVersion)) и регистрирует вас — пользователя ОС, запустившего команду, — первым администратором. Для существующей базы применяет недостающие миграции или сообщает, что база актуальна; повторный запуск ничего не меняет."),
         options: [
             OptionSpec("group", value: "GROUP", L("share the database with the OS group GROUP (setgid directory, no access for others)",
-                                                  "открыть базу группе ОС GROUP (каталог setgid, посторонним доступа нет)")),
+                                                  "открыть базу группе ОС GROUP (каталог setgid, посторонним доступа нет)"), completion: .osGroup),
         ],
         examples: [
             Example("mygaz-admin init --db /srv/mygaz/mygaz.db", L("Create the shared database.", "Создать общую базу.")),
@@ -209,7 +209,7 @@ enum AdminCommands {
                         options: [OptionSpec("role", value: "ROLE", L("only this role", "только эта роль"), choices: Role.allCases.map(\.rawValue))],
                         handler: listOperators),
             CommandSpec("add", L("register an OS login as an operator", "зарегистрировать пользователя ОС как оператора"),
-                        arguments: [ArgumentSpec("LOGIN", L("the OS login", "имя пользователя ОС"))],
+                        arguments: [ArgumentSpec("LOGIN", L("the OS login", "имя пользователя ОС"), completion: .osUser)],
                         options: [
                             OptionSpec("role", value: "ROLE", L("required: clerk, support or admin", "обязательно: clerk, support или admin"),
                                        choices: Role.allCases.map(\.rawValue)),

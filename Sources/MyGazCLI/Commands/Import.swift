@@ -8,8 +8,9 @@ enum ImportCommands {
         OptionSpec("encoding", value: "ENCODING", L("auto (default: valid UTF-8 is UTF-8, anything else Windows-1251), utf-8 or cp1251",
                                                     "auto (по умолчанию: корректный UTF-8 — UTF-8, иначе Windows-1251), utf-8 или cp1251"),
                    choices: EncodingChoice.allCases.map(\.rawValue)),
-        OptionSpec("delimiter", value: "C", L("the field separator: ; , or tab (default: taken from the header)",
-                                              "разделитель полей: ; , или tab (по умолчанию — по строке заголовка)")),
+        OptionSpec("delimiter", value: "C", L("the field separator: ; , or tab, also spelled semicolon, comma (default: taken from the header)",
+                                              "разделитель полей: ; , или tab, также semicolon, comma (по умолчанию — по строке заголовка)"),
+                   completion: .values(["semicolon", "comma", "tab"])),
         Opt.dryRun,
         OptionSpec("skip-invalid", L("import the good rows and write the bad ones to --rejects", "загрузить корректные строки, а ошибочные записать в --rejects")),
         OptionSpec("rejects", value: "FILE", L("where --skip-invalid writes the bad rows, with line and reason", "куда --skip-invalid пишет ошибочные строки с номером и причиной"),
@@ -47,10 +48,10 @@ enum ImportCommands {
     static func delimiter(_ text: String?) throws -> UInt8? {
         guard let text else { return nil }
         switch text {
-        case ";": return 59
-        case ",": return 44
+        case ";", "semicolon": return 59
+        case ",", "comma": return 44
         case "tab", "\\t", "\t": return 9
-        default: throw MyGazError.usage(.badChoice, "--delimiter", .text(text), "; , tab")
+        default: throw MyGazError.usage(.badChoice, "--delimiter", .text(text), "; , tab (semicolon, comma)")
         }
     }
 

@@ -41,12 +41,14 @@ struct CompletionTable {
         self.globals = globals.filter { !$0.hidden }
     }
 
-    /// How a value completes, as the scripts read it: "" nothing, "@file", "@live:SOURCE",
-    /// or the fixed words separated by spaces.
+    /// How a value completes, as the scripts read it: "" nothing, "@file", "@user", "@group",
+    /// "@live:SOURCE", or the fixed words separated by spaces.
     static func spec(_ completion: ValueCompletion) -> String {
         switch completion {
         case .none: return ""
         case .file: return "@file"
+        case .osUser: return "@user"
+        case .osGroup: return "@group"
         case .values(let words): return words.joined(separator: " ")
         case .live(let source): return "@live:\(source.rawValue)"
         }
@@ -132,6 +134,8 @@ enum CompletionScripts {
                 @file)
                   compopt -o filenames 2>/dev/null
                   while IFS= read -r line; do COMPREPLY+=("$line"); done < <(compgen -f -- "$cur") ;;
+                @user) while IFS= read -r line; do COMPREPLY+=("$line"); done < <(compgen -u -- "$cur") ;;
+                @group) while IFS= read -r line; do COMPREPLY+=("$line"); done < <(compgen -g -- "$cur") ;;
                 @live:*)
                   while IFS=$'\t' read -r line _; do
                     [[ -n $line ]] && COMPREPLY+=("$line")
@@ -276,6 +280,8 @@ enum CompletionScripts {
               case $spec in
                 '') _message 'value' ;;
                 @file) _files ;;
+                @user) _users ;;
+                @group) _groups ;;
                 @live:*)
                   local line
                   for line in "${(@f)$(command mygaz-admin ${db:+--db} ${db:+$db} __complete ${spec#@live:} $PREFIX 2>/dev/null)}"; do
@@ -428,6 +434,10 @@ enum CompletionScripts {
                         return
                     case '@file'
                         __fish_complete_path "$cur"
+                    case '@user'
+                        __fish_complete_users
+                    case '@group'
+                        __fish_complete_groups
                     case '@live:*'
                         set -l source (string replace '@live:' '' -- $spec)
                         if test -n "$db"

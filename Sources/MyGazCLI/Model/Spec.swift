@@ -12,6 +12,8 @@ public struct L: Sendable, Equatable {
 public enum ValueCompletion: Sendable, Equatable {
     case none
     case file
+    case osUser     // the system's logins (operator add)
+    case osGroup    // the system's groups (init --group)
     case values([String])
     case live(LiveSource)
 }
