@@ -11,6 +11,8 @@ public enum ExitStatus: Int32, CaseIterable, Sendable {
     case invalidData = 6
     case permission = 7
     case database = 8
+    /// Ctrl-C in an interactive review (the shell's 128 + SIGINT); decisions made before it stay.
+    case interrupted = 130
 }
 
 /// The things a message can be about. Their nouns live in the CLI's catalog.

@@ -209,6 +209,19 @@ public enum MessageKey: String, CaseIterable, Sendable {
     case importChecking
     case importWriting
 
+    // review
+    case reviewNeedsTerminal
+    case reviewNothing
+    case reviewDecidedMeanwhile
+    case reviewAlreadyDecided
+    case reviewConflict
+    case reviewSummary
+
+    // review 2
+    case reviewNotAllowed
+    case reviewNoFAQ
+    case reviewAnsweredMeanwhile
+
     // demo
     case demoDone
     case progressRows

@@ -37,6 +37,23 @@ enum ApplicationCommands {
                         ],
                         examples: [Example("mygaz-admin application list --kind repair --rgk vologda", L("Open repair calls in Vologda.", "Открытые заявки на ремонт в Вологде."))],
                         handler: list),
+            CommandSpec("review", L("walk the open queue at the terminal, one application at a time", "разобрать очередь в терминале, по одной заявке"),
+                        discussion: L("Shows one application at a time, oldest first: its kind, state, contact, the fields of its form, attachments and history. Keys: a approve, c clarify (the question typed, or written in $EDITOR), r reject (the reason), d complete (where the kind allows), s skip, b back, o everything with the attachments and how to save them, q quit, ? help. Every decision is saved at once, as by the commands of the same names.",
+                                      "Показывает по одной заявке, старые сначала: вид, состояние, контакт, поля формы, вложения и историю. Клавиши: a принять, c уточнить (вопрос вводится или пишется в $EDITOR), r отклонить (причина), d выполнена (где вид это позволяет), s пропустить, b назад, o все, с вложениями и тем, как их сохранить, q выход, ? справка. Каждое решение сохраняется сразу, как одноименными командами."),
+                        options: [
+                            OptionSpec("status", value: "S[,S…]", L("these states (default submitted)", "эти состояния (по умолчанию submitted)"),
+                                       choices: ApplicationStatus.codes, commaList: true),
+                            OptionSpec("kind", value: "KIND", L("only this kind", "только этот вид"), choices: ApplicationKind.codes),
+                            Opt.rgk,
+                        ],
+                        access: .clerks, handler: { inv in
+                            var filter = ApplicationFilter()
+                            filter.statuses = try inv.string("status").map { $0.split(separator: ",").compactMap { ApplicationStatus(rawValue: String($0)) } } ?? [.submitted]
+                            filter.kind = try inv.choice("kind", as: ApplicationKind.self)
+                            filter.rgk = inv.string("rgk")
+                            if let rgk = filter.rgk { _ = try RGK.id(inv.db, rgk) }
+                            return try Review.run(ApplicationReviewQueue(session: inv.session, filter: filter), inv)
+                        }),
             CommandSpec("show", L("one application: its fields, attachments, contacts and history", "одна заявка: поля, вложения, контакты и история"),
                         arguments: [idArg], handler: show),
             transitionCommand(.approve, L("accept applications: submitted → accepted", "принять заявки: submitted → accepted"),

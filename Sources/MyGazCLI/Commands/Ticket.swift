@@ -28,6 +28,16 @@ enum TicketCommands {
                             Opt.since, Opt.limit,
                         ],
                         handler: list),
+            CommandSpec("review", L("walk the tickets that wait for an answer, one at a time", "разобрать обращения, ждущие ответа, по одному"),
+                        discussion: L("Shows one ticket at a time, oldest first, with the end of the conversation. Keys: r reply (opens $VISUAL or $EDITOR quoting the conversation), f reply with a FAQ answer chosen from a list, c close, s skip, b back, o the whole ticket, q quit, ? help. Every answer is saved and queued to the sender at once, as by 'ticket reply'.",
+                                      "Показывает по одному обращению, старые сначала, с концом переписки. Клавиши: r ответить (открывает $VISUAL или $EDITOR с цитатой переписки), f ответить из FAQ (выбор из списка), c закрыть, s пропустить, b назад, o все обращение, q выход, ? справка. Каждый ответ сохраняется и сразу ставится в очередь отправителю, как командой «ticket reply»."),
+                        options: [Opt.rgk, OptionSpec("topic", value: "TOPIC", L("only this topic", "только эта тема"), choices: TicketTopic.codes)],
+                        access: .support, handler: { inv in
+                            var filter = TicketFilter()
+                            filter.rgk = inv.string("rgk")
+                            filter.topic = try inv.choice("topic", as: TicketTopic.self)
+                            return try Review.run(TicketReviewQueue(session: inv.session, filter: filter), inv)
+                        }),
             CommandSpec("show", L("one ticket: the sender and the whole conversation", "одно обращение: отправитель и вся переписка"),
                         arguments: [idArg], handler: show),
             CommandSpec("reply", L("answer a ticket; the answer is e-mailed to the sender", "ответить на обращение; ответ уходит отправителю по e-mail"),

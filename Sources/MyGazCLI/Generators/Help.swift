@@ -145,13 +145,15 @@ public enum HelpTopics {
         case .invalidData: return L("invalid input data: a file, stdin, or a value that breaks a rule", "неверные входные данные: файл, стандартный ввод или значение, нарушающее правило")
         case .permission: return L("permission denied: not an operator, or the role does not allow it", "нет прав: не оператор, или роль этого не позволяет")
         case .database: return L("database busy, locked, missing, unreadable, full, or of another schema version", "база занята, заблокирована, отсутствует, недоступна, переполнена или другой версии схемы")
+        case .interrupted: return L("interrupted by Ctrl-C during a review; the decisions made before it stay made",
+                                    "прервано Ctrl-C во время разбора; принятые до этого решения сохраняются")
         }
     }
 
     static func exitCodes(_ lang: Lang) -> String {
         var out = lang == .ru ? "Коды завершения mygaz-admin:\n\n" : "Exit codes of mygaz-admin:\n\n"
         for status in ExitStatus.allCases {
-            out += "  \(status.rawValue)  \(exitCodeMeaning(status)(lang))\n"
+            out += "  " + DisplayWidth.pad(String(status.rawValue), to: 3, right: true) + "  \(exitCodeMeaning(status)(lang))\n"
         }
         return out
     }

@@ -549,6 +549,35 @@ public enum Catalog {
             return ("import {1}, writing",
                     "загрузка {1}, запись")
 
+        case .reviewNeedsTerminal:
+            return ("{1} works at a terminal (stdin and stdout); in a script use the list and decision commands (e.g. 'reading list' and 'reading accept')",
+                    "{1} работает в терминале (stdin и stdout); в скриптах используйте команды списка и решений (например, «reading list» и «reading accept»)")
+        case .reviewNothing:
+            return ("nothing waits: no {1} in the queue",
+                    "ничего не ждет: в очереди нет объектов ({1})")
+        case .reviewDecidedMeanwhile:
+            return ("{1} {2} was decided by someone else meanwhile ({3}); skipped",
+                    "{1} {2} тем временем решил другой сотрудник ({3}); пропущено")
+        case .reviewAlreadyDecided:
+            return ("{1} {2} is already decided ({3}); b goes back, s goes on",
+                    "{1} {2} уже решено ({3}); b — назад, s — дальше")
+        case .reviewConflict:
+            return ("changed by someone else meanwhile: {1}; skipped",
+                    "тем временем изменено другим сотрудником: {1}; пропущено")
+        case .reviewSummary:
+            return ("{1}: reviewed {2} of {3}; {4}",
+                    "{1}: просмотрено {2} из {3}; {4}")
+
+        case .reviewNotAllowed:
+            return ("{1} is not allowed from {2}; see 'mygaz-admin help statuses'",
+                    "{1} недопустимо из состояния «{2}»; см. «mygaz-admin help statuses»")
+        case .reviewNoFAQ:
+            return ("the FAQ is empty; add answers with 'mygaz-admin faq add'",
+                    "FAQ пуст; добавьте ответы командой «mygaz-admin faq add»")
+        case .reviewAnsweredMeanwhile:
+            return ("ticket {1} was answered meanwhile by {2}; skipped",
+                    "на обращение {1} тем временем ответил {2}; пропущено")
+
         case .demoDone:
             return ("demo database {1}: {2} accounts, {3} portal users, {4} pending readings, {5} open applications ({6} s)",
                     "демонстрационная база {1}: лицевых счетов {2}, пользователей портала {3}, показаний в обработке {4}, открытых заявок {5} ({6} с)")

@@ -74,7 +74,7 @@ public enum ReadingRules {
         return ReadingVerdict(violations: order.filter(violations.contains), consumption: consumption, rolledOver: rolledOver)
     }
 
-    static func power10(_ n: Int) -> Int64 {
+    public static func power10(_ n: Int) -> Int64 {
         var result: Int64 = 1
         for _ in 0..<max(0, min(n, 18)) { result *= 10 }
         return result

@@ -141,7 +141,9 @@ public enum Tickets {
                                session.now, session.now, id)
             try session.audit("ticket.reply", .ticket, id, old: current.rawValue, new: "answered", reason: faqID.map { "FAQ \($0)" })
             let notes = try notify(session, id, answer: text, closing: false)
-            return Transition(.ticket, id, .ticketStatus, from: current.rawValue, to: "answered", notes: notes)
+            var t = Transition(.ticket, id, .ticketStatus, from: current.rawValue, to: "answered", notes: notes)
+            t.forceChanged = true    // a second answer is a change too, though the state stays
+            return t
         }
     }
 
