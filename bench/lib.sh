@@ -22,9 +22,9 @@ demo_db() {
   echo "$db"
 }
 
-# fresh_copy DB: a copy to spoil, flushed to disk so that its dirty pages do not bill the next fsync
+# fresh_copy DB [NAME]: a copy to spoil, flushed to disk so that its dirty pages do not bill the next fsync
 fresh_copy() {
-  local copy="$OUT/scratch.db"
+  local copy="$OUT/${2:-scratch}.db"
   rm -f "$copy" "$copy-wal" "$copy-shm"
   cp "$1" "$copy"
   sync

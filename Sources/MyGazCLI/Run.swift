@@ -1,6 +1,17 @@
 import Foundation
 import MyGazCore
 
+/// Where this program is, for commands it hands to other processes.
+public enum Executable {
+    public static var path: String {
+        (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
+    }
+
+    public static func absolute(_ path: String) -> String {
+        path.hasPrefix("/") ? path : FileManager.default.currentDirectoryPath + "/" + path
+    }
+}
+
 public enum Version {
     public static let string = "0.1.0"
 }

@@ -1,4 +1,7 @@
 import CSQLite
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// The exit codes, sysexits-style, one table for every command (`help exit-codes`).
 public enum ExitStatus: Int32, CaseIterable, Sendable {
@@ -94,6 +97,11 @@ extension MyGazError {
     }
 
     public static func from(_ error: SQLiteError, path: String) -> MyGazError {
+        // SQLite reports most failed writes as I/O errors; the errno says which
+        if error.primaryCode == SQLITE_IOERR || error.primaryCode == SQLITE_FULL || error.primaryCode == SQLITE_READONLY,
+           let key = DatabaseFile.whyWritesFail(path: path, errno: error.systemErrno) {
+            return MyGazError(.database, key, .text(path))
+        }
         switch error.primaryCode {
         case SQLITE_BUSY, SQLITE_LOCKED:
             return MyGazError(.database, .databaseBusy, .text(path))

@@ -222,6 +222,10 @@ public enum MessageKey: String, CaseIterable, Sendable {
     case reviewNoFAQ
     case reviewAnsweredMeanwhile
 
+    // database: faults of the file system
+    case databaseFileLimit
+    case databaseReadOnlyFS
+
     // demo
     case demoDone
     case progressRows

@@ -116,7 +116,7 @@ extension E2E {
             #expect(none.status == 0 && none.stdout.isEmpty && none.stderr.isEmpty, "\(args): \(none)")
         }
         // a file that is not ours, and one of an older schema
-        FileManager.default.createFile(atPath: t.db, contents: Data("not a database".utf8))
+        _ = FileManager.default.createFile(atPath: t.db, contents: Data("not a database".utf8))
         let garbage = t.run("__complete", "rgk")
         #expect(garbage.status == 0 && garbage.stdout.isEmpty && garbage.stderr.isEmpty, "\(garbage)")
         try FileManager.default.removeItem(atPath: t.db)
@@ -276,7 +276,7 @@ extension E2E {
     }
 
     @Test func filesWhereAFileIsExpected() throws {
-        FileManager.default.createFile(atPath: t.dir + "/лс_вологда.csv", contents: Data())
+        _ = FileManager.default.createFile(atPath: t.dir + "/лс_вологда.csv", contents: Data())
         #expect(try bash(["mygaz-admin", "import", "accounts", "лс"]) == ["лс_вологда.csv"])
         #expect(try values(fish("mygaz-admin import accounts лс")) == ["лс_вологда.csv"])
         #expect(try zsh(["mygaz-admin", "import", "accounts", "лс"]) == ["<files>"])

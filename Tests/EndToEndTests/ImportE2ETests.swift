@@ -71,7 +71,7 @@ extension E2E {
     @discardableResult
     func write(_ name: String, _ text: String, _ bytes: FileBytes = .cp1251) -> String {
         let path = dir + "/" + name
-        FileManager.default.createFile(atPath: path, contents: bytes.encode(text))
+        _ = FileManager.default.createFile(atPath: path, contents: bytes.encode(text))
         return path
     }
 
@@ -257,7 +257,7 @@ extension E2E {
         let path = t.dir + "/bytes.csv"
         let bytes = Array("ЛС;Заводской номер;Разрядность\n023-185952;C1;5\n".utf8) + Array("023-185952;C".utf8) + [0xFF] + Array("2;5\n".utf8)
             + Array("023-185952;C3".utf8) + [0] + Array(";5\n".utf8)
-        FileManager.default.createFile(atPath: path, contents: Data(bytes))
+        _ = FileManager.default.createFile(atPath: path, contents: Data(bytes))
         let r = t.run("import", "meters", path, "--rgk", "vologda", "--encoding", "utf-8")
         #expect(r.status == 6, "\(r)")
         #expect(r.stderr.contains("\(path):3: ") && r.stderr.contains("not utf-8"), "\(r.stderr)")

@@ -6,7 +6,7 @@ import Testing
 private func records(_ bytes: [UInt8], delimiter: UInt8 = 59, bufferSize: Int = 1 << 16) throws -> [(line: Int, fields: [String])] {
     let dir = TempDir()
     let path = dir.file("in.csv")
-    FileManager.default.createFile(atPath: path, contents: Data(bytes))
+    _ = FileManager.default.createFile(atPath: path, contents: Data(bytes))
     let reader = try CSVReader(path: path, delimiter: delimiter, bufferSize: bufferSize)
     var record = CSVRecord()
     var out: [(Int, [String])] = []
@@ -71,7 +71,7 @@ private func cell(_ text: String) -> RowView {
     @Test func aNULByteMarksTheRecord() throws {
         let dir = TempDir()
         let path = dir.file("nul.csv")
-        FileManager.default.createFile(atPath: path, contents: Data(Array("a;b\n1;2\n".utf8) + [51, 0, 59, 52, 10]))
+        _ = FileManager.default.createFile(atPath: path, contents: Data(Array("a;b\n1;2\n".utf8) + [51, 0, 59, 52, 10]))
         let reader = try CSVReader(path: path, delimiter: 59)
         var record = CSVRecord()
         var marked: [Bool] = []

@@ -48,7 +48,7 @@ enum ApplicationCommands {
                         ],
                         access: .clerks, handler: { inv in
                             var filter = ApplicationFilter()
-                            filter.statuses = try inv.string("status").map { $0.split(separator: ",").compactMap { ApplicationStatus(rawValue: String($0)) } } ?? [.submitted]
+                            filter.statuses = inv.string("status").map { $0.split(separator: ",").compactMap { ApplicationStatus(rawValue: String($0)) } } ?? [.submitted]
                             filter.kind = try inv.choice("kind", as: ApplicationKind.self)
                             filter.rgk = inv.string("rgk")
                             if let rgk = filter.rgk { _ = try RGK.id(inv.db, rgk) }

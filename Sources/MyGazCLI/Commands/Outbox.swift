@@ -118,6 +118,10 @@ enum OutboxCommands {
                         examples: [Example("mygaz-admin outbox send --sendmail '/usr/sbin/sendmail -t -i' --sms-command /usr/local/bin/send-sms",
                                            L("Deliver what waits (e.g. from cron every minute).", "Доставить ожидающие (например, из cron каждую минуту)."))],
                         handler: send),
+            CommandSpec("__receipt", L("record a delivery as sent (run by outbox send's delivering shell)", "отметить доставку (вызывается при отправке)"),
+                        arguments: [ArgumentSpec("ID", L("the message", "сообщение")), ArgumentSpec("TOKEN", L("the claim", "захват")),
+                                    ArgumentSpec("STEP", L("begin or done", "begin или done")), ArgumentSpec("PID", L("the shell", "оболочка"), arity: .optional)],
+                        hidden: true, handler: receipt),
             CommandSpec("retry", L("put failed messages back in the queue", "вернуть недоставленные сообщения в очередь"),
                         arguments: [ArgumentSpec("ID", L("message ids", "номера сообщений"), arity: .variadic, acceptsStdin: true, completion: .live(.outbox))],
                         options: [Opt.continueOnError], handler: retry),
@@ -177,7 +181,9 @@ enum OutboxCommands {
         let timeout = Double(try inv.int("timeout", range: 1...3600) ?? 30)
         let limit = try inv.limit(default: 500)
         let progress = Progress(inv.out, label: "outbox send")
-        let report = try Delivery.send(inv.session, transport: Transport(sendmail: sendmail, smsCommand: sms, timeoutSeconds: timeout),
+        // the delivering shell records each message sent itself, through this program
+        let receipt = [Executable.path, "--db", Executable.absolute(inv.globals.dbPath), "outbox", "__receipt"]
+        let report = try Delivery.send(inv.session, transport: Transport(sendmail: sendmail, smsCommand: sms, timeoutSeconds: timeout, receipt: receipt),
                                        limit: limit, dryRun: inv.flag("dry-run")) { progress.update(Int64($0)) }
         progress.finish()
         if inv.flag("dry-run") {
@@ -196,6 +202,21 @@ enum OutboxCommands {
                        human: [Message(.outboxReport, [.int(report.sent), .int(report.retrying), .int(report.failed)])])
         // a delivery that failed is not a failure of the command: it is queued for retry
         return report.failed > 0 ? .partial : .success
+    }
+
+    /// `outbox __receipt ID TOKEN begin SHELL-PID | done`, run by the delivering shell.
+    static func receipt(_ inv: Invocation) throws -> ExitStatus {
+        guard let id = Int64(inv.argument("ID") ?? ""), let token = inv.argument("TOKEN") else { return .usage }
+        switch inv.argument("STEP") {
+        case "begin":
+            guard let shell = inv.argument("PID").flatMap(Int.init) else { return .usage }
+            return try Delivery.begin(inv.session, id: id, token: token, shell: shell) ? .success : .conflict
+        case "done":
+            _ = try Delivery.receipt(inv.session, id: id, token: token)
+            return .success
+        default:
+            return .usage
+        }
     }
 
     static func retry(_ inv: Invocation) throws -> ExitStatus {

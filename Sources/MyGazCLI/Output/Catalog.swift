@@ -73,8 +73,8 @@ public enum Catalog {
             return ("database {1} is busy: another process held the write lock longer than the busy timeout; try again or raise --busy-timeout",
                     "база {1} занята: другой процесс держит блокировку записи дольше тайм-аута; повторите или увеличьте --busy-timeout")
         case .databaseFull:
-            return ("database {1}: the disk is full; nothing was written; free some space and try again",
-                    "база {1}: диск переполнен; ничего не записано; освободите место и повторите")
+            return ("database {1}: the disk is full; the change in progress was rolled back; free some space and run the command again",
+                    "база {1}: диск переполнен; начатое изменение отменено; освободите место и повторите команду")
         case .databaseReadOnly:
             return ("database {1} is read-only for this login; nothing was written; check the file's permissions",
                     "база {1} доступна этому пользователю только для чтения; ничего не записано; проверьте права на файл")
@@ -577,6 +577,13 @@ public enum Catalog {
         case .reviewAnsweredMeanwhile:
             return ("ticket {1} was answered meanwhile by {2}; skipped",
                     "на обращение {1} тем временем ответил {2}; пропущено")
+
+        case .databaseFileLimit:
+            return ("database {1}: the file reached this login's file size limit (ulimit -f); the change in progress was rolled back; raise the limit and run the command again",
+                    "база {1}: файл достиг предела размера для этого пользователя (ulimit -f); начатое изменение отменено; увеличьте предел и повторите команду")
+        case .databaseReadOnlyFS:
+            return ("database {1} is on a read-only file system; nothing was written; remount it read-write or copy the database elsewhere",
+                    "база {1} на файловой системе только для чтения; ничего не записано; смонтируйте ее для записи или скопируйте базу")
 
         case .demoDone:
             return ("demo database {1}: {2} accounts, {3} portal users, {4} pending readings, {5} open applications ({6} s)",

@@ -6,6 +6,15 @@ public struct SQLiteError: Error, CustomStringConvertible, Sendable {
     public let code: Int32          // extended result code
     public let message: String
     public let sql: String?
+    /// The errno behind an I/O error (ENOSPC, EFBIG, EROFS…), 0 when there is none.
+    public var systemErrno: Int32 = 0
+
+    public init(code: Int32, message: String, sql: String?, systemErrno: Int32 = 0) {
+        self.code = code
+        self.message = message
+        self.sql = sql
+        self.systemErrno = systemErrno
+    }
 
     public var primaryCode: Int32 { code & 0xFF }
     public var isBusy: Bool { primaryCode == SQLITE_BUSY || primaryCode == SQLITE_LOCKED }
@@ -125,7 +134,7 @@ public final class Database {
         if rc != SQLITE_OK {
             let message = errorMessage.map { String(cString: $0) } ?? String(cString: sqlite3_errmsg(handle))
             sqlite3_free(errorMessage)
-            throw SQLiteError(code: sqlite3_extended_errcode(handle), message: message, sql: sql)
+            throw SQLiteError(code: sqlite3_extended_errcode(handle), message: message, sql: sql, systemErrno: sqlite3_system_errno(handle))
         }
     }
 
@@ -236,8 +245,10 @@ public final class Database {
 
     // MARK: maintenance
 
-    /// Online backup to `destination`, page by page, consistent while others write.
-    public func backup(to destination: String, pagesPerStep: Int32 = 256) throws {
+    /// Online backup to `destination`, consistent while others write. All pages in one step: one
+    /// read transaction, which in WAL mode blocks no writer; copied in smaller steps, every commit
+    /// of another connection would restart the copy, and busy writers could keep it from ending.
+    public func backup(to destination: String, pagesPerStep: Int32 = -1) throws {
         var target: OpaquePointer?
         let rc = sqlite3_open_v2(destination, &target, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nil)
         guard rc == SQLITE_OK, let target else {
@@ -258,12 +269,14 @@ public final class Database {
         } while step == SQLITE_OK || step == SQLITE_BUSY || step == SQLITE_LOCKED
         let finish = sqlite3_backup_finish(backup)
         if step != SQLITE_DONE || finish != SQLITE_OK {
-            throw SQLiteError(code: step != SQLITE_DONE ? step : finish, message: String(cString: sqlite3_errmsg(target)), sql: nil)
+            throw SQLiteError(code: step != SQLITE_DONE ? step : finish, message: String(cString: sqlite3_errmsg(target)), sql: nil,
+                              systemErrno: sqlite3_system_errno(target))
         }
     }
 
     func error(sql: String?) -> SQLiteError {
-        SQLiteError(code: sqlite3_extended_errcode(handle), message: String(cString: sqlite3_errmsg(handle)), sql: sql)
+        SQLiteError(code: sqlite3_extended_errcode(handle), message: String(cString: sqlite3_errmsg(handle)), sql: sql,
+                    systemErrno: sqlite3_system_errno(handle))
     }
 }
 

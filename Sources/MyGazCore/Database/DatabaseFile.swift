@@ -59,7 +59,10 @@ public enum DatabaseFile {
         if exists {
             // A file we may not read gives SQLite's vague "unable to open"; say which.
             if access(path, R_OK | W_OK) != 0 {
-                throw MyGazError(.database, .databaseCannotOpen, .text(path), .text(String(cString: strerror(errno))))
+                let failure = errno
+                if failure == EROFS { throw MyGazError(.database, .databaseReadOnlyFS, .text(path)) }
+                if access(path, R_OK) == 0 { throw MyGazError(.database, .databaseReadOnly, .text(path)) }
+                throw MyGazError(.database, .databaseCannotOpen, .text(path), .text(String(cString: strerror(failure))))
             }
         }
     }
@@ -78,6 +81,34 @@ public enum DatabaseFile {
         case 0x0102_1997: return "9P"
         default: return nil
         }
+    }
+
+    /// What keeps writes to the database at `path` from succeeding, when it is the file system or
+    /// a limit rather than the disk's hardware. SQLite reports most of these as an I/O error, and
+    /// its errno is often overwritten by the time the error is read, so the file system is asked.
+    static func whyWritesFail(path: String, errno: Int32) -> MessageKey? {
+        switch errno {
+        case ENOSPC, EDQUOT: return .databaseFull
+        case EFBIG: return .databaseFileLimit
+        case EROFS: return .databaseReadOnlyFS
+        default: break
+        }
+        var limit = rlimit()
+        if getrlimit(__rlimit_resource_t(RLIMIT_FSIZE.rawValue), &limit) == 0 && limit.rlim_cur != rlim_t.max {
+            for file in [path, path + "-wal", path + "-journal"] {
+                var info = stat()
+                if stat(file, &info) == 0 && UInt64(info.st_size) + 65_536 >= UInt64(limit.rlim_cur) { return .databaseFileLimit }
+            }
+        }
+        var fs = statvfs()
+        let directory = SharedAccess.directoryOf(path)
+        if statvfs(directory, &fs) == 0 {
+            if fs.f_flag & UInt(ST_RDONLY) != 0 { return .databaseReadOnlyFS }
+            // less than 1 MiB or 1% left: a transaction's pages did not fit
+            let free = UInt64(fs.f_bavail) * UInt64(fs.f_frsize), total = UInt64(fs.f_blocks) * UInt64(fs.f_frsize)
+            if free < 1 << 20 || free < total / 100 { return .databaseFull }
+        }
+        return nil
     }
 
     public static func state(of db: Database) throws -> DatabaseState {

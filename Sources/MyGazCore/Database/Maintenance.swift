@@ -33,6 +33,7 @@ public enum Maintenance {
         let partial = target + ".partial-\(ImportLiveness.currentPID)"
         try? FileManager.default.removeItem(atPath: partial)
         do {
+            try SharedAccess.createLike(source: db.path, path: partial)
             try db.backup(to: partial)
             let pages = try finishCopy(partial)
             guard rename(partial, target) == 0 else {

@@ -32,6 +32,21 @@ public enum SharedAccess {
     /// A new private database: only its owner may read it (group sharing is explicit, with --group).
     public static func restrictNewFiles() { umask(0o077) }
 
+    /// Creates `path` empty, for a copy of `source`: the same group and the same owner and group
+    /// access, never more for others (a backup holds the same personal data as the database).
+    public static func createLike(source: String, path: String) throws {
+        var info = stat()
+        let mode: mode_t = stat(source, &info) == 0 ? info.st_mode & 0o660 : 0o600
+        let fd = open(path, O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, mode)
+        guard fd >= 0 else {
+            throw MyGazError(.database, .databaseCannotOpen, .text(path), .text(String(cString: strerror(errno))))
+        }
+        defer { close(fd) }
+        // the group is kept where this login may give it (a member of it); the umask must not narrow the mode
+        if stat(source, &info) == 0 { _ = fchown(fd, uid_t.max, info.st_gid) }
+        _ = fchmod(fd, mode)
+    }
+
     public static func groupID(_ group: String) throws -> gid_t {
         guard let entry = getgrnam(group) else { throw MyGazError(.usage, .groupUnknown, .text(group)) }
         return entry.pointee.gr_gid

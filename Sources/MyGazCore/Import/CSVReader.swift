@@ -105,9 +105,9 @@ public final class CSVReader {
             if start == end && !refill() { return false }
             let b = buffer[start]
             if b == 10 { start += 1; position += 1; line += 1; continue }
-            if b == 13 && (start + 1 < end ? buffer[start + 1] == 10 : true) {
-                start += 1; position += 1; continue
-            }
+            // a CR here is part of a blank line, CRLF or a lone CR alike (whether the byte after it
+            // is already in the buffer must not change what a file means)
+            if b == 13 { start += 1; position += 1; continue }
             break
         }
         record.reset(line: line)

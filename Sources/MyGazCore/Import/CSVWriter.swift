@@ -2,7 +2,10 @@
 public enum CSVWriter {
     /// A field, quoted when it holds the delimiter, a quote or a line break.
     public static func field(_ text: String, delimiter: Character) -> String {
-        if text.contains(where: { $0 == delimiter || $0 == "\"" || $0 == "\n" || $0 == "\r" }) {
+        // by scalar, not by Character: "\r\n" is one Character, and so is a delimiter followed by
+        // a combining mark, and neither equals "\n" or ";"
+        let special: Set<Unicode.Scalar> = [delimiter.unicodeScalars.first!, "\"", "\n", "\r"]
+        if text.unicodeScalars.contains(where: { special.contains($0) }) {
             return "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\""
         }
         return text

@@ -305,6 +305,11 @@ public enum Importer {
         } catch {
             pipeline.stop()
             if db.isInTransaction { try? db.execute("ROLLBACK") }
+            if commits == 0 && report.resumedFrom == nil && !options.dryRun {
+                // nothing of this file was written (say, the disk was full): no batch to finish either.
+                // Best effort: where even this fails, the batch shows as an incomplete import to run again
+                try? db.write { try db.run("DELETE FROM import_batch WHERE id = ? AND rows_done = 0", report.batchID) }
+            }
             throw error
         }
         report.seconds = Date().timeIntervalSince(started)

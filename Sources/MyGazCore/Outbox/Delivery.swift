@@ -75,11 +75,18 @@ public struct Transport: Sendable {
     public var sendmail: String
     public var smsCommand: String?
     public var timeoutSeconds: Double
+    /// The command the delivering shell runs around the program (`mygaz-admin --db DB outbox
+    /// __receipt`): `begin` records the shell as the one delivering, and fails if the claim
+    /// was taken back meanwhile (then nothing goes out); `done` records the message sent. So
+    /// a sender killed at any moment leaves either a message that never started, a shell that
+    /// finishes and records it, or — only if the shell dies too — a message in doubt.
+    public var receipt: [String]?
 
-    public init(sendmail: String, smsCommand: String?, timeoutSeconds: Double = 30) {
+    public init(sendmail: String, smsCommand: String?, timeoutSeconds: Double = 30, receipt: [String]? = nil) {
         self.sendmail = sendmail
         self.smsCommand = smsCommand
         self.timeoutSeconds = timeoutSeconds
+        self.receipt = receipt
     }
 }
 
@@ -120,10 +127,11 @@ public enum Delivery {
         }
         for (n, row) in claimed.enumerated() {
             let id = row.int64(0)
-            // the delivering process is recorded before the program runs: recovery must know
-            // whether a delivery may have started
-            try db.write { try db.run("UPDATE outbox SET delivery_pid = ? WHERE id = ? AND claim_token = ?", ImportLiveness.currentPID, id, token) }
-            let outcome = deliver(row, transport: transport, now: session.clock.now)
+            if transport.receipt == nil {
+                // no shell receipts: the sender itself is the one delivering, recorded before the program runs
+                try db.write { try db.run("UPDATE outbox SET delivery_pid = ? WHERE id = ? AND claim_token = ?", ImportLiveness.currentPID, id, token) }
+            }
+            let outcome = deliver(row, token: token, transport: transport, now: session.clock.now)
             try db.write {
                 let attempts = row.int(6) + 1
                 switch outcome {
@@ -156,9 +164,12 @@ public enum Delivery {
         return report
     }
 
-    /// Rows left in `sending` by a process that died. Never started: back to waiting.
-    /// Started but unfinished: the program may have delivered it, so it is not sent again
-    /// automatically — it fails with an error that says so, for `outbox retry` after a check.
+    /// Rows left in `sending` by a process that died. Never begun: back to waiting (a shell that
+    /// has not begun yet will find its claim gone and send nothing). Its delivering shell still
+    /// running (the sender was killed, not the shell): left to finish; its receipt records it.
+    /// Begun, and the shell gone without a receipt: the program may have delivered it, so it is
+    /// not sent again automatically — it fails with an error that says so, for `outbox retry`
+    /// after a check (a receipt that comes late still records it).
     static func recover(_ session: Session, _ report: inout Report) throws {
         try session.db.write {
             for row in try session.db.query("SELECT id, claim_token, delivery_pid FROM outbox WHERE status = 'sending'") {
@@ -166,12 +177,13 @@ public enum Delivery {
                 let claimer = parts.first.flatMap { Int($0) }
                 let host = parts.count > 1 ? String(parts[1]) : nil
                 if ImportLiveness.isAlive(pid: claimer, host: host) { continue }
+                if let shell = row.optInt(2), shell != claimer, ImportLiveness.isAlive(pid: shell, host: ImportLiveness.hostName) { continue }
                 if row.optInt64(2) == nil {
                     try session.db.run("UPDATE outbox SET status = 'waiting', claim_token = NULL WHERE id = ? AND status = 'sending'", row.int64(0))
                     report.recovered += 1
                 } else {
                     try session.db.run("""
-                        UPDATE outbox SET status = 'failed', claim_token = NULL, delivery_pid = NULL,
+                        UPDATE outbox SET status = 'failed', delivery_pid = NULL,
                                last_error = 'interrupted during delivery: it may or may not have gone out; check, then outbox retry'
                         WHERE id = ? AND status = 'sending'
                         """, row.int64(0))
@@ -182,9 +194,39 @@ public enum Delivery {
         }
     }
 
+    /// `outbox __receipt ID TOKEN begin PID`: the shell `PID` is about to run the program. False
+    /// (and the shell sends nothing) when the claim is no longer this one.
+    public static func begin(_ session: Session, id: Int64, token: String, shell: Int) throws -> Bool {
+        try session.db.write {
+            try session.db.run("UPDATE outbox SET delivery_pid = ? WHERE id = ? AND claim_token = ? AND status = 'sending'",
+                               shell, id, token) == 1
+        }
+    }
+
+    /// `outbox __receipt ID TOKEN done`: the program succeeded. Records the message sent if the
+    /// claim is still the one it was delivered under (also after an in-doubt failure).
+    public static func receipt(_ session: Session, id: Int64, token: String) throws -> Bool {
+        try session.db.write {
+            try session.db.run("""
+                UPDATE outbox SET status = 'sent', sent_at = ?, attempts = attempts + 1, secret = NULL, last_error = NULL,
+                       claim_token = NULL, delivery_pid = NULL
+                WHERE id = ? AND claim_token = ? AND (status = 'sending' OR status = 'failed')
+                """, session.now, id, token) == 1
+        }
+    }
+
     enum Outcome { case success, failure(String) }
 
-    static func deliver(_ row: Row, transport: Transport, now: Int64) -> Outcome {
+    /// The shell line: begin (or send nothing), the program, then done if it succeeded.
+    static func withReceipt(_ command: String, _ transport: Transport, id: Int64, token: String) -> (String, [String]) {
+        guard let receipt = transport.receipt else { return (command, []) }
+        // the program's own status decides; a `done` that fails (the database busy for long)
+        // must not make a delivered message look failed, or it would go out again: the row stays
+        // in sending, and recovery calls it in doubt
+        return ("\"$@\" begin $$ && { " + command + "\n} && { \"$@\" done || :; }", receipt + [String(id), token])
+    }
+
+    static func deliver(_ row: Row, token: String, transport: Transport, now: Int64) -> Outcome {
         let channel = row.string(1), recipient = row.string(2)
         let text = Outbox.filled(row.string(4), secret: row.optString(5))
         if channel == "sms" {
@@ -192,13 +234,16 @@ public enum Delivery {
                 return .failure("no SMS command: set MYGAZ_SMS_COMMAND or --sms-command")
             }
             // the number is the command's argument, the text its stdin
-            return Command.run("/bin/sh", ["-c", command + " \"$1\"", "sh", recipient], input: Array(text.utf8),
+            let (line, receipt) = withReceipt(command + " \"$0\"", transport, id: row.int64(0), token: token)
+            return Command.run("/bin/sh", ["-c", line, recipient] + receipt, input: Array(text.utf8),
                                timeout: transport.timeoutSeconds)
         }
         let from = (name: row.optString(8) ?? "Личный кабинет «Мой газ»", address: row.optString(9) ?? "noreply@localhost")
         let message = MailMessage(from: from, to: recipient, subject: row.optString(3) ?? "", body: text, date: now,
                                   messageID: row.optString(7) ?? "<mygaz.\(row.int64(0))@localhost>")
-        return Command.run("/bin/sh", ["-c", transport.sendmail], input: Array(message.rendered.utf8), timeout: transport.timeoutSeconds)
+        let (line, receipt) = withReceipt(transport.sendmail, transport, id: row.int64(0), token: token)
+        return Command.run("/bin/sh", ["-c", line, "sh"] + receipt, input: Array(message.rendered.utf8),
+                           timeout: transport.timeoutSeconds)
     }
 }
 
@@ -229,6 +274,8 @@ enum Command {
             try? errorHandle.close()
             return .failure("cannot run \(args.last ?? program): \(error.localizedDescription)")
         }
+        // the program holds its input open; the file (a PIN may be in it) goes now, not after
+        try? FileManager.default.removeItem(at: inputURL)
         let deadline = Date().addingTimeInterval(timeout)
         while process.isRunning && Date() < deadline { usleep(5000) }
         if process.isRunning {
