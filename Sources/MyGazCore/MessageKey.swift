@@ -226,6 +226,12 @@ public enum MessageKey: String, CaseIterable, Sendable {
     case databaseFileLimit
     case databaseReadOnlyFS
 
+    // import: records that cannot be read
+    case importRecordTooLong
+    case importHeaderOpenQuote
+    case importHeaderTooLong
+    case importFieldTooLong
+
     // demo
     case demoDone
     case progressRows

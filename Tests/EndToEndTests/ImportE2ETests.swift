@@ -112,6 +112,25 @@ extension E2E {
 }
 
 @Suite struct ImportE2ETests {
+    @Test func brokenRecordsAreRefusedWithTheirLineAndNeverHeldInMemory() {
+        let t = E2E()
+        t.run("init")
+        let header = t.write("header.csv", "\"code;name;max_monthly_m3\nvologda;Вологда;300\n", .utf8)
+        let r = t.run("import", "rgk", header)
+        #expect(r.status == 6 && r.stderr == "mygaz-admin: \(header):1: a quote opened in the header is not closed; nothing was written\n", "\(r)")
+
+        let long = t.write("long.csv", "code;name;max_monthly_m3\nvologda;" + String(repeating: "я", count: 2_500) + ";300\n", .utf8)
+        let field = t.run("import", "rgk", long)
+        #expect(field.status == 6 && field.stderr.contains("long.csv:3: name: a field of 5 000 bytes; at most 4 096 are accepted")
+                || field.stderr.contains("long.csv:2: —: a field of 5 000 bytes; at most 4 096 are accepted"), "\(field)")
+
+        // a quote left open near the top of a large file: refused at the limit, not read into memory
+        let open = t.write("open.csv", "code;name;max_monthly_m3\nvologda;\"Вологда;300\n" + String(repeating: "kostroma;Кострома;300\n", count: 200_000), .utf8)
+        let quote = t.run("import", "rgk", open)
+        #expect(quote.status == 6 && quote.stderr.contains("open.csv:2: —: a record longer than 1 048 576 bytes"), "\(quote)")
+        #expect(t.sql("SELECT count(*) FROM rgk") == "0", "nothing was written")
+    }
+
     @Test func everyKindImportsFromWindows1251WithRussianHeaders() {
         let t = E2E()
         t.run("init")

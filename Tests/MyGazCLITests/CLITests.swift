@@ -105,6 +105,14 @@ final class Scratch {
         return found
     }
 
+    @Test func textFromOutsideStaysOnOneLineAndReadsAsItIs() {
+        let rendered = Texts(.en).render(.notFound, .entity(.user), .text("a\nb\r\t\u{202E}cba\u{0}я"))
+        #expect(rendered == "user a\\nb\\r\\t\\u202Ecba\\u0000я not found")
+        #expect(Texts(.en).render(.notFound, .entity(.user), .text("Иванов И. И.")) == "user Иванов И. И. not found")
+        let r = InProcess.run(["user", "show", "x\ny"])
+        #expect(r.stderr.split(separator: "\n").count == 1, "\(r.stderr)")
+    }
+
     @Test func everyMessageExistsInBothLanguagesWithTheSamePlaceholders() {
         let languageNeutral: Set<MessageKey> = [.verbatim, .transition, .checkFailed, .operatorRoleChanged, .countLine]
         for key in MessageKey.allCases {

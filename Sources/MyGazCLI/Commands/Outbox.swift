@@ -206,16 +206,20 @@ enum OutboxCommands {
 
     /// `outbox __receipt ID TOKEN begin SHELL-PID | done`, run by the delivering shell.
     static func receipt(_ inv: Invocation) throws -> ExitStatus {
-        guard let id = Int64(inv.argument("ID") ?? ""), let token = inv.argument("TOKEN") else { return .usage }
+        func number(_ name: String) throws -> Int64 {
+            let text = inv.argument(name) ?? ""
+            guard let n = Int64(text), n > 0 else { throw MyGazError.usage(.badNumber, .text(name), .text(text)) }
+            return n
+        }
+        let id = try number("ID"), token = inv.argument("TOKEN") ?? ""
         switch inv.argument("STEP") {
         case "begin":
-            guard let shell = inv.argument("PID").flatMap(Int.init) else { return .usage }
-            return try Delivery.begin(inv.session, id: id, token: token, shell: shell) ? .success : .conflict
+            return try Delivery.begin(inv.session, id: id, token: token, shell: Int(try number("PID"))) ? .success : .conflict
         case "done":
             _ = try Delivery.receipt(inv.session, id: id, token: token)
             return .success
-        default:
-            return .usage
+        case let step:
+            throw MyGazError.usage(.badChoice, "STEP", .text(step ?? ""), "begin, done")
         }
     }
 

@@ -585,6 +585,19 @@ public enum Catalog {
             return ("database {1} is on a read-only file system; nothing was written; remount it read-write or copy the database elsewhere",
                     "база {1} на файловой системе только для чтения; ничего не записано; смонтируйте ее для записи или скопируйте базу")
 
+        case .importRecordTooLong:
+            return ("a record longer than {1} bytes (a quote left open?); the rest of the file cannot be trusted",
+                    "запись длиннее {1} байт (не закрыта кавычка?); остальной части файла доверять нельзя")
+        case .importHeaderOpenQuote:
+            return ("{1}:{2}: a quote opened in the header is not closed; nothing was written",
+                    "{1}:{2}: кавычка, открытая в заголовке, не закрыта; ничего не записано")
+        case .importHeaderTooLong:
+            return ("{1}:{2}: the header is longer than {3} bytes; is this a CSV file?",
+                    "{1}:{2}: заголовок длиннее {3} байт; это точно файл CSV?")
+        case .importFieldTooLong:
+            return ("a field of {1} bytes; at most {2} are accepted",
+                    "поле длиной {1} байт; допускается не больше {2}")
+
         case .demoDone:
             return ("demo database {1}: {2} accounts, {3} portal users, {4} pending readings, {5} open applications ({6} s)",
                     "демонстрационная база {1}: лицевых счетов {2}, пользователей портала {3}, показаний в обработке {4}, открытых заявок {5} ({6} с)")

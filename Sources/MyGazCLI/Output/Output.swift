@@ -121,6 +121,12 @@ public final class Output {
             }
             delimited(t)
         }
+        if format != .table {
+            // the data on stdout says which failed; stderr still says why, as scripts expect
+            for result in results where result.outcome == .failed {
+                if let error = result.error { self.error(error) }
+            }
+        }
     }
 
     private func idValue(_ id: String) -> Value {

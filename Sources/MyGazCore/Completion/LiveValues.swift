@@ -19,20 +19,42 @@ public enum LiveValues {
         let (queries, numeric) = query(source)
         // ids are numbers: a prefix that is not one matches nothing (and never reaches GLOB)
         if numeric && !prefix.allSatisfy(\.isASCIIDigit) { return [] }
-        let upper = prefix + "\u{10FFFF}"
         var found: [Candidate] = []
-        for sql in queries where found.count < limit {
-            found += try db.query(sql, prefix, upper, limit - found.count).map { row in
+        func add(_ sql: String, _ low: SQLBindable, _ high: SQLBindable) throws {
+            found += try db.query(sql, low, high, limit - found.count).map { row in
                 Candidate(value: row.string(0), description: oneLine(row.optString(1) ?? ""))
             }
         }
+        if newestByID.contains(source) {
+            for range in idRanges(prefix) where found.count < limit { try add(queries[0], range.lowerBound, range.upperBound) }
+            return found
+        }
+        for sql in queries where found.count < limit { try add(sql, prefix, prefix + "\u{10FFFF}") }
         return found
+    }
+
+    /// Sources offered newest first from the whole table: their SQL takes ?1...?2 as an id range.
+    static let newestByID: Set<LiveSource> = [.application, .ticket]
+
+    /// The ids that begin with `prefix` as ranges of the rowid, largest ids first: "12" is 12,
+    /// 120...129, 1200...1299 and so on. Each range is a seek, so a rare prefix in a large table
+    /// costs as little as a common one (matching the text of every id would read the table).
+    static func idRanges(_ prefix: String) -> [ClosedRange<Int64>] {
+        if prefix.isEmpty { return [1...Int64.max] }
+        guard !prefix.hasPrefix("0"), prefix.count <= 18, let start = Int64(prefix) else { return [] }
+        var ranges: [ClosedRange<Int64>] = []
+        var scale: Int64 = 1
+        for _ in 0...(18 - prefix.count) {
+            ranges.append(start * scale...(start + 1) * scale - 1)
+            scale *= 10
+        }
+        return ranges.reversed()
     }
 
     /// The SQL of a source, run in turn until the limit: ?1 the prefix, ?2 just above every text
     /// that starts with it, ?3 the limit. Text keys are matched by range, so that the unique
     /// indexes answer; ids by GLOB on the queue's own (partial) index, which holds only what
-    /// waits, or on a bounded window of the newest rows.
+    /// waits, or on a bounded window of the newest rows; a whole table's ids by rowid ranges.
     static func query(_ source: LiveSource) -> ([String], numeric: Bool) {
         let (sql, numeric) = single(source)
         if source == .reading {
@@ -82,7 +104,7 @@ public enum LiveValues {
         case .application:
             return ("""
                 SELECT id, kind || ' ' || status || coalesce(' ' || contact_name, '') FROM application
-                WHERE CAST(id AS TEXT) GLOB ?1 || '*' ORDER BY id DESC LIMIT ?3
+                WHERE id BETWEEN ?1 AND ?2 ORDER BY id DESC LIMIT ?3
                 """, true)
         case .openTicket:
             return ("""
@@ -92,7 +114,7 @@ public enum LiveValues {
         case .ticket:
             return ("""
                 SELECT id, status || ' ' || topic || ': ' || sender_name FROM ticket
-                WHERE CAST(id AS TEXT) GLOB ?1 || '*' ORDER BY id DESC LIMIT ?3
+                WHERE id BETWEEN ?1 AND ?2 ORDER BY id DESC LIMIT ?3
                 """, true)
         case .pinRequest:
             return ("""

@@ -31,6 +31,29 @@ public struct SQLiteError: Error, CustomStringConvertible, Sendable {
     }
 }
 
+/// Collects the statements commands run on the current thread, with the values bound to them,
+/// for the test that checks with EXPLAIN QUERY PLAN that no queue query reads a whole large
+/// table (the values matter: a partial index serves `status = ?` only when `?` is its status).
+public final class SQLRecorder: @unchecked Sendable {
+    private let lock = NSLock()
+    private var recorded: [(sql: String, values: [SQLValue])] = []
+    private static let key = "mygaz.sql-recorder"
+
+    public init() {}
+
+    public var statements: [(sql: String, values: [SQLValue])] { lock.withLock { recorded } }
+
+    func record(_ sql: String, _ values: [SQLValue]) { lock.withLock { recorded.append((sql, values)) } }
+
+    static var current: SQLRecorder? { Thread.current.threadDictionary[key] as? SQLRecorder }
+
+    public func during<T>(_ body: () throws -> T) rethrows -> T {
+        Thread.current.threadDictionary[Self.key] = self
+        defer { Thread.current.threadDictionary.removeObject(forKey: Self.key) }
+        return try body()
+    }
+}
+
 /// How to open the file.
 public enum OpenMode: Sendable {
     case readWrite      // the file must exist
@@ -305,6 +328,7 @@ public final class Statement {
     }
 
     public func bind(_ arguments: [SQLBindable?]) throws {
+        SQLRecorder.current?.record(sql, arguments.map { $0?.sqlValue ?? .null })
         for (index, argument) in arguments.enumerated() {
             try bind(argument?.sqlValue ?? .null, at: Int32(index + 1))
         }

@@ -14,6 +14,16 @@ public struct CSVRecord {
 
     public var count: Int { ends.count }
 
+    /// The length in bytes of the longest field; nil for an empty record.
+    public var longestField: Int? {
+        var previous = 0, longest: Int?
+        for end in ends {
+            longest = max(longest ?? 0, end - previous)
+            previous = end
+        }
+        return longest
+    }
+
     public func range(_ i: Int) -> Range<Int> { (i == 0 ? 0 : ends[i - 1])..<ends[i] }
 
     mutating func reset(line: Int) {
@@ -26,6 +36,9 @@ public struct CSVRecord {
 
 public enum CSVProblem: Error, Equatable {
     case unterminatedQuote(line: Int)
+    /// A record past `CSVReader.maxRecordBytes`: no RGK file has one; a quote left open in a
+    /// large file would otherwise hold the rest of the file in memory.
+    case recordTooLong(line: Int, limit: Int)
 }
 
 /// RFC 4180 over bytes: a streaming reader with a fixed buffer, so memory stays flat
@@ -39,6 +52,7 @@ public final class CSVReader {
     private var eof = false
     private var line = 1
     public let delimiter: UInt8
+    public static let maxRecordBytes = 1 << 20
     public private(set) var bytesRead: Int64 = 0
     /// Bytes of the file consumed by the records returned so far.
     public private(set) var position: Int64 = 0
@@ -148,6 +162,7 @@ public final class CSVReader {
             }
             start += consumed
             position += Int64(consumed)
+            if record.bytes.count > Self.maxRecordBytes { throw CSVProblem.recordTooLong(line: record.line, limit: Self.maxRecordBytes) }
             if start == end { continue }
             let c = buffer[start]
             if inQuotes {

@@ -58,6 +58,9 @@ public struct ImportRefused: Error, Sendable {
 /// in an import batch so that an interrupted run is finished by running it again.
 public enum Importer {
     public static let shownProblems = 50
+    /// The longest field a row may have: the longest thing an RGK sends is an address or a
+    /// name; anything far past that is a broken file, not data.
+    public static let maxFieldBytes = 4096
     /// A checkpoint is asked for after every second write transaction (on its own thread,
     /// see BackgroundCheckpointer): the WAL stays short, so the portal's own automatic
     /// checkpoints find little to do, and the last one, when the import closes, is quick.
@@ -110,7 +113,13 @@ public enum Importer {
                 }
                 if skip > 0 { _ = try reader.skipBOM() }
             }
-            guard try reader.next(into: &record) else { throw MyGazError.invalid(.importNoHeader, .text(file)) }
+            do {
+                guard try reader.next(into: &record) else { throw MyGazError.invalid(.importNoHeader, .text(file)) }
+            } catch CSVProblem.unterminatedQuote(let line) {
+                throw MyGazError.invalid(.importHeaderOpenQuote, .text(file), .int(line))
+            } catch CSVProblem.recordTooLong(let line, let limit) {
+                throw MyGazError.invalid(.importHeaderTooLong, .text(file), .int(line), .int(limit))
+            }
             header = try headerMap(record, decoder: decoder, kind: options.kind, file: file, rgkGiven: options.rgk != nil)
             row = RowView(map: header.map, headers: header.names)
             ctx.present = header.map.map { $0 != nil }
@@ -150,9 +159,9 @@ public enum Importer {
                     progress(.checking, report.rowsRead, Double(batch.position) / Double(max(size, 1)) / 2)
                     pipeline.recycle(batch)
                 }
-            } catch CSVProblem.unterminatedQuote(let line) {
+            } catch let problem as CSVProblem {
                 report.badRows += 1
-                report.problems.append(RowProblem(line: line, column: "—", reason: Message(.importUnterminatedQuote)))
+                report.problems.append(RowProblem(line: problem.line, column: "—", reason: problem.message))
                 // read the rest for the fingerprint
                 if !fingerprinted { try reader.drain() }
             } catch {
@@ -177,7 +186,7 @@ public enum Importer {
         }
         let decoder = Decoder(encoding: report.encoding, fileIsValidUTF8: validator.complete)
         if report.badRows > 0 && !options.skipInvalid { throw ImportRefused(report: report) }
-        if report.badRows > 0 && report.problems.last?.reason.key == .importUnterminatedQuote {
+        if report.badRows > 0, let last = report.problems.last?.reason.key, last == .importUnterminatedQuote || last == .importRecordTooLong {
             // the rest of the file is one open quote: nothing after it can be trusted
             throw ImportRefused(report: report)
         }
@@ -308,7 +317,7 @@ public enum Importer {
             if commits == 0 && report.resumedFrom == nil && !options.dryRun {
                 // nothing of this file was written (say, the disk was full): no batch to finish either.
                 // Best effort: where even this fails, the batch shows as an incomplete import to run again
-                try? db.write { try db.run("DELETE FROM import_batch WHERE id = ? AND rows_done = 0", report.batchID) }
+                _ = try? db.write { try db.run("DELETE FROM import_batch WHERE id = ? AND rows_done = 0", report.batchID) }
             }
             throw error
         }
@@ -549,4 +558,19 @@ struct RejectsFile {
     }
 
     func close() throws { try handle.close() }
+}
+
+extension CSVProblem {
+    var line: Int {
+        switch self {
+        case .unterminatedQuote(let line), .recordTooLong(let line, _): return line
+        }
+    }
+
+    var message: Message {
+        switch self {
+        case .unterminatedQuote: return Message(.importUnterminatedQuote)
+        case .recordTooLong(_, let limit): return Message(.importRecordTooLong, [.int(limit)])
+        }
+    }
 }

@@ -106,6 +106,8 @@ final class CheckingPipeline: @unchecked Sendable {
                         problem = Message(.importColumnCount, [.int(columns), .int(record.count)])
                     } else if record.hasNUL {
                         problem = Message(.importNUL)
+                    } else if let longest = record.longestField, longest > Importer.maxFieldBytes {
+                        problem = Message(.importFieldTooLong, [.int(longest), .int(Importer.maxFieldBytes)])
                     } else if !decoded {
                         problem = Message(.importInvalidBytes, [.text(decoder.encoding.rawValue)])
                     }

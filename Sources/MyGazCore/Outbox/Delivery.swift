@@ -41,10 +41,14 @@ public enum OutboxStore {
     }
 
     public static func list(_ db: Database, status: OutboxStatus?, limit: Int) throws -> [OutboxItem] {
-        // waiting first by age; the rest newest first
-        try db.query(select + """
-             WHERE (?1 IS NULL OR o.status = ?1) ORDER BY o.status = 'waiting' DESC, CASE WHEN o.status = 'waiting' THEN o.id ELSE -o.id END LIMIT ?2
-            """, status?.rawValue, limit).map(item)
+        // waiting first by age (the queue's index); the rest newest first (the rowid, read backwards
+        // until the limit); each status alone through its index
+        if let status {
+            let order = status == .waiting ? "o.id" : "o.id DESC"
+            return try db.query(select + " WHERE o.status = ? ORDER BY \(order) LIMIT ?", status.rawValue, limit).map(item)
+        }
+        let waiting = try db.query(select + " WHERE o.status = 'waiting' ORDER BY o.id LIMIT ?", limit).map(item)
+        return waiting + (try db.query(select + " WHERE o.status <> 'waiting' ORDER BY o.id DESC LIMIT ?", limit - waiting.count).map(item))
     }
 
     public static func find(_ db: Database, _ id: Int64) throws -> OutboxItem {

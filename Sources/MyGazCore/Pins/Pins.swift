@@ -32,14 +32,19 @@ public enum Pins {
     public static let defaultValidDays = 30
 
     public static func requests(_ db: Database, status: PinRequestStatus?, rgk: String?, limit: Int) throws -> [PinRequestSummary] {
-        let rgkID = try rgk.map { try RGK.id(db, $0) }
+        // only the conditions given, so that the planner sees which index serves (an `?1 IS NULL OR`
+        // condition hides it, and the whole table is read)
+        var conditions: [String] = [], arguments: [SQLBindable?] = []
+        if let status { conditions.append("p.status = ?"); arguments.append(status.rawValue) }
+        if let rgk { conditions.append("a.rgk_id = ?"); arguments.append(try RGK.id(db, rgk)) }
+        // a status's queue is read oldest first (its index); every request, newest first (the rowid)
+        let order = status == nil ? "ORDER BY p.id DESC" : "ORDER BY p.created_at, p.id"
         return try db.query("""
             SELECT p.id, a.id, a.rgk_id, r.code, a.number, p.full_name, p.email, p.phone, p.status, p.created_at, p.decided_by, p.reason,
                    trim(coalesce(a.surname, '') || ' ' || coalesce(a.name, '') || ' ' || coalesce(a.patronymic, ''))
             FROM pin_request p JOIN account a ON a.id = p.account_id JOIN rgk r ON r.id = a.rgk_id
-            WHERE (?1 IS NULL OR p.status = ?1) AND (?2 IS NULL OR a.rgk_id = ?2)
-            ORDER BY p.created_at, p.id LIMIT ?3
-            """, status?.rawValue, rgkID, limit).map {
+            \(conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")) \(order) LIMIT ?
+            """, arguments: arguments + [limit]).map {
             PinRequestSummary(id: $0.int64(0), account: AccountRef(id: $0.int64(1), rgkID: $0.int64(2), rgkCode: $0.string(3), number: $0.string(4)),
                               fullName: $0.string(5), email: $0.optString(6), phone: $0.optString(7), status: $0.string(8),
                               createdAt: $0.string(9), decidedBy: $0.optString(10), reason: $0.optString(11), holder: $0.string(12))

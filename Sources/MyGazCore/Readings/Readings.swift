@@ -107,7 +107,8 @@ public enum Readings {
         }
         // the pending queue is read oldest first; decided readings newest decision first
         let order = decided ? "ORDER BY r.decided_at DESC, r.id DESC" : "ORDER BY r.submitted_at, r.id"
-        if decided { conditions.append("r.source <> 'rgk'") }
+        // spelled as the index's own condition, or the planner cannot use it
+        if decided { conditions.append("r.source <> 'rgk' AND r.status <> 'pending'") }
         let whereClause = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
         guard filter.violationsOnly else {
             return try db.query(select + " \(whereClause) \(order) LIMIT ?", arguments: args + [filter.limit]).map(item)
