@@ -185,3 +185,15 @@ import Testing
         #expect(LiveValues.idRanges(String(repeating: "9", count: 19)).isEmpty, "beyond any id")
     }
 }
+
+@Suite struct FoldTests {
+    @Test func theFastFoldAgreesWithTheSlowOne() {
+        for text in ["Иванов", "ФЁДОРОВ Пётр", "ivan@MAIL.ru", "+7 981 567-65-22", "ЯЮЭЬЫЪЩШЧЦХФУТСРПОНМЛКЙИЗЖЕДГВБА", "ёЁеЕ", ""] {
+            let fast = Array(text.utf8).withUnsafeBufferPointer { Database.foldFast($0) }
+            #expect(fast.map { String(decoding: $0, as: UTF8.self) } == Database.fold(text), "\(text)")
+        }
+        for other in ["Müller", "Ωmega", "日本"] {
+            #expect(Array(other.utf8).withUnsafeBufferPointer { Database.foldFast($0) } == nil, "\(other) goes the slow way")
+        }
+    }
+}

@@ -112,10 +112,11 @@ public enum Users {
         }
         if let search = filter.search?.trimmingCharacters(in: .whitespaces), !search.isEmpty {
             // a phone in any spelling, an account number with separators, or free text
-            var alternatives = ["instr(fold(u.login), ?) > 0", "instr(fold(coalesce(u.full_name, '')), ?) > 0",
-                                "instr(fold(coalesce(u.email, '')), ?) > 0", "instr(coalesce(u.phone, ''), ?) > 0"]
+            // one fold per user, not one per column: a search reads every user (see docs/scaling.md)
+            var alternatives = ["instr(fold(u.login || char(10) || coalesce(u.full_name, '') || char(10) || coalesce(u.email, '')), ?) > 0",
+                                "instr(coalesce(u.phone, ''), ?) > 0"]
             let folded = Database.fold(search)
-            args.append(contentsOf: [folded, folded, folded, search] as [SQLBindable?])
+            args.append(contentsOf: [folded, search] as [SQLBindable?])
             if let phone = Contact.phone(search) {
                 alternatives.append("u.login = ? OR u.phone = ?")
                 args.append(phone); args.append(phone)
