@@ -15,13 +15,7 @@ usage: concurrency.py BINARY DB [--workers 8] [--ops 200] [--seed 1]
 """
 import argparse, collections, json, random, sqlite3, subprocess, sys, threading, time
 
-
-def sql(db, query, *args):
-    con = sqlite3.connect(db, timeout=30)
-    try:
-        return con.execute(query, args).fetchall()
-    finally:
-        con.close()
+from benchdb import sql
 
 
 def pools(db):
@@ -108,6 +102,19 @@ def portal(db, stop, stats):
     con.close()
 
 
+def counts(db):
+    """What the commands and the portal add to: compared before and after, against what they reported."""
+    return {
+        "decided": sql(db, "SELECT count(*) FROM reading WHERE status IN ('accepted', 'rejected') AND source <> 'rgk'")[0][0],
+        "app_events": sql(db, "SELECT count(*) FROM application_event WHERE actor_kind = 'operator'")[0][0],
+        "replies": sql(db, "SELECT count(*) FROM ticket_message WHERE author_kind = 'operator'")[0][0],
+        "pins": sql(db, "SELECT count(*) FROM pin WHERE source = 'issued'")[0][0],
+        "links": sql(db, "SELECT count(*) FROM user_account")[0][0],
+        "readings": sql(db, "SELECT count(*) FROM reading")[0][0],
+        "tickets": sql(db, "SELECT count(*) FROM ticket")[0][0],
+    }
+
+
 def main():
     a = argparse.ArgumentParser()
     a.add_argument("binary")
@@ -122,15 +129,7 @@ def main():
     if not all(pool):
         print("the database has empty queues: use a demo database", file=sys.stderr)
         return 2
-    before = {
-        "decided": sql(db, "SELECT count(*) FROM reading WHERE status IN ('accepted', 'rejected') AND source <> 'rgk'")[0][0],
-        "app_events": sql(db, "SELECT count(*) FROM application_event WHERE actor_kind = 'operator'")[0][0],
-        "replies": sql(db, "SELECT count(*) FROM ticket_message WHERE author_kind = 'operator'")[0][0],
-        "pins": sql(db, "SELECT count(*) FROM pin WHERE source = 'issued'")[0][0],
-        "links": sql(db, "SELECT count(*) FROM user_account")[0][0],
-        "readings": sql(db, "SELECT count(*) FROM reading")[0][0],
-        "tickets": sql(db, "SELECT count(*) FROM ticket")[0][0],
-    }
+    before = counts(db)
     stop = threading.Event()
     stats = {"writes": 0, "readings": 0, "tickets": 0, "failures": 0, "errors": [], "worst": 0.0}
     portal_thread = threading.Thread(target=portal, args=(db, stop, stats))
@@ -163,15 +162,7 @@ def main():
     if twice:
         problems.append(f"{len(twice)} contested items changed more than once, e.g. {twice[0]}")
 
-    after = {
-        "decided": sql(db, "SELECT count(*) FROM reading WHERE status IN ('accepted', 'rejected') AND source <> 'rgk'")[0][0],
-        "app_events": sql(db, "SELECT count(*) FROM application_event WHERE actor_kind = 'operator'")[0][0],
-        "replies": sql(db, "SELECT count(*) FROM ticket_message WHERE author_kind = 'operator'")[0][0],
-        "pins": sql(db, "SELECT count(*) FROM pin WHERE source = 'issued'")[0][0],
-        "links": sql(db, "SELECT count(*) FROM user_account")[0][0],
-        "readings": sql(db, "SELECT count(*) FROM reading")[0][0],
-        "tickets": sql(db, "SELECT count(*) FROM ticket")[0][0],
-    }
+    after = counts(db)
     expectations = [
         ("readings decided", after["decided"] - before["decided"], changed["accept"] + changed["reject"]),
         ("application steps", after["app_events"] - before["app_events"], changed["approve"] + changed["clarify"]),

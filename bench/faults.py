@@ -14,15 +14,9 @@ usage: faults.py BINARY WORKDIR [--trials 10] [--rows 200000] [--accounts 20000]
 """
 import argparse, glob, hashlib, os, random, shutil, signal, sqlite3, subprocess, sys, time
 
+from benchdb import sql
+
 HERE = os.path.dirname(os.path.abspath(__file__))
-
-
-def sql(db, query, *args):
-    con = sqlite3.connect(db, timeout=30)
-    try:
-        return con.execute(query, args).fetchall()
-    finally:
-        con.close()
 
 
 def digest(db, queries):

@@ -232,6 +232,9 @@ public enum MessageKey: String, CaseIterable, Sendable {
     case importHeaderTooLong
     case importFieldTooLong
 
+    // outbox: delivery receipts
+    case outboxClaimLost
+
     // demo
     case demoDone
     case progressRows

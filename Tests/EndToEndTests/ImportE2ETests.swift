@@ -121,8 +121,7 @@ extension E2E {
 
         let long = t.write("long.csv", "code;name;max_monthly_m3\nvologda;" + String(repeating: "я", count: 2_500) + ";300\n", .utf8)
         let field = t.run("import", "rgk", long)
-        #expect(field.status == 6 && field.stderr.contains("long.csv:3: name: a field of 5 000 bytes; at most 4 096 are accepted")
-                || field.stderr.contains("long.csv:2: —: a field of 5 000 bytes; at most 4 096 are accepted"), "\(field)")
+        #expect(field.status == 6 && field.stderr.contains("long.csv:2: name: a field of 5 000 bytes; at most 4 096 are accepted"), "\(field)")
 
         // a quote left open near the top of a large file: refused at the limit, not read into memory
         let open = t.write("open.csv", "code;name;max_monthly_m3\nvologda;\"Вологда;300\n" + String(repeating: "kostroma;Кострома;300\n", count: 200_000), .utf8)

@@ -2,20 +2,6 @@ import Foundation
 import Testing
 @testable import MyGazCore
 
-/// A small, seeded generator (SplitMix64): the same seed gives the same cases on every machine,
-/// so a failure names a seed and a case number that reproduce it.
-struct SeededRandom: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
-
 /// RFC 4180 as the import reads it, written the plain way over a whole array: the reference
 /// the streaming reader must agree with, whatever its buffer size.
 enum ReferenceCSV {

@@ -214,7 +214,10 @@ enum OutboxCommands {
         let id = try number("ID"), token = inv.argument("TOKEN") ?? ""
         switch inv.argument("STEP") {
         case "begin":
-            return try Delivery.begin(inv.session, id: id, token: token, shell: Int(try number("PID"))) ? .success : .conflict
+            guard try Delivery.begin(inv.session, id: id, token: token, shell: Int(try number("PID"))) else {
+                throw MyGazError(.conflict, .outboxClaimLost, .int(Int(id)))
+            }
+            return .success
         case "done":
             _ = try Delivery.receipt(inv.session, id: id, token: token)
             return .success

@@ -2,6 +2,8 @@ import MyGazCore
 
 /// Options shared by many commands, declared once.
 enum Opt {
+    static let attach = OptionSpec("attach", value: "FILE", L("attach a pdf, jpeg or png (at most 10 MiB)", "приложить pdf, jpeg или png (до 10 МиБ)"),
+                                   repeatable: true, completion: .file)
     static let limit = OptionSpec("limit", short: "n", value: "N",
                                   L("show at most N rows (default 50; 0 shows all)", "показать не более N строк (по умолчанию 50; 0 — все)"))
     static let rgk = OptionSpec("rgk", value: "CODE", L("only this RGK (its code)", "только эта РГК (ее код)"), completion: .live(.rgk))

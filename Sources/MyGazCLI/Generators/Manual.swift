@@ -197,7 +197,3 @@ enum Manual {
         }.joined(separator: "\n")
     }
 }
-
-private extension String {
-    func leftPadded(to width: Int) -> String { String(repeating: "0", count: max(0, width - count)) + self }
-}

@@ -598,6 +598,10 @@ public enum Catalog {
             return ("a field of {1} bytes; at most {2} are accepted",
                     "поле длиной {1} байт; допускается не больше {2}")
 
+        case .outboxClaimLost:
+            return ("message {1} is no longer claimed by this sender (recovered by another outbox send); it was not sent",
+                    "сообщение {1} больше не закреплено за этой отправкой (его вернула другая outbox send); оно не отправлено")
+
         case .demoDone:
             return ("demo database {1}: {2} accounts, {3} portal users, {4} pending readings, {5} open applications ({6} s)",
                     "демонстрационная база {1}: лицевых счетов {2}, пользователей портала {3}, показаний в обработке {4}, открытых заявок {5} ({6} с)")

@@ -62,9 +62,7 @@ public struct Texts: Sendable {
             case "\n": out += "\\n"
             case "\r": out += "\\r"
             case "\t": out += "\\t"
-            case _ where needsEscape(scalar):
-                let hex = String(scalar.value, radix: 16, uppercase: true)
-                out += "\\u" + String(repeating: "0", count: max(0, 4 - hex.count)) + hex
+            case _ where needsEscape(scalar): out += "\\u" + String(scalar.value, radix: 16, uppercase: true).leftPadded(to: 4)
             default: out.unicodeScalars.append(scalar)
             }
         }
@@ -109,4 +107,9 @@ public enum Format {
         let cents = magnitude % 100
         return sign + rubles + (lang == .ru ? "," : ".") + (cents < 10 ? "0" : "") + String(cents)
     }
+}
+
+extension String {
+    /// Hex digits of an escape, zero-padded (`202E`, `0000`).
+    func leftPadded(to width: Int) -> String { String(repeating: "0", count: max(0, width - count)) + self }
 }

@@ -1,5 +1,5 @@
 /// SplitMix64: small, fast, and the same sequence for the same seed on every machine.
-public struct SeededRandom {
+public struct SeededRandom: RandomNumberGenerator {
     private var state: UInt64
     public init(seed: UInt64) { state = seed &+ 0x9E37_79B9_7F4A_7C15 }
 

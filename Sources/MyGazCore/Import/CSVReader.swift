@@ -14,11 +14,12 @@ public struct CSVRecord {
 
     public var count: Int { ends.count }
 
-    /// The length in bytes of the longest field; nil for an empty record.
-    public var longestField: Int? {
-        var previous = 0, longest: Int?
-        for end in ends {
-            longest = max(longest ?? 0, end - previous)
+    /// The longest field: its index and length in bytes; nil for an empty record.
+    public var longestField: (index: Int, bytes: Int)? {
+        var previous = 0
+        var longest: (index: Int, bytes: Int)?
+        for (index, end) in ends.enumerated() {
+            if end - previous > longest?.bytes ?? -1 { longest = (index, end - previous) }
             previous = end
         }
         return longest

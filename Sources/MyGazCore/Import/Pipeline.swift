@@ -102,18 +102,20 @@ final class CheckingPipeline: @unchecked Sendable {
                     }
                     batch.records.append((firstField, decoded ? ends.count : record.count, base, record.line))
                     var problem: Message?
+                    var column = "—"
                     if record.count != columns {
                         problem = Message(.importColumnCount, [.int(columns), .int(record.count)])
                     } else if record.hasNUL {
                         problem = Message(.importNUL)
-                    } else if let longest = record.longestField, longest > Importer.maxFieldBytes {
-                        problem = Message(.importFieldTooLong, [.int(longest), .int(Importer.maxFieldBytes)])
+                    } else if let longest = record.longestField, longest.bytes > Importer.maxFieldBytes {
+                        problem = Message(.importFieldTooLong, [.int(longest.bytes), .int(Importer.maxFieldBytes)])
+                        column = row.map.firstIndex(of: longest.index).map { row.headers[$0] } ?? "#\(longest.index + 1)"
                     } else if !decoded {
                         problem = Message(.importInvalidBytes, [.text(decoder.encoding.rawValue)])
                     }
                     if let problem {
                         batch.values.append(nil)
-                        batch.problems[index] = [RowProblem(line: record.line, column: "—", reason: problem)]
+                        batch.problems[index] = [RowProblem(line: record.line, column: column, reason: problem)]
                         continue
                     }
                     batch.view(index, into: &row)
