@@ -30,13 +30,20 @@ status|status
 reading list --limit 50|reading list --limit 50
 reading list --rgk --limit 50|reading list --rgk $rgk --limit 50
 reading list --status accepted|reading list --status accepted --limit 50
+reading list --rgk --status accepted|reading list --rgk $rgk --status accepted --limit 50
 application list|application list
 application list --status needs_info|application list --status needs_info
 ticket list|ticket list
 pin requests|pin requests
+pin requests --rgk --status all|pin requests --rgk $rgk --status all
+pin list|pin list
 outbox list|outbox list
 account show|account show $number --rgk $rgk
+user list|user list
+user list --rgk|user list --rgk $rgk
+user list --rgk --status active|user list --rgk $rgk --status active
 user list --search (substring scan)|user list --search Смирнов --limit 20
+user list --search, no match (substring scan)|user list --search zzqx --limit 20
 user show (by login)|user show 1
 __complete account|__complete account ${number:0:5}
 __complete reading|__complete reading

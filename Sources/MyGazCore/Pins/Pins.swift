@@ -36,7 +36,7 @@ public enum Pins {
         // condition hides it, and the whole table is read)
         var conditions: [String] = [], arguments: [SQLBindable?] = []
         if let status { conditions.append("p.status = ?"); arguments.append(status.rawValue) }
-        if let rgk { conditions.append("a.rgk_id = ?"); arguments.append(try RGK.id(db, rgk)) }
+        if let rgk { conditions.append("+a.rgk_id = ?"); arguments.append(try RGK.id(db, rgk)) }   // `+`: never every account of the region first
         // a status's queue is read oldest first (its index); every request, newest first (the rowid)
         let order = status == nil ? "ORDER BY p.id DESC" : "ORDER BY p.created_at, p.id"
         return try db.query("""
@@ -52,13 +52,16 @@ public enum Pins {
     }
 
     public static func list(_ db: Database, account: AccountRef?, activeOnly: Bool, now: String, limit: Int) throws -> [PinRecord] {
-        try db.query("""
+        var conditions: [String] = [], arguments: [SQLBindable?] = []
+        if let account { conditions.append("p.account_id = ?"); arguments.append(account.id) }
+        if activeOnly { conditions.append("p.state = 'active' AND (p.expires_at IS NULL OR p.expires_at > ?)"); arguments.append(now) }
+        // one account's PINs by issue time (its index); every PIN, newest recorded first (the rowid)
+        let order = account == nil ? "ORDER BY p.id DESC" : "ORDER BY p.issued_at DESC, p.id DESC"
+        return try db.query("""
             SELECT p.id, r.code || '/' || a.number, p.source, p.state, p.issued_at, p.issued_by, p.expires_at, p.request_id
             FROM pin p JOIN account a ON a.id = p.account_id JOIN rgk r ON r.id = a.rgk_id
-            WHERE (?1 IS NULL OR p.account_id = ?1)
-              AND (NOT ?2 OR (p.state = 'active' AND (p.expires_at IS NULL OR p.expires_at > ?3)))
-            ORDER BY p.issued_at DESC, p.id DESC LIMIT ?4
-            """, account?.id, activeOnly, now, limit).map {
+            \(conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")) \(order) LIMIT ?
+            """, arguments: arguments + [limit]).map {
             let expires = $0.optString(6)
             return PinRecord(id: $0.int64(0), account: $0.string(1), source: $0.string(2), state: $0.string(3), issuedAt: $0.string(4),
                              issuedBy: $0.string(5), expiresAt: expires, expired: expires.map { $0 <= now } ?? false,

@@ -95,7 +95,7 @@ public enum Readings {
         if let status = filter.status { conditions.append("r.status = ?"); args.append(status.rawValue) }
         if let rgk = filter.rgk {
             // a pending reading carries its RGK (indexed); decided ones are found through the account
-            conditions.append(filter.status == .pending ? "r.rgk_id = ?" : "a.rgk_id = ?")
+            conditions.append(filter.status == .pending ? "r.rgk_id = ?" : "+a.rgk_id = ?")
             args.append(try RGK.id(db, rgk))
         }
         if let account = filter.account { conditions.append("a.id = ?"); args.append(account.id) }
