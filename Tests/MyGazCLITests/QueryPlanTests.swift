@@ -12,15 +12,19 @@ import Testing
         ["reading", "list"], ["reading", "list", "--rgk", "vologda"], ["reading", "list", "--violations"],
         ["reading", "list", "--status", "rejected", "--limit", "50"], ["reading", "list", "--account", "70000017", "--rgk", "vologda"],
         ["reading", "list", "--status", "accepted", "--rgk", "vologda"],
+        ["export", "readings", "--rgk", "vologda", "--since", "2026-07-01", "--status", "all"],
         ["application", "list"], ["application", "list", "--status", "needs_info"], ["application", "list", "--kind", "contract_connection"],
         ["application", "list", "--rgk", "vologda"],
         ["ticket", "list"], ["ticket", "list", "--topic", "meters"], ["ticket", "list", "--rgk", "vologda"],
+        ["ticket", "list", "--status", "all"], ["ticket", "list", "--status", "closed"],
         ["user", "list", "--search", "ivanov"], ["user", "list", "--search", "+7 981"], ["user", "list", "--status", "blocked"],
         ["user", "list"], ["user", "list", "--rgk", "vologda"], ["user", "list", "--rgk", "vologda", "--status", "active"],
         ["user", "list", "--registered-before", "2026-07-01"],
         ["user", "show", "1"], ["account", "show", "70000017", "--rgk", "vologda"], ["account", "list", "--rgk", "vologda", "--search", "Иванов"],
         ["pin", "requests"], ["pin", "requests", "--rgk", "vologda", "--status", "all"], ["pin", "list"], ["pin", "list", "--active"],
-        ["outbox", "list"], ["outbox", "list", "--status", "failed"],
+        ["outbox", "list"], ["outbox", "list", "--status", "failed"], ["outbox", "list", "--status", "sent"],
+        ["outbox", "list", "--status", "waiting"],
+        ["application", "list", "--status", "all"], ["application", "list", "--status", "completed", "--status", "submitted"],
         ["audit", "list", "--limit", "20"],
         ["__complete", "reading"], ["__complete", "application"], ["__complete", "ticket"], ["__complete", "user", "iv"],
         ["__complete", "account", "7000"], ["__complete", "pin-request"],
@@ -59,7 +63,10 @@ import Testing
             // newest first by the rowid, no sort, a limit: reads the last rows until the limit is met
             let newestWindow = sql.range(of: #"ORDER BY (\w+\.)?id DESC LIMIT \?\d*\s*$"#, options: .regularExpression) != nil
                 && !plan.contains { $0.detail.contains("TEMP B-TREE") }
-            if newestWindow || Self.substringSearch(sql) || Self.dashboardCounts.contains(where: sql.contains) { continue }
+            // drafts have no submission time and are ordered by creation, which no index holds:
+            // a list that names them sorts the drafts (1 106 at 1M accounts)
+            let drafts = values.contains { "\($0)" == "\(SQLValue.text("draft"))" }
+            if newestWindow || Self.substringSearch(sql) || Self.count(sql) || drafts { continue }
             let limited = sql.range(of: #"LIMIT \?\d*"#, options: .regularExpression) != nil
             for step in plan {
                 guard let access = step.access else { continue }
@@ -98,6 +105,26 @@ import Testing
             #expect(expected.count > 1)
             #expect(try Users.list(db, filter).map(\.id) == expected, "\(status as Any) \(rgk as Any) \(search as Any)")
         }
+        for (statuses, limit) in [(nil, 7), ([], 9), ([TicketStatus.closed], 1000), ([.answered, .new], 5)] as [([TicketStatus]?, Int)] {
+            var filter = TicketFilter()
+            filter.statuses = statuses; filter.limit = limit
+            let condition = statuses.map { $0.isEmpty ? "1" : "status IN (" + $0.map { "'\($0.rawValue)'" }.joined(separator: ", ") + ")" }
+                ?? Tickets.waitingCondition("ticket")
+            let expected = try db.query("SELECT id FROM ticket WHERE \(condition) ORDER BY created_at, id LIMIT \(limit)").map { $0.int64(0) }
+            #expect(expected.count > 1)
+            #expect(try Tickets.list(db, filter).map(\.id) == expected, "\(statuses as Any)")
+        }
+        for (statuses, limit) in [([ApplicationStatus.submitted, .needsInfo], 6), ([], 11), ([.completed, .submitted, .completed], 1000),
+                                  ([.draft, .rejected], 8)] as [([ApplicationStatus], Int)] {
+            var filter = ApplicationFilter()
+            filter.statuses = statuses; filter.limit = limit
+            let condition = statuses.isEmpty ? "1" : "status IN (" + statuses.map { "'\($0.rawValue)'" }.joined(separator: ", ") + ")"
+            let expected = try db.query("""
+                SELECT id FROM application WHERE \(condition) ORDER BY coalesce(submitted_at, created_at), id LIMIT \(limit)
+                """).map { $0.int64(0) }
+            #expect(expected.count > 1)
+            #expect(try Applications.list(db, filter).map(\.id) == expected, "\(statuses)")
+        }
         var readings = ReadingFilter()
         readings.status = .accepted; readings.rgk = "vologda"; readings.limit = 30
         let plainReadings = try db.query("""
@@ -129,14 +156,14 @@ import Testing
 
     /// What is wrong with one table read of a plan, if anything:
     /// - a scan of the whole table;
-    /// - a walk of a whole index, or of one region (`(rgk_id=?)` alone), that does not stop at a
-    ///   limit in the index's order: inside a correlated subquery or as the inner loop of a join it
+    /// - a walk of a whole index, of one region (`(rgk_id=?)` alone) or of one status (`(status=?)`
+    ///   alone: history grows there too), that does not stop at a limit in the index's order: inside a correlated subquery or as the inner loop of a join it
     ///   runs once per outer row; beside a sort it reads everything before the first row.
     static func problem(_ access: (name: String, scan: Bool), _ step: PlanStep, in plan: [PlanStep], sql: String, tables: Set<String>,
                         limited: Bool) -> String? {
         if access.scan && !step.detail.contains(" USING ") { return "reads the whole table" }
         if queueIndexes.contains(where: { step.detail.contains("INDEX \($0)") }) { return nil }
-        let wide = access.scan || step.detail.hasSuffix("(rgk_id=?)")
+        let wide = access.scan || step.detail.hasSuffix("(rgk_id=?)") || step.detail.hasSuffix("(status=?)")
         guard wide else { return nil }
         var ancestor = plan.first { $0.id == step.parent }
         while let a = ancestor {
@@ -162,10 +189,11 @@ import Testing
             || sql.contains("FROM portal_user u WHERE +u.status = ? AND (instr(fold(u.login || char(10)")
     }
 
-    /// The dashboard counts every application by status: one pass over the status index, which
-    /// holds every application ever made (16 666 at 1M accounts: a few milliseconds). A count
-    /// cannot be had from a B-tree without reading what it counts.
-    static let dashboardCounts = ["SELECT status, count(*) FROM application WHERE status <> 'draft' GROUP BY status"]
+    /// A count reads what it counts (a B-tree keeps no counts): the dashboard's counts of queues,
+    /// and of applications by status, grow with what they count, not with the region's history.
+    static func count(_ sql: String) -> Bool {
+        sql.contains("count(*)") && sql.range(of: "LIMIT") == nil
+    }
 
     static func aliases(_ db: Database) throws -> Set<String> {
         Set(try db.query("SELECT name FROM sqlite_schema WHERE type = 'table'").map { $0.string(0) })

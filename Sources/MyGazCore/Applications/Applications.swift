@@ -104,25 +104,25 @@ public enum Applications {
     }
 
     public static func list(_ db: Database, _ filter: ApplicationFilter) throws -> [ApplicationSummary] {
-        var conditions: [String] = []
-        var args: [SQLBindable?] = []
-        if !filter.statuses.isEmpty {
-            conditions.append("ap.status IN (" + filter.statuses.map { _ in "?" }.joined(separator: ", ") + ")")
-            args.append(contentsOf: filter.statuses.map { $0.rawValue as SQLBindable? })
+        // oldest submission first; each status is a branch of the page in its queue index's order
+        // (a draft has no submission time: its creation time orders it)
+        var page = BranchPage(table: "application ap", orderColumn: "ap.submitted_at", descending: false)
+        var seen = Set<ApplicationStatus>()   // a status named twice is one branch, or its rows would fill the page twice
+        page.branches = (filter.statuses.isEmpty ? ApplicationStatus.allCases.map { $0 } : filter.statuses).filter { seen.insert($0).inserted }.map {
+            ("ap.status = ?", [$0.rawValue], $0 == .draft ? "ap.created_at" : nil)
         }
-        if let kind = filter.kind { conditions.append("ap.kind = ?"); args.append(kind.rawValue) }
-        if let rgk = filter.rgk { conditions.append("ap.rgk_id = ?"); args.append(try RGK.id(db, rgk)) }
-        if let account = filter.account { conditions.append("ap.account_id = ?"); args.append(account.id) }
-        if let login = filter.assignedTo { conditions.append("ap.assigned_to = ?"); args.append(login) }
-        if let since = filter.since { conditions.append("coalesce(ap.submitted_at, ap.created_at) >= ?"); args.append(Timestamp.iso(since)) }
-        let whereClause = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
-        args.append(filter.limit)
-        // choose the page from the queue index first, then join only those rows
-        // drafts have no submission time; without them the queue index gives the order
-        let withDrafts = filter.statuses.isEmpty || filter.statuses.contains(.draft)
-        let order = withDrafts ? "coalesce(ap.submitted_at, ap.created_at), ap.id" : "ap.submitted_at, ap.id"
-        return try db.query(select + " WHERE ap.id IN (SELECT ap.id FROM application ap \(whereClause) ORDER BY \(order) LIMIT ?) ORDER BY \(order)",
-                            arguments: args).map(summary)
+        if let kind = filter.kind { page.conditions.append("ap.kind = ?"); page.arguments.append(kind.rawValue) }
+        if let rgk = filter.rgk { page.conditions.append("ap.rgk_id = ?"); page.arguments.append(try RGK.id(db, rgk)) }
+        if let account = filter.account { page.conditions.append("ap.account_id = ?"); page.arguments.append(account.id) }
+        if let login = filter.assignedTo { page.conditions.append("ap.assigned_to = ?"); page.arguments.append(login) }
+        if let since = filter.since {
+            page.conditions.append("coalesce(ap.submitted_at, ap.created_at) >= ?")
+            page.arguments.append(Timestamp.iso(since))
+        }
+        // the page's ids first, then the columns for those rows only
+        let (pageSQL, arguments) = page.subquery(limit: filter.limit)
+        return try db.query(select + " WHERE ap.id IN (SELECT k.id FROM \(pageSQL) ORDER BY \(page.order) LIMIT ?)"
+                            + " ORDER BY coalesce(ap.submitted_at, ap.created_at), ap.id", arguments: arguments + [filter.limit]).map(summary)
     }
 
     public static func show(_ db: Database, _ id: Int64) throws -> ApplicationDetail {

@@ -35,7 +35,7 @@ public enum ReadingExport {
                 SELECT r.id, g.code, a.number, m.serial, r.reading_date, r.value, r.status, r.reason, r.decided_at, r.decided_by, r.source
                 FROM reading r JOIN meter m ON m.id = r.meter_id JOIN account a ON a.id = m.account_id JOIN rgk g ON g.id = a.rgk_id
                 WHERE r.source <> 'rgk' AND r.status <> 'pending' AND r.decided_at >= ?1 AND r.decided_at < ?2
-                  AND a.rgk_id = ?3 AND r.status IN (SELECT value FROM json_each(?4))
+                  AND +a.rgk_id = ?3 AND r.status IN (SELECT value FROM json_each(?4))
                 ORDER BY r.decided_at, r.id
                 """, arguments: [filter.since.map(Timestamp.iso) ?? "", filter.until.map(Timestamp.iso) ?? "9999",
                                  rgkID, "[" + statuses.map { "\"\($0)\"" }.joined(separator: ",") + "]"]) { s in

@@ -41,14 +41,19 @@ public enum OutboxStore {
     }
 
     public static func list(_ db: Database, status: OutboxStatus?, limit: Int) throws -> [OutboxItem] {
-        // waiting first by age (the queue's index); the rest newest first (the rowid, read backwards
-        // until the limit); each status alone through its index
-        if let status {
-            let order = status == .waiting ? "o.id" : "o.id DESC"
-            return try db.query(select + " WHERE o.status = ? ORDER BY \(order) LIMIT ?", status.rawValue, limit).map(item)
+        // what waits, in the order it is to be tried (the queue's index); what was sent, newest
+        // first (the rowid, read backwards until the limit: `+` keeps the status index out);
+        // sending and failed, the latest attempt first (the queue's index backwards)
+        let waiting = "WHERE o.status = 'waiting' ORDER BY o.next_attempt_at, o.id LIMIT ?"
+        switch status {
+        case .waiting?: return try db.query(select + " " + waiting, limit).map(item)
+        case .sent?: return try db.query(select + " WHERE +o.status = 'sent' ORDER BY o.id DESC LIMIT ?", limit).map(item)
+        case let status?:
+            return try db.query(select + " WHERE o.status = ? ORDER BY o.next_attempt_at DESC, o.id DESC LIMIT ?", status.rawValue, limit).map(item)
+        case nil:
+            let first = try db.query(select + " " + waiting, limit).map(item)
+            return first + (try db.query(select + " WHERE o.status <> 'waiting' ORDER BY o.id DESC LIMIT ?", limit - first.count).map(item))
         }
-        let waiting = try db.query(select + " WHERE o.status = 'waiting' ORDER BY o.id LIMIT ?", limit).map(item)
-        return waiting + (try db.query(select + " WHERE o.status <> 'waiting' ORDER BY o.id DESC LIMIT ?", limit - waiting.count).map(item))
     }
 
     public static func find(_ db: Database, _ id: Int64) throws -> OutboxItem {

@@ -33,47 +33,44 @@ public struct Dashboard: Sendable {
     public static func load(_ db: Database) throws -> Dashboard {
         try db.read {
             var d = Dashboard()
-            func queue(_ key: String, _ sql: String) throws {
-                let row = try db.queryOne(sql)
-                d.queues.append(Queue(key: key, count: row?.int(0) ?? 0, oldest: row?.optString(1)))
-            }
-            try queue("readings_pending", "SELECT count(*), min(submitted_at) FROM reading WHERE status = 'pending'")
-            try queue("applications_open", "SELECT count(*), min(submitted_at) FROM application WHERE status IN ('submitted', 'needs_info')")
-            try queue("tickets_open", """
-                SELECT count(*), min(created_at) FROM ticket
-                WHERE status = 'new' OR (status = 'answered' AND last_customer_at > last_operator_at)
-                """)
-            try queue("pin_requests_open", "SELECT count(*), min(created_at) FROM pin_request WHERE status = 'open'")
-            try queue("users_unconfirmed", "SELECT count(*), min(registered_at) FROM portal_user WHERE status = 'pending'")
-            try queue("outbox_waiting", "SELECT count(*), min(created_at) FROM outbox WHERE status IN ('waiting', 'sending')")
-            try queue("outbox_failed", "SELECT count(*), min(created_at) FROM outbox WHERE status = 'failed'")
-
-            d.applicationsByStatus = try db.query("""
-                SELECT status, count(*) FROM application WHERE status <> 'draft' GROUP BY status
-                """).map { ($0.string(0), $0.int(1)) }
-
             var byID: [Int64: PerRGK] = [:]
             var order: [Int64] = []
             for row in try db.query("SELECT id, code, name FROM rgk ORDER BY code") {
                 byID[row.int64(0)] = PerRGK(code: row.string(1), name: row.string(2))
                 order.append(row.int64(0))
             }
-            for row in try db.query("SELECT rgk_id, count(*) FROM reading WHERE status = 'pending' GROUP BY rgk_id") {
-                byID[row.int64(0)]?.pendingReadings = row.int(1)
+            // one pass over each queue: count and oldest per RGK (rgk_id NULL: none), summed for the whole
+            func queue(_ key: String, _ sql: String, perRGK: WritableKeyPath<PerRGK, Int>? = nil) throws {
+                var count = 0
+                var oldest: String?
+                for row in try db.query(sql) {
+                    count += row.int(1)
+                    if let first = row.optString(2), oldest.map({ first < $0 }) ?? true { oldest = first }
+                    if let perRGK, let id = row.optInt64(0) { byID[id]?[keyPath: perRGK] = row.int(1) }
+                }
+                d.queues.append(Queue(key: key, count: count, oldest: oldest))
             }
-            for row in try db.query("""
-                SELECT rgk_id, count(*) FROM application WHERE status IN ('submitted', 'needs_info') GROUP BY rgk_id
-                """) { byID[row.int64(0)]?.openApplications = row.int(1) }
-            for row in try db.query("""
-                SELECT rgk_id, count(*) FROM ticket
-                WHERE rgk_id IS NOT NULL AND (status = 'new' OR (status = 'answered' AND last_customer_at > last_operator_at))
-                GROUP BY rgk_id
-                """) { byID[row.int64(0)]?.openTickets = row.int(1) }
-            for row in try db.query("""
-                SELECT a.rgk_id, count(*) FROM pin_request p JOIN account a ON a.id = p.account_id
+            try queue("readings_pending", """
+                SELECT rgk_id, count(*), min(submitted_at) FROM reading WHERE status = 'pending' GROUP BY rgk_id
+                """, perRGK: \.pendingReadings)
+            try queue("applications_open", """
+                SELECT rgk_id, count(*), min(submitted_at) FROM application WHERE status IN ('submitted', 'needs_info') GROUP BY rgk_id
+                """, perRGK: \.openApplications)
+            try queue("tickets_open", """
+                SELECT rgk_id, count(*), min(created_at) FROM ticket WHERE \(Tickets.waitingCondition("ticket")) GROUP BY rgk_id
+                """, perRGK: \.openTickets)
+            try queue("pin_requests_open", """
+                SELECT a.rgk_id, count(*), min(p.created_at) FROM pin_request p JOIN account a ON a.id = p.account_id
                 WHERE p.status = 'open' GROUP BY a.rgk_id
-                """) { byID[row.int64(0)]?.openPinRequests = row.int(1) }
+                """, perRGK: \.openPinRequests)
+            try queue("users_unconfirmed", "SELECT NULL, count(*), min(registered_at) FROM portal_user WHERE status = 'pending'")
+            try queue("outbox_waiting", "SELECT NULL, count(*), min(created_at) FROM outbox WHERE status IN ('waiting', 'sending')")
+            try queue("outbox_failed", "SELECT NULL, count(*), min(created_at) FROM outbox WHERE status = 'failed'")
             d.perRGK = order.compactMap { byID[$0] }
+
+            d.applicationsByStatus = try db.query("""
+                SELECT status, count(*) FROM application WHERE status <> 'draft' GROUP BY status
+                """).map { ($0.string(0), $0.int(1)) }
 
             // the newest import of each kind per RGK, and every unfinished one
             d.imports = try db.query("""

@@ -75,35 +75,42 @@ public enum Tickets {
         return id
     }
 
+    /// A ticket waits for the back office when it is new, or answered and written to again since:
+    /// the two conditions, each served by the queue index, for a ticket table named `t`.
+    public static func waiting(_ t: String) -> [String] {
+        ["\(t).status = 'new'", "\(t).status = 'answered' AND \(t).last_customer_at > coalesce(\(t).last_operator_at, '')"]
+    }
+
+    public static func waitingCondition(_ t: String) -> String { "(" + waiting(t).map { "(\($0))" }.joined(separator: " OR ") + ")" }
+
     public static func list(_ db: Database, _ filter: TicketFilter) throws -> [TicketSummary] {
-        var conditions: [String] = []
-        var args: [SQLBindable?] = []
-        if let statuses = filter.statuses {
-            if !statuses.isEmpty {
-                conditions.append("t.status IN (" + statuses.map { _ in "?" }.joined(separator: ", ") + ")")
-                args.append(contentsOf: statuses.map { $0.rawValue as SQLBindable? })
-            }
-        } else {
-            conditions.append("(t.status = 'new' OR (t.status = 'answered' AND t.last_customer_at > coalesce(t.last_operator_at, '')))")
+        // oldest first; each status is a branch of the page, in its queue index's order
+        var page = BranchPage(table: "ticket t", orderColumn: "t.created_at", descending: false)
+        switch filter.statuses {
+        case nil:
+            page.branches = waiting("t").map { ($0, [], nil) }
+        case let statuses?:
+            page.branches = (statuses.isEmpty ? TicketStatus.allCases.map { $0 } : statuses).map { ("t.status = ?", [$0.rawValue], nil) }
         }
-        if let channel = filter.channel { conditions.append("t.channel = ?"); args.append(channel.rawValue) }
-        if let rgk = filter.rgk { conditions.append("t.rgk_id = ?"); args.append(try RGK.id(db, rgk)) }
-        if let office = filter.officeID { conditions.append("t.office_id = ?"); args.append(office) }
-        if let topic = filter.topic { conditions.append("t.topic = ?"); args.append(topic.rawValue) }
-        if let login = filter.assignedTo { conditions.append("t.assigned_to = ?"); args.append(login) }
-        if let since = filter.since { conditions.append("t.created_at >= ?"); args.append(Timestamp.iso(since)) }
+        if let channel = filter.channel { page.conditions.append("t.channel = ?"); page.arguments.append(channel.rawValue) }
+        if let rgk = filter.rgk { page.conditions.append("t.rgk_id = ?"); page.arguments.append(try RGK.id(db, rgk)) }
+        if let office = filter.officeID { page.conditions.append("t.office_id = ?"); page.arguments.append(office) }
+        if let topic = filter.topic { page.conditions.append("t.topic = ?"); page.arguments.append(topic.rawValue) }
+        if let login = filter.assignedTo { page.conditions.append("t.assigned_to = ?"); page.arguments.append(login) }
+        if let since = filter.since { page.conditions.append("t.created_at >= ?"); page.arguments.append(Timestamp.iso(since)) }
         if let search = filter.search?.trimmingCharacters(in: .whitespaces), !search.isEmpty {
             let folded = Database.fold(search)
             var alternatives = ["instr(fold(t.sender_name), ?) > 0", "instr(fold(coalesce(t.sender_email, '')), ?) > 0",
                                 "EXISTS (SELECT 1 FROM ticket_message m WHERE m.ticket_id = t.id AND instr(fold(m.body), ?) > 0)"]
-            args.append(contentsOf: [folded, folded, folded] as [SQLBindable?])
-            if let phone = Contact.phone(search) { alternatives.append("t.sender_phone = ?"); args.append(phone) }
-            if let number = Contact.accountNumber(search) { alternatives.append("coalesce(t.account_number, '') = ?"); args.append(number) }
-            conditions.append("(" + alternatives.joined(separator: " OR ") + ")")
+            page.arguments.append(contentsOf: [folded, folded, folded] as [SQLBindable?])
+            if let phone = Contact.phone(search) { alternatives.append("t.sender_phone = ?"); page.arguments.append(phone) }
+            if let number = Contact.accountNumber(search) { alternatives.append("coalesce(t.account_number, '') = ?"); page.arguments.append(number) }
+            page.conditions.append("(" + alternatives.joined(separator: " OR ") + ")")
         }
-        let whereClause = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
-        args.append(filter.limit)
-        return try db.query(select + " \(whereClause) ORDER BY t.created_at, t.id LIMIT ?", arguments: args).map(summary)
+        // the page's ids first, then the columns (a message count each) for those rows only
+        let (pageSQL, arguments) = page.subquery(limit: filter.limit)
+        return try db.query(select + " WHERE t.id IN (SELECT k.id FROM \(pageSQL) ORDER BY \(page.order) LIMIT ?) ORDER BY t.created_at, t.id",
+                            arguments: arguments + [filter.limit]).map(summary)
     }
 
     public static func show(_ db: Database, _ id: Int64) throws -> TicketDetail {

@@ -99,17 +99,16 @@ public enum Users {
     }
 
     public static func list(_ db: Database, _ filter: UserFilter) throws -> [UserSummary] {
-        var conditions: [String] = []
-        var args: [SQLBindable?] = []
-        if let before = filter.registeredBefore { conditions.append("u.registered_at < ?"); args.append(Timestamp.iso(before)) }
-        if let after = filter.registeredAfter { conditions.append("u.registered_at >= ?"); args.append(Timestamp.iso(after)) }
+        var page = BranchPage(table: "portal_user u", orderColumn: "u.registered_at", descending: true)
+        if let before = filter.registeredBefore { page.conditions.append("u.registered_at < ?"); page.arguments.append(Timestamp.iso(before)) }
+        if let after = filter.registeredAfter { page.conditions.append("u.registered_at >= ?"); page.arguments.append(Timestamp.iso(after)) }
         if let rgk = filter.rgk {
             // from the user's own links (at most three), never from every account of the region:
             // CROSS JOIN fixes that order and `+` keeps the region's index out of it
-            conditions.append("""
+            page.conditions.append("""
                 EXISTS (SELECT 1 FROM user_account l CROSS JOIN account a ON a.id = l.account_id WHERE l.user_id = u.id AND +a.rgk_id = ?)
                 """)
-            args.append(try RGK.id(db, rgk))
+            page.arguments.append(try RGK.id(db, rgk))
         }
         let search = filter.search?.trimmingCharacters(in: .whitespaces) ?? ""
         if !search.isEmpty {
@@ -118,39 +117,34 @@ public enum Users {
             var alternatives = ["instr(fold(u.login || char(10) || coalesce(u.full_name, '') || char(10) || coalesce(u.email, '')), ?) > 0",
                                 "instr(coalesce(u.phone, ''), ?) > 0"]
             let folded = Database.fold(search)
-            args.append(contentsOf: [folded, search] as [SQLBindable?])
+            page.arguments.append(contentsOf: [folded, search] as [SQLBindable?])
             if let phone = Contact.phone(search) {
                 alternatives.append("u.login = ? OR u.phone = ?")
-                args.append(phone); args.append(phone)
+                page.arguments.append(phone); page.arguments.append(phone)
             }
             if let number = Contact.accountNumber(search) {
                 alternatives.append("""
                     EXISTS (SELECT 1 FROM user_account l JOIN account a ON a.id = l.account_id WHERE l.user_id = u.id AND a.number = ?)
                     """)
-                args.append(number)
+                page.arguments.append(number)
             }
-            conditions.append("(" + alternatives.joined(separator: " OR ") + ")")
+            page.conditions.append("(" + alternatives.joined(separator: " OR ") + ")")
         }
         // Newest registrations first. The index (status, registered_at) gives that order within one
-        // status, so without a search every status is read newest first up to the limit and the few
-        // rows merged (not every user sorted). A search reads every user anyway, and the table in
-        // its own order faster than through the index (`+` keeps the index out).
+        // status, so without a search each status is a branch of the page. A search reads every
+        // user anyway, and the table in its own order faster than through the index (`+` keeps the
+        // index out).
         let statuses: [UserStatus?] = filter.status.map { [$0] } ?? (search.isEmpty ? UserStatus.allCases.map { $0 } : [nil])
-        var branches: [String] = [], branchArgs: [SQLBindable?] = []
-        for status in statuses {
-            let all = (status == nil ? [] : [search.isEmpty ? "u.status = ?" : "+u.status = ?"]) + conditions
-            branches.append("SELECT * FROM (SELECT u.id, u.registered_at FROM portal_user u "
-                            + (all.isEmpty ? "" : "WHERE " + all.joined(separator: " AND "))
-                            + " ORDER BY u.registered_at DESC, u.id DESC LIMIT ?)")
-            branchArgs += (status.map { [$0.rawValue] } ?? []) + args + [filter.limit]
+        page.branches = statuses.map { status in
+            (status.map { _ in search.isEmpty ? "u.status = ?" : "+u.status = ?" }, status.map { [$0.rawValue] } ?? [], nil)
         }
+        let (pageSQL, arguments) = page.subquery(limit: filter.limit)
         return try db.query("""
             SELECT u.id, u.login, u.login_kind, u.full_name, u.email, u.phone, u.status, u.registered_at,
                    (SELECT group_concat(r.code || '/' || a.number, ' ') FROM user_account l JOIN account a ON a.id = l.account_id
                     JOIN rgk r ON r.id = a.rgk_id WHERE l.user_id = u.id)
-            FROM (\(branches.joined(separator: " UNION ALL "))) k JOIN portal_user u ON u.id = k.id
-            ORDER BY k.registered_at DESC, k.id DESC LIMIT ?
-            """, arguments: branchArgs + [filter.limit]).map { row in
+            FROM \(pageSQL) JOIN portal_user u ON u.id = k.id ORDER BY \(page.order) LIMIT ?
+            """, arguments: arguments + [filter.limit]).map { row in
             UserSummary(id: row.int64(0), login: row.string(1), loginKind: row.string(2), fullName: row.optString(3),
                         email: row.optString(4), phone: row.optString(5), status: row.string(6), registeredAt: row.string(7),
                         accounts: row.optString(8)?.split(separator: " ").map(String.init) ?? [])
