@@ -140,6 +140,31 @@ import Testing
             """).map { $0.int64(0) }))
     }
 
+    /// `reading list --violations` judges page after page of the queue, each page starting after
+    /// the last row of the one before: any limit gives the first violations of the whole queue.
+    @Test func violationsPageByPageAreTheQueuesFirstViolations() throws {
+        let scratch = Scratch()
+        #expect(InProcess.run(["--db", scratch.db, "demo", "--accounts", "2000", "--date", "2026-07-20"]).status == 0)
+        let db = try Database(path: scratch.db, mode: .readOnly, busyTimeoutMs: 1000)
+        var all = ReadingFilter()
+        all.limit = 100_000
+        let queue = try Readings.list(db, all)
+        let violations = queue.filter { !$0.verdict.isValid }.map(\.id)
+        #expect(queue.count > 200 && violations.count > 10 && violations.count < queue.count / 2, "\(queue.count) \(violations.count)")
+        for limit in [1, 7, violations.count - 1, violations.count, Int.max / 2] {
+            var filter = ReadingFilter()
+            filter.violationsOnly = true
+            filter.limit = limit
+            #expect(try Readings.list(db, filter).map(\.id) == Array(violations.prefix(limit)), "limit \(limit)")
+            for firstPage in [1, 3, 16] {   // many pages, each after the one before
+                #expect(try Readings.list(db, filter, firstPage: firstPage).map(\.id) == Array(violations.prefix(limit)),
+                        "limit \(limit), first page \(firstPage)")
+            }
+        }
+        let run = InProcess.run(["--db", scratch.db, "reading", "list", "--violations", "--limit", "0", "--format", "tsv"])
+        #expect(run.status == 0 && run.stdout.split(separator: "\n").count == violations.count + 1, "\(run.status) \(run.stderr)")
+    }
+
     struct PlanStep {
         let id: Int, parent: Int, detail: String
         /// A table read: `SCAN t …` or `SEARCH t USING …`.

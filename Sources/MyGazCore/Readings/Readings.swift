@@ -90,6 +90,10 @@ public enum Readings {
     // MARK: lists
 
     public static func list(_ db: Database, _ filter: ReadingFilter) throws -> [ReadingItem] {
+        try list(db, filter, firstPage: filter.limit >= 500 ? 2000 : max(filter.limit * 4, 100))
+    }
+
+    static func list(_ db: Database, _ filter: ReadingFilter, firstPage: Int) throws -> [ReadingItem] {
         var conditions: [String] = []
         var args: [SQLBindable?] = []
         if let status = filter.status { conditions.append("r.status = ?"); args.append(status.rawValue) }
@@ -113,15 +117,25 @@ public enum Readings {
         guard filter.violationsOnly else {
             return try db.query(select + " \(whereClause) \(order) LIMIT ?", arguments: args + [filter.limit]).map(item)
         }
-        // the rules run in Swift, so collect matches page by page until the limit is reached
+        // the rules run in Swift, so collect matches page by page until the limit is reached; pages
+        // grow from a few times the limit, so that a queue where many break a rule stops early, and
+        // each page starts after the last row of the one before (by the order's key, through the
+        // index: an OFFSET would walk every skipped row again)
         var found: [ReadingItem] = []
-        var offset = 0
-        let page = 2000
+        var after: (key: String, id: Int64)?
+        var page = firstPage
         while found.count < filter.limit {
-            let rows = try db.query(select + " \(whereClause) \(order) LIMIT ? OFFSET ?", arguments: args + [page, offset])
-            found.append(contentsOf: rows.map(item).filter { !$0.verdict.isValid }.prefix(filter.limit - found.count))
-            if rows.count < page { break }
-            offset += page
+            var pageConditions = conditions, pageArgs = args
+            if let after {
+                pageConditions.append(decided ? "(r.decided_at, r.id) < (?, ?)" : "(r.submitted_at, r.id) > (?, ?)")
+                pageArgs += [after.key, after.id] as [SQLBindable?]
+            }
+            let rows = try db.query(select + (pageConditions.isEmpty ? "" : " WHERE " + pageConditions.joined(separator: " AND ")) + " \(order) LIMIT ?",
+                                    arguments: pageArgs + [page]).map(item)
+            found.append(contentsOf: rows.filter { !$0.verdict.isValid }.prefix(filter.limit - found.count))
+            guard rows.count == page, let last = rows.last else { break }
+            after = (decided ? last.decidedAt ?? "" : last.submittedAt, last.id)
+            page = min(page * 2, 2000)
         }
         return found
     }
