@@ -31,9 +31,12 @@ reading list --limit 50|reading list --limit 50
 reading list --rgk --limit 50|reading list --rgk $rgk --limit 50
 reading list --status accepted|reading list --status accepted --limit 50
 reading list --rgk --status accepted|reading list --rgk $rgk --status accepted --limit 50
+reading list --account|reading list --account $number --rgk $rgk
+reading list --violations|reading list --violations --limit 50
 application list|application list
 application list --status needs_info|application list --status needs_info
 ticket list|ticket list
+ticket list --status all|ticket list --status all
 pin requests|pin requests
 pin requests --rgk --status all|pin requests --rgk $rgk --status all
 pin list|pin list

@@ -96,17 +96,21 @@ public enum Readings {
     static func list(_ db: Database, _ filter: ReadingFilter, firstPage: Int) throws -> [ReadingItem] {
         var conditions: [String] = []
         var args: [SQLBindable?] = []
-        if let status = filter.status { conditions.append("r.status = ?"); args.append(status.rawValue) }
+        // one account's or one meter's readings are found from it (a handful); `+` keeps the
+        // queue's indexes out, or the planner walks the whole queue looking for them
+        let narrow = filter.account != nil || filter.serial != nil
+        let viaQueue = narrow ? "+" : ""
+        if let status = filter.status { conditions.append("\(viaQueue)r.status = ?"); args.append(status.rawValue) }
         if let rgk = filter.rgk {
             // a pending reading carries its RGK (indexed); decided ones are found through the account
-            conditions.append(filter.status == .pending ? "r.rgk_id = ?" : "+a.rgk_id = ?")
+            conditions.append(filter.status == .pending ? "\(viaQueue)r.rgk_id = ?" : "+a.rgk_id = ?")
             args.append(try RGK.id(db, rgk))
         }
         if let account = filter.account { conditions.append("a.id = ?"); args.append(account.id) }
         if let serial = filter.serial { conditions.append("m.serial = ?"); args.append(serial) }
         let decided = filter.status != nil && filter.status != .pending
         if let since = filter.since {
-            conditions.append(decided ? "r.decided_at >= ?" : "r.submitted_at >= ?")
+            conditions.append(decided ? "\(viaQueue)r.decided_at >= ?" : "\(viaQueue)r.submitted_at >= ?")
             args.append(Timestamp.iso(since))
         }
         // the pending queue is read oldest first; decided readings newest decision first
