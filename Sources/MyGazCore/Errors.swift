@@ -38,6 +38,8 @@ public enum MessageArg: Sendable, Equatable {
     case int(Int)
     case code(CodeDomain, String)
     case entity(Entity)
+    /// A duration, to a tenth of a second.
+    case seconds(Double)
 }
 
 extension MessageArg: ExpressibleByStringLiteral, ExpressibleByIntegerLiteral {

@@ -315,7 +315,10 @@ extension E2E {
         #expect(t.run("application", "attachment", id, "справка.pdf", "--output", out).status == 4, "never overwrites")
         let piped = t.run("application", "attachment", id, "справка.pdf")
         #expect(piped.stdout.hasPrefix("%PDF-"))
-        #expect(t.run("application", "attachment", id, "nope.pdf").status == 3)
+        let noFile = t.run("application", "attachment", id, "nope.pdf")
+        #expect(noFile.status == 3 && noFile.stderr.contains("nope.pdf"), "\(noFile)")
+        let noApplication = t.run("application", "attachment", "99999", "справка.pdf")
+        #expect(noApplication.status == 3 && noApplication.stderr.contains("application 99999"), "\(noApplication)")
         // an answer at the office may bring documents
         #expect(t.run("application", "clarify", id, "--message", "Нужна справка").status == 0)
         #expect(t.run("application", "answer", id, "--message", "Принес справку", "--attach", pdf).status == 4, "same name twice")

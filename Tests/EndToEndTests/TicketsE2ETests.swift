@@ -102,6 +102,8 @@ extension E2E {
         #expect((show["attachments"] as? [[String: Any]])?.first?["name"] as? String == "чек.png")
         #expect(t.run("ticket", "attachment", id, "чек.png", "--output", t.dir + "/out.png").status == 0)
         #expect(try Data(contentsOf: URL(fileURLWithPath: t.dir + "/out.png")) == Data(contentsOf: URL(fileURLWithPath: png)))
+        let noTicket = t.run("ticket", "attachment", "99999", "чек.png")
+        #expect(noTicket.status == 3 && noTicket.stderr.contains("ticket 99999"), "\(noTicket)")
         let office = t.sql("SELECT id FROM office WHERE rgk_id = (SELECT id FROM rgk WHERE code = 'kostroma') LIMIT 1")
         #expect(t.run("ticket", "open", "--channel", "office", "--office", office, "--topic", "other", "--name", "Котов",
                       "--email", "kotov@mail.ru", "--message", "Часы работы?").status == 0)

@@ -247,6 +247,8 @@ final class Scratch {
         #expect(Format.grouped(1204) == "1 204")
         #expect(Format.grouped(-3_319) == "-3 319")
         #expect(Format.money(-331_952, .ru) == "-3 319,52")
+        #expect(Format.seconds(12.34, .en) == "12.3" && Format.seconds(12.36, .ru) == "12,4")
+        #expect(Format.seconds(1504.98, .ru) == "1 505,0" && Format.seconds(0.04, .en) == "0.0")
         #expect(Format.money(5, .en) == "0.05")
     }
 }

@@ -139,6 +139,22 @@ import Testing
             """, vologda).map { $0.int64(0) }
         #expect(plainReadings.count > 1)
         #expect(try Readings.list(db, readings).map(\.id) == plainReadings)
+        // the outbox: what waits in the order it is tried, then the rest newest first; sent newest
+        // first; failed by latest attempt
+        for n in 0..<60 {
+            try db.run("""
+                INSERT INTO outbox (channel, recipient, subject, body, kind, status, next_attempt_at, created_at)
+                VALUES ('email', 'x@mail.ru', 's', 'b', 'ticket_reply', ?, ?, '2026-07-01T00:00:00Z')
+                """, ["waiting", "sent", "failed"][n % 3], "2026-07-\(10 + (n * 7) % 19)T00:00:00Z")
+        }
+        func plainOutbox(_ sql: String) throws -> [Int64] { try db.query("SELECT id FROM outbox " + sql).map { $0.int64(0) } }
+        let waiting = try plainOutbox("WHERE status = 'waiting' ORDER BY next_attempt_at, id")
+        #expect(try OutboxStore.list(db, status: nil, limit: 30).map(\.id)
+                == Array((waiting + (try plainOutbox("WHERE status <> 'waiting' ORDER BY id DESC"))).prefix(30)))
+        #expect(try OutboxStore.list(db, status: .waiting, limit: 7).map(\.id) == Array(waiting.prefix(7)))
+        #expect(try OutboxStore.list(db, status: .sent, limit: 7).map(\.id) == (try plainOutbox("WHERE status = 'sent' ORDER BY id DESC LIMIT 7")))
+        #expect(try OutboxStore.list(db, status: .failed, limit: 7).map(\.id)
+                == (try plainOutbox("WHERE status = 'failed' ORDER BY next_attempt_at DESC, id DESC LIMIT 7")))
         let pins = try Pins.list(db, account: nil, activeOnly: true, now: "2026-07-20T00:00:00Z", limit: 1000).map(\.id)
         #expect(pins.count > 1)
         #expect(pins == (try db.query("""

@@ -225,10 +225,7 @@ enum PinCommands {
         if let text = inv.argument("ACCOUNT") {
             account = try AccountRef.resolve(inv.db, text, rgk: inv.string("rgk"))
         } else if let requestID {
-            guard let accountID = try inv.db.queryOne("SELECT account_id FROM pin_request WHERE id = ?", requestID)?.int64(0) else {
-                throw MyGazError.notFound(.pinRequest, String(requestID))
-            }
-            account = try AccountRef.byID(inv.db, accountID)
+            account = try Pins.requestAccount(inv.db, requestID)
         } else {
             throw MyGazError.usage(.missingArgument, "ACCOUNT", .text(inv.commandName))
         }

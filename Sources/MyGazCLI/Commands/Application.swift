@@ -324,7 +324,6 @@ enum ApplicationCommands {
 
     static func attachment(_ inv: Invocation) throws -> ExitStatus {
         let id = try Applications.parseID(inv.argument("ID")!)
-        guard try inv.db.queryOne("SELECT 1 FROM application WHERE id = ?", id) != nil else { throw MyGazError.notFound(.application, String(id)) }
         let bytes = try Attachments.content(inv.db, .application(id), name: inv.argument("NAME")!)
         try FileOutput.write(bytes, to: inv.string("output"), inv)
         return .success

@@ -51,7 +51,7 @@ enum CompletionCommands {
         // read-only and not waiting: a shell must never hang on Tab
         let db = try Database(path: path, mode: .readOnly, busyTimeoutMs: 100)
         guard try DatabaseFile.state(of: db) == .current,
-              try db.scalarInt("SELECT count(*) FROM operator WHERE login = ?", login) == 1 else { return [] }
+              try Operators.find(db, login) != nil else { return [] }
         return try LiveValues.candidates(db, source, prefix: prefix)
     }
 }

@@ -27,7 +27,7 @@ enum DemoCommand {
         SharedAccess.restrictNewFiles()
         let db = try DatabaseFile.open(path: path, purpose: .initialise, busyTimeoutMs: inv.globals.busyTimeoutMs)
         let session = Session(db: db, login: login, clock: inv.clock)
-        if try DatabaseFile.state(of: db) == .current, try db.scalarInt("SELECT count(*) FROM operator") ?? 0 > 0 {
+        if try DatabaseFile.state(of: db) == .current, try !Operators.list(db).isEmpty {
             try session.require([.admin], command: inv.commandName)
         }
         try DatabaseFile.migrate(db)
@@ -41,7 +41,7 @@ enum DemoCommand {
         let dashboard = try Dashboard.load(db)
         if inv.out.isHuman {
             inv.out.say(.demoDone, .text(path), .int(summary.accounts), .int(summary.users), .int(summary.pendingReadings),
-                        .int(summary.openApplications), .text(String(format: "%.1f", seconds)))
+                        .int(summary.openApplications), .seconds(seconds))
             inv.out.sayText("")
             inv.out.record(AdminCommands.statusRecord(dashboard, now: inv.clock.now, lang: inv.out.lang))
         } else {

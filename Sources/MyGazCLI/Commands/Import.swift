@@ -109,7 +109,7 @@ enum ImportCommands {
         let delimiter = r.delimiter == 9 ? "tab" : String(UnicodeScalar(r.delimiter))
         out.say(r.dryRun ? .importDrySummary : .importSummary, .text(kind.rawValue), .text(name), .text(r.encoding.rawValue), .text(delimiter),
                 .int(r.rowsRead), .int(r.inserted), .int(r.updated), .int(r.unchanged), .int(r.rejected),
-                .text(String(format: "%.1f", r.seconds)), .text(r.batchID.map { String($0) } ?? "—"))
+                .seconds(r.seconds), .text(r.batchID.map { String($0) } ?? "—"))
         if let resumed = r.resumedFrom { out.say(.importResumed, .text(String(resumed))) }
         if r.inserted == 0 && r.updated == 0 && r.rejected == 0 && !r.dryRun { out.say(.importNothingChanged) }
         if r.dryRun { out.say(.dryRunNothingWritten) }

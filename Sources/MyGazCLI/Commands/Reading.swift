@@ -136,16 +136,14 @@ enum ReadingCommands {
     static func show(_ inv: Invocation) throws -> ExitStatus {
         let r = try Readings.find(inv.db, try Readings.parseID(inv.argument("ID")!))
         let texts = inv.out.texts
-        let holder = try inv.db.queryOne("""
-            SELECT trim(coalesce(surname, '') || ' ' || coalesce(name, '') || ' ' || coalesce(patronymic, '')), address FROM account WHERE id = ?
-            """, r.accountID)
+        let context = try Readings.context(inv.db, r)
         var rec = Record()
         rec.field("id", L("ID", "ID"), .int(r.id))
         rec.field("status", L("State", "Состояние"), .text(r.status), display: texts.label(.readingStatus, r.status))
         rec.field("rgk", L("RGK", "РГК"), .text(r.rgk))
         rec.field("account", L("Account", "Лицевой счет"), .text(r.account))
-        rec.field("holder", L("Holder", "Владелец"), .of(holder?.optString(0)))
-        rec.field("address", L("Address", "Адрес"), .of(holder?.optString(1)))
+        rec.field("holder", L("Holder", "Владелец"), .of(context.holder))
+        rec.field("address", L("Address", "Адрес"), .of(context.address))
         rec.field("serial", L("Meter", "Прибор учета"), .text(r.serial))
         rec.field("digits", L("Digits", "Разрядность"), .int(Int64(r.digits)))
         rec.field("meter_state", L("Meter state", "Состояние прибора"), .text(r.meterState), display: texts.label(.meterState, r.meterState))

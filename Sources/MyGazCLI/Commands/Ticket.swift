@@ -271,7 +271,6 @@ enum TicketCommands {
 
     static func attachment(_ inv: Invocation) throws -> ExitStatus {
         let id = try Tickets.parseID(inv.argument("ID")!)
-        guard try inv.db.queryOne("SELECT 1 FROM ticket WHERE id = ?", id) != nil else { throw MyGazError.notFound(.ticket, String(id)) }
         try FileOutput.write(try Attachments.content(inv.db, .ticket(id), name: inv.argument("NAME")!), to: inv.string("output"), inv)
         return .success
     }

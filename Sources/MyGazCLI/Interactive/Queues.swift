@@ -37,10 +37,7 @@ final class ReadingReviewQueue: ReviewQueue {
         filter.violationsOnly = violationsOnly
         filter.limit = reviewLimit
         if violationsOnly { return try Readings.list(session.db, filter).map(\.id) }
-        let rgkID = try rgk.map { try RGK.id(session.db, $0) }
-        return try session.db.query("""
-            SELECT id FROM reading WHERE status = 'pending' AND (?1 IS NULL OR rgk_id = ?1) ORDER BY submitted_at, id LIMIT ?2
-            """, rgkID, reviewLimit).map { $0.int64(0) }
+        return try Readings.queueIDs(session.db, rgk: rgk, limit: reviewLimit)
     }
 
     func card(_ id: Int64, width: Int) throws -> ReviewCard {
@@ -49,17 +46,14 @@ final class ReadingReviewQueue: ReviewQueue {
         shown[id] = r
         let ui = current!
         let lang = ui.lang
-        let more = try db.queryOne("""
-            SELECT trim(coalesce(a.surname, '') || ' ' || coalesce(a.name, '') || ' ' || coalesce(a.patronymic, '')), a.address, m.model
-            FROM account a JOIN meter m ON m.account_id = a.id WHERE a.id = ? AND m.id = ?
-            """, r.accountID, r.meterID)
+        let more = try Readings.context(db, r)
         let texts = ui.out.texts
         var lines = [ui.paint("\(noun(lang).capitalized) \(r.id) · \(texts.label(.readingStatus, r.status)) · \(r.source) · \(Timestamp.display(r.submittedAt))", .bold), ""]
-        lines += ui.field(L("Account", "Лицевой счет"), "\(r.account) (\(r.rgk)) — \(more?.optString(0) ?? "")", width: width, labelWidth: 13)
-        lines += ui.field(L("Address", "Адрес"), more?.optString(1) ?? "—", width: width, labelWidth: 13)
+        lines += ui.field(L("Account", "Лицевой счет"), "\(r.account) (\(r.rgk)) — \(more.holder ?? "")", width: width, labelWidth: 13)
+        lines += ui.field(L("Address", "Адрес"), more.address ?? "—", width: width, labelWidth: 13)
         let capacity = Format.grouped(ReadingRules.power10(r.digits) - 1)
         lines += ui.field(L("Meter", "Прибор учета"),
-                          [r.serial, more?.optString(2), L("\(r.digits) digits (up to \(capacity))", "разрядность \(r.digits) (до \(capacity))")(lang),
+                          [r.serial, more.meterModel, L("\(r.digits) digits (up to \(capacity))", "разрядность \(r.digits) (до \(capacity))")(lang),
                            texts.label(.meterState, r.meterState)].compactMap { $0 }.joined(separator: " · "),
                           width: width, labelWidth: 13, style: r.meterState == "working" ? .plain : .red)
         let expired = r.verdict.violations.contains(.verificationExpired)

@@ -80,6 +80,7 @@ public struct Texts: Sendable {
         case .int(let n): return Format.grouped(Int64(n))
         case .code(let domain, let code): return lang == .ru ? Labels.label(domain, code, .ru) : code
         case .entity(let e): return Catalog.noun(e, lang)
+        case .seconds(let s): return Format.seconds(s, lang)
         }
     }
 
@@ -97,6 +98,12 @@ public enum Format {
             out.append(c)
         }
         return (n < 0 ? "-" : "") + out
+    }
+
+    /// A duration to a tenth: `12.3` (en) or `12,3` (ru).
+    public static func seconds(_ s: Double, _ lang: Lang) -> String {
+        let tenths = Int64((max(0, s) * 10).rounded())
+        return grouped(tenths / 10) + (lang == .ru ? "," : ".") + String(tenths % 10)
     }
 
     /// Kopecks as rubles: `-3 319,52` (ru) or `-3 319.52` (en).

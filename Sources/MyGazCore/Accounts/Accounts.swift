@@ -95,6 +95,11 @@ public struct AccountFilter: Sendable {
 
 /// Personal accounts and everything the RGK keeps under them (SPEC §1.2, §1.6).
 public enum Accounts {
+    /// The holder's full name of the account row named `a`, as SQL: surname, name, patronymic.
+    public static func holderSQL(_ a: String) -> String {
+        "trim(coalesce(\(a).surname, '') || ' ' || coalesce(\(a).name, '') || ' ' || coalesce(\(a).patronymic, ''))"
+    }
+
     public static func list(_ db: Database, _ filter: AccountFilter) throws -> [AccountSummary] {
         var conditions: [String] = []
         var args: [SQLBindable?] = []
@@ -109,7 +114,7 @@ public enum Accounts {
             } else {
                 let folded = Database.fold(search)
                 conditions.append("""
-                    (instr(fold(coalesce(a.surname, '') || ' ' || coalesce(a.name, '') || ' ' || coalesce(a.patronymic, '')), ?) > 0
+                    (instr(fold(\(holderSQL("a"))), ?) > 0
                      OR instr(fold(coalesce(a.address, '')), ?) > 0)
                     """)
                 args.append(folded); args.append(folded)
@@ -119,7 +124,7 @@ public enum Accounts {
         let order = filter.debtors ? "ORDER BY debt ASC, a.id" : "ORDER BY r.code, a.number"
         args.append(filter.limit)
         return try db.query("""
-            SELECT a.id, r.code, a.number, trim(coalesce(a.surname, '') || ' ' || coalesce(a.name, '') || ' ' || coalesce(a.patronymic, '')),
+            SELECT a.id, r.code, a.number, \(holderSQL("a")),
                    a.address, (SELECT coalesce(sum(balance_kop), 0) FROM service WHERE account_id = a.id) AS balance,
                    (SELECT coalesce(sum(balance_kop), 0) FROM service WHERE account_id = a.id AND balance_kop < 0) AS debt,
                    (SELECT count(*) FROM user_account WHERE account_id = a.id)

@@ -68,6 +68,18 @@ public enum Attachments {
             case .application(let id), .ticket(let id): return id
             }
         }
+        var table: String {
+            switch self {
+            case .application: return "application"
+            case .ticket: return "ticket"
+            }
+        }
+        var entity: Entity {
+            switch self {
+            case .application: return .application
+            case .ticket: return .ticket
+            }
+        }
     }
 
     static func store(_ session: Session, _ owner: Owner, _ files: [NewAttachment]) throws {
@@ -89,7 +101,11 @@ public enum Attachments {
         }
     }
 
+    /// An attachment's bytes; a missing application or ticket is named before a missing file.
     public static func content(_ db: Database, _ owner: Owner, name: String) throws -> [UInt8] {
+        guard try db.queryOne("SELECT 1 FROM \(owner.table) WHERE id = ?", owner.id) != nil else {
+            throw MyGazError.notFound(owner.entity, String(owner.id))
+        }
         guard let row = try db.queryOne("SELECT content FROM attachment WHERE \(owner.column) = ? AND name = ?", owner.id, name) else {
             throw MyGazError.notFound(.attachment, name)
         }

@@ -83,7 +83,7 @@ public enum LiveValues {
         case .account:
             // by (rgk, number), once per RGK: the unique index, no index on the number alone
             return ("""
-                SELECT a.number, g.code || ': ' || trim(coalesce(a.surname, '') || ' ' || coalesce(a.name, '') || ' ' || coalesce(a.patronymic, ''))
+                SELECT a.number, g.code || ': ' || \(Accounts.holderSQL("a"))
                 FROM rgk g JOIN account a ON a.rgk_id = g.id AND a.number >= ?1 AND a.number < ?2
                 ORDER BY g.code, a.number LIMIT ?3
                 """, false)

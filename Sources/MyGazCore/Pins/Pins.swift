@@ -41,7 +41,7 @@ public enum Pins {
         let order = status == nil ? "ORDER BY p.id DESC" : "ORDER BY p.created_at, p.id"
         return try db.query("""
             SELECT p.id, a.id, a.rgk_id, r.code, a.number, p.full_name, p.email, p.phone, p.status, p.created_at, p.decided_by, p.reason,
-                   trim(coalesce(a.surname, '') || ' ' || coalesce(a.name, '') || ' ' || coalesce(a.patronymic, ''))
+                   \(Accounts.holderSQL("a"))
             FROM pin_request p JOIN account a ON a.id = p.account_id JOIN rgk r ON r.id = a.rgk_id
             \(conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")) \(order) LIMIT ?
             """, arguments: arguments + [limit]).map {
@@ -49,6 +49,14 @@ public enum Pins {
                               fullName: $0.string(5), email: $0.optString(6), phone: $0.optString(7), status: $0.string(8),
                               createdAt: $0.string(9), decidedBy: $0.optString(10), reason: $0.optString(11), holder: $0.string(12))
         }
+    }
+
+    /// The account a PIN request is about.
+    public static func requestAccount(_ db: Database, _ requestID: Int64) throws -> AccountRef {
+        guard let accountID = try db.queryOne("SELECT account_id FROM pin_request WHERE id = ?", requestID)?.int64(0) else {
+            throw MyGazError.notFound(.pinRequest, String(requestID))
+        }
+        return try AccountRef.byID(db, accountID)
     }
 
     public static func list(_ db: Database, account: AccountRef?, activeOnly: Bool, now: String, limit: Int) throws -> [PinRecord] {

@@ -157,6 +157,23 @@ public enum Readings {
         return (total, valid, byReason)
     }
 
+    /// Who and where a reading is from, for showing it: the holder, the address and the meter's model.
+    public static func context(_ db: Database, _ r: ReadingItem) throws -> (holder: String?, address: String?, meterModel: String?) {
+        let row = try db.queryOne("""
+            SELECT \(Accounts.holderSQL("a")), a.address, m.model FROM account a JOIN meter m ON m.account_id = a.id WHERE a.id = ? AND m.id = ?
+            """, r.accountID, r.meterID)
+        return (row?.optString(0), row?.optString(1), row?.optString(2))
+    }
+
+    /// The pending queue's ids, oldest first (of an RGK: its own index).
+    public static func queueIDs(_ db: Database, rgk: String?, limit: Int) throws -> [Int64] {
+        guard let rgk else {
+            return try db.query("SELECT id FROM reading WHERE status = 'pending' ORDER BY submitted_at, id LIMIT ?", limit).map { $0.int64(0) }
+        }
+        return try db.query("SELECT id FROM reading WHERE status = 'pending' AND rgk_id = ? ORDER BY submitted_at, id LIMIT ?",
+                            try RGK.id(db, rgk), limit).map { $0.int64(0) }
+    }
+
     /// The last accepted readings of a meter, newest first.
     public static func history(_ db: Database, meterID: Int64, limit: Int) throws -> [(value: Int64, date: String, source: String)] {
         try db.query("""
