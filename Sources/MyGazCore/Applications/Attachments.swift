@@ -57,27 +57,17 @@ public enum Attachments {
         case application(Int64)
         case ticket(Int64)
 
-        var column: String {
-            switch self {
-            case .application: return "application_id"
-            case .ticket: return "ticket_id"
-            }
-        }
-        var id: Int64 {
-            switch self {
-            case .application(let id), .ticket(let id): return id
-            }
-        }
         var table: String {
             switch self {
             case .application: return "application"
             case .ticket: return "ticket"
             }
         }
-        var entity: Entity {
+        var column: String { table + "_id" }
+        var entity: Entity { Entity(rawValue: table)! }
+        var id: Int64 {
             switch self {
-            case .application: return .application
-            case .ticket: return .ticket
+            case .application(let id), .ticket(let id): return id
             }
         }
     }
