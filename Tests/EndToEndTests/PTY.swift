@@ -13,7 +13,7 @@ key sent contains TEXT; ["send", TEXT] types it ("\\x03" is Ctrl-C); ["sleep", S
 ["run", ARGV...] runs another command (the conflict from another process) and waits.
 Report: {"ok", "failed", "exit", "signal", "restored", "transcript"}.
 """
-import json, os, pty, re, select, signal, struct, fcntl, subprocess, sys, termios, time
+import base64, json, os, pty, re, select, signal, struct, fcntl, subprocess, sys, termios, time
 
 ANSI = re.compile(rb"\x1b\[[0-9;?]*[A-Za-z]|\x1b[()][A-Z0-9]|\x1b[=>]")
 
@@ -77,7 +77,8 @@ def main():
     code = proc.returncode
     print(json.dumps({"ok": failed is None, "failed": failed, "exit": code if code >= 0 else None,
                       "signal": -code if code < 0 else None, "restored": restored,
-                      "transcript": ANSI.sub(b"", seen).decode(errors="replace")}))
+                      "transcript": ANSI.sub(b"", seen).decode(errors="replace"),
+                      "raw": base64.b64encode(seen).decode()}))
 
 main()
 """#
@@ -95,6 +96,8 @@ main()
         let signal: Int?
         let restored: Bool
         let transcript: String
+        /// Every byte the terminal received, escape sequences and all.
+        var raw: [UInt8] = []
         var description: String { "ok \(ok), exit \(exit.map(String.init) ?? "-"), signal \(signal.map(String.init) ?? "-"), restored \(restored)\nfailed: \(failed)\n--- transcript (end)\n\(transcript.suffix(3000))" }
     }
 
@@ -118,13 +121,19 @@ main()
 extension E2E {
     /// Runs `mygaz-admin --db <db> args…` at an 80×24 terminal and plays `steps`.
     func interactive(_ args: [String], _ steps: [PTY.Step], env: [String: String] = [:]) -> PTY.Report {
+        E2E.terminal([E2E.binary, "--db", db] + args, steps, env: env, cwd: dir)
+    }
+
+    /// Runs any program (a shell, say) at an 80×24 terminal and plays `steps`.
+    static func terminal(_ argv: [String], _ steps: [PTY.Step], env: [String: String] = [:], cwd: String? = nil) -> PTY.Report {
         let json = String(decoding: try! JSONSerialization.data(withJSONObject: steps.map(\.json)), as: UTF8.self)
-        let r = E2E.exec("/usr/bin/env", ["python3", PTY.driverPath, json, "--", E2E.binary, "--db", db] + args,
-                         env: ["TERM": "xterm-256color"].merging(env) { $1 }, cwd: dir)
+        let r = E2E.exec("/usr/bin/env", ["python3", PTY.driverPath, json, "--"] + argv,
+                         env: ["TERM": "xterm-256color"].merging(env) { $1 }, cwd: cwd)
         let object = (try? JSONSerialization.jsonObject(with: Data(r.stdout.utf8))) as? [String: Any] ?? [:]
         let failed = (object["failed"] as? [String: Any]).map { "step \($0["step"] ?? "?") wanted «\($0["want"] ?? "")»; screen:\n\($0["screen"] ?? "")" } ?? ""
         return PTY.Report(ok: object["ok"] as? Bool ?? false, failed: failed.isEmpty && object.isEmpty ? r.description : failed,
                           exit: object["exit"] as? Int, signal: object["signal"] as? Int,
-                          restored: object["restored"] as? Bool ?? false, transcript: object["transcript"] as? String ?? "")
+                          restored: object["restored"] as? Bool ?? false, transcript: object["transcript"] as? String ?? "",
+                          raw: (object["raw"] as? String).flatMap { Data(base64Encoded: $0) }.map { [UInt8]($0) } ?? [])
     }
 }

@@ -210,13 +210,14 @@ final class Scratch {
         #expect(sink.text == #"[{"id":7,"name":"Щукина Ё.","raw":"x,\"y\""},{"id":12,"name":"Li 李","raw":null},{"id":3,"name":"éclair","raw":"tab\there"}]"# + "\n")
     }
 
-    @Test func csvQuotesAndTsvFlattens() {
+    @Test func csvQuotesAndTsvEscapes() {
         let (csv, csvSink) = output(.csv)
         csv.table(sample)
         #expect(csvSink.text.hasPrefix("id,name,raw\n7,Щукина Ё.,\"x,\"\"y\"\"\"\n"))
         let (tsv, tsvSink) = output(.tsv)
         tsv.table(sample)
-        #expect(tsvSink.text.contains("3\téclair\ttab here\n"))
+        #expect(tsvSink.text.contains("3\téclair\ttab\\there\n"), "a tab inside a value is \\t: \(tsvSink.text)")
+        #expect(Output.tsvField("a\r\nb\\c\rd\ne") == #"a\r\nb\\c\rd\ne"#, "CRLF, CR, LF and the backslash itself")
     }
 
     @Test func colourOnlyOnATerminalAndNeverWhenOff() {

@@ -89,7 +89,7 @@ enum ImportCommands {
                 // the files before it were imported: their reports come too
                 if !inv.out.isHuman { inv.io.stdout.write(JSON.encode(.array((reports + [refused.report]).map { json($0, kind) })) + "\n") }
                 for p in refused.report.problems {
-                    inv.io.stderr.write("\(file):\(p.line): \(p.column): \(texts.render(p.reason))\n")
+                    inv.io.stderr.write("\(UntrustedText.visible(file)):\(p.line): \(UntrustedText.visible(p.column)): \(texts.render(p.reason))\n")
                 }
                 if refused.report.badRows > refused.report.problems.count {
                     inv.io.stderr.write(texts.render(.importMoreBadRows, .int(refused.report.badRows - refused.report.problems.count)) + "\n")

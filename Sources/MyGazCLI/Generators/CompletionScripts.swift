@@ -143,8 +143,9 @@ enum CompletionScripts {
                 @user) while IFS= read -r line; do COMPREPLY+=("$line"); done < <(compgen -u -- "$cur") ;;
                 @group) while IFS= read -r line; do COMPREPLY+=("$line"); done < <(compgen -g -- "$cur") ;;
                 @live:*)
+                  # values come from the database: quoted, so that no character of one is ever shell syntax
                   while IFS=$'\t' read -r line _; do
-                    [[ -n $line ]] && COMPREPLY+=("$line")
+                    [[ -n $line ]] && printf -v line '%q' "$line" && COMPREPLY+=("$line")
                   done < <(command mygaz-admin ${db:+--db "$db"} __complete "${spec#@live:}" "$cur" 2>/dev/null) ;;
                 *)
                   while IFS= read -r line; do COMPREPLY+=("$line"); done < <(compgen -W "$spec" -- "$cur") ;;

@@ -48,7 +48,7 @@ final class ReadingReviewQueue: ReviewQueue {
         let lang = ui.lang
         let more = try Readings.context(db, r)
         let texts = ui.out.texts
-        var lines = [ui.paint("\(noun(lang).capitalized) \(r.id) · \(texts.label(.readingStatus, r.status)) · \(r.source) · \(Timestamp.display(r.submittedAt))", .bold), ""]
+        var lines = [ui.paint("\(noun(lang).capitalized) \(r.id) · \(texts.label(.readingStatus, r.status)) · \(UntrustedText.visible(r.source)) · \(Timestamp.display(r.submittedAt))", .bold), ""]
         lines += ui.field(L("Account", "Лицевой счет"), "\(r.account) (\(r.rgk)) — \(more.holder ?? "")", width: width, labelWidth: 13)
         lines += ui.field(L("Address", "Адрес"), more.address ?? "—", width: width, labelWidth: 13)
         let capacity = Format.grouped(ReadingRules.power10(r.digits) - 1)
@@ -285,8 +285,8 @@ final class TicketReviewQueue: ReviewQueue {
         var conversation: [String] = []
         for m in d.messages {
             let who = m.authorKind == "customer" ? s.senderName : (m.author ?? "")
-            conversation.append(ui.paint("── \(Timestamp.display(m.at))  \(who)", m.authorKind == "customer" ? .cyan : .dim))
-            for line in DisplayWidth.wrap(m.body, to: width - 3) { conversation.append("   " + line) }
+            conversation.append(ui.paint("── \(Timestamp.display(m.at))  \(UntrustedText.visible(who))", m.authorKind == "customer" ? .cyan : .dim))
+            for line in UntrustedText.visibleLines(m.body).flatMap({ DisplayWidth.wrap($0, to: width - 3) }) { conversation.append("   " + line) }
         }
         let room = max(4, ui.terminal.size.rows - 4 - lines.count)
         if conversation.count > room {

@@ -123,9 +123,10 @@ final class RawTerminal {
         }
     }
 
-    /// Clears the screen and draws `lines` from the top.
+    /// Clears the screen and draws `lines` from the top. The lines may carry our colours and
+    /// nothing else a terminal acts on: a control that slipped into one from the data is shown.
     func draw(_ lines: [String]) {
-        write("\u{1B}[H\u{1B}[2J" + lines.joined(separator: "\n"))
+        write("\u{1B}[H\u{1B}[2J" + lines.map(UntrustedText.keepingColours).joined(separator: "\n"))
     }
 
     private func readByte(timeoutMs: Int32 = -1) -> UInt8? {

@@ -62,7 +62,7 @@ final class ReviewUI {
     /// "Label   value" lines, the value wrapped under itself.
     func field(_ label: L, _ value: String, width: Int, labelWidth: Int = 12, style: Style = .plain) -> [String] {
         let text = label(lang)
-        let wrapped = DisplayWidth.wrap(value, to: max(20, width - labelWidth - 1))
+        let wrapped = UntrustedText.visibleLines(value).flatMap { DisplayWidth.wrap($0, to: max(20, width - labelWidth - 1)) }
         let indent = String(repeating: " ", count: labelWidth)
         // a label wider than its column gets a line of its own
         let long = DisplayWidth.of(text) > labelWidth
@@ -87,7 +87,8 @@ final class ReviewUI {
         lines.append(paint(title(lang), .bold))
         for (i, option) in options.enumerated() {
             let mark = i == preselected ? "*" : " "
-            lines.append(DisplayWidth.truncate("\(mark)\(String(i + 1).leftPad(2)). \(option.0)  \(paint(option.1, .dim))", to: columns))
+            lines.append(DisplayWidth.truncate("\(mark)\(String(i + 1).leftPad(2)). \(UntrustedText.visible(option.0))  "
+                                               + paint(UntrustedText.visible(option.1), .dim), to: columns))
         }
         terminal.draw(Array(lines.suffix(rows - 1)))
         while true {
@@ -106,7 +107,7 @@ final class ReviewUI {
     /// Text longer than a screen, a screenful at a time: any key for more, q to go back.
     func page(_ text: String) {
         let (rows, columns) = terminal.size
-        let lines = text.split(separator: "\n", omittingEmptySubsequences: false).flatMap { DisplayWidth.wrap(String($0), to: columns) }
+        let lines = UntrustedText.visibleLines(text).flatMap { DisplayWidth.wrap($0, to: columns) }
         var top = 0
         while true {
             let screen = Array(lines[top..<min(lines.count, top + rows - 1)])

@@ -1,3 +1,5 @@
+import MyGazCore
+
 /// A small JSON writer that keeps the order of keys (stable output for scripts).
 public enum JSON {
     public static func encode(_ value: Value, pretty: Bool = false) -> String {
@@ -58,7 +60,9 @@ public enum JSON {
             case "\r": out += "\\r"
             case "\t": out += "\\t"
             default:
-                if scalar.value < 0x20 || scalar.value == 0x7F || scalar.value == 0x2028 || scalar.value == 0x2029 {
+                // every control, and the bidi overrides, as \u escapes: the same data for a parser,
+                // nothing a terminal acts on when the JSON is read on one
+                if UntrustedText.needsEscape(scalar) {
                     let hex = String(scalar.value, radix: 16)
                     out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
                 } else {

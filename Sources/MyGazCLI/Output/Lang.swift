@@ -54,25 +54,7 @@ public struct Texts: Sendable {
     /// Text from outside (an argument, a file, a field) as it goes into a message: a message is
     /// one line, so line breaks, other control characters and bidirectional overrides (which
     /// could make a line read as something else) are shown escaped.
-    public static func visible(_ text: String) -> String {
-        guard text.unicodeScalars.contains(where: needsEscape) else { return text }
-        var out = ""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case _ where needsEscape(scalar): out += "\\u" + String(scalar.value, radix: 16, uppercase: true).leftPadded(to: 4)
-            default: out.unicodeScalars.append(scalar)
-            }
-        }
-        return out
-    }
-
-    static func needsEscape(_ scalar: Unicode.Scalar) -> Bool {
-        scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value) || (0x202A...0x202E).contains(scalar.value)
-            || (0x2066...0x2069).contains(scalar.value) || scalar.value == 0x2028 || scalar.value == 0x2029
-    }
+    public static func visible(_ text: String) -> String { UntrustedText.visible(text) }
 
     public func arg(_ arg: MessageArg) -> String {
         switch arg {

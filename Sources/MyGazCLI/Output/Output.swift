@@ -35,9 +35,10 @@ public final class Output {
         io.stdout.write(texts.render(message) + "\n")
     }
 
+    /// A line already rendered from messages (whose arguments are escaped), for people.
     public func sayText(_ text: String) {
         guard isHuman, !quiet else { return }
-        io.stdout.write(text + "\n")
+        io.stdout.write(UntrustedText.visible(text) + "\n")
     }
 
     /// A warning on stderr, whatever the format.
@@ -167,11 +168,26 @@ public final class Output {
     }
 
     func field(_ text: String) -> String {
-        if format == .tsv {
-            // TSV has no quoting: tabs and line breaks inside a value become spaces.
-            return String(text.map { $0 == "\t" || $0 == "\n" || $0 == "\r" ? " " : $0 })
-        }
+        if format == .tsv { return Self.tsvField(text) }
         return CSVWriter.field(text, delimiter: ",")
+    }
+
+    /// TSV has no quoting: a backslash, a tab and line breaks inside a value are escaped
+    /// (`\\`, `\t`, `\n`, `\r`), as PostgreSQL's text format and `sqlite3 -tabs` readers expect,
+    /// so that a value from a web form with CRLF stays one field of one row.
+    static func tsvField(_ text: String) -> String {
+        guard text.utf8.contains(where: { $0 == 9 || $0 == 10 || $0 == 13 || $0 == 92 }) else { return text }
+        var out = String.UnicodeScalarView()
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\\": out.append(contentsOf: "\\\\".unicodeScalars)
+            case "\t": out.append(contentsOf: "\\t".unicodeScalars)
+            case "\n": out.append(contentsOf: "\\n".unicodeScalars)
+            case "\r": out.append(contentsOf: "\\r".unicodeScalars)
+            default: out.append(scalar)
+            }
+        }
+        return String(out)
     }
 
     // MARK: people
@@ -181,10 +197,10 @@ public final class Output {
         guard !columns.isEmpty else { return }
         let headers = columns.map { $0.element.header(lang) }
         var widths = headers.map(DisplayWidth.of)
-        for row in table.rows {
-            for (i, column) in columns.enumerated() {
-                widths[i] = max(widths[i], DisplayWidth.of(row[column.offset].text))
-            }
+        // a cell is one line: whatever it holds, a table row stays one row on the screen
+        let texts = table.rows.map { row in columns.map { UntrustedText.visible(row[$0.offset].text) } }
+        for row in texts {
+            for i in row.indices { widths[i] = max(widths[i], DisplayWidth.of(row[i])) }
         }
         // On a terminal, shrink the widest text columns until the table fits.
         if io.terminal.stdoutIsTTY {
@@ -211,11 +227,11 @@ public final class Output {
             return indent + parts.joined(separator: "  ")
         }
         io.stdout.write(line(headers.map { ($0, .bold) }) + "\n")
-        for row in table.rows {
-            io.stdout.write(line(columns.map { (row[$0.offset].text, row[$0.offset].style) }) + "\n")
+        for (row, text) in zip(table.rows, texts) {
+            io.stdout.write(line(columns.indices.map { (text[$0], row[columns[$0].offset].style) }) + "\n")
         }
         if let footer = table.footer, !quiet {
-            io.stdout.write(indent + paint(footer, .dim, stream: .stdout) + "\n")
+            io.stdout.write(indent + paint(UntrustedText.visible(footer), .dim, stream: .stdout) + "\n")
         }
     }
 
@@ -224,7 +240,8 @@ public final class Output {
         let valueWidth = max(20, io.terminal.width - indent.count - labelWidth - 2)
         for field in record.fields {
             let label = DisplayWidth.pad(field.label(lang) + ":", to: labelWidth)
-            let lines = io.terminal.stdoutIsTTY ? DisplayWidth.wrap(field.cell.text, to: valueWidth) : field.cell.text.components(separatedBy: "\n")
+            let plain = UntrustedText.visibleLines(field.cell.text)
+            let lines = io.terminal.stdoutIsTTY ? plain.flatMap { DisplayWidth.wrap($0, to: valueWidth) } : plain
             let pad = String(repeating: " ", count: labelWidth + 2)
             for (i, text) in lines.enumerated() {
                 let head = i == 0 ? indent + paint(label, .bold, stream: .stdout) + "  " : indent + pad
@@ -246,7 +263,7 @@ public final class Output {
             case .record(let r): humanRecord(r, indent: indent + "  ")
             case .lines(let lines):
                 let width = max(20, io.terminal.width - indent.count - 2)
-                for line in lines {
+                for line in lines.flatMap(UntrustedText.visibleLines) {
                     let wrapped = io.terminal.stdoutIsTTY ? DisplayWidth.wrap(line, to: width) : [line]
                     for piece in wrapped { io.stdout.write(indent + "  " + piece + "\n") }
                 }

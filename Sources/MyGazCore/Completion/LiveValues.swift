@@ -21,8 +21,11 @@ public enum LiveValues {
         if numeric && !prefix.allSatisfy(\.isASCIIDigit) { return [] }
         var found: [Candidate] = []
         func add(_ sql: String, _ low: SQLBindable, _ high: SQLBindable) throws {
-            found += try db.query(sql, low, high, limit - found.count).map { row in
-                Candidate(value: row.string(0), description: oneLine(row.optString(1) ?? ""))
+            // a value a shell could not insert as it is never leaves: see UntrustedText.isShellSafe
+            found += try db.query(sql, low, high, limit - found.count).compactMap { row in
+                let value = row.string(0)
+                guard UntrustedText.isShellSafe(value) else { return nil }
+                return Candidate(value: value, description: oneLine(row.optString(1) ?? ""))
             }
         }
         if newestByID.contains(source) {
@@ -137,9 +140,12 @@ public enum LiveValues {
         }
     }
 
-    /// Descriptions go on one line of at most 60 characters.
+    /// Descriptions go on one line of at most 60 characters, and a shell shows them as they
+    /// are: line breaks become spaces, every other control is made visible.
     static func oneLine(_ text: String) -> String {
-        let flat = text.split(whereSeparator: \.isNewline).joined(separator: " ").replacingOccurrences(of: "\t", with: " ")
+        let flat = UntrustedText.visible(String(String.UnicodeScalarView(text.unicodeScalars.map {
+            $0 == "\n" || $0 == "\r" || $0 == "\t" || $0 == "\u{2028}" || $0 == "\u{2029}" || $0 == "\u{85}" ? " " : $0
+        })))
         return flat.count > 60 ? String(flat.prefix(59)) + "…" : flat
     }
 }
