@@ -150,7 +150,7 @@ class Send(Scenario):
                     f"mv \"$f\" \"$(mktemp -u '{self.mail}/msg.XXXXXX')\"\n")
         self.sms = os.path.join(self.work, "send-sms")
         with open(self.sms, "w") as f:
-            f.write(f"#!/bin/sh\nf=$(mktemp '{self.mail}/.part.XXXXXX')\n{{ echo \"To: $1\"; cat; }} > \"$f\"\n"
+            f.write(f"#!/bin/sh\n[ \"$1\" = -- ] && shift\nf=$(mktemp '{self.mail}/.part.XXXXXX')\n{{ echo \"To: $1\"; cat; }} > \"$f\"\n"
                     f"mv \"$f\" \"$(mktemp -u '{self.mail}/sms.XXXXXX')\"\n")
         os.chmod(self.sendmail, 0o755)
         os.chmod(self.sms, 0o755)
@@ -161,7 +161,7 @@ class Send(Scenario):
         os.makedirs(self.mail)
 
     def command(self, db):
-        return [self.binary, "--db", db, "--quiet", "outbox", "send", "--limit", "0", "--sendmail", self.sendmail + " -t -i",
+        return [self.binary, "--db", db, "--quiet", "outbox", "send", "--limit", "0", "--sendmail", self.sendmail + " -i",
                 "--sms-command", self.sms]
 
     def progress(self, db):

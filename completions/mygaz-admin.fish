@@ -120,7 +120,7 @@ function __mygaz_admin_opt --argument-names scope
         case 'outbox retry'
             printf '%s\n' '--continue-on-error	apply the good ids even if some fail (exit 5 if any failed)'
         case 'outbox send'
-            printf '%s\n' '--limit	show at most N rows (default 50; 0 shows all)' '-n	show at most N rows (default 50; 0 shows all)' '--sendmail	the sendmail-compatible command (default $MYGAZ_SENDMAIL or /usr/sbin/sendmail -t -i)' '--sms-command	the SMS command (default $MYGAZ_SMS_COMMAND)' '--timeout	give up on one delivery after SECONDS (default 30)' '--dry-run	show what would change, write nothing'
+            printf '%s\n' '--limit	show at most N rows (default 50; 0 shows all)' '-n	show at most N rows (default 50; 0 shows all)' '--sendmail	the sendmail-compatible command, given the recipient after -- (default $MYGAZ_SENDMAIL or /usr/sbin/sendmail -i)' '--sms-command	the SMS command (default $MYGAZ_SMS_COMMAND)' '--timeout	give up on one delivery after SECONDS (default 30)' '--dry-run	show what would change, write nothing'
         case 'pin issue'
             printf '%s\n' '--rgk	the account\'s RGK, when the number exists in several' '--request	answer this PIN request (closes it)' '--send	e-mail the PIN to the requester; it is never shown' '--print	print the PIN even into a pipe' '--valid-days	days until it expires (default 30)' '--digits	length (default 8)'
         case 'pin list'

@@ -18,6 +18,7 @@ public enum MessageKey: String, CaseIterable, Sendable {
     case tooManyArguments
     case missingSubcommand
     case badNumber
+    case badDecimal
     case numberOutOfRange
     case badDate
     case badDuration
@@ -41,6 +42,7 @@ public enum MessageKey: String, CaseIterable, Sendable {
     case databaseMissing
     case databaseIsDirectory
     case databaseNotOurs
+    case databaseSchemaDiffers
     case databaseEmpty
     case databaseTooOld
     case databaseTooNew
@@ -51,12 +53,17 @@ public enum MessageKey: String, CaseIterable, Sendable {
     case databaseUpToDate
     case databaseGroupShared
     case groupUnknown
+    case sharedDirectoryOpen
+    case sharedDirectoryNotGroups
     case checkOK
     case checkFailed
     case checkPermissionsOthers
     case checkPermissionsGroup
     case backupWritten
-    case backupTargetExists
+    case fileExists
+    case fileCannotCreate
+    case fileCannotWrite
+    case fileReadError
 
     // operators and permissions
     case noOSLogin
@@ -131,6 +138,9 @@ public enum MessageKey: String, CaseIterable, Sendable {
     case readingBreaksRules
     case otherNeedsMessage
     case customerNotified
+    case recipientRefused
+    case outboxSecretErased
+    case pinBadEmail
     case readingInFuture
     case readingRefused
     case readingNotWhole

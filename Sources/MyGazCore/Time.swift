@@ -200,16 +200,36 @@ public struct Day: Comparable, Hashable, Sendable, CustomStringConvertible {
 
 /// Durations typed by people: `90s`, `30m`, `12h`, `7d`, `2w`.
 public enum Duration {
+    /// The longest duration anyone means here: a hundred years.
+    public static let maxSeconds: Int64 = 100 * 366 * 86_400
+
+    public enum Parsed: Equatable, Sendable {
+        case seconds(Int64)
+        /// A number and a unit, longer than `maxSeconds`.
+        case tooLong
+        case invalid
+    }
+
     public static func parse(_ text: String) -> Int64? {
+        if case .seconds(let s) = parseChecked(text) { return s }
+        return nil
+    }
+
+    public static func parseChecked(_ text: String) -> Parsed {
         let t = text.trimmingCharacters(in: .whitespaces).lowercased()
-        guard let unit = t.last, let n = Int64(t.dropLast()), n >= 0 else { return nil }
+        guard let unit = t.last, !t.dropLast().isEmpty, t.dropLast().allSatisfy(\.isASCIIDigit) else { return .invalid }
+        let scale: Int64
         switch unit {
-        case "s": return n
-        case "m": return n * 60
-        case "h": return n * 3600
-        case "d": return n * 86_400
-        case "w": return n * 7 * 86_400
-        default: return nil
+        case "s": scale = 1
+        case "m": scale = 60
+        case "h": scale = 3600
+        case "d": scale = 86_400
+        case "w": scale = 7 * 86_400
+        default: return .invalid
         }
+        // a number too long for Int64 is too long a duration all the same
+        guard let n = Int64(t.dropLast()) else { return .tooLong }
+        let (seconds, overflow) = n.multipliedReportingOverflow(by: scale)
+        return overflow || seconds > maxSeconds ? .tooLong : .seconds(seconds)
     }
 }

@@ -22,6 +22,9 @@ enum Hostile {
     static let logins = ["zz$(touch pwned1)@m.ru", "zz`touch pwned2`@m.ru", "zz'quote@m.ru", "zz\"dq@m.ru",
                          "zz space@m.ru", "zz\nnewline@m.ru", "zz|pipe@m.ru", "--zz@m.ru"]
 
+    /// An e-mail that carries a second header once written into a message.
+    static let bccEmail = "a@b.ru\r\nBcc: evil@x.example"
+
     /// A value as SQL, whatever it holds: no quoting in the test's own SQL to get wrong.
     static func sql(_ text: String) -> String {
         "CAST(X'" + text.utf8.map { String(format: "%02X", $0) }.joined() + "' AS TEXT)"
@@ -157,5 +160,249 @@ extension E2E {
         let r = E2E.exec(bash, ["--norc", "-c", script], env: ["PATH": fakeDir + ":/usr/bin:/bin"], cwd: t.dir)
         #expect(r.lines == values.filter { !$0.contains("\n") }, "each value comes back as itself: \(r)")
         for file in ["x1", "x2", "x3"] { #expect(!FileManager.default.fileExists(atPath: t.dir + "/" + file), "\(file) was created") }
+    }
+
+    // MARK: row 3 — a mail header from the portal's data
+
+    @Test func aPINNeverGoesToAnAddressWithAHeaderInIt() throws {
+        let t = E2E()
+        t.demo()
+        _ = t.sql("""
+            INSERT INTO pin_request (account_id, full_name, email, status, created_at)
+            VALUES ((SELECT min(id) FROM account), 'Иванов', \(Hostile.sql(Hostile.bccEmail)), 'open', '2026-07-19T10:00:00Z')
+            """)
+        let request = t.sql("SELECT max(id) FROM pin_request")
+        let pins = t.sql("SELECT count(*) FROM pin")
+        let r = t.run("pin", "issue", "--request", request, "--send")
+        #expect(r.status == 6, "\(r)")
+        #expect(r.stderr.contains("PIN request \(request)") && r.stderr.contains("a@b.ru\\r\\nBcc: evil@x.example"), "names the request and the address: \(r.stderr)")
+        #expect(r.stderr.split(separator: "\n").count == 1)
+        #expect(t.sql("SELECT count(*) FROM pin") == pins && t.sql("SELECT count(*) FROM outbox WHERE kind = 'pin'") == "0", "nothing issued, nothing queued")
+    }
+
+    @Test func anAnswerToABadAddressFailsThatMessageOnlyAndNoHeaderIsInjected() throws {
+        let t = E2E()
+        t.demo()
+        _ = t.sql("UPDATE ticket SET sender_email = \(Hostile.sql(Hostile.bccEmail)) WHERE id = (SELECT min(id) FROM ticket WHERE status = 'new')")
+        let ticket = t.sql("SELECT min(id) FROM ticket WHERE status = 'new'")
+        let reply = t.run("ticket", "reply", ticket, "--message", "Ответ")
+        #expect(reply.status == 0 && reply.stdout.contains("is not an e-mail address"), "the answer stands, the clerk learns: \(reply)")
+        #expect(t.sql("SELECT status || '|' || (secret IS NULL) || '|' || last_error FROM outbox WHERE entity_id = \(ticket) AND kind = 'ticket_reply'")
+                .hasPrefix("failed|1|invalid recipient"))
+        // written straight into the queue by anyone with the file: checked again when sent
+        _ = t.sql("""
+            INSERT INTO outbox (channel, recipient, subject, body, kind, status, next_attempt_at, created_at) VALUES
+              ('email', \(Hostile.sql(Hostile.bccEmail)), 'S', 'B', 'other', 'waiting', '2000-01-01T00:00:00Z', '2000-01-01T00:00:00Z'),
+              ('email', 'good@mail.ru', \(Hostile.sql("Тема\r\nBcc: evil@x.example\u{85}Cc: evil2@x.example\u{2028}X: y")), 'B', 'other', 'waiting', '2000-01-01T00:00:00Z', '2000-01-01T00:00:00Z'),
+              ('sms', '+79001234567;reboot', NULL, 'B', 'other', 'waiting', '2000-01-01T00:00:00Z', '2000-01-01T00:00:00Z')
+            """)
+        let (sendmail, directory) = t.recordingSendmail()
+        let sent = t.run(["outbox", "send", "--sendmail", sendmail, "--sms-command", "/bin/false", "--limit", "0", "--json"])
+        #expect(sent.jsonObject["failed"] as? Int == 2, "\(sent)")
+        let mail = t.parsedMail(directory)
+        #expect(!mail.isEmpty && mail.allSatisfy { $0["Bcc"] == "None" && $0["Cc"] == "None" && !($0["headers"] ?? "").contains("X") }, "\(mail)")
+        let good = try #require(mail.first { $0["To"] == "good@mail.ru" })
+        #expect(good["Subject"]?.hasPrefix("Тема") == true && good["argv"] == "-i\n--\ngood@mail.ru\n", "the recipient after --: \(good)")
+        #expect(mail.allSatisfy { ($0["argv"] ?? "").hasSuffix("--\n" + ($0["To"] ?? "") + "\n") })
+        #expect(t.sql("SELECT count(*) FROM outbox WHERE status = 'failed' AND last_error LIKE 'invalid recipient%'") == "3")
+    }
+
+    // MARK: row 4 — message bodies and the customer's conversation in temporary files
+
+    @Test func temporaryFilesLiveInADirectoryOnlyTheOperatorMayEnter() throws {
+        let t = E2E()
+        t.demo()
+        let tmp = t.dir + "/tmp"
+        try FileManager.default.createDirectory(atPath: tmp, withIntermediateDirectories: true)
+        _ = E2E.sh("chmod 1777 '\(tmp)'")
+        // the program's stand-ins look at $TMPDIR while the message or the reply is in it
+        let look = "find \"$TMPDIR\" -mindepth 1 -printf '%d %m %y %p\\n' >> '\(t.dir)/seen'"
+        let sendmail = t.dir + "/sendmail"
+        try "#!/bin/sh\ncat >/dev/null\n\(look)\n".write(toFile: sendmail, atomically: true, encoding: .utf8)
+        let editor = t.dir + "/editor"
+        try "#!/bin/sh\n\(look)\nprintf 'Ответ из редактора\\n' > \"$1\"\n".write(toFile: editor, atomically: true, encoding: .utf8)
+        _ = E2E.sh("chmod +x '\(sendmail)' '\(editor)'")
+        let ticket = t.sql("SELECT min(id) FROM ticket WHERE status = 'new' AND sender_email IS NOT NULL")
+        let reply = t.interactive(["ticket", "reply", ticket], [.sleep(1)], env: ["EDITOR": editor, "TMPDIR": tmp])
+        #expect(reply.exit == 0, "\(reply.description)")
+        let sent = t.run(["outbox", "send", "--sendmail", sendmail], env: ["TMPDIR": tmp])
+        #expect(sent.status == 0, "\(sent)")
+        let seen = try String(contentsOfFile: t.dir + "/seen", encoding: .utf8).split(separator: "\n").map { $0.split(separator: " ") }
+        #expect(seen.count >= 3, "\(seen)")
+        for entry in seen {
+            // depth 1: a private directory of ours; inside it, files for us alone
+            if entry[0] == "1" { #expect(entry[2] == "d" && entry[1] == "700", "\(entry)") } else { #expect(entry[1] == "600", "\(entry)") }
+        }
+        #expect(((try? FileManager.default.contentsOfDirectory(atPath: tmp)) ?? ["?"]).isEmpty, "nothing left behind")
+    }
+
+    // MARK: row 5 and 13 — files written out: never through a link, never readable by others
+
+    @Test func outputFilesAreNewPrivateAndNeverFollowALink() throws {
+        let t = E2E()
+        t.demo()
+        _ = E2E.sh("chmod 600 '\(t.db)'")
+        let victim = t.dir + "/victim.txt"
+        try "the admin's own file\n".write(toFile: victim, atomically: true, encoding: .utf8)
+        let target = t.dir + "/export.csv"
+        // the attacker knows the name a run writes first: FILE.partial-PID (exec keeps the shell's PID)
+        let planted = E2E.exec("/bin/sh", ["-c", "ln -s '\(victim)' '\(target)'.partial-$$ && exec '\(E2E.binary)' --db '\(t.db)' export readings --rgk vologda --output '\(target)'"],
+                               env: ["LANG": "C.UTF-8"], cwd: t.dir)
+        #expect(planted.status == 4 && planted.stderr.contains(".partial-"), "\(planted)")
+        #expect(try String(contentsOfFile: victim, encoding: .utf8) == "the admin's own file\n", "nothing written through the link")
+        #expect(!FileManager.default.fileExists(atPath: target))
+        // a link at the target itself, an existing file, a directory: refused, untouched
+        _ = E2E.sh("ln -s '\(victim)' '\(t.dir)/link.csv'; mkdir '\(t.dir)/dir.csv'")
+        for existing in [t.dir + "/link.csv", victim, t.dir + "/dir.csv"] {
+            let r = t.run("export", "readings", "--rgk", "vologda", "--output", existing)
+            #expect(r.status == 4 && r.stderr.contains("already exists"), "\(existing): \(r)")
+        }
+        #expect(try String(contentsOfFile: victim, encoding: .utf8) == "the admin's own file\n")
+        // under umask 022, every file written out is 0600 like the database
+        let written = E2E.exec("/bin/sh", ["-c", "umask 022 && exec '\(E2E.binary)' --db '\(t.db)' export readings --rgk vologda --output '\(target)'"], cwd: t.dir)
+        #expect(written.status == 0, "\(written)")
+        let application = t.sql("SELECT application_id FROM attachment WHERE application_id IS NOT NULL LIMIT 1")
+        let name = t.sql("SELECT name FROM attachment WHERE application_id = \(application) LIMIT 1")
+        let attached = E2E.exec("/bin/sh", ["-c", "umask 022 && exec '\(E2E.binary)' --db '\(t.db)' application attachment \(application) '\(name)' --output '\(t.dir)/a.bin'"], cwd: t.dir)
+        #expect(attached.status == 0, "\(attached)")
+        let pins = t.dir + "/pins.csv"
+        try "rgk;account;pin\nvologda;70000001;11112222\nvologda;99999999;33334444\n".write(toFile: pins, atomically: true, encoding: .utf8)
+        let rejected = E2E.exec("/bin/sh", ["-c", "umask 022 && exec '\(E2E.binary)' --db '\(t.db)' import pins '\(pins)' --skip-invalid --rejects '\(t.dir)/rej.csv'"], cwd: t.dir)
+        #expect(rejected.status == 5, "\(rejected)")
+        for file in [target, t.dir + "/a.bin", t.dir + "/rej.csv"] {
+            var info = stat()
+            #expect(stat(file, &info) == 0 && info.st_mode & 0o777 == 0o600, "\(file): \(String(info.st_mode & 0o777, radix: 8))")
+        }
+        let rejects = try String(contentsOfFile: t.dir + "/rej.csv", encoding: .utf8)
+        #expect(rejects.contains("99999999") && !rejects.contains("33334444"), "the PIN is masked: \(rejects)")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: t.dir).allSatisfy { !$0.contains(".partial-") || $0.hasPrefix("export.csv.partial-") },
+                "no stray partial files but the attacker's own link")
+    }
+
+    // MARK: row 6 — init --group never opens up a directory it did not make
+
+    @Test func initWithAGroupLeavesAnExistingDirectoryAsItWas() throws {
+        let t = E2E()
+        for (mode, shouldRefuse) in [(0o755, true), (0o1777, true), (0o2770, false)] {
+            let directory = t.dir + "/home-\(String(mode, radix: 8))"
+            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+            chmod(directory, mode_t(mode))
+            let r = t.run(["--db", directory + "/mygaz.db", "init", "--group", "root"], useDB: false)
+            var info = stat()
+            stat(directory, &info)
+            #expect(Int(info.st_mode & 0o7777) == mode, "\(directory) was changed: \(String(info.st_mode & 0o7777, radix: 8))")
+            if shouldRefuse {
+                #expect(r.status == 4 && r.stderr.contains("nothing was changed") && r.stderr.split(separator: "\n").count == 1, "\(r)")
+                #expect(!FileManager.default.fileExists(atPath: directory + "/mygaz.db"))
+            } else {
+                #expect(r.status == 0, "a directory already fit for the group is used: \(r)")
+            }
+        }
+        let made = t.run(["--db", t.dir + "/new/mygaz.db", "init", "--group", "root"], useDB: false)
+        var info = stat()
+        stat(t.dir + "/new", &info)
+        #expect(made.status == 0 && info.st_mode & 0o7777 == 0o2770, "a directory it makes is the group's")
+    }
+
+    // MARK: row 7 — a secret lives until it is delivered, and never in a backup
+
+    @Test func aPINThatFailedAndOneThatWaitsAreInNoFileAnyMore() throws {
+        let t = E2E()
+        t.demo()
+        let requests = t.sql("SELECT id FROM pin_request WHERE status = 'open' AND email IS NOT NULL ORDER BY id LIMIT 2").split(separator: "\n").map(String.init)
+        #expect(t.run("pin", "issue", "--request", requests[0], "--send", "--digits", "12").status == 0)
+        let failing = t.sql("SELECT secret FROM outbox WHERE kind = 'pin'")
+        #expect(failing.count == 12)
+        _ = t.sql("UPDATE outbox SET attempts = 4 WHERE kind = 'pin'")
+        let failed = t.run("outbox", "send", "--sendmail", "/bin/false")
+        #expect(failed.status == 5, "\(failed)")
+        #expect(t.sql("SELECT status || '|' || (secret IS NULL) FROM outbox WHERE kind = 'pin'") == "failed|1")
+        let retry = t.run("outbox", "retry", t.sql("SELECT id FROM outbox WHERE kind = 'pin'"))
+        #expect(retry.status == 4 && retry.stderr.contains("issue a new one"), "a failed PIN is issued anew: \(retry)")
+        #expect(t.run("pin", "issue", "--request", requests[1], "--send", "--digits", "12").status == 0)
+        let waiting = t.sql("SELECT secret FROM outbox WHERE kind = 'pin' AND status = 'waiting'")
+        #expect(waiting.count == 12)
+        let backup = t.dir + "/backup.db"
+        #expect(t.run("db", "backup", backup).status == 0)
+        func holds(_ file: String, _ secret: String) -> Bool {
+            (FileManager.default.contents(atPath: file).map { $0.range(of: Data(secret.utf8)) != nil }) ?? false
+        }
+        #expect(!holds(backup, waiting) && !holds(backup, failing), "no secret in the backup")
+        #expect(E2E.exec("/usr/bin/sqlite3", [backup, "SELECT status || '|' || (secret IS NULL) FROM outbox WHERE kind = 'pin' ORDER BY id"]).stdout
+                == "failed|1\nfailed|1\n", "the waiting PIN is failed in the copy: issued anew if it is ever restored")
+        #expect(!holds(t.db, failing) && !holds(t.db + "-wal", failing), "the erased PIN is overwritten in the database and its WAL")
+        #expect(holds(t.db, waiting) || holds(t.db + "-wal", waiting), "the waiting one is still there to be sent")
+    }
+
+    // MARK: row 8 — a slow mailer: stopped whole, never sent twice
+
+    @Test func aDeliveryThatTimesOutIsStoppedWithEverythingItStartedAndNotSentAgain() throws {
+        let t = E2E()
+        t.run("init")
+        _ = t.sql("INSERT INTO outbox (channel, recipient, subject, body, kind, status, next_attempt_at, created_at) VALUES ('email', 'x@mail.ru', 'S', 'B', 'other', 'waiting', '2000-01-01T00:00:00Z', '2000-01-01T00:00:00Z')")
+        // like an MTA: hands the message to a child that delivers it a little later, then dawdles
+        let slow = t.dir + "/slow-sendmail"
+        try "#!/bin/sh\ncat > '\(t.dir)/queued'\n( sleep 2; mv '\(t.dir)/queued' '\(t.dir)/delivered' ) &\nsleep 30\n".write(toFile: slow, atomically: true, encoding: .utf8)
+        _ = E2E.sh("chmod +x '\(slow)'")
+        let started = Date()
+        let r = t.run("outbox", "send", "--sendmail", slow, "--timeout", "1", "--json")
+        #expect(Date().timeIntervalSince(started) < 10, "it did not wait for the mailer")
+        #expect(r.jsonObject["in_doubt"] as? Int == 1 && r.status == 5, "\(r)")
+        Thread.sleep(forTimeInterval: 3)
+        #expect(!FileManager.default.fileExists(atPath: t.dir + "/delivered"), "the mailer's child was stopped too")
+        let state = t.sql("SELECT status || '|' || last_error FROM outbox")
+        #expect(state.hasPrefix("failed|timed out after 1 s") && state.contains("outbox retry"), "\(state)")
+        let (sendmail, directory) = t.recordingSendmail()
+        #expect(t.run("outbox", "send", "--sendmail", sendmail).status == 0)
+        #expect(t.parsedMail(directory).isEmpty, "not sent again by itself")
+        #expect(t.run("outbox", "retry", "1").status == 0)
+        #expect(t.run("outbox", "send", "--sendmail", sendmail).status == 0)
+        #expect(t.parsedMail(directory).count == 1, "sent when a person said so")
+        #expect(t.sql("SELECT count(*) FROM audit WHERE action = 'outbox.in-doubt'") == "1")
+    }
+
+    // MARK: rows 9 and 10 — numbers and dates
+
+    @Test func hugeDurationsAndOddDecimalsAreUsageErrors() throws {
+        let t = E2E()
+        t.demo()
+        for args in [["audit", "list", "--since", "9223372036854775807d"], ["user", "list", "--registered-before", "999999999999999999h"],
+                     ["user", "list", "--registered-before", "99999999999999999999999w"], ["audit", "list", "--until", "36601d"]] {
+            let r = t.run(args)
+            #expect(r.status == 2 && r.stderr.contains(args[3]) && r.stderr.contains("out of range"), "\(args): \(r)")
+            #expect(r.stderr.split(separator: "\n").count == 1)
+        }
+        #expect(t.run("audit", "list", "--since", "36600d").status == 0, "a hundred years is still a duration")
+        let account = t.sql("SELECT number FROM account LIMIT 1")
+        let applications = t.sql("SELECT count(*) FROM application")
+        for area in ["0", "inf", "1e400", "0x10", "-5", "nan", "1e3", "65,5,5", "", "１２"] {
+            let r = t.run("application", "create", "--kind", "recalculation", "--account", account, "--phone", "89815676522",
+                          "--recalc-reason", "heated_area", "--date-from", "01.07.2026", "--heated-area", area)
+            #expect(r.status == 2 && r.stderr.contains("--heated-area") && r.stderr.split(separator: "\n").count == 1, "\(area): \(r)")
+        }
+        #expect(t.sql("SELECT count(*) FROM application") == applications, "nothing half-made")
+        let good = t.run("application", "create", "--kind", "recalculation", "--account", account, "--phone", "89815676522",
+                         "--recalc-reason", "heated_area", "--date-from", "01.07.2026", "--heated-area", "65,5", "--json")
+        #expect(good.status == 0, "\(good)")
+        #expect(t.sql("SELECT heated_area FROM application_recalculation ORDER BY application_id DESC LIMIT 1") == "65.5")
+    }
+
+    @Test func aDemoOutsideTheCenturyOrOneThatFailsLeavesNothing() throws {
+        let t = E2E()
+        for date in ["0001-01-01", "9999-12-31", "31.12.1999"] {
+            let r = t.run(["demo", "--accounts", "20", "--date", date])
+            #expect(r.status == 2 && r.stderr.contains("--date"), "\(date): \(r)")
+        }
+        #expect(try FileManager.default.contentsOfDirectory(atPath: t.dir).isEmpty, "no database begun")
+        // a demo the disk cannot hold: refused whole, and the same command works once there is room
+        let prlimit = try #require(["/usr/bin/prlimit", "/bin/prlimit"].first { FileManager.default.isExecutableFile(atPath: $0) })
+        let full = E2E.exec(prlimit, ["--fsize=400000", E2E.binary, "--db", t.db, "demo", "--accounts", "300", "--date", "2026-07-20"], cwd: t.dir)
+        #expect(full.status == 8, "\(full)")
+        let left = try FileManager.default.contentsOfDirectory(atPath: t.dir)
+        #expect(left.isEmpty, "nothing left: \(left)")
+        let again = t.run(["demo", "--accounts", "300", "--date", "2026-07-20", "--json"])
+        #expect(again.status == 0, "\(again)")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: t.dir).filter { $0.contains("partial") }.isEmpty)
+        #expect(t.run("db", "check").status == 0)
     }
 }

@@ -284,13 +284,6 @@ enum ApplicationCommands {
             guard let day = try inv.day(option) else { throw MyGazError.usage(.kindNeeds, .text(kind.rawValue), .text("--" + option)) }
             return day
         }
-        func number(_ option: String) throws -> Double? {
-            guard let text = inv.string(option) else { return nil }
-            guard let value = Double(text.replacingOccurrences(of: ",", with: ".")), value >= 0 else {
-                throw MyGazError.usage(.badNumber, .text("--" + option), .text(text))
-            }
-            return value
-        }
         let details: Applications.Details
         switch kind {
         case .vdgoMaintenance:
@@ -302,14 +295,14 @@ enum ApplicationCommands {
                 throw MyGazError.usage(.kindNeeds, .text(kind.rawValue), "--recalc-reason")
             }
             details = .recalculation(reason: reason, dateFrom: try needDay("date-from"),
-                                     residents: try inv.int("residents", range: 0...100), heatedArea: try number("heated-area"))
+                                     residents: try inv.int("residents", range: 0...100), heatedArea: try inv.decimal("heated-area", positive: true, max: 100_000))
         case .contractConnection, .contractSupply, .contractVDGO:
             details = .contract(Applications.Contract(
                 customerName: try need("customer-name"), customerAddress: try need("customer-address"),
                 identityDocument: try need("identity-document"), objectType: try need("object-type"), objectAddress: try need("object-address"),
-                ownershipDocument: try inv.text("ownership-document"), maxHourlyM3: try number("max-hourly-m3"),
+                ownershipDocument: try inv.text("ownership-document"), maxHourlyM3: try inv.decimal("max-hourly-m3", positive: true, max: 100_000),
                 commissioningDate: try inv.day("commissioning-date"), residents: try inv.int("residents", range: 0...100),
-                heatedLivingArea: try number("heated-living-area"), heatedOtherArea: try number("heated-other-area"),
+                heatedLivingArea: try inv.decimal("heated-living-area", max: 100_000), heatedOtherArea: try inv.decimal("heated-other-area", max: 100_000),
                 livestock: try inv.text("livestock"), benefits: try inv.text("benefits"), paymentForm: try inv.text("payment-form"),
                 appliances: inv.strings("appliance"), meters: inv.strings("meter-info")))
         }
@@ -338,10 +331,9 @@ enum FileOutput {
             inv.io.stdout.write(bytes: bytes)
             return
         }
-        if FileManager.default.fileExists(atPath: path) { throw MyGazError(.conflict, .backupTargetExists, .text(path)) }
-        guard FileManager.default.createFile(atPath: path, contents: Data(bytes)) else {
-            throw MyGazError(.notFound, .fileUnreadable, .text(path))
-        }
+        let file = try NewFile(path, like: inv.globals.dbPath)
+        try file.write(bytes)
+        try file.commit()
         inv.out.say(.fileWritten, .text(path), .int(bytes.count))
     }
 }

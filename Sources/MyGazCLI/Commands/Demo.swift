@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 import MyGazCore
 
 enum DemoCommand {
@@ -18,27 +21,55 @@ enum DemoCommand {
         access: .opensItself,
         handler: run)
 
+    /// The demo's "today" may lie in this century: its year of readings and its meters'
+    /// verification dates around it stay real dates.
+    static let dates = Day(year: 2000, month: 1, day: 1)!...Day(year: 2099, month: 12, day: 31)!
+
     static func run(_ inv: Invocation) throws -> ExitStatus {
         guard let login = inv.io.login else { throw MyGazError(.permission, .noOSLogin, .int(Int(OSLogin.effectiveUID))) }
         let accounts = try inv.int("accounts", range: 1...10_000_000) ?? 5000
         let seed = try inv.int("seed", range: 0...Int.max) ?? 1
         let anchor = try inv.day("date") ?? inv.clock.today
+        guard dates.contains(anchor) else {
+            throw MyGazError.usage(.numberOutOfRange, "--date", .text(inv.string("date") ?? anchor.iso), .text("\(dates.lowerBound.iso)–\(dates.upperBound.iso)"))
+        }
         let path = inv.globals.dbPath
         SharedAccess.restrictNewFiles()
-        let db = try DatabaseFile.open(path: path, purpose: .initialise, busyTimeoutMs: inv.globals.busyTimeoutMs)
-        let session = Session(db: db, login: login, clock: inv.clock)
-        if try DatabaseFile.state(of: db) == .current, try !Operators.list(db).isEmpty {
-            try session.require([.admin], command: inv.commandName)
-        }
-        try DatabaseFile.migrate(db)
+        // a new database is built aside and put in place only when whole: a demo that fails
+        // midway leaves nothing (an existing, empty one is filled where it is)
+        var target = stat()
+        let aside = lstat(path, &target) != 0
+        let building = aside ? path + ".partial-\(getpid())" : path
         let started = Date()
-        let progress = Progress(inv.out, label: "demo", total: Int64(accounts))
-        let summary = try DemoGenerator.generate(session, .init(accounts: accounts, seed: UInt64(seed), anchor: anchor)) { done, total in
-            progress.update(Int64(done), fraction: Double(done) / Double(total))
+        let summary: DemoGenerator.Summary
+        do {
+            let db = try DatabaseFile.open(path: building, purpose: .initialise, busyTimeoutMs: inv.globals.busyTimeoutMs)
+            let session = Session(db: db, login: login, clock: inv.clock)
+            if try DatabaseFile.state(of: db) == .current, try !Operators.list(db).isEmpty {
+                try session.require([.admin], command: inv.commandName)
+            }
+            try DatabaseFile.migrate(db)
+            let progress = Progress(inv.out, label: "demo", total: Int64(accounts))
+            summary = try DemoGenerator.generate(session, .init(accounts: accounts, seed: UInt64(seed), anchor: anchor)) { done, total in
+                progress.update(Int64(done), fraction: Double(done) / Double(total))
+            }
+            progress.finish()
+            if aside { try db.overwriteFreedPages() }
+        } catch {
+            if aside { for suffix in ["", "-wal", "-shm", "-journal"] { unlink(building + suffix) } }
+            throw error
         }
-        progress.finish()
+        if aside {
+            // the connection is closed (its WAL folded in and gone); link() never replaces a file
+            // that took the name meanwhile
+            defer { for suffix in ["", "-wal", "-shm"] { unlink(building + suffix) } }
+            guard link(building, path) == 0 else {
+                throw errno == EEXIST ? MyGazError(.conflict, .fileExists, .text(path))
+                                      : MyGazError(.database, .fileCannotCreate, .text(path), .text(String(cString: strerror(errno))))
+            }
+        }
         let seconds = Date().timeIntervalSince(started)
-        let dashboard = try Dashboard.load(db)
+        let dashboard = try Dashboard.load(try DatabaseFile.open(path: path, purpose: .use, busyTimeoutMs: inv.globals.busyTimeoutMs))
         if inv.out.isHuman {
             inv.out.say(.demoDone, .text(path), .int(summary.accounts), .int(summary.users), .int(summary.pendingReadings),
                         .int(summary.openApplications), .seconds(seconds))

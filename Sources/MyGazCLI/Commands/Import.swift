@@ -185,49 +185,36 @@ enum ExportCommands {
         filter.since = try inv.moment("since")
         filter.until = try inv.moment("until")
         let utf8 = inv.string("encoding") == "utf-8"
-        let path = inv.string("output")
-        if let path, FileManager.default.fileExists(atPath: path) { throw MyGazError(.conflict, .backupTargetExists, .text(path)) }
-        // write to a temporary file beside the target and rename: never a half-written export
-        let temporary = path.map { $0 + ".partial-\(ImportLiveness.currentPID)" }
-        let sink: TextSink
-        var fd: Int32 = -1
-        if let temporary {
-            fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
-            guard fd >= 0 else { throw MyGazError(.notFound, .fileUnreadable, .text(path!)) }
-            sink = FileSink(fd: fd)
-        } else {
-            sink = inv.io.stdout
-        }
-        defer { if fd >= 0 { close(fd) } }
+        // an export holds customers' data: a new file, as private as the database, put in place whole
+        let file = try inv.string("output").map { try NewFile($0, like: inv.globals.dbPath) }
+        let sink: TextSink = file.map { FileSink(fd: $0.fd) } ?? inv.io.stdout
         var count = 0
-        do {
-            if inv.out.format == .json {
-                sink.write("[")
-                try ReadingExport.forEach(inv.db, filter) { r in
-                    sink.write((count == 0 ? "" : ",") + JSON.encode(.object([
-                        ("id", .int(r.id)), ("rgk", .text(r.rgk)), ("account", .text(r.account)), ("serial", .text(r.serial)),
-                        ("date", .text(r.date)), ("value", .int(r.value)), ("status", .text(r.status)), ("reason", .of(r.reason)),
-                        ("decided_at", .text(r.decidedAt)), ("decided_by", .of(r.decidedBy)), ("source", .text(r.source))])))
-                    count += 1
-                }
-                sink.write("]\n")
-            } else {
-                let encoding: FileEncoding = utf8 ? .utf8 : .cp1251
-                func emit(_ fields: [String]) { sink.write(bytes: CSVWriter.bytes(CSVWriter.line(fields), encoding)) }
-                emit(ReadingExport.header)
-                try ReadingExport.forEach(inv.db, filter) { r in
-                    emit(ReadingExport.fields(r))
-                    count += 1
-                }
+        if inv.out.format == .json {
+            sink.write("[")
+            try ReadingExport.forEach(inv.db, filter) { r in
+                sink.write((count == 0 ? "" : ",") + JSON.encode(.object([
+                    ("id", .int(r.id)), ("rgk", .text(r.rgk)), ("account", .text(r.account)), ("serial", .text(r.serial)),
+                    ("date", .text(r.date)), ("value", .int(r.value)), ("status", .text(r.status)), ("reason", .of(r.reason)),
+                    ("decided_at", .text(r.decidedAt)), ("decided_by", .of(r.decidedBy)), ("source", .text(r.source))])))
+                count += 1
             }
-            sink.flush()
-            if let temporary, let path {
-                guard rename(temporary, path) == 0 else { throw MyGazError(.notFound, .fileUnreadable, .text(path)) }
-                inv.io.stderr.write(inv.out.texts.render(.exportWritten, .int(count), .text(path)) + "\n")
+            sink.write("]\n")
+        } else {
+            let encoding: FileEncoding = utf8 ? .utf8 : .cp1251
+            func emit(_ fields: [String]) { sink.write(bytes: CSVWriter.bytes(CSVWriter.line(fields), encoding)) }
+            emit(ReadingExport.header)
+            try ReadingExport.forEach(inv.db, filter) { r in
+                emit(ReadingExport.fields(r))
+                count += 1
             }
-        } catch {
-            if let temporary { try? FileManager.default.removeItem(atPath: temporary) }
-            throw error
+        }
+        sink.flush()
+        if let file, let written = sink as? FileSink {
+            if written.failure != 0 {
+                throw MyGazError(.database, .fileCannotWrite, .text(file.path), .text(String(cString: strerror(written.failure))))
+            }
+            try file.commit()
+            inv.io.stderr.write(inv.out.texts.render(.exportWritten, .int(count), .text(file.path)) + "\n")
         }
         return .success
     }

@@ -100,8 +100,8 @@ enum FAQCommands {
 enum OutboxCommands {
     static let spec = CommandSpec(
         "outbox", L("messages to customers, and their delivery", "сообщения клиентам и их доставка"),
-        discussion: L("Ticket answers, application questions and status changes, rejected readings, PINs and codes wait here until 'outbox send' delivers them: e-mail through a sendmail-compatible program (--sendmail, MYGAZ_SENDMAIL, default /usr/sbin/sendmail -t -i), SMS through a command that gets the number as its argument and the text on stdin (--sms-command, MYGAZ_SMS_COMMAND). A failed delivery is retried after 1, 2, 4 and 8 minutes; after 5 failures the message is failed until 'outbox retry'. A PIN or code in a message is never shown here.",
-                      "Ответы на обращения, вопросы и смена состояний заявок, отказы в приеме показаний, ПИН-коды и коды ждут здесь, пока «outbox send» их не доставит: e-mail — через программу, совместимую с sendmail (--sendmail, MYGAZ_SENDMAIL, по умолчанию /usr/sbin/sendmail -t -i), SMS — через команду, получающую номер аргументом, а текст на стандартный ввод (--sms-command, MYGAZ_SMS_COMMAND). Неудачная доставка повторяется через 1, 2, 4 и 8 минут; после 5 неудач сообщение ждет «outbox retry». ПИН-код или код в сообщении здесь не показывается."),
+        discussion: L("Ticket answers, application questions and status changes, rejected readings, PINs and codes wait here until 'outbox send' delivers them: e-mail through a sendmail-compatible program (--sendmail, MYGAZ_SENDMAIL, default /usr/sbin/sendmail -i) that gets the message on stdin and the recipient after --; SMS through a command that gets the number after -- and the text on stdin (--sms-command, MYGAZ_SMS_COMMAND). A recipient that is not an e-mail address or a Russian mobile number fails its message at once. A failed delivery is retried after 1, 2, 4 and 8 minutes; after 5 failures the message is failed until 'outbox retry'. A delivery that outlives --timeout is stopped, with everything it started, and its message is in doubt: it is not sent again by itself; check, then 'outbox retry'. A PIN or code in a message is never shown here and is erased once the message is sent or has failed: a failed PIN is issued anew, not sent again.",
+                      "Ответы на обращения, вопросы и смена состояний заявок, отказы в приеме показаний, ПИН-коды и коды ждут здесь, пока «outbox send» их не доставит: e-mail — через программу, совместимую с sendmail (--sendmail, MYGAZ_SENDMAIL, по умолчанию /usr/sbin/sendmail -i), которая получает письмо на стандартный ввод, а адрес — после --; SMS — через команду, получающую номер после --, а текст на стандартный ввод (--sms-command, MYGAZ_SMS_COMMAND). Сообщение с получателем, который не является ни адресом e-mail, ни российским мобильным номером, сразу считается недоставленным. Неудачная доставка повторяется через 1, 2, 4 и 8 минут; после 5 неудач сообщение ждет «outbox retry». Доставка, не уложившаяся в --timeout, прерывается вместе со всем, что она запустила, а сообщение считается сомнительным: само оно повторно не отправляется; проверьте, затем «outbox retry». ПИН-код или код в сообщении здесь не показывается и стирается, как только сообщение отправлено или признано недоставленным: вместо недоставленного ПИН-кода выдается новый."),
         subcommands: [
             CommandSpec("list", L("list messages: waiting first", "список сообщений: ожидающие сверху"),
                         options: [OptionSpec("status", value: "STATUS", L("only this state", "только это состояние"), choices: OutboxStatus.codes), Opt.limit],
@@ -110,12 +110,12 @@ enum OutboxCommands {
                         arguments: [ArgumentSpec("ID", L("the message", "номер сообщения"), completion: .live(.outbox))], handler: show),
             CommandSpec("send", L("deliver the messages that are due", "доставить сообщения, срок которых подошел"),
                         options: [Opt.limit,
-                                  OptionSpec("sendmail", value: "CMD", L("the sendmail-compatible command (default $MYGAZ_SENDMAIL or /usr/sbin/sendmail -t -i)",
-                                                                         "команда, совместимая с sendmail (по умолчанию $MYGAZ_SENDMAIL или /usr/sbin/sendmail -t -i)")),
+                                  OptionSpec("sendmail", value: "CMD", L("the sendmail-compatible command, given the recipient after -- (default $MYGAZ_SENDMAIL or /usr/sbin/sendmail -i)",
+                                                                         "команда, совместимая с sendmail; адрес передается после -- (по умолчанию $MYGAZ_SENDMAIL или /usr/sbin/sendmail -i)")),
                                   OptionSpec("sms-command", value: "CMD", L("the SMS command (default $MYGAZ_SMS_COMMAND)", "команда отправки SMS (по умолчанию $MYGAZ_SMS_COMMAND)")),
                                   OptionSpec("timeout", value: "SECONDS", L("give up on one delivery after SECONDS (default 30)", "прекратить одну доставку через SECONDS (по умолчанию 30)")),
                                   Opt.dryRun],
-                        examples: [Example("mygaz-admin outbox send --sendmail '/usr/sbin/sendmail -t -i' --sms-command /usr/local/bin/send-sms",
+                        examples: [Example("mygaz-admin outbox send --sendmail '/usr/sbin/sendmail -i' --sms-command /usr/local/bin/send-sms",
                                            L("Deliver what waits (e.g. from cron every minute).", "Доставить ожидающие (например, из cron каждую минуту)."))],
                         handler: send),
             CommandSpec("__receipt", L("record a delivery as sent (run by outbox send's delivering shell)", "отметить доставку (вызывается при отправке)"),
@@ -176,7 +176,7 @@ enum OutboxCommands {
 
     static func send(_ inv: Invocation) throws -> ExitStatus {
         let env = inv.io.environment
-        let sendmail = inv.string("sendmail") ?? env["MYGAZ_SENDMAIL"].flatMap { $0.isEmpty ? nil : $0 } ?? "/usr/sbin/sendmail -t -i"
+        let sendmail = inv.string("sendmail") ?? env["MYGAZ_SENDMAIL"].flatMap { $0.isEmpty ? nil : $0 } ?? "/usr/sbin/sendmail -i"
         let sms = inv.string("sms-command") ?? env["MYGAZ_SMS_COMMAND"].flatMap { $0.isEmpty ? nil : $0 }
         let timeout = Double(try inv.int("timeout", range: 1...3600) ?? 30)
         let limit = try inv.limit(default: 500)
@@ -201,7 +201,7 @@ enum OutboxCommands {
                         ("in_doubt", .int(Int64(report.inDoubt)))],
                        human: [Message(.outboxReport, [.int(report.sent), .int(report.retrying), .int(report.failed)])])
         // a delivery that failed is not a failure of the command: it is queued for retry
-        return report.failed > 0 ? .partial : .success
+        return report.failed > 0 || report.inDoubt > 0 ? .partial : .success
     }
 
     /// `outbox __receipt ID TOKEN begin SHELL-PID | done`, run by the delivering shell.

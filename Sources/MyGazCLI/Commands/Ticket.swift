@@ -276,15 +276,17 @@ enum TicketCommands {
     }
 }
 
-/// $VISUAL or $EDITOR on a temporary file; lines starting with # are dropped.
+/// $VISUAL or $EDITOR on a temporary file; lines starting with # are dropped. The file quotes
+/// the customer's conversation: it lives in a directory only this login may enter.
 enum Editor {
     static func compose(template: String, environment: [String: String]) throws -> String {
         let editor = [environment["VISUAL"], environment["EDITOR"]].compactMap { $0 }.first { !$0.isEmpty } ?? "vi"
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("mygaz-reply-\(UUID().uuidString).txt").path
-        guard FileManager.default.createFile(atPath: path, contents: Data(template.utf8), attributes: [.posixPermissions: 0o600]) else {
-            throw MyGazError(.notFound, .fileUnreadable, .text(path))
-        }
-        defer { try? FileManager.default.removeItem(atPath: path) }
+        let directory = try PrivateFiles.temporaryDirectory("mygaz-reply")
+        defer { PrivateFiles.remove(directory) }
+        let path = directory + "/reply.txt"
+        let fd = try PrivateFiles.create(path, mode: 0o600)
+        defer { close(fd) }
+        try Array(template.utf8).withUnsafeBytes { try PrivateFiles.write(fd, $0, path: path) }
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/bin/sh")
         process.arguments = ["-c", editor + " \"$1\"", "sh", path]

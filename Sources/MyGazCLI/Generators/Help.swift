@@ -163,10 +163,10 @@ public enum HelpTopics {
     /// The variables the program reads: `help environment` and the man page's ENVIRONMENT.
     public static let environmentVariables: [(name: String, text: L)] = [
         ("MYGAZ_DB", L("the database file when --db is not given (else ./mygaz.db)", "файл базы, если не указан --db (иначе ./mygaz.db)")),
-        ("MYGAZ_SENDMAIL", L("the sendmail-compatible command 'outbox send' delivers e-mail with (default /usr/sbin/sendmail -t -i); the message is on its stdin",
-                             "команда, совместимая с sendmail, которой «outbox send» отправляет e-mail (по умолчанию /usr/sbin/sendmail -t -i); письмо — на стандартном вводе")),
-        ("MYGAZ_SMS_COMMAND", L("the command 'outbox send' delivers SMS with: the number is its argument, the text its stdin",
-                                "команда, которой «outbox send» отправляет SMS: номер — аргумент, текст — на стандартном вводе")),
+        ("MYGAZ_SENDMAIL", L("the sendmail-compatible command 'outbox send' delivers e-mail with (default /usr/sbin/sendmail -i); the message is on its stdin, the recipient its argument after --",
+                             "команда, совместимая с sendmail, которой «outbox send» отправляет e-mail (по умолчанию /usr/sbin/sendmail -i); письмо — на стандартном вводе, адрес — аргумент после --")),
+        ("MYGAZ_SMS_COMMAND", L("the command 'outbox send' delivers SMS with: the number is its argument after --, the text its stdin",
+                                "команда, которой «outbox send» отправляет SMS: номер — аргумент после --, текст — на стандартном вводе")),
         ("LC_ALL, LC_MESSAGES, LANG", L("the language of messages when --lang is not given: ru* is Russian, anything else English",
                                          "язык сообщений, если не указан --lang: ru* — русский, иначе английский")),
         ("NO_COLOR", L("when set and not empty, no colour (as --no-color); colour is only ever used on a terminal",

@@ -43,6 +43,8 @@ public enum Catalog {
             return ("'{1}' needs an action: {2}", "для «{1}» укажите действие: {2}")
         case .badNumber:
             return ("{1}: '{2}' is not a whole number", "{1}: «{2}» — не целое число")
+        case .badDecimal:
+            return ("{1}: '{2}' is not a number; write it as 65,5 or 65.5", "{1}: «{2}» — не число; пишите, например, 65,5")
         case .numberOutOfRange:
             return ("{1}: {2} is out of range ({3})", "{1}: {2} вне допустимого диапазона ({3})")
         case .badDate:
@@ -99,6 +101,9 @@ public enum Catalog {
         case .databaseNotOurs:
             return ("{1} is a SQLite database of another program; mygaz-admin will not touch it",
                     "{1} — база SQLite другой программы; mygaz-admin не будет ее трогать")
+        case .databaseSchemaDiffers:
+            return ("database {1} does not have the schema this program was made for ({2}); nothing was changed; an admin sees the differences with 'mygaz-admin db check'",
+                    "схема базы {1} не та, для которой сделана программа ({2}); ничего не изменено; администратор увидит различия командой «mygaz-admin db check»")
         case .databaseEmpty:
             return ("database {1} is empty; run 'mygaz-admin init' first",
                     "база {1} пуста; сначала выполните «mygaz-admin init»")
@@ -126,6 +131,12 @@ public enum Catalog {
         case .databaseGroupShared:
             return ("{1} is shared with group {2}: members may read and write it, others nothing",
                     "{1} открыта группе {2}: ее участники могут читать и писать, остальные — ничего")
+        case .sharedDirectoryOpen:
+            return ("{1} may be written by anyone (mode {2}): nothing was changed; keep a shared database in a directory of its own, e.g. a new {1}/mygaz (init creates it)",
+                    "в {1} может писать кто угодно (права {2}): ничего не изменено; храните общую базу в отдельном каталоге, например в новом {1}/mygaz (init его создаст)")
+        case .sharedDirectoryNotGroups:
+            return ("{1} (mode {3}) does not let the group {2} share the database; nothing was changed; run: chgrp {2} {1} && chmod g+rwxs,o-rwx {1} — or give a new directory, which init creates",
+                    "каталог {1} (права {3}) не позволяет группе {2} работать с базой; ничего не изменено; выполните: chgrp {2} {1} && chmod g+rwxs,o-rwx {1} — или укажите новый каталог, init его создаст")
         case .groupUnknown:
             return ("no such group '{1}'; create it first (groupadd) or choose another",
                     "группы «{1}» нет; создайте ее (groupadd) или выберите другую")
@@ -142,10 +153,18 @@ public enum Catalog {
                     "{1} недоступен группе {2} для записи (права {3}); ее участники не смогут работать; выполните: chmod g+rw {1}")
         case .backupWritten:
             return ("backup of {1} written to {2} ({3} pages)", "резервная копия {1} записана в {2} ({3} стр.)")
-        case .backupTargetExists:
-            return ("{1} already exists; choose a new file name or remove it first",
-                    "{1} уже существует; выберите другое имя файла или удалите его")
-
+        case .fileExists:
+            return ("{1} already exists (or something else has that name); choose a new file name or remove it first; nothing was written",
+                    "{1} уже существует (или это имя занято); выберите другое имя файла или удалите его; ничего не записано")
+        case .fileCannotCreate:
+            return ("cannot create {1}: {2}; nothing was written; check the directory and its permissions",
+                    "не удается создать {1}: {2}; ничего не записано; проверьте каталог и права на него")
+        case .fileCannotWrite:
+            return ("cannot write {1}: {2}; the file was not kept; free some space or choose another place",
+                    "не удается записать {1}: {2}; файл не сохранен; освободите место или выберите другое место")
+        case .fileReadError:
+            return ("cannot read {1}: {2}; nothing was written; check the file and the disk, then run the command again",
+                    "не удается прочитать {1}: {2}; ничего не записано; проверьте файл и диск и повторите команду")
         case .noOSLogin:
             return ("cannot tell who you are: uid {1} has no passwd entry",
                     "не удается определить пользователя: для uid {1} нет записи passwd")
@@ -249,6 +268,12 @@ public enum Catalog {
         case .pinRequestOtherAccount:
             return ("PIN request {1} is not for account {2}",
                     "запрос ПИН-кода {1} относится не к счету {2}")
+        case .outboxSecretErased:
+            return ("message {1} carried a PIN or a code, erased when it failed; nothing was queued; issue a new one (pin issue, user resend-code)",
+                    "сообщение {1} содержало ПИН-код или код, стертый при неудачной доставке; ничего не поставлено в очередь; выдайте новый (pin issue, user resend-code)")
+        case .pinBadEmail:
+            return ("PIN request {1}: «{2}» is not an e-mail address; nothing was issued; issue the PIN at the desk instead (without --send)",
+                    "запрос ПИН-кода {1}: «{2}» — не адрес e-mail; ничего не выдано; выдайте код в окне (без --send)")
         case .pinNoEmail:
             return ("PIN request {1} has no e-mail to send to; issue the PIN at the desk instead (without --send)",
                     "в запросе ПИН-кода {1} нет e-mail для отправки; выдайте код в окне (без --send)")
@@ -337,6 +362,9 @@ public enum Catalog {
         case .customerNotified:
             return ("customer notified at {1}",
                     "клиенту отправлено уведомление на {1}")
+        case .recipientRefused:
+            return ("the customer's contact «{1}» is not an e-mail address or a mobile number: nothing was sent (message {2} failed); tell the customer another way",
+                    "контакт клиента «{1}» — не адрес e-mail и не номер мобильного: ничего не отправлено (сообщение {2} не доставлено); сообщите клиенту иначе")
         case .readingInFuture:
             return ("the reading's date {1} is in the future",
                     "дата показания {1} еще не наступила")

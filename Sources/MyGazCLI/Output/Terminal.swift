@@ -16,6 +16,8 @@ public final class FileSink: TextSink {
     private var buffer: [UInt8] = []
     /// Set when a write failed (EPIPE: the reader went away) — stop producing output.
     public private(set) var broken = false
+    /// The errno of the failed write (a full disk, say), 0 while all is well.
+    public private(set) var failure: Int32 = 0
 
     public init(fd: Int32) {
         self.fd = fd
@@ -42,6 +44,7 @@ public final class FileSink: TextSink {
                 let n = Glibc.write(fd, raw.baseAddress! + offset, raw.count - offset)
                 if n < 0 {
                     if errno == EINTR { continue }
+                    failure = errno
                     broken = true
                     return
                 }

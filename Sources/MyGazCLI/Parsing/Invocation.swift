@@ -141,14 +141,34 @@ public final class Invocation {
         guard let text = string(long) else { return nil }
         if let day = Day(parsing: text) { return Timestamp.localMidnight(day) }
         if let seconds = Timestamp.parse(text) { return seconds }
-        if let ago = Duration.parse(text) { return clock.now - ago }
-        throw MyGazError.usage(.badDate, .text("--\(long)"), .text(text))
+        switch Duration.parseChecked(text) {
+        case .seconds(let ago): return clock.now - ago
+        case .tooLong: throw MyGazError.usage(.numberOutOfRange, .text("--\(long)"), .text(text), .text(Self.longestDuration))
+        case .invalid: throw MyGazError.usage(.badDate, .text("--\(long)"), .text(text))
+        }
     }
 
     public func duration(_ long: String) throws -> Int64? {
         guard let text = string(long) else { return nil }
-        guard let seconds = Duration.parse(text) else { throw MyGazError.usage(.badDuration, .text("--\(long)"), .text(text)) }
-        return seconds
+        switch Duration.parseChecked(text) {
+        case .seconds(let seconds): return seconds
+        case .tooLong: throw MyGazError.usage(.numberOutOfRange, .text("--\(long)"), .text(text), .text(Self.longestDuration))
+        case .invalid: throw MyGazError.usage(.badDuration, .text("--\(long)"), .text(text))
+        }
+    }
+
+    static let longestDuration = "≤ 36600d"
+
+    /// A decimal as people write it (`65,5`, `65.5`, `1 200,5`): finite, at most 9 decimals, at
+    /// least `min` (and above it when `positive`), at most `max`; exit 2 naming the value otherwise.
+    public func decimal(_ long: String, min: Double = 0, positive: Bool = false, max: Double = 1_000_000) throws -> Double? {
+        guard let text = string(long) else { return nil }
+        guard let value = Numbers.decimal(text) else { throw MyGazError.usage(.badDecimal, .text("--\(long)"), .text(text)) }
+        guard value >= min, !positive || value > min, value <= max else {
+            throw MyGazError.usage(.numberOutOfRange, .text("--\(long)"), .text(text),
+                                   .text((positive ? "> " : "≥ ") + Numbers.plain(min) + ", ≤ " + Numbers.plain(max)))
+        }
+        return value
     }
 
     public func choice<T: RawRepresentable>(_ long: String, as type: T.Type) throws -> T? where T.RawValue == String {

@@ -233,7 +233,7 @@ public enum Applications {
             let greeting = row.optString(3).map { "Здравствуйте, \($0)!" } ?? "Здравствуйте!"
             if action == .clarify {
                 if let email {
-                    try Outbox.enqueue(session, .init(
+                    let queued = try Outbox.enqueue(session, .init(
                         channel: .email, recipient: email, subject: "Заявка № \(id): требуется уточнение",
                         body: """
                             \(greeting)
@@ -245,14 +245,14 @@ public enum Applications {
                             Ответьте, пожалуйста, в личном кабинете «Мой газ» (кнопка «Ответить оператору» рядом с заявкой) или обратитесь в абонентский отдел.
                             """,
                         rgkID: row.int64(5), kind: .applicationQuestion, entity: .application, entityID: id))
-                    notes.append(Message(.questionQueued, [.text(email)]))
+                    notes.append(queued.refused ? queued.note : Message(.questionQueued, [.text(email)]))
                 } else {
                     notes.append(Message(.noContactEmail))
                 }
             } else if action != .answer, row.optInt64(4) != nil, row.int(6) == 1, let email {
                 let from = Labels.label(.applicationStatus, current.rawValue, russian: true)
                 let to = Labels.label(.applicationStatus, target.rawValue, russian: true)
-                try Outbox.enqueue(session, .init(
+                let queued = try Outbox.enqueue(session, .init(
                     channel: .email, recipient: email, subject: "Заявка № \(id): \(to)",
                     body: """
                         \(greeting)
@@ -262,7 +262,7 @@ public enum Applications {
                         Подробности — в разделе «Заявки» личного кабинета «Мой газ».
                         """,
                     rgkID: row.int64(5), kind: .applicationStatus, entity: .application, entityID: id))
-                notes.append(Message(.customerNotified, [.text(email)]))
+                notes.append(queued.note)
             }
             return Transition(.application, id, .applicationStatus, from: current.rawValue, to: target.rawValue, notes: notes)
         }

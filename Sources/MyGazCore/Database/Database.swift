@@ -118,6 +118,20 @@ public final class Database {
         // WAL with synchronous=NORMAL is durable against application crashes and
         // consistent after power loss; FULL costs an fsync on every commit.
         try execute("PRAGMA synchronous = NORMAL")
+        // what a write frees within a page it writes anyway is zeroed: a secret set to NULL does
+        // not linger in the page beside the new row (no extra I/O, unlike ON)
+        _ = try scalarInt("PRAGMA secure_delete = FAST")
+    }
+
+    /// After secrets were erased: copies the WAL into the file and empties it, so that neither the
+    /// old page in the file nor its old copy in the WAL still holds them. Where another connection
+    /// reads an old snapshot, SQLite cannot finish now; the next checkpoint does.
+    public func overwriteFreedPages() throws {
+        do {
+            _ = try query("PRAGMA wal_checkpoint(TRUNCATE)")
+        } catch let error as SQLiteError where error.isBusy {
+            // a reader or writer holds on: the portal's next checkpoint finishes it
+        }
     }
 
     /// `fold(text)`: lower case for every script (SQLite's lower() knows only ASCII) and ё → е,

@@ -6,17 +6,29 @@ import Glibc
 /// Sharing one database between the OS logins of a group: the directory is setgid and
 /// group-writable, the file and its -wal and -shm are group read-write, others get nothing.
 public enum SharedAccess {
-    /// Before the file is created: the directory, and a umask that keeps others out.
+    /// Before the file is created: the directory, and a umask that keeps others out. A directory
+    /// it creates is made the group's (setgid, group-writable, nothing for others); one that is
+    /// already there is never changed — a home or a sticky /tmp would be opened up — only checked,
+    /// and refused (exit 4) with the commands to run when it does not let the group share safely.
     public static func prepare(path: String, group: String) throws {
         let gid = try groupID(group)
         let directory = directoryOf(path)
-        if !FileManager.default.fileExists(atPath: directory) {
+        var info = stat()
+        if stat(directory, &info) == 0 {
+            let mode = info.st_mode & 0o7777
+            if mode & 0o002 != 0 {
+                throw MyGazError(.conflict, .sharedDirectoryOpen, .text(directory), .text(String(mode, radix: 8)))
+            }
+            if info.st_gid != gid || mode & 0o070 != 0o070 || mode & S_ISGID == 0 {
+                throw MyGazError(.conflict, .sharedDirectoryNotGroups, .text(directory), .text(group), .text(String(mode, radix: 8)))
+            }
+        } else {
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+            guard chown(directory, uid_t.max, gid) == 0, chmod(directory, 0o2770) == 0 else {
+                throw MyGazError(.database, .databaseCannotOpen, .text(directory), .text(String(cString: strerror(errno))))
+            }
         }
         umask(0o007)
-        guard chown(directory, uid_t.max, gid) == 0, chmod(directory, 0o2770) == 0 else {
-            throw MyGazError(.database, .databaseCannotOpen, .text(directory), .text(String(cString: strerror(errno))))
-        }
     }
 
     /// After the file exists: hand it and its companions to the group.

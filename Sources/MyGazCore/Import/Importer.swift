@@ -125,8 +125,9 @@ public enum Importer {
             ctx.present = header.map.map { $0 != nil }
             checkCtx.present = ctx.present
             let rejects = try options.rejectsPath.map {
-                try RejectsFile(path: $0, header: header.fileHeader, delimiter: report.delimiter, encoding: report.encoding,
-                               bom: skip > 0, describe: options.describe)
+                try RejectsFile(path: $0, like: session.db.path, header: header.fileHeader,
+                                masked: Set(zip(options.kind.columns, header.map).compactMap { $0.0.isSecret ? $0.1 : nil }),
+                                delimiter: report.delimiter, encoding: report.encoding, bom: skip > 0, describe: options.describe)
             }
             report.rowsRead = 0
             report.badRows = 0
@@ -142,7 +143,7 @@ public enum Importer {
                     for (index, problems) in batch.problems.sorted(by: { $0.key < $1.key }) {
                         report.badRows += 1
                         for p in problems where report.problems.count < shownProblems { report.problems.append(p) }
-                        rejects?.write(line: batch.records[index].line, fields: batch.fields(index, &row), problems: problems)
+                        try rejects?.write(line: batch.records[index].line, fields: batch.fields(index, &row), problems: problems)
                     }
                     if speculation.alive {
                         for index in batch.records.indices {
@@ -169,7 +170,6 @@ public enum Importer {
                 try? speculation.abandon()
                 throw error
             }
-            try rejects?.close()
             if !fingerprinted {
                 report.sha256 = hasher.finish()
                 fingerprinted = true
@@ -177,11 +177,12 @@ public enum Importer {
                 // UTF-8 at the start but is not, is read again as Windows-1251
                 if options.encoding == .auto && report.encoding == .utf8 && !probe.hasBOM && !validator.complete {
                     report.encoding = .cp1251
-                    if let path = options.rejectsPath { try? FileManager.default.removeItem(atPath: path) }
+                    rejects?.file.abandon()
                     try speculation.abandon()
                     continue
                 }
             }
+            try rejects?.close()
             break
         }
         let decoder = Decoder(encoding: report.encoding, fileIsValidUTF8: validator.complete)
@@ -523,41 +524,38 @@ struct Decoder {
     }
 }
 
-/// The rows left out by `--skip-invalid`, in UTF-8 with the file's delimiter: the line and
-/// the reasons first, then the row as it was, so that it can be fixed and imported again.
 /// The bad rows of a `--skip-invalid` run: line, reason, then the row as it was, in the
 /// source file's encoding and delimiter, so that the fixed file imports with the same options.
-struct RejectsFile {
-    let handle: FileHandle
+/// A secret column (a PIN) is masked: the file is for fixing rows, not for reading PINs. The
+/// file is as private as the database and appears under its name only when it is complete.
+final class RejectsFile {
+    let file: NewFile
     let delimiter: Character
     let encoding: FileEncoding
+    let masked: Set<Int>
     let describe: @Sendable (Message) -> String
 
-    init(path: String, header: [String], delimiter: UInt8, encoding: FileEncoding, bom: Bool,
+    init(path: String, like database: String, header: [String], masked: Set<Int>, delimiter: UInt8, encoding: FileEncoding, bom: Bool,
          describe: @escaping @Sendable (Message) -> String) throws {
         self.describe = describe
-        if FileManager.default.fileExists(atPath: path) { throw MyGazError(.conflict, .backupTargetExists, .text(path)) }
-        guard FileManager.default.createFile(atPath: path, contents: bom ? Data([0xEF, 0xBB, 0xBF]) : nil),
-              let handle = FileHandle(forUpdatingAtPath: path) else {
-            throw MyGazError(.notFound, .fileUnreadable, .text(path))
-        }
-        handle.seekToEndOfFile()
-        self.handle = handle
+        self.masked = masked
+        file = try NewFile(path, like: database)
         self.delimiter = Character(UnicodeScalar(delimiter))
         self.encoding = encoding
-        write(["line", "reason"] + header)
+        if bom { try file.write([0xEF, 0xBB, 0xBF]) }
+        try write(["line", "reason"] + header)
     }
 
-    func write(_ fields: [String]) {
-        handle.write(Data(CSVWriter.bytes(CSVWriter.line(fields, delimiter: delimiter), encoding)))
+    func write(_ fields: [String]) throws {
+        try file.write(CSVWriter.bytes(CSVWriter.line(fields, delimiter: delimiter), encoding))
     }
 
-    func write(line: Int, fields: [String], problems: [RowProblem]) {
+    func write(line: Int, fields: [String], problems: [RowProblem]) throws {
         let reasons = problems.map { "\($0.column): \(describe($0.reason))" }.joined(separator: "; ")
-        write([String(line), reasons] + fields)
+        try write([String(line), reasons] + fields.enumerated().map { masked.contains($0.offset) && !$0.element.isEmpty ? Outbox.masked(Outbox.secretMark) : $0.element })
     }
 
-    func close() throws { try handle.close() }
+    func close() throws { try file.commit() }
 }
 
 extension CSVProblem {

@@ -18,6 +18,9 @@ public struct ImportColumn: Sendable {
     }
 
     var names: Set<String> { Set(([key] + aliases).map(ImportColumn.normalize)) }
+
+    /// A column whose values are secrets (PINs printed on bills): never written out again.
+    var isSecret: Bool { key == "pin" }
 }
 
 /// One reason a row is bad. Rendered as `FILE:LINE: column: reason`.

@@ -64,6 +64,12 @@ public enum OutboxStore {
     public static func retry(_ session: Session, _ id: Int64) throws -> Transition {
         try session.db.write {
             let current = try find(session.db, id).status
+            // a PIN or code was erased when its message failed: sending the text again would send
+            // it without the secret; a new one is issued instead
+            if current == "failed", try session.db.scalarInt("SELECT instr(body, ?) > 0 AND secret IS NULL FROM outbox WHERE id = ?",
+                                                             Outbox.secretMark, id) == 1 {
+                throw MyGazError.conflict(.outboxSecretErased, .text(String(id)))
+            }
             guard current == "failed" else {
                 if current == "waiting" { return Transition(.outbox, id, .outboxStatus, from: current, to: current) }
                 throw MyGazError.conflict(.conflictState, .entity(.outbox), .text(String(id)), .code(.outboxStatus, current),
@@ -134,43 +140,62 @@ public enum Delivery {
                 FROM outbox o LEFT JOIN rgk g ON g.id = o.rgk_id WHERE o.claim_token = ? AND o.status = 'sending' ORDER BY o.id
                 """, token)
         }
+        var erased = report.inDoubt > 0
         for (n, row) in claimed.enumerated() {
             let id = row.int64(0)
             if transport.receipt == nil {
                 // no shell receipts: the sender itself is the one delivering, recorded before the program runs
                 try db.write { try db.run("UPDATE outbox SET delivery_pid = ? WHERE id = ? AND claim_token = ?", ImportLiveness.currentPID, id, token) }
             }
-            let outcome = deliver(row, token: token, transport: transport, now: session.clock.now)
+            let outcome = try deliver(row, token: token, transport: transport, now: session.clock.now)
+            erased = erased || row.optString(5) != nil
             try db.write {
                 let attempts = row.int(6) + 1
                 switch outcome {
-                case .success:
+                case .sent:
                     try db.run("""
                         UPDATE outbox SET status = 'sent', sent_at = ?, attempts = ?, secret = NULL, last_error = NULL, claim_token = NULL,
                                delivery_pid = NULL WHERE id = ? AND claim_token = ?
                         """, session.now, attempts, id, token)
                     report.sent += 1
-                case .failure(let error):
-                    if attempts >= OutboxStore.maxAttempts {
-                        try db.run("""
-                            UPDATE outbox SET status = 'failed', attempts = ?, last_error = ?, claim_token = NULL, delivery_pid = NULL
-                            WHERE id = ? AND claim_token = ?
-                            """, attempts, error, id, token)
-                        report.failed += 1
-                    } else {
-                        // 1, 2, 4, 8 minutes
-                        let delay = Int64(60 << (attempts - 1))
-                        try db.run("""
-                            UPDATE outbox SET status = 'waiting', attempts = ?, last_error = ?, next_attempt_at = ?, claim_token = NULL,
-                                   delivery_pid = NULL WHERE id = ? AND claim_token = ?
-                            """, attempts, error, Timestamp.iso(session.clock.now + delay), id, token)
-                        report.retrying += 1
+                case .timedOut(let error) where try db.scalarInt("SELECT delivery_pid IS NOT NULL FROM outbox WHERE id = ? AND claim_token = ?", id, token) == 1:
+                    // the program ran and was stopped: it may have handed the message on. Sending it
+                    // again could deliver a PIN twice; a person decides (outbox retry)
+                    if try fail(session, id, token: token, attempts: attempts, error: error + "; " + inDoubtAdvice) {
+                        try session.audit("outbox.in-doubt", .outbox, id, old: "sending", new: "failed", reason: "delivery timed out")
                     }
+                    report.inDoubt += 1
+                case .failed(let error, permanent: true):
+                    try fail(session, id, token: token, attempts: attempts, error: error)
+                    report.failed += 1
+                case .failed(let error, _) where attempts >= OutboxStore.maxAttempts, .timedOut(let error) where attempts >= OutboxStore.maxAttempts:
+                    try fail(session, id, token: token, attempts: attempts, error: error)
+                    report.failed += 1
+                case .failed(let error, _), .timedOut(let error):
+                    // 1, 2, 4, 8 minutes
+                    let delay = Int64(60 << (attempts - 1))
+                    try db.run("""
+                        UPDATE outbox SET status = 'waiting', attempts = ?, last_error = ?, next_attempt_at = ?, claim_token = NULL,
+                               delivery_pid = NULL WHERE id = ? AND claim_token = ?
+                        """, attempts, error, Timestamp.iso(session.clock.now + delay), id, token)
+                    report.retrying += 1
                 }
             }
             progress(n + 1)
         }
+        if erased { try db.overwriteFreedPages() }
         return report
+    }
+
+    static let inDoubtAdvice = "it may or may not have gone out; check, then outbox retry"
+
+    /// A message failed for good: its secret goes with it (a failed PIN is issued anew).
+    @discardableResult
+    static func fail(_ session: Session, _ id: Int64, token: String, attempts: Int, error: String) throws -> Bool {
+        try session.db.run("""
+            UPDATE outbox SET status = 'failed', attempts = ?, last_error = ?, secret = NULL, claim_token = NULL, delivery_pid = NULL
+            WHERE id = ? AND claim_token = ?
+            """, attempts, error, id, token) == 1
     }
 
     /// Rows left in `sending` by a process that died. Never begun: back to waiting (a shell that
@@ -192,10 +217,10 @@ public enum Delivery {
                     report.recovered += 1
                 } else {
                     try session.db.run("""
-                        UPDATE outbox SET status = 'failed', delivery_pid = NULL,
-                               last_error = 'interrupted during delivery: it may or may not have gone out; check, then outbox retry'
+                        UPDATE outbox SET status = 'failed', delivery_pid = NULL, secret = NULL,
+                               last_error = 'interrupted during delivery: ' || ?
                         WHERE id = ? AND status = 'sending'
-                        """, row.int64(0))
+                        """, inDoubtAdvice, row.int64(0))
                     try session.audit("outbox.in-doubt", .outbox, row.int64(0), old: "sending", new: "failed", reason: "the sending process died mid-delivery")
                     report.inDoubt += 1
                 }
@@ -224,82 +249,140 @@ public enum Delivery {
         }
     }
 
-    enum Outcome { case success, failure(String) }
+    enum Outcome {
+        case sent
+        /// `permanent`: trying again cannot help (the recipient is not an address)
+        case failed(String, permanent: Bool)
+        case timedOut(String)
+    }
 
-    /// The shell line: begin (or send nothing), the program, then done if it succeeded.
-    static func withReceipt(_ command: String, _ transport: Transport, id: Int64, token: String) -> (String, [String]) {
-        guard let receipt = transport.receipt else { return (command, []) }
+    /// The shell line: begin (or send nothing), the program with the recipient after `--`, then
+    /// done if it succeeded. The recipient is the shell's first argument, never part of the line.
+    static func shellLine(_ command: String, _ transport: Transport, id: Int64, token: String) -> (String, [String]) {
+        let program = command + " -- \"$r\""
+        guard let receipt = transport.receipt else { return ("r=$1; shift; " + program, []) }
         // the program's own status decides; a `done` that fails (the database busy for long)
         // must not make a delivered message look failed, or it would go out again: the row stays
         // in sending, and recovery calls it in doubt
-        return ("\"$@\" begin $$ && { " + command + "\n} && { \"$@\" done || :; }", receipt + [String(id), token])
+        return ("r=$1; shift; \"$@\" begin $$ && { " + program + "\n} && { \"$@\" done || :; }", receipt + [String(id), token])
     }
 
-    static func deliver(_ row: Row, token: String, transport: Transport, now: Int64) -> Outcome {
-        let channel = row.string(1), recipient = row.string(2)
-        let text = Outbox.filled(row.string(4), secret: row.optString(5))
-        if channel == "sms" {
-            guard let command = transport.smsCommand else {
-                return .failure("no SMS command: set MYGAZ_SMS_COMMAND or --sms-command")
-            }
-            // the number is the command's argument, the text its stdin
-            let (line, receipt) = withReceipt(command + " \"$0\"", transport, id: row.int64(0), token: token)
-            return Command.run("/bin/sh", ["-c", line, recipient] + receipt, input: Array(text.utf8),
-                               timeout: transport.timeoutSeconds)
+    /// The sender of an RGK's messages: its own name and address where the address is valid.
+    static let defaultSender = (name: "Личный кабинет «Мой газ»", address: "noreply@localhost")
+
+    static func deliver(_ row: Row, token: String, transport: Transport, now: Int64) throws -> Outcome {
+        let channel = MessageChannel(rawValue: row.string(1)) ?? .email
+        // checked again here: the row may have been written by anyone with the file
+        guard let recipient = Contact.recipient(row.string(2), channel: channel) else {
+            return .failed(Outbox.invalidRecipient(channel), permanent: true)
         }
-        let from = (name: row.optString(8) ?? "Личный кабинет «Мой газ»", address: row.optString(9) ?? "noreply@localhost")
+        let text = Outbox.filled(row.string(4), secret: row.optString(5))
+        let id = row.int64(0)
+        if channel == .sms {
+            guard let command = transport.smsCommand else {
+                return .failed("no SMS command: set MYGAZ_SMS_COMMAND or --sms-command", permanent: false)
+            }
+            // the number is the command's argument after --, the text its stdin
+            let (line, receipt) = shellLine(command, transport, id: id, token: token)
+            return outcome(try Command.run(["/bin/sh", "-c", line, "sh", recipient] + receipt, input: Array(text.utf8),
+                                           timeout: transport.timeoutSeconds), timeout: transport.timeoutSeconds)
+        }
+        let from = (name: row.optString(8) ?? defaultSender.name,
+                    address: row.optString(9).flatMap { Contact.email($0) } ?? defaultSender.address)
         let message = MailMessage(from: from, to: recipient, subject: row.optString(3) ?? "", body: text, date: now,
-                                  messageID: row.optString(7) ?? "<mygaz.\(row.int64(0))@localhost>")
-        let (line, receipt) = withReceipt(transport.sendmail, transport, id: row.int64(0), token: token)
-        return Command.run("/bin/sh", ["-c", line, "sh"] + receipt, input: Array(message.rendered.utf8),
-                           timeout: transport.timeoutSeconds)
+                                  messageID: row.optString(7) ?? "<mygaz.\(id)@localhost>")
+        let (line, receipt) = shellLine(transport.sendmail, transport, id: id, token: token)
+        return outcome(try Command.run(["/bin/sh", "-c", line, "sh", recipient] + receipt, input: Array(message.rendered.utf8),
+                                       timeout: transport.timeoutSeconds), timeout: transport.timeoutSeconds)
+    }
+
+    static func outcome(_ run: Command.Outcome, timeout: Double) -> Outcome {
+        if run.succeeded { return .sent }
+        let said = run.errors.isEmpty ? "" : ": " + run.errors
+        if run.timedOut { return .timedOut("timed out after \(Int(timeout)) s" + said) }
+        if let signal = run.signal { return .failed("killed by signal \(signal)" + said, permanent: false) }
+        return .failed("exit \(run.status ?? -1)" + said, permanent: false)
     }
 }
 
-/// Runs a program with input on stdin and a time limit; the outcome is its exit status.
-enum Command {
-    static func run(_ program: String, _ args: [String], input: [UInt8], timeout: Double) -> Delivery.Outcome {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: program)
-        process.arguments = args
-        // input and errors go through files: a program that does not read its input can
-        // neither block us on a full pipe nor kill us with SIGPIPE
-        let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("mygaz-cmd-\(UUID().uuidString)")
-        let inputURL = scratch.appendingPathExtension("in"), errors = scratch.appendingPathExtension("err")
-        _ = FileManager.default.createFile(atPath: inputURL.path, contents: Data(input), attributes: [.posixPermissions: 0o600])
-        _ = FileManager.default.createFile(atPath: errors.path, contents: nil, attributes: [.posixPermissions: 0o600])
-        defer {
-            try? FileManager.default.removeItem(at: inputURL)
-            try? FileManager.default.removeItem(at: errors)
-        }
-        guard let inputHandle = try? FileHandle(forReadingFrom: inputURL), let errorHandle = try? FileHandle(forWritingTo: errors) else {
-            return .failure("cannot create a temporary file")
-        }
-        defer { try? inputHandle.close() }
-        process.standardInput = inputHandle
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = errorHandle
-        do { try process.run() } catch {
-            try? errorHandle.close()
-            return .failure("cannot run \(args.last ?? program): \(error.localizedDescription)")
+/// Runs a program with input on stdin and a time limit, in a process group of its own.
+public enum Command {
+    public struct Outcome: Sendable {
+        /// The exit status, or nil when it was killed by a signal or timed out.
+        public var status: Int32?
+        public var signal: Int32?
+        public var timedOut = false
+        /// The start of what it wrote to stderr.
+        public var errors = ""
+        public var succeeded: Bool { status == 0 }
+    }
+
+    /// `argv[0]` is run with `argv` (no search of PATH); stdin is `input`, stdout is discarded,
+    /// stderr kept. The input goes through a file in a private temporary directory, removed as
+    /// soon as the program has it open: a program that does not read its input can neither block
+    /// us on a full pipe nor kill us with SIGPIPE, and nobody else can read a PIN in it. On
+    /// timeout the whole group gets SIGTERM, then SIGKILL: the shell and the mailer it started.
+    public static func run(_ argv: [String], input: [UInt8], timeout: Double) throws -> Outcome {
+        let scratch = try PrivateFiles.temporaryDirectory("mygaz-cmd")
+        defer { PrivateFiles.remove(scratch) }
+        let inputPath = scratch + "/in", errorPath = scratch + "/err"
+        let inputFD = try PrivateFiles.create(inputPath, mode: 0o600)
+        try input.withUnsafeBytes { try PrivateFiles.write(inputFD, $0, path: inputPath) }
+        close(inputFD)
+        close(try PrivateFiles.create(errorPath, mode: 0o600))
+
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, inputPath, O_RDONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 2, errorPath, O_WRONLY | O_APPEND, 0)
+        var attributes = posix_spawnattr_t()
+        posix_spawnattr_init(&attributes)
+        defer { posix_spawnattr_destroy(&attributes) }
+        // its own group, so that a timeout reaches everything it started; signals as a fresh
+        // program expects them (we ignore SIGXFSZ, and may run with signals blocked)
+        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK))
+        posix_spawnattr_setpgroup(&attributes, 0)
+        var none = sigset_t(), defaults = sigset_t()
+        sigemptyset(&none)
+        sigemptyset(&defaults)
+        for signal in [SIGPIPE, SIGXFSZ, SIGINT, SIGQUIT, SIGTERM, SIGHUP] { sigaddset(&defaults, signal) }
+        posix_spawnattr_setsigmask(&attributes, &none)
+        posix_spawnattr_setsigdefault(&attributes, &defaults)
+
+        var cArgs: [UnsafeMutablePointer<CChar>?] = argv.map { strdup($0) } + [nil]
+        defer { for p in cArgs { free(p) } }
+        var pid: pid_t = 0
+        let spawned = posix_spawn(&pid, argv[0], &actions, &attributes, &cArgs, environ)
+        guard spawned == 0 else {
+            return Outcome(status: 127, errors: "cannot run \(argv[0]): \(String(cString: strerror(spawned)))")
         }
         // the program holds its input open; the file (a PIN may be in it) goes now, not after
-        try? FileManager.default.removeItem(at: inputURL)
+        unlink(inputPath)
+        var outcome = Outcome()
+        var wait: Int32 = 0
         let deadline = Date().addingTimeInterval(timeout)
-        while process.isRunning && Date() < deadline { usleep(5000) }
-        if process.isRunning {
-            process.terminate()
-            usleep(200_000)
-            if process.isRunning { kill(process.processIdentifier, SIGKILL) }
-            process.waitUntilExit()
-            try? errorHandle.close()
-            return .failure("timed out after \(Int(timeout)) s")
+        var finished = false
+        while !finished && Date() < deadline {
+            let r = waitpid(pid, &wait, WNOHANG)
+            if r == pid { finished = true } else if r < 0 && errno != EINTR { finished = true } else { usleep(5000) }
         }
-        process.waitUntilExit()
-        try? errorHandle.close()
-        if process.terminationStatus == 0 && process.terminationReason == .exit { return .success }
-        let message = (try? String(contentsOf: errors, encoding: .utf8))?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
-        let reason = process.terminationReason == .uncaughtSignal ? "killed by signal \(process.terminationStatus)" : "exit \(process.terminationStatus)"
-        return .failure(reason + (message.isEmpty ? "" : ": " + String(message.prefix(300))))
+        if !finished {
+            outcome.timedOut = true
+            kill(-pid, SIGTERM)
+            let grace = Date().addingTimeInterval(0.5)
+            while Date() < grace && waitpid(pid, &wait, WNOHANG) == 0 { usleep(5000) }
+            kill(-pid, SIGKILL)     // the rest of the group, and the program if it is still there
+            while waitpid(pid, &wait, 0) < 0 && errno == EINTR {}
+        } else if wait & 0x7F == 0 {
+            outcome.status = (wait >> 8) & 0xFF
+        } else {
+            outcome.signal = wait & 0x7F
+        }
+        if let data = FileManager.default.contents(atPath: errorPath) {
+            outcome.errors = String(decoding: data.prefix(300), as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        }
+        return outcome
     }
 }

@@ -37,9 +37,11 @@ public struct MailMessage: Sendable {
         return lines.joined(separator: "\n") + "\n"
     }
 
-    /// Header values never carry a line break (no header injection from data).
+    /// Header values never carry a line break or any other control (no header injection from
+    /// data). Judged by scalars: "\r\n" is one Character and equals neither "\r" nor "\n"; NEL,
+    /// U+2028 and U+2029 break lines for some readers; bidi overrides would disguise a subject.
     static func oneLine(_ text: String) -> String {
-        String(text.map { $0 == "\r" || $0 == "\n" ? " " : $0 })
+        String(String.UnicodeScalarView(text.unicodeScalars.map { UntrustedText.needsEscape($0) ? " " : $0 }))
     }
 
     /// RFC 2047: ASCII stays as it is; anything else becomes `=?UTF-8?B?…?=` words of at

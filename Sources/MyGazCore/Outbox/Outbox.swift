@@ -29,17 +29,39 @@ public enum Outbox {
         }
     }
 
-    /// Queues a message in the caller's transaction; answers its id.
+    /// What became of a message: queued for delivery, or refused at once because its recipient
+    /// is not an address or a mobile number (kept as a failed message that says why, secret-free).
+    public struct Queued: Sendable {
+        public let id: Int64
+        public let recipient: String
+        public let refused: Bool
+
+        /// The line a command adds to its result for the clerk.
+        public var note: Message {
+            refused ? Message(.recipientRefused, [.text(recipient), .int(Int(id))]) : Message(.customerNotified, [.text(recipient)])
+        }
+    }
+
+    /// Queues a message in the caller's transaction. A recipient that is not a valid address
+    /// (e-mail) or a Russian mobile (SMS) never reaches the queue: the row is written failed
+    /// with the reason, so the decision stands and the clerk learns to call instead.
     @discardableResult
-    public static func enqueue(_ session: Session, _ draft: Draft) throws -> Int64 {
+    public static func enqueue(_ session: Session, _ draft: Draft) throws -> Queued {
+        let recipient = Contact.recipient(draft.recipient, channel: draft.channel)
         try session.db.run("""
             INSERT INTO outbox (channel, recipient, subject, body, secret, rgk_id, kind, entity_type, entity_id, status,
-                                attempts, next_attempt_at, created_at)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'waiting', 0, ?, ?)
-            """, draft.channel.rawValue, draft.recipient, draft.channel == .email ? (draft.subject ?? "") : draft.subject,
-            draft.body, draft.secret, draft.rgkID, draft.kind.rawValue, draft.entity?.rawValue, draft.entityID,
-            session.now, session.now)
-        return session.db.lastInsertRowID
+                                attempts, next_attempt_at, created_at, last_error)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?)
+            """, draft.channel.rawValue, recipient ?? draft.recipient, draft.channel == .email ? (draft.subject ?? "") : draft.subject,
+            draft.body, recipient == nil ? nil : draft.secret, draft.rgkID, draft.kind.rawValue, draft.entity?.rawValue, draft.entityID,
+            recipient == nil ? "failed" : "waiting", session.now, session.now, recipient == nil ? invalidRecipient(draft.channel) : nil)
+        return Queued(id: session.db.lastInsertRowID, recipient: recipient ?? draft.recipient, refused: recipient == nil)
+    }
+
+    /// The reason a message with a bad recipient failed, as the outbox shows it.
+    static func invalidRecipient(_ channel: MessageChannel) -> String {
+        channel == .email ? "invalid recipient: not an e-mail address; nothing was sent"
+                          : "invalid recipient: not a Russian mobile number; nothing was sent"
     }
 
     /// How a message is shown to an operator: the secret masked.

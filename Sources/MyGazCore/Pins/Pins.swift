@@ -122,6 +122,13 @@ public enum Pins {
             if options.send && recipient == nil {
                 throw MyGazError(.invalidData, .pinNoEmail, .text(options.requestID.map(String.init) ?? "-"))
             }
+            // a PIN goes only to an address mail can safely take; checked before anything is issued
+            if options.send, let given = recipient {
+                guard let valid = Contact.email(given) else {
+                    throw MyGazError(.invalidData, .pinBadEmail, .text(options.requestID.map(String.init) ?? "-"), .text(given))
+                }
+                recipient = valid
+            }
             let revoked = try session.db.run("""
                 UPDATE pin SET state = 'revoked', revoked_at = ?, revoked_by = ? WHERE account_id = ? AND state = 'active'
                 """, session.now, session.login, account.id)

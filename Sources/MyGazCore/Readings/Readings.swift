@@ -249,7 +249,7 @@ public enum Readings {
         let date = Day(iso: item.readingDate)?.russian ?? item.readingDate
         let rgkID = try RGK.id(session.db, item.rgk)
         if let email = user.optString(0) {
-            try Outbox.enqueue(session, .init(
+            let queued = try Outbox.enqueue(session, .init(
                 channel: .email, recipient: email, subject: "Показание по лицевому счету \(item.account) отказано",
                 body: """
                     Здравствуйте!
@@ -260,14 +260,14 @@ public enum Readings {
                     Проверьте показание и передайте его еще раз в разделе «Приборы учета» личного кабинета «Мой газ».
                     """,
                 rgkID: rgkID, kind: .readingRejected, entity: .reading, entityID: item.id))
-            return [Message(.customerNotified, [.text(email)])]
+            return [queued.note]
         }
         if let phone = user.optString(1) {
-            try Outbox.enqueue(session, .init(
+            let queued = try Outbox.enqueue(session, .init(
                 channel: .sms, recipient: phone, subject: nil,
                 body: "Показание \(item.value) по ЛС \(item.account) отказано: \(label). Передайте показание повторно в ЛК «Мой газ».",
                 rgkID: rgkID, kind: .readingRejected, entity: .reading, entityID: item.id))
-            return [Message(.customerNotified, [.text(phone)])]
+            return [queued.note]
         }
         return []
     }

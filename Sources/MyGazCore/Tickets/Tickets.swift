@@ -165,7 +165,7 @@ public enum Tickets {
         let topic = Labels.label(.ticketTopic, t.string(3), russian: true)
         if let email = t.optString(1) {
             let quoted = question.split(separator: "\n", omittingEmptySubsequences: false).map { "> " + $0 }.joined(separator: "\n")
-            try Outbox.enqueue(session, .init(
+            let queued = try Outbox.enqueue(session, .init(
                 channel: .email, recipient: email, subject: "Ответ на обращение № \(id) (\(topic))",
                 body: """
                     Здравствуйте, \(t.string(0))!
@@ -178,7 +178,7 @@ public enum Tickets {
                     С уважением, абонентский отдел. Личный кабинет «Мой газ».
                     """,
                 rgkID: t.optInt64(4), kind: .ticketReply, entity: .ticket, entityID: id))
-            return [Message(.customerNotified, [.text(email)])]
+            return [queued.note]
         }
         if let phone = t.optString(2) {
             return [Message(.noEmailCallCustomer, [.text(phone)])]

@@ -21,15 +21,38 @@ public enum Contact {
         return "+7" + digits
     }
 
-    /// Trimmed and lower-cased; nil unless it looks like an address (one @, a dotted domain, no spaces).
+    /// Trimmed and lower-cased; nil unless it is an address mail can go to (see `isAddrSpec`).
     public static func email(_ text: String) -> String? {
         let e = text.trimmingCharacters(in: .whitespacesAndNewlines).lowercased()
-        guard e.count <= 254, !e.contains(where: { $0.isWhitespace || $0 == "," || $0 == ";" || $0 == "<" || $0 == ">" }) else { return nil }
-        let parts = e.split(separator: "@", omittingEmptySubsequences: false)
-        guard parts.count == 2, !parts[0].isEmpty, parts[0].count <= 64 else { return nil }
-        let domain = parts[1]
-        guard domain.contains("."), !domain.hasPrefix("."), !domain.hasSuffix("."), !domain.contains("..") else { return nil }
-        return e
+        return isAddrSpec(e) ? e : nil
+    }
+
+    /// An RFC 5322 addr-spec of the plain kind every mail system takes: a dot-atom local part of
+    /// letters, digits and `. _ % + - '` (at most 64 bytes), `@`, and a domain of at least two
+    /// labels of ASCII letters, digits and inner hyphens (IDN in its xn-- form). Judged byte by
+    /// byte, so no control, space, line break, comma, angle bracket or quote can hide in it — an
+    /// address is also a command-line argument of sendmail and a header line.
+    public static func isAddrSpec(_ address: String) -> Bool {
+        let bytes = Array(address.utf8)
+        guard bytes.count <= 254, let at = bytes.firstIndex(of: UInt8(ascii: "@")) else { return false }
+        let local = bytes[..<at], domain = bytes[(at + 1)...]
+        func isLetterOrDigit(_ b: UInt8) -> Bool { (b >= 0x30 && b <= 0x39) || (b >= 0x41 && b <= 0x5A) || (b >= 0x61 && b <= 0x7A) }
+        guard (1...64).contains(local.count), local.first != UInt8(ascii: "."), local.last != UInt8(ascii: "."),
+              local.allSatisfy({ isLetterOrDigit($0) || "._%+-'".utf8.contains($0) }),
+              !zip(local, local.dropFirst()).contains(where: { $0 == UInt8(ascii: ".") && $1 == UInt8(ascii: ".") }) else { return false }
+        let labels = domain.split(separator: UInt8(ascii: "."), omittingEmptySubsequences: false)
+        guard labels.count >= 2, domain.count <= 253 else { return false }
+        for label in labels {
+            guard (1...63).contains(label.count), label.first != UInt8(ascii: "-"), label.last != UInt8(ascii: "-"),
+                  label.allSatisfy({ isLetterOrDigit($0) || $0 == UInt8(ascii: "-") }) else { return false }
+        }
+        return labels.last!.contains { !($0 >= 0x30 && $0 <= 0x39) }
+    }
+
+    /// Where a message to a customer may go on `channel`: a valid address or a Russian mobile,
+    /// normalised; nil for anything else.
+    public static func recipient(_ text: String, channel: MessageChannel) -> String? {
+        channel == .email ? email(text) : phone(text)
     }
 
     /// A portal login: a phone or an e-mail, normalised.
