@@ -104,6 +104,11 @@ extension MyGazError {
            let key = DatabaseFile.whyWritesFail(path: path, errno: error.systemErrno) {
             return MyGazError(.database, key, .text(path))
         }
+        // a table or column renamed or dropped by someone else: the schema is not the one this
+        // program was made for, which db check explains
+        if error.primaryCode == SQLITE_ERROR, error.message.hasPrefix("no such column") || error.message.hasPrefix("no such table") {
+            return MyGazError(.database, .databaseSchemaDiffers, .text(path), .text(error.message))
+        }
         switch error.primaryCode {
         case SQLITE_BUSY, SQLITE_LOCKED:
             return MyGazError(.database, .databaseBusy, .text(path))

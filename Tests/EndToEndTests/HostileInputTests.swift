@@ -405,4 +405,49 @@ extension E2E {
         #expect(try FileManager.default.contentsOfDirectory(atPath: t.dir).filter { $0.contains("partial") }.isEmpty)
         #expect(t.run("db", "check").status == 0)
     }
+
+    // MARK: rows 11 and 12 — databases that are not quite ours
+
+    @Test func anotherProgramsDatabaseIsLeftByteForByteAsItWas() throws {
+        let t = E2E()
+        let foreign = t.dir + "/firefox-places.sqlite"
+        #expect(E2E.exec("/usr/bin/sqlite3", [foreign, "CREATE TABLE moz_places (id INTEGER PRIMARY KEY, url TEXT); INSERT INTO moz_places (url) VALUES ('https://example.org');"]).status == 0)
+        let withID = t.dir + "/other-app.sqlite"
+        #expect(E2E.exec("/usr/bin/sqlite3", [withID, "PRAGMA application_id = 12345; CREATE TABLE t (x);"]).status == 0)
+        for file in [foreign, withID] {
+            let before = try Data(contentsOf: URL(fileURLWithPath: file))
+            for args in [["status"], ["init"], ["demo", "--accounts", "10"], ["db", "check"], ["user", "list"]] {
+                let r = t.run(["--db", file] + args, useDB: false)
+                #expect(r.status == 8 && r.stderr.contains("another program"), "\(args): \(r)")
+            }
+            #expect(try Data(contentsOf: URL(fileURLWithPath: file)) == before, "\(file) was changed")
+            #expect(!FileManager.default.fileExists(atPath: file + "-wal") && !FileManager.default.fileExists(atPath: file + "-shm"), "no WAL begun beside \(file)")
+        }
+        let text = t.dir + "/notes.txt"
+        try "not a database at all\n".write(toFile: text, atomically: true, encoding: .utf8)
+        let r = t.run(["--db", text, "status"], useDB: false)
+        #expect(r.status == 8 && r.stderr.contains("not a SQLite database"), "\(r)")
+    }
+
+    @Test func aSchemaChangedBehindOurBackIsNamedByDbCheckAndIsExit8Everywhere() throws {
+        let t = E2E()
+        t.demo()
+        #expect(t.run("db", "check").status == 0, "the demo is what the schema says")
+        _ = t.sql("ALTER TABLE ticket RENAME COLUMN sender_name TO sender_full_name")
+        let check = t.run("db", "check")
+        #expect(check.status == 8 && check.stderr.contains("table ticket: column sender_name is missing")
+                && check.stderr.contains("unknown column sender_full_name"), "\(check)")
+        let list = t.run("ticket", "list")
+        #expect(list.status == 8 && list.stderr.contains("db check") && list.stderr.contains("sender_name"), "\(list)")
+        #expect(list.stderr.split(separator: "\n").count == 1)
+        _ = t.sql("ALTER TABLE ticket RENAME COLUMN sender_full_name TO sender_name")
+        #expect(t.run("db", "check").status == 0)
+        // a trigger that swallows the audit trail
+        _ = t.sql("CREATE TRIGGER quiet AFTER INSERT ON audit BEGIN DELETE FROM audit WHERE id = NEW.id; END")
+        let swallowed = t.run("db", "check", "--json")
+        #expect(swallowed.status == 8, "\(swallowed)")
+        #expect((swallowed.jsonObject["problems"] as? [String])?.contains { $0.hasPrefix("unknown trigger quiet on audit") } == true, "\(swallowed)")
+        _ = t.sql("DROP TRIGGER quiet; DROP INDEX reading_queue")
+        #expect(t.run("db", "check").stderr.contains("index reading_queue is missing"))
+    }
 }

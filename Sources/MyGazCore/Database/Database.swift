@@ -59,6 +59,7 @@ public enum OpenMode: Sendable {
     case readWrite      // the file must exist
     case create         // create it if missing
     case readOnly       // look, never write (shell completion)
+    case memory         // a scratch database in memory (the schema db check compares with)
 }
 
 /// One connection to the shared database. Not thread-safe; one per process or thread.
@@ -83,8 +84,9 @@ public final class Database {
         self.path = path
         var db: OpaquePointer?
         var flags = (mode == .readOnly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE) | SQLITE_OPEN_NOMUTEX
-        if mode == .create { flags |= SQLITE_OPEN_CREATE }
-        let rc = sqlite3_open_v2(path, &db, flags, nil)
+        if mode == .create || mode == .memory { flags |= SQLITE_OPEN_CREATE }
+        if mode == .memory { flags |= SQLITE_OPEN_MEMORY }
+        let rc = sqlite3_open_v2(mode == .memory ? ":memory:" : path, &db, flags, nil)
         guard rc == SQLITE_OK, let db else {
             let message = db.map { String(cString: sqlite3_errmsg($0)) } ?? "out of memory"
             let code = db.map { sqlite3_extended_errcode($0) } ?? rc
@@ -95,7 +97,7 @@ public final class Database {
         sqlite3_extended_result_codes(db, 1)
         sqlite3_busy_timeout(db, Int32(clamping: busyTimeoutMs))
         do {
-            if mode != .readOnly { try configure() } else { registerFunctions() }
+            if mode == .readOnly || mode == .memory { registerFunctions() } else { try configure() }
         } catch {
             cache.removeAll()
             sqlite3_close_v2(db)

@@ -23,6 +23,9 @@ public enum DatabaseFile {
     /// Opens `path` for `purpose`, or throws the one line that explains what is wrong.
     public static func open(path: String, purpose: Purpose, busyTimeoutMs: Int) throws -> Database {
         try checkPath(path, mayCreate: purpose == .initialise)
+        // a stranger's file is told by its header before SQLite opens it for writing: opening
+        // would switch it to WAL and leave -wal and -shm beside it
+        if try identify(path) == .foreign { throw MyGazError(.database, .databaseNotOurs, .text(path)) }
         let db: Database
         do {
             db = try Database(path: path, mode: purpose == .initialise ? .create : .readWrite, busyTimeoutMs: busyTimeoutMs)
@@ -109,6 +112,35 @@ public enum DatabaseFile {
             if free < 1 << 20 || free < total / 100 { return .databaseFull }
         }
         return nil
+    }
+
+    /// What the file at `path` is, from its first page alone, without opening it with SQLite:
+    /// `.empty` (no file, no bytes, or a SQLite file with no schema), `.foreign` (a SQLite file
+    /// with another program's application id, or with a schema and none), nil for one of ours
+    /// (its version is read once it is open). Not SQLite at all: exit 8.
+    public static func identify(_ path: String) throws -> DatabaseState? {
+        let fd = Glibc.open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { return .empty }
+        defer { close(fd) }
+        var page = [UInt8](repeating: 0, count: 108)
+        var filled = 0
+        while filled < page.count {
+            let n = page.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress! + filled, $0.count - filled) }
+            if n < 0 && errno == EINTR { continue }
+            if n <= 0 { break }
+            filled += n
+        }
+        if filled == 0 { return .empty }
+        guard filled == page.count, page.starts(with: Array("SQLite format 3\0".utf8)) else {
+            throw MyGazError(.database, .databaseNotSQLite, .text(path))
+        }
+        func int32(_ offset: Int) -> UInt32 { page[offset..<offset + 4].reduce(0) { $0 << 8 | UInt32($1) } }
+        let applicationID = int32(68)
+        if applicationID == UInt32(bitPattern: Schema.applicationID) { return nil }
+        if applicationID != 0 { return .foreign }
+        // page 1 is the schema table's root: a leaf (13) with no cells holds no table, index or view
+        let cells = Int(page[103]) << 8 | Int(page[104])
+        return page[100] == 13 && cells == 0 && int32(60) == 0 ? .empty : .foreign
     }
 
     public static func state(of db: Database) throws -> DatabaseState {

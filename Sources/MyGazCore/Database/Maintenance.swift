@@ -29,7 +29,7 @@ public enum Maintenance {
     /// table of the portal's own is its business; a missing or changed object of ours breaks
     /// commands, and a trigger we do not know may change or swallow rows (audit rows among them).
     public static func schemaDifferences(_ db: Database) throws -> [String] {
-        let expected = try Database(path: ":memory:", mode: .create)
+        let expected = try Database(path: ":memory:", mode: .memory)
         for migration in Schema.migrations { try expected.execute(migration) }
         let want = try objects(expected), have = try objects(db)
         var problems: [String] = []
