@@ -16,12 +16,51 @@ public enum Version {
     public static let string = "0.1.0"
 }
 
+/// The process's arguments as the kernel gave them: each must be UTF-8. Swift would otherwise
+/// repair a bad byte into U+FFFD, and `--db $'/tmp/\xff.db'` would open another file.
+public enum ProcessArguments {
+    public enum Read: Sendable {
+        case valid([String])
+        /// The 1-based position of the first argument that is not UTF-8, shown with its bytes escaped.
+        case notUTF8(position: Int, shown: String)
+    }
+
+    public static func read() -> Read {
+        var arguments: [String] = []
+        for index in 1..<Int(CommandLine.argc) {
+            guard let pointer = CommandLine.unsafeArgv[index] else { continue }
+            guard let text = String(validatingCString: pointer) else {
+                let bytes = UnsafeBufferPointer(start: UnsafeRawPointer(pointer).assumingMemoryBound(to: UInt8.self), count: strlen(pointer))
+                return .notUTF8(position: index, shown: escaped(Array(bytes)))
+            }
+            arguments.append(text)
+        }
+        return .valid(arguments)
+    }
+
+    /// Printable ASCII as it is, every other byte as \xHH.
+    static func escaped(_ bytes: [UInt8]) -> String {
+        bytes.map { $0 >= 0x20 && $0 < 0x7F && $0 != 0x5C ? String(UnicodeScalar($0)) : "\\x" + String($0, radix: 16, uppercase: true).leftPadded(to: 2) }.joined()
+    }
+}
+
 /// argv → parser → handler → renderer → exit status. The executable is a few lines around this.
 public func run(_ arguments: [String], io: IO) -> Int32 {
     let status = Runner(io: io).run(arguments)
     io.stdout.flush()
     io.stderr.flush()
     return status.rawValue
+}
+
+public func run(_ arguments: ProcessArguments.Read, io: IO) -> Int32 {
+    switch arguments {
+    case .valid(let arguments): return run(arguments, io: io)
+    case .notUTF8(let position, let shown):
+        let out = Output(io: io, format: .table, lang: Lang.detect(io.environment), color: (io.environment["NO_COLOR"] ?? "").isEmpty, quiet: false)
+        out.error(MyGazError.usage(.argumentNotUTF8, .int(position), .text(shown)))
+        io.stderr.flush()
+        return ExitStatus.usage.rawValue
+    }
 }
 
 struct Runner {

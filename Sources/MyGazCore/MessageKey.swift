@@ -18,6 +18,7 @@ public enum MessageKey: String, CaseIterable, Sendable {
     case tooManyArguments
     case missingSubcommand
     case badNumber
+    case argumentNotUTF8
     case badDecimal
     case numberOutOfRange
     case badDate

@@ -1,4 +1,4 @@
 import Foundation
 import MyGazCLI
 
-exit(run(Array(CommandLine.arguments.dropFirst()), io: .process()))
+exit(run(ProcessArguments.read(), io: .process()))

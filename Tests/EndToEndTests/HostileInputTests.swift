@@ -450,4 +450,89 @@ extension E2E {
         _ = t.sql("DROP TRIGGER quiet; DROP INDEX reading_queue")
         #expect(t.run("db", "check").stderr.contains("index reading_queue is missing"))
     }
+
+    // MARK: row 14 — a read error is not the end of the file
+
+    @Test func aReadErrorMidFileIsExit8AndNothingIsImported() throws {
+        let compiler = try #require(["/usr/bin/cc", "/usr/bin/gcc", "/opt/swift/usr/bin/clang", "/usr/bin/clang"].first { FileManager.default.isExecutableFile(atPath: $0) })
+        let t = E2E()
+        t.demo()
+        // reads of a file named *eio* fail with EIO from byte 100 000 on, as a failing disk would
+        let shim = t.dir + "/eio.c"
+        try """
+            #define _GNU_SOURCE
+            #include <dlfcn.h>
+            #include <errno.h>
+            #include <stdio.h>
+            #include <string.h>
+            #include <unistd.h>
+            ssize_t read(int fd, void *buf, size_t n) {
+                static ssize_t (*real)(int, void *, size_t);
+                if (!real) real = (ssize_t (*)(int, void *, size_t))dlsym(RTLD_NEXT, "read");
+                char link[64], target[4096];
+                snprintf(link, sizeof link, "/proc/self/fd/%d", fd);
+                ssize_t len = readlink(link, target, sizeof target - 1);
+                if (len > 0) {
+                    target[len] = 0;
+                    if (strstr(target, "eio") && lseek(fd, 0, SEEK_CUR) >= 100000) { errno = EIO; return -1; }
+                }
+                return real(fd, buf, n);
+            }
+            """.write(toFile: shim, atomically: true, encoding: .utf8)
+        let built = E2E.exec(compiler, ["-shared", "-fPIC", "-o", t.dir + "/eio.so", shim, "-ldl"])
+        #expect(built.status == 0, "\(built)")
+        var csv = "rgk;account;surname;name;address\n"
+        for i in 0..<4000 { csv += "vologda;\(80_000_000 + i);Иванов;Иван;г. Вологда, ул. Ленина, д. \(i)\n" }
+        let file = t.dir + "/accounts-eio.csv"
+        try csv.write(toFile: file, atomically: true, encoding: .utf8)
+        let accounts = t.sql("SELECT count(*) FROM account")
+        let r = t.run(["import", "accounts", file], env: ["LD_PRELOAD": t.dir + "/eio.so"])
+        #expect(r.status == 8 && r.stderr.contains("accounts-eio.csv") && r.stderr.contains("Input/output error"), "\(r)")
+        #expect(t.sql("SELECT count(*) FROM account") == accounts, "nothing imported from a file read in part")
+        #expect(t.run("import", "accounts", file).status == 0, "the same file, readable, imports")
+    }
+
+    // MARK: row 15 — a quote that never closes, after other bad rows
+
+    @Test func anOpenQuoteIsReportedWithEveryBadRowBeforeItAndSkipInvalidKeepsTheRowsBefore() throws {
+        let t = E2E()
+        t.demo()
+        let file = t.dir + "/лс.csv"
+        try """
+            rgk;account;surname;name;residents
+            vologda;abc;Иванов;Иван;2
+            vologda;80000999;Петров;Петр;3
+            vologda;80001000;Сидоров;Сидор;много
+            vologda;80001001;"Кузнецов;Кузьма;1
+            vologda;80001002;Орлов;Олег;2
+            vologda;80001003;Смирнов;Семен;4
+
+            """.write(toFile: file, atomically: true, encoding: .utf8)
+        let refused = t.run("import", "accounts", file)
+        #expect(refused.status == 6, "\(refused)")
+        let lines = refused.stderr.split(separator: "\n").map(String.init)
+        #expect(lines.contains { $0.hasPrefix(file + ":2: ") } && lines.contains { $0.hasPrefix(file + ":4: ") } && lines.contains { $0.hasPrefix(file + ":5: ") },
+                "every bad row, the open quote's too: \(refused.stderr)")
+        #expect(t.sql("SELECT count(*) FROM account WHERE number LIKE '8000%'") == "0")
+        let rejects = t.dir + "/rej.csv"
+        let skipped = t.run("import", "accounts", file, "--skip-invalid", "--rejects", rejects, "--json")
+        #expect(skipped.status == 5, "\(skipped)")
+        #expect(t.sql("SELECT group_concat(number) FROM account WHERE number LIKE '8000%'") == "80000999", "the good row before the quote")
+        let parsed = E2E.exec("/usr/bin/env", ["python3", "-c", "import csv,sys,json; print(json.dumps(list(csv.reader(open(sys.argv[1], encoding='utf-8', newline=''), delimiter=';'))))", rejects])
+        let rows = (try? JSONSerialization.jsonObject(with: Data(parsed.stdout.utf8))) as? [[String]] ?? []
+        #expect(rows.map { $0.first ?? "" } == ["line", "2", "4", "5-7"], "\(parsed)")
+        #expect(rows.last?.last?.contains("80001003;Смирнов") == true, "the rest of the file, as it was, in one entry: \(rows)")
+    }
+
+    // MARK: row 16 — an argument that is not UTF-8
+
+    @Test func anArgumentThatIsNotUTF8IsRefusedNotRepaired() throws {
+        let t = E2E()
+        let r = E2E.exec("/bin/sh", ["-c", "exec \"$0\" --db \"$(printf '\(t.dir)/\\377.db')\" init", E2E.binary], cwd: t.dir)
+        #expect(r.status == 2 && r.stderr.contains("argument 2") && r.stderr.contains("\\xFF.db"), "\(r)")
+        #expect(r.stderr.split(separator: "\n").count == 1)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: t.dir).isEmpty, "no other file was opened or made")
+        let ru = E2E.exec("/bin/sh", ["-c", "exec \"$0\" --lang ru user show \"$(printf 'a\\200b')\"", E2E.binary], env: ["LANG": "ru_RU.UTF-8"], cwd: t.dir)
+        #expect(ru.status == 2 && ru.stderr.contains("не текст в UTF-8") && ru.stderr.contains("a\\x80b"), "\(ru)")
+    }
 }

@@ -43,6 +43,9 @@ public enum Catalog {
             return ("'{1}' needs an action: {2}", "для «{1}» укажите действие: {2}")
         case .badNumber:
             return ("{1}: '{2}' is not a whole number", "{1}: «{2}» — не целое число")
+        case .argumentNotUTF8:
+            return ("argument {1} ('{2}') is not UTF-8 text; nothing was done; give names and paths in UTF-8",
+                    "аргумент {1} («{2}») — не текст в UTF-8; ничего не сделано; указывайте имена и пути в UTF-8")
         case .badDecimal:
             return ("{1}: '{2}' is not a number; write it as 65,5 or 65.5", "{1}: «{2}» — не число; пишите, например, 65,5")
         case .numberOutOfRange:
@@ -163,8 +166,8 @@ public enum Catalog {
             return ("cannot write {1}: {2}; the file was not kept; free some space or choose another place",
                     "не удается записать {1}: {2}; файл не сохранен; освободите место или выберите другое место")
         case .fileReadError:
-            return ("cannot read {1}: {2}; nothing was written; check the file and the disk, then run the command again",
-                    "не удается прочитать {1}: {2}; ничего не записано; проверьте файл и диск и повторите команду")
+            return ("cannot read {1}: {2}; the import stopped there; check the file and the disk, then run the same command again",
+                    "не удается прочитать {1}: {2}; загрузка остановлена; проверьте файл и диск и повторите ту же команду")
         case .noOSLogin:
             return ("cannot tell who you are: uid {1} has no passwd entry",
                     "не удается определить пользователя: для uid {1} нет записи passwd")

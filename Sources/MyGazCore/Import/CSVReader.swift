@@ -47,6 +47,7 @@ public enum CSVProblem: Error, Equatable {
 /// CRLF and LF both end a record; blank lines are skipped.
 public final class CSVReader {
     private let fd: Int32
+    private let path: String
     private var buffer: [UInt8]
     private var start = 0
     private var end = 0
@@ -57,12 +58,15 @@ public final class CSVReader {
     public private(set) var bytesRead: Int64 = 0
     /// Bytes of the file consumed by the records returned so far.
     public private(set) var position: Int64 = 0
+    /// Where the record being read (or the last one returned) begins in the file.
+    public private(set) var recordStart: Int64 = 0
     /// Sees every byte read from the file, once (fingerprinting while parsing).
     public var onRead: ((UnsafeBufferPointer<UInt8>) -> Void)?
 
     public init(path: String, delimiter: UInt8, skipBytes: Int = 0, bufferSize: Int = 1 << 16) throws {
-        fd = open(path, O_RDONLY)
+        fd = open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { throw MyGazError(.notFound, .fileUnreadable, .text(path)) }
+        self.path = path
         self.delimiter = delimiter
         buffer = [UInt8](repeating: 0, count: bufferSize)
         if skipBytes > 0 {
@@ -74,7 +78,9 @@ public final class CSVReader {
 
     deinit { close(fd) }
 
-    private func refill() -> Bool {
+    /// More bytes into the buffer; false at the end of the file. A failed read is an error
+    /// (exit 8, with the reason), never the end of the file: an import must not stop early unseen.
+    private func refill() throws -> Bool {
         if eof { return false }
         if start > 0 && start == end { start = 0; end = 0 }
         if end == buffer.count {
@@ -89,8 +95,12 @@ public final class CSVReader {
                 buffer.append(contentsOf: [UInt8](repeating: 0, count: buffer.count))   // a huge record
             }
         }
-        let n = buffer.withUnsafeMutableBufferPointer { p in read(fd, p.baseAddress! + end, p.count - end) }
-        if n <= 0 { eof = true; return false }
+        var n = 0
+        repeat {
+            n = buffer.withUnsafeMutableBufferPointer { p in read(fd, p.baseAddress! + end, p.count - end) }
+        } while n < 0 && errno == EINTR
+        if n < 0 { throw MyGazError(.database, .fileReadError, .text(path), .text(String(cString: strerror(errno)))) }
+        if n == 0 { eof = true; return false }
         if let onRead { buffer.withUnsafeBufferPointer { onRead(UnsafeBufferPointer(rebasing: $0[end..<end + n])) } }
         end += n
         bytesRead += Int64(n)
@@ -99,8 +109,8 @@ public final class CSVReader {
 
     /// Steps over a UTF-8 byte-order mark at the start (it is still fingerprinted).
     func skipBOM() throws -> Bool {
-        if start == end && !refill() { return false }
-        while end - start < 3 && refill() {}
+        if start == end, try !refill() { return false }
+        while end - start < 3, try refill() {}
         guard end - start >= 3, buffer[start] == 0xEF, buffer[start + 1] == 0xBB, buffer[start + 2] == 0xBF else { return false }
         start += 3
         position += 3
@@ -110,14 +120,14 @@ public final class CSVReader {
     /// Reads to the end without parsing (so that `onRead` sees every byte).
     func drain() throws {
         start = end
-        while refill() { start = end }
+        while try refill() { start = end }
     }
 
     /// Reads the next record; false at the end of the file.
     public func next(into record: inout CSVRecord) throws -> Bool {
         // skip blank lines
         while true {
-            if start == end && !refill() { return false }
+            if start == end, try !refill() { return false }
             let b = buffer[start]
             if b == 10 { start += 1; position += 1; line += 1; continue }
             // a CR here is part of a blank line, CRLF or a lone CR alike (whether the byte after it
@@ -126,11 +136,12 @@ public final class CSVReader {
             break
         }
         record.reset(line: line)
+        recordStart = position
         var inQuotes = false
         var atFieldStart = true
         let delimiter = self.delimiter
         while true {
-            if start == end && !refill() {
+            if start == end, try !refill() {
                 if inQuotes { throw CSVProblem.unterminatedQuote(line: record.line) }
                 record.ends.append(record.bytes.count)
                 return true
@@ -168,7 +179,7 @@ public final class CSVReader {
             let c = buffer[start]
             if inQuotes {
                 // c is a quote: an escaped quote, or the end of the quoted part
-                if start + 1 == end && !refill() {
+                if start + 1 == end, try !refill() {
                     start += 1; position += 1
                     inQuotes = false
                     continue
@@ -190,7 +201,7 @@ public final class CSVReader {
                 start += 1; position += 1
             case 13:
                 start += 1; position += 1
-                if start == end { _ = refill() }
+                if start == end { _ = try refill() }
                 if start < end && buffer[start] == 10 { continue }
                 finishField(&record)
                 return true

@@ -161,8 +161,11 @@ public enum Importer {
                     pipeline.recycle(batch)
                 }
             } catch let problem as CSVProblem {
+                // the rows before it are checked and reported above; from here the file cannot be
+                // read as rows: with --skip-invalid it goes to the rejects file whole, as one entry
                 report.badRows += 1
                 report.problems.append(RowProblem(line: problem.line, column: "—", reason: problem.message))
+                try rejects?.writeRest(of: file, from: reader.recordStart, line: problem.line, reason: problem.message)
                 // read the rest for the fingerprint
                 if !fingerprinted { try reader.drain() }
             } catch {
@@ -187,10 +190,6 @@ public enum Importer {
         }
         let decoder = Decoder(encoding: report.encoding, fileIsValidUTF8: validator.complete)
         if report.badRows > 0 && !options.skipInvalid { throw ImportRefused(report: report) }
-        if report.badRows > 0, let last = report.problems.last?.reason.key, last == .importUnterminatedQuote || last == .importRecordTooLong {
-            // the rest of the file is one open quote: nothing after it can be trusted
-            throw ImportRefused(report: report)
-        }
 
         // pass 2: write
         let db = session.db
@@ -286,7 +285,15 @@ public enum Importer {
         }
         try begin()
         do {
-            while let batch = try pipeline.next() {
+            // the file breaks off where the checking pass found it does (--skip-invalid only):
+            // the rows before it are written, the rest is the rejects file's one last entry
+            func nextBatch() throws -> CheckedBatch? {
+                do { return try pipeline.next() } catch is CSVProblem {
+                    report.rejected += 1
+                    return nil
+                }
+            }
+            while let batch = try nextBatch() {
                 for index in batch.records.indices {
                     done += 1
                     if done <= carried.rows { continue }
@@ -417,8 +424,9 @@ public enum Importer {
         guard fd >= 0 else { throw MyGazError(.notFound, .fileUnreadable, .text(path)) }
         defer { close(fd) }
         var buffer = [UInt8](repeating: 0, count: 1 << 16)
-        let n = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
-        guard n >= 0 else { throw MyGazError(.notFound, .fileUnreadable, .text(path)) }
+        var n = 0
+        repeat { n = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) } } while n < 0 && errno == EINTR
+        guard n >= 0 else { throw MyGazError(.database, .fileReadError, .text(path), .text(String(cString: strerror(errno)))) }
         buffer.removeLast(buffer.count - n)
         var validator = TextEncoding.UTF8Validator()
         buffer.withUnsafeBufferPointer { validator.feed($0) }
@@ -553,6 +561,33 @@ final class RejectsFile {
     func write(line: Int, fields: [String], problems: [RowProblem]) throws {
         let reasons = problems.map { "\($0.column): \(describe($0.reason))" }.joined(separator: "; ")
         try write([String(line), reasons] + fields.enumerated().map { masked.contains($0.offset) && !$0.element.isEmpty ? Outbox.masked(Outbox.secretMark) : $0.element })
+    }
+
+    /// The rest of `path` from `offset`, which cannot be read as rows (a quote that never closes),
+    /// as one entry: its line range, the reason, and the text as it is, in one field.
+    func writeRest(of path: String, from offset: Int64, line: Int, reason: Message) throws {
+        let handle = try FileHandle(forReadingFrom: URL(fileURLWithPath: path))
+        defer { try? handle.close() }
+        func chunks(_ body: ([UInt8]) throws -> Void) throws {
+            try handle.seek(toOffset: UInt64(offset))
+            while let data = try handle.read(upToCount: 1 << 16), !data.isEmpty { try body([UInt8](data)) }
+        }
+        var newlines = 0, last: UInt8 = 10
+        try chunks { bytes in
+            newlines += bytes.reduce(0) { $0 + ($1 == 10 ? 1 : 0) }
+            last = bytes.last ?? last
+        }
+        let lastLine = line + newlines - (last == 10 ? 1 : 0)
+        let head = CSVWriter.line([lastLine > line ? "\(line)-\(lastLine)" : String(line), "—: " + describe(reason)], delimiter: delimiter)
+        try file.write(CSVWriter.bytes(String(head.dropLast(2)) + String(delimiter) + "\"", encoding))
+        try chunks { bytes in
+            // the source's own bytes (its encoding), quoted: a quote is doubled
+            var quoted: [UInt8] = []
+            quoted.reserveCapacity(bytes.count + 16)
+            for b in bytes { quoted.append(b); if b == 34 { quoted.append(34) } }
+            try file.write(quoted)
+        }
+        try file.write(Array("\"\r\n".utf8))
     }
 
     func close() throws { try file.commit() }

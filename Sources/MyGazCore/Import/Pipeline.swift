@@ -88,8 +88,13 @@ final class CheckingPipeline: @unchecked Sendable {
                 let batch = free.removeLast()
                 condition.unlock()
                 batch.reset()
+                // a file that breaks off (an open quote, a read error) still hands on the rows
+                // before it: they are checked and reported like any others
+                var broken: Error?
                 while batch.records.count < batchRecords {
-                    guard try reader.next(into: &record) else { more = false; break }
+                    let read: Bool
+                    do { read = try reader.next(into: &record) } catch { broken = error; more = false; break }
+                    guard read else { more = false; break }
                     let index = batch.records.count
                     let base = batch.bytes.count
                     let firstField = batch.fieldEnds.count
@@ -132,6 +137,7 @@ final class CheckingPipeline: @unchecked Sendable {
                 ready.insert(batch, at: 0)
                 condition.signal()
                 condition.unlock()
+                if let broken { throw broken }
             }
         } catch {
             condition.lock()
