@@ -134,7 +134,8 @@ extension E2E {
         }
         let r = E2E.terminal(argv, [
             .sleep(1), .send(load + "\r"), .sleep(1),
-            .send("mygaz-admin --db '\(t.db)' user show zy\t"), .sleep(2), .send("\r"), .sleep(2),
+            // the path as it is typed (no quotes: the scripts take a --db word as it stands)
+            .send("mygaz-admin --db \(t.db) user show zy\t"), .sleep(2), .send("\r"), .sleep(2),
             .send("printf 'do%s\\n' ne-2\r"), .expect("done-2"), .send("exit\r"),
         ], env: completionEnvironment.merging(["HOME": t.dir, "PS1": "$ "]) { $1 }, cwd: t.dir)
         #expect(r.ok, "\(name): \(r.description)")
