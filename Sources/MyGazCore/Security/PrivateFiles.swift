@@ -9,12 +9,32 @@ import Glibc
 public enum PrivateFiles {
     /// A new directory under $TMPDIR (else /tmp) that only this login may enter: whatever is
     /// written inside is private from the moment it exists, whatever the umask.
+    /// Its name carries the PID, so that one left by a killed run is known and removed by the next.
     public static func temporaryDirectory(_ prefix: String) throws -> String {
-        let base = ProcessInfo.processInfo.environment["TMPDIR"].flatMap { $0.isEmpty ? nil : $0 } ?? "/tmp"
-        var template = Array((base + "/" + prefix + "-XXXXXX").utf8CString)
+        let base = temporaryBase
+        removeStale(prefix, in: base)
+        var template = Array((base + "/" + prefix + "-\(getpid())-XXXXXX").utf8CString)
         let made = template.withUnsafeMutableBufferPointer { mkdtemp($0.baseAddress!) }
         guard made != nil else { throw MyGazError(.database, .fileCannotCreate, .text(base), .text(String(cString: strerror(errno)))) }
         return String(decoding: template.dropLast().map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    }
+
+    static var temporaryBase: String {
+        ProcessInfo.processInfo.environment["TMPDIR"].flatMap { $0.isEmpty ? nil : $0 } ?? "/tmp"
+    }
+
+    /// Directories `prefix-PID-…` of this login whose process is gone (killed midway).
+    static func removeStale(_ prefix: String, in base: String) {
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: base) else { return }
+        for name in names where name.hasPrefix(prefix + "-") {
+            let parts = name.dropFirst(prefix.count + 1).split(separator: "-", maxSplits: 1)
+            guard parts.count == 2, let pid = Int32(parts[0]), pid != getpid() else { continue }
+            var info = stat()
+            let path = base + "/" + name
+            guard lstat(path, &info) == 0, info.st_mode & S_IFMT == S_IFDIR, info.st_uid == geteuid(),
+                  kill(pid, 0) != 0 && errno == ESRCH else { continue }
+            remove(path)
+        }
     }
 
     /// Removes a directory made by `temporaryDirectory` and what is in it.
