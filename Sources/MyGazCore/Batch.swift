@@ -21,14 +21,10 @@ public enum Batch {
         do {
             try db.write {
                 for id in ids {
-                    try db.execute("SAVEPOINT batch_item")
                     do {
-                        let value = try action(id)
-                        try db.execute("RELEASE batch_item")
+                        let value = try db.savepoint { try action(id) }
                         items.append(BatchItem(id: id, result: .success(value), rolledBack: false))
                     } catch let error as MyGazError where error.status != .database && error.status != .internalError {
-                        try db.execute("ROLLBACK TO batch_item")
-                        try db.execute("RELEASE batch_item")
                         items.append(BatchItem(id: id, result: .failure(error), rolledBack: false))
                         if !continueOnError { throw AbortBatch() }
                     }

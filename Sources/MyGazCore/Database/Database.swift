@@ -71,7 +71,8 @@ public final class Database {
     public let path: String
     let handle: OpaquePointer
     private var cache: [String: Statement] = [:]
-    private var transactionDepth = 0
+    /// The kind of the transaction this connection began, while it is open.
+    var openTransaction: TransactionKind?
 
     /// Process-wide settings, before the first connection opens.
     private static let configured: Bool = {
@@ -146,7 +147,7 @@ public final class Database {
             }
             let bytes = UnsafeBufferPointer(start: text, count: Int(sqlite3_value_bytes(value)))
             if let folded = Database.foldFast(bytes) {
-                folded.withUnsafeBufferPointer { sqlite3_result_text(context, UnsafeRawPointer($0.baseAddress!).assumingMemoryBound(to: CChar.self), Int32($0.count), csqlite_transient()) }
+                folded.withUnsafeBufferPointer { sqlite3_result_text(context, Statement.chars($0), Int32($0.count), csqlite_transient()) }
             } else {
                 sqlite3_result_text(context, Database.fold(String(cString: text)), -1, csqlite_transient())
             }
@@ -186,6 +187,9 @@ public final class Database {
     }
 
     // MARK: statements
+
+    /// Drops a statement from the cache (it failed: the next use prepares it afresh).
+    func evict(_ sql: String) { cache.removeValue(forKey: sql) }
 
     /// A prepared statement, cached by its SQL text. It is reset when returned.
     public func prepare(_ sql: String) throws -> Statement {
@@ -275,45 +279,6 @@ public final class Database {
     public var changes: Int { Int(sqlite3_changes(handle)) }
     public var isInTransaction: Bool { sqlite3_get_autocommit(handle) == 0 }
 
-    // MARK: transactions
-
-    /// Runs `body` in one write transaction that holds the write lock from its first
-    /// statement (`BEGIN IMMEDIATE`). Nested calls join the outer transaction.
-    /// On error it rolls back, if the transaction is still open, and rethrows the first error.
-    @discardableResult
-    public func write<T>(_ body: () throws -> T) throws -> T {
-        try transaction("BEGIN IMMEDIATE", body)
-    }
-
-    /// A read transaction: one consistent snapshot for several queries.
-    @discardableResult
-    public func read<T>(_ body: () throws -> T) throws -> T {
-        try transaction("BEGIN DEFERRED", body)
-    }
-
-    private func transaction<T>(_ begin: String, _ body: () throws -> T) throws -> T {
-        if transactionDepth > 0 {
-            transactionDepth += 1
-            defer { transactionDepth -= 1 }
-            return try body()
-        }
-        try execute(begin)
-        transactionDepth = 1
-        defer { transactionDepth = 0 }
-        do {
-            let result = try body()
-            try execute("COMMIT")
-            return result
-        } catch {
-            // SQLite may already have rolled back (e.g. on SQLITE_FULL); rolling back a
-            // closed transaction would raise a second error that hides the first.
-            if isInTransaction {
-                try? execute("ROLLBACK")
-            }
-            throw error
-        }
-    }
-
     // MARK: maintenance
 
     /// Online backup to `destination`, consistent while others write. All pages in one step: one
@@ -370,10 +335,25 @@ public final class Statement {
 
     deinit { sqlite3_finalize(handle) }
 
+    /// Set while bytes bound without a copy may still be pointed at: cleared after the run.
+    private var staticBound = false
+
     public func reset() {
         sqlite3_reset(handle)
         sqlite3_clear_bindings(handle)
+        staticBound = false
     }
+
+    /// A buffer's bytes as SQLite takes them; an empty buffer may have no address at all.
+    static func chars(_ p: UnsafeBufferPointer<UInt8>) -> UnsafePointer<CChar> {
+        UnsafeRawPointer(p.baseAddress ?? Statement.empty).assumingMemoryBound(to: CChar.self)
+    }
+
+    nonisolated(unsafe) private static let empty: UnsafePointer<UInt8> = {
+        let p = UnsafeMutablePointer<UInt8>.allocate(capacity: 1)
+        p.initialize(to: 0)
+        return UnsafePointer(p)
+    }()
 
     public func bind(_ arguments: [SQLBindable?]) throws {
         SQLRecorder.current?.record(sql, arguments.map { $0?.sqlValue ?? .null })
@@ -404,8 +384,9 @@ public final class Statement {
     public func withBound<T>(text value: String, at index: Int32, _ body: () throws -> T) rethrows -> T {
         var value = value
         return try value.withUTF8 { p in
-            _ = sqlite3_bind_text(handle, index, UnsafeRawPointer(p.baseAddress ?? UnsafePointer(bitPattern: 1)!).assumingMemoryBound(to: CChar.self),
-                                  Int32(p.count), nil)
+            _ = sqlite3_bind_text(handle, index, Statement.chars(p), Int32(p.count), nil)
+            // the bytes are gone after this: nothing may point at them
+            defer { sqlite3_bind_null(handle, index) }
             return try body()
         }
     }
@@ -413,23 +394,19 @@ public final class Statement {
     public func bind(text value: String, at index: Int32) {
         var value = value
         // a native string's UTF-8 is at hand: no C-string copy first
-        value.withUTF8 { p in
-            _ = sqlite3_bind_text(handle, index, UnsafeRawPointer(p.baseAddress ?? UnsafePointer(bitPattern: 1)!).assumingMemoryBound(to: CChar.self),
-                                  Int32(p.count), csqlite_transient())
-        }
+        value.withUTF8 { p in _ = sqlite3_bind_text(handle, index, Statement.chars(p), Int32(p.count), csqlite_transient()) }
     }
     public func bindNull(at index: Int32) { sqlite3_bind_null(handle, index) }
     /// UTF-8 bytes that stay where they are until the statement has run (SQLITE_STATIC: no copy).
     /// Only for a buffer the caller keeps alive and unchanged until `execute`/`step` returns.
     public func bind(staticUTF8 bytes: UnsafeBufferPointer<UInt8>, at index: Int32) {
-        _ = sqlite3_bind_text(handle, index, UnsafeRawPointer(bytes.baseAddress!).assumingMemoryBound(to: CChar.self), Int32(bytes.count), nil)
+        _ = sqlite3_bind_text(handle, index, Statement.chars(bytes), Int32(bytes.count), nil)
+        staticBound = true
     }
 
     /// UTF-8 bytes straight from a buffer: no Swift String in between (the import's hot path).
     public func bind(utf8 bytes: ArraySlice<UInt8>, at index: Int32) {
-        bytes.withUnsafeBufferPointer { p in
-            _ = sqlite3_bind_text(handle, index, UnsafeRawPointer(p.baseAddress!).assumingMemoryBound(to: CChar.self), Int32(p.count), csqlite_transient())
-        }
+        bytes.withUnsafeBufferPointer { p in _ = sqlite3_bind_text(handle, index, Statement.chars(p), Int32(p.count), csqlite_transient()) }
     }
     public func bind(optionalText value: String?, at index: Int32) {
         if let value { bind(text: value, at: index) } else { bindNull(at: index) }
@@ -448,13 +425,21 @@ public final class Statement {
         default:
             let error = database.error(sql: sql)
             sqlite3_reset(handle)
+            database.evict(sql)
             throw error
         }
     }
 
-    /// Runs an insert/update with the current bindings, then resets for the next use.
+    /// Runs an insert/update with the current bindings, then resets for the next use; bytes
+    /// bound without a copy are unbound, so that nothing points at them once the caller lets go.
     public func execute() throws {
-        defer { sqlite3_reset(handle) }
+        defer {
+            sqlite3_reset(handle)
+            if staticBound {
+                sqlite3_clear_bindings(handle)
+                staticBound = false
+            }
+        }
         while try step() {}
     }
 
@@ -484,7 +469,7 @@ public final class Statement {
         guard let text = sqlite3_column_text(handle, index) else { return false }
         let length = Int(sqlite3_column_bytes(handle, index))
         guard length == bytes.count else { return false }
-        return bytes.withUnsafeBufferPointer { memcmp(text, $0.baseAddress!, length) == 0 }
+        return length == 0 || bytes.withUnsafeBufferPointer { memcmp(text, Statement.chars($0), length) == 0 }
     }
     public func isNull(at index: Int32) -> Bool { sqlite3_column_type(handle, index) == SQLITE_NULL }
     public func text(at index: Int32) -> String? {

@@ -33,17 +33,11 @@ public enum DemoGenerator {
             """) ?? 0
         guard populated == 0 else { throw MyGazError(.conflict, .databaseHasData, .text(db.path)) }
         var generator = Generator(session: session, options: options)
-        // bulk generation: a larger page cache and fewer checkpoints; restored afterwards
-        try db.execute("PRAGMA cache_size = -65536")
-        try db.execute("PRAGMA wal_autocheckpoint = 20000")
-        // the generator writes parents before children by construction; `db check` proves it
-        try db.execute("PRAGMA foreign_keys = OFF")
-        defer {
-            try? db.execute("PRAGMA foreign_keys = ON")
-            try? db.execute("PRAGMA cache_size = -2000")
-            try? db.execute("PRAGMA wal_autocheckpoint = 1000")
+        // bulk generation: a larger page cache and fewer checkpoints; the generator writes parents
+        // before children by construction (`db check` proves it), so foreign keys wait
+        try db.withBulkSettings(.init(cacheKiB: 65_536, autocheckpointPages: 20_000, foreignKeys: false)) {
+            try generator.run(progress: progress)
         }
-        try generator.run(progress: progress)
         return generator.summary
     }
 }

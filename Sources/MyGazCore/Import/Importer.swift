@@ -245,90 +245,75 @@ public enum Importer {
         let pipeline = CheckingPipeline(reader: writer, decoder: decoder, checker: checker, columns: header.fileColumns, template: row)
         pipeline.start()
         var done = 0
-        var commits = 0
-        var transactionStart = Date()
-        func begin() throws {
-            try db.execute("BEGIN IMMEDIATE")
-            transactionStart = Date()
-        }
-        func end(final: Bool) throws {
-            if options.dryRun {
-                try db.execute("ROLLBACK")
-                return
-            }
-            try db.run("""
-                UPDATE import_batch SET rows_done = ?, inserted = ?, updated = ?, unchanged = ?, rejected = ?,
-                       status = CASE WHEN ? THEN 'completed' ELSE status END, finished_at = CASE WHEN ? THEN ? ELSE NULL END
-                WHERE id = ?
-                """, done, report.inserted, report.updated, report.unchanged, report.rejected, final, final, session.now, report.batchID)
-            if final {
-                try session.audit("import.\(options.kind.rawValue)", .importBatch, report.batchID, new: "completed",
-                                  reason: "\((file as NSString).lastPathComponent): \(report.rowsRead) read, \(report.inserted) inserted, \(report.updated) updated, \(report.unchanged) unchanged, \(report.rejected) rejected")
-            }
-            try db.execute("COMMIT")
-            report.longestLockSeconds = max(report.longestLockSeconds, Date().timeIntervalSince(transactionStart))
-            commits += 1
-            if commits % Self.commitsPerCheckpoint == 0 { checkpointer.request() }
-            // SQLite's lock has no queue: a writer that polls with back-off (the portal's busy
-            // handler) would keep missing the moment between COMMIT and the next BEGIN
-            if !final && options.pauseSeconds > 0 { usleep(useconds_t(options.pauseSeconds * 1_000_000)) }
-        }
+        var checkpointCommits = 0
         // for the length of the import: a larger page cache, and no automatic checkpoints (they
         // would run inside COMMIT, holding the write lock): the checkpointer's thread does them
         let checkpointer = try BackgroundCheckpointer(path: db.path)
         defer { checkpointer.finish() }
-        try db.execute("PRAGMA cache_size = -16384")
-        _ = try db.scalarInt("PRAGMA wal_autocheckpoint = 0")
-        defer {
-            try? db.execute("PRAGMA cache_size = -2000")
-            _ = try? db.scalarInt("PRAGMA wal_autocheckpoint = 1000")
-        }
-        try begin()
-        do {
-            // the file breaks off where the checking pass found it does (--skip-invalid only):
-            // the rows before it are written, the rest is the rejects file's one last entry
-            func nextBatch() throws -> CheckedBatch? {
-                do { return try pipeline.next() } catch is CSVProblem {
-                    report.rejected += 1
-                    return nil
+        let parts = Database.ChunkedWrite(
+            db, maxSeconds: options.singleTransaction ? .infinity : options.transactionSeconds, pauseSeconds: options.pauseSeconds,
+            dryRun: options.dryRun,
+            beforeCommit: { final in
+                try db.run("""
+                    UPDATE import_batch SET rows_done = ?, inserted = ?, updated = ?, unchanged = ?, rejected = ?,
+                           status = CASE WHEN ? THEN 'completed' ELSE status END, finished_at = CASE WHEN ? THEN ? ELSE NULL END
+                    WHERE id = ?
+                    """, done, report.inserted, report.updated, report.unchanged, report.rejected, final, final, session.now, report.batchID)
+                if final {
+                    try session.audit("import.\(options.kind.rawValue)", .importBatch, report.batchID, new: "completed",
+                                      reason: "\((file as NSString).lastPathComponent): \(report.rowsRead) read, \(report.inserted) inserted, \(report.updated) updated, \(report.unchanged) unchanged, \(report.rejected) rejected")
                 }
-            }
-            while let batch = try nextBatch() {
-                for index in batch.records.indices {
-                    done += 1
-                    if done <= carried.rows { continue }
-                    if let values = batch.values[index] {
-                        batch.view(index, into: &row)
-                        switch try handler.write(row, values: values) {
-                        case .inserted: report.inserted += 1
-                        case .updated: report.updated += 1
-                        case .unchanged: report.unchanged += 1
-                        }
-                    } else {
+            },
+            afterCommit: { [commitsPerCheckpoint = Self.commitsPerCheckpoint] in
+                // counted here, not by the part: a dry run commits nothing
+                checkpointCommits += 1
+                if checkpointCommits % commitsPerCheckpoint == 0 { checkpointer.request() }
+            })
+        try db.withBulkSettings(.init(cacheKiB: 16_384, autocheckpointPages: 0)) {
+            try parts.begin()
+            do {
+                // the file breaks off where the checking pass found it does (--skip-invalid only):
+                // the rows before it are written, the rest is the rejects file's one last entry
+                func nextBatch() throws -> CheckedBatch? {
+                    do { return try pipeline.next() } catch is CSVProblem {
                         report.rejected += 1
-                    }
-                    if done & 0xFF == 0 && !options.singleTransaction
-                        && Date().timeIntervalSince(transactionStart) >= options.transactionSeconds {
-                        try end(final: false)
-                        try begin()
+                        return nil
                     }
                 }
-                row.utf8 = []
-                row.ends = []
-                progress(.writing, done, 0.5 + Double(batch.position) / Double(max(size, 1)) / 2)
-                pipeline.recycle(batch)
+                while let batch = try nextBatch() {
+                    for index in batch.records.indices {
+                        done += 1
+                        if done <= carried.rows { continue }
+                        if let values = batch.values[index] {
+                            batch.view(index, into: &row)
+                            switch try handler.write(row, values: values) {
+                            case .inserted: report.inserted += 1
+                            case .updated: report.updated += 1
+                            case .unchanged: report.unchanged += 1
+                            }
+                        } else {
+                            report.rejected += 1
+                        }
+                        try parts.tick()
+                    }
+                    row.utf8 = []
+                    row.ends = []
+                    progress(.writing, done, 0.5 + Double(batch.position) / Double(max(size, 1)) / 2)
+                    pipeline.recycle(batch)
+                }
+                try parts.finish()
+            } catch {
+                pipeline.stop()
+                parts.abandon()
+                if parts.commits == 0 && report.resumedFrom == nil && !options.dryRun {
+                    // nothing of this file was written (say, the disk was full): no batch to finish either.
+                    // Best effort: where even this fails, the batch shows as an incomplete import to run again
+                    _ = try? db.write { try db.run("DELETE FROM import_batch WHERE id = ? AND rows_done = 0", report.batchID) }
+                }
+                throw error
             }
-            try end(final: true)
-        } catch {
-            pipeline.stop()
-            if db.isInTransaction { try? db.execute("ROLLBACK") }
-            if commits == 0 && report.resumedFrom == nil && !options.dryRun {
-                // nothing of this file was written (say, the disk was full): no batch to finish either.
-                // Best effort: where even this fails, the batch shows as an incomplete import to run again
-                _ = try? db.write { try db.run("DELETE FROM import_batch WHERE id = ? AND rows_done = 0", report.batchID) }
-            }
-            throw error
         }
+        report.longestLockSeconds = parts.longestSeconds
         report.seconds = Date().timeIntervalSince(started)
         return report
     }
@@ -339,6 +324,7 @@ public enum Importer {
         let db: Database
         private(set) var alive: Bool
         private var version = 0
+        private var snapshot: Database.Snapshot?
 
         init(_ db: Database, enabled: Bool) {
             self.db = db
@@ -347,22 +333,22 @@ public enum Importer {
 
         func begin() throws {
             guard alive else { return }
-            version = try db.scalarInt("PRAGMA data_version") ?? 0
-            try db.execute("BEGIN DEFERRED")
+            version = try db.dataVersion
+            snapshot = try db.snapshot()
         }
 
         func abandon() throws {
             guard alive else { return }
             alive = false
-            if db.isInTransaction { try db.execute("COMMIT") }
+            try snapshot?.close()
         }
 
         /// Ends the snapshot; true when everything compared equal and nobody else wrote.
         func conclude() throws -> Bool {
             guard alive else { return false }
             alive = false
-            try db.execute("COMMIT")
-            return try db.scalarInt("PRAGMA data_version") == version
+            try snapshot?.close()
+            return try db.dataVersion == version
         }
     }
 
@@ -385,7 +371,7 @@ public enum Importer {
             if running { return }
             running = true
             queue.async {
-                _ = try? self.db.query("PRAGMA wal_checkpoint(PASSIVE)")
+                try? self.db.checkpoint(.passive)
                 self.lock.lock()
                 self.running = false
                 self.lock.unlock()

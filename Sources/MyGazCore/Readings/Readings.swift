@@ -357,13 +357,7 @@ public enum Readings {
     /// A large page cache, and checkpoints after every 64 MiB of WAL rather than 4 MiB, for
     /// the length of a bulk decision: a checkpoint costs two fsyncs.
     static func bulkWrites(_ db: Database, _ body: () throws -> Void) throws {
-        try db.execute("PRAGMA cache_size = -32768")
-        _ = try db.scalarInt("PRAGMA wal_autocheckpoint = 16384")
-        defer {
-            try? db.execute("PRAGMA cache_size = -2000")
-            _ = try? db.scalarInt("PRAGMA wal_autocheckpoint = 1000")
-        }
-        try body()
+        try db.withBulkSettings(.init(cacheKiB: 32_768, autocheckpointPages: 16_384), body)
     }
 
     /// Readings accepted per write transaction: about 0.3 s of write lock on a large region,

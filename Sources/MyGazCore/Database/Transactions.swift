@@ -1,0 +1,211 @@
+import CSQLite
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// What a transaction this connection began may do.
+enum TransactionKind { case read, write }
+
+/// Every transaction goes through here; no other file writes BEGIN, COMMIT, ROLLBACK,
+/// SAVEPOINT or a PRAGMA. Nesting is told by SQLite itself (autocommit off means a transaction
+/// is open): an inner `write` or `read` joins the outer one, and a `write` inside a `read` is a
+/// bug — it would run in a DEFERRED transaction and upgrade its lock, which is exactly what
+/// BEGIN IMMEDIATE exists to avoid — reported at once.
+extension Database {
+    /// Runs `body` in one write transaction that holds the write lock from its first
+    /// statement (`BEGIN IMMEDIATE`). Inside another write it joins it. On error it rolls
+    /// back, if the transaction is still open, and rethrows the first error.
+    @discardableResult
+    public func write<T>(_ body: () throws -> T) throws -> T {
+        if isInTransaction {
+            guard openTransaction != .read else { throw Database.writeInsideRead }
+            return try body()
+        }
+        return try transaction(.write, body)
+    }
+
+    /// A read transaction: one consistent snapshot for several queries. Inside any other
+    /// transaction it joins it.
+    @discardableResult
+    public func read<T>(_ body: () throws -> T) throws -> T {
+        if isInTransaction { return try body() }
+        return try transaction(.read, body)
+    }
+
+    /// Runs `body` on a savepoint inside the current write: its changes are undone alone when
+    /// it throws (the error is rethrown), kept when it returns.
+    public func savepoint<T>(_ body: () throws -> T) throws -> T {
+        guard isInTransaction, openTransaction == .write else { throw Database.savepointOutsideWrite }
+        try execute("SAVEPOINT item")
+        do {
+            let result = try body()
+            try execute("RELEASE item")
+            return result
+        } catch {
+            if isInTransaction {
+                try? execute("ROLLBACK TO item")
+                try? execute("RELEASE item")
+            }
+            throw error
+        }
+    }
+
+    static let writeInsideRead = MyGazError(.internalError, .internalError, "a write inside a read transaction")
+    static let savepointOutsideWrite = MyGazError(.internalError, .internalError, "a savepoint outside a write transaction")
+
+    private func transaction<T>(_ kind: TransactionKind, _ body: () throws -> T) throws -> T {
+        try execute(kind == .write ? "BEGIN IMMEDIATE" : "BEGIN DEFERRED")
+        openTransaction = kind
+        defer { openTransaction = nil }
+        do {
+            let result = try body()
+            try execute("COMMIT")
+            return result
+        } catch {
+            // SQLite may already have rolled back (e.g. on SQLITE_FULL); rolling back a
+            // closed transaction would raise a second error that hides the first.
+            if isInTransaction { try? execute("ROLLBACK") }
+            throw error
+        }
+    }
+
+    // MARK: long work
+
+    /// Settings for the length of a bulk job, put back as they were afterwards.
+    public struct BulkSettings: Sendable {
+        /// Page cache in KiB.
+        public var cacheKiB: Int
+        /// Pages of WAL before an automatic checkpoint; 0: none (a checkpointer of its own does them).
+        public var autocheckpointPages: Int
+        /// Off only for a writer that puts parents before children by construction (`db check` proves it).
+        public var foreignKeys = true
+
+        public init(cacheKiB: Int, autocheckpointPages: Int, foreignKeys: Bool = true) {
+            self.cacheKiB = cacheKiB
+            self.autocheckpointPages = autocheckpointPages
+            self.foreignKeys = foreignKeys
+        }
+    }
+
+    public func withBulkSettings<T>(_ settings: BulkSettings, _ body: () throws -> T) throws -> T {
+        let cache = try scalarInt("PRAGMA cache_size") ?? -2000
+        let checkpoint = try scalarInt("PRAGMA wal_autocheckpoint") ?? 1000
+        let foreignKeys = try scalarInt("PRAGMA foreign_keys") ?? 1
+        try execute("PRAGMA cache_size = \(-settings.cacheKiB)")
+        _ = try scalarInt("PRAGMA wal_autocheckpoint = \(settings.autocheckpointPages)")
+        if !settings.foreignKeys { try execute("PRAGMA foreign_keys = OFF") }
+        defer {
+            // best effort: the connection is closed soon after a bulk job either way
+            try? execute("PRAGMA cache_size = \(cache)")
+            _ = try? scalarInt("PRAGMA wal_autocheckpoint = \(checkpoint)")
+            try? execute("PRAGMA foreign_keys = \(foreignKeys)")
+        }
+        return try body()
+    }
+
+    /// Changes to the file by any connection since this one last looked (`PRAGMA data_version`).
+    public var dataVersion: Int {
+        get throws { try scalarInt("PRAGMA data_version") ?? 0 }
+    }
+
+    public enum Checkpoint: String { case passive = "PASSIVE", truncate = "TRUNCATE" }
+
+    /// Copies the WAL into the file (a checkpoint holds no write lock).
+    public func checkpoint(_ mode: Checkpoint) throws {
+        _ = try query("PRAGMA wal_checkpoint(\(mode.rawValue))")
+    }
+
+    /// A read snapshot held open across calls (not one closure): the importer compares rows with
+    /// the database while another thread checks them.
+    public final class Snapshot {
+        let db: Database
+        public private(set) var open = true
+
+        init(_ db: Database) throws {
+            self.db = db
+            try db.execute("BEGIN DEFERRED")
+            db.openTransaction = .read
+        }
+
+        /// Ends it; safe to call twice.
+        public func close() throws {
+            guard open else { return }
+            open = false
+            db.openTransaction = nil
+            if db.isInTransaction { try db.execute("COMMIT") }
+        }
+
+        deinit { try? close() }
+    }
+
+    public func snapshot() throws -> Snapshot { try Snapshot(self) }
+
+    /// A long write in parts: each part a write transaction of at most `maxSeconds`, then a
+    /// pause so that other writers (the portal polls with back-off) get the lock between them.
+    /// `tick()` after each unit of work ends the part when its time is up; `finish()` commits the
+    /// last one; a dry run rolls every part back. `beforeCommit(final)` records progress in the
+    /// same transaction; `afterCommit` runs between parts.
+    public final class ChunkedWrite {
+        let db: Database
+        let maxSeconds: Double
+        let pauseSeconds: Double
+        let dryRun: Bool
+        let beforeCommit: (_ final: Bool) throws -> Void
+        let afterCommit: () -> Void
+        private var started = Date()
+        private var units = 0
+        public private(set) var commits = 0
+        /// The longest a part held the write lock, in seconds.
+        public private(set) var longestSeconds = 0.0
+
+        public init(_ db: Database, maxSeconds: Double, pauseSeconds: Double, dryRun: Bool,
+                    beforeCommit: @escaping (_ final: Bool) throws -> Void, afterCommit: @escaping () -> Void = {}) {
+            self.db = db
+            self.maxSeconds = maxSeconds
+            self.pauseSeconds = pauseSeconds
+            self.dryRun = dryRun
+            self.beforeCommit = beforeCommit
+            self.afterCommit = afterCommit
+        }
+
+        public func begin() throws {
+            guard !db.isInTransaction else { throw Database.writeInsideRead }
+            try db.execute("BEGIN IMMEDIATE")
+            db.openTransaction = .write
+            started = Date()
+        }
+
+        /// One unit done; every 256 units the clock is looked at.
+        public func tick() throws {
+            units += 1
+            guard units & 0xFF == 0, Date().timeIntervalSince(started) >= maxSeconds else { return }
+            try end(final: false)
+            try begin()
+        }
+
+        public func finish() throws { try end(final: true) }
+
+        /// An error midway: the open part is rolled back; parts committed before it stay.
+        public func abandon() {
+            if db.isInTransaction { try? db.execute("ROLLBACK") }
+            db.openTransaction = nil
+        }
+
+        private func end(final: Bool) throws {
+            defer { db.openTransaction = nil }
+            if dryRun {
+                try db.execute("ROLLBACK")
+                return
+            }
+            try beforeCommit(final)
+            try db.execute("COMMIT")
+            longestSeconds = max(longestSeconds, Date().timeIntervalSince(started))
+            commits += 1
+            afterCommit()
+            // SQLite's lock has no queue: a writer that polls with back-off would keep missing
+            // the moment between COMMIT and the next BEGIN
+            if !final && pauseSeconds > 0 { usleep(useconds_t(pauseSeconds * 1_000_000)) }
+        }
+    }
+}

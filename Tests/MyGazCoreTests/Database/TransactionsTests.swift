@@ -1,0 +1,99 @@
+import CSQLite
+import Foundation
+import Testing
+@testable import MyGazCore
+
+/// `Database` owns every transaction: nesting, savepoints, parts of a long write, bulk settings.
+@Suite struct TransactionsTests {
+    func insert(_ t: TestDB, _ code: String) throws {
+        try t.db.run("INSERT INTO rgk (code, name, created_at, updated_at) VALUES (?, 'R', 'x', 'x')", code)
+    }
+
+    @Test func aWriteInsideAReadIsCaughtAtOnce() throws {
+        let t = try TestDB()
+        #expect(throws: MyGazError.self) {
+            try t.db.read { try t.db.write { try insert(t, "aa") } }
+        }
+        #expect(try t.count("rgk") == 0 && !t.db.isInTransaction)
+        // a read inside a write joins it, and sees its changes
+        try t.db.write {
+            try insert(t, "bb")
+            #expect(try t.db.read { try t.count("rgk") } == 1)
+        }
+    }
+
+    @Test func aSavepointUndoesItsOwnChangesOnly() throws {
+        let t = try TestDB()
+        struct Boom: Error {}
+        try t.db.write {
+            try insert(t, "aa")
+            #expect(throws: Boom.self) { try t.db.savepoint { try insert(t, "bb"); throw Boom() } }
+            try t.db.savepoint { try insert(t, "cc") }
+        }
+        #expect(try t.db.query("SELECT code FROM rgk ORDER BY code").map { $0.string(0) } == ["aa", "cc"])
+        #expect(throws: MyGazError.self) { try t.db.savepoint { try insert(t, "dd") } }
+    }
+
+    @Test func aLongWriteCommitsInPartsAndADryRunCommitsNothing() throws {
+        let t = try TestDB()
+        var recorded: [Bool] = []
+        let parts = Database.ChunkedWrite(t.db, maxSeconds: 0, pauseSeconds: 0, dryRun: false, beforeCommit: { recorded.append($0) })
+        try parts.begin()
+        for i in 0..<600 {
+            try insert(t, "r\(i)")
+            try parts.tick()
+        }
+        try parts.finish()
+        #expect(parts.commits == 3 && recorded == [false, false, true], "a part every 256 units when time is up, then the last")
+        #expect(try t.count("rgk") == 600 && !t.db.isInTransaction)
+        let dry = Database.ChunkedWrite(t.db, maxSeconds: 0, pauseSeconds: 0, dryRun: true, beforeCommit: { _ in Issue.record("a dry run records nothing") })
+        try dry.begin()
+        for i in 0..<300 { try insert(t, "d\(i)"); try dry.tick() }
+        try dry.finish()
+        #expect(try t.count("rgk") == 600 && dry.commits == 0)
+    }
+
+    @Test func bulkSettingsArePutBack() throws {
+        let t = try TestDB()
+        let before = (try t.db.scalarInt("PRAGMA cache_size"), try t.db.scalarInt("PRAGMA wal_autocheckpoint"))
+        try t.db.withBulkSettings(.init(cacheKiB: 8192, autocheckpointPages: 0, foreignKeys: false)) {
+            let (cache, keys) = (try t.db.scalarInt("PRAGMA cache_size"), try t.db.scalarInt("PRAGMA foreign_keys"))
+            #expect(cache == -8192 && keys == 0)
+        }
+        let after = (try t.db.scalarInt("PRAGMA cache_size"), try t.db.scalarInt("PRAGMA wal_autocheckpoint"))
+        #expect(after == before)
+        #expect(try t.db.scalarInt("PRAGMA foreign_keys") == 1)
+    }
+
+    @Test func aFailedStatementLeavesTheCacheAndStaticBytesAreUnboundAfterARun() throws {
+        let t = try TestDB()
+        try insert(t, "aa")
+        let sql = "INSERT INTO rgk (code, name, created_at, updated_at) VALUES (?, 'R', 'x', 'x')"
+        let first = try t.db.prepare(sql)
+        #expect(throws: SQLiteError.self) { try t.db.run(sql, "aa") }
+        #expect(try t.db.prepare(sql) !== first, "prepared afresh after it failed")
+        let s = try t.db.prepare("INSERT INTO office (rgk_id, name) VALUES (1, ?)")
+        var name: [UInt8] = Array("Центральное".utf8)
+        try name.withUnsafeBufferPointer { s.bind(staticUTF8: $0, at: 1); try s.execute() }
+        name.removeAll()
+        // the bytes are gone: a run without binding again inserts NULL (a constraint error), not freed memory
+        #expect(throws: SQLiteError.self) { try s.execute() }
+        // an empty buffer, which may have no address, binds as an empty text
+        try [UInt8]().withUnsafeBufferPointer { s.bind(staticUTF8: $0, at: 1) }
+        #expect(throws: SQLiteError.self, "name <> '' holds") { try s.execute() }
+        s.bind(utf8: ArraySlice<UInt8>(), at: 1)
+        #expect(throws: SQLiteError.self) { try s.execute() }
+    }
+
+    @Test func noTransactionOrPragmaIsWrittenOutsideTheDatabaseRoom() throws {
+        let sources = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("Sources")
+        let files = FileManager.default.enumerator(atPath: sources.path)!.compactMap { $0 as? String }.filter { $0.hasSuffix(".swift") }
+        #expect(files.count > 50)
+        let pattern = try Regex(#""\s*(BEGIN|COMMIT|ROLLBACK|SAVEPOINT|RELEASE|PRAGMA)\b"#)
+        for file in files where !file.hasPrefix("MyGazCore/Database/") {
+            let text = try String(contentsOfFile: sources.path + "/" + file, encoding: .utf8)
+            #expect(!text.contains(pattern), "\(file) writes SQL that belongs to Database/")
+        }
+    }
+}
