@@ -62,19 +62,19 @@ enum ImportCommands {
         options.delimiter = try delimiter(inv.string("delimiter"))
         options.dryRun = inv.flag("dry-run")
         options.skipInvalid = inv.flag("skip-invalid")
-        options.rejectsPath = inv.string("rejects")
         options.singleTransaction = inv.flag("single-transaction")
-        if options.skipInvalid && options.rejectsPath == nil { throw MyGazError.usage(.optionRequires, "--skip-invalid", "--rejects FILE") }
-        if options.rejectsPath != nil && !options.skipInvalid { throw MyGazError.usage(.optionRequires, "--rejects", "--skip-invalid") }
+        let rejectsPath = inv.string("rejects")
+        if options.skipInvalid && rejectsPath == nil { throw MyGazError.usage(.optionRequires, "--skip-invalid", "--rejects FILE") }
+        if rejectsPath != nil && !options.skipInvalid { throw MyGazError.usage(.optionRequires, "--rejects", "--skip-invalid") }
         let texts = inv.out.texts
-        options.describe = { texts.render($0) }
         var reports: [ImportReport] = []
         for file in inv.arguments("FILE") {
             let progress = Progress(inv.out, label: "import \(kind.rawValue)")
             var phase = ImportPhase.checking
             progress.relabel(texts.render(.importChecking, .text(kind.rawValue)))
+            let rejects = rejectsPath.map { RejectsFile(path: $0, database: inv.globals.dbPath, texts: texts) }
             do {
-                let report = try Importer.run(inv.session, options, file: file) { now, rows, fraction in
+                let report = try Importer.run(inv.session, options, file: file, rejects: rejects) { now, rows, fraction in
                     if now != phase {
                         phase = now
                         progress.relabel(texts.render(.importWriting, .text(kind.rawValue)))
@@ -87,19 +87,15 @@ enum ImportCommands {
             } catch let refused as ImportRefused {
                 progress.finish()
                 // the files before it were imported: their reports come too
-                if !inv.out.isHuman { inv.io.stdout.write(JSON.encode(.array((reports + [refused.report]).map { json($0, kind) })) + "\n") }
-                for p in refused.report.problems {
-                    inv.io.stderr.write("\(UntrustedText.visible(file)):\(p.line): \(UntrustedText.visible(p.column)): \(texts.render(p.reason))\n")
-                }
+                if !inv.out.isHuman { inv.out.machine(.array((reports + [refused.report]).map { json($0, kind) })) }
+                for p in refused.report.problems { inv.out.problem(file: file, line: p.line, column: p.column, reason: p.reason) }
                 if refused.report.badRows > refused.report.problems.count {
-                    inv.io.stderr.write(texts.render(.importMoreBadRows, .int(refused.report.badRows - refused.report.problems.count)) + "\n")
+                    inv.out.warn(.importMoreBadRows, .int(refused.report.badRows - refused.report.problems.count))
                 }
                 throw MyGazError.invalid(.importRefused, .text(file), .int(refused.report.badRows))
             }
         }
-        if !inv.out.isHuman {
-            inv.out.io.stdout.write(JSON.encode(.array(reports.map { json($0, kind) }), pretty: inv.io.terminal.stdoutIsTTY) + "\n")
-        }
+        if !inv.out.isHuman { inv.out.machine(.array(reports.map { json($0, kind) })) }
         // --skip-invalid that left rows behind: done, but not all of it
         return reports.contains { $0.rejected > 0 } ? .partial : .success
     }

@@ -51,6 +51,11 @@ public final class Output {
         io.stderr.write(paint("mygaz-admin: ", .yellow, stream: .stderr) + texts.render(message) + "\n")
     }
 
+    /// A bad row of a file, as compilers say it: `FILE:LINE: column: reason` on stderr.
+    public func problem(file: String, line: Int, column: String, reason: Message) {
+        io.stderr.write("\(UntrustedText.visible(file)):\(line): \(UntrustedText.visible(column)): \(texts.render(reason))\n")
+    }
+
     public func error(_ error: MyGazError) {
         io.stderr.write(paint("mygaz-admin: ", .red, stream: .stderr) + texts.render(error.message) + "\n")
     }
@@ -75,6 +80,11 @@ public final class Output {
             flat.rows = [record.fields.map(\.cell)]
             delimited(flat)
         }
+    }
+
+    /// A value for machines as it is (reports of several files), pretty on a terminal.
+    public func machine(_ value: Value) {
+        io.stdout.write(JSON.encode(value, pretty: io.terminal.stdoutIsTTY) + "\n")
     }
 
     /// A single object result (e.g. `init`, a summary): JSON for machines, lines for people.

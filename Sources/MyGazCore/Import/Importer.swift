@@ -12,7 +12,6 @@ public struct ImportOptions: Sendable {
     public var delimiter: UInt8?
     public var dryRun = false
     public var skipInvalid = false
-    public var rejectsPath: String?
     public var singleTransaction = false
     /// Longest write transaction in seconds: the portal waits at most 5 s for the lock.
     public var transactionSeconds = 0.15
@@ -20,14 +19,28 @@ public struct ImportOptions: Sendable {
     /// 25 ms after each 150 ms transaction bounds a polling writer's wait at ~260 ms (bench/import.sh).
     public var pauseSeconds = 0.025
 
-    /// How a row's problem reads in the rejects file (the CLI gives the clerk's language).
-    public var describe: @Sendable (Message) -> String = { $0.key.rawValue }
-
     public init(kind: ImportKind) { self.kind = kind }
 }
 
 /// The two passes over a file, for progress reports.
 public enum ImportPhase: Sendable { case checking, writing }
+
+/// Progress of a pass: its rows so far, and the fraction of the whole import.
+public typealias ImportProgress = (_ phase: ImportPhase, _ rows: Int, _ fraction: Double) -> Void
+
+/// Where `--skip-invalid` puts the bad rows, with their line and reasons: the CLI writes them
+/// in the clerk's language, in the file's own encoding and delimiter, so that the fixed rows
+/// import with the same options.
+public protocol RejectsSink: AnyObject {
+    /// The file's header; `masked` are the columns whose values are secrets (PINs).
+    func begin(header: [String], masked: Set<Int>, delimiter: UInt8, encoding: FileEncoding, bom: Bool) throws
+    func reject(line: Int, fields: [String], problems: [RowProblem]) throws
+    /// The rest of `file` from `offset`, which cannot be read as rows (a quote that never closes), as one entry.
+    func rejectRest(of file: String, from offset: Int64, line: Int, reason: Message) throws
+    /// The file is read again from its start (in another encoding): what was written goes.
+    func restart()
+    func finish() throws
+}
 
 public struct ImportReport: Sendable {
     public var file: String
@@ -66,53 +79,96 @@ public enum Importer {
     /// checkpoints find little to do, and the last one, when the import closes, is quick.
     static let commitsPerCheckpoint = 2
 
-    public static func run(_ session: Session, _ options: ImportOptions, file: String,
-                           progress: (_ phase: ImportPhase, _ rows: Int, _ fraction: Double) -> Void = { _, _, _ in }) throws -> ImportReport {
-        let started = Date()
-        let startedAt = session.now
-        var report = ImportReport(file: file)
+    public static func run(_ session: Session, _ options: ImportOptions, file: String, rejects: RejectsSink? = nil,
+                           progress: ImportProgress = { _, _, _ in }) throws -> ImportReport {
+        try options.kind.box.run(session, options, file, rejects, progress)
+    }
+}
+
+/// One import of one file, by one kind.
+final class ImportRun<K: ImportKindType> {
+    let session: Session
+    let options: ImportOptions
+    let file: String
+    let rejects: RejectsSink?
+    var report: ImportReport
+    let size: Int64
+    let started = Date()
+    let startedAt: String
+    /// The writing connection's kind and context, and the checking thread's.
+    var ctx: ImportContext!
+    var checkCtx: ImportContext!
+    var header: ImportHeader!
+    var skip = 0
+    var validator = TextEncoding.UTF8Validator()
+
+    init(_ session: Session, _ options: ImportOptions, file: String, rejects: RejectsSink?) throws {
+        self.session = session
+        self.options = options
+        self.file = file
+        self.rejects = rejects
+        report = ImportReport(file: file)
         report.dryRun = options.dryRun
+        startedAt = session.now
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: file, isDirectory: &isDirectory), !isDirectory.boolValue else {
             throw MyGazError(.notFound, .fileMissing, .text(file))
         }
-        let size = Maintenance.fileSize(file)
+        size = Maintenance.fileSize(file)
+    }
 
-        // the encoding from the first 64 KiB (a BOM, or bytes that cannot be UTF-8); the whole
-        // file is fingerprinted and checked while the validating pass reads it
-        let probe = try head(file)
-        switch options.encoding {
-        case .utf8: report.encoding = .utf8
-        case .cp1251: report.encoding = .cp1251
-        case .auto: report.encoding = probe.hasBOM || probe.prefixIsUTF8 ? .utf8 : .cp1251
-        }
-        let skip = probe.hasBOM && report.encoding == .utf8 ? 3 : 0
-        report.delimiter = options.delimiter ?? CSVReader.detectDelimiter(headerBytes: Array(probe.bytes.dropFirst(skip)))
-        let ctx = try ImportContext(session: session, fillRGK: options.rgk)
-        let handler = try options.kind.handler.init(ctx)
+    var db: Database { session.db }
+    var fileName: String { (file as NSString).lastPathComponent }
+
+    func run(_ progress: ImportProgress) throws -> ImportReport {
+        let probe = try ImportProbe(file)
+        report.encoding = probe.encoding(options.encoding)
+        skip = probe.skip(report.encoding)
+        report.delimiter = probe.delimiter(options.delimiter, skip: skip)
+        ctx = try ImportContext(session: session, fillRGK: options.rgk)
         // rows are checked on another thread, with a connection of its own for the lookups
-        let checkDB = try Database(path: session.db.path, mode: .readWrite, busyTimeoutMs: 5000)
-        let checkCtx = try ImportContext(session: Session(db: checkDB, login: session.login, clock: session.clock), fillRGK: options.rgk)
-        let checker = try options.kind.handler.init(checkCtx)
-        let hasher = BackgroundHasher()
-        var validator = TextEncoding.UTF8Validator()
-        var fingerprinted = false
+        let checkDB = try Database(path: db.path, mode: .readWrite, busyTimeoutMs: 5000)
+        checkCtx = try ImportContext(session: Session(db: checkDB, login: session.login, clock: session.clock), fillRGK: options.rgk)
 
-        // pass 1: check every row; nothing is written
-        var header: Header
+        let unchanged = try checkPass(probe, progress)
+        if report.badRows > 0 && !options.skipInvalid { throw ImportRefused(report: report) }
+        if options.dryRun {
+            try estimatePass(progress)
+        } else {
+            try writePass(nothingToWrite: unchanged && report.badRows == 0, progress)
+        }
+        report.seconds = Date().timeIntervalSince(started)
+        return report
+    }
+
+    /// The rows after the header, read again and checked on another thread.
+    func rowsAgain() throws -> CheckingPipeline<K> {
+        let reader = try CSVReader(path: file, delimiter: report.delimiter, skipBytes: skip)
         var record = CSVRecord()
-        var row: RowView
-        let speculation = Speculation(session.db, enabled: !options.dryRun)
+        _ = try reader.next(into: &record)      // the header
+        return CheckingPipeline(reader: reader, decoder: Decoder(encoding: report.encoding, fileIsValidUTF8: validator.complete),
+                                checker: try K(checkCtx), columns: header.fileColumns,
+                                template: RowView(map: header.map, headers: header.names))
+    }
+
+    // MARK: pass 1: check every row; nothing is written
+
+    /// Answers whether every row matched the database in one snapshot nobody wrote into: then
+    /// there is nothing to write.
+    func checkPass(_ probe: ImportProbe, _ progress: ImportProgress) throws -> Bool {
+        let hasher = BackgroundHasher()
+        var fingerprinted = false
         while true {
             let decoder = Decoder(encoding: report.encoding, fileIsValidUTF8: fingerprinted && validator.complete)
             let reader = try CSVReader(path: file, delimiter: report.delimiter, skipBytes: fingerprinted ? skip : 0)
             if !fingerprinted {
-                reader.onRead = { chunk in
+                reader.onRead = { [self] chunk in
                     hasher.update(chunk)
                     validator.feed(chunk)
                 }
                 if skip > 0 { _ = try reader.skipBOM() }
             }
+            var record = CSVRecord()
             do {
                 guard try reader.next(into: &record) else { throw MyGazError.invalid(.importNoHeader, .text(file)) }
             } catch CSVProblem.unterminatedQuote(let line) {
@@ -120,15 +176,13 @@ public enum Importer {
             } catch CSVProblem.recordTooLong(let line, let limit) {
                 throw MyGazError.invalid(.importHeaderTooLong, .text(file), .int(line), .int(limit))
             }
-            header = try headerMap(record, decoder: decoder, kind: options.kind, file: file, rgkGiven: options.rgk != nil)
-            row = RowView(map: header.map, headers: header.names)
+            header = try ImportHeader(record, decoder: decoder, columns: K.columns, kind: K.kind, file: file, rgkGiven: options.rgk != nil)
             ctx.present = header.map.map { $0 != nil }
             checkCtx.present = ctx.present
-            let rejects = try options.rejectsPath.map {
-                try RejectsFile(path: $0, like: session.db.path, header: header.fileHeader,
-                                masked: Set(zip(options.kind.columns, header.map).compactMap { $0.0.isSecret ? $0.1 : nil }),
-                                delimiter: report.delimiter, encoding: report.encoding, bom: skip > 0, describe: options.describe)
-            }
+            let kind = try K(ctx), checker = try K(checkCtx)
+            var row = RowView(map: header.map, headers: header.names)
+            try rejects?.begin(header: header.fileHeader, masked: header.masked(K.columns), delimiter: report.delimiter,
+                               encoding: report.encoding, bom: skip > 0)
             report.rowsRead = 0
             report.badRows = 0
             report.problems = []
@@ -136,20 +190,21 @@ public enum Importer {
             pipeline.start()
             // while the other thread checks, this one compares the rows with the database in one
             // read snapshot: if nothing would change, the writing pass can be skipped
+            let speculation = Speculation(db, enabled: !options.dryRun)
             try speculation.begin()
             do {
                 while let batch = try pipeline.next() {
                     report.rowsRead += batch.records.count
                     for (index, problems) in batch.problems.sorted(by: { $0.key < $1.key }) {
                         report.badRows += 1
-                        for p in problems where report.problems.count < shownProblems { report.problems.append(p) }
-                        try rejects?.write(line: batch.records[index].line, fields: batch.fields(index, &row), problems: problems)
+                        for p in problems where report.problems.count < Importer.shownProblems { report.problems.append(p) }
+                        try rejects?.reject(line: batch.records[index].line, fields: batch.fields(index, &row), problems: problems)
                     }
                     if speculation.alive {
                         for index in batch.records.indices {
                             guard let values = batch.values[index] else { continue }
                             batch.view(index, into: &row)
-                            if try handler.unchanged(row, values: values) != true {
+                            if try kind.outcome(row, values) != .unchanged {
                                 try speculation.abandon()
                                 break
                             }
@@ -165,7 +220,8 @@ public enum Importer {
                 // read as rows: with --skip-invalid it goes to the rejects file whole, as one entry
                 report.badRows += 1
                 report.problems.append(RowProblem(line: problem.line, column: "—", reason: problem.message))
-                try rejects?.writeRest(of: file, from: reader.recordStart, line: problem.line, reason: problem.message)
+                try rejects?.rejectRest(of: file, from: reader.recordStart, line: problem.line, reason: problem.message)
+                try speculation.abandon()
                 // read the rest for the fingerprint
                 if !fingerprinted { try reader.drain() }
             } catch {
@@ -180,53 +236,52 @@ public enum Importer {
                 // UTF-8 at the start but is not, is read again as Windows-1251
                 if options.encoding == .auto && report.encoding == .utf8 && !probe.hasBOM && !validator.complete {
                     report.encoding = .cp1251
-                    rejects?.file.abandon()
+                    rejects?.restart()
                     try speculation.abandon()
                     continue
                 }
             }
-            try rejects?.close()
-            break
+            try rejects?.finish()
+            return try speculation.conclude()
         }
-        let decoder = Decoder(encoding: report.encoding, fileIsValidUTF8: validator.complete)
-        if report.badRows > 0 && !options.skipInvalid { throw ImportRefused(report: report) }
+    }
 
-        // pass 2: write
-        let db = session.db
-        let nothingToWrite = try speculation.conclude() && report.badRows == 0
-        var carried = (rows: 0, inserted: 0, updated: 0, unchanged: 0, rejected: 0)
+    // MARK: pass 2: write
+
+    /// The batch that records this import, taking over one that was interrupted (same kind,
+    /// same file, same RGK, its process gone): its counts go on from where it stopped.
+    func openBatch() throws -> (rows: Int, resumed: Int64?) {
         // the batch belongs to an RGK when the file speaks of one only
         let batchRGK = ctx.fillRGK ?? (checkCtx.seenRGKs.count == 1 ? checkCtx.seenRGKs.first : nil)
-        if !options.dryRun {
-            let resumed = try db.write { () -> (Int64, Int64?, Int, Int, Int, Int, Int) in
-                var resume: (Int64, Int, Int, Int, Int, Int)?
-                for old in try db.query("""
-                    SELECT id, pid, host, rows_done, inserted, updated, unchanged, rejected FROM import_batch
-                    WHERE status = 'running' AND kind = ? AND file_sha256 = ? AND rgk_id IS ? ORDER BY id DESC
-                    """, options.kind.rawValue, report.sha256, batchRGK) where !ImportLiveness.isAlive(pid: old.optInt(1), host: old.optString(2)) {
-                    if resume == nil { resume = (old.int64(0), old.int(3), old.int(4), old.int(5), old.int(6), old.int(7)) }
-                    try db.run("UPDATE import_batch SET status = 'superseded', finished_at = ? WHERE id = ?", session.now, old.int64(0))
-                }
-                try db.run("""
-                    INSERT INTO import_batch (kind, rgk_id, file_name, file_sha256, file_size, encoding, delimiter, operator, pid, host,
-                                              status, started_at, rows_read, rows_done, inserted, updated, unchanged, rejected)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'running', ?, ?, ?, ?, ?, ?, ?)
-                    """, options.kind.rawValue, batchRGK, (file as NSString).lastPathComponent, report.sha256, size,
-                    report.encoding.rawValue, String(UnicodeScalar(report.delimiter)), session.login, ImportLiveness.currentPID,
-                    ImportLiveness.hostName, startedAt, report.rowsRead, resume?.1 ?? 0, resume?.2 ?? 0, resume?.3 ?? 0,
-                    resume?.4 ?? 0, resume?.5 ?? 0)
-                return (db.lastInsertRowID, resume?.0, resume?.1 ?? 0, resume?.2 ?? 0, resume?.3 ?? 0, resume?.4 ?? 0, resume?.5 ?? 0)
+        return try db.write {
+            var resume: Row?
+            for old in try db.query("""
+                SELECT id, pid, host, rows_done, inserted, updated, unchanged, rejected FROM import_batch
+                WHERE status = 'running' AND kind = ? AND file_sha256 = ? AND rgk_id IS ? ORDER BY id DESC
+                """, K.kind.rawValue, report.sha256, batchRGK) where !ImportLiveness.isAlive(pid: old.optInt(1), host: old.optString(2)) {
+                if resume == nil { resume = old }
+                try db.run("UPDATE import_batch SET status = 'superseded', finished_at = ? WHERE id = ?", session.now, old.int64(0))
             }
-            report.batchID = resumed.0
-            report.resumedFrom = resumed.1
-            carried = (resumed.2, resumed.3, resumed.4, resumed.5, resumed.6)
-            ctx.batchID = resumed.0
+            report.inserted = resume?.int(4) ?? 0
+            report.updated = resume?.int(5) ?? 0
+            report.unchanged = resume?.int(6) ?? 0
+            report.rejected = resume?.int(7) ?? 0
+            try db.run("""
+                INSERT INTO import_batch (kind, rgk_id, file_name, file_sha256, file_size, encoding, delimiter, operator, pid, host,
+                                          status, started_at, rows_read, rows_done, inserted, updated, unchanged, rejected)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'running', ?, ?, ?, ?, ?, ?, ?)
+                """, K.kind.rawValue, batchRGK, fileName, report.sha256, size, report.encoding.rawValue,
+                String(UnicodeScalar(report.delimiter)), session.login, ImportLiveness.currentPID, ImportLiveness.hostName, startedAt,
+                report.rowsRead, resume?.int(3) ?? 0, report.inserted, report.updated, report.unchanged, report.rejected)
+            report.batchID = db.lastInsertRowID
+            report.resumedFrom = resume?.int64(0)
+            ctx.batchID = report.batchID
+            return (resume?.int(3) ?? 0, resume?.int64(0))
         }
-        report.inserted = carried.inserted
-        report.updated = carried.updated
-        report.unchanged = carried.unchanged
-        report.rejected = carried.rejected
+    }
 
+    func writePass(nothingToWrite: Bool, _ progress: ImportProgress) throws {
+        let carried = try openBatch()
         if nothingToWrite && carried.rows == 0 {
             // every row matched the database and nobody wrote meanwhile: nothing to write
             report.unchanged = report.rowsRead
@@ -234,59 +289,46 @@ public enum Importer {
                 try db.run("""
                     UPDATE import_batch SET rows_done = ?, unchanged = ?, status = 'completed', finished_at = ? WHERE id = ?
                     """, report.rowsRead, report.rowsRead, session.now, report.batchID)
-                try session.audit("import.\(options.kind.rawValue)", .importBatch, report.batchID, new: "completed",
-                                  reason: "\((file as NSString).lastPathComponent): \(report.rowsRead) read, all unchanged")
+                try session.audit("import.\(K.kind.rawValue)", .importBatch, report.batchID, new: "completed",
+                                  reason: "\(fileName): \(report.rowsRead) read, all unchanged")
             }
-            report.seconds = Date().timeIntervalSince(started)
-            return report
+            return
         }
-        let writer = try CSVReader(path: file, delimiter: report.delimiter, skipBytes: skip)
-        _ = try writer.next(into: &record)      // the header
-        let pipeline = CheckingPipeline(reader: writer, decoder: decoder, checker: checker, columns: header.fileColumns, template: row)
+        let kind = try K(ctx)
+        let pipeline = try rowsAgain()
         pipeline.start()
         var done = 0
-        var checkpointCommits = 0
+        var commits = 0
         // for the length of the import: a larger page cache, and no automatic checkpoints (they
         // would run inside COMMIT, holding the write lock): the checkpointer's thread does them
         let checkpointer = try BackgroundCheckpointer(path: db.path)
         defer { checkpointer.finish() }
         let parts = Database.ChunkedWrite(
             db, maxSeconds: options.singleTransaction ? .infinity : options.transactionSeconds, pauseSeconds: options.pauseSeconds,
-            dryRun: options.dryRun,
-            beforeCommit: { final in
+            dryRun: false,
+            beforeCommit: { [self] final in
                 try db.run("""
                     UPDATE import_batch SET rows_done = ?, inserted = ?, updated = ?, unchanged = ?, rejected = ?,
                            status = CASE WHEN ? THEN 'completed' ELSE status END, finished_at = CASE WHEN ? THEN ? ELSE NULL END
                     WHERE id = ?
                     """, done, report.inserted, report.updated, report.unchanged, report.rejected, final, final, session.now, report.batchID)
                 if final {
-                    try session.audit("import.\(options.kind.rawValue)", .importBatch, report.batchID, new: "completed",
-                                      reason: "\((file as NSString).lastPathComponent): \(report.rowsRead) read, \(report.inserted) inserted, \(report.updated) updated, \(report.unchanged) unchanged, \(report.rejected) rejected")
+                    try session.audit("import.\(K.kind.rawValue)", .importBatch, report.batchID, new: "completed",
+                                      reason: "\(fileName): \(report.rowsRead) read, \(report.inserted) inserted, \(report.updated) updated, \(report.unchanged) unchanged, \(report.rejected) rejected")
                 }
             },
-            afterCommit: { [commitsPerCheckpoint = Self.commitsPerCheckpoint] in
-                // counted here, not by the part: a dry run commits nothing
-                checkpointCommits += 1
-                if checkpointCommits % commitsPerCheckpoint == 0 { checkpointer.request() }
+            afterCommit: {
+                commits += 1
+                if commits % Importer.commitsPerCheckpoint == 0 { checkpointer.request() }
             })
         try db.withBulkSettings(.init(cacheKiB: 16_384, autocheckpointPages: 0)) {
             try parts.begin()
             do {
-                // the file breaks off where the checking pass found it does (--skip-invalid only):
-                // the rows before it are written, the rest is the rejects file's one last entry
-                func nextBatch() throws -> CheckedBatch? {
-                    do { return try pipeline.next() } catch is CSVProblem {
-                        report.rejected += 1
-                        return nil
-                    }
-                }
-                while let batch = try nextBatch() {
-                    for index in batch.records.indices {
-                        done += 1
-                        if done <= carried.rows { continue }
-                        if let values = batch.values[index] {
-                            batch.view(index, into: &row)
-                            switch try handler.write(row, values: values) {
+                try eachRow(pipeline, progress: { progress(.writing, $0, 0.5 + $1 / 2) }) { row, values in
+                    done += 1
+                    if done > carried.rows {
+                        if let values {
+                            switch try kind.write(row, values) {
                             case .inserted: report.inserted += 1
                             case .updated: report.updated += 1
                             case .unchanged: report.unchanged += 1
@@ -294,18 +336,14 @@ public enum Importer {
                         } else {
                             report.rejected += 1
                         }
-                        try parts.tick()
                     }
-                    row.utf8 = []
-                    row.ends = []
-                    progress(.writing, done, 0.5 + Double(batch.position) / Double(max(size, 1)) / 2)
-                    pipeline.recycle(batch)
+                    try parts.tick()
                 }
                 try parts.finish()
             } catch {
                 pipeline.stop()
                 parts.abandon()
-                if parts.commits == 0 && report.resumedFrom == nil && !options.dryRun {
+                if parts.commits == 0 && report.resumedFrom == nil {
                     // nothing of this file was written (say, the disk was full): no batch to finish either.
                     // Best effort: where even this fails, the batch shows as an incomplete import to run again
                     _ = try? db.write { try db.run("DELETE FROM import_batch WHERE id = ? AND rows_done = 0", report.batchID) }
@@ -314,8 +352,82 @@ public enum Importer {
             }
         }
         report.longestLockSeconds = parts.longestSeconds
-        report.seconds = Date().timeIntervalSince(started)
-        return report
+    }
+
+    /// Every row of a second reading of the file, in order: `body` gets its values (nil: a bad
+    /// row) with `row` looking at it. A file that breaks off where the checking pass found it does
+    /// (--skip-invalid only) ends there: the rest is the rejects file's one last entry, counted
+    /// as one rejected row.
+    func eachRow(_ pipeline: CheckingPipeline<K>, progress: (Int, Double) -> Void,
+                 _ body: (RowView, K.Values?) throws -> Void) throws {
+        var row = RowView(map: header.map, headers: header.names)
+        var rows = 0
+        while true {
+            let next: CheckedBatch<K.Values>?
+            do { next = try pipeline.next() } catch is CSVProblem {
+                report.rejected += 1
+                return
+            }
+            guard let batch = next else { return }
+            for index in batch.records.indices {
+                if batch.values[index] != nil { batch.view(index, into: &row) }
+                try body(row, batch.values[index])
+            }
+            rows += batch.records.count
+            row.utf8 = []
+            row.ends = []
+            progress(rows, Double(batch.position) / Double(max(size, 1)))
+            pipeline.recycle(batch)
+        }
+    }
+
+    // MARK: a dry run: what the writing pass would do, without the write lock
+
+    /// Each row is compared with the database in one read snapshot. A key the file names a
+    /// second time would find the first row written: it counts as an update, not a new row
+    /// (the keys seen are kept in a temporary table, so memory stays flat).
+    func estimatePass(_ progress: ImportProgress) throws {
+        let kind = try K(ctx)
+        let pipeline = try rowsAgain()
+        let seen = try SeenKeys(db)
+        defer { seen.drop() }
+        pipeline.start()
+        let snapshot = try db.snapshot()
+        defer { try? snapshot.close() }
+        do {
+            try eachRow(pipeline, progress: { progress(.writing, $0, 0.5 + $1 / 2) }) { row, values in
+                guard let values else { report.rejected += 1; return }
+                var outcome = try kind.outcome(row, values)
+                if try !seen.insert(kind.key(row, values)) && outcome == .inserted { outcome = .updated }
+                switch outcome {
+                case .inserted: report.inserted += 1
+                case .updated: report.updated += 1
+                case .unchanged: report.unchanged += 1
+                }
+            }
+        } catch {
+            pipeline.stop()
+            throw error
+        }
+    }
+
+    /// Keys met so far in a dry run, in the connection's private temporary storage: writing
+    /// there takes no lock on the database file.
+    final class SeenKeys {
+        let db: Database
+        init(_ db: Database) throws {
+            self.db = db
+            try db.run("CREATE TEMP TABLE IF NOT EXISTS import_seen_key (key TEXT PRIMARY KEY) WITHOUT ROWID")
+            try db.run("DELETE FROM temp.import_seen_key")
+        }
+
+        /// False when the key was met before.
+        func insert(_ key: [SQLBindable?]) throws -> Bool {
+            let text = key.map { $0.map { "\($0.sqlValue)" } ?? "\u{0}" }.joined(separator: "\u{1F}")
+            return try db.run("INSERT OR IGNORE INTO temp.import_seen_key (key) VALUES (?)", text) == 1
+        }
+
+        func drop() { _ = try? db.run("DROP TABLE IF EXISTS temp.import_seen_key") }
     }
 
     /// Comparing rows with the database during the validating pass, in one read snapshot.
@@ -351,232 +463,6 @@ public enum Importer {
             return try db.dataVersion == version
         }
     }
-
-    /// Copies the WAL into the database on its own connection while the import goes on
-    /// writing: a checkpoint holds no write lock, and neither the import nor the portal
-    /// waits for it. Requests made while one runs are merged into the next.
-    final class BackgroundCheckpointer: @unchecked Sendable {
-        private let db: Database
-        private let queue = DispatchQueue(label: "mygaz.import.checkpoint")
-        private let lock = NSLock()
-        private var running = false
-
-        init(path: String) throws {
-            db = try Database(path: path, mode: .readWrite, busyTimeoutMs: 0)
-        }
-
-        func request() {
-            lock.lock()
-            defer { lock.unlock() }
-            if running { return }
-            running = true
-            queue.async {
-                try? self.db.checkpoint(.passive)
-                self.lock.lock()
-                self.running = false
-                self.lock.unlock()
-            }
-        }
-
-        func finish() { queue.sync {} }
-    }
-
-    /// SHA-256 on another core while this one parses: the file is read once.
-    final class BackgroundHasher: @unchecked Sendable {
-        private var hasher = SHA256()
-        private let queue = DispatchQueue(label: "mygaz.import.sha256")
-
-        func update(_ chunk: UnsafeBufferPointer<UInt8>) {
-            let copy = [UInt8](chunk)
-            queue.async { copy.withUnsafeBytes { self.hasher.update($0) } }
-        }
-
-        func finish() -> String {
-            queue.sync { hasher.finishHex() }
-        }
-    }
-
-    // MARK: the start of the file
-
-    struct Head {
-        let bytes: [UInt8]
-        let hasBOM: Bool
-        /// The first 64 KiB could be UTF-8 (a sequence cut by the end of the block is fine).
-        let prefixIsUTF8: Bool
-    }
-
-    static func head(_ path: String) throws -> Head {
-        let fd = open(path, O_RDONLY)
-        guard fd >= 0 else { throw MyGazError(.notFound, .fileUnreadable, .text(path)) }
-        defer { close(fd) }
-        var buffer = [UInt8](repeating: 0, count: 1 << 16)
-        var n = 0
-        repeat { n = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) } } while n < 0 && errno == EINTR
-        guard n >= 0 else { throw MyGazError(.database, .fileReadError, .text(path), .text(String(cString: strerror(errno)))) }
-        buffer.removeLast(buffer.count - n)
-        var validator = TextEncoding.UTF8Validator()
-        buffer.withUnsafeBufferPointer { validator.feed($0) }
-        return Head(bytes: buffer, hasBOM: buffer.starts(with: [0xEF, 0xBB, 0xBF]), prefixIsUTF8: validator.valid)
-    }
-
-    // MARK: header
-
-    struct Header {
-        let map: [Int?]
-        let names: [String]
-        let fileColumns: Int
-        let fileHeader: [String]
-    }
-
-    static func headerMap(_ record: CSVRecord, decoder: Decoder, kind: ImportKind, file: String, rgkGiven: Bool) throws -> Header {
-        var utf8: [UInt8] = [], ends: [Int] = []
-        guard decoder.decode(record, into: &utf8, ends: &ends) else {
-            throw MyGazError.invalid(.importBadHeader, .text(file), .text(decoder.encoding.rawValue))
-        }
-        let names = (0..<ends.count).map { i in
-            String(decoding: utf8[(i == 0 ? 0 : ends[i - 1])..<ends[i]], as: UTF8.self).trimmingCharacters(in: .whitespaces)
-        }
-        let normalized = names.map(ImportColumn.normalize)
-        var map: [Int?] = []
-        var display: [String] = []
-        for column in kind.columns {
-            let matches = normalized.indices.filter { column.names.contains(normalized[$0]) }
-            if matches.count > 1 {
-                throw MyGazError.invalid(.importDuplicateColumn, .text(file), .text(column.key))
-            }
-            map.append(matches.first)
-            display.append(matches.first.map { names[$0] } ?? column.key)
-            let fillable = column.key == "rgk" && rgkGiven
-            if column.required || (column.key == "rgk" && kind != .rgk && !rgkGiven) {
-                if matches.isEmpty && !fillable {
-                    if column.key == "rgk" { throw MyGazError.invalid(.importMissingRGKColumn, .text(file), .text(decoder.encoding.rawValue)) }
-                    throw MyGazError.invalid(.importMissingColumn, .text(file), .text(column.key),
-                                             .text(column.aliases.first.map { "«\($0)»" } ?? ""), .text(decoder.encoding.rawValue))
-                }
-            }
-        }
-        return Header(map: map, names: display, fileColumns: names.count, fileHeader: names)
-    }
-}
-
-/// Turns a record's bytes into UTF-8.
-struct Decoder {
-    let encoding: FileEncoding
-    /// When the whole file is valid UTF-8, records need no checking of their own.
-    let fileIsValidUTF8: Bool
-
-    /// Decodes into `out` (reused from record to record; only `ends` say what is valid).
-    func decode(_ record: CSVRecord, into out: inout [UInt8], ends: inout [Int]) -> Bool {
-        ends.removeAll(keepingCapacity: true)
-        let needed = encoding == .utf8 ? record.bytes.count : record.bytes.count * 3
-        if out.count < needed { out.append(contentsOf: repeatElement(0, count: needed - out.count)) }
-        switch encoding {
-        case .utf8:
-            if !fileIsValidUTF8 {
-                var validator = TextEncoding.UTF8Validator()
-                record.bytes.withUnsafeBufferPointer { validator.feed($0) }
-                if !validator.complete { return false }
-            }
-            out.withUnsafeMutableBufferPointer { o in
-                record.bytes.withUnsafeBufferPointer { i in
-                    if i.count > 0 { o.baseAddress!.update(from: i.baseAddress!, count: i.count) }
-                }
-            }
-            ends.append(contentsOf: record.ends)
-            return true
-        case .cp1251:
-            var ok = true
-            out.withUnsafeMutableBufferPointer { o in
-                record.bytes.withUnsafeBufferPointer { input in
-                    TextEncoding.packedHigh.withUnsafeBufferPointer { table in
-                        var n = 0, from = 0
-                        for end in record.ends {
-                            for j in from..<end {
-                                let b = input[j]
-                                if b < 0x80 {
-                                    o[n] = b; n += 1
-                                } else {
-                                    // 0x98 is the one byte Windows-1251 leaves unassigned
-                                    if b == 0x98 { ok = false }
-                                    let packed = table[Int(b) - 0x80]
-                                    if packed >> 24 == 2 {
-                                        o[n] = UInt8(truncatingIfNeeded: packed >> 8); o[n + 1] = UInt8(truncatingIfNeeded: packed); n += 2
-                                    } else {
-                                        o[n] = UInt8(truncatingIfNeeded: packed >> 16); o[n + 1] = UInt8(truncatingIfNeeded: packed >> 8)
-                                        o[n + 2] = UInt8(truncatingIfNeeded: packed); n += 3
-                                    }
-                                }
-                            }
-                            ends.append(n)
-                            from = end
-                        }
-                    }
-                }
-            }
-            return ok
-        }
-    }
-}
-
-/// The bad rows of a `--skip-invalid` run: line, reason, then the row as it was, in the
-/// source file's encoding and delimiter, so that the fixed file imports with the same options.
-/// A secret column (a PIN) is masked: the file is for fixing rows, not for reading PINs. The
-/// file is as private as the database and appears under its name only when it is complete.
-final class RejectsFile {
-    let file: NewFile
-    let delimiter: Character
-    let encoding: FileEncoding
-    let masked: Set<Int>
-    let describe: @Sendable (Message) -> String
-
-    init(path: String, like database: String, header: [String], masked: Set<Int>, delimiter: UInt8, encoding: FileEncoding, bom: Bool,
-         describe: @escaping @Sendable (Message) -> String) throws {
-        self.describe = describe
-        self.masked = masked
-        file = try NewFile(path, like: database)
-        self.delimiter = Character(UnicodeScalar(delimiter))
-        self.encoding = encoding
-        if bom { try file.write([0xEF, 0xBB, 0xBF]) }
-        try write(["line", "reason"] + header)
-    }
-
-    func write(_ fields: [String]) throws {
-        try file.write(CSVWriter.bytes(CSVWriter.line(fields, delimiter: delimiter), encoding))
-    }
-
-    func write(line: Int, fields: [String], problems: [RowProblem]) throws {
-        let reasons = problems.map { "\($0.column): \(describe($0.reason))" }.joined(separator: "; ")
-        try write([String(line), reasons] + fields.enumerated().map { masked.contains($0.offset) && !$0.element.isEmpty ? Outbox.masked(Outbox.secretMark) : $0.element })
-    }
-
-    /// The rest of `path` from `offset`, which cannot be read as rows (a quote that never closes),
-    /// as one entry: its line range, the reason, and the text as it is, in one field.
-    func writeRest(of path: String, from offset: Int64, line: Int, reason: Message) throws {
-        let handle = try FileHandle(forReadingFrom: URL(fileURLWithPath: path))
-        defer { try? handle.close() }
-        func chunks(_ body: ([UInt8]) throws -> Void) throws {
-            try handle.seek(toOffset: UInt64(offset))
-            while let data = try handle.read(upToCount: 1 << 16), !data.isEmpty { try body([UInt8](data)) }
-        }
-        var newlines = 0, last: UInt8 = 10
-        try chunks { bytes in
-            newlines += bytes.reduce(0) { $0 + ($1 == 10 ? 1 : 0) }
-            last = bytes.last ?? last
-        }
-        let lastLine = line + newlines - (last == 10 ? 1 : 0)
-        let head = CSVWriter.line([lastLine > line ? "\(line)-\(lastLine)" : String(line), "—: " + describe(reason)], delimiter: delimiter)
-        try file.write(CSVWriter.bytes(String(head.dropLast(2)) + String(delimiter) + "\"", encoding))
-        try chunks { bytes in
-            // the source's own bytes (its encoding), quoted: a quote is doubled
-            var quoted: [UInt8] = []
-            quoted.reserveCapacity(bytes.count + 16)
-            for b in bytes { quoted.append(b); if b == 34 { quoted.append(34) } }
-            try file.write(quoted)
-        }
-        try file.write(Array("\"\r\n".utf8))
-    }
-
-    func close() throws { try file.commit() }
 }
 
 extension CSVProblem {

@@ -2,11 +2,11 @@ import Foundation
 
 /// Checked records, a batch at a time: their UTF-8 in one arena (absolute field ends), and
 /// for each record either the values the kind will write, or its problems.
-final class CheckedBatch {
+final class CheckedBatch<Values> {
     var bytes: [UInt8] = []
     var fieldEnds: [Int] = []
     var records: [(firstField: Int, fields: Int, start: Int, line: Int)] = []
-    var values: [Any?] = []
+    var values: [Values?] = []
     var problems: [Int: [RowProblem]] = [:]
     /// the raw bytes of records that could not be decoded, for the rejects file
     var undecodable: [Int: CSVRecord] = [:]
@@ -44,21 +44,22 @@ final class CheckedBatch {
 /// Reads, parses, decodes and checks on a second thread (with its own database connection
 /// for the checks' lookups) while this one writes: each pass handles the file once, and
 /// the writing thread does nothing but write.
-final class CheckingPipeline: @unchecked Sendable {
+final class CheckingPipeline<K: ImportKindType>: @unchecked Sendable {
+    typealias Batch = CheckedBatch<K.Values>
     private let reader: CSVReader
     private let decoder: Decoder
-    private let checker: ImportKindHandler
+    private let checker: K
     private let columns: Int
     private let template: RowView
     private let condition = NSCondition()
-    private var ready: [CheckedBatch] = []
-    private var free: [CheckedBatch] = []
+    private var ready: [Batch] = []
+    private var free: [Batch] = []
     private var finished = false
     private var stopping = false
     private var failure: Error?
     let batchRecords: Int
 
-    init(reader: CSVReader, decoder: Decoder, checker: ImportKindHandler, columns: Int, template: RowView,
+    init(reader: CSVReader, decoder: Decoder, checker: K, columns: Int, template: RowView,
          batchRecords: Int = 512, depth: Int = 6) {
         self.reader = reader
         self.decoder = decoder
@@ -66,7 +67,7 @@ final class CheckingPipeline: @unchecked Sendable {
         self.columns = columns
         self.template = template
         self.batchRecords = batchRecords
-        free = (0..<depth).map { _ in CheckedBatch() }
+        free = (0..<depth).map { _ in Batch() }
     }
 
     func start() {
@@ -125,7 +126,7 @@ final class CheckingPipeline: @unchecked Sendable {
                     }
                     batch.view(index, into: &row)
                     row.problems.removeAll(keepingCapacity: true)
-                    let values = try checker.checked(&row)
+                    let values = try checker.check(&row)
                     // the arena grows next: it must have no other owner, or each append copies it
                     row.utf8 = []
                     row.ends = []
@@ -151,7 +152,7 @@ final class CheckingPipeline: @unchecked Sendable {
     }
 
     /// The next batch, or nil at the end; rethrows a reading error after the batches before it.
-    func next() throws -> CheckedBatch? {
+    func next() throws -> Batch? {
         condition.lock()
         defer { condition.unlock() }
         while ready.isEmpty && !finished { condition.wait() }
@@ -161,7 +162,7 @@ final class CheckingPipeline: @unchecked Sendable {
     }
 
     /// Hands a consumed batch back for reuse.
-    func recycle(_ batch: CheckedBatch) {
+    func recycle(_ batch: Batch) {
         condition.lock()
         free.append(batch)
         condition.signal()

@@ -246,7 +246,7 @@ public struct RowView {
     mutating func code(_ column: Int, _ words: CodeWords, required: Bool = false, allowed: String) -> String? {
         guard let r = required ? self.required(column) : range(column) else { return nil }
         // a column of codes repeats a handful of words: remember the last one per column
-        if let last = lastCode[column], ImportKindHandler.same(utf8[r], last.bytes) { return last.code }
+        if let last = lastCode[column], utf8[r].elementsEqual(last.bytes) { return last.code }
         guard let code = words.lookup(utf8[r]) else {
             problem(column, .importUnknownCode, .text(String(decoding: utf8[r], as: UTF8.self)), .text(allowed))
             return nil

@@ -1,0 +1,220 @@
+import Foundation
+
+public enum ImportOutcome: Sendable { case inserted, updated, unchanged }
+
+/// One kind of RGK file: its columns, how a row is checked, and how it is written. A new
+/// column touches the kind's own file only.
+///
+/// `check` is read-only and runs on the checking thread with a connection of its own; `write`
+/// runs on the writing thread; `outcome` tells, read-only, what `write` would do (a dry run,
+/// and the comparing pass that skips writing a file the database already holds).
+protocol ImportKindType: AnyObject {
+    /// What a row's check finds, handed from the checking thread to the writing one.
+    associatedtype Values: Sendable
+
+    static var kind: ImportKind { get }
+    static var columns: [ImportColumn] { get }
+
+    init(_ ctx: ImportContext) throws
+
+    /// The row's values, or nil when it has problems (recorded in the row).
+    func check(_ row: inout RowView) throws -> Values?
+    func write(_ row: RowView, _ values: Values) throws -> ImportOutcome
+    func outcome(_ row: RowView, _ values: Values) throws -> ImportOutcome
+    /// The natural key of a row, to tell a key the same file names twice (a dry run writes nothing to find out).
+    func key(_ row: RowView, _ values: Values) -> [SQLBindable?]
+}
+
+/// The kinds behind one type: what the importer runs for `ImportKind`, without `Any`.
+struct ImportKindBox: Sendable {
+    let columns: [ImportColumn]
+    let run: @Sendable (Session, ImportOptions, String, RejectsSink?, ImportProgress) throws -> ImportReport
+
+    init<K: ImportKindType>(_ kind: K.Type) {
+        columns = K.columns
+        run = { session, options, file, rejects, progress in
+            try ImportRun<K>(session, options, file: file, rejects: rejects).run(progress)
+        }
+    }
+}
+
+extension ImportKind {
+    var box: ImportKindBox {
+        switch self {
+        case .rgk: return ImportKindBox(RGKKind.self)
+        case .offices: return ImportKindBox(OfficesKind.self)
+        case .accounts: return ImportKindBox(AccountsKind.self)
+        case .services: return ImportKindBox(ServicesKind.self)
+        case .meters: return ImportKindBox(MetersKind.self)
+        case .readings: return ImportKindBox(ReadingsKind.self)
+        case .settlements: return ImportKindBox(SettlementsKind.self)
+        case .payments: return ImportKindBox(PaymentsKind.self)
+        case .contracts: return ImportKindBox(ContractsKind.self)
+        case .acts: return ImportKindBox(ActsKind.self)
+        case .pins: return ImportKindBox(PinsKind.self)
+        }
+    }
+
+    /// The columns of the kind, for `help import-formats` and the header check.
+    public var columns: [ImportColumn] { box.columns }
+}
+
+/// What every kind shares on one connection: the database, the RGKs by code, the RGK that
+/// `--rgk` fills in, the import's time, and the lookups and upserts the kinds are made of.
+final class ImportContext {
+    let session: Session
+    let fillRGK: Int64?
+    let fillRGKCode: String?
+    var batchID: Int64?
+    /// Which of the kind's columns the file has: a column it lacks is left as it is in the database.
+    var present: [Bool] = []
+    /// The RGKs the rows named (to file the batch under its RGK).
+    var seenRGKs: Set<Int64> = []
+    /// The time of the import, for the rows it writes (formatted once, not per row).
+    let now: String
+    private var rgks: [String: Int64] = [:]
+    private var lastRGK: (bytes: [UInt8], id: Int64)?
+
+    init(session: Session, fillRGK: String?) throws {
+        self.session = session
+        fillRGKCode = fillRGK?.lowercased()
+        self.fillRGK = try fillRGK.map { try RGK.id(session.db, $0) }
+        now = session.now
+        try reloadRGKs()
+    }
+
+    var db: Database { session.db }
+
+    func reloadRGKs() throws {
+        rgks = Dictionary(uniqueKeysWithValues: try db.query("SELECT code, id FROM rgk").map { ($0.string(0), $0.int64(1)) })
+    }
+
+    /// Column 0 of every kind but `rgk`: the RGK code, or `--rgk` when the file has none.
+    func rgkID(_ row: inout RowView) -> Int64? {
+        guard row.map[0] != nil else {
+            if fillRGK == nil { row.problem(0, .importNeedsRGK) }
+            return fillRGK
+        }
+        guard let r = row.required(0) else { return nil }
+        // the rows of a file nearly always name the same RGK: compare bytes before a lookup
+        if let last = lastRGK, row.utf8[r].elementsEqual(last.bytes) { return last.id }
+        let code = String(decoding: row.utf8[r], as: UTF8.self)
+        guard let id = rgks[code.lowercased()] else {
+            row.problem(0, .importUnknownRGK, .text(code))
+            return nil
+        }
+        if let fill = fillRGK, fill != id {
+            row.problem(0, .importOtherRGK, .text(code), .text(fillRGKCode ?? ""))
+            return nil
+        }
+        if seenRGKs.count < 2 { seenRGKs.insert(id) }
+        lastRGK = (Array(row.utf8[r]), id)
+        return id
+    }
+
+    /// The account of a row, which must already be known.
+    func accountID(_ row: inout RowView, rgk: Int64?, column: Int) throws -> Int64? {
+        guard let number = row.account(column), let rgk else { return nil }
+        guard let id = try db.queryOne("SELECT id FROM account WHERE rgk_id = ? AND number = ?", rgk, number)?.int64(0) else {
+            row.problem(column, .importMissingParent, .entity(.account), .text(number), "accounts")
+            return nil
+        }
+        return id
+    }
+
+    /// A column's trimmed bytes, or NULL when the file lacks it or the cell is empty.
+    func bind(_ s: Statement, _ row: RowView, _ column: Int, at index: Int32) {
+        if let r = row.range(column) { s.bind(utf8: row.utf8[r], at: index) } else { s.bindNull(at: index) }
+    }
+
+    static let serviceWords = CodeWords([
+        "gas": "gas", "газ": "gas", "природный газ": "gas", "газоснабжение": "gas", "поставка газа": "gas",
+        "vdgo": "vdgo", "то вдго": "vdgo", "вдго": "vdgo", "техническое обслуживание вдго": "vdgo", "то": "vdgo",
+    ])
+}
+
+/// One column of an upsert. `value` is the SQL of the inserted value ("?" is its parameter);
+/// `update` what an existing row gets (default: the inserted value); `from` is the file's
+/// column it comes from, when the file may lack it.
+struct UpsertColumn {
+    let name: String
+    var from: Int?
+    var value = "?"
+    var update: String?
+    var compared = true
+    /// false: set by the insert only (created_at)
+    var updated = true
+}
+
+/// An upsert by natural key and the read-only comparison that tells what it would do, from one
+/// description: INSERT … ON CONFLICT DO UPDATE whose WHERE is false when nothing differs (so
+/// inserted, updated and unchanged are told apart), and a SELECT of that WHERE by the key.
+/// Columns the file lacks are neither updated nor compared. Parameters are numbered in the
+/// order of `key + columns`, the same in both statements, so one binding serves both.
+struct Upsert {
+    let write: String
+    let compare: String
+
+    init(_ table: String, key: [UpsertColumn], _ columns: [UpsertColumn], present: [Bool], keyFilter: String = "") {
+        let all = key + columns
+        func numbered(_ sql: String, _ index: Int) -> String { sql.replacingOccurrences(of: "?", with: "?\(index + 1)") }
+        var set: [String] = [], differs: [String] = []
+        for (offset, c) in columns.enumerated() where c.updated && (c.from.map { present[$0] } ?? true) {
+            let update = numbered(c.update ?? c.value, key.count + offset)
+            set.append("\(c.name) = \(update)")
+            if c.compared { differs.append("\(c.name) IS NOT \(update)") }
+        }
+        var sql = "INSERT INTO \(table) (\(all.map(\.name).joined(separator: ", "))) VALUES ("
+            + all.enumerated().map { numbered($0.element.value, $0.offset) }.joined(separator: ", ") + ")"
+            + " ON CONFLICT (\(key.map(\.name).joined(separator: ", ")))" + (keyFilter.isEmpty ? "" : " WHERE \(keyFilter)")
+        sql += differs.isEmpty ? " DO NOTHING" : " DO UPDATE SET \(set.joined(separator: ", ")) WHERE \(differs.joined(separator: " OR "))"
+        write = sql
+        // every parameter is named in the comparison too, so that the write's binding fits it
+        let where_ = key.enumerated().map { "\($0.element.name) = ?\($0.offset + 1)" } + (keyFilter.isEmpty ? [] : [keyFilter])
+        compare = "SELECT " + (differs.isEmpty ? "0" : differs.joined(separator: " OR ")) + ", "
+            + (1...all.count).map { "?\($0)" }.joined(separator: ", ")
+            + " FROM \(table) WHERE " + where_.joined(separator: " AND ")
+    }
+
+    /// Runs the write. An insert sets the last rowid, an update does not: zero it first to tell them apart.
+    static func run(_ statement: Statement, _ db: Database) throws -> ImportOutcome {
+        db.lastInsertRowID = 0
+        try statement.execute()
+        if db.changes == 0 { return .unchanged }
+        return db.lastInsertRowID != 0 ? .inserted : .updated
+    }
+
+    /// Runs the comparison: no row is an insert, a row that differs an update.
+    static func compare(_ statement: Statement) throws -> ImportOutcome {
+        defer { statement.reset() }
+        guard try statement.step() else { return .inserted }
+        return statement.int64(at: 0) == 0 ? .unchanged : .updated
+    }
+}
+
+/// The kinds that are one upsert per row: `bind` fills the parameters both statements share.
+protocol UpsertKind: ImportKindType {
+    var ctx: ImportContext { get }
+    var upsert: Upsert { get }
+    func bind(_ s: Statement, _ row: RowView, _ values: Values) throws
+    /// After an insert (a new RGK: the codes are read again).
+    func inserted() throws
+}
+
+extension UpsertKind {
+    func write(_ row: RowView, _ values: Values) throws -> ImportOutcome {
+        let s = try ctx.db.prepare(upsert.write)
+        try bind(s, row, values)
+        let outcome = try Upsert.run(s, ctx.db)
+        if outcome == .inserted { try inserted() }
+        return outcome
+    }
+
+    func outcome(_ row: RowView, _ values: Values) throws -> ImportOutcome {
+        let s = try ctx.db.prepare(upsert.compare)
+        try bind(s, row, values)
+        return try Upsert.compare(s)
+    }
+
+    func inserted() throws {}
+}
