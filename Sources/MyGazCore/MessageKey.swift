@@ -137,6 +137,7 @@ public enum MessageKey: String, CaseIterable, Sendable {
 
     // readings and applications
     case readingBreaksRules
+    case forceNeedsReason
     case otherNeedsMessage
     case customerNotified
     case recipientRefused

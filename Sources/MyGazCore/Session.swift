@@ -38,6 +38,11 @@ public final class Session {
         }
     }
 
+    /// One audit row per id for the same change of many (a bulk decision), in one statement.
+    public func audit(_ action: String, _ entity: Entity, ids: [Int64], old: String? = nil, new: String? = nil) throws {
+        try AuditLog.record(db, at: now, operator: login, action: action, entity: entity.rawValue, ids: ids, old: old, new: new)
+    }
+
     /// Writes the audit row for a change; call inside the change's transaction.
     public func audit(_ action: String, _ entity: Entity, _ id: CustomStringConvertible?,
                       old: String? = nil, new: String? = nil, reason: String? = nil) throws {

@@ -95,17 +95,17 @@ enum ReadingCommands {
             Column("check", L("CHECK", "ПРОВЕРКА"), .humanOnly),
         ])
         for r in items {
-            let pending = r.status == "pending"
+            let pending = r.status == .pending
             let check: Cell
             if pending {
                 check = r.verdict.isValid ? Cell(.text("ok"), display: r.verdict.rolledOver ? "ok (rollover)" : "ok", style: .green)
                     : Cell(.text(""), display: r.verdict.violations.map(\.rawValue).joined(separator: ","), style: .red)
             } else {
-                check = Cell(.text(r.status), display: r.status + (r.reason.map { ": " + $0 } ?? ""), style: r.status == "rejected" ? .red : .dim)
+                check = Cell(.text(r.status.rawValue), display: r.status.rawValue + (r.reason.map { ": " + $0 } ?? ""), style: r.status == .rejected ? .red : .dim)
             }
             let previousHuman = r.previousValue.map { "\(Format.grouped($0)) (\(Day(iso: r.previousDate ?? "")?.shortRussian ?? ""))" } ?? "—"
             t.append([
-                Cell(.int(r.id)), Cell(.text(r.status)), Cell(.text(r.rgk)), Cell(.text(r.account)), Cell(.text(r.serial)),
+                Cell(.int(r.id)), Cell(.text(r.status.rawValue)), Cell(.text(r.rgk)), Cell(.text(r.account)), Cell(.text(r.serial)),
                 Cell(.of(r.previousValue)), Cell(.of(r.previousDate)), Cell(.text(previousHuman)),
                 Cell(.int(r.value), display: Format.grouped(r.value)), Cell(.text(r.readingDate)),
                 Cell(.of(r.verdict.consumption), display: r.verdict.consumption.map { Format.grouped($0) } ?? "—"),
@@ -139,7 +139,7 @@ enum ReadingCommands {
         let context = try Readings.context(inv.db, r)
         var rec = Record()
         rec.field("id", L("ID", "ID"), .int(r.id))
-        rec.field("status", L("State", "Состояние"), .text(r.status), display: texts.label(.readingStatus, r.status))
+        rec.field("status", L("State", "Состояние"), .text(r.status.rawValue), display: texts.label(.readingStatus, r.status))
         rec.field("rgk", L("RGK", "РГК"), .text(r.rgk))
         rec.field("account", L("Account", "Лицевой счет"), .text(r.account))
         rec.field("holder", L("Holder", "Владелец"), .of(context.holder))
@@ -158,7 +158,7 @@ enum ReadingCommands {
                   display: r.verdict.consumption.map { Format.grouped($0) + (r.verdict.rolledOver ? " (rollover)" : "") } ?? "—")
         rec.field("source", L("Source", "Источник"), .text(r.source))
         rec.field("submitted_at", L("Submitted", "Передано"), .text(r.submittedAt), display: Timestamp.display(r.submittedAt))
-        if r.status == "pending" {
+        if r.status == .pending {
             rec.field("violations", L("Rules broken", "Нарушенные правила"), .array(r.verdict.violations.map { .text($0.rawValue) }),
                       display: r.verdict.isValid ? "—" : r.verdict.violations.map { "\($0.rawValue) (\(texts.label(.readingReason, $0.rawValue)))" }.joined(separator: ", "),
                       style: r.verdict.isValid ? .green : .red)
@@ -221,8 +221,7 @@ enum ReadingCommands {
         }
         if inv.flag("dry-run") { throw MyGazError.usage(.optionRequires, "--dry-run", "--all-valid") }
         let force = inv.flag("force")
-        let reason = try inv.text("reason")
-        if force && reason == nil { throw MyGazError.usage(.optionRequires, "--force", "--reason") }
+        let reason = try Readings.forcedReason(force: force, reason: inv.string("reason"))
         let ids = try requireIDs(inv, alternative: "--all-valid")
         let items = try Batch.run(inv.db, ids: ids, continueOnError: inv.flag("continue-on-error")) { text in
             try Readings.accept(inv.session, try Readings.parseID(text), force: force, reason: reason)
@@ -273,10 +272,7 @@ enum ReadingCommands {
         let account = try AccountRef.resolve(inv.db, inv.argument("ACCOUNT")!, rgk: inv.string("rgk"))
         guard let serial = inv.string("serial") else { throw MyGazError.usage(.optionRequires, .text(inv.commandName), "--serial") }
         guard let valueText = inv.string("value") else { throw MyGazError.usage(.optionRequires, .text(inv.commandName), "--value") }
-        // rule 1: a whole number (a comma or a point means a fraction, not a thousands separator)
-        guard let value = Int64(valueText.replacingOccurrences(of: " ", with: "")), value >= 0 else {
-            throw MyGazError.invalid(.readingNotWhole, .text(valueText))
-        }
+        let value = try ReadingRules.wholeValue(valueText)
         let date = try inv.day("date") ?? inv.clock.today
         let (id, verdict) = try Readings.submit(inv.session, account: account, serial: serial, value: value, date: date,
                                                 accept: inv.flag("accept"))

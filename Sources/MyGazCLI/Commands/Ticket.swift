@@ -254,10 +254,9 @@ enum TicketCommands {
         var account: AccountRef?
         var accountText: String?
         if let text = inv.string("account") {
-            if let found = try? AccountRef.resolve(inv.db, text, rgk: inv.string("rgk")) { account = found } else {
-                guard let number = Contact.accountNumber(text) else { throw MyGazError.invalid(.badAccountNumber, .text(text)) }
-                accountText = number   // an account the RGK has not sent us yet: keep the number as given
-            }
+            let named = try AccountRef.resolveOrNumber(inv.db, text, rgk: inv.string("rgk"))
+            account = named.account
+            if named.account == nil { accountText = named.number }   // not sent by the RGK yet: the number as given
         }
         let files = try inv.strings("attach").map(NewAttachment.read)
         let id = try Tickets.open(inv.session, .init(

@@ -287,15 +287,12 @@ enum UserCommands {
 
     static func resendCode(_ inv: Invocation) throws -> ExitStatus {
         let id = try Users.resolve(inv.db, inv.argument("USER")!)
-        var purpose = try inv.choice("purpose", as: CodePurpose.self)
-        if purpose == nil {
-            purpose = try Users.show(inv.db, id, now: inv.clock.now).status == "pending" ? .registration : .recovery
-        }
-        let sent = try Users.resendCode(inv.session, id, purpose: purpose!)
+        let sent = try Users.resendCode(inv.session, id, purpose: try inv.choice("purpose", as: CodePurpose.self))
+        let purpose = sent.purpose
         inv.out.results([ActionResult(id: String(id), outcome: .changed, status: nil,
-                                      human: Message(.codeQueued, [.text(String(id)), .text(purpose!.rawValue), .text(sent.channel.rawValue),
+                                      human: Message(.codeQueued, [.text(String(id)), .text(purpose.rawValue), .text(sent.channel.rawValue),
                                                                    .text(sent.destination), .text(Timestamp.display(sent.expiresAt))]),
-                                      extra: [("purpose", .text(purpose!.rawValue)), ("channel", .text(sent.channel.rawValue)),
+                                      extra: [("purpose", .text(purpose.rawValue)), ("channel", .text(sent.channel.rawValue)),
                                               ("destination", .text(sent.destination)), ("expires_at", .text(sent.expiresAt))])])
         return .success
     }

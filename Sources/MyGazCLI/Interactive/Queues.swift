@@ -69,7 +69,7 @@ final class ReadingReviewQueue: ReviewQueue {
                           width: width, labelWidth: 13, style: .bold)
         lines += ui.field(L("Consumption", "Расход"), r.verdict.consumption.map { Format.grouped($0) + L(" m³", " м³")(lang) + (r.verdict.rolledOver ? L(" (the counter rolled over)", " (переход через ноль)")(lang) : "") } ?? "—",
                           width: width, labelWidth: 13)
-        if r.status == "pending" {
+        if r.status == .pending {
             if r.verdict.isValid {
                 lines += ui.field(L("Rules", "Правила"), "✓ " + L("breaks no rule", "нарушений нет")(lang), width: width, labelWidth: 13, style: .green)
             } else {
@@ -82,7 +82,7 @@ final class ReadingReviewQueue: ReviewQueue {
             lines += ui.field(L("Decided", "Решено"), [r.decidedBy, r.reason.map { texts.label(.readingReason, $0) }, r.message].compactMap { $0 }.joined(separator: " · "),
                               width: width, labelWidth: 13)
         }
-        return ReviewCard(lines: lines, open: r.status == "pending",
+        return ReviewCard(lines: lines, open: r.status == .pending,
                           state: texts.label(.readingStatus, r.status) + (r.decidedBy.map { ", \($0)" } ?? ""))
     }
 

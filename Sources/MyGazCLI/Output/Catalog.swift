@@ -359,6 +359,9 @@ public enum Catalog {
         case .readingBreaksRules:
             return ("reading {1} breaks a rule ({2}); reject it, or accept it with --force --reason TEXT",
                     "показание {1} нарушает правило ({2}); отклоните его или примите с --force --reason ТЕКСТ")
+        case .forceNeedsReason:
+            return ("reading {1}: accepting despite a broken rule needs the reason why (--reason TEXT)",
+                    "показание {1}: чтобы принять вопреки нарушенному правилу, укажите причину (--reason ТЕКСТ)")
         case .otherNeedsMessage:
             return ("--reason other needs --message to tell the customer what is wrong",
                     "для --reason other нужно --message: что сообщить клиенту")

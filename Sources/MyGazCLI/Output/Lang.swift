@@ -67,6 +67,7 @@ public struct Texts: Sendable {
     }
 
     public func label(_ domain: CodeDomain, _ code: String) -> String { Labels.label(domain, code, lang) }
+    public func label<C: Code>(_ domain: CodeDomain, _ code: C) -> String { Labels.label(domain, code.rawValue, lang) }
 }
 
 /// Number and money formatting for people (machines get raw integers).

@@ -9,6 +9,19 @@ public struct AccountRef: Sendable, Equatable {
     public var label: String { "\(rgkCode)/\(number)" }
 
     public static func resolve(_ db: Database, _ text: String, rgk: String?) throws -> AccountRef {
+        let (found, number) = try lookup(db, text, rgk: rgk)
+        guard let found else { throw MyGazError.notFound(.account, rgk.map { "\($0)/\(number)" } ?? number) }
+        return found
+    }
+
+    /// An account a customer names that the RGK may not have sent yet (a ticket taken by phone):
+    /// the account when it is known, else nil and the number as normalised. A bad number, an
+    /// unknown RGK or a number in several RGKs is still an error.
+    public static func resolveOrNumber(_ db: Database, _ text: String, rgk: String?) throws -> (account: AccountRef?, number: String) {
+        try lookup(db, text, rgk: rgk)
+    }
+
+    private static func lookup(_ db: Database, _ text: String, rgk: String?) throws -> (AccountRef?, String) {
         guard let number = Contact.accountNumber(text) else { throw MyGazError.invalid(.badAccountNumber, .text(text)) }
         let rgkID: Int64? = try rgk.map { try RGK.id(db, $0) }
         // by (rgk, number), the unique key, once per RGK: no index on the number alone is needed
@@ -16,13 +29,10 @@ public struct AccountRef: Sendable, Equatable {
             SELECT a.id, a.rgk_id, r.code, a.number FROM account a JOIN rgk r ON r.id = a.rgk_id
             WHERE a.number = ?1 AND a.rgk_id IN (SELECT id FROM rgk WHERE ?2 IS NULL OR id = ?2) ORDER BY r.code
             """, number, rgkID)
-        guard !rows.isEmpty else {
-            throw MyGazError.notFound(.account, rgk.map { "\($0)/\(number)" } ?? number)
-        }
-        guard rows.count == 1 else {
+        guard rows.count <= 1 else {
             throw MyGazError.usage(.accountAmbiguous, .text(number), .text(rows.map { $0.string(2) }.joined(separator: ", ")))
         }
-        return AccountRef(id: rows[0].int64(0), rgkID: rows[0].int64(1), rgkCode: rows[0].string(2), number: rows[0].string(3))
+        return (rows.first.map { AccountRef(id: $0.int64(0), rgkID: $0.int64(1), rgkCode: $0.string(2), number: $0.string(3)) }, number)
     }
 
     public static func byID(_ db: Database, _ id: Int64) throws -> AccountRef {

@@ -363,11 +363,8 @@ public enum Applications {
     }
 
     public static func create(_ session: Session, _ new: New) throws -> Int64 {
-        guard let phone = Contact.phone(new.phone) else { throw MyGazError.invalid(.badPhone, .text(new.phone)) }
-        let email = try new.email.map { text -> String in
-            guard let e = Contact.email(text) else { throw MyGazError.invalid(.badEmail, .text(text)) }
-            return e
-        }
+        guard let phone = try Contact.validPhone(new.phone) else { throw MyGazError.invalid(.badPhone, .text(new.phone)) }
+        let email = try Contact.validEmail(new.email)
         try checkDetails(new.kind, new.details)
         return try session.db.write {
             let rgkID: Int64

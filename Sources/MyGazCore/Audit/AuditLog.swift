@@ -33,6 +33,14 @@ public enum AuditLog {
             """, at, login, action, entity, id, old, new, reason)
     }
 
+    static func record(_ db: Database, at: String, operator login: String, action: String, entity: String,
+                       ids: [Int64], old: String?, new: String?) throws {
+        try db.run("""
+            INSERT INTO audit (at, operator, action, entity_type, entity_id, old_value, new_value)
+            SELECT ?, ?, ?, ?, value, ?, ? FROM json_each(?)
+            """, at, login, action, entity, old, new, "[" + ids.map(String.init).joined(separator: ",") + "]")
+    }
+
     public static func list(_ db: Database, _ filter: AuditFilter) throws -> [AuditEntry] {
         var conditions: [String] = []
         var args: [SQLBindable?] = []

@@ -80,3 +80,14 @@ public enum ReadingRules {
         return result
     }
 }
+
+extension ReadingRules {
+    /// Rule 1: a reading is a whole number of m³ as a person types it (`1 234` is 1234; a comma
+    /// or a point is a fraction, not a thousands separator); exit 6 otherwise.
+    public static func wholeValue(_ text: String) throws -> Int64 {
+        guard let value = Int64(text.replacingOccurrences(of: " ", with: "")), value >= 0 else {
+            throw MyGazError.invalid(.readingNotWhole, .text(text))
+        }
+        return value
+    }
+}

@@ -4,7 +4,7 @@ import Foundation
 /// and (for pending ones) the verdict of the rules.
 public struct ReadingItem: Sendable {
     public let id: Int64
-    public let status: String
+    public let status: ReadingStatus
     public let source: String
     public let rgk: String
     public let accountID: Int64
@@ -30,7 +30,7 @@ public struct ReadingItem: Sendable {
 
     /// Reads the columns of `Readings.select`, in order, and judges the reading.
     init(row: Row) {
-        id = row.int64(0); status = row.string(1); source = row.string(2); rgk = row.string(3)
+        id = row.int64(0); status = ReadingStatus(rawValue: row.string(1)) ?? .pending; source = row.string(2); rgk = row.string(3)
         accountID = row.int64(4); account = row.string(5); meterID = row.int64(6); serial = row.string(7)
         digits = row.int(8); meterState = row.string(9); nextVerification = row.optString(10); maxMonthly = row.int64(11)
         value = row.int64(12); readingDate = row.string(13); submittedAt = row.string(14)
@@ -66,12 +66,19 @@ public enum Readings {
         JOIN meter m ON m.id = r.meter_id
         JOIN account a ON a.id = m.account_id
         JOIN rgk g ON g.id = a.rgk_id
-        LEFT JOIN reading p ON p.id = (
-            SELECT q.id FROM reading q
-            WHERE q.meter_id = r.meter_id AND q.status = 'accepted' AND q.id <> r.id
-              AND (r.status = 'pending' OR q.reading_date < r.reading_date OR (q.reading_date = r.reading_date AND q.id < r.id))
-            ORDER BY q.reading_date DESC, q.id DESC LIMIT 1)
+        LEFT JOIN reading p ON p.id = (\(previousAcceptedSQL("r")))
         """
+
+    /// The reading a reading is compared with: its meter's newest accepted reading other than
+    /// itself (for a decided one, the newest before it). One definition for every query.
+    static func previousAcceptedSQL(_ r: String) -> String {
+        """
+        SELECT q.id FROM reading q
+        WHERE q.meter_id = \(r).meter_id AND q.status = 'accepted' AND q.id <> \(r).id
+          AND (\(r).status = 'pending' OR q.reading_date < \(r).reading_date OR (q.reading_date = \(r).reading_date AND q.id < \(r).id))
+        ORDER BY q.reading_date DESC, q.id DESC LIMIT 1
+        """
+    }
 
     static func item(_ row: Row) -> ReadingItem { ReadingItem(row: row) }
 
@@ -185,19 +192,21 @@ public enum Readings {
     // MARK: decisions
 
     static func requirePending(_ item: ReadingItem, target: ReadingStatus, action: String) throws -> Transition? {
-        if item.status == target.rawValue {
-            return Transition(.reading, item.id, .readingStatus, from: item.status, to: item.status)
+        if item.status == target {
+            return Transition(.reading, item.id, .readingStatus, from: item.status.rawValue, to: item.status.rawValue)
         }
-        guard item.status == ReadingStatus.pending.rawValue else {
-            throw MyGazError.conflict(.conflictState, .entity(.reading), .text(String(item.id)), .code(.readingStatus, item.status),
+        guard item.status == .pending else {
+            throw MyGazError.conflict(.conflictState, .entity(.reading), .text(String(item.id)), .code(.readingStatus, item.status.rawValue),
                                       .text(action), .code(.readingStatus, "pending"))
         }
         return nil
     }
 
-    /// Accepts one reading; the rules are checked again now, inside the write transaction.
+    /// Accepts one reading; the rules are checked again now, inside the write transaction. A
+    /// reading that breaks a rule is accepted only with `force`, and only with the reason why.
     public static func accept(_ session: Session, _ id: Int64, force: Bool, reason: String?) throws -> Transition {
-        try session.db.write {
+        let reason = try forcedReason(force: force, reason: reason, id: String(id))
+        return try session.db.write {
             let item = try find(session.db, id)
             if let same = try requirePending(item, target: .accepted, action: "reading accept") { return same }
             if !item.verdict.isValid && !force {
@@ -210,6 +219,13 @@ public enum Readings {
             return Transition(.reading, id, .readingStatus, from: "pending", to: "accepted",
                               extra: item.verdict.consumption.map { [("consumption", String($0))] } ?? [])
         }
+    }
+
+    /// The rule for `--force`: a broken rule is accepted on purpose only, with the reason why.
+    public static func forcedReason(force: Bool, reason: String?, id: String = "") throws -> String? {
+        let reason = reason?.trimmingCharacters(in: .whitespacesAndNewlines)
+        if force && (reason ?? "").isEmpty { throw MyGazError.usage(.forceNeedsReason, .text(id)) }
+        return reason.flatMap { $0.isEmpty ? nil : $0 }
     }
 
     static func markAccepted(_ session: Session, id: Int64, forced: Bool = false, reason: String? = nil, message: String? = nil) throws {
@@ -310,10 +326,7 @@ public enum Readings {
                         UPDATE reading SET status = 'accepted', decided_at = ?, decided_by = ?
                         WHERE id IN (SELECT value FROM json_each(?)) AND status = 'pending' RETURNING id
                         """, session.now, session.login, jsonArray(ids)).map { $0.int64(0) }
-                    try db.run("""
-                        INSERT INTO audit (at, operator, action, entity_type, entity_id, old_value, new_value)
-                        SELECT ?, ?, 'reading.accept', 'reading', value, 'pending', 'accepted' FROM json_each(?)
-                        """, session.now, session.login, jsonArray(accepted))
+                    try session.audit("reading.accept", .reading, ids: accepted, old: "pending", new: "accepted")
                     result.decided += accepted.count
                 }
                 progress(result.decided + result.skipped)
@@ -342,7 +355,7 @@ public enum Readings {
                     for item in invalid[start..<min(start + 2000, invalid.count)] {
                         // judged again here: the customer is told the reason, so it must be right now
                         let now = try find(db, item.id)
-                        guard now.status == "pending", let reason = now.verdict.firstViolation else { continue }
+                        guard now.status == .pending, let reason = now.verdict.firstViolation else { continue }
                         _ = try markRejected(session, now, reason: reason, message: nil)
                         result.decided += 1
                         result.byReason[reason, default: 0] += 1
@@ -404,26 +417,32 @@ public enum Readings {
     }
 
     /// The verdict for one reading; its meter and previous accepted reading by key lookups.
-    static func verdict(_ db: Database, readingID: Int64, meterID: Int64, rgkID: Int64, value: Int64, date: String) throws -> ReadingVerdict {
+    static func verdict(_ db: Database, readingID: Int64?, meterID: Int64, rgkID: Int64, value: Int64, date: String) throws -> ReadingVerdict {
         var facts = ReadingFacts(value: value, date: Day(iso: date) ?? Day(daysSinceEpoch: 0), digits: 0, previousValue: nil,
                                  previousDate: nil, maxMonthly: 0, nextVerification: nil, meterState: .working)
         try db.forEach("""
-            SELECT m.digits, m.state, m.next_verification, coalesce(m.max_monthly_m3, (SELECT max_monthly_m3 FROM rgk WHERE id = ?3))
+            SELECT m.digits, m.state, m.next_verification, coalesce(m.max_monthly_m3, (SELECT max_monthly_m3 FROM rgk WHERE id = ?2))
             FROM meter m WHERE m.id = ?1
-            """, arguments: [meterID, readingID, rgkID]) { s in
+            """, arguments: [meterID, rgkID]) { s in
             facts.digits = Int(s.int64(at: 0))
             facts.meterState = MeterState(rawValue: s.text(at: 1) ?? "") ?? .working
             facts.nextVerification = s.text(at: 2).flatMap(Day.init(iso:))
             facts.maxMonthly = s.int64(at: 3)
         }
-        try db.forEach("""
-            SELECT value, reading_date FROM reading WHERE meter_id = ?1 AND status = 'accepted' AND id <> ?2
-            ORDER BY reading_date DESC, id DESC LIMIT 1
-            """, arguments: [meterID, readingID]) { s in
-            facts.previousValue = s.int64(at: 0)
-            facts.previousDate = s.text(at: 1).flatMap(Day.init(iso:))
+        if let previous = try previousAccepted(db, meterID: meterID, excluding: readingID) {
+            facts.previousValue = previous.value
+            facts.previousDate = previous.date
         }
         return ReadingRules.check(facts)
+    }
+
+    /// The newest accepted reading of a meter (other than `readingID`): what a new or pending
+    /// reading is compared with (the same as `previousAcceptedSQL` for a pending one).
+    public static func previousAccepted(_ db: Database, meterID: Int64, excluding readingID: Int64? = nil) throws -> (value: Int64, date: Day)? {
+        try db.queryOne("""
+            SELECT value, reading_date FROM reading WHERE meter_id = ?1 AND status = 'accepted' AND (?2 IS NULL OR id <> ?2)
+            ORDER BY reading_date DESC, id DESC LIMIT 1
+            """, meterID, readingID).flatMap { row in Day(iso: row.string(1)).map { (row.int64(0), $0) } }
     }
 
     /// The readings of `ids` whose meter got an accepted reading from someone else (another
@@ -442,21 +461,10 @@ public enum Readings {
                               accept: Bool) throws -> (id: Int64, verdict: ReadingVerdict) {
         guard date <= session.clock.today else { throw MyGazError.invalid(.readingInFuture, .text(date.russian)) }
         return try session.db.write {
-            guard let meter = try session.db.queryOne("""
-                SELECT m.id, m.digits, m.state, m.next_verification, coalesce(m.max_monthly_m3, g.max_monthly_m3)
-                FROM meter m JOIN account a ON a.id = m.account_id JOIN rgk g ON g.id = a.rgk_id
-                WHERE m.account_id = ? AND upper(m.serial) = upper(?)
-                """, account.id, serial.trimmingCharacters(in: .whitespaces)) else {
+            guard let meter = try Meters.find(session.db, accountID: account.id, serial: serial) else {
                 throw MyGazError.notFound(.meter, "\(serial) (\(account.label))")
             }
-            let previous = try session.db.queryOne("""
-                SELECT value, reading_date FROM reading WHERE meter_id = ? AND status = 'accepted' ORDER BY reading_date DESC, id DESC LIMIT 1
-                """, meter.int64(0))
-            let facts = ReadingFacts(value: value, date: date, digits: meter.int(1), previousValue: previous?.int64(0),
-                                     previousDate: previous.flatMap { Day(iso: $0.string(1)) }, maxMonthly: meter.int64(4),
-                                     nextVerification: meter.optString(3).flatMap(Day.init(iso:)),
-                                     meterState: MeterState(rawValue: meter.string(2)) ?? .working)
-            let verdict = ReadingRules.check(facts)
+            let verdict = try self.verdict(session.db, readingID: nil, meterID: meter.id, rgkID: account.rgkID, value: value, date: date.iso)
             if let first = verdict.firstViolation {
                 throw MyGazError.invalid(.readingRefused, .text(String(value)), .code(.readingReason, first.rawValue),
                                          .text(verdict.violations.map(\.rawValue).joined(separator: ", ")))
@@ -464,7 +472,7 @@ public enum Readings {
             try session.db.run("""
                 INSERT INTO reading (meter_id, value, reading_date, source, status, submitted_at, decided_at, decided_by)
                 VALUES (?, ?, ?, 'phone', ?, ?, ?, ?)
-                """, meter.int64(0), value, date.iso, accept ? "accepted" : "pending", session.now,
+                """, meter.id, value, date.iso, accept ? "accepted" : "pending", session.now,
                 accept ? session.now : nil, accept ? session.login : nil)
             let id = session.db.lastInsertRowID
             try session.audit("reading.submit", .reading, id, new: accept ? "accepted" : "pending",

@@ -268,14 +268,8 @@ public enum Tickets {
 
     /// A question taken by phone or at the office.
     public static func open(_ session: Session, _ new: New) throws -> Int64 {
-        let email = try new.email.map { text -> String in
-            guard let e = Contact.email(text) else { throw MyGazError.invalid(.badEmail, .text(text)) }
-            return e
-        }
-        let phone = try new.phone.map { text -> String in
-            guard let p = Contact.phone(text) else { throw MyGazError.invalid(.badPhone, .text(text)) }
-            return p
-        }
+        let email = try Contact.validEmail(new.email)
+        let phone = try Contact.validPhone(new.phone)
         guard email != nil || phone != nil else { throw MyGazError.usage(.oneOfRequired, "ticket open", "--email, --phone") }
         let body = new.message.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !body.isEmpty else { throw MyGazError.invalid(.emptyMessage) }

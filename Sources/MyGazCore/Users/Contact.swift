@@ -55,6 +55,22 @@ public enum Contact {
         channel == .email ? email(text) : phone(text)
     }
 
+    /// An e-mail given by a clerk, normalised; exit 6 naming it when it is not an address.
+    public static func validEmail(_ text: String?) throws -> String? {
+        try text.map { text in
+            guard let e = email(text) else { throw MyGazError.invalid(.badEmail, .text(text)) }
+            return e
+        }
+    }
+
+    /// A phone given by a clerk, normalised; exit 6 naming it when it is not a Russian mobile.
+    public static func validPhone(_ text: String?) throws -> String? {
+        try text.map { text in
+            guard let p = phone(text) else { throw MyGazError.invalid(.badPhone, .text(text)) }
+            return p
+        }
+    }
+
     /// A portal login: a phone or an e-mail, normalised.
     public static func login(_ text: String) -> (login: String, kind: LoginKind)? {
         if let p = phone(text) { return (p, .phone) }

@@ -209,14 +209,8 @@ public enum Users {
     public static func create(_ session: Session, _ new: NewUser) throws -> Int64 {
         guard let login = Contact.login(new.login) else { throw MyGazError.invalid(.badLogin, .text(new.login)) }
         guard Contact.isValidPassword(new.password) else { throw MyGazError.invalid(.badPassword) }
-        let email = try new.email.map { text -> String in
-            guard let e = Contact.email(text) else { throw MyGazError.invalid(.badEmail, .text(text)) }
-            return e
-        } ?? (login.kind == .email ? login.login : nil)
-        let phone = try new.phone.map { text -> String in
-            guard let p = Contact.phone(text) else { throw MyGazError.invalid(.badPhone, .text(text)) }
-            return p
-        } ?? (login.kind == .phone ? login.login : nil)
+        let email = try Contact.validEmail(new.email) ?? (login.kind == .email ? login.login : nil)
+        let phone = try Contact.validPhone(new.phone) ?? (login.kind == .phone ? login.login : nil)
         let hash = try Secrets.hash(new.password)
         return try session.db.write {
             if try session.db.queryOne("SELECT 1 FROM portal_user WHERE login = ?", login.login) != nil {
@@ -359,7 +353,10 @@ public enum Users {
 
     /// A new code (registration 160 s, recovery 70 s, single use, stored hashed, five tries),
     /// queued to the outbox as SMS or e-mail according to the login. Earlier open codes are voided.
-    public static func resendCode(_ session: Session, _ id: Int64, purpose: CodePurpose) throws -> (channel: MessageChannel, destination: String, expiresAt: String) {
+    /// A new confirmation code; without a purpose, registration for an unconfirmed user and
+    /// password recovery for an active one.
+    public static func resendCode(_ session: Session, _ id: Int64, purpose given: CodePurpose?)
+        throws -> (purpose: CodePurpose, channel: MessageChannel, destination: String, expiresAt: String) {
         let code = Secrets.digits(6)
         let hash = try Secrets.hash(code)
         return try session.db.write {
@@ -367,6 +364,7 @@ public enum Users {
                 throw MyGazError.notFound(.user, String(id))
             }
             let status = row.string(2)
+            let purpose = given ?? (status == "pending" ? .registration : .recovery)
             let needed = purpose == .registration ? "pending" : "active"
             guard status == needed else {
                 throw MyGazError.conflict(.conflictState, .entity(.user), .text(String(id)), .code(.userStatus, status),
@@ -393,7 +391,7 @@ public enum Users {
                                               subject: channel == .email ? (purpose == .registration ? "Подтверждение регистрации" : "Восстановление пароля") : nil,
                                               body: text, secret: code, rgkID: nil, kind: .confirmationCode, entity: .user, entityID: id))
             try session.audit("user.resend-code", .user, id, new: purpose.rawValue, reason: "\(channel.rawValue) to \(row.string(0))")
-            return (channel, row.string(0), expires)
+            return (purpose, channel, row.string(0), expires)
         }
     }
 

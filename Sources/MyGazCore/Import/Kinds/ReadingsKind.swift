@@ -31,9 +31,9 @@ final class ReadingsKind: UpsertKind {
         let account = try ctx.accountID(&row, rgk: rgk, column: 1)
         var meter: Int64?, value: Int64?
         if let account, let serial = row.text(2, required: true) {
-            if let found = try ctx.db.queryOne("SELECT id, digits FROM meter WHERE account_id = ? AND serial = ?", account, serial) {
-                meter = found.int64(0)
-                value = row.int(4, required: true, min: 0, max: ReadingRules.power10(found.int(1)) - 1)
+            if let found = try Meters.find(ctx.db, accountID: account, serial: serial) {
+                meter = found.id
+                value = row.int(4, required: true, min: 0, max: ReadingRules.power10(found.digits) - 1)
             } else {
                 row.problem(2, .importMissingParent, .entity(.meter), .text(serial), "meters")
             }

@@ -1,0 +1,97 @@
+import Foundation
+import Testing
+@testable import MyGazCore
+
+extension TestDB {
+    /// An RGK, an account 70000017 with one meter M-7 (5 digits) and an accepted reading of 1 000
+    /// on 25.06.2026; answers the account.
+    func oneMeter() throws -> AccountRef {
+        try db.execute("""
+            INSERT INTO rgk (id, code, name, max_monthly_m3, created_at, updated_at) VALUES (1, 'vologda', 'Вологдагаз', 300, 'x', 'x');
+            INSERT INTO account (id, rgk_id, number, updated_at) VALUES (1, 1, '70000017', 'x');
+            INSERT INTO meter (id, account_id, serial, digits) VALUES (1, 1, 'M-7', 5);
+            INSERT INTO reading (meter_id, value, reading_date, source, status, submitted_at) VALUES (1, 1000, '2026-06-25', 'rgk', 'accepted', 'x');
+            """)
+        return try AccountRef.resolve(db, "70000017", rgk: nil)
+    }
+
+    func pending(_ value: Int64, date: String = "2026-07-10") throws -> Int64 {
+        try db.run("INSERT INTO reading (meter_id, value, reading_date, source, status, submitted_at) VALUES (1, ?, ?, 'portal', 'pending', ?)",
+                   value, date, date + "T10:00:00Z")
+        return db.lastInsertRowID
+    }
+}
+
+/// The Readings room: its decisions and their rules, on a temporary database.
+@Suite struct ReadingsTests {
+    @Test func aReadingThatBreaksARuleIsAcceptedOnlyOnPurposeWithAReason() throws {
+        let t = try TestDB()
+        _ = try t.oneMeter()
+        let low = try t.pending(900)
+        #expect(throws: MyGazError.self) { try Readings.accept(t.session, low, force: false, reason: nil) }
+        for missing in [nil, "", "   "] {
+            do {
+                _ = try Readings.accept(t.session, low, force: true, reason: missing)
+                Issue.record("forced without a reason")
+            } catch let error as MyGazError {
+                #expect(error.message.key == .forceNeedsReason && error.status == .usage)
+            }
+        }
+        let accepted = try Readings.accept(t.session, low, force: true, reason: "  фото счетчика ")
+        #expect(accepted.to == "accepted")
+        #expect(try t.db.scalarString("SELECT forced || '|' || message FROM reading WHERE id = ?", low) == "1|фото счетчика")
+    }
+
+    @Test func thePreviousAcceptedReadingIsTheSameForTheQueueAndForAReadingByPhone() throws {
+        let t = try TestDB()
+        let account = try t.oneMeter()
+        let queued = try t.pending(990)
+        #expect(try Readings.find(t.db, queued).verdict.violations == [.lowerThanPrevious])
+        #expect(try Readings.previousAccepted(t.db, meterID: 1)?.value == 1000)
+        // by phone, the same rule from the same reading
+        #expect(throws: MyGazError.self) {
+            try Readings.submit(t.session, account: account, serial: "M-7", value: 990, date: Day(year: 2026, month: 7, day: 11)!, accept: false)
+        }
+        let ok = try Readings.submit(t.session, account: account, serial: "M-7", value: 1100, date: Day(year: 2026, month: 7, day: 11)!, accept: true)
+        #expect(ok.verdict.consumption == 100)
+        #expect(try Readings.previousAccepted(t.db, meterID: 1)?.value == 1100)
+    }
+
+    @Test func aSerialIsMatchedTheSameWayByPhoneAndFromAFile() throws {
+        let t = try TestDB()
+        let account = try t.oneMeter()
+        for spelling in ["m-7", " M-7 ", "М-7".replacingOccurrences(of: "М", with: "M")] {
+            #expect(try Meters.find(t.db, accountID: account.id, serial: spelling)?.id == 1, "«\(spelling)»")
+        }
+        #expect(try Meters.find(t.db, accountID: account.id, serial: "M-8") == nil)
+        let submitted = try Readings.submit(t.session, account: account, serial: " m-7", value: 1010, date: Day(year: 2026, month: 7, day: 1)!, accept: false)
+        #expect(submitted.id > 0)
+        let file = t.dir.file("r.csv")
+        try "rgk;account;serial;date;value\nvologda;70000017;m-7 ;01.08.2026;1050\n".write(toFile: file, atomically: true, encoding: .utf8)
+        let report = try Importer.run(t.session, ImportOptions(kind: .readings), file: file)
+        #expect(report.inserted == 1 && report.badRows == 0, "\(report.problems)")
+    }
+
+    @Test func aBulkAcceptWritesOneAuditRowPerReading() throws {
+        let t = try TestDB()
+        _ = try t.oneMeter()
+        try t.db.execute("INSERT INTO meter (id, account_id, serial, digits) VALUES (2, 1, 'M-8', 5), (3, 1, 'M-9', 5)")
+        var ids: [Int64] = []
+        for meter in [1, 2, 3] {
+            try t.db.run("INSERT INTO reading (meter_id, value, reading_date, source, status, submitted_at) VALUES (?, 1100, '2026-07-10', 'portal', 'pending', 'x')", meter)
+            ids.append(t.db.lastInsertRowID)
+        }
+        let result = try Readings.acceptAllValid(t.session, rgk: nil, dryRun: false)
+        #expect(result.decided == 3)
+        let audited = try t.db.query("SELECT entity_id, old_value, new_value, operator FROM audit WHERE action = 'reading.accept' ORDER BY entity_id")
+        #expect(audited.map { $0.string(0) } == ids.map(String.init))
+        #expect(audited.allSatisfy { $0.string(1) == "pending" && $0.string(2) == "accepted" && $0.string(3) == "tester" })
+    }
+
+    @Test func aReadingIsAWholeNumberAsAPersonTypesIt() throws {
+        #expect(try ReadingRules.wholeValue("1 234") == 1234)
+        for bad in ["12,5", "12.5", "-1", "abc", ""] {
+            #expect(throws: MyGazError.self, "\(bad)") { try ReadingRules.wholeValue(bad) }
+        }
+    }
+}

@@ -1,0 +1,32 @@
+import Foundation
+import Testing
+@testable import MyGazCore
+
+/// The Tickets room: a question taken by phone, answered, closed.
+@Suite struct TicketsTests {
+    func open(_ t: TestDB, email: String? = "petrov@mail.ru", phone: String? = nil) throws -> Int64 {
+        try t.db.execute("INSERT INTO rgk (id, code, name, created_at, updated_at) VALUES (1, 'vologda', 'В', 'x', 'x')")
+        return try Tickets.open(t.session, .init(channel: .rgk, rgk: "vologda", officeID: nil, topic: .bills, name: "Петров Петр",
+                                                  email: email, phone: phone, account: nil, accountText: "999",
+                                                  message: "Не пришла квитанция", source: .phone, attachments: []))
+    }
+
+    @Test func aQuestionByPhoneIsAnsweredToTheSendersAddress() throws {
+        let t = try TestDB()
+        let id = try open(t)
+        #expect(try t.db.scalarString("SELECT status || '|' || account_number FROM ticket WHERE id = ?", id) == "new|999")
+        let reply = try Tickets.reply(t.session, id, body: "Квитанция отправлена повторно")
+        #expect(reply.to == "answered")
+        let message = try #require(try t.db.queryOne("SELECT recipient, status, body FROM outbox WHERE kind = 'ticket_reply' AND entity_id = ?", id))
+        #expect(message.string(0) == "petrov@mail.ru" && message.string(1) == "waiting" && message.string(2).contains("> Не пришла квитанция"))
+        #expect(try Tickets.close(t.session, id, message: nil).to == "closed")
+    }
+
+    @Test func contactsAreCheckedAndNormalisedOnce() throws {
+        #expect(throws: MyGazError.self) { try open(try TestDB(), email: "not an address") }
+        #expect(throws: MyGazError.self) { try open(try TestDB(), email: nil, phone: "12345") }
+        let t = try TestDB()
+        let id = try open(t, email: " Petrov@Mail.RU ", phone: "8 (911) 555-00-11")
+        #expect(try t.db.scalarString("SELECT sender_email || '|' || sender_phone FROM ticket WHERE id = ?", id) == "petrov@mail.ru|+79115550011")
+    }
+}
