@@ -1,8 +1,9 @@
-/// An English and a Russian label.
-public struct Label: Sendable {
+/// A text in both languages of the program: an English and a Russian label.
+public struct L: Sendable, Equatable {
     public let en: String
     public let ru: String
     public init(_ en: String, _ ru: String) { self.en = en; self.ru = ru }
+    public func callAsFunction(russian: Bool) -> String { russian ? ru : en }
 }
 
 /// Labels of status and kind codes, as the manuals name them in Russian.
@@ -16,120 +17,120 @@ public enum Labels {
         order[domain] ?? []
     }
 
-    private static let entries: [(CodeDomain, [(String, Label)])] = [
+    private static let entries: [(CodeDomain, [(String, L)])] = [
         (.applicationStatus, [
-            ("draft", Label("Draft", "Черновик")),
-            ("submitted", Label("Submitted", "В обработке")),
-            ("accepted", Label("Accepted", "Принята")),
-            ("needs_info", Label("Needs information", "Требует уточнения")),
-            ("rejected", Label("Rejected", "Не согласована")),
-            ("completed", Label("Completed", "Выполнена")),
+            ("draft", L("Draft", "Черновик")),
+            ("submitted", L("Submitted", "В обработке")),
+            ("accepted", L("Accepted", "Принята")),
+            ("needs_info", L("Needs information", "Требует уточнения")),
+            ("rejected", L("Rejected", "Не согласована")),
+            ("completed", L("Completed", "Выполнена")),
         ]),
         (.applicationKind, [
-            ("vdgo_maintenance", Label("In-house equipment maintenance", "ТО ВДГО")),
-            ("repair", Label("Repair call", "Заявка на ремонт")),
-            ("recalculation", Label("Recalculation", "Перерасчет")),
-            ("contract_connection", Label("Contract: technical connection", "Договор на техническое присоединение")),
-            ("contract_supply", Label("Contract: gas supply", "Договор на поставку газа")),
-            ("contract_vdgo", Label("Contract: equipment maintenance", "Договор на ТО ВДГО")),
+            ("vdgo_maintenance", L("In-house equipment maintenance", "ТО ВДГО")),
+            ("repair", L("Repair call", "Заявка на ремонт")),
+            ("recalculation", L("Recalculation", "Перерасчет")),
+            ("contract_connection", L("Contract: technical connection", "Договор на техническое присоединение")),
+            ("contract_supply", L("Contract: gas supply", "Договор на поставку газа")),
+            ("contract_vdgo", L("Contract: equipment maintenance", "Договор на ТО ВДГО")),
         ]),
         (.readingStatus, [
-            ("pending", Label("pending", "в обработке")),
-            ("accepted", Label("accepted", "принято")),
-            ("rejected", Label("rejected", "отказано")),
-            ("superseded", Label("superseded", "заменено новым")),
+            ("pending", L("pending", "в обработке")),
+            ("accepted", L("accepted", "принято")),
+            ("rejected", L("rejected", "отказано")),
+            ("superseded", L("superseded", "заменено новым")),
         ]),
         (.readingReason, [
-            ("lower_than_previous", Label("lower than the previous reading", "меньше предыдущего показания")),
-            ("exceeds_capacity", Label("does not fit the meter's digits", "превышает разрядность счетчика")),
-            ("exceeds_max_consumption", Label("exceeds the maximum consumption", "превышает максимально допустимый расход")),
-            ("verification_expired", Label("meter verification expired", "истек срок поверки прибора учета")),
-            ("meter_not_working", Label("meter is not working", "прибор учета неисправен или снят")),
-            ("duplicate", Label("duplicate", "повторная передача")),
-            ("other", Label("other", "другая причина")),
+            ("lower_than_previous", L("lower than the previous reading", "меньше предыдущего показания")),
+            ("exceeds_capacity", L("does not fit the meter's digits", "превышает разрядность счетчика")),
+            ("exceeds_max_consumption", L("exceeds the maximum consumption", "превышает максимально допустимый расход")),
+            ("verification_expired", L("meter verification expired", "истек срок поверки прибора учета")),
+            ("meter_not_working", L("meter is not working", "прибор учета неисправен или снят")),
+            ("duplicate", L("duplicate", "повторная передача")),
+            ("other", L("other", "другая причина")),
         ]),
         (.ticketStatus, [
-            ("new", Label("New", "Новое")),
-            ("answered", Label("Answered", "Отвечено")),
-            ("closed", Label("Closed", "Закрыто")),
+            ("new", L("New", "Новое")),
+            ("answered", L("Answered", "Отвечено")),
+            ("closed", L("Closed", "Закрыто")),
         ]),
         (.ticketChannel, [
-            ("rgk", Label("RGK abonent department", "Абонентский отдел РГК")),
-            ("office", Label("RGK office", "Отделение РГК")),
-            ("support", Label("Portal support", "Техническая поддержка портала")),
+            ("rgk", L("RGK abonent department", "Абонентский отдел РГК")),
+            ("office", L("RGK office", "Отделение РГК")),
+            ("support", L("Portal support", "Техническая поддержка портала")),
         ]),
         (.ticketTopic, [
-            ("registration", Label("Registration", "Регистрация")),
-            ("extended", Label("Extended version", "Расширенная версия")),
-            ("settlements", Label("Settlements", "Взаиморасчеты")),
-            ("bills", Label("Bills", "Квитанции")),
-            ("payments", Label("Payment problems", "Проблемы с оплатой")),
-            ("meters", Label("Meters", "Приборы учета")),
-            ("other", Label("Other", "Другое")),
+            ("registration", L("Registration", "Регистрация")),
+            ("extended", L("Extended version", "Расширенная версия")),
+            ("settlements", L("Settlements", "Взаиморасчеты")),
+            ("bills", L("Bills", "Квитанции")),
+            ("payments", L("Payment problems", "Проблемы с оплатой")),
+            ("meters", L("Meters", "Приборы учета")),
+            ("other", L("Other", "Другое")),
         ]),
         (.userStatus, [
-            ("pending", Label("pending", "не подтверждена")),
-            ("active", Label("active", "активна")),
-            ("blocked", Label("blocked", "заблокирована")),
-            ("deleted", Label("deleted", "удалена")),
+            ("pending", L("pending", "не подтверждена")),
+            ("active", L("active", "активна")),
+            ("blocked", L("blocked", "заблокирована")),
+            ("deleted", L("deleted", "удалена")),
         ]),
         (.pinRequestStatus, [
-            ("open", Label("open", "открыт")),
-            ("issued", Label("issued", "ПИН-код выдан")),
-            ("rejected", Label("rejected", "отклонен")),
+            ("open", L("open", "открыт")),
+            ("issued", L("issued", "ПИН-код выдан")),
+            ("rejected", L("rejected", "отклонен")),
         ]),
         (.outboxStatus, [
-            ("waiting", Label("waiting", "ожидает")),
-            ("sending", Label("sending", "отправляется")),
-            ("sent", Label("sent", "отправлено")),
-            ("failed", Label("failed", "не доставлено")),
+            ("waiting", L("waiting", "ожидает")),
+            ("sending", L("sending", "отправляется")),
+            ("sent", L("sent", "отправлено")),
+            ("failed", L("failed", "не доставлено")),
         ]),
         (.role, [
-            ("clerk", Label("clerk", "сотрудник абонентского отдела")),
-            ("support", Label("support", "техническая поддержка")),
-            ("admin", Label("admin", "администратор")),
+            ("clerk", L("clerk", "сотрудник абонентского отдела")),
+            ("support", L("support", "техническая поддержка")),
+            ("admin", L("admin", "администратор")),
         ]),
         (.accessLevel, [
-            ("restricted", Label("restricted", "ограниченная версия")),
-            ("extended", Label("extended", "расширенная версия")),
+            ("restricted", L("restricted", "ограниченная версия")),
+            ("extended", L("extended", "расширенная версия")),
         ]),
         (.meterState, [
-            ("working", Label("working", "исправен")),
-            ("faulty", Label("faulty", "неисправен")),
-            ("removed", Label("removed", "снят")),
+            ("working", L("working", "исправен")),
+            ("faulty", L("faulty", "неисправен")),
+            ("removed", L("removed", "снят")),
         ]),
         (.serviceKind, [
-            ("gas", Label("Natural gas", "Природный газ")),
-            ("vdgo", Label("Equipment maintenance", "ТО ВДГО")),
+            ("gas", L("Natural gas", "Природный газ")),
+            ("vdgo", L("Equipment maintenance", "ТО ВДГО")),
         ]),
         (.importKind, [
-            ("rgk", Label("RGKs", "РГК")),
-            ("offices", Label("offices", "отделения")),
-            ("accounts", Label("accounts", "лицевые счета")),
-            ("services", Label("services and balances", "услуги и сальдо")),
-            ("meters", Label("meters", "приборы учета")),
-            ("readings", Label("readings", "показания")),
-            ("settlements", Label("settlements", "взаиморасчеты")),
-            ("payments", Label("payments", "оплаты")),
-            ("contracts", Label("contracts", "договоры")),
-            ("acts", Label("acts of work", "акты выполненных работ")),
-            ("pins", Label("PINs from bills", "ПИН-коды с квитанций")),
+            ("rgk", L("RGKs", "РГК")),
+            ("offices", L("offices", "отделения")),
+            ("accounts", L("accounts", "лицевые счета")),
+            ("services", L("services and balances", "услуги и сальдо")),
+            ("meters", L("meters", "приборы учета")),
+            ("readings", L("readings", "показания")),
+            ("settlements", L("settlements", "взаиморасчеты")),
+            ("payments", L("payments", "оплаты")),
+            ("contracts", L("contracts", "договоры")),
+            ("acts", L("acts of work", "акты выполненных работ")),
+            ("pins", L("PINs from bills", "ПИН-коды с квитанций")),
         ]),
         (.importStatus, [
-            ("running", Label("running", "выполняется")),
-            ("incomplete", Label("incomplete", "прервана")),
-            ("completed", Label("completed", "завершена")),
-            ("failed", Label("failed", "ошибка")),
-            ("superseded", Label("finished by a later run", "завершена повторным запуском")),
+            ("running", L("running", "выполняется")),
+            ("incomplete", L("incomplete", "прервана")),
+            ("completed", L("completed", "завершена")),
+            ("failed", L("failed", "ошибка")),
+            ("superseded", L("finished by a later run", "завершена повторным запуском")),
         ]),
         (.contractKind, [
-            ("supply", Label("gas supply", "поставка газа")),
-            ("vdgo", Label("equipment maintenance", "ТО ВДГО")),
-            ("connection", Label("technical connection", "техническое присоединение")),
+            ("supply", L("gas supply", "поставка газа")),
+            ("vdgo", L("equipment maintenance", "ТО ВДГО")),
+            ("connection", L("technical connection", "техническое присоединение")),
         ]),
     ]
 
-    private static let table: [CodeDomain: [String: Label]] = Dictionary(uniqueKeysWithValues: entries.map { entry in
+    private static let table: [CodeDomain: [String: L]] = Dictionary(uniqueKeysWithValues: entries.map { entry in
         (entry.0, Dictionary(uniqueKeysWithValues: entry.1.map { ($0.0, $0.1) }))
     })
 

@@ -30,6 +30,7 @@ public enum MessageKey: String, CaseIterable, Sendable {
     case needsYes
     case notATerminal
     case stdinEmpty
+    case dashAmongIds
     case badId
 
     // database
@@ -78,7 +79,6 @@ public enum MessageKey: String, CaseIterable, Sendable {
     case confirmRemoveOperator
 
     // batches
-    case batchSummary
     case batchRolledBack
     case transition
     case unchanged

@@ -36,7 +36,7 @@ enum ApplicationCommands {
                             Opt.since, Opt.limit,
                         ],
                         examples: [Example("mygaz-admin application list --kind repair --rgk vologda", L("Open repair calls in Vologda.", "Открытые заявки на ремонт в Вологде."))],
-                        handler: list),
+                        access: .everyone, handler: list),
             CommandSpec("review", L("walk the open queue at the terminal, one application at a time", "разобрать очередь в терминале, по одной заявке"),
                         discussion: L("Shows one application at a time, oldest first: its kind, state, contact, the fields of its form, attachments and history. Keys: a approve, c clarify (the question typed, or written in $EDITOR), r reject (the reason), d complete (where the kind allows), s skip, b back, o everything with the attachments and how to save them, q quit, ? help. Every decision is saved at once, as by the commands of the same names.",
                                       "Показывает по одной заявке, старые сначала: вид, состояние, контакт, поля формы, вложения и историю. Клавиши: a принять, c уточнить (вопрос вводится или пишется в $EDITOR), r отклонить (причина), d выполнена (где вид это позволяет), s пропустить, b назад, o все, с вложениями и тем, как их сохранить, q выход, ? справка. Каждое решение сохраняется сразу, как одноименными командами."),
@@ -55,7 +55,7 @@ enum ApplicationCommands {
                             return try Review.run(ApplicationReviewQueue(session: inv.session, filter: filter), inv)
                         }),
             CommandSpec("show", L("one application: its fields, attachments, contacts and history", "одна заявка: поля, вложения, контакты и история"),
-                        arguments: [idArg], handler: show),
+                        arguments: [idArg], access: .everyone, handler: show),
             transitionCommand(.approve, L("accept applications: submitted → accepted", "принять заявки: submitted → accepted"),
                               messageOption: Opt.message),
             transitionCommand(.clarify, L("return for clarification: submitted → needs_info; the question goes to the customer",
@@ -120,7 +120,7 @@ enum ApplicationCommands {
                         access: .clerks, handler: create),
             CommandSpec("attachment", L("write an attachment out", "выгрузить вложение"),
                         arguments: [idArg, ArgumentSpec("NAME", L("the attachment's name", "имя вложения"))],
-                        options: [Opt.output], handler: attachment),
+                        options: [Opt.output], access: .everyone, handler: attachment),
         ])
 
     static func statusStyle(_ status: String) -> Style {
@@ -208,7 +208,7 @@ enum ApplicationCommands {
         var files = Table([Column("name", L("NAME", "ИМЯ")), Column("type", L("TYPE", "ТИП")), Column("size", L("SIZE", "РАЗМЕР"), align: .right),
                            Column("sha256", L("SHA-256", "SHA-256"), .machineOnly)])
         for a in d.attachments {
-            files.append([Cell(.text(a.name)), Cell(.text(a.type)), Cell(.int(Int64(a.size)), display: AdminCommands.bytes(Int64(a.size))), Cell(.text(a.sha256))])
+            files.append([Cell(.text(a.name)), Cell(.text(a.type)), Cell(.int(Int64(a.size)), display: Format.bytes(Int64(a.size), inv.out.lang)), Cell(.text(a.sha256))])
         }
         if !d.attachments.isEmpty {
             files.footer = L("write one out: mygaz-admin application attachment \(id) NAME --output FILE",
@@ -320,20 +320,5 @@ enum ApplicationCommands {
         let bytes = try Attachments.content(inv.db, .application(id), name: inv.argument("NAME")!)
         try FileOutput.write(bytes, to: inv.string("output"), inv)
         return .success
-    }
-}
-
-/// Writing binary content out: to a new file, or to stdout when it is not a terminal.
-enum FileOutput {
-    static func write(_ bytes: [UInt8], to path: String?, _ inv: Invocation) throws {
-        guard let path else {
-            if inv.io.terminal.stdoutIsTTY { throw MyGazError.usage(.binaryToTerminal) }
-            inv.io.stdout.write(bytes: bytes)
-            return
-        }
-        let file = try NewFile(path, like: inv.globals.dbPath)
-        try file.write(bytes)
-        try file.commit()
-        inv.out.say(.fileWritten, .text(path), .int(bytes.count))
     }
 }

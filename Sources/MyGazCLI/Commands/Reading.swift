@@ -25,9 +25,9 @@ enum ReadingCommands {
                             Example("mygaz-admin reading list --violations --format tsv | cut -f1 | mygaz-admin reading reject - --reason other --message 'Проверьте показание'",
                                     L("Reject a selection through a pipe.", "Отклонить выборку через конвейер.")),
                         ],
-                        handler: list),
+                        access: .everyone, handler: list),
             CommandSpec("show", L("one reading with its meter and history", "одно показание с прибором учета и историей"),
-                        arguments: [ArgumentSpec("ID", L("the reading", "номер показания"), completion: .live(.reading))], handler: show),
+                        arguments: [ArgumentSpec("ID", L("the reading", "номер показания"), completion: .live(.reading))], access: .everyone, handler: show),
             CommandSpec("review", L("walk the pending queue at the terminal, one reading at a time", "разобрать очередь в терминале, по одному показанию"),
                         discussion: L("Shows one pending reading at a time, oldest first: the account and holder, the address, the meter, its last accepted readings, the submitted value, the consumption and the rules it breaks. Keys: a accept (a reading that breaks a rule asks for confirmation and the reason why), r reject (the reason from a list, the first broken rule preselected, and an optional message), s skip, b back, o the account in full, q quit, ? help. Every decision is saved at once, as by 'reading accept' and 'reading reject'.",
                                       "Показывает по одному показанию в обработке, старые сначала: лицевой счет и владелец, адрес, прибор учета, последние принятые показания, переданное значение, расход и нарушенные правила. Клавиши: a принять (при нарушении — подтверждение и причина), r отклонить (причина из списка, первое нарушенное правило выбрано заранее, и необязательное сообщение), s пропустить, b назад, o весь лицевой счет, q выход, ? справка. Каждое решение сохраняется сразу, как командами «reading accept» и «reading reject»."),
@@ -37,7 +37,7 @@ enum ReadingCommands {
                             try Review.run(ReadingReviewQueue(session: inv.session, rgk: inv.string("rgk"), violationsOnly: inv.flag("violations")), inv)
                         }),
             CommandSpec("check", L("pending readings counted by the rule they break", "показания в обработке по нарушенным правилам"),
-                        options: [Opt.rgk], handler: check),
+                        options: [Opt.rgk], access: .everyone, handler: check),
             CommandSpec("accept", L("accept readings (the rules are checked again)", "принять показания (правила проверяются заново)"),
                         arguments: [idsArg],
                         options: [

@@ -27,7 +27,7 @@ enum TicketCommands {
                                        completion: .live(.operatorLogin)),
                             Opt.since, Opt.limit,
                         ],
-                        handler: list),
+                        access: .everyone, handler: list),
             CommandSpec("review", L("walk the tickets that wait for an answer, one at a time", "разобрать обращения, ждущие ответа, по одному"),
                         discussion: L("Shows one ticket at a time, oldest first, with the end of the conversation. Keys: r reply (opens $VISUAL or $EDITOR quoting the conversation), f reply with a FAQ answer chosen from a list, c close, s skip, b back, o the whole ticket, q quit, ? help. Every answer is saved and queued to the sender at once, as by 'ticket reply'.",
                                       "Показывает по одному обращению, старые сначала, с концом переписки. Клавиши: r ответить (открывает $VISUAL или $EDITOR с цитатой переписки), f ответить из FAQ (выбор из списка), c закрыть, s пропустить, b назад, o все обращение, q выход, ? справка. Каждый ответ сохраняется и сразу ставится в очередь отправителю, как командой «ticket reply»."),
@@ -39,7 +39,7 @@ enum TicketCommands {
                             return try Review.run(TicketReviewQueue(session: inv.session, filter: filter), inv)
                         }),
             CommandSpec("show", L("one ticket: the sender and the whole conversation", "одно обращение: отправитель и вся переписка"),
-                        arguments: [idArg], handler: show),
+                        arguments: [idArg], access: .everyone, handler: show),
             CommandSpec("reply", L("answer a ticket; the answer is e-mailed to the sender", "ответить на обращение; ответ уходит отправителю по e-mail"),
                         discussion: L("Without --message, --message-file or --faq, on a terminal, opens $VISUAL or $EDITOR on a file that quotes the ticket; an empty message cancels.",
                                       "Без --message, --message-file или --faq в терминале открывает $VISUAL или $EDITOR с цитатой обращения; пустое сообщение отменяет ответ."),
@@ -77,7 +77,7 @@ enum TicketCommands {
                         access: .support, handler: open),
             CommandSpec("attachment", L("write an attachment out", "выгрузить вложение"),
                         arguments: [idArg, ArgumentSpec("NAME", L("the attachment's name", "имя вложения"))],
-                        options: [Opt.output], handler: attachment),
+                        options: [Opt.output], access: .everyone, handler: attachment),
         ])
 
     static func statusStyle(_ t: TicketSummary) -> Style {
@@ -152,7 +152,7 @@ enum TicketCommands {
         r.field("created_at", L("Received", "Получено"), .text(s.createdAt), display: Timestamp.display(s.createdAt))
         r.field("assigned_to", L("Assigned to", "Исполнитель"), .of(s.assignedTo), display: s.assignedTo ?? "—")
         var files = Table([Column("name", L("NAME", "ИМЯ")), Column("type", L("TYPE", "ТИП")), Column("size", L("SIZE", "РАЗМЕР"), align: .right)])
-        for a in d.attachments { files.append([Cell(.text(a.name)), Cell(.text(a.type)), Cell(.int(Int64(a.size)), display: AdminCommands.bytes(Int64(a.size)))]) }
+        for a in d.attachments { files.append([Cell(.text(a.name)), Cell(.text(a.type)), Cell(.int(Int64(a.size)), display: Format.bytes(Int64(a.size), lang))]) }
         r.section("attachments", L("Attachments", "Вложения"), files)
         var lines: [String] = []
         for m in d.messages {
@@ -272,30 +272,5 @@ enum TicketCommands {
         let id = try Tickets.parseID(inv.argument("ID")!)
         try FileOutput.write(try Attachments.content(inv.db, .ticket(id), name: inv.argument("NAME")!), to: inv.string("output"), inv)
         return .success
-    }
-}
-
-/// $VISUAL or $EDITOR on a temporary file; lines starting with # are dropped. The file quotes
-/// the customer's conversation: it lives in a directory only this login may enter.
-enum Editor {
-    static func compose(template: String, environment: [String: String]) throws -> String {
-        let editor = [environment["VISUAL"], environment["EDITOR"]].compactMap { $0 }.first { !$0.isEmpty } ?? "vi"
-        let directory = try PrivateFiles.temporaryDirectory("mygaz-reply")
-        defer { PrivateFiles.remove(directory) }
-        let path = directory + "/reply.txt"
-        let fd = try PrivateFiles.create(path, mode: 0o600)
-        defer { close(fd) }
-        try Array(template.utf8).withUnsafeBytes { try PrivateFiles.write(fd, $0, path: path) }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/sh")
-        process.arguments = ["-c", editor + " \"$1\"", "sh", path]
-        do { try process.run() } catch { throw MyGazError(.internalError, .editorFailed, .text(editor), .text(error.localizedDescription)) }
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
-            throw MyGazError(.usage, .editorFailed, .text(editor), .text("exit \(process.terminationStatus)"))
-        }
-        let text = (try? String(contentsOfFile: path, encoding: .utf8)) ?? ""
-        return text.split(separator: "\n", omittingEmptySubsequences: false).filter { !$0.hasPrefix("#") }
-            .joined(separator: "\n").trimmingCharacters(in: .whitespacesAndNewlines)
     }
 }

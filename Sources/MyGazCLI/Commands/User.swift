@@ -39,9 +39,9 @@ enum UserCommands {
                             Example("mygaz-admin user list --search '8 981 567-65-22'", L("Find a user by phone in any spelling.", "Найти пользователя по телефону в любой записи.")),
                             Example("mygaz-admin user list --status pending --registered-before 7d", L("Registrations not confirmed for a week.", "Регистрации, не подтвержденные неделю.")),
                         ],
-                        handler: list),
+                        access: .everyone, handler: list),
             CommandSpec("show", L("everything about one user", "все об одном пользователе"),
-                        arguments: [userArg], handler: show),
+                        arguments: [userArg], access: .everyone, handler: show),
             CommandSpec("create", L("register a customer at the office: active at once", "зарегистрировать клиента в офисе: сразу активен"),
                         arguments: [ArgumentSpec("LOGIN", L("mobile number or e-mail", "номер мобильного или e-mail"))],
                         options: [
@@ -369,22 +369,5 @@ enum UserCommands {
         let human = Message(changed ? .extendedUnlocked : .extendedNotLocked, [.text(String(id)), .text(account.label)])
         inv.out.results([ActionResult(id: String(id), outcome: changed ? .changed : .unchanged, status: nil, human: human)])
         return .success
-    }
-}
-
-/// The audit rows shown at the bottom of `show` commands.
-enum AuditView {
-    static func table(_ entries: [AuditEntry]) -> Table {
-        var t = Table([
-            Column("at", L("AT", "ВРЕМЯ")), Column("operator", L("OPERATOR", "ОПЕРАТОР")), Column("action", L("ACTION", "ДЕЙСТВИЕ")),
-            Column("old_value", L("OLD", "БЫЛО"), .machineOnly), Column("new_value", L("NEW", "СТАЛО"), .machineOnly),
-            Column("change", L("CHANGE", "ИЗМЕНЕНИЕ"), .humanOnly), Column("reason", L("REASON", "ПРИЧИНА")),
-        ])
-        for e in entries {
-            let change = e.oldValue == nil && e.newValue == nil ? "" : "\(e.oldValue ?? "—") → \(e.newValue ?? "—")"
-            t.append([Cell(.text(e.at), display: Timestamp.display(e.at)), Cell(.text(e.operatorLogin)), Cell(.text(e.action)),
-                      Cell(.of(e.oldValue)), Cell(.of(e.newValue)), Cell(.text(change)), Cell(.of(e.reason))])
-        }
-        return t
     }
 }

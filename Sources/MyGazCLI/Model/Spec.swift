@@ -1,10 +1,7 @@
 import MyGazCore
 
-/// A text in both languages of the program.
-public struct L: Sendable, Equatable {
-    public let en: String
-    public let ru: String
-    public init(_ en: String, _ ru: String) { self.en = en; self.ru = ru }
+extension L {
+    /// The text in the clerk's language.
     public func callAsFunction(_ lang: Lang) -> String { lang == .ru ? ru : en }
 }
 
@@ -116,9 +113,24 @@ public struct CommandSpec: Sendable {
     public var handler: Handler?
     public var hidden: Bool
 
+    /// An action: who may run it is always said (there is no default role), and what it does.
     public init(_ name: String, _ summary: L, discussion: L? = nil, arguments: [ArgumentSpec] = [],
-                options: [OptionSpec] = [], subcommands: [CommandSpec] = [], examples: [Example] = [],
-                access: Access = .everyone, hidden: Bool = false, handler: Handler? = nil) {
+                options: [OptionSpec] = [], examples: [Example] = [],
+                access: Access, hidden: Bool = false, handler: @escaping Handler) {
+        self.init(name, summary, discussion: discussion, arguments: arguments, options: options, subcommands: [], examples: examples,
+                  access: access, hidden: hidden, handler: Optional(handler))
+    }
+
+    /// A group of actions: it runs nothing itself, so it has no roles.
+    public init(_ name: String, _ summary: L, discussion: L? = nil, subcommands: [CommandSpec], examples: [Example] = [],
+                access: Access = .noDatabase) {
+        self.init(name, summary, discussion: discussion, arguments: [], options: [], subcommands: subcommands, examples: examples,
+                  access: access, hidden: false, handler: nil)
+    }
+
+    private init(_ name: String, _ summary: L, discussion: L?, arguments: [ArgumentSpec],
+                 options: [OptionSpec], subcommands: [CommandSpec], examples: [Example],
+                 access: Access, hidden: Bool, handler: Handler?) {
         self.name = name
         self.summary = summary
         self.discussion = discussion

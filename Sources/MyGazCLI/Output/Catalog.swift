@@ -71,6 +71,8 @@ public enum Catalog {
             return ("'{1}' needs a terminal; {2}", "«{1}» работает только в терминале; {2}")
         case .stdinEmpty:
             return ("no ids on stdin for '{1}'", "на стандартном вводе нет идентификаторов для «{1}»")
+        case .dashAmongIds:
+            return ("'-' reads the {1}s from stdin and must be the only {1}", "«-» читает {1} со стандартного ввода и должен быть единственным {1}")
         case .badId:
             return ("'{2}' is not a valid {1}", "«{2}» — недопустимое значение: {1}")
 
@@ -192,8 +194,6 @@ public enum Catalog {
         case .confirmRemoveOperator:
             return ("Remove operator {1}?", "Удалить оператора {1}?")
 
-        case .batchSummary:
-            return ("{1} changed, {2} unchanged, {3} failed", "изменено: {1}, без изменений: {2}, с ошибкой: {3}")
         case .batchRolledBack:
             return ("nothing was changed: the batch is all-or-nothing; fix the failures or add --continue-on-error",
                     "ничего не изменено: пакет выполняется целиком или никак; исправьте ошибки или добавьте --continue-on-error")
@@ -670,12 +670,10 @@ public enum Catalog {
     }
 }
 
-/// Labels of stored codes in the clerk's language (the table itself is in the core,
-/// where the Russian labels also serve the messages to customers).
-public enum Labels {
+/// Labels of stored codes in the clerk's language (the table is the core's, where the Russian
+/// labels also serve the messages to customers).
+extension Labels {
     public static func label(_ domain: CodeDomain, _ code: String, _ lang: Lang) -> String {
-        MyGazCore.Labels.label(domain, code, russian: lang == .ru)
+        label(domain, code, russian: lang == .ru)
     }
-
-    public static func codes(_ domain: CodeDomain) -> [String] { MyGazCore.Labels.codes(domain) }
 }

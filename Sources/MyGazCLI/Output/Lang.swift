@@ -89,6 +89,14 @@ public enum Format {
         return grouped(tenths / 10) + (lang == .ru ? "," : ".") + String(tenths % 10)
     }
 
+    /// A size in bytes: `125 B`, `12 KiB`, `40 MiB` (ru: `125 Б`, `12 КиБ`, `40 МиБ`).
+    public static func bytes(_ n: Int64, _ lang: Lang) -> String {
+        let (b, k, m) = lang == .ru ? ("Б", "КиБ", "МиБ") : ("B", "KiB", "MiB")
+        if n < 10 * 1024 { return "\(grouped(n)) \(b)" }
+        if n < 10 * 1024 * 1024 { return "\(grouped(n / 1024)) \(k)" }
+        return "\(grouped(n / 1024 / 1024)) \(m)"
+    }
+
     /// Kopecks as rubles: `-3 319,52` (ru) or `-3 319.52` (en).
     public static func money(_ kop: Int64, _ lang: Lang) -> String {
         let sign = kop < 0 ? "-" : ""

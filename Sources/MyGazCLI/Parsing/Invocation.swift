@@ -93,13 +93,6 @@ public final class Invocation {
         return values
     }
 
-    public func require(_ long: String) throws -> String {
-        guard let value = string(long) else {
-            throw MyGazError.usage(.optionRequires, .text(commandName), .text("--\(long)"))
-        }
-        return value
-    }
-
     /// A non-empty text value (messages, reasons).
     public func text(_ long: String) throws -> String? {
         guard let value = string(long) else { return nil }
@@ -205,7 +198,7 @@ public final class Invocation {
     public func ids(_ name: String) throws -> [String] {
         let given = arguments(name)
         guard given == ["-"] else {
-            if given.contains("-") { throw MyGazError.usage(.badId, .entity(.reading), "-") }
+            if given.contains("-") { throw MyGazError.usage(.dashAmongIds, .text(name)) }
             return given
         }
         var ids: [String] = []

@@ -29,7 +29,7 @@ public struct ApplicationEvent: Sendable {
 /// A field of the application's kind, for `show`: key, label, value.
 public struct ApplicationField: Sendable {
     public let key: String
-    public let label: Label
+    public let label: L
     public let value: String?
 }
 
@@ -147,7 +147,7 @@ public enum Applications {
 
     /// The fields of the application's kind, labelled as the portal's forms label them.
     static func fields(_ db: Database, _ id: Int64, kind: ApplicationKind) throws -> [ApplicationField] {
-        func read(_ table: String, _ columns: [(String, Label)]) throws -> [ApplicationField] {
+        func read(_ table: String, _ columns: [(String, L)]) throws -> [ApplicationField] {
             guard let row = try db.queryOne("SELECT \(columns.map(\.0).joined(separator: ", ")) FROM \(table) WHERE application_id = ?", id) else {
                 return []
             }
@@ -155,38 +155,38 @@ public enum Applications {
         }
         switch kind {
         case .vdgoMaintenance:
-            return try read("application_maintenance", [("work_type", Label("Work type", "Вид работ")),
-                                                        ("description", Label("Description", "Описание работ")),
-                                                        ("desired_date", Label("Desired date", "Желаемая дата"))])
+            return try read("application_maintenance", [("work_type", L("Work type", "Вид работ")),
+                                                        ("description", L("Description", "Описание работ")),
+                                                        ("desired_date", L("Desired date", "Желаемая дата"))])
         case .repair:
-            return try read("application_repair", [("reason", Label("Reason", "Причина обращения"))])
+            return try read("application_repair", [("reason", L("Reason", "Причина обращения"))])
         case .recalculation:
-            return try read("application_recalculation", [("reason", Label("Reason", "Причина перерасчета")),
-                                                          ("date_from", Label("From", "Дата начала перерасчета")),
-                                                          ("residents", Label("New residents", "Новое количество проживающих")),
-                                                          ("heated_area", Label("New heated area, m²", "Новая отапливаемая площадь, м²"))])
+            return try read("application_recalculation", [("reason", L("Reason", "Причина перерасчета")),
+                                                          ("date_from", L("From", "Дата начала перерасчета")),
+                                                          ("residents", L("New residents", "Новое количество проживающих")),
+                                                          ("heated_area", L("New heated area, m²", "Новая отапливаемая площадь, м²"))])
         case .contractConnection, .contractSupply, .contractVDGO:
-            var columns: [(String, Label)] = [
-                ("customer_name", Label("Customer", "ФИО заказчика")),
-                ("customer_address", Label("Residence", "Место жительства")),
-                ("identity_document", Label("Identity document", "Документ, удостоверяющий личность")),
-                ("object_type", Label("Object type", "Тип объекта газификации")),
-                ("object_address", Label("Object address", "Адрес объекта газификации")),
+            var columns: [(String, L)] = [
+                ("customer_name", L("Customer", "ФИО заказчика")),
+                ("customer_address", L("Residence", "Место жительства")),
+                ("identity_document", L("Identity document", "Документ, удостоверяющий личность")),
+                ("object_type", L("Object type", "Тип объекта газификации")),
+                ("object_address", L("Object address", "Адрес объекта газификации")),
             ]
             switch kind {
             case .contractConnection:
-                columns += [("max_hourly_m3", Label("Max hourly consumption, m³/h", "Максимальный часовой расход газа, м³/ч")),
-                            ("commissioning_date", Label("Commissioning", "Срок ввода в эксплуатацию"))]
+                columns += [("max_hourly_m3", L("Max hourly consumption, m³/h", "Максимальный часовой расход газа, м³/ч")),
+                            ("commissioning_date", L("Commissioning", "Срок ввода в эксплуатацию"))]
             case .contractSupply:
-                columns += [("ownership_document", Label("Ownership document", "Документ на собственность")),
-                            ("residents", Label("Residents", "Количество проживающих")),
-                            ("heated_living_area", Label("Heated living area, m²", "Площадь жилых отапливаемых помещений, м²")),
-                            ("heated_other_area", Label("Heated non-living area, m²", "Площадь нежилых отапливаемых помещений, м²")),
-                            ("livestock", Label("Livestock and poultry", "Сельскохозяйственные животные и птица")),
-                            ("benefits", Label("Benefits", "Льготы"))]
+                columns += [("ownership_document", L("Ownership document", "Документ на собственность")),
+                            ("residents", L("Residents", "Количество проживающих")),
+                            ("heated_living_area", L("Heated living area, m²", "Площадь жилых отапливаемых помещений, м²")),
+                            ("heated_other_area", L("Heated non-living area, m²", "Площадь нежилых отапливаемых помещений, м²")),
+                            ("livestock", L("Livestock and poultry", "Сельскохозяйственные животные и птица")),
+                            ("benefits", L("Benefits", "Льготы"))]
             default:
-                columns += [("ownership_document", Label("Ownership document", "Документ на собственность")),
-                            ("payment_form", Label("Payment form", "Форма оплаты работ по ТО ВДГО"))]
+                columns += [("ownership_document", L("Ownership document", "Документ на собственность")),
+                            ("payment_form", L("Payment form", "Форма оплаты работ по ТО ВДГО"))]
             }
             return try read("application_contract", columns)
         }

@@ -32,7 +32,7 @@ public enum DemoGenerator {
             SELECT (SELECT count(*) FROM rgk) + (SELECT count(*) FROM account) + (SELECT count(*) FROM portal_user)
             """) ?? 0
         guard populated == 0 else { throw MyGazError(.conflict, .databaseHasData, .text(db.path)) }
-        var generator = Generator(session: session, options: options)
+        var generator = try Generator(session: session, options: options)
         // bulk generation: a larger page cache and fewer checkpoints; the generator writes parents
         // before children by construction (`db check` proves it), so foreign keys wait
         try db.withBulkSettings(.init(cacheKiB: 65_536, autocheckpointPages: 20_000, foreignKeys: false)) {
@@ -61,7 +61,7 @@ private struct Generator {
     var pendingIndex = 0
     var phoneSequence = 0
 
-    init(session: Session, options: DemoGenerator.Options) {
+    init(session: Session, options: DemoGenerator.Options) throws {
         self.session = session
         self.options = options
         self.db = session.db
@@ -69,9 +69,9 @@ private struct Generator {
         // the demo's "now": noon of the anchor day (UTC)
         self.nowEpoch = Int64(options.anchor.daysSinceEpoch) * 86_400 + 12 * 3600
         // hashing is deliberately slow; one hash serves every demo user (and one every bill PIN)
-        self.passwordHash = (try? Secrets.hash(DemoGenerator.demoPassword)) ?? "$y$invalid$"
-        self.pinHash = (try? Secrets.hash(DemoGenerator.demoBillPIN)) ?? "$y$invalid$"
-        self.codeHash = (try? Secrets.hash("000000")) ?? "$y$invalid$"
+        self.passwordHash = try Secrets.hash(DemoGenerator.demoPassword)
+        self.pinHash = try Secrets.hash(DemoGenerator.demoBillPIN)
+        self.codeHash = try Secrets.hash("000000")
     }
 
     func iso(_ epoch: Int64) -> String { Timestamp.iso(epoch) }

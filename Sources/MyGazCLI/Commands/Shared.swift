@@ -1,4 +1,8 @@
+import Foundation
 import MyGazCore
+
+/// What many command files use, in one place: shared options, batch reports, files written
+/// out, the editor, the audit rows of a show.
 
 /// Options shared by many commands, declared once.
 enum Opt {
@@ -10,17 +14,12 @@ enum Opt {
     static let since = OptionSpec("since", value: "DATE", L("only from DATE on (YYYY-MM-DD, DD.MM.YYYY, or 7d for the last 7 days)",
                                                             "только начиная с DATE (ГГГГ-ММ-ДД, ДД.ММ.ГГГГ или 7d — за последние 7 дней)"))
     static let until = OptionSpec("until", value: "DATE", L("only before DATE", "только до DATE"))
-    static let search = OptionSpec("search", short: "s", value: "TEXT", L("only rows containing TEXT (any case)",
-                                                                           "только строки, содержащие TEXT (без учета регистра)"))
     static let yes = OptionSpec("yes", short: "y", L("do not ask for confirmation", "не спрашивать подтверждения"))
     static let dryRun = OptionSpec("dry-run", L("show what would change, write nothing", "показать, что изменится, ничего не записывая"))
     static let continueOnError = OptionSpec("continue-on-error", L("apply the good ids even if some fail (exit 5 if any failed)",
                                                                    "выполнить для корректных идентификаторов, даже если часть не удалась (код 5)"))
     static let output = OptionSpec("output", short: "o", value: "FILE", L("write to FILE instead of stdout", "записать в FILE, а не на стандартный вывод"),
                                    completion: .file)
-    static let expectStatus = OptionSpec("expect-status", value: "STATUS",
-                                         L("refuse if the item is no longer in STATUS (someone moved it meanwhile)",
-                                           "отказать, если объект уже не в состоянии STATUS (его кто-то изменил)"))
     static let message = OptionSpec("message", short: "m", value: "TEXT", L("a message for the history and the customer", "сообщение для истории и клиента"))
 }
 
@@ -80,5 +79,62 @@ enum Report {
         guard let first = failures.first else { return .success }
         let applied = items.contains { $0.isSuccess && !$0.rolledBack }
         return applied ? .partial : first.status
+    }
+}
+
+/// Writing binary content out: to a new file, or to stdout when it is not a terminal.
+enum FileOutput {
+    static func write(_ bytes: [UInt8], to path: String?, _ inv: Invocation) throws {
+        guard let path else {
+            if inv.io.terminal.stdoutIsTTY { throw MyGazError.usage(.binaryToTerminal) }
+            inv.io.stdout.write(bytes: bytes)
+            return
+        }
+        let file = try NewFile(path, like: inv.globals.dbPath)
+        try file.write(bytes)
+        try file.commit()
+        inv.out.say(.fileWritten, .text(path), .int(bytes.count))
+    }
+}
+
+/// $VISUAL or $EDITOR on a temporary file; lines starting with # are dropped. The file quotes
+/// the customer's conversation: it lives in a directory only this login may enter.
+enum Editor {
+    static func compose(template: String, environment: [String: String]) throws -> String {
+        let editor = [environment["VISUAL"], environment["EDITOR"]].compactMap { $0 }.first { !$0.isEmpty } ?? "vi"
+        let directory = try PrivateFiles.temporaryDirectory("mygaz-reply")
+        defer { PrivateFiles.remove(directory) }
+        let path = directory + "/reply.txt"
+        let fd = try PrivateFiles.create(path, mode: 0o600)
+        defer { close(fd) }
+        try Array(template.utf8).withUnsafeBytes { try PrivateFiles.write(fd, $0, path: path) }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/bin/sh")
+        process.arguments = ["-c", editor + " \"$1\"", "sh", path]
+        do { try process.run() } catch { throw MyGazError(.internalError, .editorFailed, .text(editor), .text(error.localizedDescription)) }
+        process.waitUntilExit()
+        guard process.terminationStatus == 0 else {
+            throw MyGazError(.usage, .editorFailed, .text(editor), .text("exit \(process.terminationStatus)"))
+        }
+        let text = (try? String(contentsOfFile: path, encoding: .utf8)) ?? ""
+        return text.split(separator: "\n", omittingEmptySubsequences: false).filter { !$0.hasPrefix("#") }
+            .joined(separator: "\n").trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+}
+
+/// The audit rows shown at the bottom of `show` commands.
+enum AuditView {
+    static func table(_ entries: [AuditEntry]) -> Table {
+        var t = Table([
+            Column("at", L("AT", "ВРЕМЯ")), Column("operator", L("OPERATOR", "ОПЕРАТОР")), Column("action", L("ACTION", "ДЕЙСТВИЕ")),
+            Column("old_value", L("OLD", "БЫЛО"), .machineOnly), Column("new_value", L("NEW", "СТАЛО"), .machineOnly),
+            Column("change", L("CHANGE", "ИЗМЕНЕНИЕ"), .humanOnly), Column("reason", L("REASON", "ПРИЧИНА")),
+        ])
+        for e in entries {
+            let change = e.oldValue == nil && e.newValue == nil ? "" : "\(e.oldValue ?? "—") → \(e.newValue ?? "—")"
+            t.append([Cell(.text(e.at), display: Timestamp.display(e.at)), Cell(.text(e.operatorLogin)), Cell(.text(e.action)),
+                      Cell(.of(e.oldValue)), Cell(.of(e.newValue)), Cell(.text(change)), Cell(.of(e.reason))])
+        }
+        return t
     }
 }

@@ -1,0 +1,68 @@
+import Foundation
+import MyGazCore
+
+enum ExportCommands {
+    static let spec = CommandSpec(
+        "export", L("write decided readings back for the RGK's billing", "выгрузка решенных показаний для биллинга РГК"),
+        subcommands: [
+            CommandSpec("readings", L("decided readings in the RGK's CSV dialect (; Russian headers, DD.MM.YYYY)",
+                                      "решенные показания в формате РГК (; русские заголовки, ДД.ММ.ГГГГ)"),
+                        options: [
+                            OptionSpec("rgk", value: "CODE", L("required: the RGK", "обязательно: РГК"), completion: .live(.rgk)),
+                            OptionSpec("status", value: "STATUS", L("accepted (default), rejected or all", "accepted (по умолчанию), rejected или all"),
+                                       choices: ["accepted", "rejected", "all"]),
+                            OptionSpec("since", value: "DATE", L("decided on or after DATE", "решенные начиная с DATE")),
+                            OptionSpec("until", value: "DATE", L("decided before DATE", "решенные до DATE")),
+                            OptionSpec("encoding", value: "ENCODING", L("cp1251 (default) or utf-8", "cp1251 (по умолчанию) или utf-8"), choices: ["cp1251", "utf-8"]),
+                            Opt.output,
+                        ],
+                        examples: [Example("mygaz-admin export readings --rgk vologda --since 2026-07-01 --output показания_июль.csv",
+                                           L("Accepted readings of July for the billing.", "Принятые показания за июль для биллинга."))],
+                        access: .admins, handler: readings),
+        ])
+
+    static func readings(_ inv: Invocation) throws -> ExitStatus {
+        guard let rgk = inv.string("rgk") else { throw MyGazError.usage(.optionRequires, .text(inv.commandName), "--rgk") }
+        var filter = ReadingExport.Filter(rgk: rgk)
+        switch inv.string("status") ?? "accepted" {
+        case "all": filter.statuses = [.accepted, .rejected]
+        case "rejected": filter.statuses = [.rejected]
+        default: filter.statuses = [.accepted]
+        }
+        filter.since = try inv.moment("since")
+        filter.until = try inv.moment("until")
+        let utf8 = inv.string("encoding") == "utf-8"
+        // an export holds customers' data: a new file, as private as the database, put in place whole
+        let file = try inv.string("output").map { try NewFile($0, like: inv.globals.dbPath) }
+        let sink: TextSink = file.map { FileSink(fd: $0.fd) } ?? inv.io.stdout
+        var count = 0
+        if inv.out.format == .json {
+            sink.write("[")
+            try ReadingExport.forEach(inv.db, filter) { r in
+                sink.write((count == 0 ? "" : ",") + JSON.encode(.object([
+                    ("id", .int(r.id)), ("rgk", .text(r.rgk)), ("account", .text(r.account)), ("serial", .text(r.serial)),
+                    ("date", .text(r.date)), ("value", .int(r.value)), ("status", .text(r.status)), ("reason", .of(r.reason)),
+                    ("decided_at", .text(r.decidedAt)), ("decided_by", .of(r.decidedBy)), ("source", .text(r.source))])))
+                count += 1
+            }
+            sink.write("]\n")
+        } else {
+            let encoding: FileEncoding = utf8 ? .utf8 : .cp1251
+            func emit(_ fields: [String]) { sink.write(bytes: CSVWriter.bytes(CSVWriter.line(fields), encoding)) }
+            emit(ReadingExport.header)
+            try ReadingExport.forEach(inv.db, filter) { r in
+                emit(ReadingExport.fields(r))
+                count += 1
+            }
+        }
+        sink.flush()
+        if let file, let written = sink as? FileSink {
+            if written.failure != 0 {
+                throw MyGazError(.database, .fileCannotWrite, .text(file.path), .text(String(cString: strerror(written.failure))))
+            }
+            try file.commit()
+            inv.io.stderr.write(inv.out.texts.render(.exportWritten, .int(count), .text(file.path)) + "\n")
+        }
+        return .success
+    }
+}
