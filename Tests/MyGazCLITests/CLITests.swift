@@ -380,6 +380,17 @@ final class Scratch {
         #expect(Set(found.keys) == Set(Self.roles.keys))
     }
 
+    @Test func everyOptionNameBelongsToAnOptionOfTheTree() {
+        var used = Set(GlobalOptions.all.map(\.name))
+        func walk(_ command: CommandSpec) {
+            used.formUnion(command.options.map(\.name))
+            #expect(Set(command.options.map(\.name)).count == command.options.count, "\(command.name) names an option twice")
+            command.subcommands.forEach(walk)
+        }
+        walk(CommandTree.root)
+        #expect(used == Set(OptionName.allCases), "unused names: \(Set(OptionName.allCases).subtracting(used))")
+    }
+
     @Test func helpExitCodesListsTheTable() {
         let r = InProcess.run(["help", "exit-codes"])
         #expect(r.status == 0)

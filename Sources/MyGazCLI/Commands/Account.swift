@@ -7,24 +7,24 @@ enum AccountCommands {
         subcommands: [
             CommandSpec("list", L("list accounts", "список лицевых счетов"),
                         options: [Opt.rgk,
-                                  OptionSpec("search", short: "s", value: "TEXT", L("account number, holder's name or address", "номер счета, ФИО владельца или адрес")),
-                                  OptionSpec("debtors", L("only accounts with a debt, the largest first", "только должники, крупные долги сверху")),
+                                  OptionSpec(.search, short: "s", value: "TEXT", L("account number, holder's name or address", "номер счета, ФИО владельца или адрес")),
+                                  OptionSpec(.debtors, L("only accounts with a debt, the largest first", "только должники, крупные долги сверху")),
                                   Opt.limit],
                         examples: [Example("mygaz-admin account list --rgk vologda --debtors --limit 20", L("The twenty largest debts in Vologda.", "Двадцать крупнейших долгов в Вологде."))],
                         access: .everyone, handler: list),
             CommandSpec("show", L("everything about one account", "все об одном лицевом счете"),
                         arguments: [UserCommands.accountArg],
                         options: [UserCommands.rgkForAccount,
-                                  OptionSpec("all", L("also archived contracts", "также архивные договоры"))],
+                                  OptionSpec(.all, L("also archived contracts", "также архивные договоры"))],
                         examples: [Example("mygaz-admin account show 023-185952 --rgk vologda", L("The number as printed on the bill is fine.", "Можно вводить номер так, как он напечатан на квитанции."))],
                         access: .everyone, handler: show),
         ])
 
     static func list(_ inv: Invocation) throws -> ExitStatus {
         var filter = AccountFilter()
-        filter.rgk = inv.string("rgk")
-        filter.search = inv.string("search")
-        filter.debtors = inv.flag("debtors")
+        filter.rgk = inv.string(.rgk)
+        filter.search = inv.string(.search)
+        filter.debtors = inv.flag(.debtors)
         filter.limit = try inv.limit()
         let lang = inv.out.lang
         var t = Table([
@@ -50,8 +50,8 @@ enum AccountCommands {
     }
 
     static func show(_ inv: Invocation) throws -> ExitStatus {
-        let ref = try AccountRef.resolve(inv.db, inv.argument("ACCOUNT")!, rgk: inv.string("rgk"))
-        let a = try Accounts.show(inv.db, ref, allContracts: inv.flag("all"), today: inv.clock.today)
+        let ref = try AccountRef.resolve(inv.db, inv.argument("ACCOUNT")!, rgk: inv.string(.rgk))
+        let a = try Accounts.show(inv.db, ref, allContracts: inv.flag(.all), today: inv.clock.today)
         let texts = inv.out.texts, lang = inv.out.lang
         var r = Record()
         r.field("rgk", L("RGK", "РГК"), .text(ref.rgkCode), display: "\(ref.rgkCode) — \(a.rgkName)")
@@ -113,7 +113,7 @@ enum AccountCommands {
                               Cell(.text(c.state), display: c.state == "active" ? L("active", "действует")(lang) : L("archive", "архив")(lang),
                                    style: c.state == "active" ? .plain : .dim)])
         }
-        if !inv.flag("all") { contracts.footer = L("active only; --all shows the archive too", "только действующие; --all — вместе с архивом")(lang) }
+        if !inv.flag(.all) { contracts.footer = L("active only; --all shows the archive too", "только действующие; --all — вместе с архивом")(lang) }
         r.section("contracts", L("Contracts", "Договоры"), contracts)
 
         var payments = Table([Column("date", L("DATE", "ДАТА")), Column("service", L("SERVICE", "УСЛУГА")),

@@ -10,11 +10,11 @@ enum AuditCommands {
             CommandSpec("list", L("list audit rows, newest first", "строки журнала, новые сверху"),
                         options: [
                             Opt.since, Opt.until,
-                            OptionSpec("operator", value: "LOGIN", L("only this operator", "только этот оператор"), completion: .live(.operatorLogin)),
-                            OptionSpec("entity", value: "TYPE[:ID]", L("only this kind of entity, or one entity (application:512)",
+                            OptionSpec(.operator, value: "LOGIN", L("only this operator", "только этот оператор"), completion: .live(.operatorLogin)),
+                            OptionSpec(.entity, value: "TYPE[:ID]", L("only this kind of entity, or one entity (application:512)",
                                                                        "только этот вид объектов или один объект (application:512)"),
                                        completion: .values(Entity.allCases.map(\.rawValue))),
-                            OptionSpec("action", value: "ACTION", L("only this action (reading.accept) or group (reading)",
+                            OptionSpec(.action, value: "ACTION", L("only this action (reading.accept) or group (reading)",
                                                                     "только это действие (reading.accept) или группа (reading)")),
                             Opt.limit,
                         ],
@@ -27,10 +27,10 @@ enum AuditCommands {
 
     static func listAudit(_ inv: Invocation) throws -> ExitStatus {
         var filter = AuditFilter()
-        filter.since = try inv.moment("since")
-        filter.until = try inv.moment("until")
-        filter.operatorLogin = inv.string("operator")
-        if let entity = inv.string("entity") {
+        filter.since = try inv.moment(.since)
+        filter.until = try inv.moment(.until)
+        filter.operatorLogin = inv.string(.operator)
+        if let entity = inv.string(.entity) {
             let parts = entity.split(separator: ":", maxSplits: 1).map(String.init)
             guard let type = parts.first, Entity(rawValue: type) != nil else {
                 throw MyGazError.usage(.badChoice, "--entity", .text(entity), .text(Entity.allCases.map(\.rawValue).joined(separator: ", ")))
@@ -38,7 +38,7 @@ enum AuditCommands {
             filter.entityType = type
             filter.entityID = parts.count > 1 ? parts[1] : nil
         }
-        filter.action = inv.string("action")
+        filter.action = inv.string(.action)
         filter.limit = try inv.limit()
         var t = Table([
             Column("id", L("ID", "ID"), align: .right), Column("at", L("AT", "ВРЕМЯ")), Column("operator", L("OPERATOR", "ОПЕРАТОР")),

@@ -9,7 +9,7 @@ enum DBCommands {
         subcommands: [
             CommandSpec("check", L("check integrity, foreign keys, schema version and file permissions",
                                    "проверить целостность, внешние ключи, версию схемы и права на файл"),
-                        options: [OptionSpec("quick", L("quick_check instead of the full integrity_check", "quick_check вместо полной integrity_check"))],
+                        options: [OptionSpec(.quick, L("quick_check instead of the full integrity_check", "quick_check вместо полной integrity_check"))],
                         examples: [Example("mygaz-admin db check", L("Exit 0 if sound, 8 if not.", "Код 0, если все в порядке, иначе 8."))],
                         access: .admins, handler: check),
             CommandSpec("backup", L("copy the database to FILE while others keep working", "скопировать базу в FILE, не мешая работе"),
@@ -23,7 +23,7 @@ enum DBCommands {
         ])
 
     static func check(_ inv: Invocation) throws -> ExitStatus {
-        let report = try Maintenance.check(inv.db, quick: inv.flag("quick"))
+        let report = try Maintenance.check(inv.db, quick: inv.flag(.quick))
         let path = inv.globals.dbPath
         for warning in SharedAccess.permissionWarnings(path: path) { inv.out.warn(warning) }
         if inv.out.isHuman {

@@ -10,9 +10,9 @@ enum DemoCommand {
         discussion: L("Fills a new database (created if missing; a database that already holds data is refused) with three RGKs, their offices, accounts with Russian names and addresses, balances with debtors, meters (some with expired verification, one faulty), a year of readings, a pending queue in which some readings break each rule, portal users in every state, PIN requests, applications of every kind in every status, tickets with conversations and the FAQ. You, the OS login running it, become the admin. The same --seed and --date give the same data. Demo portal users have the password \(DemoGenerator.demoPassword); the PIN printed on demo bills is \(DemoGenerator.demoBillPIN).",
                       "Заполняет новую базу (создается при отсутствии; база с данными не принимается): три РГК с отделениями, лицевые счета с русскими именами и адресами, сальдо с должниками, приборы учета (часть с истекшей поверкой, один неисправный), показания за год, очередь показаний, среди которых есть нарушающие каждое правило, пользователи портала во всех состояниях, запросы ПИН-кода, заявки всех видов во всех состояниях, обращения с перепиской и FAQ. Вы — пользователь ОС, запустивший команду, — становитесь администратором. Одинаковые --seed и --date дают одинаковые данные. Пароль демонстрационных пользователей — \(DemoGenerator.demoPassword); ПИН-код на демонстрационных квитанциях — \(DemoGenerator.demoBillPIN)."),
         options: [
-            OptionSpec("accounts", value: "N", L("how many personal accounts (default 5000)", "сколько лицевых счетов (по умолчанию 5000)")),
-            OptionSpec("seed", value: "S", L("random seed (default 1)", "начальное значение генератора (по умолчанию 1)")),
-            OptionSpec("date", value: "DATE", L("the demo's today (default: today)", "«сегодня» демонстрации (по умолчанию — сегодня)")),
+            OptionSpec(.accounts, value: "N", L("how many personal accounts (default 5000)", "сколько лицевых счетов (по умолчанию 5000)")),
+            OptionSpec(.seed, value: "S", L("random seed (default 1)", "начальное значение генератора (по умолчанию 1)")),
+            OptionSpec(.date, value: "DATE", L("the demo's today (default: today)", "«сегодня» демонстрации (по умолчанию — сегодня)")),
         ],
         examples: [
             Example("mygaz-admin demo", L("Create ./mygaz.db and show the dashboard.", "Создать ./mygaz.db и показать сводку.")),
@@ -27,11 +27,11 @@ enum DemoCommand {
 
     static func run(_ inv: Invocation) throws -> ExitStatus {
         guard let login = inv.io.login else { throw MyGazError(.permission, .noOSLogin, .int(Int(OSLogin.effectiveUID))) }
-        let accounts = try inv.int("accounts", range: 1...10_000_000) ?? 5000
-        let seed = try inv.int("seed", range: 0...Int.max) ?? 1
-        let anchor = try inv.day("date") ?? inv.clock.today
+        let accounts = try inv.int(.accounts, range: 1...10_000_000) ?? 5000
+        let seed = try inv.int(.seed, range: 0...Int.max) ?? 1
+        let anchor = try inv.day(.date) ?? inv.clock.today
         guard dates.contains(anchor) else {
-            throw MyGazError.usage(.numberOutOfRange, "--date", .text(inv.string("date") ?? anchor.iso), .text("\(dates.lowerBound.iso)–\(dates.upperBound.iso)"))
+            throw MyGazError.usage(.numberOutOfRange, "--date", .text(inv.string(.date) ?? anchor.iso), .text("\(dates.lowerBound.iso)–\(dates.upperBound.iso)"))
         }
         let path = inv.globals.dbPath
         SharedAccess.restrictNewFiles()

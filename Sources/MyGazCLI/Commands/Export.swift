@@ -8,12 +8,12 @@ enum ExportCommands {
             CommandSpec("readings", L("decided readings in the RGK's CSV dialect (; Russian headers, DD.MM.YYYY)",
                                       "решенные показания в формате РГК (; русские заголовки, ДД.ММ.ГГГГ)"),
                         options: [
-                            OptionSpec("rgk", value: "CODE", L("required: the RGK", "обязательно: РГК"), completion: .live(.rgk)),
-                            OptionSpec("status", value: "STATUS", L("accepted (default), rejected or all", "accepted (по умолчанию), rejected или all"),
+                            OptionSpec(.rgk, value: "CODE", L("required: the RGK", "обязательно: РГК"), completion: .live(.rgk)),
+                            OptionSpec(.status, value: "STATUS", L("accepted (default), rejected or all", "accepted (по умолчанию), rejected или all"),
                                        choices: ["accepted", "rejected", "all"]),
-                            OptionSpec("since", value: "DATE", L("decided on or after DATE", "решенные начиная с DATE")),
-                            OptionSpec("until", value: "DATE", L("decided before DATE", "решенные до DATE")),
-                            OptionSpec("encoding", value: "ENCODING", L("cp1251 (default) or utf-8", "cp1251 (по умолчанию) или utf-8"), choices: ["cp1251", "utf-8"]),
+                            OptionSpec(.since, value: "DATE", L("decided on or after DATE", "решенные начиная с DATE")),
+                            OptionSpec(.until, value: "DATE", L("decided before DATE", "решенные до DATE")),
+                            OptionSpec(.encoding, value: "ENCODING", L("cp1251 (default) or utf-8", "cp1251 (по умолчанию) или utf-8"), choices: ["cp1251", "utf-8"]),
                             Opt.output,
                         ],
                         examples: [Example("mygaz-admin export readings --rgk vologda --since 2026-07-01 --output показания_июль.csv",
@@ -22,18 +22,18 @@ enum ExportCommands {
         ])
 
     static func readings(_ inv: Invocation) throws -> ExitStatus {
-        guard let rgk = inv.string("rgk") else { throw MyGazError.usage(.optionRequires, .text(inv.commandName), "--rgk") }
+        guard let rgk = inv.string(.rgk) else { throw MyGazError.usage(.optionRequires, .text(inv.commandName), "--rgk") }
         var filter = ReadingExport.Filter(rgk: rgk)
-        switch inv.string("status") ?? "accepted" {
+        switch inv.string(.status) ?? "accepted" {
         case "all": filter.statuses = [.accepted, .rejected]
         case "rejected": filter.statuses = [.rejected]
         default: filter.statuses = [.accepted]
         }
-        filter.since = try inv.moment("since")
-        filter.until = try inv.moment("until")
-        let utf8 = inv.string("encoding") == "utf-8"
+        filter.since = try inv.moment(.since)
+        filter.until = try inv.moment(.until)
+        let utf8 = inv.string(.encoding) == "utf-8"
         // an export holds customers' data: a new file, as private as the database, put in place whole
-        let file = try inv.string("output").map { try NewFile($0, like: inv.globals.dbPath) }
+        let file = try inv.string(.output).map { try NewFile($0, like: inv.globals.dbPath) }
         let sink: TextSink = file.map { FileSink(fd: $0.fd) } ?? inv.io.stdout
         var count = 0
         if inv.out.format == .json {

@@ -3,33 +3,33 @@ import MyGazCore
 
 enum FAQCommands {
     static let idArg = ArgumentSpec("ID", L("the FAQ entry", "вопрос FAQ"), completion: .live(.faq))
-    static let topic = OptionSpec("topic", value: "TOPIC", L("the topic (001 §5.1)", "тема (001 §5.1)"), choices: TicketTopic.codes)
-    static let answerFile = OptionSpec("answer-file", value: "FILE", L("read the answer from FILE (- for stdin)", "прочитать ответ из FILE (- — со стандартного ввода)"),
+    static let topic = OptionSpec(.topic, value: "TOPIC", L("the topic (001 §5.1)", "тема (001 §5.1)"), choices: TicketTopic.codes)
+    static let answerFile = OptionSpec(.answerFile, value: "FILE", L("read the answer from FILE (- for stdin)", "прочитать ответ из FILE (- — со стандартного ввода)"),
                                        completion: .file)
 
     static let spec = CommandSpec(
         "faq", L("frequently asked questions and their ready answers", "часто задаваемые вопросы и готовые ответы"),
         subcommands: [
             CommandSpec("list", L("list FAQ entries", "список вопросов FAQ"),
-                        options: [topic, OptionSpec("search", short: "s", value: "TEXT", L("words in the question or answer", "слова в вопросе или ответе"))],
+                        options: [topic, OptionSpec(.search, short: "s", value: "TEXT", L("words in the question or answer", "слова в вопросе или ответе"))],
                         access: .everyone, handler: list),
             CommandSpec("show", L("one FAQ entry", "один вопрос FAQ"), arguments: [idArg], access: .everyone, handler: show),
             CommandSpec("add", L("add a question and its answer", "добавить вопрос и ответ"),
-                        options: [OptionSpec("topic", value: "TOPIC", L("required: the topic", "обязательно: тема"), choices: TicketTopic.codes),
-                                  OptionSpec("question", value: "TEXT", L("required: the question", "обязательно: вопрос")),
-                                  OptionSpec("answer", value: "TEXT", L("the answer", "ответ")), answerFile],
+                        options: [OptionSpec(.topic, value: "TOPIC", L("required: the topic", "обязательно: тема"), choices: TicketTopic.codes),
+                                  OptionSpec(.question, value: "TEXT", L("required: the question", "обязательно: вопрос")),
+                                  OptionSpec(.answer, value: "TEXT", L("the answer", "ответ")), answerFile],
                         access: .support, handler: add),
             CommandSpec("edit", L("change a FAQ entry", "изменить вопрос FAQ"),
                         arguments: [idArg],
-                        options: [topic, OptionSpec("question", value: "TEXT", L("the new question", "новый вопрос")),
-                                  OptionSpec("answer", value: "TEXT", L("the new answer", "новый ответ")), answerFile],
+                        options: [topic, OptionSpec(.question, value: "TEXT", L("the new question", "новый вопрос")),
+                                  OptionSpec(.answer, value: "TEXT", L("the new answer", "новый ответ")), answerFile],
                         access: .support, handler: edit),
             CommandSpec("remove", L("remove a FAQ entry", "удалить вопрос FAQ"), arguments: [idArg], options: [Opt.yes],
                         access: .support, handler: remove),
         ])
 
     static func list(_ inv: Invocation) throws -> ExitStatus {
-        let entries = try FAQ.list(inv.db, topic: try inv.choice("topic", as: TicketTopic.self), search: inv.string("search"))
+        let entries = try FAQ.list(inv.db, topic: try inv.choice(.topic, as: TicketTopic.self), search: inv.string(.search))
         var t = Table([Column("id", L("ID", "ID"), align: .right), Column("topic", L("TOPIC", "ТЕМА")),
                        Column("question", L("QUESTION", "ВОПРОС")), Column("answer", L("ANSWER", "ОТВЕТ"), .machineOnly)])
         for e in entries {
@@ -58,9 +58,9 @@ enum FAQCommands {
     }
 
     static func answer(_ inv: Invocation) throws -> String? {
-        try inv.exclusive("answer", "answer-file")
-        if let text = try inv.text("answer") { return text }
-        guard let path = inv.string("answer-file") else { return nil }
+        try inv.exclusive(.answer, .answerFile)
+        if let text = try inv.text(.answer) { return text }
+        guard let path = inv.string(.answerFile) else { return nil }
         let bytes: [UInt8]
         if path == "-" { bytes = inv.io.stdin.readAll() } else {
             guard let data = FileManager.default.contents(atPath: path) else { throw MyGazError(.notFound, .fileMissing, .text(path)) }
@@ -70,8 +70,8 @@ enum FAQCommands {
     }
 
     static func add(_ inv: Invocation) throws -> ExitStatus {
-        guard let topic = try inv.choice("topic", as: TicketTopic.self) else { throw MyGazError.usage(.optionRequires, .text(inv.commandName), "--topic") }
-        guard let question = try inv.text("question") else { throw MyGazError.usage(.optionRequires, .text(inv.commandName), "--question") }
+        guard let topic = try inv.choice(.topic, as: TicketTopic.self) else { throw MyGazError.usage(.optionRequires, .text(inv.commandName), "--topic") }
+        guard let question = try inv.text(.question) else { throw MyGazError.usage(.optionRequires, .text(inv.commandName), "--question") }
         guard let answer = try answer(inv) else { throw MyGazError.usage(.oneOfRequired, .text(inv.commandName), "--answer, --answer-file") }
         let id = try FAQ.add(inv.session, topic: topic, question: question, answer: answer)
         inv.out.results([ActionResult(id: String(id), outcome: .changed, status: nil, human: Message(.faqAdded, [.text(String(id))]))])
@@ -80,8 +80,8 @@ enum FAQCommands {
 
     static func edit(_ inv: Invocation) throws -> ExitStatus {
         let id = try parseID(inv.argument("ID")!)
-        let changed = try FAQ.edit(inv.session, id, topic: try inv.choice("topic", as: TicketTopic.self),
-                                   question: try inv.text("question"), answer: try answer(inv))
+        let changed = try FAQ.edit(inv.session, id, topic: try inv.choice(.topic, as: TicketTopic.self),
+                                   question: try inv.text(.question), answer: try answer(inv))
         inv.out.results([ActionResult(id: String(id), outcome: changed ? .changed : .unchanged, status: nil,
                                       human: Message(changed ? .faqEdited : .faqUnchanged, [.text(String(id))]))])
         return .success

@@ -3,19 +3,19 @@ import MyGazCore
 
 enum ImportCommands {
     static let fileOptions: [OptionSpec] = [
-        OptionSpec("rgk", value: "CODE", L("the RGK of every row, when the file has no RGK column (or the only one allowed)",
+        OptionSpec(.rgk, value: "CODE", L("the RGK of every row, when the file has no RGK column (or the only one allowed)",
                                            "РГК всех строк, если в файле нет такого столбца (или единственная допустимая)"), completion: .live(.rgk)),
-        OptionSpec("encoding", value: "ENCODING", L("auto (default: valid UTF-8 is UTF-8, anything else Windows-1251), utf-8 or cp1251",
+        OptionSpec(.encoding, value: "ENCODING", L("auto (default: valid UTF-8 is UTF-8, anything else Windows-1251), utf-8 or cp1251",
                                                     "auto (по умолчанию: корректный UTF-8 — UTF-8, иначе Windows-1251), utf-8 или cp1251"),
                    choices: EncodingChoice.allCases.map(\.rawValue)),
-        OptionSpec("delimiter", value: "C", L("the field separator: ; , or tab, also spelled semicolon, comma (default: taken from the header)",
+        OptionSpec(.delimiter, value: "C", L("the field separator: ; , or tab, also spelled semicolon, comma (default: taken from the header)",
                                               "разделитель полей: ; , или tab, также semicolon, comma (по умолчанию — по строке заголовка)"),
                    completion: .values(["semicolon", "comma", "tab"])),
         Opt.dryRun,
-        OptionSpec("skip-invalid", L("import the good rows and write the bad ones to --rejects", "загрузить корректные строки, а ошибочные записать в --rejects")),
-        OptionSpec("rejects", value: "FILE", L("where --skip-invalid writes the bad rows, with line and reason", "куда --skip-invalid пишет ошибочные строки с номером и причиной"),
+        OptionSpec(.skipInvalid, L("import the good rows and write the bad ones to --rejects", "загрузить корректные строки, а ошибочные записать в --rejects")),
+        OptionSpec(.rejects, value: "FILE", L("where --skip-invalid writes the bad rows, with line and reason", "куда --skip-invalid пишет ошибочные строки с номером и причиной"),
                    completion: .file),
-        OptionSpec("single-transaction", L("write the whole file in one transaction (small files only: it holds the write lock)",
+        OptionSpec(.singleTransaction, L("write the whole file in one transaction (small files only: it holds the write lock)",
                                            "записать весь файл одной транзакцией (только для небольших файлов: держит блокировку)")),
     ]
 
@@ -41,7 +41,7 @@ enum ImportCommands {
                       "Каждый файл проверяется целиком до записи: файл с ошибочной строкой не записывается (код 6), каждая ошибка выводится как ФАЙЛ:СТРОКА: столбец: причина. Строки обновляются по естественному ключу, поэтому повторная загрузка того же файла ничего не меняет. Запись идет короткими транзакциями и не блокирует портал; прерванная загрузка завершается повторным запуском той же команды. См. «mygaz-admin help import-formats»."),
         subcommands: ImportKind.allCases.map(kindCommand) + [
             CommandSpec("history", L("past imports, newest first", "прошлые загрузки, новые сверху"),
-                        options: [Opt.rgk, OptionSpec("kind", value: "KIND", L("only this kind", "только этот вид"), choices: ImportKind.codes), Opt.limit],
+                        options: [Opt.rgk, OptionSpec(.kind, value: "KIND", L("only this kind", "только этот вид"), choices: ImportKind.codes), Opt.limit],
                         access: .everyone, handler: history),
         ])
 
@@ -57,13 +57,13 @@ enum ImportCommands {
 
     static func importFiles(_ inv: Invocation, _ kind: ImportKind) throws -> ExitStatus {
         var options = ImportOptions(kind: kind)
-        options.rgk = inv.string("rgk")
-        options.encoding = try inv.choice("encoding", as: EncodingChoice.self) ?? .auto
-        options.delimiter = try delimiter(inv.string("delimiter"))
-        options.dryRun = inv.flag("dry-run")
-        options.skipInvalid = inv.flag("skip-invalid")
-        options.singleTransaction = inv.flag("single-transaction")
-        let rejectsPath = inv.string("rejects")
+        options.rgk = inv.string(.rgk)
+        options.encoding = try inv.choice(.encoding, as: EncodingChoice.self) ?? .auto
+        options.delimiter = try delimiter(inv.string(.delimiter))
+        options.dryRun = inv.flag(.dryRun)
+        options.skipInvalid = inv.flag(.skipInvalid)
+        options.singleTransaction = inv.flag(.singleTransaction)
+        let rejectsPath = inv.string(.rejects)
         if options.skipInvalid && rejectsPath == nil { throw MyGazError.usage(.optionRequires, "--skip-invalid", "--rejects FILE") }
         if rejectsPath != nil && !options.skipInvalid { throw MyGazError.usage(.optionRequires, "--rejects", "--skip-invalid") }
         let texts = inv.out.texts
@@ -124,7 +124,7 @@ enum ImportCommands {
     }
 
     static func history(_ inv: Invocation) throws -> ExitStatus {
-        let rows = try ImportHistory.list(inv.db, rgk: inv.string("rgk"), kind: try inv.choice("kind", as: ImportKind.self), limit: try inv.limit())
+        let rows = try ImportHistory.list(inv.db, rgk: inv.string(.rgk), kind: try inv.choice(.kind, as: ImportKind.self), limit: try inv.limit())
         var t = Table([
             Column("id", L("BATCH", "ЗАГРУЗКА"), align: .right), Column("kind", L("KIND", "ВИД")), Column("rgk", L("RGK", "РГК")),
             Column("file", L("FILE", "ФАЙЛ")), Column("status", L("STATUS", "СОСТОЯНИЕ")), Column("started_at", L("STARTED", "НАЧАЛО")),

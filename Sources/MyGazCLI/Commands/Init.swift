@@ -8,7 +8,7 @@ enum InitCommands {
         discussion: L("Creates the file (WAL mode, schema version \(Schema.currentVersion)) and registers you, the OS login running it, as its first admin. On an existing database it applies pending migrations or says it is up to date; running it again changes nothing.",
                       "Создает файл (режим WAL, версия схемы \(Schema.currentVersion)) и регистрирует вас — пользователя ОС, запустившего команду, — первым администратором. Для существующей базы применяет недостающие миграции или сообщает, что база актуальна; повторный запуск ничего не меняет."),
         options: [
-            OptionSpec("group", value: "GROUP", L("share the database with the OS group GROUP (setgid directory, no access for others)",
+            OptionSpec(.group, value: "GROUP", L("share the database with the OS group GROUP (setgid directory, no access for others)",
                                                   "открыть базу группе ОС GROUP (каталог setgid, посторонним доступа нет)"), completion: .osGroup),
         ],
         examples: [
@@ -22,7 +22,7 @@ enum InitCommands {
     static func initialise(_ inv: Invocation, migrateOnly: Bool) throws -> ExitStatus {
         guard let login = inv.io.login else { throw MyGazError(.permission, .noOSLogin, .int(Int(OSLogin.effectiveUID))) }
         let path = inv.globals.dbPath
-        let group = inv.string("group")
+        let group = inv.string(.group)
         if let group { try SharedAccess.prepare(path: path, group: group) } else { SharedAccess.restrictNewFiles() }
         let db = try DatabaseFile.open(path: path, purpose: migrateOnly ? .use : .initialise, busyTimeoutMs: inv.globals.busyTimeoutMs)
         let session = Session(db: db, login: login, clock: inv.clock)

@@ -10,14 +10,14 @@ enum OperatorCommands {
                       "Оператор — это пользователь ОС (как peer-аутентификация psql): выбрать себя параметром нельзя. Роли: clerk (показания, заявки, ПИН-коды, пользователи), support (обращения, FAQ, исправление учетных записей), admin (все, включая загрузку, выгрузку, операторов и db)."),
         subcommands: [
             CommandSpec("list", L("list the operators", "список операторов"),
-                        options: [OptionSpec("role", value: "ROLE", L("only this role", "только эта роль"), choices: Role.allCases.map(\.rawValue))],
+                        options: [OptionSpec(.role, value: "ROLE", L("only this role", "только эта роль"), choices: Role.allCases.map(\.rawValue))],
                         access: .everyone, handler: listOperators),
             CommandSpec("add", L("register an OS login as an operator", "зарегистрировать пользователя ОС как оператора"),
                         arguments: [ArgumentSpec("LOGIN", L("the OS login", "имя пользователя ОС"), completion: .osUser)],
                         options: [
-                            OptionSpec("role", value: "ROLE", L("required: clerk, support or admin", "обязательно: clerk, support или admin"),
+                            OptionSpec(.role, value: "ROLE", L("required: clerk, support or admin", "обязательно: clerk, support или admin"),
                                        choices: Role.allCases.map(\.rawValue)),
-                            OptionSpec("name", value: "TEXT", L("the operator's full name", "ФИО оператора")),
+                            OptionSpec(.name, value: "TEXT", L("the operator's full name", "ФИО оператора")),
                         ],
                         examples: [Example("mygaz-admin operator add ivanova --role clerk --name 'Иванова А. П.'",
                                            L("Let the clerk ivanova work.", "Допустить к работе сотрудника ivanova."))],
@@ -33,7 +33,7 @@ enum OperatorCommands {
         ])
 
     static func listOperators(_ inv: Invocation) throws -> ExitStatus {
-        let role = try inv.choice("role", as: Role.self)
+        let role = try inv.choice(.role, as: Role.self)
         var t = Table([Column("login", L("LOGIN", "ЛОГИН")), Column("role", L("ROLE", "РОЛЬ")), Column("name", L("NAME", "ФИО")),
                        Column("created_at", L("ADDED", "ДОБАВЛЕН")), Column("created_by", L("BY", "КЕМ"))])
         for o in try Operators.list(inv.db, role: role) {
@@ -47,10 +47,10 @@ enum OperatorCommands {
 
     static func addOperator(_ inv: Invocation) throws -> ExitStatus {
         let login = inv.argument("LOGIN")!
-        guard let role = try inv.choice("role", as: Role.self) else {
+        guard let role = try inv.choice(.role, as: Role.self) else {
             throw MyGazError.usage(.optionRequires, .text(inv.commandName), "--role")
         }
-        let outcome = try Operators.add(inv.session, login: login, role: role, fullName: try inv.text("name"))
+        let outcome = try Operators.add(inv.session, login: login, role: role, fullName: try inv.text(.name))
         if !OSLogin.exists(login) { inv.out.warn(.operatorNotOSLogin, .text(login)) }
         let human = outcome == .changed ? Message(.operatorAdded, [.text(login), .code(.role, role.rawValue)])
                                         : Message(.unchanged, [.entity(.operator), .text(login), .code(.role, role.rawValue)])

@@ -8,16 +8,16 @@ enum OutboxCommands {
                       "Ответы на обращения, вопросы и смена состояний заявок, отказы в приеме показаний, ПИН-коды и коды ждут здесь, пока «outbox send» их не доставит: e-mail — через программу, совместимую с sendmail (--sendmail, MYGAZ_SENDMAIL, по умолчанию /usr/sbin/sendmail -i), которая получает письмо на стандартный ввод, а адрес — после --; SMS — через команду, получающую номер после --, а текст на стандартный ввод (--sms-command, MYGAZ_SMS_COMMAND). Сообщение с получателем, который не является ни адресом e-mail, ни российским мобильным номером, сразу считается недоставленным. Неудачная доставка повторяется через 1, 2, 4 и 8 минут; после 5 неудач сообщение ждет «outbox retry». Доставка, не уложившаяся в --timeout, прерывается вместе со всем, что она запустила, а сообщение считается сомнительным: само оно повторно не отправляется; проверьте, затем «outbox retry». ПИН-код или код в сообщении здесь не показывается и стирается, как только сообщение отправлено или признано недоставленным: вместо недоставленного ПИН-кода выдается новый."),
         subcommands: [
             CommandSpec("list", L("list messages: waiting first", "список сообщений: ожидающие сверху"),
-                        options: [OptionSpec("status", value: "STATUS", L("only this state", "только это состояние"), choices: OutboxStatus.codes), Opt.limit],
+                        options: [OptionSpec(.status, value: "STATUS", L("only this state", "только это состояние"), choices: OutboxStatus.codes), Opt.limit],
                         access: .everyone, handler: list),
             CommandSpec("show", L("one message (secrets masked)", "одно сообщение (секреты скрыты)"),
                         arguments: [ArgumentSpec("ID", L("the message", "номер сообщения"), completion: .live(.outbox))], access: .everyone, handler: show),
             CommandSpec("send", L("deliver the messages that are due", "доставить сообщения, срок которых подошел"),
                         options: [Opt.limit,
-                                  OptionSpec("sendmail", value: "CMD", L("the sendmail-compatible command, given the recipient after -- (default $MYGAZ_SENDMAIL or /usr/sbin/sendmail -i)",
+                                  OptionSpec(.sendmail, value: "CMD", L("the sendmail-compatible command, given the recipient after -- (default $MYGAZ_SENDMAIL or /usr/sbin/sendmail -i)",
                                                                          "команда, совместимая с sendmail; адрес передается после -- (по умолчанию $MYGAZ_SENDMAIL или /usr/sbin/sendmail -i)")),
-                                  OptionSpec("sms-command", value: "CMD", L("the SMS command (default $MYGAZ_SMS_COMMAND)", "команда отправки SMS (по умолчанию $MYGAZ_SMS_COMMAND)")),
-                                  OptionSpec("timeout", value: "SECONDS", L("give up on one delivery after SECONDS (default 30)", "прекратить одну доставку через SECONDS (по умолчанию 30)")),
+                                  OptionSpec(.smsCommand, value: "CMD", L("the SMS command (default $MYGAZ_SMS_COMMAND)", "команда отправки SMS (по умолчанию $MYGAZ_SMS_COMMAND)")),
+                                  OptionSpec(.timeout, value: "SECONDS", L("give up on one delivery after SECONDS (default 30)", "прекратить одну доставку через SECONDS (по умолчанию 30)")),
                                   Opt.dryRun],
                         examples: [Example("mygaz-admin outbox send --sendmail '/usr/sbin/sendmail -i' --sms-command /usr/local/bin/send-sms",
                                            L("Deliver what waits (e.g. from cron every minute).", "Доставить ожидающие (например, из cron каждую минуту)."))],
@@ -33,7 +33,7 @@ enum OutboxCommands {
 
     static func list(_ inv: Invocation) throws -> ExitStatus {
         let limit = try inv.limit()
-        let rows = try OutboxStore.list(inv.db, status: try inv.choice("status", as: OutboxStatus.self), limit: limit)
+        let rows = try OutboxStore.list(inv.db, status: try inv.choice(.status, as: OutboxStatus.self), limit: limit)
         var t = Table([
             Column("id", L("ID", "ID"), align: .right), Column("status", L("STATUS", "СОСТОЯНИЕ")), Column("channel", L("CHANNEL", "КАНАЛ")),
             Column("kind", L("KIND", "ВИД")), Column("recipient", L("TO", "КОМУ")), Column("subject", L("SUBJECT", "ТЕМА")),
@@ -80,17 +80,17 @@ enum OutboxCommands {
 
     static func send(_ inv: Invocation) throws -> ExitStatus {
         let env = inv.io.environment
-        let sendmail = inv.string("sendmail") ?? env["MYGAZ_SENDMAIL"].flatMap { $0.isEmpty ? nil : $0 } ?? "/usr/sbin/sendmail -i"
-        let sms = inv.string("sms-command") ?? env["MYGAZ_SMS_COMMAND"].flatMap { $0.isEmpty ? nil : $0 }
-        let timeout = Double(try inv.int("timeout", range: 1...3600) ?? 30)
+        let sendmail = inv.string(.sendmail) ?? env["MYGAZ_SENDMAIL"].flatMap { $0.isEmpty ? nil : $0 } ?? "/usr/sbin/sendmail -i"
+        let sms = inv.string(.smsCommand) ?? env["MYGAZ_SMS_COMMAND"].flatMap { $0.isEmpty ? nil : $0 }
+        let timeout = Double(try inv.int(.timeout, range: 1...3600) ?? 30)
         let limit = try inv.limit(default: 500)
         let progress = Progress(inv.out, label: "outbox send")
         // the delivering shell records each message sent itself, through this program
         let receipt = [Executable.path, "--db", Executable.absolute(inv.globals.dbPath), "outbox", "__receipt"]
         let report = try Delivery.send(inv.session, transport: Transport(sendmail: sendmail, smsCommand: sms, timeoutSeconds: timeout, receipt: receipt),
-                                       limit: limit, dryRun: inv.flag("dry-run")) { progress.update(Int64($0)) }
+                                       limit: limit, dryRun: inv.flag(.dryRun)) { progress.update(Int64($0)) }
         progress.finish()
-        if inv.flag("dry-run") {
+        if inv.flag(.dryRun) {
             var t = Table([Column("id", L("ID", "ID"), align: .right), Column("channel", L("CHANNEL", "КАНАЛ")),
                            Column("recipient", L("TO", "КОМУ")), Column("subject", L("SUBJECT", "ТЕМА"))])
             for m in report.would { t.append([Cell(.int(m.id)), Cell(.text(m.channel)), Cell(.text(m.recipient)), Cell(.of(m.subject))]) }
@@ -131,7 +131,7 @@ enum OutboxCommands {
     }
 
     static func retry(_ inv: Invocation) throws -> ExitStatus {
-        let items = try Batch.run(inv.db, ids: try inv.ids("ID"), continueOnError: inv.flag("continue-on-error")) { text in
+        let items = try Batch.run(inv.db, ids: try inv.ids("ID"), continueOnError: inv.flag(.continueOnError)) { text in
             guard let id = Int64(text), id > 0 else { throw MyGazError.invalid(.badId, .entity(.outbox), .text(text)) }
             return try OutboxStore.retry(inv.session, id)
         }

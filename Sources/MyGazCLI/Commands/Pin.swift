@@ -8,7 +8,7 @@ enum PinCommands {
                       "ПИН-код хранится только в виде хэша yescrypt. Выданный код показывается один раз — в терминале (или с --print в конвейер), либо с --send отправляется по e-mail заявителю и не показывается."),
         subcommands: [
             CommandSpec("requests", L("PIN requests from the portal, oldest first", "запросы ПИН-кода с портала, старые сверху"),
-                        options: [OptionSpec("status", value: "STATUS", L("only this state (default: open)", "только это состояние (по умолчанию open)"),
+                        options: [OptionSpec(.status, value: "STATUS", L("only this state (default: open)", "только это состояние (по умолчанию open)"),
                                              choices: PinRequestStatus.codes + ["all"]),
                                   Opt.rgk, Opt.limit],
                         access: .everyone, handler: requests),
@@ -16,33 +16,33 @@ enum PinCommands {
                         arguments: [ArgumentSpec("ACCOUNT", L("the account (may be left out with --request)", "лицевой счет (можно опустить при --request)"),
                                                  arity: .optional, completion: .live(.account))],
                         options: [UserCommands.rgkForAccount,
-                                  OptionSpec("request", value: "ID", L("answer this PIN request (closes it)", "ответ на этот запрос (закрывает его)"),
+                                  OptionSpec(.request, value: "ID", L("answer this PIN request (closes it)", "ответ на этот запрос (закрывает его)"),
                                              completion: .live(.pinRequest)),
-                                  OptionSpec("send", L("e-mail the PIN to the requester; it is never shown", "отправить ПИН-код заявителю по e-mail; он не показывается")),
-                                  OptionSpec("print", L("print the PIN even into a pipe", "вывести ПИН-код даже в конвейер")),
-                                  OptionSpec("valid-days", value: "N", L("days until it expires (default 30)", "дней до истечения (по умолчанию 30)")),
-                                  OptionSpec("digits", value: "N", L("length (default 8)", "длина (по умолчанию 8)"))],
+                                  OptionSpec(.send, L("e-mail the PIN to the requester; it is never shown", "отправить ПИН-код заявителю по e-mail; он не показывается")),
+                                  OptionSpec(.print, L("print the PIN even into a pipe", "вывести ПИН-код даже в конвейер")),
+                                  OptionSpec(.validDays, value: "N", L("days until it expires (default 30)", "дней до истечения (по умолчанию 30)")),
+                                  OptionSpec(.digits, value: "N", L("length (default 8)", "длина (по умолчанию 8)"))],
                         examples: [Example("mygaz-admin pin issue --request 17 --send", L("Answer a portal request by e-mail.", "Ответить на запрос с портала по e-mail.")),
                                    Example("mygaz-admin pin issue 70000017", L("Hand a PIN to the customer at the desk.", "Выдать ПИН-код клиенту в окне."))],
                         access: .clerks, handler: issue),
             CommandSpec("reject-request", L("reject PIN requests, with the reason", "отклонить запросы ПИН-кода с указанием причины"),
                         arguments: [ArgumentSpec("ID", L("request ids", "номера запросов"), arity: .variadic, acceptsStdin: true, completion: .live(.pinRequest))],
-                        options: [OptionSpec("reason", value: "TEXT", L("required: told to the customer", "обязательно: сообщается клиенту")), Opt.continueOnError],
+                        options: [OptionSpec(.reason, value: "TEXT", L("required: told to the customer", "обязательно: сообщается клиенту")), Opt.continueOnError],
                         access: .clerks, handler: rejectRequest),
             CommandSpec("revoke", L("revoke the account's active PIN", "отозвать действующий ПИН-код счета"),
                         arguments: [UserCommands.accountArg], options: [UserCommands.rgkForAccount], access: .clerks, handler: revoke),
             CommandSpec("list", L("PINs: state, issued by, expiry — never the PIN", "ПИН-коды: состояние, кем выдан, срок — но не сам код"),
-                        options: [OptionSpec("account", value: "ACCOUNT", L("only this account", "только этот счет"), completion: .live(.account)),
+                        options: [OptionSpec(.account, value: "ACCOUNT", L("only this account", "только этот счет"), completion: .live(.account)),
                                   UserCommands.rgkForAccount,
-                                  OptionSpec("active", L("only PINs that still work", "только действующие")), Opt.limit],
+                                  OptionSpec(.active, L("only PINs that still work", "только действующие")), Opt.limit],
                         access: .everyone, handler: listPins),
         ])
 
     static func requests(_ inv: Invocation) throws -> ExitStatus {
-        let statusText = inv.string("status") ?? "open"
+        let statusText = inv.string(.status) ?? "open"
         let status = statusText == "all" ? nil : PinRequestStatus(rawValue: statusText)
         let limit = try inv.limit()
-        let rows = try Pins.requests(inv.db, status: status, rgk: inv.string("rgk"), limit: limit)
+        let rows = try Pins.requests(inv.db, status: status, rgk: inv.string(.rgk), limit: limit)
         var t = Table([
             Column("id", L("ID", "ID"), align: .right), Column("rgk", L("RGK", "РГК")), Column("account", L("ACCOUNT", "СЧЕТ")),
             Column("full_name", L("NAME GIVEN", "УКАЗАННОЕ ФИО")), Column("holder", L("HOLDER", "ВЛАДЕЛЕЦ СЧЕТА")),
@@ -65,24 +65,24 @@ enum PinCommands {
     }
 
     static func issue(_ inv: Invocation) throws -> ExitStatus {
-        let send = inv.flag("send")
-        try inv.exclusive("send", "print")
+        let send = inv.flag(.send)
+        try inv.exclusive(.send, .print)
         // the PIN may be shown once, and only to a person, unless --print says a pipe is meant
-        if !send && !inv.flag("print") && !inv.io.terminal.stdoutIsTTY {
+        if !send && !inv.flag(.print) && !inv.io.terminal.stdoutIsTTY {
             throw MyGazError.usage(.pinRefusePipe)
         }
-        let requestID = try inv.int("request", range: 1...Int.max).map(Int64.init)
+        let requestID = try inv.int(.request, range: 1...Int.max).map(Int64.init)
         let account: AccountRef
         if let text = inv.argument("ACCOUNT") {
-            account = try AccountRef.resolve(inv.db, text, rgk: inv.string("rgk"))
+            account = try AccountRef.resolve(inv.db, text, rgk: inv.string(.rgk))
         } else if let requestID {
             account = try Pins.requestAccount(inv.db, requestID)
         } else {
             throw MyGazError.usage(.missingArgument, "ACCOUNT", .text(inv.commandName))
         }
         let options = Pins.Issue(requestID: requestID, send: send,
-                                 validDays: try inv.int("valid-days", range: 1...3650) ?? Pins.defaultValidDays,
-                                 digits: try inv.int("digits", range: 4...12) ?? Pins.defaultDigits)
+                                 validDays: try inv.int(.validDays, range: 1...3650) ?? Pins.defaultValidDays,
+                                 digits: try inv.int(.digits, range: 4...12) ?? Pins.defaultDigits)
         let issued = try Pins.issue(inv.session, account: account, options)
         if inv.out.isHuman {
             if let pin = issued.pin {
@@ -102,9 +102,9 @@ enum PinCommands {
     }
 
     static func rejectRequest(_ inv: Invocation) throws -> ExitStatus {
-        guard let reason = try inv.text("reason") else { throw MyGazError.usage(.optionRequires, .text(inv.commandName), "--reason") }
+        guard let reason = try inv.text(.reason) else { throw MyGazError.usage(.optionRequires, .text(inv.commandName), "--reason") }
         let ids = try inv.ids("ID")
-        let items = try Batch.run(inv.db, ids: ids, continueOnError: inv.flag("continue-on-error")) { text in
+        let items = try Batch.run(inv.db, ids: ids, continueOnError: inv.flag(.continueOnError)) { text in
             guard let id = Int64(text), id > 0 else { throw MyGazError.invalid(.badId, .entity(.pinRequest), .text(text)) }
             return try Pins.rejectRequest(inv.session, id: id, reason: reason)
         }
@@ -112,7 +112,7 @@ enum PinCommands {
     }
 
     static func revoke(_ inv: Invocation) throws -> ExitStatus {
-        let account = try AccountRef.resolve(inv.db, inv.argument("ACCOUNT")!, rgk: inv.string("rgk"))
+        let account = try AccountRef.resolve(inv.db, inv.argument("ACCOUNT")!, rgk: inv.string(.rgk))
         let revoked = try Pins.revoke(inv.session, account: account)
         inv.out.results([ActionResult(id: account.label, outcome: revoked > 0 ? .changed : .unchanged, status: revoked > 0 ? "revoked" : nil,
                                       human: Message(revoked > 0 ? .pinRevoked : .pinNoneActive, [.text(account.label)]))])
@@ -120,8 +120,8 @@ enum PinCommands {
     }
 
     static func listPins(_ inv: Invocation) throws -> ExitStatus {
-        let account = try inv.string("account").map { try AccountRef.resolve(inv.db, $0, rgk: inv.string("rgk")) }
-        let rows = try Pins.list(inv.db, account: account, activeOnly: inv.flag("active"), now: inv.clock.nowISO, limit: try inv.limit())
+        let account = try inv.string(.account).map { try AccountRef.resolve(inv.db, $0, rgk: inv.string(.rgk)) }
+        let rows = try Pins.list(inv.db, account: account, activeOnly: inv.flag(.active), now: inv.clock.nowISO, limit: try inv.limit())
         var t = Table([
             Column("id", L("ID", "ID"), align: .right), Column("account", L("ACCOUNT", "СЧЕТ")), Column("source", L("SOURCE", "ИСТОЧНИК")),
             Column("state", L("STATE", "СОСТОЯНИЕ")), Column("issued_at", L("ISSUED", "ВЫДАН")), Column("issued_by", L("BY", "КЕМ")),

@@ -12,12 +12,12 @@ enum ReadingCommands {
         subcommands: [
             CommandSpec("list", L("list readings: by default the pending queue, oldest first", "список показаний: по умолчанию очередь «в обработке», старые сверху"),
                         options: [
-                            OptionSpec("status", value: "STATUS", L("pending (default), accepted, rejected or superseded", "pending (по умолчанию), accepted, rejected или superseded"),
+                            OptionSpec(.status, value: "STATUS", L("pending (default), accepted, rejected or superseded", "pending (по умолчанию), accepted, rejected или superseded"),
                                        choices: ReadingStatus.codes),
                             Opt.rgk,
-                            OptionSpec("account", value: "ACCOUNT", L("only this account", "только этот лицевой счет"), completion: .live(.account)),
-                            OptionSpec("meter", value: "SERIAL", L("only this meter", "только этот прибор учета")),
-                            OptionSpec("violations", L("only readings that break a rule", "только показания, нарушающие правило")),
+                            OptionSpec(.account, value: "ACCOUNT", L("only this account", "только этот лицевой счет"), completion: .live(.account)),
+                            OptionSpec(.meter, value: "SERIAL", L("only this meter", "только этот прибор учета")),
+                            OptionSpec(.violations, L("only readings that break a rule", "только показания, нарушающие правило")),
                             Opt.since, Opt.limit,
                         ],
                         examples: [
@@ -31,20 +31,20 @@ enum ReadingCommands {
             CommandSpec("review", L("walk the pending queue at the terminal, one reading at a time", "разобрать очередь в терминале, по одному показанию"),
                         discussion: L("Shows one pending reading at a time, oldest first: the account and holder, the address, the meter, its last accepted readings, the submitted value, the consumption and the rules it breaks. Keys: a accept (a reading that breaks a rule asks for confirmation and the reason why), r reject (the reason from a list, the first broken rule preselected, and an optional message), s skip, b back, o the account in full, q quit, ? help. Every decision is saved at once, as by 'reading accept' and 'reading reject'.",
                                       "Показывает по одному показанию в обработке, старые сначала: лицевой счет и владелец, адрес, прибор учета, последние принятые показания, переданное значение, расход и нарушенные правила. Клавиши: a принять (при нарушении — подтверждение и причина), r отклонить (причина из списка, первое нарушенное правило выбрано заранее, и необязательное сообщение), s пропустить, b назад, o весь лицевой счет, q выход, ? справка. Каждое решение сохраняется сразу, как командами «reading accept» и «reading reject»."),
-                        options: [Opt.rgk, OptionSpec("violations", L("only readings that break a rule", "только показания с нарушениями"))],
+                        options: [Opt.rgk, OptionSpec(.violations, L("only readings that break a rule", "только показания с нарушениями"))],
                         examples: [Example("mygaz-admin reading review --rgk vologda", L("The morning's queue of Vologda.", "Утренняя очередь Вологды."))],
                         access: .clerks, handler: { inv in
-                            try Review.run(ReadingReviewQueue(session: inv.session, rgk: inv.string("rgk"), violationsOnly: inv.flag("violations")), inv)
+                            try Review.run(ReadingReviewQueue(session: inv.session, rgk: inv.string(.rgk), violationsOnly: inv.flag(.violations)), inv)
                         }),
             CommandSpec("check", L("pending readings counted by the rule they break", "показания в обработке по нарушенным правилам"),
                         options: [Opt.rgk], access: .everyone, handler: check),
             CommandSpec("accept", L("accept readings (the rules are checked again)", "принять показания (правила проверяются заново)"),
                         arguments: [idsArg],
                         options: [
-                            OptionSpec("all-valid", L("accept every pending reading that breaks no rule", "принять все показания в обработке, не нарушающие правил")),
+                            OptionSpec(.allValid, L("accept every pending reading that breaks no rule", "принять все показания в обработке, не нарушающие правил")),
                             Opt.rgk, Opt.dryRun,
-                            OptionSpec("force", L("accept even if a rule is broken (needs --reason)", "принять, даже если правило нарушено (нужна --reason)")),
-                            OptionSpec("reason", value: "TEXT", L("why a broken rule is accepted", "почему принимается показание с нарушением")),
+                            OptionSpec(.force, L("accept even if a rule is broken (needs --reason)", "принять, даже если правило нарушено (нужна --reason)")),
+                            OptionSpec(.reason, value: "TEXT", L("why a broken rule is accepted", "почему принимается показание с нарушением")),
                             Opt.continueOnError,
                         ],
                         examples: [
@@ -56,10 +56,10 @@ enum ReadingCommands {
             CommandSpec("reject", L("reject readings with a reason code; the customer is told", "отклонить показания с кодом причины; клиенту сообщается"),
                         arguments: [idsArg],
                         options: [
-                            OptionSpec("reason", value: "CODE", L("the reason code (other needs --message)", "код причины (для other нужно --message)"),
+                            OptionSpec(.reason, value: "CODE", L("the reason code (other needs --message)", "код причины (для other нужно --message)"),
                                        choices: ReadingReason.codes),
                             Opt.message,
-                            OptionSpec("all-invalid", L("reject every pending reading that breaks a rule, with the first rule broken",
+                            OptionSpec(.allInvalid, L("reject every pending reading that breaks a rule, with the first rule broken",
                                                         "отклонить все показания с нарушениями, по первому нарушенному правилу")),
                             Opt.rgk, Opt.dryRun, Opt.continueOnError,
                         ],
@@ -67,11 +67,11 @@ enum ReadingCommands {
             CommandSpec("submit", L("enter a reading given by phone; it is checked at once", "внести показание, переданное по телефону; проверяется сразу"),
                         arguments: [UserCommands.accountArg],
                         options: [
-                            OptionSpec("serial", value: "SERIAL", L("required: the meter's serial number", "обязательно: заводской номер прибора учета")),
-                            OptionSpec("value", value: "N", L("required: the reading, a whole number", "обязательно: показание, целое число")),
-                            OptionSpec("date", value: "DATE", L("the reading's date (default today)", "дата показания (по умолчанию сегодня)")),
+                            OptionSpec(.serial, value: "SERIAL", L("required: the meter's serial number", "обязательно: заводской номер прибора учета")),
+                            OptionSpec(.value, value: "N", L("required: the reading, a whole number", "обязательно: показание, целое число")),
+                            OptionSpec(.date, value: "DATE", L("the reading's date (default today)", "дата показания (по умолчанию сегодня)")),
                             UserCommands.rgkForAccount,
-                            OptionSpec("accept", L("accept it at once instead of queueing it", "сразу принять, не ставя в очередь")),
+                            OptionSpec(.accept, L("accept it at once instead of queueing it", "сразу принять, не ставя в очередь")),
                         ],
                         examples: [Example("mygaz-admin reading submit 70000017 --serial 64567281 --value 4102",
                                            L("A customer called with the reading.", "Клиент передал показание по телефону."))],
@@ -119,12 +119,12 @@ enum ReadingCommands {
 
     static func list(_ inv: Invocation) throws -> ExitStatus {
         var filter = ReadingFilter()
-        filter.status = try inv.choice("status", as: ReadingStatus.self) ?? .pending
-        filter.rgk = inv.string("rgk")
-        filter.account = try inv.string("account").map { try AccountRef.resolve(inv.db, $0, rgk: inv.string("rgk")) }
-        filter.serial = inv.string("meter")
-        filter.violationsOnly = inv.flag("violations")
-        filter.since = try inv.moment("since")
+        filter.status = try inv.choice(.status, as: ReadingStatus.self) ?? .pending
+        filter.rgk = inv.string(.rgk)
+        filter.account = try inv.string(.account).map { try AccountRef.resolve(inv.db, $0, rgk: inv.string(.rgk)) }
+        filter.serial = inv.string(.meter)
+        filter.violationsOnly = inv.flag(.violations)
+        filter.since = try inv.moment(.since)
         filter.limit = try inv.limit()
         let items = try Readings.list(inv.db, filter)
         var t = table(items, inv.out)
@@ -187,7 +187,7 @@ enum ReadingCommands {
     }
 
     static func check(_ inv: Invocation) throws -> ExitStatus {
-        let counts = try Readings.checkCounts(inv.db, rgk: inv.string("rgk"))
+        let counts = try Readings.checkCounts(inv.db, rgk: inv.string(.rgk))
         var t = Table([Column("rule", L("RULE", "ПРАВИЛО")), Column("label", L("MEANING", "ЗНАЧЕНИЕ"), .humanOnly),
                        Column("count", L("COUNT", "ЧИСЛО"), align: .right)])
         t.append([Cell(.text("ok")), Cell(.text(L("breaks no rule", "нарушений нет")(inv.out.lang))),
@@ -205,25 +205,25 @@ enum ReadingCommands {
     // MARK: decisions
 
     static func accept(_ inv: Invocation) throws -> ExitStatus {
-        if inv.flag("all-valid") {
+        if inv.flag(.allValid) {
             guard inv.arguments("ID").isEmpty else { throw MyGazError.usage(.optionsExclusive, "--all-valid", "ID") }
-            if inv.flag("force") { throw MyGazError.usage(.optionsExclusive, "--all-valid", "--force") }
+            if inv.flag(.force) { throw MyGazError.usage(.optionsExclusive, "--all-valid", "--force") }
             let progress = Progress(inv.out, label: "reading accept")
-            let result = try Readings.acceptAllValid(inv.session, rgk: inv.string("rgk"), dryRun: inv.flag("dry-run")) {
+            let result = try Readings.acceptAllValid(inv.session, rgk: inv.string(.rgk), dryRun: inv.flag(.dryRun)) {
                 progress.update(Int64($0))
             }
             progress.finish()
-            let dry = inv.flag("dry-run")
+            let dry = inv.flag(.dryRun)
             inv.out.object([("accepted", .int(Int64(result.decided))), ("breaking_a_rule", .int(Int64(result.skipped))), ("dry_run", .bool(dry))],
                            human: [Message(dry ? .wouldAcceptAll : .acceptedAll, [.int(result.decided), .int(result.skipped)])]
                                + (dry ? [Message(.dryRunNothingWritten)] : []))
             return .success
         }
-        if inv.flag("dry-run") { throw MyGazError.usage(.optionRequires, "--dry-run", "--all-valid") }
-        let force = inv.flag("force")
-        let reason = try Readings.forcedReason(force: force, reason: inv.string("reason"))
+        if inv.flag(.dryRun) { throw MyGazError.usage(.optionRequires, "--dry-run", "--all-valid") }
+        let force = inv.flag(.force)
+        let reason = try Readings.forcedReason(force: force, reason: inv.string(.reason))
         let ids = try requireIDs(inv, alternative: "--all-valid")
-        let items = try Batch.run(inv.db, ids: ids, continueOnError: inv.flag("continue-on-error")) { text in
+        let items = try Batch.run(inv.db, ids: ids, continueOnError: inv.flag(.continueOnError)) { text in
             try Readings.accept(inv.session, try Readings.parseID(text), force: force, reason: reason)
         }
         return Report.batch(items, inv.out)
@@ -237,16 +237,16 @@ enum ReadingCommands {
     }
 
     static func reject(_ inv: Invocation) throws -> ExitStatus {
-        let message = try inv.text("message")
-        if inv.flag("all-invalid") {
+        let message = try inv.text(.message)
+        if inv.flag(.allInvalid) {
             guard inv.arguments("ID").isEmpty else { throw MyGazError.usage(.optionsExclusive, "--all-invalid", "ID") }
-            if inv.string("reason") != nil { throw MyGazError.usage(.optionsExclusive, "--all-invalid", "--reason") }
+            if inv.string(.reason) != nil { throw MyGazError.usage(.optionsExclusive, "--all-invalid", "--reason") }
             let progress = Progress(inv.out, label: "reading reject")
-            let result = try Readings.rejectAllInvalid(inv.session, rgk: inv.string("rgk"), dryRun: inv.flag("dry-run")) {
+            let result = try Readings.rejectAllInvalid(inv.session, rgk: inv.string(.rgk), dryRun: inv.flag(.dryRun)) {
                 progress.update(Int64($0))
             }
             progress.finish()
-            let dry = inv.flag("dry-run")
+            let dry = inv.flag(.dryRun)
             var pairs: [(String, Value)] = [("rejected", .int(Int64(result.decided))), ("valid", .int(Int64(result.skipped))), ("dry_run", .bool(dry))]
             pairs.append(("by_reason", .object(ReadingReason.allCases.compactMap { r in result.byReason[r].map { (r.rawValue, Value.int(Int64($0))) } })))
             var human = [Message(dry ? .wouldRejectAll : .rejectedAll, [.int(result.decided), .int(result.skipped)])]
@@ -257,26 +257,26 @@ enum ReadingCommands {
             inv.out.object(pairs, human: human)
             return .success
         }
-        if inv.flag("dry-run") { throw MyGazError.usage(.optionRequires, "--dry-run", "--all-invalid") }
-        guard let reason = try inv.choice("reason", as: ReadingReason.self) else {
+        if inv.flag(.dryRun) { throw MyGazError.usage(.optionRequires, "--dry-run", "--all-invalid") }
+        guard let reason = try inv.choice(.reason, as: ReadingReason.self) else {
             throw MyGazError.usage(.optionRequires, .text(inv.commandName), "--reason")
         }
         let ids = try requireIDs(inv, alternative: "--all-invalid")
-        let items = try Batch.run(inv.db, ids: ids, continueOnError: inv.flag("continue-on-error")) { text in
+        let items = try Batch.run(inv.db, ids: ids, continueOnError: inv.flag(.continueOnError)) { text in
             try Readings.reject(inv.session, try Readings.parseID(text), reason: reason, message: message)
         }
         return Report.batch(items, inv.out)
     }
 
     static func submit(_ inv: Invocation) throws -> ExitStatus {
-        let account = try AccountRef.resolve(inv.db, inv.argument("ACCOUNT")!, rgk: inv.string("rgk"))
-        guard let serial = inv.string("serial") else { throw MyGazError.usage(.optionRequires, .text(inv.commandName), "--serial") }
-        guard let valueText = inv.string("value") else { throw MyGazError.usage(.optionRequires, .text(inv.commandName), "--value") }
+        let account = try AccountRef.resolve(inv.db, inv.argument("ACCOUNT")!, rgk: inv.string(.rgk))
+        guard let serial = inv.string(.serial) else { throw MyGazError.usage(.optionRequires, .text(inv.commandName), "--serial") }
+        guard let valueText = inv.string(.value) else { throw MyGazError.usage(.optionRequires, .text(inv.commandName), "--value") }
         let value = try ReadingRules.wholeValue(valueText)
-        let date = try inv.day("date") ?? inv.clock.today
+        let date = try inv.day(.date) ?? inv.clock.today
         let (id, verdict) = try Readings.submit(inv.session, account: account, serial: serial, value: value, date: date,
-                                                accept: inv.flag("accept"))
-        let status = inv.flag("accept") ? "accepted" : "pending"
+                                                accept: inv.flag(.accept))
+        let status = inv.flag(.accept) ? "accepted" : "pending"
         inv.out.results([ActionResult(
             id: String(id), outcome: .changed, status: status,
             human: Message(.readingEntered, [.text(String(id)), .text(account.label), .text(serial), .int(Int(value)),

@@ -6,21 +6,21 @@ import MyGazCore
 
 /// Options shared by many commands, declared once.
 enum Opt {
-    static let attach = OptionSpec("attach", value: "FILE", L("attach a pdf, jpeg or png (at most 10 MiB)", "приложить pdf, jpeg или png (до 10 МиБ)"),
+    static let attach = OptionSpec(.attach, value: "FILE", L("attach a pdf, jpeg or png (at most 10 MiB)", "приложить pdf, jpeg или png (до 10 МиБ)"),
                                    repeatable: true, completion: .file)
-    static let limit = OptionSpec("limit", short: "n", value: "N",
+    static let limit = OptionSpec(.limit, short: "n", value: "N",
                                   L("show at most N rows (default 50; 0 shows all)", "показать не более N строк (по умолчанию 50; 0 — все)"))
-    static let rgk = OptionSpec("rgk", value: "CODE", L("only this RGK (its code)", "только эта РГК (ее код)"), completion: .live(.rgk))
-    static let since = OptionSpec("since", value: "DATE", L("only from DATE on (YYYY-MM-DD, DD.MM.YYYY, or 7d for the last 7 days)",
+    static let rgk = OptionSpec(.rgk, value: "CODE", L("only this RGK (its code)", "только эта РГК (ее код)"), completion: .live(.rgk))
+    static let since = OptionSpec(.since, value: "DATE", L("only from DATE on (YYYY-MM-DD, DD.MM.YYYY, or 7d for the last 7 days)",
                                                             "только начиная с DATE (ГГГГ-ММ-ДД, ДД.ММ.ГГГГ или 7d — за последние 7 дней)"))
-    static let until = OptionSpec("until", value: "DATE", L("only before DATE", "только до DATE"))
-    static let yes = OptionSpec("yes", short: "y", L("do not ask for confirmation", "не спрашивать подтверждения"))
-    static let dryRun = OptionSpec("dry-run", L("show what would change, write nothing", "показать, что изменится, ничего не записывая"))
-    static let continueOnError = OptionSpec("continue-on-error", L("apply the good ids even if some fail (exit 5 if any failed)",
+    static let until = OptionSpec(.until, value: "DATE", L("only before DATE", "только до DATE"))
+    static let yes = OptionSpec(.yes, short: "y", L("do not ask for confirmation", "не спрашивать подтверждения"))
+    static let dryRun = OptionSpec(.dryRun, L("show what would change, write nothing", "показать, что изменится, ничего не записывая"))
+    static let continueOnError = OptionSpec(.continueOnError, L("apply the good ids even if some fail (exit 5 if any failed)",
                                                                    "выполнить для корректных идентификаторов, даже если часть не удалась (код 5)"))
-    static let output = OptionSpec("output", short: "o", value: "FILE", L("write to FILE instead of stdout", "записать в FILE, а не на стандартный вывод"),
+    static let output = OptionSpec(.output, short: "o", value: "FILE", L("write to FILE instead of stdout", "записать в FILE, а не на стандартный вывод"),
                                    completion: .file)
-    static let message = OptionSpec("message", short: "m", value: "TEXT", L("a message for the history and the customer", "сообщение для истории и клиента"))
+    static let message = OptionSpec(.message, short: "m", value: "TEXT", L("a message for the history and the customer", "сообщение для истории и клиента"))
 }
 
 /// A state change as the services report it, for one id.

@@ -6,7 +6,7 @@ enum TicketCommands {
                                      arity: .variadic, acceptsStdin: true, completion: .live(.openTicket))
     static let idArg = ArgumentSpec("ID", L("the ticket", "номер обращения"), completion: .live(.ticket))
     static let openIdArg = ArgumentSpec("ID", L("the ticket", "номер обращения"), completion: .live(.openTicket))
-    static let messageFile = OptionSpec("message-file", value: "FILE", L("read the message from FILE (- for stdin)", "прочитать сообщение из FILE (- — со стандартного ввода)"),
+    static let messageFile = OptionSpec(.messageFile, value: "FILE", L("read the message from FILE (- for stdin)", "прочитать сообщение из FILE (- — со стандартного ввода)"),
                                         completion: .file)
 
     static let spec = CommandSpec(
@@ -16,14 +16,14 @@ enum TicketCommands {
         subcommands: [
             CommandSpec("list", L("list tickets: by default the open ones, oldest first", "список обращений: по умолчанию открытые, старые сверху"),
                         options: [
-                            OptionSpec("status", value: "STATUS", L("open (default), new, answered, closed or all", "open (по умолчанию), new, answered, closed или all"),
+                            OptionSpec(.status, value: "STATUS", L("open (default), new, answered, closed or all", "open (по умолчанию), new, answered, closed или all"),
                                        choices: ["open", "all"] + TicketStatus.codes),
-                            OptionSpec("channel", value: "CHANNEL", L("only this channel", "только этот канал"), choices: TicketChannel.codes),
+                            OptionSpec(.channel, value: "CHANNEL", L("only this channel", "только этот канал"), choices: TicketChannel.codes),
                             Opt.rgk,
-                            OptionSpec("office", value: "ID", L("only this office", "только это отделение"), completion: .live(.office)),
-                            OptionSpec("topic", value: "TOPIC", L("only this topic", "только эта тема"), choices: TicketTopic.codes),
-                            OptionSpec("search", short: "s", value: "TEXT", L("sender, e-mail, phone, account or the text", "отправитель, e-mail, телефон, счет или текст")),
-                            OptionSpec("assigned-to", value: "LOGIN", L("only those assigned to this operator", "только назначенные этому оператору"),
+                            OptionSpec(.office, value: "ID", L("only this office", "только это отделение"), completion: .live(.office)),
+                            OptionSpec(.topic, value: "TOPIC", L("only this topic", "только эта тема"), choices: TicketTopic.codes),
+                            OptionSpec(.search, short: "s", value: "TEXT", L("sender, e-mail, phone, account or the text", "отправитель, e-mail, телефон, счет или текст")),
+                            OptionSpec(.assignedTo, value: "LOGIN", L("only those assigned to this operator", "только назначенные этому оператору"),
                                        completion: .live(.operatorLogin)),
                             Opt.since, Opt.limit,
                         ],
@@ -31,11 +31,11 @@ enum TicketCommands {
             CommandSpec("review", L("walk the tickets that wait for an answer, one at a time", "разобрать обращения, ждущие ответа, по одному"),
                         discussion: L("Shows one ticket at a time, oldest first, with the end of the conversation. Keys: r reply (opens $VISUAL or $EDITOR quoting the conversation), f reply with a FAQ answer chosen from a list, c close, s skip, b back, o the whole ticket, q quit, ? help. Every answer is saved and queued to the sender at once, as by 'ticket reply'.",
                                       "Показывает по одному обращению, старые сначала, с концом переписки. Клавиши: r ответить (открывает $VISUAL или $EDITOR с цитатой переписки), f ответить из FAQ (выбор из списка), c закрыть, s пропустить, b назад, o все обращение, q выход, ? справка. Каждый ответ сохраняется и сразу ставится в очередь отправителю, как командой «ticket reply»."),
-                        options: [Opt.rgk, OptionSpec("topic", value: "TOPIC", L("only this topic", "только эта тема"), choices: TicketTopic.codes)],
+                        options: [Opt.rgk, OptionSpec(.topic, value: "TOPIC", L("only this topic", "только эта тема"), choices: TicketTopic.codes)],
                         access: .support, handler: { inv in
                             var filter = TicketFilter()
-                            filter.rgk = inv.string("rgk")
-                            filter.topic = try inv.choice("topic", as: TicketTopic.self)
+                            filter.rgk = inv.string(.rgk)
+                            filter.topic = try inv.choice(.topic, as: TicketTopic.self)
                             return try Review.run(TicketReviewQueue(session: inv.session, filter: filter), inv)
                         }),
             CommandSpec("show", L("one ticket: the sender and the whole conversation", "одно обращение: отправитель и вся переписка"),
@@ -45,7 +45,7 @@ enum TicketCommands {
                                       "Без --message, --message-file или --faq в терминале открывает $VISUAL или $EDITOR с цитатой обращения; пустое сообщение отменяет ответ."),
                         arguments: [openIdArg],
                         options: [Opt.message, messageFile,
-                                  OptionSpec("faq", value: "ID", L("answer with this FAQ entry", "ответить этим вопросом FAQ"), completion: .live(.faq))],
+                                  OptionSpec(.faq, value: "ID", L("answer with this FAQ entry", "ответить этим вопросом FAQ"), completion: .live(.faq))],
                         examples: [Example("mygaz-admin ticket reply 42 --faq 5", L("Answer with a ready FAQ answer.", "Ответить готовым ответом из FAQ.")),
                                    Example("mygaz-admin ticket reply 42", L("Write the answer in your editor.", "Написать ответ в редакторе."))],
                         access: .support, handler: reply),
@@ -55,20 +55,20 @@ enum TicketCommands {
                         arguments: [idArg], access: .support, handler: reopen),
             CommandSpec("assign", L("assign tickets to an operator", "назначить обращения оператору"),
                         arguments: [idsArg],
-                        options: [OptionSpec("to", value: "LOGIN", L("required: the operator", "обязательно: оператор"), completion: .live(.operatorLogin)),
+                        options: [OptionSpec(.to, value: "LOGIN", L("required: the operator", "обязательно: оператор"), completion: .live(.operatorLogin)),
                                   Opt.continueOnError],
                         access: .support, handler: assign),
             CommandSpec("open", L("enter a question taken by phone or at the office", "внести вопрос, принятый по телефону или в офисе"),
                         options: [
-                            OptionSpec("channel", value: "CHANNEL", L("required: rgk, office or support", "обязательно: rgk, office или support"), choices: TicketChannel.codes),
+                            OptionSpec(.channel, value: "CHANNEL", L("required: rgk, office or support", "обязательно: rgk, office или support"), choices: TicketChannel.codes),
                             Opt.rgk,
-                            OptionSpec("office", value: "ID", L("the office (channel office)", "отделение (канал office)"), completion: .live(.office)),
-                            OptionSpec("topic", value: "TOPIC", L("required: the topic", "обязательно: тема"), choices: TicketTopic.codes),
-                            OptionSpec("name", value: "TEXT", L("required: the customer's full name", "обязательно: ФИО клиента")),
-                            OptionSpec("email", value: "EMAIL", L("the customer's e-mail (for the answer)", "e-mail клиента (для ответа)")),
-                            OptionSpec("phone", value: "PHONE", L("the customer's phone", "телефон клиента")),
-                            OptionSpec("account", value: "ACCOUNT", L("the personal account, if any", "лицевой счет, если есть"), completion: .live(.account)),
-                            OptionSpec("source", value: "SOURCE", L("phone (default) or office", "phone (по умолчанию) или office"), choices: ["phone", "office"]),
+                            OptionSpec(.office, value: "ID", L("the office (channel office)", "отделение (канал office)"), completion: .live(.office)),
+                            OptionSpec(.topic, value: "TOPIC", L("required: the topic", "обязательно: тема"), choices: TicketTopic.codes),
+                            OptionSpec(.name, value: "TEXT", L("required: the customer's full name", "обязательно: ФИО клиента")),
+                            OptionSpec(.email, value: "EMAIL", L("the customer's e-mail (for the answer)", "e-mail клиента (для ответа)")),
+                            OptionSpec(.phone, value: "PHONE", L("the customer's phone", "телефон клиента")),
+                            OptionSpec(.account, value: "ACCOUNT", L("the personal account, if any", "лицевой счет, если есть"), completion: .live(.account)),
+                            OptionSpec(.source, value: "SOURCE", L("phone (default) or office", "phone (по умолчанию) или office"), choices: ["phone", "office"]),
                             Opt.message, messageFile,
                             Opt.attach,
                         ],
@@ -87,18 +87,18 @@ enum TicketCommands {
 
     static func list(_ inv: Invocation) throws -> ExitStatus {
         var filter = TicketFilter()
-        switch inv.string("status") ?? "open" {
+        switch inv.string(.status) ?? "open" {
         case "open": filter.statuses = nil
         case "all": filter.statuses = []
         case let s: filter.statuses = [TicketStatus(rawValue: s)!]
         }
-        filter.channel = try inv.choice("channel", as: TicketChannel.self)
-        filter.rgk = inv.string("rgk")
-        filter.officeID = try inv.int("office", range: 1...Int.max).map(Int64.init)
-        filter.topic = try inv.choice("topic", as: TicketTopic.self)
-        filter.search = inv.string("search")
-        filter.assignedTo = inv.string("assigned-to")
-        filter.since = try inv.moment("since")
+        filter.channel = try inv.choice(.channel, as: TicketChannel.self)
+        filter.rgk = inv.string(.rgk)
+        filter.officeID = try inv.int(.office, range: 1...Int.max).map(Int64.init)
+        filter.topic = try inv.choice(.topic, as: TicketTopic.self)
+        filter.search = inv.string(.search)
+        filter.assignedTo = inv.string(.assignedTo)
+        filter.since = try inv.moment(.since)
         filter.limit = try inv.limit()
         let rows = try Tickets.list(inv.db, filter)
         let texts = inv.out.texts
@@ -174,8 +174,8 @@ enum TicketCommands {
         let detail = try Tickets.show(inv.db, id)
         var faqID: Int64?
         let body: String
-        if let faq = try inv.int("faq", range: 1...Int.max) {
-            guard inv.string("message") == nil && inv.string("message-file") == nil else {
+        if let faq = try inv.int(.faq, range: 1...Int.max) {
+            guard inv.string(.message) == nil && inv.string(.messageFile) == nil else {
                 throw MyGazError.usage(.optionsExclusive, "--faq", "--message")
             }
             let entry = try FAQ.find(inv.db, Int64(faq))
@@ -199,9 +199,9 @@ enum TicketCommands {
     }
 
     static func messageText(_ inv: Invocation) throws -> String? {
-        try inv.exclusive("message", "message-file")
-        if let text = inv.string("message") { return text }
-        guard let path = inv.string("message-file") else { return nil }
+        try inv.exclusive(.message, .messageFile)
+        if let text = inv.string(.message) { return text }
+        guard let path = inv.string(.messageFile) else { return nil }
         if path == "-" { return String(decoding: inv.io.stdin.readAll(), as: UTF8.self) }
         guard let data = FileManager.default.contents(atPath: path) else { throw MyGazError(.notFound, .fileMissing, .text(path)) }
         return String(decoding: data, as: UTF8.self)
@@ -223,8 +223,8 @@ enum TicketCommands {
     }
 
     static func close(_ inv: Invocation) throws -> ExitStatus {
-        let message = try inv.text("message")
-        let items = try Batch.run(inv.db, ids: try inv.ids("ID"), continueOnError: inv.flag("continue-on-error")) { text in
+        let message = try inv.text(.message)
+        let items = try Batch.run(inv.db, ids: try inv.ids("ID"), continueOnError: inv.flag(.continueOnError)) { text in
             try Tickets.close(inv.session, try Tickets.parseID(text), message: message)
         }
         return Report.batch(items, inv.out)
@@ -235,34 +235,34 @@ enum TicketCommands {
     }
 
     static func assign(_ inv: Invocation) throws -> ExitStatus {
-        guard let login = inv.string("to") else { throw MyGazError.usage(.optionRequires, .text(inv.commandName), "--to") }
-        let items = try Batch.run(inv.db, ids: try inv.ids("ID"), continueOnError: inv.flag("continue-on-error")) { text in
+        guard let login = inv.string(.to) else { throw MyGazError.usage(.optionRequires, .text(inv.commandName), "--to") }
+        let items = try Batch.run(inv.db, ids: try inv.ids("ID"), continueOnError: inv.flag(.continueOnError)) { text in
             try Tickets.assign(inv.session, try Tickets.parseID(text), to: login)
         }
         return Report.batch(items, inv.out)
     }
 
     static func open(_ inv: Invocation) throws -> ExitStatus {
-        guard let channel = try inv.choice("channel", as: TicketChannel.self) else {
+        guard let channel = try inv.choice(.channel, as: TicketChannel.self) else {
             throw MyGazError.usage(.optionRequires, .text(inv.commandName), "--channel")
         }
-        guard let topic = try inv.choice("topic", as: TicketTopic.self) else { throw MyGazError.usage(.optionRequires, .text(inv.commandName), "--topic") }
-        guard let name = try inv.text("name") else { throw MyGazError.usage(.optionRequires, .text(inv.commandName), "--name") }
+        guard let topic = try inv.choice(.topic, as: TicketTopic.self) else { throw MyGazError.usage(.optionRequires, .text(inv.commandName), "--topic") }
+        guard let name = try inv.text(.name) else { throw MyGazError.usage(.optionRequires, .text(inv.commandName), "--name") }
         guard let message = try messageText(inv) else {
             throw MyGazError.usage(.oneOfRequired, .text(inv.commandName), "--message, --message-file")
         }
         var account: AccountRef?
         var accountText: String?
-        if let text = inv.string("account") {
-            let named = try AccountRef.resolveOrNumber(inv.db, text, rgk: inv.string("rgk"))
+        if let text = inv.string(.account) {
+            let named = try AccountRef.resolveOrNumber(inv.db, text, rgk: inv.string(.rgk))
             account = named.account
             if named.account == nil { accountText = named.number }   // not sent by the RGK yet: the number as given
         }
-        let files = try inv.strings("attach").map(NewAttachment.read)
+        let files = try inv.strings(.attach).map(NewAttachment.read)
         let id = try Tickets.open(inv.session, .init(
-            channel: channel, rgk: inv.string("rgk"), officeID: try inv.int("office", range: 1...Int.max).map(Int64.init), topic: topic,
-            name: name, email: inv.string("email"), phone: inv.string("phone"), account: account, accountText: accountText,
-            message: message, source: inv.string("source") == "office" ? .office : .phone, attachments: files))
+            channel: channel, rgk: inv.string(.rgk), officeID: try inv.int(.office, range: 1...Int.max).map(Int64.init), topic: topic,
+            name: name, email: inv.string(.email), phone: inv.string(.phone), account: account, accountText: accountText,
+            message: message, source: inv.string(.source) == "office" ? .office : .phone, attachments: files))
         inv.out.results([ActionResult(id: String(id), outcome: .changed, status: "new",
                                       human: Message(.ticketOpened, [.text(String(id)), .code(.ticketTopic, topic.rawValue)]))])
         return .success
@@ -270,7 +270,7 @@ enum TicketCommands {
 
     static func attachment(_ inv: Invocation) throws -> ExitStatus {
         let id = try Tickets.parseID(inv.argument("ID")!)
-        try FileOutput.write(try Attachments.content(inv.db, .ticket(id), name: inv.argument("NAME")!), to: inv.string("output"), inv)
+        try FileOutput.write(try Attachments.content(inv.db, .ticket(id), name: inv.argument("NAME")!), to: inv.string(.output), inv)
         return .success
     }
 }

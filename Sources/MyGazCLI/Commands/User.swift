@@ -9,11 +9,11 @@ enum UserCommands {
                                        arity: .variadic, acceptsStdin: true, completion: .live(.userLogin))
     static let accountArg = ArgumentSpec("ACCOUNT", L("a personal account number (023-185952 is 23185952)",
                                                       "номер лицевого счета (023-185952 — это 23185952)"), completion: .live(.account))
-    static let rgkForAccount = OptionSpec("rgk", value: "CODE", L("the account's RGK, when the number exists in several",
+    static let rgkForAccount = OptionSpec(.rgk, value: "CODE", L("the account's RGK, when the number exists in several",
                                                                   "РГК счета, если номер есть в нескольких"), completion: .live(.rgk))
-    static let passwordStdin = OptionSpec("password-stdin", L("read the new password from the first line of stdin",
+    static let passwordStdin = OptionSpec(.passwordStdin, L("read the new password from the first line of stdin",
                                                               "прочитать новый пароль из первой строки стандартного ввода"))
-    static let generatePassword = OptionSpec("generate-password", L("make a valid random password and print it once",
+    static let generatePassword = OptionSpec(.generatePassword, L("make a valid random password and print it once",
                                                                     "создать случайный пароль и показать его один раз"))
     static let desk = Access.roles([.clerk, .admin])
     static let deskAndSupport = Access.roles([.clerk, .support, .admin])
@@ -26,13 +26,13 @@ enum UserCommands {
         subcommands: [
             CommandSpec("list", L("list portal users, newest first", "список пользователей, новые сверху"),
                         options: [
-                            OptionSpec("status", value: "STATUS", L("only this state", "только это состояние"), choices: UserStatus.codes),
-                            OptionSpec("search", short: "s", value: "TEXT", L("login, name, e-mail, phone or linked account number",
+                            OptionSpec(.status, value: "STATUS", L("only this state", "только это состояние"), choices: UserStatus.codes),
+                            OptionSpec(.search, short: "s", value: "TEXT", L("login, name, e-mail, phone or linked account number",
                                                                               "логин, ФИО, e-mail, телефон или номер привязанного счета")),
-                            OptionSpec("rgk", value: "CODE", L("only users with an account of this RGK", "только пользователи со счетом этой РГК"),
+                            OptionSpec(.rgk, value: "CODE", L("only users with an account of this RGK", "только пользователи со счетом этой РГК"),
                                        completion: .live(.rgk)),
-                            OptionSpec("registered-before", value: "DATE", L("registered before DATE", "зарегистрированы до DATE")),
-                            OptionSpec("registered-after", value: "DATE", L("registered on or after DATE", "зарегистрированы начиная с DATE")),
+                            OptionSpec(.registeredBefore, value: "DATE", L("registered before DATE", "зарегистрированы до DATE")),
+                            OptionSpec(.registeredAfter, value: "DATE", L("registered on or after DATE", "зарегистрированы начиная с DATE")),
                             Opt.limit,
                         ],
                         examples: [
@@ -45,9 +45,9 @@ enum UserCommands {
             CommandSpec("create", L("register a customer at the office: active at once", "зарегистрировать клиента в офисе: сразу активен"),
                         arguments: [ArgumentSpec("LOGIN", L("mobile number or e-mail", "номер мобильного или e-mail"))],
                         options: [
-                            OptionSpec("name", value: "TEXT", L("full name", "ФИО")),
-                            OptionSpec("email", value: "EMAIL", L("contact e-mail", "контактный e-mail")),
-                            OptionSpec("phone", value: "PHONE", L("contact phone", "контактный телефон")),
+                            OptionSpec(.name, value: "TEXT", L("full name", "ФИО")),
+                            OptionSpec(.email, value: "EMAIL", L("contact e-mail", "контактный e-mail")),
+                            OptionSpec(.phone, value: "PHONE", L("contact phone", "контактный телефон")),
                             passwordStdin, generatePassword,
                         ],
                         examples: [Example("mygaz-admin user create 89815676522 --name 'Петров Иван Сергеевич' --generate-password",
@@ -56,13 +56,13 @@ enum UserCommands {
                         access: desk, handler: create),
             CommandSpec("confirm", L("confirm registrations: pending → active", "подтвердить регистрацию: pending → active"),
                         arguments: [usersArg],
-                        options: [OptionSpec("code-stdin", L("check the code the customer received (read from stdin) instead of confirming in person",
+                        options: [OptionSpec(.codeStdin, L("check the code the customer received (read from stdin) instead of confirming in person",
                                                              "проверить код, полученный клиентом (со стандартного ввода), вместо подтверждения лично")),
                                   Opt.continueOnError],
                         access: deskAndSupport, handler: confirm),
             CommandSpec("block", L("block users, with the reason", "заблокировать пользователей с указанием причины"),
                         arguments: [usersArg],
-                        options: [OptionSpec("reason", value: "TEXT", L("required: why", "обязательно: причина")), Opt.continueOnError],
+                        options: [OptionSpec(.reason, value: "TEXT", L("required: why", "обязательно: причина")), Opt.continueOnError],
                         access: deskAndSupport, handler: block),
             CommandSpec("unblock", L("unblock users", "разблокировать пользователей"),
                         arguments: [usersArg], options: [Opt.continueOnError], access: deskAndSupport, handler: unblock),
@@ -76,7 +76,7 @@ enum UserCommands {
                         access: deskAndSupport, handler: setLogin),
             CommandSpec("resend-code", L("send a new confirmation or recovery code", "отправить новый код подтверждения или восстановления"),
                         arguments: [userArg],
-                        options: [OptionSpec("purpose", value: "PURPOSE", L("registration (valid 160 s) or recovery (70 s); default by the user's state",
+                        options: [OptionSpec(.purpose, value: "PURPOSE", L("registration (valid 160 s) or recovery (70 s); default by the user's state",
                                                                            "registration (160 с) или recovery (70 с); по умолчанию — по состоянию пользователя"),
                                              choices: CodePurpose.codes)],
                         access: deskAndSupport, handler: resendCode),
@@ -84,12 +84,12 @@ enum UserCommands {
                                     "удалить персональные данные по запросу (история сохраняется обезличенной)"),
                         arguments: [userArg], options: [Opt.yes], access: desk, handler: delete),
             CommandSpec("purge-unconfirmed", L("remove registrations never confirmed", "удалить так и не подтвержденные регистрации"),
-                        options: [OptionSpec("older-than", value: "DURATION", L("required: e.g. 7d", "обязательно: например, 7d")), Opt.dryRun, Opt.yes],
+                        options: [OptionSpec(.olderThan, value: "DURATION", L("required: e.g. 7d", "обязательно: например, 7d")), Opt.dryRun, Opt.yes],
                         examples: [Example("mygaz-admin user purge-unconfirmed --older-than 7d --dry-run", L("See what would go.", "Посмотреть, что будет удалено."))],
                         access: deskAndSupport, handler: purge),
             CommandSpec("link", L("link a personal account to a user (at most 3)", "привязать лицевой счет к пользователю (не более 3)"),
                         arguments: [userArg, accountArg],
-                        options: [rgkForAccount, OptionSpec("alias", value: "TEXT", L("the user's name for the account (Дача)", "название счета для пользователя (Дача)"))],
+                        options: [rgkForAccount, OptionSpec(.alias, value: "TEXT", L("the user's name for the account (Дача)", "название счета для пользователя (Дача)"))],
                         access: desk, handler: link),
             CommandSpec("unlink", L("remove the link (the account stays)", "отвязать счет (сам счет остается)"),
                         arguments: [userArg, accountArg], options: [rgkForAccount], access: desk, handler: unlink),
@@ -98,8 +98,8 @@ enum UserCommands {
                                       "Либо сотрудник видел документы (--in-person), либо ответ клиента читается со стандартного ввода и сверяется с действующим ПИН-кодом счета, заводским номером одного из его приборов учета или суммой последнего начисления в копейках (314,72 ₽ → 31472). Пять неверных ответов блокируют привязку до «user unlock-extended»."),
                         arguments: [userArg, accountArg],
                         options: [rgkForAccount,
-                                  OptionSpec("in-person", L("the clerk checked the documents", "сотрудник проверил документы")),
-                                  OptionSpec("answer-stdin", L("read the customer's control answer from stdin", "прочитать ответ клиента на контрольный вопрос со стандартного ввода"))],
+                                  OptionSpec(.inPerson, L("the clerk checked the documents", "сотрудник проверил документы")),
+                                  OptionSpec(.answerStdin, L("read the customer's control answer from stdin", "прочитать ответ клиента на контрольный вопрос со стандартного ввода"))],
                         examples: [Example("echo 31472 | mygaz-admin user grant-extended 89815676522 70000017 --answer-stdin",
                                            L("The customer named the last charge, 314.72 ₽.", "Клиент назвал последнее начисление, 314,72 ₽."))],
                         access: desk, handler: grantExtended),
@@ -111,11 +111,11 @@ enum UserCommands {
 
     static func list(_ inv: Invocation) throws -> ExitStatus {
         var filter = UserFilter()
-        filter.status = try inv.choice("status", as: UserStatus.self)
-        filter.search = inv.string("search")
-        filter.rgk = inv.string("rgk")
-        filter.registeredBefore = try inv.moment("registered-before")
-        filter.registeredAfter = try inv.moment("registered-after")
+        filter.status = try inv.choice(.status, as: UserStatus.self)
+        filter.search = inv.string(.search)
+        filter.rgk = inv.string(.rgk)
+        filter.registeredBefore = try inv.moment(.registeredBefore)
+        filter.registeredAfter = try inv.moment(.registeredAfter)
         filter.limit = try inv.limit()
         let users = try Users.list(inv.db, filter)
         var t = Table([
@@ -205,11 +205,11 @@ enum UserCommands {
     // MARK: changes
 
     static func readPassword(_ inv: Invocation) throws -> (password: String, generated: Bool) {
-        try inv.exclusive("password-stdin", "generate-password")
-        if inv.flag("generate-password") { return (Secrets.password(), true) }
+        try inv.exclusive(.passwordStdin, .generatePassword)
+        if inv.flag(.generatePassword) { return (Secrets.password(), true) }
         let prompt = inv.out.texts.render(.promptPassword)
         let again = inv.out.texts.render(.promptPasswordAgain)
-        let password = try inv.secret(fromStdin: inv.flag("password-stdin"), prompt: prompt, confirmPrompt: again)
+        let password = try inv.secret(fromStdin: inv.flag(.passwordStdin), prompt: prompt, confirmPrompt: again)
         guard Contact.isValidPassword(password) else { throw MyGazError.invalid(.badPassword) }
         return (password, false)
     }
@@ -218,8 +218,8 @@ enum UserCommands {
         let loginText = inv.argument("LOGIN")!
         guard Contact.login(loginText) != nil else { throw MyGazError.invalid(.badLogin, .text(loginText)) }
         let (password, generated) = try readPassword(inv)
-        let id = try Users.create(inv.session, .init(login: loginText, fullName: try inv.text("name"), email: inv.string("email"),
-                                                     phone: inv.string("phone"), password: password))
+        let id = try Users.create(inv.session, .init(login: loginText, fullName: try inv.text(.name), email: inv.string(.email),
+                                                     phone: inv.string(.phone), password: password))
         let login = Contact.login(loginText)!.login
         var extra: [(String, Value)] = [("login", .text(login))]
         if generated { extra.append(("password", .text(password))) }
@@ -234,14 +234,14 @@ enum UserCommands {
 
     static func batch(_ inv: Invocation, _ action: (Int64) throws -> Transition) throws -> ExitStatus {
         let ids = try inv.ids("USER")
-        let items = try Batch.run(inv.db, ids: ids, continueOnError: inv.flag("continue-on-error")) { text in
+        let items = try Batch.run(inv.db, ids: ids, continueOnError: inv.flag(.continueOnError)) { text in
             try action(try Users.resolve(inv.db, text))
         }
         return Report.batch(items, inv.out)
     }
 
     static func confirm(_ inv: Invocation) throws -> ExitStatus {
-        if inv.flag("code-stdin") {
+        if inv.flag(.codeStdin) {
             let ids = inv.arguments("USER")
             guard ids.count == 1, ids != ["-"] else { throw MyGazError.usage(.codeOneUser) }
             guard let code = inv.io.stdin.readLine(), !code.isEmpty else { throw MyGazError.invalid(.stdinEmpty, .text(inv.commandName)) }
@@ -253,7 +253,7 @@ enum UserCommands {
     }
 
     static func block(_ inv: Invocation) throws -> ExitStatus {
-        guard let reason = try inv.text("reason") else { throw MyGazError.usage(.optionRequires, .text(inv.commandName), "--reason") }
+        guard let reason = try inv.text(.reason) else { throw MyGazError.usage(.optionRequires, .text(inv.commandName), "--reason") }
         return try batch(inv) { try Users.block(inv.session, $0, reason: reason) }
     }
 
@@ -287,7 +287,7 @@ enum UserCommands {
 
     static func resendCode(_ inv: Invocation) throws -> ExitStatus {
         let id = try Users.resolve(inv.db, inv.argument("USER")!)
-        let sent = try Users.resendCode(inv.session, id, purpose: try inv.choice("purpose", as: CodePurpose.self))
+        let sent = try Users.resendCode(inv.session, id, purpose: try inv.choice(.purpose, as: CodePurpose.self))
         let purpose = sent.purpose
         inv.out.results([ActionResult(id: String(id), outcome: .changed, status: nil,
                                       human: Message(.codeQueued, [.text(String(id)), .text(purpose.rawValue), .text(sent.channel.rawValue),
@@ -306,15 +306,15 @@ enum UserCommands {
     }
 
     static func purge(_ inv: Invocation) throws -> ExitStatus {
-        guard let age = try inv.duration("older-than") else { throw MyGazError.usage(.optionRequires, .text(inv.commandName), "--older-than") }
+        guard let age = try inv.duration(.olderThan) else { throw MyGazError.usage(.optionRequires, .text(inv.commandName), "--older-than") }
         let candidates = try Users.unconfirmed(inv.db, olderThan: age, now: inv.clock.now)
-        if inv.flag("dry-run") || candidates.isEmpty {
+        if inv.flag(.dryRun) || candidates.isEmpty {
             var t = Table([Column("id", L("ID", "ID"), align: .right), Column("login", L("LOGIN", "ЛОГИН")),
                            Column("registered_at", L("REGISTERED", "РЕГИСТРАЦИЯ"))])
             for u in candidates { t.append([Cell(.int(u.id)), Cell(.text(u.login)), Cell(.text(u.registeredAt), display: Timestamp.display(u.registeredAt))]) }
             inv.out.table(t)
             inv.out.say(.purgeWouldRemove, .int(candidates.count))
-            if inv.flag("dry-run") { inv.out.say(.dryRunNothingWritten) }
+            if inv.flag(.dryRun) { inv.out.say(.dryRunNothingWritten) }
             return .success
         }
         guard try inv.confirm(inv.out.texts.render(.confirmPurge, .int(candidates.count))) else { return .success }
@@ -325,13 +325,13 @@ enum UserCommands {
 
     static func linkTarget(_ inv: Invocation) throws -> (Int64, AccountRef) {
         let id = try Users.resolve(inv.db, inv.argument("USER")!)
-        let account = try AccountRef.resolve(inv.db, inv.argument("ACCOUNT")!, rgk: inv.string("rgk"))
+        let account = try AccountRef.resolve(inv.db, inv.argument("ACCOUNT")!, rgk: inv.string(.rgk))
         return (id, account)
     }
 
     static func link(_ inv: Invocation) throws -> ExitStatus {
         let (id, account) = try linkTarget(inv)
-        let changed = try Users.link(inv.session, id, account: account, alias: try inv.text("alias"))
+        let changed = try Users.link(inv.session, id, account: account, alias: try inv.text(.alias))
         let human = Message(changed ? .linked : .alreadyLinked, [.text(String(id)), .text(account.label)])
         inv.out.results([ActionResult(id: String(id), outcome: changed ? .changed : .unchanged, status: "restricted", human: human,
                                       extra: [("account", .text(account.number)), ("rgk", .text(account.rgkCode))])])
@@ -348,11 +348,11 @@ enum UserCommands {
     }
 
     static func grantExtended(_ inv: Invocation) throws -> ExitStatus {
-        try inv.exclusive("in-person", "answer-stdin")
+        try inv.exclusive(.inPerson, .answerStdin)
         let proof: Users.ExtendedProof
-        if inv.flag("in-person") {
+        if inv.flag(.inPerson) {
             proof = .inPerson
-        } else if inv.flag("answer-stdin") {
+        } else if inv.flag(.answerStdin) {
             guard let answer = inv.io.stdin.readLine() else { throw MyGazError.invalid(.stdinEmpty, .text(inv.commandName)) }
             proof = .answer(answer)
         } else {

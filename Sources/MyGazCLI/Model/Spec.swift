@@ -16,7 +16,8 @@ public enum ValueCompletion: Sendable, Equatable {
 }
 
 public struct OptionSpec: Sendable {
-    public let long: String
+    public let name: OptionName
+    public var long: String { name.rawValue }
     public let short: Character?
     /// The value's placeholder (`CODE`); nil for a flag.
     public let value: String?
@@ -28,10 +29,10 @@ public struct OptionSpec: Sendable {
     public let completion: ValueCompletion
     public let hidden: Bool
 
-    public init(_ long: String, short: Character? = nil, value: String? = nil, _ help: L,
+    public init(_ name: OptionName, short: Character? = nil, value: String? = nil, _ help: L,
                 repeatable: Bool = false, choices: [String]? = nil, commaList: Bool = false,
                 completion: ValueCompletion? = nil, hidden: Bool = false) {
-        self.long = long
+        self.name = name
         self.short = short
         self.value = value
         self.help = help

@@ -4,20 +4,20 @@ import MyGazCore
 /// The options every command accepts, anywhere on the line.
 public enum GlobalOptions {
     public static let all: [OptionSpec] = [
-        OptionSpec("db", value: "PATH", L("the database file (default: $MYGAZ_DB, else ./mygaz.db)",
+        OptionSpec(.db, value: "PATH", L("the database file (default: $MYGAZ_DB, else ./mygaz.db)",
                                           "файл базы (по умолчанию $MYGAZ_DB, иначе ./mygaz.db)"), completion: .file),
-        OptionSpec("format", value: "FORMAT", L("output format: table, json, csv or tsv", "формат вывода: table, json, csv или tsv"),
+        OptionSpec(.format, value: "FORMAT", L("output format: table, json, csv or tsv", "формат вывода: table, json, csv или tsv"),
                    choices: OutputFormat.allCases.map(\.rawValue)),
-        OptionSpec("json", L("same as --format json", "то же, что --format json")),
-        OptionSpec("lang", value: "LANG", L("language of messages: en or ru (default from LC_ALL, LC_MESSAGES, LANG)",
+        OptionSpec(.json, L("same as --format json", "то же, что --format json")),
+        OptionSpec(.lang, value: "LANG", L("language of messages: en or ru (default from LC_ALL, LC_MESSAGES, LANG)",
                                             "язык сообщений: en или ru (по умолчанию из LC_ALL, LC_MESSAGES, LANG)"),
                    choices: Lang.allCases.map(\.rawValue)),
-        OptionSpec("no-color", L("never colour the output (also NO_COLOR)", "не раскрашивать вывод (также NO_COLOR)")),
-        OptionSpec("quiet", short: "q", L("print only data and errors", "выводить только данные и ошибки")),
-        OptionSpec("busy-timeout", value: "MS", L("wait up to MS milliseconds for another writer (default 5000)",
+        OptionSpec(.noColor, L("never colour the output (also NO_COLOR)", "не раскрашивать вывод (также NO_COLOR)")),
+        OptionSpec(.quiet, short: "q", L("print only data and errors", "выводить только данные и ошибки")),
+        OptionSpec(.busyTimeout, value: "MS", L("wait up to MS milliseconds for another writer (default 5000)",
                                                   "ждать другого писателя до MS миллисекунд (по умолчанию 5000)")),
-        OptionSpec("help", short: "h", L("show help for the command", "показать справку по команде")),
-        OptionSpec("version", L("print the version", "показать версию")),
+        OptionSpec(.help, short: "h", L("show help for the command", "показать справку по команде")),
+        OptionSpec(.version, L("print the version", "показать версию")),
     ]
 }
 
@@ -33,21 +33,22 @@ public struct Globals: Sendable {
     /// Reads the global options of `parsed`; throws usage errors for bad values.
     public static func resolve(_ parsed: ParsedCommand, environment: [String: String]) throws -> Globals {
         let options = parsed.options
-        var format = OutputFormat(rawValue: options["format"]?.last ?? "table") ?? .table
-        if options["json"] != nil { format = .json }
-        let lang = options["lang"]?.last.flatMap(Lang.init(rawValue:)) ?? Lang.detect(environment)
+        func value(_ name: OptionName) -> String? { options[name.rawValue]?.last }
+        var format = OutputFormat(rawValue: value(.format) ?? "table") ?? .table
+        if options[OptionName.json.rawValue] != nil { format = .json }
+        let lang = value(.lang).flatMap(Lang.init(rawValue:)) ?? Lang.detect(environment)
         var busy = 5000
-        if let text = options["busy-timeout"]?.last {
+        if let text = value(.busyTimeout) {
             guard let value = Int(text) else { throw MyGazError.usage(.badNumber, "--busy-timeout", .text(text)) }
             guard (0...600_000).contains(value) else {
                 throw MyGazError.usage(.numberOutOfRange, "--busy-timeout", .text(text), "0–600000")
             }
             busy = value
         }
-        let noColor = options["no-color"] != nil || !(environment["NO_COLOR"] ?? "").isEmpty
-        let path = options["db"]?.last ?? environment["MYGAZ_DB"].flatMap { $0.isEmpty ? nil : $0 } ?? "mygaz.db"
+        let noColor = options[OptionName.noColor.rawValue] != nil || !(environment["NO_COLOR"] ?? "").isEmpty
+        let path = value(.db) ?? environment["MYGAZ_DB"].flatMap { $0.isEmpty ? nil : $0 } ?? "mygaz.db"
         return Globals(dbPath: path, busyTimeoutMs: busy, format: format, lang: lang, color: !noColor,
-                       quiet: options["quiet"] != nil)
+                       quiet: options[OptionName.quiet.rawValue] != nil)
     }
 }
 
@@ -78,14 +79,14 @@ public final class Invocation {
 
     // MARK: options
 
-    public func flag(_ long: String) -> Bool { parsed.options[long] != nil }
+    public func flag(_ name: OptionName) -> Bool { parsed.options[name.rawValue] != nil }
 
-    public func string(_ long: String) -> String? { parsed.options[long]?.last }
+    public func string(_ name: OptionName) -> String? { parsed.options[name.rawValue]?.last }
 
     /// All values of a repeatable option; comma lists are split.
-    public func strings(_ long: String) -> [String] {
-        let values = parsed.options[long] ?? []
-        let spec = parsed.command.option(long: long)
+    public func strings(_ name: OptionName) -> [String] {
+        let values = parsed.options[name.rawValue] ?? []
+        let spec = parsed.command.option(long: name.rawValue)
         if spec?.commaList == true {
             return values.flatMap { $0.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) } }
                 .filter { !$0.isEmpty }
@@ -94,16 +95,16 @@ public final class Invocation {
     }
 
     /// A non-empty text value (messages, reasons).
-    public func text(_ long: String) throws -> String? {
-        guard let value = string(long) else { return nil }
+    public func text(_ name: OptionName) throws -> String? {
+        guard let value = string(name) else { return nil }
         let trimmed = value.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard !trimmed.isEmpty else { throw MyGazError.usage(.missingValue, .text("--\(long)"), "TEXT") }
+        guard !trimmed.isEmpty else { throw MyGazError.usage(.missingValue, .text("--\(name.rawValue)"), "TEXT") }
         return trimmed
     }
 
-    public func int(_ long: String, range: ClosedRange<Int>? = nil) throws -> Int? {
-        guard let text = string(long) else { return nil }
-        return try Invocation.integer(text, name: "--\(long)", range: range)
+    public func int(_ name: OptionName, range: ClosedRange<Int>? = nil) throws -> Int? {
+        guard let text = string(name) else { return nil }
+        return try Invocation.integer(text, name: "--\(name.rawValue)", range: range)
     }
 
     public static func integer(_ text: String, name: String, range: ClosedRange<Int>?) throws -> Int {
@@ -119,19 +120,20 @@ public final class Invocation {
 
     /// `--limit N`, default 50; 0 means no limit.
     public func limit(default value: Int = 50) throws -> Int {
-        let n = try int("limit", range: 0...Int.max) ?? value
+        let n = try int(.limit, range: 0...Int.max) ?? value
         return n == 0 ? Int.max / 2 : n
     }
 
-    public func day(_ long: String) throws -> Day? {
-        guard let text = string(long) else { return nil }
-        guard let day = Day(parsing: text) else { throw MyGazError.usage(.badDate, .text("--\(long)"), .text(text)) }
+    public func day(_ name: OptionName) throws -> Day? {
+        guard let text = string(name) else { return nil }
+        guard let day = Day(parsing: text) else { throw MyGazError.usage(.badDate, .text("--\(name.rawValue)"), .text(text)) }
         return day
     }
 
     /// A moment for `--since`/`--until`: a date (local midnight), an ISO time, or a duration ago (`7d`).
-    public func moment(_ long: String) throws -> Int64? {
-        guard let text = string(long) else { return nil }
+    public func moment(_ name: OptionName) throws -> Int64? {
+        let long = name.rawValue
+        guard let text = string(name) else { return nil }
         if let day = Day(parsing: text) { return Timestamp.localMidnight(day) }
         if let seconds = Timestamp.parse(text) { return seconds }
         switch Duration.parseChecked(text) {
@@ -141,8 +143,9 @@ public final class Invocation {
         }
     }
 
-    public func duration(_ long: String) throws -> Int64? {
-        guard let text = string(long) else { return nil }
+    public func duration(_ name: OptionName) throws -> Int64? {
+        let long = name.rawValue
+        guard let text = string(name) else { return nil }
         switch Duration.parseChecked(text) {
         case .seconds(let seconds): return seconds
         case .tooLong: throw MyGazError.usage(.numberOutOfRange, .text("--\(long)"), .text(text), .text(Self.longestDuration))
@@ -154,8 +157,9 @@ public final class Invocation {
 
     /// A decimal as people write it (`65,5`, `65.5`, `1 200,5`): finite, at most 9 decimals, at
     /// least `min` (and above it when `positive`), at most `max`; exit 2 naming the value otherwise.
-    public func decimal(_ long: String, min: Double = 0, positive: Bool = false, max: Double = 1_000_000) throws -> Double? {
-        guard let text = string(long) else { return nil }
+    public func decimal(_ name: OptionName, min: Double = 0, positive: Bool = false, max: Double = 1_000_000) throws -> Double? {
+        let long = name.rawValue
+        guard let text = string(name) else { return nil }
         guard let value = Numbers.decimal(text) else { throw MyGazError.usage(.badDecimal, .text("--\(long)"), .text(text)) }
         guard value >= min, !positive || value > min, value <= max else {
             throw MyGazError.usage(.numberOutOfRange, .text("--\(long)"), .text(text),
@@ -164,18 +168,18 @@ public final class Invocation {
         return value
     }
 
-    public func choice<T: RawRepresentable>(_ long: String, as type: T.Type) throws -> T? where T.RawValue == String {
-        guard let text = string(long) else { return nil }
+    public func choice<T: RawRepresentable>(_ name: OptionName, as type: T.Type) throws -> T? where T.RawValue == String {
+        guard let text = string(name) else { return nil }
         guard let value = T(rawValue: text) else {
-            let allowed = parsed.command.option(long: long)?.choices?.joined(separator: ", ") ?? ""
-            throw MyGazError.usage(.badChoice, .text("--\(long)"), .text(text), .text(allowed))
+            let allowed = parsed.command.option(long: name.rawValue)?.choices?.joined(separator: ", ") ?? ""
+            throw MyGazError.usage(.badChoice, .text("--\(name.rawValue)"), .text(text), .text(allowed))
         }
         return value
     }
 
     /// Fails when two exclusive options are both given.
-    public func exclusive(_ a: String, _ b: String) throws {
-        if flag(a) && flag(b) { throw MyGazError.usage(.optionsExclusive, .text("--\(a)"), .text("--\(b)")) }
+    public func exclusive(_ a: OptionName, _ b: OptionName) throws {
+        if flag(a) && flag(b) { throw MyGazError.usage(.optionsExclusive, .text("--\(a.rawValue)"), .text("--\(b.rawValue)")) }
     }
 
     // MARK: positional arguments
@@ -218,7 +222,7 @@ public final class Invocation {
 
     /// Destructive actions: `--yes`, or a "y" typed at the terminal; otherwise exit 2.
     public func confirm(_ question: String) throws -> Bool {
-        if flag("yes") { return true }
+        if flag(.yes) { return true }
         guard io.terminal.stdinIsTTY, let answer = io.prompter.ask(question + " [y/N] ") else {
             throw MyGazError.usage(.needsYes, .text(commandName))
         }
