@@ -74,7 +74,7 @@ enum DemoCommand {
             inv.out.say(.demoDone, .text(path), .int(summary.accounts), .int(summary.users), .int(summary.pendingReadings),
                         .int(summary.openApplications), .seconds(seconds))
             inv.out.sayText("")
-            inv.out.record(StatusCommand.statusRecord(dashboard, now: inv.clock.now, lang: inv.out.lang))
+            inv.out.record(StatusView.record(dashboard, now: inv.clock.now, lang: inv.out.lang))
         } else {
             inv.out.object([("path", .text(path)), ("accounts", .int(Int64(summary.accounts))), ("users", .int(Int64(summary.users))),
                             ("pending_readings", .int(Int64(summary.pendingReadings))),

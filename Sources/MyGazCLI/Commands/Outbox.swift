@@ -34,22 +34,7 @@ enum OutboxCommands {
     static func list(_ inv: Invocation) throws -> ExitStatus {
         let limit = try inv.limit()
         let rows = try OutboxStore.list(inv.db, status: try inv.choice(.status, as: OutboxStatus.self), limit: limit)
-        var t = Table([
-            Column("id", L("ID", "ID"), align: .right), Column("status", L("STATUS", "СОСТОЯНИЕ")), Column("channel", L("CHANNEL", "КАНАЛ")),
-            Column("kind", L("KIND", "ВИД")), Column("recipient", L("TO", "КОМУ")), Column("subject", L("SUBJECT", "ТЕМА")),
-            Column("attempts", L("TRIES", "ПОПЫТОК"), align: .right), Column("next_attempt_at", L("NEXT TRY", "СЛЕД. ПОПЫТКА"), .machineOnly),
-            Column("created_at", L("QUEUED", "В ОЧЕРЕДИ С")), Column("sent_at", L("SENT", "ОТПРАВЛЕНО"), .machineOnly),
-            Column("last_error", L("LAST ERROR", "ПОСЛЕДНЯЯ ОШИБКА")),
-        ])
-        for m in rows {
-            let style: Style = m.status == "failed" ? .red : (m.status == "sent" ? .dim : .plain)
-            t.append([Cell(.int(m.id)), Cell(.text(m.status), display: inv.out.texts.label(.outboxStatus, m.status), style: style),
-                      Cell(.text(m.channel)), Cell(.text(m.kind)), Cell(.text(m.recipient)),
-                      Cell(.of(m.subject), display: m.subject ?? DisplayWidth.truncate(m.body, to: 40)),
-                      Cell(.int(Int64(m.attempts))), Cell(.text(m.nextAttemptAt)),
-                      Cell(.text(m.createdAt), display: Timestamp.display(m.createdAt)), Cell(.of(m.sentAt)),
-                      Cell(.of(m.lastError), display: m.lastError.map { DisplayWidth.truncate($0, to: 40) } ?? "")])
-        }
+        var t = OutboxView.table(rows, inv.out)
         if rows.count == limit { t.footer = inv.out.texts.render(.moreRows, .int(limit)) }
         inv.out.table(t)
         return .success
@@ -58,23 +43,7 @@ enum OutboxCommands {
     static func show(_ inv: Invocation) throws -> ExitStatus {
         guard let id = Int64(inv.argument("ID")!), id > 0 else { throw MyGazError.invalid(.badId, .entity(.outbox), .text(inv.argument("ID")!)) }
         let m = try OutboxStore.find(inv.db, id)
-        var r = Record()
-        r.field("id", L("ID", "ID"), .int(m.id))
-        r.field("status", L("State", "Состояние"), .text(m.status), display: inv.out.texts.label(.outboxStatus, m.status))
-        r.field("channel", L("Channel", "Канал"), .text(m.channel))
-        r.field("kind", L("Kind", "Вид"), .text(m.kind))
-        r.field("recipient", L("To", "Кому"), .text(m.recipient))
-        r.field("subject", L("Subject", "Тема"), .of(m.subject))
-        r.field("about", L("About", "Относится к"), .of(m.entity.map { "\($0):\(m.entityID.map(String.init) ?? "")" }))
-        r.field("rgk", L("RGK", "РГК"), .of(m.rgk))
-        r.field("attempts", L("Attempts", "Попыток"), .int(Int64(m.attempts)))
-        r.field("next_attempt_at", L("Next try", "Следующая попытка"), .text(m.nextAttemptAt), display: Timestamp.display(m.nextAttemptAt))
-        r.field("last_error", L("Last error", "Последняя ошибка"), .of(m.lastError), style: .red)
-        r.field("message_id", L("Message-ID", "Message-ID"), .of(m.messageID))
-        r.field("created_at", L("Queued", "Поставлено в очередь"), .text(m.createdAt), display: Timestamp.display(m.createdAt))
-        r.field("sent_at", L("Sent", "Отправлено"), .of(m.sentAt), display: m.sentAt.map { Timestamp.display($0) } ?? "—")
-        r.section("body", L("Text", "Текст"), lines: m.body.components(separatedBy: "\n"), value: .text(m.body))
-        inv.out.record(r)
+        inv.out.record(OutboxView.record(m, inv.out))
         return .success
     }
 

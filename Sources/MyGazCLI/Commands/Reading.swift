@@ -80,43 +80,6 @@ enum ReadingCommands {
 
     // MARK: lists
 
-    static func table(_ items: [ReadingItem], _ out: Output) -> Table {
-        var t = Table([
-            Column("id", L("ID", "ID"), align: .right), Column("status", L("STATUS", "СОСТОЯНИЕ"), .machineOnly),
-            Column("rgk", L("RGK", "РГК"), .machineOnly), Column("account", L("ACCOUNT", "ЛС")), Column("serial", L("METER", "ПУ")),
-            Column("previous", L("PREVIOUS", "ПРЕДЫДУЩЕЕ"), .machineOnly), Column("previous_date", L("PREVIOUS DATE", "ДАТА ПРЕДЫДУЩЕГО"), .machineOnly),
-            Column("previous_human", L("PREVIOUS", "ПРЕДЫДУЩЕЕ"), align: .right, .humanOnly),
-            Column("value", L("VALUE", "ПОКАЗАНИЕ"), align: .right), Column("reading_date", L("DATE", "ДАТА"), .machineOnly),
-            Column("consumption", L("M³", "М³"), align: .right), Column("submitted_at", L("SUBMITTED", "ПЕРЕДАНО")),
-            Column("source", L("SOURCE", "ИСТОЧНИК"), .machineOnly),
-            Column("violations", L("VIOLATIONS", "НАРУШЕНИЯ"), .machineOnly), Column("reason", L("REASON", "ПРИЧИНА"), .machineOnly),
-            Column("message", L("MESSAGE", "СООБЩЕНИЕ"), .machineOnly),
-            Column("decided_by", L("DECIDED BY", "КЕМ РЕШЕНО"), .machineOnly), Column("decided_at", L("DECIDED", "РЕШЕНО"), .machineOnly),
-            Column("check", L("CHECK", "ПРОВЕРКА"), .humanOnly),
-        ])
-        for r in items {
-            let pending = r.status == .pending
-            let check: Cell
-            if pending {
-                check = r.verdict.isValid ? Cell(.text("ok"), display: r.verdict.rolledOver ? "ok (rollover)" : "ok", style: .green)
-                    : Cell(.text(""), display: r.verdict.violations.map(\.rawValue).joined(separator: ","), style: .red)
-            } else {
-                check = Cell(.text(r.status.rawValue), display: r.status.rawValue + (r.reason.map { ": " + $0 } ?? ""), style: r.status == .rejected ? .red : .dim)
-            }
-            let previousHuman = r.previousValue.map { "\(Format.grouped($0)) (\(Day(iso: r.previousDate ?? "")?.shortRussian ?? ""))" } ?? "—"
-            t.append([
-                Cell(.int(r.id)), Cell(.text(r.status.rawValue)), Cell(.text(r.rgk)), Cell(.text(r.account)), Cell(.text(r.serial)),
-                Cell(.of(r.previousValue)), Cell(.of(r.previousDate)), Cell(.text(previousHuman)),
-                Cell(.int(r.value), display: Format.grouped(r.value)), Cell(.text(r.readingDate)),
-                Cell(.of(r.verdict.consumption), display: r.verdict.consumption.map { Format.grouped($0) } ?? "—"),
-                Cell(.text(r.submittedAt), display: Timestamp.display(r.submittedAt)), Cell(.text(r.source)),
-                Cell(.array(pending ? r.verdict.violations.map { .text($0.rawValue) } : [])), Cell(.of(r.reason)), Cell(.of(r.message)),
-                Cell(.of(r.decidedBy)), Cell(.of(r.decidedAt)), check,
-            ])
-        }
-        return t
-    }
-
     static func list(_ inv: Invocation) throws -> ExitStatus {
         var filter = ReadingFilter()
         filter.status = try inv.choice(.status, as: ReadingStatus.self) ?? .pending
@@ -127,7 +90,7 @@ enum ReadingCommands {
         filter.since = try inv.moment(.since)
         filter.limit = try inv.limit()
         let items = try Readings.list(inv.db, filter)
-        var t = table(items, inv.out)
+        var t = ReadingView.table(items, inv.out)
         if items.count == filter.limit { t.footer = inv.out.texts.render(.moreRows, .int(filter.limit)) }
         inv.out.table(t)
         return .success
@@ -135,54 +98,11 @@ enum ReadingCommands {
 
     static func show(_ inv: Invocation) throws -> ExitStatus {
         let r = try Readings.find(inv.db, try Readings.parseID(inv.argument("ID")!))
-        let texts = inv.out.texts
-        let context = try Readings.context(inv.db, r)
-        var rec = Record()
-        rec.field("id", L("ID", "ID"), .int(r.id))
-        rec.field("status", L("State", "Состояние"), .text(r.status.rawValue), display: texts.label(.readingStatus, r.status))
-        rec.field("rgk", L("RGK", "РГК"), .text(r.rgk))
-        rec.field("account", L("Account", "Лицевой счет"), .text(r.account))
-        rec.field("holder", L("Holder", "Владелец"), .of(context.holder))
-        rec.field("address", L("Address", "Адрес"), .of(context.address))
-        rec.field("serial", L("Meter", "Прибор учета"), .text(r.serial))
-        rec.field("digits", L("Digits", "Разрядность"), .int(Int64(r.digits)))
-        rec.field("meter_state", L("Meter state", "Состояние прибора"), .text(r.meterState), display: texts.label(.meterState, r.meterState))
-        rec.field("next_verification", L("Next verification", "Следующая поверка"), .of(r.nextVerification),
-                  display: r.nextVerification.flatMap { Day(iso: $0)?.russian } ?? "—")
-        rec.field("max_monthly_m3", L("Max consumption, m³/month", "Максимальный расход, м³/мес"), .int(r.maxMonthly))
-        rec.field("value", L("Value", "Показание"), .int(r.value), display: Format.grouped(r.value))
-        rec.field("reading_date", L("Reading date", "Дата показания"), .text(r.readingDate), display: Day(iso: r.readingDate)?.russian ?? r.readingDate)
-        rec.field("previous", L("Previous accepted", "Предыдущее принятое"), .of(r.previousValue),
-                  display: r.previousValue.map { "\(Format.grouped($0)) (\(Day(iso: r.previousDate ?? "")?.russian ?? ""))" } ?? "—")
-        rec.field("consumption", L("Consumption, m³", "Расход, м³"), .of(r.verdict.consumption),
-                  display: r.verdict.consumption.map { Format.grouped($0) + (r.verdict.rolledOver ? " (rollover)" : "") } ?? "—")
-        rec.field("source", L("Source", "Источник"), .text(r.source))
-        rec.field("submitted_at", L("Submitted", "Передано"), .text(r.submittedAt), display: Timestamp.display(r.submittedAt))
-        if r.status == .pending {
-            rec.field("violations", L("Rules broken", "Нарушенные правила"), .array(r.verdict.violations.map { .text($0.rawValue) }),
-                      display: r.verdict.isValid ? "—" : r.verdict.violations.map { "\($0.rawValue) (\(texts.label(.readingReason, $0.rawValue)))" }.joined(separator: ", "),
-                      style: r.verdict.isValid ? .green : .red)
-        }
-        if let reason = r.reason {
-            rec.field("reason", L("Reason", "Причина"), .text(reason), display: "\(reason) (\(texts.label(.readingReason, reason)))")
-        }
-        if let message = r.message { rec.field("message", L("Message", "Сообщение"), .text(message)) }
-        if let by = r.decidedBy {
-            rec.field("decided_by", L("Decided by", "Кем решено"), .text(by))
-            rec.field("decided_at", L("Decided", "Когда решено"), .of(r.decidedAt), display: Timestamp.display(r.decidedAt))
-        }
-        var history = Table([Column("reading_date", L("DATE", "ДАТА")), Column("value", L("VALUE", "ПОКАЗАНИЕ"), align: .right),
-                             Column("source", L("SOURCE", "ИСТОЧНИК"))])
-        for h in try Readings.history(inv.db, meterID: r.meterID, limit: 6) {
-            history.append([Cell(.text(h.date), display: Day(iso: h.date)?.russian ?? h.date), Cell(.int(h.value), display: Format.grouped(h.value)),
-                            Cell(.text(h.source))])
-        }
-        rec.section("history", L("Last accepted readings of the meter", "Последние принятые показания прибора"), history)
         var filter = AuditFilter()
         filter.entityType = Entity.reading.rawValue
         filter.entityID = String(r.id)
-        rec.section("audit", L("Changes", "Изменения"), AuditView.table(try AuditLog.list(inv.db, filter)))
-        inv.out.record(rec)
+        inv.out.record(ReadingView.record(r, context: try Readings.context(inv.db, r), history: try Readings.history(inv.db, meterID: r.meterID, limit: 6),
+                                          audit: try AuditLog.list(inv.db, filter), inv.out))
         return .success
     }
 

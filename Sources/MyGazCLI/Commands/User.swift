@@ -118,87 +118,16 @@ enum UserCommands {
         filter.registeredAfter = try inv.moment(.registeredAfter)
         filter.limit = try inv.limit()
         let users = try Users.list(inv.db, filter)
-        var t = Table([
-            Column("id", L("ID", "ID"), align: .right), Column("login", L("LOGIN", "ЛОГИН")), Column("name", L("NAME", "ФИО")),
-            Column("status", L("STATUS", "СОСТОЯНИЕ")), Column("email", L("E-MAIL", "E-MAIL"), .machineOnly),
-            Column("phone", L("PHONE", "ТЕЛЕФОН"), .machineOnly),
-            Column("registered_at", L("REGISTERED", "РЕГИСТРАЦИЯ")), Column("accounts", L("ACCOUNTS", "СЧЕТА")),
-        ])
-        for u in users {
-            t.append([Cell(.int(u.id)), Cell(.text(u.login)), Cell(.of(u.fullName)),
-                      Cell(.text(u.status), display: inv.out.texts.label(.userStatus, u.status), style: userStyle(u.status)),
-                      Cell(.of(u.email)), Cell(.of(u.phone)),
-                      Cell(.text(u.registeredAt), display: Timestamp.display(u.registeredAt)),
-                      Cell(.array(u.accounts.map(Value.text)), display: u.accounts.joined(separator: " "))])
-        }
+        var t = UserView.table(users, inv.out)
         if users.count == filter.limit { t.footer = inv.out.texts.render(.moreRows, .int(filter.limit)) }
         inv.out.table(t)
         return .success
     }
 
-    static func userStyle(_ status: String) -> Style {
-        switch status {
-        case "blocked": return .red
-        case "pending": return .yellow
-        case "deleted": return .dim
-        default: return .plain
-        }
-    }
-
     static func show(_ inv: Invocation) throws -> ExitStatus {
         let id = try Users.resolve(inv.db, inv.argument("USER")!)
         let u = try Users.show(inv.db, id, now: inv.clock.now)
-        let texts = inv.out.texts
-        let yes = L("yes", "да"), no = L("no", "нет")
-        func flag(_ b: Bool) -> String { (b ? yes : no)(inv.out.lang) }
-        var r = Record()
-        r.field("id", L("ID", "ID"), .int(u.id))
-        r.field("login", L("Login", "Логин"), .text(u.login))
-        r.field("full_name", L("Name", "ФИО"), .of(u.fullName))
-        r.field("email", L("E-mail", "E-mail"), .of(u.email))
-        r.field("phone", L("Phone", "Телефон"), .of(u.phone))
-        r.field("status", L("State", "Состояние"), .text(u.status), display: texts.label(.userStatus, u.status), style: userStyle(u.status))
-        if let reason = u.blockedReason { r.field("blocked_reason", L("Blocked because", "Причина блокировки"), .text(reason), style: .red) }
-        r.field("registered_at", L("Registered", "Регистрация"), .text(u.registeredAt), display: Timestamp.display(u.registeredAt))
-        r.field("confirmed_at", L("Confirmed", "Подтверждена"), .of(u.confirmedAt), display: u.confirmedAt.map { Timestamp.display($0) } ?? "—")
-        if let until = u.confirmUntil { r.field("confirm_until", L("Confirm until", "Подтвердить до"), .text(until), display: Timestamp.display(until)) }
-        r.field("consent_at", L("Personal-data consent", "Согласие на обработку ПД"), .of(u.consentAt),
-                display: u.consentAt.map { Timestamp.display($0) + " (" + (u.consentChannel ?? "") + ")" } ?? L("not given", "не дано")(inv.out.lang))
-        r.field("notify_debts", L("Notify: new debts", "Уведомления: долги"), .bool(u.notifyDebts), display: flag(u.notifyDebts))
-        r.field("notify_status", L("Notify: status changes", "Уведомления: статусы заявок"), .bool(u.notifyStatus), display: flag(u.notifyStatus))
-        r.field("notify_news", L("Notify: news", "Уведомления: новости"), .bool(u.notifyNews), display: flag(u.notifyNews))
-        r.field("email_bills", L("Bills by e-mail", "Квитанции на e-mail"), .bool(u.emailBills), display: flag(u.emailBills))
-        if let deleted = u.deletedAt { r.field("deleted_at", L("Erased", "Данные удалены"), .text(deleted), display: Timestamp.display(deleted)) }
-
-        var links = Table([
-            Column("rgk", L("RGK", "РГК")), Column("account", L("ACCOUNT", "СЧЕТ")), Column("access_level", L("ACCESS", "ДОСТУП")),
-            Column("alias", L("ALIAS", "НАЗВАНИЕ")), Column("extended_via", L("UNLOCKED BY", "ПОДКЛЮЧЕНА ЧЕРЕЗ")),
-            Column("failed_answers", L("WRONG ANSWERS", "НЕВЕРНЫХ ОТВЕТОВ"), align: .right),
-            Column("locked_at", L("LOCKED", "ЗАБЛОКИРОВАНА")),
-        ])
-        for l in u.links {
-            links.append([Cell(.text(l.rgk)), Cell(.text(l.number)),
-                          Cell(.text(l.accessLevel), display: texts.label(.accessLevel, l.accessLevel)),
-                          Cell(.of(l.alias)), Cell(.of(l.extendedVia)), Cell(.int(Int64(l.failedAnswers))),
-                          Cell(.of(l.lockedAt), display: l.lockedAt.map { Timestamp.display($0) } ?? "", style: .red)])
-        }
-        r.section("links", L("Linked accounts", "Привязанные счета"), links)
-
-        var codes = Table([
-            Column("purpose", L("PURPOSE", "НАЗНАЧЕНИЕ")), Column("channel", L("CHANNEL", "КАНАЛ")), Column("destination", L("SENT TO", "КУДА")),
-            Column("expires_at", L("EXPIRES", "ДЕЙСТВУЕТ ДО")), Column("attempts", L("ATTEMPTS", "ПОПЫТОК"), align: .right),
-            Column("expired", L("EXPIRED", "ИСТЕК")),
-        ])
-        for c in u.codes {
-            codes.append([Cell(.text(c.purpose)), Cell(.text(c.channel)), Cell(.text(c.destination)),
-                          Cell(.text(c.expiresAt), display: Timestamp.display(c.expiresAt)),
-                          Cell(.int(Int64(c.attempts)), display: "\(c.attempts)/\(Users.maxCodeAttempts)"),
-                          Cell(.bool(c.expired), display: flag(c.expired), style: c.expired ? .dim : .green)])
-        }
-        codes.footer = L("the codes themselves are stored hashed and never shown", "сами коды хранятся в виде хэша и не показываются")(inv.out.lang)
-        r.section("codes", L("Open codes", "Открытые коды"), codes)
-        r.section("audit", L("Last changes", "Последние изменения"), AuditView.table(u.audit))
-        inv.out.record(r)
+        inv.out.record(UserView.record(u, inv.out))
         return .success
     }
 

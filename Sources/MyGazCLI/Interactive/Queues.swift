@@ -51,14 +51,9 @@ final class ReadingReviewQueue: ReviewQueue {
         var lines = [ui.paint("\(noun(lang).capitalized) \(r.id) · \(texts.label(.readingStatus, r.status)) · \(UntrustedText.visible(r.source)) · \(Timestamp.display(r.submittedAt))", .bold), ""]
         lines += ui.field(L("Account", "Лицевой счет"), "\(r.account) (\(r.rgk)) — \(more.holder ?? "")", width: width, labelWidth: 13)
         lines += ui.field(L("Address", "Адрес"), more.address ?? "—", width: width, labelWidth: 13)
-        let capacity = Format.grouped(ReadingRules.power10(r.digits) - 1)
-        lines += ui.field(L("Meter", "Прибор учета"),
-                          [r.serial, more.meterModel, L("\(r.digits) digits (up to \(capacity))", "разрядность \(r.digits) (до \(capacity))")(lang),
-                           texts.label(.meterState, r.meterState)].compactMap { $0 }.joined(separator: " · "),
-                          width: width, labelWidth: 13, style: r.meterState == "working" ? .plain : .red)
-        let expired = r.verdict.violations.contains(.verificationExpired)
-        lines += ui.field(L("Verification", "Поверка"), (r.nextVerification.flatMap { Day(iso: $0)?.russian } ?? "—")
-                            + (expired ? L(" — expired", " — истекла")(lang) : ""), width: width, labelWidth: 13, style: expired ? .red : .plain)
+        let facts = ReadingView.Facts(r, model: more.meterModel, texts)
+        lines += ui.field(L("Meter", "Прибор учета"), facts.meter, width: width, labelWidth: 13, style: facts.meterStyle)
+        lines += ui.field(L("Verification", "Поверка"), facts.verification, width: width, labelWidth: 13, style: facts.verificationExpired ? .red : .plain)
         lines += ui.field(L("Max", "Максимум"), L("\(r.maxMonthly) m³ a month", "\(r.maxMonthly) м³ в месяц")(lang), width: width, labelWidth: 13)
         let history = try Readings.history(db, meterID: r.meterID, limit: 4)
         let historyText = history.isEmpty ? ["—"] : history.map { "\(Day(iso: $0.date)?.russian ?? $0.date)  \(Format.grouped($0.value).leftPad(9))" }
@@ -67,21 +62,11 @@ final class ReadingReviewQueue: ReviewQueue {
         }
         lines += ui.field(L("Submitted", "Передано"), "\(Format.grouped(r.value)) " + L("on", "от")(lang) + " \(Day(iso: r.readingDate)?.russian ?? r.readingDate)",
                           width: width, labelWidth: 13, style: .bold)
-        lines += ui.field(L("Consumption", "Расход"), r.verdict.consumption.map { Format.grouped($0) + L(" m³", " м³")(lang) + (r.verdict.rolledOver ? L(" (the counter rolled over)", " (переход через ноль)")(lang) : "") } ?? "—",
-                          width: width, labelWidth: 13)
-        if r.status == .pending {
-            if r.verdict.isValid {
-                lines += ui.field(L("Rules", "Правила"), "✓ " + L("breaks no rule", "нарушений нет")(lang), width: width, labelWidth: 13, style: .green)
-            } else {
-                for (i, v) in r.verdict.violations.enumerated() {
-                    lines += ui.field(i == 0 ? L("Rules", "Правила") : L("", ""), "✗ \(v.rawValue): \(texts.label(.readingReason, v.rawValue))",
-                                      width: width, labelWidth: 13, style: .red)
-                }
-            }
-        } else {
-            lines += ui.field(L("Decided", "Решено"), [r.decidedBy, r.reason.map { texts.label(.readingReason, $0) }, r.message].compactMap { $0 }.joined(separator: " · "),
-                              width: width, labelWidth: 13)
+        lines += ui.field(L("Consumption", "Расход"), facts.consumption, width: width, labelWidth: 13)
+        for (i, rule) in facts.rules.enumerated() {
+            lines += ui.field(i == 0 ? L("Rules", "Правила") : L("", ""), rule.text, width: width, labelWidth: 13, style: rule.valid ? .green : .red)
         }
+        if let decision = facts.decision { lines += ui.field(L("Decided", "Решено"), decision, width: width, labelWidth: 13) }
         return ReviewCard(lines: lines, open: r.status == .pending,
                           state: texts.label(.readingStatus, r.status) + (r.decidedBy.map { ", \($0)" } ?? ""))
     }

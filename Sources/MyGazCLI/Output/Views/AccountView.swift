@@ -1,0 +1,124 @@
+import Foundation
+import MyGazCore
+
+/// A personal account as people see it: the list, and the whole account with its services,
+/// meters, users, contracts, payments and settlements.
+enum AccountView {
+    static func day(_ iso: String?) -> Cell {
+        Cell(.of(iso), display: iso.flatMap { Day(iso: $0)?.russian } ?? "—")
+    }
+
+    /// Money for people in rubles; debts in red; machines get kopecks.
+    static func money(_ kop: Int64?, _ lang: Lang) -> Cell {
+        guard let kop else { return Cell(.null, display: "—") }
+        return Cell(.int(kop), display: Format.money(kop, lang), style: kop < 0 ? .red : .plain)
+    }
+
+    static func table(_ rows: [AccountSummary], _ out: Output) -> Table {
+        let lang = out.lang
+        var t = Table([
+            Column("rgk", L("RGK", "РГК")), Column("account", L("ACCOUNT", "СЧЕТ")), Column("holder", L("HOLDER", "ВЛАДЕЛЕЦ")),
+            Column("address", L("ADDRESS", "АДРЕС")), Column("balance_kop", L("BALANCE ₽", "САЛЬДО ₽"), align: .right),
+            Column("debt_kop", L("DEBT ₽", "ДОЛГ ₽"), align: .right), Column("users", L("USERS", "ПОЛЬЗ."), align: .right),
+        ])
+        for a in rows {
+            t.append([Cell(.text(a.rgk)), Cell(.text(a.number)), Cell(.text(a.holder)), Cell(.of(a.address)),
+                      money(a.balanceKop, lang), a.debtKop == 0 ? Cell(.int(0), display: "") : money(a.debtKop, lang),
+                      Cell(.int(Int64(a.users)))])
+        }
+        return t
+    }
+
+    static func record(_ a: AccountDetail, _ ref: AccountRef, allContracts: Bool, _ out: Output) -> Record {
+        let texts = out.texts, lang = out.lang
+        var r = Record()
+        r.field("rgk", L("RGK", "РГК"), .text(ref.rgkCode), display: "\(ref.rgkCode) — \(a.rgkName)")
+        r.field("account", L("Account", "Лицевой счет"), .text(ref.number))
+        r.field("holder", L("Holder", "Владелец"), .text(a.holder))
+        r.field("address", L("Address", "Адрес"), .of(a.address))
+        r.field("phone", L("Phone", "Телефон"), .of(a.phone))
+        r.field("residents", L("Residents", "Проживающих"), .of(a.residents))
+        r.field("heated_area", L("Heated area, m²", "Отапливаемая площадь, м²"), .of(a.heatedArea))
+        r.field("status", L("State", "Состояние"), .text(a.status))
+        r.field("active_pin", L("Active PIN", "Действующий ПИН-код"), .bool(a.activePIN), display: (a.activePIN ? L("yes", "да") : L("no", "нет"))(lang))
+
+        var services = Table([Column("service", L("SERVICE", "УСЛУГА")), Column("label", L("NAME", "НАИМЕНОВАНИЕ"), .humanOnly),
+                              Column("balance_kop", L("BALANCE ₽", "САЛЬДО ₽"), align: .right)])
+        for s in a.services {
+            services.append([Cell(.text(s.kind)), Cell(.text(texts.label(.serviceKind, s.kind))), money(s.balanceKop, lang)])
+        }
+        services.footer = L("a debt is negative", "долг — отрицательное сальдо")(lang)
+        r.section("services", L("Services and balances", "Услуги и сальдо"), services)
+
+        var meters = Table([
+            Column("serial", L("SERIAL", "ЗАВ. НОМЕР")), Column("model", L("MODEL", "МОДЕЛЬ")), Column("digits", L("DIGITS", "РАЗР."), align: .right),
+            Column("place", L("PLACE", "МЕСТО")), Column("state", L("STATE", "СОСТОЯНИЕ")),
+            Column("last_value", L("LAST ACCEPTED", "ПОСЛЕДНЕЕ ПРИНЯТОЕ"), align: .right), Column("last_date", L("ON", "ДАТА")),
+            Column("next_verification", L("VERIFICATION", "ПОВЕРКА")), Column("verification_expired", L("EXPIRED", "ИСТЕКЛА"), .machineOnly),
+            Column("pending", L("PENDING", "В ОБРАБОТКЕ"), align: .right),
+        ])
+        for m in a.meters {
+            meters.append([
+                Cell(.text(m.serial)), Cell(.of(m.model)), Cell(.int(Int64(m.digits))), Cell(.of(m.place)),
+                Cell(.text(m.state), display: texts.label(.meterState, m.state), style: m.state == "working" ? .plain : .red),
+                Cell(.of(m.lastValue), display: m.lastValue.map { Format.grouped($0) } ?? "—"),
+                Cell(.of(m.lastDate), display: m.lastDate.flatMap { Day(iso: $0)?.shortRussian } ?? ""),
+                Cell(.of(m.nextVerification),
+                     display: (m.nextVerification.flatMap { Day(iso: $0)?.russian } ?? "—") + (m.verificationExpired ? L(" (expired)", " (истекла)")(lang) : ""),
+                     style: m.verificationExpired ? .red : .plain),
+                Cell(.bool(m.verificationExpired)), Cell(.int(Int64(m.pending)), display: m.pending == 0 ? "" : String(m.pending)),
+            ])
+        }
+        r.section("meters", L("Meters", "Приборы учета"), meters)
+
+        var users = Table([Column("id", L("ID", "ID"), align: .right), Column("login", L("LOGIN", "ЛОГИН")), Column("name", L("NAME", "ФИО")),
+                           Column("status", L("STATE", "СОСТОЯНИЕ")), Column("access_level", L("ACCESS", "ДОСТУП")),
+                           Column("alias", L("ALIAS", "НАЗВАНИЕ")), Column("locked", L("LOCKED", "БЛОК."), .machineOnly)])
+        for u in a.users {
+            users.append([Cell(.int(u.id)), Cell(.text(u.login)), Cell(.of(u.fullName)),
+                          Cell(.text(u.status), display: texts.label(.userStatus, u.status)),
+                          Cell(.text(u.accessLevel), display: texts.label(.accessLevel, u.accessLevel) + (u.locked ? " 🔒" : "")),
+                          Cell(.of(u.alias)), Cell(.bool(u.locked))])
+        }
+        r.section("users", L("Linked portal users", "Привязанные пользователи портала"), users)
+
+        var contracts = Table([Column("number", L("NUMBER", "НОМЕР")), Column("kind", L("KIND", "ВИД")),
+                               Column("signed_on", L("SIGNED", "ЗАКЛЮЧЕН")), Column("valid_until", L("VALID UNTIL", "ДЕЙСТВУЕТ ДО")),
+                               Column("state", L("STATE", "СОСТОЯНИЕ"))])
+        for c in a.contracts {
+            contracts.append([Cell(.text(c.number)), Cell(.text(c.kind), display: texts.label(.contractKind, c.kind)),
+                              day(c.signedOn), day(c.validUntil),
+                              Cell(.text(c.state), display: c.state == "active" ? L("active", "действует")(lang) : L("archive", "архив")(lang),
+                                   style: c.state == "active" ? .plain : .dim)])
+        }
+        if !allContracts { contracts.footer = L("active only; --all shows the archive too", "только действующие; --all — вместе с архивом")(lang) }
+        r.section("contracts", L("Contracts", "Договоры"), contracts)
+
+        var payments = Table([Column("date", L("DATE", "ДАТА")), Column("service", L("SERVICE", "УСЛУГА")),
+                              Column("amount_kop", L("AMOUNT ₽", "СУММА ₽"), align: .right), Column("channel", L("WHERE", "МЕСТО ОПЛАТЫ")),
+                              Column("state", L("STATE", "СОСТОЯНИЕ")), Column("external_id", L("NUMBER", "НОМЕР"))])
+        for p in a.payments {
+            payments.append([day(p.paidOn), Cell(.text(p.service)), money(p.amountKop, lang), Cell(.of(p.channel)),
+                             Cell(.text(p.state), display: p.state == "paid" ? L("paid", "оплачено")(lang) : L("processing", "в обработке")(lang)),
+                             Cell(.text(p.externalID))])
+        }
+        r.section("payments", L("Last payments", "Последние оплаты"), payments)
+
+        var settlements = Table([
+            Column("period", L("PERIOD", "ПЕРИОД")), Column("service", L("SERVICE", "УСЛУГА")),
+            Column("opening_kop", L("OPENING", "НА НАЧАЛО"), align: .right), Column("charged_kop", L("CHARGED", "НАЧИСЛЕНО"), align: .right),
+            Column("paid_kop", L("PAID", "ОПЛАЧЕНО"), align: .right), Column("benefit_kop", L("BENEFIT", "ЛЬГОТА"), align: .right),
+            Column("recalc_kop", L("RECALC", "ПЕРЕРАСЧЕТ"), align: .right), Column("closing_kop", L("CLOSING", "НА КОНЕЦ"), align: .right),
+            Column("due_kop", L("DUE", "К ОПЛАТЕ"), align: .right),
+        ])
+        for s in a.settlements {
+            settlements.append([Cell(.text(s.period)), Cell(.text(s.service)), money(s.openingKop, lang), money(s.chargedKop, lang),
+                                money(s.paidKop, lang), money(s.benefitKop, lang), money(s.recalcKop, lang), money(s.closingKop, lang),
+                                money(s.dueKop, lang)])
+        }
+        settlements.footer = L("due = opening − charged + paid; a month not yet closed has no closing balance",
+                               "к оплате = на начало − начислено + оплачено; у незакрытого месяца нет сальдо на конец")(lang)
+        r.section("settlements", L("Settlements", "Взаиморасчеты"), settlements)
+        return r
+    }
+}

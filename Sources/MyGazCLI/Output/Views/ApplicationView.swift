@@ -1,0 +1,94 @@
+import Foundation
+import MyGazCore
+
+/// An application as people see it: the queue's table and the whole application.
+enum ApplicationView {
+    static func statusStyle(_ status: String) -> Style {
+        switch status {
+        case "submitted": return .yellow
+        case "needs_info": return .cyan
+        case "rejected": return .red
+        case "completed", "accepted": return .green
+        default: return .dim
+        }
+    }
+
+    static func table(_ rows: [ApplicationSummary], now: Int64, _ out: Output) -> Table {
+        let texts = out.texts
+        var t = Table([
+            Column("id", L("ID", "ID"), align: .right), Column("kind", L("KIND", "ВИД")), Column("status", L("STATUS", "СОСТОЯНИЕ")),
+            Column("rgk", L("RGK", "РГК")), Column("account", L("ACCOUNT", "СЧЕТ")), Column("address", L("ADDRESS", "АДРЕС"), .machineOnly),
+            Column("contact_name", L("CONTACT", "КОНТАКТ")), Column("contact_phone", L("PHONE", "ТЕЛЕФОН"), .machineOnly),
+            Column("contact_email", L("E-MAIL", "E-MAIL"), .machineOnly), Column("source", L("SOURCE", "ИСТОЧНИК"), .machineOnly),
+            Column("submitted_at", L("SUBMITTED", "ПОДАНА")), Column("age", L("AGE", "ВОЗРАСТ"), align: .right),
+            Column("assigned_to", L("ASSIGNED", "ИСПОЛНИТЕЛЬ")),
+        ])
+        for a in rows {
+            let when = a.submittedAt ?? a.createdAt
+            let age = Timestamp.parse(when).map { now - $0 } ?? 0
+            t.append([Cell(.int(a.id)), Cell(.text(a.kind), display: texts.label(.applicationKind, a.kind)),
+                      Cell(.text(a.status), display: texts.label(.applicationStatus, a.status), style: statusStyle(a.status)),
+                      Cell(.text(a.rgk)), Cell(.of(a.account), display: a.account ?? (a.address.map { DisplayWidth.truncate($0, to: 30) } ?? "—")),
+                      Cell(.of(a.address)), Cell(.of(a.contactName)), Cell(.of(a.contactPhone)), Cell(.of(a.contactEmail)), Cell(.text(a.source)),
+                      Cell(.text(when), display: Timestamp.display(when)),
+                      Cell(.int(age), display: Timestamp.age(seconds: age), style: age > 5 * 86_400 ? .red : .plain),
+                      Cell(.of(a.assignedTo))])
+        }
+        return t
+    }
+
+    static func record(_ d: ApplicationDetail, _ out: Output) -> Record {
+        let s = d.summary, texts = out.texts, lang = out.lang
+        var r = Record()
+        r.field("id", L("Application", "Заявка"), .int(s.id))
+        r.field("kind", L("Kind", "Вид"), .text(s.kind), display: texts.label(.applicationKind, s.kind))
+        r.field("status", L("State", "Состояние"), .text(s.status), display: texts.label(.applicationStatus, s.status), style: statusStyle(s.status))
+        r.field("rgk", L("RGK", "РГК"), .text(s.rgk))
+        r.field("account", L("Account", "Лицевой счет"), .of(s.account), display: s.account ?? "—")
+        if let address = s.address { r.field("address", L("Address", "Адрес"), .text(address)) }
+        r.field("source", L("Source", "Источник"), .text(s.source))
+        r.field("created_at", L("Created", "Создана"), .text(s.createdAt), display: Timestamp.display(s.createdAt))
+        r.field("submitted_at", L("Submitted", "Подана"), .of(s.submittedAt), display: s.submittedAt.map { Timestamp.display($0) } ?? "—")
+        r.field("assigned_to", L("Assigned to", "Исполнитель"), .of(s.assignedTo), display: s.assignedTo ?? "—")
+        var contact = Record()
+        contact.field("name", L("Name", "ФИО"), .of(s.contactName), display: s.contactName ?? "—")
+        contact.field("phone", L("Phone", "Телефон"), .of(s.contactPhone), display: s.contactPhone ?? "—")
+        contact.field("email", L("E-mail", "E-mail"), .of(s.contactEmail), display: s.contactEmail ?? "—")
+        if let comment = d.comment { contact.field("comment", L("Comment", "Комментарий"), .text(comment)) }
+        r.section("contact", L("Contact", "Контактные данные"), contact)
+        var fields = Record()
+        for f in d.fields {
+            fields.field(f.key, L(f.label.en, f.label.ru), .of(f.value), display: f.value.flatMap { Day(iso: $0)?.russian } ?? f.value ?? "—")
+        }
+        r.section("details", L("Details", "Сведения"), fields)
+        if !d.equipment.isEmpty {
+            var eq = Table([Column("kind", L("KIND", "ВИД")), Column("description", L("DESCRIPTION", "ОПИСАНИЕ")), Column("place", L("PLACE", "МЕСТО")),
+                            Column("last_verification", L("VERIFIED", "ПОВЕРКА"))])
+            for e in d.equipment {
+                eq.append([Cell(.text(e.kind)), Cell(.text(e.description)), Cell(.of(e.place)), Cell(.of(e.lastVerification))])
+            }
+            r.section("equipment", L("Equipment", "Оборудование"), eq)
+        }
+        var files = Table([Column("name", L("NAME", "ИМЯ")), Column("type", L("TYPE", "ТИП")), Column("size", L("SIZE", "РАЗМЕР"), align: .right),
+                           Column("sha256", L("SHA-256", "SHA-256"), .machineOnly)])
+        for a in d.attachments {
+            files.append([Cell(.text(a.name)), Cell(.text(a.type)), Cell(.int(Int64(a.size)), display: Format.bytes(Int64(a.size), lang)), Cell(.text(a.sha256))])
+        }
+        if !d.attachments.isEmpty {
+            files.footer = L("write one out: mygaz-admin application attachment \(s.id) NAME --output FILE",
+                             "выгрузить: mygaz-admin application attachment \(s.id) ИМЯ --output ФАЙЛ")(lang)
+        }
+        r.section("attachments", L("Attachments", "Вложения"), files)
+        var history = Table([Column("at", L("AT", "ВРЕМЯ")), Column("actor_kind", L("WHO", "КТО"), .machineOnly),
+                             Column("actor", L("WHO", "КТО")), Column("from", L("FROM", "БЫЛО")), Column("to", L("TO", "СТАЛО")),
+                             Column("message", L("MESSAGE", "СООБЩЕНИЕ"))])
+        for e in d.events {
+            let who = e.actorKind == "operator" ? (e.actor ?? "operator") : (e.actorKind == "customer" ? L("customer", "клиент")(lang) : e.actorKind)
+            history.append([Cell(.text(e.at), display: Timestamp.display(e.at)), Cell(.text(e.actorKind)), Cell(.of(e.actor), display: who),
+                            Cell(.of(e.from), display: e.from.map { texts.label(.applicationStatus, $0) } ?? "—"),
+                            Cell(.text(e.to), display: texts.label(.applicationStatus, e.to)), Cell(.of(e.message))])
+        }
+        r.section("history", L("History", "История изменений"), history)
+        return r
+    }
+}

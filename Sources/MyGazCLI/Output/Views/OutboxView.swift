@@ -1,0 +1,45 @@
+import Foundation
+import MyGazCore
+
+/// Messages to customers as people see them (a secret in a body is already masked).
+enum OutboxView {
+    static func table(_ rows: [OutboxItem], _ out: Output) -> Table {
+        var t = Table([
+            Column("id", L("ID", "ID"), align: .right), Column("status", L("STATUS", "СОСТОЯНИЕ")), Column("channel", L("CHANNEL", "КАНАЛ")),
+            Column("kind", L("KIND", "ВИД")), Column("recipient", L("TO", "КОМУ")), Column("subject", L("SUBJECT", "ТЕМА")),
+            Column("attempts", L("TRIES", "ПОПЫТОК"), align: .right), Column("next_attempt_at", L("NEXT TRY", "СЛЕД. ПОПЫТКА"), .machineOnly),
+            Column("created_at", L("QUEUED", "В ОЧЕРЕДИ С")), Column("sent_at", L("SENT", "ОТПРАВЛЕНО"), .machineOnly),
+            Column("last_error", L("LAST ERROR", "ПОСЛЕДНЯЯ ОШИБКА")),
+        ])
+        for m in rows {
+            let style: Style = m.status == "failed" ? .red : (m.status == "sent" ? .dim : .plain)
+            t.append([Cell(.int(m.id)), Cell(.text(m.status), display: out.texts.label(.outboxStatus, m.status), style: style),
+                      Cell(.text(m.channel)), Cell(.text(m.kind)), Cell(.text(m.recipient)),
+                      Cell(.of(m.subject), display: m.subject ?? DisplayWidth.truncate(m.body, to: 40)),
+                      Cell(.int(Int64(m.attempts))), Cell(.text(m.nextAttemptAt)),
+                      Cell(.text(m.createdAt), display: Timestamp.display(m.createdAt)), Cell(.of(m.sentAt)),
+                      Cell(.of(m.lastError), display: m.lastError.map { DisplayWidth.truncate($0, to: 40) } ?? "")])
+        }
+        return t
+    }
+
+    static func record(_ m: OutboxItem, _ out: Output) -> Record {
+        var r = Record()
+        r.field("id", L("ID", "ID"), .int(m.id))
+        r.field("status", L("State", "Состояние"), .text(m.status), display: out.texts.label(.outboxStatus, m.status))
+        r.field("channel", L("Channel", "Канал"), .text(m.channel))
+        r.field("kind", L("Kind", "Вид"), .text(m.kind))
+        r.field("recipient", L("To", "Кому"), .text(m.recipient))
+        r.field("subject", L("Subject", "Тема"), .of(m.subject))
+        r.field("about", L("About", "Относится к"), .of(m.entity.map { "\($0):\(m.entityID.map(String.init) ?? "")" }))
+        r.field("rgk", L("RGK", "РГК"), .of(m.rgk))
+        r.field("attempts", L("Attempts", "Попыток"), .int(Int64(m.attempts)))
+        r.field("next_attempt_at", L("Next try", "Следующая попытка"), .text(m.nextAttemptAt), display: Timestamp.display(m.nextAttemptAt))
+        r.field("last_error", L("Last error", "Последняя ошибка"), .of(m.lastError), style: .red)
+        r.field("message_id", L("Message-ID", "Message-ID"), .of(m.messageID))
+        r.field("created_at", L("Queued", "Поставлено в очередь"), .text(m.createdAt), display: Timestamp.display(m.createdAt))
+        r.field("sent_at", L("Sent", "Отправлено"), .of(m.sentAt), display: m.sentAt.map { Timestamp.display($0) } ?? "—")
+        r.section("body", L("Text", "Текст"), lines: m.body.components(separatedBy: "\n"), value: .text(m.body))
+        return r
+    }
+}

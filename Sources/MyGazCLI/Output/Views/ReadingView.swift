@@ -1,0 +1,118 @@
+import MyGazCore
+
+/// A reading as people see it: the queue's table, the full record of `reading show`, and the
+/// facts the review card shows — one computation of each shown value for all three.
+enum ReadingView {
+    /// What is shown of a reading beside its plain fields, in the clerk's language.
+    struct Facts {
+        let meter: String
+        let meterStyle: Style
+        let verification: String
+        let verificationExpired: Bool
+        let previous: String
+        let consumption: String
+        let rules: [(text: String, valid: Bool)]
+        let decision: String?
+
+        init(_ r: ReadingItem, model: String?, _ texts: Texts) {
+            let lang = texts.lang
+            let capacity = Format.grouped(ReadingRules.power10(r.digits) - 1)
+            meter = [r.serial, model, L("\(r.digits) digits (up to \(capacity))", "разрядность \(r.digits) (до \(capacity))")(lang),
+                     texts.label(.meterState, r.meterState)].compactMap { $0 }.joined(separator: " · ")
+            meterStyle = r.meterState == "working" ? .plain : .red
+            verificationExpired = r.verdict.violations.contains(.verificationExpired)
+            verification = (r.nextVerification.flatMap { Day(iso: $0)?.russian } ?? "—") + (verificationExpired ? L(" — expired", " — истекла")(lang) : "")
+            previous = r.previousValue.map { "\(Format.grouped($0)) (\(Day(iso: r.previousDate ?? "")?.russian ?? ""))" } ?? "—"
+            consumption = r.verdict.consumption.map {
+                Format.grouped($0) + L(" m³", " м³")(lang) + (r.verdict.rolledOver ? L(" (the counter rolled over)", " (переход через ноль)")(lang) : "")
+            } ?? "—"
+            rules = r.status != .pending ? [] : r.verdict.isValid ? [("✓ " + L("breaks no rule", "нарушений нет")(lang), true)]
+                : r.verdict.violations.map { ("✗ \($0.rawValue): \(texts.label(.readingReason, $0))", false) }
+            decision = r.status == .pending ? nil
+                : [r.decidedBy, r.reason.map { texts.label(.readingReason, $0) }, r.message].compactMap { $0 }.joined(separator: " · ")
+        }
+    }
+
+    static func table(_ items: [ReadingItem], _ out: Output) -> Table {
+        var t = Table([
+            Column("id", L("ID", "ID"), align: .right), Column("status", L("STATUS", "СОСТОЯНИЕ"), .machineOnly),
+            Column("rgk", L("RGK", "РГК"), .machineOnly), Column("account", L("ACCOUNT", "ЛС")), Column("serial", L("METER", "ПУ")),
+            Column("previous", L("PREVIOUS", "ПРЕДЫДУЩЕЕ"), .machineOnly), Column("previous_date", L("PREVIOUS DATE", "ДАТА ПРЕДЫДУЩЕГО"), .machineOnly),
+            Column("previous_human", L("PREVIOUS", "ПРЕДЫДУЩЕЕ"), align: .right, .humanOnly),
+            Column("value", L("VALUE", "ПОКАЗАНИЕ"), align: .right), Column("reading_date", L("DATE", "ДАТА"), .machineOnly),
+            Column("consumption", L("M³", "М³"), align: .right), Column("submitted_at", L("SUBMITTED", "ПЕРЕДАНО")),
+            Column("source", L("SOURCE", "ИСТОЧНИК"), .machineOnly),
+            Column("violations", L("VIOLATIONS", "НАРУШЕНИЯ"), .machineOnly), Column("reason", L("REASON", "ПРИЧИНА"), .machineOnly),
+            Column("message", L("MESSAGE", "СООБЩЕНИЕ"), .machineOnly),
+            Column("decided_by", L("DECIDED BY", "КЕМ РЕШЕНО"), .machineOnly), Column("decided_at", L("DECIDED", "РЕШЕНО"), .machineOnly),
+            Column("check", L("CHECK", "ПРОВЕРКА"), .humanOnly),
+        ])
+        for r in items {
+            let pending = r.status == .pending
+            let check: Cell
+            if pending {
+                check = r.verdict.isValid ? Cell(.text("ok"), display: r.verdict.rolledOver ? "ok (rollover)" : "ok", style: .green)
+                    : Cell(.text(""), display: r.verdict.violations.map(\.rawValue).joined(separator: ","), style: .red)
+            } else {
+                check = Cell(.text(r.status.rawValue), display: r.status.rawValue + (r.reason.map { ": " + $0 } ?? ""), style: r.status == .rejected ? .red : .dim)
+            }
+            let previousHuman = r.previousValue.map { "\(Format.grouped($0)) (\(Day(iso: r.previousDate ?? "")?.shortRussian ?? ""))" } ?? "—"
+            t.append([
+                Cell(.int(r.id)), Cell(.text(r.status.rawValue)), Cell(.text(r.rgk)), Cell(.text(r.account)), Cell(.text(r.serial)),
+                Cell(.of(r.previousValue)), Cell(.of(r.previousDate)), Cell(.text(previousHuman)),
+                Cell(.int(r.value), display: Format.grouped(r.value)), Cell(.text(r.readingDate)),
+                Cell(.of(r.verdict.consumption), display: r.verdict.consumption.map { Format.grouped($0) } ?? "—"),
+                Cell(.text(r.submittedAt), display: Timestamp.display(r.submittedAt)), Cell(.text(r.source)),
+                Cell(.array(pending ? r.verdict.violations.map { .text($0.rawValue) } : [])), Cell(.of(r.reason)), Cell(.of(r.message)),
+                Cell(.of(r.decidedBy)), Cell(.of(r.decidedAt)), check,
+            ])
+        }
+        return t
+    }
+
+    static func record(_ r: ReadingItem, context: (holder: String?, address: String?, meterModel: String?),
+                       history: [(value: Int64, date: String, source: String)], audit: [AuditEntry], _ out: Output) -> Record {
+        let texts = out.texts
+        let facts = Facts(r, model: context.meterModel, texts)
+        var rec = Record()
+        rec.field("id", L("ID", "ID"), .int(r.id))
+        rec.field("status", L("State", "Состояние"), .text(r.status.rawValue), display: texts.label(.readingStatus, r.status))
+        rec.field("rgk", L("RGK", "РГК"), .text(r.rgk))
+        rec.field("account", L("Account", "Лицевой счет"), .text(r.account))
+        rec.field("holder", L("Holder", "Владелец"), .of(context.holder))
+        rec.field("address", L("Address", "Адрес"), .of(context.address))
+        rec.field("serial", L("Meter", "Прибор учета"), .text(r.serial), display: facts.meter, style: facts.meterStyle)
+        rec.field("digits", L("Digits", "Разрядность"), .int(Int64(r.digits)), display: String(r.digits))
+        rec.field("meter_state", L("Meter state", "Состояние прибора"), .text(r.meterState), display: texts.label(.meterState, r.meterState))
+        rec.field("next_verification", L("Next verification", "Следующая поверка"), .of(r.nextVerification), display: facts.verification,
+                  style: facts.verificationExpired ? .red : .plain)
+        rec.field("max_monthly_m3", L("Max consumption, m³/month", "Максимальный расход, м³/мес"), .int(r.maxMonthly))
+        rec.field("value", L("Value", "Показание"), .int(r.value), display: Format.grouped(r.value))
+        rec.field("reading_date", L("Reading date", "Дата показания"), .text(r.readingDate), display: Day(iso: r.readingDate)?.russian ?? r.readingDate)
+        rec.field("previous", L("Previous accepted", "Предыдущее принятое"), .of(r.previousValue), display: facts.previous)
+        rec.field("consumption", L("Consumption, m³", "Расход, м³"), .of(r.verdict.consumption), display: facts.consumption)
+        rec.field("source", L("Source", "Источник"), .text(r.source))
+        rec.field("submitted_at", L("Submitted", "Передано"), .text(r.submittedAt), display: Timestamp.display(r.submittedAt))
+        if r.status == .pending {
+            rec.field("violations", L("Rules broken", "Нарушенные правила"), .array(r.verdict.violations.map { .text($0.rawValue) }),
+                      display: facts.rules.map(\.text).joined(separator: ", "), style: r.verdict.isValid ? .green : .red)
+        }
+        if let reason = r.reason {
+            rec.field("reason", L("Reason", "Причина"), .text(reason), display: "\(reason) (\(texts.label(.readingReason, reason)))")
+        }
+        if let message = r.message { rec.field("message", L("Message", "Сообщение"), .text(message)) }
+        if let by = r.decidedBy {
+            rec.field("decided_by", L("Decided by", "Кем решено"), .text(by))
+            rec.field("decided_at", L("Decided", "Когда решено"), .of(r.decidedAt), display: Timestamp.display(r.decidedAt))
+        }
+        var table = Table([Column("reading_date", L("DATE", "ДАТА")), Column("value", L("VALUE", "ПОКАЗАНИЕ"), align: .right),
+                           Column("source", L("SOURCE", "ИСТОЧНИК"))])
+        for h in history {
+            table.append([Cell(.text(h.date), display: Day(iso: h.date)?.russian ?? h.date), Cell(.int(h.value), display: Format.grouped(h.value)),
+                          Cell(.text(h.source))])
+        }
+        rec.section("history", L("Last accepted readings of the meter", "Последние принятые показания прибора"), table)
+        rec.section("audit", L("Changes", "Изменения"), AuditView.table(audit))
+        return rec
+    }
+}

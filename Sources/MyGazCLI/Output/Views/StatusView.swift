@@ -1,0 +1,76 @@
+import Foundation
+import MyGazCore
+
+/// The queue dashboard of `status` and of a new demo.
+enum StatusView {
+    static func record(_ d: Dashboard, now: Int64, lang: Lang) -> Record {
+        let names: [String: (L, String)] = [
+            "readings_pending": (L("Pending readings", "Показания в обработке"), "reading list"),
+            "applications_open": (L("Open applications", "Открытые заявки"), "application list"),
+            "tickets_open": (L("Open tickets", "Открытые обращения"), "ticket list"),
+            "pin_requests_open": (L("Open PIN requests", "Запросы ПИН-кода"), "pin requests"),
+            "users_unconfirmed": (L("Unconfirmed registrations", "Неподтвержденные регистрации"), "user list --status pending"),
+            "outbox_waiting": (L("Messages waiting", "Сообщения к отправке"), "outbox send"),
+            "outbox_failed": (L("Messages failed", "Недоставленные сообщения"), "outbox list --status failed"),
+        ]
+        var queues = Table([
+            Column("queue", L("QUEUE", "ОЧЕРЕДЬ")),
+            Column("count", L("COUNT", "ЧИСЛО"), align: .right),
+            Column("oldest", L("OLDEST", "САМОЕ СТАРОЕ")),
+            Column("age", L("AGE", "ВОЗРАСТ"), align: .right, .humanOnly),
+            Column("command", L("SEE", "КОМАНДА"), .humanOnly),
+        ])
+        for q in d.queues {
+            let name = names[q.key]
+            let age = q.oldest.flatMap(Timestamp.parse).map { Timestamp.age(seconds: now - $0) } ?? ""
+            let busy = q.count > 0
+            queues.append([
+                Cell(.text(q.key), display: name?.0(lang) ?? q.key),
+                Cell(.int(Int64(q.count)), display: Format.grouped(Int64(q.count)),
+                     style: busy ? (q.key == "outbox_failed" ? .red : .yellow) : .plain),
+                Cell(.of(q.oldest), display: Timestamp.display(q.oldest)),
+                Cell(.text(age)),
+                Cell(.text(busy ? "mygaz-admin " + (name?.1 ?? "") : "")),
+            ])
+        }
+        var apps = Table([Column("status", L("STATUS", "СОСТОЯНИЕ")), Column("label", L("LABEL", "НАЗВАНИЕ"), .humanOnly),
+                          Column("count", L("COUNT", "ЧИСЛО"), align: .right)])
+        for (status, count) in d.applicationsByStatus {
+            apps.append([Cell(.text(status)), Cell(.text(Labels.label(.applicationStatus, status, lang))),
+                         Cell(.int(Int64(count)), display: Format.grouped(Int64(count)))])
+        }
+        var rgks = Table([
+            Column("rgk", L("RGK", "РГК")), Column("name", L("NAME", "НАИМЕНОВАНИЕ")),
+            Column("readings_pending", L("READINGS", "ПОКАЗАНИЯ"), align: .right),
+            Column("applications_open", L("APPLICATIONS", "ЗАЯВКИ"), align: .right),
+            Column("tickets_open", L("TICKETS", "ОБРАЩЕНИЯ"), align: .right),
+            Column("pin_requests_open", L("PIN REQUESTS", "ЗАПРОСЫ ПИН"), align: .right),
+        ])
+        for r in d.perRGK {
+            rgks.append([Cell(.text(r.code)), Cell(.text(r.name)),
+                         count(r.pendingReadings), count(r.openApplications), count(r.openTickets), count(r.openPinRequests)])
+        }
+        var imports = Table([
+            Column("id", L("BATCH", "ЗАГРУЗКА"), align: .right), Column("rgk", L("RGK", "РГК")), Column("kind", L("KIND", "ВИД")),
+            Column("status", L("STATUS", "СОСТОЯНИЕ")), Column("started_at", L("STARTED", "НАЧАЛО")),
+            Column("rows", L("ROWS", "СТРОК"), align: .right), Column("file", L("FILE", "ФАЙЛ")),
+        ])
+        for i in d.imports {
+            imports.append([Cell(.int(i.id)), Cell(.of(i.rgk)), Cell(.text(i.kind)),
+                            Cell(.text(i.status), display: Labels.label(.importStatus, i.status, lang),
+                                 style: i.status == "completed" ? .plain : (i.status == "running" ? .cyan : .red)),
+                            Cell(.text(i.startedAt), display: Timestamp.display(i.startedAt)),
+                            count(i.rowsRead), Cell(.text(i.fileName))])
+        }
+        var record = Record()
+        record.section("queues", L("Queues", "Очереди"), queues)
+        record.section("applications", L("Applications by status", "Заявки по состояниям"), apps)
+        record.section("rgk", L("By RGK", "По РГК"), rgks)
+        record.section("imports", L("Last imports", "Последние загрузки"), imports)
+        return record
+    }
+
+    static func count(_ n: Int) -> Cell {
+        Cell(.int(Int64(n)), display: n == 0 ? "—" : Format.grouped(Int64(n)), style: n == 0 ? .dim : .plain)
+    }
+}
