@@ -62,7 +62,7 @@ enum ApplicationCommands {
                                           "вернуть на уточнение: submitted → needs_info; вопрос уходит клиенту"),
                               messageOption: OptionSpec(.message, short: "m", value: "TEXT", L("required: the question", "обязательно: вопрос")),
                               examples: [Example("mygaz-admin application clarify 512 --message 'Приложите копию свидетельства'",
-                                                 L("Ask the customer for a document.", "Запросить у клиента документ."))]),
+                                                 L("Ask the customer for a document.", "Запросить у клиента документ."), featured: true)]),
             CommandSpec("answer", L("record the customer's answer given at the office: needs_info → submitted",
                                     "внести ответ клиента, данный в офисе: needs_info → submitted"),
                         arguments: [openIdArg],

@@ -17,7 +17,7 @@ enum ExportCommands {
                             Opt.output,
                         ],
                         examples: [Example("mygaz-admin export readings --rgk vologda --since 2026-07-01 --output показания_июль.csv",
-                                           L("Accepted readings of July for the billing.", "Принятые показания за июль для биллинга."))],
+                                           L("Accepted readings of July for the billing.", "Принятые показания за июль для биллинга."), featured: true)],
                         access: .admins, handler: readings),
         ])
 

@@ -29,7 +29,7 @@ enum ImportCommands {
             arguments: [ArgumentSpec("FILE", L("one or more files", "один или несколько файлов"), arity: .variadic, completion: .file)],
             options: fileOptions,
             examples: kind == .accounts ? [
-                Example("mygaz-admin import accounts ЛС_вологда.csv --rgk vologda", L("A Windows-1251 export from 1C.", "Выгрузка из 1С в Windows-1251.")),
+                Example("mygaz-admin import accounts ЛС_вологда.csv --rgk vologda", L("A Windows-1251 export from 1C.", "Выгрузка из 1С в Windows-1251."), featured: true),
                 Example("mygaz-admin import readings показания.csv --skip-invalid --rejects bad.csv", L("Load what is good; fix the rest later.", "Загрузить корректное, остальное исправить позже.")),
             ] : [],
             access: .admins, handler: { try importFiles($0, kind) })

@@ -20,7 +20,7 @@ enum OutboxCommands {
                                   OptionSpec(.timeout, value: "SECONDS", L("give up on one delivery after SECONDS (default 30)", "прекратить одну доставку через SECONDS (по умолчанию 30)")),
                                   Opt.dryRun],
                         examples: [Example("mygaz-admin outbox send --sendmail '/usr/sbin/sendmail -i' --sms-command /usr/local/bin/send-sms",
-                                           L("Deliver what waits (e.g. from cron every minute).", "Доставить ожидающие (например, из cron каждую минуту)."))],
+                                           L("Deliver what waits (e.g. from cron every minute).", "Доставить ожидающие (например, из cron каждую минуту)."), featured: true)],
                         access: .everyone, handler: send),
             CommandSpec("__receipt", L("record a delivery as sent (run by outbox send's delivering shell)", "отметить доставку (вызывается при отправке)"),
                         arguments: [ArgumentSpec("ID", L("the message", "сообщение")), ArgumentSpec("TOKEN", L("the claim", "захват")),

@@ -22,6 +22,8 @@ enum ReadingCommands {
                         ],
                         examples: [
                             Example("mygaz-admin reading list --rgk vologda --limit 3", L("The three oldest pending readings of Vologda.", "Три самых старых показания в обработке по Вологде.")),
+                            Example("mygaz-admin reading list --rgk vologda --violations", L("Pending readings of one RGK that break a rule, with the rule.",
+                                                                                        "Показания одной РГК, нарушающие правило, с этим правилом."), featured: true),
                             Example("mygaz-admin reading list --violations --format tsv | cut -f1 | mygaz-admin reading reject - --reason other --message 'Проверьте показание'",
                                     L("Reject a selection through a pipe.", "Отклонить выборку через конвейер.")),
                         ],
@@ -48,9 +50,10 @@ enum ReadingCommands {
                             Opt.continueOnError,
                         ],
                         examples: [
+                            Example("mygaz-admin reading accept --all-valid --dry-run", L("See what accepting every valid reading would do.", "Посмотреть, что даст прием всех корректных показаний."), featured: true),
                             Example("mygaz-admin reading accept --all-valid", L("Accept the whole valid queue in one pass.", "Принять всю корректную очередь за один проход.")),
                             Example("mygaz-admin reading list --rgk kostroma --format tsv | tail -n +2 | cut -f1 | mygaz-admin reading accept -",
-                                    L("Accept a list of ids from a pipe.", "Принять список номеров из конвейера.")),
+                                    L("Accept a list of ids from a pipe.", "Принять список номеров из конвейера."), featured: true),
                         ],
                         access: .clerks, handler: accept),
             CommandSpec("reject", L("reject readings with a reason code; the customer is told", "отклонить показания с кодом причины; клиенту сообщается"),

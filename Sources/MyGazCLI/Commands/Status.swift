@@ -6,7 +6,7 @@ enum StatusCommand {
 
     static let spec = CommandSpec(
         "status", L("the queue dashboard: what waits for the back office", "сводка очередей: что ждет абонентский отдел"),
-        examples: [Example("mygaz-admin status", L("What is waiting, per queue and per RGK.", "Что ждет обработки — по очередям и по РГК."))],
+        examples: [Example("mygaz-admin status", L("What is waiting, per queue and per RGK.", "Что ждет обработки — по очередям и по РГК."), featured: true)],
         access: .everyone, handler: showStatus)
 
     static func showStatus(_ inv: Invocation) throws -> ExitStatus {

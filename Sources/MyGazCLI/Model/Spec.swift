@@ -83,7 +83,13 @@ public struct ArgumentSpec: Sendable {
 public struct Example: Sendable {
     public let command: String
     public let help: L
-    public init(_ command: String, _ help: L) { self.command = command; self.help = help }
+    /// The daily work: also shown in the manual's EXAMPLES.
+    public let featured: Bool
+    public init(_ command: String, _ help: L, featured: Bool = false) {
+        self.command = command
+        self.help = help
+        self.featured = featured
+    }
 }
 
 /// Who may run a command.
