@@ -39,7 +39,7 @@ import Testing
 
     @Test func docsExplainEveryTable() throws {
         let t = try TestDB()
-        let docs = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let docs = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
             .appendingPathComponent("docs/schema.md")
         let text = try String(contentsOf: docs, encoding: .utf8)
         // a table is explained under a "## name" heading (several may share one, comma-separated)
@@ -170,19 +170,6 @@ import Testing
             """)
         #expect(try t.db.scalarString("SELECT status FROM reading WHERE id = 1") == "superseded")
         #expect(try t.db.scalarString("SELECT status FROM reading WHERE id = 2") == "pending")
-    }
-}
-
-@Suite struct CompletionRangeTests {
-    @Test func idsThatBeginWithAPrefixAreRowidRangesLargestFirst() {
-        let ranges = LiveValues.idRanges("12")
-        #expect(ranges.last == 12...12)
-        #expect(ranges.dropLast().last == 120...129)
-        #expect(ranges.first == 120_000_000_000_000_000...129_999_999_999_999_999)
-        #expect(zip(ranges, ranges.dropFirst()).allSatisfy { $0.lowerBound > $1.upperBound }, "newest first across ranges")
-        #expect(LiveValues.idRanges("") == [1...Int64.max])
-        #expect(LiveValues.idRanges("0").isEmpty && LiveValues.idRanges("07").isEmpty, "no id begins with 0")
-        #expect(LiveValues.idRanges(String(repeating: "9", count: 19)).isEmpty, "beyond any id")
     }
 }
 

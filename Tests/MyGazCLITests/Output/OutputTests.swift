@@ -1,0 +1,95 @@
+import Foundation
+import Testing
+@testable import MyGazCLI
+@testable import MyGazCore
+
+@Suite struct OutputTests {
+    func output(_ format: OutputFormat, tty: Bool = false, color: Bool = true) -> (Output, MemorySink) {
+        let sink = MemorySink()
+        let io = IO(stdout: sink, stderr: MemorySink(), stdin: MemoryInput(""),
+                    terminal: TerminalInfo(stdoutIsTTY: tty, stderrIsTTY: tty, width: 200),
+                    environment: [:], prompter: ScriptedPrompter([]), login: "t")
+        return (Output(io: io, format: format, lang: .en, color: color, quiet: false), sink)
+    }
+
+    var sample: Table {
+        var t = Table([Column("id", L("ID", "ID"), align: .right), Column("name", L("NAME", "ИМЯ")),
+                       Column("note", L("NOTE", "ЗАМЕТКА"), .humanOnly), Column("raw", L("RAW", "RAW"), .machineOnly)])
+        t.append([Cell(.int(7)), Cell(.text("Щукина Ё.")), Cell(.text("a")), Cell(.text("x,\"y\""))])
+        t.append([Cell(.int(12)), Cell(.text("Li 李")), Cell(.text("b")), Cell(.null)])
+        t.append([Cell(.int(3)), Cell(.text("e\u{301}clair")), Cell(.text("c")), Cell(.text("tab\there"))])
+        return t
+    }
+
+    @Test func tablesAlignByDisplayWidth() {
+        let (out, sink) = output(.table)
+        out.table(sample)
+        let lines = sink.text.split(separator: "\n").map(String.init)
+        #expect(lines.count == 4)
+        // the NOTE column starts at the same display column on every line
+        let columns = lines.map { line -> Int in
+            let idx = line.range(of: "  ", options: .backwards)!.upperBound
+            return DisplayWidth.of(String(line[..<idx]))
+        }
+        #expect(Set(columns).count == 1, "\(lines)")
+        #expect(!sink.text.contains("RAW"))
+    }
+
+    @Test func displayWidth() {
+        #expect(DisplayWidth.of("Щукина") == 6)
+        #expect(DisplayWidth.of("李") == 2)
+        #expect(DisplayWidth.of("e\u{301}") == 1)
+        #expect(DisplayWidth.of("\u{1B}") == 0)
+        #expect(DisplayWidth.truncate("Приложите копию", to: 8) == "Приложи…")
+        #expect(DisplayWidth.wrap("один два три", to: 8) == ["один два", "три"])
+    }
+
+    @Test func jsonIsAnArrayWithStableKeys() {
+        let (out, sink) = output(.json)
+        out.table(sample)
+        #expect(sink.text == #"[{"id":7,"name":"Щукина Ё.","raw":"x,\"y\""},{"id":12,"name":"Li 李","raw":null},{"id":3,"name":"éclair","raw":"tab\there"}]"# + "\n")
+    }
+
+    @Test func csvQuotesAndTsvEscapes() {
+        let (csv, csvSink) = output(.csv)
+        csv.table(sample)
+        #expect(csvSink.text.hasPrefix("id,name,raw\n7,Щукина Ё.,\"x,\"\"y\"\"\"\n"))
+        let (tsv, tsvSink) = output(.tsv)
+        tsv.table(sample)
+        #expect(tsvSink.text.contains("3\téclair\ttab\\there\n"), "a tab inside a value is \\t: \(tsvSink.text)")
+        #expect(Output.tsvField("a\r\nb\\c\rd\ne") == #"a\r\nb\\c\rd\ne"#, "CRLF, CR, LF and the backslash itself")
+    }
+
+    @Test func colourOnlyOnATerminalAndNeverWhenOff() {
+        let (plain, plainSink) = output(.table, tty: false)
+        plain.table(sample)
+        #expect(!plainSink.text.contains("\u{1B}["))
+        let (tty, ttySink) = output(.table, tty: true)
+        tty.table(sample)
+        #expect(ttySink.text.contains("\u{1B}[1m"))
+        let (off, offSink) = output(.table, tty: true, color: false)
+        off.table(sample)
+        #expect(!offSink.text.contains("\u{1B}["))
+        // NO_COLOR in the environment turns colour off for the run
+        let env = ["NO_COLOR": "1"]
+        #expect(try! Globals.resolve(Parser(root: CommandTree.root, globals: GlobalOptions.all).parse(["status"]), environment: env).color == false)
+    }
+
+    @Test func actionResultsAsJSON() {
+        let (out, sink) = output(.json)
+        out.results([
+            ActionResult(id: "12", outcome: .changed, status: "accepted"),
+            ActionResult(id: "13", outcome: .failed, status: nil, error: .notFound(.application, "13")),
+        ])
+        #expect(sink.text == #"[{"id":12,"result":"changed","status":"accepted","error":null},{"id":13,"result":"failed","status":null,"error":"application 13 not found"}]"# + "\n")
+    }
+
+    @Test func moneyAndNumbers() {
+        #expect(Format.grouped(1204) == "1 204")
+        #expect(Format.grouped(-3_319) == "-3 319")
+        #expect(Format.money(-331_952, .ru) == "-3 319,52")
+        #expect(Format.seconds(12.34, .en) == "12.3" && Format.seconds(12.36, .ru) == "12,4")
+        #expect(Format.seconds(1504.98, .ru) == "1 505,0" && Format.seconds(0.04, .en) == "0.0")
+        #expect(Format.money(5, .en) == "0.05")
+    }
+}

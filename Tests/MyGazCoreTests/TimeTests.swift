@@ -1,0 +1,53 @@
+import Foundation
+import Testing
+@testable import MyGazCore
+
+@Suite struct TimeTests {
+    @Test func isoRoundTrip() {
+        for seconds: Int64 in [0, 86_399, 951_782_400, 1_784_000_000, 4_102_444_799] {
+            let text = Timestamp.iso(seconds)
+            #expect(Timestamp.parse(text) == seconds, "\(text)")
+        }
+        #expect(Timestamp.iso(0) == "1970-01-01T00:00:00Z")
+        #expect(Timestamp.iso(951_782_400) == "2000-02-29T00:00:00Z")
+    }
+
+    @Test func parsesPeoplesDates() {
+        #expect(Day(parsing: "2026-07-20")?.iso == "2026-07-20")
+        #expect(Day(parsing: "20.07.2026")?.iso == "2026-07-20")
+        #expect(Day(parsing: "20.07.26")?.iso == "2026-07-20")
+        #expect(Day(parsing: "1.2.2026")?.iso == "2026-02-01")
+        #expect(Day(parsing: "31.02.2026") == nil)
+        #expect(Day(parsing: "29.02.2024")?.iso == "2024-02-29")
+        #expect(Day(parsing: "2026-13-01") == nil)
+        #expect(Day(parsing: "yesterday") == nil)
+        #expect(Day(parsing: "") == nil)
+    }
+
+    @Test func monthsArithmetic() {
+        let d = Day(year: 2026, month: 1, day: 31)!
+        #expect(d.adding(months: 1).iso == "2026-02-28")
+        #expect(d.adding(months: -2).iso == "2025-11-30")
+        #expect(Day(year: 2026, month: 6, day: 25)!.wholeMonths(until: Day(year: 2026, month: 7, day: 20)!) == 0)
+        #expect(Day(year: 2026, month: 6, day: 25)!.wholeMonths(until: Day(year: 2026, month: 7, day: 25)!) == 1)
+        #expect(Day(year: 2026, month: 4, day: 25)!.wholeMonths(until: Day(year: 2026, month: 7, day: 24)!) == 2)
+        #expect(Day(year: 2026, month: 7, day: 25)!.wholeMonths(until: Day(year: 2026, month: 6, day: 1)!) == 0)
+    }
+
+    @Test func daysRoundTripAcrossCenturies() {
+        for n in stride(from: -700_000, to: 800_000, by: 997) {
+            let d = Day(daysSinceEpoch: n)
+            #expect(d.daysSinceEpoch == n)
+            #expect(Day(iso: d.iso) == d)
+        }
+    }
+
+    @Test func durations() {
+        #expect(Duration.parse("7d") == Int64(7 * 86_400))
+        #expect(Duration.parse("90s") == 90)
+        #expect(Duration.parse("2w") == Int64(14 * 86_400))
+        #expect(Duration.parse("7") == nil)
+        #expect(Duration.parse("-1d") == nil)
+        #expect(Duration.parse("d") == nil)
+    }
+}

@@ -1,0 +1,69 @@
+import Foundation
+import Testing
+@testable import MyGazCore
+
+@Suite struct ContactTests {
+    @Test func phonesInEverySpellingOfTheManuals() {
+        for spelling in ["+7 (981) 567-65-22", "89815676522", "9815676522", "79815676522", " +79815676522 ", "8 981 567 65 22"] {
+            #expect(Contact.phone(spelling) == "+79815676522", "\(spelling)")
+        }
+        for bad in ["+7 (481) 567-65-22", "12345", "+1 981 567 65 22", "8981567652", "98156765221", "+7981567652a", "", "++79815676522"] {
+            #expect(Contact.phone(bad) == nil, "\(bad)")
+        }
+    }
+
+    @Test func emailsAreTrimmedAndLowerCased() {
+        #expect(Contact.email(" Ivan@Mail.RU ") == "ivan@mail.ru")
+        for bad in ["ivan@", "@mail.ru", "ivan mail.ru", "ivan@mail", "ivan@@mail.ru", "a@b..ru", "x@.ru"] {
+            #expect(Contact.email(bad) == nil, "\(bad)")
+        }
+        #expect(Contact.login("ivan@mail.ru")?.kind == .email)
+        #expect(Contact.login("89815676522")?.kind == .phone)
+        #expect(Contact.login("ivan") == nil)
+    }
+
+    @Test func passwordsAreFiveToTenLatinLettersOrDigits() {
+        #expect(Contact.isValidPassword("abcde"))
+        #expect(Contact.isValidPassword("Abc1234567"))
+        for bad in ["abcd", "abcdefghijk", "пароль12", "abc 12", "abc-12", ""] {
+            #expect(!Contact.isValidPassword(bad), "\(bad)")
+        }
+    }
+
+    @Test func accountNumbersAsManual004Shows() {
+        #expect(Contact.accountNumber("023-185952") == "23185952")
+        #expect(Contact.accountNumber(" 70000017 ") == "70000017")
+        #expect(Contact.accountNumber("000") == nil)
+        #expect(Contact.accountNumber("70-АБ") == nil)
+        #expect(Contact.accountNumber("") == nil)
+    }
+
+    @Test func foldMakesSearchCaseAndYoInsensitive() {
+        #expect(Database.fold("СЕМЁНОВ") == "семенов")
+    }
+}
+
+/// A database with one RGK, one account with a meter and a settlement, and one active user.
+final class UserFixture {
+    let t: TestDB
+    let account: AccountRef
+    let userID: Int64
+
+    init() throws {
+        t = try TestDB()
+        try t.db.execute("""
+            INSERT INTO rgk (code, name, created_at, updated_at) VALUES ('vologda', 'Вологда', 'x', 'x');
+            INSERT INTO account (rgk_id, number, surname, name, updated_at) VALUES (1, '23185952', 'Петров', 'Иван', 'x');
+            INSERT INTO account (rgk_id, number, updated_at) VALUES (1, '2', 'x'), (1, '3', 'x'), (1, '4', 'x');
+            INSERT INTO meter (account_id, serial, digits) VALUES (1, '64567281', 5);
+            INSERT INTO service (account_id, kind, balance_kop, updated_at) VALUES (1, 'gas', -100, 'x');
+            INSERT INTO settlement (service_id, period, opening_kop, charged_kop) VALUES (1, '2026-05', 0, 10000), (1, '2026-06', 0, 31472);
+            """)
+        account = try AccountRef.resolve(t.db, "023-185952", rgk: nil)
+        userID = try Users.create(t.session, .init(login: "+7 (981) 567-65-22", fullName: "Петров Иван", email: nil, phone: nil, password: "abc12"))
+    }
+
+    func secretOfLastCode() throws -> String {
+        try t.db.scalarString("SELECT secret FROM outbox WHERE kind = 'confirmation_code' ORDER BY id DESC LIMIT 1") ?? ""
+    }
+}
