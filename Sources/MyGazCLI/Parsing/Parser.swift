@@ -38,9 +38,17 @@ public struct Parser {
         func lookup(short: Character) -> OptionSpec? {
             parsed.command.option(short: short) ?? globals.first { $0.short == short }
         }
+        /// The value an option takes: written onto it (--opt=value, -nVALUE), else the next word; nil for a flag.
+        func value(of option: OptionSpec, inline: String?, spelled: String) throws -> String? {
+            guard option.takesValue else { return nil }
+            if let inline { return inline }
+            guard index < arguments.count else { throw MyGazError.usage(.missingValue, .text(spelled), .text(option.value!)) }
+            index += 1
+            return arguments[index - 1]
+        }
         func record(_ option: OptionSpec, _ value: String?, spelled: String) throws {
-            if option.long == "help" { parsed.helpRequested = true; return }
-            if option.long == "version" { parsed.versionRequested = true; return }
+            if option.name == .help { parsed.helpRequested = true; return }
+            if option.name == .version { parsed.versionRequested = true; return }
             if let value, let choices = option.choices {
                 let parts = option.commaList ? value.split(separator: ",").map(String.init) : [value]
                 for part in parts where !choices.contains(part) {
@@ -77,20 +85,8 @@ public struct Parser {
                 guard let option = lookup(long: name) else {
                     throw unknownOption("--\(name)", candidates: (parsed.command.options + globals).map { "--\($0.long)" })
                 }
-                if option.takesValue {
-                    let value: String
-                    if let inline { value = inline } else {
-                        guard index < arguments.count else {
-                            throw MyGazError.usage(.missingValue, .text("--\(name)"), .text(option.value!))
-                        }
-                        value = arguments[index]
-                        index += 1
-                    }
-                    try record(option, value, spelled: "--\(name)")
-                } else {
-                    if inline != nil { throw MyGazError.usage(.unexpectedValue, .text("--\(name)")) }
-                    try record(option, nil, spelled: "--\(name)")
-                }
+                if !option.takesValue && inline != nil { throw MyGazError.usage(.unexpectedValue, .text("--\(name)")) }
+                try record(option, try value(of: option, inline: inline, spelled: "--\(name)"), spelled: "--\(name)")
                 continue
             }
             if !endOfOptions && word.hasPrefix("-") && word.count > 1 {
@@ -101,21 +97,10 @@ public struct Parser {
                         let known = (parsed.command.options + globals).compactMap { $0.short.map { "-\($0)" } }
                         throw unknownOption("-\(letter)", candidates: known)
                     }
-                    if option.takesValue {
-                        let value: String
-                        if !characters.isEmpty {
-                            value = String(characters); characters = []
-                        } else {
-                            guard index < arguments.count else {
-                                throw MyGazError.usage(.missingValue, .text("-\(letter)"), .text(option.value!))
-                            }
-                            value = arguments[index]
-                            index += 1
-                        }
-                        try record(option, value, spelled: "-\(letter)")
-                    } else {
-                        try record(option, nil, spelled: "-\(letter)")
-                    }
+                    // the rest of the cluster is the value (-n5), else the next word is
+                    let inline = option.takesValue && !characters.isEmpty ? String(characters) : nil
+                    if inline != nil { characters = [] }
+                    try record(option, try value(of: option, inline: inline, spelled: "-\(letter)"), spelled: "-\(letter)")
                 }
                 continue
             }
