@@ -15,7 +15,7 @@ public struct BatchItem<R> {
 /// Actions on several ids: all-or-nothing in one write transaction, or, with
 /// `continueOnError`, each id on its own savepoint so that the good ids stay done.
 public enum Batch {
-    public static func run<R>(_ db: Database, ids: [String], continueOnError: Bool,
+    public static func run<R>(_ db: any Storage, ids: [String], continueOnError: Bool,
                               _ action: (String) throws -> R) throws -> [BatchItem<R>] {
         var items: [BatchItem<R>] = []
         do {

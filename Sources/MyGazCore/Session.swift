@@ -9,13 +9,16 @@ public enum Role: String, CaseIterable, Sendable, Comparable {
 
 /// Who is working, on which database, at what time. Every service call takes one.
 public final class Session {
-    public let db: Database
+    /// All a domain room sees of the engine.
+    public var db: any Storage { database }
+    /// The engine itself, for its own bulk paths (import, demo, backup).
+    public let database: Database
     public let clock: Clock
     /// The OS login of the process (getpwuid of the effective uid), never a flag.
     public let login: String
 
     public init(db: Database, login: String, clock: Clock = .system) {
-        self.db = db
+        self.database = db
         self.login = login
         self.clock = clock
     }

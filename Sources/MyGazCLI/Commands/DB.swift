@@ -23,7 +23,7 @@ enum DBCommands {
         ])
 
     static func check(_ inv: Invocation) throws -> ExitStatus {
-        let report = try Maintenance.check(inv.db, quick: inv.flag(.quick))
+        let report = try Maintenance.check(inv.session.database, quick: inv.flag(.quick))
         let path = inv.globals.dbPath
         for warning in SharedAccess.permissionWarnings(path: path) { inv.out.warn(warning) }
         if inv.out.isHuman {
@@ -41,14 +41,14 @@ enum DBCommands {
 
     static func backup(_ inv: Invocation) throws -> ExitStatus {
         let target = inv.argument("FILE")!
-        let pages = try Maintenance.backup(inv.db, to: target)
+        let pages = try Maintenance.backup(inv.session.database, to: target)
         inv.out.object([("source", .text(inv.globals.dbPath)), ("backup", .text(target)), ("pages", .int(Int64(pages)))],
                        human: [Message(.backupWritten, [.text(inv.globals.dbPath), .text(target), .int(pages)])])
         return .success
     }
 
     static func stats(_ inv: Invocation) throws -> ExitStatus {
-        let s = try Maintenance.stats(inv.db)
+        let s = try Maintenance.stats(inv.session.database)
         var tables = Table([Column("table", L("TABLE", "ТАБЛИЦА")), Column("rows", L("ROWS", "СТРОК"), align: .right)])
         for (name, rows) in s.rows { tables.append([Cell(.text(name)), Cell(.int(Int64(rows)), display: Format.grouped(Int64(rows)))]) }
         var record = Record()

@@ -73,7 +73,7 @@ public final class Invocation {
         return openedSession
     }
 
-    public var db: Database { session.db }
+    public var db: any Storage { session.db }
     public var commandName: String { parsed.commandName }
     public var clock: Clock { io.clock }
 

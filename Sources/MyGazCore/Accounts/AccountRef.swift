@@ -8,7 +8,7 @@ public struct AccountRef: Sendable, Equatable {
 
     public var label: String { "\(rgkCode)/\(number)" }
 
-    public static func resolve(_ db: Database, _ text: String, rgk: String?) throws -> AccountRef {
+    public static func resolve(_ db: any Storage, _ text: String, rgk: String?) throws -> AccountRef {
         let (found, number) = try lookup(db, text, rgk: rgk)
         guard let found else { throw MyGazError.notFound(.account, rgk.map { "\($0)/\(number)" } ?? number) }
         return found
@@ -17,11 +17,11 @@ public struct AccountRef: Sendable, Equatable {
     /// An account a customer names that the RGK may not have sent yet (a ticket taken by phone):
     /// the account when it is known, else nil and the number as normalised. A bad number, an
     /// unknown RGK or a number in several RGKs is still an error.
-    public static func resolveOrNumber(_ db: Database, _ text: String, rgk: String?) throws -> (account: AccountRef?, number: String) {
+    public static func resolveOrNumber(_ db: any Storage, _ text: String, rgk: String?) throws -> (account: AccountRef?, number: String) {
         try lookup(db, text, rgk: rgk)
     }
 
-    private static func lookup(_ db: Database, _ text: String, rgk: String?) throws -> (AccountRef?, String) {
+    private static func lookup(_ db: any Storage, _ text: String, rgk: String?) throws -> (AccountRef?, String) {
         guard let number = Contact.accountNumber(text) else { throw MyGazError.invalid(.badAccountNumber, .text(text)) }
         let rgkID: Int64? = try rgk.map { try RGK.id(db, $0) }
         // by (rgk, number), the unique key, once per RGK: no index on the number alone is needed
@@ -35,7 +35,7 @@ public struct AccountRef: Sendable, Equatable {
         return (rows.first.map { AccountRef(id: $0.int64(0), rgkID: $0.int64(1), rgkCode: $0.string(2), number: $0.string(3)) }, number)
     }
 
-    public static func byID(_ db: Database, _ id: Int64) throws -> AccountRef {
+    public static func byID(_ db: any Storage, _ id: Int64) throws -> AccountRef {
         guard let row = try db.queryOne("""
             SELECT a.id, a.rgk_id, r.code, a.number FROM account a JOIN rgk r ON r.id = a.rgk_id WHERE a.id = ?
             """, id) else { throw MyGazError.notFound(.account, String(id)) }
@@ -45,14 +45,14 @@ public struct AccountRef: Sendable, Equatable {
 
 /// Regional gas companies, by their code.
 public enum RGK {
-    public static func id(_ db: Database, _ code: String) throws -> Int64 {
+    public static func id(_ db: any Storage, _ code: String) throws -> Int64 {
         guard let id = try db.queryOne("SELECT id FROM rgk WHERE code = ?", code.lowercased())?.int64(0) else {
             throw MyGazError.notFound(.rgk, code)
         }
         return id
     }
 
-    public static func codes(_ db: Database) throws -> [String] {
+    public static func codes(_ db: any Storage) throws -> [String] {
         try db.query("SELECT code FROM rgk ORDER BY code").map { $0.string(0) }
     }
 }

@@ -100,7 +100,7 @@ public enum Accounts {
         "trim(coalesce(\(a).surname, '') || ' ' || coalesce(\(a).name, '') || ' ' || coalesce(\(a).patronymic, ''))"
     }
 
-    public static func list(_ db: Database, _ filter: AccountFilter) throws -> [AccountSummary] {
+    public static func list(_ db: any Storage, _ filter: AccountFilter) throws -> [AccountSummary] {
         var conditions: [String] = []
         var args: [SQLBindable?] = []
         if let rgk = filter.rgk { conditions.append("a.rgk_id = ?"); args.append(try RGK.id(db, rgk)) }
@@ -135,7 +135,7 @@ public enum Accounts {
         }
     }
 
-    public static func show(_ db: Database, _ ref: AccountRef, allContracts: Bool, today: Day, periods: Int = 3) throws -> AccountDetail {
+    public static func show(_ db: any Storage, _ ref: AccountRef, allContracts: Bool, today: Day, periods: Int = 3) throws -> AccountDetail {
         try db.read {
             guard let a = try db.queryOne("""
                 SELECT r.name, a.surname, a.name, a.patronymic, a.address, a.phone, a.residents, a.heated_area, a.status

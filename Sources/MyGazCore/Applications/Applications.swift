@@ -103,7 +103,7 @@ public enum Applications {
         return id
     }
 
-    public static func list(_ db: Database, _ filter: ApplicationFilter) throws -> [ApplicationSummary] {
+    public static func list(_ db: any Storage, _ filter: ApplicationFilter) throws -> [ApplicationSummary] {
         // oldest submission first; each status is a branch of the page in its queue index's order
         // (a draft has no submission time: its creation time orders it)
         var page = BranchPage(table: "application ap", orderColumn: "ap.submitted_at", descending: false)
@@ -125,7 +125,7 @@ public enum Applications {
                             + " ORDER BY coalesce(ap.submitted_at, ap.created_at), ap.id", arguments: arguments + [filter.limit]).map(summary)
     }
 
-    public static func show(_ db: Database, _ id: Int64) throws -> ApplicationDetail {
+    public static func show(_ db: any Storage, _ id: Int64) throws -> ApplicationDetail {
         try db.read {
             guard let row = try db.queryOne(select + " WHERE ap.id = ?", id) else { throw MyGazError.notFound(.application, String(id)) }
             let s = summary(row)
@@ -146,7 +146,7 @@ public enum Applications {
     }
 
     /// The fields of the application's kind, labelled as the portal's forms label them.
-    static func fields(_ db: Database, _ id: Int64, kind: ApplicationKind) throws -> [ApplicationField] {
+    static func fields(_ db: any Storage, _ id: Int64, kind: ApplicationKind) throws -> [ApplicationField] {
         func read(_ table: String, _ columns: [(String, L)]) throws -> [ApplicationField] {
             guard let row = try db.queryOne("SELECT \(columns.map(\.0).joined(separator: ", ")) FROM \(table) WHERE application_id = ?", id) else {
                 return []

@@ -83,7 +83,7 @@ public enum Attachments {
         }
     }
 
-    public static func list(_ db: Database, _ owner: Owner) throws -> [AttachmentInfo] {
+    public static func list(_ db: any Storage, _ owner: Owner) throws -> [AttachmentInfo] {
         try db.query("""
             SELECT id, name, content_type, size, sha256, created_at FROM attachment WHERE \(owner.column) = ? ORDER BY id
             """, owner.id).map {
@@ -92,7 +92,7 @@ public enum Attachments {
     }
 
     /// An attachment's bytes; a missing application or ticket is named before a missing file.
-    public static func content(_ db: Database, _ owner: Owner, name: String) throws -> [UInt8] {
+    public static func content(_ db: any Storage, _ owner: Owner, name: String) throws -> [UInt8] {
         guard try db.queryOne("SELECT 1 FROM \(owner.table) WHERE id = ?", owner.id) != nil else {
             throw MyGazError.notFound(owner.entity, String(owner.id))
         }

@@ -25,7 +25,7 @@ public struct AuditFilter: Sendable {
 /// The audit table. Rows are written in the same transaction as the change they record,
 /// never hold a secret, and are never updated or deleted by the program.
 public enum AuditLog {
-    static func record(_ db: Database, at: String, operator login: String, action: String, entity: String,
+    static func record(_ db: any Storage, at: String, operator login: String, action: String, entity: String,
                        id: String?, old: String?, new: String?, reason: String?) throws {
         try db.run("""
             INSERT INTO audit (at, operator, action, entity_type, entity_id, old_value, new_value, reason)
@@ -33,7 +33,7 @@ public enum AuditLog {
             """, at, login, action, entity, id, old, new, reason)
     }
 
-    static func record(_ db: Database, at: String, operator login: String, action: String, entity: String,
+    static func record(_ db: any Storage, at: String, operator login: String, action: String, entity: String,
                        ids: [Int64], old: String?, new: String?) throws {
         try db.run("""
             INSERT INTO audit (at, operator, action, entity_type, entity_id, old_value, new_value)
@@ -41,7 +41,7 @@ public enum AuditLog {
             """, at, login, action, entity, old, new, "[" + ids.map(String.init).joined(separator: ",") + "]")
     }
 
-    public static func list(_ db: Database, _ filter: AuditFilter) throws -> [AuditEntry] {
+    public static func list(_ db: any Storage, _ filter: AuditFilter) throws -> [AuditEntry] {
         var conditions: [String] = []
         var args: [SQLBindable?] = []
         if let since = filter.since { conditions.append("at >= ?"); args.append(Timestamp.iso(since)) }

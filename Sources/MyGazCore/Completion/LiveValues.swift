@@ -15,7 +15,7 @@ public enum LiveValues {
 
     public static let limit = 200
 
-    public static func candidates(_ db: Database, _ source: LiveSource, prefix: String, limit: Int = limit) throws -> [Candidate] {
+    public static func candidates(_ db: any Storage, _ source: LiveSource, prefix: String, limit: Int = limit) throws -> [Candidate] {
         let (queries, numeric) = query(source)
         // ids are numbers: a prefix that is not one matches nothing (and never reaches GLOB)
         if numeric && !prefix.allSatisfy(\.isASCIIDigit) { return [] }

@@ -213,12 +213,8 @@ public final class Database {
         }
     }
 
-    /// Runs a statement that returns no rows; answers the number of rows changed.
-    @discardableResult
-    public func run(_ sql: String, _ arguments: SQLBindable?...) throws -> Int {
-        try run(sql, arguments: arguments)
-    }
 
+    /// Runs a statement that returns no rows; answers the number of rows changed.
     @discardableResult
     public func run(_ sql: String, arguments: [SQLBindable?]) throws -> Int {
         let statement = try prepare(sql)
@@ -228,9 +224,6 @@ public final class Database {
         return Int(sqlite3_changes(handle))
     }
 
-    public func query(_ sql: String, _ arguments: SQLBindable?...) throws -> [Row] {
-        try query(sql, arguments: arguments)
-    }
 
     public func query(_ sql: String, arguments: [SQLBindable?]) throws -> [Row] {
         let statement = try prepare(sql)
@@ -253,9 +246,6 @@ public final class Database {
         }
     }
 
-    public func queryOne(_ sql: String, _ arguments: SQLBindable?...) throws -> Row? {
-        try queryOne(sql, arguments: arguments)
-    }
 
     public func queryOne(_ sql: String, arguments: [SQLBindable?]) throws -> Row? {
         let statement = try prepare(sql)
@@ -264,13 +254,6 @@ public final class Database {
         return try statement.step() ? statement.row() : nil
     }
 
-    public func scalarInt(_ sql: String, _ arguments: SQLBindable?...) throws -> Int? {
-        try queryOne(sql, arguments: arguments)?[0].int
-    }
-
-    public func scalarString(_ sql: String, _ arguments: SQLBindable?...) throws -> String? {
-        try queryOne(sql, arguments: arguments)?[0].string
-    }
 
     public var lastInsertRowID: Int64 {
         get { sqlite3_last_insert_rowid(handle) }

@@ -64,7 +64,7 @@ private struct Generator {
     init(session: Session, options: DemoGenerator.Options) throws {
         self.session = session
         self.options = options
-        self.db = session.db
+        self.db = session.database
         self.rng = SeededRandom(seed: options.seed)
         // the demo's "now": noon of the anchor day (UTC)
         self.nowEpoch = Int64(options.anchor.daysSinceEpoch) * 86_400 + 12 * 3600

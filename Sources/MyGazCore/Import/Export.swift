@@ -27,7 +27,7 @@ public enum ReadingExport {
     public static let header = ["РГК", "Лицевой счет", "Заводской номер", "Дата", "Показание", "Состояние", "Причина", "Дата решения", "Источник"]
 
     /// Calls `body` for each decided reading, oldest decision first; marks nothing.
-    public static func forEach(_ db: Database, _ filter: Filter, _ body: (Row) throws -> Void) throws {
+    public static func forEach(_ db: any Storage, _ filter: Filter, _ body: (Row) throws -> Void) throws {
         let rgkID = try RGK.id(db, filter.rgk)
         let statuses = filter.statuses.map(\.rawValue)
         try db.read {

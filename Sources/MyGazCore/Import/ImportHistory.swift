@@ -19,7 +19,7 @@ public enum ImportHistory {
         public let operatorLogin: String
     }
 
-    public static func list(_ db: Database, rgk: String?, kind: ImportKind?, limit: Int) throws -> [Batch] {
+    public static func list(_ db: any Storage, rgk: String?, kind: ImportKind?, limit: Int) throws -> [Batch] {
         let rgkID = try rgk.map { try RGK.id(db, $0) }
         return try db.query("""
             SELECT b.id, b.kind, g.code, b.file_name, b.status, b.started_at, b.finished_at, b.rows_read, b.rows_done, b.inserted,

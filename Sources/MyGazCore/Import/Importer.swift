@@ -117,7 +117,7 @@ final class ImportRun<K: ImportKindType> {
         size = Maintenance.fileSize(file)
     }
 
-    var db: Database { session.db }
+    var db: Database { session.database }
     var fileName: String { (file as NSString).lastPathComponent }
 
     func run(_ progress: ImportProgress) throws -> ImportReport {

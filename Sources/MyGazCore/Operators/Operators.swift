@@ -15,14 +15,14 @@ public enum Operators {
         return first != "-" && login.unicodeScalars.allSatisfy { allowed.contains($0) }
     }
 
-    public static func list(_ db: Database, role: Role? = nil) throws -> [OperatorRecord] {
+    public static func list(_ db: any Storage, role: Role? = nil) throws -> [OperatorRecord] {
         try db.query("""
             SELECT login, role, full_name, created_at, created_by FROM operator
             WHERE ?1 IS NULL OR role = ?1 ORDER BY login
             """, role?.rawValue).map(record)
     }
 
-    public static func find(_ db: Database, _ login: String) throws -> OperatorRecord? {
+    public static func find(_ db: any Storage, _ login: String) throws -> OperatorRecord? {
         try db.queryOne("SELECT login, role, full_name, created_at, created_by FROM operator WHERE login = ?", login).map(record)
     }
 
@@ -78,7 +78,7 @@ public enum Operators {
         }
     }
 
-    private static func ensureAnotherAdmin(_ db: Database, besides login: String) throws {
+    private static func ensureAnotherAdmin(_ db: any Storage, besides login: String) throws {
         let others = try db.scalarInt("SELECT count(*) FROM operator WHERE role = 'admin' AND login <> ?", login) ?? 0
         if others == 0 { throw MyGazError.conflict(.lastAdmin, .text(login)) }
     }

@@ -40,7 +40,7 @@ public enum OutboxStore {
                    createdAt: r.string(14), sentAt: r.optString(15))
     }
 
-    public static func list(_ db: Database, status: OutboxStatus?, limit: Int) throws -> [OutboxItem] {
+    public static func list(_ db: any Storage, status: OutboxStatus?, limit: Int) throws -> [OutboxItem] {
         // what waits, in the order it is to be tried (the queue's index); what was sent, newest
         // first (the rowid, read backwards until the limit: `+` keeps the status index out);
         // sending and failed, the latest attempt first (the queue's index backwards)
@@ -56,7 +56,7 @@ public enum OutboxStore {
         }
     }
 
-    public static func find(_ db: Database, _ id: Int64) throws -> OutboxItem {
+    public static func find(_ db: any Storage, _ id: Int64) throws -> OutboxItem {
         guard let row = try db.queryOne(select + " WHERE o.id = ?", id) else { throw MyGazError.notFound(.outbox, String(id)) }
         return item(row)
     }

@@ -31,7 +31,7 @@ public enum Pins {
     public static let defaultDigits = 8
     public static let defaultValidDays = 30
 
-    public static func requests(_ db: Database, status: PinRequestStatus?, rgk: String?, limit: Int) throws -> [PinRequestSummary] {
+    public static func requests(_ db: any Storage, status: PinRequestStatus?, rgk: String?, limit: Int) throws -> [PinRequestSummary] {
         // only the conditions given, so that the planner sees which index serves (an `?1 IS NULL OR`
         // condition hides it, and the whole table is read)
         var conditions: [String] = [], arguments: [SQLBindable?] = []
@@ -52,14 +52,14 @@ public enum Pins {
     }
 
     /// The account a PIN request is about.
-    public static func requestAccount(_ db: Database, _ requestID: Int64) throws -> AccountRef {
+    public static func requestAccount(_ db: any Storage, _ requestID: Int64) throws -> AccountRef {
         guard let accountID = try db.queryOne("SELECT account_id FROM pin_request WHERE id = ?", requestID)?.int64(0) else {
             throw MyGazError.notFound(.pinRequest, String(requestID))
         }
         return try AccountRef.byID(db, accountID)
     }
 
-    public static func list(_ db: Database, account: AccountRef?, activeOnly: Bool, now: String, limit: Int) throws -> [PinRecord] {
+    public static func list(_ db: any Storage, account: AccountRef?, activeOnly: Bool, now: String, limit: Int) throws -> [PinRecord] {
         var conditions: [String] = [], arguments: [SQLBindable?] = []
         if let account { conditions.append("p.account_id = ?"); arguments.append(account.id) }
         if activeOnly { conditions.append("p.state = 'active' AND (p.expires_at IS NULL OR p.expires_at > ?)"); arguments.append(now) }

@@ -82,7 +82,7 @@ public enum Readings {
 
     static func item(_ row: Row) -> ReadingItem { ReadingItem(row: row) }
 
-    public static func find(_ db: Database, _ id: Int64) throws -> ReadingItem {
+    public static func find(_ db: any Storage, _ id: Int64) throws -> ReadingItem {
         guard let row = try db.queryOne(select + " WHERE r.id = ?", id) else { throw MyGazError.notFound(.reading, String(id)) }
         return item(row)
     }
@@ -96,11 +96,11 @@ public enum Readings {
 
     // MARK: lists
 
-    public static func list(_ db: Database, _ filter: ReadingFilter) throws -> [ReadingItem] {
+    public static func list(_ db: any Storage, _ filter: ReadingFilter) throws -> [ReadingItem] {
         try list(db, filter, firstPage: filter.limit >= 500 ? 2000 : max(filter.limit * 4, 100))
     }
 
-    static func list(_ db: Database, _ filter: ReadingFilter, firstPage: Int) throws -> [ReadingItem] {
+    static func list(_ db: any Storage, _ filter: ReadingFilter, firstPage: Int) throws -> [ReadingItem] {
         var conditions: [String] = []
         var args: [SQLBindable?] = []
         // one account's or one meter's readings are found from it (a handful); `+` keeps the
@@ -152,7 +152,7 @@ public enum Readings {
     }
 
     /// Pending readings by broken rule (`reading check`).
-    public static func checkCounts(_ db: Database, rgk: String?) throws -> (total: Int, valid: Int, byReason: [ReadingReason: Int]) {
+    public static func checkCounts(_ db: any Storage, rgk: String?) throws -> (total: Int, valid: Int, byReason: [ReadingReason: Int]) {
         let rgkID = try rgk.map { try RGK.id(db, $0) }
         var total = 0, valid = 0
         var byReason: [ReadingReason: Int] = [:]
@@ -165,7 +165,7 @@ public enum Readings {
     }
 
     /// Who and where a reading is from, for showing it: the holder, the address and the meter's model.
-    public static func context(_ db: Database, _ r: ReadingItem) throws -> (holder: String?, address: String?, meterModel: String?) {
+    public static func context(_ db: any Storage, _ r: ReadingItem) throws -> (holder: String?, address: String?, meterModel: String?) {
         let row = try db.queryOne("""
             SELECT \(Accounts.holderSQL("a")), a.address, m.model FROM account a JOIN meter m ON m.account_id = a.id WHERE a.id = ? AND m.id = ?
             """, r.accountID, r.meterID)
@@ -173,7 +173,7 @@ public enum Readings {
     }
 
     /// The pending queue's ids, oldest first (of an RGK: its own index).
-    public static func queueIDs(_ db: Database, rgk: String?, limit: Int) throws -> [Int64] {
+    public static func queueIDs(_ db: any Storage, rgk: String?, limit: Int) throws -> [Int64] {
         guard let rgk else {
             return try db.query("SELECT id FROM reading WHERE status = 'pending' ORDER BY submitted_at, id LIMIT ?", limit).map { $0.int64(0) }
         }
@@ -182,7 +182,7 @@ public enum Readings {
     }
 
     /// The last accepted readings of a meter, newest first.
-    public static func history(_ db: Database, meterID: Int64, limit: Int) throws -> [(value: Int64, date: String, source: String)] {
+    public static func history(_ db: any Storage, meterID: Int64, limit: Int) throws -> [(value: Int64, date: String, source: String)] {
         try db.query("""
             SELECT value, reading_date, source FROM reading WHERE meter_id = ? AND status = 'accepted'
             ORDER BY reading_date DESC, id DESC LIMIT ?
@@ -369,7 +369,7 @@ public enum Readings {
 
     /// A large page cache, and checkpoints after every 64 MiB of WAL rather than 4 MiB, for
     /// the length of a bulk decision: a checkpoint costs two fsyncs.
-    static func bulkWrites(_ db: Database, _ body: () throws -> Void) throws {
+    static func bulkWrites(_ db: any Storage, _ body: () throws -> Void) throws {
         try db.withBulkSettings(.init(cacheKiB: 32_768, autocheckpointPages: 16_384), body)
     }
 
@@ -388,7 +388,7 @@ public enum Readings {
 
     /// Judges every pending reading (of an RGK). The meters and their last accepted readings
     /// are looked up in meter order, so that each page of those tables is read once.
-    static func judgeQueue(_ db: Database, rgkID: Int64?, now: String) throws -> Judged {
+    static func judgeQueue(_ db: any Storage, rgkID: Int64?, now: String) throws -> Judged {
         try db.read {
             let since = (at: now,
                          lastID: Int64(try db.scalarInt("SELECT coalesce(max(id), 0) FROM reading") ?? 0))
@@ -409,7 +409,7 @@ public enum Readings {
         }
     }
 
-    static func judge(_ db: Database, readingIDs: [Int64]) throws -> [(id: Int64, verdict: ReadingVerdict)] {
+    static func judge(_ db: any Storage, readingIDs: [Int64]) throws -> [(id: Int64, verdict: ReadingVerdict)] {
         try readingIDs.compactMap { id in
             guard let r = try db.queryOne("SELECT meter_id, value, reading_date, rgk_id FROM reading WHERE id = ?", id) else { return nil }
             return (id, try verdict(db, readingID: id, meterID: r.int64(0), rgkID: r.int64(3), value: r.int64(1), date: r.string(2)))
@@ -417,7 +417,7 @@ public enum Readings {
     }
 
     /// The verdict for one reading; its meter and previous accepted reading by key lookups.
-    static func verdict(_ db: Database, readingID: Int64?, meterID: Int64, rgkID: Int64, value: Int64, date: String) throws -> ReadingVerdict {
+    static func verdict(_ db: any Storage, readingID: Int64?, meterID: Int64, rgkID: Int64, value: Int64, date: String) throws -> ReadingVerdict {
         var facts = ReadingFacts(value: value, date: Day(iso: date) ?? Day(daysSinceEpoch: 0), digits: 0, previousValue: nil,
                                  previousDate: nil, maxMonthly: 0, nextVerification: nil, meterState: .working)
         try db.forEach("""
@@ -438,7 +438,7 @@ public enum Readings {
 
     /// The newest accepted reading of a meter (other than `readingID`): what a new or pending
     /// reading is compared with (the same as `previousAcceptedSQL` for a pending one).
-    public static func previousAccepted(_ db: Database, meterID: Int64, excluding readingID: Int64? = nil) throws -> (value: Int64, date: Day)? {
+    public static func previousAccepted(_ db: any Storage, meterID: Int64, excluding readingID: Int64? = nil) throws -> (value: Int64, date: Day)? {
         try db.queryOne("""
             SELECT value, reading_date FROM reading WHERE meter_id = ?1 AND status = 'accepted' AND (?2 IS NULL OR id <> ?2)
             ORDER BY reading_date DESC, id DESC LIMIT 1
@@ -447,7 +447,7 @@ public enum Readings {
 
     /// The readings of `ids` whose meter got an accepted reading from someone else (another
     /// clerk, an RGK import) after the queue was judged.
-    static func changedSince(judged since: (at: String, lastID: Int64), _ db: Database, _ ids: [Int64], by login: String) throws -> Set<Int64> {
+    static func changedSince(judged since: (at: String, lastID: Int64), _ db: any Storage, _ ids: [Int64], by login: String) throws -> Set<Int64> {
         Set(try db.query("""
             SELECT r.id FROM reading r WHERE r.id IN (SELECT value FROM json_each(?1)) AND r.meter_id IN (
                 SELECT meter_id FROM reading WHERE source <> 'rgk' AND status <> 'pending' AND decided_at >= ?2

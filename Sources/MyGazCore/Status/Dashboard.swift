@@ -30,7 +30,7 @@ public struct Dashboard: Sendable {
 
     public func count(_ key: String) -> Int { queues.first { $0.key == key }?.count ?? 0 }
 
-    public static func load(_ db: Database) throws -> Dashboard {
+    public static func load(_ db: any Storage) throws -> Dashboard {
         try db.read {
             var d = Dashboard()
             var byID: [Int64: PerRGK] = [:]

@@ -83,7 +83,7 @@ public enum Tickets {
 
     public static func waitingCondition(_ t: String) -> String { "(" + waiting(t).map { "(\($0))" }.joined(separator: " OR ") + ")" }
 
-    public static func list(_ db: Database, _ filter: TicketFilter) throws -> [TicketSummary] {
+    public static func list(_ db: any Storage, _ filter: TicketFilter) throws -> [TicketSummary] {
         // oldest first; each status is a branch of the page, in its queue index's order
         var page = BranchPage(table: "ticket t", orderColumn: "t.created_at", descending: false)
         switch filter.statuses {
@@ -113,7 +113,7 @@ public enum Tickets {
                             arguments: arguments + [filter.limit]).map(summary)
     }
 
-    public static func show(_ db: Database, _ id: Int64) throws -> TicketDetail {
+    public static func show(_ db: any Storage, _ id: Int64) throws -> TicketDetail {
         try db.read {
             guard let row = try db.queryOne(select + " WHERE t.id = ?", id) else { throw MyGazError.notFound(.ticket, String(id)) }
             let messages = try db.query("""
@@ -126,7 +126,7 @@ public enum Tickets {
         }
     }
 
-    static func status(_ db: Database, _ id: Int64) throws -> TicketStatus {
+    static func status(_ db: any Storage, _ id: Int64) throws -> TicketStatus {
         guard let text = try db.scalarString("SELECT status FROM ticket WHERE id = ?", id) else { throw MyGazError.notFound(.ticket, String(id)) }
         return TicketStatus(rawValue: text)!
     }
@@ -310,7 +310,7 @@ public struct FAQEntry: Sendable {
 
 /// The FAQ of manual 001 §5.1, and the ready answers it gives to tickets.
 public enum FAQ {
-    public static func list(_ db: Database, topic: TicketTopic?, search: String?) throws -> [FAQEntry] {
+    public static func list(_ db: any Storage, topic: TicketTopic?, search: String?) throws -> [FAQEntry] {
         let folded = search.map(Database.fold)
         return try db.query("""
             SELECT id, topic, question, answer, updated_at FROM faq
@@ -323,7 +323,7 @@ public enum FAQ {
         FAQEntry(id: r.int64(0), topic: r.string(1), question: r.string(2), answer: r.string(3), updatedAt: r.string(4))
     }
 
-    public static func find(_ db: Database, _ id: Int64) throws -> FAQEntry {
+    public static func find(_ db: any Storage, _ id: Int64) throws -> FAQEntry {
         guard let row = try db.queryOne("SELECT id, topic, question, answer, updated_at FROM faq WHERE id = ?", id) else {
             throw MyGazError.notFound(.faq, String(id))
         }

@@ -80,7 +80,7 @@ public enum Users {
     // MARK: finding
 
     /// A USER argument: a numeric id, or a login in any accepted spelling.
-    public static func resolve(_ db: Database, _ text: String) throws -> Int64 {
+    public static func resolve(_ db: any Storage, _ text: String) throws -> Int64 {
         let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
         if let login = Contact.login(trimmed),
            let id = try db.queryOne("SELECT id FROM portal_user WHERE login = ?", login.login)?.int64(0) {
@@ -92,13 +92,13 @@ public enum Users {
         throw MyGazError.notFound(.user, trimmed)
     }
 
-    static func status(_ db: Database, _ id: Int64) throws -> UserStatus {
+    static func status(_ db: any Storage, _ id: Int64) throws -> UserStatus {
         guard let text = try db.scalarString("SELECT status FROM portal_user WHERE id = ?", id),
               let status = UserStatus(rawValue: text) else { throw MyGazError.notFound(.user, String(id)) }
         return status
     }
 
-    public static func list(_ db: Database, _ filter: UserFilter) throws -> [UserSummary] {
+    public static func list(_ db: any Storage, _ filter: UserFilter) throws -> [UserSummary] {
         var page = BranchPage(table: "portal_user u", orderColumn: "u.registered_at", descending: true)
         if let before = filter.registeredBefore { page.conditions.append("u.registered_at < ?"); page.arguments.append(Timestamp.iso(before)) }
         if let after = filter.registeredAfter { page.conditions.append("u.registered_at >= ?"); page.arguments.append(Timestamp.iso(after)) }
@@ -151,7 +151,7 @@ public enum Users {
         }
     }
 
-    public static func show(_ db: Database, _ id: Int64, now: Int64) throws -> UserDetail {
+    public static func show(_ db: any Storage, _ id: Int64, now: Int64) throws -> UserDetail {
         try db.read {
             guard let u = try db.queryOne("""
                 SELECT id, login, login_kind, full_name, email, phone, status, blocked_reason, consent_at, consent_channel,
@@ -424,7 +424,7 @@ public enum Users {
     }
 
     /// Registrations never confirmed, older than `olderThan` seconds.
-    public static func unconfirmed(_ db: Database, olderThan: Int64, now: Int64) throws -> [UserSummary] {
+    public static func unconfirmed(_ db: any Storage, olderThan: Int64, now: Int64) throws -> [UserSummary] {
         var filter = UserFilter()
         filter.status = .pending
         filter.registeredBefore = now - olderThan
@@ -536,7 +536,7 @@ public enum Users {
     }
 
     /// Which control answer matches, if any. Kopecks of the last charge, a meter serial, or an active PIN.
-    static func matchControlAnswer(_ db: Database, account: Int64, answer raw: String, now: String) throws -> ExtendedVia? {
+    static func matchControlAnswer(_ db: any Storage, account: Int64, answer raw: String, now: String) throws -> ExtendedVia? {
         let answer = raw.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !answer.isEmpty else { return nil }
         let serials = try db.query("SELECT serial FROM meter WHERE account_id = ? AND state <> 'removed'", account).map { $0.string(0) }

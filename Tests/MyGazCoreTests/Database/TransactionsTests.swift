@@ -96,4 +96,21 @@ import Testing
             #expect(!text.contains(pattern), "\(file) writes SQL that belongs to Database/")
         }
     }
+
+    @Test func theDomainRoomsSeeOnlyStorage() throws {
+        let sources = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("Sources/MyGazCore")
+        let rooms = ["Users", "Accounts", "Pins", "Applications", "Readings", "Tickets", "Outbox", "Audit", "Operators", "Status"]
+        let engine = try Regex(#"\bDatabase\b(?!\.(BulkSettings|fold))"#)
+        var checked = 0
+        for room in rooms {
+            for file in try FileManager.default.contentsOfDirectory(atPath: sources.path + "/" + room) where file.hasSuffix(".swift") {
+                let code = try String(contentsOfFile: sources.path + "/\(room)/\(file)", encoding: .utf8)
+                    .split(separator: "\n").filter { !$0.trimmingCharacters(in: .whitespaces).hasPrefix("//") }.joined(separator: "\n")
+                #expect(!code.contains(engine), "\(room)/\(file) reaches past Storage to the SQLite engine")
+                checked += 1
+            }
+        }
+        #expect(checked > 12)
+    }
 }

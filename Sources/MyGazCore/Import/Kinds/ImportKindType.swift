@@ -83,7 +83,7 @@ final class ImportContext {
         try reloadRGKs()
     }
 
-    var db: Database { session.db }
+    var db: Database { session.database }
 
     func reloadRGKs() throws {
         rgks = Dictionary(uniqueKeysWithValues: try db.query("SELECT code, id FROM rgk").map { ($0.string(0), $0.int64(1)) })
