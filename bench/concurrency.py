@@ -44,7 +44,7 @@ def worker(binary, db, ops, seed, pool, results):
             argv = ["application", "approve", target]
         elif kind == "clarify":
             target = rnd.choice(submitted)
-            argv = ["application", "clarify", target, "--message", "Уточните, пожалуйста"]
+            argv = ["application", "clarify", target, "--expect-status", "submitted", "--message", "Уточните, пожалуйста"]
         elif kind == "reply":
             target = rnd.choice(tickets)
             argv = ["ticket", "reply", target, "--message", "Ответ под нагрузкой"]

@@ -133,6 +133,7 @@ class Send(Scenario):
     def setup(self):
         remove_db(self.base)
         self.cli(self.base, "init")
+        self.cli(self.base, "config", "set", "mail.from", "abon@gaz.example")
         con = sqlite3.connect(self.base)
         with con:
             for i in range(1, self.args.messages + 1):

@@ -15,7 +15,8 @@ public struct BatchItem<R> {
 /// Actions on several ids: all-or-nothing in one write transaction, or, with
 /// `continueOnError`, each id on its own savepoint so that the good ids stay done.
 public enum Batch {
-    public static func run<R>(_ db: any Storage, ids: [String], continueOnError: Bool,
+    /// With `dryRun`, everything is done and then rolled back: the items say what would happen.
+    public static func run<R>(_ db: any Storage, ids: [String], continueOnError: Bool, dryRun: Bool = false,
                               _ action: (String) throws -> R) throws -> [BatchItem<R>] {
         var items: [BatchItem<R>] = []
         do {
@@ -29,7 +30,10 @@ public enum Batch {
                         if !continueOnError { throw AbortBatch() }
                     }
                 }
+                if dryRun { throw DryRun() }
             }
+        } catch is DryRun {
+            // as planned: nothing stays
         } catch is AbortBatch {
             // the whole transaction was rolled back: the successes so far did not happen
             items = items.map { BatchItem(id: $0.id, result: $0.result, rolledBack: $0.isSuccess) }
@@ -38,6 +42,7 @@ public enum Batch {
     }
 
     struct AbortBatch: Error {}
+    struct DryRun: Error {}
 }
 
 extension BatchItem {

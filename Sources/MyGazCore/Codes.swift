@@ -54,7 +54,7 @@ public enum TicketSource: String, Code { case portal, portalAnonymous = "portal_
 public enum AuthorKind: String, Code { case customer, `operator` }
 public enum AttachmentType: String, Code { case pdf = "application/pdf", jpeg = "image/jpeg", png = "image/png" }
 public enum OutboxKind: String, Code {
-    case ticketReply = "ticket_reply", applicationQuestion = "application_question", applicationStatus = "application_status"
+    case ticketReply = "ticket_reply", ticketReceived = "ticket_received", applicationQuestion = "application_question", applicationStatus = "application_status"
     case readingRejected = "reading_rejected", pin, confirmationCode = "confirmation_code", other
 }
-public enum OutboxStatus: String, Code { case waiting, sending, sent, failed }
+public enum OutboxStatus: String, Code { case waiting, sending, sent, failed, cancelled }

@@ -84,6 +84,7 @@ public enum Labels {
             ("sending", L("sending", "отправляется")),
             ("sent", L("sent", "отправлено")),
             ("failed", L("failed", "не доставлено")),
+            ("cancelled", L("cancelled", "отменено")),
         ]),
         (.role, [
             ("clerk", L("clerk", "сотрудник абонентского отдела")),
@@ -137,4 +138,12 @@ public enum Labels {
     private static let order: [CodeDomain: [String]] = Dictionary(uniqueKeysWithValues: entries.map { entry in
         (entry.0, entry.1.map(\.0))
     })
+}
+
+/// Russian words that agree with a number.
+public enum Russian {
+    /// A count of days after «в течение» (genitive): "1 дня", "21 дня", "3 дней", "30 дней".
+    public static func days(_ n: Int) -> String {
+        "\(n) \(n % 10 == 1 && n % 100 != 11 ? "дня" : "дней")"
+    }
 }

@@ -63,6 +63,16 @@ public enum MessageKey: String, CaseIterable, Sendable {
     case checkPermissionsGroup
     case backupWritten
     case fileExists
+    case settingBadValue
+    case senderNotSet
+    case smsCommandNotSet
+    case deliveryProgramMissing
+    case noticeOptedOut
+    case noContactPhone
+    case noContactTellInPerson
+    case settingUnknown
+    case settingChanged
+    case settingUnchanged
     case fileCannotCreate
     case fileCannotWrite
     case fileReadError
@@ -139,7 +149,7 @@ public enum MessageKey: String, CaseIterable, Sendable {
     case readingBreaksRules
     case forceNeedsReason
     case otherNeedsMessage
-    case customerNotified
+    case messageQueued
     case recipientRefused
     case outboxSecretErased
     case pinBadEmail
@@ -152,8 +162,6 @@ public enum MessageKey: String, CaseIterable, Sendable {
     case attachmentEmpty
     case attachmentType
     case attachmentExists
-    case questionQueued
-    case noContactEmail
     case assignedTo
     case alreadyAssigned
     case kindNeeds
@@ -171,7 +179,6 @@ public enum MessageKey: String, CaseIterable, Sendable {
     // tickets, FAQ, outbox
     case emptyMessage
     case officeOtherRGK
-    case noEmailCallCustomer
     case replyCancelled
     case ticketOpened
     case editorFailed
@@ -250,4 +257,18 @@ public enum MessageKey: String, CaseIterable, Sendable {
     // demo
     case demoDone
     case progressRows
+
+    // decisions taken back, and bulk decisions confirmed
+    case readingFromRGK
+    case readingExported
+    case readingHasLater
+    case bulkPlan
+    case bulkPlanRGK
+    case bulkPlanMessages
+    case bulkPlanUnreachable
+    case bulkPlanFailures
+    case bulkQuestion
+    case bulkCancelled
+    case bulkCannotAsk
+    case dryRunNothingQueued
 }

@@ -14,6 +14,19 @@ public struct Transition: Sendable {
     public var forceChanged = false
     /// The line for people, when "entity id: from → to" does not say it.
     public var human: Message?
+    /// Whether the customer was told of it (nil: nothing to tell); `"notified"` in JSON.
+    public var notified: Bool?
+    /// What the clerk must do by hand (tell the customer by phone): on stderr, whatever the format.
+    public var warnings: [Message] = []
+    /// The RGK the entity belongs to, where it has one: a bulk decision is summed up by RGK.
+    public var rgk: String?
+
+    /// Takes what became of a notice to the customer.
+    public mutating func told(_ outcome: Notify.Outcome) {
+        notified = outcome.notified
+        if let note = outcome.note { notes.append(note) }
+        if let warning = outcome.warning { warnings.append(warning) }
+    }
 
     public init(_ entity: Entity, _ id: CustomStringConvertible, _ domain: CodeDomain, from: String, to: String,
                 notes: [Message] = [], extra: [(String, String)] = []) {

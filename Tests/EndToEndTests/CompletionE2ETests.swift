@@ -58,7 +58,8 @@ extension E2E {
                 #expect(page.contains(".B mygaz\\-admin \(group)"), "\(group)")
                 continue
             }
-            for line in list.components(separatedBy: "\n\n")[0].split(separator: "\n") {
+            // a long summary wraps onto lines indented deeper than the actions
+            for line in list.components(separatedBy: "\n\n")[0].split(separator: "\n") where !line.hasPrefix("   ") {
                 let action = line.trimmingCharacters(in: .whitespaces).split(separator: " ")[0]
                 #expect(page.contains(".B mygaz\\-admin \(group) \(action.replacingOccurrences(of: "-", with: "\\-"))"), "\(group) \(action)")
             }

@@ -10,18 +10,19 @@ enum ApplicationCommands {
                                                                        "отказать, если заявка уже не в состоянии STATUS (ее кто-то изменил)"),
                                    choices: ApplicationStatus.codes)
 
-    static func transitionCommand(_ action: ApplicationAction, _ summary: L, messageOption: OptionSpec?, examples: [Example] = []) -> CommandSpec {
+    static func transitionCommand(_ action: ApplicationAction, _ summary: L, discussion: L? = nil, messageOption: OptionSpec?,
+                                  ids: ArgumentSpec = idsArg, examples: [Example] = []) -> CommandSpec {
         var options: [OptionSpec] = []
         if let messageOption { options.append(messageOption) }
-        options += [expect, Opt.continueOnError]
-        return CommandSpec(action.rawValue, summary, arguments: [idsArg], options: options, examples: examples,
+        options += [expect, Opt.dryRun, Opt.continueOnError, Opt.yes]
+        return CommandSpec(action.rawValue, summary, discussion: discussion, arguments: [ids], options: options, examples: examples,
                            access: .clerks, handler: { try transition($0, action) })
     }
 
     static let spec = CommandSpec(
         "application", L("customer applications: the review queue and its decisions", "заявки клиентов: очередь рассмотрения и решения"),
-        discussion: L("States: draft (the customer's own), submitted «В обработке», accepted «Принята», needs_info «Требует уточнения», rejected «Не согласована», completed «Выполнена». approve: submitted → accepted; clarify: submitted → needs_info; answer: needs_info → submitted; reject: submitted, needs_info or accepted → rejected; complete: accepted → completed (maintenance, repair and recalculation also from submitted). A repeat of the current state is reported as unchanged; a forbidden step fails with exit 4.",
-                      "Состояния: draft (черновик клиента), submitted «В обработке», accepted «Принята», needs_info «Требует уточнения», rejected «Не согласована», completed «Выполнена». approve: submitted → accepted; clarify: submitted → needs_info; answer: needs_info → submitted; reject: submitted, needs_info или accepted → rejected; complete: accepted → completed (ТО ВДГО, ремонт и перерасчет — также из submitted). Повтор текущего состояния — «без изменений»; недопустимый переход — код 4."),
+        discussion: L("States: draft (the customer's own), submitted «В обработке», accepted «Принята», needs_info «Требует уточнения», rejected «Не согласована», completed «Выполнена». approve: submitted → accepted; clarify: submitted → needs_info (on needs_info: a further question); answer: needs_info → submitted; reject: submitted, needs_info or accepted → rejected; complete: accepted → completed (maintenance, repair and recalculation also from submitted); reopen: rejected or completed → submitted. A repeat of the current state is reported as unchanged; a forbidden step fails with exit 4. The customer is told by the application's e-mail, else by SMS to its mobile; with neither, the command says whom to phone. On a terminal, a decision on several ids shows what it will do and asks (--yes skips the question); --dry-run shows it and changes nothing.",
+                      "Состояния: draft (черновик клиента), submitted «В обработке», accepted «Принята», needs_info «Требует уточнения», rejected «Не согласована», completed «Выполнена». approve: submitted → accepted; clarify: submitted → needs_info (из needs_info — новый вопрос); answer: needs_info → submitted; reject: submitted, needs_info или accepted → rejected; complete: accepted → completed (ТО ВДГО, ремонт и перерасчет — также из submitted); reopen: rejected или completed → submitted. Повтор текущего состояния — «без изменений»; недопустимый переход — код 4. Клиенту сообщается по e-mail заявки, иначе SMS на ее мобильный; если нет ни того, ни другого, команда скажет, кому позвонить. В терминале решение по нескольким заявкам сначала показывает, что будет сделано, и спрашивает подтверждение (--yes — не спрашивать); --dry-run только показывает."),
         subcommands: [
             CommandSpec("list", L("list applications: by default the open queue, oldest first", "список заявок: по умолчанию открытая очередь, старые сверху"),
                         options: [
@@ -58,8 +59,8 @@ enum ApplicationCommands {
                         arguments: [idArg], access: .everyone, handler: show),
             transitionCommand(.approve, L("accept applications: submitted → accepted", "принять заявки: submitted → accepted"),
                               messageOption: Opt.message),
-            transitionCommand(.clarify, L("return for clarification: submitted → needs_info; the question goes to the customer",
-                                          "вернуть на уточнение: submitted → needs_info; вопрос уходит клиенту"),
+            transitionCommand(.clarify, L("ask the customer: submitted → needs_info (or a further question); the question goes to the customer",
+                                          "запросить уточнение: submitted → needs_info (или еще один вопрос); вопрос уходит клиенту"),
                               messageOption: OptionSpec(.message, short: "m", value: "TEXT", L("required: the question", "обязательно: вопрос")),
                               examples: [Example("mygaz-admin application clarify 512 --message 'Приложите копию свидетельства'",
                                                  L("Ask the customer for a document.", "Запросить у клиента документ."), featured: true)]),
@@ -73,6 +74,16 @@ enum ApplicationCommands {
             transitionCommand(.reject, L("reject applications, with the reason", "отклонить заявки с указанием причины"),
                               messageOption: OptionSpec(.reason, value: "TEXT", L("required: why; told to the customer", "обязательно: причина; сообщается клиенту"))),
             transitionCommand(.complete, L("mark applications completed", "отметить заявки выполненными"), messageOption: Opt.message),
+            transitionCommand(.reopen, L("take a rejection or a completion back: rejected or completed → submitted",
+                                         "отменить отклонение или выполнение: rejected или completed → submitted"),
+                              discussion: L("The application is in the queue again, with the reason in its history and the audit. A customer who was told of the decision is told it was taken back.",
+                                            "Заявка снова в очереди; причина — в ее истории и в журнале. Клиенту, которому сообщили о решении, сообщается, что оно отменено."),
+                              messageOption: OptionSpec(.reason, value: "TEXT", L("required: why the decision is taken back; told to the customer",
+                                                                                  "обязательно: почему решение отменяется; сообщается клиенту")),
+                              ids: ArgumentSpec("ID", L("application ids, or - to read them from stdin", "номера заявок или - для чтения со стандартного ввода"),
+                                                arity: .variadic, acceptsStdin: true, completion: .live(.application)),
+                              examples: [Example("mygaz-admin application reopen 512 --reason 'Отклонена по ошибке: документы были приложены'",
+                                                 L("A refusal proved wrong.", "Отказ оказался ошибочным."))]),
             CommandSpec("assign", L("assign applications to an operator", "назначить заявки оператору"),
                         arguments: [idsArg],
                         options: [OptionSpec(.to, value: "LOGIN", L("required: the operator", "обязательно: оператор"), completion: .live(.operatorLogin)),
@@ -152,7 +163,7 @@ enum ApplicationCommands {
     static func transition(_ inv: Invocation, _ action: ApplicationAction) throws -> ExitStatus {
         var message: String?
         switch action {
-        case .reject:
+        case .reject, .reopen:
             guard let reason = try inv.text(.reason) else { throw MyGazError.usage(.optionRequires, .text(inv.commandName), "--reason") }
             message = reason
         case .clarify:
@@ -162,11 +173,9 @@ enum ApplicationCommands {
             message = try inv.text(.message)
         }
         let expect = try inv.choice(.expectStatus, as: ApplicationStatus.self)
-        let ids = try inv.ids("ID")
-        let items = try Batch.run(inv.db, ids: ids, continueOnError: inv.flag(.continueOnError)) { text in
+        return try Decisions.run(inv, ids: try inv.ids("ID")) { text in
             try Applications.transition(inv.session, try Applications.parseID(text), action, message: message, expect: expect)
         }
-        return Report.batch(items, inv.out)
     }
 
     static func answer(_ inv: Invocation) throws -> ExitStatus {

@@ -35,7 +35,8 @@ enum ExportCommands {
         // an export holds customers' data: a new file, as private as the database, put in place whole
         let file = try inv.string(.output).map { try NewFile($0, like: inv.globals.dbPath) }
         let sink: TextSink = file.map { FileSink(fd: $0.fd) } ?? inv.io.stdout
-        var count = 0
+        var exported: [Int64] = []
+        var count: Int { exported.count }
         if inv.out.format == .json {
             sink.write("[")
             try ReadingExport.forEach(inv.db, filter) { r in
@@ -43,7 +44,7 @@ enum ExportCommands {
                     ("id", .int(r.id)), ("rgk", .text(r.rgk)), ("account", .text(r.account)), ("serial", .text(r.serial)),
                     ("date", .text(r.date)), ("value", .int(r.value)), ("status", .text(r.status)), ("reason", .of(r.reason)),
                     ("decided_at", .text(r.decidedAt)), ("decided_by", .of(r.decidedBy)), ("source", .text(r.source))])))
-                count += 1
+                exported.append(r.id)
             }
             sink.write("]\n")
         } else {
@@ -52,7 +53,7 @@ enum ExportCommands {
             emit(ReadingExport.header)
             try ReadingExport.forEach(inv.db, filter) { r in
                 emit(ReadingExport.fields(r))
-                count += 1
+                exported.append(r.id)
             }
         }
         sink.flush()
@@ -62,6 +63,10 @@ enum ExportCommands {
             }
             try file.commit()
             inv.io.stderr.write(inv.out.texts.render(.exportWritten, .int(count), .text(file.path)) + "\n")
+        }
+        // a file or a pipe goes to the billing; a look at the terminal does not
+        if file != nil || !inv.io.terminal.stdoutIsTTY {
+            try ReadingExport.markExported(inv.session, exported, rgk: rgk)
         }
         return .success
     }

@@ -49,8 +49,10 @@ enum OutboxCommands {
 
     static func send(_ inv: Invocation) throws -> ExitStatus {
         let env = inv.io.environment
-        let sendmail = inv.string(.sendmail) ?? env["MYGAZ_SENDMAIL"].flatMap { $0.isEmpty ? nil : $0 } ?? "/usr/sbin/sendmail -i"
-        let sms = inv.string(.smsCommand) ?? env["MYGAZ_SMS_COMMAND"].flatMap { $0.isEmpty ? nil : $0 }
+        // the option, else the environment, else the setting every clerk shares
+        let sendmail = try inv.string(.sendmail) ?? env["MYGAZ_SENDMAIL"].flatMap { $0.isEmpty ? nil : $0 }
+            ?? Settings.get(inv.db, .sendmail) ?? "/usr/sbin/sendmail -i"
+        let sms = try inv.string(.smsCommand) ?? env["MYGAZ_SMS_COMMAND"].flatMap { $0.isEmpty ? nil : $0 } ?? Settings.get(inv.db, .smsCommand)
         let timeout = Double(try inv.int(.timeout, range: 1...3600) ?? 30)
         let limit = try inv.limit(default: 500)
         let progress = Progress(inv.out, label: "outbox send")
@@ -73,8 +75,8 @@ enum OutboxCommands {
                         ("failed", .int(Int64(report.failed))), ("recovered", .int(Int64(report.recovered))),
                         ("in_doubt", .int(Int64(report.inDoubt)))],
                        human: [Message(.outboxReport, [.int(report.sent), .int(report.retrying), .int(report.failed)])])
-        // a delivery that failed is not a failure of the command: it is queued for retry
-        return report.failed > 0 || report.inDoubt > 0 ? .partial : .success
+        // anything that did not go out — failed, waiting for a retry, in doubt — is not success
+        return report.complete ? .success : .partial
     }
 
     /// `outbox __receipt ID TOKEN begin SHELL-PID | done`, run by the delivering shell.

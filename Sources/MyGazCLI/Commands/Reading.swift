@@ -47,7 +47,7 @@ enum ReadingCommands {
                             Opt.rgk, Opt.dryRun,
                             OptionSpec(.force, L("accept even if a rule is broken (needs --reason)", "принять, даже если правило нарушено (нужна --reason)")),
                             OptionSpec(.reason, value: "TEXT", L("why a broken rule is accepted", "почему принимается показание с нарушением")),
-                            Opt.continueOnError,
+                            Opt.continueOnError, Opt.yes,
                         ],
                         examples: [
                             Example("mygaz-admin reading accept --all-valid --dry-run", L("See what accepting every valid reading would do.", "Посмотреть, что даст прием всех корректных показаний."), featured: true),
@@ -64,9 +64,23 @@ enum ReadingCommands {
                             Opt.message,
                             OptionSpec(.allInvalid, L("reject every pending reading that breaks a rule, with the first rule broken",
                                                         "отклонить все показания с нарушениями, по первому нарушенному правилу")),
-                            Opt.rgk, Opt.dryRun, Opt.continueOnError,
+                            Opt.rgk, Opt.dryRun, Opt.continueOnError, Opt.yes,
                         ],
+                        examples: [Example("mygaz-admin reading reject --all-invalid --rgk kostroma --dry-run",
+                                           L("See what rejecting the readings that break a rule would do: by reason, by RGK, the messages.",
+                                             "Посмотреть, что даст отклонение показаний с нарушениями: по причинам, по РГК, сообщения."))],
                         access: .clerks, handler: reject),
+            CommandSpec("reopen", L("take a decision back: accepted or rejected → pending, to be decided again",
+                                    "отменить решение: accepted или rejected → pending, для нового решения"),
+                        discussion: L("Refused (exit 4) once the reading went to the RGK's billing (export readings), for a reading the RGK sent, and while a later reading of the same meter is pending or accepted. A customer who was told of the rejection is told the reading is being checked again.",
+                                      "Отказ (код 4), если показание уже передано в биллинг РГК (export readings), если его прислала сама РГК, и пока по тому же прибору учета есть более позднее показание в обработке или принятое. Клиенту, которому сообщили об отклонении, сообщается, что показание проверяется повторно."),
+                        arguments: [ArgumentSpec("ID", L("reading ids, or - to read them from stdin", "номера показаний или - для чтения со стандартного ввода"),
+                                                 arity: .variadic, acceptsStdin: true, completion: .live(.reading))],
+                        options: [OptionSpec(.reason, value: "TEXT", L("required: why the decision is taken back", "обязательно: почему решение отменяется")),
+                                  Opt.dryRun, Opt.continueOnError, Opt.yes],
+                        examples: [Example("mygaz-admin reading reopen 1042 --reason 'Клиент прислал фото счетчика'",
+                                           L("A rejection proved wrong.", "Отклонение оказалось ошибочным."))],
+                        access: .clerks, handler: reopen),
             CommandSpec("submit", L("enter a reading given by phone; it is checked at once", "внести показание, переданное по телефону; проверяется сразу"),
                         arguments: [UserCommands.accountArg],
                         options: [
@@ -131,25 +145,47 @@ enum ReadingCommands {
         if inv.flag(.allValid) {
             guard inv.arguments("ID").isEmpty else { throw MyGazError.usage(.optionsExclusive, "--all-valid", "ID") }
             if inv.flag(.force) { throw MyGazError.usage(.optionsExclusive, "--all-valid", "--force") }
+            if Decisions.mustAsk(inv, bulk: true) {
+                let plan = try Readings.acceptAllValid(inv.session, rgk: inv.string(.rgk), dryRun: true)
+                guard plan.decided > 0 else { return try acceptedAll(inv, plan, dry: true) }
+                guard try Decisions.ask(inv, bulkPlan(plan, to: .accepted)) else { return .success }
+            }
             let progress = Progress(inv.out, label: "reading accept")
             let result = try Readings.acceptAllValid(inv.session, rgk: inv.string(.rgk), dryRun: inv.flag(.dryRun)) {
                 progress.update(Int64($0))
             }
             progress.finish()
-            let dry = inv.flag(.dryRun)
-            inv.out.object([("accepted", .int(Int64(result.decided))), ("breaking_a_rule", .int(Int64(result.skipped))), ("dry_run", .bool(dry))],
-                           human: [Message(dry ? .wouldAcceptAll : .acceptedAll, [.int(result.decided), .int(result.skipped)])]
-                               + (dry ? [Message(.dryRunNothingWritten)] : []))
-            return .success
+            return try acceptedAll(inv, result, dry: inv.flag(.dryRun))
         }
-        if inv.flag(.dryRun) { throw MyGazError.usage(.optionRequires, "--dry-run", "--all-valid") }
         let force = inv.flag(.force)
         let reason = try Readings.forcedReason(force: force, reason: inv.string(.reason))
         let ids = try requireIDs(inv, alternative: "--all-valid")
-        let items = try Batch.run(inv.db, ids: ids, continueOnError: inv.flag(.continueOnError)) { text in
+        return try Decisions.run(inv, ids: ids) { text in
             try Readings.accept(inv.session, try Readings.parseID(text), force: force, reason: reason)
         }
-        return Report.batch(items, inv.out)
+    }
+
+    static func acceptedAll(_ inv: Invocation, _ result: Readings.BulkResult, dry: Bool) throws -> ExitStatus {
+        inv.out.object([("accepted", .int(Int64(result.decided))), ("breaking_a_rule", .int(Int64(result.skipped))), ("dry_run", .bool(dry))]
+                           + (dry ? [("by_rgk", rgkCounts(result))] : []),
+                       human: [Message(dry ? .wouldAcceptAll : .acceptedAll, [.int(result.decided), .int(result.skipped)])]
+                           + (dry ? result.byRGK.map { Message(.bulkPlanRGK, [.text($0.rgk), .int($0.count)]) } + [Message(.dryRunNothingWritten)] : []))
+        return .success
+    }
+
+    static func rgkCounts(_ result: Readings.BulkResult) -> Value {
+        .object(result.byRGK.map { ($0.rgk, Value.int(Int64($0.count))) })
+    }
+
+    /// The plan of `--all-valid` or `--all-invalid`, from its dry run.
+    static func bulkPlan(_ result: Readings.BulkResult, to status: ReadingStatus) -> Decisions.Plan {
+        var plan = Decisions.Plan()
+        plan.decisions = [(.code(.readingStatus, status.rawValue), result.decided)]
+        plan.details = ReadingReason.allCases.compactMap { r in result.byReason[r].map { (.code(.readingReason, r.rawValue), $0) } }
+        plan.byRGK = result.byRGK.map { ($0.rgk, $0.count) }
+        plan.messages = result.reachable
+        plan.unreachable = result.unreachable
+        return plan
     }
 
     static func requireIDs(_ inv: Invocation, alternative: String) throws -> [String] {
@@ -164,31 +200,51 @@ enum ReadingCommands {
         if inv.flag(.allInvalid) {
             guard inv.arguments("ID").isEmpty else { throw MyGazError.usage(.optionsExclusive, "--all-invalid", "ID") }
             if inv.string(.reason) != nil { throw MyGazError.usage(.optionsExclusive, "--all-invalid", "--reason") }
+            if Decisions.mustAsk(inv, bulk: true) {
+                let plan = try Readings.rejectAllInvalid(inv.session, rgk: inv.string(.rgk), dryRun: true)
+                guard plan.decided > 0 else { return rejectedAll(inv, plan, dry: true) }
+                guard try Decisions.ask(inv, bulkPlan(plan, to: .rejected)) else { return .success }
+            }
             let progress = Progress(inv.out, label: "reading reject")
             let result = try Readings.rejectAllInvalid(inv.session, rgk: inv.string(.rgk), dryRun: inv.flag(.dryRun)) {
                 progress.update(Int64($0))
             }
             progress.finish()
-            let dry = inv.flag(.dryRun)
-            var pairs: [(String, Value)] = [("rejected", .int(Int64(result.decided))), ("valid", .int(Int64(result.skipped))), ("dry_run", .bool(dry))]
-            pairs.append(("by_reason", .object(ReadingReason.allCases.compactMap { r in result.byReason[r].map { (r.rawValue, Value.int(Int64($0))) } })))
-            var human = [Message(dry ? .wouldRejectAll : .rejectedAll, [.int(result.decided), .int(result.skipped)])]
-            for reason in ReadingReason.allCases {
-                if let n = result.byReason[reason] { human.append(Message(.countLine, [.code(.readingReason, reason.rawValue), .int(n)])) }
-            }
-            if dry { human.append(Message(.dryRunNothingWritten)) }
-            inv.out.object(pairs, human: human)
-            return .success
+            return rejectedAll(inv, result, dry: inv.flag(.dryRun))
         }
-        if inv.flag(.dryRun) { throw MyGazError.usage(.optionRequires, "--dry-run", "--all-invalid") }
         guard let reason = try inv.choice(.reason, as: ReadingReason.self) else {
             throw MyGazError.usage(.optionRequires, .text(inv.commandName), "--reason")
         }
         let ids = try requireIDs(inv, alternative: "--all-invalid")
-        let items = try Batch.run(inv.db, ids: ids, continueOnError: inv.flag(.continueOnError)) { text in
+        return try Decisions.run(inv, ids: ids) { text in
             try Readings.reject(inv.session, try Readings.parseID(text), reason: reason, message: message)
         }
-        return Report.batch(items, inv.out)
+    }
+
+    static func rejectedAll(_ inv: Invocation, _ result: Readings.BulkResult, dry: Bool) -> ExitStatus {
+        var pairs: [(String, Value)] = [("rejected", .int(Int64(result.decided))), ("valid", .int(Int64(result.skipped))), ("dry_run", .bool(dry))]
+        pairs.append(("by_reason", .object(ReadingReason.allCases.compactMap { r in result.byReason[r].map { (r.rawValue, Value.int(Int64($0))) } })))
+        var human = [Message(dry ? .wouldRejectAll : .rejectedAll, [.int(result.decided), .int(result.skipped)])]
+        for reason in ReadingReason.allCases {
+            if let n = result.byReason[reason] { human.append(Message(.countLine, [.code(.readingReason, reason.rawValue), .int(n)])) }
+        }
+        if dry {
+            pairs += [("by_rgk", rgkCounts(result)), ("messages", .int(Int64(result.reachable))), ("unreachable", .int(Int64(result.unreachable)))]
+            human += result.byRGK.map { Message(.bulkPlanRGK, [.text($0.rgk), .int($0.count)]) }
+            human += [Message(.bulkPlanMessages, [.int(result.reachable)])]
+            if result.unreachable > 0 { human.append(Message(.bulkPlanUnreachable, [.int(result.unreachable)])) }
+            human.append(Message(.dryRunNothingQueued))
+        }
+        result.warnings.forEach { inv.out.warn($0) }
+        inv.out.object(pairs, human: human)
+        return .success
+    }
+
+    static func reopen(_ inv: Invocation) throws -> ExitStatus {
+        guard let reason = try inv.text(.reason) else { throw MyGazError.usage(.optionRequires, .text(inv.commandName), "--reason") }
+        return try Decisions.run(inv, ids: try inv.ids("ID")) { text in
+            try Readings.reopen(inv.session, try Readings.parseID(text), reason: reason)
+        }
     }
 
     static func submit(_ inv: Invocation) throws -> ExitStatus {

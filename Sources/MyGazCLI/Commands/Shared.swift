@@ -37,7 +37,8 @@ extension Transition {
 enum Report {
     /// Prints per-id results of a batch and answers the exit status:
     /// 0 all good; the first failure's status if nothing was applied; 5 if some were.
-    static func batch(_ items: [BatchItem<Transition>], _ out: Output,
+    /// A dry run's items say what would happen; nothing was written, nothing is to be done by hand.
+    static func batch(_ items: [BatchItem<Transition>], _ out: Output, dryRun: Bool = false,
                       notes: (Transition) -> [String] = { _ in [] }) -> ExitStatus {
         let aborted = items.contains { $0.rolledBack }
         var results: [ActionResult] = []
@@ -52,10 +53,15 @@ enum Report {
                 if !extra.isEmpty { human += "; " + extra.joined(separator: "; ") }
                 results.append(ActionResult(id: item.id, outcome: t.changed ? .changed : .unchanged, status: t.to,
                                             human: Message(.verbatim, [.text(human)]),
-                                            extra: t.extra.map { ($0.0, Value.text($0.1)) }))
+                                            extra: t.extra.map { ($0.0, Value.text($0.1)) } + (t.notified.map { [("notified", Value.bool($0))] } ?? [])
+                                                + (dryRun ? [("dry_run", Value.bool(true))] : [])))
             case .failure(let error):
                 results.append(ActionResult(id: item.id, outcome: .failed, status: nil, error: error))
             }
+        }
+        // what the clerk must still do by hand, whatever the format
+        for item in items where !item.rolledBack && !dryRun {
+            if case .success(let t) = item.result { t.warnings.forEach { out.warn($0) } }
         }
         // On a rolled-back batch, people see only the failures and why nothing happened.
         if out.isHuman && aborted {
@@ -64,6 +70,7 @@ enum Report {
         } else {
             out.results(results)
         }
+        if dryRun { out.say(.dryRunNothingQueued) }
         return status(items)
     }
 

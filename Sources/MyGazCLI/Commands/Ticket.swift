@@ -199,13 +199,14 @@ enum TicketCommands {
             if named.account == nil { accountText = named.number }   // not sent by the RGK yet: the number as given
         }
         let files = try inv.strings(.attach).map(NewAttachment.read)
-        let id = try Tickets.open(inv.session, .init(
+        let (id, acknowledgement) = try Tickets.open(inv.session, .init(
             channel: channel, rgk: inv.string(.rgk), officeID: try inv.int(.office, range: 1...Int.max).map(Int64.init), topic: topic,
             name: name, email: inv.string(.email), phone: inv.string(.phone), account: account, accountText: accountText,
             message: message, source: inv.string(.source) == "office" ? .office : .phone, attachments: files))
-        inv.out.results([ActionResult(id: String(id), outcome: .changed, status: "new",
-                                      human: Message(.ticketOpened, [.text(String(id)), .code(.ticketTopic, topic.rawValue)]))])
-        return .success
+        var opened = Transition(.ticket, id, .ticketStatus, from: "", to: "new")
+        opened.human = Message(.ticketOpened, [.text(String(id)), .code(.ticketTopic, topic.rawValue)])
+        opened.told(acknowledgement)
+        return Report.single(opened, inv.out)
     }
 
     static func attachment(_ inv: Invocation) throws -> ExitStatus {

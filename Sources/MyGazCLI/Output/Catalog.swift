@@ -158,6 +158,61 @@ public enum Catalog {
                     "{1} недоступен группе {2} для записи (права {3}); ее участники не смогут работать; выполните: chmod g+rw {1}")
         case .backupWritten:
             return ("backup of {1} written to {2} ({3} pages)", "резервная копия {1} записана в {2} ({3} стр.)")
+        case .settingBadValue:
+            return ("setting {1}: «{2}» is not a fitting value; nothing was changed; see 'mygaz-admin config list'",
+                    "настройка {1}: «{2}» — неподходящее значение; ничего не изменено; см. «mygaz-admin config list»")
+        case .senderNotSet:
+            return ("messages of {1} have no sender address: nothing was sent; an admin sets one: mygaz-admin config set {2} ADDRESS",
+                    "у сообщений {1} нет адреса отправителя: ничего не отправлено; администратор задаст его: mygaz-admin config set {2} АДРЕС")
+        case .smsCommandNotSet:
+            return ("SMS messages are due and there is no command to send them: nothing was sent; give --sms-command, MYGAZ_SMS_COMMAND, or: mygaz-admin config set {1} COMMAND",
+                    "пора отправлять SMS, а команды для них нет: ничего не отправлено; укажите --sms-command, MYGAZ_SMS_COMMAND или: mygaz-admin config set {1} КОМАНДА")
+        case .deliveryProgramMissing:
+            return ("the delivery program «{1}» cannot be run (exit {2}): the messages wait, none counted as tried; fix the command (--sendmail, MYGAZ_SENDMAIL, config mail.sendmail)",
+                    "программу доставки «{1}» не удается запустить (код {2}): сообщения ждут, попытки не засчитаны; исправьте команду (--sendmail, MYGAZ_SENDMAIL, config mail.sendmail)")
+        case .noticeOptedOut:
+            return ("the customer switched status notices off: not told", "клиент отключил уведомления о статусах: не уведомлен")
+        case .noContactPhone:
+            return ("{1} {2}: no e-mail or mobile to send to: tell the customer by phone {3}",
+                    "{1} {2}: нет ни e-mail, ни мобильного для отправки: сообщите клиенту по телефону {3}")
+        case .noContactTellInPerson:
+            return ("{1} {2}: no e-mail or phone on record: tell {3} in person",
+                    "{1} {2}: нет ни e-mail, ни телефона: сообщите клиенту ({3}) лично")
+        case .settingUnknown:
+            return ("'{1}' is not a setting; see 'mygaz-admin config list'", "«{1}» — нет такой настройки; см. «mygaz-admin config list»")
+        case .settingChanged:
+            return ("setting {1}: {2} → {3}", "настройка {1}: {2} → {3}")
+        case .settingUnchanged:
+            return ("setting {1}: already {2}, unchanged", "настройка {1}: уже {2}, без изменений")
+        case .readingFromRGK:
+            return ("reading {1} came in the RGK's own file: it is the RGK's record, not a decision to take back",
+                    "показание {1} пришло в файле РГК: это запись РГК, а не решение, которое можно отменить")
+        case .readingExported:
+            return ("reading {1} went to the RGK's billing on {2}: the decision stands; ask the RGK to correct it there",
+                    "показание {1} передано в биллинг РГК {2}: решение отменить нельзя; исправление — через РГК")
+        case .readingHasLater:
+            return ("reading {1}: reading {2} of the same meter came or was accepted after it; reopen or decide that one first",
+                    "показание {1}: после него по тому же прибору учета есть показание {2}; сначала отмените или примите решение по нему")
+        case .bulkPlan:
+            return ("{1} will do this:", "{1} сделает следующее:")
+        case .bulkPlanRGK:
+            return ("  of them in {1}: {2}", "  из них в {1}: {2}")
+        case .bulkPlanMessages:
+            return ("  messages to customers to be queued: {1}", "  сообщений клиентам будет поставлено в очередь: {1}")
+        case .bulkPlanUnreachable:
+            return ("  customers without an e-mail or mobile (to be told by phone or in person): {1}",
+                    "  клиентов без e-mail и мобильного (сообщить по телефону или лично): {1}")
+        case .bulkPlanFailures:
+            return ("  refused: {1}", "  будет отказано: {1}")
+        case .bulkQuestion:
+            return ("Go ahead?", "Выполнить?")
+        case .bulkCancelled:
+            return ("nothing was changed", "ничего не изменено")
+        case .bulkCannotAsk:
+            return ("'{1}' is a bulk decision and the terminal cannot be asked; add --yes to go ahead, or --dry-run to look first",
+                    "«{1}» — массовое решение, а спросить подтверждение в терминале не удалось; добавьте --yes, чтобы выполнить, или --dry-run, чтобы сначала посмотреть")
+        case .dryRunNothingQueued:
+            return ("dry run: nothing was written and no message was queued", "пробный запуск: ничего не записано, сообщения не поставлены в очередь")
         case .fileExists:
             return ("{1} already exists (or something else has that name); choose a new file name or remove it first; nothing was written",
                     "{1} уже существует (или это имя занято); выберите другое имя файла или удалите его; ничего не записано")
@@ -278,8 +333,8 @@ public enum Catalog {
             return ("PIN request {1}: «{2}» is not an e-mail address; nothing was issued; issue the PIN at the desk instead (without --send)",
                     "запрос ПИН-кода {1}: «{2}» — не адрес e-mail; ничего не выдано; выдайте код в окне (без --send)")
         case .pinNoEmail:
-            return ("PIN request {1} has no e-mail to send to; issue the PIN at the desk instead (without --send)",
-                    "в запросе ПИН-кода {1} нет e-mail для отправки; выдайте код в окне (без --send)")
+            return ("PIN request {1} has no e-mail or mobile to send to; issue the PIN at the desk instead (without --send)",
+                    "в запросе ПИН-кода {1} нет ни e-mail, ни мобильного для отправки; выдайте код в окне (без --send)")
         case .moreRows:
             return ("showing the first {1}; use --limit N (0 for all) or a filter",
                     "показаны первые {1}; используйте --limit N (0 — все) или фильтр")
@@ -365,9 +420,9 @@ public enum Catalog {
         case .otherNeedsMessage:
             return ("--reason other needs --message to tell the customer what is wrong",
                     "для --reason other нужно --message: что сообщить клиенту")
-        case .customerNotified:
-            return ("customer notified at {1}",
-                    "клиенту отправлено уведомление на {1}")
+        case .messageQueued:
+            return ("message to {1} queued (it goes out with outbox send)",
+                    "сообщение для {1} поставлено в очередь (уйдет при outbox send)")
         case .recipientRefused:
             return ("the customer's contact «{1}» is not an e-mail address or a mobile number: nothing was sent (message {2} failed); tell the customer another way",
                     "контакт клиента «{1}» — не адрес e-mail и не номер мобильного: ничего не отправлено (сообщение {2} не доставлено); сообщите клиенту иначе")
@@ -398,12 +453,6 @@ public enum Catalog {
         case .attachmentExists:
             return ("there is already an attachment named {1}; rename the file",
                     "вложение с именем {1} уже есть; переименуйте файл")
-        case .questionQueued:
-            return ("question queued to {1}",
-                    "вопрос поставлен в очередь на {1}")
-        case .noContactEmail:
-            return ("the application has no contact e-mail: tell the customer by phone",
-                    "в заявке нет контактного e-mail: сообщите клиенту по телефону")
         case .assignedTo:
             return ("{1} {2}: assigned {3} → {4}",
                     "{1} {2}: исполнитель {3} → {4}")
@@ -450,9 +499,6 @@ public enum Catalog {
         case .officeOtherRGK:
             return ("office {1} belongs to another RGK than --rgk",
                     "отделение {1} относится к другой РГК, чем указана в --rgk")
-        case .noEmailCallCustomer:
-            return ("the sender left no e-mail: call {1} with the answer",
-                    "отправитель не оставил e-mail: сообщите ответ по телефону {1}")
         case .replyCancelled:
             return ("ticket {1}: empty message, reply cancelled",
                     "обращение {1}: сообщение пустое, ответ отменен")
@@ -665,6 +711,7 @@ public enum Catalog {
         case .link: pair = ("link", "привязка")
         case .code: pair = ("code", "код")
         case .database: pair = ("database", "база")
+        case .setting: pair = ("setting", "настройка")
         }
         return lang == .ru ? pair.1 : pair.0
     }

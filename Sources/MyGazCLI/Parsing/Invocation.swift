@@ -223,6 +223,8 @@ public final class Invocation {
     /// Destructive actions: `--yes`, or a "y" typed at the terminal; otherwise exit 2.
     public func confirm(_ question: String) throws -> Bool {
         if flag(.yes) { return true }
+        io.stdout.flush()
+        io.stderr.flush()
         guard io.terminal.stdinIsTTY, let answer = io.prompter.ask(question + " [y/N] ") else {
             throw MyGazError.usage(.needsYes, .text(commandName))
         }

@@ -56,13 +56,13 @@ public struct ApplicationFilter: Sendable {
 
 /// What a clerk does to an application, and from which states (manual 001 §4.4, §4.5).
 public enum ApplicationAction: String, Sendable, CaseIterable {
-    case approve, clarify, answer, reject, complete
+    case approve, clarify, answer, reject, complete, reopen
 
     public var target: ApplicationStatus {
         switch self {
         case .approve: return .accepted
         case .clarify: return .needsInfo
-        case .answer: return .submitted
+        case .answer, .reopen: return .submitted
         case .reject: return .rejected
         case .complete: return .completed
         }
@@ -72,8 +72,11 @@ public enum ApplicationAction: String, Sendable, CaseIterable {
     public func allowedFrom(kind: ApplicationKind) -> [ApplicationStatus] {
         switch self {
         case .approve: return [.submitted]
-        case .clarify: return [.submitted]
+        // a second question to a customer who was already asked is a new question
+        case .clarify: return [.submitted, .needsInfo]
         case .answer: return [.needsInfo]
+        // a wrong refusal or completion taken back: the application is looked at again
+        case .reopen: return [.rejected, .completed]
         case .reject: return [.submitted, .needsInfo, .accepted]
         case .complete:
             return [.vdgoMaintenance, .repair, .recalculation].contains(kind) ? [.accepted, .submitted] : [.accepted]
@@ -200,8 +203,9 @@ public enum Applications {
                                   expect: ApplicationStatus? = nil, attachments: [NewAttachment] = []) throws -> Transition {
         try session.db.write {
             guard let row = try session.db.queryOne("""
-                SELECT ap.status, ap.kind, ap.contact_email, ap.contact_name, ap.user_id, ap.rgk_id, u.notify_status, u.email
-                FROM application ap LEFT JOIN portal_user u ON u.id = ap.user_id WHERE ap.id = ?
+                SELECT ap.status, ap.kind, ap.contact_email, ap.contact_name, ap.user_id, ap.rgk_id, u.notify_status, u.email,
+                       ap.contact_phone, u.phone, g.code
+                FROM application ap JOIN rgk g ON g.id = ap.rgk_id LEFT JOIN portal_user u ON u.id = ap.user_id WHERE ap.id = ?
                 """, id) else { throw MyGazError.notFound(.application, String(id)) }
             let current = ApplicationStatus(rawValue: row.string(0))!
             let kind = ApplicationKind(rawValue: row.string(1))!
@@ -210,12 +214,21 @@ public enum Applications {
                                  .code(.applicationStatus, current.rawValue), .code(.applicationStatus, expect.rawValue))
             }
             let target = action.target
-            if current == target { return Transition(.application, id, .applicationStatus, from: current.rawValue, to: target.rawValue) }
+            // asking again is not "already needs_info": it is a new question, with its event and its message
+            let askingAgain = action == .clarify && current == .needsInfo
+            if current == target && !askingAgain {
+                var same = Transition(.application, id, .applicationStatus, from: current.rawValue, to: target.rawValue)
+                same.rgk = row.string(10)
+                return same
+            }
             let allowed = action.allowedFrom(kind: kind)
             guard allowed.contains(current) else {
                 throw MyGazError.conflict(.conflictState, .entity(.application), .text(String(id)), .code(.applicationStatus, current.rawValue),
                                           .text("application \(action.rawValue)"),
                                           .text(allowed.map(\.rawValue).joined(separator: " or ")))
+            }
+            if (action == .clarify || action == .reject || action == .reopen) && (message ?? "").trimmingCharacters(in: .whitespaces).isEmpty {
+                throw MyGazError.usage(.optionRequires, .text("application \(action.rawValue)"), action == .clarify ? "--message" : "--reason")
             }
             let changed = try session.db.run("UPDATE application SET status = ?, updated_at = ? WHERE id = ? AND status = ?",
                                              target.rawValue, session.now, id, current.rawValue)
@@ -226,45 +239,70 @@ public enum Applications {
                 """, id, session.now, session.login, current.rawValue, target.rawValue, message)
             try Attachments.store(session, .application(id), attachments)
             try session.audit("application.\(action.rawValue)", .application, id, old: current.rawValue, new: target.rawValue, reason: message)
-
-            var notes: [Message] = []
-            let email = row.optString(2) ?? row.optString(7)
-            let title = Labels.label(.applicationKind, kind.rawValue, russian: true)
-            let greeting = row.optString(3).map { "Здравствуйте, \($0)!" } ?? "Здравствуйте!"
-            if action == .clarify {
-                if let email {
-                    let queued = try Outbox.enqueue(session, .init(
-                        channel: .email, recipient: email, subject: "Заявка № \(id): требуется уточнение",
-                        body: """
-                            \(greeting)
-
-                            По вашей заявке № \(id) («\(title)») требуется уточнение:
-
-                            \(message ?? "")
-
-                            Ответьте, пожалуйста, в личном кабинете «Мой газ» (кнопка «Ответить оператору» рядом с заявкой) или обратитесь в абонентский отдел.
-                            """,
-                        rgkID: row.int64(5), kind: .applicationQuestion, entity: .application, entityID: id))
-                    notes.append(queued.refused ? queued.note : Message(.questionQueued, [.text(email)]))
-                } else {
-                    notes.append(Message(.noContactEmail))
-                }
-            } else if action != .answer, row.optInt64(4) != nil, row.int(6) == 1, let email {
-                let from = Labels.label(.applicationStatus, current.rawValue, russian: true)
-                let to = Labels.label(.applicationStatus, target.rawValue, russian: true)
-                let queued = try Outbox.enqueue(session, .init(
-                    channel: .email, recipient: email, subject: "Заявка № \(id): \(to)",
-                    body: """
-                        \(greeting)
-
-                        Состояние вашей заявки № \(id) («\(title)») изменилось: «\(from)» → «\(to)».\(message.map { "\n\n\($0)" } ?? "")
-
-                        Подробности — в разделе «Заявки» личного кабинета «Мой газ».
-                        """,
-                    rgkID: row.int64(5), kind: .applicationStatus, entity: .application, entityID: id))
-                notes.append(queued.note)
+            var t = Transition(.application, id, .applicationStatus, from: current.rawValue, to: target.rawValue)
+            t.forceChanged = askingAgain
+            t.rgk = row.string(10)
+            // a reopening is told only to a customer who was told of the decision it takes back
+            let decisionWasTold = try action != .reopen || session.db.scalarInt("""
+                SELECT EXISTS (SELECT 1 FROM outbox WHERE entity_type = 'application' AND entity_id = ?1 AND kind = 'application_status'
+                               AND status <> 'cancelled'
+                               AND created_at >= (SELECT max(at) FROM application_event WHERE application_id = ?1 AND to_status = ?2))
+                """, id, current.rawValue) == 1
+            if action != .answer && decisionWasTold {
+                let reach = Notify.Reach(email: row.optString(2) ?? row.optString(7), phone: row.optString(8) ?? row.optString(9),
+                                         optedOut: row.optInt64(4) != nil && row.int(6) == 0)
+                // a question, a refusal and a reopening must reach the customer; an approval or a completion may be switched off
+                let need: Notify.Need = action == .clarify || action == .reject || action == .reopen ? .required : .optional
+                t.told(try Notify.tell(session, reach, notice(id, kind: kind, action: action, from: current, message: message, name: row.optString(3)),
+                                       need: need, rgkID: row.int64(5), entity: .application, entityID: id, who: row.optString(3) ?? ""))
             }
-            return Transition(.application, id, .applicationStatus, from: current.rawValue, to: target.rawValue, notes: notes)
+            return t
+        }
+    }
+
+    /// What the customer reads of a step of their application.
+    static func notice(_ id: Int64, kind: ApplicationKind, action: ApplicationAction, from: ApplicationStatus, message: String?,
+                       name: String?) -> Notify.Notice {
+        let title = Labels.label(.applicationKind, kind.rawValue, russian: true)
+        let greeting = name.map { "Здравствуйте, \($0)!" } ?? "Здравствуйте!"
+        let to = Labels.label(.applicationStatus, action.target.rawValue, russian: true)
+        switch action {
+        case .clarify:
+            return Notify.Notice(subject: "Заявка № \(id): требуется уточнение", body: """
+                \(greeting)
+
+                По вашей заявке № \(id) («\(title)») требуется уточнение:
+
+                \(message ?? "")
+
+                Ответьте, пожалуйста, в личном кабинете «Мой газ» (кнопка «Ответить оператору» рядом с заявкой) или в абонентском отделе.
+                """, sms: "Заявка № \(id) требует уточнения: \(message ?? ""). Ответьте в ЛК «Мой газ».", kind: .applicationQuestion)
+        case .reject:
+            return Notify.Notice(subject: "Заявка № \(id) не согласована", body: """
+                \(greeting)
+
+                Ваша заявка № \(id) («\(title)») не согласована.
+                Причина: \(message ?? "")
+
+                Вы можете подать новую заявку в личном кабинете «Мой газ» или обратиться в абонентский отдел.
+                """, sms: "Заявка № \(id) не согласована. Причина: \(message ?? "")", kind: .applicationStatus)
+        case .reopen:
+            return Notify.Notice(subject: "Заявка № \(id) снова в работе", body: """
+                \(greeting)
+
+                Решение по вашей заявке № \(id) («\(title)») пересмотрено: заявка снова в обработке.\(message.map { "\n\($0)" } ?? "")
+
+                Состояние заявки — в разделе «Заявки» личного кабинета «Мой газ».
+                """, sms: "Заявка № \(id) снова в обработке.\(message.map { " \($0)" } ?? "")", kind: .applicationStatus)
+        default:
+            let before = Labels.label(.applicationStatus, from.rawValue, russian: true)
+            return Notify.Notice(subject: "Заявка № \(id): \(to)", body: """
+                \(greeting)
+
+                Состояние вашей заявки № \(id) («\(title)») изменилось: «\(before)» → «\(to)».\(message.map { "\n\n\($0)" } ?? "")
+
+                Подробности — в разделе «Заявки» личного кабинета «Мой газ».
+                """, sms: "Заявка № \(id): «\(to)». Подробности в ЛК «Мой газ».", kind: .applicationStatus)
         }
     }
 

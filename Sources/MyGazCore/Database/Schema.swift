@@ -7,7 +7,7 @@ public enum Schema {
     public static var currentVersion: Int { migrations.count }
 
     /// `migrations[i]` moves a database from version i to version i + 1.
-    public static let migrations: [String] = [v1]
+    public static let migrations: [String] = [v1, v2]
 
     /// `col = 'a' OR col = 'b' …`: the same meaning as `col IN ('a', 'b', …)`, but SQLite
     /// builds an ephemeral table for an IN list on every single-row insert, ~2.5 µs per check.
@@ -470,30 +470,7 @@ public enum Schema {
     ) STRICT;
     CREATE INDEX faq_topic ON faq (topic);
 
-    CREATE TABLE outbox (
-        id              INTEGER PRIMARY KEY,
-        channel         TEXT NOT NULL CHECK (\(oneOf("channel", MessageChannel.self))),
-        recipient       TEXT NOT NULL CHECK (recipient <> ''),
-        subject         TEXT,
-        body            TEXT NOT NULL,
-        secret          TEXT,
-        rgk_id          INTEGER REFERENCES rgk(id),
-        kind            TEXT NOT NULL CHECK (\(oneOf("kind", OutboxKind.self))),
-        entity_type     TEXT,
-        entity_id       INTEGER,
-        status          TEXT NOT NULL CHECK (\(oneOf("status", OutboxStatus.self))),
-        attempts        INTEGER NOT NULL DEFAULT 0 CHECK (attempts >= 0),
-        next_attempt_at TEXT NOT NULL,
-        claim_token     TEXT,
-        claimed_at      TEXT,
-        delivery_pid    INTEGER,
-        last_error      TEXT,
-        message_id      TEXT,
-        created_at      TEXT NOT NULL,
-        sent_at         TEXT,
-        CHECK (channel <> 'email' OR subject IS NOT NULL),
-        CHECK (status <> 'sent' OR secret IS NULL)
-    ) STRICT;
+    \(outbox(kinds: v1OutboxKinds, statuses: v1OutboxStatuses))
     CREATE INDEX outbox_queue ON outbox (status, next_attempt_at, id);
 
     CREATE TABLE audit (
@@ -510,5 +487,58 @@ public enum Schema {
     CREATE INDEX audit_at ON audit (at);
     CREATE INDEX audit_entity ON audit (entity_type, entity_id, at);
     CREATE INDEX audit_operator ON audit (operator, at);
+    """
+
+    /// The outbox with the message kinds and states a version knows; a later version that adds
+    /// one rebuilds the table (SQLite cannot change a CHECK in place).
+    static func outbox(_ name: String = "outbox", kinds: [String], statuses: [String]) -> String {
+        """
+        CREATE TABLE \(name) (
+            id              INTEGER PRIMARY KEY,
+            channel         TEXT NOT NULL CHECK (\(oneOf("channel", MessageChannel.self))),
+            recipient       TEXT NOT NULL CHECK (recipient <> ''),
+            subject         TEXT,
+            body            TEXT NOT NULL,
+            secret          TEXT,
+            rgk_id          INTEGER REFERENCES rgk(id),
+            kind            TEXT NOT NULL CHECK (\(oneOf("kind", kinds))),
+            entity_type     TEXT,
+            entity_id       INTEGER,
+            status          TEXT NOT NULL CHECK (\(oneOf("status", statuses))),
+            attempts        INTEGER NOT NULL DEFAULT 0 CHECK (attempts >= 0),
+            next_attempt_at TEXT NOT NULL,
+            claim_token     TEXT,
+            claimed_at      TEXT,
+            delivery_pid    INTEGER,
+            last_error      TEXT,
+            message_id      TEXT,
+            created_at      TEXT NOT NULL,
+            sent_at         TEXT,
+            CHECK (channel <> 'email' OR subject IS NOT NULL),
+            CHECK (status <> 'sent' OR secret IS NULL)
+        ) STRICT;
+        """
+    }
+
+    static let v1OutboxKinds = ["ticket_reply", "application_question", "application_status", "reading_rejected", "pin",
+                                "confirmation_code", "other"]
+    static let v1OutboxStatuses = ["waiting", "sending", "sent", "failed"]
+
+    /// Settings kept in the database (`config`); the mark a reading gets when it has been
+    /// exported to the RGK's billing (after which it can no longer be reopened); the outbox
+    /// learns acknowledgements of tickets and messages cancelled by an erasure.
+    static let v2 = """
+    CREATE TABLE setting (
+        key         TEXT PRIMARY KEY CHECK (\(oneOf("key", SettingKey.self))),
+        value       TEXT NOT NULL,
+        updated_at  TEXT NOT NULL,
+        updated_by  TEXT NOT NULL
+    ) STRICT;
+    ALTER TABLE reading ADD COLUMN exported_at TEXT;
+    \(outbox("outbox_v2", kinds: OutboxKind.codes, statuses: OutboxStatus.codes))
+    INSERT INTO outbox_v2 SELECT * FROM outbox;
+    DROP TABLE outbox;
+    ALTER TABLE outbox_v2 RENAME TO outbox;
+    CREATE INDEX outbox_queue ON outbox (status, next_attempt_at, id);
     """
 }

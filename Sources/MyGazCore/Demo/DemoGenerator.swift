@@ -78,10 +78,20 @@ private struct Generator {
     func iso(daysAgo: Int, seconds: Int = 0) -> String { iso(nowEpoch - Int64(daysAgo) * 86_400 - Int64(seconds)) }
     var anchor: Day { options.anchor }
 
+    /// What `outbox send` and the desk need, so that a fresh demo works end to end.
+    func settings() throws {
+        for (key, value) in [(SettingKey.mailFrom, "noreply@moigaz-demo.example"), (.supportFrom, "support@moigaz-demo.example"),
+                             (.portalURL, "https://moigaz-demo.example")] {
+            try db.run("INSERT INTO setting (key, value, updated_at, updated_by) VALUES (?, ?, ?, ?)",
+                       key.rawValue, value, Timestamp.iso(nowEpoch), session.login)
+        }
+    }
+
     mutating func run(progress: (Int, Int) -> Void) throws {
         try db.write {
             try regionsAndOffices()
             try operatorsAndFAQ()
+            try settings()
         }
         let chunk = 5000
         var start = 0

@@ -46,6 +46,19 @@ public enum ReadingExport {
         }
     }
 
+    /// Marks readings as handed to the RGK's billing: from then on a decision on them stands
+    /// (`reading reopen` refuses). Audited with the count; the ids are in the file.
+    public static func markExported(_ session: Session, _ ids: [Int64], rgk: String) throws {
+        guard !ids.isEmpty else { return }
+        try session.db.write {
+            for start in stride(from: 0, to: ids.count, by: 10_000) {
+                try session.db.run("UPDATE reading SET exported_at = ? WHERE id IN (SELECT value FROM json_each(?)) AND exported_at IS NULL",
+                                   session.now, Readings.jsonArray(Array(ids[start..<min(start + 10_000, ids.count)])))
+            }
+            try session.audit("export.readings", .rgk, rgk, new: "\(ids.count) reading(s) exported")
+        }
+    }
+
     /// One line of the RGK's CSV for a row.
     public static func fields(_ r: Row) -> [String] {
         let day = Day(iso: r.date)?.russian ?? r.date

@@ -113,6 +113,51 @@ public enum Delivery {
         public var recovered = 0
         public var inDoubt = 0
         public var would: [OutboxItem] = []
+        /// Everything due went out: nothing failed, nothing waits for a retry, nothing in doubt.
+        public var complete: Bool { failed == 0 && retrying == 0 && inDoubt == 0 }
+    }
+
+    /// Who a letter is from: the RGK's own name and address (and Reply-To), else the configured
+    /// sender; technical support's from its configured address.
+    struct Sender {
+        let name: String
+        let address: String
+        let replyTo: String?
+    }
+
+    /// The senders of the letters due, before anything is claimed: a letter with no sender to
+    /// come from (none set, or localhost) stops the run with the setting to set (exit 8); so does
+    /// an SMS with no command to send it. Neither is counted as an attempt of any message.
+    static func senders(_ session: Session, transport: Transport, limit: Int) throws -> [Int64?: Sender] {
+        let db = session.db
+        var senders: [Int64?: Sender] = [:]
+        let due = try db.query("""
+            SELECT DISTINCT o.channel, o.rgk_id, g.name, g.email FROM (
+                SELECT channel, rgk_id FROM outbox WHERE status = 'waiting' AND next_attempt_at <= ? ORDER BY id LIMIT ?) o
+            LEFT JOIN rgk g ON g.id = o.rgk_id
+            """, session.now, limit)
+        for row in due {
+            if row.string(0) == MessageChannel.sms.rawValue {
+                if transport.smsCommand == nil { throw MyGazError(.database, .smsCommandNotSet, .text(SettingKey.smsCommand.rawValue)) }
+                continue
+            }
+            let rgkID = row.optInt64(1)
+            if senders[rgkID] != nil { continue }
+            if rgkID != nil {
+                let own = row.optString(3).flatMap(Contact.email).flatMap { $0.hasSuffix("@localhost") ? nil : $0 }
+                guard let address = try own ?? Settings.get(db, .mailFrom) else {
+                    throw MyGazError(.database, .senderNotSet, .text(row.optString(2) ?? "?"), .text(SettingKey.mailFrom.rawValue))
+                }
+                let name = try row.optString(2) ?? Settings.get(db, .mailFromName) ?? ""
+                senders[rgkID] = Sender(name: name, address: address, replyTo: own)
+            } else {
+                guard let address = try Settings.get(db, .supportFrom) ?? Settings.get(db, .mailFrom) else {
+                    throw MyGazError(.database, .senderNotSet, .code(.role, Role.support.rawValue), .text(SettingKey.supportFrom.rawValue))
+                }
+                senders[nil] = Sender(name: try Settings.get(db, .supportName) ?? "", address: address, replyTo: nil)
+            }
+        }
+        return senders
     }
 
     /// Delivers what is due. Rows are claimed inside a write transaction first, so two
@@ -128,6 +173,7 @@ public enum Delivery {
             return report
         }
         try recover(session, &report)
+        let senders = try self.senders(session, transport: transport, limit: limit)
         let token = "\(ImportLiveness.currentPID):\(ImportLiveness.hostName):\(Secrets.token())"
         let claimed: [Row] = try db.write {
             try db.run("""
@@ -136,8 +182,8 @@ public enum Delivery {
                 WHERE id IN (SELECT id FROM outbox WHERE status = 'waiting' AND next_attempt_at <= ?2 ORDER BY id LIMIT ?5)
                 """, token, session.now, String(token.suffix(12)), ImportLiveness.hostName, limit)
             return try db.query("""
-                SELECT o.id, o.channel, o.recipient, o.subject, o.body, o.secret, o.attempts, o.message_id, g.name, g.email
-                FROM outbox o LEFT JOIN rgk g ON g.id = o.rgk_id WHERE o.claim_token = ? AND o.status = 'sending' ORDER BY o.id
+                SELECT o.id, o.channel, o.recipient, o.subject, o.body, o.secret, o.attempts, o.message_id, o.rgk_id
+                FROM outbox o WHERE o.claim_token = ? AND o.status = 'sending' ORDER BY o.id
                 """, token)
         }
         var erased = report.inDoubt > 0
@@ -147,7 +193,16 @@ public enum Delivery {
                 // no shell receipts: the sender itself is the one delivering, recorded before the program runs
                 try db.write { try db.run("UPDATE outbox SET delivery_pid = ? WHERE id = ? AND claim_token = ?", ImportLiveness.currentPID, id, token) }
             }
-            let outcome = try deliver(row, token: token, transport: transport, now: session.clock.now)
+            let outcome = try deliver(row, token: token, transport: transport, sender: senders[row.optInt64(8)], now: session.clock.now)
+            if case .misconfigured(let program, let status) = outcome {
+                // the program is not there: no message of this run was tried; they wait for the fix
+                try db.write {
+                    try db.run("""
+                        UPDATE outbox SET status = 'waiting', claim_token = NULL, delivery_pid = NULL WHERE claim_token = ? AND status = 'sending'
+                        """, token)
+                }
+                throw MyGazError(.database, .deliveryProgramMissing, .text(program), .int(Int(status)))
+            }
             erased = erased || row.optString(5) != nil
             try db.write {
                 let attempts = row.int(6) + 1
@@ -171,6 +226,8 @@ public enum Delivery {
                 case .failed(let error, _) where attempts >= OutboxStore.maxAttempts, .timedOut(let error) where attempts >= OutboxStore.maxAttempts:
                     try fail(session, id, token: token, attempts: attempts, error: error)
                     report.failed += 1
+                case .misconfigured:
+                    break
                 case .failed(let error, _), .timedOut(let error):
                     // 1, 2, 4, 8 minutes
                     let delay = Int64(60 << (attempts - 1))
@@ -251,6 +308,8 @@ public enum Delivery {
 
     enum Outcome {
         case sent
+        /// The program could not be run at all (126, 127): a fault of the setup, not of the message
+        case misconfigured(program: String, status: Int32)
         /// `permanent`: trying again cannot help (the recipient is not an address)
         case failed(String, permanent: Bool)
         case timedOut(String)
@@ -267,10 +326,7 @@ public enum Delivery {
         return ("r=$1; shift; \"$@\" begin $$ && { " + program + "\n} && { \"$@\" done || :; }", receipt + [String(id), token])
     }
 
-    /// The sender of an RGK's messages: its own name and address where the address is valid.
-    static let defaultSender = (name: "Личный кабинет «Мой газ»", address: "noreply@localhost")
-
-    static func deliver(_ row: Row, token: String, transport: Transport, now: Int64) throws -> Outcome {
+    static func deliver(_ row: Row, token: String, transport: Transport, sender: Sender?, now: Int64) throws -> Outcome {
         let channel = MessageChannel(rawValue: row.string(1)) ?? .email
         // checked again here: the row may have been written by anyone with the file
         guard let recipient = Contact.recipient(row.string(2), channel: channel) else {
@@ -278,22 +334,24 @@ public enum Delivery {
         }
         let text = Outbox.filled(row.string(4), secret: row.optString(5))
         let id = row.int64(0)
+        let program = channel == .sms ? transport.smsCommand ?? "" : transport.sendmail
+        let input: [UInt8]
         if channel == .sms {
-            guard let command = transport.smsCommand else {
-                return .failed("no SMS command: set MYGAZ_SMS_COMMAND or --sms-command", permanent: false)
-            }
-            // the number is the command's argument after --, the text its stdin
-            let (line, receipt) = shellLine(command, transport, id: id, token: token)
-            return outcome(try Command.run(["/bin/sh", "-c", line, "sh", recipient] + receipt, input: Array(text.utf8),
-                                           timeout: transport.timeoutSeconds), timeout: transport.timeoutSeconds)
+            input = Array(text.utf8)
+        } else {
+            guard let sender else { return .failed("no sender address", permanent: false) }
+            var message = MailMessage(from: (sender.name, sender.address), to: recipient, subject: row.optString(3) ?? "", body: text, date: now,
+                                      messageID: row.optString(7) ?? "<mygaz.\(id)@localhost>")
+            message.replyTo = sender.replyTo
+            input = Array(message.rendered.utf8)
         }
-        let from = (name: row.optString(8) ?? defaultSender.name,
-                    address: row.optString(9).flatMap { Contact.email($0) } ?? defaultSender.address)
-        let message = MailMessage(from: from, to: recipient, subject: row.optString(3) ?? "", body: text, date: now,
-                                  messageID: row.optString(7) ?? "<mygaz.\(id)@localhost>")
-        let (line, receipt) = shellLine(transport.sendmail, transport, id: id, token: token)
-        return outcome(try Command.run(["/bin/sh", "-c", line, "sh", recipient] + receipt, input: Array(message.rendered.utf8),
-                                       timeout: transport.timeoutSeconds), timeout: transport.timeoutSeconds)
+        // the recipient is the program's argument after --, the message its stdin
+        let (line, receipt) = shellLine(program, transport, id: id, token: token)
+        let run = try Command.run(["/bin/sh", "-c", line, "sh", recipient] + receipt, input: input, timeout: transport.timeoutSeconds)
+        if let status = run.status, status == 126 || status == 127 {
+            return .misconfigured(program: program, status: status)
+        }
+        return outcome(run, timeout: transport.timeoutSeconds)
     }
 
     static func outcome(_ run: Command.Outcome, timeout: Double) -> Outcome {

@@ -8,6 +8,8 @@ public struct MailMessage: Sendable {
     public var body: String
     public var date: Int64
     public var messageID: String
+    /// Where an answer goes: the RGK's own address.
+    public var replyTo: String?
 
     public init(from: (name: String, address: String), to: String, subject: String, body: String, date: Int64, messageID: String) {
         self.from = from
@@ -24,6 +26,7 @@ public struct MailMessage: Sendable {
         // words inside a phrase (Python's email package inserts one), none on a single word
         lines.append("From: \(MailMessage.encodedWord(MailMessage.oneLine(from.name), fold: false)) <\(MailMessage.oneLine(from.address))>")
         lines.append("To: \(MailMessage.oneLine(to))")
+        if let replyTo { lines.append("Reply-To: \(MailMessage.oneLine(replyTo))") }
         lines.append("Subject: \(MailMessage.encodedWord(MailMessage.oneLine(subject)))")
         lines.append("Date: \(MailMessage.rfc5322Date(date))")
         lines.append("Message-ID: \(messageID)")

@@ -38,7 +38,7 @@ public enum Outbox {
 
         /// The line a command adds to its result for the clerk.
         public var note: Message {
-            refused ? Message(.recipientRefused, [.text(recipient), .int(Int(id))]) : Message(.customerNotified, [.text(recipient)])
+            refused ? Message(.recipientRefused, [.text(recipient), .int(Int(id))]) : Message(.messageQueued, [.text(recipient)])
         }
     }
 

@@ -105,9 +105,9 @@ public enum Pins {
         let pin = Secrets.digits(options.digits)
         let hash = try Secrets.hash(pin)
         return try session.db.write {
-            var recipient: String?
+            var reach = Notify.Reach(email: nil, phone: nil)
             if let requestID = options.requestID {
-                guard let request = try session.db.queryOne("SELECT account_id, status, email FROM pin_request WHERE id = ?", requestID) else {
+                guard let request = try session.db.queryOne("SELECT account_id, status, email, phone FROM pin_request WHERE id = ?", requestID) else {
                     throw MyGazError.notFound(.pinRequest, String(requestID))
                 }
                 guard request.int64(0) == account.id else {
@@ -117,17 +117,17 @@ public enum Pins {
                     throw MyGazError.conflict(.conflictState, .entity(.pinRequest), .text(String(requestID)),
                                               .code(.pinRequestStatus, request.string(1)), "pin issue --request", .code(.pinRequestStatus, "open"))
                 }
-                recipient = request.optString(2)
+                reach = Notify.Reach(email: request.optString(2), phone: request.optString(3))
             }
-            if options.send && recipient == nil {
-                throw MyGazError(.invalidData, .pinNoEmail, .text(options.requestID.map(String.init) ?? "-"))
-            }
-            // a PIN goes only to an address mail can safely take; checked before anything is issued
-            if options.send, let given = recipient {
-                guard let valid = Contact.email(given) else {
+            // a PIN goes by the request's e-mail, else by SMS to its mobile; never to an address that
+            // is not one (checked before anything is issued)
+            if options.send {
+                if let given = reach.email, Contact.email(given) == nil, reach.phone.flatMap(Contact.phone) == nil {
                     throw MyGazError(.invalidData, .pinBadEmail, .text(options.requestID.map(String.init) ?? "-"), .text(given))
                 }
-                recipient = valid
+                guard reach.email.flatMap(Contact.email) != nil || reach.phone.flatMap(Contact.phone) != nil else {
+                    throw MyGazError(.invalidData, .pinNoEmail, .text(options.requestID.map(String.init) ?? "-"))
+                }
             }
             let revoked = try session.db.run("""
                 UPDATE pin SET state = 'revoked', revoked_at = ?, revoked_by = ? WHERE account_id = ? AND state = 'active'
@@ -143,23 +143,26 @@ public enum Pins {
                                    session.now, session.login, requestID)
                 try session.audit("pin.request-issued", .pinRequest, requestID, old: "open", new: "issued")
             }
-            if options.send, let recipient {
-                try Outbox.enqueue(session, .init(
-                    channel: .email, recipient: recipient, subject: "ПИН-код для личного кабинета «Мой газ»",
+            var sentTo: String?
+            if options.send {
+                let until = Day(epochSeconds: session.clock.now + Int64(options.validDays) * 86_400).russian
+                let outcome = try Notify.tell(session, reach, Notify.Notice(
+                    subject: "ПИН-код для личного кабинета «Мой газ»",
                     body: """
                         Здравствуйте!
 
                         ПИН-код для подключения расширенной версии личного кабинета по лицевому счету \(account.number): \(Outbox.secretMark)
-                        Код действует до \(Day(epochSeconds: session.clock.now + Int64(options.validDays) * 86_400).russian).
+                        Код действует до \(until).
 
                         Введите его в ответ на контрольный вопрос при подключении расширенной версии. Никому не сообщайте этот код.
                         """,
-                    secret: pin, rgkID: account.rgkID, kind: .pin, entity: .pin, entityID: pinID))
+                    sms: "ПИН-код для ЛК «Мой газ», счет \(account.number): \(Outbox.secretMark). Действует до \(until). Никому не сообщайте.",
+                    kind: .pin, secret: pin), need: .required, rgkID: account.rgkID, entity: .pin, entityID: pinID, who: account.label)
+                sentTo = outcome.notified ? (reach.email.flatMap(Contact.email) ?? reach.phone.flatMap(Contact.phone)) : nil
             }
             try session.audit("pin.issue", .pin, pinID, new: "active",
-                              reason: "account \(account.label)\(revoked > 0 ? "; \(revoked) earlier PIN(s) revoked" : "")\(options.send ? "; sent by e-mail" : "; shown once")")
-            return Issued(pinID: pinID, account: account, pin: options.send ? nil : pin, expiresAt: expires, revoked: revoked,
-                          sentTo: options.send ? recipient : nil)
+                              reason: "account \(account.label)\(revoked > 0 ? "; \(revoked) earlier PIN(s) revoked" : "")\(options.send ? "; queued to the requester" : "; shown once")")
+            return Issued(pinID: pinID, account: account, pin: options.send ? nil : pin, expiresAt: expires, revoked: revoked, sentTo: sentTo)
         }
     }
 
@@ -175,15 +178,19 @@ public enum Pins {
             }
             try session.db.run("UPDATE pin_request SET status = 'rejected', reason = ?, decided_at = ?, decided_by = ? WHERE id = ? AND status = 'open'",
                                reason, session.now, session.login, id)
-            if let row = try session.db.queryOne("""
-                SELECT p.email, a.rgk_id, a.number FROM pin_request p JOIN account a ON a.id = p.account_id WHERE p.id = ?
-                """, id), let email = row.optString(0) {
-                try Outbox.enqueue(session, .init(channel: .email, recipient: email, subject: "Запрос ПИН-кода отклонен",
-                                                  body: "Здравствуйте!\n\nВаш запрос ПИН-кода по лицевому счету \(row.string(2)) отклонен.\nПричина: \(reason)\n\nВы можете получить ПИН-код при обращении в абонентский отдел.",
-                                                  rgkID: row.int64(1), kind: .pin, entity: .pinRequest, entityID: id))
+            let row = try session.db.queryOne("""
+                SELECT p.email, a.rgk_id, a.number, p.phone, p.full_name FROM pin_request p JOIN account a ON a.id = p.account_id WHERE p.id = ?
+                """, id)
+            var t = Transition(.pinRequest, id, .pinRequestStatus, from: "open", to: "rejected")
+            if let row {
+                t.told(try Notify.tell(session, Notify.Reach(email: row.optString(0), phone: row.optString(3)), Notify.Notice(
+                    subject: "Запрос ПИН-кода отклонен",
+                    body: "Здравствуйте!\n\nВаш запрос ПИН-кода по лицевому счету \(row.string(2)) отклонен.\nПричина: \(reason)\n\nПИН-код можно получить в абонентском отделе, предъявив документ, удостоверяющий личность.",
+                    sms: "Запрос ПИН-кода по ЛС \(row.string(2)) отклонен: \(reason). ПИН-код можно получить в абонентском отделе.",
+                    kind: .pin), need: .required, rgkID: row.int64(1), entity: .pinRequest, entityID: id, who: row.string(4)))
             }
             try session.audit("pin.reject-request", .pinRequest, id, old: "open", new: "rejected", reason: reason)
-            return Transition(.pinRequest, id, .pinRequestStatus, from: "open", to: "rejected")
+            return t
         }
     }
 

@@ -193,7 +193,9 @@ public enum Readings {
 
     static func requirePending(_ item: ReadingItem, target: ReadingStatus, action: String) throws -> Transition? {
         if item.status == target {
-            return Transition(.reading, item.id, .readingStatus, from: item.status.rawValue, to: item.status.rawValue)
+            var same = Transition(.reading, item.id, .readingStatus, from: item.status.rawValue, to: item.status.rawValue)
+            same.rgk = item.rgk
+            return same
         }
         guard item.status == .pending else {
             throw MyGazError.conflict(.conflictState, .entity(.reading), .text(String(item.id)), .code(.readingStatus, item.status.rawValue),
@@ -216,8 +218,10 @@ public enum Readings {
             try markAccepted(session, id: item.id, forced: !item.verdict.isValid,
                              reason: item.verdict.isValid ? nil : "forced despite \(item.verdict.violations.map(\.rawValue).joined(separator: ", ")): \(reason ?? "")",
                              message: item.verdict.isValid ? nil : reason)
-            return Transition(.reading, id, .readingStatus, from: "pending", to: "accepted",
-                              extra: item.verdict.consumption.map { [("consumption", String($0))] } ?? [])
+            var t = Transition(.reading, id, .readingStatus, from: "pending", to: "accepted",
+                               extra: item.verdict.consumption.map { [("consumption", String($0))] } ?? [])
+            t.rgk = item.rgk
+            return t
         }
     }
 
@@ -245,53 +249,156 @@ public enum Readings {
         return try session.db.write {
             let item = try find(session.db, id)
             if let same = try requirePending(item, target: .rejected, action: "reading reject") { return same }
-            let notes = try markRejected(session, item, reason: reason, message: message)
-            return Transition(.reading, id, .readingStatus, from: "pending", to: "rejected", notes: notes,
-                              extra: [("reason", reason.rawValue)])
+            var t = Transition(.reading, id, .readingStatus, from: "pending", to: "rejected", extra: [("reason", reason.rawValue)])
+            t.rgk = item.rgk
+            t.told(try markRejected(session, item, reason: reason, message: message))
+            return t
         }
     }
 
-    static func markRejected(_ session: Session, _ item: ReadingItem, reason: ReadingReason, message: String?) throws -> [Message] {
+    static func markRejected(_ session: Session, _ item: ReadingItem, reason: ReadingReason, message: String?) throws -> Notify.Outcome {
         try session.db.run("""
             UPDATE reading SET status = 'rejected', reason = ?, message = ?, decided_at = ?, decided_by = ? WHERE id = ? AND status = 'pending'
             """, reason.rawValue, message, session.now, session.login, item.id)
         try session.audit("reading.reject", .reading, item.id, old: "pending", new: "rejected",
                           reason: reason.rawValue + (message.map { ": " + $0 } ?? ""))
-        guard let userID = item.userID,
-              let user = try session.db.queryOne("SELECT email, phone FROM portal_user WHERE id = ? AND status <> 'deleted'", userID) else {
-            return []
+        // a refusal the customer must act on: never silenced by the notification switch
+        let (reach, who) = try reach(session.db, item)
+        return try Notify.tell(session, reach, rejectionNotice(item, reason: reason, message: message), need: .required,
+                               rgkID: try RGK.id(session.db, item.rgk), entity: .reading, entityID: item.id, who: who)
+    }
+
+    /// The portal user who sent a reading; a reading given by phone or at the office reaches the
+    /// holder's phone.
+    static func reach(_ db: any Storage, _ item: ReadingItem) throws -> (Notify.Reach, who: String) {
+        let user = try item.userID.flatMap {
+            try db.queryOne("SELECT email, phone, full_name FROM portal_user WHERE id = ? AND status <> 'deleted'", $0)
         }
-        let label = Labels.label(.readingReason, reason.rawValue, russian: true)
+        let holder = try db.queryOne("SELECT phone, \(Accounts.holderSQL("a")) FROM account a WHERE a.id = ?", item.accountID)
+        return (Notify.Reach(email: user?.optString(0), phone: user?.optString(1) ?? holder?.optString(0)),
+                user?.optString(2) ?? holder?.optString(1) ?? item.account)
+    }
+
+    /// Takes a decision back: an accepted or rejected reading is pending again, to be decided
+    /// anew. Refused once the reading went to the RGK's billing, for a reading the RGK sent, and
+    /// while a later reading of the meter stands on it; a customer who was told of the rejection
+    /// is told it is being looked at again.
+    public static func reopen(_ session: Session, _ id: Int64, reason: String) throws -> Transition {
+        let reason = reason.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !reason.isEmpty else { throw MyGazError.usage(.optionRequires, "reading reopen", "--reason") }
+        return try session.db.write {
+            let item = try find(session.db, id)
+            if item.status == .pending { return Transition(.reading, id, .readingStatus, from: "pending", to: "pending") }
+            guard item.status == .accepted || item.status == .rejected else {
+                throw MyGazError.conflict(.conflictState, .entity(.reading), .text(String(id)), .code(.readingStatus, item.status.rawValue),
+                                          "reading reopen", .text("accepted or rejected"))
+            }
+            if item.source == "rgk" { throw MyGazError(.conflict, .readingFromRGK, .text(String(id))) }
+            if let exported = try session.db.scalarString("SELECT exported_at FROM reading WHERE id = ?", id) {
+                throw MyGazError(.conflict, .readingExported, .text(String(id)), .text(Timestamp.display(exported)))
+            }
+            if let later = try session.db.scalarInt("""
+                SELECT id FROM reading WHERE meter_id = ? AND id <> ? AND (status = 'pending' OR (status = 'accepted' AND (reading_date, id) > (?, ?)))
+                ORDER BY id DESC LIMIT 1
+                """, item.meterID, id, item.readingDate, id) {
+                throw MyGazError(.conflict, .readingHasLater, .text(String(id)), .text(String(later)))
+            }
+            let toldOfRejection = try session.db.scalarInt("""
+                SELECT EXISTS (SELECT 1 FROM outbox WHERE entity_type = 'reading' AND entity_id = ? AND kind = 'reading_rejected' AND status <> 'cancelled')
+                """, id) == 1
+            let wasTold = item.status == .rejected && toldOfRejection
+            try session.db.run("""
+                UPDATE reading SET status = 'pending', reason = NULL, message = NULL, decided_at = NULL, decided_by = NULL, forced = 0,
+                       rgk_id = coalesce(rgk_id, (SELECT a.rgk_id FROM meter m JOIN account a ON a.id = m.account_id WHERE m.id = meter_id))
+                WHERE id = ? AND status = ?
+                """, id, item.status.rawValue)
+            try session.audit("reading.reopen", .reading, id, old: item.status.rawValue, new: "pending", reason: reason)
+            var t = Transition(.reading, id, .readingStatus, from: item.status.rawValue, to: "pending")
+            t.rgk = item.rgk
+            if wasTold {
+                let (reach, who) = try reach(session.db, item)
+                let date = Day(iso: item.readingDate)?.russian ?? item.readingDate
+                t.told(try Notify.tell(session, reach, Notify.Notice(
+                    subject: "Показание по лицевому счету \(item.account) проверяется повторно",
+                    body: """
+                        Здравствуйте!
+
+                        Показание прибора учета № \(item.serial) — \(item.value) м³ от \(date) — по лицевому счету \(item.account) ранее не было принято. Это решение отменено: показание проверяется повторно.
+                        \(reason)
+
+                        О результате мы сообщим дополнительно. Передавать показание еще раз не нужно.
+                        """,
+                    sms: "Показание \(item.value) по ЛС \(item.account) проверяется повторно; передавать его еще раз не нужно.",
+                    kind: .readingRejected), need: .required, rgkID: try RGK.id(session.db, item.rgk), entity: .reading, entityID: id, who: who))
+            }
+            return t
+        }
+    }
+
+    /// A rejection in words the customer understands: the rule, and the values behind it.
+    static func rejectionNotice(_ item: ReadingItem, reason: ReadingReason, message: String?) -> Notify.Notice {
         let date = Day(iso: item.readingDate)?.russian ?? item.readingDate
-        let rgkID = try RGK.id(session.db, item.rgk)
-        if let email = user.optString(0) {
-            let queued = try Outbox.enqueue(session, .init(
-                channel: .email, recipient: email, subject: "Показание по лицевому счету \(item.account) отказано",
-                body: """
-                    Здравствуйте!
-
-                    Показание прибора учета № \(item.serial) — \(item.value) м³ от \(date) — по лицевому счету \(item.account) не принято (отказано).
-                    Причина: \(label).\(message.map { "\n\($0)" } ?? "")
-
-                    Проверьте показание и передайте его еще раз в разделе «Приборы учета» личного кабинета «Мой газ».
-                    """,
-                rgkID: rgkID, kind: .readingRejected, entity: .reading, entityID: item.id))
-            return [queued.note]
+        let label = Labels.label(.readingReason, reason.rawValue, russian: true)
+        var why: String
+        switch reason {
+        case .lowerThanPrevious:
+            why = "показание \(item.value) м³ меньше предыдущего принятого"
+                + (item.previousValue.map { " (\($0) м³" + (item.previousDate.flatMap { Day(iso: $0)?.russian }.map { " от \($0)" } ?? "") + ")" } ?? "")
+        case .exceedsCapacity:
+            why = "показание \(item.value) не умещается в \(item.digits) разрядов счетчика (не больше \(ReadingRules.power10(item.digits) - 1))"
+        case .exceedsMaxConsumption:
+            why = "расход \(item.verdict.consumption.map { "\($0) м³" } ?? "") больше допустимого (\(item.maxMonthly) м³ в месяц)"
+        case .verificationExpired:
+            why = "срок поверки прибора учета истек" + (item.nextVerification.flatMap { Day(iso: $0)?.russian }.map { " \($0)" } ?? "")
+        case .meterNotWorking:
+            why = "прибор учета неисправен или снят"
+        case .duplicate:
+            why = "такое показание уже передано"
+        case .other:
+            why = message ?? label
         }
-        if let phone = user.optString(1) {
-            let queued = try Outbox.enqueue(session, .init(
-                channel: .sms, recipient: phone, subject: nil,
-                body: "Показание \(item.value) по ЛС \(item.account) отказано: \(label). Передайте показание повторно в ЛК «Мой газ».",
-                rgkID: rgkID, kind: .readingRejected, entity: .reading, entityID: item.id))
-            return [queued.note]
-        }
-        return []
+        let extra = reason == .other ? "" : (message.map { "\n\($0)" } ?? "")
+        return Notify.Notice(
+            subject: "Показание по лицевому счету \(item.account) не принято",
+            body: """
+                Здравствуйте!
+
+                Показание прибора учета № \(item.serial) — \(item.value) м³ от \(date) — по лицевому счету \(item.account) не принято.
+                Причина: \(label): \(why).\(extra)
+
+                Проверьте показание и передайте его еще раз в разделе «Приборы учета» личного кабинета «Мой газ».
+                """,
+            sms: "Показание \(item.value) по ЛС \(item.account) не принято: \(why). Передайте показание повторно в ЛК «Мой газ».",
+            kind: .readingRejected)
     }
 
     public struct BulkResult: Sendable {
+        /// Customers a bulk rejection could not reach: the clerk tells them by hand.
+        public var warnings: [Message] = []
         public var decided = 0
         public var skipped = 0
         public var byReason: [ReadingReason: Int] = [:]
+        /// A dry run's plan: the readings by RGK code; for a rejection, the customers it would
+        /// reach by a message and those the clerk would have to tell by hand.
+        public var byRGK: [(rgk: String, count: Int)] = []
+        public var reachable = 0
+        public var unreachable = 0
+    }
+
+    /// What a bulk decision on these readings would touch: their RGKs and, for a rejection, whom
+    /// it would reach by the contact rule.
+    static func plan(_ db: any Storage, _ ids: [Int64], into result: inout BulkResult, telling: Bool) throws {
+        let list = jsonArray(ids)
+        result.byRGK = try db.query("""
+            SELECT g.code, count(*) FROM reading r JOIN rgk g ON g.id = r.rgk_id WHERE r.id IN (SELECT value FROM json_each(?)) GROUP BY g.code ORDER BY g.code
+            """, list).map { ($0.string(0), $0.int(1)) }
+        guard telling else { return }
+        for row in try db.query("""
+            SELECT u.email, coalesce(u.phone, a.phone) FROM reading r JOIN meter m ON m.id = r.meter_id JOIN account a ON a.id = m.account_id
+            LEFT JOIN portal_user u ON u.id = r.user_id AND u.status <> 'deleted' WHERE r.id IN (SELECT value FROM json_each(?))
+            """, list) {
+            if Notify.Reach(email: row.optString(0), phone: row.optString(1)).canBeSent { result.reachable += 1 } else { result.unreachable += 1 }
+        }
     }
 
     /// Accepts every pending reading that breaks no rule. The rules are judged for the whole
@@ -309,6 +416,7 @@ public enum Readings {
         let valid = judged.filter { $0.verdict.isValid }.map(\.id).sorted()
         if dryRun {
             result.decided = valid.count
+            try plan(db, valid, into: &result, telling: false)
             return result
         }
         try bulkWrites(db) {
@@ -347,6 +455,7 @@ public enum Readings {
         if dryRun {
             for item in invalid { result.byReason[item.verdict.firstViolation!, default: 0] += 1 }
             result.decided = invalid.count
+            try plan(db, invalid.map(\.id), into: &result, telling: true)
             return result
         }
         try bulkWrites(db) {
@@ -356,7 +465,7 @@ public enum Readings {
                         // judged again here: the customer is told the reason, so it must be right now
                         let now = try find(db, item.id)
                         guard now.status == .pending, let reason = now.verdict.firstViolation else { continue }
-                        _ = try markRejected(session, now, reason: reason, message: nil)
+                        if let warning = try markRejected(session, now, reason: reason, message: nil).warning { result.warnings.append(warning) }
                         result.decided += 1
                         result.byReason[reason, default: 0] += 1
                     }

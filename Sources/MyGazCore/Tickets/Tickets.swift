@@ -147,60 +147,59 @@ public enum Tickets {
             try session.db.run("UPDATE ticket SET status = 'answered', last_operator_at = ?, updated_at = ? WHERE id = ?",
                                session.now, session.now, id)
             try session.audit("ticket.reply", .ticket, id, old: current.rawValue, new: "answered", reason: faqID.map { "FAQ \($0)" })
-            let notes = try notify(session, id, answer: text, closing: false)
-            var t = Transition(.ticket, id, .ticketStatus, from: current.rawValue, to: "answered", notes: notes)
+            var t = Transition(.ticket, id, .ticketStatus, from: current.rawValue, to: "answered")
+            if let outcome = try notify(session, id, answer: text, closing: false) { t.told(outcome) }
             t.forceChanged = true    // a second answer is a change too, though the state stays
             return t
         }
     }
 
-    /// Queues the answer to the sender's e-mail (or an SMS pointing to the portal).
-    static func notify(_ session: Session, _ id: Int64, answer: String, closing: Bool) throws -> [Message] {
-        guard let t = try session.db.queryOne("SELECT sender_name, sender_email, sender_phone, topic, rgk_id FROM ticket WHERE id = ?", id) else {
-            return []
+    /// Where a ticket's sender can be reached, and under which RGK its messages go.
+    static func reach(_ db: any Storage, _ id: Int64) throws -> (reach: Notify.Reach, name: String, topic: String, rgkID: Int64?)? {
+        guard let t = try db.queryOne("SELECT sender_name, sender_email, sender_phone, topic, rgk_id FROM ticket WHERE id = ?", id) else {
+            return nil
         }
+        return (Notify.Reach(email: t.optString(1), phone: t.optString(2)), t.string(0), Labels.label(.ticketTopic, t.string(3), russian: true),
+                t.optInt64(4))
+    }
+
+    /// Queues the answer by the contact rule: a letter quoting the customer's message, or an SMS
+    /// carrying the answer.
+    static func notify(_ session: Session, _ id: Int64, answer: String, closing: Bool) throws -> Notify.Outcome? {
+        guard let (reach, name, topic, rgkID) = try reach(session.db, id) else { return nil }
         let question = try session.db.scalarString("""
             SELECT body FROM ticket_message WHERE ticket_id = ? AND author_kind = 'customer' ORDER BY at DESC, id DESC LIMIT 1
             """, id) ?? ""
-        let topic = Labels.label(.ticketTopic, t.string(3), russian: true)
-        if let email = t.optString(1) {
-            let quoted = question.split(separator: "\n", omittingEmptySubsequences: false).map { "> " + $0 }.joined(separator: "\n")
-            let queued = try Outbox.enqueue(session, .init(
-                channel: .email, recipient: email, subject: "Ответ на обращение № \(id) (\(topic))",
-                body: """
-                    Здравствуйте, \(t.string(0))!
+        let quoted = question.split(separator: "\n", omittingEmptySubsequences: false).map { "> " + $0 }.joined(separator: "\n")
+        return try Notify.tell(session, reach, Notify.Notice(
+            subject: "Ответ на обращение № \(id) (\(topic))",
+            body: """
+                Здравствуйте, \(name)!
 
-                    \(answer)
+                \(answer)
 
-                    \(closing ? "Обращение закрыто. " : "")Ваше обращение № \(id):
-                    \(quoted)
-
-                    С уважением, абонентский отдел. Личный кабинет «Мой газ».
-                    """,
-                rgkID: t.optInt64(4), kind: .ticketReply, entity: .ticket, entityID: id))
-            return [queued.note]
-        }
-        if let phone = t.optString(2) {
-            return [Message(.noEmailCallCustomer, [.text(phone)])]
-        }
-        return []
+                \(closing ? "Обращение закрыто. " : "")Ваше обращение № \(id):
+                \(quoted)
+                """,
+            sms: "Ответ на обращение № \(id): \(answer)\(closing ? " Обращение закрыто." : "")",
+            kind: .ticketReply), need: .required, rgkID: rgkID, entity: .ticket, entityID: id, who: name)
     }
 
     public static func close(_ session: Session, _ id: Int64, message: String?) throws -> Transition {
         try session.db.write {
             let current = try status(session.db, id)
             if current == .closed { return Transition(.ticket, id, .ticketStatus, from: "closed", to: "closed") }
-            var notes: [Message] = []
+            var t = Transition(.ticket, id, .ticketStatus, from: current.rawValue, to: "closed")
             if let message, !message.isEmpty {
                 try session.db.run("INSERT INTO ticket_message (ticket_id, at, author_kind, author, body) VALUES (?, ?, 'operator', ?, ?)",
                                    id, session.now, session.login, message)
                 try session.db.run("UPDATE ticket SET last_operator_at = ? WHERE id = ?", session.now, id)
-                notes = try notify(session, id, answer: message, closing: true)
+                if let outcome = try notify(session, id, answer: message, closing: true) { t.told(outcome) }
             }
             try session.db.run("UPDATE ticket SET status = 'closed', closed_at = ?, updated_at = ? WHERE id = ? AND status = ?",
                                session.now, session.now, id, current.rawValue)
             try session.audit("ticket.close", .ticket, id, old: current.rawValue, new: "closed", reason: message)
-            return Transition(.ticket, id, .ticketStatus, from: current.rawValue, to: "closed", notes: notes)
+            return t
         }
     }
 
@@ -266,8 +265,9 @@ public enum Tickets {
         }
     }
 
-    /// A question taken by phone or at the office.
-    public static func open(_ session: Session, _ new: New) throws -> Int64 {
+    /// A question taken by phone or at the office, acknowledged to the customer with its number
+    /// and the time an answer may take (manual 001 §5.3.1).
+    public static func open(_ session: Session, _ new: New) throws -> (id: Int64, acknowledgement: Notify.Outcome) {
         let email = try Contact.validEmail(new.email)
         let phone = try Contact.validPhone(new.phone)
         guard email != nil || phone != nil else { throw MyGazError.usage(.oneOfRequired, "ticket open", "--email, --phone") }
@@ -295,7 +295,19 @@ public enum Tickets {
                                id, session.now, body)
             try Attachments.store(session, .ticket(id), new.attachments)
             try session.audit("ticket.open", .ticket, id, new: "new", reason: "\(new.source.rawValue), \(new.channel.rawValue), \(new.topic.rawValue)")
-            return id
+            let days = try Settings.days(session.db, .ticketAnswerDays)
+            let topic = Labels.label(.ticketTopic, new.topic.rawValue, russian: true)
+            let acknowledgement = try Notify.tell(session, Notify.Reach(email: email, phone: phone), Notify.Notice(
+                subject: "Обращение № \(id) принято",
+                body: """
+                    Здравствуйте, \(new.name)!
+
+                    Ваше обращение № \(id) (\(topic)) принято \(Day(epochSeconds: session.clock.now).russian).
+                    Ответ будет дан в течение \(Russian.days(days)). Сохраните номер обращения: по нему можно узнать, как идет его рассмотрение.
+                    """,
+                sms: "Обращение № \(id) принято. Ответ - в течение \(Russian.days(days)).",
+                kind: .ticketReceived), need: .required, rgkID: rgkID, entity: .ticket, entityID: id, who: new.name)
+            return (id, acknowledgement)
         }
     }
 }

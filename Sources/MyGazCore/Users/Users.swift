@@ -395,34 +395,6 @@ public enum Users {
         }
     }
 
-    /// Erasure on request: personal data replaced by a tombstone, links removed, applications
-    /// and tickets kept but anonymised. The audit row is the proof of destruction.
-    public static func delete(_ session: Session, _ id: Int64) throws -> Transition {
-        try session.db.write {
-            let current = try status(session.db, id)
-            if current == .deleted { return Transition(.user, id, .userStatus, from: "deleted", to: "deleted") }
-            let links = try session.db.run("DELETE FROM user_account WHERE user_id = ?", id)
-            try session.db.run("DELETE FROM confirmation_code WHERE user_id = ?", id)
-            let applications = try session.db.run("""
-                UPDATE application SET contact_name = NULL, contact_phone = NULL, contact_email = NULL, user_id = NULL WHERE user_id = ?
-                """, id)
-            let tickets = try session.db.run("""
-                UPDATE ticket SET sender_name = 'удалено по запросу', sender_email = NULL, sender_phone = NULL, user_id = NULL,
-                       status = CASE WHEN status = 'closed' THEN status ELSE 'closed' END, closed_at = coalesce(closed_at, ?)
-                WHERE user_id = ?
-                """, session.now, id)
-            try session.db.run("UPDATE pin_request SET full_name = 'удалено по запросу', email = NULL, phone = '-', user_id = NULL WHERE user_id = ?", id)
-            try session.db.run("""
-                UPDATE portal_user SET login = 'erased-' || id, login_kind = 'erased', password_hash = NULL, full_name = NULL,
-                       email = NULL, phone = NULL, status = 'deleted', blocked_reason = NULL, deleted_at = ?, updated_at = ?
-                WHERE id = ?
-                """, session.now, session.now, id)
-            try session.audit("user.delete", .user, id, old: current.rawValue, new: "deleted",
-                              reason: "personal data erased on request; \(links) link(s) removed, \(applications) application(s) and \(tickets) ticket(s) anonymised")
-            return Transition(.user, id, .userStatus, from: current.rawValue, to: "deleted")
-        }
-    }
-
     /// Registrations never confirmed, older than `olderThan` seconds.
     public static func unconfirmed(_ db: any Storage, olderThan: Int64, now: Int64) throws -> [UserSummary] {
         var filter = UserFilter()

@@ -42,6 +42,29 @@ extension TestDB {
         #expect(try t.db.scalarString("SELECT forced || '|' || message FROM reading WHERE id = ?", low) == "1|фото счетчика")
     }
 
+    @Test func aDecisionIsTakenBackOnlyWhileNothingStandsOnItAndTheRGKHasNotGotIt() throws {
+        let t = try TestDB()
+        _ = try t.oneMeter()
+        let first = try t.pending(1100)
+        _ = try Readings.accept(t.session, first, force: false, reason: nil)
+        let second = try t.pending(1150, date: "2026-07-20")
+        func refusal(_ id: Int64) -> MessageKey? {
+            do { _ = try Readings.reopen(t.session, id, reason: "ошибка"); return nil } catch let e as MyGazError { return e.message.key } catch { return nil }
+        }
+        #expect(refusal(first) == .readingHasLater, "a pending reading of the meter stands on it")
+        _ = try Readings.reject(t.session, second, reason: .other, message: "Фото нечитаемо")
+        let back = try Readings.reopen(t.session, first, reason: "ошибка")
+        #expect(back.from == "accepted" && back.to == "pending" && back.notified == nil, "an acceptance was never told")
+        #expect(try t.db.scalarString("SELECT status || '|' || coalesce(decided_by, '-') FROM reading WHERE id = ?", first) == "pending|-")
+        #expect(try Readings.reopen(t.session, first, reason: "ошибка").changed == false, "pending already: unchanged")
+        #expect(refusal(1) == .readingFromRGK, "the RGK's own history is not ours to reopen")
+        _ = try Readings.accept(t.session, first, force: false, reason: nil)
+        try t.db.execute("UPDATE reading SET exported_at = '2026-07-21T00:00:00Z' WHERE id = \(first)")
+        #expect(refusal(first) == .readingExported)
+        #expect(throws: MyGazError.self) { try Readings.reopen(t.session, second, reason: "  ") }
+        #expect(try t.db.scalarInt("SELECT count(*) FROM audit WHERE action = 'reading.reopen'") == 1)
+    }
+
     @Test func thePreviousAcceptedReadingIsTheSameForTheQueueAndForAReadingByPhone() throws {
         let t = try TestDB()
         let account = try t.oneMeter()

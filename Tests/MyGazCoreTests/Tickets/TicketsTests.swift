@@ -8,7 +8,7 @@ import Testing
         try t.db.execute("INSERT INTO rgk (id, code, name, created_at, updated_at) VALUES (1, 'vologda', 'В', 'x', 'x')")
         return try Tickets.open(t.session, .init(channel: .rgk, rgk: "vologda", officeID: nil, topic: .bills, name: "Петров Петр",
                                                   email: email, phone: phone, account: nil, accountText: "999",
-                                                  message: "Не пришла квитанция", source: .phone, attachments: []))
+                                                  message: "Не пришла квитанция", source: .phone, attachments: [])).id
     }
 
     @Test func aQuestionByPhoneIsAnsweredToTheSendersAddress() throws {

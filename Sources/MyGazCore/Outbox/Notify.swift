@@ -1,0 +1,95 @@
+import Foundation
+
+/// Telling a customer of a decision: the one contact rule. A decision goes by the record's
+/// e-mail, else by SMS to its mobile; with neither, the clerk is told to phone. The portal's
+/// status-notification switch silences optional notices only (an approval, a completion),
+/// never a question or a refusal the customer must act on.
+public enum Notify {
+    /// Where a record can reach its customer.
+    public struct Reach: Sendable {
+        public var email: String?
+        public var phone: String?
+        /// The customer switched status notices off in the portal.
+        public var optedOut = false
+
+        public init(email: String?, phone: String?, optedOut: Bool = false) {
+            self.email = email
+            self.phone = phone
+            self.optedOut = optedOut
+        }
+
+        /// An e-mail address or a mobile number a message can go to.
+        public var canBeSent: Bool { email.flatMap(Contact.email) != nil || phone.flatMap(Contact.phone) != nil }
+    }
+
+    public enum Need: Sendable { case required, optional }
+
+    /// A notice in its two forms: a letter, and the short text an SMS can carry.
+    public struct Notice: Sendable {
+        public var subject: String
+        public var body: String
+        public var sms: String
+        public var kind: OutboxKind
+        public var secret: String?
+
+        public init(subject: String, body: String, sms: String, kind: OutboxKind, secret: String? = nil) {
+            self.subject = subject
+            self.body = body
+            self.sms = sms
+            self.kind = kind
+            self.secret = secret
+        }
+    }
+
+    /// What became of a notice: queued (to whom), or why not; the clerk reads `note` beside the
+    /// decision and `warning` on stderr when the customer must be told another way.
+    public struct Outcome: Sendable {
+        public let notified: Bool
+        public let note: Message?
+        public let warning: Message?
+    }
+
+    /// Queues the notice in the caller's transaction, by the rule above.
+    public static func tell(_ session: Session, _ reach: Reach, _ notice: Notice, need: Need, rgkID: Int64?,
+                            entity: Entity, entityID: Int64, who: String) throws -> Outcome {
+        if need == .optional && reach.optedOut {
+            return Outcome(notified: false, note: Message(.noticeOptedOut), warning: nil)
+        }
+        let footer = try Notify.footer(session.db, rgkID: rgkID)
+        if let email = reach.email.flatMap(Contact.email) {
+            let queued = try Outbox.enqueue(session, .init(channel: .email, recipient: email, subject: notice.subject,
+                                                           body: notice.body + "\n\n" + footer, secret: notice.secret,
+                                                           rgkID: rgkID, kind: notice.kind, entity: entity, entityID: entityID))
+            return queued.refused ? Outcome(notified: false, note: nil, warning: queued.note) : Outcome(notified: true, note: queued.note, warning: nil)
+        }
+        if let phone = reach.phone.flatMap(Contact.phone) {
+            let queued = try Outbox.enqueue(session, .init(channel: .sms, recipient: phone, subject: nil, body: notice.sms, secret: notice.secret,
+                                                           rgkID: rgkID, kind: notice.kind, entity: entity, entityID: entityID))
+            return queued.refused ? Outcome(notified: false, note: nil, warning: queued.note) : Outcome(notified: true, note: queued.note, warning: nil)
+        }
+        // an address that is not one: kept as a failed message that says so, and the clerk told
+        if let given = reach.email {
+            let queued = try Outbox.enqueue(session, .init(channel: .email, recipient: given, subject: notice.subject, body: notice.body,
+                                                           rgkID: rgkID, kind: notice.kind, entity: entity, entityID: entityID))
+            return Outcome(notified: false, note: nil, warning: queued.note)
+        }
+        let phone = reach.phone.map { Contact.phone($0) ?? $0 }
+        return Outcome(notified: false, note: nil,
+                       warning: Message(phone == nil ? .noContactTellInPerson : .noContactPhone, [.entity(entity), .text(String(entityID)), .text(phone ?? who)]))
+    }
+
+    /// How to reach the RGK, under every message: its name and phone, and its (first) office
+    /// with the address and hours, where known; technical support signs its own.
+    public static func footer(_ db: any Storage, rgkID: Int64?) throws -> String {
+        guard let rgkID, let rgk = try db.queryOne("SELECT name, phone FROM rgk WHERE id = ?", rgkID) else {
+            return "С уважением, техническая поддержка личного кабинета «Мой газ»."
+        }
+        var lines = ["С уважением, абонентский отдел \(rgk.string(0))."]
+        if let phone = rgk.optString(1) { lines.append("Телефон: \(phone).") }
+        if let office = try db.queryOne("SELECT name, address, hours FROM office WHERE rgk_id = ? ORDER BY id LIMIT 1", rgkID) {
+            lines.append([office.string(0), office.optString(1), office.optString(2).map { "часы работы: \($0)" }]
+                .compactMap { $0 }.joined(separator: ", ") + ".")
+        }
+        return lines.joined(separator: "\n")
+    }
+}
