@@ -210,7 +210,7 @@ import Testing
         #expect(t.sql("SELECT count(*) FROM pin WHERE issued_by <> 'rgk' AND issued_by <> 'ivanova'") == "0", "nothing issued")
         let issued = t.run("pin", "issue", number, "--print", "--digits", "12")
         #expect(issued.status == 0, "\(issued)")
-        let pin = try #require(issued.stdout.range(of: #"[0-9]{12}"#, options: .regularExpression).map { String(issued.stdout[$0]) })
+        let pin = try #require(issued.stdout.firstMatch(of: #/[0-9]{12}/#).map { String($0.output) })
         #expect(issued.stdout.components(separatedBy: pin).count == 2, "shown exactly once")
         #expect(!issued.stderr.contains(pin))
         for file in [t.db, t.db + "-wal", t.db + "-shm"] where FileManager.default.fileExists(atPath: file) {
