@@ -45,7 +45,7 @@ let package = Package(
         ),
         .testTarget(
             name: "EndToEndTests",
-            dependencies: ["mygaz-admin", "MyGazCore"]
+            dependencies: ["mygaz-admin", "MyGazCore", "MyGazCLI"]
         ),
     ],
     swiftLanguageModes: [.v6]

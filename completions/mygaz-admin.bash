@@ -21,7 +21,7 @@ declare -gA _mygaz_admin_sub=(
   ['user']='list show create confirm block unblock reset-password set-login resend-code delete purge-unconfirmed link unlink grant-extended unlock-extended'
 )
 declare -gA _mygaz_admin_opt=(
-  ['GLOBAL']='--db --format --json --lang --no-color --quiet -q --busy-timeout --help -h --version'
+  ['GLOBAL']='--db --format --json --lang --no-color --no-header --quiet -q --busy-timeout --help -h --version'
   ['account list']='--rgk --search -s --debtors --limit -n'
   ['account show']='--rgk --all'
   ['application answer']='--message -m --attach --expect-status'
@@ -69,7 +69,7 @@ declare -gA _mygaz_admin_opt=(
   ['pin revoke']='--rgk'
   ['reading accept']='--all-valid --rgk --dry-run --force --reason --continue-on-error --yes -y'
   ['reading check']='--rgk'
-  ['reading list']='--status --rgk --account --meter --violations --since --limit -n'
+  ['reading list']='--status --rgk --account --meter --violations --valid --since --limit -n'
   ['reading reject']='--reason --message -m --all-invalid --rgk --dry-run --continue-on-error --yes -y'
   ['reading reopen']='--reason --dry-run --continue-on-error --yes -y'
   ['reading review']='--rgk --violations'

@@ -44,7 +44,7 @@ end
 function __mygaz_admin_opt --argument-names scope
     switch $scope
         case 'GLOBAL'
-            printf '%s\n' '--db	the database file (default: $MYGAZ_DB, else ./mygaz.db)' '--format	output format: table, json, csv or tsv' '--json	same as --format json' '--lang	language of messages: en or ru (default from LC_ALL, LC_MESSAGES, LANG)' '--no-color	never colour the output (also NO_COLOR)' '--quiet	print only data and errors' '-q	print only data and errors' '--busy-timeout	wait up to MS milliseconds for another writer (default 5000)' '--help	show help for the command' '-h	show help for the command' '--version	print the version'
+            printf '%s\n' '--db	the database file (default: $MYGAZ_DB, else ./mygaz.db)' '--format	output format: table, json, csv or tsv' '--json	same as --format json' '--lang	language of messages: en or ru (default from LC_ALL, LC_MESSAGES, LANG)' '--no-color	never colour the output (also NO_COLOR, TERM=dumb)' '--no-header	csv and tsv without the header line, for pipelines' '--quiet	print only data and errors' '-q	print only data and errors' '--busy-timeout	wait up to MS milliseconds for another writer (default 5000)' '--help	show help for the command' '-h	show help for the command' '--version	print the version'
         case 'account list'
             printf '%s\n' '--rgk	only this RGK (its code)' '--search	account number, holder\'s name or address' '-s	account number, holder\'s name or address' '--debtors	only accounts with a debt, the largest first' '--limit	show at most N rows (default 50; 0 shows all)' '-n	show at most N rows (default 50; 0 shows all)'
         case 'account show'
@@ -140,7 +140,7 @@ function __mygaz_admin_opt --argument-names scope
         case 'reading check'
             printf '%s\n' '--rgk	only this RGK (its code)'
         case 'reading list'
-            printf '%s\n' '--status	pending (default), accepted, rejected or superseded' '--rgk	only this RGK (its code)' '--account	only this account' '--meter	only this meter' '--violations	only readings that break a rule' '--since	only from DATE on (YYYY-MM-DD, DD.MM.YYYY, or 7d for the last 7 days)' '--limit	show at most N rows (default 50; 0 shows all)' '-n	show at most N rows (default 50; 0 shows all)'
+            printf '%s\n' '--status	pending (default), accepted, rejected or superseded' '--rgk	only this RGK (its code)' '--account	only this account' '--meter	only this meter' '--violations	only readings that break a rule' '--valid	only readings that break no rule' '--since	only from DATE on (YYYY-MM-DD, DD.MM.YYYY, or 7d for the last 7 days)' '--limit	show at most N rows (default 50; 0 shows all)' '-n	show at most N rows (default 50; 0 shows all)'
         case 'reading reject'
             printf '%s\n' '--reason	the reason code (other needs --message)' '--message	a message for the history and the customer' '-m	a message for the history and the customer' '--all-invalid	reject every pending reading that breaks a rule, with the first rule broken' '--rgk	only this RGK (its code)' '--dry-run	show what would change, write nothing' '--continue-on-error	apply the good ids even if some fail (exit 5 if any failed)' '--yes	do not ask for confirmation' '-y	do not ask for confirmation'
         case 'reading reopen'

@@ -56,7 +56,8 @@ public func run(_ arguments: ProcessArguments.Read, io: IO) -> Int32 {
     switch arguments {
     case .valid(let arguments): return run(arguments, io: io)
     case .notUTF8(let position, let shown):
-        let out = Output(io: io, format: .table, lang: Lang.detect(io.environment), color: (io.environment["NO_COLOR"] ?? "").isEmpty, quiet: false)
+        let out = Output(io: io, format: .table, lang: Lang.detect(io.environment),
+                         color: Globals.colorAllowed(noColorFlag: false, environment: io.environment), quiet: false)
         out.error(MyGazError.usage(.argumentNotUTF8, .int(position), .text(shown)))
         io.stderr.flush()
         return ExitStatus.usage.rawValue
@@ -80,7 +81,7 @@ struct Runner {
         } catch {
             return fail(error, output: fallbackOutput(arguments), path: "")
         }
-        let out = Output(io: io, format: globals.format, lang: globals.lang, color: globals.color, quiet: globals.quiet)
+        let out = Output(io: io, format: globals.format, lang: globals.lang, color: globals.color, quiet: globals.quiet, header: globals.header)
 
         if parsed.versionRequested {
             io.stdout.write("mygaz-admin \(Version.string) (schema \(Schema.currentVersion))\n")
@@ -161,7 +162,7 @@ struct Runner {
             if word == "--lang", i + 1 < arguments.count, let l = Lang(rawValue: arguments[i + 1]) { lang = l }
             if word.hasPrefix("--lang="), let l = Lang(rawValue: String(word.dropFirst(7))) { lang = l }
         }
-        let color = !arguments.contains("--no-color") && (io.environment["NO_COLOR"] ?? "").isEmpty
+        let color = Globals.colorAllowed(noColorFlag: arguments.contains("--no-color"), environment: io.environment)
         return Output(io: io, format: .table, lang: lang, color: color, quiet: false)
     }
 }

@@ -133,6 +133,16 @@ extension E2E {
         let tsv = t.run("reading", "list", "--rgk", "vologda", "--format", "tsv").stdout
         let ids = tsv.split(separator: "\n").dropFirst().map { String($0.split(separator: "\t")[0]) }
         #expect(ids.count == readingCases.count - 2)
+        // without the header line, the ids alone; the valid and the breaking ones are the whole queue
+        let valid = t.run("reading", "list", "--rgk", "vologda", "--valid", "--format", "tsv", "--no-header").stdout
+            .split(separator: "\n").map { String($0.split(separator: "\t")[0]) }
+        let breaking = t.run("reading", "list", "--rgk", "vologda", "--violations", "--format", "tsv", "--no-header").stdout
+            .split(separator: "\n").map { String($0.split(separator: "\t")[0]) }
+        #expect(!valid.isEmpty && !breaking.isEmpty && Set(valid).isDisjoint(with: breaking) && Set(valid + breaking) == Set(ids))
+        #expect(valid.allSatisfy { Int($0) != nil }, "no header word among the ids")
+        let accepted = t.run(["reading", "accept", "-", "--json"], stdin: valid.joined(separator: "\n") + "\n")
+        #expect(accepted.status == 0 && accepted.jsonArray.count == valid.count, "\(accepted)")
+        #expect(t.run("reading", "list", "--valid", "--violations").status == 2)
     }
 
     @Test func acceptAllValidAndRejectAllInvalidWithDryRun() {

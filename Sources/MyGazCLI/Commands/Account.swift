@@ -16,7 +16,7 @@ enum AccountCommands {
                         arguments: [UserCommands.accountArg],
                         options: [UserCommands.rgkForAccount,
                                   OptionSpec(.all, L("also archived contracts", "также архивные договоры"))],
-                        examples: [Example("mygaz-admin account show 023-185952 --rgk vologda", L("The number as printed on the bill is fine.", "Можно вводить номер так, как он напечатан на квитанции."))],
+                        examples: [Example("mygaz-admin account show 7000-0011 --rgk vologda", L("The number as printed on the bill is fine.", "Можно вводить номер так, как он напечатан на квитанции."))],
                         access: .everyone, handler: show),
         ])
 

@@ -19,7 +19,7 @@ enum AuditCommands {
                             Opt.limit,
                         ],
                         examples: [
-                            Example("mygaz-admin audit list --entity application:512", L("Everything done to application 512.", "Все, что делали с заявкой 512.")),
+                            Example("mygaz-admin audit list --entity application:2", L("Everything done to application 512.", "Все, что делали с заявкой 512.")),
                             Example("mygaz-admin audit list --operator ivanova --since 7d", L("A week of ivanova's work.", "Неделя работы ivanova.")),
                         ],
                         access: .everyone, handler: listAudit),

@@ -16,7 +16,7 @@ enum DemoCommand {
         ],
         examples: [
             Example("mygaz-admin demo", L("Create ./mygaz.db and show the dashboard.", "Создать ./mygaz.db и показать сводку.")),
-            Example("mygaz-admin --db /tmp/big.db demo --accounts 100000", L("A large region for benchmarks.", "Большой регион для замеров.")),
+            Example("mygaz-admin --db /tmp/big.db demo --accounts 20000", L("A large region for benchmarks.", "Большой регион для замеров.")),
         ],
         access: .opensItself,
         handler: run)

@@ -23,7 +23,12 @@ enum InitCommands {
         guard let login = inv.io.login else { throw MyGazError(.permission, .noOSLogin, .int(Int(OSLogin.effectiveUID))) }
         let path = inv.globals.dbPath
         let group = inv.string(.group)
-        if let group { try SharedAccess.prepare(path: path, group: group) } else { SharedAccess.restrictNewFiles() }
+        if let group {
+            try SharedAccess.prepare(path: path, group: group)
+        } else {
+            SharedAccess.restrictNewFiles()
+            if !migrateOnly { try SharedAccess.preparePrivate(path: path) }
+        }
         let db = try DatabaseFile.open(path: path, purpose: migrateOnly ? .use : .initialise, busyTimeoutMs: inv.globals.busyTimeoutMs)
         let session = Session(db: db, login: login, clock: inv.clock)
         let before = try DatabaseFile.state(of: db)

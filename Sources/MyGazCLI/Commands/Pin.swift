@@ -23,7 +23,7 @@ enum PinCommands {
                                   OptionSpec(.validDays, value: "N", L("days until it expires (default 30)", "дней до истечения (по умолчанию 30)")),
                                   OptionSpec(.digits, value: "N", L("length (default 8)", "длина (по умолчанию 8)"))],
                         examples: [Example("mygaz-admin pin issue --request 17 --send", L("Answer a portal request by e-mail.", "Ответить на запрос с портала по e-mail."), featured: true),
-                                   Example("mygaz-admin pin issue 70000017", L("Hand a PIN to the customer at the desk.", "Выдать ПИН-код клиенту в окне."))],
+                                   Example("mygaz-admin pin issue 70000011", L("Hand a PIN to the customer at the desk.", "Выдать ПИН-код клиенту в окне."))],
                         access: .clerks, handler: issue),
             CommandSpec("reject-request", L("reject PIN requests, with the reason", "отклонить запросы ПИН-кода с указанием причины"),
                         arguments: [ArgumentSpec("ID", L("request ids", "номера запросов"), arity: .variadic, acceptsStdin: true, completion: .live(.pinRequest))],

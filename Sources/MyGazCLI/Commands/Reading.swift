@@ -18,13 +18,14 @@ enum ReadingCommands {
                             OptionSpec(.account, value: "ACCOUNT", L("only this account", "только этот лицевой счет"), completion: .live(.account)),
                             OptionSpec(.meter, value: "SERIAL", L("only this meter", "только этот прибор учета")),
                             OptionSpec(.violations, L("only readings that break a rule", "только показания, нарушающие правило")),
+                            OptionSpec(.valid, L("only readings that break no rule", "только показания без нарушений")),
                             Opt.since, Opt.limit,
                         ],
                         examples: [
                             Example("mygaz-admin reading list --rgk vologda --limit 3", L("The three oldest pending readings of Vologda.", "Три самых старых показания в обработке по Вологде.")),
                             Example("mygaz-admin reading list --rgk vologda --violations", L("Pending readings of one RGK that break a rule, with the rule.",
                                                                                         "Показания одной РГК, нарушающие правило, с этим правилом."), featured: true),
-                            Example("mygaz-admin reading list --violations --format tsv | cut -f1 | mygaz-admin reading reject - --reason other --message 'Проверьте показание'",
+                            Example("mygaz-admin reading list --violations --format tsv --no-header | cut -f1 | mygaz-admin reading reject - --reason other --message 'Проверьте показание'",
                                     L("Reject a selection through a pipe.", "Отклонить выборку через конвейер.")),
                         ],
                         access: .everyone, handler: list),
@@ -52,7 +53,7 @@ enum ReadingCommands {
                         examples: [
                             Example("mygaz-admin reading accept --all-valid --dry-run", L("See what accepting every valid reading would do.", "Посмотреть, что даст прием всех корректных показаний."), featured: true),
                             Example("mygaz-admin reading accept --all-valid", L("Accept the whole valid queue in one pass.", "Принять всю корректную очередь за один проход.")),
-                            Example("mygaz-admin reading list --rgk kostroma --format tsv | tail -n +2 | cut -f1 | mygaz-admin reading accept -",
+                            Example("mygaz-admin reading list --rgk kostroma --valid --format tsv --no-header | cut -f1 | mygaz-admin reading accept -",
                                     L("Accept a list of ids from a pipe.", "Принять список номеров из конвейера."), featured: true),
                         ],
                         access: .clerks, handler: accept),
@@ -78,7 +79,7 @@ enum ReadingCommands {
                                                  arity: .variadic, acceptsStdin: true, completion: .live(.reading))],
                         options: [OptionSpec(.reason, value: "TEXT", L("required: why the decision is taken back", "обязательно: почему решение отменяется")),
                                   Opt.dryRun, Opt.continueOnError, Opt.yes],
-                        examples: [Example("mygaz-admin reading reopen 1042 --reason 'Клиент прислал фото счетчика'",
+                        examples: [Example("mygaz-admin reading reopen 65717 --reason 'Клиент прислал фото счетчика'",
                                            L("A rejection proved wrong.", "Отклонение оказалось ошибочным."))],
                         access: .clerks, handler: reopen),
             CommandSpec("submit", L("enter a reading given by phone; it is checked at once", "внести показание, переданное по телефону; проверяется сразу"),
@@ -90,7 +91,7 @@ enum ReadingCommands {
                             UserCommands.rgkForAccount,
                             OptionSpec(.accept, L("accept it at once instead of queueing it", "сразу принять, не ставя в очередь")),
                         ],
-                        examples: [Example("mygaz-admin reading submit 70000017 --serial 64567281 --value 4102",
+                        examples: [Example("mygaz-admin reading submit 70000011 --serial 15812879 --value 12650",
                                            L("A customer called with the reading.", "Клиент передал показание по телефону."))],
                         access: .clerks, handler: submit),
         ])
@@ -104,6 +105,8 @@ enum ReadingCommands {
         filter.account = try inv.string(.account).map { try AccountRef.resolve(inv.db, $0, rgk: inv.string(.rgk)) }
         filter.serial = inv.string(.meter)
         filter.violationsOnly = inv.flag(.violations)
+        filter.validOnly = inv.flag(.valid)
+        if filter.violationsOnly && filter.validOnly { throw MyGazError.usage(.optionsExclusive, "--violations", "--valid") }
         filter.since = try inv.moment(.since)
         filter.limit = try inv.limit()
         let items = try Readings.list(inv.db, filter)

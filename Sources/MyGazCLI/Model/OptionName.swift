@@ -64,6 +64,7 @@ public enum OptionName: String, CaseIterable, Sendable {
     case meterInfo = "meter-info"
     case name
     case noColor = "no-color"
+    case noHeader = "no-header"
     case objectAddress = "object-address"
     case objectType = "object-type"
     case office
@@ -104,6 +105,7 @@ public enum OptionName: String, CaseIterable, Sendable {
     case to
     case topic
     case until
+    case valid
     case validDays = "valid-days"
     case value
     case version

@@ -11,13 +11,16 @@ public final class Output {
     public let texts: Texts
     public let color: Bool
     public let quiet: Bool
+    /// CSV and TSV start with their header line (`--no-header` leaves it out).
+    public let header: Bool
 
-    public init(io: IO, format: OutputFormat, lang: Lang, color: Bool, quiet: Bool) {
+    public init(io: IO, format: OutputFormat, lang: Lang, color: Bool, quiet: Bool, header: Bool = true) {
         self.io = io
         self.format = format
         self.texts = Texts(lang)
         self.color = color
         self.quiet = quiet
+        self.header = header
     }
 
     public var lang: Lang { texts.lang }
@@ -171,7 +174,7 @@ public final class Output {
     func delimited(_ table: Table) {
         let columns = table.columns.enumerated().filter { $0.element.visibility != .humanOnly }
         let separator = format == .tsv ? "\t" : ","
-        io.stdout.write(columns.map { field($0.element.key) }.joined(separator: separator) + "\n")
+        if header { io.stdout.write(columns.map { field($0.element.key) }.joined(separator: separator) + "\n") }
         for row in table.rows {
             io.stdout.write(columns.map { field(row[$0.offset].value.plain) }.joined(separator: separator) + "\n")
         }

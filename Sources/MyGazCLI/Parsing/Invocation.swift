@@ -12,7 +12,8 @@ public enum GlobalOptions {
         OptionSpec(.lang, value: "LANG", L("language of messages: en or ru (default from LC_ALL, LC_MESSAGES, LANG)",
                                             "язык сообщений: en или ru (по умолчанию из LC_ALL, LC_MESSAGES, LANG)"),
                    choices: Lang.allCases.map(\.rawValue)),
-        OptionSpec(.noColor, L("never colour the output (also NO_COLOR)", "не раскрашивать вывод (также NO_COLOR)")),
+        OptionSpec(.noColor, L("never colour the output (also NO_COLOR, TERM=dumb)", "не раскрашивать вывод (также NO_COLOR, TERM=dumb)")),
+        OptionSpec(.noHeader, L("csv and tsv without the header line, for pipelines", "csv и tsv без строки заголовка, для конвейеров")),
         OptionSpec(.quiet, short: "q", L("print only data and errors", "выводить только данные и ошибки")),
         OptionSpec(.busyTimeout, value: "MS", L("wait up to MS milliseconds for another writer (default 5000)",
                                                   "ждать другого писателя до MS миллисекунд (по умолчанию 5000)")),
@@ -29,6 +30,13 @@ public struct Globals: Sendable {
     public var lang: Lang
     public var color: Bool
     public var quiet: Bool
+    /// CSV and TSV start with their header line.
+    public var header = true
+
+    /// Colour unless the person asked for none (`--no-color`, `NO_COLOR`) or the terminal cannot show it (`TERM=dumb`).
+    public static func colorAllowed(noColorFlag: Bool, environment: [String: String]) -> Bool {
+        !noColorFlag && (environment["NO_COLOR"] ?? "").isEmpty && environment["TERM"] != "dumb"
+    }
 
     /// Reads the global options of `parsed`; throws usage errors for bad values.
     public static func resolve(_ parsed: ParsedCommand, environment: [String: String]) throws -> Globals {
@@ -45,10 +53,10 @@ public struct Globals: Sendable {
             }
             busy = value
         }
-        let noColor = options[OptionName.noColor.rawValue] != nil || !(environment["NO_COLOR"] ?? "").isEmpty
+        let color = colorAllowed(noColorFlag: options[OptionName.noColor.rawValue] != nil, environment: environment)
         let path = value(.db) ?? environment["MYGAZ_DB"].flatMap { $0.isEmpty ? nil : $0 } ?? "mygaz.db"
-        return Globals(dbPath: path, busyTimeoutMs: busy, format: format, lang: lang, color: !noColor,
-                       quiet: options[OptionName.quiet.rawValue] != nil)
+        return Globals(dbPath: path, busyTimeoutMs: busy, format: format, lang: lang, color: color,
+                       quiet: options[OptionName.quiet.rawValue] != nil, header: options[OptionName.noHeader.rawValue] == nil)
     }
 }
 

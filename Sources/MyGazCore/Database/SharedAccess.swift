@@ -44,6 +44,17 @@ public enum SharedAccess {
     /// A new private database: only its owner may read it (group sharing is explicit, with --group).
     public static func restrictNewFiles() { umask(0o077) }
 
+    /// The directory of a new private database, made when missing (as `git init` does), open to its owner only.
+    public static func preparePrivate(path: String) throws {
+        let directory = directoryOf(path)
+        guard !FileManager.default.fileExists(atPath: directory) else { return }
+        do {
+            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        } catch {
+            throw MyGazError(.database, .databaseCannotOpen, .text(directory), .text((error as NSError).localizedDescription))
+        }
+    }
+
     /// Creates `path` empty, for a copy of `source`: the same group and the same owner and group
     /// access, never more for others (a backup holds the same personal data as the database).
     public static func createLike(source: String, path: String) throws {

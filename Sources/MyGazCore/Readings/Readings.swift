@@ -50,6 +50,8 @@ public struct ReadingFilter: Sendable {
     public var account: AccountRef?
     public var serial: String?
     public var violationsOnly = false
+    /// Only readings that break no rule (the complement of `violationsOnly`).
+    public var validOnly = false
     public var since: Int64?
     public var limit = 50
     public init() {}
@@ -125,7 +127,7 @@ public enum Readings {
         // spelled as the index's own condition, or the planner cannot use it
         if decided { conditions.append("r.source <> 'rgk' AND r.status <> 'pending'") }
         let whereClause = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
-        guard filter.violationsOnly else {
+        guard filter.violationsOnly || filter.validOnly else {
             return try db.query(select + " \(whereClause) \(order) LIMIT ?", arguments: args + [filter.limit]).map(item)
         }
         // the rules run in Swift, so collect matches page by page until the limit is reached; pages
@@ -143,7 +145,7 @@ public enum Readings {
             }
             let rows = try db.query(select + (pageConditions.isEmpty ? "" : " WHERE " + pageConditions.joined(separator: " AND ")) + " \(order) LIMIT ?",
                                     arguments: pageArgs + [page]).map(item)
-            found.append(contentsOf: rows.filter { !$0.verdict.isValid }.prefix(filter.limit - found.count))
+            found.append(contentsOf: rows.filter { $0.verdict.isValid == filter.validOnly }.prefix(filter.limit - found.count))
             guard rows.count == page, let last = rows.last else { break }
             after = (decided ? last.decidedAt ?? "" : last.submittedAt, last.id)
             page = min(page * 2, 2000)

@@ -73,6 +73,22 @@ import Testing
         // NO_COLOR in the environment turns colour off for the run
         let env = ["NO_COLOR": "1"]
         #expect(try! Globals.resolve(Parser(root: CommandTree.root, globals: GlobalOptions.all).parse(["status"]), environment: env).color == false)
+        // a terminal that cannot show colour says so
+        let status = try! Parser(root: CommandTree.root, globals: GlobalOptions.all).parse(["status"])
+        #expect(try! Globals.resolve(status, environment: ["TERM": "dumb"]).color == false)
+        #expect(try! Globals.resolve(status, environment: ["TERM": "xterm-256color"]).color == true)
+        let dumb = InProcess.run(["--db", "/nonexistent/x.db", "status"], environment: ["TERM": "dumb"],
+                                 terminal: TerminalInfo(stdinIsTTY: true, stdoutIsTTY: true, stderrIsTTY: true))
+        #expect(!dumb.stderr.contains("\u{1B}[") && !dumb.stderr.isEmpty, "\(dumb.stderr)")
+    }
+
+    @Test func noHeaderLeavesTheHeaderLineOut() {
+        let sink = MemorySink()
+        let io = IO(stdout: sink, stderr: MemorySink(), stdin: MemoryInput(""), terminal: TerminalInfo(), environment: [:],
+                    prompter: ScriptedPrompter([]), login: "t")
+        Output(io: io, format: .tsv, lang: .en, color: false, quiet: false, header: false).table(sample)
+        #expect(sink.text.hasPrefix("7\tЩукина Ё.\tx,\"y\"\n"), "\(sink.text)")
+        #expect(try! Globals.resolve(Parser(root: CommandTree.root, globals: GlobalOptions.all).parse(["status", "--no-header"]), environment: [:]).header == false)
     }
 
     @Test func actionResultsAsJSON() {
