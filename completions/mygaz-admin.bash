@@ -12,6 +12,22 @@ declare -gA _mygaz_admin_sub=(
   ['db']='check backup stats migrate'
   ['export']='readings'
   ['faq']='list show add edit remove'
+  ['help']='init demo status user account pin application reading ticket faq outbox config import export audit operator db completion exit-codes formats statuses environment import-formats'
+  ['help account']='list show'
+  ['help application']='list review show approve clarify answer reject complete reopen assign create attachment'
+  ['help audit']='list'
+  ['help completion']='bash zsh fish man'
+  ['help config']='list get set'
+  ['help db']='check backup stats migrate'
+  ['help export']='readings'
+  ['help faq']='list show add edit remove'
+  ['help import']='rgk offices accounts services meters readings settlements payments contracts acts pins history'
+  ['help operator']='list add set-role remove'
+  ['help outbox']='list show send retry'
+  ['help pin']='requests issue reject-request revoke list'
+  ['help reading']='list show review check accept reject reopen submit'
+  ['help ticket']='list review show reply close reopen assign open attachment'
+  ['help user']='list show create confirm block unblock reset-password set-login resend-code delete purge-unconfirmed link unlink grant-extended unlock-extended'
   ['import']='rgk offices accounts services meters readings settlements payments contracts acts pins history'
   ['operator']='list add set-role remove'
   ['outbox']='list show send retry'
@@ -381,7 +397,6 @@ declare -gA _mygaz_admin_arg=(
   ['faq edit']='@live:faq'
   ['faq remove']='@live:faq'
   ['faq show']='@live:faq'
-  ['help']='init demo status user account pin application reading ticket faq outbox config import export audit operator db completion exit-codes formats statuses environment import-formats'
   ['import accounts']='@file'
   ['import acts']='@file'
   ['import contracts']='@file'
@@ -433,7 +448,6 @@ declare -gA _mygaz_admin_many=(
   ['application complete']='1'
   ['application reject']='1'
   ['application reopen']='1'
-  ['help']='1'
   ['import accounts']='1'
   ['import acts']='1'
   ['import contracts']='1'
@@ -456,6 +470,16 @@ declare -gA _mygaz_admin_many=(
   ['user confirm']='1'
   ['user unblock']='1'
 )
+
+# the --db word as the shell will read it: quotes, backslashes, ~ and $HOME (nothing is evaluated)
+_mygaz_admin_path() {
+  local p=$1
+  if [[ $p == \'*\' || $p == \"*\" ]]; then p=${p:1:${#p}-2}; else p=${p//\\/}; fi
+  [[ $p == \~ || $p == \~/* ]] && p=$HOME${p#\~}
+  p=${p//\$\{HOME\}/$HOME}
+  p=${p//\$HOME/$HOME}
+  printf '%s' "$p"
+}
 
 # the long name of an option word in a scope, or nothing
 _mygaz_admin_long() {
@@ -493,11 +517,12 @@ _mygaz_admin_values() {
 }
 
 _mygaz_admin() {
-  local cur=${COMP_WORDS[COMP_CWORD]} scope=ROOT db="" pending="" word long rest i n=0 ends=0 eq=""
+  local cur=${COMP_WORDS[COMP_CWORD]} scope=ROOT db="" pending="" word long rest i n=0 ends=0
   local _mygaz_admin_spec=""
   COMPREPLY=()
-  # bash splits --opt=value at '=': the value being typed follows a lone '='
-  if [[ $cur == = ]]; then cur=""; eq="="; fi
+  # bash splits --opt=value at '=': the value being typed follows a lone '=', and readline
+  # puts what we offer after it (an offer that began with '=' would double it)
+  if [[ $cur == = ]]; then cur=""; fi
   for ((i = 1; i < COMP_CWORD; i++)); do
     word=${COMP_WORDS[i]}
     if [[ -n $pending ]]; then
@@ -529,10 +554,10 @@ _mygaz_admin() {
         fi ;;
     esac
   done
+  [[ -n $db ]] && db=$(_mygaz_admin_path "$db")
   if [[ -n $pending ]]; then
     _mygaz_admin_takes "$scope" "$pending"
     _mygaz_admin_values "$_mygaz_admin_spec" "$cur" "$db"
-    [[ -n $eq ]] && COMPREPLY=("${COMPREPLY[@]/#/=}")
     return 0
   fi
   if ((!ends)) && [[ $cur == --*=* ]]; then

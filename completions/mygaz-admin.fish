@@ -23,6 +23,38 @@ function __mygaz_admin_sub --argument-names scope
             printf '%s\n' 'readings	decided readings in the RGK\'s CSV dialect (; Russian headers, DD.MM.YYYY)'
         case 'faq'
             printf '%s\n' 'list	list FAQ entries' 'show	one FAQ entry' 'add	add a question and its answer' 'edit	change a FAQ entry' 'remove	remove a FAQ entry'
+        case 'help'
+            printf '%s\n' 'init	create the database, or upgrade it to this program\'s schema' 'demo	create a demo database: a realistic region to try everything on' 'status	the queue dashboard: what waits for the back office' 'user	portal users: registration, logins, passwords, codes, linked accounts' 'account	personal accounts: holder, balances, meters, payments, settlements' 'pin	PIN codes for the extended version: requests, issue, revoke' 'application	customer applications: the review queue and its decisions' 'reading	meter readings: the review queue' 'ticket	support tickets: questions from customers, and the answers' 'faq	frequently asked questions and their ready answers' 'outbox	messages to customers, and their delivery' 'config	settings kept in the database: senders, deadlines, programs' 'import	import the data files of the RGKs (CSV from Excel and 1C)' 'export	write decided readings back for the RGK\'s billing' 'audit	the audit trail: who changed what, when, and why' 'operator	who may work the database, and in which role' 'db	database upkeep: check, backup, stats, migrate' 'completion	shell completion scripts and the manual page, generated from the command model' 'exit-codes	what each exit status means' 'formats	output formats: table, json, csv, tsv' 'statuses	status and reason codes, their labels, and the allowed transitions' 'environment	environment variables the program reads' 'import-formats	the RGK files import reads: kinds, columns, dialects'
+        case 'help account'
+            printf '%s\n' 'list	list accounts' 'show	everything about one account'
+        case 'help application'
+            printf '%s\n' 'list	list applications: by default the open queue, oldest first' 'review	walk the open queue at the terminal, one application at a time' 'show	one application: its fields, attachments, contacts and history' 'approve	accept applications: submitted → accepted' 'clarify	ask the customer: submitted → needs_info (or a further question); the question goes to the customer' 'answer	record the customer\'s answer given at the office: needs_info → submitted' 'reject	reject applications, with the reason' 'complete	mark applications completed' 'reopen	take a rejection or a completion back: rejected or completed → submitted' 'assign	assign applications to an operator' 'create	enter an application taken at the office or by phone' 'attachment	write an attachment out'
+        case 'help audit'
+            printf '%s\n' 'list	list audit rows, newest first'
+        case 'help completion'
+            printf '%s\n' 'bash	the bash completion script' 'zsh	the zsh completion function (_mygaz-admin)' 'fish	the fish completions' 'man	the manual page, in roff (man/mygaz-admin.1)'
+        case 'help config'
+            printf '%s\n' 'list	every setting with its value (or its default)' 'get	one setting\'s value' 'set	change a setting (without VALUE: back to its default)'
+        case 'help db'
+            printf '%s\n' 'check	check integrity, foreign keys, schema version and file permissions' 'backup	copy the database to FILE while others keep working' 'stats	rows per table, file and WAL size' 'migrate	upgrade the schema to this program\'s version'
+        case 'help export'
+            printf '%s\n' 'readings	decided readings in the RGK\'s CSV dialect (; Russian headers, DD.MM.YYYY)'
+        case 'help faq'
+            printf '%s\n' 'list	list FAQ entries' 'show	one FAQ entry' 'add	add a question and its answer' 'edit	change a FAQ entry' 'remove	remove a FAQ entry'
+        case 'help import'
+            printf '%s\n' 'rgk	import RGKs (code, name required)' 'offices	import offices (name required)' 'accounts	import accounts (account required)' 'services	import services and balances (account, service, balance required)' 'meters	import meters (account, serial, digits required)' 'readings	import readings (account, serial, date, value required)' 'settlements	import settlements (account, service, period, opening required)' 'payments	import payments (account, date, amount, external_id required)' 'contracts	import contracts (account, number, kind required)' 'acts	import acts of work (contract, number, date, work, cost required)' 'pins	import PINs from bills (account, pin required)' 'history	past imports, newest first'
+        case 'help operator'
+            printf '%s\n' 'list	list the operators' 'add	register an OS login as an operator' 'set-role	change an operator\'s role' 'remove	take an operator\'s access away'
+        case 'help outbox'
+            printf '%s\n' 'list	list messages: waiting first' 'show	one message (secrets masked)' 'send	deliver the messages that are due' 'retry	put failed messages back in the queue'
+        case 'help pin'
+            printf '%s\n' 'requests	PIN requests from the portal, oldest first' 'issue	issue a new PIN for an account; earlier PINs are revoked' 'reject-request	reject PIN requests, with the reason' 'revoke	revoke the account\'s active PIN' 'list	PINs: state, issued by, expiry — never the PIN'
+        case 'help reading'
+            printf '%s\n' 'list	list readings: by default the pending queue, oldest first' 'show	one reading with its meter and history' 'review	walk the pending queue at the terminal, one reading at a time' 'check	pending readings counted by the rule they break' 'accept	accept readings (the rules are checked again)' 'reject	reject readings with a reason code; the customer is told' 'reopen	take a decision back: accepted or rejected → pending, to be decided again' 'submit	enter a reading given by phone; it is checked at once'
+        case 'help ticket'
+            printf '%s\n' 'list	list tickets: by default the open ones, oldest first' 'review	walk the tickets that wait for an answer, one at a time' 'show	one ticket: the sender and the whole conversation' 'reply	answer a ticket; the answer is e-mailed to the sender' 'close	close tickets' 'reopen	reopen a closed ticket' 'assign	assign tickets to an operator' 'open	enter a question taken by phone or at the office' 'attachment	write an attachment out'
+        case 'help user'
+            printf '%s\n' 'list	list portal users, newest first' 'show	everything about one user' 'create	register a customer at the office: active at once' 'confirm	confirm registrations: pending → active' 'block	block users, with the reason' 'unblock	unblock users' 'reset-password	set a new password; open recovery codes stop working' 'set-login	change the login (the customer\'s phone changed)' 'resend-code	send a new confirmation or recovery code' 'delete	erase a user\'s personal data on request (history kept, anonymised)' 'purge-unconfirmed	remove registrations never confirmed' 'link	link a personal account to a user (at most 3)' 'unlink	remove the link (the account stays)' 'grant-extended	unlock the extended version for a linked account' 'unlock-extended	clear the wrong answers that locked a link'
         case 'import'
             printf '%s\n' 'rgk	import RGKs (code, name required)' 'offices	import offices (name required)' 'accounts	import accounts (account required)' 'services	import services and balances (account, service, balance required)' 'meters	import meters (account, serial, digits required)' 'readings	import readings (account, serial, date, value required)' 'settlements	import settlements (account, service, period, opening required)' 'payments	import payments (account, date, amount, external_id required)' 'contracts	import contracts (account, number, kind required)' 'acts	import acts of work (contract, number, date, work, cost required)' 'pins	import PINs from bills (account, pin required)' 'history	past imports, newest first'
         case 'operator'
@@ -766,8 +798,6 @@ function __mygaz_admin_arg --argument-names scope
             printf '%s\n' '@live:faq'
         case 'faq show'
             printf '%s\n' '@live:faq'
-        case 'help'
-            printf '%s\n' 'init demo status user account pin application reading ticket faq outbox config import export audit operator db completion exit-codes formats statuses environment import-formats'
         case 'import accounts'
             printf '%s\n' '@file'
         case 'import acts'
@@ -858,7 +888,7 @@ function __mygaz_admin_arg --argument-names scope
 end
 
 function __mygaz_admin_many --argument-names scope
-    contains -- $scope 'application approve' 'application assign' 'application clarify' 'application complete' 'application reject' 'application reopen' 'help' 'import accounts' 'import acts' 'import contracts' 'import meters' 'import offices' 'import payments' 'import pins' 'import readings' 'import rgk' 'import services' 'import settlements' 'outbox retry' 'pin reject-request' 'reading accept' 'reading reject' 'reading reopen' 'ticket assign' 'ticket close' 'user block' 'user confirm' 'user unblock'
+    contains -- $scope 'application approve' 'application assign' 'application clarify' 'application complete' 'application reject' 'application reopen' 'import accounts' 'import acts' 'import contracts' 'import meters' 'import offices' 'import payments' 'import pins' 'import readings' 'import rgk' 'import services' 'import settlements' 'outbox retry' 'pin reject-request' 'reading accept' 'reading reject' 'reading reopen' 'ticket assign' 'ticket close' 'user block' 'user confirm' 'user unblock'
 end
 
 function __mygaz_admin_takes --argument-names scope long
@@ -936,6 +966,11 @@ function __mygaz_admin_complete
                     set n (math $n + 1)
                 end
         end
+    end
+    # the --db word as the shell will read it: ~ and $HOME (fish has removed the quotes; nothing is evaluated)
+    if test -n "$db"
+        set db (string replace -r -- '^~(?=/|$)' $HOME $db)
+        set db (string replace -a -- '$HOME' $HOME $db)
     end
     if test -n "$pending"
         set -l spec (__mygaz_admin_takes "$scope" $pending)

@@ -161,7 +161,7 @@ extension E2E {
             _mygaz_admin mygaz-admin "${COMP_WORDS[COMP_CWORD]}" "${COMP_WORDS[COMP_CWORD-1]}"
             printf '%s\\n' "${COMPREPLY[@]}"
             """
-        let r = E2E.exec(bash, ["--norc", "-c", script], env: completionEnvironment, cwd: t.dir)
+        let r = E2E.exec(bash, ["--norc", "-c", script], env: completionEnvironment.merging(["HOME": t.dir]) { $1 }, cwd: t.dir)
         #expect(r.status == 0 && r.stderr.isEmpty, "bash: \(r)")
         return r.lines
     }
@@ -184,7 +184,7 @@ extension E2E {
             words=(\(quoted)); CURRENT=${#words}; PREFIX=${words[-1]}
             _mygaz-admin
             """
-        let r = E2E.exec(zsh, ["-f", "-c", script], env: completionEnvironment, cwd: t.dir)
+        let r = E2E.exec(zsh, ["-f", "-c", script], env: completionEnvironment.merging(["HOME": t.dir]) { $1 }, cwd: t.dir)
         #expect(r.status == 0 && r.stderr.isEmpty, "zsh: \(r)")
         return r.lines
     }
@@ -237,8 +237,10 @@ extension E2E {
         #expect(try bash(["mygaz-admin", "reading", "list", "--format", ""]) == ["table", "json", "csv", "tsv"])
         #expect(try bash(["mygaz-admin", "--lang", ""]) == ["en", "ru"])
         #expect(try bash(["mygaz-admin", "reading", "list", "--format=j"]) == ["--format=json"])
-        // bash splits --format=… at '=': the '=' alone, or the '=' then the value being typed
-        #expect(try bash(["mygaz-admin", "reading", "list", "--format", "="]).contains("=json"))
+        // bash splits --format=… at '=': the '=' alone, or the '=' then the value being typed; readline
+        // puts the offer after the '=' (an offer of "=json" made it "--format==json")
+        #expect(try bash(["mygaz-admin", "reading", "list", "--format", "="]) == ["table", "json", "csv", "tsv"])
+        #expect(try bash(["mygaz-admin", "--db", "="]).contains("mygaz.db"), "files too, without a '\\='")
         #expect(try bash(["mygaz-admin", "reading", "list", "--format", "=", "j"]) == ["json"])
         #expect(try Set(values(fish("mygaz-admin reading reject 5 --reason "))).isSuperset(of: ["lower_than_previous", "exceeds_capacity"]))
         #expect(try zsh(["mygaz-admin", "import", "accounts", "x.csv", "--encoding", ""]) == ["auto", "utf-8", "cp1251"])
@@ -274,6 +276,38 @@ extension E2E {
         // MYGAZ_DB works through the environment the shell passes on; no database, no noise
         #expect(try bash(["mygaz-admin", "--db", t.dir + "/missing.db", "reading", "accept", ""]).isEmpty)
         #expect(try fish("mygaz-admin --db \(t.dir)/missing.db reading accept ").isEmpty)
+    }
+
+    @Test func theDatabaseWordIsReadAsTheShellWouldReadIt() throws {
+        let pending = t.run("__complete", "pending-reading").lines.map { String($0.split(separator: "\t")[0]) }
+        try FileManager.default.createDirectory(atPath: t.dir + "/my dir", withIntermediateDirectories: true)
+        try FileManager.default.copyItem(atPath: t.db, toPath: t.dir + "/my dir/x.db")
+        // HOME is the test's directory: ~ and $HOME lead to its database
+        for word in ["~/mygaz.db", "$HOME/mygaz.db", "${HOME}/mygaz.db", "'\(t.dir)/my dir/x.db'", "\"\(t.dir)/my dir/x.db\"",
+                     (t.dir + "/my dir/x.db").replacingOccurrences(of: " ", with: "\\ ")] {
+            #expect(try bash(["mygaz-admin", "--db", word, "reading", "accept", ""]) == pending, "bash: \(word)")
+            #expect(try zshValues(zsh(["mygaz-admin", "--db", word, "reading", "accept", ""])) == pending, "zsh: \(word)")
+        }
+        for word in ["~/mygaz.db", "'$HOME/mygaz.db'", "'\(t.dir)/my dir/x.db'"] {
+            #expect(try values(fish("mygaz-admin --db \(word) reading accept ")).sorted() == pending.sorted(), "fish: \(word)")
+        }
+    }
+
+    @Test func helpCompletesCommandPathsAndAPhoneAnySpelling() throws {
+        let actions = ["list", "show", "accept", "reject", "reopen"]
+        #expect(try Set(bash(["mygaz-admin", "help", "reading", ""])).isSuperset(of: actions))
+        #expect(try Set(zshValues(zsh(["mygaz-admin", "help", "reading", ""]))).isSuperset(of: actions))
+        #expect(try Set(values(fish("mygaz-admin help reading "))).isSuperset(of: actions))
+        #expect(try bash(["mygaz-admin", "help", "reading", "list", ""]).isEmpty, "nothing after a whole path")
+        #expect(t.run(["help", "reading", "reopen"], useDB: false).stdout.contains("reading reopen"))
+        // a login stored as +7… is offered in the spelling typed
+        let stored = t.run("__complete", "user", "+7910").lines.map { String($0.split(separator: "\t")[0]) }
+        #expect(!stored.isEmpty)
+        let typed = stored.map { "8" + $0.dropFirst(2) }
+        #expect(try bash(["mygaz-admin", "--db", t.db, "user", "show", "8910"]) == typed)
+        #expect(try zshValues(zsh(["mygaz-admin", "--db", t.db, "user", "show", "8910"])) == typed)
+        #expect(try values(fish("mygaz-admin --db \(t.db) user show 8910")).sorted() == typed.sorted())
+        #expect(t.run("user", "show", typed[0]).status == 0, "and the spelling works")
     }
 
     @Test func filesWhereAFileIsExpected() throws {

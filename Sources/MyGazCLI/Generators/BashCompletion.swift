@@ -23,6 +23,16 @@ extension CompletionScripts {
         out += ")\n" + valueArrays(table, declare: { "declare -gA \($0)=(\n" }, entry: { "  [\(q($0))]=\(q($1))\n" })
         out += #"""
 
+            # the --db word as the shell will read it: quotes, backslashes, ~ and $HOME (nothing is evaluated)
+            _mygaz_admin_path() {
+              local p=$1
+              if [[ $p == \'*\' || $p == \"*\" ]]; then p=${p:1:${#p}-2}; else p=${p//\\/}; fi
+              [[ $p == \~ || $p == \~/* ]] && p=$HOME${p#\~}
+              p=${p//\$\{HOME\}/$HOME}
+              p=${p//\$HOME/$HOME}
+              printf '%s' "$p"
+            }
+
             # the long name of an option word in a scope, or nothing
             _mygaz_admin_long() {
               local scope=$1 word=$2
@@ -59,16 +69,17 @@ extension CompletionScripts {
             }
 
             _mygaz_admin() {
-              local cur=${COMP_WORDS[COMP_CWORD]} scope=ROOT db="" pending="" word long rest i n=0 ends=0 eq=""
+              local cur=${COMP_WORDS[COMP_CWORD]} scope=ROOT db="" pending="" word long rest i n=0 ends=0
               local _mygaz_admin_spec=""
               COMPREPLY=()
-              # bash splits --opt=value at '=': the value being typed follows a lone '='
-              if [[ $cur == = ]]; then cur=""; eq="="; fi
+              # bash splits --opt=value at '=': the value being typed follows a lone '=', and readline
+              # puts what we offer after it (an offer that began with '=' would double it)
+              if [[ $cur == = ]]; then cur=""; fi
             \#(walker(.bash))
+              [[ -n $db ]] && db=$(_mygaz_admin_path "$db")
               if [[ -n $pending ]]; then
                 _mygaz_admin_takes "$scope" "$pending"
                 _mygaz_admin_values "$_mygaz_admin_spec" "$cur" "$db"
-                [[ -n $eq ]] && COMPREPLY=("${COMPREPLY[@]/#/=}")
                 return 0
               fi
               if ((!ends)) && [[ $cur == --*=* ]]; then

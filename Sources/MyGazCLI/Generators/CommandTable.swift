@@ -65,12 +65,14 @@ struct CompletionTable {
             var subcommands = command.visibleSubcommands.map { ($0.name, $0.summary.en) }
             var arguments = command.arguments
             if path.isEmpty {
-                // `help` is the parser's, not a node of the tree: it takes command and topic names
+                // `help` is the parser's, not a node of the tree: it takes a command path or a topic
                 subcommands.append(("help", "help on a command or a topic"))
-                let names = command.visibleSubcommands.map(\.name) + HelpTopics.all.map(\.name)
-                nodes.append(Node(path: "help", subcommands: [], options: [],
-                                  arguments: [ArgumentSpec("TOPIC", L("", ""), arity: .optionalVariadic, completion: .values(names))]))
+                nodes.append(Node(path: "help", subcommands: subcommands.dropLast() + HelpTopics.all.map { ($0.name, $0.summary.en) },
+                                  options: [], arguments: []))
                 arguments = []
+            } else if !subcommands.isEmpty {
+                // `help GROUP ACTION`: the same path under help
+                nodes.append(Node(path: "help " + path.joined(separator: " "), subcommands: subcommands, options: [], arguments: []))
             }
             nodes.append(Node(path: path.isEmpty ? Self.rootScope : path.joined(separator: " "), subcommands: subcommands,
                               options: command.options.filter { !$0.hidden }, arguments: arguments))

@@ -122,6 +122,11 @@ extension CompletionScripts {
                             end
                     end
                 end
+                # the --db word as the shell will read it: ~ and $HOME (fish has removed the quotes; nothing is evaluated)
+                if test -n "$db"
+                    set db (string replace -r -- '^~(?=/|$)' $HOME $db)
+                    set db (string replace -a -- '$HOME' $HOME $db)
+                end
                 if test -n "$pending"
                     set -l spec (__mygaz_admin_takes "$scope" $pending)
                     __mygaz_admin_values "$spec" "$cur" "$db"

@@ -63,6 +63,13 @@ extension CompletionScripts {
               local scope=ROOT db="" pending="" word long rest REPLY
               local -i i n=0 ends=0
             \#(walker(.zsh))
+              # the --db word as the shell will read it: quotes, ~ and $HOME (nothing is evaluated)
+              if [[ -n $db ]]; then
+                db=${(Q)db}
+                [[ $db == '~' || $db == '~/'* ]] && db=$HOME${db#\~}
+                db=${db//'${HOME}'/$HOME}
+                db=${db//'$HOME'/$HOME}
+              fi
               if [[ -n $pending ]]; then
                 _mygaz_admin_takes "$scope" "$pending"
                 _mygaz_admin_values "$REPLY" "$db"

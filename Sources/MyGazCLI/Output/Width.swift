@@ -1,10 +1,24 @@
-/// Terminal display width: combining marks and format characters take no column,
-/// East Asian wide and fullwidth characters take two, everything else one.
+/// Terminal display width: combining marks and format characters take no column, East Asian
+/// wide and fullwidth characters and emoji take two, everything else one. The two-column
+/// table is generated from the Unicode Character Database (WidthTable.swift).
 public enum DisplayWidth {
     public static func of(_ text: String) -> Int {
+        // by grapheme: an emoji with U+FE0F, a ZWJ sequence or a flag is one picture of two columns
+        if text.utf8.allSatisfy({ $0 >= 0x20 && $0 < 0x7F }) { return text.utf8.count }
         var width = 0
-        for scalar in text.unicodeScalars { width += of(scalar) }
+        for character in text { width += of(character) }
         return width
+    }
+
+    public static func of(_ character: Character) -> Int {
+        let scalars = character.unicodeScalars
+        guard let first = scalars.first else { return 0 }
+        if scalars.count > 1 {
+            if scalars.contains(where: { $0.value == 0xFE0F }) && contains(emoji, first.value) { return 2 }
+            if scalars.contains(where: { $0.value == 0x200D }) && of(first) == 2 { return 2 }
+            if (0x1F1E6...0x1F1FF).contains(first.value) { return 2 }   // a flag: two regional indicators
+        }
+        return scalars.reduce(0) { $0 + of($1) }
     }
 
     public static func of(_ scalar: Unicode.Scalar) -> Int {
@@ -15,20 +29,19 @@ public enum DisplayWidth {
         case .nonspacingMark, .enclosingMark, .format: return 0
         default: break
         }
-        if v == 0x200B { return 0 }
-        if isWide(v) { return 2 }
+        if v == 0x200B || (0xFE00...0xFE0F).contains(v) { return 0 }
+        if contains(wide, v) { return 2 }
         return 1
     }
 
-    static func isWide(_ v: UInt32) -> Bool {
-        switch v {
-        case 0x1100...0x115F, 0x2E80...0x303E, 0x3041...0x33FF, 0x3400...0x4DBF, 0x4E00...0x9FFF,
-             0xA000...0xA4CF, 0xAC00...0xD7A3, 0xF900...0xFAFF, 0xFE30...0xFE4F, 0xFF00...0xFF60,
-             0xFFE0...0xFFE6, 0x1F300...0x1F64F, 0x1F900...0x1F9FF, 0x20000...0x2FFFD, 0x30000...0x3FFFD:
-            return true
-        default:
-            return false
+    /// Binary search in sorted, disjoint ranges.
+    static func contains(_ ranges: [ClosedRange<UInt32>], _ v: UInt32) -> Bool {
+        var low = 0, high = ranges.count - 1
+        while low <= high {
+            let mid = (low + high) / 2
+            if v < ranges[mid].lowerBound { high = mid - 1 } else if v > ranges[mid].upperBound { low = mid + 1 } else { return true }
         }
+        return false
     }
 
     /// Pads with spaces to `width` columns.

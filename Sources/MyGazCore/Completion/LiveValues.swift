@@ -32,8 +32,36 @@ public enum LiveValues {
             for range in idRanges(prefix) where found.count < limit { try add(queries[0], range.lowerBound, range.upperBound) }
             return found
         }
+        // a phone login typed as 8 911…, 7 911… or 911…: found by its stored +7 spelling and offered
+        // back in the spelling typed, so that the shell's own prefix filter keeps it
+        if source == .userLogin, let spelling = PhoneSpelling(prefix) {
+            try add(queries[0], prefix, prefix + "\u{10FFFF}")        // an e-mail login may begin with digits too
+            let asTyped = found.count
+            try add(queries[0], spelling.stored, spelling.stored + "\u{10FFFF}")
+            return found[..<asTyped] + found[asTyped...].map { Candidate(value: spelling.typed($0.value), description: $0.description) }
+        }
         for sql in queries where found.count < limit { try add(sql, prefix, prefix + "\u{10FFFF}") }
         return found
+    }
+
+    /// How a clerk began typing a mobile number: its stored prefix (+7…) and back.
+    struct PhoneSpelling {
+        let lead: String
+        let stored: String
+
+        init?(_ prefix: String) {
+            guard !prefix.isEmpty, !prefix.hasPrefix("+"), prefix.allSatisfy(\.isASCIIDigit) else { return nil }
+            switch prefix.first {
+            case "8": lead = "8"; stored = "+7" + prefix.dropFirst()
+            case "7": lead = "7"; stored = "+7" + prefix.dropFirst()
+            case "9": lead = ""; stored = "+7" + prefix
+            default: return nil
+            }
+        }
+
+        func typed(_ login: String) -> String {
+            login.hasPrefix("+7") ? lead + login.dropFirst(2) : login
+        }
     }
 
     /// Sources offered newest first from the whole table: their SQL takes ?1...?2 as an id range.

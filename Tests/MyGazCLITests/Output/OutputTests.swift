@@ -42,6 +42,27 @@ import Testing
         #expect(DisplayWidth.of("\u{1B}") == 0)
         #expect(DisplayWidth.truncate("Приложите копию", to: 8) == "Приложи…")
         #expect(DisplayWidth.wrap("один два три", to: 8) == ["один два", "три"])
+        // emoji beyond any hand-made range: each is one picture of two columns
+        for emoji in ["🚀", "✅", "⭐", "☕", "❤️", "👨‍👩‍👧", "🇷🇺", "🫠"] { #expect(DisplayWidth.of(emoji) == 2, "\(emoji)") }
+        #expect(DisplayWidth.of("❤") == 1, "a heart without U+FE0F is text")
+        #expect(DisplayWidth.of("Оплата ✅ принята") == 17)
+        #expect(DisplayWidth.pad("🚀", to: 4) == "🚀  ")
+    }
+
+    @Test func theWidthTableIsWhatTheUnicodeDataGives() throws {
+        let ucd = "/usr/share/unicode/EastAsianWidth.txt"
+        try #require(FileManager.default.fileExists(atPath: ucd), "Debian's unicode-data package (.ci/run installs it)")
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["python3", root + "/.ci/width-table.py"]
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        try process.run()
+        let generated = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        let committed = try String(contentsOfFile: root + "/Sources/MyGazCLI/Output/WidthTable.swift", encoding: .utf8)
+        #expect(process.terminationStatus == 0 && generated == committed, "run .ci/width-table.py > Sources/MyGazCLI/Output/WidthTable.swift")
     }
 
     @Test func jsonIsAnArrayWithStableKeys() {
