@@ -298,7 +298,7 @@ extension E2E {
         #expect(created.status == 0, "\(created)")
         let id = String(created.jsonArray[0]["id"] as! Int)
         let show = t.run("application", "show", id, "--json").jsonObject
-        #expect((show["contact"] as? [String: Any])?["email"] as? String == "petrov@mail.ru")
+        #expect(show["contact_email"] as? String == "petrov@mail.ru")
         #expect((show["details"] as? [String: Any])?["residents"] as? String == "3")
         let files = show["attachments"] as? [[String: Any]] ?? []
         #expect(files.first?["type"] as? String == "application/pdf")

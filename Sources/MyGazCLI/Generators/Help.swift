@@ -202,8 +202,15 @@ public enum HelpTopics {
                      {"id":…,"result":"changed|unchanged|failed","status":…,"error":…}
               csv    RFC 4180 с запятой и строкой заголовка из ключей json; поля с запятой,
                      кавычкой или переводом строки — в кавычках.
-              tsv    то же через табуляцию, без кавычек: табуляции и переводы строк внутри
-                     значений заменяются пробелами.
+              tsv    то же через табуляцию, без кавычек: обратная косая черта, табуляция и
+                     переводы строк внутри значения записываются как \\\\, \\t, \\n, \\r.
+                     --no-header убирает строку заголовка (для конвейеров: ... | cut -f1).
+                     Карточка (show, status) печатается таблицами: сначала поля (раздел record),
+                     затем каждый раздел после пустой строки; первый столбец каждой строки —
+                     section с именем раздела (links, meters, messages…).
+
+            Ключи и типы каждого json — в docs/json.md; список и карточка одного объекта имеют
+            одни и те же ключи (карточка только добавляет свои).
 
             Сообщения об ошибках всегда идут в stderr одной строкой; stdout содержит только данные.
             С --quiet печатаются только данные и ошибки.
@@ -221,8 +228,15 @@ public enum HelpTopics {
                      {"id":…,"result":"changed|unchanged|failed","status":…,"error":…}
               csv    RFC 4180 with commas and a header of the json keys; a field with a comma,
                      a quote or a line break is quoted.
-              tsv    the same with tabs and no quoting: tabs and line breaks inside values become
-                     spaces.
+              tsv    the same with tabs and no quoting: a backslash, a tab and line breaks inside
+                     a value are written \\\\, \\t, \\n, \\r.
+                     --no-header leaves the header line out (for pipelines: ... | cut -f1).
+                     A record (show, status) prints as tables: its fields first (section record),
+                     then each section after a blank line; every line begins with its section's
+                     name (links, meters, messages…).
+
+            The keys and types of every json are in docs/json.md; a list and the show of the same
+            thing share their keys (a show only adds its own).
 
             Errors always go to stderr, one line each; stdout holds only data. With --quiet only
             data and errors are printed.

@@ -78,11 +78,54 @@ public final class Output {
         case .table: humanRecord(record, indent: "")
         case .json: io.stdout.write(JSON.encode(json(record), pretty: io.terminal.stdoutIsTTY) + "\n")
         case .csv, .tsv:
-            // one header line of field keys, one line of values; sections need --format json
-            var flat = Table(record.fields.map { Column($0.key, $0.label) })
-            flat.rows = [record.fields.map(\.cell)]
-            delimited(flat)
+            delimited(record)
         }
+    }
+
+    /// A record for spreadsheets and scripts: its fields as one table, then each section as its
+    /// own table after a blank line. Every line begins with the section it belongs to ("record"
+    /// for the fields), so that `grep '^links,'` or `awk -F'\t' '$1 == "messages"'` picks one
+    /// out, with or without the header lines.
+    func delimited(_ record: Record) {
+        func tagged(_ section: String, _ table: Table) -> Table {
+            var t = Table([Column("section", L("SECTION", "РАЗДЕЛ"))] + table.columns)
+            t.rows = table.rows.map { [Cell(.text(section))] + $0 }
+            return t
+        }
+        let own = record.machineFields
+        var fields = Table(own.map { Column($0.key, $0.label) })
+        if !own.isEmpty { fields.rows = [own.map(\.cell)] }
+        var tables: [(String, Table)] = own.isEmpty ? [] : [("record", fields)]
+        for section in record.sections where !section.flattenedForMachines {
+            switch section.content {
+            case .table(let table):
+                tables.append((section.key, table))
+            case .record(let inner):
+                var t = Table(inner.machineFields.map { Column($0.key, $0.label) })
+                t.rows = [inner.machineFields.map(\.cell)]
+                tables.append((section.key, t))
+            case .lines:
+                tables.append((section.key, Self.table(of: section.value ?? .null)))
+            }
+        }
+        for (i, (key, table)) in tables.enumerated() {
+            if i > 0 { io.stdout.write("\n") }
+            delimited(tagged(key, table))
+        }
+    }
+
+    /// A machine value as rows: an array of objects by their keys, anything else as one `value`.
+    static func table(of value: Value) -> Table {
+        if case .array(let items) = value, case .object(let first)? = items.first {
+            var t = Table(first.map { Column($0.0, L($0.0, $0.0)) })
+            for case .object(let pairs) in items {
+                t.rows.append(first.map { key, _ in Cell(pairs.first { $0.0 == key }?.1 ?? .null) })
+            }
+            return t
+        }
+        var t = Table([Column("value", L("VALUE", "ЗНАЧЕНИЕ"))])
+        if case .array(let items) = value { t.rows = items.map { [Cell($0)] } } else { t.rows = [[Cell(value)]] }
+        return t
     }
 
     /// A value for machines as it is (reports of several files), pretty on a terminal.
@@ -158,8 +201,8 @@ public final class Output {
     }
 
     public func json(_ record: Record) -> Value {
-        var pairs = record.fields.map { ($0.key, $0.cell.value) }
-        for section in record.sections {
+        var pairs = record.machineFields.map { ($0.key, $0.cell.value) }
+        for section in record.sections where !section.flattenedForMachines {
             switch section.content {
             case .table(let t): pairs.append((section.key, json(t)))
             case .record(let r): pairs.append((section.key, json(r)))
@@ -249,9 +292,10 @@ public final class Output {
     }
 
     func humanRecord(_ record: Record, indent: String) {
-        let labelWidth = (record.fields.map { DisplayWidth.of($0.label(lang)) }.max() ?? 0) + 1
+        let fields = record.fields.filter(\.shownToPeople)
+        let labelWidth = (fields.map { DisplayWidth.of($0.label(lang)) }.max() ?? 0) + 1
         let valueWidth = max(20, io.terminal.width - indent.count - labelWidth - 2)
-        for field in record.fields {
+        for field in fields {
             let label = DisplayWidth.pad(field.label(lang) + ":", to: labelWidth)
             let plain = UntrustedText.visibleLines(field.cell.text)
             let lines = io.terminal.stdoutIsTTY ? plain.flatMap { DisplayWidth.wrap($0, to: valueWidth) } : plain
@@ -261,8 +305,12 @@ public final class Output {
                 io.stdout.write(head + paint(text, field.cell.style, stream: .stdout) + "\n")
             }
         }
-        for section in record.sections {
-            if !record.fields.isEmpty || section.key != record.sections.first?.key {
+        let shown = record.sections.filter { section in
+            if section.hiddenWhenEmpty, case .table(let t) = section.content, t.rows.isEmpty { return false }
+            return true
+        }
+        for section in shown {
+            if !fields.isEmpty || section.key != shown.first?.key {
                 io.stdout.write("\n")
             }
             io.stdout.write(indent + paint(section.title(lang).uppercased(), .bold, stream: .stdout) + "\n")

@@ -104,6 +104,13 @@ public struct Record: Sendable {
         public let key: String
         public let label: L
         public let cell: Cell
+        public var visibility: Column.Visibility = .everywhere
+        /// People see the field only when it has a value; machines always get the key (null).
+        public var hiddenWhenNull = false
+
+        var shownToPeople: Bool {
+            visibility != .machineOnly && !(hiddenWhenNull && cell.value == .null)
+        }
     }
     public enum Content: Sendable {
         case table(Table)
@@ -115,6 +122,10 @@ public struct Record: Sendable {
         public let title: L
         public let content: Content
         public let value: Value?  // machine value for `.lines`
+        /// A record section whose fields machines read beside the record's own (a heading for people only).
+        public var flattenedForMachines = false
+        /// People see no heading for an empty table; machines always get the key (an empty array).
+        public var hiddenWhenEmpty = false
     }
 
     public var fields: [Field] = []
@@ -122,16 +133,26 @@ public struct Record: Sendable {
 
     public init() {}
 
-    public mutating func field(_ key: String, _ label: L, _ value: Value, display: String? = nil, style: Style = .plain) {
-        fields.append(Field(key: key, label: label, cell: Cell(value, display: display, style: style)))
+    public mutating func field(_ key: String, _ label: L, _ value: Value, display: String? = nil, style: Style = .plain,
+                               _ visibility: Column.Visibility = .everywhere, hiddenWhenNull: Bool = false) {
+        fields.append(Field(key: key, label: label, cell: Cell(value, display: display, style: style),
+                            visibility: visibility, hiddenWhenNull: hiddenWhenNull))
     }
 
-    public mutating func section(_ key: String, _ title: L, _ table: Table) {
-        sections.append(Section(key: key, title: title, content: .table(table), value: nil))
+    /// The fields machines read: the record's own and those of its flattened sections.
+    var machineFields: [Field] {
+        fields.filter { $0.visibility != .humanOnly } + sections.flatMap { section -> [Field] in
+            guard section.flattenedForMachines, case .record(let inner) = section.content else { return [] }
+            return inner.machineFields
+        }
     }
 
-    public mutating func section(_ key: String, _ title: L, _ record: Record) {
-        sections.append(Section(key: key, title: title, content: .record(record), value: nil))
+    public mutating func section(_ key: String, _ title: L, _ table: Table, hiddenWhenEmpty: Bool = false) {
+        sections.append(Section(key: key, title: title, content: .table(table), value: nil, hiddenWhenEmpty: hiddenWhenEmpty))
+    }
+
+    public mutating func section(_ key: String, _ title: L, _ record: Record, flattenedForMachines: Bool = false) {
+        sections.append(Section(key: key, title: title, content: .record(record), value: nil, flattenedForMachines: flattenedForMachines))
     }
 
     public mutating func section(_ key: String, _ title: L, lines: [String], value: Value) {

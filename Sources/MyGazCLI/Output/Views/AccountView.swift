@@ -19,7 +19,7 @@ enum AccountView {
         var t = Table([
             Column("rgk", L("RGK", "РГК")), Column("account", L("ACCOUNT", "СЧЕТ")), Column("holder", L("HOLDER", "ВЛАДЕЛЕЦ")),
             Column("address", L("ADDRESS", "АДРЕС")), Column("balance_kop", L("BALANCE ₽", "САЛЬДО ₽"), align: .right),
-            Column("debt_kop", L("DEBT ₽", "ДОЛГ ₽"), align: .right), Column("users", L("USERS", "ПОЛЬЗ."), align: .right),
+            Column("debt_kop", L("DEBT ₽", "ДОЛГ ₽"), align: .right), Column("user_count", L("USERS", "ПОЛЬЗ."), align: .right),
         ])
         for a in rows {
             t.append([Cell(.text(a.rgk)), Cell(.text(a.number)), Cell(.text(a.holder)), Cell(.of(a.address)),
@@ -41,6 +41,11 @@ enum AccountView {
         r.field("heated_area", L("Heated area, m²", "Отапливаемая площадь, м²"), .of(a.heatedArea))
         r.field("status", L("State", "Состояние"), .text(a.status))
         r.field("active_pin", L("Active PIN", "Действующий ПИН-код"), .bool(a.activePIN), display: (a.activePIN ? L("yes", "да") : L("no", "нет"))(lang))
+        // what the list shows of the account, for scripts; people read the services and users below
+        let balance = a.services.reduce(0) { $0 + $1.balanceKop }, debt = a.services.filter { $0.balanceKop < 0 }.reduce(0) { $0 + $1.balanceKop }
+        r.field("balance_kop", L("Balance", "Сальдо"), .int(balance), .machineOnly)
+        r.field("debt_kop", L("Debt", "Долг"), .int(debt), .machineOnly)
+        r.field("user_count", L("Users", "Пользователей"), .int(Int64(a.users.count)), .machineOnly)
 
         var services = Table([Column("service", L("SERVICE", "УСЛУГА")), Column("label", L("NAME", "НАИМЕНОВАНИЕ"), .humanOnly),
                               Column("balance_kop", L("BALANCE ₽", "САЛЬДО ₽"), align: .right)])

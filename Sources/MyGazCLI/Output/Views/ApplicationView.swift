@@ -45,30 +45,31 @@ enum ApplicationView {
         r.field("status", L("State", "Состояние"), .text(s.status), display: texts.label(.applicationStatus, s.status), style: statusStyle(s.status))
         r.field("rgk", L("RGK", "РГК"), .text(s.rgk))
         r.field("account", L("Account", "Лицевой счет"), .of(s.account), display: s.account ?? "—")
-        if let address = s.address { r.field("address", L("Address", "Адрес"), .text(address)) }
+        r.field("address", L("Address", "Адрес"), .of(s.address), hiddenWhenNull: true)
         r.field("source", L("Source", "Источник"), .text(s.source))
         r.field("created_at", L("Created", "Создана"), .text(s.createdAt), display: Timestamp.display(s.createdAt))
         r.field("submitted_at", L("Submitted", "Подана"), .of(s.submittedAt), display: s.submittedAt.map { Timestamp.display($0) } ?? "—")
         r.field("assigned_to", L("Assigned to", "Исполнитель"), .of(s.assignedTo), display: s.assignedTo ?? "—")
+        let when = s.submittedAt ?? s.createdAt
+        r.field("age", L("Age", "Возраст"), .int(Timestamp.parse(when).map { out.io.clock.now - $0 } ?? 0), .machineOnly)
+        // the contact under its own heading for people; for machines the same keys as the list's
         var contact = Record()
-        contact.field("name", L("Name", "ФИО"), .of(s.contactName), display: s.contactName ?? "—")
-        contact.field("phone", L("Phone", "Телефон"), .of(s.contactPhone), display: s.contactPhone ?? "—")
-        contact.field("email", L("E-mail", "E-mail"), .of(s.contactEmail), display: s.contactEmail ?? "—")
-        if let comment = d.comment { contact.field("comment", L("Comment", "Комментарий"), .text(comment)) }
-        r.section("contact", L("Contact", "Контактные данные"), contact)
+        contact.field("contact_name", L("Name", "ФИО"), .of(s.contactName), display: s.contactName ?? "—")
+        contact.field("contact_phone", L("Phone", "Телефон"), .of(s.contactPhone), display: s.contactPhone ?? "—")
+        contact.field("contact_email", L("E-mail", "E-mail"), .of(s.contactEmail), display: s.contactEmail ?? "—")
+        contact.field("comment", L("Comment", "Комментарий"), .of(d.comment), hiddenWhenNull: true)
+        r.section("contact", L("Contact", "Контактные данные"), contact, flattenedForMachines: true)
         var fields = Record()
         for f in d.fields {
             fields.field(f.key, L(f.label.en, f.label.ru), .of(f.value), display: f.value.flatMap { Day(iso: $0)?.russian } ?? f.value ?? "—")
         }
         r.section("details", L("Details", "Сведения"), fields)
-        if !d.equipment.isEmpty {
-            var eq = Table([Column("kind", L("KIND", "ВИД")), Column("description", L("DESCRIPTION", "ОПИСАНИЕ")), Column("place", L("PLACE", "МЕСТО")),
-                            Column("last_verification", L("VERIFIED", "ПОВЕРКА"))])
-            for e in d.equipment {
-                eq.append([Cell(.text(e.kind)), Cell(.text(e.description)), Cell(.of(e.place)), Cell(.of(e.lastVerification))])
-            }
-            r.section("equipment", L("Equipment", "Оборудование"), eq)
+        var eq = Table([Column("kind", L("KIND", "ВИД")), Column("description", L("DESCRIPTION", "ОПИСАНИЕ")), Column("place", L("PLACE", "МЕСТО")),
+                        Column("last_verification", L("VERIFIED", "ПОВЕРКА"))])
+        for e in d.equipment {
+            eq.append([Cell(.text(e.kind)), Cell(.text(e.description)), Cell(.of(e.place)), Cell(.of(e.lastVerification))])
         }
+        r.section("equipment", L("Equipment", "Оборудование"), eq, hiddenWhenEmpty: true)
         var files = Table([Column("name", L("NAME", "ИМЯ")), Column("type", L("TYPE", "ТИП")), Column("size", L("SIZE", "РАЗМЕР"), align: .right),
                            Column("sha256", L("SHA-256", "SHA-256"), .machineOnly)])
         for a in d.attachments {

@@ -90,21 +90,20 @@ enum ReadingView {
         rec.field("value", L("Value", "Показание"), .int(r.value), display: Format.grouped(r.value))
         rec.field("reading_date", L("Reading date", "Дата показания"), .text(r.readingDate), display: Day(iso: r.readingDate)?.russian ?? r.readingDate)
         rec.field("previous", L("Previous accepted", "Предыдущее принятое"), .of(r.previousValue), display: facts.previous)
+        rec.field("previous_date", L("Previous date", "Дата предыдущего"), .of(r.previousDate), .machineOnly)
         rec.field("consumption", L("Consumption, m³", "Расход, м³"), .of(r.verdict.consumption), display: facts.consumption)
         rec.field("source", L("Source", "Источник"), .text(r.source))
         rec.field("submitted_at", L("Submitted", "Передано"), .text(r.submittedAt), display: Timestamp.display(r.submittedAt))
-        if r.status == .pending {
-            rec.field("violations", L("Rules broken", "Нарушенные правила"), .array(r.verdict.violations.map { .text($0.rawValue) }),
-                      display: facts.rules.map(\.text).joined(separator: ", "), style: r.verdict.isValid ? .green : .red)
-        }
-        if let reason = r.reason {
-            rec.field("reason", L("Reason", "Причина"), .text(reason), display: "\(reason) (\(texts.label(.readingReason, reason)))")
-        }
-        if let message = r.message { rec.field("message", L("Message", "Сообщение"), .text(message)) }
-        if let by = r.decidedBy {
-            rec.field("decided_by", L("Decided by", "Кем решено"), .text(by))
-            rec.field("decided_at", L("Decided", "Когда решено"), .of(r.decidedAt), display: Timestamp.display(r.decidedAt))
-        }
+        // the same keys as the list's, whatever the state: rules only judge a pending reading
+        let violations = r.status == .pending ? r.verdict.violations : []
+        rec.field("violations", L("Rules broken", "Нарушенные правила"), .array(violations.map { .text($0.rawValue) }),
+                  display: facts.rules.map(\.text).joined(separator: ", "), style: r.verdict.isValid ? .green : .red,
+                  r.status == .pending ? .everywhere : .machineOnly)
+        rec.field("reason", L("Reason", "Причина"), .of(r.reason), display: r.reason.map { "\($0) (\(texts.label(.readingReason, $0)))" },
+                  hiddenWhenNull: true)
+        rec.field("message", L("Message", "Сообщение"), .of(r.message), hiddenWhenNull: true)
+        rec.field("decided_by", L("Decided by", "Кем решено"), .of(r.decidedBy), hiddenWhenNull: true)
+        rec.field("decided_at", L("Decided", "Когда решено"), .of(r.decidedAt), display: r.decidedAt.map { Timestamp.display($0) }, hiddenWhenNull: true)
         var table = Table([Column("reading_date", L("DATE", "ДАТА")), Column("value", L("VALUE", "ПОКАЗАНИЕ"), align: .right),
                            Column("source", L("SOURCE", "ИСТОЧНИК"))])
         for h in history {

@@ -17,7 +17,7 @@ enum TicketView {
             Column("sender_email", L("E-MAIL", "E-MAIL"), .machineOnly), Column("sender_phone", L("PHONE", "ТЕЛЕФОН"), .machineOnly),
             Column("account", L("ACCOUNT", "СЧЕТ")), Column("anonymous", L("WITHOUT LOGIN", "БЕЗ ВХОДА"), .machineOnly),
             Column("created_at", L("RECEIVED", "ПОЛУЧЕНО")), Column("age", L("AGE", "ВОЗРАСТ"), align: .right, .humanOnly),
-            Column("messages", L("MSGS", "СООБЩ."), align: .right), Column("assigned_to", L("ASSIGNED", "ИСПОЛНИТЕЛЬ")),
+            Column("message_count", L("MSGS", "СООБЩ."), align: .right), Column("assigned_to", L("ASSIGNED", "ИСПОЛНИТЕЛЬ")),
         ])
         for r in rows {
             let age = Timestamp.parse(r.lastCustomerAt).map { now - $0 } ?? 0
@@ -51,6 +51,7 @@ enum TicketView {
         r.field("source", L("Source", "Источник"), .text(s.source))
         r.field("created_at", L("Received", "Получено"), .text(s.createdAt), display: Timestamp.display(s.createdAt))
         r.field("assigned_to", L("Assigned to", "Исполнитель"), .of(s.assignedTo), display: s.assignedTo ?? "—")
+        r.field("message_count", L("Messages", "Сообщений"), .int(Int64(s.messages)), .machineOnly)
         var files = Table([Column("name", L("NAME", "ИМЯ")), Column("type", L("TYPE", "ТИП")), Column("size", L("SIZE", "РАЗМЕР"), align: .right)])
         for a in d.attachments { files.append([Cell(.text(a.name)), Cell(.text(a.type)), Cell(.int(Int64(a.size)), display: Format.bytes(Int64(a.size), lang))]) }
         r.section("attachments", L("Attachments", "Вложения"), files)

@@ -14,7 +14,7 @@ enum UserView {
 
     static func table(_ users: [UserSummary], _ out: Output) -> Table {
         var t = Table([
-            Column("id", L("ID", "ID"), align: .right), Column("login", L("LOGIN", "ЛОГИН")), Column("name", L("NAME", "ФИО")),
+            Column("id", L("ID", "ID"), align: .right), Column("login", L("LOGIN", "ЛОГИН")), Column("full_name", L("NAME", "ФИО")),
             Column("status", L("STATUS", "СОСТОЯНИЕ")), Column("email", L("E-MAIL", "E-MAIL"), .machineOnly),
             Column("phone", L("PHONE", "ТЕЛЕФОН"), .machineOnly),
             Column("registered_at", L("REGISTERED", "РЕГИСТРАЦИЯ")), Column("accounts", L("ACCOUNTS", "СЧЕТА")),
@@ -40,17 +40,20 @@ enum UserView {
         r.field("email", L("E-mail", "E-mail"), .of(u.email))
         r.field("phone", L("Phone", "Телефон"), .of(u.phone))
         r.field("status", L("State", "Состояние"), .text(u.status), display: texts.label(.userStatus, u.status), style: userStyle(u.status))
-        if let reason = u.blockedReason { r.field("blocked_reason", L("Blocked because", "Причина блокировки"), .text(reason), style: .red) }
+        r.field("blocked_reason", L("Blocked because", "Причина блокировки"), .of(u.blockedReason), style: .red, hiddenWhenNull: true)
         r.field("registered_at", L("Registered", "Регистрация"), .text(u.registeredAt), display: Timestamp.display(u.registeredAt))
         r.field("confirmed_at", L("Confirmed", "Подтверждена"), .of(u.confirmedAt), display: u.confirmedAt.map { Timestamp.display($0) } ?? "—")
-        if let until = u.confirmUntil { r.field("confirm_until", L("Confirm until", "Подтвердить до"), .text(until), display: Timestamp.display(until)) }
+        r.field("confirm_until", L("Confirm until", "Подтвердить до"), .of(u.confirmUntil), display: u.confirmUntil.map { Timestamp.display($0) },
+                hiddenWhenNull: true)
         r.field("consent_at", L("Personal-data consent", "Согласие на обработку ПД"), .of(u.consentAt),
                 display: u.consentAt.map { Timestamp.display($0) + " (" + (u.consentChannel ?? "") + ")" } ?? L("not given", "не дано")(out.lang))
         r.field("notify_debts", L("Notify: new debts", "Уведомления: долги"), .bool(u.notifyDebts), display: flag(u.notifyDebts))
         r.field("notify_status", L("Notify: status changes", "Уведомления: статусы заявок"), .bool(u.notifyStatus), display: flag(u.notifyStatus))
         r.field("notify_news", L("Notify: news", "Уведомления: новости"), .bool(u.notifyNews), display: flag(u.notifyNews))
         r.field("email_bills", L("Bills by e-mail", "Квитанции на e-mail"), .bool(u.emailBills), display: flag(u.emailBills))
-        if let deleted = u.deletedAt { r.field("deleted_at", L("Erased", "Данные удалены"), .text(deleted), display: Timestamp.display(deleted)) }
+        r.field("deleted_at", L("Erased", "Данные удалены"), .of(u.deletedAt), display: u.deletedAt.map { Timestamp.display($0) }, hiddenWhenNull: true)
+        // the list's account numbers, for scripts; people read the links below
+        r.field("accounts", L("Accounts", "Счета"), .array(u.links.map { .text($0.number) }), .machineOnly)
 
         var links = Table([
             Column("rgk", L("RGK", "РГК")), Column("account", L("ACCOUNT", "СЧЕТ")), Column("access_level", L("ACCESS", "ДОСТУП")),
