@@ -57,4 +57,7 @@ public enum OutboxKind: String, Code {
     case ticketReply = "ticket_reply", ticketReceived = "ticket_received", applicationQuestion = "application_question", applicationStatus = "application_status"
     case readingRejected = "reading_rejected", pin, confirmationCode = "confirmation_code", other
 }
+/// What the program notes on an application's history step (`application_event.note`).
+public enum ApplicationEventNote: String, Code { case takenAtOffice = "taken_at_office" }
+extension AuditReason: Code {}
 public enum OutboxStatus: String, Code { case waiting, sending, sent, failed, cancelled }

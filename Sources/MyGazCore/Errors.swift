@@ -30,6 +30,49 @@ public enum CodeDomain: String, Sendable, CaseIterable {
     case applicationStatus, applicationKind, readingStatus, readingReason, ticketStatus
     case ticketChannel, ticketTopic, userStatus, pinRequestStatus, outboxStatus, role
     case accessLevel, meterState, serviceKind, importKind, importStatus, contractKind
+    case consentChannel, messageChannel, accountStatus, extendedVia, readingSource, paymentState, contractState
+    case pinSource, pinState, applicationSource, recalculationReason, equipmentKind, actorKind, ticketSource
+    case outboxKind, codePurpose, applicationEventNote
+
+    /// Every code of the domain, as stored.
+    public var codes: [String] {
+        switch self {
+        case .applicationStatus: ApplicationStatus.codes
+        case .applicationKind: ApplicationKind.codes
+        case .readingStatus: ReadingStatus.codes
+        case .readingReason: ReadingReason.codes
+        case .ticketStatus: TicketStatus.codes
+        case .ticketChannel: TicketChannel.codes
+        case .ticketTopic: TicketTopic.codes
+        case .userStatus: UserStatus.codes
+        case .pinRequestStatus: PinRequestStatus.codes
+        case .outboxStatus: OutboxStatus.codes
+        case .role: Role.allCases.map(\.rawValue)
+        case .accessLevel: AccessLevel.codes
+        case .meterState: MeterState.codes
+        case .serviceKind: ServiceKind.codes
+        case .importKind: ImportKind.codes
+        case .importStatus: ImportStatus.codes + ["incomplete"]
+        case .contractKind: ContractKind.codes
+        case .consentChannel: ConsentChannel.codes
+        case .messageChannel: MessageChannel.codes
+        case .accountStatus: AccountStatus.codes
+        case .extendedVia: ExtendedVia.codes
+        case .readingSource: ReadingSource.codes
+        case .paymentState: PaymentState.codes
+        case .contractState: ContractState.codes
+        case .pinSource: PinSource.codes
+        case .pinState: PinState.codes
+        case .applicationSource: ApplicationSource.codes
+        case .recalculationReason: RecalculationReason.codes
+        case .equipmentKind: EquipmentKind.codes
+        case .actorKind: ActorKind.codes
+        case .ticketSource: TicketSource.codes
+        case .outboxKind: OutboxKind.codes
+        case .codePurpose: CodePurpose.codes
+        case .applicationEventNote: ApplicationEventNote.codes
+        }
+    }
 }
 
 /// One argument of a message: plain text, a number, a localisable code, or an entity noun.
@@ -40,6 +83,8 @@ public enum MessageArg: Sendable, Equatable {
     case entity(Entity)
     /// A duration, to a tenth of a second.
     case seconds(Double)
+    /// Several codes of one domain, any of which would do ("active or pending").
+    case codes(CodeDomain, [String])
 }
 
 extension MessageArg: ExpressibleByStringLiteral, ExpressibleByIntegerLiteral {

@@ -69,10 +69,10 @@ public enum Labels {
             ("other", L("Other", "Другое")),
         ]),
         (.userStatus, [
-            ("pending", L("pending", "не подтверждена")),
-            ("active", L("active", "активна")),
-            ("blocked", L("blocked", "заблокирована")),
-            ("deleted", L("deleted", "удалена")),
+            ("pending", L("pending", "не подтвержден")),
+            ("active", L("active", "активен")),
+            ("blocked", L("blocked", "заблокирован")),
+            ("deleted", L("deleted", "удален")),
         ]),
         (.pinRequestStatus, [
             ("open", L("open", "открыт")),
@@ -129,6 +129,89 @@ public enum Labels {
             ("vdgo", L("equipment maintenance", "ТО ВДГО")),
             ("connection", L("technical connection", "техническое присоединение")),
         ]),
+        (.consentChannel, [
+            ("portal", L("on the portal", "на портале")),
+            ("office", L("in the office", "в офисе")),
+        ]),
+        (.messageChannel, [
+            ("sms", L("SMS", "SMS")),
+            ("email", L("e-mail", "эл. почта")),
+        ]),
+        (.accountStatus, [
+            ("open", L("open", "открыт")),
+            ("closed", L("closed", "закрыт")),
+        ]),
+        (.extendedVia, [
+            ("pin", L("PIN code", "ПИН-код")),
+            ("meter_serial", L("meter serial number", "заводской номер прибора учета")),
+            ("last_charge", L("last charge", "сумма последнего начисления")),
+            ("in_person", L("in person at the office", "лично в офисе")),
+        ]),
+        (.readingSource, [
+            ("portal", L("portal", "портал")),
+            ("phone", L("by phone", "по телефону")),
+            ("office", L("at the office", "в офисе")),
+            ("rgk", L("RGK file", "файл РГК")),
+        ]),
+        (.paymentState, [
+            ("processing", L("processing", "в обработке")),
+            ("paid", L("paid", "оплачено")),
+        ]),
+        (.contractState, [
+            ("active", L("active", "действует")),
+            ("archive", L("archive", "архив")),
+        ]),
+        (.pinSource, [
+            ("issued", L("issued", "выдан")),
+            ("bill", L("bill", "квитанция")),
+        ]),
+        (.pinState, [
+            ("active", L("active", "действует")),
+            ("revoked", L("revoked", "отозван")),
+        ]),
+        (.applicationSource, [
+            ("portal", L("portal", "портал")),
+            ("office", L("at the office", "в офисе")),
+            ("phone", L("by phone", "по телефону")),
+        ]),
+        (.recalculationReason, [
+            ("residents", L("change in the number of residents", "изменение количества проживающих")),
+            ("heated_area", L("change in the heated area", "изменение отапливаемой площади")),
+            ("absence", L("temporary absence", "временное отсутствие")),
+            ("other", L("other", "другое")),
+        ]),
+        (.equipmentKind, [
+            ("appliance", L("gas appliance", "газовое оборудование")),
+            ("meter", L("meter", "прибор учета")),
+        ]),
+        (.actorKind, [
+            ("customer", L("customer", "клиент")),
+            ("operator", L("operator", "оператор")),
+            ("system", L("system", "система")),
+        ]),
+        (.ticketSource, [
+            ("portal", L("portal", "портал")),
+            ("portal_anonymous", L("portal, without login", "портал, без входа")),
+            ("phone", L("by phone", "по телефону")),
+            ("office", L("at the office", "в офисе")),
+        ]),
+        (.outboxKind, [
+            ("ticket_reply", L("answer to a ticket", "ответ на обращение")),
+            ("ticket_received", L("ticket received", "обращение принято")),
+            ("application_question", L("question on an application", "уточнение по заявке")),
+            ("application_status", L("application decision", "решение по заявке")),
+            ("reading_rejected", L("reading rejected", "отказ в приеме показаний")),
+            ("pin", L("PIN code", "ПИН-код")),
+            ("confirmation_code", L("confirmation code", "код подтверждения")),
+            ("other", L("other", "другое")),
+        ]),
+        (.applicationEventNote, [
+            ("taken_at_office", L("taken at the office", "принята в офисе")),
+        ]),
+        (.codePurpose, [
+            ("registration", L("registration", "регистрация")),
+            ("recovery", L("password recovery", "восстановление пароля")),
+        ]),
     ]
 
     private static let table: [CodeDomain: [String: L]] = Dictionary(uniqueKeysWithValues: entries.map { entry in
@@ -140,10 +223,34 @@ public enum Labels {
     })
 }
 
+/// The plural rule: which form of a noun goes with a number.
+public enum Plural {
+    public enum Form: Int, Sendable { case one = 0, few = 1, many = 2 }
+
+    /// Russian: 1, 21, 101 — one (счет); 2–4, 22–24 — few (счета); 0, 5–20, 25–30, 11–14 — many (счетов).
+    public static func russian(_ n: Int64) -> Form {
+        let m = n.magnitude
+        if m % 10 == 1 && m % 100 != 11 { return .one }
+        if (2...4).contains(m % 10) && !(12...14).contains(m % 100) { return .few }
+        return .many
+    }
+
+    /// English: one for 1, the other form for everything else.
+    public static func english(_ n: Int64) -> Form { n == 1 ? .one : .many }
+
+    /// The form for `n` among forms written one/few/many (Russian) or one/other (English).
+    public static func choose(_ n: Int64, _ forms: [String], russian isRussian: Bool) -> String {
+        guard !forms.isEmpty else { return "" }
+        let form = isRussian ? russian(n) : english(n)
+        if !isRussian { return form == .one ? forms[0] : forms[min(1, forms.count - 1)] }
+        return forms[min(form.rawValue, forms.count - 1)]
+    }
+}
+
 /// Russian words that agree with a number.
 public enum Russian {
     /// A count of days after «в течение» (genitive): "1 дня", "21 дня", "3 дней", "30 дней".
     public static func days(_ n: Int) -> String {
-        "\(n) \(n % 10 == 1 && n % 100 != 11 ? "дня" : "дней")"
+        "\(n) \(Plural.choose(Int64(n), ["дня", "дней", "дней"], russian: true))"
     }
 }

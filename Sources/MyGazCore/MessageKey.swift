@@ -271,4 +271,10 @@ public enum MessageKey: String, CaseIterable, Sendable {
     case bulkCancelled
     case bulkCannotAsk
     case dryRunNothingQueued
+
+    // what the program notes in the audit trail (AuditReason), put into words when read
+    case noteInitialAdmin, noteRegisteredAtOffice, noteConfirmedInPerson, noteConfirmedWithCode, noteCodeAttempt
+    case noteRecoveryCodesVoided, noteCodeSent, noteAnswerAttempt, noteAnswerAttemptLocked, noteExtendedVia
+    case noteDeliveryTimedOut, noteSenderDied, noteFAQAnswer, noteTicketOpened, noteApplicationCreated, noteDemoGenerated
+    case noteErased, notePinIssuedShown, notePinIssuedSent, noteReadingByPhone, noteReadingRule, notePurgedUnconfirmed, noteImported
 }

@@ -48,8 +48,8 @@ public final class Session {
 
     /// Writes the audit row for a change; call inside the change's transaction.
     public func audit(_ action: String, _ entity: Entity, _ id: CustomStringConvertible?,
-                      old: String? = nil, new: String? = nil, reason: String? = nil) throws {
+                      old: String? = nil, new: String? = nil, reason: String? = nil, note: AuditNote? = nil) throws {
         try AuditLog.record(db, at: now, operator: login, action: action, entity: entity.rawValue,
-                            id: id?.description, old: old, new: new, reason: reason)
+                            id: id?.description, old: old, new: new, reason: reason, note: note)
     }
 }

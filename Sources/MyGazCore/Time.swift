@@ -53,27 +53,20 @@ public enum Timestamp {
         return Int64(parts.tm_gmtoff)
     }
 
-    /// Human display in local time: `20.07.26 09:14`.
+    /// Human display in local time: `20.07.2026 09:14` (one form of date on every screen).
     public static func display(_ iso: String?) -> String {
         guard let iso, let seconds = parse(iso) else { return iso ?? "" }
         let local = seconds + localOffset(at: seconds)
         let days = floorDiv(local, 86_400)
         let secs = local - days * 86_400
         let day = Day(daysSinceEpoch: Int(days))
-        return "\(day.shortRussian) \(pad2(Int(secs / 3600))):\(pad2(Int(secs / 60 % 60)))"
+        return "\(day.russian) \(pad2(Int(secs / 3600))):\(pad2(Int(secs / 60 % 60)))"
     }
 
     /// Local midnight of a day, as UTC epoch seconds.
     public static func localMidnight(_ day: Day) -> Int64 {
         let utcMidnight = Int64(day.daysSinceEpoch) * 86_400
         return utcMidnight - localOffset(at: utcMidnight)
-    }
-
-    /// "3 d 4 h", "25 min" — the age of an item in a queue.
-    public static func age(seconds: Int64) -> String {
-        if seconds < 3600 { return "\(max(0, seconds / 60)) min" }
-        if seconds < 86_400 { return "\(seconds / 3600) h" }
-        return "\(seconds / 86_400) d"
     }
 
     static func floorDiv(_ a: Int64, _ b: Int64) -> Int64 {
@@ -171,8 +164,6 @@ public struct Day: Comparable, Hashable, Sendable, CustomStringConvertible {
 
     /// `20.07.2026`, the RGK files' and the clerks' form.
     public var russian: String { "\(pad2(day)).\(pad2(month)).\(year)" }
-    /// `20.07.26`
-    public var shortRussian: String { "\(pad2(day)).\(pad2(month)).\(pad2(year % 100))" }
 
     public var description: String { iso }
 

@@ -65,7 +65,7 @@ extension E2E {
         #expect(letter["Subject"] == "Заявка № \(id) не согласована")
         let body = letter["body"] ?? ""
         #expect(body.contains("Кузьмина Ольга") && body.contains("Причина: Дубликат заявки № 12"), "\(body)")
-        #expect(body.contains("Телефон: +78172720000.") && body.contains("часы работы: пн–чт 8:00–17:00"), "how to reach the RGK: \(body)")
+        #expect(body.contains("Телефон: +7 (817) 272-00-00.") && body.contains("часы работы: пн–чт 8:00–17:00"), "how to reach the RGK: \(body)")
         #expect(Self.englishWords(body + (letter["Subject"] ?? "")).isEmpty, "English words in a Russian letter: \(Self.englishWords(body))")
     }
 
@@ -225,7 +225,7 @@ extension E2E {
         #expect(t.sql("SELECT count(*) FROM outbox WHERE status = 'waiting' AND (recipient LIKE '%erase.me%' OR recipient = '+79005554433')") == "0",
                 "nothing of theirs is delivered after the erasure")
         #expect(t.sql("SELECT count(*) FROM outbox WHERE status = 'cancelled'") != "0")
-        let proof = t.sql("SELECT reason FROM audit WHERE action = 'user.delete'")
+        let proof = t.sql("SELECT reason_code || ' ' || reason_args FROM audit WHERE action = 'user.delete'")
         #expect(proof.contains("cancelled") && !proof.contains("erase.me"), "\(proof)")
         #expect(t.sql("SELECT entity_id FROM audit WHERE action = 'user.delete'") == user, "the user's id stays")
 

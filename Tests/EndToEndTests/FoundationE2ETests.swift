@@ -132,7 +132,7 @@ import Testing
         let actions = audit.jsonArray.compactMap { $0["action"] as? String }
         #expect(actions == ["operator.remove", "operator.set-role", "operator.add"])
         let byAction = t.run("audit", "list", "--action", "operator.set-role", "--format", "csv")
-        #expect(byAction.lines.first == "id,at,operator,action,entity_type,entity_id,old_value,new_value,reason")
+        #expect(byAction.lines.first == "id,at,operator,action,entity_type,entity_id,old_value,new_value,reason,reason_code,reason_args")
         #expect(byAction.stdout.contains("clerk,support"))
         let lastAdmin = t.run("operator", "remove", "root", "--yes")
         #expect(lastAdmin.status == 4 || lastAdmin.status == 3)

@@ -24,7 +24,7 @@ import Testing
         let r = t.interactive(["reading", "review", "--rgk", "vologda"], [
             .expect("reading 1/10"), .expect("A-MAX-EQ"), .expect("breaks no rule"),
             .send("a"),
-            .expect("pending → accepted"), .expect("reading 2/10"), .expect("B-MAX-OVER"), .expect("exceeds_max_consumption"),
+            .expect("pending → accepted"), .expect("reading 2/10"), .expect("B-MAX-OVER"), .expect("exceeds the maximum consumption"),
             .send("r"),
             .expect("Reason of the rejection"), .expect("* 3. exceeds_max_consumption"),   // the broken rule preselected
             .send("\r"),
@@ -66,9 +66,9 @@ import Testing
             .send("к"),                                   // к is r on a Russian keyboard
             .expect("Причина отказа"),
             .send("7\r"),                                 // other
-            .expect("для other обязательно"),
+            .expect("для «другой причины» обязательно"),
             .send("\r"),
-            .expect("для other обязательно"),             // asked again: other needs a message
+            .expect("для «другой причины» обязательно"),             // asked again: other needs a message
             .send("Проверьте показание\r"),
             .expect("показание 2/6"),
             .send("й"),                                   // й is q
@@ -131,7 +131,7 @@ import Testing
         var steps: [PTY.Step] = [.expect("application 1/\(total)"), .send("a"), .expect("Comment"), .send("\r"),
                                  .expect("submitted → accepted"), .expect("application 2/\(total)"),
                                  .send("c"), .expect("Question to the customer"), .send("Приложите копию паспорта\r"),
-                                 .expect("submitted → needs_info"), .expect("application 3/\(total)")]
+                                 .expect("submitted → needs information"), .expect("application 3/\(total)")]
         if let contract, contract >= 2 {
             steps += Array(repeating: PTY.Step.send("s"), count: contract - 2)
             steps += [.expect("application \(contract + 1)/\(total)"), .send("d"), .expect("not allowed from"), .send("o"), .expect("HISTORY"), .send("q")]

@@ -253,5 +253,9 @@ import Testing
         #expect(t.run("pin", "reject-request", String(other), "--reason", "again", "--json").jsonArray.first?["result"] as? String == "unchanged")
         #expect(t.run("pin", "issue", "--request", String(other), "--send").status == 4)
         #expect(t.run("pin", "reject-request", "999999", "--reason", "x").status == 3)
+        // a PIN nobody asked for is handed over at the desk: --send has no one to go to
+        let account = t.sql("SELECT number FROM account ORDER BY id LIMIT 1")
+        let nobody = t.run("pin", "issue", account, "--rgk", t.sql("SELECT g.code FROM account a JOIN rgk g ON g.id = a.rgk_id ORDER BY a.id LIMIT 1"), "--send")
+        #expect(nobody.status == 2 && nobody.stderr.contains("--send needs --request"), "\(nobody)")
     }
 }

@@ -46,13 +46,14 @@ enum AuditCommands {
             Column("entity_id", L("ID", "ID"), .machineOnly), Column("entity", L("ENTITY", "ОБЪЕКТ"), .humanOnly),
             Column("old_value", L("OLD", "БЫЛО"), .machineOnly), Column("new_value", L("NEW", "СТАЛО"), .machineOnly),
             Column("change", L("CHANGE", "ИЗМЕНЕНИЕ"), .humanOnly), Column("reason", L("REASON", "ПРИЧИНА")),
+            Column("reason_code", L("NOTE", "ОТМЕТКА"), .machineOnly), Column("reason_args", L("NOTE ARGUMENTS", "ПАРАМЕТРЫ ОТМЕТКИ"), .machineOnly),
         ])
+        let texts = inv.out.texts
         for e in try AuditLog.list(inv.db, filter) {
-            let change = [e.oldValue, e.newValue].compactMap { $0 }.isEmpty ? "" : "\(e.oldValue ?? "—") → \(e.newValue ?? "—")"
+            let noun = Entity(rawValue: e.entityType).map { Catalog.noun($0, inv.out.lang) } ?? e.entityType
             t.append([Cell(.int(e.id)), Cell(.text(e.at), display: Timestamp.display(e.at)), Cell(.text(e.operatorLogin)),
                       Cell(.text(e.action)), Cell(.text(e.entityType)), Cell(.of(e.entityID)),
-                      Cell(.text(e.entityType + (e.entityID.map { ":" + $0 } ?? ""))),
-                      Cell(.of(e.oldValue)), Cell(.of(e.newValue)), Cell(.text(change)), Cell(.of(e.reason))])
+                      Cell(.text(noun + (e.entityID.map { " " + $0 } ?? "")))] + AuditView.details(e, texts))
         }
         inv.out.table(t)
         return .success

@@ -50,7 +50,7 @@ enum DBCommands {
     static func stats(_ inv: Invocation) throws -> ExitStatus {
         let s = try Maintenance.stats(inv.session.database)
         var tables = Table([Column("table", L("TABLE", "ТАБЛИЦА")), Column("rows", L("ROWS", "СТРОК"), align: .right)])
-        for (name, rows) in s.rows { tables.append([Cell(.text(name)), Cell(.int(Int64(rows)), display: Format.grouped(Int64(rows)))]) }
+        for (name, rows) in s.rows { tables.append([Cell(.text(name)), Cell(.int(Int64(rows)), display: Format.grouped(Int64(rows), inv.out.lang))]) }
         var record = Record()
         record.field("path", L("File", "Файл"), .text(inv.globals.dbPath))
         record.field("schema_version", L("Schema version", "Версия схемы"), .int(Int64(s.schemaVersion)))

@@ -71,13 +71,13 @@ enum ImportCommands {
         for file in inv.arguments("FILE") {
             let progress = Progress(inv.out, label: "import \(kind.rawValue)")
             var phase = ImportPhase.checking
-            progress.relabel(texts.render(.importChecking, .text(kind.rawValue)))
+            progress.relabel(texts.render(.importChecking, .code(.importKind, kind.rawValue)))
             let rejects = rejectsPath.map { RejectsFile(path: $0, database: inv.globals.dbPath, texts: texts) }
             do {
                 let report = try Importer.run(inv.session, options, file: file, rejects: rejects) { now, rows, fraction in
                     if now != phase {
                         phase = now
-                        progress.relabel(texts.render(.importWriting, .text(kind.rawValue)))
+                        progress.relabel(texts.render(.importWriting, .code(.importKind, kind.rawValue)))
                     }
                     progress.update(Int64(rows), fraction: fraction)
                 }
@@ -103,7 +103,7 @@ enum ImportCommands {
     static func summary(_ r: ImportReport, _ kind: ImportKind, _ out: Output) {
         let name = (r.file as NSString).lastPathComponent
         let delimiter = r.delimiter == 9 ? "tab" : String(UnicodeScalar(r.delimiter))
-        out.say(r.dryRun ? .importDrySummary : .importSummary, .text(kind.rawValue), .text(name), .text(r.encoding.rawValue), .text(delimiter),
+        out.say(r.dryRun ? .importDrySummary : .importSummary, .code(.importKind, kind.rawValue), .text(name), .text(r.encoding.rawValue), .text(delimiter),
                 .int(r.rowsRead), .int(r.inserted), .int(r.updated), .int(r.unchanged), .int(r.rejected),
                 .seconds(r.seconds), .text(r.batchID.map { String($0) } ?? "—"))
         if let resumed = r.resumedFrom { out.say(.importResumed, .text(String(resumed))) }
@@ -137,8 +137,8 @@ enum ImportCommands {
         ])
         for b in rows {
             let style: Style = b.status == "completed" ? .plain : (b.status == "incomplete" ? .red : .dim)
-            func n(_ v: Int) -> Cell { Cell(.int(Int64(v)), display: Format.grouped(Int64(v))) }
-            t.append([Cell(.int(b.id)), Cell(.text(b.kind)), Cell(.of(b.rgk)), Cell(.text(b.file)),
+            func n(_ v: Int) -> Cell { Cell(.int(Int64(v)), display: Format.grouped(Int64(v), inv.out.lang)) }
+            t.append([Cell(.int(b.id)), .code(.importKind, b.kind, inv.out.texts), Cell(.of(b.rgk)), Cell(.text(b.file)),
                       Cell(.text(b.status), display: inv.out.texts.label(.importStatus, b.status), style: style),
                       Cell(.text(b.startedAt), display: Timestamp.display(b.startedAt)),
                       Cell(.of(b.seconds), display: b.seconds.map(String.init) ?? "—"),

@@ -38,7 +38,7 @@ enum OperatorCommands {
                        Column("created_at", L("ADDED", "ДОБАВЛЕН")), Column("created_by", L("BY", "КЕМ"))])
         for o in try Operators.list(inv.db, role: role) {
             t.append([Cell(.text(o.login), style: o.login == inv.session.login ? .bold : .plain),
-                      Cell(.text(o.role.rawValue)), Cell(.of(o.fullName)),
+                      .code(.role, o.role.rawValue, inv.out.texts), Cell(.of(o.fullName)),
                       Cell(.text(o.createdAt), display: Timestamp.display(o.createdAt)), Cell(.text(o.createdBy))])
         }
         inv.out.table(t)

@@ -54,10 +54,10 @@ enum PinCommands {
             let match = Database.fold(p.fullName) == Database.fold(p.holder)
             t.append([Cell(.int(p.id)), Cell(.text(p.account.rgkCode)), Cell(.text(p.account.number)),
                       Cell(.text(p.fullName), style: match ? .plain : .yellow), Cell(.text(p.holder)),
-                      Cell(.of(p.email)), Cell(.of(p.phone)),
+                      Cell(.of(p.email)), .phone(p.phone),
                       Cell(.text(p.status), display: inv.out.texts.label(.pinRequestStatus, p.status)),
                       Cell(.text(p.createdAt), display: Timestamp.display(p.createdAt)),
-                      Cell(.text(Timestamp.parse(p.createdAt).map { Timestamp.age(seconds: inv.clock.now - $0) } ?? "")),
+                      Cell(.text(Timestamp.parse(p.createdAt).map { Format.age(seconds: inv.clock.now - $0, inv.out.lang) } ?? "")),
                       Cell(.of(p.reason))])
         }
         inv.out.table(t)
@@ -131,9 +131,11 @@ enum PinCommands {
         for p in rows {
             let state = p.state == "active" && p.expired ? "expired" : p.state
             t.append([Cell(.int(p.id)), Cell(.text(p.account)),
-                      Cell(.text(p.source), display: p.source == "bill" ? L("bill", "квитанция")(inv.out.lang) : L("issued", "выдан")(inv.out.lang)),
-                      Cell(.text(p.state), display: state, style: state == "active" ? .green : .dim),
-                      Cell(.text(p.issuedAt), display: Timestamp.display(p.issuedAt)), Cell(.text(p.issuedBy)),
+                      .code(.pinSource, p.source, inv.out.texts),
+                      Cell(.text(p.state), display: state == "expired" ? L("expired", "истек")(inv.out.lang) : inv.out.texts.label(.pinState, state),
+                           style: state == "active" ? .green : .dim),
+                      Cell(.text(p.issuedAt), display: Timestamp.display(p.issuedAt)),
+                      Cell(.text(p.issuedBy), display: p.issuedBy == "rgk" ? L("RGK", "РГК")(inv.out.lang) : p.issuedBy),
                       Cell(.of(p.expiresAt), display: p.expiresAt.map { Timestamp.display($0) } ?? "—"), Cell(.bool(p.expired)),
                       Cell(.of(p.requestID), display: p.requestID.map { String($0) } ?? "")])
         }

@@ -128,14 +128,14 @@ enum ReadingCommands {
 
     static func check(_ inv: Invocation) throws -> ExitStatus {
         let counts = try Readings.checkCounts(inv.db, rgk: inv.string(.rgk))
-        var t = Table([Column("rule", L("RULE", "ПРАВИЛО")), Column("label", L("MEANING", "ЗНАЧЕНИЕ"), .humanOnly),
-                       Column("count", L("COUNT", "ЧИСЛО"), align: .right)])
-        t.append([Cell(.text("ok")), Cell(.text(L("breaks no rule", "нарушений нет")(inv.out.lang))),
-                  Cell(.int(Int64(counts.valid)), display: Format.grouped(Int64(counts.valid)), style: .green)])
+        // people read the rule by its label; scripts get its code
+        var t = Table([Column("rule", L("RULE", "ПРАВИЛО")), Column("count", L("COUNT", "ЧИСЛО"), align: .right)])
+        t.append([Cell(.text("ok"), display: L("breaks no rule", "нарушений нет")(inv.out.lang)),
+                  Cell(.int(Int64(counts.valid)), display: Format.grouped(Int64(counts.valid), inv.out.lang), style: .green)])
         for reason in ReadingReason.allCases where reason != .duplicate && reason != .other {
             let n = counts.byReason[reason] ?? 0
-            t.append([Cell(.text(reason.rawValue)), Cell(.text(inv.out.texts.label(.readingReason, reason.rawValue))),
-                      Cell(.int(Int64(n)), display: Format.grouped(Int64(n)), style: n > 0 ? .red : .dim)])
+            t.append([.code(.readingReason, reason.rawValue, inv.out.texts),
+                      Cell(.int(Int64(n)), display: Format.grouped(Int64(n), inv.out.lang), style: n > 0 ? .red : .dim)])
         }
         t.footer = inv.out.texts.render(.pendingTotal, .int(counts.total))
         inv.out.table(t)
@@ -262,7 +262,7 @@ enum ReadingCommands {
         inv.out.results([ActionResult(
             id: String(id), outcome: .changed, status: status,
             human: Message(.readingEntered, [.text(String(id)), .text(account.label), .text(serial), .int(Int(value)),
-                                             .code(.readingStatus, status), .text(verdict.consumption.map { Format.grouped($0) } ?? "—")]),
+                                             .code(.readingStatus, status), .text(verdict.consumption.map { Format.grouped($0, inv.out.lang) } ?? "—")]),
             extra: [("consumption", .of(verdict.consumption))])])
         return .success
     }

@@ -56,11 +56,11 @@ final class ReadingReviewQueue: ReviewQueue {
         lines += ui.field(L("Verification", "Поверка"), facts.verification, width: width, labelWidth: 13, style: facts.verificationExpired ? .red : .plain)
         lines += ui.field(L("Max", "Максимум"), L("\(r.maxMonthly) m³ a month", "\(r.maxMonthly) м³ в месяц")(lang), width: width, labelWidth: 13)
         let history = try Readings.history(db, meterID: r.meterID, limit: 4)
-        let historyText = history.isEmpty ? ["—"] : history.map { "\(Day(iso: $0.date)?.russian ?? $0.date)  \(Format.grouped($0.value).leftPad(9))" }
+        let historyText = history.isEmpty ? ["—"] : history.map { "\(Day(iso: $0.date)?.russian ?? $0.date)  \(Format.grouped($0.value, lang).leftPad(9))" }
         for (i, h) in historyText.enumerated() {
             lines += ui.field(i == 0 ? L("History", "История") : L("", ""), h, width: width, labelWidth: 13)
         }
-        lines += ui.field(L("Submitted", "Передано"), "\(Format.grouped(r.value)) " + L("on", "от")(lang) + " \(Day(iso: r.readingDate)?.russian ?? r.readingDate)",
+        lines += ui.field(L("Submitted", "Передано"), "\(Format.grouped(r.value, lang)) " + L("on", "от")(lang) + " \(Day(iso: r.readingDate)?.russian ?? r.readingDate)",
                           width: width, labelWidth: 13, style: .bold)
         lines += ui.field(L("Consumption", "Расход"), facts.consumption, width: width, labelWidth: 13)
         for (i, rule) in facts.rules.enumerated() {
@@ -101,11 +101,11 @@ final class ReadingReviewQueue: ReviewQueue {
                                          reasons.map { ($0.rawValue, ui.out.texts.label(.readingReason, $0.rawValue)) },
                                          preselected: preselected, context: context) else { return .cancelled }
             let reason = reasons[choice]
-            guard var message = ui.ask(reason == .other ? L("Message to the customer (required for other):", "Сообщение клиенту (для other обязательно):")
+            guard var message = ui.ask(reason == .other ? L("Message to the customer (required for other):", "Сообщение клиенту (для «другой причины» обязательно):")
                                                         : L("Message to the customer (optional, Enter for none):", "Сообщение клиенту (необязательно, Enter — без него):"))
             else { return .cancelled }
             while reason == .other && message.trimmingCharacters(in: .whitespaces).isEmpty {
-                guard let again = ui.ask(L("Message to the customer (required for other):", "Сообщение клиенту (для other обязательно):")) else { return .cancelled }
+                guard let again = ui.ask(L("Message to the customer (required for other):", "Сообщение клиенту (для «другой причины» обязательно):")) else { return .cancelled }
                 message = again
             }
             t = try Readings.reject(session, id, reason: reason, message: message.isEmpty ? nil : message)
@@ -155,7 +155,7 @@ final class ApplicationReviewQueue: ReviewQueue {
         let ui = current!
         let lang = ui.lang, texts = ui.out.texts
         shown[id] = ApplicationStatus(rawValue: s.status)
-        let age = s.submittedAt.flatMap(Timestamp.parse).map { Timestamp.age(seconds: session.clock.now - $0) } ?? ""
+        let age = s.submittedAt.flatMap(Timestamp.parse).map { Format.age(seconds: session.clock.now - $0, lang) } ?? ""
         var lines = [ui.paint("\(noun(lang).capitalized) \(s.id) · \(texts.label(.applicationKind, s.kind)) · \(texts.label(.applicationStatus, s.status))"
                               + (age.isEmpty ? "" : " · \(age)"), .bold), ""]
         lines += ui.field(L("RGK", "РГК"), s.rgk + (s.account.map { " · " + L("account", "лицевой счет")(lang) + " \($0)" } ?? ""), width: width, labelWidth: 14)
@@ -176,9 +176,9 @@ final class ApplicationReviewQueue: ReviewQueue {
             lines += ui.field(L("Attachments", "Вложения"), d.attachments.map(\.name).joined(separator: ", ") + "  (o)", width: width, labelWidth: 14)
         }
         for (i, e) in d.events.suffix(3).enumerated() {
-            let who = e.actor ?? texts.label(.applicationStatus, e.actorKind)
+            let who = e.actor ?? texts.label(.actorKind, e.actorKind)
             let step = (e.from.map { texts.label(.applicationStatus, $0) + " → " } ?? "") + texts.label(.applicationStatus, e.to)
-            lines += ui.field(i == 0 ? L("History", "История") : L("", ""), "\(Timestamp.display(e.at)) \(who): \(step)" + (e.message.map { " — \($0)" } ?? ""),
+            lines += ui.field(i == 0 ? L("History", "История") : L("", ""), "\(Timestamp.display(e.at)) \(who): \(step)" + { let words = ApplicationView.step(e, texts); return words.isEmpty ? "" : " — " + words }(),
                               width: width, labelWidth: 14)
         }
         let open = filter.statuses.contains(ApplicationStatus(rawValue: s.status) ?? .draft)

@@ -157,7 +157,7 @@ public enum Catalog {
             return ("{1} is not writable by its group {2} (mode {3}); members will be locked out; run: chmod g+rw {1}",
                     "{1} недоступен группе {2} для записи (права {3}); ее участники не смогут работать; выполните: chmod g+rw {1}")
         case .backupWritten:
-            return ("backup of {1} written to {2} ({3} pages)", "резервная копия {1} записана в {2} ({3} стр.)")
+            return ("backup of {1} written to {2} ({3|page|pages})", "резервная копия {1} записана в {2} ({3|страница|страницы|страниц})")
         case .settingBadValue:
             return ("setting {1}: «{2}» is not a fitting value; nothing was changed; see 'mygaz-admin config list'",
                     "настройка {1}: «{2}» — неподходящее значение; ничего не изменено; см. «mygaz-admin config list»")
@@ -257,10 +257,10 @@ public enum Catalog {
         case .unchanged:
             return ("{1} {2}: already {3}, unchanged", "{1} {2}: уже {3}, без изменений")
         case .conflictState:
-            return ("{1} {2} is {3}; '{4}' needs {5}", "{1} {2} в состоянии {3}; для «{4}» нужно: {5}")
+            return ("{1} {2} is '{3}'; '{4}' needs '{5}'", "{1} {2}: состояние «{3}»; для «{4}» нужно состояние «{5}»")
         case .expectStatusMismatch:
             return ("{1} {2} is {3}, not {4}: someone changed it meanwhile; look again with 'show'",
-                    "{1} {2} в состоянии {3}, а не {4}: кто-то изменил его; посмотрите заново («show»)")
+                    "{1} {2}: состояние «{3}», а не «{4}»: его тем временем изменили; посмотрите заново («show»)")
         case .dryRunNothingWritten:
             return ("dry run: nothing was written", "пробный запуск: ничего не записано")
 
@@ -309,8 +309,8 @@ public enum Catalog {
             return ("wrong code for user {1}; {2} attempt(s) left",
                     "неверный код пользователя {1}; осталось попыток: {2}")
         case .tooManyLinks:
-            return ("user {1} already has {2} linked accounts, the maximum; unlink one first",
-                    "у пользователя {1} уже {2} привязанных счета — это максимум; сначала отвяжите один")
+            return ("user {1} already has {2|linked account|linked accounts}, the maximum; unlink one first",
+                    "у пользователя {1} уже {2|привязанный счет|привязанных счета|привязанных счетов} — это максимум; сначала отвяжите один")
         case .linkMissing:
             return ("user {1} has no link to account {2}; link it first with 'user link'",
                     "пользователь {1} не привязан к счету {2}; сначала привяжите его («user link»)")
@@ -336,8 +336,8 @@ public enum Catalog {
             return ("PIN request {1} has no e-mail or mobile to send to; issue the PIN at the desk instead (without --send)",
                     "в запросе ПИН-кода {1} нет ни e-mail, ни мобильного для отправки; выдайте код в окне (без --send)")
         case .moreRows:
-            return ("showing the first {1}; use --limit N (0 for all) or a filter",
-                    "показаны первые {1}; используйте --limit N (0 — все) или фильтр")
+            return ("showing the first {1|row|rows}; use --limit N (0 for all) or a filter",
+                    "показаны не все строки, выведено: {1}; используйте --limit N (0 — все) или фильтр")
         case .promptPassword:
             return ("New password (5–10 Latin letters or digits): ",
                     "Новый пароль (5–10 латинских букв или цифр): ")
@@ -477,6 +477,56 @@ public enum Catalog {
         case .rejectedAll:
             return ("rejected {1} readings that break a rule; {2} break none",
                     "отклонено показаний с нарушениями: {1}; без нарушений: {2}")
+        case .noteInitialAdmin:
+            return ("the first admin, made by init", "первый администратор (init)")
+        case .noteRegisteredAtOffice:
+            return ("registered at the office; consent given in person", "зарегистрирован в офисе; согласие дано лично")
+        case .noteConfirmedInPerson:
+            return ("confirmed in person", "подтвержден лично")
+        case .noteConfirmedWithCode:
+            return ("confirmed with the customer's code", "подтвержден кодом клиента")
+        case .noteCodeAttempt:
+            return ("wrong code: attempt {1} of {2}", "неверный код: попытка {1} из {2}")
+        case .noteRecoveryCodesVoided:
+            return ("open recovery codes voided: {1}", "аннулировано открытых кодов восстановления: {1}")
+        case .noteCodeSent:
+            return ("sent by {1} to {2}", "отправлен ({1}) на {2}")
+        case .noteAnswerAttempt:
+            return ("wrong answer: attempt {1} of {2}", "неверный ответ: попытка {1} из {2}")
+        case .noteAnswerAttemptLocked:
+            return ("wrong answer: attempt {1} of {2}; the link is locked", "неверный ответ: попытка {1} из {2}; привязка заблокирована")
+        case .noteExtendedVia:
+            return ("unlocked by {1}", "подключена по: {1}")
+        case .noteDeliveryTimedOut:
+            return ("the delivery timed out; the message may have gone", "время доставки истекло; сообщение могло уйти")
+        case .noteSenderDied:
+            return ("the sending process died mid-delivery; the message may have gone", "отправка прервалась на середине; сообщение могло уйти")
+        case .noteFAQAnswer:
+            return ("answered from FAQ entry {1}", "ответ из FAQ, вопрос {1}")
+        case .noteTicketOpened:
+            return ("{1}; to: {2}; topic: {3}", "{1}; адресат: {2}; тема: {3}")
+        case .noteApplicationCreated:
+            return ("taken at the office: {1}", "принята в офисе: {1}")
+        case .noteDemoGenerated:
+            return ("demo region: {1|account|accounts}, seed {2}, date {3}", "демонстрационный регион: лицевых счетов {1}, seed {2}, дата {3}")
+        case .noteErased:
+            return ("personal data erased on request: links removed {1}; anonymised: applications {2}, tickets {3}, PIN requests {4}; "
+                    + "waiting messages cancelled {5}; cleared: messages {6}, audit rows {7}",
+                    "персональные данные удалены по заявлению: привязок удалено {1}; обезличено: заявок {2}, обращений {3}, запросов ПИН-кода {4}; "
+                    + "отменено сообщений в очереди {5}; очищено: сообщений {6}, записей журнала {7}")
+        case .notePinIssuedShown:
+            return ("account {1}; earlier PINs revoked: {2}; shown once", "счет {1}; прежних ПИН-кодов отозвано: {2}; показан один раз")
+        case .notePinIssuedSent:
+            return ("account {1}; earlier PINs revoked: {2}; queued to the requester", "счет {1}; прежних ПИН-кодов отозвано: {2}; отправлен заявителю")
+        case .noteReadingByPhone:
+            return ("by phone: {1} on {2}, meter {3} of {4}", "по телефону: {1} на {2}, прибор {3}, счет {4}")
+        case .noteReadingRule:
+            return ("rule: {1}", "правило: {1}")
+        case .notePurgedUnconfirmed:
+            return ("unconfirmed registrations before {2} removed: {1}", "удалено неподтвержденных регистраций до {2}: {1}")
+        case .noteImported:
+            return ("{1}: read {2}, new {3}, updated {4}, unchanged {5}, rejected {6}",
+                    "{1}: прочитано {2}, новых {3}, изменено {4}, без изменений {5}, отклонено {6}")
         case .countLine:
             return ("  {1}: {2}",
                     "  {1}: {2}")
@@ -490,8 +540,8 @@ public enum Catalog {
             return ("that is a binary file; write it with --output FILE or redirect stdout",
                     "это двоичный файл; сохраните его с --output ФАЙЛ или перенаправьте вывод")
         case .fileWritten:
-            return ("wrote {1} ({2} bytes)",
-                    "записан {1} ({2} байт)")
+            return ("wrote {1} ({2|byte|bytes})",
+                    "записан {1} ({2|байт|байта|байт})")
 
         case .emptyMessage:
             return ("the message is empty; nothing was sent",
@@ -579,8 +629,8 @@ public enum Catalog {
             return ("a quote opened here is never closed",
                     "открытая здесь кавычка не закрыта до конца файла")
         case .importColumnCount:
-            return ("the header has {1} columns, this row {2}",
-                    "в заголовке {1} столбцов, в строке {2}")
+            return ("the header has {1|column|columns}, this row {2}",
+                    "в заголовке {1|столбец|столбца|столбцов}, в строке — {2}")
         case .importNUL:
             return ("the row holds a NUL byte",
                     "строка содержит нулевой байт")
@@ -597,16 +647,16 @@ public enum Catalog {
             return ("{1}:1: no column {2} {3} in the header (read as {4}; see --encoding)",
                     "{1}:1: в заголовке нет столбца {2} {3} (прочитан как {4}; см. --encoding)")
         case .importRefused:
-            return ("{1}: {2} bad row(s); nothing was written; fix them, or use --skip-invalid --rejects FILE",
+            return ("{1}: {2|bad row|bad rows}; nothing was written; fix them, or use --skip-invalid --rejects FILE",
                     "{1}: ошибочных строк: {2}; ничего не записано; исправьте их или используйте --skip-invalid --rejects ФАЙЛ")
         case .importMoreBadRows:
             return ("… and {1} more problem(s)",
                     "… и еще ошибок: {1}")
         case .importSummary:
-            return ("imported {1} from {2} ({3}, '{4}'): {5} rows read, {6} inserted, {7} updated, {8} unchanged, {9} rejected in {10} s (batch {11})",
+            return ("imported {1} from {2} ({3}, '{4}'): {5|row|rows} read, {6} inserted, {7} updated, {8} unchanged, {9} rejected in {10} s (batch {11})",
                     "загружено ({1}) из {2} ({3}, «{4}»): прочитано строк {5}, добавлено {6}, изменено {7}, без изменений {8}, отклонено {9} за {10} с (загрузка {11})")
         case .importDrySummary:
-            return ("would import {1} from {2} ({3}, '{4}'): {5} rows read, {6} inserted, {7} updated, {8} unchanged, {9} rejected in {10} s",
+            return ("would import {1} from {2} ({3}, '{4}'): {5|row|rows} read, {6} inserted, {7} updated, {8} unchanged, {9} rejected in {10} s",
                     "будет загружено ({1}) из {2} ({3}, «{4}»): прочитано строк {5}, добавится {6}, изменится {7}, без изменений {8}, отклонено {9} за {10} с")
         case .importResumed:
             return ("finished the interrupted import {1}",
@@ -666,27 +716,27 @@ public enum Catalog {
                     "база {1} на файловой системе только для чтения; ничего не записано; смонтируйте ее для записи или скопируйте базу")
 
         case .importRecordTooLong:
-            return ("a record longer than {1} bytes (a quote left open?); the rest of the file cannot be trusted",
-                    "запись длиннее {1} байт (не закрыта кавычка?); остальной части файла доверять нельзя")
+            return ("a record longer than {1|byte|bytes} (a quote left open?); the rest of the file cannot be trusted",
+                    "запись длиннее {1|байта|байт|байт} (не закрыта кавычка?); остальной части файла доверять нельзя")
         case .importHeaderOpenQuote:
             return ("{1}:{2}: a quote opened in the header is not closed; nothing was written",
                     "{1}:{2}: кавычка, открытая в заголовке, не закрыта; ничего не записано")
         case .importHeaderTooLong:
-            return ("{1}:{2}: the header is longer than {3} bytes; is this a CSV file?",
-                    "{1}:{2}: заголовок длиннее {3} байт; это точно файл CSV?")
+            return ("{1}:{2}: the header is longer than {3|byte|bytes}; is this a CSV file?",
+                    "{1}:{2}: заголовок длиннее {3|байта|байт|байт}; это точно файл CSV?")
         case .importFieldTooLong:
-            return ("a field of {1} bytes; at most {2} are accepted",
-                    "поле длиной {1} байт; допускается не больше {2}")
+            return ("a field of {1|byte|bytes}; at most {2} are accepted",
+                    "поле длиной {1|байт|байта|байт}; допускается не больше {2}")
 
         case .outboxClaimLost:
             return ("message {1} is no longer claimed by this sender (recovered by another outbox send); it was not sent",
                     "сообщение {1} больше не закреплено за этой отправкой (его вернула другая outbox send); оно не отправлено")
 
         case .demoDone:
-            return ("demo database {1}: {2} accounts, {3} portal users, {4} pending readings, {5} open applications ({6} s)",
+            return ("demo database {1}: {2|account|accounts}, {3|portal user|portal users}, {4|pending reading|pending readings}, {5|open application|open applications} ({6} s)",
                     "демонстрационная база {1}: лицевых счетов {2}, пользователей портала {3}, показаний в обработке {4}, открытых заявок {5} ({6} с)")
         case .progressRows:
-            return ("{1}: {2} rows, {3}/s", "{1}: строк {2}, {3}/с")
+            return ("{1}: {2|row|rows}, {3}/s", "{1}: строк {2}, {3}/с")
         }
     }
 

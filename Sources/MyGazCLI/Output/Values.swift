@@ -181,3 +181,20 @@ public struct ActionResult: Sendable {
         self.extra = extra
     }
 }
+
+extension Cell {
+    /// A stored code: machines get the code, people its label in their language.
+    static func code(_ domain: CodeDomain, _ code: String?, _ texts: Texts, style: Style = .plain, empty: String = "—") -> Cell {
+        Cell(.of(code), display: code.map { texts.label(domain, $0) } ?? empty, style: style)
+    }
+
+    /// A phone number: machines get it as stored (`+79815676522`), people as written (`+7 (981) 567-65-22`).
+    static func phone(_ phone: String?, empty: String = "") -> Cell {
+        Cell(.of(phone), display: phone.map(Format.phone) ?? empty)
+    }
+
+    /// A decimal quantity (m², m³/h): the locale's decimal separator for people.
+    static func decimal(_ value: Double?, _ lang: Lang, empty: String = "—") -> Cell {
+        Cell(.of(value), display: value.map { Format.decimal($0, lang) } ?? empty)
+    }
+}

@@ -23,14 +23,20 @@ public struct ApplicationEvent: Sendable {
     public let actor: String?
     public let from: String?
     public let to: String
+    /// The words of whoever made the step (a clerk's question, the reason of a refusal).
     public let message: String?
+    /// What the program noted on the step, as a code (`taken_at_office`).
+    public let note: String?
 }
 
 /// A field of the application's kind, for `show`: key, label, value.
 public struct ApplicationField: Sendable {
+    /// How a value is read: as it is, as a day, as a decimal quantity, or as a code of a domain.
+    public enum Kind: Sendable { case text, day, decimal, code(CodeDomain) }
     public let key: String
     public let label: L
     public let value: String?
+    public var kind: Kind = .text
 }
 
 public struct ApplicationDetail: Sendable {
@@ -134,10 +140,10 @@ public enum Applications {
             let s = summary(row)
             let extra = try db.queryOne("SELECT comment, user_id FROM application WHERE id = ?", id)
             let events = try db.query("""
-                SELECT at, actor_kind, actor, from_status, to_status, message FROM application_event WHERE application_id = ? ORDER BY at, id
+                SELECT at, actor_kind, actor, from_status, to_status, message, note FROM application_event WHERE application_id = ? ORDER BY at, id
                 """, id).map {
                 ApplicationEvent(at: $0.string(0), actorKind: $0.string(1), actor: $0.optString(2), from: $0.optString(3),
-                                 to: $0.string(4), message: $0.optString(5))
+                                 to: $0.string(4), message: $0.optString(5), note: $0.optString(6))
             }
             let equipment = try db.query("""
                 SELECT kind, description, place, last_verification FROM application_equipment WHERE application_id = ? ORDER BY id
@@ -154,7 +160,17 @@ public enum Applications {
             guard let row = try db.queryOne("SELECT \(columns.map(\.0).joined(separator: ", ")) FROM \(table) WHERE application_id = ?", id) else {
                 return []
             }
-            return columns.enumerated().map { ApplicationField(key: $0.element.0, label: $0.element.1, value: row[$0.offset].string) }
+            return columns.enumerated().map { column in
+                let key = column.element.0
+                let kind: ApplicationField.Kind
+                switch key {
+                case "desired_date", "date_from", "commissioning_date": kind = .day
+                case "heated_area", "max_hourly_m3", "heated_living_area", "heated_other_area": kind = .decimal
+                case "reason" where table == "application_recalculation": kind = .code(.recalculationReason)
+                default: kind = .text
+                }
+                return ApplicationField(key: key, label: column.element.1, value: row[column.offset].string, kind: kind)
+            }
         }
         switch kind {
         case .vdgoMaintenance:
@@ -225,7 +241,7 @@ public enum Applications {
             guard allowed.contains(current) else {
                 throw MyGazError.conflict(.conflictState, .entity(.application), .text(String(id)), .code(.applicationStatus, current.rawValue),
                                           .text("application \(action.rawValue)"),
-                                          .text(allowed.map(\.rawValue).joined(separator: " or ")))
+                                          .codes(.applicationStatus, allowed.map(\.rawValue)))
             }
             if (action == .clarify || action == .reject || action == .reopen) && (message ?? "").trimmingCharacters(in: .whitespaces).isEmpty {
                 throw MyGazError.usage(.optionRequires, .text("application \(action.rawValue)"), action == .clarify ? "--message" : "--reason")
@@ -445,10 +461,10 @@ public enum Applications {
             }
             try Attachments.store(session, .application(id), new.attachments)
             try session.db.run("""
-                INSERT INTO application_event (application_id, at, actor_kind, actor, from_status, to_status, message)
-                VALUES (?, ?, 'operator', ?, NULL, 'submitted', 'taken at the office')
+                INSERT INTO application_event (application_id, at, actor_kind, actor, from_status, to_status, message, note)
+                VALUES (?, ?, 'operator', ?, NULL, 'submitted', NULL, 'taken_at_office')
                 """, id, session.now, session.login)
-            try session.audit("application.create", .application, id, new: "submitted", reason: new.kind.rawValue)
+            try session.audit("application.create", .application, id, new: "submitted", note: AuditNote(.applicationCreated, ["kind": .text(new.kind.rawValue)]))
             return id
         }
     }

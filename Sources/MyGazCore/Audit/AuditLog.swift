@@ -8,7 +8,11 @@ public struct AuditEntry: Sendable {
     public let entityID: String?
     public let oldValue: String?
     public let newValue: String?
+    /// A person's own words.
     public let reason: String?
+    /// What the program said, as a code and its arguments (JSON), put into words when shown.
+    public let reasonCode: String?
+    public let reasonArgs: String?
 }
 
 public struct AuditFilter: Sendable {
@@ -26,11 +30,11 @@ public struct AuditFilter: Sendable {
 /// never hold a secret, and are never updated or deleted by the program.
 public enum AuditLog {
     static func record(_ db: any Storage, at: String, operator login: String, action: String, entity: String,
-                       id: String?, old: String?, new: String?, reason: String?) throws {
+                       id: String?, old: String?, new: String?, reason: String?, note: AuditNote? = nil) throws {
         try db.run("""
-            INSERT INTO audit (at, operator, action, entity_type, entity_id, old_value, new_value, reason)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-            """, at, login, action, entity, id, old, new, reason)
+            INSERT INTO audit (at, operator, action, entity_type, entity_id, old_value, new_value, reason, reason_code, reason_args)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """, at, login, action, entity, id, old, new, reason, note?.reason.rawValue, note.flatMap { $0.reason.encode($0.values) })
     }
 
     static func record(_ db: any Storage, at: String, operator login: String, action: String, entity: String,
@@ -60,12 +64,12 @@ public enum AuditLog {
         let whereClause = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
         args.append(filter.limit)
         return try db.query("""
-            SELECT id, at, operator, action, entity_type, entity_id, old_value, new_value, reason
+            SELECT id, at, operator, action, entity_type, entity_id, old_value, new_value, reason, reason_code, reason_args
             FROM audit \(whereClause) ORDER BY at DESC, id DESC LIMIT ?
             """, arguments: args).map {
             AuditEntry(id: $0.int64(0), at: $0.string(1), operatorLogin: $0.string(2), action: $0.string(3),
                        entityType: $0.string(4), entityID: $0.optString(5), oldValue: $0.optString(6),
-                       newValue: $0.optString(7), reason: $0.optString(8))
+                       newValue: $0.optString(7), reason: $0.optString(8), reasonCode: $0.optString(9), reasonArgs: $0.optString(10))
         }
     }
 }

@@ -7,7 +7,7 @@ public enum Schema {
     public static var currentVersion: Int { migrations.count }
 
     /// `migrations[i]` moves a database from version i to version i + 1.
-    public static let migrations: [String] = [v1, v2]
+    public static let migrations: [String] = [v1, v2, v3]
 
     /// `col = 'a' OR col = 'b' …`: the same meaning as `col IN ('a', 'b', …)`, but SQLite
     /// builds an ephemeral table for an IN list on every single-row insert, ~2.5 µs per check.
@@ -540,5 +540,104 @@ public enum Schema {
     DROP TABLE outbox;
     ALTER TABLE outbox_v2 RENAME TO outbox;
     CREATE INDEX outbox_queue ON outbox (status, next_attempt_at, id);
+    """
+
+    /// What the program writes is kept as codes with arguments, put into words by the reader
+    /// (docs/schema.md lists them); the sentences version 2 wrote in English become codes.
+    static let v3 = """
+    ALTER TABLE audit ADD COLUMN reason_code TEXT CHECK (reason_code IS NULL OR \(oneOf("reason_code", AuditReason.self)));
+    ALTER TABLE audit ADD COLUMN reason_args TEXT CHECK (reason_args IS NULL OR json_valid(reason_args));
+    ALTER TABLE application_event ADD COLUMN note TEXT CHECK (note IS NULL OR \(oneOf("note", ApplicationEventNote.self)));
+
+    UPDATE application_event SET note = 'taken_at_office', message = NULL WHERE message = 'taken at the office';
+
+    UPDATE audit SET reason_code = 'initial_admin', reason = NULL WHERE action = 'operator.add' AND reason = 'init';
+    UPDATE audit SET reason_code = 'registered_at_office', reason = NULL
+        WHERE action = 'user.create' AND reason = 'registered at the office; consent given in person';
+    UPDATE audit SET reason_code = 'confirmed_in_person', reason = NULL WHERE action = 'user.confirm' AND reason = 'in person';
+    UPDATE audit SET reason_code = 'confirmed_with_code', reason = NULL WHERE action = 'user.confirm' AND reason = 'with the customer''s code';
+    UPDATE audit SET reason_code = 'code_attempt',
+        reason_args = json_object('attempt', CAST(substr(reason, 9) AS INTEGER),
+                                  'of', CAST(substr(reason, instr(reason, ' of ') + 4) AS INTEGER)), reason = NULL
+        WHERE action = 'user.code-wrong' AND reason LIKE 'attempt % of %';
+    UPDATE audit SET reason_code = 'answer_attempt',
+        reason_args = json_object('attempt', CAST(substr(reason, 9) AS INTEGER),
+                                  'of', CAST(substr(reason, instr(reason, ' of ') + 4) AS INTEGER),
+                                  'locked', json(CASE WHEN reason LIKE '%link locked' THEN 'true' ELSE 'false' END)), reason = NULL
+        WHERE action = 'user.extended-wrong-answer' AND reason LIKE 'attempt % of %';
+    UPDATE audit SET reason_code = 'recovery_codes_voided', reason_args = json_object('count', CAST(reason AS INTEGER)), reason = NULL
+        WHERE action = 'user.reset-password' AND reason LIKE '% open recovery code(s) voided';
+    UPDATE audit SET reason_code = 'code_sent',
+        reason_args = json_object('channel', substr(reason, 1, instr(reason, ' to ') - 1), 'to', substr(reason, instr(reason, ' to ') + 4)),
+        reason = NULL
+        WHERE action = 'user.resend-code' AND (reason LIKE 'sms to %' OR reason LIKE 'email to %');
+    UPDATE audit SET reason_code = 'extended_via', reason_args = json_object('via', reason), reason = NULL
+        WHERE action = 'user.grant-extended' AND \(oneOf("reason", ExtendedVia.self));
+    UPDATE audit SET reason_code = 'delivery_timed_out', reason = NULL WHERE action = 'outbox.in-doubt' AND reason = 'delivery timed out';
+    UPDATE audit SET reason_code = 'sender_died', reason = NULL
+        WHERE action = 'outbox.in-doubt' AND reason = 'the sending process died mid-delivery';
+    UPDATE audit SET reason_code = 'faq_answer', reason_args = json_object('faq', CAST(substr(reason, 5) AS INTEGER)), reason = NULL
+        WHERE action = 'ticket.reply' AND reason GLOB 'FAQ [0-9]*';
+    UPDATE audit SET reason_code = 'ticket_opened',
+        reason_args = json_object('source', substr(reason, 1, instr(reason, ', ') - 1),
+                                  'channel', substr(substr(reason, instr(reason, ', ') + 2), 1, instr(substr(reason, instr(reason, ', ') + 2), ', ') - 1),
+                                  'topic', substr(substr(reason, instr(reason, ', ') + 2), instr(substr(reason, instr(reason, ', ') + 2), ', ') + 2)),
+        reason = NULL
+        WHERE action = 'ticket.open' AND reason LIKE '%, %, %';
+    UPDATE audit SET reason_code = 'application_created', reason_args = json_object('kind', reason), reason = NULL
+        WHERE action = 'application.create' AND \(oneOf("reason", ApplicationKind.self));
+    UPDATE audit SET reason_code = 'demo_generated',
+        reason_args = json_object('accounts', CAST(new_value AS INTEGER), 'seed', CAST(substr(reason, 6) AS INTEGER),
+                                  'date', substr(reason, instr(reason, 'date ') + 5)),
+        new_value = CAST(CAST(new_value AS INTEGER) AS TEXT), reason = NULL
+        WHERE action = 'demo.generate' AND reason LIKE 'seed %, date %';
+    UPDATE audit SET reason_code = 'purged_unconfirmed',
+        reason_args = json_object('count', CAST(new_value AS INTEGER), 'before', substr(reason, 19, instr(reason, ', never') - 19)),
+        new_value = CAST(CAST(new_value AS INTEGER) AS TEXT), reason = NULL
+        WHERE action = 'user.purge-unconfirmed' AND reason LIKE 'registered before %, never confirmed';
+    UPDATE audit SET reason_code = 'reading_rule', reason_args = json_object('rule', reason), reason = NULL
+        WHERE action = 'reading.reject' AND \(oneOf("reason", ReadingReason.self));
+    UPDATE audit SET reason_code = 'reading_rule',
+        reason_args = json_object('rule', substr(reason, 1, instr(reason, ': ') - 1)), reason = substr(reason, instr(reason, ': ') + 2)
+        WHERE action = 'reading.reject' AND reason_code IS NULL AND instr(reason, ': ') > 0
+          AND \(oneOf("substr(reason, 1, instr(reason, ': ') - 1)", ReadingReason.self));
+    UPDATE audit SET reason_code = 'reading_by_phone',
+        reason_args = json_object('value', CAST(p.rest AS INTEGER), 'date', substr(p.rest, instr(p.rest, ' on ') + 4, 10),
+                                  'serial', substr(p.rest, instr(p.rest, ' for meter ') + 11, instr(p.rest, ' of ') - instr(p.rest, ' for meter ') - 11),
+                                  'account', substr(p.rest, instr(p.rest, ' of ') + 4)),
+        reason = NULL
+        FROM (SELECT id, substr(reason, 11) AS rest FROM audit WHERE action = 'reading.submit' AND reason LIKE 'by phone: % on % for meter % of %') AS p
+        WHERE audit.id = p.id;
+    UPDATE audit SET reason_code = 'pin_issued',
+        reason_args = json_object('account', CASE WHEN instr(p.rest, ';') > 0 THEN substr(p.rest, 1, instr(p.rest, ';') - 1) ELSE p.rest END,
+                                  'revoked', CASE WHEN instr(p.rest, ' earlier PIN(s) revoked') > 0
+                                                  THEN CAST(substr(p.rest, instr(p.rest, '; ') + 2) AS INTEGER) ELSE 0 END,
+                                  'sent', json(CASE WHEN p.rest LIKE '%queued to the requester' THEN 'true' ELSE 'false' END)),
+        reason = NULL
+        FROM (SELECT id, substr(reason, 9) AS rest FROM audit WHERE action = 'pin.issue' AND reason LIKE 'account %') AS p
+        WHERE audit.id = p.id;
+    UPDATE audit SET reason_code = 'imported',
+        reason_args = json_object('file', p.file, 'read', CAST(p.rest AS INTEGER),
+                                  'inserted', CASE WHEN p.same THEN 0 ELSE CAST(substr(p.rest, instr(p.rest, 'read, ') + 6) AS INTEGER) END,
+                                  'updated', CASE WHEN p.same THEN 0 ELSE CAST(substr(p.rest, instr(p.rest, 'inserted, ') + 10) AS INTEGER) END,
+                                  'unchanged', CASE WHEN p.same THEN CAST(p.rest AS INTEGER)
+                                                    ELSE CAST(substr(p.rest, instr(p.rest, 'updated, ') + 9) AS INTEGER) END,
+                                  'rejected', CASE WHEN p.same THEN 0 ELSE CAST(substr(p.rest, instr(p.rest, 'unchanged, ') + 11) AS INTEGER) END),
+        reason = NULL
+        FROM (SELECT id, substr(reason, 1, instr(reason, ': ') - 1) AS file, substr(reason, instr(reason, ': ') + 2) AS rest,
+                     reason LIKE '%read, all unchanged' AS same
+              FROM audit WHERE action LIKE 'import.%' AND (reason LIKE '%: % read, all unchanged' OR reason LIKE '%: % read, % rejected')) AS p
+        WHERE audit.id = p.id;
+    UPDATE audit SET reason_code = 'erased',
+        reason_args = json_object('links', CAST(p.r1 AS INTEGER), 'applications', CAST(p.r2 AS INTEGER),
+                                  'tickets', CAST(substr(p.r2, instr(p.r2, ', ') + 2) AS INTEGER),
+                                  'pin_requests', CAST(substr(p.r2, instr(p.r2, 'ticket(s), ') + 11) AS INTEGER),
+                                  'cancelled', CAST(substr(p.r2, instr(p.r2, 'anonymised; ') + 12) AS INTEGER),
+                                  'messages', CAST(substr(p.r2, instr(p.r2, 'cancelled, ') + 11) AS INTEGER),
+                                  'audit_rows', CAST(substr(p.r2, instr(p.r2, ' and ') + 5) AS INTEGER)),
+        reason = NULL
+        FROM (SELECT id, substr(reason, 34) AS r1, substr(reason, instr(reason, 'removed; ') + 9) AS r2
+              FROM audit WHERE action = 'user.delete' AND reason LIKE 'personal data erased on request: %') AS p
+        WHERE audit.id = p.id;
     """
 }

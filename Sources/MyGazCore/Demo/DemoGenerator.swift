@@ -119,8 +119,9 @@ private struct Generator {
             try applications()
             try tickets()
             try outboxAndImports()
-            try session.audit("demo.generate", .database, nil, new: "\(options.accounts) accounts",
-                              reason: "seed \(options.seed), date \(options.anchor.iso)")
+            try session.audit("demo.generate", .database, nil, new: String(options.accounts),
+                              note: AuditNote(.demoGenerated, ["accounts": .int(Int64(options.accounts)), "seed": .int(Int64(options.seed)),
+                                                               "date": .text(options.anchor.iso)]))
         }
         summary.accounts = options.accounts
         summary.users = try db.scalarInt("SELECT count(*) FROM portal_user") ?? 0

@@ -290,7 +290,8 @@ final class ImportRun<K: ImportKindType> {
                     UPDATE import_batch SET rows_done = ?, unchanged = ?, status = 'completed', finished_at = ? WHERE id = ?
                     """, report.rowsRead, report.rowsRead, session.now, report.batchID)
                 try session.audit("import.\(K.kind.rawValue)", .importBatch, report.batchID, new: "completed",
-                                  reason: "\(fileName): \(report.rowsRead) read, all unchanged")
+                                  note: AuditNote(.imported, ["file": .text(fileName), "read": .int(Int64(report.rowsRead)), "inserted": 0, "updated": 0,
+                                                             "unchanged": .int(Int64(report.rowsRead)), "rejected": 0]))
             }
             return
         }
@@ -314,7 +315,9 @@ final class ImportRun<K: ImportKindType> {
                     """, done, report.inserted, report.updated, report.unchanged, report.rejected, final, final, session.now, report.batchID)
                 if final {
                     try session.audit("import.\(K.kind.rawValue)", .importBatch, report.batchID, new: "completed",
-                                      reason: "\(fileName): \(report.rowsRead) read, \(report.inserted) inserted, \(report.updated) updated, \(report.unchanged) unchanged, \(report.rejected) rejected")
+                                      note: AuditNote(.imported, ["file": .text(fileName), "read": .int(Int64(report.rowsRead)),
+                                                                 "inserted": .int(Int64(report.inserted)), "updated": .int(Int64(report.updated)),
+                                                                 "unchanged": .int(Int64(report.unchanged)), "rejected": .int(Int64(report.rejected))]))
                 }
             },
             afterCommit: {

@@ -37,7 +37,7 @@ public enum Operators {
             guard try session.db.scalarInt("SELECT count(*) FROM operator") == 0 else { return }
             try session.db.run("INSERT INTO operator (login, role, created_at, created_by) VALUES (?, 'admin', ?, ?)",
                                session.login, session.now, session.login)
-            try session.audit("operator.add", .operator, session.login, new: Role.admin.rawValue, reason: "init")
+            try session.audit("operator.add", .operator, session.login, new: Role.admin.rawValue, note: AuditNote(.initialAdmin))
         }
     }
 

@@ -217,7 +217,7 @@ public enum Delivery {
                     // the program ran and was stopped: it may have handed the message on. Sending it
                     // again could deliver a PIN twice; a person decides (outbox retry)
                     if try fail(session, id, token: token, attempts: attempts, error: error + "; " + inDoubtAdvice) {
-                        try session.audit("outbox.in-doubt", .outbox, id, old: "sending", new: "failed", reason: "delivery timed out")
+                        try session.audit("outbox.in-doubt", .outbox, id, old: "sending", new: "failed", note: AuditNote(.deliveryTimedOut))
                     }
                     report.inDoubt += 1
                 case .failed(let error, permanent: true):
@@ -278,7 +278,7 @@ public enum Delivery {
                                last_error = 'interrupted during delivery: ' || ?
                         WHERE id = ? AND status = 'sending'
                         """, inDoubtAdvice, row.int64(0))
-                    try session.audit("outbox.in-doubt", .outbox, row.int64(0), old: "sending", new: "failed", reason: "the sending process died mid-delivery")
+                    try session.audit("outbox.in-doubt", .outbox, row.int64(0), old: "sending", new: "failed", note: AuditNote(.senderDied))
                     report.inDoubt += 1
                 }
             }

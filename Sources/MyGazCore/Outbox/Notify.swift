@@ -85,7 +85,7 @@ public enum Notify {
             return "С уважением, техническая поддержка личного кабинета «Мой газ»."
         }
         var lines = ["С уважением, абонентский отдел \(rgk.string(0))."]
-        if let phone = rgk.optString(1) { lines.append("Телефон: \(phone).") }
+        if let phone = rgk.optString(1) { lines.append("Телефон: \(Contact.written(phone)).") }
         if let office = try db.queryOne("SELECT name, address, hours FROM office WHERE rgk_id = ? ORDER BY id LIMIT 1", rgkID) {
             lines.append([office.string(0), office.optString(1), office.optString(2).map { "часы работы: \($0)" }]
                 .compactMap { $0 }.joined(separator: ", ") + ".")

@@ -122,11 +122,13 @@ public enum Pins {
             // a PIN goes by the request's e-mail, else by SMS to its mobile; never to an address that
             // is not one (checked before anything is issued)
             if options.send {
+                // without a request there is nobody the PIN was asked for: it is handed over at the desk
+                guard let requestID = options.requestID else { throw MyGazError.usage(.optionRequires, "--send", "--request") }
                 if let given = reach.email, Contact.email(given) == nil, reach.phone.flatMap(Contact.phone) == nil {
-                    throw MyGazError(.invalidData, .pinBadEmail, .text(options.requestID.map(String.init) ?? "-"), .text(given))
+                    throw MyGazError(.invalidData, .pinBadEmail, .text(String(requestID)), .text(given))
                 }
                 guard reach.email.flatMap(Contact.email) != nil || reach.phone.flatMap(Contact.phone) != nil else {
-                    throw MyGazError(.invalidData, .pinNoEmail, .text(options.requestID.map(String.init) ?? "-"))
+                    throw MyGazError(.invalidData, .pinNoEmail, .text(String(requestID)))
                 }
             }
             let revoked = try session.db.run("""
@@ -161,7 +163,7 @@ public enum Pins {
                 sentTo = outcome.notified ? (reach.email.flatMap(Contact.email) ?? reach.phone.flatMap(Contact.phone)) : nil
             }
             try session.audit("pin.issue", .pin, pinID, new: "active",
-                              reason: "account \(account.label)\(revoked > 0 ? "; \(revoked) earlier PIN(s) revoked" : "")\(options.send ? "; queued to the requester" : "; shown once")")
+                              note: AuditNote(.pinIssued, ["account": .text(account.label), "revoked": .int(Int64(revoked)), "sent": .bool(options.send)]))
             return Issued(pinID: pinID, account: account, pin: options.send ? nil : pin, expiresAt: expires, revoked: revoked, sentTo: sentTo)
         }
     }

@@ -263,7 +263,7 @@ public enum Readings {
             UPDATE reading SET status = 'rejected', reason = ?, message = ?, decided_at = ?, decided_by = ? WHERE id = ? AND status = 'pending'
             """, reason.rawValue, message, session.now, session.login, item.id)
         try session.audit("reading.reject", .reading, item.id, old: "pending", new: "rejected",
-                          reason: reason.rawValue + (message.map { ": " + $0 } ?? ""))
+                          reason: message, note: AuditNote(.readingRule, ["rule": .text(reason.rawValue)]))
         // a refusal the customer must act on: never silenced by the notification switch
         let (reach, who) = try reach(session.db, item)
         return try Notify.tell(session, reach, rejectionNotice(item, reason: reason, message: message), need: .required,
@@ -293,7 +293,7 @@ public enum Readings {
             if item.status == .pending { return Transition(.reading, id, .readingStatus, from: "pending", to: "pending") }
             guard item.status == .accepted || item.status == .rejected else {
                 throw MyGazError.conflict(.conflictState, .entity(.reading), .text(String(id)), .code(.readingStatus, item.status.rawValue),
-                                          "reading reopen", .text("accepted or rejected"))
+                                          "reading reopen", .codes(.readingStatus, ["accepted", "rejected"]))
             }
             if item.source == "rgk" { throw MyGazError(.conflict, .readingFromRGK, .text(String(id))) }
             if let exported = try session.db.scalarString("SELECT exported_at FROM reading WHERE id = ?", id) {
@@ -587,7 +587,8 @@ public enum Readings {
                 accept ? session.now : nil, accept ? session.login : nil)
             let id = session.db.lastInsertRowID
             try session.audit("reading.submit", .reading, id, new: accept ? "accepted" : "pending",
-                              reason: "by phone: \(value) on \(date.iso) for meter \(serial) of \(account.label)")
+                              note: AuditNote(.readingByPhone, ["value": .int(value), "date": .text(date.iso), "serial": .text(serial),
+                                                                 "account": .text(account.label)]))
             return (id, verdict)
         }
     }

@@ -146,7 +146,7 @@ public enum Tickets {
                                id, session.now, session.login, text, faqID)
             try session.db.run("UPDATE ticket SET status = 'answered', last_operator_at = ?, updated_at = ? WHERE id = ?",
                                session.now, session.now, id)
-            try session.audit("ticket.reply", .ticket, id, old: current.rawValue, new: "answered", reason: faqID.map { "FAQ \($0)" })
+            try session.audit("ticket.reply", .ticket, id, old: current.rawValue, new: "answered", note: faqID.map { AuditNote(.faqAnswer, ["faq": .int($0)]) })
             var t = Transition(.ticket, id, .ticketStatus, from: current.rawValue, to: "answered")
             if let outcome = try notify(session, id, answer: text, closing: false) { t.told(outcome) }
             t.forceChanged = true    // a second answer is a change too, though the state stays
@@ -294,7 +294,8 @@ public enum Tickets {
             try session.db.run("INSERT INTO ticket_message (ticket_id, at, author_kind, author, body) VALUES (?, ?, 'customer', NULL, ?)",
                                id, session.now, body)
             try Attachments.store(session, .ticket(id), new.attachments)
-            try session.audit("ticket.open", .ticket, id, new: "new", reason: "\(new.source.rawValue), \(new.channel.rawValue), \(new.topic.rawValue)")
+            try session.audit("ticket.open", .ticket, id, new: "new", note: AuditNote(.ticketOpened, ["source": .text(new.source.rawValue), "channel": .text(new.channel.rawValue),
+                                                                                "topic": .text(new.topic.rawValue)]))
             let days = try Settings.days(session.db, .ticketAnswerDays)
             let topic = Labels.label(.ticketTopic, new.topic.rawValue, russian: true)
             let acknowledgement = try Notify.tell(session, Notify.Reach(email: email, phone: phone), Notify.Notice(

@@ -2,6 +2,15 @@ import Foundation
 
 /// Logins and contacts as the manuals define them: a Russian mobile number or an e-mail.
 public enum Contact {
+    /// A Russian phone number as people write it: `+7 (981) 567-65-22`; anything else as it is.
+    public static func written(_ text: String) -> String {
+        let bytes = Array(text.utf8)
+        guard bytes.count == 12, bytes[0] == UInt8(ascii: "+"), bytes[1] == UInt8(ascii: "7"),
+              bytes.dropFirst().allSatisfy({ $0 >= 48 && $0 <= 57 }) else { return text }
+        let d = bytes.dropFirst(2).map { Character(UnicodeScalar($0)) }
+        return "+7 (\(String(d[0..<3]))) \(String(d[3..<6]))-\(String(d[6..<8]))-\(String(d[8..<10]))"
+    }
+
     /// `+7 (981) 567-65-22`, `89815676522`, `79815676522`, `9815676522` → `+79815676522`;
     /// nil unless it is a Russian mobile number (manual 003: "the last 10 digits, without 8 and +7").
     public static func phone(_ text: String) -> String? {

@@ -64,7 +64,7 @@ extension Users {
             var scrubbed = 0
             for (table, columns, scope) in [
                 ("outbox", ["recipient", "subject", "body", "last_error"], "1"),
-                ("audit", ["entity_id", "old_value", "new_value", "reason"], "1"),
+                ("audit", ["entity_id", "old_value", "new_value", "reason", "reason_args"], "1"),
                 ("ticket_message", ["body"], "ticket_id IN \(list(tickets))"),
                 ("application_event", ["message"], "application_id IN \(list(applications))"),
                 ("application", ["comment"], "id IN \(list(applications))"),
@@ -75,9 +75,10 @@ extension Users {
                 if table == "audit" { scrubbed = n }
             }
             try session.audit("user.delete", .user, id, old: current.rawValue, new: "deleted",
-                              reason: "personal data erased on request: \(links) link(s) removed; \(applications.count) application(s), "
-                                  + "\(tickets.count) ticket(s), \(requests.count) PIN request(s) anonymised; \(cancelled) waiting message(s) "
-                                  + "cancelled, \(messages) message(s) and \(scrubbed) audit row(s) cleared")
+                              note: AuditNote(.erased, ["links": .int(Int64(links)), "applications": .int(Int64(applications.count)),
+                                                        "tickets": .int(Int64(tickets.count)), "pin_requests": .int(Int64(requests.count)),
+                                                        "cancelled": .int(Int64(cancelled)), "messages": .int(Int64(messages)),
+                                                        "audit_rows": .int(Int64(scrubbed))]))
             return Transition(.user, id, .userStatus, from: current.rawValue, to: "deleted")
         }
     }

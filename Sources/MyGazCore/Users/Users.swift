@@ -223,7 +223,7 @@ public enum Users {
                 """, login.login, login.kind.rawValue, hash, new.fullName, email, phone, session.now, session.now,
                 session.now, session.now)
             let id = session.db.lastInsertRowID
-            try session.audit("user.create", .user, id, new: "active", reason: "registered at the office; consent given in person")
+            try session.audit("user.create", .user, id, new: "active", note: AuditNote(.registeredAtOffice))
             return id
         }
     }
@@ -245,7 +245,7 @@ public enum Users {
                 """, session.now, session.now, code == nil ? "office" : "portal", session.now, id)
             try session.db.run("UPDATE confirmation_code SET used_at = ? WHERE user_id = ? AND purpose = 'registration' AND used_at IS NULL AND voided_at IS NULL",
                                session.now, id)
-            try session.audit("user.confirm", .user, id, old: "pending", new: "active", reason: code == nil ? "in person" : "with the customer's code")
+            try session.audit("user.confirm", .user, id, old: "pending", new: "active", note: AuditNote(code == nil ? .confirmedInPerson : .confirmedWithCode))
             return Transition(.user, id, .userStatus, from: "pending", to: "active")
         }
     }
@@ -265,7 +265,7 @@ public enum Users {
             if row.int(3) >= maxCodeAttempts { return MyGazError(.conflict, .codeTooManyAttempts, .text(String(userID))) }
             if !Secrets.verify(code.trimmingCharacters(in: .whitespaces), hash: row.string(1)) {
                 try session.db.run("UPDATE confirmation_code SET attempts = attempts + 1 WHERE id = ?", row.int64(0))
-                try session.audit("user.code-wrong", .user, userID, reason: "attempt \(row.int(3) + 1) of \(maxCodeAttempts)")
+                try session.audit("user.code-wrong", .user, userID, note: AuditNote(.codeAttempt, ["attempt": .int(Int64(row.int(3) + 1)), "of": .int(Int64(maxCodeAttempts))]))
                 return MyGazError(.invalidData, .codeWrong, .text(String(userID)), .int(maxCodeAttempts - row.int(3) - 1))
             }
             return nil
@@ -279,7 +279,7 @@ public enum Users {
             if current == .blocked { return Transition(.user, id, .userStatus, from: "blocked", to: "blocked") }
             guard current == .active || current == .pending else {
                 throw MyGazError.conflict(.conflictState, .entity(.user), .text(String(id)), .code(.userStatus, current.rawValue),
-                                          "user block", .text("active, pending"))
+                                          "user block", .codes(.userStatus, ["active", "pending"]))
             }
             try session.db.run("UPDATE portal_user SET status = 'blocked', blocked_reason = ?, updated_at = ? WHERE id = ? AND status = ?",
                                reason, session.now, id, current.rawValue)
@@ -313,13 +313,13 @@ public enum Users {
             let current = try status(session.db, id)
             guard current != .deleted else {
                 throw MyGazError.conflict(.conflictState, .entity(.user), .text(String(id)), .code(.userStatus, "deleted"),
-                                          "user reset-password", .text("active, pending, blocked"))
+                                          "user reset-password", .codes(.userStatus, ["active", "pending", "blocked"]))
             }
             try session.db.run("UPDATE portal_user SET password_hash = ?, updated_at = ? WHERE id = ?", hash, session.now, id)
             let voided = try session.db.run("""
                 UPDATE confirmation_code SET voided_at = ? WHERE user_id = ? AND purpose = 'recovery' AND used_at IS NULL AND voided_at IS NULL
                 """, session.now, id)
-            try session.audit("user.reset-password", .user, id, reason: voided > 0 ? "\(voided) open recovery code(s) voided" : nil)
+            try session.audit("user.reset-password", .user, id, note: voided > 0 ? AuditNote(.recoveryCodesVoided, ["count": .int(Int64(voided))]) : nil)
         }
     }
 
@@ -333,7 +333,7 @@ public enum Users {
             let old = row.string(0)
             guard row.string(1) != "deleted" else {
                 throw MyGazError.conflict(.conflictState, .entity(.user), .text(String(id)), .code(.userStatus, "deleted"),
-                                          "user set-login", .text("active, pending, blocked"))
+                                          "user set-login", .codes(.userStatus, ["active", "pending", "blocked"]))
             }
             if old == login.login { return (old, old) }
             if let owner = try session.db.queryOne("SELECT id FROM portal_user WHERE login = ?", login.login)?.int64(0) {
@@ -390,7 +390,7 @@ public enum Users {
             try Outbox.enqueue(session, .init(channel: channel, recipient: row.string(0),
                                               subject: channel == .email ? (purpose == .registration ? "Подтверждение регистрации" : "Восстановление пароля") : nil,
                                               body: text, secret: code, rgkID: nil, kind: .confirmationCode, entity: .user, entityID: id))
-            try session.audit("user.resend-code", .user, id, new: purpose.rawValue, reason: "\(channel.rawValue) to \(row.string(0))")
+            try session.audit("user.resend-code", .user, id, new: purpose.rawValue, note: AuditNote(.codeSent, ["channel": .text(channel.rawValue), "to": .text(row.string(0))]))
             return (purpose, channel, row.string(0), expires)
         }
     }
@@ -414,8 +414,8 @@ public enum Users {
                 try session.db.run("DELETE FROM portal_user WHERE id = ? AND status = 'pending'", id)
             }
             if !ids.isEmpty {
-                try session.audit("user.purge-unconfirmed", .user, nil, new: "\(ids.count) removed",
-                                  reason: "registered before \(cutoff), never confirmed")
+                try session.audit("user.purge-unconfirmed", .user, nil, new: String(ids.count),
+                                  note: AuditNote(.purgedUnconfirmed, ["count": .int(Int64(ids.count)), "before": .text(cutoff)]))
             }
             return ids.count
         }
@@ -490,7 +490,7 @@ public enum Users {
                     let locks = failed >= maxWrongAnswers
                     try session.db.run("UPDATE user_account SET failed_answers = ?, locked_at = ? WHERE user_id = ? AND account_id = ?",
                                        failed, locks ? session.now : nil, id, account.id)
-                    try session.audit("user.extended-wrong-answer", .link, key, reason: "attempt \(failed) of \(maxWrongAnswers)\(locks ? "; link locked" : "")")
+                    try session.audit("user.extended-wrong-answer", .link, key, note: AuditNote(.answerAttempt, ["attempt": .int(Int64(failed)), "of": .int(Int64(maxWrongAnswers)), "locked": .bool(locks)]))
                     return .failure(locks ? MyGazError(.conflict, .linkNowLocked, .text(String(id)), .text(account.label))
                                           : MyGazError(.invalidData, .answerWrong, .int(maxWrongAnswers - failed)))
                 }
@@ -500,7 +500,7 @@ public enum Users {
                 UPDATE user_account SET access_level = 'extended', extended_via = ?, extended_at = ?, failed_answers = 0
                 WHERE user_id = ? AND account_id = ?
                 """, via.rawValue, session.now, id, account.id)
-            try session.audit("user.grant-extended", .link, key, old: "restricted", new: "extended", reason: via.rawValue)
+            try session.audit("user.grant-extended", .link, key, old: "restricted", new: "extended", note: AuditNote(.extendedVia, ["via": .text(via.rawValue)]))
             return .success(Transition(.link, key, .accessLevel, from: "restricted", to: "extended",
                                        extra: [("extended_via", via.rawValue)]))
         }

@@ -8,7 +8,8 @@ import Testing
         var found = Set<String>()
         var rest = Substring(text)
         while let open = rest.firstIndex(of: "{"), let close = rest[open...].firstIndex(of: "}") {
-            found.insert(String(rest[open...close]))
+            // `{2|счет|счета|счетов}` is the placeholder {2} with the noun's forms
+            found.insert(String(rest[open...close].split(separator: "|")[0]) + (rest[open...close].contains("|") ? "}" : ""))
             rest = rest[rest.index(after: close)...]
         }
         return found
@@ -36,19 +37,111 @@ import Testing
     }
 
     @Test func everyStoredCodeHasLabelsInBothLanguages() {
-        let domains: [(CodeDomain, [String])] = [
-            (.applicationStatus, ApplicationStatus.codes), (.applicationKind, ApplicationKind.codes),
-            (.readingStatus, ReadingStatus.codes), (.readingReason, ReadingReason.codes), (.ticketStatus, TicketStatus.codes),
-            (.ticketChannel, TicketChannel.codes), (.ticketTopic, TicketTopic.codes), (.userStatus, UserStatus.codes),
-            (.pinRequestStatus, PinRequestStatus.codes), (.outboxStatus, OutboxStatus.codes), (.role, Role.codes),
-            (.accessLevel, AccessLevel.codes), (.meterState, MeterState.codes), (.serviceKind, ServiceKind.codes),
-            (.importKind, ImportKind.codes), (.contractKind, ContractKind.codes),
-        ]
-        for (domain, codes) in domains {
-            for code in codes {
+        for domain in CodeDomain.allCases {
+            #expect(!domain.codes.isEmpty, "\(domain) has no codes")
+            #expect(Set(Labels.codes(domain)) == Set(domain.codes), "\(domain): the labels are not those of the stored codes")
+            for code in domain.codes {
                 let en = Labels.label(domain, code, .en), ru = Labels.label(domain, code, .ru)
                 #expect(en != code || code == "other" || en.lowercased() == code, "\(domain) \(code) has no English label")
-                #expect(ru.unicodeScalars.contains { (0x400...0x4FF).contains($0.value) }, "\(domain) \(code) has no Russian label")
+                #expect(ru.unicodeScalars.contains { (0x400...0x4FF).contains($0.value) } || ru == "SMS", "\(domain) \(code) has no Russian label")
+            }
+        }
+    }
+
+    /// The forms of a noun for 1, 2, 5, 11 and 21, as a Russian reader expects them (one, few, many,
+    /// many, one) and an English one (one, other…), written out rather than computed.
+    static let expectedForm: [Lang: [Int: Int]] = [.ru: [1: 0, 2: 1, 5: 2, 11: 2, 21: 0, 22: 1, 112: 2],
+                                                   .en: [1: 0, 2: 1, 5: 1, 11: 1, 21: 1, 22: 1, 112: 1]]
+
+    /// `{n|form|form|form}` placeholders of a template: the argument's number and the noun's forms.
+    static func countedPlaceholders(_ text: String) -> [(index: Int, forms: [String])] {
+        var found: [(Int, [String])] = []
+        var rest = Substring(text)
+        while let open = rest.firstIndex(of: "{"), let close = rest[open...].firstIndex(of: "}") {
+            let parts = rest[rest.index(after: open)..<close].split(separator: "|", omittingEmptySubsequences: false).map(String.init)
+            if parts.count > 1, let n = Int(parts[0]) { found.append((n, Array(parts.dropFirst()))) }
+            rest = rest[rest.index(after: close)...]
+        }
+        return found
+    }
+
+    @Test func theRussianPluralRule() {
+        for (n, form) in [(0, Plural.Form.many), (1, .one), (2, .few), (4, .few), (5, .many), (11, .many), (12, .many), (14, .many),
+                          (20, .many), (21, .one), (22, .few), (25, .many), (101, .one), (111, .many), (112, .many), (1_001, .one)] {
+            #expect(Plural.russian(Int64(n)) == form, "\(n)")
+        }
+        #expect(Russian.days(1) == "1 дня" && Russian.days(21) == "21 дня" && Russian.days(3) == "3 дней" && Russian.days(30) == "30 дней")
+    }
+
+    /// Every message is rendered with 1, 2, 5, 11 and 21 in each of its counted places, in both
+    /// languages: the noun must take the form the number asks for. A number left bare before a noun
+    /// the catalogue counts elsewhere ("{2} привязанных счета") fails too: it could not agree.
+    @Test func everyCountedNounAgreesWithItsNumber() {
+        var nounForms: Set<String> = ["счет", "счета", "счетов", "строка", "строки", "строк", "байт", "байта", "столбцов", "попыток",
+                                      "дней", "дня", "заявок", "показаний", "пользователей", "сообщений", "страниц"]
+        for key in MessageKey.allCases {
+            let (en, ru) = Catalog.texts(key)
+            for template in [en, ru] { for (_, forms) in Self.countedPlaceholders(template) { forms.forEach { nounForms.insert($0) } } }
+        }
+        for key in MessageKey.allCases {
+            for lang in Lang.allCases {
+                let template = Catalog.template(key, lang)
+                let counted = Self.countedPlaceholders(template)
+                let indexes = Self.placeholders(template).compactMap { Int($0.dropFirst().dropLast()) }
+                for (index, forms) in counted {
+                    #expect(forms.count == (lang == .ru ? 3 : 2), "\(key) \(lang): {\(index)|…} needs \(lang == .ru ? 3 : 2) forms")
+                    for (n, expected) in Self.expectedForm[lang]!.sorted(by: { $0.key < $1.key }) {
+                        let args: [MessageArg] = (1...max(indexes.max() ?? 1, index)).map { $0 == index ? .int(n) : .text("X") }
+                        let rendered = Texts(lang).render(Message(key, args))
+                        let want = "\(n) " + forms[min(expected, forms.count - 1)]
+                        #expect(rendered.contains(want), "\(key) \(lang) with \(n): «\(rendered)» lacks «\(want)»")
+                    }
+                }
+                // a bare {n} followed by a counted noun (an adjective may stand between)
+                var rest = Substring(template)
+                while let open = rest.firstIndex(of: "{"), let close = rest[open...].firstIndex(of: "}") {
+                    let bare = !rest[open...close].contains("|")
+                    rest = rest[rest.index(after: close)...]
+                    guard bare, rest.first == " " else { continue }
+                    let words = rest.split(whereSeparator: { $0 == " " || ",;:().«»".contains($0) }).prefix(lang == .ru ? 2 : 1).map(String.init)
+                    for word in words where nounForms.contains(word.lowercased()) {
+                        Issue.record("\(key) \(lang): a bare number before «\(word)» cannot agree with it; write {n|…|…|…}")
+                    }
+                }
+            }
+        }
+    }
+
+    /// A state is told of its own noun: пользователь активен, заявка принята, показание принято.
+    /// Every state label of an entity is rendered in its change message and must agree in gender.
+    @Test func everyStateAgreesWithItsNounsGender() {
+        enum Gender: String { case masculine, feminine, neuter }
+        let subjects: [(Entity, CodeDomain, Gender)] = [
+            (.user, .userStatus, .masculine), (.application, .applicationStatus, .feminine), (.reading, .readingStatus, .neuter),
+            (.ticket, .ticketStatus, .neuter), (.pinRequest, .pinRequestStatus, .masculine), (.outbox, .outboxStatus, .neuter),
+            (.importBatch, .importStatus, .feminine), (.account, .accountStatus, .masculine), (.pin, .pinState, .masculine),
+            (.meter, .meterState, .masculine),
+        ]
+        func gender(of word: String) -> Gender? {
+            let w = word.lowercased()
+            guard w.count > 3 else { return nil }
+            if ["на", "та", "ла", "ая"].contains(where: w.hasSuffix) { return .feminine }
+            if ["но", "то", "ло", "ое"].contains(where: w.hasSuffix) { return .neuter }
+            if ["ен", "ан", "ят", "ыт", "ит", "ый", "ой"].contains(where: w.hasSuffix) { return .masculine }
+            return nil
+        }
+        #expect(gender(of: "заблокирована") == .feminine && gender(of: "активен") == .masculine && gender(of: "принято") == .neuter)
+        for (entity, domain, expected) in subjects {
+            let codes = domain.codes
+            for (from, to) in zip(codes, codes.dropFirst() + codes.prefix(1)) {
+                let rendered = Texts(.ru).render(.transition, .entity(entity), "7", .code(domain, from), .code(domain, to))
+                for code in [from, to] {
+                    for word in Labels.label(domain, code, .ru).split(separator: " ").map(String.init) {
+                        if let g = gender(of: word), g != expected {
+                            Issue.record("«\(rendered)»: «\(word)» is \(g.rawValue), «\(Catalog.noun(entity, .ru))» is \(expected.rawValue)")
+                        }
+                    }
+                }
             }
         }
     }

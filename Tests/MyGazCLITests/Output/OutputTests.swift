@@ -121,12 +121,33 @@ import Testing
         #expect(sink.text == #"[{"id":12,"result":"changed","status":"accepted","error":null},{"id":13,"result":"failed","status":null,"error":"application 13 not found"}]"# + "\n")
     }
 
-    @Test func moneyAndNumbers() {
-        #expect(Format.grouped(1204) == "1 204")
-        #expect(Format.grouped(-3_319) == "-3 319")
-        #expect(Format.money(-331_952, .ru) == "-3 319,52")
+    @Test func numbersInTheReadersLocale() {
+        let nbsp = "\u{00A0}"
+        #expect(Format.grouped(1204, .ru) == "1\(nbsp)204" && Format.grouped(15_365, .en) == "15,365")
+        #expect(Format.grouped(-3_319, .ru) == "-3\(nbsp)319" && Format.grouped(999, .en) == "999")
+        #expect(Format.grouped(1_234_567, .en) == "1,234,567")
+        #expect(Format.money(-331_952, .ru) == "-3\(nbsp)319,52" && Format.money(-331_952, .en) == "-3,319.52")
         #expect(Format.seconds(12.34, .en) == "12.3" && Format.seconds(12.36, .ru) == "12,4")
-        #expect(Format.seconds(1504.98, .ru) == "1 505,0" && Format.seconds(0.04, .en) == "0.0")
+        #expect(Format.seconds(1504.98, .ru) == "1\(nbsp)505,0" && Format.seconds(0.04, .en) == "0.0")
         #expect(Format.money(5, .en) == "0.05")
+        #expect(Format.decimal(65.6, .ru) == "65,6" && Format.decimal(65.6, .en) == "65.6")
+        #expect(Format.decimal(121.25, .ru) == "121,25" && Format.decimal(40, .ru) == "40" && Format.decimal(-0.5, .en) == "-0.5")
+        #expect(Format.decimal(1234.5, .ru) == "1\(nbsp)234,5")
+    }
+
+    @Test func unitsAndDurationsInTheReadersLanguage() {
+        #expect(Format.age(seconds: 5 * 86_400 + 30, .ru) == "5 дн" && Format.age(seconds: 5 * 86_400, .en) == "5 d")
+        #expect(Format.age(seconds: 22 * 3600, .ru) == "22 ч" && Format.age(seconds: 22 * 3600, .en) == "22 h")
+        #expect(Format.age(seconds: 60, .ru) == "1 мин" && Format.age(seconds: 59, .en) == "0 min")
+        #expect(Format.bytes(125, .ru) == "125 Б" && Format.bytes(125, .en) == "125 B")
+        #expect(Format.bytes(40 * 1024 * 1024, .ru) == "40 МиБ")
+    }
+
+    @Test func phonesAsPeopleWriteThem() {
+        #expect(Format.phone("+79815676522") == "+7 (981) 567-65-22")
+        #expect(Format.phone("ivanov@mail.ru") == "ivanov@mail.ru")
+        #expect(Format.phone("+7981567652") == "+7981567652")   // not a whole number: as it is
+        #expect(Format.phone("+7981567652x") == "+7981567652x")
+        #expect(Format.period("2026-11", .ru) == "11.2026" && Format.period("2026-11", .en) == "2026-11")
     }
 }

@@ -36,10 +36,10 @@ enum AccountView {
         r.field("account", L("Account", "Лицевой счет"), .text(ref.number))
         r.field("holder", L("Holder", "Владелец"), .text(a.holder))
         r.field("address", L("Address", "Адрес"), .of(a.address))
-        r.field("phone", L("Phone", "Телефон"), .of(a.phone))
+        r.field("phone", L("Phone", "Телефон"), .of(a.phone), display: a.phone.map(Format.phone) ?? "—")
         r.field("residents", L("Residents", "Проживающих"), .of(a.residents))
-        r.field("heated_area", L("Heated area, m²", "Отапливаемая площадь, м²"), .of(a.heatedArea))
-        r.field("status", L("State", "Состояние"), .text(a.status))
+        r.field("heated_area", L("Heated area, m²", "Отапливаемая площадь, м²"), .of(a.heatedArea), display: a.heatedArea.map { Format.decimal($0, lang) } ?? "—")
+        r.field("status", L("State", "Состояние"), .text(a.status), display: texts.label(.accountStatus, a.status))
         r.field("active_pin", L("Active PIN", "Действующий ПИН-код"), .bool(a.activePIN), display: (a.activePIN ? L("yes", "да") : L("no", "нет"))(lang))
         // what the list shows of the account, for scripts; people read the services and users below
         let balance = a.services.reduce(0) { $0 + $1.balanceKop }, debt = a.services.filter { $0.balanceKop < 0 }.reduce(0) { $0 + $1.balanceKop }
@@ -47,10 +47,9 @@ enum AccountView {
         r.field("debt_kop", L("Debt", "Долг"), .int(debt), .machineOnly)
         r.field("user_count", L("Users", "Пользователей"), .int(Int64(a.users.count)), .machineOnly)
 
-        var services = Table([Column("service", L("SERVICE", "УСЛУГА")), Column("label", L("NAME", "НАИМЕНОВАНИЕ"), .humanOnly),
-                              Column("balance_kop", L("BALANCE ₽", "САЛЬДО ₽"), align: .right)])
+        var services = Table([Column("service", L("SERVICE", "УСЛУГА")), Column("balance_kop", L("BALANCE ₽", "САЛЬДО ₽"), align: .right)])
         for s in a.services {
-            services.append([Cell(.text(s.kind)), Cell(.text(texts.label(.serviceKind, s.kind))), money(s.balanceKop, lang)])
+            services.append([.code(.serviceKind, s.kind, texts), money(s.balanceKop, lang)])
         }
         services.footer = L("a debt is negative", "долг — отрицательное сальдо")(lang)
         r.section("services", L("Services and balances", "Услуги и сальдо"), services)
@@ -66,8 +65,8 @@ enum AccountView {
             meters.append([
                 Cell(.text(m.serial)), Cell(.of(m.model)), Cell(.int(Int64(m.digits))), Cell(.of(m.place)),
                 Cell(.text(m.state), display: texts.label(.meterState, m.state), style: m.state == "working" ? .plain : .red),
-                Cell(.of(m.lastValue), display: m.lastValue.map { Format.grouped($0) } ?? "—"),
-                Cell(.of(m.lastDate), display: m.lastDate.flatMap { Day(iso: $0)?.shortRussian } ?? ""),
+                Cell(.of(m.lastValue), display: m.lastValue.map { Format.grouped($0, lang) } ?? "—"),
+                Cell(.of(m.lastDate), display: m.lastDate.flatMap { Day(iso: $0)?.russian } ?? ""),
                 Cell(.of(m.nextVerification),
                      display: (m.nextVerification.flatMap { Day(iso: $0)?.russian } ?? "—") + (m.verificationExpired ? L(" (expired)", " (истекла)")(lang) : ""),
                      style: m.verificationExpired ? .red : .plain),
@@ -80,7 +79,7 @@ enum AccountView {
                            Column("status", L("STATE", "СОСТОЯНИЕ")), Column("access_level", L("ACCESS", "ДОСТУП")),
                            Column("alias", L("ALIAS", "НАЗВАНИЕ")), Column("locked", L("LOCKED", "БЛОК."), .machineOnly)])
         for u in a.users {
-            users.append([Cell(.int(u.id)), Cell(.text(u.login)), Cell(.of(u.fullName)),
+            users.append([Cell(.int(u.id)), Cell(.text(u.login), display: Format.login(u.login)), Cell(.of(u.fullName)),
                           Cell(.text(u.status), display: texts.label(.userStatus, u.status)),
                           Cell(.text(u.accessLevel), display: texts.label(.accessLevel, u.accessLevel) + (u.locked ? " 🔒" : "")),
                           Cell(.of(u.alias)), Cell(.bool(u.locked))])
@@ -93,8 +92,7 @@ enum AccountView {
         for c in a.contracts {
             contracts.append([Cell(.text(c.number)), Cell(.text(c.kind), display: texts.label(.contractKind, c.kind)),
                               day(c.signedOn), day(c.validUntil),
-                              Cell(.text(c.state), display: c.state == "active" ? L("active", "действует")(lang) : L("archive", "архив")(lang),
-                                   style: c.state == "active" ? .plain : .dim)])
+                              .code(.contractState, c.state, texts, style: c.state == "active" ? .plain : .dim)])
         }
         if !allContracts { contracts.footer = L("active only; --all shows the archive too", "только действующие; --all — вместе с архивом")(lang) }
         r.section("contracts", L("Contracts", "Договоры"), contracts)
@@ -103,8 +101,8 @@ enum AccountView {
                               Column("amount_kop", L("AMOUNT ₽", "СУММА ₽"), align: .right), Column("channel", L("WHERE", "МЕСТО ОПЛАТЫ")),
                               Column("state", L("STATE", "СОСТОЯНИЕ")), Column("external_id", L("NUMBER", "НОМЕР"))])
         for p in a.payments {
-            payments.append([day(p.paidOn), Cell(.text(p.service)), money(p.amountKop, lang), Cell(.of(p.channel)),
-                             Cell(.text(p.state), display: p.state == "paid" ? L("paid", "оплачено")(lang) : L("processing", "в обработке")(lang)),
+            payments.append([day(p.paidOn), .code(.serviceKind, p.service, texts), money(p.amountKop, lang), Cell(.of(p.channel)),
+                             .code(.paymentState, p.state, texts),
                              Cell(.text(p.externalID))])
         }
         r.section("payments", L("Last payments", "Последние оплаты"), payments)
@@ -117,7 +115,7 @@ enum AccountView {
             Column("due_kop", L("DUE", "К ОПЛАТЕ"), align: .right),
         ])
         for s in a.settlements {
-            settlements.append([Cell(.text(s.period)), Cell(.text(s.service)), money(s.openingKop, lang), money(s.chargedKop, lang),
+            settlements.append([Cell(.text(s.period), display: Format.period(s.period, lang)), .code(.serviceKind, s.service, texts), money(s.openingKop, lang), money(s.chargedKop, lang),
                                 money(s.paidKop, lang), money(s.benefitKop, lang), money(s.recalcKop, lang), money(s.closingKop, lang),
                                 money(s.dueKop, lang)])
         }

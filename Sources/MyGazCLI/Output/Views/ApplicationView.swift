@@ -31,7 +31,7 @@ enum ApplicationView {
                       Cell(.text(a.rgk)), Cell(.of(a.account), display: a.account ?? (a.address.map { DisplayWidth.truncate($0, to: 30) } ?? "—")),
                       Cell(.of(a.address)), Cell(.of(a.contactName)), Cell(.of(a.contactPhone)), Cell(.of(a.contactEmail)), Cell(.text(a.source)),
                       Cell(.text(when), display: Timestamp.display(when)),
-                      Cell(.int(age), display: Timestamp.age(seconds: age), style: age > 5 * 86_400 ? .red : .plain),
+                      Cell(.int(age), display: Format.age(seconds: age, out.lang), style: age > 5 * 86_400 ? .red : .plain),
                       Cell(.of(a.assignedTo))])
         }
         return t
@@ -46,7 +46,7 @@ enum ApplicationView {
         r.field("rgk", L("RGK", "РГК"), .text(s.rgk))
         r.field("account", L("Account", "Лицевой счет"), .of(s.account), display: s.account ?? "—")
         r.field("address", L("Address", "Адрес"), .of(s.address), hiddenWhenNull: true)
-        r.field("source", L("Source", "Источник"), .text(s.source))
+        r.field("source", L("Source", "Источник"), .text(s.source), display: texts.label(.applicationSource, s.source))
         r.field("created_at", L("Created", "Создана"), .text(s.createdAt), display: Timestamp.display(s.createdAt))
         r.field("submitted_at", L("Submitted", "Подана"), .of(s.submittedAt), display: s.submittedAt.map { Timestamp.display($0) } ?? "—")
         r.field("assigned_to", L("Assigned to", "Исполнитель"), .of(s.assignedTo), display: s.assignedTo ?? "—")
@@ -55,19 +55,27 @@ enum ApplicationView {
         // the contact under its own heading for people; for machines the same keys as the list's
         var contact = Record()
         contact.field("contact_name", L("Name", "ФИО"), .of(s.contactName), display: s.contactName ?? "—")
-        contact.field("contact_phone", L("Phone", "Телефон"), .of(s.contactPhone), display: s.contactPhone ?? "—")
+        contact.field("contact_phone", L("Phone", "Телефон"), .of(s.contactPhone), display: s.contactPhone.map(Format.phone) ?? "—")
         contact.field("contact_email", L("E-mail", "E-mail"), .of(s.contactEmail), display: s.contactEmail ?? "—")
         contact.field("comment", L("Comment", "Комментарий"), .of(d.comment), hiddenWhenNull: true)
         r.section("contact", L("Contact", "Контактные данные"), contact, flattenedForMachines: true)
         var fields = Record()
         for f in d.fields {
-            fields.field(f.key, L(f.label.en, f.label.ru), .of(f.value), display: f.value.flatMap { Day(iso: $0)?.russian } ?? f.value ?? "—")
+            let shown: String?
+            switch f.kind {
+            case .text: shown = f.value
+            case .day: shown = f.value.map { Day(iso: $0)?.russian ?? $0 }
+            case .decimal: shown = f.value.map { value in Double(value).map { Format.decimal($0, lang) } ?? value }
+            case .code(let domain): shown = f.value.map { texts.label(domain, $0) }
+            }
+            fields.field(f.key, L(f.label.en, f.label.ru), .of(f.value), display: shown ?? "—")
         }
         r.section("details", L("Details", "Сведения"), fields)
         var eq = Table([Column("kind", L("KIND", "ВИД")), Column("description", L("DESCRIPTION", "ОПИСАНИЕ")), Column("place", L("PLACE", "МЕСТО")),
                         Column("last_verification", L("VERIFIED", "ПОВЕРКА"))])
         for e in d.equipment {
-            eq.append([Cell(.text(e.kind)), Cell(.text(e.description)), Cell(.of(e.place)), Cell(.of(e.lastVerification))])
+            eq.append([.code(.equipmentKind, e.kind, texts), Cell(.text(e.description)), Cell(.of(e.place)),
+                       Cell(.of(e.lastVerification), display: e.lastVerification.map { Day(iso: $0)?.russian ?? $0 } ?? "—")])
         }
         r.section("equipment", L("Equipment", "Оборудование"), eq, hiddenWhenEmpty: true)
         var files = Table([Column("name", L("NAME", "ИМЯ")), Column("type", L("TYPE", "ТИП")), Column("size", L("SIZE", "РАЗМЕР"), align: .right),
@@ -82,14 +90,20 @@ enum ApplicationView {
         r.section("attachments", L("Attachments", "Вложения"), files)
         var history = Table([Column("at", L("AT", "ВРЕМЯ")), Column("actor_kind", L("WHO", "КТО"), .machineOnly),
                              Column("actor", L("WHO", "КТО")), Column("from", L("FROM", "БЫЛО")), Column("to", L("TO", "СТАЛО")),
-                             Column("message", L("MESSAGE", "СООБЩЕНИЕ"))])
+                             Column("message", L("MESSAGE", "СООБЩЕНИЕ")), Column("note", L("NOTE", "ОТМЕТКА"), .machineOnly)])
         for e in d.events {
-            let who = e.actorKind == "operator" ? (e.actor ?? "operator") : (e.actorKind == "customer" ? L("customer", "клиент")(lang) : e.actorKind)
+            let who = e.actorKind == "operator" ? (e.actor ?? texts.label(.actorKind, "operator")) : texts.label(.actorKind, e.actorKind)
             history.append([Cell(.text(e.at), display: Timestamp.display(e.at)), Cell(.text(e.actorKind)), Cell(.of(e.actor), display: who),
                             Cell(.of(e.from), display: e.from.map { texts.label(.applicationStatus, $0) } ?? "—"),
-                            Cell(.text(e.to), display: texts.label(.applicationStatus, e.to)), Cell(.of(e.message))])
+                            Cell(.text(e.to), display: texts.label(.applicationStatus, e.to)),
+                            Cell(.of(e.message), display: step(e, texts)), Cell(.of(e.note))])
         }
         r.section("history", L("History", "История изменений"), history)
         return r
+    }
+
+    /// What people read of a history step: the program's note by its label, then the person's words.
+    static func step(_ e: ApplicationEvent, _ texts: Texts) -> String {
+        [e.note.map { texts.label(.applicationEventNote, $0) }, e.message.map(Texts.visible)].compactMap { $0 }.joined(separator: " — ")
     }
 }

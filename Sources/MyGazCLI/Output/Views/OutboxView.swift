@@ -14,7 +14,8 @@ enum OutboxView {
         for m in rows {
             let style: Style = m.status == "failed" ? .red : (m.status == "sent" ? .dim : .plain)
             t.append([Cell(.int(m.id)), Cell(.text(m.status), display: out.texts.label(.outboxStatus, m.status), style: style),
-                      Cell(.text(m.channel)), Cell(.text(m.kind)), Cell(.text(m.recipient)),
+                      .code(.messageChannel, m.channel, out.texts), .code(.outboxKind, m.kind, out.texts),
+                      Cell(.text(m.recipient), display: Format.phone(m.recipient)),
                       Cell(.of(m.subject), display: m.subject ?? DisplayWidth.truncate(m.body, to: 40)),
                       Cell(.int(Int64(m.attempts))), Cell(.text(m.nextAttemptAt)),
                       Cell(.text(m.createdAt), display: Timestamp.display(m.createdAt)), Cell(.of(m.sentAt)),
@@ -27,11 +28,14 @@ enum OutboxView {
         var r = Record()
         r.field("id", L("ID", "ID"), .int(m.id))
         r.field("status", L("State", "Состояние"), .text(m.status), display: out.texts.label(.outboxStatus, m.status))
-        r.field("channel", L("Channel", "Канал"), .text(m.channel))
-        r.field("kind", L("Kind", "Вид"), .text(m.kind))
-        r.field("recipient", L("To", "Кому"), .text(m.recipient))
+        r.field("channel", L("Channel", "Канал"), .text(m.channel), display: out.texts.label(.messageChannel, m.channel))
+        r.field("kind", L("Kind", "Вид"), .text(m.kind), display: out.texts.label(.outboxKind, m.kind))
+        r.field("recipient", L("To", "Кому"), .text(m.recipient), display: Format.phone(m.recipient))
         r.field("subject", L("Subject", "Тема"), .of(m.subject))
-        r.field("about", L("About", "Относится к"), .of(m.entity.map { "\($0):\(m.entityID.map(String.init) ?? "")" }))
+        r.field("about", L("About", "Относится к"), .of(m.entity.map { "\($0):\(m.entityID.map(String.init) ?? "")" }),
+                display: m.entity.map { entity in
+                    (Entity(rawValue: entity).map { Catalog.noun($0, out.lang) } ?? entity) + (m.entityID.map { " \($0)" } ?? "")
+                } ?? "—")
         r.field("rgk", L("RGK", "РГК"), .of(m.rgk))
         r.field("attempts", L("Attempts", "Попыток"), .int(Int64(m.attempts)))
         r.field("next_attempt_at", L("Next try", "Следующая попытка"), .text(m.nextAttemptAt), display: Timestamp.display(m.nextAttemptAt))

@@ -16,18 +16,18 @@ enum ReadingView {
 
         init(_ r: ReadingItem, model: String?, _ texts: Texts) {
             let lang = texts.lang
-            let capacity = Format.grouped(ReadingRules.power10(r.digits) - 1)
+            let capacity = Format.grouped(ReadingRules.power10(r.digits) - 1, lang)
             meter = [r.serial, model, L("\(r.digits) digits (up to \(capacity))", "разрядность \(r.digits) (до \(capacity))")(lang),
                      texts.label(.meterState, r.meterState)].compactMap { $0 }.joined(separator: " · ")
             meterStyle = r.meterState == "working" ? .plain : .red
             verificationExpired = r.verdict.violations.contains(.verificationExpired)
             verification = (r.nextVerification.flatMap { Day(iso: $0)?.russian } ?? "—") + (verificationExpired ? L(" — expired", " — истекла")(lang) : "")
-            previous = r.previousValue.map { "\(Format.grouped($0)) (\(Day(iso: r.previousDate ?? "")?.russian ?? ""))" } ?? "—"
+            previous = r.previousValue.map { "\(Format.grouped($0, lang)) (\(Day(iso: r.previousDate ?? "")?.russian ?? ""))" } ?? "—"
             consumption = r.verdict.consumption.map {
-                Format.grouped($0) + L(" m³", " м³")(lang) + (r.verdict.rolledOver ? L(" (the counter rolled over)", " (переход через ноль)")(lang) : "")
+                Format.grouped($0, lang) + L(" m³", " м³")(lang) + (r.verdict.rolledOver ? L(" (the counter rolled over)", " (переход через ноль)")(lang) : "")
             } ?? "—"
             rules = r.status != .pending ? [] : r.verdict.isValid ? [("✓ " + L("breaks no rule", "нарушений нет")(lang), true)]
-                : r.verdict.violations.map { ("✗ \($0.rawValue): \(texts.label(.readingReason, $0))", false) }
+                : r.verdict.violations.map { ("✗ " + texts.label(.readingReason, $0), false) }
             decision = r.status == .pending ? nil
                 : [r.decidedBy, r.reason.map { texts.label(.readingReason, $0) }, r.message].compactMap { $0 }.joined(separator: " · ")
         }
@@ -48,20 +48,22 @@ enum ReadingView {
             Column("check", L("CHECK", "ПРОВЕРКА"), .humanOnly),
         ])
         for r in items {
-            let pending = r.status == .pending
+            let pending = r.status == .pending, texts = out.texts
             let check: Cell
             if pending {
-                check = r.verdict.isValid ? Cell(.text("ok"), display: r.verdict.rolledOver ? "ok (rollover)" : "ok", style: .green)
-                    : Cell(.text(""), display: r.verdict.violations.map(\.rawValue).joined(separator: ","), style: .red)
+                let ok = r.verdict.rolledOver ? L("ok (the counter rolled over)", "в норме (переход через ноль)") : L("ok", "в норме")
+                check = r.verdict.isValid ? Cell(.text("ok"), display: ok(out.lang), style: .green)
+                    : Cell(.text(""), display: r.verdict.violations.map { texts.label(.readingReason, $0) }.joined(separator: "; "), style: .red)
             } else {
-                check = Cell(.text(r.status.rawValue), display: r.status.rawValue + (r.reason.map { ": " + $0 } ?? ""), style: r.status == .rejected ? .red : .dim)
+                check = Cell(.text(r.status.rawValue), display: texts.label(.readingStatus, r.status) + (r.reason.map { ": " + texts.label(.readingReason, $0) } ?? ""),
+                             style: r.status == .rejected ? .red : .dim)
             }
-            let previousHuman = r.previousValue.map { "\(Format.grouped($0)) (\(Day(iso: r.previousDate ?? "")?.shortRussian ?? ""))" } ?? "—"
+            let previousHuman = r.previousValue.map { "\(Format.grouped($0, out.lang)) (\(Day(iso: r.previousDate ?? "")?.russian ?? ""))" } ?? "—"
             t.append([
                 Cell(.int(r.id)), Cell(.text(r.status.rawValue)), Cell(.text(r.rgk)), Cell(.text(r.account)), Cell(.text(r.serial)),
                 Cell(.of(r.previousValue)), Cell(.of(r.previousDate)), Cell(.text(previousHuman)),
-                Cell(.int(r.value), display: Format.grouped(r.value)), Cell(.text(r.readingDate)),
-                Cell(.of(r.verdict.consumption), display: r.verdict.consumption.map { Format.grouped($0) } ?? "—"),
+                Cell(.int(r.value), display: Format.grouped(r.value, out.lang)), Cell(.text(r.readingDate)),
+                Cell(.of(r.verdict.consumption), display: r.verdict.consumption.map { Format.grouped($0, out.lang) } ?? "—"),
                 Cell(.text(r.submittedAt), display: Timestamp.display(r.submittedAt)), Cell(.text(r.source)),
                 Cell(.array(pending ? r.verdict.violations.map { .text($0.rawValue) } : [])), Cell(.of(r.reason)), Cell(.of(r.message)),
                 Cell(.of(r.decidedBy)), Cell(.of(r.decidedAt)), check,
@@ -87,19 +89,19 @@ enum ReadingView {
         rec.field("next_verification", L("Next verification", "Следующая поверка"), .of(r.nextVerification), display: facts.verification,
                   style: facts.verificationExpired ? .red : .plain)
         rec.field("max_monthly_m3", L("Max consumption, m³/month", "Максимальный расход, м³/мес"), .int(r.maxMonthly))
-        rec.field("value", L("Value", "Показание"), .int(r.value), display: Format.grouped(r.value))
+        rec.field("value", L("Value", "Показание"), .int(r.value), display: Format.grouped(r.value, out.lang))
         rec.field("reading_date", L("Reading date", "Дата показания"), .text(r.readingDate), display: Day(iso: r.readingDate)?.russian ?? r.readingDate)
         rec.field("previous", L("Previous accepted", "Предыдущее принятое"), .of(r.previousValue), display: facts.previous)
         rec.field("previous_date", L("Previous date", "Дата предыдущего"), .of(r.previousDate), .machineOnly)
         rec.field("consumption", L("Consumption, m³", "Расход, м³"), .of(r.verdict.consumption), display: facts.consumption)
-        rec.field("source", L("Source", "Источник"), .text(r.source))
+        rec.field("source", L("Source", "Источник"), .text(r.source), display: texts.label(.readingSource, r.source))
         rec.field("submitted_at", L("Submitted", "Передано"), .text(r.submittedAt), display: Timestamp.display(r.submittedAt))
         // the same keys as the list's, whatever the state: rules only judge a pending reading
         let violations = r.status == .pending ? r.verdict.violations : []
         rec.field("violations", L("Rules broken", "Нарушенные правила"), .array(violations.map { .text($0.rawValue) }),
                   display: facts.rules.map(\.text).joined(separator: ", "), style: r.verdict.isValid ? .green : .red,
                   r.status == .pending ? .everywhere : .machineOnly)
-        rec.field("reason", L("Reason", "Причина"), .of(r.reason), display: r.reason.map { "\($0) (\(texts.label(.readingReason, $0)))" },
+        rec.field("reason", L("Reason", "Причина"), .of(r.reason), display: r.reason.map { texts.label(.readingReason, $0) },
                   hiddenWhenNull: true)
         rec.field("message", L("Message", "Сообщение"), .of(r.message), hiddenWhenNull: true)
         rec.field("decided_by", L("Decided by", "Кем решено"), .of(r.decidedBy), hiddenWhenNull: true)
@@ -107,11 +109,11 @@ enum ReadingView {
         var table = Table([Column("reading_date", L("DATE", "ДАТА")), Column("value", L("VALUE", "ПОКАЗАНИЕ"), align: .right),
                            Column("source", L("SOURCE", "ИСТОЧНИК"))])
         for h in history {
-            table.append([Cell(.text(h.date), display: Day(iso: h.date)?.russian ?? h.date), Cell(.int(h.value), display: Format.grouped(h.value)),
-                          Cell(.text(h.source))])
+            table.append([Cell(.text(h.date), display: Day(iso: h.date)?.russian ?? h.date), Cell(.int(h.value), display: Format.grouped(h.value, out.lang)),
+                          .code(.readingSource, h.source, texts)])
         }
         rec.section("history", L("Last accepted readings of the meter", "Последние принятые показания прибора"), table)
-        rec.section("audit", L("Changes", "Изменения"), AuditView.table(audit))
+        rec.section("audit", L("Changes", "Изменения"), AuditView.table(audit, texts))
         return rec
     }
 }

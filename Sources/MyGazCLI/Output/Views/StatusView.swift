@@ -22,22 +22,21 @@ enum StatusView {
         ])
         for q in d.queues {
             let name = names[q.key]
-            let age = q.oldest.flatMap(Timestamp.parse).map { Timestamp.age(seconds: now - $0) } ?? ""
+            let age = q.oldest.flatMap(Timestamp.parse).map { Format.age(seconds: now - $0, lang) } ?? ""
             let busy = q.count > 0
             queues.append([
                 Cell(.text(q.key), display: name?.0(lang) ?? q.key),
-                Cell(.int(Int64(q.count)), display: Format.grouped(Int64(q.count)),
+                Cell(.int(Int64(q.count)), display: Format.grouped(Int64(q.count), lang),
                      style: busy ? (q.key == "outbox_failed" ? .red : .yellow) : .plain),
                 Cell(.of(q.oldest), display: Timestamp.display(q.oldest)),
                 Cell(.text(age)),
                 Cell(.text(busy ? "mygaz-admin " + (name?.1 ?? "") : "")),
             ])
         }
-        var apps = Table([Column("status", L("STATUS", "СОСТОЯНИЕ")), Column("label", L("LABEL", "НАЗВАНИЕ"), .humanOnly),
-                          Column("count", L("COUNT", "ЧИСЛО"), align: .right)])
+        var apps = Table([Column("status", L("STATUS", "СОСТОЯНИЕ")), Column("count", L("COUNT", "ЧИСЛО"), align: .right)])
         for (status, count) in d.applicationsByStatus {
-            apps.append([Cell(.text(status)), Cell(.text(Labels.label(.applicationStatus, status, lang))),
-                         Cell(.int(Int64(count)), display: Format.grouped(Int64(count)))])
+            apps.append([Cell(.text(status), display: Labels.label(.applicationStatus, status, lang)),
+                         Cell(.int(Int64(count)), display: Format.grouped(Int64(count), lang))])
         }
         var rgks = Table([
             Column("rgk", L("RGK", "РГК")), Column("name", L("NAME", "НАИМЕНОВАНИЕ")),
@@ -48,7 +47,7 @@ enum StatusView {
         ])
         for r in d.perRGK {
             rgks.append([Cell(.text(r.code)), Cell(.text(r.name)),
-                         count(r.pendingReadings), count(r.openApplications), count(r.openTickets), count(r.openPinRequests)])
+                         count(r.pendingReadings, lang), count(r.openApplications, lang), count(r.openTickets, lang), count(r.openPinRequests, lang)])
         }
         var imports = Table([
             Column("id", L("BATCH", "ЗАГРУЗКА"), align: .right), Column("rgk", L("RGK", "РГК")), Column("kind", L("KIND", "ВИД")),
@@ -56,11 +55,11 @@ enum StatusView {
             Column("rows", L("ROWS", "СТРОК"), align: .right), Column("file", L("FILE", "ФАЙЛ")),
         ])
         for i in d.imports {
-            imports.append([Cell(.int(i.id)), Cell(.of(i.rgk)), Cell(.text(i.kind)),
+            imports.append([Cell(.int(i.id)), Cell(.of(i.rgk)), Cell(.text(i.kind), display: Labels.label(.importKind, i.kind, lang)),
                             Cell(.text(i.status), display: Labels.label(.importStatus, i.status, lang),
                                  style: i.status == "completed" ? .plain : (i.status == "running" ? .cyan : .red)),
                             Cell(.text(i.startedAt), display: Timestamp.display(i.startedAt)),
-                            count(i.rowsRead), Cell(.text(i.fileName))])
+                            count(i.rowsRead, lang), Cell(.text(i.fileName))])
         }
         var record = Record()
         record.section("queues", L("Queues", "Очереди"), queues)
@@ -70,7 +69,7 @@ enum StatusView {
         return record
     }
 
-    static func count(_ n: Int) -> Cell {
-        Cell(.int(Int64(n)), display: n == 0 ? "—" : Format.grouped(Int64(n)), style: n == 0 ? .dim : .plain)
+    static func count(_ n: Int, _ lang: Lang) -> Cell {
+        Cell(.int(Int64(n)), display: n == 0 ? "—" : Format.grouped(Int64(n), lang), style: n == 0 ? .dim : .plain)
     }
 }

@@ -23,12 +23,12 @@ enum TicketView {
             let age = Timestamp.parse(r.lastCustomerAt).map { now - $0 } ?? 0
             let statusText = texts.label(.ticketStatus, r.status) + (r.status == "answered" && r.awaitingReply ? " *" : "")
             t.append([Cell(.int(r.id)), Cell(.text(r.status), display: statusText, style: statusStyle(r)), Cell(.bool(r.awaitingReply)),
-                      Cell(.text(r.channel)), Cell(.of(r.rgk), display: r.rgk ?? "—"),
+                      .code(.ticketChannel, r.channel, texts), Cell(.of(r.rgk), display: r.rgk ?? "—"),
                       Cell(.text(r.topic), display: texts.label(.ticketTopic, r.topic)),
                       Cell(.text(r.senderName), display: r.senderName + (r.anonymous ? L(" (no login)", " (без входа)")(out.lang) : "")),
-                      Cell(.of(r.senderEmail)), Cell(.of(r.senderPhone)), Cell(.of(r.account), display: r.account ?? ""),
+                      Cell(.of(r.senderEmail)), .phone(r.senderPhone), Cell(.of(r.account), display: r.account ?? ""),
                       Cell(.bool(r.anonymous)), Cell(.text(r.createdAt), display: Timestamp.display(r.createdAt)),
-                      Cell(.text(Timestamp.age(seconds: age))), Cell(.int(Int64(r.messages))), Cell(.of(r.assignedTo))])
+                      Cell(.text(Format.age(seconds: age, out.lang))), Cell(.int(Int64(r.messages))), Cell(.of(r.assignedTo))])
         }
         return t
     }
@@ -45,10 +45,10 @@ enum TicketView {
         r.field("sender_name", L("From", "От"), .text(s.senderName),
                 display: s.senderName + (s.anonymous ? L(" (sent without login)", " (без входа)")(lang) : ""))
         r.field("sender_email", L("E-mail", "E-mail"), .of(s.senderEmail), display: s.senderEmail ?? "—")
-        r.field("sender_phone", L("Phone", "Телефон"), .of(s.senderPhone), display: s.senderPhone ?? "—")
+        r.field("sender_phone", L("Phone", "Телефон"), .of(s.senderPhone), display: s.senderPhone.map(Format.phone) ?? "—")
         r.field("account", L("Account", "Лицевой счет"), .of(s.account), display: s.account ?? "—")
         r.field("anonymous", L("Without login", "Без входа"), .bool(s.anonymous), display: (s.anonymous ? L("yes", "да") : L("no", "нет"))(lang))
-        r.field("source", L("Source", "Источник"), .text(s.source))
+        r.field("source", L("Source", "Источник"), .text(s.source), display: texts.label(.ticketSource, s.source))
         r.field("created_at", L("Received", "Получено"), .text(s.createdAt), display: Timestamp.display(s.createdAt))
         r.field("assigned_to", L("Assigned to", "Исполнитель"), .of(s.assignedTo), display: s.assignedTo ?? "—")
         r.field("message_count", L("Messages", "Сообщений"), .int(Int64(s.messages)), .machineOnly)

@@ -20,9 +20,9 @@ enum UserView {
             Column("registered_at", L("REGISTERED", "РЕГИСТРАЦИЯ")), Column("accounts", L("ACCOUNTS", "СЧЕТА")),
         ])
         for u in users {
-            t.append([Cell(.int(u.id)), Cell(.text(u.login)), Cell(.of(u.fullName)),
+            t.append([Cell(.int(u.id)), Cell(.text(u.login), display: Format.login(u.login)), Cell(.of(u.fullName)),
                       Cell(.text(u.status), display: out.texts.label(.userStatus, u.status), style: userStyle(u.status)),
-                      Cell(.of(u.email)), Cell(.of(u.phone)),
+                      Cell(.of(u.email)), .phone(u.phone),
                       Cell(.text(u.registeredAt), display: Timestamp.display(u.registeredAt)),
                       Cell(.array(u.accounts.map(Value.text)), display: u.accounts.joined(separator: " "))])
         }
@@ -35,10 +35,10 @@ enum UserView {
         func flag(_ b: Bool) -> String { (b ? yes : no)(out.lang) }
         var r = Record()
         r.field("id", L("ID", "ID"), .int(u.id))
-        r.field("login", L("Login", "Логин"), .text(u.login))
+        r.field("login", L("Login", "Логин"), .text(u.login), display: Format.login(u.login))
         r.field("full_name", L("Name", "ФИО"), .of(u.fullName))
         r.field("email", L("E-mail", "E-mail"), .of(u.email))
-        r.field("phone", L("Phone", "Телефон"), .of(u.phone))
+        r.field("phone", L("Phone", "Телефон"), .of(u.phone), display: u.phone.map(Format.phone) ?? "—")
         r.field("status", L("State", "Состояние"), .text(u.status), display: texts.label(.userStatus, u.status), style: userStyle(u.status))
         r.field("blocked_reason", L("Blocked because", "Причина блокировки"), .of(u.blockedReason), style: .red, hiddenWhenNull: true)
         r.field("registered_at", L("Registered", "Регистрация"), .text(u.registeredAt), display: Timestamp.display(u.registeredAt))
@@ -46,7 +46,7 @@ enum UserView {
         r.field("confirm_until", L("Confirm until", "Подтвердить до"), .of(u.confirmUntil), display: u.confirmUntil.map { Timestamp.display($0) },
                 hiddenWhenNull: true)
         r.field("consent_at", L("Personal-data consent", "Согласие на обработку ПД"), .of(u.consentAt),
-                display: u.consentAt.map { Timestamp.display($0) + " (" + (u.consentChannel ?? "") + ")" } ?? L("not given", "не дано")(out.lang))
+                display: u.consentAt.map { Timestamp.display($0) + (u.consentChannel.map { " (" + texts.label(.consentChannel, $0) + ")" } ?? "") } ?? L("not given", "не дано")(out.lang))
         r.field("notify_debts", L("Notify: new debts", "Уведомления: долги"), .bool(u.notifyDebts), display: flag(u.notifyDebts))
         r.field("notify_status", L("Notify: status changes", "Уведомления: статусы заявок"), .bool(u.notifyStatus), display: flag(u.notifyStatus))
         r.field("notify_news", L("Notify: news", "Уведомления: новости"), .bool(u.notifyNews), display: flag(u.notifyNews))
@@ -57,14 +57,14 @@ enum UserView {
 
         var links = Table([
             Column("rgk", L("RGK", "РГК")), Column("account", L("ACCOUNT", "СЧЕТ")), Column("access_level", L("ACCESS", "ДОСТУП")),
-            Column("alias", L("ALIAS", "НАЗВАНИЕ")), Column("extended_via", L("UNLOCKED BY", "ПОДКЛЮЧЕНА ЧЕРЕЗ")),
+            Column("alias", L("ALIAS", "НАЗВАНИЕ")), Column("extended_via", L("UNLOCKED BY", "ПОДКЛЮЧЕНА ПО")),
             Column("failed_answers", L("WRONG ANSWERS", "НЕВЕРНЫХ ОТВЕТОВ"), align: .right),
             Column("locked_at", L("LOCKED", "ЗАБЛОКИРОВАНА")),
         ])
         for l in u.links {
             links.append([Cell(.text(l.rgk)), Cell(.text(l.number)),
                           Cell(.text(l.accessLevel), display: texts.label(.accessLevel, l.accessLevel)),
-                          Cell(.of(l.alias)), Cell(.of(l.extendedVia)), Cell(.int(Int64(l.failedAnswers))),
+                          Cell(.of(l.alias)), .code(.extendedVia, l.extendedVia, texts, empty: ""), Cell(.int(Int64(l.failedAnswers))),
                           Cell(.of(l.lockedAt), display: l.lockedAt.map { Timestamp.display($0) } ?? "", style: .red)])
         }
         r.section("links", L("Linked accounts", "Привязанные счета"), links)
@@ -75,14 +75,15 @@ enum UserView {
             Column("expired", L("EXPIRED", "ИСТЕК")),
         ])
         for c in u.codes {
-            codes.append([Cell(.text(c.purpose)), Cell(.text(c.channel)), Cell(.text(c.destination)),
+            codes.append([.code(.codePurpose, c.purpose, texts), .code(.messageChannel, c.channel, texts),
+                          Cell(.text(c.destination), display: Format.phone(c.destination)),
                           Cell(.text(c.expiresAt), display: Timestamp.display(c.expiresAt)),
                           Cell(.int(Int64(c.attempts)), display: "\(c.attempts)/\(Users.maxCodeAttempts)"),
                           Cell(.bool(c.expired), display: flag(c.expired), style: c.expired ? .dim : .green)])
         }
         codes.footer = L("the codes themselves are stored hashed and never shown", "сами коды хранятся в виде хэша и не показываются")(out.lang)
         r.section("codes", L("Open codes", "Открытые коды"), codes)
-        r.section("audit", L("Last changes", "Последние изменения"), AuditView.table(u.audit))
+        r.section("audit", L("Last changes", "Последние изменения"), AuditView.table(u.audit, texts))
         return r
     }
 }
