@@ -55,7 +55,7 @@ public enum AuthorKind: String, Code { case customer, `operator` }
 public enum AttachmentType: String, Code { case pdf = "application/pdf", jpeg = "image/jpeg", png = "image/png" }
 public enum OutboxKind: String, Code {
     case ticketReply = "ticket_reply", ticketReceived = "ticket_received", applicationQuestion = "application_question", applicationStatus = "application_status"
-    case readingRejected = "reading_rejected", pin, confirmationCode = "confirmation_code", other
+    case readingRejected = "reading_rejected", pin, confirmationCode = "confirmation_code", other, bill
 }
 /// What the program notes on an application's history step (`application_event.note`).
 public enum ApplicationEventNote: String, Code { case takenAtOffice = "taken_at_office" }

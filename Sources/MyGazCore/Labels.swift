@@ -204,6 +204,7 @@ public enum Labels {
             ("pin", L("PIN code", "ПИН-код")),
             ("confirmation_code", L("confirmation code", "код подтверждения")),
             ("other", L("other", "другое")),
+            ("bill", L("bill", "квитанция")),
         ]),
         (.applicationEventNote, [
             ("taken_at_office", L("taken at the office", "принята в офисе")),

@@ -272,9 +272,13 @@ public enum MessageKey: String, CaseIterable, Sendable {
     case bulkCannotAsk
     case dryRunNothingQueued
 
+    case billFuturePeriod, billNoSettlements, billNoSettlementsAtAll, billNoBankDetails, billNoFont, billWritten, billPrinted, billQueued
+    case billMailingPlan, billMailingDone, billNoEmail, badPeriod, printFailed
+    case importBadINN, importBadKPP, importBadBIC, importBadBankAccount, importBankNeedsBIC
+
     // what the program notes in the audit trail (AuditReason), put into words when read
     case noteInitialAdmin, noteRegisteredAtOffice, noteConfirmedInPerson, noteConfirmedWithCode, noteCodeAttempt
     case noteRecoveryCodesVoided, noteCodeSent, noteAnswerAttempt, noteAnswerAttemptLocked, noteExtendedVia
     case noteDeliveryTimedOut, noteSenderDied, noteFAQAnswer, noteTicketOpened, noteApplicationCreated, noteDemoGenerated
-    case noteErased, notePinIssuedShown, notePinIssuedSent, noteReadingByPhone, noteReadingRule, notePurgedUnconfirmed, noteImported
+    case noteErased, notePinIssuedShown, notePinIssuedSent, noteReadingByPhone, noteReadingRule, notePurgedUnconfirmed, noteImported, noteBillsQueued
 }

@@ -19,6 +19,7 @@ public enum CommandTree {
             TicketCommands.spec,
             FAQCommands.spec,
             OutboxCommands.spec,
+            BillCommands.spec,
             ConfigCommands.spec,
             ImportCommands.spec,
             ExportCommands.spec,

@@ -74,6 +74,7 @@ public enum OptionName: String, CaseIterable, Sendable {
     case ownershipDocument = "ownership-document"
     case passwordStdin = "password-stdin"
     case paymentForm = "payment-form"
+    case period
     case phone
     case print
     case problem

@@ -477,6 +477,54 @@ public enum Catalog {
         case .rejectedAll:
             return ("rejected {1} readings that break a rule; {2} break none",
                     "отклонено показаний с нарушениями: {1}; без нарушений: {2}")
+        case .badPeriod:
+            return ("{1}: '{2}' is not a month; write 2026-11 or 11.2026", "{1}: «{2}» — не месяц; пишите 2026-11 или 11.2026")
+        case .printFailed:
+            return ("the print command «{1}» failed ({2}); nothing was printed; an admin sets it with 'mygaz-admin config set print.command COMMAND'",
+                    "команда печати «{1}» не сработала ({2}); ничего не напечатано; администратор задаст ее: «mygaz-admin config set print.command КОМАНДА»")
+        case .billFuturePeriod:
+            return ("period {1} has not come yet; a bill is made for a month that has settlements",
+                    "период {1} еще не наступил; квитанция формируется за месяц, по которому есть взаиморасчеты")
+        case .billNoSettlements:
+            return ("account {1} has no settlements for {2}; import the RGK's settlements file ('mygaz-admin import settlements') or give another --period",
+                    "по лицевому счету {1} нет взаиморасчетов за {2}; загрузите файл взаиморасчетов РГК («mygaz-admin import settlements») или укажите другой --period")
+        case .billNoSettlementsAtAll:
+            return ("account {1} has no settlements at all; import the RGK's settlements file ('mygaz-admin import settlements') first",
+                    "по лицевому счету {1} нет взаиморасчетов ни за один месяц; сначала загрузите файл взаиморасчетов РГК («mygaz-admin import settlements»)")
+        case .billNoBankDetails:
+            return ("RGK {1} has no {2} for its bills; an admin imports them: 'mygaz-admin import rgk FILE' with the columns inn, kpp, bank_account, bank_name, bic, corr_account",
+                    "у РГК {1} не заполнено для квитанций: {2}; администратор загрузит реквизиты: «mygaz-admin import rgk ФАЙЛ» со столбцами inn, kpp, bank_account, bank_name, bic, corr_account")
+        case .billNoFont:
+            return ("the font {1} is missing: install the package fonts-dejavu-core (apt install fonts-dejavu-core)",
+                    "нет шрифта {1}: установите пакет fonts-dejavu-core (apt install fonts-dejavu-core)")
+        case .billWritten:
+            return ("bill of account {1} for {2} written to {3} (to pay: {4} ₽)", "квитанция по лицевому счету {1} за {2} записана в {3} (к оплате: {4} ₽)")
+        case .billPrinted:
+            return ("bill of account {1} for {2} sent to the printer ({3})", "квитанция по лицевому счету {1} за {2} отправлена на печать ({3})")
+        case .billQueued:
+            return ("bill of account {1} for {2} queued to {3} (goes with outbox send)",
+                    "квитанция по лицевому счету {1} за {2} поставлена в очередь для {3} (уйдет при outbox send)")
+        case .billMailingPlan:
+            return ("bills for {1}: {2|message|messages} to queue, already queued before: {3}",
+                    "квитанции за {1}: к отправке сообщений {2}, уже поставлено ранее: {3}")
+        case .billMailingDone:
+            return ("bills for {1}: queued {2}, already queued before {3}, not sent (no usable e-mail) {4}; they go with outbox send",
+                    "квитанции за {1}: поставлено в очередь {2}, уже было ранее {3}, не отправлено (нет годного e-mail) {4}; уйдут при outbox send")
+        case .billNoEmail:
+            return ("account {1}: the customer has no e-mail to send the bill to; print it (--print) or save it (--output)",
+                    "лицевой счет {1}: у клиента нет e-mail для квитанции; распечатайте ее (--print) или сохраните (--output)")
+        case .importBadINN:
+            return ("'{1}' is not an INN of an organisation (10 digits with a valid check digit)",
+                    "«{1}» — не ИНН организации (10 цифр с верной контрольной цифрой)")
+        case .importBadKPP:
+            return ("'{1}' is not a KPP (9 characters)", "«{1}» — не КПП (9 знаков)")
+        case .importBadBIC:
+            return ("'{1}' is not a BIC (9 digits starting with 04)", "«{1}» — не БИК (9 цифр, начинается с 04)")
+        case .importBadBankAccount:
+            return ("account '{1}' does not check with BIC {2} (20 digits, a key digit); check both against the bank's letter",
+                    "счет «{1}» не сходится с БИК {2} (20 цифр с ключом); сверьте оба с письмом банка")
+        case .importBankNeedsBIC:
+            return ("a bank account needs the bank's BIC in the bic column", "для банковского счета нужен БИК банка в столбце bic")
         case .noteInitialAdmin:
             return ("the first admin, made by init", "первый администратор (init)")
         case .noteRegisteredAtOffice:
@@ -524,6 +572,8 @@ public enum Catalog {
             return ("rule: {1}", "правило: {1}")
         case .notePurgedUnconfirmed:
             return ("unconfirmed registrations before {2} removed: {1}", "удалено неподтвержденных регистраций до {2}: {1}")
+        case .noteBillsQueued:
+            return ("bills for {1} queued: {2} {3}", "квитанции за {1} поставлены в очередь: {2} {3}")
         case .noteImported:
             return ("{1}: read {2}, new {3}, updated {4}, unchanged {5}, rejected {6}",
                     "{1}: прочитано {2}, новых {3}, изменено {4}, без изменений {5}, отклонено {6}")
@@ -577,10 +627,10 @@ public enum Catalog {
             return ("sent {1}; {2} will be retried; {3} failed for good (see: mygaz-admin outbox list --status failed)",
                     "отправлено: {1}; будет повторено: {2}; не доставлено: {3} (см. mygaz-admin outbox list --status failed)")
         case .outboxRecovered:
-            return ("{1} message(s) claimed by a process that died before delivering were put back in the queue",
+            return ("{1|message|messages} claimed by a process that died before delivering put back in the queue",
                     "сообщений, захваченных завершившимся процессом до доставки: {1}; они возвращены в очередь")
         case .outboxInDoubt:
-            return ("{1} message(s) were interrupted during delivery and may have gone out; they are marked failed: check, then outbox retry",
+            return ("{1|message was|messages were} interrupted during delivery and may have gone out; marked failed: check, then outbox retry",
                     "сообщений, прерванных во время доставки (могли уйти): {1}; они отмечены как недоставленные: проверьте и выполните outbox retry")
 
         case .importEmpty:

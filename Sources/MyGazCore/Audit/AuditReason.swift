@@ -26,6 +26,7 @@ public enum AuditReason: String, CaseIterable, Sendable {
     case readingRule = "reading_rule"
     case purgedUnconfirmed = "purged_unconfirmed"
     case imported
+    case billsQueued = "bills_queued"
 
     /// How an argument is read back: a number, text as it is, a day, or a code of a domain.
     public enum Kind: Sendable, Equatable { case int, text, day, bool, code(CodeDomain) }
@@ -52,6 +53,7 @@ public enum AuditReason: String, CaseIterable, Sendable {
         case .purgedUnconfirmed: return [("count", .int), ("before", .text)]
         case .imported:
             return [("file", .text), ("read", .int), ("inserted", .int), ("updated", .int), ("unchanged", .int), ("rejected", .int)]
+        case .billsQueued: return [("period", .text), ("queued", .int), ("rgk", .text)]
         }
     }
 

@@ -491,8 +491,12 @@ public enum Schema {
 
     /// The outbox with the message kinds and states a version knows; a later version that adds
     /// one rebuilds the table (SQLite cannot change a CHECK in place).
-    static func outbox(_ name: String = "outbox", kinds: [String], statuses: [String]) -> String {
-        """
+    static func outbox(_ name: String = "outbox", kinds: [String], statuses: [String], bills: Bool = false) -> String {
+        let billColumn = bills ? """
+                bill_period     TEXT CHECK (bill_period IS NULL OR (bill_period GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]' AND entity_type = 'account')),
+
+            """ : ""
+        return """
         CREATE TABLE \(name) (
             id              INTEGER PRIMARY KEY,
             channel         TEXT NOT NULL CHECK (\(oneOf("channel", MessageChannel.self))),
@@ -514,7 +518,7 @@ public enum Schema {
             message_id      TEXT,
             created_at      TEXT NOT NULL,
             sent_at         TEXT,
-            CHECK (channel <> 'email' OR subject IS NOT NULL),
+        \(billColumn)    CHECK (channel <> 'email' OR subject IS NOT NULL),
             CHECK (status <> 'sent' OR secret IS NULL)
         ) STRICT;
         """
@@ -523,6 +527,8 @@ public enum Schema {
     static let v1OutboxKinds = ["ticket_reply", "application_question", "application_status", "reading_rejected", "pin",
                                 "confirmation_code", "other"]
     static let v1OutboxStatuses = ["waiting", "sending", "sent", "failed"]
+    static let v2OutboxKinds = ["ticket_reply", "ticket_received", "application_question", "application_status", "reading_rejected", "pin",
+                                "confirmation_code", "other"]
 
     /// Settings kept in the database (`config`); the mark a reading gets when it has been
     /// exported to the RGK's billing (after which it can no longer be reopened); the outbox
@@ -535,7 +541,7 @@ public enum Schema {
         updated_by  TEXT NOT NULL
     ) STRICT;
     ALTER TABLE reading ADD COLUMN exported_at TEXT;
-    \(outbox("outbox_v2", kinds: OutboxKind.codes, statuses: OutboxStatus.codes))
+    \(outbox("outbox_v2", kinds: v2OutboxKinds, statuses: OutboxStatus.codes))
     INSERT INTO outbox_v2 SELECT * FROM outbox;
     DROP TABLE outbox;
     ALTER TABLE outbox_v2 RENAME TO outbox;
@@ -550,6 +556,31 @@ public enum Schema {
     ALTER TABLE application_event ADD COLUMN note TEXT CHECK (note IS NULL OR \(oneOf("note", ApplicationEventNote.self)));
 
     UPDATE application_event SET note = 'taken_at_office', message = NULL WHERE message = 'taken at the office';
+
+    -- bills: the supplier's bank details on the payment document, bills by e-mail (the PDF is
+    -- made when the message is sent), and the monthly mailing, once per user, account and month
+    ALTER TABLE rgk ADD COLUMN inn TEXT CHECK (inn IS NULL OR (length(inn) = 10 AND inn NOT GLOB '*[^0-9]*'));
+    ALTER TABLE rgk ADD COLUMN kpp TEXT CHECK (kpp IS NULL OR (length(kpp) = 9 AND kpp NOT GLOB '*[^0-9A-Z]*'));
+    ALTER TABLE rgk ADD COLUMN bank_account TEXT CHECK (bank_account IS NULL OR (length(bank_account) = 20 AND bank_account NOT GLOB '*[^0-9]*'));
+    ALTER TABLE rgk ADD COLUMN bank_name TEXT;
+    ALTER TABLE rgk ADD COLUMN bic TEXT CHECK (bic IS NULL OR (length(bic) = 9 AND bic NOT GLOB '*[^0-9]*'));
+    ALTER TABLE rgk ADD COLUMN corr_account TEXT CHECK (corr_account IS NULL OR (length(corr_account) = 20 AND corr_account NOT GLOB '*[^0-9]*'));
+    \(outbox("outbox_v3", kinds: OutboxKind.codes, statuses: OutboxStatus.codes, bills: true))
+    INSERT INTO outbox_v3 (id, channel, recipient, subject, body, secret, rgk_id, kind, entity_type, entity_id, status, attempts,
+                           next_attempt_at, claim_token, claimed_at, delivery_pid, last_error, message_id, created_at, sent_at)
+        SELECT id, channel, recipient, subject, body, secret, rgk_id, kind, entity_type, entity_id, status, attempts,
+               next_attempt_at, claim_token, claimed_at, delivery_pid, last_error, message_id, created_at, sent_at FROM outbox;
+    DROP TABLE outbox;
+    ALTER TABLE outbox_v3 RENAME TO outbox;
+    CREATE INDEX outbox_queue ON outbox (status, next_attempt_at, id);
+    CREATE TABLE bill_mailing (
+        user_id     INTEGER NOT NULL REFERENCES portal_user(id),
+        account_id  INTEGER NOT NULL REFERENCES account(id),
+        period      TEXT NOT NULL CHECK (period GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]'),
+        outbox_id   INTEGER NOT NULL,
+        queued_at   TEXT NOT NULL,
+        PRIMARY KEY (user_id, account_id, period)
+    ) STRICT, WITHOUT ROWID;
 
     UPDATE audit SET reason_code = 'initial_admin', reason = NULL WHERE action = 'operator.add' AND reason = 'init';
     UPDATE audit SET reason_code = 'registered_at_office', reason = NULL

@@ -140,6 +140,11 @@ private struct Generator {
                 """, region.code, region.name, region.region, region.phone, region.email, region.maxMonthly, created, created)
             let rgkID = db.lastInsertRowID
             rgkIDs.append(rgkID)
+            // a generator of its own: the rest of the demo stays what it was before bills had bank details
+            var bankRandom = SeededRandom(seed: UInt64(rgkID) &* 7919)
+            let bank = BankDetails.demo(&bankRandom)
+            try db.run("UPDATE rgk SET inn = ?, kpp = ?, bank_account = ?, bank_name = ?, bic = ?, corr_account = ? WHERE id = ?",
+                       bank.inn, bank.kpp, bank.account, bank.bankName, bank.bic, bank.corr, rgkID)
             for (i, town) in region.towns.prefix(3).enumerated() {
                 try db.run("""
                     INSERT INTO office (rgk_id, name, address, phone, hours, lat, lon) VALUES (?, ?, ?, ?, ?, ?, ?)
@@ -683,4 +688,5 @@ private struct Generator {
                        String(repeating: "0", count: 64), session.login, iso(started), iso(started + 40), rows, rows, rows)
         }
     }
+
 }

@@ -12,15 +12,19 @@ public struct PDFPage {
     public let height: Double
     let fonts: [TrueTypeFont]
     private var content = ""
-    private var used: [Set<Int>]
+    /// Per font, the glyphs used in the order first used: a glyph's place is its code in the text.
+    private var glyphOrder: [[Int]]
+    private var codes: [[Int: Int]]
     private var unicode: [[Int: String]]
+    private var images: [(width: Int, height: Int, bits: [UInt8])] = []
 
     /// `fonts[0]` is the regular face, `fonts[1]` the bold one.
     public init(fonts: [TrueTypeFont], width: Double = PDFPage.a4.width, height: Double = PDFPage.a4.height) {
         self.fonts = fonts
         self.width = width
         self.height = height
-        used = Array(repeating: [], count: fonts.count)
+        glyphOrder = Array(repeating: [0], count: fonts.count)
+        codes = Array(repeating: [0: 0], count: fonts.count)
         unicode = Array(repeating: [:], count: fonts.count)
     }
 
@@ -42,9 +46,14 @@ public struct PDFPage {
         var hex = ""
         for scalar in text.unicodeScalars {
             let g = font.glyph(scalar)
-            used[f].insert(g)
-            if g != 0 && unicode[f][g] == nil { unicode[f][g] = String(scalar) }
-            hex += String(format: "%04X", g)
+            let code: Int
+            if let known = codes[f][g] { code = known } else {
+                code = glyphOrder[f].count
+                glyphOrder[f].append(g)
+                codes[f][g] = code
+            }
+            if g != 0 && unicode[f][code] == nil { unicode[f][code] = String(scalar) }
+            hex += String(format: "%04X", code)
         }
         let left = alignRight ? x - font.width(text, size: size) : x
         content += "BT \(Self.number(gray)) g /F\(f) \(Self.number(size)) Tf \(Self.number(left)) \(Self.number(height - y)) Td <\(hex)> Tj ET\n"
@@ -64,21 +73,22 @@ public struct PDFPage {
         content += "\(Self.number(gray)) g \(Self.number(x)) \(Self.number(height - y - h)) \(Self.number(w)) \(Self.number(h)) re f 0 g\n"
     }
 
-    /// A QR code with its top-left corner at (x, y), `module` points a module (the quiet zone is the caller's).
+    /// A QR code with its top-left corner at (x, y), `module` points a module (the quiet zone is
+    /// the caller's): a one-bit image, a pixel a module, drawn without smoothing.
     public mutating func qr(_ code: QRCode, x: Double, y: Double, module: Double) {
-        var ops = "0 g\n"
-        for row in 0..<code.size {
-            var column = 0
-            while column < code.size {
-                guard code.modules[row][column] else { column += 1; continue }
-                var run = 1
-                while column + run < code.size && code.modules[row][column + run] { run += 1 }
-                ops += "\(Self.number(x + Double(column) * module)) \(Self.number(height - y - Double(row + 1) * module)) "
-                    + "\(Self.number(Double(run) * module)) \(Self.number(module)) re\n"
-                column += run
+        var bits: [UInt8] = []
+        for row in code.modules {
+            var byte: UInt8 = 0, filled = 0
+            for dark in row {
+                byte = byte << 1 | (dark ? 0 : 1)   // DeviceGray: 0 is black
+                filled += 1
+                if filled == 8 { bits.append(byte); byte = 0; filled = 0 }
             }
+            if filled > 0 { bits.append(byte << (8 - filled) | (0xFF >> filled)) }
         }
-        content += ops + "f\n"
+        images.append((code.size, code.size, bits))
+        let side = Double(code.size) * module
+        content += "q \(Self.number(side)) 0 0 \(Self.number(side)) \(Self.number(x)) \(Self.number(height - y - side)) cm /Im\(images.count - 1) Do Q\n"
     }
 
     // MARK: the file
@@ -93,9 +103,9 @@ public struct PDFPage {
 
         var fontRefs: [Int] = []
         for (f, font) in fonts.enumerated() {
-            let glyphs = used[f].union([0]).sorted()
+            let glyphs = glyphOrder[f]
             let tag = Self.subsetTag(font.name, glyphs)
-            let file = font.subset(Set(glyphs))
+            let file = font.subset(glyphs)
             let fileRef = stream("/Length1 \(file.count)", file)
             let scale = { (v: Int) in v * 1000 / font.unitsPerEm }
             let (x0, y0, x1, y1) = font.boundingBox
@@ -104,7 +114,7 @@ public struct PDFPage {
                 /ItalicAngle 0 /Ascent \(scale(font.ascent)) /Descent \(scale(font.descent)) /CapHeight \(scale(font.capHeight)) \
                 /StemV 80 /FontFile2 \(fileRef) 0 R >>
                 """)
-            let widths = glyphs.map { "\($0) [\(font.width(glyph: $0))]" }.joined(separator: " ")
+            let widths = "0 [" + glyphs.map { String(font.width(glyph: $0)) }.joined(separator: " ") + "]"
             let cid = add("""
                 << /Type /Font /Subtype /CIDFontType2 /BaseFont /\(tag)+\(font.name) \
                 /CIDSystemInfo << /Registry (Adobe) /Ordering (Identity) /Supplement 0 >> \
@@ -116,12 +126,17 @@ public struct PDFPage {
                 /DescendantFonts [\(cid) 0 R] /ToUnicode \(toUnicode) 0 R >>
                 """))
         }
+        let imageRefs = images.map { image in
+            stream("/Type /XObject /Subtype /Image /Width \(image.width) /Height \(image.height) /ColorSpace /DeviceGray /BitsPerComponent 1 /Interpolate false",
+                   image.bits)
+        }
         let contents = stream("", Array(content.utf8))
         let fontDictionary = fontRefs.enumerated().map { "/F\($0.offset) \($0.element) 0 R" }.joined(separator: " ")
+        let imageDictionary = imageRefs.enumerated().map { "/Im\($0.offset) \($0.element) 0 R" }.joined(separator: " ")
         let pagesRef = objects.count + 2
         let page = add("""
             << /Type /Page /Parent \(pagesRef) 0 R /MediaBox [0 0 \(Self.number(width)) \(Self.number(height))] \
-            /Resources << /Font << \(fontDictionary) >> >> /Contents \(contents) 0 R >>
+            /Resources << /Font << \(fontDictionary) >> /XObject << \(imageDictionary) >> >> /Contents \(contents) 0 R >>
             """)
         let pages = add("<< /Type /Pages /Kids [\(page) 0 R] /Count 1 >>")
         precondition(pages == pagesRef)

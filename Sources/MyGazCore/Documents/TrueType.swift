@@ -131,8 +131,8 @@ public struct TrueTypeFont: Sendable {
         return (glyf + start)..<(glyf + max(start, end))
     }
 
-    /// The glyphs a composite glyph is made of.
-    func components(_ g: Int) -> [Int] {
+    /// Where the component glyph ids of a composite glyph are, in its data (offsets from its start).
+    func componentOffsets(_ g: Int) -> [Int] {
         let r = range(ofGlyph: g)
         guard r.count >= 10 else { return [] }
         func u16(_ at: Int) -> Int { Int(data[at]) << 8 | Int(data[at + 1]) }
@@ -140,8 +140,8 @@ public struct TrueTypeFont: Sendable {
         var result: [Int] = []
         var at = r.lowerBound + 10
         while at + 4 <= r.upperBound {
-            let flags = u16(at), component = u16(at + 2)
-            result.append(component)
+            let flags = u16(at)
+            result.append(at + 2 - r.lowerBound)
             at += 4 + (flags & 0x1 != 0 ? 4 : 2)
             if flags & 0x8 != 0 { at += 2 } else if flags & 0x40 != 0 { at += 4 } else if flags & 0x80 != 0 { at += 8 }
             if flags & 0x20 == 0 { break }
@@ -149,29 +149,49 @@ public struct TrueTypeFont: Sendable {
         return result
     }
 
-    /// A font file holding only `glyphs` (and what they are built of); other glyphs are empty.
-    public func subset(_ glyphs: Set<Int>) -> [UInt8] {
-        var keep: Set<Int> = [0]
-        var queue = Array(glyphs)
-        while let g = queue.popLast() {
-            guard g < numGlyphs, keep.insert(g).inserted || g == 0 else { continue }
-            queue += components(g)
-        }
-        var glyf: [UInt8] = [], loca: [UInt8] = []
-        func append32(_ v: Int, to out: inout [UInt8]) { out += [UInt8(v >> 24 & 0xFF), UInt8(v >> 16 & 0xFF), UInt8(v >> 8 & 0xFF), UInt8(v & 0xFF)] }
-        for g in 0..<numGlyphs {
-            append32(glyf.count, to: &loca)
-            if keep.contains(g) {
-                glyf += data[range(ofGlyph: g)]
-                while glyf.count % 4 != 0 { glyf.append(0) }
+    /// A font file of the glyphs `order` lists, renumbered: glyph `order[i]` becomes glyph i
+    /// (`order[0]` must be 0, the missing glyph). Glyphs a composite is built of are added after
+    /// them. Only the tables a PDF reader needs are kept (no cmap: the PDF maps codes to glyphs).
+    public func subset(_ order: [Int]) -> [UInt8] {
+        var order = order.map { min($0, numGlyphs - 1) }
+        var newID: [Int: Int] = [:]
+        for (i, g) in order.enumerated() where newID[g] == nil { newID[g] = i }
+        var glyphs: [[UInt8]] = []
+        var i = 0
+        while i < order.count {
+            let g = order[i]
+            var bytes = Array(data[range(ofGlyph: g)])
+            for offset in componentOffsets(g) {
+                let component = Int(bytes[offset]) << 8 | Int(bytes[offset + 1])
+                if newID[component] == nil { newID[component] = order.count; order.append(component) }
+                let id = newID[component]!
+                bytes[offset] = UInt8(id >> 8); bytes[offset + 1] = UInt8(id & 0xFF)
             }
+            while bytes.count % 4 != 0 { bytes.append(0) }
+            glyphs.append(bytes)
+            i += 1
         }
-        append32(glyf.count, to: &loca)
+        func be16(_ v: Int) -> [UInt8] { [UInt8(v >> 8 & 0xFF), UInt8(v & 0xFF)] }
+        func be32(_ v: Int) -> [UInt8] { [UInt8(v >> 24 & 0xFF), UInt8(v >> 16 & 0xFF), UInt8(v >> 8 & 0xFF), UInt8(v & 0xFF)] }
+        var glyf: [UInt8] = [], loca: [UInt8] = [], hmtx: [UInt8] = []
+        let metrics = tables["hmtx"]!.lowerBound, longMetrics = (Int(data[tables["hhea"]!.lowerBound + 34]) << 8) | Int(data[tables["hhea"]!.lowerBound + 35])
+        for (n, bytes) in glyphs.enumerated() {
+            loca += be32(glyf.count)
+            glyf += bytes
+            let g = order[n]
+            let lsbAt = g < longMetrics ? metrics + 4 * g + 2 : metrics + 4 * longMetrics + 2 * (g - longMetrics)
+            hmtx += be16(advances[g]) + Array(data[lsbAt..<lsbAt + 2])
+        }
+        loca += be32(glyf.count)
         var head = Array(data[tables["head"]!])
         head[8] = 0; head[9] = 0; head[10] = 0; head[11] = 0   // checkSumAdjustment: not kept
         head[50] = 0; head[51] = 1                             // long loca offsets
-        var out: [(String, [UInt8])] = [("glyf", glyf), ("head", head), ("loca", loca)]
-        for tag in ["hhea", "hmtx", "maxp", "cvt ", "fpgm", "prep"] {
+        var hhea = Array(data[tables["hhea"]!])
+        hhea[34] = UInt8(glyphs.count >> 8); hhea[35] = UInt8(glyphs.count & 0xFF)
+        var maxp = Array(data[tables["maxp"]!])
+        maxp[4] = UInt8(glyphs.count >> 8); maxp[5] = UInt8(glyphs.count & 0xFF)
+        var out: [(String, [UInt8])] = [("glyf", glyf), ("head", head), ("hhea", hhea), ("hmtx", hmtx), ("loca", loca), ("maxp", maxp)]
+        for tag in ["cvt ", "fpgm", "prep"] {
             if let r = tables[tag] { out.append((tag, Array(data[r]))) }
         }
         return Self.assemble(out.sorted { $0.0 < $1.0 })

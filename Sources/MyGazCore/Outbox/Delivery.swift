@@ -21,6 +21,8 @@ public struct OutboxItem: Sendable {
     public let messageID: String?
     public let createdAt: String
     public let sentAt: String?
+    /// The month of the bill that goes with it (made when it is sent).
+    public let billPeriod: String?
 }
 
 /// The outbox as operators see it, and its delivery through sendmail and an SMS command.
@@ -29,7 +31,7 @@ public enum OutboxStore {
 
     static let select = """
         SELECT o.id, o.channel, o.recipient, o.subject, o.body, o.kind, o.entity_type, o.entity_id, g.code, o.status, o.attempts,
-               o.next_attempt_at, o.last_error, o.message_id, o.created_at, o.sent_at
+               o.next_attempt_at, o.last_error, o.message_id, o.created_at, o.sent_at, o.bill_period
         FROM outbox o LEFT JOIN rgk g ON g.id = o.rgk_id
         """
 
@@ -37,7 +39,7 @@ public enum OutboxStore {
         OutboxItem(id: r.int64(0), channel: r.string(1), recipient: r.string(2), subject: r.optString(3), body: Outbox.masked(r.string(4)),
                    kind: r.string(5), entity: r.optString(6), entityID: r.optInt64(7), rgk: r.optString(8), status: r.string(9),
                    attempts: r.int(10), nextAttemptAt: r.string(11), lastError: r.optString(12), messageID: r.optString(13),
-                   createdAt: r.string(14), sentAt: r.optString(15))
+                   createdAt: r.string(14), sentAt: r.optString(15), billPeriod: r.optString(16))
     }
 
     public static func list(_ db: any Storage, status: OutboxStatus?, limit: Int) throws -> [OutboxItem] {
@@ -173,6 +175,10 @@ public enum Delivery {
             return report
         }
         try recover(session, &report)
+        // bills are made as they go out: without their fonts nothing is claimed, as with a missing mailer
+        if try db.queryOne("SELECT 1 FROM outbox WHERE status = 'waiting' AND bill_period IS NOT NULL LIMIT 1") != nil {
+            _ = try BillDocument.fonts()
+        }
         let senders = try self.senders(session, transport: transport, limit: limit)
         let token = "\(ImportLiveness.currentPID):\(ImportLiveness.hostName):\(Secrets.token())"
         let claimed: [Row] = try db.write {
@@ -182,7 +188,7 @@ public enum Delivery {
                 WHERE id IN (SELECT id FROM outbox WHERE status = 'waiting' AND next_attempt_at <= ?2 ORDER BY id LIMIT ?5)
                 """, token, session.now, String(token.suffix(12)), ImportLiveness.hostName, limit)
             return try db.query("""
-                SELECT o.id, o.channel, o.recipient, o.subject, o.body, o.secret, o.attempts, o.message_id, o.rgk_id
+                SELECT o.id, o.channel, o.recipient, o.subject, o.body, o.secret, o.attempts, o.message_id, o.rgk_id, o.entity_id, o.bill_period
                 FROM outbox o WHERE o.claim_token = ? AND o.status = 'sending' ORDER BY o.id
                 """, token)
         }
@@ -193,7 +199,13 @@ public enum Delivery {
                 // no shell receipts: the sender itself is the one delivering, recorded before the program runs
                 try db.write { try db.run("UPDATE outbox SET delivery_pid = ? WHERE id = ? AND claim_token = ?", ImportLiveness.currentPID, id, token) }
             }
-            let outcome = try deliver(row, token: token, transport: transport, sender: senders[row.optInt64(8)], now: session.clock.now)
+            let outcome: Outcome
+            switch try billAttachment(session, row) {
+            case .refused(let reason): outcome = .failed(reason, permanent: true)
+            case .files(let files):
+                outcome = try deliver(row, token: token, transport: transport, sender: senders[row.optInt64(8)], now: session.clock.now,
+                                      attachments: files)
+            }
             if case .misconfigured(let program, let status) = outcome {
                 // the program is not there: no message of this run was tried; they wait for the fix
                 try db.write {
@@ -326,7 +338,23 @@ public enum Delivery {
         return ("r=$1; shift; \"$@\" begin $$ && { " + program + "\n} && { \"$@\" done || :; }", receipt + [String(id), token])
     }
 
-    static func deliver(_ row: Row, token: String, transport: Transport, sender: Sender?, now: Int64) throws -> Outcome {
+    /// The bill a message carries, made now from the account's settlements (a bill the data no
+    /// longer allows fails the message for good, saying why).
+    enum Attached { case files([(name: String, type: String, data: [UInt8])]), refused(String) }
+
+    static func billAttachment(_ session: Session, _ row: Row) throws -> Attached {
+        guard let period = row.optString(10), let accountID = row.optInt64(9) else { return .files([]) }
+        do {
+            let ref = try AccountRef.byID(session.db, accountID)
+            let bill = try Bills.make(session.db, ref, period: period, today: session.clock.today)
+            return .files([(BillDocument.fileName(bill), "application/pdf", try BillDocument.pdf(bill))])
+        } catch let error as MyGazError where error.status != .database {
+            return .refused("no bill: \(error.message.key.rawValue)")
+        }
+    }
+
+    static func deliver(_ row: Row, token: String, transport: Transport, sender: Sender?, now: Int64,
+                        attachments: [(name: String, type: String, data: [UInt8])] = []) throws -> Outcome {
         let channel = MessageChannel(rawValue: row.string(1)) ?? .email
         // checked again here: the row may have been written by anyone with the file
         guard let recipient = Contact.recipient(row.string(2), channel: channel) else {
@@ -343,6 +371,7 @@ public enum Delivery {
             var message = MailMessage(from: (sender.name, sender.address), to: recipient, subject: row.optString(3) ?? "", body: text, date: now,
                                       messageID: row.optString(7) ?? "<mygaz.\(id)@localhost>")
             message.replyTo = sender.replyTo
+            message.attachments = attachments
             input = Array(message.rendered.utf8)
         }
         // the recipient is the program's argument after --, the message its stdin

@@ -10,6 +10,8 @@ public struct MailMessage: Sendable {
     public var messageID: String
     /// Where an answer goes: the RGK's own address.
     public var replyTo: String?
+    /// Files sent with the text (a bill's PDF): the message becomes multipart/mixed.
+    public var attachments: [(name: String, type: String, data: [UInt8])] = []
 
     public init(from: (name: String, address: String), to: String, subject: String, body: String, date: Int64, messageID: String) {
         self.from = from
@@ -31,12 +33,38 @@ public struct MailMessage: Sendable {
         lines.append("Date: \(MailMessage.rfc5322Date(date))")
         lines.append("Message-ID: \(messageID)")
         lines.append("MIME-Version: 1.0")
+        let text = Data(body.replacingOccurrences(of: "\r\n", with: "\n").replacingOccurrences(of: "\n", with: "\r\n").utf8)
+            .base64EncodedString(options: [.lineLength76Characters, .endLineWithLineFeed])
+        guard !attachments.isEmpty else {
+            lines.append("Content-Type: text/plain; charset=UTF-8")
+            lines.append("Content-Transfer-Encoding: base64")
+            lines.append("")
+            lines.append(text)
+            return lines.joined(separator: "\n") + "\n"
+        }
+        // a boundary that cannot occur in base64 text (it holds a character base64 never uses)
+        let boundary = "=_mygaz_" + messageID.filter { $0.isLetter || $0.isNumber }.suffix(24)
+        lines.append("Content-Type: multipart/mixed; boundary=\"\(boundary)\"")
+        lines.append("")
+        lines.append("--\(boundary)")
         lines.append("Content-Type: text/plain; charset=UTF-8")
         lines.append("Content-Transfer-Encoding: base64")
         lines.append("")
-        let encoded = Data(body.replacingOccurrences(of: "\r\n", with: "\n").replacingOccurrences(of: "\n", with: "\r\n").utf8)
-            .base64EncodedString(options: [.lineLength76Characters, .endLineWithLineFeed])
-        lines.append(encoded)
+        lines.append(text)
+        for file in attachments {
+            let name = MailMessage.oneLine(file.name)
+            let ascii = name.allSatisfy { $0.isASCII && $0 != "\"" && $0 != "\\" }
+            // RFC 2231 for a name in Cyrillic, with a plain fallback for old readers
+            let disposition = ascii ? "attachment; filename=\"\(name)\""
+                : "attachment; filename*=UTF-8''\(MailMessage.percentEncoded(name))"
+            lines.append("--\(boundary)")
+            lines.append("Content-Type: \(MailMessage.oneLine(file.type))" + (ascii ? "; name=\"\(name)\"" : ""))
+            lines.append("Content-Transfer-Encoding: base64")
+            lines.append("Content-Disposition: \(disposition)")
+            lines.append("")
+            lines.append(Data(file.data).base64EncodedString(options: [.lineLength76Characters, .endLineWithLineFeed]))
+        }
+        lines.append("--\(boundary)--")
         return lines.joined(separator: "\n") + "\n"
     }
 
@@ -64,6 +92,14 @@ public struct MailMessage: Sendable {
         }
         if !chunk.isEmpty { words.append("=?UTF-8?B?" + Data(chunk).base64EncodedString() + "?=") }
         return words.joined(separator: "\n ")
+    }
+
+    /// RFC 3986 percent-encoding of UTF-8, unreserved characters kept.
+    static func percentEncoded(_ text: String) -> String {
+        text.utf8.map { b -> String in
+            let c = Character(UnicodeScalar(b))
+            return b < 128 && (c.isLetter || c.isNumber || "-._~".contains(c)) ? String(c) : String(format: "%%%02X", b)
+        }.joined()
     }
 
     /// `Sun, 22 Nov 2026 04:30:00 +0000`

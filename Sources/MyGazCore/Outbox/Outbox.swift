@@ -14,6 +14,8 @@ public enum Outbox {
         public var kind: OutboxKind
         public var entity: Entity?
         public var entityID: Int64?
+        /// A bill of the account `entityID` for this month goes with the message, made when it is sent.
+        public var billPeriod: String?
 
         public init(channel: MessageChannel, recipient: String, subject: String?, body: String, secret: String? = nil,
                     rgkID: Int64?, kind: OutboxKind, entity: Entity?, entityID: Int64?) {
@@ -50,11 +52,12 @@ public enum Outbox {
         let recipient = Contact.recipient(draft.recipient, channel: draft.channel)
         try session.db.run("""
             INSERT INTO outbox (channel, recipient, subject, body, secret, rgk_id, kind, entity_type, entity_id, status,
-                                attempts, next_attempt_at, created_at, last_error)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?)
+                                attempts, next_attempt_at, created_at, last_error, bill_period)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?, ?)
             """, draft.channel.rawValue, recipient ?? draft.recipient, draft.channel == .email ? (draft.subject ?? "") : draft.subject,
             draft.body, recipient == nil ? nil : draft.secret, draft.rgkID, draft.kind.rawValue, draft.entity?.rawValue, draft.entityID,
-            recipient == nil ? "failed" : "waiting", session.now, session.now, recipient == nil ? invalidRecipient(draft.channel) : nil)
+            recipient == nil ? "failed" : "waiting", session.now, session.now, recipient == nil ? invalidRecipient(draft.channel) : nil,
+            draft.billPeriod)
         return Queued(id: session.db.lastInsertRowID, recipient: recipient ?? draft.recipient, refused: recipient == nil)
     }
 

@@ -21,6 +21,8 @@ import Testing
         "__complete": "no database",
         "account list": "clerk, support, admin",
         "account show": "clerk, support, admin",
+        "account bill": "clerk, support, admin",
+        "bill send": "clerk, admin",
         "application answer": "clerk, admin",
         "application reopen": "clerk, admin",
         "config get": "clerk, support, admin",

@@ -174,7 +174,9 @@ import Testing
                                   "id", "wal", "url", "http", "https", "sendmail", "pragma", "integrity_check", "editor", "visual", "lang", "root",
                                   "m³", "mib", "kib", "gib", "n", "x", "y", "yes", "no", "all", "tty", "stdin", "stdout", "stderr", "nfc", "fsync",
                                   // the shell's own commands and their arguments, a key of the review, the shared group's name
-                                  "groupadd", "chgrp", "chmod", "ulimit", "passwd", "uid", "g", "rw", "rwxs", "o-rwx", "f", "b", "mygaz"]
+                                  "groupadd", "chgrp", "chmod", "ulimit", "passwd", "uid", "g", "rw", "rwxs", "o-rwx", "f", "b", "mygaz",
+                                  // the Debian package of the bills' font, and how it is installed
+                                  "apt", "install", "fonts-dejavu-core"]
         func walk(_ command: CommandSpec) {
             words.insert(command.name.lowercased())
             for option in command.options {
@@ -187,6 +189,8 @@ import Testing
         }
         walk(CommandTree.root)
         GlobalOptions.all.forEach { words.insert($0.name.rawValue) }
+        // the columns of the RGK files, as their headers name them
+        ImportKind.allCases.forEach { kind in kind.columns.forEach { words.insert($0.key.lowercased()) } }
         for codes in [ApplicationStatus.codes, ApplicationKind.codes, ReadingStatus.codes, ReadingReason.codes, TicketStatus.codes,
                       TicketChannel.codes, TicketTopic.codes, UserStatus.codes, PinRequestStatus.codes, OutboxStatus.codes, OutboxKind.codes,
                       Role.codes, AccessLevel.codes, MeterState.codes, ServiceKind.codes, ImportKind.codes, ContractKind.codes, SettingKey.codes] {

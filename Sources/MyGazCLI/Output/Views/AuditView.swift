@@ -118,6 +118,7 @@ enum AuditView {
         case .readingRule: key = .noteReadingRule
         case .purgedUnconfirmed: key = .notePurgedUnconfirmed
         case .imported: key = .noteImported
+        case .billsQueued: key = .noteBillsQueued
         }
         return texts.render(Message(key, args))
     }

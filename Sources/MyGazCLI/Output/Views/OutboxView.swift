@@ -36,6 +36,9 @@ enum OutboxView {
                 display: m.entity.map { entity in
                     (Entity(rawValue: entity).map { Catalog.noun($0, out.lang) } ?? entity) + (m.entityID.map { " \($0)" } ?? "")
                 } ?? "—")
+        r.field("bill_period", L("Attachment", "Вложение"), .of(m.billPeriod),
+                display: m.billPeriod.map { out.lang == .ru ? "квитанция за " + BillDocument.monthName($0) + " (PDF, формируется при отправке)"
+                                                            : "the bill of \($0) (PDF, made when sent)" }, hiddenWhenNull: true)
         r.field("rgk", L("RGK", "РГК"), .of(m.rgk))
         r.field("attempts", L("Attempts", "Попыток"), .int(Int64(m.attempts)))
         r.field("next_attempt_at", L("Next try", "Следующая попытка"), .text(m.nextAttemptAt), display: Timestamp.display(m.nextAttemptAt))

@@ -4,6 +4,7 @@ final class RGKKind: UpsertKind {
         var code = ""
         var max: Int64?
         var email: String?
+        var bank: [String?] = Array(repeating: nil, count: 6)
     }
 
     static let kind = ImportKind.rgk
@@ -11,7 +12,12 @@ final class RGKKind: UpsertKind {
         ImportColumn("code", ["код", "код ргк"], required: true), ImportColumn("name", ["наименование", "название"], required: true),
         ImportColumn("region", ["регион"]), ImportColumn("phone", ["телефон"]), ImportColumn("email", ["e-mail", "эл почта", "почта"]),
         ImportColumn("max_monthly_m3", ["макс_расход", "максимальный расход", "макс расход м3"]),
+        // the supplier's details printed on bills (ГОСТ Р 56042-2014)
+        ImportColumn("inn", ["инн"]), ImportColumn("kpp", ["кпп"]),
+        ImportColumn("bank_account", ["расчетный счет", "р/с", "рс"]), ImportColumn("bank_name", ["банк", "наименование банка"]),
+        ImportColumn("bic", ["бик"]), ImportColumn("corr_account", ["корр счет", "к/с", "кс", "корреспондентский счет"]),
     ]
+    static let bankColumns = ["inn", "kpp", "bank_account", "bank_name", "bic", "corr_account"]
 
     let ctx: ImportContext
     let upsert: Upsert
@@ -22,6 +28,7 @@ final class RGKKind: UpsertKind {
             UpsertColumn(name: "name"), UpsertColumn(name: "region", from: 2), UpsertColumn(name: "phone", from: 3), UpsertColumn(name: "email", from: 4),
             // an empty maximum: the default for a new RGK, the present one for a known RGK
             UpsertColumn(name: "max_monthly_m3", from: 5, value: "coalesce(?, 500)", update: "coalesce(?, max_monthly_m3)"),
+        ] + Self.bankColumns.enumerated().map { UpsertColumn(name: $0.element, from: 6 + $0.offset) } + [
             UpsertColumn(name: "created_at", updated: false), UpsertColumn(name: "updated_at", compared: false),
         ], present: ctx.present)
     }
@@ -40,6 +47,17 @@ final class RGKKind: UpsertKind {
             v.email = Contact.email(email)
             if v.email == nil { row.problem(4, .badEmail, .text(email)) }
         }
+        for i in 0..<6 { v.bank[i] = row.string(6 + i) }
+        let (inn, kpp, account, _, bic, corr) = (v.bank[0], v.bank[1], v.bank[2], v.bank[3], v.bank[4], v.bank[5])
+        if let inn, !BankDetails.validINN(inn) { row.problem(6, .importBadINN, .text(inn)) }
+        if let kpp, !BankDetails.validKPP(kpp) { row.problem(7, .importBadKPP, .text(kpp)) }
+        if let bic, !BankDetails.validBIC(bic) { row.problem(10, .importBadBIC, .text(bic)) }
+        if let bic, BankDetails.validBIC(bic) {
+            if let account, !BankDetails.validAccount(account, bic: bic) { row.problem(8, .importBadBankAccount, .text(account), .text(bic)) }
+            if let corr, !BankDetails.validCorrespondentAccount(corr, bic: bic) { row.problem(11, .importBadBankAccount, .text(corr), .text(bic)) }
+        } else if bic == nil, account != nil || corr != nil {
+            row.problem(10, .importBankNeedsBIC)
+        }
         return row.problems.isEmpty ? v : nil
     }
 
@@ -48,8 +66,9 @@ final class RGKKind: UpsertKind {
         ctx.bind(s, row, 1, at: 2); ctx.bind(s, row, 2, at: 3); ctx.bind(s, row, 3, at: 4)
         s.bind(optionalText: v.email, at: 5)
         s.bind(optionalInt: v.max, at: 6)
-        s.bind(text: ctx.now, at: 7)
-        s.bind(text: ctx.now, at: 8)
+        for (i, value) in v.bank.enumerated() { s.bind(optionalText: value, at: Int32(7 + i)) }
+        s.bind(text: ctx.now, at: 13)
+        s.bind(text: ctx.now, at: 14)
     }
 
     func inserted() throws { try ctx.reloadRGKs() }

@@ -1,0 +1,112 @@
+/// Bills by e-mail (manual 001 §4.7.1.4: "formed and sent from the 15th to the 18th"): for every
+/// user who switched e-mail bills on, a message for each account linked with the extended
+/// version (the bill shows personal data), once per user, account and month.
+public enum BillMailing {
+    public struct Plan: Sendable {
+        public var toQueue = 0
+        public var queuedBefore = 0
+        public var noEmail = 0
+        public var noSettlements = 0
+    }
+
+    public struct Report: Sendable {
+        public var queued = 0
+        public var queuedBefore = 0
+        public var noEmail = 0
+        public var noSettlements = 0
+    }
+
+    static let candidates = """
+        SELECT u.id, u.email, a.id, a.rgk_id, g.code, a.number,
+               EXISTS (SELECT 1 FROM bill_mailing m WHERE m.user_id = u.id AND m.account_id = a.id AND m.period = ?1),
+               EXISTS (SELECT 1 FROM service v JOIN settlement s ON s.service_id = v.id WHERE v.account_id = a.id AND s.period = ?1)
+        FROM portal_user u
+        JOIN user_account l ON l.user_id = u.id AND l.access_level = 'extended' AND l.locked_at IS NULL
+        JOIN account a ON a.id = l.account_id
+        JOIN rgk g ON g.id = a.rgk_id
+        WHERE u.email_bills = 1 AND u.status = 'active' AND (?2 IS NULL OR g.code = ?2)
+        ORDER BY u.id, a.id
+        """
+
+    /// The RGKs in scope must have their bank details: a bill without them is never sent.
+    static func checkSuppliers(_ db: any Storage, rgk: String?) throws {
+        for row in try db.query("SELECT code, inn, kpp, bank_account, bank_name, bic, corr_account FROM rgk WHERE ?1 IS NULL OR code = ?1", rgk) {
+            let missing = zip(["inn", "kpp", "bank_account", "bank_name", "bic", "corr_account"], 1...6).filter { row.optString($0.1) == nil }.map(\.0)
+            if !missing.isEmpty { throw MyGazError.invalid(.billNoBankDetails, .text(row.string(0)), .text(missing.joined(separator: ", "))) }
+        }
+    }
+
+    public static func plan(_ db: any Storage, period: String, rgk: String?, today: Day) throws -> Plan {
+        if period > today.period { throw MyGazError.invalid(.billFuturePeriod, .text(period)) }
+        if let rgk { _ = try RGK.id(db, rgk) }
+        try checkSuppliers(db, rgk: rgk)
+        var plan = Plan()
+        for row in try db.query(candidates, period, rgk?.lowercased()) {
+            if row.bool(6) { plan.queuedBefore += 1 } else if !row.bool(7) { plan.noSettlements += 1 }
+            else if row.optString(1).flatMap(Contact.email) == nil { plan.noEmail += 1 } else { plan.toQueue += 1 }
+        }
+        return plan
+    }
+
+    /// Queues what the plan said, in short transactions (the portal keeps writing meanwhile);
+    /// a rerun, or a run killed halfway and started again, queues nothing twice.
+    public static func send(_ session: Session, period: String, rgk: String?, progress: (Int, Int) -> Void = { _, _ in }) throws -> Report {
+        let plan = try self.plan(session.db, period: period, rgk: rgk, today: session.clock.today)
+        var report = Report()
+        report.queuedBefore = plan.queuedBefore
+        report.noEmail = plan.noEmail
+        report.noSettlements = plan.noSettlements
+        let rows = try session.db.query(candidates, period, rgk?.lowercased()).filter { !$0.bool(6) && $0.bool(7) }
+        let month = BillDocument.monthName(period)
+        var footers: [Int64: String] = [:]
+        var done = 0
+        for chunk in stride(from: 0, to: rows.count, by: 500) {
+            try session.db.write {
+                for row in rows[chunk..<min(chunk + 500, rows.count)] {
+                    done += 1
+                    guard let email = row.optString(1).flatMap(Contact.email) else { continue }
+                    let (userID, accountID, rgkID) = (row.int64(0), row.int64(2), row.int64(3))
+                    // another run may have queued it since the plan was read
+                    guard try session.db.queryOne("SELECT 1 FROM bill_mailing WHERE user_id = ? AND account_id = ? AND period = ?",
+                                                  userID, accountID, period) == nil else { report.queuedBefore += 1; continue }
+                    if footers[rgkID] == nil { footers[rgkID] = try Notify.footer(session.db, rgkID: rgkID) }
+                    let queued = try Outbox.enqueue(session, message(email: email, account: row.string(5), month: month, period: period,
+                                                                     accountID: accountID, rgkID: rgkID, footer: footers[rgkID] ?? ""))
+                    try session.db.run("""
+                        INSERT INTO bill_mailing (user_id, account_id, period, outbox_id, queued_at) VALUES (?, ?, ?, ?, ?)
+                        """, userID, accountID, period, queued.id, session.now)
+                    report.queued += 1
+                }
+            }
+            progress(done, rows.count)
+        }
+        if report.queued > 0 {
+            try session.db.write {
+                try session.audit("bill.send", .database, nil, new: String(report.queued),
+                                  note: AuditNote(.billsQueued, ["period": .text(period), "queued": .int(Int64(report.queued)),
+                                                                 "rgk": rgk.map { .text($0) } ?? .text("")]))
+            }
+        }
+        return report
+    }
+
+    /// The message a bill goes with.
+    public static func message(email: String, account: String, month: String, period: String, accountID: Int64, rgkID: Int64,
+                               footer: String) -> Outbox.Draft {
+        var draft = Outbox.Draft(channel: .email, recipient: email, subject: "Квитанция по лицевому счету \(account) за \(month)",
+                                 body: """
+                                    Здравствуйте!
+
+                                    Во вложении — квитанция на оплату услуг газоснабжения по лицевому счету \(account) за \(month) \
+                                    Оплатить можно в приложении банка по QR-коду на квитанции или в личном кабинете «Мой газ».
+
+                                    Квитанции приходят, потому что в личном кабинете включено их получение по электронной почте; \
+                                    отключить его можно в настройках профиля.
+
+                                    \(footer)
+                                    """,
+                                 rgkID: rgkID, kind: .bill, entity: .account, entityID: accountID)
+        draft.billPeriod = period
+        return draft
+    }
+}

@@ -1,0 +1,136 @@
+import Foundation
+
+/// The payment document of one account for one month (manual 000, 001 §4.3.1.3): the supplier
+/// and its bank details, the payer, per service what was owed, charged and paid (§4.3.1.2), the
+/// meters, and the payment string of ГОСТ Р 56042-2014 that banking apps read from its QR code.
+public struct Bill: Sendable {
+    public struct Supplier: Sendable {
+        public let code: String
+        public let name: String
+        public let inn: String
+        public let kpp: String
+        public let account: String
+        public let bankName: String
+        public let bic: String
+        public let correspondentAccount: String
+        public let phone: String?
+        public let office: String?
+        public let hours: String?
+    }
+    public struct Line: Sendable {
+        public let service: String
+        public let openingKop: Int64
+        public let chargedKop: Int64
+        public let benefitKop: Int64
+        public let recalcKop: Int64
+        public let paidKop: Int64
+        /// Opening − charged + paid, as the portal and `account show` compute it.
+        public var dueKop: Int64 { openingKop - chargedKop + paidKop }
+    }
+    public struct Meter: Sendable {
+        public let serial: String
+        public let model: String?
+        public let lastValue: Int64?
+        public let lastDate: String?
+        public let nextVerification: String?
+        public let expired: Bool
+    }
+
+    public let supplier: Supplier
+    public let account: String
+    public let surname: String?
+    public let name: String?
+    public let patronymic: String?
+    public let address: String?
+    public let residents: Int?
+    public let heatedArea: Double?
+    /// `2026-11`
+    public let period: String
+    public let lines: [Line]
+    public let meters: [Meter]
+
+    public var holder: String { [surname, name, patronymic].compactMap { $0 }.joined(separator: " ") }
+    /// Negative: a debt.
+    public var dueKop: Int64 { lines.reduce(0) { $0 + $1.dueKop } }
+    /// What the customer is asked to pay: the debt, or nothing when the account is in credit.
+    public var toPayKop: Int64 { max(0, -dueKop) }
+
+    /// `ST00012|Name=…|PersonalAcc=…|…`: the fields banks read, none of them holding a `|`.
+    public var paymentString: String {
+        func clean(_ text: String) -> String {
+            String(text.unicodeScalars.map { $0 == "|" || $0.properties.generalCategory == .control ? " " : Character($0) })
+                .trimmingCharacters(in: .whitespaces)
+        }
+        let (year, month) = (period.prefix(4), period.suffix(2))
+        var fields: [(String, String)] = [
+            ("Name", supplier.name), ("PersonalAcc", supplier.account), ("BankName", supplier.bankName), ("BIC", supplier.bic),
+            ("CorrespAcc", supplier.correspondentAccount), ("PayeeINN", supplier.inn), ("KPP", supplier.kpp),
+        ]
+        if toPayKop > 0 { fields.append(("Sum", String(toPayKop))) }
+        fields.append(("Purpose", "Оплата за газ по лицевому счету \(account) за \(month).\(year)"))
+        fields.append(("PersAcc", account))
+        fields.append(("PaymPeriod", "\(month)\(year)"))
+        if let surname { fields.append(("LastName", surname)) }
+        if let name { fields.append(("FirstName", name)) }
+        if let patronymic { fields.append(("MiddleName", patronymic)) }
+        if let address { fields.append(("PayerAddress", address)) }
+        return "ST00012|" + fields.map { "\($0.0)=\(clean($0.1))" }.joined(separator: "|")
+    }
+}
+
+public enum Bills {
+    /// The last month with settlements for the account, or nil when it has none.
+    public static func lastPeriod(_ db: any Storage, accountID: Int64) throws -> String? {
+        try db.queryOne("""
+            SELECT max(s.period) FROM settlement s JOIN service v ON v.id = s.service_id WHERE v.account_id = ?
+            """, accountID)?.optString(0)
+    }
+
+    /// The bill of an account for a month (by default the last one with settlements); what is
+    /// missing for it is said, never printed empty.
+    public static func make(_ db: any Storage, _ ref: AccountRef, period asked: String?, today: Day) throws -> Bill {
+        try db.read {
+            if let asked, asked > today.period { throw MyGazError.invalid(.billFuturePeriod, .text(asked)) }
+            guard let period = try asked ?? lastPeriod(db, accountID: ref.id) else {
+                throw MyGazError(.notFound, .billNoSettlementsAtAll, .text(ref.label))
+            }
+            guard let r = try db.queryOne("""
+                SELECT g.code, g.name, g.inn, g.kpp, g.bank_account, g.bank_name, g.bic, g.corr_account, g.phone,
+                       (SELECT o.name || ', ' || o.address FROM office o WHERE o.rgk_id = g.id ORDER BY o.id LIMIT 1),
+                       (SELECT o.hours FROM office o WHERE o.rgk_id = g.id ORDER BY o.id LIMIT 1),
+                       a.number, a.surname, a.name, a.patronymic, a.address, a.residents, a.heated_area
+                FROM account a JOIN rgk g ON g.id = a.rgk_id WHERE a.id = ?
+                """, ref.id) else { throw MyGazError.notFound(.account, ref.label) }
+            let missing = zip(["inn", "kpp", "bank_account", "bank_name", "bic", "corr_account"], 2...7).filter { r.optString($0.1) == nil }.map(\.0)
+            guard missing.isEmpty else {
+                throw MyGazError.invalid(.billNoBankDetails, .text(r.string(0)), .text(missing.joined(separator: ", ")))
+            }
+            let supplier = Bill.Supplier(code: r.string(0), name: r.string(1), inn: r.string(2), kpp: r.string(3), account: r.string(4),
+                                         bankName: r.string(5), bic: r.string(6), correspondentAccount: r.string(7), phone: r.optString(8),
+                                         office: r.optString(9), hours: r.optString(10))
+            let lines = try db.query("""
+                SELECT v.kind, s.opening_kop, s.charged_kop, s.benefit_kop, s.recalc_kop, s.paid_kop
+                FROM settlement s JOIN service v ON v.id = s.service_id
+                WHERE v.account_id = ? AND s.period = ? ORDER BY v.kind
+                """, ref.id, period).map {
+                Bill.Line(service: $0.string(0), openingKop: $0.int64(1), chargedKop: $0.int64(2), benefitKop: $0.int64(3),
+                          recalcKop: $0.int64(4), paidKop: $0.int64(5))
+            }
+            guard !lines.isEmpty else { throw MyGazError(.notFound, .billNoSettlements, .text(ref.label), .text(period)) }
+            let meters = try db.query("""
+                SELECT m.serial, m.model, m.next_verification,
+                       (SELECT value || ' ' || reading_date FROM reading WHERE meter_id = m.id AND status = 'accepted'
+                        ORDER BY reading_date DESC, id DESC LIMIT 1)
+                FROM meter m WHERE m.account_id = ? AND m.state = 'working' ORDER BY m.serial
+                """, ref.id).map { row -> Bill.Meter in
+                let last = row.optString(3)?.split(separator: " ")
+                let next = row.optString(2)
+                return Bill.Meter(serial: row.string(0), model: row.optString(1), lastValue: last.flatMap { Int64($0[0]) },
+                                  lastDate: last.map { String($0[1]) }, nextVerification: next, expired: next.map { $0 < today.iso } ?? false)
+            }
+            return Bill(supplier: supplier, account: r.string(11), surname: r.optString(12), name: r.optString(13),
+                        patronymic: r.optString(14), address: r.optString(15), residents: r.optInt(16), heatedArea: r.optDouble(17),
+                        period: period, lines: lines, meters: meters)
+        }
+    }
+}
