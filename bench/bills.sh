@@ -58,7 +58,17 @@ SENDMAIL="$OUT/sendmail-null"
 printf '#!/bin/sh\ncat > /dev/null\n' > "$SENDMAIL"
 chmod +x "$SENDMAIL"
 DELIVER=1000
+# baseline: as many plain messages (no PDF) through the same delivery, measured first
+PLAIN="$(fresh_copy "$DB" bills-plain)"
+sqlite3 "$PLAIN" "UPDATE outbox SET status = 'cancelled' WHERE status = 'waiting';
+  INSERT INTO outbox (channel, recipient, subject, body, rgk_id, kind, status, attempts, next_attempt_at, created_at)
+  SELECT 'email', 'plain' || value || '@example.org', 'Тема', 'Текст', 1, 'other', 'waiting', 0, '2026-11-20T00:00:00Z', '2026-11-20T00:00:00Z'
+  FROM generate_series(1, $DELIVER);"
+start=$(date +%s.%N)
+"$BIN" --db "$PLAIN" outbox send --sendmail "$SENDMAIL" --limit "$DELIVER" > /dev/null
+plain="$(python3 -c "print($(date +%s.%N) - $start)")"
+python3 -c "print(f'baseline: outbox send of $DELIVER plain messages: {$plain:.2f} s, {$plain * 1000 / $DELIVER:.1f} ms a message')"
 start=$(date +%s.%N)
 "$BIN" --db "$DB" outbox send --sendmail "$SENDMAIL" --limit "$DELIVER" > /dev/null
 elapsed="$(python3 -c "print($(date +%s.%N) - $start)")"
-python3 -c "print(f'outbox send of $DELIVER bills: {$elapsed:.2f} s, {$elapsed * 1000 / $DELIVER:.1f} ms a bill; $accounts would take {$elapsed * $accounts / $DELIVER / 60:.1f} min')"
+python3 -c "print(f'outbox send of $DELIVER bills: {$elapsed:.2f} s, {$elapsed * 1000 / $DELIVER:.1f} ms a bill (x{$elapsed / $plain:.2f} of plain); $accounts would take {$elapsed * $accounts / $DELIVER / 60:.1f} min')"

@@ -7,16 +7,19 @@ public enum BillDocument {
     static let fontFiles = [("DejaVuSans.ttf", "DejaVuSans"), ("DejaVuSans-Bold.ttf", "DejaVuSans-Bold")]
 
     /// The fonts, read once per process.
-    static let loaded: Result<[TrueTypeFont], MyGazError> = {
+    static let loaded = load(directory: fontDirectory)
+
+    /// Both faces from a directory; a missing or broken file is a setup fault naming the package.
+    static func load(directory: String) -> Result<[TrueTypeFont], MyGazError> {
         var fonts: [TrueTypeFont] = []
         for (file, name) in fontFiles {
-            let path = fontDirectory + "/" + file
+            let path = directory + "/" + file
             do { fonts.append(try TrueTypeFont(path: path, name: name)) } catch {
                 return .failure(MyGazError(.database, .billNoFont, .text(path)))
             }
         }
         return .success(fonts)
-    }()
+    }
 
     public static func fonts() throws -> [TrueTypeFont] { try loaded.get() }
 

@@ -24,9 +24,22 @@ public enum BillMailing {
         JOIN user_account l ON l.user_id = u.id AND l.access_level = 'extended' AND l.locked_at IS NULL
         JOIN account a ON a.id = l.account_id
         JOIN rgk g ON g.id = a.rgk_id
-        WHERE u.email_bills = 1 AND u.status = 'active' AND (?2 IS NULL OR g.code = ?2)
-        ORDER BY u.id, a.id
+        WHERE u.email_bills = 1 AND +u.status = 'active' AND (?2 IS NULL OR g.code = ?2)
+          AND l.user_id >= ?3 AND (l.user_id, l.account_id) > (?3, ?4)
+        ORDER BY l.user_id, l.account_id LIMIT ?5
         """
+
+    /// The candidates a page at a time (memory stays flat whatever the region's size), in the
+    /// order of the links' key: each page starts where the last ended, no page sorts them all.
+    static func eachPage(_ db: any Storage, period: String, rgk: String?, _ body: ([Row]) throws -> Void) throws {
+        var after: (Int64, Int64) = (0, 0)
+        while true {
+            let page = try db.query(candidates, period, rgk?.lowercased(), after.0, after.1, 500)
+            guard let last = page.last else { return }
+            try body(page)
+            after = (last.int64(0), last.int64(2))
+        }
+    }
 
     /// The RGKs in scope must have their bank details: a bill without them is never sent.
     static func checkSuppliers(_ db: any Storage, rgk: String?) throws {
@@ -41,9 +54,11 @@ public enum BillMailing {
         if let rgk { _ = try RGK.id(db, rgk) }
         try checkSuppliers(db, rgk: rgk)
         var plan = Plan()
-        for row in try db.query(candidates, period, rgk?.lowercased()) {
-            if row.bool(6) { plan.queuedBefore += 1 } else if !row.bool(7) { plan.noSettlements += 1 }
-            else if row.optString(1).flatMap(Contact.email) == nil { plan.noEmail += 1 } else { plan.toQueue += 1 }
+        try eachPage(db, period: period, rgk: rgk) { page in
+            for row in page {
+                if row.bool(6) { plan.queuedBefore += 1 } else if !row.bool(7) { plan.noSettlements += 1 }
+                else if row.optString(1).flatMap(Contact.email) == nil { plan.noEmail += 1 } else { plan.toQueue += 1 }
+            }
         }
         return plan
     }
@@ -56,13 +71,12 @@ public enum BillMailing {
         report.queuedBefore = plan.queuedBefore
         report.noEmail = plan.noEmail
         report.noSettlements = plan.noSettlements
-        let rows = try session.db.query(candidates, period, rgk?.lowercased()).filter { !$0.bool(6) && $0.bool(7) }
         let month = BillDocument.monthName(period)
         var footers: [Int64: String] = [:]
         var done = 0
-        for chunk in stride(from: 0, to: rows.count, by: 500) {
+        try eachPage(session.db, period: period, rgk: rgk) { page in
             try session.db.write {
-                for row in rows[chunk..<min(chunk + 500, rows.count)] {
+                for row in page where !row.bool(6) && row.bool(7) {
                     done += 1
                     guard let email = row.optString(1).flatMap(Contact.email) else { continue }
                     let (userID, accountID, rgkID) = (row.int64(0), row.int64(2), row.int64(3))
@@ -78,7 +92,7 @@ public enum BillMailing {
                     report.queued += 1
                 }
             }
-            progress(done, rows.count)
+            progress(done, plan.toQueue)
         }
         if report.queued > 0 {
             try session.db.write {

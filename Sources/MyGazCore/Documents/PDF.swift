@@ -28,10 +28,20 @@ public struct PDFPage {
         unicode = Array(repeating: [:], count: fonts.count)
     }
 
+    /// A coordinate to two decimals, without Foundation's formatter (a page has thousands).
     static func number(_ v: Double) -> String {
-        let rounded = (v * 100).rounded() / 100
-        if rounded == rounded.rounded() { return String(Int(rounded)) }
-        return String(format: "%.2f", rounded)
+        let hundredths = Int((v * 100).rounded())
+        let whole = String(abs(hundredths) / 100), fraction = abs(hundredths) % 100
+        let sign = hundredths < 0 ? "-" : ""
+        if fraction == 0 { return sign + whole }
+        return sign + whole + (fraction < 10 ? ".0" : ".") + (fraction % 10 == 0 ? String(fraction / 10) : String(fraction))
+    }
+
+    static let hexDigits = Array("0123456789ABCDEF")
+
+    /// Four hex digits: a two-byte code in a text string, a UTF-16 unit in a map.
+    static func hex4(_ v: Int) -> String {
+        String([hexDigits[v >> 12 & 0xF], hexDigits[v >> 8 & 0xF], hexDigits[v >> 4 & 0xF], hexDigits[v & 0xF]])
     }
 
     public func textWidth(_ text: String, size: Double, weight: Weight = .regular) -> Double {
@@ -53,7 +63,7 @@ public struct PDFPage {
                 codes[f][g] = code
             }
             if g != 0 && unicode[f][code] == nil { unicode[f][code] = String(scalar) }
-            hex += String(format: "%04X", code)
+            hex += Self.hex4(code)
         }
         let left = alignRight ? x - font.width(text, size: size) : x
         content += "BT \(Self.number(gray)) g /F\(f) \(Self.number(size)) Tf \(Self.number(left)) \(Self.number(height - y)) Td <\(hex)> Tj ET\n"
@@ -151,7 +161,10 @@ public struct PDFPage {
         }
         let xref = out.count
         var table = "xref\n0 \(objects.count + 1)\n0000000000 65535 f \n"
-        for offset in offsets { table += String(format: "%010d 00000 n \n", offset) }
+        for offset in offsets {
+            let digits = String(offset)
+            table += String(repeating: "0", count: max(0, 10 - digits.count)) + digits + " 00000 n \n"
+        }
         table += "trailer\n<< /Size \(objects.count + 1) /Root \(catalog) 0 R /Info \(info) 0 R >>\nstartxref\n\(xref)\n%%EOF\n"
         return out + Array(table.utf8)
     }
@@ -164,7 +177,7 @@ public struct PDFPage {
     }
 
     static func utf16Hex(_ text: String) -> String {
-        "FEFF" + text.utf16.map { String(format: "%04X", $0) }.joined()
+        "FEFF" + text.utf16.map { hex4(Int($0)) }.joined()
     }
 
     static func toUnicode(_ map: [Int: String]) -> String {
@@ -185,7 +198,7 @@ public struct PDFPage {
             let part = entries[chunk..<min(chunk + 100, entries.count)]
             out += "\(part.count) beginbfchar\n"
             for (glyph, text) in part {
-                out += "<\(String(format: "%04X", glyph))> <\(text.utf16.map { String(format: "%04X", $0) }.joined())>\n"
+                out += "<\(hex4(glyph))> <\(text.utf16.map { hex4(Int($0)) }.joined())>\n"
             }
             out += "endbfchar\n"
         }

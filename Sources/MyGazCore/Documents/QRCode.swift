@@ -234,35 +234,39 @@ public struct QRCode: Sendable {
     // MARK: penalty (ISO/IEC 18004 §7.8.3)
 
     func penalty() -> Int {
+        let n = size
+        var flat = [Bool](repeating: false, count: n * n)
+        for y in 0..<n { for x in 0..<n { flat[y * n + x] = modules[y][x] } }
         var result = 0
-        let lines: [[Bool]] = modules + (0..<size).map { x in (0..<size).map { modules[$0][x] } }
-        let finderLike: [[Bool]] = [[true, false, true, true, true, false, true, false, false, false, false],
-                                    [false, false, false, false, true, false, true, true, true, false, true]]
-        for line in lines {
-            // N1: five or more of a colour in a row
-            var run = 1
-            for i in 1...line.count {
-                if i < line.count && line[i] == line[i - 1] { run += 1; continue }
-                if run >= 5 { result += 3 + (run - 5) }
-                run = 1
-            }
-            // N3: 1:1:3:1:1 with four light modules on one side
-            if line.count >= 11 {
-                for start in 0...(line.count - 11) {
-                    for pattern in finderLike where (0..<11).allSatisfy({ line[start + $0] == pattern[$0] }) { result += 40 }
+        // rows, then columns: the same rules along each line
+        for vertical in [false, true] {
+            for line in 0..<n {
+                var run = 0, previous = false, window = 0
+                for i in 0..<n {
+                    let dark = vertical ? flat[i * n + line] : flat[line * n + i]
+                    // N1: five or more of a colour in a row
+                    if i > 0 && dark == previous { run += 1 } else {
+                        if run >= 5 { result += 3 + (run - 5) }
+                        run = 1
+                        previous = dark
+                    }
+                    // N3: 1:1:3:1:1 with four light modules on one side, as the last eleven modules
+                    window = (window << 1 | (dark ? 1 : 0)) & 0x7FF
+                    if i >= 10 && (window == 0b101_1101_0000 || window == 0b000_0101_1101) { result += 40 }
                 }
+                if run >= 5 { result += 3 + (run - 5) }
             }
         }
         // N2: 2×2 blocks of one colour
-        for y in 0..<(size - 1) {
-            for x in 0..<(size - 1) {
-                let c = modules[y][x]
-                if modules[y][x + 1] == c && modules[y + 1][x] == c && modules[y + 1][x + 1] == c { result += 3 }
+        for y in 0..<(n - 1) {
+            for x in 0..<(n - 1) {
+                let c = flat[y * n + x]
+                if flat[y * n + x + 1] == c && flat[(y + 1) * n + x] == c && flat[(y + 1) * n + x + 1] == c { result += 3 }
             }
         }
         // N4: the share of dark modules away from half, in steps of 5 %
-        let dark = modules.reduce(0) { $0 + $1.filter { $0 }.count }
-        let total = size * size
+        let dark = flat.reduce(0) { $0 + ($1 ? 1 : 0) }
+        let total = n * n
         let k = (abs(dark * 20 - total * 10) + total - 1) / total - 1
         result += max(0, k) * 10
         return result

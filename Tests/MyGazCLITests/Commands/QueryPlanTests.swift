@@ -29,6 +29,7 @@ import Testing
         ["audit", "list", "--limit", "20"],
         ["__complete", "reading"], ["__complete", "application"], ["__complete", "ticket"], ["__complete", "user", "iv"],
         ["__complete", "account", "7000"], ["__complete", "pin-request"],
+        ["account", "bill", "70000001", "--rgk", "vologda"], ["bill", "send", "--period", "2026-07", "--dry-run"],
     ]
 
     /// Tables that grow with the region; a full scan of any other (RGKs, offices, operators, FAQ) is fine.

@@ -46,4 +46,18 @@ import Testing
         #expect(fields.contains("Sum=589995") && fields.contains("PaymPeriod=092019") && fields.contains("PersAcc=023-185952"))
         #expect(!bill.paymentString.contains("\n"))
     }
+
+    @Test func withoutItsFontABillIsASetupFaultNamingThePackage() throws {
+        guard case .failure(let error) = BillDocument.load(directory: "/nonexistent") else {
+            Issue.record("a font from nowhere")
+            return
+        }
+        #expect(error.status == .database && error.message.key == .billNoFont)
+        #expect(error.message.args == [.text("/nonexistent/DejaVuSans.ttf")])
+        guard case .success(let fonts) = BillDocument.load(directory: BillDocument.fontDirectory) else {
+            Issue.record("fonts-dejavu-core is installed by .ci/run")
+            return
+        }
+        #expect(fonts.count == 2)
+    }
 }
