@@ -69,7 +69,7 @@ enum DemoCommand {
             }
         }
         let seconds = Date().timeIntervalSince(started)
-        let dashboard = try Dashboard.load(try DatabaseFile.open(path: path, purpose: .use, busyTimeoutMs: inv.globals.busyTimeoutMs))
+        let dashboard = try Dashboard.load(try DatabaseFile.open(path: path, purpose: .use, busyTimeoutMs: inv.globals.busyTimeoutMs), today: anchor)
         if inv.out.isHuman {
             inv.out.say(.demoDone, .text(path), .int(summary.accounts), .int(summary.users), .int(summary.pendingReadings),
                         .int(summary.openApplications), .seconds(seconds))

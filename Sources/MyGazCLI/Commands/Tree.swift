@@ -13,6 +13,7 @@ public enum CommandTree {
             StatusCommand.spec,
             UserCommands.spec,
             AccountCommands.spec,
+            PaymentCommands.spec,
             PinCommands.spec,
             ApplicationCommands.spec,
             ReadingCommands.spec,

@@ -41,6 +41,7 @@ public enum OptionName: String, CaseIterable, Sendable {
     case encoding
     case entity
     case expectStatus = "expect-status"
+    case externalID = "external-id"
     case faq
     case force
     case format
@@ -57,11 +58,13 @@ public enum OptionName: String, CaseIterable, Sendable {
     case lang
     case limit
     case livestock
+    case max
     case maxHourlyM3 = "max-hourly-m3"
     case message
     case messageFile = "message-file"
     case meter
     case meterInfo = "meter-info"
+    case min
     case name
     case noColor = "no-color"
     case noHeader = "no-header"
@@ -101,6 +104,7 @@ public enum OptionName: String, CaseIterable, Sendable {
     case skipInvalid = "skip-invalid"
     case smsCommand = "sms-command"
     case source
+    case state
     case status
     case timeout
     case to

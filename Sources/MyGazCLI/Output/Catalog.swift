@@ -477,6 +477,9 @@ public enum Catalog {
         case .rejectedAll:
             return ("rejected {1} readings that break a rule; {2} break none",
                     "отклонено показаний с нарушениями: {1}; без нарушений: {2}")
+        case .paymentAmbiguous:
+            return ("payment number {1} is in several RGKs ({2}); give the id from 'payment list'",
+                    "платеж с номером {1} есть в нескольких РГК ({2}); укажите ID из «payment list»")
         case .badPeriod:
             return ("{1}: '{2}' is not a month; write 2026-11 or 11.2026", "{1}: «{2}» — не месяц; пишите 2026-11 или 11.2026")
         case .printFailed:
@@ -812,6 +815,7 @@ public enum Catalog {
         case .code: pair = ("code", "код")
         case .database: pair = ("database", "база")
         case .setting: pair = ("setting", "настройка")
+        case .payment: pair = ("payment", "платеж")
         }
         return lang == .ru ? pair.1 : pair.0
     }

@@ -573,6 +573,9 @@ public enum Schema {
     DROP TABLE outbox;
     ALTER TABLE outbox_v3 RENAME TO outbox;
     CREATE INDEX outbox_queue ON outbox (status, next_attempt_at, id);
+    -- where a customer's money is: the newest payments, and those stuck in processing
+    CREATE INDEX payment_paid ON payment (paid_on);
+    CREATE INDEX payment_processing ON payment (paid_on) WHERE state = 'processing';
     CREATE TABLE bill_mailing (
         user_id     INTEGER NOT NULL REFERENCES portal_user(id),
         account_id  INTEGER NOT NULL REFERENCES account(id),

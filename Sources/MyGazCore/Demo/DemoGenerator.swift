@@ -323,7 +323,10 @@ private struct Generator {
                 if paid > 0 {
                     paymentSequence += 1
                     let paidOn = periodDay.adding(days: rng.int(in: 2...24))
-                    let state = monthsBack == 0 && paidOn.daysSinceEpoch > anchor.daysSinceEpoch - 3 ? "processing" : "paid"
+                    // the last days' payments are still processing; about one in fifty of last month's is stuck
+                    // there (chosen by its number, so the rest of the demo draws the same)
+                    let stuck = monthsBack == 1 && paymentSequence % 50 == 7
+                    let state = (monthsBack == 0 && paidOn.daysSinceEpoch > anchor.daysSinceEpoch - 3) || stuck ? "processing" : "paid"
                     try db.run("""
                         INSERT INTO payment (rgk_id, external_id, account_id, service, paid_on, amount_kop, channel, state)
                         VALUES (?, ?, ?, ?, ?, ?, ?, ?)

@@ -30,7 +30,8 @@ public struct Dashboard: Sendable {
 
     public func count(_ key: String) -> Int { queues.first { $0.key == key }?.count ?? 0 }
 
-    public static func load(_ db: any Storage) throws -> Dashboard {
+    /// `today` dates the payments stuck in processing (longer than the payment.stuck_days setting).
+    public static func load(_ db: any Storage, today: Day) throws -> Dashboard {
         try db.read {
             var d = Dashboard()
             var byID: [Int64: PerRGK] = [:]
@@ -66,6 +67,10 @@ public struct Dashboard: Sendable {
             try queue("users_unconfirmed", "SELECT NULL, count(*), min(registered_at) FROM portal_user WHERE status = 'pending'")
             try queue("outbox_waiting", "SELECT NULL, count(*), min(created_at) FROM outbox WHERE status IN ('waiting', 'sending')")
             try queue("outbox_failed", "SELECT NULL, count(*), min(created_at) FROM outbox WHERE status = 'failed'")
+            let stuckBefore = today.adding(days: -(try Settings.days(db, .paymentStuckDays))).iso
+            try queue("payments_stuck", """
+                SELECT NULL, count(*), min(paid_on) || 'T00:00:00Z' FROM payment WHERE state = 'processing' AND paid_on <= '\(stuckBefore)'
+                """)
             d.perRGK = order.compactMap { byID[$0] }
 
             d.applicationsByStatus = try db.query("""

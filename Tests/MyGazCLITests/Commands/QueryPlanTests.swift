@@ -29,7 +29,9 @@ import Testing
         ["audit", "list", "--limit", "20"],
         ["__complete", "reading"], ["__complete", "application"], ["__complete", "ticket"], ["__complete", "user", "iv"],
         ["__complete", "account", "7000"], ["__complete", "pin-request"],
-        ["account", "bill", "70000001", "--rgk", "vologda"], ["bill", "send", "--period", "2026-07", "--dry-run"],
+        ["account", "bill", "70000001", "--rgk", "vologda"],
+        ["payment", "list"], ["payment", "list", "--state", "processing"], ["payment", "list", "--account", "70000001", "--rgk", "vologda"],
+        ["payment", "list", "--external-id", "P10000001"], ["payment", "list", "--since", "2026-07-01"], ["payment", "show", "P10000001"], ["bill", "send", "--period", "2026-07", "--dry-run"],
     ]
 
     /// Tables that grow with the region; a full scan of any other (RGKs, offices, operators, FAQ) is fine.

@@ -23,6 +23,8 @@ import Testing
         "account show": "clerk, support, admin",
         "account bill": "clerk, support, admin",
         "bill send": "clerk, admin",
+        "payment list": "clerk, support, admin",
+        "payment show": "clerk, support, admin",
         "application answer": "clerk, admin",
         "application reopen": "clerk, admin",
         "config get": "clerk, support, admin",

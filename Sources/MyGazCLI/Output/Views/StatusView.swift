@@ -12,6 +12,7 @@ enum StatusView {
             "users_unconfirmed": (L("Unconfirmed registrations", "Неподтвержденные регистрации"), "user list --status pending"),
             "outbox_waiting": (L("Messages waiting", "Сообщения к отправке"), "outbox send"),
             "outbox_failed": (L("Messages failed", "Недоставленные сообщения"), "outbox list --status failed"),
+            "payments_stuck": (L("Payments stuck in processing", "Платежи, зависшие в обработке"), "payment list --state processing"),
         ]
         var queues = Table([
             Column("queue", L("QUEUE", "ОЧЕРЕДЬ")),
