@@ -75,6 +75,7 @@ import Testing
             ("ticket", ["ticket", "list", "--status", "all", "--limit", "0"], [["ticket", "show", ticket]]),
             ("outbox", ["outbox", "list", "--limit", "0"], [["outbox", "show", message]]),
             ("payment", ["payment", "list", "--limit", "20"], [["payment", "show", t.sql("SELECT max(id) FROM payment")]]),
+            ("office", ["office", "list"], [["office", "show", t.sql("SELECT min(id) FROM office")]]),
             ("faq", ["faq", "list"], [["faq", "show", t.sql("SELECT min(id) FROM faq")]]),
             ("pin", ["pin", "list", "--limit", "0"], []),
             ("pin_request", ["pin", "requests", "--status", "all", "--limit", "0"], []),

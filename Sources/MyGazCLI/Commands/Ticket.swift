@@ -62,7 +62,7 @@ enum TicketCommands {
                         options: [
                             OptionSpec(.channel, value: "CHANNEL", L("required: rgk, office or support", "обязательно: rgk, office или support"), choices: TicketChannel.codes),
                             Opt.rgk,
-                            OptionSpec(.office, value: "ID", L("the office (channel office)", "отделение (канал office)"), completion: .live(.office)),
+                            OptionSpec(.office, value: "OFFICE", L("the office (channel office): its id or a piece of its name", "отделение (канал office): ID или часть названия"), completion: .live(.office)),
                             OptionSpec(.topic, value: "TOPIC", L("required: the topic", "обязательно: тема"), choices: TicketTopic.codes),
                             OptionSpec(.name, value: "TEXT", L("required: the customer's full name", "обязательно: ФИО клиента")),
                             OptionSpec(.email, value: "EMAIL", L("the customer's e-mail (for the answer)", "e-mail клиента (для ответа)")),
@@ -200,7 +200,7 @@ enum TicketCommands {
         }
         let files = try inv.strings(.attach).map(NewAttachment.read)
         let (id, acknowledgement) = try Tickets.open(inv.session, .init(
-            channel: channel, rgk: inv.string(.rgk), officeID: try inv.int(.office, range: 1...Int.max).map(Int64.init), topic: topic,
+            channel: channel, rgk: inv.string(.rgk), officeID: try inv.string(.office).map { try Offices.find(inv.db, $0, rgk: inv.string(.rgk)).id }, topic: topic,
             name: name, email: inv.string(.email), phone: inv.string(.phone), account: account, accountText: accountText,
             message: message, source: inv.string(.source) == "office" ? .office : .phone, attachments: files))
         var opened = Transition(.ticket, id, .ticketStatus, from: "", to: "new")

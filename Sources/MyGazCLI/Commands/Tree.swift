@@ -14,6 +14,7 @@ public enum CommandTree {
             UserCommands.spec,
             AccountCommands.spec,
             PaymentCommands.spec,
+            OfficeCommands.spec,
             PinCommands.spec,
             ApplicationCommands.spec,
             ReadingCommands.spec,

@@ -25,6 +25,8 @@ import Testing
         "bill send": "clerk, admin",
         "payment list": "clerk, support, admin",
         "payment show": "clerk, support, admin",
+        "office list": "clerk, support, admin",
+        "office show": "clerk, support, admin",
         "application answer": "clerk, admin",
         "application reopen": "clerk, admin",
         "config get": "clerk, support, admin",
