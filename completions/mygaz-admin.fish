@@ -200,7 +200,7 @@ function __mygaz_admin_opt --argument-names scope
         case 'reading review'
             printf '%s\n' '--rgk	only this RGK (its code)' '--violations	only readings that break a rule'
         case 'reading submit'
-            printf '%s\n' '--serial	required: the meter\'s serial number' '--value	required: the reading, a whole number' '--date	the reading\'s date (default today)' '--rgk	the account\'s RGK, when the number exists in several' '--accept	accept it at once instead of queueing it'
+            printf '%s\n' '--serial	the meter\'s serial number (not needed when the account has one working meter)' '--value	required: the reading, a whole number' '--date	the reading\'s date (default today)' '--rgk	the account\'s RGK, when the number exists in several' '--accept	accept it at once instead of queueing it'
         case 'ticket assign'
             printf '%s\n' '--to	required: the operator' '--continue-on-error	apply the good ids even if some fail (exit 5 if any failed)'
         case 'ticket attachment'

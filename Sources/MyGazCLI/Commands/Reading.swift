@@ -85,7 +85,8 @@ enum ReadingCommands {
             CommandSpec("submit", L("enter a reading given by phone; it is checked at once", "внести показание, переданное по телефону; проверяется сразу"),
                         arguments: [UserCommands.accountArg],
                         options: [
-                            OptionSpec(.serial, value: "SERIAL", L("required: the meter's serial number", "обязательно: заводской номер прибора учета")),
+                            OptionSpec(.serial, value: "SERIAL", L("the meter's serial number (not needed when the account has one working meter)",
+                                                                   "заводской номер прибора учета (не нужен, если у счета один исправный прибор)")),
                             OptionSpec(.value, value: "N", L("required: the reading, a whole number", "обязательно: показание, целое число")),
                             OptionSpec(.date, value: "DATE", L("the reading's date (default today)", "дата показания (по умолчанию сегодня)")),
                             UserCommands.rgkForAccount,
@@ -252,7 +253,16 @@ enum ReadingCommands {
 
     static func submit(_ inv: Invocation) throws -> ExitStatus {
         let account = try AccountRef.resolve(inv.db, inv.argument("ACCOUNT")!, rgk: inv.string(.rgk))
-        guard let serial = inv.string(.serial) else { throw MyGazError.usage(.optionRequires, .text(inv.commandName), "--serial") }
+        // a customer on the phone with one meter is not asked for its serial
+        let serial: String
+        if let given = inv.string(.serial) { serial = given } else {
+            let working = try inv.db.query("SELECT serial FROM meter WHERE account_id = ? AND state = 'working' ORDER BY serial", account.id)
+                .map { $0.string(0) }
+            guard working.count == 1 else {
+                throw MyGazError.usage(.serialNeeded, .text(account.label), .text(working.isEmpty ? "—" : working.joined(separator: ", ")))
+            }
+            serial = working[0]
+        }
         guard let valueText = inv.string(.value) else { throw MyGazError.usage(.optionRequires, .text(inv.commandName), "--value") }
         let value = try ReadingRules.wholeValue(valueText)
         let date = try inv.day(.date) ?? inv.clock.today

@@ -477,6 +477,10 @@ public enum Catalog {
         case .rejectedAll:
             return ("rejected {1} readings that break a rule; {2} break none",
                     "отклонено показаний с нарушениями: {1}; без нарушений: {2}")
+        case .serialNeeded:
+            return ("account {1} has not exactly one working meter ({2}); give --serial", "у лицевого счета {1} не один исправный прибор учета ({2}); укажите --serial")
+        case .officeAmbiguous:
+            return ("'{1}' names several offices ({2}); give the id", "«{1}» подходит к нескольким отделениям ({2}); укажите ID")
         case .paymentAmbiguous:
             return ("payment number {1} is in several RGKs ({2}); give the id from 'payment list'",
                     "платеж с номером {1} есть в нескольких РГК ({2}); укажите ID из «payment list»")
