@@ -22,7 +22,7 @@ public enum ExitStatus: Int32, CaseIterable, Sendable {
 public enum Entity: String, Sendable, CaseIterable {
     case application, reading, ticket, user, account, pin, pinRequest = "pin_request"
     case `operator`, rgk, office, outbox, faq, meter, importBatch = "import_batch"
-    case attachment, link, code, database, setting, payment
+    case attachment, link, code, database, setting, payment, contract, act
 }
 
 /// A status or kind code whose label (en/ru) the CLI knows.

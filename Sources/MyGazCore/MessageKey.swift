@@ -273,7 +273,7 @@ public enum MessageKey: String, CaseIterable, Sendable {
     case dryRunNothingQueued
 
     case billFuturePeriod, billNoSettlements, billNoSettlementsAtAll, billNoBankDetails, billNoFont, billWritten, billPrinted, billQueued
-    case billMailingPlan, billMailingDone, billNoEmail, badPeriod, printFailed, paymentAmbiguous, officeAmbiguous, serialNeeded
+    case billMailingPlan, billMailingDone, billNoEmail, badPeriod, printFailed, paymentAmbiguous, officeAmbiguous, serialNeeded, contractAmbiguous, actAmbiguous, ticketNotYours
     case importBadINN, importBadKPP, importBadBIC, importBadBankAccount, importBankNeedsBIC
 
     // what the program notes in the audit trail (AuditReason), put into words when read

@@ -76,6 +76,8 @@ import Testing
             ("outbox", ["outbox", "list", "--limit", "0"], [["outbox", "show", message]]),
             ("payment", ["payment", "list", "--limit", "20"], [["payment", "show", t.sql("SELECT max(id) FROM payment")]]),
             ("office", ["office", "list"], [["office", "show", t.sql("SELECT min(id) FROM office")]]),
+            ("contract", ["contract", "list", "--rgk", "vologda", "--all", "--limit", "30"], [["contract", "show", t.sql("SELECT c.number FROM act a JOIN contract c ON c.id = a.contract_id ORDER BY a.id LIMIT 1")]]),
+            ("act", ["act", "list", "--contract", t.sql("SELECT c.number FROM act a JOIN contract c ON c.id = a.contract_id ORDER BY a.id LIMIT 1")], [["act", "show", t.sql("SELECT number FROM act ORDER BY id LIMIT 1")]]),
             ("faq", ["faq", "list"], [["faq", "show", t.sql("SELECT min(id) FROM faq")]]),
             ("pin", ["pin", "list", "--limit", "0"], []),
             ("pin_request", ["pin", "requests", "--status", "all", "--limit", "0"], []),

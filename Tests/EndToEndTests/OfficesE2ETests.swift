@@ -48,3 +48,30 @@ import Testing
         #expect(ambiguous.status == 2 && ambiguous.stderr.contains("--serial") && ambiguous.stderr.contains("SECOND-1"), "\(ambiguous)")
     }
 }
+
+/// Who answers what (manual 001 §5.2): the abonent department's and the offices' questions are
+/// the clerks', the portal's technical support's are support's; admins answer any.
+@Suite struct WhoAnswersWhatTests {
+    @Test(.enabled(if: TestLogins.available)) func aTicketIsAnsweredByTheRoleItsChannelNames() throws {
+        let t = E2E()
+        t.demo(accounts: 100)
+        t.run("operator", "add", "mgzt-clerk", "--role", "clerk")
+        t.run("operator", "add", "mgzt-support", "--role", "support")
+        _ = E2E.sh("chmod 777 '\(t.dir)' && chmod 666 '\(t.db)'*")
+        let toRGK = t.sql("SELECT id FROM ticket WHERE channel = 'rgk' AND status <> 'closed' ORDER BY id LIMIT 1")
+        let toSupport = t.sql("SELECT id FROM ticket WHERE channel = 'support' AND status <> 'closed' ORDER BY id LIMIT 1")
+        func reply(_ id: String, as login: String) -> E2E.Result {
+            t.run(["--lang", "ru", "ticket", "reply", id, "--message", "Ответ"], as: login, binary: TestLogins.publicBinary)
+        }
+        #expect(reply(toRGK, as: "mgzt-clerk").status == 0, "a clerk answers the abonent department's question")
+        let clerkToSupport = reply(toSupport, as: "mgzt-clerk")
+        #expect(clerkToSupport.status == 7 && clerkToSupport.stderr.contains("«техническая поддержка»"), "\(clerkToSupport)")
+        #expect(reply(toSupport, as: "mgzt-support").status == 0)
+        let supportToRGK = t.run(["ticket", "close", toRGK], as: "mgzt-support", binary: TestLogins.publicBinary)
+        #expect(supportToRGK.status == 7, "\(supportToRGK)")
+        #expect(t.run("ticket", "close", toRGK).status == 0, "an admin answers any")
+        let opened = t.run(["ticket", "open", "--channel", "rgk", "--rgk", "vologda", "--topic", "settlements", "--name", "Иванов И.",
+                            "--phone", "89815676522", "--message", "Вопрос"], as: "mgzt-clerk", binary: TestLogins.publicBinary)
+        #expect(opened.status == 0, "\(opened)")
+    }
+}

@@ -83,7 +83,7 @@ enum PaymentView {
 
     /// A column's header as a field's label: «МЕСТО ОПЛАТЫ» reads «Место оплаты»; ID and РГК stay.
     static func sentence(_ header: String) -> String {
-        guard header.count > 3 else { return header }
+        guard !["ID", "RGK", "РГК"].contains(header) else { return header }
         return header.prefix(1) + header.dropFirst().lowercased()
     }
 

@@ -11,8 +11,8 @@ enum TicketCommands {
 
     static let spec = CommandSpec(
         "ticket", L("support tickets: questions from customers, and the answers", "обращения клиентов и ответы на них"),
-        discussion: L("Channels: rgk (the abonent department), office (an RGK office), support (portal technical support). Topics: registration, extended, settlements, bills, payments, meters, other. States: new, answered, closed; an answered ticket with a newer message from the customer is open again.",
-                      "Каналы: rgk (абонентский отдел), office (отделение РГК), support (техподдержка портала). Темы: registration, extended, settlements, bills, payments, meters, other. Состояния: new, answered, closed; отвеченное обращение с новым сообщением клиента снова открыто."),
+        discussion: L("Channels: rgk (the abonent department), office (an RGK office), support (portal technical support); clerks answer the first two, support the third, admins any. Topics: registration, extended, settlements, bills, payments, meters, other. States: new, answered, closed; an answered ticket with a newer message from the customer is open again.",
+                      "Каналы: rgk (абонентский отдел), office (отделение РГК), support (техподдержка портала); на первые два отвечают сотрудники абонентского отдела, на третий — техподдержка, администратор — на любые. Темы: registration, extended, settlements, bills, payments, meters, other. Состояния: new, answered, closed; отвеченное обращение с новым сообщением клиента снова открыто."),
         subcommands: [
             CommandSpec("list", L("list tickets: by default the open ones, oldest first", "список обращений: по умолчанию открытые, старые сверху"),
                         options: [
@@ -48,16 +48,16 @@ enum TicketCommands {
                                   OptionSpec(.faq, value: "ID", L("answer with this FAQ entry", "ответить этим вопросом FAQ"), completion: .live(.faq))],
                         examples: [Example("mygaz-admin ticket reply 3 --faq 5", L("Answer with a ready FAQ answer.", "Ответить готовым ответом из FAQ.")),
                                    Example("mygaz-admin ticket reply 2", L("Write the answer in your editor.", "Написать ответ в редакторе."))],
-                        access: .support, handler: reply),
+                        access: .everyone, handler: reply),
             CommandSpec("close", L("close tickets", "закрыть обращения"),
-                        arguments: [idsArg], options: [Opt.message, Opt.continueOnError], access: .support, handler: close),
+                        arguments: [idsArg], options: [Opt.message, Opt.continueOnError], access: .everyone, handler: close),
             CommandSpec("reopen", L("reopen a closed ticket", "снова открыть закрытое обращение"),
-                        arguments: [idArg], access: .support, handler: reopen),
+                        arguments: [idArg], access: .everyone, handler: reopen),
             CommandSpec("assign", L("assign tickets to an operator", "назначить обращения оператору"),
                         arguments: [idsArg],
                         options: [OptionSpec(.to, value: "LOGIN", L("required: the operator", "обязательно: оператор"), completion: .live(.operatorLogin)),
                                   Opt.continueOnError],
-                        access: .support, handler: assign),
+                        access: .everyone, handler: assign),
             CommandSpec("open", L("enter a question taken by phone or at the office", "внести вопрос, принятый по телефону или в офисе"),
                         options: [
                             OptionSpec(.channel, value: "CHANNEL", L("required: rgk, office or support", "обязательно: rgk, office или support"), choices: TicketChannel.codes),
@@ -74,7 +74,7 @@ enum TicketCommands {
                         ],
                         examples: [Example("mygaz-admin ticket open --channel rgk --rgk vologda --topic payments --name 'Петров Иван' --phone 89815676522 --message 'Оплата не отразилась'",
                                            L("A question taken by phone.", "Вопрос, принятый по телефону."))],
-                        access: .support, handler: open),
+                        access: .everyone, handler: open),
             CommandSpec("attachment", L("write an attachment out", "выгрузить вложение"),
                         arguments: [idArg, ArgumentSpec("NAME", L("the attachment's name", "имя вложения"))],
                         options: [Opt.output], access: .everyone, handler: attachment),

@@ -15,6 +15,8 @@ public enum CommandTree {
             AccountCommands.spec,
             PaymentCommands.spec,
             OfficeCommands.spec,
+            ContractCommands.spec,
+            ActCommands.spec,
             PinCommands.spec,
             ApplicationCommands.spec,
             ReadingCommands.spec,

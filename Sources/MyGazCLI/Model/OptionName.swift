@@ -26,6 +26,7 @@ public enum OptionName: String, CaseIterable, Sendable {
     case comment
     case commissioningDate = "commissioning-date"
     case continueOnError = "continue-on-error"
+    case contract
     case customerAddress = "customer-address"
     case customerName = "customer-name"
     case date

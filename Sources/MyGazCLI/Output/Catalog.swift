@@ -477,6 +477,14 @@ public enum Catalog {
         case .rejectedAll:
             return ("rejected {1} readings that break a rule; {2} break none",
                     "отклонено показаний с нарушениями: {1}; без нарушений: {2}")
+        case .ticketNotYours:
+            return ("ticket {1} is addressed to {2}: '{4}' there is for the role {3} (or an admin)",
+                    "обращение {1} адресовано: {2}; «{4}» для него выполняет роль «{3}» (или администратор)")
+        case .contractAmbiguous:
+            return ("contract {1} is in several RGKs ({2}); add --rgk", "договор {1} есть в нескольких РГК ({2}); добавьте --rgk")
+        case .actAmbiguous:
+            return ("act {1} is under several contracts ({2}); find it with 'act list --contract'",
+                    "акт {1} есть в нескольких договорах ({2}); найдите его через «act list --contract»")
         case .serialNeeded:
             return ("account {1} has not exactly one working meter ({2}); give --serial", "у лицевого счета {1} не один исправный прибор учета ({2}); укажите --serial")
         case .officeAmbiguous:
@@ -820,6 +828,8 @@ public enum Catalog {
         case .database: pair = ("database", "база")
         case .setting: pair = ("setting", "настройка")
         case .payment: pair = ("payment", "платеж")
+        case .contract: pair = ("contract", "договор")
+        case .act: pair = ("act", "акт")
         }
         return lang == .ru ? pair.1 : pair.0
     }

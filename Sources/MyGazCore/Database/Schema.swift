@@ -575,6 +575,7 @@ public enum Schema {
     CREATE INDEX outbox_queue ON outbox (status, next_attempt_at, id);
     -- where a customer's money is: the newest payments, and those stuck in processing
     CREATE INDEX payment_paid ON payment (paid_on);
+    CREATE INDEX act_number ON act (number);
     CREATE INDEX payment_processing ON payment (paid_on) WHERE state = 'processing';
     CREATE TABLE bill_mailing (
         user_id     INTEGER NOT NULL REFERENCES portal_user(id),

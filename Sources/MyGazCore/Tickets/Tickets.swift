@@ -126,6 +126,27 @@ public enum Tickets {
         }
     }
 
+    /// Who answers a ticket (manual 001 §5.2): questions to the RGK's abonent department or an
+    /// office are the clerks', questions to the portal's technical support are support's; admins
+    /// answer any.
+    public static func answeredBy(_ channel: TicketChannel) -> Role { channel == .support ? .support : .clerk }
+
+    static func checkMayAnswer(_ session: Session, channel: TicketChannel, id: String, command: String) throws {
+        guard let role = try session.role(), role != .admin else { return }
+        let needed = answeredBy(channel)
+        guard role == needed else {
+            throw MyGazError(.permission, .ticketNotYours, .text(id), .code(.ticketChannel, channel.rawValue), .code(.role, needed.rawValue),
+                             .text(command))
+        }
+    }
+
+    static func checkMayAnswer(_ session: Session, _ id: Int64, command: String) throws {
+        guard let text = try session.db.scalarString("SELECT channel FROM ticket WHERE id = ?", id) else {
+            throw MyGazError.notFound(.ticket, String(id))
+        }
+        try checkMayAnswer(session, channel: TicketChannel(rawValue: text) ?? .support, id: String(id), command: command)
+    }
+
     static func status(_ db: any Storage, _ id: Int64) throws -> TicketStatus {
         guard let text = try db.scalarString("SELECT status FROM ticket WHERE id = ?", id) else { throw MyGazError.notFound(.ticket, String(id)) }
         return TicketStatus(rawValue: text)!
@@ -137,6 +158,7 @@ public enum Tickets {
         let text = body.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !text.isEmpty else { throw MyGazError.invalid(.emptyMessage) }
         return try session.db.write {
+            try checkMayAnswer(session, id, command: "ticket reply")
             let current = try status(session.db, id)
             guard current != .closed else {
                 throw MyGazError.conflict(.conflictState, .entity(.ticket), .text(String(id)), .code(.ticketStatus, "closed"),
@@ -187,6 +209,7 @@ public enum Tickets {
 
     public static func close(_ session: Session, _ id: Int64, message: String?) throws -> Transition {
         try session.db.write {
+            try checkMayAnswer(session, id, command: "ticket close")
             let current = try status(session.db, id)
             if current == .closed { return Transition(.ticket, id, .ticketStatus, from: "closed", to: "closed") }
             var t = Transition(.ticket, id, .ticketStatus, from: current.rawValue, to: "closed")
@@ -205,6 +228,7 @@ public enum Tickets {
 
     public static func reopen(_ session: Session, _ id: Int64) throws -> Transition {
         try session.db.write {
+            try checkMayAnswer(session, id, command: "ticket reopen")
             let current = try status(session.db, id)
             guard current == .closed else { return Transition(.ticket, id, .ticketStatus, from: current.rawValue, to: current.rawValue) }
             try session.db.run("UPDATE ticket SET status = 'new', closed_at = NULL, updated_at = ? WHERE id = ? AND status = 'closed'",
@@ -217,6 +241,7 @@ public enum Tickets {
     public static func assign(_ session: Session, _ id: Int64, to login: String) throws -> Transition {
         try session.db.write {
             guard try Operators.find(session.db, login) != nil else { throw MyGazError.notFound(.operator, login) }
+            try checkMayAnswer(session, id, command: "ticket assign")
             guard let row = try session.db.queryOne("SELECT assigned_to, status FROM ticket WHERE id = ?", id) else {
                 throw MyGazError.notFound(.ticket, String(id))
             }
@@ -274,6 +299,7 @@ public enum Tickets {
         let body = new.message.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !body.isEmpty else { throw MyGazError.invalid(.emptyMessage) }
         return try session.db.write {
+            try checkMayAnswer(session, channel: new.channel, id: "—", command: "ticket open")
             var rgkID = try new.rgk.map { try RGK.id(session.db, $0) } ?? new.account?.rgkID
             if let office = new.officeID {
                 guard let officeRGK = try session.db.queryOne("SELECT rgk_id FROM office WHERE id = ?", office)?.int64(0) else {

@@ -31,7 +31,9 @@ import Testing
         ["__complete", "account", "7000"], ["__complete", "pin-request"],
         ["account", "bill", "70000001", "--rgk", "vologda"],
         ["payment", "list"], ["payment", "list", "--state", "processing"], ["payment", "list", "--account", "70000001", "--rgk", "vologda"],
-        ["payment", "list", "--external-id", "P10000001"], ["payment", "list", "--since", "2026-07-01"], ["payment", "show", "P10000001"], ["bill", "send", "--period", "2026-07", "--dry-run"],
+        ["payment", "list", "--external-id", "P10000001"], ["contract", "list", "--account", "70000001", "--rgk", "vologda"],
+        ["contract", "list", "--rgk", "vologda"], ["contract", "show", "П-70000001"], ["act", "list", "--account", "70000001", "--rgk", "vologda"],
+        ["act", "show", "А-70000013-1"], ["payment", "list", "--since", "2026-07-01"], ["payment", "show", "P10000001"], ["bill", "send", "--period", "2026-07", "--dry-run"],
     ]
 
     /// Tables that grow with the region; a full scan of any other (RGKs, offices, operators, FAQ) is fine.
