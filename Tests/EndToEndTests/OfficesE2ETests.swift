@@ -75,3 +75,25 @@ import Testing
         #expect(opened.status == 0, "\(opened)")
     }
 }
+
+/// One page per customer: what is open on an account is on its page.
+@Suite struct OnePagePerCustomerTests {
+    @Test func accountShowListsWhatIsOpenOnTheAccount() throws {
+        let t = E2E()
+        t.demo(accounts: 300)
+        let row = t.sql("""
+            SELECT a.number || ' ' || g.code || ' ' || ap.id FROM application ap JOIN account a ON a.id = ap.account_id JOIN rgk g ON g.id = a.rgk_id
+            WHERE ap.status = 'submitted' ORDER BY ap.id LIMIT 1
+            """).split(separator: " ").map(String.init)
+        let accountID = t.sql("SELECT account_id FROM application WHERE id = \(row[2])")
+        let page = t.run("account", "show", row[0], "--rgk", row[1], "--json").jsonObject
+        let applications = page["open_applications"] as? [[String: Any]] ?? []
+        #expect(applications.contains { $0["id"] as? Int == Int(row[2]) }, "\(page)")
+        let pending = page["pending_readings"] as? [[String: Any]] ?? []
+        #expect(String(pending.count) == t.sql("SELECT count(*) FROM reading r JOIN meter m ON m.id = r.meter_id WHERE m.account_id = \(accountID) AND r.status = 'pending'"))
+        let tickets = page["open_tickets"] as? [[String: Any]] ?? []
+        #expect(String(tickets.count) == t.sql("SELECT count(*) FROM ticket WHERE account_id = \(accountID) AND status <> 'closed'"))
+        let ru = t.run("--lang", "ru", "account", "show", row[0], "--rgk", row[1])
+        #expect(ru.stdout.contains("ОТКРЫТЫЕ ЗАЯВКИ"), "\(ru.stdout)")
+    }
+}

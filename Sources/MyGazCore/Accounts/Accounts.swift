@@ -81,6 +81,18 @@ public struct AccountDetail: Sendable {
     public let payments: [Payment]
     public let settlements: [Settlement]
     public let activePIN: Bool
+    /// What is open on the account: the desk's one page per customer.
+    public struct OpenItem: Sendable {
+        public let id: Int64
+        /// The application's kind, the ticket's topic, the reading's meter serial.
+        public let what: String
+        public let status: String
+        public let at: String?
+        public let value: Int64?
+    }
+    public var openApplications: [OpenItem] = []
+    public var openTickets: [OpenItem] = []
+    public var pendingReadings: [OpenItem] = []
 
     public var holder: String { [surname, name, patronymic].compactMap { $0 }.joined(separator: " ") }
 }
@@ -193,11 +205,23 @@ public enum Accounts {
             let activePIN = try db.queryOne("""
                 SELECT 1 FROM pin WHERE account_id = ? AND state = 'active' AND (expires_at IS NULL OR expires_at > ?)
                 """, ref.id, Timestamp.iso(Int64(today.daysSinceEpoch) * 86_400)) != nil
-            return AccountDetail(ref: ref, rgkName: a.string(0), surname: a.optString(1), name: a.optString(2),
-                                 patronymic: a.optString(3), address: a.optString(4), phone: a.optString(5),
-                                 residents: a.optInt(6), heatedArea: a.optDouble(7), status: a.string(8),
-                                 services: services, meters: meters, users: users, contracts: contracts,
-                                 payments: payments, settlements: settlements, activePIN: activePIN)
+            var detail = AccountDetail(ref: ref, rgkName: a.string(0), surname: a.optString(1), name: a.optString(2),
+                                       patronymic: a.optString(3), address: a.optString(4), phone: a.optString(5),
+                                       residents: a.optInt(6), heatedArea: a.optDouble(7), status: a.string(8),
+                                       services: services, meters: meters, users: users, contracts: contracts,
+                                       payments: payments, settlements: settlements, activePIN: activePIN)
+            detail.openApplications = try db.query("""
+                SELECT id, kind, status, coalesce(submitted_at, created_at) FROM application
+                WHERE account_id = ? AND status IN ('submitted', 'needs_info', 'accepted') ORDER BY id
+                """, ref.id).map { AccountDetail.OpenItem(id: $0.int64(0), what: $0.string(1), status: $0.string(2), at: $0.optString(3), value: nil) }
+            detail.openTickets = try db.query("""
+                SELECT id, topic, status, created_at FROM ticket WHERE account_id = ? AND status <> 'closed' ORDER BY id
+                """, ref.id).map { AccountDetail.OpenItem(id: $0.int64(0), what: $0.string(1), status: $0.string(2), at: $0.optString(3), value: nil) }
+            detail.pendingReadings = try db.query("""
+                SELECT r.id, m.serial, r.status, r.submitted_at, r.value FROM meter m JOIN reading r ON r.meter_id = m.id
+                WHERE m.account_id = ? AND r.status = 'pending' ORDER BY r.id
+                """, ref.id).map { AccountDetail.OpenItem(id: $0.int64(0), what: $0.string(1), status: $0.string(2), at: $0.optString(3), value: $0.optInt64(4)) }
+            return detail
         }
     }
 
