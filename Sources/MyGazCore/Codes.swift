@@ -56,6 +56,7 @@ public enum AttachmentType: String, Code { case pdf = "application/pdf", jpeg = 
 public enum OutboxKind: String, Code {
     case ticketReply = "ticket_reply", ticketReceived = "ticket_received", applicationQuestion = "application_question", applicationStatus = "application_status"
     case readingRejected = "reading_rejected", pin, confirmationCode = "confirmation_code", other, bill
+    case contactChanged = "contact_changed"
 }
 /// What the program notes on an application's history step (`application_event.note`).
 public enum ApplicationEventNote: String, Code { case takenAtOffice = "taken_at_office" }

@@ -32,7 +32,7 @@ public enum CodeDomain: String, Sendable, CaseIterable {
     case accessLevel, meterState, serviceKind, importKind, importStatus, contractKind
     case consentChannel, messageChannel, accountStatus, extendedVia, readingSource, paymentState, contractState
     case pinSource, pinState, applicationSource, recalculationReason, equipmentKind, actorKind, ticketSource
-    case outboxKind, codePurpose, applicationEventNote
+    case outboxKind, codePurpose, applicationEventNote, profileField
 
     /// Every code of the domain, as stored.
     public var codes: [String] {
@@ -71,6 +71,7 @@ public enum CodeDomain: String, Sendable, CaseIterable {
         case .outboxKind: OutboxKind.codes
         case .codePurpose: CodePurpose.codes
         case .applicationEventNote: ApplicationEventNote.codes
+        case .profileField: ["full_name", "email", "phone", "notify_debts", "notify_status", "notify_news", "email_bills"]
         }
     }
 }

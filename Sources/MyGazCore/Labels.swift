@@ -205,6 +205,16 @@ public enum Labels {
             ("confirmation_code", L("confirmation code", "код подтверждения")),
             ("other", L("other", "другое")),
             ("bill", L("bill", "квитанция")),
+            ("contact_changed", L("contact changed", "изменены контактные данные")),
+        ]),
+        (.profileField, [
+            ("full_name", L("name", "ФИО")),
+            ("email", L("e-mail", "электронная почта")),
+            ("phone", L("phone", "телефон")),
+            ("notify_debts", L("notifications of debts", "уведомления о задолженности")),
+            ("notify_status", L("notifications of application states", "уведомления о статусе заявок")),
+            ("notify_news", L("news", "новости")),
+            ("email_bills", L("bills by e-mail", "квитанции на e-mail")),
         ]),
         (.applicationEventNote, [
             ("taken_at_office", L("taken at the office", "принята в офисе")),

@@ -273,12 +273,12 @@ public enum MessageKey: String, CaseIterable, Sendable {
     case dryRunNothingQueued
 
     case billFuturePeriod, billNoSettlements, billNoSettlementsAtAll, billNoBankDetails, billNoFont, billWritten, billPrinted, billQueued
-    case billMailingPlan, billMailingDone, billNoEmail, badPeriod, printFailed, paymentAmbiguous, officeAmbiguous, serialNeeded, contractAmbiguous, actAmbiguous, ticketNotYours
+    case billMailingPlan, billMailingDone, billNoEmail, badPeriod, printFailed, paymentAmbiguous, officeAmbiguous, serialNeeded, contractAmbiguous, actAmbiguous, ticketNotYours, badAlias, aliasSet, aliasCleared, aliasNeedsText, profileEdited, profileUnchanged, badSwitch
     case importBadINN, importBadKPP, importBadBIC, importBadBankAccount, importBankNeedsBIC
 
     // what the program notes in the audit trail (AuditReason), put into words when read
     case noteInitialAdmin, noteRegisteredAtOffice, noteConfirmedInPerson, noteConfirmedWithCode, noteCodeAttempt
     case noteRecoveryCodesVoided, noteCodeSent, noteAnswerAttempt, noteAnswerAttemptLocked, noteExtendedVia
     case noteDeliveryTimedOut, noteSenderDied, noteFAQAnswer, noteTicketOpened, noteApplicationCreated, noteDemoGenerated
-    case noteErased, notePinIssuedShown, notePinIssuedSent, noteReadingByPhone, noteReadingRule, notePurgedUnconfirmed, noteImported, noteBillsQueued
+    case noteErased, notePinIssuedShown, notePinIssuedSent, noteReadingByPhone, noteReadingRule, notePurgedUnconfirmed, noteImported, noteBillsQueued, noteProfileField
 }

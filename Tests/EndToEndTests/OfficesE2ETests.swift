@@ -97,3 +97,76 @@ import Testing
         #expect(ru.stdout.contains("ОТКРЫТЫЕ ЗАЯВКИ"), "\(ru.stdout)")
     }
 }
+
+/// The profile at the desk: what a customer changes in the portal, a clerk can change for them.
+@Suite struct ProfileAtTheDeskTests {
+    @Test func aClerkChangesTheProfileAndTheCustomerIsToldAtBothAddresses() throws {
+        let t = E2E()
+        t.demo(accounts: 150)
+        let user = t.sql("""
+            SELECT id FROM portal_user u WHERE status = 'active' AND email IS NOT NULL AND phone IS NOT NULL
+            AND EXISTS (SELECT 1 FROM user_account WHERE user_id = u.id) ORDER BY id LIMIT 1
+            """)
+        let oldEmail = t.sql("SELECT email FROM portal_user WHERE id = \(user)")
+        let r = t.run("user", "edit", user, "--email", "New.Mail@Example.org", "--phone", "8 (981) 567-65-22", "--email-bills", "on",
+                      "--notify-news", "off", "--name", "Иванов Иван Иванович", "--json")
+        #expect(r.status == 0, "\(r)")
+        let show = t.run("user", "show", user, "--json").jsonObject
+        #expect(show["email"] as? String == "new.mail@example.org" && show["phone"] as? String == "+79815676522")
+        #expect(show["email_bills"] as? Bool == true && show["notify_news"] as? Bool == false && show["full_name"] as? String == "Иванов Иван Иванович")
+        let told = t.sql("SELECT group_concat(recipient, ' ') FROM outbox WHERE kind = 'contact_changed' AND entity_id = \(user)")
+        #expect(told.contains(oldEmail) && told.contains("new.mail@example.org") && told.contains("+79815676522"), "\(told)")
+        #expect(Int(t.sql("SELECT count(*) FROM audit WHERE action = 'user.edit' AND entity_id = '\(user)'")) ?? 0 >= 4)
+        let ru = t.run("--lang", "ru", "audit", "list", "--action", "user.edit")
+        #expect(ru.stdout.contains("изменено в офисе: квитанции на e-mail") && ru.stdout.contains("выкл. → вкл."), "\(ru.stdout)")
+        let again = t.run("user", "edit", user, "--email-bills", "on", "--json").jsonObject
+        #expect(again["result"] as? String == "unchanged")
+
+        #expect(t.run("user", "edit", user, "--email", "not-an-address").status == 6)
+        #expect(t.run("user", "edit", user, "--phone", "12345").status == 6)
+        #expect(t.run("user", "edit", user, "--notify-news", "maybe").status == 2)
+        #expect(t.run("user", "edit", user).status == 2, "something to change must be given")
+
+        // the account's name for the user
+        let link = t.sql("SELECT a.number || ' ' || g.code FROM user_account l JOIN account a ON a.id = l.account_id JOIN rgk g ON g.id = a.rgk_id WHERE l.user_id = \(user) LIMIT 1")
+            .split(separator: " ").map(String.init)
+        #expect(t.run("user", "alias", user, link[0], "--rgk", link[1], "Дача").status == 0)
+        let links = t.run("user", "show", user, "--json").jsonObject["links"] as? [[String: Any]] ?? []
+        #expect(links.contains { $0["alias"] as? String == "Дача" }, "\(links)")
+        #expect(t.run("user", "alias", user, link[0], "--rgk", link[1], "--clear").status == 0)
+        #expect(t.sql("SELECT count(*) FROM user_account WHERE user_id = \(user) AND alias IS NOT NULL") == "0")
+        #expect(t.run("user", "alias", user, link[0], "--rgk", link[1]).status == 2)
+        let unlinked = t.sql("SELECT a.number || ' ' || g.code FROM account a JOIN rgk g ON g.id = a.rgk_id WHERE a.id NOT IN (SELECT account_id FROM user_account WHERE user_id = \(user)) LIMIT 1")
+            .split(separator: " ").map(String.init)
+        #expect(t.run("user", "alias", user, unlinked[0], "--rgk", unlinked[1], "Дом").status == 3)
+    }
+}
+
+/// Finding a customer the way they say it: a phone in any spelling, a rule, every reading, every message.
+@Suite struct SearchThatFindsPeopleTests {
+    @Test func phonesRulesHistoriesAndMessagesAreFound() throws {
+        let t = E2E()
+        t.demo(accounts: 300)
+        let phone = t.sql("SELECT phone FROM account WHERE phone IS NOT NULL ORDER BY id LIMIT 1")
+        let spoken = "8 (\(phone.dropFirst(2).prefix(3))) \(phone.dropFirst(5).prefix(3))-\(phone.dropFirst(8).prefix(2))-\(phone.suffix(2))"
+        let found = t.run("account", "list", "--search", spoken, "--json").jsonArray
+        #expect(!found.isEmpty && String(found.count) == t.sql("SELECT count(*) FROM account WHERE phone = '\(phone)'"), "\(spoken): \(found)")
+
+        let rule = t.run("reading", "list", "--rule", "verification_expired", "--limit", "0", "--json").jsonArray
+        #expect(!rule.isEmpty && rule.allSatisfy { ($0["violations"] as? [String])?.contains("verification_expired") == true })
+        #expect(t.run("reading", "list", "--rule", "verification_expired", "--valid").status == 2)
+        #expect(t.run("reading", "list", "--rule", "nonsense").status == 2)
+
+        let account = t.sql("SELECT a.number || ' ' || g.code FROM reading r JOIN meter m ON m.id = r.meter_id JOIN account a ON a.id = m.account_id JOIN rgk g ON g.id = a.rgk_id WHERE r.status = 'pending' ORDER BY r.id LIMIT 1")
+            .split(separator: " ").map(String.init)
+        let history = t.run("reading", "list", "--status", "all", "--account", account[0], "--rgk", account[1], "--limit", "0", "--json").jsonArray
+        let states = Set(history.compactMap { $0["status"] as? String })
+        #expect(states.contains("pending") && states.contains("accepted"), "\(states)")
+        let ids = history.compactMap { $0["id"] as? Int }
+        #expect(ids == ids.sorted(by: >), "the newest first")
+
+        let recipient = t.sql("SELECT recipient FROM outbox WHERE channel = 'email' ORDER BY id LIMIT 1")
+        let messages = t.run("outbox", "list", "--to", recipient.uppercased(), "--json").jsonArray
+        #expect(!messages.isEmpty && messages.allSatisfy { $0["recipient"] as? String == recipient }, "\(messages)")
+    }
+}

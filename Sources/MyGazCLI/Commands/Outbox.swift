@@ -8,7 +8,9 @@ enum OutboxCommands {
                       "Ответы на обращения, вопросы и смена состояний заявок, отказы в приеме показаний, ПИН-коды и коды ждут здесь, пока «outbox send» их не доставит: e-mail — через программу, совместимую с sendmail (--sendmail, MYGAZ_SENDMAIL, по умолчанию /usr/sbin/sendmail -i), которая получает письмо на стандартный ввод, а адрес — после --; SMS — через команду, получающую номер после --, а текст на стандартный ввод (--sms-command, MYGAZ_SMS_COMMAND). Сообщение с получателем, который не является ни адресом e-mail, ни российским мобильным номером, сразу считается недоставленным. Неудачная доставка повторяется через 1, 2, 4 и 8 минут; после 5 неудач сообщение ждет «outbox retry». Доставка, не уложившаяся в --timeout, прерывается вместе со всем, что она запустила, а сообщение считается сомнительным: само оно повторно не отправляется; проверьте, затем «outbox retry». ПИН-код или код в сообщении здесь не показывается и стирается, как только сообщение отправлено или признано недоставленным: вместо недоставленного ПИН-кода выдается новый."),
         subcommands: [
             CommandSpec("list", L("list messages: waiting first", "список сообщений: ожидающие сверху"),
-                        options: [OptionSpec(.status, value: "STATUS", L("only this state", "только это состояние"), choices: OutboxStatus.codes), Opt.limit],
+                        options: [OptionSpec(.status, value: "STATUS", L("only this state", "только это состояние"), choices: OutboxStatus.codes),
+                                  OptionSpec(.to, value: "ADDRESS", L("only messages to this e-mail or phone (any spelling)", "только сообщения на этот e-mail или телефон (в любом написании)")),
+                                  Opt.limit],
                         access: .everyone, handler: list),
             CommandSpec("show", L("one message (secrets masked)", "одно сообщение (секреты скрыты)"),
                         arguments: [ArgumentSpec("ID", L("the message", "номер сообщения"), completion: .live(.outbox))], access: .everyone, handler: show),
@@ -33,7 +35,9 @@ enum OutboxCommands {
 
     static func list(_ inv: Invocation) throws -> ExitStatus {
         let limit = try inv.limit()
-        let rows = try OutboxStore.list(inv.db, status: try inv.choice(.status, as: OutboxStatus.self), limit: limit)
+        let status = try inv.choice(.status, as: OutboxStatus.self)
+        let rows = try inv.string(.to).map { try OutboxStore.list(inv.db, to: $0, status: status, limit: limit) }
+            ?? OutboxStore.list(inv.db, status: status, limit: limit)
         var t = OutboxView.table(rows, inv.out)
         if rows.count == limit { t.footer = inv.out.texts.render(.moreRows, .int(limit)) }
         inv.out.table(t)

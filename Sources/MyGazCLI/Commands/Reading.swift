@@ -12,13 +12,16 @@ enum ReadingCommands {
         subcommands: [
             CommandSpec("list", L("list readings: by default the pending queue, oldest first", "список показаний: по умолчанию очередь «в обработке», старые сверху"),
                         options: [
-                            OptionSpec(.status, value: "STATUS", L("pending (default), accepted, rejected or superseded", "pending (по умолчанию), accepted, rejected или superseded"),
-                                       choices: ReadingStatus.codes),
+                            OptionSpec(.status, value: "STATUS", L("pending (default), accepted, rejected, superseded, or all (the newest first)",
+                                                                   "pending (по умолчанию), accepted, rejected, superseded или all (все, новые сверху)"),
+                                       choices: ReadingStatus.codes + ["all"]),
                             Opt.rgk,
                             OptionSpec(.account, value: "ACCOUNT", L("only this account", "только этот лицевой счет"), completion: .live(.account)),
                             OptionSpec(.meter, value: "SERIAL", L("only this meter", "только этот прибор учета")),
                             OptionSpec(.violations, L("only readings that break a rule", "только показания, нарушающие правило")),
                             OptionSpec(.valid, L("only readings that break no rule", "только показания без нарушений")),
+                            OptionSpec(.rule, value: "RULE", L("only pending readings that break this rule", "только показания в обработке, нарушающие это правило"),
+                                       choices: ReadingReason.codes.filter { $0 != "duplicate" && $0 != "other" }),
                             Opt.since, Opt.limit,
                         ],
                         examples: [
@@ -101,7 +104,11 @@ enum ReadingCommands {
 
     static func list(_ inv: Invocation) throws -> ExitStatus {
         var filter = ReadingFilter()
-        filter.status = try inv.choice(.status, as: ReadingStatus.self) ?? .pending
+        filter.status = inv.string(.status) == "all" ? nil : try inv.choice(.status, as: ReadingStatus.self) ?? .pending
+        filter.rule = try inv.choice(.rule, as: ReadingReason.self)
+        if filter.rule != nil && (inv.flag(.violations) || inv.flag(.valid)) {
+            throw MyGazError.usage(.optionsExclusive, "--rule", inv.flag(.valid) ? "--valid" : "--violations")
+        }
         filter.rgk = inv.string(.rgk)
         filter.account = try inv.string(.account).map { try AccountRef.resolve(inv.db, $0, rgk: inv.string(.rgk)) }
         filter.serial = inv.string(.meter)

@@ -87,6 +87,24 @@ enum UserCommands {
                         options: [OptionSpec(.olderThan, value: "DURATION", L("required: e.g. 7d", "обязательно: например, 7d")), Opt.dryRun, Opt.yes],
                         examples: [Example("mygaz-admin user purge-unconfirmed --older-than 7d --dry-run", L("See what would go.", "Посмотреть, что будет удалено."))],
                         access: deskAndSupport, handler: purge),
+            CommandSpec("edit", L("change a user's name, contacts, notifications or e-mail bills", "изменить ФИО, контакты, уведомления или квитанции на e-mail"),
+                        discussion: L("As the customer would in the profile (manual 001 §4.7.1). Every field changed is audited; a changed e-mail or phone is told at the old contact and at the new one. The login is changed with set-login.",
+                                      "Как клиент в профиле (руководство 001 §4.7.1). Каждое изменение записывается в журнал; об изменении e-mail или телефона сообщается и на старый, и на новый контакт. Логин меняет set-login."),
+                        arguments: [userArg],
+                        options: [OptionSpec(.name, value: "TEXT", L("the full name", "ФИО")),
+                                  OptionSpec(.email, value: "EMAIL", L("the contact e-mail", "контактный e-mail")),
+                                  OptionSpec(.phone, value: "PHONE", L("the contact mobile phone", "контактный мобильный телефон")),
+                                  OptionSpec(.notifyDebts, value: "on|off", L("notify of new debts", "уведомлять о задолженности"), choices: ["on", "off"]),
+                                  OptionSpec(.notifyStatus, value: "on|off", L("notify of application status changes", "уведомлять о статусе заявок"), choices: ["on", "off"]),
+                                  OptionSpec(.notifyNews, value: "on|off", L("send news", "присылать новости"), choices: ["on", "off"]),
+                                  OptionSpec(.emailBills, value: "on|off", L("bills by e-mail every month", "квитанции на e-mail каждый месяц"), choices: ["on", "off"])],
+                        examples: [Example("mygaz-admin user edit 303 --email-bills on --notify-news off", L("The customer asks for bills by e-mail and no news.", "Клиент просит квитанции на e-mail и без новостей."))],
+                        access: desk, handler: edit),
+            CommandSpec("alias", L("name a linked account for the user (Дача), or clear the name", "назвать привязанный счет для пользователя (Дача) или убрать название"),
+                        arguments: [userArg, accountArg, ArgumentSpec("TEXT", L("the name (omit with --clear)", "название (не нужно с --clear)"), arity: .optional)],
+                        options: [rgkForAccount, OptionSpec(.clear, L("remove the name", "убрать название"))],
+                        examples: [Example("mygaz-admin user alias 303 70000724 --rgk vologda Дача", L("The account reads «Дача» in the portal.", "В портале счет будет называться «Дача»."))],
+                        access: desk, handler: alias),
             CommandSpec("link", L("link a personal account to a user (at most 3)", "привязать лицевой счет к пользователю (не более 3)"),
                         arguments: [userArg, accountArg],
                         options: [rgkForAccount, OptionSpec(.alias, value: "TEXT", L("the user's name for the account (Дача)", "название счета для пользователя (Дача)"))],
@@ -256,6 +274,45 @@ enum UserCommands {
         let id = try Users.resolve(inv.db, inv.argument("USER")!)
         let account = try AccountRef.resolve(inv.db, inv.argument("ACCOUNT")!, rgk: inv.string(.rgk))
         return (id, account)
+    }
+
+    static func edit(_ inv: Invocation) throws -> ExitStatus {
+        let id = try Users.resolve(inv.db, inv.argument("USER")!)
+        var change = ProfileChange()
+        change.name = try inv.text(.name)
+        change.email = inv.string(.email)
+        change.phone = inv.string(.phone)
+        func on(_ name: OptionName) throws -> Bool? {
+            guard let text = inv.string(name) else { return nil }
+            switch text.lowercased() {
+            case "on": return true
+            case "off": return false
+            default: throw MyGazError.usage(.badSwitch, .text("--\(name.rawValue)"), .text(text))
+            }
+        }
+        change.notifyDebts = try on(.notifyDebts)
+        change.notifyStatus = try on(.notifyStatus)
+        change.notifyNews = try on(.notifyNews)
+        change.emailBills = try on(.emailBills)
+        guard !change.isEmpty else {
+            throw MyGazError.usage(.oneOfRequired, .text(inv.commandName), "--name, --email, --phone, --notify-debts, --notify-status, --notify-news, --email-bills")
+        }
+        let (changed, told) = try Profile.edit(inv.session, id, change)
+        var human = [changed.isEmpty ? Message(.profileUnchanged, [.text(String(id))]) : Message(.profileEdited, [.text(String(id)), .text(changed.map { inv.out.texts.label(.profileField, $0) }.joined(separator: ", "))])]
+        human += told.map(\.note)
+        inv.out.object([("id", .int(id)), ("result", .text(changed.isEmpty ? "unchanged" : "changed")), ("changed", .array(changed.map(Value.text))),
+                        ("told", .array(told.map { .text($0.recipient) }))], human: human)
+        return .success
+    }
+
+    static func alias(_ inv: Invocation) throws -> ExitStatus {
+        let (id, account) = try linkTarget(inv)
+        let text = inv.argument("TEXT")
+        guard (text == nil) == inv.flag(.clear) else { throw MyGazError.usage(.aliasNeedsText) }
+        let t = try Profile.alias(inv.session, id, account, text)
+        inv.out.results([ActionResult(id: String(id), outcome: t.changed ? .changed : .unchanged, status: nil, human: t.human,
+                                      extra: [("account", .text(account.number)), ("rgk", .text(account.rgkCode)), ("alias", .of(text))])])
+        return .success
     }
 
     static func link(_ inv: Invocation) throws -> ExitStatus {

@@ -22,6 +22,7 @@ public enum OptionName: String, CaseIterable, Sendable {
     case benefits
     case busyTimeout = "busy-timeout"
     case channel
+    case clear
     case codeStdin = "code-stdin"
     case comment
     case commissioningDate = "commissioning-date"
@@ -39,6 +40,7 @@ public enum OptionName: String, CaseIterable, Sendable {
     case digits
     case dryRun = "dry-run"
     case email
+    case emailBills = "email-bills"
     case encoding
     case entity
     case expectStatus = "expect-status"
@@ -68,6 +70,9 @@ public enum OptionName: String, CaseIterable, Sendable {
     case min
     case name
     case noColor = "no-color"
+    case notifyDebts = "notify-debts"
+    case notifyNews = "notify-news"
+    case notifyStatus = "notify-status"
     case noHeader = "no-header"
     case objectAddress = "object-address"
     case objectType = "object-type"
@@ -95,6 +100,7 @@ public enum OptionName: String, CaseIterable, Sendable {
     case residents
     case rgk
     case role
+    case rule
     case search
     case seed
     case send

@@ -477,6 +477,20 @@ public enum Catalog {
         case .rejectedAll:
             return ("rejected {1} readings that break a rule; {2} break none",
                     "отклонено показаний с нарушениями: {1}; без нарушений: {2}")
+        case .badAlias:
+            return ("'{1}' is not a name for an account (1 to 64 characters)", "«{1}» — не название счета (от 1 до 64 знаков)")
+        case .aliasSet:
+            return ("user {1}: account {2} is named «{3}»", "пользователь {1}: счет {2} назван «{3}»")
+        case .aliasCleared:
+            return ("user {1}: account {2} has no name now", "пользователь {1}: у счета {2} больше нет названия")
+        case .aliasNeedsText:
+            return ("give the account's name, or --clear to remove it (not both)", "укажите название счета или --clear, чтобы его убрать (не то и другое)")
+        case .profileEdited:
+            return ("user {1}: changed {2}", "пользователь {1}: изменено: {2}")
+        case .profileUnchanged:
+            return ("user {1}: nothing to change", "пользователь {1}: изменять нечего")
+        case .badSwitch:
+            return ("{1}: '{2}' is neither on nor off", "{1}: «{2}» — не on и не off")
         case .ticketNotYours:
             return ("ticket {1} is addressed to {2}: '{4}' there is for the role {3} (or an admin)",
                     "обращение {1} адресовано: {2}; «{4}» для него выполняет роль «{3}» (или администратор)")
@@ -589,6 +603,8 @@ public enum Catalog {
             return ("unconfirmed registrations before {2} removed: {1}", "удалено неподтвержденных регистраций до {2}: {1}")
         case .noteBillsQueued:
             return ("bills for {1} queued: {2} {3}", "квитанции за {1} поставлены в очередь: {2} {3}")
+        case .noteProfileField:
+            return ("changed at the desk: {1}", "изменено в офисе: {1}")
         case .noteImported:
             return ("{1}: read {2}, new {3}, updated {4}, unchanged {5}, rejected {6}",
                     "{1}: прочитано {2}, новых {3}, изменено {4}, без изменений {5}, отклонено {6}")

@@ -120,7 +120,12 @@ public enum Accounts {
             conditions.append("a.id IN (SELECT account_id FROM service WHERE balance_kop < 0)")
         }
         if let search = filter.search?.trimmingCharacters(in: .whitespaces), !search.isEmpty {
-            if let number = Contact.accountNumber(search) {
+            if let phone = Contact.phone(search) {
+                // a mobile number in any spelling: the holder's phone, or an account with those digits
+                conditions.append("(a.phone = ? OR (a.number = ? AND a.rgk_id IN (SELECT id FROM rgk)))")
+                args.append(phone)
+                args.append(Contact.accountNumber(search) ?? "")
+            } else if let number = Contact.accountNumber(search) {
                 conditions.append("a.number = ? AND a.rgk_id IN (SELECT id FROM rgk)")
                 args.append(number)
             } else {

@@ -27,6 +27,7 @@ public enum AuditReason: String, CaseIterable, Sendable {
     case purgedUnconfirmed = "purged_unconfirmed"
     case imported
     case billsQueued = "bills_queued"
+    case profileField = "profile_field"
 
     /// How an argument is read back: a number, text as it is, a day, or a code of a domain.
     public enum Kind: Sendable, Equatable { case int, text, day, bool, code(CodeDomain) }
@@ -54,6 +55,7 @@ public enum AuditReason: String, CaseIterable, Sendable {
         case .imported:
             return [("file", .text), ("read", .int), ("inserted", .int), ("updated", .int), ("unchanged", .int), ("rejected", .int)]
         case .billsQueued: return [("period", .text), ("queued", .int), ("rgk", .text)]
+        case .profileField: return [("field", .code(.profileField))]
         }
     }
 

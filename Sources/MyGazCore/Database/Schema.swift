@@ -573,11 +573,13 @@ public enum Schema {
     DROP TABLE outbox;
     ALTER TABLE outbox_v3 RENAME TO outbox;
     CREATE INDEX outbox_queue ON outbox (status, next_attempt_at, id);
+    CREATE INDEX outbox_recipient ON outbox (recipient);
     -- where a customer's money is: the newest payments, and those stuck in processing
     CREATE INDEX payment_paid ON payment (paid_on);
     CREATE INDEX act_number ON act (number);
     -- one page per customer: what is open on an account
     CREATE INDEX ticket_account ON ticket (account_id) WHERE account_id IS NOT NULL;
+    CREATE INDEX account_phone ON account (phone) WHERE phone IS NOT NULL;
     CREATE INDEX payment_processing ON payment (paid_on) WHERE state = 'processing';
     CREATE TABLE bill_mailing (
         user_id     INTEGER NOT NULL REFERENCES portal_user(id),

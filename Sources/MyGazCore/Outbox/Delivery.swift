@@ -42,6 +42,13 @@ public enum OutboxStore {
                    createdAt: r.string(14), sentAt: r.optString(15), billPeriod: r.optString(16))
     }
 
+    /// Every message to one address or number (as stored: normalised), the newest first.
+    public static func list(_ db: any Storage, to recipient: String, status: OutboxStatus?, limit: Int) throws -> [OutboxItem] {
+        let normalised = Contact.email(recipient) ?? Contact.phone(recipient) ?? recipient
+        return try db.query(select + " WHERE o.recipient = ? AND (?2 IS NULL OR +o.status = ?2) ORDER BY o.id DESC LIMIT ?3",
+                            normalised, status?.rawValue, limit).map(item)
+    }
+
     public static func list(_ db: any Storage, status: OutboxStatus?, limit: Int) throws -> [OutboxItem] {
         // what waits, in the order it is to be tried (the queue's index); what was sent, newest
         // first (the rowid, read backwards until the limit: `+` keeps the status index out);

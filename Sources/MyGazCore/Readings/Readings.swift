@@ -52,6 +52,8 @@ public struct ReadingFilter: Sendable {
     public var violationsOnly = false
     /// Only readings that break no rule (the complement of `violationsOnly`).
     public var validOnly = false
+    /// Only pending readings that break this rule.
+    public var rule: ReadingReason?
     public var since: Int64?
     public var limit = 50
     public init() {}
@@ -122,12 +124,17 @@ public enum Readings {
             conditions.append(decided ? "\(viaQueue)r.decided_at >= ?" : "\(viaQueue)r.submitted_at >= ?")
             args.append(Timestamp.iso(since))
         }
-        // the pending queue is read oldest first; decided readings newest decision first
-        let order = decided ? "ORDER BY r.decided_at DESC, r.id DESC" : "ORDER BY r.submitted_at, r.id"
+        // the pending queue is read oldest first; decided readings newest decision first; every
+        // state at once (a customer's history) the newest first
+        let order = filter.status == nil ? "ORDER BY r.id DESC" : decided ? "ORDER BY r.decided_at DESC, r.id DESC" : "ORDER BY r.submitted_at, r.id"
         // spelled as the index's own condition, or the planner cannot use it
         if decided { conditions.append("r.source <> 'rgk' AND r.status <> 'pending'") }
         let whereClause = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
-        guard filter.violationsOnly || filter.validOnly else {
+        func wanted(_ item: ReadingItem) -> Bool {
+            if let rule = filter.rule { return item.status == .pending && item.verdict.violations.contains(rule) }
+            return item.verdict.isValid == filter.validOnly
+        }
+        guard filter.violationsOnly || filter.validOnly || filter.rule != nil else {
             return try db.query(select + " \(whereClause) \(order) LIMIT ?", arguments: args + [filter.limit]).map(item)
         }
         // the rules run in Swift, so collect matches page by page until the limit is reached; pages
@@ -140,12 +147,17 @@ public enum Readings {
         while found.count < filter.limit {
             var pageConditions = conditions, pageArgs = args
             if let after {
-                pageConditions.append(decided ? "(r.decided_at, r.id) < (?, ?)" : "(r.submitted_at, r.id) > (?, ?)")
-                pageArgs += [after.key, after.id] as [SQLBindable?]
+                if filter.status == nil {
+                    pageConditions.append("r.id < ?")
+                    pageArgs.append(after.id)
+                } else {
+                    pageConditions.append(decided ? "(r.decided_at, r.id) < (?, ?)" : "(r.submitted_at, r.id) > (?, ?)")
+                    pageArgs += [after.key, after.id] as [SQLBindable?]
+                }
             }
             let rows = try db.query(select + (pageConditions.isEmpty ? "" : " WHERE " + pageConditions.joined(separator: " AND ")) + " \(order) LIMIT ?",
                                     arguments: pageArgs + [page]).map(item)
-            found.append(contentsOf: rows.filter { $0.verdict.isValid == filter.validOnly }.prefix(filter.limit - found.count))
+            found.append(contentsOf: rows.filter(wanted).prefix(filter.limit - found.count))
             guard rows.count == page, let last = rows.last else { break }
             after = (decided ? last.decidedAt ?? "" : last.submittedAt, last.id)
             page = min(page * 2, 2000)

@@ -31,6 +31,8 @@ import Testing
         "contract show": "clerk, support, admin",
         "act list": "clerk, support, admin",
         "act show": "clerk, support, admin",
+        "user edit": "clerk, admin",
+        "user alias": "clerk, admin",
         "application answer": "clerk, admin",
         "application reopen": "clerk, admin",
         "config get": "clerk, support, admin",

@@ -44,6 +44,7 @@ enum AuditView {
         let domain = valueDomain(e)
         func shown(_ value: String?) -> String {
             guard let value else { return "—" }
+            if e.action == "user.edit" && (value == "on" || value == "off") { return (value == "on" ? L("on", "вкл.") : L("off", "выкл."))(texts.lang) }
             if let domain, domain.codes.contains(value) { return texts.label(domain, value) }
             return Texts.visible(value)
         }
@@ -119,6 +120,7 @@ enum AuditView {
         case .purgedUnconfirmed: key = .notePurgedUnconfirmed
         case .imported: key = .noteImported
         case .billsQueued: key = .noteBillsQueued
+        case .profileField: key = .noteProfileField
         }
         return texts.render(Message(key, args))
     }

@@ -1,0 +1,92 @@
+/// The customer's profile at the desk (manual 001 §4.7.1.1, §4.7.1.3, §4.7.1.4, §4.7.2.4): name,
+/// contacts, notification switches, e-mail bills, and the name of a linked account.
+public struct ProfileChange: Sendable {
+    public var name: String?
+    public var email: String?
+    public var phone: String?
+    public var notifyDebts: Bool?
+    public var notifyStatus: Bool?
+    public var notifyNews: Bool?
+    public var emailBills: Bool?
+    public init() {}
+    public var isEmpty: Bool {
+        name == nil && email == nil && phone == nil && notifyDebts == nil && notifyStatus == nil && notifyNews == nil && emailBills == nil
+    }
+}
+
+public enum Profile {
+    /// Changes what is asked, each field audited old → new; a changed e-mail or phone is told at
+    /// the old contact and at the new one (someone else changing it is how accounts are stolen).
+    public static func edit(_ session: Session, _ id: Int64, _ change: ProfileChange) throws -> (changed: [String], told: [Outbox.Queued]) {
+        let email = try Contact.validEmail(change.email)
+        let phone = try Contact.validPhone(change.phone)
+        if let name = change.name, name.trimmingCharacters(in: .whitespaces).isEmpty { throw MyGazError.invalid(.emptyMessage) }
+        return try session.db.write {
+            guard let row = try session.db.queryOne("""
+                SELECT full_name, email, phone, notify_debts, notify_status, notify_news, email_bills, status FROM portal_user WHERE id = ?
+                """, id) else { throw MyGazError.notFound(.user, String(id)) }
+            guard row.string(7) != "deleted" else {
+                throw MyGazError.conflict(.conflictState, .entity(.user), .text(String(id)), .code(.userStatus, "deleted"),
+                                          "user edit", .codes(.userStatus, ["active", "pending", "blocked"]))
+            }
+            var changed: [String] = []
+            func set(_ column: String, _ old: String?, _ new: String?) throws {
+                guard let new, new != old else { return }
+                try session.db.run("UPDATE portal_user SET \(column) = ?, updated_at = ? WHERE id = ?", new, session.now, id)
+                try session.audit("user.edit", .user, id, old: old, new: new, note: AuditNote(.profileField, ["field": .text(column)]))
+                changed.append(column)
+            }
+            func flag(_ column: String, _ index: Int, _ value: Bool?) throws {
+                guard let value, value != row.bool(index) else { return }
+                try session.db.run("UPDATE portal_user SET \(column) = ?, updated_at = ? WHERE id = ?", value ? 1 : 0, session.now, id)
+                try session.audit("user.edit", .user, id, old: row.bool(index) ? "on" : "off", new: value ? "on" : "off",
+                                  note: AuditNote(.profileField, ["field": .text(column)]))
+                changed.append(column)
+            }
+            try set("full_name", row.optString(0), change.name?.trimmingCharacters(in: .whitespaces))
+            try set("email", row.optString(1), email)
+            try set("phone", row.optString(2), phone)
+            try flag("notify_debts", 3, change.notifyDebts)
+            try flag("notify_status", 4, change.notifyStatus)
+            try flag("notify_news", 5, change.notifyNews)
+            try flag("email_bills", 6, change.emailBills)
+            var told: [Outbox.Queued] = []
+            func tell(_ channel: MessageChannel, _ to: String?, what: String, new: String) throws {
+                guard let to else { return }
+                let body = "Здравствуйте! В личном кабинете «Мой газ» изменен \(what): теперь \(new). "
+                    + "Если вы этого не делали, сразу обратитесь в абонентский отдел РГК."
+                told.append(try Outbox.enqueue(session, Outbox.Draft(channel: channel, recipient: to, subject: "Изменены контактные данные",
+                                                                     body: body, rgkID: nil, kind: .contactChanged, entity: .user, entityID: id)))
+            }
+            if changed.contains("email"), let email {
+                try tell(.email, row.optString(1), what: "адрес электронной почты", new: email)
+                try tell(.email, email, what: "адрес электронной почты", new: email)
+            }
+            if changed.contains("phone"), let phone {
+                try tell(.sms, row.optString(2).flatMap(Contact.phone), what: "номер телефона", new: Contact.written(phone))
+                try tell(.sms, phone, what: "номер телефона", new: Contact.written(phone))
+            }
+            return (changed, told)
+        }
+    }
+
+    /// The name a user gave a linked account (nil: cleared).
+    public static func alias(_ session: Session, _ id: Int64, _ account: AccountRef, _ alias: String?) throws -> Transition {
+        let text = alias?.trimmingCharacters(in: .whitespaces)
+        if let text, text.isEmpty || text.count > 64 { throw MyGazError.invalid(.badAlias, .text(text)) }
+        return try session.db.write {
+            guard let row = try session.db.queryOne("SELECT alias FROM user_account WHERE user_id = ? AND account_id = ?", id, account.id) else {
+                throw MyGazError(.notFound, .linkMissing, .text(String(id)), .text(account.label))
+            }
+            let old = row.optString(0)
+            var t = Transition(.user, id, .userStatus, from: "", to: "")
+            t.human = text.map { Message(.aliasSet, [.text(String(id)), .text(account.label), .text($0)]) }
+                ?? Message(.aliasCleared, [.text(String(id)), .text(account.label)])
+            guard old != text else { return t }
+            try session.db.run("UPDATE user_account SET alias = ? WHERE user_id = ? AND account_id = ?", text, id, account.id)
+            try session.audit("user.alias", .link, "\(id):\(account.label)", old: old, new: text)
+            t.forceChanged = true
+            return t
+        }
+    }
+}
