@@ -170,3 +170,27 @@ import Testing
         #expect(!messages.isEmpty && messages.allSatisfy { $0["recipient"] as? String == recipient }, "\(messages)")
     }
 }
+
+@Suite struct ApplicationSearchTests {
+    @Test func aCustomersApplicationsAreFoundByPhoneEMailAccountOrName() throws {
+        let t = E2E()
+        t.demo(accounts: 300)
+        let row = t.sql("""
+            SELECT ap.id || '|' || ap.contact_phone || '|' || coalesce(ap.contact_email, '') || '|' || ap.contact_name
+            FROM application ap WHERE ap.status IN ('submitted', 'needs_info') AND ap.contact_phone IS NOT NULL ORDER BY ap.id LIMIT 1
+            """).split(separator: "|", omittingEmptySubsequences: false).map(String.init)
+        let id = Int(row[0])
+        let phone = row[1]
+        func ids(_ search: String) -> [Int] {
+            t.run("application", "list", "--status", "all", "--search", search, "--limit", "0", "--json").jsonArray.compactMap { $0["id"] as? Int }
+        }
+        #expect(ids("8 \(phone.dropFirst(2))").contains { $0 == id }, "by the phone as said")
+        if !row[2].isEmpty { #expect(ids(row[2].uppercased()).contains { $0 == id }, "by the e-mail") }
+        let surname = String(row[3].split(separator: " ")[0]).lowercased()
+        let byName = ids(surname)
+        let expected = t.sql("SELECT coalesce(contact_name, '') || ' ' || coalesce(address, '') FROM application").split(separator: "\n")
+            .filter { $0.lowercased().contains(surname) }.count
+        #expect(byName.contains { $0 == id } && byName.count == expected, "\(byName.count) of \(expected)")
+        #expect(ids("zzqx-nobody").isEmpty)
+    }
+}

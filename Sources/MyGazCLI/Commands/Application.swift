@@ -34,6 +34,8 @@ enum ApplicationCommands {
                             OptionSpec(.account, value: "ACCOUNT", L("only this account", "только этот лицевой счет"), completion: .live(.account)),
                             OptionSpec(.assignedTo, value: "LOGIN", L("only those assigned to this operator", "только назначенные этому оператору"),
                                        completion: .live(.operatorLogin)),
+                            OptionSpec(.search, short: "s", value: "TEXT", L("the customer: a phone or e-mail in any spelling, an account number, a piece of the name or address",
+                                                                              "клиент: телефон или e-mail в любом написании, номер счета, часть ФИО или адреса")),
                             Opt.since, Opt.limit,
                         ],
                         examples: [Example("mygaz-admin application list --kind repair --rgk vologda", L("Open repair calls in Vologda.", "Открытые заявки на ремонт в Вологде."))],
@@ -145,6 +147,7 @@ enum ApplicationCommands {
         filter.account = try inv.string(.account).map { try AccountRef.resolve(inv.db, $0, rgk: inv.string(.rgk)) }
         filter.assignedTo = inv.string(.assignedTo)
         filter.since = try inv.moment(.since)
+        filter.search = inv.string(.search)
         filter.limit = try inv.limit()
         let rows = try Applications.list(inv.db, filter)
         var t = ApplicationView.table(rows, now: inv.clock.now, inv.out)

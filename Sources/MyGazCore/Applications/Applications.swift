@@ -56,6 +56,8 @@ public struct ApplicationFilter: Sendable {
     public var account: AccountRef?
     public var assignedTo: String?
     public var since: Int64?
+    /// The customer as they say it: a phone, an e-mail, an account number, or a piece of the name or address.
+    public var search: String?
     public var limit = 50
     public init() {}
 }
@@ -124,6 +126,19 @@ public enum Applications {
         if let rgk = filter.rgk { page.conditions.append("ap.rgk_id = ?"); page.arguments.append(try RGK.id(db, rgk)) }
         if let account = filter.account { page.conditions.append("ap.account_id = ?"); page.arguments.append(account.id) }
         if let login = filter.assignedTo { page.conditions.append("ap.assigned_to = ?"); page.arguments.append(login) }
+        if let search = filter.search?.trimmingCharacters(in: .whitespaces), !search.isEmpty {
+            if let phone = Contact.phone(search) {
+                page.conditions.append("ap.contact_phone = ?"); page.arguments.append(phone)
+            } else if let email = Contact.email(search) {
+                page.conditions.append("ap.contact_email = ?"); page.arguments.append(email)
+            } else if let number = Contact.accountNumber(search) {
+                page.conditions.append("ap.account_id IN (SELECT id FROM account WHERE number = ? AND rgk_id IN (SELECT id FROM rgk))")
+                page.arguments.append(number)
+            } else {
+                page.conditions.append("(instr(fold(coalesce(ap.contact_name, '')), ?) > 0 OR instr(fold(coalesce(ap.address, '')), ?) > 0)")
+                page.arguments.append(Database.fold(search)); page.arguments.append(Database.fold(search))
+            }
+        }
         if let since = filter.since {
             page.conditions.append("coalesce(ap.submitted_at, ap.created_at) >= ?")
             page.arguments.append(Timestamp.iso(since))

@@ -34,7 +34,8 @@ import Testing
         ["payment", "list", "--external-id", "P10000001"], ["contract", "list", "--account", "70000001", "--rgk", "vologda"],
         ["contract", "list", "--rgk", "vologda"], ["contract", "show", "П-70000001"], ["act", "list", "--account", "70000001", "--rgk", "vologda"],
         ["act", "show", "А-70000013-1"], ["account", "list", "--search", "8 981 567-65-22"], ["outbox", "list", "--to", "ivanov@mail.ru"],
-        ["reading", "list", "--status", "all", "--account", "70000001", "--rgk", "vologda"], ["reading", "list", "--rule", "verification_expired"], ["payment", "list", "--since", "2026-07-01"], ["payment", "show", "P10000001"], ["bill", "send", "--period", "2026-07", "--dry-run"],
+        ["reading", "list", "--status", "all", "--account", "70000001", "--rgk", "vologda"], ["reading", "list", "--rule", "verification_expired"],
+        ["application", "list", "--search", "89815676522"], ["application", "list", "--search", "70000001"], ["payment", "list", "--since", "2026-07-01"], ["payment", "show", "P10000001"], ["bill", "send", "--period", "2026-07", "--dry-run"],
     ]
 
     /// Tables that grow with the region; a full scan of any other (RGKs, offices, operators, FAQ) is fine.
