@@ -95,6 +95,16 @@ import Testing
         #expect(String(tickets.count) == t.sql("SELECT count(*) FROM ticket WHERE account_id = \(accountID) AND status <> 'closed'"))
         let ru = t.run("--lang", "ru", "account", "show", row[0], "--rgk", row[1])
         #expect(ru.stdout.contains("ОТКРЫТЫЕ ЗАЯВКИ"), "\(ru.stdout)")
+
+        // the user of a linked account sees the same, for each of their accounts
+        let linked = t.sql("""
+            SELECT l.user_id || ' ' || ap.id || ' ' || a.number FROM application ap JOIN user_account l ON l.account_id = ap.account_id
+            JOIN account a ON a.id = ap.account_id WHERE ap.status IN ('submitted', 'needs_info') ORDER BY ap.id LIMIT 1
+            """).split(separator: " ").map(String.init)
+        let owner = linked[0]
+        let userPage = t.run("user", "show", owner, "--json").jsonObject
+        let theirs = userPage["open_applications"] as? [[String: Any]] ?? []
+        #expect(theirs.contains { $0["id"] as? Int == Int(linked[1]) && $0["account"] as? String == linked[2] }, "\(userPage)")
     }
 }
 

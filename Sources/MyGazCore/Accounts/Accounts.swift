@@ -81,20 +81,47 @@ public struct AccountDetail: Sendable {
     public let payments: [Payment]
     public let settlements: [Settlement]
     public let activePIN: Bool
-    /// What is open on the account: the desk's one page per customer.
-    public struct OpenItem: Sendable {
+    public var open = OpenItems()
+
+    public var holder: String { [surname, name, patronymic].compactMap { $0 }.joined(separator: " ") }
+}
+
+/// What is open on accounts — applications, tickets, readings waiting for a decision: the
+/// desk's one page per customer (`account show`, and `user show` for every linked account).
+public struct OpenItems: Sendable {
+    public struct Item: Sendable {
         public let id: Int64
+        public let account: String
         /// The application's kind, the ticket's topic, the reading's meter serial.
         public let what: String
         public let status: String
         public let at: String?
         public let value: Int64?
     }
-    public var openApplications: [OpenItem] = []
-    public var openTickets: [OpenItem] = []
-    public var pendingReadings: [OpenItem] = []
+    public var applications: [Item] = []
+    public var tickets: [Item] = []
+    public var readings: [Item] = []
+    public init() {}
 
-    public var holder: String { [surname, name, patronymic].compactMap { $0 }.joined(separator: " ") }
+    /// Each from its account's index (application_account, ticket_account, the meter's readings).
+    public static func of(_ db: any Storage, accounts: [Int64]) throws -> OpenItems {
+        var open = OpenItems()
+        for id in accounts {
+            open.applications += try db.query("""
+                SELECT ap.id, a.number, ap.kind, ap.status, coalesce(ap.submitted_at, ap.created_at) FROM application ap JOIN account a ON a.id = ap.account_id
+                WHERE ap.account_id = ? AND ap.status IN ('submitted', 'needs_info', 'accepted') ORDER BY ap.id
+                """, id).map { Item(id: $0.int64(0), account: $0.string(1), what: $0.string(2), status: $0.string(3), at: $0.optString(4), value: nil) }
+            open.tickets += try db.query("""
+                SELECT t.id, a.number, t.topic, t.status, t.created_at FROM ticket t JOIN account a ON a.id = t.account_id
+                WHERE t.account_id = ? AND t.status <> 'closed' ORDER BY t.id
+                """, id).map { Item(id: $0.int64(0), account: $0.string(1), what: $0.string(2), status: $0.string(3), at: $0.optString(4), value: nil) }
+            open.readings += try db.query("""
+                SELECT r.id, a.number, m.serial, r.status, r.submitted_at, r.value FROM meter m JOIN account a ON a.id = m.account_id
+                JOIN reading r ON r.meter_id = m.id WHERE m.account_id = ? AND r.status = 'pending' ORDER BY r.id
+                """, id).map { Item(id: $0.int64(0), account: $0.string(1), what: $0.string(2), status: $0.string(3), at: $0.optString(4), value: $0.optInt64(5)) }
+        }
+        return open
+    }
 }
 
 public struct AccountFilter: Sendable {
@@ -215,17 +242,7 @@ public enum Accounts {
                                        residents: a.optInt(6), heatedArea: a.optDouble(7), status: a.string(8),
                                        services: services, meters: meters, users: users, contracts: contracts,
                                        payments: payments, settlements: settlements, activePIN: activePIN)
-            detail.openApplications = try db.query("""
-                SELECT id, kind, status, coalesce(submitted_at, created_at) FROM application
-                WHERE account_id = ? AND status IN ('submitted', 'needs_info', 'accepted') ORDER BY id
-                """, ref.id).map { AccountDetail.OpenItem(id: $0.int64(0), what: $0.string(1), status: $0.string(2), at: $0.optString(3), value: nil) }
-            detail.openTickets = try db.query("""
-                SELECT id, topic, status, created_at FROM ticket WHERE account_id = ? AND status <> 'closed' ORDER BY id
-                """, ref.id).map { AccountDetail.OpenItem(id: $0.int64(0), what: $0.string(1), status: $0.string(2), at: $0.optString(3), value: nil) }
-            detail.pendingReadings = try db.query("""
-                SELECT r.id, m.serial, r.status, r.submitted_at, r.value FROM meter m JOIN reading r ON r.meter_id = m.id
-                WHERE m.account_id = ? AND r.status = 'pending' ORDER BY r.id
-                """, ref.id).map { AccountDetail.OpenItem(id: $0.int64(0), what: $0.string(1), status: $0.string(2), at: $0.optString(3), value: $0.optInt64(4)) }
+            detail.open = try OpenItems.of(db, accounts: [ref.id])
             return detail
         }
     }

@@ -57,6 +57,8 @@ public struct UserDetail: Sendable {
     public let links: [UserLink]
     public let codes: [OpenCode]
     public let audit: [AuditEntry]
+    /// What is open on the user's linked accounts.
+    public var open = OpenItems()
 }
 
 public struct UserFilter: Sendable {
@@ -179,12 +181,14 @@ public enum Users {
             filter.entityType = Entity.user.rawValue
             filter.entityID = String(id)
             filter.limit = 10
-            return UserDetail(
+            var detail = UserDetail(
                 id: u.int64(0), login: u.string(1), loginKind: u.string(2), fullName: u.optString(3), email: u.optString(4),
                 phone: u.optString(5), status: u.string(6), blockedReason: u.optString(7), consentAt: u.optString(8),
                 consentChannel: u.optString(9), notifyDebts: u.bool(10), notifyStatus: u.bool(11), notifyNews: u.bool(12),
                 emailBills: u.bool(13), registeredAt: u.string(14), confirmUntil: u.optString(15), confirmedAt: u.optString(16),
                 deletedAt: u.optString(17), links: links, codes: codes, audit: try AuditLog.list(db, filter))
+            detail.open = try OpenItems.of(db, accounts: links.map(\.accountID))
+            return detail
         }
     }
 

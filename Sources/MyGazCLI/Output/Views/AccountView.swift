@@ -87,27 +87,7 @@ enum AccountView {
         r.section("users", L("Linked portal users", "Привязанные пользователи портала"), users)
 
         // what is open on the account, for the customer at the desk
-        var applications = Table([Column("id", L("ID", "ID"), align: .right), Column("kind", L("KIND", "ВИД")),
-                                  Column("status", L("STATE", "СОСТОЯНИЕ")), Column("at", L("SUBMITTED", "ПОДАНА"))])
-        for i in a.openApplications {
-            applications.append([Cell(.int(i.id)), .code(.applicationKind, i.what, texts), .code(.applicationStatus, i.status, texts),
-                                 Cell(.of(i.at), display: i.at.map { Timestamp.display($0) } ?? "—")])
-        }
-        r.section("open_applications", L("Open applications", "Открытые заявки"), applications, hiddenWhenEmpty: true)
-        var tickets = Table([Column("id", L("ID", "ID"), align: .right), Column("topic", L("TOPIC", "ТЕМА")),
-                             Column("status", L("STATE", "СОСТОЯНИЕ")), Column("at", L("RECEIVED", "ПОЛУЧЕНО"))])
-        for i in a.openTickets {
-            tickets.append([Cell(.int(i.id)), .code(.ticketTopic, i.what, texts), .code(.ticketStatus, i.status, texts),
-                            Cell(.of(i.at), display: i.at.map { Timestamp.display($0) } ?? "—")])
-        }
-        r.section("open_tickets", L("Open tickets", "Открытые обращения"), tickets, hiddenWhenEmpty: true)
-        var readings = Table([Column("id", L("ID", "ID"), align: .right), Column("serial", L("METER", "ПРИБОР")),
-                              Column("value", L("VALUE", "ПОКАЗАНИЕ"), align: .right), Column("at", L("SUBMITTED", "ПЕРЕДАНО"))])
-        for i in a.pendingReadings {
-            readings.append([Cell(.int(i.id)), Cell(.text(i.what)), Cell(.of(i.value), display: i.value.map { Format.grouped($0, lang) } ?? "—"),
-                             Cell(.of(i.at), display: i.at.map { Timestamp.display($0) } ?? "—")])
-        }
-        r.section("pending_readings", L("Readings waiting for a decision", "Показания в обработке"), readings, hiddenWhenEmpty: true)
+        openSections(a.open, into: &r, out)
 
         var contracts = Table([Column("number", L("NUMBER", "НОМЕР")), Column("kind", L("KIND", "ВИД")),
                                Column("signed_on", L("SIGNED", "ЗАКЛЮЧЕН")), Column("valid_until", L("VALID UNTIL", "ДЕЙСТВУЕТ ДО")),
@@ -146,5 +126,31 @@ enum AccountView {
                                "к оплате = на начало − начислено + оплачено; у незакрытого месяца нет сальдо на конец")(lang)
         r.section("settlements", L("Settlements", "Взаиморасчеты"), settlements)
         return r
+    }
+
+    /// The open applications, tickets and pending readings of one or more accounts, as sections.
+    static func openSections(_ open: OpenItems, into r: inout Record, _ out: Output) {
+        let texts = out.texts
+        func at(_ i: OpenItems.Item) -> Cell { Cell(.of(i.at), display: i.at.map { Timestamp.display($0) } ?? "—") }
+        var applications = Table([Column("id", L("ID", "ID"), align: .right), Column("account", L("ACCOUNT", "СЧЕТ")), Column("kind", L("KIND", "ВИД")),
+                                  Column("status", L("STATE", "СОСТОЯНИЕ")), Column("at", L("SUBMITTED", "ПОДАНА"))])
+        for i in open.applications {
+            applications.append([Cell(.int(i.id)), Cell(.text(i.account)), .code(.applicationKind, i.what, texts),
+                                 .code(.applicationStatus, i.status, texts), at(i)])
+        }
+        r.section("open_applications", L("Open applications", "Открытые заявки"), applications, hiddenWhenEmpty: true)
+        var tickets = Table([Column("id", L("ID", "ID"), align: .right), Column("account", L("ACCOUNT", "СЧЕТ")), Column("topic", L("TOPIC", "ТЕМА")),
+                             Column("status", L("STATE", "СОСТОЯНИЕ")), Column("at", L("RECEIVED", "ПОЛУЧЕНО"))])
+        for i in open.tickets {
+            tickets.append([Cell(.int(i.id)), Cell(.text(i.account)), .code(.ticketTopic, i.what, texts), .code(.ticketStatus, i.status, texts), at(i)])
+        }
+        r.section("open_tickets", L("Open tickets", "Открытые обращения"), tickets, hiddenWhenEmpty: true)
+        var readings = Table([Column("id", L("ID", "ID"), align: .right), Column("account", L("ACCOUNT", "СЧЕТ")), Column("serial", L("METER", "ПРИБОР")),
+                              Column("value", L("VALUE", "ПОКАЗАНИЕ"), align: .right), Column("at", L("SUBMITTED", "ПЕРЕДАНО"))])
+        for i in open.readings {
+            readings.append([Cell(.int(i.id)), Cell(.text(i.account)), Cell(.text(i.what)),
+                             Cell(.of(i.value), display: i.value.map { Format.grouped($0, out.lang) } ?? "—"), at(i)])
+        }
+        r.section("pending_readings", L("Readings waiting for a decision", "Показания в обработке"), readings, hiddenWhenEmpty: true)
     }
 }

@@ -68,6 +68,7 @@ enum UserView {
                           Cell(.of(l.lockedAt), display: l.lockedAt.map { Timestamp.display($0) } ?? "", style: .red)])
         }
         r.section("links", L("Linked accounts", "Привязанные счета"), links)
+        AccountView.openSections(u.open, into: &r, out)
 
         var codes = Table([
             Column("purpose", L("PURPOSE", "НАЗНАЧЕНИЕ")), Column("channel", L("CHANNEL", "КАНАЛ")), Column("destination", L("SENT TO", "КУДА")),
