@@ -253,6 +253,9 @@ import Testing
         #expect(t.run("pin", "reject-request", String(other), "--reason", "again", "--json").jsonArray.first?["result"] as? String == "unchanged")
         #expect(t.run("pin", "issue", "--request", String(other), "--send").status == 4)
         #expect(t.run("pin", "reject-request", "999999", "--reason", "x").status == 3)
+        // the clerk who finds the refused request sees why
+        let refused = t.run("--lang", "ru", "pin", "requests", "--status", "rejected")
+        #expect(refused.stdout.contains("ПРИЧИНА ОТКАЗА") && refused.stdout.contains("ФИО не совпадает"), "\(refused.stdout)")
         // a PIN nobody asked for is handed over at the desk: --send has no one to go to
         let account = t.sql("SELECT number FROM account ORDER BY id LIMIT 1")
         let nobody = t.run("pin", "issue", account, "--rgk", t.sql("SELECT g.code FROM account a JOIN rgk g ON g.id = a.rgk_id ORDER BY a.id LIMIT 1"), "--send")

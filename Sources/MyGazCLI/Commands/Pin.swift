@@ -48,7 +48,7 @@ enum PinCommands {
             Column("full_name", L("NAME GIVEN", "УКАЗАННОЕ ФИО")), Column("holder", L("HOLDER", "ВЛАДЕЛЕЦ СЧЕТА")),
             Column("email", L("E-MAIL", "E-MAIL")), Column("phone", L("PHONE", "ТЕЛЕФОН")),
             Column("status", L("STATE", "СОСТОЯНИЕ")), Column("created_at", L("RECEIVED", "ПОЛУЧЕН")),
-            Column("age", L("AGE", "ВОЗРАСТ"), align: .right, .humanOnly), Column("reason", L("REASON", "ПРИЧИНА"), .machineOnly),
+            Column("age", L("AGE", "ВОЗРАСТ"), align: .right, .humanOnly), Column("reason", L("REFUSED BECAUSE", "ПРИЧИНА ОТКАЗА")),
         ])
         for p in rows {
             let match = Database.fold(p.fullName) == Database.fold(p.holder)
@@ -58,7 +58,7 @@ enum PinCommands {
                       Cell(.text(p.status), display: inv.out.texts.label(.pinRequestStatus, p.status)),
                       Cell(.text(p.createdAt), display: Timestamp.display(p.createdAt)),
                       Cell(.text(Timestamp.parse(p.createdAt).map { Format.age(seconds: inv.clock.now - $0, inv.out.lang) } ?? "")),
-                      Cell(.of(p.reason))])
+                      Cell(.of(p.reason), display: p.reason.map { DisplayWidth.truncate($0, to: 40) } ?? "")])
         }
         inv.out.table(t)
         return .success
