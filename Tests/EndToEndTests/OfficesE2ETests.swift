@@ -136,6 +136,8 @@ import Testing
         #expect(t.run("user", "edit", user, "--phone", "12345").status == 6)
         #expect(t.run("user", "edit", user, "--notify-news", "maybe").status == 2)
         #expect(t.run("user", "edit", user).status == 2, "something to change must be given")
+        let blank = t.run("user", "edit", user, "--name", "  ")
+        #expect(blank.status == 2 && blank.stderr.contains("--name"), "\(blank)")
 
         // the account's name for the user
         let link = t.sql("SELECT a.number || ' ' || g.code FROM user_account l JOIN account a ON a.id = l.account_id JOIN rgk g ON g.id = a.rgk_id WHERE l.user_id = \(user) LIMIT 1")

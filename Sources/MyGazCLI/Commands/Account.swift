@@ -54,10 +54,7 @@ enum AccountCommands {
         let shownMonth = inv.out.lang == .ru ? month : bill.period
         if inv.flag(.email) {
             let queued = try inv.session.db.write { () -> [Outbox.Queued] in
-                let emails = try inv.session.db.query("""
-                    SELECT DISTINCT u.email FROM user_account l JOIN portal_user u ON u.id = l.user_id
-                    WHERE l.account_id = ? AND l.access_level = 'extended' AND u.status = 'active' AND u.email IS NOT NULL ORDER BY u.email
-                    """, ref.id).compactMap { $0.optString(0).flatMap(Contact.email) }
+                let emails = try BillMailing.recipients(inv.session.db, accountID: ref.id)
                 guard !emails.isEmpty else { throw MyGazError.invalid(.billNoEmail, .text(ref.label)) }
                 let footer = try Notify.footer(inv.session.db, rgkID: ref.rgkID)
                 return try emails.map { email in

@@ -34,10 +34,7 @@ enum ContractCommands {
 
     static func show(_ inv: Invocation) throws -> ExitStatus {
         let c = try Contracts.find(inv.db, inv.argument("NUMBER")!, rgk: inv.string(.rgk))
-        var r = Record()
-        for (column, cell) in zip(columns, cells(c, inv.out)) {
-            r.fields.append(Record.Field(key: column.key, label: L(PaymentView.sentence(column.header.en), PaymentView.sentence(column.header.ru)), cell: cell))
-        }
+        var r = Record(row: cells(c, inv.out), of: columns)
         r.section("acts_of_work", L("Acts of work", "Акты выполненных работ"), ActCommands.table(try Contracts.acts(inv.db, account: nil, contract: c, limit: 1000), inv.out))
         inv.out.record(r)
         return .success
@@ -86,10 +83,7 @@ enum ActCommands {
 
     static func show(_ inv: Invocation) throws -> ExitStatus {
         let a = try Contracts.act(inv.db, number: inv.argument("NUMBER")!)
-        var r = Record()
-        for (column, cell) in zip(columns, cells(a, inv.out)) {
-            r.fields.append(Record.Field(key: column.key, label: L(PaymentView.sentence(column.header.en), PaymentView.sentence(column.header.ru)), cell: cell))
-        }
+        var r = Record(row: cells(a, inv.out), of: columns)
         var works = Table([Column("work", L("WORK", "РАБОТА")), Column("cost_kop", L("COST ₽", "СТОИМОСТЬ ₽"), align: .right)])
         for w in a.works { works.append([Cell(.text(w.work)), Cell(.int(w.costKop), display: Format.money(w.costKop, inv.out.lang))]) }
         r.section("works", L("Works", "Работы"), works)

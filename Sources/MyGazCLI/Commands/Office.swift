@@ -24,11 +24,7 @@ enum OfficeCommands {
 
     static func show(_ inv: Invocation) throws -> ExitStatus {
         let o = try Offices.find(inv.db, inv.argument("OFFICE")!)
-        var r = Record()
-        for (column, cell) in zip(columns, cells(o, inv.out)) {
-            r.fields.append(Record.Field(key: column.key, label: L(PaymentView.sentence(column.header.en), PaymentView.sentence(column.header.ru)), cell: cell))
-        }
-        inv.out.record(r)
+        inv.out.record(Record(row: cells(o, inv.out), of: columns))
         return .success
     }
 

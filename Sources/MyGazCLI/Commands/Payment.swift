@@ -81,18 +81,8 @@ enum PaymentView {
                 Cell(.text(p.state), display: state, style: p.state == "processing" ? .yellow : .plain), Cell(.text(p.externalID))]
     }
 
-    /// A column's header as a field's label: «МЕСТО ОПЛАТЫ» reads «Место оплаты»; ID and РГК stay.
-    static func sentence(_ header: String) -> String {
-        guard !["ID", "RGK", "РГК"].contains(header) else { return header }
-        return header.prefix(1) + header.dropFirst().lowercased()
-    }
-
     static func record(_ p: PaymentItem, today: Day, _ out: Output) -> Record {
-        var r = Record()
         let table = self.table([p], today: today, out)
-        for (column, cell) in zip(table.columns, table.rows[0]) where column.visibility != .humanOnly {
-            r.fields.append(Record.Field(key: column.key, label: L(sentence(column.header.en), sentence(column.header.ru)), cell: cell))
-        }
-        return r
+        return Record(row: table.rows[0], of: table.columns)
     }
 }

@@ -263,8 +263,7 @@ enum ReadingCommands {
         // a customer on the phone with one meter is not asked for its serial
         let serial: String
         if let given = inv.string(.serial) { serial = given } else {
-            let working = try inv.db.query("SELECT serial FROM meter WHERE account_id = ? AND state = 'working' ORDER BY serial", account.id)
-                .map { $0.string(0) }
+            let working = try Readings.workingSerials(inv.db, account: account)
             guard working.count == 1 else {
                 throw MyGazError.usage(.serialNeeded, .text(account.label), .text(working.isEmpty ? "—" : working.joined(separator: ", ")))
             }

@@ -147,6 +147,17 @@ public struct Record: Sendable {
         }
     }
 
+    /// One row of a list as a record (`show` of an entity whose list says it all): each column a
+    /// field, its header as the label («МЕСТО ОПЛАТЫ» reads «Место оплаты»; ID and РГК stay).
+    public init(row cells: [Cell], of columns: [Column]) {
+        func label(_ header: String) -> String {
+            ["ID", "RGK", "РГК"].contains(header) ? header : header.prefix(1) + header.dropFirst().lowercased()
+        }
+        for (column, cell) in zip(columns, cells) where column.visibility != .humanOnly {
+            fields.append(Field(key: column.key, label: L(label(column.header.en), label(column.header.ru)), cell: cell))
+        }
+    }
+
     public mutating func section(_ key: String, _ title: L, _ table: Table, hiddenWhenEmpty: Bool = false) {
         sections.append(Section(key: key, title: title, content: .table(table), value: nil, hiddenWhenEmpty: hiddenWhenEmpty))
     }

@@ -43,10 +43,18 @@ public enum BillMailing {
 
     /// The RGKs in scope must have their bank details: a bill without them is never sent.
     static func checkSuppliers(_ db: any Storage, rgk: String?) throws {
-        for row in try db.query("SELECT code, inn, kpp, bank_account, bank_name, bic, corr_account FROM rgk WHERE ?1 IS NULL OR code = ?1", rgk) {
-            let missing = zip(["inn", "kpp", "bank_account", "bank_name", "bic", "corr_account"], 1...6).filter { row.optString($0.1) == nil }.map(\.0)
-            if !missing.isEmpty { throw MyGazError.invalid(.billNoBankDetails, .text(row.string(0)), .text(missing.joined(separator: ", "))) }
+        for code in try db.query("SELECT code FROM rgk WHERE ?1 IS NULL OR code = ?1", rgk).map({ $0.string(0) }) {
+            try Bills.requireBankDetails(db, rgk: code)
         }
+    }
+
+    /// Who a bill of the account goes to by e-mail: its active users with the extended version (the
+    /// bill shows personal data), each usable address once.
+    public static func recipients(_ db: any Storage, accountID: Int64) throws -> [String] {
+        try db.query("""
+            SELECT DISTINCT u.email FROM user_account l JOIN portal_user u ON u.id = l.user_id
+            WHERE l.account_id = ? AND l.access_level = 'extended' AND u.status = 'active' AND u.email IS NOT NULL ORDER BY u.email
+            """, accountID).compactMap { $0.optString(0).flatMap(Contact.email) }
     }
 
     public static func plan(_ db: any Storage, period: String, rgk: String?, today: Day) throws -> Plan {

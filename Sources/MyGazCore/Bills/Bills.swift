@@ -79,6 +79,17 @@ public struct Bill: Sendable {
 }
 
 public enum Bills {
+    static let bankColumns = ["inn", "kpp", "bank_account", "bank_name", "bic", "corr_account"]
+
+    /// Exit 6 naming what the RGK lacks for a payment document, and how to fill it in.
+    static func requireBankDetails(_ db: any Storage, rgk code: String) throws {
+        guard let row = try db.queryOne("SELECT \(bankColumns.joined(separator: ", ")) FROM rgk WHERE code = ?", code) else {
+            throw MyGazError.notFound(.rgk, code)
+        }
+        let missing = bankColumns.indices.filter { row.optString($0) == nil }.map { bankColumns[$0] }
+        if !missing.isEmpty { throw MyGazError.invalid(.billNoBankDetails, .text(code), .text(missing.joined(separator: ", "))) }
+    }
+
     /// The last month with settlements for the account, or nil when it has none.
     public static func lastPeriod(_ db: any Storage, accountID: Int64) throws -> String? {
         try db.queryOne("""
@@ -101,10 +112,7 @@ public enum Bills {
                        a.number, a.surname, a.name, a.patronymic, a.address, a.residents, a.heated_area
                 FROM account a JOIN rgk g ON g.id = a.rgk_id WHERE a.id = ?
                 """, ref.id) else { throw MyGazError.notFound(.account, ref.label) }
-            let missing = zip(["inn", "kpp", "bank_account", "bank_name", "bic", "corr_account"], 2...7).filter { r.optString($0.1) == nil }.map(\.0)
-            guard missing.isEmpty else {
-                throw MyGazError.invalid(.billNoBankDetails, .text(r.string(0)), .text(missing.joined(separator: ", ")))
-            }
+            try requireBankDetails(db, rgk: r.string(0))
             let supplier = Bill.Supplier(code: r.string(0), name: r.string(1), inn: r.string(2), kpp: r.string(3), account: r.string(4),
                                          bankName: r.string(5), bic: r.string(6), correspondentAccount: r.string(7), phone: r.optString(8),
                                          office: r.optString(9), hours: r.optString(10))

@@ -98,6 +98,11 @@ public enum Readings {
         return id
     }
 
+    /// The serials of an account's working meters (a reading by phone names one only when there are several).
+    public static func workingSerials(_ db: any Storage, account: AccountRef) throws -> [String] {
+        try db.query("SELECT serial FROM meter WHERE account_id = ? AND state = 'working' ORDER BY serial", account.id).map { $0.string(0) }
+    }
+
     // MARK: lists
 
     public static func list(_ db: any Storage, _ filter: ReadingFilter) throws -> [ReadingItem] {

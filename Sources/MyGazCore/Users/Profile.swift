@@ -20,7 +20,7 @@ public enum Profile {
     public static func edit(_ session: Session, _ id: Int64, _ change: ProfileChange) throws -> (changed: [String], told: [Outbox.Queued]) {
         let email = try Contact.validEmail(change.email)
         let phone = try Contact.validPhone(change.phone)
-        if let name = change.name, name.trimmingCharacters(in: .whitespaces).isEmpty { throw MyGazError.invalid(.emptyMessage) }
+        if let name = change.name, name.trimmingCharacters(in: .whitespaces).isEmpty { throw MyGazError.usage(.missingValue, "--name", "TEXT") }
         return try session.db.write {
             guard let row = try session.db.queryOne("""
                 SELECT full_name, email, phone, notify_debts, notify_status, notify_news, email_bills, status FROM portal_user WHERE id = ?

@@ -17,7 +17,7 @@ final class RGKKind: UpsertKind {
         ImportColumn("bank_account", ["расчетный счет", "р/с", "рс"]), ImportColumn("bank_name", ["банк", "наименование банка"]),
         ImportColumn("bic", ["бик"]), ImportColumn("corr_account", ["корр счет", "к/с", "кс", "корреспондентский счет"]),
     ]
-    static let bankColumns = ["inn", "kpp", "bank_account", "bank_name", "bic", "corr_account"]
+    static let bankColumns = Bills.bankColumns
 
     let ctx: ImportContext
     let upsert: Upsert
