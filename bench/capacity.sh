@@ -42,6 +42,11 @@ pin requests --rgk --status all|pin requests --rgk $rgk --status all
 pin list|pin list
 outbox list|outbox list
 account show|account show $number --rgk $rgk
+payment list --account|payment list --account $number --rgk $rgk
+payment list --state processing|payment list --state processing
+user show (a login in another spelling)|user show 89115550011
+user show (no such login)|user show 89990001122
+db repair-logins --dry-run|db repair-logins --dry-run
 user list|user list
 user list --rgk|user list --rgk $rgk
 user list --rgk --status active|user list --rgk $rgk --status active

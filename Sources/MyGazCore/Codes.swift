@@ -12,6 +12,8 @@ public enum UserStatus: String, Code { case pending, active, blocked, deleted }
 public enum LoginKind: String, Code { case phone, email, erased }
 public enum ConsentChannel: String, Code { case portal, office }
 public enum CodePurpose: String, Code { case registration, recovery }
+/// The outside services a customer signs in with (manual 000).
+public enum IdentityProvider: String, Code { case yandex, vk, mailru, google, ok }
 public enum MessageChannel: String, Code { case sms, email }
 public enum AccountStatus: String, Code { case open, closed }
 public enum AccessLevel: String, Code { case restricted, extended }

@@ -32,7 +32,7 @@ public enum CodeDomain: String, Sendable, CaseIterable {
     case accessLevel, meterState, serviceKind, importKind, importStatus, contractKind
     case consentChannel, messageChannel, accountStatus, extendedVia, readingSource, paymentState, contractState
     case pinSource, pinState, applicationSource, recalculationReason, equipmentKind, actorKind, ticketSource
-    case outboxKind, codePurpose, applicationEventNote, profileField
+    case outboxKind, codePurpose, applicationEventNote, profileField, identityProvider, userField
 
     /// Every code of the domain, as stored.
     public var codes: [String] {
@@ -70,6 +70,8 @@ public enum CodeDomain: String, Sendable, CaseIterable {
         case .ticketSource: TicketSource.codes
         case .outboxKind: OutboxKind.codes
         case .codePurpose: CodePurpose.codes
+        case .identityProvider: IdentityProvider.codes
+        case .userField: Spellings.Stray.Field.allCases.map(\.rawValue)
         case .applicationEventNote: ApplicationEventNote.codes
         case .profileField: ["full_name", "email", "phone", "notify_debts", "notify_status", "notify_news", "email_bills"]
         }

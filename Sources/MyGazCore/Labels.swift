@@ -223,6 +223,18 @@ public enum Labels {
             ("registration", L("registration", "регистрация")),
             ("recovery", L("password recovery", "восстановление пароля")),
         ]),
+        (.userField, [
+            ("login", L("login", "логин")),
+            ("email", L("e-mail", "e-mail")),
+            ("phone", L("phone", "телефон")),
+        ]),
+        (.identityProvider, [
+            ("yandex", L("Yandex", "Яндекс")),
+            ("vk", L("VK", "ВКонтакте")),
+            ("mailru", L("Mail.ru", "Mail.ru")),
+            ("google", L("Google", "Google")),
+            ("ok", L("Odnoklassniki", "Одноклассники")),
+        ]),
     ]
 
     private static let table: [CodeDomain: [String: L]] = Dictionary(uniqueKeysWithValues: entries.map { entry in

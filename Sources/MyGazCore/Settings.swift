@@ -106,7 +106,9 @@ public enum Settings {
             guard let n = Int(value), (1...3650).contains(n) else { throw MyGazError.invalid(.settingBadValue, .text(key.rawValue), .text(text)) }
             return String(n)
         case .url:
-            guard value.hasPrefix("https://") || value.hasPrefix("http://"), !value.contains(" ") else {
+            // it goes into customers' letters: printable ASCII a URL may hold, nothing that ends or hides it
+            guard value.hasPrefix("https://") || value.hasPrefix("http://"), value.count > 8,
+                  value.unicodeScalars.allSatisfy({ $0.value > 0x20 && $0.value < 0x7F && !"\"'<>\\^`{|}".unicodeScalars.contains($0) }) else {
                 throw MyGazError.invalid(.settingBadValue, .text(key.rawValue), .text(text))
             }
             return value

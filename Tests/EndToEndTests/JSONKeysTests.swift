@@ -68,7 +68,7 @@ import Testing
         let message = t.sql("SELECT max(id) FROM outbox")
 
         let commands: [(entity: String, list: [String], shows: [[String]])] = [
-            ("user", ["user", "list", "--status", "blocked", "--limit", "0"], [["user", "show", user]]),
+            ("user", ["user", "list", "--status", "blocked", "--limit", "0"], [["user", "show", user], ["user", "show", "lebedeva.o@yandex.ru"]]),
             ("account", ["account", "list", "--limit", "0"], [["account", "show", account, "--rgk", rgk]]),
             ("application", ["application", "list", "--status", "all", "--limit", "0"], [["application", "show", application]]),
             ("reading", ["reading", "list", "--limit", "0"], [["reading", "show", reading], ["reading", "show", t.sql("SELECT max(id) FROM reading WHERE status = 'pending'")]]),

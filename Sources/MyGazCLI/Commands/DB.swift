@@ -5,13 +5,20 @@ import MyGazCore
 enum DBCommands {
 
     static let spec = CommandSpec(
-        "db", L("database upkeep: check, backup, stats, migrate", "обслуживание базы: проверка, копия, статистика, миграция"),
+        "db", L("database upkeep: check, repair logins, backup, stats, migrate", "обслуживание базы: проверка, исправление логинов, копия, статистика, миграция"),
         subcommands: [
-            CommandSpec("check", L("check integrity, foreign keys, schema version and file permissions",
-                                   "проверить целостность, внешние ключи, версию схемы и права на файл"),
+            CommandSpec("check", L("check integrity, foreign keys, schema version and file permissions; list logins and contacts stored in another spelling",
+                                   "проверить целостность, внешние ключи, версию схемы и права на файл; перечислить логины и контакты не в единой форме"),
                         options: [OptionSpec(.quick, L("quick_check instead of the full integrity_check", "quick_check вместо полной integrity_check"))],
                         examples: [Example("mygaz-admin db check", L("Exit 0 if sound, 8 if not.", "Код 0, если все в порядке, иначе 8."))],
                         access: .admins, handler: check),
+            CommandSpec("repair-logins", L("put the logins, e-mails and phones the portal stored in a spelling of its own into the normal form",
+                                           "привести логины, e-mail и телефоны, записанные порталом не в единой форме, к единой форме"),
+                        discussion: L("89115550011 becomes +79115550011 and Ivan@Mail.RU ivan@mail.ru, each change audited; a login whose normal form another user already has, or a value that is neither a mobile number nor an e-mail, is listed for a person to decide. db check lists the same rows.",
+                                      "89115550011 становится +79115550011, Ivan@Mail.RU — ivan@mail.ru, каждое изменение записывается в журнал; логин, единая форма которого уже занята другим пользователем, и значение, не являющееся ни номером мобильного, ни e-mail, перечисляются для решения человеком. db check показывает те же записи."),
+                        options: [Opt.dryRun],
+                        examples: [Example("mygaz-admin db repair-logins --dry-run", L("See what would change.", "Посмотреть, что изменится."))],
+                        access: .admins, handler: repairLogins),
             CommandSpec("backup", L("copy the database to FILE while others keep working", "скопировать базу в FILE, не мешая работе"),
                         arguments: [ArgumentSpec("FILE", L("the new backup file (must not exist)", "новый файл копии (не должен существовать)"), completion: .file)],
                         examples: [Example("mygaz-admin db backup /backup/mygaz-$(date +%F).db", L("A consistent online copy.", "Согласованная копия без остановки работы."))],
@@ -27,6 +34,8 @@ enum DBCommands {
         let path = inv.globals.dbPath
         for warning in SharedAccess.permissionWarnings(path: path) { inv.out.warn(warning) }
         if inv.out.isHuman {
+            for stray in report.strays.prefix(20) { inv.out.warn(strayMessage(stray)) }
+            if report.strays.count > 20 { inv.out.warn(.spellingsMore, .int(report.strays.count - 20)) }
             if report.ok {
                 inv.out.say(.checkOK, .text(path), .int(report.schemaVersion))
             } else {
@@ -34,7 +43,8 @@ enum DBCommands {
             }
         } else {
             inv.out.object([("path", .text(path)), ("ok", .bool(report.ok)), ("schema_version", .int(Int64(report.schemaVersion))),
-                            ("problems", .array(report.problems.map(Value.text)))], human: [])
+                            ("problems", .array(report.problems.map(Value.text))),
+                            ("unnormalised", .array(report.strays.map { .object(strayFields($0)) }))], human: [])
         }
         return report.ok ? .success : .database
     }
@@ -63,4 +73,48 @@ enum DBCommands {
         return .success
     }
 
+    static func repairLogins(_ inv: Invocation) throws -> ExitStatus {
+        let dryRun = inv.flag(.dryRun)
+        let strays = try Spellings.repair(inv.session, dryRun: dryRun)
+        let repairable = strays.filter { $0.fate == .repairable }
+        if inv.out.isHuman {
+            for stray in strays {
+                if stray.fate == .repairable {
+                    inv.out.sayText((dryRun ? "~ " : "✓ ") + inv.out.texts.render(strayMessage(stray, asChange: true)))
+                } else {
+                    inv.out.warn(strayMessage(stray))
+                }
+            }
+            if strays.isEmpty {
+                inv.out.say(.spellingsNone)
+            } else {
+                inv.out.say(dryRun ? .spellingsDryRun : .spellingsRepaired, .int(repairable.count), .int(strays.count - repairable.count))
+            }
+        } else {
+            inv.out.object([("dry_run", .bool(dryRun)), ("repaired", .int(Int64(dryRun ? 0 : repairable.count))),
+                            ("unnormalised", .array(strays.map { .object(strayFields($0)) }))], human: [])
+        }
+        return .success
+    }
+
+    /// What `db check` says of a stray spelling, or (`asChange`) what `db repair-logins` does to it.
+    static func strayMessage(_ s: Spellings.Stray, asChange: Bool = false) -> Message {
+        let head: [MessageArg] = [.text(String(s.userID)), .code(.userField, s.field.rawValue), .text(s.stored)]
+        switch s.fate {
+        case .repairable: return Message(asChange ? .spellingRepaired : .spellingRepairable, head + [.text(Contact.written(s.normal ?? ""))])
+        case .taken(let other): return Message(.spellingTaken, head + [.text(Contact.written(s.normal ?? "")), .text(String(other))])
+        case .notAContact: return Message(.spellingNotAContact, head)
+        }
+    }
+
+    static func strayFields(_ s: Spellings.Stray) -> [(String, Value)] {
+        let fate: String, other: Int64?
+        switch s.fate {
+        case .repairable: (fate, other) = ("repairable", nil)
+        case .taken(let by): (fate, other) = ("taken", by)
+        case .notAContact: (fate, other) = ("not_a_contact", nil)
+        }
+        return [("user_id", .int(s.userID)), ("field", .text(s.field.rawValue)), ("stored", .text(s.stored)),
+                ("normal", .of(s.normal)), ("fate", .text(fate)), ("taken_by", other.map(Value.int) ?? .null)]
+    }
 }

@@ -74,11 +74,18 @@ enum UserCommands {
             CommandSpec("set-login", L("change the login (the customer's phone changed)", "сменить логин (у клиента сменился телефон)"),
                         arguments: [userArg, ArgumentSpec("NEW_LOGIN", L("the new phone or e-mail", "новый телефон или e-mail"))],
                         access: deskAndSupport, handler: setLogin),
-            CommandSpec("resend-code", L("send a new confirmation or recovery code", "отправить новый код подтверждения или восстановления"),
+            CommandSpec("resend-code", L("send a new confirmation or recovery code, or a new activation link", "отправить новый код подтверждения или восстановления или новую ссылку активации"),
+                        discussion: L("A customer who signed in through Yandex, VK, Mail.ru, Google or Odnoklassniki activates the account by a link sent to that sign-in's e-mail (manual 000). The new link works once, for 24 hours, and the earlier one stops working; it leads to the portal's address in the portal.url setting.",
+                                      "Клиент, вошедший через Яндекс, ВКонтакте, Mail.ru, Google или Одноклассники, активирует учетную запись по ссылке, отправленной на e-mail этого входа (руководство 000). Новая ссылка действует один раз, 24 часа, прежняя перестает действовать; она ведет на адрес портала из настройки portal.url."),
                         arguments: [userArg],
-                        options: [OptionSpec(.purpose, value: "PURPOSE", L("registration (valid 160 s) or recovery (70 s); default by the user's state",
-                                                                           "registration (160 с) или recovery (70 с); по умолчанию — по состоянию пользователя"),
-                                             choices: CodePurpose.codes)],
+                        options: [OptionSpec(.purpose, value: "PURPOSE", L("registration (valid 160 s), recovery (70 s) or activation (a link, 24 h); default by the user's state",
+                                                                           "registration (160 с), recovery (70 с) или activation (ссылка, 24 ч); по умолчанию — по состоянию пользователя"),
+                                             choices: CodePurpose.codes + ["activation"]),
+                                  OptionSpec(.identity, value: "PROVIDER", L("the sign-in to activate, when the user has several", "вход, который нужно активировать, если их несколько"),
+                                             choices: IdentityProvider.codes)],
+                        examples: [Example("mygaz-admin user resend-code lebedeva.o@yandex.ru",
+                                           L("The customer signed in with Yandex and never got the activation letter.",
+                                             "Клиент вошел через Яндекс, а письмо для активации не пришло."))],
                         access: deskAndSupport, handler: resendCode),
             CommandSpec("delete", L("erase a user's personal data on request (history kept, anonymised)",
                                     "удалить персональные данные по запросу (история сохраняется обезличенной)"),
@@ -234,12 +241,28 @@ enum UserCommands {
 
     static func resendCode(_ inv: Invocation) throws -> ExitStatus {
         let id = try Users.resolve(inv.db, inv.argument("USER")!)
+        let identity = try inv.choice(.identity, as: IdentityProvider.self)
+        let purpose = inv.string(.purpose)
+        let activation = try purpose == "activation" || identity != nil || (purpose == nil && Users.awaitsActivation(inv.db, id))
+        if activation {
+            if let purpose, purpose != "activation" {
+                throw MyGazError.usage(.optionsExclusive, .text("--purpose \(purpose)"), "--identity")
+            }
+            let sent = try Users.resendActivation(inv.session, id, provider: identity)
+            inv.out.results([ActionResult(id: String(id), outcome: .changed, status: nil,
+                                          human: Message(.activationQueued, [.text(String(id)), .code(.identityProvider, sent.provider),
+                                                                             .text(sent.destination), .text(Timestamp.display(sent.expiresAt))]),
+                                          extra: [("purpose", .text("activation")), ("channel", .text(MessageChannel.email.rawValue)),
+                                                  ("identity", .text(sent.provider)),
+                                                  ("destination", .text(sent.destination)), ("expires_at", .text(sent.expiresAt))])])
+            return .success
+        }
         let sent = try Users.resendCode(inv.session, id, purpose: try inv.choice(.purpose, as: CodePurpose.self))
-        let purpose = sent.purpose
         inv.out.results([ActionResult(id: String(id), outcome: .changed, status: nil,
-                                      human: Message(.codeQueued, [.text(String(id)), .text(purpose.rawValue), .text(sent.channel.rawValue),
-                                                                   .text(sent.destination), .text(Timestamp.display(sent.expiresAt))]),
-                                      extra: [("purpose", .text(purpose.rawValue)), ("channel", .text(sent.channel.rawValue)),
+                                      human: Message(.codeQueued, [.text(String(id)), .code(.codePurpose, sent.purpose.rawValue),
+                                                                   .code(.messageChannel, sent.channel.rawValue),
+                                                                   .text(Contact.written(sent.destination)), .text(Timestamp.display(sent.expiresAt))]),
+                                      extra: [("purpose", .text(sent.purpose.rawValue)), ("channel", .text(sent.channel.rawValue)),
                                               ("destination", .text(sent.destination)), ("expires_at", .text(sent.expiresAt))])])
         return .success
     }

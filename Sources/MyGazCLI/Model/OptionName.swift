@@ -54,6 +54,7 @@ public enum OptionName: String, CaseIterable, Sendable {
     case heatedLivingArea = "heated-living-area"
     case heatedOtherArea = "heated-other-area"
     case help
+    case identity
     case identityDocument = "identity-document"
     case inPerson = "in-person"
     case json

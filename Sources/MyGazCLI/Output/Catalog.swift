@@ -362,6 +362,47 @@ public enum Catalog {
         case .codeQueued:
             return ("user {1}: new {2} code queued by {3} to {4}, valid until {5}",
                     "пользователь {1}: новый код ({2}) поставлен в очередь, {3} на {4}, действует до {5}")
+        case .activationQueued:
+            return ("user {1}: a new activation link for the {2} sign-in queued to {3}, valid once until {4}",
+                    "пользователь {1}: новая ссылка для активации входа через {2} поставлена в очередь на {3}, действует один раз до {4}")
+        case .noIdentityToActivate:
+            return ("user {1} has no sign-in through an outside service waiting for activation; see 'user show {1}'",
+                    "у пользователя {1} нет входа через внешний сервис, ожидающего активации; см. «user show {1}»")
+        case .identityNotWaiting:
+            return ("user {1} has no {2} sign-in waiting for activation; see 'user show {1}'",
+                    "у пользователя {1} нет входа через {2}, ожидающего активации; см. «user show {1}»")
+        case .identityAmbiguous:
+            return ("user {1} has several sign-ins waiting for activation ({2}); choose one with --identity",
+                    "у пользователя {1} несколько входов, ожидающих активации ({2}); выберите один: --identity")
+        case .identityWithoutEmail:
+            return ("user {1}: the {2} sign-in has no usable e-mail ({3}) for the activation link; the customer signs in again with an address, or registers with a phone",
+                    "пользователь {1}: у входа через {2} нет пригодного e-mail ({3}) для ссылки активации; пусть клиент войдет заново с адресом или зарегистрируется по телефону")
+        case .portalURLNotSet:
+            return ("the portal's address for activation links is not set; nothing was queued; run: mygaz-admin config set {1} https://…",
+                    "адрес портала для ссылок активации не задан; ничего не поставлено в очередь; выполните: mygaz-admin config set {1} https://…")
+        case .spellingRepairable:
+            return ("user {1}: {2} «{3}» is stored in another spelling; normal form {4} (db repair-logins)",
+                    "пользователь {1}: {2} «{3}» записан не в единой форме; должно быть {4} (db repair-logins)")
+        case .spellingRepaired:
+            return ("user {1}: {2} «{3}» → {4}", "пользователь {1}: {2} «{3}» → {4}")
+        case .spellingTaken:
+            return ("user {1}: {2} «{3}» is stored in another spelling, and its normal form {4} is the login of user {5}: a person must decide which account stays",
+                    "пользователь {1}: {2} «{3}» записан не в единой форме, а его единая форма {4} — логин пользователя {5}: решите, какая учетная запись остается")
+        case .spellingNotAContact:
+            return ("user {1}: {2} «{3}» is neither a Russian mobile number nor an e-mail address; correct it with 'user set-login' or 'user edit'",
+                    "пользователь {1}: {2} «{3}» — не номер мобильного и не адрес e-mail; исправьте через «user set-login» или «user edit»")
+        case .spellingsRepaired:
+            return ("{1|field|fields} put in the normal form; {2|field needs|fields need} a person",
+                    "{1|поле приведено|поля приведены|полей приведено} к единой форме; {2|поле требует|поля требуют|полей требуют} решения человека")
+        case .spellingsDryRun:
+            return ("dry run: {1|field|fields} would be put in the normal form, {2|field needs|fields need} a person; nothing was changed",
+                    "пробный запуск: {1|поле было бы приведено|поля были бы приведены|полей было бы приведено} к единой форме, {2|поле требует|поля требуют|полей требуют} решения человека; ничего не изменено")
+        case .spellingsMore:
+            return ("and {1} more: mygaz-admin db repair-logins --dry-run lists them all",
+                    "и еще {1}: полный список — mygaz-admin db repair-logins --dry-run")
+        case .spellingsNone:
+            return ("every login, e-mail and phone of the portal's users is in the normal form",
+                    "все логины, e-mail и телефоны пользователей портала в единой форме")
         case .confirmDeleteUser:
             return ("Erase the personal data of user {1} ({2})? This cannot be undone.",
                     "Удалить персональные данные пользователя {1} ({2})? Отменить будет нельзя.")

@@ -57,7 +57,9 @@ public struct Texts: Sendable {
 
     /// A label inside a sentence: «Принята» reads «принята», «В обработке» «в обработке», while
     /// «ТО ВДГО», «SMS» and «ПИН-код» (an abbreviation) stay as written.
-    static func inSentence(_ label: String) -> String {
+    static func inSentence(_ label: String, _ domain: CodeDomain) -> String {
+        // the names of services are names: «через Яндекс»
+        guard domain != .identityProvider else { return label }
         let letters = Array(label)
         guard letters.count > 1, letters[0].isUppercase, !letters[1].isUppercase else { return label }
         return letters[0].lowercased() + String(letters.dropFirst())
@@ -78,11 +80,11 @@ public struct Texts: Sendable {
         switch arg {
         case .text(let s): return Self.visible(s)
         case .int(let n): return Format.grouped(Int64(n), lang)
-        case .code(let domain, let code): return Self.inSentence(label(domain, code))
+        case .code(let domain, let code): return Self.inSentence(label(domain, code), domain)
         case .entity(let e): return Catalog.noun(e, lang)
         case .seconds(let s): return Format.seconds(s, lang)
         case .codes(let domain, let codes):
-            return codes.map { Self.inSentence(label(domain, $0)) }.joined(separator: lang == .ru ? " или " : " or ")
+            return codes.map { Self.inSentence(label(domain, $0), domain) }.joined(separator: lang == .ru ? " или " : " or ")
         }
     }
 

@@ -5,6 +5,9 @@ public enum Maintenance {
     public struct CheckReport: Sendable {
         public let schemaVersion: Int
         public let problems: [String]
+        /// logins and contacts the portal stored in a spelling of its own: the file is sound, but
+        /// lookups by these need `db repair-logins`
+        public var strays: [Spellings.Stray] = []
         public var ok: Bool { problems.isEmpty }
     }
 
@@ -22,7 +25,9 @@ public enum Maintenance {
         } else {
             problems += try schemaDifferences(db)
         }
-        return CheckReport(schemaVersion: version, problems: problems)
+        var report = CheckReport(schemaVersion: version, problems: problems)
+        if version == Schema.currentVersion { report.strays = try Spellings.strays(db) }
+        return report
     }
 
     /// The file's tables, columns, indexes and triggers against those this version creates. A

@@ -7,7 +7,7 @@ public enum Schema {
     public static var currentVersion: Int { migrations.count }
 
     /// `migrations[i]` moves a database from version i to version i + 1.
-    public static let migrations: [String] = [v1, v2, v3]
+    public static let migrations: [String] = [v1, v2, v3, v4]
 
     /// `col = 'a' OR col = 'b' …`: the same meaning as `col IN ('a', 'b', …)`, but SQLite
     /// builds an ephemeral table for an IN list on every single-row insert, ~2.5 µs per check.
@@ -678,5 +678,37 @@ public enum Schema {
         FROM (SELECT id, substr(reason, 34) AS r1, substr(reason, instr(reason, 'removed; ') + 9) AS r2
               FROM audit WHERE action = 'user.delete' AND reason LIKE 'personal data erased on request: %') AS p
         WHERE audit.id = p.id;
+    """
+
+    static let v4 = """
+    -- sign-in through an outside service (manual 000): the portal's identities; a user who
+    -- signed in through one stays pending until the link sent to the identity's e-mail is followed
+    CREATE TABLE social_identity (
+        id           INTEGER PRIMARY KEY,
+        user_id      INTEGER NOT NULL REFERENCES portal_user(id) ON DELETE CASCADE,
+        provider     TEXT NOT NULL CHECK (\(oneOf("provider", IdentityProvider.self))),
+        subject      TEXT NOT NULL CHECK (length(subject) BETWEEN 1 AND 255),
+        email        TEXT,
+        created_at   TEXT NOT NULL,
+        activated_at TEXT,
+        UNIQUE (provider, subject)
+    ) STRICT;
+    CREATE INDEX social_identity_user ON social_identity (user_id);
+    CREATE INDEX social_identity_email ON social_identity (email) WHERE email IS NOT NULL;
+
+    -- the single-use activation links: the SHA-256 of the token in the link, never the token
+    CREATE TABLE activation_link (
+        id          INTEGER PRIMARY KEY,
+        identity_id INTEGER NOT NULL REFERENCES social_identity(id) ON DELETE CASCADE,
+        token_hash  TEXT NOT NULL UNIQUE CHECK (length(token_hash) = 64 AND token_hash NOT GLOB '*[^0-9a-f]*'),
+        created_at  TEXT NOT NULL,
+        expires_at  TEXT NOT NULL,
+        used_at     TEXT,
+        voided_at   TEXT
+    ) STRICT;
+    CREATE INDEX activation_link_identity ON activation_link (identity_id);
+
+    -- logins and contacts the portal stored in another spelling (89115550011): few, and found at once
+    CREATE INDEX portal_user_unnormalised ON portal_user (id) WHERE \(Spellings.unnormalisedUser);
     """
 }

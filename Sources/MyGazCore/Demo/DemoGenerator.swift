@@ -119,6 +119,8 @@ private struct Generator {
             try applications()
             try tickets()
             try outboxAndImports()
+            try socialSignIns()
+            try strayLogins()
             try session.audit("demo.generate", .database, nil, new: String(options.accounts),
                               note: AuditNote(.demoGenerated, ["accounts": .int(Int64(options.accounts)), "seed": .int(Int64(options.seed)),
                                                                "date": .text(options.anchor.iso)]))
@@ -432,6 +434,68 @@ private struct Generator {
                 """, userID, previous.id, registered)
         }
         return userID
+    }
+
+    /// Sign-in through outside services (manual 000): some e-mail users signed in with the
+    /// service of their address; a few newcomers signed up that way and never followed the link.
+    /// Written last, so that everything before stays what it was.
+    mutating func socialSignIns() throws {
+        let providers = ["yandex.ru": "yandex", "mail.ru": "mailru", "bk.ru": "mailru", "gmail.com": "google"]
+        let users = try db.query("""
+            SELECT id, login, registered_at FROM portal_user WHERE login_kind = 'email' AND status = 'active' AND id % 5 = 0 ORDER BY id
+            """)
+        let insert = try db.prepare("""
+            INSERT INTO social_identity (user_id, provider, subject, email, created_at, activated_at) VALUES (?, ?, ?, ?, ?, ?)
+            """)
+        for u in users {
+            let domain = String(u.string(1).split(separator: "@").last ?? "")
+            guard let provider = providers[domain] else { continue }
+            let created = u.string(2)
+            try insert.bind([u.int64(0), provider, String(1_000_000_000 + u.int64(0) * 7919), u.string(1), created,
+                             iso(Timestamp.parse(created)! + 300)])
+            try insert.execute()
+        }
+        // newcomers: pending, no password, the first link long expired ("the letter never came")
+        let newcomers: [(String, String, String)] = [("Лебедева Ольга Викторовна", "lebedeva.o@yandex.ru", "yandex"),
+                                                     ("Кузьмин Артем Игоревич", "kuzmin.artem@mail.ru", "vk"),
+                                                     ("Белова Дарья Андреевна", "belova.da@gmail.com", "google")]
+        let extra = max(0, options.accounts / 1000 - newcomers.count)
+        var people = newcomers
+        for i in 0..<extra {
+            let person = DemoData.person(&rng)
+            let domain = rng.pick(["yandex.ru", "mail.ru", "gmail.com"])
+            people.append((person.fullName, "\(DemoData.transliterate(person.surname)).s\(i + 1)@\(domain)", providers[domain] ?? "vk"))
+        }
+        for (index, (name, email, provider)) in people.enumerated() {
+            let registered = nowEpoch - Int64(2 + index % 5) * 86_400 - Int64(index * 611 % 86_400)
+            try db.run("""
+                INSERT INTO portal_user (login, login_kind, full_name, email, status, registered_at, confirm_until, updated_at)
+                VALUES (?, 'email', ?, ?, 'pending', ?, ?, ?)
+                """, email, name, email, iso(registered), iso(registered + 7 * 86_400), iso(registered))
+            let userID = db.lastInsertRowID
+            try db.run("INSERT INTO social_identity (user_id, provider, subject, email, created_at) VALUES (?, ?, ?, ?, ?)",
+                       userID, provider, String(7_000_000_000 + userID * 104_729), email, iso(registered))
+            try db.run("INSERT INTO activation_link (identity_id, token_hash, created_at, expires_at) VALUES (?, ?, ?, ?)",
+                       db.lastInsertRowID, SHA256.hex(Array("demo activation \(userID)".utf8)), iso(registered),
+                       iso(registered + Users.activationSeconds))
+        }
+    }
+
+    /// What an older version of the portal left behind: a login and an e-mail in spellings of
+    /// their own, and a second registration of a number someone already has (`db repair-logins`).
+    mutating func strayLogins() throws {
+        let registered = iso(daysAgo: 400)
+        func user(_ login: String, _ kind: String, _ name: String, email: String?, phone: String?, status: String) throws {
+            try db.run("""
+                INSERT INTO portal_user (login, login_kind, password_hash, full_name, email, phone, status, consent_at, consent_channel,
+                                         registered_at, confirm_until, confirmed_at, updated_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'portal', ?, ?, ?, ?)
+                """, login, kind, passwordHash, name, email, phone, status, registered, registered,
+                   status == "pending" ? iso(daysAgo: 393) : nil, status == "pending" ? nil : registered, registered)
+        }
+        try user("89115550011", "phone", "Стрельцова Анна Павловна", email: "A.Streltsova@Mail.RU", phone: nil, status: "active")
+        try user("+79115550012", "phone", "Лосев Петр Николаевич", email: nil, phone: "+79115550012", status: "active")
+        try user("8 (911) 555-00-12", "phone", "Лосев Петр Николаевич", email: nil, phone: "8 911 555 00 12", status: "pending")
     }
 
     func nextUserID() throws -> Int64 {

@@ -40,6 +40,8 @@ extension Users {
                 """, erasedMark, erasedMark, erasedMark, id, contacts)
 
             let links = try db.run("DELETE FROM user_account WHERE user_id = ?", id)
+            try db.run("DELETE FROM activation_link WHERE identity_id IN (SELECT id FROM social_identity WHERE user_id = ?)", id)
+            try db.run("DELETE FROM social_identity WHERE user_id = ?", id)
             try db.run("DELETE FROM confirmation_code WHERE user_id = ?", id)
             try db.run("""
                 UPDATE application SET contact_name = NULL, contact_phone = NULL, contact_email = NULL, user_id = NULL WHERE user_id = ?
@@ -94,6 +96,7 @@ extension Users {
             ("SELECT sender_email, sender_phone, sender_name FROM ticket WHERE user_id = ?", ["sender_email", "sender_phone"], ["sender_name"]),
             ("SELECT email, phone, full_name FROM pin_request WHERE user_id = ?", ["email", "phone"], ["full_name"]),
             ("SELECT destination FROM confirmation_code WHERE user_id = ?", ["destination"], []),
+            ("SELECT email FROM social_identity WHERE user_id = ? AND email IS NOT NULL", ["email"], []),
             ("SELECT c.customer_name FROM application_contract c JOIN application a ON a.id = c.application_id WHERE a.user_id = ?", [], ["customer_name"]),
         ]
         for (sql, contactColumns, nameColumns) in sources {

@@ -59,6 +59,8 @@ public struct UserDetail: Sendable {
     public let audit: [AuditEntry]
     /// What is open on the user's linked accounts.
     public var open = OpenItems()
+    /// Sign-ins through outside services.
+    public var identities: [SocialIdentity] = []
 }
 
 public struct UserFilter: Sendable {
@@ -84,9 +86,15 @@ public enum Users {
     /// A USER argument: a numeric id, or a login in any accepted spelling.
     public static func resolve(_ db: any Storage, _ text: String) throws -> Int64 {
         let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
-        if let login = Contact.login(trimmed),
-           let id = try db.queryOne("SELECT id FROM portal_user WHERE login = ?", login.login)?.int64(0) {
-            return id
+        if let login = Contact.login(trimmed) {
+            if let id = try db.queryOne("SELECT id FROM portal_user WHERE login = ?", login.login)?.int64(0) { return id }
+            // the portal stored it in a spelling of its own (89115550011), or signed them in elsewhere
+            let strays = try Spellings.users(db, spelling: login.login, contacts: false)
+            if strays.count == 1 { return strays[0] }
+            if login.kind == .email {
+                let owners = try db.query("SELECT DISTINCT user_id FROM social_identity WHERE email = ?", login.login).map { $0.int64(0) }
+                if owners.count == 1 { return owners[0] }
+            }
         }
         if let id = Int64(trimmed), id > 0, try db.queryOne("SELECT 1 FROM portal_user WHERE id = ?", id) != nil {
             return id
@@ -124,6 +132,14 @@ public enum Users {
                 alternatives.append("u.login = ? OR u.phone = ?")
                 page.arguments.append(phone); page.arguments.append(phone)
             }
+            if let contact = Contact.login(search)?.login {
+                // the same person stored in a spelling of the portal's own
+                let strays = try Spellings.users(db, spelling: contact, contacts: true)
+                if !strays.isEmpty { alternatives.append("u.id IN \(Users.list(strays))") }
+            }
+            // the e-mail of a sign-in through an outside service: the identities are read once
+            alternatives.append("u.id IN (SELECT user_id FROM social_identity WHERE instr(email, ?) > 0)")
+            page.arguments.append(Contact.email(search) ?? search.lowercased())
             if let number = Contact.accountNumber(search) {
                 alternatives.append("""
                     EXISTS (SELECT 1 FROM user_account l JOIN account a ON a.id = l.account_id WHERE l.user_id = u.id AND a.number = ?)
@@ -188,6 +204,7 @@ public enum Users {
                 emailBills: u.bool(13), registeredAt: u.string(14), confirmUntil: u.optString(15), confirmedAt: u.optString(16),
                 deletedAt: u.optString(17), links: links, codes: codes, audit: try AuditLog.list(db, filter))
             detail.open = try OpenItems.of(db, accounts: links.map(\.accountID))
+            detail.identities = try identities(db, id, now: nowISO)
             return detail
         }
     }

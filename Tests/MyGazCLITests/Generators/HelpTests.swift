@@ -57,6 +57,7 @@ import Testing
         "db backup": "admin",
         "db check": "admin",
         "db migrate": "opens the database itself",
+        "db repair-logins": "admin",
         "db stats": "admin",
         "demo": "opens the database itself",
         "export readings": "admin",

@@ -54,6 +54,8 @@ enum AuditView {
     static func valueDomain(_ e: AuditEntry) -> CodeDomain? {
         switch e.action {
         case "user.resend-code": return .codePurpose
+        case "user.resend-activation": return .identityProvider
+        case "user.repair-login", "user.repair-email", "user.repair-phone": return nil
         case "user.set-login", "application.assign", "ticket.assign", "config.set", "faq.remove": return nil
         default: break
         }

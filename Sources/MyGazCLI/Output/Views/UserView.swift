@@ -68,6 +68,23 @@ enum UserView {
                           Cell(.of(l.lockedAt), display: l.lockedAt.map { Timestamp.display($0) } ?? "", style: .red)])
         }
         r.section("links", L("Linked accounts", "Привязанные счета"), links)
+
+        var identities = Table([
+            Column("provider", L("SIGN-IN", "ВХОД ЧЕРЕЗ")), Column("email", L("E-MAIL", "E-MAIL")),
+            Column("created_at", L("FIRST SIGN-IN", "ПЕРВЫЙ ВХОД")), Column("activated_at", L("ACTIVATED", "АКТИВИРОВАН")),
+            Column("link_expires_at", L("LINK VALID UNTIL", "ССЫЛКА ДО")), Column("subject", L("PROVIDER'S ID", "ID У СЕРВИСА"), .machineOnly),
+        ])
+        for i in u.identities {
+            identities.append([.code(.identityProvider, i.provider, texts), Cell(.of(i.email)),
+                               Cell(.text(i.createdAt), display: Timestamp.display(i.createdAt)),
+                               Cell(.of(i.activatedAt), display: i.activatedAt.map { Timestamp.display($0) } ?? L("no", "нет")(out.lang),
+                                    style: i.activatedAt == nil ? .yellow : .plain),
+                               Cell(.of(i.linkExpiresAt), display: i.linkExpiresAt.map { Timestamp.display($0) } ?? ""),
+                               Cell(.text(i.subject))])
+        }
+        identities.footer = u.identities.contains { $0.activatedAt == nil }
+            ? L("a new activation link: mygaz-admin user resend-code \(u.id)", "новая ссылка активации: mygaz-admin user resend-code \(u.id)")(out.lang) : nil
+        r.section("identities", L("Sign-in through outside services", "Вход через внешние сервисы"), identities)
         AccountView.openSections(u.open, into: &r, out)
 
         var codes = Table([

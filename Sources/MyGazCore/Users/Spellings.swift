@@ -1,0 +1,103 @@
+import Foundation
+
+/// Logins and contacts the portal stored in another spelling than ours (`89115550011` for
+/// `+79115550011`, `Ivan@Mail.RU`). Our own writes are always normal (`Contact`); a stray
+/// spelling from the portal would hide the customer from every lookup. The few such rows are
+/// kept in a partial index, so lookups, `db check` and `db repair-logins` find them at once,
+/// and each is judged by the same normalisation as everything we write (`Contact.login`).
+public enum Spellings {
+    private static let mobile = "'+79[0-9][0-9][0-9][0-9][0-9][0-9][0-9][0-9][0-9]'"
+
+    /// The rows of `portal_user` with a login, e-mail or phone not in its normal form; the text
+    /// of the partial index `portal_user_unnormalised`, so that a query with it reads that index.
+    static let unnormalisedUser = """
+        login_kind <> 'erased' AND (NOT (login GLOB \(mobile) OR (instr(login, '@') > 0 AND login = lower(trim(login))))
+        OR (email IS NOT NULL AND email <> lower(trim(email))) OR (phone IS NOT NULL AND NOT phone GLOB \(mobile)))
+        """
+
+    /// One field of a user in a spelling of its own, and what becomes of it.
+    public struct Stray: Sendable, Equatable {
+        public enum Field: String, Sendable, CaseIterable { case login, email, phone }
+        public enum Fate: Sendable, Equatable {
+            /// normalises to `normal`, which no one else has
+            case repairable
+            /// normalises to the login of another user
+            case taken(by: Int64)
+            /// neither a Russian mobile nor an e-mail address: a person must decide
+            case notAContact
+        }
+        public let userID: Int64
+        public let field: Field
+        public let stored: String
+        public let normal: String?
+        public let fate: Fate
+    }
+
+    /// Every stray spelling, by user id.
+    public static func strays(_ db: any Storage) throws -> [Stray] {
+        var found: [Stray] = []
+        var claimed: [String: Int64] = [:]  // a normal login two strays would both take
+        for row in try db.query("SELECT id, login, email, phone FROM portal_user WHERE \(unnormalisedUser) ORDER BY id") {
+            let id = row.int64(0)
+            let login = row.string(1)
+            if !isNormalLogin(login) {
+                if let normal = Contact.login(login)?.login {
+                    var fate = Stray.Fate.repairable
+                    if let other = try db.queryOne("SELECT id FROM portal_user WHERE login = ? AND id <> ?", normal, id)?.int64(0) {
+                        fate = .taken(by: other)
+                    } else if let other = claimed[normal] {
+                        fate = .taken(by: other)
+                    } else {
+                        claimed[normal] = id
+                    }
+                    found.append(Stray(userID: id, field: .login, stored: login, normal: normal, fate: fate))
+                } else {
+                    found.append(Stray(userID: id, field: .login, stored: login, normal: nil, fate: .notAContact))
+                }
+            }
+            if let email = row.optString(2), email != email.trimmingCharacters(in: .whitespaces).lowercased() {
+                let normal = Contact.email(email)
+                found.append(Stray(userID: id, field: .email, stored: email, normal: normal, fate: normal == nil ? .notAContact : .repairable))
+            }
+            if let phone = row.optString(3), Contact.phone(phone) != phone {
+                let normal = Contact.phone(phone)
+                found.append(Stray(userID: id, field: .phone, stored: phone, normal: normal, fate: normal == nil ? .notAContact : .repairable))
+            }
+        }
+        return found
+    }
+
+    static func isNormalLogin(_ login: String) -> Bool {
+        Contact.login(login)?.login == login
+    }
+
+    /// Users whose login (or, with `contacts`, e-mail or phone) is stored in another spelling of
+    /// `normal`, a login as `Contact.login` gives it.
+    public static func users(_ db: any Storage, spelling normal: String, contacts: Bool) throws -> [Int64] {
+        try db.query("SELECT id, login, email, phone FROM portal_user WHERE \(unnormalisedUser) ORDER BY id").compactMap { row in
+            let fields = contacts ? [row.string(1), row.optString(2), row.optString(3)] : [row.string(1)]
+            return fields.contains { $0.flatMap { Contact.login($0)?.login } == normal } ? row.int64(0) : nil
+        }
+    }
+
+    /// `db repair-logins`: every repairable stray takes its normal form (the login's kind with
+    /// it), each change audited; the rest are left for a person and listed. All or nothing.
+    public static func repair(_ session: Session, dryRun: Bool) throws -> [Stray] {
+        try session.db.write {
+            let strays = try strays(session.db)
+            guard !dryRun else { return strays }
+            for s in strays where s.fate == .repairable {
+                guard let normal = s.normal else { continue }
+                if s.field == .login {
+                    let kind: LoginKind = Contact.phone(normal) != nil ? .phone : .email
+                    try session.db.run("UPDATE portal_user SET login = ?, login_kind = ?, updated_at = ? WHERE id = ?",
+                                       normal, kind.rawValue, session.now, s.userID)
+                } else {
+                    try session.db.run("UPDATE portal_user SET \(s.field.rawValue) = ?, updated_at = ? WHERE id = ?", normal, session.now, s.userID)
+                }
+                try session.audit("user.repair-\(s.field.rawValue)", .user, s.userID, old: s.stored, new: normal)
+            }
+            return strays
+        }
+    }
+}
