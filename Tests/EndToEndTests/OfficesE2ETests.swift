@@ -73,6 +73,11 @@ import Testing
         let opened = t.run(["ticket", "open", "--channel", "rgk", "--rgk", "vologda", "--topic", "settlements", "--name", "Иванов И.",
                             "--phone", "89815676522", "--message", "Вопрос"], as: "mgzt-clerk", binary: TestLogins.publicBinary)
         #expect(opened.status == 0, "\(opened)")
+        // the review: each walks their own channels, and is refused another's
+        let clerkReview = t.run(["ticket", "review", "--channel", "support"], as: "mgzt-clerk", binary: TestLogins.publicBinary)
+        #expect(clerkReview.status == 7 && clerkReview.stderr.contains("support"), "\(clerkReview)")
+        let supportReview = t.run(["ticket", "review", "--channel", "office"], as: "mgzt-support", binary: TestLogins.publicBinary)
+        #expect(supportReview.status == 7, "\(supportReview)")
     }
 }
 

@@ -29,15 +29,12 @@ enum TicketCommands {
                         ],
                         access: .everyone, handler: list),
             CommandSpec("review", L("walk the tickets that wait for an answer, one at a time", "разобрать обращения, ждущие ответа, по одному"),
-                        discussion: L("Shows one ticket at a time, oldest first, with the end of the conversation. Keys: r reply (opens $VISUAL or $EDITOR quoting the conversation), f reply with a FAQ answer chosen from a list, c close, s skip, b back, o the whole ticket, q quit, ? help. Every answer is saved and queued to the sender at once, as by 'ticket reply'.",
-                                      "Показывает по одному обращению, старые сначала, с концом переписки. Клавиши: r ответить (открывает $VISUAL или $EDITOR с цитатой переписки), f ответить из FAQ (выбор из списка), c закрыть, s пропустить, b назад, o все обращение, q выход, ? справка. Каждый ответ сохраняется и сразу ставится в очередь отправителю, как командой «ticket reply»."),
-                        options: [Opt.rgk, OptionSpec(.topic, value: "TOPIC", L("only this topic", "только эта тема"), choices: TicketTopic.codes)],
-                        access: .support, handler: { inv in
-                            var filter = TicketFilter()
-                            filter.rgk = inv.string(.rgk)
-                            filter.topic = try inv.choice(.topic, as: TicketTopic.self)
-                            return try Review.run(TicketReviewQueue(session: inv.session, filter: filter), inv)
-                        }),
+                        discussion: L("Shows one ticket at a time, oldest first, with the end of the conversation: to a clerk the tickets of the abonent department and the offices, to support those of technical support, to an admin all. Keys: r reply (opens $VISUAL or $EDITOR quoting the conversation), f reply with a FAQ answer chosen from a list, c close, s skip, b back, o the whole ticket, q quit, ? help. Every answer is saved and queued to the sender at once, as by 'ticket reply'.",
+                                      "Показывает по одному обращению, старые сначала, с концом переписки: сотруднику абонентского отдела — обращения в абонентский отдел и отделения, техподдержке — в техподдержку, администратору — все. Клавиши: r ответить (открывает $VISUAL или $EDITOR с цитатой переписки), f ответить из FAQ (выбор из списка), c закрыть, s пропустить, b назад, o все обращение, q выход, ? справка. Каждый ответ сохраняется и сразу ставится в очередь отправителю, как командой «ticket reply»."),
+                        options: [Opt.rgk, OptionSpec(.topic, value: "TOPIC", L("only this topic", "только эта тема"), choices: TicketTopic.codes),
+                                  OptionSpec(.channel, value: "CHANNEL", L("only this channel (one you answer)", "только этот канал (из тех, на которые вы отвечаете)"),
+                                             choices: TicketChannel.codes)],
+                        access: Access.roles([.clerk, .support, .admin]), handler: review),
             CommandSpec("show", L("one ticket: the sender and the whole conversation", "одно обращение: отправитель и вся переписка"),
                         arguments: [idArg], access: .everyone, handler: show),
             CommandSpec("reply", L("answer a ticket; the answer is e-mailed to the sender", "ответить на обращение; ответ уходит отправителю по e-mail"),
@@ -80,6 +77,19 @@ enum TicketCommands {
                         options: [Opt.output], access: .everyone, handler: attachment),
         ])
 
+
+    /// The review walks what the operator answers (manual 001 §5.2): a channel they do not is refused.
+    static func review(_ inv: Invocation) throws -> ExitStatus {
+        var filter = TicketFilter()
+        filter.rgk = inv.string(.rgk)
+        filter.topic = try inv.choice(.topic, as: TicketTopic.self)
+        filter.answeredBy = try inv.session.role()
+        if let channel = try inv.choice(.channel, as: TicketChannel.self) {
+            try Tickets.checkMayAnswer(inv.session, channel: channel, id: "—", command: "ticket review")
+            filter.channel = channel
+        }
+        return try Review.run(TicketReviewQueue(session: inv.session, filter: filter), inv)
+    }
 
     static func list(_ inv: Invocation) throws -> ExitStatus {
         var filter = TicketFilter()

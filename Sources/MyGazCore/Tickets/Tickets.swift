@@ -41,6 +41,8 @@ public struct TicketFilter: Sendable {
     /// nil: the open queue; otherwise these states.
     public var statuses: [TicketStatus]?
     public var channel: TicketChannel?
+    /// the channels an operator answers (a review); nil: every channel
+    public var answeredBy: Role?
     public var rgk: String?
     public var officeID: Int64?
     public var topic: TicketTopic?
@@ -93,6 +95,11 @@ public enum Tickets {
             page.branches = (statuses.isEmpty ? TicketStatus.allCases.map { $0 } : statuses).map { ("t.status = ?", [$0.rawValue], nil) }
         }
         if let channel = filter.channel { page.conditions.append("t.channel = ?"); page.arguments.append(channel.rawValue) }
+        if let role = filter.answeredBy, role != .admin {
+            let channels = TicketChannel.allCases.filter { answeredBy($0) == role }
+            page.conditions.append("(" + channels.map { _ in "t.channel = ?" }.joined(separator: " OR ") + ")")
+            page.arguments.append(contentsOf: channels.map(\.rawValue) as [SQLBindable?])
+        }
         if let rgk = filter.rgk { page.conditions.append("t.rgk_id = ?"); page.arguments.append(try RGK.id(db, rgk)) }
         if let office = filter.officeID { page.conditions.append("t.office_id = ?"); page.arguments.append(office) }
         if let topic = filter.topic { page.conditions.append("t.topic = ?"); page.arguments.append(topic.rawValue) }
@@ -131,7 +138,7 @@ public enum Tickets {
     /// answer any.
     public static func answeredBy(_ channel: TicketChannel) -> Role { channel == .support ? .support : .clerk }
 
-    static func checkMayAnswer(_ session: Session, channel: TicketChannel, id: String, command: String) throws {
+    public static func checkMayAnswer(_ session: Session, channel: TicketChannel, id: String, command: String) throws {
         guard let role = try session.role(), role != .admin else { return }
         let needed = answeredBy(channel)
         guard role == needed else {

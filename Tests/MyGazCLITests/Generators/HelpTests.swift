@@ -108,7 +108,7 @@ import Testing
         "ticket open": "clerk, support, admin",
         "ticket reopen": "clerk, support, admin",
         "ticket reply": "clerk, support, admin",
-        "ticket review": "support, admin",
+        "ticket review": "clerk, support, admin",
         "ticket show": "clerk, support, admin",
         "user block": "clerk, support, admin",
         "user confirm": "clerk, support, admin",

@@ -22,6 +22,24 @@ import Testing
         #expect(try Tickets.close(t.session, id, message: nil).to == "closed")
     }
 
+    /// A review walks the channels its operator answers (manual 001 §5.2).
+    @Test func eachRoleReviewsTheChannelsItAnswers() throws {
+        let t = try TestDB()
+        let toRGK = try open(t)
+        let toSupport = try Tickets.open(t.session, .init(channel: .support, rgk: nil, officeID: nil, topic: .registration, name: "Сидоров С.",
+                                                          email: "s@mail.ru", phone: nil, account: nil, accountText: nil,
+                                                          message: "Не приходит код", source: .phone, attachments: [])).id
+        func queue(_ role: Role?) throws -> [Int64] {
+            var filter = TicketFilter()
+            filter.answeredBy = role
+            return try Tickets.list(t.db, filter).map(\.id).sorted()
+        }
+        #expect(try queue(.clerk) == [toRGK])
+        #expect(try queue(.support) == [toSupport])
+        #expect(try queue(.admin) == [toRGK, toSupport].sorted())
+        #expect(try queue(nil) == [toRGK, toSupport].sorted())
+    }
+
     @Test func contactsAreCheckedAndNormalisedOnce() throws {
         #expect(throws: MyGazError.self) { try open(try TestDB(), email: "not an address") }
         #expect(throws: MyGazError.self) { try open(try TestDB(), email: nil, phone: "12345") }
