@@ -211,3 +211,64 @@ import Testing
         #expect(ids("zzqx-nobody").isEmpty)
     }
 }
+
+/// Issue 18's table, walked at the desk as a clerk (not an admin) on the demo: each everyday
+/// request is one command the clerk may run, and it answers what the customer asked.
+@Suite struct OfficeDeskWalkTests {
+    @Test(.enabled(if: TestLogins.available)) func everyRequestAtTheDeskHasItsCommand() throws {
+        let t = E2E()
+        t.demo(accounts: 400)
+        t.run("operator", "add", "mgzt-clerk", "--role", "clerk")
+        _ = E2E.sh("chmod 777 '\(t.dir)' && chmod 666 '\(t.db)'*")
+        func clerk(_ args: String...) -> E2E.Result {
+            t.run(["--lang", "ru"] + args, as: "mgzt-clerk", binary: TestLogins.publicBinary)
+        }
+        let linked = t.sql("""
+            SELECT u.id || ' ' || a.number || ' ' || g.code FROM user_account l JOIN portal_user u ON u.id = l.user_id
+            JOIN account a ON a.id = l.account_id JOIN rgk g ON g.id = a.rgk_id WHERE u.status = 'active' ORDER BY u.id LIMIT 1
+            """).split(separator: " ").map(String.init)
+        let (user, number, rgk) = (linked[0], linked[1], linked[2])
+
+        // "change my e-mail and send me bills by e-mail", "call my account Дача"
+        #expect(clerk("user", "edit", user, "--email", "Novy.Adres@Mail.ru", "--email-bills", "on").status == 0)
+        #expect(t.sql("SELECT email || ' ' || email_bills FROM portal_user WHERE id = \(user)") == "novy.adres@mail.ru 1")
+        #expect(clerk("user", "alias", user, number, "--rgk", rgk, "Дача").status == 0)
+        // "where is my payment?"
+        let stuck = t.sql("SELECT a.number || ' ' || g.code FROM payment p JOIN account a ON a.id = p.account_id JOIN rgk g ON g.id = a.rgk_id WHERE p.state = 'processing' ORDER BY p.paid_on LIMIT 1").split(separator: " ").map(String.init)
+        let payments = clerk("payment", "list", "--account", stuck[0], "--rgk", stuck[1], "--state", "processing")
+        #expect(payments.status == 0 && payments.stdout.contains("в обработке"), "\(payments)")
+        // "what work was done under my contract?"
+        let act = t.sql("SELECT number FROM act ORDER BY id LIMIT 1")
+        let shownAct = clerk("act", "show", act)
+        #expect(shownAct.status == 0 && shownAct.stdout.contains(act), "\(shownAct)")
+        // "where is the nearest office, when is it open?"
+        let office = clerk("office", "list", "--rgk", rgk)
+        #expect(office.status == 0 && !office.stdout.isEmpty, "\(office)")
+        // "I signed in with Yandex and never got the letter"
+        let activation = clerk("user", "resend-code", "lebedeva.o@yandex.ru")
+        #expect(activation.status == 0 && activation.stdout.contains("ссылка для активации"), "\(activation)")
+        // "what is open on my account?"
+        let page = clerk("account", "show", number, "--rgk", rgk)
+        #expect(page.status == 0 && page.stdout.contains("ПРИВЯЗАННЫЕ ПОЛЬЗОВАТЕЛИ ПОРТАЛА") && page.stdout.contains("ПОКАЗАНИЯ В ОБРАБОТКЕ"), "\(page)")
+        // "my reading", by phone, for the one meter
+        let oneMeter = t.sql("""
+            SELECT a.number || ' ' || g.code || ' ' || max(r.value) FROM account a JOIN rgk g ON g.id = a.rgk_id JOIN meter m ON m.account_id = a.id
+            JOIN reading r ON r.meter_id = m.id AND r.status = 'accepted'
+            WHERE (SELECT count(*) FROM meter x WHERE x.account_id = a.id AND x.state = 'working') = 1 AND m.state = 'working'
+              AND NOT EXISTS (SELECT 1 FROM reading p WHERE p.meter_id = m.id AND p.status = 'pending')
+            GROUP BY a.id ORDER BY a.id LIMIT 1
+            """).split(separator: " ").map(String.init)
+        let reading = clerk("reading", "submit", oneMeter[0], "--rgk", oneMeter[1], "--value", String(Int(oneMeter[2])! + 9))
+        #expect(reading.status == 0, "\(reading)")
+        // a question to the abonent department
+        let question = t.sql("SELECT id FROM ticket WHERE channel = 'rgk' AND status <> 'closed' ORDER BY id LIMIT 1")
+        #expect(clerk("ticket", "reply", question, "--message", "Перерасчет выполнен").status == 0)
+        // "find me by my phone" — as the customer says it, stored as the portal wrote it
+        let stray = clerk("user", "show", "+7 911 555-00-11")
+        #expect(stray.status == 0 && stray.stdout.contains("Стрельцова"), "\(stray)")
+        // the repair is the admin's
+        #expect(clerk("db", "repair-logins").status == 7)
+        #expect(t.run("db", "repair-logins").status == 0)
+        #expect(t.sql("SELECT login FROM portal_user WHERE full_name = 'Стрельцова Анна Павловна'") == "+79115550011")
+    }
+}
