@@ -128,6 +128,7 @@ public enum MessageKey: String, CaseIterable, Sendable {
     case passwordReset
     case loginChanged
     case codeQueued
+    case pinKeyUnreadable
     case activationQueued, noIdentityToActivate, identityNotWaiting, identityAmbiguous, identityWithoutEmail, portalURLNotSet
     case spellingRepairable, spellingRepaired, spellingTaken, spellingNotAContact, spellingsRepaired, spellingsNone, spellingsDryRun, spellingsMore
     case confirmDeleteUser

@@ -362,6 +362,9 @@ public enum Catalog {
         case .codeQueued:
             return ("user {1}: new {2} code queued by {3} to {4}, valid until {5}",
                     "пользователь {1}: новый код ({2}) поставлен в очередь, {3} на {4}, действует до {5}")
+        case .pinKeyUnreadable:
+            return ("the bill PINs' digest key {1} cannot be read ({2}); nothing was imported; restore it from where the database's backups are, or move it away: a new key is made and the next import re-issues every PIN once",
+                    "ключ отпечатков ПИН-кодов {1} не читается ({2}); ничего не импортировано; восстановите его из резервной копии или уберите: будет создан новый ключ, и следующий импорт один раз перевыпустит все ПИН-коды")
         case .activationQueued:
             return ("user {1}: a new activation link for the {2} sign-in queued to {3}, valid once until {4}",
                     "пользователь {1}: новая ссылка для активации входа через {2} поставлена в очередь на {3}, действует один раз до {4}")

@@ -708,6 +708,9 @@ public enum Schema {
     ) STRICT;
     CREATE INDEX activation_link_identity ON activation_link (identity_id);
 
+    -- a bill PIN's keyed digest (the key is outside the database): a re-import knows an unchanged PIN without hashing
+    ALTER TABLE pin ADD COLUMN pin_digest TEXT CHECK (pin_digest IS NULL OR (length(pin_digest) = 73 AND substr(pin_digest, 9, 1) = '$'));
+
     -- logins and contacts the portal stored in another spelling (89115550011): few, and found at once
     CREATE INDEX portal_user_unnormalised ON portal_user (id) WHERE \(Spellings.unnormalisedUser);
     """

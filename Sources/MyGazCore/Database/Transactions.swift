@@ -186,13 +186,27 @@ extension Database {
 
         public func finish() throws { try end(final: true) }
 
+        /// Nothing to write for a while (the input is not ready): the open part is committed now,
+        /// so the lock is not held while waiting; `resume()` opens the next.
+        /// A part younger than `minimumSeconds` stays open: a short wait costs less than a commit.
+        public func suspend(minimumSeconds: Double = 0.005) throws {
+            // one transaction for the whole (--single-transaction) is never cut
+            guard db.isInTransaction, maxSeconds.isFinite, Date().timeIntervalSince(started) >= minimumSeconds else { return }
+            try end(final: false, pause: false)
+        }
+
+        public func resume() throws {
+            guard !db.isInTransaction else { return }
+            try begin()
+        }
+
         /// An error midway: the open part is rolled back; parts committed before it stay.
         public func abandon() {
             if db.isInTransaction { try? db.execute("ROLLBACK") }
             db.openTransaction = nil
         }
 
-        private func end(final: Bool) throws {
+        private func end(final: Bool, pause: Bool = true) throws {
             defer { db.openTransaction = nil }
             if dryRun {
                 try db.execute("ROLLBACK")
@@ -205,7 +219,7 @@ extension Database {
             afterCommit()
             // SQLite's lock has no queue: a writer that polls with back-off would keep missing
             // the moment between COMMIT and the next BEGIN
-            if !final && pauseSeconds > 0 { usleep(useconds_t(pauseSeconds * 1_000_000)) }
+            if !final && pause && pauseSeconds > 0 { usleep(useconds_t(pauseSeconds * 1_000_000)) }
         }
     }
 }

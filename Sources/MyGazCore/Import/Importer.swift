@@ -142,13 +142,13 @@ final class ImportRun<K: ImportKindType> {
     }
 
     /// The rows after the header, read again and checked on another thread.
-    func rowsAgain() throws -> CheckingPipeline<K> {
+    func rowsAgain(writing: Bool) throws -> CheckingPipeline<K> {
         let reader = try CSVReader(path: file, delimiter: report.delimiter, skipBytes: skip)
         var record = CSVRecord()
         _ = try reader.next(into: &record)      // the header
         return CheckingPipeline(reader: reader, decoder: Decoder(encoding: report.encoding, fileIsValidUTF8: validator.complete),
                                 checker: try K(checkCtx), columns: header.fileColumns,
-                                template: RowView(map: header.map, headers: header.names))
+                                template: RowView(map: header.map, headers: header.names), writing: writing)
     }
 
     // MARK: pass 1: check every row; nothing is written
@@ -296,7 +296,7 @@ final class ImportRun<K: ImportKindType> {
             return
         }
         let kind = try K(ctx)
-        let pipeline = try rowsAgain()
+        let pipeline = try rowsAgain(writing: true)
         pipeline.start()
         var done = 0
         var commits = 0
@@ -327,7 +327,8 @@ final class ImportRun<K: ImportKindType> {
         try db.withBulkSettings(.init(cacheKiB: 16_384, autocheckpointPages: 0)) {
             try parts.begin()
             do {
-                try eachRow(pipeline, progress: { progress(.writing, $0, 0.5 + $1 / 2) }) { row, values in
+                // while the other thread has no batch ready (hashing), the lock is let go
+                try eachRow(pipeline, progress: { progress(.writing, $0, 0.5 + $1 / 2) }, waiting: { try $0 ? parts.suspend() : parts.resume() }) { row, values in
                     done += 1
                     if done > carried.rows {
                         if let values {
@@ -361,16 +362,20 @@ final class ImportRun<K: ImportKindType> {
     /// row) with `row` looking at it. A file that breaks off where the checking pass found it does
     /// (--skip-invalid only) ends there: the rest is the rejects file's one last entry, counted
     /// as one rejected row.
-    func eachRow(_ pipeline: CheckingPipeline<K>, progress: (Int, Double) -> Void,
+    func eachRow(_ pipeline: CheckingPipeline<K>, progress: (Int, Double) -> Void, waiting: ((Bool) throws -> Void)? = nil,
                  _ body: (RowView, K.Values?) throws -> Void) throws {
         var row = RowView(map: header.map, headers: header.names)
         var rows = 0
         while true {
             let next: CheckedBatch<K.Values>?
+            let waits = waiting != nil && !pipeline.hasReady
+            if waits { try waiting?(true) }
             do { next = try pipeline.next() } catch is CSVProblem {
+                if waits { try waiting?(false) }
                 report.rejected += 1
                 return
             }
+            if waits { try waiting?(false) }
             guard let batch = next else { return }
             for index in batch.records.indices {
                 if batch.values[index] != nil { batch.view(index, into: &row) }
@@ -391,7 +396,7 @@ final class ImportRun<K: ImportKindType> {
     /// (the keys seen are kept in a temporary table, so memory stays flat).
     func estimatePass(_ progress: ImportProgress) throws {
         let kind = try K(ctx)
-        let pipeline = try rowsAgain()
+        let pipeline = try rowsAgain(writing: false)
         let seen = try SeenKeys(db)
         defer { seen.drop() }
         pipeline.start()

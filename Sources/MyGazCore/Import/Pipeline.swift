@@ -58,9 +58,11 @@ final class CheckingPipeline<K: ImportKindType>: @unchecked Sendable {
     private var stopping = false
     private var failure: Error?
     let batchRecords: Int
+    private let writing: Bool
 
-    init(reader: CSVReader, decoder: Decoder, checker: K, columns: Int, template: RowView,
+    init(reader: CSVReader, decoder: Decoder, checker: K, columns: Int, template: RowView, writing: Bool = false,
          batchRecords: Int = 512, depth: Int = 6) {
+        self.writing = writing
         self.reader = reader
         self.decoder = decoder
         self.checker = checker
@@ -133,6 +135,7 @@ final class CheckingPipeline<K: ImportKindType>: @unchecked Sendable {
                     batch.values.append(values)
                     if values == nil { batch.problems[index] = row.problems }
                 }
+                try checker.prepare(&batch.values, writing: writing)
                 batch.position = reader.position
                 condition.lock()
                 ready.insert(batch, at: 0)
@@ -149,6 +152,13 @@ final class CheckingPipeline<K: ImportKindType>: @unchecked Sendable {
         finished = true
         condition.broadcast()
         condition.unlock()
+    }
+
+    /// Whether `next()` would answer without waiting.
+    var hasReady: Bool {
+        condition.lock()
+        defer { condition.unlock() }
+        return !ready.isEmpty || finished
     }
 
     /// The next batch, or nil at the end; rethrows a reading error after the batches before it.

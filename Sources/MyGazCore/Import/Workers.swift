@@ -43,3 +43,14 @@ final class BackgroundHasher: @unchecked Sendable {
         queue.sync { hasher.finishHex() }
     }
 }
+
+/// `transform` of every element, on every core; the results in order.
+func parallelMap<T: Sendable, R: Sendable>(_ items: [T], _ transform: @Sendable (T) -> R) -> [R] {
+    var results = [R?](repeating: nil, count: items.count)
+    // each iteration writes its own slot of a buffer allocated before: no two touch the same memory
+    results.withUnsafeMutableBufferPointer { buffer in
+        nonisolated(unsafe) let out = buffer
+        DispatchQueue.concurrentPerform(iterations: items.count) { out[$0] = transform(items[$0]) }
+    }
+    return results.map { $0! }
+}

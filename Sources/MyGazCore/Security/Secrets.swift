@@ -4,13 +4,30 @@ import Foundation
 /// Password, PIN and code hashing through libcrypt (yescrypt, `$y$`), and random secrets
 /// from the system CSPRNG. Plain secrets never leave this file except to their one display.
 public enum Secrets {
+    /// How much work one hash is (docs/reliability.md): libcrypt's default for passwords, codes
+    /// and issued PINs; a lighter one for the PINs printed on bills, which come 250 000 to a file.
+    public enum Cost: Sendable {
+        /// yescrypt N = 2^12, r = 32 (16 MiB): ~17 ms
+        case standard
+        /// yescrypt N = 2^8, r = 8 (256 KiB): ~0.25 ms; 10^8 guesses of an 8-digit PIN cost ~7 core-hours
+        case billPIN
+    }
+
+    /// The `$y$…$` prefix every bill PIN hash starts with.
+    public static let billPINParameters = "$y$j55$"
+
     /// A crypt(3) yescrypt hash of `secret` with a fresh random salt.
-    public static func hash(_ secret: String) throws -> String {
+    public static func hash(_ secret: String, cost: Cost = .standard) throws -> String {
         var salt = [CChar](repeating: 0, count: 128)
         guard crypt_gensalt_rn("$y$", 0, nil, 0, &salt, Int32(salt.count)) != nil else {
             throw MyGazError(.internalError, .internalError, .text("crypt_gensalt_rn failed: \(String(cString: strerror(errno)))"))
         }
-        return try crypt(secret, setting: String(cBuffer: salt))
+        var setting = String(cBuffer: salt)
+        if cost == .billPIN, let salt = setting.split(separator: "$", omittingEmptySubsequences: true).last {
+            // the parameters are the setting's own text: flags j, N = 2^(7 + 1), r = 8 (yescrypt's itoa64)
+            setting = billPINParameters + salt
+        }
+        return try crypt(secret, setting: setting)
     }
 
     /// Checks `secret` against a stored crypt(3) hash, in constant time over the hash.

@@ -23,6 +23,13 @@ protocol ImportKindType: AnyObject {
     func outcome(_ row: RowView, _ values: Values) throws -> ImportOutcome
     /// The natural key of a row, to tell a key the same file names twice (a dry run writes nothing to find out).
     func key(_ row: RowView, _ values: Values) -> [SQLBindable?]
+    /// Work on a whole checked batch that needs no lock (hashing), on the checking thread and
+    /// every core, before the writing thread gets it; `writing`: for the pass that writes.
+    func prepare(_ values: inout [Values?], writing: Bool) throws
+}
+
+extension ImportKindType {
+    func prepare(_ values: inout [Values?], writing: Bool) throws {}
 }
 
 /// The kinds behind one type: what the importer runs for `ImportKind`, without `Any`.
