@@ -129,6 +129,7 @@ public enum MessageKey: String, CaseIterable, Sendable {
     case loginChanged
     case codeQueued
     case pinKeyUnreadable
+    case queuesRecounted
     case activationQueued, noIdentityToActivate, identityNotWaiting, identityAmbiguous, identityWithoutEmail, portalURLNotSet
     case spellingRepairable, spellingRepaired, spellingTaken, spellingNotAContact, spellingsRepaired, spellingsNone, spellingsDryRun, spellingsMore
     case confirmDeleteUser

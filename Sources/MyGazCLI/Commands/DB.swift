@@ -19,6 +19,11 @@ enum DBCommands {
                         options: [Opt.dryRun],
                         examples: [Example("mygaz-admin db repair-logins --dry-run", L("See what would change.", "Посмотреть, что изменится."))],
                         access: .admins, handler: repairLogins),
+            CommandSpec("recount", L("count the queues anew (status reads counts the schema's triggers keep)",
+                                     "пересчитать очереди заново (status читает счетчики, которые ведут триггеры схемы)"),
+                        discussion: L("Every writer keeps the counts true through the schema's triggers; db check compares them with the tables. A count can only go wrong if the triggers were dropped or the table was changed with them off: this counts every queue again, in one transaction.",
+                                      "Счетчики поддерживает каждый, кто пишет в базу, через триггеры схемы; db check сверяет их с таблицами. Счетчик может разойтись, только если триггеры удаляли или таблицу меняли в обход них: команда пересчитывает все очереди в одной транзакции."),
+                        access: .admins, handler: recount),
             CommandSpec("backup", L("copy the database to FILE while others keep working", "скопировать базу в FILE, не мешая работе"),
                         arguments: [ArgumentSpec("FILE", L("the new backup file (must not exist)", "новый файл копии (не должен существовать)"), completion: .file)],
                         examples: [Example("mygaz-admin db backup /backup/mygaz-$(date +%F).db", L("A consistent online copy.", "Согласованная копия без остановки работы."))],
@@ -116,5 +121,11 @@ enum DBCommands {
         }
         return [("user_id", .int(s.userID)), ("field", .text(s.field.rawValue)), ("stored", .text(s.stored)),
                 ("normal", .of(s.normal)), ("fate", .text(fate)), ("taken_by", other.map(Value.int) ?? .null)]
+    }
+
+    static func recount(_ inv: Invocation) throws -> ExitStatus {
+        let wrong = try QueueCounters.recountAll(inv.session)
+        inv.out.object([("corrected", .int(Int64(wrong)))], human: [Message(.queuesRecounted, [.int(wrong)])])
+        return .success
     }
 }

@@ -362,6 +362,8 @@ public enum Catalog {
         case .codeQueued:
             return ("user {1}: new {2} code queued by {3} to {4}, valid until {5}",
                     "пользователь {1}: новый код ({2}) поставлен в очередь, {3} на {4}, действует до {5}")
+        case .queuesRecounted:
+            return ("every queue counted anew; {1|count was|counts were} wrong", "все очереди пересчитаны; {1|счетчик был неверен|счетчика были неверны|счетчиков были неверны}")
         case .pinKeyUnreadable:
             return ("the bill PINs' digest key {1} cannot be read ({2}); nothing was imported; restore it from where the database's backups are, or move it away: a new key is made and the next import re-issues every PIN once",
                     "ключ отпечатков ПИН-кодов {1} не читается ({2}); ничего не импортировано; восстановите его из резервной копии или уберите: будет создан новый ключ, и следующий импорт один раз перевыпустит все ПИН-коды")

@@ -24,6 +24,10 @@ public enum Maintenance {
             problems.append("schema version \(version), expected \(Schema.currentVersion)")
         } else {
             problems += try schemaDifferences(db)
+            let names = Dictionary(uniqueKeysWithValues: try db.query("SELECT id, code FROM rgk").map { ($0.int64(0), $0.string(1)) })
+            for d in try QueueCounters.differences(db) {
+                problems.append("queue count \(d.queue)\(d.rgk == 0 ? "" : " of " + (names[d.rgk] ?? String(d.rgk))) is \(d.kept), the table has \(d.counted): run mygaz-admin db recount")
+            }
         }
         var report = CheckReport(schemaVersion: version, problems: problems)
         if version == Schema.currentVersion { report.strays = try Spellings.strays(db) }

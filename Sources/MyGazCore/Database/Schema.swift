@@ -713,5 +713,10 @@ public enum Schema {
 
     -- logins and contacts the portal stored in another spelling (89115550011): few, and found at once
     CREATE INDEX portal_user_unnormalised ON portal_user (id) WHERE \(Spellings.unnormalisedUser);
+
+    -- the queues' sizes, kept by every writer's own writes; the oldest of each found by an index
+    CREATE INDEX ticket_reopened ON ticket (created_at) WHERE status = 'answered' AND last_customer_at > coalesce(last_operator_at, '');
+    CREATE INDEX outbox_status_created ON outbox (status, created_at);
+    \(QueueCounters.schema)
     """
 }

@@ -40,42 +40,41 @@ public struct Dashboard: Sendable {
                 byID[row.int64(0)] = PerRGK(code: row.string(1), name: row.string(2))
                 order.append(row.int64(0))
             }
-            // one pass over each queue: count and oldest per RGK (rgk_id NULL: none), summed for the whole
-            func queue(_ key: String, _ sql: String, perRGK: WritableKeyPath<PerRGK, Int>? = nil) throws {
-                var count = 0
-                var oldest: String?
-                for row in try db.query(sql) {
-                    count += row.int(1)
-                    if let first = row.optString(2), oldest.map({ first < $0 }) ?? true { oldest = first }
-                    if let perRGK, let id = row.optInt64(0) { byID[id]?[keyPath: perRGK] = row.int(1) }
-                }
-                d.queues.append(Queue(key: key, count: count, oldest: oldest))
+            // the sizes are kept by the schema's triggers (QueueCounters); each oldest is the first
+            // entry of an index: nothing here grows with the region
+            let counts = try QueueCounters.load(db)
+            func oldest(_ queries: [String]) throws -> String? {
+                try queries.compactMap { try db.scalarString($0) }.min()
             }
-            try queue("readings_pending", """
-                SELECT rgk_id, count(*), min(submitted_at) FROM reading WHERE status = 'pending' GROUP BY rgk_id
-                """, perRGK: \.pendingReadings)
-            try queue("applications_open", """
-                SELECT rgk_id, count(*), min(submitted_at) FROM application WHERE status IN ('submitted', 'needs_info') GROUP BY rgk_id
-                """, perRGK: \.openApplications)
-            try queue("tickets_open", """
-                SELECT rgk_id, count(*), min(created_at) FROM ticket WHERE \(Tickets.waitingCondition("ticket")) GROUP BY rgk_id
-                """, perRGK: \.openTickets)
-            try queue("pin_requests_open", """
-                SELECT a.rgk_id, count(*), min(p.created_at) FROM pin_request p JOIN account a ON a.id = p.account_id
-                WHERE p.status = 'open' GROUP BY a.rgk_id
-                """, perRGK: \.openPinRequests)
-            try queue("users_unconfirmed", "SELECT NULL, count(*), min(registered_at) FROM portal_user WHERE status = 'pending'")
-            try queue("outbox_waiting", "SELECT NULL, count(*), min(created_at) FROM outbox WHERE status IN ('waiting', 'sending')")
-            try queue("outbox_failed", "SELECT NULL, count(*), min(created_at) FROM outbox WHERE status = 'failed'")
+            func queue(_ key: String, oldest queries: [String], perRGK: WritableKeyPath<PerRGK, Int>? = nil) throws {
+                let byRGK = counts[key] ?? [:]
+                if let perRGK { for (id, n) in byRGK { byID[id]?[keyPath: perRGK] = n } }
+                let count = byRGK.values.reduce(0, +)
+                d.queues.append(Queue(key: key, count: count, oldest: count == 0 ? nil : try oldest(queries)))
+            }
+            try queue("readings_pending", oldest: ["SELECT min(submitted_at) FROM reading WHERE status = 'pending'"], perRGK: \.pendingReadings)
+            try queue("applications_open", oldest: ["SELECT min(submitted_at) FROM application WHERE status = 'submitted'",
+                                                    "SELECT min(submitted_at) FROM application WHERE status = 'needs_info'"],
+                      perRGK: \.openApplications)
+            try queue("tickets_open", oldest: ["SELECT min(created_at) FROM ticket WHERE status = 'new'",
+                                               "SELECT min(created_at) FROM ticket INDEXED BY ticket_reopened WHERE status = 'answered' AND last_customer_at > coalesce(last_operator_at, '')"],
+                      perRGK: \.openTickets)
+            try queue("pin_requests_open", oldest: ["SELECT min(created_at) FROM pin_request WHERE status = 'open'"], perRGK: \.openPinRequests)
+            try queue("users_unconfirmed", oldest: ["SELECT min(registered_at) FROM portal_user WHERE status = 'pending'"])
+            try queue("outbox_waiting", oldest: ["SELECT min(created_at) FROM outbox WHERE status = 'waiting'",
+                                                 "SELECT min(created_at) FROM outbox WHERE status = 'sending'"])
+            try queue("outbox_failed", oldest: ["SELECT min(created_at) FROM outbox WHERE status = 'failed'"])
+            // stuck payments are a date's business, not a counter's: the partial index holds only those in processing
             let stuckBefore = today.adding(days: -(try Settings.days(db, .paymentStuckDays))).iso
-            try queue("payments_stuck", """
-                SELECT NULL, count(*), min(paid_on) || 'T00:00:00Z' FROM payment WHERE state = 'processing' AND paid_on <= '\(stuckBefore)'
-                """)
+            let stuck = try db.queryOne("""
+                SELECT count(*), min(paid_on) || 'T00:00:00Z' FROM payment WHERE state = 'processing' AND paid_on <= ?
+                """, stuckBefore)
+            d.queues.append(Queue(key: "payments_stuck", count: stuck?.int(0) ?? 0, oldest: stuck?.optString(1)))
             d.perRGK = order.compactMap { byID[$0] }
 
-            d.applicationsByStatus = try db.query("""
-                SELECT status, count(*) FROM application WHERE status <> 'draft' GROUP BY status
-                """).map { ($0.string(0), $0.int(1)) }
+            d.applicationsByStatus = counts.compactMap { key, byRGK in
+                key.hasPrefix("application_") ? (String(key.dropFirst("application_".count)), byRGK.values.reduce(0, +)) : nil
+            }.sorted { $0.0 < $1.0 }
 
             // the newest import of each kind per RGK, and every unfinished one
             d.imports = try db.query("""

@@ -78,6 +78,7 @@ import Testing
             // a list that names them sorts the drafts (1 106 at 1M accounts)
             let drafts = values.contains { "\($0)" == "\(SQLValue.text("draft"))" }
             if newestWindow || Self.substringSearch(sql) || Self.count(sql) || drafts { continue }
+            if try Self.firstEntryOnly(sql, values, db) { continue }
             // one account's rows are found from the account, never by walking a queue for them
             if sql.contains("a.id = ?"), let first = plan.first(where: { $0.access != nil }),
                !first.detail.hasPrefix("SEARCH a USING INTEGER PRIMARY KEY") {
@@ -252,6 +253,16 @@ import Testing
     /// and of applications by status, grow with what they count, not with the region's history.
     static func count(_ sql: String) -> Bool {
         sql.contains("count(*)") && sql.range(of: "LIMIT") == nil
+    }
+
+    /// `SELECT min(x) … WHERE a = ?` over an index on (a, x): SQLite reads the first entry and
+    /// stops — its program leaves the loop (`Goto`) right after the first `AggStep`. The plan
+    /// alone reads like a range scan, so the program is asked.
+    static func firstEntryOnly(_ sql: String, _ values: [SQLValue], _ db: Database) throws -> Bool {
+        guard sql.hasPrefix("SELECT min(") || sql.hasPrefix("SELECT max("), !sql.contains("GROUP BY") else { return false }
+        let program = try db.query("EXPLAIN " + sql, arguments: values).map { $0.string(1) }
+        guard let step = program.firstIndex(of: "AggStep") else { return false }
+        return program.count > step + 1 && program[step + 1] == "Goto"
     }
 
     static func aliases(_ db: Database) throws -> Set<String> {

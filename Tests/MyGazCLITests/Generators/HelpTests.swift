@@ -58,6 +58,7 @@ import Testing
         "db check": "admin",
         "db migrate": "opens the database itself",
         "db repair-logins": "admin",
+        "db recount": "admin",
         "db stats": "admin",
         "demo": "opens the database itself",
         "export readings": "admin",

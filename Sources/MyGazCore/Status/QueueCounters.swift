@@ -1,0 +1,132 @@
+/// The sizes of the queues `status` shows, kept by triggers in the schema (table
+/// `queue_count`): every writer, the portal included, keeps them true by writing the rows
+/// themselves, and `status` reads a few rows instead of counting millions. One definition per
+/// queue makes the triggers, the first count (the migration), the check (`db check`) and the
+/// recount (`db recount`).
+public enum QueueCounters {
+    public struct Counter: Sendable {
+        /// the queue's name in `queue_count`: a constant, or (by status) an expression of the row
+        let queue: String
+        let table: String
+        /// whether a row is in the queue, for a row named `X`
+        let member: String
+        /// the row's RGK (0 where it has none), for a row named `X`
+        let rgk: String
+        /// the columns whose change may move a row in or out, or to another RGK
+        let columns: [String]
+
+        func on(_ row: String, _ sql: String) -> String { sql.replacingOccurrences(of: "X.", with: "\(row).") }
+    }
+
+    public static let counters: [Counter] = [
+        Counter(queue: "'readings_pending'", table: "reading", member: "X.status = 'pending'", rgk: "coalesce(X.rgk_id, 0)",
+                columns: ["status", "rgk_id"]),
+        Counter(queue: "'applications_open'", table: "application", member: "(X.status = 'submitted' OR X.status = 'needs_info')",
+                rgk: "X.rgk_id", columns: ["status", "rgk_id"]),
+        Counter(queue: "'application_' || X.status", table: "application", member: "X.status <> 'draft'", rgk: "0", columns: ["status"]),
+        Counter(queue: "'tickets_open'", table: "ticket",
+                member: "(X.status = 'new' OR (X.status = 'answered' AND X.last_customer_at > coalesce(X.last_operator_at, '')))",
+                rgk: "coalesce(X.rgk_id, 0)", columns: ["status", "last_customer_at", "last_operator_at", "rgk_id"]),
+        Counter(queue: "'pin_requests_open'", table: "pin_request", member: "X.status = 'open'",
+                rgk: "coalesce((SELECT a.rgk_id FROM account a WHERE a.id = X.account_id), 0)", columns: ["status", "account_id"]),
+        Counter(queue: "'users_unconfirmed'", table: "portal_user", member: "X.status = 'pending'", rgk: "0", columns: ["status"]),
+        Counter(queue: "'outbox_waiting'", table: "outbox", member: "(X.status = 'waiting' OR X.status = 'sending')", rgk: "0", columns: ["status"]),
+        Counter(queue: "'outbox_failed'", table: "outbox", member: "X.status = 'failed'", rgk: "0", columns: ["status"]),
+    ]
+
+    /// The table, its triggers and the first count (schema version 4).
+    static var schema: String {
+        var sql = """
+            CREATE TABLE queue_count (
+                queue  TEXT NOT NULL,
+                rgk_id INTEGER NOT NULL,
+                count  INTEGER NOT NULL,
+                PRIMARY KEY (queue, rgk_id)
+            ) STRICT, WITHOUT ROWID;
+
+            """
+        for (n, c) in counters.enumerated() {
+            let name = "queue_count_\(n + 1)_\(c.table)"
+            let add = { (row: String) in
+                """
+                INSERT INTO queue_count (queue, rgk_id, count) SELECT \(c.on(row, c.queue)), \(c.on(row, c.rgk)), 1 WHERE \(c.on(row, c.member))
+                        ON CONFLICT (queue, rgk_id) DO UPDATE SET count = count + 1;
+                """
+            }
+            let remove = { (row: String) in
+                """
+                UPDATE queue_count SET count = count - 1
+                        WHERE queue = \(c.on(row, c.queue)) AND rgk_id = \(c.on(row, c.rgk)) AND \(c.on(row, c.member));
+                """
+            }
+            sql += """
+                CREATE TRIGGER \(name)_insert AFTER INSERT ON \(c.table) WHEN \(c.on("NEW", c.member))
+                BEGIN
+                    \(add("NEW"))
+                END;
+                CREATE TRIGGER \(name)_delete AFTER DELETE ON \(c.table) WHEN \(c.on("OLD", c.member))
+                BEGIN
+                    \(remove("OLD"))
+                END;
+                CREATE TRIGGER \(name)_update AFTER UPDATE OF \(c.columns.joined(separator: ", ")) ON \(c.table)
+                WHEN \(c.on("OLD", c.member)) OR \(c.on("NEW", c.member))
+                BEGIN
+                    \(remove("OLD"))
+                    \(add("NEW"))
+                END;
+                \(recount(c))
+
+                """
+        }
+        return sql
+    }
+
+    /// Counts the queue anew into `queue_count`.
+    static func recount(_ c: Counter) -> String {
+        """
+        INSERT INTO queue_count (queue, rgk_id, count)
+            SELECT \(c.on("t", c.queue)), \(c.on("t", c.rgk)), count(*) FROM \(c.table) t WHERE \(c.on("t", c.member)) GROUP BY 1, 2
+            ON CONFLICT (queue, rgk_id) DO UPDATE SET count = excluded.count;
+        """
+    }
+
+    /// Where a counter and its table disagree: (queue, RGK id, kept, counted).
+    public static func differences(_ db: any Storage) throws -> [(queue: String, rgk: Int64, kept: Int, counted: Int)] {
+        var found: [(String, Int64, Int, Int)] = []
+        var kept: [String: Int] = [:]
+        for row in try db.query("SELECT queue, rgk_id, count FROM queue_count") { kept["\(row.string(0))\u{0}\(row.int64(1))"] = row.int(2) }
+        var seen = Set<String>()
+        for c in counters {
+            for row in try db.query("SELECT \(c.on("t", c.queue)), \(c.on("t", c.rgk)), count(*) FROM \(c.table) t WHERE \(c.on("t", c.member)) GROUP BY 1, 2") {
+                let key = "\(row.string(0))\u{0}\(row.int64(1))"
+                seen.insert(key)
+                if kept[key] != row.int(2) { found.append((row.string(0), row.int64(1), kept[key] ?? 0, row.int(2))) }
+            }
+        }
+        for (key, count) in kept where !seen.contains(key) && count != 0 {
+            let parts = key.split(separator: "\u{0}", omittingEmptySubsequences: false)
+            found.append((String(parts[0]), Int64(parts[1]) ?? 0, count, 0))
+        }
+        return found.sorted { ($0.0, $0.1) < ($1.0, $1.1) }
+    }
+
+    /// `db recount`: every counter counted anew, in one transaction.
+    public static func recountAll(_ session: Session) throws -> Int {
+        try session.db.write {
+            let wrong = try differences(session.db).count
+            try session.db.run("DELETE FROM queue_count")
+            for c in counters { try session.db.run(recount(c)) }
+            if wrong > 0 { try session.audit("db.recount", .database, nil, new: String(wrong)) }
+            return wrong
+        }
+    }
+
+    /// The kept counts: queue → RGK id (0: none) → count.
+    static func load(_ db: any Storage) throws -> [String: [Int64: Int]] {
+        var out: [String: [Int64: Int]] = [:]
+        for row in try db.query("SELECT queue, rgk_id, count FROM queue_count WHERE count <> 0") {
+            out[row.string(0), default: [:]][row.int64(1)] = row.int(2)
+        }
+        return out
+    }
+}
