@@ -9,13 +9,23 @@ import Glibc
 /// database alone (a backup, a stolen file) gives no shortcut past the hashes. Each digest
 /// names its key, so a digest made with another key is simply not used (docs/reliability.md).
 public struct PinDigestKey: Sendable {
-    let key: [UInt8]
+    /// the hash states after the key's inner and outer pads: each digest starts from them
+    let inner: SHA256, outer: SHA256
     /// the first 8 hex digits of the key's own SHA-256: which key made a digest
     public let id: String
 
     init(key: [UInt8]) {
-        self.key = key
         id = String(SHA256.hex(Array("mygaz pin key".utf8) + key).prefix(8))
+        (inner, outer) = Self.pads(key)
+    }
+
+    /// RFC 2104's two padded keys, hashed once (a key of at most 64 bytes).
+    static func pads(_ key: [UInt8]) -> (SHA256, SHA256) {
+        let block = key + [UInt8](repeating: 0, count: max(0, 64 - key.count))
+        var inner = SHA256(), outer = SHA256()
+        inner.update(block.map { $0 ^ 0x36 })
+        outer.update(block.map { $0 ^ 0x5c })
+        return (inner, outer)
     }
 
     public static func path(database: String) -> String { database + ".pin-key" }
@@ -28,7 +38,7 @@ public struct PinDigestKey: Sendable {
         guard create else { return nil }
         var generator = SystemRandomNumberGenerator()
         let bytes = (0..<32).map { _ in UInt8.random(in: 0...255, using: &generator) }
-        let text = bytes.map { String(format: "%02x", $0) }.joined() + "\n"
+        let text = SHA256.lowerHex(bytes) + "\n"
         // written whole under a name of its own, then linked into place: a second importer
         // starting at the same moment either wins the link or reads the winner's key
         let temporary = path + ".tmp-\(getpid())"
@@ -74,19 +84,13 @@ public struct PinDigestKey: Sendable {
 
     /// `<key id>$<HMAC-SHA-256(key, "account:pin") in hex>`: 73 characters.
     public func digest(account: Int64, pin: String) -> String {
-        id + "$" + Self.hmac(key: key, message: Array("\(account):\(pin)".utf8)).map { String(format: "%02x", $0) }.joined()
+        id + "$" + SHA256.lowerHex(Self.hmac(inner, outer, Array("\(account):\(pin)".utf8)))
     }
 
-    /// RFC 2104 with SHA-256 (a key of at most 64 bytes).
-    static func hmac(key: [UInt8], message: [UInt8]) -> [UInt8] {
-        var block = key.count > 64 ? { var h = SHA256(); h.update(key); return h.finish() }() : key
-        block += [UInt8](repeating: 0, count: 64 - block.count)
-        var inner = SHA256()
-        inner.update(block.map { $0 ^ 0x36 })
-        inner.update(message)
-        var outer = SHA256()
-        outer.update(block.map { $0 ^ 0x5c })
-        outer.update(inner.finish())
-        return outer.finish()
+    static func hmac(_ inner: SHA256, _ outer: SHA256, _ message: [UInt8]) -> [UInt8] {
+        var i = inner, o = outer
+        i.update(message)
+        o.update(i.finish())
+        return o.finish()
     }
 }

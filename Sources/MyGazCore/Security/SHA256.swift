@@ -1,6 +1,6 @@
 /// SHA-256 (FIPS 180-4), streaming. Foundation on Linux has no CryptoKit, and the owner's
 /// rule forbids packages; this is for file fingerprints and attachment checksums.
-public struct SHA256 {
+public struct SHA256: Sendable {
     private var h0: UInt32 = 0x6a09e667, h1: UInt32 = 0xbb67ae85, h2: UInt32 = 0x3c6ef372, h3: UInt32 = 0xa54ff53a
     private var h4: UInt32 = 0x510e527f, h5: UInt32 = 0x9b05688c, h6: UInt32 = 0x1f83d9ab, h7: UInt32 = 0x5be0cd19
     private var buffer: [UInt8] = []
@@ -56,7 +56,19 @@ public struct SHA256 {
     }
 
     public mutating func finishHex() -> String {
-        finish().map { ($0 < 16 ? "0" : "") + String($0, radix: 16) }.joined()
+        SHA256.lowerHex(finish())
+    }
+
+    /// Bytes as lower-case hex digits, without a String per byte (a digest per imported row).
+    public static func lowerHex<C: Collection>(_ bytes: C) -> String where C.Element == UInt8 {
+        let digits = Array("0123456789abcdef".utf8)
+        var out = [UInt8]()
+        out.reserveCapacity(bytes.count * 2)
+        for b in bytes {
+            out.append(digits[Int(b >> 4)])
+            out.append(digits[Int(b & 0x0F)])
+        }
+        return String(decoding: out, as: UTF8.self)
     }
 
     public static func hex<C: Collection>(_ bytes: C) -> String where C.Element == UInt8 {

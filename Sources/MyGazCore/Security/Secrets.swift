@@ -73,6 +73,6 @@ public enum Secrets {
     /// A random token for claims and message ids.
     public static func token() -> String {
         var generator = SystemRandomNumberGenerator()
-        return (0..<16).map { _ in String(format: "%02x", UInt8.random(in: 0...255, using: &generator)) }.joined()
+        return SHA256.lowerHex((0..<16).map { _ in UInt8.random(in: 0...255, using: &generator) })
     }
 }
