@@ -8,7 +8,7 @@
 # outside the write transaction; the same file again unchanged without hashing; the portal
 # writer's worst wait <= 250 ms.
 # usage: bench/import.sh [ROWS] [RUNS]    (PINS=N for the PIN part, PINS=0 to skip it;
-#        ONLY=pins for the PIN part alone)
+#        ONLY=pins for the PIN part alone, ONLY=kinds for the kinds; KINDS="readings payments")
 source "$(dirname "$0")/lib.sh"
 ROWS="${1:-1000000}"
 RUNS="${2:-3}"
@@ -68,6 +68,13 @@ PY
   echo "  (target: worst wait at most 250 ms)"
 }
 
+if [ "${ONLY:-}" = kinds ]; then
+  printf 'code;name;max_monthly_m3\nvologda;Вологда;300\n' > "$OUT/rgk.csv"
+  [ -f "$OUT/accounts-$ROWS.csv" ] || python3 "$ROOT/bench/make_accounts.py" "$ROWS" "$OUT/accounts-$ROWS.csv"
+  [ -f "$OUT/readings-$ROWS.csv" ] || python3 "$ROOT/bench/make_region.py" "$ROWS" "$OUT"
+  python3 "$ROOT/bench/import_kinds.py" "$BIN" "$OUT" "$ROWS" ${KINDS:-services meters readings settlements payments}
+  exit 0
+fi
 if [ "${ONLY:-}" = pins ]; then
   printf 'code;name;max_monthly_m3\nvologda;Вологда;300\n' > "$OUT/rgk.csv"
   pins_part
@@ -122,5 +129,14 @@ print(f"ratio ours/sqlite3 (medians): {f/b:.2f}   (ours {f/1000:.2f} s, sqlite3 
 print(f"re-import / first import:     {again/f:.2f}   ({again/1000:.2f} s)")
 print(f"longest write-lock hold:      {lock} ms")
 PY
+
+# every other kind against the engine's two-step path (KINDS= to skip)
+KINDS="${KINDS-services meters readings settlements payments}"
+if [ -n "$KINDS" ]; then
+  [ -f "$OUT/readings-$ROWS.csv" ] || python3 "$ROOT/bench/make_region.py" "$ROWS" "$OUT"
+  echo "# each kind of file for $ROWS accounts: ours, the same file again, and the engine's .import + INSERT … SELECT"
+  # shellcheck disable=SC2086
+  python3 "$ROOT/bench/import_kinds.py" "$BIN" "$OUT" "$ROWS" $KINDS
+fi
 
 [ "$PINS" -gt 0 ] && pins_part

@@ -1,0 +1,126 @@
+#!/usr/bin/env python3
+"""Each kind of RGK file against the engine's own two-step path (issue 17), measured in the same
+run on the same data: `iconv | sqlite3 .import` of the file into a raw table with the natural
+key's unique index, then one `INSERT … SELECT` into the real table (its indexes, triggers and
+joins to account and meter). Ours: `mygaz-admin import KIND FILE` into the same database,
+with validation, upsert and line-numbered errors. Target: ratio <= 1.0 for every kind.
+
+usage: import_kinds.py BIN OUT N KIND...   (files from make_region.py in OUT)
+"""
+import os, shutil, subprocess, sys, time
+
+BIN, OUT, N, KINDS = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4:]
+NOW = "'2026-12-01T00:00:00Z'"
+
+
+def iso(col):
+    return f"substr({col}, 7, 4) || '-' || substr({col}, 4, 2) || '-' || substr({col}, 1, 2)"
+
+
+def kop(col):
+    return f"CAST(round(CAST(replace(replace({col}, ' ', ''), ',', '.') AS REAL) * 100) AS INTEGER)"
+
+
+ACCOUNT = "JOIN account a ON a.rgk_id = 1 AND a.number = r.account"
+# kind: (parents it needs, raw table's columns and key, the INSERT … SELECT)
+KIND = {
+    "services": ("accounts", "account TEXT, service TEXT, balance TEXT, UNIQUE (account, service)",
+                 f"INSERT INTO service (account_id, kind, balance_kop, updated_at) SELECT a.id, "
+                 f"CASE r.service WHEN 'Природный газ' THEN 'gas' ELSE 'vdgo' END, {kop('r.balance')}, {NOW} FROM raw r {ACCOUNT}"),
+    "meters": ("accounts", "account TEXT, serial TEXT, model TEXT, digits TEXT, verification TEXT, UNIQUE (account, serial)",
+               f"INSERT INTO meter (account_id, serial, model, digits, next_verification) SELECT a.id, r.serial, r.model, "
+               f"CAST(r.digits AS INTEGER), {iso('r.verification')} FROM raw r {ACCOUNT}"),
+    "readings": ("meters", "account TEXT, serial TEXT, date TEXT, value TEXT, UNIQUE (account, serial, date)",
+                 f"INSERT INTO reading (meter_id, value, reading_date, source, status, submitted_at) SELECT m.id, "
+                 f"CAST(r.value AS INTEGER), {iso('r.date')}, 'rgk', 'accepted', {NOW} FROM raw r {ACCOUNT} "
+                 f"JOIN meter m ON m.account_id = a.id AND m.serial = r.serial"),
+    "settlements": ("meters", "account TEXT, service TEXT, period TEXT, opening TEXT, charged TEXT, paid TEXT, UNIQUE (account, service, period)",
+                    f"INSERT INTO settlement (service_id, period, opening_kop, charged_kop, paid_kop) SELECT s.id, "
+                    f"substr(r.period, 4, 4) || '-' || substr(r.period, 1, 2), {kop('r.opening')}, {kop('r.charged')}, {kop('r.paid')} "
+                    f"FROM raw r {ACCOUNT} JOIN service s ON s.account_id = a.id AND s.kind = 'gas'"),
+    "payments": ("accounts", "account TEXT, service TEXT, date TEXT, amount TEXT, channel TEXT, external_id TEXT, UNIQUE (external_id)",
+                 f"INSERT INTO payment (rgk_id, external_id, account_id, service, paid_on, amount_kop, channel, state) SELECT 1, "
+                 f"r.external_id, a.id, 'gas', {iso('r.date')}, {kop('r.amount')}, r.channel, 'paid' FROM raw r {ACCOUNT}"),
+}
+
+
+def run(cmd, shell=False):
+    """Wall seconds and peak RSS (MiB) of one child."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(cmd, shell=shell, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    _, status, usage = os.wait4(proc.pid, 0)
+    seconds = time.perf_counter() - start
+    err = proc.stderr.read().decode(errors="replace")
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    if proc.returncode != 0:
+        sys.exit(f"failed ({proc.returncode}): {cmd}\n{err}")
+    return seconds, usage.ru_maxrss / 1024
+
+
+def ours(db, kind, path):
+    return run([BIN, "--db", db, "import", kind, path, "--rgk", "vologda"])
+
+
+def file(kind):
+    return os.path.join(OUT, f"{kind}-{N}.csv")
+
+
+def fresh(source, name):
+    target = os.path.join(OUT, name)
+    for suffix in ("", "-wal", "-shm", ".pin-key"):
+        if os.path.exists(target + suffix):
+            os.remove(target + suffix)
+    shutil.copyfile(source, target)
+    os.sync()
+    return target
+
+
+def parents():
+    """Two databases to start from: the accounts; the accounts with their services and meters."""
+    made = {}
+    accounts = os.path.join(OUT, f"parents-accounts-{N}.db")
+    if not os.path.exists(accounts):
+        tmp = accounts + ".tmp"
+        for suffix in ("", "-wal", "-shm"):
+            if os.path.exists(tmp + suffix):
+                os.remove(tmp + suffix)
+        run([BIN, "--db", tmp, "init"])
+        run([BIN, "--db", tmp, "import", "rgk", os.path.join(OUT, "rgk.csv")])
+        run([BIN, "--db", tmp, "import", "accounts", os.path.join(OUT, f"accounts-{N}.csv")])
+        run(["sqlite3", tmp, "PRAGMA wal_checkpoint(TRUNCATE)"])
+        os.rename(tmp, accounts)
+    made["accounts"] = accounts
+    meters = os.path.join(OUT, f"parents-meters-{N}.db")
+    if not os.path.exists(meters):
+        tmp = fresh(accounts, f"parents-meters-{N}.db.tmp")
+        ours(tmp, "services", file("services"))
+        ours(tmp, "meters", file("meters"))
+        run(["sqlite3", tmp, "PRAGMA wal_checkpoint(TRUNCATE)"])
+        os.rename(tmp, meters)
+    made["meters"] = meters
+    return made
+
+
+def main():
+    start = parents()
+    print(f"{'kind':<12} {'rows':>10} {'ours':>9} {'again':>8} {'.import':>9} {'INSERT':>9} {'ratio':>6} {'/INSERT':>8} {'peak RSS':>9}")
+    for kind in KINDS:
+        parent, columns, insert = KIND[kind]
+        path = file(kind)
+        rows = sum(1 for _ in open(path, "rb")) - 1
+        db = fresh(start[parent], "kind-ours.db")
+        ours_s, rss = ours(db, kind, path)
+        again_s, _ = ours(db, kind, path)
+        base = fresh(start[parent], "kind-base.db")
+        subprocess.run(["sqlite3", base, f"CREATE TABLE raw ({columns}) STRICT"], check=True)
+        import_s, _ = run(f"iconv -f cp1251 -t utf-8 '{path}' | sqlite3 '{base}' 'PRAGMA synchronous = NORMAL' '.mode csv' "
+                          f"'.separator ;' '.import --skip 1 /dev/stdin raw'", shell=True)
+        insert_s, _ = run(["sqlite3", base, "PRAGMA synchronous = NORMAL", insert])
+        got = subprocess.run(["sqlite3", base, f"SELECT (SELECT count(*) FROM raw)"], capture_output=True, text=True).stdout.strip()
+        if got != str(rows):
+            sys.exit(f"{kind}: the baseline imported {got} rows of {rows}")
+        print(f"{kind:<12} {rows:>10,} {ours_s:>8.1f}s {again_s:>7.1f}s {import_s:>8.1f}s {insert_s:>8.1f}s "
+              f"{ours_s / (import_s + insert_s):>6.2f} {ours_s / insert_s:>8.2f} {rss:>6.1f} MiB", flush=True)
+
+
+main()
