@@ -144,6 +144,39 @@ public struct Day: Comparable, Hashable, Sendable, CustomStringConvertible {
     /// `2026-07-20`
     public init?(iso text: String) { self.init(isoBytes: text.utf8) }
 
+    /// `DD.MM.YYYY` (or `D.M.YY`, `/` for `.`) or `YYYY-MM-DD`, each perhaps followed by a
+    /// time after a space or `T`, read straight from a file's bytes; nil for anything else
+    /// (which `init?(parsing:)` then judges).
+    static func parse(bytes: ArraySlice<UInt8>) -> Day? {
+        var numbers = (0, 0, 0), counts = (0, 0, 0), part = 0
+        var separator: UInt8 = 0
+        for b in bytes {
+            if b >= 48 && b <= 57 {
+                guard max(counts.0, counts.1, counts.2) < 5 else { return nil }
+                let digit = Int(b - 48)
+                switch part {
+                case 0: numbers.0 = numbers.0 * 10 + digit; counts.0 += 1
+                case 1: numbers.1 = numbers.1 * 10 + digit; counts.1 += 1
+                default: numbers.2 = numbers.2 * 10 + digit; counts.2 += 1
+                }
+            } else if (b == 46 || b == 47 || b == 45) && part < 2 && (separator == 0 || b == separator) {
+                separator = b
+                part += 1
+            } else if (b == 32 || b == 84) && part == 2 {
+                break
+            } else {
+                return nil
+            }
+        }
+        guard part == 2, counts.0 > 0, counts.1 > 0, counts.2 > 0 else { return nil }
+        if separator == 45 {
+            guard counts.0 == 4, counts.1 == 2, counts.2 == 2 else { return nil }
+            return Day(year: numbers.0, month: numbers.1, day: numbers.2)
+        }
+        guard counts.0 <= 2, counts.1 <= 2, counts.2 == 4 || counts.2 == 2 else { return nil }
+        return Day(year: counts.2 == 2 ? numbers.2 + 2000 : numbers.2, month: numbers.1, day: numbers.0)
+    }
+
     /// Accepts what people and RGK files write: `2026-07-20`, `20.07.2026`, `20.07.26`, `20/07/2026`.
     public init?(parsing text: String) {
         let t = text.trimmingCharacters(in: .whitespaces)

@@ -24,6 +24,29 @@ import Testing
         #expect(Day(parsing: "") == nil)
     }
 
+    /// The import reads dates from the file's bytes; where it answers, it answers what the
+    /// String parser does (for the date part of "20.07.2026 0:00:00"), and it never accepts
+    /// what that one refuses.
+    @Test func datesFromBytesAgreeWithTheParser() {
+        var cases = ["20.07.2026", "2026-07-20", "1.2.26", "01/02/2026", "31.02.2026", "29.02.2024", "29.02.2023", "2026-7-20",
+                     "20.07.2026 0:00:00", "2026-07-20T10:00:00Z", "20.07", "20..2026", "20.07.20266", "20-07-2026", "2026.07.20",
+                     "20.07/2026", "200.07.2026", "", ".", "99999999999999999999.1.2026", "20.13.2026", "00.01.2026", "2026-07-20 x"]
+        var generator = SystemRandomNumberGenerator()
+        let alphabet = Array("0123456789./- T")
+        for _ in 0..<20_000 {
+            cases.append(String((0..<Int.random(in: 1...14, using: &generator)).map { _ in alphabet.randomElement(using: &generator)! }))
+        }
+        for text in cases {
+            let fast = Day.parse(bytes: Array(text.utf8)[...])
+            let datePart = text.split(separator: " ").first.map(String.init) ?? text
+            let slow = Day(parsing: text.hasPrefix(" ") ? text : datePart.split(separator: "T").first.map(String.init) ?? datePart)
+            if let fast { #expect(fast == slow, "\(text): \(fast) vs \(String(describing: slow))") }
+        }
+        #expect(Day.parse(bytes: Array("20.07.2026".utf8)[...]) == Day(year: 2026, month: 7, day: 20))
+        #expect(Day.parse(bytes: Array("20.07.2026 0:00:00".utf8)[...]) == Day(year: 2026, month: 7, day: 20))
+        #expect(Day.parse(bytes: Array("2026-07-20".utf8)[...]) == Day(year: 2026, month: 7, day: 20))
+    }
+
     @Test func monthsArithmetic() {
         let d = Day(year: 2026, month: 1, day: 31)!
         #expect(d.adding(months: 1).iso == "2026-02-28")

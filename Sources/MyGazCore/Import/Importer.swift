@@ -148,7 +148,7 @@ final class ImportRun<K: ImportKindType> {
         _ = try reader.next(into: &record)      // the header
         return CheckingPipeline(reader: reader, decoder: Decoder(encoding: report.encoding, fileIsValidUTF8: validator.complete),
                                 checker: try K(checkCtx), columns: header.fileColumns,
-                                template: RowView(map: header.map, headers: header.names), writing: writing)
+                                template: RowView(map: header.map, headers: header.names), writing: writing, lookups: checkCtx.db)
     }
 
     // MARK: pass 1: check every row; nothing is written
@@ -186,7 +186,8 @@ final class ImportRun<K: ImportKindType> {
             report.rowsRead = 0
             report.badRows = 0
             report.problems = []
-            let pipeline = CheckingPipeline(reader: reader, decoder: decoder, checker: checker, columns: header.fileColumns, template: row)
+            let pipeline = CheckingPipeline(reader: reader, decoder: decoder, checker: checker, columns: header.fileColumns, template: row,
+                                            lookups: checkCtx.db)
             pipeline.start()
             // while the other thread checks, this one compares the rows with the database in one
             // read snapshot: if nothing would change, the writing pass can be skipped

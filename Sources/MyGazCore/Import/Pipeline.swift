@@ -59,10 +59,13 @@ final class CheckingPipeline<K: ImportKindType>: @unchecked Sendable {
     private var failure: Error?
     let batchRecords: Int
     private let writing: Bool
+    /// the checker's connection: each batch is checked in one read transaction (one lock, not one per lookup)
+    private let lookups: Database?
 
     init(reader: CSVReader, decoder: Decoder, checker: K, columns: Int, template: RowView, writing: Bool = false,
-         batchRecords: Int = 512, depth: Int = 6) {
+         lookups: Database? = nil, batchRecords: Int = 512, depth: Int = 6) {
         self.writing = writing
+        self.lookups = lookups
         self.reader = reader
         self.decoder = decoder
         self.checker = checker
@@ -94,6 +97,8 @@ final class CheckingPipeline<K: ImportKindType>: @unchecked Sendable {
                 // a file that breaks off (an open quote, a read error) still hands on the rows
                 // before it: they are checked and reported like any others
                 var broken: Error?
+                if let lookups { try lookups.execute("BEGIN") }
+                defer { if let lookups, lookups.isInTransaction { try? lookups.execute("COMMIT") } }
                 while batch.records.count < batchRecords {
                     let read: Bool
                     do { read = try reader.next(into: &record) } catch { broken = error; more = false; break }
@@ -136,6 +141,7 @@ final class CheckingPipeline<K: ImportKindType>: @unchecked Sendable {
                     if values == nil { batch.problems[index] = row.problems }
                 }
                 try checker.prepare(&batch.values, writing: writing)
+                if let lookups { try lookups.execute("COMMIT") }
                 batch.position = reader.position
                 condition.lock()
                 ready.insert(batch, at: 0)

@@ -216,6 +216,7 @@ public struct RowView {
     /// `DD.MM.YYYY` or `YYYY-MM-DD`.
     mutating func day(_ column: Int, required: Bool = false) -> Day? {
         guard let r = required ? self.required(column) : range(column) else { return nil }
+        if let day = Day.parse(bytes: utf8[r]) { return day }
         let text = String(decoding: utf8[r], as: UTF8.self)
         // a date with a time (1C writes "20.07.2026 0:00:00") keeps its date
         guard let day = Day(parsing: text.split(separator: " ").first.map(String.init) ?? text) else {

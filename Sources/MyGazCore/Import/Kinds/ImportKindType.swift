@@ -119,15 +119,45 @@ final class ImportContext {
         return id
     }
 
-    /// The account of a row, which must already be known.
+    /// The account of a row, which must already be known. Rows of one account come together
+    /// (a meter's six readings): the last answer is kept.
     func accountID(_ row: inout RowView, rgk: Int64?, column: Int) throws -> Int64? {
         guard let number = row.account(column), let rgk else { return nil }
-        guard let id = try db.queryOne("SELECT id FROM account WHERE rgk_id = ? AND number = ?", rgk, number)?.int64(0) else {
+        if let last = lastAccount, last.rgk == rgk, last.number == number { return last.id }
+        let find = try findAccount()
+        find.bind(int: rgk, at: 1)
+        find.bind(text: number, at: 2)
+        defer { find.reset() }
+        guard try find.step() else {
             row.problem(column, .importMissingParent, .entity(.account), .text(number), "accounts")
             return nil
         }
+        let id = find.int64(at: 0)
+        lastAccount = (rgk, number, id)
         return id
     }
+    private var lastAccount: (rgk: Int64, number: String, id: Int64)?
+    private var accountStatement: Statement?
+    private func findAccount() throws -> Statement {
+        if let s = accountStatement { return s }
+        let s = try db.prepare("SELECT id FROM account WHERE rgk_id = ? AND number = ?")
+        accountStatement = s
+        return s
+    }
+
+    /// The meter of an account by the serial as the row writes it: exactly, else as
+    /// `Meters.find` matches it (case and spaces aside).
+    func meter(_ row: RowView, account: Int64, column: Int) throws -> MeterRef? {
+        guard let r = row.range(column) else { return nil }
+        let exact = try meterStatement ?? db.prepare("SELECT id, digits FROM meter WHERE account_id = ? AND serial = ?")
+        meterStatement = exact
+        exact.bind(int: account, at: 1)
+        exact.bind(utf8: row.utf8[r], at: 2)
+        defer { exact.reset() }
+        if try exact.step() { return MeterRef(id: exact.int64(at: 0), digits: Int(exact.int64(at: 1))) }
+        return try Meters.find(db, accountID: account, serial: String(decoding: row.utf8[r], as: UTF8.self))
+    }
+    private var meterStatement: Statement?
 
     /// A column's trimmed bytes, or NULL when the file lacks it or the cell is empty.
     func bind(_ s: Statement, _ row: RowView, _ column: Int, at index: Int32) {
@@ -161,6 +191,26 @@ struct UpsertColumn {
 struct Upsert {
     let write: String
     let compare: String
+    /// the two statements, prepared once (a statement looked up by its text each row costs a hash of it)
+    private let prepared = Prepared()
+    private final class Prepared {
+        var write: Statement?
+        var compare: Statement?
+    }
+
+    func writeStatement(_ db: Database) throws -> Statement {
+        if let s = prepared.write { s.reset(); return s }
+        let s = try db.prepare(write)
+        prepared.write = s
+        return s
+    }
+
+    func compareStatement(_ db: Database) throws -> Statement {
+        if let s = prepared.compare { s.reset(); return s }
+        let s = try db.prepare(compare)
+        prepared.compare = s
+        return s
+    }
 
     init(_ table: String, key: [UpsertColumn], _ columns: [UpsertColumn], present: [Bool], keyFilter: String = "") {
         let all = key + columns
@@ -210,7 +260,7 @@ protocol UpsertKind: ImportKindType {
 
 extension UpsertKind {
     func write(_ row: RowView, _ values: Values) throws -> ImportOutcome {
-        let s = try ctx.db.prepare(upsert.write)
+        let s = try upsert.writeStatement(ctx.db)
         try bind(s, row, values)
         let outcome = try Upsert.run(s, ctx.db)
         if outcome == .inserted { try inserted() }
@@ -218,7 +268,7 @@ extension UpsertKind {
     }
 
     func outcome(_ row: RowView, _ values: Values) throws -> ImportOutcome {
-        let s = try ctx.db.prepare(upsert.compare)
+        let s = try upsert.compareStatement(ctx.db)
         try bind(s, row, values)
         return try Upsert.compare(s)
     }

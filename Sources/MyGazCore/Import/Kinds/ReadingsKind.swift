@@ -30,12 +30,12 @@ final class ReadingsKind: UpsertKind {
         let rgk = ctx.rgkID(&row)
         let account = try ctx.accountID(&row, rgk: rgk, column: 1)
         var meter: Int64?, value: Int64?
-        if let account, let serial = row.text(2, required: true) {
-            if let found = try Meters.find(ctx.db, accountID: account, serial: serial) {
+        if let account, row.required(2) != nil {
+            if let found = try ctx.meter(row, account: account, column: 2) {
                 meter = found.id
                 value = row.int(4, required: true, min: 0, max: ReadingRules.power10(found.digits) - 1)
             } else {
-                row.problem(2, .importMissingParent, .entity(.meter), .text(serial), "meters")
+                row.problem(2, .importMissingParent, .entity(.meter), .text(row.string(2) ?? ""), "meters")
             }
         } else {
             _ = row.int(4, required: true, min: 0)
