@@ -159,6 +159,17 @@ final class ImportContext {
     }
     private var meterStatement: Statement?
 
+    /// An account's service of `kind` (gas, vdgo), when it has one.
+    func serviceID(account: Int64, kind: String) throws -> Int64? {
+        let find = try serviceStatement ?? db.prepare("SELECT id FROM service WHERE account_id = ? AND kind = ?")
+        serviceStatement = find
+        find.bind(int: account, at: 1)
+        find.bind(text: kind, at: 2)
+        defer { find.reset() }
+        return try find.step() ? find.int64(at: 0) : nil
+    }
+    private var serviceStatement: Statement?
+
     /// A column's trimmed bytes, or NULL when the file lacks it or the cell is empty.
     func bind(_ s: Statement, _ row: RowView, _ column: Int, at index: Int32) {
         if let r = row.range(column) { s.bind(utf8: row.utf8[r], at: index) } else { s.bindNull(at: index) }

@@ -4,7 +4,8 @@ final class PaymentsKind: UpsertKind {
         var rgk: Int64
         var account: Int64
         var kind: String
-        var date: Day
+        /// as stored, formatted on the checking thread
+        var date: String
         var amount: Int64
         var state: String
     }
@@ -40,7 +41,7 @@ final class PaymentsKind: UpsertKind {
         let state = row.code(6, Self.stateWords, allowed: "оплачено, в обработке") ?? "paid"
         _ = row.required(7)
         guard let rgk, let account, let date, let amount, row.problems.isEmpty else { return nil }
-        return Values(rgk: rgk, account: account, kind: kind, date: date, amount: amount, state: state)
+        return Values(rgk: rgk, account: account, kind: kind, date: date.iso, amount: amount, state: state)
     }
 
     func bind(_ s: Statement, _ row: RowView, _ v: Values) throws {
@@ -48,7 +49,7 @@ final class PaymentsKind: UpsertKind {
         ctx.bind(s, row, 7, at: 2)
         s.bind(int: v.account, at: 3)
         s.bind(text: v.kind, at: 4)
-        s.bind(text: v.date.iso, at: 5)
+        s.bind(text: v.date, at: 5)
         s.bind(int: v.amount, at: 6)
         ctx.bind(s, row, 5, at: 7)
         s.bind(text: v.state, at: 8)

@@ -2,7 +2,8 @@
 final class ReadingsKind: UpsertKind {
     struct Values: Sendable {
         var meter: Int64
-        var date: Day
+        /// the date as stored, formatted on the checking thread: the writing one only binds
+        var date: String
         var value: Int64
     }
 
@@ -42,17 +43,17 @@ final class ReadingsKind: UpsertKind {
         }
         let date = row.day(3, required: true)
         guard let meter, let value, let date, row.problems.isEmpty else { return nil }
-        return Values(meter: meter, date: date, value: value)
+        return Values(meter: meter, date: date.iso, value: value)
     }
 
     /// Parameters by column: 4 and 5 are the literals source and status.
     func bind(_ s: Statement, _ row: RowView, _ v: Values) throws {
         s.bind(int: v.meter, at: 1)
-        s.bind(text: v.date.iso, at: 2)
+        s.bind(text: v.date, at: 2)
         s.bind(int: v.value, at: 3)
         s.bind(text: ctx.now, at: 6)
         s.bind(optionalInt: ctx.batchID, at: 7)
     }
 
-    func key(_ row: RowView, _ v: Values) -> [SQLBindable?] { [v.meter, v.date.iso] }
+    func key(_ row: RowView, _ v: Values) -> [SQLBindable?] { [v.meter, v.date] }
 }

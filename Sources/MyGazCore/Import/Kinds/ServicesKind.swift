@@ -32,7 +32,10 @@ final class ServicesKind: UpsertKind {
     }
 
     func bind(_ s: Statement, _ row: RowView, _ v: Values) throws {
-        try s.bind([v.account, v.kind, v.balance, ctx.now])
+        s.bind(int: v.account, at: 1)
+        s.bind(text: v.kind, at: 2)
+        s.bind(int: v.balance, at: 3)
+        s.bind(text: ctx.now, at: 4)
     }
 
     func key(_ row: RowView, _ v: Values) -> [SQLBindable?] { [v.account, v.kind] }

@@ -35,7 +35,7 @@ final class SettlementsKind: UpsertKind {
         let kind = row.code(2, ImportContext.serviceWords, required: true, allowed: "Природный газ, ТО ВДГО")
         var service: Int64?
         if let account, let kind {
-            service = try ctx.db.queryOne("SELECT id FROM service WHERE account_id = ? AND kind = ?", account, kind)?.int64(0)
+            service = try ctx.serviceID(account: account, kind: kind)
             if service == nil { row.problem(2, .importMissingParent, .text(kind), .text(row.string(1) ?? ""), "services") }
         }
         let period = row.period(3, required: true)
@@ -46,7 +46,9 @@ final class SettlementsKind: UpsertKind {
     }
 
     func bind(_ s: Statement, _ row: RowView, _ v: Values) throws {
-        try s.bind([v.service, v.period] + v.amounts.map { $0 as SQLBindable? })
+        s.bind(int: v.service, at: 1)
+        s.bind(text: v.period, at: 2)
+        for (i, amount) in v.amounts.enumerated() { s.bind(optionalInt: amount, at: Int32(i + 3)) }
     }
 
     func key(_ row: RowView, _ v: Values) -> [SQLBindable?] { [v.service, v.period] }
