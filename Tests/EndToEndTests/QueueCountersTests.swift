@@ -14,6 +14,7 @@ import Testing
         "users_unconfirmed": "SELECT count(*) FROM portal_user WHERE status = 'pending'",
         "outbox_waiting": "SELECT count(*) FROM outbox WHERE status IN ('waiting', 'sending')",
         "outbox_failed": "SELECT count(*) FROM outbox WHERE status = 'failed'",
+        "payments_stuck": "SELECT count(*) FROM payment WHERE state = 'processing' AND paid_on <= date('now', '-3 days')",
     ]
 
     func expectTrue(_ t: E2E, after step: String) {
@@ -59,6 +60,8 @@ import Testing
         _ = t.sql("UPDATE ticket SET last_customer_at = '2026-07-20T11:00:00Z' WHERE id = \(ticket)")
         _ = t.sql("INSERT INTO portal_user (login, login_kind, status, registered_at, updated_at, confirm_until) VALUES ('+79990001100', 'phone', 'pending', '2026-07-19T10:00:00Z', '2026-07-19T10:00:00Z', '2026-07-26T10:00:00Z')")
         _ = t.sql("DELETE FROM reading WHERE id = (SELECT max(id) FROM reading WHERE status = 'pending')")
+        _ = t.sql("UPDATE payment SET state = 'paid' WHERE id IN (SELECT id FROM payment WHERE state = 'processing' ORDER BY id LIMIT 3)")
+        _ = t.sql("UPDATE payment SET paid_on = '2020-01-01' WHERE id = (SELECT id FROM payment WHERE state = 'processing' ORDER BY id DESC LIMIT 1)")
         expectTrue(t, after: "the portal's writes")
 
         // a count changed behind the triggers' back is caught, and counted anew

@@ -176,10 +176,11 @@ extension Database {
             started = Date()
         }
 
-        /// One unit done; every 256 units the clock is looked at.
-        public func tick() throws {
-            units += 1
-            guard units & 0xFF == 0, Date().timeIntervalSince(started) >= maxSeconds else { return }
+        /// `count` units done; every 256 units the clock is looked at.
+        public func tick(_ count: Int = 1) throws {
+            let before = units
+            units += count
+            guard before >> 8 != units >> 8, Date().timeIntervalSince(started) >= maxSeconds else { return }
             try end(final: false)
             try begin()
         }

@@ -329,7 +329,18 @@ final class ImportRun<K: ImportKindType> {
             try parts.begin()
             do {
                 // while the other thread has no batch ready (hashing), the lock is let go
-                try eachRow(pipeline, progress: { progress(.writing, $0, 0.5 + $1 / 2) }, waiting: { try $0 ? parts.suspend() : parts.resume() }) { row, values in
+                try eachRow(pipeline, progress: { progress(.writing, $0, 0.5 + $1 / 2) }, waiting: { try $0 ? parts.suspend() : parts.resume() },
+                            batch: { [self] batch, row in
+                    // a whole batch at once where the kind can, unless it straddles where an interrupted run stopped
+                    guard done >= carried.rows, let counts = try kind.writeBatch(batch, &row) else { return false }
+                    report.inserted += counts.inserted
+                    report.updated += counts.updated
+                    report.unchanged += counts.unchanged
+                    report.rejected += batch.values.reduce(0) { $0 + ($1 == nil ? 1 : 0) }
+                    done += batch.records.count
+                    try parts.tick(batch.records.count)
+                    return true
+                }) { row, values in
                     done += 1
                     if done > carried.rows {
                         if let values {
@@ -364,6 +375,7 @@ final class ImportRun<K: ImportKindType> {
     /// (--skip-invalid only) ends there: the rest is the rejects file's one last entry, counted
     /// as one rejected row.
     func eachRow(_ pipeline: CheckingPipeline<K>, progress: (Int, Double) -> Void, waiting: ((Bool) throws -> Void)? = nil,
+                 batch batchBody: ((CheckedBatch<K.Values>, inout RowView) throws -> Bool)? = nil,
                  _ body: (RowView, K.Values?) throws -> Void) throws {
         var row = RowView(map: header.map, headers: header.names)
         var rows = 0
@@ -378,9 +390,11 @@ final class ImportRun<K: ImportKindType> {
             }
             if waits { try waiting?(false) }
             guard let batch = next else { return }
-            for index in batch.records.indices {
-                if batch.values[index] != nil { batch.view(index, into: &row) }
-                try body(row, batch.values[index])
+            if try batchBody?(batch, &row) != true {
+                for index in batch.records.indices {
+                    if batch.values[index] != nil { batch.view(index, into: &row) }
+                    try body(row, batch.values[index])
+                }
             }
             rows += batch.records.count
             row.utf8 = []

@@ -64,12 +64,11 @@ public struct Dashboard: Sendable {
             try queue("outbox_waiting", oldest: ["SELECT min(created_at) FROM outbox WHERE status = 'waiting'",
                                                  "SELECT min(created_at) FROM outbox WHERE status = 'sending'"])
             try queue("outbox_failed", oldest: ["SELECT min(created_at) FROM outbox WHERE status = 'failed'"])
-            // stuck payments are a date's business, not a counter's: the partial index holds only those in processing
+            // stuck payments: those in processing, counted per day paid
             let stuckBefore = today.adding(days: -(try Settings.days(db, .paymentStuckDays))).iso
-            let stuck = try db.queryOne("""
-                SELECT count(*), min(paid_on) || 'T00:00:00Z' FROM payment WHERE state = 'processing' AND paid_on <= ?
-                """, stuckBefore)
-            d.queues.append(Queue(key: "payments_stuck", count: stuck?.int(0) ?? 0, oldest: stuck?.optString(1)))
+            let stuck = try QueueCounters.processingPayments(db, paidOnOrBefore: stuckBefore)
+            d.queues.append(Queue(key: "payments_stuck", count: stuck,
+                                  oldest: stuck == 0 ? nil : try oldest(["SELECT min(paid_on) || 'T00:00:00Z' FROM payment WHERE state = 'processing'"])))
             d.perRGK = order.compactMap { byID[$0] }
 
             d.applicationsByStatus = counts.compactMap { key, byRGK in

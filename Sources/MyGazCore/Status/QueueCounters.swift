@@ -32,7 +32,17 @@ public enum QueueCounters {
         Counter(queue: "'users_unconfirmed'", table: "portal_user", member: "X.status = 'pending'", rgk: "0", columns: ["status"]),
         Counter(queue: "'outbox_waiting'", table: "outbox", member: "(X.status = 'waiting' OR X.status = 'sending')", rgk: "0", columns: ["status"]),
         Counter(queue: "'outbox_failed'", table: "outbox", member: "X.status = 'failed'", rgk: "0", columns: ["status"]),
+        // by the day paid: "stuck longer than N days" is a sum over a few hundred days, whatever the date
+        Counter(queue: "'payment_processing_' || X.paid_on", table: "payment", member: "X.state = 'processing'", rgk: "0",
+                columns: ["state", "paid_on"]),
     ]
+
+    /// The payments in processing since `day` or before: a sum of the per-day counts.
+    static func processingPayments(_ db: any Storage, paidOnOrBefore day: String) throws -> Int {
+        try db.queryOne("""
+            SELECT coalesce(sum(count), 0) FROM queue_count WHERE queue >= 'payment_processing_' AND queue <= ? AND rgk_id = 0
+            """, "payment_processing_" + day)?.int(0) ?? 0
+    }
 
     /// The table, its triggers and the first count (schema version 4).
     static var schema: String {

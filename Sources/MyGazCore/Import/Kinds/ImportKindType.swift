@@ -26,10 +26,13 @@ protocol ImportKindType: AnyObject {
     /// Work on a whole checked batch that needs no lock (hashing), on the checking thread and
     /// every core, before the writing thread gets it; `writing`: for the pass that writes.
     func prepare(_ values: inout [Values?], writing: Bool) throws
+    /// A whole checked batch written at once, with its counts; nil: row by row.
+    func writeBatch(_ batch: CheckedBatch<Values>, _ row: inout RowView) throws -> (inserted: Int, updated: Int, unchanged: Int)?
 }
 
 extension ImportKindType {
     func prepare(_ values: inout [Values?], writing: Bool) throws {}
+    func writeBatch(_ batch: CheckedBatch<Values>, _ row: inout RowView) throws -> (inserted: Int, updated: Int, unchanged: Int)? { nil }
 }
 
 /// The kinds behind one type: what the importer runs for `ImportKind`, without `Any`.
@@ -79,6 +82,8 @@ final class ImportContext {
     var seenRGKs: Set<Int64> = []
     /// The time of the import, for the rows it writes (formatted once, not per row).
     let now: String
+    /// whether this connection has its table for staging a batch (`UpsertKind.writeBatch`)
+    var staging = false
     private var rgks: [String: Int64] = [:]
     private var lastRGK: (bytes: [UInt8], id: Int64)?
 
@@ -223,14 +228,54 @@ struct Upsert {
         return s
     }
 
+    /// A batch at a time (`UpsertKind.writeBatch`): the rows staged in a temporary table with
+    /// one column per parameter, then one INSERT … SELECT … ON CONFLICT for them all — the
+    /// engine's own pace; nil where a column updates by an expression of its own.
+    let batch: Batch?
+    struct Batch {
+        let stage: String
+        let create: String
+        let write: String
+        /// (rows already there, of those the ones that differ)
+        let count: String
+        /// keys staged twice (then the rows go one by one, in order)
+        let duplicates: String
+    }
+
     init(_ table: String, key: [UpsertColumn], _ columns: [UpsertColumn], present: [Bool], keyFilter: String = "") {
         let all = key + columns
         func numbered(_ sql: String, _ index: Int) -> String { sql.replacingOccurrences(of: "?", with: "?\(index + 1)") }
+        func staged(_ sql: String, _ index: Int) -> String { sql.replacingOccurrences(of: "?", with: "r.p\(index + 1)") }
         var set: [String] = [], differs: [String] = []
+        var batchSet: [String] = [], batchDiffers: [String] = [], stagedDiffers: [String] = []
         for (offset, c) in columns.enumerated() where c.updated && (c.from.map { present[$0] } ?? true) {
             let update = numbered(c.update ?? c.value, key.count + offset)
             set.append("\(c.name) = \(update)")
-            if c.compared { differs.append("\(c.name) IS NOT \(update)") }
+            batchSet.append("\(c.name) = excluded.\(c.name)")
+            if c.compared {
+                differs.append("\(c.name) IS NOT \(update)")
+                batchDiffers.append("\(c.name) IS NOT excluded.\(c.name)")
+                stagedDiffers.append("t.\(c.name) IS NOT \(staged(c.value, key.count + offset))")
+            }
+        }
+        let target = " ON CONFLICT (\(key.map(\.name).joined(separator: ", ")))" + (keyFilter.isEmpty ? "" : " WHERE \(keyFilter)")
+        if columns.allSatisfy({ $0.update == nil }) {
+            let parameters = (1...all.count)
+            batch = Batch(
+                stage: "INSERT INTO temp.import_rows VALUES (NULL, " + parameters.map { "?\($0)" }.joined(separator: ", ") + ")",
+                create: "CREATE TEMP TABLE import_rows (n INTEGER PRIMARY KEY, " + parameters.map { "p\($0)" }.joined(separator: ", ") + ")",
+                write: "INSERT INTO \(table) (\(all.map(\.name).joined(separator: ", "))) SELECT "
+                    + all.enumerated().map { staged($0.element.value, $0.offset) }.joined(separator: ", ")
+                    + " FROM temp.import_rows r WHERE true ORDER BY r.n" + target
+                    + (batchDiffers.isEmpty ? " DO NOTHING" : " DO UPDATE SET \(batchSet.joined(separator: ", ")) WHERE \(batchDiffers.joined(separator: " OR "))"),
+                count: "SELECT count(*), coalesce(sum(" + (stagedDiffers.isEmpty ? "0" : stagedDiffers.joined(separator: " OR ")) + "), 0)"
+                    + " FROM temp.import_rows r JOIN \(table) t ON "
+                    + (key.enumerated().map { "t.\($0.element.name) = \(staged($0.element.value, $0.offset))" }
+                       + (keyFilter.isEmpty ? [] : ["t." + keyFilter])).joined(separator: " AND "),
+                duplicates: "SELECT 1 FROM temp.import_rows r GROUP BY "
+                    + key.enumerated().map { staged($0.element.value, $0.offset) }.joined(separator: ", ") + " HAVING count(*) > 1 LIMIT 1")
+        } else {
+            batch = nil
         }
         var sql = "INSERT INTO \(table) (\(all.map(\.name).joined(separator: ", "))) VALUES ("
             + all.enumerated().map { numbered($0.element.value, $0.offset) }.joined(separator: ", ") + ")"
@@ -270,6 +315,34 @@ protocol UpsertKind: ImportKindType {
 }
 
 extension UpsertKind {
+    /// The checked rows of one batch written at once (see `Upsert.Batch`): answers the counts,
+    /// or nil when the batch must go row by row (a key it names twice, or no batch form).
+    func writeBatch(_ batch: CheckedBatch<Values>, _ row: inout RowView) throws -> (inserted: Int, updated: Int, unchanged: Int)? {
+        guard let sql = upsert.batch else { return nil }
+        let db = ctx.db
+        if !ctx.staging {
+            try db.execute("DROP TABLE IF EXISTS temp.import_rows")
+            try db.execute(sql.create)
+            ctx.staging = true
+        }
+        let stage = try db.prepare(sql.stage)
+        var staged = 0
+        for index in batch.records.indices {
+            guard let values = batch.values[index] else { continue }
+            batch.view(index, into: &row)
+            try bind(stage, row, values)
+            try stage.execute()
+            staged += 1
+        }
+        defer { _ = try? db.run("DELETE FROM temp.import_rows", arguments: []) }
+        guard staged > 0 else { return (0, 0, 0) }
+        if try db.queryOne(sql.duplicates, arguments: []) != nil { return nil }
+        let found = try db.queryOne(sql.count, arguments: [])
+        let existing = found?.int(0) ?? 0, changed = found?.int(1) ?? 0
+        try db.execute(sql.write)
+        return (staged - existing, changed, existing - changed)
+    }
+
     func write(_ row: RowView, _ values: Values) throws -> ImportOutcome {
         let s = try upsert.writeStatement(ctx.db)
         try bind(s, row, values)
