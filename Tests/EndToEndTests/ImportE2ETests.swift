@@ -574,3 +574,48 @@ func largeAccountsFile(_ t: E2E, rows: Int) -> String {
         #expect(unknown.status == 3, "\(unknown)")
     }
 }
+
+/// Issue 17: a batch of checked rows goes to the table in one INSERT … SELECT, and its counts
+/// are what writing the rows one by one, in the file's order, would have given.
+@Suite struct BatchedImportTests {
+    @Test func countsAreThoseOfRowsWrittenInOrderAcrossAndWithinBatches() throws {
+        let t = E2E()
+        t.demo(accounts: 600)
+        let meters = t.sql("SELECT a.number || ';' || m.serial FROM meter m JOIN account a ON a.id = m.account_id JOIN rgk g ON g.id = a.rgk_id WHERE g.code = 'vologda' ORDER BY m.id LIMIT 250")
+            .split(separator: "\n").map(String.init)
+        try #require(meters.count == 250)
+        // 1 500 rows (three batches of 512): six dates per meter; row 700 names row 650's key again
+        // with another value (within a batch), row 1 200 names row 100's (across batches)
+        var rows: [String] = []
+        for (i, meter) in meters.enumerated() {
+            for d in 1...6 { rows.append("\(meter);0\(d).01.2024;\(i * 10 + d)") }
+        }
+        func key(_ row: String) -> String { row.split(separator: ";").prefix(3).joined(separator: ";") }
+        rows[699] = key(rows[649]) + ";7"
+        rows[1199] = key(rows[99]) + ";8"
+        let path = t.dir + "/readings.csv"
+        try (["ЛС;Заводской номер;Дата;Показание"] + rows).joined(separator: "\n").appending("\n").write(toFile: path, atomically: true, encoding: .utf8)
+        let before = Int(t.sql("SELECT count(*) FROM reading"))!
+
+        let first = t.run("import", "readings", path, "--rgk", "vologda", "--json").jsonArray.first ?? [:]
+        #expect(first["inserted"] as? Int == 1_498 && first["updated"] as? Int == 2 && first["unchanged"] as? Int == 0, "\(first)")
+        #expect(Int(t.sql("SELECT count(*) FROM reading"))! == before + 1_498)
+        // the later row of a key wins, as it would row by row
+        let (meter650, date650) = (rows[649].split(separator: ";")[1], rows[649].split(separator: ";")[2])
+        #expect(t.sql("SELECT r.value FROM reading r JOIN meter m ON m.id = r.meter_id WHERE m.serial = '\(meter650)' AND r.reading_date = '2024-01-0\(date650.prefix(2).last!)' AND r.source = 'rgk'") == "7")
+
+        // again: each key named twice changes twice (to the first value, back to the second)
+        let again = t.run("import", "readings", path, "--rgk", "vologda", "--json").jsonArray.first ?? [:]
+        #expect(again["inserted"] as? Int == 0 && again["updated"] as? Int == 4 && again["unchanged"] as? Int == 1_496, "\(again)")
+
+        // a month later two readings were corrected: only those two change
+        rows[10] = key(rows[10]) + ";999"
+        rows[1400] = key(rows[1400]) + ";998"
+        rows[699] = key(rows[699]) + ";\(rows[649].split(separator: ";")[3])"
+        rows[1199] = key(rows[1199]) + ";\(rows[99].split(separator: ";")[3])"
+        try (["ЛС;Заводской номер;Дата;Показание"] + rows).joined(separator: "\n").appending("\n").write(toFile: path, atomically: true, encoding: .utf8)
+        let corrected = t.run("import", "readings", path, "--rgk", "vologda", "--json").jsonArray.first ?? [:]
+        #expect(corrected["inserted"] as? Int == 0 && corrected["updated"] as? Int == 4 && corrected["unchanged"] as? Int == 1_496, "\(corrected)")
+        #expect(t.run("db", "check").status == 0)
+    }
+}

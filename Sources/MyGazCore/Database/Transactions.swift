@@ -189,10 +189,11 @@ extension Database {
 
         /// Nothing to write for a while (the input is not ready): the open part is committed now,
         /// so the lock is not held while waiting; `resume()` opens the next.
-        /// A part younger than `minimumSeconds` stays open: a short wait costs less than a commit.
-        public func suspend(minimumSeconds: Double = 0.005) throws {
+        /// However young the part: a writer that waits holding the lock keeps the portal out for
+        /// nothing (a commit in WAL mode costs a fraction of a millisecond).
+        public func suspend() throws {
             // one transaction for the whole (--single-transaction) is never cut
-            guard db.isInTransaction, maxSeconds.isFinite, Date().timeIntervalSince(started) >= minimumSeconds else { return }
+            guard db.isInTransaction, maxSeconds.isFinite else { return }
             try end(final: false, pause: false)
         }
 

@@ -74,10 +74,11 @@ public enum Importer {
     /// The longest field a row may have: the longest thing an RGK sends is an address or a
     /// name; anything far past that is a broken file, not data.
     public static let maxFieldBytes = 4096
-    /// A checkpoint is asked for after every second write transaction (on its own thread,
-    /// see BackgroundCheckpointer): the WAL stays short, so the portal's own automatic
-    /// checkpoints find little to do, and the last one, when the import closes, is quick.
-    static let commitsPerCheckpoint = 2
+    /// A checkpoint is asked for every 0.3 s of writing (on its own thread, see
+    /// BackgroundCheckpointer): the WAL stays short, so the portal's own automatic checkpoints
+    /// find little to do, and the last one, when the import closes, is quick — and parts that
+    /// end whenever the writer waits for input do not each cost a checkpoint's fsync.
+    static let secondsPerCheckpoint = 0.3
 
     public static func run(_ session: Session, _ options: ImportOptions, file: String, rejects: RejectsSink? = nil,
                            progress: ImportProgress = { _, _, _ in }) throws -> ImportReport {
@@ -300,7 +301,7 @@ final class ImportRun<K: ImportKindType> {
         let pipeline = try rowsAgain(writing: true)
         pipeline.start()
         var done = 0
-        var commits = 0
+        var lastCheckpoint = Date()
         // for the length of the import: a larger page cache, and no automatic checkpoints (they
         // would run inside COMMIT, holding the write lock): the checkpointer's thread does them
         let checkpointer = try BackgroundCheckpointer(path: db.path)
@@ -322,8 +323,10 @@ final class ImportRun<K: ImportKindType> {
                 }
             },
             afterCommit: {
-                commits += 1
-                if commits % Importer.commitsPerCheckpoint == 0 { checkpointer.request() }
+                if Date().timeIntervalSince(lastCheckpoint) >= Importer.secondsPerCheckpoint {
+                    lastCheckpoint = Date()
+                    checkpointer.request()
+                }
             })
         try db.withBulkSettings(.init(cacheKiB: 16_384, autocheckpointPages: 0)) {
             try parts.begin()

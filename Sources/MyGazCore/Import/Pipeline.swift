@@ -97,51 +97,50 @@ final class CheckingPipeline<K: ImportKindType>: @unchecked Sendable {
                 // a file that breaks off (an open quote, a read error) still hands on the rows
                 // before it: they are checked and reported like any others
                 var broken: Error?
-                if let lookups { try lookups.execute("BEGIN") }
-                defer { if let lookups, lookups.isInTransaction { try? lookups.execute("COMMIT") } }
-                while batch.records.count < batchRecords {
-                    let read: Bool
-                    do { read = try reader.next(into: &record) } catch { broken = error; more = false; break }
-                    guard read else { more = false; break }
-                    let index = batch.records.count
-                    let base = batch.bytes.count
-                    let firstField = batch.fieldEnds.count
-                    let decoded = decoder.decode(record, into: &scratch, ends: &ends)
-                    if decoded {
-                        batch.bytes.append(contentsOf: scratch[0..<(ends.last ?? 0)])
-                        for end in ends { batch.fieldEnds.append(base + end) }
-                    } else {
-                        batch.undecodable[index] = record
+                try inOneRead {
+                    while batch.records.count < batchRecords {
+                        let read: Bool
+                        do { read = try reader.next(into: &record) } catch { broken = error; more = false; break }
+                        guard read else { more = false; break }
+                        let index = batch.records.count
+                        let base = batch.bytes.count
+                        let firstField = batch.fieldEnds.count
+                        let decoded = decoder.decode(record, into: &scratch, ends: &ends)
+                        if decoded {
+                            batch.bytes.append(contentsOf: scratch[0..<(ends.last ?? 0)])
+                            for end in ends { batch.fieldEnds.append(base + end) }
+                        } else {
+                            batch.undecodable[index] = record
+                        }
+                        batch.records.append((firstField, decoded ? ends.count : record.count, base, record.line))
+                        var problem: Message?
+                        var column = "—"
+                        if record.count != columns {
+                            problem = Message(.importColumnCount, [.int(columns), .int(record.count)])
+                        } else if record.hasNUL {
+                            problem = Message(.importNUL)
+                        } else if let longest = record.longestField, longest.bytes > Importer.maxFieldBytes {
+                            problem = Message(.importFieldTooLong, [.int(longest.bytes), .int(Importer.maxFieldBytes)])
+                            column = row.map.firstIndex(of: longest.index).map { row.headers[$0] } ?? "#\(longest.index + 1)"
+                        } else if !decoded {
+                            problem = Message(.importInvalidBytes, [.text(decoder.encoding.rawValue)])
+                        }
+                        if let problem {
+                            batch.values.append(nil)
+                            batch.problems[index] = [RowProblem(line: record.line, column: column, reason: problem)]
+                            continue
+                        }
+                        batch.view(index, into: &row)
+                        row.problems.removeAll(keepingCapacity: true)
+                        let values = try checker.check(&row)
+                        // the arena grows next: it must have no other owner, or each append copies it
+                        row.utf8 = []
+                        row.ends = []
+                        batch.values.append(values)
+                        if values == nil { batch.problems[index] = row.problems }
                     }
-                    batch.records.append((firstField, decoded ? ends.count : record.count, base, record.line))
-                    var problem: Message?
-                    var column = "—"
-                    if record.count != columns {
-                        problem = Message(.importColumnCount, [.int(columns), .int(record.count)])
-                    } else if record.hasNUL {
-                        problem = Message(.importNUL)
-                    } else if let longest = record.longestField, longest.bytes > Importer.maxFieldBytes {
-                        problem = Message(.importFieldTooLong, [.int(longest.bytes), .int(Importer.maxFieldBytes)])
-                        column = row.map.firstIndex(of: longest.index).map { row.headers[$0] } ?? "#\(longest.index + 1)"
-                    } else if !decoded {
-                        problem = Message(.importInvalidBytes, [.text(decoder.encoding.rawValue)])
-                    }
-                    if let problem {
-                        batch.values.append(nil)
-                        batch.problems[index] = [RowProblem(line: record.line, column: column, reason: problem)]
-                        continue
-                    }
-                    batch.view(index, into: &row)
-                    row.problems.removeAll(keepingCapacity: true)
-                    let values = try checker.check(&row)
-                    // the arena grows next: it must have no other owner, or each append copies it
-                    row.utf8 = []
-                    row.ends = []
-                    batch.values.append(values)
-                    if values == nil { batch.problems[index] = row.problems }
+                    try checker.prepare(&batch.values, writing: writing)
                 }
-                try checker.prepare(&batch.values, writing: writing)
-                if let lookups { try lookups.execute("COMMIT") }
                 batch.position = reader.position
                 condition.lock()
                 ready.insert(batch, at: 0)
@@ -158,6 +157,11 @@ final class CheckingPipeline<K: ImportKindType>: @unchecked Sendable {
         finished = true
         condition.broadcast()
         condition.unlock()
+    }
+
+    /// A batch's checks in one read transaction of the checker's connection.
+    private func inOneRead(_ body: () throws -> Void) throws {
+        if let lookups { try lookups.read(body) } else { try body() }
     }
 
     /// Whether `next()` would answer without waiting.

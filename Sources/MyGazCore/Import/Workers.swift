@@ -1,3 +1,4 @@
+import CSystem
 import Foundation
 
 /// Copies the WAL into the database on its own connection while the import goes on
@@ -44,13 +45,67 @@ final class BackgroundHasher: @unchecked Sendable {
     }
 }
 
-/// `transform` of every element, on every core; the results in order.
-func parallelMap<T: Sendable, R: Sendable>(_ items: [T], _ transform: @Sendable (T) -> R) -> [R] {
+/// Threads for work that must not slow the import's writer: one per core, each at a lower
+/// scheduling priority (nice 10), so that the writing thread — which holds the portal's
+/// write lock while it writes — gets a core whenever it has work, and the hashing fills the rest.
+final class BackgroundPool: @unchecked Sendable {
+    static let shared = BackgroundPool(threads: max(1, ProcessInfo.processInfo.activeProcessorCount))
+
+    private let condition = NSCondition()
+    private var job: ((Int) -> Void)?
+    private var count = 0, next = 0, finished = 0
+
+    private init(threads: Int) {
+        for _ in 0..<threads {
+            let thread = Thread { [unowned self] in
+                _ = csystem_lower_thread_priority(10)
+                work()
+            }
+            thread.stackSize = 1 << 20
+            thread.start()
+        }
+    }
+
+    private func work() {
+        while true {
+            condition.lock()
+            while job == nil || next >= count { condition.wait() }
+            let index = next
+            next += 1
+            let body = job!
+            condition.unlock()
+            body(index)
+            condition.lock()
+            finished += 1
+            if finished == count { condition.broadcast() }
+            condition.unlock()
+        }
+    }
+
+    /// Runs `body(0..<count)` on the pool and waits for all of them; one job at a time.
+    func run(_ count: Int, _ body: @escaping (Int) -> Void) {
+        guard count > 0 else { return }
+        condition.lock()
+        while job != nil { condition.wait() }
+        job = body
+        self.count = count
+        next = 0
+        finished = 0
+        condition.broadcast()
+        while finished < count { condition.wait() }
+        job = nil
+        condition.broadcast()
+        condition.unlock()
+    }
+}
+
+/// `transform` of every element on the background pool (every core, below the writer); the results in order.
+func parallelMap<T: Sendable, R: Sendable>(_ items: [T], _ transform: @escaping @Sendable (T) -> R) -> [R] {
     var results = [R?](repeating: nil, count: items.count)
-    // each iteration writes its own slot of a buffer allocated before: no two touch the same memory
+    // each job writes its own slot of a buffer allocated before, and `run` returns when all are done
     results.withUnsafeMutableBufferPointer { buffer in
         nonisolated(unsafe) let out = buffer
-        DispatchQueue.concurrentPerform(iterations: items.count) { out[$0] = transform(items[$0]) }
+        BackgroundPool.shared.run(items.count) { out[$0] = transform(items[$0]) }
     }
     return results.map { $0! }
 }
