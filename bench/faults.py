@@ -10,7 +10,7 @@ each message must have reached the recording sendmail exactly once.
 Prints what each trial saw; exits 1 if any check fails.
 
 usage: faults.py BINARY WORKDIR [--trials 10] [--rows 200000] [--accounts 20000] [--messages 200]
-                 [--only import,accept,outbox] [--seed 1]
+                 [--readings-accounts 50000] [--pins 30000] [--only import,readings,pins,accept,outbox] [--seed 1]
 """
 import argparse, glob, hashlib, os, random, shutil, signal, sqlite3, subprocess, sys, time
 
@@ -28,7 +28,7 @@ def digest(db, queries):
 
 
 def remove_db(db):
-    for suffix in ("", "-wal", "-shm"):
+    for suffix in ("", "-wal", "-shm", ".pin-key"):
         if os.path.exists(db + suffix):
             os.remove(db + suffix)
 
@@ -100,6 +100,80 @@ class Import(Scenario):
 
     def progress(self, db):
         return sql(db, "SELECT count(*) FROM account")[0][0]
+
+
+class ReadingsImport(Import):
+    """The batched path: readings staged a batch at a time and written by one INSERT … SELECT."""
+    name = "readings"
+    queries = [
+        "SELECT meter_id, reading_date, value, source, status FROM reading ORDER BY meter_id, reading_date",
+        "SELECT count(*) FROM import_batch WHERE status = 'running'",
+        "SELECT status FROM import_batch ORDER BY id DESC LIMIT 1",
+    ]
+
+    def setup(self):
+        n = self.args.readings_accounts
+        self.file = os.path.join(self.work, f"readings-{n}.csv")
+        accounts = os.path.join(self.work, f"accounts-{n}.csv")
+        if not os.path.exists(accounts):
+            subprocess.run([sys.executable, os.path.join(HERE, "make_accounts.py"), str(n), accounts], check=True)
+        if not os.path.exists(self.file):
+            subprocess.run([sys.executable, os.path.join(HERE, "make_region.py"), str(n), self.work], check=True)
+        rgk = os.path.join(self.work, "rgk.csv")
+        with open(rgk, "w", encoding="utf-8") as f:
+            f.write("code;name;max_monthly_m3\nvologda;Вологда;300\n")
+        remove_db(self.base)
+        self.cli(self.base, "init")
+        self.cli(self.base, "import", "rgk", rgk)
+        self.cli(self.base, "import", "accounts", accounts)
+        self.cli(self.base, "import", "meters", os.path.join(self.work, f"meters-{n}.csv"), "--rgk", "vologda")
+        self.total = n * 6
+
+    def command(self, db):
+        return [self.binary, "--db", db, "--quiet", "import", "readings", self.file, "--rgk", "vologda"]
+
+    def progress(self, db):
+        return sql(db, "SELECT count(*) FROM reading")[0][0]
+
+
+class PinsImport(Import):
+    """Hashing on the pool, digests with the key beside the database: a PIN written before the
+    kill is unchanged on the rerun, so no account gets a PIN twice."""
+    name = "pins"
+    queries = [
+        "SELECT account_id, source, state FROM pin ORDER BY account_id, id",
+        "SELECT count(*) FROM import_batch WHERE status = 'running'",
+    ]
+
+    def setup(self):
+        n = self.args.pins
+        accounts = os.path.join(self.work, f"accounts-{n}.csv")
+        if not os.path.exists(accounts):
+            subprocess.run([sys.executable, os.path.join(HERE, "make_accounts.py"), str(n), accounts], check=True)
+        self.file = os.path.join(self.work, f"pins-{n}.csv")
+        rnd = random.Random(5)
+        with open(self.file, "w", encoding="utf-8") as f:
+            f.write("ЛС;ПИН-код\n")
+            for i in range(n):
+                f.write(f"{70_000_001 + i};{rnd.randrange(10**7, 10**8)}\n")
+        rgk = os.path.join(self.work, "rgk.csv")
+        with open(rgk, "w", encoding="utf-8") as f:
+            f.write("code;name;max_monthly_m3\nvologda;Вологда;300\n")
+        remove_db(self.base)
+        self.cli(self.base, "init")
+        self.cli(self.base, "import", "rgk", rgk)
+        self.cli(self.base, "import", "accounts", accounts)
+        self.total = n
+
+    def command(self, db):
+        return [self.binary, "--db", db, "--quiet", "import", "pins", self.file, "--rgk", "vologda"]
+
+    def progress(self, db):
+        return sql(db, "SELECT count(*) FROM pin")[0][0]
+
+    def extra_checks(self, db):
+        issued = sql(db, "SELECT count(*), count(DISTINCT account_id) FROM pin")[0]
+        return [] if issued[0] == issued[1] == self.total else [f"{issued[0]} PINs for {issued[1]} accounts, {self.total} expected"]
 
 
 class Accept(Scenario):
@@ -255,13 +329,15 @@ def main():
     a.add_argument("--rows", type=int, default=200_000)
     a.add_argument("--accounts", type=int, default=20_000)
     a.add_argument("--messages", type=int, default=200)
-    a.add_argument("--only", default="import,accept,outbox")
+    a.add_argument("--readings-accounts", type=int, default=50_000)
+    a.add_argument("--pins", type=int, default=30_000)
+    a.add_argument("--only", default="import,readings,pins,accept,outbox")
     a.add_argument("--seed", type=int, default=1)
     args = a.parse_args()
     os.makedirs(args.work, exist_ok=True)
     rnd = random.Random(args.seed)
     failed = 0
-    for cls in (Import, Accept, Send):
+    for cls in (Import, ReadingsImport, PinsImport, Accept, Send):
         if cls.name not in args.only.split(","):
             continue
         s = cls(args.binary, args.work, args)
