@@ -384,7 +384,8 @@ final class ImportRun<K: ImportKindType> {
         var rows = 0
         while true {
             let next: CheckedBatch<K.Values>?
-            let waits = waiting != nil && !pipeline.hasReady
+            // a short wait keeps the part open; a longer one lets the lock go while it lasts
+            let waits = waiting != nil && !pipeline.ready(within: 0.002)
             if waits { try waiting?(true) }
             do { next = try pipeline.next() } catch is CSVProblem {
                 if waits { try waiting?(false) }

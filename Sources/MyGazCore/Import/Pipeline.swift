@@ -164,11 +164,15 @@ final class CheckingPipeline<K: ImportKindType>: @unchecked Sendable {
         if let lookups { try lookups.read(body) } else { try body() }
     }
 
-    /// Whether `next()` would answer without waiting.
-    var hasReady: Bool {
+    /// Whether `next()` would answer within `seconds`.
+    func ready(within seconds: Double) -> Bool {
+        let deadline = Date(timeIntervalSinceNow: seconds)
         condition.lock()
         defer { condition.unlock() }
-        return !ready.isEmpty || finished
+        while ready.isEmpty && !finished {
+            if !condition.wait(until: deadline) { return !ready.isEmpty || finished }
+        }
+        return true
     }
 
     /// The next batch, or nil at the end; rethrows a reading error after the batches before it.
