@@ -83,16 +83,27 @@ class Import(Scenario):
         "SELECT status FROM import_batch ORDER BY id DESC LIMIT 1",
     ]
 
-    def setup(self):
-        self.file = os.path.join(self.work, f"accounts-{self.args.rows}.csv")
-        if not os.path.exists(self.file):
-            subprocess.run([sys.executable, os.path.join(HERE, "make_accounts.py"), str(self.args.rows), self.file], check=True)
+    def accounts_file(self, n):
+        """make_accounts.py's N accounts (70000001 …), written once."""
+        path = os.path.join(self.work, f"accounts-{n}.csv")
+        if not os.path.exists(path):
+            subprocess.run([sys.executable, os.path.join(HERE, "make_accounts.py"), str(n), path], check=True)
+        return path
+
+    def new_base(self, *imports):
+        """The scenario's starting database: one RGK, then each (kind, file, extra arguments…) imported."""
         rgk = os.path.join(self.work, "rgk.csv")
         with open(rgk, "w", encoding="utf-8") as f:
             f.write("code;name;max_monthly_m3\nvologda;Вологда;300\n")
         remove_db(self.base)
         self.cli(self.base, "init")
         self.cli(self.base, "import", "rgk", rgk)
+        for kind, path, *extra in imports:
+            self.cli(self.base, "import", kind, path, *extra)
+
+    def setup(self):
+        self.file = self.accounts_file(self.args.rows)
+        self.new_base()
         self.total = self.args.rows
 
     def command(self, db):
@@ -113,20 +124,11 @@ class ReadingsImport(Import):
 
     def setup(self):
         n = self.args.readings_accounts
+        accounts = self.accounts_file(n)
         self.file = os.path.join(self.work, f"readings-{n}.csv")
-        accounts = os.path.join(self.work, f"accounts-{n}.csv")
-        if not os.path.exists(accounts):
-            subprocess.run([sys.executable, os.path.join(HERE, "make_accounts.py"), str(n), accounts], check=True)
         if not os.path.exists(self.file):
             subprocess.run([sys.executable, os.path.join(HERE, "make_region.py"), str(n), self.work], check=True)
-        rgk = os.path.join(self.work, "rgk.csv")
-        with open(rgk, "w", encoding="utf-8") as f:
-            f.write("code;name;max_monthly_m3\nvologda;Вологда;300\n")
-        remove_db(self.base)
-        self.cli(self.base, "init")
-        self.cli(self.base, "import", "rgk", rgk)
-        self.cli(self.base, "import", "accounts", accounts)
-        self.cli(self.base, "import", "meters", os.path.join(self.work, f"meters-{n}.csv"), "--rgk", "vologda")
+        self.new_base(("accounts", accounts), ("meters", os.path.join(self.work, f"meters-{n}.csv"), "--rgk", "vologda"))
         self.total = n * 6
 
     def command(self, db):
@@ -147,22 +149,14 @@ class PinsImport(Import):
 
     def setup(self):
         n = self.args.pins
-        accounts = os.path.join(self.work, f"accounts-{n}.csv")
-        if not os.path.exists(accounts):
-            subprocess.run([sys.executable, os.path.join(HERE, "make_accounts.py"), str(n), accounts], check=True)
+        accounts = self.accounts_file(n)
         self.file = os.path.join(self.work, f"pins-{n}.csv")
         rnd = random.Random(5)
         with open(self.file, "w", encoding="utf-8") as f:
             f.write("ЛС;ПИН-код\n")
             for i in range(n):
                 f.write(f"{70_000_001 + i};{rnd.randrange(10**7, 10**8)}\n")
-        rgk = os.path.join(self.work, "rgk.csv")
-        with open(rgk, "w", encoding="utf-8") as f:
-            f.write("code;name;max_monthly_m3\nvologda;Вологда;300\n")
-        remove_db(self.base)
-        self.cli(self.base, "init")
-        self.cli(self.base, "import", "rgk", rgk)
-        self.cli(self.base, "import", "accounts", accounts)
+        self.new_base(("accounts", accounts))
         self.total = n
 
     def command(self, db):

@@ -271,7 +271,8 @@ struct Upsert {
                 count: "SELECT count(*), coalesce(sum(" + (stagedDiffers.isEmpty ? "0" : stagedDiffers.joined(separator: " OR ")) + "), 0)"
                     + " FROM temp.import_rows r JOIN \(table) t ON "
                     + (key.enumerated().map { "t.\($0.element.name) = \(staged($0.element.value, $0.offset))" }
-                       + (keyFilter.isEmpty ? [] : ["t." + keyFilter])).joined(separator: " AND "),
+                       // the staged table's columns are n, p1 … pN: the filter's names are the table's
+                       + (keyFilter.isEmpty ? [] : [keyFilter])).joined(separator: " AND "),
                 duplicates: "SELECT 1 FROM temp.import_rows r GROUP BY "
                     + key.enumerated().map { staged($0.element.value, $0.offset) }.joined(separator: ", ") + " HAVING count(*) > 1 LIMIT 1")
         } else {
