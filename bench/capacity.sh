@@ -50,8 +50,13 @@ db repair-logins --dry-run|db repair-logins --dry-run
 user list|user list
 user list --rgk|user list --rgk $rgk
 user list --rgk --status active|user list --rgk $rgk --status active
-user list --search (substring scan)|user list --search Смирнов --limit 20
-user list --search, no match (substring scan)|user list --search zzqx --limit 20
+user list --search a surname|user list --search Смирнова --limit 20
+user list --search a piece of an e-mail|user list --search ova.a@ma --limit 20
+user list --search, no match|user list --search zzqx --limit 20
+user list --search two letters (reads the users)|user list --search ёж --limit 20
+account list --search a surname|account list --search Смирнова --limit 20
+account list --search a street|account list --search Ленина --limit 20
+account list --search, no match|account list --search zzqx --limit 20
 user show (by login)|user show 1
 __complete account|__complete account ${number:0:5}
 __complete reading|__complete reading

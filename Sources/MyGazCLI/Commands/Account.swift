@@ -7,7 +7,7 @@ enum AccountCommands {
         subcommands: [
             CommandSpec("list", L("list accounts", "список лицевых счетов"),
                         options: [Opt.rgk,
-                                  OptionSpec(.search, short: "s", value: "TEXT", L("account number, holder's name or address", "номер счета, ФИО владельца или адрес")),
+                                  OptionSpec(.search, short: "s", value: "TEXT", L("the account number, the holder's phone, or a piece of the holder's name, the address or the phone", "номер счета, телефон владельца или часть ФИО владельца, адреса или телефона")),
                                   OptionSpec(.debtors, L("only accounts with a debt, the largest first", "только должники, крупные долги сверху")),
                                   Opt.limit],
                         examples: [Example("mygaz-admin account list --rgk vologda --debtors --limit 20", L("The twenty largest debts in Vologda.", "Двадцать крупнейших долгов в Вологде."))],

@@ -27,8 +27,8 @@ enum UserCommands {
             CommandSpec("list", L("list portal users, newest first", "список пользователей, новые сверху"),
                         options: [
                             OptionSpec(.status, value: "STATUS", L("only this state", "только это состояние"), choices: UserStatus.codes),
-                            OptionSpec(.search, short: "s", value: "TEXT", L("login, name, e-mail, phone or linked account number",
-                                                                              "логин, ФИО, e-mail, телефон или номер привязанного счета")),
+                            OptionSpec(.search, short: "s", value: "TEXT", L("a piece of the login, name, e-mail or phone, a phone in any spelling or a linked account number; the users found come newest first",
+                                                                              "часть логина, ФИО, e-mail или телефона, телефон в любой записи или номер привязанного счета; найденные — новые сверху")),
                             OptionSpec(.rgk, value: "CODE", L("only users with an account of this RGK", "только пользователи со счетом этой РГК"),
                                        completion: .live(.rgk)),
                             OptionSpec(.registeredBefore, value: "DATE", L("registered before DATE", "зарегистрированы до DATE")),
@@ -37,6 +37,7 @@ enum UserCommands {
                         ],
                         examples: [
                             Example("mygaz-admin user list --search '8 981 567-65-22'", L("Find a user by phone in any spelling.", "Найти пользователя по телефону в любой записи.")),
+                            Example("mygaz-admin user list --search 'семенова'", L("A piece of a name in any case; е finds ё too.", "Часть ФИО в любом регистре; «е» находит и «ё».")),
                             Example("mygaz-admin user list --status pending --registered-before 7d", L("Registrations not confirmed for a week.", "Регистрации, не подтвержденные неделю.")),
                         ],
                         access: .everyone, handler: list),

@@ -135,9 +135,7 @@ public struct AccountFilter: Sendable {
 /// Personal accounts and everything the RGK keeps under them (SPEC §1.2, §1.6).
 public enum Accounts {
     /// The holder's full name of the account row named `a`, as SQL: surname, name, patronymic.
-    public static func holderSQL(_ a: String) -> String {
-        "trim(coalesce(\(a).surname, '') || ' ' || coalesce(\(a).name, '') || ' ' || coalesce(\(a).patronymic, ''))"
-    }
+    public static func holderSQL(_ a: String) -> String { SearchIndex.holder(a) }
 
     public static func list(_ db: any Storage, _ filter: AccountFilter) throws -> [AccountSummary] {
         var conditions: [String] = []
@@ -146,6 +144,7 @@ public enum Accounts {
         if filter.debtors {
             conditions.append("a.id IN (SELECT account_id FROM service WHERE balance_kop < 0)")
         }
+        var from = "account a"
         if let search = filter.search?.trimmingCharacters(in: .whitespaces), !search.isEmpty {
             if let phone = Contact.phone(search) {
                 // a mobile number in any spelling: the holder's phone, or an account with those digits
@@ -155,7 +154,18 @@ public enum Accounts {
             } else if let number = Contact.accountNumber(search) {
                 conditions.append("a.number = ? AND a.rgk_id IN (SELECT id FROM rgk)")
                 args.append(number)
+            } else if let match = SearchIndex.match(search) {
+                // a piece of the holder's name, the address or the phone: the first accounts the trigram
+                // index finds (in the order they were loaded), the page then in the list's order
+                let and = conditions.map { " AND " + $0 }.joined()
+                from = """
+                    (SELECT a.id FROM account_search s CROSS JOIN account a ON a.id = s.rowid
+                     WHERE account_search MATCH ?\(and) ORDER BY s.rowid LIMIT ?) k CROSS JOIN account a ON a.id = k.id
+                    """
+                args = [match] + args + [filter.limit]
+                conditions = []
             } else {
+                // one or two letters: no trigram holds them, so the accounts are read
                 let folded = Database.fold(search)
                 conditions.append("""
                     (instr(fold(\(holderSQL("a"))), ?) > 0
@@ -172,7 +182,7 @@ public enum Accounts {
                    a.address, (SELECT coalesce(sum(balance_kop), 0) FROM service WHERE account_id = a.id) AS balance,
                    (SELECT coalesce(sum(balance_kop), 0) FROM service WHERE account_id = a.id AND balance_kop < 0) AS debt,
                    (SELECT count(*) FROM user_account WHERE account_id = a.id)
-            FROM account a JOIN rgk r ON r.id = a.rgk_id \(whereClause) \(order) LIMIT ?
+            FROM \(from) JOIN rgk r ON r.id = a.rgk_id \(whereClause) \(order) LIMIT ?
             """, arguments: args).map {
             AccountSummary(id: $0.int64(0), rgk: $0.string(1), number: $0.string(2), holder: $0.string(3),
                            address: $0.optString(4), balanceKop: $0.int64(5), debtKop: $0.int64(6), users: $0.int(7))

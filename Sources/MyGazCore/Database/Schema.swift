@@ -7,7 +7,7 @@ public enum Schema {
     public static var currentVersion: Int { migrations.count }
 
     /// `migrations[i]` moves a database from version i to version i + 1.
-    public static let migrations: [String] = [v1, v2, v3, v4]
+    public static let migrations: [String] = [v1, v2, v3, v4, v5]
 
     /// `col = 'a' OR col = 'b' …`: the same meaning as `col IN ('a', 'b', …)`, but SQLite
     /// builds an ephemeral table for an IN list on every single-row insert, ~2.5 µs per check.
@@ -718,5 +718,13 @@ public enum Schema {
     CREATE INDEX ticket_reopened ON ticket (created_at) WHERE status = 'answered' AND last_customer_at > coalesce(last_operator_at, '');
     CREATE INDEX outbox_status_created ON outbox (status, created_at);
     \(QueueCounters.schema)
+    """
+}
+
+extension Schema {
+    static let v5 = """
+    -- a piece of a name, login, e-mail, address or phone found through trigram indexes (FTS5),
+    -- kept by triggers on portal_user and account
+    \(SearchIndex.schema)
     """
 }

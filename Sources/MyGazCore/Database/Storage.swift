@@ -24,6 +24,8 @@ public protocol Storage: AnyObject {
     func withBulkSettings<T>(_ settings: Database.BulkSettings, _ body: () throws -> T) throws -> T
     /// After secrets were erased: the pages they were in overwritten where the engine allows.
     func overwriteFreedPages() throws
+    /// After rows left a table: their words out of its search index too (answers the transactions taken).
+    @discardableResult func mergeSearchIndex(_ index: SearchIndex, pagesPerStep: Int) throws -> Int
 
     var lastInsertRowID: Int64 { get }
     var changes: Int { get }

@@ -10,8 +10,9 @@ extension Users {
     public static func delete(_ session: Session, _ id: Int64) throws -> Transition {
         let db = session.db
         let erased = try erase(session, id)
-        // the old versions of the pages leave the write-ahead log too, where no reader holds them
-        if erased.changed { try db.overwriteFreedPages() }
+        // the search index's older parts, then the old versions of the pages in the write-ahead
+        // log, where no reader holds them
+        if erased.changed { try forgetInSearch(db) }
         return erased
     }
 

@@ -109,60 +109,93 @@ public enum Users {
     }
 
     public static func list(_ db: any Storage, _ filter: UserFilter) throws -> [UserSummary] {
+        let (conditions, arguments) = try conditions(db, filter)
+        let search = filter.search?.trimmingCharacters(in: .whitespaces) ?? ""
+        if !search.isEmpty { return try found(db, filter, search, conditions, arguments) }
+        // Newest registrations first. The index (status, registered_at) gives that order within one
+        // status, so each status is a branch of the page.
         var page = BranchPage(table: "portal_user u", orderColumn: "u.registered_at", descending: true)
-        if let before = filter.registeredBefore { page.conditions.append("u.registered_at < ?"); page.arguments.append(Timestamp.iso(before)) }
-        if let after = filter.registeredAfter { page.conditions.append("u.registered_at >= ?"); page.arguments.append(Timestamp.iso(after)) }
+        page.conditions = conditions
+        page.arguments = arguments
+        let statuses: [UserStatus] = filter.status.map { [$0] } ?? UserStatus.allCases.map { $0 }
+        page.branches = statuses.map { ("u.status = ?", [$0.rawValue], nil) }
+        let (pageSQL, pageArguments) = page.subquery(limit: filter.limit)
+        return try summaries(db, "FROM \(pageSQL) JOIN portal_user u ON u.id = k.id ORDER BY \(page.order) LIMIT ?",
+                             pageArguments + [filter.limit])
+    }
+
+    /// The list's filters on a user `u`, with their arguments.
+    private static func conditions(_ db: any Storage, _ filter: UserFilter) throws -> ([String], [SQLBindable?]) {
+        var conditions: [String] = [], arguments: [SQLBindable?] = []
+        if let before = filter.registeredBefore { conditions.append("u.registered_at < ?"); arguments.append(Timestamp.iso(before)) }
+        if let after = filter.registeredAfter { conditions.append("u.registered_at >= ?"); arguments.append(Timestamp.iso(after)) }
         if let rgk = filter.rgk {
             // from the user's own links (at most three), never from every account of the region:
             // CROSS JOIN fixes that order and `+` keeps the region's index out of it
-            page.conditions.append("""
+            conditions.append("""
                 EXISTS (SELECT 1 FROM user_account l CROSS JOIN account a ON a.id = l.account_id WHERE l.user_id = u.id AND +a.rgk_id = ?)
                 """)
-            page.arguments.append(try RGK.id(db, rgk))
+            arguments.append(try RGK.id(db, rgk))
         }
-        let search = filter.search?.trimmingCharacters(in: .whitespaces) ?? ""
-        if !search.isEmpty {
-            // a phone in any spelling, an account number with separators, or free text
-            // one fold per user, not one per column: a search reads every user (see docs/scaling.md)
-            var alternatives = ["instr(fold(u.login || char(10) || coalesce(u.full_name, '') || char(10) || coalesce(u.email, '')), ?) > 0",
-                                "instr(coalesce(u.phone, ''), ?) > 0"]
-            let folded = Database.fold(search)
-            page.arguments.append(contentsOf: [folded, search] as [SQLBindable?])
-            if let phone = Contact.phone(search) {
-                alternatives.append("u.login = ? OR u.phone = ?")
-                page.arguments.append(phone); page.arguments.append(phone)
-            }
-            if let contact = Contact.login(search)?.login {
-                // the same person stored in a spelling of the portal's own
-                let strays = try Spellings.users(db, spelling: contact, contacts: true)
-                if !strays.isEmpty { alternatives.append("u.id IN \(Users.list(strays))") }
-            }
-            // the e-mail of a sign-in through an outside service: the identities are read once
-            alternatives.append("u.id IN (SELECT user_id FROM social_identity WHERE instr(email, ?) > 0)")
-            page.arguments.append(Contact.email(search) ?? search.lowercased())
-            if let number = Contact.accountNumber(search) {
-                alternatives.append("""
-                    EXISTS (SELECT 1 FROM user_account l JOIN account a ON a.id = l.account_id WHERE l.user_id = u.id AND a.number = ?)
-                    """)
-                page.arguments.append(number)
-            }
-            page.conditions.append("(" + alternatives.joined(separator: " OR ") + ")")
+        return (conditions, arguments)
+    }
+
+    /// `--search`: a piece of a login, name, e-mail or phone (through the trigram index), a phone
+    /// or account number in any spelling, a sign-in's e-mail. The newest users first by their
+    /// number, which the index gives in order, so a common piece reads only one page of it
+    /// (CROSS JOIN keeps the index the outer loop, never the users of a status).
+    private static func found(_ db: any Storage, _ filter: UserFilter, _ search: String,
+                              _ conditions: [String], _ filterArguments: [SQLBindable?]) throws -> [UserSummary] {
+        let conditions = conditions + (filter.status.map { _ in ["u.status = ?"] } ?? [])
+        let filterArguments = filterArguments + [filter.status?.rawValue].compactMap { $0 }
+        let and = conditions.map { " AND " + $0 }.joined()
+        var sources: [String] = [], arguments: [SQLBindable?] = []
+        if let match = SearchIndex.match(search) {
+            sources.append("""
+                SELECT id FROM (SELECT u.id FROM user_search s CROSS JOIN portal_user u ON u.id = s.rowid
+                                WHERE user_search MATCH ?\(and) ORDER BY s.rowid DESC LIMIT ?)
+                """)
+            arguments += [match] + filterArguments + [filter.limit]
+        } else {
+            // one or two letters: no trigram holds them, so every user is read (one fold per user)
+            sources.append("""
+                SELECT u.id FROM portal_user u WHERE instr(fold(u.login || char(10) || coalesce(u.full_name, '') || char(10) || coalesce(u.email, '')), ?) > 0
+                OR instr(coalesce(u.phone, ''), ?) > 0
+                """)
+            arguments += [Database.fold(search), search]
         }
-        // Newest registrations first. The index (status, registered_at) gives that order within one
-        // status, so without a search each status is a branch of the page. A search reads every
-        // user anyway, and the table in its own order faster than through the index (`+` keeps the
-        // index out).
-        let statuses: [UserStatus?] = filter.status.map { [$0] } ?? (search.isEmpty ? UserStatus.allCases.map { $0 } : [nil])
-        page.branches = statuses.map { status in
-            (status.map { _ in search.isEmpty ? "u.status = ?" : "+u.status = ?" }, status.map { [$0.rawValue] } ?? [], nil)
+        if let phone = Contact.phone(search) {
+            sources.append("SELECT id FROM portal_user WHERE login = ? UNION SELECT id FROM portal_user WHERE phone = ?")
+            arguments += [phone, phone]
         }
-        let (pageSQL, arguments) = page.subquery(limit: filter.limit)
-        return try db.query("""
+        if let contact = Contact.login(search)?.login {
+            // the same person stored in a spelling of the portal's own
+            let strays = try Spellings.users(db, spelling: contact, contacts: true)
+            if !strays.isEmpty { sources.append("SELECT id FROM portal_user WHERE id IN \(Users.list(strays))") }
+        }
+        // the e-mail of a sign-in through an outside service, from its beginning (its index)
+        let start = Contact.email(search) ?? search.lowercased()
+        sources.append("SELECT user_id FROM social_identity WHERE email >= ? AND email < ?")
+        arguments += [start, start + "\u{10FFFF}"]
+        if let number = Contact.accountNumber(search) {
+            sources.append("""
+                SELECT l.user_id FROM account a JOIN user_account l ON l.account_id = a.id WHERE a.number = ? AND a.rgk_id IN (SELECT id FROM rgk)
+                """)
+            arguments.append(number)
+        }
+        return try summaries(db, "FROM (\(sources.joined(separator: " UNION "))) k CROSS JOIN portal_user u ON u.id = k.id "
+                                 + (conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND "))
+                                 + " ORDER BY u.id DESC LIMIT ?", arguments + filterArguments + [filter.limit])
+    }
+
+    /// The summaries of the users `u` that `from` (FROM … ORDER BY … LIMIT ?) names.
+    private static func summaries(_ db: any Storage, _ from: String, _ arguments: [SQLBindable?]) throws -> [UserSummary] {
+        try db.query("""
             SELECT u.id, u.login, u.login_kind, u.full_name, u.email, u.phone, u.status, u.registered_at,
                    (SELECT group_concat(r.code || '/' || a.number, ' ') FROM user_account l JOIN account a ON a.id = l.account_id
                     JOIN rgk r ON r.id = a.rgk_id WHERE l.user_id = u.id)
-            FROM \(pageSQL) JOIN portal_user u ON u.id = k.id ORDER BY \(page.order) LIMIT ?
-            """, arguments: arguments + [filter.limit]).map { row in
+            \(from)
+            """, arguments: arguments).map { row in
             UserSummary(id: row.int64(0), login: row.string(1), loginKind: row.string(2), fullName: row.optString(3),
                         email: row.optString(4), phone: row.optString(5), status: row.string(6), registeredAt: row.string(7),
                         accounts: row.optString(8)?.split(separator: " ").map(String.init) ?? [])
@@ -426,7 +459,7 @@ public enum Users {
     }
 
     public static func purgeUnconfirmed(_ session: Session, olderThan: Int64) throws -> Int {
-        try session.db.write {
+        let purged: Int = try session.db.write {
             let cutoff = Timestamp.iso(session.clock.now - olderThan)
             let ids = try session.db.query("SELECT id FROM portal_user WHERE status = 'pending' AND registered_at < ?", cutoff).map { $0.int64(0) }
             for id in ids {
@@ -440,6 +473,15 @@ public enum Users {
             }
             return ids.count
         }
+        if purged > 0 { try forgetInSearch(session.db) }
+        return purged
+    }
+
+    /// After users' personal data left the table: out of the search index's older parts and the
+    /// freed pages too.
+    static func forgetInSearch(_ db: any Storage) throws {
+        try db.mergeSearchIndex(.users, pagesPerStep: 500)
+        try db.overwriteFreedPages()
     }
 
     // MARK: links

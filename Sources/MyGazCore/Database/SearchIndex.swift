@@ -1,0 +1,117 @@
+import CSQLite
+import Foundation
+
+/// The trigram indexes behind `user list --search` and `account list --search`: a piece of a
+/// name, login, e-mail, address or phone found without reading every row (docs/scaling.md).
+/// Both are FTS5 tables over our own rows (external content), kept by triggers that use only
+/// SQLite's built-in functions, so the portal's writes keep them true as ours do.
+public enum SearchIndex: String, CaseIterable, Sendable {
+    case users = "user_search"
+    case accounts = "account_search"
+
+    /// The holder's full name of an `account` row, as SQL: what `Accounts.holderSQL` shows.
+    static func holder(_ row: String) -> String {
+        "trim(coalesce(\(row).surname, '') || ' ' || coalesce(\(row).name, '') || ' ' || coalesce(\(row).patronymic, ''))"
+    }
+
+    /// The indexed columns and, for each, its value in a row named `row` of the content.
+    private var columns: [(name: String, value: (String) -> String)] {
+        switch self {
+        case .users: return ["login", "full_name", "email", "phone"].map { c in (c, { "\($0).\(c)" }) }
+        case .accounts: return [("holder", { Self.holder($0) }), ("address", { "\($0).address" }), ("phone", { "\($0).phone" })]
+        }
+    }
+
+    private var table: String { self == .users ? "portal_user" : "account" }
+
+    /// Created by migration 5; the statement of `rebuild` fills it from the table.
+    static var schema: String {
+        allCases.map(\.definition).joined(separator: "\n")
+    }
+
+    private var definition: String {
+        let names = columns.map(\.name)
+        let newValues = columns.map { $0.value("new") }.joined(separator: ", ")
+        let oldValues = columns.map { $0.value("old") }.joined(separator: ", ")
+        let watched = self == .users ? "login, full_name, email, phone" : "surname, name, patronymic, address, phone"
+        let changed = watched.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+            .map { "old.\($0) IS NOT new.\($0)" }.joined(separator: " OR ")
+        // the accounts' index reads the holder's name from a view: one phrase may span surname and name
+        let content: String
+        var view = ""
+        if self == .accounts {
+            view = "CREATE VIEW account_search_text AS SELECT id, \(Self.holder("account")) AS holder, address, phone FROM account;\n"
+            content = "account_search_text"
+        } else {
+            content = table
+        }
+        let insert = "INSERT INTO \(rawValue) (rowid, \(names.joined(separator: ", "))) VALUES (new.id, \(newValues));"
+        let delete = "INSERT INTO \(rawValue) (\(rawValue), rowid, \(names.joined(separator: ", "))) VALUES ('delete', old.id, \(oldValues));"
+        return """
+            \(view)CREATE VIRTUAL TABLE \(rawValue) USING fts5(\(names.joined(separator: ", ")), content='\(content)', content_rowid='id', tokenize='trigram', columnsize=0);
+            INSERT INTO \(rawValue) (\(rawValue)) VALUES ('rebuild');
+            CREATE TRIGGER \(rawValue)_insert AFTER INSERT ON \(table) BEGIN \(insert) END;
+            CREATE TRIGGER \(rawValue)_delete AFTER DELETE ON \(table) BEGIN \(delete) END;
+            CREATE TRIGGER \(rawValue)_update AFTER UPDATE OF \(watched) ON \(table) WHEN \(changed)
+            BEGIN \(delete) \(insert) END;
+            """
+    }
+
+    /// The MATCH expression that finds `text` anywhere in an indexed column, in any case and with
+    /// е for ё and the other way round; nil for fewer than three letters, which no trigram holds
+    /// (the caller reads the rows for those).
+    public static func match(_ text: String) -> String? {
+        let term = text.lowercased()
+        guard term.unicodeScalars.count >= 3 else { return nil }
+        // the index knows case but not ё: each е or ё of the search may be either (at most 16 spellings)
+        let positions = term.indices.filter { term[$0] == "е" || term[$0] == "ё" }
+        var spellings: [String]
+        if positions.isEmpty || positions.count > 4 {
+            spellings = positions.isEmpty ? [term] : [term, term.replacingOccurrences(of: "ё", with: "е")]
+        } else {
+            spellings = []
+            for mask in 0..<(1 << positions.count) {
+                var s = ""
+                var next = 0
+                for i in term.indices {
+                    if next < positions.count, positions[next] == i {
+                        s.append(mask & (1 << next) == 0 ? "е" : "ё")
+                        next += 1
+                    } else {
+                        s.append(term[i])
+                    }
+                }
+                spellings.append(s)
+            }
+        }
+        // an FTS5 string: in double quotes, a double quote doubled; nothing in it is syntax
+        return Array(Set(spellings)).sorted()
+            .map { "\"" + $0.replacingOccurrences(of: "\"", with: "\"\"") + "\"" }
+            .joined(separator: " OR ")
+    }
+}
+
+extension Database {
+    /// After personal data left the table (an erasure, a purge): FTS5 keeps a removed row's
+    /// trigrams in the older parts of the index until they are merged, so every part is merged
+    /// into one, a few hundred pages per transaction (the portal writes between them), with the
+    /// freed pages overwritten. Answers the transactions it took.
+    @discardableResult
+    public func mergeSearchIndex(_ index: SearchIndex, pagesPerStep: Int = 500) throws -> Int {
+        let previous = try scalarInt("PRAGMA secure_delete") ?? 0
+        _ = try scalarInt("PRAGMA secure_delete = ON")
+        defer { _ = try? scalarInt("PRAGMA secure_delete = \(previous == 1 ? "ON" : previous == 2 ? "FAST" : "OFF")") }
+        var steps = 0
+        while true {
+            let done: Bool = try write {
+                let before = sqlite3_total_changes64(handle)
+                // a negative number: every part onto one level, then merged until one is left
+                try run("INSERT INTO \(index.rawValue) (\(index.rawValue), rank) VALUES ('merge', ?)", arguments: [-pagesPerStep])
+                // the command itself counts as one change; a step that merged anything wrote pages
+                return sqlite3_total_changes64(handle) - before <= 1
+            }
+            steps += 1
+            if done { return steps }
+        }
+    }
+}

@@ -1,0 +1,127 @@
+import Foundation
+import Testing
+@testable import MyGazCore
+
+/// The trigram indexes behind the searches: kept true by the portal's own writes, found in any
+/// case and with е for ё, nothing in a search is syntax, and an erased person's words leave the
+/// index's older parts and the file.
+@Suite struct SearchIndexTests {
+    @Test func theMatchExpressionQuotesEverythingAndSpellsЁBothWays() {
+        #expect(SearchIndex.match("ab") == nil)
+        #expect(SearchIndex.match(" ё") == nil)
+        #expect(SearchIndex.match("ИВАН") == "\"иван\"")
+        #expect(SearchIndex.match("a\" OR \"b") == "\"a\"\" or \"\"b\"")
+        #expect(SearchIndex.match("Семёнов") == "\"семенов\" OR \"семёнов\" OR \"сёменов\" OR \"сёмёнов\"")
+        #expect(SearchIndex.match("ееё")?.components(separatedBy: " OR ").count == 8)
+        // more than four: as typed and with е alone
+        #expect(SearchIndex.match("ееееё") == "\"еееее\" OR \"ееееё\"")
+    }
+
+    /// Rows written as the portal writes them (its own connection, no function of ours) are found
+    /// by a piece of any column, changed rows by their new words only, deleted rows not at all.
+    @Test func thePortalsOwnWritesKeepTheIndexTrue() throws {
+        let t = try TestDB()
+        let portal = t.db
+        // the sqlite3 shell knows none of our functions: the triggers may use only SQLite's own
+        let plain = PortalShell(path: t.path)
+        #expect(throws: (any Error).self) { try plain.execute("SELECT fold('x')") }
+        try plain.execute("""
+            INSERT INTO portal_user (login, login_kind, full_name, email, phone, status, registered_at, updated_at, consent_at, consent_channel)
+            VALUES ('semenova.a@mail.ru', 'email', 'Семёнова Алёна Петровна', 'semenova.a@mail.ru', '+79115550101', 'active', '2026-01-01T00:00:00Z', 'x', 'x', 'portal'),
+                   ('+79115550102', 'phone', 'Королев Иван', NULL, '+79115550102', 'active', '2026-01-02T00:00:00Z', 'x', 'x', 'portal'),
+                   ('other@bk.ru', 'email', 'Петров Пётр', 'other@bk.ru', NULL, 'active', '2026-01-03T00:00:00Z', 'x', 'x', 'portal')
+            """)
+        func logins(_ text: String) throws -> [String] {
+            var filter = UserFilter()
+            filter.search = text
+            return try Users.list(portal, filter).map(\.login)
+        }
+        #expect(try logins("СЕМЕНОВА") == ["semenova.a@mail.ru"])
+        #expect(try logins("алена") == ["semenova.a@mail.ru"])
+        #expect(try logins("королёв") == ["+79115550102"])
+        #expect(try logins("5550102") == ["+79115550102"])
+        #expect(try logins("@bk.r") == ["other@bk.ru"])
+        #expect(try logins("петр") == ["other@bk.ru", "semenova.a@mail.ru"], "newest first: Петров Пётр, Петровна")
+        #expect(try logins("ЛЁ") == ["+79115550102", "semenova.a@mail.ru"], "two letters read the rows: Королев, Алёна")
+
+        try plain.execute("UPDATE portal_user SET full_name = 'Смирнова Алёна Петровна' WHERE login = 'semenova.a@mail.ru'")
+        #expect(try logins("семенова").isEmpty)
+        #expect(try logins("смирнова") == ["semenova.a@mail.ru"])
+        try plain.execute("DELETE FROM portal_user WHERE login = 'other@bk.ru'")
+        #expect(try logins("@bk.r").isEmpty)
+        // the index holds what a rebuild from the table would hold
+        try plain.execute("INSERT INTO user_search (user_search, rank) VALUES ('integrity-check', 1)")
+
+        try plain.execute("""
+            INSERT INTO rgk (code, name, created_at, updated_at) VALUES ('vologda', 'Вологдаоблгаз', 'x', 'x');
+            INSERT INTO account (rgk_id, number, surname, name, patronymic, address, phone, status, updated_at)
+            VALUES (1, '70000001', 'Лебедева', 'Ольга', 'Викторовна', 'г. Вологда, ул. Ленина, д. 5', '+79115550103', 'open', 'x');
+            """)
+        func accounts(_ text: String) throws -> [String] {
+            var filter = AccountFilter()
+            filter.search = text
+            return try Accounts.list(portal, filter).map(\.number)
+        }
+        #expect(try accounts("лебедева ольга") == ["70000001"], "one phrase over surname and name")
+        #expect(try accounts("ЛЕНИНА, Д. 5") == ["70000001"])
+        #expect(try accounts("+7911555") == ["70000001"], "a piece of the phone")
+        try plain.execute("UPDATE account SET address = 'г. Вологда, ул. Мира, д. 1' WHERE number = '70000001'")
+        #expect(try accounts("ленина").isEmpty)
+        #expect(try accounts("мира") == ["70000001"])
+        try plain.execute("INSERT INTO account_search (account_search, rank) VALUES ('integrity-check', 1)")
+    }
+
+    /// FTS5 keeps a removed row's trigrams in its older parts (and writes them again into its
+    /// delete markers) until every part is merged: the erasure merges them, then the file holds
+    /// the name nowhere.
+    @Test func anErasedNameLeavesTheIndexAndTheFile() throws {
+        let t = try TestDB()
+        // Cyrillic words among Latin ones: no other word of the index begins with their letters,
+        // so each trigram's last two letters are stored as they are (FTS5 shares only prefixes)
+        try t.db.run("""
+            WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 300)
+            INSERT INTO portal_user (login, login_kind, full_name, status, registered_at, updated_at)
+            SELECT 'user' || i || '@example.org', 'email', 'Smith John ' || i, 'active', '2026-01-01T00:00:00Z', 'x' FROM n
+            """)
+        let id = try Users.create(t.session, .init(login: "x1@example.org", fullName: "Щъюжэ Ыьэю", email: nil, phone: nil, password: "pw12345"))
+        let needles = ["юж", "жэ", "ьэ"]
+        func traces() throws -> [String] {
+            try t.db.execute("PRAGMA wal_checkpoint(PASSIVE)")
+            var bytes = (try? Data(contentsOf: URL(fileURLWithPath: t.path))) ?? Data()
+            bytes.append((try? Data(contentsOf: URL(fileURLWithPath: t.path + "-wal"))) ?? Data())
+            return needles.filter { bytes.range(of: Data($0.utf8)) != nil }
+        }
+        #expect(try traces() == needles, "the index holds the name before")
+        _ = try Users.erase(t.session, id)
+        #expect(try !traces().isEmpty, "after the row is erased, the index's older part still spells the name")
+        var filter = UserFilter()
+        filter.search = "щъюжэ"
+        #expect(try Users.list(t.db, filter).isEmpty)
+        try Users.forgetInSearch(t.db)
+        #expect(try traces().isEmpty)
+        filter.search = "smith john 30"
+        #expect(try Users.list(t.db, filter).map(\.fullName) == ["Smith John 300", "Smith John 30"], "the others are still found")
+    }
+}
+
+/// The portal's side: the sqlite3 shell on the same file, with none of our functions.
+struct PortalShell {
+    let path: String
+    struct Failed: Error { let message: String }
+
+    func execute(_ sql: String) throws {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/sqlite3")
+        process.arguments = ["-bail", path]
+        let input = Pipe(), errors = Pipe()
+        process.standardInput = input
+        process.standardError = errors
+        process.standardOutput = FileHandle.nullDevice
+        try process.run()
+        input.fileHandleForWriting.write(Data((".timeout 2000\n" + sql + ";\n").utf8))
+        try input.fileHandleForWriting.close()
+        let message = errors.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        if process.terminationStatus != 0 || !message.isEmpty { throw Failed(message: String(decoding: message, as: UTF8.self)) }
+    }
+}
