@@ -79,6 +79,8 @@ public enum Importer {
     /// find little to do, and the last one, when the import closes, is quick — and parts that
     /// end whenever the writer waits for input do not each cost a checkpoint's fsync.
     static let secondsPerCheckpoint = 0.3
+    /// Staged rows written by one statement (a few milliseconds of the write lock).
+    static let stagedRowsPerWrite = 2048
 
     public static func run(_ session: Session, _ options: ImportOptions, file: String, rejects: RejectsSink? = nil,
                            progress: ImportProgress = { _, _, _ in }) throws -> ImportReport {
@@ -102,6 +104,10 @@ final class ImportRun<K: ImportKindType> {
     var header: ImportHeader!
     var skip = 0
     var validator = TextEncoding.UTF8Validator()
+    /// The checking pass kept every good row for the writing pass (`ImportKindType.stage`).
+    var staged = false
+    /// The file broke off (an open quote): its rest is one rejected entry.
+    var brokenTail = false
 
     init(_ session: Session, _ options: ImportOptions, file: String, rejects: RejectsSink?) throws {
         self.session = session
@@ -187,6 +193,9 @@ final class ImportRun<K: ImportKindType> {
             report.rowsRead = 0
             report.badRows = 0
             report.problems = []
+            brokenTail = false
+            try kind.unstage()
+            staged = false
             let pipeline = CheckingPipeline(reader: reader, decoder: decoder, checker: checker, columns: header.fileColumns, template: row,
                                             lookups: checkCtx.db)
             pipeline.start()
@@ -196,6 +205,7 @@ final class ImportRun<K: ImportKindType> {
             try speculation.begin()
             do {
                 while let batch = try pipeline.next() {
+                    let first = report.rowsRead + 1
                     report.rowsRead += batch.records.count
                     for (index, problems) in batch.problems.sorted(by: { $0.key < $1.key }) {
                         report.badRows += 1
@@ -212,6 +222,10 @@ final class ImportRun<K: ImportKindType> {
                             }
                         }
                     }
+                    // the good rows are kept for the writing pass (a temporary table: no lock on the database)
+                    if !options.dryRun {
+                        staged = try speculation.alive ? kind.stage(batch, &row, first: first) : db.read { try kind.stage(batch, &row, first: first) }
+                    }
                     row.utf8 = []       // let go of the arena before the producer refills it
                     row.ends = []
                     progress(.checking, report.rowsRead, Double(batch.position) / Double(max(size, 1)) / 2)
@@ -221,6 +235,7 @@ final class ImportRun<K: ImportKindType> {
                 // the rows before it are checked and reported above; from here the file cannot be
                 // read as rows: with --skip-invalid it goes to the rejects file whole, as one entry
                 report.badRows += 1
+                brokenTail = true
                 report.problems.append(RowProblem(line: problem.line, column: "—", reason: problem.message))
                 try rejects?.rejectRest(of: file, from: reader.recordStart, line: problem.line, reason: problem.message)
                 try speculation.abandon()
@@ -298,8 +313,8 @@ final class ImportRun<K: ImportKindType> {
             return
         }
         let kind = try K(ctx)
-        let pipeline = try rowsAgain(writing: true)
-        pipeline.start()
+        let pipeline = staged ? nil : try rowsAgain(writing: true)
+        pipeline?.start()
         var done = 0
         var lastCheckpoint = Date()
         // for the length of the import: a larger page cache, and no automatic checkpoints (they
@@ -331,19 +346,9 @@ final class ImportRun<K: ImportKindType> {
         try db.withBulkSettings(.init(cacheKiB: 16_384, autocheckpointPages: 0)) {
             try parts.begin()
             do {
+                if let pipeline {
                 // while the other thread has no batch ready (hashing), the lock is let go
-                try eachRow(pipeline, progress: { progress(.writing, $0, 0.5 + $1 / 2) }, waiting: { try $0 ? parts.suspend() : parts.resume() },
-                            batch: { [self] batch, row in
-                    // a whole batch at once where the kind can, unless it straddles where an interrupted run stopped
-                    guard done >= carried.rows, let counts = try kind.writeBatch(batch, &row) else { return false }
-                    report.inserted += counts.inserted
-                    report.updated += counts.updated
-                    report.unchanged += counts.unchanged
-                    report.rejected += batch.values.reduce(0) { $0 + ($1 == nil ? 1 : 0) }
-                    done += batch.records.count
-                    try parts.tick(batch.records.count)
-                    return true
-                }) { row, values in
+                try eachRow(pipeline, progress: { progress(.writing, $0, 0.5 + $1 / 2) }, waiting: { try $0 ? parts.suspend() : parts.resume() }) { row, values in
                     done += 1
                     if done > carried.rows {
                         if let values {
@@ -358,9 +363,26 @@ final class ImportRun<K: ImportKindType> {
                     }
                     try parts.tick()
                 }
+                } else {
+                    // the rows the checking pass kept, a range at a time, from where an interrupted run stopped
+                    done = carried.rows
+                    while done < report.rowsRead {
+                        let through = min(done + Importer.stagedRowsPerWrite, report.rowsRead)
+                        let counts = try kind.writeStaged(after: done, through: through)
+                        report.inserted += counts.inserted
+                        report.updated += counts.updated
+                        report.unchanged += counts.unchanged
+                        report.rejected += through - done - counts.rows
+                        let rows = through - done
+                        done = through      // before the part may end: its commit records how far it got
+                        try parts.tick(rows)
+                        progress(.writing, done, 0.5 + Double(done) / Double(max(report.rowsRead, 1)) / 2)
+                    }
+                    if brokenTail { report.rejected += 1 }
+                }
                 try parts.finish()
             } catch {
-                pipeline.stop()
+                pipeline?.stop()
                 parts.abandon()
                 if parts.commits == 0 && report.resumedFrom == nil {
                     // nothing of this file was written (say, the disk was full): no batch to finish either.
@@ -378,7 +400,6 @@ final class ImportRun<K: ImportKindType> {
     /// (--skip-invalid only) ends there: the rest is the rejects file's one last entry, counted
     /// as one rejected row.
     func eachRow(_ pipeline: CheckingPipeline<K>, progress: (Int, Double) -> Void, waiting: ((Bool) throws -> Void)? = nil,
-                 batch batchBody: ((CheckedBatch<K.Values>, inout RowView) throws -> Bool)? = nil,
                  _ body: (RowView, K.Values?) throws -> Void) throws {
         var row = RowView(map: header.map, headers: header.names)
         var rows = 0
@@ -394,11 +415,9 @@ final class ImportRun<K: ImportKindType> {
             }
             if waits { try waiting?(false) }
             guard let batch = next else { return }
-            if try batchBody?(batch, &row) != true {
-                for index in batch.records.indices {
-                    if batch.values[index] != nil { batch.view(index, into: &row) }
-                    try body(row, batch.values[index])
-                }
+            for index in batch.records.indices {
+                if batch.values[index] != nil { batch.view(index, into: &row) }
+                try body(row, batch.values[index])
             }
             rows += batch.records.count
             row.utf8 = []

@@ -83,4 +83,34 @@ import Testing
         }
         #expect(try t.count("account") == 0 && t.db.scalarInt("SELECT count(*) FROM import_batch WHERE kind = 'accounts'") == 0)
     }
+
+    /// The writing pass writes the rows the checking pass checked, kept aside, not the file read a
+    /// second time: a file changed in between (a second export landing on the same name) writes
+    /// none of its new rows.
+    @Test func theWritingPassWritesWhatWasCheckedNotTheFileAgain() throws {
+        let t = try TestDB()
+        try rgk(t)
+        _ = try run(t, .accounts, file(t, "accounts.csv", "rgk;account;surname\nvologda;23185952;Иванов\n"))
+        _ = try run(t, .meters, file(t, "meters.csv", "rgk;account;serial;digits\nvologda;23185952;M-1;5\n"))
+        let day = 86_400.0, start = Date(timeIntervalSince1970: 1_262_304_000)     // 2010-01-01
+        let formatter = DateFormatter()
+        formatter.dateFormat = "dd.MM.yyyy"
+        formatter.timeZone = TimeZone(identifier: "UTC")
+        func rows(_ value: Int) -> String {
+            "rgk;account;serial;date;value\n" + (0..<5_000).map { "vologda;23185952;M-1;\(formatter.string(from: start + Double($0) * day));\(value)\n" }.joined()
+        }
+        let path = file(t, "readings.csv", rows(100))
+        var options = ImportOptions(kind: .readings)
+        options.transactionSeconds = 0.001
+        var replaced = false
+        let report = try Importer.run(t.session, options, file: path) { phase, done, _ in
+            if phase == .checking && done == 5_000 && !replaced {
+                replaced = true
+                try? rows(99_999).write(toFile: path, atomically: false, encoding: .utf8)
+            }
+        }
+        #expect(replaced)
+        #expect(report.inserted == 5_000 && report.rejected == 0, "\(report)")
+        #expect(try t.db.scalarInt("SELECT count(*) FROM reading WHERE value = 100") == 5_000)
+    }
 }

@@ -26,13 +26,23 @@ protocol ImportKindType: AnyObject {
     /// Work on a whole checked batch that needs no lock (hashing), on the checking thread and
     /// every core, before the writing thread gets it; `writing`: for the pass that writes.
     func prepare(_ values: inout [Values?], writing: Bool) throws
-    /// A whole checked batch written at once, with its counts; nil: row by row.
-    func writeBatch(_ batch: CheckedBatch<Values>, _ row: inout RowView) throws -> (inserted: Int, updated: Int, unchanged: Int)?
+    /// Keeps a checked batch's good rows for the writing pass (numbered by their row in the file,
+    /// `first` the batch's first); false: the kind writes row by row, reading the file again.
+    func stage(_ batch: CheckedBatch<Values>, _ row: inout RowView, first: Int) throws -> Bool
+    /// Forgets the rows staged (the file is read again from its start).
+    func unstage() throws
+    /// Writes the staged rows numbered after `after` through `through`, with their counts and
+    /// how many were staged (the others were rejected).
+    func writeStaged(after: Int, through: Int) throws -> (inserted: Int, updated: Int, unchanged: Int, rows: Int)
 }
 
 extension ImportKindType {
     func prepare(_ values: inout [Values?], writing: Bool) throws {}
-    func writeBatch(_ batch: CheckedBatch<Values>, _ row: inout RowView) throws -> (inserted: Int, updated: Int, unchanged: Int)? { nil }
+    func stage(_ batch: CheckedBatch<Values>, _ row: inout RowView, first: Int) throws -> Bool { false }
+    func unstage() throws {}
+    func writeStaged(after: Int, through: Int) throws -> (inserted: Int, updated: Int, unchanged: Int, rows: Int) {
+        throw MyGazError(.internalError, .internalError, "no staged rows for this kind")
+    }
 }
 
 /// The kinds behind one type: what the importer runs for `ImportKind`, without `Any`.
@@ -212,7 +222,18 @@ struct Upsert {
     private final class Prepared {
         var write: Statement?
         var compare: Statement?
+        var stage: Statement?
     }
+
+    func stageStatement(_ db: Database) throws -> Statement {
+        if let s = prepared.stage { return s }
+        let s = try db.prepare(batch!.stage)
+        prepared.stage = s
+        return s
+    }
+
+    /// key + columns: the parameters of both statements
+    let parameters: Int
 
     func writeStatement(_ db: Database) throws -> Statement {
         if let s = prepared.write { s.reset(); return s }
@@ -228,22 +249,30 @@ struct Upsert {
         return s
     }
 
-    /// A batch at a time (`UpsertKind.writeBatch`): the rows staged in a temporary table with
-    /// one column per parameter, then one INSERT … SELECT … ON CONFLICT for them all — the
-    /// engine's own pace; nil where a column updates by an expression of its own.
+    /// Staged (`UpsertKind.stage`): the checking pass keeps each good row in a temporary table,
+    /// one column per parameter and `n` its row in the file; the writing pass then writes a
+    /// range of them with one INSERT … SELECT … ON CONFLICT — the engine's own pace, without
+    /// reading or checking the file again. Nil where a column updates by an expression of its own.
     let batch: Batch?
     struct Batch {
+        /// ?1 … ?N the parameters, ?N+1 the row's number
         let stage: String
         let create: String
+        /// the rows after ?1 through ?2; ?3 the import batch (import_batch_id)
         let write: String
-        /// (rows already there, of those the ones that differ)
+        /// (rows already there, of those the ones that differ), of the same range
         let count: String
-        /// keys staged twice (then the rows go one by one, in order)
+        /// keys staged twice in the range (then the rows go one by one, in order)
         let duplicates: String
+        /// the rows staged in the range
+        let staged: String
+        /// whether `write` has ?3
+        var namesBatch: Bool { write.contains("?3") }
     }
 
     init(_ table: String, key: [UpsertColumn], _ columns: [UpsertColumn], present: [Bool], keyFilter: String = "") {
         let all = key + columns
+        parameters = all.count
         func numbered(_ sql: String, _ index: Int) -> String { sql.replacingOccurrences(of: "?", with: "?\(index + 1)") }
         func staged(_ sql: String, _ index: Int) -> String { sql.replacingOccurrences(of: "?", with: "r.p\(index + 1)") }
         var set: [String] = [], differs: [String] = []
@@ -261,20 +290,24 @@ struct Upsert {
         let target = " ON CONFLICT (\(key.map(\.name).joined(separator: ", ")))" + (keyFilter.isEmpty ? "" : " WHERE \(keyFilter)")
         if columns.allSatisfy({ $0.update == nil }) {
             let parameters = (1...all.count)
+            let range = "r.n > ?1 AND r.n <= ?2"
+            // the import batch is known only when the writing pass begins
+            let value = { (c: UpsertColumn, offset: Int) in c.name == "import_batch_id" ? "?3" : staged(c.value, offset) }
             batch = Batch(
-                stage: "INSERT INTO temp.import_rows VALUES (NULL, " + parameters.map { "?\($0)" }.joined(separator: ", ") + ")",
+                stage: "INSERT INTO temp.import_rows VALUES (?\(all.count + 1), " + parameters.map { "?\($0)" }.joined(separator: ", ") + ")",
                 create: "CREATE TEMP TABLE import_rows (n INTEGER PRIMARY KEY, " + parameters.map { "p\($0)" }.joined(separator: ", ") + ")",
                 write: "INSERT INTO \(table) (\(all.map(\.name).joined(separator: ", "))) SELECT "
-                    + all.enumerated().map { staged($0.element.value, $0.offset) }.joined(separator: ", ")
-                    + " FROM temp.import_rows r WHERE true ORDER BY r.n" + target
+                    + all.enumerated().map { value($0.element, $0.offset) }.joined(separator: ", ")
+                    + " FROM temp.import_rows r WHERE \(range) ORDER BY r.n" + target
                     + (batchDiffers.isEmpty ? " DO NOTHING" : " DO UPDATE SET \(batchSet.joined(separator: ", ")) WHERE \(batchDiffers.joined(separator: " OR "))"),
                 count: "SELECT count(*), coalesce(sum(" + (stagedDiffers.isEmpty ? "0" : stagedDiffers.joined(separator: " OR ")) + "), 0)"
                     + " FROM temp.import_rows r JOIN \(table) t ON "
                     + (key.enumerated().map { "t.\($0.element.name) = \(staged($0.element.value, $0.offset))" }
                        // the staged table's columns are n, p1 … pN: the filter's names are the table's
-                       + (keyFilter.isEmpty ? [] : [keyFilter])).joined(separator: " AND "),
-                duplicates: "SELECT 1 FROM temp.import_rows r GROUP BY "
-                    + key.enumerated().map { staged($0.element.value, $0.offset) }.joined(separator: ", ") + " HAVING count(*) > 1 LIMIT 1")
+                       + (keyFilter.isEmpty ? [] : [keyFilter])).joined(separator: " AND ") + " WHERE \(range)",
+                duplicates: "SELECT 1 FROM temp.import_rows r WHERE \(range) GROUP BY "
+                    + key.enumerated().map { staged($0.element.value, $0.offset) }.joined(separator: ", ") + " HAVING count(*) > 1 LIMIT 1",
+                staged: "SELECT count(*) FROM temp.import_rows r WHERE \(range)")
         } else {
             batch = nil
         }
@@ -316,32 +349,49 @@ protocol UpsertKind: ImportKindType {
 }
 
 extension UpsertKind {
-    /// The checked rows of one batch written at once (see `Upsert.Batch`): answers the counts,
-    /// or nil when the batch must go row by row (a key it names twice, or no batch form).
-    func writeBatch(_ batch: CheckedBatch<Values>, _ row: inout RowView) throws -> (inserted: Int, updated: Int, unchanged: Int)? {
-        guard let sql = upsert.batch else { return nil }
+    func stage(_ batch: CheckedBatch<Values>, _ row: inout RowView, first: Int) throws -> Bool {
+        guard let sql = upsert.batch else { return false }
         let db = ctx.db
         if !ctx.staging {
             try db.execute("DROP TABLE IF EXISTS temp.import_rows")
             try db.execute(sql.create)
             ctx.staging = true
         }
-        let stage = try db.prepare(sql.stage)
-        var staged = 0
+        let stage = try upsert.stageStatement(db)
+        let number = Int32(upsert.parameters + 1)
         for index in batch.records.indices {
             guard let values = batch.values[index] else { continue }
             batch.view(index, into: &row)
             try bind(stage, row, values)
+            stage.bind(int: Int64(first + index), at: number)
             try stage.execute()
-            staged += 1
         }
-        defer { _ = try? db.run("DELETE FROM temp.import_rows", arguments: []) }
-        guard staged > 0 else { return (0, 0, 0) }
-        if try db.queryOne(sql.duplicates, arguments: []) != nil { return nil }
-        let found = try db.queryOne(sql.count, arguments: [])
+        return true
+    }
+
+    func unstage() throws {
+        if ctx.staging { try ctx.db.execute("DELETE FROM temp.import_rows") }
+    }
+
+    func writeStaged(after: Int, through: Int) throws -> (inserted: Int, updated: Int, unchanged: Int, rows: Int) {
+        guard let sql = upsert.batch else { throw MyGazError(.internalError, .internalError, "no staged rows for this kind") }
+        let db = ctx.db
+        let range: [SQLBindable?] = [after, through]
+        let staged = try db.queryOne(sql.staged, arguments: range)?.int(0) ?? 0
+        guard staged > 0 else { return (0, 0, 0, 0) }
+        // a key named twice: row by row, so that the counts are those of the file's order
+        if through - after > 1, try db.queryOne(sql.duplicates, arguments: range) != nil {
+            var total = (inserted: 0, updated: 0, unchanged: 0, rows: 0)
+            for n in after..<through {
+                let one = try writeStaged(after: n, through: n + 1)
+                total = (total.inserted + one.inserted, total.updated + one.updated, total.unchanged + one.unchanged, total.rows + one.rows)
+            }
+            return total
+        }
+        let found = try db.queryOne(sql.count, arguments: range)
         let existing = found?.int(0) ?? 0, changed = found?.int(1) ?? 0
-        try db.execute(sql.write)
-        return (staged - existing, changed, existing - changed)
+        try db.run(sql.write, arguments: range + (sql.namesBatch ? [ctx.batchID] : []))
+        return (staged - existing, changed, existing - changed, staged)
     }
 
     func write(_ row: RowView, _ values: Values) throws -> ImportOutcome {
