@@ -104,8 +104,11 @@ final class ImportRun<K: ImportKindType> {
     var header: ImportHeader!
     var skip = 0
     var validator = TextEncoding.UTF8Validator()
-    /// The checking pass kept every good row for the writing pass (`ImportKindType.stage`).
-    var staged = false
+    /// The leading rows that matched the database when the checking pass compared them (whole
+    /// batches, before the first row that differs): not staged, counted unchanged — and of them,
+    /// the rejected rows' numbers.
+    var unchangedPrefix = 0
+    var prefixRejected: [Int] = []
     /// The file broke off (an open quote): its rest is one rejected entry.
     var brokenTail = false
 
@@ -195,7 +198,8 @@ final class ImportRun<K: ImportKindType> {
             report.problems = []
             brokenTail = false
             try kind.unstage()
-            staged = false
+            unchangedPrefix = 0
+            prefixRejected = []
             let pipeline = CheckingPipeline(reader: reader, decoder: decoder, checker: checker, columns: header.fileColumns, template: row,
                                             lookups: checkCtx.db)
             pipeline.start()
@@ -222,9 +226,15 @@ final class ImportRun<K: ImportKindType> {
                             }
                         }
                     }
-                    // the good rows are kept for the writing pass (a temporary table: no lock on the database)
-                    if !options.dryRun {
-                        staged = try speculation.alive ? kind.stage(batch, &row, first: first) : db.read { try kind.stage(batch, &row, first: first) }
+                    if !options.dryRun && kind.stagesRows {
+                        if speculation.alive {
+                            // the whole batch matches the database: nothing of it to write
+                            unchangedPrefix = report.rowsRead
+                            prefixRejected += batch.values.indices.filter { batch.values[$0] == nil }.map { first + $0 }
+                        } else {
+                            // the good rows are kept for the writing pass (a temporary table: no lock on the database)
+                            try db.read { try kind.stage(batch, &row, first: first) }
+                        }
                     }
                     row.utf8 = []       // let go of the arena before the producer refills it
                     row.ends = []
@@ -313,7 +323,7 @@ final class ImportRun<K: ImportKindType> {
             return
         }
         let kind = try K(ctx)
-        let pipeline = staged ? nil : try rowsAgain(writing: true)
+        let pipeline = kind.stagesRows ? nil : try rowsAgain(writing: true)
         pipeline?.start()
         var done = 0
         var lastCheckpoint = Date()
@@ -366,6 +376,12 @@ final class ImportRun<K: ImportKindType> {
                 } else {
                     // the rows the checking pass kept, a range at a time, from where an interrupted run stopped
                     done = carried.rows
+                    if unchangedPrefix > done {
+                        let rejected = prefixRejected.reduce(0) { $0 + ($1 > done ? 1 : 0) }
+                        report.rejected += rejected
+                        report.unchanged += unchangedPrefix - done - rejected
+                        done = unchangedPrefix
+                    }
                     while done < report.rowsRead {
                         let through = min(done + Importer.stagedRowsPerWrite, report.rowsRead)
                         let counts = try kind.writeStaged(after: done, through: through)

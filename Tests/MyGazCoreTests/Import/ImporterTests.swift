@@ -112,5 +112,18 @@ import Testing
         #expect(replaced)
         #expect(report.inserted == 5_000 && report.rejected == 0, "\(report)")
         #expect(try t.db.scalarInt("SELECT count(*) FROM reading WHERE value = 100") == 5_000)
+
+        // next month: one reading corrected far into the file, one row broken near its start. The
+        // batches before the first difference are not kept aside (they matched when compared)
+        // but counted: the rejected one as rejected, the rest unchanged
+        var lines = rows(100).split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        lines[10] = "vologda;23185952;M-1;01.01.2010;abc"
+        lines[4_500] = lines[4_500].replacingOccurrences(of: ";100", with: ";555")
+        try lines.joined(separator: "\n").write(toFile: path, atomically: false, encoding: .utf8)
+        options.skipInvalid = true
+        let next = try Importer.run(t.session, options, file: path)
+        #expect(next.updated == 1 && next.rejected == 1 && next.unchanged == 4_998 && next.inserted == 0, "\(next)")
+        #expect(try t.db.scalarInt("SELECT count(*) FROM reading WHERE value = 555") == 1)
+        #expect(try t.db.scalarString("SELECT rows_done || ' ' || unchanged FROM import_batch ORDER BY id DESC LIMIT 1") == "5000 4998")
     }
 }

@@ -26,9 +26,12 @@ protocol ImportKindType: AnyObject {
     /// Work on a whole checked batch that needs no lock (hashing), on the checking thread and
     /// every core, before the writing thread gets it; `writing`: for the pass that writes.
     func prepare(_ values: inout [Values?], writing: Bool) throws
-    /// Keeps a checked batch's good rows for the writing pass (numbered by their row in the file,
-    /// `first` the batch's first); false: the kind writes row by row, reading the file again.
-    func stage(_ batch: CheckedBatch<Values>, _ row: inout RowView, first: Int) throws -> Bool
+    /// Whether the checking pass keeps the good rows for the writing pass (`stage`); if not, the
+    /// writing pass reads the file again and writes row by row.
+    var stagesRows: Bool { get }
+    /// Keeps a checked batch's good rows for the writing pass, numbered by their row in the file
+    /// (`first` the batch's first).
+    func stage(_ batch: CheckedBatch<Values>, _ row: inout RowView, first: Int) throws
     /// Forgets the rows staged (the file is read again from its start).
     func unstage() throws
     /// Writes the staged rows numbered after `after` through `through`, with their counts and
@@ -38,7 +41,8 @@ protocol ImportKindType: AnyObject {
 
 extension ImportKindType {
     func prepare(_ values: inout [Values?], writing: Bool) throws {}
-    func stage(_ batch: CheckedBatch<Values>, _ row: inout RowView, first: Int) throws -> Bool { false }
+    var stagesRows: Bool { false }
+    func stage(_ batch: CheckedBatch<Values>, _ row: inout RowView, first: Int) throws {}
     func unstage() throws {}
     func writeStaged(after: Int, through: Int) throws -> (inserted: Int, updated: Int, unchanged: Int, rows: Int) {
         throw MyGazError(.internalError, .internalError, "no staged rows for this kind")
@@ -349,8 +353,10 @@ protocol UpsertKind: ImportKindType {
 }
 
 extension UpsertKind {
-    func stage(_ batch: CheckedBatch<Values>, _ row: inout RowView, first: Int) throws -> Bool {
-        guard let sql = upsert.batch else { return false }
+    var stagesRows: Bool { upsert.batch != nil }
+
+    func stage(_ batch: CheckedBatch<Values>, _ row: inout RowView, first: Int) throws {
+        guard let sql = upsert.batch else { return }
         let db = ctx.db
         if !ctx.staging {
             try db.execute("DROP TABLE IF EXISTS temp.import_rows")
@@ -366,7 +372,6 @@ extension UpsertKind {
             stage.bind(int: Int64(first + index), at: number)
             try stage.execute()
         }
-        return true
     }
 
     func unstage() throws {
