@@ -207,6 +207,8 @@ final class ImportRun<K: ImportKindType> {
             // read snapshot: if nothing would change, the writing pass can be skipped
             let speculation = Speculation(db, enabled: !options.dryRun)
             try speculation.begin()
+            var staging: Database.Snapshot?
+            defer { try? staging?.close() }
             do {
                 while let batch = try pipeline.next() {
                     let first = report.rowsRead + 1
@@ -232,8 +234,10 @@ final class ImportRun<K: ImportKindType> {
                             unchangedPrefix = report.rowsRead
                             prefixRejected += batch.values.indices.filter { batch.values[$0] == nil }.map { first + $0 }
                         } else {
-                            // the good rows are kept for the writing pass (a temporary table: no lock on the database)
-                            try db.read { try kind.stage(batch, &row, first: first) }
+                            // the good rows are kept for the writing pass: a temporary table, in one
+                            // transaction that takes no lock on the database (the pass's snapshot)
+                            if staging == nil { staging = try db.snapshot() }
+                            try kind.stage(batch, &row, first: first)
                         }
                     }
                     row.utf8 = []       // let go of the arena before the producer refills it
@@ -268,6 +272,8 @@ final class ImportRun<K: ImportKindType> {
                     continue
                 }
             }
+            // the staged rows are committed here, or the import stops: none is lost quietly
+            try staging?.close()
             try rejects?.finish()
             return try speculation.conclude()
         }
