@@ -264,8 +264,9 @@ struct Upsert {
         let create: String
         /// the rows after ?1 through ?2; ?3 the import batch (import_batch_id)
         let write: String
-        /// (rows already there, of those the ones that differ), of the same range
-        let count: String
+        /// the table's last id before a write: the rows after it are the ones the write inserted
+        let lastID: String
+        let insertedAfter: String
         /// keys staged twice in the range (then the rows go one by one, in order)
         let duplicates: String
         /// the rows staged in the range
@@ -280,7 +281,7 @@ struct Upsert {
         func numbered(_ sql: String, _ index: Int) -> String { sql.replacingOccurrences(of: "?", with: "?\(index + 1)") }
         func staged(_ sql: String, _ index: Int) -> String { sql.replacingOccurrences(of: "?", with: "r.p\(index + 1)") }
         var set: [String] = [], differs: [String] = []
-        var batchSet: [String] = [], batchDiffers: [String] = [], stagedDiffers: [String] = []
+        var batchSet: [String] = [], batchDiffers: [String] = []
         for (offset, c) in columns.enumerated() where c.updated && (c.from.map { present[$0] } ?? true) {
             let update = numbered(c.update ?? c.value, key.count + offset)
             set.append("\(c.name) = \(update)")
@@ -288,7 +289,6 @@ struct Upsert {
             if c.compared {
                 differs.append("\(c.name) IS NOT \(update)")
                 batchDiffers.append("\(c.name) IS NOT excluded.\(c.name)")
-                stagedDiffers.append("t.\(c.name) IS NOT \(staged(c.value, key.count + offset))")
             }
         }
         let target = " ON CONFLICT (\(key.map(\.name).joined(separator: ", ")))" + (keyFilter.isEmpty ? "" : " WHERE \(keyFilter)")
@@ -304,11 +304,8 @@ struct Upsert {
                     + all.enumerated().map { value($0.element, $0.offset) }.joined(separator: ", ")
                     + " FROM temp.import_rows r WHERE \(range) ORDER BY r.n" + target
                     + (batchDiffers.isEmpty ? " DO NOTHING" : " DO UPDATE SET \(batchSet.joined(separator: ", ")) WHERE \(batchDiffers.joined(separator: " OR "))"),
-                count: "SELECT count(*), coalesce(sum(" + (stagedDiffers.isEmpty ? "0" : stagedDiffers.joined(separator: " OR ")) + "), 0)"
-                    + " FROM temp.import_rows r JOIN \(table) t ON "
-                    + (key.enumerated().map { "t.\($0.element.name) = \(staged($0.element.value, $0.offset))" }
-                       // the staged table's columns are n, p1 … pN: the filter's names are the table's
-                       + (keyFilter.isEmpty ? [] : [keyFilter])).joined(separator: " AND ") + " WHERE \(range)",
+                lastID: "SELECT coalesce(max(id), 0) FROM \(table)",
+                insertedAfter: "SELECT count(*) FROM \(table) WHERE id > ?",
                 duplicates: "SELECT 1 FROM temp.import_rows r WHERE \(range) GROUP BY "
                     + key.enumerated().map { staged($0.element.value, $0.offset) }.joined(separator: ", ") + " HAVING count(*) > 1 LIMIT 1",
                 staged: "SELECT count(*) FROM temp.import_rows r WHERE \(range)")
@@ -393,10 +390,12 @@ extension UpsertKind {
             }
             return total
         }
-        let found = try db.queryOne(sql.count, arguments: range)
-        let existing = found?.int(0) ?? 0, changed = found?.int(1) ?? 0
-        try db.run(sql.write, arguments: range + (sql.namesBatch ? [ctx.batchID] : []))
-        return (staged - existing, changed, existing - changed, staged)
+        // the write changes a row it inserts or updates (an unchanged one fails its WHERE), and
+        // nobody else writes meanwhile: the rows after the last id are the inserted ones
+        let last = try db.queryOne(sql.lastID, arguments: [])?.int64(0) ?? 0
+        let changed = try db.run(sql.write, arguments: range + (sql.namesBatch ? [ctx.batchID] : []))
+        let inserted = try db.queryOne(sql.insertedAfter, arguments: [last])?.int(0) ?? 0
+        return (inserted, changed - inserted, staged - changed, staged)
     }
 
     func write(_ row: RowView, _ values: Values) throws -> ImportOutcome {
