@@ -168,15 +168,22 @@ final class ImportContext {
     /// `Meters.find` matches it (case and spaces aside).
     func meter(_ row: RowView, account: Int64, column: Int) throws -> MeterRef? {
         guard let r = row.range(column) else { return nil }
+        // a meter's readings come together (six months of them): the last one found is kept
+        if let last = lastMeter, last.account == account, row.utf8[r].elementsEqual(last.serial) { return last.meter }
         let exact = try meterStatement ?? db.prepare("SELECT id, digits FROM meter WHERE account_id = ? AND serial = ?")
         meterStatement = exact
         exact.bind(int: account, at: 1)
         exact.bind(utf8: row.utf8[r], at: 2)
         defer { exact.reset() }
-        if try exact.step() { return MeterRef(id: exact.int64(at: 0), digits: Int(exact.int64(at: 1))) }
+        if try exact.step() {
+            let found = MeterRef(id: exact.int64(at: 0), digits: Int(exact.int64(at: 1)))
+            lastMeter = (account, Array(row.utf8[r]), found)
+            return found
+        }
         return try Meters.find(db, accountID: account, serial: String(decoding: row.utf8[r], as: UTF8.self))
     }
     private var meterStatement: Statement?
+    private var lastMeter: (account: Int64, serial: [UInt8], meter: MeterRef)?
 
     /// An account's service of `kind` (gas, vdgo), when it has one.
     func serviceID(account: Int64, kind: String) throws -> Int64? {
@@ -267,8 +274,6 @@ struct Upsert {
         /// the table's last id before a write: the rows after it are the ones the write inserted
         let lastID: String
         let insertedAfter: String
-        /// keys staged twice in the range (then the rows go one by one, in order)
-        let duplicates: String
         /// the rows staged in the range
         let staged: String
         /// whether `write` has ?3
@@ -306,8 +311,6 @@ struct Upsert {
                     + (batchDiffers.isEmpty ? " DO NOTHING" : " DO UPDATE SET \(batchSet.joined(separator: ", ")) WHERE \(batchDiffers.joined(separator: " OR "))"),
                 lastID: "SELECT coalesce(max(id), 0) FROM \(table)",
                 insertedAfter: "SELECT count(*) FROM \(table) WHERE id > ?",
-                duplicates: "SELECT 1 FROM temp.import_rows r WHERE \(range) GROUP BY "
-                    + key.enumerated().map { staged($0.element.value, $0.offset) }.joined(separator: ", ") + " HAVING count(*) > 1 LIMIT 1",
                 staged: "SELECT count(*) FROM temp.import_rows r WHERE \(range)")
         } else {
             batch = nil
@@ -381,17 +384,10 @@ extension UpsertKind {
         let range: [SQLBindable?] = [after, through]
         let staged = try db.queryOne(sql.staged, arguments: range)?.int(0) ?? 0
         guard staged > 0 else { return (0, 0, 0, 0) }
-        // a key named twice: row by row, so that the counts are those of the file's order
-        if through - after > 1, try db.queryOne(sql.duplicates, arguments: range) != nil {
-            var total = (inserted: 0, updated: 0, unchanged: 0, rows: 0)
-            for n in after..<through {
-                let one = try writeStaged(after: n, through: n + 1)
-                total = (total.inserted + one.inserted, total.updated + one.updated, total.unchanged + one.unchanged, total.rows + one.rows)
-            }
-            return total
-        }
-        // the write changes a row it inserts or updates (an unchanged one fails its WHERE), and
-        // nobody else writes meanwhile: the rows after the last id are the inserted ones
+        // SQLite writes the selected rows one after another in the file's order (ORDER BY r.n), each
+        // seeing those before it: a key named twice is inserted, then updated or left, as row by
+        // row. Each insert and each update is a change (an unchanged row fails the WHERE), and
+        // nobody else writes meanwhile: the rows after the table's last id are the inserted ones.
         let last = try db.queryOne(sql.lastID, arguments: [])?.int64(0) ?? 0
         let changed = try db.run(sql.write, arguments: range + (sql.namesBatch ? [ctx.batchID] : []))
         let inserted = try db.queryOne(sql.insertedAfter, arguments: [last])?.int(0) ?? 0
