@@ -72,7 +72,7 @@ if [ "${ONLY:-}" = kinds ]; then
   printf 'code;name;max_monthly_m3\nvologda;Вологда;300\n' > "$OUT/rgk.csv"
   [ -f "$OUT/accounts-$ROWS.csv" ] || python3 "$ROOT/bench/make_accounts.py" "$ROWS" "$OUT/accounts-$ROWS.csv"
   [ -f "$OUT/readings-$ROWS.csv" ] || python3 "$ROOT/bench/make_region.py" "$ROWS" "$OUT"
-  python3 "$ROOT/bench/import_kinds.py" "$BIN" "$OUT" "$ROWS" ${KINDS:-services meters readings settlements payments}
+  RUNS="$RUNS" python3 "$ROOT/bench/import_kinds.py" "$BIN" "$OUT" "$ROWS" ${KINDS:-services meters readings settlements payments}
   exit 0
 fi
 if [ "${ONLY:-}" = pins ]; then
@@ -136,7 +136,7 @@ if [ -n "$KINDS" ]; then
   [ -f "$OUT/readings-$ROWS.csv" ] || python3 "$ROOT/bench/make_region.py" "$ROWS" "$OUT"
   echo "# each kind of file for $ROWS accounts: ours, the same file again, and the engine's .import + INSERT … SELECT"
   # shellcheck disable=SC2086
-  python3 "$ROOT/bench/import_kinds.py" "$BIN" "$OUT" "$ROWS" $KINDS
+  RUNS="$RUNS" python3 "$ROOT/bench/import_kinds.py" "$BIN" "$OUT" "$ROWS" $KINDS
 fi
 
 [ "$PINS" -gt 0 ] && pins_part

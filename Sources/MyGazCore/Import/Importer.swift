@@ -13,10 +13,12 @@ public struct ImportOptions: Sendable {
     public var dryRun = false
     public var skipInvalid = false
     public var singleTransaction = false
-    /// Longest write transaction in seconds: the portal waits at most 5 s for the lock.
-    public var transactionSeconds = 0.15
+    /// Longest write transaction in seconds. A writer waiting with SQLite's busy timeout (the
+    /// portal) tries again after 1, 2, 5, 10, 15, 20, 25, 25, 25 ms, then 50 and 100 ms apart:
+    /// a pause of 25 ms that begins within ~100 ms of its first try is always met. With parts of
+    /// 0.15 s it could miss pause after pause (1.8 s measured during a services import).
+    public var transactionSeconds = 0.1
     /// The pause after each write transaction, so that other writers get the lock.
-    /// 25 ms after each 150 ms transaction bounds a polling writer's wait at ~260 ms (bench/import.sh).
     public var pauseSeconds = 0.025
 
     public init(kind: ImportKind) { self.kind = kind }
