@@ -27,6 +27,13 @@ final class BackgroundCheckpointer: @unchecked Sendable {
         }
     }
 
+    /// A checkpoint now, waited for (none is started if one is running: it is waited for instead).
+    func now() {
+        queue.sync {
+            try? self.db.checkpoint(.passive)
+        }
+    }
+
     func finish() { queue.sync {} }
 }
 
