@@ -33,9 +33,9 @@ public enum SearchIndex: String, CaseIterable, Sendable {
         let names = columns.map(\.name)
         let newValues = columns.map { $0.value("new") }.joined(separator: ", ")
         let oldValues = columns.map { $0.value("old") }.joined(separator: ", ")
-        let watched = self == .users ? "login, full_name, email, phone" : "surname, name, patronymic, address, phone"
-        let changed = watched.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
-            .map { "old.\($0) IS NOT new.\($0)" }.joined(separator: " OR ")
+        // the table's columns the indexed values are made of
+        let watched = self == .users ? names : ["surname", "name", "patronymic", "address", "phone"]
+        let changed = watched.map { "old.\($0) IS NOT new.\($0)" }.joined(separator: " OR ")
         // the accounts' index reads the holder's name from a view: one phrase may span surname and name
         let content: String
         var view = ""
@@ -52,7 +52,7 @@ public enum SearchIndex: String, CaseIterable, Sendable {
             INSERT INTO \(rawValue) (\(rawValue)) VALUES ('rebuild');
             CREATE TRIGGER \(rawValue)_insert AFTER INSERT ON \(table) BEGIN \(insert) END;
             CREATE TRIGGER \(rawValue)_delete AFTER DELETE ON \(table) BEGIN \(delete) END;
-            CREATE TRIGGER \(rawValue)_update AFTER UPDATE OF \(watched) ON \(table) WHEN \(changed)
+            CREATE TRIGGER \(rawValue)_update AFTER UPDATE OF \(watched.joined(separator: ", ")) ON \(table) WHEN \(changed)
             BEGIN \(delete) \(insert) END;
             """
     }

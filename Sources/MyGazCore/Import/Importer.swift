@@ -113,6 +113,8 @@ final class ImportRun<K: ImportKindType> {
     var prefixRejected: [Int] = []
     /// The file broke off (an open quote): its rest is one rejected entry.
     var brokenTail = false
+    /// The rows of the file the writing pass has done (recorded with each part it commits).
+    var rowsDone = 0
 
     init(_ session: Session, _ options: ImportOptions, file: String, rejects: RejectsSink?) throws {
         self.session = session
@@ -333,7 +335,7 @@ final class ImportRun<K: ImportKindType> {
         let kind = try K(ctx)
         let pipeline = kind.stagesRows ? nil : try rowsAgain(writing: true)
         pipeline?.start()
-        var done = 0
+        rowsDone = 0
         var lastCheckpoint = Date()
         // for the length of the import: a larger page cache, and no automatic checkpoints (they
         // would run inside COMMIT, holding the write lock): the checkpointer's thread does them
@@ -347,7 +349,7 @@ final class ImportRun<K: ImportKindType> {
                     UPDATE import_batch SET rows_done = ?, inserted = ?, updated = ?, unchanged = ?, rejected = ?,
                            status = CASE WHEN ? THEN 'completed' ELSE status END, finished_at = CASE WHEN ? THEN ? ELSE NULL END
                     WHERE id = ?
-                    """, done, report.inserted, report.updated, report.unchanged, report.rejected, final, final, session.now, report.batchID)
+                    """, rowsDone, report.inserted, report.updated, report.unchanged, report.rejected, final, final, session.now, report.batchID)
                 if final {
                     try session.audit("import.\(K.kind.rawValue)", .importBatch, report.batchID, new: "completed",
                                       note: AuditNote(.imported, ["file": .text(fileName), "read": .int(Int64(report.rowsRead)),
@@ -369,44 +371,9 @@ final class ImportRun<K: ImportKindType> {
             try parts.begin()
             do {
                 if let pipeline {
-                // while the other thread has no batch ready (hashing), the lock is let go
-                try eachRow(pipeline, progress: { progress(.writing, $0, 0.5 + $1 / 2) }, waiting: { try $0 ? parts.suspend() : parts.resume() }) { row, values in
-                    done += 1
-                    if done > carried.rows {
-                        if let values {
-                            switch try kind.write(row, values) {
-                            case .inserted: report.inserted += 1
-                            case .updated: report.updated += 1
-                            case .unchanged: report.unchanged += 1
-                            }
-                        } else {
-                            report.rejected += 1
-                        }
-                    }
-                    try parts.tick()
-                }
+                    try writeRowByRow(kind, pipeline, after: carried.rows, parts, progress)
                 } else {
-                    // the rows the checking pass kept, a range at a time, from where an interrupted run stopped
-                    done = carried.rows
-                    if unchangedPrefix > done {
-                        let rejected = prefixRejected.reduce(0) { $0 + ($1 > done ? 1 : 0) }
-                        report.rejected += rejected
-                        report.unchanged += unchangedPrefix - done - rejected
-                        done = unchangedPrefix
-                    }
-                    while done < report.rowsRead {
-                        let through = min(done + Importer.stagedRowsPerWrite, report.rowsRead)
-                        let counts = try kind.writeStaged(after: done, through: through)
-                        report.inserted += counts.inserted
-                        report.updated += counts.updated
-                        report.unchanged += counts.unchanged
-                        report.rejected += through - done - counts.rows
-                        let rows = through - done
-                        done = through      // before the part may end: its commit records how far it got
-                        try parts.tick(rows)
-                        progress(.writing, done, 0.5 + Double(done) / Double(max(report.rowsRead, 1)) / 2)
-                    }
-                    if brokenTail { report.rejected += 1 }
+                    try writeStagedRows(kind, after: carried.rows, parts, progress)
                 }
                 try parts.finish()
             } catch {
@@ -421,6 +388,53 @@ final class ImportRun<K: ImportKindType> {
             }
         }
         report.longestLockSeconds = parts.longestSeconds
+    }
+
+    /// The kinds that keep no rows: the file read and checked again, each row written by itself,
+    /// from where an interrupted run stopped; while the checking thread has no batch ready
+    /// (hashing), the lock is let go.
+    private func writeRowByRow(_ kind: K, _ pipeline: CheckingPipeline<K>, after carried: Int, _ parts: Database.ChunkedWrite,
+                               _ progress: ImportProgress) throws {
+        try eachRow(pipeline, progress: { progress(.writing, $0, 0.5 + $1 / 2) }, waiting: { try $0 ? parts.suspend() : parts.resume() }) { row, values in
+            rowsDone += 1
+            if rowsDone > carried {
+                if let values {
+                    switch try kind.write(row, values) {
+                    case .inserted: report.inserted += 1
+                    case .updated: report.updated += 1
+                    case .unchanged: report.unchanged += 1
+                    }
+                } else {
+                    report.rejected += 1
+                }
+            }
+            try parts.tick()
+        }
+    }
+
+    /// The rows the checking pass kept, a range at a time, from where an interrupted run stopped
+    /// (the leading batches that matched the database are counted, not written).
+    private func writeStagedRows(_ kind: K, after carried: Int, _ parts: Database.ChunkedWrite, _ progress: ImportProgress) throws {
+        rowsDone = carried
+        if unchangedPrefix > rowsDone {
+            let rejected = prefixRejected.reduce(0) { $0 + ($1 > carried ? 1 : 0) }
+            report.rejected += rejected
+            report.unchanged += unchangedPrefix - carried - rejected
+            rowsDone = unchangedPrefix
+        }
+        while rowsDone < report.rowsRead {
+            let through = min(rowsDone + Importer.stagedRowsPerWrite, report.rowsRead)
+            let counts = try kind.writeStaged(after: rowsDone, through: through)
+            report.inserted += counts.inserted
+            report.updated += counts.updated
+            report.unchanged += counts.unchanged
+            report.rejected += through - rowsDone - counts.rows
+            let rows = through - rowsDone
+            rowsDone = through      // before the part may end: its commit records how far it got
+            try parts.tick(rows)
+            progress(.writing, rowsDone, 0.5 + Double(rowsDone) / Double(max(report.rowsRead, 1)) / 2)
+        }
+        if brokenTail { report.rejected += 1 }
     }
 
     /// Every row of a second reading of the file, in order: `body` gets its values (nil: a bad

@@ -236,9 +236,9 @@ struct Upsert {
         var stage: Statement?
     }
 
-    func stageStatement(_ db: Database) throws -> Statement {
+    func stageStatement(_ db: Database, _ batch: Batch) throws -> Statement {
         if let s = prepared.stage { return s }
-        let s = try db.prepare(batch!.stage)
+        let s = try db.prepare(batch.stage)
         prepared.stage = s
         return s
     }
@@ -276,8 +276,8 @@ struct Upsert {
         let insertedAfter: String
         /// the rows staged in the range
         let staged: String
-        /// whether `write` has ?3
-        var namesBatch: Bool { write.contains("?3") }
+        /// whether `write` takes ?3 (the table has import_batch_id)
+        let namesBatch: Bool
     }
 
     init(_ table: String, key: [UpsertColumn], _ columns: [UpsertColumn], present: [Bool], keyFilter: String = "") {
@@ -311,7 +311,8 @@ struct Upsert {
                     + (batchDiffers.isEmpty ? " DO NOTHING" : " DO UPDATE SET \(batchSet.joined(separator: ", ")) WHERE \(batchDiffers.joined(separator: " OR "))"),
                 lastID: "SELECT coalesce(max(id), 0) FROM \(table)",
                 insertedAfter: "SELECT count(*) FROM \(table) WHERE id > ?",
-                staged: "SELECT count(*) FROM temp.import_rows r WHERE \(range)")
+                staged: "SELECT count(*) FROM temp.import_rows r WHERE \(range)",
+                namesBatch: all.contains { $0.name == "import_batch_id" })
         } else {
             batch = nil
         }
@@ -363,7 +364,7 @@ extension UpsertKind {
             try db.execute(sql.create)
             ctx.staging = true
         }
-        let stage = try upsert.stageStatement(db)
+        let stage = try upsert.stageStatement(db, sql)
         let number = Int32(upsert.parameters + 1)
         for index in batch.records.indices {
             guard let values = batch.values[index] else { continue }
