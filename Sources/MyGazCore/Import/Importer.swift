@@ -364,16 +364,7 @@ final class ImportRun<K: ImportKindType> {
                     // catch up and the WAL would never start over: it grew to 600 MB for 1.3M services,
                     // and a portal with synchronous=FULL paid for syncing it (1.9 s for one write).
                     // Between parts, with the lock free, the checkpoint is waited for.
-                    if pipeline == nil {
-                        checkpointer.now()
-                        // the portal writes while that checkpoint runs, so it never ends with every
-                        // frame copied and the WAL never starts over (1 GB after 1.3M services):
-                        // the few frames left are copied holding the lock, and the next writer
-                        // (the portal, or this import) starts the WAL over
-                        _ = try? self.db.write { checkpointer.now() }
-                    } else {
-                        checkpointer.request()
-                    }
+                    if pipeline == nil { checkpointer.copyEverything(holdingLockOf: self.db) } else { checkpointer.request() }
                 }
             })
         try db.withBulkSettings(.init(cacheKiB: 16_384, autocheckpointPages: 0)) {
