@@ -73,6 +73,8 @@ public final class Database {
     private var cache: [String: Statement] = [:]
     /// The kind of the transaction this connection began, while it is open.
     var openTransaction: TransactionKind?
+    /// How long a statement waits for another connection's lock before SQLITE_BUSY.
+    let busyTimeoutMs: Int
 
     /// Process-wide settings, before the first connection opens.
     private static let configured: Bool = {
@@ -83,6 +85,7 @@ public final class Database {
     public init(path: String, mode: OpenMode = .readWrite, busyTimeoutMs: Int = 5000) throws {
         _ = Database.configured
         self.path = path
+        self.busyTimeoutMs = busyTimeoutMs
         var db: OpaquePointer?
         var flags = (mode == .readOnly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE) | SQLITE_OPEN_NOMUTEX
         if mode == .create || mode == .memory { flags |= SQLITE_OPEN_CREATE }

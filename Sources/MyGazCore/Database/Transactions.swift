@@ -25,6 +25,22 @@ extension Database {
         return try transaction(.write, body)
     }
 
+    /// `body` in a write transaction if the write lock is free this moment; nil, having waited
+    /// for nothing, if another connection holds it. For work that can as well be done later.
+    @discardableResult
+    public func writeIfFree<T>(_ body: () throws -> T) throws -> T? {
+        if isInTransaction { return try write(body) }
+        sqlite3_busy_timeout(handle, 0)
+        let began = Result { try execute("BEGIN IMMEDIATE") }
+        sqlite3_busy_timeout(handle, Int32(clamping: busyTimeoutMs))
+        do {
+            try began.get()
+        } catch let error as SQLiteError where error.isBusy {
+            return nil
+        }
+        return try finishTransaction(.write, body)
+    }
+
     /// A read transaction: one consistent snapshot for several queries. Inside any other
     /// transaction it joins it.
     @discardableResult
@@ -56,6 +72,11 @@ extension Database {
 
     private func transaction<T>(_ kind: TransactionKind, _ body: () throws -> T) throws -> T {
         try execute(kind == .write ? "BEGIN IMMEDIATE" : "BEGIN DEFERRED")
+        return try finishTransaction(kind, body)
+    }
+
+    /// `body` in the transaction just begun, then COMMIT; on error ROLLBACK.
+    private func finishTransaction<T>(_ kind: TransactionKind, _ body: () throws -> T) throws -> T {
         openTransaction = kind
         defer { openTransaction = nil }
         do {

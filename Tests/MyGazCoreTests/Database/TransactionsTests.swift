@@ -53,6 +53,49 @@ import Testing
         #expect(try t.count("rgk") == 600 && dry.commits == 0)
     }
 
+    @Test func writeIfFreeRunsNothingAndWaitsForNothingWhileAnotherConnectionWrites() throws {
+        let t = try TestDB()
+        let other = try Database(path: t.path, busyTimeoutMs: 2000)
+        var ran = false
+        let started = Date()
+        let answer = try other.write {
+            try other.run("INSERT INTO rgk (code, name, created_at, updated_at) VALUES ('zz', 'R', 'x', 'x')")
+            return try t.db.writeIfFree { ran = true }
+        }
+        #expect(answer == nil && !ran && !t.db.isInTransaction)
+        #expect(Date().timeIntervalSince(started) < 1, "it did not wait out the 2 s busy timeout")
+        // free: it writes
+        #expect(try t.db.writeIfFree { try insert(t, "aa") } != nil)
+        #expect(try t.count("rgk") == 2)
+    }
+
+    /// The portal writes while the importer's checkpoint runs (its transaction began before the
+    /// checkpoint and commits after it): the checkpoint does not copy those frames, and the WAL
+    /// starts over only if the importer copies them holding the lock before it writes again.
+    @Test func theImportersCheckpointCopiesWhatThePortalWroteMeanwhile() throws {
+        let t = try TestDB()
+        try t.db.write {
+            for i in 0..<300 { try insert(t, "r\(i)") }
+        }
+        /// The WAL header's checkpoint sequence number: one more each time a writer starts the WAL over.
+        func walSequence() throws -> Data { try #require(try FileHandle(forReadingAtPath: t.path + "-wal")?.read(upToCount: 16))[12..<16] }
+        let before = try walSequence()
+        let portal = try Database(path: t.path, busyTimeoutMs: 2000)
+        var portalWrote = false
+        let checkpointer = try BackgroundCheckpointer(path: t.path) { connection in
+            guard !portalWrote else { return try connection.checkpoint(.passive) }
+            portalWrote = true
+            try portal.write {
+                try portal.run("INSERT INTO faq (topic, question, answer, created_at, updated_at) VALUES ('other', 'q', 'a', 'x', 'x')")
+                try connection.checkpoint(.passive)
+            }
+        }
+        checkpointer.copyEverything(holdingLockOf: t.db)
+        #expect(portalWrote)
+        try insert(t, "next")
+        #expect(try walSequence() != before, "the importer's next write started the WAL over")
+    }
+
     @Test func bulkSettingsArePutBack() throws {
         let t = try TestDB()
         let before = (try t.db.scalarInt("PRAGMA cache_size"), try t.db.scalarInt("PRAGMA wal_autocheckpoint"))
