@@ -140,7 +140,12 @@ public enum Accounts {
     public static func list(_ db: any Storage, _ filter: AccountFilter) throws -> [AccountSummary] {
         var conditions: [String] = []
         var args: [SQLBindable?] = []
-        if let rgk = filter.rgk { conditions.append("a.rgk_id = ?"); args.append(try RGK.id(db, rgk)) }
+        if let rgk = filter.rgk {
+            // the debtors are fewer than a region's accounts: they are found through their own index
+            // (service_debtor), not the region's whole index (a unary + keeps SQLite from using it)
+            conditions.append(filter.debtors ? "+a.rgk_id = ?" : "a.rgk_id = ?")
+            args.append(try RGK.id(db, rgk))
+        }
         if filter.debtors {
             conditions.append("a.id IN (SELECT account_id FROM service WHERE balance_kop < 0)")
         }
