@@ -471,3 +471,19 @@ public final class Statement {
         return Row(values)
     }
 }
+
+extension Database {
+    /// The temporary files SQLite has open in this process (the rows an import stages spill
+    /// into one), as descriptors: on Linux, the links under /proc/self/fd to its `etilqs_…`
+    /// files. None elsewhere.
+    static func temporaryFileDescriptors() -> [Int32] {
+        let directory = "/proc/self/fd"
+        guard let entries = try? FileManager.default.contentsOfDirectory(atPath: directory) else { return [] }
+        return entries.compactMap { entry in
+            guard let fd = Int32(entry),
+                  let target = try? FileManager.default.destinationOfSymbolicLink(atPath: directory + "/" + entry),
+                  (target as NSString).lastPathComponent.hasPrefix("etilqs_") else { return nil }
+            return fd
+        }
+    }
+}

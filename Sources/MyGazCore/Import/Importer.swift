@@ -213,6 +213,9 @@ final class ImportRun<K: ImportKindType> {
             try speculation.begin()
             var staging: Database.Snapshot?
             defer { try? staging?.close() }
+            let flusher = TemporaryFileFlusher()
+            if !options.dryRun && kind.stagesRows { flusher.start() }
+            defer { flusher.finish() }
             do {
                 while let batch = try pipeline.next() {
                     let first = report.rowsRead + 1

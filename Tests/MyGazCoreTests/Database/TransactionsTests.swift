@@ -96,6 +96,29 @@ import Testing
         #expect(try walSequence() != before, "the importer's next write started the WAL over")
     }
 
+    /// The flusher's view of SQLite's temporary files: a temporary table larger than its cache
+    /// spills into a file, and that file is found.
+    @Test func theTemporaryFileARowStageSpillsIntoIsFound() throws {
+        #if os(Linux)
+        let t = try TestDB()
+        let before = Set(Database.temporaryFileDescriptors())
+        func stage() throws -> Set<Int32> {
+            let db = try Database(path: t.path, busyTimeoutMs: 2000)
+            try db.execute("PRAGMA temp.cache_size = 50")
+            try db.execute("CREATE TEMP TABLE staged (n INTEGER PRIMARY KEY, p TEXT)")
+            try db.run("WITH RECURSIVE k(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM k WHERE n < 20000) INSERT INTO temp.staged SELECT n, hex(randomblob(100)) FROM k")
+            let spilled = Set(Database.temporaryFileDescriptors()).subtracting(before)
+            let flusher = TemporaryFileFlusher(every: 0.01)
+            flusher.start()
+            usleep(50_000)
+            flusher.finish()
+            return spilled
+        }
+        let spilled = try stage()
+        #expect(spilled.count >= 1, "the temporary table spilled into a file")
+        #endif
+    }
+
     @Test func bulkSettingsArePutBack() throws {
         let t = try TestDB()
         let before = (try t.db.scalarInt("PRAGMA cache_size"), try t.db.scalarInt("PRAGMA wal_autocheckpoint"))
