@@ -218,6 +218,9 @@ struct UpsertColumn {
     var compared = true
     /// false: set by the insert only (created_at)
     var updated = true
+    /// The import's own time (the same in every row): staged rows leave it out, their write
+    /// binds it once — 20 bytes less per staged row, of ~50 (6M readings: 290 MB of temporary file).
+    var importTime = false
 }
 
 /// An upsert by natural key and the read-only comparison that tells what it would do, from one
@@ -269,15 +272,15 @@ struct Upsert {
         /// ?1 … ?N the parameters, ?N+1 the row's number
         let stage: String
         let create: String
-        /// the rows after ?1 through ?2; ?3 the import batch (import_batch_id)
+        /// the rows after ?1 through ?2; ?3 the import batch (import_batch_id), ?4 the import's time
         let write: String
         /// the table's last id before a write: the rows after it are the ones the write inserted
         let lastID: String
         let insertedAfter: String
         /// the rows staged in the range
         let staged: String
-        /// whether `write` takes ?3 (the table has import_batch_id)
-        let namesBatch: Bool
+        /// how many of ?1 … ?4 `write` takes
+        let parameters: Int
     }
 
     init(_ table: String, key: [UpsertColumn], _ columns: [UpsertColumn], present: [Bool], keyFilter: String = "") {
@@ -300,10 +303,17 @@ struct Upsert {
         if columns.allSatisfy({ $0.update == nil }) {
             let parameters = (1...all.count)
             let range = "r.n > ?1 AND r.n <= ?2"
-            // the import batch is known only when the writing pass begins
-            let value = { (c: UpsertColumn, offset: Int) in c.name == "import_batch_id" ? "?3" : staged(c.value, offset) }
+            // the import batch is known only when the writing pass begins; it and the import's time
+            // are bound by the write, not kept in each staged row
+            let perImport = { (c: UpsertColumn) in c.name == "import_batch_id" || c.importTime }
+            let value = { (c: UpsertColumn, offset: Int) in
+                c.name == "import_batch_id" ? "?3" : c.importTime ? "?4" : staged(c.value, offset)
+            }
             batch = Batch(
-                stage: "INSERT INTO temp.import_rows VALUES (?\(all.count + 1), " + parameters.map { "?\($0)" }.joined(separator: ", ") + ")",
+                // a value the write binds itself is kept as NULL (the parameter still named, so that
+                // the row's binding fits the statement)
+                stage: "INSERT INTO temp.import_rows VALUES (?\(all.count + 1), "
+                    + parameters.map { perImport(all[$0 - 1]) ? "nullif(?\($0), ?\($0))" : "?\($0)" }.joined(separator: ", ") + ")",
                 create: "CREATE TEMP TABLE import_rows (n INTEGER PRIMARY KEY, " + parameters.map { "p\($0)" }.joined(separator: ", ") + ")",
                 write: "INSERT INTO \(table) (\(all.map(\.name).joined(separator: ", "))) SELECT "
                     + all.enumerated().map { value($0.element, $0.offset) }.joined(separator: ", ")
@@ -312,7 +322,7 @@ struct Upsert {
                 lastID: "SELECT coalesce(max(id), 0) FROM \(table)",
                 insertedAfter: "SELECT count(*) FROM \(table) WHERE id > ?",
                 staged: "SELECT count(*) FROM temp.import_rows r WHERE \(range)",
-                namesBatch: all.contains { $0.name == "import_batch_id" })
+                parameters: all.contains(where: \.importTime) ? 4 : all.contains { $0.name == "import_batch_id" } ? 3 : 2)
         } else {
             batch = nil
         }
@@ -390,7 +400,7 @@ extension UpsertKind {
         // row. Each insert and each update is a change (an unchanged row fails the WHERE), and
         // nobody else writes meanwhile: the rows after the table's last id are the inserted ones.
         let last = try db.queryOne(sql.lastID, arguments: [])?.int64(0) ?? 0
-        let changed = try db.run(sql.write, arguments: range + (sql.namesBatch ? [ctx.batchID] : []))
+        let changed = try db.run(sql.write, arguments: Array((range + [ctx.batchID, ctx.now]).prefix(sql.parameters)))
         let inserted = try db.queryOne(sql.insertedAfter, arguments: [last])?.int(0) ?? 0
         return (inserted, changed - inserted, staged - changed, staged)
     }

@@ -22,7 +22,7 @@ final class ReadingsKind: UpsertKind {
         // the RGK's history has a key of its own (the partial unique index), beside the portal's readings
         upsert = Upsert("reading", key: [UpsertColumn(name: "meter_id"), UpsertColumn(name: "reading_date")], [
             UpsertColumn(name: "value"), UpsertColumn(name: "source", value: "'rgk'", updated: false),
-            UpsertColumn(name: "status", value: "'accepted'", updated: false), UpsertColumn(name: "submitted_at", updated: false),
+            UpsertColumn(name: "status", value: "'accepted'", updated: false), UpsertColumn(name: "submitted_at", updated: false, importTime: true),
             UpsertColumn(name: "import_batch_id", compared: false),
         ], present: ctx.present, keyFilter: "source = 'rgk'")
     }

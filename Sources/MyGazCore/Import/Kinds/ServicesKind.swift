@@ -18,7 +18,7 @@ final class ServicesKind: UpsertKind {
     init(_ ctx: ImportContext) throws {
         self.ctx = ctx
         upsert = Upsert("service", key: [UpsertColumn(name: "account_id"), UpsertColumn(name: "kind")], [
-            UpsertColumn(name: "balance_kop"), UpsertColumn(name: "updated_at", compared: false),
+            UpsertColumn(name: "balance_kop"), UpsertColumn(name: "updated_at", compared: false, importTime: true),
         ], present: ctx.present)
     }
 
