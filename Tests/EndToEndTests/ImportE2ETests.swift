@@ -601,6 +601,11 @@ func largeAccountsFile(_ t: E2E, rows: Int) -> String {
         let first = t.run("import", "readings", path, "--rgk", "vologda", "--json").jsonArray.first ?? [:]
         #expect(first["inserted"] as? Int == 1_498 && first["updated"] as? Int == 2 && first["unchanged"] as? Int == 0, "\(first)")
         #expect(Int(t.sql("SELECT count(*) FROM reading"))! == before + 1_498)
+        // the import's batch and time, bound once by each write rather than kept in every staged row
+        #expect(t.sql("""
+            SELECT count(*) FROM reading r JOIN import_batch b ON b.id = r.import_batch_id
+            WHERE r.source = 'rgk' AND b.id = (SELECT max(id) FROM import_batch) AND r.submitted_at = b.started_at
+            """) == "1498")
         // the later row of a key wins, as it would row by row
         let (meter650, date650) = (rows[649].split(separator: ";")[1], rows[649].split(separator: ";")[2])
         #expect(t.sql("SELECT r.value FROM reading r JOIN meter m ON m.id = r.meter_id WHERE m.serial = '\(meter650)' AND r.reading_date = '2024-01-0\(date650.prefix(2).last!)' AND r.source = 'rgk'") == "7")

@@ -56,38 +56,25 @@ final class BackgroundCheckpointer: @unchecked Sendable {
 /// went to disk at once 30 s after it was written (`vm.dirty_expire_centisecs`) — in the middle
 /// of the writing pass, where a portal's commit, syncing its WAL, waited behind it (477 ms).
 final class TemporaryFileFlusher: @unchecked Sendable {
-    private let condition = NSCondition()
-    private var stopped = false
-    private var done = true
+    private let queue = DispatchQueue(label: "mygaz.import.temporary-files")
+    private var timer: DispatchSourceTimer?
     private let interval: Double
 
     init(every interval: Double = 0.25) { self.interval = interval }
 
     func start() {
-        done = false
-        let thread = Thread { [self] in
-            condition.lock()
-            while !stopped {
-                condition.unlock()
-                for fd in Database.temporaryFileDescriptors() { _ = fdatasync(fd) }
-                condition.lock()
-                if !stopped { _ = condition.wait(until: Date(timeIntervalSinceNow: interval)) }
-            }
-            done = true
-            condition.broadcast()
-            condition.unlock()
-        }
-        thread.stackSize = 1 << 18
-        thread.start()
+        let timer = DispatchSource.makeTimerSource(queue: queue)
+        timer.schedule(deadline: .now(), repeating: interval)
+        timer.setEventHandler { for fd in Database.temporaryFileDescriptors() { _ = fdatasync(fd) } }
+        timer.resume()
+        self.timer = timer
     }
 
-    /// Stops the thread and waits for it: SQLite may close the files after this.
+    /// Stops it and waits for a sync under way: SQLite may close the files after this.
     func finish() {
-        condition.lock()
-        stopped = true
-        condition.broadcast()
-        while !done { condition.wait() }
-        condition.unlock()
+        timer?.cancel()
+        timer = nil
+        queue.sync {}
     }
 }
 
