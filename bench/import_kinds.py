@@ -28,6 +28,13 @@ def kop(col):
 ACCOUNT = "JOIN account a ON a.rgk_id = 1 AND a.number = r.account"
 # kind: (parents it needs, raw table's columns and key, the INSERT … SELECT)
 KIND = {
+    "accounts": ("empty", "rgk TEXT, account TEXT, surname TEXT, name TEXT, patronymic TEXT, address TEXT, phone TEXT, "
+                 "residents TEXT, heated_area TEXT, status TEXT, UNIQUE (rgk, account)",
+                 f"INSERT INTO account (rgk_id, number, surname, name, patronymic, address, phone, residents, heated_area, status, "
+                 f"updated_at) SELECT 1, CAST(CAST(replace(r.account, '-', '') AS INTEGER) AS TEXT), nullif(r.surname, ''), "
+                 f"nullif(r.name, ''), nullif(r.patronymic, ''), nullif(r.address, ''), nullif(r.phone, ''), "
+                 f"CAST(r.residents AS INTEGER), CAST(replace(r.heated_area, ',', '.') AS REAL), "
+                 f"CASE r.status WHEN 'закрыт' THEN 'closed' ELSE 'open' END, {NOW} FROM raw r"),
     "services": ("accounts", "account TEXT, service TEXT, balance TEXT, UNIQUE (account, service)",
                  f"INSERT INTO service (account_id, kind, balance_kop, updated_at) SELECT a.id, "
                  f"CASE r.service WHEN 'Природный газ' THEN 'gas' ELSE 'vdgo' END, {kop('r.balance')}, {NOW} FROM raw r {ACCOUNT}"),
@@ -110,16 +117,23 @@ def fresh(source, name):
 
 
 def parents():
-    """Two databases to start from: the accounts; the accounts with their services and meters."""
+    """Three databases to start from: the RGK alone; its accounts; the accounts with their
+    services and meters."""
     made = {}
-    accounts = os.path.join(OUT, f"parents-accounts-{N}.db")
-    if not os.path.exists(accounts):
-        tmp = accounts + ".tmp"
+    empty = os.path.join(OUT, "parents-empty.db")
+    if not os.path.exists(empty):
+        tmp = empty + ".tmp"
         for suffix in ("", "-wal", "-shm"):
             if os.path.exists(tmp + suffix):
                 os.remove(tmp + suffix)
         run([BIN, "--db", tmp, "init"])
         run([BIN, "--db", tmp, "import", "rgk", os.path.join(OUT, "rgk.csv")])
+        run(["sqlite3", tmp, "PRAGMA wal_checkpoint(TRUNCATE)"])
+        os.rename(tmp, empty)
+    made["empty"] = empty
+    accounts = os.path.join(OUT, f"parents-accounts-{N}.db")
+    if not os.path.exists(accounts):
+        tmp = fresh(empty, f"parents-accounts-{N}.db.tmp")
         run([BIN, "--db", tmp, "import", "accounts", os.path.join(OUT, f"accounts-{N}.csv")])
         run(["sqlite3", tmp, "PRAGMA wal_checkpoint(TRUNCATE)"])
         os.rename(tmp, accounts)

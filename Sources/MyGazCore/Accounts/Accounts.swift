@@ -153,7 +153,12 @@ public enum Accounts {
         if let search = filter.search?.trimmingCharacters(in: .whitespaces), !search.isEmpty {
             if let phone = Contact.phone(search) {
                 // a mobile number in any spelling: the holder's phone, or an account with those digits
-                conditions.append("(a.phone = ? OR (a.number = ? AND a.rgk_id IN (SELECT id FROM rgk)))")
+                // the phone through the trigram index (schema v7 has no index by phone), then exactly
+                conditions.append("""
+                    ((a.id IN (SELECT rowid FROM account_search WHERE account_search MATCH ?) AND a.phone = ?)
+                     OR (a.number = ? AND a.rgk_id IN (SELECT id FROM rgk)))
+                    """)
+                args.append("phone : \"\(phone)\"")
                 args.append(phone)
                 args.append(Contact.accountNumber(search) ?? "")
             } else if let number = Contact.accountNumber(search) {

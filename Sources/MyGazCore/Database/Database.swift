@@ -365,18 +365,6 @@ public final class Statement {
 
     /// Fast paths for bulk inserts.
     public func bind(int value: Int64, at index: Int32) { sqlite3_bind_int64(handle, index, value) }
-    /// Binds `value` without copying it and runs `body` (which steps the statement) while
-    /// the bytes are guaranteed to stay where they are.
-    public func withBound<T>(text value: String, at index: Int32, _ body: () throws -> T) rethrows -> T {
-        var value = value
-        return try value.withUTF8 { p in
-            _ = sqlite3_bind_text(handle, index, Statement.chars(p), Int32(p.count), nil)
-            // the bytes are gone after this: nothing may point at them
-            defer { sqlite3_bind_null(handle, index) }
-            return try body()
-        }
-    }
-
     public func bind(text value: String, at index: Int32) {
         var value = value
         // a native string's UTF-8 is at hand: no C-string copy first
@@ -447,16 +435,6 @@ public final class Statement {
     public func int64(at index: Int32) -> Int64 { sqlite3_column_int64(handle, index) }
     public func double(at index: Int32) -> Double { sqlite3_column_double(handle, index) }
 
-    /// Whether a text column holds exactly these UTF-8 bytes (nil: the column is NULL).
-    public func textEquals(at index: Int32, _ bytes: ArraySlice<UInt8>?) -> Bool {
-        let isNull = sqlite3_column_type(handle, index) == SQLITE_NULL
-        guard let bytes else { return isNull }
-        if isNull { return false }
-        guard let text = sqlite3_column_text(handle, index) else { return false }
-        let length = Int(sqlite3_column_bytes(handle, index))
-        guard length == bytes.count else { return false }
-        return length == 0 || bytes.withUnsafeBufferPointer { memcmp(text, Statement.chars($0), length) == 0 }
-    }
     public func isNull(at index: Int32) -> Bool { sqlite3_column_type(handle, index) == SQLITE_NULL }
     public func text(at index: Int32) -> String? {
         guard let c = sqlite3_column_text(handle, index) else { return nil }

@@ -65,6 +65,20 @@ import Testing
         #expect(try accounts("лебедева ольга") == ["70000001"], "one phrase over surname and name")
         #expect(try accounts("ЛЕНИНА, Д. 5") == ["70000001"])
         #expect(try accounts("+7911555") == ["70000001"], "a piece of the phone")
+        // a whole phone in any spelling: found through the index (schema v7 has none by phone),
+        // then compared exactly — an account whose address holds the same digits is not it
+        try plain.execute("""
+            INSERT INTO account (rgk_id, number, surname, address, phone, status, updated_at)
+            VALUES (1, '70000002', 'Орлов', 'дом +79115550103', '+79115550199', 'open', 'x');
+            """)
+        #expect(try accounts("8 (911) 555-01-03") == ["70000001"])
+        #expect(try accounts("+7 911 555 01 99") == ["70000002"])
+        #expect(try accounts("89115550100").isEmpty)
+        #expect(try portal.scalarInt("SELECT count(*) FROM sqlite_schema WHERE type = 'index' AND sql LIKE '%account (phone)%'") == 0)
+        for index in ["user_search", "account_search"] {
+            let config = try portal.query("SELECT k, v FROM \(index)_config WHERE k LIKE '%merge'").map { "\($0.string(0))=\($0.int(1))" }
+            #expect(config.sorted() == ["automerge=16", "crisismerge=64"], "\(index) merges its parts 16 at a time")
+        }
         try plain.execute("UPDATE account SET address = 'г. Вологда, ул. Мира, д. 1' WHERE number = '70000001'")
         #expect(try accounts("ленина").isEmpty)
         #expect(try accounts("мира") == ["70000001"])
