@@ -139,7 +139,7 @@ def parents():
         os.rename(tmp, accounts)
     made["accounts"] = accounts
     meters = os.path.join(OUT, f"parents-meters-{N}.db")
-    if not os.path.exists(meters):
+    if not os.path.exists(meters) and any(KIND[k][0] == "meters" for k in KINDS):
         tmp = fresh(accounts, f"parents-meters-{N}.db.tmp")
         ours(tmp, "services", file("services"))
         ours(tmp, "meters", file("meters"))

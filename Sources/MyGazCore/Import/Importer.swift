@@ -426,7 +426,7 @@ final class ImportRun<K: ImportKindType> {
             rowsDone = unchangedPrefix
         }
         while rowsDone < report.rowsRead {
-            let through = min(rowsDone + Importer.stagedRowsPerWrite, report.rowsRead)
+            let through = min(rowsDone + kind.stagedRowsPerWrite, report.rowsRead)
             let counts = try kind.writeStaged(after: rowsDone, through: through)
             report.inserted += counts.inserted
             report.updated += counts.updated

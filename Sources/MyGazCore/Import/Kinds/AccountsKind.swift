@@ -35,6 +35,10 @@ final class AccountsKind: UpsertKind {
         ], present: ctx.present)
     }
 
+    /// An account's trigrams make its write ~4 times a service's: fewer rows per statement keep
+    /// a part, which ends only between statements, near its 0.1 s.
+    var stagedRowsPerWrite: Int { 512 }
+
     func check(_ row: inout RowView) throws -> Values? {
         let rgk = ctx.rgkID(&row)
         let number = row.account(1)
