@@ -158,7 +158,7 @@ public enum Accounts {
                     ((a.id IN (SELECT rowid FROM account_search WHERE account_search MATCH ?) AND a.phone = ?)
                      OR (a.number = ? AND a.rgk_id IN (SELECT id FROM rgk)))
                     """)
-                args.append("phone : \"\(phone)\"")
+                args.append(SearchIndex.match(phone, in: "phone"))
                 args.append(phone)
                 args.append(Contact.accountNumber(search) ?? "")
             } else if let number = Contact.accountNumber(search) {

@@ -84,10 +84,17 @@ public enum SearchIndex: String, CaseIterable, Sendable {
                 spellings.append(s)
             }
         }
-        // an FTS5 string: in double quotes, a double quote doubled; nothing in it is syntax
-        return Array(Set(spellings)).sorted()
-            .map { "\"" + $0.replacingOccurrences(of: "\"", with: "\"\"") + "\"" }
-            .joined(separator: " OR ")
+        return Array(Set(spellings)).sorted().map(quoted).joined(separator: " OR ")
+    }
+
+    /// The MATCH expression that finds `text` in one indexed column only (an account's phone).
+    public static func match(_ text: String, in column: String) -> String {
+        "\(column) : \(quoted(text))"
+    }
+
+    /// An FTS5 string: in double quotes, a double quote doubled; nothing in it is syntax.
+    private static func quoted(_ text: String) -> String {
+        "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\""
     }
 }
 

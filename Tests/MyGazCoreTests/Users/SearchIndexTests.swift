@@ -15,6 +15,8 @@ import Testing
         #expect(SearchIndex.match("ееё")?.components(separatedBy: " OR ").count == 8)
         // more than four: as typed and with е alone
         #expect(SearchIndex.match("ееееё") == "\"еееее\" OR \"ееееё\"")
+        #expect(SearchIndex.match("+79115550101", in: "phone") == "phone : \"+79115550101\"")
+        #expect(SearchIndex.match("a\" OR b", in: "phone") == "phone : \"a\"\" OR b\"")
     }
 
     /// Rows written as the portal writes them (its own connection, no function of ours) are found
