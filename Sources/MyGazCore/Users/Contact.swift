@@ -14,20 +14,47 @@ public enum Contact {
     /// `+7 (981) 567-65-22`, `89815676522`, `79815676522`, `9815676522` → `+79815676522`;
     /// nil unless it is a Russian mobile number (manual 003: "the last 10 digits, without 8 and +7").
     public static func phone(_ text: String) -> String? {
-        let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard !trimmed.isEmpty else { return nil }
-        let allowed = Set("+0123456789 ()-.\u{00A0}")
-        guard trimmed.allSatisfy({ allowed.contains($0) }) else { return nil }
-        guard trimmed.filter({ $0 == "+" }).count <= 1, !trimmed.contains("+") || trimmed.hasPrefix("+") else { return nil }
-        var digits = trimmed.filter(\.isASCIIDigit)
-        if trimmed.hasPrefix("+") {
-            guard digits.hasPrefix("7"), digits.count == 11 else { return nil }
+        var text = text
+        return text.withUTF8 { phone(utf8: $0) }
+    }
+
+    /// The same rule over UTF-8 bytes (an import's cells): spaces, tabs and line breaks around
+    /// it; digits, spaces, NO-BREAK SPACEs, `( ) - .` and one leading `+` within.
+    public static func phone<Bytes: BidirectionalCollection<UInt8>>(utf8 bytes: Bytes) -> String? {
+        func isEdgeSpace(_ b: UInt8) -> Bool { b == 32 || b == 9 || b == 10 || b == 13 || b == 11 || b == 12 }
+        var digits: [UInt8] = []
+        digits.reserveCapacity(11)
+        var plus = false, any = false
+        var i = bytes.startIndex, end = bytes.endIndex
+        while i != end, isEdgeSpace(bytes[i]) { bytes.formIndex(after: &i) }
+        while end != i, isEdgeSpace(bytes[bytes.index(before: end)]) { bytes.formIndex(before: &end) }
+        while i != end {
+            let b = bytes[i]
+            bytes.formIndex(after: &i)
+            switch b {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"):
+                guard digits.count < 11 else { return nil }
+                digits.append(b)
+            case UInt8(ascii: "+"):
+                guard !any else { return nil }
+                plus = true
+            case UInt8(ascii: " "), UInt8(ascii: "("), UInt8(ascii: ")"), UInt8(ascii: "-"), UInt8(ascii: "."):
+                break
+            case 0xC2 where i != end && bytes[i] == 0xA0:
+                bytes.formIndex(after: &i)
+            default:
+                return nil
+            }
+            any = true
+        }
+        if plus {
+            guard digits.count == 11, digits[0] == UInt8(ascii: "7") else { return nil }
             digits.removeFirst()
-        } else if digits.count == 11 && (digits.hasPrefix("8") || digits.hasPrefix("7")) {
+        } else if digits.count == 11 && (digits[0] == UInt8(ascii: "8") || digits[0] == UInt8(ascii: "7")) {
             digits.removeFirst()
         }
-        guard digits.count == 10, digits.hasPrefix("9") else { return nil }
-        return "+7" + digits
+        guard digits.count == 10, digits[0] == UInt8(ascii: "9") else { return nil }
+        return "+7" + String(decoding: digits, as: UTF8.self)
     }
 
     /// Trimmed and lower-cased; nil unless it is an address mail can go to (see `isAddrSpec`).

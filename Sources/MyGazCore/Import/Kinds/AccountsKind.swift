@@ -7,6 +7,9 @@ final class AccountsKind: UpsertKind {
     struct Values: Sendable {
         var rgk: Int64
         var number: String
+        /// a Russian mobile as logins are kept (`+79815676522`), so a search by phone finds it;
+        /// nil for anything else (a landline), which is kept as the file wrote it
+        var phone: String?
         var residents: Int64?
         var area: Double?
         var status: String
@@ -42,17 +45,19 @@ final class AccountsKind: UpsertKind {
     func check(_ row: inout RowView) throws -> Values? {
         let rgk = ctx.rgkID(&row)
         let number = row.account(1)
+        let phone = row.range(6).flatMap { Contact.phone(utf8: row.utf8[$0]) }
         let residents = row.int(7, min: 0, max: 1000)
         let area = row.decimal(8, min: 0)
         let status = row.code(9, Self.statusWords, allowed: "открыт, закрыт") ?? "open"
         guard let rgk, let number, row.problems.isEmpty else { return nil }
-        return Values(rgk: rgk, number: number, residents: residents, area: area, status: status)
+        return Values(rgk: rgk, number: number, phone: phone, residents: residents, area: area, status: status)
     }
 
     func bind(_ s: Statement, _ row: RowView, _ v: Values) throws {
         s.bind(int: v.rgk, at: 1)
         s.bind(text: v.number, at: 2)
-        for column in 2...6 { ctx.bind(s, row, column, at: Int32(column + 1)) }
+        for column in 2...5 { ctx.bind(s, row, column, at: Int32(column + 1)) }
+        if let phone = v.phone { s.bind(text: phone, at: 7) } else { ctx.bind(s, row, 6, at: 7) }
         s.bind(optionalInt: v.residents, at: 8)
         try s.bind(v.area.sqlValue, at: 9)
         s.bind(text: v.status, at: 10)
