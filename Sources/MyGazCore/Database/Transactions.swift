@@ -197,14 +197,21 @@ extension Database {
             started = Date()
         }
 
-        /// `count` units done; every 256 units the clock is looked at.
-        public func tick(_ count: Int = 1) throws {
+        /// `count` units done; every 256 units the clock is looked at. The part ends when its time
+        /// is up, or before that where the next step, expected to take `next` seconds, would run
+        /// well past it: a part held long makes the portal wait through its sparser retries.
+        public func tick(_ count: Int = 1, next: Double = 0) throws {
             let before = units
             units += count
-            guard before >> 8 != units >> 8, Date().timeIntervalSince(started) >= maxSeconds else { return }
+            guard before >> 8 != units >> 8 else { return }
+            let elapsed = Date().timeIntervalSince(started)
+            guard elapsed >= maxSeconds || elapsed + next > maxSeconds + Self.overrun else { return }
             try end(final: false)
             try begin()
         }
+
+        /// How far past its time a part may be expected to run rather than end early.
+        static let overrun = 0.02
 
         public func finish() throws { try end(final: true) }
 
@@ -237,12 +244,26 @@ extension Database {
             }
             try beforeCommit(final)
             try db.execute("COMMIT")
-            longestSeconds = max(longestSeconds, Date().timeIntervalSince(started))
+            let held = Date().timeIntervalSince(started)
+            longestSeconds = max(longestSeconds, held)
             commits += 1
             afterCommit()
             // SQLite's lock has no queue: a writer that polls with back-off would keep missing
             // the moment between COMMIT and the next BEGIN
-            if !final && pause && pauseSeconds > 0 { usleep(useconds_t(pauseSeconds * 1_000_000)) }
+            if !final && pause && pauseSeconds > 0 {
+                usleep(useconds_t(Self.pause(afterHolding: held, atLeast: pauseSeconds) * 1_000_000))
+            }
+        }
+
+        /// How long the lock is left free after a part that held it `held` seconds: long enough
+        /// that a writer waiting with SQLite's busy timeout (the portal) tries once inside it,
+        /// however long it has waited — at most `held`. Its tries come 0, 1, 3, 8, 18, 33, 53, 78,
+        /// 103, 128, 178, 228, 328 … ms after its first (sqliteDefaultBusyCallback): at most 25 ms
+        /// apart until 128 ms, 50 until 228, then 100. A part that ran long (a statement that
+        /// merged the search index) so costs a longer pause, not a portal wait of 330 ms.
+        public static func pause(afterHolding held: Double, atLeast base: Double) -> Double {
+            let gap = held <= 0.120 ? 0.025 : held <= 0.220 ? 0.050 : 0.100
+            return max(base, gap)
         }
     }
 }

@@ -81,8 +81,18 @@ public enum Importer {
     /// find little to do, and the last one, when the import closes, is quick — and parts that
     /// end whenever the writer waits for input do not each cost a checkpoint's fsync.
     static let secondsPerCheckpoint = 0.3
-    /// Staged rows written by one statement (a few milliseconds of the write lock).
+    /// Staged rows written by one statement at most (a few milliseconds of the write lock).
     static let stagedRowsPerWrite = 2048
+    /// The longest one statement of staged rows should take: a part ends only between
+    /// statements, so the rows per statement follow the time the last one took (an account's
+    /// search-index trigrams make its write ~4 times a service's, and machines differ).
+    static let secondsPerStatement = 0.035
+
+    /// The rows the next statement writes, after one wrote `rows` in `seconds`.
+    static func rowsPerWrite(after rows: Int, took seconds: Double, most: Int, target: Double = secondsPerStatement) -> Int {
+        guard seconds > 0 else { return most }
+        return max(64, min(most, Int(Double(rows) * target / seconds)))
+    }
 
     public static func run(_ session: Session, _ options: ImportOptions, file: String, rejects: RejectsSink? = nil,
                            progress: ImportProgress = { _, _, _ in }) throws -> ImportReport {
@@ -368,6 +378,8 @@ final class ImportRun<K: ImportKindType> {
                     // and a portal with synchronous=FULL paid for syncing it (1.9 s for one write).
                     // Between parts, with the lock free, the checkpoint is waited for.
                     if pipeline == nil { checkpointer.copyEverything(holdingLockOf: self.db) } else { checkpointer.request() }
+                } else {
+                    checkpointer.syncWAL()
                 }
             })
         try db.withBulkSettings(.init(cacheKiB: 16_384, autocheckpointPages: 0)) {
@@ -425,16 +437,20 @@ final class ImportRun<K: ImportKindType> {
             report.unchanged += unchangedPrefix - carried - rejected
             rowsDone = unchangedPrefix
         }
+        var perWrite = kind.stagedRowsPerWrite
         while rowsDone < report.rowsRead {
-            let through = min(rowsDone + kind.stagedRowsPerWrite, report.rowsRead)
+            let through = min(rowsDone + perWrite, report.rowsRead)
+            let began = DispatchTime.now().uptimeNanoseconds
             let counts = try kind.writeStaged(after: rowsDone, through: through)
+            let seconds = Double(DispatchTime.now().uptimeNanoseconds - began) / 1e9
+            let written = through - rowsDone
+            perWrite = Importer.rowsPerWrite(after: written, took: seconds, most: kind.stagedRowsPerWrite, target: kind.secondsPerStatement)
             report.inserted += counts.inserted
             report.updated += counts.updated
             report.unchanged += counts.unchanged
             report.rejected += through - rowsDone - counts.rows
-            let rows = through - rowsDone
             rowsDone = through      // before the part may end: its commit records how far it got
-            try parts.tick(rows)
+            try parts.tick(written, next: Double(perWrite) * seconds / Double(written))
             progress(.writing, rowsDone, 0.5 + Double(rowsDone) / Double(max(report.rowsRead, 1)) / 2)
         }
         if brokenTail { report.rejected += 1 }

@@ -13,9 +13,32 @@ final class BackgroundCheckpointer: @unchecked Sendable {
 
     /// `checkpoint` is a passive checkpoint on the checkpointer's connection; tests put a
     /// write of another connection around it.
+    private let walPath: String
+    private var wal: Int32 = -1
+
     init(path: String, checkpoint: @escaping (Database) throws -> Void = { try $0.checkpoint(.passive) }) throws {
         db = try Database(path: path, mode: .readWrite, busyTimeoutMs: 0)
+        walPath = path + "-wal"
         self.checkpoint = checkpoint
+    }
+
+    deinit { if wal >= 0 { close(wal) } }
+
+    /// The WAL's new frames written to disk now, on the checkpointer's thread, the lock free: a
+    /// portal that commits with synchronous=FULL syncs the WAL, and would otherwise wait for every
+    /// frame the import wrote since the last checkpoint (commits of 20–78 ms measured).
+    func syncWAL() {
+        lock.lock()
+        defer { lock.unlock() }
+        if running { return }
+        running = true
+        queue.async {
+            if self.wal < 0 { self.wal = open(self.walPath, O_RDONLY | O_CLOEXEC) }
+            if self.wal >= 0 { _ = fdatasync(self.wal) }
+            self.lock.lock()
+            self.running = false
+            self.lock.unlock()
+        }
     }
 
     func request() {

@@ -53,6 +53,53 @@ import Testing
         #expect(try t.count("rgk") == 600 && dry.commits == 0)
     }
 
+    /// A writer with SQLite's busy timeout (sqliteDefaultBusyCallback: it sleeps 1, 2, 5, 10, 15,
+    /// 20, 25, 25, 25, 50, 50, then 100 ms between tries) that began to wait at any moment of a
+    /// part tries once inside the pause after it, however long the part held the lock.
+    @Test func thePauseAfterAPartIsLongEnoughForAWaitingWriterToTryInsideIt() {
+        var tries = [0]
+        for delay in [1, 2, 5, 10, 15, 20, 25, 25, 25, 50, 50] + Array(repeating: 100, count: 20) { tries.append(tries.last! + delay) }
+        var worstWait = 0
+        for held in stride(from: 0, through: 400, by: 1) {
+            let pause = Int((Database.ChunkedWrite.pause(afterHolding: Double(held) / 1000, atLeast: 0.025) * 1000).rounded())
+            for began in stride(from: 0, through: held, by: 1) {
+                guard let first = tries.map({ began + $0 }).first(where: { $0 >= held && $0 <= held + pause }) else {
+                    Issue.record("a part of \(held) ms and a pause of \(pause) ms: a writer that began at \(began) ms never tries in the pause")
+                    return
+                }
+                if held <= 150 { worstWait = max(worstWait, first - began) }
+            }
+        }
+        #expect(worstWait <= 250, "parts of up to 150 ms: the portal waits at most 250 ms (\(worstWait))")
+        #expect(Database.ChunkedWrite.pause(afterHolding: 0.05, atLeast: 0.025) == 0.025, "a short part keeps the short pause")
+    }
+
+    @Test func aStatementOfStagedRowsFollowsTheTimeTheLastOneTook() {
+        let target = Importer.secondsPerStatement
+        #expect(Importer.rowsPerWrite(after: 2048, took: target / 4, most: 2048) == 2048, "fast: the most")
+        #expect(Importer.rowsPerWrite(after: 2048, took: target * 4, most: 2048) == 512, "four times too slow: a quarter")
+        #expect(Importer.rowsPerWrite(after: 512, took: target / 2, most: 2048) == 1024, "back up as it speeds up")
+        #expect(Importer.rowsPerWrite(after: 64, took: 5, most: 2048) == 64, "never below 64")
+        #expect(Importer.rowsPerWrite(after: 100, took: 0, most: 2048) == 2048)
+    }
+
+    @Test func aPartEndsEarlyWhereTheNextStepWouldRunWellPastItsTime() throws {
+        let t = try TestDB()
+        let parts = Database.ChunkedWrite(t.db, maxSeconds: 10, pauseSeconds: 0, dryRun: false, beforeCommit: { _ in })
+        try parts.begin()
+        try insert(t, "a1")
+        try parts.tick(256, next: 1)
+        #expect(parts.commits == 0, "the next step fits in the part's time")
+        try insert(t, "a2")
+        try parts.tick(256, next: 10.5)
+        #expect(parts.commits == 1, "the next step would end 0.5 s past it: the part ends now")
+        try insert(t, "a3")
+        try parts.tick(256, next: 10 + Database.ChunkedWrite.overrun / 2)
+        #expect(parts.commits == 1, "a little past it is allowed")
+        try parts.finish()
+        #expect(try t.count("rgk") == 3)
+    }
+
     @Test func writeIfFreeRunsNothingAndWaitsForNothingWhileAnotherConnectionWrites() throws {
         let t = try TestDB()
         let other = try Database(path: t.path, busyTimeoutMs: 2000)

@@ -29,8 +29,10 @@ protocol ImportKindType: AnyObject {
     /// Whether the checking pass keeps the good rows for the writing pass (`stage`); if not, the
     /// writing pass reads the file again and writes row by row.
     var stagesRows: Bool { get }
-    /// How many staged rows one statement writes (the write lock is looked at between them).
+    /// How many staged rows one statement writes at most (the write lock is looked at between them).
     var stagedRowsPerWrite: Int { get }
+    /// How long one statement of staged rows should take; the rows per statement follow it.
+    var secondsPerStatement: Double { get }
     /// Keeps a checked batch's good rows for the writing pass, numbered by their row in the file
     /// (`first` the batch's first).
     func stage(_ batch: CheckedBatch<Values>, _ row: inout RowView, first: Int) throws
@@ -45,6 +47,7 @@ extension ImportKindType {
     func prepare(_ values: inout [Values?], writing: Bool) throws {}
     var stagesRows: Bool { false }
     var stagedRowsPerWrite: Int { Importer.stagedRowsPerWrite }
+    var secondsPerStatement: Double { Importer.secondsPerStatement }
     func stage(_ batch: CheckedBatch<Values>, _ row: inout RowView, first: Int) throws {}
     func unstage() throws {}
     func writeStaged(after: Int, through: Int) throws -> (inserted: Int, updated: Int, unchanged: Int, rows: Int) {
