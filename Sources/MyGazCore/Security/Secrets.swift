@@ -9,12 +9,12 @@ public enum Secrets {
     public enum Cost: Sendable {
         /// yescrypt N = 2^12, r = 32 (16 MiB): ~17 ms
         case standard
-        /// yescrypt N = 2^8, r = 8 (256 KiB): ~0.25 ms; 10^8 guesses of an 8-digit PIN cost ~7 core-hours
+        /// yescrypt N = 2^7, r = 8 (128 KiB): ~0.2–0.3 ms; 10^8 guesses of an 8-digit PIN cost ~6–9 core-hours
         case billPIN
     }
 
     /// The `$y$…$` prefix every bill PIN hash starts with.
-    public static let billPINParameters = "$y$j55$"
+    public static let billPINParameters = "$y$j45$"
 
     /// A crypt(3) yescrypt hash of `secret` with a fresh random salt.
     public static func hash(_ secret: String, cost: Cost = .standard) throws -> String {
@@ -24,7 +24,7 @@ public enum Secrets {
         }
         var setting = String(cBuffer: salt)
         if cost == .billPIN, let salt = setting.split(separator: "$", omittingEmptySubsequences: true).last {
-            // the parameters are the setting's own text: flags j, N = 2^(7 + 1), r = 8 (yescrypt's itoa64)
+            // the parameters are the setting's own text: flags j, N = 2^(6 + 1), r = 8 (yescrypt's itoa64)
             setting = billPINParameters + salt
         }
         return try crypt(secret, setting: setting)
