@@ -11,11 +11,11 @@ final class BackgroundCheckpointer: @unchecked Sendable {
     private var running = false
     private let checkpoint: (Database) throws -> Void
 
-    /// `checkpoint` is a passive checkpoint on the checkpointer's connection; tests put a
-    /// write of another connection around it.
     private let walPath: String
     private var wal: Int32 = -1
 
+    /// `checkpoint` is a passive checkpoint on the checkpointer's connection; tests put a
+    /// write of another connection around it.
     init(path: String, checkpoint: @escaping (Database) throws -> Void = { try $0.checkpoint(.passive) }) throws {
         db = try Database(path: path, mode: .readWrite, busyTimeoutMs: 0)
         walPath = path + "-wal"
