@@ -28,26 +28,24 @@ final class BackgroundCheckpointer: @unchecked Sendable {
     /// portal that commits with synchronous=FULL syncs the WAL, and would otherwise wait for every
     /// frame the import wrote since the last checkpoint (commits of 20–78 ms measured).
     func syncWAL() {
-        lock.lock()
-        defer { lock.unlock() }
-        if running { return }
-        running = true
-        queue.async {
+        unlessRunning {
             if self.wal < 0 { self.wal = open(self.walPath, O_RDONLY | O_CLOEXEC) }
             if self.wal >= 0 { _ = fdatasync(self.wal) }
-            self.lock.lock()
-            self.running = false
-            self.lock.unlock()
         }
     }
 
     func request() {
+        unlessRunning { try? self.checkpoint(self.db) }
+    }
+
+    /// `work` on the checkpointer's thread, unless a sync or checkpoint is under way there.
+    private func unlessRunning(_ work: @escaping @Sendable () -> Void) {
         lock.lock()
         defer { lock.unlock() }
         if running { return }
         running = true
         queue.async {
-            try? self.checkpoint(self.db)
+            work()
             self.lock.lock()
             self.running = false
             self.lock.unlock()
