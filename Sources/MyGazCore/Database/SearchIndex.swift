@@ -24,6 +24,11 @@ public enum SearchIndex: String, CaseIterable, Sendable {
 
     private var table: String { self == .users ? "portal_user" : "account" }
 
+    /// The triggers that keep the index, on inserts, deletes and updates of its table.
+    var triggers: (insert: String, delete: String, update: String) {
+        ("\(rawValue)_insert", "\(rawValue)_delete", "\(rawValue)_update")
+    }
+
     /// Created by migration 5; the statement of `rebuild` fills it from the table.
     static var schema: String {
         allCases.map(\.definition).joined(separator: "\n")
@@ -50,9 +55,9 @@ public enum SearchIndex: String, CaseIterable, Sendable {
         return """
             \(view)CREATE VIRTUAL TABLE \(rawValue) USING fts5(\(names.joined(separator: ", ")), content='\(content)', content_rowid='id', tokenize='trigram', columnsize=0);
             INSERT INTO \(rawValue) (\(rawValue)) VALUES ('rebuild');
-            CREATE TRIGGER \(rawValue)_insert AFTER INSERT ON \(table) BEGIN \(insert) END;
-            CREATE TRIGGER \(rawValue)_delete AFTER DELETE ON \(table) BEGIN \(delete) END;
-            CREATE TRIGGER \(rawValue)_update AFTER UPDATE OF \(watched.joined(separator: ", ")) ON \(table) WHEN \(changed)
+            CREATE TRIGGER \(triggers.insert) AFTER INSERT ON \(table) BEGIN \(insert) END;
+            CREATE TRIGGER \(triggers.delete) AFTER DELETE ON \(table) BEGIN \(delete) END;
+            CREATE TRIGGER \(triggers.update) AFTER UPDATE OF \(watched.joined(separator: ", ")) ON \(table) WHEN \(changed)
             BEGIN \(delete) \(insert) END;
             """
     }

@@ -18,7 +18,8 @@ public struct ImportOptions: Sendable {
     /// a pause of 25 ms that begins within ~100 ms of its first try is always met. With parts of
     /// 0.15 s it could miss pause after pause (1.8 s measured during a services import).
     public var transactionSeconds = 0.1
-    /// The pause after each write transaction, so that other writers get the lock.
+    /// The shortest pause after each write transaction, so that other writers get the lock; a
+    /// part that ran long is followed by a longer one (`Database.ChunkedWrite.pause`).
     public var pauseSeconds = 0.025
 
     public init(kind: ImportKind) { self.kind = kind }
@@ -84,8 +85,8 @@ public enum Importer {
     /// Staged rows written by one statement at most (a few milliseconds of the write lock).
     static let stagedRowsPerWrite = 2048
     /// The longest one statement of staged rows should take: a part ends only between
-    /// statements, so the rows per statement follow the time the last one took (an account's
-    /// search-index trigrams make its write ~4 times a service's, and machines differ).
+    /// statements, so the rows per statement follow the time the last one took (kinds and
+    /// machines differ).
     static let secondsPerStatement = 0.035
 
     /// The rows the next statement writes, after one wrote `rows` in `seconds`.
@@ -153,6 +154,8 @@ final class ImportRun<K: ImportKindType> {
         // rows are checked on another thread, with a connection of its own for the lookups
         let checkDB = try Database(path: db.path, mode: .readWrite, busyTimeoutMs: 5000)
         checkCtx = try ImportContext(session: Session(db: checkDB, login: session.login, clock: session.clock), fillRGK: options.rgk)
+        // the staged rows' file cut a little at a time, not freed at once when the program ends
+        defer { try? db.releaseTemporaryStorage() }
 
         let unchanged = try checkPass(probe, progress)
         if report.badRows > 0 && !options.skipInvalid { throw ImportRefused(report: report) }
@@ -346,6 +349,7 @@ final class ImportRun<K: ImportKindType> {
             return
         }
         let kind = try K(ctx)
+        defer { kind.endWriting() }
         let pipeline = kind.stagesRows ? nil : try rowsAgain(writing: true)
         pipeline?.start()
         rowsDone = 0
@@ -358,6 +362,7 @@ final class ImportRun<K: ImportKindType> {
             db, maxSeconds: options.singleTransaction ? .infinity : options.transactionSeconds, pauseSeconds: options.pauseSeconds,
             dryRun: false,
             beforeCommit: { [self] final in
+                try kind.endPart()
                 try db.run("""
                     UPDATE import_batch SET rows_done = ?, inserted = ?, updated = ?, unchanged = ?, rejected = ?,
                            status = CASE WHEN ? THEN 'completed' ELSE status END, finished_at = CASE WHEN ? THEN ? ELSE NULL END
@@ -450,7 +455,7 @@ final class ImportRun<K: ImportKindType> {
             report.unchanged += counts.unchanged
             report.rejected += through - rowsDone - counts.rows
             rowsDone = through      // before the part may end: its commit records how far it got
-            try parts.tick(written, next: Double(perWrite) * seconds / Double(written))
+            try parts.tick(written, next: Double(perWrite) * seconds / Double(written) + kind.endPartSeconds(adding: perWrite))
             progress(.writing, rowsDone, 0.5 + Double(rowsDone) / Double(max(report.rowsRead, 1)) / 2)
         }
         if brokenTail { report.rejected += 1 }

@@ -166,6 +166,33 @@ import Testing
         #endif
     }
 
+    /// The staged rows' file is cut to nothing a step at a time and closed, the connection goes on
+    /// with a temporary database of its own again.
+    @Test func theTemporaryDatabaseIsCutAndLetGo() throws {
+        #if os(Linux)
+        let t = try TestDB()
+        let db = try Database(path: t.path, busyTimeoutMs: 2000)
+        let before = Set(Database.temporaryFileDescriptors())
+        try db.execute("PRAGMA temp.cache_size = 50")
+        try db.execute("CREATE TEMP TABLE staged (n INTEGER PRIMARY KEY, p TEXT)")
+        try db.run("WITH RECURSIVE k(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM k WHERE n < 40000) INSERT INTO temp.staged SELECT n, hex(randomblob(100)) FROM k")
+        func size(_ fd: Int32) -> Int64 {
+            var info = stat()
+            return fstat(fd, &info) == 0 ? Int64(info.st_size) : -1
+        }
+        // another test's files may come and go meanwhile: ours is the new one of over 4 MB
+        let ours = Set(Database.temporaryFileDescriptors()).subtracting(before).filter { size($0) > 4 << 20 }
+        #expect(ours.count == 1, "the temporary table spilled into a file")
+        try db.releaseTemporaryStorage(stepBytes: 1 << 20, pauseSeconds: 0)
+        let left = Set(Database.temporaryFileDescriptors()).intersection(ours).filter { size($0) > 4 << 20 }
+        #expect(left.isEmpty, "the file is cut and closed")
+        #expect(try db.scalarInt("SELECT count(*) FROM temp.sqlite_schema") == 0)
+        try db.execute("CREATE TEMP TABLE again (n)")
+        try db.run("INSERT INTO temp.again VALUES (1)")
+        #expect(try db.scalarInt("SELECT n FROM temp.again") == 1)
+        #endif
+    }
+
     @Test func bulkSettingsArePutBack() throws {
         let t = try TestDB()
         let before = (try t.db.scalarInt("PRAGMA cache_size"), try t.db.scalarInt("PRAGMA wal_autocheckpoint"))

@@ -126,4 +126,100 @@ import Testing
         #expect(try t.db.scalarInt("SELECT count(*) FROM reading WHERE value = 555") == 1)
         #expect(try t.db.scalarString("SELECT rows_done || ' ' || unchanged FROM import_batch ORDER BY id DESC LIMIT 1") == "5000 4998")
     }
+
+    /// An import writes the accounts' trigrams once per transaction, its own connection firing no
+    /// triggers: the index then holds what the triggers would have written — new accounts, changed
+    /// ones without their old words, a number named twice in one transaction and in two — and the
+    /// connection fires triggers again afterwards.
+    @Test func anImportIndexesWhatItInsertedAndChangedOncePerTransaction() throws {
+        let t = try TestDB()
+        try rgk(t)
+        let portal = PortalShell(path: t.path)
+        func numbers(_ text: String) throws -> [String] {
+            var filter = AccountFilter()
+            filter.search = text
+            filter.limit = 10_000
+            return try Accounts.list(t.db, filter).map(\.number).sorted()
+        }
+        var options = ImportOptions(kind: .accounts)
+        options.transactionSeconds = 0     // a part every 256 rows
+        var text = "rgk;account;surname;name;address;phone\n"
+        for i in 0..<3000 { text += "vologda;\(70_000_000 + i);Иванов;Пётр;ул. Ленина, д. \(i);8911\(String(format: "%07d", i))\n" }
+        text += "vologda;70000010;Орлов;Пётр;ул. Ленина, д. 10;89110000010\n"     // a part later
+        text += "vologda;70003000;Зайцев;Ян;пр. Мира;\n"
+        text += "vologda;70003000;Зайцева;Яна;пр. Мира;\n"                          // the same part
+        let first = try Importer.run(t.session, options, file: file(t, "a.csv", text))
+        #expect((first.inserted, first.updated) == (3001, 2), "\(first)")
+        try portal.execute("INSERT INTO account_search (account_search, rank) VALUES ('integrity-check', 1)")
+        #expect(try numbers("орлов") == ["70000010"])
+        #expect(try numbers("зайцева яна") == ["70003000"])
+        #expect(try numbers("зайцев ян").isEmpty)
+        #expect(try numbers("+79110002999") == ["70002999"])
+
+        // next month: a holder, an address and a phone change, an account is new, the rest as before
+        var lines = text.split(separator: "\n").map(String.init)
+        lines[1] = "vologda;70000000;Смирнов;Пётр;ул. Ленина, д. 0;89110000000"
+        lines[2] = "vologda;70000001;Иванов;Пётр;ул. Гагарина, д. 1;89110000001"
+        lines[3] = "vologda;70000002;Иванов;Пётр;ул. Ленина, д. 2;89219999999"
+        lines.append("vologda;70003001;Ершов;Лев;ул. Ленина, д. 3001;")
+        let again = try Importer.run(t.session, options, file: file(t, "b.csv", lines.joined(separator: "\n") + "\n"))
+        // and each number named twice is updated twice again: to the first spelling, then back
+        #expect((again.inserted, again.updated) == (1, 7), "\(again)")
+        try portal.execute("INSERT INTO account_search (account_search, rank) VALUES ('integrity-check', 1)")
+        #expect(try numbers("смирнов") == ["70000000"])
+        #expect(try numbers("гагарина") == ["70000001"])
+        #expect(try !numbers("ленина, д. 1").contains("70000001"), "the old address is gone")
+        #expect(try numbers("ленина, д. 1").contains("70000010"))
+        #expect(try numbers("+79110000002").isEmpty)
+        #expect(try numbers("+79219999999") == ["70000002"])
+        #expect(try numbers("ершов лев") == ["70003001"])
+        // a file without the holder's columns changes the index through the address alone
+        let addresses = try Importer.run(t.session, options, file: file(t, "c.csv", "rgk;account;address\nvologda;70000005;пер. Южный\n"))
+        #expect(addresses.updated == 1)
+        try portal.execute("INSERT INTO account_search (account_search, rank) VALUES ('integrity-check', 1)")
+        #expect(try numbers("южный") == ["70000005"])
+
+        // the import's connection fires the triggers again
+        try t.db.run("UPDATE account SET surname = 'Кравцов' WHERE number = '70000004'")
+        #expect(try numbers("кравцов") == ["70000004"])
+        try portal.execute("INSERT INTO account_search (account_search, rank) VALUES ('integrity-check', 1)")
+    }
+
+    /// The statements that index a transaction's accounts look each account up by its key: none
+    /// reads the accounts written before (that made 1M accounts take 83 s, not 30).
+    @Test func theDeferredIndexingLooksEachAccountUp() throws {
+        let t = try TestDB()
+        try t.db.execute(DeferredAccountSearch.before)
+        try t.db.execute("CREATE TEMP TABLE import_rows (n INTEGER PRIMARY KEY, p1, p2, p3, p4, p5, p6, p7, p8, p9, p10, p11)")
+        let capture = try #require(DeferredAccountSearch.capture(present: Array(repeating: true, count: 10)))
+        #expect(DeferredAccountSearch.capture(present: [true, true, false, false, false, false, false, true, true, true]) == nil)
+        for (sql, arguments) in [(capture, [1, 2]), (DeferredAccountSearch.removeOld, [1]), (DeferredAccountSearch.addNew, [1])] {
+            let plan = try t.db.query("EXPLAIN QUERY PLAN " + sql, arguments: arguments).map { $0.string(3) }
+            let account = plan.filter { $0.contains(" account ") || $0.hasSuffix(" account") || $0.contains(" a ") || $0.contains(" t ") }
+            #expect(account.allSatisfy { $0.contains("=?") || $0.contains("rowid>?") }, "\(plan)")
+            #expect(!plan.contains { $0.hasPrefix("SCAN") }, "\(plan)")
+        }
+    }
+
+    /// A trigger the portal put on `account` keeps firing during an import: the import's
+    /// connection then keeps every trigger, the index's too.
+    @Test func aTriggerOfThePortalsOwnOnAccountsKeepsFiringDuringAnImport() throws {
+        let t = try TestDB()
+        try rgk(t)
+        try t.db.execute("""
+            CREATE TABLE portal_account_log (number TEXT);
+            CREATE TRIGGER portal_account_logged AFTER INSERT ON account BEGIN INSERT INTO portal_account_log VALUES (new.number); END;
+            """)
+        var options = ImportOptions(kind: .accounts)
+        options.transactionSeconds = 0
+        var text = "rgk;account;surname\n"
+        for i in 0..<600 { text += "vologda;\(70_000_000 + i);Иванов\n" }
+        _ = try Importer.run(t.session, options, file: file(t, "a.csv", text))
+        #expect(try t.count("portal_account_log") == 600)
+        try PortalShell(path: t.path).execute("INSERT INTO account_search (account_search, rank) VALUES ('integrity-check', 1)")
+        var filter = AccountFilter()
+        filter.search = "иванов"
+        filter.limit = 1000
+        #expect(try Accounts.list(t.db, filter).count == 600)
+    }
 }

@@ -1,8 +1,8 @@
+import Foundation
+
 /// `import accounts`: personal accounts and their holders, by RGK and number. Staged and written
-/// a range at a time like the other kinds: each statement that writes an account also writes
-/// its trigrams (the `account_search` triggers), and FTS5 turns what a statement added into a
-/// new part of its index when the statement ends — row by row, a part per row (109 s for 1M
-/// accounts instead of 14 s without the index).
+/// a range at a time like the other kinds; their trigrams (`account_search`) are written once per
+/// write transaction, not row by row (`DeferredAccountSearch`).
 final class AccountsKind: UpsertKind {
     struct Values: Sendable {
         var rgk: Int64
@@ -38,9 +38,22 @@ final class AccountsKind: UpsertKind {
         ], present: ctx.present)
     }
 
-    /// What one statement adds to the search index becomes one part of it, and parts are merged
-    /// over and over: fewer, larger statements (one to a write transaction) merge less.
-    var secondsPerStatement: Double { 0.08 }
+    /// nil until the writing pass writes, and where the index's triggers are not alone on `account`
+    private var search: DeferredAccountSearch?
+    private var searchChecked = false
+
+    func writeStaged(after: Int, through: Int) throws -> (inserted: Int, updated: Int, unchanged: Int, rows: Int) {
+        if !searchChecked {
+            searchChecked = true
+            search = try DeferredAccountSearch(ctx.db, present: ctx.present)
+        }
+        try search?.willWrite(after: after, through: through)
+        return try upsertStaged(after: after, through: through)
+    }
+
+    func endPart() throws { try search?.endPart() }
+    func endPartSeconds(adding rows: Int) -> Double { search?.expectedSeconds(adding: rows) ?? 0 }
+    func endWriting() { search?.finish() }
 
     func check(_ row: inout RowView) throws -> Values? {
         let rgk = ctx.rgkID(&row)
@@ -65,4 +78,109 @@ final class AccountsKind: UpsertKind {
     }
 
     func key(_ row: RowView, _ v: Values) -> [SQLBindable?] { [v.rgk, v.number] }
+}
+
+/// `account_search` written at the end of each write transaction of an import, instead of by its
+/// triggers row by row. FTS5 writes what it holds in memory as a new part of its index whenever a
+/// statement that can be undone alone begins (a statement journal: every upsert of many rows), so
+/// the triggers wrote a part per statement and merged the parts over and over (1M accounts: 109 s
+/// a row at a time, 14 s without the index). Here the import's connection fires no triggers
+/// (every other connection still does), the old text of each account whose indexed words change
+/// is kept before its upsert, and before COMMIT two statements write the part's trigrams: FTS5
+/// flushes them once, at COMMIT. Used only where the index's three triggers are all the triggers
+/// on `account`: one the portal adds keeps working, and the triggers write the index as before.
+final class DeferredAccountSearch {
+    let db: Database
+    /// `capture(present:)` for the file's columns
+    private let capture: String?
+    /// The table's last id when the open transaction first wrote: the ids after it are new
+    private var lastID: Int64?
+    /// staged rows written in the open transaction, and the seconds `endPart` took per row
+    private var pendingRows = 0
+    private var secondsPerRow = 30e-6
+
+    /// The columns of the staged rows (`AccountsKind`'s upsert: p1 rgk, p2 number, p3 … p7 the
+    /// indexed surname, name, patronymic, address and phone).
+    private static let staged = [(2, "surname", "p3"), (3, "name", "p4"), (4, "patronymic", "p5"), (5, "address", "p6"), (6, "phone", "p7")]
+
+    /// The table the old text is kept in until the transaction ends.
+    static let before = "CREATE TEMP TABLE IF NOT EXISTS account_search_before (id INTEGER PRIMARY KEY, holder, address, phone)"
+
+    /// Keeps the old text of the accounts the staged rows ?1 < n <= ?2 change; nil when the file
+    /// has none of the indexed columns. The staged rows lead and each looks its account up (CROSS
+    /// JOIN: the planner, knowing nothing of a temporary table, read the accounts in order instead).
+    static func capture(present: [Bool]) -> String? {
+        let differs = staged.filter { present.indices.contains($0.0) && present[$0.0] }.map { "a.\($0.1) IS NOT r.\($0.2)" }
+        return differs.isEmpty ? nil : """
+            INSERT OR IGNORE INTO temp.account_search_before (id, holder, address, phone)
+            SELECT a.id, \(SearchIndex.holder("a")), a.address, a.phone
+            FROM temp.import_rows r CROSS JOIN account a ON a.rgk_id = r.p1 AND a.number = r.p2
+            WHERE r.n > ?1 AND r.n <= ?2 AND (\(differs.joined(separator: " OR ")))
+            """
+    }
+
+    /// The old text of the changed accounts out of the index (?1: the last id before the transaction).
+    static let removeOld = """
+        INSERT INTO account_search (account_search, rowid, holder, address, phone)
+        SELECT 'delete', id, holder, address, phone FROM temp.account_search_before WHERE id <= ?1
+        """
+
+    /// The text of the new accounts and the new text of the changed ones into it: the new ones
+    /// by their ids, the changed ones each by its id (CROSS JOIN: the planner read every older
+    /// account instead, a part at a time: 83 s for 1M accounts, not 30).
+    static let addNew = """
+        INSERT INTO account_search (rowid, holder, address, phone)
+        SELECT id, holder, address, phone FROM account_search_text WHERE id > ?1
+        UNION ALL
+        SELECT t.id, t.holder, t.address, t.phone FROM temp.account_search_before b CROSS JOIN account_search_text t ON t.id = b.id
+        WHERE b.id <= ?1
+        """
+
+    init?(_ db: Database, present: [Bool]) throws {
+        let index = SearchIndex.accounts.triggers
+        guard try db.triggers(on: "account") == [index.insert, index.delete, index.update] else { return nil }
+        self.db = db
+        capture = Self.capture(present: present)
+        try db.execute(Self.before)
+        try db.execute("DELETE FROM temp.account_search_before")
+        try db.setTriggers(enabled: false)
+    }
+
+    /// Before the staged rows after `after` through `through` are upserted.
+    func willWrite(after: Int, through: Int) throws {
+        if lastID == nil { lastID = Int64(try db.scalarInt("SELECT coalesce(max(id), 0) FROM account") ?? 0) }
+        // an account met twice in one transaction keeps its first text: the one in the index
+        if let capture { try db.run(capture, after, through) }
+        pendingRows += through - after
+    }
+
+    /// The trigrams of the accounts the transaction inserted, and of those it changed in place of
+    /// their old ones: the deletions first, then one statement of insertions (FTS5 would flush
+    /// what it holds at the start of a second).
+    func endPart() throws {
+        guard let last = lastID else { return }
+        let began = DispatchTime.now().uptimeNanoseconds
+        try db.run(Self.removeOld, last)
+        try db.run(Self.addNew, last)
+        try db.execute("DELETE FROM temp.account_search_before")
+        if pendingRows > 0 {
+            // FTS5 merges its parts a quantum at a time, in some transactions and not others: the
+            // estimate follows a dearer one at once and a cheaper one slowly, so that a transaction
+            // that meets a merge is not one sized for the cheap rate
+            let measured = Double(DispatchTime.now().uptimeNanoseconds - began) / 1e9 / Double(pendingRows)
+            secondsPerRow = max(measured, secondsPerRow * 0.9 + measured * 0.1)
+        }
+        lastID = nil
+        pendingRows = 0
+    }
+
+    func expectedSeconds(adding rows: Int) -> Double { Double(pendingRows + rows) * secondsPerRow }
+
+    /// The connection fires triggers again.
+    func finish() {
+        lastID = nil
+        pendingRows = 0
+        try? db.setTriggers(enabled: true)
+        try? db.execute("DROP TABLE IF EXISTS temp.account_search_before")
+    }
 }

@@ -41,6 +41,13 @@ protocol ImportKindType: AnyObject {
     /// Writes the staged rows numbered after `after` through `through`, with their counts and
     /// how many were staged (the others were rejected).
     func writeStaged(after: Int, through: Int) throws -> (inserted: Int, updated: Int, unchanged: Int, rows: Int)
+    /// Work the writes of a transaction leave for its end (an account's trigrams), done in it,
+    /// before COMMIT.
+    func endPart() throws
+    /// The seconds `endPart` is expected to take once `rows` more staged rows are written.
+    func endPartSeconds(adding rows: Int) -> Double
+    /// The writing pass is over, whether or not it wrote everything.
+    func endWriting()
 }
 
 extension ImportKindType {
@@ -53,6 +60,9 @@ extension ImportKindType {
     func writeStaged(after: Int, through: Int) throws -> (inserted: Int, updated: Int, unchanged: Int, rows: Int) {
         throw MyGazError(.internalError, .internalError, "no staged rows for this kind")
     }
+    func endPart() throws {}
+    func endPartSeconds(adding rows: Int) -> Double { 0 }
+    func endWriting() {}
 }
 
 /// The kinds behind one type: what the importer runs for `ImportKind`, without `Any`.
@@ -396,6 +406,10 @@ extension UpsertKind {
     }
 
     func writeStaged(after: Int, through: Int) throws -> (inserted: Int, updated: Int, unchanged: Int, rows: Int) {
+        try upsertStaged(after: after, through: through)
+    }
+
+    func upsertStaged(after: Int, through: Int) throws -> (inserted: Int, updated: Int, unchanged: Int, rows: Int) {
         guard let sql = upsert.batch else { throw MyGazError(.internalError, .internalError, "no staged rows for this kind") }
         let db = ctx.db
         let range: [SQLBindable?] = [after, through]
