@@ -24,6 +24,11 @@ public enum SearchIndex: String, CaseIterable, Sendable {
 
     private var table: String { self == .users ? "portal_user" : "account" }
 
+    /// The table's columns the indexed values are made of: a change of any of them changes the index.
+    var watchedColumns: [String] {
+        self == .users ? columns.map(\.name) : ["surname", "name", "patronymic", "address", "phone"]
+    }
+
     /// The triggers that keep the index, on inserts, deletes and updates of its table.
     var triggers: (insert: String, delete: String, update: String) {
         ("\(rawValue)_insert", "\(rawValue)_delete", "\(rawValue)_update")
@@ -38,8 +43,7 @@ public enum SearchIndex: String, CaseIterable, Sendable {
         let names = columns.map(\.name)
         let newValues = columns.map { $0.value("new") }.joined(separator: ", ")
         let oldValues = columns.map { $0.value("old") }.joined(separator: ", ")
-        // the table's columns the indexed values are made of
-        let watched = self == .users ? names : ["surname", "name", "patronymic", "address", "phone"]
+        let watched = watchedColumns
         let changed = watched.map { "old.\($0) IS NOT new.\($0)" }.joined(separator: " OR ")
         // the accounts' index reads the holder's name from a view: one phrase may span surname and name
         let content: String

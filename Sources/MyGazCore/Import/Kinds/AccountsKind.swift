@@ -28,14 +28,23 @@ final class AccountsKind: UpsertKind {
     let ctx: ImportContext
     let upsert: Upsert
 
+    static let key = [UpsertColumn(name: "rgk_id"), UpsertColumn(name: "number")]
+    static let written = [
+        UpsertColumn(name: "surname", from: 2), UpsertColumn(name: "name", from: 3), UpsertColumn(name: "patronymic", from: 4),
+        UpsertColumn(name: "address", from: 5), UpsertColumn(name: "phone", from: 6), UpsertColumn(name: "residents", from: 7),
+        UpsertColumn(name: "heated_area", from: 8), UpsertColumn(name: "status", from: 9),
+        UpsertColumn(name: "updated_at", compared: false, importTime: true),
+    ]
+
+    /// The staged columns the search index is made of, and the file's column each comes from.
+    static let indexed: [DeferredAccountSearch.StagedColumn] = (key + written).enumerated().compactMap { offset, column in
+        guard let from = column.from, SearchIndex.accounts.watchedColumns.contains(column.name) else { return nil }
+        return DeferredAccountSearch.StagedColumn(fileColumn: from, name: column.name, staged: Upsert.stagedColumn(offset))
+    }
+
     init(_ ctx: ImportContext) throws {
         self.ctx = ctx
-        upsert = Upsert("account", key: [UpsertColumn(name: "rgk_id"), UpsertColumn(name: "number")], [
-            UpsertColumn(name: "surname", from: 2), UpsertColumn(name: "name", from: 3), UpsertColumn(name: "patronymic", from: 4),
-            UpsertColumn(name: "address", from: 5), UpsertColumn(name: "phone", from: 6), UpsertColumn(name: "residents", from: 7),
-            UpsertColumn(name: "heated_area", from: 8), UpsertColumn(name: "status", from: 9),
-            UpsertColumn(name: "updated_at", compared: false, importTime: true),
-        ], present: ctx.present)
+        upsert = Upsert("account", key: Self.key, Self.written, present: ctx.present)
     }
 
     /// nil until the writing pass writes, and where the index's triggers are not alone on `account`
@@ -45,7 +54,7 @@ final class AccountsKind: UpsertKind {
     func writeStaged(after: Int, through: Int) throws -> (inserted: Int, updated: Int, unchanged: Int, rows: Int) {
         if !searchChecked {
             searchChecked = true
-            search = try DeferredAccountSearch(ctx.db, present: ctx.present)
+            search = try DeferredAccountSearch(ctx.db, indexed: Self.indexed, present: ctx.present)
         }
         try search?.willWrite(after: after, through: through)
         return try upsertStaged(after: after, through: through)
@@ -99,9 +108,12 @@ final class DeferredAccountSearch {
     private var pendingRows = 0
     private var secondsPerRow = 30e-6
 
-    /// The columns of the staged rows (`AccountsKind`'s upsert: p1 rgk, p2 number, p3 … p7 the
-    /// indexed surname, name, patronymic, address and phone).
-    private static let staged = [(2, "surname", "p3"), (3, "name", "p4"), (4, "patronymic", "p5"), (5, "address", "p6"), (6, "phone", "p7")]
+    /// A column of `account` the index is made of, as the file and the staged rows hold it.
+    struct StagedColumn: Sendable {
+        let fileColumn: Int
+        let name: String
+        let staged: String
+    }
 
     /// The table the old text is kept in until the transaction ends.
     static let before = "CREATE TEMP TABLE IF NOT EXISTS account_search_before (id INTEGER PRIMARY KEY, holder, address, phone)"
@@ -109,8 +121,9 @@ final class DeferredAccountSearch {
     /// Keeps the old text of the accounts the staged rows ?1 < n <= ?2 change; nil when the file
     /// has none of the indexed columns. The staged rows lead and each looks its account up (CROSS
     /// JOIN: the planner, knowing nothing of a temporary table, read the accounts in order instead).
-    static func capture(present: [Bool]) -> String? {
-        let differs = staged.filter { present.indices.contains($0.0) && present[$0.0] }.map { "a.\($0.1) IS NOT r.\($0.2)" }
+    static func capture(_ indexed: [StagedColumn], present: [Bool]) -> String? {
+        let differs = indexed.filter { present.indices.contains($0.fileColumn) && present[$0.fileColumn] }
+            .map { "a.\($0.name) IS NOT r.\($0.staged)" }
         return differs.isEmpty ? nil : """
             INSERT OR IGNORE INTO temp.account_search_before (id, holder, address, phone)
             SELECT a.id, \(SearchIndex.holder("a")), a.address, a.phone
@@ -136,11 +149,11 @@ final class DeferredAccountSearch {
         WHERE b.id <= ?1
         """
 
-    init?(_ db: Database, present: [Bool]) throws {
+    init?(_ db: Database, indexed: [StagedColumn], present: [Bool]) throws {
         let index = SearchIndex.accounts.triggers
         guard try db.triggers(on: "account") == [index.insert, index.delete, index.update] else { return nil }
         self.db = db
-        capture = Self.capture(present: present)
+        capture = Self.capture(indexed, present: present)
         try db.execute(Self.before)
         try db.execute("DELETE FROM temp.account_search_before")
         try db.setTriggers(enabled: false)
@@ -164,22 +177,25 @@ final class DeferredAccountSearch {
         try db.run(Self.addNew, last)
         try db.execute("DELETE FROM temp.account_search_before")
         if pendingRows > 0 {
-            // FTS5 merges its parts a quantum at a time, in some transactions and not others: the
-            // estimate follows a dearer one at once and a cheaper one slowly, so that a transaction
-            // that meets a merge is not one sized for the cheap rate
             let measured = Double(DispatchTime.now().uptimeNanoseconds - began) / 1e9 / Double(pendingRows)
-            secondsPerRow = max(measured, secondsPerRow * 0.9 + measured * 0.1)
+            secondsPerRow = Self.rate(after: secondsPerRow, measured: measured)
         }
         lastID = nil
         pendingRows = 0
+    }
+
+    /// The seconds per row expected of the next transaction's trigrams, after `estimate` and a
+    /// transaction that took `measured`: FTS5 merges its parts a quantum at a time, in some
+    /// transactions and not others, so a dearer one is followed at once and a cheaper one slowly,
+    /// and a transaction that meets a merge is not one sized for the cheap rate.
+    static func rate(after estimate: Double, measured: Double) -> Double {
+        max(measured, estimate * 0.9 + measured * 0.1)
     }
 
     func expectedSeconds(adding rows: Int) -> Double { Double(pendingRows + rows) * secondsPerRow }
 
     /// The connection fires triggers again.
     func finish() {
-        lastID = nil
-        pendingRows = 0
         try? db.setTriggers(enabled: true)
         try? db.execute("DROP TABLE IF EXISTS temp.account_search_before")
     }

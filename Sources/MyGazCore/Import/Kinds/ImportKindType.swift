@@ -299,11 +299,14 @@ struct Upsert {
         let parameters: Int
     }
 
+    /// The column of `temp.import_rows` that keeps the parameter at `offset` of `key + columns`.
+    static func stagedColumn(_ offset: Int) -> String { "p\(offset + 1)" }
+
     init(_ table: String, key: [UpsertColumn], _ columns: [UpsertColumn], present: [Bool], keyFilter: String = "") {
         let all = key + columns
         parameters = all.count
         func numbered(_ sql: String, _ index: Int) -> String { sql.replacingOccurrences(of: "?", with: "?\(index + 1)") }
-        func staged(_ sql: String, _ index: Int) -> String { sql.replacingOccurrences(of: "?", with: "r.p\(index + 1)") }
+        func staged(_ sql: String, _ index: Int) -> String { sql.replacingOccurrences(of: "?", with: "r." + Self.stagedColumn(index)) }
         var set: [String] = [], differs: [String] = []
         var batchSet: [String] = [], batchDiffers: [String] = []
         for (offset, c) in columns.enumerated() where c.updated && (c.from.map { present[$0] } ?? true) {
@@ -330,7 +333,7 @@ struct Upsert {
                 // the row's binding fits the statement)
                 stage: "INSERT INTO temp.import_rows VALUES (?\(all.count + 1), "
                     + parameters.map { perImport(all[$0 - 1]) ? "nullif(?\($0), ?\($0))" : "?\($0)" }.joined(separator: ", ") + ")",
-                create: "CREATE TEMP TABLE import_rows (n INTEGER PRIMARY KEY, " + parameters.map { "p\($0)" }.joined(separator: ", ") + ")",
+                create: "CREATE TEMP TABLE import_rows (n INTEGER PRIMARY KEY, " + parameters.map { Self.stagedColumn($0 - 1) }.joined(separator: ", ") + ")",
                 write: "INSERT INTO \(table) (\(all.map(\.name).joined(separator: ", "))) SELECT "
                     + all.enumerated().map { value($0.element, $0.offset) }.joined(separator: ", ")
                     + " FROM temp.import_rows r WHERE \(range) ORDER BY r.n" + target
