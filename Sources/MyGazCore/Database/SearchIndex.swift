@@ -34,6 +34,9 @@ public enum SearchIndex: String, CaseIterable, Sendable {
         ("\(rawValue)_insert", "\(rawValue)_delete", "\(rawValue)_update")
     }
 
+    /// FTS5's `automerge` and `usermerge` where the index sets none.
+    static let defaultMerge = 4
+
     /// Created by migration 5; the statement of `rebuild` fills it from the table.
     static var schema: String {
         allCases.map(\.definition).joined(separator: "\n")
@@ -119,15 +122,39 @@ extension Database {
         defer { _ = try? scalarInt("PRAGMA secure_delete = \(previous == 1 ? "ON" : previous == 2 ? "FAST" : "OFF")") }
         var steps = 0
         while true {
-            let done: Bool = try write {
-                let before = sqlite3_total_changes64(handle)
-                // a negative number: every part onto one level, then merged until one is left
-                try run("INSERT INTO \(index.rawValue) (\(index.rawValue), rank) VALUES ('merge', ?)", arguments: [-pagesPerStep])
-                // the command itself counts as one change; a step that merged anything wrote pages
-                return sqlite3_total_changes64(handle) - before <= 1
-            }
+            // a negative number: every part onto one level, then merged until one is left
+            let merged = try write { try mergeStep(index, pages: -pagesPerStep) }
             steps += 1
-            if done { return steps }
+            if !merged { return steps }
         }
+    }
+
+    /// One step of merging the parts of `index` in the open transaction, of about `pages` pages
+    /// written: a positive number merges the parts of a level that has at least `usermerge` of
+    /// them, a negative one any two. Answers whether it merged anything.
+    func mergeStep(_ index: SearchIndex, pages: Int) throws -> Bool {
+        let before = sqlite3_total_changes64(handle)
+        try run("INSERT INTO \(index.rawValue) (\(index.rawValue), rank) VALUES ('merge', ?)", arguments: [pages])
+        // the command itself counts as one change; a step that merged anything wrote pages
+        return sqlite3_total_changes64(handle) - before > 1
+    }
+
+    /// What FTS5 holds of `index` in memory written as a new part of it now, not at COMMIT: a
+    /// savepoint begun asks every virtual table in the transaction for what it holds.
+    func flushSearchIndexes() throws {
+        try execute("SAVEPOINT flush_search")
+        try execute("RELEASE flush_search")
+    }
+
+    /// One of FTS5's merge settings of `index` (`automerge`, `usermerge`), nil where none is set.
+    func searchSetting(_ index: SearchIndex, _ name: String) throws -> Int? {
+        try scalarInt("SELECT v FROM \(index.rawValue)_config WHERE k = ?", name)
+    }
+
+    /// Sets one of FTS5's merge settings of `index` for every connection, from the open
+    /// transaction on; nil leaves it unset again (FTS5's default, `SearchIndex.defaultMerge`).
+    func setSearchSetting(_ index: SearchIndex, _ name: String, _ value: Int?) throws {
+        try run("INSERT INTO \(index.rawValue) (\(index.rawValue), rank) VALUES (?, ?)", name, value ?? SearchIndex.defaultMerge)
+        if value == nil { try run("DELETE FROM \(index.rawValue)_config WHERE k = ?", name) }
     }
 }

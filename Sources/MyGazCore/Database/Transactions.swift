@@ -190,6 +190,9 @@ extension Database {
             self.afterCommit = afterCommit
         }
 
+        /// The seconds the open part has left of its time.
+        public var secondsLeft: Double { maxSeconds - Date().timeIntervalSince(started) }
+
         public func begin() throws {
             guard !db.isInTransaction else { throw Database.writeInsideRead }
             try db.execute("BEGIN IMMEDIATE")
@@ -206,6 +209,12 @@ extension Database {
             guard before >> 8 != units >> 8 else { return }
             let elapsed = Date().timeIntervalSince(started)
             guard elapsed >= maxSeconds || elapsed + next > maxSeconds + Self.overrun else { return }
+            try end(final: false)
+            try begin()
+        }
+
+        /// The open part ends now and the next begins.
+        public func split() throws {
             try end(final: false)
             try begin()
         }

@@ -358,11 +358,12 @@ final class ImportRun<K: ImportKindType> {
         // would run inside COMMIT, holding the write lock): the checkpointer's thread does them
         let checkpointer = try BackgroundCheckpointer(path: db.path)
         defer { checkpointer.finish() }
+        var secondsLeft: () -> Double = { .infinity }
         let parts = Database.ChunkedWrite(
             db, maxSeconds: options.singleTransaction ? .infinity : options.transactionSeconds, pauseSeconds: options.pauseSeconds,
             dryRun: false,
             beforeCommit: { [self] final in
-                try kind.endPart()
+                try kind.endPart(secondsLeft: secondsLeft())
                 try db.run("""
                     UPDATE import_batch SET rows_done = ?, inserted = ?, updated = ?, unchanged = ?, rejected = ?,
                            status = CASE WHEN ? THEN 'completed' ELSE status END, finished_at = CASE WHEN ? THEN ? ELSE NULL END
@@ -387,6 +388,7 @@ final class ImportRun<K: ImportKindType> {
                     checkpointer.syncWAL()
                 }
             })
+        secondsLeft = { [unowned parts] in parts.secondsLeft }
         try db.withBulkSettings(.init(cacheKiB: 16_384, autocheckpointPages: 0)) {
             try parts.begin()
             do {
@@ -458,6 +460,7 @@ final class ImportRun<K: ImportKindType> {
             try parts.tick(written, next: Double(perWrite) * seconds / Double(written) + kind.endPartSeconds(adding: perWrite))
             progress(.writing, rowsDone, 0.5 + Double(rowsDone) / Double(max(report.rowsRead, 1)) / 2)
         }
+        while kind.owesWork { try parts.split() }
         if brokenTail { report.rejected += 1 }
     }
 

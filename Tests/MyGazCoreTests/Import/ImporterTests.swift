@@ -214,6 +214,45 @@ import Testing
         #expect(after > 20e-6 && after < 25e-6, "\(after)")
     }
 
+    /// FTS5 merges nothing by itself while an import flushes the trigrams: the import merges
+    /// them in steps, a level's parts sixteen at a time as FTS5 would, and puts the index's
+    /// settings back before each COMMIT (a portal never sees `automerge` 0).
+    @Test func anImportMergesTheIndexItselfAndLeavesItsSettingsAsTheyWere() throws {
+        let t = try TestDB()
+        try rgk(t)
+        let portal = PortalShell(path: t.path)
+        func settings() throws -> [String] {
+            try t.db.query("SELECT k || '=' || v FROM account_search_config WHERE k LIKE '%merge' ORDER BY k").map { $0.string(0) }
+        }
+        let before = try settings()
+        #expect(before == ["automerge=16", "crisismerge=64"])
+        // twenty parts the portal left on one level (its writes merging none)
+        var sql = "INSERT INTO account_search (account_search, rank) VALUES ('automerge', 0);\n"
+        for i in 0..<20 {
+            sql += "INSERT INTO account (rgk_id, number, surname, updated_at) VALUES (1, '\(80_000_000 + i)', 'Петров', 'x');\n"
+        }
+        sql += "INSERT INTO account_search (account_search, rank) VALUES ('automerge', 16)"
+        try portal.execute(sql)
+        func parts() throws -> Int { try t.db.scalarInt("SELECT count(DISTINCT segid) FROM account_search_idx") ?? 0 }
+        #expect(try parts() == 20)
+        var text = "rgk;account;surname;address\n"
+        for i in 0..<300 { text += "vologda;\(70_000_000 + i);Иванов;ул. Ленина, д. \(i)\n" }
+        _ = try Importer.run(t.session, ImportOptions(kind: .accounts), file: file(t, "a.csv", text))
+        #expect(try settings() == before)
+        // sixteen or more on a level are merged into one on the next, as FTS5 would have
+        let after = try parts()
+        #expect(after < 16, "\(after) parts")
+        try portal.execute("INSERT INTO account_search (account_search, rank) VALUES ('integrity-check', 1)")
+    }
+
+    /// The time a transaction keeps for merging grows by a tenth while merging is cut short (up
+    /// to half of a transaction), and follows what was needed when it was not.
+    @Test func theTimeKeptForMergingFollowsWhatWasNeeded() {
+        #expect(abs(DeferredAccountSearch.mergeSeconds(after: 0.02, spent: 0.02, short: true) - 0.024) < 1e-9)
+        #expect(DeferredAccountSearch.mergeSeconds(after: 0.049, spent: 0.05, short: true) == DeferredAccountSearch.mostMergeSeconds)
+        #expect(abs(DeferredAccountSearch.mergeSeconds(after: 0.02, spent: 0.005, short: false) - 0.017) < 1e-9)
+    }
+
     /// A trigger the portal put on `account` keeps firing during an import: the import's
     /// connection then keeps every trigger, the index's too.
     @Test func aTriggerOfThePortalsOwnOnAccountsKeepsFiringDuringAnImport() throws {

@@ -60,7 +60,8 @@ final class AccountsKind: UpsertKind {
         return try upsertStaged(after: after, through: through)
     }
 
-    func endPart() throws { try search?.endPart() }
+    func endPart(secondsLeft: Double) throws { try search?.endPart(secondsLeft: secondsLeft) }
+    var owesWork: Bool { search?.owesMerging ?? false }
     func endPartSeconds(adding rows: Int) -> Double { search?.expectedSeconds(adding: rows) ?? 0 }
     func endWriting() { search?.finish() }
 
@@ -95,18 +96,41 @@ final class AccountsKind: UpsertKind {
 /// the triggers wrote a part per statement and merged the parts over and over (1M accounts: 109 s
 /// a row at a time, 14 s without the index). Here the import's connection fires no triggers
 /// (every other connection still does), the old text of each account whose indexed words change
-/// is kept before its upsert, and before COMMIT two statements write the part's trigrams: FTS5
-/// flushes them once, at COMMIT. Used only where the index's three triggers are all the triggers
-/// on `account`: one the portal adds keeps working, and the triggers write the index as before.
+/// is kept before its upsert, and before COMMIT two statements write the part's trigrams, flushed
+/// as one new part. Used only where the index's three triggers are all the triggers on `account`:
+/// one the portal adds keeps working, and the triggers write the index as before.
+///
+/// FTS5 merges its parts by itself when it flushes, 64 × levels pages each time its count of pages
+/// written passes a multiple of 64: a quantum that fell in some transactions and not others held
+/// the write lock up to 175 ms. So while the trigrams are flushed it merges nothing (`automerge`
+/// 0), and the merging is done in small steps in what is left of each transaction's time, of the
+/// parts it would have merged itself (`usermerge` its `automerge`); both settings are put back
+/// before COMMIT, so no other connection ever sees them. The transactions are sized for the
+/// merging as for the trigrams, and what is left of it when the rows are done gets transactions
+/// of its own (`owesMerging`).
 final class DeferredAccountSearch {
     let db: Database
     /// `capture(present:)` for the file's columns
     private let capture: String?
     /// The table's last id when the open transaction first wrote: the ids after it are new
     private var lastID: Int64?
-    /// staged rows written in the open transaction, and the seconds `endPart` took per row
+    /// staged rows written in the open transaction, and the seconds their trigrams take per row
     private var pendingRows = 0
     private var secondsPerRow = 30e-6
+    /// the index's own settings (nil: unset), put back before each COMMIT
+    private let automerge: Int?
+    private let usermerge: Int?
+    /// the seconds a page of merging takes, and those a transaction is expected to merge for
+    private var secondsPerPage = 200e-6
+    private(set) var mergeSeconds = 0.01
+    /// whether the last merging ended for want of time rather than of parts to merge
+    private(set) var owesMerging = false
+
+    /// Pages merged by one step at most, and the most of a transaction's time given to merging.
+    static let pagesPerStep = 64
+    static let mostMergeSeconds = 0.05
+    /// What COMMIT takes after the merging (the transaction's pages into the WAL).
+    static let commitSeconds = 0.015
 
     /// A column of `account` the index is made of, as the file and the staged rows hold it.
     struct StagedColumn: Sendable {
@@ -154,6 +178,8 @@ final class DeferredAccountSearch {
         guard try db.triggers(on: "account") == [index.insert, index.delete, index.update] else { return nil }
         self.db = db
         capture = Self.capture(indexed, present: present)
+        automerge = try db.searchSetting(.accounts, "automerge")
+        usermerge = try db.searchSetting(.accounts, "usermerge")
         try db.execute(Self.before)
         try db.execute("DELETE FROM temp.account_search_before")
         try db.setTriggers(enabled: false)
@@ -169,30 +195,58 @@ final class DeferredAccountSearch {
 
     /// The trigrams of the accounts the transaction inserted, and of those it changed in place of
     /// their old ones: the deletions first, then one statement of insertions (FTS5 would flush
-    /// what it holds at the start of a second).
-    func endPart() throws {
-        guard let last = lastID else { return }
+    /// what it holds at the start of a second), flushed as a new part while FTS5 merges nothing;
+    /// then merging in steps for what is left of the transaction's `secondsLeft`.
+    func endPart(secondsLeft: Double) throws {
+        guard lastID != nil || owesMerging else { return }
         let began = DispatchTime.now().uptimeNanoseconds
-        try db.run(Self.removeOld, last)
-        try db.run(Self.addNew, last)
-        try db.execute("DELETE FROM temp.account_search_before")
-        if pendingRows > 0 {
-            let measured = Double(DispatchTime.now().uptimeNanoseconds - began) / 1e9 / Double(pendingRows)
-            secondsPerRow = Self.rate(after: secondsPerRow, measured: measured)
+        func elapsed() -> Double { Double(DispatchTime.now().uptimeNanoseconds - began) / 1e9 }
+        try db.setSearchSetting(.accounts, "automerge", 0)
+        try db.setSearchSetting(.accounts, "usermerge", automerge ?? SearchIndex.defaultMerge)
+        if let last = lastID {
+            try db.run(Self.removeOld, last)
+            try db.run(Self.addNew, last)
+            try db.flushSearchIndexes()
+            try db.execute("DELETE FROM temp.account_search_before")
+            if pendingRows > 0 { secondsPerRow = Self.rate(after: secondsPerRow, measured: elapsed() / Double(pendingRows)) }
         }
+        let deadline = secondsLeft - Self.commitSeconds
+        let merging = elapsed()
+        var merged = true
+        var steps = 0
+        while merged {
+            // one small step at least, however late: the merging keeps going, and ends
+            let least = steps == 0 ? Self.pagesPerStep / 4 : 0
+            let pages = max(least, Int(min(Double(Self.pagesPerStep), (deadline - elapsed()) / secondsPerPage)))
+            guard pages >= Self.pagesPerStep / 4 else { break }
+            let stepBegan = elapsed()
+            merged = try db.mergeStep(.accounts, pages: pages)
+            if merged { secondsPerPage = Self.rate(after: secondsPerPage, measured: (elapsed() - stepBegan) / Double(pages)) }
+            steps += 1
+        }
+        owesMerging = merged
+        mergeSeconds = Self.mergeSeconds(after: mergeSeconds, spent: elapsed() - merging, short: merged)
+        try db.setSearchSetting(.accounts, "automerge", automerge)
+        try db.setSearchSetting(.accounts, "usermerge", usermerge)
         lastID = nil
         pendingRows = 0
     }
 
-    /// The seconds per row expected of the next transaction's trigrams, after `estimate` and a
-    /// transaction that took `measured`: FTS5 merges its parts a quantum at a time, in some
-    /// transactions and not others, so a dearer one is followed at once and a cheaper one slowly,
-    /// and a transaction that meets a merge is not one sized for the cheap rate.
+    /// The seconds per row (or page) expected of the next transaction, after `estimate` and a
+    /// transaction that took `measured`: a dearer one is followed at once and a cheaper one
+    /// slowly, so that a transaction is not sized for a cheap moment.
     static func rate(after estimate: Double, measured: Double) -> Double {
         max(measured, estimate * 0.9 + measured * 0.1)
     }
 
-    func expectedSeconds(adding rows: Int) -> Double { Double(pendingRows + rows) * secondsPerRow }
+    /// The seconds the next transaction keeps for merging, after `estimate` and one that merged for
+    /// `spent` and was cut `short` by its time (more was there to merge): more by a tenth each
+    /// time, up to `mostMergeSeconds`, or toward what was needed.
+    static func mergeSeconds(after estimate: Double, spent: Double, short: Bool) -> Double {
+        short ? min(mostMergeSeconds, estimate * 1.1 + 0.002) : estimate * 0.8 + spent * 0.2
+    }
+
+    func expectedSeconds(adding rows: Int) -> Double { Double(pendingRows + rows) * secondsPerRow + mergeSeconds }
 
     /// The connection fires triggers again.
     func finish() {

@@ -42,8 +42,11 @@ protocol ImportKindType: AnyObject {
     /// how many were staged (the others were rejected).
     func writeStaged(after: Int, through: Int) throws -> (inserted: Int, updated: Int, unchanged: Int, rows: Int)
     /// Work the writes of a transaction leave for its end (an account's trigrams), done in it,
-    /// before COMMIT.
-    func endPart() throws
+    /// before COMMIT, with the transaction's `secondsLeft` for what can wait (merging them).
+    func endPart(secondsLeft: Double) throws
+    /// Whether `endPart` left work that waited for time: the rows written, it gets transactions
+    /// of its own.
+    var owesWork: Bool { get }
     /// The seconds `endPart` is expected to take once `rows` more staged rows are written.
     func endPartSeconds(adding rows: Int) -> Double
     /// The writing pass is over, whether or not it wrote everything.
@@ -60,7 +63,8 @@ extension ImportKindType {
     func writeStaged(after: Int, through: Int) throws -> (inserted: Int, updated: Int, unchanged: Int, rows: Int) {
         throw MyGazError(.internalError, .internalError, "no staged rows for this kind")
     }
-    func endPart() throws {}
+    func endPart(secondsLeft: Double) throws {}
+    var owesWork: Bool { false }
     func endPartSeconds(adding rows: Int) -> Double { 0 }
     func endWriting() {}
 }
