@@ -17,31 +17,6 @@ RUNS="${2:-3}"
 PINS="${PINS:-250000}"
 build_release
 
-# portal_writer DB COMMAND...: runs COMMAND while a portal-like writer (busy timeout 5 s) writes
-# every 20 ms; prints the writer's count, failures and worst wait
-portal_writer() {
-  local db="$1"; shift
-  python3 - "$db" "$@" <<'PY'
-import sqlite3, subprocess, sys, time
-db, cmd = sys.argv[1], sys.argv[2:]
-worst, failures, writes = 0.0, 0, 0
-proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL)
-con = sqlite3.connect(db, timeout=5.0, isolation_level=None)
-while proc.poll() is None:
-    start = time.perf_counter()
-    try:
-        con.execute("BEGIN IMMEDIATE")
-        con.execute("INSERT INTO faq (topic, question, answer, created_at, updated_at) VALUES ('other', 'q', 'a', 'x', 'x')")
-        con.execute("COMMIT")
-        writes += 1
-    except sqlite3.OperationalError:
-        failures += 1
-    worst = max(worst, time.perf_counter() - start)
-    time.sleep(0.02)
-print(f"{'portal writer during ' + cmd[3] + ' ' + cmd[4]:<46} writes {writes}, 'database is locked' failures {failures}, worst wait {worst*1000:.0f} ms, exit {proc.returncode}")
-PY
-}
-
 pins_part() {
   local n="$PINS" accounts="$OUT/accounts-$PINS.csv" pins="$OUT/pins-$PINS.csv" month="$OUT/pins-$PINS-next.csv" db="$OUT/pins.db"
   [ -f "$accounts" ] || python3 "$ROOT/bench/make_accounts.py" "$n" "$accounts"
@@ -66,7 +41,7 @@ PY
   timeit "import pins (the same file: unchanged)" 1 -- "$BIN" --db "$db" import pins "$pins"
   timeit "import pins (next month: every PIN new)" 1 -- "$BIN" --db "$db" import pins "$month"
   echo "  (target: each at most 60 000 ms)"
-  portal_writer "$db" "$BIN" --db "$db" import pins "$pins"
+  portal_writer "$db" "import pins" "$BIN" --db "$db" import pins "$pins"
   echo "  (target: worst wait at most 250 ms)"
 }
 
@@ -119,7 +94,7 @@ lock="$("$BIN" --db "$DB" import accounts "$FILE" --json | python3 -c 'import js
 # a portal-like writer with a 5 s busy timeout, writing every 20 ms during a first import
 rm -f "$DB" "$DB-wal" "$DB-shm"
 "$BIN" --db "$DB" init >/dev/null && "$BIN" --db "$DB" import rgk "$OUT/rgk.csv" >/dev/null
-portal_writer "$DB" "$BIN" --db "$DB" import accounts "$FILE" --json
+portal_writer "$DB" "import accounts" "$BIN" --db "$DB" import accounts "$FILE" --json
 
 python3 - "${first[*]}" "${base[*]}" "$(echo "$re" | ms)" "$lock" <<'PY'
 import statistics, sys

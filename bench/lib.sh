@@ -36,3 +36,29 @@ fresh_copy() {
 }
 
 timeit() { python3 "$ROOT/bench/timeit.py" "$@"; }
+
+# portal_writer DB LABEL COMMAND...: runs COMMAND while a portal-like writer (busy timeout 5 s,
+# synchronous=FULL as Python leaves it) writes every 20 ms; prints the writer's count, failures
+# and worst wait (issue 17: at most 250 ms for any import, bulk decision or backup)
+portal_writer() {
+  local db="$1" label="$2"; shift 2
+  python3 - "$db" "$label" "$@" <<'PY'
+import sqlite3, subprocess, sys, time
+db, label, cmd = sys.argv[1], sys.argv[2], sys.argv[3:]
+worst, failures, writes = 0.0, 0, 0
+proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL)
+con = sqlite3.connect(db, timeout=5.0, isolation_level=None)
+while proc.poll() is None:
+    start = time.perf_counter()
+    try:
+        con.execute("BEGIN IMMEDIATE")
+        con.execute("INSERT INTO faq (topic, question, answer, created_at, updated_at) VALUES ('other', 'q', 'a', 'x', 'x')")
+        con.execute("COMMIT")
+        writes += 1
+    except sqlite3.OperationalError:
+        failures += 1
+    worst = max(worst, time.perf_counter() - start)
+    time.sleep(0.02)
+print(f"{'portal writer during ' + label:<46} writes {writes}, 'database is locked' failures {failures}, worst wait {worst*1000:.0f} ms, exit {proc.returncode}")
+PY
+}

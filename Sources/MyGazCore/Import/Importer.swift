@@ -77,23 +77,8 @@ public enum Importer {
     /// The longest field a row may have: the longest thing an RGK sends is an address or a
     /// name; anything far past that is a broken file, not data.
     public static let maxFieldBytes = 4096
-    /// A checkpoint is asked for every 0.3 s of writing (on its own thread, see
-    /// BackgroundCheckpointer): the WAL stays short, so the portal's own automatic checkpoints
-    /// find little to do, and the last one, when the import closes, is quick — and parts that
-    /// end whenever the writer waits for input do not each cost a checkpoint's fsync.
-    static let secondsPerCheckpoint = 0.3
     /// Staged rows written by one statement at most (a few milliseconds of the write lock).
     static let stagedRowsPerWrite = 2048
-    /// The longest one statement of staged rows should take: a part ends only between
-    /// statements, so the rows per statement follow the time the last one took (kinds and
-    /// machines differ).
-    static let secondsPerStatement = 0.035
-
-    /// The rows the next statement writes, after one wrote `rows` in `seconds`.
-    static func rowsPerWrite(after rows: Int, took seconds: Double, most: Int, target: Double = secondsPerStatement) -> Int {
-        guard seconds > 0 else { return most }
-        return max(64, min(most, Int(Double(rows) * target / seconds)))
-    }
 
     public static func run(_ session: Session, _ options: ImportOptions, file: String, rejects: RejectsSink? = nil,
                            progress: ImportProgress = { _, _, _ in }) throws -> ImportReport {
@@ -353,17 +338,11 @@ final class ImportRun<K: ImportKindType> {
         let pipeline = kind.stagesRows ? nil : try rowsAgain(writing: true)
         pipeline?.start()
         rowsDone = 0
-        var lastCheckpoint = Date()
-        // for the length of the import: a larger page cache, and no automatic checkpoints (they
-        // would run inside COMMIT, holding the write lock): the checkpointer's thread does them
-        let checkpointer = try BackgroundCheckpointer(path: db.path)
-        defer { checkpointer.finish() }
-        var secondsLeft: () -> Double = { .infinity }
-        let parts = Database.ChunkedWrite(
-            db, maxSeconds: options.singleTransaction ? .infinity : options.transactionSeconds, pauseSeconds: options.pauseSeconds,
-            dryRun: false,
-            beforeCommit: { [self] final in
-                try kind.endPart(secondsLeft: secondsLeft())
+        let parts = try db.writeInParts(
+            maxSeconds: options.singleTransaction ? .infinity : options.transactionSeconds, pauseSeconds: options.pauseSeconds,
+            waitsForInput: pipeline != nil,
+            beforeCommit: { [self] final, secondsLeft in
+                try kind.endPart(secondsLeft: secondsLeft)
                 try db.run("""
                     UPDATE import_batch SET rows_done = ?, inserted = ?, updated = ?, unchanged = ?, rejected = ?,
                            status = CASE WHEN ? THEN 'completed' ELSE status END, finished_at = CASE WHEN ? THEN ? ELSE NULL END
@@ -376,29 +355,7 @@ final class ImportRun<K: ImportKindType> {
                                                                  "unchanged": .int(Int64(report.unchanged)), "rejected": .int(Int64(report.rejected))]))
                 }
             },
-            afterCommit: {
-                if Date().timeIntervalSince(lastCheckpoint) >= Importer.secondsPerCheckpoint {
-                    lastCheckpoint = Date()
-                    // writing staged rows never waits for input, so a checkpoint beside it would never
-                    // catch up and the WAL would never start over: it grew to 600 MB for 1.3M services,
-                    // and a portal with synchronous=FULL paid for syncing it (1.9 s for one write).
-                    // Between parts, with the lock free, the checkpoint is waited for.
-                    if pipeline == nil { checkpointer.copyEverything(holdingLockOf: self.db) } else { checkpointer.request() }
-                } else {
-                    checkpointer.syncWAL()
-                }
-            })
-        secondsLeft = { [unowned parts] in parts.secondsLeft }
-        try db.withBulkSettings(.init(cacheKiB: 16_384, autocheckpointPages: 0)) {
-            try parts.begin()
-            do {
-                if let pipeline {
-                    try writeRowByRow(kind, pipeline, after: carried.rows, parts, progress)
-                } else {
-                    try writeStagedRows(kind, after: carried.rows, parts, progress)
-                }
-                try parts.finish()
-            } catch {
+            failed: { [self] parts in
                 pipeline?.stop()
                 parts.abandon()
                 if parts.commits == 0 && report.resumedFrom == nil {
@@ -406,9 +363,13 @@ final class ImportRun<K: ImportKindType> {
                     // Best effort: where even this fails, the batch shows as an incomplete import to run again
                     _ = try? db.write { try db.run("DELETE FROM import_batch WHERE id = ? AND rows_done = 0", report.batchID) }
                 }
-                throw error
+            }) { parts in
+                if let pipeline {
+                    try writeRowByRow(kind, pipeline, after: carried.rows, parts, progress)
+                } else {
+                    try writeStagedRows(kind, after: carried.rows, parts, progress)
+                }
             }
-        }
         report.longestLockSeconds = parts.longestSeconds
     }
 
@@ -444,20 +405,14 @@ final class ImportRun<K: ImportKindType> {
             report.unchanged += unchangedPrefix - carried - rejected
             rowsDone = unchangedPrefix
         }
-        var perWrite = kind.stagedRowsPerWrite
-        while rowsDone < report.rowsRead {
-            let through = min(rowsDone + perWrite, report.rowsRead)
-            let began = DispatchTime.now().uptimeNanoseconds
-            let counts = try kind.writeStaged(after: rowsDone, through: through)
-            let seconds = Double(DispatchTime.now().uptimeNanoseconds - began) / 1e9
-            let written = through - rowsDone
-            perWrite = Importer.rowsPerWrite(after: written, took: seconds, most: kind.stagedRowsPerWrite, target: kind.secondsPerStatement)
+        try parts.writeRanges(rowsDone..<report.rowsRead, first: kind.stagedRowsPerWrite, most: kind.stagedRowsPerWrite,
+                              secondsPerStatement: kind.secondsPerStatement, endSeconds: kind.endPartSeconds(adding:)) { range in
+            let counts = try kind.writeStaged(after: range.lowerBound, through: range.upperBound)
             report.inserted += counts.inserted
             report.updated += counts.updated
             report.unchanged += counts.unchanged
-            report.rejected += through - rowsDone - counts.rows
-            rowsDone = through      // before the part may end: its commit records how far it got
-            try parts.tick(written, next: Double(perWrite) * seconds / Double(written) + kind.endPartSeconds(adding: perWrite))
+            report.rejected += range.count - counts.rows
+            rowsDone = range.upperBound      // before the part may end: its commit records how far it got
             progress(.writing, rowsDone, 0.5 + Double(rowsDone) / Double(max(report.rowsRead, 1)) / 2)
         }
         while kind.owesWork { try parts.split() }

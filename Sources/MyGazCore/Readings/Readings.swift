@@ -438,24 +438,32 @@ public enum Readings {
             try plan(db, valid, into: &result, telling: false)
             return result
         }
-        try bulkWrites(db) {
-            for batch in stride(from: 0, to: valid.count, by: Self.acceptBatch).map({ Array(valid[$0..<min($0 + Self.acceptBatch, valid.count)]) }) {
-                try db.write {
-                    var ids = batch
-                    let stale = try changedSince(judged: judged.since, db, ids, by: session.login)
-                    if !stale.isEmpty {
-                        let again = try judge(db, readingIDs: Array(stale))
-                        let nowInvalid = Set(again.filter { !$0.verdict.isValid }.map(\.id))
-                        ids.removeAll { nowInvalid.contains($0) }
-                        result.skipped += nowInvalid.count
-                    }
-                    let accepted = try db.query("""
-                        UPDATE reading SET status = 'accepted', decided_at = ?, decided_by = ?
-                        WHERE id IN (SELECT value FROM json_each(?)) AND status = 'pending' RETURNING id
-                        """, session.now, session.login, jsonArray(ids)).map { $0.int64(0) }
-                    try session.audit("reading.accept", .reading, ids: accepted, old: "pending", new: "accepted")
-                    result.decided += accepted.count
+        var staleMeters: Set<Int64> = []
+        var judgedInPart = -1
+        try session.database.writeInParts(secondsPerCheckpoint: 0) { parts in
+            try parts.writeRanges(valid.indices, first: 64, most: Self.mostPerStatement) { range in
+                // nothing changes inside a part (one write transaction): what others decided since
+                // the queue was judged is looked up once in each
+                if judgedInPart != parts.commits {
+                    judgedInPart = parts.commits
+                    staleMeters = try metersChanged(since: judged.since, db, by: session.login)
                 }
+                var ids = Array(valid[range])
+                if !staleMeters.isEmpty {
+                    let stale = try db.query("""
+                        SELECT id FROM reading WHERE id IN (SELECT value FROM json_each(?1)) AND meter_id IN (SELECT value FROM json_each(?2))
+                        """, jsonArray(ids), jsonArray(Array(staleMeters))).map { $0.int64(0) }
+                    let again = stale.isEmpty ? [] : try judge(db, readingIDs: stale)
+                    let nowInvalid = Set(again.filter { !$0.verdict.isValid }.map(\.id))
+                    ids.removeAll { nowInvalid.contains($0) }
+                    result.skipped += nowInvalid.count
+                }
+                let accepted = try db.query("""
+                    UPDATE reading SET status = 'accepted', decided_at = ?, decided_by = ?
+                    WHERE id IN (SELECT value FROM json_each(?)) AND status = 'pending' RETURNING id
+                    """, session.now, session.login, jsonArray(ids)).map { $0.int64(0) }
+                try session.audit("reading.accept", .reading, ids: accepted, old: "pending", new: "accepted")
+                result.decided += accepted.count
                 progress(result.decided + result.skipped)
             }
         }
@@ -477,17 +485,15 @@ public enum Readings {
             try plan(db, invalid.map(\.id), into: &result, telling: true)
             return result
         }
-        try bulkWrites(db) {
-            for start in stride(from: 0, to: invalid.count, by: 2000) {
-                try db.write {
-                    for item in invalid[start..<min(start + 2000, invalid.count)] {
-                        // judged again here: the customer is told the reason, so it must be right now
-                        let now = try find(db, item.id)
-                        guard now.status == .pending, let reason = now.verdict.firstViolation else { continue }
-                        if let warning = try markRejected(session, now, reason: reason, message: nil).warning { result.warnings.append(warning) }
-                        result.decided += 1
-                        result.byReason[reason, default: 0] += 1
-                    }
+        try session.database.writeInParts(secondsPerCheckpoint: 0) { parts in
+            try parts.writeRanges(invalid.indices, first: 64, most: Self.mostPerStatement) { range in
+                for item in invalid[range] {
+                    // judged again here: the customer is told the reason, so it must be right now
+                    let now = try find(db, item.id)
+                    guard now.status == .pending, let reason = now.verdict.firstViolation else { continue }
+                    if let warning = try markRejected(session, now, reason: reason, message: nil).warning { result.warnings.append(warning) }
+                    result.decided += 1
+                    result.byReason[reason, default: 0] += 1
                 }
                 progress(result.decided + result.skipped)
             }
@@ -495,15 +501,9 @@ public enum Readings {
         return result
     }
 
-    /// A large page cache, and checkpoints after every 64 MiB of WAL rather than 4 MiB, for
-    /// the length of a bulk decision: a checkpoint costs two fsyncs.
-    static func bulkWrites(_ db: any Storage, _ body: () throws -> Void) throws {
-        try db.withBulkSettings(.init(cacheKiB: 32_768, autocheckpointPages: 16_384), body)
-    }
-
-    /// Readings accepted per write transaction: about 0.3 s of write lock on a large region,
-    /// well inside the portal's 5 s busy timeout; fewer commits rewrite fewer shared pages.
-    static let acceptBatch = 12_000
+    /// Readings decided by one statement at most; fewer when they take longer than
+    /// `ChunkedWrite.secondsPerStatement`. The write lock is let go every 0.1 s (`writeInParts`).
+    static let mostPerStatement = 4096
 
     static func jsonArray(_ ids: [Int64]) -> String { "[" + ids.map(String.init).joined(separator: ",") + "]" }
 
@@ -573,15 +573,14 @@ public enum Readings {
             """, meterID, readingID).flatMap { row in Day(iso: row.string(1)).map { (row.int64(0), $0) } }
     }
 
-    /// The readings of `ids` whose meter got an accepted reading from someone else (another
-    /// clerk, an RGK import) after the queue was judged.
-    static func changedSince(judged since: (at: String, lastID: Int64), _ db: any Storage, _ ids: [Int64], by login: String) throws -> Set<Int64> {
+    /// The meters that got an accepted reading from someone else (another clerk, an RGK import)
+    /// after the queue was judged.
+    static func metersChanged(since: (at: String, lastID: Int64), _ db: any Storage, by login: String) throws -> Set<Int64> {
         Set(try db.query("""
-            SELECT r.id FROM reading r WHERE r.id IN (SELECT value FROM json_each(?1)) AND r.meter_id IN (
-                SELECT meter_id FROM reading WHERE source <> 'rgk' AND status <> 'pending' AND decided_at >= ?2
-                    AND status = 'accepted' AND decided_by <> ?4
-                UNION SELECT meter_id FROM reading WHERE id > ?3 AND status = 'accepted')
-            """, jsonArray(ids), since.at, since.lastID, login).map { $0.int64(0) })
+            SELECT meter_id FROM reading WHERE source <> 'rgk' AND status <> 'pending' AND decided_at >= ?1
+                AND status = 'accepted' AND decided_by <> ?3
+            UNION SELECT meter_id FROM reading WHERE id > ?2 AND status = 'accepted'
+            """, since.at, since.lastID, login).map { $0.int64(0) })
     }
 
     /// A reading given by phone: checked at once and refused (exit 6) if it breaks a rule.

@@ -75,12 +75,60 @@ import Testing
     }
 
     @Test func aStatementOfStagedRowsFollowsTheTimeTheLastOneTook() {
-        let target = Importer.secondsPerStatement
-        #expect(Importer.rowsPerWrite(after: 2048, took: target / 4, most: 2048) == 2048, "fast: the most")
-        #expect(Importer.rowsPerWrite(after: 2048, took: target * 4, most: 2048) == 512, "four times too slow: a quarter")
-        #expect(Importer.rowsPerWrite(after: 512, took: target / 2, most: 2048) == 1024, "back up as it speeds up")
-        #expect(Importer.rowsPerWrite(after: 64, took: 5, most: 2048) == 64, "never below 64")
-        #expect(Importer.rowsPerWrite(after: 100, took: 0, most: 2048) == 2048)
+        let target = Database.ChunkedWrite.secondsPerStatement
+        func items(after n: Int, took seconds: Double) -> Int {
+            Database.ChunkedWrite.itemsPerCall(after: n, took: seconds, most: 2048, target: target)
+        }
+        #expect(items(after: 2048, took: target / 4) == 2048, "fast: the most")
+        #expect(items(after: 2048, took: target * 4) == 512, "four times too slow: a quarter")
+        #expect(items(after: 512, took: target / 2) == 1024, "back up as it speeds up")
+        #expect(items(after: 64, took: 5) == 64, "never below 64")
+        #expect(items(after: 100, took: 0) == 2048)
+    }
+
+    /// A long write in parts commits each part: another connection reads the rows of the parts
+    /// before while the write goes on; the statements are ranges of the items, in order.
+    @Test func aWriteInPartsCommitsEachPartAsItGoes() throws {
+        let t = try TestDB()
+        let reader = try Database(path: t.path, mode: .readOnly)
+        var ranges: [Range<Int>] = []
+        var seen: [Int] = []
+        let parts = try t.db.writeInParts(maxSeconds: 0, pauseSeconds: 0) { parts in
+            try parts.writeRanges(0..<1000, first: 256, most: 256) { range in
+                seen.append(try reader.scalarInt("SELECT count(*) FROM rgk") ?? -1)
+                for i in range { try insert(t, "r\(i)") }
+                ranges.append(range)
+            }
+        }
+        #expect(ranges == [0..<256, 256..<512, 512..<768, 768..<1000])
+        #expect(seen == [0, 256, 512, 768], "each range after the first found the ones before committed")
+        #expect(parts.commits == 4)
+        #expect(try t.count("rgk") == 1000)
+    }
+
+    /// What a step is expected to take follows a dearer one at once and a cheaper one slowly
+    /// (an FTS5 merge, a COMMIT of many pages come now and then).
+    @Test func theExpectedTimeOfAStepFollowsADearerOneAtOnce() {
+        #expect(Database.ChunkedWrite.expected(after: 10e-6, measured: 25e-6) == 25e-6)
+        let after = Database.ChunkedWrite.expected(after: 25e-6, measured: 8e-6)
+        #expect(after > 20e-6 && after < 25e-6, "\(after)")
+    }
+
+    /// The part ends early enough for its COMMIT, which a bulk decision's scattered rows make
+    /// long (30–65 ms): the lock is held the part's time in all.
+    @Test func aPartEndsEarlyEnoughForItsCommit() throws {
+        let t = try TestDB()
+        let parts = Database.ChunkedWrite(t.db, maxSeconds: 10, pauseSeconds: 0, dryRun: false, beforeCommit: { _ in })
+        try parts.begin()
+        try insert(t, "a1")
+        parts.commitSeconds = 1
+        #expect(parts.secondsLeft < 9.01)
+        try parts.tick(256, next: 8.5)
+        #expect(parts.commits == 0, "the next step and the COMMIT fit in the part's time")
+        try insert(t, "a2")
+        try parts.tick(256, next: 9.5)
+        #expect(parts.commits == 1, "the next step would fit, but not with the COMMIT: the part ends now")
+        try parts.finish()
     }
 
     @Test func aPartEndsEarlyWhereTheNextStepWouldRunWellPastItsTime() throws {

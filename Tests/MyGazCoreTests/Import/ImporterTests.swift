@@ -206,14 +206,6 @@ import Testing
         }
     }
 
-    /// The trigram work a transaction is sized by follows a dearer transaction at once and a
-    /// cheaper one slowly (an FTS5 merge comes every few transactions).
-    @Test func theTrigramRateFollowsADearerTransactionAtOnce() {
-        #expect(DeferredAccountSearch.rate(after: 10e-6, measured: 25e-6) == 25e-6)
-        let after = DeferredAccountSearch.rate(after: 25e-6, measured: 8e-6)
-        #expect(after > 20e-6 && after < 25e-6, "\(after)")
-    }
-
     /// FTS5 merges nothing by itself while an import flushes the trigrams: the import merges
     /// them in steps, a level's parts sixteen at a time as FTS5 would, and puts the index's
     /// settings back before each COMMIT (a portal never sees `automerge` 0).

@@ -111,6 +111,29 @@ extension TestDB {
         #expect(audited.allSatisfy { $0.string(1) == "pending" && $0.string(2) == "accepted" && $0.string(3) == "tester" })
     }
 
+    /// A bulk accept judges again the readings of a meter that got an accepted reading from
+    /// someone else after the queue was judged: another clerk's decision, an RGK's import; not
+    /// its own decisions, and not what was decided before.
+    @Test func theMetersChangedSinceTheQueueWasJudgedAreOthersDecisionsAndNewImports() throws {
+        let t = try TestDB()
+        _ = try t.oneMeter()
+        try t.db.execute("INSERT INTO meter (id, account_id, serial, digits) VALUES (2, 1, 'M-8', 5), (3, 1, 'M-9', 5), (4, 1, 'M-10', 5), (5, 1, 'M-11', 5)")
+        func reading(_ meter: Int, source: String, status: String, decidedAt: String?, by: String?) throws {
+            try t.db.run("""
+                INSERT INTO reading (meter_id, value, reading_date, source, status, submitted_at, decided_at, decided_by)
+                VALUES (?, 1100, '2026-07-10', ?, ?, 'x', ?, ?)
+                """, meter, source, status, decidedAt, by)
+        }
+        try reading(1, source: "portal", status: "accepted", decidedAt: "2026-07-11T09:00:00Z", by: "clerk2")   // before
+        let lastID = t.db.lastInsertRowID
+        try reading(2, source: "portal", status: "accepted", decidedAt: "2026-07-11T10:00:05Z", by: "clerk2")   // another clerk
+        try reading(3, source: "portal", status: "accepted", decidedAt: "2026-07-11T10:00:05Z", by: "tester")   // this run's own
+        try reading(4, source: "portal", status: "pending", decidedAt: nil, by: nil)                             // not decided
+        try reading(5, source: "rgk", status: "accepted", decidedAt: nil, by: nil)                              // imported since
+        let changed = try Readings.metersChanged(since: ("2026-07-11T10:00:00Z", lastID + 3), t.db, by: "tester")
+        #expect(changed == [2, 5])
+    }
+
     @Test func aReadingIsAWholeNumberAsAPersonTypesIt() throws {
         #expect(try ReadingRules.wholeValue("1 234") == 1234)
         for bad in ["12,5", "12.5", "-1", "abc", ""] {

@@ -129,8 +129,6 @@ final class DeferredAccountSearch {
     /// Pages merged by one step at most, and the most of a transaction's time given to merging.
     static let pagesPerStep = 64
     static let mostMergeSeconds = 0.05
-    /// What COMMIT takes after the merging (the transaction's pages into the WAL).
-    static let commitSeconds = 0.015
 
     /// A column of `account` the index is made of, as the file and the staged rows hold it.
     struct StagedColumn: Sendable {
@@ -208,20 +206,19 @@ final class DeferredAccountSearch {
             try db.run(Self.addNew, last)
             try db.flushSearchIndexes()
             try db.execute("DELETE FROM temp.account_search_before")
-            if pendingRows > 0 { secondsPerRow = Self.rate(after: secondsPerRow, measured: elapsed() / Double(pendingRows)) }
+            if pendingRows > 0 { secondsPerRow = Database.ChunkedWrite.expected(after: secondsPerRow, measured: elapsed() / Double(pendingRows)) }
         }
-        let deadline = secondsLeft - Self.commitSeconds
         let merging = elapsed()
         var merged = true
         var steps = 0
         while merged {
             // one small step at least, however late: the merging keeps going, and ends
             let least = steps == 0 ? Self.pagesPerStep / 4 : 0
-            let pages = max(least, Int(min(Double(Self.pagesPerStep), (deadline - elapsed()) / secondsPerPage)))
+            let pages = max(least, Int(min(Double(Self.pagesPerStep), (secondsLeft - elapsed()) / secondsPerPage)))
             guard pages >= Self.pagesPerStep / 4 else { break }
             let stepBegan = elapsed()
             merged = try db.mergeStep(.accounts, pages: pages)
-            if merged { secondsPerPage = Self.rate(after: secondsPerPage, measured: (elapsed() - stepBegan) / Double(pages)) }
+            if merged { secondsPerPage = Database.ChunkedWrite.expected(after: secondsPerPage, measured: (elapsed() - stepBegan) / Double(pages)) }
             steps += 1
         }
         owesMerging = merged
@@ -230,13 +227,6 @@ final class DeferredAccountSearch {
         try db.setSearchSetting(.accounts, "usermerge", usermerge)
         lastID = nil
         pendingRows = 0
-    }
-
-    /// The seconds per row (or page) expected of the next transaction, after `estimate` and a
-    /// transaction that took `measured`: a dearer one is followed at once and a cheaper one
-    /// slowly, so that a transaction is not sized for a cheap moment.
-    static func rate(after estimate: Double, measured: Double) -> Double {
-        max(measured, estimate * 0.9 + measured * 0.1)
     }
 
     /// The seconds the next transaction keeps for merging, after `estimate` and one that merged for

@@ -57,7 +57,7 @@ extension ImportKindType {
     func prepare(_ values: inout [Values?], writing: Bool) throws {}
     var stagesRows: Bool { false }
     var stagedRowsPerWrite: Int { Importer.stagedRowsPerWrite }
-    var secondsPerStatement: Double { Importer.secondsPerStatement }
+    var secondsPerStatement: Double { Database.ChunkedWrite.secondsPerStatement }
     func stage(_ batch: CheckedBatch<Values>, _ row: inout RowView, first: Int) throws {}
     func unstage() throws {}
     func writeStaged(after: Int, through: Int) throws -> (inserted: Int, updated: Int, unchanged: Int, rows: Int) {
