@@ -195,7 +195,8 @@ extension Database {
 
         /// What COMMIT is expected to take (the part's pages into the WAL: 5–15 ms for an import,
         /// 30–65 ms for a bulk decision, whose rows are all over the table): the part ends early
-        /// enough for it.
+        /// enough for it. An average of the last ones: one slow COMMIT (the disk) does not shorten
+        /// the parts after it.
         var commitSeconds = 0.0
 
         /// The seconds a step (a row, a page, a COMMIT) is expected to take next, after `estimate`
@@ -267,7 +268,7 @@ extension Database {
             let committing = Date()
             try db.execute("COMMIT")
             let held = Date().timeIntervalSince(started)
-            commitSeconds = Self.expected(after: commitSeconds, measured: Date().timeIntervalSince(committing))
+            commitSeconds = commitSeconds * 0.8 + Date().timeIntervalSince(committing) * 0.2
             longestSeconds = max(longestSeconds, held)
             commits += 1
             afterCommit()

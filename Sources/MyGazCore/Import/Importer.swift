@@ -211,7 +211,7 @@ final class ImportRun<K: ImportKindType> {
             try speculation.begin()
             var staging: Database.Snapshot?
             defer { try? staging?.close() }
-            let flusher = TemporaryFileFlusher()
+            let flusher = FileFlusher.temporaryFiles()
             if !options.dryRun && kind.stagesRows { flusher.start() }
             defer { flusher.finish() }
             do {

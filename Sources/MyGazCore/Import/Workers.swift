@@ -72,33 +72,6 @@ final class BackgroundCheckpointer: @unchecked Sendable {
     func finish() { queue.sync {} }
 }
 
-/// SQLite's temporary files written back to disk a little at a time while they grow. The
-/// rows an import stages spill into one (290 MB for 6M readings); left to the kernel, all of it
-/// went to disk at once 30 s after it was written (`vm.dirty_expire_centisecs`) — in the middle
-/// of the writing pass, where a portal's commit, syncing its WAL, waited behind it (477 ms).
-final class TemporaryFileFlusher: @unchecked Sendable {
-    private let queue = DispatchQueue(label: "mygaz.import.temporary-files")
-    private var timer: DispatchSourceTimer?
-    private let interval: Double
-
-    init(every interval: Double = 0.25) { self.interval = interval }
-
-    func start() {
-        let timer = DispatchSource.makeTimerSource(queue: queue)
-        timer.schedule(deadline: .now(), repeating: interval)
-        timer.setEventHandler { for fd in Database.temporaryFileDescriptors() { _ = fdatasync(fd) } }
-        timer.resume()
-        self.timer = timer
-    }
-
-    /// Stops it and waits for a sync under way: SQLite may close the files after this.
-    func finish() {
-        timer?.cancel()
-        timer = nil
-        queue.sync {}
-    }
-}
-
 /// SHA-256 on another core while this one parses: the file is read once.
 final class BackgroundHasher: @unchecked Sendable {
     private var hasher = SHA256()

@@ -106,6 +106,26 @@ import Testing
         #expect(try t.count("rgk") == 1000)
     }
 
+    /// The files a long job writes (a backup's copy) are synced while it runs, every interval,
+    /// and no more once it is finished (the job may close them then).
+    @Test func aFileFlusherSyncsTheFilesWhileItRunsAndNotAfter() throws {
+        final class Asked: @unchecked Sendable {
+            let lock = NSLock()
+            var count = 0
+            func add() { lock.lock(); count += 1; lock.unlock() }
+            var value: Int { lock.lock(); defer { lock.unlock() }; return count }
+        }
+        let asked = Asked()
+        let flusher = FileFlusher(every: 0.05) { asked.add(); return [] }
+        flusher.start()
+        usleep(300_000)
+        flusher.finish()
+        let atFinish = asked.value
+        #expect(atFinish >= 3, "\(atFinish)")
+        usleep(150_000)
+        #expect(asked.value == atFinish)
+    }
+
     /// What a step is expected to take follows a dearer one at once and a cheaper one slowly
     /// (an FTS5 merge, a COMMIT of many pages come now and then).
     @Test func theExpectedTimeOfAStepFollowsADearerOneAtOnce() {
@@ -203,7 +223,7 @@ import Testing
             try db.execute("CREATE TEMP TABLE staged (n INTEGER PRIMARY KEY, p TEXT)")
             try db.run("WITH RECURSIVE k(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM k WHERE n < 20000) INSERT INTO temp.staged SELECT n, hex(randomblob(100)) FROM k")
             let spilled = Set(Database.temporaryFileDescriptors()).subtracting(before)
-            let flusher = TemporaryFileFlusher(every: 0.01)
+            let flusher = FileFlusher(every: 0.01) { Database.temporaryFileDescriptors() }
             flusher.start()
             usleep(50_000)
             flusher.finish()
