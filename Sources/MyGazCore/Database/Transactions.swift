@@ -199,9 +199,9 @@ extension Database {
         /// the parts after it.
         var commitSeconds = 0.0
 
-        /// The seconds a step (a row, a page, a COMMIT) is expected to take next, after `estimate`
-        /// and one that took `measured`: a dearer one is followed at once and a cheaper one
-        /// slowly, so that a part is not sized for a cheap moment.
+        /// The seconds a step (an account's trigrams, a page merged) is expected to take next, after
+        /// `estimate` and one that took `measured`: a dearer one is followed at once and a cheaper
+        /// one slowly, so that a part is not sized for a cheap moment.
         static func expected(after estimate: Double, measured: Double) -> Double {
             max(measured, estimate * 0.9 + measured * 0.1)
         }
