@@ -186,6 +186,9 @@ public enum MessageKey: String, CaseIterable, Sendable {
     case replyCancelled
     case ticketOpened
     case editorFailed
+    case editorInterrupted
+    case faqEditorHint
+    case faqNotSaved
     case faqAdded
     case faqEdited
     case faqUnchanged

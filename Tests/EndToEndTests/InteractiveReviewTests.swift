@@ -187,4 +187,25 @@ import Testing
         #expect(lines.allSatisfy { $0.count <= 80 }, "no line wider than the terminal: \(lines.filter { $0.count > 80 }.prefix(2))")
         #expect(lines.filter { $0.contains("Длинное Название") }.count >= 2, "the address wraps")
     }
+
+    /// Every screen of the three walks: the card, the `o` screen a page at a time, the help. Our
+    /// colours reach the terminal as colours, never as their codes in text; the customer's own
+    /// escape bytes reach it only as text.
+    @Test(arguments: ["reading", "application", "ticket"]) func everyScreenShowsColoursNotTheirCodes(_ group: String) {
+        let t = E2E()
+        t.demo(accounts: 300)
+        t.hostilePortalRecords()
+        let name = Hostile.sql(Hostile.name)
+        _ = t.sql("UPDATE account SET surname = \(name), address = \(name); UPDATE application SET contact_name = \(name), comment = \(name)")
+        var steps: [PTY.Step] = [.expect("\(group) 1/"), .send("o"), .expect("—")]
+        for _ in 0..<6 { steps += [.send(" "), .sleep(0.2)] }     // page on to the end, and back to the card
+        steps += [.expect("\(group) 1/"), .send("?"), .expect("this help"), .send("q"), .expect("\(group) 1/"), .send("q")]
+        let r = t.interactive([group, "review"], steps)
+        #expect(r.ok && r.exit == 0 && r.restored, "\(r.description)")
+        #expect(r.transcript.contains("\\u001B]52;c;"), "the customer's text was on a screen, escaped")
+        let codesAsText = r.transcript.ranges(of: /\\u001B\[[0-9;]*m|\\x1b\[/).count
+        #expect(codesAsText == 0, "colour codes shown as text: \(r.transcript.suffix(1500))")
+        #expect(Hostile.leaks(r.raw).isEmpty, "the terminal received \(Hostile.leaks(r.raw))")
+        #expect(r.raw.contains(0x1B), "colours were on")
+    }
 }

@@ -17,9 +17,11 @@ enum FAQCommands {
             CommandSpec("add", L("add a question and its answer", "добавить вопрос и ответ"),
                         options: [OptionSpec(.topic, value: "TOPIC", L("required: the topic", "обязательно: тема"), choices: TicketTopic.codes),
                                   OptionSpec(.question, value: "TEXT", L("required: the question", "обязательно: вопрос")),
-                                  OptionSpec(.answer, value: "TEXT", L("the answer", "ответ")), answerFile],
+                                  OptionSpec(.answer, value: "TEXT", L("the answer (without it, on a terminal: $VISUAL or $EDITOR)", "ответ (без него в терминале — $VISUAL или $EDITOR)")), answerFile],
                         access: .support, handler: add),
             CommandSpec("edit", L("change a FAQ entry", "изменить вопрос FAQ"),
+                        discussion: L("With no option, on a terminal, opens the answer in $VISUAL or $EDITOR; leaving it as it was changes nothing.",
+                                      "Без параметров в терминале открывает ответ в $VISUAL или $EDITOR; если оставить его как было, ничего не меняется."),
                         arguments: [idArg],
                         options: [topic, OptionSpec(.question, value: "TEXT", L("the new question", "новый вопрос")),
                                   OptionSpec(.answer, value: "TEXT", L("the new answer", "новый ответ")), answerFile],
@@ -72,7 +74,16 @@ enum FAQCommands {
     static func add(_ inv: Invocation) throws -> ExitStatus {
         guard let topic = try inv.choice(.topic, as: TicketTopic.self) else { throw MyGazError.usage(.optionRequires, .text(inv.commandName), "--topic") }
         guard let question = try inv.text(.question) else { throw MyGazError.usage(.optionRequires, .text(inv.commandName), "--question") }
-        guard let answer = try answer(inv) else { throw MyGazError.usage(.oneOfRequired, .text(inv.commandName), "--answer, --answer-file") }
+        let answer: String
+        if let given = try self.answer(inv) { answer = given } else {
+            guard Editor.available(inv) else { throw MyGazError.usage(.oneOfRequired, .text(inv.commandName), "--answer, --answer-file") }
+            let template = "\n\n# " + inv.out.texts.render(.faqEditorHint, .text(question)) + "\n"
+            guard let written = try Editor.compose(template: template, environment: inv.io.environment) else {
+                inv.out.say(.faqNotSaved)
+                return .success
+            }
+            answer = written
+        }
         let id = try FAQ.add(inv.session, topic: topic, question: question, answer: answer)
         inv.out.results([ActionResult(id: String(id), outcome: .changed, status: nil, human: Message(.faqAdded, [.text(String(id))]))])
         return .success
@@ -80,8 +91,22 @@ enum FAQCommands {
 
     static func edit(_ inv: Invocation) throws -> ExitStatus {
         let id = try parseID(inv.argument("ID")!)
-        let changed = try FAQ.edit(inv.session, id, topic: try inv.choice(.topic, as: TicketTopic.self),
-                                   question: try inv.text(.question), answer: try answer(inv))
+        let topic = try inv.choice(.topic, as: TicketTopic.self), question = try inv.text(.question)
+        var answer = try self.answer(inv)
+        if topic == nil && question == nil && answer == nil {
+            // nothing given: the answer in the editor, as it is now
+            guard Editor.available(inv) else {
+                throw MyGazError.usage(.oneOfRequired, .text(inv.commandName), "--topic, --question, --answer, --answer-file")
+            }
+            let entry = try FAQ.find(inv.db, id)
+            let template = entry.answer + "\n\n# " + inv.out.texts.render(.faqEditorHint, .text(entry.question)) + "\n"
+            guard let written = try Editor.compose(template: template, environment: inv.io.environment) else {
+                inv.out.say(.faqNotSaved)
+                return .success
+            }
+            answer = written
+        }
+        let changed = try FAQ.edit(inv.session, id, topic: topic, question: question, answer: answer)
         inv.out.results([ActionResult(id: String(id), outcome: changed ? .changed : .unchanged, status: nil,
                                       human: Message(changed ? .faqEdited : .faqUnchanged, [.text(String(id))]))])
         return .success

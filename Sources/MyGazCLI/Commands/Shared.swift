@@ -2,7 +2,7 @@ import Foundation
 import MyGazCore
 
 /// What many command files use, in one place: shared options, batch reports, files written
-/// out, the editor, the audit rows of a show.
+/// out, the audit rows of a show.
 
 /// Options shared by many commands, declared once.
 enum Opt {
@@ -104,27 +104,3 @@ enum FileOutput {
     }
 }
 
-/// $VISUAL or $EDITOR on a temporary file; lines starting with # are dropped. The file quotes
-/// the customer's conversation: it lives in a directory only this login may enter.
-enum Editor {
-    static func compose(template: String, environment: [String: String]) throws -> String {
-        let editor = [environment["VISUAL"], environment["EDITOR"]].compactMap { $0 }.first { !$0.isEmpty } ?? "vi"
-        let directory = try PrivateFiles.temporaryDirectory("mygaz-reply")
-        defer { PrivateFiles.remove(directory) }
-        let path = directory + "/reply.txt"
-        let fd = try PrivateFiles.create(path, mode: 0o600)
-        defer { close(fd) }
-        try Array(template.utf8).withUnsafeBytes { try PrivateFiles.write(fd, $0, path: path) }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/sh")
-        process.arguments = ["-c", editor + " \"$1\"", "sh", path]
-        do { try process.run() } catch { throw MyGazError(.internalError, .editorFailed, .text(editor), .text(error.localizedDescription)) }
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
-            throw MyGazError(.usage, .editorFailed, .text(editor), .text("exit \(process.terminationStatus)"))
-        }
-        let text = (try? String(contentsOfFile: path, encoding: .utf8)) ?? ""
-        return text.split(separator: "\n", omittingEmptySubsequences: false).filter { !$0.hasPrefix("#") }
-            .joined(separator: "\n").trimmingCharacters(in: .whitespacesAndNewlines)
-    }
-}

@@ -134,15 +134,15 @@ enum TicketCommands {
         } else if let text = try messageText(inv) {
             body = text
         } else {
-            guard inv.io.terminal.stdinIsTTY && inv.io.terminal.stdoutIsTTY else {
+            guard Editor.available(inv) else {
                 throw MyGazError.usage(.oneOfRequired, .text(inv.commandName), "--message, --message-file, --faq")
             }
-            body = try Editor.compose(template: editorTemplate(detail, inv.out), environment: inv.io.environment)
-            // in the editor, leaving the message empty is how one changes one's mind
-            guard !body.isEmpty else {
+            // in the editor, leaving the message empty or as it was is how one changes one's mind
+            guard let written = try Editor.compose(template: editorTemplate(detail, inv.out), environment: inv.io.environment) else {
                 inv.out.say(.replyCancelled, .text(String(id)))
                 return .success
             }
+            body = written
         }
         let t = try Tickets.reply(inv.session, id, body: body, faqID: faqID)
         return Report.single(t, inv.out)

@@ -100,14 +100,13 @@ final class ReviewUI {
 
     /// $VISUAL or $EDITOR, with the terminal as the clerk has it; nil when left empty.
     func editor(_ template: String) throws -> String? {
-        let text = try terminal.suspended { try Editor.compose(template: template, environment: out.io.environment) }
-        return text.isEmpty ? nil : text
+        try terminal.suspended { try Editor.compose(template: template, environment: out.io.environment) }
     }
 
     /// Text longer than a screen, a screenful at a time: any key for more, q to go back.
     func page(_ text: String) {
         let (rows, columns) = terminal.size
-        let lines = UntrustedText.visibleLines(text).flatMap { DisplayWidth.wrap($0, to: columns) }
+        let lines = Self.screenLines(text, columns: columns)
         var top = 0
         while true {
             let screen = Array(lines[top..<min(lines.count, top + rows - 1)])
@@ -118,6 +117,21 @@ final class ReviewUI {
             if !more || key.command == "q" || key == .escape || key == .interrupt || key == .end { return }
             top += key == .down || key == .enter ? 1 : rows - 2
         }
+    }
+
+    /// Our own output (escaped where it holds data, coloured where we coloured it) cut into lines
+    /// of the screen's width. A line that fits keeps its colours; a longer one is wrapped without
+    /// them, so that no colour is cut in two. `draw` makes anything else a terminal would act on
+    /// visible.
+    static func screenLines(_ text: String, columns: Int) -> [String] {
+        var lines: [String] = []
+        for line in text.unicodeScalars.split(separator: "\n", omittingEmptySubsequences: false) {
+            var line = String(String.UnicodeScalarView(line))
+            if line.unicodeScalars.last == "\r" { line.unicodeScalars.removeLast() }
+            let plain = UntrustedText.withoutColours(line)
+            lines += DisplayWidth.of(plain) <= columns ? [line] : DisplayWidth.wrap(plain, to: columns)
+        }
+        return lines
     }
 
     func line(_ message: Message) -> String { out.texts.render(message) }

@@ -677,14 +677,23 @@ public enum Catalog {
             return ("office {1} belongs to another RGK than --rgk",
                     "отделение {1} относится к другой РГК, чем указана в --rgk")
         case .replyCancelled:
-            return ("ticket {1}: empty message, reply cancelled",
-                    "обращение {1}: сообщение пустое, ответ отменен")
+            return ("ticket {1}: the message was left empty or unchanged; nothing was sent",
+                    "обращение {1}: сообщение оставлено пустым или без изменений; ничего не отправлено")
         case .ticketOpened:
             return ("ticket {1} ({2}) opened: new",
                     "обращение {1} ({2}) зарегистрировано: новое")
         case .editorFailed:
             return ("the editor {1} failed ({2}); nothing was sent",
                     "редактор {1} завершился с ошибкой ({2}); ничего не отправлено")
+        case .faqEditorHint:
+            return ("The answer to «{1}». Lines starting with # are dropped; an empty or unchanged text saves nothing.",
+                    "Ответ на вопрос «{1}». Строки с # не сохраняются; пустой или неизмененный текст ничего не сохраняет.")
+        case .faqNotSaved:
+            return ("the answer was left empty or unchanged: nothing was saved",
+                    "ответ оставлен пустым или без изменений: ничего не сохранено")
+        case .editorInterrupted:
+            return ("the editor {1} was interrupted; nothing was sent",
+                    "редактор {1} прерван; ничего не отправлено")
         case .faqAdded:
             return ("FAQ entry {1} added",
                     "вопрос FAQ {1} добавлен")

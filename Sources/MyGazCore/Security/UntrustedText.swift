@@ -59,20 +59,37 @@ public enum UntrustedText {
         var out = String.UnicodeScalarView()
         var i = 0
         while i < scalars.count {
-            let s = scalars[i]
-            if s == "\u{1B}", i + 1 < scalars.count, scalars[i + 1] == "[" {
-                var j = i + 2
-                while j < scalars.count, (0x30...0x39).contains(scalars[j].value) || scalars[j] == ";" { j += 1 }
-                if j < scalars.count, scalars[j] == "m" {
-                    out.append(contentsOf: scalars[i...j])
-                    i = j + 1
-                    continue
-                }
+            if let end = colourEnd(scalars, at: i) {
+                out.append(contentsOf: scalars[i...end])
+                i = end + 1
+                continue
             }
-            if needsEscape(s) { out.append(contentsOf: escape(s).unicodeScalars) } else { out.append(s) }
+            if needsEscape(scalars[i]) { out.append(contentsOf: escape(scalars[i]).unicodeScalars) } else { out.append(scalars[i]) }
             i += 1
         }
         return String(out)
+    }
+
+    /// Our text without its colours (ESC [ … m), for measuring or cutting it; anything else stays.
+    public static func withoutColours(_ text: String) -> String {
+        let scalars = Array(text.unicodeScalars)
+        guard scalars.contains("\u{1B}") else { return text }
+        var out = String.UnicodeScalarView()
+        var i = 0
+        while i < scalars.count {
+            if let end = colourEnd(scalars, at: i) { i = end + 1; continue }
+            out.append(scalars[i])
+            i += 1
+        }
+        return String(out)
+    }
+
+    /// Where a colour sequence (ESC [ digits and ; m) that starts at `i` ends, or nil.
+    private static func colourEnd(_ scalars: [Unicode.Scalar], at i: Int) -> Int? {
+        guard scalars[i] == "\u{1B}", i + 1 < scalars.count, scalars[i + 1] == "[" else { return nil }
+        var j = i + 2
+        while j < scalars.count, (0x30...0x39).contains(scalars[j].value) || scalars[j] == ";" { j += 1 }
+        return j < scalars.count && scalars[j] == "m" ? j : nil
     }
 
     static func escape(_ scalar: Unicode.Scalar) -> String {
