@@ -88,6 +88,8 @@ public enum MessageArg: Sendable, Equatable {
     case seconds(Double)
     /// Several codes of one domain, any of which would do ("active or pending").
     case codes(CodeDomain, [String])
+    /// A whole message inside another ("stdin line 3 «…»: user 8 not found").
+    case message(Message)
 }
 
 extension MessageArg: ExpressibleByStringLiteral, ExpressibleByIntegerLiteral {

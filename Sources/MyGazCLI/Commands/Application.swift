@@ -3,7 +3,7 @@ import MyGazCore
 
 enum ApplicationCommands {
     static let idsArg = ArgumentSpec("ID", L("application ids, or - to read them from stdin", "номера заявок или - для чтения со стандартного ввода"),
-                                     arity: .variadic, acceptsStdin: true, completion: .live(.openApplication))
+                                     arity: .variadic, stdin: .application, completion: .live(.openApplication))
     static let idArg = ArgumentSpec("ID", L("the application", "номер заявки"), completion: .live(.application))
     static let openIdArg = ArgumentSpec("ID", L("the application", "номер заявки"), completion: .live(.openApplication))
     static let expect = OptionSpec(.expectStatus, value: "STATUS", L("refuse if it is no longer in STATUS (someone moved it meanwhile)",
@@ -83,7 +83,7 @@ enum ApplicationCommands {
                               messageOption: OptionSpec(.reason, value: "TEXT", L("required: why the decision is taken back; told to the customer",
                                                                                   "обязательно: почему решение отменяется; сообщается клиенту")),
                               ids: ArgumentSpec("ID", L("application ids, or - to read them from stdin", "номера заявок или - для чтения со стандартного ввода"),
-                                                arity: .variadic, acceptsStdin: true, completion: .live(.application)),
+                                                arity: .variadic, stdin: .application, completion: .live(.application)),
                               examples: [Example("mygaz-admin application reopen 19 --reason 'Отклонена по ошибке: документы были приложены'",
                                                  L("A refusal proved wrong.", "Отказ оказался ошибочным."))]),
             CommandSpec("assign", L("assign applications to an operator", "назначить заявки оператору"),

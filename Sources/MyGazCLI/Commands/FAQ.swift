@@ -43,8 +43,7 @@ enum FAQCommands {
     }
 
     static func parseID(_ text: String) throws -> Int64 {
-        guard let id = Int64(text), id > 0 else { throw MyGazError.invalid(.badId, .entity(.faq), .text(text)) }
-        return id
+        try References.parseID(.faq, text)
     }
 
     static func show(_ inv: Invocation) throws -> ExitStatus {

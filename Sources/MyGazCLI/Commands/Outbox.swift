@@ -29,7 +29,7 @@ enum OutboxCommands {
                                     ArgumentSpec("STEP", L("begin or done", "begin или done")), ArgumentSpec("PID", L("the shell", "оболочка"), arity: .optional)],
                         access: .everyone, hidden: true, handler: receipt),
             CommandSpec("retry", L("put failed messages back in the queue", "вернуть недоставленные сообщения в очередь"),
-                        arguments: [ArgumentSpec("ID", L("message ids", "номера сообщений"), arity: .variadic, acceptsStdin: true, completion: .live(.outbox))],
+                        arguments: [ArgumentSpec("ID", L("message ids", "номера сообщений"), arity: .variadic, stdin: .outbox, completion: .live(.outbox))],
                         options: [Opt.continueOnError], access: .everyone, handler: retry),
         ])
 
@@ -107,7 +107,7 @@ enum OutboxCommands {
 
     static func retry(_ inv: Invocation) throws -> ExitStatus {
         let items = try Batch.run(inv.db, ids: try inv.ids("ID"), continueOnError: inv.flag(.continueOnError)) { text in
-            guard let id = Int64(text), id > 0 else { throw MyGazError.invalid(.badId, .entity(.outbox), .text(text)) }
+            let id = try References.parseID(.outbox, text)
             return try OutboxStore.retry(inv.session, id)
         }
         return Report.batch(items, inv.out)

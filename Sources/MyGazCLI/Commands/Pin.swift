@@ -26,7 +26,7 @@ enum PinCommands {
                                    Example("mygaz-admin pin issue 70000011", L("Hand a PIN to the customer at the desk.", "Выдать ПИН-код клиенту в окне."))],
                         access: .clerks, handler: issue),
             CommandSpec("reject-request", L("reject PIN requests, with the reason", "отклонить запросы ПИН-кода с указанием причины"),
-                        arguments: [ArgumentSpec("ID", L("request ids", "номера запросов"), arity: .variadic, acceptsStdin: true, completion: .live(.pinRequest))],
+                        arguments: [ArgumentSpec("ID", L("request ids", "номера запросов"), arity: .variadic, stdin: .pinRequest, completion: .live(.pinRequest))],
                         options: [OptionSpec(.reason, value: "TEXT", L("required: told to the customer", "обязательно: сообщается клиенту")), Opt.continueOnError],
                         access: .clerks, handler: rejectRequest),
             CommandSpec("revoke", L("revoke the account's active PIN", "отозвать действующий ПИН-код счета"),
@@ -105,7 +105,7 @@ enum PinCommands {
         guard let reason = try inv.text(.reason) else { throw MyGazError.usage(.optionRequires, .text(inv.commandName), "--reason") }
         let ids = try inv.ids("ID")
         let items = try Batch.run(inv.db, ids: ids, continueOnError: inv.flag(.continueOnError)) { text in
-            guard let id = Int64(text), id > 0 else { throw MyGazError.invalid(.badId, .entity(.pinRequest), .text(text)) }
+            let id = try References.parseID(.pinRequest, text)
             return try Pins.rejectRequest(inv.session, id: id, reason: reason)
         }
         return Report.batch(items, inv.out)

@@ -3,7 +3,7 @@ import MyGazCore
 
 enum ReadingCommands {
     static let idsArg = ArgumentSpec("ID", L("reading ids, or - to read them from stdin", "номера показаний или - для чтения со стандартного ввода"),
-                                     arity: .optionalVariadic, acceptsStdin: true, completion: .live(.pendingReading))
+                                     arity: .optionalVariadic, stdin: .reading, completion: .live(.pendingReading))
 
     static let spec = CommandSpec(
         "reading", L("meter readings: the review queue", "показания приборов учета: очередь на проверку"),
@@ -79,7 +79,7 @@ enum ReadingCommands {
                         discussion: L("Refused (exit 4) once the reading went to the RGK's billing (export readings), for a reading the RGK sent, and while a later reading of the same meter is pending or accepted. A customer who was told of the rejection is told the reading is being checked again.",
                                       "Отказ (код 4), если показание уже передано в биллинг РГК (export readings), если его прислала сама РГК, и пока по тому же прибору учета есть более позднее показание в обработке или принятое. Клиенту, которому сообщили об отклонении, сообщается, что показание проверяется повторно."),
                         arguments: [ArgumentSpec("ID", L("reading ids, or - to read them from stdin", "номера показаний или - для чтения со стандартного ввода"),
-                                                 arity: .variadic, acceptsStdin: true, completion: .live(.reading))],
+                                                 arity: .variadic, stdin: .reading, completion: .live(.reading))],
                         options: [OptionSpec(.reason, value: "TEXT", L("required: why the decision is taken back", "обязательно: почему решение отменяется")),
                                   Opt.dryRun, Opt.continueOnError, Opt.yes],
                         examples: [Example("mygaz-admin reading reopen 65717 --reason 'Клиент прислал фото счетчика'",

@@ -3,7 +3,7 @@ import MyGazCore
 
 enum TicketCommands {
     static let idsArg = ArgumentSpec("ID", L("ticket ids, or - to read them from stdin", "номера обращений или - для чтения со стандартного ввода"),
-                                     arity: .variadic, acceptsStdin: true, completion: .live(.openTicket))
+                                     arity: .variadic, stdin: .ticket, completion: .live(.openTicket))
     static let idArg = ArgumentSpec("ID", L("the ticket", "номер обращения"), completion: .live(.ticket))
     static let openIdArg = ArgumentSpec("ID", L("the ticket", "номер обращения"), completion: .live(.openTicket))
     static let messageFile = OptionSpec(.messageFile, value: "FILE", L("read the message from FILE (- for stdin)", "прочитать сообщение из FILE (- — со стандартного ввода)"),

@@ -6,7 +6,7 @@ enum UserCommands {
                                                 "id или логин пользователя: +7 (981) 567-65-22, 89815676522, ivan@mail.ru"),
                                       completion: .live(.userLogin))
     static let usersArg = ArgumentSpec("USER", L("one or more user ids or logins", "один или несколько id или логинов"),
-                                       arity: .variadic, acceptsStdin: true, completion: .live(.userLogin))
+                                       arity: .variadic, stdin: .user, completion: .live(.userLogin))
     static let accountArg = ArgumentSpec("ACCOUNT", L("a personal account number (023-185952 is 23185952)",
                                                       "номер лицевого счета (023-185952 — это 23185952)"), completion: .live(.account))
     static let rgkForAccount = OptionSpec(.rgk, value: "CODE", L("the account's RGK, when the number exists in several",

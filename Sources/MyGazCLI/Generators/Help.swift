@@ -171,8 +171,8 @@ public enum HelpTopics {
                                          "язык сообщений, если не указан --lang: ru* — русский, иначе английский")),
         ("NO_COLOR", L("when set and not empty, no colour (as --no-color); colour is only ever used on a terminal",
                        "если задана и не пуста — без цвета (как --no-color); цвет бывает только в терминале")),
-        ("VISUAL, EDITOR", L("the editor 'ticket reply' opens for the answer on a terminal when no --message is given (default vi)",
-                             "редактор, который «ticket reply» открывает для ответа в терминале, если нет --message (по умолчанию vi)")),
+        ("VISUAL, EDITOR", L("the editor (VISUAL first, then EDITOR, else vi; a command with arguments is run by the shell) that 'ticket reply', the ticket and application reviews and 'faq add|edit' open on a terminal when no text is given; an empty or unchanged text sends nothing",
+                             "редактор (сначала VISUAL, затем EDITOR, иначе vi; команда с аргументами выполняется оболочкой), который «ticket reply», разбор обращений и заявок и «faq add|edit» открывают в терминале, если текст не задан; пустой или неизмененный текст ничего не отправляет")),
         ("COLUMNS", L("the width of tables and help when the terminal does not say", "ширина таблиц и справки, если терминал ее не сообщает")),
         ("TZ", L("the time zone dates are shown in (stored times are UTC)", "часовой пояс для показа дат (хранится время UTC)")),
     ]

@@ -26,7 +26,9 @@ enum Manual {
             """
         out += paragraph(root.discussion?.en ?? "")
         out += paragraph("Every command prints data on stdout and errors on stderr, one line each, and ends with an exit status from the table below. "
-                         + "Lists can be filtered and printed as tables, JSON, CSV or TSV; actions that take ids accept several, or - to read them from stdin. "
+                         + "Lists can be filtered and printed as tables, JSON, CSV or TSV; actions that take ids accept several, or - to read them from stdin, one reference per line, whole "
+                         + "(8 910 000-26-65 is a phone, not user 8; a line with more than the reference is refused, and nothing is done; "
+                         + "--column N or --column NAME picks the field of a CSV or TSV line, a NAME from its header line). "
                          + "Every change is written to the audit trail in the same transaction.")
         out += ".SH GLOBAL OPTIONS\nThese may appear anywhere on the command line.\n"
         for option in globals where !option.hidden { out += optionItem(option) }

@@ -24,6 +24,7 @@ public enum OptionName: String, CaseIterable, Sendable {
     case channel
     case clear
     case codeStdin = "code-stdin"
+    case column
     case comment
     case commissioningDate = "commissioning-date"
     case continueOnError = "continue-on-error"

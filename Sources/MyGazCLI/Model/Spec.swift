@@ -61,15 +61,17 @@ public struct ArgumentSpec: Sendable {
     public let help: L
     public let arity: Arity
     /// `-` reads the values from stdin, one per line.
-    public let acceptsStdin: Bool
+    /// With `-` in its place, the records of this kind are read from stdin, a line each.
+    public let stdin: Entity?
+    public var acceptsStdin: Bool { stdin != nil }
     public let completion: ValueCompletion
 
-    public init(_ name: String, _ help: L, arity: Arity = .required, acceptsStdin: Bool = false,
+    public init(_ name: String, _ help: L, arity: Arity = .required, stdin: Entity? = nil,
                 completion: ValueCompletion = .none) {
         self.name = name
         self.help = help
         self.arity = arity
-        self.acceptsStdin = acceptsStdin
+        self.stdin = stdin
         self.completion = completion
     }
 
@@ -142,7 +144,8 @@ public struct CommandSpec: Sendable {
         self.summary = summary
         self.discussion = discussion
         self.arguments = arguments
-        self.options = options
+        // an action that reads references from stdin says which field of a line holds them
+        self.options = options + (arguments.contains(where: \.acceptsStdin) ? [.referenceColumn] : [])
         self.subcommands = subcommands
         self.examples = examples
         self.access = access

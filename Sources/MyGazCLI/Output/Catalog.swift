@@ -75,6 +75,23 @@ public enum Catalog {
             return ("'-' reads the {1}s from stdin and must be the only {1}", "«-» читает {1} со стандартного ввода и должен быть единственным {1}")
         case .badId:
             return ("'{2}' is not a valid {1}", "«{2}» — недопустимое значение: {1}")
+        case .stdinLine:
+            return ("stdin line {1} «{2}»: {3}; nothing was done", "строка {1} стандартного ввода «{2}»: {3}; ничего не сделано")
+        case .stdinFields:
+            return ("stdin line {1} «{2}» has several fields; a line is one reference: give --column N (or --column NAME with a header line) for the field that holds it; nothing was done",
+                    "в строке {1} стандартного ввода «{2}» несколько полей, а строка — это одна ссылка: укажите --column N (или --column ИМЯ при строке заголовка) для поля, где она; ничего не сделано")
+        case .stdinNoColumn:
+            return ("stdin line {1} «{2}» is not a header with a column «{3}»: --column NAME needs a header line that names it; nothing was done",
+                    "строка {1} стандартного ввода «{2}» — не заголовок со столбцом «{3}»: --column ИМЯ требует строку заголовка с этим именем; ничего не сделано")
+        case .stdinShortLine:
+            return ("stdin line {1} «{2}» has no field {3}; nothing was done",
+                    "в строке {1} стандартного ввода «{2}» нет поля {3}; ничего не сделано")
+        case .columnWithoutStdin:
+            return ("--column picks the field of each stdin line; it goes with '-' in place of the ids",
+                    "--column выбирает поле каждой строки стандартного ввода; он используется с «-» вместо идентификаторов")
+        case .userAmbiguous:
+            return ("'{1}' is the login of several users ({2}), written in different ways; give the user's id (see 'mygaz-admin db repair-logins')",
+                    "«{1}» — логин нескольких пользователей ({2}), записанный по-разному; укажите id пользователя (см. «mygaz-admin db repair-logins»)")
 
         case .databaseBusy:
             return ("database {1} is busy: another process held the write lock longer than the busy timeout; try again or raise --busy-timeout",

@@ -85,6 +85,7 @@ public struct Texts: Sendable {
         case .seconds(let s): return Format.seconds(s, lang)
         case .codes(let domain, let codes):
             return codes.map { Self.inSentence(label(domain, $0), domain) }.joined(separator: lang == .ru ? " или " : " or ")
+        case .message(let message): return render(message)
         }
     }
 

@@ -218,24 +218,35 @@ public final class Invocation {
         return Array(parsed.positionals[i...])
     }
 
-    /// Ids given as arguments, or read from stdin (one per line, `#` comments) when the only one is `-`.
+    /// The references given as arguments, as they were typed (each is resolved, and reported, by
+    /// the action); or, when the only one is `-`, the lines of stdin (`StdinReferences`), every
+    /// one resolved to its record's id before anything is done: a line that names no record, or
+    /// several, stops the whole batch with its number and text.
     public func ids(_ name: String) throws -> [String] {
         let given = arguments(name)
         guard given == ["-"] else {
             if given.contains("-") { throw MyGazError.usage(.dashAmongIds, .text(name)) }
+            if string(.column) != nil { throw MyGazError.usage(.columnWithoutStdin) }
             return given
         }
-        var ids: [String] = []
-        while let line = io.stdin.readLine() {
-            let trimmed = line.split(separator: "#", maxSplits: 1, omittingEmptySubsequences: false).first
-                .map { $0.trimmingCharacters(in: .whitespaces) } ?? ""
-            if trimmed.isEmpty { continue }
-            // the first field, so that `reading list --format tsv | cut …` or plain lists both work
-            let first = trimmed.split(whereSeparator: { $0 == "\t" || $0 == " " || $0 == "," }).first.map(String.init) ?? trimmed
-            ids.append(first)
+        guard let entity = parsed.command.arguments.first(where: { $0.name == name })?.stdin else {
+            preconditionFailure("\(name) of '\(commandName)' does not take stdin")
         }
-        guard !ids.isEmpty else { throw MyGazError.usage(.stdinEmpty, .text(commandName)) }
-        return ids
+        let lines = try StdinReferences.lines(io.stdin, column: string(.column))
+        guard !lines.isEmpty else { throw MyGazError.usage(.stdinEmpty, .text(commandName)) }
+        var ids: [Int64] = []
+        try db.read {
+            for line in lines {
+                do {
+                    ids.append(try References.resolve(db, entity, line.text))
+                } catch let error as MyGazError where error.status != .database && error.status != .internalError {
+                    throw MyGazError(error.status, .stdinLine, .int(line.number), .text(line.text), .message(error.message))
+                }
+            }
+        }
+        // the same record named twice (an id and a phone, say) is acted on once
+        var seen = Set<Int64>()
+        return ids.filter { seen.insert($0).inserted }.map(String.init)
     }
 
     // MARK: people

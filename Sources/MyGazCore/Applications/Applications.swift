@@ -108,10 +108,7 @@ public enum Applications {
     }
 
     public static func parseID(_ text: String) throws -> Int64 {
-        guard let id = Int64(text.trimmingCharacters(in: .whitespaces)), id > 0 else {
-            throw MyGazError.invalid(.badId, .entity(.application), .text(text))
-        }
-        return id
+        try References.parseID(.application, text)
     }
 
     public static func list(_ db: any Storage, _ filter: ApplicationFilter) throws -> [ApplicationSummary] {

@@ -92,10 +92,7 @@ public enum Readings {
     }
 
     public static func parseID(_ text: String) throws -> Int64 {
-        guard let id = Int64(text.trimmingCharacters(in: .whitespaces)), id > 0 else {
-            throw MyGazError.invalid(.badId, .entity(.reading), .text(text))
-        }
-        return id
+        try References.parseID(.reading, text)
     }
 
     /// The serials of an account's working meters (a reading by phone names one only when there are several).

@@ -71,10 +71,7 @@ public enum Tickets {
     }
 
     public static func parseID(_ text: String) throws -> Int64 {
-        guard let id = Int64(text.trimmingCharacters(in: .whitespaces)), id > 0 else {
-            throw MyGazError.invalid(.badId, .entity(.ticket), .text(text))
-        }
-        return id
+        try References.parseID(.ticket, text)
     }
 
     /// A ticket waits for the back office when it is new, or answered and written to again since:

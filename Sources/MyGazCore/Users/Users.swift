@@ -91,12 +91,15 @@ public enum Users {
             // the portal stored it in a spelling of its own (89115550011), or signed them in elsewhere
             let strays = try Spellings.users(db, spelling: login.login, contacts: false)
             if strays.count == 1 { return strays[0] }
+            if strays.count > 1 {
+                throw MyGazError.usage(.userAmbiguous, .text(trimmed), .text(strays.map(String.init).joined(separator: ", ")))
+            }
             if login.kind == .email {
                 let owners = try db.query("SELECT DISTINCT user_id FROM social_identity WHERE email = ?", login.login).map { $0.int64(0) }
                 if owners.count == 1 { return owners[0] }
             }
         }
-        if let id = Int64(trimmed), id > 0, try db.queryOne("SELECT 1 FROM portal_user WHERE id = ?", id) != nil {
+        if let id = try? References.parseID(.user, trimmed), try db.queryOne("SELECT 1 FROM portal_user WHERE id = ?", id) != nil {
             return id
         }
         throw MyGazError.notFound(.user, trimmed)
