@@ -20,6 +20,17 @@ import Testing
         #expect(hash.hasPrefix("$y$") && Secrets.verify("abc12", hash: hash))
     }
 
+    /// Two portal rows stored the same number their own way: the number names neither of them.
+    @Test func aLoginWrittenTwoWaysIsAmbiguousAndAPlusSignIsNoId() throws {
+        let f = try UserFixture()
+        for login in ["89115550011", "8 911 555-00-11"] {
+            try f.t.db.run("INSERT INTO portal_user (login, login_kind, status, registered_at, updated_at) VALUES (?, 'phone', 'active', '2026-07-19T10:00:00Z', '2026-07-19T10:00:00Z')", login)
+        }
+        let error = #expect(throws: MyGazError.self) { try Users.resolve(f.t.db, "+7 911 555 00 11") }
+        #expect(error?.message.key == .userAmbiguous)
+        #expect(throws: MyGazError.self) { try Users.resolve(f.t.db, "+" + String(f.userID)) }
+    }
+
     @Test func registrationCodesLast160SecondsAndRecoveryCodes70() throws {
         let f = try UserFixture()
         try f.t.db.run("UPDATE portal_user SET status = 'pending', confirmed_at = NULL WHERE id = ?", f.userID)
