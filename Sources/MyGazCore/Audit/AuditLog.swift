@@ -27,7 +27,8 @@ public struct AuditFilter: Sendable {
 }
 
 /// The audit table. Rows are written in the same transaction as the change they record,
-/// never hold a secret, and are never updated or deleted by the program.
+/// never hold a secret, and are never deleted by the program; the one update is an erasure's,
+/// which clears a person's own data from her own rows (`AuditClearing`).
 public enum AuditLog {
     static func record(_ db: any Storage, at: String, operator login: String, action: String, entity: String,
                        id: String?, old: String?, new: String?, reason: String?, note: AuditNote? = nil) throws {

@@ -59,6 +59,28 @@ public enum AuditReason: String, CaseIterable, Sendable {
         }
     }
 
+    /// The arguments that hold a person's own data (the address a code went to): an erasure
+    /// clears them on her rows (`clearing`); every other argument is a number, a day or a code.
+    public var personalArguments: [String] {
+        self == .codeSent ? ["to"] : []
+    }
+
+    /// A stored `reason_args` with the personal arguments replaced by `mark`, as `encode` writes
+    /// it (valid JSON whatever the values were); unchanged when it holds none.
+    public func clearing(_ json: String?, mark: String) -> String? {
+        guard let json, !personalArguments.isEmpty else { return json }
+        var named: [String: AuditValue] = [:], changed = false
+        for ((name, _), value) in zip(arguments, decode(json)) {
+            if personalArguments.contains(name), let value, value != .text(mark) {
+                named[name] = .text(mark)
+                changed = true
+            } else if let value {
+                named[name] = value
+            }
+        }
+        return changed ? encode(named) : json
+    }
+
     /// The JSON object of `reason_args` for these values (named as `arguments` names them).
     public func encode(_ values: [String: AuditValue]) -> String? {
         guard !arguments.isEmpty else { return nil }

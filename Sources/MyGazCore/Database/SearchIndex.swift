@@ -117,16 +117,24 @@ extension Database {
     /// freed pages overwritten. Answers the transactions it took.
     @discardableResult
     public func mergeSearchIndex(_ index: SearchIndex, pagesPerStep: Int = 500) throws -> Int {
+        try overwritingFreedContent {
+            var steps = 0
+            while true {
+                // a negative number: every part onto one level, then merged until one is left
+                let merged = try write { try mergeStep(index, pages: -pagesPerStep) }
+                steps += 1
+                if !merged { return steps }
+            }
+        }
+    }
+
+    /// `secure_delete` on for the length of `body` (the connection's FAST otherwise zeroes only
+    /// what it frees within the pages it writes, never a whole freed page), then as it was.
+    public func overwritingFreedContent<T>(_ body: () throws -> T) throws -> T {
         let previous = try scalarInt("PRAGMA secure_delete") ?? 0
         _ = try scalarInt("PRAGMA secure_delete = ON")
         defer { _ = try? scalarInt("PRAGMA secure_delete = \(previous == 1 ? "ON" : previous == 2 ? "FAST" : "OFF")") }
-        var steps = 0
-        while true {
-            // a negative number: every part onto one level, then merged until one is left
-            let merged = try write { try mergeStep(index, pages: -pagesPerStep) }
-            steps += 1
-            if !merged { return steps }
-        }
+        return try body()
     }
 
     /// One step of merging the parts of `index` in the open transaction, of about `pages` pages

@@ -24,6 +24,9 @@ public protocol Storage: AnyObject {
     func withBulkSettings<T>(_ settings: Database.BulkSettings, _ body: () throws -> T) throws -> T
     /// After secrets were erased: the pages they were in overwritten where the engine allows.
     func overwriteFreedPages() throws
+    /// Everything `body` deletes or rewrites overwritten with zeros, whole freed pages too (an
+    /// erasure: a deleted attachment's pages must not keep its bytes).
+    func overwritingFreedContent<T>(_ body: () throws -> T) throws -> T
     /// After rows left a table: their words out of its search index too (answers the transactions taken).
     @discardableResult func mergeSearchIndex(_ index: SearchIndex, pagesPerStep: Int) throws -> Int
 

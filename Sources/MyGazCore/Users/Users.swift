@@ -191,6 +191,11 @@ public enum Users {
                                  + " ORDER BY u.id DESC LIMIT ?", arguments + filterArguments + [filter.limit])
     }
 
+    /// A literal SQL list of our own ids: `(1, 2)`, `(NULL)` when empty.
+    static func list(_ values: [Int64]) -> String {
+        values.isEmpty ? "(NULL)" : "(" + values.map(String.init).joined(separator: ", ") + ")"
+    }
+
     /// The summaries of the users `u` that `from` (FROM … ORDER BY … LIMIT ?) names.
     private static func summaries(_ db: any Storage, _ from: String, _ arguments: [SQLBindable?]) throws -> [UserSummary] {
         try db.query("""

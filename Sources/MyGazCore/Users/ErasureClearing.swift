@@ -1,0 +1,166 @@
+/// What of an audit row is a person's own data, by the action that wrote it: the one list an
+/// erasure reads, both to learn the contacts she had and to clear them. Everything else on an
+/// audit row is a status, a code, a number, an id or an operator's login, and stays.
+enum AuditClearing {
+    enum Personal: Equatable { case name, contact, text }
+
+    /// What the old and new values of a row are: her name or a contact (`user edit` of those
+    /// fields, `user set-login`, the repairs of a stray spelling), or her own words (an alias).
+    static func personalChange(action: String, reasonArgs: String?) -> Personal? {
+        switch action {
+        case "user.edit":
+            switch AuditReason.profileField.decode(reasonArgs).first ?? nil {
+            case .text("full_name")?: return .name
+            case .text("email")?, .text("phone")?: return .contact
+            default: return nil
+            }
+        case "user.set-login", "user.repair-login", "user.repair-email", "user.repair-phone": return .contact
+        case "user.alias": return .text
+        default: return nil
+        }
+    }
+
+    /// The values of the personal arguments in a row's `reason_args` (an address a code went to).
+    static func personalArguments(code: String?, _ json: String?) -> [String] {
+        guard let reason = code.flatMap(AuditReason.init(rawValue:)) else { return [] }
+        return zip(reason.arguments, reason.decode(json)).compactMap { argument, value in
+            guard reason.personalArguments.contains(argument.name), case .text(let text)? = value else { return nil }
+            return text
+        }
+    }
+}
+
+/// The clearing: each of her rows keeps its ids, statuses, dates and codes (the RGK's records, the
+/// operators' decisions) and loses her name, contacts, words and files. Nothing outside the scope
+/// is read for her words, let alone changed.
+extension ErasureScope {
+    struct Counts {
+        var links = 0, cancelled = 0, messages = 0, auditRows = 0
+    }
+
+    /// Clears everything of hers in the caller's write transaction.
+    func clear(_ session: Session) throws -> Counts {
+        let db = session.db
+        var counts = Counts()
+        try clearMessages(db, &counts)
+        counts.auditRows = try clearAudit(db)
+        counts.links = try db.run("DELETE FROM user_account WHERE user_id = ?", userID)
+        try db.run("DELETE FROM activation_link WHERE identity_id IN (SELECT id FROM social_identity WHERE user_id = ?)", userID)
+        try db.run("DELETE FROM social_identity WHERE user_id = ?", userID)
+        try db.run("DELETE FROM confirmation_code WHERE user_id = ?", userID)
+        try db.run("DELETE FROM bill_mailing WHERE user_id = ?", userID)
+        try clearApplications(db)
+        try clearTickets(db, now: session.now)
+        try clearPinRequests(db)
+        try db.run("""
+            UPDATE portal_user SET login = 'erased-' || id, login_kind = 'erased', password_hash = NULL, full_name = NULL,
+                   email = NULL, phone = NULL, status = 'deleted', blocked_reason = NULL, deleted_at = ?, updated_at = ?
+            WHERE id = ?
+            """, session.now, session.now, userID)
+        return counts
+    }
+
+    /// Waiting messages to her are cancelled; none of hers keeps an address, a word or a secret.
+    private func clearMessages(_ db: any Storage, _ counts: inout Counts) throws {
+        guard !messages.isEmpty else { return }
+        let ids = Self.json(messages)
+        counts.cancelled = try db.run("""
+            UPDATE outbox SET status = 'cancelled', secret = NULL, last_error = ? WHERE status = 'waiting' AND id IN \(Self.idList)
+            """, "cancelled: personal data erased on request", ids)
+        counts.messages = try db.run("""
+            UPDATE outbox SET recipient = ?1, subject = CASE WHEN subject IS NULL THEN NULL ELSE ?1 END, body = ?1, secret = NULL
+            WHERE id IN (SELECT value FROM json_each(?2))
+            """, Users.erasedMark, ids)
+        try scrub(db, "outbox", ["last_error"], ids: messages)
+        try scrub(db, "reading", ["message"], ids: readings)
+    }
+
+    /// Her audit rows: a personal old or new value replaced whole, a personal argument of
+    /// `reason_args` replaced as a JSON value (the object stays valid), her values out of a
+    /// clerk's reason. Answers the rows changed.
+    private func clearAudit(_ db: any Storage) throws -> Int {
+        let condition = auditCondition
+        var changed = 0
+        let mark = Users.erasedMark
+        for row in try db.query("SELECT id, action, old_value, new_value, reason, reason_code, reason_args FROM audit WHERE \(condition.sql)",
+                                arguments: condition.arguments) {
+            let personal = AuditClearing.personalChange(action: row.string(1), reasonArgs: row.optString(6)) != nil
+            let before = [row.optString(2), row.optString(3), row.optString(4), row.optString(6)]
+            let after = [personal ? before[0].map { _ in mark } : before[0],
+                         personal ? before[1].map { _ in mark } : before[1],
+                         traces.scrub(before[2]),
+                         row.optString(5).flatMap(AuditReason.init(rawValue:))?.clearing(before[3], mark: mark) ?? before[3]]
+            guard after != before else { continue }
+            try db.run("UPDATE audit SET old_value = ?, new_value = ?, reason = ?, reason_args = ? WHERE id = ?",
+                       after[0], after[1], after[2], after[3], row.int64(0))
+            changed += 1
+        }
+        return changed
+    }
+
+    /// Her applications: no contacts, no user, no files; her values out of their free text.
+    private func clearApplications(_ db: any Storage) throws {
+        guard !applications.isEmpty else { return }
+        let ids = Self.json(applications)
+        try db.run("DELETE FROM attachment WHERE application_id IN \(Self.idList)", ids)
+        try db.run("""
+            UPDATE application SET contact_name = NULL, contact_phone = NULL, contact_email = NULL, user_id = NULL
+            WHERE id IN (SELECT value FROM json_each(?))
+            """, ids)
+        try db.run("""
+            UPDATE application_contract SET customer_name = ?1, customer_address = ?1, identity_document = ?1
+            WHERE application_id IN (SELECT value FROM json_each(?2))
+            """, Users.erasedMark, ids)
+        try db.run("UPDATE application_event SET actor = NULL WHERE actor_kind = 'customer' AND application_id IN \(Self.idList)", ids)
+        try scrub(db, "application", ["comment"], ids: applications)
+        try scrub(db, "application_event", ["message"], key: "application_id", ids: applications)
+        try scrub(db, "application_repair", ["reason"], key: "application_id", ids: applications)
+        try scrub(db, "application_maintenance", ["work_type", "description"], key: "application_id", ids: applications)
+        try scrub(db, "application_contract", ["object_type", "object_address", "ownership_document", "livestock", "benefits", "payment_form"],
+                  key: "application_id", ids: applications)
+        try scrub(db, "application_equipment", ["description", "place"], key: "application_id", ids: applications)
+    }
+
+    /// Her tickets: closed, no sender, no user, no files; her messages without her name; her
+    /// values out of the whole conversation.
+    private func clearTickets(_ db: any Storage, now: String) throws {
+        guard !tickets.isEmpty else { return }
+        let ids = Self.json(tickets)
+        try db.run("DELETE FROM attachment WHERE ticket_id IN \(Self.idList)", ids)
+        try db.run("""
+            UPDATE ticket SET sender_name = 'удалено по запросу', sender_email = NULL, sender_phone = NULL, user_id = NULL,
+                   status = 'closed', closed_at = coalesce(closed_at, ?)
+            WHERE id IN (SELECT value FROM json_each(?))
+            """, now, ids)
+        try db.run("UPDATE ticket_message SET author = NULL WHERE author_kind = 'customer' AND ticket_id IN \(Self.idList)", ids)
+        try scrub(db, "ticket_message", ["body"], key: "ticket_id", ids: tickets)
+    }
+
+    /// Her PIN requests: no name, contacts or user; her values out of a rejection's reason.
+    private func clearPinRequests(_ db: any Storage) throws {
+        guard !pinRequests.isEmpty else { return }
+        let ids = Self.json(pinRequests)
+        try db.run("""
+            UPDATE pin_request SET full_name = 'удалено по запросу', email = NULL, phone = '-', user_id = NULL
+            WHERE id IN (SELECT value FROM json_each(?))
+            """, ids)
+        try scrub(db, "pin_request", ["reason"], ids: pinRequests)
+    }
+
+    /// Her values out of the free text in `columns` of the rows of `table` whose `key` is one of
+    /// `ids` (all hers); each row rewritten only if it held one. Answers the rows changed.
+    @discardableResult
+    private func scrub(_ db: any Storage, _ table: String, _ columns: [String], key: String = "id", ids: [Int64]) throws -> Int {
+        guard !ids.isEmpty, !traces.isEmpty else { return 0 }
+        var changed = 0
+        for row in try db.query("SELECT rowid, \(columns.joined(separator: ", ")) FROM \(table) WHERE \(key) IN \(Self.idList)", Self.json(ids)) {
+            let before = columns.indices.map { row.optString($0 + 1) }
+            let after = before.map { traces.scrub($0) }
+            guard after != before else { continue }
+            try db.run("UPDATE \(table) SET \(columns.map { "\($0) = ?" }.joined(separator: ", ")) WHERE rowid = ?",
+                       arguments: after + [row.int64(0)])
+            changed += 1
+        }
+        return changed
+    }
+}
