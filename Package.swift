@@ -42,17 +42,23 @@ let package = Package(
             name: "mygaz-admin",
             dependencies: ["MyGazCLI"]
         ),
+        // test support, not a test: the throwaway PostgreSQL server the test targets share
+        .target(
+            name: "EngineHarness",
+            dependencies: ["MyGazCore"],
+            path: "Tests/EngineHarness"
+        ),
         .testTarget(
             name: "MyGazCoreTests",
-            dependencies: ["MyGazCore"]
+            dependencies: ["MyGazCore", "EngineHarness"]
         ),
         .testTarget(
             name: "MyGazCLITests",
-            dependencies: ["MyGazCLI"]
+            dependencies: ["MyGazCLI", "EngineHarness"]
         ),
         .testTarget(
             name: "EndToEndTests",
-            dependencies: ["mygaz-admin", "MyGazCore", "MyGazCLI"]
+            dependencies: ["mygaz-admin", "MyGazCore", "MyGazCLI", "EngineHarness"]
         ),
     ],
     swiftLanguageModes: [.v6]
