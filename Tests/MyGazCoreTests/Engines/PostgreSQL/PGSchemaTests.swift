@@ -471,4 +471,63 @@ import Testing
         let (_, utf) = try Self.schemaDatabase()
         #expect(try utf.queryOne("SELECT 'ИВАНОВ' ILIKE '%иванов%' AS found")?.bool("found") == true)
     }
+
+    // MARK: what SQLite's one writer gave for free
+
+    final class Shared<T>: @unchecked Sendable {
+        var value: T
+        init(_ value: T) { self.value = value }
+    }
+
+    /// `second` run on its own thread while `first`'s transaction is open: it must wait for
+    /// `first`'s lock, and is let go by `first`'s COMMIT. Answers `second`'s outcome.
+    static func whileOpen(_ c: PGConnection, first: String, other: PGConnection, second: String, watcher: PGConnection) throws -> Result<Void, Error> {
+        let outcome = Shared<Result<Void, Error>?>(nil)
+        let done = DispatchSemaphore(value: 0)
+        let connection = Shared(other)
+        let pid = Int(other.backendPID)
+        try c.write {
+            try c.execute(first)
+            Thread.detachNewThread {
+                outcome.value = Result { try connection.value.write { try connection.value.execute(second) } }
+                done.signal()
+            }
+            // the second waits for a lock the first holds (or has finished: then nothing locked it)
+            var waited = false
+            for _ in 0..<500 where !waited && outcome.value == nil {
+                waited = try watcher.queryOne("SELECT wait_event_type = 'Lock' AS waiting FROM pg_stat_activity WHERE pid = $1", pid)?
+                    .optBool("waiting") ?? false
+                if !waited { usleep(10_000) }
+            }
+            #expect(waited, "the second writer did not wait for the first")
+        }
+        done.wait()
+        return try #require(outcome.value)
+    }
+
+    @Test func twoWritersAtOnceStillLinkAtMostThreeAccountsAndLeaveOnePendingReading() throws {
+        let (db, c) = try Self.schemaDatabase()
+        let other = try db.connect(), watcher = try db.connect()
+        try c.execute("""
+            INSERT INTO rgk (id, code, name, created_at, updated_at) VALUES (1, 'vologda', 'В', 'x', 'x');
+            INSERT INTO account (id, rgk_id, number, updated_at) VALUES (1, 1, '1', 'x'), (2, 1, '2', 'x'), (3, 1, '3', 'x'), (4, 1, '4', 'x');
+            INSERT INTO portal_user (id, login, login_kind, status, registered_at, updated_at) VALUES (1, '+79115550011', 'phone', 'active', 'x', 'x');
+            INSERT INTO user_account (user_id, account_id, linked_at) VALUES (1, 1, 'x'), (1, 2, 'x');
+            INSERT INTO meter (id, account_id, serial, digits) VALUES (1, 1, 'A1', 5);
+            """)
+        let link = try Self.whileOpen(c, first: "INSERT INTO user_account (user_id, account_id, linked_at) VALUES (1, 3, 'x')",
+                                      other: other, second: "INSERT INTO user_account (user_id, account_id, linked_at) VALUES (1, 4, 'x')",
+                                      watcher: watcher)
+        #expect(throws: EngineError.self) { try link.get() }
+        #expect(try c.queryOne("SELECT count(*) AS n FROM user_account WHERE user_id = 1")?.int("n") == 3)
+
+        let reading = { (id: Int) in
+            "INSERT INTO reading (id, meter_id, value, reading_date, source, status, submitted_at) VALUES (\(id), 1, \(id), '2026-07-01', 'portal', 'pending', '2026-07-01T10:0\(id):00Z')"
+        }
+        let second = try Self.whileOpen(c, first: reading(1), other: other, second: reading(2), watcher: watcher)
+        try second.get()
+        let states = try c.query("SELECT id, status FROM reading ORDER BY id").map { "\(try $0.int("id")) \(try $0.string("status"))" }
+        #expect(states == ["1 superseded", "2 pending"])
+        #expect(try c.queryOne("SELECT count FROM queue_count WHERE queue = 'readings_pending' AND rgk_id = 1")?.int("count") == 1)
+    }
 }
