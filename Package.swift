@@ -1,8 +1,8 @@
 // swift-tools-version:6.0
 import PackageDescription
 
-// The owner's rule: no Swift package dependencies. Only the toolchain and two
-// system C libraries (libsqlite3, libcrypt) through system-library targets.
+// The owner's rule: no Swift package dependencies. Only the toolchain and system C
+// libraries (libsqlite3, libcrypt, libpq) through system-library targets.
 let package = Package(
     name: "mygaz-admin",
     products: [
@@ -23,9 +23,16 @@ let package = Package(
             name: "CSystem",
             path: "Sources/CSystem"
         ),
+        // PostgreSQL's client library; only Sources/MyGazCore/Engines/PostgreSQL/ imports it
+        .systemLibrary(
+            name: "CLibpq",
+            path: "Sources/CLibpq",
+            pkgConfig: "libpq",
+            providers: [.apt(["libpq-dev"])]
+        ),
         .target(
             name: "MyGazCore",
-            dependencies: ["CSQLite", "CCrypt", "CSystem"]
+            dependencies: ["CSQLite", "CCrypt", "CSystem", "CLibpq"]
         ),
         .target(
             name: "MyGazCLI",
@@ -35,17 +42,23 @@ let package = Package(
             name: "mygaz-admin",
             dependencies: ["MyGazCLI"]
         ),
+        // test support, not a test: the throwaway PostgreSQL server the test targets share
+        .target(
+            name: "EngineHarness",
+            dependencies: ["MyGazCore"],
+            path: "Tests/EngineHarness"
+        ),
         .testTarget(
             name: "MyGazCoreTests",
-            dependencies: ["MyGazCore"]
+            dependencies: ["MyGazCore", "EngineHarness"]
         ),
         .testTarget(
             name: "MyGazCLITests",
-            dependencies: ["MyGazCLI"]
+            dependencies: ["MyGazCLI", "EngineHarness"]
         ),
         .testTarget(
             name: "EndToEndTests",
-            dependencies: ["mygaz-admin", "MyGazCore", "MyGazCLI"]
+            dependencies: ["mygaz-admin", "MyGazCore", "MyGazCLI", "EngineHarness"]
         ),
     ],
     swiftLanguageModes: [.v6]

@@ -145,6 +145,8 @@ extension MyGazError {
     public static func from(_ error: Error, path: String) -> MyGazError {
         if let mine = error as? MyGazError { return mine }
         if let sqlite = error as? SQLiteError { return from(sqlite, path: path) }
+        // an engine's error names its database itself (a server's address with the password masked)
+        if let engine = error as? EngineError { return engine.myGazError }
         return MyGazError(.internalError, .internalError, .text(String(describing: error)))
     }
 

@@ -42,6 +42,15 @@ public enum MessageKey: String, CaseIterable, Sendable {
     case databaseNotSQLite
     case databaseCorrupt
     case databaseIOError
+    case databaseValueRefused
+    // database: a PostgreSQL server
+    case serverUnreachable
+    case serverRefusedLogin
+    case serverDenied
+    case serverNoSuchDatabase
+    case serverConflict
+    case serverReadOnly
+    case serverBadAddress
     case databaseMissing
     case databaseIsDirectory
     case databaseNotOurs

@@ -114,6 +114,30 @@ public enum Catalog {
         case .databaseIOError:
             return ("database {1}: input/output error ({2}); nothing was written; check the disk",
                     "база {1}: ошибка ввода-вывода ({2}); ничего не записано; проверьте диск")
+        case .databaseValueRefused:
+            return ("database {1} cannot store a value: {2}; nothing was written; correct the value",
+                    "база {1} не может сохранить значение: {2}; ничего не записано; исправьте значение")
+        case .serverUnreachable:
+            return ("cannot reach the PostgreSQL server of {1}: {2}; check that the server runs and the address is right",
+                    "нет связи с сервером PostgreSQL базы {1}: {2}; проверьте, что сервер работает и адрес указан верно")
+        case .serverRefusedLogin:
+            return ("the PostgreSQL server of {1} refused the login: {2}; check the user name, and the password in PGPASSWORD or ~/.pgpass",
+                    "сервер PostgreSQL базы {1} отказал во входе: {2}; проверьте имя пользователя и пароль в PGPASSWORD или «~/.pgpass»")
+        case .serverDenied:
+            return ("the PostgreSQL server of {1} does not allow this login to do that: {2}; an admin grants the role",
+                    "сервер PostgreSQL базы {1} не разрешает этому пользователю это действие: {2}; роль выдает администратор")
+        case .serverNoSuchDatabase:
+            return ("the PostgreSQL server of {1} has no such database; create it ('createdb') or check the name",
+                    "на сервере PostgreSQL нет базы {1}; создайте ее («createdb») или проверьте имя")
+        case .serverConflict:
+            return ("database {1}: the change clashed with another one made at the same time; nothing was changed; run the command again",
+                    "база {1}: изменение столкнулось с другим, сделанным одновременно; ничего не изменено; повторите команду")
+        case .serverReadOnly:
+            return ("database {1} takes no writes on this server (a standby, or a read-only transaction); nothing was written; use the primary server",
+                    "база {1} на этом сервере не принимает записи (резервный сервер или транзакция только для чтения); ничего не записано; используйте основной сервер")
+        case .serverBadAddress:
+            return ("'{1}' is not a PostgreSQL address: {2}; write 'postgresql://user@host/db' or 'host=... dbname=...'",
+                    "«{1}» — не адрес PostgreSQL: {2}; пишите «postgresql://пользователь@сервер/база» или «host=... dbname=...»")
         case .databaseMissing:
             return ("no database at {1}; create one with 'mygaz-admin init' (or 'mygaz-admin demo'), or point --db or MYGAZ_DB at it",
                     "базы {1} нет; создайте ее («mygaz-admin init» или «mygaz-admin demo») или укажите путь в --db или MYGAZ_DB")

@@ -219,7 +219,7 @@ import Testing
         }
         var words: [String] = []
         for token in plain.split(whereSeparator: { $0.isWhitespace || ",;:()[]/!?=<>\"+|".contains($0) }).map(String.init) {
-            if token.hasPrefix("$") || token.hasPrefix("--") || token.contains("@") || token == "SQLite" { continue }
+            if token.hasPrefix("$") || token.hasPrefix("--") || token.contains("@") || token == "SQLite" || token == "PostgreSQL" { continue }
             let word = token.trimmingCharacters(in: CharacterSet(charactersIn: ".-_"))
             guard word.contains(where: { $0.isASCII && $0.isLetter }) else { continue }
             if word.count >= 3 && word.allSatisfy({ ($0.isASCII && $0.isUppercase) || $0.isNumber || $0 == "_" }) { continue }   // CONSTANTS

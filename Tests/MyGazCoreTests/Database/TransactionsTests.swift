@@ -299,7 +299,8 @@ import Testing
         let files = FileManager.default.enumerator(atPath: sources.path)!.compactMap { $0 as? String }.filter { $0.hasSuffix(".swift") }
         #expect(files.count > 50)
         let pattern = try Regex(#""\s*(BEGIN|COMMIT|ROLLBACK|SAVEPOINT|RELEASE|PRAGMA)\b"#)
-        for file in files where !file.hasPrefix("MyGazCore/Database/") {
+        // each engine owns its transactions: SQLite's in Database/, the others in Engines/<name>/
+        for file in files where !file.hasPrefix("MyGazCore/Database/") && !file.hasPrefix("MyGazCore/Engines/") {
             let text = try String(contentsOfFile: sources.path + "/" + file, encoding: .utf8)
             #expect(!text.contains(pattern), "\(file) writes SQL that belongs to Database/")
         }
