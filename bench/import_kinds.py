@@ -3,15 +3,26 @@
 run on the same data: `iconv | sqlite3 .import` of the file into a raw table with the natural
 key's unique index, then one `INSERT … SELECT` into the real table (its indexes, triggers and
 joins to account and meter). Ours: `mygaz-admin import KIND FILE` into the same database,
-with validation, upsert and line-numbered errors. Target: ratio <= 1.0 for every kind.
+with validation, upsert and line-numbered errors.
 
 Each is run RUNS times (environment, default 1), ours and the baseline in turn, and the medians
-are printed; "portal" is the worst wait of a portal-like writer (busy timeout 5 s, a write every
-20 ms) during our import, the worst of the runs (target <= 250 ms).
+are printed; "lock" is our longest write-lock hold, "portal" the worst wait of a portal-like
+writer (bench/portal.py: busy timeout 5 s, a write every 20 ms; a write locked out counts at its
+whole wait) during our import, the worst of the runs.
+
+Limits, for every kind (LIMIT_… in the environment overrides each): ratio <= 1.0 (LIMIT_RATIO),
+peak RSS <= 64 MiB (LIMIT_RSS_MIB), lock <= 250 ms (LIMIT_LOCK_MS), portal <= 250 ms with no
+write failed (LIMIT_PORTAL_MS); for accounts also the same file again <= half the first
+(LIMIT_AGAIN). Prints each one missed and exits 1 if any was.
 
 usage: [RUNS=3] import_kinds.py BIN OUT N KIND...   (files from make_region.py in OUT)
 """
-import os, shutil, sqlite3, statistics, subprocess, sys, threading, time
+import json, os, shutil, statistics, subprocess, sys, tempfile, time
+
+from portal import Portal
+
+LIMITS = {name: float(os.environ.get("LIMIT_" + name.upper(), default))
+          for name, default in [("ratio", "1.0"), ("rss_mib", "64"), ("lock_ms", "250"), ("portal_ms", "250"), ("again", "0.5")]}
 
 BIN, OUT, N, KINDS = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4:]
 NOW = "'2026-12-01T00:00:00Z'"
@@ -55,10 +66,10 @@ KIND = {
 }
 
 
-def run(cmd, shell=False):
-    """Wall seconds and peak RSS (MiB) of one child."""
+def run(cmd, shell=False, output=None):
+    """Wall seconds and peak RSS (MiB) of one child; its stdout into the file `output` if given."""
     start = time.perf_counter()
-    proc = subprocess.Popen(cmd, shell=shell, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    proc = subprocess.Popen(cmd, shell=shell, stdout=output or subprocess.DEVNULL, stderr=subprocess.PIPE)
     _, status, usage = os.wait4(proc.pid, 0)
     seconds = time.perf_counter() - start
     err = proc.stderr.read().decode(errors="replace")
@@ -69,37 +80,11 @@ def run(cmd, shell=False):
 
 
 def ours(db, kind, path):
-    return run([BIN, "--db", db, "import", kind, path, "--rgk", "vologda"])
-
-
-def with_portal(db, body):
-    """body() while a portal-like writer writes every 20 ms; answers body's result and the worst
-    wait. Each wait over 250 ms is printed with when it began and the WAL's size then."""
-    worst, stop, began = [0.0], threading.Event(), time.perf_counter()
-
-    def write():
-        con = sqlite3.connect(db, timeout=5.0, isolation_level=None)
-        while not stop.is_set():
-            start = time.perf_counter()
-            con.execute("BEGIN IMMEDIATE")
-            con.execute("INSERT INTO faq (topic, question, answer, created_at, updated_at) VALUES ('other', 'q', 'a', 'x', 'x')")
-            con.execute("COMMIT")
-            wait = time.perf_counter() - start
-            worst[0] = max(worst[0], wait)
-            if wait > 0.25:
-                wal = os.path.getsize(db + "-wal") if os.path.exists(db + "-wal") else 0
-                print(f"  portal waited {wait * 1000:.0f} ms at {start - began:.1f} s (WAL {wal / 1e6:.0f} MB)", file=sys.stderr)
-            time.sleep(0.02)
-        con.close()
-
-    thread = threading.Thread(target=write)
-    thread.start()
-    try:
-        result = body()
-    finally:
-        stop.set()
-        thread.join()
-    return result, worst[0]
+    """Seconds, peak RSS (MiB) and the longest write-lock hold (ms) of our import."""
+    with tempfile.TemporaryFile() as report:
+        seconds, rss = run([BIN, "--db", db, "import", kind, path, "--rgk", "vologda", "--json"], output=report)
+        report.seek(0)
+        return seconds, rss, json.load(report)[0]["longest_lock_ms"]
 
 
 def file(kind):
@@ -152,18 +137,22 @@ def parents():
 def main():
     runs = int(os.environ.get("RUNS", "1"))
     start = parents()
-    print(f"{'kind':<12} {'rows':>10} {'ours':>9} {'again':>8} {'.import':>9} {'INSERT':>9} {'ratio':>6} {'/INSERT':>8} {'peak RSS':>9} {'portal':>8}")
+    print(f"{'kind':<12} {'rows':>10} {'ours':>9} {'again':>8} {'.import':>9} {'INSERT':>9} {'ratio':>6} {'/INSERT':>8} {'peak RSS':>9} "
+          f"{'lock':>7} {'portal':>8}")
+    missed = []
     for kind in KINDS:
         parent, columns, insert = KIND[kind]
         path = file(kind)
         rows = sum(1 for _ in open(path, "rb")) - 1
-        firsts, agains, imports, inserts, rss, portal = [], [], [], [], 0.0, 0.0
+        firsts, agains, imports, inserts, rss, lock, portal, failures = [], [], [], [], 0.0, 0, 0.0, []
         for i in range(runs):
             db = fresh(start[parent], "kind-ours.db")
-            (ours_s, peak), wait = with_portal(db, lambda: ours(db, kind, path))
-            portal = max(portal, wait)
-            again_s, _ = ours(db, kind, path)
-            firsts.append(ours_s); agains.append(again_s); rss = max(rss, peak)
+            with Portal(db, tell_over=0.25) as writer:
+                ours_s, peak, held = ours(db, kind, path)
+            portal = max(portal, writer.worst)
+            failures += writer.missed(float("inf"))
+            again_s, _, _ = ours(db, kind, path)
+            firsts.append(ours_s); agains.append(again_s); rss = max(rss, peak); lock = max(lock, held)
             base = fresh(start[parent], "kind-base.db")
             subprocess.run(["sqlite3", base, f"CREATE TABLE raw ({columns}) STRICT"], check=True)
             import_s, _ = run(f"iconv -f cp1251 -t utf-8 '{path}' | sqlite3 '{base}' 'PRAGMA synchronous = NORMAL' '.mode csv' "
@@ -175,8 +164,19 @@ def main():
             imports.append(import_s); inserts.append(insert_s)
         m = statistics.median
         o, a, im, ins = m(firsts), m(agains), m(imports), m(inserts)
+        ratio = o / (im + ins)
         print(f"{kind:<12} {rows:>10,} {o:>8.1f}s {a:>7.1f}s {im:>8.1f}s {ins:>8.1f}s "
-              f"{o / (im + ins):>6.2f} {o / ins:>8.2f} {rss:>6.1f} MiB {portal * 1000:>5.0f} ms", flush=True)
+              f"{ratio:>6.2f} {o / ins:>8.2f} {rss:>6.1f} MiB {lock:>4} ms {portal * 1000:>5.0f} ms", flush=True)
+        checks = [("ratio to the two-step path", ratio, LIMITS["ratio"], ""), ("peak RSS", rss, LIMITS["rss_mib"], " MiB"),
+                  ("longest write-lock hold", lock, LIMITS["lock_ms"], " ms"),
+                  ("portal's worst wait", portal * 1000, LIMITS["portal_ms"], " ms")]
+        if kind == "accounts":
+            checks.append(("the same file again / the first", a / o, LIMITS["again"], ""))
+        missed += [f"{kind}: {name} {value:.2f}{unit}, the limit is {limit:g}{unit}" for name, value, limit, unit in checks if value > limit]
+        missed += [f"{kind}: the portal writer beside ours: {what}" for what in failures]
+    for what in missed:
+        print(f"FAILED: {what}")
+    return 1 if missed else 0
 
 
-main()
+sys.exit(main())

@@ -280,6 +280,7 @@ extension E2E {
 
     @Test func theDatabaseWordIsReadAsTheShellWouldReadIt() throws {
         let pending = t.run("__complete", "pending-reading").lines.map { String($0.split(separator: "\t")[0]) }
+        #expect(pending.count > 3, "a missing database completes nothing: the ids must be there to compare")
         try FileManager.default.createDirectory(atPath: t.dir + "/my dir", withIntermediateDirectories: true)
         try FileManager.default.copyItem(atPath: t.db, toPath: t.dir + "/my dir/x.db")
         // HOME is the test's directory: ~ and $HOME lead to its database

@@ -20,7 +20,9 @@ import MyGazCore
     @Test func twoClerksApproveOneApplicationAtTheSameMoment() {
         let t = E2E()
         t.demo(accounts: 300)
-        for id in t.sql("SELECT id FROM application WHERE status = 'submitted' ORDER BY id LIMIT 5").split(separator: "\n") {
+        let ids = t.sql("SELECT id FROM application WHERE status = 'submitted' ORDER BY id LIMIT 5").split(separator: "\n")
+        #expect(ids.count == 5, "the demo has submitted applications to race for")
+        for id in ids {
             let results = t.runConcurrently([["application", "approve", String(id), "--json"],
                                              ["application", "approve", String(id), "--json"]])
             func result(_ r: E2E.Result) -> String? { r.status == 0 ? r.jsonArray.first?["result"] as? String : nil }

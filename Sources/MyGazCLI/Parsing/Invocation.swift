@@ -143,8 +143,8 @@ public final class Invocation {
         guard let text = string(name)?.trimmingCharacters(in: .whitespaces) else { return nil }
         let parts = text.split(separator: text.contains(".") ? "." : "-", omittingEmptySubsequences: false)
         let (yearText, monthText) = text.contains(".") && parts.count == 2 ? (parts[1], parts[0]) : (parts.first ?? "", parts.count == 2 ? parts[1] : "")
-        guard parts.count == 2, yearText.count == 4, (1...2).contains(monthText.count), yearText.allSatisfy { $0.isASCII && $0.isNumber },
-              monthText.allSatisfy { $0.isASCII && $0.isNumber }, let year = Int(yearText), let month = Int(monthText), (1...12).contains(month), year >= 2000 else {
+        guard parts.count == 2, yearText.count == 4, (1...2).contains(monthText.count), yearText.allSatisfy({ $0.isASCII && $0.isNumber }),
+              monthText.allSatisfy({ $0.isASCII && $0.isNumber }), let year = Int(yearText), let month = Int(monthText), (1...12).contains(month), year >= 2000 else {
             throw MyGazError.usage(.badPeriod, .text("--\(name.rawValue)"), .text(text))
         }
         return "\(year)-\(month < 10 ? "0" : "")\(month)"

@@ -71,9 +71,11 @@ import Testing
     @Test func nestedWritesJoinTheOuterTransaction() throws {
         let t = try TestDB()
         struct Boom: Error {}
-        _ = try? t.db.write {
-            try t.db.write { try t.db.run("INSERT INTO rgk (code, name, created_at, updated_at) VALUES ('aa', 'A', 'x', 'x')") }
-            throw Boom()
+        #expect(throws: Boom.self) {
+            try t.db.write {
+                try t.db.write { try t.db.run("INSERT INTO rgk (code, name, created_at, updated_at) VALUES ('aa', 'A', 'x', 'x')") }
+                throw Boom()
+            }
         }
         #expect(try t.count("rgk") == 0)
     }

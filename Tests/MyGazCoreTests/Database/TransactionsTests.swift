@@ -173,7 +173,7 @@ import Testing
         let other = try Database(path: t.path, busyTimeoutMs: 2000)
         var ran = false
         let started = Date()
-        let answer = try other.write {
+        let answer: Void? = try other.write {
             try other.run("INSERT INTO rgk (code, name, created_at, updated_at) VALUES ('zz', 'R', 'x', 'x')")
             return try t.db.writeIfFree { ran = true }
         }
@@ -287,7 +287,7 @@ import Testing
         // the bytes are gone: a run without binding again inserts NULL (a constraint error), not freed memory
         #expect(throws: SQLiteError.self) { try s.execute() }
         // an empty buffer, which may have no address, binds as an empty text
-        try [UInt8]().withUnsafeBufferPointer { s.bind(staticUTF8: $0, at: 1) }
+        [UInt8]().withUnsafeBufferPointer { s.bind(staticUTF8: $0, at: 1) }
         #expect(throws: SQLiteError.self, "name <> '' holds") { try s.execute() }
         s.bind(utf8: ArraySlice<UInt8>(), at: 1)
         #expect(throws: SQLiteError.self) { try s.execute() }

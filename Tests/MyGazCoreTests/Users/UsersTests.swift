@@ -63,11 +63,10 @@ import Testing
         _ = try Users.resendCode(f.t.session, f.userID, purpose: .registration)
         let code = try f.secretOfLastCode()
         for attempt in 1...5 {
-            do {
-                _ = try Users.confirm(f.t.session, f.userID, code: "000000" == code ? "111111" : "000000")
-            } catch let e as MyGazError {
-                #expect(e.message.key == .codeWrong, "attempt \(attempt)")
+            let wrong = #expect(throws: MyGazError.self, "attempt \(attempt)") {
+                try Users.confirm(f.t.session, f.userID, code: "000000" == code ? "111111" : "000000")
             }
+            #expect(wrong?.message.key == .codeWrong, "attempt \(attempt)")
         }
         #expect(try f.t.db.scalarInt("SELECT attempts FROM confirmation_code") == 5)
         do {

@@ -8,7 +8,7 @@ public enum ImportOutcome: Sendable { case inserted, updated, unchanged }
 /// `check` is read-only and runs on the checking thread with a connection of its own; `write`
 /// runs on the writing thread; `outcome` tells, read-only, what `write` would do (a dry run,
 /// and the comparing pass that skips writing a file the database already holds).
-protocol ImportKindType: AnyObject {
+protocol ImportKindType: AnyObject, SendableMetatype {
     /// What a row's check finds, handed from the checking thread to the writing one.
     associatedtype Values: Sendable
 
