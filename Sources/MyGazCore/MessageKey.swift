@@ -73,6 +73,18 @@ public enum MessageKey: String, CaseIterable, Sendable {
     case settingUnknown
     case settingChanged
     case settingUnchanged
+    case settingNotStored
+    case settingIgnoredInDatabase
+    case settingRowRemoved
+    case configFileNotRegular
+    case configFileUnreadable
+    case configFileUnsafe
+    case configDirectoryUnsafe
+    case configFileNotText
+    case configFileBadLine
+    case configFileUnknownKey
+    case configFileTwice
+    case configFileBadValue
     case fileCannotCreate
     case fileCannotWrite
     case fileReadError

@@ -334,15 +334,19 @@ public enum Delivery {
         case timedOut(String)
     }
 
-    /// The shell line: begin (or send nothing), the program with the recipient after `--`, then
-    /// done if it succeeded. The recipient is the shell's first argument, never part of the line.
+    /// The variable a delivery program finds its recipient in (never in argv, which `ps` shows
+    /// every local user).
+    public static let recipientVariable = "MYGAZ_RECIPIENT"
+
+    /// The shell line: begin (or send nothing), the program, then done if it succeeded. The
+    /// recipient is in the environment (`MYGAZ_RECIPIENT`) and, for e-mail, in the message's
+    /// `To:` (sendmail -t); the message on stdin.
     static func shellLine(_ command: String, _ transport: Transport, id: Int64, token: String) -> (String, [String]) {
-        let program = command + " -- \"$r\""
-        guard let receipt = transport.receipt else { return ("r=$1; shift; " + program, []) }
+        guard let receipt = transport.receipt else { return (command, []) }
         // the program's own status decides; a `done` that fails (the database busy for long)
         // must not make a delivered message look failed, or it would go out again: the row stays
         // in sending, and recovery calls it in doubt
-        return ("r=$1; shift; \"$@\" begin $$ && { " + program + "\n} && { \"$@\" done || :; }", receipt + [String(id), token])
+        return ("\"$@\" begin $$ && { " + command + "\n} && { \"$@\" done || :; }", receipt + [String(id), token])
     }
 
     /// The bill a message carries, made now from the account's settlements (a bill the data no
@@ -381,9 +385,10 @@ public enum Delivery {
             message.attachments = attachments
             input = Array(message.rendered.utf8)
         }
-        // the recipient is the program's argument after --, the message its stdin
+        // the message is the program's stdin, the recipient in its environment: never in argv
         let (line, receipt) = shellLine(program, transport, id: id, token: token)
-        let run = try Command.run(["/bin/sh", "-c", line, "sh", recipient] + receipt, input: input, timeout: transport.timeoutSeconds)
+        let run = try Command.run(["/bin/sh", "-c", line, "sh"] + receipt, input: input, timeout: transport.timeoutSeconds,
+                                  environment: [recipientVariable: recipient])
         if let status = run.status, status == 126 || status == 127 {
             return .misconfigured(program: program, status: status)
         }
@@ -416,7 +421,8 @@ public enum Command {
     /// soon as the program has it open: a program that does not read its input can neither block
     /// us on a full pipe nor kill us with SIGPIPE, and nobody else can read a PIN in it. On
     /// timeout the whole group gets SIGTERM, then SIGKILL: the shell and the mailer it started.
-    public static func run(_ argv: [String], input: [UInt8], timeout: Double) throws -> Outcome {
+    /// `environment`: variables set for it over those it inherits.
+    public static func run(_ argv: [String], input: [UInt8], timeout: Double, environment: [String: String] = [:]) throws -> Outcome {
         let scratch = try PrivateFiles.temporaryDirectory("mygaz-cmd")
         defer { PrivateFiles.remove(scratch) }
         let inputPath = scratch + "/in", errorPath = scratch + "/err"
@@ -447,8 +453,18 @@ public enum Command {
 
         var cArgs: [UnsafeMutablePointer<CChar>?] = argv.map { strdup($0) } + [nil]
         defer { for p in cArgs { free(p) } }
+        var inherited: [String] = []
+        var entry = environ
+        while let pointer = entry.pointee {
+            let text = String(cString: pointer)
+            if !environment.keys.contains(where: { text.hasPrefix($0 + "=") }) { inherited.append(text) }
+            entry += 1
+        }
+        var cEnv: [UnsafeMutablePointer<CChar>?] = (inherited + environment.sorted { $0.key < $1.key }.map { $0.key + "=" + $0.value })
+            .map { strdup($0) } + [nil]
+        defer { for p in cEnv { free(p) } }
         var pid: pid_t = 0
-        let spawned = posix_spawn(&pid, argv[0], &actions, &attributes, &cArgs, environ)
+        let spawned = posix_spawn(&pid, argv[0], &actions, &attributes, &cArgs, &cEnv)
         guard spawned == 0 else {
             return Outcome(status: 127, errors: "cannot run \(argv[0]): \(String(cString: strerror(spawned)))")
         }
