@@ -206,6 +206,7 @@ public enum MessageKey: String, CaseIterable, Sendable {
     case outboxReport
     case outboxRecovered
     case outboxInDoubt
+    case outboxCancelled
 
     // import and export
     case importEmpty

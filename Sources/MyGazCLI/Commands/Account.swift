@@ -54,12 +54,12 @@ enum AccountCommands {
         let shownMonth = inv.out.lang == .ru ? month : bill.period
         if inv.flag(.email) {
             let queued = try inv.session.db.write { () -> [Outbox.Queued] in
-                let emails = try BillMailing.recipients(inv.session.db, accountID: ref.id)
-                guard !emails.isEmpty else { throw MyGazError.invalid(.billNoEmail, .text(ref.label)) }
+                let recipients = try BillMailing.recipients(inv.session.db, accountID: ref.id)
+                guard !recipients.isEmpty else { throw MyGazError.invalid(.billNoEmail, .text(ref.label)) }
                 let footer = try Notify.footer(inv.session.db, rgkID: ref.rgkID)
-                return try emails.map { email in
-                    try Outbox.enqueue(inv.session, BillMailing.message(email: email, account: bill.account, month: month, period: bill.period,
-                                                                        accountID: ref.id, rgkID: ref.rgkID, footer: footer))
+                return try recipients.map { to in
+                    try Outbox.enqueue(inv.session, BillMailing.message(email: to.email, account: bill.account, month: month, period: bill.period,
+                                                                        accountID: ref.id, rgkID: ref.rgkID, userID: to.userID, footer: footer))
                 }
             }
             for q in queued { inv.out.say(.billQueued, .text(ref.label), .text(shownMonth), .text(q.recipient)) }

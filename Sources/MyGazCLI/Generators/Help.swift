@@ -262,6 +262,7 @@ public enum HelpTopics {
             (L("Portal users", "Пользователи портала"), .userStatus),
             (L("PIN requests", "Запросы ПИН-кода"), .pinRequestStatus),
             (L("Outbox messages", "Сообщения outbox"), .outboxStatus),
+            (L("Why delivery cancelled a message", "Почему доставка отменила сообщение"), .outboxCancelReason),
             (L("Import batches", "Загрузки"), .importStatus),
             (L("Operator roles", "Роли операторов"), .role),
         ]

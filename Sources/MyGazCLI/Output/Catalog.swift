@@ -745,6 +745,9 @@ public enum Catalog {
         case .outboxInDoubt:
             return ("{1|message was|messages were} interrupted during delivery and may have gone out; marked failed: check, then outbox retry",
                     "сообщений, прерванных во время доставки (могли уйти): {1}; они отмечены как недоставленные: проверьте и выполните outbox retry")
+        case .outboxCancelled:
+            return ("{1|message was|messages were} cancelled, not sent: what queued them no longer holds (see: mygaz-admin outbox list --status cancelled)",
+                    "отменено, не отправлено сообщений: {1}; то, из-за чего они были поставлены в очередь, уже не так (см. mygaz-admin outbox list --status cancelled)")
 
         case .importEmpty:
             return ("the value is empty but required",

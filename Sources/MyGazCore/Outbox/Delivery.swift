@@ -23,6 +23,8 @@ public struct OutboxItem: Sendable {
     public let sentAt: String?
     /// The month of the bill that goes with it (made when it is sent).
     public let billPeriod: String?
+    /// Why delivery cancelled it (`OutboxCancelReason`), when it did.
+    public let cancelReason: String?
 }
 
 /// The outbox as operators see it, and its delivery through sendmail and an SMS command.
@@ -31,7 +33,7 @@ public enum OutboxStore {
 
     static let select = """
         SELECT o.id, o.channel, o.recipient, o.subject, o.body, o.kind, o.entity_type, o.entity_id, g.code, o.status, o.attempts,
-               o.next_attempt_at, o.last_error, o.message_id, o.created_at, o.sent_at, o.bill_period
+               o.next_attempt_at, o.last_error, o.message_id, o.created_at, o.sent_at, o.bill_period, o.cancel_reason
         FROM outbox o LEFT JOIN rgk g ON g.id = o.rgk_id
         """
 
@@ -39,7 +41,7 @@ public enum OutboxStore {
         OutboxItem(id: r.int64(0), channel: r.string(1), recipient: r.string(2), subject: r.optString(3), body: Outbox.masked(r.string(4)),
                    kind: r.string(5), entity: r.optString(6), entityID: r.optInt64(7), rgk: r.optString(8), status: r.string(9),
                    attempts: r.int(10), nextAttemptAt: r.string(11), lastError: r.optString(12), messageID: r.optString(13),
-                   createdAt: r.string(14), sentAt: r.optString(15), billPeriod: r.optString(16))
+                   createdAt: r.string(14), sentAt: r.optString(15), billPeriod: r.optString(16), cancelReason: r.optString(17))
     }
 
     /// Every message to one address or number (as stored: normalised), the newest first.
@@ -121,6 +123,8 @@ public enum Delivery {
         public var failed = 0
         public var recovered = 0
         public var inDoubt = 0
+        /// Cancelled when their turn came: what queued them no longer held.
+        public var cancelled = 0
         public var would: [OutboxItem] = []
         /// Everything due went out: nothing failed, nothing waits for a retry, nothing in doubt.
         public var complete: Bool { failed == 0 && retrying == 0 && inDoubt == 0 }
@@ -188,24 +192,43 @@ public enum Delivery {
         }
         let senders = try self.senders(session, transport: transport, limit: limit)
         let token = "\(ImportLiveness.currentPID):\(ImportLiveness.hostName):\(Secrets.token())"
+        var erased = report.inDoubt > 0
         let claimed: [Row] = try db.write {
+            // the messages due, each checked against what queued it: what no longer holds is
+            // cancelled in the same transaction that claims the rest
+            guard let last = try db.queryOne("""
+                SELECT max(id) FROM (SELECT id FROM outbox WHERE status = 'waiting' AND next_attempt_at <= ? ORDER BY id LIMIT ?)
+                """, session.now, limit)?.optInt64(0) else { return [] }
+            for lapse in try lapsed(db, "o.status = 'waiting' AND o.next_attempt_at <= ? AND o.id <= ?", [session.now, last]) {
+                erased = try cancel(session, lapse, token: nil) || erased
+                report.cancelled += 1
+            }
             try db.run("""
                 UPDATE outbox SET status = 'sending', claim_token = ?1, claimed_at = ?2, delivery_pid = NULL,
                        message_id = coalesce(message_id, '<mygaz.' || id || '.' || ?3 || '@' || ?4 || '>')
-                WHERE id IN (SELECT id FROM outbox WHERE status = 'waiting' AND next_attempt_at <= ?2 ORDER BY id LIMIT ?5)
-                """, token, session.now, String(token.suffix(12)), ImportLiveness.hostName, limit)
+                WHERE status = 'waiting' AND next_attempt_at <= ?2 AND id <= ?5
+                """, token, session.now, String(token.suffix(12)), ImportLiveness.hostName, last)
             return try db.query("""
                 SELECT o.id, o.channel, o.recipient, o.subject, o.body, o.secret, o.attempts, o.message_id, o.rgk_id, o.entity_id, o.bill_period
                 FROM outbox o WHERE o.claim_token = ? AND o.status = 'sending' ORDER BY o.id
                 """, token)
         }
-        var erased = report.inDoubt > 0
         for (n, row) in claimed.enumerated() {
             let id = row.int64(0)
-            if transport.receipt == nil {
-                // no shell receipts: the sender itself is the one delivering, recorded before the program runs
-                try db.write { try db.run("UPDATE outbox SET delivery_pid = ? WHERE id = ? AND claim_token = ?", ImportLiveness.currentPID, id, token) }
+            // checked again just before it goes: the messages before it may have taken minutes
+            let stillHolds: Bool = try db.write {
+                if let lapse = try lapsed(db, "o.id = ? AND o.claim_token = ? AND o.status = 'sending'", [id, token]).first {
+                    erased = try cancel(session, lapse, token: token) || erased
+                    report.cancelled += 1
+                    return false
+                }
+                if transport.receipt == nil {
+                    // no shell receipts: the sender itself is the one delivering, recorded before the program runs
+                    try db.run("UPDATE outbox SET delivery_pid = ? WHERE id = ? AND claim_token = ?", ImportLiveness.currentPID, id, token)
+                }
+                return true
             }
+            guard stillHolds else { progress(n + 1); continue }
             let outcome: Outcome
             switch try billAttachment(session, row) {
             case .refused(let reason): outcome = .failed(reason, permanent: true)
@@ -264,6 +287,71 @@ public enum Delivery {
     }
 
     static let inDoubtAdvice = "it may or may not have gone out; check, then outbox retry"
+
+    /// A message whose reason to go out no longer holds, and why.
+    struct Lapse {
+        let id: Int64
+        let status: String
+        let reason: OutboxCancelReason
+    }
+
+    /// The messages matching `condition` (on `outbox o`) that may no longer go out, by what
+    /// queued them. A message to a portal user (`user_id`): the user is still there and not
+    /// blocked. A bill besides: the account is still linked to the user with the extended
+    /// version, unlocked (the bill shows personal data); the monthly mailing's only while the user
+    /// keeps bills by e-mail switched on; and only to the address the user has now. A bill with no
+    /// user (queued before version 8, its user not found then) goes to nobody.
+    static func lapsed(_ db: any Storage, _ condition: String, _ arguments: [SQLBindable?]) throws -> [Lapse] {
+        try db.query("""
+            SELECT o.id, o.status, o.kind, o.recipient, o.user_id, u.id, u.status, u.email, u.email_bills,
+                   l.user_id, l.access_level, l.locked_at,
+                   EXISTS (SELECT 1 FROM bill_mailing m WHERE m.user_id = o.user_id AND m.account_id = o.entity_id
+                                                        AND m.period = o.bill_period AND m.outbox_id = o.id)
+            FROM outbox o
+            LEFT JOIN portal_user u ON u.id = o.user_id
+            LEFT JOIN user_account l ON o.kind = 'bill' AND l.user_id = o.user_id AND l.account_id = o.entity_id
+            WHERE (o.user_id IS NOT NULL OR o.kind = 'bill') AND \(condition)
+            ORDER BY o.id
+            """, arguments: arguments).compactMap { row in
+            let isBill = row.string(2) == OutboxKind.bill.rawValue
+            let reason: OutboxCancelReason?
+            if row.optInt64(4) == nil {
+                reason = isBill ? .linkRemoved : nil
+            } else if row.optInt64(5) == nil || row.optString(6) == UserStatus.deleted.rawValue {
+                reason = .userDeleted
+            } else if row.optString(6) == UserStatus.blocked.rawValue {
+                reason = .userBlocked
+            } else if !isBill {
+                reason = nil
+            } else if row.optInt64(9) == nil {
+                reason = .linkRemoved
+            } else if row.optString(10) != AccessLevel.extended.rawValue || row.optString(11) != nil {
+                reason = .accessRestricted
+            } else if row.bool(12) && row.optInt(8) != 1 {
+                reason = .billsOff
+            } else if row.optString(7).flatMap(Contact.email) != row.string(3) {
+                reason = .addressChanged
+            } else {
+                reason = nil
+            }
+            return reason.map { Lapse(id: row.int64(0), status: row.string(1), reason: $0) }
+        }
+    }
+
+    /// Cancels a message that may no longer go out, with the reason, its secret erased; audited
+    /// (`outbox.cancel`).
+    /// `token`: the claim it holds (nil: still waiting). Answers whether a secret was erased.
+    static func cancel(_ session: Session, _ lapse: Lapse, token: String?) throws -> Bool {
+        let hadSecret = try session.db.scalarInt("SELECT secret IS NOT NULL FROM outbox WHERE id = ?", lapse.id) == 1
+        let changed = try session.db.run("""
+            UPDATE outbox SET status = 'cancelled', cancel_reason = ?, secret = NULL, claim_token = NULL, delivery_pid = NULL
+            WHERE id = ? AND status = ? AND claim_token IS ?
+            """, lapse.reason.rawValue, lapse.id, lapse.status, token)
+        guard changed == 1 else { return false }
+        // the reason is the row's own (`cancel_reason`): audit.reason keeps a person's words
+        try session.audit("outbox.cancel", .outbox, lapse.id, old: lapse.status, new: "cancelled")
+        return hadSecret
+    }
 
     /// A message failed for good: its secret goes with it (a failed PIN is issued anew).
     @discardableResult
