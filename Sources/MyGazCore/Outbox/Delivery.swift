@@ -215,20 +215,25 @@ public enum Delivery {
         }
         for (n, row) in claimed.enumerated() {
             let id = row.int64(0)
-            // checked again just before it goes: the messages before it may have taken minutes
-            let stillHolds: Bool = try db.write {
-                if let lapse = try lapsed(db, "o.id = ? AND o.claim_token = ? AND o.status = 'sending'", [id, token]).first {
+            // checked again just before it goes (the messages before it may have taken minutes): a
+            // read, and a write only for one to cancel
+            let check = "o.id = ? AND o.claim_token = ? AND o.status = 'sending'"
+            if try db.read({ try !lapsed(db, check, [id, token]).isEmpty }) {
+                let cancelled: Bool = try db.write {
+                    guard let lapse = try lapsed(db, check, [id, token]).first else { return false }
                     erased = try cancel(session, lapse, token: token) || erased
+                    return true
+                }
+                if cancelled {
                     report.cancelled += 1
-                    return false
+                    progress(n + 1)
+                    continue
                 }
-                if transport.receipt == nil {
-                    // no shell receipts: the sender itself is the one delivering, recorded before the program runs
-                    try db.run("UPDATE outbox SET delivery_pid = ? WHERE id = ? AND claim_token = ?", ImportLiveness.currentPID, id, token)
-                }
-                return true
             }
-            guard stillHolds else { progress(n + 1); continue }
+            if transport.receipt == nil {
+                // no shell receipts: the sender itself is the one delivering, recorded before the program runs
+                try db.write { try db.run("UPDATE outbox SET delivery_pid = ? WHERE id = ? AND claim_token = ?", ImportLiveness.currentPID, id, token) }
+            }
             let outcome: Outcome
             switch try billAttachment(session, row) {
             case .refused(let reason): outcome = .failed(reason, permanent: true)
