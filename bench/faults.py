@@ -227,7 +227,8 @@ class Send(Scenario):
                     f"mv \"$f\" \"$(mktemp -u '{self.mail}/msg.XXXXXX')\"\n")
         self.sms = os.path.join(self.work, "send-sms")
         with open(self.sms, "w") as f:
-            f.write(f"#!/bin/sh\n[ \"$1\" = -- ] && shift\nf=$(mktemp '{self.mail}/.part.XXXXXX')\n{{ echo \"To: $1\"; cat; }} > \"$f\"\n"
+            # the number comes in the environment (never in argv, where `ps` shows it)
+            f.write(f"#!/bin/sh\nf=$(mktemp '{self.mail}/.part.XXXXXX')\n{{ echo \"To: $MYGAZ_RECIPIENT\"; cat; }} > \"$f\"\n"
                     f"mv \"$f\" \"$(mktemp -u '{self.mail}/sms.XXXXXX')\"\n")
         os.chmod(self.sendmail, 0o755)
         os.chmod(self.sms, 0o755)

@@ -64,3 +64,8 @@ public enum OutboxKind: String, Code {
 public enum ApplicationEventNote: String, Code { case takenAtOffice = "taken_at_office" }
 extension AuditReason: Code {}
 public enum OutboxStatus: String, Code { case waiting, sending, sent, failed, cancelled }
+/// Why delivery cancelled a message (`outbox.cancel_reason`): what queued it no longer holds.
+public enum OutboxCancelReason: String, Code {
+    case userBlocked = "user_blocked", userDeleted = "user_deleted"
+    case linkRemoved = "link_removed", accessRestricted = "access_restricted", billsOff = "bills_off", addressChanged = "address_changed"
+}

@@ -28,7 +28,7 @@ public enum Entity: String, Sendable, CaseIterable {
 /// A status or kind code whose label (en/ru) the CLI knows.
 public enum CodeDomain: String, Sendable, CaseIterable {
     case applicationStatus, applicationKind, readingStatus, readingReason, ticketStatus
-    case ticketChannel, ticketTopic, userStatus, pinRequestStatus, outboxStatus, role
+    case ticketChannel, ticketTopic, userStatus, pinRequestStatus, outboxStatus, outboxCancelReason, role
     case accessLevel, meterState, serviceKind, importKind, importStatus, contractKind
     case consentChannel, messageChannel, accountStatus, extendedVia, readingSource, paymentState, contractState
     case pinSource, pinState, applicationSource, recalculationReason, equipmentKind, actorKind, ticketSource
@@ -47,6 +47,7 @@ public enum CodeDomain: String, Sendable, CaseIterable {
         case .userStatus: UserStatus.codes
         case .pinRequestStatus: PinRequestStatus.codes
         case .outboxStatus: OutboxStatus.codes
+        case .outboxCancelReason: OutboxCancelReason.codes
         case .role: Role.allCases.map(\.rawValue)
         case .accessLevel: AccessLevel.codes
         case .meterState: MeterState.codes

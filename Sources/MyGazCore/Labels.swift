@@ -86,6 +86,14 @@ public enum Labels {
             ("failed", L("failed", "не доставлено")),
             ("cancelled", L("cancelled", "отменено")),
         ]),
+        (.outboxCancelReason, [
+            ("user_blocked", L("the user is blocked", "пользователь заблокирован")),
+            ("user_deleted", L("the user was deleted", "пользователь удален")),
+            ("link_removed", L("the account is no longer linked to the user", "счет больше не привязан к пользователю")),
+            ("access_restricted", L("the user no longer has the extended version of the account", "у пользователя больше нет расширенной версии по счету")),
+            ("bills_off", L("the user switched bills by e-mail off", "пользователь отключил квитанции по электронной почте")),
+            ("address_changed", L("the user's e-mail is no longer this address", "у пользователя больше нет этого адреса электронной почты")),
+        ]),
         (.role, [
             ("clerk", L("clerk", "сотрудник абонентского отдела")),
             ("support", L("support", "техническая поддержка")),

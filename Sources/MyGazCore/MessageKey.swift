@@ -83,6 +83,18 @@ public enum MessageKey: String, CaseIterable, Sendable {
     case settingUnknown
     case settingChanged
     case settingUnchanged
+    case settingNotStored
+    case settingIgnoredInDatabase
+    case settingRowRemoved
+    case configFileNotRegular
+    case configFileUnreadable
+    case configFileUnsafe
+    case configDirectoryUnsafe
+    case configFileNotText
+    case configFileBadLine
+    case configFileUnknownKey
+    case configFileTwice
+    case configFileBadValue
     case fileCannotCreate
     case fileCannotWrite
     case fileReadError
@@ -207,6 +219,7 @@ public enum MessageKey: String, CaseIterable, Sendable {
     case outboxReport
     case outboxRecovered
     case outboxInDoubt
+    case outboxCancelled
 
     // import and export
     case importEmpty

@@ -5,9 +5,9 @@ public enum SettingKind: Sendable {
     case address, name, days, url, command
 }
 
-/// The program's settings, kept in the database (`setting` table), changed by an admin with
-/// `config set` and audited: who sends the customers' mail, how long a ticket may wait, where
-/// the portal is, which programs deliver and print.
+/// The program's settings: who sends the customers' mail, how long a ticket may wait, where the
+/// portal is — kept in the database (`setting` table), changed by an admin with `config set` and
+/// audited; and which programs deliver and print — never from the database (`ConfigFile`).
 public enum SettingKey: String, CaseIterable, Sendable, Code {
     case mailFrom = "mail.from"
     case mailFromName = "mail.from_name"
@@ -35,7 +35,7 @@ public enum SettingKey: String, CaseIterable, Sendable, Code {
         switch self {
         case .mailFromName: return "Личный кабинет «Мой газ»"
         case .supportName: return "Техническая поддержка «Мой газ»"
-        case .sendmail: return "/usr/sbin/sendmail -i"
+        case .sendmail: return "/usr/sbin/sendmail -i -t"
         case .ticketAnswerDays: return "30"
         case .paymentStuckDays: return "3"
         case .printCommand: return "lp"
@@ -44,36 +44,120 @@ public enum SettingKey: String, CaseIterable, Sendable, Code {
     }
 }
 
+extension SettingKey {
+    /// A program to run: read from an option, the environment or the configuration file, never
+    /// from the database every clerk can write.
+    public var isCommand: Bool { kind == .command }
+
+    /// The environment variable that gives a command setting.
+    public var environmentVariable: String? {
+        switch self {
+        case .sendmail: return "MYGAZ_SENDMAIL"
+        case .smsCommand: return "MYGAZ_SMS_COMMAND"
+        case .printCommand: return "MYGAZ_PRINT_COMMAND"
+        default: return nil
+        }
+    }
+}
+
+/// Where a setting's value came from.
+public enum SettingSource: Sendable, Equatable {
+    case option(String)
+    case environment(String)
+    case file(String)
+    case database
+    case `default`
+
+    /// `option`, `environment`, `file`, `database`, `default`
+    public var code: String {
+        switch self {
+        case .option: return "option"
+        case .environment: return "environment"
+        case .file: return "file"
+        case .database: return "database"
+        case .default: return "default"
+        }
+    }
+
+    /// The option, the variable or the file's path.
+    public var name: String? {
+        switch self {
+        case .option(let name), .environment(let name), .file(let name): return name
+        case .database, .default: return nil
+        }
+    }
+}
+
 public struct SettingValue: Sendable {
     public let key: SettingKey
     public let value: String?
-    public let isDefault: Bool
+    public let source: SettingSource
     public let updatedAt: String?
     public let updatedBy: String?
+    public var isDefault: Bool { source == .default }
 }
 
 public enum Settings {
+    /// A setting kept in the database (a command setting is refused: `command` reads those).
     public static func get(_ db: any Storage, _ key: SettingKey) throws -> String? {
-        try db.scalarString("SELECT value FROM setting WHERE key = ?", key.rawValue) ?? key.defaultValue
+        guard !key.isCommand else { throw notStored(key, environment: [:]) }
+        return try db.scalarString("SELECT value FROM setting WHERE key = ?", key.rawValue) ?? key.defaultValue
+    }
+
+    /// A program to run and where it came from: the option given, else the environment variable
+    /// (when not empty), else the configuration file, else the default (nil: none). The database
+    /// is never read for it.
+    public static func command(_ key: SettingKey, option: (name: String, value: String?)? = nil,
+                               environment: [String: String]) throws -> (value: String?, source: SettingSource) {
+        precondition(key.isCommand, "\(key.rawValue) is not a command setting")
+        if let option, let value = option.value { return (value, .option(option.name)) }
+        if let variable = key.environmentVariable, let value = environment[variable], !value.isEmpty {
+            return (value, .environment(variable))
+        }
+        let path = ConfigFile.path(environment)
+        if let file = try ConfigFile.load(path), let value = file.values[key] { return (value, .file(path)) }
+        return (key.defaultValue, .default)
+    }
+
+    /// The refusal of `config set` for a command setting: where it is read from instead.
+    public static func notStored(_ key: SettingKey, environment: [String: String]) -> MyGazError {
+        MyGazError.usage(.settingNotStored, .text(key.rawValue), .text(ConfigFile.path(environment)), .text(key.environmentVariable ?? ""))
+    }
+
+    /// Command settings a database still holds (written by an older version or by hand): ignored.
+    public static func ignoredRows(_ db: any Storage) throws -> [(key: SettingKey, value: String)] {
+        try db.query("SELECT key, value FROM setting ORDER BY key").compactMap { row in
+            guard let key = SettingKey(rawValue: row.string(0)), key.isCommand else { return nil }
+            return (key, row.string(1))
+        }
     }
 
     public static func days(_ db: any Storage, _ key: SettingKey) throws -> Int {
         try get(db, key).flatMap(Int.init) ?? Int(key.defaultValue ?? "0") ?? 0
     }
 
-    public static func list(_ db: any Storage) throws -> [SettingValue] {
-        var stored: [String: Row] = [:]
-        for row in try db.query("SELECT key, value, updated_at, updated_by FROM setting") { stored[row.string(0)] = row }
-        return SettingKey.allCases.map { key in
-            let row = stored[key.rawValue]
-            return SettingValue(key: key, value: row?.string(1) ?? key.defaultValue, isDefault: row == nil,
-                                updatedAt: row?.string(2), updatedBy: row?.string(3))
+    /// One setting with its value and its source; a command as `command` finds it.
+    public static func value(_ db: any Storage, _ key: SettingKey, environment: [String: String]) throws -> SettingValue {
+        if key.isCommand {
+            let (value, source) = try command(key, environment: environment)
+            return SettingValue(key: key, value: value, source: source, updatedAt: nil, updatedBy: nil)
         }
+        let row = try db.queryOne("SELECT value, updated_at, updated_by FROM setting WHERE key = ?", key.rawValue)
+        return SettingValue(key: key, value: row?.string(0) ?? key.defaultValue, source: row == nil ? .default : .database,
+                            updatedAt: row?.optString(1), updatedBy: row?.optString(2))
+    }
+
+    /// Every setting with its value and its source.
+    public static func list(_ db: any Storage, environment: [String: String]) throws -> [SettingValue] {
+        try SettingKey.allCases.map { try value(db, $0, environment: environment) }
     }
 
     /// Checks and keeps a value (nil: back to the default); audited. Answers whether it changed.
+    /// A command setting is refused with a value; without one, a row an older version left of it
+    /// is removed (audited), so that nothing of it stays in the database.
     @discardableResult
-    public static func set(_ session: Session, _ key: SettingKey, _ value: String?) throws -> Bool {
+    public static func set(_ session: Session, _ key: SettingKey, _ value: String?, environment: [String: String] = [:]) throws -> Bool {
+        if key.isCommand && value != nil { throw notStored(key, environment: environment) }
         let value = try value.map { try checked(key, $0) }
         return try session.db.write {
             let old = try session.db.scalarString("SELECT value FROM setting WHERE key = ?", key.rawValue)

@@ -121,13 +121,11 @@ import Testing
         t.demo(accounts: 150, date: "2026-11-20")
         let (number, rgk) = Self.debtor(t)
         let printed = t.dir + "/printed.pdf"
-        #expect(t.run("config", "set", "print.command", "cat > '\(printed)'").status == 0)
-        let p = t.run("account", "bill", number, "--rgk", rgk, "--print")
+        let p = t.run(["account", "bill", number, "--rgk", rgk, "--print"], env: ["MYGAZ_PRINT_COMMAND": "cat > '\(printed)'"])
         #expect(p.status == 0, "\(p)")
         #expect(Self.read(printed, in: t).text.contains("Лицевой счет № \(number)"))
-        #expect(t.run("config", "set", "print.command", "/nonexistent/lp").status == 0)
-        let broken = t.run("account", "bill", number, "--rgk", rgk, "--print")
-        #expect(broken.status == 8 && broken.stderr.contains("print.command"), "\(broken)")
+        let broken = t.run(["account", "bill", number, "--rgk", rgk, "--print"], env: ["MYGAZ_PRINT_COMMAND": "/nonexistent/lp"])
+        #expect(broken.status == 8 && broken.stderr.contains("print.command") && broken.stderr.contains("MYGAZ_PRINT_COMMAND"), "\(broken)")
 
         // e-mail: to the account's users who have the extended version
         let user = t.sql("SELECT id FROM portal_user WHERE status = 'active' AND email IS NOT NULL ORDER BY id LIMIT 1")

@@ -2,12 +2,13 @@ import Foundation
 import Testing
 
 extension E2E {
-    /// An SMS gateway stand-in: `-- NUMBER` and the text on stdin, kept as `sms/sms.*` (number on the first line).
+    /// An SMS gateway stand-in: the number in `MYGAZ_RECIPIENT`, the text on stdin, no argument
+    /// at all (it fails if given one); kept as `sms/sms.*` (number on the first line).
     func recordingSMS() -> (command: String, directory: String) {
         let directory = dir + "/sms"
         try! FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         let script = dir + "/send-sms"
-        try! "#!/bin/sh\n[ \"$1\" = -- ] || exit 64\nf=$(mktemp '\(directory)/sms.XXXXXX')\necho \"$2\" > \"$f\"\ncat >> \"$f\"\n"
+        try! "#!/bin/sh\n[ $# -eq 0 ] || exit 64\nf=$(mktemp '\(directory)/sms.XXXXXX')\necho \"$MYGAZ_RECIPIENT\" > \"$f\"\ncat >> \"$f\"\n"
             .write(toFile: script, atomically: true, encoding: .utf8)
         _ = E2E.sh("chmod +x '\(script)'")
         return (script, directory)

@@ -42,6 +42,8 @@ final class E2E {
         "TZ": "UTC",
         "LANG": "C.UTF-8",
         "HOME": FileManager.default.temporaryDirectory.path,
+        // the machine's own /etc/mygaz-admin.conf is never read by a test; a test that wants one names it
+        "MYGAZ_CONFIG": "/nonexistent/mygaz-admin.conf",
     ]
 
     /// Runs `mygaz-admin --db <this test's db> args…`.

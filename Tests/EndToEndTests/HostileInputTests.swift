@@ -204,8 +204,14 @@ extension E2E {
         let mail = t.parsedMail(directory)
         #expect(!mail.isEmpty && mail.allSatisfy { $0["Bcc"] == "None" && $0["Cc"] == "None" && !($0["headers"] ?? "").contains("X") }, "\(mail)")
         let good = try #require(mail.first { $0["To"] == "good@mail.ru" })
-        #expect(good["Subject"]?.hasPrefix("Тема") == true && good["argv"] == "-i\n--\ngood@mail.ru\n", "the recipient after --: \(good)")
-        #expect(mail.allSatisfy { ($0["argv"] ?? "").hasSuffix("--\n" + ($0["To"] ?? "") + "\n") })
+        #expect(good["Subject"]?.hasPrefix("Тема") == true && good["argv"] == "-i\n-t\n" && good["recipient"] == "good@mail.ru",
+                "the recipient in To: and in the environment, not in argv: \(good)")
+        // neither the program's arguments nor those of the shell that runs it (what `ps` shows) hold it
+        #expect(mail.allSatisfy { m in
+            let to = m["To"] ?? "?"
+            return m["recipient"] == to && !(m["argv"] ?? to).contains(to) && !(m["parent"] ?? to).contains(to) && m["parent"]?.contains("sh") == true
+        },
+                "\(mail.map { [$0["To"], $0["recipient"], $0["argv"], $0["parent"]] })")
         #expect(t.sql("SELECT count(*) FROM outbox WHERE status = 'failed' AND last_error LIKE 'invalid recipient%'") == "3")
     }
 

@@ -7,10 +7,18 @@ extension E2E {
         let directory = dir + "/mail"
         try! FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         let script = dir + "/sendmail"
-        // the arguments it was given go beside each message, one per line (the recipient comes after --)
-        try! "#!/bin/sh\nf=$(mktemp '\(directory)/msg.XXXXXX')\ncat > \"$f\"\nprintf '%s\\n' \"$@\" > \"$f.argv\"\n".write(toFile: script, atomically: true, encoding: .utf8)
+        // beside each message: the arguments it was given, one per line; the recipient it found in
+        // its environment; the command line of the shell that started it (what `ps` shows)
+        try! """
+            #!/bin/sh
+            f=$(mktemp '\(directory)/msg.XXXXXX')
+            cat > "$f"
+            printf '%s\\n' "$@" > "$f.argv"
+            printf '%s' "$MYGAZ_RECIPIENT" > "$f.recipient"
+            tr '\\0' '\\n' < /proc/$PPID/cmdline > "$f.parent"
+            """.write(toFile: script, atomically: true, encoding: .utf8)
         _ = E2E.sh("chmod +x '\(script)'")
-        return (script + " -i", directory)
+        return (script + " -i -t", directory)
     }
 
     /// Parses the recorded messages with Python's `email` package: one JSON object per message.
@@ -19,10 +27,11 @@ extension E2E {
         import email, glob, json, sys
         from email import policy
         out = []
-        for f in sorted(g for g in glob.glob(sys.argv[1] + '/msg.*') if not g.endswith('.argv')):
+        for f in sorted(g for g in glob.glob(sys.argv[1] + '/msg.*') if '.' not in g.rsplit('/', 1)[1][4:]):
             m = email.message_from_bytes(open(f, 'rb').read(), policy=policy.default)
             out.append({k: str(m[k]) for k in ['From', 'To', 'Subject', 'Date', 'Message-ID', 'Content-Type', 'Bcc', 'Cc']}
-                       | {'body': m.get_content(), 'argv': open(f + '.argv').read(), 'headers': '\\n'.join(m.keys())})
+                       | {'body': (m.get_body(preferencelist=('plain',)) or m).get_content(), 'argv': open(f + '.argv').read(), 'headers': '\\n'.join(m.keys()),
+                          'recipient': open(f + '.recipient').read(), 'parent': open(f + '.parent').read()})
         print(json.dumps(out))
         """
         let r = E2E.exec("/usr/bin/env", ["python3", "-c", program, directory])
@@ -144,7 +153,8 @@ extension E2E {
         let smsDir = t.dir + "/sms"
         try FileManager.default.createDirectory(atPath: smsDir, withIntermediateDirectories: true)
         let sms = t.dir + "/sms.sh"
-        try "#!/bin/sh\n[ \"$1\" = -- ] || exit 64\nf=$(mktemp '\(smsDir)/sms.XXXXXX')\necho \"$2\" > \"$f\"\ncat >> \"$f\"\n".write(toFile: sms, atomically: true, encoding: .utf8)
+        // the number in the environment, never an argument (given one, it fails)
+        try "#!/bin/sh\n[ $# -eq 0 ] || exit 64\nf=$(mktemp '\(smsDir)/sms.XXXXXX')\necho \"$MYGAZ_RECIPIENT\" > \"$f\"\ncat >> \"$f\"\n".write(toFile: sms, atomically: true, encoding: .utf8)
         _ = E2E.sh("chmod +x '\(sms)'")
         let id = t.sql("SELECT id FROM ticket WHERE status = 'new' AND sender_email IS NOT NULL ORDER BY id LIMIT 1")
         #expect(t.run("ticket", "reply", id, "--message", "Ответ: всё в порядке, «Мой газ».").status == 0)

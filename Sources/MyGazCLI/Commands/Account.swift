@@ -19,13 +19,13 @@ enum AccountCommands {
                         examples: [Example("mygaz-admin account show 7000-0011 --rgk vologda", L("The number as printed on the bill is fine.", "Можно вводить номер так, как он напечатан на квитанции."))],
                         access: .everyone, handler: show),
             CommandSpec("bill", L("the bill (payment document) of an account as a PDF with a payment QR code", "квитанция (платежный документ) по лицевому счету в PDF с QR-кодом для оплаты"),
-                        discussion: L("The supplier's bank details, the payer, per service the opening balance, charges, benefits, recalculations, payments and the amount due (as the portal's «Взаиморасчеты» computes it), the meters, a tear-off part for new readings, and a QR code banking apps read (ГОСТ Р 56042-2014). By default the last month with settlements. The PDF goes to --output, to stdout when it is not a terminal, to the printer (--print, the print.command setting) or by e-mail to the customer's portal users who have the extended version (--email).",
-                                      "Реквизиты поставщика, плательщик, по каждой услуге сальдо на начало, начисления, льготы, перерасчеты, оплаты и сумма к оплате (как в разделе «Взаиморасчеты» портала), приборы учета, отрывная часть для показаний и QR-код, который читают банковские приложения (ГОСТ Р 56042-2014). По умолчанию — последний месяц, по которому есть взаиморасчеты. PDF — в --output, в стандартный вывод, если это не терминал, на печать (--print, настройка print.command) или по e-mail пользователям портала с расширенной версией (--email)."),
+                        discussion: L("The supplier's bank details, the payer, per service the opening balance, charges, benefits, recalculations, payments and the amount due (as the portal's «Взаиморасчеты» computes it), the meters, a tear-off part for new readings, and a QR code banking apps read (ГОСТ Р 56042-2014). By default the last month with settlements. The PDF goes to --output, to stdout when it is not a terminal, to the printer (--print: MYGAZ_PRINT_COMMAND, else print.command in /etc/mygaz-admin.conf, else lp) or by e-mail to the customer's portal users who have the extended version (--email).",
+                                      "Реквизиты поставщика, плательщик, по каждой услуге сальдо на начало, начисления, льготы, перерасчеты, оплаты и сумма к оплате (как в разделе «Взаиморасчеты» портала), приборы учета, отрывная часть для показаний и QR-код, который читают банковские приложения (ГОСТ Р 56042-2014). По умолчанию — последний месяц, по которому есть взаиморасчеты. PDF — в --output, в стандартный вывод, если это не терминал, на печать (--print: MYGAZ_PRINT_COMMAND, иначе print.command в /etc/mygaz-admin.conf, иначе lp) или по e-mail пользователям портала с расширенной версией (--email)."),
                         arguments: [UserCommands.accountArg],
                         options: [UserCommands.rgkForAccount,
                                   OptionSpec(.period, value: "YYYY-MM", L("the month (default: the last with settlements)", "месяц (по умолчанию — последний с взаиморасчетами)")),
                                   OptionSpec(.output, short: "o", value: "FILE", L("write the PDF to FILE (a new file)", "записать PDF в ФАЙЛ (новый)"), completion: .file),
-                                  OptionSpec(.print, L("send it to the printer (config print.command, default lp)", "отправить на печать (config print.command, по умолчанию lp)")),
+                                  OptionSpec(.print, L("send it to the printer ($MYGAZ_PRINT_COMMAND, else print.command in the configuration file, else lp)", "отправить на печать ($MYGAZ_PRINT_COMMAND, иначе print.command в файле настроек, иначе lp)")),
                                   OptionSpec(.email, L("queue it by e-mail to the account's users with the extended version", "поставить в очередь на e-mail пользователям счета с расширенной версией"))],
                         examples: [Example("mygaz-admin account bill 70000724 --rgk vologda --output bill.pdf", L("The bill of the last month, for the customer at the desk.", "Квитанция за последний месяц для клиента в окне.")),
                                    Example("mygaz-admin account bill 70000021 --rgk vologda --period 2026-06 --email", L("June's bill by e-mail.", "Квитанция за июнь на e-mail."))],
@@ -54,23 +54,25 @@ enum AccountCommands {
         let shownMonth = inv.out.lang == .ru ? month : bill.period
         if inv.flag(.email) {
             let queued = try inv.session.db.write { () -> [Outbox.Queued] in
-                let emails = try BillMailing.recipients(inv.session.db, accountID: ref.id)
-                guard !emails.isEmpty else { throw MyGazError.invalid(.billNoEmail, .text(ref.label)) }
+                let recipients = try BillMailing.recipients(inv.session.db, accountID: ref.id)
+                guard !recipients.isEmpty else { throw MyGazError.invalid(.billNoEmail, .text(ref.label)) }
                 let footer = try Notify.footer(inv.session.db, rgkID: ref.rgkID)
-                return try emails.map { email in
-                    try Outbox.enqueue(inv.session, BillMailing.message(email: email, account: bill.account, month: month, period: bill.period,
-                                                                        accountID: ref.id, rgkID: ref.rgkID, footer: footer))
+                return try recipients.map { to in
+                    try Outbox.enqueue(inv.session, BillMailing.message(email: to.email, account: bill.account, month: month, period: bill.period,
+                                                                        accountID: ref.id, rgkID: ref.rgkID, userID: to.userID, footer: footer))
                 }
             }
             for q in queued { inv.out.say(.billQueued, .text(ref.label), .text(shownMonth), .text(q.recipient)) }
             if !inv.flag(.print) && inv.string(.output) == nil { return .success }
         }
         if inv.flag(.print) {
-            let command = try Settings.get(inv.db, .printCommand) ?? "lp"
+            // from the environment or the configuration file, never from the database (any clerk can write it)
+            let command = try Settings.command(.printCommand, environment: inv.io.environment).value ?? "lp"
             let run = try Command.run(["/bin/sh", "-c", command], input: pdf, timeout: 60)
             guard run.succeeded else {
                 throw MyGazError(.database, .printFailed, .text(command),
-                                 .text(run.timedOut ? "timed out" : run.errors.isEmpty ? "exit \(run.status ?? -1)" : run.errors))
+                                 .text(run.timedOut ? "timed out" : run.errors.isEmpty ? "exit \(run.status ?? -1)" : run.errors),
+                                 .text(ConfigFile.path(inv.io.environment)))
             }
             inv.out.say(.billPrinted, .text(ref.label), .text(shownMonth), .text(command))
             return .success

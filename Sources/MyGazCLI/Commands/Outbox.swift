@@ -4,8 +4,8 @@ import MyGazCore
 enum OutboxCommands {
     static let spec = CommandSpec(
         "outbox", L("messages to customers, and their delivery", "сообщения клиентам и их доставка"),
-        discussion: L("Ticket answers, application questions and status changes, rejected readings, PINs and codes wait here until 'outbox send' delivers them: e-mail through a sendmail-compatible program (--sendmail, MYGAZ_SENDMAIL, default /usr/sbin/sendmail -i) that gets the message on stdin and the recipient after --; SMS through a command that gets the number after -- and the text on stdin (--sms-command, MYGAZ_SMS_COMMAND). A recipient that is not an e-mail address or a Russian mobile number fails its message at once. A failed delivery is retried after 1, 2, 4 and 8 minutes; after 5 failures the message is failed until 'outbox retry'. A delivery that outlives --timeout is stopped, with everything it started, and its message is in doubt: it is not sent again by itself; check, then 'outbox retry'. A PIN or code in a message is never shown here and is erased once the message is sent or has failed: a failed PIN is issued anew, not sent again.",
-                      "Ответы на обращения, вопросы и смена состояний заявок, отказы в приеме показаний, ПИН-коды и коды ждут здесь, пока «outbox send» их не доставит: e-mail — через программу, совместимую с sendmail (--sendmail, MYGAZ_SENDMAIL, по умолчанию /usr/sbin/sendmail -i), которая получает письмо на стандартный ввод, а адрес — после --; SMS — через команду, получающую номер после --, а текст на стандартный ввод (--sms-command, MYGAZ_SMS_COMMAND). Сообщение с получателем, который не является ни адресом e-mail, ни российским мобильным номером, сразу считается недоставленным. Неудачная доставка повторяется через 1, 2, 4 и 8 минут; после 5 неудач сообщение ждет «outbox retry». Доставка, не уложившаяся в --timeout, прерывается вместе со всем, что она запустила, а сообщение считается сомнительным: само оно повторно не отправляется; проверьте, затем «outbox retry». ПИН-код или код в сообщении здесь не показывается и стирается, как только сообщение отправлено или признано недоставленным: вместо недоставленного ПИН-кода выдается новый."),
+        discussion: L("Ticket answers, application questions and status changes, rejected readings, PINs and codes wait here until 'outbox send' delivers them: e-mail through a sendmail-compatible program (--sendmail, MYGAZ_SENDMAIL, mail.sendmail in /etc/mygaz-admin.conf, default /usr/sbin/sendmail -i -t) that gets the message on stdin and takes the recipient from its To: header (-t) or from MYGAZ_RECIPIENT; SMS through a command that gets the text on stdin and the number in MYGAZ_RECIPIENT (--sms-command, MYGAZ_SMS_COMMAND, sms.command in the file). No recipient is ever in a program's arguments, which every local user can see. A recipient that is not an e-mail address or a Russian mobile number fails its message at once. When its turn comes, a message is checked again against what queued it: one to a portal user who is now blocked or erased, a bill whose account is no longer linked to the user with the extended version, or whose user switched bills by e-mail off or has another address now, is cancelled with the reason (outbox list --status cancelled). A failed delivery is retried after 1, 2, 4 and 8 minutes; after 5 failures the message is failed until 'outbox retry'. A delivery that outlives --timeout is stopped, with everything it started, and its message is in doubt: it is not sent again by itself; check, then 'outbox retry'. A PIN or code in a message is never shown here and is erased once the message is sent or has failed: a failed PIN is issued anew, not sent again.",
+                      "Ответы на обращения, вопросы и смена состояний заявок, отказы в приеме показаний, ПИН-коды и коды ждут здесь, пока «outbox send» их не доставит: e-mail — через программу, совместимую с sendmail (--sendmail, MYGAZ_SENDMAIL, mail.sendmail в /etc/mygaz-admin.conf, по умолчанию /usr/sbin/sendmail -i -t), которая получает письмо на стандартный ввод, а адрес берет из заголовка To: (-t) или из MYGAZ_RECIPIENT; SMS — через команду, получающую текст на стандартный ввод, а номер — в MYGAZ_RECIPIENT (--sms-command, MYGAZ_SMS_COMMAND, sms.command в файле). Получатель никогда не передается в аргументах программы, которые видит любой пользователь машины. Сообщение с получателем, который не является ни адресом e-mail, ни российским мобильным номером, сразу считается недоставленным. Когда подходит очередь сообщения, оно проверяется снова: сообщение пользователю портала, который теперь заблокирован или удален, квитанция, чей счет больше не привязан к пользователю с расширенной версией или чей пользователь отключил квитанции по e-mail либо сменил адрес, отменяется с указанием причины (outbox list --status cancelled). Неудачная доставка повторяется через 1, 2, 4 и 8 минут; после 5 неудач сообщение ждет «outbox retry». Доставка, не уложившаяся в --timeout, прерывается вместе со всем, что она запустила, а сообщение считается сомнительным: само оно повторно не отправляется; проверьте, затем «outbox retry». ПИН-код или код в сообщении здесь не показывается и стирается, как только сообщение отправлено или признано недоставленным: вместо недоставленного ПИН-кода выдается новый."),
         subcommands: [
             CommandSpec("list", L("list messages: waiting first", "список сообщений: ожидающие сверху"),
                         options: [OptionSpec(.status, value: "STATUS", L("only this state", "только это состояние"), choices: OutboxStatus.codes),
@@ -16,12 +16,13 @@ enum OutboxCommands {
                         arguments: [ArgumentSpec("ID", L("the message", "номер сообщения"), completion: .live(.outbox))], access: .everyone, handler: show),
             CommandSpec("send", L("deliver the messages that are due", "доставить сообщения, срок которых подошел"),
                         options: [Opt.limit,
-                                  OptionSpec(.sendmail, value: "CMD", L("the sendmail-compatible command, given the recipient after -- (default $MYGAZ_SENDMAIL or /usr/sbin/sendmail -i)",
-                                                                         "команда, совместимая с sendmail; адрес передается после -- (по умолчанию $MYGAZ_SENDMAIL или /usr/sbin/sendmail -i)")),
-                                  OptionSpec(.smsCommand, value: "CMD", L("the SMS command (default $MYGAZ_SMS_COMMAND)", "команда отправки SMS (по умолчанию $MYGAZ_SMS_COMMAND)")),
+                                  OptionSpec(.sendmail, value: "CMD", L("the sendmail-compatible command; the recipient is in To: and $MYGAZ_RECIPIENT (default $MYGAZ_SENDMAIL, else mail.sendmail in the configuration file, else /usr/sbin/sendmail -i -t)",
+                                                                         "команда, совместимая с sendmail; адрес — в To: и в $MYGAZ_RECIPIENT (по умолчанию $MYGAZ_SENDMAIL, иначе mail.sendmail в файле настроек, иначе /usr/sbin/sendmail -i -t)")),
+                                  OptionSpec(.smsCommand, value: "CMD", L("the SMS command; the number is in $MYGAZ_RECIPIENT (default $MYGAZ_SMS_COMMAND, else sms.command in the configuration file)",
+                                                                          "команда отправки SMS; номер — в $MYGAZ_RECIPIENT (по умолчанию $MYGAZ_SMS_COMMAND, иначе sms.command в файле настроек)")),
                                   OptionSpec(.timeout, value: "SECONDS", L("give up on one delivery after SECONDS (default 30)", "прекратить одну доставку через SECONDS (по умолчанию 30)")),
                                   Opt.dryRun],
-                        examples: [Example("mygaz-admin outbox send --sendmail '/usr/sbin/sendmail -i' --sms-command /usr/local/bin/send-sms",
+                        examples: [Example("mygaz-admin outbox send --sendmail '/usr/sbin/sendmail -i -t' --sms-command /usr/local/bin/send-sms",
                                            L("Deliver what waits (e.g. from cron every minute).", "Доставить ожидающие (например, из cron каждую минуту)."), featured: true)],
                         access: .everyone, handler: send),
             CommandSpec("__receipt", L("record a delivery as sent (run by outbox send's delivering shell)", "отметить доставку (вызывается при отправке)"),
@@ -53,10 +54,11 @@ enum OutboxCommands {
 
     static func send(_ inv: Invocation) throws -> ExitStatus {
         let env = inv.io.environment
-        // the option, else the environment, else the setting every clerk shares
-        let sendmail = try inv.string(.sendmail) ?? env["MYGAZ_SENDMAIL"].flatMap { $0.isEmpty ? nil : $0 }
-            ?? Settings.get(inv.db, .sendmail) ?? "/usr/sbin/sendmail -i"
-        let sms = try inv.string(.smsCommand) ?? env["MYGAZ_SMS_COMMAND"].flatMap { $0.isEmpty ? nil : $0 } ?? Settings.get(inv.db, .smsCommand)
+        // the option, else the environment, else the configuration file, else the default: never
+        // the database, where any clerk could plant a command for root's cron to run
+        let sendmail = try Settings.command(.sendmail, option: ("--sendmail", inv.string(.sendmail)), environment: env).value
+            ?? "/usr/sbin/sendmail -i -t"
+        let sms = try Settings.command(.smsCommand, option: ("--sms-command", inv.string(.smsCommand)), environment: env).value
         let timeout = Double(try inv.int(.timeout, range: 1...3600) ?? 30)
         let limit = try inv.limit(default: 500)
         let progress = Progress(inv.out, label: "outbox send")
@@ -75,9 +77,10 @@ enum OutboxCommands {
         }
         if report.recovered > 0 { inv.out.warn(.outboxRecovered, .int(report.recovered)) }
         if report.inDoubt > 0 { inv.out.warn(.outboxInDoubt, .int(report.inDoubt)) }
+        if report.cancelled > 0 { inv.out.warn(.outboxCancelled, .int(report.cancelled)) }
         inv.out.object([("sent", .int(Int64(report.sent))), ("retrying", .int(Int64(report.retrying))),
                         ("failed", .int(Int64(report.failed))), ("recovered", .int(Int64(report.recovered))),
-                        ("in_doubt", .int(Int64(report.inDoubt)))],
+                        ("in_doubt", .int(Int64(report.inDoubt))), ("cancelled", .int(Int64(report.cancelled)))],
                        human: [Message(.outboxReport, [.int(report.sent), .int(report.retrying), .int(report.failed)])])
         // anything that did not go out — failed, waiting for a retry, in doubt — is not success
         return report.complete ? .success : .partial

@@ -143,7 +143,8 @@ public enum HelpTopics {
         case .partial: return L("partial: a batch run with --continue-on-error, an outbox send or an import --skip-invalid did some items and not others",
                                   "частично: пакет с --continue-on-error, отправка из outbox или загрузка с --skip-invalid выполнены не для всех элементов")
         case .invalidData: return L("invalid input data: a file, stdin, or a value that breaks a rule", "неверные входные данные: файл, стандартный ввод или значение, нарушающее правило")
-        case .permission: return L("permission denied: not an operator, or the role does not allow it", "нет прав: не оператор, или роль этого не позволяет")
+        case .permission: return L("permission denied: not an operator, the role does not allow it, or a configuration file others could change",
+                                   "нет прав: не оператор, роль этого не позволяет, или файл настроек могут изменить посторонние")
         case .database: return L("database busy, locked, missing, unreadable, full, or of another schema version", "база занята, заблокирована, отсутствует, недоступна, переполнена или другой версии схемы")
         case .interrupted: return L("interrupted by Ctrl-C during a review; the decisions made before it stay made",
                                     "прервано Ctrl-C во время разбора; принятые до этого решения сохраняются")
@@ -163,10 +164,14 @@ public enum HelpTopics {
     /// The variables the program reads: `help environment` and the man page's ENVIRONMENT.
     public static let environmentVariables: [(name: String, text: L)] = [
         ("MYGAZ_DB", L("the database file when --db is not given (else ./mygaz.db)", "файл базы, если не указан --db (иначе ./mygaz.db)")),
-        ("MYGAZ_SENDMAIL", L("the sendmail-compatible command 'outbox send' delivers e-mail with (default /usr/sbin/sendmail -i); the message is on its stdin, the recipient its argument after --",
-                             "команда, совместимая с sendmail, которой «outbox send» отправляет e-mail (по умолчанию /usr/sbin/sendmail -i); письмо — на стандартном вводе, адрес — аргумент после --")),
-        ("MYGAZ_SMS_COMMAND", L("the command 'outbox send' delivers SMS with: the number is its argument after --, the text its stdin",
-                                "команда, которой «outbox send» отправляет SMS: номер — аргумент после --, текст — на стандартном вводе")),
+        ("MYGAZ_SENDMAIL", L("the sendmail-compatible command 'outbox send' delivers e-mail with (else mail.sendmail in the configuration file, else /usr/sbin/sendmail -i -t); the message is on its stdin, the recipient in its To: header and in MYGAZ_RECIPIENT, never in its arguments",
+                             "команда, совместимая с sendmail, которой «outbox send» отправляет e-mail (иначе mail.sendmail в файле настроек, иначе /usr/sbin/sendmail -i -t); письмо — на стандартном вводе, адрес — в заголовке To: и в MYGAZ_RECIPIENT, никогда не в аргументах")),
+        ("MYGAZ_SMS_COMMAND", L("the command 'outbox send' delivers SMS with (else sms.command in the configuration file): the text is its stdin, the number in MYGAZ_RECIPIENT",
+                                "команда, которой «outbox send» отправляет SMS (иначе sms.command в файле настроек): текст — на стандартном вводе, номер — в MYGAZ_RECIPIENT")),
+        ("MYGAZ_PRINT_COMMAND", L("the command 'account bill --print' gives the PDF to on its stdin (else print.command in the configuration file, else lp)",
+                                  "команда, которой «account bill --print» передает PDF на стандартный ввод (иначе print.command в файле настроек, иначе lp)")),
+        ("MYGAZ_CONFIG", L("the configuration file of the programs to run (default /etc/mygaz-admin.conf): 'key = value' lines of mail.sendmail, sms.command, print.command; read only when root or you own it and its directory and nobody else may change them",
+                           "файл настроек с программами для запуска (по умолчанию /etc/mygaz-admin.conf): строки «ключ = значение» для mail.sendmail, sms.command, print.command; читается, только если он и его каталог принадлежат root или вам и никто другой не может их изменить")),
         ("LC_ALL, LC_MESSAGES, LANG", L("the language of messages when --lang is not given: ru* is Russian, anything else English",
                                          "язык сообщений, если не указан --lang: ru* — русский, иначе английский")),
         ("NO_COLOR", L("when set and not empty, no colour (as --no-color); colour is only ever used on a terminal",
@@ -257,6 +262,7 @@ public enum HelpTopics {
             (L("Portal users", "Пользователи портала"), .userStatus),
             (L("PIN requests", "Запросы ПИН-кода"), .pinRequestStatus),
             (L("Outbox messages", "Сообщения outbox"), .outboxStatus),
+            (L("Why delivery cancelled a message", "Почему доставка отменила сообщение"), .outboxCancelReason),
             (L("Import batches", "Загрузки"), .importStatus),
             (L("Operator roles", "Роли операторов"), .role),
         ]

@@ -70,6 +70,14 @@ enum Manual {
             files beside it (SQLite in WAL mode). Keep it on a local file system: the program refuses
             NFS, SMB and FUSE, where SQLite's locks are unreliable. \\fBmygaz\\-admin init \\-\\-group\\fR
             makes it shared by a group of operators.
+            .TP
+            .I /etc/mygaz\\-admin.conf
+            The programs to run, as \\fBkey = value\\fR lines (\\fB#\\fR starts a comment):
+            \\fBmail.sendmail\\fR, \\fBsms.command\\fR, \\fBprint.command\\fR. Never read from the
+            database, which every member of its group can change. Read only when it is a regular file
+            that root or the running login owns and its group and others may not write, in a
+            directory of the same kind (exit 7 otherwise); \\fBMYGAZ_CONFIG\\fR names another file.
+            An environment variable or an option wins over it.
 
             """
         out += ".SH EXAMPLES\n"

@@ -206,11 +206,11 @@ public enum Catalog {
             return ("messages of {1} have no sender address: nothing was sent; an admin sets one: mygaz-admin config set {2} ADDRESS",
                     "у сообщений {1} нет адреса отправителя: ничего не отправлено; администратор задаст его: mygaz-admin config set {2} АДРЕС")
         case .smsCommandNotSet:
-            return ("SMS messages are due and there is no command to send them: nothing was sent; give --sms-command, MYGAZ_SMS_COMMAND, or: mygaz-admin config set {1} COMMAND",
-                    "пора отправлять SMS, а команды для них нет: ничего не отправлено; укажите --sms-command, MYGAZ_SMS_COMMAND или: mygaz-admin config set {1} КОМАНДА")
+            return ("SMS messages are due and there is no command to send them: nothing was sent; give --sms-command, MYGAZ_SMS_COMMAND, or {1} in the configuration file (mygaz-admin config list shows which)",
+                    "пора отправлять SMS, а команды для них нет: ничего не отправлено; укажите --sms-command, MYGAZ_SMS_COMMAND или {1} в файле настроек (какой — показывает mygaz-admin config list)")
         case .deliveryProgramMissing:
-            return ("the delivery program «{1}» cannot be run (exit {2}): the messages wait, none counted as tried; fix the command (--sendmail, MYGAZ_SENDMAIL, config mail.sendmail)",
-                    "программу доставки «{1}» не удается запустить (код {2}): сообщения ждут, попытки не засчитаны; исправьте команду (--sendmail, MYGAZ_SENDMAIL, config mail.sendmail)")
+            return ("the delivery program «{1}» cannot be run (exit {2}): the messages wait, none counted as tried; fix the command (--sendmail, MYGAZ_SENDMAIL, or mail.sendmail in the configuration file: mygaz-admin config list)",
+                    "программу доставки «{1}» не удается запустить (код {2}): сообщения ждут, попытки не засчитаны; исправьте команду (--sendmail, MYGAZ_SENDMAIL или mail.sendmail в файле настроек: mygaz-admin config list)")
         case .noticeOptedOut:
             return ("the customer switched status notices off: not told", "клиент отключил уведомления о статусах: не уведомлен")
         case .noContactPhone:
@@ -225,6 +225,42 @@ public enum Catalog {
             return ("setting {1}: {2} → {3}", "настройка {1}: {2} → {3}")
         case .settingUnchanged:
             return ("setting {1}: already {2}, unchanged", "настройка {1}: уже {2}, без изменений")
+        case .settingNotStored:
+            return ("{1} is a program to run and is not kept in the database, which every clerk can change: set it in {2} (owned by root, changeable by nobody else) or in the environment as {3}; nothing was changed",
+                    "{1} — программа для запуска, она не хранится в базе, которую может изменить любой сотрудник: задайте ее в {2} (владелец root, изменять никому больше нельзя) или в переменной окружения {3}; ничего не изменено")
+        case .settingIgnoredInDatabase:
+            return ("the database holds {1} = «{2}»: ignored, programs to run are read from {3} or {4}; remove the row: mygaz-admin config set {1}",
+                    "в базе записано {1} = «{2}»: не используется, программы для запуска берутся из {3} или {4}; удалите запись: mygaz-admin config set {1}")
+        case .settingRowRemoved:
+            return ("setting {1}: the row left in the database was removed; the program is read from the configuration file or the environment",
+                    "настройка {1}: запись, оставшаяся в базе, удалена; программа берется из файла настроек или окружения")
+        case .configFileNotRegular:
+            return ("{1} is not a regular file (a link, a directory or a device): refused; programs to run are read only from a regular file that root owns and nobody else may change",
+                    "{1} — не обычный файл (ссылка, каталог или устройство): отказано; программы для запуска читаются только из обычного файла, который принадлежит root и который никто больше не может изменить")
+        case .configFileUnreadable:
+            return ("cannot read the configuration file {1}: {2}; make it readable (chmod 644 {1}) or point MYGAZ_CONFIG at another",
+                    "не удается прочитать файл настроек {1}: {2}; сделайте его доступным для чтения (chmod 644 {1}) или укажите другой в MYGAZ_CONFIG")
+        case .configFileUnsafe:
+            return ("{1} belongs to {3} with mode {4}: refused, others than root or you could put a program in it for mygaz-admin to run; run: chown root {1}; chmod go-w {1}",
+                    "{1} принадлежит {3}, права {4}: отказано, кроме root и вас, в него мог бы записать программу для запуска кто-то еще; выполните: chown root {1}; chmod go-w {1}")
+        case .configDirectoryUnsafe:
+            return ("{1} is refused: its directory {2} belongs to {3} with mode {4}, so others than root or you could replace the file; run: chown root {2}; chmod go-w {2}",
+                    "{1} отклонен: его каталог {2} принадлежит {3}, права {4}, поэтому заменить файл может кто-то, кроме root и вас; выполните: chown root {2}; chmod go-w {2}")
+        case .configFileNotText:
+            return ("{1} is not a configuration file: not UTF-8 text of at most 64 KiB; nothing was read from it",
+                    "{1} — не файл настроек: не текст UTF-8 размером до 64 КиБ; из него ничего не прочитано")
+        case .configFileBadLine:
+            return ("{1}:{2}: «{3}» is not a 'key = value' line; fix the line (a comment starts with #)",
+                    "{1}:{2}: «{3}» — не строка вида «ключ = значение»; исправьте строку (комментарий начинается с #)")
+        case .configFileUnknownKey:
+            return ("{1}:{2}: «{3}» is not a setting of this file: it holds mail.sendmail, sms.command and print.command; the other settings are in the database (mygaz-admin config set)",
+                    "{1}:{2}: «{3}» — не настройка этого файла: в нем задаются mail.sendmail, sms.command и print.command; остальные настройки хранятся в базе (mygaz-admin config set)")
+        case .configFileTwice:
+            return ("{1}:{2}: {3} is set a second time (first on line {4}); keep one",
+                    "{1}:{2}: {3} задана второй раз (первый — в строке {4}); оставьте одну")
+        case .configFileBadValue:
+            return ("{1}:{2}: {3}: the command is empty or holds a control character",
+                    "{1}:{2}: {3}: команда пуста или содержит управляющий символ")
         case .readingFromRGK:
             return ("reading {1} came in the RGK's own file: it is the RGK's record, not a decision to take back",
                     "показание {1} пришло в файле РГК: это запись РГК, а не решение, которое можно отменить")
@@ -596,8 +632,8 @@ public enum Catalog {
         case .badPeriod:
             return ("{1}: '{2}' is not a month; write 2026-11 or 11.2026", "{1}: «{2}» — не месяц; пишите 2026-11 или 11.2026")
         case .printFailed:
-            return ("the print command «{1}» failed ({2}); nothing was printed; an admin sets it with 'mygaz-admin config set print.command COMMAND'",
-                    "команда печати «{1}» не сработала ({2}); ничего не напечатано; администратор задаст ее: «mygaz-admin config set print.command КОМАНДА»")
+            return ("the print command «{1}» failed ({2}); nothing was printed; root sets it as print.command in {3}, or give MYGAZ_PRINT_COMMAND",
+                    "команда печати «{1}» не сработала ({2}); ничего не напечатано; root задаст ее как print.command в {3}, или укажите MYGAZ_PRINT_COMMAND")
         case .billFuturePeriod:
             return ("period {1} has not come yet; a bill is made for a month that has settlements",
                     "период {1} еще не наступил; квитанция формируется за месяц, по которому есть взаиморасчеты")
@@ -759,6 +795,9 @@ public enum Catalog {
         case .outboxInDoubt:
             return ("{1|message was|messages were} interrupted during delivery and may have gone out; marked failed: check, then outbox retry",
                     "сообщений, прерванных во время доставки (могли уйти): {1}; они отмечены как недоставленные: проверьте и выполните outbox retry")
+        case .outboxCancelled:
+            return ("{1|message was|messages were} cancelled, not sent: what queued them no longer holds (see: mygaz-admin outbox list --status cancelled)",
+                    "отменено, не отправлено сообщений: {1}; то, из-за чего они были поставлены в очередь, уже не так (см. mygaz-admin outbox list --status cancelled)")
 
         case .importEmpty:
             return ("the value is empty but required",

@@ -217,15 +217,32 @@ public final class Output {
     func delimited(_ table: Table) {
         let columns = table.columns.enumerated().filter { $0.element.visibility != .humanOnly }
         let separator = format == .tsv ? "\t" : ","
-        if header { io.stdout.write(columns.map { field($0.element.key) }.joined(separator: separator) + "\n") }
+        if header { io.stdout.write(columns.map { field(.text($0.element.key)) }.joined(separator: separator) + "\n") }
         for row in table.rows {
-            io.stdout.write(columns.map { field(row[$0.offset].value.plain) }.joined(separator: separator) + "\n")
+            io.stdout.write(columns.map { field(row[$0.offset].value) }.joined(separator: separator) + "\n")
         }
     }
 
-    func field(_ text: String) -> String {
-        if format == .tsv { return Self.tsvField(text) }
-        return CSVWriter.field(text, delimiter: ",")
+    /// One value as a CSV or TSV field. CSV is for spreadsheets: a text that a spreadsheet would
+    /// take for a formula is neutralised; TSV is for scripts and stays exact.
+    func field(_ value: Value) -> String {
+        if format == .tsv { return Self.tsvField(value.plain) }
+        return CSVWriter.field(Self.spreadsheetSafe(value), delimiter: ",")
+    }
+
+    /// A cell that starts with `=`, `+`, `-`, `@`, a tab or a CR gets a leading `'`, so that a
+    /// spreadsheet shows it as text and never runs it (`=HYPERLINK(…)`, `=cmd|' /C calc'!A0`;
+    /// OWASP's CSV injection advice). Decided by the value's type, not by its text: a number we
+    /// wrote (`-1520` kopecks of debt) stays a number; a text that looks like one (`+79815676522`)
+    /// is text and gets the quote.
+    static func spreadsheetSafe(_ value: Value) -> String {
+        let text = value.plain
+        switch value {
+        case .null, .bool, .int, .double, .object: return text
+        case .text, .array:
+            guard let first = text.unicodeScalars.first, "=+-@\t\r".unicodeScalars.contains(first) else { return text }
+            return "'" + text
+        }
     }
 
     /// TSV has no quoting: a backslash, a tab and line breaks inside a value are escaped
@@ -297,7 +314,9 @@ public final class Output {
         let valueWidth = max(20, io.terminal.width - indent.count - labelWidth - 2)
         for field in fields {
             let label = DisplayWidth.pad(field.label(lang) + ":", to: labelWidth)
-            let plain = UntrustedText.visibleLines(field.cell.text)
+            // a field is one line: a line break in a name or an address is shown escaped, as every
+            // other control (a message body is a section of lines)
+            let plain = [UntrustedText.visible(field.cell.text)]
             let lines = io.terminal.stdoutIsTTY ? plain.flatMap { DisplayWidth.wrap($0, to: valueWidth) } : plain
             let pad = String(repeating: " ", count: labelWidth + 2)
             for (i, text) in lines.enumerated() {

@@ -278,7 +278,7 @@ public enum Applications {
                 """, id, current.rawValue) == 1
             if action != .answer && decisionWasTold {
                 let reach = Notify.Reach(email: row.optString(2) ?? row.optString(7), phone: row.optString(8) ?? row.optString(9),
-                                         optedOut: row.optInt64(4) != nil && row.int(6) == 0)
+                                         optedOut: row.optInt64(4) != nil && row.int(6) == 0, userID: row.optInt64(4))
                 // a question, a refusal and a reopening must reach the customer; an approval or a completion may be switched off
                 let need: Notify.Need = action == .clarify || action == .reject || action == .reopen ? .required : .optional
                 t.told(try Notify.tell(session, reach, notice(id, kind: kind, action: action, from: current, message: message, name: row.optString(3)),

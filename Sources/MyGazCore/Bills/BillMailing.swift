@@ -49,12 +49,17 @@ public enum BillMailing {
     }
 
     /// Who a bill of the account goes to by e-mail: its active users with the extended version (the
-    /// bill shows personal data), each usable address once.
-    public static func recipients(_ db: any Storage, accountID: Int64) throws -> [String] {
-        try db.query("""
-            SELECT DISTINCT u.email FROM user_account l JOIN portal_user u ON u.id = l.user_id
-            WHERE l.account_id = ? AND l.access_level = 'extended' AND u.status = 'active' AND u.email IS NOT NULL ORDER BY u.email
-            """, accountID).compactMap { $0.optString(0).flatMap(Contact.email) }
+    /// bill shows personal data), each usable address once (with the first of its users).
+    public static func recipients(_ db: any Storage, accountID: Int64) throws -> [(userID: Int64, email: String)] {
+        var seen = Set<String>()
+        return try db.query("""
+            SELECT u.id, u.email FROM user_account l JOIN portal_user u ON u.id = l.user_id
+            WHERE l.account_id = ? AND l.access_level = 'extended' AND l.locked_at IS NULL AND u.status = 'active' AND u.email IS NOT NULL
+            ORDER BY u.id
+            """, accountID).compactMap { row in
+            guard let email = row.optString(1).flatMap(Contact.email), seen.insert(email).inserted else { return nil }
+            return (row.int64(0), email)
+        }.sorted { $0.email < $1.email }
     }
 
     public static func plan(_ db: any Storage, period: String, rgk: String?, today: Day) throws -> Plan {
@@ -93,7 +98,8 @@ public enum BillMailing {
                                                   userID, accountID, period) == nil else { report.queuedBefore += 1; continue }
                     if footers[rgkID] == nil { footers[rgkID] = try Notify.footer(session.db, rgkID: rgkID) }
                     let queued = try Outbox.enqueue(session, message(email: email, account: row.string(5), month: month, period: period,
-                                                                     accountID: accountID, rgkID: rgkID, footer: footers[rgkID] ?? ""))
+                                                                     accountID: accountID, rgkID: rgkID, userID: userID,
+                                                                     footer: footers[rgkID] ?? ""))
                     try session.db.run("""
                         INSERT INTO bill_mailing (user_id, account_id, period, outbox_id, queued_at) VALUES (?, ?, ?, ?, ?)
                         """, userID, accountID, period, queued.id, session.now)
@@ -112,9 +118,9 @@ public enum BillMailing {
         return report
     }
 
-    /// The message a bill goes with.
+    /// The message a bill goes with, to one user's address.
     public static func message(email: String, account: String, month: String, period: String, accountID: Int64, rgkID: Int64,
-                               footer: String) -> Outbox.Draft {
+                               userID: Int64, footer: String) -> Outbox.Draft {
         var draft = Outbox.Draft(channel: .email, recipient: email, subject: "Квитанция по лицевому счету \(account) за \(month)",
                                  body: """
                                     Здравствуйте!
@@ -127,7 +133,7 @@ public enum BillMailing {
 
                                     \(footer)
                                     """,
-                                 rgkID: rgkID, kind: .bill, entity: .account, entityID: accountID)
+                                 rgkID: rgkID, kind: .bill, entity: .account, entityID: accountID, userID: userID)
         draft.billPeriod = period
         return draft
     }

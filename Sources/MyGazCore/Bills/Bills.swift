@@ -55,11 +55,11 @@ public struct Bill: Sendable {
     /// What the customer is asked to pay: the debt, or nothing when the account is in credit.
     public var toPayKop: Int64 { max(0, -dueKop) }
 
-    /// `ST00012|Name=…|PersonalAcc=…|…`: the fields banks read, none of them holding a `|`.
+    /// `ST00012|Name=…|PersonalAcc=…|…`: the fields banks read, none of them holding a `|`, a
+    /// control, a line or paragraph separator or a bidi override (`UntrustedText.blanked`).
     public var paymentString: String {
         func clean(_ text: String) -> String {
-            String(text.unicodeScalars.map { $0 == "|" || $0.properties.generalCategory == .control ? " " : Character($0) })
-                .trimmingCharacters(in: .whitespaces)
+            UntrustedText.blanked(text).replacingOccurrences(of: "|", with: " ").trimmingCharacters(in: .whitespaces)
         }
         let (year, month) = (period.prefix(4), period.suffix(2))
         var fields: [(String, String)] = [

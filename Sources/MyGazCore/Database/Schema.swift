@@ -7,7 +7,7 @@ public enum Schema {
     public static var currentVersion: Int { migrations.count }
 
     /// `migrations[i]` moves a database from version i to version i + 1.
-    public static let migrations: [String] = [v1, v2, v3, v4, v5, v6, v7]
+    public static let migrations: [String] = [v1, v2, v3, v4, v5, v6, v7, v8]
 
     /// `col = 'a' OR col = 'b' …`: the same meaning as `col IN ('a', 'b', …)`, but SQLite
     /// builds an ephemeral table for an IN list on every single-row insert, ~2.5 µs per check.
@@ -748,5 +748,24 @@ extension Schema {
     INSERT INTO account_search (account_search, rank) VALUES ('crisismerge', 64);
     INSERT INTO user_search (user_search, rank) VALUES ('automerge', 16);
     INSERT INTO user_search (user_search, rank) VALUES ('crisismerge', 64);
+    """
+
+    /// Delivery checks again what queued a message (`Delivery.lapsed`): the portal user it is to
+    /// (`user_id`), and why it was cancelled when that no longer held (`cancel_reason`). Messages
+    /// still to go get their user where it is known: a bill from the monthly mailing, a message
+    /// about a user, a ticket's, an application's, a reading's or a PIN request's user.
+    static let v8 = """
+    ALTER TABLE outbox ADD COLUMN user_id INTEGER;
+    ALTER TABLE outbox ADD COLUMN cancel_reason TEXT CHECK (cancel_reason IS NULL OR \(oneOf("cancel_reason", OutboxCancelReason.self)));
+    UPDATE outbox SET user_id = CASE
+            WHEN kind = 'bill' THEN (SELECT m.user_id FROM bill_mailing m WHERE m.outbox_id = outbox.id)
+            WHEN entity_type = 'user' THEN entity_id
+            WHEN entity_type = 'ticket' THEN (SELECT t.user_id FROM ticket t WHERE t.id = outbox.entity_id)
+            WHEN entity_type = 'application' THEN (SELECT a.user_id FROM application a WHERE a.id = outbox.entity_id)
+            WHEN entity_type = 'reading' THEN (SELECT r.user_id FROM reading r WHERE r.id = outbox.entity_id)
+            WHEN entity_type = 'pin_request' THEN (SELECT p.user_id FROM pin_request p WHERE p.id = outbox.entity_id)
+            WHEN entity_type = 'pin' THEN (SELECT p.user_id FROM pin JOIN pin_request p ON p.id = pin.request_id WHERE pin.id = outbox.entity_id)
+        END
+        WHERE status IN ('waiting', 'sending', 'failed');
     """
 }

@@ -53,6 +53,8 @@ public struct PDFPage {
                               gray: Double = 0) {
         let f = min(weight.rawValue, fonts.count - 1)
         let font = fonts[f]
+        // a control or a line separator from the data is a space on paper and in the copied text
+        let text = UntrustedText.blanked(text)
         var hex = ""
         for scalar in text.unicodeScalars {
             let g = font.glyph(scalar)

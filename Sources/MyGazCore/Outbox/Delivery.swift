@@ -23,6 +23,8 @@ public struct OutboxItem: Sendable {
     public let sentAt: String?
     /// The month of the bill that goes with it (made when it is sent).
     public let billPeriod: String?
+    /// Why delivery cancelled it (`OutboxCancelReason`), when it did.
+    public let cancelReason: String?
 }
 
 /// The outbox as operators see it, and its delivery through sendmail and an SMS command.
@@ -31,7 +33,7 @@ public enum OutboxStore {
 
     static let select = """
         SELECT o.id, o.channel, o.recipient, o.subject, o.body, o.kind, o.entity_type, o.entity_id, g.code, o.status, o.attempts,
-               o.next_attempt_at, o.last_error, o.message_id, o.created_at, o.sent_at, o.bill_period
+               o.next_attempt_at, o.last_error, o.message_id, o.created_at, o.sent_at, o.bill_period, o.cancel_reason
         FROM outbox o LEFT JOIN rgk g ON g.id = o.rgk_id
         """
 
@@ -39,7 +41,7 @@ public enum OutboxStore {
         OutboxItem(id: r.int64(0), channel: r.string(1), recipient: r.string(2), subject: r.optString(3), body: Outbox.masked(r.string(4)),
                    kind: r.string(5), entity: r.optString(6), entityID: r.optInt64(7), rgk: r.optString(8), status: r.string(9),
                    attempts: r.int(10), nextAttemptAt: r.string(11), lastError: r.optString(12), messageID: r.optString(13),
-                   createdAt: r.string(14), sentAt: r.optString(15), billPeriod: r.optString(16))
+                   createdAt: r.string(14), sentAt: r.optString(15), billPeriod: r.optString(16), cancelReason: r.optString(17))
     }
 
     /// Every message to one address or number (as stored: normalised), the newest first.
@@ -121,6 +123,8 @@ public enum Delivery {
         public var failed = 0
         public var recovered = 0
         public var inDoubt = 0
+        /// Cancelled when their turn came: what queued them no longer held.
+        public var cancelled = 0
         public var would: [OutboxItem] = []
         /// Everything due went out: nothing failed, nothing waits for a retry, nothing in doubt.
         public var complete: Bool { failed == 0 && retrying == 0 && inDoubt == 0 }
@@ -188,20 +192,44 @@ public enum Delivery {
         }
         let senders = try self.senders(session, transport: transport, limit: limit)
         let token = "\(ImportLiveness.currentPID):\(ImportLiveness.hostName):\(Secrets.token())"
+        var erased = report.inDoubt > 0
         let claimed: [Row] = try db.write {
+            // the messages due, each checked against what queued it: what no longer holds is
+            // cancelled in the same transaction that claims the rest
+            guard let last = try db.queryOne("""
+                SELECT max(id) FROM (SELECT id FROM outbox WHERE status = 'waiting' AND next_attempt_at <= ? ORDER BY id LIMIT ?)
+                """, session.now, limit)?.optInt64(0) else { return [] }
+            for lapse in try lapsed(db, "o.status = 'waiting' AND o.next_attempt_at <= ? AND o.id <= ?", [session.now, last]) {
+                erased = try cancel(session, lapse, token: nil) || erased
+                report.cancelled += 1
+            }
             try db.run("""
                 UPDATE outbox SET status = 'sending', claim_token = ?1, claimed_at = ?2, delivery_pid = NULL,
                        message_id = coalesce(message_id, '<mygaz.' || id || '.' || ?3 || '@' || ?4 || '>')
-                WHERE id IN (SELECT id FROM outbox WHERE status = 'waiting' AND next_attempt_at <= ?2 ORDER BY id LIMIT ?5)
-                """, token, session.now, String(token.suffix(12)), ImportLiveness.hostName, limit)
+                WHERE status = 'waiting' AND next_attempt_at <= ?2 AND id <= ?5
+                """, token, session.now, String(token.suffix(12)), ImportLiveness.hostName, last)
             return try db.query("""
                 SELECT o.id, o.channel, o.recipient, o.subject, o.body, o.secret, o.attempts, o.message_id, o.rgk_id, o.entity_id, o.bill_period
                 FROM outbox o WHERE o.claim_token = ? AND o.status = 'sending' ORDER BY o.id
                 """, token)
         }
-        var erased = report.inDoubt > 0
         for (n, row) in claimed.enumerated() {
             let id = row.int64(0)
+            // checked again just before it goes (the messages before it may have taken minutes): a
+            // read, and a write only for one to cancel
+            let check = "o.id = ? AND o.claim_token = ? AND o.status = 'sending'"
+            if try db.read({ try !lapsed(db, check, [id, token]).isEmpty }) {
+                let cancelled: Bool = try db.write {
+                    guard let lapse = try lapsed(db, check, [id, token]).first else { return false }
+                    erased = try cancel(session, lapse, token: token) || erased
+                    return true
+                }
+                if cancelled {
+                    report.cancelled += 1
+                    progress(n + 1)
+                    continue
+                }
+            }
             if transport.receipt == nil {
                 // no shell receipts: the sender itself is the one delivering, recorded before the program runs
                 try db.write { try db.run("UPDATE outbox SET delivery_pid = ? WHERE id = ? AND claim_token = ?", ImportLiveness.currentPID, id, token) }
@@ -264,6 +292,71 @@ public enum Delivery {
     }
 
     static let inDoubtAdvice = "it may or may not have gone out; check, then outbox retry"
+
+    /// A message whose reason to go out no longer holds, and why.
+    struct Lapse {
+        let id: Int64
+        let status: String
+        let reason: OutboxCancelReason
+    }
+
+    /// The messages matching `condition` (on `outbox o`) that may no longer go out, by what
+    /// queued them. A message to a portal user (`user_id`): the user is still there and not
+    /// blocked. A bill besides: the account is still linked to the user with the extended
+    /// version, unlocked (the bill shows personal data); the monthly mailing's only while the user
+    /// keeps bills by e-mail switched on; and only to the address the user has now. A bill with no
+    /// user (queued before version 8, its user not found then) goes to nobody.
+    static func lapsed(_ db: any Storage, _ condition: String, _ arguments: [SQLBindable?]) throws -> [Lapse] {
+        try db.query("""
+            SELECT o.id, o.status, o.kind, o.recipient, o.user_id, u.id, u.status, u.email, u.email_bills,
+                   l.user_id, l.access_level, l.locked_at,
+                   EXISTS (SELECT 1 FROM bill_mailing m WHERE m.user_id = o.user_id AND m.account_id = o.entity_id
+                                                        AND m.period = o.bill_period AND m.outbox_id = o.id)
+            FROM outbox o
+            LEFT JOIN portal_user u ON u.id = o.user_id
+            LEFT JOIN user_account l ON o.kind = 'bill' AND l.user_id = o.user_id AND l.account_id = o.entity_id
+            WHERE (o.user_id IS NOT NULL OR o.kind = 'bill') AND \(condition)
+            ORDER BY o.id
+            """, arguments: arguments).compactMap { row in
+            let isBill = row.string(2) == OutboxKind.bill.rawValue
+            let reason: OutboxCancelReason?
+            if row.optInt64(4) == nil {
+                reason = isBill ? .linkRemoved : nil
+            } else if row.optInt64(5) == nil || row.optString(6) == UserStatus.deleted.rawValue {
+                reason = .userDeleted
+            } else if row.optString(6) == UserStatus.blocked.rawValue {
+                reason = .userBlocked
+            } else if !isBill {
+                reason = nil
+            } else if row.optInt64(9) == nil {
+                reason = .linkRemoved
+            } else if row.optString(10) != AccessLevel.extended.rawValue || row.optString(11) != nil {
+                reason = .accessRestricted
+            } else if row.bool(12) && row.optInt(8) != 1 {
+                reason = .billsOff
+            } else if row.optString(7).flatMap(Contact.email) != row.string(3) {
+                reason = .addressChanged
+            } else {
+                reason = nil
+            }
+            return reason.map { Lapse(id: row.int64(0), status: row.string(1), reason: $0) }
+        }
+    }
+
+    /// Cancels a message that may no longer go out, with the reason, its secret erased; audited
+    /// (`outbox.cancel`).
+    /// `token`: the claim it holds (nil: still waiting). Answers whether a secret was erased.
+    static func cancel(_ session: Session, _ lapse: Lapse, token: String?) throws -> Bool {
+        let hadSecret = try session.db.scalarInt("SELECT secret IS NOT NULL FROM outbox WHERE id = ?", lapse.id) == 1
+        let changed = try session.db.run("""
+            UPDATE outbox SET status = 'cancelled', cancel_reason = ?, secret = NULL, claim_token = NULL, delivery_pid = NULL
+            WHERE id = ? AND status = ? AND claim_token IS ?
+            """, lapse.reason.rawValue, lapse.id, lapse.status, token)
+        guard changed == 1 else { return false }
+        // the reason is the row's own (`cancel_reason`): audit.reason keeps a person's words
+        try session.audit("outbox.cancel", .outbox, lapse.id, old: lapse.status, new: "cancelled")
+        return hadSecret
+    }
 
     /// A message failed for good: its secret goes with it (a failed PIN is issued anew).
     @discardableResult
@@ -334,15 +427,19 @@ public enum Delivery {
         case timedOut(String)
     }
 
-    /// The shell line: begin (or send nothing), the program with the recipient after `--`, then
-    /// done if it succeeded. The recipient is the shell's first argument, never part of the line.
+    /// The variable a delivery program finds its recipient in (never in argv, which `ps` shows
+    /// every local user).
+    public static let recipientVariable = "MYGAZ_RECIPIENT"
+
+    /// The shell line: begin (or send nothing), the program, then done if it succeeded. The
+    /// recipient is in the environment (`MYGAZ_RECIPIENT`) and, for e-mail, in the message's
+    /// `To:` (sendmail -t); the message on stdin.
     static func shellLine(_ command: String, _ transport: Transport, id: Int64, token: String) -> (String, [String]) {
-        let program = command + " -- \"$r\""
-        guard let receipt = transport.receipt else { return ("r=$1; shift; " + program, []) }
+        guard let receipt = transport.receipt else { return (command, []) }
         // the program's own status decides; a `done` that fails (the database busy for long)
         // must not make a delivered message look failed, or it would go out again: the row stays
         // in sending, and recovery calls it in doubt
-        return ("r=$1; shift; \"$@\" begin $$ && { " + program + "\n} && { \"$@\" done || :; }", receipt + [String(id), token])
+        return ("\"$@\" begin $$ && { " + command + "\n} && { \"$@\" done || :; }", receipt + [String(id), token])
     }
 
     /// The bill a message carries, made now from the account's settlements (a bill the data no
@@ -381,9 +478,10 @@ public enum Delivery {
             message.attachments = attachments
             input = Array(message.rendered.utf8)
         }
-        // the recipient is the program's argument after --, the message its stdin
+        // the message is the program's stdin, the recipient in its environment: never in argv
         let (line, receipt) = shellLine(program, transport, id: id, token: token)
-        let run = try Command.run(["/bin/sh", "-c", line, "sh", recipient] + receipt, input: input, timeout: transport.timeoutSeconds)
+        let run = try Command.run(["/bin/sh", "-c", line, "sh"] + receipt, input: input, timeout: transport.timeoutSeconds,
+                                  environment: [recipientVariable: recipient])
         if let status = run.status, status == 126 || status == 127 {
             return .misconfigured(program: program, status: status)
         }
@@ -416,7 +514,8 @@ public enum Command {
     /// soon as the program has it open: a program that does not read its input can neither block
     /// us on a full pipe nor kill us with SIGPIPE, and nobody else can read a PIN in it. On
     /// timeout the whole group gets SIGTERM, then SIGKILL: the shell and the mailer it started.
-    public static func run(_ argv: [String], input: [UInt8], timeout: Double) throws -> Outcome {
+    /// `environment`: variables set for it over those it inherits.
+    public static func run(_ argv: [String], input: [UInt8], timeout: Double, environment: [String: String] = [:]) throws -> Outcome {
         let scratch = try PrivateFiles.temporaryDirectory("mygaz-cmd")
         defer { PrivateFiles.remove(scratch) }
         let inputPath = scratch + "/in", errorPath = scratch + "/err"
@@ -447,8 +546,18 @@ public enum Command {
 
         var cArgs: [UnsafeMutablePointer<CChar>?] = argv.map { strdup($0) } + [nil]
         defer { for p in cArgs { free(p) } }
+        var inherited: [String] = []
+        var entry = environ
+        while let pointer = entry.pointee {
+            let text = String(cString: pointer)
+            if !environment.keys.contains(where: { text.hasPrefix($0 + "=") }) { inherited.append(text) }
+            entry += 1
+        }
+        var cEnv: [UnsafeMutablePointer<CChar>?] = (inherited + environment.sorted { $0.key < $1.key }.map { $0.key + "=" + $0.value })
+            .map { strdup($0) } + [nil]
+        defer { for p in cEnv { free(p) } }
         var pid: pid_t = 0
-        let spawned = posix_spawn(&pid, argv[0], &actions, &attributes, &cArgs, environ)
+        let spawned = posix_spawn(&pid, argv[0], &actions, &attributes, &cArgs, &cEnv)
         guard spawned == 0 else {
             return Outcome(status: 127, errors: "cannot run \(argv[0]): \(String(cString: strerror(spawned)))")
         }

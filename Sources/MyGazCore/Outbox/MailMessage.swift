@@ -72,7 +72,7 @@ public struct MailMessage: Sendable {
     /// data). Judged by scalars: "\r\n" is one Character and equals neither "\r" nor "\n"; NEL,
     /// U+2028 and U+2029 break lines for some readers; bidi overrides would disguise a subject.
     static func oneLine(_ text: String) -> String {
-        String(String.UnicodeScalarView(text.unicodeScalars.map { UntrustedText.needsEscape($0) ? " " : $0 }))
+        UntrustedText.blanked(text)
     }
 
     /// RFC 2047: ASCII stays as it is; anything else becomes `=?UTF-8?B?…?=` words of at

@@ -11,11 +11,14 @@ public enum Notify {
         public var phone: String?
         /// The customer switched status notices off in the portal.
         public var optedOut = false
+        /// The portal user these contacts are of, when they are a user's (checked again at delivery).
+        public var userID: Int64?
 
-        public init(email: String?, phone: String?, optedOut: Bool = false) {
+        public init(email: String?, phone: String?, optedOut: Bool = false, userID: Int64? = nil) {
             self.email = email
             self.phone = phone
             self.optedOut = optedOut
+            self.userID = userID
         }
 
         /// An e-mail address or a mobile number a message can go to.
@@ -59,18 +62,18 @@ public enum Notify {
         if let email = reach.email.flatMap(Contact.email) {
             let queued = try Outbox.enqueue(session, .init(channel: .email, recipient: email, subject: notice.subject,
                                                            body: notice.body + "\n\n" + footer, secret: notice.secret,
-                                                           rgkID: rgkID, kind: notice.kind, entity: entity, entityID: entityID))
+                                                           rgkID: rgkID, kind: notice.kind, entity: entity, entityID: entityID, userID: reach.userID))
             return queued.refused ? Outcome(notified: false, note: nil, warning: queued.note) : Outcome(notified: true, note: queued.note, warning: nil)
         }
         if let phone = reach.phone.flatMap(Contact.phone) {
             let queued = try Outbox.enqueue(session, .init(channel: .sms, recipient: phone, subject: nil, body: notice.sms, secret: notice.secret,
-                                                           rgkID: rgkID, kind: notice.kind, entity: entity, entityID: entityID))
+                                                           rgkID: rgkID, kind: notice.kind, entity: entity, entityID: entityID, userID: reach.userID))
             return queued.refused ? Outcome(notified: false, note: nil, warning: queued.note) : Outcome(notified: true, note: queued.note, warning: nil)
         }
         // an address that is not one: kept as a failed message that says so, and the clerk told
         if let given = reach.email {
             let queued = try Outbox.enqueue(session, .init(channel: .email, recipient: given, subject: notice.subject, body: notice.body,
-                                                           rgkID: rgkID, kind: notice.kind, entity: entity, entityID: entityID))
+                                                           rgkID: rgkID, kind: notice.kind, entity: entity, entityID: entityID, userID: reach.userID))
             return Outcome(notified: false, note: nil, warning: queued.note)
         }
         let phone = reach.phone.map { Contact.phone($0) ?? $0 }

@@ -16,9 +16,12 @@ public enum Outbox {
         public var entityID: Int64?
         /// A bill of the account `entityID` for this month goes with the message, made when it is sent.
         public var billPeriod: String?
+        /// The portal user it is to, when it is to one: delivery checks again that the user may
+        /// still get it (not blocked, not erased; for a bill, still linked with the extended version).
+        public var userID: Int64?
 
         public init(channel: MessageChannel, recipient: String, subject: String?, body: String, secret: String? = nil,
-                    rgkID: Int64?, kind: OutboxKind, entity: Entity?, entityID: Int64?) {
+                    rgkID: Int64?, kind: OutboxKind, entity: Entity?, entityID: Int64?, userID: Int64? = nil) {
             self.channel = channel
             self.recipient = recipient
             self.subject = subject
@@ -28,6 +31,7 @@ public enum Outbox {
             self.kind = kind
             self.entity = entity
             self.entityID = entityID
+            self.userID = userID
         }
     }
 
@@ -52,12 +56,12 @@ public enum Outbox {
         let recipient = Contact.recipient(draft.recipient, channel: draft.channel)
         try session.db.run("""
             INSERT INTO outbox (channel, recipient, subject, body, secret, rgk_id, kind, entity_type, entity_id, status,
-                                attempts, next_attempt_at, created_at, last_error, bill_period)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?, ?)
+                                attempts, next_attempt_at, created_at, last_error, bill_period, user_id)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?, ?, ?)
             """, draft.channel.rawValue, recipient ?? draft.recipient, draft.channel == .email ? (draft.subject ?? "") : draft.subject,
             draft.body, recipient == nil ? nil : draft.secret, draft.rgkID, draft.kind.rawValue, draft.entity?.rawValue, draft.entityID,
             recipient == nil ? "failed" : "waiting", session.now, session.now, recipient == nil ? invalidRecipient(draft.channel) : nil,
-            draft.billPeriod)
+            draft.billPeriod, draft.userID)
         return Queued(id: session.db.lastInsertRowID, recipient: recipient ?? draft.recipient, refused: recipient == nil)
     }
 

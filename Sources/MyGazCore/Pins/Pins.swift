@@ -107,7 +107,7 @@ public enum Pins {
         return try session.db.write {
             var reach = Notify.Reach(email: nil, phone: nil)
             if let requestID = options.requestID {
-                guard let request = try session.db.queryOne("SELECT account_id, status, email, phone FROM pin_request WHERE id = ?", requestID) else {
+                guard let request = try session.db.queryOne("SELECT account_id, status, email, phone, user_id FROM pin_request WHERE id = ?", requestID) else {
                     throw MyGazError.notFound(.pinRequest, String(requestID))
                 }
                 guard request.int64(0) == account.id else {
@@ -117,7 +117,7 @@ public enum Pins {
                     throw MyGazError.conflict(.conflictState, .entity(.pinRequest), .text(String(requestID)),
                                               .code(.pinRequestStatus, request.string(1)), "pin issue --request", .code(.pinRequestStatus, "open"))
                 }
-                reach = Notify.Reach(email: request.optString(2), phone: request.optString(3))
+                reach = Notify.Reach(email: request.optString(2), phone: request.optString(3), userID: request.optInt64(4))
             }
             // a PIN goes by the request's e-mail, else by SMS to its mobile; never to an address that
             // is not one (checked before anything is issued)
@@ -181,11 +181,11 @@ public enum Pins {
             try session.db.run("UPDATE pin_request SET status = 'rejected', reason = ?, decided_at = ?, decided_by = ? WHERE id = ? AND status = 'open'",
                                reason, session.now, session.login, id)
             let row = try session.db.queryOne("""
-                SELECT p.email, a.rgk_id, a.number, p.phone, p.full_name FROM pin_request p JOIN account a ON a.id = p.account_id WHERE p.id = ?
+                SELECT p.email, a.rgk_id, a.number, p.phone, p.full_name, p.user_id FROM pin_request p JOIN account a ON a.id = p.account_id WHERE p.id = ?
                 """, id)
             var t = Transition(.pinRequest, id, .pinRequestStatus, from: "open", to: "rejected")
             if let row {
-                t.told(try Notify.tell(session, Notify.Reach(email: row.optString(0), phone: row.optString(3)), Notify.Notice(
+                t.told(try Notify.tell(session, Notify.Reach(email: row.optString(0), phone: row.optString(3), userID: row.optInt64(5)), Notify.Notice(
                     subject: "Запрос ПИН-кода отклонен",
                     body: "Здравствуйте!\n\nВаш запрос ПИН-кода по лицевому счету \(row.string(2)) отклонен.\nПричина: \(reason)\n\nПИН-код можно получить в абонентском отделе, предъявив документ, удостоверяющий личность.",
                     sms: "Запрос ПИН-кода по ЛС \(row.string(2)) отклонен: \(reason). ПИН-код можно получить в абонентском отделе.",

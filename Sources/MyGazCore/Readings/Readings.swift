@@ -291,7 +291,7 @@ public enum Readings {
             try db.queryOne("SELECT email, phone, full_name FROM portal_user WHERE id = ? AND status <> 'deleted'", $0)
         }
         let holder = try db.queryOne("SELECT phone, \(Accounts.holderSQL("a")) FROM account a WHERE a.id = ?", item.accountID)
-        return (Notify.Reach(email: user?.optString(0), phone: user?.optString(1) ?? holder?.optString(0)),
+        return (Notify.Reach(email: user?.optString(0), phone: user?.optString(1) ?? holder?.optString(0), userID: user == nil ? nil : item.userID),
                 user?.optString(2) ?? holder?.optString(1) ?? item.account)
     }
 

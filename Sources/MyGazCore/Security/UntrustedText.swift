@@ -2,15 +2,25 @@
 /// terminal. It is judged by Unicode scalars, never by Characters: "\r\n" is one Character, and
 /// so is ESC followed by a combining mark, and neither equals "\n" or ESC.
 public enum UntrustedText {
-    /// C0 and C1 controls, DEL, bidirectional overrides and isolates, line and paragraph
-    /// separators: what can move the cursor, talk to the terminal (ESC ] 52 sets the clipboard)
-    /// or make a line read as something else.
+    /// C0 and C1 controls (CR, LF, NEL among them), DEL, bidirectional overrides and isolates,
+    /// every Unicode line and paragraph separator (categories Zl, Zp: U+2028, U+2029): what can
+    /// move the cursor, talk to the terminal (ESC ] 52 sets the clipboard), break a line where a
+    /// reader does not expect one, or make a line read as something else.
     @inline(__always)
     public static func needsEscape(_ scalar: Unicode.Scalar) -> Bool {
         let v = scalar.value
         if v < 0x20 || (0x7F...0x9F).contains(v) { return true }
         if v < 0x2028 { return false }
-        return v <= 0x2029 || (0x202A...0x202E).contains(v) || (0x2066...0x2069).contains(v)
+        if v <= 0x2029 || (0x202A...0x202E).contains(v) || (0x2066...0x2069).contains(v) { return true }
+        let category = scalar.properties.generalCategory
+        return category == .lineSeparator || category == .paragraphSeparator
+    }
+
+    /// Text put into a format with no escape for them (a mail header, the payment QR code, a
+    /// PDF line): every such scalar becomes a space.
+    public static func blanked(_ text: String) -> String {
+        guard text.unicodeScalars.contains(where: needsEscape) else { return text }
+        return String(String.UnicodeScalarView(text.unicodeScalars.map { needsEscape($0) ? " " : $0 }))
     }
 
     /// One line: every such scalar made visible (`\n`, `\r`, `\t`, `\u001B`, `\u202E`).

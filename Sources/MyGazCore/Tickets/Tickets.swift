@@ -182,10 +182,11 @@ public enum Tickets {
 
     /// Where a ticket's sender can be reached, and under which RGK its messages go.
     static func reach(_ db: any Storage, _ id: Int64) throws -> (reach: Notify.Reach, name: String, topic: String, rgkID: Int64?)? {
-        guard let t = try db.queryOne("SELECT sender_name, sender_email, sender_phone, topic, rgk_id FROM ticket WHERE id = ?", id) else {
+        guard let t = try db.queryOne("SELECT sender_name, sender_email, sender_phone, topic, rgk_id, user_id FROM ticket WHERE id = ?", id) else {
             return nil
         }
-        return (Notify.Reach(email: t.optString(1), phone: t.optString(2)), t.string(0), Labels.label(.ticketTopic, t.string(3), russian: true),
+        return (Notify.Reach(email: t.optString(1), phone: t.optString(2), userID: t.optInt64(5)), t.string(0),
+                Labels.label(.ticketTopic, t.string(3), russian: true),
                 t.optInt64(4))
     }
 

@@ -67,7 +67,7 @@ public enum Contact {
     /// letters, digits and `. _ % + - '` (at most 64 bytes), `@`, and a domain of at least two
     /// labels of ASCII letters, digits and inner hyphens (IDN in its xn-- form). Judged byte by
     /// byte, so no control, space, line break, comma, angle bracket or quote can hide in it — an
-    /// address is also a command-line argument of sendmail and a header line.
+    /// address is the `To:` header line sendmail -t reads its recipient from.
     public static func isAddrSpec(_ address: String) -> Bool {
         let bytes = Array(address.utf8)
         guard bytes.count <= 254, let at = bytes.firstIndex(of: UInt8(ascii: "@")) else { return false }

@@ -87,7 +87,7 @@ extension Users {
                 Если вы не регистрировались в личном кабинете, не переходите по ссылке.
                 """
             try Outbox.enqueue(session, .init(channel: .email, recipient: email, subject: "Активация учетной записи",
-                                              body: body, secret: token, rgkID: nil, kind: .confirmationCode, entity: .user, entityID: id))
+                                              body: body, secret: token, rgkID: nil, kind: .confirmationCode, entity: .user, entityID: id, userID: id))
             try session.audit("user.resend-activation", .user, id, new: identity.provider,
                               note: AuditNote(.codeSent, ["channel": .text(MessageChannel.email.rawValue), "to": .text(email)]))
             return (identity.provider, email, expires)

@@ -56,7 +56,8 @@ public enum Profile {
                 let body = "Здравствуйте! В личном кабинете «Мой газ» изменен \(what): теперь \(new). "
                     + "Если вы этого не делали, сразу обратитесь в абонентский отдел РГК."
                 told.append(try Outbox.enqueue(session, Outbox.Draft(channel: channel, recipient: to, subject: "Изменены контактные данные",
-                                                                     body: body, rgkID: nil, kind: .contactChanged, entity: .user, entityID: id)))
+                                                                     body: body, rgkID: nil, kind: .contactChanged, entity: .user, entityID: id,
+                                                                     userID: id)))
             }
             if changed.contains("email"), let email {
                 try tell(.email, row.optString(1), what: "адрес электронной почты", new: email)

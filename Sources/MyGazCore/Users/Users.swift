@@ -451,7 +451,7 @@ public enum Users {
                 : "Код восстановления пароля в личном кабинете «Мой газ»: \(Outbox.secretMark). Действует \(lifetime) секунд. Никому его не сообщайте."
             try Outbox.enqueue(session, .init(channel: channel, recipient: row.string(0),
                                               subject: channel == .email ? (purpose == .registration ? "Подтверждение регистрации" : "Восстановление пароля") : nil,
-                                              body: text, secret: code, rgkID: nil, kind: .confirmationCode, entity: .user, entityID: id))
+                                              body: text, secret: code, rgkID: nil, kind: .confirmationCode, entity: .user, entityID: id, userID: id))
             try session.audit("user.resend-code", .user, id, new: purpose.rawValue, note: AuditNote(.codeSent, ["channel": .text(channel.rawValue), "to": .text(row.string(0))]))
             return (purpose, channel, row.string(0), expires)
         }

@@ -175,7 +175,7 @@ import Testing
                                   "id", "wal", "url", "http", "https", "sendmail", "pragma", "integrity_check", "editor", "visual", "lang", "root",
                                   "m³", "mib", "kib", "gib", "n", "x", "y", "yes", "no", "all", "tty", "stdin", "stdout", "stderr", "nfc", "fsync",
                                   // the shell's own commands and their arguments, a key of the review, the shared group's name
-                                  "groupadd", "chgrp", "chmod", "ulimit", "passwd", "uid", "g", "rw", "rwxs", "o-rwx", "f", "b", "mygaz",
+                                  "groupadd", "chgrp", "chmod", "chown", "go-w", "ulimit", "passwd", "uid", "g", "rw", "rwxs", "o-rwx", "f", "b", "mygaz",
                                   // the Debian package of the bills' font, and how it is installed
                                   "apt", "install", "fonts-dejavu-core"]
         func walk(_ command: CommandSpec) {

@@ -81,6 +81,42 @@ import Testing
         #expect(Output.tsvField("a\r\nb\\c\rd\ne") == #"a\r\nb\\c\rd\ne"#, "CRLF, CR, LF and the backslash itself")
     }
 
+    /// CSV goes to spreadsheets: a text a spreadsheet would read as a formula gets a leading `'`
+    /// (OWASP); a number we wrote stays a number, whatever its sign; TSV and JSON stay exact.
+    @Test func aCSVCellThatASpreadsheetWouldRunIsNeutralisedAndNumbersStayNumbers() {
+        var t = Table([Column("id", L("ID", "ID")), Column("name", L("NAME", "ИМЯ")), Column("debt_kop", L("DEBT", "ДОЛГ")),
+                       Column("area", L("AREA", "ПЛОЩАДЬ"))])
+        let names = ["=cmd|' /C calc'!A0", "=HYPERLINK(\"http://evil.example\",\"Оплатить\")", "+79815676522", "-2+3", "@SUM(A1)",
+                     "\tTAB", "\rCR", "Иванов", "'уже с кавычкой", "a=b"]
+        for (i, name) in names.enumerated() { t.append([Cell(.int(Int64(i))), Cell(.text(name)), Cell(.int(-152_000)), Cell(.double(-1.5))]) }
+        let (csv, sink) = output(.csv)
+        csv.table(t)
+        let rows = sink.text.split(separator: "\n", omittingEmptySubsequences: false)
+        #expect(rows[1] == "0,'=cmd|' /C calc'!A0,-152000,-1.5", "\(rows)")
+        #expect(rows[2] == #"1,"'=HYPERLINK(""http://evil.example"",""Оплатить"")",-152000,-1.5"#, "\(rows)")
+        #expect(rows[3] == "2,'+79815676522,-152000,-1.5" && rows[4] == "3,'-2+3,-152000,-1.5" && rows[5] == "4,'@SUM(A1),-152000,-1.5")
+        #expect(rows[6] == "5,'\tTAB,-152000,-1.5" && rows[7] == "6,\"'\rCR\",-152000,-1.5", "\(rows)")
+        #expect(rows[8] == "7,Иванов,-152000,-1.5" && rows[9] == "8,'уже с кавычкой,-152000,-1.5" && rows[10] == "9,a=b,-152000,-1.5")
+        // scripts read TSV and JSON: the text exactly as it is
+        let (tsv, tsvSink) = output(.tsv)
+        tsv.table(t)
+        #expect(tsvSink.text.contains("\n0\t=cmd|' /C calc'!A0\t-152000\t-1.5\n") && tsvSink.text.contains("\n2\t+79815676522\t"))
+        let (json, jsonSink) = output(.json)
+        json.table(t)
+        #expect(jsonSink.text.contains(#"{"id":0,"name":"=cmd|' /C calc'!A0","debt_kop":-152000"#), "\(jsonSink.text)")
+    }
+
+    /// A record's field is one line, whatever the data holds: a CR/LF or a line separator in a
+    /// name is shown escaped, as every other control.
+    @Test func aRecordFieldIsOneLine() {
+        var r = Record()
+        r.field("holder", L("Holder", "Владелец"), .text("Иванов\r\nИван\u{2028}Иванович\u{85}!"))
+        r.field("number", L("Number", "Номер"), .text("7000"))
+        let (out, sink) = output(.table)
+        out.record(r)
+        #expect(sink.text == "Holder:  Иванов\\r\\nИван\\u2028Иванович\\u0085!\nNumber:  7000\n", "\(sink.text)")
+    }
+
     @Test func colourOnlyOnATerminalAndNeverWhenOff() {
         let (plain, plainSink) = output(.table, tty: false)
         plain.table(sample)

@@ -47,6 +47,23 @@ import Testing
         #expect(!bill.paymentString.contains("\n"))
     }
 
+    /// Every Unicode line and paragraph separator is blanked as a control is: a bank's app would
+    /// otherwise read two lines where the payer's address is one.
+    @Test func thePaymentStringHoldsNoLineOrParagraphSeparator() {
+        #expect(UntrustedText.needsEscape("\u{2028}") && UntrustedText.needsEscape("\u{2029}") && UntrustedText.needsEscape("\u{85}"))
+        #expect(UntrustedText.blanked("a\u{2028}b\u{2029}c\u{85}d\r\ne\u{202E}f") == "a b c d  e f")
+        let supplier = Bill.Supplier(code: "x", name: "ООО\u{2029}Газ", inn: "7707083893", kpp: "773601001", account: "40702810000000000001",
+                                     bankName: "Банк", bic: "044525225", correspondentAccount: "30101810400000000225", phone: nil, office: nil, hours: nil)
+        let bill = Bill(supplier: supplier, account: "7000", surname: "Иванов\u{2028}", name: "Иван\u{85}", patronymic: "Иванович\u{0B}",
+                        address: "ул. Ленина, д. 1\u{2028}PersAcc=1\u{2029}кв. 2", residents: 2, heatedArea: 40, period: "2019-09",
+                        lines: [Bill.Line(service: "gas", openingKop: -1000, chargedKop: 0, benefitKop: 0, recalcKop: 0, paidKop: 0)],
+                        meters: [])
+        let payment = bill.paymentString
+        #expect(!payment.unicodeScalars.contains { UntrustedText.needsEscape($0) }, "\(payment.debugDescription)")
+        #expect(payment.contains("|PayerAddress=ул. Ленина, д. 1 PersAcc=1 кв. 2"), "\(payment)")
+        #expect(payment.contains("|LastName=Иванов|FirstName=Иван|MiddleName=Иванович") && payment.hasPrefix("ST00012|Name=ООО Газ|"))
+    }
+
     @Test func withoutItsFontABillIsASetupFaultNamingThePackage() throws {
         guard case .failure(let error) = BillDocument.load(directory: "/nonexistent") else {
             Issue.record("a font from nowhere")

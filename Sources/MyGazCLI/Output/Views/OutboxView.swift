@@ -10,6 +10,7 @@ enum OutboxView {
             Column("attempts", L("TRIES", "ПОПЫТОК"), align: .right), Column("next_attempt_at", L("NEXT TRY", "СЛЕД. ПОПЫТКА"), .machineOnly),
             Column("created_at", L("QUEUED", "В ОЧЕРЕДИ С")), Column("sent_at", L("SENT", "ОТПРАВЛЕНО"), .machineOnly),
             Column("last_error", L("LAST ERROR", "ПОСЛЕДНЯЯ ОШИБКА")),
+            Column("cancel_reason", L("CANCELLED BECAUSE", "ПРИЧИНА ОТМЕНЫ"), .machineOnly),
         ])
         for m in rows {
             let style: Style = m.status == "failed" ? .red : (m.status == "sent" ? .dim : .plain)
@@ -19,7 +20,10 @@ enum OutboxView {
                       Cell(.of(m.subject), display: m.subject ?? DisplayWidth.truncate(m.body, to: 40)),
                       Cell(.int(Int64(m.attempts))), Cell(.text(m.nextAttemptAt)),
                       Cell(.text(m.createdAt), display: Timestamp.display(m.createdAt)), Cell(.of(m.sentAt)),
-                      Cell(.of(m.lastError), display: m.lastError.map { DisplayWidth.truncate($0, to: 40) } ?? "")])
+                      // people read why it was cancelled where an error would be
+                      Cell(.of(m.lastError), display: (m.cancelReason.map { out.texts.label(.outboxCancelReason, $0) } ?? m.lastError)
+                        .map { DisplayWidth.truncate($0, to: 40) } ?? ""),
+                      .code(.outboxCancelReason, m.cancelReason, out.texts, empty: "")])
         }
         return t
     }
@@ -42,6 +46,8 @@ enum OutboxView {
         r.field("rgk", L("RGK", "РГК"), .of(m.rgk))
         r.field("attempts", L("Attempts", "Попыток"), .int(Int64(m.attempts)))
         r.field("next_attempt_at", L("Next try", "Следующая попытка"), .text(m.nextAttemptAt), display: Timestamp.display(m.nextAttemptAt))
+        r.field("cancel_reason", L("Cancelled because", "Причина отмены"), .of(m.cancelReason),
+                display: m.cancelReason.map { out.texts.label(.outboxCancelReason, $0) }, hiddenWhenNull: true)
         r.field("last_error", L("Last error", "Последняя ошибка"), .of(m.lastError), style: .red)
         r.field("message_id", L("Message-ID", "Message-ID"), .of(m.messageID))
         r.field("created_at", L("Queued", "Поставлено в очередь"), .text(m.createdAt), display: Timestamp.display(m.createdAt))
