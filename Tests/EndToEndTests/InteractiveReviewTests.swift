@@ -207,5 +207,11 @@ import Testing
         #expect(codesAsText == 0, "colour codes shown as text: \(r.transcript.suffix(1500))")
         #expect(Hostile.leaks(r.raw).isEmpty, "the terminal received \(Hostile.leaks(r.raw))")
         #expect(r.raw.contains(0x1B), "colours were on")
+        // a line break in a name or an address does not make a line of its own (a ticket's
+        // conversation is text of several lines by nature: its card is left out here)
+        // "\r\n" is one Character: split at every kind of line end
+        let posing = r.transcript.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }
+            .filter { $0.hasPrefix("Петров") || $0.hasPrefix("ФАЛЬШИВАЯ") }
+        #expect(group == "ticket" || posing.isEmpty, "\(posing)")
     }
 }

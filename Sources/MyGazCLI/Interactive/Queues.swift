@@ -171,7 +171,7 @@ final class ApplicationReviewQueue: ReviewQueue {
         for e in d.equipment {
             lines += ui.field(L("Equipment", "Оборудование"), "\(e.description)" + (e.place.map { " (\($0))" } ?? ""), width: width, labelWidth: 14)
         }
-        if let comment = d.comment { lines += ui.field(L("Comment", "Комментарий"), comment, width: width, labelWidth: 14) }
+        if let comment = d.comment { lines += ui.field(L("Comment", "Комментарий"), comment, width: width, labelWidth: 14, multiline: true) }
         if !d.attachments.isEmpty {
             lines += ui.field(L("Attachments", "Вложения"), d.attachments.map(\.name).joined(separator: ", ") + "  (o)", width: width, labelWidth: 14)
         }

@@ -60,9 +60,13 @@ final class ReviewUI {
     func paint(_ text: String, _ style: Style) -> String { out.paint(text, style, stream: .stdout) }
 
     /// "Label   value" lines, the value wrapped under itself.
-    func field(_ label: L, _ value: String, width: Int, labelWidth: Int = 12, style: Style = .plain) -> [String] {
+    /// A labelled value, wrapped to the card's width. A value is one line (a line break in a name or
+    /// an address is shown as `\n`, so that it cannot pose as a line of its own); `multiline`
+    /// keeps the lines of a text written as several (a comment).
+    func field(_ label: L, _ value: String, width: Int, labelWidth: Int = 12, style: Style = .plain, multiline: Bool = false) -> [String] {
         let text = label(lang)
-        let wrapped = UntrustedText.visibleLines(value).flatMap { DisplayWidth.wrap($0, to: max(20, width - labelWidth - 1)) }
+        let given = multiline ? UntrustedText.visibleLines(value) : [UntrustedText.visible(value)]
+        let wrapped = given.flatMap { DisplayWidth.wrap($0, to: max(20, width - labelWidth - 1)) }
         let indent = String(repeating: " ", count: labelWidth)
         // a label wider than its column gets a line of its own
         let long = DisplayWidth.of(text) > labelWidth

@@ -65,8 +65,8 @@ extension ErasureScope {
         guard !messages.isEmpty else { return }
         let ids = Self.json(messages)
         counts.cancelled = try db.run("""
-            UPDATE outbox SET status = 'cancelled', secret = NULL, last_error = ? WHERE status = 'waiting' AND id IN \(Self.idList)
-            """, "cancelled: personal data erased on request", ids)
+            UPDATE outbox SET status = 'cancelled', secret = NULL, cancel_reason = ? WHERE status = 'waiting' AND id IN \(Self.idList)
+            """, OutboxCancelReason.userDeleted.rawValue, ids)
         counts.messages = try db.run("""
             UPDATE outbox SET recipient = ?1, subject = CASE WHEN subject IS NULL THEN NULL ELSE ?1 END, body = ?1, secret = NULL
             WHERE id IN (SELECT value FROM json_each(?2))

@@ -20,7 +20,7 @@
 public enum PGSchema {
     /// The SQLite schema version this script mirrors. A new SQLite migration fails
     /// `PGSchemaTests` until the script has it too and this number follows.
-    public static let version = 7
+    public static let version = 8
 
     /// `col IN ('a', 'b', …)` from a code enum, as `Schema.oneOf` writes the same list for SQLite.
     static func oneOf<C: Code>(_ column: String, _ type: C.Type) -> String { oneOf(column, C.codes) }
@@ -607,6 +607,8 @@ public enum PGSchema {
             created_at      text NOT NULL,
             sent_at         text,
             bill_period     text CHECK (bill_period IS NULL OR (bill_period ~ '^[0-9]{4}-[0-9]{2}$' AND entity_type = 'account')),
+            user_id         bigint,
+            cancel_reason   text CHECK (cancel_reason IS NULL OR \#(oneOf("cancel_reason", OutboxCancelReason.self))),
             CHECK (channel <> 'email' OR subject IS NOT NULL),
             CHECK (status <> 'sent' OR secret IS NULL)
         );
