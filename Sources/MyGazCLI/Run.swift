@@ -122,7 +122,7 @@ struct Runner {
         guard let login = io.login else {
             throw MyGazError(.permission, .noOSLogin, .int(Int(OSLogin.effectiveUID)))
         }
-        let db = try DatabaseFile.open(path: globals.dbPath, purpose: .use, busyTimeoutMs: globals.busyTimeoutMs)
+        let db = try Engines.open(globals.dbPath, purpose: .use, busyTimeoutMs: globals.busyTimeoutMs)
         return Session(db: db, login: login, clock: io.clock)
     }
 

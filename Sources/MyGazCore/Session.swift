@@ -10,17 +10,23 @@ public enum Role: String, CaseIterable, Sendable, Comparable {
 /// Who is working, on which database, at what time. Every service call takes one.
 public final class Session {
     /// All a domain room sees of the engine.
-    public var db: any Storage { database }
-    /// The engine itself, for its own bulk paths (import, demo, backup).
-    public let database: Database
+    public let db: any Storage
     public let clock: Clock
     /// The OS login of the process (getpwuid of the effective uid), never a flag.
     public let login: String
 
-    public init(db: Database, login: String, clock: Clock = .system) {
-        self.database = db
+    public init(db: any Storage, login: String, clock: Clock = .system) {
+        self.db = db
         self.login = login
         self.clock = clock
+    }
+
+    /// The SQLite engine itself, for the bulk paths that are its own (import, demo, backup,
+    /// the long writes in parts); on another engine, the one line that says `what` is not
+    /// there yet.
+    public func sqlite(for what: String) throws -> Database {
+        guard let database = db as? Database else { throw MyGazError(.usage, .notOnThisEngine, .text(what), .text(db.path)) }
+        return database
     }
 
     public var now: String { clock.nowISO }

@@ -1,3 +1,4 @@
+import EngineHarness
 import Foundation
 @testable import MyGazCore
 
@@ -16,17 +17,46 @@ final class TempDir {
     func file(_ name: String) -> String { path + "/" + name }
 }
 
-/// A migrated database with the test's login registered as admin.
+/// The engines a test can run on: SQLite always, PostgreSQL where its server is installed
+/// (`@Test(arguments: TestEngine.all)`; `PGServer.available` says in one line when it is not).
+enum TestEngine: String, CaseIterable, Sendable, CustomStringConvertible {
+    case sqlite, postgresql
+
+    static var all: [TestEngine] { PGServer.available ? [.sqlite, .postgresql] : [.sqlite] }
+
+    var description: String { rawValue }
+}
+
+/// A migrated database with the test's login registered as admin, on SQLite (a file of its
+/// own) or on PostgreSQL (a database of its own on the tests' throwaway server).
 final class TestDB {
     let dir = TempDir()
-    let db: Database
+    let db: any Storage
     let session: Session
     var now: Int64
+    let engine: TestEngine
+    /// The PostgreSQL database, kept while the test runs (dropped with it).
+    private let server: PGTestDatabase?
 
-    init(login: String = "tester", now: Int64 = 1_784_000_000) throws {
+    /// The SQLite engine, for tests of what is its own (checkpoints, FTS5, files).
+    var sqlite: Database {
+        guard let database = db as? Database else { preconditionFailure("a SQLite-only test ran on \(engine)") }
+        return database
+    }
+
+    init(login: String = "tester", now: Int64 = 1_784_000_000, engine: TestEngine = .sqlite) throws {
         self.now = now
-        db = try DatabaseFile.open(path: dir.file("test.db"), purpose: .initialise, busyTimeoutMs: 2000)
-        try DatabaseFile.migrate(db)
+        self.engine = engine
+        switch engine {
+        case .sqlite:
+            server = nil
+            db = try Engines.open(dir.file("test.db"), purpose: .initialise, busyTimeoutMs: 2000)
+        case .postgresql:
+            let database = try PGServer.database()
+            server = database
+            db = try Engines.open(database.uri, purpose: .initialise, busyTimeoutMs: 2000)
+        }
+        try Engines.migrate(db)
         let box = NowBox(now)
         session = Session(db: db, login: login, clock: Clock { box.value })
         clockBox = box

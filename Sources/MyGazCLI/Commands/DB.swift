@@ -35,7 +35,7 @@ enum DBCommands {
         ])
 
     static func check(_ inv: Invocation) throws -> ExitStatus {
-        let report = try Maintenance.check(inv.session.database, quick: inv.flag(.quick))
+        let report = try Maintenance.check(try inv.session.sqlite(for: "db check"), quick: inv.flag(.quick))
         let path = inv.globals.dbPath
         for warning in SharedAccess.permissionWarnings(path: path) { inv.out.warn(warning) }
         if inv.out.isHuman {
@@ -56,14 +56,16 @@ enum DBCommands {
 
     static func backup(_ inv: Invocation) throws -> ExitStatus {
         let target = inv.argument("FILE")!
-        let pages = try Maintenance.backup(inv.session.database, to: target)
+        // a server's database is copied by the server's own tools, consistently and while others work
+        if !(inv.session.db is Database) { throw MyGazError.usage(.backupServerTool, .text(inv.session.db.path)) }
+        let pages = try Maintenance.backup(try inv.session.sqlite(for: "db backup"), to: target)
         inv.out.object([("source", .text(inv.globals.dbPath)), ("backup", .text(target)), ("pages", .int(Int64(pages)))],
                        human: [Message(.backupWritten, [.text(inv.globals.dbPath), .text(target), .int(pages)])])
         return .success
     }
 
     static func stats(_ inv: Invocation) throws -> ExitStatus {
-        let s = try Maintenance.stats(inv.session.database)
+        let s = try Maintenance.stats(try inv.session.sqlite(for: "db stats"))
         var tables = Table([Column("table", L("TABLE", "ТАБЛИЦА")), Column("rows", L("ROWS", "СТРОК"), align: .right)])
         for (name, rows) in s.rows { tables.append([Cell(.text(name)), Cell(.int(Int64(rows)), display: Format.grouped(Int64(rows), inv.out.lang))]) }
         var record = Record()

@@ -21,22 +21,27 @@ enum InitCommands {
 
     static func initialise(_ inv: Invocation, migrateOnly: Bool) throws -> ExitStatus {
         guard let login = inv.io.login else { throw MyGazError(.permission, .noOSLogin, .int(Int(OSLogin.effectiveUID))) }
-        let path = inv.globals.dbPath
+        let address = inv.globals.dbPath
+        let server = PGAddress.isPostgreSQL(address)
+        let path = server ? PGAddress.masked(address) : address
         let group = inv.string(.group)
-        if let group {
+        if server {
+            // who may use a server's database is the server's business: its roles and grants
+            if group != nil { throw MyGazError.usage(.groupOnServer, .text(path)) }
+        } else if let group {
             try SharedAccess.prepare(path: path, group: group)
         } else {
             SharedAccess.restrictNewFiles()
             if !migrateOnly { try SharedAccess.preparePrivate(path: path) }
         }
-        let db = try DatabaseFile.open(path: path, purpose: migrateOnly ? .use : .initialise, busyTimeoutMs: inv.globals.busyTimeoutMs)
+        let db = try Engines.open(address, purpose: migrateOnly ? .use : .initialise, busyTimeoutMs: inv.globals.busyTimeoutMs)
         let session = Session(db: db, login: login, clock: inv.clock)
-        let before = try DatabaseFile.state(of: db)
+        let before = try Engines.state(of: db)
         if before != .empty {
             // upgrading an existing database is an admin's job
             if case .older = before { try session.require([.admin], command: inv.commandName) }
         }
-        let (from, to) = try DatabaseFile.migrate(db)
+        let (from, to) = try Engines.migrate(db)
         try Operators.bootstrap(session)
         if let group { try SharedAccess.apply(path: path, group: group) }
         let action = before == .empty ? "created" : (from == to ? "unchanged" : "migrated")

@@ -75,6 +75,15 @@ public enum Catalog {
             return ("'-' reads the {1}s from stdin and must be the only {1}", "«-» читает {1} со стандартного ввода и должен быть единственным {1}")
         case .badId:
             return ("'{2}' is not a valid {1}", "«{2}» — недопустимое значение: {1}")
+        case .notOnThisEngine:
+            return ("{1} does not run on a PostgreSQL database yet ({2}); it runs on a SQLite file",
+                    "{1} пока не работает с базой PostgreSQL ({2}); она работает с файлом SQLite")
+        case .backupServerTool:
+            return ("{1} is a PostgreSQL database: back it up with the server's tools (pg_dump --format=custom, or pg_basebackup for the whole server); 'db backup' copies SQLite files",
+                    "{1} — база PostgreSQL: копируйте ее средствами сервера (pg_dump --format=custom или pg_basebackup для всего сервера); «db backup» копирует файлы SQLite")
+        case .groupOnServer:
+            return ("--group shares a SQLite file; {1} is a PostgreSQL database, whose users are the server's roles",
+                    "--group открывает доступ к файлу SQLite; {1} — база PostgreSQL, ее пользователи — роли сервера")
         case .stdinLine:
             return ("stdin line {1} «{2}»: {3}; nothing was done", "строка {1} стандартного ввода «{2}»: {3}; ничего не сделано")
         case .stdinFields:

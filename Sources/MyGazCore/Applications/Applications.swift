@@ -438,13 +438,12 @@ public enum Applications {
                 guard let code = new.rgkCode else { throw MyGazError.usage(.optionRequires, "--address", "--rgk") }
                 rgkID = try RGK.id(session.db, code)
             }
-            try session.db.run("""
+            let id = try session.db.insert("""
                 INSERT INTO application (kind, status, rgk_id, account_id, address, source, contact_name, contact_phone, contact_email,
                                          comment, created_at, submitted_at, updated_at)
                 VALUES (?, 'submitted', ?, ?, ?, 'office', ?, ?, ?, ?, ?, ?, ?)
                 """, new.kind.rawValue, rgkID, new.account?.id, new.address, new.contactName, phone, email, new.comment,
                 session.now, session.now, session.now)
-            let id = session.db.lastInsertRowID
             switch new.details {
             case let .maintenance(workType, description, desiredDate):
                 try session.db.run("INSERT INTO application_maintenance (application_id, work_type, description, desired_date) VALUES (?, ?, ?, ?)",

@@ -465,12 +465,18 @@ public final class Statement {
         return String(cString: c)
     }
 
+    /// The names of the result's columns, read once per statement.
+    private lazy var columns: Row.Columns = {
+        let names = (0..<columnCount).map { i in sqlite3_column_name(handle, i).map { String(cString: $0) } ?? "" }
+        return Row.Columns(names, source: database.path)
+    }()
+
     public func row() -> Row {
         let count = columnCount
         var values: [SQLValue] = []
         values.reserveCapacity(Int(count))
         for i in 0..<count { values.append(value(at: i)) }
-        return Row(values)
+        return Row(columns: columns, values: values)
     }
 }
 

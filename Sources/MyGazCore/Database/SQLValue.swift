@@ -70,20 +70,3 @@ extension Optional: SQLBindable where Wrapped: SQLBindable {
     }
 }
 
-/// One result row, detached from the statement.
-public struct Row: Sendable {
-    public let values: [SQLValue]
-    public init(_ values: [SQLValue]) { self.values = values }
-
-    public subscript(_ i: Int) -> SQLValue { values[i] }
-    public func int(_ i: Int) -> Int { values[i].int ?? 0 }
-    public func int64(_ i: Int) -> Int64 { values[i].int64 ?? 0 }
-    public func optInt(_ i: Int) -> Int? { values[i].int }
-    public func optInt64(_ i: Int) -> Int64? { values[i].int64 }
-    public func string(_ i: Int) -> String { values[i].string ?? "" }
-    public func optString(_ i: Int) -> String? { values[i].string }
-    public func double(_ i: Int) -> Double { values[i].double ?? 0 }
-    public func optDouble(_ i: Int) -> Double? { values[i].double }
-    public func bool(_ i: Int) -> Bool { (values[i].int64 ?? 0) != 0 }
-    public func bytes(_ i: Int) -> [UInt8] { values[i].bytes ?? [] }
-}

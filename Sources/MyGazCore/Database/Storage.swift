@@ -4,15 +4,21 @@
 /// rooms (docs/scaling.md). The bulk paths — import, demo, backup — are the engine's own and
 /// use `Database` itself.
 public protocol Storage: AnyObject {
-    /// Where the data lives, for messages.
+    /// Where the data lives, for messages (a PostgreSQL address with its password masked).
     var path: String { get }
+    /// What differs in this engine's SQL.
+    var sql: SQLDialect { get }
 
     func query(_ sql: String, arguments: [SQLBindable?]) throws -> [Row]
     func queryOne(_ sql: String, arguments: [SQLBindable?]) throws -> Row?
     /// Answers the number of rows changed.
     @discardableResult func run(_ sql: String, arguments: [SQLBindable?]) throws -> Int
-    /// Each row without collecting them (large exports).
-    func forEach(_ sql: String, arguments: [SQLBindable?], _ body: (Statement) throws -> Void) throws
+    /// Statements with no values and no rows, one or several (a script, a test's fixture).
+    func execute(_ sql: String) throws
+    /// An `INSERT` of one row: the new row's `id` (the statement gets `RETURNING id`).
+    func insert(_ sql: String, arguments: [SQLBindable?]) throws -> Int64
+    /// Each row without collecting them all (large reads and exports): a cursor.
+    func eachRow(_ sql: String, arguments: [SQLBindable?], _ body: (Row) throws -> Void) throws
 
     /// One serialisable write transaction (joins an open one).
     @discardableResult func write<T>(_ body: () throws -> T) throws -> T
@@ -20,8 +26,6 @@ public protocol Storage: AnyObject {
     @discardableResult func read<T>(_ body: () throws -> T) throws -> T
     /// Inside a write: changes undone alone when `body` throws.
     func savepoint<T>(_ body: () throws -> T) throws -> T
-    /// Settings for the length of a bulk job, put back afterwards.
-    func withBulkSettings<T>(_ settings: Database.BulkSettings, _ body: () throws -> T) throws -> T
     /// After secrets were erased: the pages they were in overwritten where the engine allows.
     func overwriteFreedPages() throws
     /// Everything `body` deletes or rewrites overwritten with zeros, whole freed pages too (an
@@ -30,8 +34,6 @@ public protocol Storage: AnyObject {
     /// After rows left a table: their words out of its search index too (answers the transactions taken).
     @discardableResult func mergeSearchIndex(_ index: SearchIndex, pagesPerStep: Int) throws -> Int
 
-    var lastInsertRowID: Int64 { get }
-    var changes: Int { get }
 }
 
 extension Storage {
@@ -39,8 +41,22 @@ extension Storage {
     public func queryOne(_ sql: String, _ arguments: SQLBindable?...) throws -> Row? { try queryOne(sql, arguments: arguments) }
     @discardableResult
     public func run(_ sql: String, _ arguments: SQLBindable?...) throws -> Int { try run(sql, arguments: arguments) }
+    public func insert(_ sql: String, _ arguments: SQLBindable?...) throws -> Int64 { try insert(sql, arguments: arguments) }
     public func scalarInt(_ sql: String, _ arguments: SQLBindable?...) throws -> Int? { try queryOne(sql, arguments: arguments)?[0].int }
     public func scalarString(_ sql: String, _ arguments: SQLBindable?...) throws -> String? { try queryOne(sql, arguments: arguments)?[0].string }
 }
 
-extension Database: Storage {}
+extension Database: Storage {
+    public var sql: SQLDialect { SQLDialect(.sqlite) }
+
+    public func eachRow(_ sql: String, arguments: [SQLBindable?], _ body: (Row) throws -> Void) throws {
+        try forEach(sql, arguments: arguments) { try body($0.row()) }
+    }
+
+    public func insert(_ sql: String, arguments: [SQLBindable?]) throws -> Int64 {
+        guard let id = try queryOne(sql + " RETURNING id", arguments: arguments)?[0].int64 else {
+            throw SQLiteError(code: 1, message: "an insert returned no row", sql: sql)
+        }
+        return id
+    }
+}

@@ -35,7 +35,7 @@ public enum DemoGenerator {
         var generator = try Generator(session: session, options: options)
         // bulk generation: a larger page cache and fewer checkpoints; the generator writes parents
         // before children by construction (`db check` proves it), so foreign keys wait
-        try db.withBulkSettings(.init(cacheKiB: 65_536, autocheckpointPages: 20_000, foreignKeys: false)) {
+        try session.sqlite(for: "demo").withBulkSettings(.init(cacheKiB: 65_536, autocheckpointPages: 20_000, foreignKeys: false)) {
             try generator.run(progress: progress)
         }
         return generator.summary
@@ -64,7 +64,7 @@ private struct Generator {
     init(session: Session, options: DemoGenerator.Options) throws {
         self.session = session
         self.options = options
-        self.db = session.database
+        self.db = try session.sqlite(for: "demo")
         self.rng = SeededRandom(seed: options.seed)
         // the demo's "now": noon of the anchor day (UTC)
         self.nowEpoch = Int64(options.anchor.daysSinceEpoch) * 86_400 + 12 * 3600

@@ -31,17 +31,17 @@ public enum ReadingExport {
         let rgkID = try RGK.id(db, filter.rgk)
         let statuses = filter.statuses.map(\.rawValue)
         try db.read {
-            try db.forEach("""
+            try db.eachRow("""
                 SELECT r.id, g.code, a.number, m.serial, r.reading_date, r.value, r.status, r.reason, r.decided_at, r.decided_by, r.source
                 FROM reading r JOIN meter m ON m.id = r.meter_id JOIN account a ON a.id = m.account_id JOIN rgk g ON g.id = a.rgk_id
-                WHERE r.source <> 'rgk' AND r.status <> 'pending' AND r.decided_at >= ?1 AND r.decided_at < ?2
-                  AND +a.rgk_id = ?3 AND r.status IN (SELECT value FROM json_each(?4))
+                WHERE r.source <> 'rgk' AND r.status <> 'pending' AND r.decided_at >= ? AND r.decided_at < ?
+                  AND \(db.sql.noIndex("a.rgk_id")) = ? AND \(db.sql.isIn("r.status", of: .text))
                 ORDER BY r.decided_at, r.id
                 """, arguments: [filter.since.map(Timestamp.iso) ?? "", filter.until.map(Timestamp.iso) ?? "9999",
-                                 rgkID, "[" + statuses.map { "\"\($0)\"" }.joined(separator: ",") + "]"]) { s in
-                try body(Row(id: s.int64(at: 0), rgk: s.text(at: 1) ?? "", account: s.text(at: 2) ?? "", serial: s.text(at: 3) ?? "",
-                             date: s.text(at: 4) ?? "", value: s.int64(at: 5), status: s.text(at: 6) ?? "", reason: s.text(at: 7),
-                             decidedAt: s.text(at: 8) ?? "", decidedBy: s.text(at: 9), source: s.text(at: 10) ?? ""))
+                                 rgkID, SQLList(texts: statuses)]) { r in
+                try body(Row(id: r.int64("id"), rgk: r.string("code"), account: r.string("number"), serial: r.string("serial"),
+                             date: r.string("reading_date"), value: r.int64("value"), status: r.string("status"), reason: r.optString("reason"),
+                             decidedAt: r.string("decided_at"), decidedBy: r.optString("decided_by"), source: r.string("source")))
             }
         }
     }

@@ -114,6 +114,7 @@ final class ImportRun<K: ImportKindType> {
 
     init(_ session: Session, _ options: ImportOptions, file: String, rejects: RejectsSink?) throws {
         self.session = session
+        db = try session.sqlite(for: "import")
         self.options = options
         self.file = file
         self.rejects = rejects
@@ -127,7 +128,8 @@ final class ImportRun<K: ImportKindType> {
         size = Maintenance.fileSize(file)
     }
 
-    var db: Database { session.database }
+    /// The import is SQLite's own bulk path (its PostgreSQL path is `COPY`, still to come).
+    let db: Database
     var fileName: String { (file as NSString).lastPathComponent }
 
     func run(_ progress: ImportProgress) throws -> ImportReport {

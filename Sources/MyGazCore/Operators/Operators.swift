@@ -18,17 +18,17 @@ public enum Operators {
     public static func list(_ db: any Storage, role: Role? = nil) throws -> [OperatorRecord] {
         try db.query("""
             SELECT login, role, full_name, created_at, created_by FROM operator
-            WHERE ?1 IS NULL OR role = ?1 ORDER BY login
-            """, role?.rawValue).map(record)
+            WHERE CAST(? AS TEXT) IS NULL OR role = ? ORDER BY login
+            """, role?.rawValue, role?.rawValue).map(record)
     }
 
     public static func find(_ db: any Storage, _ login: String) throws -> OperatorRecord? {
         try db.queryOne("SELECT login, role, full_name, created_at, created_by FROM operator WHERE login = ?", login).map(record)
     }
 
-    static func record(_ row: Row) -> OperatorRecord {
-        OperatorRecord(login: row.string(0), role: Role(rawValue: row.string(1)) ?? .clerk,
-                       fullName: row.optString(2), createdAt: row.string(3), createdBy: row.string(4))
+    static func record(_ row: Row) throws -> OperatorRecord {
+        try OperatorRecord(login: row.string("login"), role: Role(rawValue: row.string("role")) ?? .clerk,
+                           fullName: row.optString("full_name"), createdAt: row.string("created_at"), createdBy: row.string("created_by"))
     }
 
     /// Registers the first admin of a new database (the login that ran `init` or `demo`).
@@ -78,8 +78,10 @@ public enum Operators {
         }
     }
 
+    /// Two admins demoting each other at once must not leave none: the admins' rows are held
+    /// until the change commits, so the second sees what the first did.
     private static func ensureAnotherAdmin(_ db: any Storage, besides login: String) throws {
-        let others = try db.scalarInt("SELECT count(*) FROM operator WHERE role = 'admin' AND login <> ?", login) ?? 0
-        if others == 0 { throw MyGazError.conflict(.lastAdmin, .text(login)) }
+        let admins = try db.query("SELECT login FROM operator WHERE role = 'admin' \(db.sql.lockingRows)").map { try $0.string("login") }
+        if !admins.contains(where: { $0 != login }) { throw MyGazError.conflict(.lastAdmin, .text(login)) }
     }
 }

@@ -54,7 +54,7 @@ public enum Outbox {
     @discardableResult
     public static func enqueue(_ session: Session, _ draft: Draft) throws -> Queued {
         let recipient = Contact.recipient(draft.recipient, channel: draft.channel)
-        try session.db.run("""
+        let id = try session.db.insert("""
             INSERT INTO outbox (channel, recipient, subject, body, secret, rgk_id, kind, entity_type, entity_id, status,
                                 attempts, next_attempt_at, created_at, last_error, bill_period, user_id)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?, ?, ?)
@@ -62,7 +62,7 @@ public enum Outbox {
             draft.body, recipient == nil ? nil : draft.secret, draft.rgkID, draft.kind.rawValue, draft.entity?.rawValue, draft.entityID,
             recipient == nil ? "failed" : "waiting", session.now, session.now, recipient == nil ? invalidRecipient(draft.channel) : nil,
             draft.billPeriod, draft.userID)
-        return Queued(id: session.db.lastInsertRowID, recipient: recipient ?? draft.recipient, refused: recipient == nil)
+        return Queued(id: id, recipient: recipient ?? draft.recipient, refused: recipient == nil)
     }
 
     /// The reason a message with a bad recipient failed, as the outbox shows it.

@@ -135,11 +135,10 @@ public enum Pins {
                 UPDATE pin SET state = 'revoked', revoked_at = ?, revoked_by = ? WHERE account_id = ? AND state = 'active'
                 """, session.now, session.login, account.id)
             let expires = Timestamp.iso(session.clock.now + Int64(options.validDays) * 86_400)
-            try session.db.run("""
+            let pinID = try session.db.insert("""
                 INSERT INTO pin (account_id, pin_hash, source, state, issued_at, issued_by, expires_at, request_id)
                 VALUES (?, ?, 'issued', 'active', ?, ?, ?, ?)
                 """, account.id, hash, session.now, session.login, expires, options.requestID)
-            let pinID = session.db.lastInsertRowID
             if let requestID = options.requestID {
                 try session.db.run("UPDATE pin_request SET status = 'issued', decided_at = ?, decided_by = ? WHERE id = ? AND status = 'open'",
                                    session.now, session.login, requestID)

@@ -437,7 +437,7 @@ public enum Readings {
         }
         var staleMeters: Set<Int64> = []
         var judgedInPart = -1
-        try session.database.writeInParts(secondsPerCheckpoint: 0) { parts in
+        try session.sqlite(for: "reading accept --all-valid").writeInParts(secondsPerCheckpoint: 0) { parts in
             try parts.writeRanges(valid.indices, first: 64, most: Self.mostPerStatement) { range in
                 // nothing changes inside a part (one write transaction): what others decided since
                 // the queue was judged is looked up once in each
@@ -482,7 +482,7 @@ public enum Readings {
             try plan(db, invalid.map(\.id), into: &result, telling: true)
             return result
         }
-        try session.database.writeInParts(secondsPerCheckpoint: 0) { parts in
+        try session.sqlite(for: "reading reject --all-invalid").writeInParts(secondsPerCheckpoint: 0) { parts in
             try parts.writeRanges(invalid.indices, first: 64, most: Self.mostPerStatement) { range in
                 for item in invalid[range] {
                     // judged again here: the customer is told the reason, so it must be right now
@@ -518,11 +518,11 @@ public enum Readings {
             let since = (at: now,
                          lastID: Int64(try db.scalarInt("SELECT coalesce(max(id), 0) FROM reading") ?? 0))
             var pending: [(id: Int64, meterID: Int64, value: Int64, date: String, rgkID: Int64)] = []
-            try db.forEach("""
+            try db.eachRow("""
                 SELECT id, meter_id, value, reading_date, rgk_id FROM reading
-                WHERE status = 'pending' AND (?1 IS NULL OR rgk_id = ?1)
-                """, arguments: [rgkID]) { s in
-                pending.append((s.int64(at: 0), s.int64(at: 1), s.int64(at: 2), s.text(at: 3) ?? "", s.int64(at: 4)))
+                WHERE status = 'pending' AND (? IS NULL OR rgk_id = ?)
+                """, arguments: [rgkID, rgkID]) { r in
+                pending.append(try (r.int64("id"), r.int64("meter_id"), r.int64("value"), r.string("reading_date"), r.int64("rgk_id")))
             }
             pending.sort { $0.meterID < $1.meterID }
             var items: [(id: Int64, verdict: ReadingVerdict)] = []
@@ -545,14 +545,14 @@ public enum Readings {
     static func verdict(_ db: any Storage, readingID: Int64?, meterID: Int64, rgkID: Int64, value: Int64, date: String) throws -> ReadingVerdict {
         var facts = ReadingFacts(value: value, date: Day(iso: date) ?? Day(daysSinceEpoch: 0), digits: 0, previousValue: nil,
                                  previousDate: nil, maxMonthly: 0, nextVerification: nil, meterState: .working)
-        try db.forEach("""
-            SELECT m.digits, m.state, m.next_verification, coalesce(m.max_monthly_m3, (SELECT max_monthly_m3 FROM rgk WHERE id = ?2))
-            FROM meter m WHERE m.id = ?1
-            """, arguments: [meterID, rgkID]) { s in
-            facts.digits = Int(s.int64(at: 0))
-            facts.meterState = MeterState(rawValue: s.text(at: 1) ?? "") ?? .working
-            facts.nextVerification = s.text(at: 2).flatMap(Day.init(iso:))
-            facts.maxMonthly = s.int64(at: 3)
+        if let m = try db.queryOne("""
+            SELECT m.digits, m.state, m.next_verification, coalesce(m.max_monthly_m3, (SELECT max_monthly_m3 FROM rgk WHERE id = ?)) AS max_monthly
+            FROM meter m WHERE m.id = ?
+            """, rgkID, meterID) {
+            facts.digits = try m.int("digits")
+            facts.meterState = MeterState(rawValue: try m.string("state")) ?? .working
+            facts.nextVerification = try m.optString("next_verification").flatMap(Day.init(iso:))
+            facts.maxMonthly = try m.optInt64("max_monthly") ?? 0
         }
         if let previous = try previousAccepted(db, meterID: meterID, excluding: readingID) {
             facts.previousValue = previous.value
@@ -593,12 +593,11 @@ public enum Readings {
                 throw MyGazError.invalid(.readingRefused, .text(String(value)), .code(.readingReason, first.rawValue),
                                          .text(verdict.violations.map(\.rawValue).joined(separator: ", ")))
             }
-            try session.db.run("""
+            let id = try session.db.insert("""
                 INSERT INTO reading (meter_id, value, reading_date, source, status, submitted_at, decided_at, decided_by)
                 VALUES (?, ?, ?, 'phone', ?, ?, ?, ?)
                 """, meter.id, value, date.iso, accept ? "accepted" : "pending", session.now,
                 accept ? session.now : nil, accept ? session.login : nil)
-            let id = session.db.lastInsertRowID
             try session.audit("reading.submit", .reading, id, new: accept ? "accepted" : "pending",
                               note: AuditNote(.readingByPhone, ["value": .int(value), "date": .text(date.iso), "serial": .text(serial),
                                                                  "account": .text(account.label)]))

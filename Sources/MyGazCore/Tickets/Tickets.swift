@@ -315,13 +315,12 @@ public enum Tickets {
             }
             if new.channel == .office && new.officeID == nil { throw MyGazError.usage(.optionRequires, "--channel office", "--office") }
             if new.channel != .support && rgkID == nil { throw MyGazError.usage(.optionRequires, .text("--channel \(new.channel.rawValue)"), "--rgk") }
-            try session.db.run("""
+            let id = try session.db.insert("""
                 INSERT INTO ticket (channel, rgk_id, office_id, topic, status, sender_name, sender_email, sender_phone, account_number,
                                     account_id, source, created_at, updated_at, last_customer_at)
                 VALUES (?, ?, ?, ?, 'new', ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """, new.channel.rawValue, rgkID, new.officeID, new.topic.rawValue, new.name, email, phone,
                 new.account?.number ?? new.accountText, new.account?.id, new.source.rawValue, session.now, session.now, session.now)
-            let id = session.db.lastInsertRowID
             try session.db.run("INSERT INTO ticket_message (ticket_id, at, author_kind, author, body) VALUES (?, ?, 'customer', NULL, ?)",
                                id, session.now, body)
             try Attachments.store(session, .ticket(id), new.attachments)
@@ -377,9 +376,8 @@ public enum FAQ {
     public static func add(_ session: Session, topic: TicketTopic, question: String, answer: String) throws -> Int64 {
         guard !question.isEmpty, !answer.isEmpty else { throw MyGazError.invalid(.emptyMessage) }
         return try session.db.write {
-            try session.db.run("INSERT INTO faq (topic, question, answer, created_at, updated_at) VALUES (?, ?, ?, ?, ?)",
+            let id = try session.db.insert("INSERT INTO faq (topic, question, answer, created_at, updated_at) VALUES (?, ?, ?, ?, ?)",
                                topic.rawValue, question, answer, session.now, session.now)
-            let id = session.db.lastInsertRowID
             try session.audit("faq.add", .faq, id, new: topic.rawValue)
             return id
         }

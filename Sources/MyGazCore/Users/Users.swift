@@ -278,13 +278,12 @@ public enum Users {
             if try session.db.queryOne("SELECT 1 FROM portal_user WHERE login = ?", login.login) != nil {
                 throw MyGazError(.conflict, .loginTaken, .text(login.login))
             }
-            try session.db.run("""
+            let id = try session.db.insert("""
                 INSERT INTO portal_user (login, login_kind, password_hash, full_name, email, phone, status, consent_at,
                                          consent_channel, registered_at, confirmed_at, updated_at)
                 VALUES (?, ?, ?, ?, ?, ?, 'active', ?, 'office', ?, ?, ?)
                 """, login.login, login.kind.rawValue, hash, new.fullName, email, phone, session.now, session.now,
                 session.now, session.now)
-            let id = session.db.lastInsertRowID
             try session.audit("user.create", .user, id, new: "active", note: AuditNote(.registeredAtOffice))
             return id
         }

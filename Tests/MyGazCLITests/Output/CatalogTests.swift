@@ -172,7 +172,7 @@ import Testing
     /// Latin words a Russian text may hold: what is typed or read as it is.
     static let typed: Set<String> = {
         var words: Set<String> = ["mygaz-admin", "e-mail", "sms", "pdf", "jpeg", "png", "json", "csv", "tsv", "utf-8", "cp1251", "sqlite", "sqlite3",
-                                  "id", "wal", "url", "http", "https", "sendmail", "pragma", "integrity_check", "editor", "visual", "lang", "root",
+                                  "id", "wal", "url", "http", "https", "sendmail", "pragma", "pg_dump", "pg_basebackup", "custom", "integrity_check", "editor", "visual", "lang", "root",
                                   "m³", "mib", "kib", "gib", "n", "x", "y", "yes", "no", "all", "tty", "stdin", "stdout", "stderr", "nfc", "fsync",
                                   // the shell's own commands and their arguments, a key of the review, the shared group's name
                                   "groupadd", "chgrp", "chmod", "chown", "go-w", "ulimit", "passwd", "uid", "g", "rw", "rwxs", "o-rwx", "f", "b", "mygaz",

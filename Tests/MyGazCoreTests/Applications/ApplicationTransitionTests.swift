@@ -10,11 +10,10 @@ import Testing
         var ids: [String: Int64] = [:]
         for kind in ApplicationKind.allCases {
             for status in ApplicationStatus.allCases {
-                try t.db.run("""
+                ids["\(kind.rawValue)/\(status.rawValue)"] = try t.db.insert("""
                     INSERT INTO application (kind, status, rgk_id, address, source, created_at, submitted_at, updated_at)
                     VALUES (?, ?, 1, 'addr', 'portal', 'x', ?, 'x')
                     """, kind.rawValue, status.rawValue, status == .draft ? nil : "x")
-                ids["\(kind.rawValue)/\(status.rawValue)"] = t.db.lastInsertRowID
             }
         }
         return (t, ids)

@@ -5,26 +5,26 @@ import Testing
 @Suite struct DatabaseTests {
     @Test func opensInWALWithForeignKeysAndBusyTimeout() throws {
         let t = try TestDB()
-        #expect(try t.db.scalarString("PRAGMA journal_mode") == "wal")
-        #expect(try t.db.scalarInt("PRAGMA foreign_keys") == 1)
-        #expect(try t.db.scalarInt("PRAGMA busy_timeout") == 2000)
+        #expect(try t.sqlite.scalarString("PRAGMA journal_mode") == "wal")
+        #expect(try t.sqlite.scalarInt("PRAGMA foreign_keys") == 1)
+        #expect(try t.sqlite.scalarInt("PRAGMA busy_timeout") == 2000)
     }
 
     @Test func foreignKeysAreEnforced() throws {
         let t = try TestDB()
         #expect(throws: SQLiteError.self) {
-            try t.db.run("INSERT INTO office (rgk_id, name) VALUES (999, 'x')")
+            try t.sqlite.run("INSERT INTO office (rgk_id, name) VALUES (999, 'x')")
         }
     }
 
     @Test func checkConstraintsRejectUnknownCodes() throws {
         let t = try TestDB()
         #expect(throws: SQLiteError.self) {
-            try t.db.run("INSERT INTO operator (login, role, created_at, created_by) VALUES ('x', 'boss', 'now', 'me')")
+            try t.sqlite.run("INSERT INTO operator (login, role, created_at, created_by) VALUES ('x', 'boss', 'now', 'me')")
         }
         // the OR-chain CHECK keeps IN's meaning: every listed code passes
         for role in Role.codes {
-            try t.db.run("INSERT INTO operator (login, role, created_at, created_by) VALUES (?, ?, 'now', 'me')", "o-\(role)", role)
+            try t.sqlite.run("INSERT INTO operator (login, role, created_at, created_by) VALUES (?, ?, 'now', 'me')", "o-\(role)", role)
         }
     }
 
@@ -32,7 +32,7 @@ import Testing
         let t = try TestDB()
         // the search indexes are FTS5's, their tables FTS5's own (SearchIndexTests)
         let search = SearchIndex.allCases.map { "'\($0.rawValue)'" }.joined(separator: ", ")
-        let tables = try t.db.query("""
+        let tables = try t.sqlite.query("""
             SELECT name, sql FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%'
             AND name NOT IN (\(search)) AND substr(name, 1, instr(name, '_search_') + 6) NOT IN (\(search))
             """)
@@ -50,7 +50,7 @@ import Testing
         // a table is explained under a "## name" heading (several may share one, comma-separated)
         let headings = Set(text.split(separator: "\n").filter { $0.hasPrefix("## ") }
             .flatMap { $0.dropFirst(3).split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } })
-        for row in try t.db.query("SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%'") {
+        for row in try t.sqlite.query("SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%'") {
             #expect(headings.contains(row.string(0)), "docs/schema.md has no section for table \(row.string(0))")
         }
     }
@@ -59,21 +59,21 @@ import Testing
         let t = try TestDB()
         struct Boom: Error {}
         #expect(throws: Boom.self) {
-            try t.db.write {
-                try t.db.run("INSERT INTO rgk (code, name, created_at, updated_at) VALUES ('aa', 'A', 'x', 'x')")
+            try t.sqlite.write {
+                try t.sqlite.run("INSERT INTO rgk (code, name, created_at, updated_at) VALUES ('aa', 'A', 'x', 'x')")
                 throw Boom()
             }
         }
         #expect(try t.count("rgk") == 0)
-        #expect(!t.db.isInTransaction)
+        #expect(!t.sqlite.isInTransaction)
     }
 
     @Test func nestedWritesJoinTheOuterTransaction() throws {
         let t = try TestDB()
         struct Boom: Error {}
         #expect(throws: Boom.self) {
-            try t.db.write {
-                try t.db.write { try t.db.run("INSERT INTO rgk (code, name, created_at, updated_at) VALUES ('aa', 'A', 'x', 'x')") }
+            try t.sqlite.write {
+                try t.sqlite.write { try t.sqlite.run("INSERT INTO rgk (code, name, created_at, updated_at) VALUES ('aa', 'A', 'x', 'x')") }
                 throw Boom()
             }
         }
@@ -82,15 +82,15 @@ import Testing
 
     @Test func cachedStatementsAreReused() throws {
         let t = try TestDB()
-        let a = try t.db.prepare("SELECT 1")
-        let b = try t.db.prepare("SELECT 1")
+        let a = try t.sqlite.prepare("SELECT 1")
+        let b = try t.sqlite.prepare("SELECT 1")
         #expect(a === b)
     }
 
     @Test func errorsNameTheFailingSQL() throws {
         let t = try TestDB()
         do {
-            _ = try t.db.query("SELECT nope FROM rgk")
+            _ = try t.sqlite.query("SELECT nope FROM rgk")
             Issue.record("no error")
         } catch let error as SQLiteError {
             #expect(error.description.contains("no such column: nope"))
@@ -150,33 +150,33 @@ import Testing
 
     @Test func migrationIsIdempotent() throws {
         let t = try TestDB()
-        let again = try DatabaseFile.migrate(t.db)
+        let again = try DatabaseFile.migrate(t.sqlite)
         #expect(again.from == Schema.currentVersion && again.to == Schema.currentVersion)
-        #expect(try t.db.scalarInt("PRAGMA application_id") == Int(Schema.applicationID))
+        #expect(try t.sqlite.scalarInt("PRAGMA application_id") == Int(Schema.applicationID))
     }
 
     @Test func atMostThreeLinksEvenForThePortal() throws {
         let t = try TestDB()
-        try t.db.run("INSERT INTO rgk (code, name, created_at, updated_at) VALUES ('aa', 'A', 'x', 'x')")
+        try t.sqlite.run("INSERT INTO rgk (code, name, created_at, updated_at) VALUES ('aa', 'A', 'x', 'x')")
         for n in 1...4 {
-            try t.db.run("INSERT INTO account (rgk_id, number, updated_at) VALUES (1, ?, 'x')", String(n))
+            try t.sqlite.run("INSERT INTO account (rgk_id, number, updated_at) VALUES (1, ?, 'x')", String(n))
         }
-        try t.db.run("INSERT INTO portal_user (login, login_kind, status, registered_at, updated_at) VALUES ('+79000000000', 'phone', 'active', 'x', 'x')")
-        for n in 1...3 { try t.db.run("INSERT INTO user_account (user_id, account_id, linked_at) VALUES (1, ?, 'x')", n) }
-        #expect(throws: SQLiteError.self) { try t.db.run("INSERT INTO user_account (user_id, account_id, linked_at) VALUES (1, 4, 'x')") }
+        try t.sqlite.run("INSERT INTO portal_user (login, login_kind, status, registered_at, updated_at) VALUES ('+79000000000', 'phone', 'active', 'x', 'x')")
+        for n in 1...3 { try t.sqlite.run("INSERT INTO user_account (user_id, account_id, linked_at) VALUES (1, ?, 'x')", n) }
+        #expect(throws: SQLiteError.self) { try t.sqlite.run("INSERT INTO user_account (user_id, account_id, linked_at) VALUES (1, 4, 'x')") }
     }
 
     @Test func aNewPendingReadingSupersedesTheOlderOne() throws {
         let t = try TestDB()
-        try t.db.execute("""
+        try t.sqlite.execute("""
             INSERT INTO rgk (code, name, created_at, updated_at) VALUES ('aa', 'A', 'x', 'x');
             INSERT INTO account (rgk_id, number, updated_at) VALUES (1, '1', 'x');
             INSERT INTO meter (account_id, serial, digits) VALUES (1, 'S1', 5);
             INSERT INTO reading (meter_id, value, reading_date, source, status, submitted_at) VALUES (1, 10, '2026-01-01', 'portal', 'pending', 't1');
             INSERT INTO reading (meter_id, value, reading_date, source, status, submitted_at) VALUES (1, 20, '2026-01-02', 'portal', 'pending', 't2');
             """)
-        #expect(try t.db.scalarString("SELECT status FROM reading WHERE id = 1") == "superseded")
-        #expect(try t.db.scalarString("SELECT status FROM reading WHERE id = 2") == "pending")
+        #expect(try t.sqlite.scalarString("SELECT status FROM reading WHERE id = 1") == "superseded")
+        #expect(try t.sqlite.scalarString("SELECT status FROM reading WHERE id = 2") == "pending")
     }
 }
 

@@ -6,38 +6,38 @@ import Testing
 /// `Database` owns every transaction: nesting, savepoints, parts of a long write, bulk settings.
 @Suite struct TransactionsTests {
     func insert(_ t: TestDB, _ code: String) throws {
-        try t.db.run("INSERT INTO rgk (code, name, created_at, updated_at) VALUES (?, 'R', 'x', 'x')", code)
+        try t.sqlite.run("INSERT INTO rgk (code, name, created_at, updated_at) VALUES (?, 'R', 'x', 'x')", code)
     }
 
     @Test func aWriteInsideAReadIsCaughtAtOnce() throws {
         let t = try TestDB()
         #expect(throws: MyGazError.self) {
-            try t.db.read { try t.db.write { try insert(t, "aa") } }
+            try t.sqlite.read { try t.sqlite.write { try insert(t, "aa") } }
         }
-        #expect(try t.count("rgk") == 0 && !t.db.isInTransaction)
+        #expect(try t.count("rgk") == 0 && !t.sqlite.isInTransaction)
         // a read inside a write joins it, and sees its changes
-        try t.db.write {
+        try t.sqlite.write {
             try insert(t, "bb")
-            #expect(try t.db.read { try t.count("rgk") } == 1)
+            #expect(try t.sqlite.read { try t.count("rgk") } == 1)
         }
     }
 
     @Test func aSavepointUndoesItsOwnChangesOnly() throws {
         let t = try TestDB()
         struct Boom: Error {}
-        try t.db.write {
+        try t.sqlite.write {
             try insert(t, "aa")
-            #expect(throws: Boom.self) { try t.db.savepoint { try insert(t, "bb"); throw Boom() } }
-            try t.db.savepoint { try insert(t, "cc") }
+            #expect(throws: Boom.self) { try t.sqlite.savepoint { try insert(t, "bb"); throw Boom() } }
+            try t.sqlite.savepoint { try insert(t, "cc") }
         }
-        #expect(try t.db.query("SELECT code FROM rgk ORDER BY code").map { $0.string(0) } == ["aa", "cc"])
-        #expect(throws: MyGazError.self) { try t.db.savepoint { try insert(t, "dd") } }
+        #expect(try t.sqlite.query("SELECT code FROM rgk ORDER BY code").map { $0.string(0) } == ["aa", "cc"])
+        #expect(throws: MyGazError.self) { try t.sqlite.savepoint { try insert(t, "dd") } }
     }
 
     @Test func aLongWriteCommitsInPartsAndADryRunCommitsNothing() throws {
         let t = try TestDB()
         var recorded: [Bool] = []
-        let parts = Database.ChunkedWrite(t.db, maxSeconds: 0, pauseSeconds: 0, dryRun: false, beforeCommit: { recorded.append($0) })
+        let parts = Database.ChunkedWrite(t.sqlite, maxSeconds: 0, pauseSeconds: 0, dryRun: false, beforeCommit: { recorded.append($0) })
         try parts.begin()
         for i in 0..<600 {
             try insert(t, "r\(i)")
@@ -45,8 +45,8 @@ import Testing
         }
         try parts.finish()
         #expect(parts.commits == 3 && recorded == [false, false, true], "a part every 256 units when time is up, then the last")
-        #expect(try t.count("rgk") == 600 && !t.db.isInTransaction)
-        let dry = Database.ChunkedWrite(t.db, maxSeconds: 0, pauseSeconds: 0, dryRun: true, beforeCommit: { _ in Issue.record("a dry run records nothing") })
+        #expect(try t.count("rgk") == 600 && !t.sqlite.isInTransaction)
+        let dry = Database.ChunkedWrite(t.sqlite, maxSeconds: 0, pauseSeconds: 0, dryRun: true, beforeCommit: { _ in Issue.record("a dry run records nothing") })
         try dry.begin()
         for i in 0..<300 { try insert(t, "d\(i)"); try dry.tick() }
         try dry.finish()
@@ -93,7 +93,7 @@ import Testing
         let reader = try Database(path: t.path, mode: .readOnly)
         var ranges: [Range<Int>] = []
         var seen: [Int] = []
-        let parts = try t.db.writeInParts(maxSeconds: 0, pauseSeconds: 0) { parts in
+        let parts = try t.sqlite.writeInParts(maxSeconds: 0, pauseSeconds: 0) { parts in
             try parts.writeRanges(0..<1000, first: 256, most: 256) { range in
                 seen.append(try reader.scalarInt("SELECT count(*) FROM rgk") ?? -1)
                 for i in range { try insert(t, "r\(i)") }
@@ -138,7 +138,7 @@ import Testing
     /// long (30–65 ms): the lock is held the part's time in all.
     @Test func aPartEndsEarlyEnoughForItsCommit() throws {
         let t = try TestDB()
-        let parts = Database.ChunkedWrite(t.db, maxSeconds: 10, pauseSeconds: 0, dryRun: false, beforeCommit: { _ in })
+        let parts = Database.ChunkedWrite(t.sqlite, maxSeconds: 10, pauseSeconds: 0, dryRun: false, beforeCommit: { _ in })
         try parts.begin()
         try insert(t, "a1")
         parts.commitSeconds = 1
@@ -153,7 +153,7 @@ import Testing
 
     @Test func aPartEndsEarlyWhereTheNextStepWouldRunWellPastItsTime() throws {
         let t = try TestDB()
-        let parts = Database.ChunkedWrite(t.db, maxSeconds: 10, pauseSeconds: 0, dryRun: false, beforeCommit: { _ in })
+        let parts = Database.ChunkedWrite(t.sqlite, maxSeconds: 10, pauseSeconds: 0, dryRun: false, beforeCommit: { _ in })
         try parts.begin()
         try insert(t, "a1")
         try parts.tick(256, next: 1)
@@ -175,12 +175,12 @@ import Testing
         let started = Date()
         let answer: Void? = try other.write {
             try other.run("INSERT INTO rgk (code, name, created_at, updated_at) VALUES ('zz', 'R', 'x', 'x')")
-            return try t.db.writeIfFree { ran = true }
+            return try t.sqlite.writeIfFree { ran = true }
         }
-        #expect(answer == nil && !ran && !t.db.isInTransaction)
+        #expect(answer == nil && !ran && !t.sqlite.isInTransaction)
         #expect(Date().timeIntervalSince(started) < 1, "it did not wait out the 2 s busy timeout")
         // free: it writes
-        #expect(try t.db.writeIfFree { try insert(t, "aa") } != nil)
+        #expect(try t.sqlite.writeIfFree { try insert(t, "aa") } != nil)
         #expect(try t.count("rgk") == 2)
     }
 
@@ -189,7 +189,7 @@ import Testing
     /// starts over only if the importer copies them holding the lock before it writes again.
     @Test func theImportersCheckpointCopiesWhatThePortalWroteMeanwhile() throws {
         let t = try TestDB()
-        try t.db.write {
+        try t.sqlite.write {
             for i in 0..<300 { try insert(t, "r\(i)") }
         }
         /// The WAL header's checkpoint sequence number: one more each time a writer starts the WAL over.
@@ -205,7 +205,7 @@ import Testing
                 try connection.checkpoint(.passive)
             }
         }
-        checkpointer.copyEverything(holdingLockOf: t.db)
+        checkpointer.copyEverything(holdingLockOf: t.sqlite)
         #expect(portalWrote)
         try insert(t, "next")
         #expect(try walSequence() != before, "the importer's next write started the WAL over")
@@ -263,24 +263,24 @@ import Testing
 
     @Test func bulkSettingsArePutBack() throws {
         let t = try TestDB()
-        let before = (try t.db.scalarInt("PRAGMA cache_size"), try t.db.scalarInt("PRAGMA wal_autocheckpoint"))
-        try t.db.withBulkSettings(.init(cacheKiB: 8192, autocheckpointPages: 0, foreignKeys: false)) {
-            let (cache, keys) = (try t.db.scalarInt("PRAGMA cache_size"), try t.db.scalarInt("PRAGMA foreign_keys"))
+        let before = (try t.sqlite.scalarInt("PRAGMA cache_size"), try t.sqlite.scalarInt("PRAGMA wal_autocheckpoint"))
+        try t.sqlite.withBulkSettings(.init(cacheKiB: 8192, autocheckpointPages: 0, foreignKeys: false)) {
+            let (cache, keys) = (try t.sqlite.scalarInt("PRAGMA cache_size"), try t.sqlite.scalarInt("PRAGMA foreign_keys"))
             #expect(cache == -8192 && keys == 0)
         }
-        let after = (try t.db.scalarInt("PRAGMA cache_size"), try t.db.scalarInt("PRAGMA wal_autocheckpoint"))
+        let after = (try t.sqlite.scalarInt("PRAGMA cache_size"), try t.sqlite.scalarInt("PRAGMA wal_autocheckpoint"))
         #expect(after == before)
-        #expect(try t.db.scalarInt("PRAGMA foreign_keys") == 1)
+        #expect(try t.sqlite.scalarInt("PRAGMA foreign_keys") == 1)
     }
 
     @Test func aFailedStatementLeavesTheCacheAndStaticBytesAreUnboundAfterARun() throws {
         let t = try TestDB()
         try insert(t, "aa")
         let sql = "INSERT INTO rgk (code, name, created_at, updated_at) VALUES (?, 'R', 'x', 'x')"
-        let first = try t.db.prepare(sql)
-        #expect(throws: SQLiteError.self) { try t.db.run(sql, "aa") }
-        #expect(try t.db.prepare(sql) !== first, "prepared afresh after it failed")
-        let s = try t.db.prepare("INSERT INTO office (rgk_id, name) VALUES (1, ?)")
+        let first = try t.sqlite.prepare(sql)
+        #expect(throws: SQLiteError.self) { try t.sqlite.run(sql, "aa") }
+        #expect(try t.sqlite.prepare(sql) !== first, "prepared afresh after it failed")
+        let s = try t.sqlite.prepare("INSERT INTO office (rgk_id, name) VALUES (1, ?)")
         var name: [UInt8] = Array("Центральное".utf8)
         try name.withUnsafeBufferPointer { s.bind(staticUTF8: $0, at: 1); try s.execute() }
         name.removeAll()

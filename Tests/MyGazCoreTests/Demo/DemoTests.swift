@@ -25,8 +25,8 @@ import Testing
         let options = DemoGenerator.Options(accounts: 300, seed: 7, anchor: Day(year: 2026, month: 7, day: 20)!)
         _ = try DemoGenerator.generate(a.session, options)
         _ = try DemoGenerator.generate(b.session, options)
-        #expect(try checksum(a.db) == checksum(b.db))
-        #expect(try Maintenance.check(a.db, quick: false).ok)
+        #expect(try checksum(a.sqlite) == checksum(b.sqlite))
+        #expect(try Maintenance.check(a.sqlite, quick: false).ok)
     }
 
     @Test func theRegionHasEverythingTheIssueAsksFor() throws {

@@ -58,8 +58,8 @@ import Testing
     }
 
     @Test func aNullReadIntoANonOptionalIsAnError() throws {
-        let columns = NamedRow.Columns(["id", "name", "note", "flag"], source: "db")
-        let row = NamedRow(columns: columns, values: [.integer(7), .text("Иванов"), .null, .integer(1)])
+        let columns = Row.Columns(["id", "name", "note", "flag"], source: "db")
+        let row = Row(columns: columns, values: [.integer(7), .text("Иванов"), .null, .integer(1)])
         #expect(try row.int64("id") == 7)
         #expect(try row.string("name") == "Иванов")
         #expect(try row.optString("note") == nil)

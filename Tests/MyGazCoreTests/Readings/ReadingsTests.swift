@@ -16,9 +16,8 @@ extension TestDB {
     }
 
     func pending(_ value: Int64, date: String = "2026-07-10") throws -> Int64 {
-        try db.run("INSERT INTO reading (meter_id, value, reading_date, source, status, submitted_at) VALUES (1, ?, ?, 'portal', 'pending', ?)",
-                   value, date, date + "T10:00:00Z")
-        return db.lastInsertRowID
+        try db.insert("INSERT INTO reading (meter_id, value, reading_date, source, status, submitted_at) VALUES (1, ?, ?, 'portal', 'pending', ?)",
+                      value, date, date + "T10:00:00Z")
     }
 }
 
@@ -101,8 +100,7 @@ extension TestDB {
         try t.db.execute("INSERT INTO meter (id, account_id, serial, digits) VALUES (2, 1, 'M-8', 5), (3, 1, 'M-9', 5)")
         var ids: [Int64] = []
         for meter in [1, 2, 3] {
-            try t.db.run("INSERT INTO reading (meter_id, value, reading_date, source, status, submitted_at) VALUES (?, 1100, '2026-07-10', 'portal', 'pending', 'x')", meter)
-            ids.append(t.db.lastInsertRowID)
+            ids.append(try t.db.insert("INSERT INTO reading (meter_id, value, reading_date, source, status, submitted_at) VALUES (?, 1100, '2026-07-10', 'portal', 'pending', 'x')", meter))
         }
         let result = try Readings.acceptAllValid(t.session, rgk: nil, dryRun: false)
         #expect(result.decided == 3)
@@ -125,7 +123,7 @@ extension TestDB {
                 """, meter, source, status, decidedAt, by)
         }
         try reading(1, source: "portal", status: "accepted", decidedAt: "2026-07-11T09:00:00Z", by: "clerk2")   // before
-        let lastID = t.db.lastInsertRowID
+        let lastID = try t.db.scalarInt("SELECT max(id) FROM reading").map(Int64.init) ?? 0
         try reading(2, source: "portal", status: "accepted", decidedAt: "2026-07-11T10:00:05Z", by: "clerk2")   // another clerk
         try reading(3, source: "portal", status: "accepted", decidedAt: "2026-07-11T10:00:05Z", by: "tester")   // this run's own
         try reading(4, source: "portal", status: "pending", decidedAt: nil, by: nil)                             // not decided

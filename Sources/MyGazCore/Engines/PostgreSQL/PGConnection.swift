@@ -119,24 +119,24 @@ public final class PGConnection {
 
     /// The rows of `sql` with `arguments` bound to `$1…$n`. Prepared once per connection (or, with
     /// `prepared: false`, parsed afresh: SQL made for one use).
-    public func query(_ sql: String, arguments: [SQLBindable?], prepared: Bool = true) throws -> [NamedRow] {
+    public func query(_ sql: String, arguments: [SQLBindable?], prepared: Bool = true) throws -> [Row] {
         let result = try run(sql, arguments, prepared: prepared)
         defer { PQclear(result) }
         return rows(result)
     }
 
-    public func query(_ sql: String, _ arguments: SQLBindable?...) throws -> [NamedRow] {
+    public func query(_ sql: String, _ arguments: SQLBindable?...) throws -> [Row] {
         try query(sql, arguments: arguments)
     }
 
     /// The first row, or nil.
-    public func queryOne(_ sql: String, arguments: [SQLBindable?], prepared: Bool = true) throws -> NamedRow? {
+    public func queryOne(_ sql: String, arguments: [SQLBindable?], prepared: Bool = true) throws -> Row? {
         let result = try run(sql, arguments, prepared: prepared)
         defer { PQclear(result) }
         return PQntuples(result) > 0 ? row(result, 0, columns(result)) : nil
     }
 
-    public func queryOne(_ sql: String, _ arguments: SQLBindable?...) throws -> NamedRow? {
+    public func queryOne(_ sql: String, _ arguments: SQLBindable?...) throws -> Row? {
         try queryOne(sql, arguments: arguments)
     }
 
@@ -170,7 +170,7 @@ public final class PGConnection {
     /// the result: large exports. The connection runs no other statement until it is done. When
     /// `body` throws, the rest is cancelled (outside a transaction) or read and dropped (inside
     /// one, which a cancel would abort), and the error rethrown.
-    public func forEach(_ sql: String, arguments: [SQLBindable?] = [], _ body: (NamedRow) throws -> Void) throws {
+    public func forEach(_ sql: String, arguments: [SQLBindable?] = [], _ body: (Row) throws -> Void) throws {
         try checkIdle(sql)
         let params = try Parameters(arguments, server: address)
         let name = try statement(sql, params)
@@ -182,7 +182,7 @@ public final class PGConnection {
         defer { streaming = false }
         // fails only when called at the wrong moment, which this is not; the rows would then come in one result
         _ = PQsetSingleRowMode(handle)
-        var columns: NamedRow.Columns?
+        var columns: Row.Columns?
         var stopped: Error?
         var failure: EngineError?
         while let result = PQgetResult(handle) {
@@ -278,7 +278,7 @@ public final class PGConnection {
         } else {
             result = params.withPointers { values, lengths, formats in
                 params.types.withUnsafeBufferPointer { types in
-                    PQexecParams(handle, sql, Int32(params.count), types.baseAddress, values, lengths, formats, 0)
+                    PQexecParams(handle, PGPlaceholders.numbered(sql), Int32(params.count), types.baseAddress, values, lengths, formats, 0)
                 }
             }
         }
@@ -307,7 +307,7 @@ public final class PGConnection {
         preparedCount += 1
         let name = "mgz_\(preparedCount)"
         let result = params.types.withUnsafeBufferPointer { types in
-            PQprepare(handle, name, sql, Int32(params.count), types.baseAddress)
+            PQprepare(handle, name, PGPlaceholders.numbered(sql), Int32(params.count), types.baseAddress)
         }
         defer { PQclear(result) }
         try check(result, sql: sql)
@@ -341,22 +341,22 @@ public final class PGConnection {
         return Int(String(cString: tuples)) ?? 0
     }
 
-    private func columns(_ result: OpaquePointer) -> NamedRow.Columns {
+    private func columns(_ result: OpaquePointer) -> Row.Columns {
         let count = PQnfields(result)
-        return NamedRow.Columns((0..<count).map { String(cString: PQfname(result, $0)) }, source: address)
+        return Row.Columns((0..<count).map { String(cString: PQfname(result, $0)) }, source: address)
     }
 
-    private func rows(_ result: OpaquePointer) -> [NamedRow] {
+    private func rows(_ result: OpaquePointer) -> [Row] {
         let count = PQntuples(result)
         guard count > 0 else { return [] }
         let names = columns(result)
-        var out: [NamedRow] = []
+        var out: [Row] = []
         out.reserveCapacity(Int(count))
         for i in 0..<count { out.append(row(result, i, names)) }
         return out
     }
 
-    private func row(_ result: OpaquePointer, _ i: Int32, _ columns: NamedRow.Columns) -> NamedRow {
+    private func row(_ result: OpaquePointer, _ i: Int32, _ columns: Row.Columns) -> Row {
         var values: [SQLValue] = []
         values.reserveCapacity(columns.names.count)
         for c in 0..<Int32(columns.names.count) {
@@ -368,7 +368,7 @@ public final class PGConnection {
                                             count: Int(PQgetlength(result, i, c)))
             values.append(PGValues.decode(bytes, type: PQftype(result, c)))
         }
-        return NamedRow(columns: columns, values: values)
+        return Row(columns: columns, values: values)
     }
 }
 

@@ -123,13 +123,14 @@ final class ImportContext {
 
     init(session: Session, fillRGK: String?) throws {
         self.session = session
+        db = try session.sqlite(for: "import")
         fillRGKCode = fillRGK?.lowercased()
         self.fillRGK = try fillRGK.map { try RGK.id(session.db, $0) }
         now = session.now
         try reloadRGKs()
     }
 
-    var db: Database { session.database }
+    let db: Database
 
     func reloadRGKs() throws {
         rgks = Dictionary(uniqueKeysWithValues: try db.query("SELECT code, id FROM rgk").map { ($0.string(0), $0.int64(1)) })

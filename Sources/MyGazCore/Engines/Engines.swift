@@ -1,0 +1,75 @@
+/// The one door to the shared database, whichever engine holds it: `--db` and `MYGAZ_DB` name
+/// a PostgreSQL database by a `postgresql://` URI or a conninfo (`PGAddress.isPostgreSQL`), and
+/// anything else is a SQLite file. What follows the door is the same for both: a `Storage`
+/// whose schema version was checked, created or brought up to date.
+public enum Engines {
+    /// Opens the database `address` names for `purpose`, or throws the one line that says what is wrong.
+    public static func open(_ address: String, purpose: DatabaseFile.Purpose, busyTimeoutMs: Int) throws -> any Storage {
+        guard PGAddress.isPostgreSQL(address) else {
+            return try DatabaseFile.open(path: address, purpose: purpose, busyTimeoutMs: busyTimeoutMs)
+        }
+        let db: PGConnection
+        do {
+            db = try PGConnection(address)
+            // waiting for another writer's row lock is bounded as SQLite's busy timeout is
+            try db.execute("SET lock_timeout = \(max(1, busyTimeoutMs))")
+        } catch {
+            throw MyGazError.from(error, path: PGAddress.masked(address))
+        }
+        if purpose == .use { try requireCurrent(db) }
+        return db
+    }
+
+    /// What the database holds, as far as mygaz-admin is concerned.
+    public static func state(of db: any Storage) throws -> DatabaseState {
+        if let sqlite = db as? Database { return try DatabaseFile.state(of: sqlite) }
+        // PostgreSQL: the schema_version row, in the schema the connection works in
+        let tables = try db.scalarInt("""
+            SELECT count(*) FROM information_schema.tables WHERE table_schema = current_schema()
+            """) ?? 0
+        guard tables > 0 else { return .empty }
+        guard try db.scalarInt("""
+            SELECT count(*) FROM information_schema.tables WHERE table_schema = current_schema() AND table_name = 'schema_version'
+            """) == 1,
+            let row = try db.queryOne("SELECT version, application_id FROM schema_version") else { return .foreign }
+        guard try row.int64("application_id") == Int64(Schema.applicationID) else { return .foreign }
+        let version = try row.int("version")
+        if version == Schema.currentVersion { return .current }
+        return version < Schema.currentVersion ? .older(version) : .newer(version)
+    }
+
+    /// Creates or upgrades the schema in one transaction; answers the versions before and after.
+    @discardableResult
+    public static func migrate(_ db: any Storage) throws -> (from: Int, to: Int) {
+        if let sqlite = db as? Database { return try DatabaseFile.migrate(sqlite) }
+        guard let pg = db as? PGConnection else { preconditionFailure("an engine without migrations") }
+        return try pg.write {
+            switch try state(of: pg) {
+            case .current: return (Schema.currentVersion, Schema.currentVersion)
+            case .empty:
+                try pg.execute(PGSchema.script)
+                return (0, PGSchema.version)
+            case .older(let v):
+                // a PostgreSQL database is created at the version of its first program; the
+                // migrations after it come with the programs that need them
+                throw MyGazError(.database, .databaseTooOld, .text(pg.path), .int(v), .int(Schema.currentVersion))
+            case .newer(let v):
+                throw MyGazError(.database, .databaseTooNew, .text(pg.path), .int(v), .int(Schema.currentVersion))
+            case .foreign:
+                throw MyGazError(.database, .databaseNotOurs, .text(pg.path))
+            }
+        }
+    }
+
+    static func requireCurrent(_ db: any Storage) throws {
+        let state: DatabaseState
+        do { state = try self.state(of: db) } catch { throw MyGazError.from(error, path: db.path) }
+        switch state {
+        case .current: break
+        case .empty: throw MyGazError(.database, .databaseEmpty, .text(db.path))
+        case .foreign: throw MyGazError(.database, .databaseNotOurs, .text(db.path))
+        case .older(let v): throw MyGazError(.database, .databaseTooOld, .text(db.path), .int(v), .int(Schema.currentVersion))
+        case .newer(let v): throw MyGazError(.database, .databaseTooNew, .text(db.path), .int(v), .int(Schema.currentVersion))
+        }
+    }
+}

@@ -1,0 +1,147 @@
+/// Where the two engines' SQL differs, said once by the rooms and rendered by each engine
+/// (vapor/sql-kit's `SQLDialect`, Django's per-backend `DatabaseOperations`). A room writes
+/// `db.sql.contains(db.sql.fold("t.sender_name"))` and never `instr(fold(…), ?) > 0`:
+/// `SeamSourceTests` reads the rooms for SQLite's own constructs.
+///
+/// Everything else the rooms write is the SQL both engines read alike: `?` placeholders (each
+/// engine numbers them its way), `coalesce`, `||`, `CASE`, `ON CONFLICT … DO UPDATE`,
+/// `RETURNING`, `LIMIT ?`, `CAST(x AS BIGINT)`.
+public struct SQLDialect: Sendable, Equatable {
+    public enum Engine: String, Sendable {
+        case sqlite, postgresql
+    }
+
+    public let engine: Engine
+
+    public init(_ engine: Engine) { self.engine = engine }
+
+    /// What a list bound as one value (`SQLList`) holds.
+    public enum ListElement: Sendable {
+        case integer, text
+    }
+
+    // MARK: text
+
+    /// `expr` as search compares it: lower case, ё as е (`Database.fold` on SQLite, the
+    /// `mygaz_fold` function of the schema on PostgreSQL: the same rule).
+    public func fold(_ expr: String) -> String {
+        switch engine {
+        case .sqlite: return "fold(\(expr))"
+        case .postgresql: return "mygaz_fold(\(expr))"
+        }
+    }
+
+    /// True where text `needle` (a placeholder or an expression) occurs in `haystack`.
+    public func contains(_ haystack: String, _ needle: String = "?") -> String {
+        switch engine {
+        case .sqlite: return "instr(\(haystack), \(needle)) > 0"
+        case .postgresql: return "strpos(\(haystack), \(needle)) > 0"
+        }
+    }
+
+    /// True where `expr` begins with text `prefix` (a placeholder or an expression); no wildcard
+    /// in the prefix means anything.
+    public func hasPrefix(_ expr: String, _ prefix: String = "?") -> String {
+        switch engine {
+        case .sqlite: return "substr(\(expr), 1, length(\(prefix))) = \(prefix)"
+        case .postgresql: return "starts_with(\(expr), \(prefix))"
+        }
+    }
+
+    /// `values` joined with `separator` (a literal), in no promised order.
+    public func joined(_ values: String, separator: String) -> String {
+        let quoted = "'" + separator.replacingOccurrences(of: "'", with: "''") + "'"
+        switch engine {
+        case .sqlite: return "group_concat(\(values), \(quoted))"
+        case .postgresql: return "string_agg(CAST(\(values) AS text), \(quoted))"
+        }
+    }
+
+    // MARK: lists
+
+    /// True where `expr` is one of the list bound at `placeholder` (an `SQLList`).
+    public func isIn(_ expr: String, list placeholder: String = "?", of element: ListElement = .integer) -> String {
+        "\(expr) IN (\(listValues(placeholder, of: element)))"
+    }
+
+    /// The values of the list bound at `placeholder`, as a subquery of one column `value`.
+    public func listValues(_ placeholder: String = "?", of element: ListElement = .integer) -> String {
+        switch engine {
+        case .sqlite:
+            return "SELECT value FROM json_each(\(placeholder))"
+        case .postgresql:
+            let type = element == .integer ? "bigint" : "text"
+            return "SELECT CAST(value AS \(type)) AS value FROM json_array_elements_text(CAST(\(placeholder) AS json)) AS l(value)"
+        }
+    }
+
+    // MARK: concurrency
+
+    /// After a `SELECT` in a write: the rows read stay as read until the transaction ends
+    /// (PostgreSQL's `FOR UPDATE`; SQLite lets one writer in at a time, which is the same).
+    public var lockingRows: String {
+        switch engine {
+        case .sqlite: return ""
+        case .postgresql: return "FOR UPDATE"
+        }
+    }
+
+    // MARK: the planner
+
+    /// A join the planner must take in the written order (SQLite's CROSS JOIN; PostgreSQL plans
+    /// joins itself).
+    public var joinInOrder: String {
+        switch engine {
+        case .sqlite: return "CROSS JOIN"
+        case .postgresql: return "JOIN"
+        }
+    }
+
+    /// `expr` where the planner must not use an index on it (SQLite's unary `+`).
+    public func noIndex(_ expr: String) -> String {
+        switch engine {
+        case .sqlite: return "+" + expr
+        case .postgresql: return expr
+        }
+    }
+
+    /// After a table's name: read it through `index` (SQLite's INDEXED BY; PostgreSQL chooses).
+    public func indexedBy(_ index: String) -> String {
+        switch engine {
+        case .sqlite: return "INDEXED BY \(index)"
+        case .postgresql: return ""
+        }
+    }
+}
+
+/// A list of values bound as one placeholder (a JSON array both engines read: SQLite's
+/// `json_each`, PostgreSQL's `json_array_elements_text`), for `SQLDialect.isIn`.
+public struct SQLList: SQLBindable, Sendable {
+    public let json: String
+
+    public init<S: Sequence>(_ ids: S) where S.Element == Int64 {
+        json = "[" + ids.map(String.init).joined(separator: ",") + "]"
+    }
+
+    public init<S: Sequence>(texts: S) where S.Element == String {
+        json = "[" + texts.map(SQLList.quoted).joined(separator: ",") + "]"
+    }
+
+    public var sqlValue: SQLValue { .text(json) }
+
+    /// A JSON string: quotes, backslashes and controls escaped; the rest as it is (UTF-8).
+    static func quoted(_ text: String) -> String {
+        var out = "\""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case _ where scalar.value < 0x20:
+                let hex = String(scalar.value, radix: 16)
+                out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+            default: out.unicodeScalars.append(scalar)
+            }
+        }
+        return out + "\""
+    }
+}
