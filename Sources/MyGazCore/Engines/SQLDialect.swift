@@ -43,7 +43,7 @@ public struct SQLDialect: Sendable, Equatable {
     /// in the prefix means anything.
     public func hasPrefix(_ expr: String, _ prefix: String = "?") -> String {
         switch engine {
-        case .sqlite: return "substr(\(expr), 1, length(\(prefix))) = \(prefix)"
+        case .sqlite: return "instr(\(expr), \(prefix)) = 1"
         case .postgresql: return "starts_with(\(expr), \(prefix))"
         }
     }

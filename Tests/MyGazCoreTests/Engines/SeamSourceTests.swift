@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+@testable import MyGazCore
 
 /// The rooms speak to an engine only through `Storage` and its `SQLDialect`: their SQL is what
 /// both engines read alike, their rows are read by column name, and no room names an engine's
@@ -87,5 +88,32 @@ import Testing
                 #expect(found.isEmpty, "\(room):\n\(found.joined(separator: "\n"))")
             }
         }
+    }
+}
+
+/// What the dialect renders reads the same on both engines.
+@Suite struct SQLDialectTests {
+    @Test(arguments: TestEngine.all) func eachRenderingMeansTheSameOnItsEngine(_ engine: TestEngine) throws {
+        let t = try TestDB(engine: engine)
+        let db = t.db, sql = db.sql
+        func yes(_ condition: String, _ arguments: SQLBindable?...) throws -> Bool {
+            try db.queryOne("SELECT CASE WHEN \(condition) THEN 1 ELSE 0 END", arguments: arguments)?[0].int == 1
+        }
+        #expect(try db.scalarString("SELECT \(sql.fold("?"))", "ЁЛКА Ёж") == "елка еж")
+        #expect(try yes(sql.contains("CAST(? AS TEXT)"), "иванов иван", "нов"))
+        #expect(try !yes(sql.contains("CAST(? AS TEXT)"), "иванов", "петр"))
+        #expect(try yes(sql.hasPrefix("CAST(? AS TEXT)"), "+79110000000", "+7911"))
+        #expect(try !yes(sql.hasPrefix("CAST(? AS TEXT)"), "+79110000000", "7911"))
+        #expect(try !yes(sql.hasPrefix("CAST(? AS TEXT)"), "a%b", "a_"), "no wildcard in a prefix")
+        #expect(try yes(sql.isIn("CAST(? AS BIGINT)"), 3, SQLList([1, 2, 3])))
+        #expect(try !yes(sql.isIn("CAST(? AS BIGINT)"), 4, SQLList([1, 2, 3])))
+        #expect(try !yes(sql.isIn("CAST(? AS BIGINT)"), 4, SQLList([Int64]())))
+        #expect(try yes(sql.isIn("CAST(? AS TEXT)", of: .text), "«а\"б»\\", SQLList(texts: ["x", "«а\"б»\\"])))
+        let joined = try db.scalarString("SELECT \(sql.joined("v", separator: "; ")) FROM (SELECT 'a' AS v UNION ALL SELECT 'b') AS t") ?? ""
+        #expect(Set(joined.components(separatedBy: "; ")) == ["a", "b"])
+        let id = try db.insert("INSERT INTO faq (topic, question, answer, created_at, updated_at) VALUES ('other', ?, 'a', 'x', 'x')", "q")
+        #expect(try db.queryOne("SELECT id, question FROM faq WHERE id = ? \(sql.lockingRows)", id)?.string("question") == "q")
+        #expect(throws: (any Error).self) { try db.queryOne("SELECT NULL AS gone")?.string("gone") }
+        #expect(throws: (any Error).self) { try db.queryOne("SELECT 1 AS one")?.string("two") }
     }
 }

@@ -73,6 +73,11 @@ public enum PGSchema {
         ELSE false END
     $$;
 
+    -- the program's fold() on SQLite (Database.fold): lower case, ё as е, for searches
+    CREATE FUNCTION mygaz_fold(t text) RETURNS text LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$
+        SELECT lower(translate(t, 'Ёё', 'Ее'))
+    $$;
+
     -- SQLite's json_valid(x)
     CREATE FUNCTION mygaz_json_valid(t text) RETURNS boolean LANGUAGE plpgsql IMMUTABLE STRICT PARALLEL SAFE AS $$
     BEGIN
