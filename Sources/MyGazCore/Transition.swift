@@ -41,3 +41,32 @@ public struct Transition: Sendable {
 
     public var changed: Bool { forceChanged || from != to }
 }
+
+/// "Another clerk got there first", said once (issue 36 item 4). Every decision on an item's
+/// state — a reading accepted or rejected, an application's step, a PIN request issued or
+/// refused, a ticket answered, closed or reopened — is judged on the state the clerk saw and
+/// written only if the item is still in it: `UPDATE … WHERE id = ? AND status = <judged>`. No
+/// row changed means someone decided in between (another clerk, the portal, an import): the
+/// state now is read again and named in a conflict (exit 4), and the decision's transaction —
+/// its audit row, its message to the customer — is undone with it, so nothing is told for a
+/// decision that did not happen.
+///
+/// On SQLite the one writer makes the second clerk see the first's state before judging; on
+/// PostgreSQL (READ COMMITTED) the second clerk's UPDATE waits for the first's row lock and then
+/// finds the row no longer in the judged state. Either way exactly one decision stands.
+public enum Decision {
+    /// Moves row `id` of the entity's table from `judged` to `target`, with `assignments` (more
+    /// `column = ?` of the same UPDATE) and their `arguments`.
+    public static func move(_ db: any Storage, _ entity: Entity, _ id: Int64, _ domain: CodeDomain,
+                            from judged: String, to target: String, setting assignments: String = "",
+                            _ arguments: SQLBindable?...) throws {
+        let table = entity.rawValue   // the tables of the decided entities are named as the entities
+        let changed = try db.run("UPDATE \(table) SET status = ?\(assignments.isEmpty ? "" : ", " + assignments) WHERE id = ? AND status = ?",
+                                 arguments: [target] + arguments + [id, judged])
+        guard changed == 0 else { return }
+        guard let now = try db.scalarString("SELECT status FROM \(table) WHERE id = ?", id) else {
+            throw MyGazError.notFound(entity, String(id))
+        }
+        throw MyGazError(.conflict, .expectStatusMismatch, .entity(entity), .text(String(id)), .code(domain, now), .code(domain, judged))
+    }
+}

@@ -95,16 +95,17 @@ public enum ApplicationAction: String, Sendable, CaseIterable {
 /// Applications (SPEC §1.4): the review queue, its transitions, and applications taken at the office.
 public enum Applications {
     static let select = """
-        SELECT ap.id, ap.kind, ap.status, g.code, a.number, ap.address, ap.contact_name, ap.contact_phone, ap.contact_email,
-               ap.source, ap.created_at, ap.submitted_at, ap.updated_at, ap.assigned_to
+        SELECT ap.id, ap.kind, ap.status, g.code AS rgk, a.number AS account, ap.address, ap.contact_name, ap.contact_phone,
+               ap.contact_email, ap.source, ap.created_at, ap.submitted_at, ap.updated_at, ap.assigned_to
         FROM application ap JOIN rgk g ON g.id = ap.rgk_id LEFT JOIN account a ON a.id = ap.account_id
         """
 
-    static func summary(_ r: Row) -> ApplicationSummary {
-        ApplicationSummary(id: r.int64(0), kind: r.string(1), status: r.string(2), rgk: r.string(3), account: r.optString(4),
-                           address: r.optString(5), contactName: r.optString(6), contactPhone: r.optString(7),
-                           contactEmail: r.optString(8), source: r.string(9), createdAt: r.string(10), submittedAt: r.optString(11),
-                           updatedAt: r.string(12), assignedTo: r.optString(13))
+    static func summary(_ r: Row) throws -> ApplicationSummary {
+        try ApplicationSummary(id: r.int64("id"), kind: r.string("kind"), status: r.string("status"), rgk: r.string("rgk"),
+                               account: r.optString("account"), address: r.optString("address"), contactName: r.optString("contact_name"),
+                               contactPhone: r.optString("contact_phone"), contactEmail: r.optString("contact_email"),
+                               source: r.string("source"), createdAt: r.string("created_at"), submittedAt: r.optString("submitted_at"),
+                               updatedAt: r.string("updated_at"), assignedTo: r.optString("assigned_to"))
     }
 
     public static func parseID(_ text: String) throws -> Int64 {
@@ -132,8 +133,10 @@ public enum Applications {
                 page.conditions.append("ap.account_id IN (SELECT id FROM account WHERE number = ? AND rgk_id IN (SELECT id FROM rgk))")
                 page.arguments.append(number)
             } else {
-                page.conditions.append("(instr(fold(coalesce(ap.contact_name, '')), ?) > 0 OR instr(fold(coalesce(ap.address, '')), ?) > 0)")
-                page.arguments.append(Database.fold(search)); page.arguments.append(Database.fold(search))
+                let sql = db.sql, needle = sql.fold("CAST(? AS TEXT)")
+                page.conditions.append("(\(sql.contains(sql.fold("coalesce(ap.contact_name, '')"), needle))"
+                                       + " OR \(sql.contains(sql.fold("coalesce(ap.address, '')"), needle)))")
+                page.arguments.append(search); page.arguments.append(search)
             }
         }
         if let since = filter.since {
@@ -149,18 +152,22 @@ public enum Applications {
     public static func show(_ db: any Storage, _ id: Int64) throws -> ApplicationDetail {
         try db.read {
             guard let row = try db.queryOne(select + " WHERE ap.id = ?", id) else { throw MyGazError.notFound(.application, String(id)) }
-            let s = summary(row)
+            let s = try summary(row)
             let extra = try db.queryOne("SELECT comment, user_id FROM application WHERE id = ?", id)
             let events = try db.query("""
                 SELECT at, actor_kind, actor, from_status, to_status, message, note FROM application_event WHERE application_id = ? ORDER BY at, id
                 """, id).map {
-                ApplicationEvent(at: $0.string(0), actorKind: $0.string(1), actor: $0.optString(2), from: $0.optString(3),
-                                 to: $0.string(4), message: $0.optString(5), note: $0.optString(6))
+                try ApplicationEvent(at: $0.string("at"), actorKind: $0.string("actor_kind"), actor: $0.optString("actor"),
+                                     from: $0.optString("from_status"), to: $0.string("to_status"), message: $0.optString("message"),
+                                     note: $0.optString("note"))
             }
             let equipment = try db.query("""
                 SELECT kind, description, place, last_verification FROM application_equipment WHERE application_id = ? ORDER BY id
-                """, id).map { (kind: $0.string(0), description: $0.string(1), place: $0.optString(2), lastVerification: $0.optString(3)) }
-            return ApplicationDetail(summary: s, comment: extra?.optString(0), userID: extra?.optInt64(1),
+                """, id).map {
+                try (kind: $0.string("kind"), description: $0.string("description"), place: $0.optString("place"),
+                     lastVerification: $0.optString("last_verification"))
+            }
+            return ApplicationDetail(summary: s, comment: try extra?.optString("comment"), userID: try extra?.optInt64("user_id"),
                                      fields: try fields(db, id, kind: ApplicationKind(rawValue: s.kind) ?? .repair),
                                      equipment: equipment, attachments: try Attachments.list(db, .application(id)), events: events)
         }
@@ -172,8 +179,8 @@ public enum Applications {
             guard let row = try db.queryOne("SELECT \(columns.map(\.0).joined(separator: ", ")) FROM \(table) WHERE application_id = ?", id) else {
                 return []
             }
-            return columns.enumerated().map { column in
-                let key = column.element.0
+            return try columns.map { column in
+                let key = column.0
                 let kind: ApplicationField.Kind
                 switch key {
                 case "desired_date", "date_from", "commissioning_date": kind = .day
@@ -181,7 +188,7 @@ public enum Applications {
                 case "reason" where table == "application_recalculation": kind = .code(.recalculationReason)
                 default: kind = .text
                 }
-                return ApplicationField(key: key, label: column.element.1, value: row[column.offset].string, kind: kind)
+                return ApplicationField(key: key, label: column.1, value: try row.value(key).string, kind: kind)
             }
         }
         switch kind {
@@ -231,12 +238,14 @@ public enum Applications {
                                   expect: ApplicationStatus? = nil, attachments: [NewAttachment] = []) throws -> Transition {
         try session.db.write {
             guard let row = try session.db.queryOne("""
-                SELECT ap.status, ap.kind, ap.contact_email, ap.contact_name, ap.user_id, ap.rgk_id, u.notify_status, u.email,
-                       ap.contact_phone, u.phone, g.code
+                SELECT ap.status, ap.kind, ap.contact_email, ap.contact_name, ap.user_id, ap.rgk_id, u.notify_status, u.email AS user_email,
+                       ap.contact_phone, u.phone AS user_phone, g.code AS rgk
                 FROM application ap JOIN rgk g ON g.id = ap.rgk_id LEFT JOIN portal_user u ON u.id = ap.user_id WHERE ap.id = ?
                 """, id) else { throw MyGazError.notFound(.application, String(id)) }
-            let current = ApplicationStatus(rawValue: row.string(0))!
-            let kind = ApplicationKind(rawValue: row.string(1))!
+            guard let current = ApplicationStatus(rawValue: try row.string("status")), let kind = ApplicationKind(rawValue: try row.string("kind")) else {
+                throw MyGazError(.internalError, .internalError, .text("application \(id) has a state or kind the schema does not allow"))
+            }
+            let rgk = try row.string("rgk")
             if let expect, expect != current {
                 throw MyGazError(.conflict, .expectStatusMismatch, .entity(.application), .text(String(id)),
                                  .code(.applicationStatus, current.rawValue), .code(.applicationStatus, expect.rawValue))
@@ -246,7 +255,7 @@ public enum Applications {
             let askingAgain = action == .clarify && current == .needsInfo
             if current == target && !askingAgain {
                 var same = Transition(.application, id, .applicationStatus, from: current.rawValue, to: target.rawValue)
-                same.rgk = row.string(10)
+                same.rgk = rgk
                 return same
             }
             let allowed = action.allowedFrom(kind: kind)
@@ -258,9 +267,8 @@ public enum Applications {
             if (action == .clarify || action == .reject || action == .reopen) && (message ?? "").trimmingCharacters(in: .whitespaces).isEmpty {
                 throw MyGazError.usage(.optionRequires, .text("application \(action.rawValue)"), action == .clarify ? "--message" : "--reason")
             }
-            let changed = try session.db.run("UPDATE application SET status = ?, updated_at = ? WHERE id = ? AND status = ?",
-                                             target.rawValue, session.now, id, current.rawValue)
-            guard changed == 1 else { throw MyGazError(.database, .databaseBusy, .text(session.db.path)) }
+            try Decision.move(session.db, .application, id, .applicationStatus, from: current.rawValue, to: target.rawValue,
+                              setting: "updated_at = ?", session.now)
             try session.db.run("""
                 INSERT INTO application_event (application_id, at, actor_kind, actor, from_status, to_status, message)
                 VALUES (?, ?, 'operator', ?, ?, ?, ?)
@@ -269,20 +277,23 @@ public enum Applications {
             try session.audit("application.\(action.rawValue)", .application, id, old: current.rawValue, new: target.rawValue, reason: message)
             var t = Transition(.application, id, .applicationStatus, from: current.rawValue, to: target.rawValue)
             t.forceChanged = askingAgain
-            t.rgk = row.string(10)
+            t.rgk = rgk
             // a reopening is told only to a customer who was told of the decision it takes back
             let decisionWasTold = try action != .reopen || session.db.scalarInt("""
-                SELECT EXISTS (SELECT 1 FROM outbox WHERE entity_type = 'application' AND entity_id = ?1 AND kind = 'application_status'
+                SELECT CASE WHEN EXISTS (SELECT 1 FROM outbox WHERE entity_type = 'application' AND entity_id = ? AND kind = 'application_status'
                                AND status <> 'cancelled'
-                               AND created_at >= (SELECT max(at) FROM application_event WHERE application_id = ?1 AND to_status = ?2))
-                """, id, current.rawValue) == 1
+                               AND created_at >= (SELECT max(at) FROM application_event WHERE application_id = ? AND to_status = ?))
+                       THEN 1 ELSE 0 END AS told
+                """, id, id, current.rawValue) == 1
             if action != .answer && decisionWasTold {
-                let reach = Notify.Reach(email: row.optString(2) ?? row.optString(7), phone: row.optString(8) ?? row.optString(9),
-                                         optedOut: row.optInt64(4) != nil && row.int(6) == 0, userID: row.optInt64(4))
+                let userID = try row.optInt64("user_id"), name = try row.optString("contact_name")
+                let reach = Notify.Reach(email: try row.optString("contact_email") ?? row.optString("user_email"),
+                                         phone: try row.optString("contact_phone") ?? row.optString("user_phone"),
+                                         optedOut: try userID != nil && row.optInt("notify_status") == 0, userID: userID)
                 // a question, a refusal and a reopening must reach the customer; an approval or a completion may be switched off
                 let need: Notify.Need = action == .clarify || action == .reject || action == .reopen ? .required : .optional
-                t.told(try Notify.tell(session, reach, notice(id, kind: kind, action: action, from: current, message: message, name: row.optString(3)),
-                                       need: need, rgkID: row.int64(5), entity: .application, entityID: id, who: row.optString(3) ?? ""))
+                t.told(try Notify.tell(session, reach, notice(id, kind: kind, action: action, from: current, message: message, name: name),
+                                       need: need, rgkID: try row.int64("rgk_id"), entity: .application, entityID: id, who: name ?? ""))
             }
             return t
         }
@@ -340,16 +351,15 @@ public enum Applications {
             guard let row = try session.db.queryOne("SELECT assigned_to, status FROM application WHERE id = ?", id) else {
                 throw MyGazError.notFound(.application, String(id))
             }
-            let old = row.optString(0)
+            let old = try row.optString("assigned_to"), status = try row.string("status")
             if old == login {
-                var same = Transition(.application, id, .applicationStatus, from: row.string(1), to: row.string(1), extra: [("assigned_to", login)])
+                var same = Transition(.application, id, .applicationStatus, from: status, to: status, extra: [("assigned_to", login)])
                 same.human = Message(.alreadyAssigned, [.entity(.application), .text(String(id)), .text(login)])
                 return same
             }
             try session.db.run("UPDATE application SET assigned_to = ?, updated_at = ? WHERE id = ?", login, session.now, id)
             try session.audit("application.assign", .application, id, old: old, new: login)
-            var t = Transition(.application, id, .applicationStatus, from: row.string(1), to: row.string(1),
-                               extra: [("assigned_to", login)])
+            var t = Transition(.application, id, .applicationStatus, from: status, to: status, extra: [("assigned_to", login)])
             t.forceChanged = true
             t.human = Message(.assignedTo, [.entity(.application), .text(String(id)), .text(old ?? "—"), .text(login)])
             return t

@@ -87,7 +87,8 @@ public enum Attachments {
         try db.query("""
             SELECT id, name, content_type, size, sha256, created_at FROM attachment WHERE \(owner.column) = ? ORDER BY id
             """, owner.id).map {
-            AttachmentInfo(id: $0.int64(0), name: $0.string(1), type: $0.string(2), size: $0.int(3), sha256: $0.string(4), createdAt: $0.string(5))
+            try AttachmentInfo(id: $0.int64("id"), name: $0.string("name"), type: $0.string("content_type"), size: $0.int("size"),
+                               sha256: $0.string("sha256"), createdAt: $0.string("created_at"))
         }
     }
 
@@ -99,6 +100,6 @@ public enum Attachments {
         guard let row = try db.queryOne("SELECT content FROM attachment WHERE \(owner.column) = ? AND name = ?", owner.id, name) else {
             throw MyGazError.notFound(.attachment, name)
         }
-        return row.bytes(0)
+        return try row.bytes("content")
     }
 }

@@ -36,24 +36,26 @@ public enum Pins {
         // condition hides it, and the whole table is read)
         var conditions: [String] = [], arguments: [SQLBindable?] = []
         if let status { conditions.append("p.status = ?"); arguments.append(status.rawValue) }
-        if let rgk { conditions.append("+a.rgk_id = ?"); arguments.append(try RGK.id(db, rgk)) }   // `+`: never every account of the region first
+        if let rgk { conditions.append("\(db.sql.noIndex("a.rgk_id")) = ?"); arguments.append(try RGK.id(db, rgk)) }   // never every account of the region first
         // a status's queue is read oldest first (its index); every request, newest first (the rowid)
         let order = status == nil ? "ORDER BY p.id DESC" : "ORDER BY p.created_at, p.id"
         return try db.query("""
-            SELECT p.id, a.id, a.rgk_id, r.code, a.number, p.full_name, p.email, p.phone, p.status, p.created_at, p.decided_by, p.reason,
-                   \(Accounts.holderSQL("a"))
+            SELECT p.id, a.id AS account_id, a.rgk_id, r.code AS rgk, a.number AS account, p.full_name, p.email, p.phone, p.status,
+                   p.created_at, p.decided_by, p.reason, \(Accounts.holderSQL("a")) AS holder
             FROM pin_request p JOIN account a ON a.id = p.account_id JOIN rgk r ON r.id = a.rgk_id
             \(conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")) \(order) LIMIT ?
             """, arguments: arguments + [limit]).map {
-            PinRequestSummary(id: $0.int64(0), account: AccountRef(id: $0.int64(1), rgkID: $0.int64(2), rgkCode: $0.string(3), number: $0.string(4)),
-                              fullName: $0.string(5), email: $0.optString(6), phone: $0.optString(7), status: $0.string(8),
-                              createdAt: $0.string(9), decidedBy: $0.optString(10), reason: $0.optString(11), holder: $0.string(12))
+            try PinRequestSummary(id: $0.int64("id"), account: AccountRef(id: $0.int64("account_id"), rgkID: $0.int64("rgk_id"),
+                                                                       rgkCode: $0.string("rgk"), number: $0.string("account")),
+                                  fullName: $0.string("full_name"), email: $0.optString("email"), phone: $0.optString("phone"),
+                                  status: $0.string("status"), createdAt: $0.string("created_at"), decidedBy: $0.optString("decided_by"),
+                                  reason: $0.optString("reason"), holder: $0.string("holder"))
         }
     }
 
     /// The account a PIN request is about.
     public static func requestAccount(_ db: any Storage, _ requestID: Int64) throws -> AccountRef {
-        guard let accountID = try db.queryOne("SELECT account_id FROM pin_request WHERE id = ?", requestID)?.int64(0) else {
+        guard let accountID = try db.queryOne("SELECT account_id FROM pin_request WHERE id = ?", requestID)?.int64("account_id") else {
             throw MyGazError.notFound(.pinRequest, String(requestID))
         }
         return try AccountRef.byID(db, accountID)
@@ -66,14 +68,14 @@ public enum Pins {
         // one account's PINs by issue time (its index); every PIN, newest recorded first (the rowid)
         let order = account == nil ? "ORDER BY p.id DESC" : "ORDER BY p.issued_at DESC, p.id DESC"
         return try db.query("""
-            SELECT p.id, r.code || '/' || a.number, p.source, p.state, p.issued_at, p.issued_by, p.expires_at, p.request_id
+            SELECT p.id, r.code || '/' || a.number AS account, p.source, p.state, p.issued_at, p.issued_by, p.expires_at, p.request_id
             FROM pin p JOIN account a ON a.id = p.account_id JOIN rgk r ON r.id = a.rgk_id
             \(conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")) \(order) LIMIT ?
             """, arguments: arguments + [limit]).map {
-            let expires = $0.optString(6)
-            return PinRecord(id: $0.int64(0), account: $0.string(1), source: $0.string(2), state: $0.string(3), issuedAt: $0.string(4),
-                             issuedBy: $0.string(5), expiresAt: expires, expired: expires.map { $0 <= now } ?? false,
-                             requestID: $0.optInt64(7))
+            let expires = try $0.optString("expires_at")
+            return try PinRecord(id: $0.int64("id"), account: $0.string("account"), source: $0.string("source"), state: $0.string("state"),
+                                 issuedAt: $0.string("issued_at"), issuedBy: $0.string("issued_by"), expiresAt: expires,
+                                 expired: expires.map { $0 <= now } ?? false, requestID: $0.optInt64("request_id"))
         }
     }
 
@@ -110,14 +112,16 @@ public enum Pins {
                 guard let request = try session.db.queryOne("SELECT account_id, status, email, phone, user_id FROM pin_request WHERE id = ?", requestID) else {
                     throw MyGazError.notFound(.pinRequest, String(requestID))
                 }
-                guard request.int64(0) == account.id else {
+                guard try request.int64("account_id") == account.id else {
                     throw MyGazError(.conflict, .pinRequestOtherAccount, .text(String(requestID)), .text(account.label))
                 }
-                guard request.string(1) == "open" else {
+                let status = try request.string("status")
+                guard status == "open" else {
                     throw MyGazError.conflict(.conflictState, .entity(.pinRequest), .text(String(requestID)),
-                                              .code(.pinRequestStatus, request.string(1)), "pin issue --request", .code(.pinRequestStatus, "open"))
+                                              .code(.pinRequestStatus, status), "pin issue --request", .code(.pinRequestStatus, "open"))
                 }
-                reach = Notify.Reach(email: request.optString(2), phone: request.optString(3), userID: request.optInt64(4))
+                reach = Notify.Reach(email: try request.optString("email"), phone: try request.optString("phone"),
+                                     userID: try request.optInt64("user_id"))
             }
             // a PIN goes by the request's e-mail, else by SMS to its mobile; never to an address that
             // is not one (checked before anything is issued)
@@ -131,6 +135,16 @@ public enum Pins {
                     throw MyGazError(.invalidData, .pinNoEmail, .text(String(requestID)))
                 }
             }
+            // the request is answered first: of two clerks answering it at once, the second writes nothing
+            if let requestID = options.requestID {
+                try Decision.move(session.db, .pinRequest, requestID, .pinRequestStatus, from: "open", to: "issued",
+                                  setting: "decided_at = ?, decided_by = ?", session.now, session.login)
+                try session.audit("pin.request-issued", .pinRequest, requestID, old: "open", new: "issued")
+            }
+            // the account held: a PIN another clerk issues at once is revoked by the later one, not left active beside it
+            if !session.db.sql.lockingRows.isEmpty {
+                try session.db.run("SELECT id FROM account WHERE id = ? \(session.db.sql.lockingRows)", account.id)
+            }
             let revoked = try session.db.run("""
                 UPDATE pin SET state = 'revoked', revoked_at = ?, revoked_by = ? WHERE account_id = ? AND state = 'active'
                 """, session.now, session.login, account.id)
@@ -139,11 +153,6 @@ public enum Pins {
                 INSERT INTO pin (account_id, pin_hash, source, state, issued_at, issued_by, expires_at, request_id)
                 VALUES (?, ?, 'issued', 'active', ?, ?, ?, ?)
                 """, account.id, hash, session.now, session.login, expires, options.requestID)
-            if let requestID = options.requestID {
-                try session.db.run("UPDATE pin_request SET status = 'issued', decided_at = ?, decided_by = ? WHERE id = ? AND status = 'open'",
-                                   session.now, session.login, requestID)
-                try session.audit("pin.request-issued", .pinRequest, requestID, old: "open", new: "issued")
-            }
             var sentTo: String?
             if options.send {
                 let until = Day(epochSeconds: session.clock.now + Int64(options.validDays) * 86_400).russian
@@ -177,18 +186,20 @@ public enum Pins {
                 throw MyGazError.conflict(.conflictState, .entity(.pinRequest), .text(String(id)), .code(.pinRequestStatus, status),
                                           "pin reject-request", .code(.pinRequestStatus, "open"))
             }
-            try session.db.run("UPDATE pin_request SET status = 'rejected', reason = ?, decided_at = ?, decided_by = ? WHERE id = ? AND status = 'open'",
-                               reason, session.now, session.login, id)
+            try Decision.move(session.db, .pinRequest, id, .pinRequestStatus, from: "open", to: "rejected",
+                              setting: "reason = ?, decided_at = ?, decided_by = ?", reason, session.now, session.login)
             let row = try session.db.queryOne("""
                 SELECT p.email, a.rgk_id, a.number, p.phone, p.full_name, p.user_id FROM pin_request p JOIN account a ON a.id = p.account_id WHERE p.id = ?
                 """, id)
             var t = Transition(.pinRequest, id, .pinRequestStatus, from: "open", to: "rejected")
             if let row {
-                t.told(try Notify.tell(session, Notify.Reach(email: row.optString(0), phone: row.optString(3), userID: row.optInt64(5)), Notify.Notice(
+                let number = try row.string("number")
+                t.told(try Notify.tell(session, Notify.Reach(email: try row.optString("email"), phone: try row.optString("phone"),
+                                                             userID: try row.optInt64("user_id")), Notify.Notice(
                     subject: "Запрос ПИН-кода отклонен",
-                    body: "Здравствуйте!\n\nВаш запрос ПИН-кода по лицевому счету \(row.string(2)) отклонен.\nПричина: \(reason)\n\nПИН-код можно получить в абонентском отделе, предъявив документ, удостоверяющий личность.",
-                    sms: "Запрос ПИН-кода по ЛС \(row.string(2)) отклонен: \(reason). ПИН-код можно получить в абонентском отделе.",
-                    kind: .pin), need: .required, rgkID: row.int64(1), entity: .pinRequest, entityID: id, who: row.string(4)))
+                    body: "Здравствуйте!\n\nВаш запрос ПИН-кода по лицевому счету \(number) отклонен.\nПричина: \(reason)\n\nПИН-код можно получить в абонентском отделе, предъявив документ, удостоверяющий личность.",
+                    sms: "Запрос ПИН-кода по ЛС \(number) отклонен: \(reason). ПИН-код можно получить в абонентском отделе.",
+                    kind: .pin), need: .required, rgkID: try row.int64("rgk_id"), entity: .pinRequest, entityID: id, who: try row.string("full_name")))
             }
             try session.audit("pin.reject-request", .pinRequest, id, old: "open", new: "rejected", reason: reason)
             return t

@@ -28,15 +28,17 @@ public struct ReadingItem: Sendable {
     public let userID: Int64?
     public let verdict: ReadingVerdict
 
-    /// Reads the columns of `Readings.select`, in order, and judges the reading.
-    init(row: Row) {
-        id = row.int64(0); status = ReadingStatus(rawValue: row.string(1)) ?? .pending; source = row.string(2); rgk = row.string(3)
-        accountID = row.int64(4); account = row.string(5); meterID = row.int64(6); serial = row.string(7)
-        digits = row.int(8); meterState = row.string(9); nextVerification = row.optString(10); maxMonthly = row.int64(11)
-        value = row.int64(12); readingDate = row.string(13); submittedAt = row.string(14)
-        previousValue = row.optInt64(15); previousDate = row.optString(16); reason = row.optString(17)
-        message = row.optString(18); decidedBy = row.optString(19); decidedAt = row.optString(20)
-        forced = row.bool(21); userID = row.optInt64(22)
+    /// Reads the columns of `Readings.select` and judges the reading.
+    init(row: Row) throws {
+        id = try row.int64("id"); status = ReadingStatus(rawValue: try row.string("status")) ?? .pending
+        source = try row.string("source"); rgk = try row.string("rgk")
+        accountID = try row.int64("account_id"); account = try row.string("account"); meterID = try row.int64("meter_id")
+        serial = try row.string("serial"); digits = try row.int("digits"); meterState = try row.string("meter_state")
+        nextVerification = try row.optString("next_verification"); maxMonthly = try row.int64("max_monthly")
+        value = try row.int64("value"); readingDate = try row.string("reading_date"); submittedAt = try row.string("submitted_at")
+        previousValue = try row.optInt64("previous_value"); previousDate = try row.optString("previous_date")
+        reason = try row.optString("reason"); message = try row.optString("message"); decidedBy = try row.optString("decided_by")
+        decidedAt = try row.optString("decided_at"); forced = try row.bool("forced"); userID = try row.optInt64("user_id")
         verdict = ReadingRules.check(ReadingFacts(
             value: value, date: Day(iso: readingDate) ?? Day(daysSinceEpoch: 0), digits: digits,
             previousValue: previousValue, previousDate: previousDate.flatMap(Day.init(iso:)), maxMonthly: maxMonthly,
@@ -61,11 +63,12 @@ public struct ReadingFilter: Sendable {
 
 /// Meter readings (SPEC §1.3): the review queue and its decisions.
 public enum Readings {
-    /// The columns every reading query selects; `item(_:)` reads them in this order.
+    /// The columns every reading query selects; `item(_:)` reads them by name.
     static let select = """
-        SELECT r.id, r.status, r.source, g.code, a.id, a.number, m.id, m.serial, m.digits, m.state, m.next_verification,
-               coalesce(m.max_monthly_m3, g.max_monthly_m3), r.value, r.reading_date, r.submitted_at,
-               p.value, p.reading_date, r.reason, r.message, r.decided_by, r.decided_at, r.forced, r.user_id
+        SELECT r.id, r.status, r.source, g.code AS rgk, a.id AS account_id, a.number AS account, m.id AS meter_id, m.serial, m.digits,
+               m.state AS meter_state, m.next_verification, coalesce(m.max_monthly_m3, g.max_monthly_m3) AS max_monthly, r.value,
+               r.reading_date, r.submitted_at, p.value AS previous_value, p.reading_date AS previous_date, r.reason, r.message,
+               r.decided_by, r.decided_at, r.forced, r.user_id
         FROM reading r
         JOIN meter m ON m.id = r.meter_id
         JOIN account a ON a.id = m.account_id
@@ -84,11 +87,11 @@ public enum Readings {
         """
     }
 
-    static func item(_ row: Row) -> ReadingItem { ReadingItem(row: row) }
+    static func item(_ row: Row) throws -> ReadingItem { try ReadingItem(row: row) }
 
     public static func find(_ db: any Storage, _ id: Int64) throws -> ReadingItem {
         guard let row = try db.queryOne(select + " WHERE r.id = ?", id) else { throw MyGazError.notFound(.reading, String(id)) }
-        return item(row)
+        return try item(row)
     }
 
     public static func parseID(_ text: String) throws -> Int64 {
@@ -97,7 +100,7 @@ public enum Readings {
 
     /// The serials of an account's working meters (a reading by phone names one only when there are several).
     public static func workingSerials(_ db: any Storage, account: AccountRef) throws -> [String] {
-        try db.query("SELECT serial FROM meter WHERE account_id = ? AND state = 'working' ORDER BY serial", account.id).map { $0.string(0) }
+        try db.query("SELECT serial FROM meter WHERE account_id = ? AND state = 'working' ORDER BY serial", account.id).map { try $0.string("serial") }
     }
 
     // MARK: lists
@@ -109,21 +112,21 @@ public enum Readings {
     static func list(_ db: any Storage, _ filter: ReadingFilter, firstPage: Int) throws -> [ReadingItem] {
         var conditions: [String] = []
         var args: [SQLBindable?] = []
-        // one account's or one meter's readings are found from it (a handful); `+` keeps the
-        // queue's indexes out, or the planner walks the whole queue looking for them
+        // one account's or one meter's readings are found from it (a handful); the queue's indexes
+        // are kept out, or the planner walks the whole queue looking for them
         let narrow = filter.account != nil || filter.serial != nil
-        let viaQueue = narrow ? "+" : ""
-        if let status = filter.status { conditions.append("\(viaQueue)r.status = ?"); args.append(status.rawValue) }
+        func viaQueue(_ column: String) -> String { narrow ? db.sql.noIndex(column) : column }
+        if let status = filter.status { conditions.append("\(viaQueue("r.status")) = ?"); args.append(status.rawValue) }
         if let rgk = filter.rgk {
             // a pending reading carries its RGK (indexed); decided ones are found through the account
-            conditions.append(filter.status == .pending ? "\(viaQueue)r.rgk_id = ?" : "+a.rgk_id = ?")
+            conditions.append(filter.status == .pending ? "\(viaQueue("r.rgk_id")) = ?" : "\(db.sql.noIndex("a.rgk_id")) = ?")
             args.append(try RGK.id(db, rgk))
         }
         if let account = filter.account { conditions.append("a.id = ?"); args.append(account.id) }
         if let serial = filter.serial { conditions.append("m.serial = ?"); args.append(serial) }
         let decided = filter.status != nil && filter.status != .pending
         if let since = filter.since {
-            conditions.append(decided ? "\(viaQueue)r.decided_at >= ?" : "\(viaQueue)r.submitted_at >= ?")
+            conditions.append(decided ? "\(viaQueue("r.decided_at")) >= ?" : "\(viaQueue("r.submitted_at")) >= ?")
             args.append(Timestamp.iso(since))
         }
         // the pending queue is read oldest first; decided readings newest decision first; every
@@ -183,18 +186,19 @@ public enum Readings {
     /// Who and where a reading is from, for showing it: the holder, the address and the meter's model.
     public static func context(_ db: any Storage, _ r: ReadingItem) throws -> (holder: String?, address: String?, meterModel: String?) {
         let row = try db.queryOne("""
-            SELECT \(Accounts.holderSQL("a")), a.address, m.model FROM account a JOIN meter m ON m.account_id = a.id WHERE a.id = ? AND m.id = ?
+            SELECT \(Accounts.holderSQL("a")) AS holder, a.address, m.model FROM account a JOIN meter m ON m.account_id = a.id
+            WHERE a.id = ? AND m.id = ?
             """, r.accountID, r.meterID)
-        return (row?.optString(0), row?.optString(1), row?.optString(2))
+        return (try row?.optString("holder"), try row?.optString("address"), try row?.optString("model"))
     }
 
     /// The pending queue's ids, oldest first (of an RGK: its own index).
     public static func queueIDs(_ db: any Storage, rgk: String?, limit: Int) throws -> [Int64] {
         guard let rgk else {
-            return try db.query("SELECT id FROM reading WHERE status = 'pending' ORDER BY submitted_at, id LIMIT ?", limit).map { $0.int64(0) }
+            return try db.query("SELECT id FROM reading WHERE status = 'pending' ORDER BY submitted_at, id LIMIT ?", limit).map { try $0.int64("id") }
         }
         return try db.query("SELECT id FROM reading WHERE status = 'pending' AND rgk_id = ? ORDER BY submitted_at, id LIMIT ?",
-                            try RGK.id(db, rgk), limit).map { $0.int64(0) }
+                            try RGK.id(db, rgk), limit).map { try $0.int64("id") }
     }
 
     /// The last accepted readings of a meter, newest first.
@@ -202,7 +206,7 @@ public enum Readings {
         try db.query("""
             SELECT value, reading_date, source FROM reading WHERE meter_id = ? AND status = 'accepted'
             ORDER BY reading_date DESC, id DESC LIMIT ?
-            """, meterID, limit).map { ($0.int64(0), $0.string(1), $0.string(2)) }
+            """, meterID, limit).map { try ($0.int64("value"), $0.string("reading_date"), $0.string("source")) }
     }
 
     // MARK: decisions
@@ -220,11 +224,31 @@ public enum Readings {
         return nil
     }
 
+    /// A reading is judged against its meter's previous accepted reading: while it is judged and
+    /// decided, the meter's row is held, so that another clerk's decision or a reading given by
+    /// phone on the same meter waits for this one (PostgreSQL; SQLite's one writer holds all).
+    static func holdMeter(ofReading id: Int64, _ db: any Storage) throws {
+        try holdMeters(db, "SELECT meter_id FROM reading WHERE id = ?", id)
+    }
+
+    /// The meters of these readings held, in id order (two bulk decisions never wait for each
+    /// other in a circle).
+    static func holdMeters(ofReadings ids: [Int64], _ db: any Storage) throws {
+        try holdMeters(db, "SELECT meter_id FROM reading WHERE \(db.sql.isIn("id"))", SQLList(ids))
+    }
+
+    /// The meters whose ids `subquery` selects, held until the write ends.
+    private static func holdMeters(_ db: any Storage, _ subquery: String, _ arguments: SQLBindable?...) throws {
+        guard !db.sql.lockingRows.isEmpty else { return }
+        try db.run("SELECT id FROM meter WHERE id IN (\(subquery)) ORDER BY id \(db.sql.lockingRows)", arguments: arguments)
+    }
+
     /// Accepts one reading; the rules are checked again now, inside the write transaction. A
     /// reading that breaks a rule is accepted only with `force`, and only with the reason why.
     public static func accept(_ session: Session, _ id: Int64, force: Bool, reason: String?) throws -> Transition {
         let reason = try forcedReason(force: force, reason: reason, id: String(id))
         return try session.db.write {
+            try holdMeter(ofReading: id, session.db)
             let item = try find(session.db, id)
             if let same = try requirePending(item, target: .accepted, action: "reading accept") { return same }
             if !item.verdict.isValid && !force {
@@ -249,13 +273,9 @@ public enum Readings {
     }
 
     static func markAccepted(_ session: Session, id: Int64, forced: Bool = false, reason: String? = nil, message: String? = nil) throws {
-        let changed = try session.db.run("""
-            UPDATE reading SET status = 'accepted', decided_at = ?, decided_by = ?, forced = ?, message = coalesce(?, message)
-            WHERE id = ? AND status = 'pending'
-            """, session.now, session.login, forced, message, id)
-        guard changed == 1 else {
-            throw MyGazError.conflict(.conflictState, .entity(.reading), .text(String(id)), .text("?"), "reading accept", .code(.readingStatus, "pending"))
-        }
+        try Decision.move(session.db, .reading, id, .readingStatus, from: "pending", to: "accepted",
+                          setting: "decided_at = ?, decided_by = ?, forced = ?, message = coalesce(CAST(? AS TEXT), message)",
+                          session.now, session.login, forced, message)
         try session.audit("reading.accept", .reading, id, old: "pending", new: "accepted", reason: reason)
     }
 
@@ -263,6 +283,7 @@ public enum Readings {
     public static func reject(_ session: Session, _ id: Int64, reason: ReadingReason, message: String?) throws -> Transition {
         if reason == .other && (message ?? "").isEmpty { throw MyGazError.usage(.otherNeedsMessage) }
         return try session.db.write {
+            try holdMeter(ofReading: id, session.db)
             let item = try find(session.db, id)
             if let same = try requirePending(item, target: .rejected, action: "reading reject") { return same }
             var t = Transition(.reading, id, .readingStatus, from: "pending", to: "rejected", extra: [("reason", reason.rawValue)])
@@ -273,9 +294,9 @@ public enum Readings {
     }
 
     static func markRejected(_ session: Session, _ item: ReadingItem, reason: ReadingReason, message: String?) throws -> Notify.Outcome {
-        try session.db.run("""
-            UPDATE reading SET status = 'rejected', reason = ?, message = ?, decided_at = ?, decided_by = ? WHERE id = ? AND status = 'pending'
-            """, reason.rawValue, message, session.now, session.login, item.id)
+        try Decision.move(session.db, .reading, item.id, .readingStatus, from: "pending", to: "rejected",
+                          setting: "reason = ?, message = ?, decided_at = ?, decided_by = ?",
+                          reason.rawValue, message, session.now, session.login)
         try session.audit("reading.reject", .reading, item.id, old: "pending", new: "rejected",
                           reason: message, note: AuditNote(.readingRule, ["rule": .text(reason.rawValue)]))
         // a refusal the customer must act on: never silenced by the notification switch
@@ -290,9 +311,10 @@ public enum Readings {
         let user = try item.userID.flatMap {
             try db.queryOne("SELECT email, phone, full_name FROM portal_user WHERE id = ? AND status <> 'deleted'", $0)
         }
-        let holder = try db.queryOne("SELECT phone, \(Accounts.holderSQL("a")) FROM account a WHERE a.id = ?", item.accountID)
-        return (Notify.Reach(email: user?.optString(0), phone: user?.optString(1) ?? holder?.optString(0), userID: user == nil ? nil : item.userID),
-                user?.optString(2) ?? holder?.optString(1) ?? item.account)
+        let holder = try db.queryOne("SELECT phone, \(Accounts.holderSQL("a")) AS holder FROM account a WHERE a.id = ?", item.accountID)
+        return (Notify.Reach(email: try user?.optString("email"), phone: try user?.optString("phone") ?? holder?.optString("phone"),
+                             userID: user == nil ? nil : item.userID),
+                try user?.optString("full_name") ?? holder?.optString("holder") ?? item.account)
     }
 
     /// Takes a decision back: an accepted or rejected reading is pending again, to be decided
@@ -303,6 +325,7 @@ public enum Readings {
         let reason = reason.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !reason.isEmpty else { throw MyGazError.usage(.optionRequires, "reading reopen", "--reason") }
         return try session.db.write {
+            try holdMeter(ofReading: id, session.db)   // no reading of the meter comes in between the check below and the change
             let item = try find(session.db, id)
             if item.status == .pending { return Transition(.reading, id, .readingStatus, from: "pending", to: "pending") }
             guard item.status == .accepted || item.status == .rejected else {
@@ -323,11 +346,10 @@ public enum Readings {
                 SELECT EXISTS (SELECT 1 FROM outbox WHERE entity_type = 'reading' AND entity_id = ? AND kind = 'reading_rejected' AND status <> 'cancelled')
                 """, id) == 1
             let wasTold = item.status == .rejected && toldOfRejection
-            try session.db.run("""
-                UPDATE reading SET status = 'pending', reason = NULL, message = NULL, decided_at = NULL, decided_by = NULL, forced = 0,
-                       rgk_id = coalesce(rgk_id, (SELECT a.rgk_id FROM meter m JOIN account a ON a.id = m.account_id WHERE m.id = meter_id))
-                WHERE id = ? AND status = ?
-                """, id, item.status.rawValue)
+            try Decision.move(session.db, .reading, id, .readingStatus, from: item.status.rawValue, to: "pending", setting: """
+                reason = NULL, message = NULL, decided_at = NULL, decided_by = NULL, forced = 0,
+                rgk_id = coalesce(rgk_id, (SELECT a.rgk_id FROM meter m JOIN account a ON a.id = m.account_id WHERE m.id = meter_id))
+                """)
             try session.audit("reading.reopen", .reading, id, old: item.status.rawValue, new: "pending", reason: reason)
             var t = Transition(.reading, id, .readingStatus, from: item.status.rawValue, to: "pending")
             t.rgk = item.rgk
@@ -404,23 +426,27 @@ public enum Readings {
     /// What a bulk decision on these readings would touch: their RGKs and, for a rejection, whom
     /// it would reach by the contact rule.
     static func plan(_ db: any Storage, _ ids: [Int64], into result: inout BulkResult, telling: Bool) throws {
-        let list = jsonArray(ids)
         result.byRGK = try db.query("""
-            SELECT g.code, count(*) FROM reading r JOIN rgk g ON g.id = r.rgk_id WHERE r.id IN (SELECT value FROM json_each(?)) GROUP BY g.code ORDER BY g.code
-            """, list).map { ($0.string(0), $0.int(1)) }
+            SELECT g.code, count(*) AS n FROM reading r JOIN rgk g ON g.id = r.rgk_id WHERE \(db.sql.isIn("r.id")) GROUP BY g.code ORDER BY g.code
+            """, SQLList(ids)).map { try ($0.string("code"), $0.int("n")) }
         guard telling else { return }
         for row in try db.query("""
-            SELECT u.email, coalesce(u.phone, a.phone) FROM reading r JOIN meter m ON m.id = r.meter_id JOIN account a ON a.id = m.account_id
-            LEFT JOIN portal_user u ON u.id = r.user_id AND u.status <> 'deleted' WHERE r.id IN (SELECT value FROM json_each(?))
-            """, list) {
-            if Notify.Reach(email: row.optString(0), phone: row.optString(1)).canBeSent { result.reachable += 1 } else { result.unreachable += 1 }
+            SELECT u.email, coalesce(u.phone, a.phone) AS phone FROM reading r JOIN meter m ON m.id = r.meter_id JOIN account a ON a.id = m.account_id
+            LEFT JOIN portal_user u ON u.id = r.user_id AND u.status <> 'deleted' WHERE \(db.sql.isIn("r.id"))
+            """, SQLList(ids)) {
+            if Notify.Reach(email: try row.optString("email"), phone: try row.optString("phone")).canBeSent {
+                result.reachable += 1
+            } else {
+                result.unreachable += 1
+            }
         }
     }
 
     /// Accepts every pending reading that breaks no rule. The rules are judged for the whole
-    /// queue first; then the valid ones are accepted in batches of short write transactions
-    /// (the portal keeps writing meanwhile). A reading whose meter got a decision after it was
-    /// judged is judged again inside the batch's transaction.
+    /// queue first; then the valid ones are accepted in parts, each its own short write
+    /// transaction (the portal keeps writing meanwhile). A reading whose meter got a decision
+    /// after it was judged is judged again inside the part's transaction, and a reading someone
+    /// else decided meanwhile is left as they decided it (skipped).
     public static func acceptAllValid(_ session: Session, rgk: String?, dryRun: Bool,
                                       progress: (Int) -> Void = { _ in }) throws -> BulkResult {
         let db = session.db
@@ -437,32 +463,33 @@ public enum Readings {
         }
         var staleMeters: Set<Int64> = []
         var judgedInPart = -1
-        try session.sqlite(for: "reading accept --all-valid").writeInParts(secondsPerCheckpoint: 0) { parts in
-            try parts.writeRanges(valid.indices, first: 64, most: Self.mostPerStatement) { range in
-                // nothing changes inside a part (one write transaction): what others decided since
-                // the queue was judged is looked up once in each
-                if judgedInPart != parts.commits {
-                    judgedInPart = parts.commits
-                    staleMeters = try metersChanged(since: judged.since, db, by: session.login)
-                }
-                var ids = Array(valid[range])
-                if !staleMeters.isEmpty {
-                    let stale = try db.query("""
-                        SELECT id FROM reading WHERE id IN (SELECT value FROM json_each(?1)) AND meter_id IN (SELECT value FROM json_each(?2))
-                        """, jsonArray(ids), jsonArray(Array(staleMeters))).map { $0.int64(0) }
-                    let again = stale.isEmpty ? [] : try judge(db, readingIDs: stale)
-                    let nowInvalid = Set(again.filter { !$0.verdict.isValid }.map(\.id))
-                    ids.removeAll { nowInvalid.contains($0) }
-                    result.skipped += nowInvalid.count
-                }
-                let accepted = try db.query("""
-                    UPDATE reading SET status = 'accepted', decided_at = ?, decided_by = ?
-                    WHERE id IN (SELECT value FROM json_each(?)) AND status = 'pending' RETURNING id
-                    """, session.now, session.login, jsonArray(ids)).map { $0.int64(0) }
-                try session.audit("reading.accept", .reading, ids: accepted, old: "pending", new: "accepted")
-                result.decided += accepted.count
-                progress(result.decided + result.skipped)
+        try decideInParts(session, "reading accept --all-valid", valid.count) { range, part in
+            var ids = Array(valid[range])
+            try holdMeters(ofReadings: ids, db)
+            // nothing changes inside a part (one write transaction, the meters held): what others
+            // decided since the queue was judged is looked up once in each
+            if judgedInPart != part {
+                judgedInPart = part
+                staleMeters = try metersChanged(since: judged.since, db, by: session.login)
             }
+            if !staleMeters.isEmpty {
+                let stale = try db.query("""
+                    SELECT id FROM reading WHERE \(db.sql.isIn("id")) AND \(db.sql.isIn("meter_id"))
+                    """, SQLList(ids), SQLList(staleMeters)).map { try $0.int64("id") }
+                let again = stale.isEmpty ? [] : try judge(db, readingIDs: stale)
+                let nowInvalid = Set(again.filter { !$0.verdict.isValid }.map(\.id))
+                ids.removeAll { nowInvalid.contains($0) }
+                result.skipped += nowInvalid.count
+            }
+            // the bulk form of the one rule (`Decision`): only what is still pending is accepted
+            let accepted = try db.query("""
+                UPDATE reading SET status = 'accepted', decided_at = ?, decided_by = ?
+                WHERE \(db.sql.isIn("id")) AND status = 'pending' RETURNING id
+                """, session.now, session.login, SQLList(ids)).map { try $0.int64("id") }
+            try session.audit("reading.accept", .reading, ids: accepted, old: "pending", new: "accepted")
+            result.decided += accepted.count
+            result.skipped += ids.count - accepted.count
+            progress(result.decided + result.skipped)
         }
         return result
     }
@@ -482,25 +509,47 @@ public enum Readings {
             try plan(db, invalid.map(\.id), into: &result, telling: true)
             return result
         }
-        try session.sqlite(for: "reading reject --all-invalid").writeInParts(secondsPerCheckpoint: 0) { parts in
-            try parts.writeRanges(invalid.indices, first: 64, most: Self.mostPerStatement) { range in
-                for item in invalid[range] {
-                    // judged again here: the customer is told the reason, so it must be right now
-                    let now = try find(db, item.id)
-                    guard now.status == .pending, let reason = now.verdict.firstViolation else { continue }
-                    if let warning = try markRejected(session, now, reason: reason, message: nil).warning { result.warnings.append(warning) }
-                    result.decided += 1
-                    result.byReason[reason, default: 0] += 1
+        try decideInParts(session, "reading reject --all-invalid", invalid.count) { range, _ in
+            try holdMeters(ofReadings: invalid[range].map(\.id), db)
+            for item in invalid[range] {
+                // judged again here: the customer is told the reason, so it must be right now
+                let now = try find(db, item.id)
+                guard now.status == .pending, let reason = now.verdict.firstViolation else {
+                    result.skipped += 1
+                    continue
                 }
-                progress(result.decided + result.skipped)
+                if let warning = try markRejected(session, now, reason: reason, message: nil).warning { result.warnings.append(warning) }
+                result.decided += 1
+                result.byReason[reason, default: 0] += 1
             }
+            progress(result.decided + result.skipped)
         }
         return result
     }
 
-    /// Readings decided by one statement at most; fewer when they take longer than
+    /// Readings decided by one statement at most on SQLite; fewer when they take longer than
     /// `ChunkedWrite.secondsPerStatement`. The write lock is let go every 0.1 s (`writeInParts`).
     static let mostPerStatement = 4096
+
+    /// Readings decided by one write transaction at most on a server.
+    static let mostPerTransaction = 5000
+
+    /// A bulk decision on `count` items, a part at a time: `decide(range, part)` is called inside
+    /// the part's write transaction, `part` numbering the transactions. SQLite, whose one writer
+    /// the portal waits for, writes in time-boxed parts (`writeInParts`); a server has no global
+    /// write lock and takes plain write transactions of at most `mostPerTransaction` items.
+    static func decideInParts(_ session: Session, _ command: String, _ count: Int,
+                              _ decide: (Range<Int>, _ part: Int) throws -> Void) throws {
+        guard session.db.sql.engine != .sqlite else {
+            try session.sqlite(for: command).writeInParts(secondsPerCheckpoint: 0) { parts in
+                try parts.writeRanges(0..<count, first: 64, most: Self.mostPerStatement) { range in try decide(range, parts.commits) }
+            }
+            return
+        }
+        for (part, start) in stride(from: 0, to: count, by: mostPerTransaction).enumerated() {
+            try session.db.write { try decide(start..<min(start + mostPerTransaction, count), part) }
+        }
+    }
 
     static func jsonArray(_ ids: [Int64]) -> String { "[" + ids.map(String.init).joined(separator: ",") + "]" }
 
@@ -520,7 +569,7 @@ public enum Readings {
             var pending: [(id: Int64, meterID: Int64, value: Int64, date: String, rgkID: Int64)] = []
             try db.eachRow("""
                 SELECT id, meter_id, value, reading_date, rgk_id FROM reading
-                WHERE status = 'pending' AND (? IS NULL OR rgk_id = ?)
+                WHERE status = 'pending' AND (CAST(? AS BIGINT) IS NULL OR rgk_id = ?)
                 """, arguments: [rgkID, rgkID]) { r in
                 pending.append(try (r.int64("id"), r.int64("meter_id"), r.int64("value"), r.string("reading_date"), r.int64("rgk_id")))
             }
@@ -537,7 +586,8 @@ public enum Readings {
     static func judge(_ db: any Storage, readingIDs: [Int64]) throws -> [(id: Int64, verdict: ReadingVerdict)] {
         try readingIDs.compactMap { id in
             guard let r = try db.queryOne("SELECT meter_id, value, reading_date, rgk_id FROM reading WHERE id = ?", id) else { return nil }
-            return (id, try verdict(db, readingID: id, meterID: r.int64(0), rgkID: r.int64(3), value: r.int64(1), date: r.string(2)))
+            return (id, try verdict(db, readingID: id, meterID: r.int64("meter_id"), rgkID: r.int64("rgk_id"), value: r.int64("value"),
+                                    date: r.string("reading_date")))
         }
     }
 
@@ -565,19 +615,19 @@ public enum Readings {
     /// reading is compared with (the same as `previousAcceptedSQL` for a pending one).
     public static func previousAccepted(_ db: any Storage, meterID: Int64, excluding readingID: Int64? = nil) throws -> (value: Int64, date: Day)? {
         try db.queryOne("""
-            SELECT value, reading_date FROM reading WHERE meter_id = ?1 AND status = 'accepted' AND (?2 IS NULL OR id <> ?2)
+            SELECT value, reading_date FROM reading WHERE meter_id = ? AND status = 'accepted' AND (CAST(? AS BIGINT) IS NULL OR id <> ?)
             ORDER BY reading_date DESC, id DESC LIMIT 1
-            """, meterID, readingID).flatMap { row in Day(iso: row.string(1)).map { (row.int64(0), $0) } }
+            """, meterID, readingID, readingID).flatMap { row in try Day(iso: row.string("reading_date")).map { (try row.int64("value"), $0) } }
     }
 
     /// The meters that got an accepted reading from someone else (another clerk, an RGK import)
     /// after the queue was judged.
     static func metersChanged(since: (at: String, lastID: Int64), _ db: any Storage, by login: String) throws -> Set<Int64> {
         Set(try db.query("""
-            SELECT meter_id FROM reading WHERE source <> 'rgk' AND status <> 'pending' AND decided_at >= ?1
-                AND status = 'accepted' AND decided_by <> ?3
-            UNION SELECT meter_id FROM reading WHERE id > ?2 AND status = 'accepted'
-            """, since.at, since.lastID, login).map { $0.int64(0) })
+            SELECT meter_id FROM reading WHERE source <> 'rgk' AND status <> 'pending' AND decided_at >= ?
+                AND status = 'accepted' AND decided_by <> ?
+            UNION SELECT meter_id FROM reading WHERE id > ? AND status = 'accepted'
+            """, since.at, login, since.lastID).map { try $0.int64("meter_id") })
     }
 
     /// A reading given by phone: checked at once and refused (exit 6) if it breaks a rule.
@@ -588,6 +638,8 @@ public enum Readings {
             guard let meter = try Meters.find(session.db, accountID: account.id, serial: serial) else {
                 throw MyGazError.notFound(.meter, "\(serial) (\(account.label))")
             }
+            // judged and written with the meter held: a decision on the meter's pending reading waits
+            try holdMeters(session.db, "SELECT CAST(? AS BIGINT)", meter.id)
             let verdict = try self.verdict(session.db, readingID: nil, meterID: meter.id, rgkID: account.rgkID, value: value, date: date.iso)
             if let first = verdict.firstViolation {
                 throw MyGazError.invalid(.readingRefused, .text(String(value)), .code(.readingReason, first.rawValue),

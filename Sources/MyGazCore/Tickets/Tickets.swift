@@ -56,18 +56,21 @@ public struct TicketFilter: Sendable {
 /// Support tickets (SPEC §1.5): questions to the abonent department, an office, or portal support.
 public enum Tickets {
     static let select = """
-        SELECT t.id, t.channel, g.code, o.name, t.topic, t.status, t.sender_name, t.sender_email, t.sender_phone,
-               coalesce(a.number, t.account_number), t.user_id IS NULL, t.source, t.assigned_to, t.created_at,
-               t.last_customer_at, t.last_operator_at, (SELECT count(*) FROM ticket_message WHERE ticket_id = t.id)
+        SELECT t.id, t.channel, g.code AS rgk, o.name AS office, t.topic, t.status, t.sender_name, t.sender_email, t.sender_phone,
+               coalesce(a.number, t.account_number) AS account, CASE WHEN t.user_id IS NULL THEN 1 ELSE 0 END AS anonymous,
+               t.source, t.assigned_to, t.created_at, t.last_customer_at, t.last_operator_at,
+               (SELECT count(*) FROM ticket_message WHERE ticket_id = t.id) AS messages
         FROM ticket t LEFT JOIN rgk g ON g.id = t.rgk_id LEFT JOIN office o ON o.id = t.office_id
         LEFT JOIN account a ON a.id = t.account_id
         """
 
-    static func summary(_ r: Row) -> TicketSummary {
-        TicketSummary(id: r.int64(0), channel: r.string(1), rgk: r.optString(2), office: r.optString(3), topic: r.string(4),
-                      status: r.string(5), senderName: r.string(6), senderEmail: r.optString(7), senderPhone: r.optString(8),
-                      account: r.optString(9), anonymous: r.bool(10), source: r.string(11), assignedTo: r.optString(12),
-                      createdAt: r.string(13), lastCustomerAt: r.string(14), lastOperatorAt: r.optString(15), messages: r.int(16))
+    static func summary(_ r: Row) throws -> TicketSummary {
+        try TicketSummary(id: r.int64("id"), channel: r.string("channel"), rgk: r.optString("rgk"), office: r.optString("office"),
+                          topic: r.string("topic"), status: r.string("status"), senderName: r.string("sender_name"),
+                          senderEmail: r.optString("sender_email"), senderPhone: r.optString("sender_phone"), account: r.optString("account"),
+                          anonymous: r.bool("anonymous"), source: r.string("source"), assignedTo: r.optString("assigned_to"),
+                          createdAt: r.string("created_at"), lastCustomerAt: r.string("last_customer_at"),
+                          lastOperatorAt: r.optString("last_operator_at"), messages: r.int("messages"))
     }
 
     public static func parseID(_ text: String) throws -> Int64 {
@@ -103,10 +106,10 @@ public enum Tickets {
         if let login = filter.assignedTo { page.conditions.append("t.assigned_to = ?"); page.arguments.append(login) }
         if let since = filter.since { page.conditions.append("t.created_at >= ?"); page.arguments.append(Timestamp.iso(since)) }
         if let search = filter.search?.trimmingCharacters(in: .whitespaces), !search.isEmpty {
-            let folded = Database.fold(search)
-            var alternatives = ["instr(fold(t.sender_name), ?) > 0", "instr(fold(coalesce(t.sender_email, '')), ?) > 0",
-                                "EXISTS (SELECT 1 FROM ticket_message m WHERE m.ticket_id = t.id AND instr(fold(m.body), ?) > 0)"]
-            page.arguments.append(contentsOf: [folded, folded, folded] as [SQLBindable?])
+            let sql = db.sql, needle = sql.fold("CAST(? AS TEXT)")
+            var alternatives = [sql.contains(sql.fold("t.sender_name"), needle), sql.contains(sql.fold("coalesce(t.sender_email, '')"), needle),
+                                "EXISTS (SELECT 1 FROM ticket_message m WHERE m.ticket_id = t.id AND \(sql.contains(sql.fold("m.body"), needle)))"]
+            page.arguments.append(contentsOf: [search, search, search] as [SQLBindable?])
             if let phone = Contact.phone(search) { alternatives.append("t.sender_phone = ?"); page.arguments.append(phone) }
             if let number = Contact.accountNumber(search) { alternatives.append("coalesce(t.account_number, '') = ?"); page.arguments.append(number) }
             page.conditions.append("(" + alternatives.joined(separator: " OR ") + ")")
@@ -123,10 +126,10 @@ public enum Tickets {
             let messages = try db.query("""
                 SELECT id, at, author_kind, author, body, faq_id FROM ticket_message WHERE ticket_id = ? ORDER BY at, id
                 """, id).map {
-                TicketMessage(id: $0.int64(0), at: $0.string(1), authorKind: $0.string(2), author: $0.optString(3),
-                              body: $0.string(4), faqID: $0.optInt64(5))
+                try TicketMessage(id: $0.int64("id"), at: $0.string("at"), authorKind: $0.string("author_kind"), author: $0.optString("author"),
+                                  body: $0.string("body"), faqID: $0.optInt64("faq_id"))
             }
-            return TicketDetail(summary: summary(row), messages: messages, attachments: try Attachments.list(db, .ticket(id)))
+            return TicketDetail(summary: try summary(row), messages: messages, attachments: try Attachments.list(db, .ticket(id)))
         }
     }
 
@@ -153,7 +156,10 @@ public enum Tickets {
 
     static func status(_ db: any Storage, _ id: Int64) throws -> TicketStatus {
         guard let text = try db.scalarString("SELECT status FROM ticket WHERE id = ?", id) else { throw MyGazError.notFound(.ticket, String(id)) }
-        return TicketStatus(rawValue: text)!
+        guard let status = TicketStatus(rawValue: text) else {
+            throw MyGazError(.internalError, .internalError, .text("ticket \(id) has a state the schema does not allow: \(text)"))
+        }
+        return status
     }
 
     /// The operator's answer: stored, the ticket becomes answered, and an e-mail quoting the
@@ -168,10 +174,10 @@ public enum Tickets {
                 throw MyGazError.conflict(.conflictState, .entity(.ticket), .text(String(id)), .code(.ticketStatus, "closed"),
                                           "ticket reply", .text("new or answered (ticket reopen first)"))
             }
+            try Decision.move(session.db, .ticket, id, .ticketStatus, from: current.rawValue, to: "answered",
+                              setting: "last_operator_at = ?, updated_at = ?", session.now, session.now)
             try session.db.run("INSERT INTO ticket_message (ticket_id, at, author_kind, author, body, faq_id) VALUES (?, ?, 'operator', ?, ?, ?)",
                                id, session.now, session.login, text, faqID)
-            try session.db.run("UPDATE ticket SET status = 'answered', last_operator_at = ?, updated_at = ? WHERE id = ?",
-                               session.now, session.now, id)
             try session.audit("ticket.reply", .ticket, id, old: current.rawValue, new: "answered", note: faqID.map { AuditNote(.faqAnswer, ["faq": .int($0)]) })
             var t = Transition(.ticket, id, .ticketStatus, from: current.rawValue, to: "answered")
             if let outcome = try notify(session, id, answer: text, closing: false) { t.told(outcome) }
@@ -185,9 +191,8 @@ public enum Tickets {
         guard let t = try db.queryOne("SELECT sender_name, sender_email, sender_phone, topic, rgk_id, user_id FROM ticket WHERE id = ?", id) else {
             return nil
         }
-        return (Notify.Reach(email: t.optString(1), phone: t.optString(2), userID: t.optInt64(5)), t.string(0),
-                Labels.label(.ticketTopic, t.string(3), russian: true),
-                t.optInt64(4))
+        return try (Notify.Reach(email: t.optString("sender_email"), phone: t.optString("sender_phone"), userID: t.optInt64("user_id")),
+                    t.string("sender_name"), Labels.label(.ticketTopic, t.string("topic"), russian: true), t.optInt64("rgk_id"))
     }
 
     /// Queues the answer by the contact rule: a letter quoting the customer's message, or an SMS
@@ -218,14 +223,15 @@ public enum Tickets {
             let current = try status(session.db, id)
             if current == .closed { return Transition(.ticket, id, .ticketStatus, from: "closed", to: "closed") }
             var t = Transition(.ticket, id, .ticketStatus, from: current.rawValue, to: "closed")
-            if let message, !message.isEmpty {
+            let answer = message.flatMap { $0.isEmpty ? nil : $0 }
+            try Decision.move(session.db, .ticket, id, .ticketStatus, from: current.rawValue, to: "closed",
+                              setting: "closed_at = ?, updated_at = ?, last_operator_at = coalesce(CAST(? AS TEXT), last_operator_at)",
+                              session.now, session.now, answer == nil ? nil : session.now)
+            if let answer {
                 try session.db.run("INSERT INTO ticket_message (ticket_id, at, author_kind, author, body) VALUES (?, ?, 'operator', ?, ?)",
-                                   id, session.now, session.login, message)
-                try session.db.run("UPDATE ticket SET last_operator_at = ? WHERE id = ?", session.now, id)
-                if let outcome = try notify(session, id, answer: message, closing: true) { t.told(outcome) }
+                                   id, session.now, session.login, answer)
+                if let outcome = try notify(session, id, answer: answer, closing: true) { t.told(outcome) }
             }
-            try session.db.run("UPDATE ticket SET status = 'closed', closed_at = ?, updated_at = ? WHERE id = ? AND status = ?",
-                               session.now, session.now, id, current.rawValue)
             try session.audit("ticket.close", .ticket, id, old: current.rawValue, new: "closed", reason: message)
             return t
         }
@@ -236,8 +242,7 @@ public enum Tickets {
             try checkMayAnswer(session, id, command: "ticket reopen")
             let current = try status(session.db, id)
             guard current == .closed else { return Transition(.ticket, id, .ticketStatus, from: current.rawValue, to: current.rawValue) }
-            try session.db.run("UPDATE ticket SET status = 'new', closed_at = NULL, updated_at = ? WHERE id = ? AND status = 'closed'",
-                               session.now, id)
+            try Decision.move(session.db, .ticket, id, .ticketStatus, from: "closed", to: "new", setting: "closed_at = NULL, updated_at = ?", session.now)
             try session.audit("ticket.reopen", .ticket, id, old: "closed", new: "new")
             return Transition(.ticket, id, .ticketStatus, from: "closed", to: "new")
         }
@@ -250,15 +255,16 @@ public enum Tickets {
             guard let row = try session.db.queryOne("SELECT assigned_to, status FROM ticket WHERE id = ?", id) else {
                 throw MyGazError.notFound(.ticket, String(id))
             }
-            var t = Transition(.ticket, id, .ticketStatus, from: row.string(1), to: row.string(1), extra: [("assigned_to", login)])
-            if row.optString(0) == login {
+            let status = try row.string("status"), old = try row.optString("assigned_to")
+            var t = Transition(.ticket, id, .ticketStatus, from: status, to: status, extra: [("assigned_to", login)])
+            if old == login {
                 t.human = Message(.alreadyAssigned, [.entity(.ticket), .text(String(id)), .text(login)])
                 return t
             }
             try session.db.run("UPDATE ticket SET assigned_to = ?, updated_at = ? WHERE id = ?", login, session.now, id)
-            try session.audit("ticket.assign", .ticket, id, old: row.optString(0), new: login)
+            try session.audit("ticket.assign", .ticket, id, old: old, new: login)
             t.forceChanged = true
-            t.human = Message(.assignedTo, [.entity(.ticket), .text(String(id)), .text(row.optString(0) ?? "—"), .text(login)])
+            t.human = Message(.assignedTo, [.entity(.ticket), .text(String(id)), .text(old ?? "—"), .text(login)])
             return t
         }
     }
@@ -307,7 +313,7 @@ public enum Tickets {
             try checkMayAnswer(session, channel: new.channel, id: "—", command: "ticket open")
             var rgkID = try new.rgk.map { try RGK.id(session.db, $0) } ?? new.account?.rgkID
             if let office = new.officeID {
-                guard let officeRGK = try session.db.queryOne("SELECT rgk_id FROM office WHERE id = ?", office)?.int64(0) else {
+                guard let officeRGK = try session.db.queryOne("SELECT rgk_id FROM office WHERE id = ?", office)?.int64("rgk_id") else {
                     throw MyGazError.notFound(.office, String(office))
                 }
                 if let rgkID, rgkID != officeRGK { throw MyGazError.usage(.officeOtherRGK, .text(String(office))) }
@@ -354,23 +360,25 @@ public struct FAQEntry: Sendable {
 /// The FAQ of manual 001 §5.1, and the ready answers it gives to tickets.
 public enum FAQ {
     public static func list(_ db: any Storage, topic: TicketTopic?, search: String?) throws -> [FAQEntry] {
-        let folded = search.map(Database.fold)
+        let sql = db.sql
         return try db.query("""
             SELECT id, topic, question, answer, updated_at FROM faq
-            WHERE (?1 IS NULL OR topic = ?1) AND (?2 IS NULL OR instr(fold(question || ' ' || answer), ?2) > 0)
+            WHERE (CAST(? AS TEXT) IS NULL OR topic = ?)
+              AND (CAST(? AS TEXT) IS NULL OR \(sql.contains(sql.fold("question || ' ' || answer"), sql.fold("CAST(? AS TEXT)"))))
             ORDER BY topic, id
-            """, topic?.rawValue, folded).map(entry)
+            """, topic?.rawValue, topic?.rawValue, search, search).map(entry)
     }
 
-    static func entry(_ r: Row) -> FAQEntry {
-        FAQEntry(id: r.int64(0), topic: r.string(1), question: r.string(2), answer: r.string(3), updatedAt: r.string(4))
+    static func entry(_ r: Row) throws -> FAQEntry {
+        try FAQEntry(id: r.int64("id"), topic: r.string("topic"), question: r.string("question"), answer: r.string("answer"),
+                     updatedAt: r.string("updated_at"))
     }
 
     public static func find(_ db: any Storage, _ id: Int64) throws -> FAQEntry {
         guard let row = try db.queryOne("SELECT id, topic, question, answer, updated_at FROM faq WHERE id = ?", id) else {
             throw MyGazError.notFound(.faq, String(id))
         }
-        return entry(row)
+        return try entry(row)
     }
 
     public static func add(_ session: Session, topic: TicketTopic, question: String, answer: String) throws -> Int64 {

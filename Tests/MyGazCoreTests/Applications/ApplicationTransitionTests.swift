@@ -4,8 +4,8 @@ import Testing
 
 @Suite struct ApplicationTransitionTests {
     /// One application per state and kind, so every action meets every state.
-    func fixture() throws -> (TestDB, [String: Int64]) {
-        let t = try TestDB()
+    func fixture(_ engine: TestEngine) throws -> (TestDB, [String: Int64]) {
+        let t = try TestDB(engine: engine)
         try t.db.execute("INSERT INTO rgk (code, name, created_at, updated_at) VALUES ('aa', 'A', 'x', 'x')")
         var ids: [String: Int64] = [:]
         for kind in ApplicationKind.allCases {
@@ -19,8 +19,8 @@ import Testing
         return (t, ids)
     }
 
-    @Test func everyActionFromEveryState() throws {
-        let (t, ids) = try fixture()
+    @Test(arguments: TestEngine.all) func everyActionFromEveryState(_ engine: TestEngine) throws {
+        let (t, ids) = try fixture(engine)
         for kind in ApplicationKind.allCases {
             for action in ApplicationAction.allCases {
                 for status in ApplicationStatus.allCases {
@@ -55,20 +55,20 @@ import Testing
         #expect(!ApplicationAction.complete.allowedFrom(kind: .contractSupply).contains(.submitted))
     }
 
-    @Test func everyChangeLeavesHistoryAndAudit() throws {
-        let (t, ids) = try fixture()
+    @Test(arguments: TestEngine.all) func everyChangeLeavesHistoryAndAudit(_ engine: TestEngine) throws {
+        let (t, ids) = try fixture(engine)
         let id = ids["repair/submitted"]!
         _ = try Applications.transition(t.session, id, .clarify, message: "Уточните адрес")
         _ = try Applications.transition(t.session, id, .answer, message: "Дом 12")
         _ = try Applications.transition(t.session, id, .complete, message: nil)
         let events = try t.db.query("SELECT from_status, to_status FROM application_event WHERE application_id = ? ORDER BY id", id)
-            .map { "\($0.string(0))→\($0.string(1))" }
+            .map { "\(try $0.string("from_status"))→\(try $0.string("to_status"))" }
         #expect(events == ["submitted→needs_info", "needs_info→submitted", "submitted→completed"])
         #expect(try t.count("audit", "entity_type = 'application' AND entity_id = '\(id)'") == 3)
     }
 
-    @Test func expectStatusRefusesWhenSomeoneMovedIt() throws {
-        let (t, ids) = try fixture()
+    @Test(arguments: TestEngine.all) func expectStatusRefusesWhenSomeoneMovedIt(_ engine: TestEngine) throws {
+        let (t, ids) = try fixture(engine)
         let id = ids["repair/submitted"]!
         do {
             _ = try Applications.transition(t.session, id, .approve, message: nil, expect: .needsInfo)

@@ -12,7 +12,7 @@ extension TestDB {
             INSERT INTO meter (id, account_id, serial, digits) VALUES (1, 1, 'M-7', 5);
             INSERT INTO reading (meter_id, value, reading_date, source, status, submitted_at) VALUES (1, 1000, '2026-06-25', 'rgk', 'accepted', 'x');
             """)
-        return try AccountRef.resolve(db, "70000017", rgk: nil)
+        return try AccountRef.byID(db, 1)
     }
 
     func pending(_ value: Int64, date: String = "2026-07-10") throws -> Int64 {
@@ -21,10 +21,10 @@ extension TestDB {
     }
 }
 
-/// The Readings room: its decisions and their rules, on a temporary database.
+/// The Readings room: its decisions and their rules, on a temporary database of each engine.
 @Suite struct ReadingsTests {
-    @Test func aReadingThatBreaksARuleIsAcceptedOnlyOnPurposeWithAReason() throws {
-        let t = try TestDB()
+    @Test(arguments: TestEngine.all) func aReadingThatBreaksARuleIsAcceptedOnlyOnPurposeWithAReason(_ engine: TestEngine) throws {
+        let t = try TestDB(engine: engine)
         _ = try t.oneMeter()
         let low = try t.pending(900)
         #expect(throws: MyGazError.self) { try Readings.accept(t.session, low, force: false, reason: nil) }
@@ -38,11 +38,11 @@ extension TestDB {
         }
         let accepted = try Readings.accept(t.session, low, force: true, reason: "  фото счетчика ")
         #expect(accepted.to == "accepted")
-        #expect(try t.db.scalarString("SELECT forced || '|' || message FROM reading WHERE id = ?", low) == "1|фото счетчика")
+        #expect(try t.db.scalarString("SELECT CAST(forced AS TEXT) || '|' || message FROM reading WHERE id = ?", low) == "1|фото счетчика")
     }
 
-    @Test func aDecisionIsTakenBackOnlyWhileNothingStandsOnItAndTheRGKHasNotGotIt() throws {
-        let t = try TestDB()
+    @Test(arguments: TestEngine.all) func aDecisionIsTakenBackOnlyWhileNothingStandsOnItAndTheRGKHasNotGotIt(_ engine: TestEngine) throws {
+        let t = try TestDB(engine: engine)
         _ = try t.oneMeter()
         let first = try t.pending(1100)
         _ = try Readings.accept(t.session, first, force: false, reason: nil)
@@ -64,6 +64,7 @@ extension TestDB {
         #expect(try t.db.scalarInt("SELECT count(*) FROM audit WHERE action = 'reading.reopen'") == 1)
     }
 
+    // SQLite only until Meters.find (Accounts/Meters.swift, the people rooms' move) reads on both engines
     @Test func thePreviousAcceptedReadingIsTheSameForTheQueueAndForAReadingByPhone() throws {
         let t = try TestDB()
         let account = try t.oneMeter()
@@ -79,6 +80,7 @@ extension TestDB {
         #expect(try Readings.previousAccepted(t.db, meterID: 1)?.value == 1100)
     }
 
+    // SQLite only: an RGK file is imported by SQLite's own bulk path
     @Test func aSerialIsMatchedTheSameWayByPhoneAndFromAFile() throws {
         let t = try TestDB()
         let account = try t.oneMeter()
@@ -94,8 +96,12 @@ extension TestDB {
         #expect(report.inserted == 1 && report.badRows == 0, "\(report.problems)")
     }
 
-    @Test func aBulkAcceptWritesOneAuditRowPerReading() throws {
-        let t = try TestDB()
+    @Test(arguments: TestEngine.all) func aBulkAcceptWritesOneAuditRowPerReading(_ engine: TestEngine) throws {
+        try ReadingQueueTests.bulkAuditOnServer(engine) { try bulkAccept(engine) }
+    }
+
+    func bulkAccept(_ engine: TestEngine) throws {
+        let t = try TestDB(engine: engine)
         _ = try t.oneMeter()
         try t.db.execute("INSERT INTO meter (id, account_id, serial, digits) VALUES (2, 1, 'M-8', 5), (3, 1, 'M-9', 5)")
         var ids: [Int64] = []
@@ -105,15 +111,15 @@ extension TestDB {
         let result = try Readings.acceptAllValid(t.session, rgk: nil, dryRun: false)
         #expect(result.decided == 3)
         let audited = try t.db.query("SELECT entity_id, old_value, new_value, operator FROM audit WHERE action = 'reading.accept' ORDER BY entity_id")
-        #expect(audited.map { $0.string(0) } == ids.map(String.init))
-        #expect(audited.allSatisfy { $0.string(1) == "pending" && $0.string(2) == "accepted" && $0.string(3) == "tester" })
+            .map { try [$0.string("entity_id"), $0.string("old_value"), $0.string("new_value"), $0.string("operator")] }
+        #expect(audited == ids.map { [String($0), "pending", "accepted", "tester"] })
     }
 
     /// A bulk accept judges again the readings of a meter that got an accepted reading from
     /// someone else after the queue was judged: another clerk's decision, an RGK's import; not
     /// its own decisions, and not what was decided before.
-    @Test func theMetersChangedSinceTheQueueWasJudgedAreOthersDecisionsAndNewImports() throws {
-        let t = try TestDB()
+    @Test(arguments: TestEngine.all) func theMetersChangedSinceTheQueueWasJudgedAreOthersDecisionsAndNewImports(_ engine: TestEngine) throws {
+        let t = try TestDB(engine: engine)
         _ = try t.oneMeter()
         try t.db.execute("INSERT INTO meter (id, account_id, serial, digits) VALUES (2, 1, 'M-8', 5), (3, 1, 'M-9', 5), (4, 1, 'M-10', 5), (5, 1, 'M-11', 5)")
         func reading(_ meter: Int, source: String, status: String, decidedAt: String?, by: String?) throws {
