@@ -39,8 +39,8 @@ import Testing
 
     /// Rooms whose SQL is still SQLite's: each moves behind the seam and leaves this list.
     static let notYetMoved: Set<String> = [
-        "Accounts", "Applications", "Bills", "Completion", "Contracts", "Offices", "Payments", "Pins", "Readings",
-        "Tickets", "Users", "Settings.swift", "Import/Export.swift", "Import/ImportHistory.swift",
+        "Accounts", "Applications", "Bills", "Completion", "Pins", "Readings", "Tickets", "Users", "Settings.swift",
+        "Import/Export.swift", "Import/ImportHistory.swift",
     ]
 
     static func files(of room: String) -> [String] {
