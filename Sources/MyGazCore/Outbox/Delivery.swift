@@ -115,12 +115,17 @@ public struct Transport: Sendable {
     /// a sender killed at any moment leaves either a message that never started, a shell that
     /// finishes and records it, or — only if the shell dies too — a message in doubt.
     public var receipt: [String]?
+    /// Variables the delivering shell gets besides the recipient: where its receipt finds the
+    /// database when that is a server's address (argv, which `ps` shows, never holds one).
+    public var environment: [String: String]
 
-    public init(sendmail: String, smsCommand: String?, timeoutSeconds: Double = 30, receipt: [String]? = nil) {
+    public init(sendmail: String, smsCommand: String?, timeoutSeconds: Double = 30, receipt: [String]? = nil,
+                environment: [String: String] = [:]) {
         self.sendmail = sendmail
         self.smsCommand = smsCommand
         self.timeoutSeconds = timeoutSeconds
         self.receipt = receipt
+        self.environment = environment
     }
 }
 
@@ -529,7 +534,7 @@ public enum Delivery {
         // the message is the program's stdin, the recipient in its environment: never in argv
         let (line, receipt) = shellLine(program, transport, id: id, token: token)
         let run = try Command.run(["/bin/sh", "-c", line, "sh"] + receipt, input: input, timeout: transport.timeoutSeconds,
-                                  environment: [recipientVariable: recipient])
+                                  environment: transport.environment.merging([recipientVariable: recipient]) { _, own in own })
         if let status = run.status, status == 126 || status == 127 {
             return .misconfigured(program: program, status: status)
         }
