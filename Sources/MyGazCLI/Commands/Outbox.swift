@@ -62,10 +62,14 @@ enum OutboxCommands {
         let timeout = Double(try inv.int(.timeout, range: 1...3600) ?? 30)
         let limit = try inv.limit(default: 500)
         let progress = Progress(inv.out, label: "outbox send")
-        // the delivering shell records each message sent itself, through this program
-        let receipt = [Executable.path, "--db", Executable.absolute(inv.globals.dbPath), "outbox", "__receipt"]
-        let report = try Delivery.send(inv.session, transport: Transport(sendmail: sendmail, smsCommand: sms, timeoutSeconds: timeout, receipt: receipt),
-                                       limit: limit, dryRun: inv.flag(.dryRun)) { progress.update(Int64($0)) }
+        // the delivering shell records each message sent itself, through this program: a file by
+        // its absolute path, a server's address in the shell's environment (never in its argv,
+        // which every local user sees in `ps`, with whatever password the address holds)
+        let address = inv.globals.dbPath, onServer = PGAddress.isPostgreSQL(address)
+        let receipt = [Executable.path] + (onServer ? [] : ["--db", Executable.absolute(address)]) + ["outbox", "__receipt"]
+        let transport = Transport(sendmail: sendmail, smsCommand: sms, timeoutSeconds: timeout, receipt: receipt,
+                                  environment: onServer ? ["MYGAZ_DB": address] : [:])
+        let report = try Delivery.send(inv.session, transport: transport, limit: limit, dryRun: inv.flag(.dryRun)) { progress.update(Int64($0)) }
         progress.finish()
         if inv.flag(.dryRun) {
             var t = Table([Column("id", L("ID", "ID"), align: .right), Column("channel", L("CHANNEL", "КАНАЛ")),

@@ -42,8 +42,9 @@ public enum AuditLog {
                        ids: [Int64], old: String?, new: String?) throws {
         try db.run("""
             INSERT INTO audit (at, operator, action, entity_type, entity_id, old_value, new_value)
-            SELECT ?, ?, ?, ?, value, ?, ? FROM json_each(?)
-            """, at, login, action, entity, old, new, "[" + ids.map(String.init).joined(separator: ",") + "]")
+            SELECT CAST(? AS TEXT), CAST(? AS TEXT), CAST(? AS TEXT), CAST(? AS TEXT), CAST(ids.value AS TEXT), CAST(? AS TEXT), CAST(? AS TEXT)
+            FROM (\(db.sql.listValues())) AS ids
+            """, at, login, action, entity, old, new, SQLList(ids))
     }
 
     public static func list(_ db: any Storage, _ filter: AuditFilter) throws -> [AuditEntry] {
@@ -68,9 +69,10 @@ public enum AuditLog {
             SELECT id, at, operator, action, entity_type, entity_id, old_value, new_value, reason, reason_code, reason_args
             FROM audit \(whereClause) ORDER BY at DESC, id DESC LIMIT ?
             """, arguments: args).map {
-            AuditEntry(id: $0.int64(0), at: $0.string(1), operatorLogin: $0.string(2), action: $0.string(3),
-                       entityType: $0.string(4), entityID: $0.optString(5), oldValue: $0.optString(6),
-                       newValue: $0.optString(7), reason: $0.optString(8), reasonCode: $0.optString(9), reasonArgs: $0.optString(10))
+            try AuditEntry(id: $0.int64("id"), at: $0.string("at"), operatorLogin: $0.string("operator"), action: $0.string("action"),
+                           entityType: $0.string("entity_type"), entityID: $0.optString("entity_id"), oldValue: $0.optString("old_value"),
+                           newValue: $0.optString("new_value"), reason: $0.optString("reason"), reasonCode: $0.optString("reason_code"),
+                           reasonArgs: $0.optString("reason_args"))
         }
     }
 }

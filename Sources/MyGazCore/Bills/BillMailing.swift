@@ -16,34 +16,59 @@ public enum BillMailing {
         public var noSettlements = 0
     }
 
-    static let candidates = """
-        SELECT u.id, u.email, a.id, a.rgk_id, g.code, a.number,
-               EXISTS (SELECT 1 FROM bill_mailing m WHERE m.user_id = u.id AND m.account_id = a.id AND m.period = ?1),
-               EXISTS (SELECT 1 FROM service v JOIN settlement s ON s.service_id = v.id WHERE v.account_id = a.id AND s.period = ?1)
+    /// One user's link with one account, as the mailing weighs it.
+    struct Candidate {
+        let userID: Int64
+        let email: String?
+        let accountID: Int64
+        let rgkID: Int64
+        let account: String
+        /// A message for this user, account and month was queued before.
+        let queuedBefore: Bool
+        /// The account has settlements for the month.
+        let settled: Bool
+
+        init(_ r: Row) throws {
+            (userID, email, accountID, rgkID) = try (r.int64("user_id"), r.optString("email"), r.int64("account_id"), r.int64("rgk_id"))
+            (account, queuedBefore, settled) = try (r.string("account"), r.bool("queued_before"), r.bool("settled"))
+        }
+    }
+
+    /// Values: the period twice, the RGK's code twice, the last page's user twice and account, the page's size.
+    static func candidates(_ sql: SQLDialect) -> String {
+        """
+        SELECT u.id AS user_id, u.email, a.id AS account_id, a.rgk_id, a.number AS account,
+               CASE WHEN EXISTS (SELECT 1 FROM bill_mailing m WHERE m.user_id = u.id AND m.account_id = a.id AND m.period = ?)
+                    THEN 1 ELSE 0 END AS queued_before,
+               CASE WHEN EXISTS (SELECT 1 FROM service v JOIN settlement s ON s.service_id = v.id WHERE v.account_id = a.id AND s.period = ?)
+                    THEN 1 ELSE 0 END AS settled
         FROM portal_user u
         JOIN user_account l ON l.user_id = u.id AND l.access_level = 'extended' AND l.locked_at IS NULL
         JOIN account a ON a.id = l.account_id
         JOIN rgk g ON g.id = a.rgk_id
-        WHERE u.email_bills = 1 AND +u.status = 'active' AND (?2 IS NULL OR g.code = ?2)
-          AND l.user_id >= ?3 AND (l.user_id, l.account_id) > (?3, ?4)
-        ORDER BY l.user_id, l.account_id LIMIT ?5
+        WHERE u.email_bills = 1 AND \(sql.noIndex("u.status")) = 'active' AND (CAST(? AS TEXT) IS NULL OR g.code = ?)
+          AND l.user_id >= ? AND (l.user_id, l.account_id) > (?, ?)
+        ORDER BY l.user_id, l.account_id LIMIT ?
         """
+    }
 
     /// The candidates a page at a time (memory stays flat whatever the region's size), in the
     /// order of the links' key: each page starts where the last ended, no page sorts them all.
-    static func eachPage(_ db: any Storage, period: String, rgk: String?, _ body: ([Row]) throws -> Void) throws {
-        var after: (Int64, Int64) = (0, 0)
+    static func eachPage(_ db: any Storage, period: String, rgk: String?, _ body: ([Candidate]) throws -> Void) throws {
+        var after: (user: Int64, account: Int64) = (0, 0)
+        let sql = candidates(db.sql), code = rgk?.lowercased()
         while true {
-            let page = try db.query(candidates, period, rgk?.lowercased(), after.0, after.1, 500)
+            let page = try db.query(sql, period, period, code, code, after.user, after.user, after.account, 500).map(Candidate.init)
             guard let last = page.last else { return }
             try body(page)
-            after = (last.int64(0), last.int64(2))
+            after = (last.userID, last.accountID)
         }
     }
 
     /// The RGKs in scope must have their bank details: a bill without them is never sent.
     static func checkSuppliers(_ db: any Storage, rgk: String?) throws {
-        for code in try db.query("SELECT code FROM rgk WHERE ?1 IS NULL OR code = ?1", rgk).map({ $0.string(0) }) {
+        let rgk = rgk?.lowercased()     // as RGK.id finds it: `--rgk VOLOGDA` is checked too
+        for code in try db.query("SELECT code FROM rgk WHERE CAST(? AS TEXT) IS NULL OR code = ?", rgk, rgk).map({ try $0.string("code") }) {
             try Bills.requireBankDetails(db, rgk: code)
         }
     }
@@ -57,8 +82,8 @@ public enum BillMailing {
             WHERE l.account_id = ? AND l.access_level = 'extended' AND l.locked_at IS NULL AND u.status = 'active' AND u.email IS NOT NULL
             ORDER BY u.id
             """, accountID).compactMap { row in
-            guard let email = row.optString(1).flatMap(Contact.email), seen.insert(email).inserted else { return nil }
-            return (row.int64(0), email)
+            guard let email = try row.optString("email").flatMap(Contact.email), seen.insert(email).inserted else { return nil }
+            return (try row.int64("id"), email)
         }.sorted { $0.email < $1.email }
     }
 
@@ -68,9 +93,9 @@ public enum BillMailing {
         try checkSuppliers(db, rgk: rgk)
         var plan = Plan()
         try eachPage(db, period: period, rgk: rgk) { page in
-            for row in page {
-                if row.bool(6) { plan.queuedBefore += 1 } else if !row.bool(7) { plan.noSettlements += 1 }
-                else if row.optString(1).flatMap(Contact.email) == nil { plan.noEmail += 1 } else { plan.toQueue += 1 }
+            for c in page {
+                if c.queuedBefore { plan.queuedBefore += 1 } else if !c.settled { plan.noSettlements += 1 }
+                else if c.email.flatMap(Contact.email) == nil { plan.noEmail += 1 } else { plan.toQueue += 1 }
             }
         }
         return plan
@@ -89,15 +114,15 @@ public enum BillMailing {
         var done = 0
         try eachPage(session.db, period: period, rgk: rgk) { page in
             try session.db.write {
-                for row in page where !row.bool(6) && row.bool(7) {
+                for c in page where !c.queuedBefore && c.settled {
                     done += 1
-                    guard let email = row.optString(1).flatMap(Contact.email) else { continue }
-                    let (userID, accountID, rgkID) = (row.int64(0), row.int64(2), row.int64(3))
+                    guard let email = c.email.flatMap(Contact.email) else { continue }
+                    let (userID, accountID, rgkID) = (c.userID, c.accountID, c.rgkID)
                     // another run may have queued it since the plan was read
                     guard try session.db.queryOne("SELECT 1 FROM bill_mailing WHERE user_id = ? AND account_id = ? AND period = ?",
                                                   userID, accountID, period) == nil else { report.queuedBefore += 1; continue }
                     if footers[rgkID] == nil { footers[rgkID] = try Notify.footer(session.db, rgkID: rgkID) }
-                    let queued = try Outbox.enqueue(session, message(email: email, account: row.string(5), month: month, period: period,
+                    let queued = try Outbox.enqueue(session, message(email: email, account: c.account, month: month, period: period,
                                                                      accountID: accountID, rgkID: rgkID, userID: userID,
                                                                      footer: footers[rgkID] ?? ""))
                     try session.db.run("""

@@ -86,15 +86,15 @@ public enum Bills {
         guard let row = try db.queryOne("SELECT \(bankColumns.joined(separator: ", ")) FROM rgk WHERE code = ?", code) else {
             throw MyGazError.notFound(.rgk, code)
         }
-        let missing = bankColumns.indices.filter { row.optString($0) == nil }.map { bankColumns[$0] }
+        let missing = try bankColumns.filter { try row.optString($0) == nil }
         if !missing.isEmpty { throw MyGazError.invalid(.billNoBankDetails, .text(code), .text(missing.joined(separator: ", "))) }
     }
 
     /// The last month with settlements for the account, or nil when it has none.
     public static func lastPeriod(_ db: any Storage, accountID: Int64) throws -> String? {
         try db.queryOne("""
-            SELECT max(s.period) FROM settlement s JOIN service v ON v.id = s.service_id WHERE v.account_id = ?
-            """, accountID)?.optString(0)
+            SELECT max(s.period) AS period FROM settlement s JOIN service v ON v.id = s.service_id WHERE v.account_id = ?
+            """, accountID)?.optString("period")
     }
 
     /// The bill of an account for a month (by default the last one with settlements); what is
@@ -106,39 +106,40 @@ public enum Bills {
                 throw MyGazError(.notFound, .billNoSettlementsAtAll, .text(ref.label))
             }
             guard let r = try db.queryOne("""
-                SELECT g.code, g.name, g.inn, g.kpp, g.bank_account, g.bank_name, g.bic, g.corr_account, g.phone,
-                       (SELECT o.name || ', ' || o.address FROM office o WHERE o.rgk_id = g.id ORDER BY o.id LIMIT 1),
-                       (SELECT o.hours FROM office o WHERE o.rgk_id = g.id ORDER BY o.id LIMIT 1),
+                SELECT g.code AS rgk, g.name AS rgk_name, g.inn, g.kpp, g.bank_account, g.bank_name, g.bic, g.corr_account, g.phone AS rgk_phone,
+                       (SELECT o.name || ', ' || o.address FROM office o WHERE o.rgk_id = g.id ORDER BY o.id LIMIT 1) AS office,
+                       (SELECT o.hours FROM office o WHERE o.rgk_id = g.id ORDER BY o.id LIMIT 1) AS hours,
                        a.number, a.surname, a.name, a.patronymic, a.address, a.residents, a.heated_area
                 FROM account a JOIN rgk g ON g.id = a.rgk_id WHERE a.id = ?
                 """, ref.id) else { throw MyGazError.notFound(.account, ref.label) }
-            try requireBankDetails(db, rgk: r.string(0))
-            let supplier = Bill.Supplier(code: r.string(0), name: r.string(1), inn: r.string(2), kpp: r.string(3), account: r.string(4),
-                                         bankName: r.string(5), bic: r.string(6), correspondentAccount: r.string(7), phone: r.optString(8),
-                                         office: r.optString(9), hours: r.optString(10))
+            try requireBankDetails(db, rgk: r.string("rgk"))
+            let supplier = try Bill.Supplier(code: r.string("rgk"), name: r.string("rgk_name"), inn: r.string("inn"), kpp: r.string("kpp"),
+                                             account: r.string("bank_account"), bankName: r.string("bank_name"), bic: r.string("bic"),
+                                             correspondentAccount: r.string("corr_account"), phone: r.optString("rgk_phone"),
+                                             office: r.optString("office"), hours: r.optString("hours"))
             let lines = try db.query("""
                 SELECT v.kind, s.opening_kop, s.charged_kop, s.benefit_kop, s.recalc_kop, s.paid_kop
                 FROM settlement s JOIN service v ON v.id = s.service_id
                 WHERE v.account_id = ? AND s.period = ? ORDER BY v.kind
                 """, ref.id, period).map {
-                Bill.Line(service: $0.string(0), openingKop: $0.int64(1), chargedKop: $0.int64(2), benefitKop: $0.int64(3),
-                          recalcKop: $0.int64(4), paidKop: $0.int64(5))
+                try Bill.Line(service: $0.string("kind"), openingKop: $0.int64("opening_kop"), chargedKop: $0.int64("charged_kop"),
+                              benefitKop: $0.int64("benefit_kop"), recalcKop: $0.int64("recalc_kop"), paidKop: $0.int64("paid_kop"))
             }
             guard !lines.isEmpty else { throw MyGazError(.notFound, .billNoSettlements, .text(ref.label), .text(period)) }
             let meters = try db.query("""
                 SELECT m.serial, m.model, m.next_verification,
-                       (SELECT value || ' ' || reading_date FROM reading WHERE meter_id = m.id AND status = 'accepted'
-                        ORDER BY reading_date DESC, id DESC LIMIT 1)
+                       (SELECT CAST(value AS TEXT) || ' ' || reading_date FROM reading WHERE meter_id = m.id AND status = 'accepted'
+                        ORDER BY reading_date DESC, id DESC LIMIT 1) AS last
                 FROM meter m WHERE m.account_id = ? AND m.state = 'working' ORDER BY m.serial
                 """, ref.id).map { row -> Bill.Meter in
-                let last = row.optString(3)?.split(separator: " ")
-                let next = row.optString(2)
-                return Bill.Meter(serial: row.string(0), model: row.optString(1), lastValue: last.flatMap { Int64($0[0]) },
-                                  lastDate: last.map { String($0[1]) }, nextVerification: next, expired: next.map { $0 < today.iso } ?? false)
+                let last = try row.optString("last")?.split(separator: " ")
+                let next = try row.optString("next_verification")
+                return try Bill.Meter(serial: row.string("serial"), model: row.optString("model"), lastValue: last.flatMap { Int64($0[0]) },
+                                      lastDate: last.map { String($0[1]) }, nextVerification: next, expired: next.map { $0 < today.iso } ?? false)
             }
-            return Bill(supplier: supplier, account: r.string(11), surname: r.optString(12), name: r.optString(13),
-                        patronymic: r.optString(14), address: r.optString(15), residents: r.optInt(16), heatedArea: r.optDouble(17),
-                        period: period, lines: lines, meters: meters)
+            return try Bill(supplier: supplier, account: r.string("number"), surname: r.optString("surname"), name: r.optString("name"),
+                            patronymic: r.optString("patronymic"), address: r.optString("address"), residents: r.optInt("residents"),
+                            heatedArea: r.optDouble("heated_area"), period: period, lines: lines, meters: meters)
         }
     }
 }

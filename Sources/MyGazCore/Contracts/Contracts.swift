@@ -26,14 +26,15 @@ public struct ActItem: Sendable {
 
 public enum Contracts {
     static let contractSelect = """
-        SELECT c.id, g.code, c.number, a.number, \(Accounts.holderSQL("a")), c.kind, c.signed_on, c.valid_until, c.state,
-               (SELECT count(*) FROM act WHERE contract_id = c.id)
+        SELECT c.id, g.code AS rgk, c.number, a.number AS account, \(Accounts.holderSQL("a")) AS holder, c.kind, c.signed_on, c.valid_until,
+               c.state, (SELECT count(*) FROM act WHERE contract_id = c.id) AS acts
         FROM contract c JOIN account a ON a.id = c.account_id JOIN rgk g ON g.id = c.rgk_id
         """
 
-    static func contract(_ r: Row) -> ContractItem {
-        ContractItem(id: r.int64(0), rgk: r.string(1), number: r.string(2), account: r.string(3), holder: r.string(4), kind: r.string(5),
-                     signedOn: r.optString(6), validUntil: r.optString(7), state: r.string(8), acts: r.int(9))
+    static func contract(_ r: Row) throws -> ContractItem {
+        try ContractItem(id: r.int64("id"), rgk: r.string("rgk"), number: r.string("number"), account: r.string("account"),
+                         holder: r.string("holder"), kind: r.string("kind"), signedOn: r.optString("signed_on"),
+                         validUntil: r.optString("valid_until"), state: r.string("state"), acts: r.int("acts"))
     }
 
     /// An account's contracts, or an RGK's (by number), active ones first.
@@ -51,23 +52,27 @@ public enum Contracts {
 
     /// A contract by its number (unique within an RGK).
     public static func find(_ db: any Storage, _ number: String, rgk: String?) throws -> ContractItem {
-        let rows = try db.query(contractSelect + " WHERE c.number = ? AND c.rgk_id IN (SELECT id FROM rgk WHERE ?2 IS NULL OR code = ?2)",
-                                number, rgk?.lowercased())
+        let rows = try db.query(contractSelect + " WHERE c.number = ? AND c.rgk_id IN (SELECT id FROM rgk WHERE CAST(? AS TEXT) IS NULL OR code = ?) ORDER BY g.code",
+                                number, rgk?.lowercased(), rgk?.lowercased())
         guard let first = rows.first else { throw MyGazError.notFound(.contract, number) }
-        guard rows.count == 1 else { throw MyGazError.usage(.contractAmbiguous, .text(number), .text(rows.map { $0.string(1) }.joined(separator: ", "))) }
-        return contract(first)
+        guard rows.count == 1 else {
+            throw MyGazError.usage(.contractAmbiguous, .text(number), .text(try rows.map { try $0.string("rgk") }.joined(separator: ", ")))
+        }
+        return try contract(first)
     }
 
     static let actSelect = """
-        SELECT t.id, g.code, t.number, c.number, a.number, t.act_date, (SELECT coalesce(sum(cost_kop), 0) FROM act_item WHERE act_id = t.id)
+        SELECT t.id, g.code AS rgk, t.number, c.number AS contract, a.number AS account, t.act_date,
+               (SELECT coalesce(sum(cost_kop), 0) FROM act_item WHERE act_id = t.id) AS total_kop
         FROM act t JOIN contract c ON c.id = t.contract_id JOIN account a ON a.id = c.account_id JOIN rgk g ON g.id = c.rgk_id
         """
 
     static func act(_ db: any Storage, _ r: Row, works: Bool) throws -> ActItem {
-        let items = works ? try db.query("SELECT work, cost_kop FROM act_item WHERE act_id = ? ORDER BY id", r.int64(0))
-            .map { ActItem.Work(work: $0.string(0), costKop: $0.int64(1)) } : []
-        return ActItem(id: r.int64(0), rgk: r.string(1), number: r.string(2), contract: r.string(3), account: r.string(4), date: r.string(5),
-                       totalKop: r.int64(6), works: items)
+        let id = try r.int64("id")
+        let items = works ? try db.query("SELECT work, cost_kop FROM act_item WHERE act_id = ? ORDER BY id", id)
+            .map { try ActItem.Work(work: $0.string("work"), costKop: $0.int64("cost_kop")) } : []
+        return try ActItem(id: id, rgk: r.string("rgk"), number: r.string("number"), contract: r.string("contract"), account: r.string("account"),
+                           date: r.string("act_date"), totalKop: r.int64("total_kop"), works: items)
     }
 
     /// Acts of an account or of a contract, the newest first.
@@ -83,9 +88,11 @@ public enum Contracts {
 
     /// An act by its number, with its works and costs.
     public static func act(_ db: any Storage, number: String) throws -> ActItem {
-        let rows = try db.query(actSelect + " WHERE t.number = ?", number)
+        let rows = try db.query(actSelect + " WHERE t.number = ? ORDER BY g.code, c.number", number)
         guard let first = rows.first else { throw MyGazError.notFound(.act, number) }
-        guard rows.count == 1 else { throw MyGazError.usage(.actAmbiguous, .text(number), .text(rows.map { $0.string(3) }.joined(separator: ", "))) }
+        guard rows.count == 1 else {
+            throw MyGazError.usage(.actAmbiguous, .text(number), .text(try rows.map { try $0.string("contract") }.joined(separator: ", ")))
+        }
         return try act(db, first, works: true)
     }
 }

@@ -112,6 +112,21 @@ public struct SQLDialect: Sendable, Equatable {
         case .postgresql: return ""
         }
     }
+
+    // MARK: Status (the queue counters)
+
+    /// The statement that, inside a write, keeps every other writer out of `tables` until the
+    /// transaction ends while they may still be read (PostgreSQL's `LOCK TABLE … IN SHARE MODE`,
+    /// which waits for the writers already in them); nil where one writer at a time is the
+    /// engine's own rule (SQLite).
+    public func holdingWritersOut(of tables: [String]) -> String? {
+        var unique: [String] = []
+        for table in tables where !unique.contains(table) { unique.append(table) }
+        switch engine {
+        case .sqlite: return nil
+        case .postgresql: return "LOCK TABLE \(unique.joined(separator: ", ")) IN SHARE MODE"
+        }
+    }
 }
 
 /// A list of values bound as one placeholder (a JSON array both engines read: SQLite's

@@ -52,8 +52,8 @@ public enum ReadingExport {
         guard !ids.isEmpty else { return }
         try session.db.write {
             for start in stride(from: 0, to: ids.count, by: 10_000) {
-                try session.db.run("UPDATE reading SET exported_at = ? WHERE id IN (SELECT value FROM json_each(?)) AND exported_at IS NULL",
-                                   session.now, Readings.jsonArray(Array(ids[start..<min(start + 10_000, ids.count)])))
+                try session.db.run("UPDATE reading SET exported_at = ? WHERE \(session.db.sql.isIn("id")) AND exported_at IS NULL",
+                                   session.now, SQLList(ids[start..<min(start + 10_000, ids.count)]))
             }
             try session.audit("export.readings", .rgk, rgk, new: "\(ids.count) reading(s) exported")
         }

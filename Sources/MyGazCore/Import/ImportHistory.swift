@@ -25,15 +25,16 @@ public enum ImportHistory {
             SELECT b.id, b.kind, g.code, b.file_name, b.status, b.started_at, b.finished_at, b.rows_read, b.rows_done, b.inserted,
                    b.updated, b.unchanged, b.rejected, b.encoding, b.file_sha256, b.operator, b.pid, b.host
             FROM import_batch b LEFT JOIN rgk g ON g.id = b.rgk_id
-            WHERE (?1 IS NULL OR b.rgk_id = ?1) AND (?2 IS NULL OR b.kind = ?2)
-            ORDER BY b.started_at DESC, b.id DESC LIMIT ?3
-            """, rgkID, kind?.rawValue, limit).map { r in
-            let running = r.string(4) == "running"
-            let status = running && !ImportLiveness.isAlive(pid: r.optInt(16), host: r.optString(17)) ? "incomplete" : r.string(4)
-            let seconds = r.optString(6).flatMap(Timestamp.parse).flatMap { end in Timestamp.parse(r.string(5)).map { Int(end - $0) } }
-            return Batch(id: r.int64(0), kind: r.string(1), rgk: r.optString(2), file: r.string(3), status: status, startedAt: r.string(5),
-                         seconds: seconds, rowsRead: r.int(7), rowsDone: r.int(8), inserted: r.int(9), updated: r.int(10),
-                         unchanged: r.int(11), rejected: r.int(12), encoding: r.string(13), sha256: r.string(14), operatorLogin: r.string(15))
+            WHERE (CAST(? AS BIGINT) IS NULL OR b.rgk_id = ?) AND (CAST(? AS TEXT) IS NULL OR b.kind = ?)
+            ORDER BY b.started_at DESC, b.id DESC LIMIT ?
+            """, rgkID, rgkID, kind?.rawValue, kind?.rawValue, limit).map { r in
+            let stored = try r.string("status"), startedAt = try r.string("started_at")
+            let status = try stored == "running" && !ImportLiveness.isAlive(pid: r.optInt("pid"), host: r.optString("host")) ? "incomplete" : stored
+            let seconds = try r.optString("finished_at").flatMap(Timestamp.parse).flatMap { end in Timestamp.parse(startedAt).map { Int(end - $0) } }
+            return try Batch(id: r.int64("id"), kind: r.string("kind"), rgk: r.optString("code"), file: r.string("file_name"), status: status,
+                             startedAt: startedAt, seconds: seconds, rowsRead: r.int("rows_read"), rowsDone: r.int("rows_done"),
+                             inserted: r.int("inserted"), updated: r.int("updated"), unchanged: r.int("unchanged"), rejected: r.int("rejected"),
+                             encoding: r.string("encoding"), sha256: r.string("file_sha256"), operatorLogin: r.string("operator"))
         }
     }
 }

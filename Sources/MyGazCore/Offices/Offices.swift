@@ -12,12 +12,12 @@ public struct OfficeItem: Sendable {
 
 public enum Offices {
     static let select = """
-        SELECT o.id, g.code, o.name, o.address, o.phone, o.hours, o.lat, o.lon FROM office o JOIN rgk g ON g.id = o.rgk_id
+        SELECT o.id, g.code AS rgk, o.name, o.address, o.phone, o.hours, o.lat, o.lon FROM office o JOIN rgk g ON g.id = o.rgk_id
         """
 
-    static func item(_ r: Row) -> OfficeItem {
-        OfficeItem(id: r.int64(0), rgk: r.string(1), name: r.string(2), address: r.optString(3), phone: r.optString(4),
-                   hours: r.optString(5), lat: r.optDouble(6), lon: r.optDouble(7))
+    static func item(_ r: Row) throws -> OfficeItem {
+        try OfficeItem(id: r.int64("id"), rgk: r.string("rgk"), name: r.string("name"), address: r.optString("address"),
+                       phone: r.optString("phone"), hours: r.optString("hours"), lat: r.optDouble("lat"), lon: r.optDouble("lon"))
     }
 
     /// By RGK, then name; `search` finds a piece of the name or the address, in any case and ё/е.
@@ -26,7 +26,7 @@ public enum Offices {
         var args: [SQLBindable?] = []
         if let rgk { conditions.append("o.rgk_id = ?"); args.append(try RGK.id(db, rgk)) }
         if let search = search?.trimmingCharacters(in: .whitespaces), !search.isEmpty {
-            conditions.append("(instr(fold(o.name), ?) > 0 OR instr(fold(coalesce(o.address, '')), ?) > 0)")
+            conditions.append("(\(db.sql.contains(db.sql.fold("o.name"))) OR \(db.sql.contains(db.sql.fold("coalesce(o.address, '')"))))")
             args.append(Database.fold(search)); args.append(Database.fold(search))
         }
         let whereClause = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
@@ -35,7 +35,7 @@ public enum Offices {
 
     /// An office by its id, or by a piece of its name that only one office has.
     public static func find(_ db: any Storage, _ text: String, rgk: String? = nil) throws -> OfficeItem {
-        if let id = Int64(text), let row = try db.queryOne(select + " WHERE o.id = ?", id) { return item(row) }
+        if let id = Int64(text), let row = try db.queryOne(select + " WHERE o.id = ?", id) { return try item(row) }
         let found = try list(db, rgk: rgk, search: text).filter { Database.fold($0.name).contains(Database.fold(text)) }
         guard let first = found.first else { throw MyGazError.notFound(.office, text) }
         guard found.count == 1 else {

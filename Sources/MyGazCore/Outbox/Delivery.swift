@@ -32,33 +32,35 @@ public enum OutboxStore {
     public static let maxAttempts = 5
 
     static let select = """
-        SELECT o.id, o.channel, o.recipient, o.subject, o.body, o.kind, o.entity_type, o.entity_id, g.code, o.status, o.attempts,
+        SELECT o.id, o.channel, o.recipient, o.subject, o.body, o.kind, o.entity_type, o.entity_id, g.code AS rgk, o.status, o.attempts,
                o.next_attempt_at, o.last_error, o.message_id, o.created_at, o.sent_at, o.bill_period, o.cancel_reason
         FROM outbox o LEFT JOIN rgk g ON g.id = o.rgk_id
         """
 
-    static func item(_ r: Row) -> OutboxItem {
-        OutboxItem(id: r.int64(0), channel: r.string(1), recipient: r.string(2), subject: r.optString(3), body: Outbox.masked(r.string(4)),
-                   kind: r.string(5), entity: r.optString(6), entityID: r.optInt64(7), rgk: r.optString(8), status: r.string(9),
-                   attempts: r.int(10), nextAttemptAt: r.string(11), lastError: r.optString(12), messageID: r.optString(13),
-                   createdAt: r.string(14), sentAt: r.optString(15), billPeriod: r.optString(16), cancelReason: r.optString(17))
+    static func item(_ r: Row) throws -> OutboxItem {
+        try OutboxItem(id: r.int64("id"), channel: r.string("channel"), recipient: r.string("recipient"), subject: r.optString("subject"),
+                       body: Outbox.masked(r.string("body")), kind: r.string("kind"), entity: r.optString("entity_type"),
+                       entityID: r.optInt64("entity_id"), rgk: r.optString("rgk"), status: r.string("status"), attempts: r.int("attempts"),
+                       nextAttemptAt: r.string("next_attempt_at"), lastError: r.optString("last_error"), messageID: r.optString("message_id"),
+                       createdAt: r.string("created_at"), sentAt: r.optString("sent_at"), billPeriod: r.optString("bill_period"),
+                       cancelReason: r.optString("cancel_reason"))
     }
 
     /// Every message to one address or number (as stored: normalised), the newest first.
     public static func list(_ db: any Storage, to recipient: String, status: OutboxStatus?, limit: Int) throws -> [OutboxItem] {
         let normalised = Contact.email(recipient) ?? Contact.phone(recipient) ?? recipient
-        return try db.query(select + " WHERE o.recipient = ? AND (?2 IS NULL OR +o.status = ?2) ORDER BY o.id DESC LIMIT ?3",
-                            normalised, status?.rawValue, limit).map(item)
+        return try db.query(select + " WHERE o.recipient = ? AND (CAST(? AS TEXT) IS NULL OR \(db.sql.noIndex("o.status")) = ?) ORDER BY o.id DESC LIMIT ?",
+                            normalised, status?.rawValue, status?.rawValue, limit).map(item)
     }
 
     public static func list(_ db: any Storage, status: OutboxStatus?, limit: Int) throws -> [OutboxItem] {
         // what waits, in the order it is to be tried (the queue's index); what was sent, newest
-        // first (the rowid, read backwards until the limit: `+` keeps the status index out);
+        // first (the id, read backwards until the limit: the status index kept out);
         // sending and failed, the latest attempt first (the queue's index backwards)
         let waiting = "WHERE o.status = 'waiting' ORDER BY o.next_attempt_at, o.id LIMIT ?"
         switch status {
         case .waiting?: return try db.query(select + " " + waiting, limit).map(item)
-        case .sent?: return try db.query(select + " WHERE +o.status = 'sent' ORDER BY o.id DESC LIMIT ?", limit).map(item)
+        case .sent?: return try db.query(select + " WHERE \(db.sql.noIndex("o.status")) = 'sent' ORDER BY o.id DESC LIMIT ?", limit).map(item)
         case let status?:
             return try db.query(select + " WHERE o.status = ? ORDER BY o.next_attempt_at DESC, o.id DESC LIMIT ?", status.rawValue, limit).map(item)
         case nil:
@@ -69,27 +71,33 @@ public enum OutboxStore {
 
     public static func find(_ db: any Storage, _ id: Int64) throws -> OutboxItem {
         guard let row = try db.queryOne(select + " WHERE o.id = ?", id) else { throw MyGazError.notFound(.outbox, String(id)) }
-        return item(row)
+        return try item(row)
     }
 
     public static func retry(_ session: Session, _ id: Int64) throws -> Transition {
         try session.db.write {
-            let current = try find(session.db, id).status
+            let db = session.db
+            func refused(_ current: String) -> MyGazError {
+                MyGazError.conflict(.conflictState, .entity(.outbox), .text(String(id)), .code(.outboxStatus, current),
+                                    "outbox retry", .code(.outboxStatus, "failed"))
+            }
+            let current = try find(db, id).status
             // a PIN or code was erased when its message failed: sending the text again would send
             // it without the secret; a new one is issued instead
-            if current == "failed", try session.db.scalarInt("SELECT instr(body, ?) > 0 AND secret IS NULL FROM outbox WHERE id = ?",
-                                                             Outbox.secretMark, id) == 1 {
+            if current == "failed", try db.scalarInt("""
+                SELECT CASE WHEN \(db.sql.contains("body")) AND secret IS NULL THEN 1 ELSE 0 END FROM outbox WHERE id = ?
+                """, Outbox.secretMark, id) == 1 {
                 throw MyGazError.conflict(.outboxSecretErased, .text(String(id)))
             }
             guard current == "failed" else {
                 if current == "waiting" { return Transition(.outbox, id, .outboxStatus, from: current, to: current) }
-                throw MyGazError.conflict(.conflictState, .entity(.outbox), .text(String(id)), .code(.outboxStatus, current),
-                                          "outbox retry", .code(.outboxStatus, "failed"))
+                throw refused(current)
             }
-            try session.db.run("""
+            // another operator (or a sender) may have moved it since it was read: the state now is said
+            guard try db.run("""
                 UPDATE outbox SET status = 'waiting', attempts = 0, next_attempt_at = ?, claim_token = NULL, delivery_pid = NULL
                 WHERE id = ? AND status = 'failed'
-                """, session.now, id)
+                """, session.now, id) == 1 else { throw refused(try find(db, id).status) }
             try session.audit("outbox.retry", .outbox, id, old: "failed", new: "waiting")
             return Transition(.outbox, id, .outboxStatus, from: "failed", to: "waiting")
         }
@@ -107,12 +115,17 @@ public struct Transport: Sendable {
     /// a sender killed at any moment leaves either a message that never started, a shell that
     /// finishes and records it, or — only if the shell dies too — a message in doubt.
     public var receipt: [String]?
+    /// Variables the delivering shell gets besides the recipient: where its receipt finds the
+    /// database when that is a server's address (argv, which `ps` shows, never holds one).
+    public var environment: [String: String]
 
-    public init(sendmail: String, smsCommand: String?, timeoutSeconds: Double = 30, receipt: [String]? = nil) {
+    public init(sendmail: String, smsCommand: String?, timeoutSeconds: Double = 30, receipt: [String]? = nil,
+                environment: [String: String] = [:]) {
         self.sendmail = sendmail
         self.smsCommand = smsCommand
         self.timeoutSeconds = timeoutSeconds
         self.receipt = receipt
+        self.environment = environment
     }
 }
 
@@ -150,18 +163,18 @@ public enum Delivery {
             LEFT JOIN rgk g ON g.id = o.rgk_id
             """, session.now, limit)
         for row in due {
-            if row.string(0) == MessageChannel.sms.rawValue {
+            if try row.string("channel") == MessageChannel.sms.rawValue {
                 if transport.smsCommand == nil { throw MyGazError(.database, .smsCommandNotSet, .text(SettingKey.smsCommand.rawValue)) }
                 continue
             }
-            let rgkID = row.optInt64(1)
+            let rgkID = try row.optInt64("rgk_id")
             if senders[rgkID] != nil { continue }
             if rgkID != nil {
-                let own = row.optString(3).flatMap(Contact.email).flatMap { $0.hasSuffix("@localhost") ? nil : $0 }
+                let own = try row.optString("email").flatMap(Contact.email).flatMap { $0.hasSuffix("@localhost") ? nil : $0 }
                 guard let address = try own ?? Settings.get(db, .mailFrom) else {
-                    throw MyGazError(.database, .senderNotSet, .text(row.optString(2) ?? "?"), .text(SettingKey.mailFrom.rawValue))
+                    throw MyGazError(.database, .senderNotSet, .text(try row.optString("name") ?? "?"), .text(SettingKey.mailFrom.rawValue))
                 }
-                let name = try row.optString(2) ?? Settings.get(db, .mailFromName) ?? ""
+                let name = try row.optString("name") ?? Settings.get(db, .mailFromName) ?? ""
                 senders[rgkID] = Sender(name: name, address: address, replyTo: own)
             } else {
                 guard let address = try Settings.get(db, .supportFrom) ?? Settings.get(db, .mailFrom) else {
@@ -173,8 +186,9 @@ public enum Delivery {
         return senders
     }
 
-    /// Delivers what is due. Rows are claimed inside a write transaction first, so two
-    /// `outbox send` running at once never deliver the same message.
+    /// Delivers what is due. Rows are claimed inside a write transaction first, by an update
+    /// conditional on their being still waiting, so two `outbox send` running at once (on
+    /// PostgreSQL truly at once) never deliver the same message.
     public static func send(_ session: Session, transport: Transport, limit: Int, dryRun: Bool,
                             progress: (Int) -> Void = { _ in }) throws -> Report {
         var report = Report()
@@ -193,39 +207,46 @@ public enum Delivery {
         let senders = try self.senders(session, transport: transport, limit: limit)
         let token = "\(ImportLiveness.currentPID):\(ImportLiveness.hostName):\(Secrets.token())"
         var erased = report.inDoubt > 0
-        let claimed: [Row] = try db.write {
+        let claimed: [Claimed] = try db.write {
             // the messages due, each checked against what queued it: what no longer holds is
             // cancelled in the same transaction that claims the rest
             guard let last = try db.queryOne("""
-                SELECT max(id) FROM (SELECT id FROM outbox WHERE status = 'waiting' AND next_attempt_at <= ? ORDER BY id LIMIT ?)
-                """, session.now, limit)?.optInt64(0) else { return [] }
+                SELECT max(id) AS last FROM (
+                    SELECT id FROM outbox WHERE status = 'waiting' AND next_attempt_at <= ? ORDER BY id LIMIT ?) AS due
+                """, session.now, limit)?.optInt64("last") else { return [] }
             for lapse in try lapsed(db, "o.status = 'waiting' AND o.next_attempt_at <= ? AND o.id <= ?", [session.now, last]) {
-                erased = try cancel(session, lapse, token: nil) || erased
+                guard let hadSecret = try cancel(session, lapse, token: nil) else { continue }
+                erased = erased || hadSecret
                 report.cancelled += 1
             }
+            // the claim is conditional on the state read: a sender claiming at the same moment (on
+            // PostgreSQL, where writers run side by side) waits for these rows, finds them no
+            // longer waiting, and leaves them
             try db.run("""
-                UPDATE outbox SET status = 'sending', claim_token = ?1, claimed_at = ?2, delivery_pid = NULL,
-                       message_id = coalesce(message_id, '<mygaz.' || id || '.' || ?3 || '@' || ?4 || '>')
-                WHERE status = 'waiting' AND next_attempt_at <= ?2 AND id <= ?5
-                """, token, session.now, String(token.suffix(12)), ImportLiveness.hostName, last)
+                UPDATE outbox SET status = 'sending', claim_token = ?, claimed_at = ?, delivery_pid = NULL,
+                       message_id = coalesce(message_id, '<mygaz.' || CAST(id AS TEXT) || '.' || CAST(? AS TEXT) || '@' || CAST(? AS TEXT) || '>')
+                WHERE status = 'waiting' AND next_attempt_at <= ? AND id <= ?
+                """, token, session.now, String(token.suffix(12)), ImportLiveness.hostName, session.now, last)
             return try db.query("""
-                SELECT o.id, o.channel, o.recipient, o.subject, o.body, o.secret, o.attempts, o.message_id, o.rgk_id, o.entity_id, o.bill_period
-                FROM outbox o WHERE o.claim_token = ? AND o.status = 'sending' ORDER BY o.id
-                """, token)
+                SELECT id, channel, recipient, subject, body, secret, attempts, message_id, rgk_id, entity_id, bill_period
+                FROM outbox WHERE claim_token = ? AND status = 'sending' ORDER BY id
+                """, token).map(Claimed.init)
         }
-        for (n, row) in claimed.enumerated() {
-            let id = row.int64(0)
+        for (n, message) in claimed.enumerated() {
+            let id = message.id
             // checked again just before it goes (the messages before it may have taken minutes): a
             // read, and a write only for one to cancel
             let check = "o.id = ? AND o.claim_token = ? AND o.status = 'sending'"
             if try db.read({ try !lapsed(db, check, [id, token]).isEmpty }) {
-                let cancelled: Bool = try db.write {
+                let skipped: Bool = try db.write {
                     guard let lapse = try lapsed(db, check, [id, token]).first else { return false }
-                    erased = try cancel(session, lapse, token: token) || erased
+                    // not cancelled here: the claim is no longer this sender's, and neither is the message
+                    guard let hadSecret = try cancel(session, lapse, token: token) else { return true }
+                    erased = erased || hadSecret
+                    report.cancelled += 1
                     return true
                 }
-                if cancelled {
-                    report.cancelled += 1
+                if skipped {
                     progress(n + 1)
                     continue
                 }
@@ -235,10 +256,10 @@ public enum Delivery {
                 try db.write { try db.run("UPDATE outbox SET delivery_pid = ? WHERE id = ? AND claim_token = ?", ImportLiveness.currentPID, id, token) }
             }
             let outcome: Outcome
-            switch try billAttachment(session, row) {
+            switch try billAttachment(session, message) {
             case .refused(let reason): outcome = .failed(reason, permanent: true)
             case .files(let files):
-                outcome = try deliver(row, token: token, transport: transport, sender: senders[row.optInt64(8)], now: session.clock.now,
+                outcome = try deliver(message, token: token, transport: transport, sender: senders[message.rgkID], now: session.clock.now,
                                       attachments: files)
             }
             if case .misconfigured(let program, let status) = outcome {
@@ -250,9 +271,9 @@ public enum Delivery {
                 }
                 throw MyGazError(.database, .deliveryProgramMissing, .text(program), .int(Int(status)))
             }
-            erased = erased || row.optString(5) != nil
+            erased = erased || message.secret != nil
             try db.write {
-                let attempts = row.int(6) + 1
+                let attempts = message.attempts + 1
                 switch outcome {
                 case .sent:
                     try db.run("""
@@ -260,7 +281,9 @@ public enum Delivery {
                                delivery_pid = NULL WHERE id = ? AND claim_token = ?
                         """, session.now, attempts, id, token)
                     report.sent += 1
-                case .timedOut(let error) where try db.scalarInt("SELECT delivery_pid IS NOT NULL FROM outbox WHERE id = ? AND claim_token = ?", id, token) == 1:
+                case .timedOut(let error) where try db.scalarInt("""
+                    SELECT CASE WHEN delivery_pid IS NOT NULL THEN 1 ELSE 0 END FROM outbox WHERE id = ? AND claim_token = ?
+                    """, id, token) == 1:
                     // the program ran and was stopped: it may have handed the message on. Sending it
                     // again could deliver a PIN twice; a person decides (outbox retry)
                     if try fail(session, id, token: token, attempts: attempts, error: error + "; " + inDoubtAdvice) {
@@ -293,6 +316,28 @@ public enum Delivery {
 
     static let inDoubtAdvice = "it may or may not have gone out; check, then outbox retry"
 
+    /// A message claimed for delivery, its secret with it.
+    struct Claimed {
+        let id: Int64
+        let channel: String
+        let recipient: String
+        let subject: String?
+        let body: String
+        let secret: String?
+        let attempts: Int
+        let messageID: String?
+        let rgkID: Int64?
+        /// The account of a bill.
+        let entityID: Int64?
+        let billPeriod: String?
+
+        init(_ r: Row) throws {
+            (id, channel, recipient, subject) = try (r.int64("id"), r.string("channel"), r.string("recipient"), r.optString("subject"))
+            (body, secret, attempts, messageID) = try (r.string("body"), r.optString("secret"), r.int("attempts"), r.optString("message_id"))
+            (rgkID, entityID, billPeriod) = try (r.optInt64("rgk_id"), r.optInt64("entity_id"), r.optString("bill_period"))
+        }
+    }
+
     /// A message whose reason to go out no longer holds, and why.
     struct Lapse {
         let id: Int64
@@ -308,51 +353,55 @@ public enum Delivery {
     /// user (queued before version 8, its user not found then) goes to nobody.
     static func lapsed(_ db: any Storage, _ condition: String, _ arguments: [SQLBindable?]) throws -> [Lapse] {
         try db.query("""
-            SELECT o.id, o.status, o.kind, o.recipient, o.user_id, u.id, u.status, u.email, u.email_bills,
-                   l.user_id, l.access_level, l.locked_at,
-                   EXISTS (SELECT 1 FROM bill_mailing m WHERE m.user_id = o.user_id AND m.account_id = o.entity_id
-                                                        AND m.period = o.bill_period AND m.outbox_id = o.id)
+            SELECT o.id, o.status, o.kind, o.recipient, o.user_id, u.id AS found_user, u.status AS user_status, u.email AS user_email,
+                   u.email_bills, l.user_id AS linked_user, l.access_level, l.locked_at,
+                   CASE WHEN EXISTS (SELECT 1 FROM bill_mailing m WHERE m.user_id = o.user_id AND m.account_id = o.entity_id
+                                                                  AND m.period = o.bill_period AND m.outbox_id = o.id) THEN 1 ELSE 0 END AS mailed
             FROM outbox o
             LEFT JOIN portal_user u ON u.id = o.user_id
             LEFT JOIN user_account l ON o.kind = 'bill' AND l.user_id = o.user_id AND l.account_id = o.entity_id
             WHERE (o.user_id IS NOT NULL OR o.kind = 'bill') AND \(condition)
             ORDER BY o.id
             """, arguments: arguments).compactMap { row in
-            let isBill = row.string(2) == OutboxKind.bill.rawValue
+            let isBill = try row.string("kind") == OutboxKind.bill.rawValue
+            let userStatus = try row.optString("user_status")
             let reason: OutboxCancelReason?
-            if row.optInt64(4) == nil {
+            if try row.optInt64("user_id") == nil {
                 reason = isBill ? .linkRemoved : nil
-            } else if row.optInt64(5) == nil || row.optString(6) == UserStatus.deleted.rawValue {
+            } else if try row.optInt64("found_user") == nil || userStatus == UserStatus.deleted.rawValue {
                 reason = .userDeleted
-            } else if row.optString(6) == UserStatus.blocked.rawValue {
+            } else if userStatus == UserStatus.blocked.rawValue {
                 reason = .userBlocked
             } else if !isBill {
                 reason = nil
-            } else if row.optInt64(9) == nil {
+            } else if try row.optInt64("linked_user") == nil {
                 reason = .linkRemoved
-            } else if row.optString(10) != AccessLevel.extended.rawValue || row.optString(11) != nil {
+            } else if try row.optString("access_level") != AccessLevel.extended.rawValue || row.optString("locked_at") != nil {
                 reason = .accessRestricted
-            } else if row.bool(12) && row.optInt(8) != 1 {
+            } else if try row.bool("mailed") && row.optInt("email_bills") != 1 {
                 reason = .billsOff
-            } else if row.optString(7).flatMap(Contact.email) != row.string(3) {
+            } else if try row.optString("user_email").flatMap(Contact.email) != row.string("recipient") {
                 reason = .addressChanged
             } else {
                 reason = nil
             }
-            return reason.map { Lapse(id: row.int64(0), status: row.string(1), reason: $0) }
+            return try reason.map { try Lapse(id: row.int64("id"), status: row.string("status"), reason: $0) }
         }
     }
 
     /// Cancels a message that may no longer go out, with the reason, its secret erased; audited
     /// (`outbox.cancel`).
-    /// `token`: the claim it holds (nil: still waiting). Answers whether a secret was erased.
-    static func cancel(_ session: Session, _ lapse: Lapse, token: String?) throws -> Bool {
-        let hadSecret = try session.db.scalarInt("SELECT secret IS NOT NULL FROM outbox WHERE id = ?", lapse.id) == 1
-        let changed = try session.db.run("""
+    /// `token`: the claim it holds (nil: still waiting). Answers whether a secret was erased, or
+    /// nil when the message was no longer as read (another sender claimed or cancelled it first).
+    static func cancel(_ session: Session, _ lapse: Lapse, token: String?) throws -> Bool? {
+        let db = session.db
+        let hadSecret = try db.scalarInt("SELECT CASE WHEN secret IS NOT NULL THEN 1 ELSE 0 END FROM outbox WHERE id = ?", lapse.id) == 1
+        let claim = token == nil ? "claim_token IS NULL" : "claim_token = ?"
+        let changed = try db.run("""
             UPDATE outbox SET status = 'cancelled', cancel_reason = ?, secret = NULL, claim_token = NULL, delivery_pid = NULL
-            WHERE id = ? AND status = ? AND claim_token IS ?
-            """, lapse.reason.rawValue, lapse.id, lapse.status, token)
-        guard changed == 1 else { return false }
+            WHERE id = ? AND status = ? AND \(claim)
+            """, arguments: [lapse.reason.rawValue, lapse.id, lapse.status] + (token.map { [$0] } ?? []))
+        guard changed == 1 else { return nil }
         // the reason is the row's own (`cancel_reason`): audit.reason keeps a person's words
         try session.audit("outbox.cancel", .outbox, lapse.id, old: lapse.status, new: "cancelled")
         return hadSecret
@@ -375,22 +424,26 @@ public enum Delivery {
     /// after a check (a receipt that comes late still records it).
     static func recover(_ session: Session, _ report: inout Report) throws {
         try session.db.write {
-            for row in try session.db.query("SELECT id, claim_token, delivery_pid FROM outbox WHERE status = 'sending'") {
-                let parts = row.string(1).split(separator: ":")
+            let db = session.db
+            for row in try db.query("SELECT id, claim_token, delivery_pid FROM outbox WHERE status = 'sending'") {
+                let id = try row.int64("id"), token = try row.optString("claim_token") ?? "", shell = try row.optInt("delivery_pid")
+                let parts = token.split(separator: ":")
                 let claimer = parts.first.flatMap { Int($0) }
                 let host = parts.count > 1 ? String(parts[1]) : nil
                 if ImportLiveness.isAlive(pid: claimer, host: host) { continue }
-                if let shell = row.optInt(2), shell != claimer, ImportLiveness.isAlive(pid: shell, host: ImportLiveness.hostName) { continue }
-                if row.optInt64(2) == nil {
-                    try session.db.run("UPDATE outbox SET status = 'waiting', claim_token = NULL WHERE id = ? AND status = 'sending'", row.int64(0))
-                    report.recovered += 1
-                } else {
-                    try session.db.run("""
-                        UPDATE outbox SET status = 'failed', delivery_pid = NULL, secret = NULL,
-                               last_error = 'interrupted during delivery: ' || ?
-                        WHERE id = ? AND status = 'sending'
-                        """, inDoubtAdvice, row.int64(0))
-                    try session.audit("outbox.in-doubt", .outbox, row.int64(0), old: "sending", new: "failed", note: AuditNote(.senderDied))
+                if let shell, shell != claimer, ImportLiveness.isAlive(pid: shell, host: ImportLiveness.hostName) { continue }
+                // as read: another sender recovering at the same moment changes it once, not twice
+                let asRead = "id = ? AND status = 'sending' AND coalesce(claim_token, '') = ?"
+                if shell == nil {
+                    if try db.run("UPDATE outbox SET status = 'waiting', claim_token = NULL WHERE \(asRead)", id, token) == 1 {
+                        report.recovered += 1
+                    }
+                } else if try db.run("""
+                    UPDATE outbox SET status = 'failed', delivery_pid = NULL, secret = NULL,
+                           last_error = 'interrupted during delivery: ' || CAST(? AS TEXT)
+                    WHERE \(asRead)
+                    """, inDoubtAdvice, id, token) == 1 {
+                    try session.audit("outbox.in-doubt", .outbox, id, old: "sending", new: "failed", note: AuditNote(.senderDied))
                     report.inDoubt += 1
                 }
             }
@@ -446,8 +499,8 @@ public enum Delivery {
     /// longer allows fails the message for good, saying why).
     enum Attached { case files([(name: String, type: String, data: [UInt8])]), refused(String) }
 
-    static func billAttachment(_ session: Session, _ row: Row) throws -> Attached {
-        guard let period = row.optString(10), let accountID = row.optInt64(9) else { return .files([]) }
+    static func billAttachment(_ session: Session, _ message: Claimed) throws -> Attached {
+        guard let period = message.billPeriod, let accountID = message.entityID else { return .files([]) }
         do {
             let ref = try AccountRef.byID(session.db, accountID)
             let bill = try Bills.make(session.db, ref, period: period, today: session.clock.today)
@@ -457,31 +510,31 @@ public enum Delivery {
         }
     }
 
-    static func deliver(_ row: Row, token: String, transport: Transport, sender: Sender?, now: Int64,
+    static func deliver(_ message: Claimed, token: String, transport: Transport, sender: Sender?, now: Int64,
                         attachments: [(name: String, type: String, data: [UInt8])] = []) throws -> Outcome {
-        let channel = MessageChannel(rawValue: row.string(1)) ?? .email
+        let channel = MessageChannel(rawValue: message.channel) ?? .email
         // checked again here: the row may have been written by anyone with the file
-        guard let recipient = Contact.recipient(row.string(2), channel: channel) else {
+        guard let recipient = Contact.recipient(message.recipient, channel: channel) else {
             return .failed(Outbox.invalidRecipient(channel), permanent: true)
         }
-        let text = Outbox.filled(row.string(4), secret: row.optString(5))
-        let id = row.int64(0)
+        let text = Outbox.filled(message.body, secret: message.secret)
+        let id = message.id
         let program = channel == .sms ? transport.smsCommand ?? "" : transport.sendmail
         let input: [UInt8]
         if channel == .sms {
             input = Array(text.utf8)
         } else {
             guard let sender else { return .failed("no sender address", permanent: false) }
-            var message = MailMessage(from: (sender.name, sender.address), to: recipient, subject: row.optString(3) ?? "", body: text, date: now,
-                                      messageID: row.optString(7) ?? "<mygaz.\(id)@localhost>")
-            message.replyTo = sender.replyTo
-            message.attachments = attachments
-            input = Array(message.rendered.utf8)
+            var mail = MailMessage(from: (sender.name, sender.address), to: recipient, subject: message.subject ?? "", body: text, date: now,
+                                   messageID: message.messageID ?? "<mygaz.\(id)@localhost>")
+            mail.replyTo = sender.replyTo
+            mail.attachments = attachments
+            input = Array(mail.rendered.utf8)
         }
         // the message is the program's stdin, the recipient in its environment: never in argv
         let (line, receipt) = shellLine(program, transport, id: id, token: token)
         let run = try Command.run(["/bin/sh", "-c", line, "sh"] + receipt, input: input, timeout: transport.timeoutSeconds,
-                                  environment: [recipientVariable: recipient])
+                                  environment: transport.environment.merging([recipientVariable: recipient]) { _, own in own })
         if let status = run.status, status == 126 || status == 127 {
             return .misconfigured(program: program, status: status)
         }

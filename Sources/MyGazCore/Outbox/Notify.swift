@@ -87,10 +87,10 @@ public enum Notify {
         guard let rgkID, let rgk = try db.queryOne("SELECT name, phone FROM rgk WHERE id = ?", rgkID) else {
             return "С уважением, техническая поддержка личного кабинета «Мой газ»."
         }
-        var lines = ["С уважением, абонентский отдел \(rgk.string(0))."]
-        if let phone = rgk.optString(1) { lines.append("Телефон: \(Contact.written(phone)).") }
+        var lines = ["С уважением, абонентский отдел \(try rgk.string("name"))."]
+        if let phone = try rgk.optString("phone") { lines.append("Телефон: \(Contact.written(phone)).") }
         if let office = try db.queryOne("SELECT name, address, hours FROM office WHERE rgk_id = ? ORDER BY id LIMIT 1", rgkID) {
-            lines.append([office.string(0), office.optString(1), office.optString(2).map { "часы работы: \($0)" }]
+            lines.append([try office.string("name"), try office.optString("address"), try office.optString("hours").map { "часы работы: \($0)" }]
                 .compactMap { $0 }.joined(separator: ", ") + ".")
         }
         return lines.joined(separator: "\n")

@@ -29,13 +29,15 @@ public struct PaymentFilter: Sendable {
 
 public enum Payments {
     static let select = """
-        SELECT p.id, g.code, a.number, \(Accounts.holderSQL("a")), p.service, p.paid_on, p.amount_kop, p.channel, p.state, p.external_id
+        SELECT p.id, g.code AS rgk, a.number AS account, \(Accounts.holderSQL("a")) AS holder, p.service, p.paid_on, p.amount_kop, p.channel,
+               p.state, p.external_id
         FROM payment p JOIN account a ON a.id = p.account_id JOIN rgk g ON g.id = p.rgk_id
         """
 
-    static func item(_ r: Row) -> PaymentItem {
-        PaymentItem(id: r.int64(0), rgk: r.string(1), account: r.string(2), holder: r.string(3), service: r.string(4), paidOn: r.string(5),
-                    amountKop: r.int64(6), channel: r.optString(7), state: r.string(8), externalID: r.string(9))
+    static func item(_ r: Row) throws -> PaymentItem {
+        try PaymentItem(id: r.int64("id"), rgk: r.string("rgk"), account: r.string("account"), holder: r.string("holder"),
+                        service: r.string("service"), paidOn: r.string("paid_on"), amountKop: r.int64("amount_kop"),
+                        channel: r.optString("channel"), state: r.string("state"), externalID: r.string("external_id"))
     }
 
     /// The newest first. Each filter has its index: the account's payments, the processing ones
@@ -46,15 +48,18 @@ public enum Payments {
         if let account = f.account { conditions.append("p.account_id = ?"); args.append(account.id) }
         if let rgk = f.rgk { conditions.append("p.rgk_id = ?"); args.append(try RGK.id(db, rgk)) }
         if let state = f.state {
-            // `+` on the column for paid: the partial index serves processing only
-            conditions.append(state == .processing ? "p.state = 'processing'" : "+p.state = ?")
+            // no index on the column for paid: the partial index serves processing only
+            conditions.append(state == .processing ? "p.state = 'processing'" : "\(db.sql.noIndex("p.state")) = ?")
             if state != .processing { args.append(state.rawValue) }
         }
         if let since = f.since { conditions.append("p.paid_on >= ?"); args.append(since.iso) }
         if let until = f.until { conditions.append("p.paid_on <= ?"); args.append(until.iso) }
         if let min = f.minKop { conditions.append("p.amount_kop >= ?"); args.append(min) }
         if let max = f.maxKop { conditions.append("p.amount_kop <= ?"); args.append(max) }
-        if let channel = f.channel { conditions.append("instr(fold(coalesce(p.channel, '')), ?) > 0"); args.append(Database.fold(channel)) }
+        if let channel = f.channel {
+            conditions.append(db.sql.contains(db.sql.fold("coalesce(p.channel, '')")))
+            args.append(Database.fold(channel))
+        }
         if let external = f.externalID {
             conditions.append("p.external_id = ? AND p.rgk_id IN (SELECT id FROM rgk)")
             args.append(external)
@@ -66,17 +71,19 @@ public enum Payments {
 
     public static func find(_ db: any Storage, _ text: String) throws -> PaymentItem {
         // an id, or the RGK's own number of the payment (as on the customer's receipt)
-        if let id = Int64(text), let row = try db.queryOne(select + " WHERE p.id = ?", id) { return item(row) }
-        let rows = try db.query(select + " WHERE p.external_id = ? AND p.rgk_id IN (SELECT id FROM rgk)", text)
+        if let id = Int64(text), let row = try db.queryOne(select + " WHERE p.id = ?", id) { return try item(row) }
+        let rows = try db.query(select + " WHERE p.external_id = ? AND p.rgk_id IN (SELECT id FROM rgk) ORDER BY g.code", text)
         guard let row = rows.first else { throw MyGazError.notFound(.payment, text) }
-        guard rows.count == 1 else { throw MyGazError.usage(.paymentAmbiguous, .text(text), .text(rows.map { $0.string(1) }.joined(separator: ", "))) }
-        return item(row)
+        guard rows.count == 1 else {
+            throw MyGazError.usage(.paymentAmbiguous, .text(text), .text(try rows.map { try $0.string("rgk") }.joined(separator: ", ")))
+        }
+        return try item(row)
     }
 
     /// Payments still «в обработке» after `days` days: the count and the oldest date.
     public static func stuck(_ db: any Storage, days: Int, today: Day) throws -> (count: Int, oldest: String?) {
-        let row = try db.queryOne("SELECT count(*), min(paid_on) FROM payment WHERE state = 'processing' AND paid_on <= ?",
+        let row = try db.queryOne("SELECT count(*) AS stuck, min(paid_on) AS oldest FROM payment WHERE state = 'processing' AND paid_on <= ?",
                                   today.adding(days: -days).iso)
-        return (row?.int(0) ?? 0, row?.optString(1))
+        return (try row?.int("stuck") ?? 0, try row?.optString("oldest"))
     }
 }

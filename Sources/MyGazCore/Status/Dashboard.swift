@@ -37,8 +37,9 @@ public struct Dashboard: Sendable {
             var byID: [Int64: PerRGK] = [:]
             var order: [Int64] = []
             for row in try db.query("SELECT id, code, name FROM rgk ORDER BY code") {
-                byID[row.int64(0)] = PerRGK(code: row.string(1), name: row.string(2))
-                order.append(row.int64(0))
+                let id = try row.int64("id")
+                byID[id] = try PerRGK(code: row.string("code"), name: row.string("name"))
+                order.append(id)
             }
             // the sizes are kept by the schema's triggers (QueueCounters); each oldest is the first
             // entry of an index: nothing here grows with the region
@@ -57,7 +58,7 @@ public struct Dashboard: Sendable {
                                                     "SELECT min(submitted_at) FROM application WHERE status = 'needs_info'"],
                       perRGK: \.openApplications)
             try queue("tickets_open", oldest: ["SELECT min(created_at) FROM ticket WHERE status = 'new'",
-                                               "SELECT min(created_at) FROM ticket INDEXED BY ticket_reopened WHERE status = 'answered' AND last_customer_at > coalesce(last_operator_at, '')"],
+                                               "SELECT min(created_at) FROM ticket \(db.sql.indexedBy("ticket_reopened")) WHERE status = 'answered' AND last_customer_at > coalesce(last_operator_at, '')"],
                       perRGK: \.openTickets)
             try queue("pin_requests_open", oldest: ["SELECT min(created_at) FROM pin_request WHERE status = 'open'"], perRGK: \.openPinRequests)
             try queue("users_unconfirmed", oldest: ["SELECT min(registered_at) FROM portal_user WHERE status = 'pending'"])
@@ -83,10 +84,11 @@ public struct Dashboard: Sendable {
                    OR b.status = 'running'
                 ORDER BY b.started_at DESC, b.id DESC LIMIT 30
                 """).map { row in
-                let status = row.string(3) == "running" && !ImportLiveness.isAlive(pid: row.optInt(7), host: row.optString(8))
-                    ? "incomplete" : row.string(3)
-                return LastImport(id: row.int64(0), rgk: row.optString(1), kind: row.string(2), status: status,
-                                  startedAt: row.string(4), fileName: row.string(5), rowsRead: row.int(6))
+                let stored = try row.string("status")
+                let status = try stored == "running" && !ImportLiveness.isAlive(pid: row.optInt("pid"), host: row.optString("host"))
+                    ? "incomplete" : stored
+                return try LastImport(id: row.int64("id"), rgk: row.optString("code"), kind: row.string("kind"), status: status,
+                                      startedAt: row.string("started_at"), fileName: row.string("file_name"), rowsRead: row.int("rows_read"))
             }
             return d
         }

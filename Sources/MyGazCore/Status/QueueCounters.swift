@@ -40,8 +40,8 @@ public enum QueueCounters {
     /// The payments in processing since `day` or before: a sum of the per-day counts.
     static func processingPayments(_ db: any Storage, paidOnOrBefore day: String) throws -> Int {
         try db.queryOne("""
-            SELECT coalesce(sum(count), 0) FROM queue_count WHERE queue >= 'payment_processing_' AND queue <= ? AND rgk_id = 0
-            """, "payment_processing_" + day)?.int(0) ?? 0
+            SELECT coalesce(sum(count), 0) AS payments FROM queue_count WHERE queue >= 'payment_processing_' AND queue <= ? AND rgk_id = 0
+            """, "payment_processing_" + day)?.int("payments") ?? 0
     }
 
     /// The table, its triggers and the first count (schema version 4).
@@ -100,17 +100,27 @@ public enum QueueCounters {
         """
     }
 
-    /// Where a counter and its table disagree: (queue, RGK id, kept, counted).
+    /// Where a counter and its table disagree: (queue, RGK id, kept, counted), read in one snapshot.
     public static func differences(_ db: any Storage) throws -> [(queue: String, rgk: Int64, kept: Int, counted: Int)] {
+        try db.read { try differencesNow(db) }
+    }
+
+    private static func differencesNow(_ db: any Storage) throws -> [(queue: String, rgk: Int64, kept: Int, counted: Int)] {
         var found: [(String, Int64, Int, Int)] = []
         var kept: [String: Int] = [:]
-        for row in try db.query("SELECT queue, rgk_id, count FROM queue_count") { kept["\(row.string(0))\u{0}\(row.int64(1))"] = row.int(2) }
+        for row in try db.query("SELECT queue, rgk_id, count FROM queue_count") {
+            kept[try "\(row.string("queue"))\u{0}\(row.int64("rgk_id"))"] = try row.int("count")
+        }
         var seen = Set<String>()
         for c in counters {
-            for row in try db.query("SELECT \(c.on("t", c.queue)), \(c.on("t", c.rgk)), count(*) FROM \(c.table) t WHERE \(c.on("t", c.member)) GROUP BY 1, 2") {
-                let key = "\(row.string(0))\u{0}\(row.int64(1))"
+            for row in try db.query("""
+                SELECT \(c.on("t", c.queue)) AS queue, \(c.on("t", c.rgk)) AS rgk_id, count(*) AS counted
+                FROM \(c.table) t WHERE \(c.on("t", c.member)) GROUP BY 1, 2
+                """) {
+                let (queue, rgk, counted) = try (row.string("queue"), row.int64("rgk_id"), row.int("counted"))
+                let key = "\(queue)\u{0}\(rgk)"
                 seen.insert(key)
-                if kept[key] != row.int(2) { found.append((row.string(0), row.int64(1), kept[key] ?? 0, row.int(2))) }
+                if kept[key] != counted { found.append((queue, rgk, kept[key] ?? 0, counted)) }
             }
         }
         for (key, count) in kept where !seen.contains(key) && count != 0 {
@@ -120,10 +130,14 @@ public enum QueueCounters {
         return found.sorted { ($0.0, $0.1) < ($1.0, $1.1) }
     }
 
-    /// `db recount`: every counter counted anew, in one transaction.
+    /// `db recount`: every counter counted anew, in one transaction. No writer changes a counted
+    /// table meanwhile (on PostgreSQL they wait; SQLite lets one writer in), or a change made
+    /// while the count is read could be counted twice or lost.
     public static func recountAll(_ session: Session) throws -> Int {
-        try session.db.write {
-            let wrong = try differences(session.db).count
+        let db = session.db
+        return try db.write {
+            if let hold = db.sql.holdingWritersOut(of: counters.map(\.table)) { try db.execute(hold) }
+            let wrong = try differencesNow(db).count
             try session.db.run("DELETE FROM queue_count")
             for c in counters { try session.db.run(recount(c)) }
             if wrong > 0 { try session.audit("db.recount", .database, nil, new: String(wrong)) }
@@ -135,7 +149,7 @@ public enum QueueCounters {
     static func load(_ db: any Storage) throws -> [String: [Int64: Int]] {
         var out: [String: [Int64: Int]] = [:]
         for row in try db.query("SELECT queue, rgk_id, count FROM queue_count WHERE count <> 0") {
-            out[row.string(0), default: [:]][row.int64(1)] = row.int(2)
+            out[try row.string("queue"), default: [:]][try row.int64("rgk_id")] = try row.int("count")
         }
         return out
     }

@@ -14,23 +14,28 @@ import Testing
         return (outcome, try t.db.queryOne("SELECT channel, recipient, status, body FROM outbox ORDER BY id DESC LIMIT 1"))
     }
 
-    @Test func anEMailGoesByEMailWithTheSignature() throws {
-        let t = try TestDB()
+    /// The newest message's column, by name.
+    func column(_ row: Row?, _ name: String) throws -> String? {
+        try row?.optString(name)
+    }
+
+    @Test(arguments: TestEngine.all) func anEMailGoesByEMailWithTheSignature(_ engine: TestEngine) throws {
+        let t = try TestDB(engine: engine)
         let (outcome, row) = try tell(t, .init(email: " Ivanov@Mail.RU ", phone: "+79110000001"))
         #expect(outcome.notified && outcome.warning == nil && outcome.note?.key == .messageQueued)
-        #expect(row?.string(0) == "email" && row?.string(1) == "ivanov@mail.ru" && row?.string(2) == "waiting")
-        #expect(row?.string(3).hasPrefix("Текст\n\nС уважением, техническая поддержка") == true)
+        #expect(try column(row, "channel") == "email" && column(row, "recipient") == "ivanov@mail.ru" && column(row, "status") == "waiting")
+        #expect(try column(row, "body")?.hasPrefix("Текст\n\nС уважением, техническая поддержка") == true)
     }
 
-    @Test func withoutAnEMailTheMobileGetsTheShortText() throws {
-        let t = try TestDB()
+    @Test(arguments: TestEngine.all) func withoutAnEMailTheMobileGetsTheShortText(_ engine: TestEngine) throws {
+        let t = try TestDB(engine: engine)
         let (outcome, row) = try tell(t, .init(email: nil, phone: "8 (911) 000-00-01"))
         #expect(outcome.notified)
-        #expect(row?.string(0) == "sms" && row?.string(1) == "+79110000001" && row?.string(3) == "Коротко")
+        #expect(try column(row, "channel") == "sms" && column(row, "recipient") == "+79110000001" && column(row, "body") == "Коротко")
     }
 
-    @Test func aLandlineOrNothingMakesTheClerkPhoneOrSeeThePerson() throws {
-        let t = try TestDB()
+    @Test(arguments: TestEngine.all) func aLandlineOrNothingMakesTheClerkPhoneOrSeeThePerson(_ engine: TestEngine) throws {
+        let t = try TestDB(engine: engine)
         let (landline, none1) = try tell(t, .init(email: nil, phone: "+78172123456"))
         #expect(!landline.notified && landline.warning?.key == .noContactPhone && none1 == nil)
         #expect(landline.warning?.args.contains(.text("+78172123456")) == true, "names the number to call")
@@ -38,29 +43,27 @@ import Testing
         #expect(!nothing.notified && nothing.warning?.key == .noContactTellInPerson && none2 == nil)
     }
 
-    @Test func aBadAddressIsKeptFailedAndTheClerkToldUnlessAMobileCanTakeIt() throws {
-        let t = try TestDB()
+    @Test(arguments: TestEngine.all) func aBadAddressIsKeptFailedAndTheClerkToldUnlessAMobileCanTakeIt(_ engine: TestEngine) throws {
+        let t = try TestDB(engine: engine)
         let (refused, row) = try tell(t, .init(email: "a@b.ru\r\nBcc: x@y.ru", phone: nil))
-        #expect(!refused.notified && refused.warning?.key == .recipientRefused && row?.string(2) == "failed")
+        #expect(try !refused.notified && refused.warning?.key == .recipientRefused && column(row, "status") == "failed")
         let (bySMS, sms) = try tell(t, .init(email: "not an address", phone: "+79110000002"))
-        #expect(bySMS.notified && sms?.string(0) == "sms")
+        #expect(try bySMS.notified && column(sms, "channel") == "sms")
     }
 
-    @Test func theSwitchSilencesOptionalNoticesOnly() throws {
-        let t = try TestDB()
+    @Test(arguments: TestEngine.all) func theSwitchSilencesOptionalNoticesOnly(_ engine: TestEngine) throws {
+        let t = try TestDB(engine: engine)
         let (optional, none) = try tell(t, .init(email: "a@b.ru", phone: nil, optedOut: true), .optional)
         #expect(!optional.notified && optional.note?.key == .noticeOptedOut && optional.warning == nil && none == nil)
         let (required, row) = try tell(t, .init(email: "a@b.ru", phone: nil, optedOut: true), .required)
-        #expect(required.notified && row?.string(1) == "a@b.ru", "a question or a refusal always goes")
+        #expect(try required.notified && column(row, "recipient") == "a@b.ru", "a question or a refusal always goes")
     }
 
-    @Test func theFooterNamesTheRGKItsPhoneAndItsOfficeHours() throws {
-        let t = try TestDB()
-        try t.db.execute("""
-            INSERT INTO rgk (id, code, name, phone, created_at, updated_at) VALUES (1, 'vologda', 'ООО «Газ»', '+78172720000', 'x', 'x');
-            INSERT INTO office (rgk_id, name, address, hours) VALUES (1, 'Абонентский пункт Сокол', 'г. Сокол, ул. Мира, 1', 'пн–пт 9:00–17:00');
-            """)
-        #expect(try Notify.footer(t.db, rgkID: 1) == """
+    @Test(arguments: TestEngine.all) func theFooterNamesTheRGKItsPhoneAndItsOfficeHours(_ engine: TestEngine) throws {
+        let t = try TestDB(engine: engine)
+        let rgk = try t.rgk("vologda", name: "ООО «Газ»", phone: "+78172720000")
+        try t.db.run("INSERT INTO office (rgk_id, name, address, hours) VALUES (?, 'Абонентский пункт Сокол', 'г. Сокол, ул. Мира, 1', 'пн–пт 9:00–17:00')", rgk)
+        #expect(try Notify.footer(t.db, rgkID: rgk) == """
             С уважением, абонентский отдел ООО «Газ».
             Телефон: +7 (817) 272-00-00.
             Абонентский пункт Сокол, г. Сокол, ул. Мира, 1, часы работы: пн–пт 9:00–17:00.
