@@ -7,15 +7,6 @@ import Testing
 /// and history of a reading, a dry run's plan, and the bulk paths (SQLite's parts, a server's
 /// bounded transactions).
 @Suite struct ReadingQueueTests {
-    /// `AuditLog.record(ids:)` (the Audit room, still SQLite's: `json_each`) writes a bulk
-    /// decision's audit rows; until that room moves behind the seam the bulk paths fail on
-    /// PostgreSQL there, and the tests say so. Once it has moved the known issue is no longer
-    /// recorded and these tests fail until `bulkAuditOnServer` is taken away.
-    static func bulkAuditOnServer(_ engine: TestEngine, _ body: () throws -> Void) throws {
-        try withKnownIssue("AuditLog.record(ids:) is SQLite's until the Audit room moves", isIntermittent: false, { try body() },
-                       when: { engine == .postgresql })
-    }
-
     /// `oneMeter` plus meters 2–4 of the same account with a pending reading each: meter 1 1 100
     /// (valid), meter 2 900 (lower than its accepted 1 000), meter 3 1 200 (valid), meter 4 99 999
     /// (more than its RGK allows in a month). Answers the pending readings by meter.
@@ -78,7 +69,7 @@ import Testing
     }
 
     @Test(arguments: TestEngine.all) func aBulkRejectionTellsEachCustomerTheRuleTheirReadingBroke(_ engine: TestEngine) throws {
-        try Self.bulkAuditOnServer(engine) { try bulkRejection(engine) }
+        try bulkRejection(engine)
     }
 
     func bulkRejection(_ engine: TestEngine) throws {
@@ -103,7 +94,7 @@ import Testing
     /// not yet committed, is waited for, and the pending reading it makes lower than the
     /// previous one is judged again and left pending.
     @Test(.enabled(if: PGServer.available)) func aBulkAcceptWaitsForAPhoneReadingOnItsMetersAndJudgesAgain() throws {
-        try Self.bulkAuditOnServer(.postgresql) { try bulkAcceptBesideAPhoneReading() }
+        try bulkAcceptBesideAPhoneReading()
     }
 
     func bulkAcceptBesideAPhoneReading() throws {
