@@ -35,7 +35,7 @@ public struct BranchPage {
             let column = branch.orderColumn ?? orderColumn
             parts.append("SELECT * FROM (SELECT \(alias).id AS id, \(column) AS sort_key FROM \(table) "
                          + (conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND "))
-                         + " ORDER BY \(column)\(direction), \(alias).id\(direction) LIMIT ?)")
+                         + " ORDER BY \(column)\(direction), \(alias).id\(direction) LIMIT ?) AS branch")
             all += branch.arguments + arguments + [limit]
         }
         return ("(" + parts.joined(separator: " UNION ALL ") + ") k", all)
