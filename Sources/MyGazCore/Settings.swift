@@ -127,8 +127,8 @@ public enum Settings {
     /// Command settings a database still holds (written by an older version or by hand): ignored.
     public static func ignoredRows(_ db: any Storage) throws -> [(key: SettingKey, value: String)] {
         try db.query("SELECT key, value FROM setting ORDER BY key").compactMap { row in
-            guard let key = SettingKey(rawValue: row.string(0)), key.isCommand else { return nil }
-            return (key, row.string(1))
+            guard let key = SettingKey(rawValue: try row.string("key")), key.isCommand else { return nil }
+            return (key, try row.string("value"))
         }
     }
 
@@ -143,8 +143,8 @@ public enum Settings {
             return SettingValue(key: key, value: value, source: source, updatedAt: nil, updatedBy: nil)
         }
         let row = try db.queryOne("SELECT value, updated_at, updated_by FROM setting WHERE key = ?", key.rawValue)
-        return SettingValue(key: key, value: row?.string(0) ?? key.defaultValue, source: row == nil ? .default : .database,
-                            updatedAt: row?.optString(1), updatedBy: row?.optString(2))
+        return SettingValue(key: key, value: try row?.string("value") ?? key.defaultValue, source: row == nil ? .default : .database,
+                            updatedAt: try row?.optString("updated_at"), updatedBy: try row?.optString("updated_by"))
     }
 
     /// Every setting with its value and its source.
@@ -160,12 +160,12 @@ public enum Settings {
         if key.isCommand && value != nil { throw notStored(key, environment: environment) }
         let value = try value.map { try checked(key, $0) }
         return try session.db.write {
-            let old = try session.db.scalarString("SELECT value FROM setting WHERE key = ?", key.rawValue)
+            let old = try session.db.scalarString("SELECT value FROM setting WHERE key = ? \(session.db.sql.lockingRows)", key.rawValue)
             guard old != value else { return false }
             if let value {
                 try session.db.run("""
-                    INSERT INTO setting (key, value, updated_at, updated_by) VALUES (?1, ?2, ?3, ?4)
-                    ON CONFLICT (key) DO UPDATE SET value = ?2, updated_at = ?3, updated_by = ?4
+                    INSERT INTO setting (key, value, updated_at, updated_by) VALUES (?, ?, ?, ?)
+                    ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at, updated_by = excluded.updated_by
                     """, key.rawValue, value, session.now, session.login)
             } else {
                 try session.db.run("DELETE FROM setting WHERE key = ?", key.rawValue)

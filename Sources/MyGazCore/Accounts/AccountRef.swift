@@ -27,32 +27,37 @@ public struct AccountRef: Sendable, Equatable {
         // by (rgk, number), the unique key, once per RGK: no index on the number alone is needed
         let rows = try db.query("""
             SELECT a.id, a.rgk_id, r.code, a.number FROM account a JOIN rgk r ON r.id = a.rgk_id
-            WHERE a.number = ?1 AND a.rgk_id IN (SELECT id FROM rgk WHERE ?2 IS NULL OR id = ?2) ORDER BY r.code
-            """, number, rgkID)
+            WHERE a.number = ? AND a.rgk_id IN (SELECT id FROM rgk WHERE CAST(? AS BIGINT) IS NULL OR id = ?) ORDER BY r.code
+            """, number, rgkID, rgkID).map(ref)
         guard rows.count <= 1 else {
-            throw MyGazError.usage(.accountAmbiguous, .text(number), .text(rows.map { $0.string(2) }.joined(separator: ", ")))
+            throw MyGazError.usage(.accountAmbiguous, .text(number), .text(rows.map(\.rgkCode).joined(separator: ", ")))
         }
-        return (rows.first.map { AccountRef(id: $0.int64(0), rgkID: $0.int64(1), rgkCode: $0.string(2), number: $0.string(3)) }, number)
+        return (rows.first, number)
     }
 
     public static func byID(_ db: any Storage, _ id: Int64) throws -> AccountRef {
         guard let row = try db.queryOne("""
             SELECT a.id, a.rgk_id, r.code, a.number FROM account a JOIN rgk r ON r.id = a.rgk_id WHERE a.id = ?
             """, id) else { throw MyGazError.notFound(.account, String(id)) }
-        return AccountRef(id: row.int64(0), rgkID: row.int64(1), rgkCode: row.string(2), number: row.string(3))
+        return try ref(row)
+    }
+
+    /// A row of `id`, `rgk_id`, `code` and `number`.
+    private static func ref(_ row: Row) throws -> AccountRef {
+        try AccountRef(id: row.int64("id"), rgkID: row.int64("rgk_id"), rgkCode: row.string("code"), number: row.string("number"))
     }
 }
 
 /// Regional gas companies, by their code.
 public enum RGK {
     public static func id(_ db: any Storage, _ code: String) throws -> Int64 {
-        guard let id = try db.queryOne("SELECT id FROM rgk WHERE code = ?", code.lowercased())?.int64(0) else {
+        guard let id = try db.queryOne("SELECT id FROM rgk WHERE code = ?", code.lowercased())?.int64("id") else {
             throw MyGazError.notFound(.rgk, code)
         }
         return id
     }
 
     public static func codes(_ db: any Storage) throws -> [String] {
-        try db.query("SELECT code FROM rgk ORDER BY code").map { $0.string(0) }
+        try db.query("SELECT code FROM rgk ORDER BY code").map { try $0.string("code") }
     }
 }

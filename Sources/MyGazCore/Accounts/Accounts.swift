@@ -108,19 +108,26 @@ public struct OpenItems: Sendable {
         var open = OpenItems()
         for id in accounts {
             open.applications += try db.query("""
-                SELECT ap.id, a.number, ap.kind, ap.status, coalesce(ap.submitted_at, ap.created_at) FROM application ap JOIN account a ON a.id = ap.account_id
+                SELECT ap.id, a.number, ap.kind AS what, ap.status, coalesce(ap.submitted_at, ap.created_at) AS at
+                FROM application ap JOIN account a ON a.id = ap.account_id
                 WHERE ap.account_id = ? AND ap.status IN ('submitted', 'needs_info', 'accepted') ORDER BY ap.id
-                """, id).map { Item(id: $0.int64(0), account: $0.string(1), what: $0.string(2), status: $0.string(3), at: $0.optString(4), value: nil) }
+                """, id).map(item)
             open.tickets += try db.query("""
-                SELECT t.id, a.number, t.topic, t.status, t.created_at FROM ticket t JOIN account a ON a.id = t.account_id
+                SELECT t.id, a.number, t.topic AS what, t.status, t.created_at AS at FROM ticket t JOIN account a ON a.id = t.account_id
                 WHERE t.account_id = ? AND t.status <> 'closed' ORDER BY t.id
-                """, id).map { Item(id: $0.int64(0), account: $0.string(1), what: $0.string(2), status: $0.string(3), at: $0.optString(4), value: nil) }
+                """, id).map(item)
             open.readings += try db.query("""
-                SELECT r.id, a.number, m.serial, r.status, r.submitted_at, r.value FROM meter m JOIN account a ON a.id = m.account_id
+                SELECT r.id, a.number, m.serial AS what, r.status, r.submitted_at AS at, r.value FROM meter m JOIN account a ON a.id = m.account_id
                 JOIN reading r ON r.meter_id = m.id WHERE m.account_id = ? AND r.status = 'pending' ORDER BY r.id
-                """, id).map { Item(id: $0.int64(0), account: $0.string(1), what: $0.string(2), status: $0.string(3), at: $0.optString(4), value: $0.optInt64(5)) }
+                """, id).map(item)
         }
         return open
+    }
+
+    /// A row of `id`, `number`, `what`, `status`, `at` and, for a reading, `value`.
+    private static func item(_ row: Row) throws -> Item {
+        try Item(id: row.int64("id"), account: row.string("number"), what: row.string("what"), status: row.string("status"),
+                 at: row.optString("at"), value: row.columns.names.contains("value") ? row.optInt64("value") : nil)
     }
 }
 
@@ -142,8 +149,8 @@ public enum Accounts {
         var args: [SQLBindable?] = []
         if let rgk = filter.rgk {
             // the debtors are fewer than a region's accounts: they are found through their own index
-            // (service_debtor), not the region's whole index (a unary + keeps SQLite from using it)
-            conditions.append(filter.debtors ? "+a.rgk_id = ?" : "a.rgk_id = ?")
+            // (service_debtor), not the region's whole index (noIndex keeps SQLite from using it)
+            conditions.append(filter.debtors ? "\(db.sql.noIndex("a.rgk_id")) = ?" : "a.rgk_id = ?")
             args.append(try RGK.id(db, rgk))
         }
         if filter.debtors {
@@ -152,116 +159,117 @@ public enum Accounts {
         var from = "account a"
         if let search = filter.search?.trimmingCharacters(in: .whitespaces), !search.isEmpty {
             if let phone = Contact.phone(search) {
-                // a mobile number in any spelling: the holder's phone, or an account with those digits
-                // the phone through the trigram index (schema v7 has no index by phone), then exactly
+                // a mobile number in any spelling: the holder's phone, or an account with those digits;
+                // the phone through the search index (schema v7 has no index by phone), then exactly
+                let byPhone = SearchIndex.accounts.condition(db, "phone", contains: phone, as: "a")
                 conditions.append("""
-                    ((a.id IN (SELECT rowid FROM account_search WHERE account_search MATCH ?) AND a.phone = ?)
+                    ((\(byPhone.sql) AND a.phone = ?)
                      OR (a.number = ? AND a.rgk_id IN (SELECT id FROM rgk)))
                     """)
-                args.append(SearchIndex.match(phone, in: "phone"))
-                args.append(phone)
-                args.append(Contact.accountNumber(search) ?? "")
+                args += byPhone.arguments + [phone, Contact.accountNumber(search) ?? ""]
             } else if let number = Contact.accountNumber(search) {
                 conditions.append("a.number = ? AND a.rgk_id IN (SELECT id FROM rgk)")
                 args.append(number)
-            } else if let match = SearchIndex.match(search) {
-                // a piece of the holder's name, the address or the phone: the first accounts the trigram
-                // index finds (in the order they were loaded), the page then in the list's order
-                let and = conditions.map { " AND " + $0 }.joined()
-                from = """
-                    (SELECT a.id FROM account_search s CROSS JOIN account a ON a.id = s.rowid
-                     WHERE account_search MATCH ?\(and) ORDER BY s.rowid LIMIT ?) k CROSS JOIN account a ON a.id = k.id
-                    """
-                args = [match] + args + [filter.limit]
-                conditions = []
             } else {
-                // one or two letters: no trigram holds them, so the accounts are read
-                let folded = Database.fold(search)
-                conditions.append("""
-                    (instr(fold(\(holderSQL("a"))), ?) > 0
-                     OR instr(fold(coalesce(a.address, '')), ?) > 0)
-                    """)
-                args.append(folded); args.append(folded)
+                let rows = SearchIndex.accounts.rows(db, containing: search, as: "a")
+                if rows.indexed {
+                    // a piece of the holder's name, the address or the phone: the first accounts the
+                    // index finds (in the order they were loaded), the page then in the list's order
+                    let and = conditions.map { " AND " + $0 }.joined()
+                    from = """
+                        (SELECT a.id FROM \(rows.from) WHERE \(rows.condition)\(and) ORDER BY \(rows.order) LIMIT ?) AS k
+                        \(db.sql.joinInOrder) account a ON a.id = k.id
+                        """
+                    args = rows.arguments + args + [filter.limit]
+                    conditions = []
+                } else {
+                    // one or two letters: no trigram holds them, so the accounts are read
+                    conditions.append(rows.condition)
+                    args += rows.arguments
+                }
             }
         }
         let whereClause = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
         let order = filter.debtors ? "ORDER BY debt ASC, a.id" : "ORDER BY r.code, a.number"
         args.append(filter.limit)
         return try db.query("""
-            SELECT a.id, r.code, a.number, \(holderSQL("a")),
+            SELECT a.id, r.code, a.number, \(holderSQL("a")) AS holder,
                    a.address, (SELECT coalesce(sum(balance_kop), 0) FROM service WHERE account_id = a.id) AS balance,
                    (SELECT coalesce(sum(balance_kop), 0) FROM service WHERE account_id = a.id AND balance_kop < 0) AS debt,
-                   (SELECT count(*) FROM user_account WHERE account_id = a.id)
+                   (SELECT count(*) FROM user_account WHERE account_id = a.id) AS users
             FROM \(from) JOIN rgk r ON r.id = a.rgk_id \(whereClause) \(order) LIMIT ?
             """, arguments: args).map {
-            AccountSummary(id: $0.int64(0), rgk: $0.string(1), number: $0.string(2), holder: $0.string(3),
-                           address: $0.optString(4), balanceKop: $0.int64(5), debtKop: $0.int64(6), users: $0.int(7))
+            try AccountSummary(id: $0.int64("id"), rgk: $0.string("code"), number: $0.string("number"), holder: $0.string("holder"),
+                               address: $0.optString("address"), balanceKop: $0.int64("balance"), debtKop: $0.int64("debt"), users: $0.int("users"))
         }
     }
 
     public static func show(_ db: any Storage, _ ref: AccountRef, allContracts: Bool, today: Day, periods: Int = 3) throws -> AccountDetail {
         try db.read {
             guard let a = try db.queryOne("""
-                SELECT r.name, a.surname, a.name, a.patronymic, a.address, a.phone, a.residents, a.heated_area, a.status
+                SELECT r.name AS rgk_name, a.surname, a.name, a.patronymic, a.address, a.phone, a.residents, a.heated_area, a.status
                 FROM account a JOIN rgk r ON r.id = a.rgk_id WHERE a.id = ?
                 """, ref.id) else { throw MyGazError.notFound(.account, ref.label) }
             let services = try db.query("SELECT kind, balance_kop, updated_at FROM service WHERE account_id = ? ORDER BY kind", ref.id)
-                .map { AccountDetail.Service(kind: $0.string(0), balanceKop: $0.int64(1), updatedAt: $0.string(2)) }
+                .map { try AccountDetail.Service(kind: $0.string("kind"), balanceKop: $0.int64("balance_kop"), updatedAt: $0.string("updated_at")) }
             let meters = try db.query("""
                 SELECT m.id, m.serial, m.model, m.digits, m.place, m.state, m.next_verification,
-                       (SELECT value || ' ' || reading_date FROM reading WHERE meter_id = m.id AND status = 'accepted'
-                        ORDER BY reading_date DESC, id DESC LIMIT 1),
-                       (SELECT count(*) FROM reading WHERE meter_id = m.id AND status = 'pending')
-                FROM meter m WHERE m.account_id = ? ORDER BY m.state <> 'working', m.serial
+                       (SELECT CAST(value AS TEXT) || ' ' || reading_date FROM reading WHERE meter_id = m.id AND status = 'accepted'
+                        ORDER BY reading_date DESC, id DESC LIMIT 1) AS last,
+                       (SELECT count(*) FROM reading WHERE meter_id = m.id AND status = 'pending') AS pending
+                FROM meter m WHERE m.account_id = ? ORDER BY CASE WHEN m.state = 'working' THEN 0 ELSE 1 END, m.serial
                 """, ref.id).map { row -> AccountDetail.Meter in
-                let last = row.optString(7)?.split(separator: " ")
-                let next = row.optString(6)
-                return AccountDetail.Meter(id: row.int64(0), serial: row.string(1), model: row.optString(2), digits: row.int(3),
-                                           place: row.optString(4), state: row.string(5), nextVerification: next,
-                                           verificationExpired: next.map { $0 < today.iso } ?? false,
-                                           lastValue: last.flatMap { Int64($0[0]) }, lastDate: last.map { String($0[1]) },
-                                           pending: row.int(8))
+                let last = try row.optString("last")?.split(separator: " ")
+                let next = try row.optString("next_verification")
+                return try AccountDetail.Meter(id: row.int64("id"), serial: row.string("serial"), model: row.optString("model"),
+                                               digits: row.int("digits"), place: row.optString("place"), state: row.string("state"),
+                                               nextVerification: next, verificationExpired: next.map { $0 < today.iso } ?? false,
+                                               lastValue: last.flatMap { Int64($0[0]) }, lastDate: last.map { String($0[1]) },
+                                               pending: row.int("pending"))
             }
             let users = try db.query("""
-                SELECT u.id, u.login, u.full_name, u.status, l.access_level, l.alias, l.locked_at IS NOT NULL
+                SELECT u.id, u.login, u.full_name, u.status, l.access_level, l.alias, l.locked_at
                 FROM user_account l JOIN portal_user u ON u.id = l.user_id WHERE l.account_id = ? ORDER BY l.linked_at
                 """, ref.id).map {
-                AccountDetail.LinkedUser(id: $0.int64(0), login: $0.string(1), fullName: $0.optString(2), status: $0.string(3),
-                                         accessLevel: $0.string(4), alias: $0.optString(5), locked: $0.bool(6))
+                try AccountDetail.LinkedUser(id: $0.int64("id"), login: $0.string("login"), fullName: $0.optString("full_name"),
+                                             status: $0.string("status"), accessLevel: $0.string("access_level"),
+                                             alias: $0.optString("alias"), locked: $0.optString("locked_at") != nil)
             }
             let contracts = try db.query("""
                 SELECT number, kind, signed_on, valid_until, state FROM contract
-                WHERE account_id = ? AND (? OR state = 'active') ORDER BY state, signed_on DESC
-                """, ref.id, allContracts).map {
-                AccountDetail.Contract(number: $0.string(0), kind: $0.string(1), signedOn: $0.optString(2),
-                                       validUntil: $0.optString(3), state: $0.string(4))
+                WHERE account_id = ? AND (CAST(? AS BIGINT) = 1 OR state = 'active') ORDER BY state, signed_on DESC
+                """, ref.id, allContracts ? 1 : 0).map {
+                try AccountDetail.Contract(number: $0.string("number"), kind: $0.string("kind"), signedOn: $0.optString("signed_on"),
+                                           validUntil: $0.optString("valid_until"), state: $0.string("state"))
             }
             let payments = try db.query("""
                 SELECT external_id, service, paid_on, amount_kop, channel, state FROM payment
                 WHERE account_id = ? ORDER BY paid_on DESC, id DESC LIMIT 10
                 """, ref.id).map {
-                AccountDetail.Payment(externalID: $0.string(0), service: $0.string(1), paidOn: $0.string(2),
-                                      amountKop: $0.int64(3), channel: $0.optString(4), state: $0.string(5))
+                try AccountDetail.Payment(externalID: $0.string("external_id"), service: $0.string("service"), paidOn: $0.string("paid_on"),
+                                          amountKop: $0.int64("amount_kop"), channel: $0.optString("channel"), state: $0.string("state"))
             }
             let settlements = try db.query("""
                 SELECT v.kind, s.period, s.opening_kop, s.charged_kop, s.paid_kop, s.benefit_kop, s.recalc_kop, s.closing_kop
                 FROM settlement s JOIN service v ON v.id = s.service_id
-                WHERE v.account_id = ?1 AND s.period IN (
+                WHERE v.account_id = ? AND s.period IN (
                     SELECT DISTINCT s2.period FROM settlement s2 JOIN service v2 ON v2.id = s2.service_id
-                    WHERE v2.account_id = ?1 ORDER BY s2.period DESC LIMIT ?2)
+                    WHERE v2.account_id = ? ORDER BY s2.period DESC LIMIT ?)
                 ORDER BY s.period DESC, v.kind
-                """, ref.id, periods).map {
-                AccountDetail.Settlement(service: $0.string(0), period: $0.string(1), openingKop: $0.int64(2), chargedKop: $0.int64(3),
-                                         paidKop: $0.int64(4), benefitKop: $0.int64(5), recalcKop: $0.int64(6), closingKop: $0.optInt64(7))
+                """, ref.id, ref.id, periods).map {
+                try AccountDetail.Settlement(service: $0.string("kind"), period: $0.string("period"), openingKop: $0.int64("opening_kop"),
+                                             chargedKop: $0.int64("charged_kop"), paidKop: $0.int64("paid_kop"),
+                                             benefitKop: $0.int64("benefit_kop"), recalcKop: $0.int64("recalc_kop"),
+                                             closingKop: $0.optInt64("closing_kop"))
             }
             let activePIN = try db.queryOne("""
                 SELECT 1 FROM pin WHERE account_id = ? AND state = 'active' AND (expires_at IS NULL OR expires_at > ?)
                 """, ref.id, Timestamp.iso(Int64(today.daysSinceEpoch) * 86_400)) != nil
-            var detail = AccountDetail(ref: ref, rgkName: a.string(0), surname: a.optString(1), name: a.optString(2),
-                                       patronymic: a.optString(3), address: a.optString(4), phone: a.optString(5),
-                                       residents: a.optInt(6), heatedArea: a.optDouble(7), status: a.string(8),
-                                       services: services, meters: meters, users: users, contracts: contracts,
-                                       payments: payments, settlements: settlements, activePIN: activePIN)
+            var detail = try AccountDetail(ref: ref, rgkName: a.string("rgk_name"), surname: a.optString("surname"), name: a.optString("name"),
+                                           patronymic: a.optString("patronymic"), address: a.optString("address"), phone: a.optString("phone"),
+                                           residents: a.optInt("residents"), heatedArea: a.optDouble("heated_area"), status: a.string("status"),
+                                           services: services, meters: meters, users: users, contracts: contracts,
+                                           payments: payments, settlements: settlements, activePIN: activePIN)
             detail.open = try OpenItems.of(db, accounts: [ref.id])
             return detail
         }

@@ -16,20 +16,25 @@ public enum LiveValues {
     public static let limit = 200
 
     public static func candidates(_ db: any Storage, _ source: LiveSource, prefix: String, limit: Int = limit) throws -> [Candidate] {
-        let (queries, numeric) = query(source)
-        // ids are numbers: a prefix that is not one matches nothing (and never reaches GLOB)
+        let (queries, numeric) = query(source, db.sql)
+        // ids are numbers: a prefix that is not one matches nothing (and never reaches the query)
         if numeric && !prefix.allSatisfy(\.isASCIIDigit) { return [] }
         var found: [Candidate] = []
-        func add(_ sql: String, _ low: SQLBindable, _ high: SQLBindable) throws {
+        func add(_ sql: String, _ arguments: SQLBindable...) throws {
             // a value a shell could not insert as it is never leaves: see UntrustedText.isShellSafe
-            found += try db.query(sql, low, high, limit - found.count).compactMap { row in
-                let value = row.string(0)
-                guard UntrustedText.isShellSafe(value) else { return nil }
-                return Candidate(value: value, description: oneLine(row.optString(1) ?? ""))
+            found += try db.query(sql, arguments: arguments + [limit - found.count]).compactMap { row in
+                // an id or a text key, as the shell is to insert it
+                let text = try row.value("value").string ?? ""
+                guard UntrustedText.isShellSafe(text) else { return nil }
+                return Candidate(value: text, description: oneLine(try row.optString("description") ?? ""))
             }
         }
         if newestByID.contains(source) {
             for range in idRanges(prefix) where found.count < limit { try add(queries[0], range.lowerBound, range.upperBound) }
+            return found
+        }
+        if numeric {
+            for sql in queries where found.count < limit { try add(sql, prefix) }
             return found
         }
         // a phone login typed as 8 911…, 7 911… or 911…: found by its stored +7 spelling and offered
@@ -64,7 +69,7 @@ public enum LiveValues {
         }
     }
 
-    /// Sources offered newest first from the whole table: their SQL takes ?1...?2 as an id range.
+    /// Sources offered newest first from the whole table: their SQL takes an id range (two values).
     static let newestByID: Set<LiveSource> = [.application, .ticket]
 
     /// The ids that begin with `prefix` as ranges of the rowid, largest ids first: "12" is 12,
@@ -82,88 +87,100 @@ public enum LiveValues {
         return ranges.reversed()
     }
 
-    /// The SQL of a source, run in turn until the limit: ?1 the prefix, ?2 just above every text
-    /// that starts with it, ?3 the limit. Text keys are matched by range, so that the unique
-    /// indexes answer; ids by GLOB on the queue's own (partial) index, which holds only what
-    /// waits, or on a bounded window of the newest rows; a whole table's ids by rowid ranges.
-    static func query(_ source: LiveSource) -> ([String], numeric: Bool) {
-        let (sql, numeric) = single(source)
+    /// The SQL of a source, run in turn until the limit, each answering `value` and
+    /// `description`. Text keys (`numeric` false) take the prefix, a text just above every text
+    /// that starts with it, and the limit: they are matched by range, so that the unique indexes
+    /// answer. Ids take the prefix and the limit, matched as text on the queue's own (partial)
+    /// index, which holds only what waits, or on a bounded window of the newest rows; a whole
+    /// table's ids (`newestByID`) take an id range and the limit.
+    static func query(_ source: LiveSource, _ sql: SQLDialect) -> ([String], numeric: Bool) {
+        let (single, numeric) = single(source, sql)
         if source == .reading {
             // what waits first, then the last 1 000 decisions
-            return ([single(.pendingReading).0, """
-                SELECT r.id, a.number || ' ' || m.serial || ': ' || r.value || ' ' || r.status
-                FROM (SELECT id FROM reading WHERE source <> 'rgk' AND status <> 'pending' ORDER BY decided_at DESC, id DESC LIMIT 1000) d
+            return ([Self.single(.pendingReading, sql).0, """
+                SELECT r.id AS value, a.number || ' ' || m.serial || ': ' || CAST(r.value AS TEXT) || ' ' || r.status AS description
+                FROM (SELECT id FROM reading WHERE source <> 'rgk' AND status <> 'pending' ORDER BY decided_at DESC, id DESC LIMIT 1000) AS d
                 JOIN reading r ON r.id = d.id JOIN meter m ON m.id = r.meter_id JOIN account a ON a.id = m.account_id
-                WHERE CAST(r.id AS TEXT) GLOB ?1 || '*' LIMIT ?3
+                WHERE \(idPrefix("r.id", sql)) LIMIT ?
                 """], true)
         }
-        return ([sql], numeric)
+        return ([single], numeric)
     }
 
-    static func single(_ source: LiveSource) -> (String, numeric: Bool) {
+    /// The id `column` written in digits begins with the prefix bound at its placeholder.
+    private static func idPrefix(_ column: String, _ sql: SQLDialect) -> String {
+        sql.hasPrefix("CAST(\(column) AS TEXT)")
+    }
+
+    static func single(_ source: LiveSource, _ sql: SQLDialect) -> (String, numeric: Bool) {
         switch source {
         case .rgk:
-            return ("SELECT code, name FROM rgk WHERE code >= ?1 AND code < ?2 ORDER BY code LIMIT ?3", false)
+            return ("SELECT code AS value, name AS description FROM rgk WHERE code >= ? AND code < ? ORDER BY code LIMIT ?", false)
         case .operatorLogin:
-            return ("SELECT login, role || coalesce(' — ' || full_name, '') FROM operator WHERE login >= ?1 AND login < ?2 ORDER BY login LIMIT ?3", false)
+            return ("""
+                SELECT login AS value, role || coalesce(' — ' || full_name, '') AS description FROM operator
+                WHERE login >= ? AND login < ? ORDER BY login LIMIT ?
+                """, false)
         case .userLogin:
             return ("""
-                SELECT login, coalesce(full_name, '') || ' (' || status || ')' FROM portal_user
-                WHERE login >= ?1 AND login < ?2 AND status <> 'deleted' ORDER BY login LIMIT ?3
+                SELECT login AS value, coalesce(full_name, '') || ' (' || status || ')' AS description FROM portal_user
+                WHERE login >= ? AND login < ? AND status <> 'deleted' ORDER BY login LIMIT ?
                 """, false)
         case .account:
             // by (rgk, number), once per RGK: the unique index, no index on the number alone
             return ("""
-                SELECT a.number, g.code || ': ' || \(Accounts.holderSQL("a"))
-                FROM rgk g JOIN account a ON a.rgk_id = g.id AND a.number >= ?1 AND a.number < ?2
-                ORDER BY g.code, a.number LIMIT ?3
+                SELECT a.number AS value, g.code || ': ' || \(Accounts.holderSQL("a")) AS description
+                FROM rgk g JOIN account a ON a.rgk_id = g.id AND a.number >= ? AND a.number < ?
+                ORDER BY g.code, a.number LIMIT ?
                 """, false)
         case .pendingReading:
             return ("""
-                SELECT r.id, a.number || ' ' || m.serial || ': ' || r.value || ' (' || substr(r.submitted_at, 1, 10) || ')'
+                SELECT r.id AS value, a.number || ' ' || m.serial || ': ' || CAST(r.value AS TEXT) || ' (' || substr(r.submitted_at, 1, 10) || ')' AS description
                 FROM reading r JOIN meter m ON m.id = r.meter_id JOIN account a ON a.id = m.account_id
-                WHERE r.status = 'pending' AND CAST(r.id AS TEXT) GLOB ?1 || '*' ORDER BY r.submitted_at, r.id LIMIT ?3
+                WHERE r.status = 'pending' AND \(idPrefix("r.id", sql)) ORDER BY r.submitted_at, r.id LIMIT ?
                 """, true)
         case .reading:
-            return ("", true)    // see query(_:)
+            return ("", true)    // see query(_:_:)
         case .openApplication:
             return ("""
-                SELECT id, kind || ' ' || status || coalesce(' ' || contact_name, '') FROM application
-                WHERE (status = 'submitted' OR status = 'needs_info' OR status = 'accepted') AND CAST(id AS TEXT) GLOB ?1 || '*'
-                ORDER BY submitted_at, id LIMIT ?3
+                SELECT id AS value, kind || ' ' || status || coalesce(' ' || contact_name, '') AS description FROM application
+                WHERE (status = 'submitted' OR status = 'needs_info' OR status = 'accepted') AND \(idPrefix("id", sql))
+                ORDER BY submitted_at, id LIMIT ?
                 """, true)
         case .application:
             return ("""
-                SELECT id, kind || ' ' || status || coalesce(' ' || contact_name, '') FROM application
-                WHERE id BETWEEN ?1 AND ?2 ORDER BY id DESC LIMIT ?3
+                SELECT id AS value, kind || ' ' || status || coalesce(' ' || contact_name, '') AS description FROM application
+                WHERE id BETWEEN ? AND ? ORDER BY id DESC LIMIT ?
                 """, true)
         case .openTicket:
             return ("""
-                SELECT id, status || ' ' || topic || ': ' || sender_name FROM ticket
-                WHERE (status = 'new' OR status = 'answered') AND CAST(id AS TEXT) GLOB ?1 || '*' ORDER BY created_at, id LIMIT ?3
+                SELECT id AS value, status || ' ' || topic || ': ' || sender_name AS description FROM ticket
+                WHERE (status = 'new' OR status = 'answered') AND \(idPrefix("id", sql)) ORDER BY created_at, id LIMIT ?
                 """, true)
         case .ticket:
             return ("""
-                SELECT id, status || ' ' || topic || ': ' || sender_name FROM ticket
-                WHERE id BETWEEN ?1 AND ?2 ORDER BY id DESC LIMIT ?3
+                SELECT id AS value, status || ' ' || topic || ': ' || sender_name AS description FROM ticket
+                WHERE id BETWEEN ? AND ? ORDER BY id DESC LIMIT ?
                 """, true)
         case .pinRequest:
             return ("""
-                SELECT p.id, a.number || ': ' || p.full_name FROM pin_request p JOIN account a ON a.id = p.account_id
-                WHERE p.status = 'open' AND CAST(p.id AS TEXT) GLOB ?1 || '*' ORDER BY p.created_at, p.id LIMIT ?3
+                SELECT p.id AS value, a.number || ': ' || p.full_name AS description FROM pin_request p JOIN account a ON a.id = p.account_id
+                WHERE p.status = 'open' AND \(idPrefix("p.id", sql)) ORDER BY p.created_at, p.id LIMIT ?
                 """, true)
         case .faq:
-            return ("SELECT id, topic || ': ' || question FROM faq WHERE CAST(id AS TEXT) GLOB ?1 || '*' ORDER BY id LIMIT ?3", true)
+            return ("""
+                SELECT id AS value, topic || ': ' || question AS description FROM faq WHERE \(idPrefix("id", sql)) ORDER BY id LIMIT ?
+                """, true)
         case .office:
             return ("""
-                SELECT o.id, g.code || ': ' || o.name FROM office o JOIN rgk g ON g.id = o.rgk_id
-                WHERE CAST(o.id AS TEXT) GLOB ?1 || '*' ORDER BY o.id LIMIT ?3
+                SELECT o.id AS value, g.code || ': ' || o.name AS description FROM office o JOIN rgk g ON g.id = o.rgk_id
+                WHERE \(idPrefix("o.id", sql)) ORDER BY o.id LIMIT ?
                 """, true)
         case .outbox:
             return ("""
-                SELECT id, status || ' ' || channel || ' ' || recipient || ' (' || kind || ')' FROM outbox
-                WHERE (status = 'waiting' OR status = 'failed' OR status = 'sending') AND CAST(id AS TEXT) GLOB ?1 || '*'
-                ORDER BY id LIMIT ?3
+                SELECT id AS value, status || ' ' || channel || ' ' || recipient || ' (' || kind || ')' AS description FROM outbox
+                WHERE (status = 'waiting' OR status = 'failed' OR status = 'sending') AND \(idPrefix("id", sql))
+                ORDER BY id LIMIT ?
                 """, true)
         }
     }

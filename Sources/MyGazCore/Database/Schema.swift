@@ -712,7 +712,7 @@ public enum Schema {
     ALTER TABLE pin ADD COLUMN pin_digest TEXT CHECK (pin_digest IS NULL OR (length(pin_digest) = 73 AND substr(pin_digest, 9, 1) = '$'));
 
     -- logins and contacts the portal stored in another spelling (89115550011): few, and found at once
-    CREATE INDEX portal_user_unnormalised ON portal_user (id) WHERE \(Spellings.unnormalisedUser);
+    CREATE INDEX portal_user_unnormalised ON portal_user (id) WHERE \(SQLDialect(.sqlite).unnormalisedUser);
 
     -- the queues' sizes, kept by every writer's own writes; the oldest of each found by an index
     CREATE INDEX ticket_reopened ON ticket (created_at) WHERE status = 'answered' AND last_customer_at > coalesce(last_operator_at, '');

@@ -22,7 +22,18 @@ public enum SearchIndex: String, CaseIterable, Sendable {
         }
     }
 
-    private var table: String { self == .users ? "portal_user" : "account" }
+    /// The indexed values, each by its name and as SQL on the row named `row` (nil: the table's
+    /// bare columns, as an index expression names them). One list for both engines: FTS5's
+    /// columns on SQLite, the trigram indexes of `PGSchema` on PostgreSQL, and the searches.
+    func indexed(_ row: String?) -> [(name: String, sql: String)] {
+        columns.map { column in
+            guard let row else { return (column.name, column.value(table).replacingOccurrences(of: table + ".", with: "")) }
+            return (column.name, column.value(row))
+        }
+    }
+
+    /// The table the index is of.
+    var table: String { self == .users ? "portal_user" : "account" }
 
     /// The table's columns the indexed values are made of: a change of any of them changes the index.
     var watchedColumns: [String] {
@@ -108,6 +119,89 @@ public enum SearchIndex: String, CaseIterable, Sendable {
     private static func quoted(_ text: String) -> String {
         "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\""
     }
+
+    // MARK: searching, on either engine
+
+    /// The rows of the index's table, named `alias`, whose indexed text contains `text` (in any
+    /// case, е for ё): the one question the rooms ask, rendered by each engine. SQLite asks its
+    /// FTS5 table (`MATCH`, the index joined first so that it gives the rows in its order);
+    /// PostgreSQL asks the trigram GIN index of each value (`mygaz_fold(value) LIKE '%…%'`, the
+    /// very expressions `PGSchema` indexes). Fewer than three letters no trigram holds: the rows
+    /// are read then, on both engines.
+    public func rows(_ db: any Storage, containing text: String, as alias: String) -> SearchRows {
+        let holdsATrigram = Self.match(text) != nil
+        switch db.sql.engine {
+        case .sqlite:
+            if let match = Self.match(text) {
+                return SearchRows(indexed: true, from: "\(rawValue) s \(db.sql.joinInOrder) \(table) \(alias) ON \(alias).id = s.rowid",
+                                  condition: "\(rawValue) MATCH ?", arguments: [match], order: "s.rowid")
+            }
+            let folded = Database.fold(text)
+            switch self {
+            case .users:
+                // one function call over the values a line apart: no piece spans two of them
+                return SearchRows(indexed: false, from: "\(table) \(alias)", condition: """
+                    instr(fold(\(alias).login || char(10) || coalesce(\(alias).full_name, '') || char(10) || coalesce(\(alias).email, '') \
+                    || char(10) || coalesce(\(alias).phone, '')), ?) > 0
+                    """, arguments: [folded], order: "\(alias).id")
+            case .accounts:
+                return SearchRows(indexed: false, from: "\(table) \(alias)", condition: """
+                    (instr(fold(\(Self.holder(alias))), ?) > 0 OR instr(fold(coalesce(\(alias).address, '')), ?) > 0 \
+                    OR instr(coalesce(\(alias).phone, ''), ?) > 0)
+                    """, arguments: [folded, folded, folded], order: "\(alias).id")
+            }
+        case .postgresql:
+            let values = indexed(alias)
+            let pattern = Self.likePiece(text)
+            return SearchRows(indexed: holdsATrigram, from: "\(table) \(alias)",
+                              condition: "(" + values.map { Self.pgContains($0.sql) }.joined(separator: " OR ") + ")",
+                              arguments: values.map { _ in pattern }, order: "\(alias).id")
+        }
+    }
+
+    /// A condition on the row named `alias`: its indexed value `column` contains `text` (an
+    /// account's phone), found through the index on either engine.
+    public func condition(_ db: any Storage, _ column: String, contains text: String, as alias: String) -> (sql: String, arguments: [SQLBindable?]) {
+        switch db.sql.engine {
+        case .sqlite:
+            return ("\(alias).id IN (SELECT rowid FROM \(rawValue) WHERE \(rawValue) MATCH ?)", [Self.match(text, in: column)])
+        case .postgresql:
+            let value = indexed(alias).first { $0.name == column }?.sql ?? "\(alias).\(column)"
+            return (Self.pgContains(value), [Self.likePiece(text)])
+        }
+    }
+
+    /// PostgreSQL: the folded `value` holds the `LIKE` piece bound at the placeholder; the
+    /// expression `PGSchema` indexes, so that its trigram index answers.
+    private static func pgContains(_ value: String) -> String {
+        "mygaz_fold(\(value)) LIKE '%' || CAST(? AS TEXT) || '%'"
+    }
+
+    /// A search as a piece of a `LIKE` pattern: folded as the index folds (`Database.fold`, the
+    /// schema's `mygaz_fold`), its `%`, `_` and backslash taken as themselves (a backslash before each: `LIKE`'s default escape).
+    static func likePiece(_ text: String) -> String {
+        var out = ""
+        for c in Database.fold(text) {
+            if c == "%" || c == "_" || c == "\\" { out.append("\\") }
+            out.append(c)
+        }
+        return out
+    }
+}
+
+/// Where a search finds its rows, as `SearchIndex.rows` renders it for the engine: written
+/// `SELECT alias.id FROM \(from) WHERE \(condition) … ORDER BY \(order)`.
+public struct SearchRows {
+    /// Whether an index finds the rows (three letters or more) and gives them in `order`;
+    /// otherwise every row is read.
+    public let indexed: Bool
+    /// What follows `FROM`: the table with its alias, after the index that finds its rows.
+    public let from: String
+    /// One term of a `WHERE`: safe beside `AND`.
+    public let condition: String
+    public let arguments: [SQLBindable?]
+    /// What orders the rows as the index gives them: the rows' ids.
+    public let order: String
 }
 
 extension Database {

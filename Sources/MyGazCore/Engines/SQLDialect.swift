@@ -127,6 +127,36 @@ public struct SQLDialect: Sendable, Equatable {
         case .postgresql: return "LOCK TABLE \(unique.joined(separator: ", ")) IN SHARE MODE"
         }
     }
+
+    // MARK: people (Users, Accounts)
+
+    /// The last `count` characters of text `expr` (all of it when shorter).
+    public func lastCharacters(_ expr: String, _ count: Int) -> String {
+        switch engine {
+        case .sqlite: return "substr(\(expr), -\(count))"
+        case .postgresql: return "right(\(expr), \(count))"
+        }
+    }
+
+    /// The rows of `portal_user` with a login, e-mail or phone not in its normal form (`Spellings`):
+    /// the predicate of each engine's partial index `portal_user_unnormalised` (the SQLite schema
+    /// and `PGSchema` are made from it), so that a query with it reads that small index.
+    public var unnormalisedUser: String {
+        switch engine {
+        case .sqlite:
+            let mobile = "'+79[0-9][0-9][0-9][0-9][0-9][0-9][0-9][0-9][0-9]'"
+            return """
+                login_kind <> 'erased' AND (NOT (login GLOB \(mobile) OR (instr(login, '@') > 0 AND login = lower(trim(login))))
+                OR (email IS NOT NULL AND email <> lower(trim(email))) OR (phone IS NOT NULL AND NOT phone GLOB \(mobile)))
+                """
+        case .postgresql:
+            let mobile = #"'^\+79[0-9]{9}$'"#
+            return """
+                login_kind <> 'erased' AND (NOT (login ~ \(mobile) OR (strpos(login, '@') > 0 AND login = lower(trim(login))))
+                OR (email IS NOT NULL AND email <> lower(trim(email))) OR (phone IS NOT NULL AND phone !~ \(mobile)))
+                """
+        }
+    }
 }
 
 /// A list of values bound as one placeholder (a JSON array both engines read: SQLite's

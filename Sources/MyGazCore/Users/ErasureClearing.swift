@@ -63,14 +63,14 @@ extension ErasureScope {
     /// Waiting messages to her are cancelled; none of hers keeps an address, a word or a secret.
     private func clearMessages(_ db: any Storage, _ counts: inout Counts) throws {
         guard !messages.isEmpty else { return }
-        let ids = Self.json(messages)
+        let ids = SQLList(messages), mark = Users.erasedMark
         counts.cancelled = try db.run("""
-            UPDATE outbox SET status = 'cancelled', secret = NULL, cancel_reason = ? WHERE status = 'waiting' AND id IN \(Self.idList)
+            UPDATE outbox SET status = 'cancelled', secret = NULL, cancel_reason = ? WHERE status = 'waiting' AND \(db.sql.isIn("id"))
             """, OutboxCancelReason.userDeleted.rawValue, ids)
         counts.messages = try db.run("""
-            UPDATE outbox SET recipient = ?1, subject = CASE WHEN subject IS NULL THEN NULL ELSE ?1 END, body = ?1, secret = NULL
-            WHERE id IN (SELECT value FROM json_each(?2))
-            """, Users.erasedMark, ids)
+            UPDATE outbox SET recipient = ?, subject = CASE WHEN subject IS NULL THEN NULL ELSE ? END, body = ?, secret = NULL
+            WHERE \(db.sql.isIn("id"))
+            """, mark, mark, mark, ids)
         try scrub(db, "outbox", ["last_error"], ids: messages)
         try scrub(db, "reading", ["message"], ids: readings)
     }
@@ -79,20 +79,20 @@ extension ErasureScope {
     /// `reason_args` replaced as a JSON value (the object stays valid), her values out of a
     /// clerk's reason. Answers the rows changed.
     private func clearAudit(_ db: any Storage) throws -> Int {
-        let condition = auditCondition
+        let condition = auditCondition(db.sql)
         var changed = 0
         let mark = Users.erasedMark
         for row in try db.query("SELECT id, action, old_value, new_value, reason, reason_code, reason_args FROM audit WHERE \(condition.sql)",
                                 arguments: condition.arguments) {
-            let personal = AuditClearing.personalChange(action: row.string(1), reasonArgs: row.optString(6)) != nil
-            let before = [row.optString(2), row.optString(3), row.optString(4), row.optString(6)]
+            let personal = AuditClearing.personalChange(action: try row.string("action"), reasonArgs: try row.optString("reason_args")) != nil
+            let before = try ["old_value", "new_value", "reason", "reason_args"].map { try row.optString($0) }
             let after = [personal ? before[0].map { _ in mark } : before[0],
                          personal ? before[1].map { _ in mark } : before[1],
                          traces.scrub(before[2]),
-                         row.optString(5).flatMap(AuditReason.init(rawValue:))?.clearing(before[3], mark: mark) ?? before[3]]
+                         try row.optString("reason_code").flatMap(AuditReason.init(rawValue:))?.clearing(before[3], mark: mark) ?? before[3]]
             guard after != before else { continue }
             try db.run("UPDATE audit SET old_value = ?, new_value = ?, reason = ?, reason_args = ? WHERE id = ?",
-                       after[0], after[1], after[2], after[3], row.int64(0))
+                       after[0], after[1], after[2], after[3], try row.int64("id"))
             changed += 1
         }
         return changed
@@ -101,23 +101,24 @@ extension ErasureScope {
     /// Her applications: no contacts, no user, no files; her values out of their free text.
     private func clearApplications(_ db: any Storage) throws {
         guard !applications.isEmpty else { return }
-        let ids = Self.json(applications)
-        try db.run("DELETE FROM attachment WHERE application_id IN \(Self.idList)", ids)
+        let ids = SQLList(applications), mark = Users.erasedMark
+        try db.run("DELETE FROM attachment WHERE \(db.sql.isIn("application_id"))", ids)
         try db.run("""
             UPDATE application SET contact_name = NULL, contact_phone = NULL, contact_email = NULL, user_id = NULL
-            WHERE id IN (SELECT value FROM json_each(?))
+            WHERE \(db.sql.isIn("id"))
             """, ids)
         try db.run("""
-            UPDATE application_contract SET customer_name = ?1, customer_address = ?1, identity_document = ?1
-            WHERE application_id IN (SELECT value FROM json_each(?2))
-            """, Users.erasedMark, ids)
-        try db.run("UPDATE application_event SET actor = NULL WHERE actor_kind = 'customer' AND application_id IN \(Self.idList)", ids)
+            UPDATE application_contract SET customer_name = ?, customer_address = ?, identity_document = ?
+            WHERE \(db.sql.isIn("application_id"))
+            """, mark, mark, mark, ids)
+        try db.run("UPDATE application_event SET actor = NULL WHERE actor_kind = 'customer' AND \(db.sql.isIn("application_id"))", ids)
         try scrub(db, "application", ["comment"], ids: applications)
         try scrub(db, "application_event", ["message"], key: "application_id", ids: applications)
-        try scrub(db, "application_repair", ["reason"], key: "application_id", ids: applications)
-        try scrub(db, "application_maintenance", ["work_type", "description"], key: "application_id", ids: applications)
+        // one row per application: the application's id is the row's key
+        try scrub(db, "application_repair", ["reason"], key: "application_id", rowKey: "application_id", ids: applications)
+        try scrub(db, "application_maintenance", ["work_type", "description"], key: "application_id", rowKey: "application_id", ids: applications)
         try scrub(db, "application_contract", ["object_type", "object_address", "ownership_document", "livestock", "benefits", "payment_form"],
-                  key: "application_id", ids: applications)
+                  key: "application_id", rowKey: "application_id", ids: applications)
         try scrub(db, "application_equipment", ["description", "place"], key: "application_id", ids: applications)
     }
 
@@ -125,40 +126,43 @@ extension ErasureScope {
     /// values out of the whole conversation.
     private func clearTickets(_ db: any Storage, now: String) throws {
         guard !tickets.isEmpty else { return }
-        let ids = Self.json(tickets)
-        try db.run("DELETE FROM attachment WHERE ticket_id IN \(Self.idList)", ids)
+        let ids = SQLList(tickets)
+        try db.run("DELETE FROM attachment WHERE \(db.sql.isIn("ticket_id"))", ids)
         try db.run("""
             UPDATE ticket SET sender_name = 'удалено по запросу', sender_email = NULL, sender_phone = NULL, user_id = NULL,
                    status = 'closed', closed_at = coalesce(closed_at, ?)
-            WHERE id IN (SELECT value FROM json_each(?))
+            WHERE \(db.sql.isIn("id"))
             """, now, ids)
-        try db.run("UPDATE ticket_message SET author = NULL WHERE author_kind = 'customer' AND ticket_id IN \(Self.idList)", ids)
+        try db.run("UPDATE ticket_message SET author = NULL WHERE author_kind = 'customer' AND \(db.sql.isIn("ticket_id"))", ids)
         try scrub(db, "ticket_message", ["body"], key: "ticket_id", ids: tickets)
     }
 
     /// Her PIN requests: no name, contacts or user; her values out of a rejection's reason.
     private func clearPinRequests(_ db: any Storage) throws {
         guard !pinRequests.isEmpty else { return }
-        let ids = Self.json(pinRequests)
         try db.run("""
             UPDATE pin_request SET full_name = 'удалено по запросу', email = NULL, phone = '-', user_id = NULL
-            WHERE id IN (SELECT value FROM json_each(?))
-            """, ids)
+            WHERE \(db.sql.isIn("id"))
+            """, SQLList(pinRequests))
         try scrub(db, "pin_request", ["reason"], ids: pinRequests)
     }
 
     /// Her values out of the free text in `columns` of the rows of `table` whose `key` is one of
-    /// `ids` (all hers); each row rewritten only if it held one. Answers the rows changed.
+    /// `ids` (all hers), each row found again by its own key `rowKey`; each row rewritten only if
+    /// it held one. Answers the rows changed.
     @discardableResult
-    private func scrub(_ db: any Storage, _ table: String, _ columns: [String], key: String = "id", ids: [Int64]) throws -> Int {
+    private func scrub(_ db: any Storage, _ table: String, _ columns: [String], key: String = "id", rowKey: String = "id",
+                       ids: [Int64]) throws -> Int {
         guard !ids.isEmpty, !traces.isEmpty else { return 0 }
         var changed = 0
-        for row in try db.query("SELECT rowid, \(columns.joined(separator: ", ")) FROM \(table) WHERE \(key) IN \(Self.idList)", Self.json(ids)) {
-            let before = columns.indices.map { row.optString($0 + 1) }
+        for row in try db.query("""
+            SELECT \(rowKey) AS row_key, \(columns.joined(separator: ", ")) FROM \(table) WHERE \(db.sql.isIn(key))
+            """, SQLList(ids)) {
+            let before = try columns.map { try row.optString($0) }
             let after = before.map { traces.scrub($0) }
             guard after != before else { continue }
-            try db.run("UPDATE \(table) SET \(columns.map { "\($0) = ?" }.joined(separator: ", ")) WHERE rowid = ?",
-                       arguments: after + [row.int64(0)])
+            try db.run("UPDATE \(table) SET \(columns.map { "\($0) = ?" }.joined(separator: ", ")) WHERE \(rowKey) = ?",
+                       arguments: after + [try row.int64("row_key")])
             changed += 1
         }
         return changed

@@ -1,5 +1,3 @@
-import Foundation
-
 /// What an erasure takes: the person's rows, found by ownership — her user id, and what hangs
 /// from it — never by looking for her words in other people's rows. Her values (`traces`) only
 /// scrub the free text of these rows.
@@ -42,26 +40,27 @@ struct ErasureScope {
             accountContacts.append(value)
         }
         if let u = try db.queryOne("SELECT login, email, phone, full_name FROM portal_user WHERE id = ?", userID) {
-            contact(u.string(0)); contact(u.optString(1)); contact(u.optString(2))
-            u.optString(3).map { traces.add(name: $0) }
+            contact(try u.string("login")); contact(try u.optString("email")); contact(try u.optString("phone"))
+            try u.optString("full_name").map { traces.add(name: $0) }
         }
         for row in try db.query("""
             SELECT action, old_value, new_value, reason_code, reason_args FROM audit WHERE entity_type = 'user' AND entity_id = ?
             """, String(userID)) {
-            let change = AuditClearing.personalChange(action: row.string(0), reasonArgs: row.optString(4))
-            for value in [row.optString(1), row.optString(2)] {
+            let change = AuditClearing.personalChange(action: try row.string("action"), reasonArgs: try row.optString("reason_args"))
+            for value in [try row.optString("old_value"), try row.optString("new_value")] {
                 switch change {
                 case .name?: value.map { traces.add(name: $0) }
                 case .contact?: contact(value)
                 case .text?, nil: break
                 }
             }
-            for value in AuditClearing.personalArguments(code: row.optString(3), row.optString(4)) { contact(value) }
+            for value in AuditClearing.personalArguments(code: try row.optString("reason_code"), try row.optString("reason_args")) { contact(value) }
         }
         for row in try db.query("""
-            SELECT email FROM social_identity WHERE user_id = ?1 UNION ALL SELECT destination FROM confirmation_code WHERE user_id = ?1
-            """, userID) {
-            contact(row.optString(0))
+            SELECT email AS contact FROM social_identity WHERE user_id = ?
+            UNION ALL SELECT destination AS contact FROM confirmation_code WHERE user_id = ?
+            """, userID, userID) {
+            contact(try row.optString("contact"))
         }
         // what she gave in her own items joins her traces but finds no further items: she may
         // have written someone else's contact there
@@ -73,10 +72,11 @@ struct ErasureScope {
     private func isTaken(_ db: any Storage, _ contact: String) throws -> Bool {
         if try db.queryOne("SELECT 1 FROM portal_user WHERE login = ? AND id <> ?", contact, userID) != nil { return true }
         if try db.queryOne("SELECT 1 FROM social_identity WHERE email = ? AND user_id <> ?", contact, userID) != nil { return true }
-        if let match = SearchIndex.match(contact), try db.queryOne("""
-            SELECT 1 FROM user_search s CROSS JOIN portal_user u ON u.id = s.rowid
-            WHERE user_search MATCH ? AND u.id <> ? AND u.status <> 'deleted' AND (u.email = ?3 OR u.phone = ?3)
-            """, match, userID, contact) != nil { return true }
+        // by e-mail or phone: through the search index (there is none by them), then exactly
+        let rows = SearchIndex.users.rows(db, containing: contact, as: "u")
+        if rows.indexed, try db.queryOne("""
+            SELECT 1 AS taken FROM \(rows.from) WHERE \(rows.condition) AND u.id <> ? AND u.status <> 'deleted' AND (u.email = ? OR u.phone = ?)
+            """, arguments: rows.arguments + [userID, contact, contact]) != nil { return true }
         return try Spellings.users(db, spelling: contact, contacts: true).contains { $0 != userID }
     }
 
@@ -85,20 +85,21 @@ struct ErasureScope {
     /// Her items and those sent without signing in from one of her own contacts.
     private mutating func findItems(_ db: any Storage) throws {
         if !ownContacts.isEmpty {
-            try collect(db, { "user_id IS NULL AND (\(Self.fromContact(email: $0, phone: $1)))" }, [Self.json(ownContacts)], contacts: ownContacts)
+            let contacts = SQLList(texts: ownContacts)
+            try collect(db, { "user_id IS NULL AND (\(Self.fromContact(db.sql, email: $0, phone: $1)))" }, [contacts, contacts], contacts: ownContacts)
         }
-        pins = try db.query("SELECT id FROM pin WHERE request_id IN \(Self.idList)", Self.json(pinRequests)).map { $0.int64(0) }
-        for row in try db.query("SELECT customer_name FROM application_contract WHERE application_id IN \(Self.idList)", Self.json(applications)) {
-            traces.add(name: row.string(0))
+        pins = try db.query("SELECT id FROM pin WHERE \(db.sql.isIn("request_id"))", SQLList(pinRequests)).map { try $0.int64("id") }
+        for row in try db.query("SELECT customer_name FROM application_contract WHERE \(db.sql.isIn("application_id"))", SQLList(applications)) {
+            traces.add(name: try row.string("customer_name"))
         }
     }
 
-    /// A row whose e-mail or phone column is one of the contacts `?1` (a JSON array): the e-mail
-    /// trimmed and in lower case, the phone by its last ten digits (then judged by `Contact`).
-    private static func fromContact(email: String, phone: String) -> String {
-        let digits = ["' '", "'-'", "'('", "')'", "'.'", "char(160)"].reduce(phone) { "replace(\($0), \($1), '')" }
+    /// A row whose e-mail or phone column is one of the contacts bound twice (an `SQLList`): the
+    /// e-mail trimmed and in lower case, the phone by its last ten digits (then judged by `Contact`).
+    private static func fromContact(_ sql: SQLDialect, email: String, phone: String) -> String {
+        let digits = ["' '", "'-'", "'('", "')'", "'.'", "'\u{00A0}'"].reduce(phone) { "replace(\($0), \($1), '')" }
         return """
-            lower(trim(\(email))) IN (SELECT value FROM json_each(?1)) OR '+7' || substr(\(digits), -10) IN (SELECT value FROM json_each(?1))
+            \(sql.isIn("lower(trim(\(email)))", of: .text)) OR \(sql.isIn("'+7' || \(sql.lastCharacters(digits, 10))", of: .text))
             """
     }
 
@@ -113,17 +114,20 @@ struct ErasureScope {
             ("pin_request", "full_name", "email", "phone", \.pinRequests),
         ]
         for t in tables {
-            for row in try db.query("SELECT id, \(t.name), \(t.email), \(t.phone) FROM \(t.table) WHERE \(condition(t.email, t.phone))",
-                                    arguments: arguments) {
+            for row in try db.query("""
+                SELECT id, \(t.name) AS name, \(t.email) AS email, \(t.phone) AS phone FROM \(t.table) WHERE \(condition(t.email, t.phone))
+                """, arguments: arguments) {
+                let id = try row.int64("id"), name = try row.optString("name")
+                let email = try row.optString("email"), phone = try row.optString("phone")
                 if let contacts {
-                    let given = [row.optString(2), row.optString(3)].compactMap { $0.flatMap { Contact.login($0)?.login } }
+                    let given = [email, phone].compactMap { $0.flatMap { Contact.login($0)?.login } }
                     guard given.contains(where: contacts.contains) else { continue }
                 }
-                guard !self[keyPath: t.found].contains(row.int64(0)) else { continue }
-                self[keyPath: t.found].append(row.int64(0))
-                row.optString(1).map { traces.add(name: $0) }
-                row.optString(2).map { traces.add(contact: $0) }
-                row.optString(3).map { traces.add(contact: $0) }
+                guard !self[keyPath: t.found].contains(id) else { continue }
+                self[keyPath: t.found].append(id)
+                name.map { traces.add(name: $0) }
+                email.map { traces.add(contact: $0) }
+                phone.map { traces.add(contact: $0) }
             }
         }
     }
@@ -132,51 +136,42 @@ struct ErasureScope {
 
     /// The messages about her or her items, of her bills, and those to a contact only she has had.
     private mutating func findMessages(_ db: any Storage) throws {
+        let sql = db.sql
         messages = try db.query("""
             SELECT id FROM outbox
-            WHERE (entity_type = 'user' AND entity_id = ?1)
-               OR (entity_type = 'application' AND entity_id IN (SELECT value FROM json_each(?2)))
-               OR (entity_type = 'ticket' AND entity_id IN (SELECT value FROM json_each(?3)))
-               OR (entity_type = 'pin_request' AND entity_id IN (SELECT value FROM json_each(?4)))
-               OR (entity_type = 'pin' AND entity_id IN (SELECT value FROM json_each(?5)))
-               OR (entity_type = 'reading' AND EXISTS (SELECT 1 FROM reading r WHERE r.id = outbox.entity_id AND r.user_id = ?1))
-            UNION SELECT outbox_id FROM bill_mailing WHERE user_id = ?1
-            UNION SELECT id FROM outbox WHERE recipient IN (SELECT value FROM json_each(?6))
-            ORDER BY 1
-            """, userID, Self.json(applications), Self.json(tickets), Self.json(pinRequests), Self.json(pins), Self.json(ownContacts))
-            .map { $0.int64(0) }
+            WHERE (entity_type = 'user' AND entity_id = ?)
+               OR (entity_type = 'application' AND \(sql.isIn("entity_id")))
+               OR (entity_type = 'ticket' AND \(sql.isIn("entity_id")))
+               OR (entity_type = 'pin_request' AND \(sql.isIn("entity_id")))
+               OR (entity_type = 'pin' AND \(sql.isIn("entity_id")))
+               OR (entity_type = 'reading' AND EXISTS (SELECT 1 FROM reading r WHERE r.id = outbox.entity_id AND r.user_id = ?))
+            UNION SELECT outbox_id AS id FROM bill_mailing WHERE user_id = ?
+            UNION SELECT id FROM outbox WHERE \(sql.isIn("recipient", of: .text))
+            ORDER BY id
+            """, userID, SQLList(applications), SQLList(tickets), SQLList(pinRequests), SQLList(pins), userID, userID,
+            SQLList(texts: ownContacts)).map { try $0.int64("id") }
         readings = try db.query("""
             SELECT DISTINCT r.id FROM outbox o JOIN reading r ON r.id = o.entity_id
-            WHERE o.id IN \(Self.idList) AND o.entity_type = 'reading' AND r.user_id = ? ORDER BY 1
-            """, Self.json(messages), userID).map { $0.int64(0) }
+            WHERE \(sql.isIn("o.id")) AND o.entity_type = 'reading' AND r.user_id = ? ORDER BY r.id
+            """, SQLList(messages), userID).map { try $0.int64("id") }
     }
 
     // MARK: her audit rows
 
     /// The audit rows whose entity is hers: her user, her links, items, PINs, messages, and the
     /// readings she was written to about.
-    var auditCondition: (sql: String, arguments: [SQLBindable?]) {
-        let texts = { (ids: [Int64]) in Self.json(ids.map(String.init)) }
+    func auditCondition(_ sql: SQLDialect) -> (sql: String, arguments: [SQLBindable?]) {
+        let texts = { (ids: [Int64]) in SQLList(texts: ids.map(String.init)) }
+        let user = String(userID)
         return ("""
-            (entity_type = 'user' AND entity_id = ?1)
-            OR (entity_type = 'link' AND entity_id >= (?1 || ':') AND entity_id < (?1 || ';'))
-            OR (entity_type = 'application' AND entity_id IN (SELECT value FROM json_each(?2)))
-            OR (entity_type = 'ticket' AND entity_id IN (SELECT value FROM json_each(?3)))
-            OR (entity_type = 'pin_request' AND entity_id IN (SELECT value FROM json_each(?4)))
-            OR (entity_type = 'pin' AND entity_id IN (SELECT value FROM json_each(?5)))
-            OR (entity_type = 'outbox' AND entity_id IN (SELECT value FROM json_each(?6)))
-            OR (entity_type = 'reading' AND entity_id IN (SELECT value FROM json_each(?7)))
-            """, [String(userID), texts(applications), texts(tickets), texts(pinRequests), texts(pins), texts(messages), texts(readings)])
-    }
-
-    // MARK: lists
-
-    /// `(SELECT value FROM json_each(?))`: a list of our own ids bound as one JSON array.
-    static let idList = "(SELECT value FROM json_each(?))"
-
-    static func json(_ ids: [Int64]) -> String { "[" + ids.map(String.init).joined(separator: ",") + "]" }
-
-    static func json(_ texts: [String]) -> String {
-        String(decoding: (try? JSONSerialization.data(withJSONObject: texts)) ?? Data("[]".utf8), as: UTF8.self)
+            (entity_type = 'user' AND entity_id = ?)
+            OR (entity_type = 'link' AND entity_id >= ? AND entity_id < ?)
+            OR (entity_type = 'application' AND \(sql.isIn("entity_id", of: .text)))
+            OR (entity_type = 'ticket' AND \(sql.isIn("entity_id", of: .text)))
+            OR (entity_type = 'pin_request' AND \(sql.isIn("entity_id", of: .text)))
+            OR (entity_type = 'pin' AND \(sql.isIn("entity_id", of: .text)))
+            OR (entity_type = 'outbox' AND \(sql.isIn("entity_id", of: .text)))
+            OR (entity_type = 'reading' AND \(sql.isIn("entity_id", of: .text)))
+            """, [user, user + ":", user + ";", texts(applications), texts(tickets), texts(pinRequests), texts(pins), texts(messages), texts(readings)])
     }
 }

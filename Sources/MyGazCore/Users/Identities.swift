@@ -21,11 +21,12 @@ extension Users {
         try db.query("""
             SELECT s.provider, s.subject, s.email, s.created_at, s.activated_at,
                    (SELECT max(k.expires_at) FROM activation_link k
-                    WHERE k.identity_id = s.id AND k.used_at IS NULL AND k.voided_at IS NULL AND k.expires_at > ?)
+                    WHERE k.identity_id = s.id AND k.used_at IS NULL AND k.voided_at IS NULL AND k.expires_at > ?) AS link_expires_at
             FROM social_identity s WHERE s.user_id = ? ORDER BY s.created_at, s.id
             """, now, userID).map {
-            SocialIdentity(provider: $0.string(0), subject: $0.string(1), email: $0.optString(2), createdAt: $0.string(3),
-                           activatedAt: $0.optString(4), linkExpiresAt: $0.optString(5))
+            try SocialIdentity(provider: $0.string("provider"), subject: $0.string("subject"), email: $0.optString("email"),
+                               createdAt: $0.string("created_at"), activatedAt: $0.optString("activated_at"),
+                               linkExpiresAt: $0.optString("link_expires_at"))
         }
     }
 
@@ -47,14 +48,14 @@ extension Users {
         let tokenHash = SHA256.hex(Array(token.utf8))
         return try session.db.write {
             let db = session.db
-            let status = try status(db, id)
+            let status = try status(db, id, locking: true)
             guard status == .pending || status == .active else {
                 throw MyGazError.conflict(.conflictState, .entity(.user), .text(String(id)), .code(.userStatus, status.rawValue),
                                           .text("user resend-code --purpose activation"), .codes(.userStatus, ["pending", "active"]))
             }
             let waiting = try db.query("""
                 SELECT id, provider, email FROM social_identity WHERE user_id = ? AND activated_at IS NULL ORDER BY created_at, id
-                """, id).map { (id: $0.int64(0), provider: $0.string(1), email: $0.optString(2)) }
+                """, id).map { (id: try $0.int64("id"), provider: try $0.string("provider"), email: try $0.optString("email")) }
                 .filter { provider == nil || $0.provider == provider!.rawValue }
             guard !waiting.isEmpty else {
                 if let provider { throw MyGazError.conflict(.identityNotWaiting, .text(String(id)), .code(.identityProvider, provider.rawValue)) }

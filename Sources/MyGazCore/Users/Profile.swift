@@ -23,9 +23,10 @@ public enum Profile {
         if let name = change.name, name.trimmingCharacters(in: .whitespaces).isEmpty { throw MyGazError.usage(.missingValue, "--name", "TEXT") }
         return try session.db.write {
             guard let row = try session.db.queryOne("""
-                SELECT full_name, email, phone, notify_debts, notify_status, notify_news, email_bills, status FROM portal_user WHERE id = ?
+                SELECT full_name, email, phone, notify_debts, notify_status, notify_news, email_bills, status FROM portal_user
+                WHERE id = ? \(session.db.sql.lockingRows)
                 """, id) else { throw MyGazError.notFound(.user, String(id)) }
-            guard row.string(7) != "deleted" else {
+            guard try row.string("status") != "deleted" else {
                 throw MyGazError.conflict(.conflictState, .entity(.user), .text(String(id)), .code(.userStatus, "deleted"),
                                           "user edit", .codes(.userStatus, ["active", "pending", "blocked"]))
             }
@@ -36,20 +37,22 @@ public enum Profile {
                 try session.audit("user.edit", .user, id, old: old, new: new, note: AuditNote(.profileField, ["field": .text(column)]))
                 changed.append(column)
             }
-            func flag(_ column: String, _ index: Int, _ value: Bool?) throws {
-                guard let value, value != row.bool(index) else { return }
+            func flag(_ column: String, _ value: Bool?) throws {
+                let old = try row.bool(column)
+                guard let value, value != old else { return }
                 try session.db.run("UPDATE portal_user SET \(column) = ?, updated_at = ? WHERE id = ?", value ? 1 : 0, session.now, id)
-                try session.audit("user.edit", .user, id, old: row.bool(index) ? "on" : "off", new: value ? "on" : "off",
+                try session.audit("user.edit", .user, id, old: old ? "on" : "off", new: value ? "on" : "off",
                                   note: AuditNote(.profileField, ["field": .text(column)]))
                 changed.append(column)
             }
-            try set("full_name", row.optString(0), change.name?.trimmingCharacters(in: .whitespaces))
-            try set("email", row.optString(1), email)
-            try set("phone", row.optString(2), phone)
-            try flag("notify_debts", 3, change.notifyDebts)
-            try flag("notify_status", 4, change.notifyStatus)
-            try flag("notify_news", 5, change.notifyNews)
-            try flag("email_bills", 6, change.emailBills)
+            let oldEmail = try row.optString("email"), oldPhone = try row.optString("phone")
+            try set("full_name", row.optString("full_name"), change.name?.trimmingCharacters(in: .whitespaces))
+            try set("email", oldEmail, email)
+            try set("phone", oldPhone, phone)
+            try flag("notify_debts", change.notifyDebts)
+            try flag("notify_status", change.notifyStatus)
+            try flag("notify_news", change.notifyNews)
+            try flag("email_bills", change.emailBills)
             var told: [Outbox.Queued] = []
             func tell(_ channel: MessageChannel, _ to: String?, what: String, new: String) throws {
                 guard let to else { return }
@@ -60,11 +63,11 @@ public enum Profile {
                                                                      userID: id)))
             }
             if changed.contains("email"), let email {
-                try tell(.email, row.optString(1), what: "адрес электронной почты", new: email)
+                try tell(.email, oldEmail, what: "адрес электронной почты", new: email)
                 try tell(.email, email, what: "адрес электронной почты", new: email)
             }
             if changed.contains("phone"), let phone {
-                try tell(.sms, row.optString(2).flatMap(Contact.phone), what: "номер телефона", new: Contact.written(phone))
+                try tell(.sms, oldPhone.flatMap(Contact.phone), what: "номер телефона", new: Contact.written(phone))
                 try tell(.sms, phone, what: "номер телефона", new: Contact.written(phone))
             }
             return (changed, told)
@@ -76,10 +79,12 @@ public enum Profile {
         let text = alias?.trimmingCharacters(in: .whitespaces)
         if let text, text.isEmpty || text.count > 64 { throw MyGazError.invalid(.badAlias, .text(text)) }
         return try session.db.write {
-            guard let row = try session.db.queryOne("SELECT alias FROM user_account WHERE user_id = ? AND account_id = ?", id, account.id) else {
+            guard let row = try session.db.queryOne("""
+                SELECT alias FROM user_account WHERE user_id = ? AND account_id = ? \(session.db.sql.lockingRows)
+                """, id, account.id) else {
                 throw MyGazError(.notFound, .linkMissing, .text(String(id)), .text(account.label))
             }
-            let old = row.optString(0)
+            let old = try row.optString("alias")
             var t = Transition(.user, id, .userStatus, from: "", to: "")
             t.human = text.map { Message(.aliasSet, [.text(String(id)), .text(account.label), .text($0)]) }
                 ?? Message(.aliasCleared, [.text(String(id)), .text(account.label)])

@@ -3,18 +3,10 @@ import Foundation
 /// Logins and contacts the portal stored in another spelling than ours (`89115550011` for
 /// `+79115550011`, `Ivan@Mail.RU`). Our own writes are always normal (`Contact`); a stray
 /// spelling from the portal would hide the customer from every lookup. The few such rows are
-/// kept in a partial index, so lookups, `db check` and `db repair-logins` find them at once,
-/// and each is judged by the same normalisation as everything we write (`Contact.login`).
+/// kept in a partial index (`SQLDialect.unnormalisedUser`, each engine's words for them), so
+/// lookups, `db check` and `db repair-logins` find them at once, and each is judged by the same
+/// normalisation as everything we write (`Contact.login`).
 public enum Spellings {
-    private static let mobile = "'+79[0-9][0-9][0-9][0-9][0-9][0-9][0-9][0-9][0-9]'"
-
-    /// The rows of `portal_user` with a login, e-mail or phone not in its normal form; the text
-    /// of the partial index `portal_user_unnormalised`, so that a query with it reads that index.
-    static let unnormalisedUser = """
-        login_kind <> 'erased' AND (NOT (login GLOB \(mobile) OR (instr(login, '@') > 0 AND login = lower(trim(login))))
-        OR (email IS NOT NULL AND email <> lower(trim(email))) OR (phone IS NOT NULL AND NOT phone GLOB \(mobile)))
-        """
-
     /// One field of a user in a spelling of its own, and what becomes of it.
     public struct Stray: Sendable, Equatable {
         public enum Field: String, Sendable, CaseIterable { case login, email, phone }
@@ -37,13 +29,13 @@ public enum Spellings {
     public static func strays(_ db: any Storage) throws -> [Stray] {
         var found: [Stray] = []
         var claimed: [String: Int64] = [:]  // a normal login two strays would both take
-        for row in try db.query("SELECT id, login, email, phone FROM portal_user WHERE \(unnormalisedUser) ORDER BY id") {
-            let id = row.int64(0)
-            let login = row.string(1)
+        for row in try db.query("SELECT id, login, email, phone FROM portal_user WHERE \(db.sql.unnormalisedUser) ORDER BY id") {
+            let id = try row.int64("id")
+            let login = try row.string("login")
             if !isNormalLogin(login) {
                 if let normal = Contact.login(login)?.login {
                     var fate = Stray.Fate.repairable
-                    if let other = try db.queryOne("SELECT id FROM portal_user WHERE login = ? AND id <> ?", normal, id)?.int64(0) {
+                    if let other = try db.queryOne("SELECT id FROM portal_user WHERE login = ? AND id <> ?", normal, id)?.int64("id") {
                         fate = .taken(by: other)
                     } else if let other = claimed[normal] {
                         fate = .taken(by: other)
@@ -55,11 +47,11 @@ public enum Spellings {
                     found.append(Stray(userID: id, field: .login, stored: login, normal: nil, fate: .notAContact))
                 }
             }
-            if let email = row.optString(2), email != email.trimmingCharacters(in: .whitespaces).lowercased() {
+            if let email = try row.optString("email"), email != email.trimmingCharacters(in: .whitespaces).lowercased() {
                 let normal = Contact.email(email)
                 found.append(Stray(userID: id, field: .email, stored: email, normal: normal, fate: normal == nil ? .notAContact : .repairable))
             }
-            if let phone = row.optString(3), Contact.phone(phone) != phone {
+            if let phone = try row.optString("phone"), Contact.phone(phone) != phone {
                 let normal = Contact.phone(phone)
                 found.append(Stray(userID: id, field: .phone, stored: phone, normal: normal, fate: normal == nil ? .notAContact : .repairable))
             }
@@ -74,9 +66,9 @@ public enum Spellings {
     /// Users whose login (or, with `contacts`, e-mail or phone) is stored in another spelling of
     /// `normal`, a login as `Contact.login` gives it.
     public static func users(_ db: any Storage, spelling normal: String, contacts: Bool) throws -> [Int64] {
-        try db.query("SELECT id, login, email, phone FROM portal_user WHERE \(unnormalisedUser) ORDER BY id").compactMap { row in
-            let fields = contacts ? [row.string(1), row.optString(2), row.optString(3)] : [row.string(1)]
-            return fields.contains { $0.flatMap { Contact.login($0)?.login } == normal } ? row.int64(0) : nil
+        try db.query("SELECT id, login, email, phone FROM portal_user WHERE \(db.sql.unnormalisedUser) ORDER BY id").compactMap { row in
+            let fields = try contacts ? [row.string("login"), row.optString("email"), row.optString("phone")] : [row.string("login")]
+            return try fields.contains { $0.flatMap { Contact.login($0)?.login } == normal } ? row.int64("id") : nil
         }
     }
 

@@ -49,7 +49,7 @@ public struct Traces: Sendable {
     }
 
     private mutating func addNeedle(_ text: String) {
-        let folded = Self.fold(text)
+        let folded = Self.folded(text)
         // an initial (`Е.`) or a lone sign names no one
         guard folded.filter({ $0.first.map(Self.isWordCharacter) ?? false }).count >= 2, !needles.contains(folded) else { return }
         needles.append(folded)
@@ -60,7 +60,7 @@ public struct Traces: Sendable {
     public func scrub(_ text: String, mark: String = Users.erasedMark) -> String {
         let characters = Array(text)
         var spans = phoneSpans(characters)
-        let folded = characters.map(Self.fold)
+        let folded = characters.map(Self.folded)
         for needle in needles { spans += Self.spans(of: needle, in: folded) }
         guard !spans.isEmpty else { return text }
         // overlapping spans, and those only spaces apart (a name's words), become one mark
@@ -138,12 +138,12 @@ public struct Traces: Sendable {
     // MARK: words
 
     /// Lower case for every script, ё as е; per character, so that positions stay those of the text.
-    static func fold(_ c: Character) -> String {
+    static func folded(_ c: Character) -> String {
         let lower = String(c).lowercased()
         return lower == "ё" ? "е" : lower
     }
 
-    static func fold(_ text: String) -> [String] { text.map(fold) }
+    static func folded(_ text: String) -> [String] { text.map(folded) }
 
     static func isWordCharacter(_ c: Character) -> Bool { c.isLetter || c.isNumber }
 

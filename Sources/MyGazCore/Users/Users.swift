@@ -87,7 +87,7 @@ public enum Users {
     public static func resolve(_ db: any Storage, _ text: String) throws -> Int64 {
         let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
         if let login = Contact.login(trimmed) {
-            if let id = try db.queryOne("SELECT id FROM portal_user WHERE login = ?", login.login)?.int64(0) { return id }
+            if let id = try db.queryOne("SELECT id FROM portal_user WHERE login = ?", login.login)?.int64("id") { return id }
             // the portal stored it in a spelling of its own (89115550011), or signed them in elsewhere
             let strays = try Spellings.users(db, spelling: login.login, contacts: false)
             if strays.count == 1 { return strays[0] }
@@ -95,7 +95,7 @@ public enum Users {
                 throw MyGazError.usage(.userAmbiguous, .text(trimmed), .text(strays.map(String.init).joined(separator: ", ")))
             }
             if login.kind == .email {
-                let owners = try db.query("SELECT DISTINCT user_id FROM social_identity WHERE email = ?", login.login).map { $0.int64(0) }
+                let owners = try db.query("SELECT DISTINCT user_id FROM social_identity WHERE email = ?", login.login).map { try $0.int64("user_id") }
                 if owners.count == 1 { return owners[0] }
             }
         }
@@ -105,8 +105,10 @@ public enum Users {
         throw MyGazError.notFound(.user, trimmed)
     }
 
-    static func status(_ db: any Storage, _ id: Int64) throws -> UserStatus {
-        guard let text = try db.scalarString("SELECT status FROM portal_user WHERE id = ?", id),
+    /// The user's status; with `locking`, inside a write, the user's row held until it ends (what
+    /// is judged of the user stays as judged: another clerk's change waits).
+    static func status(_ db: any Storage, _ id: Int64, locking: Bool = false) throws -> UserStatus {
+        guard let text = try db.queryOne("SELECT status FROM portal_user WHERE id = ? \(locking ? db.sql.lockingRows : "")", id)?.string("status"),
               let status = UserStatus(rawValue: text) else { throw MyGazError.notFound(.user, String(id)) }
         return status
     }
@@ -134,39 +136,31 @@ public enum Users {
         if let after = filter.registeredAfter { conditions.append("u.registered_at >= ?"); arguments.append(Timestamp.iso(after)) }
         if let rgk = filter.rgk {
             // from the user's own links (at most three), never from every account of the region:
-            // CROSS JOIN fixes that order and `+` keeps the region's index out of it
+            // the join's order is fixed and the region's index kept out of it
             conditions.append("""
-                EXISTS (SELECT 1 FROM user_account l CROSS JOIN account a ON a.id = l.account_id WHERE l.user_id = u.id AND +a.rgk_id = ?)
+                EXISTS (SELECT 1 FROM user_account l \(db.sql.joinInOrder) account a ON a.id = l.account_id
+                        WHERE l.user_id = u.id AND \(db.sql.noIndex("a.rgk_id")) = ?)
                 """)
             arguments.append(try RGK.id(db, rgk))
         }
         return (conditions, arguments)
     }
 
-    /// `--search`: a piece of a login, name, e-mail or phone (through the trigram index), a phone
+    /// `--search`: a piece of a login, name, e-mail or phone (through the search index), a phone
     /// or account number in any spelling, a sign-in's e-mail. The newest users first by their
-    /// number, which the index gives in order, so a common piece reads only one page of it
-    /// (CROSS JOIN keeps the index the outer loop, never the users of a status).
+    /// number, which the index gives in order, so a common piece reads only one page of it.
     private static func found(_ db: any Storage, _ filter: UserFilter, _ search: String,
                               _ conditions: [String], _ filterArguments: [SQLBindable?]) throws -> [UserSummary] {
         let conditions = conditions + (filter.status.map { _ in ["u.status = ?"] } ?? [])
         let filterArguments = filterArguments + [filter.status?.rawValue].compactMap { $0 }
         let and = conditions.map { " AND " + $0 }.joined()
         var sources: [String] = [], arguments: [SQLBindable?] = []
-        if let match = SearchIndex.match(search) {
-            sources.append("""
-                SELECT id FROM (SELECT u.id FROM user_search s CROSS JOIN portal_user u ON u.id = s.rowid
-                                WHERE user_search MATCH ?\(and) ORDER BY s.rowid DESC LIMIT ?)
-                """)
-            arguments += [match] + filterArguments + [filter.limit]
-        } else {
-            // one or two letters: no trigram holds them, so every user is read (one fold per user)
-            sources.append("""
-                SELECT u.id FROM portal_user u WHERE instr(fold(u.login || char(10) || coalesce(u.full_name, '') || char(10) || coalesce(u.email, '')), ?) > 0
-                OR instr(coalesce(u.phone, ''), ?) > 0
-                """)
-            arguments += [Database.fold(search), search]
-        }
+        // three letters or more through the index; one or two read every user (one fold per user)
+        let rows = SearchIndex.users.rows(db, containing: search, as: "u")
+        sources.append("""
+            SELECT id FROM (SELECT u.id FROM \(rows.from) WHERE \(rows.condition)\(and) ORDER BY \(rows.order) DESC LIMIT ?) AS m
+            """)
+        arguments += rows.arguments + filterArguments + [filter.limit]
         if let phone = Contact.phone(search) {
             sources.append("SELECT id FROM portal_user WHERE login = ? UNION SELECT id FROM portal_user WHERE phone = ?")
             arguments += [phone, phone]
@@ -174,7 +168,10 @@ public enum Users {
         if let contact = Contact.login(search)?.login {
             // the same person stored in a spelling of the portal's own
             let strays = try Spellings.users(db, spelling: contact, contacts: true)
-            if !strays.isEmpty { sources.append("SELECT id FROM portal_user WHERE id IN \(Users.list(strays))") }
+            if !strays.isEmpty {
+                sources.append("SELECT id FROM portal_user WHERE \(db.sql.isIn("id"))")
+                arguments.append(SQLList(strays))
+            }
         }
         // the e-mail of a sign-in through an outside service, from its beginning (its index)
         let start = Contact.email(search) ?? search.lowercased()
@@ -186,27 +183,23 @@ public enum Users {
                 """)
             arguments.append(number)
         }
-        return try summaries(db, "FROM (\(sources.joined(separator: " UNION "))) k CROSS JOIN portal_user u ON u.id = k.id "
+        return try summaries(db, "FROM (\(sources.joined(separator: " UNION "))) AS k \(db.sql.joinInOrder) portal_user u ON u.id = k.id "
                                  + (conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND "))
                                  + " ORDER BY u.id DESC LIMIT ?", arguments + filterArguments + [filter.limit])
-    }
-
-    /// A literal SQL list of our own ids: `(1, 2)`, `(NULL)` when empty.
-    static func list(_ values: [Int64]) -> String {
-        values.isEmpty ? "(NULL)" : "(" + values.map(String.init).joined(separator: ", ") + ")"
     }
 
     /// The summaries of the users `u` that `from` (FROM … ORDER BY … LIMIT ?) names.
     private static func summaries(_ db: any Storage, _ from: String, _ arguments: [SQLBindable?]) throws -> [UserSummary] {
         try db.query("""
             SELECT u.id, u.login, u.login_kind, u.full_name, u.email, u.phone, u.status, u.registered_at,
-                   (SELECT group_concat(r.code || '/' || a.number, ' ') FROM user_account l JOIN account a ON a.id = l.account_id
-                    JOIN rgk r ON r.id = a.rgk_id WHERE l.user_id = u.id)
+                   (SELECT \(db.sql.joined("r.code || '/' || a.number", separator: " ")) FROM user_account l JOIN account a ON a.id = l.account_id
+                    JOIN rgk r ON r.id = a.rgk_id WHERE l.user_id = u.id) AS accounts
             \(from)
             """, arguments: arguments).map { row in
-            UserSummary(id: row.int64(0), login: row.string(1), loginKind: row.string(2), fullName: row.optString(3),
-                        email: row.optString(4), phone: row.optString(5), status: row.string(6), registeredAt: row.string(7),
-                        accounts: row.optString(8)?.split(separator: " ").map(String.init) ?? [])
+            try UserSummary(id: row.int64("id"), login: row.string("login"), loginKind: row.string("login_kind"), fullName: row.optString("full_name"),
+                            email: row.optString("email"), phone: row.optString("phone"), status: row.string("status"),
+                            registeredAt: row.string("registered_at"),
+                            accounts: row.optString("accounts")?.split(separator: " ").map(String.init) ?? [])
         }
     }
 
@@ -222,28 +215,31 @@ public enum Users {
                 FROM user_account l JOIN account a ON a.id = l.account_id JOIN rgk r ON r.id = a.rgk_id
                 WHERE l.user_id = ? ORDER BY l.linked_at, a.number
                 """, id).map {
-                UserLink(accountID: $0.int64(0), rgk: $0.string(1), number: $0.string(2), accessLevel: $0.string(3),
-                         alias: $0.optString(4), failedAnswers: $0.int(5), lockedAt: $0.optString(6),
-                         extendedVia: $0.optString(7), linkedAt: $0.string(8))
+                try UserLink(accountID: $0.int64("account_id"), rgk: $0.string("code"), number: $0.string("number"),
+                             accessLevel: $0.string("access_level"), alias: $0.optString("alias"), failedAnswers: $0.int("failed_answers"),
+                             lockedAt: $0.optString("locked_at"), extendedVia: $0.optString("extended_via"), linkedAt: $0.string("linked_at"))
             }
             let nowISO = Timestamp.iso(now)
             let codes = try db.query("""
                 SELECT purpose, channel, destination, created_at, expires_at, attempts FROM confirmation_code
                 WHERE user_id = ? AND used_at IS NULL AND voided_at IS NULL ORDER BY created_at DESC
                 """, id).map {
-                OpenCode(purpose: $0.string(0), channel: $0.string(1), destination: $0.string(2), createdAt: $0.string(3),
-                         expiresAt: $0.string(4), attempts: $0.int(5), expired: $0.string(4) <= nowISO)
+                try OpenCode(purpose: $0.string("purpose"), channel: $0.string("channel"), destination: $0.string("destination"),
+                             createdAt: $0.string("created_at"), expiresAt: $0.string("expires_at"), attempts: $0.int("attempts"),
+                             expired: $0.string("expires_at") <= nowISO)
             }
             var filter = AuditFilter()
             filter.entityType = Entity.user.rawValue
             filter.entityID = String(id)
             filter.limit = 10
-            var detail = UserDetail(
-                id: u.int64(0), login: u.string(1), loginKind: u.string(2), fullName: u.optString(3), email: u.optString(4),
-                phone: u.optString(5), status: u.string(6), blockedReason: u.optString(7), consentAt: u.optString(8),
-                consentChannel: u.optString(9), notifyDebts: u.bool(10), notifyStatus: u.bool(11), notifyNews: u.bool(12),
-                emailBills: u.bool(13), registeredAt: u.string(14), confirmUntil: u.optString(15), confirmedAt: u.optString(16),
-                deletedAt: u.optString(17), links: links, codes: codes, audit: try AuditLog.list(db, filter))
+            var detail = try UserDetail(
+                id: u.int64("id"), login: u.string("login"), loginKind: u.string("login_kind"), fullName: u.optString("full_name"),
+                email: u.optString("email"), phone: u.optString("phone"), status: u.string("status"),
+                blockedReason: u.optString("blocked_reason"), consentAt: u.optString("consent_at"),
+                consentChannel: u.optString("consent_channel"), notifyDebts: u.bool("notify_debts"), notifyStatus: u.bool("notify_status"),
+                notifyNews: u.bool("notify_news"), emailBills: u.bool("email_bills"), registeredAt: u.string("registered_at"),
+                confirmUntil: u.optString("confirm_until"), confirmedAt: u.optString("confirmed_at"), deletedAt: u.optString("deleted_at"),
+                links: links, codes: codes, audit: AuditLog.list(db, filter))
             detail.open = try OpenItems.of(db, accounts: links.map(\.accountID))
             detail.identities = try identities(db, id, now: nowISO)
             return detail
@@ -293,7 +289,7 @@ public enum Users {
     public static func confirm(_ session: Session, _ id: Int64, code: String?) throws -> Transition {
         if let code { try checkCode(session, id, purpose: .registration, code: code) }
         return try session.db.write {
-            let current = try status(session.db, id)
+            let current = try status(session.db, id, locking: true)
             if current == .active { return Transition(.user, id, .userStatus, from: "active", to: "active") }
             guard current == .pending else {
                 throw MyGazError.conflict(.conflictState, .entity(.user), .text(String(id)), .code(.userStatus, current.rawValue),
@@ -318,16 +314,18 @@ public enum Users {
             guard let row = try session.db.queryOne("""
                 SELECT id, code_hash, expires_at, attempts FROM confirmation_code
                 WHERE user_id = ? AND purpose = ? AND used_at IS NULL AND voided_at IS NULL
-                ORDER BY created_at DESC, id DESC LIMIT 1
+                ORDER BY created_at DESC, id DESC LIMIT 1 \(session.db.sql.lockingRows)
                 """, userID, purpose.rawValue) else {
                 return MyGazError(.conflict, .codeNone, .text(String(userID)), .text(purpose.rawValue))
             }
-            if row.string(2) <= session.now { return MyGazError(.conflict, .codeExpired, .text(String(userID))) }
-            if row.int(3) >= maxCodeAttempts { return MyGazError(.conflict, .codeTooManyAttempts, .text(String(userID))) }
-            if !Secrets.verify(code.trimmingCharacters(in: .whitespaces), hash: row.string(1)) {
-                try session.db.run("UPDATE confirmation_code SET attempts = attempts + 1 WHERE id = ?", row.int64(0))
-                try session.audit("user.code-wrong", .user, userID, note: AuditNote(.codeAttempt, ["attempt": .int(Int64(row.int(3) + 1)), "of": .int(Int64(maxCodeAttempts))]))
-                return MyGazError(.invalidData, .codeWrong, .text(String(userID)), .int(maxCodeAttempts - row.int(3) - 1))
+            // the code's row is held: two wrong tries at once are two attempts
+            let attempts = try row.int("attempts")
+            if try row.string("expires_at") <= session.now { return MyGazError(.conflict, .codeExpired, .text(String(userID))) }
+            if attempts >= maxCodeAttempts { return MyGazError(.conflict, .codeTooManyAttempts, .text(String(userID))) }
+            if !Secrets.verify(code.trimmingCharacters(in: .whitespaces), hash: try row.string("code_hash")) {
+                try session.db.run("UPDATE confirmation_code SET attempts = attempts + 1 WHERE id = ?", try row.int64("id"))
+                try session.audit("user.code-wrong", .user, userID, note: AuditNote(.codeAttempt, ["attempt": .int(Int64(attempts + 1)), "of": .int(Int64(maxCodeAttempts))]))
+                return MyGazError(.invalidData, .codeWrong, .text(String(userID)), .int(maxCodeAttempts - attempts - 1))
             }
             return nil
         }
@@ -336,7 +334,7 @@ public enum Users {
 
     public static func block(_ session: Session, _ id: Int64, reason: String) throws -> Transition {
         try session.db.write {
-            let current = try status(session.db, id)
+            let current = try status(session.db, id, locking: true)
             if current == .blocked { return Transition(.user, id, .userStatus, from: "blocked", to: "blocked") }
             guard current == .active || current == .pending else {
                 throw MyGazError.conflict(.conflictState, .entity(.user), .text(String(id)), .code(.userStatus, current.rawValue),
@@ -351,7 +349,7 @@ public enum Users {
 
     public static func unblock(_ session: Session, _ id: Int64) throws -> Transition {
         try session.db.write {
-            let current = try status(session.db, id)
+            let current = try status(session.db, id, locking: true)
             if current == .active { return Transition(.user, id, .userStatus, from: "active", to: "active") }
             guard current == .blocked else {
                 throw MyGazError.conflict(.conflictState, .entity(.user), .text(String(id)), .code(.userStatus, current.rawValue),
@@ -371,7 +369,7 @@ public enum Users {
         guard Contact.isValidPassword(password) else { throw MyGazError.invalid(.badPassword) }
         let hash = try Secrets.hash(password)
         try session.db.write {
-            let current = try status(session.db, id)
+            let current = try status(session.db, id, locking: true)
             guard current != .deleted else {
                 throw MyGazError.conflict(.conflictState, .entity(.user), .text(String(id)), .code(.userStatus, "deleted"),
                                           "user reset-password", .codes(.userStatus, ["active", "pending", "blocked"]))
@@ -388,22 +386,23 @@ public enum Users {
     public static func setLogin(_ session: Session, _ id: Int64, newLogin: String) throws -> (old: String, new: String) {
         guard let login = Contact.login(newLogin) else { throw MyGazError.invalid(.badLogin, .text(newLogin)) }
         return try session.db.write {
-            guard let row = try session.db.queryOne("SELECT login, status FROM portal_user WHERE id = ?", id) else {
+            guard let row = try session.db.queryOne("SELECT login, status FROM portal_user WHERE id = ? \(session.db.sql.lockingRows)", id) else {
                 throw MyGazError.notFound(.user, String(id))
             }
-            let old = row.string(0)
-            guard row.string(1) != "deleted" else {
+            let old = try row.string("login")
+            guard try row.string("status") != "deleted" else {
                 throw MyGazError.conflict(.conflictState, .entity(.user), .text(String(id)), .code(.userStatus, "deleted"),
                                           "user set-login", .codes(.userStatus, ["active", "pending", "blocked"]))
             }
             if old == login.login { return (old, old) }
-            if let owner = try session.db.queryOne("SELECT id FROM portal_user WHERE login = ?", login.login)?.int64(0) {
+            if let owner = try session.db.queryOne("SELECT id FROM portal_user WHERE login = ?", login.login)?.int64("id") {
                 throw MyGazError(.conflict, .loginTakenBy, .text(login.login), .text(String(owner)))
             }
+            let kind = login.kind.rawValue
             try session.db.run("""
-                UPDATE portal_user SET login = ?, login_kind = ?, phone = CASE WHEN ?2 = 'phone' THEN ?1 ELSE phone END,
-                       email = CASE WHEN ?2 = 'email' THEN ?1 ELSE email END, updated_at = ? WHERE id = ?
-                """, login.login, login.kind.rawValue, session.now, id)
+                UPDATE portal_user SET login = ?, login_kind = ?, phone = CASE WHEN CAST(? AS TEXT) = 'phone' THEN ? ELSE phone END,
+                       email = CASE WHEN CAST(? AS TEXT) = 'email' THEN ? ELSE email END, updated_at = ? WHERE id = ?
+                """, login.login, kind, kind, login.login, kind, login.login, session.now, id)
             // codes sent to the old address must not work any more
             try session.db.run("UPDATE confirmation_code SET voided_at = ? WHERE user_id = ? AND used_at IS NULL AND voided_at IS NULL",
                                session.now, id)
@@ -421,17 +420,18 @@ public enum Users {
         let code = Secrets.digits(6)
         let hash = try Secrets.hash(code)
         return try session.db.write {
-            guard let row = try session.db.queryOne("SELECT login, login_kind, status FROM portal_user WHERE id = ?", id) else {
+            guard let row = try session.db.queryOne("SELECT login, login_kind, status FROM portal_user WHERE id = ? \(session.db.sql.lockingRows)", id) else {
                 throw MyGazError.notFound(.user, String(id))
             }
-            let status = row.string(2)
+            let login = try row.string("login")
+            let status = try row.string("status")
             let purpose = given ?? (status == "pending" ? .registration : .recovery)
             let needed = purpose == .registration ? "pending" : "active"
             guard status == needed else {
                 throw MyGazError.conflict(.conflictState, .entity(.user), .text(String(id)), .code(.userStatus, status),
                                           .text("user resend-code --purpose \(purpose.rawValue)"), .code(.userStatus, needed))
             }
-            let channel: MessageChannel = row.string(1) == "phone" ? .sms : .email
+            let channel: MessageChannel = try row.string("login_kind") == "phone" ? .sms : .email
             let lifetime = purpose == .registration ? registrationCodeSeconds : recoveryCodeSeconds
             let expires = Timestamp.iso(session.clock.now + lifetime)
             try session.db.run("""
@@ -440,19 +440,22 @@ public enum Users {
             try session.db.run("""
                 INSERT INTO confirmation_code (user_id, purpose, channel, destination, code_hash, created_at, expires_at)
                 VALUES (?, ?, ?, ?, ?, ?, ?)
-                """, id, purpose.rawValue, channel.rawValue, row.string(0), hash, session.now, expires)
+                """, id, purpose.rawValue, channel.rawValue, login, hash, session.now, expires)
             if purpose == .registration {
-                try session.db.run("UPDATE portal_user SET confirm_until = max(coalesce(confirm_until, ''), ?) WHERE id = ?",
-                                   Timestamp.iso(session.clock.now + 7 * 86_400), id)
+                // a week from now, or later where it already was
+                let week = Timestamp.iso(session.clock.now + 7 * 86_400)
+                try session.db.run("""
+                    UPDATE portal_user SET confirm_until = CASE WHEN coalesce(confirm_until, '') > ? THEN confirm_until ELSE ? END WHERE id = ?
+                    """, week, week, id)
             }
             let text = purpose == .registration
                 ? "Код подтверждения регистрации в личном кабинете «Мой газ»: \(Outbox.secretMark). Действует \(lifetime) секунд."
                 : "Код восстановления пароля в личном кабинете «Мой газ»: \(Outbox.secretMark). Действует \(lifetime) секунд. Никому его не сообщайте."
-            try Outbox.enqueue(session, .init(channel: channel, recipient: row.string(0),
+            try Outbox.enqueue(session, .init(channel: channel, recipient: login,
                                               subject: channel == .email ? (purpose == .registration ? "Подтверждение регистрации" : "Восстановление пароля") : nil,
                                               body: text, secret: code, rgkID: nil, kind: .confirmationCode, entity: .user, entityID: id, userID: id))
-            try session.audit("user.resend-code", .user, id, new: purpose.rawValue, note: AuditNote(.codeSent, ["channel": .text(channel.rawValue), "to": .text(row.string(0))]))
-            return (purpose, channel, row.string(0), expires)
+            try session.audit("user.resend-code", .user, id, new: purpose.rawValue, note: AuditNote(.codeSent, ["channel": .text(channel.rawValue), "to": .text(login)]))
+            return (purpose, channel, login, expires)
         }
     }
 
@@ -468,7 +471,9 @@ public enum Users {
     public static func purgeUnconfirmed(_ session: Session, olderThan: Int64) throws -> Int {
         let purged: Int = try session.db.write {
             let cutoff = Timestamp.iso(session.clock.now - olderThan)
-            let ids = try session.db.query("SELECT id FROM portal_user WHERE status = 'pending' AND registered_at < ?", cutoff).map { $0.int64(0) }
+            let ids = try session.db.query("""
+                SELECT id FROM portal_user WHERE status = 'pending' AND registered_at < ? \(session.db.sql.lockingRows)
+                """, cutoff).map { try $0.int64("id") }
             for id in ids {
                 try session.db.run("UPDATE application SET user_id = NULL WHERE user_id = ?", id)
                 try session.db.run("UPDATE ticket SET user_id = NULL WHERE user_id = ?", id)
@@ -495,15 +500,17 @@ public enum Users {
 
     public static func link(_ session: Session, _ id: Int64, account: AccountRef, alias: String?) throws -> Bool {
         try session.db.write {
-            let current = try status(session.db, id)
+            // the user's row is held: two links at once are counted one after the other
+            let current = try status(session.db, id, locking: true)
             guard current == .active || current == .blocked else {
                 throw MyGazError.conflict(.conflictState, .entity(.user), .text(String(id)), .code(.userStatus, current.rawValue),
                                           "user link", .code(.userStatus, "active"))
             }
             if let existing = try session.db.queryOne("SELECT alias FROM user_account WHERE user_id = ? AND account_id = ?", id, account.id) {
-                if let alias, alias != existing.optString(0) {
+                let old = try existing.optString("alias")
+                if let alias, alias != old {
                     try session.db.run("UPDATE user_account SET alias = ? WHERE user_id = ? AND account_id = ?", alias, id, account.id)
-                    try session.audit("user.alias", .link, "\(id):\(account.label)", old: existing.optString(0), new: alias)
+                    try session.audit("user.alias", .link, "\(id):\(account.label)", old: old, new: alias)
                     return true
                 }
                 return false
@@ -520,7 +527,7 @@ public enum Users {
 
     public static func unlink(_ session: Session, _ id: Int64, account: AccountRef) throws -> Bool {
         try session.db.write {
-            _ = try status(session.db, id)
+            _ = try status(session.db, id, locking: true)
             guard let level = try session.db.scalarString("SELECT access_level FROM user_account WHERE user_id = ? AND account_id = ?",
                                                           id, account.id) else { return false }
             try session.db.run("DELETE FROM user_account WHERE user_id = ? AND account_id = ?", id, account.id)
@@ -542,12 +549,15 @@ public enum Users {
         // the transaction commits the count and hands the failure out afterwards
         let outcome: Result<Transition, MyGazError> = try session.db.write {
             guard let link = try session.db.queryOne("""
-                SELECT access_level, failed_answers, locked_at FROM user_account WHERE user_id = ? AND account_id = ?
+                SELECT access_level, failed_answers, locked_at FROM user_account WHERE user_id = ? AND account_id = ? \(session.db.sql.lockingRows)
                 """, id, account.id) else {
                 throw MyGazError(.notFound, .linkMissing, .text(String(id)), .text(account.label))
             }
-            if link.string(0) == "extended" { return .success(Transition(.link, key, .accessLevel, from: "extended", to: "extended")) }
-            if link.optString(2) != nil {
+            // the link's row is held: two answers at once are two attempts
+            if try link.string("access_level") == "extended" {
+                return .success(Transition(.link, key, .accessLevel, from: "extended", to: "extended"))
+            }
+            if try link.optString("locked_at") != nil {
                 throw MyGazError(.conflict, .linkLocked, .text(String(id)), .text(account.label))
             }
             let via: ExtendedVia
@@ -556,7 +566,7 @@ public enum Users {
                 via = .inPerson
             case .answer(let answer):
                 guard let matched = try matchControlAnswer(session.db, account: account.id, answer: answer, now: session.now) else {
-                    let failed = link.int(1) + 1
+                    let failed = try link.int("failed_answers") + 1
                     let locks = failed >= maxWrongAnswers
                     try session.db.run("UPDATE user_account SET failed_answers = ?, locked_at = ? WHERE user_id = ? AND account_id = ?",
                                        failed, locks ? session.now : nil, id, account.id)
@@ -581,17 +591,17 @@ public enum Users {
     static func matchControlAnswer(_ db: any Storage, account: Int64, answer raw: String, now: String) throws -> ExtendedVia? {
         let answer = raw.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !answer.isEmpty else { return nil }
-        let serials = try db.query("SELECT serial FROM meter WHERE account_id = ? AND state <> 'removed'", account).map { $0.string(0) }
+        let serials = try db.query("SELECT serial FROM meter WHERE account_id = ? AND state <> 'removed'", account).map { try $0.string("serial") }
         if serials.contains(where: { $0.caseInsensitiveCompare(answer) == .orderedSame }) { return .meterSerial }
         if let lastCharge = try db.queryOne("""
             SELECT s.charged_kop FROM settlement s JOIN service v ON v.id = s.service_id
             WHERE v.account_id = ? AND s.charged_kop > 0 ORDER BY s.period DESC, v.kind LIMIT 1
-            """, account)?.int64(0), answer.allSatisfy(\.isASCIIDigit), Int64(answer) == lastCharge {
+            """, account)?.int64("charged_kop"), answer.allSatisfy(\.isASCIIDigit), Int64(answer) == lastCharge {
             return .lastCharge
         }
         for row in try db.query("""
             SELECT pin_hash FROM pin WHERE account_id = ? AND state = 'active' AND (expires_at IS NULL OR expires_at > ?)
-            """, account, now) where Secrets.verify(answer, hash: row.string(0)) {
+            """, account, now) where Secrets.verify(answer, hash: try row.string("pin_hash")) {
             return .pin
         }
         return nil
@@ -599,13 +609,15 @@ public enum Users {
 
     public static func unlockExtended(_ session: Session, _ id: Int64, account: AccountRef) throws -> Bool {
         try session.db.write {
-            guard let link = try session.db.queryOne("SELECT failed_answers, locked_at FROM user_account WHERE user_id = ? AND account_id = ?",
-                                                     id, account.id) else {
+            guard let link = try session.db.queryOne("""
+                SELECT failed_answers, locked_at FROM user_account WHERE user_id = ? AND account_id = ? \(session.db.sql.lockingRows)
+                """, id, account.id) else {
                 throw MyGazError(.notFound, .linkMissing, .text(String(id)), .text(account.label))
             }
-            if link.int(0) == 0 && link.optString(1) == nil { return false }
+            let failed = try link.int("failed_answers")
+            if try failed == 0 && link.optString("locked_at") == nil { return false }
             try session.db.run("UPDATE user_account SET failed_answers = 0, locked_at = NULL WHERE user_id = ? AND account_id = ?", id, account.id)
-            try session.audit("user.unlock-extended", .link, "\(id):\(account.label)", old: "\(link.int(0)) wrong answers", new: "0")
+            try session.audit("user.unlock-extended", .link, "\(id):\(account.label)", old: "\(failed) wrong answers", new: "0")
             return true
         }
     }

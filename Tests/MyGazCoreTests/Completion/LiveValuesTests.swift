@@ -16,8 +16,8 @@ import Testing
 }
 
 @Suite struct UserLoginCompletionTests {
-    @Test func aPhoneLoginCompletesFromAnySpellingInTheSpellingTyped() throws {
-        let t = try TestDB()
+    @Test(arguments: TestEngine.all) func aPhoneLoginCompletesFromAnySpellingInTheSpellingTyped(_ engine: TestEngine) throws {
+        let t = try TestDB(engine: engine)
         try t.db.execute("""
             INSERT INTO portal_user (login, login_kind, full_name, status, registered_at, updated_at) VALUES
               ('+79110000001', 'phone', 'Петров', 'active', 'x', 'x'),
@@ -31,5 +31,40 @@ import Testing
         #expect(try values("+7911") == ["+79110000001"])
         #expect(try values("iv") == ["ivan@mail.ru"])
         #expect(try values("8912").isEmpty)
+    }
+}
+
+/// The live values of every kind of argument, on both engines: ids that begin with the digits
+/// typed, text keys by their beginning, each with its one-line description.
+@Suite struct LiveValuesTests {
+    @Test(arguments: TestEngine.all) func idsAndKeysThatBeginWithWhatWasTyped(_ engine: TestEngine) throws {
+        let t = try TestDB(engine: engine)
+        try t.db.execute("""
+            INSERT INTO rgk (id, code, name, created_at, updated_at) VALUES (1, 'vologda', 'Вологдаоблгаз', 'x', 'x'), (2, 'vladimir', 'Владимиргаз', 'x', 'x');
+            INSERT INTO account (id, rgk_id, number, surname, name, updated_at) VALUES (1, 1, '70000001', 'Лебедева', 'Ольга', 'x'), (2, 2, '70000011', NULL, NULL, 'x');
+            INSERT INTO meter (id, account_id, serial, digits) VALUES (1, 1, 'AB-12', 5);
+            INSERT INTO reading (id, meter_id, value, reading_date, source, status, submitted_at, decided_at) VALUES
+              (1, 1, 1200, '2026-05-20', 'portal', 'accepted', '2026-05-20T10:00:00Z', '2026-05-21T10:00:00Z'),
+              (12, 1, 1300, '2026-06-20', 'portal', 'pending', '2026-06-20T10:00:00Z', NULL);
+            """)
+        for n in 1...12 {
+            try t.db.run("INSERT INTO faq (topic, question, answer, created_at, updated_at) VALUES ('meters', ?, 'a', 'x', 'x')", "Вопрос\n\(n)")
+        }
+        func values(_ source: LiveSource, _ prefix: String) throws -> [String] {
+            try LiveValues.candidates(t.db, source, prefix: prefix).map(\.value)
+        }
+        #expect(try values(.faq, "1") == ["1", "10", "11", "12"])
+        #expect(try values(.faq, "").count == 12)
+        #expect(try values(.faq, "x1").isEmpty, "an id is digits")
+        #expect(try LiveValues.candidates(t.db, .faq, prefix: "12").map(\.description) == ["meters: Вопрос 12"], "on one line")
+        #expect(try values(.pendingReading, "1") == ["12"])
+        #expect(try values(.reading, "1") == ["12", "1"], "what waits first, then the decisions")
+        #expect(try LiveValues.candidates(t.db, .reading, prefix: "12").first?.description == "70000001 AB-12: 1300 (2026-06-20)")
+        #expect(try values(.rgk, "v") == ["vladimir", "vologda"])
+        #expect(try values(.rgk, "vo") == ["vologda"])
+        #expect(try values(.account, "7000000") == ["70000001"])
+        #expect(try LiveValues.candidates(t.db, .account, prefix: "700000").map(\.description) == ["vladimir: ", "vologda: Лебедева Ольга"])
+        #expect(try values(.operatorLogin, "te") == ["tester"])
+        #expect(try LiveValues.candidates(t.db, .faq, prefix: "", limit: 3).count == 3)
     }
 }

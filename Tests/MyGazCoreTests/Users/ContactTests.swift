@@ -52,8 +52,8 @@ final class UserFixture {
     let account: AccountRef
     let userID: Int64
 
-    init() throws {
-        t = try TestDB()
+    init(_ engine: TestEngine = .sqlite) throws {
+        t = try TestDB(engine: engine)
         try t.db.execute("""
             INSERT INTO rgk (code, name, created_at, updated_at) VALUES ('vologda', 'Вологда', 'x', 'x');
             INSERT INTO account (rgk_id, number, surname, name, updated_at) VALUES (1, '23185952', 'Петров', 'Иван', 'x');

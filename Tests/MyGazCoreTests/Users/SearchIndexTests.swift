@@ -152,3 +152,70 @@ struct PortalShell {
         if process.terminationStatus != 0 || !message.isEmpty { throw Failed(message: String(decoding: message, as: UTF8.self)) }
     }
 }
+
+/// The one search the rooms ask (`SearchIndex.rows`), on either engine: in any case and with е
+/// for ё, a phrase over the holder's whole name, a phone in any spelling, one or two letters read
+/// row by row, and nothing in a search is syntax (FTS5's quotes, LIKE's % and _).
+@Suite struct SearchOnEitherEngineTests {
+    static func people(_ t: TestDB) throws {
+        try t.db.execute("""
+            INSERT INTO rgk (code, name, created_at, updated_at) VALUES ('vologda', 'Вологдаоблгаз', 'x', 'x');
+            INSERT INTO portal_user (login, login_kind, full_name, email, phone, status, blocked_reason, registered_at, updated_at) VALUES
+              ('ivanov@mail.ru', 'email', 'ИВАНОВ ПЕТР', 'ivanov@mail.ru', NULL, 'active', NULL, '2026-01-01T00:00:00Z', 'x'),
+              ('+79115550102', 'phone', 'Иванова Мария', NULL, '+79115550102', 'active', NULL, '2026-01-02T00:00:00Z', 'x'),
+              ('x_y%z@bk.ru', 'email', 'Сидоров Семён', 'x_y%z@bk.ru', NULL, 'blocked', 'спам', '2026-01-03T00:00:00Z', 'x');
+            INSERT INTO account (rgk_id, number, surname, name, patronymic, address, phone, status, updated_at) VALUES
+              (1, '70000001', 'ИВАНОВ', 'ПЕТР', NULL, 'Г. ВОЛОГДА, УЛ. ЛЕНИНА, Д. 5', '+79115550103', 'open', 'x'),
+              (1, '70000002', 'Иванова', 'Мария', 'Ивановна', 'г. Вологда, ул. Мира, д. 1', '+79115550199', 'open', 'x'),
+              (1, '70000003', 'Семёнов', 'Пётр', NULL, 'дом +79115550103', NULL, 'open', 'x');
+            INSERT INTO user_account (user_id, account_id, access_level, linked_at) VALUES (1, 1, 'restricted', 'x');
+            """)
+    }
+
+    @Test(arguments: TestEngine.all) func usersAreFoundInAnyCaseAndSpelling(_ engine: TestEngine) throws {
+        let t = try TestDB(engine: engine)
+        try Self.people(t)
+        func logins(_ text: String?, status: UserStatus? = nil, rgk: String? = nil) throws -> [String] {
+            var filter = UserFilter()
+            filter.search = text
+            filter.status = status
+            filter.rgk = rgk
+            return try Users.list(t.db, filter).map(\.login)
+        }
+        #expect(try logins("иванов") == ["+79115550102", "ivanov@mail.ru"], "«иванов» finds «ИВАНОВ», newest first")
+        #expect(try logins("Иванов Пётр") == ["ivanov@mail.ru"], "«Иванов Пётр» finds «ИВАНОВ ПЕТР»")
+        #expect(try logins("СЕМЕН") == ["x_y%z@bk.ru"])
+        #expect(try logins("5550102") == ["+79115550102"])
+        #expect(try logins("8 911 555-01-02") == ["+79115550102"], "a phone in any spelling")
+        #expect(try logins("Ма") == ["+79115550102"], "two letters: the users are read")
+        #expect(try logins("y%z") == ["x_y%z@bk.ru"])
+        #expect(try logins("x%z").isEmpty, "a % is a percent sign, not any text")
+        #expect(try logins("x_y").count == 1 && logins("xay").isEmpty, "an _ is an underscore, not any letter")
+        #expect(try logins("a\" OR \"b").isEmpty)
+        #expect(try logins("иванов", status: .active, rgk: "vologda") == ["ivanov@mail.ru"])
+        #expect(try logins(nil) == ["x_y%z@bk.ru", "+79115550102", "ivanov@mail.ru"], "newest registrations first")
+        #expect(try logins(nil, status: .blocked) == ["x_y%z@bk.ru"])
+        #expect(try logins(nil, rgk: "vologda") == ["ivanov@mail.ru"])
+        #expect(try Users.list(t.db, UserFilter()).first { $0.login == "ivanov@mail.ru" }?.accounts == ["vologda/70000001"])
+    }
+
+    @Test(arguments: TestEngine.all) func accountsAreFoundInAnyCaseAndSpelling(_ engine: TestEngine) throws {
+        let t = try TestDB(engine: engine)
+        try Self.people(t)
+        func numbers(_ text: String) throws -> [String] {
+            var filter = AccountFilter()
+            filter.search = text
+            return try Accounts.list(t.db, filter).map(\.number)
+        }
+        #expect(try numbers("иванов") == ["70000001", "70000002"], "«иванов» finds «ИВАНОВ»")
+        #expect(try numbers("Иванов Пётр") == ["70000001"], "«Иванов Пётр» finds «ИВАНОВ ПЕТР»: one phrase over surname and name")
+        #expect(try numbers("петр") == ["70000001", "70000003"], "е for ё both ways")
+        #expect(try numbers("ленина, д. 5") == ["70000001"])
+        // a whole phone in any spelling: the holder's phone, not an address with the same digits
+        #expect(try numbers("8 (911) 555-01-03") == ["70000001"])
+        #expect(try numbers("+7 911 555 01 99") == ["70000002"])
+        #expect(try numbers("89115550100").isEmpty)
+        #expect(try numbers("МА") == ["70000002"], "two letters: the accounts are read")
+        #expect(try numbers("%").isEmpty && numbers("_%_").isEmpty, "nothing in a search is a wildcard")
+    }
+}

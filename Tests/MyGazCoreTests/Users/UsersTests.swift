@@ -2,9 +2,10 @@ import Foundation
 import Testing
 @testable import MyGazCore
 
+/// The rules of portal users, on both engines.
 @Suite struct UsersRuleTests {
-    @Test func creationNormalisesAndRefusesATakenLogin() throws {
-        let f = try UserFixture()
+    @Test(arguments: TestEngine.all) func creationNormalisesAndRefusesATakenLogin(_ engine: TestEngine) throws {
+        let f = try UserFixture(engine)
         #expect(try f.t.db.scalarString("SELECT login FROM portal_user WHERE id = ?", f.userID) == "+79815676522")
         #expect(try f.t.db.scalarString("SELECT consent_channel FROM portal_user WHERE id = ?", f.userID) == "office")
         #expect(try Users.resolve(f.t.db, "89815676522") == f.userID)
@@ -21,8 +22,8 @@ import Testing
     }
 
     /// Two portal rows stored the same number their own way: the number names neither of them.
-    @Test func aLoginWrittenTwoWaysIsAmbiguousAndAPlusSignIsNoId() throws {
-        let f = try UserFixture()
+    @Test(arguments: TestEngine.all) func aLoginWrittenTwoWaysIsAmbiguousAndAPlusSignIsNoId(_ engine: TestEngine) throws {
+        let f = try UserFixture(engine)
         for login in ["89115550011", "8 911 555-00-11"] {
             try f.t.db.run("INSERT INTO portal_user (login, login_kind, status, registered_at, updated_at) VALUES (?, 'phone', 'active', '2026-07-19T10:00:00Z', '2026-07-19T10:00:00Z')", login)
         }
@@ -31,8 +32,8 @@ import Testing
         #expect(throws: MyGazError.self) { try Users.resolve(f.t.db, "+" + String(f.userID)) }
     }
 
-    @Test func registrationCodesLast160SecondsAndRecoveryCodes70() throws {
-        let f = try UserFixture()
+    @Test(arguments: TestEngine.all) func registrationCodesLast160SecondsAndRecoveryCodes70(_ engine: TestEngine) throws {
+        let f = try UserFixture(engine)
         try f.t.db.run("UPDATE portal_user SET status = 'pending', confirmed_at = NULL WHERE id = ?", f.userID)
         _ = try Users.resendCode(f.t.session, f.userID, purpose: .registration)
         let code = try f.secretOfLastCode()
@@ -57,8 +58,8 @@ import Testing
         #expect(expires - f.t.now == 159 + 161 + 70)
     }
 
-    @Test func fiveWrongCodesAndTheCodeIsSpent() throws {
-        let f = try UserFixture()
+    @Test(arguments: TestEngine.all) func fiveWrongCodesAndTheCodeIsSpent(_ engine: TestEngine) throws {
+        let f = try UserFixture(engine)
         try f.t.db.run("UPDATE portal_user SET status = 'pending' WHERE id = ?", f.userID)
         _ = try Users.resendCode(f.t.session, f.userID, purpose: .registration)
         let code = try f.secretOfLastCode()
@@ -75,8 +76,8 @@ import Testing
         } catch let e as MyGazError { #expect(e.message.key == .codeTooManyAttempts) }
     }
 
-    @Test func atMostThreeLinks() throws {
-        let f = try UserFixture()
+    @Test(arguments: TestEngine.all) func atMostThreeLinks(_ engine: TestEngine) throws {
+        let f = try UserFixture(engine)
         for number in ["23185952", "2", "3"] {
             #expect(try Users.link(f.t.session, f.userID, account: AccountRef.resolve(f.t.db, number, rgk: "vologda"), alias: nil))
         }
@@ -90,8 +91,9 @@ import Testing
         }
     }
 
-    @Test(arguments: ["64567281", "31472"]) func controlAnswersUnlockTheExtendedVersion(answer: String) throws {
-        let f = try UserFixture()
+    @Test(arguments: TestEngine.all, ["64567281", "31472"])
+    func controlAnswersUnlockTheExtendedVersion(_ engine: TestEngine, answer: String) throws {
+        let f = try UserFixture(engine)
         _ = try Users.link(f.t.session, f.userID, account: f.account, alias: nil)
         let t = try Users.grantExtended(f.t.session, f.userID, account: f.account, proof: .answer(answer))
         #expect(t.from == "restricted" && t.to == "extended")
@@ -99,8 +101,8 @@ import Testing
         #expect(!again.changed)
     }
 
-    @Test func anActivePINUnlocksButARevokedOneDoesNot() throws {
-        let f = try UserFixture()
+    @Test(arguments: TestEngine.all) func anActivePINUnlocksButARevokedOneDoesNot(_ engine: TestEngine) throws {
+        let f = try UserFixture(engine)
         _ = try Users.link(f.t.session, f.userID, account: f.account, alias: nil)
         let issued = try Pins.issue(f.t.session, account: f.account, .init(requestID: nil, send: false, validDays: 30, digits: 8))
         let pin = try #require(issued.pin)
@@ -111,8 +113,8 @@ import Testing
         #expect(try f.t.db.scalarString("SELECT extended_via FROM user_account") == "pin")
     }
 
-    @Test func fiveWrongAnswersLockTheLinkUntilUnlocked() throws {
-        let f = try UserFixture()
+    @Test(arguments: TestEngine.all) func fiveWrongAnswersLockTheLinkUntilUnlocked(_ engine: TestEngine) throws {
+        let f = try UserFixture(engine)
         _ = try Users.link(f.t.session, f.userID, account: f.account, alias: nil)
         var keys: [MessageKey] = []
         for _ in 1...6 {
@@ -127,8 +129,8 @@ import Testing
         #expect(try Users.grantExtended(f.t.session, f.userID, account: f.account, proof: .answer("31472")).changed)
     }
 
-    @Test func erasureKeepsHistoryButNoPersonalData() throws {
-        let f = try UserFixture()
+    @Test(arguments: TestEngine.all) func erasureKeepsHistoryButNoPersonalData(_ engine: TestEngine) throws {
+        let f = try UserFixture(engine)
         _ = try Users.link(f.t.session, f.userID, account: f.account, alias: "Дом")
         try f.t.db.run("""
             INSERT INTO application (kind, status, rgk_id, account_id, user_id, source, contact_name, contact_phone, contact_email, created_at, submitted_at, updated_at)
@@ -136,9 +138,9 @@ import Testing
             """, f.userID)
         _ = try Users.delete(f.t.session, f.userID)
         let row = try #require(try f.t.db.queryOne("SELECT login, full_name, phone, email, status FROM portal_user WHERE id = ?", f.userID))
-        #expect(row.string(0) == "erased-\(f.userID)")
-        #expect(row.optString(1) == nil && row.optString(2) == nil && row.optString(3) == nil)
-        #expect(try f.t.count("user_account") == 0)
+        #expect(try row.string("login") == "erased-\(f.userID)")
+        #expect(try row.optString("full_name") == nil && row.optString("phone") == nil && row.optString("email") == nil)
+        #expect(try f.t.count("user_account", "1 = 1") == 0)
         #expect(try f.t.count("application", "contact_name IS NULL AND contact_phone IS NULL AND user_id IS NULL") == 1)
         #expect(try f.t.count("audit", "action = 'user.delete'") == 1)
         let dump = try f.t.db.query("SELECT * FROM audit").map { "\($0.values)" }.joined()

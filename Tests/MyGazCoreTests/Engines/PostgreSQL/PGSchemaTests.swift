@@ -447,19 +447,26 @@ import Testing
             try rows.row(1, "900003", "Ивановский", nil, nil, nil, "2026-07-01T00:00:00Z")
         }
         try c.execute("ANALYZE account")
-        let holder = PGSchema.holder
-        let found = try c.query("SELECT number FROM account WHERE \(holder) ILIKE $1 ORDER BY number", "%иванов%").map { try $0.string("number") }
-        #expect(found == ["900001", "900002", "900003"])
-        #expect(try c.query("SELECT number FROM account WHERE \(holder) ILIKE $1", "%ван петр%").map { try $0.string("number") } == [])
-        #expect(try c.query("SELECT number FROM account WHERE \(holder) ILIKE $1", "%иванов петр%").map { try $0.string("number") } == ["900001"])
+        func numbers(_ text: String) throws -> [String] {
+            let rows = SearchIndex.accounts.rows(c, containing: text, as: "a")
+            return try c.query("SELECT a.number FROM \(rows.from) WHERE \(rows.condition) ORDER BY a.number", arguments: rows.arguments)
+                .map { try $0.string("number") }
+        }
+        #expect(try numbers("иванов") == ["900001", "900002", "900003"])
+        #expect(try numbers("ван петр") == [])
+        #expect(try numbers("иванов петр") == ["900001"])
+        #expect(try numbers("ФЁДОРОВ анна").count == 500)
 
+        // each searched value is read through its own trigram index: the expression searched is the one indexed
         try c.execute("SET enable_seqscan = off")
-        for (sql, index) in [("SELECT id FROM account WHERE \(holder) ILIKE $1", "account_search_holder"),
-                             ("SELECT id FROM account WHERE address ILIKE $1", "account_search_address"),
-                             ("SELECT id FROM account WHERE phone ILIKE $1", "account_search_phone"),
-                             ("SELECT id FROM portal_user WHERE login ILIKE $1 OR full_name ILIKE $1", "user_search_full_name")] {
-            let plan = try c.query("EXPLAIN " + sql, arguments: ["%иванов%"], prepared: false).map { try $0.string("QUERY PLAN") }.joined(separator: "\n")
-            #expect(plan.contains(index), "\(sql)\n\(plan)")
+        for index in SearchIndex.allCases {
+            let rows = index.rows(c, containing: "иванов", as: "t")
+            let plan = try c.query("EXPLAIN SELECT t.id FROM \(rows.from) WHERE \(rows.condition)", arguments: rows.arguments, prepared: false)
+                .map { try $0.string("QUERY PLAN") }.joined(separator: "\n")
+            for value in index.indexed(nil) {
+                #expect(plan.contains("Bitmap Index Scan on \(index.rawValue)_\(value.name)"), "\(rows.condition)\n\(plan)")
+            }
+            #expect(!plan.contains("Seq Scan"), "\(plan)")
         }
     }
 
