@@ -103,6 +103,8 @@ struct Runner {
             return .usage
         }
 
+        // not on Tab: a completion must print nothing but its values
+        if globals.passwordInArgv && !command.hidden { out.warn(.passwordInArgv) }
         let invocation = Invocation(parsed: parsed, io: io, out: out, globals: globals)
         do {
             if case .roles(let roles) = command.access {
@@ -112,7 +114,7 @@ struct Runner {
             let status = try handler(invocation)
             return status
         } catch {
-            return fail(error, output: out, path: globals.dbPath)
+            return fail(error, output: out, path: globals.dbShown)
         }
     }
 

@@ -31,7 +31,7 @@ public enum MessageKey: String, CaseIterable, Sendable {
     case notATerminal
     case stdinEmpty
     case dashAmongIds
-    case notOnThisEngine, backupServerTool, groupOnServer
+    case notOnThisEngine, backupServerTool, groupOnServer, passwordInArgv
     case stdinLine, stdinFields, stdinNoColumn, stdinShortLine, columnWithoutStdin, userAmbiguous
     case badId
 

@@ -47,11 +47,8 @@ enum CompletionCommands {
         })
 
     static func candidates(path: String, login: String, source: LiveSource, prefix: String) throws -> [LiveValues.Candidate] {
-        guard FileManager.default.isReadableFile(atPath: path) else { return [] }
         // read-only and not waiting: a shell must never hang on Tab
-        let db = try Database(path: path, mode: .readOnly, busyTimeoutMs: 100)
-        guard try DatabaseFile.state(of: db) == .current,
-              try Operators.find(db, login) != nil else { return [] }
+        guard let db = Engines.glance(path, waitMs: 100), try Operators.find(db, login) != nil else { return [] }
         return try LiveValues.candidates(db, source, prefix: prefix)
     }
 }

@@ -36,7 +36,7 @@ enum DBCommands {
 
     static func check(_ inv: Invocation) throws -> ExitStatus {
         let report = try Maintenance.check(try inv.session.sqlite(for: "db check"), quick: inv.flag(.quick))
-        let path = inv.globals.dbPath
+        let path = inv.globals.dbShown
         for warning in SharedAccess.permissionWarnings(path: path) { inv.out.warn(warning) }
         if inv.out.isHuman {
             for stray in report.strays.prefix(20) { inv.out.warn(strayMessage(stray)) }
@@ -59,8 +59,8 @@ enum DBCommands {
         // a server's database is copied by the server's own tools, consistently and while others work
         if !(inv.session.db is Database) { throw MyGazError.usage(.backupServerTool, .text(inv.session.db.path)) }
         let pages = try Maintenance.backup(try inv.session.sqlite(for: "db backup"), to: target)
-        inv.out.object([("source", .text(inv.globals.dbPath)), ("backup", .text(target)), ("pages", .int(Int64(pages)))],
-                       human: [Message(.backupWritten, [.text(inv.globals.dbPath), .text(target), .int(pages)])])
+        inv.out.object([("source", .text(inv.globals.dbShown)), ("backup", .text(target)), ("pages", .int(Int64(pages)))],
+                       human: [Message(.backupWritten, [.text(inv.globals.dbShown), .text(target), .int(pages)])])
         return .success
     }
 
@@ -69,7 +69,7 @@ enum DBCommands {
         var tables = Table([Column("table", L("TABLE", "ТАБЛИЦА")), Column("rows", L("ROWS", "СТРОК"), align: .right)])
         for (name, rows) in s.rows { tables.append([Cell(.text(name)), Cell(.int(Int64(rows)), display: Format.grouped(Int64(rows), inv.out.lang))]) }
         var record = Record()
-        record.field("path", L("File", "Файл"), .text(inv.globals.dbPath))
+        record.field("path", L("File", "Файл"), .text(inv.globals.dbShown))
         record.field("schema_version", L("Schema version", "Версия схемы"), .int(Int64(s.schemaVersion)))
         record.field("file_bytes", L("File size", "Размер файла"), .int(s.fileBytes), display: Format.bytes(s.fileBytes, inv.out.lang))
         record.field("wal_bytes", L("WAL size", "Размер WAL"), .int(s.walBytes), display: Format.bytes(s.walBytes, inv.out.lang))

@@ -214,7 +214,7 @@ enum Review {
             case "?", "h":
                 ui.page(help(queue, ui))
             case "o":
-                do { ui.page(try queue.fullView(id)) } catch { flash = ui.line(MyGazError.from(error, path: inv.globals.dbPath).message) }
+                do { ui.page(try queue.fullView(id)) } catch { flash = ui.line(MyGazError.from(error, path: inv.globals.dbShown).message) }
             case let c:
                 guard let action = queue.actions.first(where: { $0.key == c }) else { continue }
                 guard card.open else {
@@ -239,7 +239,7 @@ enum Review {
                         forward = true
                     }
                 } catch {
-                    let mine = MyGazError.from(error, path: inv.globals.dbPath)
+                    let mine = MyGazError.from(error, path: inv.globals.dbShown)
                     if mine.status == .conflict || mine.status == .notFound {
                         // another clerk moved it between the screen and the key: report, skip
                         byOthers += 1

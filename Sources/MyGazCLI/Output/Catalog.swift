@@ -84,6 +84,9 @@ public enum Catalog {
         case .groupOnServer:
             return ("--group shares a SQLite file; {1} is a PostgreSQL database, whose users are the server's roles",
                     "--group открывает доступ к файлу SQLite; {1} — база PostgreSQL, ее пользователи — роли сервера")
+        case .passwordInArgv:
+            return ("the password in --db is visible to every user of this machine (ps); give it in PGPASSWORD or ~/.pgpass instead",
+                    "пароль в --db виден всем пользователям этой машины (ps); задайте его в PGPASSWORD или ~/.pgpass")
         case .stdinLine:
             return ("stdin line {1} «{2}»: {3}; nothing was done", "строка {1} стандартного ввода «{2}»: {3}; ничего не сделано")
         case .stdinFields:

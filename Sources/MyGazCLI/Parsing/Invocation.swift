@@ -25,6 +25,10 @@ public enum GlobalOptions {
 /// Settled global options.
 public struct Globals: Sendable {
     public var dbPath: String
+    /// The database as it may be shown: a PostgreSQL address with its password masked.
+    public var dbShown: String { PGAddress.isPostgreSQL(dbPath) ? PGAddress.masked(dbPath) : dbPath }
+    /// `--db` on the command line carries a password, which every local user sees in `ps`.
+    public var passwordInArgv = false
     public var busyTimeoutMs: Int
     public var format: OutputFormat
     public var lang: Lang
@@ -55,8 +59,10 @@ public struct Globals: Sendable {
         }
         let color = colorAllowed(noColorFlag: options[OptionName.noColor.rawValue] != nil, environment: environment)
         let path = value(.db) ?? environment["MYGAZ_DB"].flatMap { $0.isEmpty ? nil : $0 } ?? "mygaz.db"
-        return Globals(dbPath: path, busyTimeoutMs: busy, format: format, lang: lang, color: color,
-                       quiet: options[OptionName.quiet.rawValue] != nil, header: options[OptionName.noHeader.rawValue] == nil)
+        var globals = Globals(dbPath: path, busyTimeoutMs: busy, format: format, lang: lang, color: color,
+                              quiet: options[OptionName.quiet.rawValue] != nil, header: options[OptionName.noHeader.rawValue] == nil)
+        globals.passwordInArgv = value(.db).map { PGAddress.isPostgreSQL($0) && PGAddress.hasPassword($0) } ?? false
+        return globals
     }
 }
 

@@ -1,3 +1,5 @@
+import Foundation
+
 /// The one door to the shared database, whichever engine holds it: `--db` and `MYGAZ_DB` name
 /// a PostgreSQL database by a `postgresql://` URI or a conninfo (`PGAddress.isPostgreSQL`), and
 /// anything else is a SQLite file. What follows the door is the same for both: a `Storage`
@@ -8,9 +10,27 @@ public enum Engines {
         guard PGAddress.isPostgreSQL(address) else {
             return try DatabaseFile.open(path: address, purpose: purpose, busyTimeoutMs: busyTimeoutMs)
         }
+        return try server(address, purpose: purpose, busyTimeoutMs: busyTimeoutMs)
+    }
+
+    /// A database to look at and never wait on (shell completion): nil when there is none that
+    /// is current, or it cannot be had at once. Nothing is created, migrated or written.
+    public static func glance(_ address: String, waitMs: Int) -> (any Storage)? {
+        if PGAddress.isPostgreSQL(address) {
+            guard let db = try? server(address, purpose: .use, busyTimeoutMs: waitMs, connectSeconds: Double(waitMs) / 1000) as? PGConnection,
+                  (try? db.execute("SET default_transaction_read_only = on; SET statement_timeout = \(max(1, waitMs))")) != nil else { return nil }
+            return db
+        }
+        guard FileManager.default.isReadableFile(atPath: address),
+              let db = try? Database(path: address, mode: .readOnly, busyTimeoutMs: waitMs),
+              (try? DatabaseFile.state(of: db)) == .current else { return nil }
+        return db
+    }
+
+    private static func server(_ address: String, purpose: DatabaseFile.Purpose, busyTimeoutMs: Int, connectSeconds: Double = 10) throws -> any Storage {
         let db: PGConnection
         do {
-            db = try PGConnection(address)
+            db = try PGConnection(address, timeout: connectSeconds)
             // waiting for another writer's row lock is bounded as SQLite's busy timeout is
             try db.execute("SET lock_timeout = \(max(1, busyTimeoutMs))")
         } catch {
