@@ -39,19 +39,32 @@ public enum PostgreSQLHalf {
     }()
 
     /// The suites that run again with PostgreSQL as their engine, by their test ids
-    /// (`Module.Suite`). A suite joins when all its tests pass there (a test about what is
-    /// SQLite's alone says so with `.sqliteOnly(…)` and is skipped there). Suites over
-    /// `TestEngine.all`, and PostgreSQL's own suites, run on PostgreSQL in the first half already.
+    /// (`Module.Suite`). A suite joins when all its tests pass there (a test of what is SQLite's
+    /// alone says so with `.sqliteOnly(…)` and is skipped there). Suites over `TestEngine.all`,
+    /// and PostgreSQL's own suites, run on PostgreSQL in the first half already.
     public static let suites: [String] = [
         "MyGazCoreTests.DemoTests",
         "MyGazCoreTests.OperatorAndAuditTests",
-        "EndToEndTests.FoundationE2ETests",
+        "MyGazCoreTests.NotifyTests",
     ]
 
-    /// The test bundle's arguments that run exactly `suites` with Swift Testing.
+    /// Single tests (`Module.Suite/test()`) of suites that do not pass there whole yet: the way
+    /// there. When the suite does, it goes to `suites` and its tests leave this list.
+    public static let singleTests: [String] = [
+        "EndToEndTests.FoundationE2ETests/initCreatesThenIsIdempotent()",
+        "EndToEndTests.FoundationE2ETests/demoRefusesADatabaseWithData()",
+        "EndToEndTests.FoundationE2ETests/usageErrorsAreExit2WithAHint()",
+        "EndToEndTests.FoundationE2ETests/operatorsAndAudit()",
+        "EndToEndTests.FoundationE2ETests/anUnregisteredLoginGetsExit7()",
+        "EndToEndTests.FoundationE2ETests/rolesDecideWhoMayDoWhat()",
+    ]
+
+    /// The test bundle's arguments that run exactly these with Swift Testing (`--filter` is a
+    /// regular expression on ids: a suite's is `Module.Suite`, a test's `Module.Suite/test()/File.swift:line:column`).
     public static var arguments: [String] {
-        ["--testing-library", "swift-testing"] + suites.flatMap { suite in
-            ["--filter", "^" + NSRegularExpression.escapedPattern(for: suite) + "(/|$)"]
-        }
+        var arguments = ["--testing-library", "swift-testing"]
+        for suite in suites { arguments += ["--filter", "^" + NSRegularExpression.escapedPattern(for: suite) + "(/|$)"] }
+        for test in singleTests { arguments += ["--filter", "^" + NSRegularExpression.escapedPattern(for: test) + "/"] }
+        return arguments
     }
 }
