@@ -46,6 +46,7 @@ public enum PostgreSQLHalf {
         "MyGazCoreTests.DemoTests",
         "MyGazCoreTests.OperatorAndAuditTests",
         "MyGazCoreTests.NotifyTests",
+        "EndToEndTests.WhoAnswersWhatTests",
     ]
 
     /// Single tests (`Module.Suite/test()`) of suites that do not pass there whole yet: the way
