@@ -17,6 +17,8 @@ struct PostgreSQLHalfTests {
         var status: Int32 = -1
         var lines: [String] = []
 
+        /// The test ids of `--list-tests`.
+        var tests: Set<String> { Set(lines.filter { $0.contains("/") && !$0.contains(" ") }) }
         /// Swift Testing's "✘" lines: the issues and the tests, suites and run that failed.
         var failures: [String] { lines.filter { $0.contains("✘") } }
         /// The number in "Test run with N tests … passed".
@@ -26,13 +28,12 @@ struct PostgreSQLHalfTests {
         }
     }
 
-    /// Runs the test bundle with `arguments` on a thread of its own (the tests' own threads stay
-    /// free meanwhile); each line goes to `echo` as it comes when one is given.
-    static func bundle(_ arguments: [String], environment: [String: String] = [:], echo: String? = nil) async -> Run {
-        await withCheckedContinuation { (done: CheckedContinuation<Run, Never>) in
-            Thread.detachNewThread {
-                done.resume(returning: runBlocking(arguments, environment: environment, echo: echo))
-            }
+    /// Runs `work` on a thread of its own: the tests' own threads stay free meanwhile, and the
+    /// whole of it waits for a free one once, at its end (a test resumed in between waits behind
+    /// every test still to start: the half would begin only when the first half is nearly done).
+    static func onItsOwnThread<T: Sendable>(_ work: @escaping @Sendable () -> T) async -> T {
+        await withCheckedContinuation { (done: CheckedContinuation<T, Never>) in
+            Thread.detachNewThread { done.resume(returning: work()) }
         }
     }
 
@@ -104,25 +105,28 @@ struct PostgreSQLHalfTests {
     static func say(_ line: String) { FileHandle.standardError.write(Data((line + "\n").utf8)) }
 
     @Test(.enabled(if: PGServer.available)) func theListedSuitesPassOnPostgreSQL() async throws {
-        // what the bundle holds: every test's id (`Module.Suite/test()`)
-        let listing = await Self.bundle(["--testing-library", "swift-testing", "--list-tests"])
+        let (listing, half, seconds) = await Self.onItsOwnThread { () -> (Run, Run, Int) in
+            // what the bundle holds: every test's id (`Module.Suite/test()`), for the line that counts them
+            let listing = Self.runBlocking(["--testing-library", "swift-testing", "--list-tests"], environment: [:], echo: nil)
+            let suites = Set(listing.tests.map(Self.suite))
+            let partly = Set(PostgreSQLHalf.singleTests.map(Self.suite))
+            Self.say("PostgreSQL half: \(PostgreSQLHalf.suites.count) of \(suites.count) suites run on both engines, and "
+                + "\(PostgreSQLHalf.singleTests.count) tests of \(partly.count) more (PostgreSQLHalf in Tests/EngineHarness/TestEngine.swift); "
+                + "tests over TestEngine.all ran on both in this half")
+            let started = Date()
+            let half = Self.runBlocking(PostgreSQLHalf.arguments, environment: [PostgreSQLHalf.variable: "postgresql"], echo: "[PostgreSQL half] ")
+            return (listing, half, Int(Date().timeIntervalSince(started).rounded()))
+        }
         #expect(listing.status == 0, "\(listing.lines.suffix(20).joined(separator: "\n"))")
-        let tests = Set(listing.lines.filter { $0.contains("/") && !$0.contains(" ") })
-        let suites = Set(tests.map { String($0[..<$0.lastIndex(of: "/")!]) })
-        for suite in PostgreSQLHalf.suites { #expect(suites.contains(suite), "PostgreSQLHalf.suites names \(suite): no such suite") }
-        for test in PostgreSQLHalf.singleTests { #expect(tests.contains(test), "PostgreSQLHalf.singleTests names \(test): no such test") }
-        let partly = Set(PostgreSQLHalf.singleTests.map { String($0[..<$0.lastIndex(of: "/")!]) })
-        Self.say("PostgreSQL half: \(PostgreSQLHalf.suites.count) of \(suites.count) suites run on both engines, and "
-              + "\(PostgreSQLHalf.singleTests.count) tests of \(partly.count) more (PostgreSQLHalf in Tests/EngineHarness/TestEngine.swift); "
-              + "tests over TestEngine.all ran on both in this half")
-
-        let started = Date()
-        let half = await Self.bundle(PostgreSQLHalf.arguments, environment: [PostgreSQLHalf.variable: "postgresql"],
-                                     echo: "[PostgreSQL half] ")
-        let seconds = Int(Date().timeIntervalSince(started).rounded())
-        let failures = half.failures.joined(separator: "\n")
-        #expect(half.status == 0, "the PostgreSQL half failed (exit \(half.status), \(seconds) s):\n\(failures.isEmpty ? half.lines.suffix(30).joined(separator: "\n") : failures)")
+        let suites = Set(listing.tests.map(Self.suite))
+        let missing = PostgreSQLHalf.suites.filter { !suites.contains($0) } + PostgreSQLHalf.singleTests.filter { !listing.tests.contains($0) }
+        #expect(missing.isEmpty, "PostgreSQLHalf names what the test bundle does not hold (renamed?)")
+        let why: String = half.failures.isEmpty ? half.lines.suffix(30).joined(separator: "\n") : half.failures.joined(separator: "\n")
+        #expect(half.status == 0, "the PostgreSQL half failed (exit \(half.status), \(seconds) s):\n\(why)")
         #expect(half.status != 0 || (half.passed ?? 0) > 0, "the PostgreSQL half ran no test:\n\(half.lines.suffix(10).joined(separator: "\n"))")
         Self.say("PostgreSQL half: \(half.passed ?? 0) tests passed on PostgreSQL in \(seconds) s")
     }
+
+    /// The suite of a test's id (`Module.Suite/test()` → `Module.Suite`).
+    static func suite(_ test: String) -> String { String(test[..<(test.lastIndex(of: "/") ?? test.endIndex)]) }
 }
