@@ -1,8 +1,20 @@
+import EngineHarness
 import Foundation
 import Testing
 
+/// SQLite or PostgreSQL (Tests/EngineHarness/TestEngine.swift).
+typealias TestEngine = EngineHarness.TestEngine
+
+extension Trait where Self == ConditionTrait {
+    /// A test of what is SQLite's alone (its file, its modes, sqlite3 itself): skipped in the
+    /// PostgreSQL half, saying why.
+    static func sqliteOnly(_ why: Comment) -> Self { .enabled(if: TestEngine.default == .sqlite, why) }
+}
+
 /// Runs the built `mygaz-admin` binary as a user would: argv, stdin, environment,
-/// exit status, stdout, stderr. Each test gets its own directory and database.
+/// exit status, stdout, stderr. Each test gets its own directory and database: a SQLite file
+/// in that directory, or a database of its own on the tests' PostgreSQL server (`t.db` is then
+/// its URI, so `--db t.db` works alike); the process's default engine unless the test names one.
 final class E2E {
     struct Result: CustomStringConvertible {
         let status: Int32
@@ -16,12 +28,29 @@ final class E2E {
         var jsonObject: [String: Any] { json as? [String: Any] ?? [:] }
     }
 
+    let engine: TestEngine
     let dir: String
-    var db: String { dir + "/mygaz.db" }
+    /// What `--db` takes: the file's path, or the PostgreSQL database's URI.
+    let db: String
+    /// The PostgreSQL database, kept while the test runs (dropped with it).
+    private let server: PGTestDatabase?
 
-    init() {
+    init(engine: TestEngine = .default) {
+        self.engine = engine
         dir = FileManager.default.temporaryDirectory.appendingPathComponent("mygaz-e2e-\(UUID().uuidString)").path
         try! FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        switch engine {
+        case .sqlite:
+            db = dir + "/mygaz.db"
+            server = nil
+        case .postgresql:
+            do {
+                server = try PGServer.database()
+            } catch {
+                fatalError("an end-to-end test on PostgreSQL has no database: \(error)")
+            }
+            db = server!.uri
+        }
     }
 
     deinit { try? FileManager.default.removeItem(atPath: dir) }
@@ -134,9 +163,21 @@ final class E2E {
         precondition(r.status == 0, "demo failed: \(r)")
     }
 
+    /// What `query` answers, read outside the program: `sqlite3` on the file, `psql` on the
+    /// server, both in the form `a|b`, a row a line, NULL as nothing.
     func sql(_ query: String) -> String {
-        E2E.exec("/usr/bin/sqlite3", [db, query]).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        let r = switch engine {
+        case .sqlite: E2E.exec("/usr/bin/sqlite3", [db, query])
+        case .postgresql: E2E.exec(E2E.psql, ["-X", "-A", "-t", "-q", "-d", db, "-c", query])
+        }
+        return r.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
     }
+
+    /// The server's own `psql`, else the one on the PATH.
+    static let psql: String = {
+        let own = PGServer.binaries.map { $0 + "/psql" }
+        return own.flatMap { FileManager.default.isExecutableFile(atPath: $0) ? $0 : nil } ?? "/usr/bin/psql"
+    }()
 }
 
 /// Real OS logins for permission tests (created once, as root).

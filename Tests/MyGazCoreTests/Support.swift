@@ -1,5 +1,6 @@
 import EngineHarness
 import Foundation
+import Testing
 @testable import MyGazCore
 
 /// A temporary directory removed when the value goes away; one per test (tests run in parallel).
@@ -17,18 +18,18 @@ final class TempDir {
     func file(_ name: String) -> String { path + "/" + name }
 }
 
-/// The engines a test can run on: SQLite always, PostgreSQL where its server is installed
-/// (`@Test(arguments: TestEngine.all)`; `PGServer.available` says in one line when it is not).
-enum TestEngine: String, CaseIterable, Sendable, CustomStringConvertible {
-    case sqlite, postgresql
+/// SQLite or PostgreSQL (Tests/EngineHarness/TestEngine.swift: `TestEngine.default`, `TestEngine.all`
+/// and the PostgreSQL half of `swift test`).
+typealias TestEngine = EngineHarness.TestEngine
 
-    static var all: [TestEngine] { PGServer.available ? [.sqlite, .postgresql] : [.sqlite] }
-
-    var description: String { rawValue }
+extension Trait where Self == ConditionTrait {
+    /// A test of what is SQLite's alone (its file, FTS5, checkpoints): skipped in the PostgreSQL half, saying why.
+    static func sqliteOnly(_ why: Comment) -> Self { .enabled(if: TestEngine.default == .sqlite, why) }
 }
 
 /// A migrated database with the test's login registered as admin, on SQLite (a file of its
-/// own) or on PostgreSQL (a database of its own on the tests' throwaway server).
+/// own) or on PostgreSQL (a database of its own on the tests' throwaway server); on the
+/// process's default engine unless the test names one.
 final class TestDB {
     let dir = TempDir()
     let db: any Storage
@@ -44,7 +45,7 @@ final class TestDB {
         return database
     }
 
-    init(login: String = "tester", now: Int64 = 1_784_000_000, engine: TestEngine = .sqlite) throws {
+    init(login: String = "tester", now: Int64 = 1_784_000_000, engine: TestEngine = .default) throws {
         self.now = now
         self.engine = engine
         switch engine {
@@ -70,7 +71,7 @@ final class TestDB {
 
     var path: String { db.path }
 
-    func count(_ table: String, _ condition: String = "1") throws -> Int {
+    func count(_ table: String, _ condition: String = "1 = 1") throws -> Int {
         try db.scalarInt("SELECT count(*) FROM \(table) WHERE \(condition)") ?? -1
     }
 }

@@ -7,8 +7,8 @@ import MyGazCore
 enum DemoCommand {
     static let spec = CommandSpec(
         "demo", L("create a demo database: a realistic region to try everything on", "создать демонстрационную базу: реалистичный регион для опытов"),
-        discussion: L("Fills a new database (created if missing; a database that already holds data is refused) with three RGKs, their offices, accounts with Russian names and addresses, balances with debtors, meters (some with expired verification, one faulty), a year of readings, a pending queue in which some readings break each rule, portal users in every state, PIN requests, applications of every kind in every status, tickets with conversations and the FAQ. You, the OS login running it, become the admin. The same --seed and --date give the same data. Demo portal users have the password \(DemoGenerator.demoPassword); the PIN printed on demo bills is \(DemoGenerator.demoBillPIN).",
-                      "Заполняет новую базу (создается при отсутствии; база с данными не принимается): три РГК с отделениями, лицевые счета с русскими именами и адресами, сальдо с должниками, приборы учета (часть с истекшей поверкой, один неисправный), показания за год, очередь показаний, среди которых есть нарушающие каждое правило, пользователи портала во всех состояниях, запросы ПИН-кода, заявки всех видов во всех состояниях, обращения с перепиской и FAQ. Вы — пользователь ОС, запустивший команду, — становитесь администратором. Одинаковые --seed и --date дают одинаковые данные. Пароль демонстрационных пользователей — \(DemoGenerator.demoPassword); ПИН-код на демонстрационных квитанциях — \(DemoGenerator.demoBillPIN)."),
+        discussion: L("Fills a new database (created if missing; a database that already holds data is refused) with three RGKs, their offices, accounts with Russian names and addresses, balances with debtors, meters (some with expired verification, one faulty), a year of readings, a pending queue in which some readings break each rule, portal users in every state, PIN requests, applications of every kind in every status, tickets with conversations and the FAQ. You, the OS login running it, become the admin. The same --seed and --date give the same data, on SQLite and on PostgreSQL. A new SQLite file is put in place only when whole; a PostgreSQL database (--db postgresql:///mygaz) is filled in one transaction, so a demo that fails leaves nothing behind. Demo portal users have the password \(DemoGenerator.demoPassword); the PIN printed on demo bills is \(DemoGenerator.demoBillPIN).",
+                      "Заполняет новую базу (создается при отсутствии; база с данными не принимается): три РГК с отделениями, лицевые счета с русскими именами и адресами, сальдо с должниками, приборы учета (часть с истекшей поверкой, один неисправный), показания за год, очередь показаний, среди которых есть нарушающие каждое правило, пользователи портала во всех состояниях, запросы ПИН-кода, заявки всех видов во всех состояниях, обращения с перепиской и FAQ. Вы — пользователь ОС, запустивший команду, — становитесь администратором. Одинаковые --seed и --date дают одинаковые данные — и в SQLite, и в PostgreSQL. Новый файл SQLite появляется на месте только целиком; база PostgreSQL (--db postgresql:///mygaz) заполняется одной транзакцией, так что неудавшаяся демонстрация ничего не оставляет. Пароль демонстрационных пользователей — \(DemoGenerator.demoPassword); ПИН-код на демонстрационных квитанциях — \(DemoGenerator.demoBillPIN)."),
         options: [
             OptionSpec(.accounts, value: "N", L("how many personal accounts (default 5000)", "сколько лицевых счетов (по умолчанию 5000)")),
             OptionSpec(.seed, value: "S", L("random seed (default 1)", "начальное значение генератора (по умолчанию 1)")),
@@ -33,27 +33,62 @@ enum DemoCommand {
         guard dates.contains(anchor) else {
             throw MyGazError.usage(.numberOutOfRange, "--date", .text(inv.string(.date) ?? anchor.iso), .text("\(dates.lowerBound.iso)–\(dates.upperBound.iso)"))
         }
-        let path = inv.globals.dbPath
+        let address = inv.globals.dbPath
+        let options = DemoGenerator.Options(accounts: accounts, seed: UInt64(seed), anchor: anchor)
+        let started = Date()
+        let summary = try PGAddress.isPostgreSQL(address) ? onServer(inv, address, login: login, options)
+                                                          : inFile(inv, address, login: login, options)
+        let seconds = Date().timeIntervalSince(started)
+        let path = PGAddress.isPostgreSQL(address) ? PGAddress.masked(address) : address
+        if inv.out.isHuman {
+            let dashboard = try Dashboard.load(try Engines.open(address, purpose: .use, busyTimeoutMs: inv.globals.busyTimeoutMs), today: anchor)
+            inv.out.say(.demoDone, .text(path), .int(summary.accounts), .int(summary.users), .int(summary.pendingReadings),
+                        .int(summary.openApplications), .seconds(seconds))
+            inv.out.sayText("")
+            inv.out.record(StatusView.record(dashboard, now: inv.clock.now, lang: inv.out.lang))
+        } else {
+            inv.out.object([("path", .text(path)), ("accounts", .int(Int64(summary.accounts))), ("users", .int(Int64(summary.users))),
+                            ("pending_readings", .int(Int64(summary.pendingReadings))),
+                            ("open_applications", .int(Int64(summary.openApplications))),
+                            ("seed", .int(Int64(seed))), ("date", .text(anchor.iso)),
+                            ("seconds", .double((seconds * 10).rounded() / 10))], human: [])
+        }
+        return .success
+    }
+
+    /// Creates the schema if missing (an admin's job on a database that has operators) and fills it.
+    private static func fill(_ inv: Invocation, _ db: any Storage, login: String, _ options: DemoGenerator.Options) throws -> DemoGenerator.Summary {
+        let session = Session(db: db, login: login, clock: inv.clock)
+        if try Engines.state(of: db) == .current, try !Operators.list(db).isEmpty {
+            try session.require([.admin], command: inv.commandName)
+        }
+        try Engines.migrate(db)
+        let progress = Progress(inv.out, label: "demo", total: Int64(options.accounts))
+        let summary = try DemoGenerator.generate(session, options) { done, total in
+            progress.update(Int64(done), fraction: Double(done) / Double(total))
+        }
+        progress.finish()
+        return summary
+    }
+
+    /// A PostgreSQL database is filled in one transaction, the schema with the rows: a demo that
+    /// fails midway leaves it as it was.
+    private static func onServer(_ inv: Invocation, _ address: String, login: String, _ options: DemoGenerator.Options) throws -> DemoGenerator.Summary {
+        let db = try Engines.open(address, purpose: .initialise, busyTimeoutMs: inv.globals.busyTimeoutMs)
+        return try db.write { try fill(inv, db, login: login, options) }
+    }
+
+    /// A new SQLite file is built aside and put in place only when whole: a demo that fails
+    /// midway leaves nothing (an existing, empty one is filled where it is).
+    private static func inFile(_ inv: Invocation, _ path: String, login: String, _ options: DemoGenerator.Options) throws -> DemoGenerator.Summary {
         SharedAccess.restrictNewFiles()
-        // a new database is built aside and put in place only when whole: a demo that fails
-        // midway leaves nothing (an existing, empty one is filled where it is)
         var target = stat()
         let aside = lstat(path, &target) != 0
         let building = aside ? path + ".partial-\(getpid())" : path
-        let started = Date()
         let summary: DemoGenerator.Summary
         do {
             let db = try DatabaseFile.open(path: building, purpose: .initialise, busyTimeoutMs: inv.globals.busyTimeoutMs)
-            let session = Session(db: db, login: login, clock: inv.clock)
-            if try DatabaseFile.state(of: db) == .current, try !Operators.list(db).isEmpty {
-                try session.require([.admin], command: inv.commandName)
-            }
-            try DatabaseFile.migrate(db)
-            let progress = Progress(inv.out, label: "demo", total: Int64(accounts))
-            summary = try DemoGenerator.generate(session, .init(accounts: accounts, seed: UInt64(seed), anchor: anchor)) { done, total in
-                progress.update(Int64(done), fraction: Double(done) / Double(total))
-            }
-            progress.finish()
+            summary = try fill(inv, db, login: login, options)
             if aside { try db.overwriteFreedPages() }
         } catch {
             if aside { for suffix in ["", "-wal", "-shm", "-journal"] { unlink(building + suffix) } }
@@ -68,20 +103,6 @@ enum DemoCommand {
                                       : MyGazError(.database, .fileCannotCreate, .text(path), .text(String(cString: strerror(errno))))
             }
         }
-        let seconds = Date().timeIntervalSince(started)
-        let dashboard = try Dashboard.load(try DatabaseFile.open(path: path, purpose: .use, busyTimeoutMs: inv.globals.busyTimeoutMs), today: anchor)
-        if inv.out.isHuman {
-            inv.out.say(.demoDone, .text(path), .int(summary.accounts), .int(summary.users), .int(summary.pendingReadings),
-                        .int(summary.openApplications), .seconds(seconds))
-            inv.out.sayText("")
-            inv.out.record(StatusView.record(dashboard, now: inv.clock.now, lang: inv.out.lang))
-        } else {
-            inv.out.object([("path", .text(path)), ("accounts", .int(Int64(summary.accounts))), ("users", .int(Int64(summary.users))),
-                            ("pending_readings", .int(Int64(summary.pendingReadings))),
-                            ("open_applications", .int(Int64(summary.openApplications))),
-                            ("seed", .int(Int64(seed))), ("date", .text(anchor.iso)),
-                            ("seconds", .double((seconds * 10).rounded() / 10))], human: [])
-        }
-        return .success
+        return summary
     }
 }

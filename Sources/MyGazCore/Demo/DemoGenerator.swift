@@ -1,5 +1,6 @@
 /// Fills a new database with a realistic, deterministic region: the same seed and date
-/// give the same content on every machine.
+/// give the same content on every machine and on either engine. Everything is written through
+/// `Storage` in SQL both engines read; the rows of each account go in bulk (`DemoRows`).
 public enum DemoGenerator {
     public struct Options: Sendable {
         public var accounts: Int
@@ -33,10 +34,15 @@ public enum DemoGenerator {
             """) ?? 0
         guard populated == 0 else { throw MyGazError(.conflict, .databaseHasData, .text(db.path)) }
         var generator = try Generator(session: session, options: options)
-        // bulk generation: a larger page cache and fewer checkpoints; the generator writes parents
-        // before children by construction (`db check` proves it), so foreign keys wait
-        try session.sqlite(for: "demo").withBulkSettings(.init(cacheKiB: 65_536, autocheckpointPages: 20_000, foreignKeys: false)) {
-            try generator.run(progress: progress)
+        if let sqlite = db as? Database {
+            // bulk generation: a larger page cache and fewer checkpoints; the generator writes parents
+            // before children by construction (`db check` proves it), so foreign keys wait
+            try sqlite.withBulkSettings(.init(cacheKiB: 65_536, autocheckpointPages: 20_000, foreignKeys: false)) {
+                try generator.run(progress: progress)
+            }
+        } else {
+            // a server's database is filled in one transaction: a demo that fails midway leaves it as it was
+            try db.write { try generator.run(progress: progress) }
         }
         return generator.summary
     }
@@ -47,7 +53,9 @@ private struct Generator {
     let options: DemoGenerator.Options
     var rng: SeededRandom
     var summary = DemoGenerator.Summary()
-    let db: Database
+    let db: any Storage
+    /// The rows of the accounts, written in bulk once per part.
+    var rows: DemoRows
     let nowEpoch: Int64
     let passwordHash: String
     let pinHash: String
@@ -64,7 +72,8 @@ private struct Generator {
     init(session: Session, options: DemoGenerator.Options) throws {
         self.session = session
         self.options = options
-        self.db = try session.sqlite(for: "demo")
+        self.db = session.db
+        self.rows = try DemoRows(session.db)
         self.rng = SeededRandom(seed: options.seed)
         // the demo's "now": noon of the anchor day (UTC)
         self.nowEpoch = Int64(options.anchor.daysSinceEpoch) * 86_400 + 12 * 3600
@@ -99,19 +108,16 @@ private struct Generator {
             let end = min(options.accounts, start + chunk)
             try db.write {
                 for index in start..<end { try account(index) }
+                try rows.write(to: db)
             }
             start = end
             progress(end, options.accounts)
         }
         try db.write {
-            let insert = try db.prepare("""
-                INSERT INTO reading (meter_id, value, reading_date, source, status, submitted_at, user_id)
-                VALUES (?, ?, ?, 'portal', 'pending', ?, ?)
-                """)
             for p in pending.sorted(by: { ($0.submittedAt, $0.meterID) < ($1.submittedAt, $1.meterID) }) {
-                try insert.bind([p.meterID, p.value, p.date, p.submittedAt, p.userID])
-                try insert.execute()
+                rows.add(.reading, p.meterID, p.value, p.date, "portal", "pending", p.submittedAt, p.userID)
             }
+            try rows.write(to: db)
             pending = []
         }
         try db.write {
@@ -136,11 +142,10 @@ private struct Generator {
     mutating func regionsAndOffices() throws {
         let created = iso(daysAgo: 400)
         for region in DemoData.regions {
-            try db.run("""
+            let rgkID = try db.insert("""
                 INSERT INTO rgk (code, name, region, phone, email, max_monthly_m3, created_at, updated_at)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?)
                 """, region.code, region.name, region.region, region.phone, region.email, region.maxMonthly, created, created)
-            let rgkID = db.lastInsertRowID
             rgkIDs.append(rgkID)
             // a generator of its own: the rest of the demo stays what it was before bills had bank details
             var bankRandom = SeededRandom(seed: UInt64(rgkID) &* 7919)
@@ -197,13 +202,9 @@ private struct Generator {
         let area = Double(rng.int(in: 300...1500)) / 10
         let phone = "+79\(rng.digits(9))"
         let updated = iso(daysAgo: 30)
-        let accountStmt = try db.prepare("""
-            INSERT INTO account (rgk_id, number, surname, name, patronymic, address, phone, residents, heated_area, status, updated_at)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'open', ?)
-            """)
-        try accountStmt.bind([rgkIDs[r], number, person.surname, person.name, person.patronymic, address, phone, residents, area, updated])
-        try accountStmt.execute()
-        let accountID = db.lastInsertRowID
+        let accountID = rows.nextID(.account)
+        rows.add(.account, accountID, rgkIDs[r], number, person.surname, person.name, person.patronymic, address, phone, residents, area,
+                 "open", updated)
 
         // portal user first, so that the pending reading can name its sender
         let userID = try portalUser(for: accountID, person: person, index: index)
@@ -236,12 +237,9 @@ private struct Generator {
         let expired = rng.chance(0.03)
         let verification = expired ? anchor.adding(days: -rng.int(in: 1...300)) : anchor.adding(days: rng.int(in: 30...3650))
         let serial = rng.digits(8)
-        try db.run("""
-            INSERT INTO meter (account_id, serial, model, digits, place, next_verification, state, max_monthly_m3)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-            """, accountID, serial, rng.pick(DemoData.meterModels), digits, rng.pick(DemoData.places), verification.iso, state,
-                   boiler ? 800 : nil)
-        let meterID = db.lastInsertRowID
+        let meterID = rows.nextID(.meter)
+        rows.add(.meter, meterID, accountID, serial, rng.pick(DemoData.meterModels), digits, rng.pick(DemoData.places), verification.iso,
+                 state, boiler ? 800 : nil)
 
         // a year of accepted readings from the RGK, on the 25th of each month; 4-digit
         // meters may roll over past 9999 on the way
@@ -250,17 +248,12 @@ private struct Generator {
         var lastValue = value
         var lastDate = firstOfMonth
         var typical = 0
-        let history = try db.prepare("""
-            INSERT INTO reading (meter_id, value, reading_date, source, status, submitted_at)
-            VALUES (?, ?, ?, 'rgk', 'accepted', ?)
-            """)
         for monthsBack in stride(from: 12, through: 1, by: -1) {
             let date = firstOfMonth.adding(months: -monthsBack).adding(days: 24)
             let used = consumption(month: date.month, area: area) * (boiler ? 3 : 1)
             value = (value + used) % capacity
             let at = iso(Timestamp.localMidnight(date) + 10 * 3600)
-            try history.bind([meterID, value, date.iso, at])
-            try history.execute()
+            rows.add(.reading, meterID, value, date.iso, "rgk", "accepted", at, nil)
             lastValue = value
             lastDate = date
             typical = used
@@ -307,9 +300,7 @@ private struct Generator {
             let tariff = 780   // kopecks per m³
             var opening = debtor ? -Int64(rng.int(in: 20_000...600_000)) : Int64(rng.int(in: 0...30_000))
             var due: Int64 = 0
-            try db.run("INSERT INTO service (account_id, kind, balance_kop, updated_at) VALUES (?, ?, 0, ?)",
-                       accountID, kind, iso(daysAgo: 2))
-            let serviceID = db.lastInsertRowID
+            let serviceID = rows.nextID(.service)
             for monthsBack in stride(from: 2, through: 0, by: -1) {
                 let periodDay = Day(year: anchor.year, month: anchor.month, day: 1)!.adding(months: -monthsBack)
                 let charged = kind == "gas" ? Int64(monthlyM3 * tariff + rng.int(in: 0...999)) : 15_000
@@ -318,10 +309,7 @@ private struct Generator {
                 let benefit: Int64 = rng.chance(0.08) ? Int64(rng.int(in: 5_000...30_000)) : 0
                 let recalc: Int64 = rng.chance(0.02) ? -Int64(rng.int(in: 1_000...20_000)) : 0
                 let closing = opening - charged + paid + benefit + recalc
-                try db.run("""
-                    INSERT INTO settlement (service_id, period, opening_kop, charged_kop, paid_kop, benefit_kop, recalc_kop, closing_kop)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-                    """, serviceID, periodDay.period, opening, charged, paid, benefit, recalc, monthsBack == 0 ? nil : closing)
+                rows.add(.settlement, serviceID, periodDay.period, opening, charged, paid, benefit, recalc, monthsBack == 0 ? nil : closing)
                 if paid > 0 {
                     paymentSequence += 1
                     let paidOn = periodDay.adding(days: rng.int(in: 2...24))
@@ -329,47 +317,41 @@ private struct Generator {
                     // there (chosen by its number, so the rest of the demo draws the same)
                     let stuck = monthsBack == 1 && paymentSequence % 50 == 7
                     let state = (monthsBack == 0 && paidOn.daysSinceEpoch > anchor.daysSinceEpoch - 3) || stuck ? "processing" : "paid"
-                    try db.run("""
-                        INSERT INTO payment (rgk_id, external_id, account_id, service, paid_on, amount_kop, channel, state)
-                        VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-                        """, rgkIDs[r], "P\(String(paymentSequence + 10_000_000))", accountID, kind,
-                           min(paidOn, anchor).iso, paid, rng.pick(DemoData.paymentChannels), state)
+                    rows.add(.payment, rgkIDs[r], "P\(String(paymentSequence + 10_000_000))", accountID, kind,
+                             min(paidOn, anchor).iso, paid, rng.pick(DemoData.paymentChannels), state)
                 }
                 due = opening - charged + paid
                 opening = closing
             }
-            try db.run("UPDATE service SET balance_kop = ? WHERE id = ?", due, serviceID)
+            // its balance is known once its months are: the row is written after theirs (its id was taken before)
+            rows.add(.service, serviceID, accountID, kind, due, iso(daysAgo: 2))
         }
     }
 
     mutating func contracts(accountID: Int64, r: Int, number: String, hasVDGO: Bool) throws {
         let signed = Day(year: rng.int(in: 2012...2023), month: rng.int(in: 1...12), day: rng.int(in: 1...28))!
-        try db.run("""
-            INSERT INTO contract (rgk_id, number, account_id, kind, signed_on, valid_until, state) VALUES (?, ?, ?, 'supply', ?, NULL, 'active')
-            """, rgkIDs[r], "П-\(number)", accountID, signed.iso)
+        rows.add(.contract, rows.nextID(.contract), rgkIDs[r], "П-\(number)", accountID, "supply", signed.iso, nil, "active")
         guard hasVDGO else { return }
         let vdgoSigned = anchor.adding(days: -rng.int(in: 30...1000))
-        try db.run("""
-            INSERT INTO contract (rgk_id, number, account_id, kind, signed_on, valid_until, state) VALUES (?, ?, ?, 'vdgo', ?, ?, 'active')
-            """, rgkIDs[r], "ВДГО-\(number)", accountID, vdgoSigned.iso, vdgoSigned.adding(months: 36).iso)
-        let contractID = db.lastInsertRowID
+        let contractID = rows.nextID(.contract)
+        rows.add(.contract, contractID, rgkIDs[r], "ВДГО-\(number)", accountID, "vdgo", vdgoSigned.iso, vdgoSigned.adding(months: 36).iso,
+                 "active")
         if rng.chance(0.1) {
             let old = vdgoSigned.adding(months: -36)
-            try db.run("""
-                INSERT INTO contract (rgk_id, number, account_id, kind, signed_on, valid_until, state) VALUES (?, ?, ?, 'vdgo', ?, ?, 'archive')
-                """, rgkIDs[r], "ВДГО-\(number)-А", accountID, old.iso, vdgoSigned.adding(days: -1).iso)
+            rows.add(.contract, rows.nextID(.contract), rgkIDs[r], "ВДГО-\(number)-А", accountID, "vdgo", old.iso,
+                     vdgoSigned.adding(days: -1).iso, "archive")
         }
         if rng.chance(0.25) {
             let actDate = vdgoSigned.adding(days: rng.int(in: 10...200))
             guard actDate < anchor else { return }
-            try db.run("INSERT INTO act (contract_id, number, act_date) VALUES (?, ?, ?)", contractID, "А-\(number)-1", actDate.iso)
-            let actID = db.lastInsertRowID
+            let actID = rows.nextID(.act)
+            rows.add(.act, actID, contractID, "А-\(number)-1", actDate.iso)
             let works: [(String, Int64)] = [("Техническое обслуживание плиты газовой 4-конфорочной", 85_000),
                                             ("Проверка герметичности газопровода", 30_000),
                                             ("Техническое обслуживание котла газового", 150_000),
                                             ("Проверка тяги в дымоходе", 25_000)]
             for work in works.prefix(rng.int(in: 1...3)) {
-                try db.run("INSERT INTO act_item (act_id, work, cost_kop) VALUES (?, ?, ?)", actID, work.0, work.1)
+                rows.add(.actItem, actID, work.0, work.1)
             }
         }
     }
@@ -388,50 +370,35 @@ private struct Generator {
         let email = "\(DemoData.transliterate(person.surname)).\(DemoData.transliterate(String(person.name.prefix(1))))\(phoneSequence)@\(rng.pick(DemoData.mailDomains))"
         let registeredDaysAgo = status == "pending" ? rng.int(in: 0...20) : rng.int(in: 10...700)
         let registered = iso(daysAgo: registeredDaysAgo, seconds: rng.int(86_400))
+        let userID = rows.nextID(.portalUser)
         if status == "deleted" {
-            let id = try nextUserID()
-            try db.run("""
-                INSERT INTO portal_user (id, login, login_kind, status, registered_at, deleted_at, updated_at)
-                VALUES (?, ?, 'erased', 'deleted', ?, ?, ?)
-                """, id, "erased-\(id)", registered, iso(daysAgo: 5), iso(daysAgo: 5))
+            // an erased user: only what erasure keeps, the flags at the table's defaults
+            rows.add(.portalUser, userID, "erased-\(userID)", "erased", nil, nil, nil, nil, "deleted", nil, nil, nil, 1, 1, 0, 0,
+                     registered, nil, nil, iso(daysAgo: 5), iso(daysAgo: 5))
             return nil
         }
         let login = byPhone ? phone : email
-        try db.run("""
-            INSERT INTO portal_user (login, login_kind, password_hash, full_name, email, phone, status, blocked_reason,
-                                     consent_at, consent_channel, notify_debts, notify_status, notify_news, email_bills,
-                                     registered_at, confirm_until, confirmed_at, updated_at)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """, login, byPhone ? "phone" : "email", passwordHash, person.fullName,
+        rows.add(.portalUser, userID, login, byPhone ? "phone" : "email", passwordHash, person.fullName,
                    byPhone && rng.chance(0.5) ? nil : email, byPhone ? phone : (rng.chance(0.5) ? phone : nil),
                    status, status == "blocked" ? "Нарушение пользовательского соглашения: передача учетной записи третьим лицам" : nil,
                    status == "pending" ? nil : registered, status == "pending" ? nil : "portal",
                    1, rng.chance(0.8) ? 1 : 0, rng.chance(0.3) ? 1 : 0, rng.chance(0.4) ? 1 : 0,
                    registered, status == "pending" ? iso(Timestamp.parse(registered)! + 7 * 86_400) : nil,
-                   status == "pending" ? nil : registered, registered)
-        let userID = db.lastInsertRowID
+                   status == "pending" ? nil : registered, nil, registered)
         if status == "pending" {
             // registration codes: some still valid, most long expired
             let created = rng.chance(0.2) ? nowEpoch - Int64(rng.int(in: 10...100)) : Timestamp.parse(registered)!
-            try db.run("""
-                INSERT INTO confirmation_code (user_id, purpose, channel, destination, code_hash, created_at, expires_at)
-                VALUES (?, 'registration', ?, ?, ?, ?, ?)
-                """, userID, byPhone ? "sms" : "email", login, codeHash, iso(created), iso(created + 160))
+            rows.add(.confirmationCode, userID, "registration", byPhone ? "sms" : "email", login, codeHash, iso(created), iso(created + 160))
             return nil
         }
         let extended = rng.chance(0.45)
         let via = rng.pick(["pin", "meter_serial", "last_charge", "in_person"])
-        try db.run("""
-            INSERT INTO user_account (user_id, account_id, access_level, alias, failed_answers, locked_at, extended_at, extended_via, linked_at)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """, userID, accountID, extended ? "extended" : "restricted", rng.chance(0.3) ? rng.pick(["Дом", "Дача", "Квартира мамы"]) : nil,
+        rows.add(.userAccount, userID, accountID, extended ? "extended" : "restricted", rng.chance(0.3) ? rng.pick(["Дом", "Дача", "Квартира мамы"]) : nil,
                    index == 3 ? 5 : 0, index == 3 ? iso(daysAgo: 1) : nil,
                    extended ? registered : nil, extended ? via : nil, registered)
         // a second property of the same person, linked by the same user
         if let previous = accountIDs.last, previous.userID == nil, rng.chance(0.08) {
-            try db.run("""
-                INSERT INTO user_account (user_id, account_id, access_level, linked_at) VALUES (?, ?, 'restricted', ?)
-                """, userID, previous.id, registered)
+            rows.add(.userAccount, userID, previous.id, "restricted", nil, 0, nil, nil, nil, registered)
         }
         return userID
     }
@@ -444,16 +411,11 @@ private struct Generator {
         let users = try db.query("""
             SELECT id, login, registered_at FROM portal_user WHERE login_kind = 'email' AND status = 'active' AND id % 5 = 0 ORDER BY id
             """)
-        let insert = try db.prepare("""
-            INSERT INTO social_identity (user_id, provider, subject, email, created_at, activated_at) VALUES (?, ?, ?, ?, ?, ?)
-            """)
         for u in users {
-            let domain = String(u.string(1).split(separator: "@").last ?? "")
-            guard let provider = providers[domain] else { continue }
-            let created = u.string(2)
-            try insert.bind([u.int64(0), provider, String(1_000_000_000 + u.int64(0) * 7919), u.string(1), created,
-                             iso(Timestamp.parse(created)! + 300)])
-            try insert.execute()
+            let (id, login, created) = try (u.int64("id"), u.string("login"), u.string("registered_at"))
+            guard let provider = providers[String(login.split(separator: "@").last ?? "")] else { continue }
+            try db.run("INSERT INTO social_identity (user_id, provider, subject, email, created_at, activated_at) VALUES (?, ?, ?, ?, ?, ?)",
+                       id, provider, String(1_000_000_000 + id * 7919), login, created, iso(Timestamp.parse(created)! + 300))
         }
         // newcomers: pending, no password, the first link long expired ("the letter never came")
         let newcomers: [(String, String, String)] = [("Лебедева Ольга Викторовна", "lebedeva.o@yandex.ru", "yandex"),
@@ -468,15 +430,14 @@ private struct Generator {
         }
         for (index, (name, email, provider)) in people.enumerated() {
             let registered = nowEpoch - Int64(2 + index % 5) * 86_400 - Int64(index * 611 % 86_400)
-            try db.run("""
+            let userID = try db.insert("""
                 INSERT INTO portal_user (login, login_kind, full_name, email, status, registered_at, confirm_until, updated_at)
                 VALUES (?, 'email', ?, ?, 'pending', ?, ?, ?)
                 """, email, name, email, iso(registered), iso(registered + 7 * 86_400), iso(registered))
-            let userID = db.lastInsertRowID
-            try db.run("INSERT INTO social_identity (user_id, provider, subject, email, created_at) VALUES (?, ?, ?, ?, ?)",
-                       userID, provider, String(7_000_000_000 + userID * 104_729), email, iso(registered))
+            let identityID = try db.insert("INSERT INTO social_identity (user_id, provider, subject, email, created_at) VALUES (?, ?, ?, ?, ?)",
+                                           userID, provider, String(7_000_000_000 + userID * 104_729), email, iso(registered))
             try db.run("INSERT INTO activation_link (identity_id, token_hash, created_at, expires_at) VALUES (?, ?, ?, ?)",
-                       db.lastInsertRowID, SHA256.hex(Array("demo activation \(userID)".utf8)), iso(registered),
+                       identityID, SHA256.hex(Array("demo activation \(userID)".utf8)), iso(registered),
                        iso(registered + Users.activationSeconds))
         }
     }
@@ -498,33 +459,29 @@ private struct Generator {
         try user("8 (911) 555-00-12", "phone", "Лосев Петр Николаевич", email: nil, phone: "8 911 555 00 12", status: "pending")
     }
 
-    func nextUserID() throws -> Int64 {
-        Int64((try db.scalarInt("SELECT coalesce(max(id), 0) + 1 FROM portal_user")) ?? 1)
-    }
-
     // MARK: queues
 
     mutating func pinRequests() throws {
         let candidates = try db.query("""
-            SELECT u.id, u.full_name, u.email, u.phone, l.account_id FROM user_account l JOIN portal_user u ON u.id = l.user_id
+            SELECT u.id AS user_id, u.full_name, u.email, u.phone, l.account_id FROM user_account l JOIN portal_user u ON u.id = l.user_id
             WHERE l.access_level = 'restricted' AND u.status = 'active' ORDER BY u.id LIMIT ?
             """, max(12, options.accounts / 150))
         for (i, row) in candidates.enumerated() {
             let status = i % 4 == 3 ? "issued" : (i % 6 == 5 ? "rejected" : "open")
             let created = iso(daysAgo: rng.int(in: 0...10), seconds: rng.int(86_400))
-            let email = row.optString(2) ?? (row.optString(3) == nil ? "abonent\(i)@mail.ru" : nil)
-            try db.run("""
+            let (accountID, phone) = try (row.int64("account_id"), row.optString("phone"))
+            let email = try row.optString("email") ?? (phone == nil ? "abonent\(i)@mail.ru" : nil)
+            let requestID = try db.insert("""
                 INSERT INTO pin_request (account_id, user_id, full_name, email, phone, status, created_at, decided_at, decided_by, reason)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """, row.int64(4), row.int64(0), row.string(1), email, row.optString(3), status, created,
+                """, accountID, row.int64("user_id"), row.string("full_name"), email, phone, status, created,
                        status == "open" ? nil : iso(daysAgo: 0, seconds: 3600), status == "open" ? nil : "ivanova",
                        status == "rejected" ? "ФИО в запросе не совпадает с владельцем лицевого счета" : nil)
             if status == "issued" {
-                let requestID = db.lastInsertRowID
                 try db.run("""
                     INSERT INTO pin (account_id, pin_hash, source, state, issued_at, issued_by, expires_at, request_id)
                     VALUES (?, ?, 'issued', 'active', ?, 'ivanova', ?, ?)
-                    """, row.int64(4), pinHash, iso(daysAgo: 0, seconds: 3600), iso(nowEpoch + 30 * 86_400), requestID)
+                    """, accountID, pinHash, iso(daysAgo: 0, seconds: 3600), iso(nowEpoch + 30 * 86_400), requestID)
             }
         }
         // PINs printed on bills for a part of one RGK's accounts
@@ -536,7 +493,7 @@ private struct Generator {
         for row in billed {
             try db.run("""
                 INSERT INTO pin (account_id, pin_hash, source, state, issued_at, issued_by, expires_at) VALUES (?, ?, 'bill', 'active', ?, 'rgk', NULL)
-                """, row.int64(0), pinHash, iso(daysAgo: 20))
+                """, row.int64("id"), pinHash, iso(daysAgo: 20))
         }
     }
 
@@ -556,24 +513,24 @@ private struct Generator {
             let target = accountIDs[rng.int(accountIDs.count)]
             let account = try db.queryOne("SELECT surname, name, patronymic, address, phone FROM account WHERE id = ?", target.id)!
             let user = try target.userID.flatMap { try db.queryOne("SELECT full_name, email, phone, notify_status FROM portal_user WHERE id = ?", $0) }
-            let name = "\(account.string(0)) \(account.string(1)) \(account.string(2))"
-            let email = user?.optString(1) ?? "\(DemoData.transliterate(account.string(0))).\(i)@mail.ru"
-            let phone = user?.optString(2) ?? account.optString(4) ?? "+79\(rng.digits(9))"
+            let (surname, address) = try (account.string("surname"), account.string("address"))
+            let name = try "\(surname) \(account.string("name")) \(account.string("patronymic"))"
+            let email = try user?.optString("email") ?? "\(DemoData.transliterate(surname)).\(i)@mail.ru"
+            let phone = try user?.optString("phone") ?? account.optString("phone") ?? "+79\(rng.digits(9))"
             let createdDaysAgo = rng.int(in: 1...40)
             let created = nowEpoch - Int64(createdDaysAgo) * 86_400 - Int64(rng.int(36_000))
             let source = target.userID == nil ? rng.pick(["office", "phone"]) : "portal"
             let assigned = status == "draft" || status == "submitted" && rng.chance(0.5) ? nil : rng.pick(clerks)
             let noAccount = kind == "contract_connection" || (kind == "repair" && rng.chance(0.3))
-            try db.run("""
+            let appID = try db.insert("""
                 INSERT INTO application (kind, status, rgk_id, account_id, address, user_id, source, contact_name, contact_phone,
                                          contact_email, comment, assigned_to, created_at, submitted_at, updated_at)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """, kind, status, rgkIDs[target.rgk], noAccount ? nil : target.id, noAccount ? account.string(3) : nil,
+                """, kind, status, rgkIDs[target.rgk], noAccount ? nil : target.id, noAccount ? address : nil,
                        target.userID, source, name, phone, email,
                        rng.chance(0.3) ? "Удобное время для звонка — после 18:00" : nil, assigned,
                        iso(created), status == "draft" ? nil : iso(created + 600), iso(created + 86_400))
-            let appID = db.lastInsertRowID
-            try applicationDetails(appID, kind: kind, name: name, address: account.string(3))
+            try applicationDetails(appID, kind: kind, name: name, address: address)
             try applicationHistory(appID, status: status, created: created, clerk: assigned ?? "ivanova")
         }
     }
@@ -686,23 +643,23 @@ private struct Generator {
             let target = accountIDs[rng.int(accountIDs.count)]
             let anonymous = target.userID == nil || i % 6 == 5
             let account = try db.queryOne("SELECT surname, name, patronymic, number, phone FROM account WHERE id = ?", target.id)!
-            let name = "\(account.string(0)) \(account.string(1)) \(account.string(2))"
-            let email = "\(DemoData.transliterate(account.string(0))).t\(i)@\(rng.pick(DemoData.mailDomains))"
-            let office = channel == "office" ? offices.first { $0.int64(1) == rgkIDs[target.rgk] } : nil
+            let surname = try account.string("surname")
+            let name = try "\(surname) \(account.string("name")) \(account.string("patronymic"))"
+            let email = "\(DemoData.transliterate(surname)).t\(i)@\(rng.pick(DemoData.mailDomains))"
+            let office = try channel == "office" ? offices.first { try $0.int64("rgk_id") == rgkIDs[target.rgk] } : nil
             let created = nowEpoch - Int64(rng.int(in: 1...20)) * 86_400 - Int64(rng.int(40_000))
             var lastCustomer = created
             var lastOperator: Int64? = nil
-            try db.run("""
+            let ticketID = try db.insert("""
                 INSERT INTO ticket (channel, rgk_id, office_id, topic, status, user_id, sender_name, sender_email, sender_phone,
                                     account_number, account_id, source, assigned_to, created_at, updated_at, last_customer_at,
                                     last_operator_at, closed_at)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, NULL)
-                """, channel, channel == "support" ? nil : rgkIDs[target.rgk], office?.int64(0), topic, status,
-                       anonymous ? nil : target.userID, name, email, account.optString(4),
-                       account.string(3), target.id, anonymous ? "portal_anonymous" : "portal",
+                """, channel, channel == "support" ? nil : rgkIDs[target.rgk], office?.int64("id"), topic, status,
+                       anonymous ? nil : target.userID, name, email, account.optString("phone"),
+                       account.string("number"), target.id, anonymous ? "portal_anonymous" : "portal",
                        status == "new" && rng.chance(0.6) ? nil : (channel == "support" ? "sidorov" : "ivanova"),
                        iso(created), iso(created), iso(created))
-            let ticketID = db.lastInsertRowID
             try db.run("INSERT INTO ticket_message (ticket_id, at, author_kind, author, body) VALUES (?, ?, 'customer', NULL, ?)",
                        ticketID, iso(created), questions[topic]!)
             if topic == "payments" && i < 21 {
@@ -734,25 +691,26 @@ private struct Generator {
             """)
         for (i, row) in replies.enumerated() {
             let status = i < 3 ? "sent" : "waiting"
+            let ticketID = try row.int64("id")
             try db.run("""
                 INSERT INTO outbox (channel, recipient, subject, body, rgk_id, kind, entity_type, entity_id, status, attempts,
                                     next_attempt_at, created_at, sent_at, message_id)
                 VALUES ('email', ?, ?, ?, ?, 'ticket_reply', 'ticket', ?, ?, ?, ?, ?, ?, ?)
-                """, row.string(1), "Ответ на обращение № \(row.int64(0))",
+                """, row.string("sender_email"), "Ответ на обращение № \(ticketID)",
                        "Здравствуйте! Ваше обращение рассмотрено. Проверьте, пожалуйста, данные еще раз.",
-                       row.optInt64(2), row.int64(0), status, status == "sent" ? 1 : 0, iso(daysAgo: 1), iso(daysAgo: 1),
+                       row.optInt64("rgk_id"), ticketID, status, status == "sent" ? 1 : 0, iso(daysAgo: 1), iso(daysAgo: 1),
                        status == "sent" ? iso(daysAgo: 1, seconds: -60) : nil,
-                       status == "sent" ? "<demo.\(row.int64(0))@mygaz-admin>" : nil)
+                       status == "sent" ? "<demo.\(ticketID)@mygaz-admin>" : nil)
         }
         for (i, rgkID) in rgkIDs.enumerated() {
             let started = nowEpoch - Int64(i + 1) * 86_400
-            let rows = try db.scalarInt("SELECT count(*) FROM account WHERE rgk_id = ?", rgkID) ?? 0
+            let accounts = try db.scalarInt("SELECT count(*) FROM account WHERE rgk_id = ?", rgkID) ?? 0
             try db.run("""
                 INSERT INTO import_batch (kind, rgk_id, file_name, file_sha256, file_size, encoding, delimiter, operator, status,
                                           started_at, finished_at, rows_read, rows_done, inserted, updated, unchanged, rejected)
                 VALUES ('accounts', ?, ?, ?, 0, 'cp1251', ';', ?, 'completed', ?, ?, ?, ?, 0, ?, 0, 0)
                 """, rgkID, "ЛС_\(DemoData.regions[i].code)_\(anchor.adding(days: -(i + 1)).russian).csv",
-                       String(repeating: "0", count: 64), session.login, iso(started), iso(started + 40), rows, rows, rows)
+                       String(repeating: "0", count: 64), session.login, iso(started), iso(started + 40), accounts, accounts, accounts)
         }
     }
 

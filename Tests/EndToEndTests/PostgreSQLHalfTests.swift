@@ -1,0 +1,132 @@
+import EngineHarness
+import Foundation
+import Testing
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The PostgreSQL half of `swift test`: this test bundle started again with
+/// `MYGAZ_TEST_ENGINE=postgresql` for the suites of `PostgreSQLHalf` (Tests/EngineHarness/TestEngine.swift),
+/// its output streamed into this run's log line by line, its failures this test's failures.
+/// Where the server binaries are not installed, one line says the half was skipped and which
+/// package to install; inside the half itself this suite does nothing.
+@Suite(.enabled(if: !PostgreSQLHalf.isThisProcess, "the PostgreSQL half starts no half of its own"))
+struct PostgreSQLHalfTests {
+    /// What a run of the bundle gave: its exit status, and its lines with the terminal's colours taken out.
+    struct Run: Sendable {
+        var status: Int32 = -1
+        var lines: [String] = []
+
+        /// The test ids of `--list-tests`.
+        var tests: Set<String> { Set(lines.filter { $0.contains("/") && !$0.contains(" ") }) }
+        /// Swift Testing's "✘" lines: the issues and the tests, suites and run that failed.
+        var failures: [String] { lines.filter { $0.contains("✘") } }
+        /// The number in "Test run with N tests … passed".
+        var passed: Int? {
+            guard let line = lines.last(where: { $0.contains("Test run with ") && $0.contains(" passed") }) else { return nil }
+            return line.components(separatedBy: "Test run with ").last?.split(separator: " ").first.flatMap { Int($0) }
+        }
+    }
+
+    /// Runs `work` on a thread of its own: the tests' own threads stay free meanwhile, and the
+    /// whole of it waits for a free one once, at its end (a test resumed in between waits behind
+    /// every test still to start: the half would begin only when the first half is nearly done).
+    static func onItsOwnThread<T: Sendable>(_ work: @escaping @Sendable () -> T) async -> T {
+        await withCheckedContinuation { (done: CheckedContinuation<T, Never>) in
+            Thread.detachNewThread { done.resume(returning: work()) }
+        }
+    }
+
+    /// Spawned and waited for directly: Foundation's `Process` lost the exit of a child that ran
+    /// for minutes (`waitUntilExit` never returned, the child stayed a zombie). Its output goes
+    /// to a file read as it grows: a pipe's end, inherited by a process the tests start meanwhile
+    /// (a server lives to the end), would keep the reader waiting.
+    private static func runBlocking(_ arguments: [String], environment: [String: String], echo: String?) -> Run {
+        var run = Run()
+        let program = CommandLine.arguments[0]
+        let log = FileManager.default.temporaryDirectory.appendingPathComponent("mygaz-pg-half-\(UUID().uuidString).log").path
+        let fd = open(log, O_RDONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
+        guard fd >= 0 else {
+            run.lines = ["cannot create \(log): \(String(cString: strerror(errno)))"]
+            return run
+        }
+        defer { close(fd); unlink(log) }
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 1, log, O_WRONLY | O_APPEND, 0)
+        posix_spawn_file_actions_adddup2(&actions, 1, 2)
+        let argv = ([program] + arguments).map { strdup($0) } + [nil]
+        let envp = ProcessInfo.processInfo.environment.merging(environment) { $1 }.map { strdup("\($0.key)=\($0.value)") } + [nil]
+        defer { (argv + envp).forEach { free($0) } }
+        var pid: pid_t = 0
+        let spawned = posix_spawn(&pid, program, &actions, nil, argv, envp)
+        guard spawned == 0 else {
+            run.lines = ["cannot run the test bundle \(program): \(String(cString: strerror(spawned)))"]
+            return run
+        }
+        var pending: [UInt8] = []
+        func take(_ line: ArraySlice<UInt8>) {
+            let text = String(decoding: line, as: UTF8.self)
+            if let echo { FileHandle.standardError.write(Data((echo + text + "\n").utf8)) }
+            run.lines.append(text.replacingOccurrences(of: "\u{1B}\\[[0-9;]*m", with: "", options: .regularExpression))
+        }
+        var buffer = [UInt8](repeating: 0, count: 65_536)
+        var status: Int32 = 0
+        var exited = false
+        while true {
+            let count = read(fd, &buffer, buffer.count)
+            if count < 0 && errno == EINTR { continue }
+            if count > 0 {
+                pending += buffer[0..<count]
+                var start = 0
+                while let newline = pending[start...].firstIndex(of: 0x0A) {
+                    take(pending[start..<newline])
+                    start = newline + 1
+                }
+                pending.removeFirst(start)
+                continue
+            }
+            // at the end of what is written so far: done once the child is gone and all is read
+            if exited || count < 0 { break }
+            var reaped: pid_t
+            repeat { reaped = waitpid(pid, &status, WNOHANG) } while reaped < 0 && errno == EINTR
+            if reaped == pid { exited = true } else { usleep(100_000) }
+        }
+        if !pending.isEmpty { take(pending[...]) }
+        if !exited { while waitpid(pid, &status, 0) < 0 && errno == EINTR {} }
+        // exited: its status; killed: 128 + the signal, as a shell says it
+        run.status = (status & 0x7F) == 0 ? (status >> 8) & 0xFF : 128 + (status & 0x7F)
+        return run
+    }
+
+    /// A line into the log, where Swift Testing writes its own.
+    static func say(_ line: String) { FileHandle.standardError.write(Data((line + "\n").utf8)) }
+
+    @Test(.enabled(if: PGServer.available)) func theListedSuitesPassOnPostgreSQL() async throws {
+        let (listing, half, seconds) = await Self.onItsOwnThread { () -> (Run, Run, Int) in
+            // what the bundle holds: every test's id (`Module.Suite/test()`), for the line that counts them
+            let listing = Self.runBlocking(["--testing-library", "swift-testing", "--list-tests"], environment: [:], echo: nil)
+            let suites = Set(listing.tests.map(Self.suite))
+            let partly = Set(PostgreSQLHalf.singleTests.map(Self.suite))
+            Self.say("PostgreSQL half: \(PostgreSQLHalf.suites.count) of \(suites.count) suites run on both engines, and "
+                + "\(PostgreSQLHalf.singleTests.count) tests of \(partly.count) more (PostgreSQLHalf in Tests/EngineHarness/TestEngine.swift); "
+                + "tests over TestEngine.all ran on both in this half")
+            let started = Date()
+            let half = Self.runBlocking(PostgreSQLHalf.arguments, environment: [PostgreSQLHalf.variable: "postgresql"], echo: "[PostgreSQL half] ")
+            return (listing, half, Int(Date().timeIntervalSince(started).rounded()))
+        }
+        #expect(listing.status == 0, "\(listing.lines.suffix(20).joined(separator: "\n"))")
+        let suites = Set(listing.tests.map(Self.suite))
+        let missing = PostgreSQLHalf.suites.filter { !suites.contains($0) } + PostgreSQLHalf.singleTests.filter { !listing.tests.contains($0) }
+        #expect(missing.isEmpty, "PostgreSQLHalf names what the test bundle does not hold (renamed?)")
+        let why: String = half.failures.isEmpty ? half.lines.suffix(30).joined(separator: "\n") : half.failures.joined(separator: "\n")
+        #expect(half.status == 0, "the PostgreSQL half failed (exit \(half.status), \(seconds) s):\n\(why)")
+        #expect(half.status != 0 || (half.passed ?? 0) > 0, "the PostgreSQL half ran no test:\n\(half.lines.suffix(10).joined(separator: "\n"))")
+        Self.say("PostgreSQL half: \(half.passed ?? 0) tests passed on PostgreSQL in \(seconds) s")
+    }
+
+    /// The suite of a test's id (`Module.Suite/test()` → `Module.Suite`).
+    static func suite(_ test: String) -> String { String(test[..<(test.lastIndex(of: "/") ?? test.endIndex)]) }
+}
