@@ -86,7 +86,7 @@ public enum Catalog {
                     "--group открывает доступ к файлу SQLite; {1} — база PostgreSQL, ее пользователи — роли сервера")
         case .passwordInArgv:
             return ("the password in --db is visible to every user of this machine (ps); give it in PGPASSWORD or ~/.pgpass instead",
-                    "пароль в --db виден всем пользователям этой машины (ps); задайте его в PGPASSWORD или ~/.pgpass")
+                    "пароль в --db виден всем пользователям этой машины (команда «ps»); задайте его в PGPASSWORD или в файле «~/.pgpass»")
         case .stdinLine:
             return ("stdin line {1} «{2}»: {3}; nothing was done", "строка {1} стандартного ввода «{2}»: {3}; ничего не сделано")
         case .stdinFields:
