@@ -111,10 +111,14 @@ final class ImportRun<K: ImportKindType> {
     var brokenTail = false
     /// The rows of the file the writing pass has done (recorded with each part it commits).
     var rowsDone = 0
+    /// PostgreSQL: the rows the checking pass loaded into the staging table.
+    var stagedRows = 0
 
     init(_ session: Session, _ options: ImportOptions, file: String, rejects: RejectsSink?) throws {
         self.session = session
-        db = try session.sqlite(for: "import")
+        sqlite = session.db as? Database
+        pg = session.db as? PGConnection
+        guard sqlite != nil || pg != nil else { throw MyGazError(.usage, .notOnThisEngine, .text("import"), .text(session.db.path)) }
         self.options = options
         self.file = file
         self.rejects = rejects
@@ -128,8 +132,14 @@ final class ImportRun<K: ImportKindType> {
         size = Maintenance.fileSize(file)
     }
 
-    /// The import is SQLite's own bulk path (its PostgreSQL path is `COPY`, still to come).
-    let db: Database
+    /// The engine, one of two: on SQLite the import is its own bulk path (short write
+    /// transactions in parts, a read snapshot that compares, its temporary tables); on
+    /// PostgreSQL the checked rows are loaded into a staging table with `COPY` and written in one
+    /// transaction (`ImportPostgreSQL.swift`).
+    let sqlite: Database?
+    let pg: PGConnection?
+    /// SQLite's engine, in what is SQLite's path alone.
+    var db: Database { sqlite! }
     var fileName: String { (file as NSString).lastPathComponent }
 
     func run(_ progress: ImportProgress) throws -> ImportReport {
@@ -139,15 +149,22 @@ final class ImportRun<K: ImportKindType> {
         report.delimiter = probe.delimiter(options.delimiter, skip: skip)
         ctx = try ImportContext(session: session, fillRGK: options.rgk)
         // rows are checked on another thread, with a connection of its own for the lookups
-        let checkDB = try Database(path: db.path, mode: .readWrite, busyTimeoutMs: 5000)
+        let checkDB: any Storage = try pg?.sibling() ?? Database(path: db.path, mode: .readWrite, busyTimeoutMs: 5000)
         checkCtx = try ImportContext(session: Session(db: checkDB, login: session.login, clock: session.clock), fillRGK: options.rgk)
         // the staged rows' file cut a little at a time, not freed at once when the program ends
-        defer { try? db.releaseTemporaryStorage() }
+        defer { if sqlite != nil { try? db.releaseTemporaryStorage() } }
+        defer { dropStagingTable() }
 
         let unchanged = try checkPass(probe, progress)
         if report.badRows > 0 && !options.skipInvalid { throw ImportRefused(report: report) }
         if options.dryRun {
-            try estimatePass(progress)
+            if pg != nil, let upsert = try K(ctx).stagedUpsert {
+                try estimateStaged(upsert)
+            } else {
+                try estimatePass(progress)
+            }
+        } else if pg != nil {
+            try writeOnServer(progress)
         } else {
             try writePass(nothingToWrite: unchanged && report.badRows == 0, progress)
         }
@@ -204,17 +221,22 @@ final class ImportRun<K: ImportKindType> {
             try kind.unstage()
             unchangedPrefix = 0
             prefixRejected = []
+            // SQLite keeps the rows for the writing pass where it writes them (not in a dry run, which
+            // compares row by row); PostgreSQL loads them into the staging table, a dry run's too
+            let stages = kind.stagesRows && (pg != nil || !options.dryRun)
+            if stages, pg != nil { try beginStaging(kind) }
             let pipeline = CheckingPipeline(reader: reader, decoder: decoder, checker: checker, columns: header.fileColumns, template: row,
                                             lookups: checkCtx.db)
             pipeline.start()
             // while the other thread checks, this one compares the rows with the database in one
-            // read snapshot: if nothing would change, the writing pass can be skipped
-            let speculation = Speculation(db, enabled: !options.dryRun)
+            // read snapshot: if nothing would change, the writing pass can be skipped (SQLite's
+            // parts alone: on PostgreSQL the one write leaves an unchanged row as it is)
+            let speculation = Speculation(sqlite, enabled: !options.dryRun)
             try speculation.begin()
             var staging: Database.Snapshot?
             defer { try? staging?.close() }
             let flusher = FileFlusher.temporaryFiles()
-            if !options.dryRun && kind.stagesRows { flusher.start() }
+            if sqlite != nil && stages { flusher.start() }
             defer { flusher.finish() }
             do {
                 while let batch = try pipeline.next() {
@@ -235,7 +257,7 @@ final class ImportRun<K: ImportKindType> {
                             }
                         }
                     }
-                    if !options.dryRun && kind.stagesRows {
+                    if stages {
                         if speculation.alive {
                             // the whole batch matches the database: nothing of it to write
                             unchangedPrefix = report.rowsRead
@@ -243,7 +265,7 @@ final class ImportRun<K: ImportKindType> {
                         } else {
                             // the good rows are kept for the writing pass: a temporary table, in one
                             // transaction that takes no lock on the database (the pass's snapshot)
-                            if staging == nil { staging = try db.snapshot() }
+                            if staging == nil && sqlite != nil { staging = try db.snapshot() }
                             try kind.stage(batch, &row, first: first)
                         }
                     }
@@ -265,6 +287,7 @@ final class ImportRun<K: ImportKindType> {
             } catch {
                 pipeline.stop()
                 try? speculation.abandon()
+                try? endStaging(stopped: error)
                 throw error
             }
             if !fingerprinted {
@@ -276,11 +299,13 @@ final class ImportRun<K: ImportKindType> {
                     report.encoding = .cp1251
                     rejects?.restart()
                     try speculation.abandon()
+                    try endStaging(stopped: ReadAgain())
                     continue
                 }
             }
             // the staged rows are committed here, or the import stops: none is lost quietly
             try staging?.close()
+            try endStaging()
             try rejects?.finish()
             return try speculation.conclude()
         }
@@ -306,18 +331,22 @@ final class ImportRun<K: ImportKindType> {
             report.updated = resume?.int(5) ?? 0
             report.unchanged = resume?.int(6) ?? 0
             report.rejected = resume?.int(7) ?? 0
-            try db.run("""
-                INSERT INTO import_batch (kind, rgk_id, file_name, file_sha256, file_size, encoding, delimiter, operator, pid, host,
-                                          status, started_at, rows_read, rows_done, inserted, updated, unchanged, rejected)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'running', ?, ?, ?, ?, ?, ?, ?)
-                """, K.kind.rawValue, batchRGK, fileName, report.sha256, size, report.encoding.rawValue,
-                String(UnicodeScalar(report.delimiter)), session.login, ImportLiveness.currentPID, ImportLiveness.hostName, startedAt,
-                report.rowsRead, resume?.int(3) ?? 0, report.inserted, report.updated, report.unchanged, report.rejected)
-            report.batchID = db.lastInsertRowID
+            report.batchID = try insertBatch(rgk: batchRGK, rowsDone: resume?.int(3) ?? 0)
             report.resumedFrom = resume?.int64(0)
             ctx.batchID = report.batchID
             return (resume?.int(3) ?? 0, resume?.int64(0))
         }
+    }
+
+    /// The import batch's row, running, with the counts so far: its id.
+    func insertBatch(rgk: Int64?, rowsDone: Int) throws -> Int64 {
+        try session.db.insert("""
+            INSERT INTO import_batch (kind, rgk_id, file_name, file_sha256, file_size, encoding, delimiter, operator, pid, host,
+                                      status, started_at, rows_read, rows_done, inserted, updated, unchanged, rejected)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'running', ?, ?, ?, ?, ?, ?, ?)
+            """, K.kind.rawValue, rgk, fileName, report.sha256, size, report.encoding.rawValue,
+            String(UnicodeScalar(report.delimiter)), session.login, ImportLiveness.currentPID, ImportLiveness.hostName, startedAt,
+            report.rowsRead, rowsDone, report.inserted, report.updated, report.unchanged, report.rejected)
     }
 
     func writePass(nothingToWrite: Bool, _ progress: ImportProgress) throws {
@@ -345,17 +374,7 @@ final class ImportRun<K: ImportKindType> {
             waitsForInput: pipeline != nil,
             beforeCommit: { [self] final, secondsLeft in
                 try kind.endPart(secondsLeft: secondsLeft)
-                try db.run("""
-                    UPDATE import_batch SET rows_done = ?, inserted = ?, updated = ?, unchanged = ?, rejected = ?,
-                           status = CASE WHEN ? THEN 'completed' ELSE status END, finished_at = CASE WHEN ? THEN ? ELSE NULL END
-                    WHERE id = ?
-                    """, rowsDone, report.inserted, report.updated, report.unchanged, report.rejected, final, final, session.now, report.batchID)
-                if final {
-                    try session.audit("import.\(K.kind.rawValue)", .importBatch, report.batchID, new: "completed",
-                                      note: AuditNote(.imported, ["file": .text(fileName), "read": .int(Int64(report.rowsRead)),
-                                                                 "inserted": .int(Int64(report.inserted)), "updated": .int(Int64(report.updated)),
-                                                                 "unchanged": .int(Int64(report.unchanged)), "rejected": .int(Int64(report.rejected))]))
-                }
+                try recordBatch(final: final)
             },
             failed: { [self] parts in
                 pipeline?.stop()
@@ -375,12 +394,29 @@ final class ImportRun<K: ImportKindType> {
         report.longestLockSeconds = parts.longestSeconds
     }
 
+    /// The batch's counts so far, in the transaction that wrote them; the `final` part's marks it
+    /// completed, with its audit row.
+    func recordBatch(final: Bool) throws {
+        try session.db.run("""
+            UPDATE import_batch SET rows_done = ?, inserted = ?, updated = ?, unchanged = ?, rejected = ?,
+                   status = CASE WHEN ? THEN 'completed' ELSE status END, finished_at = CASE WHEN ? THEN ? ELSE NULL END
+            WHERE id = ?
+            """, rowsDone, report.inserted, report.updated, report.unchanged, report.rejected, final, final, session.now, report.batchID)
+        if final {
+            try session.audit("import.\(K.kind.rawValue)", .importBatch, report.batchID, new: "completed",
+                              note: AuditNote(.imported, ["file": .text(fileName), "read": .int(Int64(report.rowsRead)),
+                                                         "inserted": .int(Int64(report.inserted)), "updated": .int(Int64(report.updated)),
+                                                         "unchanged": .int(Int64(report.unchanged)), "rejected": .int(Int64(report.rejected))]))
+        }
+    }
+
     /// The kinds that keep no rows: the file read and checked again, each row written by itself,
     /// from where an interrupted run stopped; while the checking thread has no batch ready
-    /// (hashing), the lock is let go.
-    private func writeRowByRow(_ kind: K, _ pipeline: CheckingPipeline<K>, after carried: Int, _ parts: Database.ChunkedWrite,
-                               _ progress: ImportProgress) throws {
-        try eachRow(pipeline, progress: { progress(.writing, $0, 0.5 + $1 / 2) }, waiting: { try $0 ? parts.suspend() : parts.resume() }) { row, values in
+    /// (hashing), the lock is let go (SQLite's parts; on PostgreSQL, `parts` is nil: one transaction).
+    func writeRowByRow(_ kind: K, _ pipeline: CheckingPipeline<K>, after carried: Int, _ parts: Database.ChunkedWrite?,
+                       _ progress: ImportProgress) throws {
+        let waiting: ((Bool) throws -> Void)? = parts.map { parts in { try $0 ? parts.suspend() : parts.resume() } }
+        try eachRow(pipeline, progress: { progress(.writing, $0, 0.5 + $1 / 2) }, waiting: waiting) { row, values in
             rowsDone += 1
             if rowsDone > carried {
                 if let values {
@@ -393,7 +429,7 @@ final class ImportRun<K: ImportKindType> {
                     report.rejected += 1
                 }
             }
-            try parts.tick()
+            try parts?.tick()
         }
     }
 
@@ -461,20 +497,21 @@ final class ImportRun<K: ImportKindType> {
     func estimatePass(_ progress: ImportProgress) throws {
         let kind = try K(ctx)
         let pipeline = try rowsAgain(writing: false)
-        let seen = try SeenKeys(db)
+        let seen = try SeenKeys(sqlite)
         defer { seen.drop() }
         pipeline.start()
-        let snapshot = try db.snapshot()
-        defer { try? snapshot.close() }
         do {
-            try eachRow(pipeline, progress: { progress(.writing, $0, 0.5 + $1 / 2) }) { row, values in
-                guard let values else { report.rejected += 1; return }
-                var outcome = try kind.outcome(row, values)
-                if try !seen.insert(kind.key(row, values)) && outcome == .inserted { outcome = .updated }
-                switch outcome {
-                case .inserted: report.inserted += 1
-                case .updated: report.updated += 1
-                case .unchanged: report.unchanged += 1
+            // one snapshot: SQLite's read transaction, PostgreSQL's REPEATABLE READ
+            try inOneSnapshot {
+                try eachRow(pipeline, progress: { progress(.writing, $0, 0.5 + $1 / 2) }) { row, values in
+                    guard let values else { report.rejected += 1; return }
+                    var outcome = try kind.outcome(row, values)
+                    if try !seen.insert(kind.key(row, values)) && outcome == .inserted { outcome = .updated }
+                    switch outcome {
+                    case .inserted: report.inserted += 1
+                    case .updated: report.updated += 1
+                    case .unchanged: report.unchanged += 1
+                    }
                 }
             }
         } catch {
@@ -483,40 +520,51 @@ final class ImportRun<K: ImportKindType> {
         }
     }
 
+    private func inOneSnapshot(_ body: () throws -> Void) throws {
+        guard let sqlite else { return try session.db.read(body) }
+        let snapshot = try sqlite.snapshot()
+        defer { try? snapshot.close() }
+        try body()
+    }
+
     /// Keys met so far in a dry run, in the connection's private temporary storage: writing
-    /// there takes no lock on the database file.
+    /// there takes no lock on the database file. On PostgreSQL, whose dry runs of the kinds
+    /// written row by row are of small files (RGKs, acts, PINs), in memory.
     final class SeenKeys {
-        let db: Database
-        init(_ db: Database) throws {
+        let db: Database?
+        private var seen: Set<String> = []
+        init(_ db: Database?) throws {
             self.db = db
-            try db.run("CREATE TEMP TABLE IF NOT EXISTS import_seen_key (key TEXT PRIMARY KEY) WITHOUT ROWID")
-            try db.run("DELETE FROM temp.import_seen_key")
+            try db?.run("CREATE TEMP TABLE IF NOT EXISTS import_seen_key (key TEXT PRIMARY KEY) WITHOUT ROWID")
+            try db?.run("DELETE FROM temp.import_seen_key")
         }
 
         /// False when the key was met before.
         func insert(_ key: [SQLBindable?]) throws -> Bool {
             let text = key.map { $0.map { "\($0.sqlValue)" } ?? "\u{0}" }.joined(separator: "\u{1F}")
+            guard let db else { return seen.insert(text).inserted }
             return try db.run("INSERT OR IGNORE INTO temp.import_seen_key (key) VALUES (?)", text) == 1
         }
 
-        func drop() { _ = try? db.run("DROP TABLE IF EXISTS temp.import_seen_key") }
+        func drop() { _ = try? db?.run("DROP TABLE IF EXISTS temp.import_seen_key") }
     }
 
     /// Comparing rows with the database during the validating pass, in one read snapshot.
     /// It holds only if every row matched and no other connection committed meanwhile.
     final class Speculation {
-        let db: Database
+        let db: Database?
         private(set) var alive: Bool
         private var version = 0
         private var snapshot: Database.Snapshot?
 
-        init(_ db: Database, enabled: Bool) {
+        /// Nothing to compare without SQLite (`db` nil).
+        init(_ db: Database?, enabled: Bool) {
             self.db = db
-            alive = enabled
+            alive = enabled && db != nil
         }
 
         func begin() throws {
-            guard alive else { return }
+            guard alive, let db else { return }
             version = try db.dataVersion
             snapshot = try db.snapshot()
         }
@@ -529,7 +577,7 @@ final class ImportRun<K: ImportKindType> {
 
         /// Ends the snapshot; true when everything compared equal and nobody else wrote.
         func conclude() throws -> Bool {
-            guard alive else { return false }
+            guard alive, let db else { return false }
             alive = false
             try snapshot?.close()
             return try db.dataVersion == version

@@ -60,10 +60,10 @@ final class CheckingPipeline<K: ImportKindType>: @unchecked Sendable {
     let batchRecords: Int
     private let writing: Bool
     /// the checker's connection: each batch is checked in one read transaction (one lock, not one per lookup)
-    private let lookups: Database?
+    private let lookups: (any Storage)?
 
     init(reader: CSVReader, decoder: Decoder, checker: K, columns: Int, template: RowView, writing: Bool = false,
-         lookups: Database? = nil, batchRecords: Int = 512, depth: Int = 6) {
+         lookups: (any Storage)? = nil, batchRecords: Int = 512, depth: Int = 6) {
         self.writing = writing
         self.lookups = lookups
         self.reader = reader
@@ -98,6 +98,8 @@ final class CheckingPipeline<K: ImportKindType>: @unchecked Sendable {
                 // before it: they are checked and reported like any others
                 var broken: Error?
                 try inOneRead {
+                    // the batch's records, each read and decoded; one whose form is wrong (its
+                    // columns, a NUL, a field too long, bytes of no encoding) is bad at once
                     while batch.records.count < batchRecords {
                         let read: Bool
                         do { read = try reader.next(into: &record) } catch { broken = error; more = false; break }
@@ -113,6 +115,7 @@ final class CheckingPipeline<K: ImportKindType>: @unchecked Sendable {
                             batch.undecodable[index] = record
                         }
                         batch.records.append((firstField, decoded ? ends.count : record.count, base, record.line))
+                        batch.values.append(nil)
                         var problem: Message?
                         var column = "—"
                         if record.count != columns {
@@ -125,18 +128,18 @@ final class CheckingPipeline<K: ImportKindType>: @unchecked Sendable {
                         } else if !decoded {
                             problem = Message(.importInvalidBytes, [.text(decoder.encoding.rawValue)])
                         }
-                        if let problem {
-                            batch.values.append(nil)
-                            batch.problems[index] = [RowProblem(line: record.line, column: column, reason: problem)]
-                            continue
-                        }
+                        if let problem { batch.problems[index] = [RowProblem(line: record.line, column: column, reason: problem)] }
+                    }
+                    // what the rows' checks look up, at once (PostgreSQL); then each row checked
+                    try checker.lookAhead(batch, &row)
+                    for index in batch.records.indices where batch.problems[index] == nil {
                         batch.view(index, into: &row)
                         row.problems.removeAll(keepingCapacity: true)
                         let values = try checker.check(&row)
                         // the arena grows next: it must have no other owner, or each append copies it
                         row.utf8 = []
                         row.ends = []
-                        batch.values.append(values)
+                        batch.values[index] = values
                         if values == nil { batch.problems[index] = row.problems }
                     }
                     try checker.prepare(&batch.values, writing: writing)

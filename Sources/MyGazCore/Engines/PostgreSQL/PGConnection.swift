@@ -14,6 +14,9 @@ public final class PGConnection {
     /// The address with its password masked: what every message shows.
     public let address: String
     let handle: OpaquePointer
+    /// The address as given, password and all: what a second connection to the same database
+    /// needs (`sibling`), never shown.
+    private let given: String
     /// Prepared statements by SQL text (and the parameters sent as bytes): their names.
     private var prepared: [String: String] = [:]
     private var preparedCount = 0
@@ -31,6 +34,7 @@ public final class PGConnection {
     public init(_ address: String, timeout: Double = 10) throws {
         let shown = PGAddress.masked(address)
         self.address = shown
+        given = address
         var parseError: UnsafeMutablePointer<CChar>?
         guard let options = PQconninfoParse(address, &parseError) else {
             let why = parseError.map { String(cString: $0) }?.trimmingCharacters(in: .whitespacesAndNewlines)
@@ -67,6 +71,10 @@ public final class PGConnection {
     }
 
     deinit { PQfinish(handle) }
+
+    /// A second connection to the same database, as this one was opened (a bulk load checks
+    /// its rows on one connection while it loads them on another).
+    public func sibling(timeout: Double = 10) throws -> PGConnection { try PGConnection(given, timeout: timeout) }
 
     /// Drives `PQconnectPoll` to the end within `timeout` seconds; the error, or nil when connected.
     private static func complete(_ connection: OpaquePointer, timeout: Double, server: String) -> EngineError? {
@@ -218,6 +226,15 @@ public final class PGConnection {
     /// row, its error is thrown (inside a transaction, the transaction is then failed).
     @discardableResult
     public func copyIn(_ sql: String, _ body: (PGCopyWriter) throws -> Void) throws -> Int {
+        let writer = try beginCopy(sql)
+        var stopped: Error?
+        do { try body(writer) } catch { stopped = error }
+        return try endCopy(writer, stopped: stopped)
+    }
+
+    /// `copyIn` in two halves, for a load that other work drives (rows handed over as they are
+    /// checked): starts `COPY … FROM STDIN`; until `endCopy` the connection runs nothing else.
+    public func beginCopy(_ sql: String) throws -> PGCopyWriter {
         try checkIdle(sql)
         let started = PQexec(handle, sql)
         guard PQresultStatus(started) == PGRES_COPY_IN else {
@@ -227,17 +244,24 @@ public final class PGConnection {
         }
         PQclear(started)
         streaming = true
+        return PGCopyWriter(connection: self, sql: sql)
+    }
+
+    /// Ends the load `beginCopy` started: with `stopped` (the program's own reason to stop), the
+    /// server drops every row of it and `stopped` is rethrown; else the rows the server took, or
+    /// its error.
+    @discardableResult
+    public func endCopy(_ writer: PGCopyWriter, stopped: Error? = nil) throws -> Int {
         defer { streaming = false }
-        let writer = PGCopyWriter(connection: self)
-        var stopped: Error?
-        do {
-            try body(writer)
-            try writer.flush()
-        } catch is PGCopyWriter.SendFailed {
-            // the server stopped taking data: its error comes below
-        } catch {
-            stopped = error
+        var stopped = stopped
+        if stopped == nil {
+            do { try writer.flush() } catch is PGCopyWriter.SendFailed {
+                // the server stopped taking data: its error comes below
+            } catch {
+                stopped = error
+            }
         }
+        if let reason = stopped, reason is PGCopyWriter.SendFailed { stopped = nil }
         let ended = writer.sendFailed ? 1 : PQputCopyEnd(handle, stopped == nil ? nil : "the load was stopped by the program")
         var copied = 0
         var failure: EngineError?
@@ -246,12 +270,12 @@ public final class PGConnection {
             if PQresultStatus(result) == PGRES_COMMAND_OK {
                 copied = changes(result)
             } else if failure == nil {
-                failure = error(result, sql: sql)
+                failure = error(result, sql: writer.sql)
             }
         }
         if let stopped { throw stopped }
         if let failure { throw failure }
-        if ended != 1 || writer.sendFailed { throw error(nil, sql: sql) }
+        if ended != 1 || writer.sendFailed { throw error(nil, sql: writer.sql) }
         return copied
     }
 

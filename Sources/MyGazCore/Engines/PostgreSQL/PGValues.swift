@@ -159,6 +159,8 @@ final class Parameters {
 /// about 1 MiB.
 public final class PGCopyWriter {
     private unowned let connection: PGConnection
+    /// The COPY statement, for its errors.
+    let sql: String
     private var buffer: [UInt8] = []
     /// The rows handed over so far.
     public private(set) var rows = 0
@@ -167,8 +169,9 @@ public final class PGCopyWriter {
     struct SendFailed: Error {}
     static let pieceBytes = 1 << 20
 
-    init(connection: PGConnection) {
+    init(connection: PGConnection, sql: String) {
         self.connection = connection
+        self.sql = sql
         buffer.reserveCapacity(PGCopyWriter.pieceBytes + 4096)
     }
 
@@ -177,35 +180,52 @@ public final class PGCopyWriter {
     public func row(_ values: [SQLBindable?]) throws {
         for (i, value) in values.enumerated() {
             if i > 0 { buffer.append(0x09) }
-            switch value?.sqlValue ?? .null {
-            case .null:
-                buffer.append(contentsOf: [0x5C, 0x4E])   // \N
-            case .integer(let v):
-                buffer.append(contentsOf: String(v).utf8)
-            case .real(let v):
-                buffer.append(contentsOf: PGValues.text(v).utf8)
-            case .text(let s):
-                try PGValues.refuseNUL(s, server: connection.address)
-                for byte in s.utf8 {
-                    switch byte {
-                    case 0x5C: buffer.append(contentsOf: [0x5C, 0x5C])
-                    case 0x09: buffer.append(contentsOf: [0x5C, UInt8(ascii: "t")])
-                    case 0x0A: buffer.append(contentsOf: [0x5C, UInt8(ascii: "n")])
-                    case 0x0D: buffer.append(contentsOf: [0x5C, UInt8(ascii: "r")])
-                    default: buffer.append(byte)
-                    }
-                }
-            case .blob(let b):
-                buffer.append(contentsOf: [0x5C, 0x5C, UInt8(ascii: "x")])   // \\x: bytea's \x, its backslash escaped
-                for byte in b {
-                    buffer.append(PGValues.hexDigits[Int(byte >> 4)])
-                    buffer.append(PGValues.hexDigits[Int(byte & 0x0F)])
-                }
-            }
+            try append(value?.sqlValue ?? .null)
         }
+        try endRow()
+    }
+
+    /// A row of values as they are (a bulk load's hot path: no value boxed on the way).
+    public func row(values: [SQLValue]) throws {
+        for (i, value) in values.enumerated() {
+            if i > 0 { buffer.append(0x09) }
+            try append(value)
+        }
+        try endRow()
+    }
+
+    private func endRow() throws {
         buffer.append(0x0A)
         rows += 1
         if buffer.count >= PGCopyWriter.pieceBytes { try flush() }
+    }
+
+    private func append(_ value: SQLValue) throws {
+        switch value {
+        case .null:
+            buffer.append(contentsOf: [0x5C, 0x4E])   // \N
+        case .integer(let v):
+            buffer.append(contentsOf: String(v).utf8)
+        case .real(let v):
+            buffer.append(contentsOf: PGValues.text(v).utf8)
+        case .text(let s):
+            try PGValues.refuseNUL(s, server: connection.address)
+            for byte in s.utf8 {
+                switch byte {
+                case 0x5C: buffer.append(contentsOf: [0x5C, 0x5C])
+                case 0x09: buffer.append(contentsOf: [0x5C, UInt8(ascii: "t")])
+                case 0x0A: buffer.append(contentsOf: [0x5C, UInt8(ascii: "n")])
+                case 0x0D: buffer.append(contentsOf: [0x5C, UInt8(ascii: "r")])
+                default: buffer.append(byte)
+                }
+            }
+        case .blob(let b):
+            buffer.append(contentsOf: [0x5C, 0x5C, UInt8(ascii: "x")])   // \\x: bytea's \x, its backslash escaped
+            for byte in b {
+                buffer.append(PGValues.hexDigits[Int(byte >> 4)])
+                buffer.append(PGValues.hexDigits[Int(byte & 0x0F)])
+            }
+        }
     }
 
     func flush() throws {

@@ -54,7 +54,7 @@ final class AccountsKind: UpsertKind {
     func writeStaged(after: Int, through: Int) throws -> (inserted: Int, updated: Int, unchanged: Int, rows: Int) {
         if !searchChecked {
             searchChecked = true
-            search = try DeferredAccountSearch(ctx.db, indexed: Self.indexed, present: ctx.present)
+            search = try DeferredAccountSearch(ctx.sqliteOnly(), indexed: Self.indexed, present: ctx.present)
         }
         try search?.willWrite(after: after, through: through)
         return try upsertStaged(after: after, through: through)
@@ -76,7 +76,7 @@ final class AccountsKind: UpsertKind {
         return Values(rgk: rgk, number: number, phone: phone, residents: residents, area: area, status: status)
     }
 
-    func bind(_ s: Statement, _ row: RowView, _ v: Values) throws {
+    func bind<B: ImportBinding>(_ s: B, _ row: RowView, _ v: Values) throws {
         s.bind(int: v.rgk, at: 1)
         s.bind(text: v.number, at: 2)
         for column in 2...5 { ctx.bind(s, row, column, at: Int32(column + 1)) }

@@ -38,13 +38,13 @@ final class ActsKind: ImportKindType {
         return Values(contract: contract, date: date, cost: cost)
     }
 
-    private func bindAct(_ s: Statement, _ row: RowView, _ v: Values) {
+    private func bindAct<B: ImportBinding>(_ s: B, _ row: RowView, _ v: Values) {
         s.bind(int: v.contract, at: 1)
         ctx.bind(s, row, 2, at: 2)
         s.bind(text: v.date.iso, at: 3)
     }
 
-    private func bindItem(_ s: Statement, _ row: RowView, _ v: Values, act: Int64) {
+    private func bindItem<B: ImportBinding>(_ s: B, _ row: RowView, _ v: Values, act: Int64) {
         s.bind(int: act, at: 1)
         ctx.bind(s, row, 4, at: 2)
         s.bind(int: v.cost, at: 3)
@@ -55,21 +55,31 @@ final class ActsKind: ImportKindType {
     }
 
     func write(_ row: RowView, _ v: Values) throws -> ImportOutcome {
-        let actStatement = try ctx.db.prepare(act.write)
+        guard let sqlite = ctx.sqlite else {
+            let actOutcome = try act.pg.write(ctx.db) { bindAct($0, row, v) }
+            guard let id = try actID(row, v) else { throw MyGazError(.internalError, .internalError, "act vanished while importing") }
+            return Self.combined(actOutcome, try item.pg.write(ctx.db) { bindItem($0, row, v, act: id) })
+        }
+        let actStatement = try sqlite.prepare(act.write)
         bindAct(actStatement, row, v)
-        let actOutcome = try Upsert.run(actStatement, ctx.db)
+        let actOutcome = try Upsert.run(actStatement, sqlite)
         guard let id = try actID(row, v) else { throw MyGazError(.internalError, .internalError, "act vanished while importing") }
-        let itemStatement = try ctx.db.prepare(item.write)
+        let itemStatement = try sqlite.prepare(item.write)
         bindItem(itemStatement, row, v, act: id)
-        return Self.combined(actOutcome, try Upsert.run(itemStatement, ctx.db))
+        return Self.combined(actOutcome, try Upsert.run(itemStatement, sqlite))
     }
 
     func outcome(_ row: RowView, _ v: Values) throws -> ImportOutcome {
-        let actStatement = try ctx.db.prepare(act.compare)
+        guard let sqlite = ctx.sqlite else {
+            let actOutcome = try act.pg.outcome(ctx.db) { bindAct($0, row, v) }
+            guard let id = try actID(row, v) else { return .inserted }
+            return Self.combined(actOutcome, try item.pg.outcome(ctx.db) { bindItem($0, row, v, act: id) })
+        }
+        let actStatement = try sqlite.prepare(act.compare)
         bindAct(actStatement, row, v)
         let actOutcome = try Upsert.compare(actStatement)
         guard let id = try actID(row, v) else { return .inserted }
-        let itemStatement = try ctx.db.prepare(item.compare)
+        let itemStatement = try sqlite.prepare(item.compare)
         bindItem(itemStatement, row, v, act: id)
         return Self.combined(actOutcome, try Upsert.compare(itemStatement))
     }

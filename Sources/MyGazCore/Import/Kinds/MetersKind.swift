@@ -31,6 +31,10 @@ final class MetersKind: UpsertKind {
         ], present: ctx.present)
     }
 
+    func lookAhead(_ batch: CheckedBatch<Values>, _ row: inout RowView) throws {
+        try ctx.lookAhead(batch, &row, accountColumn: 1)
+    }
+
     func check(_ row: inout RowView) throws -> Values? {
         let rgk = ctx.rgkID(&row)
         let account = try ctx.accountID(&row, rgk: rgk, column: 1)
@@ -43,7 +47,7 @@ final class MetersKind: UpsertKind {
         return Values(account: account, digits: digits, next: next, state: state, max: max)
     }
 
-    func bind(_ s: Statement, _ row: RowView, _ v: Values) throws {
+    func bind<B: ImportBinding>(_ s: B, _ row: RowView, _ v: Values) throws {
         s.bind(int: v.account, at: 1)
         ctx.bind(s, row, 2, at: 2); ctx.bind(s, row, 3, at: 3)
         s.bind(int: v.digits, at: 4)

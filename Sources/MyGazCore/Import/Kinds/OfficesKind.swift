@@ -34,7 +34,7 @@ final class OfficesKind: UpsertKind {
         return Values(rgk: rgk, lat: lat, lon: lon)
     }
 
-    func bind(_ s: Statement, _ row: RowView, _ v: Values) throws {
+    func bind<B: ImportBinding>(_ s: B, _ row: RowView, _ v: Values) throws {
         s.bind(int: v.rgk, at: 1)
         for (column, index) in [(1, 2), (2, 3), (3, 4), (4, 5)] { ctx.bind(s, row, column, at: Int32(index)) }
         try s.bind(v.lat.sqlValue, at: 6)

@@ -31,6 +31,10 @@ final class PaymentsKind: UpsertKind {
         ], present: ctx.present)
     }
 
+    func lookAhead(_ batch: CheckedBatch<Values>, _ row: inout RowView) throws {
+        try ctx.lookAhead(batch, &row, accountColumn: 1)
+    }
+
     func check(_ row: inout RowView) throws -> Values? {
         let rgk = ctx.rgkID(&row)
         let account = try ctx.accountID(&row, rgk: rgk, column: 1)
@@ -44,7 +48,7 @@ final class PaymentsKind: UpsertKind {
         return Values(rgk: rgk, account: account, kind: kind, date: date.iso, amount: amount, state: state)
     }
 
-    func bind(_ s: Statement, _ row: RowView, _ v: Values) throws {
+    func bind<B: ImportBinding>(_ s: B, _ row: RowView, _ v: Values) throws {
         s.bind(int: v.rgk, at: 1)
         ctx.bind(s, row, 7, at: 2)
         s.bind(int: v.account, at: 3)

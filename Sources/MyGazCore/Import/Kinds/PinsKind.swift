@@ -27,13 +27,20 @@ final class PinsKind: ImportKindType {
 
     let ctx: ImportContext
     let key: PinDigestKey?
-    let activePins: Statement
+    /// SQLite's statement of `active`, prepared once
+    let activePins: Statement?
+    static let activeSQL = "SELECT id, pin_hash, source, pin_digest FROM pin WHERE account_id = ? AND state = 'active'"
 
     init(_ ctx: ImportContext) throws {
         self.ctx = ctx
-        // the key is made by the first import of PINs, beside the database
-        key = try PinDigestKey.load(database: ctx.db.path, create: true)
-        activePins = try ctx.db.prepare("SELECT id, pin_hash, source, pin_digest FROM pin WHERE account_id = ? AND state = 'active'")
+        // the key is made by the first import of PINs, beside the database file; a server's
+        // database has no file beside it to keep one in: there each PIN is checked by its hash
+        key = try ctx.sqlite.flatMap { try PinDigestKey.load(database: $0.path, create: true) }
+        activePins = try ctx.sqlite?.prepare(Self.activeSQL)
+    }
+
+    func lookAhead(_ batch: CheckedBatch<Values>, _ row: inout RowView) throws {
+        try ctx.lookAhead(batch, &row, accountColumn: 1)
     }
 
     func check(_ row: inout RowView) throws -> Values? {
@@ -57,6 +64,11 @@ final class PinsKind: ImportKindType {
     }
 
     private func active(_ account: Int64) throws -> [Active] {
+        guard let activePins else {
+            return try ctx.db.query(Self.activeSQL, account).map {
+                try Active(id: $0.int64("id"), hash: $0.string("pin_hash"), fromBill: $0.string("source") == "bill", digest: $0.optString("pin_digest"))
+            }
+        }
         activePins.bind(int: account, at: 1)
         defer { activePins.reset() }
         var found: [Active] = []

@@ -61,7 +61,7 @@ final class RGKKind: UpsertKind {
         return row.problems.isEmpty ? v : nil
     }
 
-    func bind(_ s: Statement, _ row: RowView, _ v: Values) throws {
+    func bind<B: ImportBinding>(_ s: B, _ row: RowView, _ v: Values) throws {
         s.bind(text: v.code, at: 1)
         ctx.bind(s, row, 1, at: 2); ctx.bind(s, row, 2, at: 3); ctx.bind(s, row, 3, at: 4)
         s.bind(optionalText: v.email, at: 5)

@@ -27,6 +27,10 @@ final class ReadingsKind: UpsertKind {
         ], present: ctx.present, keyFilter: "source = 'rgk'")
     }
 
+    func lookAhead(_ batch: CheckedBatch<Values>, _ row: inout RowView) throws {
+        try ctx.lookAhead(batch, &row, accountColumn: 1, meters: true)
+    }
+
     func check(_ row: inout RowView) throws -> Values? {
         let rgk = ctx.rgkID(&row)
         let account = try ctx.accountID(&row, rgk: rgk, column: 1)
@@ -47,7 +51,7 @@ final class ReadingsKind: UpsertKind {
     }
 
     /// Parameters by column: 4 and 5 are the literals source and status.
-    func bind(_ s: Statement, _ row: RowView, _ v: Values) throws {
+    func bind<B: ImportBinding>(_ s: B, _ row: RowView, _ v: Values) throws {
         s.bind(int: v.meter, at: 1)
         s.bind(text: v.date, at: 2)
         s.bind(int: v.value, at: 3)

@@ -22,6 +22,10 @@ final class ServicesKind: UpsertKind {
         ], present: ctx.present)
     }
 
+    func lookAhead(_ batch: CheckedBatch<Values>, _ row: inout RowView) throws {
+        try ctx.lookAhead(batch, &row, accountColumn: 1)
+    }
+
     func check(_ row: inout RowView) throws -> Values? {
         let rgk = ctx.rgkID(&row)
         let account = try ctx.accountID(&row, rgk: rgk, column: 1)
@@ -31,7 +35,7 @@ final class ServicesKind: UpsertKind {
         return Values(account: account, kind: kind, balance: balance)
     }
 
-    func bind(_ s: Statement, _ row: RowView, _ v: Values) throws {
+    func bind<B: ImportBinding>(_ s: B, _ row: RowView, _ v: Values) throws {
         s.bind(int: v.account, at: 1)
         s.bind(text: v.kind, at: 2)
         s.bind(int: v.balance, at: 3)

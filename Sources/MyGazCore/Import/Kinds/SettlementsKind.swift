@@ -29,6 +29,10 @@ final class SettlementsKind: UpsertKind {
         ], present: ctx.present)
     }
 
+    func lookAhead(_ batch: CheckedBatch<Values>, _ row: inout RowView) throws {
+        try ctx.lookAhead(batch, &row, accountColumn: 1, services: true)
+    }
+
     func check(_ row: inout RowView) throws -> Values? {
         let rgk = ctx.rgkID(&row)
         let account = try ctx.accountID(&row, rgk: rgk, column: 1)
@@ -45,7 +49,7 @@ final class SettlementsKind: UpsertKind {
         return Values(service: service, period: period, amounts: amounts)
     }
 
-    func bind(_ s: Statement, _ row: RowView, _ v: Values) throws {
+    func bind<B: ImportBinding>(_ s: B, _ row: RowView, _ v: Values) throws {
         s.bind(int: v.service, at: 1)
         s.bind(text: v.period, at: 2)
         for (i, amount) in v.amounts.enumerated() { s.bind(optionalInt: amount, at: Int32(i + 3)) }
