@@ -69,7 +69,9 @@ public enum MessageKey: String, CaseIterable, Sendable {
     case sharedDirectoryOpen
     case sharedDirectoryNotGroups
     case checkOK
+    case checkOKServer
     case checkFailed
+    case checkNeedsScratchSchema
     case checkPermissionsOthers
     case checkPermissionsGroup
     case backupWritten

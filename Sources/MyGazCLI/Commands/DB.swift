@@ -7,9 +7,11 @@ enum DBCommands {
     static let spec = CommandSpec(
         "db", L("database upkeep: check, repair logins, backup, stats, migrate", "обслуживание базы: проверка, исправление логинов, копия, статистика, миграция"),
         subcommands: [
-            CommandSpec("check", L("check integrity, foreign keys, schema version and file permissions; list logins and contacts stored in another spelling",
-                                   "проверить целостность, внешние ключи, версию схемы и права на файл; перечислить логины и контакты не в единой форме"),
-                        options: [OptionSpec(.quick, L("quick_check instead of the full integrity_check", "quick_check вместо полной integrity_check"))],
+            CommandSpec("check", L("check the schema against this version's, the queue counts, and on SQLite integrity, foreign keys and file permissions; list logins and contacts stored in another spelling",
+                                   "сверить схему со схемой этой версии и счетчики очередей, а для SQLite — целостность, внешние ключи и права на файл; перечислить логины и контакты не в единой форме"),
+                        discussion: L("On PostgreSQL the server keeps its pages and foreign keys itself; the schema is compared with one made from this version's script in a scratch schema that is rolled back, which needs the right to create a schema in the database.",
+                                      "В PostgreSQL страницы и внешние ключи проверяет сам сервер; схема сравнивается со схемой из сценария этой версии, созданной во временной схеме и откаченной, для чего нужно право создавать схемы в базе."),
+                        options: [OptionSpec(.quick, L("SQLite: quick_check instead of the full integrity_check", "SQLite: quick_check вместо полной integrity_check"))],
                         examples: [Example("mygaz-admin db check", L("Exit 0 if sound, 8 if not.", "Код 0, если все в порядке, иначе 8."))],
                         access: .admins, handler: check),
             CommandSpec("repair-logins", L("put the logins, e-mails and phones the portal stored in a spelling of its own into the normal form",
@@ -28,21 +30,24 @@ enum DBCommands {
                         arguments: [ArgumentSpec("FILE", L("the new backup file (must not exist)", "новый файл копии (не должен существовать)"), completion: .file)],
                         examples: [Example("mygaz-admin db backup /backup/mygaz-$(date +%F).db", L("A consistent online copy.", "Согласованная копия без остановки работы."))],
                         access: .admins, handler: backup),
-            CommandSpec("stats", L("rows per table, file and WAL size", "число строк в таблицах, размер файла и WAL"),
+            CommandSpec("stats", L("rows per table, the database's size and the engine's version; on SQLite the WAL and pages too",
+                                   "число строк в таблицах, размер базы и версия СУБД; для SQLite также WAL и страницы"),
                         access: .admins, handler: stats),
             CommandSpec("migrate", L("upgrade the schema to this program's version", "обновить схему до версии программы"),
                         access: .opensItself, handler: { try InitCommands.initialise($0, migrateOnly: false) }),
         ])
 
     static func check(_ inv: Invocation) throws -> ExitStatus {
-        let report = try Maintenance.check(try inv.session.sqlite(for: "db check"), quick: inv.flag(.quick))
+        let db = inv.session.db
+        let report = try Maintenance.check(db, quick: inv.flag(.quick))
         let path = inv.globals.dbShown
-        for warning in SharedAccess.permissionWarnings(path: path) { inv.out.warn(warning) }
+        // a server's files are the server's
+        if db is Database { for warning in SharedAccess.permissionWarnings(path: path) { inv.out.warn(warning) } }
         if inv.out.isHuman {
             for stray in report.strays.prefix(20) { inv.out.warn(strayMessage(stray)) }
             if report.strays.count > 20 { inv.out.warn(.spellingsMore, .int(report.strays.count - 20)) }
             if report.ok {
-                inv.out.say(.checkOK, .text(path), .int(report.schemaVersion))
+                inv.out.say(db is Database ? .checkOK : .checkOKServer, .text(path), .int(report.schemaVersion))
             } else {
                 for problem in report.problems.prefix(20) { inv.out.error(MyGazError(.database, .checkFailed, .text(path), .text(problem))) }
             }
@@ -65,16 +70,22 @@ enum DBCommands {
     }
 
     static func stats(_ inv: Invocation) throws -> ExitStatus {
-        let s = try Maintenance.stats(try inv.session.sqlite(for: "db stats"))
+        let s = try Maintenance.stats(inv.session.db)
         var tables = Table([Column("table", L("TABLE", "ТАБЛИЦА")), Column("rows", L("ROWS", "СТРОК"), align: .right)])
         for (name, rows) in s.rows { tables.append([Cell(.text(name)), Cell(.int(Int64(rows)), display: Format.grouped(Int64(rows), inv.out.lang))]) }
         var record = Record()
-        record.field("path", L("File", "Файл"), .text(inv.globals.dbShown))
+        let file = s.engine == "sqlite"
+        record.field("path", file ? L("File", "Файл") : L("Database", "База"), .text(inv.globals.dbShown))
+        record.field("engine", L("Engine", "СУБД"), .text(s.engine), display: file ? "SQLite" : "PostgreSQL")
+        record.field("engine_version", file ? L("SQLite version", "Версия SQLite") : L("Server version", "Версия сервера"), .text(s.engineVersion))
         record.field("schema_version", L("Schema version", "Версия схемы"), .int(Int64(s.schemaVersion)))
-        record.field("file_bytes", L("File size", "Размер файла"), .int(s.fileBytes), display: Format.bytes(s.fileBytes, inv.out.lang))
-        record.field("wal_bytes", L("WAL size", "Размер WAL"), .int(s.walBytes), display: Format.bytes(s.walBytes, inv.out.lang))
-        record.field("page_size", L("Page size", "Размер страницы"), .int(Int64(s.pageSize)))
-        record.field("free_pages", L("Free pages", "Свободных страниц"), .int(Int64(s.freePages)))
+        record.field("file_bytes", file ? L("File size", "Размер файла") : L("Database size", "Размер базы"), .int(s.databaseBytes),
+                     display: Format.bytes(s.databaseBytes, inv.out.lang))
+        // SQLite's alone: left out for people, null for machines on a server
+        record.field("wal_bytes", L("WAL size", "Размер WAL"), .of(s.walBytes), display: s.walBytes.map { Format.bytes($0, inv.out.lang) },
+                     hiddenWhenNull: true)
+        record.field("page_size", L("Page size", "Размер страницы"), .of(s.pageSize), hiddenWhenNull: true)
+        record.field("free_pages", L("Free pages", "Свободных страниц"), .of(s.freePages), hiddenWhenNull: true)
         record.section("tables", L("Rows per table", "Строк в таблицах"), tables)
         inv.out.record(record)
         return .success

@@ -201,8 +201,14 @@ public enum Catalog {
         case .checkOK:
             return ("database {1}: ok (integrity, foreign keys, schema version {2})",
                     "база {1}: в порядке (целостность, внешние ключи, версия схемы {2})")
+        case .checkOKServer:
+            return ("database {1}: ok (schema as this version's, queue counts, schema version {2}; the pages and foreign keys are the server's to keep)",
+                    "база {1}: в порядке (схема как у этой версии, счетчики очередей, версия схемы {2}; страницы и внешние ключи проверяет сервер)")
         case .checkFailed:
             return ("database {1}: {2}", "база {1}: {2}")
+        case .checkNeedsScratchSchema:
+            return ("db check compares {1} with this version's schema, made in a scratch schema that is rolled back, and the server refused it ({2}); run it as the database's owner, or GRANT CREATE ON DATABASE to this role",
+                    "db check сравнивает {1} со схемой этой версии, создавая временную схему и откатывая ее, а сервер не разрешил этого ({2}); запустите команду от имени владельца базы или выдайте роли GRANT CREATE ON DATABASE")
         case .checkPermissionsOthers:
             return ("{1} can be read by users outside its group (mode {2}); run: chmod o-rwx {1}",
                     "{1} доступен для чтения посторонним (права {2}); выполните: chmod o-rwx {1}")

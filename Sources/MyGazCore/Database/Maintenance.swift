@@ -1,17 +1,10 @@
 import Foundation
 
-/// `db check`, `db backup`, `db stats`.
-public enum Maintenance {
-    public struct CheckReport: Sendable {
-        public let schemaVersion: Int
-        public let problems: [String]
-        /// logins and contacts the portal stored in a spelling of its own: the file is sound, but
-        /// lookups by these need `db repair-logins`
-        public var strays: [Spellings.Stray] = []
-        public var ok: Bool { problems.isEmpty }
-    }
-
-    public static func check(_ db: Database, quick: Bool) throws -> CheckReport {
+/// What is SQLite's alone in `db check`, `db stats` and `db backup`: the file's integrity and
+/// foreign keys, its catalogue against a scratch database in memory, its size, WAL and pages, and
+/// the online backup. The shared part is Engines/MaintenanceShared.swift.
+extension Maintenance {
+    static func integrityProblems(_ db: Database, quick: Bool) throws -> [String] {
         var problems: [String] = []
         let rows = try db.query(quick ? "PRAGMA quick_check" : "PRAGMA integrity_check")
         let messages = rows.map { $0.string(0) }
@@ -19,25 +12,13 @@ public enum Maintenance {
         for row in try db.query("PRAGMA foreign_key_check") {
             problems.append("foreign key: \(row.string(0)) row \(row.string(1)) refers to a missing \(row.string(2))")
         }
-        let version = try db.scalarInt("PRAGMA user_version") ?? 0
-        if version != Schema.currentVersion {
-            problems.append("schema version \(version), expected \(Schema.currentVersion)")
-        } else {
-            problems += try schemaDifferences(db)
-            let names = Dictionary(uniqueKeysWithValues: try db.query("SELECT id, code FROM rgk").map { ($0.int64(0), $0.string(1)) })
-            for d in try QueueCounters.differences(db) {
-                problems.append("queue count \(d.queue)\(d.rgk == 0 ? "" : " of " + (names[d.rgk] ?? String(d.rgk))) is \(d.kept), the table has \(d.counted): run mygaz-admin db recount")
-            }
-        }
-        var report = CheckReport(schemaVersion: version, problems: problems)
-        if version == Schema.currentVersion { report.strays = try Spellings.strays(db) }
-        return report
+        return problems
     }
 
-    /// The file's tables, columns, indexes and triggers against those this version creates. A
-    /// table of the portal's own is its business; a missing or changed object of ours breaks
-    /// commands, and a trigger we do not know may change or swallow rows (audit rows among them).
-    public static func schemaDifferences(_ db: Database) throws -> [String] {
+    static func schemaVersion(_ db: Database) throws -> Int { try db.scalarInt("PRAGMA user_version") ?? 0 }
+
+    /// The file's tables, columns, indexes and triggers against those of a new database in memory.
+    static func sqliteSchemaDifferences(_ db: Database) throws -> [String] {
         let expected = try Database(path: ":memory:", mode: .memory)
         for migration in Schema.migrations { try expected.execute(migration) }
         let want = try objects(expected), have = try objects(db)
@@ -123,27 +104,13 @@ public enum Maintenance {
         return pages
     }
 
-    public struct Stats: Sendable {
-        public let schemaVersion: Int
-        public let rows: [(String, Int)]
-        public let fileBytes: Int64
-        public let walBytes: Int64
-        public let pageSize: Int
-        public let freePages: Int
-    }
-
-    public static func stats(_ db: Database) throws -> Stats {
-        try db.read {
-            let names = try db.query("SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name").map { $0.string(0) }
-            var rows: [(String, Int)] = []
-            for name in names {
-                rows.append((name, try db.scalarInt("SELECT count(*) FROM \"\(name)\"") ?? 0))
-            }
-            return Stats(schemaVersion: try db.scalarInt("PRAGMA user_version") ?? 0, rows: rows,
-                         fileBytes: fileSize(db.path), walBytes: fileSize(db.path + "-wal"),
-                         pageSize: try db.scalarInt("PRAGMA page_size") ?? 0,
-                         freePages: try db.scalarInt("PRAGMA freelist_count") ?? 0)
-        }
+    static func sqliteStats(_ db: Database) throws -> Stats {
+        let names = try db.query("SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name").map { $0.string(0) }
+        return Stats(engine: "sqlite", engineVersion: try db.scalarString("SELECT sqlite_version()") ?? "",
+                     schemaVersion: try schemaVersion(db), rows: try rowCounts(db, names),
+                     databaseBytes: fileSize(db.path), walBytes: fileSize(db.path + "-wal"),
+                     pageSize: try db.scalarInt("PRAGMA page_size") ?? 0,
+                     freePages: try db.scalarInt("PRAGMA freelist_count") ?? 0)
     }
 
     public static func fileSize(_ path: String) -> Int64 {
