@@ -165,10 +165,15 @@ final class E2E {
 
     /// What `query` answers, read outside the program: `sqlite3` on the file, `psql` on the
     /// server, both in the form `a|b`, a row a line, NULL as nothing.
-    func sql(_ query: String) -> String {
+    /// A query the reader refuses is the test's failure, said with the reader's words, never an
+    /// empty answer a test goes on with.
+    func sql(_ query: String, sourceLocation: SourceLocation = #_sourceLocation) -> String {
         let r = switch engine {
-        case .sqlite: E2E.exec("/usr/bin/sqlite3", [db, query])
-        case .postgresql: E2E.exec(E2E.psql, ["-X", "-A", "-t", "-q", "-d", db, "-c", query])
+        case .sqlite: E2E.exec("/usr/bin/sqlite3", ["-bail", db, query])
+        case .postgresql: E2E.exec(E2E.psql, ["-X", "-A", "-t", "-q", "-v", "ON_ERROR_STOP=1", "-d", db, "-c", query])
+        }
+        if r.status != 0 || !r.stderr.isEmpty {
+            Issue.record("\(engine) refused the test's query (exit \(r.status)): \(r.stderr)\n\(query)", sourceLocation: sourceLocation)
         }
         return r.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
     }
