@@ -113,18 +113,22 @@ extension E2E {
     @Test func quietAndEmptyWhenThereIsNothingToAsk() throws {
         let t = E2E()
         for args in [["__complete", "rgk"], ["__complete", "nonsense"], ["__complete"]] {
-            let none = t.run(args)     // no database file at all
+            let none = t.run(args)     // no database (a file not there, a server's database with no schema)
             #expect(none.status == 0 && none.stdout.isEmpty && none.stderr.isEmpty, "\(args): \(none)")
         }
-        // a file that is not ours, and one of an older schema
+        // a database of an older schema
+        t.completionFixture()
+        #expect(t.run("__complete", "rgk").lines.count == 3)
+        _ = t.sql(t.engine == .sqlite ? "PRAGMA user_version = 0" : "UPDATE schema_version SET version = 0")
+        let old = t.run("__complete", "rgk")
+        #expect(old.status == 0 && old.stdout.isEmpty && old.stderr.isEmpty, "\(old)")
+    }
+
+    @Test(.sqliteOnly("a file that is not a database")) func quietForAFileThatIsNotOurs() throws {
+        let t = E2E()
         _ = FileManager.default.createFile(atPath: t.db, contents: Data("not a database".utf8))
         let garbage = t.run("__complete", "rgk")
         #expect(garbage.status == 0 && garbage.stdout.isEmpty && garbage.stderr.isEmpty, "\(garbage)")
-        try FileManager.default.removeItem(atPath: t.db)
-        t.completionFixture()
-        _ = t.sql("PRAGMA user_version = 0")
-        let old = t.run("__complete", "rgk")
-        #expect(old.status == 0 && old.stdout.isEmpty && old.stderr.isEmpty, "\(old)")
     }
 
     @Test(.enabled(if: TestLogins.available)) func nothingForALoginThatIsNotAnOperator() throws {
@@ -240,7 +244,8 @@ extension E2E {
         // bash splits --format=… at '=': the '=' alone, or the '=' then the value being typed; readline
         // puts the offer after the '=' (an offer of "=json" made it "--format==json")
         #expect(try bash(["mygaz-admin", "reading", "list", "--format", "="]) == ["table", "json", "csv", "tsv"])
-        #expect(try bash(["mygaz-admin", "--db", "="]).contains("mygaz.db"), "files too, without a '\\='")
+        _ = FileManager.default.createFile(atPath: t.dir + "/offered.db", contents: Data())
+        #expect(try bash(["mygaz-admin", "--db", "="]).contains("offered.db"), "files too, without a '\\='")
         #expect(try bash(["mygaz-admin", "reading", "list", "--format", "=", "j"]) == ["json"])
         #expect(try Set(values(fish("mygaz-admin reading reject 5 --reason "))).isSuperset(of: ["lower_than_previous", "exceeds_capacity"]))
         #expect(try zsh(["mygaz-admin", "import", "accounts", "x.csv", "--encoding", ""]) == ["auto", "utf-8", "cp1251"])
@@ -278,7 +283,18 @@ extension E2E {
         #expect(try fish("mygaz-admin --db \(t.dir)/missing.db reading accept ").isEmpty)
     }
 
-    @Test func theDatabaseWordIsReadAsTheShellWouldReadIt() throws {
+    @Test func aServersAddressIsReadAsTheShellWouldReadIt() throws {
+        let pending = t.run("__complete", "pending-reading").lines.map { String($0.split(separator: "\t")[0]) }
+        #expect(pending.count > 3, "a missing database completes nothing: the ids must be there to compare")
+        // a URI has ? and & a shell would take for its own: quoted, it is one word
+        for word in ["'\(t.db)'", "\"\(t.db)\""] {
+            #expect(try bash(["mygaz-admin", "--db", word, "reading", "accept", ""]) == pending, "bash: \(word)")
+            #expect(try zshValues(zsh(["mygaz-admin", "--db", word, "reading", "accept", ""])) == pending, "zsh: \(word)")
+            #expect(try values(fish("mygaz-admin --db \(word) reading accept ")).sorted() == pending.sorted(), "fish: \(word)")
+        }
+    }
+
+    @Test(.sqliteOnly("a file's path: ~, $HOME and a directory with a space")) func theDatabaseWordIsReadAsTheShellWouldReadIt() throws {
         let pending = t.run("__complete", "pending-reading").lines.map { String($0.split(separator: "\t")[0]) }
         #expect(pending.count > 3, "a missing database completes nothing: the ids must be there to compare")
         try FileManager.default.createDirectory(atPath: t.dir + "/my dir", withIntermediateDirectories: true)

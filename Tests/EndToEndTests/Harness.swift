@@ -53,6 +53,28 @@ final class E2E {
         }
     }
 
+    /// A test of its own on a copy of `original`'s database as it is now (its file copied, or
+    /// the server's database made from it as a template).
+    init(copying original: E2E) {
+        engine = original.engine
+        dir = FileManager.default.temporaryDirectory.appendingPathComponent("mygaz-e2e-\(UUID().uuidString)").path
+        try! FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        switch engine {
+        case .sqlite:
+            db = dir + "/mygaz.db"
+            server = nil
+            _ = original.sql("PRAGMA wal_checkpoint(TRUNCATE)")
+            try! FileManager.default.copyItem(atPath: original.db, toPath: db)
+        case .postgresql:
+            do {
+                server = try PGServer.database(copying: original.server!)
+            } catch {
+                fatalError("an end-to-end test on PostgreSQL cannot copy its database: \(error)")
+            }
+            db = server!.uri
+        }
+    }
+
     deinit { try? FileManager.default.removeItem(atPath: dir) }
 
     /// The binary SwiftPM built next to this test bundle.

@@ -66,7 +66,9 @@ import Testing
                 if line.contains(#/\d (d|h|min|B|KiB|MiB)\b/#) {
                     failures.append("\(command.joined(separator: " ")): an English unit in «\(line)»")
                 }
-                for token in tokens where token.wholeMatch(of: #/-?\d+\.\d+/#) != nil && token.wholeMatch(of: #/\d\d\.\d{4}/#) == nil {
+                // a version (the engine's) is a name with points, not a number
+                for token in tokens where token.wholeMatch(of: #/-?\d+\.\d+/#) != nil && token.wholeMatch(of: #/\d\d\.\d{4}/#) == nil
+                    && !line.hasPrefix("Версия") {
                     failures.append("\(command.joined(separator: " ")): a decimal point in «\(line)»")
                 }
             }
@@ -102,7 +104,8 @@ import Testing
         let user = t.sql("SELECT id FROM portal_user WHERE status = 'active' AND login_kind = 'phone' ORDER BY id LIMIT 1")
         #expect(t.run("user", "delete", user, "--yes").status == 0)
         #expect(t.sql("SELECT reason_code FROM audit WHERE action = 'user.delete'") == "erased")
-        #expect(t.sql("SELECT count(*) FROM audit WHERE reason GLOB '*[a-z] [a-z]*' AND reason_code IS NOT NULL") == "0")
+        let coded = t.sql("SELECT reason FROM audit WHERE reason_code IS NOT NULL AND reason IS NOT NULL").split(separator: "\n")
+        #expect(!coded.contains { $0.contains(#/[a-z] [a-z]/#) }, "an English reason kept beside its code: \(coded)")
         let ru = t.run("--lang", "ru", "audit", "list", "--action", "user.delete")
         #expect(ru.stdout.contains("персональные данные удалены по заявлению"), "\(ru.stdout)")
         let en = t.run("--lang", "en", "audit", "list", "--action", "user.delete")

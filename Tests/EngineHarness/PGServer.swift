@@ -50,6 +50,12 @@ public final class PGServer: @unchecked Sendable {
     /// A fresh, empty database of its own for one test (UTF-8, `C.UTF-8`), dropped when let go.
     public static func database() throws -> PGTestDatabase { try shared().createDatabase() }
 
+    /// A new database holding what `original` holds now (its copy as a template: nobody may be
+    /// connected to it meanwhile).
+    public static func database(copying original: PGTestDatabase) throws -> PGTestDatabase {
+        try shared().createDatabase(template: original.name)
+    }
+
     /// The directory of the data, the log and the socket.
     public let directory: String
     /// The cluster's superuser, trusted on the socket.
@@ -104,14 +110,14 @@ public final class PGServer: @unchecked Sendable {
         }
     }
 
-    func createDatabase() throws -> PGTestDatabase {
+    func createDatabase(template: String = "template0") throws -> PGTestDatabase {
         let name: String = lock.withLock {
             made += 1
             return "t_\(made)_\(UInt32.random(in: 0...UInt32.max))"
         }
         try withAdmin { admin in
             dropUnused(admin)
-            try admin.execute("CREATE DATABASE \(name) TEMPLATE template0 ENCODING 'UTF8' LOCALE 'C.UTF-8'")
+            try admin.execute("CREATE DATABASE \(name) TEMPLATE \(template) ENCODING 'UTF8' LOCALE 'C.UTF-8'")
         }
         return PGTestDatabase(server: self, name: name)
     }
