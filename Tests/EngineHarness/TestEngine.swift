@@ -3,22 +3,20 @@ import Foundation
 /// The engines a test can run on: SQLite always, PostgreSQL where its server is installed.
 ///
 /// `swift test` runs in two halves. The first is this process as SwiftPM started it: SQLite is
-/// the engine of `TestDB()` and `E2E()`, and a test over `TestEngine.all` runs on both engines.
-/// The second, the PostgreSQL half, is the same test bundle started again by
-/// `PostgreSQLHalfTests` with `MYGAZ_TEST_ENGINE=postgresql`, for the suites in
-/// `PostgreSQLHalf.suites`: PostgreSQL is then the engine of `TestDB()` and `E2E()`, and
-/// `TestEngine.all` is PostgreSQL alone (SQLite had its turn in the first half).
+/// the engine of `TestDB()`, `E2E()` and `TestEngine.all`. The second, the PostgreSQL half, is the
+/// same test bundle started again by `PostgreSQLHalfTests` with `MYGAZ_TEST_ENGINE=postgresql`, for
+/// every suite but `PostgreSQLHalf.notYet`: PostgreSQL is then their engine. Tests of what only
+/// one engine has say so (`.sqliteOnly(…)`, `.enabled(if: PGServer.available)`), and tests that
+/// compare the two engines name both.
 public enum TestEngine: String, CaseIterable, Sendable, CustomStringConvertible {
     case sqlite, postgresql
 
     /// The engine of a test that names none.
     public static let `default`: TestEngine = PostgreSQLHalf.isThisProcess ? .postgresql : .sqlite
 
-    /// `@Test(arguments: TestEngine.all)`; `PGServer.available` says in one line when PostgreSQL is not there.
-    public static var all: [TestEngine] {
-        if PostgreSQLHalf.isThisProcess { return [.postgresql] }
-        return PGServer.available ? [.sqlite, .postgresql] : [.sqlite]
-    }
+    /// `@Test(arguments: TestEngine.all)`: the engine of this half (SQLite in the first, PostgreSQL in
+    /// the half `PostgreSQLHalfTests` starts), so that each test runs once on each engine in all.
+    public static var all: [TestEngine] { [.default] }
 
     public var description: String { rawValue }
 }
@@ -38,34 +36,45 @@ public enum PostgreSQLHalf {
         }
     }()
 
-    /// The suites that run again with PostgreSQL as their engine, by their test ids
-    /// (`Module.Suite`). A suite joins when all its tests pass there (a test of what is SQLite's
-    /// alone says so with `.sqliteOnly(…)` and is skipped there). Suites over `TestEngine.all`,
-    /// and PostgreSQL's own suites, run on PostgreSQL in the first half already.
-    public static let suites: [String] = [
-        "MyGazCoreTests.DemoTests",
-        "MyGazCoreTests.OperatorAndAuditTests",
-        "MyGazCoreTests.NotifyTests",
-        "EndToEndTests.WhoAnswersWhatTests",
+    /// Suites the PostgreSQL half skips until they pass there, by their test ids (`Module.Suite`):
+    /// the way to the whole suite on both engines. Empty when every suite passes on both (a
+    /// test of what is SQLite's alone says so with `.sqliteOnly(…)` and is skipped there).
+    public static let notYet: [String] = [
+        "EndToEndTests.ApplicationsE2ETests",
+        "EndToEndTests.BatchedImportTests",
+        "EndToEndTests.BillsE2ETests",
+        "EndToEndTests.DecisionsReachTheCustomerTests",
+        "EndToEndTests.DelimitedOutputTests",
+        "EndToEndTests.ErasureE2ETests",
+        "EndToEndTests.ExportE2ETests",
+        "EndToEndTests.FileSystemFaultsTests",
+        "EndToEndTests.HostileInputTests",
+        "EndToEndTests.ImportE2ETests",
+        "EndToEndTests.ImportFaultE2ETests",
+        "EndToEndTests.InteractiveReviewTests",
+        "EndToEndTests.LapsedMessagesTests",
+        "EndToEndTests.LoadAndFaultsTests",
+        "EndToEndTests.OfficeDeskWalkTests",
+        "EndToEndTests.OfficesE2ETests",
+        "EndToEndTests.OutboxE2ETests",
+        "EndToEndTests.PaymentsE2ETests",
+        "EndToEndTests.PinImportE2ETests",
+        "EndToEndTests.ProfileAtTheDeskTests",
+        "EndToEndTests.ProgramsToRunTests",
+        "EndToEndTests.QueueCountersTests",
+        "EndToEndTests.ReadingsE2ETests",
+        "EndToEndTests.SharedDatabaseTests",
+        "EndToEndTests.SocialSignInE2ETests",
+        "EndToEndTests.SpreadsheetAndSeparatorsTests",
+        "EndToEndTests.StdinReferencesE2ETests",
+        "EndToEndTests.UsersE2ETests",
     ]
 
-    /// Single tests (`Module.Suite/test()`) of suites that do not pass there whole yet: the way
-    /// there. When the suite does, it goes to `suites` and its tests leave this list.
-    public static let singleTests: [String] = [
-        "EndToEndTests.FoundationE2ETests/initCreatesThenIsIdempotent()",
-        "EndToEndTests.FoundationE2ETests/demoRefusesADatabaseWithData()",
-        "EndToEndTests.FoundationE2ETests/usageErrorsAreExit2WithAHint()",
-        "EndToEndTests.FoundationE2ETests/operatorsAndAudit()",
-        "EndToEndTests.FoundationE2ETests/anUnregisteredLoginGetsExit7()",
-        "EndToEndTests.FoundationE2ETests/rolesDecideWhoMayDoWhat()",
-    ]
-
-    /// The test bundle's arguments that run exactly these with Swift Testing (`--filter` is a
-    /// regular expression on ids: a suite's is `Module.Suite`, a test's `Module.Suite/test()/File.swift:line:column`).
+    /// The test bundle's arguments that run every test but those of `notYet` with Swift Testing
+    /// (`--skip` is a regular expression on ids: a suite's is `Module.Suite`).
     public static var arguments: [String] {
         var arguments = ["--testing-library", "swift-testing"]
-        for suite in suites { arguments += ["--filter", "^" + NSRegularExpression.escapedPattern(for: suite) + "(/|$)"] }
-        for test in singleTests { arguments += ["--filter", "^" + NSRegularExpression.escapedPattern(for: test) + "/"] }
+        for suite in notYet { arguments += ["--skip", "^" + NSRegularExpression.escapedPattern(for: suite) + "(/|$)"] }
         return arguments
     }
 }

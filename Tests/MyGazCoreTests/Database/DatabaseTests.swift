@@ -2,7 +2,7 @@ import Foundation
 import Testing
 @testable import MyGazCore
 
-@Suite struct DatabaseTests {
+@Suite(.sqliteOnly("the SQLite engine itself: its file, pragmas and modes")) struct DatabaseTests {
     @Test func opensInWALWithForeignKeysAndBusyTimeout() throws {
         let t = try TestDB()
         #expect(try t.sqlite.scalarString("PRAGMA journal_mode") == "wal")

@@ -4,7 +4,7 @@ import Testing
 @testable import MyGazCore
 
 /// `Database` owns every transaction: nesting, savepoints, parts of a long write, bulk settings.
-@Suite struct TransactionsTests {
+@Suite(.sqliteOnly("the SQLite engine's own transactions, parts and bulk settings (PGConnectionTests: the server's)")) struct TransactionsTests {
     func insert(_ t: TestDB, _ code: String) throws {
         try t.sqlite.run("INSERT INTO rgk (code, name, created_at, updated_at) VALUES (?, 'R', 'x', 'x')", code)
     }

@@ -48,7 +48,7 @@ import Testing
         #expect(try t.db.scalarInt("SELECT count(*) FROM import_batch WHERE status = 'completed'") == 22, "a dry run records no batch")
     }
 
-    @Test func aDryRunTakesNoWriteLockAndCountsARepeatedKeyOnce() throws {
+    @Test(.sqliteOnly("the SQLite import path (ImportOnPostgreSQLTests: the server's)")) func aDryRunTakesNoWriteLockAndCountsARepeatedKeyOnce() throws {
         let t = try TestDB()
         try rgk(t)
         // 3 000 accounts, the first one named again at the end: one insert fewer than rows
@@ -126,7 +126,7 @@ import Testing
     /// triggers: the index then holds what the triggers would have written — new accounts, changed
     /// ones without their old words, a number named twice in one transaction and in two — and the
     /// connection fires triggers again afterwards.
-    @Test func anImportIndexesWhatItInsertedAndChangedOncePerTransaction() throws {
+    @Test(.sqliteOnly("the SQLite import path (ImportOnPostgreSQLTests: the server's)")) func anImportIndexesWhatItInsertedAndChangedOncePerTransaction() throws {
         let t = try TestDB()
         try rgk(t)
         let portal = PortalShell(path: t.path)
@@ -184,7 +184,7 @@ import Testing
 
     /// The statements that index a transaction's accounts look each account up by its key: none
     /// reads the accounts written before (that made 1M accounts take 83 s, not 30).
-    @Test func theDeferredIndexingLooksEachAccountUp() throws {
+    @Test(.sqliteOnly("the SQLite import path (ImportOnPostgreSQLTests: the server's)")) func theDeferredIndexingLooksEachAccountUp() throws {
         let t = try TestDB()
         try t.db.execute(DeferredAccountSearch.before)
         try t.db.execute("CREATE TEMP TABLE import_rows (n INTEGER PRIMARY KEY, p1, p2, p3, p4, p5, p6, p7, p8, p9, p10, p11)")
@@ -204,7 +204,7 @@ import Testing
     /// FTS5 merges nothing by itself while an import flushes the trigrams: the import merges
     /// them in steps, a level's parts sixteen at a time as FTS5 would, and puts the index's
     /// settings back before each COMMIT (a portal never sees `automerge` 0).
-    @Test func anImportMergesTheIndexItselfAndLeavesItsSettingsAsTheyWere() throws {
+    @Test(.sqliteOnly("the SQLite import path (ImportOnPostgreSQLTests: the server's)")) func anImportMergesTheIndexItselfAndLeavesItsSettingsAsTheyWere() throws {
         let t = try TestDB()
         try rgk(t)
         let portal = PortalShell(path: t.path)
@@ -242,7 +242,7 @@ import Testing
 
     /// A trigger the portal put on `account` keeps firing during an import: the import's
     /// connection then keeps every trigger, the index's too.
-    @Test func aTriggerOfThePortalsOwnOnAccountsKeepsFiringDuringAnImport() throws {
+    @Test(.sqliteOnly("the SQLite import path (ImportOnPostgreSQLTests: the server's)")) func aTriggerOfThePortalsOwnOnAccountsKeepsFiringDuringAnImport() throws {
         let t = try TestDB()
         try rgk(t)
         try t.db.execute("""

@@ -21,7 +21,7 @@ import Testing
 
     /// Rows written as the portal writes them (its own connection, no function of ours) are found
     /// by a piece of any column, changed rows by their new words only, deleted rows not at all.
-    @Test func thePortalsOwnWritesKeepTheIndexTrue() throws {
+    @Test(.sqliteOnly("FTS5 kept by SQLite triggers, written with sqlite3")) func thePortalsOwnWritesKeepTheIndexTrue() throws {
         let t = try TestDB()
         let portal = t.db
         // the sqlite3 shell knows none of our functions: the triggers may use only SQLite's own
@@ -90,7 +90,7 @@ import Testing
     /// FTS5 keeps a removed row's trigrams in its older parts (and writes them again into its
     /// delete markers) until every part is merged: the erasure merges them, then the file holds
     /// the name nowhere.
-    @Test func anErasedNameLeavesTheIndexAndTheFile() throws {
+    @Test(.sqliteOnly("FTS5 segments and the SQLite file's free pages")) func anErasedNameLeavesTheIndexAndTheFile() throws {
         let t = try TestDB()
         // Cyrillic words among Latin ones, no letter shared between the three people: no other word
         // of the index begins with their letters, so each trigram's last two letters are stored as
