@@ -162,6 +162,11 @@ extension MyGazError {
         if error.primaryCode == SQLITE_ERROR, error.message.hasPrefix("no such column") || error.message.hasPrefix("no such table") {
             return MyGazError(.database, .databaseSchemaDiffers, .text(path), .text(error.message))
         }
+        // SQLITE_CONSTRAINT_TRIGGER (a macro Swift does not import): a trigger's RAISE(ABORT, …)
+        // that no room caught — the schema's own rule, or a trigger someone added — in its words
+        if error.code == SQLITE_CONSTRAINT | (7 << 8) {
+            return MyGazError(.database, .databaseRefusedChange, .text(path), .text(error.message))
+        }
         switch error.primaryCode {
         case SQLITE_BUSY, SQLITE_LOCKED:
             return MyGazError(.database, .databaseBusy, .text(path))

@@ -56,6 +56,7 @@ public enum MessageKey: String, CaseIterable, Sendable {
     case databaseIsDirectory
     case databaseNotOurs
     case databaseSchemaDiffers
+    case databaseRefusedChange
     case databaseEmpty
     case databaseTooOld
     case databaseTooNew

@@ -162,6 +162,9 @@ public enum Catalog {
         case .databaseSchemaDiffers:
             return ("database {1} does not have the schema this program was made for ({2}); nothing was changed; an admin sees the differences with 'mygaz-admin db check'",
                     "схема базы {1} не та, для которой сделана программа ({2}); ничего не изменено; администратор увидит различия командой «mygaz-admin db check»")
+        case .databaseRefusedChange:
+            return ("database {1} refused the change: «{2}»; nothing was changed (a trigger's rule; 'mygaz-admin db check' names the triggers that are not this program's)",
+                    "база {1} отказала в изменении: «{2}»; ничего не изменено (правило триггера; «mygaz-admin db check» назовет триггеры, созданные не этой программой)")
         case .databaseEmpty:
             return ("database {1} is empty; run 'mygaz-admin init' first",
                     "база {1} пуста; сначала выполните «mygaz-admin init»")

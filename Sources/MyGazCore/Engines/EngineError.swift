@@ -10,8 +10,12 @@ public struct EngineError: Error, CustomStringConvertible, Sendable {
         case conflict
         /// a unique key or primary key is taken (`23505`)
         case uniqueViolation
-        /// any other constraint refused the change: CHECK, NOT NULL, a foreign key, a trigger's refusal (`23xxx`)
+        /// any other constraint refused the change: CHECK, NOT NULL, a foreign key (`23xxx`)
         case constraint
+        /// a trigger refused the change with words of its own (PostgreSQL `RAISE EXCEPTION`, `P0001`;
+        /// SQLite `RAISE(ABORT, …)`) and no room caught it: said as the database's refusal in its
+        /// words (a trigger someone added is one), not as a bug of ours
+        case refusedByTrigger
         /// a table, column or function the program expects is not there, or a row breaks the
         /// schema's contract (a NULL where the schema has none) (`42P01`, `42703`, `42883`)
         case schemaMismatch
@@ -87,6 +91,7 @@ public struct EngineError: Error, CustomStringConvertible, Sendable {
         case .denied: return MyGazError(.permission, .serverDenied, server, .text(message))
         case .badAddress: return MyGazError(.usage, .serverBadAddress, server, .text(message))
         case .badValue: return MyGazError(.invalidData, .databaseValueRefused, server, .text(message))
+        case .refusedByTrigger: return MyGazError(.database, .databaseRefusedChange, server, .text(message))
         case .uniqueViolation, .constraint, .other:
             // a room that expects a refusal catches it; one that reaches here is a bug of ours
             return MyGazError(.internalError, .internalError, .text(description))

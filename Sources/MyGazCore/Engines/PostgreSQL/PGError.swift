@@ -18,6 +18,7 @@ enum PGErrorMap {
         case "42P01", "42703", "42883", "42P02": return .schemaMismatch  // no such table, column, function
         case "58030", "XX001", "XX002": return .io              // io_error, data_corrupted, index_corrupted
         case "22021": return .badValue                          // character_not_in_repertoire (a NUL, bad UTF-8)
+        case "P0001": return .refusedByTrigger                  // raise_exception: a trigger's RAISE EXCEPTION
         case "08P01": return .other                             // a statement given the wrong number of values: ours
         default: break
         }
