@@ -39,43 +39,6 @@ for n in "${SIZES[@]}"; do
     if [ "$(exit_of "$line")" != "$want" ]; then echo "FAILED: $label exited $(exit_of "$line"), not $want"; MISSED=$((MISSED + 1)); fi
     if [ "$growth" = linear ]; then within "$label ($n accounts, linear)" "$ms" "$LIMIT_LINEAR_MS"
     else within "$label ($n accounts)" "$ms" "$LIMIT_MS"; fi
-  done <<COMMANDS
-log|status|status
-log|reading list --limit 50|reading list --limit 50
-log|reading list --rgk --limit 50|reading list --rgk $rgk --limit 50
-log|reading list --status accepted|reading list --status accepted --limit 50
-log|reading list --rgk --status accepted|reading list --rgk $rgk --status accepted --limit 50
-log|reading list --account|reading list --account $number --rgk $rgk
-log|reading list --violations|reading list --violations --limit 50
-log|application list|application list
-log|application list --status needs_info|application list --status needs_info
-log|ticket list|ticket list
-log|ticket list --status all|ticket list --status all
-log|pin requests|pin requests
-log|pin requests --rgk --status all|pin requests --rgk $rgk --status all
-log|pin list|pin list
-log|outbox list|outbox list
-log|account show|account show $number --rgk $rgk
-log|payment list --account|payment list --account $number --rgk $rgk
-log|payment list --state processing|payment list --state processing
-log|user show (a login in another spelling)|user show 89115550011
-log:3|user show (no such login)|user show 89990001122
-log|db repair-logins --dry-run|db repair-logins --dry-run
-log|user list|user list
-linear|user list --rgk|user list --rgk $rgk
-log|user list --rgk --status active|user list --rgk $rgk --status active
-log|user list --search a surname|user list --search Смирнова --limit 20
-log|user list --search a piece of an e-mail|user list --search ova.a@ma --limit 20
-log|user list --search, no match|user list --search zzqx --limit 20
-linear|user list --search two letters (reads the users)|user list --search ёж --limit 20
-log|account list --search a surname|account list --search Смирнова --limit 20
-log|account list --search a street|account list --search Ленина --limit 20
-log|account list --search, no match|account list --search zzqx --limit 20
-log|user show (by login)|user show 1
-log|__complete account|__complete account ${number:0:5}
-log|__complete reading|__complete reading
-log|__complete application 12|__complete application 12
-log|__complete ticket 9|__complete ticket 9
-COMMANDS
+  done < <(grep -v '^#' "$ROOT/bench/clerk_commands.txt" | sed -e "s/\\\$rgk/$rgk/g" -e "s/\\\$number/$number/g" -e "s/\\\$prefix/${number:0:5}/g")
 done
 finish
