@@ -44,7 +44,7 @@ import Testing
         let row = t.sql("""
             SELECT a.number || ' ' || g.code FROM account a JOIN rgk g ON g.id = a.rgk_id JOIN service v ON v.account_id = a.id
             WHERE EXISTS (SELECT 1 FROM meter m WHERE m.account_id = a.id AND m.state = 'working')
-            GROUP BY a.id HAVING count(*) > 1 AND sum(v.balance_kop) < 0 ORDER BY a.id LIMIT 1
+            GROUP BY a.id, a.number, g.code HAVING count(*) > 1 AND sum(v.balance_kop) < 0 ORDER BY a.id LIMIT 1
             """).split(separator: " ")
         return (String(row[0]), String(row[1]))
     }

@@ -3,7 +3,8 @@ import Testing
 import MyGazCore
 
 /// A full disk, a file size limit, a read-only file system and a read-only file: one line,
-/// exit 8, and the database as it was.
+/// exit 8, and the database as it was. These are the SQLite file's; on a server its disk is the
+/// server's, and what a login may only read is a role's grants (exit 7, the database as it was).
 @Suite(.serialized) struct FileSystemFaultsTests {
     /// Whether this machine lets the test mount a small tmpfs (root, outside a locked-down container).
     static let canMount: Bool = {
@@ -35,7 +36,8 @@ import MyGazCore
 
     func size(_ path: String) -> Int { (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0 }
 
-    @Test func aFileSizeLimitStopsTheImportAndLeavesTheDatabaseAsItWas() throws {
+    @Test(.sqliteOnly("a file size limit stops the process that writes the SQLite file; on a server the server writes"))
+    func aFileSizeLimitStopsTheImportAndLeavesTheDatabaseAsItWas() throws {
         let (t, file) = prepared()
         let clean = t.dir + "/clean.db"
         try FileManager.default.copyItem(atPath: t.db, toPath: clean)
@@ -56,7 +58,8 @@ import MyGazCore
         #expect(E2E.exec("/usr/bin/sqlite3", [t.db, accounts]).stdout == E2E.exec("/usr/bin/sqlite3", [clean, accounts]).stdout)
     }
 
-    @Test(.enabled(if: canMount)) func aFullDiskThenAReadOnlyFileSystem() throws {
+    @Test(.sqliteOnly("the SQLite file on a full, then read-only file system; a server's disk is the server's"), .enabled(if: canMount))
+    func aFullDiskThenAReadOnlyFileSystem() throws {
         let (t, file) = prepared()
         let mount = t.dir + "/small"
         try FileManager.default.createDirectory(atPath: mount, withIntermediateDirectories: true)
@@ -80,7 +83,8 @@ import MyGazCore
         #expect(dump(db) == accepted)
     }
 
-    @Test(.enabled(if: TestLogins.available)) func aFileTheLoginMayOnlyReadIsReadOnly() {
+    @Test(.sqliteOnly("the file's permissions; on a server, aRoleThatMayOnlyReadChangesNothing"), .enabled(if: TestLogins.available))
+    func aFileTheLoginMayOnlyReadIsReadOnly() {
         let t = E2E()
         t.demo(accounts: 100)
         _ = E2E.sh("chmod 755 '\(t.dir)' && chmod 644 '\(t.db)' && rm -f '\(t.db)-wal' '\(t.db)-shm'")
@@ -90,5 +94,22 @@ import MyGazCore
         let r = E2E.exec(TestLogins.publicBinary, ["--db", t.db, "reading", "accept", "--all-valid"], as: "mgzt-clerk", cwd: "/")
         expectOneLine(r, "read-only for this login", t.db)
         #expect(dump(t.db) == before)
+    }
+
+    /// What a login may only read, on a server: a role granted SELECT and nothing else.
+    @Test(.enabled(if: TestEngine.default == .postgresql, "a server's role; on SQLite, aFileTheLoginMayOnlyReadIsReadOnly"))
+    func aRoleThatMayOnlyReadChangesNothing() throws {
+        let t = E2E()
+        t.demo(accounts: 100)
+        let role = "mgzt_reader_" + t.sql("SELECT current_database()")
+        _ = t.sql("CREATE ROLE \(role) LOGIN; GRANT SELECT ON ALL TABLES IN SCHEMA \(t.sql("SELECT current_schema()")) TO \(role)")
+        let reader = try #require(t.db.range(of: "//mygaz_test@").map { t.db.replacingCharacters(in: $0, with: "//\(role)@") })
+        let before = t.everyRow()
+        #expect(t.run(["--db", reader, "reading", "list", "--limit", "1"], useDB: false).status == 0, "the role may read")
+        let r = t.run(["--db", reader, "reading", "accept", "--all-valid"], useDB: false)
+        #expect(r.status == ExitStatus.permission.rawValue, "\(r)")
+        #expect(r.stderr.split(separator: "\n").count == 1 && r.stderr.contains("does not allow this login") && r.stderr.contains("//\(role)@/\(t.sql("SELECT current_database()"))"),
+                "one line that says what and where: \(r.stderr)")
+        #expect(t.everyRow() == before)
     }
 }

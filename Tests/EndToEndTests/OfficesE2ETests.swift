@@ -32,7 +32,7 @@ import Testing
         t.demo(accounts: 60)
         let one = t.sql("""
             SELECT a.number || ' ' || g.code || ' ' || min(m.serial) FROM account a JOIN rgk g ON g.id = a.rgk_id JOIN meter m ON m.account_id = a.id
-            WHERE m.state = 'working' AND m.next_verification > '2026-07-20' GROUP BY a.id HAVING count(*) = 1 ORDER BY a.id LIMIT 1
+            WHERE m.state = 'working' AND m.next_verification > '2026-07-20' GROUP BY a.id, a.number, g.code HAVING count(*) = 1 ORDER BY a.id LIMIT 1
             """).split(separator: " ").map(String.init)
         let last = Int(t.sql("SELECT max(value) FROM reading r JOIN meter m ON m.id = r.meter_id WHERE m.serial = '\(one[2])' AND r.status = 'accepted'")) ?? 0
         let r = t.run("reading", "submit", one[0], "--rgk", one[1], "--value", String(last + 10), "--json")
@@ -129,7 +129,7 @@ import Testing
         let show = t.run("user", "show", user, "--json").jsonObject
         #expect(show["email"] as? String == "new.mail@example.org" && show["phone"] as? String == "+79815676522")
         #expect(show["email_bills"] as? Bool == true && show["notify_news"] as? Bool == false && show["full_name"] as? String == "Иванов Иван Иванович")
-        let told = t.sql("SELECT group_concat(recipient, ' ') FROM outbox WHERE kind = 'contact_changed' AND entity_id = \(user)")
+        let told = t.sql("SELECT recipient FROM outbox WHERE kind = 'contact_changed' AND entity_id = \(user) ORDER BY id")
         #expect(told.contains(oldEmail) && told.contains("new.mail@example.org") && told.contains("+79815676522"), "\(told)")
         #expect(Int(t.sql("SELECT count(*) FROM audit WHERE action = 'user.edit' AND entity_id = '\(user)'")) ?? 0 >= 4)
         let ru = t.run("--lang", "ru", "audit", "list", "--action", "user.edit")
@@ -256,7 +256,7 @@ import Testing
             JOIN reading r ON r.meter_id = m.id AND r.status = 'accepted'
             WHERE (SELECT count(*) FROM meter x WHERE x.account_id = a.id AND x.state = 'working') = 1 AND m.state = 'working'
               AND NOT EXISTS (SELECT 1 FROM reading p WHERE p.meter_id = m.id AND p.status = 'pending')
-            GROUP BY a.id ORDER BY a.id LIMIT 1
+            GROUP BY a.id, a.number, g.code ORDER BY a.id LIMIT 1
             """).split(separator: " ").map(String.init)
         let reading = clerk("reading", "submit", oneMeter[0], "--rgk", oneMeter[1], "--value", String(Int(oneMeter[2])! + 9))
         #expect(reading.status == 0, "\(reading)")

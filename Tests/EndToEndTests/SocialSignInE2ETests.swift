@@ -47,7 +47,11 @@ import Testing
         for token in tokens {
             #expect(token.count == 43 && token.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_") }, "\(token)")
             // the token itself is gone everywhere; the database keeps its digest
-            let everywhere = "SELECT (SELECT count(*) FROM outbox WHERE instr(body, '\(token)') > 0) + (SELECT count(*) FROM audit WHERE instr(coalesce(reason_args, '') || coalesce(new_value, ''), '\(token)') > 0)"
+            let said = "coalesce(reason_args, '') || coalesce(new_value, '')"
+            let everywhere = """
+                SELECT (SELECT count(*) FROM outbox WHERE replace(body, '\(token)', '') <> body)
+                     + (SELECT count(*) FROM audit WHERE replace(\(said), '\(token)', '') <> \(said))
+                """
             #expect(t.sql(everywhere) == "0")
         }
         // the newer letter's link is the open one, the older one's voided
@@ -128,7 +132,12 @@ import Testing
         let strays = json.jsonObject["unnormalised"] as? [[String: Any]] ?? []
         #expect(strays.count == 4 && strays.contains { $0["fate"] as? String == "taken" }, "\(strays)")
 
-        let logins = { t.sql("SELECT group_concat(login || '|' || login_kind || '|' || coalesce(email, '') || '|' || coalesce(phone, ''), ';') FROM portal_user WHERE full_name IN ('Стрельцова Анна Павловна', 'Лосев Петр Николаевич')") }
+        let logins = {
+            t.sql("""
+                SELECT login || '|' || login_kind || '|' || coalesce(email, '') || '|' || coalesce(phone, '') FROM portal_user
+                WHERE full_name IN ('Стрельцова Анна Павловна', 'Лосев Петр Николаевич') ORDER BY id
+                """).split(separator: "\n").joined(separator: ";")
+        }
         let before = logins()
         let dry = t.run("db", "repair-logins", "--dry-run")
         #expect(dry.status == 0 && dry.stdout.contains("~ user") && dry.stdout.contains("nothing was changed"), "\(dry)")
@@ -147,7 +156,7 @@ import Testing
             """)
         #expect(t.run("user", "show", "+79110001122").status == 0)
         // hostile text in a stray spelling reaches the terminal escaped
-        _ = t.sql("UPDATE portal_user SET email = 'X@Y.RU' || char(27) || '[2J' WHERE login = '+79115550011'")
+        _ = t.sql("UPDATE portal_user SET email = \(Hostile.sql("X@Y.RU\u{1B}[2J")) WHERE login = '+79115550011'")
         let escaped = t.run("db", "check")
         #expect(!escaped.stderr.contains("\u{1B}") && escaped.stderr.contains("\\u001B[2J"), "\(escaped.stderr)")
     }

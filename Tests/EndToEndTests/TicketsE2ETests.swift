@@ -210,12 +210,10 @@ extension E2E {
         let t = E2E()
         t.run("init")
         t.run("config", "set", "mail.from", "abon@gaz.example")
-        var sql = "BEGIN;\n"
-        for i in 1...200 {
-            sql += "INSERT INTO outbox (channel, recipient, subject, body, kind, status, next_attempt_at, created_at) VALUES ('email', 'c\(i)@mail.ru', 'Сообщение \(i)', 'Текст \(i)', 'other', 'waiting', '2000-01-01T00:00:00Z', '2000-01-01T00:00:00Z');\n"
-        }
-        sql += "COMMIT;\n"
-        #expect(E2E.exec("/usr/bin/sqlite3", [t.db], stdin: Array(sql.utf8)).status == 0)
+        _ = t.sql("INSERT INTO outbox (channel, recipient, subject, body, kind, status, next_attempt_at, created_at) VALUES "
+                  + (1...200).map { "('email', 'c\($0)@mail.ru', 'Сообщение \($0)', 'Текст \($0)', 'other', 'waiting', '2000-01-01T00:00:00Z', '2000-01-01T00:00:00Z')" }
+                  .joined(separator: ",\n"))
+        #expect(t.sql("SELECT count(*) FROM outbox WHERE status = 'waiting'") == "200")
         let (sendmail, directory) = t.recordingSendmail()
         let results = t.runConcurrently([["outbox", "send", "--sendmail", sendmail, "--limit", "0", "--json"],
                                          ["outbox", "send", "--sendmail", sendmail, "--limit", "0", "--json"]])

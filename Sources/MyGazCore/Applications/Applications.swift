@@ -234,9 +234,15 @@ public enum Applications {
 
     /// One step of an application's life, checked against its current state inside the write
     /// transaction. A repeat of the current state is "unchanged"; a forbidden step is exit 4.
+    /// The row is held before it is judged: of two clerks deciding at once, the second waits and
+    /// judges what the first left (as SQLite's one writer has it), so a second approval is
+    /// "unchanged" on either engine; a decision on a state shown earlier (`expect`) is a conflict.
     public static func transition(_ session: Session, _ id: Int64, _ action: ApplicationAction, message: String?,
                                   expect: ApplicationStatus? = nil, attachments: [NewAttachment] = []) throws -> Transition {
         try session.db.write {
+            if !session.db.sql.lockingRows.isEmpty {
+                try session.db.run("SELECT id FROM application WHERE id = ? \(session.db.sql.lockingRows)", id)
+            }
             guard let row = try session.db.queryOne("""
                 SELECT ap.status, ap.kind, ap.contact_email, ap.contact_name, ap.user_id, ap.rgk_id, u.notify_status, u.email AS user_email,
                        ap.contact_phone, u.phone AS user_phone, g.code AS rgk
@@ -348,7 +354,7 @@ public enum Applications {
     public static func assign(_ session: Session, _ id: Int64, to login: String) throws -> Transition {
         try session.db.write {
             guard try Operators.find(session.db, login) != nil else { throw MyGazError.notFound(.operator, login) }
-            guard let row = try session.db.queryOne("SELECT assigned_to, status FROM application WHERE id = ?", id) else {
+            guard let row = try session.db.queryOne("SELECT assigned_to, status FROM application WHERE id = ? \(session.db.sql.lockingRows)", id) else {
                 throw MyGazError.notFound(.application, String(id))
             }
             let old = try row.optString("assigned_to"), status = try row.string("status")
