@@ -40,34 +40,19 @@ public enum PostgreSQLHalf {
     /// the way to the whole suite on both engines. Empty when every suite passes on both (a
     /// test of what is SQLite's alone says so with `.sqliteOnly(…)` and is skipped there).
     public static let notYet: [String] = [
-        "EndToEndTests.ApplicationsE2ETests",
         "EndToEndTests.BatchedImportTests",
         "EndToEndTests.BillsE2ETests",
-        "EndToEndTests.DecisionsReachTheCustomerTests",
         "EndToEndTests.DelimitedOutputTests",
-        "EndToEndTests.ErasureE2ETests",
         "EndToEndTests.ExportE2ETests",
-        "EndToEndTests.FileSystemFaultsTests",
-        "EndToEndTests.HostileInputTests",
         "EndToEndTests.ImportE2ETests",
         "EndToEndTests.ImportFaultE2ETests",
         "EndToEndTests.InteractiveReviewTests",
-        "EndToEndTests.LapsedMessagesTests",
         "EndToEndTests.LoadAndFaultsTests",
-        "EndToEndTests.OfficeDeskWalkTests",
-        "EndToEndTests.OfficesE2ETests",
-        "EndToEndTests.OutboxE2ETests",
         "EndToEndTests.PaymentsE2ETests",
         "EndToEndTests.PinImportE2ETests",
-        "EndToEndTests.ProfileAtTheDeskTests",
-        "EndToEndTests.ProgramsToRunTests",
         "EndToEndTests.QueueCountersTests",
         "EndToEndTests.ReadingsE2ETests",
-        "EndToEndTests.SharedDatabaseTests",
-        "EndToEndTests.SocialSignInE2ETests",
         "EndToEndTests.SpreadsheetAndSeparatorsTests",
-        "EndToEndTests.StdinReferencesE2ETests",
-        "EndToEndTests.UsersE2ETests",
     ]
 
     /// The test bundle's arguments that run every test but those of `notYet` with Swift Testing
