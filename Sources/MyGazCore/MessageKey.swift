@@ -81,6 +81,13 @@ public enum MessageKey: String, CaseIterable, Sendable {
     case senderNotSet
     case smsCommandNotSet
     case deliveryProgramMissing
+    case emailsWait
+    case smtpRelayFailed
+    case smtpRelayBad
+    case smtpRelayWithLogin
+    case smtpPasswordWithoutUser
+    case smtpFileMissing
+    case trustedFileUnsafe
     case noticeOptedOut
     case noContactPhone
     case noContactTellInPerson

@@ -112,6 +112,7 @@ public enum OptionName: String, CaseIterable, Sendable {
     case singleTransaction = "single-transaction"
     case skipInvalid = "skip-invalid"
     case smsCommand = "sms-command"
+    case smtp
     case source
     case state
     case status

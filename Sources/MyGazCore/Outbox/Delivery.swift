@@ -107,6 +107,10 @@ public enum OutboxStore {
 /// How messages leave: a sendmail-compatible program for e-mail, a command for SMS.
 public struct Transport: Sendable {
     public var sendmail: String
+    /// The SMTP relay letters go through instead of `sendmail`, when one is set.
+    public var smtp: SMTPRelay?
+    /// Why letters cannot go at all as things are set up (a relay setting refused): they wait.
+    public var mailRefused: Message?
     public var smsCommand: String?
     public var timeoutSeconds: Double
     /// The command the delivering shell runs around the program (`mygaz-admin --db DB outbox
@@ -183,6 +187,7 @@ public enum Delivery {
         let db = session.db
         var plan = Plan()
         if transport.smsCommand == nil { plan.blocked[.sms] = (.smsCommandNotSet, [.text(SettingKey.smsCommand.rawValue)]) }
+        if let refused = transport.mailRefused { plan.blocked[.email] = (.emailsWait, [.message(refused)]) }
         let due = try db.query("""
             SELECT DISTINCT o.rgk_id, g.name, g.email FROM (
                 SELECT rgk_id FROM outbox WHERE status = 'waiting' AND next_attempt_at <= ? AND channel = 'email' ORDER BY id LIMIT ?) o
@@ -256,109 +261,195 @@ public enum Delivery {
                 FROM outbox WHERE claim_token = ? AND status = 'sending' ORDER BY id
                 """, token).map(Claimed.init)
         }
-        for (n, message) in claimed.enumerated() {
-            let id = message.id
-            // its channel stopped working in this run: it waits, released below
-            if plan.blocked[MessageChannel(rawValue: message.channel) ?? .email] != nil {
-                progress(n + 1)
-                continue
-            }
-            // checked again just before it goes (the messages before it may have taken minutes): a
-            // read, and a write only for one to cancel
-            let check = "o.id = ? AND o.claim_token = ? AND o.status = 'sending'"
-            if try db.read({ try !lapsed(db, check, [id, token]).isEmpty }) {
-                let skipped: Bool = try db.write {
-                    guard let lapse = try lapsed(db, check, [id, token]).first else { return false }
-                    // not cancelled here: the claim is no longer this sender's, and neither is the message
-                    guard let hadSecret = try cancel(session, lapse, token: token) else { return true }
-                    erased = erased || hadSecret
-                    report.cancelled += 1
-                    return true
-                }
-                if skipped {
-                    progress(n + 1)
-                    continue
-                }
-            }
-            if transport.receipt == nil {
-                // no shell receipts: the sender itself is the one delivering, recorded before the program runs
-                try db.write { try db.run("UPDATE outbox SET delivery_pid = ? WHERE id = ? AND claim_token = ?", ImportLiveness.currentPID, id, token) }
-            }
-            let outcome: Outcome
-            switch try billAttachment(session, message) {
-            case .refused(let reason): outcome = .failed(reason, permanent: true)
-            case .files(let files):
-                outcome = try deliver(message, token: token, transport: transport, sender: plan.senders[message.rgkID], now: session.clock.now,
-                                      attachments: files)
-            }
-            if case .misconfigured(let program, let status) = outcome {
-                // the program is not there: no message of its channel goes in this run; they wait for
-                // the fix, none counted as tried (released below), and the other channel goes on
-                let channel = MessageChannel(rawValue: message.channel) ?? .email
-                let setting: SettingKey = channel == .sms ? .smsCommand : .sendmail
-                plan.blocked[channel] = (.deliveryProgramMissing, [.code(.messageChannel, channel.rawValue), .text(program), .int(Int(status)),
-                                                                   .text(channel == .sms ? "--sms-command" : "--sendmail"), .text(setting.environmentVariable ?? ""),
-                                                                   .text(setting.rawValue)])
-                progress(n + 1)
-                continue
-            }
-            erased = erased || message.secret != nil
-            try db.write {
-                let attempts = message.attempts + 1
-                switch outcome {
-                case .sent:
-                    try db.run("""
-                        UPDATE outbox SET status = 'sent', sent_at = ?, attempts = ?, secret = NULL, last_error = NULL, claim_token = NULL,
-                               delivery_pid = NULL WHERE id = ? AND claim_token = ?
-                        """, session.now, attempts, id, token)
-                    report.sent += 1
-                case .timedOut(let error) where try db.scalarInt("""
-                    SELECT CASE WHEN delivery_pid IS NOT NULL THEN 1 ELSE 0 END FROM outbox WHERE id = ? AND claim_token = ?
-                    """, id, token) == 1:
-                    // the program ran and was stopped: it may have handed the message on. Sending it
-                    // again could deliver a PIN twice; a person decides (outbox retry)
-                    if try fail(session, id, token: token, attempts: attempts, error: error + "; " + inDoubtAdvice) {
-                        try session.audit("outbox.in-doubt", .outbox, id, old: "sending", new: "failed", note: AuditNote(.deliveryTimedOut))
-                    }
-                    report.inDoubt += 1
-                case .failed(let error, permanent: true):
-                    try fail(session, id, token: token, attempts: attempts, error: error)
-                    report.failed += 1
-                case .failed(let error, _) where attempts >= OutboxStore.maxAttempts, .timedOut(let error) where attempts >= OutboxStore.maxAttempts:
-                    try fail(session, id, token: token, attempts: attempts, error: error)
-                    report.failed += 1
-                case .misconfigured:
-                    break
-                case .failed(let error, _), .timedOut(let error):
-                    // 1, 2, 4, 8 minutes
-                    let delay = Int64(60 << (attempts - 1))
-                    try db.run("""
-                        UPDATE outbox SET status = 'waiting', attempts = ?, last_error = ?, next_attempt_at = ?, claim_token = NULL,
-                               delivery_pid = NULL WHERE id = ? AND claim_token = ?
-                        """, attempts, error, Timestamp.iso(session.clock.now + delay), id, token)
-                    report.retrying += 1
-                }
-            }
-            progress(n + 1)
+        let run = Run(claimed, plan: plan, report: report, erased: erased)
+        // the sender itself writes the message's mark and its outcome: SIGPIPE held off while it talks to a relay
+        try withoutSIGPIPE {
+            try work(session, run: run, token: token, transport: transport, progress: progress)
         }
-        if !plan.blocked.isEmpty {
-            // what a blocked channel had claimed goes back as it was: never begun, never tried
-            try db.write {
-                try db.run("""
-                    UPDATE outbox SET status = 'waiting', claim_token = NULL, delivery_pid = NULL WHERE claim_token = ? AND status = 'sending'
-                    """, token)
-            }
-            for channel in MessageChannel.allCases {
-                guard let why = plan.blocked[channel] else { continue }
-                let waiting = try db.scalarInt("""
-                    SELECT count(*) FROM outbox WHERE status = 'waiting' AND next_attempt_at <= ? AND channel = ?
-                    """, session.now, channel.rawValue) ?? 0
-                guard waiting > 0 else { continue }
-                report.blocked.append(Blocked(channel: channel, waiting: waiting, why: Message(why.key, [.int(waiting)] + why.args)))
-            }
+        if let failure = run.failure { throw failure }
+        (plan, report, erased) = (run.plan, run.report, run.erased)
+        // what was claimed and never begun — its channel blocked, or the run stopped — goes back
+        // as it was: never tried
+        try db.write {
+            try db.run("""
+                UPDATE outbox SET status = 'waiting', claim_token = NULL WHERE claim_token = ? AND status = 'sending' AND delivery_pid IS NULL
+                """, token)
+        }
+        for channel in MessageChannel.allCases {
+            guard let why = plan.blocked[channel] else { continue }
+            let waiting = try db.scalarInt("""
+                SELECT count(*) FROM outbox WHERE status = 'waiting' AND next_attempt_at <= ? AND channel = ?
+                """, session.now, channel.rawValue) ?? 0
+            guard waiting > 0 else { continue }
+            report.blocked.append(Blocked(channel: channel, waiting: waiting, why: Message(why.key, [.int(waiting)] + why.args)))
         }
         if erased { try db.overwriteFreedPages() }
         return report
+    }
+
+    /// What the senders of one run share: the messages claimed and whose turn is next, what each
+    /// channel can still do, the tally. Guarded by its lock (senders may run on threads of their own).
+    final class Run: @unchecked Sendable {
+        private let lock = NSLock()
+        private let claimed: [Claimed]
+        private var next = 0
+        private var handled = 0
+        private(set) var plan: Plan
+        private(set) var report: Report
+        private(set) var erased: Bool
+        /// The first failure of a sender (its database gone): the others take nothing more.
+        private(set) var failure: Error?
+
+        init(_ claimed: [Claimed], plan: Plan, report: Report, erased: Bool) {
+            self.claimed = claimed
+            self.plan = plan
+            self.report = report
+            self.erased = erased
+        }
+
+        private func locked<T>(_ body: () throws -> T) rethrows -> T {
+            lock.lock()
+            defer { lock.unlock() }
+            return try body()
+        }
+
+        /// The next message, or nil when there is none or the run stopped.
+        func take() -> Claimed? {
+            locked {
+                guard failure == nil, next < claimed.count else { return nil }
+                next += 1
+                return claimed[next - 1]
+            }
+        }
+
+        /// One message done with, whatever became of it: the count for the progress line.
+        func finished() -> Int { locked { handled += 1; return handled } }
+        var done: Int { locked { handled } }
+
+        func blocked(_ channel: MessageChannel) -> Bool { locked { plan.blocked[channel] != nil } }
+        func block(_ channel: MessageChannel, _ why: (key: MessageKey, args: [MessageArg])) {
+            locked { if plan.blocked[channel] == nil { plan.blocked[channel] = why } }
+        }
+        func sender(_ rgkID: Int64?) -> Sender? { locked { plan.senders[rgkID] } }
+        func tally(_ change: (inout Report) -> Void) { locked { change(&report) } }
+        func secretErased() { locked { erased = true } }
+        func stop(_ error: Error) { locked { if failure == nil { failure = error } } }
+    }
+
+    /// One sender: takes the next message until there is none, checks it again against what
+    /// queued it, makes its bill, gives it to its channel's courier, and records the outcome —
+    /// each message marked as being delivered before it goes and recorded after the answer.
+    static func work(_ session: Session, run: Run, token: String, transport: Transport, progress: (Int) -> Void) throws {
+        let courier = Courier(transport)
+        defer { courier.close() }
+        do {
+            while let message = run.take() {
+                try deliverOne(session, message, run: run, courier: courier, token: token)
+                progress(run.finished())
+            }
+        } catch {
+            run.stop(error)
+            throw error
+        }
+    }
+
+    static func deliverOne(_ session: Session, _ message: Claimed, run: Run, courier: Courier, token: String) throws {
+        let db = session.db
+        let id = message.id
+        let channel = MessageChannel(rawValue: message.channel) ?? .email
+        // its channel stopped working in this run: it waits, released at the end
+        if run.blocked(channel) { return }
+        // checked again just before it goes (the messages before it may have taken minutes): a
+        // read, and a write only for one to cancel
+        let check = "o.id = ? AND o.claim_token = ? AND o.status = 'sending'"
+        if try db.read({ try !lapsed(db, check, [id, token]).isEmpty }) {
+            let skipped: Bool = try db.write {
+                guard let lapse = try lapsed(db, check, [id, token]).first else { return false }
+                // not cancelled here: the claim is no longer this sender's, and neither is the message
+                guard let hadSecret = try cancel(session, lapse, token: token) else { return true }
+                if hadSecret { run.secretErased() }
+                run.tally { $0.cancelled += 1 }
+                return true
+            }
+            if skipped { return }
+        }
+        // the sender itself is the one delivering (no shell receipt): recorded before anything of it goes
+        let begin = {
+            try db.write {
+                try db.run("UPDATE outbox SET delivery_pid = ? WHERE id = ? AND claim_token = ? AND status = 'sending'",
+                           ImportLiveness.currentPID, id, token) == 1
+            }
+        }
+        let outcome: Outcome
+        switch try billAttachment(session, message) {
+        case .refused(let reason): outcome = .failed(reason, permanent: true)
+        case .files(let files):
+            outcome = try courier.deliver(message, token: token, sender: run.sender(message.rgkID), now: session.clock.now,
+                                          attachments: files, begin: begin)
+        }
+        switch outcome {
+        case .misconfigured(let program, let status):
+            // the program is not there: no message of its channel goes in this run; they wait for
+            // the fix, none counted as tried (released at the end), and the other channel goes on
+            let setting: SettingKey = channel == .sms ? .smsCommand : .sendmail
+            try db.write { try db.run("UPDATE outbox SET delivery_pid = NULL WHERE id = ? AND claim_token = ?", id, token) }
+            run.block(channel, (.deliveryProgramMissing, [.code(.messageChannel, channel.rawValue), .text(program), .int(Int(status)),
+                                                           .text(channel == .sms ? "--sms-command" : "--sendmail"),
+                                                           .text(setting.environmentVariable ?? ""), .text(setting.rawValue)]))
+            return
+        case .unusable(let why):
+            // the relay cannot be used (never begun): the letters wait, the SMS go on
+            run.block(channel, (.emailsWait, [.message(why)]))
+            return
+        case .claimLost:
+            return
+        default:
+            break
+        }
+        if message.secret != nil { run.secretErased() }
+        try db.write {
+            let attempts = message.attempts + 1
+            switch outcome {
+            case .sent:
+                try db.run("""
+                    UPDATE outbox SET status = 'sent', sent_at = ?, attempts = ?, secret = NULL, last_error = NULL, claim_token = NULL,
+                           delivery_pid = NULL WHERE id = ? AND claim_token = ?
+                    """, session.now, attempts, id, token)
+                run.tally { $0.sent += 1 }
+            case .inDoubt(let error):
+                // given to the relay and no answer came: it may have taken it. Sending it again
+                // could deliver a PIN twice; a person decides (outbox retry)
+                if try fail(session, id, token: token, attempts: attempts, error: error + "; " + inDoubtAdvice) {
+                    try session.audit("outbox.in-doubt", .outbox, id, old: "sending", new: "failed", note: AuditNote(.deliveryTimedOut))
+                }
+                run.tally { $0.inDoubt += 1 }
+            case .timedOut(let error) where try db.scalarInt("""
+                SELECT CASE WHEN delivery_pid IS NOT NULL THEN 1 ELSE 0 END FROM outbox WHERE id = ? AND claim_token = ?
+                """, id, token) == 1:
+                // the program ran and was stopped: it may have handed the message on. Sending it
+                // again could deliver a PIN twice; a person decides (outbox retry)
+                if try fail(session, id, token: token, attempts: attempts, error: error + "; " + inDoubtAdvice) {
+                    try session.audit("outbox.in-doubt", .outbox, id, old: "sending", new: "failed", note: AuditNote(.deliveryTimedOut))
+                }
+                run.tally { $0.inDoubt += 1 }
+            case .failed(let error, permanent: true):
+                try fail(session, id, token: token, attempts: attempts, error: error)
+                run.tally { $0.failed += 1 }
+            case .failed(let error, _) where attempts >= OutboxStore.maxAttempts, .timedOut(let error) where attempts >= OutboxStore.maxAttempts:
+                try fail(session, id, token: token, attempts: attempts, error: error)
+                run.tally { $0.failed += 1 }
+            case .misconfigured, .unusable, .claimLost:
+                break
+            case .failed(let error, _), .timedOut(let error):
+                // 1, 2, 4, 8 minutes
+                let delay = Int64(60 << (attempts - 1))
+                try db.run("""
+                    UPDATE outbox SET status = 'waiting', attempts = ?, last_error = ?, next_attempt_at = ?, claim_token = NULL,
+                           delivery_pid = NULL WHERE id = ? AND claim_token = ?
+                    """, attempts, error, Timestamp.iso(session.clock.now + delay), id, token)
+                run.tally { $0.retrying += 1 }
+            }
+        }
     }
 
     static let inDoubtAdvice = "it may or may not have gone out; check, then outbox retry"
@@ -522,9 +613,15 @@ public enum Delivery {
         case sent
         /// The program could not be run at all (126, 127): a fault of the setup, not of the message
         case misconfigured(program: String, status: Int32)
-        /// `permanent`: trying again cannot help (the recipient is not an address)
+        /// The relay cannot be used (unreachable, TLS, login): the channel waits; nothing of the message was begun
+        case unusable(Message)
+        /// `permanent`: trying again cannot help (the recipient is not an address, a 5xx)
         case failed(String, permanent: Bool)
         case timedOut(String)
+        /// Given to the relay, and no answer came: it may have gone out
+        case inDoubt(String)
+        /// The claim was taken back before anything was sent: the message is another's now
+        case claimLost
     }
 
     /// The variable a delivery program finds its recipient in (never in argv, which `ps` shows
@@ -557,35 +654,80 @@ public enum Delivery {
         }
     }
 
-    static func deliver(_ message: Claimed, token: String, transport: Transport, sender: Sender?, now: Int64,
-                        attachments: [(name: String, type: String, data: [UInt8])] = []) throws -> Outcome {
-        let channel = MessageChannel(rawValue: message.channel) ?? .email
-        // checked again here: the row may have been written by anyone with the file
-        guard let recipient = Contact.recipient(message.recipient, channel: channel) else {
-            return .failed(Outbox.invalidRecipient(channel), permanent: true)
+    /// How one sender's messages leave: a letter through the SMTP relay (one session kept for
+    /// all of them, opened again when the relay ends it) or the sendmail program, an SMS through
+    /// its command, a process per message.
+    final class Courier {
+        let transport: Transport
+        private var relay: SMTPSession?
+
+        init(_ transport: Transport) { self.transport = transport }
+
+        func close() {
+            relay?.close()
+            relay = nil
         }
-        let text = Outbox.filled(message.body, secret: message.secret)
-        let id = message.id
-        let program = channel == .sms ? transport.smsCommand ?? "" : transport.sendmail
-        let input: [UInt8]
-        if channel == .sms {
-            input = Array(text.utf8)
-        } else {
-            guard let sender else { return .failed("no sender address", permanent: false) }
-            var mail = MailMessage(from: (sender.name, sender.address), to: recipient, subject: message.subject ?? "", body: text, date: now,
-                                   messageID: message.messageID ?? "<mygaz.\(id)@localhost>")
-            mail.replyTo = sender.replyTo
-            mail.attachments = attachments
-            input = Array(mail.rendered.utf8)
+
+        /// `begin` records the message as being delivered (false: the claim is gone, send
+        /// nothing); a shell with receipts records it itself.
+        func deliver(_ message: Claimed, token: String, sender: Sender?, now: Int64,
+                     attachments: [(name: String, type: String, data: [UInt8])] = [], begin: () throws -> Bool) throws -> Outcome {
+            let channel = MessageChannel(rawValue: message.channel) ?? .email
+            // checked again here: the row may have been written by anyone with the file
+            guard let recipient = Contact.recipient(message.recipient, channel: channel) else {
+                return .failed(Outbox.invalidRecipient(channel), permanent: true)
+            }
+            let text = Outbox.filled(message.body, secret: message.secret)
+            let id = message.id
+            let input: [UInt8]
+            if channel == .sms {
+                input = Array(text.utf8)
+            } else {
+                guard let sender else { return .failed("no sender address", permanent: false) }
+                var mail = MailMessage(from: (sender.name, sender.address), to: recipient, subject: message.subject ?? "", body: text, date: now,
+                                       messageID: message.messageID ?? "<mygaz.\(id)@localhost>")
+                mail.replyTo = sender.replyTo
+                mail.attachments = attachments
+                if let relay = transport.smtp {
+                    return try relayed(SMTPSession.data(mail.rendered), from: sender.address, to: recipient, relay: relay, begin: begin)
+                }
+                input = Array(mail.rendered.utf8)
+            }
+            let program = channel == .sms ? transport.smsCommand ?? "" : transport.sendmail
+            if transport.receipt == nil {
+                guard try begin() else { return .claimLost }
+            }
+            // the message is the program's stdin, the recipient in its environment: never in argv
+            let (line, receipt) = shellLine(program, transport, id: id, token: token)
+            let run = try Command.run(["/bin/sh", "-c", line, "sh"] + receipt, input: input, timeout: transport.timeoutSeconds,
+                                      environment: transport.environment.merging([recipientVariable: recipient]) { _, own in own })
+            if let status = run.status, status == 126 || status == 127 {
+                return .misconfigured(program: program, status: status)
+            }
+            return outcome(run, timeout: transport.timeoutSeconds)
         }
-        // the message is the program's stdin, the recipient in its environment: never in argv
-        let (line, receipt) = shellLine(program, transport, id: id, token: token)
-        let run = try Command.run(["/bin/sh", "-c", line, "sh"] + receipt, input: input, timeout: transport.timeoutSeconds,
-                                  environment: transport.environment.merging([recipientVariable: recipient]) { _, own in own })
-        if let status = run.status, status == 126 || status == 127 {
-            return .misconfigured(program: program, status: status)
+
+        /// A letter through the relay's session, a new one when there is none or the last ended.
+        private func relayed(_ data: [UInt8], from: String, to: String, relay: SMTPRelay, begin: () throws -> Bool) throws -> Outcome {
+            if let session = self.relay, !session.usable {
+                session.close()
+                self.relay = nil
+            }
+            if self.relay == nil {
+                do {
+                    self.relay = try SMTPSession.open(relay, timeout: transport.timeoutSeconds)
+                } catch let failure as SMTPFailure {
+                    return .unusable(Message(.smtpRelayFailed, [.text(relay.shown), .text(failure.text)]))
+                }
+            }
+            switch try self.relay!.send(from: from, to: to, data: data, begin: begin) {
+            case .sent: return .sent
+            case .retry(let said): return .failed(said, permanent: false)
+            case .refused(let said): return .failed(said, permanent: true)
+            case .inDoubt(let said): return .inDoubt(said)
+            case .claimLost: return .claimLost
+            }
         }
-        return outcome(run, timeout: transport.timeoutSeconds)
     }
 
     static func outcome(_ run: Command.Outcome, timeout: Double) -> Outcome {
