@@ -81,6 +81,7 @@ public enum MessageKey: String, CaseIterable, Sendable {
     case senderNotSet
     case smsCommandNotSet
     case deliveryProgramMissing
+    case outboxByChannel
     case emailsWait
     case smtpRelayFailed
     case smtpRelayBad
@@ -298,6 +299,8 @@ public enum MessageKey: String, CaseIterable, Sendable {
     // demo
     case demoDone
     case progressRows
+    case progressMessages
+    case progressLeft
 
     // decisions taken back, and bulk decisions confirmed
     case readingFromRGK

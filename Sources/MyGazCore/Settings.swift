@@ -23,6 +23,9 @@ public enum SettingKey: String, CaseIterable, Sendable, Code {
     case smtpPasswordFile = "mail.smtp_password_file"
     /// The CA certificates the relay's certificate is verified against (else the system's store).
     case smtpCAFile = "mail.smtp_ca_file"
+    /// The most senders `outbox send` runs side by side (what the relay allows): `--parallel` and
+    /// the default of one per core are held to it.
+    case outboxMaxParallel = "outbox.max_parallel"
     case smsCommand = "sms.command"
     case ticketAnswerDays = "ticket.answer_days"
     case paymentStuckDays = "payment.stuck_days"
@@ -36,7 +39,7 @@ public enum SettingKey: String, CaseIterable, Sendable, Code {
         case .ticketAnswerDays, .paymentStuckDays: return .days
         case .portalURL: return .url
         case .sendmail, .smsCommand, .printCommand: return .command
-        case .smtp, .smtpUser, .smtpPasswordFile, .smtpCAFile: return .relay
+        case .smtp, .smtpUser, .smtpPasswordFile, .smtpCAFile, .outboxMaxParallel: return .relay
         }
     }
 
@@ -49,7 +52,7 @@ public enum SettingKey: String, CaseIterable, Sendable, Code {
         case .ticketAnswerDays: return "30"
         case .paymentStuckDays: return "3"
         case .printCommand: return "lp"
-        case .mailFrom, .supportFrom, .smsCommand, .portalURL, .smtp, .smtpUser, .smtpPasswordFile, .smtpCAFile: return nil
+        case .mailFrom, .supportFrom, .smsCommand, .portalURL, .smtp, .smtpUser, .smtpPasswordFile, .smtpCAFile, .outboxMaxParallel: return nil
         }
     }
 }
@@ -70,6 +73,7 @@ extension SettingKey {
         case .smtpUser: return "MYGAZ_SMTP_USER"
         case .smtpPasswordFile: return "MYGAZ_SMTP_PASSWORD_FILE"
         case .smtpCAFile: return "MYGAZ_SMTP_CA_FILE"
+        case .outboxMaxParallel: return "MYGAZ_OUTBOX_MAX_PARALLEL"
         default: return nil
         }
     }

@@ -39,8 +39,9 @@ struct SMTPDeliveryTests {
         return ["MYGAZ_CONFIG": path]
     }
 
+    /// One sender unless told: the sessions a test counts are then one sender's.
     static func send(_ t: E2E, _ args: [String] = [], env: [String: String] = [:]) -> E2E.Result {
-        t.run(["--json", "outbox", "send", "--sms-command", "cat >/dev/null"] + args, env: env)
+        t.run(["--json", "outbox", "send", "--sms-command", "cat >/dev/null"] + (args.contains("--parallel") ? [] : ["--parallel", "1"]) + args, env: env)
     }
 
     @Test func manyLettersGoInOneSessionTheirCodesInThemAndOutOfTheDatabase() {

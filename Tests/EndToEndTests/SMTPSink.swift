@@ -47,6 +47,11 @@ final class SMTPSink {
         lines(dir + "/rcpt.jsonl").compactMap { $0["to"] as? String }
     }
 
+    /// How many messages it has taken (its log's lines, counted cheaply while a run goes).
+    var lines: Int {
+        (FileManager.default.contents(atPath: dir + "/log.jsonl") ?? Data()).reduce(0) { $0 + ($1 == 10 ? 1 : 0) }
+    }
+
     /// What its log says of each message taken: seq, connection, from, to, tls, login.
     var log: [[String: Any]] { lines(dir + "/log.jsonl") }
 

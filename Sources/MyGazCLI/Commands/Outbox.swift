@@ -22,6 +22,8 @@ enum OutboxCommands {
                                                                     "отправлять e-mail через этот почтовый сервер, smtp://ХОСТ:ПОРТ (STARTTLS, если предложен) или smtps://ХОСТ:ПОРТ, а не через sendmail (по умолчанию $MYGAZ_SMTP, иначе mail.smtp в файле настроек)")),
                                   OptionSpec(.smsCommand, value: "CMD", L("the SMS command; the number is in $MYGAZ_RECIPIENT (default $MYGAZ_SMS_COMMAND, else sms.command in the configuration file)",
                                                                           "команда отправки SMS; номер — в $MYGAZ_RECIPIENT (по умолчанию $MYGAZ_SMS_COMMAND, иначе sms.command в файле настроек)")),
+                                  OptionSpec(.parallel, value: "N", L("deliver with N senders side by side, each with its own relay session (default: one per core; never more than outbox.max_parallel in the configuration file)",
+                                                                      "отправлять N параллельными потоками, у каждого свой сеанс с сервером (по умолчанию — по числу ядер; не больше outbox.max_parallel из файла настроек)")),
                                   OptionSpec(.timeout, value: "SECONDS", L("give up on one delivery after SECONDS (default 30)", "прекратить одну доставку через SECONDS (по умолчанию 30)")),
                                   Opt.dryRun],
                         examples: [Example("mygaz-admin outbox send --sendmail '/usr/sbin/sendmail -i -t' --sms-command /usr/local/bin/send-sms",
@@ -70,7 +72,7 @@ enum OutboxCommands {
         }
         let timeout = Double(try inv.int(.timeout, range: 1...3600) ?? 30)
         let limit = try inv.limit(default: 500)
-        let progress = Progress(inv.out, label: "outbox send")
+        let progress = Progress(inv.out, label: "outbox send", counting: .progressMessages)
         // the delivering shell records each message sent itself, through this program: a file by
         // its absolute path, a server's address in the shell's environment (never in its argv,
         // which every local user sees in `ps`, with whatever password the address holds)
@@ -80,7 +82,19 @@ enum OutboxCommands {
                                   environment: onServer ? ["MYGAZ_DB": address] : [:])
         transport.smtp = relay
         transport.mailRefused = mailRefused
-        let report = try Delivery.send(inv.session, transport: transport, limit: limit, dryRun: inv.flag(.dryRun)) { progress.update(Int64($0)) }
+        // side by side: one per core unless told, never more than the relay allows
+        var senders = try inv.int(.parallel, range: 1...64) ?? ProcessInfo.processInfo.activeProcessorCount
+        if let most = try Settings.command(.outboxMaxParallel, environment: env).value {
+            guard let n = Int(most), (1...64).contains(n) else {
+                throw MyGazError.invalid(.settingBadValue, .text(SettingKey.outboxMaxParallel.rawValue), .text(most))
+            }
+            senders = min(senders, n)
+        }
+        let busy = inv.globals.busyTimeoutMs
+        let report = try Delivery.send(inv.session, transport: transport, limit: limit, dryRun: inv.flag(.dryRun), senders: senders,
+                                       connect: { try Engines.another(address, busyTimeoutMs: busy) }) { done, total in
+            progress.update(Int64(done), fraction: total > 0 ? Double(done) / Double(total) : nil)
+        }
         progress.finish()
         if inv.flag(.dryRun) {
             var t = Table([Column("id", L("ID", "ID"), align: .right), Column("channel", L("CHANNEL", "КАНАЛ")),
@@ -95,13 +109,37 @@ enum OutboxCommands {
         if report.cancelled > 0 { inv.out.warn(.outboxCancelled, .int(report.cancelled)) }
         // a channel that could not be used: its messages wait, one line each saying what to set
         for blocked in report.blocked { inv.out.warn(blocked.why) }
-        inv.out.object([("sent", .int(Int64(report.sent))), ("retrying", .int(Int64(report.retrying))),
-                        ("failed", .int(Int64(report.failed))), ("recovered", .int(Int64(report.recovered))),
-                        ("in_doubt", .int(Int64(report.inDoubt))), ("cancelled", .int(Int64(report.cancelled))),
-                        ("waiting_for_channel", .object(report.blocked.map { ($0.channel.rawValue, .int(Int64($0.waiting))) }))],
-                       human: [Message(.outboxReport, [.int(report.sent), .int(report.retrying), .int(report.failed)])])
+        inv.out.object(summary(report), human: byChannel(report) + [Message(.outboxReport, [.int(report.sent), .int(report.retrying), .int(report.failed)])])
         // anything that did not go out — failed, waiting for a retry or for a channel, in doubt — is not success
         return report.complete ? .success : .partial
+    }
+
+    /// The run's counts for machines: in all, and by channel.
+    static func summary(_ report: Delivery.Report) -> [(String, Value)] {
+        func counts(_ t: Delivery.Tally) -> [(String, Value)] {
+            [("sent", .int(Int64(t.sent))), ("retrying", .int(Int64(t.retrying))), ("failed", .int(Int64(t.failed))),
+             ("in_doubt", .int(Int64(t.inDoubt))), ("cancelled", .int(Int64(t.cancelled)))]
+        }
+        let channels = MessageChannel.allCases.compactMap { channel -> (String, Value)? in
+            let waiting = report.blocked.first { $0.channel == channel }?.waiting ?? 0
+            guard let t = report.channels[channel] ?? (waiting > 0 ? Delivery.Tally() : nil) else { return nil }
+            return (channel.rawValue, .object(counts(t) + [("waiting_for_channel", .int(Int64(waiting)))]))
+        }
+        let total = Delivery.Tally(sent: report.sent, retrying: report.retrying, failed: report.failed, inDoubt: report.inDoubt,
+                                   cancelled: report.cancelled)
+        return counts(total) + [("recovered", .int(Int64(report.recovered))),
+                                ("waiting_for_channel", .object(report.blocked.map { ($0.channel.rawValue, .int(Int64($0.waiting))) })),
+                                ("channels", .object(channels))]
+    }
+
+    /// One line per channel that had anything, for people.
+    static func byChannel(_ report: Delivery.Report) -> [Message] {
+        MessageChannel.allCases.compactMap { channel in
+            let waiting = report.blocked.first { $0.channel == channel }?.waiting ?? 0
+            guard let t = report.channels[channel] ?? (waiting > 0 ? Delivery.Tally() : nil) else { return nil }
+            return Message(.outboxByChannel, [.code(.messageChannel, channel.rawValue), .int(t.sent), .int(t.retrying), .int(t.failed),
+                                              .int(t.inDoubt), .int(t.cancelled), .int(waiting)])
+        }
     }
 
     /// `outbox __receipt ID TOKEN begin SHELL-PID | done`, run by the delivering shell.

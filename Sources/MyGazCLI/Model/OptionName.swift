@@ -83,6 +83,7 @@ public enum OptionName: String, CaseIterable, Sendable {
     case `operator`
     case output
     case ownershipDocument = "ownership-document"
+    case parallel
     case passwordStdin = "password-stdin"
     case paymentForm = "payment-form"
     case period

@@ -232,6 +232,9 @@ public enum Catalog {
         case .deliveryProgramMissing:
             return ("{1|message|messages} by {2} wait, none counted as tried: the delivery program «{3}» cannot be run (exit {4}); fix the command ({5}, {6}, or {7} in the configuration file: mygaz-admin config list)",
                     "ждут отправки ({2}): {1}, попытки не засчитаны: программу доставки «{3}» не удается запустить (код {4}); исправьте команду ({5}, {6} или {7} в файле настроек: mygaz-admin config list)")
+        case .outboxByChannel:
+            return ("{1}: sent {2}, to be retried {3}, failed {4}, in doubt {5}, cancelled {6}, waiting for the channel {7}",
+                    "{1}: отправлено {2}, будет повторено {3}, не доставлено {4}, сомнительных {5}, отменено {6}, ждут канала {7}")
         case .emailsWait:
             return ("{1|e-mail waits|e-mails wait}, none counted as tried: {2}", "ждут отправки писем: {1}, попытки не засчитаны: {2}")
         case .smtpRelayFailed:
@@ -994,6 +997,10 @@ public enum Catalog {
                     "демонстрационная база {1}: лицевых счетов {2}, пользователей портала {3}, показаний в обработке {4}, открытых заявок {5} ({6} с)")
         case .progressRows:
             return ("{1}: {2|row|rows}, {3}/s", "{1}: строк {2}, {3}/с")
+        case .progressMessages:
+            return ("{1}: {2|message|messages}, {3}/s", "{1}: сообщений {2}, {3}/с")
+        case .progressLeft:
+            return ("about {1} s left", "осталось около {1} с")
         }
     }
 

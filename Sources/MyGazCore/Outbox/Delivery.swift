@@ -146,8 +146,36 @@ public enum Delivery {
         /// The channels this run could not use, each with the messages due on it that wait
         /// (none of them counted as tried) and why: one channel never holds back another.
         public var blocked: [Blocked] = []
+        /// What became of the messages of each channel in this run.
+        public var channels: [MessageChannel: Tally] = [:]
         /// Everything due went out: nothing failed, nothing waits for a retry or a channel, nothing in doubt.
         public var complete: Bool { failed == 0 && retrying == 0 && inDoubt == 0 && blocked.isEmpty }
+
+        /// One message of `channel` came to `result`: counted in all and for its channel.
+        mutating func count(_ channel: MessageChannel, _ result: WritableKeyPath<Tally, Int>) {
+            channels[channel, default: Tally()][keyPath: result] += 1
+            switch result {
+            case \Tally.sent: sent += 1
+            case \Tally.retrying: retrying += 1
+            case \Tally.failed: failed += 1
+            case \Tally.inDoubt: inDoubt += 1
+            case \Tally.cancelled: cancelled += 1
+            default: break
+            }
+        }
+    }
+
+    /// The results of one channel's messages.
+    public struct Tally: Sendable, Equatable {
+        public var sent = 0
+        public var retrying = 0
+        public var failed = 0
+        public var inDoubt = 0
+        public var cancelled = 0
+
+        public init(sent: Int = 0, retrying: Int = 0, failed: Int = 0, inDoubt: Int = 0, cancelled: Int = 0) {
+            (self.sent, self.retrying, self.failed, self.inDoubt, self.cancelled) = (sent, retrying, failed, inDoubt, cancelled)
+        }
     }
 
     /// A channel this run could not use: the messages due on it wait, and the line that says
@@ -160,7 +188,7 @@ public enum Delivery {
 
     /// Who a letter is from: the RGK's own name and address (and Reply-To), else the configured
     /// sender; technical support's from its configured address.
-    struct Sender {
+    struct Sender: Sendable {
         let name: String
         let address: String
         let replyTo: String?
@@ -170,7 +198,7 @@ public enum Delivery {
     /// and the channels it cannot use — SMS with no command to send them, letters with no sender
     /// to come from (none set, or localhost). A channel it cannot use is left out of the claim:
     /// its messages wait, none counted as an attempt, and the other channel goes on.
-    struct Plan {
+    struct Plan: Sendable {
         var senders: [Int64?: Sender] = [:]
         /// Why a channel cannot be used: the line's key and its arguments after the count.
         var blocked: [MessageChannel: (key: MessageKey, args: [MessageArg])] = [:]
@@ -217,8 +245,15 @@ public enum Delivery {
     /// Delivers what is due. Rows are claimed inside a write transaction first, by an update
     /// conditional on their being still waiting, so two `outbox send` running at once (on
     /// PostgreSQL truly at once) never deliver the same message.
-    public static func send(_ session: Session, transport: Transport, limit: Int, dryRun: Bool,
-                            progress: (Int) -> Void = { _ in }) throws -> Report {
+    ///
+    /// `senders`: how many deliver side by side, each on a thread with a connection of its own
+    /// from `connect` (without one, this session delivers alone): each message is still claimed
+    /// before it goes and recorded after the answer, so a sender killed between the relay's 250
+    /// and the record leaves at most its one message in doubt. `progress(done, total)` is called
+    /// on this thread.
+    public static func send(_ session: Session, transport: Transport, limit: Int, dryRun: Bool, senders: Int = 1,
+                            connect: (@Sendable () throws -> any Storage)? = nil,
+                            progress: (_ done: Int, _ total: Int) -> Void = { _, _ in }) throws -> Report {
         var report = Report()
         let db = session.db
         if dryRun {
@@ -246,7 +281,7 @@ public enum Delivery {
             for lapse in try lapsed(db, "o.status = 'waiting' AND o.next_attempt_at <= ? AND o.id <= ?" + usableHere, [session.now, last]) {
                 guard let hadSecret = try cancel(session, lapse, token: nil) else { continue }
                 erased = erased || hadSecret
-                report.cancelled += 1
+                report.count(lapse.channel, \.cancelled)
             }
             // the claim is conditional on the state read: a sender claiming at the same moment (on
             // PostgreSQL, where writers run side by side) waits for these rows, finds them no
@@ -262,9 +297,29 @@ public enum Delivery {
                 """, token).map(Claimed.init)
         }
         let run = Run(claimed, plan: plan, report: report, erased: erased)
-        // the sender itself writes the message's mark and its outcome: SIGPIPE held off while it talks to a relay
-        try withoutSIGPIPE {
-            try work(session, run: run, token: token, transport: transport, progress: progress)
+        let total = claimed.count
+        if let connect, senders > 1, total > 1 {
+            let group = DispatchGroup()
+            let (login, clock) = (session.login, session.clock)
+            for _ in 0..<min(senders, total) {
+                group.enter()
+                Thread {
+                    defer { group.leave() }
+                    do {
+                        let own = Session(db: try connect(), login: login, clock: clock)
+                        try withoutSIGPIPE { try work(own, run: run, token: token, transport: transport) { _ in } }
+                    } catch {
+                        run.stop(error)
+                    }
+                }.start()
+            }
+            while group.wait(timeout: .now() + 0.2) == .timedOut { progress(run.done, total) }
+            progress(run.done, total)
+        } else {
+            // the sender itself writes the message's mark and its outcome: SIGPIPE held off while it talks to a relay
+            try withoutSIGPIPE {
+                try work(session, run: run, token: token, transport: transport) { progress($0, total) }
+            }
         }
         if let failure = run.failure { throw failure }
         (plan, report, erased) = (run.plan, run.report, run.erased)
@@ -368,7 +423,7 @@ public enum Delivery {
                 // not cancelled here: the claim is no longer this sender's, and neither is the message
                 guard let hadSecret = try cancel(session, lapse, token: token) else { return true }
                 if hadSecret { run.secretErased() }
-                run.tally { $0.cancelled += 1 }
+                run.tally { $0.count(lapse.channel, \.cancelled) }
                 return true
             }
             if skipped { return }
@@ -415,14 +470,14 @@ public enum Delivery {
                     UPDATE outbox SET status = 'sent', sent_at = ?, attempts = ?, secret = NULL, last_error = NULL, claim_token = NULL,
                            delivery_pid = NULL WHERE id = ? AND claim_token = ?
                     """, session.now, attempts, id, token)
-                run.tally { $0.sent += 1 }
+                run.tally { $0.count(channel, \.sent) }
             case .inDoubt(let error):
                 // given to the relay and no answer came: it may have taken it. Sending it again
                 // could deliver a PIN twice; a person decides (outbox retry)
                 if try fail(session, id, token: token, attempts: attempts, error: error + "; " + inDoubtAdvice) {
                     try session.audit("outbox.in-doubt", .outbox, id, old: "sending", new: "failed", note: AuditNote(.deliveryTimedOut))
                 }
-                run.tally { $0.inDoubt += 1 }
+                run.tally { $0.count(channel, \.inDoubt) }
             case .timedOut(let error) where try db.scalarInt("""
                 SELECT CASE WHEN delivery_pid IS NOT NULL THEN 1 ELSE 0 END FROM outbox WHERE id = ? AND claim_token = ?
                 """, id, token) == 1:
@@ -431,13 +486,13 @@ public enum Delivery {
                 if try fail(session, id, token: token, attempts: attempts, error: error + "; " + inDoubtAdvice) {
                     try session.audit("outbox.in-doubt", .outbox, id, old: "sending", new: "failed", note: AuditNote(.deliveryTimedOut))
                 }
-                run.tally { $0.inDoubt += 1 }
+                run.tally { $0.count(channel, \.inDoubt) }
             case .failed(let error, permanent: true):
                 try fail(session, id, token: token, attempts: attempts, error: error)
-                run.tally { $0.failed += 1 }
+                run.tally { $0.count(channel, \.failed) }
             case .failed(let error, _) where attempts >= OutboxStore.maxAttempts, .timedOut(let error) where attempts >= OutboxStore.maxAttempts:
                 try fail(session, id, token: token, attempts: attempts, error: error)
-                run.tally { $0.failed += 1 }
+                run.tally { $0.count(channel, \.failed) }
             case .misconfigured, .unusable, .claimLost:
                 break
             case .failed(let error, _), .timedOut(let error):
@@ -447,7 +502,7 @@ public enum Delivery {
                     UPDATE outbox SET status = 'waiting', attempts = ?, last_error = ?, next_attempt_at = ?, claim_token = NULL,
                            delivery_pid = NULL WHERE id = ? AND claim_token = ?
                     """, attempts, error, Timestamp.iso(session.clock.now + delay), id, token)
-                run.tally { $0.retrying += 1 }
+                run.tally { $0.count(channel, \.retrying) }
             }
         }
     }
@@ -455,7 +510,7 @@ public enum Delivery {
     static let inDoubtAdvice = "it may or may not have gone out; check, then outbox retry"
 
     /// A message claimed for delivery, its secret with it.
-    struct Claimed {
+    struct Claimed: Sendable {
         let id: Int64
         let channel: String
         let recipient: String
@@ -480,6 +535,7 @@ public enum Delivery {
     struct Lapse {
         let id: Int64
         let status: String
+        let channel: MessageChannel
         let reason: OutboxCancelReason
     }
 
@@ -491,7 +547,7 @@ public enum Delivery {
     /// user (queued before version 8, its user not found then) goes to nobody.
     static func lapsed(_ db: any Storage, _ condition: String, _ arguments: [SQLBindable?]) throws -> [Lapse] {
         try db.query("""
-            SELECT o.id, o.status, o.kind, o.recipient, o.user_id, u.id AS found_user, u.status AS user_status, u.email AS user_email,
+            SELECT o.id, o.status, o.channel, o.kind, o.recipient, o.user_id, u.id AS found_user, u.status AS user_status, u.email AS user_email,
                    u.email_bills, l.user_id AS linked_user, l.access_level, l.locked_at,
                    CASE WHEN EXISTS (SELECT 1 FROM bill_mailing m WHERE m.user_id = o.user_id AND m.account_id = o.entity_id
                                                                   AND m.period = o.bill_period AND m.outbox_id = o.id) THEN 1 ELSE 0 END AS mailed
@@ -523,7 +579,9 @@ public enum Delivery {
             } else {
                 reason = nil
             }
-            return try reason.map { try Lapse(id: row.int64("id"), status: row.string("status"), reason: $0) }
+            return try reason.map {
+                try Lapse(id: row.int64("id"), status: row.string("status"), channel: MessageChannel(rawValue: row.string("channel")) ?? .email, reason: $0)
+            }
         }
     }
 
@@ -563,7 +621,7 @@ public enum Delivery {
     static func recover(_ session: Session, _ report: inout Report) throws {
         try session.db.write {
             let db = session.db
-            for row in try db.query("SELECT id, claim_token, delivery_pid FROM outbox WHERE status = 'sending'") {
+            for row in try db.query("SELECT id, channel, claim_token, delivery_pid FROM outbox WHERE status = 'sending'") {
                 let id = try row.int64("id"), token = try row.optString("claim_token") ?? "", shell = try row.optInt("delivery_pid")
                 let parts = token.split(separator: ":")
                 let claimer = parts.first.flatMap { Int($0) }
@@ -582,7 +640,7 @@ public enum Delivery {
                     WHERE \(asRead)
                     """, inDoubtAdvice, id, token) == 1 {
                     try session.audit("outbox.in-doubt", .outbox, id, old: "sending", new: "failed", note: AuditNote(.senderDied))
-                    report.inDoubt += 1
+                    report.count(MessageChannel(rawValue: try row.string("channel")) ?? .email, \.inDoubt)
                 }
             }
         }
