@@ -22,10 +22,11 @@ names linear at most 3 s (LIMIT_LINEAR_MS); each answers with the exit status it
 usage: pg_bench.py BIN OUT N PART...    PART: imports, queries
 Prints each limit missed (FAILED: …) and exits 1 if any was.
 """
-import os, statistics, subprocess, sys, threading, time
+import os, statistics, subprocess, sys, time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from pgserver import Server  # noqa: E402
+from portal import Portal  # noqa: E402
 
 try:
     import psycopg2
@@ -73,40 +74,22 @@ def run(cmd, shell=False):
     return seconds, proc.stdout
 
 
-class Portal:
-    """The portal beside a command: its own connection, autocommit, an insert every 20 ms; a write
-    that fails counts at its whole wait."""
+class PGPortal(Portal):
+    """bench/portal.py's writer on a server: its own connection, autocommit, an insert every 20 ms;
+    a write that fails counts at its whole wait."""
+    Error = psycopg2.Error
 
-    def __init__(self, uri):
-        self.uri, self.worst, self.writes, self.failures, self.errors = uri, 0.0, 0, 0, []
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._write)
-
-    def _write(self):
-        con = psycopg2.connect(self.uri)
+    def connect(self):
+        con = psycopg2.connect(self.db)
         con.autocommit = True
-        cur = con.cursor()
-        while not self._stop.is_set():
-            start = time.perf_counter()
-            try:
-                cur.execute("INSERT INTO faq (topic, question, answer, created_at, updated_at) VALUES ('other', 'q', 'a', 'x', 'x')")
-                self.writes += 1
-            except psycopg2.Error as error:
-                self.failures += 1
-                if len(self.errors) < 3:
-                    self.errors.append(str(error).strip())
-            self.worst = max(self.worst, time.perf_counter() - start)
-            time.sleep(0.02)
-        con.close()
+        return con
 
-    def __enter__(self):
-        self._thread.start()
-        return self
+    def write_once(self, con):
+        with con.cursor() as cur:
+            cur.execute("INSERT INTO faq (topic, question, answer, created_at, updated_at) VALUES ('other', 'q', 'a', 'x', 'x')")
 
-    def __exit__(self, *exc):
-        self._stop.set()
-        self._thread.join()
-        return False
+    def wal_bytes(self):
+        return 0
 
 
 def file(kind):
@@ -143,7 +126,7 @@ def imports(server):
         for _ in range(RUNS):
             server.copy(parents[parent], "bench_ours")
             uri = server.uri("bench_ours")
-            with Portal(uri) as portal:
+            with PGPortal(uri) as portal:
                 seconds, _ = run([BIN, "--db", uri, "import", kind, file(kind), "--rgk", "vologda"])
             worst, failures, writes = max(worst, portal.worst), failures + portal.failures, writes + portal.writes
             errors += portal.errors
