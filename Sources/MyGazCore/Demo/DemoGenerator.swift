@@ -44,6 +44,7 @@ public enum DemoGenerator {
             // a server's database is filled in one transaction: a demo that fails midway leaves it as it was
             try db.write { try generator.run(progress: progress) }
         }
+        try db.refreshPlannerStatistics([])
         return generator.summary
     }
 }
