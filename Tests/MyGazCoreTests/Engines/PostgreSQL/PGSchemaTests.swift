@@ -128,8 +128,11 @@ import Testing
                 for i in try db.query("SELECT name, \"unique\", origin, partial FROM pragma_index_list(?)", name) {
                     let indexName = i.string(0)
                     guard i.string(2) != "pk" else { continue }
-                    let columns = try db.query("SELECT coalesce(name, '(expression)') FROM pragma_index_info(?) ORDER BY seqno", indexName)
+                    var columns = try db.query("SELECT coalesce(name, '(expression)') FROM pragma_index_info(?) ORDER BY seqno", indexName)
                         .map { $0.string(0) }
+                    // SQLite's index entries end with the rowid, here `id`: an ORDER BY …, id reads them in
+                    // order; PostgreSQL's index must name it to do the same
+                    if i.int(1) == 0, out.primaryKeys[name] == ["id"], !columns.contains("id") { columns.append("id") }
                     let index = Index(table: name, columns: columns, unique: i.int(1) == 1, partial: i.int(3) == 1)
                     if i.string(2) == "u" { out.uniqueConstraints.insert(index) } else { out.namedIndexes[indexName] = index }
                 }
