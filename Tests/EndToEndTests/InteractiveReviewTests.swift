@@ -89,10 +89,12 @@ import Testing
         #expect(status(t, "A-MAX-EQ") == "accepted||0|")
         #expect(status(t, "B-MAX-OVER") == "pending||0|")
 
-        // a signal from outside (the terminal closed, kill) restores it too
+        // a signal from outside (the terminal closed, kill) restores it too; pkill reads a
+        // regular expression: the binary and the database (a URI's `?` and `.`) are matched as written
+        let command = "\(E2E.binary) --db \(t.db) reading review".map { ".[]()*+?{}|^$\\".contains($0) ? "\\\($0)" : String($0) }.joined()
         let killed = t.interactive(["reading", "review", "--rgk", "vologda"], [
             .expect("reading 1/9"),
-            .run(["/bin/sh", "-c", "pkill -TERM -f -- '^\(E2E.binary) --db \(t.db) reading review'"]),
+            .run(["/bin/sh", "-c", "pkill -TERM -f -- '^\(command)'"]),
             .sleep(0.5),
         ])
         #expect(killed.signal == 15 && killed.restored, "\(killed.description)")
