@@ -131,7 +131,7 @@ extension E2E {
         _ = t.sql("INSERT INTO outbox (channel, recipient, subject, body, kind, status, next_attempt_at, created_at) VALUES ('email', 'c@mail.ru', 'Тема', 'Текст', 'ticket_reply', 'waiting', '2000-01-01T00:00:00Z', '2000-01-01T00:00:00Z')")
         let (sendmail, directory) = t.recordingSendmail()
         let unset = t.run("outbox", "send", "--sendmail", sendmail)
-        #expect(unset.status == 8 && unset.stderr.contains("mygaz-admin config set mail.support_from"), "\(unset)")
+        #expect(unset.status == 5 && unset.stderr.contains("mygaz-admin config set mail.support_from"), "the letters wait: \(unset)")
         #expect(t.sql("SELECT status || ' ' || attempts FROM outbox") == "waiting 0", "not counted as an attempt")
         let localhost = t.run("config", "set", "mail.support_from", "noreply@localhost")
         #expect(localhost.status == 6 && localhost.stderr.contains("mail.support_from"), "\(localhost)")

@@ -224,14 +224,14 @@ public enum Catalog {
             return ("setting {1}: «{2}» is not a fitting value; nothing was changed; see 'mygaz-admin config list'",
                     "настройка {1}: «{2}» — неподходящее значение; ничего не изменено; см. «mygaz-admin config list»")
         case .senderNotSet:
-            return ("messages of {1} have no sender address: nothing was sent; an admin sets one: mygaz-admin config set {2} ADDRESS",
-                    "у сообщений {1} нет адреса отправителя: ничего не отправлено; администратор задаст его: mygaz-admin config set {2} АДРЕС")
+            return ("{1|e-mail waits|e-mails wait}, none counted as tried: messages of {2} have no sender address; an admin sets one: mygaz-admin config set {3} ADDRESS",
+                    "ждут отправки писем: {1}, попытки не засчитаны: у сообщений {2} нет адреса отправителя; администратор задаст его: mygaz-admin config set {3} АДРЕС")
         case .smsCommandNotSet:
-            return ("SMS messages are due and there is no command to send them: nothing was sent; give --sms-command, MYGAZ_SMS_COMMAND, or {1} in the configuration file (mygaz-admin config list shows which)",
-                    "пора отправлять SMS, а команды для них нет: ничего не отправлено; укажите --sms-command, MYGAZ_SMS_COMMAND или {1} в файле настроек (какой — показывает mygaz-admin config list)")
+            return ("{1|SMS waits|SMS wait}, none counted as tried: there is no command to send them; give --sms-command, MYGAZ_SMS_COMMAND, or {2} in the configuration file (mygaz-admin config list shows which)",
+                    "ждут отправки SMS: {1}, попытки не засчитаны: команды для них нет; укажите --sms-command, MYGAZ_SMS_COMMAND или {2} в файле настроек (какой — показывает mygaz-admin config list)")
         case .deliveryProgramMissing:
-            return ("the delivery program «{1}» cannot be run (exit {2}): the messages wait, none counted as tried; fix the command (--sendmail, MYGAZ_SENDMAIL, or mail.sendmail in the configuration file: mygaz-admin config list)",
-                    "программу доставки «{1}» не удается запустить (код {2}): сообщения ждут, попытки не засчитаны; исправьте команду (--sendmail, MYGAZ_SENDMAIL или mail.sendmail в файле настроек: mygaz-admin config list)")
+            return ("{1|message|messages} by {2} wait, none counted as tried: the delivery program «{3}» cannot be run (exit {4}); fix the command ({5}, {6}, or {7} in the configuration file: mygaz-admin config list)",
+                    "ждут отправки ({2}): {1}, попытки не засчитаны: программу доставки «{3}» не удается запустить (код {4}); исправьте команду ({5}, {6} или {7} в файле настроек: mygaz-admin config list)")
         case .noticeOptedOut:
             return ("the customer switched status notices off: not told", "клиент отключил уведомления о статусах: не уведомлен")
         case .noContactPhone:

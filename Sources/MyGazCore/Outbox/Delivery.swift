@@ -139,8 +139,19 @@ public enum Delivery {
         /// Cancelled when their turn came: what queued them no longer held.
         public var cancelled = 0
         public var would: [OutboxItem] = []
-        /// Everything due went out: nothing failed, nothing waits for a retry, nothing in doubt.
-        public var complete: Bool { failed == 0 && retrying == 0 && inDoubt == 0 }
+        /// The channels this run could not use, each with the messages due on it that wait
+        /// (none of them counted as tried) and why: one channel never holds back another.
+        public var blocked: [Blocked] = []
+        /// Everything due went out: nothing failed, nothing waits for a retry or a channel, nothing in doubt.
+        public var complete: Bool { failed == 0 && retrying == 0 && inDoubt == 0 && blocked.isEmpty }
+    }
+
+    /// A channel this run could not use: the messages due on it wait, and the line that says
+    /// what to set (its arguments: the count of messages first).
+    public struct Blocked: Sendable {
+        public let channel: MessageChannel
+        public var waiting: Int
+        public let why: Message
     }
 
     /// Who a letter is from: the RGK's own name and address (and Reply-To), else the configured
@@ -151,39 +162,51 @@ public enum Delivery {
         let replyTo: String?
     }
 
-    /// The senders of the letters due, before anything is claimed: a letter with no sender to
-    /// come from (none set, or localhost) stops the run with the setting to set (exit 8); so does
-    /// an SMS with no command to send it. Neither is counted as an attempt of any message.
-    static func senders(_ session: Session, transport: Transport, limit: Int) throws -> [Int64?: Sender] {
-        let db = session.db
+    /// What a run can send, decided before anything is claimed: the senders of the letters due,
+    /// and the channels it cannot use — SMS with no command to send them, letters with no sender
+    /// to come from (none set, or localhost). A channel it cannot use is left out of the claim:
+    /// its messages wait, none counted as an attempt, and the other channel goes on.
+    struct Plan {
         var senders: [Int64?: Sender] = [:]
+        /// Why a channel cannot be used: the line's key and its arguments after the count.
+        var blocked: [MessageChannel: (key: MessageKey, args: [MessageArg])] = [:]
+
+        /// The condition on the column `channel` (of `table.`) that leaves out the blocked channels.
+        func usable(_ table: String = "") -> String {
+            let open = MessageChannel.allCases.filter { blocked[$0] == nil }
+            if open.count == MessageChannel.allCases.count { return "" }
+            return " AND (" + (open.isEmpty ? "1 = 0" : open.map { "\(table)channel = '\($0.rawValue)'" }.joined(separator: " OR ")) + ")"
+        }
+    }
+
+    static func plan(_ session: Session, transport: Transport, limit: Int) throws -> Plan {
+        let db = session.db
+        var plan = Plan()
+        if transport.smsCommand == nil { plan.blocked[.sms] = (.smsCommandNotSet, [.text(SettingKey.smsCommand.rawValue)]) }
         let due = try db.query("""
-            SELECT DISTINCT o.channel, o.rgk_id, g.name, g.email FROM (
-                SELECT channel, rgk_id FROM outbox WHERE status = 'waiting' AND next_attempt_at <= ? ORDER BY id LIMIT ?) o
+            SELECT DISTINCT o.rgk_id, g.name, g.email FROM (
+                SELECT rgk_id FROM outbox WHERE status = 'waiting' AND next_attempt_at <= ? AND channel = 'email' ORDER BY id LIMIT ?) o
             LEFT JOIN rgk g ON g.id = o.rgk_id
             """, session.now, limit)
         for row in due {
-            if try row.string("channel") == MessageChannel.sms.rawValue {
-                if transport.smsCommand == nil { throw MyGazError(.database, .smsCommandNotSet, .text(SettingKey.smsCommand.rawValue)) }
-                continue
-            }
             let rgkID = try row.optInt64("rgk_id")
-            if senders[rgkID] != nil { continue }
             if rgkID != nil {
                 let own = try row.optString("email").flatMap(Contact.email).flatMap { $0.hasSuffix("@localhost") ? nil : $0 }
                 guard let address = try own ?? Settings.get(db, .mailFrom) else {
-                    throw MyGazError(.database, .senderNotSet, .text(try row.optString("name") ?? "?"), .text(SettingKey.mailFrom.rawValue))
+                    plan.blocked[.email] = (.senderNotSet, [.text(try row.optString("name") ?? "?"), .text(SettingKey.mailFrom.rawValue)])
+                    break
                 }
                 let name = try row.optString("name") ?? Settings.get(db, .mailFromName) ?? ""
-                senders[rgkID] = Sender(name: name, address: address, replyTo: own)
+                plan.senders[rgkID] = Sender(name: name, address: address, replyTo: own)
             } else {
                 guard let address = try Settings.get(db, .supportFrom) ?? Settings.get(db, .mailFrom) else {
-                    throw MyGazError(.database, .senderNotSet, .code(.role, Role.support.rawValue), .text(SettingKey.supportFrom.rawValue))
+                    plan.blocked[.email] = (.senderNotSet, [.code(.role, Role.support.rawValue), .text(SettingKey.supportFrom.rawValue)])
+                    break
                 }
-                senders[nil] = Sender(name: try Settings.get(db, .supportName) ?? "", address: address, replyTo: nil)
+                plan.senders[nil] = Sender(name: try Settings.get(db, .supportName) ?? "", address: address, replyTo: nil)
             }
         }
-        return senders
+        return plan
     }
 
     /// Delivers what is due. Rows are claimed inside a write transaction first, by an update
@@ -204,7 +227,8 @@ public enum Delivery {
         if try db.queryOne("SELECT 1 FROM outbox WHERE status = 'waiting' AND bill_period IS NOT NULL LIMIT 1") != nil {
             _ = try BillDocument.fonts()
         }
-        let senders = try self.senders(session, transport: transport, limit: limit)
+        var plan = try self.plan(session, transport: transport, limit: limit)
+        let usable = plan.usable(), usableHere = plan.usable("o.")
         let token = "\(ImportLiveness.currentPID):\(ImportLiveness.hostName):\(Secrets.token())"
         var erased = report.inDoubt > 0
         let claimed: [Claimed] = try db.write {
@@ -212,9 +236,9 @@ public enum Delivery {
             // cancelled in the same transaction that claims the rest
             guard let last = try db.queryOne("""
                 SELECT max(id) AS last FROM (
-                    SELECT id FROM outbox WHERE status = 'waiting' AND next_attempt_at <= ? ORDER BY id LIMIT ?) AS due
+                    SELECT id FROM outbox WHERE status = 'waiting' AND next_attempt_at <= ?\(usable) ORDER BY id LIMIT ?) AS due
                 """, session.now, limit)?.optInt64("last") else { return [] }
-            for lapse in try lapsed(db, "o.status = 'waiting' AND o.next_attempt_at <= ? AND o.id <= ?", [session.now, last]) {
+            for lapse in try lapsed(db, "o.status = 'waiting' AND o.next_attempt_at <= ? AND o.id <= ?" + usableHere, [session.now, last]) {
                 guard let hadSecret = try cancel(session, lapse, token: nil) else { continue }
                 erased = erased || hadSecret
                 report.cancelled += 1
@@ -225,7 +249,7 @@ public enum Delivery {
             try db.run("""
                 UPDATE outbox SET status = 'sending', claim_token = ?, claimed_at = ?, delivery_pid = NULL,
                        message_id = coalesce(message_id, '<mygaz.' || CAST(id AS TEXT) || '.' || CAST(? AS TEXT) || '@' || CAST(? AS TEXT) || '>')
-                WHERE status = 'waiting' AND next_attempt_at <= ? AND id <= ?
+                WHERE status = 'waiting' AND next_attempt_at <= ? AND id <= ?\(usable)
                 """, token, session.now, String(token.suffix(12)), ImportLiveness.hostName, session.now, last)
             return try db.query("""
                 SELECT id, channel, recipient, subject, body, secret, attempts, message_id, rgk_id, entity_id, bill_period
@@ -234,6 +258,11 @@ public enum Delivery {
         }
         for (n, message) in claimed.enumerated() {
             let id = message.id
+            // its channel stopped working in this run: it waits, released below
+            if plan.blocked[MessageChannel(rawValue: message.channel) ?? .email] != nil {
+                progress(n + 1)
+                continue
+            }
             // checked again just before it goes (the messages before it may have taken minutes): a
             // read, and a write only for one to cancel
             let check = "o.id = ? AND o.claim_token = ? AND o.status = 'sending'"
@@ -259,17 +288,19 @@ public enum Delivery {
             switch try billAttachment(session, message) {
             case .refused(let reason): outcome = .failed(reason, permanent: true)
             case .files(let files):
-                outcome = try deliver(message, token: token, transport: transport, sender: senders[message.rgkID], now: session.clock.now,
+                outcome = try deliver(message, token: token, transport: transport, sender: plan.senders[message.rgkID], now: session.clock.now,
                                       attachments: files)
             }
             if case .misconfigured(let program, let status) = outcome {
-                // the program is not there: no message of this run was tried; they wait for the fix
-                try db.write {
-                    try db.run("""
-                        UPDATE outbox SET status = 'waiting', claim_token = NULL, delivery_pid = NULL WHERE claim_token = ? AND status = 'sending'
-                        """, token)
-                }
-                throw MyGazError(.database, .deliveryProgramMissing, .text(program), .int(Int(status)))
+                // the program is not there: no message of its channel goes in this run; they wait for
+                // the fix, none counted as tried (released below), and the other channel goes on
+                let channel = MessageChannel(rawValue: message.channel) ?? .email
+                let setting: SettingKey = channel == .sms ? .smsCommand : .sendmail
+                plan.blocked[channel] = (.deliveryProgramMissing, [.code(.messageChannel, channel.rawValue), .text(program), .int(Int(status)),
+                                                                   .text(channel == .sms ? "--sms-command" : "--sendmail"), .text(setting.environmentVariable ?? ""),
+                                                                   .text(setting.rawValue)])
+                progress(n + 1)
+                continue
             }
             erased = erased || message.secret != nil
             try db.write {
@@ -309,6 +340,22 @@ public enum Delivery {
                 }
             }
             progress(n + 1)
+        }
+        if !plan.blocked.isEmpty {
+            // what a blocked channel had claimed goes back as it was: never begun, never tried
+            try db.write {
+                try db.run("""
+                    UPDATE outbox SET status = 'waiting', claim_token = NULL, delivery_pid = NULL WHERE claim_token = ? AND status = 'sending'
+                    """, token)
+            }
+            for channel in MessageChannel.allCases {
+                guard let why = plan.blocked[channel] else { continue }
+                let waiting = try db.scalarInt("""
+                    SELECT count(*) FROM outbox WHERE status = 'waiting' AND next_attempt_at <= ? AND channel = ?
+                    """, session.now, channel.rawValue) ?? 0
+                guard waiting > 0 else { continue }
+                report.blocked.append(Blocked(channel: channel, waiting: waiting, why: Message(why.key, [.int(waiting)] + why.args)))
+            }
         }
         if erased { try db.overwriteFreedPages() }
         return report
@@ -571,6 +618,21 @@ public enum Delivery {
     }
 }
 
+extension Delivery {
+    /// The channels `outbox send` cannot use as this machine is set up (its environment and the
+    /// configuration file): SMS with no command; e-mail whose program is not there. A setting
+    /// that cannot be read (a configuration file refused) counts as not set up.
+    public static func channelsNotSetUp(environment: [String: String]) -> [MessageChannel] {
+        var idle: [MessageChannel] = []
+        // `try?` of an optional: nil when it is not set and when it cannot be read
+        let mail: String? = try? Settings.command(.sendmail, environment: environment).value
+        let sms: String? = try? Settings.command(.smsCommand, environment: environment).value
+        if mail.map({ Command.cannotRun($0, environment: environment) }) ?? true { idle.append(.email) }
+        if sms == nil { idle.append(.sms) }
+        return idle
+    }
+}
+
 /// Runs a program with input on stdin and a time limit, in a process group of its own.
 public enum Command {
     public struct Outcome: Sendable {
@@ -581,6 +643,17 @@ public enum Command {
         /// The start of what it wrote to stderr.
         public var errors = ""
         public var succeeded: Bool { status == 0 }
+    }
+
+    /// Whether a shell command's program is surely missing: its first word a path that is no
+    /// executable file, or a plain name found in no directory of `PATH`. A command that starts
+    /// with anything else (a variable, a redirection) is not judged.
+    public static func cannotRun(_ command: String, environment: [String: String]) -> Bool {
+        guard let first = command.split(whereSeparator: { $0 == " " || $0 == "\t" }).first.map(String.init) else { return true }
+        if first.hasPrefix("/") { return !FileManager.default.isExecutableFile(atPath: first) }
+        guard first.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "._+-".contains($0)) }) else { return false }
+        let path = environment["PATH"] ?? "/usr/local/bin:/usr/bin:/bin"
+        return !path.split(separator: ":").contains { FileManager.default.isExecutableFile(atPath: "\($0)/\(first)") }
     }
 
     /// `argv[0]` is run with `argv` (no search of PATH); stdin is `input`, stdout is discarded,

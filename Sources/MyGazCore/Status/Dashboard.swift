@@ -30,8 +30,14 @@ public struct Dashboard: Sendable {
 
     public func count(_ key: String) -> Int { queues.first { $0.key == key }?.count ?? 0 }
 
+    /// The queue of the messages waiting for a channel `outbox send` cannot use as this machine
+    /// is set up (`Delivery.channelsNotSetUp`).
+    public static func waitingForChannel(_ channel: MessageChannel) -> String { "outbox_waiting_no_\(channel.rawValue)" }
+
     /// `today` dates the payments stuck in processing (longer than the payment.stuck_days setting).
-    public static func load(_ db: any Storage, today: Day) throws -> Dashboard {
+    /// `notSetUp`: the channels with nothing to send them here; the messages waiting for each are
+    /// a queue of their own when there are any.
+    public static func load(_ db: any Storage, today: Day, notSetUp: [MessageChannel] = []) throws -> Dashboard {
         try db.read {
             var d = Dashboard()
             var byID: [Int64: PerRGK] = [:]
@@ -65,6 +71,13 @@ public struct Dashboard: Sendable {
             try queue("outbox_waiting", oldest: ["SELECT min(created_at) FROM outbox WHERE status = 'waiting'",
                                                  "SELECT min(created_at) FROM outbox WHERE status = 'sending'"])
             try queue("outbox_failed", oldest: ["SELECT min(created_at) FROM outbox WHERE status = 'failed'"])
+            for channel in notSetUp {
+                // the waiting part of the queue's index: as long as the queue, not the table
+                guard let row = try db.queryOne("""
+                    SELECT count(*) AS waiting, min(created_at) AS oldest FROM outbox WHERE status = 'waiting' AND channel = ?
+                    """, channel.rawValue), try row.int("waiting") > 0 else { continue }
+                d.queues.append(Queue(key: waitingForChannel(channel), count: try row.int("waiting"), oldest: try row.optString("oldest")))
+            }
             // stuck payments: those in processing, counted per day paid
             let stuckBefore = today.adding(days: -(try Settings.days(db, .paymentStuckDays))).iso
             let stuck = try QueueCounters.processingPayments(db, paidOnOrBefore: stuckBefore)

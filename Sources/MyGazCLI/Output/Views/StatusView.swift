@@ -12,6 +12,10 @@ enum StatusView {
             "users_unconfirmed": (L("Unconfirmed registrations", "Неподтвержденные регистрации"), "user list --status pending"),
             "outbox_waiting": (L("Messages waiting", "Сообщения к отправке"), "outbox send"),
             "outbox_failed": (L("Messages failed", "Недоставленные сообщения"), "outbox list --status failed"),
+            Dashboard.waitingForChannel(.sms): (L("SMS waiting: no SMS command (sms.command)", "SMS ждут: нет команды отправки (sms.command)"),
+                                                "config list"),
+            Dashboard.waitingForChannel(.email): (L("E-mails waiting: the mail program cannot run (mail.sendmail)",
+                                                    "Письма ждут: программа отправки не запускается (mail.sendmail)"), "config list"),
             "payments_stuck": (L("Payments stuck in processing", "Платежи, зависшие в обработке"), "payment list --state processing"),
         ]
         var queues = Table([
@@ -28,7 +32,7 @@ enum StatusView {
             queues.append([
                 Cell(.text(q.key), display: name?.0(lang) ?? q.key),
                 Cell(.int(Int64(q.count)), display: Format.grouped(Int64(q.count), lang),
-                     style: busy ? (q.key == "outbox_failed" ? .red : .yellow) : .plain),
+                     style: busy ? (q.key == "outbox_failed" || q.key.hasPrefix("outbox_waiting_no_") ? .red : .yellow) : .plain),
                 Cell(.of(q.oldest), display: Timestamp.display(q.oldest)),
                 Cell(.text(age)),
                 Cell(.text(busy ? "mygaz-admin " + (name?.1 ?? "") : "")),
