@@ -31,6 +31,13 @@ public enum AuditChain {
         public var reasonCode: String?
         public var reasonArgs: String?
         public var reasonDigest: String?
+
+        public init(seq: Int64, id: Int64, at: String, operatorLogin: String, action: String, entityType: String, entityID: String?,
+                    oldValue: String?, newValue: String?, reasonCode: String?, reasonArgs: String?, reasonDigest: String?) {
+            (self.seq, self.id, self.at, self.operatorLogin, self.action, self.entityType) = (seq, id, at, operatorLogin, action, entityType)
+            (self.entityID, self.oldValue, self.newValue) = (entityID, oldValue, newValue)
+            (self.reasonCode, self.reasonArgs, self.reasonDigest) = (reasonCode, reasonArgs, reasonDigest)
+        }
     }
 
     // MARK: the canonical form

@@ -140,17 +140,21 @@ extension AuditChain {
     }
 
     /// Recomputes the chain — the whole of it, or from the first row written on or after `since`
-    /// (an ISO timestamp), starting from the stored hash of the row before — in one snapshot.
+    /// (an ISO timestamp) on, starting from the stored hash of the row before (that row recomputed
+    /// too, from the one before it) — in one snapshot.
     public static func verify(_ db: any Storage, since: String? = nil) throws -> Verification {
         try db.read {
             let headRow = try db.queryOne("SELECT last_seq, last_hash FROM audit_chain WHERE only_row = 1")
             let head: (seq: Int64, hash: String)? = try headRow.map { (try $0.int64("last_seq"), try $0.string("last_hash")) }
-            var start: Int64 = 1
+            var first: Int64 = 1
             if let since {
-                // from the first row of that date on; with none, nothing to walk after the last row
-                start = try db.queryOne("SELECT min(chain_seq) AS seq FROM audit WHERE at >= ?", since)?.optInt64("seq")
+                // from the first row of that date on; with none, nothing to count after the last row
+                first = try db.queryOne("SELECT min(chain_seq) AS seq FROM audit WHERE at >= ?", since)?.optInt64("seq")
                     ?? (try db.queryOne("SELECT coalesce(max(chain_seq), 0) + 1 AS seq FROM audit")?.int64("seq") ?? 1)
             }
+            // the row before the first is recomputed too (not counted): its hash is where the first
+            // row's is computed from, and an edit of it is told apart from one of the first row
+            let start = max(1, first - 1)
             // the row before the start, as stored: where the walk takes its first hash from
             var expected: Int64 = 1, previous = genesis, previousID: Int64?
             if start > 1, let before = try db.queryOne("""
@@ -178,8 +182,10 @@ extension AuditChain {
                                          previousID: previousID, next: try walk.peek(), head: head))
                 }
                 guard entry.reasonFits else { return seen.with(Fault(.reasonChanged, link.id)) }
-                rows += 1
-                firstID = firstID ?? link.id
+                if link.seq >= first {
+                    rows += 1
+                    firstID = firstID ?? link.id
+                }
                 beforePrevious = previous
                 previous = entry.stored
                 previousID = link.id
