@@ -69,8 +69,8 @@ extension AuditChain {
         public var ok: Bool { fault == nil }
     }
 
-    /// One row as the verification reads it.
-    struct Entry {
+    /// One row as the verification reads it (a class: handed around without copying its texts).
+    final class Entry {
         let link: Link
         let reason: String?
         let salt: String?

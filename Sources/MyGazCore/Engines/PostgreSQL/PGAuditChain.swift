@@ -38,14 +38,16 @@ extension PGSchema {
         );
         CREATE INDEX user_former_value_user ON user_former_value (user_id);
 
-        CREATE FUNCTION mygaz_audit_field(text) RETURNS text LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+        -- STABLE, as convert_to is: so that the server inlines them (an IMMUTABLE one calling convert_to
+        -- is called as a function each time, 90 µs a row instead of 3)
+        CREATE FUNCTION mygaz_audit_field(text) RETURNS text LANGUAGE sql STABLE PARALLEL SAFE AS $$
             SELECT CASE WHEN $1 IS NULL THEN '-' ELSE octet_length(convert_to($1, 'UTF8'))::text || ':' || $1 END
         $$;
 
         -- the previous hash, then place, id, at, operator, action, entity_type, entity_id, old_value,
         -- new_value, reason_code, reason_args, reason_digest
         CREATE FUNCTION mygaz_audit_hash(text, bigint, bigint, text, text, text, text, text, text, text, text, text, text)
-        RETURNS text LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+        RETURNS text LANGUAGE sql STABLE PARALLEL SAFE AS $$
             SELECT encode(sha256(convert_to($1 || mygaz_audit_field($2::text) || mygaz_audit_field($3::text) || mygaz_audit_field($4)
                 || mygaz_audit_field($5) || mygaz_audit_field($6) || mygaz_audit_field($7) || mygaz_audit_field($8)
                 || mygaz_audit_field($9) || mygaz_audit_field($10) || mygaz_audit_field($11) || mygaz_audit_field($12)
@@ -70,7 +72,9 @@ extension PGSchema {
             stamp text := 'pending ' || pg_current_xact_id()::text;
             place bigint;
             previous text;
-            placed bigint := 0;
+            ids bigint[] := '{}';
+            places bigint[] := '{}';
+            hashes text[] := '{}';
             r record;
         BEGIN
             -- the transaction's first row to come here placed them all
@@ -91,10 +95,14 @@ extension PGSchema {
                 place := place + 1;
                 previous := mygaz_audit_hash(previous, place, r.id, r.at, r.operator, r.action, r.entity_type, r.entity_id,
                                              r.old_value, r.new_value, r.reason_code, r.reason_args, r.reason_digest);
-                UPDATE audit SET chain_seq = place, chain_hash = previous WHERE id = r.id;
-                placed := placed + 1;
+                ids := array_append(ids, r.id);
+                places := array_append(places, place);
+                hashes := array_append(hashes, previous);
             END LOOP;
-            IF placed > 0 THEN
+            -- one statement for all (a bulk decision's thousands of rows)
+            IF cardinality(ids) > 0 THEN
+                UPDATE audit a SET chain_seq = p.place, chain_hash = p.hash
+                    FROM unnest(ids, places, hashes) AS p(id, place, hash) WHERE a.id = p.id;
                 UPDATE audit_chain SET last_seq = place, last_hash = previous WHERE only_row = 1;
             END IF;
             RETURN NULL;
@@ -163,6 +171,8 @@ extension PGSchema {
         DECLARE
             place bigint := 0;
             previous text := repeat('0', 64);
+            ids bigint[] := '{}';
+            hashes text[] := '{}';
             r record;
         BEGIN
             FOR r IN SELECT id, at, operator, action, entity_type, entity_id, old_value, new_value, reason_code, reason_args, reason_digest
@@ -170,8 +180,11 @@ extension PGSchema {
                 place := place + 1;
                 previous := mygaz_audit_hash(previous, place, r.id, r.at, r.operator, r.action, r.entity_type, r.entity_id,
                                              r.old_value, r.new_value, r.reason_code, r.reason_args, r.reason_digest);
-                UPDATE audit SET chain_seq = place, chain_hash = previous WHERE id = r.id;
+                ids := array_append(ids, r.id);
+                hashes := array_append(hashes, previous);
             END LOOP;
+            UPDATE audit a SET chain_seq = p.place, chain_hash = p.hash
+                FROM unnest(ids, hashes) WITH ORDINALITY AS p(id, hash, place) WHERE a.id = p.id;
             UPDATE audit_chain SET last_seq = place, last_hash = previous WHERE only_row = 1;
         END
         $$;
