@@ -71,8 +71,12 @@ public enum Engines {
                 return (0, PGSchema.version)
             case .older(let v):
                 // a PostgreSQL database is created at the version of its first program; the
-                // migrations after it come with the programs that need them
-                throw MyGazError(.database, .databaseTooOld, .text(pg.path), .int(v), .int(Schema.currentVersion))
+                // migrations after it come with the programs that need them (PGSchema.upgrade)
+                guard let upgrade = PGSchema.upgrade(from: v) else {
+                    throw MyGazError(.database, .databaseTooOld, .text(pg.path), .int(v), .int(Schema.currentVersion))
+                }
+                try pg.execute(upgrade)
+                return (v, Schema.currentVersion)
             case .newer(let v):
                 throw MyGazError(.database, .databaseTooNew, .text(pg.path), .int(v), .int(Schema.currentVersion))
             case .foreign:
