@@ -4,7 +4,9 @@
 WORKERS processes each run OPS mixed mygaz-admin commands (accept and reject readings,
 approve and clarify applications, reply to tickets, issue PINs, link users), drawing their
 targets from shared pools so that many actions are contested, while a "portal" process
-inserts readings and tickets through its own connection with a 5 s busy timeout.
+inserts readings and tickets through its own connection with a 5 s busy timeout (on a
+PostgreSQL database, DB a postgresql:// URI: each write a transaction of its own through psql,
+waiting at most 5 s for a lock).
 
 Then it checks: no "database is locked" (no exit 8, no busy/locked on stderr), no lost update
 (what the database gained equals what the commands reported as changed), every contested
@@ -15,7 +17,7 @@ usage: concurrency.py BINARY DB [--workers 8] [--ops 200] [--seed 1]
 """
 import argparse, collections, json, random, sqlite3, subprocess, sys, threading, time
 
-from benchdb import sql
+from benchdb import execute, literal, on_server, sql
 
 
 def pools(db):
@@ -71,6 +73,8 @@ def worker(binary, db, ops, seed, pool, results):
 
 
 def portal(db, stop, stats):
+    if on_server(db):
+        return portal_on_server(db, stop, stats)
     con = sqlite3.connect(db, timeout=5.0, isolation_level=None)
     meters = [r[0] for r in con.execute("SELECT id FROM meter WHERE state = 'working' ORDER BY id LIMIT 500")]
     rnd = random.Random(7)
@@ -100,6 +104,32 @@ def portal(db, stop, stats):
         stats["worst"] = max(stats["worst"], time.perf_counter() - start)
         time.sleep(0.01)
     con.close()
+
+
+def portal_on_server(db, stop, stats):
+    """The same writes on a server: one transaction each, a lock waited for at most 5 s."""
+    meters = [r[0] for r in sql(db, "SELECT id FROM meter WHERE state = 'working' ORDER BY id LIMIT 500")]
+    rnd = random.Random(7)
+    while not stop.is_set():
+        start = time.perf_counter()
+        now = literal(time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()))
+        reading = rnd.random() < 0.7
+        if reading:
+            script = f"""INSERT INTO reading (meter_id, value, reading_date, source, status, submitted_at)
+                         VALUES ({rnd.choice(meters)}, 1, '2026-11-20', 'portal', 'pending', {now});"""
+        else:
+            script = f"""WITH t AS (INSERT INTO ticket (channel, topic, status, sender_name, sender_email, created_at, updated_at, last_customer_at)
+                                    VALUES ('support', 'other', 'new', 'Портал', 'load@example.org', {now}, {now}, {now}) RETURNING id)
+                         INSERT INTO ticket_message (ticket_id, at, author_kind, body) SELECT id, {now}, 'customer', 'Вопрос' FROM t;"""
+        problem = execute(db, script, lock_timeout_ms=5000)
+        if problem:
+            stats["failures"] += 1
+            stats["errors"].append(problem)
+        else:
+            stats["readings" if reading else "tickets"] += 1
+            stats["writes"] += 1
+        stats["worst"] = max(stats["worst"], time.perf_counter() - start)
+        time.sleep(0.01)
 
 
 def counts(db):

@@ -10,12 +10,22 @@ the accounts' search index must pass FTS5's integrity check; for the outbox, eac
 must have reached the recording sendmail exactly once.
 Prints what each trial saw; exits 1 if any check fails.
 
+With --db-server URI (a PostgreSQL database) the databases are the server's: each made beside
+that one (named after it), a copy made with CREATE DATABASE … TEMPLATE, dropped at the end; the
+files (the RGK files, the mail) stay in WORKDIR. A command there writes in one transaction that
+the server rolls back with its killed connection: a kill is seen in no count until the rerun.
+
 usage: faults.py BINARY WORKDIR [--trials 10] [--rows 200000] [--accounts 20000] [--messages 200]
                  [--readings-accounts 50000] [--pins 30000] [--only import,readings,pins,accept,outbox] [--seed 1]
+                 [--db-server URI]
 """
-import argparse, glob, hashlib, os, random, shutil, signal, sqlite3, subprocess, sys, time
+import argparse, glob, hashlib, os, random, shutil, signal, subprocess, sys, time
 
-from benchdb import sql
+import benchdb
+from benchdb import execute, literal, on_server, sql
+
+# the PostgreSQL database the scratch databases are made beside (--db-server), or None: SQLite files
+SERVER = None
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 
@@ -28,13 +38,32 @@ def digest(db, queries):
     return h.hexdigest()[:16]
 
 
+def database(work, name):
+    """The scratch database `name`: a file in WORKDIR, or a database on the server."""
+    return benchdb.sibling(SERVER, name.replace("-", "_")) if SERVER else os.path.join(work, f"{name}.db")
+
+
 def remove_db(db):
+    if on_server(db):
+        benchdb.drop(SERVER, db)
+        return
     for suffix in ("", "-wal", "-shm", ".pin-key"):
         if os.path.exists(db + suffix):
             os.remove(db + suffix)
 
 
+def new_db(db):
+    """An empty database where `db` was (`init` or `demo` makes a file, not a server's database)."""
+    if on_server(db):
+        benchdb.create(SERVER, db)
+    else:
+        remove_db(db)
+
+
 def copy(src, dst):
+    if on_server(dst):
+        benchdb.clone(SERVER, src, dst)
+        return
     remove_db(dst)
     shutil.copyfile(src, dst)
 
@@ -42,10 +71,13 @@ def copy(src, dst):
 class Scenario:
     name = ""
     queries = []
+    # the table the command writes: on a server, where no count shows a transaction's work
+    # before its commit, the moment another connection holds it for writing
+    table = None
 
     def __init__(self, binary, work, args):
         self.binary, self.work, self.args = binary, work, args
-        self.base = os.path.join(work, f"{self.name}-base.db")
+        self.base = database(work, f"{self.name}-base")
 
     def cli(self, db, *argv, check=True):
         p = subprocess.run([self.binary, "--db", db, *argv], capture_output=True, text=True)
@@ -73,9 +105,14 @@ class Scenario:
     def extra_checks(self, db):
         return []
 
+    def content(self, db):
+        """What a trial must end with: the digest of the scenario's queries."""
+        return digest(db, self.queries)
+
 
 class Import(Scenario):
     name = "import"
+    table = "account"
     queries = [
         "SELECT id, rgk_id, number, surname, name, patronymic, address, phone, residents, heated_area, status FROM account ORDER BY id",
         # an interrupted batch is superseded by the run that finishes it: what counts is that none is left running
@@ -96,7 +133,7 @@ class Import(Scenario):
         rgk = os.path.join(self.work, "rgk.csv")
         with open(rgk, "w", encoding="utf-8") as f:
             f.write("code;name;max_monthly_m3\nvologda;Вологда;300\n")
-        remove_db(self.base)
+        new_db(self.base)
         self.cli(self.base, "init")
         self.cli(self.base, "import", "rgk", rgk)
         for kind, path, *extra in imports:
@@ -113,9 +150,20 @@ class Import(Scenario):
     def progress(self, db):
         return sql(db, "SELECT count(*) FROM account")[0][0]
 
+    def content(self, db):
+        # a server's sequence never hands out again the ids a rolled-back import took: there
+        # the accounts are compared by their numbers
+        if on_server(db):
+            return digest(db, [q.replace("SELECT id, rgk_id,", "SELECT rgk_id,").replace("FROM account ORDER BY id", "FROM account ORDER BY rgk_id, number")
+                               for q in self.queries])
+        return digest(db, self.queries)
+
     def extra_checks(self, db):
         # the import writes the accounts' trigrams itself, at the end of each part: the index must
-        # hold exactly what the table does (the sqlite3 shell, with FTS5's own check)
+        # hold exactly what the table does (the sqlite3 shell, with FTS5's own check); a server
+        # keeps its trigram index itself
+        if on_server(db):
+            return []
         p = subprocess.run(["sqlite3", db, "INSERT INTO account_search (account_search, rank) VALUES ('integrity-check', 1)"],
                            capture_output=True, text=True)
         return [] if p.returncode == 0 else [f"account_search: {p.stderr.strip()}"]
@@ -124,6 +172,7 @@ class Import(Scenario):
 class ReadingsImport(Import):
     """The batched path: readings staged a batch at a time and written by one INSERT … SELECT."""
     name = "readings"
+    table = "reading"
     queries = [
         "SELECT meter_id, reading_date, value, source, status FROM reading ORDER BY meter_id, reading_date",
         "SELECT count(*) FROM import_batch WHERE status = 'running'",
@@ -150,6 +199,7 @@ class PinsImport(Import):
     """Hashing on the pool, digests with the key beside the database: a PIN written before the
     kill is unchanged on the rerun, so no account gets a PIN twice."""
     name = "pins"
+    table = "pin"
     queries = [
         "SELECT account_id, source, state FROM pin ORDER BY account_id, id",
         "SELECT count(*) FROM import_batch WHERE status = 'running'",
@@ -180,13 +230,14 @@ class PinsImport(Import):
 
 class Accept(Scenario):
     name = "accept"
+    table = "reading"
     queries = [
         "SELECT id, status, decided_by FROM reading ORDER BY id",
         "SELECT count(*) FROM audit WHERE action = 'reading.accept'",
     ]
 
     def setup(self):
-        remove_db(self.base)
+        new_db(self.base)
         self.cli(self.base, "demo", "--accounts", str(self.args.accounts), "--date", "2026-11-20")
         self.total = sql(self.base, "SELECT count(*) FROM reading WHERE status = 'pending'")[0][0]
         self.before = self.accepted(self.base)
@@ -207,18 +258,18 @@ class Send(Scenario):
     queries = ["SELECT id, channel, recipient, status, attempts, last_error FROM outbox ORDER BY id"]
 
     def setup(self):
-        remove_db(self.base)
+        new_db(self.base)
         self.cli(self.base, "init")
         self.cli(self.base, "config", "set", "mail.from", "abon@gaz.example")
-        con = sqlite3.connect(self.base)
-        with con:
-            for i in range(1, self.args.messages + 1):
-                sms = i % 5 == 0
-                con.execute("""INSERT INTO outbox (channel, recipient, subject, body, kind, status, next_attempt_at, created_at)
-                               VALUES (?, ?, ?, ?, 'other', 'waiting', '2000-01-01T00:00:00Z', '2000-01-01T00:00:00Z')""",
-                            ("sms" if sms else "email", f"+7900{i:07d}" if sms else f"c{i}@mail.ru", None if sms else f"Сообщение {i}",
-                             f"Текст {i}"))
-        con.close()
+        rows = []
+        for i in range(1, self.args.messages + 1):
+            sms = i % 5 == 0
+            values = ("sms" if sms else "email", f"+7900{i:07d}" if sms else f"c{i}@mail.ru", None if sms else f"Сообщение {i}", f"Текст {i}")
+            rows.append(f"""INSERT INTO outbox (channel, recipient, subject, body, kind, status, next_attempt_at, created_at)
+                            VALUES ({", ".join(map(literal, values))}, 'other', 'waiting', '2000-01-01T00:00:00Z', '2000-01-01T00:00:00Z');""")
+        problem = execute(self.base, "\n".join(rows))
+        if problem:
+            raise SystemExit(f"{self.name}: the messages: {problem}")
         self.mail = os.path.join(self.work, "mail")
         self.sendmail = os.path.join(self.work, "sendmail")
         # a message is recorded whole or not at all: written aside, then renamed into place
@@ -281,8 +332,14 @@ class Send(Scenario):
         return problems
 
 
+def writing(db, table):
+    """Whether another connection holds `table` of the server's database `db` for writing."""
+    return sql(db, f"""SELECT count(*) FROM pg_locks l JOIN pg_class c ON c.oid = l.relation
+                       WHERE c.relname = {literal(table)} AND l.mode = 'RowExclusiveLock' AND l.pid <> pg_backend_pid()""")[0][0] > 0
+
+
 def trial(s, n, reference, duration, rnd):
-    db = os.path.join(s.work, f"{s.name}-trial.db")
+    db = database(s.work, f"{s.name}-trial")
     copy(s.base, db)
     s.prepare_trial(db)
     # odd trials: a random point of the work, since a command spends much of its time before its
@@ -295,6 +352,11 @@ def trial(s, n, reference, duration, rnd):
     p = subprocess.Popen(s.command(db), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     if by_clock:
         time.sleep(moment)
+    elif on_server(db) and s.table:
+        # its one transaction at work on the table, then a moment more of it
+        while p.poll() is None and not writing(db, s.table) and time.perf_counter() - started < 10 * duration + 10:
+            time.sleep(0.005)
+        time.sleep(rnd.uniform(0, 0.1) * duration)
     else:
         while p.poll() is None and s.progress(db) < target and time.perf_counter() - started < 10 * duration + 10:
             time.sleep(0.005)
@@ -313,7 +375,7 @@ def trial(s, n, reference, duration, rnd):
     check = subprocess.run([s.binary, "--db", db, "db", "check"], capture_output=True, text=True)
     if check.returncode != 0:
         problems.append(f"db check: {check.stdout.strip()} {check.stderr.strip()}")
-    got = digest(db, s.queries)
+    got = s.content(db)
     if got != reference:
         problems.append(f"content {got}, a clean run gives {reference}")
     problems += s.extra_checks(db)
@@ -336,7 +398,12 @@ def main():
     a.add_argument("--pins", type=int, default=30_000)
     a.add_argument("--only", default="import,readings,pins,accept,outbox")
     a.add_argument("--seed", type=int, default=1)
+    a.add_argument("--db-server", help="a PostgreSQL database (URI): the scratch databases are made beside it")
     args = a.parse_args()
+    global SERVER
+    SERVER = args.db_server
+    if SERVER and not on_server(SERVER):
+        raise SystemExit(f"--db-server takes a postgresql:// URI, not {SERVER!r}")
     os.makedirs(args.work, exist_ok=True)
     rnd = random.Random(args.seed)
     failed = 0
@@ -345,7 +412,7 @@ def main():
             continue
         s = cls(args.binary, args.work, args)
         s.setup()
-        db = os.path.join(args.work, f"{s.name}-clean.db")
+        db = database(args.work, f"{s.name}-clean")
         copy(s.base, db)
         s.prepare_trial(db)
         start = time.perf_counter()
@@ -353,7 +420,7 @@ def main():
         duration = time.perf_counter() - start
         if cls is Send:
             s.finish(db)
-        reference = digest(db, s.queries)
+        reference = s.content(db)
         clean_problems = s.extra_checks(db)
         if clean_problems:
             raise SystemExit(f"{s.name}: the clean run itself: {clean_problems}")
@@ -364,6 +431,9 @@ def main():
             failed += bool(problems)
             kills += killed
         print(f"# {s.name}: {kills} of {args.trials} trials killed mid-run, {failed} failed so far", flush=True)
+        if SERVER:
+            remove_db(db)
+            remove_db(s.base)
     if failed:
         print(f"FAILED: {failed} trials")
         return 1

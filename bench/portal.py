@@ -24,29 +24,44 @@ class Portal:
         self._thread = threading.Thread(target=self._write)
         self._began = time.perf_counter()
 
+    # the engine's part: a connection, one write, its errors (bench/pg_bench.py's PGPortal: a server's)
+    Error = sqlite3.Error
+
+    def connect(self):
+        return sqlite3.connect(self.db, timeout=self.timeout, isolation_level=None)
+
+    def write_once(self, con):
+        try:
+            con.execute("BEGIN IMMEDIATE")
+            con.execute("INSERT INTO faq (topic, question, answer, created_at, updated_at) VALUES ('other', 'q', 'a', 'x', 'x')")
+            con.execute("COMMIT")
+        except sqlite3.Error:
+            try:
+                if con.in_transaction:
+                    con.execute("ROLLBACK")
+            except sqlite3.Error:
+                pass
+            raise
+
+    def wal_bytes(self):
+        return os.path.getsize(self.db + "-wal") if os.path.exists(self.db + "-wal") else 0
+
     def _write(self):
-        con = sqlite3.connect(self.db, timeout=self.timeout, isolation_level=None)
+        con = self.connect()
         while not self._stop.is_set():
             start = time.perf_counter()
             try:
-                con.execute("BEGIN IMMEDIATE")
-                con.execute("INSERT INTO faq (topic, question, answer, created_at, updated_at) VALUES ('other', 'q', 'a', 'x', 'x')")
-                con.execute("COMMIT")
+                self.write_once(con)
                 self.writes += 1
-            except sqlite3.Error as error:
+            except self.Error as error:
                 self.failures += 1
                 if len(self.errors) < 3:
-                    self.errors.append(str(error))
-                try:
-                    if con.in_transaction:
-                        con.execute("ROLLBACK")
-                except sqlite3.Error:
-                    pass
+                    self.errors.append(str(error).strip())
             wait = time.perf_counter() - start
             self.worst = max(self.worst, wait)
             if self.tell_over is not None and wait > self.tell_over:
-                wal = os.path.getsize(self.db + "-wal") if os.path.exists(self.db + "-wal") else 0
-                print(f"  portal waited {wait * 1000:.0f} ms at {start - self._began:.1f} s (WAL {wal / 1e6:.0f} MB)", file=sys.stderr)
+                print(f"  portal waited {wait * 1000:.0f} ms at {start - self._began:.1f} s (WAL {self.wal_bytes() / 1e6:.0f} MB)",
+                      file=sys.stderr)
             time.sleep(self.every)
         con.close()
 

@@ -10,6 +10,8 @@ extension Role: Code {}
 
 public enum UserStatus: String, Code { case pending, active, blocked, deleted }
 public enum LoginKind: String, Code { case phone, email, erased }
+/// What of a user a kept former value was (`user_former_value`): what her erasure finds her traces by.
+public enum UserFormerValue: String, Code { case fullName = "full_name", email, phone, login }
 public enum ConsentChannel: String, Code { case portal, office }
 public enum CodePurpose: String, Code { case registration, recovery }
 /// The outside services a customer signs in with (manual 000).

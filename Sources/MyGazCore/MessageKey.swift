@@ -75,6 +75,9 @@ public enum MessageKey: String, CaseIterable, Sendable {
     case checkNeedsScratchSchema
     case checkPermissionsOthers
     case checkPermissionsGroup
+    // the audit trail's hash chain (db check, audit verify)
+    case auditChainHolds, auditRowChanged, auditRowHashEdited, auditRowReasonChanged, auditRowsMissing, auditRowsMissingAtStart
+    case auditRowInserted, auditRowNotInChain, auditLastRowsMissing, auditChainHeadDiffers, auditRowDoesNotFit
     case backupWritten
     case fileExists
     case settingBadValue

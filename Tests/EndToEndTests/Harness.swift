@@ -35,7 +35,13 @@ final class E2E {
     /// The PostgreSQL database, kept while the test runs (dropped with it).
     private let server: PGTestDatabase?
 
-    init(engine: TestEngine = .default) {
+    convenience init(engine: TestEngine = .default) { self.init(engine: engine, copying: nil) }
+
+    /// A test of its own on a copy of `original`'s database as it is now (its file copied, or
+    /// the server's database made from it as a template).
+    convenience init(copying original: E2E) { self.init(engine: original.engine, copying: original) }
+
+    private init(engine: TestEngine, copying original: E2E?) {
         self.engine = engine
         dir = FileManager.default.temporaryDirectory.appendingPathComponent("mygaz-e2e-\(UUID().uuidString)").path
         try! FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
@@ -43,33 +49,15 @@ final class E2E {
         case .sqlite:
             db = dir + "/mygaz.db"
             server = nil
+            if let original {
+                _ = original.sql("PRAGMA wal_checkpoint(TRUNCATE)")
+                try! FileManager.default.copyItem(atPath: original.db, toPath: db)
+            }
         case .postgresql:
             do {
-                server = try PGServer.database()
+                server = try original.map { try PGServer.database(copying: $0.server!) } ?? PGServer.database()
             } catch {
                 fatalError("an end-to-end test on PostgreSQL has no database: \(error)")
-            }
-            db = server!.uri
-        }
-    }
-
-    /// A test of its own on a copy of `original`'s database as it is now (its file copied, or
-    /// the server's database made from it as a template).
-    init(copying original: E2E) {
-        engine = original.engine
-        dir = FileManager.default.temporaryDirectory.appendingPathComponent("mygaz-e2e-\(UUID().uuidString)").path
-        try! FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-        switch engine {
-        case .sqlite:
-            db = dir + "/mygaz.db"
-            server = nil
-            _ = original.sql("PRAGMA wal_checkpoint(TRUNCATE)")
-            try! FileManager.default.copyItem(atPath: original.db, toPath: db)
-        case .postgresql:
-            do {
-                server = try PGServer.database(copying: original.server!)
-            } catch {
-                fatalError("an end-to-end test on PostgreSQL cannot copy its database: \(error)")
             }
             db = server!.uri
         }

@@ -135,8 +135,8 @@ import Testing
         let t = E2E()
         t.demo(accounts: 150)
         let ticket = t.sql("SELECT id FROM ticket WHERE sender_email IS NOT NULL ORDER BY id LIMIT 1")
-        // portal text from a web form: CRLF line breaks and a tab
-        _ = t.sql("UPDATE ticket_message SET body = 'Строка 1' || char(13, 10) || 'Строка 2' || char(9) || 'конец' WHERE ticket_id = \(ticket)")
+        // portal text from a web form: CRLF line breaks and a tab (the characters themselves in the literal)
+        _ = t.sql("UPDATE ticket_message SET body = 'Строка 1\r\nСтрока 2\tконец' WHERE ticket_id = \(ticket)")
         for format in ["csv", "tsv"] {
             let shown = t.run("ticket", "show", ticket, "--format", format)
             #expect(shown.status == 0)

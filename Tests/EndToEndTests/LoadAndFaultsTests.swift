@@ -5,8 +5,10 @@ import MyGazCore
 /// The benchmark scripts' checks, at CI size, on the debug binary: the same programs that
 /// `bench/concurrency.sh` and `bench/faults.sh` run at full size.
 @Suite(.serialized) struct LoadAndFaultsTests {
+    /// A script of bench/, on this test's engine: a database it is given is a file or a
+    /// server's URI, which it reads through the server's own psql.
     func script(_ name: String, _ args: [String]) -> E2E.Result {
-        E2E.exec("/usr/bin/env", ["python3", repositoryRoot + "/bench/" + name, E2E.binary] + args)
+        E2E.exec("/usr/bin/env", ["python3", repositoryRoot + "/bench/" + name, E2E.binary] + args, env: ["MYGAZ_PSQL": E2E.psql])
     }
 
     @Test func clerksAndThePortalAtOnceLoseNothing() {
@@ -35,10 +37,12 @@ import MyGazCore
     }
 
     /// kill -9 at random moments of an import, a bulk accept and an outbox send; each rerun
-    /// converges to a clean run's content and no message goes out twice.
+    /// converges to a clean run's content and no message goes out twice. On PostgreSQL the
+    /// script's databases are made on the server beside this test's own.
     @Test func killedCommandsConvergeWhenRunAgain() {
         let t = E2E()
-        let r = script("faults.py", [t.dir + "/faults", "--trials", "4", "--rows", "30000", "--accounts", "20000", "--messages", "40"])
+        let server = t.engine == .postgresql ? ["--db-server", t.db] : []
+        let r = script("faults.py", [t.dir + "/faults", "--trials", "4", "--rows", "30000", "--accounts", "20000", "--messages", "40"] + server)
         #expect(r.status == 0, "\(r)")
         #expect(r.stdout.hasSuffix("ok\n"), "\(r.stdout)")
         #expect(r.stdout.components(separatedBy: "killed at").count - 1 >= 6, "most trials were killed mid-run: \(r.stdout)")

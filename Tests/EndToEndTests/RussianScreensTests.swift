@@ -130,6 +130,9 @@ import Testing
         #expect(sqlite.status == 0, "\(sqlite.stderr)")
         let migrate = t.run(["--db", old, "db", "migrate"], useDB: false)
         #expect(migrate.status == 0, "\(migrate)")
+        // the rows there were are chained by the migration (version 9), in id order
+        let verified = t.run(["--db", old, "audit", "verify"], useDB: false)
+        #expect(verified.status == 0 && verified.stdout.contains("9 rows verified"), "\(verified)")
         let rows = E2E.exec("/usr/bin/env", ["sqlite3", "-separator", " | ", old,
                                              "SELECT action, coalesce(reason_code, '-'), coalesce(reason_args, '-'), coalesce(reason, '-') FROM audit ORDER BY id"])
         let expected = [
@@ -141,7 +144,8 @@ import Testing
             #"pin.issue | pin_issued | {"account":"vologda/70000001","revoked":2,"sent":false} | -"#,
             #"reading.submit | reading_by_phone | {"account":"vologda/70000001","date":"2026-10-30","serial":"123456","value":1234} | -"#,
             #"import.accounts | imported | {"file":"ЛС","inserted":4,"read":10,"rejected":1,"unchanged":2,"updated":3} | -"#,
-            #"user.resend-code | code_sent | {"channel":"sms","to":"+79815676522"} | -"#,
+            // where the code went was taken out by version 9: a person's contact is not kept in the trail
+            #"user.resend-code | code_sent | {"channel":"sms"} | -"#,
         ]
         let got = rows.stdout.split(separator: "\n").map(String.init)
         #expect(got.count == expected.count, "\(rows.stdout)")

@@ -52,10 +52,11 @@ import Testing
         t.demo(accounts: 150, date: "2026-11-20")
         let (number, rgk) = BillsE2ETests.debtor(t)
         let id = t.sql("SELECT a.id FROM account a JOIN rgk g ON g.id = a.rgk_id WHERE a.number = '\(number)' AND g.code = '\(rgk)'")
-        // what an RGK file or the portal may hold: U+2028, U+2029, NEL, CR LF inside one value
+        // what an RGK file or the portal may hold: U+2028, U+2029, NEL, CR LF inside one value (the
+        // characters themselves inside the literals, as both engines read them)
         _ = t.sql("""
-            UPDATE account SET surname = 'Иванов' || char(13, 10) || 'Петров', name = 'Иван' || char(8233), patronymic = 'Иванович' || char(133),
-                               address = 'г. Вологда, ул. Ленина, д. 1' || char(8232) || 'кв. 2' || char(8233) || 'PersAcc=1'
+            UPDATE account SET surname = 'Иванов\r\nПетров', name = 'Иван\u{2029}', patronymic = 'Иванович\u{85}',
+                               address = 'г. Вологда, ул. Ленина, д. 1\u{2028}кв. 2\u{2029}PersAcc=1'
             WHERE id = \(id)
             """)
         let file = t.dir + "/bill.pdf"

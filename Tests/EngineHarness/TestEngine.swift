@@ -39,21 +39,7 @@ public enum PostgreSQLHalf {
     /// Suites the PostgreSQL half skips until they pass there, by their test ids (`Module.Suite`):
     /// the way to the whole suite on both engines. Empty when every suite passes on both (a
     /// test of what is SQLite's alone says so with `.sqliteOnly(…)` and is skipped there).
-    public static let notYet: [String] = [
-        "EndToEndTests.BatchedImportTests",
-        "EndToEndTests.BillsE2ETests",
-        "EndToEndTests.DelimitedOutputTests",
-        "EndToEndTests.ExportE2ETests",
-        "EndToEndTests.ImportE2ETests",
-        "EndToEndTests.ImportFaultE2ETests",
-        "EndToEndTests.InteractiveReviewTests",
-        "EndToEndTests.LoadAndFaultsTests",
-        "EndToEndTests.PaymentsE2ETests",
-        "EndToEndTests.PinImportE2ETests",
-        "EndToEndTests.QueueCountersTests",
-        "EndToEndTests.ReadingsE2ETests",
-        "EndToEndTests.SpreadsheetAndSeparatorsTests",
-    ]
+    public static let notYet: [String] = []
 
     /// The test bundle's arguments that run every test but those of `notYet` with Swift Testing
     /// (`--skip` is a regular expression on ids: a suite's is `Module.Suite`).

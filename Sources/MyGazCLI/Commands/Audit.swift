@@ -23,7 +23,39 @@ enum AuditCommands {
                             Example("mygaz-admin audit list --operator ivanova --since 7d", L("A week of ivanova's work.", "Неделя работы ivanova.")),
                         ],
                         access: .everyone, handler: listAudit),
+            CommandSpec("verify", L("recompute the audit trail's hash chain and name the first row that does not fit",
+                                    "пересчитать цепочку хешей журнала аудита и назвать первую строку, которая в нее не вписывается"),
+                        discussion: L("Each audit row carries the SHA-256 of the row before it and of its own content (docs/schema.md states the form), and the chain's head its last place and hash: a row changed, deleted or slipped in afterwards, with sqlite3 or psql around the program, no longer fits. Exit 0 if the chain holds, 8 naming the first row that does not and what is wrong with it. With --since the chain is verified from the first row written that day on, starting from the stored hash of the row before it. db check verifies the whole chain too.",
+                                      "Каждая строка журнала несет SHA-256 предыдущей строки и своего содержимого (форма описана в docs/schema.md), а вершина цепочки — последнее место и хеш: строка, измененная, удаленная или вставленная задним числом через sqlite3 или psql в обход программы, больше не вписывается. Код 0, если цепочка цела, 8 — с названием первой строки, которая не вписывается, и того, что с ней не так. С --since цепочка проверяется с первой строки, записанной в этот день, начиная с хранимого хеша строки перед ней. db check тоже проверяет всю цепочку."),
+                        options: [Opt.since],
+                        examples: [
+                            Example("mygaz-admin audit verify", L("The whole chain: exit 0 if it holds, 8 if not.", "Вся цепочка: код 0, если она цела, иначе 8.")),
+                            Example("mygaz-admin audit verify --since 7d", L("Only the last week's rows.", "Только строки за последнюю неделю.")),
+                        ],
+                        access: .admins, handler: verify),
         ])
+
+    static func verify(_ inv: Invocation) throws -> ExitStatus {
+        let since = try inv.moment(.since).map(Timestamp.iso)
+        let chain = try AuditChain.verify(inv.db, since: since)
+        let path = inv.globals.dbShown
+        if inv.out.isHuman {
+            if chain.ok {
+                inv.out.say(.auditChainHolds, .text(path), .int(chain.rows), .text(chain.lastID.map(String.init) ?? "—"), .text(chain.lastHash ?? "—"))
+            } else {
+                inv.out.error(chain.error(database: path))
+            }
+        } else {
+            let fault: Value = chain.fault.map { f in
+                .object([("kind", .text(f.kind.rawValue)), ("id", .of(f.id)), ("after", .of(f.after)), ("count", .int(f.count)),
+                         ("problem", .text(f.description))])
+            } ?? .null
+            inv.out.object([("path", .text(path)), ("ok", .bool(chain.ok)), ("since", .of(since)), ("rows", .int(Int64(chain.rows))),
+                            ("first_id", .of(chain.firstID)), ("last_id", .of(chain.lastID)), ("last_hash", .of(chain.lastHash)),
+                            ("fault", fault)], human: [])
+        }
+        return chain.ok ? .success : .database
+    }
 
     static func listAudit(_ inv: Invocation) throws -> ExitStatus {
         var filter = AuditFilter()

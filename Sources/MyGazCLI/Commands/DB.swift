@@ -7,10 +7,10 @@ enum DBCommands {
     static let spec = CommandSpec(
         "db", L("database upkeep: check, repair logins, backup, stats, migrate", "обслуживание базы: проверка, исправление логинов, копия, статистика, миграция"),
         subcommands: [
-            CommandSpec("check", L("check the schema against this version's, the queue counts, and on SQLite integrity, foreign keys and file permissions; list logins and contacts stored in another spelling",
-                                   "сверить схему со схемой этой версии и счетчики очередей, а для SQLite — целостность, внешние ключи и права на файл; перечислить логины и контакты не в единой форме"),
-                        discussion: L("On PostgreSQL the server keeps its pages and foreign keys itself; the schema is compared with one made from this version's script in a scratch schema that is rolled back, which needs the right to create a schema in the database.",
-                                      "В PostgreSQL страницы и внешние ключи проверяет сам сервер; схема сравнивается со схемой из сценария этой версии, созданной во временной схеме и откаченной, для чего нужно право создавать схемы в базе."),
+            CommandSpec("check", L("check the schema against this version's, the queue counts, the audit trail's hash chain, and on SQLite integrity, foreign keys and file permissions; list logins and contacts stored in another spelling",
+                                   "сверить схему со схемой этой версии, счетчики очередей и цепочку хешей журнала аудита, а для SQLite — целостность, внешние ключи и права на файл; перечислить логины и контакты не в единой форме"),
+                        discussion: L("On PostgreSQL the server keeps its pages and foreign keys itself; the schema is compared with one made from this version's script in a scratch schema that is rolled back, which needs the right to create a schema in the database. The audit trail's hash chain is recomputed whole and the first row that does not fit is named (audit verify does this alone).",
+                                      "В PostgreSQL страницы и внешние ключи проверяет сам сервер; схема сравнивается со схемой из сценария этой версии, созданной во временной схеме и откаченной, для чего нужно право создавать схемы в базе. Цепочка хешей журнала аудита пересчитывается целиком, и первая строка, которая в нее не вписывается, называется (audit verify делает только это)."),
                         options: [OptionSpec(.quick, L("SQLite: quick_check instead of the full integrity_check", "SQLite: quick_check вместо полной integrity_check"))],
                         examples: [Example("mygaz-admin db check", L("Exit 0 if sound, 8 if not.", "Код 0, если все в порядке, иначе 8."))],
                         access: .admins, handler: check),
@@ -49,7 +49,11 @@ enum DBCommands {
             if report.ok {
                 inv.out.say(db is Database ? .checkOK : .checkOKServer, .text(path), .int(report.schemaVersion))
             } else {
-                for problem in report.problems.prefix(20) { inv.out.error(MyGazError(.database, .checkFailed, .text(path), .text(problem))) }
+                let chainFault = report.auditChain?.fault
+                for problem in report.problems.prefix(20) where problem != chainFault?.description {
+                    inv.out.error(MyGazError(.database, .checkFailed, .text(path), .text(problem)))
+                }
+                if let chain = report.auditChain, chainFault != nil { inv.out.error(chain.error(database: path)) }
             }
         } else {
             inv.out.object([("path", .text(path)), ("ok", .bool(report.ok)), ("schema_version", .int(Int64(report.schemaVersion))),

@@ -202,11 +202,11 @@ public enum Catalog {
             return ("no such group '{1}'; create it first (groupadd) or choose another",
                     "группы «{1}» нет; создайте ее (groupadd) или выберите другую")
         case .checkOK:
-            return ("database {1}: ok (integrity, foreign keys, schema version {2})",
-                    "база {1}: в порядке (целостность, внешние ключи, версия схемы {2})")
+            return ("database {1}: ok (integrity, foreign keys, the audit trail's hash chain, schema version {2})",
+                    "база {1}: в порядке (целостность, внешние ключи, цепочка хешей журнала аудита, версия схемы {2})")
         case .checkOKServer:
-            return ("database {1}: ok (schema as this version's, queue counts, schema version {2}; the pages and foreign keys are the server's to keep)",
-                    "база {1}: в порядке (схема как у этой версии, счетчики очередей, версия схемы {2}; страницы и внешние ключи проверяет сервер)")
+            return ("database {1}: ok (schema as this version's, queue counts, the audit trail's hash chain, schema version {2}; the pages and foreign keys are the server's to keep)",
+                    "база {1}: в порядке (схема как у этой версии, счетчики очередей, цепочка хешей журнала аудита, версия схемы {2}; страницы и внешние ключи проверяет сервер)")
         case .checkFailed:
             return ("database {1}: {2}", "база {1}: {2}")
         case .checkNeedsScratchSchema:
@@ -215,6 +215,39 @@ public enum Catalog {
         case .checkPermissionsOthers:
             return ("{1} can be read by users outside its group (mode {2}); run: chmod o-rwx {1}",
                     "{1} доступен для чтения посторонним (права {2}); выполните: chmod o-rwx {1}")
+        case .auditChainHolds:
+            return ("audit trail of {1}: the hash chain holds ({2|row|rows} verified, the last {3}; its hash {4})",
+                    "журнал аудита {1}: цепочка хешей цела (проверено: {2|строка|строки|строк}, последняя {3}; ее хеш {4})")
+        case .auditRowChanged:
+            return ("audit trail of {1}: row {2} was changed after it was written (its content no longer gives its hash, which the row after it still chains to); compare it with a backup",
+                    "журнал аудита {1}: строка {2} изменена после записи (ее содержимое больше не дает ее хеш, на который по-прежнему опирается следующая строка); сверьте ее с резервной копией")
+        case .auditRowHashEdited:
+            return ("audit trail of {1}: the stored hash of row {2} was edited (its content gives the hash the row after it chains to); compare it with a backup",
+                    "журнал аудита {1}: хранимый хеш строки {2} исправлен (ее содержимое дает тот хеш, на который опирается следующая строка); сверьте ее с резервной копией")
+        case .auditRowReasonChanged:
+            return ("audit trail of {1}: the reason of row {2} was changed after it was written (it no longer gives the digest the chain covers); compare it with a backup",
+                    "журнал аудита {1}: причина в строке {2} изменена после записи (она больше не дает дайджест, который покрывает цепочка); сверьте ее с резервной копией")
+        case .auditRowsMissing:
+            return ("audit trail of {1}: {4|row is|rows are} missing between row {2} and row {3} (deleted after they were written); restore them from a backup",
+                    "журнал аудита {1}: после строки {2} и до строки {3} недостает {4|строки|строк|строк} (удалены после записи); восстановите их из резервной копии")
+        case .auditRowsMissingAtStart:
+            return ("audit trail of {1}: {3|row is|rows are} missing before row {2} (deleted after they were written); restore them from a backup",
+                    "журнал аудита {1}: перед строкой {2} недостает {3|строки|строк|строк} (удалены после записи); восстановите их из резервной копии")
+        case .auditRowInserted:
+            return ("audit trail of {1}: row {2} was inserted afterwards (the rows around it chain to each other without it); compare the trail with a backup",
+                    "журнал аудита {1}: строка {2} вставлена задним числом (соседние строки сцеплены друг с другом без нее); сверьте журнал с резервной копией")
+        case .auditRowNotInChain:
+            return ("audit trail of {1}: row {2} is not in the hash chain (written around the program, which places every row it writes); compare the trail with a backup",
+                    "журнал аудита {1}: строки {2} нет в цепочке хешей (записана в обход программы, которая ставит в цепочку каждую свою строку); сверьте журнал с резервной копией")
+        case .auditLastRowsMissing:
+            return ("audit trail of {1}: {3|row is|rows are} missing at the end, after row {2} (the chain's head is further on: deleted after they were written); restore them from a backup",
+                    "журнал аудита {1}: в конце, после строки {2}, недостает {3|строки|строк|строк} (вершина цепочки дальше: удалены после записи); восстановите их из резервной копии")
+        case .auditChainHeadDiffers:
+            return ("audit trail of {1}: the hash chain's head does not match row {2}, the last one (the head or the row was edited); compare the trail with a backup",
+                    "журнал аудита {1}: вершина цепочки хешей не совпадает с последней строкой {2} (исправлена вершина или строка); сверьте журнал с резервной копией")
+        case .auditRowDoesNotFit:
+            return ("audit trail of {1}: row {2} does not fit the hash chain (it, or the rows just before it, were changed after they were written); compare the trail with a backup",
+                    "журнал аудита {1}: строка {2} не вписывается в цепочку хешей (она или строки перед ней изменены после записи); сверьте журнал с резервной копией")
         case .checkPermissionsGroup:
             return ("{1} is not writable by its group {2} (mode {3}); members will be locked out; run: chmod g+rw {1}",
                     "{1} недоступен группе {2} для записи (права {3}); ее участники не смогут работать; выполните: chmod g+rw {1}")
@@ -734,7 +767,7 @@ public enum Catalog {
         case .noteRecoveryCodesVoided:
             return ("open recovery codes voided: {1}", "аннулировано открытых кодов восстановления: {1}")
         case .noteCodeSent:
-            return ("sent by {1} to {2}", "отправлен ({1}) на {2}")
+            return ("sent by {1}", "отправлен ({1})")
         case .noteAnswerAttempt:
             return ("wrong answer: attempt {1} of {2}", "неверный ответ: попытка {1} из {2}")
         case .noteAnswerAttemptLocked:

@@ -26,20 +26,34 @@ public struct AuditFilter: Sendable {
     public init() {}
 }
 
-/// The audit table. Rows are written in the same transaction as the change they record,
-/// never hold a secret, and are never deleted by the program; the one update is an erasure's,
-/// which clears a person's own data from her own rows (`AuditClearing`).
+/// The audit table. Rows are written in the same transaction as the change they record, never
+/// hold a secret or a person's data but a clerk's own words (ids, codes and counts), are never
+/// deleted, and are chained by hash (`AuditChain`); the one update is an erasure's, which takes a
+/// clerk's words that name the person out of her rows (the text and its salt: the digest the
+/// chain covers stays).
 public enum AuditLog {
     static func record(_ db: any Storage, at: String, operator login: String, action: String, entity: String,
                        id: String?, old: String?, new: String?, reason: String?, note: AuditNote? = nil) throws {
+        let row = AuditChain.NewRow(at: at, operatorLogin: login, action: action, entityType: entity, entityID: id, oldValue: old,
+                                    newValue: new, reason: reason, reasonCode: note?.reason.rawValue,
+                                    reasonArgs: note.flatMap { $0.reason.encode($0.values) })
+        guard db.sql.chainsAuditAtCommit else { return try AuditChain.append(db, [row]) }
+        let (salt, digest) = row.sealed()
         try db.run("""
-            INSERT INTO audit (at, operator, action, entity_type, entity_id, old_value, new_value, reason, reason_code, reason_args)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """, at, login, action, entity, id, old, new, reason, note?.reason.rawValue, note.flatMap { $0.reason.encode($0.values) })
+            INSERT INTO audit (at, operator, action, entity_type, entity_id, old_value, new_value, reason, reason_code, reason_args,
+                               reason_salt, reason_digest)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """, row.at, row.operatorLogin, row.action, row.entityType, row.entityID, row.oldValue, row.newValue, row.reason,
+            row.reasonCode, row.reasonArgs, salt, digest)
     }
 
     static func record(_ db: any Storage, at: String, operator login: String, action: String, entity: String,
                        ids: [Int64], old: String?, new: String?) throws {
+        guard db.sql.chainsAuditAtCommit else {
+            return try AuditChain.append(db, ids.map {
+                AuditChain.NewRow(at: at, operatorLogin: login, action: action, entityType: entity, entityID: String($0), oldValue: old, newValue: new)
+            })
+        }
         try db.run("""
             INSERT INTO audit (at, operator, action, entity_type, entity_id, old_value, new_value)
             SELECT CAST(? AS TEXT), CAST(? AS TEXT), CAST(? AS TEXT), CAST(? AS TEXT), CAST(ids.value AS TEXT), CAST(? AS TEXT), CAST(? AS TEXT)

@@ -38,7 +38,8 @@ public enum AuditReason: String, CaseIterable, Sendable {
         case .initialAdmin, .registeredAtOffice, .confirmedInPerson, .confirmedWithCode, .deliveryTimedOut, .senderDied: return []
         case .codeAttempt: return [("attempt", .int), ("of", .int)]
         case .recoveryCodesVoided: return [("count", .int)]
-        case .codeSent: return [("channel", .code(.messageChannel)), ("to", .text)]
+        // where the code went is her contact: not in the audit row (version 9 took it out of older rows)
+        case .codeSent: return [("channel", .code(.messageChannel))]
         case .answerAttempt: return [("attempt", .int), ("of", .int), ("locked", .bool)]
         case .extendedVia: return [("via", .code(.extendedVia))]
         case .faqAnswer: return [("faq", .int)]
@@ -57,28 +58,6 @@ public enum AuditReason: String, CaseIterable, Sendable {
         case .billsQueued: return [("period", .text), ("queued", .int), ("rgk", .text)]
         case .profileField: return [("field", .code(.profileField))]
         }
-    }
-
-    /// The arguments that hold a person's own data (the address a code went to): an erasure
-    /// clears them on her rows (`clearing`); every other argument is a number, a day or a code.
-    public var personalArguments: [String] {
-        self == .codeSent ? ["to"] : []
-    }
-
-    /// A stored `reason_args` with the personal arguments replaced by `mark`, as `encode` writes
-    /// it (valid JSON whatever the values were); unchanged when it holds none.
-    public func clearing(_ json: String?, mark: String) -> String? {
-        guard let json, !personalArguments.isEmpty else { return json }
-        var named: [String: AuditValue] = [:], changed = false
-        for ((name, _), value) in zip(arguments, decode(json)) {
-            if personalArguments.contains(name), let value, value != .text(mark) {
-                named[name] = .text(mark)
-                changed = true
-            } else if let value {
-                named[name] = value
-            }
-        }
-        return changed ? encode(named) : json
     }
 
     /// The JSON object of `reason_args` for these values (named as `arguments` names them).

@@ -168,9 +168,7 @@ public enum DatabaseFile {
             case .foreign:
                 throw MyGazError(.database, .databaseNotOurs, .text(db.path))
             }
-            for version in from..<Schema.currentVersion {
-                try db.execute(Schema.migrations[version])
-            }
+            try Schema.apply(db, from: from)
             try db.execute("PRAGMA application_id = \(Schema.applicationID)")
             try db.execute("PRAGMA user_version = \(Schema.currentVersion)")
             return (from, Schema.currentVersion)

@@ -20,7 +20,7 @@ extension Maintenance {
     /// The file's tables, columns, indexes and triggers against those of a new database in memory.
     static func sqliteSchemaDifferences(_ db: Database) throws -> [String] {
         let expected = try Database(path: ":memory:", mode: .memory)
-        for migration in Schema.migrations { try expected.execute(migration) }
+        try Schema.apply(expected, from: 0)
         let want = try objects(expected), have = try objects(db)
         var problems: [String] = []
         for (name, object) in want.sorted(by: { $0.key < $1.key }) {

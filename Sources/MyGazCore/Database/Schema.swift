@@ -7,7 +7,7 @@ public enum Schema {
     public static var currentVersion: Int { migrations.count }
 
     /// `migrations[i]` moves a database from version i to version i + 1.
-    public static let migrations: [String] = [v1, v2, v3, v4, v5, v6, v7, v8]
+    public static let migrations: [String] = [v1, v2, v3, v4, v5, v6, v7, v8, v9]
 
     /// `col = 'a' OR col = 'b' …`: the same meaning as `col IN ('a', 'b', …)`, but SQLite
     /// builds an ephemeral table for an IN list on every single-row insert, ~2.5 µs per check.
@@ -768,4 +768,118 @@ extension Schema {
         END
         WHERE status IN ('waiting', 'sending', 'failed');
     """
+}
+
+extension Schema {
+    /// The audit trail chained by hash (issue 37, `AuditChain`): each row's place and hash, the
+    /// chain's head, and a clerk's reason covered by a salted digest an erasure can leave behind.
+    /// No audit row holds a person's data any more: the names, logins and contacts older versions
+    /// wrote as the old and new values of a change (and the address a code went to) move to
+    /// `user_former_value`, the person's own row that her erasure reads for her traces and removes.
+    /// Then the program chains the rows there are (`finish`) and the triggers keep them.
+    static let v9 = """
+    ALTER TABLE audit ADD COLUMN reason_salt TEXT;
+    ALTER TABLE audit ADD COLUMN reason_digest TEXT;
+    ALTER TABLE audit ADD COLUMN chain_seq INTEGER;
+    ALTER TABLE audit ADD COLUMN chain_hash TEXT;
+    CREATE UNIQUE INDEX audit_chain_seq ON audit (chain_seq);
+    CREATE TABLE audit_chain (
+        only_row    INTEGER PRIMARY KEY CHECK (only_row = 1),
+        last_seq    INTEGER NOT NULL CHECK (last_seq >= 0),
+        last_hash   TEXT NOT NULL
+    ) STRICT;
+    INSERT INTO audit_chain (only_row, last_seq, last_hash) VALUES (1, 0, '\(AuditChain.genesis)');
+
+    CREATE TABLE user_former_value (
+        user_id     INTEGER NOT NULL REFERENCES portal_user(id) ON DELETE CASCADE,
+        field       TEXT NOT NULL CHECK (\(oneOf("field", UserFormerValue.self))),
+        value       TEXT NOT NULL,
+        replaced_at TEXT NOT NULL
+    ) STRICT;
+    CREATE INDEX user_former_value_user ON user_former_value (user_id);
+
+    \(formerValuesFromAudit(.sqlite))
+    """
+
+    /// The personal values in audit rows of older versions: to `user_former_value` (where the user
+    /// is still there and the value was not erased), then out of the rows.
+    static func formerValuesFromAudit(_ engine: SQLDialect.Engine) -> String {
+        let field = engine == .sqlite ? "json_extract(a.reason_args, '$.field')" : "CAST(a.reason_args AS jsonb) ->> 'field'"
+        let sentTo = engine == .sqlite ? "json_extract(a.reason_args, '$.to')" : "CAST(a.reason_args AS jsonb) ->> 'to'"
+        let withoutTo = engine == .sqlite ? "json_remove(reason_args, '$.to')" : "CAST(CAST(reason_args AS jsonb) - 'to' AS text)"
+        let personal = """
+            (a.action IN ('user.set-login', 'user.repair-login', 'user.repair-email', 'user.repair-phone', 'user.alias')
+                OR (a.action = 'user.edit' AND \(field) IN ('full_name', 'email', 'phone')))
+            """
+        let fieldOf = """
+            CASE WHEN a.action = 'user.edit' THEN \(field) WHEN a.action = 'user.repair-email' THEN 'email'
+                 WHEN a.action = 'user.repair-phone' THEN 'phone' ELSE 'login' END
+            """
+        let user = "CAST(a.entity_id AS \(engine == .sqlite ? "INTEGER" : "bigint"))"
+        return """
+            INSERT INTO user_former_value (user_id, field, value, replaced_at)
+                SELECT \(user), \(fieldOf), v.value, a.at
+                FROM audit a JOIN (SELECT id, old_value AS value FROM audit UNION ALL SELECT id, new_value AS value FROM audit) AS v ON v.id = a.id
+                WHERE a.entity_type = 'user' AND a.action <> 'user.alias' AND \(personal)
+                  AND v.value IS NOT NULL AND v.value <> '\(Users.erasedMark)'
+                  AND EXISTS (SELECT 1 FROM portal_user u WHERE CAST(u.id AS TEXT) = a.entity_id AND u.status <> 'deleted')
+                UNION ALL
+                SELECT \(user), 'login', \(sentTo), a.at FROM audit a
+                WHERE a.entity_type = 'user' AND a.reason_code = 'code_sent' AND \(sentTo) IS NOT NULL AND \(sentTo) <> '\(Users.erasedMark)'
+                  AND EXISTS (SELECT 1 FROM portal_user u WHERE CAST(u.id AS TEXT) = a.entity_id AND u.status <> 'deleted');
+            UPDATE audit SET old_value = NULL, new_value = NULL
+                WHERE id IN (SELECT a.id FROM audit a WHERE a.entity_type IN ('user', 'link') AND \(personal));
+            UPDATE audit SET reason_args = \(withoutTo) WHERE reason_code = 'code_sent';
+            """
+    }
+
+    /// What a migration asks of the program after its SQL: version 9 chains the rows there are
+    /// (and seals their reasons), then makes the triggers that keep the trail insert-only.
+    static func finish(_ version: Int, _ db: any Storage) throws {
+        switch version {
+        case 9:
+            try AuditChain.chainUnplaced(db)
+            try db.execute(auditGuards)
+        default: break
+        }
+    }
+
+    /// Moves `db` from version `from` to this program's: each migration's SQL, then its finish.
+    static func apply(_ db: any Storage, from: Int) throws {
+        for version in from..<currentVersion {
+            try db.execute(migrations[version])
+            try finish(version + 1, db)
+        }
+    }
+
+    /// Audit rows are never changed or deleted; the one change allowed is an erasure's (a
+    /// reason's text and salt removed, its digest kept), and the chain's head only moves on.
+    /// Anyone with the file can drop these triggers with sqlite3: the chain notices then.
+    static let auditGuards = """
+    CREATE TRIGGER audit_insert_only_update BEFORE UPDATE ON audit
+    WHEN NOT (NEW.id IS OLD.id AND NEW.at IS OLD.at AND NEW.operator IS OLD.operator AND NEW.action IS OLD.action
+              AND NEW.entity_type IS OLD.entity_type AND NEW.entity_id IS OLD.entity_id AND NEW.old_value IS OLD.old_value
+              AND NEW.new_value IS OLD.new_value AND NEW.reason_code IS OLD.reason_code AND NEW.reason_args IS OLD.reason_args
+              AND NEW.reason_digest IS OLD.reason_digest AND NEW.chain_seq IS OLD.chain_seq AND NEW.chain_hash IS OLD.chain_hash
+              AND NEW.reason IS NULL AND NEW.reason_salt IS NULL)
+    BEGIN
+        SELECT RAISE(ABORT, '\(auditRefusal)');
+    END;
+    CREATE TRIGGER audit_insert_only_delete BEFORE DELETE ON audit
+    BEGIN
+        SELECT RAISE(ABORT, '\(auditRefusal)');
+    END;
+    CREATE TRIGGER audit_chain_forward BEFORE UPDATE ON audit_chain
+    WHEN NEW.only_row IS NOT OLD.only_row OR NEW.last_seq <= OLD.last_seq
+    BEGIN
+        SELECT RAISE(ABORT, 'the audit chain''s head only moves on');
+    END;
+    CREATE TRIGGER audit_chain_kept BEFORE DELETE ON audit_chain
+    BEGIN
+        SELECT RAISE(ABORT, 'the audit chain''s head only moves on');
+    END;
+    """
+
+    /// The words both engines' triggers refuse a change of an audit row with.
+    static let auditRefusal = "audit rows are insert-only: they are never changed or deleted (an erasure may only take a reason''s text and salt)"
 }

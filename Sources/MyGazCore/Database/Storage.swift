@@ -33,6 +33,9 @@ public protocol Storage: AnyObject {
     func overwritingFreedContent<T>(_ body: () throws -> T) throws -> T
     /// After rows left a table: their words out of its search index too (answers the transactions taken).
     @discardableResult func mergeSearchIndex(_ index: SearchIndex, pagesPerStep: Int) throws -> Int
+    /// After a bulk load (the demo, a large import): the planner's statistics of `tables` (every
+    /// table when empty) made anew, where the engine plans by them, outside any transaction.
+    func refreshPlannerStatistics(_ tables: [String]) throws
 
 }
 
@@ -48,6 +51,9 @@ extension Storage {
 
 extension Database: Storage {
     public var sql: SQLDialect { SQLDialect(.sqlite) }
+
+    /// SQLite's queries name their indexes where it matters (`SQLDialect.indexedBy`, `noIndex`): no statistics to keep.
+    public func refreshPlannerStatistics(_ tables: [String]) throws {}
 
     public func eachRow(_ sql: String, arguments: [SQLBindable?], _ body: (Row) throws -> Void) throws {
         try forEach(sql, arguments: arguments) { try body($0.row()) }

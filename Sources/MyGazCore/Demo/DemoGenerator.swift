@@ -44,6 +44,7 @@ public enum DemoGenerator {
             // a server's database is filled in one transaction: a demo that fails midway leaves it as it was
             try db.write { try generator.run(progress: progress) }
         }
+        try db.refreshPlannerStatistics([])
         return generator.summary
     }
 }
@@ -464,7 +465,7 @@ private struct Generator {
     mutating func pinRequests() throws {
         let candidates = try db.query("""
             SELECT u.id AS user_id, u.full_name, u.email, u.phone, l.account_id FROM user_account l JOIN portal_user u ON u.id = l.user_id
-            WHERE l.access_level = 'restricted' AND u.status = 'active' ORDER BY u.id LIMIT ?
+            WHERE l.access_level = 'restricted' AND u.status = 'active' ORDER BY u.id, l.account_id LIMIT ?
             """, max(12, options.accounts / 150))
         for (i, row) in candidates.enumerated() {
             let status = i % 4 == 3 ? "issued" : (i % 6 == 5 ? "rejected" : "open")

@@ -11,6 +11,8 @@ public enum Maintenance {
         /// logins and contacts the portal stored in a spelling of its own: the database is sound, but
         /// lookups by these need `db repair-logins`
         public var strays: [Spellings.Stray] = []
+        /// the audit trail's hash chain, recomputed whole (its fault is among `problems` too)
+        public var auditChain: AuditChain.Verification?
         public var ok: Bool { problems.isEmpty }
     }
 
@@ -29,7 +31,10 @@ public enum Maintenance {
             problems += try schemaDifferences(db)
             problems += try counterProblems(db)
         }
+        let chain = version == Schema.currentVersion ? try AuditChain.verify(db) : nil
+        if let fault = chain?.fault { problems.append(fault.description) }
         var report = CheckReport(schemaVersion: version, problems: problems)
+        report.auditChain = chain
         if version == Schema.currentVersion { report.strays = try Spellings.strays(db) }
         return report
     }

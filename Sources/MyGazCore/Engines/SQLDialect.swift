@@ -157,6 +157,13 @@ public struct SQLDialect: Sendable, Equatable {
                 """
         }
     }
+
+    // MARK: Audit
+
+    /// Who gives a new audit row its place and hash in the chain (`AuditChain`): on PostgreSQL
+    /// the server, when the inserting transaction commits (a deferred trigger, so that writers
+    /// wait on each other only for their commits); on SQLite the program, as it inserts.
+    public var chainsAuditAtCommit: Bool { engine == .postgresql }
 }
 
 /// A list of values bound as one placeholder (a JSON array both engines read: SQLite's

@@ -94,7 +94,11 @@ extension Upsert {
 
         static let table = "import_rows"
 
+        /// The table written.
+        let target: String
+
         init(_ table: String, key: [UpsertColumn], _ columns: [UpsertColumn], present: [Bool], keyFilter: String) {
+            target = table
             let all = key + columns
             parameters = all.count
             let names = all.map(\.name).joined(separator: ", ")
@@ -258,6 +262,9 @@ extension Upsert {
 /// nothing and the next run does it all. There is no global write lock to share: the portal
 /// keeps writing meanwhile, waiting only for a row the import is writing.
 extension ImportRun {
+    /// Rows written by one import past which the table's statistics are made anew at its end.
+    static var rowsThatNeedStatistics: Int { 10_000 }
+
     /// The file is read again from its start (in another encoding): the rows loaded so far go with their load.
     struct ReadAgain: Error {}
 
@@ -317,6 +324,10 @@ extension ImportRun {
         }
         // no lock keeps other writers out; the rows written are held until the commit
         report.longestLockSeconds = Date().timeIntervalSince(began)
+        // a large load changes what the planner should know before autovacuum comes by
+        if let upsert = kind.stagedUpsert, report.inserted + report.updated >= Self.rowsThatNeedStatistics {
+            try pg.refreshPlannerStatistics([upsert.pg.target])
+        }
     }
 
     /// A dry run of the staged rows: their counts told by one query beside the table, nothing written.

@@ -620,29 +620,52 @@ public enum Delivery {
     /// after a check (a receipt that comes late still records it).
     static func recover(_ session: Session, _ report: inout Report) throws {
         try session.db.write {
-            let db = session.db
-            for row in try db.query("SELECT id, channel, claim_token, delivery_pid FROM outbox WHERE status = 'sending'") {
-                let id = try row.int64("id"), token = try row.optString("claim_token") ?? "", shell = try row.optInt("delivery_pid")
-                let parts = token.split(separator: ":")
-                let claimer = parts.first.flatMap { Int($0) }
-                let host = parts.count > 1 ? String(parts[1]) : nil
-                if ImportLiveness.isAlive(pid: claimer, host: host) { continue }
-                if let shell, shell != claimer, ImportLiveness.isAlive(pid: shell, host: ImportLiveness.hostName) { continue }
-                // as read: another sender recovering at the same moment changes it once, not twice
-                let asRead = "id = ? AND status = 'sending' AND coalesce(claim_token, '') = ?"
-                if shell == nil {
-                    if try db.run("UPDATE outbox SET status = 'waiting', claim_token = NULL WHERE \(asRead)", id, token) == 1 {
-                        report.recovered += 1
-                    }
-                } else if try db.run("""
-                    UPDATE outbox SET status = 'failed', delivery_pid = NULL, secret = NULL,
-                           last_error = 'interrupted during delivery: ' || CAST(? AS TEXT)
-                    WHERE \(asRead)
-                    """, inDoubtAdvice, id, token) == 1 {
-                    try session.audit("outbox.in-doubt", .outbox, id, old: "sending", new: "failed", note: AuditNote(.senderDied))
-                    report.count(MessageChannel(rawValue: try row.string("channel")) ?? .email, \.inDoubt)
-                }
+            for message in try abandoned(session.db) { try settle(session, message, &report) }
+        }
+    }
+
+    /// A message in `sending` whose sender is gone, as it was read: its claim and the shell
+    /// recorded as delivering it (nil: none had begun).
+    struct Abandoned {
+        let id: Int64
+        let token: String
+        let shell: Int?
+        let channel: MessageChannel
+    }
+
+    /// The messages in `sending` whose sender, and delivering shell if one began, are gone.
+    static func abandoned(_ db: any Storage) throws -> [Abandoned] {
+        try db.query("SELECT id, channel, claim_token, delivery_pid FROM outbox WHERE status = 'sending'").compactMap { row in
+            let message = try Abandoned(id: row.int64("id"), token: row.optString("claim_token") ?? "", shell: row.optInt("delivery_pid"),
+                                        channel: MessageChannel(rawValue: row.string("channel")) ?? .email)
+            let parts = message.token.split(separator: ":")
+            let claimer = parts.first.flatMap { Int($0) }
+            let host = parts.count > 1 ? String(parts[1]) : nil
+            if ImportLiveness.isAlive(pid: claimer, host: host) { return nil }
+            if let shell = message.shell, shell != claimer, ImportLiveness.isAlive(pid: shell, host: ImportLiveness.hostName) { return nil }
+            return message
+        }
+    }
+
+    /// Back to waiting, or in doubt, only as it was judged: the same claim and the same shell. On
+    /// PostgreSQL the dead sender's shell may record its `begin` between the read and this
+    /// update (nothing holds it out there, as SQLite's write lock does): then the message is its
+    /// shell's, and sending it again would deliver it twice. Another sender recovering at the
+    /// same moment changes it once, not twice.
+    static func settle(_ session: Session, _ message: Abandoned, _ report: inout Report) throws {
+        let db = session.db
+        let asRead = "id = ? AND status = 'sending' AND coalesce(claim_token, '') = ? AND coalesce(delivery_pid, 0) = ?"
+        if message.shell == nil {
+            if try db.run("UPDATE outbox SET status = 'waiting', claim_token = NULL WHERE \(asRead)", message.id, message.token, 0) == 1 {
+                report.recovered += 1
             }
+        } else if try db.run("""
+            UPDATE outbox SET status = 'failed', delivery_pid = NULL, secret = NULL,
+                   last_error = 'interrupted during delivery: ' || CAST(? AS TEXT)
+            WHERE \(asRead)
+            """, inDoubtAdvice, message.id, message.token, message.shell ?? 0) == 1 {
+            try session.audit("outbox.in-doubt", .outbox, message.id, old: "sending", new: "failed", note: AuditNote(.senderDied))
+            report.count(message.channel, \.inDoubt)
         }
     }
 

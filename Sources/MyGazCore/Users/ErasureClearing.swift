@@ -1,35 +1,3 @@
-/// What of an audit row is a person's own data, by the action that wrote it: the one list an
-/// erasure reads, both to learn the contacts she had and to clear them. Everything else on an
-/// audit row is a status, a code, a number, an id or an operator's login, and stays.
-enum AuditClearing {
-    enum Personal: Equatable { case name, contact, text }
-
-    /// What the old and new values of a row are: her name or a contact (`user edit` of those
-    /// fields, `user set-login`, the repairs of a stray spelling), or her own words (an alias).
-    static func personalChange(action: String, reasonArgs: String?) -> Personal? {
-        switch action {
-        case "user.edit":
-            switch AuditReason.profileField.decode(reasonArgs).first ?? nil {
-            case .text("full_name")?: return .name
-            case .text("email")?, .text("phone")?: return .contact
-            default: return nil
-            }
-        case "user.set-login", "user.repair-login", "user.repair-email", "user.repair-phone": return .contact
-        case "user.alias": return .text
-        default: return nil
-        }
-    }
-
-    /// The values of the personal arguments in a row's `reason_args` (an address a code went to).
-    static func personalArguments(code: String?, _ json: String?) -> [String] {
-        guard let reason = code.flatMap(AuditReason.init(rawValue:)) else { return [] }
-        return zip(reason.arguments, reason.decode(json)).compactMap { argument, value in
-            guard reason.personalArguments.contains(argument.name), case .text(let text)? = value else { return nil }
-            return text
-        }
-    }
-}
-
 /// The clearing: each of her rows keeps its ids, statuses, dates and codes (the RGK's records, the
 /// operators' decisions) and loses her name, contacts, words and files. Nothing outside the scope
 /// is read for her words, let alone changed.
@@ -45,6 +13,7 @@ extension ErasureScope {
         try clearMessages(db, &counts)
         counts.auditRows = try clearAudit(db)
         counts.links = try db.run("DELETE FROM user_account WHERE user_id = ?", userID)
+        try db.run("DELETE FROM user_former_value WHERE user_id = ?", userID)
         try db.run("DELETE FROM activation_link WHERE identity_id IN (SELECT id FROM social_identity WHERE user_id = ?)", userID)
         try db.run("DELETE FROM social_identity WHERE user_id = ?", userID)
         try db.run("DELETE FROM confirmation_code WHERE user_id = ?", userID)
@@ -75,24 +44,16 @@ extension ErasureScope {
         try scrub(db, "reading", ["message"], ids: readings)
     }
 
-    /// Her audit rows: a personal old or new value replaced whole, a personal argument of
-    /// `reason_args` replaced as a JSON value (the object stays valid), her values out of a
-    /// clerk's reason. Answers the rows changed.
+    /// Her audit rows hold no value of hers (ids, codes and counts), but a clerk's words may name
+    /// her: where they do, the words and their salt go, the digest the chain covers stays — so the
+    /// chain still verifies and the words cannot be had back. Answers the rows changed.
     private func clearAudit(_ db: any Storage) throws -> Int {
+        guard !traces.isEmpty else { return 0 }
         let condition = auditCondition(db.sql)
         var changed = 0
-        let mark = Users.erasedMark
-        for row in try db.query("SELECT id, action, old_value, new_value, reason, reason_code, reason_args FROM audit WHERE \(condition.sql)",
-                                arguments: condition.arguments) {
-            let personal = AuditClearing.personalChange(action: try row.string("action"), reasonArgs: try row.optString("reason_args")) != nil
-            let before = try ["old_value", "new_value", "reason", "reason_args"].map { try row.optString($0) }
-            let after = [personal ? before[0].map { _ in mark } : before[0],
-                         personal ? before[1].map { _ in mark } : before[1],
-                         traces.scrub(before[2]),
-                         try row.optString("reason_code").flatMap(AuditReason.init(rawValue:))?.clearing(before[3], mark: mark) ?? before[3]]
-            guard after != before else { continue }
-            try db.run("UPDATE audit SET old_value = ?, new_value = ?, reason = ?, reason_args = ? WHERE id = ?",
-                       after[0], after[1], after[2], after[3], try row.int64("id"))
+        for row in try db.query("SELECT id, reason FROM audit WHERE reason IS NOT NULL AND (\(condition.sql))", arguments: condition.arguments) {
+            guard let reason = try row.optString("reason"), traces.scrub(reason) != reason else { continue }
+            try db.run("UPDATE audit SET reason = NULL, reason_salt = NULL WHERE id = ?", try row.int64("id"))
             changed += 1
         }
         return changed

@@ -30,8 +30,8 @@ struct ErasureScope {
 
     // MARK: her values
 
-    /// Her login, name and contacts now and in her history (the audit rows of her user: edits,
-    /// set-login, repairs, codes sent), her sign-ins, codes, and what she gave in her own items.
+    /// Her login, name and contacts now and before (`user_former_value`: edits, set-login,
+    /// repairs), her sign-ins, codes, and what she gave in her own items.
     private mutating func findValues(_ db: any Storage) throws {
         var accountContacts: [String] = []
         func contact(_ value: String?) {
@@ -43,18 +43,9 @@ struct ErasureScope {
             contact(try u.string("login")); contact(try u.optString("email")); contact(try u.optString("phone"))
             try u.optString("full_name").map { traces.add(name: $0) }
         }
-        for row in try db.query("""
-            SELECT action, old_value, new_value, reason_code, reason_args FROM audit WHERE entity_type = 'user' AND entity_id = ?
-            """, String(userID)) {
-            let change = AuditClearing.personalChange(action: try row.string("action"), reasonArgs: try row.optString("reason_args"))
-            for value in [try row.optString("old_value"), try row.optString("new_value")] {
-                switch change {
-                case .name?: value.map { traces.add(name: $0) }
-                case .contact?: contact(value)
-                case .text?, nil: break
-                }
-            }
-            for value in AuditClearing.personalArguments(code: try row.optString("reason_code"), try row.optString("reason_args")) { contact(value) }
+        for row in try db.query("SELECT field, value FROM user_former_value WHERE user_id = ?", userID) {
+            let value = try row.string("value")
+            if try row.string("field") == UserFormerValue.fullName.rawValue { traces.add(name: value) } else { contact(value) }
         }
         for row in try db.query("""
             SELECT email AS contact FROM social_identity WHERE user_id = ?

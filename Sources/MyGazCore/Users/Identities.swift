@@ -90,7 +90,7 @@ extension Users {
             try Outbox.enqueue(session, .init(channel: .email, recipient: email, subject: "Активация учетной записи",
                                               body: body, secret: token, rgkID: nil, kind: .confirmationCode, entity: .user, entityID: id, userID: id))
             try session.audit("user.resend-activation", .user, id, new: identity.provider,
-                              note: AuditNote(.codeSent, ["channel": .text(MessageChannel.email.rawValue), "to": .text(email)]))
+                              note: AuditNote(.codeSent, ["channel": .text(MessageChannel.email.rawValue)]))
             return (identity.provider, email, expires)
         }
     }

@@ -15,7 +15,8 @@ public struct ProfileChange: Sendable {
 }
 
 public enum Profile {
-    /// Changes what is asked, each field audited old → new; a changed e-mail or phone is told at
+    /// Changes what is asked, each field audited (a name or contact by the field alone, its former
+    /// value kept with her: `FormerValues`; a switch old → new); a changed e-mail or phone is told at
     /// the old contact and at the new one (someone else changing it is how accounts are stolen).
     public static func edit(_ session: Session, _ id: Int64, _ change: ProfileChange) throws -> (changed: [String], told: [Outbox.Queued]) {
         let email = try Contact.validEmail(change.email)
@@ -31,10 +32,13 @@ public enum Profile {
                                           "user edit", .codes(.userStatus, ["active", "pending", "blocked"]))
             }
             var changed: [String] = []
-            func set(_ column: String, _ old: String?, _ new: String?) throws {
+            func set(_ field: UserFormerValue, _ old: String?, _ new: String?) throws {
                 guard let new, new != old else { return }
+                let column = field.rawValue
                 try session.db.run("UPDATE portal_user SET \(column) = ?, updated_at = ? WHERE id = ?", new, session.now, id)
-                try session.audit("user.edit", .user, id, old: old, new: new, note: AuditNote(.profileField, ["field": .text(column)]))
+                // her values stay with her, not in the audit row: it says which field changed
+                try FormerValues.keep(session, id, field, old)
+                try session.audit("user.edit", .user, id, note: AuditNote(.profileField, ["field": .text(column)]))
                 changed.append(column)
             }
             func flag(_ column: String, _ value: Bool?) throws {
@@ -46,9 +50,9 @@ public enum Profile {
                 changed.append(column)
             }
             let oldEmail = try row.optString("email"), oldPhone = try row.optString("phone")
-            try set("full_name", row.optString("full_name"), change.name?.trimmingCharacters(in: .whitespaces))
-            try set("email", oldEmail, email)
-            try set("phone", oldPhone, phone)
+            try set(.fullName, row.optString("full_name"), change.name?.trimmingCharacters(in: .whitespaces))
+            try set(.email, oldEmail, email)
+            try set(.phone, oldPhone, phone)
             try flag("notify_debts", change.notifyDebts)
             try flag("notify_status", change.notifyStatus)
             try flag("notify_news", change.notifyNews)
@@ -90,7 +94,8 @@ public enum Profile {
                 ?? Message(.aliasCleared, [.text(String(id)), .text(account.label)])
             guard old != text else { return t }
             try session.db.run("UPDATE user_account SET alias = ? WHERE user_id = ? AND account_id = ?", text, id, account.id)
-            try session.audit("user.alias", .link, "\(id):\(account.label)", old: old, new: text)
+            // her words name the account: the audit row says it changed, not what to
+            try session.audit("user.alias", .link, "\(id):\(account.label)")
             t.forceChanged = true
             return t
         }

@@ -73,7 +73,7 @@ public enum Spellings {
     }
 
     /// `db repair-logins`: every repairable stray takes its normal form (the login's kind with
-    /// it), each change audited; the rest are left for a person and listed. All or nothing.
+    /// it), each change audited (the field, not the values); the rest are left for a person and listed. All or nothing.
     public static func repair(_ session: Session, dryRun: Bool) throws -> [Stray] {
         try session.db.write {
             let strays = try strays(session.db)
@@ -87,7 +87,9 @@ public enum Spellings {
                 } else {
                     try session.db.run("UPDATE portal_user SET \(s.field.rawValue) = ?, updated_at = ? WHERE id = ?", normal, session.now, s.userID)
                 }
-                try session.audit("user.repair-\(s.field.rawValue)", .user, s.userID, old: s.stored, new: normal)
+                // the spelling it had stays with her, not in the audit row
+                try FormerValues.keep(session, s.userID, UserFormerValue(rawValue: s.field.rawValue) ?? .login, s.stored)
+                try session.audit("user.repair-\(s.field.rawValue)", .user, s.userID)
             }
             return strays
         }

@@ -386,7 +386,7 @@ public enum Users {
     public static func setLogin(_ session: Session, _ id: Int64, newLogin: String) throws -> (old: String, new: String) {
         guard let login = Contact.login(newLogin) else { throw MyGazError.invalid(.badLogin, .text(newLogin)) }
         return try session.db.write {
-            guard let row = try session.db.queryOne("SELECT login, status FROM portal_user WHERE id = ? \(session.db.sql.lockingRows)", id) else {
+            guard let row = try session.db.queryOne("SELECT login, email, phone, status FROM portal_user WHERE id = ? \(session.db.sql.lockingRows)", id) else {
                 throw MyGazError.notFound(.user, String(id))
             }
             let old = try row.string("login")
@@ -406,7 +406,11 @@ public enum Users {
             // codes sent to the old address must not work any more
             try session.db.run("UPDATE confirmation_code SET voided_at = ? WHERE user_id = ? AND used_at IS NULL AND voided_at IS NULL",
                                session.now, id)
-            try session.audit("user.set-login", .user, id, old: old, new: login.login)
+            // her former login (and the contact the new one replaces) stay with her, not in the audit row
+            try FormerValues.keep(session, id, .login, old)
+            try FormerValues.keep(session, id, login.kind == .phone ? .phone : .email,
+                                  try row.optString(login.kind == .phone ? "phone" : "email").flatMap { $0 == login.login ? nil : $0 })
+            try session.audit("user.set-login", .user, id, new: kind)
             return (old, login.login)
         }
     }
@@ -454,7 +458,7 @@ public enum Users {
             try Outbox.enqueue(session, .init(channel: channel, recipient: login,
                                               subject: channel == .email ? (purpose == .registration ? "Подтверждение регистрации" : "Восстановление пароля") : nil,
                                               body: text, secret: code, rgkID: nil, kind: .confirmationCode, entity: .user, entityID: id, userID: id))
-            try session.audit("user.resend-code", .user, id, new: purpose.rawValue, note: AuditNote(.codeSent, ["channel": .text(channel.rawValue), "to": .text(login)]))
+            try session.audit("user.resend-code", .user, id, new: purpose.rawValue, note: AuditNote(.codeSent, ["channel": .text(channel.rawValue)]))
             return (purpose, channel, login, expires)
         }
     }

@@ -50,6 +50,7 @@ import Testing
         "application review": "clerk, admin",
         "application show": "clerk, support, admin",
         "audit list": "clerk, support, admin",
+        "audit verify": "admin",
         "completion bash": "no database",
         "completion fish": "no database",
         "completion man": "no database",

@@ -10,7 +10,7 @@ import Testing
         ("28000", .refused), ("28P01", .refused),
         ("3D000", .noSuchDatabase), ("25006", .readOnly), ("42501", .denied),
         ("42P01", .schemaMismatch), ("42703", .schemaMismatch), ("55P03", .busy), ("57014", .busy),
-        ("58030", .io), ("22021", .badValue), ("08P01", .other), ("42601", .other), ("22P02", .other),
+        ("58030", .io), ("22021", .badValue), ("P0001", .refusedByTrigger), ("08P01", .other), ("42601", .other), ("22P02", .other),
     ])
     func aSQLSTATEIsMappedByItsClass(_ sqlstate: String, _ kind: EngineError.Kind) {
         #expect(PGErrorMap.kind(sqlstate: sqlstate) == kind)
@@ -20,7 +20,7 @@ import Testing
         (EngineError.Kind.unreachable, MyGazCore.ExitStatus.database), (.noSuchDatabase, .database), (.diskFull, .database),
         (.busy, .database), (.conflict, .database), (.readOnly, .database), (.io, .database), (.schemaMismatch, .database),
         (.refused, .permission), (.denied, .permission), (.badAddress, .usage), (.badValue, .invalidData),
-        (.uniqueViolation, .internalError), (.constraint, .internalError), (.other, .internalError),
+        (.refusedByTrigger, .database), (.uniqueViolation, .internalError), (.constraint, .internalError), (.other, .internalError),
     ])
     func eachKindHasItsExitStatus(_ kind: EngineError.Kind, _ status: MyGazCore.ExitStatus) {
         let error = EngineError(kind, server: "postgresql://u:***@h/db", message: "what the server said")
@@ -34,7 +34,7 @@ import Testing
 
     @Test func everyKindIsMapped() {
         // a new kind must be given its exit status on purpose
-        #expect(EngineError.Kind.allCases.count == 15)
+        #expect(EngineError.Kind.allCases.count == 16)
     }
 
     @Test func theSQLSTATEOfAFailedConnectionIsReadFromItsVerboseMessage() {

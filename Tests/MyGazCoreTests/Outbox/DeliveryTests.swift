@@ -87,6 +87,29 @@ import Testing
         #expect(try t.count("audit", "action = 'outbox.in-doubt'") == 1)
     }
 
+    /// The dead sender's shell records its `begin` after the recovery read the message as never
+    /// begun, before it changed it (on PostgreSQL nothing holds the shell out meanwhile): the
+    /// message is the shell's, not sent again; its `done` records it sent, once.
+    @Test(arguments: TestEngine.all) func aShellThatBeginsWhileTheRecoveryJudgesKeepsItsMessage(_ engine: TestEngine) throws {
+        let t = try TestDB(engine: engine)
+        let id = try Self.queue(t, rgk: nil, to: "a@mail.example", body: "Письмо")
+        let token = "\(try Self.deadPID()):\(ImportLiveness.hostName):gone"
+        try t.db.write { try t.db.run("UPDATE outbox SET status = 'sending', claim_token = ?", token) }
+        let judged = try t.db.write { try Delivery.abandoned(t.db) }
+        #expect(judged.map(\.id) == [id] && judged.first?.shell == nil, "read as never begun")
+
+        let shell = Int(getpid())
+        #expect(try Delivery.begin(t.session, id: id, token: token, shell: shell), "the shell's claim still holds")
+        var report = Delivery.Report()
+        try t.db.write { for message in judged { try Delivery.settle(t.session, message, &report) } }
+        #expect(report.recovered == 0 && report.inDoubt == 0, "\(report)")
+        let row = try OutboxStore.find(t.db, id)
+        #expect(row.status == "sending", "not back to waiting, where the next sender would send it again")
+        #expect(try t.db.scalarInt("SELECT delivery_pid FROM outbox WHERE id = ?", id) == shell)
+        #expect(try Delivery.receipt(t.session, id: id, token: token))
+        #expect(try OutboxStore.find(t.db, id).status == "sent")
+    }
+
     @Test(arguments: TestEngine.all) func aFailedMessageIsRetriedButNotOneWhoseCodeWasErased(_ engine: TestEngine) throws {
         let t = try TestDB(engine: engine)
         let plain = try Self.queue(t, rgk: nil, to: "a@mail.example", body: "Письмо")

@@ -60,16 +60,4 @@ import Testing
         #expect(traces.scrub("логин IVANOVA83, не ivanova834") == "логин \(Self.mark), не ivanova834")
         #expect(traces.contacts.isEmpty)
     }
-
-    @Test func anAuditRowLosesOnlyItsPersonalArgumentsAndStaysJSON() throws {
-        let hostile = #"x"}","to":"\"#
-        let json = try #require(AuditReason.codeSent.encode(["channel": "email", "to": .text(hostile)]))
-        let cleared = try #require(AuditReason.codeSent.clearing(json, mark: Self.mark))
-        #expect(cleared == #"{"channel":"email","to":"[удалено]"}"#)
-        #expect(AuditReason.codeAttempt.clearing(#"{"attempt":1,"of":5}"#, mark: Self.mark) == #"{"attempt":1,"of":5}"#)
-        #expect(AuditClearing.personalArguments(code: "code_sent", json) == [hostile])
-        #expect(AuditClearing.personalChange(action: "user.edit", reasonArgs: #"{"field":"email"}"#) == .contact)
-        #expect(AuditClearing.personalChange(action: "user.edit", reasonArgs: #"{"field":"notify_news"}"#) == nil)
-        #expect(AuditClearing.personalChange(action: "reading.accept", reasonArgs: nil) == nil)
-    }
 }

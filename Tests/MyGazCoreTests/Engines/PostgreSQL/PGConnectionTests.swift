@@ -351,3 +351,28 @@ import Testing
         }
     }
 }
+
+/// What a server's database holds, as every command asks it before its work.
+@Suite(.enabled(if: PGServer.available)) struct PGDatabaseStateTests {
+    @Test func emptyForeignCurrentOlderAndNewerAreTold() throws {
+        let empty = try PGServer.database()
+        #expect(try Engines.state(of: empty.connect()) == .empty)
+
+        let foreign = try PGServer.database()
+        try foreign.connect().execute("CREATE TABLE their_own (x bigint)")
+        #expect(try Engines.state(of: foreign.connect()) == .foreign)
+        try foreign.connect().execute("CREATE VIEW only_a_view AS SELECT 1 AS x; DROP TABLE their_own")
+        #expect(try Engines.state(of: foreign.connect()) == .foreign, "a view is something of someone's")
+
+        let ours = try PGServer.database()
+        let c = try ours.connect()
+        try Engines.migrate(c)
+        #expect(try Engines.state(of: c) == .current)
+        try c.execute("UPDATE schema_version SET version = 3")
+        #expect(try Engines.state(of: c) == .older(3))
+        try c.execute("UPDATE schema_version SET version = 99")
+        #expect(try Engines.state(of: c) == .newer(99))
+        try c.execute("UPDATE schema_version SET application_id = 1")
+        #expect(try Engines.state(of: c) == .foreign, "another program's schema_version")
+    }
+}
