@@ -175,6 +175,32 @@ struct SMTPDeliveryTests {
         #expect(t.sql("SELECT status || ' ' || attempts FROM outbox WHERE channel = 'email' ORDER BY id") == "waiting 0\nwaiting 0")
     }
 
+    /// `mail.sendmail` ending in `-bs`: the local MTA's SMTP on its stdin and stdout, the same
+    /// client, one MTA process for the run's letters (bench/smtp_pipe.py carries its pipes to the
+    /// sink, which speaks and keeps the letters; each MTA started writes its pid).
+    @Test func aLocalMTAInSendmailBsModeTakesTheRunsLettersInOneSession() {
+        let recipients = (1...6).map { "client\($0)@mail.example" } + ["perm1@mail.example", "ok9@mail.example"]
+        let t = Self.queued(recipients, sms: true, pin: "482916")
+        let sink = SMTPSink(t, ["--pipelining"])
+        let pids = t.dir + "/mta.pids"
+        let mta = "\(SMTPSink.python) \(repositoryRoot)/bench/smtp_pipe.py \(sink.port) \(pids) -bs"
+        let sent = Self.send(t, ["--sendmail", mta])
+        #expect(sent.status == 5 && sent.jsonObject["sent"] as? Int == 8 && sent.jsonObject["failed"] as? Int == 1, "\(sent)")
+        let started = ((try? String(contentsOfFile: pids, encoding: .utf8)) ?? "").split(separator: "\n")
+        #expect(started.count == 1 && sink.connections == 1, "one MTA, one session for the run: \(started)")
+        let letters = sink.letters()
+        #expect(letters.map { $0["To"] ?? "" } == recipients.filter { $0 != "perm1@mail.example" }, "each once, in order")
+        #expect(letters.allSatisfy { ($0["body"] ?? "").contains("Ваш код: 482916.") && $0["envelope_from"] == "abon@gaz.example" && $0["defects"] == "0" })
+        let refused = t.sql("SELECT status || '|' || last_error FROM outbox WHERE recipient = 'perm1@mail.example'")
+        #expect(refused.hasPrefix("failed|") && refused.contains("550 5.1.1") && !refused.contains("\u{1B}"), "the MTA's reply decides, kept escaped: \(refused)")
+        #expect(t.sql("SELECT count(*) FROM outbox WHERE secret IS NOT NULL OR delivery_pid IS NOT NULL OR claim_token IS NOT NULL") == "0")
+        // an MTA that cannot be started: the letters wait, the run says which program
+        _ = t.sql("UPDATE outbox SET status = 'waiting', attempts = 0, sent_at = NULL WHERE channel = 'email'")
+        let missing = Self.send(t, ["--sendmail", "/nonexistent/sendmail -bs"])
+        #expect(missing.status == 5 && missing.stderr.contains("/nonexistent/sendmail"), "\(missing)")
+        #expect(t.sql("SELECT count(*) FROM outbox WHERE channel = 'email' AND status = 'waiting' AND attempts = 0") == "8")
+    }
+
     @Test func aHostileAddressNeverReachesRCPT() {
         let t = Self.queued(["ivanov@mail.example"])
         // written straight into the table, past every check a command makes

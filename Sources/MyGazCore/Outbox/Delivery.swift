@@ -112,6 +112,9 @@ public struct Transport: Sendable {
     /// Why letters cannot go at all as things are set up (a relay setting refused): they wait.
     public var mailRefused: Message?
     public var smsCommand: String?
+    /// `sendmail -bs` (the command's last word): the MTA speaks SMTP on its stdin and stdout, and
+    /// one of it carries a session of many letters, as a relay does.
+    public var mailerSpeaksSMTP: Bool { sendmail.split(whereSeparator: { $0 == " " || $0 == "\t" }).last == "-bs" }
     public var timeoutSeconds: Double
     /// The command the delivering shell runs around the program (`mygaz-admin --db DB outbox
     /// __receipt`): `begin` records the shell as the one delivering, and fails if the claim
@@ -770,7 +773,15 @@ public enum Delivery {
                 mail.replyTo = sender.replyTo
                 mail.attachments = attachments
                 if let relay = transport.smtp {
-                    return try relayed(SMTPSession.data(mail.rendered), from: sender.address, to: recipient, relay: relay, begin: begin)
+                    return try relayed(SMTPSession.data(mail.rendered), from: sender.address, to: recipient, shown: relay.shown, begin: begin) {
+                        try SMTPSession.open(relay, timeout: $0)
+                    }
+                }
+                if transport.mailerSpeaksSMTP {
+                    let command = transport.sendmail, environment = transport.environment
+                    return try relayed(SMTPSession.data(mail.rendered), from: sender.address, to: recipient, shown: command, begin: begin) {
+                        try SMTPSession.local(command, environment: environment, timeout: $0)
+                    }
                 }
                 input = Array(mail.rendered.utf8)
             }
@@ -788,17 +799,19 @@ public enum Delivery {
             return outcome(run, timeout: transport.timeoutSeconds)
         }
 
-        /// A letter through the relay's session, a new one when there is none or the last ended.
-        private func relayed(_ data: [UInt8], from: String, to: String, relay: SMTPRelay, begin: () throws -> Bool) throws -> Outcome {
+        /// A letter through the relay's (or the local MTA's) session, a new one when there is
+        /// none or the last ended.
+        private func relayed(_ data: [UInt8], from: String, to: String, shown: String, begin: () throws -> Bool,
+                             open: (Double) throws -> SMTPSession) throws -> Outcome {
             if let session = self.relay, !session.usable {
                 session.close()
                 self.relay = nil
             }
             if self.relay == nil {
                 do {
-                    self.relay = try SMTPSession.open(relay, timeout: transport.timeoutSeconds)
+                    self.relay = try open(transport.timeoutSeconds)
                 } catch let failure as SMTPFailure {
-                    return .unusable(Message(.smtpRelayFailed, [.text(relay.shown), .text(failure.text)]))
+                    return .unusable(Message(.smtpRelayFailed, [.text(UntrustedText.visible(shown)), .text(failure.text)]))
                 }
             }
             switch try self.relay!.send(from: from, to: to, data: data, begin: begin) {
@@ -879,11 +892,37 @@ public enum Command {
         posix_spawn_file_actions_addopen(&actions, 0, inputPath, O_RDONLY, 0)
         posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
         posix_spawn_file_actions_addopen(&actions, 2, errorPath, O_WRONLY | O_APPEND, 0)
+        var pid: pid_t = 0
+        let spawned = spawn(&pid, argv, actions: &actions, environment: environment)
+        guard spawned == 0 else {
+            return Outcome(status: 127, errors: "cannot run \(argv[0]): \(String(cString: strerror(spawned)))")
+        }
+        // the program holds its input open; the file (a PIN may be in it) goes now, not after
+        unlink(inputPath)
+        var outcome = Outcome()
+        if let wait = reap(pid, grace: timeout) {
+            if wait & 0x7F == 0 {
+                outcome.status = (wait >> 8) & 0xFF
+            } else {
+                outcome.signal = wait & 0x7F
+            }
+        } else {
+            outcome.timedOut = true
+        }
+        if let data = FileManager.default.contents(atPath: errorPath) {
+            outcome.errors = String(decoding: data.prefix(300), as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        }
+        return outcome
+    }
+
+    /// posix_spawn of `argv[0]` (no search of PATH) in a process group of its own, so that a
+    /// timeout reaches everything it started, with signals as a fresh program expects them (we
+    /// ignore SIGXFSZ, and may run with signals blocked), and `environment` over what it inherits.
+    /// posix_spawn's own answer: 0, or the error that kept it from starting.
+    static func spawn(_ pid: inout pid_t, _ argv: [String], actions: inout posix_spawn_file_actions_t, environment: [String: String]) -> Int32 {
         var attributes = posix_spawnattr_t()
         posix_spawnattr_init(&attributes)
         defer { posix_spawnattr_destroy(&attributes) }
-        // its own group, so that a timeout reaches everything it started; signals as a fresh
-        // program expects them (we ignore SIGXFSZ, and may run with signals blocked)
         posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK))
         posix_spawnattr_setpgroup(&attributes, 0)
         var none = sigset_t(), defaults = sigset_t()
@@ -905,36 +944,28 @@ public enum Command {
         var cEnv: [UnsafeMutablePointer<CChar>?] = (inherited + environment.sorted { $0.key < $1.key }.map { $0.key + "=" + $0.value })
             .map { strdup($0) } + [nil]
         defer { for p in cEnv { free(p) } }
-        var pid: pid_t = 0
-        let spawned = posix_spawn(&pid, argv[0], &actions, &attributes, &cArgs, &cEnv)
-        guard spawned == 0 else {
-            return Outcome(status: 127, errors: "cannot run \(argv[0]): \(String(cString: strerror(spawned)))")
-        }
-        // the program holds its input open; the file (a PIN may be in it) goes now, not after
-        unlink(inputPath)
-        var outcome = Outcome()
+        return spawning.withLock { posix_spawn(&pid, argv[0], &actions, &attributes, &cArgs, &cEnv) }
+    }
+
+    /// Held while a program is started, and while descriptors are made that no program may inherit.
+    static let spawning = NSLock()
+
+    /// Waits up to `grace` seconds for `pid` to end, then ends its group (SIGTERM, then SIGKILL
+    /// half a second later) and reaps it. The wait status, or nil when it had to be ended.
+    static func reap(_ pid: pid_t, grace: Double) -> Int32? {
         var wait: Int32 = 0
-        let deadline = Date().addingTimeInterval(timeout)
-        var finished = false
-        while !finished && Date() < deadline {
+        let deadline = Date().addingTimeInterval(grace)
+        while Date() < deadline {
             let r = waitpid(pid, &wait, WNOHANG)
-            if r == pid { finished = true } else if r < 0 && errno != EINTR { finished = true } else { usleep(5000) }
+            if r == pid { return wait }
+            if r < 0 && errno != EINTR { return wait }
+            usleep(5000)
         }
-        if !finished {
-            outcome.timedOut = true
-            kill(-pid, SIGTERM)
-            let grace = Date().addingTimeInterval(0.5)
-            while Date() < grace && waitpid(pid, &wait, WNOHANG) == 0 { usleep(5000) }
-            kill(-pid, SIGKILL)     // the rest of the group, and the program if it is still there
-            while waitpid(pid, &wait, 0) < 0 && errno == EINTR {}
-        } else if wait & 0x7F == 0 {
-            outcome.status = (wait >> 8) & 0xFF
-        } else {
-            outcome.signal = wait & 0x7F
-        }
-        if let data = FileManager.default.contents(atPath: errorPath) {
-            outcome.errors = String(decoding: data.prefix(300), as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
-        }
-        return outcome
+        kill(-pid, SIGTERM)
+        let later = Date().addingTimeInterval(0.5)
+        while Date() < later && waitpid(pid, &wait, WNOHANG) == 0 { usleep(5000) }
+        kill(-pid, SIGKILL)     // the rest of the group, and the program if it is still there
+        while waitpid(pid, &wait, 0) < 0 && errno == EINTR {}
+        return nil
     }
 }

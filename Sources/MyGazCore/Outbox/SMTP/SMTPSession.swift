@@ -32,10 +32,9 @@ final class SMTPSession {
         case claimLost
     }
 
-    let relay: SMTPRelay
+    /// Whom replies come from, in what a person reads: the relay's host, or the local MTA's program.
+    let peer: String
     private var stream: any SMTPStream
-    /// The TCP connection under TLS (kept for STARTTLS).
-    private let socket: SocketStream
     private var inbox: [UInt8] = []
     private(set) var extensions: [String: [String]] = [:]
     private(set) var secure: Bool
@@ -44,10 +43,9 @@ final class SMTPSession {
     /// False once the relay closed (421), broke off, or did not answer: a new session is needed.
     private(set) var usable = true
 
-    private init(relay: SMTPRelay, stream: any SMTPStream, socket: SocketStream, secure: Bool) {
-        self.relay = relay
+    private init(peer: String, stream: any SMTPStream, secure: Bool) {
+        self.peer = peer
         self.stream = stream
-        self.socket = socket
         self.secure = secure
     }
 
@@ -67,13 +65,11 @@ final class SMTPSession {
         let socket = try SocketStream.connect(host: relay.host, port: relay.port, timeout: timeout)
         let session: SMTPSession
         if relay.security == .implicitTLS {
-            session = SMTPSession(relay: relay, stream: try TLSStream(over: socket, host: relay.host, caFile: relay.caFile), socket: socket, secure: true)
+            session = SMTPSession(peer: relay.host, stream: try TLSStream(over: socket, host: relay.host, caFile: relay.caFile), secure: true)
         } else {
-            session = SMTPSession(relay: relay, stream: socket, socket: socket, secure: false)
+            session = SMTPSession(peer: relay.host, stream: socket, secure: false)
         }
-        let greeting = try session.reply()
-        guard greeting.code == 220 else { throw SMTPFailure(.protocolError, "greeted with «\(greeting.shown)»") }
-        try session.hello()
+        try session.greeted()
         if !session.secure, session.extensions["STARTTLS"] != nil {
             let answer = try session.exchange("STARTTLS")
             guard answer.code == 220 else { throw SMTPFailure(.tls, "refused STARTTLS: «\(answer.shown)»") }
@@ -90,6 +86,24 @@ final class SMTPSession {
             try session.login(user: user, password: password)
         }
         return session
+    }
+
+    /// A session with the local MTA that `command` starts (`sendmail -bs`: its SMTP on stdin and
+    /// stdout): the same conversation over its pipes, with no TLS and no login (it is this
+    /// machine's, run as the one who runs `outbox send`). Its failures are a relay's.
+    static func local(_ command: String, environment: [String: String], timeout: Double) throws -> SMTPSession {
+        let program = String(UntrustedText.visible(command.split(separator: " ").first.map(String.init) ?? command).prefix(80))
+        let session = SMTPSession(peer: program, stream: try ProcessStream.start(command, environment: environment, timeout: timeout),
+                                  secure: false)
+        try session.greeted()
+        return session
+    }
+
+    /// The server's greeting (220), then EHLO.
+    private func greeted() throws {
+        let greeting = try reply()
+        guard greeting.code == 220 else { throw SMTPFailure(.protocolError, "greeted with «\(greeting.shown)»") }
+        try hello()
     }
 
     static func isLoopback(_ host: String) -> Bool {
@@ -167,7 +181,7 @@ final class SMTPSession {
             // a session that cannot even be reset is done with; the message was not given
             if commands.first == "RSET", let reset = replies.first, !reset.positive {
                 usable = false
-                return .retry("\(relay.host) answered RSET with «\(reset.shown)»")
+                return .retry("\(peer) answered RSET with «\(reset.shown)»")
             }
             // the first refusal decides
             if let (index, refusal) = replies.enumerated().first(where: { !$0.element.positive }) {
@@ -199,7 +213,7 @@ final class SMTPSession {
     }
 
     private func verdict(_ reply: Reply, after what: String) -> Verdict {
-        let said = "\(relay.host) answered \(what) with «\(reply.shown)»"
+        let said = "\(peer) answered \(what) with «\(reply.shown)»"
         if (200...299).contains(reply.code) { return .sent(said) }
         return reply.transient ? .retry(said) : .refused(said)
     }
@@ -274,9 +288,9 @@ final class SMTPSession {
             do {
                 n = try chunk.withUnsafeMutableBytes { try stream.read(into: $0) }
             } catch let failure as SMTPFailure where failure.kind == .timedOut {
-                throw SMTPFailure(.timedOut, "no answer from \(relay.host) in time")
+                throw SMTPFailure(.timedOut, "no answer from \(peer) in time")
             }
-            guard n > 0 else { throw SMTPFailure(.closed, "\(relay.host) closed the connection") }
+            guard n > 0 else { throw SMTPFailure(.closed, "\(peer) closed the connection") }
             inbox += chunk[0..<n]
         }
     }

@@ -112,3 +112,102 @@ final class SocketStream: SMTPStream {
         Glibc.close(fd)
     }
 }
+
+/// A local MTA's SMTP on its stdin and stdout (`sendmail -bs`): the program started by `/bin/sh`
+/// in a process group of its own, each read and write bounded by the time limit; closing ends
+/// its input, gives it a moment to finish, then ends its group.
+final class ProcessStream: SMTPStream {
+    private let pid: pid_t
+    private let toProgram: Int32
+    private let fromProgram: Int32
+    private let timeout: Double
+    private var closed = false
+
+    private init(pid: pid_t, toProgram: Int32, fromProgram: Int32, timeout: Double) {
+        (self.pid, self.toProgram, self.fromProgram, self.timeout) = (pid, toProgram, fromProgram, timeout)
+    }
+    deinit { close() }
+
+    /// `command` run by `/bin/sh -c`, its stderr discarded (what it has to say comes as replies).
+    static func start(_ command: String, environment: [String: String], timeout: Double) throws -> ProcessStream {
+        var input: [Int32] = [-1, -1], output: [Int32] = [-1, -1]
+        // close-on-exec before any other sender's program can be started with them (each
+        // spawn takes the same lock): an MTA must see its input end when we close it
+        let made: Bool = Command.spawning.withLock {
+            guard pipe(&input) == 0 else { return false }
+            guard pipe(&output) == 0 else {
+                Glibc.close(input[0])
+                Glibc.close(input[1])
+                return false
+            }
+            for fd in input + output { _ = fcntl(fd, F_SETFD, FD_CLOEXEC) }
+            return true
+        }
+        guard made else { throw SMTPFailure(.unreachable, "no pipe: \(String(cString: strerror(errno)))") }
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_adddup2(&actions, input[0], 0)
+        posix_spawn_file_actions_adddup2(&actions, output[1], 1)
+        posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
+        var pid: pid_t = 0
+        let spawned = Command.spawn(&pid, ["/bin/sh", "-c", command, "sh"], actions: &actions, environment: environment)
+        Glibc.close(input[0])
+        Glibc.close(output[1])
+        guard spawned == 0 else {
+            Glibc.close(input[1])
+            Glibc.close(output[0])
+            throw SMTPFailure(.unreachable, "cannot run /bin/sh: \(String(cString: strerror(spawned)))")
+        }
+        // a program that stops reading must not hold a write forever
+        _ = fcntl(input[1], F_SETFL, fcntl(input[1], F_GETFL) | O_NONBLOCK)
+        return ProcessStream(pid: pid, toProgram: input[1], fromProgram: output[0], timeout: timeout)
+    }
+
+    /// Whether `fd` is ready for `events` within the time limit.
+    private func ready(_ fd: Int32, _ events: Int32) throws -> Bool {
+        var wait = pollfd(fd: fd, events: Int16(events), revents: 0)
+        while true {
+            let r = poll(&wait, 1, Int32(timeout * 1000))
+            if r < 0 && errno == EINTR { continue }
+            if r < 0 { throw SMTPFailure(.closed, "the program's pipe broke: \(String(cString: strerror(errno)))") }
+            return r == 1
+        }
+    }
+
+    func write(_ bytes: [UInt8]) throws {
+        var done = 0
+        while done < bytes.count {
+            let n = bytes.withUnsafeBytes { Glibc.write(toProgram, $0.baseAddress! + done, $0.count - done) }
+            if n >= 0 {
+                done += n
+                continue
+            }
+            if errno == EINTR { continue }
+            if errno == EAGAIN || errno == EWOULDBLOCK {
+                guard try ready(toProgram, Int32(POLLOUT)) else { throw SMTPFailure(.timedOut, "the program took nothing for too long") }
+                continue
+            }
+            // EPIPE (SIGPIPE is held off while we talk): the program ended
+            throw SMTPFailure(.closed, "the program stopped reading: \(String(cString: strerror(errno)))")
+        }
+    }
+
+    func read(into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
+        guard try ready(fromProgram, Int32(POLLIN)) else { throw SMTPFailure(.timedOut, "no answer") }
+        while true {
+            let n = Glibc.read(fromProgram, buffer.baseAddress, buffer.count)
+            if n >= 0 { return n }
+            if errno == EINTR { continue }
+            throw SMTPFailure(.closed, "the program's output broke: \(String(cString: strerror(errno)))")
+        }
+    }
+
+    func close() {
+        guard !closed else { return }
+        closed = true
+        Glibc.close(toProgram)
+        Glibc.close(fromProgram)
+        _ = Command.reap(pid, grace: 2)
+    }
+}
