@@ -2,7 +2,7 @@
 import PackageDescription
 
 // The owner's rule: no Swift package dependencies. Only the toolchain and system C
-// libraries (libsqlite3, libcrypt, libpq) through system-library targets.
+// libraries (libsqlite3, libcrypt, libpq, libssl) through system-library targets.
 let package = Package(
     name: "mygaz-admin",
     products: [
@@ -30,9 +30,16 @@ let package = Package(
             pkgConfig: "libpq",
             providers: [.apt(["libpq-dev"])]
         ),
+        // OpenSSL, the SMTP client's TLS; only Sources/MyGazCore/Outbox/SMTP/TLS.swift imports it
+        .systemLibrary(
+            name: "COpenSSL",
+            path: "Sources/COpenSSL",
+            pkgConfig: "openssl",
+            providers: [.apt(["libssl-dev"])]
+        ),
         .target(
             name: "MyGazCore",
-            dependencies: ["CSQLite", "CCrypt", "CSystem", "CLibpq"]
+            dependencies: ["CSQLite", "CCrypt", "CSystem", "CLibpq", "COpenSSL"]
         ),
         .target(
             name: "MyGazCLI",

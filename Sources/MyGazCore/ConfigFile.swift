@@ -28,6 +28,18 @@ public struct ConfigFile: Sendable {
     /// this login owns it or its directory, or may change either, or when it is a link or not a
     /// regular file; a line that is not `key = value` of a command setting is exit 6 naming it.
     public static func load(_ path: String) throws -> ConfigFile? {
+        guard let bytes = try readTrusted(path, maxBytes: maxBytes) else { return nil }
+        guard let text = String(bytes: bytes, encoding: .utf8) else { throw MyGazError(.invalidData, .configFileNotText, .text(path)) }
+        return ConfigFile(path: path, values: try parse(text, path: path))
+    }
+
+    /// The bytes of a file mygaz-admin trusts (this file, a password file, a CA file), or nil when
+    /// there is none: a regular file (never followed through a link) that root or this login owns
+    /// and nobody else may change, in a directory of the same kind (exit 7 otherwise, `unsafe`
+    /// naming the file). `secret`: others may not read it either (its group may). More than
+    /// `maxBytes` is exit 6.
+    public static func readTrusted(_ path: String, maxBytes: Int, secret: Bool = false,
+                                   unsafe: MessageKey = .configFileUnsafe) throws -> [UInt8]? {
         let fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC)
         guard fd >= 0 else {
             let failure = errno
@@ -44,7 +56,7 @@ public struct ConfigFile: Sendable {
             throw MyGazError(.database, .configFileUnreadable, .text(path), .text(String(cString: strerror(errno))))
         }
         guard info.st_mode & S_IFMT == S_IFREG else { throw MyGazError(.permission, .configFileNotRegular, .text(path)) }
-        try trusted(info, path: path, refusal: .configFileUnsafe, shown: path)
+        try trusted(info, path: path, refusal: unsafe, shown: path, secret: secret)
         // its directory: whoever may rename or replace entries in it could put another file there
         let directory = (path as NSString).deletingLastPathComponent
         var dirInfo = stat()
@@ -65,17 +77,17 @@ public struct ConfigFile: Sendable {
             bytes += buffer[0..<n]
             if bytes.count > maxBytes { throw MyGazError(.invalidData, .configFileNotText, .text(path)) }
         }
-        guard let text = String(bytes: bytes, encoding: .utf8) else { throw MyGazError(.invalidData, .configFileNotText, .text(path)) }
-        return ConfigFile(path: path, values: try parse(text, path: path))
+        return bytes
     }
 
-    /// Owned by root or the running login, and writable by nobody else (exit 7 otherwise).
-    static func trusted(_ info: stat, path: String, refusal: MessageKey, shown: String) throws {
+    /// Owned by root or the running login, and writable by nobody else (exit 7 otherwise);
+    /// `secret`: not readable by others either.
+    static func trusted(_ info: stat, path: String, refusal: MessageKey, shown: String, secret: Bool = false) throws {
         let owner = info.st_uid
         guard owner == 0 || owner == geteuid() else {
             throw MyGazError(.permission, refusal, .text(path), .text(shown), .text(loginName(owner)), .text(mode(info.st_mode)))
         }
-        guard info.st_mode & (S_IWGRP | S_IWOTH) == 0 else {
+        guard info.st_mode & (S_IWGRP | S_IWOTH) == 0, !secret || info.st_mode & S_IRWXO == 0 else {
             throw MyGazError(.permission, refusal, .text(path), .text(shown), .text(loginName(owner)), .text(mode(info.st_mode)))
         }
     }

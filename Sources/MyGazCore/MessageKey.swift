@@ -84,6 +84,14 @@ public enum MessageKey: String, CaseIterable, Sendable {
     case senderNotSet
     case smsCommandNotSet
     case deliveryProgramMissing
+    case outboxByChannel
+    case emailsWait
+    case smtpRelayFailed
+    case smtpRelayBad
+    case smtpRelayWithLogin
+    case smtpPasswordWithoutUser
+    case smtpFileMissing
+    case trustedFileUnsafe
     case noticeOptedOut
     case noContactPhone
     case noContactTellInPerson
@@ -294,6 +302,8 @@ public enum MessageKey: String, CaseIterable, Sendable {
     // demo
     case demoDone
     case progressRows
+    case progressMessages
+    case progressLeft
 
     // decisions taken back, and bulk decisions confirmed
     case readingFromRGK

@@ -3,6 +3,8 @@ import Foundation
 /// What a setting holds, and how a value is checked before it is kept.
 public enum SettingKind: Sendable {
     case address, name, days, url, command
+    /// Where and how mail leaves: the SMTP relay, its login, the files of its password and CA.
+    case relay
 }
 
 /// The program's settings: who sends the customers' mail, how long a ticket may wait, where the
@@ -14,6 +16,16 @@ public enum SettingKey: String, CaseIterable, Sendable, Code {
     case supportFrom = "mail.support_from"
     case supportName = "mail.support_name"
     case sendmail = "mail.sendmail"
+    /// The SMTP relay letters go through (`smtp://HOST:PORT`, `smtps://`); unset: `mail.sendmail`.
+    case smtp = "mail.smtp"
+    case smtpUser = "mail.smtp_user"
+    /// A file holding the relay's password (never argv, the environment's value, or the database).
+    case smtpPasswordFile = "mail.smtp_password_file"
+    /// The CA certificates the relay's certificate is verified against (else the system's store).
+    case smtpCAFile = "mail.smtp_ca_file"
+    /// The most senders `outbox send` runs side by side (what the relay allows): `--parallel` and
+    /// the default of one per core are held to it.
+    case outboxMaxParallel = "outbox.max_parallel"
     case smsCommand = "sms.command"
     case ticketAnswerDays = "ticket.answer_days"
     case paymentStuckDays = "payment.stuck_days"
@@ -27,6 +39,7 @@ public enum SettingKey: String, CaseIterable, Sendable, Code {
         case .ticketAnswerDays, .paymentStuckDays: return .days
         case .portalURL: return .url
         case .sendmail, .smsCommand, .printCommand: return .command
+        case .smtp, .smtpUser, .smtpPasswordFile, .smtpCAFile, .outboxMaxParallel: return .relay
         }
     }
 
@@ -39,15 +52,16 @@ public enum SettingKey: String, CaseIterable, Sendable, Code {
         case .ticketAnswerDays: return "30"
         case .paymentStuckDays: return "3"
         case .printCommand: return "lp"
-        case .mailFrom, .supportFrom, .smsCommand, .portalURL: return nil
+        case .mailFrom, .supportFrom, .smsCommand, .portalURL, .smtp, .smtpUser, .smtpPasswordFile, .smtpCAFile, .outboxMaxParallel: return nil
         }
     }
 }
 
 extension SettingKey {
-    /// A program to run: read from an option, the environment or the configuration file, never
-    /// from the database every clerk can write.
-    public var isCommand: Bool { kind == .command }
+    /// A program to run, or where and how mail leaves (a relay in the database could send every
+    /// PIN to another server): read from an option, the environment or the configuration file,
+    /// never from the database every clerk can write.
+    public var isCommand: Bool { kind == .command || kind == .relay }
 
     /// The environment variable that gives a command setting.
     public var environmentVariable: String? {
@@ -55,6 +69,11 @@ extension SettingKey {
         case .sendmail: return "MYGAZ_SENDMAIL"
         case .smsCommand: return "MYGAZ_SMS_COMMAND"
         case .printCommand: return "MYGAZ_PRINT_COMMAND"
+        case .smtp: return "MYGAZ_SMTP"
+        case .smtpUser: return "MYGAZ_SMTP_USER"
+        case .smtpPasswordFile: return "MYGAZ_SMTP_PASSWORD_FILE"
+        case .smtpCAFile: return "MYGAZ_SMTP_CA_FILE"
+        case .outboxMaxParallel: return "MYGAZ_OUTBOX_MAX_PARALLEL"
         default: return nil
         }
     }
@@ -196,7 +215,7 @@ public enum Settings {
                 throw MyGazError.invalid(.settingBadValue, .text(key.rawValue), .text(text))
             }
             return value
-        case .name, .command:
+        case .name, .command, .relay:
             return value
         }
     }

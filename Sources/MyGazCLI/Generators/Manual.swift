@@ -72,8 +72,9 @@ enum Manual {
             makes it shared by a group of operators.
             .TP
             .I /etc/mygaz\\-admin.conf
-            The programs to run, as \\fBkey = value\\fR lines (\\fB#\\fR starts a comment):
-            \\fBmail.sendmail\\fR, \\fBsms.command\\fR, \\fBprint.command\\fR. Never read from the
+            The programs to run and the mail relay, as \\fBkey = value\\fR lines (\\fB#\\fR starts a comment):
+            \\fBmail.sendmail\\fR, \\fBmail.smtp\\fR, \\fBmail.smtp_user\\fR, \\fBmail.smtp_password_file\\fR,
+            \\fBmail.smtp_ca_file\\fR, \\fBsms.command\\fR, \\fBprint.command\\fR. Never read from the
             database, which every member of its group can change. Read only when it is a regular file
             that root or the running login owns and its group and others may not write, in a
             directory of the same kind (exit 7 otherwise); \\fBMYGAZ_CONFIG\\fR names another file.

@@ -83,6 +83,7 @@ public enum OptionName: String, CaseIterable, Sendable {
     case `operator`
     case output
     case ownershipDocument = "ownership-document"
+    case parallel
     case passwordStdin = "password-stdin"
     case paymentForm = "payment-form"
     case period
@@ -112,6 +113,7 @@ public enum OptionName: String, CaseIterable, Sendable {
     case singleTransaction = "single-transaction"
     case skipInvalid = "skip-invalid"
     case smsCommand = "sms-command"
+    case smtp
     case source
     case state
     case status

@@ -265,6 +265,29 @@ public enum Catalog {
         case .deliveryProgramMissing:
             return ("{1|message|messages} by {2} wait, none counted as tried: the delivery program «{3}» cannot be run (exit {4}); fix the command ({5}, {6}, or {7} in the configuration file: mygaz-admin config list)",
                     "ждут отправки ({2}): {1}, попытки не засчитаны: программу доставки «{3}» не удается запустить (код {4}); исправьте команду ({5}, {6} или {7} в файле настроек: mygaz-admin config list)")
+        case .outboxByChannel:
+            return ("{1}: sent {2}, to be retried {3}, failed {4}, in doubt {5}, cancelled {6}, waiting for the channel {7}",
+                    "{1}: отправлено {2}, будет повторено {3}, не доставлено {4}, сомнительных {5}, отменено {6}, ждут канала {7}")
+        case .emailsWait:
+            return ("{1|e-mail waits|e-mails wait}, none counted as tried: {2}", "ждут отправки писем: {1}, попытки не засчитаны: {2}")
+        case .smtpRelayFailed:
+            return ("the relay {1}: {2}; check mail.smtp, mail.smtp_user, mail.smtp_password_file and mail.smtp_ca_file (mygaz-admin config list)",
+                    "почтовый сервер {1}: {2}; проверьте mail.smtp, mail.smtp_user, mail.smtp_password_file и mail.smtp_ca_file (mygaz-admin config list)")
+        case .smtpRelayBad:
+            return ("mail.smtp «{1}» is not a relay's address: write smtp://HOST:PORT (STARTTLS when the relay offers it) or smtps://HOST:PORT (TLS from the start)",
+                    "mail.smtp «{1}» — не адрес почтового сервера: укажите «smtp://ХОСТ:ПОРТ» (STARTTLS, если сервер его предлагает) или «smtps://ХОСТ:ПОРТ» (TLS с самого начала)")
+        case .smtpRelayWithLogin:
+            return ("mail.smtp «{1}» holds a login: the login goes in mail.smtp_user and the password in a file named by mail.smtp_password_file, never in the address, which ps and config list show",
+                    "mail.smtp «{1}» содержит учетную запись: имя задается в mail.smtp_user, пароль — в файле, названном в mail.smtp_password_file, но не в адресе, который видно в «ps» и config list")
+        case .smtpPasswordWithoutUser:
+            return ("{1} is the relay's password file but mail.smtp_user is not set: set the login too",
+                    "{1} — файл пароля почтового сервера, но mail.smtp_user не задан: укажите и имя")
+        case .smtpFileMissing:
+            return ("{1}, named by {2}, does not exist: create it or fix the setting (mygaz-admin config list)",
+                    "файла {1}, указанного в {2}, нет: создайте его или исправьте настройку (mygaz-admin config list)")
+        case .trustedFileUnsafe:
+            return ("{1} belongs to {3} with mode {4}: refused, others than root or you could read or change it; run: chown root {1}; chmod go-w,o-rwx {1}",
+                    "{1} принадлежит {3}, права {4}: отказано, прочитать или изменить его мог бы кто-то, кроме root и вас; выполните: chown root {1}; chmod go-w,o-rwx {1}")
         case .noticeOptedOut:
             return ("the customer switched status notices off: not told", "клиент отключил уведомления о статусах: не уведомлен")
         case .noContactPhone:
@@ -280,8 +303,8 @@ public enum Catalog {
         case .settingUnchanged:
             return ("setting {1}: already {2}, unchanged", "настройка {1}: уже {2}, без изменений")
         case .settingNotStored:
-            return ("{1} is a program to run and is not kept in the database, which every clerk can change: set it in {2} (owned by root, changeable by nobody else) or in the environment as {3}; nothing was changed",
-                    "{1} — программа для запуска, она не хранится в базе, которую может изменить любой сотрудник: задайте ее в {2} (владелец root, изменять никому больше нельзя) или в переменной окружения {3}; ничего не изменено")
+            return ("{1} says what mygaz-admin runs or where its mail goes, and is not kept in the database, which every clerk can change: set it in {2} (owned by root, changeable by nobody else) or in the environment as {3}; nothing was changed",
+                    "{1} определяет, что запускает mygaz-admin или куда уходит почта, и не хранится в базе, которую может изменить любой сотрудник: задайте эту настройку в {2} (владелец root, изменять никому больше нельзя) или в переменной окружения {3}; ничего не изменено")
         case .settingIgnoredInDatabase:
             return ("the database holds {1} = «{2}»: ignored, programs to run are read from {3} or {4}; remove the row: mygaz-admin config set {1}",
                     "в базе записано {1} = «{2}»: не используется, программы для запуска берутся из {3} или {4}; удалите запись: mygaz-admin config set {1}")
@@ -1007,6 +1030,10 @@ public enum Catalog {
                     "демонстрационная база {1}: лицевых счетов {2}, пользователей портала {3}, показаний в обработке {4}, открытых заявок {5} ({6} с)")
         case .progressRows:
             return ("{1}: {2|row|rows}, {3}/s", "{1}: строк {2}, {3}/с")
+        case .progressMessages:
+            return ("{1}: {2|message|messages}, {3}/s", "{1}: сообщений {2}, {3}/с")
+        case .progressLeft:
+            return ("about {1} s left", "осталось около {1} с")
         }
     }
 

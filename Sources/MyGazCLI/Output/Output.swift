@@ -383,8 +383,12 @@ public final class Progress {
     var last: Date
     let enabled: Bool
 
-    public init(_ output: Output, label: String, total: Int64? = nil) {
+    /// What is counted: rows (`progressRows`) or messages (`progressMessages`).
+    let counting: MessageKey
+
+    public init(_ output: Output, label: String, total: Int64? = nil, counting: MessageKey = .progressRows) {
         self.output = output
+        self.counting = counting
         self.label = label
         self.total = total
         self.start = Date()
@@ -406,8 +410,14 @@ public final class Progress {
         guard now.timeIntervalSince(last) >= 0.2 else { return }
         last = now
         let rate = Double(done) / max(0.001, now.timeIntervalSince(start))
-        var text = output.texts.render(.progressRows, .text(label), .int(Int(done)), .int(Int(rate)))
-        if let fraction { text += String(format: "  %3.0f%%", fraction * 100) }
+        var text = output.texts.render(counting, .text(label), .int(Int(done)), .int(Int(rate)))
+        if let fraction {
+            text += String(format: "  %3.0f%%", fraction * 100)
+            // the time left at the rate so far
+            if fraction > 0.001 && fraction < 1 && rate > 0 {
+                text += "  " + output.texts.render(.progressLeft, .int(Int((Double(done) / fraction - Double(done)) / rate) + 1))
+            }
+        }
         output.io.stderr.write("\r\u{1B}[K" + text)
         output.io.stderr.flush()
     }

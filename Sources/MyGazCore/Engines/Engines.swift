@@ -13,6 +13,21 @@ public enum Engines {
         return try server(address, purpose: purpose, busyTimeoutMs: busyTimeoutMs)
     }
 
+    /// Another connection to a database this process has open already (senders side by side):
+    /// on SQLite the file is opened by SQLite alone — reading its header through a descriptor of
+    /// our own and closing it would drop every lock this process holds on it (POSIX locks are the
+    /// process's), and the connections would take each other's pages for corruption.
+    public static func another(_ address: String, busyTimeoutMs: Int) throws -> any Storage {
+        guard PGAddress.isPostgreSQL(address) else {
+            do {
+                return try Database(path: address, mode: .readWrite, busyTimeoutMs: busyTimeoutMs)
+            } catch {
+                throw MyGazError.from(error, path: address)
+            }
+        }
+        return try server(address, purpose: .use, busyTimeoutMs: busyTimeoutMs)
+    }
+
     /// A database to look at and never wait on (shell completion): nil when there is none that
     /// is current, or it cannot be had at once. Nothing is created, migrated or written.
     public static func glance(_ address: String, waitMs: Int) -> (any Storage)? {

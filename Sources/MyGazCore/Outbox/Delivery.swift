@@ -107,7 +107,14 @@ public enum OutboxStore {
 /// How messages leave: a sendmail-compatible program for e-mail, a command for SMS.
 public struct Transport: Sendable {
     public var sendmail: String
+    /// The SMTP relay letters go through instead of `sendmail`, when one is set.
+    public var smtp: SMTPRelay?
+    /// Why letters cannot go at all as things are set up (a relay setting refused): they wait.
+    public var mailRefused: Message?
     public var smsCommand: String?
+    /// `sendmail -bs` (the command's last word): the MTA speaks SMTP on its stdin and stdout, and
+    /// one of it carries a session of many letters, as a relay does.
+    public var mailerSpeaksSMTP: Bool { sendmail.split(whereSeparator: { $0 == " " || $0 == "\t" }).last == "-bs" }
     public var timeoutSeconds: Double
     /// The command the delivering shell runs around the program (`mygaz-admin --db DB outbox
     /// __receipt`): `begin` records the shell as the one delivering, and fails if the claim
@@ -142,8 +149,36 @@ public enum Delivery {
         /// The channels this run could not use, each with the messages due on it that wait
         /// (none of them counted as tried) and why: one channel never holds back another.
         public var blocked: [Blocked] = []
+        /// What became of the messages of each channel in this run.
+        public var channels: [MessageChannel: Tally] = [:]
         /// Everything due went out: nothing failed, nothing waits for a retry or a channel, nothing in doubt.
         public var complete: Bool { failed == 0 && retrying == 0 && inDoubt == 0 && blocked.isEmpty }
+
+        /// One message of `channel` came to `result`: counted in all and for its channel.
+        mutating func count(_ channel: MessageChannel, _ result: WritableKeyPath<Tally, Int>) {
+            channels[channel, default: Tally()][keyPath: result] += 1
+            switch result {
+            case \Tally.sent: sent += 1
+            case \Tally.retrying: retrying += 1
+            case \Tally.failed: failed += 1
+            case \Tally.inDoubt: inDoubt += 1
+            case \Tally.cancelled: cancelled += 1
+            default: break
+            }
+        }
+    }
+
+    /// The results of one channel's messages.
+    public struct Tally: Sendable, Equatable {
+        public var sent = 0
+        public var retrying = 0
+        public var failed = 0
+        public var inDoubt = 0
+        public var cancelled = 0
+
+        public init(sent: Int = 0, retrying: Int = 0, failed: Int = 0, inDoubt: Int = 0, cancelled: Int = 0) {
+            (self.sent, self.retrying, self.failed, self.inDoubt, self.cancelled) = (sent, retrying, failed, inDoubt, cancelled)
+        }
     }
 
     /// A channel this run could not use: the messages due on it wait, and the line that says
@@ -156,7 +191,7 @@ public enum Delivery {
 
     /// Who a letter is from: the RGK's own name and address (and Reply-To), else the configured
     /// sender; technical support's from its configured address.
-    struct Sender {
+    struct Sender: Sendable {
         let name: String
         let address: String
         let replyTo: String?
@@ -166,7 +201,7 @@ public enum Delivery {
     /// and the channels it cannot use — SMS with no command to send them, letters with no sender
     /// to come from (none set, or localhost). A channel it cannot use is left out of the claim:
     /// its messages wait, none counted as an attempt, and the other channel goes on.
-    struct Plan {
+    struct Plan: Sendable {
         var senders: [Int64?: Sender] = [:]
         /// Why a channel cannot be used: the line's key and its arguments after the count.
         var blocked: [MessageChannel: (key: MessageKey, args: [MessageArg])] = [:]
@@ -183,6 +218,7 @@ public enum Delivery {
         let db = session.db
         var plan = Plan()
         if transport.smsCommand == nil { plan.blocked[.sms] = (.smsCommandNotSet, [.text(SettingKey.smsCommand.rawValue)]) }
+        if let refused = transport.mailRefused { plan.blocked[.email] = (.emailsWait, [.message(refused)]) }
         let due = try db.query("""
             SELECT DISTINCT o.rgk_id, g.name, g.email FROM (
                 SELECT rgk_id FROM outbox WHERE status = 'waiting' AND next_attempt_at <= ? AND channel = 'email' ORDER BY id LIMIT ?) o
@@ -212,8 +248,15 @@ public enum Delivery {
     /// Delivers what is due. Rows are claimed inside a write transaction first, by an update
     /// conditional on their being still waiting, so two `outbox send` running at once (on
     /// PostgreSQL truly at once) never deliver the same message.
-    public static func send(_ session: Session, transport: Transport, limit: Int, dryRun: Bool,
-                            progress: (Int) -> Void = { _ in }) throws -> Report {
+    ///
+    /// `senders`: how many deliver side by side, each on a thread with a connection of its own
+    /// from `connect` (without one, this session delivers alone): each message is still claimed
+    /// before it goes and recorded after the answer, so a sender killed between the relay's 250
+    /// and the record leaves at most its one message in doubt. `progress(done, total)` is called
+    /// on this thread.
+    public static func send(_ session: Session, transport: Transport, limit: Int, dryRun: Bool, senders: Int = 1,
+                            connect: (@Sendable () throws -> any Storage)? = nil,
+                            progress: (_ done: Int, _ total: Int) -> Void = { _, _ in }) throws -> Report {
         var report = Report()
         let db = session.db
         if dryRun {
@@ -241,7 +284,7 @@ public enum Delivery {
             for lapse in try lapsed(db, "o.status = 'waiting' AND o.next_attempt_at <= ? AND o.id <= ?" + usableHere, [session.now, last]) {
                 guard let hadSecret = try cancel(session, lapse, token: nil) else { continue }
                 erased = erased || hadSecret
-                report.cancelled += 1
+                report.count(lapse.channel, \.cancelled)
             }
             // the claim is conditional on the state read: a sender claiming at the same moment (on
             // PostgreSQL, where writers run side by side) waits for these rows, finds them no
@@ -256,115 +299,221 @@ public enum Delivery {
                 FROM outbox WHERE claim_token = ? AND status = 'sending' ORDER BY id
                 """, token).map(Claimed.init)
         }
-        for (n, message) in claimed.enumerated() {
-            let id = message.id
-            // its channel stopped working in this run: it waits, released below
-            if plan.blocked[MessageChannel(rawValue: message.channel) ?? .email] != nil {
-                progress(n + 1)
-                continue
-            }
-            // checked again just before it goes (the messages before it may have taken minutes): a
-            // read, and a write only for one to cancel
-            let check = "o.id = ? AND o.claim_token = ? AND o.status = 'sending'"
-            if try db.read({ try !lapsed(db, check, [id, token]).isEmpty }) {
-                let skipped: Bool = try db.write {
-                    guard let lapse = try lapsed(db, check, [id, token]).first else { return false }
-                    // not cancelled here: the claim is no longer this sender's, and neither is the message
-                    guard let hadSecret = try cancel(session, lapse, token: token) else { return true }
-                    erased = erased || hadSecret
-                    report.cancelled += 1
-                    return true
-                }
-                if skipped {
-                    progress(n + 1)
-                    continue
-                }
-            }
-            if transport.receipt == nil {
-                // no shell receipts: the sender itself is the one delivering, recorded before the program runs
-                try db.write { try db.run("UPDATE outbox SET delivery_pid = ? WHERE id = ? AND claim_token = ?", ImportLiveness.currentPID, id, token) }
-            }
-            let outcome: Outcome
-            switch try billAttachment(session, message) {
-            case .refused(let reason): outcome = .failed(reason, permanent: true)
-            case .files(let files):
-                outcome = try deliver(message, token: token, transport: transport, sender: plan.senders[message.rgkID], now: session.clock.now,
-                                      attachments: files)
-            }
-            if case .misconfigured(let program, let status) = outcome {
-                // the program is not there: no message of its channel goes in this run; they wait for
-                // the fix, none counted as tried (released below), and the other channel goes on
-                let channel = MessageChannel(rawValue: message.channel) ?? .email
-                let setting: SettingKey = channel == .sms ? .smsCommand : .sendmail
-                plan.blocked[channel] = (.deliveryProgramMissing, [.code(.messageChannel, channel.rawValue), .text(program), .int(Int(status)),
-                                                                   .text(channel == .sms ? "--sms-command" : "--sendmail"), .text(setting.environmentVariable ?? ""),
-                                                                   .text(setting.rawValue)])
-                progress(n + 1)
-                continue
-            }
-            erased = erased || message.secret != nil
-            try db.write {
-                let attempts = message.attempts + 1
-                switch outcome {
-                case .sent:
-                    try db.run("""
-                        UPDATE outbox SET status = 'sent', sent_at = ?, attempts = ?, secret = NULL, last_error = NULL, claim_token = NULL,
-                               delivery_pid = NULL WHERE id = ? AND claim_token = ?
-                        """, session.now, attempts, id, token)
-                    report.sent += 1
-                case .timedOut(let error) where try db.scalarInt("""
-                    SELECT CASE WHEN delivery_pid IS NOT NULL THEN 1 ELSE 0 END FROM outbox WHERE id = ? AND claim_token = ?
-                    """, id, token) == 1:
-                    // the program ran and was stopped: it may have handed the message on. Sending it
-                    // again could deliver a PIN twice; a person decides (outbox retry)
-                    if try fail(session, id, token: token, attempts: attempts, error: error + "; " + inDoubtAdvice) {
-                        try session.audit("outbox.in-doubt", .outbox, id, old: "sending", new: "failed", note: AuditNote(.deliveryTimedOut))
+        let run = Run(claimed, plan: plan, report: report, erased: erased)
+        let total = claimed.count
+        if let connect, senders > 1, total > 1 {
+            let group = DispatchGroup()
+            let (login, clock) = (session.login, session.clock)
+            for _ in 0..<min(senders, total) {
+                group.enter()
+                Thread {
+                    defer { group.leave() }
+                    do {
+                        let own = Session(db: try connect(), login: login, clock: clock)
+                        try withoutSIGPIPE { try work(own, run: run, token: token, transport: transport) { _ in } }
+                    } catch {
+                        run.stop(error)
                     }
-                    report.inDoubt += 1
-                case .failed(let error, permanent: true):
-                    try fail(session, id, token: token, attempts: attempts, error: error)
-                    report.failed += 1
-                case .failed(let error, _) where attempts >= OutboxStore.maxAttempts, .timedOut(let error) where attempts >= OutboxStore.maxAttempts:
-                    try fail(session, id, token: token, attempts: attempts, error: error)
-                    report.failed += 1
-                case .misconfigured:
-                    break
-                case .failed(let error, _), .timedOut(let error):
-                    // 1, 2, 4, 8 minutes
-                    let delay = Int64(60 << (attempts - 1))
-                    try db.run("""
-                        UPDATE outbox SET status = 'waiting', attempts = ?, last_error = ?, next_attempt_at = ?, claim_token = NULL,
-                               delivery_pid = NULL WHERE id = ? AND claim_token = ?
-                        """, attempts, error, Timestamp.iso(session.clock.now + delay), id, token)
-                    report.retrying += 1
-                }
+                }.start()
             }
-            progress(n + 1)
+            while group.wait(timeout: .now() + 0.2) == .timedOut { progress(run.done, total) }
+            progress(run.done, total)
+        } else {
+            // the sender itself writes the message's mark and its outcome: SIGPIPE held off while it talks to a relay
+            try withoutSIGPIPE {
+                try work(session, run: run, token: token, transport: transport) { progress($0, total) }
+            }
         }
-        if !plan.blocked.isEmpty {
-            // what a blocked channel had claimed goes back as it was: never begun, never tried
-            try db.write {
-                try db.run("""
-                    UPDATE outbox SET status = 'waiting', claim_token = NULL, delivery_pid = NULL WHERE claim_token = ? AND status = 'sending'
-                    """, token)
-            }
-            for channel in MessageChannel.allCases {
-                guard let why = plan.blocked[channel] else { continue }
-                let waiting = try db.scalarInt("""
-                    SELECT count(*) FROM outbox WHERE status = 'waiting' AND next_attempt_at <= ? AND channel = ?
-                    """, session.now, channel.rawValue) ?? 0
-                guard waiting > 0 else { continue }
-                report.blocked.append(Blocked(channel: channel, waiting: waiting, why: Message(why.key, [.int(waiting)] + why.args)))
-            }
+        if let failure = run.failure { throw failure }
+        (plan, report, erased) = (run.plan, run.report, run.erased)
+        // what was claimed and never begun — its channel blocked, or the run stopped — goes back
+        // as it was: never tried
+        try db.write {
+            try db.run("""
+                UPDATE outbox SET status = 'waiting', claim_token = NULL WHERE claim_token = ? AND status = 'sending' AND delivery_pid IS NULL
+                """, token)
+        }
+        for channel in MessageChannel.allCases {
+            guard let why = plan.blocked[channel] else { continue }
+            let waiting = try db.scalarInt("""
+                SELECT count(*) FROM outbox WHERE status = 'waiting' AND next_attempt_at <= ? AND channel = ?
+                """, session.now, channel.rawValue) ?? 0
+            guard waiting > 0 else { continue }
+            report.blocked.append(Blocked(channel: channel, waiting: waiting, why: Message(why.key, [.int(waiting)] + why.args)))
         }
         if erased { try db.overwriteFreedPages() }
         return report
     }
 
+    /// What the senders of one run share: the messages claimed and whose turn is next, what each
+    /// channel can still do, the tally. Guarded by its lock (senders may run on threads of their own).
+    final class Run: @unchecked Sendable {
+        private let lock = NSLock()
+        private let claimed: [Claimed]
+        private var next = 0
+        private var handled = 0
+        private(set) var plan: Plan
+        private(set) var report: Report
+        private(set) var erased: Bool
+        /// The first failure of a sender (its database gone): the others take nothing more.
+        private(set) var failure: Error?
+
+        init(_ claimed: [Claimed], plan: Plan, report: Report, erased: Bool) {
+            self.claimed = claimed
+            self.plan = plan
+            self.report = report
+            self.erased = erased
+        }
+
+        private func locked<T>(_ body: () throws -> T) rethrows -> T {
+            lock.lock()
+            defer { lock.unlock() }
+            return try body()
+        }
+
+        /// The next message, or nil when there is none or the run stopped.
+        func take() -> Claimed? {
+            locked {
+                guard failure == nil, next < claimed.count else { return nil }
+                next += 1
+                return claimed[next - 1]
+            }
+        }
+
+        /// One message done with, whatever became of it: the count for the progress line.
+        func finished() -> Int { locked { handled += 1; return handled } }
+        var done: Int { locked { handled } }
+
+        func blocked(_ channel: MessageChannel) -> Bool { locked { plan.blocked[channel] != nil } }
+        func block(_ channel: MessageChannel, _ why: (key: MessageKey, args: [MessageArg])) {
+            locked { if plan.blocked[channel] == nil { plan.blocked[channel] = why } }
+        }
+        func sender(_ rgkID: Int64?) -> Sender? { locked { plan.senders[rgkID] } }
+        func tally(_ change: (inout Report) -> Void) { locked { change(&report) } }
+        func secretErased() { locked { erased = true } }
+        func stop(_ error: Error) { locked { if failure == nil { failure = error } } }
+    }
+
+    /// One sender: takes the next message until there is none, checks it again against what
+    /// queued it, makes its bill, gives it to its channel's courier, and records the outcome —
+    /// each message marked as being delivered before it goes and recorded after the answer.
+    static func work(_ session: Session, run: Run, token: String, transport: Transport, progress: (Int) -> Void) throws {
+        let courier = Courier(transport)
+        defer { courier.close() }
+        do {
+            while let message = run.take() {
+                try deliverOne(session, message, run: run, courier: courier, token: token)
+                progress(run.finished())
+            }
+        } catch {
+            run.stop(error)
+            throw error
+        }
+    }
+
+    static func deliverOne(_ session: Session, _ message: Claimed, run: Run, courier: Courier, token: String) throws {
+        let db = session.db
+        let id = message.id
+        let channel = MessageChannel(rawValue: message.channel) ?? .email
+        // its channel stopped working in this run: it waits, released at the end
+        if run.blocked(channel) { return }
+        // checked again just before it goes (the messages before it may have taken minutes): a
+        // read, and a write only for one to cancel
+        let check = "o.id = ? AND o.claim_token = ? AND o.status = 'sending'"
+        if try db.read({ try !lapsed(db, check, [id, token]).isEmpty }) {
+            let skipped: Bool = try db.write {
+                guard let lapse = try lapsed(db, check, [id, token]).first else { return false }
+                // not cancelled here: the claim is no longer this sender's, and neither is the message
+                guard let hadSecret = try cancel(session, lapse, token: token) else { return true }
+                if hadSecret { run.secretErased() }
+                run.tally { $0.count(lapse.channel, \.cancelled) }
+                return true
+            }
+            if skipped { return }
+        }
+        // the sender itself is the one delivering (no shell receipt): recorded before anything of it goes
+        let begin = {
+            try db.write {
+                try db.run("UPDATE outbox SET delivery_pid = ? WHERE id = ? AND claim_token = ? AND status = 'sending'",
+                           ImportLiveness.currentPID, id, token) == 1
+            }
+        }
+        let outcome: Outcome
+        switch try billAttachment(session, message) {
+        case .refused(let reason): outcome = .failed(reason, permanent: true)
+        case .files(let files):
+            outcome = try courier.deliver(message, token: token, sender: run.sender(message.rgkID), now: session.clock.now,
+                                          attachments: files, begin: begin)
+        }
+        switch outcome {
+        case .misconfigured(let program, let status):
+            // the program is not there: no message of its channel goes in this run; they wait for
+            // the fix, none counted as tried (released at the end), and the other channel goes on
+            let setting: SettingKey = channel == .sms ? .smsCommand : .sendmail
+            try db.write { try db.run("UPDATE outbox SET delivery_pid = NULL WHERE id = ? AND claim_token = ?", id, token) }
+            run.block(channel, (.deliveryProgramMissing, [.code(.messageChannel, channel.rawValue), .text(program), .int(Int(status)),
+                                                           .text(channel == .sms ? "--sms-command" : "--sendmail"),
+                                                           .text(setting.environmentVariable ?? ""), .text(setting.rawValue)]))
+            return
+        case .unusable(let why):
+            // the relay cannot be used (never begun): the letters wait, the SMS go on
+            run.block(channel, (.emailsWait, [.message(why)]))
+            return
+        case .claimLost:
+            return
+        default:
+            break
+        }
+        if message.secret != nil { run.secretErased() }
+        try db.write {
+            let attempts = message.attempts + 1
+            switch outcome {
+            case .sent:
+                try db.run("""
+                    UPDATE outbox SET status = 'sent', sent_at = ?, attempts = ?, secret = NULL, last_error = NULL, claim_token = NULL,
+                           delivery_pid = NULL WHERE id = ? AND claim_token = ?
+                    """, session.now, attempts, id, token)
+                run.tally { $0.count(channel, \.sent) }
+            case .inDoubt(let error):
+                // given to the relay and no answer came: it may have taken it. Sending it again
+                // could deliver a PIN twice; a person decides (outbox retry)
+                if try fail(session, id, token: token, attempts: attempts, error: error + "; " + inDoubtAdvice) {
+                    try session.audit("outbox.in-doubt", .outbox, id, old: "sending", new: "failed", note: AuditNote(.deliveryTimedOut))
+                }
+                run.tally { $0.count(channel, \.inDoubt) }
+            case .timedOut(let error) where try db.scalarInt("""
+                SELECT CASE WHEN delivery_pid IS NOT NULL THEN 1 ELSE 0 END FROM outbox WHERE id = ? AND claim_token = ?
+                """, id, token) == 1:
+                // the program ran and was stopped: it may have handed the message on. Sending it
+                // again could deliver a PIN twice; a person decides (outbox retry)
+                if try fail(session, id, token: token, attempts: attempts, error: error + "; " + inDoubtAdvice) {
+                    try session.audit("outbox.in-doubt", .outbox, id, old: "sending", new: "failed", note: AuditNote(.deliveryTimedOut))
+                }
+                run.tally { $0.count(channel, \.inDoubt) }
+            case .failed(let error, permanent: true):
+                try fail(session, id, token: token, attempts: attempts, error: error)
+                run.tally { $0.count(channel, \.failed) }
+            case .failed(let error, _) where attempts >= OutboxStore.maxAttempts, .timedOut(let error) where attempts >= OutboxStore.maxAttempts:
+                try fail(session, id, token: token, attempts: attempts, error: error)
+                run.tally { $0.count(channel, \.failed) }
+            case .misconfigured, .unusable, .claimLost:
+                break
+            case .failed(let error, _), .timedOut(let error):
+                // 1, 2, 4, 8 minutes
+                let delay = Int64(60 << (attempts - 1))
+                try db.run("""
+                    UPDATE outbox SET status = 'waiting', attempts = ?, last_error = ?, next_attempt_at = ?, claim_token = NULL,
+                           delivery_pid = NULL WHERE id = ? AND claim_token = ?
+                    """, attempts, error, Timestamp.iso(session.clock.now + delay), id, token)
+                run.tally { $0.count(channel, \.retrying) }
+            }
+        }
+    }
+
     static let inDoubtAdvice = "it may or may not have gone out; check, then outbox retry"
 
     /// A message claimed for delivery, its secret with it.
-    struct Claimed {
+    struct Claimed: Sendable {
         let id: Int64
         let channel: String
         let recipient: String
@@ -389,6 +538,7 @@ public enum Delivery {
     struct Lapse {
         let id: Int64
         let status: String
+        let channel: MessageChannel
         let reason: OutboxCancelReason
     }
 
@@ -400,7 +550,7 @@ public enum Delivery {
     /// user (queued before version 8, its user not found then) goes to nobody.
     static func lapsed(_ db: any Storage, _ condition: String, _ arguments: [SQLBindable?]) throws -> [Lapse] {
         try db.query("""
-            SELECT o.id, o.status, o.kind, o.recipient, o.user_id, u.id AS found_user, u.status AS user_status, u.email AS user_email,
+            SELECT o.id, o.status, o.channel, o.kind, o.recipient, o.user_id, u.id AS found_user, u.status AS user_status, u.email AS user_email,
                    u.email_bills, l.user_id AS linked_user, l.access_level, l.locked_at,
                    CASE WHEN EXISTS (SELECT 1 FROM bill_mailing m WHERE m.user_id = o.user_id AND m.account_id = o.entity_id
                                                                   AND m.period = o.bill_period AND m.outbox_id = o.id) THEN 1 ELSE 0 END AS mailed
@@ -432,7 +582,9 @@ public enum Delivery {
             } else {
                 reason = nil
             }
-            return try reason.map { try Lapse(id: row.int64("id"), status: row.string("status"), reason: $0) }
+            return try reason.map {
+                try Lapse(id: row.int64("id"), status: row.string("status"), channel: MessageChannel(rawValue: row.string("channel")) ?? .email, reason: $0)
+            }
         }
     }
 
@@ -481,12 +633,14 @@ public enum Delivery {
         let id: Int64
         let token: String
         let shell: Int?
+        let channel: MessageChannel
     }
 
     /// The messages in `sending` whose sender, and delivering shell if one began, are gone.
     static func abandoned(_ db: any Storage) throws -> [Abandoned] {
-        try db.query("SELECT id, claim_token, delivery_pid FROM outbox WHERE status = 'sending'").compactMap { row in
-            let message = try Abandoned(id: row.int64("id"), token: row.optString("claim_token") ?? "", shell: row.optInt("delivery_pid"))
+        try db.query("SELECT id, channel, claim_token, delivery_pid FROM outbox WHERE status = 'sending'").compactMap { row in
+            let message = try Abandoned(id: row.int64("id"), token: row.optString("claim_token") ?? "", shell: row.optInt("delivery_pid"),
+                                        channel: MessageChannel(rawValue: row.string("channel")) ?? .email)
             let parts = message.token.split(separator: ":")
             let claimer = parts.first.flatMap { Int($0) }
             let host = parts.count > 1 ? String(parts[1]) : nil
@@ -514,7 +668,7 @@ public enum Delivery {
             WHERE \(asRead)
             """, inDoubtAdvice, message.id, message.token, message.shell ?? 0) == 1 {
             try session.audit("outbox.in-doubt", .outbox, message.id, old: "sending", new: "failed", note: AuditNote(.senderDied))
-            report.inDoubt += 1
+            report.count(message.channel, \.inDoubt)
         }
     }
 
@@ -543,9 +697,15 @@ public enum Delivery {
         case sent
         /// The program could not be run at all (126, 127): a fault of the setup, not of the message
         case misconfigured(program: String, status: Int32)
-        /// `permanent`: trying again cannot help (the recipient is not an address)
+        /// The relay cannot be used (unreachable, TLS, login): the channel waits; nothing of the message was begun
+        case unusable(Message)
+        /// `permanent`: trying again cannot help (the recipient is not an address, a 5xx)
         case failed(String, permanent: Bool)
         case timedOut(String)
+        /// Given to the relay, and no answer came: it may have gone out
+        case inDoubt(String)
+        /// The claim was taken back before anything was sent: the message is another's now
+        case claimLost
     }
 
     /// The variable a delivery program finds its recipient in (never in argv, which `ps` shows
@@ -578,35 +738,90 @@ public enum Delivery {
         }
     }
 
-    static func deliver(_ message: Claimed, token: String, transport: Transport, sender: Sender?, now: Int64,
-                        attachments: [(name: String, type: String, data: [UInt8])] = []) throws -> Outcome {
-        let channel = MessageChannel(rawValue: message.channel) ?? .email
-        // checked again here: the row may have been written by anyone with the file
-        guard let recipient = Contact.recipient(message.recipient, channel: channel) else {
-            return .failed(Outbox.invalidRecipient(channel), permanent: true)
+    /// How one sender's messages leave: a letter through the SMTP relay (one session kept for
+    /// all of them, opened again when the relay ends it) or the sendmail program, an SMS through
+    /// its command, a process per message.
+    final class Courier {
+        let transport: Transport
+        private var relay: SMTPSession?
+
+        init(_ transport: Transport) { self.transport = transport }
+
+        func close() {
+            relay?.close()
+            relay = nil
         }
-        let text = Outbox.filled(message.body, secret: message.secret)
-        let id = message.id
-        let program = channel == .sms ? transport.smsCommand ?? "" : transport.sendmail
-        let input: [UInt8]
-        if channel == .sms {
-            input = Array(text.utf8)
-        } else {
-            guard let sender else { return .failed("no sender address", permanent: false) }
-            var mail = MailMessage(from: (sender.name, sender.address), to: recipient, subject: message.subject ?? "", body: text, date: now,
-                                   messageID: message.messageID ?? "<mygaz.\(id)@localhost>")
-            mail.replyTo = sender.replyTo
-            mail.attachments = attachments
-            input = Array(mail.rendered.utf8)
+
+        /// `begin` records the message as being delivered (false: the claim is gone, send
+        /// nothing); a shell with receipts records it itself.
+        func deliver(_ message: Claimed, token: String, sender: Sender?, now: Int64,
+                     attachments: [(name: String, type: String, data: [UInt8])] = [], begin: () throws -> Bool) throws -> Outcome {
+            let channel = MessageChannel(rawValue: message.channel) ?? .email
+            // checked again here: the row may have been written by anyone with the file
+            guard let recipient = Contact.recipient(message.recipient, channel: channel) else {
+                return .failed(Outbox.invalidRecipient(channel), permanent: true)
+            }
+            let text = Outbox.filled(message.body, secret: message.secret)
+            let id = message.id
+            let input: [UInt8]
+            if channel == .sms {
+                input = Array(text.utf8)
+            } else {
+                guard let sender else { return .failed("no sender address", permanent: false) }
+                var mail = MailMessage(from: (sender.name, sender.address), to: recipient, subject: message.subject ?? "", body: text, date: now,
+                                       messageID: message.messageID ?? "<mygaz.\(id)@localhost>")
+                mail.replyTo = sender.replyTo
+                mail.attachments = attachments
+                if let relay = transport.smtp {
+                    return try relayed(SMTPSession.data(mail.rendered), from: sender.address, to: recipient, shown: relay.shown, begin: begin) {
+                        try SMTPSession.open(relay, timeout: $0)
+                    }
+                }
+                if transport.mailerSpeaksSMTP {
+                    let command = transport.sendmail, environment = transport.environment
+                    return try relayed(SMTPSession.data(mail.rendered), from: sender.address, to: recipient, shown: command, begin: begin) {
+                        try SMTPSession.local(command, environment: environment, timeout: $0)
+                    }
+                }
+                input = Array(mail.rendered.utf8)
+            }
+            let program = channel == .sms ? transport.smsCommand ?? "" : transport.sendmail
+            if transport.receipt == nil {
+                guard try begin() else { return .claimLost }
+            }
+            // the message is the program's stdin, the recipient in its environment: never in argv
+            let (line, receipt) = shellLine(program, transport, id: id, token: token)
+            let run = try Command.run(["/bin/sh", "-c", line, "sh"] + receipt, input: input, timeout: transport.timeoutSeconds,
+                                      environment: transport.environment.merging([recipientVariable: recipient]) { _, own in own })
+            if let status = run.status, status == 126 || status == 127 {
+                return .misconfigured(program: program, status: status)
+            }
+            return outcome(run, timeout: transport.timeoutSeconds)
         }
-        // the message is the program's stdin, the recipient in its environment: never in argv
-        let (line, receipt) = shellLine(program, transport, id: id, token: token)
-        let run = try Command.run(["/bin/sh", "-c", line, "sh"] + receipt, input: input, timeout: transport.timeoutSeconds,
-                                  environment: transport.environment.merging([recipientVariable: recipient]) { _, own in own })
-        if let status = run.status, status == 126 || status == 127 {
-            return .misconfigured(program: program, status: status)
+
+        /// A letter through the relay's (or the local MTA's) session, a new one when there is
+        /// none or the last ended.
+        private func relayed(_ data: [UInt8], from: String, to: String, shown: String, begin: () throws -> Bool,
+                             open: (Double) throws -> SMTPSession) throws -> Outcome {
+            if let session = self.relay, !session.usable {
+                session.close()
+                self.relay = nil
+            }
+            if self.relay == nil {
+                do {
+                    self.relay = try open(transport.timeoutSeconds)
+                } catch let failure as SMTPFailure {
+                    return .unusable(Message(.smtpRelayFailed, [.text(UntrustedText.visible(shown)), .text(failure.text)]))
+                }
+            }
+            switch try self.relay!.send(from: from, to: to, data: data, begin: begin) {
+            case .sent: return .sent
+            case .retry(let said): return .failed(said, permanent: false)
+            case .refused(let said): return .failed(said, permanent: true)
+            case .inDoubt(let said): return .inDoubt(said)
+            case .claimLost: return .claimLost
+            }
         }
-        return outcome(run, timeout: transport.timeoutSeconds)
     }
 
     static func outcome(_ run: Command.Outcome, timeout: Double) -> Outcome {
@@ -677,11 +892,37 @@ public enum Command {
         posix_spawn_file_actions_addopen(&actions, 0, inputPath, O_RDONLY, 0)
         posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
         posix_spawn_file_actions_addopen(&actions, 2, errorPath, O_WRONLY | O_APPEND, 0)
+        var pid: pid_t = 0
+        let spawned = spawn(&pid, argv, actions: &actions, environment: environment)
+        guard spawned == 0 else {
+            return Outcome(status: 127, errors: "cannot run \(argv[0]): \(String(cString: strerror(spawned)))")
+        }
+        // the program holds its input open; the file (a PIN may be in it) goes now, not after
+        unlink(inputPath)
+        var outcome = Outcome()
+        if let wait = reap(pid, grace: timeout) {
+            if wait & 0x7F == 0 {
+                outcome.status = (wait >> 8) & 0xFF
+            } else {
+                outcome.signal = wait & 0x7F
+            }
+        } else {
+            outcome.timedOut = true
+        }
+        if let data = FileManager.default.contents(atPath: errorPath) {
+            outcome.errors = String(decoding: data.prefix(300), as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        }
+        return outcome
+    }
+
+    /// posix_spawn of `argv[0]` (no search of PATH) in a process group of its own, so that a
+    /// timeout reaches everything it started, with signals as a fresh program expects them (we
+    /// ignore SIGXFSZ, and may run with signals blocked), and `environment` over what it inherits.
+    /// posix_spawn's own answer: 0, or the error that kept it from starting.
+    static func spawn(_ pid: inout pid_t, _ argv: [String], actions: inout posix_spawn_file_actions_t, environment: [String: String]) -> Int32 {
         var attributes = posix_spawnattr_t()
         posix_spawnattr_init(&attributes)
         defer { posix_spawnattr_destroy(&attributes) }
-        // its own group, so that a timeout reaches everything it started; signals as a fresh
-        // program expects them (we ignore SIGXFSZ, and may run with signals blocked)
         posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK))
         posix_spawnattr_setpgroup(&attributes, 0)
         var none = sigset_t(), defaults = sigset_t()
@@ -703,36 +944,28 @@ public enum Command {
         var cEnv: [UnsafeMutablePointer<CChar>?] = (inherited + environment.sorted { $0.key < $1.key }.map { $0.key + "=" + $0.value })
             .map { strdup($0) } + [nil]
         defer { for p in cEnv { free(p) } }
-        var pid: pid_t = 0
-        let spawned = posix_spawn(&pid, argv[0], &actions, &attributes, &cArgs, &cEnv)
-        guard spawned == 0 else {
-            return Outcome(status: 127, errors: "cannot run \(argv[0]): \(String(cString: strerror(spawned)))")
-        }
-        // the program holds its input open; the file (a PIN may be in it) goes now, not after
-        unlink(inputPath)
-        var outcome = Outcome()
+        return spawning.withLock { posix_spawn(&pid, argv[0], &actions, &attributes, &cArgs, &cEnv) }
+    }
+
+    /// Held while a program is started, and while descriptors are made that no program may inherit.
+    static let spawning = NSLock()
+
+    /// Waits up to `grace` seconds for `pid` to end, then ends its group (SIGTERM, then SIGKILL
+    /// half a second later) and reaps it. The wait status, or nil when it had to be ended.
+    static func reap(_ pid: pid_t, grace: Double) -> Int32? {
         var wait: Int32 = 0
-        let deadline = Date().addingTimeInterval(timeout)
-        var finished = false
-        while !finished && Date() < deadline {
+        let deadline = Date().addingTimeInterval(grace)
+        while Date() < deadline {
             let r = waitpid(pid, &wait, WNOHANG)
-            if r == pid { finished = true } else if r < 0 && errno != EINTR { finished = true } else { usleep(5000) }
+            if r == pid { return wait }
+            if r < 0 && errno != EINTR { return wait }
+            usleep(5000)
         }
-        if !finished {
-            outcome.timedOut = true
-            kill(-pid, SIGTERM)
-            let grace = Date().addingTimeInterval(0.5)
-            while Date() < grace && waitpid(pid, &wait, WNOHANG) == 0 { usleep(5000) }
-            kill(-pid, SIGKILL)     // the rest of the group, and the program if it is still there
-            while waitpid(pid, &wait, 0) < 0 && errno == EINTR {}
-        } else if wait & 0x7F == 0 {
-            outcome.status = (wait >> 8) & 0xFF
-        } else {
-            outcome.signal = wait & 0x7F
-        }
-        if let data = FileManager.default.contents(atPath: errorPath) {
-            outcome.errors = String(decoding: data.prefix(300), as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
-        }
-        return outcome
+        kill(-pid, SIGTERM)
+        let later = Date().addingTimeInterval(0.5)
+        while Date() < later && waitpid(pid, &wait, WNOHANG) == 0 { usleep(5000) }
+        kill(-pid, SIGKILL)     // the rest of the group, and the program if it is still there
+        while waitpid(pid, &wait, 0) < 0 && errno == EINTR {}
+        return nil
     }
 }
