@@ -15,17 +15,7 @@ build_release
 BASE="$(demo_db "$N")"
 DB="$(fresh_copy "$BASE" bills)"
 period="$(sqlite3 "$DB" "SELECT max(period) FROM settlement")"
-# every account gets a user of its own with e-mail bills on and the extended version
-sqlite3 "$DB" <<SQL
-UPDATE portal_user SET email_bills = 0;
-INSERT INTO portal_user (login, login_kind, full_name, email, status, email_bills, registered_at, confirmed_at, updated_at, consent_at, consent_channel)
-  SELECT 'bill' || a.id || '@example.org', 'email', a.surname, 'bill' || a.id || '@example.org', 'active', 1,
-         '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z', 'portal'
-  FROM account a;
-INSERT INTO user_account (user_id, account_id, access_level, extended_at, extended_via, linked_at)
-  SELECT u.id, CAST(substr(u.login, 5, instr(u.login, '@') - 5) AS INTEGER), 'extended', '2026-01-01T00:00:00Z', 'pin', '2026-01-01T00:00:00Z'
-  FROM portal_user u WHERE u.login GLOB 'bill*@example.org';
-SQL
+bill_users "$DB"
 number="$(sqlite3 "$DB" "SELECT number FROM account WHERE id = (SELECT max(id) / 2 FROM account)")"
 rgk="$(sqlite3 "$DB" "SELECT g.code FROM account a JOIN rgk g ON g.id = a.rgk_id WHERE a.number = '$number'")"
 accounts="$(sqlite3 "$DB" "SELECT count(*) FROM user_account WHERE access_level = 'extended'")"

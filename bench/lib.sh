@@ -35,6 +35,21 @@ fresh_copy() {
   echo "$copy"
 }
 
+# bill_users DB: every account of the SQLite file DB gets a user of its own, with e-mail bills on
+# and the extended version (the others' e-mail bills off)
+bill_users() {
+  sqlite3 "$1" <<SQL
+UPDATE portal_user SET email_bills = 0;
+INSERT INTO portal_user (login, login_kind, full_name, email, status, email_bills, registered_at, confirmed_at, updated_at, consent_at, consent_channel)
+  SELECT 'bill' || a.id || '@example.org', 'email', a.surname, 'bill' || a.id || '@example.org', 'active', 1,
+         '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z', 'portal'
+  FROM account a;
+INSERT INTO user_account (user_id, account_id, access_level, extended_at, extended_via, linked_at)
+  SELECT u.id, CAST(substr(u.login, 5, instr(u.login, '@') - 5) AS INTEGER), 'extended', '2026-01-01T00:00:00Z', 'pin', '2026-01-01T00:00:00Z'
+  FROM portal_user u WHERE u.login GLOB 'bill*@example.org';
+SQL
+}
+
 timeit() { python3 "$ROOT/bench/timeit.py" "$@"; }
 
 # The limits of a run: each one missed is printed as it is found (FAILED: …), and `finish`

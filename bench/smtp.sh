@@ -82,17 +82,8 @@ echo "## monthly e-mail bills: $MEASURE measured, extrapolated to $BILLS (target
 BASE="$(demo_db "$MEASURE")"
 BDB="$(fresh_copy "$BASE" smtp-bills)"
 period="$(sqlite3 "$BDB" "SELECT max(period) FROM settlement")"
-sqlite3 "$BDB" <<SQL
-UPDATE outbox SET status = 'cancelled' WHERE status = 'waiting';
-UPDATE portal_user SET email_bills = 0;
-INSERT INTO portal_user (login, login_kind, full_name, email, status, email_bills, registered_at, confirmed_at, updated_at, consent_at, consent_channel)
-  SELECT 'bill' || a.id || '@example.org', 'email', a.surname, 'bill' || a.id || '@example.org', 'active', 1,
-         '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z', 'portal'
-  FROM account a;
-INSERT INTO user_account (user_id, account_id, access_level, extended_at, extended_via, linked_at)
-  SELECT u.id, CAST(substr(u.login, 5, instr(u.login, '@') - 5) AS INTEGER), 'extended', '2026-01-01T00:00:00Z', 'pin', '2026-01-01T00:00:00Z'
-  FROM portal_user u WHERE u.login GLOB 'bill*@example.org';
-SQL
+sqlite3 "$BDB" "UPDATE outbox SET status = 'cancelled' WHERE status = 'waiting'"
+bill_users "$BDB"
 "$BIN" --db "$BDB" config set mail.from abon@gaz.example > /dev/null
 "$BIN" --db "$BDB" bill send --period "$period" --yes > /dev/null
 queued="$(sqlite3 "$BDB" "SELECT count(*) FROM outbox WHERE kind = 'bill' AND status = 'waiting'")"
