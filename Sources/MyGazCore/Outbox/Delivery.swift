@@ -274,7 +274,9 @@ public enum Delivery {
         let usable = plan.usable(), usableHere = plan.usable("o.")
         let token = "\(ImportLiveness.currentPID):\(ImportLiveness.hostName):\(Secrets.token())"
         var erased = report.inDoubt > 0
-        let claimed: [Claimed] = try db.write {
+        // the ids alone: each message (its body, its secret) is read when its turn comes, so a run
+        // of 100 000 bills holds 100 000 ids, not 100 000 letters
+        let claimed: [Int64] = try db.write {
             // the messages due, each checked against what queued it: what no longer holds is
             // cancelled in the same transaction that claims the rest
             guard let last = try db.queryOne("""
@@ -294,10 +296,11 @@ public enum Delivery {
                        message_id = coalesce(message_id, '<mygaz.' || CAST(id AS TEXT) || '.' || CAST(? AS TEXT) || '@' || CAST(? AS TEXT) || '>')
                 WHERE status = 'waiting' AND next_attempt_at <= ? AND id <= ?\(usable)
                 """, token, session.now, String(token.suffix(12)), ImportLiveness.hostName, session.now, last)
-            return try db.query("""
-                SELECT id, channel, recipient, subject, body, secret, attempts, message_id, rgk_id, entity_id, bill_period
-                FROM outbox WHERE claim_token = ? AND status = 'sending' ORDER BY id
-                """, token).map(Claimed.init)
+            var ids: [Int64] = []
+            try db.eachRow("SELECT id FROM outbox WHERE claim_token = ? AND status = 'sending' ORDER BY id", arguments: [token]) {
+                ids.append(try $0.int64("id"))
+            }
+            return ids
         }
         let run = Run(claimed, plan: plan, report: report, erased: erased)
         let total = claimed.count
@@ -349,7 +352,7 @@ public enum Delivery {
     /// channel can still do, the tally. Guarded by its lock (senders may run on threads of their own).
     final class Run: @unchecked Sendable {
         private let lock = NSLock()
-        private let claimed: [Claimed]
+        private let claimed: [Int64]
         private var next = 0
         private var handled = 0
         private(set) var plan: Plan
@@ -358,7 +361,7 @@ public enum Delivery {
         /// The first failure of a sender (its database gone): the others take nothing more.
         private(set) var failure: Error?
 
-        init(_ claimed: [Claimed], plan: Plan, report: Report, erased: Bool) {
+        init(_ claimed: [Int64], plan: Plan, report: Report, erased: Bool) {
             self.claimed = claimed
             self.plan = plan
             self.report = report
@@ -371,8 +374,8 @@ public enum Delivery {
             return try body()
         }
 
-        /// The next message, or nil when there is none or the run stopped.
-        func take() -> Claimed? {
+        /// The next message's id, or nil when there is none or the run stopped.
+        func take() -> Int64? {
             locked {
                 guard failure == nil, next < claimed.count else { return nil }
                 next += 1
@@ -401,8 +404,14 @@ public enum Delivery {
         let courier = Courier(transport)
         defer { courier.close() }
         do {
-            while let message = run.take() {
-                try deliverOne(session, message, run: run, courier: courier, token: token)
+            while let id = run.take() {
+                // nil: no longer this run's (another sender's recovery took it back)
+                if let message = try session.db.queryOne("""
+                    SELECT id, channel, recipient, subject, body, secret, attempts, message_id, rgk_id, entity_id, bill_period
+                    FROM outbox WHERE id = ? AND claim_token = ? AND status = 'sending'
+                    """, id, token).map(Claimed.init) {
+                    try deliverOne(session, message, run: run, courier: courier, token: token)
+                }
                 progress(run.finished())
             }
         } catch {
