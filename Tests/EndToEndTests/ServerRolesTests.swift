@@ -4,8 +4,8 @@ import Testing
 /// Issue 37, item 2: on PostgreSQL an operator is a server role in her role's group, and the
 /// server refuses what her role may not do, whatever client she uses. A clerk connects with
 /// `psql` and tries, in SQL, to make herself admin, to give herself an operator, to change or
-/// delete an audit row, to move the chain's head, to read a password's, a PIN's or a code's
-/// hash: each refused by the server (SQLSTATE 42501). Her program's commands work as that role.
+/// delete an audit row, to move the chain's head, to read a password's, a PIN's or an
+/// activation link's hash: each refused by the server (SQLSTATE 42501). Her program's commands work as that role.
 @Suite(.serialized, .enabled(if: TestEngine.default == .postgresql, "the server's own roles: PostgreSQL's alone (on SQLite the program checks roles itself)"))
 struct ServerRolesTests {
     /// A database with the demo's data and a clerk `anna_<n>` (the role is the cluster's: each
@@ -42,13 +42,18 @@ struct ServerRolesTests {
             ("change the schema's version", "UPDATE schema_version SET version = 1"),
             ("read a password's hash", "SELECT password_hash FROM portal_user LIMIT 1"),
             ("read a PIN's hash", "SELECT pin_hash FROM pin LIMIT 1"),
-            ("read a code's hash", "SELECT code_hash FROM confirmation_code LIMIT 1"),
             ("read an activation link's hash", "SELECT token_hash FROM activation_link LIMIT 1"),
             ("read every column of the users", "SELECT * FROM portal_user LIMIT 1"),
             ("make herself a member of the admins", "GRANT \(Self.group(t, "admin")) TO \(clerk)"),
             ("make herself a superuser", "ALTER ROLE \(clerk) SUPERUSER"),
             ("create a table", "CREATE TABLE mine (x int)"),
         ]
+        // the desk's functions are her groups', nobody else's
+        #expect(Self.psql(uri, "SELECT count(*) FROM mygaz_active_pin_hashes(1, '2000-01-01')").status == 0)
+        _ = t.sql("DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'stranger_t') THEN CREATE ROLE stranger_t LOGIN; END IF; END $$")
+        let stranger = t.db.replacingOccurrences(of: "postgresql://mygaz_test@", with: "postgresql://stranger_t@")
+        let outside = Self.psql(stranger, "SELECT count(*) FROM mygaz_active_pin_hashes(1, '2000-01-01')")
+        #expect(outside.status != 0 && outside.stderr.contains("permission denied"), "a login of no group: \(outside)")
         for (what, sql) in attacks {
             let r = Self.psql(uri, sql)
             #expect(r.status != 0 && (r.stderr.contains("permission denied") || r.stderr.contains("must be") || r.stderr.contains("must have")),
@@ -76,6 +81,20 @@ struct ServerRolesTests {
         #expect(accepted.status == 0, "\(accepted.stderr)")
         #expect(t.sql("SELECT operator FROM audit WHERE entity_type = 'reading' AND entity_id = '\(pending)' ORDER BY id DESC LIMIT 1") == clerk,
                 "the server says who she is, not her OS login")
+        // the desk's check of a control answer reads one account's PINs through the server's
+        // function, never the pin table's hashes: a wrong answer is a wrong answer, not a refusal
+        let link = t.sql("""
+            SELECT ua.user_id || ' ' || a.number || ' ' || g.code FROM user_account ua JOIN account a ON a.id = ua.account_id
+            JOIN rgk g ON g.id = a.rgk_id WHERE ua.access_level = 'restricted' AND ua.locked_at IS NULL
+              AND EXISTS (SELECT 1 FROM pin p WHERE p.account_id = a.id AND p.state = 'active') ORDER BY ua.user_id LIMIT 1
+            """).split(separator: " ").map(String.init)
+        #expect(link.count == 3, "a restricted link to an account with an active PIN in the demo")
+        if link.count == 3 {
+            let wrong = t.run(["--db", uri, "user", "grant-extended", link[0], link[1], "--rgk", link[2], "--answer-stdin"],
+                              stdin: "000000000\n", useDB: false)
+            #expect(wrong.status != 0 && wrong.status != 7 && !wrong.stderr.contains("permission"), "checked, and wrong: \(wrong)")
+            #expect(t.sql("SELECT failed_answers FROM user_account WHERE user_id = \(link[0])") == "1")
+        }
         // what her role may not do, the program refuses too (exit 7) and the server would
         let refused = asHer(["operator", "add", "mallory", "--role", "admin"])
         #expect(refused.status == 7, "\(refused)")

@@ -7,8 +7,9 @@
 /// - the audit trail is read and appended to, never changed — but for an erasure's taking of a
 ///   reason's text and salt (its columns alone) —, its chain's head is moved only by the commit
 ///   trigger, which runs as the schema's owner;
-/// - the hashes of passwords, activation links, PINs and codes are not readable by clerks and
-///   support (column privileges), only by admins' imports;
+/// - the hashes of passwords, activation links and PINs are not readable by clerks and support
+///   (column privileges; admins' imports read PINs'): the desk checks a control answer against
+///   one account's PINs, and whether a user has a password, through `deskChecks`;
 /// - the schema's version is read only.
 /// Rows are not limited by RGK here yet (row-level security comes with the operators' RGK scopes).
 public enum PGRoles {
@@ -20,8 +21,10 @@ public enum PGRoles {
     static let groupSQL = "\(prefixSQL) || '_' || CAST(? AS TEXT)"
 
     /// The columns no clerk or support may read: each table and its secret.
+    /// (A code's hash stays readable: a clerk who may confirm a user in person gains nothing by
+    /// guessing the code the customer was sent, and the desk checks the code she reads out.)
     static let hashes: [(table: String, column: String)] = [
-        ("portal_user", "password_hash"), ("activation_link", "token_hash"), ("pin", "pin_hash"), ("confirmation_code", "code_hash"),
+        ("portal_user", "password_hash"), ("activation_link", "token_hash"), ("pin", "pin_hash"),
     ]
 
     /// The tables only admins write.
@@ -29,6 +32,23 @@ public enum PGRoles {
 
     /// The tables nobody writes but through the program's triggers (or never).
     static let nobodyWrites = ["schema_version", "audit_chain"]
+
+    /// What the desk's checks read of the secrets, through functions that run as the schema's
+    /// owner and answer for one account or user at a time: the active PINs' hashes of an account
+    /// (a control answer checked as a customer links it) and whether a user has a password.
+    /// Part of the schema (`PGSchema.script`), made again by `grants` for a database made before.
+    static let deskChecks = #"""
+        CREATE OR REPLACE FUNCTION mygaz_active_pin_hashes(bigint, text) RETURNS SETOF text LANGUAGE sql STABLE SECURITY DEFINER
+            SET search_path = public, pg_temp AS $$
+            SELECT pin_hash FROM pin WHERE account_id = $1 AND state = 'active' AND (expires_at IS NULL OR expires_at > $2)
+        $$;
+        CREATE OR REPLACE FUNCTION mygaz_has_password(bigint) RETURNS boolean LANGUAGE sql STABLE SECURITY DEFINER
+            SET search_path = public, pg_temp AS $$
+            SELECT password_hash IS NOT NULL FROM portal_user WHERE id = $1
+        $$;
+        REVOKE EXECUTE ON FUNCTION mygaz_active_pin_hashes(bigint, text), mygaz_has_password(bigint) FROM PUBLIC;
+
+        """#
 
     /// Makes the group roles if they are missing and gives them exactly their grants: run by the
     /// schema's owner when `init` creates or upgrades the database (idempotent).
@@ -38,7 +58,7 @@ public enum PGRoles {
         let secretColumns = hashes.map { "('\($0.table)', '\($0.column)')" }.joined(separator: ", ")
         let admins = adminsWrite.map { "'\($0)'" }.joined(separator: ", ")
         let nobody = nobodyWrites.map { "'\($0)'" }.joined(separator: ", ")
-        return """
+        return deskChecks + """
         DO $roles$
         DECLARE
             db text := current_database();
@@ -56,6 +76,7 @@ public enum PGRoles {
                 EXECUTE format('COMMENT ON ROLE %I IS %L', g, 'mygaz-admin: the ' || r || 's of the database ' || db);
                 EXECUTE format('GRANT CONNECT, TEMPORARY ON DATABASE %I TO %I', db, g);
                 EXECUTE format('GRANT USAGE ON SCHEMA public TO %I', g);
+                EXECUTE format('GRANT EXECUTE ON FUNCTION mygaz_active_pin_hashes(bigint, text), mygaz_has_password(bigint) TO %I', g);
                 EXECUTE format('REVOKE ALL ON ALL TABLES IN SCHEMA public FROM %I', g);
                 EXECUTE format('GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO %I', g);
                 FOR t IN SELECT unnest(ARRAY[\(nobody)]) LOOP
