@@ -121,10 +121,13 @@ struct Runner {
     var helpWidth: Int { io.terminal.stdoutIsTTY ? min(io.terminal.width, 120) : 100 }
 
     func openSession(_ globals: Globals) throws -> Session {
-        guard let login = io.login else {
+        let db = try Engines.open(globals.dbPath, purpose: .use, busyTimeoutMs: globals.busyTimeoutMs)
+        // on a server with operators' roles, the role she connected as; else the OS login
+        let serverLogin: String?
+        do { serverLogin = try ServerRoles.login(db) } catch { throw MyGazError.from(error, path: db.path) }
+        guard let login = serverLogin ?? io.login else {
             throw MyGazError(.permission, .noOSLogin, .int(Int(OSLogin.effectiveUID)))
         }
-        let db = try Engines.open(globals.dbPath, purpose: .use, busyTimeoutMs: globals.busyTimeoutMs)
         return Session(db: db, login: login, clock: io.clock)
     }
 

@@ -80,9 +80,12 @@ public enum Engines {
         guard let pg = db as? PGConnection else { preconditionFailure("an engine without migrations") }
         return try pg.write {
             switch try state(of: pg) {
-            case .current: return (Schema.currentVersion, Schema.currentVersion)
+            case .current:
+                try PGRoles.ensure(pg)
+                return (Schema.currentVersion, Schema.currentVersion)
             case .empty:
                 try pg.execute(PGSchema.script)
+                try pg.execute(PGRoles.grants)
                 return (0, PGSchema.version)
             case .older(let v):
                 // a PostgreSQL database is created at the version of its first program; the
@@ -91,6 +94,7 @@ public enum Engines {
                     throw MyGazError(.database, .databaseTooOld, .text(pg.path), .int(v), .int(Schema.currentVersion))
                 }
                 try pg.execute(upgrade)
+                try pg.execute(PGRoles.grants)
                 return (v, Schema.currentVersion)
             case .newer(let v):
                 throw MyGazError(.database, .databaseTooNew, .text(pg.path), .int(v), .int(Schema.currentVersion))

@@ -164,6 +164,28 @@ public struct SQLDialect: Sendable, Equatable {
     /// the server, when the inserting transaction commits (a deferred trigger, so that writers
     /// wait on each other only for their commits); on SQLite the program, as it inserts.
     public var chainsAuditAtCommit: Bool { engine == .postgresql }
+
+    // MARK: secrets (PGRoles: on PostgreSQL no clerk or support reads a hash column)
+
+    /// A query whose one column `pin_hash` is the active PINs' hashes of the account bound at its
+    /// first `?`, as of the time bound at its second: on PostgreSQL through a function that reads
+    /// one account's, since the pin table's hashes are unreadable to clerks.
+    public var activePinHashes: String {
+        switch engine {
+        case .sqlite:
+            return "SELECT pin_hash FROM pin WHERE account_id = ? AND state = 'active' AND (expires_at IS NULL OR expires_at > ?)"
+        case .postgresql:
+            return "SELECT h AS pin_hash FROM mygaz_active_pin_hashes(?, ?) AS h"
+        }
+    }
+
+    /// Whether the user whose id is `userID` (an expression) has no password, without reading its hash.
+    public func hasNoPassword(_ userID: String) -> String {
+        switch engine {
+        case .sqlite: return "(SELECT password_hash IS NULL FROM portal_user WHERE id = \(userID))"
+        case .postgresql: return "NOT mygaz_has_password(\(userID))"
+        }
+    }
 }
 
 /// A list of values bound as one placeholder (a JSON array both engines read: SQLite's

@@ -37,6 +37,7 @@ public enum Operators {
             guard try session.db.scalarInt("SELECT count(*) FROM operator") == 0 else { return }
             try session.db.run("INSERT INTO operator (login, role, created_at, created_by) VALUES (?, 'admin', ?, ?)",
                                session.login, session.now, session.login)
+            try ServerRoles.admit(session.db, login: session.login, role: .admin)
             try session.audit("operator.add", .operator, session.login, new: Role.admin.rawValue, note: AuditNote(.initialAdmin))
         }
     }
@@ -52,6 +53,7 @@ public enum Operators {
             }
             try session.db.run("INSERT INTO operator (login, role, full_name, created_at, created_by) VALUES (?, ?, ?, ?, ?)",
                                login, role.rawValue, fullName, session.now, session.login)
+            try ServerRoles.admit(session.db, login: login, role: role)
             try session.audit("operator.add", .operator, login, new: role.rawValue)
             return .changed
         }
@@ -63,6 +65,7 @@ public enum Operators {
             if existing.role == role { return (role, .unchanged) }
             if existing.role == .admin { try ensureAnotherAdmin(session.db, besides: login) }
             try session.db.run("UPDATE operator SET role = ? WHERE login = ?", role.rawValue, login)
+            try ServerRoles.admit(session.db, login: login, role: role)
             try session.audit("operator.set-role", .operator, login, old: existing.role.rawValue, new: role.rawValue)
             return (existing.role, .changed)
         }
@@ -73,6 +76,7 @@ public enum Operators {
             guard let existing = try find(session.db, login) else { throw MyGazError.notFound(.operator, login) }
             if existing.role == .admin { try ensureAnotherAdmin(session.db, besides: login) }
             try session.db.run("DELETE FROM operator WHERE login = ?", login)
+            try ServerRoles.dismiss(session.db, login: login)
             try session.audit("operator.remove", .operator, login, old: existing.role.rawValue)
             return existing
         }

@@ -34,7 +34,7 @@ extension Users {
     /// signed up through an outside service (no password) and has not activated it yet.
     public static func awaitsActivation(_ db: any Storage, _ id: Int64) throws -> Bool {
         try db.queryOne("""
-            SELECT 1 FROM portal_user u WHERE u.id = ? AND u.status = 'pending' AND u.password_hash IS NULL
+            SELECT 1 FROM portal_user u WHERE u.id = ? AND u.status = 'pending' AND \(db.sql.hasNoPassword("u.id"))
               AND EXISTS (SELECT 1 FROM social_identity s WHERE s.user_id = u.id AND s.activated_at IS NULL)
             """, id) != nil
     }

@@ -603,9 +603,7 @@ public enum Users {
             """, account)?.int64("charged_kop"), answer.allSatisfy(\.isASCIIDigit), Int64(answer) == lastCharge {
             return .lastCharge
         }
-        for row in try db.query("""
-            SELECT pin_hash FROM pin WHERE account_id = ? AND state = 'active' AND (expires_at IS NULL OR expires_at > ?)
-            """, account, now) where Secrets.verify(answer, hash: try row.string("pin_hash")) {
+        for row in try db.query(db.sql.activePinHashes, account, now) where Secrets.verify(answer, hash: try row.string("pin_hash")) {
             return .pin
         }
         return nil

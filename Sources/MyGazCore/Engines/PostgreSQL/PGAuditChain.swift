@@ -67,7 +67,8 @@ extension PGSchema {
         END
         $$;
 
-        CREATE FUNCTION mygaz_audit_chain() RETURNS trigger LANGUAGE plpgsql AS $$
+        -- as the schema's owner: the head is no operator's to write (PGRoles)
+        CREATE FUNCTION mygaz_audit_chain() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp AS $$
         DECLARE
             stamp text := 'pending ' || pg_current_xact_id()::text;
             place bigint;

@@ -46,7 +46,7 @@ public enum PGSchema {
 
     /// The whole schema, in one transaction of the caller's.
     public static var script: String {
-        [functions, tables, queueCounters, search, auditChainTables, auditChainTriggers, marker].joined(separator: "\n")
+        [functions, tables, queueCounters, search, auditChainTables, auditChainTriggers, PGRoles.deskChecks, marker].joined(separator: "\n")
     }
 
     static let functions = #"""

@@ -1,0 +1,209 @@
+/// Who may do what, said to the PostgreSQL server itself (issue 37, item 2): one group role per
+/// program role and database (`<database>_clerk`, `<database>_support`, `<database>_admin`), each
+/// operator a server role of her own (her OS login, so peer authentication on the Unix socket
+/// names her) that is a member of her role's group. The grants give the groups what their
+/// commands need and no more of what matters:
+/// - the operators and the settings are written by admins only (a clerk cannot make herself admin);
+/// - the audit trail is read and appended to, never changed — but for an erasure's taking of a
+///   reason's text and salt (its columns alone) —, its chain's head is moved only by the commit
+///   trigger, which runs as the schema's owner;
+/// - the hashes of passwords, activation links and PINs are not readable by clerks and support
+///   (column privileges; admins' imports read PINs'): the desk checks a control answer against
+///   one account's PINs, and whether a user has a password, through `deskChecks`;
+/// - the schema's version is read only.
+/// Rows are not limited by RGK here yet (row-level security comes with the operators' RGK scopes).
+public enum PGRoles {
+    /// What the group roles' names begin with, in SQL: the database's name in lower case, each
+    /// character but letters, digits and _ made _, at most 50 (a role's name has 63).
+    static let prefixSQL = "left(regexp_replace(lower(current_database()), '[^a-z0-9_]', '_', 'g'), 50)"
+
+    /// The SQL of the group role of the role bound at its `?`.
+    static let groupSQL = "\(prefixSQL) || '_' || CAST(? AS TEXT)"
+
+    /// The columns no clerk or support may read: each table and its secret.
+    /// (A code's hash stays readable: a clerk who may confirm a user in person gains nothing by
+    /// guessing the code the customer was sent, and the desk checks the code she reads out.)
+    static let hashes: [(table: String, column: String)] = [
+        ("portal_user", "password_hash"), ("activation_link", "token_hash"), ("pin", "pin_hash"),
+    ]
+
+    /// The tables only admins write.
+    static let adminsWrite = ["operator", "setting"]
+
+    /// The tables nobody writes but through the program's triggers (or never).
+    static let nobodyWrites = ["schema_version", "audit_chain"]
+
+    /// What the desk's checks read of the secrets, through functions that run as the schema's
+    /// owner and answer for one account or user at a time: the active PINs' hashes of an account
+    /// (a control answer checked as a customer links it) and whether a user has a password.
+    /// Part of the schema (`PGSchema.script`), made again by `grants` for a database made before.
+    static let deskChecks = #"""
+        CREATE OR REPLACE FUNCTION mygaz_active_pin_hashes(bigint, text) RETURNS SETOF text LANGUAGE sql STABLE SECURITY DEFINER
+            SET search_path = public, pg_temp AS $$
+            SELECT pin_hash FROM pin WHERE account_id = $1 AND state = 'active' AND (expires_at IS NULL OR expires_at > $2)
+        $$;
+        CREATE OR REPLACE FUNCTION mygaz_has_password(bigint) RETURNS boolean LANGUAGE sql STABLE SECURITY DEFINER
+            SET search_path = public, pg_temp AS $$
+            SELECT password_hash IS NOT NULL FROM portal_user WHERE id = $1
+        $$;
+        REVOKE EXECUTE ON FUNCTION mygaz_active_pin_hashes(bigint, text), mygaz_has_password(bigint) FROM PUBLIC;
+
+        """#
+
+    /// Makes the group roles if they are missing and gives them exactly their grants: run by the
+    /// schema's owner when `init` creates or upgrades the database (idempotent).
+    public static let grants: String = {
+        let roles = Role.allCases.map { "'\($0.rawValue)'" }.joined(separator: ", ")
+        let secretTables = hashes.map { "'\($0.table)'" }.joined(separator: ", ")
+        let secretColumns = hashes.map { "('\($0.table)', '\($0.column)')" }.joined(separator: ", ")
+        let admins = adminsWrite.map { "'\($0)'" }.joined(separator: ", ")
+        let nobody = nobodyWrites.map { "'\($0)'" }.joined(separator: ", ")
+        return deskChecks + """
+        DO $roles$
+        DECLARE
+            db text := current_database();
+            prefix text := \(prefixSQL);
+            r text;
+            g text;
+            t text;
+            cols text;
+        BEGIN
+            FOREACH r IN ARRAY ARRAY[\(roles)] LOOP
+                g := prefix || '_' || r;
+                IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = g) THEN
+                    EXECUTE format('CREATE ROLE %I NOLOGIN', g);
+                END IF;
+                EXECUTE format('COMMENT ON ROLE %I IS %L', g, 'mygaz-admin: the ' || r || 's of the database ' || db);
+                EXECUTE format('GRANT CONNECT, TEMPORARY ON DATABASE %I TO %I', db, g);
+                EXECUTE format('GRANT USAGE ON SCHEMA public TO %I', g);
+                EXECUTE format('GRANT EXECUTE ON FUNCTION mygaz_active_pin_hashes(bigint, text), mygaz_has_password(bigint) TO %I', g);
+                EXECUTE format('REVOKE ALL ON ALL TABLES IN SCHEMA public FROM %I', g);
+                EXECUTE format('GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO %I', g);
+                FOR t IN SELECT unnest(ARRAY[\(nobody)]) LOOP
+                    EXECUTE format('REVOKE INSERT, UPDATE, DELETE ON %I FROM %I', t, g);
+                END LOOP;
+                -- appended to, never changed: an erasure takes a reason's text and salt, nothing else
+                EXECUTE format('REVOKE INSERT, UPDATE, DELETE ON audit FROM %I', g);
+                EXECUTE format('GRANT INSERT, UPDATE (reason, reason_salt) ON audit TO %I', g);
+                IF r <> 'admin' THEN
+                    FOR t IN SELECT unnest(ARRAY[\(admins)]) LOOP
+                        EXECUTE format('REVOKE INSERT, UPDATE, DELETE ON %I FROM %I', t, g);
+                    END LOOP;
+                    FOR t IN SELECT unnest(ARRAY[\(secretTables)]) LOOP
+                        SELECT string_agg(quote_ident(a.attname), ', ' ORDER BY a.attnum) INTO cols
+                            FROM pg_attribute a WHERE a.attrelid = t::regclass AND a.attnum > 0 AND NOT a.attisdropped
+                             AND (t, a.attname::text) NOT IN (\(secretColumns));
+                        EXECUTE format('REVOKE SELECT ON %I FROM %I', t, g);
+                        EXECUTE format('GRANT SELECT (%s) ON %I TO %I', cols, t, g);
+                    END LOOP;
+                END IF;
+            END LOOP;
+            -- the chain's head is moved by the commit trigger alone, as the schema's owner
+            ALTER FUNCTION mygaz_audit_chain() SECURITY DEFINER SET search_path = public, pg_temp;
+        END
+        $roles$;
+        """
+    }()
+
+    /// Whether this database's group roles exist (a database made before them gets them at `init`).
+    static func present(_ db: any Storage) throws -> Bool {
+        try db.queryOne("""
+            SELECT count(*) AS n FROM pg_roles WHERE rolname IN (\(Role.allCases.map { _ in groupSQL }.joined(separator: ", ")))
+            """, arguments: Role.allCases.map(\.rawValue))?.int("n") == Role.allCases.count
+    }
+
+    /// Who is working, as the server knows her: the connected role, when it is a member of one of
+    /// this database's operator groups (and no superuser, who is anyone she says). Nil otherwise:
+    /// the schema's owner or a superuser, who are named by their OS login as on SQLite.
+    public static func serverLogin(_ db: any Storage) throws -> String? {
+        guard db.sql.engine == .postgresql, try present(db) else { return nil }
+        let groups = Role.allCases.map { _ in "pg_has_role(current_user, \(groupSQL), 'MEMBER')" }
+        let row = try db.queryOne("""
+            SELECT CAST(current_user AS TEXT) AS me, CASE WHEN r.rolsuper THEN 1 ELSE 0 END AS super,
+                   CASE WHEN \(groups.joined(separator: " OR ")) THEN 1 ELSE 0 END AS member
+            FROM pg_roles r WHERE r.rolname = current_user
+            """, arguments: Role.allCases.map(\.rawValue))
+        guard let row, try !row.bool("super"), try row.bool("member") else { return nil }
+        return try row.string("me")
+    }
+
+    /// Makes `login` a server role (LOGIN, made if missing) in the group of `role` alone; an
+    /// admin may give each group to others (ADMIN OPTION). In the caller's transaction, so an
+    /// `operator add` the server refuses changes nothing. Creating a role needs CREATEROLE:
+    /// without it the server's refusal is the command's exit 7.
+    static func admit(_ db: any Storage, login: String, role: Role) throws {
+        try ensure(db)
+        _ = try db.queryOne("SELECT set_config('mygaz.operator', ?, true) AS a, set_config('mygaz.role', ?, true) AS b", login, role.rawValue)
+        try db.execute("""
+            DO $admit$
+            DECLARE
+                l text := current_setting('mygaz.operator');
+                r text := current_setting('mygaz.role');
+                prefix text := \(prefixSQL);
+                g text;
+            BEGIN
+                IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = l) THEN
+                    BEGIN
+                        EXECUTE format('CREATE ROLE %I LOGIN', l);
+                    EXCEPTION WHEN duplicate_object OR unique_violation THEN
+                        NULL;   -- made meanwhile for another database of the cluster
+                    END;
+                END IF;
+                FOREACH g IN ARRAY ARRAY[\(Role.allCases.map { "'\($0.rawValue)'" }.joined(separator: ", "))] LOOP
+                    IF r = 'admin' THEN
+                        EXECUTE format('GRANT %I TO %I WITH ADMIN OPTION', prefix || '_' || g, l);
+                    ELSIF g = r THEN
+                        EXECUTE format('GRANT %I TO %I', prefix || '_' || g, l);
+                    ELSIF pg_has_role(l, prefix || '_' || g, 'MEMBER') THEN
+                        EXECUTE format('REVOKE %I FROM %I', prefix || '_' || g, l);
+                    END IF;
+                END LOOP;
+            END
+            $admit$;
+            """)
+    }
+
+    /// `login` out of every group of this database (the role itself stays: it is the cluster's,
+    /// and may work other databases).
+    static func dismiss(_ db: any Storage, login: String) throws {
+        guard try present(db) else { return }
+        _ = try db.queryOne("SELECT set_config('mygaz.operator', ?, true) AS a", login)
+        try db.execute("""
+            DO $dismiss$
+            DECLARE
+                l text := current_setting('mygaz.operator');
+                prefix text := \(prefixSQL);
+                g text;
+            BEGIN
+                FOREACH g IN ARRAY ARRAY[\(Role.allCases.map { "'\($0.rawValue)'" }.joined(separator: ", "))] LOOP
+                    IF EXISTS (SELECT 1 FROM pg_roles WHERE rolname = l) AND pg_has_role(l, prefix || '_' || g, 'MEMBER') THEN
+                        EXECUTE format('REVOKE %I FROM %I', prefix || '_' || g, l);
+                    END IF;
+                END LOOP;
+            END
+            $dismiss$;
+            """)
+    }
+
+    /// The group roles and their grants, made when missing (a database copied from another, or
+    /// made before them).
+    static func ensure(_ db: any Storage) throws {
+        if try !present(db) { try db.execute(grants) }
+    }
+}
+
+/// The server's own roles, as the rooms see them: nothing on SQLite, whose file has no logins.
+public enum ServerRoles {
+    /// `login` given `role` on the server too (an operator added or her role changed).
+    public static func admit(_ db: any Storage, login: String, role: Role) throws {
+        if db.sql.engine == .postgresql { try PGRoles.admit(db, login: login, role: role) }
+    }
+
+    /// `login` no longer an operator of this database on the server either.
+    public static func dismiss(_ db: any Storage, login: String) throws {
+        if db.sql.engine == .postgresql { try PGRoles.dismiss(db, login: login) }
+    }
+
+    /// Who is working, when the server says so (see `PGRoles.serverLogin`); nil: the OS login.
+    public static func login(_ db: any Storage) throws -> String? { try PGRoles.serverLogin(db) }
+}
