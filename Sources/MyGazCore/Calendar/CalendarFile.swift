@@ -60,13 +60,13 @@ public enum CalendarFile {
                 continue
             }
             guard let element = Element(line) else {
-                throw Problem(line: number, reason: Message(year == nil ? .calendarNotAFile : .calendarLineUnknown, [.text(line)]))
+                throw Problem(line: number, reason: Message(year == nil ? .calendarNotAFile : .calendarLineUnknown, [.text(shown(line))]))
             }
             switch element.name {
             case "calendar":
-                guard year == nil, !element.selfClosing else { throw Problem(line: number, reason: Message(.calendarLineUnknown, [.text(line)])) }
+                guard year == nil, !element.selfClosing else { throw Problem(line: number, reason: Message(.calendarLineUnknown, [.text(shown(line))])) }
                 guard let text = element.attributes["year"], text.count == 4, let y = Int(text), years.contains(y) else {
-                    throw Problem(line: number, reason: Message(.calendarBadYear, [.text(element.attributes["year"] ?? ""),
+                    throw Problem(line: number, reason: Message(.calendarBadYear, [.text(shown(element.attributes["year"] ?? "")),
                                                                                   .text("\(years.lowerBound)"), .text("\(years.upperBound)")]))
                 }
                 year = y
@@ -78,12 +78,12 @@ public enum CalendarFile {
                     source = s
                 }
             case "holiday":
-                guard year != nil, element.selfClosing else { throw Problem(line: number, reason: Message(.calendarLineUnknown, [.text(line)])) }
+                guard year != nil, element.selfClosing else { throw Problem(line: number, reason: Message(.calendarLineUnknown, [.text(shown(line))])) }
             case "day":
                 guard let year, element.selfClosing else {
-                    throw Problem(line: number, reason: Message(year == nil ? .calendarNotAFile : .calendarLineUnknown, [.text(line)]))
+                    throw Problem(line: number, reason: Message(year == nil ? .calendarNotAFile : .calendarLineUnknown, [.text(shown(line))]))
                 }
-                let d = element.attributes["d"] ?? ""
+                let d = shown(element.attributes["d"] ?? "")
                 guard let day = monthDay(d, year) else { throw Problem(line: number, reason: Message(.calendarBadDay, [.text(d), .text("\(year)")])) }
                 let kind: DayKind
                 switch element.attributes["t"] {
@@ -92,12 +92,12 @@ public enum CalendarFile {
                 case "3":
                     guard day.isWeekend else { throw Problem(line: number, reason: Message(.calendarWorkedWeekday, [.text(day.russian)])) }
                     kind = .working
-                default: throw Problem(line: number, reason: Message(.calendarBadKind, [.text(element.attributes["t"] ?? "")]))
+                default: throw Problem(line: number, reason: Message(.calendarBadKind, [.text(shown(element.attributes["t"] ?? ""))]))
                 }
                 var movedFrom: Day?
                 if let f = element.attributes["f"] {
                     guard kind == .dayOff, let from = monthDay(f, year) else {
-                        throw Problem(line: number, reason: Message(.calendarBadMovedFrom, [.text(f), .text(day.russian)]))
+                        throw Problem(line: number, reason: Message(.calendarBadMovedFrom, [.text(shown(f)), .text(day.russian)]))
                     }
                     movedFrom = from
                 }
@@ -106,7 +106,7 @@ public enum CalendarFile {
                 }
                 listed[day] = (CalendarYear.Exception(kind: kind, movedFrom: movedFrom), number)
             default:
-                throw Problem(line: number, reason: Message(.calendarLineUnknown, [.text(line)]))
+                throw Problem(line: number, reason: Message(.calendarLineUnknown, [.text(shown(line))]))
             }
         }
         guard let year else { throw Problem(line: max(lastLine, 1), reason: Message(.calendarNotAFile)) }
@@ -138,6 +138,9 @@ public enum CalendarFile {
         }
         return CalendarYear(year: year, source: source ?? fallbackSource, exceptions: listed.mapValues(\.exception))
     }
+
+    /// A piece of the file as a message quotes it: at most 60 characters (a line may be a megabyte).
+    static func shown(_ text: String) -> String { text.count <= 60 ? text : String(text.prefix(59)) + "…" }
 
     /// `MM.DD` of `year`.
     static func monthDay(_ text: String, _ year: Int) -> Day? {

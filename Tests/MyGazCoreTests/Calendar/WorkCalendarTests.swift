@@ -182,6 +182,10 @@ import Testing
             ("another element", Self.replacing("<day d=\"04.30\" t=\"2\"/>", with: "<script>alert(1)</script>"), .calendarLineUnknown, Self.lineOf("04.30")),
             ("a control character in the source", Self.replacing("source=\"", with: "source=\"\u{1B}[2J"), .calendarBadSource, 2),
         ]
+        // a line of a megabyte is quoted in 60 characters
+        let long = try #require(Self.problem(Self.replacing("<day d=\"04.30\" t=\"2\"/>", with: "<day d=\"04.30\" t=\"2\" x=\"" + String(repeating: "я", count: 1 << 20))))
+        #expect(long.reason.key == .calendarLineUnknown && long.reason.args == [.text("<day d=\"04.30\" t=\"2\" x=\"" + String(repeating: "я", count: 35) + "…")],
+                "\(long.reason.args.map { "\($0)".count })")
         for (what, text, key, line) in cases {
             let problem = try #require(Self.problem(text), "\(what): accepted")
             #expect(problem.reason.key == key && problem.line == line, "\(what): \(problem)")
