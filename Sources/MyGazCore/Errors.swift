@@ -22,7 +22,7 @@ public enum ExitStatus: Int32, CaseIterable, Sendable {
 public enum Entity: String, Sendable, CaseIterable {
     case application, reading, ticket, user, account, pin, pinRequest = "pin_request"
     case `operator`, rgk, office, outbox, faq, meter, importBatch = "import_batch"
-    case attachment, link, code, database, setting, payment, contract, act
+    case attachment, link, code, database, setting, calendar, payment, contract, act
 }
 
 /// A status or kind code whose label (en/ru) the CLI knows.
@@ -148,6 +148,8 @@ extension MyGazError {
         if let sqlite = error as? SQLiteError { return from(sqlite, path: path) }
         // an engine's error names its database itself (a server's address with the password masked)
         if let engine = error as? EngineError { return engine.myGazError }
+        // a day of a year the production calendar does not know: the year to import, never a guess
+        if let unknown = error as? CalendarYearUnknown { return unknown.myGazError }
         return MyGazError(.internalError, .internalError, .text(String(describing: error)))
     }
 

@@ -101,6 +101,11 @@ public enum MessageKey: String, CaseIterable, Sendable {
     case settingNotStored
     case settingIgnoredInDatabase
     case settingRowRemoved
+    // the production calendar (issue 38)
+    case calendarFileBad, calendarNotAFile, calendarLineUnknown, calendarLineAfterEnd, calendarNotClosed, calendarBadYear, calendarBadSource
+    case calendarBadDay, calendarBadKind, calendarWorkedWeekday, calendarBadMovedFrom, calendarDayTwice, calendarHolidayWorked
+    case calendarMovedTwice, calendarWorkedWeekendUnpaired, calendarStoredBad, calendarYearUnknown, calendarNoYears, calendarBadRange
+    case calendarAdded, calendarReplaced, calendarUnchanged
     case configFileNotRegular
     case configFileUnreadable
     case configFileUnsafe

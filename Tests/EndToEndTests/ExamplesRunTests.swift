@@ -21,6 +21,29 @@ import MyGazCLI
     static let files: [String: String] = [
         "ЛС_вологда.csv": "Лицевой счет;Фамилия;Имя;Отчество;Адрес\n70099001;Петров;Иван;Сергеевич;г. Вологда, ул. Мира, д. 1\n",
         "показания.csv": "РГК;Лицевой счет;Заводской номер;Дата;Показание\nvologda;70000011;15812879;10.07.2026;12640\n",
+        // a year of the production calendar in xmlcalendar's own shape (its holidays list and h attributes skipped)
+        "calendar-2027.xml": """
+            <?xml version="1.0" encoding="UTF-8"?>
+            <calendar year="2027" lang="ru" date="2026.09.02" country="ru">
+                <holidays>
+                    <holiday id="1" title="Новогодние каникулы"/>
+                </holidays>
+                <days>
+            """ + "\n" + ["01.01", "01.02", "01.03", "01.04", "01.05", "01.06", "01.07", "01.08", "02.23", "03.08", "05.01", "05.09", "06.12", "11.04"]
+                .map { "        <day d=\"\($0)\" t=\"1\" h=\"1\"/>\n" }.joined() + """
+                    <day d="02.20" t="2"/>
+                    <day d="02.22" t="1" f="02.20"/>
+                    <day d="04.30" t="2"/>
+                    <day d="05.03" t="1" f="05.01"/>
+                    <day d="05.10" t="1" f="05.09"/>
+                    <day d="06.11" t="2"/>
+                    <day d="06.14" t="1" f="06.12"/>
+                    <day d="11.03" t="2"/>
+                    <day d="11.05" t="1" f="01.02"/>
+                    <day d="12.31" t="1" f="01.03"/>
+                </days>
+            </calendar>
+            """,
     ]
 
     static let examples: [(path: String, command: String, opensItself: Bool)] = {

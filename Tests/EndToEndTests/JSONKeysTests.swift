@@ -85,6 +85,8 @@ import Testing
             ("audit", ["audit", "list", "--limit", "0"], []),
             ("import", ["import", "history", "--limit", "0"], []),
             ("setting", ["config", "list"], []),
+            ("calendar_day", ["calendar", "show", "2026-05"], []),
+            ("calendar_year", ["calendar", "list"], []),
             ("db stats", nil, [["db", "stats"]]),
         ]
         let docs = try Self.documented()

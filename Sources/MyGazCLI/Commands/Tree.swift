@@ -25,6 +25,7 @@ public enum CommandTree {
             OutboxCommands.spec,
             BillCommands.spec,
             ConfigCommands.spec,
+            CalendarCommands.spec,
             ImportCommands.spec,
             ExportCommands.spec,
             AuditCommands.spec,

@@ -311,6 +311,64 @@ public enum Catalog {
         case .settingRowRemoved:
             return ("setting {1}: the row left in the database was removed; the program is read from the configuration file or the environment",
                     "настройка {1}: запись, оставшаяся в базе, удалена; программа берется из файла настроек или окружения")
+        case .calendarFileBad:
+            return ("{1}:{2}: {3}; nothing was changed (see 'mygaz-admin calendar import --help')",
+                    "{1}:{2}: {3}; ничего не изменено (см. «mygaz-admin calendar import --help»)")
+        case .calendarNotAFile:
+            return ("not a production calendar: expected <calendar year=\"YYYY\"> and lines <day d=\"MM.DD\" t=\"1|2|3\"/>",
+                    "это не производственный календарь: ожидается «<calendar year=\"ГГГГ\">» и строки «<day d=\"ММ.ДД\" t=\"1|2|3\"/>»")
+        case .calendarLineUnknown:
+            return ("«{1}» is not a line of a production calendar (one element a line: <day d=\"MM.DD\" t=\"1|2|3\" f=\"MM.DD\"/>)",
+                    "«{1}» — не строка производственного календаря (один элемент в строке: «<day d=\"ММ.ДД\" t=\"1|2|3\" f=\"ММ.ДД\"/>»)")
+        case .calendarLineAfterEnd:
+            return ("text after </calendar>: a file holds one year", "текст после «</calendar>»: в файле один год")
+        case .calendarNotClosed:
+            return ("the file ends before </calendar>: is it whole?", "файл кончается до «</calendar>»: он целый?")
+        case .calendarBadYear:
+            return ("year=\"{1}\" is not a year from {2} to {3}", "«year=\"{1}\"» — не год от {2} до {3}")
+        case .calendarBadSource:
+            return ("source=\"…\" must be one line of at most 300 characters naming the decree",
+                    "«source=\"…\"» — одна строка не длиннее 300 символов с названием постановления")
+        case .calendarBadDay:
+            return ("d=\"{1}\" is not a day of {2} (MM.DD)", "«d=\"{1}\"» — не день {2} года (ММ.ДД)")
+        case .calendarBadKind:
+            return ("t=\"{1}\": expected 1 (day off), 2 (shortened working day) or 3 (weekend day worked)",
+                    "«t=\"{1}\"»: ожидается 1 (выходной), 2 (сокращенный рабочий день) или 3 (рабочий выходной)")
+        case .calendarWorkedWeekday:
+            return ("{1} is a weekday: t=\"3\" marks a Saturday or Sunday that is worked",
+                    "{1} — будний день: «t=\"3\"» отмечает рабочую субботу или воскресенье")
+        case .calendarBadMovedFrom:
+            return ("f=\"{1}\" on {2}: a day off is moved from a holiday or a worked Saturday or Sunday of the same year, and only a day off (t=\"1\") has f",
+                    "«f=\"{1}\"» у {2}: выходной переносится с праздника или рабочей субботы или воскресенья того же года, и «f» бывает только у выходного («t=\"1\"»)")
+        case .calendarDayTwice:
+            return ("{1} is listed twice (first on line {2})", "{1} указан дважды (впервые в строке {2})")
+        case .calendarHolidayWorked:
+            return ("{1} is a non-working holiday (Labour Code art. 112) but not a day off here: the year is incomplete",
+                    "{1} — нерабочий праздничный день (ст. 112 ТК РФ), а здесь не выходной: год неполный")
+        case .calendarMovedTwice:
+            return ("the day off of {1} is moved twice: to {2} and to {3}", "выходной {1} перенесен дважды: на {2} и на {3}")
+        case .calendarWorkedWeekendUnpaired:
+            return ("{1} is a weekend day that is worked, but no day off is moved from it (f=\"MM.DD\")",
+                    "{1} — рабочий выходной, но ни один выходной не перенесен с него («f=\"ММ.ДД\"»)")
+        case .calendarStoredBad:
+            return ("the production calendar of {1} in the database holds «{2}», which is not a day of it; import the year again with 'mygaz-admin calendar import FILE'",
+                    "производственный календарь {1} года в базе содержит «{2}» — это не его день; загрузите год заново: «mygaz-admin calendar import ФАЙЛ»")
+        case .calendarYearUnknown:
+            return ("the production calendar of {1} is not known (known: {2}); nothing is guessed: import the Government's decree for {1} with 'mygaz-admin calendar import FILE'",
+                    "производственный календарь на {1} год неизвестен (известны: {2}); ничего не угадывается: загрузите постановление Правительства на {1} год командой «mygaz-admin calendar import ФАЙЛ»")
+        case .calendarNoYears:
+            return ("none", "нет")
+        case .calendarBadRange:
+            return ("'{1}' is not a year (YYYY) or a month (YYYY-MM)", "«{1}» — не год (ГГГГ) и не месяц (ГГГГ-ММ)")
+        case .calendarAdded:
+            return ("production calendar {1} imported ({2}): {3} working days, {4} days off",
+                    "производственный календарь на {1} год загружен ({2}): рабочих дней {3}, выходных и праздничных {4}")
+        case .calendarReplaced:
+            return ("production calendar {1} replaced ({2}): {3} working days, {4} days off",
+                    "производственный календарь на {1} год заменен ({2}): рабочих дней {3}, выходных и праздничных {4}")
+        case .calendarUnchanged:
+            return ("production calendar {1} is already this one ({2}): nothing changed",
+                    "производственный календарь на {1} год уже такой ({2}): ничего не изменено")
         case .configFileNotRegular:
             return ("{1} is not a regular file (a link, a directory or a device): refused; programs to run are read only from a regular file that root owns and nobody else may change",
                     "{1} — не обычный файл (ссылка, каталог или устройство): отказано; программы для запуска читаются только из обычного файла, который принадлежит root и который никто больше не может изменить")
@@ -1059,6 +1117,7 @@ public enum Catalog {
         case .code: pair = ("code", "код")
         case .database: pair = ("database", "база")
         case .setting: pair = ("setting", "настройка")
+        case .calendar: pair = ("production calendar", "производственный календарь")
         case .payment: pair = ("payment", "платеж")
         case .contract: pair = ("contract", "договор")
         case .act: pair = ("act", "акт")

@@ -7,7 +7,7 @@ public enum Schema {
     public static var currentVersion: Int { migrations.count }
 
     /// `migrations[i]` moves a database from version i to version i + 1.
-    public static let migrations: [String] = [v1, v2, v3, v4, v5, v6, v7, v8, v9]
+    public static let migrations: [String] = [v1, v2, v3, v4, v5, v6, v7, v8, v9, productionCalendar]
 
     /// `col = 'a' OR col = 'b' …`: the same meaning as `col IN ('a', 'b', …)`, but SQLite
     /// builds an ephemeral table for an IN list on every single-row insert, ~2.5 µs per check.
@@ -832,6 +832,26 @@ extension Schema {
             UPDATE audit SET reason_args = \(withoutTo) WHERE reason_code = 'code_sent';
             """
     }
+
+    /// The production calendar's years an admin imported (`calendar import`, issue 38), which
+    /// every clerk's program reads over the years it ships: the decree a year comes from, and
+    /// the days that are not what their weekday says (`CalendarFile`).
+    static let productionCalendar = """
+    CREATE TABLE calendar_year (
+        year        INTEGER PRIMARY KEY CHECK (year BETWEEN 2013 AND 2100),
+        source      TEXT NOT NULL CHECK (length(source) BETWEEN 1 AND 300),
+        imported_at TEXT NOT NULL,
+        imported_by TEXT NOT NULL
+    ) STRICT;
+    CREATE TABLE calendar_day (
+        day         TEXT PRIMARY KEY CHECK (date(day) = day),
+        year        INTEGER NOT NULL REFERENCES calendar_year(year) ON DELETE CASCADE,
+        kind        TEXT NOT NULL CHECK (\(oneOf("kind", DayKind.self))),
+        moved_from  TEXT CHECK (moved_from IS NULL OR (date(moved_from) = moved_from AND kind = 'day_off')),
+        CHECK (substr(day, 1, 4) = CAST(year AS TEXT))
+    ) STRICT;
+    CREATE INDEX calendar_day_year ON calendar_day (year);
+    """
 
     /// What a migration asks of the program after its SQL: version 9 chains the rows there are
     /// (and seals their reasons), then makes the triggers that keep the trail insert-only.

@@ -33,7 +33,7 @@ import Testing
 
     /// The folders (and top-level files) that hold rooms; the engines' own folders and the bulk
     /// paths that are an engine's own (import, demo) are not rooms.
-    static let rooms = ["Accounts", "Applications", "Audit", "Bills", "Completion", "Contracts", "Offices", "Operators", "Outbox",
+    static let rooms = ["Accounts", "Applications", "Audit", "Bills", "Calendar", "Completion", "Contracts", "Offices", "Operators", "Outbox",
                         "Payments", "Pins", "Readings", "Status", "Tickets", "Users", "Batch.swift", "References.swift",
                         "Settings.swift", "Transition.swift", "Import/Export.swift", "Import/ImportHistory.swift"]
 

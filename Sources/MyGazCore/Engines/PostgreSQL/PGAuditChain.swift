@@ -195,6 +195,10 @@ extension PGSchema {
 
     /// The script that brings a database of `version` to this program's, or nil when there is none.
     public static func upgrade(from version: Int) -> String? {
-        version == 8 ? upgradeTo9 : nil
+        switch version {
+        case 8: return upgradeTo9 + upgradeToProductionCalendar
+        case 9: return upgradeToProductionCalendar
+        default: return nil
+        }
     }
 }

@@ -20,7 +20,7 @@
 public enum PGSchema {
     /// The SQLite schema version this script mirrors. A new SQLite migration fails
     /// `PGSchemaTests` until the script has it too and this number follows.
-    public static let version = 9
+    public static let version = 10
 
     /// `col IN ('a', 'b', …)` from a code enum, as `Schema.oneOf` writes the same list for SQLite.
     static func oneOf<C: Code>(_ column: String, _ type: C.Type) -> String { oneOf(column, C.codes) }
@@ -46,7 +46,7 @@ public enum PGSchema {
 
     /// The whole schema, in one transaction of the caller's.
     public static var script: String {
-        [functions, tables, queueCounters, search, auditChainTables, auditChainTriggers, PGRoles.deskChecks, marker].joined(separator: "\n")
+        [functions, tables, productionCalendar, queueCounters, search, auditChainTables, auditChainTriggers, PGRoles.deskChecks, marker].joined(separator: "\n")
     }
 
     static let functions = #"""
@@ -704,6 +704,28 @@ public enum PGSchema {
         searchIndexes.map { "CREATE INDEX \($0.name) ON \($0.table) USING gin (\($0.expression) gin_trgm_ops);" }
             .joined(separator: "\n")
     }
+
+    /// `Schema.productionCalendar`: the years of the production calendar an admin imported.
+    static let productionCalendar = """
+        CREATE TABLE calendar_year (
+            year        bigint PRIMARY KEY CHECK (year BETWEEN 2013 AND 2100),
+            source      text NOT NULL CHECK (length(source) BETWEEN 1 AND 300),
+            imported_at text NOT NULL,
+            imported_by text NOT NULL
+        );
+        CREATE TABLE calendar_day (
+            day         text PRIMARY KEY CHECK (\(isDate("day"))),
+            year        bigint NOT NULL REFERENCES calendar_year(year) ON DELETE CASCADE,
+            kind        text NOT NULL CHECK (\(oneOf("kind", DayKind.self))),
+            moved_from  text CHECK (moved_from IS NULL OR (\(isDate("moved_from")) AND kind = 'day_off')),
+            CHECK (substr(day, 1, 4) = CAST(year AS text))
+        );
+        CREATE INDEX calendar_day_year ON calendar_day (year);
+
+        """
+
+    /// From version 9: the production calendar's tables.
+    static let upgradeToProductionCalendar = productionCalendar + "UPDATE schema_version SET version = 10;\n"
 
     /// Which schema this is: SQLite keeps it in `PRAGMA user_version` and `application_id`.
     static var marker: String {

@@ -1,0 +1,217 @@
+/// A production calendar file: one year in the xmlcalendar shape (docs/calendar.md), one
+/// element a line:
+///
+///     <?xml version="1.0" encoding="UTF-8"?>
+///     <calendar year="2026" source="Постановление Правительства РФ от 24.09.2025 № 1466">
+///         <days>
+///             <day d="01.09" t="1" f="01.03"/>
+///             <day d="04.30" t="2"/>
+///         </days>
+///     </calendar>
+///
+/// `d` is the day (MM.DD), `t` its kind — 1 a day off, 2 a shortened working day, 3 a weekend
+/// day that is worked — and `f` the day a day off was moved from. Days not listed are what their
+/// weekday says. xmlcalendar's own files read as they are (their `<holidays>` list and `h`
+/// attributes are skipped; without `source` the file's name is the source). The year is checked
+/// whole before it is kept: every non-working holiday of the Labour Code (art. 112) a day off,
+/// each weekend day worked the source of exactly one day off, each `f` a holiday or a worked
+/// weekend day of the year.
+public enum CalendarFile {
+    /// The first problem of a file, and its line.
+    public struct Problem: Error, Sendable, Equatable {
+        public let line: Int
+        public let reason: Message
+    }
+
+    /// The non-working holidays of the Labour Code (art. 112 part 1), as (month, day).
+    public static let holidays: [(month: Int, day: Int)] = [
+        (1, 1), (1, 2), (1, 3), (1, 4), (1, 5), (1, 6), (1, 7), (1, 8), (2, 23), (3, 8), (5, 1), (5, 9), (6, 12), (11, 4),
+    ]
+
+    /// The years a file may hold: the Labour Code's holidays as they are since 2013.
+    public static let years = 2013...2100
+
+    /// Reads and checks a file's text; `fallbackSource` names the year when the file does not.
+    public static func parse(_ text: String, fallbackSource: String) throws -> CalendarYear {
+        var year: Int?
+        var source: String?
+        var calendarLine = 0
+        var closed = false
+        var listed: [Day: (exception: CalendarYear.Exception, line: Int)] = [:]
+        // "\r\n" is one Character to Swift: split on every line break, as the lines are numbered
+        let lines = text.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" || $0 == "\r" })
+        var lastLine = 0
+        for (index, raw) in lines.enumerated() {
+            let number = index + 1
+            var line = raw.trimmingCharacters(in: .whitespaces)
+            if index == 0, line.hasPrefix("\u{FEFF}") { line.removeFirst() }
+            if line.isEmpty { continue }
+            lastLine = number
+            if closed { throw Problem(line: number, reason: Message(.calendarLineAfterEnd)) }
+            if line.hasPrefix("<?xml") && line.hasSuffix("?>") && number == 1 { continue }
+            if line.hasPrefix("<!--") && line.hasSuffix("-->") { continue }
+            if ["<days>", "</days>", "<holidays>", "</holidays>"].contains(line) {
+                guard year != nil else { throw Problem(line: number, reason: Message(.calendarNotAFile)) }
+                continue
+            }
+            if line == "</calendar>" {
+                guard year != nil else { throw Problem(line: number, reason: Message(.calendarNotAFile)) }
+                closed = true
+                continue
+            }
+            guard let element = Element(line) else {
+                throw Problem(line: number, reason: Message(year == nil ? .calendarNotAFile : .calendarLineUnknown, [.text(shown(line))]))
+            }
+            switch element.name {
+            case "calendar":
+                guard year == nil, !element.selfClosing else { throw Problem(line: number, reason: Message(.calendarLineUnknown, [.text(shown(line))])) }
+                guard let text = element.attributes["year"], text.count == 4, let y = Int(text), years.contains(y) else {
+                    throw Problem(line: number, reason: Message(.calendarBadYear, [.text(shown(element.attributes["year"] ?? "")),
+                                                                                  .text("\(years.lowerBound)"), .text("\(years.upperBound)")]))
+                }
+                year = y
+                calendarLine = number
+                if let s = element.attributes["source"]?.trimmingCharacters(in: .whitespaces), !s.isEmpty {
+                    guard s.count <= 300, !s.unicodeScalars.contains(where: UntrustedText.needsEscape) else {
+                        throw Problem(line: number, reason: Message(.calendarBadSource))
+                    }
+                    source = s
+                }
+            case "holiday":
+                guard year != nil, element.selfClosing else { throw Problem(line: number, reason: Message(.calendarLineUnknown, [.text(shown(line))])) }
+            case "day":
+                guard let year, element.selfClosing else {
+                    throw Problem(line: number, reason: Message(year == nil ? .calendarNotAFile : .calendarLineUnknown, [.text(shown(line))]))
+                }
+                let d = shown(element.attributes["d"] ?? "")
+                guard let day = monthDay(d, year) else { throw Problem(line: number, reason: Message(.calendarBadDay, [.text(d), .text("\(year)")])) }
+                let kind: DayKind
+                switch element.attributes["t"] {
+                case "1": kind = .dayOff
+                case "2": kind = .shortened
+                case "3":
+                    guard day.isWeekend else { throw Problem(line: number, reason: Message(.calendarWorkedWeekday, [.text(day.russian)])) }
+                    kind = .working
+                default: throw Problem(line: number, reason: Message(.calendarBadKind, [.text(shown(element.attributes["t"] ?? ""))]))
+                }
+                var movedFrom: Day?
+                if let f = element.attributes["f"] {
+                    guard kind == .dayOff, let from = monthDay(f, year) else {
+                        throw Problem(line: number, reason: Message(.calendarBadMovedFrom, [.text(shown(f)), .text(day.russian)]))
+                    }
+                    movedFrom = from
+                }
+                if let first = listed[day] {
+                    throw Problem(line: number, reason: Message(.calendarDayTwice, [.text(day.russian), .text("\(first.line)")]))
+                }
+                listed[day] = (CalendarYear.Exception(kind: kind, movedFrom: movedFrom), number)
+            default:
+                throw Problem(line: number, reason: Message(.calendarLineUnknown, [.text(shown(line))]))
+            }
+        }
+        guard let year else { throw Problem(line: max(lastLine, 1), reason: Message(.calendarNotAFile)) }
+        guard closed else { throw Problem(line: max(lastLine, 1), reason: Message(.calendarNotClosed)) }
+
+        // complete: every non-working holiday a day off
+        for h in holidays {
+            let day = Day(year: year, month: h.month, day: h.day)!
+            guard listed[day]?.exception.kind == .dayOff else {
+                throw Problem(line: listed[day]?.line ?? calendarLine, reason: Message(.calendarHolidayWorked, [.text(day.russian)]))
+            }
+        }
+        // consistent: a day off moves from a holiday or a weekend day made worked, each at most once
+        var movedTo: [Day: Day] = [:]
+        for (day, entry) in listed.sorted(by: { $0.value.line < $1.value.line }) {
+            guard let from = entry.exception.movedFrom else { continue }
+            let isHoliday = holidays.contains { $0.month == from.month && $0.day == from.day }
+            let isWorkedWeekend = from.isWeekend && (listed[from]?.exception.kind.isWorked ?? false)
+            guard from.isWeekend && (isHoliday || isWorkedWeekend) else {
+                throw Problem(line: entry.line, reason: Message(.calendarBadMovedFrom, [.text(from.russian), .text(day.russian)]))
+            }
+            if let other = movedTo[from] {
+                throw Problem(line: entry.line, reason: Message(.calendarMovedTwice, [.text(from.russian), .text(other.russian), .text(day.russian)]))
+            }
+            movedTo[from] = day
+        }
+        for (day, entry) in listed.sorted(by: { $0.value.line < $1.value.line }) where day.isWeekend && entry.exception.kind.isWorked {
+            guard movedTo[day] != nil else { throw Problem(line: entry.line, reason: Message(.calendarWorkedWeekendUnpaired, [.text(day.russian)])) }
+        }
+        return CalendarYear(year: year, source: source ?? fallbackSource, exceptions: listed.mapValues(\.exception))
+    }
+
+    /// A piece of the file as a message quotes it: at most 60 characters (a line may be a megabyte).
+    static func shown(_ text: String) -> String { text.count <= 60 ? text : String(text.prefix(59)) + "…" }
+
+    /// `MM.DD` of `year`.
+    static func monthDay(_ text: String, _ year: Int) -> Day? {
+        let parts = text.split(separator: ".", omittingEmptySubsequences: false)
+        guard parts.count == 2, parts.allSatisfy({ $0.count == 2 && $0.allSatisfy(\.isASCIIDigit) }),
+              let m = Int(parts[0]), let d = Int(parts[1]) else { return nil }
+        return Day(year: year, month: m, day: d)
+    }
+
+    /// The text of a year in this shape (what `calendar import` reads back the same).
+    public static func text(_ year: CalendarYear) -> String {
+        var lines = ["<?xml version=\"1.0\" encoding=\"UTF-8\"?>",
+                     "<calendar year=\"\(year.year)\" source=\"\(escape(year.source))\">", "    <days>"]
+        for (day, e) in year.exceptions.sorted(by: { $0.key < $1.key }) {
+            let t = e.kind == .dayOff ? "1" : e.kind == .shortened ? "2" : "3"
+            let f = e.movedFrom.map { " f=\"\(pad2($0.month)).\(pad2($0.day))\"" } ?? ""
+            lines.append("        <day d=\"\(pad2(day.month)).\(pad2(day.day))\" t=\"\(t)\"\(f)/>")
+        }
+        lines += ["    </days>", "</calendar>", ""]
+        return lines.joined(separator: "\n")
+    }
+
+    static func escape(_ text: String) -> String {
+        text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "\"", with: "&quot;")
+            .replacingOccurrences(of: "<", with: "&lt;").replacingOccurrences(of: ">", with: "&gt;")
+    }
+
+    /// One element on one line: `<name a="v" …>` or `<name … />`.
+    struct Element {
+        let name: String
+        let attributes: [String: String]
+        let selfClosing: Bool
+
+        init?(_ line: String) {
+            guard line.hasPrefix("<"), line.hasSuffix(">"), !line.hasPrefix("</") else { return nil }
+            var body = Substring(line.dropFirst().dropLast())
+            selfClosing = body.hasSuffix("/")
+            if selfClosing { body = body.dropLast() }
+            let scalars = Array(body.unicodeScalars)
+            var i = 0
+            func skipSpaces() { while i < scalars.count, scalars[i] == " " || scalars[i] == "\t" { i += 1 } }
+            func word() -> String {
+                var w = String.UnicodeScalarView()
+                while i < scalars.count, scalars[i].properties.isAlphabetic || ("0"..."9").contains(scalars[i]) || scalars[i] == "_" || scalars[i] == "-" {
+                    w.append(scalars[i]); i += 1
+                }
+                return String(w)
+            }
+            let name = word()
+            guard !name.isEmpty else { return nil }
+            var attributes: [String: String] = [:]
+            while true {
+                let before = i
+                skipSpaces()
+                if i == scalars.count { break }
+                guard i > before else { return nil }
+                let key = word()
+                guard !key.isEmpty, i < scalars.count, scalars[i] == "=" else { return nil }
+                i += 1
+                guard i < scalars.count, scalars[i] == "\"" || scalars[i] == "'" else { return nil }
+                let quote = scalars[i]
+                i += 1
+                var value = String.UnicodeScalarView()
+                while i < scalars.count, scalars[i] != quote { value.append(scalars[i]); i += 1 }
+                guard i < scalars.count, attributes[key] == nil else { return nil }
+                i += 1
+                attributes[key] = String(value).replacingOccurrences(of: "&quot;", with: "\"").replacingOccurrences(of: "&lt;", with: "<")
+                    .replacingOccurrences(of: "&gt;", with: ">").replacingOccurrences(of: "&apos;", with: "'").replacingOccurrences(of: "&amp;", with: "&")
+            }
+            self.name = name
+            self.attributes = attributes
+        }
+    }
+}
