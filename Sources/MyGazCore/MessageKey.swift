@@ -135,6 +135,7 @@ public enum MessageKey: String, CaseIterable, Sendable {
     case badPassword
     case badEmail
     case badPhone
+    case documentEmpty
     case loginTaken
     case loginTakenBy
     case codeNone
@@ -257,6 +258,9 @@ public enum MessageKey: String, CaseIterable, Sendable {
     case importResumed
     case importNothingChanged
     case exportWritten
+    case exportContactsWritten
+    // the holder's phone at the desk (issue 39)
+    case phoneSet, phoneUnchanged, phoneFileAccepted, phoneNoConflict, importPhoneKept
 
     // import header
     case importMissingRGKColumn

@@ -194,6 +194,10 @@ extension PGSchema {
 
     /// The script that brings a database of `version` to this program's, or nil when there is none.
     public static func upgrade(from version: Int) -> String? {
-        version == 8 ? upgradeTo9 : nil
+        switch version {
+        case 8: return upgradeTo9 + PGSchema.upgradeTo10
+        case 9: return PGSchema.upgradeTo10
+        default: return nil
+        }
     }
 }
