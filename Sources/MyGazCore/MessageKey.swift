@@ -260,7 +260,7 @@ public enum MessageKey: String, CaseIterable, Sendable {
     case exportWritten
     case exportContactsWritten
     // the holder's phone at the desk (issue 39)
-    case phoneSet, phoneUnchanged, phoneFileAccepted, phoneNoConflict, importPhoneKept
+    case phoneSet, phoneUnchanged, phoneDeskKept, phoneFileAccepted, phoneNoConflict, importPhoneKept
 
     // import header
     case importMissingRGKColumn

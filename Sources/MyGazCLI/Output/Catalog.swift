@@ -949,6 +949,9 @@ public enum Catalog {
         case .phoneUnchanged:
             return ("{1}: the holder's phone is already {2}; nothing changed",
                     "{1}: телефон владельца уже {2}; ничего не изменилось")
+        case .phoneDeskKept:
+            return ("{1}: the holder's phone {2} is kept; the conflict with the RGK's file is settled for the desk",
+                    "{1}: телефон владельца {2} сохранен; расхождение с файлом РГК решено в пользу офиса")
         case .phoneFileAccepted:
             return ("{1}: the phone of the RGK's file ({2}) is the holder's again (was {3})",
                     "{1}: телефон владельца снова из файла РГК ({2}), был {3}")

@@ -13,6 +13,8 @@ public enum HolderPhone {
         public let new: String
         /// The SMS to the new number and, where there was one, the old.
         public let told: [Outbox.Queued]
+        /// The phone was the holder's already, and an open conflict with a file was settled for the desk.
+        public var settledForDesk = false
     }
 
     /// A desk change an RGK accounts file said otherwise about, not yet settled.
@@ -42,7 +44,8 @@ public enum HolderPhone {
 
     /// Sets the holder's phone of `ref`: the change in force is this one (an earlier one is
     /// replaced), audited without the values, and the customer told by SMS at the new number and
-    /// at the old one. A phone already the holder's changes nothing.
+    /// at the old one. A phone already the holder's changes nothing, but settles an open conflict
+    /// with an RGK file in favour of the desk.
     public static func set(_ session: Session, _ ref: AccountRef, phone text: String, document: String) throws -> Change {
         guard let phone = Contact.phone(text) else { throw MyGazError.invalid(.badPhone, .text(text)) }
         guard let kept = masked(document) else { throw MyGazError.usage(.documentEmpty) }
@@ -52,7 +55,17 @@ public enum HolderPhone {
                 throw MyGazError.notFound(.account, ref.label)
             }
             let old = try row.optString("phone")
-            guard old != phone else { return Change(account: ref, old: old, new: phone, told: []) }
+            if old == phone {
+                // the desk's phone confirmed against an RGK file that said otherwise: the conflict settled for the desk
+                let settled = try db.run("""
+                    UPDATE account_phone_change SET file_phone = NULL, settled_by = ?, settled_at = ?
+                    WHERE account_id = ? AND state = 'desk' AND new_phone = ? AND file_phone IS NOT NULL
+                    """, session.login, session.now, ref.id, phone)
+                if settled > 0 { try session.audit("account.keep_desk_phone", .account, ref.label) }
+                var change = Change(account: ref, old: old, new: phone, told: [])
+                change.settledForDesk = settled > 0
+                return change
+            }
             try db.run("UPDATE account SET phone = ?, updated_at = ? WHERE id = ?", phone, session.now, ref.id)
             try db.run("UPDATE account_phone_change SET state = 'replaced' WHERE account_id = ? AND state = 'desk'", ref.id)
             _ = try db.insert("""
@@ -118,8 +131,9 @@ public enum HolderPhone {
     /// Before the staged rows `after` < n <= `through` of an accounts file are written (in the
     /// same transaction): where a row's phone differs from a desk change in force, the change
     /// newer than the file's date (`asOf`) wins — the staged row takes the desk's phone, and the
-    /// conflict is recorded with the batch — and an older one gives way to the file. A file that
-    /// agrees with the desk settles an earlier conflict. `phoneColumn` is the staged column.
+    /// conflict is recorded with the batch — and an older one gives way to the file. An open
+    /// conflict is settled by a clerk only (`acceptFile`, or `set` again with the desk's phone).
+    /// `phoneColumn` is the staged column.
     static func keep(_ db: any Storage, staged table: String, phoneColumn: String, after: Int, through: Int,
                      asOf: String, batchID: Int64?, now: String) throws -> [Conflict] {
         let rows = try db.query("""
@@ -131,10 +145,7 @@ public enum HolderPhone {
         var conflicts: [Conflict] = []
         for row in rows {
             let id = try row.int64("id"), desk = try row.string("new_phone"), file = try row.string("file_phone")
-            guard file != desk else {
-                try db.run("UPDATE account_phone_change SET file_phone = NULL WHERE id = ? AND file_phone IS NOT NULL", id)
-                continue
-            }
+            guard file != desk else { continue }
             let changedAt = try row.string("changed_at")
             if changedAt > asOf {
                 try db.run("UPDATE \(table) SET \(phoneColumn) = ? WHERE n = ?", desk, try row.int64("n"))
