@@ -18,6 +18,9 @@ public enum CodePurpose: String, Code { case registration, recovery }
 public enum IdentityProvider: String, Code { case yandex, vk, mailru, google, ok }
 public enum MessageChannel: String, Code { case sms, email }
 public enum AccountStatus: String, Code { case open, closed }
+/// A holder's phone changed at the desk (`account_phone_change.state`): in force, replaced by a
+/// later desk change, or settled in favour of the RGK's file.
+public enum PhoneChangeState: String, Code { case desk, replaced, file }
 public enum AccessLevel: String, Code { case restricted, extended }
 public enum ExtendedVia: String, Code { case pin, meterSerial = "meter_serial", lastCharge = "last_charge", inPerson = "in_person" }
 public enum ServiceKind: String, Code { case gas, vdgo }

@@ -148,6 +148,7 @@ public enum MessageKey: String, CaseIterable, Sendable {
     case badPassword
     case badEmail
     case badPhone
+    case documentEmpty
     case loginTaken
     case loginTakenBy
     case codeNone
@@ -270,6 +271,9 @@ public enum MessageKey: String, CaseIterable, Sendable {
     case importResumed
     case importNothingChanged
     case exportWritten
+    case exportContactsWritten
+    // the holder's phone at the desk (issue 39)
+    case phoneSet, phoneUnchanged, phoneDeskKept, phoneFileAccepted, phoneNoConflict, importPhoneKept
 
     // import header
     case importMissingRGKColumn

@@ -66,10 +66,15 @@ import Testing
         let ticket = t.sql("SELECT id FROM ticket WHERE sender_email IS NOT NULL ORDER BY id LIMIT 1")
         _ = t.run("ticket", "reply", ticket, "--message", "Ответ")
         let message = t.sql("SELECT max(id) FROM outbox")
+        // a holder's phone changed at the desk, then an older RGK file with another (a conflict)
+        _ = t.run("account", "set-phone", account, "--rgk", rgk, "--phone", "+79215550102", "--document", "паспорт 1900 123456")
+        try "РГК;Лицевой счет;Телефон\n\(rgk);\(account);+79115550011\n".write(toFile: t.dir + "/accounts.csv", atomically: true, encoding: .utf8)
+        _ = t.run("import", "accounts", t.dir + "/accounts.csv", "--as-of", "2026-01-01")
 
         let commands: [(entity: String, list: [String]?, shows: [[String]])] = [
             ("user", ["user", "list", "--status", "blocked", "--limit", "0"], [["user", "show", user], ["user", "show", "lebedeva.o@yandex.ru"]]),
             ("account", ["account", "list", "--limit", "0"], [["account", "show", account, "--rgk", rgk]]),
+            ("account phone conflict", ["account", "conflicts"], []),
             ("application", ["application", "list", "--status", "all", "--limit", "0"], [["application", "show", application]]),
             ("reading", ["reading", "list", "--limit", "0"], [["reading", "show", reading], ["reading", "show", t.sql("SELECT max(id) FROM reading WHERE status = 'pending'")]]),
             ("ticket", ["ticket", "list", "--status", "all", "--limit", "0"], [["ticket", "show", ticket]]),

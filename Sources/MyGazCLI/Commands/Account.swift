@@ -30,7 +30,61 @@ enum AccountCommands {
                         examples: [Example("mygaz-admin account bill 70000724 --rgk vologda --output bill.pdf", L("The bill of the last month, for the customer at the desk.", "Квитанция за последний месяц для клиента в окне.")),
                                    Example("mygaz-admin account bill 70000021 --rgk vologda --period 2026-06 --email", L("June's bill by e-mail.", "Квитанция за июнь на e-mail."))],
                         access: .everyone, handler: bill),
+            CommandSpec("set-phone", L("change the holder's phone at the desk (the customer came with a document)", "сменить телефон владельца в офисе (клиент пришел с документом)"),
+                        discussion: L("Manual 003: the portal links an account by its number and the holder's phone as the RGK has it; a new phone is registered in person. The phone changes at once, the document seen is kept masked to its last 4 digits, the change is audited (without the values) and told by SMS at the new and the old number. The next RGK accounts file does not undo a change newer than the file's date (import --as-of): the conflict is listed (account conflicts) until --accept-file settles it in favour of the file, or set-phone with the desk's phone again in favour of the desk. export contacts hands the changes back to the RGK.",
+                                      "Руководство 003: портал привязывает счет по номеру и телефону владельца, как он записан в РГК; новый телефон регистрируется лично. Телефон меняется сразу, предъявленный документ хранится скрытым, кроме последних 4 цифр, изменение записывается в журнал (без значений) и сообщается SMS на новый и прежний номер. Следующий файл счетов РГК не отменяет изменение, сделанное позже даты файла (import --as-of): расхождение видно в account conflicts, пока --accept-file не решит его в пользу файла или set-phone с тем же телефоном — в пользу офиса. export contacts передает изменения в РГК."),
+                        arguments: [UserCommands.accountArg],
+                        options: [OptionSpec(.rgk, value: "CODE", L("required: the account's RGK", "обязательно: РГК счета"), completion: .live(.rgk)),
+                                  OptionSpec(.phone, value: "PHONE", L("the new mobile phone of the holder", "новый мобильный телефон владельца")),
+                                  OptionSpec(.document, value: "TEXT", L("the document seen, e.g. 'паспорт 1234 567890' (kept masked to its last 4 digits)", "предъявленный документ, например «паспорт 1234 567890» (хранится скрытым, кроме последних 4 цифр)")),
+                                  OptionSpec(.acceptFile, L("settle the conflict in favour of the RGK's file (its phone back)", "решить расхождение в пользу файла РГК (вернуть его телефон)"))],
+                        examples: [Example("mygaz-admin account set-phone 70000021 --rgk vologda --phone '8 921 555-01-02' --document 'паспорт 1900 123456'",
+                                           L("The customer at the desk has a new phone.", "У клиента в окне новый телефон."), featured: true)],
+                        access: .clerks, handler: setPhone),
+            CommandSpec("conflicts", L("holders' phones changed at the desk that an RGK file said otherwise about", "телефоны владельцев, измененные в офисе, с которыми не согласен файл РГК"),
+                        options: [Opt.rgk],
+                        access: .clerks, handler: conflicts),
         ])
+
+    static func setPhone(_ inv: Invocation) throws -> ExitStatus {
+        guard let rgk = inv.string(.rgk) else { throw MyGazError.usage(.optionRequires, .text(inv.commandName), "--rgk") }
+        let ref = try AccountRef.resolve(inv.db, inv.argument("ACCOUNT")!, rgk: rgk)
+        if inv.flag(.acceptFile) {
+            if inv.string(.phone) != nil { throw MyGazError.usage(.optionsExclusive, "--accept-file", "--phone") }
+            let change = try HolderPhone.acceptFile(inv.session, ref)
+            inv.out.object([("account", .text(ref.number)), ("rgk", .text(ref.rgkCode)), ("result", .text("file_accepted")),
+                            ("phone", .text(change.new))],
+                           human: [Message(.phoneFileAccepted, [.text(ref.label), .text(Contact.written(change.new)), .text(change.old.map(Contact.written) ?? "—")])])
+            return .success
+        }
+        guard let phone = inv.string(.phone) else { throw MyGazError.usage(.optionRequires, .text(inv.commandName), "--phone") }
+        guard let document = inv.string(.document) else { throw MyGazError.usage(.optionRequires, .text(inv.commandName), "--document") }
+        let change = try HolderPhone.set(inv.session, ref, phone: phone, document: document)
+        let changed = change.old != change.new
+        var human = [changed ? Message(.phoneSet, [.text(ref.label), .text(Contact.written(change.new)), .text(change.old.map(Contact.written) ?? "—")])
+                             : Message(change.settledForDesk ? .phoneDeskKept : .phoneUnchanged, [.text(ref.label), .text(Contact.written(change.new))])]
+        human += change.told.map(\.note)
+        inv.out.object([("account", .text(ref.number)), ("rgk", .text(ref.rgkCode)), ("result", .text(changed ? "changed" : "unchanged")),
+                        ("phone", .text(change.new)), ("told", .array(change.told.map { .text($0.recipient) }))], human: human)
+        return .success
+    }
+
+    static func conflicts(_ inv: Invocation) throws -> ExitStatus {
+        let rows = try HolderPhone.conflicts(inv.db, rgk: inv.string(.rgk))
+        var t = Table([
+            Column("rgk", L("RGK", "РГК")), Column("account", L("ACCOUNT", "ЛС")), Column("desk_phone", L("DESK", "В ОФИСЕ")),
+            Column("file_phone", L("FILE", "В ФАЙЛЕ")), Column("changed_by", L("BY", "КТО")), Column("changed_at", L("CHANGED", "ИЗМЕНЕН")),
+            Column("batch", L("BATCH", "ЗАГРУЗКА"), align: .right), Column("seen_at", L("SEEN", "ВИДЕН В ФАЙЛЕ")),
+        ])
+        for c in rows {
+            t.append([Cell(.text(c.rgk)), Cell(.text(c.account)), Cell(.text(c.deskPhone), display: Contact.written(c.deskPhone)),
+                      Cell(.text(c.filePhone), display: c.filePhone.isEmpty ? "—" : Contact.written(c.filePhone)), Cell(.text(c.changedBy)),
+                      Cell(.text(c.changedAt), display: Timestamp.display(c.changedAt)), Cell(.of(c.batchID)),
+                      Cell(.of(c.seenAt), display: c.seenAt.map(Timestamp.display) ?? "—")])
+        }
+        inv.out.table(t)
+        return .success
+    }
 
     static func list(_ inv: Invocation) throws -> ExitStatus {
         var filter = AccountFilter()

@@ -15,6 +15,8 @@ enum ImportCommands {
         OptionSpec(.skipInvalid, L("import the good rows and write the bad ones to --rejects", "загрузить корректные строки, а ошибочные записать в --rejects")),
         OptionSpec(.rejects, value: "FILE", L("where --skip-invalid writes the bad rows, with line and reason", "куда --skip-invalid пишет ошибочные строки с номером и причиной"),
                    completion: .file),
+        OptionSpec(.asOf, value: "DATE", L("the day the file speaks for (default: its modification time): a holder's phone changed at the desk after it is kept",
+                                            "дата, на которую составлен файл (по умолчанию — время его изменения): телефон владельца, измененный в офисе позже, сохраняется")),
         OptionSpec(.singleTransaction, L("write the whole file in one transaction (small files only: it holds the write lock)",
                                            "записать весь файл одной транзакцией (только для небольших файлов: держит блокировку)")),
     ]
@@ -63,6 +65,7 @@ enum ImportCommands {
         options.dryRun = inv.flag(.dryRun)
         options.skipInvalid = inv.flag(.skipInvalid)
         options.singleTransaction = inv.flag(.singleTransaction)
+        options.asOf = try inv.moment(.asOf)
         let rejectsPath = inv.string(.rejects)
         if options.skipInvalid && rejectsPath == nil { throw MyGazError.usage(.optionRequires, "--skip-invalid", "--rejects FILE") }
         if rejectsPath != nil && !options.skipInvalid { throw MyGazError.usage(.optionRequires, "--rejects", "--skip-invalid") }
@@ -107,6 +110,10 @@ enum ImportCommands {
                 .int(r.rowsRead), .int(r.inserted), .int(r.updated), .int(r.unchanged), .int(r.rejected),
                 .seconds(r.seconds), .text(r.batchID.map { String($0) } ?? "—"))
         if let resumed = r.resumedFrom { out.say(.importResumed, .text(String(resumed))) }
+        for c in r.phoneConflicts {
+            out.say(.importPhoneKept, .text("\(c.rgk)/\(c.account)"), .text(Contact.written(c.deskPhone)), .text(c.changedBy),
+                    .text(Timestamp.display(c.changedAt)), .text(c.filePhone.isEmpty ? "—" : Contact.written(c.filePhone)))
+        }
         if r.inserted == 0 && r.updated == 0 && r.rejected == 0 && !r.dryRun { out.say(.importNothingChanged) }
         if r.dryRun { out.say(.dryRunNothingWritten) }
     }
@@ -118,7 +125,11 @@ enum ImportCommands {
             ("inserted", .int(Int64(r.inserted))), ("updated", .int(Int64(r.updated))), ("unchanged", .int(Int64(r.unchanged))),
             ("rejected", .int(Int64(r.rejected))), ("bad_rows", .int(Int64(r.badRows))), ("seconds", .double((r.seconds * 100).rounded() / 100)),
             ("batch", .of(r.batchID)), ("resumed_from", .of(r.resumedFrom)), ("dry_run", .bool(r.dryRun)),
-            ("longest_lock_ms", .int(Int64(r.longestLockSeconds * 1000))),
+            ("longest_lock_ms", .int(Int64(r.longestLockSeconds * 1000))), ("as_of", .text(r.asOf)),
+            ("phone_conflicts", .array(r.phoneConflicts.map {
+                .object([("rgk", .text($0.rgk)), ("account", .text($0.account)), ("desk_phone", .text($0.deskPhone)), ("file_phone", .text($0.filePhone)),
+                         ("changed_by", .text($0.changedBy)), ("changed_at", .text($0.changedAt))])
+            })),
             ("problems", .array(r.problems.map { .object([("line", .int(Int64($0.line))), ("column", .text($0.column)), ("reason", .text($0.reason.key.rawValue))]) })),
         ])
     }

@@ -4,6 +4,7 @@ import MyGazCore
 /// `inv.flag(.allValid)`, and a misspelt option does not compile.
 public enum OptionName: String, CaseIterable, Sendable {
     case accept
+    case acceptFile = "accept-file"
     case account
     case accounts
     case action
@@ -17,6 +18,7 @@ public enum OptionName: String, CaseIterable, Sendable {
     case answerFile = "answer-file"
     case answerStdin = "answer-stdin"
     case appliance
+    case asOf = "as-of"
     case assignedTo = "assigned-to"
     case attach
     case benefits
@@ -39,6 +41,7 @@ public enum OptionName: String, CaseIterable, Sendable {
     case description
     case desiredDate = "desired-date"
     case digits
+    case document
     case dryRun = "dry-run"
     case email
     case emailBills = "email-bills"

@@ -502,6 +502,9 @@ public enum Catalog {
         case .badPhone:
             return ("'{1}' is not a Russian mobile number (+79XXXXXXXXX)",
                     "«{1}» — не номер мобильного телефона (+79XXXXXXXXX)")
+        case .documentEmpty:
+            return ("--document is empty: write the document the customer showed, e.g. --document 'паспорт 1234 567890' (kept masked to its last 4 digits)",
+                    "--document пуст: укажите документ, который предъявил клиент, например --document 'паспорт 1234 567890' (хранится скрытым, кроме последних 4 цифр)")
         case .loginTaken:
             return ("the login {1} is already taken; find its user with 'user show {1}'",
                     "логин {1} уже занят; найти пользователя: «user show {1}»")
@@ -1018,6 +1021,27 @@ public enum Catalog {
         case .exportWritten:
             return ("{1} readings written to {2}",
                     "выгружено показаний: {1} в {2}")
+        case .exportContactsWritten:
+            return ("{1} holder phone change(s) written to {2}",
+                    "выгружено изменений телефона владельца: {1} в {2}")
+        case .phoneSet:
+            return ("{1}: the holder's phone is now {2} (was {3}); the portal links the account by it at once",
+                    "{1}: телефон владельца теперь {2} (был {3}); портал сразу привязывает счет по нему")
+        case .phoneUnchanged:
+            return ("{1}: the holder's phone is already {2}; nothing changed",
+                    "{1}: телефон владельца уже {2}; ничего не изменилось")
+        case .phoneDeskKept:
+            return ("{1}: the holder's phone {2} is kept; the conflict with the RGK's file is settled for the desk",
+                    "{1}: телефон владельца {2} сохранен; расхождение с файлом РГК решено в пользу офиса")
+        case .phoneFileAccepted:
+            return ("{1}: the phone of the RGK's file ({2}) is the holder's again (was {3})",
+                    "{1}: телефон владельца снова из файла РГК ({2}), был {3}")
+        case .phoneNoConflict:
+            return ("{1} has no conflict with an RGK file to settle; see 'mygaz-admin account conflicts'",
+                    "у {1} нет расхождения с файлом РГК; см. «mygaz-admin account conflicts»")
+        case .importPhoneKept:
+            return ("{1}: the holder's phone {2} changed at the desk by {3} on {4} is kept; the file has {5} (settle with account set-phone --accept-file)",
+                    "{1}: телефон владельца {2}, измененный в офисе ({3}, {4}), сохранен; в файле {5} (принять файл: account set-phone --accept-file)")
 
         case .importMissingRGKColumn:
             return ("{1}:1: no column rgk «ргк» in the header (read as {2}); give --rgk CODE when the file is of one RGK",

@@ -7,7 +7,7 @@ public enum Schema {
     public static var currentVersion: Int { migrations.count }
 
     /// `migrations[i]` moves a database from version i to version i + 1.
-    public static let migrations: [String] = [v1, v2, v3, v4, v5, v6, v7, v8, v9, productionCalendar]
+    public static let migrations: [String] = [v1, v2, v3, v4, v5, v6, v7, v8, v9, productionCalendar, deskPhone]
 
     /// `col = 'a' OR col = 'b' …`: the same meaning as `col IN ('a', 'b', …)`, but SQLite
     /// builds an ephemeral table for an IN list on every single-row insert, ~2.5 µs per check.
@@ -902,4 +902,33 @@ extension Schema {
 
     /// The words both engines' triggers refuse a change of an audit row with.
     static let auditRefusal = "audit rows are insert-only: they are never changed or deleted (an erasure may only take a reason''s text and salt)"
+}
+
+extension Schema {
+    /// The holder's phone changed at the desk (issue 39 §1): each change with the document seen
+    /// (masked), who and when; what an RGK accounts file said against it (`file_phone`, the batch);
+    /// whether it was handed back to the RGK (`exported_at`). `state`: `desk` the change in force,
+    /// `replaced` by a later desk change, `file` settled in favour of the RGK's file. The date an
+    /// import's file speaks for is kept with its batch (`import_batch.as_of`).
+    static let deskPhone = """
+    CREATE TABLE account_phone_change (
+        id              INTEGER PRIMARY KEY,
+        account_id      INTEGER NOT NULL REFERENCES account(id),
+        old_phone       TEXT,
+        new_phone       TEXT NOT NULL,
+        document        TEXT NOT NULL CHECK (document <> ''),
+        changed_by      TEXT NOT NULL,
+        changed_at      TEXT NOT NULL,
+        state           TEXT NOT NULL DEFAULT 'desk' CHECK (\(oneOf("state", PhoneChangeState.self))),
+        exported_at     TEXT,
+        file_phone      TEXT,
+        file_batch_id   INTEGER REFERENCES import_batch(id),
+        file_seen_at    TEXT,
+        settled_by      TEXT,
+        settled_at      TEXT
+    ) STRICT;
+    CREATE INDEX account_phone_change_account ON account_phone_change (account_id, id);
+    CREATE INDEX account_phone_change_export ON account_phone_change (exported_at, changed_at, id);
+    ALTER TABLE import_batch ADD COLUMN as_of TEXT;
+    """
 }

@@ -303,6 +303,7 @@ extension ImportRun {
             report.batchID = try insertBatch(rgk: batchRGK, rowsDone: 0)
             ctx.batchID = report.batchID
             if let upsert = kind.stagedUpsert {
+                try kind.beforeStagedWrite(after: 0, through: Int.max)
                 let counts = try upsert.pg.writeStaged(pg, rows: stagedRows, batch: report.batchID, now: session.now)
                 report.inserted = counts.inserted
                 report.updated = counts.updated

@@ -21,6 +21,9 @@ public struct ImportOptions: Sendable {
     /// The shortest pause after each write transaction, so that other writers get the lock; a
     /// part that ran long is followed by a longer one (`Database.ChunkedWrite.pause`).
     public var pauseSeconds = 0.025
+    /// The moment the file speaks for (`--as-of`; nil: its modification time): a holder's phone
+    /// changed at the desk after it is not undone by the file (`HolderPhone.keep`).
+    public var asOf: Int64?
 
     public init(kind: ImportKind) { self.kind = kind }
 }
@@ -62,6 +65,10 @@ public struct ImportReport: Sendable {
     public var badRows = 0
     public var dryRun = false
     public var longestLockSeconds = 0.0
+    /// The moment the file was taken to speak for, ISO.
+    public var asOf = ""
+    /// The holders' phones changed at the desk that the file said otherwise about: the desk's kept.
+    public var phoneConflicts: [HolderPhone.Conflict] = []
 }
 
 /// A file with bad rows: nothing was written. Carries the report with the problems.
@@ -130,6 +137,8 @@ final class ImportRun<K: ImportKindType> {
             throw MyGazError(.notFound, .fileMissing, .text(file))
         }
         size = Maintenance.fileSize(file)
+        let modified = (try? FileManager.default.attributesOfItem(atPath: file)[.modificationDate] as? Date).map { Int64($0.timeIntervalSince1970) }
+        report.asOf = Timestamp.iso(options.asOf ?? modified ?? session.clock.now)
     }
 
     /// The engine, one of two: on SQLite the import is its own bulk path (short write
@@ -148,6 +157,7 @@ final class ImportRun<K: ImportKindType> {
         skip = probe.skip(report.encoding)
         report.delimiter = probe.delimiter(options.delimiter, skip: skip)
         ctx = try ImportContext(session: session, fillRGK: options.rgk)
+        ctx.asOf = report.asOf
         // rows are checked on another thread, with a connection of its own for the lookups
         let checkDB: any Storage = try pg?.sibling() ?? Database(path: db.path, mode: .readWrite, busyTimeoutMs: 5000)
         checkCtx = try ImportContext(session: Session(db: checkDB, login: session.login, clock: session.clock), fillRGK: options.rgk)
@@ -168,6 +178,7 @@ final class ImportRun<K: ImportKindType> {
         } else {
             try writePass(nothingToWrite: unchanged && report.badRows == 0, progress)
         }
+        report.phoneConflicts = ctx.phoneConflicts
         report.seconds = Date().timeIntervalSince(started)
         return report
     }
@@ -342,11 +353,11 @@ final class ImportRun<K: ImportKindType> {
     func insertBatch(rgk: Int64?, rowsDone: Int) throws -> Int64 {
         try session.db.insert("""
             INSERT INTO import_batch (kind, rgk_id, file_name, file_sha256, file_size, encoding, delimiter, operator, pid, host,
-                                      status, started_at, rows_read, rows_done, inserted, updated, unchanged, rejected)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'running', ?, ?, ?, ?, ?, ?, ?)
+                                      status, started_at, rows_read, rows_done, inserted, updated, unchanged, rejected, as_of)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'running', ?, ?, ?, ?, ?, ?, ?, ?)
             """, K.kind.rawValue, rgk, fileName, report.sha256, size, report.encoding.rawValue,
             String(UnicodeScalar(report.delimiter)), session.login, ImportLiveness.currentPID, ImportLiveness.hostName, startedAt,
-            report.rowsRead, rowsDone, report.inserted, report.updated, report.unchanged, report.rejected)
+            report.rowsRead, rowsDone, report.inserted, report.updated, report.unchanged, report.rejected, report.asOf)
     }
 
     func writePass(nothingToWrite: Bool, _ progress: ImportProgress) throws {

@@ -196,8 +196,9 @@ extension PGSchema {
     /// The script that brings a database of `version` to this program's, or nil when there is none.
     public static func upgrade(from version: Int) -> String? {
         switch version {
-        case 8: return upgradeTo9 + upgradeToProductionCalendar
-        case 9: return upgradeToProductionCalendar
+        case 8: return upgradeTo9 + upgradeToProductionCalendar + upgradeToDeskPhone
+        case 9: return upgradeToProductionCalendar + upgradeToDeskPhone
+        case 10: return upgradeToDeskPhone
         default: return nil
         }
     }

@@ -56,8 +56,22 @@ final class AccountsKind: UpsertKind {
             searchChecked = true
             search = try DeferredAccountSearch(ctx.sqliteOnly(), indexed: Self.indexed, present: ctx.present)
         }
+        try beforeStagedWrite(after: after, through: through)
         try search?.willWrite(after: after, through: through)
         return try upsertStaged(after: after, through: through)
+    }
+
+    /// nil until asked: whether a desk change of a holder's phone is in force at all
+    private var deskChanges: Bool?
+
+    /// A holder's phone changed at the desk after the file's date is not undone by it
+    /// (`HolderPhone.keep`): the staged rows take the desk's phone, the conflicts are kept.
+    func beforeStagedWrite(after: Int, through: Int) throws {
+        guard ctx.present.indices.contains(6), ctx.present[6] else { return }
+        if deskChanges == nil { deskChanges = try HolderPhone.anyInForce(ctx.db) }
+        guard deskChanges == true else { return }
+        ctx.phoneConflicts += try HolderPhone.keep(ctx.db, staged: "import_rows", phoneColumn: Upsert.stagedColumn(6), after: after,
+                                                   through: through, asOf: ctx.asOf, batchID: ctx.batchID, now: ctx.now)
     }
 
     func endPart(secondsLeft: Double) throws { try search?.endPart(secondsLeft: secondsLeft) }

@@ -48,6 +48,10 @@ protocol ImportKindType: AnyObject, SendableMetatype {
     /// Writes the staged rows numbered after `after` through `through`, with their counts and
     /// how many were staged (the others were rejected).
     func writeStaged(after: Int, through: Int) throws -> (inserted: Int, updated: Int, unchanged: Int, rows: Int)
+    /// Before the staged rows after `after` through `through` are written, in the same
+    /// transaction: what the database holds that a file must not undo (a holder's phone changed
+    /// at the desk) put into them.
+    func beforeStagedWrite(after: Int, through: Int) throws
     /// Work the writes of a transaction leave for its end (an account's trigrams), done in it,
     /// before COMMIT, with the transaction's `secondsLeft` for what can wait (merging them).
     func endPart(secondsLeft: Double) throws
@@ -72,6 +76,7 @@ extension ImportKindType {
     func writeStaged(after: Int, through: Int) throws -> (inserted: Int, updated: Int, unchanged: Int, rows: Int) {
         throw MyGazError(.internalError, .internalError, "no staged rows for this kind")
     }
+    func beforeStagedWrite(after: Int, through: Int) throws {}
     func endPart(secondsLeft: Double) throws {}
     var owesWork: Bool { false }
     func endPartSeconds(adding rows: Int) -> Double { 0 }
@@ -125,6 +130,10 @@ final class ImportContext {
     var seenRGKs: Set<Int64> = []
     /// The time of the import, for the rows it writes (formatted once, not per row).
     let now: String
+    /// The moment the file speaks for (`--as-of`, else its modification time), ISO.
+    var asOf = ""
+    /// The desk changes of holders' phones the file said otherwise about and did not undo.
+    var phoneConflicts: [HolderPhone.Conflict] = []
     /// whether this connection has its table for staging a batch (`UpsertKind.writeBatch`)
     var staging = false
     /// PostgreSQL: the load of the staging table the checking pass feeds (`UpsertKind.stage`)
