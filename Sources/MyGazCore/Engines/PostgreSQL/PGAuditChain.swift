@@ -192,8 +192,11 @@ extension PGSchema {
         """# + auditChainTriggers + "UPDATE schema_version SET version = 9;\n"
     }
 
-    /// The script that brings a database of `version` to this program's, or nil when there is none.
+    /// The script that brings a database of `version` to this program's, or nil when there is none:
+    /// each step from `version` on, in order.
     public static func upgrade(from version: Int) -> String? {
-        version == 8 ? upgradeTo9 : nil
+        let steps: [Int: String] = [8: upgradeTo9, 9: upgradeToOperatorScopes]
+        guard steps[version] != nil else { return nil }
+        return (version..<self.version).map { steps[$0]! }.joined(separator: "\n")
     }
 }
