@@ -125,8 +125,12 @@ public enum MessageKey: String, CaseIterable, Sendable {
     case roleRequired
     case operatorAdded
     case operatorRoleChanged
+    case operatorScopeChanged
+    case scopeBeyondOwn
+    case scopeAllBeyondOwn
     case operatorRemoved
     case lastAdmin
+    case lastAdminOfAllRGKs
     case operatorNotOSLogin
     case confirmRemoveOperator
 

@@ -36,6 +36,15 @@ public final class Session {
         try db.scalarString("SELECT role FROM operator WHERE login = ?", login).flatMap(Role.init(rawValue:))
     }
 
+    /// The ids of the RGKs the operator works, nil = every RGK (issue 37); read once a session.
+    public func rgkScope() throws -> [Int64]? {
+        if let loaded = scope { return loaded }
+        let ids = try Operators.scopeIDs(db, of: login)
+        scope = .some(ids)
+        return ids
+    }
+    private var scope: [Int64]??
+
     /// Throws exit 7 unless the login is an operator with one of `roles`.
     public func require(_ roles: Set<Role>, command: String) throws {
         guard let role = try role() else {

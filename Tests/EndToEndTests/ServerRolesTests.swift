@@ -13,7 +13,9 @@ struct ServerRolesTests {
     static func withClerk(_ name: String) -> (t: E2E, clerk: String, uri: String) {
         let t = E2E()
         #expect(t.run(["demo", "--accounts", "60", "--date", "2026-07-20"]).status == 0, "the demo")
-        let added = t.run(["operator", "add", name, "--role", "clerk"])
+        // scoped to the first RGK of the demo: widening it is one of the attacks
+        let rgk = t.sql("SELECT code FROM rgk ORDER BY id LIMIT 1")
+        let added = t.run(["operator", "add", name, "--role", "clerk", "--rgk", rgk])
         #expect(added.status == 0, "\(added)")
         let uri = t.db.replacingOccurrences(of: "postgresql://mygaz_test@", with: "postgresql://\(name)@")
         #expect(uri != t.db)
@@ -34,6 +36,8 @@ struct ServerRolesTests {
             ("make herself admin", "UPDATE operator SET role = 'admin' WHERE login = '\(clerk)'"),
             ("add an operator", "INSERT INTO operator (login, role, created_at, created_by) VALUES ('mallory', 'admin', 'x', 'x')"),
             ("remove an operator", "DELETE FROM operator"),
+            ("widen her RGKs to all", "DELETE FROM operator_rgk WHERE operator_login = '\(clerk)'"),
+            ("widen her RGKs by one", "INSERT INTO operator_rgk (operator_login, rgk_id) SELECT '\(clerk)', max(id) FROM rgk"),
             ("change a setting", "UPDATE setting SET value = 'x'"),
             ("rewrite an audit row", "UPDATE audit SET action = 'nothing' WHERE id = (SELECT min(id) FROM audit)"),
             ("delete audit rows", "DELETE FROM audit"),
@@ -62,6 +66,7 @@ struct ServerRolesTests {
         // nothing of it happened
         #expect(t.sql("SELECT role FROM operator WHERE login = '\(clerk)'") == "clerk")
         #expect(t.sql("SELECT count(*) FROM operator WHERE login = 'mallory'") == "0")
+        #expect(t.sql("SELECT count(*) FROM operator_rgk WHERE operator_login = '\(clerk)'") == "1", "her scope as the admin gave it")
         #expect(t.run(["audit", "verify"]).status == 0, "the chain still verifies")
     }
 

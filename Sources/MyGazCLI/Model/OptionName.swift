@@ -13,6 +13,7 @@ public enum OptionName: String, CaseIterable, Sendable {
     case alias
     case all
     case allInvalid = "all-invalid"
+    case allRgks = "all-rgks"
     case allValid = "all-valid"
     case answer
     case answerFile = "answer-file"

@@ -450,11 +450,22 @@ public enum Catalog {
             return ("operator {1} added as {2}", "оператор {1} добавлен с ролью {2}")
         case .operatorRoleChanged:
             return ("operator {1}: {2} → {3}", "оператор {1}: {2} → {3}")
+        case .operatorScopeChanged:
+            return ("operator {1} works the RGKs: {2} → {3}", "оператор {1} работает с РГК: {2} → {3}")
+        case .scopeBeyondOwn:
+            return ("you ({1}) work only the RGKs {2}: you cannot give the RGK {3}; an admin of every RGK can",
+                    "вы ({1}) работаете только с РГК {2}: дать РГК {3} вы не можете; это может администратор всех РГК")
+        case .scopeAllBeyondOwn:
+            return ("you ({1}) work only the RGKs {2}: you cannot give every RGK; an admin of every RGK can",
+                    "вы ({1}) работаете только с РГК {2}: дать все РГК вы не можете; это может администратор всех РГК")
         case .operatorRemoved:
             return ("operator {1} removed", "оператор {1} удален")
         case .lastAdmin:
             return ("{1} is the last admin; make another operator admin first",
                     "{1} — последний администратор; сначала назначьте администратором другого оператора")
+        case .lastAdminOfAllRGKs:
+            return ("{1} is the last admin of every RGK; make another operator admin of every RGK first",
+                    "{1} — последний администратор всех РГК; сначала назначьте другого оператора администратором всех РГК")
         case .operatorNotOSLogin:
             return ("warning: {1} is not a login on this machine; the role works only where such a login exists",
                     "предупреждение: на этой машине нет пользователя {1}; роль подействует только там, где он есть")

@@ -7,7 +7,7 @@ public enum Schema {
     public static var currentVersion: Int { migrations.count }
 
     /// `migrations[i]` moves a database from version i to version i + 1.
-    public static let migrations: [String] = [v1, v2, v3, v4, v5, v6, v7, v8, v9, productionCalendar, deskPhone]
+    public static let migrations: [String] = [v1, v2, v3, v4, v5, v6, v7, v8, v9, productionCalendar, deskPhone, operatorScopes]
 
     /// `col = 'a' OR col = 'b' …`: the same meaning as `col IN ('a', 'b', …)`, but SQLite
     /// builds an ephemeral table for an IN list on every single-row insert, ~2.5 µs per check.
@@ -799,6 +799,18 @@ extension Schema {
     CREATE INDEX user_former_value_user ON user_former_value (user_id);
 
     \(formerValuesFromAudit(.sqlite))
+    """
+
+    /// Operators scoped to RGKs (issue 37): an operator with rows here works only those RGKs'
+    /// customers; one without rows works every RGK, as before. A plain table, so that the
+    /// PostgreSQL server can read it in its row-level policies.
+    static let operatorScopes = """
+    CREATE TABLE operator_rgk (
+        operator_login  TEXT NOT NULL REFERENCES operator(login) ON DELETE CASCADE ON UPDATE CASCADE,
+        rgk_id          INTEGER NOT NULL REFERENCES rgk(id) ON DELETE CASCADE,
+        PRIMARY KEY (operator_login, rgk_id)
+    ) STRICT;
+    CREATE INDEX operator_rgk_rgk ON operator_rgk (rgk_id);
     """
 
     /// The personal values in audit rows of older versions: to `user_former_value` (where the user

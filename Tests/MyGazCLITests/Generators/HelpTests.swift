@@ -89,6 +89,8 @@ import Testing
         "init": "opens the database itself",
         "operator add": "admin",
         "operator list": "clerk, support, admin",
+        "operator show": "clerk, support, admin",
+        "operator edit": "admin",
         "operator remove": "admin",
         "operator set-role": "admin",
         "outbox __receipt": "clerk, support, admin",

@@ -193,13 +193,11 @@ extension PGSchema {
         """# + auditChainTriggers + "UPDATE schema_version SET version = 9;\n"
     }
 
-    /// The script that brings a database of `version` to this program's, or nil when there is none.
+    /// The script that brings a database of `version` to this program's, or nil when there is none:
+    /// each step from `version` on, in order.
     public static func upgrade(from version: Int) -> String? {
-        switch version {
-        case 8: return upgradeTo9 + upgradeToProductionCalendar + upgradeToDeskPhone
-        case 9: return upgradeToProductionCalendar + upgradeToDeskPhone
-        case 10: return upgradeToDeskPhone
-        default: return nil
-        }
+        let steps: [Int: String] = [8: upgradeTo9, 9: upgradeToProductionCalendar, 10: upgradeToDeskPhone, 11: upgradeToOperatorScopes]
+        guard steps[version] != nil else { return nil }
+        return (version..<self.version).map { steps[$0]! }.joined(separator: "\n")
     }
 }

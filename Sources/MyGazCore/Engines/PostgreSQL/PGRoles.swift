@@ -28,7 +28,7 @@ public enum PGRoles {
     ]
 
     /// The tables only admins write.
-    static let adminsWrite = ["operator", "setting", "calendar_year", "calendar_day"]
+    static let adminsWrite = ["operator", "operator_rgk", "setting", "calendar_year", "calendar_day"]
 
     /// The tables nobody writes but through the program's triggers (or never).
     static let nobodyWrites = ["schema_version", "audit_chain"]
