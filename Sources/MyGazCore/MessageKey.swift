@@ -149,6 +149,7 @@ public enum MessageKey: String, CaseIterable, Sendable {
     case pinRequestOtherAccount
     case pinNoEmail
     case moreRows
+    case tableColumnsHidden
     case promptPassword
     case promptPasswordAgain
     case userCreated

@@ -7,6 +7,16 @@ import Testing
 @Suite struct RussianScreensTests {
     /// The screens of every list and show, after a little of everything the demo lacks.
     static func screens(_ t: E2E) -> [(command: [String], stdout: String)] {
+        commands(t).map { command in
+            let r = t.run(["--lang", "ru", "--no-color"] + command)
+            #expect(r.status == 0, "\(command): \(r.stderr)")
+            return (command, r.stdout)
+        }
+    }
+
+    /// Every list and show a clerk reads, after a little of everything the demo lacks (decisions,
+    /// a code sent, a blocked user, a new application, a reply): the commands, to run in any way.
+    static func commands(_ t: E2E) -> [[String]] {
         let reading = t.sql("SELECT id FROM reading WHERE status = 'pending' ORDER BY id LIMIT 1")
         _ = t.run("reading", "reject", reading, "--reason", "verification_expired", "--message", "Проверьте счетчик")
         let accepted = t.sql("SELECT id FROM reading WHERE status = 'pending' ORDER BY id LIMIT 1 OFFSET 1")
@@ -36,11 +46,7 @@ import Testing
             ["outbox", "list"], ["outbox", "show", message], ["import", "history"], ["audit", "list", "--limit", "0"],
             ["operator", "list"], ["db", "stats"],
         ]
-        return commands.map { command in
-            let r = t.run(["--lang", "ru", "--no-color"] + command)
-            #expect(r.status == 0, "\(command): \(r.stderr)")
-            return (command, r.stdout)
-        }
+        return commands
     }
 
     @Test func aRussianClerkReadsLabelsDatesPhonesAndUnitsNotCodes() {

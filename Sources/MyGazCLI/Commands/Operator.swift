@@ -34,8 +34,8 @@ enum OperatorCommands {
 
     static func listOperators(_ inv: Invocation) throws -> ExitStatus {
         let role = try inv.choice(.role, as: Role.self)
-        var t = Table([Column("login", L("LOGIN", "ЛОГИН")), Column("role", L("ROLE", "РОЛЬ")), Column("name", L("NAME", "ФИО")),
-                       Column("created_at", L("ADDED", "ДОБАВЛЕН")), Column("created_by", L("BY", "КЕМ"))])
+        var t = Table([Column("login", L("LOGIN", "ЛОГИН")), Column("role", L("ROLE", "РОЛЬ"), cut: 14), Column("name", L("NAME", "ФИО"), cut: 14),
+                       Column("created_at", L("ADDED", "ДОБАВЛЕН")), Column("created_by", L("BY", "КЕМ"), priority: 1)])
         for o in try Operators.list(inv.db, role: role) {
             t.append([Cell(.text(o.login), style: o.login == inv.session.login ? .bold : .plain),
                       .code(.role, o.role.rawValue, inv.out.texts), Cell(.of(o.fullName)),

@@ -469,6 +469,9 @@ public enum Catalog {
         case .moreRows:
             return ("showing the first {1|row|rows}; use --limit N (0 for all) or a filter",
                     "показаны не все строки, выведено: {1}; используйте --limit N (0 — все) или фильтр")
+        case .tableColumnsHidden:
+            return ("not shown at this width: {1} (all columns: --format csv)",
+                    "не поместились по ширине: {1} (все столбцы: --format csv)")
         case .promptPassword:
             return ("New password (5–10 Latin letters or digits): ",
                     "Новый пароль (5–10 латинских букв или цифр): ")

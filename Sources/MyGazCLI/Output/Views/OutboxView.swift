@@ -6,10 +6,10 @@ enum OutboxView {
     static func table(_ rows: [OutboxItem], _ out: Output) -> Table {
         var t = Table([
             Column("id", L("ID", "ID"), align: .right), Column("status", L("STATUS", "СОСТОЯНИЕ")), Column("channel", L("CHANNEL", "КАНАЛ")),
-            Column("kind", L("KIND", "ВИД")), Column("recipient", L("TO", "КОМУ")), Column("subject", L("SUBJECT", "ТЕМА")),
-            Column("attempts", L("TRIES", "ПОПЫТОК"), align: .right), Column("next_attempt_at", L("NEXT TRY", "СЛЕД. ПОПЫТКА"), .machineOnly),
-            Column("created_at", L("QUEUED", "В ОЧЕРЕДИ С")), Column("sent_at", L("SENT", "ОТПРАВЛЕНО"), .machineOnly),
-            Column("last_error", L("LAST ERROR", "ПОСЛЕДНЯЯ ОШИБКА")),
+            Column("kind", L("KIND", "ВИД"), cut: 10, priority: 2), Column("recipient", L("TO", "КОМУ")), Column("subject", L("SUBJECT", "ТЕМА"), cut: 10),
+            Column("attempts", L("TRIES", "ПОПЫТОК"), align: .right, priority: 3), Column("next_attempt_at", L("NEXT TRY", "СЛЕД. ПОПЫТКА"), .machineOnly),
+            Column("created_at", L("QUEUED", "В ОЧЕРЕДИ С"), priority: 1), Column("sent_at", L("SENT", "ОТПРАВЛЕНО"), .machineOnly),
+            Column("last_error", L("LAST ERROR", "ПОСЛЕДНЯЯ ОШИБКА"), cut: 12),
             Column("cancel_reason", L("CANCELLED BECAUSE", "ПРИЧИНА ОТМЕНЫ"), .machineOnly),
         ])
         for m in rows {
