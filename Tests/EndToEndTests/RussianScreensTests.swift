@@ -82,6 +82,49 @@ import Testing
         #expect(failures.isEmpty, "\(failures.prefix(30).joined(separator: "\n"))")
     }
 
+    /// Issue 41: the review cards and their questions at 80×24 in Russian — no source, rule or
+    /// state code where its label belongs, phones as people write them, the RGK by its name,
+    /// one form of yes/no, and a refused reading names its rules in words.
+    @Test func theReviewCardsAndTheirQuestionsSpeakRussian() {
+        let t = E2E()
+        t.demo(accounts: 300)
+        let env = ["LANG": "ru_RU.UTF-8"]
+        var codes = Set(CodeDomain.allCases.flatMap(\.codes))
+        codes.subtract(["ok", "sms", "email"])
+        func leftovers(_ screen: String) -> [String] {
+            var found: [String] = []
+            for line in screen.split(separator: "\n").map(String.init) where !line.contains("mygaz-admin") {
+                let tokens = line.split(whereSeparator: { $0.isWhitespace || ",;:()«»|→·.".contains($0) }).map(String.init)
+                found += tokens.filter(codes.contains).map { "the code «\($0)» in «\(line)»" }
+                if line.contains(#/\+7\d{10}/#) { found.append("a phone as stored in «\(line)»") }
+                if line.contains("[y/N]") { found.append("an English question in «\(line)»") }
+            }
+            return found
+        }
+        // a reading that breaks a rule: the question to accept it anyway, then the reasons to reject it
+        let reading = t.interactive(["--no-color", "reading", "review", "--violations"],
+                                    [.expect("Правила"), .send("a"), .expect("[д/Н]"), .send("\r"), .send("r"), .expect("Номер"), .send("\u{03}")], env: env)
+        #expect(reading.ok, "\(reading.description)")
+        #expect(reading.transcript.contains("Все равно принять? [д/Н]"), "\(reading.transcript.suffix(1500))")
+        #expect(reading.transcript.contains("Газпром межрегионгаз"), "the RGK by its name: \(reading.transcript.prefix(1500))")
+        let application = t.interactive(["--no-color", "application", "review"], [.expect("Контакт"), .send("q")], env: env)
+        #expect(application.ok, "\(application.description)")
+        let ticket = t.interactive(["--no-color", "ticket", "review"], [.expect("От"), .send("q")], env: env)
+        #expect(ticket.ok, "\(ticket.description)")
+        var found: [String] = []
+        for (name, screen) in [("reading", reading.transcript), ("application", application.transcript), ("ticket", ticket.transcript)] {
+            found += leftovers(screen.replacingOccurrences(of: "\r\n", with: "\n")).map { "\(name) review: \($0)" }
+        }
+        #expect(found.isEmpty, "\(found.prefix(20).joined(separator: "\n"))")
+        // a reading given by phone that breaks a rule is refused with the rule in words
+        let pending = t.run("reading", "list", "--limit", "1", "--json").jsonArray.first ?? [:]
+        let account = pending["account"] as? String ?? "", rgk = pending["rgk"] as? String ?? "", serial = pending["serial"] as? String ?? ""
+        let previous = pending["previous"] as? Int ?? 0
+        let refused = t.run(["--lang", "ru", "reading", "submit", account, "--rgk", rgk, "--serial", serial, "--value", String(max(0, previous - 5))])
+        #expect(refused.status != 0 && refused.stderr.contains("меньше предыдущего"), "\(refused)")
+        #expect(leftovers(refused.stderr).isEmpty, "\(refused.stderr)")
+    }
+
     @Test func changesAgreeWithTheirNounAndStateTheNeededStateByItsLabel() {
         let t = E2E()
         t.demo(accounts: 150)

@@ -611,7 +611,7 @@ public enum Catalog {
                     "дата показания {1} еще не наступила")
         case .readingRefused:
             return ("reading {1} refused: {2} (rules broken: {3}); nothing was written",
-                    "показание {1} не принято: {2} (нарушены правила: {3}); ничего не записано")
+                    "показание {1} не принято: {2} (нарушено: {3}); ничего не записано")
         case .readingNotWhole:
             return ("--value: '{1}' is not a whole number of m³ (rule 1)",
                     "--value: «{1}» — не целое число м³ (правило 1)")
@@ -972,8 +972,8 @@ public enum Catalog {
                     "{1}: просмотрено {2} из {3}; {4}")
 
         case .reviewNotAllowed:
-            return ("{1} is not allowed from {2}; see 'mygaz-admin help statuses'",
-                    "{1} недопустимо из состояния «{2}»; см. «mygaz-admin help statuses»")
+            return ("«{1}» is not allowed from {2}; see 'mygaz-admin help statuses'",
+                    "действие «{1}» недопустимо из состояния «{2}»; см. «mygaz-admin help statuses»")
         case .reviewNoFAQ:
             return ("the FAQ is empty; add answers with 'mygaz-admin faq add'",
                     "FAQ пуст; добавьте ответы командой «mygaz-admin faq add»")

@@ -262,11 +262,10 @@ public final class Invocation {
         if flag(.yes) { return true }
         io.stdout.flush()
         io.stderr.flush()
-        guard io.terminal.stdinIsTTY, let answer = io.prompter.ask(question + " [y/N] ") else {
+        guard io.terminal.stdinIsTTY, let answer = io.prompter.ask(question + YesNo.suffix(out.lang)) else {
             throw MyGazError.usage(.needsYes, .text(commandName))
         }
-        let a = answer.trimmingCharacters(in: .whitespaces).lowercased()
-        return a == "y" || a == "yes" || a == "д" || a == "да"
+        return YesNo.isYes(answer)
     }
 
     /// A secret from stdin (`--…-stdin`) or a no-echo prompt; never from argv.

@@ -643,7 +643,7 @@ public enum Readings {
             let verdict = try self.verdict(session.db, readingID: nil, meterID: meter.id, rgkID: account.rgkID, value: value, date: date.iso)
             if let first = verdict.firstViolation {
                 throw MyGazError.invalid(.readingRefused, .text(String(value)), .code(.readingReason, first.rawValue),
-                                         .text(verdict.violations.map(\.rawValue).joined(separator: ", ")))
+                                         .allOf(.readingReason, verdict.violations.map(\.rawValue)))
             }
             let id = try session.db.insert("""
                 INSERT INTO reading (meter_id, value, reading_date, source, status, submitted_at, decided_at, decided_by)
