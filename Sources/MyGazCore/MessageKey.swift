@@ -24,6 +24,7 @@ public enum MessageKey: String, CaseIterable, Sendable {
     case badDate
     case badDuration
     case badChoice
+    case badChoiceAmbiguous
     case optionsExclusive
     case optionRequires
     case oneOfRequired
@@ -149,6 +150,8 @@ public enum MessageKey: String, CaseIterable, Sendable {
     case pinRequestOtherAccount
     case pinNoEmail
     case moreRows
+    case nothingFound
+    case nothingFoundFor
     case tableColumnsHidden
     case promptPassword
     case promptPasswordAgain

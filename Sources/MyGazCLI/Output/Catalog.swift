@@ -55,9 +55,12 @@ public enum Catalog {
                     "{1}: «{2}» — не дата; пишите ГГГГ-ММ-ДД или ДД.ММ.ГГГГ")
         case .badDuration:
             return ("{1}: '{2}' is not a duration; use e.g. 90s, 30m, 12h, 7d, 2w",
-                    "{1}: «{2}» — не длительность; пишите, например, 90s, 30m, 12h, 7d, 2w")
+                    "{1}: «{2}» — не длительность; пишите, например, 90с, 30мин, 12ч, 7д, 2нед (или 90s, 30m, 12h, 7d, 2w)")
         case .badChoice:
             return ("{1}: '{2}' is not one of {3}", "{1}: «{2}» — допустимо одно из: {3}")
+        case .badChoiceAmbiguous:
+            return ("{1}: '{2}' could be {3}; type more of it",
+                    "{1}: «{2}» — это может быть {3}; допишите")
         case .optionsExclusive:
             return ("{1} and {2} cannot be used together", "{1} и {2} нельзя указывать вместе")
         case .optionRequires:
@@ -469,6 +472,10 @@ public enum Catalog {
         case .moreRows:
             return ("showing the first {1|row|rows}; use --limit N (0 for all) or a filter",
                     "показаны не все строки, выведено: {1}; используйте --limit N (0 — все) или фильтр")
+        case .nothingFound:
+            return ("nothing found", "ничего не найдено")
+        case .nothingFoundFor:
+            return ("nothing found for «{1}»", "ничего не найдено по «{1}»")
         case .tableColumnsHidden:
             return ("not shown at this width: {1} (all columns: --format csv)",
                     "не поместились по ширине: {1} (все столбцы: --format csv)")

@@ -13,6 +13,8 @@ public final class Output {
     public let quiet: Bool
     /// CSV and TSV start with their header line (`--no-header` leaves it out).
     public let header: Bool
+    /// What the command was asked to find (`--search`), for the line that says nothing was found.
+    public var searched: String?
 
     public init(io: IO, format: OutputFormat, lang: Lang, color: Bool, quiet: Bool, header: Bool = true) {
         self.io = io
@@ -67,7 +69,14 @@ public final class Output {
 
     public func table(_ table: Table) {
         switch format {
-        case .table: humanTable(table, indent: "")
+        case .table:
+            // an empty list says so rather than print a bare header
+            guard !table.rows.isEmpty else {
+                let line = searched.map { texts.render(.nothingFoundFor, .text($0)) } ?? texts.render(.nothingFound)
+                io.stdout.write(paint(line, .dim, stream: .stdout) + "\n")
+                return
+            }
+            humanTable(table, indent: "")
         case .json: io.stdout.write(JSON.encode(json(table), pretty: io.terminal.stdoutIsTTY) + "\n")
         case .csv, .tsv: delimited(table)
         }

@@ -79,6 +79,7 @@ public final class Invocation {
         self.io = io
         self.out = out
         self.globals = globals
+        out.searched = parsed.options[OptionName.search.rawValue]?.last
     }
 
     /// The session the runner opened (commands with `.roles` access).
