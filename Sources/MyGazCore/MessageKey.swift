@@ -185,6 +185,8 @@ public enum MessageKey: String, CaseIterable, Sendable {
     // readings and applications
     case readingBreaksRules
     case forceNeedsReason
+    case reasonNotBroken
+    case reasonNotBrokenQuestion
     case otherNeedsMessage
     case messageQueued
     case recipientRefused

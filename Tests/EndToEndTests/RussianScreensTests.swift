@@ -18,7 +18,7 @@ import Testing
     /// a code sent, a blocked user, a new application, a reply): the commands, to run in any way.
     static func commands(_ t: E2E) -> [[String]] {
         let reading = t.sql("SELECT id FROM reading WHERE status = 'pending' ORDER BY id LIMIT 1")
-        _ = t.run("reading", "reject", reading, "--reason", "verification_expired", "--message", "Проверьте счетчик")
+        _ = t.run("reading", "reject", reading, "--reason", "verification_expired", "--message", "Проверьте счетчик", "--force")
         let accepted = t.sql("SELECT id FROM reading WHERE status = 'pending' ORDER BY id LIMIT 1 OFFSET 1")
         _ = t.run("reading", "accept", accepted, "--force", "--reason", "проверено")
         let user = t.sql("SELECT id FROM portal_user WHERE status = 'active' AND login_kind = 'phone' ORDER BY id LIMIT 1")

@@ -88,7 +88,11 @@ enum PinCommands {
             if let pin = issued.pin {
                 inv.out.sayText(inv.out.texts.render(.pinShownOnce, .text(account.label), .text(pin), .text(Timestamp.display(issued.expiresAt))))
             } else {
-                inv.out.say(.pinSent, .text(account.label), .text(issued.sentTo ?? ""), .text(Timestamp.display(issued.expiresAt)))
+                // the channel it goes by, named by the address it goes to
+                let to = issued.sentTo ?? ""
+                let channel = Contact.phone(to) != nil ? L("by SMS to ", "по SMS на ")(inv.out.lang) + Format.phone(to)
+                                                       : L("by e-mail to ", "на e-mail ")(inv.out.lang) + to
+                inv.out.say(.pinSent, .text(account.label), .text(channel), .text(Timestamp.display(issued.expiresAt)))
             }
             if issued.revoked > 0 { inv.out.say(.pinEarlierRevoked, .int(issued.revoked)) }
         } else {

@@ -109,7 +109,13 @@ final class ReadingReviewQueue: ReviewQueue {
                 guard let again = ui.ask(L("Message to the customer (required for other):", "Сообщение клиенту (для «другой причины» обязательно):")) else { return .cancelled }
                 message = again
             }
-            t = try Readings.reject(session, id, reason: reason, message: message.isEmpty ? nil : message)
+            // a rule the reading does not break: asked, the customer is told exactly that
+            let breaks = !Readings.isRule(reason) || item.verdict.violations.contains(reason)
+            if !breaks {
+                let question = ui.out.texts.render(.reasonNotBrokenQuestion, .int(1), .code(.readingReason, reason.rawValue), .text(String(id)))
+                guard ui.confirm(question) else { return .cancelled }
+            }
+            t = try Readings.reject(session, id, reason: reason, message: message.isEmpty ? nil : message, force: !breaks)
         }
         // the same state already: another clerk decided the same meanwhile
         return t.changed ? .done(decisionLine(t, ui)) : .changedMeanwhile(ui.line(t.humanMessage))

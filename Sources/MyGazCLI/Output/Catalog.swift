@@ -586,8 +586,8 @@ public enum Catalog {
             return ("PIN for {1}: {2} (valid until {3}; shown once, stored only as a hash)",
                     "ПИН-код для {1}: {2} (действует до {3}; показан один раз, хранится только хэш)")
         case .pinSent:
-            return ("PIN for {1} queued by e-mail to {2} (valid until {3}); it is not shown",
-                    "ПИН-код для {1} поставлен в очередь на e-mail {2} (действует до {3}); он не показывается")
+            return ("PIN for {1} queued {2} (valid until {3}); it is not shown",
+                    "ПИН-код для {1} поставлен в очередь {2} (действует до {3}); он не показывается")
         case .pinEarlierRevoked:
             return ("{1} earlier PIN(s) of the account revoked",
                     "прежних ПИН-кодов счета отозвано: {1}")
@@ -601,6 +601,12 @@ public enum Catalog {
         case .readingBreaksRules:
             return ("reading {1} breaks a rule ({2}); reject it, or accept it with --force --reason TEXT",
                     "показание {1} нарушает правило ({2}); отклоните его или примите с --force --reason ТЕКСТ")
+        case .reasonNotBroken:
+            return ("reading {1} does not break the rule «{2}»; confirm it at a terminal, or add --force with --message saying why to the customer",
+                    "показание {1} не нарушает правило «{2}»; подтвердите это в терминале или добавьте --force и --message с объяснением для клиента")
+        case .reasonNotBrokenQuestion:
+            return ("{1|reading does|readings do} not break the rule «{2}» ({3}); the customer is told it all the same. Reject anyway?",
+                    "{1|показание не нарушает|показания не нарушают|показаний не нарушают} правило «{2}» ({3}); клиенту будет сказано именно это. Все равно отклонить?")
         case .forceNeedsReason:
             return ("reading {1}: accepting despite a broken rule needs the reason why (--reason TEXT)",
                     "показание {1}: чтобы принять вопреки нарушенному правилу, укажите причину (--reason ТЕКСТ)")
@@ -617,8 +623,8 @@ public enum Catalog {
             return ("the reading's date {1} is in the future",
                     "дата показания {1} еще не наступила")
         case .readingRefused:
-            return ("reading {1} refused: {2} (rules broken: {3}); nothing was written",
-                    "показание {1} не принято: {2} (нарушено: {3}); ничего не записано")
+            return ("reading {1} refused, it breaks: {2}; nothing was written",
+                    "показание {1} не принято, нарушено: {2}; ничего не записано")
         case .readingNotWhole:
             return ("--value: '{1}' is not a whole number of m³ (rule 1)",
                     "--value: «{1}» — не целое число м³ (правило 1)")
