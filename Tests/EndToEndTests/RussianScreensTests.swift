@@ -125,6 +125,18 @@ import Testing
         #expect(leftovers(refused.stderr).isEmpty, "\(refused.stderr)")
     }
 
+    /// Issue 41: «Удалить персональные данные пользователя 125 (125)?» named nobody; the question
+    /// names the person by her name and login, and «н» keeps her.
+    @Test func deletingAUserAsksByHerNameAndLogin() {
+        let t = E2E()
+        t.demo(accounts: 150)
+        let row = t.sql("SELECT id || '|' || full_name FROM portal_user WHERE status = 'active' AND login_kind = 'phone' AND full_name IS NOT NULL ORDER BY id LIMIT 1")
+            .split(separator: "|").map(String.init)
+        let r = t.interactive(["user", "delete", row[0]], [.expect("[д/Н]"), .send("н\r")], env: ["LANG": "ru_RU.UTF-8"])
+        #expect(r.ok && r.transcript.contains("пользователя \(row[0]) (\(row[1]), +7 ("), "\(r.description)")
+        #expect(t.sql("SELECT status FROM portal_user WHERE id = \(row[0])") == "active")
+    }
+
     @Test func changesAgreeWithTheirNounAndStateTheNeededStateByItsLabel() {
         let t = E2E()
         t.demo(accounts: 150)
