@@ -89,6 +89,8 @@ public enum MessageArg: Sendable, Equatable {
     case seconds(Double)
     /// Several codes of one domain, any of which would do ("active or pending").
     case codes(CodeDomain, [String])
+    /// Several codes of one domain that all hold ("the meter's verification expired; over the maximum").
+    case allOf(CodeDomain, [String])
     /// A whole message inside another ("stdin line 3 «…»: user 8 not found").
     case message(Message)
 }

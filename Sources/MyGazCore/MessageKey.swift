@@ -24,6 +24,7 @@ public enum MessageKey: String, CaseIterable, Sendable {
     case badDate
     case badDuration
     case badChoice
+    case badChoiceAmbiguous
     case optionsExclusive
     case optionRequires
     case oneOfRequired
@@ -167,6 +168,9 @@ public enum MessageKey: String, CaseIterable, Sendable {
     case pinRequestOtherAccount
     case pinNoEmail
     case moreRows
+    case nothingFound
+    case nothingFoundFor
+    case tableColumnsHidden
     case promptPassword
     case promptPasswordAgain
     case userCreated
@@ -199,6 +203,8 @@ public enum MessageKey: String, CaseIterable, Sendable {
     // readings and applications
     case readingBreaksRules
     case forceNeedsReason
+    case reasonNotBroken
+    case reasonNotBrokenQuestion
     case otherNeedsMessage
     case messageQueued
     case recipientRefused

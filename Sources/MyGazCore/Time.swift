@@ -222,7 +222,8 @@ public struct Day: Comparable, Hashable, Sendable, CustomStringConvertible {
     public static func < (a: Day, b: Day) -> Bool { a.daysSinceEpoch < b.daysSinceEpoch }
 }
 
-/// Durations typed by people: `90s`, `30m`, `12h`, `7d`, `2w`.
+/// Durations typed by people: `90s`, `30m`, `12h`, `7d`, `2w`, and in Russian `90с`, `30м` (`30мин`),
+/// `12ч`, `7д` (`7дн`), `2н` (`2нед`).
 public enum Duration {
     /// The longest duration anyone means here: a hundred years.
     public static let maxSeconds: Int64 = 100 * 366 * 86_400
@@ -241,18 +242,20 @@ public enum Duration {
 
     public static func parseChecked(_ text: String) -> Parsed {
         let t = text.trimmingCharacters(in: .whitespaces).lowercased()
-        guard let unit = t.last, !t.dropLast().isEmpty, t.dropLast().allSatisfy(\.isASCIIDigit) else { return .invalid }
+        let digits = t.prefix(while: \.isASCIIDigit)
+        let unit = t.dropFirst(digits.count).trimmingCharacters(in: .whitespaces)
+        guard !digits.isEmpty, !unit.isEmpty else { return .invalid }
         let scale: Int64
         switch unit {
-        case "s": scale = 1
-        case "m": scale = 60
-        case "h": scale = 3600
-        case "d": scale = 86_400
-        case "w": scale = 7 * 86_400
+        case "s", "с": scale = 1
+        case "m", "м", "мин": scale = 60
+        case "h", "ч": scale = 3600
+        case "d", "д", "дн": scale = 86_400
+        case "w", "н", "нед": scale = 7 * 86_400
         default: return .invalid
         }
         // a number too long for Int64 is too long a duration all the same
-        guard let n = Int64(t.dropLast()) else { return .tooLong }
+        guard let n = Int64(digits) else { return .tooLong }
         let (seconds, overflow) = n.multipliedReportingOverflow(by: scale)
         return overflow || seconds > maxSeconds ? .tooLong : .seconds(seconds)
     }

@@ -249,7 +249,10 @@ extension E2E {
         #expect(try bash(["mygaz-admin", "reading", "list", "--format", "=", "j"]) == ["json"])
         #expect(try Set(values(fish("mygaz-admin reading reject 5 --reason "))).isSuperset(of: ["lower_than_previous", "exceeds_capacity"]))
         #expect(try zsh(["mygaz-admin", "import", "accounts", "x.csv", "--encoding", ""]) == ["auto", "utf-8", "cp1251"])
-        #expect(try values(fish("mygaz-admin operator add x --role ")) == ["admin", "clerk", "support"])
+        #expect(try Set(values(fish("mygaz-admin operator add x --role "))) == ["admin", "clerk", "support", "администратор", "сотрудник", "техническая"])
+        // the Russian words a clerk may type for a code (issue 41): offered, and taken by the parser
+        #expect(try bash(["mygaz-admin", "application", "list", "--status", "тре"]) == ["требует"])
+        #expect(try values(fish("mygaz-admin reading list --status при")) == ["принято"])
         #expect(try Set(bash(["mygaz-admin", "help", ""])).isSuperset(of: ["reading", "statuses", "import-formats"]))
         #expect(try bash(["mygaz-admin", "application", "list", "--status", "ne"]) == ["needs_info"])
         #expect(try bash(["mygaz-admin", "import", "meters", "m.csv", "--delimiter", ""]) == ["semicolon", "comma", "tab"])

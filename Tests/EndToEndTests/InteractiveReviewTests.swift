@@ -26,7 +26,7 @@ import Testing
             .send("a"),
             .expect("pending → accepted"), .expect("reading 2/10"), .expect("B-MAX-OVER"), .expect("exceeds the maximum consumption"),
             .send("r"),
-            .expect("Reason of the rejection"), .expect("* 3. exceeds_max_consumption"),   // the broken rule preselected
+            .expect("Reason of the rejection"), .expect("* 3. exceeds the maximum consumption"),   // the broken rule preselected, by its words
             .send("\r"),
             .expect("Message to the customer (optional"),
             .send("\r"),

@@ -7,8 +7,18 @@ import Testing
 @Suite struct RussianScreensTests {
     /// The screens of every list and show, after a little of everything the demo lacks.
     static func screens(_ t: E2E) -> [(command: [String], stdout: String)] {
+        commands(t).map { command in
+            let r = t.run(["--lang", "ru", "--no-color"] + command)
+            #expect(r.status == 0, "\(command): \(r.stderr)")
+            return (command, r.stdout)
+        }
+    }
+
+    /// Every list and show a clerk reads, after a little of everything the demo lacks (decisions,
+    /// a code sent, a blocked user, a new application, a reply): the commands, to run in any way.
+    static func commands(_ t: E2E) -> [[String]] {
         let reading = t.sql("SELECT id FROM reading WHERE status = 'pending' ORDER BY id LIMIT 1")
-        _ = t.run("reading", "reject", reading, "--reason", "verification_expired", "--message", "Проверьте счетчик")
+        _ = t.run("reading", "reject", reading, "--reason", "verification_expired", "--message", "Проверьте счетчик", "--force")
         let accepted = t.sql("SELECT id FROM reading WHERE status = 'pending' ORDER BY id LIMIT 1 OFFSET 1")
         _ = t.run("reading", "accept", accepted, "--force", "--reason", "проверено")
         let user = t.sql("SELECT id FROM portal_user WHERE status = 'active' AND login_kind = 'phone' ORDER BY id LIMIT 1")
@@ -36,11 +46,7 @@ import Testing
             ["outbox", "list"], ["outbox", "show", message], ["import", "history"], ["audit", "list", "--limit", "0"],
             ["operator", "list"], ["db", "stats"],
         ]
-        return commands.map { command in
-            let r = t.run(["--lang", "ru", "--no-color"] + command)
-            #expect(r.status == 0, "\(command): \(r.stderr)")
-            return (command, r.stdout)
-        }
+        return commands
     }
 
     @Test func aRussianClerkReadsLabelsDatesPhonesAndUnitsNotCodes() {
@@ -74,6 +80,61 @@ import Testing
             }
         }
         #expect(failures.isEmpty, "\(failures.prefix(30).joined(separator: "\n"))")
+    }
+
+    /// Issue 41: the review cards and their questions at 80×24 in Russian — no source, rule or
+    /// state code where its label belongs, phones as people write them, the RGK by its name,
+    /// one form of yes/no, and a refused reading names its rules in words.
+    @Test func theReviewCardsAndTheirQuestionsSpeakRussian() {
+        let t = E2E()
+        t.demo(accounts: 300)
+        let env = ["LANG": "ru_RU.UTF-8"]
+        var codes = Set(CodeDomain.allCases.flatMap(\.codes))
+        codes.subtract(["ok", "sms", "email"])
+        func leftovers(_ screen: String) -> [String] {
+            var found: [String] = []
+            for line in screen.split(separator: "\n").map(String.init) where !line.contains("mygaz-admin") {
+                let tokens = line.split(whereSeparator: { $0.isWhitespace || ",;:()«»|→·.".contains($0) }).map(String.init)
+                found += tokens.filter(codes.contains).map { "the code «\($0)» in «\(line)»" }
+                if line.contains(#/\+7\d{10}/#) { found.append("a phone as stored in «\(line)»") }
+                if line.contains("[y/N]") { found.append("an English question in «\(line)»") }
+            }
+            return found
+        }
+        // a reading that breaks a rule: the question to accept it anyway, then the reasons to reject it
+        let reading = t.interactive(["--no-color", "reading", "review", "--violations"],
+                                    [.expect("Правила"), .send("a"), .expect("[д/Н]"), .send("\r"), .send("r"), .expect("Номер"), .send("\u{03}")], env: env)
+        #expect(reading.ok, "\(reading.description)")
+        #expect(reading.transcript.contains("Все равно принять? [д/Н]"), "\(reading.transcript.suffix(1500))")
+        #expect(reading.transcript.contains("Газпром межрегионгаз"), "the RGK by its name: \(reading.transcript.prefix(1500))")
+        let application = t.interactive(["--no-color", "application", "review"], [.expect("Контакт"), .send("q")], env: env)
+        #expect(application.ok, "\(application.description)")
+        let ticket = t.interactive(["--no-color", "ticket", "review"], [.expect("От"), .send("q")], env: env)
+        #expect(ticket.ok, "\(ticket.description)")
+        var found: [String] = []
+        for (name, screen) in [("reading", reading.transcript), ("application", application.transcript), ("ticket", ticket.transcript)] {
+            found += leftovers(screen.replacingOccurrences(of: "\r\n", with: "\n")).map { "\(name) review: \($0)" }
+        }
+        #expect(found.isEmpty, "\(found.prefix(20).joined(separator: "\n"))")
+        // a reading given by phone that breaks a rule is refused with the rule in words
+        let pending = t.run("reading", "list", "--limit", "1", "--json").jsonArray.first ?? [:]
+        let account = pending["account"] as? String ?? "", rgk = pending["rgk"] as? String ?? "", serial = pending["serial"] as? String ?? ""
+        let previous = pending["previous"] as? Int ?? 0
+        let refused = t.run(["--lang", "ru", "reading", "submit", account, "--rgk", rgk, "--serial", serial, "--value", String(max(0, previous - 5))])
+        #expect(refused.status != 0 && refused.stderr.contains("меньше предыдущего"), "\(refused)")
+        #expect(leftovers(refused.stderr).isEmpty, "\(refused.stderr)")
+    }
+
+    /// Issue 41: «Удалить персональные данные пользователя 125 (125)?» named nobody; the question
+    /// names the person by her name and login, and «н» keeps her.
+    @Test func deletingAUserAsksByHerNameAndLogin() {
+        let t = E2E()
+        t.demo(accounts: 150)
+        let row = t.sql("SELECT id || '|' || full_name FROM portal_user WHERE status = 'active' AND login_kind = 'phone' AND full_name IS NOT NULL ORDER BY id LIMIT 1")
+            .split(separator: "|").map(String.init)
+        let r = t.interactive(["user", "delete", row[0]], [.expect("[д/Н]"), .send("н\r")], env: ["LANG": "ru_RU.UTF-8"])
+        #expect(r.ok && r.transcript.contains("пользователя \(row[0]) (\(row[1]), +7 ("), "\(r.description)")
+        #expect(t.sql("SELECT status FROM portal_user WHERE id = \(row[0])") == "active")
     }
 
     @Test func changesAgreeWithTheirNounAndStateTheNeededStateByItsLabel() {

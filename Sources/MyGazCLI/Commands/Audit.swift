@@ -74,10 +74,10 @@ enum AuditCommands {
         filter.limit = try inv.limit()
         var t = Table([
             Column("id", L("ID", "ID"), align: .right), Column("at", L("AT", "ВРЕМЯ")), Column("operator", L("OPERATOR", "ОПЕРАТОР")),
-            Column("action", L("ACTION", "ДЕЙСТВИЕ")), Column("entity_type", L("ENTITY", "ОБЪЕКТ"), .machineOnly),
-            Column("entity_id", L("ID", "ID"), .machineOnly), Column("entity", L("ENTITY", "ОБЪЕКТ"), .humanOnly),
+            Column("action", L("ACTION", "ДЕЙСТВИЕ"), cut: 10), Column("entity_type", L("ENTITY", "ОБЪЕКТ"), .machineOnly),
+            Column("entity_id", L("ID", "ID"), .machineOnly), Column("entity", L("ENTITY", "ОБЪЕКТ"), .humanOnly, cut: 10),
             Column("old_value", L("OLD", "БЫЛО"), .machineOnly), Column("new_value", L("NEW", "СТАЛО"), .machineOnly),
-            Column("change", L("CHANGE", "ИЗМЕНЕНИЕ"), .humanOnly), Column("reason", L("REASON", "ПРИЧИНА")),
+            Column("change", L("CHANGE", "ИЗМЕНЕНИЕ"), .humanOnly, cut: 8), Column("reason", L("REASON", "ПРИЧИНА"), cut: 10),
             Column("reason_code", L("NOTE", "ОТМЕТКА"), .machineOnly), Column("reason_args", L("NOTE ARGUMENTS", "ПАРАМЕТРЫ ОТМЕТКИ"), .machineOnly),
         ])
         let texts = inv.out.texts

@@ -49,10 +49,10 @@ enum ConfigCommands {
     }
 
     static func list(_ inv: Invocation) throws -> ExitStatus {
-        var t = Table([Column("key", L("SETTING", "НАСТРОЙКА")), Column("value", L("VALUE", "ЗНАЧЕНИЕ")),
+        var t = Table([Column("key", L("SETTING", "НАСТРОЙКА")), Column("value", L("VALUE", "ЗНАЧЕНИЕ"), cut: 16),
                        Column("source", L("SOURCE", "ИСТОЧНИК")), Column("source_name", L("FROM", "ОТКУДА"), .machineOnly),
-                       Column("default", L("DEFAULT", "ПО УМОЛЧАНИЮ"), .machineOnly), Column("updated_at", L("CHANGED", "ИЗМЕНЕНА")),
-                       Column("updated_by", L("BY", "КЕМ"))])
+                       Column("default", L("DEFAULT", "ПО УМОЛЧАНИЮ"), .machineOnly), Column("updated_at", L("CHANGED", "ИЗМЕНЕНА"), priority: 1),
+                       Column("updated_by", L("BY", "КЕМ"), priority: 2)])
         for s in try Settings.list(inv.db, environment: inv.io.environment) {
             t.append([Cell(.text(s.key.rawValue)), Cell(.of(s.value), display: s.value ?? "—", style: s.value == nil ? .red : .plain),
                       Cell(.text(s.source.code), display: source(s.source, inv.out.lang)), Cell(.of(s.source.name)),

@@ -80,11 +80,10 @@ enum Decisions {
         // what was said goes out before the question is asked on the terminal
         inv.io.stdout.flush()
         inv.io.stderr.flush()
-        guard let answer = inv.io.prompter.ask(texts.render(.bulkQuestion) + " [y/N] ") else {
+        guard let answer = inv.io.prompter.ask(texts.render(.bulkQuestion) + YesNo.suffix(texts.lang)) else {
             throw MyGazError.usage(.bulkCannotAsk, .text(inv.commandName))
         }
-        let a = answer.trimmingCharacters(in: .whitespaces).lowercased()
-        guard a == "y" || a == "yes" || a == "д" || a == "да" else {
+        guard YesNo.isYes(answer) else {
             inv.out.warn(.bulkCancelled)
             return false
         }

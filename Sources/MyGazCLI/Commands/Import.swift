@@ -138,13 +138,13 @@ enum ImportCommands {
         let rows = try ImportHistory.list(inv.db, rgk: inv.string(.rgk), kind: try inv.choice(.kind, as: ImportKind.self), limit: try inv.limit())
         var t = Table([
             Column("id", L("BATCH", "ЗАГРУЗКА"), align: .right), Column("kind", L("KIND", "ВИД")), Column("rgk", L("RGK", "РГК")),
-            Column("file", L("FILE", "ФАЙЛ")), Column("status", L("STATUS", "СОСТОЯНИЕ")), Column("started_at", L("STARTED", "НАЧАЛО")),
-            Column("seconds", L("SECONDS", "СЕКУНД"), align: .right), Column("rows_read", L("READ", "ПРОЧИТАНО"), align: .right),
+            Column("file", L("FILE", "ФАЙЛ"), cut: 12, priority: 1), Column("status", L("STATUS", "СОСТОЯНИЕ")), Column("started_at", L("STARTED", "НАЧАЛО")),
+            Column("seconds", L("SECONDS", "СЕКУНД"), align: .right, priority: 3), Column("rows_read", L("READ", "ПРОЧИТАНО"), align: .right, priority: 4),
             Column("rows_done", L("DONE", "ОБРАБОТАНО"), align: .right, .machineOnly),
-            Column("inserted", L("NEW", "НОВЫХ"), align: .right), Column("updated", L("UPDATED", "ИЗМЕНЕНО"), align: .right),
-            Column("unchanged", L("SAME", "БЕЗ ИЗМ."), align: .right), Column("rejected", L("REJECTED", "ОТКЛ."), align: .right),
+            Column("inserted", L("NEW", "НОВЫХ"), align: .right), Column("updated", L("UPDATED", "ИЗМЕНЕНО"), align: .right, priority: 5),
+            Column("unchanged", L("SAME", "БЕЗ ИЗМ."), align: .right, priority: 6), Column("rejected", L("REJECTED", "ОТКЛ."), align: .right),
             Column("encoding", L("ENCODING", "КОДИРОВКА"), .machineOnly), Column("sha256", L("SHA-256", "SHA-256"), .machineOnly),
-            Column("operator", L("BY", "КТО")),
+            Column("operator", L("BY", "КТО"), priority: 2),
         ])
         for b in rows {
             let style: Style = b.status == "completed" ? .plain : (b.status == "incomplete" ? .red : .dim)

@@ -58,8 +58,9 @@ enum OperatorCommands {
                                                              "работать только с абонентами этой РГК (можно несколько; без него — все РГК)"),
                                         repeatable: true, commaList: true, completion: .live(.rgk))
 
-    static let columns = [Column("login", L("LOGIN", "ЛОГИН")), Column("role", L("ROLE", "РОЛЬ")), Column("rgks", L("RGKS", "РГК")),
-                          Column("name", L("NAME", "ФИО")), Column("created_at", L("ADDED", "ДОБАВЛЕН")), Column("created_by", L("BY", "КЕМ"))]
+    static let columns = [Column("login", L("LOGIN", "ЛОГИН")), Column("role", L("ROLE", "РОЛЬ"), cut: 14), Column("rgks", L("RGKS", "РГК"), cut: 10),
+                          Column("name", L("NAME", "ФИО"), cut: 14), Column("created_at", L("ADDED", "ДОБАВЛЕН")),
+                          Column("created_by", L("BY", "КЕМ"), priority: 1)]
 
     static func cells(_ o: OperatorRecord, _ inv: Invocation) -> [Cell] {
         [Cell(.text(o.login), style: o.login == inv.session.login ? .bold : .plain),

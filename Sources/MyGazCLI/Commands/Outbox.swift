@@ -98,7 +98,7 @@ enum OutboxCommands {
         progress.finish()
         if inv.flag(.dryRun) {
             var t = Table([Column("id", L("ID", "ID"), align: .right), Column("channel", L("CHANNEL", "КАНАЛ")),
-                           Column("recipient", L("TO", "КОМУ")), Column("subject", L("SUBJECT", "ТЕМА"))])
+                           Column("recipient", L("TO", "КОМУ")), Column("subject", L("SUBJECT", "ТЕМА"), cut: 12)])
             for m in report.would { t.append([Cell(.int(m.id)), Cell(.text(m.channel)), Cell(.text(m.recipient)), Cell(.of(m.subject))]) }
             inv.out.table(t)
             inv.out.say(.dryRunNothingWritten)

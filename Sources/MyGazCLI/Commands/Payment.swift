@@ -61,11 +61,11 @@ enum PaymentCommands {
 enum PaymentView {
     static func table(_ rows: [PaymentItem], today: Day, _ out: Output) -> Table {
         var t = Table([
-            Column("id", L("ID", "ID"), align: .right), Column("rgk", L("RGK", "РГК")), Column("account", L("ACCOUNT", "СЧЕТ")),
+            Column("id", L("ID", "ID"), align: .right), Column("rgk", L("RGK", "РГК"), priority: 3), Column("account", L("ACCOUNT", "СЧЕТ")),
             Column("holder", L("HOLDER", "ВЛАДЕЛЕЦ"), .machineOnly), Column("service", L("SERVICE", "УСЛУГА")),
             Column("paid_on", L("PAID ON", "ДАТА")), Column("amount_kop", L("AMOUNT ₽", "СУММА ₽"), align: .right),
-            Column("channel", L("WHERE", "МЕСТО ОПЛАТЫ")), Column("state", L("STATE", "СОСТОЯНИЕ")),
-            Column("external_id", L("NUMBER", "НОМЕР")),
+            Column("channel", L("WHERE", "МЕСТО ОПЛАТЫ"), cut: 10, priority: 1), Column("state", L("STATE", "СОСТОЯНИЕ")),
+            Column("external_id", L("NUMBER", "НОМЕР"), priority: 2),
         ])
         for p in rows { t.append(cells(p, today: today, out)) }
         return t

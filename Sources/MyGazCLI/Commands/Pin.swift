@@ -44,11 +44,11 @@ enum PinCommands {
         let limit = try inv.limit()
         let rows = try Pins.requests(inv.db, status: status, rgk: inv.string(.rgk), limit: limit)
         var t = Table([
-            Column("id", L("ID", "ID"), align: .right), Column("rgk", L("RGK", "РГК")), Column("account", L("ACCOUNT", "СЧЕТ")),
-            Column("full_name", L("NAME GIVEN", "УКАЗАННОЕ ФИО")), Column("holder", L("HOLDER", "ВЛАДЕЛЕЦ СЧЕТА")),
-            Column("email", L("E-MAIL", "E-MAIL")), Column("phone", L("PHONE", "ТЕЛЕФОН")),
+            Column("id", L("ID", "ID"), align: .right), Column("rgk", L("RGK", "РГК"), priority: 1), Column("account", L("ACCOUNT", "СЧЕТ")),
+            Column("full_name", L("NAME GIVEN", "УКАЗАННОЕ ФИО"), cut: 12), Column("holder", L("HOLDER", "ВЛАДЕЛЕЦ СЧЕТА"), cut: 12, priority: 2),
+            Column("email", L("E-MAIL", "E-MAIL"), cut: 12, priority: 2), Column("phone", L("PHONE", "ТЕЛЕФОН")),
             Column("status", L("STATE", "СОСТОЯНИЕ")), Column("created_at", L("RECEIVED", "ПОЛУЧЕН")),
-            Column("age", L("AGE", "ВОЗРАСТ"), align: .right, .humanOnly), Column("reason", L("REFUSED BECAUSE", "ПРИЧИНА ОТКАЗА")),
+            Column("age", L("AGE", "ВОЗРАСТ"), align: .right, .humanOnly, priority: 4), Column("reason", L("REFUSED BECAUSE", "ПРИЧИНА ОТКАЗА"), cut: 10, priority: 5),
         ])
         for p in rows {
             let match = Database.fold(p.fullName) == Database.fold(p.holder)
@@ -88,7 +88,11 @@ enum PinCommands {
             if let pin = issued.pin {
                 inv.out.sayText(inv.out.texts.render(.pinShownOnce, .text(account.label), .text(pin), .text(Timestamp.display(issued.expiresAt))))
             } else {
-                inv.out.say(.pinSent, .text(account.label), .text(issued.sentTo ?? ""), .text(Timestamp.display(issued.expiresAt)))
+                // the channel it goes by, named by the address it goes to
+                let to = issued.sentTo ?? ""
+                let channel = Contact.phone(to) != nil ? L("by SMS to ", "по SMS на ")(inv.out.lang) + Format.phone(to)
+                                                       : L("by e-mail to ", "на e-mail ")(inv.out.lang) + to
+                inv.out.say(.pinSent, .text(account.label), .text(channel), .text(Timestamp.display(issued.expiresAt)))
             }
             if issued.revoked > 0 { inv.out.say(.pinEarlierRevoked, .int(issued.revoked)) }
         } else {
@@ -123,10 +127,10 @@ enum PinCommands {
         let account = try inv.string(.account).map { try AccountRef.resolve(inv.db, $0, rgk: inv.string(.rgk)) }
         let rows = try Pins.list(inv.db, account: account, activeOnly: inv.flag(.active), now: inv.clock.nowISO, limit: try inv.limit())
         var t = Table([
-            Column("id", L("ID", "ID"), align: .right), Column("account", L("ACCOUNT", "СЧЕТ")), Column("source", L("SOURCE", "ИСТОЧНИК")),
-            Column("state", L("STATE", "СОСТОЯНИЕ")), Column("issued_at", L("ISSUED", "ВЫДАН")), Column("issued_by", L("BY", "КЕМ")),
+            Column("id", L("ID", "ID"), align: .right), Column("account", L("ACCOUNT", "СЧЕТ")), Column("source", L("SOURCE", "ИСТОЧНИК"), priority: 1),
+            Column("state", L("STATE", "СОСТОЯНИЕ")), Column("issued_at", L("ISSUED", "ВЫДАН")), Column("issued_by", L("BY", "КЕМ"), priority: 2),
             Column("expires_at", L("EXPIRES", "ДЕЙСТВУЕТ ДО")), Column("expired", L("EXPIRED", "ИСТЕК"), .machineOnly),
-            Column("request_id", L("REQUEST", "ЗАПРОС"), align: .right),
+            Column("request_id", L("REQUEST", "ЗАПРОС"), align: .right, priority: 3),
         ])
         for p in rows {
             let state = p.state == "active" && p.expired ? "expired" : p.state

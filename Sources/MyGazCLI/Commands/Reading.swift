@@ -66,6 +66,8 @@ enum ReadingCommands {
                             OptionSpec(.reason, value: "CODE", L("the reason code (other needs --message)", "код причины (для other нужно --message)"),
                                        choices: ReadingReason.codes),
                             Opt.message,
+                            OptionSpec(.force, L("reject for a rule the reading does not break (needs --message, the reason told to the customer)",
+                                                 "отклонить по правилу, которое показание не нарушает (нужно --message — объяснение для клиента)")),
                             OptionSpec(.allInvalid, L("reject every pending reading that breaks a rule, with the first rule broken",
                                                         "отклонить все показания с нарушениями, по первому нарушенному правилу")),
                             Opt.rgk, Opt.dryRun, Opt.continueOnError, Opt.yes,
@@ -227,8 +229,21 @@ enum ReadingCommands {
             throw MyGazError.usage(.optionRequires, .text(inv.commandName), "--reason")
         }
         let ids = try requireIDs(inv, alternative: "--all-invalid")
+        // a rule the reading does not break: only on purpose — asked at a terminal, else --force with a note
+        var force = inv.flag(.force)
+        if force && message == nil { throw MyGazError.usage(.optionRequires, "--force", "--message") }
+        let notBreaking = Readings.notBreaking(inv.db, ids.compactMap { try? Readings.parseID($0) }, reason: reason)
+        if !notBreaking.isEmpty && !force && !inv.flag(.dryRun) && inv.io.terminal.stdinIsTTY && !inv.flag(.yes) {
+            let question = inv.out.texts.render(.reasonNotBrokenQuestion, .int(notBreaking.count), .code(.readingReason, reason.rawValue),
+                                                .text(notBreaking.map(String.init).joined(separator: ", ")))
+            guard try inv.confirm(question) else {
+                inv.out.warn(.bulkCancelled)
+                return .success
+            }
+            force = true
+        }
         return try Decisions.run(inv, ids: ids) { text in
-            try Readings.reject(inv.session, try Readings.parseID(text), reason: reason, message: message)
+            try Readings.reject(inv.session, try Readings.parseID(text), reason: reason, message: message, force: force)
         }
     }
 

@@ -271,7 +271,10 @@ enum UserCommands {
     static func delete(_ inv: Invocation) throws -> ExitStatus {
         let text = inv.argument("USER")!
         let id = try Users.resolve(inv.db, text)
-        guard try inv.confirm(inv.out.texts.render(.confirmDeleteUser, .text(String(id)), .text(text))) else { return .success }
+        // the person named as the clerk knows her: her name and login, not the id typed twice
+        let user = try Users.show(inv.db, id, now: inv.clock.now)
+        let who = [user.fullName, Format.login(user.login)].compactMap { $0 }.map(UntrustedText.visible).joined(separator: ", ")
+        guard try inv.confirm(inv.out.texts.render(.confirmDeleteUser, .text(String(id)), .text(who))) else { return .success }
         let t = try Users.delete(inv.session, id)
         return Report.single(t, inv.out)
     }

@@ -48,8 +48,9 @@ final class ReadingReviewQueue: ReviewQueue {
         let lang = ui.lang
         let more = try Readings.context(db, r)
         let texts = ui.out.texts
-        var lines = [ui.paint("\(noun(lang).capitalized) \(r.id) · \(texts.label(.readingStatus, r.status)) · \(UntrustedText.visible(r.source)) · \(Timestamp.display(r.submittedAt))", .bold), ""]
-        lines += ui.field(L("Account", "Лицевой счет"), "\(r.account) (\(r.rgk)) — \(more.holder ?? "")", width: width, labelWidth: 13)
+        var lines = [ui.paint("\(noun(lang).capitalized) \(r.id) · \(texts.label(.readingStatus, r.status)) · \(texts.label(.readingSource, r.source)) · \(Timestamp.display(r.submittedAt))", .bold), ""]
+        lines += ui.field(L("Account", "Лицевой счет"), "\(r.account) — \(more.holder ?? "")", width: width, labelWidth: 13)
+        lines += ui.field(L("RGK", "РГК"), try Review.rgk(r.rgk, db), width: width, labelWidth: 13)
         lines += ui.field(L("Address", "Адрес"), more.address ?? "—", width: width, labelWidth: 13)
         let facts = ReadingView.Facts(r, model: more.meterModel, texts)
         lines += ui.field(L("Meter", "Прибор учета"), facts.meter, width: width, labelWidth: 13, style: facts.meterStyle)
@@ -85,7 +86,7 @@ final class ReadingReviewQueue: ReviewQueue {
                 t = try Readings.accept(session, id, force: false, reason: nil)
             } else {
                 // the --force path: a broken rule is accepted only on purpose, with the reason why
-                let rules = item.verdict.violations.map(\.rawValue).joined(separator: ", ")
+                let rules = item.verdict.violations.map { ui.out.texts.label(.readingReason, $0.rawValue) }.joined(separator: "; ")
                 guard ui.confirm(L("It breaks \(rules). Accept anyway?", "Нарушено: \(rules). Все равно принять?")(lang)) else { return .cancelled }
                 var reason: String?
                 while reason == nil || reason!.trimmingCharacters(in: .whitespaces).isEmpty {
@@ -98,7 +99,7 @@ final class ReadingReviewQueue: ReviewQueue {
             let reasons = ReadingReason.allCases
             let preselected = item.verdict.violations.first.flatMap { reasons.firstIndex(of: $0) } ?? reasons.firstIndex(of: .other) ?? 0
             guard let choice = ui.choose(L("Reason of the rejection:", "Причина отказа:"),
-                                         reasons.map { ($0.rawValue, ui.out.texts.label(.readingReason, $0.rawValue)) },
+                                         reasons.map { (ui.out.texts.label(.readingReason, $0.rawValue), "") },
                                          preselected: preselected, context: context) else { return .cancelled }
             let reason = reasons[choice]
             guard var message = ui.ask(reason == .other ? L("Message to the customer (required for other):", "Сообщение клиенту (для «другой причины» обязательно):")
@@ -108,7 +109,13 @@ final class ReadingReviewQueue: ReviewQueue {
                 guard let again = ui.ask(L("Message to the customer (required for other):", "Сообщение клиенту (для «другой причины» обязательно):")) else { return .cancelled }
                 message = again
             }
-            t = try Readings.reject(session, id, reason: reason, message: message.isEmpty ? nil : message)
+            // a rule the reading does not break: asked, the customer is told exactly that
+            let breaks = !Readings.isRule(reason) || item.verdict.violations.contains(reason)
+            if !breaks {
+                let question = ui.out.texts.render(.reasonNotBrokenQuestion, .int(1), .code(.readingReason, reason.rawValue), .text(String(id)))
+                guard ui.confirm(question) else { return .cancelled }
+            }
+            t = try Readings.reject(session, id, reason: reason, message: message.isEmpty ? nil : message, force: !breaks)
         }
         // the same state already: another clerk decided the same meanwhile
         return t.changed ? .done(decisionLine(t, ui)) : .changedMeanwhile(ui.line(t.humanMessage))
@@ -158,10 +165,11 @@ final class ApplicationReviewQueue: ReviewQueue {
         let age = s.submittedAt.flatMap(Timestamp.parse).map { Format.age(seconds: session.clock.now - $0, lang) } ?? ""
         var lines = [ui.paint("\(noun(lang).capitalized) \(s.id) · \(texts.label(.applicationKind, s.kind)) · \(texts.label(.applicationStatus, s.status))"
                               + (age.isEmpty ? "" : " · \(age)"), .bold), ""]
-        lines += ui.field(L("RGK", "РГК"), s.rgk + (s.account.map { " · " + L("account", "лицевой счет")(lang) + " \($0)" } ?? ""), width: width, labelWidth: 14)
+        lines += ui.field(L("RGK", "РГК"), try Review.rgk(s.rgk, session.db), width: width, labelWidth: 14)
+        if let account = s.account { lines += ui.field(L("Account", "Лицевой счет"), account, width: width, labelWidth: 14) }
         if let address = s.address { lines += ui.field(L("Address", "Адрес"), address, width: width, labelWidth: 14) }
-        lines += ui.field(L("Contact", "Контакт"), [s.contactName, s.contactPhone, s.contactEmail].compactMap { $0 }.joined(separator: " · "), width: width, labelWidth: 14)
-        lines += ui.field(L("Submitted", "Подана"), [s.submittedAt.map(Timestamp.display), s.source,
+        lines += ui.field(L("Contact", "Контакт"), [s.contactName, s.contactPhone.map(Format.phone), s.contactEmail].compactMap { $0 }.joined(separator: " · "), width: width, labelWidth: 14)
+        lines += ui.field(L("Submitted", "Подана"), [s.submittedAt.map(Timestamp.display), texts.label(.applicationSource, s.source),
                                                     s.assignedTo.map { L("assigned to", "назначена")(lang) + " \($0)" }].compactMap { $0 }.joined(separator: " · "),
                           width: width, labelWidth: 14)
         for f in d.fields where f.value != nil {
@@ -192,7 +200,7 @@ final class ApplicationReviewQueue: ReviewQueue {
         // a step the shown state does not allow is the clerk's slip, not another clerk's doing
         let kind = try ApplicationKind(rawValue: Applications.show(session.db, id).summary.kind) ?? .repair
         guard applicationAction.allowedFrom(kind: kind).contains(status) else {
-            throw MyGazError.invalid(.reviewNotAllowed, .text(applicationAction.rawValue), .code(.applicationStatus, status.rawValue))
+            throw MyGazError.invalid(.reviewNotAllowed, .text(action.label(lang)), .code(.applicationStatus, status.rawValue))
         }
         var message: String?
         switch applicationAction {
@@ -260,9 +268,10 @@ final class TicketReviewQueue: ReviewQueue {
         let ui = current!
         let lang = ui.lang, texts = ui.out.texts
         var lines = [ui.paint("\(noun(lang).capitalized) \(s.id) · \(texts.label(.ticketStatus, s.status)) · \(texts.label(.ticketTopic, s.topic))", .bold), ""]
-        lines += ui.field(L("From", "От"), [s.senderName + (s.anonymous ? L(" (no login)", " (без входа)")(lang) : ""), s.senderEmail, s.senderPhone]
+        lines += ui.field(L("From", "От"), [s.senderName + (s.anonymous ? L(" (no login)", " (без входа)")(lang) : ""), s.senderEmail, s.senderPhone.map(Format.phone)]
             .compactMap { $0 }.joined(separator: " · "), width: width)
-        lines += ui.field(L("To", "Кому"), [texts.label(.ticketChannel, s.channel), s.office, s.rgk].compactMap { $0 }.joined(separator: " · "), width: width)
+        lines += ui.field(L("To", "Кому"), [texts.label(.ticketChannel, s.channel), s.office].compactMap { $0 }.joined(separator: " · "), width: width)
+        if let rgk = s.rgk { lines += ui.field(L("RGK", "РГК"), try Review.rgk(rgk, session.db), width: width) }
         if let account = s.account { lines += ui.field(L("Account", "Лиц. счет"), account, width: width) }
         if !d.attachments.isEmpty { lines += ui.field(L("Attachments", "Вложения"), d.attachments.map(\.name).joined(separator: ", "), width: width) }
         lines.append("")

@@ -79,8 +79,8 @@ final class ReviewUI {
     func ask(_ prompt: L, initial: String = "") -> String? { terminal.readLine(prompt(lang) + " ", initial: initial) }
 
     func confirm(_ question: String) -> Bool {
-        guard let answer = terminal.readLine(question + (lang == .ru ? " [д/Н] " : " [y/N] ")) else { return false }
-        return ["y", "yes", "д", "да", "н"].contains(answer.lowercased()) && answer.lowercased() != "н"
+        guard let answer = terminal.readLine(question + YesNo.suffix(lang)) else { return false }
+        return YesNo.isYes(answer)
     }
 
     /// A numbered list on the screen; the clerk types a number (Enter takes the preselected one).
@@ -261,6 +261,11 @@ enum Review {
         inv.out.say(.reviewSummary, .text(queue.noun(lang)), .int(min(ids.count, index + (interrupted ? 0 : 0))), .int(ids.count),
                     .text(parts.isEmpty ? L("nothing decided", "решений нет")(lang) : parts.joined(separator: ", ")))
         return interrupted ? .interrupted : .success
+    }
+
+    /// An RGK on a card: its name, and the code a clerk types in brackets.
+    static func rgk(_ code: String, _ db: any Storage) throws -> String {
+        try RGK.names(db)[code].map { "\($0) (\(code))" } ?? code
     }
 
     /// "a accept  r reject  s skip …", shortened to the keys alone when the line is too narrow.

@@ -25,6 +25,8 @@ public struct OptionSpec: Sendable {
     public let repeatable: Bool
     /// Fixed choices, checked by the parser; a comma list when `commaList`.
     public let choices: [String]?
+    /// What may be typed for a choice besides its code (its labels, by a unique beginning).
+    public let choiceWords: ChoiceWords?
     public let commaList: Bool
     public let completion: ValueCompletion
     public let hidden: Bool
@@ -38,8 +40,10 @@ public struct OptionSpec: Sendable {
         self.help = help
         self.repeatable = repeatable
         self.choices = choices
+        let words = choices.map(ChoiceWords.init)
+        self.choiceWords = words
         self.commaList = commaList
-        self.completion = completion ?? (choices.map { .values($0) } ?? .none)
+        self.completion = completion ?? (choices.map { .values($0 + (words?.completions ?? [])) } ?? .none)
         self.hidden = hidden
     }
 

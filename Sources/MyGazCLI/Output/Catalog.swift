@@ -55,9 +55,12 @@ public enum Catalog {
                     "{1}: «{2}» — не дата; пишите ГГГГ-ММ-ДД или ДД.ММ.ГГГГ")
         case .badDuration:
             return ("{1}: '{2}' is not a duration; use e.g. 90s, 30m, 12h, 7d, 2w",
-                    "{1}: «{2}» — не длительность; пишите, например, 90s, 30m, 12h, 7d, 2w")
+                    "{1}: «{2}» — не длительность; пишите, например, 90с, 30мин, 12ч, 7д, 2нед (или 90s, 30m, 12h, 7d, 2w)")
         case .badChoice:
             return ("{1}: '{2}' is not one of {3}", "{1}: «{2}» — допустимо одно из: {3}")
+        case .badChoiceAmbiguous:
+            return ("{1}: '{2}' could be {3}; type more of it",
+                    "{1}: «{2}» — это может быть {3}; допишите")
         case .optionsExclusive:
             return ("{1} and {2} cannot be used together", "{1} и {2} нельзя указывать вместе")
         case .optionRequires:
@@ -564,6 +567,13 @@ public enum Catalog {
         case .moreRows:
             return ("showing the first {1|row|rows}; use --limit N (0 for all) or a filter",
                     "показаны не все строки, выведено: {1}; используйте --limit N (0 — все) или фильтр")
+        case .nothingFound:
+            return ("nothing found", "ничего не найдено")
+        case .nothingFoundFor:
+            return ("nothing found for «{1}»", "ничего не найдено по «{1}»")
+        case .tableColumnsHidden:
+            return ("not shown at this width: {1} (all columns: --format csv)",
+                    "не поместились по ширине: {1} (все столбцы: --format csv)")
         case .promptPassword:
             return ("New password (5–10 Latin letters or digits): ",
                     "Новый пароль (5–10 латинских букв или цифр): ")
@@ -671,8 +681,8 @@ public enum Catalog {
             return ("PIN for {1}: {2} (valid until {3}; shown once, stored only as a hash)",
                     "ПИН-код для {1}: {2} (действует до {3}; показан один раз, хранится только хэш)")
         case .pinSent:
-            return ("PIN for {1} queued by e-mail to {2} (valid until {3}); it is not shown",
-                    "ПИН-код для {1} поставлен в очередь на e-mail {2} (действует до {3}); он не показывается")
+            return ("PIN for {1} queued {2} (valid until {3}); it is not shown",
+                    "ПИН-код для {1} поставлен в очередь {2} (действует до {3}); он не показывается")
         case .pinEarlierRevoked:
             return ("{1} earlier PIN(s) of the account revoked",
                     "прежних ПИН-кодов счета отозвано: {1}")
@@ -686,6 +696,12 @@ public enum Catalog {
         case .readingBreaksRules:
             return ("reading {1} breaks a rule ({2}); reject it, or accept it with --force --reason TEXT",
                     "показание {1} нарушает правило ({2}); отклоните его или примите с --force --reason ТЕКСТ")
+        case .reasonNotBroken:
+            return ("reading {1} does not break the rule «{2}»; confirm it at a terminal, or add --force with --message saying why to the customer",
+                    "показание {1} не нарушает правило «{2}»; подтвердите это в терминале или добавьте --force и --message с объяснением для клиента")
+        case .reasonNotBrokenQuestion:
+            return ("{1|reading does|readings do} not break the rule «{2}» ({3}); the customer is told it all the same. Reject anyway?",
+                    "{1|показание не нарушает|показания не нарушают|показаний не нарушают} правило «{2}» ({3}); клиенту будет сказано именно это. Все равно отклонить?")
         case .forceNeedsReason:
             return ("reading {1}: accepting despite a broken rule needs the reason why (--reason TEXT)",
                     "показание {1}: чтобы принять вопреки нарушенному правилу, укажите причину (--reason ТЕКСТ)")
@@ -702,8 +718,8 @@ public enum Catalog {
             return ("the reading's date {1} is in the future",
                     "дата показания {1} еще не наступила")
         case .readingRefused:
-            return ("reading {1} refused: {2} (rules broken: {3}); nothing was written",
-                    "показание {1} не принято: {2} (нарушены правила: {3}); ничего не записано")
+            return ("reading {1} refused, it breaks: {2}; nothing was written",
+                    "показание {1} не принято, нарушено: {2}; ничего не записано")
         case .readingNotWhole:
             return ("--value: '{1}' is not a whole number of m³ (rule 1)",
                     "--value: «{1}» — не целое число м³ (правило 1)")
@@ -1085,8 +1101,8 @@ public enum Catalog {
                     "{1}: просмотрено {2} из {3}; {4}")
 
         case .reviewNotAllowed:
-            return ("{1} is not allowed from {2}; see 'mygaz-admin help statuses'",
-                    "{1} недопустимо из состояния «{2}»; см. «mygaz-admin help statuses»")
+            return ("«{1}» is not allowed from {2}; see 'mygaz-admin help statuses'",
+                    "действие «{1}» недопустимо из состояния «{2}»; см. «mygaz-admin help statuses»")
         case .reviewNoFAQ:
             return ("the FAQ is empty; add answers with 'mygaz-admin faq add'",
                     "FAQ пуст; добавьте ответы командой «mygaz-admin faq add»")

@@ -14,6 +14,17 @@ public enum Lang: String, Sendable, CaseIterable {
     }
 }
 
+/// The one rule of a yes/no question, for every prompt (commands, bulk decisions, the review
+/// screens): «[д/Н]» on a Russian screen, «[y/N]» on an English one; either language's yes is yes,
+/// anything else (Enter too) is no.
+public enum YesNo {
+    public static func suffix(_ lang: Lang) -> String { lang == .ru ? " [д/Н] " : " [y/N] " }
+
+    public static func isYes(_ answer: String) -> Bool {
+        ["y", "yes", "д", "да"].contains(answer.trimmingCharacters(in: .whitespaces).lowercased())
+    }
+}
+
 /// Renders messages and codes in the clerk's language.
 public struct Texts: Sendable {
     public let lang: Lang
@@ -85,6 +96,8 @@ public struct Texts: Sendable {
         case .seconds(let s): return Format.seconds(s, lang)
         case .codes(let domain, let codes):
             return codes.map { Self.inSentence(label(domain, $0), domain) }.joined(separator: lang == .ru ? " или " : " or ")
+        case .allOf(let domain, let codes):
+            return codes.map { Self.inSentence(label(domain, $0), domain) }.joined(separator: "; ")
         case .message(let message): return render(message)
         }
     }

@@ -13,6 +13,8 @@ public final class Output {
     public let quiet: Bool
     /// CSV and TSV start with their header line (`--no-header` leaves it out).
     public let header: Bool
+    /// What the command was asked to find (`--search`), for the line that says nothing was found.
+    public var searched: String?
 
     public init(io: IO, format: OutputFormat, lang: Lang, color: Bool, quiet: Bool, header: Bool = true) {
         self.io = io
@@ -67,7 +69,14 @@ public final class Output {
 
     public func table(_ table: Table) {
         switch format {
-        case .table: humanTable(table, indent: "")
+        case .table:
+            // an empty list says so rather than print a bare header
+            guard !table.rows.isEmpty else {
+                let line = searched.map { texts.render(.nothingFoundFor, .text($0)) } ?? texts.render(.nothingFound)
+                io.stdout.write(paint(line, .dim, stream: .stdout) + "\n")
+                return
+            }
+            humanTable(table, indent: "")
         case .json: io.stdout.write(JSON.encode(json(table), pretty: io.terminal.stdoutIsTTY) + "\n")
         case .csv, .tsv: delimited(table)
         }
@@ -266,29 +275,27 @@ public final class Output {
     // MARK: people
 
     func humanTable(_ table: Table, indent: String) {
-        let columns = table.columns.enumerated().filter { $0.element.visibility != .machineOnly }
-        guard !columns.isEmpty else { return }
-        let headers = columns.map { $0.element.header(lang) }
-        var widths = headers.map(DisplayWidth.of)
+        let all = table.columns.enumerated().filter { $0.element.visibility != .machineOnly }
+        guard !all.isEmpty else { return }
         // a cell is one line: whatever it holds, a table row stays one row on the screen
-        let texts = table.rows.map { row in columns.map { UntrustedText.visible(row[$0.offset].text) } }
-        for row in texts {
-            for i in row.indices { widths[i] = max(widths[i], DisplayWidth.of(row[i])) }
+        let allTexts = table.rows.map { row in all.map { UntrustedText.visible(row[$0.offset].text) } }
+        var natural = all.map { DisplayWidth.of($0.element.header(lang)) }
+        for row in allTexts {
+            for i in row.indices { natural[i] = max(natural[i], DisplayWidth.of(row[i])) }
         }
-        // On a terminal, shrink the widest text columns until the table fits.
-        if io.terminal.stdoutIsTTY {
-            let available = io.terminal.width - indent.count
-            while widths.reduce(0, +) + 2 * (widths.count - 1) > available {
-                guard let widest = widths.indices.filter({ columns[$0].element.alignment == .left })
-                        .max(by: { widths[$0] < widths[$1] }), widths[widest] > 10 else { break }
-                widths[widest] -= 1
-            }
-        }
+        // On a terminal the table fits its width by one rule (TableLayout.fit): the least useful
+        // columns go first, then free text is cut; a date, a phone, an amount or a state never is.
+        let layout = TableLayout.fit(all.map(\.element), natural: natural,
+                                     available: io.terminal.stdoutIsTTY ? io.terminal.width - indent.count : nil)
+        let columns = layout.shown.map { all[$0] }
+        let widths = layout.widths
+        let headers = columns.map { $0.element.header(lang) }
+        let shownTexts = allTexts.map { row in layout.shown.map { row[$0] } }
         func line(_ cells: [(String, Style)]) -> String {
             var parts: [String] = []
             for (i, cell) in cells.enumerated() {
                 let column = columns[i].element
-                var text = DisplayWidth.truncate(cell.0, to: widths[i])
+                var text = column.cut == nil ? cell.0 : DisplayWidth.truncate(cell.0, to: widths[i])
                 let isLast = i == cells.count - 1
                 if column.alignment == .right {
                     text = DisplayWidth.pad(text, to: widths[i], right: true)
@@ -297,14 +304,26 @@ public final class Output {
                 }
                 parts.append(paint(text, cell.1, stream: .stdout))
             }
-            return indent + parts.joined(separator: "  ")
+            // an empty last cell leaves no padding behind: a line is never wider than its text
+            return indent + String(parts.joined(separator: "  ").reversed().drop(while: { $0 == " " }).reversed())
         }
         io.stdout.write(line(headers.map { ($0, .bold) }) + "\n")
-        for (row, text) in zip(table.rows, texts) {
+        for (row, text) in zip(table.rows, shownTexts) {
             io.stdout.write(line(columns.indices.map { (text[$0], row[columns[$0].offset].style) }) + "\n")
         }
+        let footerWidth = max(20, io.terminal.width - indent.count)
         if let footer = table.footer, !quiet {
-            io.stdout.write(indent + paint(UntrustedText.visible(footer), .dim, stream: .stdout) + "\n")
+            let text = UntrustedText.visible(footer)
+            for piece in io.terminal.stdoutIsTTY ? DisplayWidth.wrap(text, to: footerWidth) : [text] {
+                io.stdout.write(indent + paint(piece, .dim, stream: .stdout) + "\n")
+            }
+        }
+        let hidden = all.indices.filter { !layout.shown.contains($0) }.map { all[$0].element.header(lang) }
+        if !hidden.isEmpty, !table.rows.isEmpty, !quiet {
+            let note = texts.render(.tableColumnsHidden, .text(hidden.joined(separator: ", ")))
+            for piece in DisplayWidth.wrap(note, to: footerWidth) {
+                io.stdout.write(indent + paint(piece, .dim, stream: .stdout) + "\n")
+            }
         }
     }
 

@@ -70,12 +70,61 @@ public struct Column: Sendable {
     public let header: L
     public let alignment: Alignment
     public let visibility: Visibility
+    /// Free text (a name, an address, a subject) may be cut with «…» down to this many columns
+    /// when a table is too wide for the terminal; nil: the value is shown whole or not at all
+    /// (a date, a phone, an amount, a state, an id — never cut mid-value).
+    public let cut: Int?
+    /// 0: always shown. A table too wide for the terminal drops its columns of the highest
+    /// priority number first (as `ps` and `kubectl` do), before it cuts any text.
+    public let priority: Int
 
-    public init(_ key: String, _ header: L, align: Alignment = .left, _ visibility: Visibility = .everywhere) {
+    public init(_ key: String, _ header: L, align: Alignment = .left, _ visibility: Visibility = .everywhere,
+                cut: Int? = nil, priority: Int = 0) {
         self.key = key
         self.header = header
         self.alignment = align
         self.visibility = visibility
+        self.cut = cut
+        self.priority = priority
+    }
+}
+
+/// How a table fits a terminal: which columns are shown and how wide each is.
+public struct TableLayout: Equatable, Sendable {
+    /// The indexes (into the columns given) shown, in order.
+    public var shown: [Int]
+    /// The width of each shown column.
+    public var widths: [Int]
+
+    public static let gap = 2
+
+    /// One rule for every table: a value is never cut mid-figure. Columns are dropped by their
+    /// priority (the highest number first, the rightmost of equals) until what is left fits with
+    /// its free text cut to its minimum; then free text is cut, the widest first, only as far as
+    /// needed (a column dropped on the way comes back if it fits beside the rest). What cannot fit even so (every column essential) is shown whole: the terminal
+    /// wraps it, nothing is hidden or cut.
+    public static func fit(_ columns: [Column], natural: [Int], available: Int?) -> TableLayout {
+        var shown = Array(columns.indices)
+        guard let available else { return TableLayout(shown: shown, widths: natural) }
+        func least(_ i: Int) -> Int { columns[i].cut.map { min(natural[i], $0) } ?? natural[i] }
+        func total(_ widths: [Int]) -> Int { widths.reduce(0, +) + gap * max(0, widths.count - 1) }
+        while total(shown.map(least)) > available,
+              let victim = shown.filter({ columns[$0].priority > 0 })
+                  .max(by: { (columns[$0].priority, $0) < (columns[$1].priority, $1) }) {
+            shown.removeAll { $0 == victim }
+        }
+        // a column dropped on the way may fit beside what is left: the more useful first
+        for back in columns.indices.filter({ !shown.contains($0) }).sorted(by: { (columns[$0].priority, $0) < (columns[$1].priority, $1) }) {
+            let trial = (shown + [back]).sorted()
+            if total(trial.map(least)) <= available { shown = trial }
+        }
+        var widths = shown.map { natural[$0] }
+        while total(widths) > available {
+            let cuttable = widths.indices.filter { widths[$0] > least(shown[$0]) }
+            guard let widest = cuttable.max(by: { widths[$0] < widths[$1] }) else { break }
+            widths[widest] -= 1
+        }
+        return TableLayout(shown: shown, widths: widths)
     }
 }
 

@@ -63,6 +63,14 @@ public enum DisplayWidth {
             result.append(character)
             used += w
         }
+        // a figure is never cut in the middle («Показание…», not «Показание 22…»): back to before it
+        let figure: (Character) -> Bool = { $0.isNumber || ".,:-+()/ \u{A0}\u{202F}".contains($0) }
+        let next = text[text.index(text.startIndex, offsetBy: result.count)]
+        if next.isNumber, let last = result.last, figure(last) {
+            while let last = result.last, figure(last) { result.removeLast() }
+        }
+        // «Попова…», not «Попова …»
+        while result.last?.isWhitespace == true { result.removeLast() }
         return result + "…"
     }
 

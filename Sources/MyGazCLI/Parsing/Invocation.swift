@@ -79,6 +79,7 @@ public final class Invocation {
         self.io = io
         self.out = out
         self.globals = globals
+        out.searched = parsed.options[OptionName.search.rawValue]?.last
     }
 
     /// The session the runner opened (commands with `.roles` access).
@@ -262,11 +263,10 @@ public final class Invocation {
         if flag(.yes) { return true }
         io.stdout.flush()
         io.stderr.flush()
-        guard io.terminal.stdinIsTTY, let answer = io.prompter.ask(question + " [y/N] ") else {
+        guard io.terminal.stdinIsTTY, let answer = io.prompter.ask(question + YesNo.suffix(out.lang)) else {
             throw MyGazError.usage(.needsYes, .text(commandName))
         }
-        let a = answer.trimmingCharacters(in: .whitespaces).lowercased()
-        return a == "y" || a == "yes" || a == "д" || a == "да"
+        return YesNo.isYes(answer)
     }
 
     /// A secret from stdin (`--…-stdin`) or a no-echo prompt; never from argv.

@@ -49,11 +49,21 @@ public struct Parser {
         func record(_ option: OptionSpec, _ value: String?, spelled: String) throws {
             if option.name == .help { parsed.helpRequested = true; return }
             if option.name == .version { parsed.versionRequested = true; return }
-            if let value, let choices = option.choices {
-                let parts = option.commaList ? value.split(separator: ",").map(String.init) : [value]
-                for part in parts where !choices.contains(part) {
-                    throw MyGazError.usage(.badChoice, .text(spelled), .text(part), .text(choices.joined(separator: ", ")))
+            var value = value
+            if let typed = value, let choices = option.choices, let words = option.choiceWords {
+                // a label (or the unique beginning of one) is taken as its code: one place for every option
+                let parts = option.commaList ? typed.split(separator: ",").map(String.init) : [typed]
+                let codes = try parts.map { part -> String in
+                    switch words.resolve(part) {
+                    case .code(let code): return code
+                    case .ambiguous(let several):
+                        throw MyGazError.usage(.badChoiceAmbiguous, .text(spelled), .text(part),
+                                               words.domain.map { .codes($0, several) } ?? .text(several.joined(separator: ", ")))
+                    case .unknown:
+                        throw MyGazError.usage(.badChoice, .text(spelled), .text(part), .text(choices.joined(separator: ", ")))
+                    }
                 }
+                value = codes.joined(separator: ",")
             }
             parsed.options[option.long, default: []].append(value ?? "")
         }

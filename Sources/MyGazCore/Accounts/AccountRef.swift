@@ -60,4 +60,12 @@ public enum RGK {
     public static func codes(_ db: any Storage) throws -> [String] {
         try db.query("SELECT code FROM rgk ORDER BY code").map { try $0.string("code") }
     }
+
+    /// Each RGK's name by its code («vologda» → «ООО «Газпром межрегионгаз Вологда»»): what a
+    /// screen shows where the name fits; the code stays what a clerk types.
+    public static func names(_ db: any Storage) throws -> [String: String] {
+        var names: [String: String] = [:]
+        for row in try db.query("SELECT code, name FROM rgk") { names[try row.string("code")] = try row.string("name") }
+        return names
+    }
 }

@@ -110,6 +110,29 @@ public enum SearchIndex: String, CaseIterable, Sendable {
         return Array(Set(spellings)).sorted().map(quoted).joined(separator: " OR ")
     }
 
+    /// «Попова Е. Д.», «Попова Е.Д.», «Попова Е»: a surname and the initials after it; nil for
+    /// anything else (a whole name is searched as it is).
+    static func initials(_ text: String) -> (surname: String, initials: [String])? {
+        let words = text.split(whereSeparator: \.isWhitespace).map(String.init)
+        guard words.count >= 2, words[0].count >= 2, words[0].allSatisfy({ $0.isLetter || $0 == "-" }) else { return nil }
+        var initials: [String] = []
+        for word in words.dropFirst() {
+            let parts = word.split(separator: ".", omittingEmptySubsequences: true)
+            guard !parts.isEmpty, parts.allSatisfy({ $0.count == 1 && $0.first!.isLetter }) else { return nil }
+            initials += parts.map(String.init)
+        }
+        return initials.count <= 2 ? (words[0], initials) : nil
+    }
+
+    /// The digits of a phone's piece written with spaces, dashes, brackets or a plus (five digits
+    /// at least and nothing else), so that it is found in the phone as stored; nil for other text.
+    static func phoneDigits(_ text: String) -> String? {
+        let t = text.trimmingCharacters(in: .whitespaces)
+        let digits = t.filter(\.isASCIIDigit)
+        guard digits.count >= 5, digits.count < t.count, t.allSatisfy({ $0.isASCIIDigit || " -()+".contains($0) }) else { return nil }
+        return digits
+    }
+
     /// The MATCH expression that finds `text` in one indexed column only (an account's phone).
     public static func match(_ text: String, in column: String) -> String {
         "\(column) : \(quoted(text))"
@@ -129,6 +152,16 @@ public enum SearchIndex: String, CaseIterable, Sendable {
     /// very expressions `PGSchema` indexes). Fewer than three letters no trigram holds: the rows
     /// are read then, on both engines.
     public func rows(_ db: any Storage, containing text: String, as alias: String) -> SearchRows {
+        // a name with initials («Попова Е. Д.»): the surname through the index, the initials beside it
+        if let (surname, initials) = Self.initials(text) {
+            let found = rows(db, containing: surname, as: alias)
+            let name = self == .users ? "coalesce(\(alias).full_name, '')" : Self.holder(alias)
+            return SearchRows(indexed: found.indexed, from: found.from, condition: "(\(found.condition)) AND \(db.sql.fold(name)) LIKE ?",
+                              arguments: found.arguments + [([surname] + initials).map(Database.fold).joined(separator: "% ") + "%"],
+                              order: found.order)
+        }
+        // a piece of a phone as people write it («001-08-54», «(910) 001»): its digits, as stored
+        let text = Self.phoneDigits(text) ?? text
         let holdsATrigram = Self.match(text) != nil
         switch db.sql.engine {
         case .sqlite:

@@ -81,6 +81,55 @@ public enum Notify {
                        warning: Message(phone == nil ? .noContactTellInPerson : .noContactPhone, [.entity(entity), .text(String(entityID)), .text(phone ?? who)]))
     }
 
+    /// The longest SMS a notice is: four parts of a Cyrillic (UCS-2) text, 67 characters each
+    /// (a concatenated SMS every operator delivers as one message).
+    public static let smsLimit = 4 * 67
+
+    /// An SMS of a notice, by one rule: what happened, the clerk's words, what to do next, the
+    /// RGK's phone. What is too long for `smsLimit` gives way in this order: the clerk's words are
+    /// shortened (at a word, with «…»), then left out, then what to do next; what happened stays.
+    public static func sms(head: String, words: String?, next: String, phone: String?) -> String {
+        let contact = phone.map { "Тел. \(Contact.written($0))." }
+        func text(_ words: String?, _ next: String?) -> String {
+            [head, words.map(sentence), next, contact].compactMap { $0 }.filter { !$0.isEmpty }.joined(separator: " ")
+        }
+        if text(words, next).count <= smsLimit { return text(words, next) }
+        if let words {
+            let room = smsLimit - text("", next).count - 1
+            if room >= 15 {
+                var cut = ""
+                for word in words.split(separator: " ") {
+                    guard cut.count + word.count + 2 <= room else { break }
+                    cut += (cut.isEmpty ? "" : " ") + word
+                }
+                if !cut.isEmpty { return text(cut + "…", next) }
+            }
+        }
+        if text(nil, next).count <= smsLimit { return text(nil, next) }
+        return String(text(nil, nil).prefix(smsLimit))
+    }
+
+    /// A sentence ends with one stop: «с фото.», never «с фото..».
+    public static func sentence(_ text: String) -> String {
+        let t = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard let last = t.last else { return t }
+        return ".!?…".contains(last) ? t : t + "."
+    }
+
+    /// «Здравствуйте, Сергей Анатольевич!» for a full name as the RGK writes it (surname, name,
+    /// patronymic, in Cyrillic letters); anything else is greeted «Здравствуйте!».
+    public static func greeting(_ fullName: String?) -> String {
+        let words = (fullName ?? "").split(whereSeparator: \.isWhitespace).map(String.init)
+        let cyrillic = words.allSatisfy { $0.unicodeScalars.allSatisfy { (0x400...0x4FF).contains($0.value) || $0 == "-" } }
+        guard words.count == 3, cyrillic else { return "Здравствуйте!" }
+        return "Здравствуйте, \(words[1]) \(words[2])!"
+    }
+
+    /// The RGK's phone, as written in an SMS.
+    public static func rgkPhone(_ db: any Storage, rgkID: Int64) throws -> String? {
+        try db.queryOne("SELECT phone FROM rgk WHERE id = ?", rgkID)?.optString("phone")
+    }
+
     /// How to reach the RGK, under every message: its name and phone, and its (first) office
     /// with the address and hours, where known; technical support signs its own.
     public static func footer(_ db: any Storage, rgkID: Int64?) throws -> String {

@@ -279,13 +279,31 @@ public enum Readings {
         try session.audit("reading.accept", .reading, id, old: "pending", new: "accepted", reason: reason)
     }
 
-    /// Rejects one reading with a reason code; the reason goes to the customer.
-    public static func reject(_ session: Session, _ id: Int64, reason: ReadingReason, message: String?) throws -> Transition {
+    /// Whether a reason is one of the five rules a reading is judged by (not «duplicate», «other»).
+    public static func isRule(_ reason: ReadingReason) -> Bool { reason != .duplicate && reason != .other }
+
+    /// The pending readings among `ids` that do not break `reason`, a rule: rejecting them for it
+    /// tells the customer something the reading does not show, so it is done only on purpose.
+    public static func notBreaking(_ db: any Storage, _ ids: [Int64], reason: ReadingReason) -> [Int64] {
+        guard isRule(reason) else { return [] }
+        // an id that is no reading, or not pending, is for the batch to report
+        return ids.filter { id in
+            guard let item = try? find(db, id), item.status == .pending else { return false }
+            return !item.verdict.violations.contains(reason)
+        }
+    }
+
+    /// Rejects one reading with a reason code; the reason goes to the customer. A rule the reading
+    /// does not break is refused unless `force` (the clerk confirmed it, and says why in `message`).
+    public static func reject(_ session: Session, _ id: Int64, reason: ReadingReason, message: String?, force: Bool = false) throws -> Transition {
         if reason == .other && (message ?? "").isEmpty { throw MyGazError.usage(.otherNeedsMessage) }
         return try session.db.write {
             try holdMeter(ofReading: id, session.db)
             let item = try find(session.db, id)
             if let same = try requirePending(item, target: .rejected, action: "reading reject") { return same }
+            if isRule(reason) && !force && !item.verdict.violations.contains(reason) {
+                throw MyGazError.usage(.reasonNotBroken, .text(String(id)), .code(.readingReason, reason.rawValue))
+            }
             var t = Transition(.reading, id, .readingStatus, from: "pending", to: "rejected", extra: [("reason", reason.rawValue)])
             t.rgk = item.rgk
             t.told(try markRejected(session, item, reason: reason, message: message))
@@ -301,8 +319,9 @@ public enum Readings {
                           reason: message, note: AuditNote(.readingRule, ["rule": .text(reason.rawValue)]))
         // a refusal the customer must act on: never silenced by the notification switch
         let (reach, who) = try reach(session.db, item)
-        return try Notify.tell(session, reach, rejectionNotice(item, reason: reason, message: message), need: .required,
-                               rgkID: try RGK.id(session.db, item.rgk), entity: .reading, entityID: item.id, who: who)
+        let rgkID = try RGK.id(session.db, item.rgk)
+        let notice = rejectionNotice(item, reason: reason, message: message, name: who, rgkPhone: try Notify.rgkPhone(session.db, rgkID: rgkID))
+        return try Notify.tell(session, reach, notice, need: .required, rgkID: rgkID, entity: .reading, entityID: item.id, who: who)
     }
 
     /// The portal user who sent a reading; a reading given by phone or at the office reaches the
@@ -373,40 +392,55 @@ public enum Readings {
         }
     }
 
-    /// A rejection in words the customer understands: the rule, and the values behind it.
-    static func rejectionNotice(_ item: ReadingItem, reason: ReadingReason, message: String?) -> Notify.Notice {
+    /// A rejection in words the customer understands (issue 41): what happened — the rule, and the
+    /// values behind it, said once — the clerk's own words, and what to do next, which differs by
+    /// reason (an expired verification is not fixed by sending the reading again). The SMS says
+    /// the same in at most `Notify.smsLimit` characters, with the RGK's phone; the letter is signed
+    /// by the RGK under `Notify.footer`.
+    static func rejectionNotice(_ item: ReadingItem, reason: ReadingReason, message: String?, name: String?, rgkPhone: String?) -> Notify.Notice {
         let date = Day(iso: item.readingDate)?.russian ?? item.readingDate
-        let label = Labels.label(.readingReason, reason.rawValue, russian: true)
-        var why: String
+        let why: String
+        let next: String, nextShort: String
+        let resend = "Проверьте показание на счетчике и передайте его еще раз в разделе «Приборы учета» личного кабинета «Мой газ»."
+        let resendShort = "Проверьте счетчик и передайте показание еще раз."
         switch reason {
         case .lowerThanPrevious:
-            why = "показание \(item.value) м³ меньше предыдущего принятого"
+            why = "оно меньше предыдущего принятого"
                 + (item.previousValue.map { " (\($0) м³" + (item.previousDate.flatMap { Day(iso: $0)?.russian }.map { " от \($0)" } ?? "") + ")" } ?? "")
+            (next, nextShort) = (resend, resendShort)
         case .exceedsCapacity:
-            why = "показание \(item.value) не умещается в \(item.digits) разрядов счетчика (не больше \(ReadingRules.power10(item.digits) - 1))"
+            why = "в нем больше цифр, чем у счетчика (\(item.digits) разрядов, не больше \(ReadingRules.power10(item.digits) - 1))"
+            (next, nextShort) = ("Передайте только цифры до запятой — черные цифры на счетчике — в разделе «Приборы учета» личного кабинета «Мой газ».",
+                                 "Передайте только цифры до запятой.")
         case .exceedsMaxConsumption:
-            why = "расход \(item.verdict.consumption.map { "\($0) м³" } ?? "") больше допустимого (\(item.maxMonthly) м³ в месяц)"
+            why = "расход\(item.verdict.consumption.map { " \($0) м³" } ?? "") больше допустимого (\(item.maxMonthly) м³ в месяц)"
+            (next, nextShort) = ("Проверьте показание на счетчике. Если оно верно, позвоните в абонентский отдел: расход проверят и примут показание.",
+                                 "Проверьте счетчик; если показание верно, позвоните нам.")
         case .verificationExpired:
             why = "срок поверки прибора учета истек" + (item.nextVerification.flatMap { Day(iso: $0)?.russian }.map { " \($0)" } ?? "")
+            (next, nextShort) = ("Показания этого прибора принимаются только после поверки. Закажите поверку прибора учета и передайте свидетельство о поверке в абонентский отдел; после этого передавайте показания как обычно.",
+                                 "Закажите поверку прибора и передайте свидетельство в абонентский отдел.")
         case .meterNotWorking:
-            why = "прибор учета неисправен или снят"
+            why = "прибор учета числится неисправным или снятым"
+            (next, nextShort) = ("Позвоните в абонентский отдел, чтобы договориться о ремонте, замене или опломбировании прибора учета; до этого показания по нему не принимаются.",
+                                 "Позвоните нам о ремонте или замене прибора.")
         case .duplicate:
             why = "такое показание уже передано"
+            (next, nextShort) = ("Передавать его еще раз не нужно.", "Передавать его еще раз не нужно.")
         case .other:
-            why = message ?? label
+            why = "причину указал сотрудник абонентского отдела"
+            (next, nextShort) = ("Если нужно, передайте показание еще раз в разделе «Приборы учета» личного кабинета «Мой газ».", "")
         }
-        let extra = reason == .other ? "" : (message.map { "\n\($0)" } ?? "")
+        let words = (message?.trimmingCharacters(in: .whitespacesAndNewlines)).flatMap { $0.isEmpty ? nil : $0 }
+        var body = [Notify.greeting(name), "",
+                    "Показание прибора учета № \(item.serial) — \(item.value) м³ от \(date) — по лицевому счету \(item.account) не принято: \(why)."]
+        if let words { body.append(reason == .other ? Notify.sentence(words) : "Комментарий сотрудника: " + Notify.sentence(words)) }
+        body += ["", next]
+        let head = "Показание \(item.value) по ЛС \(item.account) не принято: " + (reason == .other ? "" : why + ".")
         return Notify.Notice(
             subject: "Показание по лицевому счету \(item.account) не принято",
-            body: """
-                Здравствуйте!
-
-                Показание прибора учета № \(item.serial) — \(item.value) м³ от \(date) — по лицевому счету \(item.account) не принято.
-                Причина: \(label): \(why).\(extra)
-
-                Проверьте показание и передайте его еще раз в разделе «Приборы учета» личного кабинета «Мой газ».
-                """,
-            sms: "Показание \(item.value) по ЛС \(item.account) не принято: \(why). Передайте показание повторно в ЛК «Мой газ».",
+            body: body.joined(separator: "\n"),
+            sms: Notify.sms(head: head, words: words, next: nextShort, phone: rgkPhone),
             kind: .readingRejected)
     }
 
@@ -641,9 +675,8 @@ public enum Readings {
             // judged and written with the meter held: a decision on the meter's pending reading waits
             try holdMeters(session.db, "SELECT CAST(? AS BIGINT)", meter.id)
             let verdict = try self.verdict(session.db, readingID: nil, meterID: meter.id, rgkID: account.rgkID, value: value, date: date.iso)
-            if let first = verdict.firstViolation {
-                throw MyGazError.invalid(.readingRefused, .text(String(value)), .code(.readingReason, first.rawValue),
-                                         .text(verdict.violations.map(\.rawValue).joined(separator: ", ")))
+            if verdict.firstViolation != nil {
+                throw MyGazError.invalid(.readingRefused, .text(String(value)), .allOf(.readingReason, verdict.violations.map(\.rawValue)))
             }
             let id = try session.db.insert("""
                 INSERT INTO reading (meter_id, value, reading_date, source, status, submitted_at, decided_at, decided_by)

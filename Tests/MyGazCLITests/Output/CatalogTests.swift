@@ -244,4 +244,45 @@ import Testing
         }
         #expect(found.isEmpty, "English words on Russian screens:\n\(found.joined(separator: "\n"))")
     }
+
+    /// Issue 41: a yes/no question has one form per language, said in one place (`YesNo`); no
+    /// prompt writes its own «[y/N]» on a Russian screen.
+    @Test func aQuestionAsksYesOrNoInTheReadersLanguage() throws {
+        let s = Scratch()
+        _ = InProcess.run(["--db", s.db, "init"], login: "boss")
+        _ = InProcess.run(["--db", s.db, "operator", "add", "helper", "--role", "support"], login: "boss")
+        let prompter = ScriptedPrompter(["н"])
+        let io = IO(stdout: MemorySink(), stderr: MemorySink(), stdin: MemoryInput(""), terminal: TerminalInfo(stdinIsTTY: true),
+                    environment: ["LANG": "ru_RU.UTF-8"], prompter: prompter, login: "boss")
+        _ = MyGazCLI.run(["--db", s.db, "operator", "remove", "helper"], io: io)
+        #expect(InProcess.run(["--db", s.db, "operator", "list", "--format", "tsv"], login: "boss").stdout.contains("helper"), "«н» is no")
+        #expect(prompter.questions.count == 1 && prompter.questions.allSatisfy { $0.hasSuffix(" [д/Н] ") && Self.englishWords($0) == ["helper"] },
+                "\(prompter.questions) \(prompter.questions.map { Self.englishWords($0) })")
+        #expect(YesNo.isYes("да") && YesNo.isYes(" Y ") && YesNo.isYes("д") && !YesNo.isYes("н") && !YesNo.isYes("") && !YesNo.isYes("нет"))
+        // the sources: the form of the question is written once
+        let sources = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("Sources")
+        var writers: [String] = []
+        for file in FileManager.default.enumerator(atPath: sources.path)?.compactMap({ $0 as? String }) ?? [] where file.hasSuffix(".swift") {
+            let text = try String(contentsOf: sources.appendingPathComponent(file), encoding: .utf8)
+            if (text.contains("[y/N]") || text.contains("[д/Н]")) && !file.hasSuffix("Output/Lang.swift") { writers.append(file) }
+        }
+        #expect(writers.isEmpty, "a yes/no question written outside YesNo: \(writers)")
+    }
+
+    /// Issue 41: what delivery wrote of a failure («exit 1», «timed out after 30 s») is told in
+    /// Russian words on a Russian screen; what the program itself said stays as it said it.
+    @Test func aDeliveryErrorIsToldInRussian() {
+        for stored in ["exit 1", "exit 2: sendmail: no route", "killed by signal 9", "timed out after 30 s",
+                       "timed out after 30 s; it may or may not have gone out; check, then outbox retry", "no sender address",
+                       "invalid recipient: not an e-mail address; nothing was sent", "invalid recipient: not a Russian mobile number; nothing was sent"] {
+            let russian = OutboxView.error(stored, .ru)
+            // what the program said (after «exit 2: ») is its own
+            let said = stored.hasPrefix("exit ") ? stored.components(separatedBy: ": ").dropFirst().joined(separator: ": ") : ""
+            #expect(Self.englishWords(russian).filter { !said.contains($0) }.isEmpty, "«\(stored)» → «\(russian)»")
+            #expect(OutboxView.error(stored, .en) == stored)
+        }
+        #expect(OutboxView.error("exit 1", .ru) == "программа отправки завершилась с кодом 1")
+        #expect(OutboxView.error("timed out after 30 s", .ru) == "программа отправки не ответила за 30 с")
+    }
 }

@@ -35,12 +35,54 @@ import Testing
         #expect(!sink.text.contains("RAW"))
     }
 
+    /// Issue 41: one rule fits a table to the terminal — the columns of the highest priority
+    /// number go first, then free text is cut to its minimum; a whole value is never cut.
+    @Test func aTableFitsByDroppingTheLeastUsefulColumnsBeforeCuttingText() {
+        let columns = [Column("id", L("ID", "ID")), Column("name", L("NAME", "ФИО"), cut: 8),
+                       Column("date", L("DATE", "ДАТА")), Column("by", L("BY", "КЕМ"), priority: 1),
+                       Column("note", L("NOTE", "ЗАМЕТКА"), cut: 6, priority: 2)]
+        let natural = [4, 30, 16, 10, 20]
+        // wide enough: nothing changes
+        #expect(TableLayout.fit(columns, natural: natural, available: 200) == TableLayout(shown: [0, 1, 2, 3, 4], widths: natural))
+        #expect(TableLayout.fit(columns, natural: natural, available: nil).shown == [0, 1, 2, 3, 4])
+        // the text is cut, the widest first, nothing dropped
+        #expect(TableLayout.fit(columns, natural: natural, available: 60) == TableLayout(shown: [0, 1, 2, 3, 4], widths: [4, 11, 16, 10, 11]))
+        // the note (priority 2) goes before BY (1); the date is never cut
+        #expect(TableLayout.fit(columns, natural: natural, available: 48) == TableLayout(shown: [0, 1, 2, 3], widths: [4, 12, 16, 10]))
+        #expect(TableLayout.fit(columns, natural: natural, available: 34) == TableLayout(shown: [0, 1, 2], widths: [4, 10, 16]))
+        // what is essential and still too wide is shown whole: the terminal wraps it, nothing is cut
+        #expect(TableLayout.fit(columns, natural: natural, available: 20) == TableLayout(shown: [0, 1, 2], widths: [4, 8, 16]))
+        // a column dropped on the way comes back when it fits beside the rest
+        let late = [Column("a", L("A", "A"), priority: 3), Column("b", L("B", "B"), priority: 2), Column("c", L("C", "C"), priority: 1)]
+        #expect(TableLayout.fit(late, natural: [10, 30, 10], available: 24).shown == [0, 2])
+    }
+
+    @Test func aTableAtANarrowTerminalSaysWhichColumnsItLeftOut() {
+        let sink = MemorySink()
+        let io = IO(stdout: sink, stderr: MemorySink(), stdin: MemoryInput(""),
+                    terminal: TerminalInfo(stdoutIsTTY: true, stderrIsTTY: true, width: 30),
+                    environment: [:], prompter: ScriptedPrompter([]), login: "t")
+        let out = Output(io: io, format: .table, lang: .ru, color: false, quiet: false)
+        var t = Table([Column("id", L("ID", "ID"), align: .right), Column("date", L("DATE", "ДАТА")),
+                       Column("name", L("NAME", "ФИО"), cut: 6), Column("by", L("BY", "КЕМ"), priority: 1)])
+        t.append([Cell(.int(7)), Cell(.text("25.10.2026 14:03")), Cell(.text("Попова Елена Дмитриевна")), Cell(.text("ivanova"))])
+        out.table(t)
+        let lines = sink.text.split(separator: "\n").map(String.init)
+        #expect(lines[1] == " 7  25.10.2026 14:03  Попова…", "\(lines)")
+        #expect(lines.dropFirst(2).joined(separator: " ").contains("не поместились по ширине: КЕМ"), "\(lines)")
+        #expect(lines.allSatisfy { DisplayWidth.of($0) <= 30 }, "\(lines)")
+    }
+
     @Test func displayWidth() {
         #expect(DisplayWidth.of("Щукина") == 6)
         #expect(DisplayWidth.of("李") == 2)
         #expect(DisplayWidth.of("e\u{301}") == 1)
         #expect(DisplayWidth.of("\u{1B}") == 0)
         #expect(DisplayWidth.truncate("Приложите копию", to: 8) == "Приложи…")
+        // a figure in free text is left out whole rather than cut (issue 41), and no space before «…»
+        #expect(DisplayWidth.truncate("Показание 22 314 принято", to: 14) == "Показание…")
+        #expect(DisplayWidth.truncate("звонок +7 (917) 961-47-25", to: 18) == "звонок…")
+        #expect(DisplayWidth.truncate("Попова Елена", to: 8) == "Попова…")
         #expect(DisplayWidth.wrap("один два три", to: 8) == ["один два", "три"])
         // emoji beyond any hand-made range: each is one picture of two columns
         for emoji in ["🚀", "✅", "⭐", "☕", "❤️", "👨‍👩‍👧", "🇷🇺", "🫠"] { #expect(DisplayWidth.of(emoji) == 2, "\(emoji)") }

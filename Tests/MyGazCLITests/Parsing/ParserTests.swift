@@ -15,6 +15,40 @@ import Testing
         #expect(p.options["json"] != nil && p.options["quiet"] != nil)
     }
 
+    /// Issue 41: a Russian clerk types Russian — an option's fixed choice is taken by its label in
+    /// either language, by a unique beginning of it (or of a word in it), in one place: the parser.
+    @Test func aChoiceIsTakenByItsLabelOrAUniqueBeginningOfIt() throws {
+        func value(_ args: [String], _ option: String) throws -> String? { try parser.parse(args).options[option]?.last }
+        #expect(try value(["reading", "list", "--status", "принято"], "status") == "accepted")
+        #expect(try value(["reading", "list", "--status", "Отказано"], "status") == "rejected")
+        #expect(try value(["reading", "list", "--status", "все"], "status") == "all")
+        #expect(try value(["application", "list", "--status", "требует,Принята"], "status") == "needs_info,accepted")
+        #expect(try value(["reading", "reject", "5", "--reason", "превышает м…"], "reason") == "exceeds_max_consumption")
+        #expect(try value(["reading", "reject", "5", "--reason", "истек срок поверки"], "reason") == "verification_expired")
+        #expect(try value(["reading", "reject", "5", "--reason", "exceeds the max"], "reason") == "exceeds_max_consumption")
+        #expect(try value(["payment", "list", "--state", "обраб"], "state") == "processing")
+        #expect(try value(["user", "edit", "5", "--notify-news", "да"], "notify-news") == "on")
+        #expect(try value(["user", "edit", "5", "--notify-news", "нет"], "notify-news") == "off")
+        #expect(try value(["reading", "list", "--status", "accepted"], "status") == "accepted")
+        func message(_ args: [String]) -> Message? {
+            do { _ = try parser.parse(args); return nil } catch let e as MyGazError { return e.message } catch { return nil }
+        }
+        // two reasons begin «превышает»: the clerk is told both, in words, and types more
+        let ambiguous = message(["reading", "reject", "5", "--reason", "превышает"])
+        #expect(ambiguous?.key == .badChoiceAmbiguous)
+        #expect(ambiguous?.args.last == .codes(.readingReason, ["exceeds_capacity", "exceeds_max_consumption"]))
+        #expect(Texts(.ru).render(ambiguous!).contains("превышает разрядность счетчика или превышает максимально допустимый расход"))
+        #expect(message(["reading", "list", "--status", "п"])?.key == .badChoice)
+        #expect(message(["reading", "list", "--status", "зеленый"])?.key == .badChoice)
+        // the completions offer the Russian words beside the codes
+        let status = CommandTree.root.subcommands.first { $0.name == "reading" }?.subcommands.first { $0.name == "list" }?.option(long: "status")
+        let offered: [String] = { if case .values(let words)? = status?.completion { return words }; return [] }()
+        #expect(offered.contains("accepted") && offered.contains("принято") && offered.contains("все"), "\(offered)")
+        // durations in Russian units
+        #expect(Duration.parse("7д") == 7 * 86_400 && Duration.parse("3ч") == 3 * 3600 && Duration.parse("30мин") == 1800
+                && Duration.parse("2нед") == 14 * 86_400 && Duration.parse("90с") == 90 && Duration.parse("7") == nil && Duration.parse("д") == nil)
+    }
+
     @Test func clusteredFlags() throws {
         let p = try parser.parse(["operator", "remove", "-yq", "bob"])
         #expect(p.options["yes"] != nil && p.options["quiet"] != nil)

@@ -34,7 +34,7 @@ import Testing
         let id = try fixture(clerks)[0]
         let outcomes = try clerks.race("reading", id, [
             { try Readings.accept($0, id, force: false, reason: nil) },
-            { try Readings.reject($0, id, reason: .meterNotWorking, message: nil) },
+            { try Readings.reject($0, id, reason: .meterNotWorking, message: nil, force: true) },
         ])
         let winner = try #require(clerks.oneWins(outcomes, .readingStatus))
         let state = winner == 0 ? "accepted" : "rejected"
@@ -47,7 +47,7 @@ import Testing
         let clerks = try TwoClerks(engine)
         let id = try fixture(clerks)[1]
         let outcomes = try clerks.race("reading", id, [
-            { try Readings.reject($0, id, reason: .meterNotWorking, message: nil) },
+            { try Readings.reject($0, id, reason: .meterNotWorking, message: nil, force: true) },
             { try Readings.reject($0, id, reason: .other, message: "Фото нечитаемо") },
         ])
         let winner = try #require(clerks.oneWins(outcomes, .readingStatus))

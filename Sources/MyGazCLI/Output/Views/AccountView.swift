@@ -17,9 +17,9 @@ enum AccountView {
     static func table(_ rows: [AccountSummary], _ out: Output) -> Table {
         let lang = out.lang
         var t = Table([
-            Column("rgk", L("RGK", "РГК")), Column("account", L("ACCOUNT", "СЧЕТ")), Column("holder", L("HOLDER", "ВЛАДЕЛЕЦ")),
-            Column("address", L("ADDRESS", "АДРЕС")), Column("balance_kop", L("BALANCE ₽", "САЛЬДО ₽"), align: .right),
-            Column("debt_kop", L("DEBT ₽", "ДОЛГ ₽"), align: .right), Column("user_count", L("USERS", "ПОЛЬЗ."), align: .right),
+            Column("rgk", L("RGK", "РГК")), Column("account", L("ACCOUNT", "СЧЕТ")), Column("holder", L("HOLDER", "ВЛАДЕЛЕЦ"), cut: 14),
+            Column("address", L("ADDRESS", "АДРЕС"), cut: 16, priority: 1), Column("balance_kop", L("BALANCE ₽", "САЛЬДО ₽"), align: .right),
+            Column("debt_kop", L("DEBT ₽", "ДОЛГ ₽"), align: .right), Column("user_count", L("USERS", "ПОЛЬЗ."), align: .right, priority: 2),
         ])
         for a in rows {
             t.append([Cell(.text(a.rgk)), Cell(.text(a.number)), Cell(.text(a.holder)), Cell(.of(a.address)),
@@ -55,8 +55,8 @@ enum AccountView {
         r.section("services", L("Services and balances", "Услуги и сальдо"), services)
 
         var meters = Table([
-            Column("serial", L("SERIAL", "ЗАВ. НОМЕР")), Column("model", L("MODEL", "МОДЕЛЬ")), Column("digits", L("DIGITS", "РАЗР."), align: .right),
-            Column("place", L("PLACE", "МЕСТО")), Column("state", L("STATE", "СОСТОЯНИЕ")),
+            Column("serial", L("SERIAL", "ЗАВ. НОМЕР")), Column("model", L("MODEL", "МОДЕЛЬ"), cut: 8, priority: 2), Column("digits", L("DIGITS", "РАЗР."), align: .right, priority: 3),
+            Column("place", L("PLACE", "МЕСТО"), cut: 6, priority: 1), Column("state", L("STATE", "СОСТОЯНИЕ")),
             Column("last_value", L("LAST ACCEPTED", "ПОСЛЕДНЕЕ ПРИНЯТОЕ"), align: .right), Column("last_date", L("ON", "ДАТА")),
             Column("next_verification", L("VERIFICATION", "ПОВЕРКА")), Column("verification_expired", L("EXPIRED", "ИСТЕКЛА"), .machineOnly),
             Column("pending", L("PENDING", "В ОБРАБОТКЕ"), align: .right),
@@ -75,9 +75,9 @@ enum AccountView {
         }
         r.section("meters", L("Meters", "Приборы учета"), meters)
 
-        var users = Table([Column("id", L("ID", "ID"), align: .right), Column("login", L("LOGIN", "ЛОГИН")), Column("name", L("NAME", "ФИО")),
+        var users = Table([Column("id", L("ID", "ID"), align: .right), Column("login", L("LOGIN", "ЛОГИН")), Column("name", L("NAME", "ФИО"), cut: 14),
                            Column("status", L("STATE", "СОСТОЯНИЕ")), Column("access_level", L("ACCESS", "ДОСТУП")),
-                           Column("alias", L("ALIAS", "НАЗВАНИЕ")), Column("locked", L("LOCKED", "БЛОК."), .machineOnly)])
+                           Column("alias", L("ALIAS", "НАЗВАНИЕ"), cut: 8, priority: 1), Column("locked", L("LOCKED", "БЛОК."), .machineOnly)])
         for u in a.users {
             users.append([Cell(.int(u.id)), Cell(.text(u.login), display: Format.login(u.login)), Cell(.of(u.fullName)),
                           Cell(.text(u.status), display: texts.label(.userStatus, u.status)),
@@ -101,8 +101,8 @@ enum AccountView {
         r.section("contracts", L("Contracts", "Договоры"), contracts)
 
         var payments = Table([Column("date", L("DATE", "ДАТА")), Column("service", L("SERVICE", "УСЛУГА")),
-                              Column("amount_kop", L("AMOUNT ₽", "СУММА ₽"), align: .right), Column("channel", L("WHERE", "МЕСТО ОПЛАТЫ")),
-                              Column("state", L("STATE", "СОСТОЯНИЕ")), Column("external_id", L("NUMBER", "НОМЕР"))])
+                              Column("amount_kop", L("AMOUNT ₽", "СУММА ₽"), align: .right), Column("channel", L("WHERE", "МЕСТО ОПЛАТЫ"), cut: 10, priority: 1),
+                              Column("state", L("STATE", "СОСТОЯНИЕ")), Column("external_id", L("NUMBER", "НОМЕР"), priority: 2)])
         for p in a.payments {
             payments.append([day(p.paidOn), .code(.serviceKind, p.service, texts), money(p.amountKop, lang), Cell(.of(p.channel)),
                              .code(.paymentState, p.state, texts),
@@ -113,8 +113,8 @@ enum AccountView {
         var settlements = Table([
             Column("period", L("PERIOD", "ПЕРИОД")), Column("service", L("SERVICE", "УСЛУГА")),
             Column("opening_kop", L("OPENING", "НА НАЧАЛО"), align: .right), Column("charged_kop", L("CHARGED", "НАЧИСЛЕНО"), align: .right),
-            Column("paid_kop", L("PAID", "ОПЛАЧЕНО"), align: .right), Column("benefit_kop", L("BENEFIT", "ЛЬГОТА"), align: .right),
-            Column("recalc_kop", L("RECALC", "ПЕРЕРАСЧЕТ"), align: .right), Column("closing_kop", L("CLOSING", "НА КОНЕЦ"), align: .right),
+            Column("paid_kop", L("PAID", "ОПЛАЧЕНО"), align: .right), Column("benefit_kop", L("BENEFIT", "ЛЬГОТА"), align: .right, priority: 1),
+            Column("recalc_kop", L("RECALC", "ПЕРЕРАСЧЕТ"), align: .right, priority: 2), Column("closing_kop", L("CLOSING", "НА КОНЕЦ"), align: .right),
             Column("due_kop", L("DUE", "К ОПЛАТЕ"), align: .right),
         ])
         for s in a.settlements {

@@ -16,12 +16,12 @@ enum ApplicationView {
     static func table(_ rows: [ApplicationSummary], now: Int64, _ out: Output) -> Table {
         let texts = out.texts
         var t = Table([
-            Column("id", L("ID", "ID"), align: .right), Column("kind", L("KIND", "ВИД")), Column("status", L("STATUS", "СОСТОЯНИЕ")),
-            Column("rgk", L("RGK", "РГК")), Column("account", L("ACCOUNT", "СЧЕТ")), Column("address", L("ADDRESS", "АДРЕС"), .machineOnly),
-            Column("contact_name", L("CONTACT", "КОНТАКТ")), Column("contact_phone", L("PHONE", "ТЕЛЕФОН"), .machineOnly),
+            Column("id", L("ID", "ID"), align: .right), Column("kind", L("KIND", "ВИД"), cut: 10), Column("status", L("STATUS", "СОСТОЯНИЕ")),
+            Column("rgk", L("RGK", "РГК")), Column("account", L("ACCOUNT", "СЧЕТ"), cut: 12), Column("address", L("ADDRESS", "АДРЕС"), .machineOnly),
+            Column("contact_name", L("CONTACT", "КОНТАКТ"), cut: 10), Column("contact_phone", L("PHONE", "ТЕЛЕФОН"), .machineOnly),
             Column("contact_email", L("E-MAIL", "E-MAIL"), .machineOnly), Column("source", L("SOURCE", "ИСТОЧНИК"), .machineOnly),
-            Column("submitted_at", L("SUBMITTED", "ПОДАНА")), Column("age", L("AGE", "ВОЗРАСТ"), align: .right),
-            Column("assigned_to", L("ASSIGNED", "ИСПОЛНИТЕЛЬ")),
+            Column("submitted_at", L("SUBMITTED", "ПОДАНА"), priority: 3), Column("age", L("AGE", "ВОЗРАСТ"), align: .right, priority: 2),
+            Column("assigned_to", L("ASSIGNED", "ИСПОЛНИТЕЛЬ"), priority: 1),
         ])
         for a in rows {
             let when = a.submittedAt ?? a.createdAt
@@ -71,14 +71,14 @@ enum ApplicationView {
             fields.field(f.key, L(f.label.en, f.label.ru), .of(f.value), display: shown ?? "—")
         }
         r.section("details", L("Details", "Сведения"), fields)
-        var eq = Table([Column("kind", L("KIND", "ВИД")), Column("description", L("DESCRIPTION", "ОПИСАНИЕ")), Column("place", L("PLACE", "МЕСТО")),
+        var eq = Table([Column("kind", L("KIND", "ВИД")), Column("description", L("DESCRIPTION", "ОПИСАНИЕ"), cut: 14), Column("place", L("PLACE", "МЕСТО"), cut: 8, priority: 1),
                         Column("last_verification", L("VERIFIED", "ПОВЕРКА"))])
         for e in d.equipment {
             eq.append([.code(.equipmentKind, e.kind, texts), Cell(.text(e.description)), Cell(.of(e.place)),
                        Cell(.of(e.lastVerification), display: e.lastVerification.map { Day(iso: $0)?.russian ?? $0 } ?? "—")])
         }
         r.section("equipment", L("Equipment", "Оборудование"), eq, hiddenWhenEmpty: true)
-        var files = Table([Column("name", L("NAME", "ИМЯ")), Column("type", L("TYPE", "ТИП")), Column("size", L("SIZE", "РАЗМЕР"), align: .right),
+        var files = Table([Column("name", L("NAME", "ИМЯ"), cut: 20), Column("type", L("TYPE", "ТИП")), Column("size", L("SIZE", "РАЗМЕР"), align: .right),
                            Column("sha256", L("SHA-256", "SHA-256"), .machineOnly)])
         for a in d.attachments {
             files.append([Cell(.text(a.name)), Cell(.text(a.type)), Cell(.int(Int64(a.size)), display: Format.bytes(Int64(a.size), lang)), Cell(.text(a.sha256))])
@@ -89,8 +89,8 @@ enum ApplicationView {
         }
         r.section("attachments", L("Attachments", "Вложения"), files)
         var history = Table([Column("at", L("AT", "ВРЕМЯ")), Column("actor_kind", L("WHO", "КТО"), .machineOnly),
-                             Column("actor", L("WHO", "КТО")), Column("from", L("FROM", "БЫЛО")), Column("to", L("TO", "СТАЛО")),
-                             Column("message", L("MESSAGE", "СООБЩЕНИЕ")), Column("note", L("NOTE", "ОТМЕТКА"), .machineOnly)])
+                             Column("actor", L("WHO", "КТО"), cut: 10), Column("from", L("FROM", "БЫЛО")), Column("to", L("TO", "СТАЛО")),
+                             Column("message", L("MESSAGE", "СООБЩЕНИЕ"), cut: 14), Column("note", L("NOTE", "ОТМЕТКА"), .machineOnly)])
         for e in d.events {
             let who = e.actorKind == "operator" ? (e.actor ?? texts.label(.actorKind, "operator")) : texts.label(.actorKind, e.actorKind)
             history.append([Cell(.text(e.at), display: Timestamp.display(e.at)), Cell(.text(e.actorKind)), Cell(.of(e.actor), display: who),

@@ -6,9 +6,9 @@ import MyGazCore
 enum AuditView {
     static func table(_ entries: [AuditEntry], _ texts: Texts) -> Table {
         var t = Table([
-            Column("at", L("AT", "ВРЕМЯ")), Column("operator", L("OPERATOR", "ОПЕРАТОР")), Column("action", L("ACTION", "ДЕЙСТВИЕ")),
+            Column("at", L("AT", "ВРЕМЯ")), Column("operator", L("OPERATOR", "ОПЕРАТОР")), Column("action", L("ACTION", "ДЕЙСТВИЕ"), cut: 10),
             Column("old_value", L("OLD", "БЫЛО"), .machineOnly), Column("new_value", L("NEW", "СТАЛО"), .machineOnly),
-            Column("change", L("CHANGE", "ИЗМЕНЕНИЕ"), .humanOnly), Column("reason", L("REASON", "ПРИЧИНА")),
+            Column("change", L("CHANGE", "ИЗМЕНЕНИЕ"), .humanOnly, cut: 14), Column("reason", L("REASON", "ПРИЧИНА"), cut: 12),
             Column("reason_code", L("NOTE", "ОТМЕТКА"), .machineOnly), Column("reason_args", L("NOTE ARGUMENTS", "ПАРАМЕТРЫ ОТМЕТКИ"), .machineOnly),
         ])
         for e in entries {

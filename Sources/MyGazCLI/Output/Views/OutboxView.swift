@@ -6,10 +6,10 @@ enum OutboxView {
     static func table(_ rows: [OutboxItem], _ out: Output) -> Table {
         var t = Table([
             Column("id", L("ID", "ID"), align: .right), Column("status", L("STATUS", "СОСТОЯНИЕ")), Column("channel", L("CHANNEL", "КАНАЛ")),
-            Column("kind", L("KIND", "ВИД")), Column("recipient", L("TO", "КОМУ")), Column("subject", L("SUBJECT", "ТЕМА")),
-            Column("attempts", L("TRIES", "ПОПЫТОК"), align: .right), Column("next_attempt_at", L("NEXT TRY", "СЛЕД. ПОПЫТКА"), .machineOnly),
-            Column("created_at", L("QUEUED", "В ОЧЕРЕДИ С")), Column("sent_at", L("SENT", "ОТПРАВЛЕНО"), .machineOnly),
-            Column("last_error", L("LAST ERROR", "ПОСЛЕДНЯЯ ОШИБКА")),
+            Column("kind", L("KIND", "ВИД"), cut: 10, priority: 2), Column("recipient", L("TO", "КОМУ")), Column("subject", L("SUBJECT", "ТЕМА"), cut: 10),
+            Column("attempts", L("TRIES", "ПОПЫТОК"), align: .right, priority: 3), Column("next_attempt_at", L("NEXT TRY", "СЛЕД. ПОПЫТКА"), .machineOnly),
+            Column("created_at", L("QUEUED", "В ОЧЕРЕДИ С"), priority: 1), Column("sent_at", L("SENT", "ОТПРАВЛЕНО"), .machineOnly),
+            Column("last_error", L("LAST ERROR", "ПОСЛЕДНЯЯ ОШИБКА"), cut: 12),
             Column("cancel_reason", L("CANCELLED BECAUSE", "ПРИЧИНА ОТМЕНЫ"), .machineOnly),
         ])
         for m in rows {
@@ -21,7 +21,7 @@ enum OutboxView {
                       Cell(.int(Int64(m.attempts))), Cell(.text(m.nextAttemptAt)),
                       Cell(.text(m.createdAt), display: Timestamp.display(m.createdAt)), Cell(.of(m.sentAt)),
                       // people read why it was cancelled where an error would be
-                      Cell(.of(m.lastError), display: (m.cancelReason.map { out.texts.label(.outboxCancelReason, $0) } ?? m.lastError)
+                      Cell(.of(m.lastError), display: (m.cancelReason.map { out.texts.label(.outboxCancelReason, $0) } ?? m.lastError.map { error($0, out.lang) })
                         .map { DisplayWidth.truncate($0, to: 40) } ?? ""),
                       .code(.outboxCancelReason, m.cancelReason, out.texts, empty: "")])
         }
@@ -48,11 +48,40 @@ enum OutboxView {
         r.field("next_attempt_at", L("Next try", "Следующая попытка"), .text(m.nextAttemptAt), display: Timestamp.display(m.nextAttemptAt))
         r.field("cancel_reason", L("Cancelled because", "Причина отмены"), .of(m.cancelReason),
                 display: m.cancelReason.map { out.texts.label(.outboxCancelReason, $0) }, hiddenWhenNull: true)
-        r.field("last_error", L("Last error", "Последняя ошибка"), .of(m.lastError), style: .red)
+        r.field("last_error", L("Last error", "Последняя ошибка"), .of(m.lastError), display: m.lastError.map { error($0, out.lang) }, style: .red)
         r.field("message_id", L("Message-ID", "Message-ID"), .of(m.messageID))
         r.field("created_at", L("Queued", "Поставлено в очередь"), .text(m.createdAt), display: Timestamp.display(m.createdAt))
         r.field("sent_at", L("Sent", "Отправлено"), .of(m.sentAt), display: m.sentAt.map { Timestamp.display($0) } ?? "—")
         r.section("body", L("Text", "Текст"), lines: m.body.components(separatedBy: "\n"), value: .text(m.body))
         return r
+    }
+
+    /// A delivery error as people read it: the outbox keeps the words delivery wrote (and what the
+    /// program said, as it said it); the known forms are told in the reader's language.
+    static func error(_ stored: String, _ lang: Lang) -> String {
+        guard lang == .ru else { return stored }
+        let forms: [(String, String)] = [
+            ("exit ", "программа отправки завершилась с кодом "),
+            ("killed by signal ", "программа отправки прервана сигналом "),
+            ("timed out after ", "программа отправки не ответила за "),
+            ("no sender address", "не задан адрес отправителя (mail.from)"),
+            ("invalid recipient: not an e-mail address; nothing was sent", "недопустимый получатель: не адрес e-mail; ничего не отправлено"),
+            ("invalid recipient: not a Russian mobile number; nothing was sent",
+             "недопустимый получатель: не российский мобильный номер; ничего не отправлено"),
+            ("interrupted during delivery: ", "прервано во время отправки: "),
+        ]
+        var text = stored
+        for (english, russian) in forms where text.hasPrefix(english) {
+            text = russian + text.dropFirst(english.count)
+            break
+        }
+        // the number of seconds, then the delivery's own advice
+        let timedOut = "программа отправки не ответила за "
+        if text.hasPrefix(timedOut), let unit = text.range(of: " s", range: text.index(text.startIndex, offsetBy: timedOut.count)..<text.endIndex),
+           text[text.index(text.startIndex, offsetBy: timedOut.count)..<unit.lowerBound].allSatisfy(\.isNumber) {
+            text.replaceSubrange(unit, with: " с")
+        }
+        return text.replacingOccurrences(of: "it may or may not have gone out; check, then outbox retry",
+                                         with: "возможно, оно ушло, возможно, нет; проверьте, затем outbox retry")
     }
 }

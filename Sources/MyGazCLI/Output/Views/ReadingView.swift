@@ -38,14 +38,14 @@ enum ReadingView {
             Column("id", L("ID", "ID"), align: .right), Column("status", L("STATUS", "СОСТОЯНИЕ"), .machineOnly),
             Column("rgk", L("RGK", "РГК"), .machineOnly), Column("account", L("ACCOUNT", "ЛС")), Column("serial", L("METER", "ПУ")),
             Column("previous", L("PREVIOUS", "ПРЕДЫДУЩЕЕ"), .machineOnly), Column("previous_date", L("PREVIOUS DATE", "ДАТА ПРЕДЫДУЩЕГО"), .machineOnly),
-            Column("previous_human", L("PREVIOUS", "ПРЕДЫДУЩЕЕ"), align: .right, .humanOnly),
+            Column("previous_human", L("PREVIOUS", "ПРЕДЫДУЩЕЕ"), align: .right, .humanOnly, priority: 1),
             Column("value", L("VALUE", "ПОКАЗАНИЕ"), align: .right), Column("reading_date", L("DATE", "ДАТА"), .machineOnly),
             Column("consumption", L("M³", "М³"), align: .right), Column("submitted_at", L("SUBMITTED", "ПЕРЕДАНО")),
             Column("source", L("SOURCE", "ИСТОЧНИК"), .machineOnly),
             Column("violations", L("VIOLATIONS", "НАРУШЕНИЯ"), .machineOnly), Column("reason", L("REASON", "ПРИЧИНА"), .machineOnly),
             Column("message", L("MESSAGE", "СООБЩЕНИЕ"), .machineOnly),
             Column("decided_by", L("DECIDED BY", "КЕМ РЕШЕНО"), .machineOnly), Column("decided_at", L("DECIDED", "РЕШЕНО"), .machineOnly),
-            Column("check", L("CHECK", "ПРОВЕРКА"), .humanOnly),
+            Column("check", L("CHECK", "ПРОВЕРКА"), .humanOnly, cut: 14),
         ])
         for r in items {
             let pending = r.status == .pending, texts = out.texts

@@ -19,11 +19,11 @@ enum StatusView {
             "payments_stuck": (L("Payments stuck in processing", "Платежи, зависшие в обработке"), "payment list --state processing"),
         ]
         var queues = Table([
-            Column("queue", L("QUEUE", "ОЧЕРЕДЬ")),
+            Column("queue", L("QUEUE", "ОЧЕРЕДЬ"), cut: 16),
             Column("count", L("COUNT", "ЧИСЛО"), align: .right),
             Column("oldest", L("OLDEST", "САМОЕ СТАРОЕ")),
             Column("age", L("AGE", "ВОЗРАСТ"), align: .right, .humanOnly),
-            Column("command", L("SEE", "КОМАНДА"), .humanOnly),
+            Column("command", L("SEE", "КОМАНДА"), .humanOnly, cut: 12, priority: 1),
         ])
         for q in d.queues {
             let name = names[q.key]
@@ -44,7 +44,7 @@ enum StatusView {
                          Cell(.int(Int64(count)), display: Format.grouped(Int64(count), lang))])
         }
         var rgks = Table([
-            Column("rgk", L("RGK", "РГК")), Column("name", L("NAME", "НАИМЕНОВАНИЕ")),
+            Column("rgk", L("RGK", "РГК")), Column("name", L("NAME", "НАИМЕНОВАНИЕ"), cut: 10),
             Column("readings_pending", L("READINGS", "ПОКАЗАНИЯ"), align: .right),
             Column("applications_open", L("APPLICATIONS", "ЗАЯВКИ"), align: .right),
             Column("tickets_open", L("TICKETS", "ОБРАЩЕНИЯ"), align: .right),
@@ -57,7 +57,7 @@ enum StatusView {
         var imports = Table([
             Column("id", L("BATCH", "ЗАГРУЗКА"), align: .right), Column("rgk", L("RGK", "РГК")), Column("kind", L("KIND", "ВИД")),
             Column("status", L("STATUS", "СОСТОЯНИЕ")), Column("started_at", L("STARTED", "НАЧАЛО")),
-            Column("rows", L("ROWS", "СТРОК"), align: .right), Column("file", L("FILE", "ФАЙЛ")),
+            Column("rows", L("ROWS", "СТРОК"), align: .right), Column("file", L("FILE", "ФАЙЛ"), cut: 10, priority: 1),
         ])
         for i in d.imports {
             imports.append([Cell(.int(i.id)), Cell(.of(i.rgk)), Cell(.text(i.kind), display: Labels.label(.importKind, i.kind, lang)),

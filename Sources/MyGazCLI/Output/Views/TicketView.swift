@@ -12,12 +12,12 @@ enum TicketView {
         let texts = out.texts
         var t = Table([
             Column("id", L("ID", "ID"), align: .right), Column("status", L("STATUS", "СОСТОЯНИЕ")),
-            Column("awaiting_reply", L("AWAITING", "ЖДЕТ"), .machineOnly), Column("channel", L("CHANNEL", "КАНАЛ")),
-            Column("rgk", L("RGK", "РГК")), Column("topic", L("TOPIC", "ТЕМА")), Column("sender_name", L("FROM", "ОТ")),
+            Column("awaiting_reply", L("AWAITING", "ЖДЕТ"), .machineOnly), Column("channel", L("CHANNEL", "КАНАЛ"), cut: 10, priority: 2),
+            Column("rgk", L("RGK", "РГК")), Column("topic", L("TOPIC", "ТЕМА"), cut: 10), Column("sender_name", L("FROM", "ОТ"), cut: 14),
             Column("sender_email", L("E-MAIL", "E-MAIL"), .machineOnly), Column("sender_phone", L("PHONE", "ТЕЛЕФОН"), .machineOnly),
-            Column("account", L("ACCOUNT", "СЧЕТ")), Column("anonymous", L("WITHOUT LOGIN", "БЕЗ ВХОДА"), .machineOnly),
-            Column("created_at", L("RECEIVED", "ПОЛУЧЕНО")), Column("age", L("AGE", "ВОЗРАСТ"), align: .right, .humanOnly),
-            Column("message_count", L("MSGS", "СООБЩ."), align: .right), Column("assigned_to", L("ASSIGNED", "ИСПОЛНИТЕЛЬ")),
+            Column("account", L("ACCOUNT", "СЧЕТ"), priority: 3), Column("anonymous", L("WITHOUT LOGIN", "БЕЗ ВХОДА"), .machineOnly),
+            Column("created_at", L("RECEIVED", "ПОЛУЧЕНО")), Column("age", L("AGE", "ВОЗРАСТ"), align: .right, .humanOnly, priority: 4),
+            Column("message_count", L("MSGS", "СООБЩ."), align: .right, priority: 5), Column("assigned_to", L("ASSIGNED", "ИСПОЛНИТЕЛЬ"), priority: 1),
         ])
         for r in rows {
             let age = Timestamp.parse(r.lastCustomerAt).map { now - $0 } ?? 0
@@ -52,7 +52,7 @@ enum TicketView {
         r.field("created_at", L("Received", "Получено"), .text(s.createdAt), display: Timestamp.display(s.createdAt))
         r.field("assigned_to", L("Assigned to", "Исполнитель"), .of(s.assignedTo), display: s.assignedTo ?? "—")
         r.field("message_count", L("Messages", "Сообщений"), .int(Int64(s.messages)), .machineOnly)
-        var files = Table([Column("name", L("NAME", "ИМЯ")), Column("type", L("TYPE", "ТИП")), Column("size", L("SIZE", "РАЗМЕР"), align: .right)])
+        var files = Table([Column("name", L("NAME", "ИМЯ"), cut: 20), Column("type", L("TYPE", "ТИП")), Column("size", L("SIZE", "РАЗМЕР"), align: .right)])
         for a in d.attachments { files.append([Cell(.text(a.name)), Cell(.text(a.type)), Cell(.int(Int64(a.size)), display: Format.bytes(Int64(a.size), lang))]) }
         r.section("attachments", L("Attachments", "Вложения"), files)
         var lines: [String] = []

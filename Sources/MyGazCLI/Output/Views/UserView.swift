@@ -14,10 +14,10 @@ enum UserView {
 
     static func table(_ users: [UserSummary], _ out: Output) -> Table {
         var t = Table([
-            Column("id", L("ID", "ID"), align: .right), Column("login", L("LOGIN", "ЛОГИН")), Column("full_name", L("NAME", "ФИО")),
+            Column("id", L("ID", "ID"), align: .right), Column("login", L("LOGIN", "ЛОГИН")), Column("full_name", L("NAME", "ФИО"), cut: 12),
             Column("status", L("STATUS", "СОСТОЯНИЕ")), Column("email", L("E-MAIL", "E-MAIL"), .machineOnly),
             Column("phone", L("PHONE", "ТЕЛЕФОН"), .machineOnly),
-            Column("registered_at", L("REGISTERED", "РЕГИСТРАЦИЯ")), Column("accounts", L("ACCOUNTS", "СЧЕТА")),
+            Column("registered_at", L("REGISTERED", "РЕГИСТРАЦИЯ")), Column("accounts", L("ACCOUNTS", "СЧЕТА"), cut: 8, priority: 1),
         ])
         for u in users {
             t.append([Cell(.int(u.id)), Cell(.text(u.login), display: Format.login(u.login)), Cell(.of(u.fullName)),
@@ -57,8 +57,8 @@ enum UserView {
 
         var links = Table([
             Column("rgk", L("RGK", "РГК")), Column("account", L("ACCOUNT", "СЧЕТ")), Column("access_level", L("ACCESS", "ДОСТУП")),
-            Column("alias", L("ALIAS", "НАЗВАНИЕ")), Column("extended_via", L("UNLOCKED BY", "ПОДКЛЮЧЕНА ПО")),
-            Column("failed_answers", L("WRONG ANSWERS", "НЕВЕРНЫХ ОТВЕТОВ"), align: .right),
+            Column("alias", L("ALIAS", "НАЗВАНИЕ"), cut: 8, priority: 1), Column("extended_via", L("UNLOCKED BY", "ПОДКЛЮЧЕНА ПО"), priority: 2),
+            Column("failed_answers", L("WRONG ANSWERS", "НЕВЕРНЫХ ОТВЕТОВ"), align: .right, priority: 3),
             Column("locked_at", L("LOCKED", "ЗАБЛОКИРОВАНА")),
         ])
         for l in u.links {
@@ -70,9 +70,9 @@ enum UserView {
         r.section("links", L("Linked accounts", "Привязанные счета"), links)
 
         var identities = Table([
-            Column("provider", L("SIGN-IN", "ВХОД ЧЕРЕЗ")), Column("email", L("E-MAIL", "E-MAIL")),
+            Column("provider", L("SIGN-IN", "ВХОД ЧЕРЕЗ")), Column("email", L("E-MAIL", "E-MAIL"), cut: 12),
             Column("created_at", L("FIRST SIGN-IN", "ПЕРВЫЙ ВХОД")), Column("activated_at", L("ACTIVATED", "АКТИВИРОВАН")),
-            Column("link_expires_at", L("LINK VALID UNTIL", "ССЫЛКА ДО")), Column("subject", L("PROVIDER'S ID", "ID У СЕРВИСА"), .machineOnly),
+            Column("link_expires_at", L("LINK VALID UNTIL", "ССЫЛКА ДО"), priority: 1), Column("subject", L("PROVIDER'S ID", "ID У СЕРВИСА"), .machineOnly),
         ])
         for i in u.identities {
             identities.append([.code(.identityProvider, i.provider, texts), Cell(.of(i.email)),
@@ -88,8 +88,8 @@ enum UserView {
         AccountView.openSections(u.open, into: &r, out)
 
         var codes = Table([
-            Column("purpose", L("PURPOSE", "НАЗНАЧЕНИЕ")), Column("channel", L("CHANNEL", "КАНАЛ")), Column("destination", L("SENT TO", "КУДА")),
-            Column("expires_at", L("EXPIRES", "ДЕЙСТВУЕТ ДО")), Column("attempts", L("ATTEMPTS", "ПОПЫТОК"), align: .right),
+            Column("purpose", L("PURPOSE", "НАЗНАЧЕНИЕ")), Column("channel", L("CHANNEL", "КАНАЛ")), Column("destination", L("SENT TO", "КУДА"), priority: 1),
+            Column("expires_at", L("EXPIRES", "ДЕЙСТВУЕТ ДО")), Column("attempts", L("ATTEMPTS", "ПОПЫТОК"), align: .right, priority: 2),
             Column("expired", L("EXPIRED", "ИСТЕК")),
         ])
         for c in u.codes {
