@@ -134,6 +134,9 @@ import Testing
             get { lock.lock(); defer { lock.unlock() }; return stored }
             set { lock.lock(); stored = newValue; lock.unlock() }
         }
+        /// A change made whole under the lock (`value.append` is a read and a write: two threads
+        /// appending at once through `value` lose one of the appends).
+        func update(_ change: (inout T) -> Void) { lock.lock(); change(&stored); lock.unlock() }
     }
 
     /// Threads that start their work at the same instant.
@@ -177,12 +180,13 @@ import Testing
                     }
                     return sent
                 }
-                results.value.append(outcome)
+                results.update { $0.append(outcome) }
                 done.leave()
             }
         }
         done.wait()
         let sent = try results.value.map { try $0.get() }
+        #expect(sent.count == senders.count, "each sender's outcome kept: \(sent)")
         #expect(sent.reduce(0, +) == count, "\(sent)")
         let recipients = try Self.delivered(directory).map { $0.prefix { $0 != "\n" } }
         #expect(recipients.count == count, "\(recipients.count) deliveries of \(count) messages")
