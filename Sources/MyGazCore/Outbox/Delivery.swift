@@ -557,8 +557,11 @@ public enum Delivery {
     /// version, unlocked (the bill shows personal data); the monthly mailing's only while the user
     /// keeps bills by e-mail switched on; and only to the address the user has now. A bill with no
     /// user (queued before version 8, its user not found then) goes to nobody.
+    /// Read through a cursor: the claim of a run checks every message due (100 000 bills), and
+    /// only the few that lapsed are kept.
     static func lapsed(_ db: any Storage, _ condition: String, _ arguments: [SQLBindable?]) throws -> [Lapse] {
-        try db.query("""
+        var lapses: [Lapse] = []
+        try db.eachRow("""
             SELECT o.id, o.status, o.channel, o.kind, o.recipient, o.user_id, u.id AS found_user, u.status AS user_status, u.email AS user_email,
                    u.email_bills, l.user_id AS linked_user, l.access_level, l.locked_at,
                    CASE WHEN EXISTS (SELECT 1 FROM bill_mailing m WHERE m.user_id = o.user_id AND m.account_id = o.entity_id
@@ -568,7 +571,7 @@ public enum Delivery {
             LEFT JOIN user_account l ON o.kind = 'bill' AND l.user_id = o.user_id AND l.account_id = o.entity_id
             WHERE (o.user_id IS NOT NULL OR o.kind = 'bill') AND \(condition)
             ORDER BY o.id
-            """, arguments: arguments).compactMap { row in
+            """, arguments: arguments) { row in
             let isBill = try row.string("kind") == OutboxKind.bill.rawValue
             let userStatus = try row.optString("user_status")
             let reason: OutboxCancelReason?
@@ -591,10 +594,12 @@ public enum Delivery {
             } else {
                 reason = nil
             }
-            return try reason.map {
-                try Lapse(id: row.int64("id"), status: row.string("status"), channel: MessageChannel(rawValue: row.string("channel")) ?? .email, reason: $0)
+            if let reason {
+                lapses.append(try Lapse(id: row.int64("id"), status: row.string("status"),
+                                        channel: MessageChannel(rawValue: row.string("channel")) ?? .email, reason: reason))
             }
         }
+        return lapses
     }
 
     /// Cancels a message that may no longer go out, with the reason, its secret erased; audited
