@@ -129,6 +129,7 @@ public enum MessageKey: String, CaseIterable, Sendable {
     case operatorScopeChanged
     case scopeBeyondOwn
     case scopeAllBeyondOwn
+    case outsideScope
     case operatorRemoved
     case lastAdmin
     case lastAdminOfAllRGKs

@@ -119,6 +119,7 @@ enum ReadingCommands {
         if filter.violationsOnly && filter.validOnly { throw MyGazError.usage(.optionsExclusive, "--violations", "--valid") }
         filter.since = try inv.moment(.since)
         filter.limit = try inv.limit()
+        filter.scope = try inv.session.rgkScope()
         let items = try Readings.list(inv.db, filter)
         var t = ReadingView.table(items, inv.out)
         if items.count == filter.limit { t.footer = inv.out.texts.render(.moreRows, .int(filter.limit)) }
@@ -127,7 +128,7 @@ enum ReadingCommands {
     }
 
     static func show(_ inv: Invocation) throws -> ExitStatus {
-        let r = try Readings.find(inv.db, try Readings.parseID(inv.argument("ID")!))
+        let r = try Readings.find(inv.session, try Readings.parseID(inv.argument("ID")!))
         var filter = AuditFilter()
         filter.entityType = Entity.reading.rawValue
         filter.entityID = String(r.id)

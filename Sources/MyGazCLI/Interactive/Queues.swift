@@ -36,7 +36,8 @@ final class ReadingReviewQueue: ReviewQueue {
         filter.rgk = rgk
         filter.violationsOnly = violationsOnly
         filter.limit = reviewLimit
-        if violationsOnly { return try Readings.list(session.db, filter).map(\.id) }
+        filter.scope = try session.rgkScope()
+        if violationsOnly || filter.scope != nil { return try Readings.list(session.db, filter).map(\.id) }
         return try Readings.queueIDs(session.db, rgk: rgk, limit: reviewLimit)
     }
 

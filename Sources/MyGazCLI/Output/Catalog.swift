@@ -458,6 +458,9 @@ public enum Catalog {
         case .scopeBeyondOwn:
             return ("you ({1}) work only the RGKs {2}: you cannot give the RGK {3}; an admin of every RGK can",
                     "вы ({1}) работаете только с РГК {2}: дать РГК {3} вы не можете; это может администратор всех РГК")
+        case .outsideScope:
+            return ("you ({1}) do not work the RGK of {2} {3}: it is {4}'s; its clerks decide it",
+                    "вы ({1}) не работаете с РГК, к которой относится {2} {3}: это РГК {4}; решают ее сотрудники")
         case .scopeAllBeyondOwn:
             return ("you ({1}) work only the RGKs {2}: you cannot give every RGK; an admin of every RGK can",
                     "вы ({1}) работаете только с РГК {2}: дать все РГК вы не можете; это может администратор всех РГК")
