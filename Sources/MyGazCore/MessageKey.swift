@@ -130,6 +130,8 @@ public enum MessageKey: String, CaseIterable, Sendable {
     case scopeBeyondOwn
     case scopeAllBeyondOwn
     case outsideScope
+    case rgkOutsideScope
+    case importRGKOutsideScope
     case operatorRemoved
     case lastAdmin
     case lastAdminOfAllRGKs

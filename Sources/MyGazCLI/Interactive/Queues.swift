@@ -154,6 +154,7 @@ final class ApplicationReviewQueue: ReviewQueue {
     func ids() throws -> [Int64] {
         var f = filter
         f.limit = reviewLimit
+        f.scope = try session.rgkScope()
         return try Applications.list(session.db, f).map(\.id)
     }
 
@@ -259,6 +260,7 @@ final class TicketReviewQueue: ReviewQueue {
     func ids() throws -> [Int64] {
         var f = filter
         f.limit = reviewLimit
+        f.scope = try session.rgkScope()
         return try Tickets.list(session.db, f).map(\.id)
     }
 

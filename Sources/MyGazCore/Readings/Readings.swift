@@ -475,6 +475,21 @@ public enum Readings {
         public var byRGK: [(rgk: String, count: Int)] = []
         public var reachable = 0
         public var unreachable = 0
+
+        /// Two RGKs' results as one (a bulk decision of an operator of several RGKs).
+        mutating func add(_ other: BulkResult) {
+            warnings += other.warnings; decided += other.decided; skipped += other.skipped
+            for (reason, n) in other.byReason { byReason[reason, default: 0] += n }
+            byRGK += other.byRGK; reachable += other.reachable; unreachable += other.unreachable
+        }
+    }
+
+    /// A bulk decision over the operator's RGKs: `--rgk` of hers (exit 7 for another's), else
+    /// each of hers in turn, else every RGK at once (`Session.rgks`).
+    static func overScope(_ session: Session, rgk: String?, _ decide: (String?) throws -> BulkResult) throws -> BulkResult {
+        var result = BulkResult()
+        for one in try session.rgks(rgk) { result.add(try decide(one)) }
+        return result
     }
 
     /// What a bulk decision on these readings would touch: their RGKs and, for a rejection, whom
@@ -503,6 +518,10 @@ public enum Readings {
     /// else decided meanwhile is left as they decided it (skipped).
     public static func acceptAllValid(_ session: Session, rgk: String?, dryRun: Bool,
                                       progress: (Int) -> Void = { _ in }) throws -> BulkResult {
+        try overScope(session, rgk: rgk) { try acceptAllValid(inOne: session, rgk: $0, dryRun: dryRun, progress: progress) }
+    }
+
+    static func acceptAllValid(inOne session: Session, rgk: String?, dryRun: Bool, progress: (Int) -> Void) throws -> BulkResult {
         let db = session.db
         let rgkID = try rgk.map { try RGK.id(db, $0) }
         let judged = try judgeQueue(db, rgkID: rgkID, now: session.now)
@@ -551,6 +570,10 @@ public enum Readings {
     /// Rejects every pending reading that breaks a rule, with the code of the first rule broken.
     public static func rejectAllInvalid(_ session: Session, rgk: String?, dryRun: Bool,
                                         progress: (Int) -> Void = { _ in }) throws -> BulkResult {
+        try overScope(session, rgk: rgk) { try rejectAllInvalid(inOne: session, rgk: $0, dryRun: dryRun, progress: progress) }
+    }
+
+    static func rejectAllInvalid(inOne session: Session, rgk: String?, dryRun: Bool, progress: (Int) -> Void) throws -> BulkResult {
         let db = session.db
         let rgkID = try rgk.map { try RGK.id(db, $0) }
         let judged = try judgeQueue(db, rgkID: rgkID, now: session.now)
