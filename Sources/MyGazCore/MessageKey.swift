@@ -129,6 +129,9 @@ public enum MessageKey: String, CaseIterable, Sendable {
     case operatorScopeChanged
     case scopeBeyondOwn
     case scopeAllBeyondOwn
+    case outsideScope
+    case rgkOutsideScope
+    case importRGKOutsideScope
     case operatorRemoved
     case lastAdmin
     case lastAdminOfAllRGKs

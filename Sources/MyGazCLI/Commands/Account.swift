@@ -47,8 +47,8 @@ enum AccountCommands {
         ])
 
     static func setPhone(_ inv: Invocation) throws -> ExitStatus {
-        guard let rgk = inv.string(.rgk) else { throw MyGazError.usage(.optionRequires, .text(inv.commandName), "--rgk") }
-        let ref = try AccountRef.resolve(inv.db, inv.argument("ACCOUNT")!, rgk: rgk)
+        guard inv.string(.rgk) != nil else { throw MyGazError.usage(.optionRequires, .text(inv.commandName), "--rgk") }
+        let ref = try inv.accountToDecide(inv.argument("ACCOUNT")!)
         if inv.flag(.acceptFile) {
             if inv.string(.phone) != nil { throw MyGazError.usage(.optionsExclusive, "--accept-file", "--phone") }
             let change = try HolderPhone.acceptFile(inv.session, ref)
@@ -70,7 +70,7 @@ enum AccountCommands {
     }
 
     static func conflicts(_ inv: Invocation) throws -> ExitStatus {
-        let rows = try HolderPhone.conflicts(inv.db, rgk: inv.string(.rgk))
+        let rows = try HolderPhone.conflicts(inv.db, rgk: inv.string(.rgk), scope: inv.session.rgkScope())
         var t = Table([
             Column("rgk", L("RGK", "РГК")), Column("account", L("ACCOUNT", "ЛС")), Column("desk_phone", L("DESK", "В ОФИСЕ")),
             Column("file_phone", L("FILE", "В ФАЙЛЕ")), Column("changed_by", L("BY", "КТО")), Column("changed_at", L("CHANGED", "ИЗМЕНЕН")),
@@ -92,6 +92,7 @@ enum AccountCommands {
         filter.search = inv.string(.search)
         filter.debtors = inv.flag(.debtors)
         filter.limit = try inv.limit()
+        filter.scope = try inv.session.rgkScope()
         let rows = try Accounts.list(inv.db, filter)
         var t = AccountView.table(rows, inv.out)
         if rows.count == filter.limit { t.footer = inv.out.texts.render(.moreRows, .int(filter.limit)) }
@@ -101,7 +102,7 @@ enum AccountCommands {
 
     static func bill(_ inv: Invocation) throws -> ExitStatus {
         try inv.exclusive(.output, .print)
-        let ref = try AccountRef.resolve(inv.db, inv.argument("ACCOUNT")!, rgk: inv.string(.rgk))
+        let ref = try inv.accountToDecide(inv.argument("ACCOUNT")!)
         let bill = try Bills.make(inv.db, ref, period: try inv.period(.period), today: inv.clock.today)
         let pdf = try BillDocument.pdf(bill)
         let month = BillDocument.monthName(bill.period)
@@ -136,7 +137,7 @@ enum AccountCommands {
     }
 
     static func show(_ inv: Invocation) throws -> ExitStatus {
-        let ref = try AccountRef.resolve(inv.db, inv.argument("ACCOUNT")!, rgk: inv.string(.rgk))
+        let ref = try inv.account(inv.argument("ACCOUNT")!)
         let a = try Accounts.show(inv.db, ref, allContracts: inv.flag(.all), today: inv.clock.today)
         inv.out.record(AccountView.record(a, ref, allContracts: inv.flag(.all), inv.out))
         return .success

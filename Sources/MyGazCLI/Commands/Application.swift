@@ -144,11 +144,12 @@ enum ApplicationCommands {
         }
         filter.kind = try inv.choice(.kind, as: ApplicationKind.self)
         filter.rgk = inv.string(.rgk)
-        filter.account = try inv.string(.account).map { try AccountRef.resolve(inv.db, $0, rgk: inv.string(.rgk)) }
+        filter.account = try inv.string(.account).map(inv.account)
         filter.assignedTo = inv.string(.assignedTo)
         filter.since = try inv.moment(.since)
         filter.search = inv.string(.search)
         filter.limit = try inv.limit()
+        filter.scope = try inv.session.rgkScope()
         let rows = try Applications.list(inv.db, filter)
         var t = ApplicationView.table(rows, now: inv.clock.now, inv.out)
         if rows.count == filter.limit { t.footer = inv.out.texts.render(.moreRows, .int(filter.limit)) }
@@ -158,6 +159,7 @@ enum ApplicationCommands {
 
     static func show(_ inv: Invocation) throws -> ExitStatus {
         let id = try Applications.parseID(inv.argument("ID")!)
+        try inv.session.requireSees(.application, id)
         let d = try Applications.show(inv.db, id)
         inv.out.record(ApplicationView.record(d, inv.out))
         return .success
@@ -204,7 +206,7 @@ enum ApplicationCommands {
         }
         guard let phone = inv.string(.phone) else { throw MyGazError.usage(.optionRequires, .text(inv.commandName), "--phone") }
         try inv.exclusive(.account, .address)
-        let account = try inv.string(.account).map { try AccountRef.resolve(inv.db, $0, rgk: inv.string(.rgk)) }
+        let account = try inv.string(.account).map(inv.accountToDecide)
         let address = try inv.text(.address)
         if account == nil && address == nil { throw MyGazError.usage(.oneOfRequired, .text(inv.commandName), "--account, --address") }
         if address != nil && inv.string(.rgk) == nil { throw MyGazError.usage(.optionRequires, "--address", "--rgk") }
@@ -249,6 +251,7 @@ enum ApplicationCommands {
 
     static func attachment(_ inv: Invocation) throws -> ExitStatus {
         let id = try Applications.parseID(inv.argument("ID")!)
+        try inv.session.requireSees(.application, id)
         let bytes = try Attachments.content(inv.db, .application(id), name: inv.argument("NAME")!)
         try FileOutput.write(bytes, to: inv.string(.output), inv)
         return .success

@@ -23,7 +23,14 @@ enum BillCommands {
         let rgk = inv.string(.rgk)
         let texts = inv.out.texts
         let month = inv.out.lang == .ru ? BillDocument.monthName(period) : period
-        let plan = try BillMailing.plan(inv.db, period: period, rgk: rgk, today: inv.clock.today)
+        // an operator of some RGKs mails theirs, each on its own; `--rgk` of another is refused (exit 7)
+        let rgks = try inv.session.rgks(rgk)
+        var plan = BillMailing.Plan()
+        for rgk in rgks {
+            let one = try BillMailing.plan(inv.db, period: period, rgk: rgk, today: inv.clock.today)
+            plan.toQueue += one.toQueue; plan.queuedBefore += one.queuedBefore
+            plan.noEmail += one.noEmail; plan.noSettlements += one.noSettlements
+        }
         if inv.flag(.dryRun) {
             inv.out.object([("period", .text(period)), ("to_queue", .int(Int64(plan.toQueue))), ("queued_before", .int(Int64(plan.queuedBefore))),
                             ("no_email", .int(Int64(plan.noEmail))), ("no_settlements", .int(Int64(plan.noSettlements)))],
@@ -40,7 +47,13 @@ enum BillCommands {
             }
         }
         let progress = Progress(inv.out, label: "bill send", total: Int64(plan.toQueue))
-        let report = try BillMailing.send(inv.session, period: period, rgk: rgk) { done, _ in progress.update(Int64(done)) }
+        var report = BillMailing.Report()
+        for rgk in rgks {
+            let before = report.queued
+            let one = try BillMailing.send(inv.session, period: period, rgk: rgk) { done, _ in progress.update(Int64(before + done)) }
+            report.queued += one.queued; report.queuedBefore += one.queuedBefore
+            report.noEmail += one.noEmail; report.noSettlements += one.noSettlements
+        }
         progress.finish()
         inv.out.object([("period", .text(period)), ("queued", .int(Int64(report.queued))), ("queued_before", .int(Int64(report.queuedBefore))),
                         ("no_email", .int(Int64(report.noEmail))), ("no_settlements", .int(Int64(report.noSettlements)))],

@@ -49,6 +49,6 @@ enum CompletionCommands {
     static func candidates(path: String, login: String, source: LiveSource, prefix: String) throws -> [LiveValues.Candidate] {
         // read-only and not waiting: a shell must never hang on Tab
         guard let db = Engines.glance(path, waitMs: 100), try Operators.find(db, login) != nil else { return [] }
-        return try LiveValues.candidates(db, source, prefix: prefix)
+        return try LiveValues.candidates(db, source, prefix: prefix, scope: Operators.scopeIDs(db, of: login))
     }
 }

@@ -19,12 +19,20 @@ enum ContractCommands {
                         access: .everyone, handler: show),
         ])
 
+    /// The contract `number` names, as the operator may see it: one of an RGK she does not work is not found.
+    static func contract(_ inv: Invocation, _ number: String) throws -> ContractItem {
+        let c = try Contracts.find(inv.db, number, rgk: inv.string(.rgk))
+        guard try inv.session.outsideScope(.contract, [c.id]) == nil else { throw MyGazError.notFound(.contract, number) }
+        return c
+    }
+
     static func list(_ inv: Invocation) throws -> ExitStatus {
-        let account = try inv.string(.account).map { try AccountRef.resolve(inv.db, $0, rgk: inv.string(.rgk)) }
+        let account = try inv.string(.account).map(inv.account)
         guard account != nil || inv.string(.rgk) != nil else { throw MyGazError.usage(.oneOfRequired, .text(inv.commandName), "--account, --rgk") }
         let limit = try inv.limit()
         let rows = try Contracts.list(inv.db, account: account, rgk: account == nil ? inv.string(.rgk) : nil,
-                                      kind: try inv.choice(.kind, as: ContractKind.self), all: inv.flag(.all), limit: limit)
+                                      kind: try inv.choice(.kind, as: ContractKind.self), all: inv.flag(.all), limit: limit,
+                                      scope: inv.session.rgkScope())
         var t = Table(columns)
         for c in rows { t.append(cells(c, inv.out)) }
         if rows.count == limit { t.footer = inv.out.texts.render(.moreRows, .int(limit)) }
@@ -33,7 +41,7 @@ enum ContractCommands {
     }
 
     static func show(_ inv: Invocation) throws -> ExitStatus {
-        let c = try Contracts.find(inv.db, inv.argument("NUMBER")!, rgk: inv.string(.rgk))
+        let c = try contract(inv, inv.argument("NUMBER")!)
         var r = Record(row: cells(c, inv.out), of: columns)
         r.section("acts_of_work", L("Acts of work", "Акты выполненных работ"), ActCommands.table(try Contracts.acts(inv.db, account: nil, contract: c, limit: 1000), inv.out))
         inv.out.record(r)
@@ -70,8 +78,8 @@ enum ActCommands {
         ])
 
     static func list(_ inv: Invocation) throws -> ExitStatus {
-        let account = try inv.string(.account).map { try AccountRef.resolve(inv.db, $0, rgk: inv.string(.rgk)) }
-        let contract = try inv.string(.contract).map { try Contracts.find(inv.db, $0, rgk: inv.string(.rgk)) }
+        let account = try inv.string(.account).map(inv.account)
+        let contract = try inv.string(.contract).map { try ContractCommands.contract(inv, $0) }
         guard account != nil || contract != nil else { throw MyGazError.usage(.oneOfRequired, .text(inv.commandName), "--account, --contract") }
         let limit = try inv.limit()
         let rows = try Contracts.acts(inv.db, account: account, contract: contract, limit: limit)

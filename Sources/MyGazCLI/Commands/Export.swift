@@ -35,6 +35,8 @@ enum ExportCommands {
 
     static func contacts(_ inv: Invocation) throws -> ExitStatus {
         guard let rgk = inv.string(.rgk) else { throw MyGazError.usage(.optionRequires, .text(inv.commandName), "--rgk") }
+        // an RGK the operator does not work is refused before a row is read (exit 7)
+        _ = try inv.session.rgks(rgk)
         let rows = try HolderPhone.toExport(inv.db, rgk: rgk, since: try inv.moment(.since))
         let file = try inv.string(.output).map { try NewFile($0, like: inv.globals.dbPath) }
         let sink: TextSink = file.map { FileSink(fd: $0.fd) } ?? inv.io.stdout
@@ -66,6 +68,8 @@ enum ExportCommands {
 
     static func readings(_ inv: Invocation) throws -> ExitStatus {
         guard let rgk = inv.string(.rgk) else { throw MyGazError.usage(.optionRequires, .text(inv.commandName), "--rgk") }
+        // an RGK the operator does not work is refused before a row is read (exit 7)
+        _ = try inv.session.rgks(rgk)
         var filter = ReadingExport.Filter(rgk: rgk)
         switch inv.string(.status) ?? "accepted" {
         case "all": filter.statuses = [.accepted, .rejected]

@@ -135,7 +135,8 @@ enum ImportCommands {
     }
 
     static func history(_ inv: Invocation) throws -> ExitStatus {
-        let rows = try ImportHistory.list(inv.db, rgk: inv.string(.rgk), kind: try inv.choice(.kind, as: ImportKind.self), limit: try inv.limit())
+        let rows = try ImportHistory.list(inv.db, rgk: inv.string(.rgk), kind: try inv.choice(.kind, as: ImportKind.self), limit: try inv.limit(),
+                                            scope: inv.session.rgkScope())
         var t = Table([
             Column("id", L("BATCH", "ЗАГРУЗКА"), align: .right), Column("kind", L("KIND", "ВИД")), Column("rgk", L("RGK", "РГК")),
             Column("file", L("FILE", "ФАЙЛ"), cut: 12, priority: 1), Column("status", L("STATUS", "СОСТОЯНИЕ")), Column("started_at", L("STARTED", "НАЧАЛО")),

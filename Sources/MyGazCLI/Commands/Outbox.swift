@@ -41,8 +41,9 @@ enum OutboxCommands {
     static func list(_ inv: Invocation) throws -> ExitStatus {
         let limit = try inv.limit()
         let status = try inv.choice(.status, as: OutboxStatus.self)
-        let rows = try inv.string(.to).map { try OutboxStore.list(inv.db, to: $0, status: status, limit: limit) }
-            ?? OutboxStore.list(inv.db, status: status, limit: limit)
+        let scope = try inv.session.rgkScope()
+        let rows = try inv.string(.to).map { try OutboxStore.list(inv.db, to: $0, status: status, limit: limit, scope: scope) }
+            ?? OutboxStore.list(inv.db, status: status, limit: limit, scope: scope)
         var t = OutboxView.table(rows, inv.out)
         if rows.count == limit { t.footer = inv.out.texts.render(.moreRows, .int(limit)) }
         inv.out.table(t)
@@ -51,6 +52,7 @@ enum OutboxCommands {
 
     static func show(_ inv: Invocation) throws -> ExitStatus {
         guard let id = Int64(inv.argument("ID")!), id > 0 else { throw MyGazError.invalid(.badId, .entity(.outbox), .text(inv.argument("ID")!)) }
+        try inv.session.requireSees(.outbox, id)
         let m = try OutboxStore.find(inv.db, id)
         inv.out.record(OutboxView.record(m, inv.out))
         return .success

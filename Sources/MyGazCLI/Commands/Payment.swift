@@ -34,7 +34,7 @@ enum PaymentCommands {
 
     static func list(_ inv: Invocation) throws -> ExitStatus {
         var filter = PaymentFilter()
-        if let account = inv.string(.account) { filter.account = try AccountRef.resolve(inv.db, account, rgk: inv.string(.rgk)) }
+        if let account = inv.string(.account) { filter.account = try inv.account(account) }
         else { filter.rgk = inv.string(.rgk) }
         filter.state = try inv.choice(.state, as: PaymentState.self)
         filter.since = try inv.moment(.since).map { Day(epochSeconds: $0 + Timestamp.localOffset(at: $0)) }
@@ -44,6 +44,7 @@ enum PaymentCommands {
         filter.channel = inv.string(.channel)
         filter.externalID = inv.string(.externalID)
         filter.limit = try inv.limit()
+        filter.scope = try inv.session.rgkScope()
         let rows = try Payments.list(inv.db, filter)
         var t = PaymentView.table(rows, today: inv.clock.today, inv.out)
         if rows.count == filter.limit { t.footer = inv.out.texts.render(.moreRows, .int(filter.limit)) }
@@ -53,6 +54,8 @@ enum PaymentCommands {
 
     static func show(_ inv: Invocation) throws -> ExitStatus {
         let p = try Payments.find(inv.db, inv.argument("PAYMENT")!)
+        // a payment of an RGK she does not work is not found, as an unknown one
+        guard try inv.session.outsideScope(.payment, [p.id]) == nil else { throw MyGazError.notFound(.payment, inv.argument("PAYMENT")!) }
         inv.out.record(PaymentView.record(p, today: inv.clock.today, inv.out))
         return .success
     }

@@ -42,7 +42,8 @@ enum PinCommands {
         let statusText = inv.string(.status) ?? "open"
         let status = statusText == "all" ? nil : PinRequestStatus(rawValue: statusText)
         let limit = try inv.limit()
-        let rows = try Pins.requests(inv.db, status: status, rgk: inv.string(.rgk), limit: limit)
+        let rows = try Pins.requests(inv.db, status: status, rgk: inv.string(.rgk), limit: limit,
+                                      scope: inv.session.rgkScope())
         var t = Table([
             Column("id", L("ID", "ID"), align: .right), Column("rgk", L("RGK", "РГК"), priority: 1), Column("account", L("ACCOUNT", "СЧЕТ")),
             Column("full_name", L("NAME GIVEN", "УКАЗАННОЕ ФИО"), cut: 12), Column("holder", L("HOLDER", "ВЛАДЕЛЕЦ СЧЕТА"), cut: 12, priority: 2),
@@ -74,9 +75,10 @@ enum PinCommands {
         let requestID = try inv.int(.request, range: 1...Int.max).map(Int64.init)
         let account: AccountRef
         if let text = inv.argument("ACCOUNT") {
-            account = try AccountRef.resolve(inv.db, text, rgk: inv.string(.rgk))
+            account = try inv.accountToDecide(text)
         } else if let requestID {
             account = try Pins.requestAccount(inv.db, requestID)
+            try inv.session.requireWorks(.pinRequest, [requestID])
         } else {
             throw MyGazError.usage(.missingArgument, "ACCOUNT", .text(inv.commandName))
         }
@@ -116,7 +118,7 @@ enum PinCommands {
     }
 
     static func revoke(_ inv: Invocation) throws -> ExitStatus {
-        let account = try AccountRef.resolve(inv.db, inv.argument("ACCOUNT")!, rgk: inv.string(.rgk))
+        let account = try inv.accountToDecide(inv.argument("ACCOUNT")!)
         let revoked = try Pins.revoke(inv.session, account: account)
         inv.out.results([ActionResult(id: account.label, outcome: revoked > 0 ? .changed : .unchanged, status: revoked > 0 ? "revoked" : nil,
                                       human: Message(revoked > 0 ? .pinRevoked : .pinNoneActive, [.text(account.label)]))])
@@ -124,8 +126,9 @@ enum PinCommands {
     }
 
     static func listPins(_ inv: Invocation) throws -> ExitStatus {
-        let account = try inv.string(.account).map { try AccountRef.resolve(inv.db, $0, rgk: inv.string(.rgk)) }
-        let rows = try Pins.list(inv.db, account: account, activeOnly: inv.flag(.active), now: inv.clock.nowISO, limit: try inv.limit())
+        let account = try inv.string(.account).map(inv.account)
+        let rows = try Pins.list(inv.db, account: account, activeOnly: inv.flag(.active), now: inv.clock.nowISO, limit: try inv.limit(),
+                                  scope: inv.session.rgkScope())
         var t = Table([
             Column("id", L("ID", "ID"), align: .right), Column("account", L("ACCOUNT", "СЧЕТ")), Column("source", L("SOURCE", "ИСТОЧНИК"), priority: 1),
             Column("state", L("STATE", "СОСТОЯНИЕ")), Column("issued_at", L("ISSUED", "ВЫДАН")), Column("issued_by", L("BY", "КЕМ"), priority: 2),

@@ -112,13 +112,14 @@ enum ReadingCommands {
             throw MyGazError.usage(.optionsExclusive, "--rule", inv.flag(.valid) ? "--valid" : "--violations")
         }
         filter.rgk = inv.string(.rgk)
-        filter.account = try inv.string(.account).map { try AccountRef.resolve(inv.db, $0, rgk: inv.string(.rgk)) }
+        filter.account = try inv.string(.account).map(inv.account)
         filter.serial = inv.string(.meter)
         filter.violationsOnly = inv.flag(.violations)
         filter.validOnly = inv.flag(.valid)
         if filter.violationsOnly && filter.validOnly { throw MyGazError.usage(.optionsExclusive, "--violations", "--valid") }
         filter.since = try inv.moment(.since)
         filter.limit = try inv.limit()
+        filter.scope = try inv.session.rgkScope()
         let items = try Readings.list(inv.db, filter)
         var t = ReadingView.table(items, inv.out)
         if items.count == filter.limit { t.footer = inv.out.texts.render(.moreRows, .int(filter.limit)) }
@@ -127,7 +128,7 @@ enum ReadingCommands {
     }
 
     static func show(_ inv: Invocation) throws -> ExitStatus {
-        let r = try Readings.find(inv.db, try Readings.parseID(inv.argument("ID")!))
+        let r = try Readings.find(inv.session, try Readings.parseID(inv.argument("ID")!))
         var filter = AuditFilter()
         filter.entityType = Entity.reading.rawValue
         filter.entityID = String(r.id)
@@ -137,7 +138,13 @@ enum ReadingCommands {
     }
 
     static func check(_ inv: Invocation) throws -> ExitStatus {
-        let counts = try Readings.checkCounts(inv.db, rgk: inv.string(.rgk))
+        // her RGKs' queues only (`--rgk` of another: exit 7)
+        var counts = (total: 0, valid: 0, byReason: [ReadingReason: Int]())
+        for rgk in try inv.session.rgks(inv.string(.rgk)) {
+            let one = try Readings.checkCounts(inv.db, rgk: rgk)
+            counts.total += one.total; counts.valid += one.valid
+            for (reason, n) in one.byReason { counts.byReason[reason, default: 0] += n }
+        }
         // people read the rule by its label; scripts get its code
         var t = Table([Column("rule", L("RULE", "ПРАВИЛО")), Column("count", L("COUNT", "ЧИСЛО"), align: .right)])
         t.append([Cell(.text("ok"), display: L("breaks no rule", "нарушений нет")(inv.out.lang)),
@@ -274,7 +281,7 @@ enum ReadingCommands {
     }
 
     static func submit(_ inv: Invocation) throws -> ExitStatus {
-        let account = try AccountRef.resolve(inv.db, inv.argument("ACCOUNT")!, rgk: inv.string(.rgk))
+        let account = try inv.accountToDecide(inv.argument("ACCOUNT")!)
         // a customer on the phone with one meter is not asked for its serial
         let serial: String
         if let given = inv.string(.serial) { serial = given } else {

@@ -10,7 +10,8 @@ enum StatusCommand {
         access: .everyone, handler: showStatus)
 
     static func showStatus(_ inv: Invocation) throws -> ExitStatus {
-        let d = try Dashboard.load(inv.db, today: inv.clock.today, notSetUp: Delivery.channelsNotSetUp(environment: inv.io.environment))
+        let d = try Dashboard.load(inv.db, today: inv.clock.today, notSetUp: Delivery.channelsNotSetUp(environment: inv.io.environment),
+                                   scope: inv.session.rgkScope())
         inv.out.record(StatusView.record(d, now: inv.clock.now, lang: inv.out.lang))
         return .success
     }

@@ -106,6 +106,7 @@ enum TicketCommands {
         filter.assignedTo = inv.string(.assignedTo)
         filter.since = try inv.moment(.since)
         filter.limit = try inv.limit()
+        filter.scope = try inv.session.rgkScope()
         let rows = try Tickets.list(inv.db, filter)
         var t = TicketView.table(rows, now: inv.clock.now, inv.out)
         if rows.count == filter.limit { t.footer = inv.out.texts.render(.moreRows, .int(filter.limit)) }
@@ -114,13 +115,16 @@ enum TicketCommands {
     }
 
     static func show(_ inv: Invocation) throws -> ExitStatus {
-        let d = try Tickets.show(inv.db, try Tickets.parseID(inv.argument("ID")!))
+        let id = try Tickets.parseID(inv.argument("ID")!)
+        try inv.session.requireSees(.ticket, id)
+        let d = try Tickets.show(inv.db, id)
         inv.out.record(TicketView.record(d, inv.out))
         return .success
     }
 
     static func reply(_ inv: Invocation) throws -> ExitStatus {
         let id = try Tickets.parseID(inv.argument("ID")!)
+        try inv.session.requireWorks(.ticket, [id])
         let detail = try Tickets.show(inv.db, id)
         var faqID: Int64?
         let body: String
@@ -221,6 +225,7 @@ enum TicketCommands {
 
     static func attachment(_ inv: Invocation) throws -> ExitStatus {
         let id = try Tickets.parseID(inv.argument("ID")!)
+        try inv.session.requireSees(.ticket, id)
         try FileOutput.write(try Attachments.content(inv.db, .ticket(id), name: inv.argument("NAME")!), to: inv.string(.output), inv)
         return .success
     }

@@ -143,6 +143,7 @@ enum UserCommands {
         filter.registeredBefore = try inv.moment(.registeredBefore)
         filter.registeredAfter = try inv.moment(.registeredAfter)
         filter.limit = try inv.limit()
+        filter.scope = try inv.session.rgkScope()
         let users = try Users.list(inv.db, filter)
         var t = UserView.table(users, inv.out)
         if users.count == filter.limit { t.footer = inv.out.texts.render(.moreRows, .int(filter.limit)) }
@@ -151,7 +152,7 @@ enum UserCommands {
     }
 
     static func show(_ inv: Invocation) throws -> ExitStatus {
-        let id = try Users.resolve(inv.db, inv.argument("USER")!)
+        let id = try inv.user(inv.argument("USER")!)
         let u = try Users.show(inv.db, id, now: inv.clock.now)
         inv.out.record(UserView.record(u, inv.out))
         return .success
@@ -200,7 +201,7 @@ enum UserCommands {
             let ids = inv.arguments("USER")
             guard ids.count == 1, ids != ["-"] else { throw MyGazError.usage(.codeOneUser) }
             guard let code = inv.io.stdin.readLine(), !code.isEmpty else { throw MyGazError.invalid(.stdinEmpty, .text(inv.commandName)) }
-            let id = try Users.resolve(inv.db, ids[0])
+            let id = try inv.userToDecide(ids[0])
             let t = try Users.confirm(inv.session, id, code: code)
             return Report.single(t, inv.out)
         }
@@ -217,7 +218,7 @@ enum UserCommands {
     }
 
     static func resetPassword(_ inv: Invocation) throws -> ExitStatus {
-        let id = try Users.resolve(inv.db, inv.argument("USER")!)
+        let id = try inv.userToDecide(inv.argument("USER")!)
         let (password, generated) = try readPassword(inv)
         try Users.resetPassword(inv.session, id, password: password)
         if inv.out.isHuman {
@@ -231,7 +232,7 @@ enum UserCommands {
     }
 
     static func setLogin(_ inv: Invocation) throws -> ExitStatus {
-        let id = try Users.resolve(inv.db, inv.argument("USER")!)
+        let id = try inv.userToDecide(inv.argument("USER")!)
         let (old, new) = try Users.setLogin(inv.session, id, newLogin: inv.argument("NEW_LOGIN")!)
         let human = old == new ? Message(.unchanged, [.entity(.user), .text(String(id)), .text(new)])
                                : Message(.loginChanged, [.text(String(id)), .text(old), .text(new)])
@@ -241,7 +242,7 @@ enum UserCommands {
     }
 
     static func resendCode(_ inv: Invocation) throws -> ExitStatus {
-        let id = try Users.resolve(inv.db, inv.argument("USER")!)
+        let id = try inv.userToDecide(inv.argument("USER")!)
         let identity = try inv.choice(.identity, as: IdentityProvider.self)
         let purpose = inv.string(.purpose)
         let activation = try purpose == "activation" || identity != nil || (purpose == nil && Users.awaitsActivation(inv.db, id))
@@ -270,7 +271,7 @@ enum UserCommands {
 
     static func delete(_ inv: Invocation) throws -> ExitStatus {
         let text = inv.argument("USER")!
-        let id = try Users.resolve(inv.db, text)
+        let id = try inv.userToDecide(text)
         // the person named as the clerk knows her: her name and login, not the id typed twice
         let user = try Users.show(inv.db, id, now: inv.clock.now)
         let who = [user.fullName, Format.login(user.login)].compactMap { $0 }.map(UntrustedText.visible).joined(separator: ", ")
@@ -298,13 +299,13 @@ enum UserCommands {
     }
 
     static func linkTarget(_ inv: Invocation) throws -> (Int64, AccountRef) {
-        let id = try Users.resolve(inv.db, inv.argument("USER")!)
-        let account = try AccountRef.resolve(inv.db, inv.argument("ACCOUNT")!, rgk: inv.string(.rgk))
+        let id = try inv.userToDecide(inv.argument("USER")!)
+        let account = try inv.accountToDecide(inv.argument("ACCOUNT")!)
         return (id, account)
     }
 
     static func edit(_ inv: Invocation) throws -> ExitStatus {
-        let id = try Users.resolve(inv.db, inv.argument("USER")!)
+        let id = try inv.userToDecide(inv.argument("USER")!)
         var change = ProfileChange()
         change.name = try inv.text(.name)
         change.email = inv.string(.email)

@@ -36,7 +36,8 @@ final class ReadingReviewQueue: ReviewQueue {
         filter.rgk = rgk
         filter.violationsOnly = violationsOnly
         filter.limit = reviewLimit
-        if violationsOnly { return try Readings.list(session.db, filter).map(\.id) }
+        filter.scope = try session.rgkScope()
+        if violationsOnly || filter.scope != nil { return try Readings.list(session.db, filter).map(\.id) }
         return try Readings.queueIDs(session.db, rgk: rgk, limit: reviewLimit)
     }
 
@@ -153,6 +154,7 @@ final class ApplicationReviewQueue: ReviewQueue {
     func ids() throws -> [Int64] {
         var f = filter
         f.limit = reviewLimit
+        f.scope = try session.rgkScope()
         return try Applications.list(session.db, f).map(\.id)
     }
 
@@ -258,6 +260,7 @@ final class TicketReviewQueue: ReviewQueue {
     func ids() throws -> [Int64] {
         var f = filter
         f.limit = reviewLimit
+        f.scope = try session.rgkScope()
         return try Tickets.list(session.db, f).map(\.id)
     }
 

@@ -458,6 +458,15 @@ public enum Catalog {
         case .scopeBeyondOwn:
             return ("you ({1}) work only the RGKs {2}: you cannot give the RGK {3}; an admin of every RGK can",
                     "вы ({1}) работаете только с РГК {2}: дать РГК {3} вы не можете; это может администратор всех РГК")
+        case .outsideScope:
+            return ("you ({1}) do not work the RGK of {2} {3}: it is {4}'s; its clerks decide it",
+                    "вы ({1}) не работаете с РГК, к которой относится {2} {3}: это РГК {4}; решают ее сотрудники")
+        case .rgkOutsideScope:
+            return ("you ({1}) do not work the RGK {2}: its clerks do, or an admin of every RGK",
+                    "вы ({1}) не работаете с РГК {2}: это делают ее сотрудники или администратор всех РГК")
+        case .importRGKOutsideScope:
+            return ("{1}: its rows name the RGK {2}, which you ({3}) do not work; nothing was written — its clerks import it, or an admin of every RGK",
+                    "{1}: в строках файла РГК {2}, с которой вы ({3}) не работаете; ничего не записано — загрузить его могут ее сотрудники или администратор всех РГК")
         case .scopeAllBeyondOwn:
             return ("you ({1}) work only the RGKs {2}: you cannot give every RGK; an admin of every RGK can",
                     "вы ({1}) работаете только с РГК {2}: дать все РГК вы не можете; это может администратор всех РГК")

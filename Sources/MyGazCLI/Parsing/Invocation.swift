@@ -228,16 +228,22 @@ public final class Invocation {
     /// The references given as arguments, as they were typed (each is resolved, and reported, by
     /// the action); or, when the only one is `-`, the lines of stdin (`StdinReferences`), every
     /// one resolved to its record's id before anything is done: a line that names no record, or
-    /// several, stops the whole batch with its number and text.
+    /// several, stops the whole batch with its number and text. Either way, an id of an item of
+    /// an RGK the operator does not work refuses the whole batch before anything changes (exit 7
+    /// naming the RGK: `Session.requireWorks`, issue 37).
     public func ids(_ name: String) throws -> [String] {
+        guard let entity = parsed.command.arguments.first(where: { $0.name == name })?.stdin else {
+            preconditionFailure("\(name) of '\(commandName)' does not take stdin")
+        }
         let given = arguments(name)
         guard given == ["-"] else {
             if given.contains("-") { throw MyGazError.usage(.dashAmongIds, .text(name)) }
             if string(.column) != nil { throw MyGazError.usage(.columnWithoutStdin) }
+            // a reference that names nothing is that id's own error, reported by the action
+            if try session.rgkScope() != nil {
+                try session.requireWorks(entity, given.compactMap { try? References.resolve(db, entity, $0) })
+            }
             return given
-        }
-        guard let entity = parsed.command.arguments.first(where: { $0.name == name })?.stdin else {
-            preconditionFailure("\(name) of '\(commandName)' does not take stdin")
         }
         let lines = try StdinReferences.lines(io.stdin, column: string(.column))
         guard !lines.isEmpty else { throw MyGazError.usage(.stdinEmpty, .text(commandName)) }
@@ -251,9 +257,46 @@ public final class Invocation {
                 }
             }
         }
+        try session.requireWorks(entity, ids)
         // the same record named twice (an id and a phone, say) is acted on once
         var seen = Set<Int64>()
         return ids.filter { seen.insert($0).inserted }.map(String.init)
+    }
+
+    // MARK: accounts, within the operator's RGKs (issue 37)
+
+    /// The account `text` names (`--rgk` for a number of several RGKs), for a list or a show: one
+    /// of an RGK the operator does not work is not found, as an unknown number.
+    public func account(_ text: String) throws -> AccountRef {
+        let ref = try AccountRef.resolve(db, text, rgk: string(.rgk))
+        guard try session.works(rgkID: ref.rgkID) else { throw MyGazError.notFound(.account, text) }
+        return ref
+    }
+
+    /// The account `text` names, for a decision: one of an RGK the operator does not work is
+    /// refused, naming it (exit 7).
+    public func accountToDecide(_ text: String) throws -> AccountRef {
+        let ref = try AccountRef.resolve(db, text, rgk: string(.rgk))
+        guard try session.works(rgkID: ref.rgkID) else {
+            throw MyGazError(.permission, .outsideScope, .text(session.login), .entity(.account), .text(ref.number), .text(ref.rgkCode))
+        }
+        return ref
+    }
+
+    /// The portal user `text` names, for a list or a show: one in none of the operator's RGKs
+    /// (through her linked accounts, `ScopeCondition.user`) is not found, as an unknown login.
+    public func user(_ text: String) throws -> Int64 {
+        let id = try Users.resolve(db, text)
+        guard try session.outsideScope(.user, [id]) == nil else { throw MyGazError.notFound(.user, text) }
+        return id
+    }
+
+    /// The portal user `text` names, for a decision: one in none of the operator's RGKs is
+    /// refused, naming the RGK (exit 7).
+    public func userToDecide(_ text: String) throws -> Int64 {
+        let id = try Users.resolve(db, text)
+        try session.requireWorks(.user, [id])
+        return id
     }
 
     // MARK: people

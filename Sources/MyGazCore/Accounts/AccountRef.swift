@@ -57,6 +57,12 @@ public enum RGK {
         return id
     }
 
+    /// The code of the RGK `id`.
+    public static func code(_ db: any Storage, _ id: Int64) throws -> String {
+        guard let code = try db.scalarString("SELECT code FROM rgk WHERE id = ?", id) else { throw MyGazError.notFound(.rgk, String(id)) }
+        return code
+    }
+
     public static func codes(_ db: any Storage) throws -> [String] {
         try db.query("SELECT code FROM rgk ORDER BY code").map { try $0.string("code") }
     }

@@ -136,6 +136,8 @@ public struct AccountFilter: Sendable {
     public var search: String?
     public var debtors = false
     public var limit = 50
+    /// The operator's RGK ids (`Session.rgkScope`), nil = every RGK.
+    public var scope: [Int64]?
     public init() {}
 }
 
@@ -147,6 +149,10 @@ public enum Accounts {
     public static func list(_ db: any Storage, _ filter: AccountFilter) throws -> [AccountSummary] {
         var conditions: [String] = []
         var args: [SQLBindable?] = []
+        if filter.scope != nil {
+            let c = ScopeCondition.rgk(db, "a.rgk_id", in: filter.scope)
+            conditions.append(c.sql); args += c.arguments
+        }
         if let rgk = filter.rgk {
             // the debtors are fewer than a region's accounts: they are found through their own index
             // (service_debtor), not the region's whole index (noIndex keeps SQLite from using it)

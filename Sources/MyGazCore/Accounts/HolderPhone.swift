@@ -107,14 +107,16 @@ public enum HolderPhone {
     }
 
     /// The conflicts not yet settled, of one RGK or all, oldest change first.
-    public static func conflicts(_ db: any Storage, rgk: String?) throws -> [Conflict] {
+    /// `scope`: the operator's RGK ids (`Session.rgkScope`), nil = every RGK.
+    public static func conflicts(_ db: any Storage, rgk: String?, scope: [Int64]? = nil) throws -> [Conflict] {
         let rgkID = try rgk.map { try RGK.id(db, $0) }
+        let scoped = ScopeCondition.rgk(db, "a.rgk_id", in: scope)
         return try db.query("""
             SELECT g.code, a.number, c.new_phone, c.file_phone, c.changed_by, c.changed_at, c.file_batch_id, c.file_seen_at
             FROM account_phone_change c JOIN account a ON a.id = c.account_id JOIN rgk g ON g.id = a.rgk_id
-            WHERE c.state = 'desk' AND c.file_phone IS NOT NULL AND (CAST(? AS BIGINT) IS NULL OR a.rgk_id = ?)
+            WHERE c.state = 'desk' AND c.file_phone IS NOT NULL AND (CAST(? AS BIGINT) IS NULL OR a.rgk_id = ?) AND \(scoped.sql)
             ORDER BY c.changed_at, c.id
-            """, rgkID, rgkID).map {
+            """, arguments: [rgkID, rgkID] + scoped.arguments).map {
             try Conflict(rgk: $0.string("code"), account: $0.string("number"), deskPhone: $0.string("new_phone"),
                          filePhone: $0.string("file_phone"), changedBy: $0.string("changed_by"), changedAt: $0.string("changed_at"),
                          batchID: $0.optInt64("file_batch_id"), seenAt: $0.optString("file_seen_at"))

@@ -59,6 +59,8 @@ public struct ApplicationFilter: Sendable {
     /// The customer as they say it: a phone, an e-mail, an account number, or a piece of the name or address.
     public var search: String?
     public var limit = 50
+    /// The operator's RGK ids (`Session.rgkScope`), nil = every RGK.
+    public var scope: [Int64]?
     public init() {}
 }
 
@@ -122,6 +124,10 @@ public enum Applications {
         }
         if let kind = filter.kind { page.conditions.append("ap.kind = ?"); page.arguments.append(kind.rawValue) }
         if let rgk = filter.rgk { page.conditions.append("ap.rgk_id = ?"); page.arguments.append(try RGK.id(db, rgk)) }
+        if filter.scope != nil {
+            let scope = ScopeCondition.rgk(db, "ap.rgk_id", in: filter.scope)
+            page.conditions.append(scope.sql); page.arguments += scope.arguments
+        }
         if let account = filter.account { page.conditions.append("ap.account_id = ?"); page.arguments.append(account.id) }
         if let login = filter.assignedTo { page.conditions.append("ap.assigned_to = ?"); page.arguments.append(login) }
         if let search = filter.search?.trimmingCharacters(in: .whitespaces), !search.isEmpty {
@@ -248,6 +254,7 @@ public enum Applications {
                        ap.contact_phone, u.phone AS user_phone, g.code AS rgk
                 FROM application ap JOIN rgk g ON g.id = ap.rgk_id LEFT JOIN portal_user u ON u.id = ap.user_id WHERE ap.id = ?
                 """, id) else { throw MyGazError.notFound(.application, String(id)) }
+            try session.requireWorks(.application, [id])
             guard let current = ApplicationStatus(rawValue: try row.string("status")), let kind = ApplicationKind(rawValue: try row.string("kind")) else {
                 throw MyGazError(.internalError, .internalError, .text("application \(id) has a state or kind the schema does not allow"))
             }
@@ -357,6 +364,7 @@ public enum Applications {
             guard let row = try session.db.queryOne("SELECT assigned_to, status FROM application WHERE id = ? \(session.db.sql.lockingRows)", id) else {
                 throw MyGazError.notFound(.application, String(id))
             }
+            try session.requireWorks(.application, [id])
             let old = try row.optString("assigned_to"), status = try row.string("status")
             if old == login {
                 var same = Transition(.application, id, .applicationStatus, from: status, to: status, extra: [("assigned_to", login)])
@@ -454,6 +462,7 @@ public enum Applications {
                 guard let code = new.rgkCode else { throw MyGazError.usage(.optionRequires, "--address", "--rgk") }
                 rgkID = try RGK.id(session.db, code)
             }
+            try session.requireWorks(rgkID: rgkID)
             let id = try session.db.insert("""
                 INSERT INTO application (kind, status, rgk_id, account_id, address, source, contact_name, contact_phone, contact_email,
                                          comment, created_at, submitted_at, updated_at)

@@ -7,6 +7,7 @@ public enum BillMailing {
         public var queuedBefore = 0
         public var noEmail = 0
         public var noSettlements = 0
+        public init() {}
     }
 
     public struct Report: Sendable {
@@ -14,6 +15,7 @@ public enum BillMailing {
         public var queuedBefore = 0
         public var noEmail = 0
         public var noSettlements = 0
+        public init() {}
     }
 
     /// One user's link with one account, as the mailing weighs it.

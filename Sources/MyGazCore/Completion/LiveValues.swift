@@ -15,6 +15,53 @@ public enum LiveValues {
 
     public static let limit = 200
 
+    /// `scope`: the operator's RGK ids (`Session.rgkScope`), nil = every RGK: an operator of some
+    /// RGKs is offered only what is theirs (ten times the limit looked at, then kept by the one
+    /// scope rule, `ScopeCondition`).
+    public static func candidates(_ db: any Storage, _ source: LiveSource, prefix: String, limit: Int = limit,
+                                  scope: [Int64]?) throws -> [Candidate] {
+        guard let scope, let keep = kept(source, db) else { return try candidates(db, source, prefix: prefix, limit: limit) }
+        let many = try candidates(db, source, prefix: prefix, limit: limit * 10)
+        guard !many.isEmpty else { return [] }
+        let condition = keep.shape(scope)
+        let hers = Set(try db.query(keep.sql + " AND \(condition.sql)", arguments: [keep.list(many.map(\.value))] + condition.arguments)
+            .map { try $0.value("value").string ?? "" })
+        return Array(many.filter { hers.contains($0.value) }.prefix(limit))
+    }
+
+    /// Which of a list of offered values (bound at the one `?` of `sql`) are the operator's: the
+    /// SQL answering them as `value`, the list, and the scope condition it takes.
+    static func kept(_ source: LiveSource, _ db: any Storage) -> (sql: String, list: ([String]) -> SQLList, shape: ([Int64]) -> ScopeCondition)? {
+        let ids = { (values: [String]) in SQLList(values.compactMap { Int64($0) }) }
+        let texts = { (values: [String]) in SQLList(texts: values) }
+        func byID(_ entity: Entity) -> (String, ([String]) -> SQLList, ([Int64]) -> ScopeCondition)? {
+            guard let owner = ScopeCondition.owner(entity) else { return nil }
+            let column = owner.shape == .user ? owner.id : owner.rgk
+            return ("SELECT CAST(\(owner.id) AS TEXT) AS value FROM \(owner.from) WHERE \(db.sql.isIn(owner.id, of: .integer))", ids,
+                    { ScopeCondition.of(db, owner.shape, column, in: $0) })
+        }
+        switch source {
+        case .pendingReading, .reading: return byID(.reading)
+        case .openApplication, .application: return byID(.application)
+        case .openTicket, .ticket: return byID(.ticket)
+        case .pinRequest: return byID(.pinRequest)
+        case .outbox: return byID(.outbox)
+        case .userLogin:
+            return ("SELECT u.login AS value FROM portal_user u WHERE \(db.sql.isIn("u.login", of: .text))", texts,
+                    { ScopeCondition.user(db, "u.id", in: $0) })
+        case .account:
+            return ("SELECT a.number AS value FROM account a WHERE \(db.sql.isIn("a.number", of: .text))", texts,
+                    { ScopeCondition.rgk(db, "a.rgk_id", in: $0) })
+        case .rgk:
+            return ("SELECT g.code AS value FROM rgk g WHERE \(db.sql.isIn("g.code", of: .text))", texts,
+                    { ScopeCondition.rgk(db, "g.id", in: $0) })
+        case .office:
+            return ("SELECT CAST(o.id AS TEXT) AS value FROM office o WHERE \(db.sql.isIn("o.id", of: .integer))", ids,
+                    { ScopeCondition.rgk(db, "o.rgk_id", in: $0) })
+        case .operatorLogin, .faq: return nil
+        }
+    }
+
     public static func candidates(_ db: any Storage, _ source: LiveSource, prefix: String, limit: Int = limit) throws -> [Candidate] {
         let (queries, numeric) = query(source, db.sql)
         // ids are numbers: a prefix that is not one matches nothing (and never reaches the query)

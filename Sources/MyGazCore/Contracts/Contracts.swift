@@ -38,9 +38,15 @@ public enum Contracts {
     }
 
     /// An account's contracts, or an RGK's (by number), active ones first.
-    public static func list(_ db: any Storage, account: AccountRef?, rgk: String?, kind: ContractKind?, all: Bool, limit: Int) throws -> [ContractItem] {
+    /// `scope`: the operator's RGK ids (`Session.rgkScope`), nil = every RGK.
+    public static func list(_ db: any Storage, account: AccountRef?, rgk: String?, kind: ContractKind?, all: Bool, limit: Int,
+                            scope: [Int64]? = nil) throws -> [ContractItem] {
         var conditions: [String] = []
         var args: [SQLBindable?] = []
+        if scope != nil {
+            let c = ScopeCondition.rgk(db, "c.rgk_id", in: scope)
+            conditions.append(c.sql); args += c.arguments
+        }
         if let account { conditions.append("c.account_id = ?"); args.append(account.id) }
         if let rgk { conditions.append("c.rgk_id = ?"); args.append(try RGK.id(db, rgk)) }
         if let kind { conditions.append("c.kind = ?"); args.append(kind.rawValue) }

@@ -19,15 +19,18 @@ public enum ImportHistory {
         public let operatorLogin: String
     }
 
-    public static func list(_ db: any Storage, rgk: String?, kind: ImportKind?, limit: Int) throws -> [Batch] {
+    /// `scope`: the operator's RGK ids, nil = every RGK (a batch of several RGKs, filed under
+    /// none, is every operator's to see, as the portal-wide items are).
+    public static func list(_ db: any Storage, rgk: String?, kind: ImportKind?, limit: Int, scope: [Int64]? = nil) throws -> [Batch] {
         let rgkID = try rgk.map { try RGK.id(db, $0) }
+        let c = ScopeCondition.rgkOrPortal(db, "b.rgk_id", in: scope)
         return try db.query("""
             SELECT b.id, b.kind, g.code, b.file_name, b.status, b.started_at, b.finished_at, b.rows_read, b.rows_done, b.inserted,
                    b.updated, b.unchanged, b.rejected, b.encoding, b.file_sha256, b.operator, b.pid, b.host
             FROM import_batch b LEFT JOIN rgk g ON g.id = b.rgk_id
-            WHERE (CAST(? AS BIGINT) IS NULL OR b.rgk_id = ?) AND (CAST(? AS TEXT) IS NULL OR b.kind = ?)
+            WHERE (CAST(? AS BIGINT) IS NULL OR b.rgk_id = ?) AND (CAST(? AS TEXT) IS NULL OR b.kind = ?) AND \(c.sql)
             ORDER BY b.started_at DESC, b.id DESC LIMIT ?
-            """, rgkID, rgkID, kind?.rawValue, kind?.rawValue, limit).map { r in
+            """, arguments: [rgkID, rgkID, kind?.rawValue, kind?.rawValue] + c.arguments + [limit]).map { r in
             let stored = try r.string("status"), startedAt = try r.string("started_at")
             let status = try stored == "running" && !ImportLiveness.isAlive(pid: r.optInt("pid"), host: r.optString("host")) ? "incomplete" : stored
             let seconds = try r.optString("finished_at").flatMap(Timestamp.parse).flatMap { end in Timestamp.parse(startedAt).map { Int(end - $0) } }

@@ -166,6 +166,10 @@ final class ImportRun<K: ImportKindType> {
         defer { dropStagingTable() }
 
         let unchanged = try checkPass(probe, progress)
+        // a row of an RGK the operator does not work: nothing is written (issue 37)
+        if let code = checkCtx.outsideScope {
+            throw MyGazError(.permission, .importRGKOutsideScope, .text(fileName), .text(code), .text(session.login))
+        }
         if report.badRows > 0 && !options.skipInvalid { throw ImportRefused(report: report) }
         if options.dryRun {
             if pg != nil, let upsert = try K(ctx).stagedUpsert {

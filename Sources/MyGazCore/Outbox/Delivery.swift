@@ -47,25 +47,34 @@ public enum OutboxStore {
     }
 
     /// Every message to one address or number (as stored: normalised), the newest first.
-    public static func list(_ db: any Storage, to recipient: String, status: OutboxStatus?, limit: Int) throws -> [OutboxItem] {
+    /// `scope`: the operator's RGK ids (`Session.rgkScope`), nil = every RGK; a message of no RGK
+    /// (the portal's own: codes, support's answers) is every operator's to see.
+    public static func list(_ db: any Storage, to recipient: String, status: OutboxStatus?, limit: Int,
+                            scope: [Int64]? = nil) throws -> [OutboxItem] {
         let normalised = Contact.email(recipient) ?? Contact.phone(recipient) ?? recipient
-        return try db.query(select + " WHERE o.recipient = ? AND (CAST(? AS TEXT) IS NULL OR \(db.sql.noIndex("o.status")) = ?) ORDER BY o.id DESC LIMIT ?",
-                            normalised, status?.rawValue, status?.rawValue, limit).map(item)
+        let c = ScopeCondition.rgkOrPortal(db, "o.rgk_id", in: scope)
+        return try db.query(select + " WHERE o.recipient = ? AND (CAST(? AS TEXT) IS NULL OR \(db.sql.noIndex("o.status")) = ?) AND \(c.sql) ORDER BY o.id DESC LIMIT ?",
+                            arguments: [normalised, status?.rawValue, status?.rawValue] + c.arguments + [limit]).map(item)
     }
 
-    public static func list(_ db: any Storage, status: OutboxStatus?, limit: Int) throws -> [OutboxItem] {
+    public static func list(_ db: any Storage, status: OutboxStatus?, limit: Int, scope: [Int64]? = nil) throws -> [OutboxItem] {
         // what waits, in the order it is to be tried (the queue's index); what was sent, newest
         // first (the id, read backwards until the limit: the status index kept out);
         // sending and failed, the latest attempt first (the queue's index backwards)
-        let waiting = "WHERE o.status = 'waiting' ORDER BY o.next_attempt_at, o.id LIMIT ?"
+        let c = ScopeCondition.rgkOrPortal(db, "o.rgk_id", in: scope)
+        let waiting = "WHERE o.status = 'waiting' AND \(c.sql) ORDER BY o.next_attempt_at, o.id LIMIT ?"
         switch status {
-        case .waiting?: return try db.query(select + " " + waiting, limit).map(item)
-        case .sent?: return try db.query(select + " WHERE \(db.sql.noIndex("o.status")) = 'sent' ORDER BY o.id DESC LIMIT ?", limit).map(item)
+        case .waiting?: return try db.query(select + " " + waiting, arguments: c.arguments + [limit]).map(item)
+        case .sent?:
+            return try db.query(select + " WHERE \(db.sql.noIndex("o.status")) = 'sent' AND \(c.sql) ORDER BY o.id DESC LIMIT ?",
+                                arguments: c.arguments + [limit]).map(item)
         case let status?:
-            return try db.query(select + " WHERE o.status = ? ORDER BY o.next_attempt_at DESC, o.id DESC LIMIT ?", status.rawValue, limit).map(item)
+            return try db.query(select + " WHERE o.status = ? AND \(c.sql) ORDER BY o.next_attempt_at DESC, o.id DESC LIMIT ?",
+                                arguments: [status.rawValue] + c.arguments + [limit]).map(item)
         case nil:
-            let first = try db.query(select + " " + waiting, limit).map(item)
-            return first + (try db.query(select + " WHERE o.status <> 'waiting' ORDER BY o.id DESC LIMIT ?", limit - first.count).map(item))
+            let first = try db.query(select + " " + waiting, arguments: c.arguments + [limit]).map(item)
+            return first + (try db.query(select + " WHERE o.status <> 'waiting' AND \(c.sql) ORDER BY o.id DESC LIMIT ?",
+                                         arguments: c.arguments + [limit - first.count]).map(item))
         }
     }
 
@@ -82,6 +91,7 @@ public enum OutboxStore {
                                     "outbox retry", .code(.outboxStatus, "failed"))
             }
             let current = try find(db, id).status
+            try session.requireWorks(.outbox, [id])
             // a PIN or code was erased when its message failed: sending the text again would send
             // it without the secret; a new one is issued instead
             if current == "failed", try db.scalarInt("""

@@ -24,6 +24,8 @@ public struct PaymentFilter: Sendable {
     public var channel: String?
     public var externalID: String?
     public var limit = 50
+    /// The operator's RGK ids (`Session.rgkScope`), nil = every RGK.
+    public var scope: [Int64]?
     public init() {}
 }
 
@@ -47,6 +49,10 @@ public enum Payments {
         var args: [SQLBindable?] = []
         if let account = f.account { conditions.append("p.account_id = ?"); args.append(account.id) }
         if let rgk = f.rgk { conditions.append("p.rgk_id = ?"); args.append(try RGK.id(db, rgk)) }
+        if f.scope != nil {
+            let c = ScopeCondition.rgk(db, "p.rgk_id", in: f.scope)
+            conditions.append(c.sql); args += c.arguments
+        }
         if let state = f.state {
             // no index on the column for paid: the partial index serves processing only
             conditions.append(state == .processing ? "p.state = 'processing'" : "\(db.sql.noIndex("p.state")) = ?")

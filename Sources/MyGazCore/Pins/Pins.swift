@@ -31,12 +31,18 @@ public enum Pins {
     public static let defaultDigits = 8
     public static let defaultValidDays = 30
 
-    public static func requests(_ db: any Storage, status: PinRequestStatus?, rgk: String?, limit: Int) throws -> [PinRequestSummary] {
+    /// `scope`: the operator's RGK ids (`Session.rgkScope`), nil = every RGK.
+    public static func requests(_ db: any Storage, status: PinRequestStatus?, rgk: String?, limit: Int,
+                                scope: [Int64]? = nil) throws -> [PinRequestSummary] {
         // only the conditions given, so that the planner sees which index serves (an `?1 IS NULL OR`
         // condition hides it, and the whole table is read)
         var conditions: [String] = [], arguments: [SQLBindable?] = []
         if let status { conditions.append("p.status = ?"); arguments.append(status.rawValue) }
         if let rgk { conditions.append("\(db.sql.noIndex("a.rgk_id")) = ?"); arguments.append(try RGK.id(db, rgk)) }   // never every account of the region first
+        if scope != nil {
+            let c = ScopeCondition.rgk(db, "a.rgk_id", in: scope)
+            conditions.append(c.sql); arguments += c.arguments
+        }
         // a status's queue is read oldest first (its index); every request, newest first (the rowid)
         let order = status == nil ? "ORDER BY p.id DESC" : "ORDER BY p.created_at, p.id"
         return try db.query("""
@@ -61,8 +67,13 @@ public enum Pins {
         return try AccountRef.byID(db, accountID)
     }
 
-    public static func list(_ db: any Storage, account: AccountRef?, activeOnly: Bool, now: String, limit: Int) throws -> [PinRecord] {
+    public static func list(_ db: any Storage, account: AccountRef?, activeOnly: Bool, now: String, limit: Int,
+                            scope: [Int64]? = nil) throws -> [PinRecord] {
         var conditions: [String] = [], arguments: [SQLBindable?] = []
+        if scope != nil {
+            let c = ScopeCondition.rgk(db, "a.rgk_id", in: scope)
+            conditions.append(c.sql); arguments += c.arguments
+        }
         if let account { conditions.append("p.account_id = ?"); arguments.append(account.id) }
         if activeOnly { conditions.append("p.state = 'active' AND (p.expires_at IS NULL OR p.expires_at > ?)"); arguments.append(now) }
         // one account's PINs by issue time (its index); every PIN, newest recorded first (the rowid)
@@ -107,6 +118,7 @@ public enum Pins {
         let pin = Secrets.digits(options.digits)
         let hash = try Secrets.hash(pin)
         return try session.db.write {
+            try session.requireWorks(.account, [account.id])
             var reach = Notify.Reach(email: nil, phone: nil)
             if let requestID = options.requestID {
                 guard let request = try session.db.queryOne("SELECT account_id, status, email, phone, user_id FROM pin_request WHERE id = ?", requestID) else {
@@ -181,6 +193,7 @@ public enum Pins {
             guard let status = try session.db.scalarString("SELECT status FROM pin_request WHERE id = ?", id) else {
                 throw MyGazError.notFound(.pinRequest, String(id))
             }
+            try session.requireWorks(.pinRequest, [id])
             if status == "rejected" { return Transition(.pinRequest, id, .pinRequestStatus, from: status, to: status) }
             guard status == "open" else {
                 throw MyGazError.conflict(.conflictState, .entity(.pinRequest), .text(String(id)), .code(.pinRequestStatus, status),
@@ -208,6 +221,7 @@ public enum Pins {
 
     public static func revoke(_ session: Session, account: AccountRef) throws -> Int {
         try session.db.write {
+            try session.requireWorks(.account, [account.id])
             let revoked = try session.db.run("""
                 UPDATE pin SET state = 'revoked', revoked_at = ?, revoked_by = ? WHERE account_id = ? AND state = 'active'
                 """, session.now, session.login, account.id)

@@ -58,6 +58,8 @@ public struct ReadingFilter: Sendable {
     public var rule: ReadingReason?
     public var since: Int64?
     public var limit = 50
+    /// The operator's RGK ids (`Session.rgkScope`), nil = every RGK.
+    public var scope: [Int64]?
     public init() {}
 }
 
@@ -94,6 +96,20 @@ public enum Readings {
         return try item(row)
     }
 
+    /// A reading the operator may see: one of an RGK she does not work is not found, as an unknown id.
+    public static func find(_ session: Session, _ id: Int64) throws -> ReadingItem {
+        let item = try find(session.db, id)
+        guard try session.works(rgkID: RGK.id(session.db, item.rgk)) else { throw MyGazError.notFound(.reading, String(id)) }
+        return item
+    }
+
+    /// A reading the operator may decide: one of an RGK she does not work is refused, naming it (exit 7).
+    static func findToDecide(_ session: Session, _ id: Int64) throws -> ReadingItem {
+        let item = try find(session.db, id)
+        try session.requireWorks(rgk: item.rgk, .reading, id)
+        return item
+    }
+
     public static func parseID(_ text: String) throws -> Int64 {
         try References.parseID(.reading, text)
     }
@@ -121,6 +137,10 @@ public enum Readings {
             // a pending reading carries its RGK (indexed); decided ones are found through the account
             conditions.append(filter.status == .pending ? "\(viaQueue("r.rgk_id")) = ?" : "\(db.sql.noIndex("a.rgk_id")) = ?")
             args.append(try RGK.id(db, rgk))
+        }
+        if filter.scope != nil {
+            let scope = ScopeCondition.rgk(db, filter.status == .pending ? "r.rgk_id" : "a.rgk_id", in: filter.scope)
+            conditions.append(scope.sql); args += scope.arguments
         }
         if let account = filter.account { conditions.append("a.id = ?"); args.append(account.id) }
         if let serial = filter.serial { conditions.append("m.serial = ?"); args.append(serial) }
@@ -249,7 +269,7 @@ public enum Readings {
         let reason = try forcedReason(force: force, reason: reason, id: String(id))
         return try session.db.write {
             try holdMeter(ofReading: id, session.db)
-            let item = try find(session.db, id)
+            let item = try findToDecide(session, id)
             if let same = try requirePending(item, target: .accepted, action: "reading accept") { return same }
             if !item.verdict.isValid && !force {
                 throw MyGazError.invalid(.readingBreaksRules, .text(String(id)),
@@ -299,7 +319,7 @@ public enum Readings {
         if reason == .other && (message ?? "").isEmpty { throw MyGazError.usage(.otherNeedsMessage) }
         return try session.db.write {
             try holdMeter(ofReading: id, session.db)
-            let item = try find(session.db, id)
+            let item = try findToDecide(session, id)
             if let same = try requirePending(item, target: .rejected, action: "reading reject") { return same }
             if isRule(reason) && !force && !item.verdict.violations.contains(reason) {
                 throw MyGazError.usage(.reasonNotBroken, .text(String(id)), .code(.readingReason, reason.rawValue))
@@ -345,7 +365,7 @@ public enum Readings {
         guard !reason.isEmpty else { throw MyGazError.usage(.optionRequires, "reading reopen", "--reason") }
         return try session.db.write {
             try holdMeter(ofReading: id, session.db)   // no reading of the meter comes in between the check below and the change
-            let item = try find(session.db, id)
+            let item = try findToDecide(session, id)
             if item.status == .pending { return Transition(.reading, id, .readingStatus, from: "pending", to: "pending") }
             guard item.status == .accepted || item.status == .rejected else {
                 throw MyGazError.conflict(.conflictState, .entity(.reading), .text(String(id)), .code(.readingStatus, item.status.rawValue),
@@ -455,6 +475,21 @@ public enum Readings {
         public var byRGK: [(rgk: String, count: Int)] = []
         public var reachable = 0
         public var unreachable = 0
+
+        /// Two RGKs' results as one (a bulk decision of an operator of several RGKs).
+        mutating func add(_ other: BulkResult) {
+            warnings += other.warnings; decided += other.decided; skipped += other.skipped
+            for (reason, n) in other.byReason { byReason[reason, default: 0] += n }
+            byRGK += other.byRGK; reachable += other.reachable; unreachable += other.unreachable
+        }
+    }
+
+    /// A bulk decision over the operator's RGKs: `--rgk` of hers (exit 7 for another's), else
+    /// each of hers in turn, else every RGK at once (`Session.rgks`).
+    static func overScope(_ session: Session, rgk: String?, _ decide: (String?) throws -> BulkResult) throws -> BulkResult {
+        var result = BulkResult()
+        for one in try session.rgks(rgk) { result.add(try decide(one)) }
+        return result
     }
 
     /// What a bulk decision on these readings would touch: their RGKs and, for a rejection, whom
@@ -483,6 +518,10 @@ public enum Readings {
     /// else decided meanwhile is left as they decided it (skipped).
     public static func acceptAllValid(_ session: Session, rgk: String?, dryRun: Bool,
                                       progress: (Int) -> Void = { _ in }) throws -> BulkResult {
+        try overScope(session, rgk: rgk) { try acceptAllValid(inOne: session, rgk: $0, dryRun: dryRun, progress: progress) }
+    }
+
+    static func acceptAllValid(inOne session: Session, rgk: String?, dryRun: Bool, progress: (Int) -> Void) throws -> BulkResult {
         let db = session.db
         let rgkID = try rgk.map { try RGK.id(db, $0) }
         let judged = try judgeQueue(db, rgkID: rgkID, now: session.now)
@@ -531,6 +570,10 @@ public enum Readings {
     /// Rejects every pending reading that breaks a rule, with the code of the first rule broken.
     public static func rejectAllInvalid(_ session: Session, rgk: String?, dryRun: Bool,
                                         progress: (Int) -> Void = { _ in }) throws -> BulkResult {
+        try overScope(session, rgk: rgk) { try rejectAllInvalid(inOne: session, rgk: $0, dryRun: dryRun, progress: progress) }
+    }
+
+    static func rejectAllInvalid(inOne session: Session, rgk: String?, dryRun: Bool, progress: (Int) -> Void) throws -> BulkResult {
         let db = session.db
         let rgkID = try rgk.map { try RGK.id(db, $0) }
         let judged = try judgeQueue(db, rgkID: rgkID, now: session.now)

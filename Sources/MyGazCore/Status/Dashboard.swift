@@ -37,66 +37,99 @@ public struct Dashboard: Sendable {
     /// `today` dates the payments stuck in processing (longer than the payment.stuck_days setting).
     /// `notSetUp`: the channels with nothing to send them here; the messages waiting for each are
     /// a queue of their own when there are any.
-    public static func load(_ db: any Storage, today: Day, notSetUp: [MessageChannel] = []) throws -> Dashboard {
+    /// `scope`: the operator's RGK ids (`Session.rgkScope`), nil = every RGK: an operator of some
+    /// RGKs sees only theirs counted (and the portal-wide support channel's tickets and messages,
+    /// as her lists show them), each oldest among hers. Counted by the same `ScopeCondition` the
+    /// lists use; the kept counters serve every queue that has them per RGK.
+    public static func load(_ db: any Storage, today: Day, notSetUp: [MessageChannel] = [], scope: [Int64]? = nil) throws -> Dashboard {
         try db.read {
             var d = Dashboard()
             var byID: [Int64: PerRGK] = [:]
             var order: [Int64] = []
             for row in try db.query("SELECT id, code, name FROM rgk ORDER BY code") {
                 let id = try row.int64("id")
+                if let scope, !scope.contains(id) { continue }
                 byID[id] = try PerRGK(code: row.string("code"), name: row.string("name"))
                 order.append(id)
             }
             // the sizes are kept by the schema's triggers (QueueCounters); each oldest is the first
             // entry of an index: nothing here grows with the region
             let counts = try QueueCounters.load(db)
-            func oldest(_ queries: [String]) throws -> String? {
-                try queries.compactMap { try db.scalarString($0) }.min()
+            /// The queue's rows of the operator's RGKs, said by the one rule (nil: she works every RGK).
+            func inScope(_ shape: ScopeCondition.Shape, _ column: String) -> ScopeCondition? {
+                scope == nil ? nil : ScopeCondition.of(db, shape, column, in: scope)
             }
-            func queue(_ key: String, oldest queries: [String], perRGK: WritableKeyPath<PerRGK, Int>? = nil) throws {
-                let byRGK = counts[key] ?? [:]
+            func oldest(_ queries: [String], _ c: ScopeCondition? = nil) throws -> String? {
+                try queries.compactMap { try db.queryOne($0 + (c.map { " AND \($0.sql)" } ?? "") + "", arguments: c?.arguments ?? [])
+                    .flatMap { try $0.optString("oldest") } }.min()
+            }
+            func queue(_ key: String, oldest queries: [String], perRGK: WritableKeyPath<PerRGK, Int>? = nil,
+                       portalWide: Bool = false, scoped c: ScopeCondition? = nil, countFrom: String? = nil) throws {
+                var byRGK = counts[key] ?? [:]
+                if let scope { byRGK = byRGK.filter { scope.contains($0.key) || (portalWide && $0.key == 0) } }
                 if let perRGK { for (id, n) in byRGK { byID[id]?[keyPath: perRGK] = n } }
-                let count = byRGK.values.reduce(0, +)
-                d.queues.append(Queue(key: key, count: count, oldest: count == 0 ? nil : try oldest(queries)))
+                var count = byRGK.values.reduce(0, +)
+                // a queue counted for the whole portal alone is counted for her RGKs here
+                if let c, let countFrom {
+                    count = try db.queryOne("SELECT count(*) AS n FROM \(countFrom) AND \(c.sql)", arguments: c.arguments)?.int("n") ?? 0
+                }
+                d.queues.append(Queue(key: key, count: count, oldest: count == 0 ? nil : try oldest(queries, c)))
             }
-            try queue("readings_pending", oldest: ["SELECT min(submitted_at) FROM reading WHERE status = 'pending'"], perRGK: \.pendingReadings)
-            try queue("applications_open", oldest: ["SELECT min(submitted_at) FROM application WHERE status = 'submitted'",
-                                                    "SELECT min(submitted_at) FROM application WHERE status = 'needs_info'"],
-                      perRGK: \.openApplications)
-            try queue("tickets_open", oldest: ["SELECT min(created_at) FROM ticket WHERE status = 'new'",
-                                               "SELECT min(created_at) FROM ticket \(db.sql.indexedBy("ticket_reopened")) WHERE status = 'answered' AND last_customer_at > coalesce(last_operator_at, '')"],
-                      perRGK: \.openTickets)
-            try queue("pin_requests_open", oldest: ["SELECT min(created_at) FROM pin_request WHERE status = 'open'"], perRGK: \.openPinRequests)
-            try queue("users_unconfirmed", oldest: ["SELECT min(registered_at) FROM portal_user WHERE status = 'pending'"])
-            try queue("outbox_waiting", oldest: ["SELECT min(created_at) FROM outbox WHERE status = 'waiting'",
-                                                 "SELECT min(created_at) FROM outbox WHERE status = 'sending'"])
-            try queue("outbox_failed", oldest: ["SELECT min(created_at) FROM outbox WHERE status = 'failed'"])
+            try queue("readings_pending", oldest: ["SELECT min(submitted_at) AS oldest FROM reading WHERE status = 'pending'"], perRGK: \.pendingReadings,
+                      scoped: inScope(.rgk, "rgk_id"))
+            try queue("applications_open", oldest: ["SELECT min(submitted_at) AS oldest FROM application WHERE status = 'submitted'",
+                                                    "SELECT min(submitted_at) AS oldest FROM application WHERE status = 'needs_info'"],
+                      perRGK: \.openApplications, scoped: inScope(.rgk, "rgk_id"))
+            try queue("tickets_open", oldest: ["SELECT min(created_at) AS oldest FROM ticket WHERE status = 'new'",
+                                               "SELECT min(created_at) AS oldest FROM ticket \(db.sql.indexedBy("ticket_reopened")) WHERE status = 'answered' AND last_customer_at > coalesce(last_operator_at, '')"],
+                      perRGK: \.openTickets, portalWide: true, scoped: inScope(.rgkOrPortal, "rgk_id"))
+            try queue("pin_requests_open", oldest: ["SELECT min(created_at) AS oldest FROM pin_request WHERE status = 'open'"], perRGK: \.openPinRequests,
+                      scoped: inScope(.rgk, "(SELECT a.rgk_id FROM account a WHERE a.id = pin_request.account_id)"))
+            try queue("users_unconfirmed", oldest: ["SELECT min(registered_at) AS oldest FROM portal_user WHERE status = 'pending'"],
+                      scoped: inScope(.user, "portal_user.id"), countFrom: "portal_user WHERE status = 'pending'")
+            try queue("outbox_waiting", oldest: ["SELECT min(created_at) AS oldest FROM outbox WHERE status = 'waiting'",
+                                                 "SELECT min(created_at) AS oldest FROM outbox WHERE status = 'sending'"],
+                      scoped: inScope(.rgkOrPortal, "rgk_id"), countFrom: "outbox WHERE (status = 'waiting' OR status = 'sending')")
+            try queue("outbox_failed", oldest: ["SELECT min(created_at) AS oldest FROM outbox WHERE status = 'failed'"],
+                      scoped: inScope(.rgkOrPortal, "rgk_id"), countFrom: "outbox WHERE status = 'failed'")
             for channel in notSetUp {
                 // the waiting part of the queue's index: as long as the queue, not the table
+                let c = inScope(.rgkOrPortal, "rgk_id") ?? ScopeCondition.everything
                 guard let row = try db.queryOne("""
-                    SELECT count(*) AS waiting, min(created_at) AS oldest FROM outbox WHERE status = 'waiting' AND channel = ?
-                    """, channel.rawValue), try row.int("waiting") > 0 else { continue }
+                    SELECT count(*) AS waiting, min(created_at) AS oldest FROM outbox WHERE status = 'waiting' AND channel = ? AND \(c.sql)
+                    """, arguments: [channel.rawValue] + c.arguments), try row.int("waiting") > 0 else { continue }
                 d.queues.append(Queue(key: waitingForChannel(channel), count: try row.int("waiting"), oldest: try row.optString("oldest")))
             }
             // stuck payments: those in processing, counted per day paid
             let stuckBefore = today.adding(days: -(try Settings.days(db, .paymentStuckDays))).iso
-            let stuck = try QueueCounters.processingPayments(db, paidOnOrBefore: stuckBefore)
+            var stuck = try QueueCounters.processingPayments(db, paidOnOrBefore: stuckBefore)
+            let payments = inScope(.rgk, "rgk_id")
+            if let payments {
+                stuck = try db.queryOne("SELECT count(*) AS n FROM payment WHERE state = 'processing' AND paid_on <= ? AND \(payments.sql)",
+                                        arguments: [stuckBefore] + payments.arguments)?.int("n") ?? 0
+            }
             d.queues.append(Queue(key: "payments_stuck", count: stuck,
-                                  oldest: stuck == 0 ? nil : try oldest(["SELECT min(paid_on) || 'T00:00:00Z' FROM payment WHERE state = 'processing'"])))
+                                  oldest: stuck == 0 ? nil : try oldest(["SELECT min(paid_on) || 'T00:00:00Z' AS oldest FROM payment WHERE state = 'processing'"], payments)))
             d.perRGK = order.compactMap { byID[$0] }
 
             d.applicationsByStatus = counts.compactMap { key, byRGK in
                 key.hasPrefix("application_") ? (String(key.dropFirst("application_".count)), byRGK.values.reduce(0, +)) : nil
             }.sorted { $0.0 < $1.0 }
+            if let c = inScope(.rgk, "rgk_id") {
+                d.applicationsByStatus = try db.query("""
+                    SELECT status, count(*) AS n FROM application WHERE status <> 'draft' AND \(c.sql) GROUP BY status ORDER BY status
+                    """, arguments: c.arguments).map { (try $0.string("status"), try $0.int("n")) }
+            }
 
             // the newest import of each kind per RGK, and every unfinished one
+            let imports = inScope(.rgkOrPortal, "b.rgk_id") ?? ScopeCondition.everything
             d.imports = try db.query("""
                 SELECT b.id, r.code, b.kind, b.status, b.started_at, b.file_name, b.rows_read, b.pid, b.host
                 FROM import_batch b LEFT JOIN rgk r ON r.id = b.rgk_id
-                WHERE b.id IN (SELECT max(id) FROM import_batch WHERE status <> 'superseded' GROUP BY rgk_id, kind)
-                   OR b.status = 'running'
+                WHERE (b.id IN (SELECT max(id) FROM import_batch WHERE status <> 'superseded' GROUP BY rgk_id, kind)
+                   OR b.status = 'running') AND \(imports.sql)
                 ORDER BY b.started_at DESC, b.id DESC LIMIT 30
-                """).map { row in
+                """, arguments: imports.arguments).map { row in
                 let stored = try row.string("status")
                 let status = try stored == "running" && !ImportLiveness.isAlive(pid: row.optInt("pid"), host: row.optString("host"))
                     ? "incomplete" : stored

@@ -50,6 +50,9 @@ public struct TicketFilter: Sendable {
     public var assignedTo: String?
     public var since: Int64?
     public var limit = 50
+    /// The operator's RGK ids (`Session.rgkScope`), nil = every RGK; tickets without an RGK
+    /// (the portal-wide support channel) are every operator's to see.
+    public var scope: [Int64]?
     public init() {}
 }
 
@@ -101,6 +104,10 @@ public enum Tickets {
             page.arguments.append(contentsOf: channels.map(\.rawValue) as [SQLBindable?])
         }
         if let rgk = filter.rgk { page.conditions.append("t.rgk_id = ?"); page.arguments.append(try RGK.id(db, rgk)) }
+        if filter.scope != nil {
+            let scope = ScopeCondition.rgkOrPortal(db, "t.rgk_id", in: filter.scope)
+            page.conditions.append(scope.sql); page.arguments += scope.arguments
+        }
         if let office = filter.officeID { page.conditions.append("t.office_id = ?"); page.arguments.append(office) }
         if let topic = filter.topic { page.conditions.append("t.topic = ?"); page.arguments.append(topic.rawValue) }
         if let login = filter.assignedTo { page.conditions.append("t.assigned_to = ?"); page.arguments.append(login) }
@@ -151,6 +158,7 @@ public enum Tickets {
         guard let text = try session.db.scalarString("SELECT channel FROM ticket WHERE id = ?", id) else {
             throw MyGazError.notFound(.ticket, String(id))
         }
+        try session.requireWorks(.ticket, [id])
         try checkMayAnswer(session, channel: TicketChannel(rawValue: text) ?? .support, id: String(id), command: command)
     }
 
@@ -321,6 +329,7 @@ public enum Tickets {
             }
             if new.channel == .office && new.officeID == nil { throw MyGazError.usage(.optionRequires, "--channel office", "--office") }
             if new.channel != .support && rgkID == nil { throw MyGazError.usage(.optionRequires, .text("--channel \(new.channel.rawValue)"), "--rgk") }
+            if let rgkID { try session.requireWorks(rgkID: rgkID) }
             let id = try session.db.insert("""
                 INSERT INTO ticket (channel, rgk_id, office_id, topic, status, sender_name, sender_email, sender_phone, account_number,
                                     account_id, source, created_at, updated_at, last_customer_at)

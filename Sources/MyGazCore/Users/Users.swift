@@ -70,6 +70,9 @@ public struct UserFilter: Sendable {
     public var registeredBefore: Int64?
     public var registeredAfter: Int64?
     public var limit = 50
+    /// The operator's RGK ids (`Session.rgkScope`), nil = every RGK: a user is in scope through
+    /// any of her linked accounts, or while she has none (`ScopeCondition.user`).
+    public var scope: [Int64]?
     public init() {}
 }
 
@@ -142,6 +145,10 @@ public enum Users {
                         WHERE l.user_id = u.id AND \(db.sql.noIndex("a.rgk_id")) = ?)
                 """)
             arguments.append(try RGK.id(db, rgk))
+        }
+        if filter.scope != nil {
+            let c = ScopeCondition.user(db, "u.id", in: filter.scope)
+            conditions.append(c.sql); arguments += c.arguments
         }
         return (conditions, arguments)
     }

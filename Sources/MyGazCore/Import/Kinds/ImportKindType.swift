@@ -128,6 +128,10 @@ final class ImportContext {
     var present: [Bool] = []
     /// The RGKs the rows named (to file the batch under its RGK).
     var seenRGKs: Set<Int64> = []
+    /// The operator's RGKs (`Session.rgkScope`), nil = every RGK; and the first RGK a row named
+    /// that is not hers: the import is refused whole after its checking pass (issue 37).
+    let scope: [Int64]?
+    var outsideScope: String?
     /// The time of the import, for the rows it writes (formatted once, not per row).
     let now: String
     /// The moment the file speaks for (`--as-of`, else its modification time), ISO.
@@ -147,6 +151,9 @@ final class ImportContext {
         sqlite = session.db as? Database
         fillRGKCode = fillRGK?.lowercased()
         self.fillRGK = try fillRGK.map { try RGK.id(session.db, $0) }
+        scope = try session.rgkScope()
+        // `--rgk` of an RGK she does not work: refused before a row is read
+        if let fill = self.fillRGK { try session.requireWorks(rgkID: fill) }
         now = session.now
         try reloadRGKs()
     }
@@ -185,6 +192,7 @@ final class ImportContext {
             return nil
         }
         if seenRGKs.count < 2 { seenRGKs.insert(id) }
+        if let scope, outsideScope == nil, !scope.contains(id) { outsideScope = code.lowercased() }
         lastRGK = (Array(row.utf8[r]), id)
         return id
     }
