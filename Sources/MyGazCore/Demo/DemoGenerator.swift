@@ -221,6 +221,33 @@ private struct Generator {
         }
         try services(accountID: accountID, r: r, debtor: debtor, hasVDGO: hasVDGO, monthlyM3: max(20, gasConsumption))
         try contracts(accountID: accountID, r: r, number: number, hasVDGO: hasVDGO)
+        abonent(accountID: accountID, index: index)
+    }
+
+    /// The «Абонент» section of an account: a stove everywhere, a water heater or a boiler in some
+    /// homes with their consumption modes, a benefit in about one in six. Drawn from a generator of
+    /// the account's own, so that the rest of the demo is what it was before the section existed.
+    mutating func abonent(accountID: Int64, index: Int) {
+        var own = SeededRandom(seed: 0xAB0E_E700 &+ UInt64(index))
+        let updated = iso(daysAgo: 30)
+        let since = Day(year: anchor.year - own.int(in: 2...15), month: own.int(in: 1...12), day: 1)!
+        rows.add(.accountEquipment, accountID, "stove", own.digits(7), own.pick(DemoData.stoves), since.iso, updated)
+        rows.add(.accountConsumption, accountID, "Приготовление пищи", 10.5, "куб. м на человека в месяц", since.iso, updated)
+        if own.chance(0.4) {
+            rows.add(.accountEquipment, accountID, "water_heater", own.digits(7), own.pick(DemoData.waterHeaters), since.iso, updated)
+            rows.add(.accountConsumption, accountID, "Подогрев воды", 12.8, "куб. м на человека в месяц", since.iso, updated)
+        } else if own.chance(0.3) {
+            rows.add(.accountEquipment, accountID, "boiler", own.digits(7), own.pick(DemoData.boilers), since.iso, updated)
+            rows.add(.accountConsumption, accountID, "Отопление", 7.8, "куб. м на кв. м в месяц", since.iso, updated)
+        }
+        if own.chance(0.16) {
+            let benefit = own.pick(DemoData.benefits)
+            let from = Day(year: anchor.year - own.int(in: 0...10), month: own.int(in: 1...12), day: 1)!
+            // about one in four has ended, most of them last year
+            let until = own.chance(0.25) ? Day(year: anchor.year - 1, month: 12, day: 31)! : nil
+            rows.add(.accountBenefit, accountID, benefit.name, benefit.percent, "удостоверение № \(own.digits(6))", from.iso,
+                     until.map { $0 < from ? from.iso : $0.iso }, updated)
+        }
     }
 
     /// Creates one meter with a year of accepted history and maybe a pending reading;

@@ -2,6 +2,7 @@
 /// children (PostgreSQL checks every foreign key as it goes), each with the columns the demo gives.
 enum DemoTable: Int, CaseIterable {
     case account, portalUser, confirmationCode, userAccount, meter, reading, service, settlement, payment, contract, act, actItem
+    case accountBenefit, accountConsumption, accountEquipment
 
     var name: String {
         switch self {
@@ -17,6 +18,9 @@ enum DemoTable: Int, CaseIterable {
         case .contract: return "contract"
         case .act: return "act"
         case .actItem: return "act_item"
+        case .accountBenefit: return "account_benefit"
+        case .accountConsumption: return "account_consumption"
+        case .accountEquipment: return "account_equipment"
         }
     }
 
@@ -53,6 +57,12 @@ enum DemoTable: Int, CaseIterable {
             return ["id", "contract_id", "number", "act_date"]
         case .actItem:
             return ["act_id", "work", "cost_kop"]
+        case .accountBenefit:
+            return ["account_id", "benefit", "percent", "basis", "valid_from", "valid_until", "updated_at"]
+        case .accountConsumption:
+            return ["account_id", "mode", "norm_m3", "unit", "valid_from", "updated_at"]
+        case .accountEquipment:
+            return ["account_id", "kind", "serial", "model", "installed_on", "updated_at"]
         }
     }
 }

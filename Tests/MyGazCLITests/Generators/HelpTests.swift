@@ -82,6 +82,7 @@ import Testing
         "import offices": "admin",
         "import payments": "admin",
         "import pins": "admin",
+        "import benefits": "admin", "import consumption": "admin", "import equipment": "admin",
         "import readings": "admin",
         "import rgk": "admin",
         "import services": "admin",
