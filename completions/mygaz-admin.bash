@@ -37,7 +37,7 @@ declare -gA _mygaz_admin_sub=(
   ['help pin']='requests issue reject-request revoke list'
   ['help reading']='list show review check accept reject reopen submit'
   ['help ticket']='list review show reply close reopen assign open attachment'
-  ['help user']='list show create confirm block unblock reset-password set-login resend-code delete purge-unconfirmed edit alias link unlink grant-extended unlock-extended'
+  ['help user']='list show create confirm block unblock reset-password set-login resend-code delete purge-unconfirmed edit alias link unlink unlink-card grant-extended unlock-extended'
   ['import']='rgk offices accounts services meters readings settlements payments contracts acts pins benefits consumption equipment history'
   ['office']='list show'
   ['operator']='list add show edit set-role remove'
@@ -46,7 +46,7 @@ declare -gA _mygaz_admin_sub=(
   ['pin']='requests issue reject-request revoke list'
   ['reading']='list show review check accept reject reopen submit'
   ['ticket']='list review show reply close reopen assign open attachment'
-  ['user']='list show create confirm block unblock reset-password set-login resend-code delete purge-unconfirmed edit alias link unlink grant-extended unlock-extended'
+  ['user']='list show create confirm block unblock reset-password set-login resend-code delete purge-unconfirmed edit alias link unlink unlink-card grant-extended unlock-extended'
 )
 declare -gA _mygaz_admin_opt=(
   ['GLOBAL']='--db --format --json --lang --no-color --no-header --quiet -q --busy-timeout --help -h --version'
@@ -139,6 +139,7 @@ declare -gA _mygaz_admin_opt=(
   ['user reset-password']='--password-stdin --generate-password'
   ['user unblock']='--continue-on-error --column'
   ['user unlink']='--rgk'
+  ['user unlink-card']='--reason'
   ['user unlock-extended']='--rgk'
 )
 # options that take a value, by scope and long name: how the value completes
@@ -459,6 +460,7 @@ declare -gA _mygaz_admin_val=(
   ['user resend-code--identity']='yandex vk mailru google ok яндекс вконтакте одноклассники'
   ['user unblock--column']=''
   ['user unlink--rgk']='@live:rgk'
+  ['user unlink-card--reason']=''
   ['user unlock-extended--rgk']='@live:rgk'
 )
 declare -gA _mygaz_admin_short=(
@@ -586,6 +588,7 @@ declare -gA _mygaz_admin_arg=(
   ['user show']='@live:user'
   ['user unblock']='@live:user'
   ['user unlink']='@live:user|@live:account'
+  ['user unlink-card']='@live:user|'
   ['user unlock-extended']='@live:user|@live:account'
 )
 declare -gA _mygaz_admin_many=(

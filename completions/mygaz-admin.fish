@@ -74,7 +74,7 @@ function __mygaz_admin_sub --argument-names scope
         case 'help ticket'
             printf '%s\n' 'list	list tickets: by default the open ones, oldest first' 'review	walk the tickets that wait for an answer, one at a time' 'show	one ticket: the sender and the whole conversation' 'reply	answer a ticket; the answer is e-mailed to the sender' 'close	close tickets' 'reopen	reopen a closed ticket' 'assign	assign tickets to an operator' 'open	enter a question taken by phone or at the office' 'attachment	write an attachment out'
         case 'help user'
-            printf '%s\n' 'list	list portal users, newest first' 'show	everything about one user' 'create	register a customer at the office: active at once' 'confirm	confirm registrations: pending → active' 'block	block users, with the reason' 'unblock	unblock users' 'reset-password	set a new password; open recovery codes stop working' 'set-login	change the login (the customer\'s phone changed)' 'resend-code	send a new confirmation or recovery code, or a new activation link' 'delete	erase a user\'s personal data on request (history kept, anonymised)' 'purge-unconfirmed	remove registrations never confirmed' 'edit	change a user\'s name, contacts, notifications or e-mail bills' 'alias	name a linked account for the user (Дача), or clear the name' 'link	link a personal account to a user (at most 3)' 'unlink	remove the link (the account stays)' 'grant-extended	unlock the extended version for a linked account' 'unlock-extended	clear the wrong answers that locked a link'
+            printf '%s\n' 'list	list portal users, newest first' 'show	everything about one user' 'create	register a customer at the office: active at once' 'confirm	confirm registrations: pending → active' 'block	block users, with the reason' 'unblock	unblock users' 'reset-password	set a new password; open recovery codes stop working' 'set-login	change the login (the customer\'s phone changed)' 'resend-code	send a new confirmation or recovery code, or a new activation link' 'delete	erase a user\'s personal data on request (history kept, anonymised)' 'purge-unconfirmed	remove registrations never confirmed' 'edit	change a user\'s name, contacts, notifications or e-mail bills' 'alias	name a linked account for the user (Дача), or clear the name' 'link	link a personal account to a user (at most 3)' 'unlink	remove the link (the account stays)' 'unlink-card	disconnect a bank card the customer linked in the portal (a lost card)' 'grant-extended	unlock the extended version for a linked account' 'unlock-extended	clear the wrong answers that locked a link'
         case 'import'
             printf '%s\n' 'rgk	import RGKs (code, name required)' 'offices	import offices (name required)' 'accounts	import accounts (account required)' 'services	import services and balances (account, service, balance required)' 'meters	import meters (account, serial, digits required)' 'readings	import readings (account, serial, date, value required)' 'settlements	import settlements (account, service, period, opening required)' 'payments	import payments (account, date, amount, external_id required)' 'contracts	import contracts (account, number, kind required)' 'acts	import acts of work (contract, number, date, work, cost required)' 'pins	import PINs from bills (account, pin required)' 'benefits	import benefits (account, benefit required)' 'consumption	import consumption modes (account, mode required)' 'equipment	import gas equipment (account, kind, serial required)' 'history	past imports, newest first'
         case 'office'
@@ -92,7 +92,7 @@ function __mygaz_admin_sub --argument-names scope
         case 'ticket'
             printf '%s\n' 'list	list tickets: by default the open ones, oldest first' 'review	walk the tickets that wait for an answer, one at a time' 'show	one ticket: the sender and the whole conversation' 'reply	answer a ticket; the answer is e-mailed to the sender' 'close	close tickets' 'reopen	reopen a closed ticket' 'assign	assign tickets to an operator' 'open	enter a question taken by phone or at the office' 'attachment	write an attachment out'
         case 'user'
-            printf '%s\n' 'list	list portal users, newest first' 'show	everything about one user' 'create	register a customer at the office: active at once' 'confirm	confirm registrations: pending → active' 'block	block users, with the reason' 'unblock	unblock users' 'reset-password	set a new password; open recovery codes stop working' 'set-login	change the login (the customer\'s phone changed)' 'resend-code	send a new confirmation or recovery code, or a new activation link' 'delete	erase a user\'s personal data on request (history kept, anonymised)' 'purge-unconfirmed	remove registrations never confirmed' 'edit	change a user\'s name, contacts, notifications or e-mail bills' 'alias	name a linked account for the user (Дача), or clear the name' 'link	link a personal account to a user (at most 3)' 'unlink	remove the link (the account stays)' 'grant-extended	unlock the extended version for a linked account' 'unlock-extended	clear the wrong answers that locked a link'
+            printf '%s\n' 'list	list portal users, newest first' 'show	everything about one user' 'create	register a customer at the office: active at once' 'confirm	confirm registrations: pending → active' 'block	block users, with the reason' 'unblock	unblock users' 'reset-password	set a new password; open recovery codes stop working' 'set-login	change the login (the customer\'s phone changed)' 'resend-code	send a new confirmation or recovery code, or a new activation link' 'delete	erase a user\'s personal data on request (history kept, anonymised)' 'purge-unconfirmed	remove registrations never confirmed' 'edit	change a user\'s name, contacts, notifications or e-mail bills' 'alias	name a linked account for the user (Дача), or clear the name' 'link	link a personal account to a user (at most 3)' 'unlink	remove the link (the account stays)' 'unlink-card	disconnect a bank card the customer linked in the portal (a lost card)' 'grant-extended	unlock the extended version for a linked account' 'unlock-extended	clear the wrong answers that locked a link'
     end
 end
 
@@ -279,6 +279,8 @@ function __mygaz_admin_opt --argument-names scope
             printf '%s\n' '--continue-on-error	apply the good ids even if some fail (exit 5 if any failed)' '--column	with -: the field of each stdin line that holds the reference (1 is the first; a NAME is looked up in the header line)'
         case 'user unlink'
             printf '%s\n' '--rgk	the account\'s RGK, when the number exists in several'
+        case 'user unlink-card'
+            printf '%s\n' '--reason	required: why (the customer\'s request)'
         case 'user unlock-extended'
             printf '%s\n' '--rgk	the account\'s RGK, when the number exists in several'
     end
@@ -919,6 +921,8 @@ function __mygaz_admin_val --argument-names key
             echo ''
         case 'user unlink--rgk'
             echo '@live:rgk'
+        case 'user unlink-card--reason'
+            echo ''
         case 'user unlock-extended--rgk'
             echo '@live:rgk'
         case '*'
@@ -1176,6 +1180,8 @@ function __mygaz_admin_arg --argument-names scope
             printf '%s\n' '@live:user'
         case 'user unlink'
             printf '%s\n' '@live:user' '@live:account'
+        case 'user unlink-card'
+            printf '%s\n' '@live:user' ''
         case 'user unlock-extended'
             printf '%s\n' '@live:user' '@live:account'
     end

@@ -191,6 +191,7 @@ public enum MessageKey: String, CaseIterable, Sendable {
     case alreadyLinked
     case unlinked
     case notLinked
+    case cardUnlinked, cardNotFound, cardAmbiguous
     case extendedUnlocked
     case extendedNotLocked
     case pinRefusePipe

@@ -668,6 +668,15 @@ public enum Catalog {
         case .notLinked:
             return ("user {1}: account {2} was not linked, unchanged",
                     "пользователь {1}: счет {2} не был привязан, без изменений")
+        case .cardUnlinked:
+            return ("user {1}: bank card {2} unlinked",
+                    "пользователь {1}: банковская карта {2} отвязана")
+        case .cardNotFound:
+            return ("user {1} has no linked bank card {2}; 'user show {1}' lists the cards by id and last 4 digits",
+                    "у пользователя {1} нет привязанной банковской карты {2}; карты с их id и последними 4 цифрами — в «user show {1}»")
+        case .cardAmbiguous:
+            return ("user {1} has more than one bank card ending in {2}; give the card's id from 'user show {1}'",
+                    "у пользователя {1} несколько банковских карт, оканчивающихся на {2}; укажите id карты из «user show {1}»")
         case .extendedUnlocked:
             return ("user {1}: the link to {2} is unlocked; the customer may answer again",
                     "пользователь {1}: привязка к {2} разблокирована; клиент может ответить снова")

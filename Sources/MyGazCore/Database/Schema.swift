@@ -988,7 +988,9 @@ extension Schema {
     /// The «Абонент» section of the portal (issue 39 §2, manual 001 §4.3.3): an account's
     /// benefits (льготы), consumption modes (режимы потребления) and gas-using equipment
     /// (газоиспользующее оборудование), each from an RGK file of its kind by its natural key;
-    /// `import_batch` made again to know the three kinds.
+    /// `import_batch` made again to know the three kinds. The bank cards a customer linked in the
+    /// portal (§4, manual 001 §4.7.3) as the portal keeps them: the number masked to its first 6
+    /// and last 4 digits, the expiry month, the bank, the payment service's token (never shown).
     static let abonent = """
     PRAGMA defer_foreign_keys = ON;
     CREATE TEMP TABLE import_batch_kept AS SELECT * FROM import_batch;
@@ -1028,5 +1030,16 @@ extension Schema {
         updated_at  TEXT NOT NULL,
         UNIQUE (account_id, kind, serial)
     ) STRICT;
+    CREATE TABLE user_card (
+        id          INTEGER PRIMARY KEY,
+        user_id     INTEGER NOT NULL REFERENCES portal_user(id),
+        first6      TEXT NOT NULL CHECK (length(first6) = 6 AND first6 NOT GLOB '*[^0-9]*'),
+        last4       TEXT NOT NULL CHECK (length(last4) = 4 AND last4 NOT GLOB '*[^0-9]*'),
+        expiry      TEXT NOT NULL CHECK (expiry GLOB '[0-9][0-9][0-9][0-9]-[0-1][0-9]'),
+        bank        TEXT,
+        token       TEXT NOT NULL UNIQUE CHECK (token <> ''),
+        linked_at   TEXT NOT NULL
+    ) STRICT;
+    CREATE INDEX user_card_user ON user_card (user_id);
     """
 }

@@ -428,7 +428,23 @@ private struct Generator {
         if let previous = accountIDs.last, previous.userID == nil, rng.chance(0.08) {
             rows.add(.userAccount, userID, previous.id, "restricted", nil, 0, nil, nil, nil, registered)
         }
+        cards(userID: userID, registered: registered)
         return userID
+    }
+
+    /// The bank cards some customers linked to pay by (manual 001 §4.7.3): masked as the portal
+    /// keeps them, each with the payment service's token. From a generator of the user's own, so
+    /// that the rest of the demo is what it was before cards existed.
+    mutating func cards(userID: Int64, registered: String) {
+        var own = SeededRandom(seed: 0xCA4D_0000 &+ UInt64(userID))
+        guard own.chance(0.3) else { return }
+        for _ in 0..<(own.chance(0.2) ? 2 : 1) {
+            let bank = own.pick(DemoData.banks)
+            let linked = max(registered, iso(daysAgo: own.int(in: 1...400)))
+            let expiry = Day(year: anchor.year + own.int(in: 0...4), month: own.int(in: 1...12), day: 1)!.period
+            rows.add(.userCard, userID, bank.bin, own.digits(4).replacingOccurrences(of: "0", with: "7"), expiry, bank.name,
+                     "tok_" + (0..<24).map { _ in String(own.int(16), radix: 16) }.joined(), linked)
+        }
     }
 
     /// Sign-in through outside services (manual 000): some e-mail users signed in with the

@@ -2,7 +2,7 @@
 /// children (PostgreSQL checks every foreign key as it goes), each with the columns the demo gives.
 enum DemoTable: Int, CaseIterable {
     case account, portalUser, confirmationCode, userAccount, meter, reading, service, settlement, payment, contract, act, actItem
-    case accountBenefit, accountConsumption, accountEquipment
+    case accountBenefit, accountConsumption, accountEquipment, userCard
 
     var name: String {
         switch self {
@@ -21,6 +21,7 @@ enum DemoTable: Int, CaseIterable {
         case .accountBenefit: return "account_benefit"
         case .accountConsumption: return "account_consumption"
         case .accountEquipment: return "account_equipment"
+        case .userCard: return "user_card"
         }
     }
 
@@ -63,6 +64,8 @@ enum DemoTable: Int, CaseIterable {
             return ["account_id", "mode", "norm_m3", "unit", "valid_from", "updated_at"]
         case .accountEquipment:
             return ["account_id", "kind", "serial", "model", "installed_on", "updated_at"]
+        case .userCard:
+            return ["user_id", "first6", "last4", "expiry", "bank", "token", "linked_at"]
         }
     }
 }

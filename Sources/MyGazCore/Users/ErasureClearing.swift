@@ -18,6 +18,7 @@ extension ErasureScope {
         try db.run("DELETE FROM social_identity WHERE user_id = ?", userID)
         try db.run("DELETE FROM confirmation_code WHERE user_id = ?", userID)
         try db.run("DELETE FROM bill_mailing WHERE user_id = ?", userID)
+        try db.run("DELETE FROM user_card WHERE user_id = ?", userID)
         try clearApplications(db)
         try clearTickets(db, now: session.now)
         try clearPinRequests(db)

@@ -132,6 +132,7 @@ import Testing
         "user resend-code": "clerk, support, admin",
         "user reset-password": "clerk, support, admin",
         "user set-login": "clerk, support, admin",
+        "user unlink-card": "clerk, admin",
         "user show": "clerk, support, admin",
         "user unblock": "clerk, support, admin",
         "user unlink": "clerk, admin",

@@ -23,6 +23,7 @@ import Testing
         ("ticket", "*", "id"), ("ticket_message", "*", "id"), ("outbox", "*", "id"), ("import_batch", "*", "id"),
         ("social_identity", "*", "id"), ("activation_link", "*", "id"),
         ("account_benefit", "*", "id"), ("account_consumption", "*", "id"), ("account_equipment", "*", "id"),
+        ("user_card", "*", "id"),
     ]
 
     /// A digest of every row the demo wrote, read by column name through `Storage`: the same on
@@ -144,6 +145,7 @@ import Testing
         #expect(try t.count("account_equipment", "kind = 'stove'") == 400)
         for kind in ApplianceKind.codes where kind != "convector" { #expect(try t.count("account_equipment", "kind = '\(kind)'") > 0, "\(kind)") }
         #expect(try t.count("account_consumption") > 400)
+        #expect(try t.count("user_card") > 20 && t.count("user_card", "user_id IN (SELECT id FROM portal_user WHERE status = 'deleted')") == 0)
         #expect(try t.count("account_benefit", "valid_until IS NULL") > 20 && t.count("account_benefit", "valid_until IS NOT NULL") > 5)
         #expect(throws: MyGazError.self) {
             _ = try DemoGenerator.generate(t.session, .init(accounts: 10, seed: 1, anchor: Self.anchor))

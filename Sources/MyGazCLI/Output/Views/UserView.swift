@@ -105,3 +105,21 @@ enum UserView {
         return r
     }
 }
+
+/// The bank cards a customer linked in the portal (manual 001 §4.7.3): the number as masked as the
+/// portal keeps it, the expiry, the bank, when linked — never the payment service's token.
+enum CardView {
+    static func section(_ cards: [Card], into r: inout Record, _ out: Output) {
+        var t = Table([
+            Column("id", L("ID", "ID"), align: .right), Column("number", L("CARD", "КАРТА")), Column("expiry", L("EXPIRES", "СРОК")),
+            Column("bank", L("BANK", "БАНК"), cut: 10, priority: 1), Column("linked_at", L("LINKED", "ПРИВЯЗАНА"), priority: 2),
+        ])
+        for c in cards {
+            t.append([Cell(.int(c.id)), Cell(.text(c.masked)), Cell(.text(c.expiry), display: c.expiryShown), Cell(.of(c.bank)),
+                      Cell(.text(c.linkedAt), display: Timestamp.display(c.linkedAt))])
+        }
+        t.footer = L("'user unlink-card USER ID --reason TEXT' disconnects one at the customer's request",
+                     "«user unlink-card ПОЛЬЗОВАТЕЛЬ ID --reason ТЕКСТ» — отвязать карту по просьбе клиента")(out.lang)
+        r.section("cards", L("Bank cards", "Банковские карты"), t)
+    }
+}
