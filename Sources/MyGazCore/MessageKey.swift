@@ -156,6 +156,7 @@ public enum MessageKey: String, CaseIterable, Sendable {
     case documentEmpty
     case loginTaken
     case loginTakenBy
+    case badUsername, usernameTakenBy, usernameChanged
     case codeNone
     case codeExpired
     case codeTooManyAttempts

@@ -52,13 +52,16 @@ import Testing
         let again = t.run("user", "unlink-card", user, "4417", "--reason", "еще раз")
         #expect(again.status == 3, "a card already gone: \(again)")
 
-        // an erasure takes the cards she still has with it
+        // an erasure takes the cards she still has with it, and her username
         _ = t.sql("""
             INSERT INTO user_card (user_id, first6, last4, expiry, bank, token, linked_at)
             VALUES (\(user), '415428', '1000', '2027-01', NULL, 'tok_second', '2026-07-02T10:00:00Z')
             """)
+        #expect(t.run("user", "set-username", user, "Erased Name").status == 0)
         #expect(t.run("user", "delete", user, "--yes").status == 0)
         #expect(t.sql("SELECT count(*) FROM user_card WHERE user_id = \(user)") == "0")
+        #expect(t.sql("SELECT count(*) FROM portal_user WHERE id = \(user) AND username IS NULL AND username_key IS NULL") == "1",
+                "her username goes too")
     }
 
     /// The token seeded is in no output of any command that shows a user or an account, in any

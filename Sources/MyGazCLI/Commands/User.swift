@@ -75,6 +75,13 @@ enum UserCommands {
             CommandSpec("set-login", L("change the login (the customer's phone changed)", "сменить логин (у клиента сменился телефон)"),
                         arguments: [userArg, ArgumentSpec("NEW_LOGIN", L("the new phone or e-mail", "новый телефон или e-mail"))],
                         access: deskAndSupport, handler: setLogin),
+            CommandSpec("set-username", L("change the username, the portal's sign-in name beside the phone",
+                                          "сменить имя пользователя — имя для входа в портал наряду с телефоном"),
+                        discussion: L("Manual 003: Latin or Russian letters and spaces, at most 45, beginning and ending with a letter; unique whatever the case. The customer is told at her phone and e-mail. A forgotten username is recovered only by SMS to the registration phone.",
+                                      "Руководство 003: латинские или русские буквы и пробелы, не более 45, первая и последняя — буквы; уникально без учета регистра. Клиенту сообщается на телефон и e-mail. Забытое имя восстанавливается только по SMS на телефон регистрации."),
+                        arguments: [userArg, ArgumentSpec("NAME", L("the new username, quoted when it has spaces", "новое имя пользователя, в кавычках, если есть пробелы"))],
+                        examples: [Example("mygaz-admin user set-username 14 'Ivan Petrov'", L("A name with a space, quoted.", "Имя с пробелом — в кавычках."))],
+                        access: deskAndSupport, handler: setUsername),
             CommandSpec("resend-code", L("send a new confirmation or recovery code, or a new activation link", "отправить новый код подтверждения или восстановления или новую ссылку активации"),
                         discussion: L("A customer who signed in through Yandex, VK, Mail.ru, Google or Odnoklassniki activates the account by a link sent to that sign-in's e-mail (manual 000). The new link works once, for 24 hours, and the earlier one stops working; it leads to the portal's address in the portal.url setting.",
                                       "Клиент, вошедший через Яндекс, ВКонтакте, Mail.ru, Google или Одноклассники, активирует учетную запись по ссылке, отправленной на e-mail этого входа (руководство 000). Новая ссылка действует один раз, 24 часа, прежняя перестает действовать; она ведет на адрес портала из настройки portal.url."),
@@ -248,6 +255,17 @@ enum UserCommands {
                                : Message(.loginChanged, [.text(String(id)), .text(old), .text(new)])
         inv.out.results([ActionResult(id: String(id), outcome: old == new ? .unchanged : .changed, status: nil, human: human,
                                       extra: [("old_login", .text(old)), ("login", .text(new))])])
+        return .success
+    }
+
+    static func setUsername(_ inv: Invocation) throws -> ExitStatus {
+        let id = try Users.resolve(inv.db, inv.argument("USER")!)
+        let name = inv.argument("NAME")!
+        let (old, changed, told) = try Username.set(inv.session, id, name)
+        let human = changed ? [Message(.usernameChanged, [.text(String(id)), .text(old.map { "«\($0)»" } ?? "—"), .text(name)])] + told.map(\.note)
+                            : [Message(.unchanged, [.entity(.user), .text(String(id)), .text(name)])]
+        inv.out.object([("id", .int(id)), ("result", .text(changed ? "changed" : "unchanged")), ("username", .text(name)),
+                        ("told", .array(told.map { .text($0.recipient) }))], human: human)
         return .success
     }
 

@@ -595,6 +595,15 @@ public enum Catalog {
         case .loginChanged:
             return ("user {1}: login {2} → {3}",
                     "пользователь {1}: логин {2} → {3}")
+        case .badUsername:
+            return ("«{1}» is not a username: Latin or Russian letters and spaces, at most {2}, beginning and ending with a letter",
+                    "«{1}» — не имя пользователя: латинские или русские буквы и пробелы, не более {2}, первая и последняя — буквы")
+        case .usernameTakenBy:
+            return ("the username «{1}» is taken by user {2} (case aside)",
+                    "имя пользователя «{1}» уже занято пользователем {2} (без учета регистра)")
+        case .usernameChanged:
+            return ("user {1}: username {2} → «{3}»",
+                    "пользователь {1}: имя пользователя {2} → «{3}»")
         case .codeQueued:
             return ("user {1}: new {2} code queued by {3} to {4}, valid until {5}",
                     "пользователь {1}: новый код ({2}) поставлен в очередь, {3} на {4}, действует до {5}")

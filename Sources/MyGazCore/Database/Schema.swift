@@ -991,6 +991,9 @@ extension Schema {
     /// `import_batch` made again to know the three kinds. The bank cards a customer linked in the
     /// portal (§4, manual 001 §4.7.3) as the portal keeps them: the number masked to its first 6
     /// and last 4 digits, the expiry month, the bank, the payment service's token (never shown).
+    /// The username, the portal's sign-in name beside the phone (manual 003), unique ignoring case
+    /// (Cyrillic too) by its folded key (`username_key`: lower case, ё as е — `Database.fold`, the
+    /// schema's `mygaz_fold`), which every writer of a username writes beside it.
     static let abonent = """
     PRAGMA defer_foreign_keys = ON;
     CREATE TEMP TABLE import_batch_kept AS SELECT * FROM import_batch;
@@ -1041,5 +1044,8 @@ extension Schema {
         linked_at   TEXT NOT NULL
     ) STRICT;
     CREATE INDEX user_card_user ON user_card (user_id);
+    ALTER TABLE portal_user ADD COLUMN username TEXT CHECK (username IS NULL OR length(username) BETWEEN 1 AND 45);
+    ALTER TABLE portal_user ADD COLUMN username_key TEXT CHECK ((username_key IS NULL) = (username IS NULL));
+    CREATE UNIQUE INDEX portal_user_username ON portal_user (username_key) WHERE username_key IS NOT NULL;
     """
 }

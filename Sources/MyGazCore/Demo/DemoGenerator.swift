@@ -65,6 +65,8 @@ private struct Generator {
     var rgkIDs: [Int64] = []
     var accountIDs: [(id: Int64, rgk: Int, userID: Int64?)] = []
     var paymentSequence = 0
+    /// The usernames' keys given so far (unique, case aside).
+    var usernames: Set<String> = []
     struct Pending { let meterID: Int64; let value: Int; let date: String; let submittedAt: String; let userID: Int64? }
     var pending: [Pending] = []
     var pendingIndex = 0
@@ -402,17 +404,18 @@ private struct Generator {
         if status == "deleted" {
             // an erased user: only what erasure keeps, the flags at the table's defaults
             rows.add(.portalUser, userID, "erased-\(userID)", "erased", nil, nil, nil, nil, "deleted", nil, nil, nil, 1, 1, 0, 0,
-                     registered, nil, nil, iso(daysAgo: 5), iso(daysAgo: 5))
+                     registered, nil, nil, iso(daysAgo: 5), iso(daysAgo: 5), nil, nil)
             return nil
         }
         let login = byPhone ? phone : email
+        let username = self.username(person, userID: userID)
         rows.add(.portalUser, userID, login, byPhone ? "phone" : "email", passwordHash, person.fullName,
                    byPhone && rng.chance(0.5) ? nil : email, byPhone ? phone : (rng.chance(0.5) ? phone : nil),
                    status, status == "blocked" ? "Нарушение пользовательского соглашения: передача учетной записи третьим лицам" : nil,
                    status == "pending" ? nil : registered, status == "pending" ? nil : "portal",
                    1, rng.chance(0.8) ? 1 : 0, rng.chance(0.3) ? 1 : 0, rng.chance(0.4) ? 1 : 0,
                    registered, status == "pending" ? iso(Timestamp.parse(registered)! + 7 * 86_400) : nil,
-                   status == "pending" ? nil : registered, nil, registered)
+                   status == "pending" ? nil : registered, nil, registered, username, username.map(Username.key))
         if status == "pending" {
             // registration codes: some still valid, most long expired
             let created = rng.chance(0.2) ? nowEpoch - Int64(rng.int(in: 10...100)) : Timestamp.parse(registered)!
@@ -430,6 +433,25 @@ private struct Generator {
         }
         cards(userID: userID, registered: registered)
         return userID
+    }
+
+    /// The username half the customers chose (manual 003): their name and surname, in Russian or
+    /// in Latin letters, a letter or two more where another has it. From a generator of the user's
+    /// own, so that the rest of the demo is what it was before usernames existed.
+    mutating func username(_ person: DemoData.Person, userID: Int64) -> String? {
+        var own = SeededRandom(seed: 0x05E4_0000 &+ UInt64(userID))
+        guard own.chance(0.5) else { return nil }
+        let base = own.chance(0.5) ? "\(person.name) \(person.surname)"
+            : "\(DemoData.transliterate(person.name).capitalized) \(DemoData.transliterate(person.surname).capitalized)"
+        var name = base.filter { Username.isLetter($0) || $0 == " " }
+        var n = Int(userID)
+        while usernames.contains(Username.key(name)) || !Username.isValid(name) {
+            name = String((base + " " + String(UnicodeScalar(UInt8(97 + n % 26)))).suffix(Username.maxLength))
+            n /= 26
+            if n == 0 { n = Int(userID) + name.count }
+        }
+        usernames.insert(Username.key(name))
+        return name
     }
 
     /// The bank cards some customers linked to pay by (manual 001 §4.7.3): masked as the portal

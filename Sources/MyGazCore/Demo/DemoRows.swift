@@ -36,7 +36,7 @@ enum DemoTable: Int, CaseIterable {
         case .portalUser:
             return ["id", "login", "login_kind", "password_hash", "full_name", "email", "phone", "status", "blocked_reason",
                     "consent_at", "consent_channel", "notify_debts", "notify_status", "notify_news", "email_bills",
-                    "registered_at", "confirm_until", "confirmed_at", "deleted_at", "updated_at"]
+                    "registered_at", "confirm_until", "confirmed_at", "deleted_at", "updated_at", "username", "username_key"]
         case .confirmationCode:
             return ["user_id", "purpose", "channel", "destination", "code_hash", "created_at", "expires_at"]
         case .userAccount:

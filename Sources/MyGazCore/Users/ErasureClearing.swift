@@ -24,7 +24,7 @@ extension ErasureScope {
         try clearPinRequests(db)
         try db.run("""
             UPDATE portal_user SET login = 'erased-' || id, login_kind = 'erased', password_hash = NULL, full_name = NULL,
-                   email = NULL, phone = NULL, status = 'deleted', blocked_reason = NULL, deleted_at = ?, updated_at = ?
+                   email = NULL, phone = NULL, username = NULL, username_key = NULL, status = 'deleted', blocked_reason = NULL, deleted_at = ?, updated_at = ?
             WHERE id = ?
             """, session.now, session.now, userID)
         return counts

@@ -133,6 +133,7 @@ import Testing
         "user reset-password": "clerk, support, admin",
         "user set-login": "clerk, support, admin",
         "user unlink-card": "clerk, admin",
+        "user set-username": "clerk, support, admin",
         "user show": "clerk, support, admin",
         "user unblock": "clerk, support, admin",
         "user unlink": "clerk, admin",

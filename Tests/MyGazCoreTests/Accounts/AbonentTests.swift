@@ -92,7 +92,7 @@ import Testing
         _ = try account(t)
         try t.db.write {
             try t.db.execute("""
-                DROP TABLE account_benefit; DROP TABLE account_consumption; DROP TABLE account_equipment; DROP TABLE user_card;
+                DROP TABLE account_benefit; DROP TABLE account_consumption; DROP TABLE account_equipment; DROP TABLE user_card; ALTER TABLE portal_user DROP COLUMN username_key; ALTER TABLE portal_user DROP COLUMN username;
                 ALTER TABLE import_batch DROP CONSTRAINT import_batch_kind_check;
                 ALTER TABLE import_batch ADD CONSTRAINT import_batch_kind_check CHECK (\(PGSchema.oneOf("kind", Schema.v1ImportKinds)));
                 UPDATE schema_version SET version = 12;

@@ -145,6 +145,11 @@ import Testing
         #expect(try t.count("account_equipment", "kind = 'stove'") == 400)
         for kind in ApplianceKind.codes where kind != "convector" { #expect(try t.count("account_equipment", "kind = '\(kind)'") > 0, "\(kind)") }
         #expect(try t.count("account_consumption") > 400)
+        #expect(try t.count("portal_user", "username IS NOT NULL") > 50)
+        #expect(try t.db.scalarInt("SELECT count(DISTINCT username_key) FROM portal_user") == t.count("portal_user", "username IS NOT NULL"))
+        #expect(try t.db.query("SELECT username, username_key FROM portal_user WHERE username IS NOT NULL").allSatisfy {
+            try Username.isValid($0.string("username")) && Username.key($0.string("username")) == $0.string("username_key")
+        })
         #expect(try t.count("user_card") > 20 && t.count("user_card", "user_id IN (SELECT id FROM portal_user WHERE status = 'deleted')") == 0)
         #expect(try t.count("account_benefit", "valid_until IS NULL") > 20 && t.count("account_benefit", "valid_until IS NOT NULL") > 5)
         #expect(throws: MyGazError.self) {

@@ -36,6 +36,7 @@ enum UserView {
         var r = Record()
         r.field("id", L("ID", "ID"), .int(u.id))
         r.field("login", L("Login", "Логин"), .text(u.login), display: Format.login(u.login))
+        r.field("username", L("Username", "Имя пользователя"), .of(u.username))
         r.field("full_name", L("Name", "ФИО"), .of(u.fullName))
         r.field("email", L("E-mail", "E-mail"), .of(u.email))
         r.field("phone", L("Phone", "Телефон"), .of(u.phone), display: u.phone.map(Format.phone) ?? "—")

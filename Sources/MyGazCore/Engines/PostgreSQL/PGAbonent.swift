@@ -45,6 +45,9 @@ extension PGSchema {
             linked_at   text NOT NULL
         );
         CREATE INDEX user_card_user ON user_card (user_id, id);
+        ALTER TABLE portal_user ADD COLUMN username text CHECK (username IS NULL OR length(username) BETWEEN 1 AND 45);
+        ALTER TABLE portal_user ADD COLUMN username_key text CHECK ((username_key IS NULL) = (username IS NULL));
+        CREATE UNIQUE INDEX portal_user_username ON portal_user (username_key) WHERE username_key IS NOT NULL;
 
         """#
     }
