@@ -25,8 +25,11 @@ public enum AccessLevel: String, Code { case restricted, extended }
 public enum ExtendedVia: String, Code { case pin, meterSerial = "meter_serial", lastCharge = "last_charge", inPerson = "in_person" }
 public enum ServiceKind: String, Code { case gas, vdgo }
 public enum MeterState: String, Code { case working, faulty, removed }
+/// Gas-using equipment of an account as the RGK lists it (`import equipment`, the «Абонент» section).
+public enum ApplianceKind: String, Code { case stove, waterHeater = "water_heater", boiler, convector }
 public enum ImportKind: String, Code {
     case rgk, offices, accounts, services, meters, readings, settlements, payments, contracts, acts, pins
+    case benefits, consumption, equipment
 }
 public enum FileEncoding: String, Code { case utf8 = "utf-8", cp1251 }
 public enum ImportStatus: String, Code { case running, completed, failed, superseded }

@@ -31,7 +31,7 @@ public enum CodeDomain: String, Sendable, CaseIterable {
     case ticketChannel, ticketTopic, userStatus, pinRequestStatus, outboxStatus, outboxCancelReason, role
     case accessLevel, meterState, serviceKind, importKind, importStatus, contractKind
     case consentChannel, messageChannel, accountStatus, extendedVia, readingSource, paymentState, contractState
-    case pinSource, pinState, applicationSource, recalculationReason, equipmentKind, actorKind, ticketSource
+    case pinSource, pinState, applicationSource, recalculationReason, equipmentKind, applianceKind, actorKind, ticketSource
     case outboxKind, codePurpose, applicationEventNote, profileField, identityProvider, userField
 
     /// Every code of the domain, as stored.
@@ -67,6 +67,7 @@ public enum CodeDomain: String, Sendable, CaseIterable {
         case .applicationSource: ApplicationSource.codes
         case .recalculationReason: RecalculationReason.codes
         case .equipmentKind: EquipmentKind.codes
+        case .applianceKind: ApplianceKind.codes
         case .actorKind: ActorKind.codes
         case .ticketSource: TicketSource.codes
         case .outboxKind: OutboxKind.codes

@@ -124,6 +124,9 @@ public enum Labels {
             ("contracts", L("contracts", "договоры")),
             ("acts", L("acts of work", "акты выполненных работ")),
             ("pins", L("PINs from bills", "ПИН-коды с квитанций")),
+            ("benefits", L("benefits", "льготы")),
+            ("consumption", L("consumption modes", "режимы потребления")),
+            ("equipment", L("gas equipment", "газоиспользующее оборудование")),
         ]),
         (.importStatus, [
             ("running", L("running", "выполняется")),
@@ -191,6 +194,12 @@ public enum Labels {
         (.equipmentKind, [
             ("appliance", L("gas appliance", "газовое оборудование")),
             ("meter", L("meter", "прибор учета")),
+        ]),
+        (.applianceKind, [
+            ("stove", L("gas stove", "газовая плита")),
+            ("water_heater", L("water heater", "газовый водонагреватель")),
+            ("boiler", L("boiler", "газовый котел")),
+            ("convector", L("convector", "газовый конвектор")),
         ]),
         (.actorKind, [
             ("customer", L("customer", "клиент")),

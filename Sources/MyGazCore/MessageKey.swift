@@ -159,6 +159,7 @@ public enum MessageKey: String, CaseIterable, Sendable {
     case documentEmpty
     case loginTaken
     case loginTakenBy
+    case badUsername, usernameTakenBy, usernameChanged
     case codeNone
     case codeExpired
     case codeTooManyAttempts
@@ -194,6 +195,7 @@ public enum MessageKey: String, CaseIterable, Sendable {
     case alreadyLinked
     case unlinked
     case notLinked
+    case cardUnlinked, cardNotFound, cardAmbiguous
     case extendedUnlocked
     case extendedNotLocked
     case pinRefusePipe

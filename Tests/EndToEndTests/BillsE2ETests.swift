@@ -103,6 +103,25 @@ import Testing
         #expect(t.run("account", "bill", number, "--rgk", rgk, "--output", file).status == 4)
     }
 
+    /// The bill names the benefits that applied to its month (issue 39 §2): those the RGK's file
+    /// gives as in force on some day of it, not one that ended before or begins after.
+    @Test func theBillShowsTheBenefitsThatApplied() throws {
+        let t = E2E()
+        t.demo(accounts: 150, date: "2026-11-20")
+        let (number, rgk) = Self.debtor(t)
+        let path = t.write("benefits.csv", "ЛС;Льгота;Размер льготы;Действует с;Действует до\r\n"
+                           + "\(number);Почетный донор;25;01.01.2020;\r\n\(number);Ветеран отрасли;10;01.11.2026;30.11.2026\r\n"
+                           + "\(number);Прошлая льгота;50;01.01.2020;31.10.2026\r\n\(number);Будущая льгота;50;01.12.2026;\r\n")
+        let imported = t.run("import", "benefits", path, "--rgk", rgk)
+        #expect(imported.status == 0 && imported.stdout.contains("4 inserted"), "\(imported)")
+        let file = t.dir + "/bill.pdf"
+        #expect(t.run("account", "bill", number, "--rgk", rgk, "--period", "2026-11", "--output", file).status == 0)
+        let text = Self.read(file, in: t).text.replacingOccurrences(of: "\n", with: " ")
+        #expect(text.contains("Льготы за ноябрь 2026 г.:") && text.contains("Почетный донор (25 %)") && text.contains("Ветеран отрасли (10 %)"),
+                "\(text)")
+        #expect(!text.contains("Прошлая льгота") && !text.contains("Будущая льгота"), "\(text)")
+    }
+
     @Test func whatIsMissingIsSaidNeverPrintedEmpty() {
         let t = E2E()
         t.demo(accounts: 60, date: "2026-11-20")

@@ -83,6 +83,10 @@ extension E2E {
         #expect(t.run(["help", "statuses"], useDB: false).stdout.contains("needs_info  Needs information — «Требует уточнения»"))
         let formats = t.run(["help", "import-formats"], useDB: false).lines
         #expect(formats.contains { $0.hasPrefix("  closing ") && $0.contains("сальдо_кон") }, "columns with their Russian aliases")
+        for (kind, column, alias) in [("benefits", "benefit *", "льгота"), ("consumption", "norm_m3", "норматив"), ("equipment", "kind *", "вид оборудования")] {
+            #expect(formats.contains { $0.hasPrefix(kind + " — ") }, "the «Абонент» kind \(kind) is listed")
+            #expect(formats.contains { $0.hasPrefix("  " + column) && $0.contains(alias) }, "\(kind): \(column)")
+        }
         let typo = t.run(["help", "import-format"], useDB: false)
         #expect(typo.status == 2 && typo.stderr.contains("did you mean 'import-formats'"), "\(typo)")
     }

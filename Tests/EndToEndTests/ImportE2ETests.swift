@@ -43,6 +43,12 @@ let russianFiles: [(kind: String, text: String)] = [
         + "023-185952;Д-100/2020;Поставка газа;01.02.2020;;\r\n023-185952;В-7;ТО ВДГО;01.02.2021;01.02.2026;\r\n"),
     ("acts", "Договор;Номер акта;Дата;Работа;Стоимость\r\nВ-7;А-1;10.03.2025;Проверка плиты;850,00\r\nВ-7;А-1;10.03.2025;Проверка колонки;1200\r\n"),
     ("pins", "ЛС;ПИН-код\r\n023-185952;4821\r\n"),
+    ("benefits", "ЛС;Льгота;Размер льготы;Основание;Действует с;Действует до\r\n"
+        + "023-185952;Ветеран труда;50;\"уд. № 123; серия А\";01.01.2020;\r\n023-185952;Многодетная семья;30;;01.01.2026;31.12.2026\r\n"),
+    ("consumption", "ЛС;Режим потребления;Норматив;Ед. изм.;Действует с\r\n"
+        + "023-185952;Приготовление пищи;10,5;куб. м на человека в месяц;01.01.2020\r\n023-185952;Отопление;7,8;куб. м на кв. м в месяц;\r\n"),
+    ("equipment", "ЛС;Вид оборудования;Заводской номер;Модель;Дата установки\r\n"
+        + "023-185952;Газовая плита;П-1;Гефест 3200;01.03.2015\r\n023-185952;Газовая колонка;К-7;Neva 4510;\r\n"),
 ]
 
 /// The same data as a UTF-8 export with English headers, `,` and LF, ISO dates, decimal points.
@@ -65,6 +71,11 @@ let englishFiles: [(kind: String, text: String)] = [
     ("contracts", "account,number,kind,signed,valid_until,state\n23185952,Д-100/2020,supply,2020-02-01,,\n23185952,В-7,vdgo,2021-02-01,2026-02-01,\n"),
     ("acts", "contract,number,date,work,cost\nВ-7,А-1,2025-03-10,Проверка плиты,850\nВ-7,А-1,2025-03-10,Проверка колонки,1200.00\n"),
     ("pins", "account,pin\n23185952,4821\n"),
+    ("benefits", "account,benefit,percent,basis,valid_from,valid_until\n"
+        + "23185952,Ветеран труда,50,\"уд. № 123; серия А\",2020-01-01,\n23185952,Многодетная семья,30,,2026-01-01,2026-12-31\n"),
+    ("consumption", "account,mode,norm_m3,unit,valid_from\n"
+        + "23185952,Приготовление пищи,10.5,куб. м на человека в месяц,2020-01-01\n23185952,Отопление,7.80,куб. м на кв. м в месяц,\n"),
+    ("equipment", "account,kind,serial,model,installed\n23185952,stove,П-1,Гефест 3200,2015-03-01\n23185952,water_heater,К-7,Neva 4510,\n"),
 ]
 
 extension E2E {
@@ -104,6 +115,9 @@ extension E2E {
             "SELECT * FROM act ORDER BY id",
             "SELECT * FROM act_item ORDER BY id",
             "SELECT id, account_id, source, state, issued_by FROM pin ORDER BY id",
+            "SELECT id, account_id, benefit, percent, basis, valid_from, valid_until FROM account_benefit ORDER BY id",
+            "SELECT id, account_id, mode, norm_m3, unit, valid_from FROM account_consumption ORDER BY id",
+            "SELECT id, account_id, kind, serial, model, installed_on FROM account_equipment ORDER BY id",
         ]
         var hash = SHA256()
         for q in queries {
@@ -182,6 +196,20 @@ extension E2E {
         #expect((show.jsonObject["settlements"] as? [Any])?.count == 2)
         #expect((show.jsonObject["payments"] as? [Any])?.count == 2)
         #expect(show.jsonObject["active_pin"] as? Bool == true)
+
+        // the «Абонент» section: in JSON by its keys, for people in the clerk's language
+        let benefits = show.jsonObject["benefits"] as? [[String: Any]] ?? []
+        #expect(benefits.map { $0["benefit"] as? String } == ["Ветеран труда", "Многодетная семья"], "\(benefits)")
+        #expect(benefits.first?["basis"] as? String == "уд. № 123; серия А" && benefits.first?["percent"] as? Int == 50)
+        #expect((show.jsonObject["consumption_modes"] as? [[String: Any]])?.map { $0["norm_m3"] as? Double } == [7.8, 10.5])
+        #expect((show.jsonObject["equipment"] as? [[String: Any]])?.map { "\($0["kind"] ?? "")/\($0["serial"] ?? "")" } == ["stove/П-1", "water_heater/К-7"])
+        let ru = t.run("account", "show", "023-185952", "--lang", "ru")
+        for words in ["АБОНЕНТ: ЛЬГОТЫ", "Ветеран труда", "АБОНЕНТ: РЕЖИМЫ ПОТРЕБЛЕНИЯ", "Приготовление пищи", "10,5",
+                      "АБОНЕНТ: ГАЗОИСПОЛЬЗУЮЩЕЕ ОБОРУДОВАНИЕ", "газовая плита", "газовый водонагреватель", "01.03.2015"] {
+            #expect(ru.stdout.contains(words), "«\(words)» in \(ru.stdout)")
+        }
+        let en = t.run("account", "show", "023-185952", "--lang", "en")
+        #expect(en.stdout.contains("SUBSCRIBER: BENEFITS") && en.stdout.contains("gas stove") && en.stdout.contains("water heater"), "\(en.stdout)")
     }
 
     @Test func utf8WithBOMAndEnglishHeadersGiveTheSameContent() {
@@ -263,6 +291,46 @@ extension E2E {
         #expect(json.status == 6)
         let problems = json.jsonArray.first?["problems"] as? [[String: Any]] ?? []
         #expect(problems.map { $0["line"] as? Int ?? 0 } == [2, 3, 4, 5, 6, 8], "\(json.stdout)")
+    }
+
+    /// The «Абонент» kinds as the others: a row naming an unknown account or an equipment kind the
+    /// program does not know is refused with its file, line and column, nothing written; with
+    /// --skip-invalid the good rows go in and the bad ones to the rejects file, in cp1251 as the
+    /// RGK wrote them (read back by Python's csv module).
+    @Test func theAbonentKindsRefuseAnUnknownAccountOrEquipmentKindAtItsLine() throws {
+        let t = E2E()
+        t.run("init")
+        #expect(t.importAll(Array(russianFiles.prefix(3)), .cp1251).allSatisfy { $0.status == 0 })
+        let files: [(kind: String, text: String, column: String, words: String)] = [
+            ("equipment", "ЛС;Вид оборудования;Заводской номер\r\n023-185952;плита;П-1\r\n023-185952;камин;Х-1\r\n99999999;котел;К-1\r\n",
+             "Вид оборудования", "'камин' is not one of: газовая плита, колонка, котел, конвектор"),
+            ("benefits", "ЛС;Льгота;Размер льготы\r\n023-185952;Ветеран труда;50\r\n023-185952;Инвалид;150\r\n99999999;Ветеран;50\r\n",
+             "Размер льготы", "150"),
+            ("consumption", "ЛС;Режим потребления;Норматив\r\n023-185952;Отопление;7,8\r\n023-185952;Подогрев воды;много\r\n99999999;Отопление;1\r\n",
+             "Норматив", "'много' is not a number"),
+        ]
+        for file in files {
+            let path = t.write("\(file.kind).csv", file.text)
+            let r = t.run("import", file.kind, path, "--rgk", "vologda")
+            #expect(r.status == 6, "\(file.kind): \(r)")
+            let lines = r.stderr.split(separator: "\n").map(String.init)
+            #expect(lines.first { $0.hasPrefix("\(path):3: \(file.column): ") }?.contains(file.words) == true, "\(file.kind): \(r.stderr)")
+            #expect(lines.first { $0.hasPrefix("\(path):4: ЛС: ") }?.contains("99999999") == true, "an unknown account: \(r.stderr)")
+            #expect(lines.last?.hasPrefix("mygaz-admin: \(path): 2 bad rows; nothing was written") == true, "\(r.stderr)")
+            #expect(t.sql("SELECT count(*) FROM import_batch WHERE kind = '\(file.kind)'") == "0")
+
+            let rejects = t.dir + "/\(file.kind)-rejects.csv"
+            let skipped = t.run("import", file.kind, path, "--rgk", "vologda", "--skip-invalid", "--rejects", rejects)
+            #expect(skipped.status == 5 && skipped.stdout.contains("3 rows read, 1 inserted, 0 updated, 0 unchanged, 2 rejected"), "\(skipped)")
+            let read = E2E.exec("/usr/bin/python3", ["-c", """
+                import csv, sys
+                with open(sys.argv[1], encoding='cp1251', newline='') as f:
+                    for row in csv.reader(f, delimiter=';'): print(row[0] + '|' + row[2])
+                """, rejects])
+            #expect(read.status == 0 && read.stdout == "line|ЛС\n3|023-185952\n4|99999999\n", "\(file.kind): \(read)")
+        }
+        #expect(t.sql("SELECT count(*) FROM account_equipment") == "1" && t.sql("SELECT count(*) FROM account_benefit") == "1"
+                && t.sql("SELECT count(*) FROM account_consumption") == "1")
     }
 
     @Test func anUnterminatedQuoteIsReportedAtItsLine() {

@@ -71,9 +71,18 @@ import Testing
         try "РГК;Лицевой счет;Телефон\n\(rgk);\(account);+79115550011\n".write(toFile: t.dir + "/accounts.csv", atomically: true, encoding: .utf8)
         _ = t.run("import", "accounts", t.dir + "/accounts.csv", "--as-of", "2026-01-01")
 
+        // an account whose «Абонент» section has all three tables
+        let abonent = t.sql("""
+            SELECT a.number || ' ' || g.code FROM account a JOIN rgk g ON g.id = a.rgk_id
+            WHERE EXISTS (SELECT 1 FROM account_benefit b WHERE b.account_id = a.id AND b.valid_until IS NOT NULL)
+              AND EXISTS (SELECT 1 FROM account_equipment e WHERE e.account_id = a.id AND e.kind <> 'stove')
+            ORDER BY a.id LIMIT 1
+            """).split(separator: " ").map(String.init)
+        #expect(abonent.count == 2, "the demo has an account with a benefit that ended and more than a stove")
+        let abonentShow = abonent.count == 2 ? ["account", "show", abonent[0], "--rgk", abonent[1]] : ["account", "show", account, "--rgk", rgk]
         let commands: [(entity: String, list: [String]?, shows: [[String]])] = [
             ("user", ["user", "list", "--status", "blocked", "--limit", "0"], [["user", "show", user], ["user", "show", "lebedeva.o@yandex.ru"]]),
-            ("account", ["account", "list", "--limit", "0"], [["account", "show", account, "--rgk", rgk]]),
+            ("account", ["account", "list", "--limit", "0"], [["account", "show", account, "--rgk", rgk], abonentShow]),
             ("account phone conflict", ["account", "conflicts"], []),
             ("application", ["application", "list", "--status", "all", "--limit", "0"], [["application", "show", application]]),
             ("reading", ["reading", "list", "--limit", "0"], [["reading", "show", reading], ["reading", "show", t.sql("SELECT max(id) FROM reading WHERE status = 'pending'")]]),

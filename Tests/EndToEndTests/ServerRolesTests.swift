@@ -47,6 +47,7 @@ struct ServerRolesTests {
             ("read a password's hash", "SELECT password_hash FROM portal_user LIMIT 1"),
             ("read a PIN's hash", "SELECT pin_hash FROM pin LIMIT 1"),
             ("read an activation link's hash", "SELECT token_hash FROM activation_link LIMIT 1"),
+            ("read a bank card's payment token", "SELECT token FROM user_card LIMIT 1"),
             ("read every column of the users", "SELECT * FROM portal_user LIMIT 1"),
             ("make herself a member of the admins", "GRANT \(Self.group(t, "admin")) TO \(clerk)"),
             ("make herself a superuser", "ALTER ROLE \(clerk) SUPERUSER"),

@@ -139,7 +139,9 @@ enum AccountCommands {
     static func show(_ inv: Invocation) throws -> ExitStatus {
         let ref = try inv.account(inv.argument("ACCOUNT")!)
         let a = try Accounts.show(inv.db, ref, allContracts: inv.flag(.all), today: inv.clock.today)
-        inv.out.record(AccountView.record(a, ref, allContracts: inv.flag(.all), inv.out))
+        var record = AccountView.record(a, ref, allContracts: inv.flag(.all), inv.out)
+        AbonentView.sections(try Abonent.of(inv.db, accountID: ref.id), into: &record, inv.out)
+        inv.out.record(record)
         return .success
     }
 }

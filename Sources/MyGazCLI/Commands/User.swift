@@ -75,6 +75,13 @@ enum UserCommands {
             CommandSpec("set-login", L("change the login (the customer's phone changed)", "сменить логин (у клиента сменился телефон)"),
                         arguments: [userArg, ArgumentSpec("NEW_LOGIN", L("the new phone or e-mail", "новый телефон или e-mail"))],
                         access: deskAndSupport, handler: setLogin),
+            CommandSpec("set-username", L("change the username, the portal's sign-in name beside the phone",
+                                          "сменить имя пользователя — имя для входа в портал наряду с телефоном"),
+                        discussion: L("Manual 003: Latin or Russian letters and spaces, at most 45, beginning and ending with a letter; unique whatever the case. The customer is told at her phone and e-mail. A forgotten username is recovered only by SMS to the registration phone.",
+                                      "Руководство 003: латинские или русские буквы и пробелы, не более 45, первая и последняя — буквы; уникально без учета регистра. Клиенту сообщается на телефон и e-mail. Забытое имя восстанавливается только по SMS на телефон регистрации."),
+                        arguments: [userArg, ArgumentSpec("NAME", L("the new username, quoted when it has spaces", "новое имя пользователя, в кавычках, если есть пробелы"))],
+                        examples: [Example("mygaz-admin user set-username 14 'Ivan Petrov'", L("A name with a space, quoted.", "Имя с пробелом — в кавычках."))],
+                        access: deskAndSupport, handler: setUsername),
             CommandSpec("resend-code", L("send a new confirmation or recovery code, or a new activation link", "отправить новый код подтверждения или восстановления или новую ссылку активации"),
                         discussion: L("A customer who signed in through Yandex, VK, Mail.ru, Google or Odnoklassniki activates the account by a link sent to that sign-in's e-mail (manual 000). The new link works once, for 24 hours, and the earlier one stops working; it leads to the portal's address in the portal.url setting.",
                                       "Клиент, вошедший через Яндекс, ВКонтакте, Mail.ru, Google или Одноклассники, активирует учетную запись по ссылке, отправленной на e-mail этого входа (руководство 000). Новая ссылка действует один раз, 24 часа, прежняя перестает действовать; она ведет на адрес портала из настройки portal.url."),
@@ -119,6 +126,15 @@ enum UserCommands {
                         access: desk, handler: link),
             CommandSpec("unlink", L("remove the link (the account stays)", "отвязать счет (сам счет остается)"),
                         arguments: [userArg, accountArg], options: [rgkForAccount], access: desk, handler: unlink),
+            CommandSpec("unlink-card", L("disconnect a bank card the customer linked in the portal (a lost card)",
+                                         "отвязать банковскую карту, привязанную клиентом в портале (карта утеряна)"),
+                        discussion: L("The card is removed as the portal removes it (manual 001 §4.7.3.2); the audit row names the user and the reason, not the card; the customer is told at the login.",
+                                      "Карта удаляется так же, как ее удаляет портал (руководство 001, п. 4.7.3.2); запись аудита называет пользователя и причину, но не карту; клиенту сообщается по логину."),
+                        arguments: [userArg, ArgumentSpec("CARD", L("the card's id from 'user show', or its last 4 digits", "id карты из «user show» или ее последние 4 цифры"))],
+                        options: [OptionSpec(.reason, value: "TEXT", L("required: why (the customer's request)", "обязательно: причина (обращение клиента)"))],
+                        examples: [Example("mygaz-admin user unlink-card 14 3458 --reason 'Карта утеряна, заявление в офисе'",
+                                           L("By the card's last 4 digits.", "По последним 4 цифрам карты."))],
+                        access: desk, handler: unlinkCard),
             CommandSpec("grant-extended", L("unlock the extended version for a linked account", "подключить расширенную версию для привязанного счета"),
                         discussion: L("Either the clerk saw the documents (--in-person), or the customer's answer is read from stdin and checked against an active PIN of the account, the serial number of one of its meters, or the last charge in kopecks (314.72 ₽ → 31472). Five wrong answers lock the link until 'user unlock-extended'.",
                                       "Либо сотрудник видел документы (--in-person), либо ответ клиента читается со стандартного ввода и сверяется с действующим ПИН-кодом счета, заводским номером одного из его приборов учета или суммой последнего начисления в копейках (314,72 ₽ → 31472). Пять неверных ответов блокируют привязку до «user unlock-extended»."),
@@ -154,7 +170,9 @@ enum UserCommands {
     static func show(_ inv: Invocation) throws -> ExitStatus {
         let id = try inv.user(inv.argument("USER")!)
         let u = try Users.show(inv.db, id, now: inv.clock.now)
-        inv.out.record(UserView.record(u, inv.out))
+        var record = UserView.record(u, inv.out)
+        CardView.section(try Cards.of(inv.db, userID: id), into: &record, inv.out)
+        inv.out.record(record)
         return .success
     }
 
@@ -238,6 +256,17 @@ enum UserCommands {
                                : Message(.loginChanged, [.text(String(id)), .text(old), .text(new)])
         inv.out.results([ActionResult(id: String(id), outcome: old == new ? .unchanged : .changed, status: nil, human: human,
                                       extra: [("old_login", .text(old)), ("login", .text(new))])])
+        return .success
+    }
+
+    static func setUsername(_ inv: Invocation) throws -> ExitStatus {
+        let id = try Users.resolve(inv.db, inv.argument("USER")!)
+        let name = inv.argument("NAME")!
+        let (old, changed, told) = try Username.set(inv.session, id, name)
+        let human = changed ? [Message(.usernameChanged, [.text(String(id)), .text(old.map { "«\($0)»" } ?? "—"), .text(name)])] + told.map(\.note)
+                            : [Message(.unchanged, [.entity(.user), .text(String(id)), .text(name)])]
+        inv.out.object([("id", .int(id)), ("result", .text(changed ? "changed" : "unchanged")), ("username", .text(name)),
+                        ("told", .array(told.map { .text($0.recipient) }))], human: human)
         return .success
     }
 
@@ -358,6 +387,16 @@ enum UserCommands {
         let human = Message(changed ? .unlinked : .notLinked, [.text(String(id)), .text(account.label)])
         inv.out.results([ActionResult(id: String(id), outcome: changed ? .changed : .unchanged, status: nil, human: human,
                                       extra: [("account", .text(account.number)), ("rgk", .text(account.rgkCode))])])
+        return .success
+    }
+
+    static func unlinkCard(_ inv: Invocation) throws -> ExitStatus {
+        guard let reason = try inv.text(.reason) else { throw MyGazError.usage(.optionRequires, .text(inv.commandName), "--reason") }
+        let id = try Users.resolve(inv.db, inv.argument("USER")!)
+        let (card, told) = try Cards.unlink(inv.session, userID: id, card: inv.argument("CARD")!, reason: reason)
+        inv.out.object([("id", .int(id)), ("result", .text("changed")), ("card", .int(card.id)), ("number", .text(card.masked)),
+                        ("told", .array(told.map { [.text($0.recipient)] } ?? []))],
+                       human: [Message(.cardUnlinked, [.text(String(id)), .text(card.masked)])] + (told.map { [$0.note] } ?? []))
         return .success
     }
 

@@ -354,6 +354,9 @@ enum ImportFormats {
         case .contracts: return ["rgk", "number"]
         case .acts: return ["rgk", "contract", "number", "work"]
         case .pins: return ["rgk", "account"]
+        case .benefits: return ["rgk", "account", "benefit"]
+        case .consumption: return ["rgk", "account", "mode"]
+        case .equipment: return ["rgk", "account", "kind", "serial"]
         }
     }
 }

@@ -604,6 +604,15 @@ public enum Catalog {
         case .loginChanged:
             return ("user {1}: login {2} → {3}",
                     "пользователь {1}: логин {2} → {3}")
+        case .badUsername:
+            return ("«{1}» is not a username: Latin or Russian letters and spaces, at most {2}, beginning and ending with a letter",
+                    "«{1}» — не имя пользователя: латинские или русские буквы и пробелы, не более {2}, первая и последняя — буквы")
+        case .usernameTakenBy:
+            return ("the username «{1}» is taken by user {2} (case aside)",
+                    "имя пользователя «{1}» уже занято пользователем {2} (без учета регистра)")
+        case .usernameChanged:
+            return ("user {1}: username {2} → «{3}»",
+                    "пользователь {1}: имя пользователя {2} → «{3}»")
         case .codeQueued:
             return ("user {1}: new {2} code queued by {3} to {4}, valid until {5}",
                     "пользователь {1}: новый код ({2}) поставлен в очередь, {3} на {4}, действует до {5}")
@@ -677,6 +686,15 @@ public enum Catalog {
         case .notLinked:
             return ("user {1}: account {2} was not linked, unchanged",
                     "пользователь {1}: счет {2} не был привязан, без изменений")
+        case .cardUnlinked:
+            return ("user {1}: bank card {2} unlinked",
+                    "пользователь {1}: банковская карта {2} отвязана")
+        case .cardNotFound:
+            return ("user {1} has no linked bank card {2}; 'user show {1}' lists the cards by id and last 4 digits",
+                    "у пользователя {1} нет привязанной банковской карты {2}; карты с их id и последними 4 цифрами — в «user show {1}»")
+        case .cardAmbiguous:
+            return ("user {1} has more than one bank card ending in {2}; give the card's id from 'user show {1}'",
+                    "у пользователя {1} несколько банковских карт, оканчивающихся на {2}; укажите id карты из «user show {1}»")
         case .extendedUnlocked:
             return ("user {1}: the link to {2} is unlocked; the customer may answer again",
                     "пользователь {1}: привязка к {2} разблокирована; клиент может ответить снова")

@@ -169,6 +169,15 @@ public enum BillDocument {
         y += 11
         page.text("К оплате = сальдо на начало − начислено + оплачено; отрицательная сумма — долг.", x: left, y: y, size: 7.5)
 
+        // the benefits that applied to the month («Абонент»: the RGK's list)
+        if !bill.benefits.isEmpty {
+            y += 14
+            let named = bill.benefits.map { b in b.benefit + (b.percent.map { " (\($0) %)" } ?? "") }
+            for line in wrap("Льготы за \(monthName(bill.period)): " + named.joined(separator: "; "), width: right - left, size: 8.5, page: page) {
+                page.text(line, x: left, y: y, size: 8.5); y += 11
+            }
+        }
+
         // the meters
         if !bill.meters.isEmpty {
             y += 20

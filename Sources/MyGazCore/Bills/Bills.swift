@@ -48,6 +48,8 @@ public struct Bill: Sendable {
     public let period: String
     public let lines: [Line]
     public let meters: [Meter]
+    /// The benefits in force on some day of the month (the «Абонент» section's, issue 39 §2).
+    public var benefits: [Abonent.Benefit] = []
 
     public var holder: String { [surname, name, patronymic].compactMap { $0 }.joined(separator: " ") }
     /// Negative: a debt.
@@ -139,7 +141,8 @@ public enum Bills {
             }
             return try Bill(supplier: supplier, account: r.string("number"), surname: r.optString("surname"), name: r.optString("name"),
                             patronymic: r.optString("patronymic"), address: r.optString("address"), residents: r.optInt("residents"),
-                            heatedArea: r.optDouble("heated_area"), period: period, lines: lines, meters: meters)
+                            heatedArea: r.optDouble("heated_area"), period: period, lines: lines, meters: meters,
+                            benefits: Abonent.benefits(db, accountID: ref.id).filter { $0.applies(in: period) })
         }
     }
 }

@@ -7,7 +7,7 @@ public enum Schema {
     public static var currentVersion: Int { migrations.count }
 
     /// `migrations[i]` moves a database from version i to version i + 1.
-    public static let migrations: [String] = [v1, v2, v3, v4, v5, v6, v7, v8, v9, productionCalendar, deskPhone, operatorScopes]
+    public static let migrations: [String] = [v1, v2, v3, v4, v5, v6, v7, v8, v9, productionCalendar, deskPhone, operatorScopes, abonent]
 
     /// `col = 'a' OR col = 'b' …`: the same meaning as `col IN ('a', 'b', …)`, but SQLite
     /// builds an ephemeral table for an IN list on every single-row insert, ~2.5 µs per check.
@@ -158,7 +158,7 @@ public enum Schema {
 
     CREATE TABLE import_batch (
         id              INTEGER PRIMARY KEY,
-        kind            TEXT NOT NULL CHECK (\(oneOf("kind", ImportKind.self))),
+        kind            TEXT NOT NULL CHECK (\(oneOf("kind", v1ImportKinds))),
         rgk_id          INTEGER REFERENCES rgk(id),
         file_name       TEXT NOT NULL,
         file_sha256     TEXT NOT NULL,
@@ -942,5 +942,110 @@ extension Schema {
     CREATE INDEX account_phone_change_account ON account_phone_change (account_id, id);
     CREATE INDEX account_phone_change_export ON account_phone_change (exported_at, changed_at, id);
     ALTER TABLE import_batch ADD COLUMN as_of TEXT;
+    """
+}
+
+extension Schema {
+    /// The kinds of RGK file version 1 knew (`import_batch.kind`); `abonent` adds its three.
+    static let v1ImportKinds = ["rgk", "offices", "accounts", "services", "meters", "readings", "settlements", "payments", "contracts",
+                                "acts", "pins"]
+
+    /// `import_batch` with the kinds a version knows (SQLite cannot change a CHECK in place: the
+    /// table is made again under its name, its rows put back, the rows that name a batch finding
+    /// it again — the foreign keys checked at COMMIT, not while the table is away).
+    static func importBatch(kinds: [String]) -> String {
+        """
+        CREATE TABLE import_batch (
+            id              INTEGER PRIMARY KEY,
+            kind            TEXT NOT NULL CHECK (\(oneOf("kind", kinds))),
+            rgk_id          INTEGER REFERENCES rgk(id),
+            file_name       TEXT NOT NULL,
+            file_sha256     TEXT NOT NULL,
+            file_size       INTEGER NOT NULL,
+            encoding        TEXT NOT NULL CHECK (\(oneOf("encoding", FileEncoding.self))),
+            delimiter       TEXT NOT NULL,
+            operator        TEXT NOT NULL,
+            pid             INTEGER,
+            host            TEXT,
+            status          TEXT NOT NULL CHECK (\(oneOf("status", ImportStatus.self))),
+            started_at      TEXT NOT NULL,
+            finished_at     TEXT,
+            rows_read       INTEGER NOT NULL DEFAULT 0,
+            rows_done       INTEGER NOT NULL DEFAULT 0,
+            inserted        INTEGER NOT NULL DEFAULT 0,
+            updated         INTEGER NOT NULL DEFAULT 0,
+            unchanged       INTEGER NOT NULL DEFAULT 0,
+            rejected        INTEGER NOT NULL DEFAULT 0,
+            error           TEXT,
+            as_of           TEXT
+        ) STRICT;
+        CREATE INDEX import_batch_rgk ON import_batch (rgk_id, started_at);
+        CREATE INDEX import_batch_status ON import_batch (status, started_at);
+        CREATE INDEX import_batch_file ON import_batch (file_sha256, kind);
+        """
+    }
+
+    /// The «Абонент» section of the portal (issue 39 §2, manual 001 §4.3.3): an account's
+    /// benefits (льготы), consumption modes (режимы потребления) and gas-using equipment
+    /// (газоиспользующее оборудование), each from an RGK file of its kind by its natural key;
+    /// `import_batch` made again to know the three kinds. The bank cards a customer linked in the
+    /// portal (§4, manual 001 §4.7.3) as the portal keeps them: the number masked to its first 6
+    /// and last 4 digits, the expiry month, the bank, the payment service's token (never shown).
+    /// The username, the portal's sign-in name beside the phone (manual 003), unique ignoring case
+    /// (Cyrillic too) by its folded key (`username_key`: lower case, ё as е — `Database.fold`, the
+    /// schema's `mygaz_fold`), which every writer of a username writes beside it.
+    static let abonent = """
+    PRAGMA defer_foreign_keys = ON;
+    CREATE TEMP TABLE import_batch_kept AS SELECT * FROM import_batch;
+    DROP TABLE import_batch;
+    \(importBatch(kinds: ImportKind.codes))
+    INSERT INTO import_batch SELECT * FROM temp.import_batch_kept;
+    DROP TABLE temp.import_batch_kept;
+
+    CREATE TABLE account_benefit (
+        id          INTEGER PRIMARY KEY,
+        account_id  INTEGER NOT NULL REFERENCES account(id),
+        benefit     TEXT NOT NULL CHECK (benefit <> ''),
+        percent     INTEGER CHECK (percent BETWEEN 0 AND 100),
+        basis       TEXT,
+        valid_from  TEXT CHECK (valid_from IS NULL OR date(valid_from) = valid_from),
+        valid_until TEXT CHECK (valid_until IS NULL OR date(valid_until) = valid_until),
+        updated_at  TEXT NOT NULL,
+        UNIQUE (account_id, benefit)
+    ) STRICT;
+    CREATE TABLE account_consumption (
+        id          INTEGER PRIMARY KEY,
+        account_id  INTEGER NOT NULL REFERENCES account(id),
+        mode        TEXT NOT NULL CHECK (mode <> ''),
+        norm_m3     REAL CHECK (norm_m3 >= 0),
+        unit        TEXT,
+        valid_from  TEXT CHECK (valid_from IS NULL OR date(valid_from) = valid_from),
+        updated_at  TEXT NOT NULL,
+        UNIQUE (account_id, mode)
+    ) STRICT;
+    CREATE TABLE account_equipment (
+        id          INTEGER PRIMARY KEY,
+        account_id  INTEGER NOT NULL REFERENCES account(id),
+        kind        TEXT NOT NULL CHECK (\(oneOf("kind", ApplianceKind.self))),
+        serial      TEXT NOT NULL CHECK (serial <> ''),
+        model       TEXT,
+        installed_on TEXT CHECK (installed_on IS NULL OR date(installed_on) = installed_on),
+        updated_at  TEXT NOT NULL,
+        UNIQUE (account_id, kind, serial)
+    ) STRICT;
+    CREATE TABLE user_card (
+        id          INTEGER PRIMARY KEY,
+        user_id     INTEGER NOT NULL REFERENCES portal_user(id),
+        first6      TEXT NOT NULL CHECK (length(first6) = 6 AND first6 NOT GLOB '*[^0-9]*'),
+        last4       TEXT NOT NULL CHECK (length(last4) = 4 AND last4 NOT GLOB '*[^0-9]*'),
+        expiry      TEXT NOT NULL CHECK (expiry GLOB '[0-9][0-9][0-9][0-9]-[0-1][0-9]'),
+        bank        TEXT,
+        token       TEXT NOT NULL UNIQUE CHECK (token <> ''),
+        linked_at   TEXT NOT NULL
+    ) STRICT;
+    CREATE INDEX user_card_user ON user_card (user_id);
+    ALTER TABLE portal_user ADD COLUMN username TEXT CHECK (username IS NULL OR length(username) BETWEEN 1 AND 45);
+    ALTER TABLE portal_user ADD COLUMN username_key TEXT CHECK ((username_key IS NULL) = (username IS NULL));
+    CREATE UNIQUE INDEX portal_user_username ON portal_user (username_key) WHERE username_key IS NOT NULL;
     """
 }

@@ -23,6 +23,18 @@ public struct SeededRandom: RandomNumberGenerator {
 
 /// Names, places and words of the demo region.
 enum DemoData {
+    /// The «Абонент» section: equipment models and benefits as RGKs list them.
+    static let stoves = ["Гефест 3200", "Дарина 1401", "Hansa FCGW", "ПГ-4 Брест", "Лысьва ЭГ"]
+    static let waterHeaters = ["Neva 4510", "Electrolux GWH 265", "Bosch WR 10", "ВПГ-23"]
+    static let boilers = ["АОГВ-11,6", "Baxi Eco Four 24", "Navien Deluxe 13K", "Protherm Гепард"]
+    static let banks: [(bin: String, name: String)] = [
+        ("220220", "Сбербанк"), ("427601", "Сбербанк"), ("220070", "Т-Банк"), ("537643", "Т-Банк"), ("220024", "ВТБ"), ("415428", "Альфа-Банк"),
+    ]
+    static let benefits: [(name: String, percent: Int64)] = [
+        ("Ветеран труда", 50), ("Многодетная семья", 30), ("Инвалид II группы", 50), ("Ветеран боевых действий", 50),
+        ("Труженик тыла", 50),
+    ]
+
     struct Region {
         let code: String
         let name: String

@@ -65,6 +65,8 @@ private struct Generator {
     var rgkIDs: [Int64] = []
     var accountIDs: [(id: Int64, rgk: Int, userID: Int64?)] = []
     var paymentSequence = 0
+    /// The usernames' keys given so far (unique, case aside).
+    var usernames: Set<String> = []
     struct Pending { let meterID: Int64; let value: Int; let date: String; let submittedAt: String; let userID: Int64? }
     var pending: [Pending] = []
     var pendingIndex = 0
@@ -221,6 +223,33 @@ private struct Generator {
         }
         try services(accountID: accountID, r: r, debtor: debtor, hasVDGO: hasVDGO, monthlyM3: max(20, gasConsumption))
         try contracts(accountID: accountID, r: r, number: number, hasVDGO: hasVDGO)
+        abonent(accountID: accountID, index: index)
+    }
+
+    /// The «Абонент» section of an account: a stove everywhere, a water heater or a boiler in some
+    /// homes with their consumption modes, a benefit in about one in six. Drawn from a generator of
+    /// the account's own, so that the rest of the demo is what it was before the section existed.
+    mutating func abonent(accountID: Int64, index: Int) {
+        var own = SeededRandom(seed: 0xAB0E_E700 &+ UInt64(index))
+        let updated = iso(daysAgo: 30)
+        let since = Day(year: anchor.year - own.int(in: 2...15), month: own.int(in: 1...12), day: 1)!
+        rows.add(.accountEquipment, accountID, "stove", own.digits(7), own.pick(DemoData.stoves), since.iso, updated)
+        rows.add(.accountConsumption, accountID, "Приготовление пищи", 10.5, "куб. м на человека в месяц", since.iso, updated)
+        if own.chance(0.4) {
+            rows.add(.accountEquipment, accountID, "water_heater", own.digits(7), own.pick(DemoData.waterHeaters), since.iso, updated)
+            rows.add(.accountConsumption, accountID, "Подогрев воды", 12.8, "куб. м на человека в месяц", since.iso, updated)
+        } else if own.chance(0.3) {
+            rows.add(.accountEquipment, accountID, "boiler", own.digits(7), own.pick(DemoData.boilers), since.iso, updated)
+            rows.add(.accountConsumption, accountID, "Отопление", 7.8, "куб. м на кв. м в месяц", since.iso, updated)
+        }
+        if own.chance(0.16) {
+            let benefit = own.pick(DemoData.benefits)
+            let from = Day(year: anchor.year - own.int(in: 0...10), month: own.int(in: 1...12), day: 1)!
+            // about one in four has ended, most of them last year
+            let until = own.chance(0.25) ? Day(year: anchor.year - 1, month: 12, day: 31)! : nil
+            rows.add(.accountBenefit, accountID, benefit.name, benefit.percent, "удостоверение № \(own.digits(6))", from.iso,
+                     until.map { $0 < from ? from.iso : $0.iso }, updated)
+        }
     }
 
     /// Creates one meter with a year of accepted history and maybe a pending reading;
@@ -375,17 +404,18 @@ private struct Generator {
         if status == "deleted" {
             // an erased user: only what erasure keeps, the flags at the table's defaults
             rows.add(.portalUser, userID, "erased-\(userID)", "erased", nil, nil, nil, nil, "deleted", nil, nil, nil, 1, 1, 0, 0,
-                     registered, nil, nil, iso(daysAgo: 5), iso(daysAgo: 5))
+                     registered, nil, nil, iso(daysAgo: 5), iso(daysAgo: 5), nil, nil)
             return nil
         }
         let login = byPhone ? phone : email
+        let username = self.username(person, userID: userID)
         rows.add(.portalUser, userID, login, byPhone ? "phone" : "email", passwordHash, person.fullName,
                    byPhone && rng.chance(0.5) ? nil : email, byPhone ? phone : (rng.chance(0.5) ? phone : nil),
                    status, status == "blocked" ? "Нарушение пользовательского соглашения: передача учетной записи третьим лицам" : nil,
                    status == "pending" ? nil : registered, status == "pending" ? nil : "portal",
                    1, rng.chance(0.8) ? 1 : 0, rng.chance(0.3) ? 1 : 0, rng.chance(0.4) ? 1 : 0,
                    registered, status == "pending" ? iso(Timestamp.parse(registered)! + 7 * 86_400) : nil,
-                   status == "pending" ? nil : registered, nil, registered)
+                   status == "pending" ? nil : registered, nil, registered, username, username.map(Username.key))
         if status == "pending" {
             // registration codes: some still valid, most long expired
             let created = rng.chance(0.2) ? nowEpoch - Int64(rng.int(in: 10...100)) : Timestamp.parse(registered)!
@@ -401,7 +431,42 @@ private struct Generator {
         if let previous = accountIDs.last, previous.userID == nil, rng.chance(0.08) {
             rows.add(.userAccount, userID, previous.id, "restricted", nil, 0, nil, nil, nil, registered)
         }
+        cards(userID: userID, registered: registered)
         return userID
+    }
+
+    /// The username half the customers chose (manual 003): their name and surname, in Russian or
+    /// in Latin letters, a letter or two more where another has it. From a generator of the user's
+    /// own, so that the rest of the demo is what it was before usernames existed.
+    mutating func username(_ person: DemoData.Person, userID: Int64) -> String? {
+        var own = SeededRandom(seed: 0x05E4_0000 &+ UInt64(userID))
+        guard own.chance(0.5) else { return nil }
+        let base = own.chance(0.5) ? "\(person.name) \(person.surname)"
+            : "\(DemoData.transliterate(person.name).capitalized) \(DemoData.transliterate(person.surname).capitalized)"
+        var name = base.filter { Username.isLetter($0) || $0 == " " }
+        var n = Int(userID)
+        while usernames.contains(Username.key(name)) || !Username.isValid(name) {
+            name = String((base + " " + String(UnicodeScalar(UInt8(97 + n % 26)))).suffix(Username.maxLength))
+            n /= 26
+            if n == 0 { n = Int(userID) + name.count }
+        }
+        usernames.insert(Username.key(name))
+        return name
+    }
+
+    /// The bank cards some customers linked to pay by (manual 001 §4.7.3): masked as the portal
+    /// keeps them, each with the payment service's token. From a generator of the user's own, so
+    /// that the rest of the demo is what it was before cards existed.
+    mutating func cards(userID: Int64, registered: String) {
+        var own = SeededRandom(seed: 0xCA4D_0000 &+ UInt64(userID))
+        guard own.chance(0.3) else { return }
+        for _ in 0..<(own.chance(0.2) ? 2 : 1) {
+            let bank = own.pick(DemoData.banks)
+            let linked = max(registered, iso(daysAgo: own.int(in: 1...400)))
+            let expiry = Day(year: anchor.year + own.int(in: 0...4), month: own.int(in: 1...12), day: 1)!.period
+            rows.add(.userCard, userID, bank.bin, own.digits(4).replacingOccurrences(of: "0", with: "7"), expiry, bank.name,
+                     "tok_" + (0..<24).map { _ in String(own.int(16), radix: 16) }.joined(), linked)
+        }
     }
 
     /// Sign-in through outside services (manual 000): some e-mail users signed in with the

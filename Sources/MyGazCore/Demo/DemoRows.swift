@@ -2,6 +2,7 @@
 /// children (PostgreSQL checks every foreign key as it goes), each with the columns the demo gives.
 enum DemoTable: Int, CaseIterable {
     case account, portalUser, confirmationCode, userAccount, meter, reading, service, settlement, payment, contract, act, actItem
+    case accountBenefit, accountConsumption, accountEquipment, userCard
 
     var name: String {
         switch self {
@@ -17,6 +18,10 @@ enum DemoTable: Int, CaseIterable {
         case .contract: return "contract"
         case .act: return "act"
         case .actItem: return "act_item"
+        case .accountBenefit: return "account_benefit"
+        case .accountConsumption: return "account_consumption"
+        case .accountEquipment: return "account_equipment"
+        case .userCard: return "user_card"
         }
     }
 
@@ -31,7 +36,7 @@ enum DemoTable: Int, CaseIterable {
         case .portalUser:
             return ["id", "login", "login_kind", "password_hash", "full_name", "email", "phone", "status", "blocked_reason",
                     "consent_at", "consent_channel", "notify_debts", "notify_status", "notify_news", "email_bills",
-                    "registered_at", "confirm_until", "confirmed_at", "deleted_at", "updated_at"]
+                    "registered_at", "confirm_until", "confirmed_at", "deleted_at", "updated_at", "username", "username_key"]
         case .confirmationCode:
             return ["user_id", "purpose", "channel", "destination", "code_hash", "created_at", "expires_at"]
         case .userAccount:
@@ -53,6 +58,14 @@ enum DemoTable: Int, CaseIterable {
             return ["id", "contract_id", "number", "act_date"]
         case .actItem:
             return ["act_id", "work", "cost_kop"]
+        case .accountBenefit:
+            return ["account_id", "benefit", "percent", "basis", "valid_from", "valid_until", "updated_at"]
+        case .accountConsumption:
+            return ["account_id", "mode", "norm_m3", "unit", "valid_from", "updated_at"]
+        case .accountEquipment:
+            return ["account_id", "kind", "serial", "model", "installed_on", "updated_at"]
+        case .userCard:
+            return ["user_id", "first6", "last4", "expiry", "bank", "token", "linked_at"]
         }
     }
 }

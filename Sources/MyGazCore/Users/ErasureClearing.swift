@@ -18,12 +18,13 @@ extension ErasureScope {
         try db.run("DELETE FROM social_identity WHERE user_id = ?", userID)
         try db.run("DELETE FROM confirmation_code WHERE user_id = ?", userID)
         try db.run("DELETE FROM bill_mailing WHERE user_id = ?", userID)
+        try db.run("DELETE FROM user_card WHERE user_id = ?", userID)
         try clearApplications(db)
         try clearTickets(db, now: session.now)
         try clearPinRequests(db)
         try db.run("""
             UPDATE portal_user SET login = 'erased-' || id, login_kind = 'erased', password_hash = NULL, full_name = NULL,
-                   email = NULL, phone = NULL, status = 'deleted', blocked_reason = NULL, deleted_at = ?, updated_at = ?
+                   email = NULL, phone = NULL, username = NULL, username_key = NULL, status = 'deleted', blocked_reason = NULL, deleted_at = ?, updated_at = ?
             WHERE id = ?
             """, session.now, session.now, userID)
         return counts

@@ -61,6 +61,8 @@ public struct UserDetail: Sendable {
     public var open = OpenItems()
     /// Sign-ins through outside services.
     public var identities: [SocialIdentity] = []
+    /// The portal's sign-in name beside the phone (manual 003), when she chose one.
+    public var username: String?
 }
 
 public struct UserFilter: Sendable {
@@ -184,6 +186,11 @@ public enum Users {
         let start = Contact.email(search) ?? search.lowercased()
         sources.append("SELECT user_id FROM social_identity WHERE email >= ? AND email < ?")
         arguments += [start, start + "\u{10FFFF}"]
+        // a username from its beginning, in any case (its folded key's index)
+        if let key = Username.searchKey(search) {
+            sources.append("SELECT id FROM portal_user WHERE username_key >= ? AND username_key < ?")
+            arguments += [key, key + "\u{10FFFF}"]
+        }
         if let number = Contact.accountNumber(search) {
             sources.append("""
                 SELECT l.user_id FROM account a JOIN user_account l ON l.account_id = a.id WHERE a.number = ? AND a.rgk_id IN (SELECT id FROM rgk)
@@ -214,7 +221,7 @@ public enum Users {
         try db.read {
             guard let u = try db.queryOne("""
                 SELECT id, login, login_kind, full_name, email, phone, status, blocked_reason, consent_at, consent_channel,
-                       notify_debts, notify_status, notify_news, email_bills, registered_at, confirm_until, confirmed_at, deleted_at
+                       notify_debts, notify_status, notify_news, email_bills, registered_at, confirm_until, confirmed_at, deleted_at, username
                 FROM portal_user WHERE id = ?
                 """, id) else { throw MyGazError.notFound(.user, String(id)) }
             let links = try db.query("""
@@ -249,6 +256,7 @@ public enum Users {
                 links: links, codes: codes, audit: AuditLog.list(db, filter))
             detail.open = try OpenItems.of(db, accounts: links.map(\.accountID))
             detail.identities = try identities(db, id, now: nowISO)
+            detail.username = try u.optString("username")
             return detail
         }
     }

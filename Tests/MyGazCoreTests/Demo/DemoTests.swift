@@ -22,6 +22,8 @@ import Testing
         ("application_equipment", "*", "id"), ("application_event", "*", "id"), ("attachment", "*", "id"),
         ("ticket", "*", "id"), ("ticket_message", "*", "id"), ("outbox", "*", "id"), ("import_batch", "*", "id"),
         ("social_identity", "*", "id"), ("activation_link", "*", "id"),
+        ("account_benefit", "*", "id"), ("account_consumption", "*", "id"), ("account_equipment", "*", "id"),
+        ("user_card", "*", "id"),
     ]
 
     /// A digest of every row the demo wrote, read by column name through `Storage`: the same on
@@ -139,6 +141,17 @@ import Testing
         #expect(try t.count("faq") >= 7)
         #expect(try t.count("reading", "status = 'pending'") > 50)
         #expect(try t.count("reading", "status = 'pending' AND rgk_id IS NULL") == 0, "the queue's readings know their RGK")
+        // the «Абонент» section: a stove everywhere, every kind of equipment, benefits in force and ended
+        #expect(try t.count("account_equipment", "kind = 'stove'") == 400)
+        for kind in ApplianceKind.codes where kind != "convector" { #expect(try t.count("account_equipment", "kind = '\(kind)'") > 0, "\(kind)") }
+        #expect(try t.count("account_consumption") > 400)
+        #expect(try t.count("portal_user", "username IS NOT NULL") > 50)
+        #expect(try t.db.scalarInt("SELECT count(DISTINCT username_key) FROM portal_user") == t.count("portal_user", "username IS NOT NULL"))
+        #expect(try t.db.query("SELECT username, username_key FROM portal_user WHERE username IS NOT NULL").allSatisfy {
+            try Username.isValid($0.string("username")) && Username.key($0.string("username")) == $0.string("username_key")
+        })
+        #expect(try t.count("user_card") > 20 && t.count("user_card", "user_id IN (SELECT id FROM portal_user WHERE status = 'deleted')") == 0)
+        #expect(try t.count("account_benefit", "valid_until IS NULL") > 20 && t.count("account_benefit", "valid_until IS NOT NULL") > 5)
         #expect(throws: MyGazError.self) {
             _ = try DemoGenerator.generate(t.session, .init(accounts: 10, seed: 1, anchor: Self.anchor))
         }

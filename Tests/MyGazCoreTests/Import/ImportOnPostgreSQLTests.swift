@@ -101,6 +101,16 @@ import Testing
             SELECT a.number, p.source, p.state, p.issued_at, p.issued_by, p.revoked_at, p.revoked_by, p.import_batch_id
             FROM pin p JOIN account a ON a.id = p.account_id
             """),
+        ("account_benefit", """
+            SELECT a.number, b.benefit, b.percent, b.basis, b.valid_from, b.valid_until, b.updated_at
+            FROM account_benefit b JOIN account a ON a.id = b.account_id
+            """),
+        ("account_consumption", """
+            SELECT a.number, c.mode, c.norm_m3, c.unit, c.valid_from, c.updated_at FROM account_consumption c JOIN account a ON a.id = c.account_id
+            """),
+        ("account_equipment", """
+            SELECT a.number, e.kind, e.serial, e.model, e.installed_on, e.updated_at FROM account_equipment e JOIN account a ON a.id = e.account_id
+            """),
         ("import_batch", """
             SELECT id, kind, rgk_id, file_name, file_sha256, file_size, encoding, delimiter, operator, pid, host, status, started_at,
                    finished_at, rows_read, rows_done, inserted, updated, unchanged, rejected, error FROM import_batch
@@ -179,6 +189,30 @@ import Testing
             vologda;Д-2;А-2;23.06.2026;Проверка плиты;-1
             """),
         (.pins, "rgk;account;pin\nvologda;23185952;11223344\nvologda;23185953;55667788\nvologda;23185954;12\n"),
+        // the «Абонент» section: an unknown account, an unknown equipment kind, a percent past 100,
+        // a benefit that ends before it begins, a negative norm — each rejected at its line
+        (.benefits, """
+            rgk;account;benefit;percent;basis;valid_from;valid_until
+            vologda;23185952;Ветеран труда;50;"уд. 1; серия А";01.01.2020;
+            vologda;23185952;Многодетная семья;30;;01.01.2026;31.12.2026
+            vologda;23185953;Инвалид;150;;;
+            vologda;23185953;Пенсионер;10;;01.01.2026;01.01.2025
+            vologda;99999999;Ветеран труда;50;;;
+            """),
+        (.consumption, """
+            rgk;account;mode;norm_m3;unit;valid_from
+            vologda;23185952;Приготовление пищи;10,5;куб. м на человека;01.01.2020
+            vologda;23185952;Отопление;7,8;куб. м на кв. м;
+            vologda;23185953;Подогрев воды;-1;;
+            vologda;99999999;Отопление;1;;
+            """),
+        (.equipment, """
+            rgk;account;kind;serial;model;installed
+            vologda;23185952;Газовая плита;П-1;Гефест 3200;01.03.2015
+            vologda;23185952;колонка;К-7;Neva 4510;
+            vologda;23185953;камин;Х-1;;
+            vologda;99999999;котел;К-1;;
+            """),
     ]
 
     /// Next month: some values changed, new rows, a key named twice changed and changed back.
@@ -197,6 +231,9 @@ import Testing
         (.payments, "rgk;account;date;amount;external_id\nvologda;23185952;21.06.2026;1500;P-1\nvologda;23185955;21.07.2026;10;P-4\n"),
         (.acts, "rgk;contract;number;date;work;cost\nvologda;Д-1;А-1;24.06.2026;Проверка плиты;450\nvologda;Д-1;А-3;25.06.2026;Замена;1000\n"),
         (.pins, "rgk;account;pin\nvologda;23185952;11223344\nvologda;23185953;99887766\n"),
+        (.benefits, "rgk;account;benefit;percent;valid_until\nvologda;23185952;Ветеран труда;60;\nvologda;23185955;Инвалид;50;31.12.2030\n"),
+        (.consumption, "rgk;account;mode;norm_m3\nvologda;23185952;Отопление;8\nvologda;23185955;Отопление;7,8\n"),
+        (.equipment, "rgk;account;kind;serial;model\nvologda;23185952;плита;П-1;Гефест 1200\nvologda;23185955;котел;АОГВ-1;\n"),
     ]
 
     @Test func everyKindGivesTheSameRowsReportsAndRejectsOnBothEngines() throws {
@@ -204,6 +241,8 @@ import Testing
         for (kind, text) in Self.month1 { try Self.importBoth(pair, kind, text, "month 1") }
         try Self.expectSameContents(pair, "month 1")
         #expect(try Self.count(pair.pg, "account") == 3 && Self.count(pair.pg, "reading") == 4 && Self.count(pair.pg, "act_item") == 2)
+        #expect(try Self.count(pair.pg, "account_benefit") == 2 && Self.count(pair.pg, "account_consumption") == 2
+                && Self.count(pair.pg, "account_equipment") == 2, "the bad rows of the «Абонент» kinds are rejected")
         #expect(try pair.pg.db.scalarString("SELECT surname FROM account WHERE number = '23185954'") == "Орлова")
         #expect(try pair.pg.db.scalarString("SELECT address FROM account WHERE number = '23185952'") == "ул. \"Мира\"\tд. 1")
         #expect(try pair.pg.db.scalarString("SELECT address FROM account WHERE number = '23185953'") == "C:\\дом\\2")

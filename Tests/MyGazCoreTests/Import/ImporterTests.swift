@@ -35,6 +35,9 @@ import Testing
             (.contracts, "rgk;account;number;kind\nvologda;23185952;Д-1;поставка газа\n"),
             (.acts, "rgk;contract;number;date;work;cost\nvologda;Д-1;А-1;22.06.2026;Проверка плиты;450\n"),
             (.pins, "rgk;account;pin\nvologda;23185952;11223344\n"),
+            (.benefits, "rgk;account;benefit;percent;valid_from\nvologda;23185952;Ветеран труда;50;01.01.2020\n"),
+            (.consumption, "rgk;account;mode;norm_m3;unit\nvologda;23185952;Приготовление пищи;10,5;куб. м на человека\n"),
+            (.equipment, "rgk;account;kind;serial;model;installed\nvologda;23185952;газовая плита;П-1;Гефест;01.03.2015\n"),
         ]
         for (kind, text) in files {
             let path = file(t, "\(kind.rawValue).csv", text)
@@ -45,7 +48,7 @@ import Testing
             let again = try run(t, kind, path)
             #expect(again.unchanged == 1 && again.inserted == 0, "\(kind) again: \(again)")
         }
-        #expect(try t.db.scalarInt("SELECT count(*) FROM import_batch WHERE status = 'completed'") == 22, "a dry run records no batch")
+        #expect(try t.db.scalarInt("SELECT count(*) FROM import_batch WHERE status = 'completed'") == 28, "a dry run records no batch")
     }
 
     @Test(.sqliteOnly("the SQLite import path (ImportOnPostgreSQLTests: the server's)")) func aDryRunTakesNoWriteLockAndCountsARepeatedKeyOnce() throws {

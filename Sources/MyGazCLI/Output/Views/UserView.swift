@@ -36,6 +36,7 @@ enum UserView {
         var r = Record()
         r.field("id", L("ID", "ID"), .int(u.id))
         r.field("login", L("Login", "Логин"), .text(u.login), display: Format.login(u.login))
+        r.field("username", L("Username", "Имя пользователя"), .of(u.username))
         r.field("full_name", L("Name", "ФИО"), .of(u.fullName))
         r.field("email", L("E-mail", "E-mail"), .of(u.email))
         r.field("phone", L("Phone", "Телефон"), .of(u.phone), display: u.phone.map(Format.phone) ?? "—")
@@ -103,5 +104,23 @@ enum UserView {
         r.section("codes", L("Open codes", "Открытые коды"), codes)
         r.section("audit", L("Last changes", "Последние изменения"), AuditView.table(u.audit, texts))
         return r
+    }
+}
+
+/// The bank cards a customer linked in the portal (manual 001 §4.7.3): the number as masked as the
+/// portal keeps it, the expiry, the bank, when linked — never the payment service's token.
+enum CardView {
+    static func section(_ cards: [Card], into r: inout Record, _ out: Output) {
+        var t = Table([
+            Column("id", L("ID", "ID"), align: .right), Column("number", L("CARD", "КАРТА")), Column("expiry", L("EXPIRES", "СРОК")),
+            Column("bank", L("BANK", "БАНК"), cut: 10, priority: 1), Column("linked_at", L("LINKED", "ПРИВЯЗАНА"), priority: 2),
+        ])
+        for c in cards {
+            t.append([Cell(.int(c.id)), Cell(.text(c.masked)), Cell(.text(c.expiry), display: c.expiryShown), Cell(.of(c.bank)),
+                      Cell(.text(c.linkedAt), display: Timestamp.display(c.linkedAt))])
+        }
+        t.footer = L("'user unlink-card USER ID --reason TEXT' disconnects one at the customer's request",
+                     "«user unlink-card ПОЛЬЗОВАТЕЛЬ ID --reason ТЕКСТ» — отвязать карту по просьбе клиента")(out.lang)
+        r.section("cards", L("Bank cards", "Банковские карты"), t)
     }
 }

@@ -25,6 +25,8 @@ public enum PGRoles {
     /// guessing the code the customer was sent, and the desk checks the code she reads out.)
     static let hashes: [(table: String, column: String)] = [
         ("portal_user", "password_hash"), ("activation_link", "token_hash"), ("pin", "pin_hash"),
+        // the payment service's token of a linked bank card: the portal's, never the desk's
+        ("user_card", "token"),
     ]
 
     /// The tables only admins write.

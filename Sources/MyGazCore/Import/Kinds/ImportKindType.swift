@@ -110,6 +110,9 @@ extension ImportKind {
         case .contracts: return ImportKindBox(ContractsKind.self)
         case .acts: return ImportKindBox(ActsKind.self)
         case .pins: return ImportKindBox(PinsKind.self)
+        case .benefits: return ImportKindBox(BenefitsKind.self)
+        case .consumption: return ImportKindBox(ConsumptionKind.self)
+        case .equipment: return ImportKindBox(GasEquipmentKind.self)
         }
     }
 

@@ -1,0 +1,64 @@
+import Foundation
+
+/// The username (manual 003, «имя пользователя»): the portal's sign-in name beside the phone —
+/// letters of the Latin and Russian alphabets and spaces, at most 45, beginning and ending with
+/// a letter; unique ignoring case, Cyrillic too (`portal_user.username_key`, the name folded as
+/// the search folds: lower case, ё as е). A forgotten one is recovered only by SMS to the
+/// registration phone, which stays the recovery channel.
+public enum Username {
+    public static let maxLength = 45
+
+    static func isLetter(_ c: Character) -> Bool {
+        ("a"..."z").contains(c) || ("A"..."Z").contains(c) || ("а"..."я").contains(c) || ("А"..."Я").contains(c) || c == "ё" || c == "Ё"
+    }
+
+    /// Whether `name` keeps 003's rule.
+    public static func isValid(_ name: String) -> Bool {
+        guard let first = name.first, let last = name.last, name.count <= maxLength else { return false }
+        return isLetter(first) && isLetter(last) && name.allSatisfy { isLetter($0) || $0 == " " }
+    }
+
+    /// The key a username is unique by and found by.
+    public static func key(_ name: String) -> String { Database.fold(name) }
+
+    /// What `user list --search` looks usernames up by, when the text could begin one.
+    static func searchKey(_ text: String) -> String? {
+        guard let first = text.first, isLetter(first), text.allSatisfy({ isLetter($0) || $0 == " " }) else { return nil }
+        return key(text)
+    }
+
+    /// Changes a user's username at the desk; the customer is told at her contacts, as of every
+    /// sign-in change. Answers the former name (nil: none), whether it changed, and what was queued.
+    public static func set(_ session: Session, _ id: Int64, _ name: String) throws -> (old: String?, changed: Bool, told: [Outbox.Queued]) {
+        guard isValid(name) else { throw MyGazError.invalid(.badUsername, .text(name), .int(maxLength)) }
+        let key = key(name)
+        return try session.db.write {
+            guard let row = try session.db.queryOne("""
+                SELECT username, login_kind, email, phone, status FROM portal_user WHERE id = ? \(session.db.sql.lockingRows)
+                """, id) else { throw MyGazError.notFound(.user, String(id)) }
+            guard try row.string("status") != "deleted" else {
+                throw MyGazError.conflict(.conflictState, .entity(.user), .text(String(id)), .code(.userStatus, "deleted"),
+                                          "user set-username", .codes(.userStatus, ["active", "pending", "blocked"]))
+            }
+            let old = try row.optString("username")
+            if old == name { return (old, false, []) }
+            if let owner = try session.db.queryOne("SELECT id FROM portal_user WHERE username_key = ? AND id <> ?", key, id)?.int64("id") {
+                throw MyGazError(.conflict, .usernameTakenBy, .text(name), .text(String(owner)))
+            }
+            try session.db.run("UPDATE portal_user SET username = ?, username_key = ?, updated_at = ? WHERE id = ?", name, key, session.now, id)
+            // her names stay out of the audit row: it says that it changed
+            try session.audit("user.set-username", .user, id)
+            var told: [Outbox.Queued] = []
+            let body = "Здравствуйте! Имя пользователя для входа в личный кабинет «Мой газ» изменено: теперь «\(name)». "
+                + "Если вы этого не делали, сразу обратитесь в абонентский отдел РГК."
+            let contacts: [(MessageChannel, String?)] = [(.sms, try row.optString("phone")), (.email, try row.optString("email"))]
+            for (channel, to) in contacts {
+                guard let to else { continue }
+                told.append(try Outbox.enqueue(session, Outbox.Draft(channel: channel, recipient: to, subject: "Изменено имя пользователя",
+                                                                     body: body, rgkID: nil, kind: .contactChanged, entity: .user,
+                                                                     entityID: id, userID: id)))
+            }
+            return (old, true, told)
+        }
+    }
+}
