@@ -260,7 +260,7 @@ enum UserCommands {
     }
 
     static func setUsername(_ inv: Invocation) throws -> ExitStatus {
-        let id = try Users.resolve(inv.db, inv.argument("USER")!)
+        let id = try inv.userToDecide(inv.argument("USER")!)
         let name = inv.argument("NAME")!
         let (old, changed, told) = try Username.set(inv.session, id, name)
         let human = changed ? [Message(.usernameChanged, [.text(String(id)), .text(old.map { "«\($0)»" } ?? "—"), .text(name)])] + told.map(\.note)
@@ -392,7 +392,7 @@ enum UserCommands {
 
     static func unlinkCard(_ inv: Invocation) throws -> ExitStatus {
         guard let reason = try inv.text(.reason) else { throw MyGazError.usage(.optionRequires, .text(inv.commandName), "--reason") }
-        let id = try Users.resolve(inv.db, inv.argument("USER")!)
+        let id = try inv.userToDecide(inv.argument("USER")!)
         let (card, told) = try Cards.unlink(inv.session, userID: id, card: inv.argument("CARD")!, reason: reason)
         inv.out.object([("id", .int(id)), ("result", .text("changed")), ("card", .int(card.id)), ("number", .text(card.masked)),
                         ("told", .array(told.map { [.text($0.recipient)] } ?? []))],
