@@ -79,6 +79,37 @@ import Testing
         #expect(t.sql("SELECT count(*) FROM outbox WHERE kind IN ('debt_notice', 'verification_notice', 'news')") == String(Int(t.sql("SELECT count(*) FROM outbox"))! - before))
     }
 
+    /// A run killed with SIGKILL halfway, then run again: each debt notice is queued exactly once.
+    @Test func aRunKilledHalfwayThenRunAgainQueuesEachOnce() throws {
+        let t = E2E()
+        t.demo(accounts: 3000)
+        let period = t.sql("SELECT max(period) FROM settlement")
+        let plan = t.run("notice", "debts", "--period", period, "--dry-run", "--json")
+        let expected = plan.jsonObject["to_queue"] as? Int ?? 0
+        #expect(expected > 200, "pages enough to be killed between: \(plan)")
+        let running = E2E.start(E2E.binary, ["--db", t.db, "notice", "debts", "--period", period, "--yes"], cwd: t.dir)
+        var seen = 0
+        for _ in 0..<4000 where seen == 0 {
+            // read beside the writer: sqlite3 waits for its lock rather than failing
+            seen = t.engine == .sqlite
+                ? Int(E2E.exec("/usr/bin/sqlite3", ["-cmd", ".timeout 5000", t.db, "SELECT count(*) FROM notice_sent"]).stdout
+                        .trimmingCharacters(in: .whitespacesAndNewlines)) ?? 0
+                : Int(t.sql("SELECT count(*) FROM notice_sent")) ?? 0
+            if seen == 0 { usleep(2_000) }
+        }
+        kill(running.process.processIdentifier, SIGKILL)
+        _ = running.finish()
+        let killedAt = Int(t.sql("SELECT count(*) FROM notice_sent"))!
+        #expect(killedAt == Int(t.sql("SELECT count(*) FROM outbox WHERE kind = 'debt_notice'")), "a notice and its message in one transaction")
+        let rerun = t.run("notice", "debts", "--period", period, "--yes", "--json")
+        #expect(rerun.status == 0 && rerun.jsonObject["queued"] as? Int == expected - killedAt
+                && rerun.jsonObject["queued_before"] as? Int == killedAt, "killed at \(killedAt) of \(expected): \(rerun)")
+        #expect(t.sql("SELECT count(*) FROM outbox WHERE kind = 'debt_notice'") == String(expected))
+        #expect(t.sql("""
+            SELECT count(*) FROM (SELECT user_id, entity_id FROM outbox WHERE kind = 'debt_notice' GROUP BY user_id, entity_id HAVING count(*) > 1) AS d
+            """) == "0", "nobody told twice of one account")
+    }
+
     @Test func badInputIsOneLineAndQueuesNothing() throws {
         let t = E2E()
         t.demo(accounts: 50)
