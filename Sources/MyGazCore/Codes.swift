@@ -67,7 +67,11 @@ public enum OutboxKind: String, Code {
     case ticketReply = "ticket_reply", ticketReceived = "ticket_received", applicationQuestion = "application_question", applicationStatus = "application_status"
     case readingRejected = "reading_rejected", pin, confirmationCode = "confirmation_code", other, bill
     case contactChanged = "contact_changed"
+    /// The notices a customer switched on (issue 39 §3): a debt, a meter's verification, the RGK's news.
+    case debtNotice = "debt_notice", verificationNotice = "verification_notice", news
 }
+/// Which notice a `notice_sent` row records, once per its key (issue 39 §3).
+public enum NoticeKind: String, Code { case debts, verification, news }
 /// What the program notes on an application's history step (`application_event.note`).
 public enum ApplicationEventNote: String, Code { case takenAtOffice = "taken_at_office" }
 extension AuditReason: Code {}

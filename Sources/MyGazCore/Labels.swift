@@ -223,6 +223,9 @@ public enum Labels {
             ("other", L("other", "другое")),
             ("bill", L("bill", "квитанция")),
             ("contact_changed", L("contact changed", "изменены контактные данные")),
+            ("debt_notice", L("debt notice", "уведомление о задолженности")),
+            ("verification_notice", L("verification notice", "уведомление о поверке")),
+            ("news", L("news", "новости")),
         ]),
         (.profileField, [
             ("full_name", L("name", "ФИО")),

@@ -344,6 +344,8 @@ public enum MessageKey: String, CaseIterable, Sendable {
     case dryRunNothingQueued
 
     case billFuturePeriod, billNoSettlements, billNoSettlementsAtAll, billNoBankDetails, billNoFont, billWritten, billPrinted, billQueued
+    // the notices customers switched on (issue 39 §3)
+    case noticePlan, noticeDone, noticeFileNotUTF8, noticeFileEmpty, noticePreview
     case billMailingPlan, billMailingDone, billNoEmail, badPeriod, printFailed, paymentAmbiguous, officeAmbiguous, serialNeeded, contractAmbiguous, actAmbiguous, ticketNotYours, badAlias, aliasSet, aliasCleared, aliasNeedsText, profileEdited, profileUnchanged, badSwitch
     case importBadINN, importBadKPP, importBadBIC, importBadBankAccount, importBankNeedsBIC
 

@@ -21,6 +21,7 @@ import MyGazCLI
     static let files: [String: String] = [
         "ЛС_вологда.csv": "Лицевой счет;Фамилия;Имя;Отчество;Адрес\n70099001;Петров;Иван;Сергеевич;г. Вологда, ул. Мира, д. 1\n",
         "показания.csv": "РГК;Лицевой счет;Заводской номер;Дата;Показание\nvologda;70000011;15812879;10.07.2026;12640\n",
+        "news.txt": "Плановые работы на газопроводе 10 декабря: газ будет отключен с 9 до 17 часов.\n",
         // a year of the production calendar in xmlcalendar's own shape (its holidays list and h attributes skipped)
         "calendar-2027.xml": """
             <?xml version="1.0" encoding="UTF-8"?>

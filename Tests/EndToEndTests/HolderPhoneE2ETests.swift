@@ -91,6 +91,48 @@ import Testing
         #expect(twice.status == 4, "nothing left to settle: \(twice)")
     }
 
+    /// `account show` tells the clerk of the desk change (when, by whom, the document masked) and
+    /// of a conflict with an older RGK file not yet settled, in both languages and in JSON.
+    @Test func accountShowTellsOfTheDeskChangeAndItsConflict() throws {
+        let t = E2E()
+        t.demo(accounts: 50)
+        let (number, old) = Self.holder(t)
+        let before = t.run("account", "show", number, "--rgk", "vologda", "--json")
+        #expect(before.status == 0 && (before.jsonObject["desk_phone"] as? [Any])?.isEmpty == true, "\(before)")
+        #expect(t.run("account", "set-phone", number, "--rgk", "vologda", "--phone", "+79215550104", "--document", "паспорт 1900 777888").status == 0)
+
+        let ru = t.run("account", "show", number, "--rgk", "vologda", "--lang", "ru")
+        #expect(ru.status == 0 && ru.stdout.contains("ТЕЛЕФОН ВЛАДЕЛЬЦА, ИЗМЕНЕННЫЙ В ОФИСЕ") && ru.stdout.contains("паспорт **** **7888")
+                && ru.stdout.contains("+7 (921) 555-01-04") && !ru.stdout.contains("расхождение не решено"), "\(ru)")
+        let json = t.run("account", "show", number, "--rgk", "vologda", "--json")
+        let desk = try #require((json.jsonObject["desk_phone"] as? [[String: Any]])?.first, "\(json)")
+        #expect(desk["new_phone"] as? String == "+79215550104" && desk["old_phone"] as? String == old
+                && desk["document"] as? String == "паспорт **** **7888" && desk["file_phone"] is NSNull, "\(desk)")
+        #expect((desk["changed_by"] as? String)?.isEmpty == false && (desk["changed_at"] as? String)?.hasPrefix("20") == true, "\(desk)")
+
+        // an older RGK file says otherwise: the conflict is shown until it is settled
+        let file = t.dir + "/accounts.csv"
+        try Data("РГК;Лицевой счет;Телефон\r\nvologda;\(number);\(old)\r\n".data(using: .windowsCP1251)!).write(to: URL(fileURLWithPath: file))
+        #expect(t.run("import", "accounts", file, "--as-of", "2026-01-01").status == 0)
+        let en = t.run("account", "show", number, "--rgk", "vologda", "--lang", "en")
+        #expect(en.status == 0 && en.stdout.contains("HOLDER'S PHONE CHANGED AT THE DESK") && en.stdout.contains("not settled")
+                && en.stdout.contains(Self.written(old)), "\(en)")
+        #expect(t.run("account", "show", number, "--rgk", "vologda", "--lang", "ru").stdout.contains("расхождение не решено"))
+        let conflicted = try #require((t.run("account", "show", number, "--rgk", "vologda", "--json").jsonObject["desk_phone"] as? [[String: Any]])?.first)
+        #expect(conflicted["file_phone"] as? String == old && conflicted["file_batch"] is NSNumber, "\(conflicted)")
+
+        // settled for the file: no desk change in force, no section
+        #expect(t.run("account", "set-phone", number, "--rgk", "vologda", "--accept-file").status == 0)
+        let after = t.run("account", "show", number, "--rgk", "vologda", "--lang", "ru")
+        #expect(after.status == 0 && !after.stdout.contains("ИЗМЕНЕННЫЙ В ОФИСЕ"), "\(after)")
+    }
+
+    /// +79215550104 as people read it: +7 (921) 555-01-04.
+    static func written(_ phone: String) -> String {
+        let d = Array(phone.dropFirst(2))
+        return "+7 (\(String(d[0..<3]))) \(String(d[3..<6]))-\(String(d[6..<8]))-\(String(d[8..<10]))"
+    }
+
     @Test func aFileNewerThanTheDeskChangeWins() throws {
         let t = E2E()
         t.demo(accounts: 50)

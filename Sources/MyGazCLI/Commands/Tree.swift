@@ -24,6 +24,7 @@ public enum CommandTree {
             FAQCommands.spec,
             OutboxCommands.spec,
             BillCommands.spec,
+            NoticeCommands.spec,
             ConfigCommands.spec,
             CalendarCommands.spec,
             ImportCommands.spec,

@@ -121,6 +121,7 @@ public enum OptionName: String, CaseIterable, Sendable {
     case source
     case state
     case status
+    case subject
     case timeout
     case to
     case topic
@@ -130,6 +131,7 @@ public enum OptionName: String, CaseIterable, Sendable {
     case value
     case version
     case violations
+    case within
     case workType = "work-type"
     case yes
 }

@@ -851,6 +851,21 @@ public enum Catalog {
         case .billMailingPlan:
             return ("bills for {1}: {2|message|messages} to queue, already queued before: {3}",
                     "квитанции за {1}: к отправке сообщений {2}, уже поставлено ранее: {3}")
+        case .noticePlan:
+            return ("{1}: {2|message|messages} to queue, already queued before: {3}, no usable e-mail or mobile: {4}",
+                    "{1}: к отправке сообщений {2}, уже поставлено ранее: {3}, нет годного e-mail или мобильного: {4}")
+        case .noticeDone:
+            return ("{1}: queued {2}, already queued before {3}, not sent (no usable e-mail or mobile) {4}; they go with outbox send",
+                    "{1}: поставлено в очередь {2}, уже было ранее {3}, не отправлено (нет годного e-mail или мобильного) {4}; уйдут при outbox send")
+        case .noticeFileNotUTF8:
+            return ("{1}: the news text is not UTF-8 (byte {2}); save it as UTF-8; nothing was queued",
+                    "{1}: текст новости не в UTF-8 (байт {2}); сохраните его в UTF-8; ничего не поставлено в очередь")
+        case .noticeFileEmpty:
+            return ("{1}: the news text is empty; nothing was queued",
+                    "{1}: текст новости пуст; ничего не поставлено в очередь")
+        case .noticePreview:
+            return ("the letter, as the first user gets it:",
+                    "письмо, как его получит первый пользователь:")
         case .billMailingDone:
             return ("bills for {1}: queued {2}, already queued before {3}, not sent (no usable e-mail) {4}; they go with outbox send",
                     "квитанции за {1}: поставлено в очередь {2}, уже было ранее {3}, не отправлено (нет годного e-mail) {4}; уйдут при outbox send")

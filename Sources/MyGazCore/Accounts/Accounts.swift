@@ -82,6 +82,8 @@ public struct AccountDetail: Sendable {
     public let settlements: [Settlement]
     public let activePIN: Bool
     public var open = OpenItems()
+    /// The holder's phone as changed at the desk, and a conflict with an RGK file not yet settled.
+    public var deskPhone: HolderPhone.InForce?
 
     public var holder: String { [surname, name, patronymic].compactMap { $0 }.joined(separator: " ") }
 }
@@ -277,6 +279,7 @@ public enum Accounts {
                                            services: services, meters: meters, users: users, contracts: contracts,
                                            payments: payments, settlements: settlements, activePIN: activePIN)
             detail.open = try OpenItems.of(db, accounts: [ref.id])
+            detail.deskPhone = try HolderPhone.inForce(db, accountID: ref.id)
             return detail
         }
     }

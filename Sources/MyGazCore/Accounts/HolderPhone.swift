@@ -29,6 +29,36 @@ public enum HolderPhone {
         public let seenAt: String?
     }
 
+    /// The desk change in force on an account, as `account show` tells the clerk of it: when, by
+    /// whom, the document seen (as stored, masked), and what an RGK file said otherwise, when a
+    /// conflict with it is not yet settled.
+    public struct InForce: Sendable {
+        public let oldPhone: String?
+        public let newPhone: String
+        public let document: String
+        public let changedBy: String
+        public let changedAt: String
+        public let exportedAt: String?
+        /// The phone of an RGK accounts file older than the change, not yet settled (empty: the file had none).
+        public let filePhone: String?
+        public let fileSeenAt: String?
+        public let fileBatchID: Int64?
+
+        public var conflict: Bool { filePhone != nil }
+    }
+
+    /// The change in force on the account `accountID`, if one was made at the desk.
+    public static func inForce(_ db: any Storage, accountID: Int64) throws -> InForce? {
+        try db.queryOne("""
+            SELECT old_phone, new_phone, document, changed_by, changed_at, exported_at, file_phone, file_seen_at, file_batch_id
+            FROM account_phone_change WHERE account_id = ? AND state = 'desk' ORDER BY id DESC LIMIT 1
+            """, accountID).map {
+            try InForce(oldPhone: $0.optString("old_phone"), newPhone: $0.string("new_phone"), document: $0.string("document"),
+                        changedBy: $0.string("changed_by"), changedAt: $0.string("changed_at"), exportedAt: $0.optString("exported_at"),
+                        filePhone: $0.optString("file_phone"), fileSeenAt: $0.optString("file_seen_at"), fileBatchID: $0.optInt64("file_batch_id"))
+        }
+    }
+
     /// The document as stored: every digit but the last four masked («паспорт 1234 567890» →
     /// «паспорт **** **7890»); nil for one left empty.
     public static func masked(_ document: String) -> String? {

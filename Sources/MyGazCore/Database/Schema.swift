@@ -7,7 +7,7 @@ public enum Schema {
     public static var currentVersion: Int { migrations.count }
 
     /// `migrations[i]` moves a database from version i to version i + 1.
-    public static let migrations: [String] = [v1, v2, v3, v4, v5, v6, v7, v8, v9, productionCalendar, deskPhone, operatorScopes, abonent]
+    public static let migrations: [String] = [v1, v2, v3, v4, v5, v6, v7, v8, v9, productionCalendar, deskPhone, operatorScopes, abonent, notices]
 
     /// `col = 'a' OR col = 'b' …`: the same meaning as `col IN ('a', 'b', …)`, but SQLite
     /// builds an ephemeral table for an IN list on every single-row insert, ~2.5 µs per check.
@@ -491,11 +491,18 @@ public enum Schema {
 
     /// The outbox with the message kinds and states a version knows; a later version that adds
     /// one rebuilds the table (SQLite cannot change a CHECK in place).
-    static func outbox(_ name: String = "outbox", kinds: [String], statuses: [String], bills: Bool = false) -> String {
-        let billColumn = bills ? """
+    static func outbox(_ name: String = "outbox", kinds: [String], statuses: [String], bills: Bool = false, users: Bool = false) -> String {
+        var billColumn = bills ? """
                 bill_period     TEXT CHECK (bill_period IS NULL OR (bill_period GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]' AND entity_type = 'account')),
 
             """ : ""
+        if users {
+            billColumn += """
+                    user_id         INTEGER,
+                    cancel_reason   TEXT CHECK (cancel_reason IS NULL OR \(oneOf("cancel_reason", OutboxCancelReason.self))),
+
+                """
+        }
         return """
         CREATE TABLE \(name) (
             id              INTEGER PRIMARY KEY,
@@ -526,6 +533,10 @@ public enum Schema {
 
     static let v1OutboxKinds = ["ticket_reply", "application_question", "application_status", "reading_rejected", "pin",
                                 "confirmation_code", "other"]
+    /// The kinds version 3 knew, frozen in its CHECK (contact_changed came later, and the notices'
+    /// kinds with `notices`, which rebuilds the table).
+    static let v3OutboxKinds = ["ticket_reply", "ticket_received", "application_question", "application_status", "reading_rejected", "pin",
+                                "confirmation_code", "other", "bill"]
     static let v1OutboxStatuses = ["waiting", "sending", "sent", "failed"]
     static let v2OutboxKinds = ["ticket_reply", "ticket_received", "application_question", "application_status", "reading_rejected", "pin",
                                 "confirmation_code", "other"]
@@ -565,7 +576,7 @@ public enum Schema {
     ALTER TABLE rgk ADD COLUMN bank_name TEXT;
     ALTER TABLE rgk ADD COLUMN bic TEXT CHECK (bic IS NULL OR (length(bic) = 9 AND bic NOT GLOB '*[^0-9]*'));
     ALTER TABLE rgk ADD COLUMN corr_account TEXT CHECK (corr_account IS NULL OR (length(corr_account) = 20 AND corr_account NOT GLOB '*[^0-9]*'));
-    \(outbox("outbox_v3", kinds: OutboxKind.codes, statuses: OutboxStatus.codes, bills: true))
+    \(outbox("outbox_v3", kinds: v3OutboxKinds, statuses: OutboxStatus.codes, bills: true))
     INSERT INTO outbox_v3 (id, channel, recipient, subject, body, secret, rgk_id, kind, entity_type, entity_id, status, attempts,
                            next_attempt_at, claim_token, claimed_at, delivery_pid, last_error, message_id, created_at, sent_at)
         SELECT id, channel, recipient, subject, body, secret, rgk_id, kind, entity_type, entity_id, status, attempts,
@@ -943,6 +954,38 @@ extension Schema {
     CREATE INDEX account_phone_change_export ON account_phone_change (exported_at, changed_at, id);
     ALTER TABLE import_batch ADD COLUMN as_of TEXT;
     """
+
+    /// The notices customers switched on (issue 39 §3). The outbox's `kind` CHECK is frozen in an
+    /// older database, so the table is rebuilt to accept the notices' kinds (SQLite's 12-step
+    /// ALTER: a new table, the rows copied, the old dropped, the new renamed, its indexes and
+    /// queue-count triggers made again). `notice_sent` is each notice's once: a (kind, user, key)
+    /// is queued once however often, or however interrupted, a run is (`INSERT … ON CONFLICT DO
+    /// NOTHING`): a debt's key is `period:account id`, a verification's `meter id:date`, a news
+    /// item's the SHA-256 of its subject, text and RGK.
+    static var notices: String {
+        let columns = """
+            id, channel, recipient, subject, body, secret, rgk_id, kind, entity_type, entity_id, status, attempts, next_attempt_at,
+            claim_token, claimed_at, delivery_pid, last_error, message_id, created_at, sent_at, bill_period, user_id, cancel_reason
+            """
+        return """
+        \(outbox("outbox_rebuilt", kinds: OutboxKind.codes, statuses: OutboxStatus.codes, bills: true, users: true))
+        INSERT INTO outbox_rebuilt (\(columns)) SELECT \(columns) FROM outbox;
+        DROP TABLE outbox;
+        ALTER TABLE outbox_rebuilt RENAME TO outbox;
+        CREATE INDEX outbox_queue ON outbox (status, next_attempt_at, id);
+        CREATE INDEX outbox_recipient ON outbox (recipient);
+        CREATE INDEX outbox_status_created ON outbox (status, created_at);
+        \(QueueCounters.triggers(on: "outbox"))
+        CREATE TABLE notice_sent (
+            kind        TEXT NOT NULL CHECK (\(oneOf("kind", NoticeKind.self))),
+            user_id     INTEGER NOT NULL REFERENCES portal_user(id),
+            key         TEXT NOT NULL CHECK (key <> ''),
+            outbox_id   INTEGER,
+            queued_at   TEXT NOT NULL,
+            PRIMARY KEY (kind, user_id, key)
+        ) STRICT, WITHOUT ROWID;
+        """
+    }
 }
 
 extension Schema {

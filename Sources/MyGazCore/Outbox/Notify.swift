@@ -50,6 +50,8 @@ public enum Notify {
         public let notified: Bool
         public let note: Message?
         public let warning: Message?
+        /// The outbox row written, when one was.
+        public var queuedID: Int64? = nil
     }
 
     /// Queues the notice in the caller's transaction, by the rule above.
@@ -63,12 +65,14 @@ public enum Notify {
             let queued = try Outbox.enqueue(session, .init(channel: .email, recipient: email, subject: notice.subject,
                                                            body: notice.body + "\n\n" + footer, secret: notice.secret,
                                                            rgkID: rgkID, kind: notice.kind, entity: entity, entityID: entityID, userID: reach.userID))
-            return queued.refused ? Outcome(notified: false, note: nil, warning: queued.note) : Outcome(notified: true, note: queued.note, warning: nil)
+            return queued.refused ? Outcome(notified: false, note: nil, warning: queued.note, queuedID: queued.id)
+                                  : Outcome(notified: true, note: queued.note, warning: nil, queuedID: queued.id)
         }
         if let phone = reach.phone.flatMap(Contact.phone) {
             let queued = try Outbox.enqueue(session, .init(channel: .sms, recipient: phone, subject: nil, body: notice.sms, secret: notice.secret,
                                                            rgkID: rgkID, kind: notice.kind, entity: entity, entityID: entityID, userID: reach.userID))
-            return queued.refused ? Outcome(notified: false, note: nil, warning: queued.note) : Outcome(notified: true, note: queued.note, warning: nil)
+            return queued.refused ? Outcome(notified: false, note: nil, warning: queued.note, queuedID: queued.id)
+                                  : Outcome(notified: true, note: queued.note, warning: nil, queuedID: queued.id)
         }
         // an address that is not one: kept as a failed message that says so, and the clerk told
         if let given = reach.email {

@@ -55,40 +55,47 @@ public enum QueueCounters {
             ) STRICT, WITHOUT ROWID;
 
             """
-        for (n, c) in counters.enumerated() {
-            let name = "queue_count_\(n + 1)_\(c.table)"
-            let add = { (row: String) in
-                """
-                INSERT INTO queue_count (queue, rgk_id, count) SELECT \(c.on(row, c.queue)), \(c.on(row, c.rgk)), 1 WHERE \(c.on(row, c.member))
-                        ON CONFLICT (queue, rgk_id) DO UPDATE SET count = count + 1;
-                """
-            }
-            let remove = { (row: String) in
-                """
-                UPDATE queue_count SET count = count - 1
-                        WHERE queue = \(c.on(row, c.queue)) AND rgk_id = \(c.on(row, c.rgk)) AND \(c.on(row, c.member));
-                """
-            }
-            sql += """
-                CREATE TRIGGER \(name)_insert AFTER INSERT ON \(c.table) WHEN \(c.on("NEW", c.member))
-                BEGIN
-                    \(add("NEW"))
-                END;
-                CREATE TRIGGER \(name)_delete AFTER DELETE ON \(c.table) WHEN \(c.on("OLD", c.member))
-                BEGIN
-                    \(remove("OLD"))
-                END;
-                CREATE TRIGGER \(name)_update AFTER UPDATE OF \(c.columns.joined(separator: ", ")) ON \(c.table)
-                WHEN \(c.on("OLD", c.member)) OR \(c.on("NEW", c.member))
-                BEGIN
-                    \(remove("OLD"))
-                    \(add("NEW"))
-                END;
-                \(recount(c))
-
-                """
-        }
+        for n in counters.indices { sql += triggers(n) + recount(counters[n]) + "\n\n" }
         return sql
+    }
+
+    /// The triggers of the counter `n` (by their names, `queue_count_<n+1>_<table>_…`).
+    static func triggers(_ n: Int) -> String {
+        let c = counters[n]
+        let name = "queue_count_\(n + 1)_\(c.table)"
+        let add = { (row: String) in
+            """
+            INSERT INTO queue_count (queue, rgk_id, count) SELECT \(c.on(row, c.queue)), \(c.on(row, c.rgk)), 1 WHERE \(c.on(row, c.member))
+                    ON CONFLICT (queue, rgk_id) DO UPDATE SET count = count + 1;
+            """
+        }
+        let remove = { (row: String) in
+            """
+            UPDATE queue_count SET count = count - 1
+                    WHERE queue = \(c.on(row, c.queue)) AND rgk_id = \(c.on(row, c.rgk)) AND \(c.on(row, c.member));
+            """
+        }
+        return """
+        CREATE TRIGGER \(name)_insert AFTER INSERT ON \(c.table) WHEN \(c.on("NEW", c.member))
+        BEGIN
+            \(add("NEW"))
+        END;
+        CREATE TRIGGER \(name)_delete AFTER DELETE ON \(c.table) WHEN \(c.on("OLD", c.member))
+        BEGIN
+            \(remove("OLD"))
+        END;
+        CREATE TRIGGER \(name)_update AFTER UPDATE OF \(c.columns.joined(separator: ", ")) ON \(c.table)
+        WHEN \(c.on("OLD", c.member)) OR \(c.on("NEW", c.member))
+        BEGIN
+            \(remove("OLD"))
+            \(add("NEW"))
+        END;
+        """
+    }
+
+    /// The triggers that count the rows of `table`, made again when a migration rebuilds it.
+    static func triggers(on table: String) -> String {
+        counters.indices.filter { counters[$0].table == table }.map { triggers($0) + "\n" }.joined()
     }
 
     /// Counts the queue anew into `queue_count`.

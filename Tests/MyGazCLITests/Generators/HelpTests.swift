@@ -25,6 +25,7 @@ import Testing
         "account set-phone": "clerk, admin",
         "account conflicts": "clerk, admin",
         "bill send": "clerk, admin",
+        "notice debts": "clerk, admin", "notice verification": "clerk, admin", "notice news": "admin",
         "payment list": "clerk, support, admin",
         "payment show": "clerk, support, admin",
         "office list": "clerk, support, admin",

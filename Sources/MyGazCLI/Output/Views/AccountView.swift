@@ -47,6 +47,29 @@ enum AccountView {
         r.field("debt_kop", L("Debt", "Долг"), .int(debt), .machineOnly)
         r.field("user_count", L("Users", "Пользователей"), .int(Int64(a.users.count)), .machineOnly)
 
+        // the holder's phone as changed at the desk, and what an RGK file said otherwise (not yet settled)
+        var desk = Table([
+            Column("changed_at", L("CHANGED", "ИЗМЕНЕН")), Column("changed_by", L("BY", "КТО")),
+            Column("old_phone", L("WAS", "БЫЛ"), priority: 2), Column("new_phone", L("NOW", "СТАЛ")),
+            Column("document", L("DOCUMENT", "ДОКУМЕНТ"), cut: 10, priority: 1),
+            Column("exported_at", L("TO RGK", "ПЕРЕДАН В РГК"), .machineOnly),
+            Column("file_phone", L("RGK FILE SAYS", "В ФАЙЛЕ РГК")), Column("file_seen_at", L("FILE SEEN", "ФАЙЛ ЗАГРУЖЕН"), .machineOnly),
+            Column("file_batch", L("BATCH", "ЗАГРУЗКА"), .machineOnly),
+        ])
+        if let d = a.deskPhone {
+            desk.append([Cell(.text(d.changedAt), display: Timestamp.display(d.changedAt)), Cell(.text(d.changedBy)),
+                         .phone(d.oldPhone, empty: "—"), .phone(d.newPhone), Cell(.text(d.document)),
+                         Cell(.of(d.exportedAt)),
+                         Cell(.of(d.filePhone), display: d.filePhone.map { $0.isEmpty ? L("(none)", "(нет)")(lang) : Format.phone($0) } ?? "—",
+                              style: d.conflict ? .red : .plain),
+                         Cell(.of(d.fileSeenAt)), Cell(.of(d.fileBatchID))])
+            if d.conflict {
+                desk.footer = L("not settled: the RGK's file is older than the desk change; keep it with 'account set-phone … --phone' again, or take the file's with --accept-file",
+                                "расхождение не решено: файл РГК старше изменения в офисе; оставить — снова «account set-phone … --phone», принять файл — --accept-file")(lang)
+            }
+        }
+        r.section("desk_phone", L("Holder's phone changed at the desk", "Телефон владельца, измененный в офисе"), desk, hiddenWhenEmpty: true)
+
         var services = Table([Column("service", L("SERVICE", "УСЛУГА")), Column("balance_kop", L("BALANCE ₽", "САЛЬДО ₽"), align: .right)])
         for s in a.services {
             services.append([.code(.serviceKind, s.kind, texts), money(s.balanceKop, lang)])

@@ -16,3 +16,31 @@ extension PGSchema {
         operatorScopes + "UPDATE schema_version SET version = 12;\n"
     }
 }
+
+/// The notices customers switched on (issue 39 §3): `Schema.notices` on PostgreSQL. The create
+/// script's outbox takes every kind already; an older database's CHECK is made again.
+extension PGSchema {
+    static var notices: String {
+        #"""
+        CREATE TABLE notice_sent (
+            kind        text NOT NULL CHECK (\#(oneOf("kind", NoticeKind.self))),
+            user_id     bigint NOT NULL REFERENCES portal_user(id),
+            key         text NOT NULL CHECK (key <> ''),
+            outbox_id   bigint,
+            queued_at   text NOT NULL,
+            PRIMARY KEY (kind, user_id, key)
+        );
+
+        """#
+    }
+
+    /// From version 13: the outbox's kinds, and the notices' table.
+    static var upgradeToNotices: String {
+        """
+        ALTER TABLE outbox DROP CONSTRAINT outbox_kind_check;
+        ALTER TABLE outbox ADD CONSTRAINT outbox_kind_check CHECK (\(oneOf("kind", OutboxKind.self)));
+        \(notices)UPDATE schema_version SET version = 14;
+
+        """
+    }
+}

@@ -1,0 +1,133 @@
+import Foundation
+import Testing
+@testable import MyGazCore
+
+/// Issue 39 §3: the notices customers switched on — debts, verification, news — delivered
+/// through a recording sendmail and SMS command and read with Python's email package; once per
+/// key (a rerun queues nothing); blocked, erased and switched-off users get nothing; bad input
+/// is one line and nothing queued.
+@Suite struct NoticesE2ETests {
+    /// Active users with `switch` on, linked to an account whose amount due for `period` is a debt, with an e-mail or a phone.
+    static func debtors(_ t: E2E, period: String) -> [String] {
+        t.sql("""
+            SELECT DISTINCT u.id FROM portal_user u JOIN user_account l ON l.user_id = u.id AND l.locked_at IS NULL
+            WHERE u.status = 'active' AND u.notify_debts = 1 AND (u.email IS NOT NULL OR u.phone IS NOT NULL)
+              AND (SELECT sum(s.opening_kop - s.charged_kop + s.paid_kop) FROM service v JOIN settlement s ON s.service_id = v.id
+                   WHERE v.account_id = l.account_id AND s.period = '\(period)') < 0
+            ORDER BY u.id
+            """).split(separator: "\n").map(String.init)
+    }
+
+    @Test func eachNoticeIsDeliveredOnceToThoseWhoSwitchedItOn() throws {
+        let t = E2E()
+        t.demo(accounts: 300)
+        let period = t.sql("SELECT max(period) FROM settlement")
+        let debtors = Self.debtors(t, period: period)
+        #expect(debtors.count >= 6, "the demo has debtors: \(debtors)")
+        // one blocked, one erased, one who switched debt notices off: none of them gets one
+        let (blocked, erased, off) = (debtors[0], debtors[1], debtors[2])
+        #expect(t.run("user", "block", blocked, "--reason", "проверка").status == 0)
+        #expect(t.run("user", "delete", erased, "--yes").status == 0)
+        _ = t.sql("UPDATE portal_user SET notify_debts = 0 WHERE id = \(off)")
+        let before = Int(t.sql("SELECT count(*) FROM outbox"))!
+
+        let first = t.run("notice", "debts", "--period", period, "--yes", "--json")
+        #expect(first.status == 0, "\(first)")
+        let queued = first.jsonObject["queued"] as? Int ?? -1
+        #expect(queued > 0 && t.sql("SELECT count(*) FROM outbox WHERE kind = 'debt_notice'") == String(queued), "\(first)")
+        #expect(t.sql("SELECT count(*) FROM outbox WHERE kind = 'debt_notice' AND user_id IN (\(blocked), \(erased), \(off))") == "0")
+        #expect(Set(t.sql("SELECT DISTINCT user_id FROM outbox WHERE kind = 'debt_notice'").split(separator: "\n").map(String.init))
+                == Set(debtors.dropFirst(3)), "every other debtor, each once per account")
+        // a rerun queues nothing
+        let again = t.run("notice", "debts", "--period", period, "--yes", "--json")
+        #expect(again.status == 0 && again.jsonObject["queued"] as? Int == 0 && again.jsonObject["queued_before"] as? Int == queued, "\(again)")
+
+        let verification = t.run("notice", "verification", "--within", "3650d", "--yes", "--json")
+        #expect(verification.status == 0 && (verification.jsonObject["queued"] as? Int ?? 0) > 0, "\(verification)")
+        #expect(t.run("notice", "verification", "--within", "3650d", "--yes", "--json").jsonObject["queued"] as? Int == 0)
+
+        try "Плановые работы на газопроводе 10 декабря.\nГаз будет отключен с 9 до 17 часов.\n".write(toFile: t.dir + "/news.txt", atomically: true, encoding: .utf8)
+        let readers = t.sql("""
+            SELECT count(*) FROM portal_user WHERE status = 'active' AND notify_news = 1 AND (email IS NOT NULL OR phone IS NOT NULL)
+            """)
+        let news = t.run("notice", "news", "--subject", "Плановые работы", "--message-file", t.dir + "/news.txt", "--yes", "--json")
+        #expect(news.status == 0 && String(news.jsonObject["queued"] as? Int ?? -1) == readers, "\(news) for \(readers)")
+        #expect(t.run("notice", "news", "--subject", "Плановые работы", "--message-file", t.dir + "/news.txt", "--yes", "--json").jsonObject["queued"] as? Int == 0)
+        #expect(t.sql("SELECT count(*) FROM audit WHERE action LIKE 'notice.%'") == "3", "each run that queued is audited")
+
+        // delivered, and read with Python's email package
+        let (mail, sms) = t.deliver()
+        let debtLetters = mail.filter { ($0["Subject"] ?? "").hasPrefix("Задолженность по лицевому счету") }
+        let verificationLetters = mail.filter { ($0["Subject"] ?? "").hasPrefix("Поверка прибора учета") }
+        let newsLetters = mail.filter { $0["Subject"] == "Плановые работы" }
+        #expect(debtLetters.count == Int(t.sql("SELECT count(*) FROM outbox WHERE kind = 'debt_notice' AND channel = 'email'")))
+        #expect(!debtLetters.isEmpty && !verificationLetters.isEmpty && !newsLetters.isEmpty,
+                "\(debtLetters.count) debt, \(verificationLetters.count) verification, \(newsLetters.count) news letters")
+        for letter in debtLetters {
+            let body = letter["body"] ?? "", account = (letter["Subject"] ?? "").split(separator: " ")[4]
+            #expect(body.contains("По лицевому счету \(account) за ") && body.contains("к оплате") && body.contains("руб.") && body.contains("Оплатить можно")
+                    && body.contains("С уважением, абонентский отдел"), "\(body)")
+        }
+        for letter in verificationLetters {
+            let body = letter["body"] ?? ""
+            #expect(body.contains("Срок поверки прибора учета газа №") && body.range(of: #"\d\d\.\d\d\.\d{4}"#, options: .regularExpression) != nil, "\(body)")
+        }
+        for letter in newsLetters { #expect((letter["body"] ?? "").contains("Газ будет отключен с 9 до 17 часов."), "\(letter)") }
+        let noticeSMS = sms.filter { $0.text.hasPrefix("Долг по ЛС") || $0.text.hasPrefix("Поверка счетчика") || $0.text.hasPrefix("Плановые работы") }
+        #expect(noticeSMS.count == Int(t.sql("SELECT count(*) FROM outbox WHERE channel = 'sms' AND kind IN ('debt_notice', 'verification_notice', 'news')")))
+        for message in noticeSMS { #expect(message.text.count <= Notify.smsLimit, "\(message.text)") }
+        #expect(t.sql("SELECT count(*) FROM outbox WHERE kind IN ('debt_notice', 'verification_notice', 'news')") == String(Int(t.sql("SELECT count(*) FROM outbox"))! - before))
+    }
+
+    /// A run killed with SIGKILL halfway, then run again: each debt notice is queued exactly once.
+    @Test func aRunKilledHalfwayThenRunAgainQueuesEachOnce() throws {
+        let t = E2E()
+        t.demo(accounts: 3000)
+        let period = t.sql("SELECT max(period) FROM settlement")
+        let plan = t.run("notice", "debts", "--period", period, "--dry-run", "--json")
+        let expected = plan.jsonObject["to_queue"] as? Int ?? 0
+        #expect(expected > 200, "pages enough to be killed between: \(plan)")
+        let running = E2E.start(E2E.binary, ["--db", t.db, "notice", "debts", "--period", period, "--yes"], cwd: t.dir)
+        var seen = 0
+        for _ in 0..<4000 where seen == 0 {
+            // read beside the writer: sqlite3 waits for its lock rather than failing
+            seen = t.engine == .sqlite
+                ? Int(E2E.exec("/usr/bin/sqlite3", ["-cmd", ".timeout 5000", t.db, "SELECT count(*) FROM notice_sent"]).stdout
+                        .trimmingCharacters(in: .whitespacesAndNewlines)) ?? 0
+                : Int(t.sql("SELECT count(*) FROM notice_sent")) ?? 0
+            if seen == 0 { usleep(2_000) }
+        }
+        kill(running.process.processIdentifier, SIGKILL)
+        _ = running.finish()
+        let killedAt = Int(t.sql("SELECT count(*) FROM notice_sent"))!
+        #expect(killedAt == Int(t.sql("SELECT count(*) FROM outbox WHERE kind = 'debt_notice'")), "a notice and its message in one transaction")
+        let rerun = t.run("notice", "debts", "--period", period, "--yes", "--json")
+        #expect(rerun.status == 0 && rerun.jsonObject["queued"] as? Int == expected - killedAt
+                && rerun.jsonObject["queued_before"] as? Int == killedAt, "killed at \(killedAt) of \(expected): \(rerun)")
+        #expect(t.sql("SELECT count(*) FROM outbox WHERE kind = 'debt_notice'") == String(expected))
+        #expect(t.sql("""
+            SELECT count(*) FROM (SELECT user_id, entity_id FROM outbox WHERE kind = 'debt_notice' GROUP BY user_id, entity_id HAVING count(*) > 1) AS d
+            """) == "0", "nobody told twice of one account")
+    }
+
+    @Test func badInputIsOneLineAndQueuesNothing() throws {
+        let t = E2E()
+        t.demo(accounts: 50)
+        let before = t.sql("SELECT count(*) FROM outbox")
+        try Data([0x41, 0x42, 0xFF, 0xFE]).write(to: URL(fileURLWithPath: t.dir + "/bad.txt"))
+        try Data().write(to: URL(fileURLWithPath: t.dir + "/empty.txt"))
+        let cases: [([String], Int32, String)] = [
+            (["notice", "news", "--subject", "X", "--message-file", t.dir + "/bad.txt", "--yes"], 6, "not UTF-8"),
+            (["notice", "news", "--subject", "X", "--message-file", t.dir + "/empty.txt", "--yes"], 6, "empty"),
+            (["notice", "debts", "--period", "2026-13", "--yes"], 2, "2026-13"),
+            (["notice", "debts", "--period", "2026-06", "--min", "-5", "--yes"], 2, "-5"),
+            (["notice", "verification", "--within", "soon", "--yes"], 2, "soon"),
+        ]
+        for (args, status, needle) in cases {
+            let r = t.run(args)
+            #expect(r.status == status && r.stderr.contains(needle) && r.stderr.split(separator: "\n").count == 1 && r.stdout.isEmpty, "\(args): \(r)")
+        }
+        #expect(t.sql("SELECT count(*) FROM outbox") == before)
+        #expect(t.sql("SELECT count(*) FROM notice_sent") == "0")
+    }
+}
