@@ -339,7 +339,7 @@ public enum MessageKey: String, CaseIterable, Sendable {
     case dryRunNothingQueued
 
     case billFuturePeriod, billNoSettlements, billNoSettlementsAtAll, billNoBankDetails, billNoFont, billWritten, billPrinted, billQueued
-    case billMailingPlan, billMailingDone, billNoEmail, badPeriod, printFailed, paymentAmbiguous, officeAmbiguous, serialNeeded, contractAmbiguous, actAmbiguous, ticketNotYours, badAlias, aliasSet, aliasCleared, aliasNeedsText, profileEdited, profileUnchanged, badSwitch
+    case billMailingPlan, billMailingDone, billNoEmail, billNoUser, billLimitedOnly, billLinkLocked, billUserNotActive, badPeriod, printFailed, paymentAmbiguous, officeAmbiguous, serialNeeded, contractAmbiguous, actAmbiguous, ticketNotYours, badAlias, aliasSet, aliasCleared, aliasNeedsText, profileEdited, profileUnchanged, badSwitch
     case importBadINN, importBadKPP, importBadBIC, importBadBankAccount, importBankNeedsBIC
 
     // what the program notes in the audit trail (AuditReason), put into words when read
