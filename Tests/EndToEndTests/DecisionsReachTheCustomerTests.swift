@@ -316,4 +316,38 @@ extension E2E {
                            stdin: t.sql("SELECT id FROM reading WHERE status = 'pending' ORDER BY id LIMIT 2") + "\n")
         #expect(script.status == 0 && !script.stderr.contains("Go ahead"), "\(script)")
     }
+
+    /// Issue 41: one rule for every bulk form — user block/unblock/confirm, ticket close and pin
+    /// reject-request with several ids show their plan and ask on a terminal, take --dry-run and
+    /// --yes, like the readings' and applications' decisions.
+    @Test func everyBulkFormAsksOnATerminalAndTakesDryRunAndYes() {
+        let t = E2E()
+        t.demo(accounts: 300)
+        func ids(_ query: String) -> [String] { t.sql(query).split(separator: "\n").map(String.init) }
+        let forms: [(argv: [String], ids: [String], state: String, was: String)] = [
+            (["user", "block", "--reason", "мошенничество"], ids("SELECT id FROM portal_user WHERE status = 'active' ORDER BY id LIMIT 2"),
+             "SELECT status FROM portal_user WHERE id = ", "active"),
+            (["user", "confirm"], ids("SELECT id FROM portal_user WHERE status = 'pending' ORDER BY id LIMIT 2"),
+             "SELECT status FROM portal_user WHERE id = ", "pending"),
+            (["user", "unblock"], ids("SELECT id FROM portal_user WHERE status = 'blocked' ORDER BY id LIMIT 2"),
+             "SELECT status FROM portal_user WHERE id = ", "blocked"),
+            (["ticket", "close"], ids("SELECT id FROM ticket WHERE status = 'new' ORDER BY id LIMIT 2"),
+             "SELECT status FROM ticket WHERE id = ", "new"),
+            (["pin", "reject-request", "--reason", "документы не подтверждают владение"],
+             ids("SELECT id FROM pin_request WHERE status = 'open' ORDER BY id LIMIT 2"), "SELECT status FROM pin_request WHERE id = ", "open"),
+        ]
+        for form in forms {
+            #expect(form.ids.count == 2, "\(form.argv)")
+            let states = { form.ids.map { t.sql(form.state + $0) } }
+            let no = t.interactive(form.argv + form.ids, [.expect("will do this:"), .expect("Go ahead? [y/N]"), .send("n\r"), .expect("nothing was changed")])
+            #expect(no.ok && no.exit == 0, "\(form.argv): \(no.description)")
+            #expect(states() == [form.was, form.was], "\(form.argv): nothing without a yes")
+            let dry = t.run(form.argv + form.ids + ["--dry-run", "--json"])
+            #expect(dry.status == 0 && dry.jsonArray.count == 2 && dry.jsonArray.allSatisfy { $0["dry_run"] as? Bool == true }, "\(form.argv): \(dry)")
+            #expect(states() == [form.was, form.was], "\(form.argv): a dry run writes nothing")
+            let yes = t.interactive(form.argv + form.ids + ["--yes"], [.expect("→")])
+            #expect(yes.ok && yes.exit == 0 && !yes.transcript.contains("Go ahead"), "\(form.argv): \(yes.description)")
+            #expect(states().allSatisfy { $0 != form.was }, "\(form.argv): --yes applies")
+        }
+    }
 }

@@ -47,7 +47,7 @@ enum TicketCommands {
                                    Example("mygaz-admin ticket reply 2", L("Write the answer in your editor.", "Написать ответ в редакторе."))],
                         access: .everyone, handler: reply),
             CommandSpec("close", L("close tickets", "закрыть обращения"),
-                        arguments: [idsArg], options: [Opt.message, Opt.continueOnError], access: .everyone, handler: close),
+                        arguments: [idsArg], options: [Opt.message] + Decisions.options, access: .everyone, handler: close),
             CommandSpec("reopen", L("reopen a closed ticket", "снова открыть закрытое обращение"),
                         arguments: [idArg], access: .everyone, handler: reopen),
             CommandSpec("assign", L("assign tickets to an operator", "назначить обращения оператору"),
@@ -174,10 +174,9 @@ enum TicketCommands {
 
     static func close(_ inv: Invocation) throws -> ExitStatus {
         let message = try inv.text(.message)
-        let items = try Batch.run(inv.db, ids: try inv.ids("ID"), continueOnError: inv.flag(.continueOnError)) { text in
+        return try Decisions.run(inv, ids: try inv.ids("ID")) { text in
             try Tickets.close(inv.session, try Tickets.parseID(text), message: message)
         }
-        return Report.batch(items, inv.out)
     }
 
     static func reopen(_ inv: Invocation) throws -> ExitStatus {

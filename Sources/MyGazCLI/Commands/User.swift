@@ -58,15 +58,15 @@ enum UserCommands {
             CommandSpec("confirm", L("confirm registrations: pending → active", "подтвердить регистрацию: pending → active"),
                         arguments: [usersArg],
                         options: [OptionSpec(.codeStdin, L("check the code the customer received (read from stdin) instead of confirming in person",
-                                                             "проверить код, полученный клиентом (со стандартного ввода), вместо подтверждения лично")),
-                                  Opt.continueOnError],
+                                                             "проверить код, полученный клиентом (со стандартного ввода), вместо подтверждения лично"))]
+                                  + Decisions.options,
                         access: deskAndSupport, handler: confirm),
             CommandSpec("block", L("block users, with the reason", "заблокировать пользователей с указанием причины"),
                         arguments: [usersArg],
-                        options: [OptionSpec(.reason, value: "TEXT", L("required: why", "обязательно: причина")), Opt.continueOnError],
+                        options: [OptionSpec(.reason, value: "TEXT", L("required: why", "обязательно: причина"))] + Decisions.options,
                         access: deskAndSupport, handler: block),
             CommandSpec("unblock", L("unblock users", "разблокировать пользователей"),
-                        arguments: [usersArg], options: [Opt.continueOnError], access: deskAndSupport, handler: unblock),
+                        arguments: [usersArg], options: Decisions.options, access: deskAndSupport, handler: unblock),
             CommandSpec("reset-password", L("set a new password; open recovery codes stop working", "задать новый пароль; открытые коды восстановления перестают действовать"),
                         discussion: L("The customer is told at her login and her other contact, in her RGK's letter: a reset she did not ask for is how accounts are stolen.",
                                       "Клиенту сообщается на логин и на другой ее контакт письмом ее РГК: сброс, которого она не просила, — так угоняют учетные записи."),
@@ -192,15 +192,14 @@ enum UserCommands {
     }
 
     static func batch(_ inv: Invocation, _ action: (Int64) throws -> Transition) throws -> ExitStatus {
-        let ids = try inv.ids("USER")
-        let items = try Batch.run(inv.db, ids: ids, continueOnError: inv.flag(.continueOnError)) { text in
+        try Decisions.run(inv, ids: try inv.ids("USER"), argument: "USER") { text in
             try action(try Users.resolve(inv.db, text))
         }
-        return Report.batch(items, inv.out)
     }
 
     static func confirm(_ inv: Invocation) throws -> ExitStatus {
         if inv.flag(.codeStdin) {
+            try inv.exclusive(.codeStdin, .dryRun)
             let ids = inv.arguments("USER")
             guard ids.count == 1, ids != ["-"] else { throw MyGazError.usage(.codeOneUser) }
             guard let code = inv.io.stdin.readLine(), !code.isEmpty else { throw MyGazError.invalid(.stdinEmpty, .text(inv.commandName)) }
