@@ -162,6 +162,7 @@ import Testing
             .expect("ticket 1/\(queue.count)"), .send("r"),
             .expect("→ answered"), .expect("ticket 2/\(queue.count)"),
             .send("f"), .expect("Answer with:"), .send("1\r"),
+            .expect("The answer the sender will get:"), .expect("Send this answer? [y/N]"), .send("y\r"),
             .expect("answered"), .expect("ticket 3/\(queue.count)"),
             .send("c"), .expect("Closing message"), .send("\r"),
             .expect("→ closed"),
@@ -173,6 +174,10 @@ import Testing
         let first = t.run("ticket", "show", queue[0], "--json").jsonObject["messages"] as? [[String: Any]] ?? []
         #expect((first.last?["body"] as? String) == "Здравствуйте! Пункт работает в субботу с 9 до 14.", "quoted lines dropped")
         #expect(t.sql("SELECT count(*) FROM (SELECT faq_id FROM ticket_message WHERE ticket_id = \(queue[1]) ORDER BY id DESC LIMIT 1) AS last WHERE faq_id IS NOT NULL") == "1")
+        // issue 41: the FAQ menu numbers its own list only (no FAQ id beside), and the answer is shown before it goes
+        #expect(!r.transcript.contains(". #"), "a FAQ id in the menu")
+        let sent = t.sql("SELECT body FROM ticket_message WHERE ticket_id = \(queue[1]) ORDER BY id DESC LIMIT 1")
+        #expect(!sent.isEmpty && r.transcript.contains(String(sent.prefix(30))), "the answer was not previewed: \(sent.prefix(30))")
         #expect(t.sql("SELECT status FROM ticket WHERE id = \(queue[2])") == "closed")
         #expect(r.transcript.contains("answered 1, answered from FAQ 1, closed 1"), "\(r.transcript.suffix(300))")
     }

@@ -91,8 +91,8 @@ final class ReviewUI {
         lines.append(paint(title(lang), .bold))
         for (i, option) in options.enumerated() {
             let mark = i == preselected ? "*" : " "
-            lines.append(DisplayWidth.truncate("\(mark)\(String(i + 1).leftPad(2)). \(UntrustedText.visible(option.0))  "
-                                               + paint(UntrustedText.visible(option.1), .dim), to: columns))
+            lines.append(DisplayWidth.truncate("\(mark)\(String(i + 1).leftPad(2)). \(UntrustedText.visible(option.0))"
+                                               + (option.1.isEmpty ? "" : "  " + paint(UntrustedText.visible(option.1), .dim)), to: columns))
         }
         terminal.draw(Array(lines.suffix(rows - 1)))
         while true {
