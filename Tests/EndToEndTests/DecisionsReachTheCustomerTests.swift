@@ -44,7 +44,7 @@ extension E2E {
 
     func repair(_ t: E2E, email: String? = "x@example.org", phone: String = "+79110000001") -> String {
         var argv = ["application", "create", "--kind", "repair", "--account", "70000001", "--rgk", "vologda", "--phone", phone,
-                    "--problem", "Запах газа у плиты", "--name", "Кузьмина Ольга", "--json"]
+                    "--problem", "Запах газа у плиты", "--name", "Кузьмина Ольга Петровна", "--json"]
         if let email { argv += ["--email", email] }
         let r = t.run(argv)
         precondition(r.status == 0, "\(r)")
@@ -65,7 +65,11 @@ extension E2E {
         #expect(letter["headers"]?.contains("Reply-To") == true)
         #expect(letter["Subject"] == "Заявка № \(id) не согласована")
         let body = letter["body"] ?? ""
-        #expect(body.contains("Кузьмина Ольга") && body.contains("Причина: Дубликат заявки № 12"), "\(body)")
+        // issue 41: greeted by name and patronymic, the clerk's words once, what to do next, dashes not hyphens
+        #expect(body.hasPrefix("Здравствуйте, Ольга Петровна!") && body.contains("не согласована абонентским отделом.")
+                && body.contains("Дубликат заявки № 12.") && !body.contains("12.."), "\(body)")
+        #expect(!body.contains("Причина:") && body.contains("Что делать дальше: исправьте") && body.contains("подайте новую заявку"), "\(body)")
+        #expect(!body.contains(" - "), "a hyphen for a dash: \(body)")
         #expect(body.contains("Телефон: +7 (817) 272-00-00.") && body.contains("часы работы: пн–чт 8:00–17:00"), "how to reach the RGK: \(body)")
         #expect(Self.englishWords(body + (letter["Subject"] ?? "")).isEmpty, "English words in a Russian letter: \(Self.englishWords(body))")
     }
@@ -93,6 +97,7 @@ extension E2E {
         #expect(r.status == 0 && r.jsonArray.first?["notified"] as? Bool == true, "\(r)")
         let sms = try #require(t.deliver().sms.first { $0.number == "+79110000002" })
         #expect(sms.text.contains("Заявка № \(bySMS) не согласована") && sms.text.contains("Адрес вне зоны обслуживания"), "\(sms.text)")
+        #expect(sms.text.contains("Подайте новую заявку") && sms.text.contains("Тел. +7") && !sms.text.contains(".."), "what next and the RGK's phone: \(sms.text)")
         #expect(Self.englishWords(sms.text).isEmpty)
 
         // a landline cannot take an SMS: the clerk phones
