@@ -187,7 +187,8 @@ enum Review {
                 continue
             }
             var screen = card.lines
-            if let flash { screen = [flash, ""] + screen }
+            // the decision's line wrapped to the screen, never wider: a wider one would push the screen's top line off
+            if let flash { screen = ReviewUI.screenLines(flash, columns: columns) + [""] + screen }
             flash = nil
             let keys = keyLine(queue, ui, open: card.open, columns: columns)
             let status = statusLine(queue, ui, position: index + 1, total: ids.count, tally: tally, skipped: skipped.count, byOthers: byOthers)
