@@ -346,7 +346,7 @@ public enum MessageKey: String, CaseIterable, Sendable {
     case billFuturePeriod, billNoSettlements, billNoSettlementsAtAll, billNoBankDetails, billNoFont, billWritten, billPrinted, billQueued
     // the notices customers switched on (issue 39 §3)
     case noticePlan, noticeDone, noticeFileNotUTF8, noticeFileEmpty, noticePreview
-    case billMailingPlan, billMailingDone, billNoEmail, badPeriod, printFailed, paymentAmbiguous, officeAmbiguous, serialNeeded, contractAmbiguous, actAmbiguous, ticketNotYours, badAlias, aliasSet, aliasCleared, aliasNeedsText, profileEdited, profileUnchanged, badSwitch
+    case billMailingPlan, billMailingDone, billNoEmail, billNoUser, billLimitedOnly, billLinkLocked, billUserNotActive, badPeriod, printFailed, paymentAmbiguous, officeAmbiguous, serialNeeded, contractAmbiguous, actAmbiguous, ticketNotYours, badAlias, aliasSet, aliasCleared, aliasNeedsText, profileEdited, profileUnchanged, badSwitch
     case importBadINN, importBadKPP, importBadBIC, importBadBankAccount, importBankNeedsBIC
 
     // what the program notes in the audit trail (AuditReason), put into words when read

@@ -44,7 +44,7 @@ extension E2E {
 
     func repair(_ t: E2E, email: String? = "x@example.org", phone: String = "+79110000001") -> String {
         var argv = ["application", "create", "--kind", "repair", "--account", "70000001", "--rgk", "vologda", "--phone", phone,
-                    "--problem", "Запах газа у плиты", "--name", "Кузьмина Ольга", "--json"]
+                    "--problem", "Запах газа у плиты", "--name", "Кузьмина Ольга Петровна", "--json"]
         if let email { argv += ["--email", email] }
         let r = t.run(argv)
         precondition(r.status == 0, "\(r)")
@@ -65,7 +65,11 @@ extension E2E {
         #expect(letter["headers"]?.contains("Reply-To") == true)
         #expect(letter["Subject"] == "Заявка № \(id) не согласована")
         let body = letter["body"] ?? ""
-        #expect(body.contains("Кузьмина Ольга") && body.contains("Причина: Дубликат заявки № 12"), "\(body)")
+        // issue 41: greeted by name and patronymic, the clerk's words once, what to do next, dashes not hyphens
+        #expect(body.hasPrefix("Здравствуйте, Ольга Петровна!") && body.contains("не согласована абонентским отделом.")
+                && body.contains("Дубликат заявки № 12.") && !body.contains("12.."), "\(body)")
+        #expect(!body.contains("Причина:") && body.contains("Что делать дальше: исправьте") && body.contains("подайте новую заявку"), "\(body)")
+        #expect(!body.contains(" - "), "a hyphen for a dash: \(body)")
         #expect(body.contains("Телефон: +7 (817) 272-00-00.") && body.contains("часы работы: пн–чт 8:00–17:00"), "how to reach the RGK: \(body)")
         #expect(Self.englishWords(body + (letter["Subject"] ?? "")).isEmpty, "English words in a Russian letter: \(Self.englishWords(body))")
     }
@@ -93,6 +97,7 @@ extension E2E {
         #expect(r.status == 0 && r.jsonArray.first?["notified"] as? Bool == true, "\(r)")
         let sms = try #require(t.deliver().sms.first { $0.number == "+79110000002" })
         #expect(sms.text.contains("Заявка № \(bySMS) не согласована") && sms.text.contains("Адрес вне зоны обслуживания"), "\(sms.text)")
+        #expect(sms.text.contains("Подайте новую заявку") && sms.text.contains("Тел. +7") && !sms.text.contains(".."), "what next and the RGK's phone: \(sms.text)")
         #expect(Self.englishWords(sms.text).isEmpty)
 
         // a landline cannot take an SMS: the clerk phones
@@ -315,5 +320,39 @@ extension E2E {
         let script = t.run(["reading", "reject", "-", "--reason", "other", "--message", "Проверьте"],
                            stdin: t.sql("SELECT id FROM reading WHERE status = 'pending' ORDER BY id LIMIT 2") + "\n")
         #expect(script.status == 0 && !script.stderr.contains("Go ahead"), "\(script)")
+    }
+
+    /// Issue 41: one rule for every bulk form — user block/unblock/confirm, ticket close and pin
+    /// reject-request with several ids show their plan and ask on a terminal, take --dry-run and
+    /// --yes, like the readings' and applications' decisions.
+    @Test func everyBulkFormAsksOnATerminalAndTakesDryRunAndYes() {
+        let t = E2E()
+        t.demo(accounts: 300)
+        func ids(_ query: String) -> [String] { t.sql(query).split(separator: "\n").map(String.init) }
+        let forms: [(argv: [String], ids: [String], state: String, was: String)] = [
+            (["user", "block", "--reason", "мошенничество"], ids("SELECT id FROM portal_user WHERE status = 'active' ORDER BY id LIMIT 2"),
+             "SELECT status FROM portal_user WHERE id = ", "active"),
+            (["user", "confirm"], ids("SELECT id FROM portal_user WHERE status = 'pending' ORDER BY id LIMIT 2"),
+             "SELECT status FROM portal_user WHERE id = ", "pending"),
+            (["user", "unblock"], ids("SELECT id FROM portal_user WHERE status = 'blocked' ORDER BY id LIMIT 2"),
+             "SELECT status FROM portal_user WHERE id = ", "blocked"),
+            (["ticket", "close"], ids("SELECT id FROM ticket WHERE status = 'new' ORDER BY id LIMIT 2"),
+             "SELECT status FROM ticket WHERE id = ", "new"),
+            (["pin", "reject-request", "--reason", "документы не подтверждают владение"],
+             ids("SELECT id FROM pin_request WHERE status = 'open' ORDER BY id LIMIT 2"), "SELECT status FROM pin_request WHERE id = ", "open"),
+        ]
+        for form in forms {
+            #expect(form.ids.count == 2, "\(form.argv)")
+            let states = { form.ids.map { t.sql(form.state + $0) } }
+            let no = t.interactive(form.argv + form.ids, [.expect("will do this:"), .expect("Go ahead? [y/N]"), .send("n\r"), .expect("nothing was changed")])
+            #expect(no.ok && no.exit == 0, "\(form.argv): \(no.description)")
+            #expect(states() == [form.was, form.was], "\(form.argv): nothing without a yes")
+            let dry = t.run(form.argv + form.ids + ["--dry-run", "--json"])
+            #expect(dry.status == 0 && dry.jsonArray.count == 2 && dry.jsonArray.allSatisfy { $0["dry_run"] as? Bool == true }, "\(form.argv): \(dry)")
+            #expect(states() == [form.was, form.was], "\(form.argv): a dry run writes nothing")
+            let yes = t.interactive(form.argv + form.ids + ["--yes"], [.expect("→")])
+            #expect(yes.ok && yes.exit == 0 && !yes.transcript.contains("Go ahead"), "\(form.argv): \(yes.description)")
+            #expect(states().allSatisfy { $0 != form.was }, "\(form.argv): --yes applies")
+        }
     }
 }

@@ -162,6 +162,7 @@ import Testing
             .expect("ticket 1/\(queue.count)"), .send("r"),
             .expect("→ answered"), .expect("ticket 2/\(queue.count)"),
             .send("f"), .expect("Answer with:"), .send("1\r"),
+            .expect("The answer the sender will get:"), .expect("Send this answer? [y/N]"), .send("y\r"),
             .expect("answered"), .expect("ticket 3/\(queue.count)"),
             .send("c"), .expect("Closing message"), .send("\r"),
             .expect("→ closed"),
@@ -173,8 +174,32 @@ import Testing
         let first = t.run("ticket", "show", queue[0], "--json").jsonObject["messages"] as? [[String: Any]] ?? []
         #expect((first.last?["body"] as? String) == "Здравствуйте! Пункт работает в субботу с 9 до 14.", "quoted lines dropped")
         #expect(t.sql("SELECT count(*) FROM (SELECT faq_id FROM ticket_message WHERE ticket_id = \(queue[1]) ORDER BY id DESC LIMIT 1) AS last WHERE faq_id IS NOT NULL") == "1")
+        // issue 41: the FAQ menu numbers its own list only (no FAQ id beside), and the answer is shown before it goes
+        #expect(!r.transcript.contains(". #"), "a FAQ id in the menu")
+        let sent = t.sql("SELECT body FROM ticket_message WHERE ticket_id = \(queue[1]) ORDER BY id DESC LIMIT 1")
+        #expect(!sent.isEmpty && r.transcript.contains(String(sent.prefix(30))), "the answer was not previewed: \(sent.prefix(30))")
         #expect(t.sql("SELECT status FROM ticket WHERE id = \(queue[2])") == "closed")
         #expect(r.transcript.contains("answered 1, answered from FAQ 1, closed 1"), "\(r.transcript.suffix(300))")
+    }
+
+    /// Issue 41: the line a decision leaves at the top of the next card («…: в обработке →
+    /// отклонено; сообщение для … поставлено в очередь…») is longer than 80 columns; drawn as one
+    /// line, the terminal wrapped it and the screen's top scrolled off. Every drawn frame's lines fit.
+    @Test func theDecisionLineAboveTheNextCardIsWholeAt80Columns() {
+        let t = E2E()
+        t.seedReadings()
+        let r = t.interactive(["--lang", "ru", "reading", "review", "--rgk", "vologda"], [
+            .expect("показание 1/"), .send("r"), .expect("Номер"), .send("7\r"), .expect("Сообщение клиенту"),
+            .send("Пришлите, пожалуйста, фото счетчика с датой\r"), .expect("показание 2/"), .send("q"),
+        ], env: ["LANG": "ru_RU.UTF-8"])
+        #expect(r.ok && r.exit == 0, "\(r.description)")
+        // the screen as the terminal shows it, line by line: the decision's line from its start
+        let text = r.transcript.unicodeScalars.map { $0 == "\r" ? "\n" : String($0) }.joined()
+        let at = text.range(of: "→ отказано")
+        let start = at.flatMap { text.range(of: "показание ", options: .backwards, range: text.startIndex..<$0.lowerBound) }
+        let decision = start.map { String(text[$0.lowerBound...].prefix { $0 != "\n" }) } ?? ""
+        #expect(decision.hasPrefix("показание ") && decision.contains("сообщение для"), "no decision line: \(r.transcript.suffix(1500).debugDescription)")
+        #expect(decision.trimmingCharacters(in: .whitespacesAndNewlines).count <= 80, "wider than the terminal: \(decision)")
     }
 
     @Test func fitsAnEightyColumnTerminalAndWrapsLongFields() {
@@ -186,7 +211,7 @@ import Testing
         // the first screen, up to its status bar
         let lines = (r.transcript.components(separatedBy: " reading 1/10").first ?? "").components(separatedBy: "\r\n")
         #expect(lines.count > 10)
-        #expect(lines.allSatisfy { $0.count <= 80 }, "no line wider than the terminal: \(lines.filter { $0.count > 80 }.prefix(2))")
+        #expect(lines.allSatisfy { $0.count <= 80 }, "no line wider than the terminal: \(lines.filter { $0.trimmingCharacters(in: .whitespacesAndNewlines).count > 80 }.prefix(2))")
         #expect(lines.filter { $0.contains("Длинное Название") }.count >= 2, "the address wraps")
     }
 

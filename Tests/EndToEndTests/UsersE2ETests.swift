@@ -260,6 +260,15 @@ import Testing
         // the clerk who finds the refused request sees why
         let refused = t.run("--lang", "ru", "pin", "requests", "--status", "rejected")
         #expect(refused.stdout.contains("ПРИЧИНА ОТКАЗА") && refused.stdout.contains("ФИО не совпадает"), "\(refused.stdout)")
+        // issue 41: the refusal read as the customer gets it — greeted, the clerk's words once, what to do next, signed by the RGK
+        let rejectedTo = t.sql("SELECT coalesce(email, '') || '|' || coalesce(phone, '') FROM pin_request WHERE id = \(other)").split(separator: "|", omittingEmptySubsequences: false).map(String.init)
+        let (mail, sms) = t.deliver()
+        let letter = mail.first { !rejectedTo[0].isEmpty && $0["To"] == rejectedTo[0] && ($0["Subject"] ?? "").contains("отклонен") }
+        let text = sms.first { $0.text.contains("Запрос ПИН-кода") }
+        let told = letter?["body"] ?? text?.text ?? ""
+        #expect(told.contains("ФИО не совпадает с владельцем счета.") && !told.contains("Причина:") && !told.contains(".."), "\(told)")
+        #expect(told.contains("абонентском отделе") && (letter == nil ? told.contains("Тел. +7") : told.contains("С уважением, абонентский отдел") && told.hasPrefix("Здравствуйте")),
+                "\(told)")
         // a PIN nobody asked for is handed over at the desk: --send has no one to go to
         let account = t.sql("SELECT number FROM account ORDER BY id LIMIT 1")
         let nobody = t.run("pin", "issue", account, "--rgk", t.sql("SELECT g.code FROM account a JOIN rgk g ON g.id = a.rgk_id ORDER BY a.id LIMIT 1"), "--send")

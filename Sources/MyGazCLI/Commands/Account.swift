@@ -110,7 +110,7 @@ enum AccountCommands {
         if inv.flag(.email) {
             let queued = try inv.session.db.write { () -> [Outbox.Queued] in
                 let recipients = try BillMailing.recipients(inv.session.db, accountID: ref.id)
-                guard !recipients.isEmpty else { throw MyGazError.invalid(.billNoEmail, .text(ref.label)) }
+                guard !recipients.isEmpty else { throw try BillMailing.noRecipient(inv.session.db, ref) }
                 let footer = try Notify.footer(inv.session.db, rgkID: ref.rgkID)
                 return try recipients.map { to in
                     try Outbox.enqueue(inv.session, BillMailing.message(email: to.email, account: bill.account, month: month, period: bill.period,

@@ -1,7 +1,8 @@
 import Foundation
 import MyGazCore
 
-/// Decisions on many ids at once. `--dry-run` shows what they would do; on a terminal, a bulk
+/// Decisions on many ids at once — the one rule for every bulk form (readings, applications,
+/// users, tickets, PIN requests). `--dry-run` shows what they would do; on a terminal, a bulk
 /// decision (more than one id, ids from stdin, `--all-…`) shows its plan and asks first, unless
 /// `--yes`. Without a terminal nothing asks: scripts run as they always did.
 enum Decisions {
@@ -19,9 +20,12 @@ enum Decisions {
 
     /// Runs a decision on each id; with `--dry-run`, or first to show the plan, inside a
     /// transaction that is rolled back.
-    static func run(_ inv: Invocation, ids: [String], _ action: (String) throws -> Transition) throws -> ExitStatus {
+    /// The options every bulk decision takes with it.
+    static let options = [Opt.dryRun, Opt.continueOnError, Opt.yes]
+
+    static func run(_ inv: Invocation, ids: [String], argument: String = "ID", _ action: (String) throws -> Transition) throws -> ExitStatus {
         let continueOnError = inv.flag(.continueOnError)
-        let bulk = ids.count > 1 || inv.arguments("ID").contains("-")
+        let bulk = ids.count > 1 || inv.arguments(argument).contains("-")
         if inv.flag(.dryRun) || mustAsk(inv, bulk: bulk) {
             let planned = try Batch.run(inv.db, ids: ids, continueOnError: continueOnError, dryRun: true, action)
             if inv.flag(.dryRun) { return Report.batch(planned, inv.out, dryRun: true) }

@@ -27,7 +27,7 @@ enum PinCommands {
                         access: .clerks, handler: issue),
             CommandSpec("reject-request", L("reject PIN requests, with the reason", "отклонить запросы ПИН-кода с указанием причины"),
                         arguments: [ArgumentSpec("ID", L("request ids", "номера запросов"), arity: .variadic, stdin: .pinRequest, completion: .live(.pinRequest))],
-                        options: [OptionSpec(.reason, value: "TEXT", L("required: told to the customer", "обязательно: сообщается клиенту")), Opt.continueOnError],
+                        options: [OptionSpec(.reason, value: "TEXT", L("required: told to the customer", "обязательно: сообщается клиенту"))] + Decisions.options,
                         access: .clerks, handler: rejectRequest),
             CommandSpec("revoke", L("revoke the account's active PIN", "отозвать действующий ПИН-код счета"),
                         arguments: [UserCommands.accountArg], options: [UserCommands.rgkForAccount], access: .clerks, handler: revoke),
@@ -109,12 +109,9 @@ enum PinCommands {
 
     static func rejectRequest(_ inv: Invocation) throws -> ExitStatus {
         guard let reason = try inv.text(.reason) else { throw MyGazError.usage(.optionRequires, .text(inv.commandName), "--reason") }
-        let ids = try inv.ids("ID")
-        let items = try Batch.run(inv.db, ids: ids, continueOnError: inv.flag(.continueOnError)) { text in
-            let id = try References.parseID(.pinRequest, text)
-            return try Pins.rejectRequest(inv.session, id: id, reason: reason)
+        return try Decisions.run(inv, ids: try inv.ids("ID")) { text in
+            try Pins.rejectRequest(inv.session, id: try References.parseID(.pinRequest, text), reason: reason)
         }
-        return Report.batch(items, inv.out)
     }
 
     static func revoke(_ inv: Invocation) throws -> ExitStatus {

@@ -29,8 +29,8 @@ enum TicketCommands {
                         ],
                         access: .everyone, handler: list),
             CommandSpec("review", L("walk the tickets that wait for an answer, one at a time", "разобрать обращения, ждущие ответа, по одному"),
-                        discussion: L("Shows one ticket at a time, oldest first, with the end of the conversation: to a clerk the tickets of the abonent department and the offices, to support those of technical support, to an admin all. Keys: r reply (opens $VISUAL or $EDITOR quoting the conversation), f reply with a FAQ answer chosen from a list, c close, s skip, b back, o the whole ticket, q quit, ? help. Every answer is saved and queued to the sender at once, as by 'ticket reply'.",
-                                      "Показывает по одному обращению, старые сначала, с концом переписки: сотруднику абонентского отдела — обращения в абонентский отдел и отделения, техподдержке — в техподдержку, администратору — все. Клавиши: r ответить (открывает $VISUAL или $EDITOR с цитатой переписки), f ответить из FAQ (выбор из списка), c закрыть, s пропустить, b назад, o все обращение, q выход, ? справка. Каждый ответ сохраняется и сразу ставится в очередь отправителю, как командой «ticket reply»."),
+                        discussion: L("Shows one ticket at a time, oldest first, with the end of the conversation: to a clerk the tickets of the abonent department and the offices, to support those of technical support, to an admin all. Keys: r reply (opens $VISUAL or $EDITOR quoting the conversation), f reply with a FAQ answer chosen from a list and shown before it goes, c close, s skip, b back, o the whole ticket, q quit, ? help. Every answer is saved and queued to the sender at once, as by 'ticket reply'.",
+                                      "Показывает по одному обращению, старые сначала, с концом переписки: сотруднику абонентского отдела — обращения в абонентский отдел и отделения, техподдержке — в техподдержку, администратору — все. Клавиши: r ответить (открывает $VISUAL или $EDITOR с цитатой переписки), f ответить из FAQ (выбор из списка, ответ показывается перед отправкой), c закрыть, s пропустить, b назад, o все обращение, q выход, ? справка. Каждый ответ сохраняется и сразу ставится в очередь отправителю, как командой «ticket reply»."),
                         options: [Opt.rgk, OptionSpec(.topic, value: "TOPIC", L("only this topic", "только эта тема"), choices: TicketTopic.codes),
                                   OptionSpec(.channel, value: "CHANNEL", L("only this channel (one you answer)", "только этот канал (из тех, на которые вы отвечаете)"),
                                              choices: TicketChannel.codes)],
@@ -47,7 +47,7 @@ enum TicketCommands {
                                    Example("mygaz-admin ticket reply 2", L("Write the answer in your editor.", "Написать ответ в редакторе."))],
                         access: .everyone, handler: reply),
             CommandSpec("close", L("close tickets", "закрыть обращения"),
-                        arguments: [idsArg], options: [Opt.message, Opt.continueOnError], access: .everyone, handler: close),
+                        arguments: [idsArg], options: [Opt.message] + Decisions.options, access: .everyone, handler: close),
             CommandSpec("reopen", L("reopen a closed ticket", "снова открыть закрытое обращение"),
                         arguments: [idArg], access: .everyone, handler: reopen),
             CommandSpec("assign", L("assign tickets to an operator", "назначить обращения оператору"),
@@ -178,10 +178,9 @@ enum TicketCommands {
 
     static func close(_ inv: Invocation) throws -> ExitStatus {
         let message = try inv.text(.message)
-        let items = try Batch.run(inv.db, ids: try inv.ids("ID"), continueOnError: inv.flag(.continueOnError)) { text in
+        return try Decisions.run(inv, ids: try inv.ids("ID")) { text in
             try Tickets.close(inv.session, try Tickets.parseID(text), message: message)
         }
-        return Report.batch(items, inv.out)
     }
 
     static func reopen(_ inv: Invocation) throws -> ExitStatus {

@@ -58,21 +58,25 @@ enum UserCommands {
             CommandSpec("confirm", L("confirm registrations: pending → active", "подтвердить регистрацию: pending → active"),
                         arguments: [usersArg],
                         options: [OptionSpec(.codeStdin, L("check the code the customer received (read from stdin) instead of confirming in person",
-                                                             "проверить код, полученный клиентом (со стандартного ввода), вместо подтверждения лично")),
-                                  Opt.continueOnError],
+                                                             "проверить код, полученный клиентом (со стандартного ввода), вместо подтверждения лично"))]
+                                  + Decisions.options,
                         access: deskAndSupport, handler: confirm),
             CommandSpec("block", L("block users, with the reason", "заблокировать пользователей с указанием причины"),
                         arguments: [usersArg],
-                        options: [OptionSpec(.reason, value: "TEXT", L("required: why", "обязательно: причина")), Opt.continueOnError],
+                        options: [OptionSpec(.reason, value: "TEXT", L("required: why", "обязательно: причина"))] + Decisions.options,
                         access: deskAndSupport, handler: block),
             CommandSpec("unblock", L("unblock users", "разблокировать пользователей"),
-                        arguments: [usersArg], options: [Opt.continueOnError], access: deskAndSupport, handler: unblock),
+                        arguments: [usersArg], options: Decisions.options, access: deskAndSupport, handler: unblock),
             CommandSpec("reset-password", L("set a new password; open recovery codes stop working", "задать новый пароль; открытые коды восстановления перестают действовать"),
+                        discussion: L("The customer is told at her login and her other contact, in her RGK's letter: a reset she did not ask for is how accounts are stolen.",
+                                      "Клиенту сообщается на логин и на другой ее контакт письмом ее РГК: сброс, которого она не просила, — так угоняют учетные записи."),
                         arguments: [userArg], options: [passwordStdin, generatePassword],
                         examples: [Example("printf 'Abc12345\\n' | mygaz-admin user reset-password gusev.i1@rambler.ru --password-stdin",
                                            L("The password never appears on the command line.", "Пароль никогда не попадает в командную строку."))],
                         access: deskAndSupport, handler: resetPassword),
             CommandSpec("set-login", L("change the login (the customer's phone changed)", "сменить логин (у клиента сменился телефон)"),
+                        discussion: L("The customer is told at the old login and at the new one, in her RGK's letter (like user edit).",
+                                      "Клиенту сообщается и на старый, и на новый логин письмом ее РГК (как в user edit)."),
                         arguments: [userArg, ArgumentSpec("NEW_LOGIN", L("the new phone or e-mail", "новый телефон или e-mail"))],
                         access: deskAndSupport, handler: setLogin),
             CommandSpec("set-username", L("change the username, the portal's sign-in name beside the phone",
@@ -207,15 +211,14 @@ enum UserCommands {
     }
 
     static func batch(_ inv: Invocation, _ action: (Int64) throws -> Transition) throws -> ExitStatus {
-        let ids = try inv.ids("USER")
-        let items = try Batch.run(inv.db, ids: ids, continueOnError: inv.flag(.continueOnError)) { text in
+        try Decisions.run(inv, ids: try inv.ids("USER"), argument: "USER") { text in
             try action(try Users.resolve(inv.db, text))
         }
-        return Report.batch(items, inv.out)
     }
 
     static func confirm(_ inv: Invocation) throws -> ExitStatus {
         if inv.flag(.codeStdin) {
+            try inv.exclusive(.codeStdin, .dryRun)
             let ids = inv.arguments("USER")
             guard ids.count == 1, ids != ["-"] else { throw MyGazError.usage(.codeOneUser) }
             guard let code = inv.io.stdin.readLine(), !code.isEmpty else { throw MyGazError.invalid(.stdinEmpty, .text(inv.commandName)) }
@@ -238,24 +241,26 @@ enum UserCommands {
     static func resetPassword(_ inv: Invocation) throws -> ExitStatus {
         let id = try inv.userToDecide(inv.argument("USER")!)
         let (password, generated) = try readPassword(inv)
-        try Users.resetPassword(inv.session, id, password: password)
+        let told = try Users.resetPassword(inv.session, id, password: password)
         if inv.out.isHuman {
             inv.out.say(.passwordReset, .text(String(id)))
+            told.forEach { inv.out.say($0.note) }
             if generated { inv.out.sayText(inv.out.texts.render(.passwordShownOnce, .text(password))) }
         } else {
             inv.out.results([ActionResult(id: String(id), outcome: .changed, status: nil,
-                                          extra: generated ? [("password", .text(password))] : [])])
+                                          extra: (generated ? [("password", .text(password))] : []) + [("told", .array(told.map { .text($0.recipient) }))])])
         }
         return .success
     }
 
     static func setLogin(_ inv: Invocation) throws -> ExitStatus {
         let id = try inv.userToDecide(inv.argument("USER")!)
-        let (old, new) = try Users.setLogin(inv.session, id, newLogin: inv.argument("NEW_LOGIN")!)
+        let (old, new, told) = try Users.setLogin(inv.session, id, newLogin: inv.argument("NEW_LOGIN")!)
         let human = old == new ? Message(.unchanged, [.entity(.user), .text(String(id)), .text(new)])
                                : Message(.loginChanged, [.text(String(id)), .text(old), .text(new)])
         inv.out.results([ActionResult(id: String(id), outcome: old == new ? .unchanged : .changed, status: nil, human: human,
-                                      extra: [("old_login", .text(old)), ("login", .text(new))])])
+                                      extra: [("old_login", .text(old)), ("login", .text(new)), ("told", .array(told.map { .text($0.recipient) }))])])
+        if inv.out.isHuman { told.forEach { inv.out.say($0.note) } }
         return .success
     }
 

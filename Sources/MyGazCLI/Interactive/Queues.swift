@@ -305,7 +305,16 @@ final class TicketReviewQueue: ReviewQueue {
             let entries = all.filter { $0.topic == seen.detail.summary.topic } + all.filter { $0.topic != seen.detail.summary.topic }
             guard !entries.isEmpty else { throw MyGazError.invalid(.reviewNoFAQ) }
             let context = try card(id, width: min(ui.terminal.size.columns, 100)).lines.prefix(6)
-            guard let choice = ui.choose(L("Answer with:", "Ответить:"), entries.map { ("#\($0.id)", $0.question) }, context: Array(context)) else { return .cancelled }
+            // the list's own numbers only: a FAQ id beside them would be typed for one
+            guard let choice = ui.choose(L("Answer with:", "Ответить:"), entries.map { ($0.question, "") }, context: Array(context)) else { return .cancelled }
+            // the answer is read before it goes
+            let (rows, columns) = ui.terminal.size
+            let answer = UntrustedText.visibleLines(entries[choice].answer).flatMap { DisplayWidth.wrap($0, to: max(20, columns)) }
+            let room = max(3, rows - 4)
+            ui.terminal.draw([ui.paint(L("The answer the sender will get:", "Ответ, который получит отправитель:")(ui.lang), .bold),
+                              ui.paint(UntrustedText.visible(entries[choice].question), .dim), ""]
+                             + (answer.count > room ? answer.prefix(room - 1) + [ui.paint("…", .dim)] : answer))
+            guard ui.confirm(L("Send this answer?", "Отправить этот ответ?")(ui.lang)) else { return .cancelled }
             if let answered = try answeredMeanwhile(id, seen, ui) { return answered }
             t = try Tickets.reply(session, id, body: entries[choice].answer, faqID: entries[choice].id)
         default:

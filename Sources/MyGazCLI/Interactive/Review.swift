@@ -91,8 +91,8 @@ final class ReviewUI {
         lines.append(paint(title(lang), .bold))
         for (i, option) in options.enumerated() {
             let mark = i == preselected ? "*" : " "
-            lines.append(DisplayWidth.truncate("\(mark)\(String(i + 1).leftPad(2)). \(UntrustedText.visible(option.0))  "
-                                               + paint(UntrustedText.visible(option.1), .dim), to: columns))
+            lines.append(DisplayWidth.truncate("\(mark)\(String(i + 1).leftPad(2)). \(UntrustedText.visible(option.0))"
+                                               + (option.1.isEmpty ? "" : "  " + paint(UntrustedText.visible(option.1), .dim)), to: columns))
         }
         terminal.draw(Array(lines.suffix(rows - 1)))
         while true {
@@ -187,7 +187,8 @@ enum Review {
                 continue
             }
             var screen = card.lines
-            if let flash { screen = [flash, ""] + screen }
+            // the decision's line wrapped to the screen, never wider: a wider one would push the screen's top line off
+            if let flash { screen = ReviewUI.screenLines(flash, columns: columns) + [""] + screen }
             flash = nil
             let keys = keyLine(queue, ui, open: card.open, columns: columns)
             let status = statusLine(queue, ui, position: index + 1, total: ids.count, tally: tally, skipped: skipped.count, byOthers: byOthers)

@@ -872,6 +872,18 @@ public enum Catalog {
         case .billNoEmail:
             return ("account {1}: the customer has no e-mail to send the bill to; print it (--print) or save it (--output)",
                     "лицевой счет {1}: у клиента нет e-mail для квитанции; распечатайте ее (--print) или сохраните (--output)")
+        case .billNoUser:
+            return ("account {1}: no portal user is linked with it, so there is no e-mail to send the bill to; print it (--print) or save it (--output)",
+                    "лицевой счет {1}: к нему не привязан ни один пользователь личного кабинета — e-mail для квитанции нет; распечатайте ее (--print) или сохраните (--output)")
+        case .billLimitedOnly:
+            return ("account {1}: linked with the limited version only — bills go by e-mail with the extended version; print it (--print) or save it (--output)",
+                    "лицевой счет {1}: привязан только в ограниченной версии — квитанции на e-mail приходят в расширенной; распечатайте ее (--print) или сохраните (--output)")
+        case .billLinkLocked:
+            return ("account {1}: its extended link is locked (wrong answers), so bills are not e-mailed; print it (--print) or save it (--output)",
+                    "лицевой счет {1}: расширенный доступ заблокирован (неверные ответы) — квитанции на e-mail не отправляются; распечатайте ее (--print) или сохраните (--output)")
+        case .billUserNotActive:
+            return ("account {1}: the portal user linked with it is not active (blocked or unconfirmed); print it (--print) or save it (--output)",
+                    "лицевой счет {1}: привязанный пользователь личного кабинета не активен (заблокирован или не подтвержден); распечатайте ее (--print) или сохраните (--output)")
         case .importBadINN:
             return ("'{1}' is not an INN of an organisation (10 digits with a valid check digit)",
                     "«{1}» — не ИНН организации (10 цифр с верной контрольной цифрой)")

@@ -305,7 +305,8 @@ public enum Applications {
                                          optedOut: try userID != nil && row.optInt("notify_status") == 0, userID: userID)
                 // a question, a refusal and a reopening must reach the customer; an approval or a completion may be switched off
                 let need: Notify.Need = action == .clarify || action == .reject || action == .reopen ? .required : .optional
-                t.told(try Notify.tell(session, reach, notice(id, kind: kind, action: action, from: current, message: message, name: name),
+                t.told(try Notify.tell(session, reach, notice(id, kind: kind, action: action, from: current, message: message, name: name,
+                                                                   rgkPhone: try Notify.rgkPhone(session.db, rgkID: try row.int64("rgk_id"))),
                                        need: need, rgkID: try row.int64("rgk_id"), entity: .application, entityID: id, who: name ?? ""))
             }
             return t
@@ -314,9 +315,10 @@ public enum Applications {
 
     /// What the customer reads of a step of their application.
     static func notice(_ id: Int64, kind: ApplicationKind, action: ApplicationAction, from: ApplicationStatus, message: String?,
-                       name: String?) -> Notify.Notice {
+                       name: String?, rgkPhone: String? = nil) -> Notify.Notice {
         let title = Labels.label(.applicationKind, kind.rawValue, russian: true)
-        let greeting = name.map { "Здравствуйте, \($0)!" } ?? "Здравствуйте!"
+        // «Здравствуйте, Сергей Анатольевич!»: by name and patronymic, never the surname first
+        let greeting = Notify.greeting(name)
         let to = Labels.label(.applicationStatus, action.target.rawValue, russian: true)
         switch action {
         case .clarify:
@@ -333,11 +335,13 @@ public enum Applications {
             return Notify.Notice(subject: "Заявка № \(id) не согласована", body: """
                 \(greeting)
 
-                Ваша заявка № \(id) («\(title)») не согласована.
-                Причина: \(message ?? "")
+                Ваша заявка № \(id) («\(title)») не согласована абонентским отделом.\(message.map { "\n\n" + Notify.sentence($0) } ?? "")
 
-                Вы можете подать новую заявку в личном кабинете «Мой газ» или обратиться в абонентский отдел.
-                """, sms: "Заявка № \(id) не согласована. Причина: \(message ?? "")", kind: .applicationStatus)
+                Что делать дальше: исправьте то, что указано выше, и подайте новую заявку в личном кабинете «Мой газ» (раздел «Заявки») \
+                или приходите в абонентский отдел — телефон и часы работы ниже.
+                """, sms: Notify.sms(head: "Заявка № \(id) не согласована.", words: message,
+                                     next: "Подайте новую заявку в ЛК «Мой газ» или позвоните в РГК.", phone: rgkPhone),
+                kind: .applicationStatus)
         case .reopen:
             return Notify.Notice(subject: "Заявка № \(id) снова в работе", body: """
                 \(greeting)

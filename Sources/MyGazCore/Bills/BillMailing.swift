@@ -89,6 +89,22 @@ public enum BillMailing {
         }.sorted { $0.email < $1.email }
     }
 
+    /// Why an account has no one to e-mail its bill to, by the same conditions as `recipients`
+    /// in their order: no portal user linked, linked with the limited version only, the extended
+    /// link locked, the user not active, no usable e-mail.
+    public static func noRecipient(_ db: any Storage, _ ref: AccountRef) throws -> MyGazError {
+        let links = try db.query("""
+            SELECT l.access_level, l.locked_at, u.status, u.email FROM user_account l JOIN portal_user u ON u.id = l.user_id
+            WHERE l.account_id = ?
+            """, ref.id)
+        let extended = try links.filter { try $0.string("access_level") == "extended" }
+        let unlocked = try extended.filter { try $0.optString("locked_at") == nil }
+        let active = try unlocked.filter { try $0.string("status") == "active" }
+        let key: MessageKey = links.isEmpty ? .billNoUser : extended.isEmpty ? .billLimitedOnly
+            : unlocked.isEmpty ? .billLinkLocked : active.isEmpty ? .billUserNotActive : .billNoEmail
+        return MyGazError.invalid(key, .text(ref.label))
+    }
+
     public static func plan(_ db: any Storage, period: String, rgk: String?, today: Day) throws -> Plan {
         if period > today.period { throw MyGazError.invalid(.billFuturePeriod, .text(period)) }
         if let rgk { _ = try RGK.id(db, rgk) }

@@ -210,8 +210,12 @@ public enum Pins {
                 t.told(try Notify.tell(session, Notify.Reach(email: try row.optString("email"), phone: try row.optString("phone"),
                                                              userID: try row.optInt64("user_id")), Notify.Notice(
                     subject: "Запрос ПИН-кода отклонен",
-                    body: "Здравствуйте!\n\nВаш запрос ПИН-кода по лицевому счету \(number) отклонен.\nПричина: \(reason)\n\nПИН-код можно получить в абонентском отделе, предъявив документ, удостоверяющий личность.",
-                    sms: "Запрос ПИН-кода по ЛС \(number) отклонен: \(reason). ПИН-код можно получить в абонентском отделе.",
+                    body: Notify.greeting(try row.optString("full_name")) + "\n\nВаш запрос ПИН-кода по лицевому счету \(number) отклонен.\n\n"
+                        + Notify.sentence(reason) + "\n\nЧто делать дальше: ПИН-код можно получить в абонентском отделе, предъявив документ, "
+                        + "удостоверяющий личность, — адрес, телефон и часы работы ниже.",
+                    sms: Notify.sms(head: "Запрос ПИН-кода по ЛС \(number) отклонен.", words: reason,
+                                    next: "ПИН-код можно получить в абонентском отделе с паспортом.",
+                                    phone: try Notify.rgkPhone(session.db, rgkID: try row.int64("rgk_id"))),
                     kind: .pin), need: .required, rgkID: try row.int64("rgk_id"), entity: .pinRequest, entityID: id, who: try row.string("full_name")))
             }
             try session.audit("pin.reject-request", .pinRequest, id, old: "open", new: "rejected", reason: reason)

@@ -351,7 +351,7 @@ public enum Tickets {
                     Ваше обращение № \(id) (\(topic)) принято \(Day(epochSeconds: session.clock.now).russian).
                     Ответ будет дан в течение \(Russian.days(days)). Сохраните номер обращения: по нему можно узнать, как идет его рассмотрение.
                     """,
-                sms: "Обращение № \(id) принято. Ответ - в течение \(Russian.days(days)).",
+                sms: "Обращение № \(id) принято. Ответ — в течение \(Russian.days(days)).",
                 kind: .ticketReceived), need: .required, rgkID: rgkID, entity: .ticket, entityID: id, who: new.name)
             return (id, acknowledgement)
         }

@@ -58,24 +58,44 @@ public enum Profile {
             try flag("notify_news", change.notifyNews)
             try flag("email_bills", change.emailBills)
             var told: [Outbox.Queued] = []
-            func tell(_ channel: MessageChannel, _ to: String?, what: String, new: String) throws {
-                guard let to else { return }
-                let body = "Здравствуйте! В личном кабинете «Мой газ» изменен \(what): теперь \(new). "
-                    + "Если вы этого не делали, сразу обратитесь в абонентский отдел РГК."
-                told.append(try Outbox.enqueue(session, Outbox.Draft(channel: channel, recipient: to, subject: "Изменены контактные данные",
-                                                                     body: body, rgkID: nil, kind: .contactChanged, entity: .user, entityID: id,
-                                                                     userID: id)))
-            }
             if changed.contains("email"), let email {
-                try tell(.email, oldEmail, what: "адрес электронной почты", new: email)
-                try tell(.email, email, what: "адрес электронной почты", new: email)
+                told += try tellChange(session, id, what: "адрес электронной почты", now: email, at: [oldEmail, email])
             }
             if changed.contains("phone"), let phone {
-                try tell(.sms, oldPhone.flatMap(Contact.phone), what: "номер телефона", new: Contact.written(phone))
-                try tell(.sms, phone, what: "номер телефона", new: Contact.written(phone))
+                told += try tellChange(session, id, what: "номер телефона", now: Contact.written(phone), at: [oldPhone.flatMap(Contact.phone), phone])
             }
             return (changed, told)
         }
+    }
+
+    /// A change to how a customer signs in or is reached (an e-mail, a phone, the login, the
+    /// password), told at every contact it concerns — the old one and the new one — in the caller's
+    /// transaction: someone else changing it is how accounts are stolen. One letter for all of them:
+    /// the RGK's (of her first linked account; technical support's without one), greeting her by
+    /// name and patronymic, signed with the RGK's phone and hours; an SMS by `Notify.sms`.
+    public static func tellChange(_ session: Session, _ id: Int64, subject: String = "Изменены контактные данные", what: String, now: String?,
+                                  at contacts: [String?]) throws -> [Outbox.Queued] {
+        let db = session.db
+        let name = try db.queryOne("SELECT full_name FROM portal_user WHERE id = ?", id)?.optString("full_name")
+        let rgkID = try db.queryOne("""
+            SELECT a.rgk_id FROM user_account l JOIN account a ON a.id = l.account_id WHERE l.user_id = ? ORDER BY l.linked_at, a.id LIMIT 1
+            """, id)?.int64("rgk_id")
+        let happened = "В личном кабинете «Мой газ» изменен \(what)" + (now.map { ": теперь \($0)." } ?? ".")
+        let body = Notify.greeting(name) + "\n\n" + happened + "\n\n"
+            + "Если вы этого не делали, сразу позвоните в абонентский отдел — телефон и часы работы ниже — и никому не сообщайте коды из SMS и писем."
+            + "\n\n" + (try Notify.footer(db, rgkID: rgkID))
+        let sms = Notify.sms(head: happened.replacingOccurrences(of: "В личном кабинете «Мой газ»", with: "В ЛК «Мой газ»"), words: nil,
+                             next: "Если это не вы, сразу позвоните в РГК.", phone: try rgkID.flatMap { try Notify.rgkPhone(db, rgkID: $0) })
+        var seen: Set<String> = [], told: [Outbox.Queued] = []
+        for contact in contacts.compactMap({ $0 }) {
+            let email = Contact.email(contact), phone = email == nil ? Contact.phone(contact) : nil
+            guard let to = email ?? phone, seen.insert(to).inserted else { continue }
+            told.append(try Outbox.enqueue(session, Outbox.Draft(channel: email != nil ? .email : .sms, recipient: to,
+                                                                 subject: email != nil ? subject : nil,
+                                                                 body: email != nil ? body : sms, rgkID: rgkID, kind: .contactChanged,
+                                                                 entity: .user, entityID: id, userID: id)))
+        }
+        return told
     }
 
     /// The name a user gave a linked account (nil: cleared).

@@ -380,10 +380,13 @@ public enum Users {
         }
     }
 
-    public static func resetPassword(_ session: Session, _ id: Int64, password: String) throws {
+    /// A new password; the customer is told at her login and her other contact (a reset she did
+    /// not ask for is how accounts are stolen).
+    @discardableResult
+    public static func resetPassword(_ session: Session, _ id: Int64, password: String) throws -> [Outbox.Queued] {
         guard Contact.isValidPassword(password) else { throw MyGazError.invalid(.badPassword) }
         let hash = try Secrets.hash(password)
-        try session.db.write {
+        return try session.db.write {
             let current = try status(session.db, id, locking: true)
             guard current != .deleted else {
                 throw MyGazError.conflict(.conflictState, .entity(.user), .text(String(id)), .code(.userStatus, "deleted"),
@@ -394,11 +397,15 @@ public enum Users {
                 UPDATE confirmation_code SET voided_at = ? WHERE user_id = ? AND purpose = 'recovery' AND used_at IS NULL AND voided_at IS NULL
                 """, session.now, id)
             try session.audit("user.reset-password", .user, id, note: voided > 0 ? AuditNote(.recoveryCodesVoided, ["count": .int(Int64(voided))]) : nil)
+            let row = try session.db.queryOne("SELECT login, email, phone FROM portal_user WHERE id = ?", id)
+            return try Profile.tellChange(session, id, subject: "Изменен пароль личного кабинета", what: "пароль", now: nil,
+                                          at: [try row?.string("login"), try row?.optString("email"), try row?.optString("phone")])
         }
     }
 
     /// The customer's phone changed (manual 003): a new login, normalised and free.
-    public static func setLogin(_ session: Session, _ id: Int64, newLogin: String) throws -> (old: String, new: String) {
+    /// The customer is told at the old login and at the new one.
+    public static func setLogin(_ session: Session, _ id: Int64, newLogin: String) throws -> (old: String, new: String, told: [Outbox.Queued]) {
         guard let login = Contact.login(newLogin) else { throw MyGazError.invalid(.badLogin, .text(newLogin)) }
         return try session.db.write {
             guard let row = try session.db.queryOne("SELECT login, email, phone, status FROM portal_user WHERE id = ? \(session.db.sql.lockingRows)", id) else {
@@ -409,7 +416,7 @@ public enum Users {
                 throw MyGazError.conflict(.conflictState, .entity(.user), .text(String(id)), .code(.userStatus, "deleted"),
                                           "user set-login", .codes(.userStatus, ["active", "pending", "blocked"]))
             }
-            if old == login.login { return (old, old) }
+            if old == login.login { return (old, old, []) }
             if let owner = try session.db.queryOne("SELECT id FROM portal_user WHERE login = ?", login.login)?.int64("id") {
                 throw MyGazError(.conflict, .loginTakenBy, .text(login.login), .text(String(owner)))
             }
@@ -426,7 +433,9 @@ public enum Users {
             try FormerValues.keep(session, id, login.kind == .phone ? .phone : .email,
                                   try row.optString(login.kind == .phone ? "phone" : "email").flatMap { $0 == login.login ? nil : $0 })
             try session.audit("user.set-login", .user, id, new: kind)
-            return (old, login.login)
+            let told = try Profile.tellChange(session, id, subject: "Изменен логин личного кабинета", what: "логин",
+                                              now: login.kind == .phone ? Contact.written(login.login) : login.login, at: [old, login.login])
+            return (old, login.login, told)
         }
     }
 

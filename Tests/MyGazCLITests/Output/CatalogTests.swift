@@ -169,6 +169,27 @@ import Testing
 /// A Russian screen holds no English words: only the names a clerk types (commands, options,
 /// codes, settings, variables, formats) stay Latin.
 @Suite struct RussianWordsTests {
+    /// Issue 41: a letter or SMS a customer reads has dashes « — », never a hyphen standing for
+    /// one («Ответ - в течение…»). Every Russian text the program writes (the demo's made-up
+    /// customers' words aside) is read for a hyphen between spaces after a word.
+    @Test func russianTextsHaveDashesNotHyphens() throws {
+        let sources = TestSourceRules.testsDirectory.deletingLastPathComponent().appendingPathComponent("Sources")
+        let files = FileManager.default.enumerator(atPath: sources.path)?.compactMap { $0 as? String }
+            .filter { $0.hasSuffix(".swift") && !$0.contains("/Demo/") } ?? []
+        #expect(files.count > 50)
+        let pattern = try NSRegularExpression(pattern: "[\\p{Cyrillic}»)] - [\\p{Cyrillic}«\\\\]")
+        var found: [String] = []
+        for file in files {
+            let text = try String(contentsOfFile: sources.path + "/" + file, encoding: .utf8)
+            for (n, line) in text.components(separatedBy: "\n").enumerated()
+            // «или - для чтения со стандартного ввода»: the «-» typed for stdin is no dash
+            where pattern.firstMatch(in: line, range: NSRange(line.startIndex..., in: line)) != nil && !line.contains("или - ") {
+                found.append("\(file):\(n + 1): \(line.trimmingCharacters(in: .whitespaces))")
+            }
+        }
+        #expect(found.isEmpty, "a hyphen for a dash:\n\(found.joined(separator: "\n"))")
+    }
+
     /// Latin words a Russian text may hold: what is typed or read as it is.
     static let typed: Set<String> = {
         var words: Set<String> = ["mygaz-admin", "e-mail", "sms", "pdf", "jpeg", "png", "json", "csv", "tsv", "utf-8", "cp1251", "sqlite", "sqlite3",
