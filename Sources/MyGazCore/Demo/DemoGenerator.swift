@@ -41,8 +41,12 @@ public enum DemoGenerator {
                 try generator.run(progress: progress)
             }
         } else {
-            // a server's database is filled in one transaction: a demo that fails midway leaves it as it was
-            try db.write { try generator.run(progress: progress) }
+            // a server's database is filled in one transaction: a demo that fails midway leaves it as it was;
+            // the accounts' rows go in as a bulk load (their indexes, keys and triggers made after them)
+            try db.write {
+                let bulk = try (db as? PGConnection).flatMap { try PGBulkLoad.begin($0, tables: DemoTable.allCases.map(\.name)) }
+                try generator.run(progress: progress, afterAccounts: { try bulk?.finish() })
+            }
         }
         try db.refreshPlannerStatistics([])
         return generator.summary
@@ -99,7 +103,9 @@ private struct Generator {
         }
     }
 
-    mutating func run(progress: (Int, Int) -> Void) throws {
+    /// `afterAccounts`: called when the accounts' rows are in (a bulk load ends there: the rows
+    /// after them — the queue, applications, tickets — go in through every check).
+    mutating func run(progress: (Int, Int) -> Void, afterAccounts: () throws -> Void = {}) throws {
         try db.write {
             try regionsAndOffices()
             try operatorsAndFAQ()
@@ -116,6 +122,7 @@ private struct Generator {
             start = end
             progress(end, options.accounts)
         }
+        try afterAccounts()
         try db.write {
             for p in pending.sorted(by: { ($0.submittedAt, $0.meterID) < ($1.submittedAt, $1.meterID) }) {
                 rows.add(.reading, p.meterID, p.value, p.date, "portal", "pending", p.submittedAt, p.userID)

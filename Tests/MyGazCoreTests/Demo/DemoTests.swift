@@ -103,6 +103,52 @@ import Testing
         #expect(user == Int64(users) + 1)
     }
 
+    /// A server's indexes, keys and triggers as the catalog has them, to compare two databases.
+    static func catalog(_ db: any Storage) throws -> [String] {
+        try db.query("SELECT indexdef AS d FROM pg_indexes WHERE schemaname = current_schema() ORDER BY indexname").map { try $0.string("d") }
+            + db.query("""
+                SELECT conname || ' ' || pg_get_constraintdef(oid) AS d FROM pg_constraint
+                WHERE connamespace = current_schema()::regnamespace ORDER BY conname
+                """).map { try $0.string("d") }
+            + db.query("""
+                SELECT tgrelid::regclass::text || ' ' || tgname || ' ' || CAST(tgenabled AS text) AS d FROM pg_trigger
+                WHERE NOT tgisinternal ORDER BY 1
+                """).map { try $0.string("d") }
+    }
+
+    /// The accounts' rows go in as a bulk load (indexes, keys and triggers dropped, made again
+    /// after): the server's database ends with every one of them as `init` made it, and the
+    /// counters the triggers keep are right.
+    @Test(.enabled(if: PGServer.available)) func theBulkLoadLeavesEveryIndexKeyAndTriggerAsInitMadeIt() throws {
+        let fresh = try TestDB(engine: .postgresql), t = try TestDB(engine: .postgresql)
+        _ = try DemoGenerator.generate(t.session, .init(accounts: 300, seed: 7, anchor: Self.anchor))
+        let made = try Self.catalog(fresh.db)
+        #expect(made.count > 100, "\(made.count) indexes, constraints and triggers")
+        #expect(try Self.catalog(t.db) == made)
+        #expect(try QueueCounters.differences(t.db).isEmpty)
+        #expect(try t.db.scalarInt("SELECT count(*) FROM queue_count WHERE queue = 'payment_processing_2026-07-20'") == 1,
+                "the payments loaded in bulk are counted")
+    }
+
+    /// A bulk load whose rows break a key fails at the end, in the load's transaction: nothing of it
+    /// stays, the schema included.
+    @Test(.enabled(if: PGServer.available)) func aBulkLoadThatBreaksAKeyFailsAndLeavesTheSchemaAsItWas() throws {
+        let t = try TestDB(engine: .postgresql)
+        let pg = try #require(t.db as? PGConnection)
+        let before = try Self.catalog(t.db)
+        #expect(throws: (any Error).self) {
+            try t.db.write {
+                let load = try #require(try PGBulkLoad.begin(pg, tables: ["meter", "reading"]))
+                try t.db.run("""
+                    INSERT INTO reading (meter_id, value, reading_date, source, status, submitted_at) VALUES (999, 1, '2026-07-01', 'rgk', 'accepted', 'x')
+                    """, arguments: [])
+                try load.finish()
+            }
+        }
+        #expect(try t.count("reading") == 0)
+        #expect(try Self.catalog(t.db) == before)
+    }
+
     /// On a server the demo is one transaction: a failure after the accounts leaves no row behind.
     @Test(.enabled(if: PGServer.available)) func aDemoThatFailsMidwayLeavesTheServerDatabaseAsItWas() throws {
         let t = try TestDB(engine: .postgresql)
