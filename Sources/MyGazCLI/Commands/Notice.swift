@@ -34,7 +34,8 @@ enum NoticeCommands {
         if period > inv.clock.today.period { throw MyGazError.invalid(.billFuturePeriod, .text(period)) }
         let minKop = try inv.decimal(.min, min: 0, max: 100_000_000).map { Int64(($0 * 100).rounded()) } ?? 0
         let month = inv.out.lang == .ru ? BillDocument.monthName(period) : period
-        let candidates = try Notices.debts(inv.db, period: period, minKop: minKop, rgk: inv.string(.rgk))
+        // her RGKs only (one named: exit 7 unless it is hers)
+        let candidates = try inv.session.rgks(inv.string(.rgk)).flatMap { try Notices.debts(inv.db, period: period, minKop: minKop, rgk: $0) }
         return try run(inv, .debts, candidates, title: L("debt notices for \(month)", "уведомления о задолженности за \(month)"),
                        audit: "notice.debts", detail: "period \(period), min \(minKop) kop")
     }
@@ -42,7 +43,7 @@ enum NoticeCommands {
     static func verification(_ inv: Invocation) throws -> ExitStatus {
         let within = try inv.duration(.within) ?? 30 * 86_400
         let through = inv.clock.today.adding(days: Int(within / 86_400))
-        let candidates = try Notices.verification(inv.db, through: through, rgk: inv.string(.rgk))
+        let candidates = try inv.session.rgks(inv.string(.rgk)).flatMap { try Notices.verification(inv.db, through: through, rgk: $0) }
         return try run(inv, .verification, candidates, title: L("verification notices through \(through.russian)", "уведомления о поверке по \(through.russian)"),
                        audit: "notice.verification", detail: "through \(through.iso)")
     }
@@ -60,7 +61,10 @@ enum NoticeCommands {
             throw MyGazError.invalid(.noticeFileNotUTF8, .text(path), .int(position + 1))
         }
         guard !body.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else { throw MyGazError.invalid(.noticeFileEmpty, .text(path)) }
-        let candidates = try Notices.news(inv.db, subject: subject, body: body, rgk: inv.string(.rgk))
+        // to her RGKs' customers only, each customer once however many of her RGKs she is linked in
+        var seen = Set<Int64>()
+        let candidates = try inv.session.rgks(inv.string(.rgk)).flatMap { try Notices.news(inv.db, subject: subject, body: body, rgk: $0) }
+            .filter { seen.insert($0.userID).inserted }
         if let first = candidates.first(where: { !$0.queuedBefore }), inv.io.terminal.stdinIsTTY || inv.flag(.dryRun) {
             inv.out.say(.noticePreview)
             for line in ([first.notice.subject, ""] + first.notice.body.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)) {
