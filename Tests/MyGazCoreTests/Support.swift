@@ -85,3 +85,21 @@ final class NowBox: @unchecked Sendable {
         set { lock.lock(); stored = newValue; lock.unlock() }
     }
 }
+
+/// Today's PostgreSQL schema taken back to version 12 (what versions 13, `abonent`, and 14,
+/// `notices`, added taken away, the CHECKs of version 12 put back), for the upgrade tests: each
+/// later version's pieces are said here once.
+enum PGVersionTwelve {
+    static var script: String {
+        """
+        DROP TABLE notice_sent;
+        ALTER TABLE outbox DROP CONSTRAINT outbox_kind_check;
+        ALTER TABLE outbox ADD CONSTRAINT outbox_kind_check CHECK (\(PGSchema.oneOf("kind", Schema.v3OutboxKinds + ["contact_changed"])));
+        DROP TABLE account_benefit; DROP TABLE account_consumption; DROP TABLE account_equipment; DROP TABLE user_card;
+        ALTER TABLE portal_user DROP COLUMN username_key; ALTER TABLE portal_user DROP COLUMN username;
+        ALTER TABLE import_batch DROP CONSTRAINT import_batch_kind_check;
+        ALTER TABLE import_batch ADD CONSTRAINT import_batch_kind_check CHECK (\(PGSchema.oneOf("kind", Schema.v1ImportKinds)));
+        UPDATE schema_version SET version = 12;
+        """
+    }
+}

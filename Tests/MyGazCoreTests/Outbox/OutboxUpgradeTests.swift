@@ -27,13 +27,7 @@ import Testing
             let c = try database.connect()
             try c.write {
                 try c.execute(PGSchema.script)
-                let old = Schema.v3OutboxKinds + ["contact_changed"]
-                try c.execute("""
-                    DROP TABLE notice_sent;
-                    ALTER TABLE outbox DROP CONSTRAINT outbox_kind_check;
-                    ALTER TABLE outbox ADD CONSTRAINT outbox_kind_check CHECK (\(PGSchema.oneOf("kind", old)));
-                    UPDATE schema_version SET version = 12;
-                    """)
+                try c.execute(PGVersionTwelve.script)
             }
             (db, server) = (c, database)
         }
