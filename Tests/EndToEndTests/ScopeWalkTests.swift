@@ -86,6 +86,13 @@ import Testing
         let bulk = clerk("reading", "accept", "--all-valid", "--rgk", "kostroma", "--yes")
         #expect(bulk.status == 7 && bulk.stderr.contains("kostroma"), "\(bulk)")
         #expect(clerk("bill", "send", "--period", "2026-06", "--rgk", "kostroma", "--dry-run").status == 7)
+        // the notices go to her customers only: what an admin of every RGK plans for vologda, less than for all
+        func toQueue(_ r: E2E.Result) -> Int { r.jsonObject["to_queue"] as? Int ?? -1 }
+        let hers = clerk("notice", "verification", "--within", "730d", "--dry-run", "--json")
+        let vologdaOnly = t.run("notice", "verification", "--within", "730d", "--rgk", "vologda", "--dry-run", "--json")
+        let everyone = t.run("notice", "verification", "--within", "730d", "--dry-run", "--json")
+        #expect(toQueue(hers) >= 1 && toQueue(hers) == toQueue(vologdaOnly) && toQueue(everyone) > toQueue(hers), "\(hers) \(everyone)")
+        #expect(clerk("notice", "debts", "--period", "2026-06", "--rgk", "kostroma", "--dry-run").status == 7)
 
         // completion offers only hers
         let offered = clerk("__complete", "pending-reading", "").stdout.split(separator: "\n").map { String($0.split(separator: "\t")[0]) }
