@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import MyGazCore
 
 /// Issue 37, item 2: on PostgreSQL an operator is a server role in her role's group, and the
 /// server refuses what her role may not do, whatever client she uses. A clerk connects with
@@ -92,9 +93,10 @@ struct ServerRolesTests {
         let link = t.sql("""
             SELECT ua.user_id || ' ' || a.number || ' ' || g.code FROM user_account ua JOIN account a ON a.id = ua.account_id
             JOIN rgk g ON g.id = a.rgk_id WHERE ua.access_level = 'restricted' AND ua.locked_at IS NULL
+              AND a.rgk_id = (SELECT min(id) FROM rgk)
               AND EXISTS (SELECT 1 FROM pin p WHERE p.account_id = a.id AND p.state = 'active') ORDER BY ua.user_id LIMIT 1
             """).split(separator: " ").map(String.init)
-        #expect(link.count == 3, "a restricted link to an account with an active PIN in the demo")
+        #expect(link.count == 3, "a restricted link to an account of her RGK with an active PIN in the demo")
         if link.count == 3 {
             let wrong = t.run(["--db", uri, "user", "grant-extended", link[0], link[1], "--rgk", link[2], "--answer-stdin"],
                               stdin: "000000000\n", useDB: false)
@@ -105,6 +107,137 @@ struct ServerRolesTests {
         let refused = asHer(["operator", "add", "mallory", "--role", "admin"])
         #expect(refused.status == 7, "\(refused)")
         #expect(t.run(["audit", "verify"]).status == 0)
+    }
+
+    /// Row-level security by RGK: a clerk of the first RGK, in psql, sees no row of the others,
+    /// cannot decide, move or insert one, and the program run as her lists only hers — whether or
+    /// not the program limits itself too.
+    @Test func aClerkOfOneRGKSeesAndChangesNoOtherRGKsRowsWhateverClientSheUses() {
+        let (t, clerk, uri) = Self.withClerk("anna_rgk")
+        let q = { (sql: String) -> String in
+            let r = Self.psql(uri, sql)
+            #expect(r.status == 0, "\(sql): \(r.stderr)")
+            return r.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        }
+        let mine = t.sql("SELECT min(id) FROM rgk"), other = t.sql("SELECT max(id) FROM rgk")
+        let rgkOfReading = "(SELECT a.rgk_id FROM meter m JOIN account a ON a.id = m.account_id WHERE m.id = r.meter_id)"
+        // what she reads: her RGK's rows, every one of them, and nothing else
+        for (table, rgk) in [("account a", "a.rgk_id"), ("reading r", rgkOfReading), ("payment p", "p.rgk_id"),
+                             ("application a", "a.rgk_id"), ("pin_request p", "(SELECT rgk_id FROM account WHERE id = p.account_id)"),
+                             ("queue_count c", "nullif(c.rgk_id, 0)")] {
+            #expect(t.sql("SELECT count(*) FROM \(table) WHERE \(rgk) <> \(mine)") != "0", "the demo has other RGKs' \(table)")
+            #expect(q("SELECT count(*) FROM \(table) WHERE \(rgk) <> \(mine)") == "0", "\(table): another RGK's rows are not hers")
+            #expect(q("SELECT count(*) FROM \(table) WHERE \(rgk) = \(mine)") == t.sql("SELECT count(*) FROM \(table) WHERE \(rgk) = \(mine)"),
+                    "\(table): all of her RGK's rows")
+        }
+        #expect(q("SET ROLE \(Self.group(t, "clerk")); SELECT count(*) FROM account WHERE rgk_id <> \(mine)") == "0",
+                "as her group she is still herself")
+        // decide another RGK's reading: no row is touched
+        let theirs = t.sql("SELECT min(r.id) FROM reading r WHERE r.status = 'pending' AND \(rgkOfReading) = \(other)")
+        #expect(!theirs.isEmpty)
+        #expect(q("WITH u AS (UPDATE reading SET status = 'rejected', reason = 'other', decided_by = '\(clerk)' WHERE id = \(theirs) RETURNING 1) SELECT count(*) FROM u") == "0")
+        #expect(q("WITH d AS (DELETE FROM ticket WHERE rgk_id = \(other) RETURNING 1) SELECT count(*) FROM d") == "0")
+        #expect(t.sql("SELECT status FROM reading WHERE id = \(theirs)") == "pending", "unchanged")
+        // move hers into another RGK, or write a row of another RGK: refused
+        let hers = t.sql("SELECT min(id) FROM account WHERE rgk_id = \(mine)")
+        let herReading = t.sql("SELECT min(r.id) FROM reading r WHERE \(rgkOfReading) = \(mine)")
+        let theirMeter = t.sql("SELECT min(m.id) FROM meter m JOIN account a ON a.id = m.account_id WHERE a.rgk_id = \(other)")
+        for (what, sql) in [
+            ("move her account", "UPDATE account SET rgk_id = \(other) WHERE id = \(hers)"),
+            ("move her reading onto another RGK's meter", "UPDATE reading SET meter_id = \(theirMeter) WHERE id = \(herReading)"),
+            ("put her reading into another RGK's queue", "UPDATE reading SET rgk_id = \(other) WHERE id = \(herReading)"),
+            ("insert an account of another RGK", "INSERT INTO account (rgk_id, number, updated_at) VALUES (\(other), '987654321', 'x')"),
+            ("insert a reading of another RGK's meter", """
+                INSERT INTO reading (meter_id, value, reading_date, source, status, submitted_at) VALUES (\(theirMeter), 1, '2026-07-01', 'portal', 'pending', 'x')
+                """),
+            ("open a ticket in another RGK", """
+                INSERT INTO ticket (channel, rgk_id, topic, status, sender_name, sender_phone, created_at, updated_at, last_customer_at)
+                VALUES ('rgk', \(other), 'other', 'open', 'x', '+79000000000', 'x', 'x', 'x')
+                """),
+        ] {
+            let r = Self.psql(uri, sql)
+            #expect(r.status != 0 && r.stderr.contains("row-level security"), "\(what): the server must refuse it: exit \(r.status) \(r.stderr)")
+        }
+        #expect(t.sql("SELECT rgk_id FROM account WHERE id = \(hers)") == mine)
+        #expect(t.sql("SELECT count(*) FROM account WHERE number = '987654321'") == "0")
+        // the desk's function answers nothing of another RGK's PINs
+        let theirPin = t.sql("SELECT min(p.account_id) FROM pin p JOIN account a ON a.id = p.account_id WHERE p.state = 'active' AND a.rgk_id = \(other)")
+        #expect(!theirPin.isEmpty)
+        #expect(q("SELECT count(*) FROM mygaz_active_pin_hashes(\(theirPin), '2000-01-01')") == "0")
+        // the program on top, as her: whatever it asks, the server answers with her RGK's rows
+        let code = t.sql("SELECT code FROM rgk WHERE id = \(mine)")
+        let listed = t.run(["--db", uri, "reading", "list", "--limit", "1000", "--format", "csv"], useDB: false)
+        #expect(listed.status == 0, "\(listed.stderr)")
+        let rgks = Set(listed.stdout.split(separator: "\n").dropFirst().map { String($0.split(separator: ",")[2]) })
+        #expect(rgks == [code], "reading list as her: \(rgks)")
+        let status = t.run(["--db", uri, "status", "--format", "json"], useDB: false)
+        #expect(status.status == 0, "\(status.stderr)")
+        let pending = t.sql("SELECT count(*) FROM reading r WHERE r.status = 'pending' AND \(rgkOfReading) = \(mine)")
+        let json = (try? JSONSerialization.jsonObject(with: Data(status.stdout.utf8))) as? [String: Any]
+        let queues = json?["queues"] as? [[String: Any]] ?? []
+        let counted = queues.first { $0["queue"] as? String == "readings_pending" }?["count"] as? Int
+        #expect(counted.map(String.init) == pending, "status as her counts her RGK's pending readings: \(status.stdout)")
+        // the RGKs themselves are public (the portal names them all); their queues are not hers
+        let perRGK = (json?["rgk"] as? [[String: Any]] ?? []).filter { $0["rgk"] as? String != code }
+        #expect(!perRGK.isEmpty)
+        for row in perRGK {
+            for queue in ["readings_pending", "applications_open", "tickets_open", "pin_requests_open"] {
+                #expect(row[queue] as? Int == 0, "status as her, \(row["rgk"] ?? "?"): \(queue) \(row[queue] ?? "?")")
+            }
+        }
+    }
+
+    /// The policies are read by the indexes: each row they let through is found by its keys (the
+    /// scope read once a query), so no plan of hers needs to read a whole table.
+    @Test func herScopedQueriesAreAnsweredThroughIndexes() {
+        let (t, _, uri) = Self.withClerk("anna_plan")
+        let reading = t.sql("SELECT max(id) FROM reading"), account = t.sql("SELECT min(id) FROM account")
+        let number = t.sql("SELECT number FROM account WHERE id = \(account)")
+        for query in ["SELECT * FROM reading WHERE id = \(reading)",
+                      "SELECT * FROM account WHERE rgk_id = (SELECT min(id) FROM rgk) AND number = '\(number)'",
+                      "SELECT * FROM payment WHERE account_id = \(account) ORDER BY paid_on DESC LIMIT 50",
+                      "SELECT id, full_name FROM portal_user WHERE id = (SELECT min(user_id) FROM user_account)",
+                      "SELECT * FROM ticket_message WHERE ticket_id = (SELECT min(id) FROM ticket)"] {
+            let r = Self.psql(uri, "SET enable_seqscan = off; EXPLAIN \(query)")
+            #expect(r.status == 0 && r.stdout.contains("Index") && r.stdout.contains("InitPlan"), "\(query): \(r)")
+            #expect(!r.stdout.contains("Seq Scan"), "\(query) reads a whole table:\n\(r.stdout)")
+        }
+    }
+
+    /// Support keeps the portal-wide channel: tickets of no RGK are hers, not a scoped clerk's.
+    @Test func supportSeesThePortalWideTicketsAScopedClerkDoesNot() {
+        let (t, _, clerkURI) = Self.withClerk("anna_wide")
+        let rgk = t.sql("SELECT code FROM rgk ORDER BY id LIMIT 1")
+        #expect(t.run(["operator", "add", "sofia_wide", "--role", "support", "--rgk", rgk]).status == 0)
+        let supportURI = t.db.replacingOccurrences(of: "postgresql://mygaz_test@", with: "postgresql://sofia_wide@")
+        let wide = t.sql("SELECT count(*) FROM ticket WHERE rgk_id IS NULL")
+        #expect(wide != "0", "the demo has tickets of the support channel")
+        let count = "SELECT count(*) FROM ticket WHERE rgk_id IS NULL"
+        #expect(Self.psql(supportURI, count).stdout.trimmingCharacters(in: .whitespacesAndNewlines) == wide)
+        #expect(Self.psql(clerkURI, count).stdout.trimmingCharacters(in: .whitespacesAndNewlines) == "0")
+        let messages = "SELECT count(*) FROM ticket_message m JOIN ticket k ON k.id = m.ticket_id WHERE k.rgk_id IS NULL"
+        #expect(Self.psql(supportURI, messages).stdout.trimmingCharacters(in: .whitespacesAndNewlines) == t.sql(messages))
+        #expect(Self.psql(supportURI, "SELECT count(*) FROM ticket WHERE rgk_id <> (SELECT min(id) FROM rgk)")
+            .stdout.trimmingCharacters(in: .whitespacesAndNewlines) == "0", "and of the RGKs, hers alone")
+    }
+
+    /// A database of version 12 (before the policies) gets them at `init`.
+    @Test func initBringsTheRowPoliciesToADatabaseMadeBefore() {
+        let (t, _, uri) = Self.withClerk("anna_upgrade")
+        let all = t.sql("SELECT count(*) FROM account")
+        _ = t.sql("""
+            DROP POLICY mygaz_scope ON account; ALTER TABLE account DISABLE ROW LEVEL SECURITY; UPDATE schema_version SET version = 12;
+            ALTER FUNCTION user_account_at_most_three() SECURITY INVOKER RESET search_path;
+            ALTER FUNCTION queue_count_1_reading() SECURITY INVOKER RESET search_path
+            """)
+        #expect(Self.psql(uri, "SELECT count(*) FROM account").stdout.trimmingCharacters(in: .whitespacesAndNewlines) == all, "unlimited before")
+        let r = t.run(["init"])
+        #expect(r.status == 0, "\(r)")
+        #expect(t.sql("SELECT version FROM schema_version") == String(Schema.currentVersion))
+        #expect(Self.psql(uri, "SELECT count(*) FROM account").stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+            == t.sql("SELECT count(*) FROM account WHERE rgk_id = (SELECT min(id) FROM rgk)"))
+        let check = t.run(["db", "check"])
+        #expect(check.status == 0, "the upgraded schema is this version's: \(check)")
     }
 
     @Test func anOperatorRemovedOrMovedLeavesHerGroupOnTheServer() {

@@ -7,7 +7,7 @@ public enum Schema {
     public static var currentVersion: Int { migrations.count }
 
     /// `migrations[i]` moves a database from version i to version i + 1.
-    public static let migrations: [String] = [v1, v2, v3, v4, v5, v6, v7, v8, v9, productionCalendar, deskPhone, operatorScopes, abonent, notices]
+    public static let migrations: [String] = [v1, v2, v3, v4, v5, v6, v7, v8, v9, productionCalendar, deskPhone, operatorScopes, abonent, notices, rowSecurity]
 
     /// `col = 'a' OR col = 'b' …`: the same meaning as `col IN ('a', 'b', …)`, but SQLite
     /// builds an ephemeral table for an IN list on every single-row insert, ~2.5 µs per check.
@@ -822,6 +822,13 @@ extension Schema {
         PRIMARY KEY (operator_login, rgk_id)
     ) STRICT;
     CREATE INDEX operator_rgk_rgk ON operator_rgk (rgk_id);
+    """
+
+    /// Rows limited to the operator's RGKs by the server (issue 37, item 2): PostgreSQL's row-level
+    /// security (`PGRoles.rowSecurity`); a SQLite file has no logins to limit, so nothing changes here
+    /// but the version, which both engines share.
+    static let rowSecurity = """
+    -- PostgreSQL only: row-level security by RGK (PGRowSecurity.swift)
     """
 
     /// The personal values in audit rows of older versions: to `user_former_value` (where the user

@@ -11,7 +11,7 @@
 ///   (column privileges; admins' imports read PINs'): the desk checks a control answer against
 ///   one account's PINs, and whether a user has a password, through `deskChecks`;
 /// - the schema's version is read only.
-/// Rows are not limited by RGK here yet (row-level security comes with the operators' RGK scopes).
+/// Rows are limited to the operator's RGKs by row-level security (`rowSecurity`, PGRowSecurity.swift).
 public enum PGRoles {
     /// What the group roles' names begin with, in SQL: the database's name in lower case, each
     /// character but letters, digits and _ made _, at most 50 (a role's name has 63).
@@ -35,20 +35,48 @@ public enum PGRoles {
     /// The tables nobody writes but through the program's triggers (or never).
     static let nobodyWrites = ["schema_version", "audit_chain"]
 
+    /// The functions run as the schema's owner that the groups may call.
+    static let functions = "mygaz_active_pin_hashes(bigint, text), mygaz_has_password(bigint), mygaz_scope(), mygaz_user_unlinked(bigint)"
+
     /// What the desk's checks read of the secrets, through functions that run as the schema's
     /// owner and answer for one account or user at a time: the active PINs' hashes of an account
-    /// (a control answer checked as a customer links it) and whether a user has a password.
+    /// (a control answer checked as a customer links it; an account of the operator's RGKs alone)
+    /// and whether a user has a password; and what the row policies ask (`rowSecurity`): the
+    /// operator's RGKs, and whether a user is linked anywhere.
     /// Part of the schema (`PGSchema.script`), made again by `grants` for a database made before.
     static let deskChecks = #"""
+        -- the RGK ids the connected operator works (PGRowSecurity): NULL every RGK (an operator with no
+        -- rows in operator_rgk, an admin, the schema's owner, a superuser), else hers; '{}' none (a
+        -- role of the groups that is no operator). The connected one: session_user, which her SET ROLE
+        -- to a group does not change, and which these functions, run as the owner, still know.
+        CREATE OR REPLACE FUNCTION mygaz_scope() RETURNS bigint[] LANGUAGE sql STABLE SECURITY DEFINER
+            SET search_path = public, pg_temp AS $$
+            SELECT CASE
+                WHEN EXISTS (SELECT 1 FROM pg_roles r WHERE r.rolname = session_user AND r.rolsuper)
+                  OR EXISTS (SELECT 1 FROM pg_class c WHERE c.oid = to_regclass('schema_version') AND pg_get_userbyid(c.relowner) = session_user)
+                  OR EXISTS (SELECT 1 FROM pg_roles g WHERE g.rolname = \#(prefixSQL) || '_admin' AND pg_has_role(session_user, g.oid, 'MEMBER'))
+                THEN NULL
+                WHEN NOT EXISTS (SELECT 1 FROM operator o WHERE o.login = session_user) THEN CAST('{}' AS bigint[])
+                ELSE (SELECT array_agg(s.rgk_id ORDER BY s.rgk_id) FROM operator_rgk s WHERE s.operator_login = session_user)
+            END
+        $$;
+        -- whether a portal user has no link at all (whichever RGK's): such a user is everyone's
+        CREATE OR REPLACE FUNCTION mygaz_user_unlinked(bigint) RETURNS boolean LANGUAGE sql STABLE SECURITY DEFINER
+            SET search_path = public, pg_temp AS $$
+            SELECT NOT EXISTS (SELECT 1 FROM user_account WHERE user_id = $1)
+        $$;
+        -- an account's PINs, of the operator's RGKs alone
         CREATE OR REPLACE FUNCTION mygaz_active_pin_hashes(bigint, text) RETURNS SETOF text LANGUAGE sql STABLE SECURITY DEFINER
             SET search_path = public, pg_temp AS $$
-            SELECT pin_hash FROM pin WHERE account_id = $1 AND state = 'active' AND (expires_at IS NULL OR expires_at > $2)
+            SELECT p.pin_hash FROM pin p JOIN account a ON a.id = p.account_id
+            WHERE p.account_id = $1 AND p.state = 'active' AND (p.expires_at IS NULL OR p.expires_at > $2)
+              AND (mygaz_scope() IS NULL OR a.rgk_id = ANY (mygaz_scope()))
         $$;
         CREATE OR REPLACE FUNCTION mygaz_has_password(bigint) RETURNS boolean LANGUAGE sql STABLE SECURITY DEFINER
             SET search_path = public, pg_temp AS $$
             SELECT password_hash IS NOT NULL FROM portal_user WHERE id = $1
         $$;
-        REVOKE EXECUTE ON FUNCTION mygaz_active_pin_hashes(bigint, text), mygaz_has_password(bigint) FROM PUBLIC;
+        REVOKE EXECUTE ON FUNCTION \#(functions) FROM PUBLIC;
 
         """#
 
@@ -78,7 +106,7 @@ public enum PGRoles {
                 EXECUTE format('COMMENT ON ROLE %I IS %L', g, 'mygaz-admin: the ' || r || 's of the database ' || db);
                 EXECUTE format('GRANT CONNECT, TEMPORARY ON DATABASE %I TO %I', db, g);
                 EXECUTE format('GRANT USAGE ON SCHEMA public TO %I', g);
-                EXECUTE format('GRANT EXECUTE ON FUNCTION mygaz_active_pin_hashes(bigint, text), mygaz_has_password(bigint) TO %I', g);
+                EXECUTE format('GRANT EXECUTE ON FUNCTION \(functions) TO %I', g);
                 EXECUTE format('REVOKE ALL ON ALL TABLES IN SCHEMA public FROM %I', g);
                 EXECUTE format('GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO %I', g);
                 FOR t IN SELECT unnest(ARRAY[\(nobody)]) LOOP
@@ -104,7 +132,7 @@ public enum PGRoles {
             ALTER FUNCTION mygaz_audit_chain() SECURITY DEFINER SET search_path = public, pg_temp;
         END
         $roles$;
-        """
+        """ + rowSecurity
     }()
 
     /// Whether this database's group roles exist (a database made before them gets them at `init`).

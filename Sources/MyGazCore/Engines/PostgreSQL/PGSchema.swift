@@ -20,7 +20,7 @@
 public enum PGSchema {
     /// The SQLite schema version this script mirrors. A new SQLite migration fails
     /// `PGSchemaTests` until the script has it too and this number follows.
-    public static let version = 14
+    public static let version = 15
 
     /// `col IN ('a', 'b', …)` from a code enum, as `Schema.oneOf` writes the same list for SQLite.
     static func oneOf<C: Code>(_ column: String, _ type: C.Type) -> String { oneOf(column, C.codes) }
@@ -193,7 +193,8 @@ public enum PGSchema {
             CHECK ((access_level = 'extended') = (extended_via IS NOT NULL))
         );
         CREATE INDEX user_account_account ON user_account (account_id);
-        CREATE FUNCTION user_account_at_most_three() RETURNS trigger LANGUAGE plpgsql AS $$
+        -- as the schema's owner: all the user's links counted, not only those a clerk's RGKs let her see (PGRowSecurity)
+        CREATE FUNCTION user_account_at_most_three() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp AS $$
         BEGIN
             -- one linking of this user at a time, so that two at once cannot both see two links
             PERFORM 1 FROM portal_user WHERE id = NEW.user_id FOR NO KEY UPDATE;
@@ -658,8 +659,7 @@ public enum PGSchema {
             );
 
             """
-        for (n, c) in QueueCounters.counters.enumerated() {
-            let name = "queue_count_\(n + 1)_\(c.table)"
+        for (c, name) in zip(QueueCounters.counters, PGRoles.counterFunctions) {
             let add = { (row: String) in
                 """
                 IF \(c.on(row, c.member)) THEN
@@ -676,7 +676,8 @@ public enum PGSchema {
                 """
             }
             sql += """
-                CREATE FUNCTION \(name)() RETURNS trigger LANGUAGE plpgsql AS $$
+                -- as the schema's owner: the count kept whoever writes, in whichever RGK's row (PGRowSecurity)
+                CREATE FUNCTION \(name)() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp AS $$
                 BEGIN
                     IF TG_OP <> 'INSERT' THEN
                         \(remove("OLD"))
