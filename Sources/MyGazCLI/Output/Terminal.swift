@@ -239,9 +239,7 @@ public final class IO {
 
     /// The real process: file descriptors 0, 1, 2, /dev/tty, the effective uid's login.
     public static func process() -> IO {
-        // past a file size limit (ulimit -f) a write must fail like a full disk, with a message
-        // and a rollback, not kill the process in the middle of a transaction
-        signal(SIGXFSZ, SIG_IGN)
+        FileSizeLimit.catchIt()
         let environment = ProcessInfo.processInfo.environment
         return IO(stdout: FileSink(fd: STDOUT_FILENO), stderr: FileSink(fd: STDERR_FILENO),
                   stdin: FileInput(fd: STDIN_FILENO), terminal: .current(environment: environment),

@@ -96,6 +96,7 @@ public enum DatabaseFile {
         case EROFS: return .databaseReadOnlyFS
         default: break
         }
+        if FileSizeLimit.wasHit { return .databaseFileLimit }
         var limit = rlimit()
         if getrlimit(__rlimit_resource_t(RLIMIT_FSIZE.rawValue), &limit) == 0 && limit.rlim_cur != rlim_t.max {
             for file in [path, path + "-wal", path + "-journal"] {
@@ -174,4 +175,13 @@ public enum DatabaseFile {
             return (from, Schema.currentVersion)
         }
     }
+}
+
+/// Past a file size limit (ulimit -f) a write must fail like a full disk, with a message and a
+/// rollback, not kill the process in the middle of a transaction: SIGXFSZ is caught, and the
+/// catch remembered for `whyWritesFail` (SQLite's temporary files are gone before it asks).
+public enum FileSizeLimit {
+    public static func catchIt() { csystem_catch_file_size_limit() }
+    /// A write of this process went past the limit.
+    static var wasHit: Bool { csystem_file_size_limit_was_hit() != 0 }
 }

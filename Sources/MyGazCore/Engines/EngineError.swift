@@ -83,6 +83,8 @@ public struct EngineError: Error, CustomStringConvertible, Sendable {
         case .conflict: return MyGazError(.database, .serverConflict, server)
         case .diskFull: return MyGazError(.database, .databaseFull, server)
         case .readOnly: return MyGazError(.database, .serverReadOnly, server)
+        // a write past this login's file size limit (ulimit -f) fails as an I/O error
+        case .io where FileSizeLimit.wasHit: return MyGazError(.database, .databaseFileLimit, server)
         case .io: return MyGazError(.database, .databaseIOError, server, .text(message))
         case .schemaMismatch: return MyGazError(.database, .databaseSchemaDiffers, server, .text(message))
         case .unreachable: return MyGazError(.database, .serverUnreachable, server, .text(message))
