@@ -204,6 +204,38 @@ struct ServerRolesTests {
         }
     }
 
+    /// Her searches go through the trigram indexes, which the row policies would keep out (`LIKE`
+    /// is not leakproof): the search functions run as the schema's owner and keep her RGKs' rows
+    /// themselves, so calling them in psql tells her nothing the policies hide, and her
+    /// `account list --search` finds what the owner finds in her RGK, no more, no less.
+    @Test func herSearchesFindOnlyHerRGKsRowsThroughTheOwnersFunctions() {
+        let (t, _, uri) = Self.withClerk("anna_search")
+        let hers = "(SELECT min(id) FROM rgk)"
+        // a piece of a surname held in her RGK and in another
+        let piece = t.sql("""
+            SELECT lower(substr(a.surname, 1, 4)) FROM account a WHERE a.rgk_id = \(hers) AND EXISTS (SELECT 1 FROM account b
+              WHERE b.rgk_id <> \(hers) AND lower(substr(b.surname, 1, 4)) = lower(substr(a.surname, 1, 4))) ORDER BY a.id LIMIT 1
+            """)
+        #expect(piece.count == 4, "a surname of both RGKs in the demo: '\(piece)'")
+        for (function, table, scope) in [("mygaz_search_account_search", "account", "x.rgk_id = \(hers)"),
+                                         ("mygaz_search_user_search", "portal_user",
+                                          "(NOT EXISTS (SELECT 1 FROM user_account l WHERE l.user_id = x.id) OR EXISTS (SELECT 1 FROM user_account l JOIN account a ON a.id = l.account_id WHERE l.user_id = x.id AND a.rgk_id = \(hers)))")] {
+            let everyone = t.sql("SELECT count(*) FROM \(function)('\(piece)')")
+            let owners = t.sql("SELECT count(*) FROM \(table) x WHERE x.id IN (SELECT \(function)('\(piece)')) AND \(scope)")
+            let herIDs = Self.psql(uri, "SELECT string_agg(CAST(id AS text), ',' ORDER BY id) FROM \(function)('\(piece)') AS f(id)")
+            #expect(herIDs.status == 0, "\(function) as her: \(herIDs)")
+            let ids = herIDs.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+            #expect(Int(everyone) ?? 0 > Int(owners) ?? 0, "\(function): the piece is found outside her RGK too (\(everyone) in all, \(owners) hers)")
+            #expect(ids.split(separator: ",").count == Int(owners), "\(function) as her: her RGK's \(owners) rows, not \(ids)")
+            #expect(ids.isEmpty || t.sql("SELECT count(*) FROM \(table) x WHERE x.id IN (\(ids)) AND NOT \(scope)") == "0",
+                    "\(function) told her of another RGK's row: \(ids)")
+        }
+        let listed = t.run(["--db", uri, "account", "list", "--search", piece, "--limit", "0", "--format", "tsv", "--no-header"], useDB: false)
+        #expect(listed.status == 0, "\(listed)")
+        let expected = t.sql("SELECT count(*) FROM account a WHERE a.rgk_id = \(hers) AND mygaz_fold(trim(coalesce(a.surname, '') || ' ' || coalesce(a.name, '') || ' ' || coalesce(a.patronymic, ''))) LIKE '%\(piece)%' OR (a.rgk_id = \(hers) AND (mygaz_fold(a.address) LIKE '%\(piece)%' OR mygaz_fold(a.phone) LIKE '%\(piece)%'))")
+        #expect(String(listed.stdout.split(separator: "\n").count) == expected, "her search lists her RGK's matches: \(listed.stdout)")
+    }
+
     /// Support keeps the portal-wide channel: tickets of no RGK are hers, not a scoped clerk's.
     @Test func supportSeesThePortalWideTicketsAScopedClerkDoesNot() {
         let (t, _, clerkURI) = Self.withClerk("anna_wide")

@@ -7,7 +7,7 @@ public enum Schema {
     public static var currentVersion: Int { migrations.count }
 
     /// `migrations[i]` moves a database from version i to version i + 1.
-    public static let migrations: [String] = [v1, v2, v3, v4, v5, v6, v7, v8, v9, productionCalendar, deskPhone, operatorScopes, abonent, notices, rowSecurity]
+    public static let migrations: [String] = [v1, v2, v3, v4, v5, v6, v7, v8, v9, productionCalendar, deskPhone, operatorScopes, abonent, notices, rowSecurity, searchInScope]
 
     /// `col = 'a' OR col = 'b' …`: the same meaning as `col IN ('a', 'b', …)`, but SQLite
     /// builds an ephemeral table for an IN list on every single-row insert, ~2.5 µs per check.
@@ -829,6 +829,13 @@ extension Schema {
     /// but the version, which both engines share.
     static let rowSecurity = """
     -- PostgreSQL only: row-level security by RGK (PGRowSecurity.swift)
+    """
+
+    /// The searches of an operator limited to her RGKs through the trigram indexes (issue 37, item 4):
+    /// PostgreSQL's search functions (`PGRoles.searchFunctions`), made by `init`; nothing on SQLite,
+    /// whose search indexes know no logins.
+    static let searchInScope = """
+    -- PostgreSQL only: the search functions of the row policies (PGRowSecurity.swift)
     """
 
     /// The personal values in audit rows of older versions: to `user_former_value` (where the user

@@ -184,11 +184,9 @@ public enum SearchIndex: String, CaseIterable, Sendable {
                     """, arguments: [folded, folded, folded], order: "\(alias).id")
             }
         case .postgresql:
-            let values = indexed(alias)
-            let pattern = Self.likePiece(text)
             return SearchRows(indexed: holdsATrigram, from: "\(table) \(alias)",
-                              condition: "(" + values.map { Self.pgContains($0.sql) }.joined(separator: " OR ") + ")",
-                              arguments: values.map { _ in pattern }, order: "\(alias).id")
+                              condition: Self.pgFound(alias, by: PGRoles.searchFunction(self)),
+                              arguments: [Self.likePiece(text)], order: "\(alias).id")
         }
     }
 
@@ -199,15 +197,15 @@ public enum SearchIndex: String, CaseIterable, Sendable {
         case .sqlite:
             return ("\(alias).id IN (SELECT rowid FROM \(rawValue) WHERE \(rawValue) MATCH ?)", [Self.match(text, in: column)])
         case .postgresql:
-            let value = indexed(alias).first { $0.name == column }?.sql ?? "\(alias).\(column)"
-            return (Self.pgContains(value), [Self.likePiece(text)])
+            return (Self.pgFound(alias, by: PGRoles.searchFunction(self, column: column)), [Self.likePiece(text)])
         }
     }
 
-    /// PostgreSQL: the folded `value` holds the `LIKE` piece bound at the placeholder; the
-    /// expression `PGSchema` indexes, so that its trigram index answers.
-    private static func pgContains(_ value: String) -> String {
-        "mygaz_fold(\(value)) LIKE '%' || CAST(? AS TEXT) || '%'"
+    /// PostgreSQL: the row `alias` is among those the search function finds for the `LIKE` piece
+    /// bound at the placeholder (`PGRoles.searchFunctions`: the indexed expressions, asked as the
+    /// schema's owner so that the trigram indexes answer under the row policies too).
+    private static func pgFound(_ alias: String, by function: String) -> String {
+        "\(alias).id IN (SELECT \(function)(CAST(? AS TEXT)))"
     }
 
     /// A search as a piece of a `LIKE` pattern: folded as the index folds (`Database.fold`, the

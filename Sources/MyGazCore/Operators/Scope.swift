@@ -17,13 +17,22 @@ public struct ScopeCondition {
     /// `column` limited to the RGKs `ids` (nil = every RGK).
     public static func rgk(_ db: any Storage, _ column: String, in ids: [Int64]?) -> ScopeCondition {
         guard let ids else { return everything }
-        return ScopeCondition(sql: db.sql.isIn(column, of: .integer), arguments: [SQLList(ids)])
+        return among(db, column, ids)
     }
 
     /// `column` limited to the RGKs `ids`, a NULL (the portal-wide support channel) kept.
     public static func rgkOrPortal(_ db: any Storage, _ column: String, in ids: [Int64]?) -> ScopeCondition {
         guard let ids else { return everything }
-        return ScopeCondition(sql: "(\(column) IS NULL OR \(db.sql.isIn(column, of: .integer)))", arguments: [SQLList(ids)])
+        let among = among(db, column, ids)
+        return ScopeCondition(sql: "(\(column) IS NULL OR \(among.sql))", arguments: among.arguments)
+    }
+
+    /// `column` one of `ids`: for the one RGK most operators work, an equality, which an index on
+    /// (RGK, order) reads in the list's order and stops after a page (a bound list is joined
+    /// instead, and every row of the RGK sorted first).
+    private static func among(_ db: any Storage, _ column: String, _ ids: [Int64]) -> ScopeCondition {
+        if ids.count == 1 { return ScopeCondition(sql: "\(column) = ?", arguments: [ids[0]]) }
+        return ScopeCondition(sql: db.sql.isIn(column, of: .integer), arguments: [SQLList(ids)])
     }
 
     /// The portal user `userColumn` (an id) limited to the RGKs `ids`: any linked account of
@@ -32,8 +41,8 @@ public struct ScopeCondition {
         guard let ids else { return everything }
         return ScopeCondition(sql: """
             (EXISTS (SELECT 1 FROM user_account sua JOIN account sa ON sa.id = sua.account_id
-                     WHERE sua.user_id = \(userColumn) AND \(db.sql.isIn("sa.rgk_id", of: .integer)))
-             OR NOT EXISTS (SELECT 1 FROM user_account sub WHERE sub.user_id = \(userColumn)))
+                     WHERE sua.user_id = \(userColumn) AND \(db.sql.isIn("sa.rgk_id", of: .integer))\(db.sql.probeEachRow))
+             OR NOT EXISTS (SELECT 1 FROM user_account sub WHERE sub.user_id = \(userColumn)\(db.sql.probeEachRow)))
             """, arguments: [SQLList(ids)])
     }
 
@@ -125,11 +134,14 @@ extension Session {
         let rgk = owner.shape == .user
             ? "(SELECT g.code FROM account ra JOIN rgk g ON g.id = ra.rgk_id WHERE ra.id = \(owner.rgk))"
             : "(SELECT g.code FROM rgk g WHERE g.id = \(owner.rgk))"
+        // one id (a show, a single decision) is an equality: found by its key under the row
+        // policies too, where the planner may not join a bound list before them
+        let among = ids.count == 1 ? "\(owner.id) = ?" : db.sql.isIn(owner.id, of: .integer)
         let row = try db.queryOne("""
             SELECT \(owner.id) AS id, \(rgk) AS rgk FROM \(owner.from)
-            WHERE \(db.sql.isIn(owner.id, of: .integer)) AND NOT (\(condition.sql))
+            WHERE \(among) AND NOT (\(condition.sql))
             ORDER BY \(owner.id) LIMIT 1
-            """, arguments: [SQLList(ids)] + condition.arguments)
+            """, arguments: [ids.count == 1 ? ids[0] : SQLList(ids)] + condition.arguments)
         return try row.map { (try $0.int64("id"), try $0.optString("rgk") ?? "—") }
     }
 

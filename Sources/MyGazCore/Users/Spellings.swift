@@ -29,7 +29,7 @@ public enum Spellings {
     public static func strays(_ db: any Storage) throws -> [Stray] {
         var found: [Stray] = []
         var claimed: [String: Int64] = [:]  // a normal login two strays would both take
-        for row in try db.query("SELECT id, login, email, phone FROM portal_user WHERE \(db.sql.unnormalisedUser) ORDER BY id") {
+        for row in try db.query("SELECT id, login, email, phone FROM portal_user WHERE \(db.sql.unnormalisedUserRows) ORDER BY id") {
             let id = try row.int64("id")
             let login = try row.string("login")
             if !isNormalLogin(login) {
@@ -66,7 +66,7 @@ public enum Spellings {
     /// Users whose login (or, with `contacts`, e-mail or phone) is stored in another spelling of
     /// `normal`, a login as `Contact.login` gives it.
     public static func users(_ db: any Storage, spelling normal: String, contacts: Bool) throws -> [Int64] {
-        try db.query("SELECT id, login, email, phone FROM portal_user WHERE \(db.sql.unnormalisedUser) ORDER BY id").compactMap { row in
+        try db.query("SELECT id, login, email, phone FROM portal_user WHERE \(db.sql.unnormalisedUserRows) ORDER BY id").compactMap { row in
             let fields = try contacts ? [row.string("login"), row.optString("email"), row.optString("phone")] : [row.string("login")]
             return try fields.contains { $0.flatMap { Contact.login($0)?.login } == normal } ? row.int64("id") : nil
         }

@@ -36,7 +36,7 @@ public enum PGRoles {
     static let nobodyWrites = ["schema_version", "audit_chain"]
 
     /// The functions run as the schema's owner that the groups may call.
-    static let functions = "mygaz_active_pin_hashes(bigint, text), mygaz_has_password(bigint), mygaz_scope(), mygaz_user_unlinked(bigint)"
+    static let functions = "mygaz_active_pin_hashes(bigint, text), mygaz_has_password(bigint), mygaz_scope(), mygaz_user_unlinked(bigint), " + searchFunctionSignatures
 
     /// What the desk's checks read of the secrets, through functions that run as the schema's
     /// owner and answer for one account or user at a time: the active PINs' hashes of an account
@@ -44,7 +44,7 @@ public enum PGRoles {
     /// and whether a user has a password; and what the row policies ask (`rowSecurity`): the
     /// operator's RGKs, and whether a user is linked anywhere.
     /// Part of the schema (`PGSchema.script`), made again by `grants` for a database made before.
-    static let deskChecks = #"""
+    static var deskChecks: String { #"""
         -- the RGK ids the connected operator works (PGRowSecurity): NULL every RGK (an operator with no
         -- rows in operator_rgk, an admin, the schema's owner, a superuser), else hers; '{}' none (a
         -- role of the groups that is no operator). The connected one: session_user, which her SET ROLE
@@ -76,9 +76,10 @@ public enum PGRoles {
             SET search_path = public, pg_temp AS $$
             SELECT password_hash IS NOT NULL FROM portal_user WHERE id = $1
         $$;
+        \#(searchFunctions)
         REVOKE EXECUTE ON FUNCTION \#(functions) FROM PUBLIC;
 
-        """#
+        """# }
 
     /// Makes the group roles if they are missing and gives them exactly their grants: run by the
     /// schema's owner when `init` creates or upgrades the database (idempotent).
