@@ -153,6 +153,27 @@ import Testing
         }
     }
 
+    /// Issue 39: delivery checks again what queued a notice — a user blocked or erased after
+    /// `notice debts` queued hers gets nothing: the message lapses instead of going.
+    @Test func aNoticeOfAUserBlockedOrErasedBeforeDeliveryLapses() throws {
+        let t = E2E()
+        t.demo(accounts: 300)
+        let period = t.sql("SELECT max(period) FROM settlement")
+        #expect(t.run("notice", "debts", "--period", period, "--yes").status == 0)
+        let told = t.sql("SELECT DISTINCT user_id FROM outbox WHERE kind = 'debt_notice' AND status = 'waiting' ORDER BY user_id")
+            .split(separator: "\n").map(String.init)
+        #expect(told.count >= 3, "\(told)")
+        let (blocked, erased) = (told.first ?? "0", told.dropFirst().first ?? "0")
+        let erasedMessages = t.sql("SELECT id FROM outbox WHERE kind = 'debt_notice' AND user_id = \(erased)").split(separator: "\n").joined(separator: ", ")
+        #expect(t.run("user", "block", blocked, "--reason", "проверка").status == 0)
+        #expect(t.run("user", "delete", erased, "--yes").status == 0)
+        _ = t.deliver()
+        #expect(t.sql("SELECT count(*) FROM outbox WHERE kind = 'debt_notice' AND user_id = \(blocked) AND status <> 'cancelled'") == "0")
+        #expect(t.sql("SELECT count(*) FROM outbox WHERE kind = 'debt_notice' AND user_id = \(blocked) AND cancel_reason = 'user_blocked'") != "0")
+        #expect(t.sql("SELECT count(*) FROM outbox WHERE id IN (\(erasedMessages)) AND status = 'sent'") == "0", "nothing to the erased")
+        #expect(t.sql("SELECT count(*) FROM outbox WHERE kind = 'debt_notice' AND status = 'sent'") != "0", "the others went")
+    }
+
     @Test func badInputIsOneLineAndQueuesNothing() throws {
         let t = E2E()
         t.demo(accounts: 50)
