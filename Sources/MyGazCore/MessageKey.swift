@@ -345,7 +345,7 @@ public enum MessageKey: String, CaseIterable, Sendable {
 
     case billFuturePeriod, billNoSettlements, billNoSettlementsAtAll, billNoBankDetails, billNoFont, billWritten, billPrinted, billQueued
     // the notices customers switched on (issue 39 §3)
-    case noticePlan, noticeDone, noticeFileNotUTF8, noticeFileEmpty, noticePreview
+    case noticePlan, noticeDone, noticeFileNotUTF8, noticeFileEmpty, noticePreview, noticeLimitedSkipped
     case billMailingPlan, billMailingDone, billNoEmail, billNoUser, billLimitedOnly, billLinkLocked, billUserNotActive, badPeriod, printFailed, paymentAmbiguous, officeAmbiguous, serialNeeded, contractAmbiguous, actAmbiguous, ticketNotYours, badAlias, aliasSet, aliasCleared, aliasNeedsText, profileEdited, profileUnchanged, badSwitch
     case importBadINN, importBadKPP, importBadBIC, importBadBankAccount, importBankNeedsBIC
 

@@ -10,7 +10,7 @@ import Testing
     /// Active users with `switch` on, linked to an account whose amount due for `period` is a debt, with an e-mail or a phone.
     static func debtors(_ t: E2E, period: String) -> [String] {
         t.sql("""
-            SELECT DISTINCT u.id FROM portal_user u JOIN user_account l ON l.user_id = u.id AND l.locked_at IS NULL
+            SELECT DISTINCT u.id FROM portal_user u JOIN user_account l ON l.user_id = u.id AND l.locked_at IS NULL AND l.access_level = 'extended'
             WHERE u.status = 'active' AND u.notify_debts = 1 AND (u.email IS NOT NULL OR u.phone IS NOT NULL)
               AND (SELECT sum(s.opening_kop - s.charged_kop + s.paid_kop) FROM service v JOIN settlement s ON s.service_id = v.id
                    WHERE v.account_id = l.account_id AND s.period = '\(period)') < 0
@@ -83,6 +83,8 @@ import Testing
     @Test func aRunKilledHalfwayThenRunAgainQueuesEachOnce() throws {
         let t = E2E()
         t.demo(accounts: 3000)
+        // every link the extended version: debts of the limited one are never told, and the run needs pages
+        _ = t.sql("UPDATE user_account SET access_level = 'extended', extended_via = 'in_person', extended_at = linked_at WHERE access_level = 'restricted'")
         let period = t.sql("SELECT max(period) FROM settlement")
         let plan = t.run("notice", "debts", "--period", period, "--dry-run", "--json")
         let expected = plan.jsonObject["to_queue"] as? Int ?? 0
@@ -108,6 +110,68 @@ import Testing
         #expect(t.sql("""
             SELECT count(*) FROM (SELECT user_id, entity_id FROM outbox WHERE kind = 'debt_notice' GROUP BY user_id, entity_id HAVING count(*) > 1) AS d
             """) == "0", "nobody told twice of one account")
+    }
+
+    /// Issue 39: a debt of an account linked with the limited version (which shows no
+    /// settlements) is not told but counted under its reason; a news item without `--rgk` is the
+    /// portal's, signed by its support, and with `--rgk` signed by that RGK with its phone.
+    @Test func limitedVersionDebtsAreSkippedAndNewsIsSignedByWhoSendsIt() throws {
+        let t = E2E()
+        t.demo(accounts: 300)
+        let period = t.sql("SELECT max(period) FROM settlement")
+        let debtors = Self.debtors(t, period: period)
+        #expect(debtors.count >= 2, "the demo has debtors: \(debtors)")
+        let limited = debtors.first ?? "0"
+        _ = t.sql("UPDATE user_account SET access_level = 'restricted', extended_via = NULL, extended_at = NULL WHERE user_id = \(limited)")
+        let plan = t.run("notice", "debts", "--period", period, "--dry-run", "--json")
+        #expect(plan.status == 0 && (plan.jsonObject["limited_version"] as? Int ?? 0) >= 1, "\(plan)")
+        let r = t.run("notice", "debts", "--period", period, "--yes", "--lang", "ru")
+        #expect(r.status == 0 && r.stdout.contains("пропущено, счет подключен в ограниченной версии"), "\(r)")
+        #expect(t.sql("SELECT count(*) FROM outbox WHERE kind = 'debt_notice' AND user_id = \(limited)") == "0", "no amount told")
+        #expect(t.sql("SELECT count(*) FROM outbox WHERE kind = 'debt_notice'") != "0", "the others are told")
+        let again = t.run("notice", "debts", "--period", period, "--yes", "--json")
+        #expect(again.jsonObject["queued"] as? Int == 0 && again.jsonObject["limited_version"] as? Int == plan.jsonObject["limited_version"] as? Int,
+                "\(again)")
+
+        try "Личный кабинет не будет работать ночью 12 декабря.\n".write(toFile: t.dir + "/portal.txt", atomically: true, encoding: .utf8)
+        try "В абонентском отделе новые часы приема.\n".write(toFile: t.dir + "/rgk.txt", atomically: true, encoding: .utf8)
+        let rgk = t.sql("SELECT code FROM rgk ORDER BY id LIMIT 1")
+        let rgkName = t.sql("SELECT name FROM rgk ORDER BY id LIMIT 1")
+        #expect(t.run("notice", "news", "--subject", "Работы на портале", "--message-file", t.dir + "/portal.txt", "--yes").status == 0)
+        #expect(t.run("notice", "news", "--subject", "Часы приема", "--message-file", t.dir + "/rgk.txt", "--rgk", rgk, "--yes").status == 0)
+        let (mail, _) = t.deliver()
+        let portal = mail.filter { $0["Subject"] == "Работы на портале" }, own = mail.filter { $0["Subject"] == "Часы приема" }
+        #expect(!portal.isEmpty && !own.isEmpty, "\(portal.count) portal-wide, \(own.count) of the RGK")
+        for letter in portal {
+            let body = letter["body"] ?? ""
+            #expect(body.contains("С уважением, техническая поддержка личного кабинета «Мой газ».") && !body.contains("абонентский отдел"), "\(body)")
+        }
+        for letter in own {
+            let body = letter["body"] ?? ""
+            #expect(body.contains("С уважением, абонентский отдел \(rgkName).") && body.contains("Телефон:") && !body.contains("техническая поддержка"),
+                    "\(body)")
+        }
+    }
+
+    /// Issue 39: delivery checks again what queued a notice — a user blocked or erased after
+    /// `notice debts` queued hers gets nothing: the message lapses instead of going.
+    @Test func aNoticeOfAUserBlockedOrErasedBeforeDeliveryLapses() throws {
+        let t = E2E()
+        t.demo(accounts: 300)
+        let period = t.sql("SELECT max(period) FROM settlement")
+        #expect(t.run("notice", "debts", "--period", period, "--yes").status == 0)
+        let told = t.sql("SELECT DISTINCT user_id FROM outbox WHERE kind = 'debt_notice' AND status = 'waiting' ORDER BY user_id")
+            .split(separator: "\n").map(String.init)
+        #expect(told.count >= 3, "\(told)")
+        let (blocked, erased) = (told.first ?? "0", told.dropFirst().first ?? "0")
+        let erasedMessages = t.sql("SELECT id FROM outbox WHERE kind = 'debt_notice' AND user_id = \(erased)").split(separator: "\n").joined(separator: ", ")
+        #expect(t.run("user", "block", blocked, "--reason", "проверка").status == 0)
+        #expect(t.run("user", "delete", erased, "--yes").status == 0)
+        _ = t.deliver()
+        #expect(t.sql("SELECT count(*) FROM outbox WHERE kind = 'debt_notice' AND user_id = \(blocked) AND status <> 'cancelled'") == "0")
+        #expect(t.sql("SELECT count(*) FROM outbox WHERE kind = 'debt_notice' AND user_id = \(blocked) AND cancel_reason = 'user_blocked'") != "0")
+        #expect(t.sql("SELECT count(*) FROM outbox WHERE id IN (\(erasedMessages)) AND status = 'sent'") == "0", "nothing to the erased")
+        #expect(t.sql("SELECT count(*) FROM outbox WHERE kind = 'debt_notice' AND status = 'sent'") != "0", "the others went")
     }
 
     @Test func badInputIsOneLineAndQueuesNothing() throws {

@@ -6,8 +6,8 @@ enum NoticeCommands {
     static let cron = "0 9 16 * * mygaz-admin notice debts --period $(date -d 'last month' +\\%Y-\\%m) --yes && mygaz-admin outbox send"
     static let spec = CommandSpec(
         "notice", L("the notices customers switched on: debts, verification, news", "уведомления, включенные клиентами: задолженность, поверка, новости"),
-        discussion: L("Each goes to active users only (a blocked or erased user gets nothing, and 'outbox send' checks again), with the user's switch on (debts: «notify about debts»; verification: «notify about status changes»; news: «news»), by e-mail, else by SMS to the user's mobile; a user with neither is counted and skipped. Once per key — a debt per user, account and month; a verification per user, meter and verification date; a news item per user and text —: a rerun, or a run after one that was killed, queues nothing twice. Run them from cron and let 'outbox send' deliver (in a crontab % is written \\%): " + cron + "; 0 9 * * 1 mygaz-admin notice verification --within 30d --yes && mygaz-admin outbox send",
-                      "Только активным пользователям (заблокированный или удаленный не получает ничего, «outbox send» проверяет снова), у которых включен переключатель (задолженность — «уведомлять о задолженности», поверка — «об изменении статуса», новости — «о новостях»), по e-mail, иначе SMS на мобильный пользователя; пользователь без них считается и пропускается. Один раз на ключ — долг на пользователя, счет и месяц, поверка на пользователя, прибор и дату поверки, новость на пользователя и текст: повторный запуск или запуск после прерванного ничего не ставит дважды. Запускайте из cron и доставляйте «outbox send» (в crontab % пишется как \\%): " + cron + "; 0 9 * * 1 mygaz-admin notice verification --within 30d --yes && mygaz-admin outbox send"),
+        discussion: L("Each goes to active users only (a blocked or erased user gets nothing, and 'outbox send' checks again), with the user's switch on (debts: «notify about debts»; verification: «notify about status changes»; news: «news»), by e-mail, else by SMS to the user's mobile; a user with neither is counted and skipped. A debt of an account linked with the limited version is not told (the portal shows no settlements there): counted and skipped. Once per key — a debt per user, account and month; a verification per user, meter and verification date; a news item per user and text —: a rerun, or a run after one that was killed, queues nothing twice. Run them from cron and let 'outbox send' deliver (in a crontab % is written \\%): " + cron + "; 0 9 * * 1 mygaz-admin notice verification --within 30d --yes && mygaz-admin outbox send",
+                      "Только активным пользователям (заблокированный или удаленный не получает ничего, «outbox send» проверяет снова), у которых включен переключатель (задолженность — «уведомлять о задолженности», поверка — «об изменении статуса», новости — «о новостях»), по e-mail, иначе SMS на мобильный пользователя; пользователь без них считается и пропускается. О долге по счету, подключенному в ограниченной версии, не сообщается (в ней не видны взаиморасчеты): такой счет считается и пропускается. Один раз на ключ — долг на пользователя, счет и месяц, поверка на пользователя, прибор и дату поверки, новость на пользователя и текст: повторный запуск или запуск после прерванного ничего не ставит дважды. Запускайте из cron и доставляйте «outbox send» (в crontab % пишется как \\%): " + cron + "; 0 9 * * 1 mygaz-admin notice verification --within 30d --yes && mygaz-admin outbox send"),
         subcommands: [
             CommandSpec("debts", L("queue a debt notice for a month to every user with debt notices on", "поставить в очередь уведомления о задолженности за месяц"),
                         options: [OptionSpec(.period, value: "YYYY-MM", L("required: the month of the settlements", "обязательно: месяц взаиморасчетов")),
@@ -80,9 +80,9 @@ enum NoticeCommands {
         let plan = Notices.plan(candidates), shown = title(inv.out.lang)
         if inv.flag(.dryRun) {
             inv.out.object([("notice", .text(kind.rawValue)), ("to_queue", .int(Int64(plan.toQueue))), ("queued_before", .int(Int64(plan.queuedBefore))),
-                            ("no_contact", .int(Int64(plan.noContact)))],
-                           human: [Message(.noticePlan, [.text(shown), .int(plan.toQueue), .int(plan.queuedBefore), .int(plan.noContact)]),
-                                   Message(.dryRunNothingQueued)])
+                            ("no_contact", .int(Int64(plan.noContact))), ("limited_version", .int(Int64(plan.limitedVersion)))],
+                           human: [Message(.noticePlan, [.text(shown), .int(plan.toQueue), .int(plan.queuedBefore), .int(plan.noContact)])]
+                               + limited(plan.limitedVersion) + [Message(.dryRunNothingQueued)])
             return .success
         }
         if plan.toQueue > 0 && inv.io.terminal.stdinIsTTY && !inv.flag(.yes) {
@@ -93,8 +93,14 @@ enum NoticeCommands {
         }
         let report = try Notices.send(inv.session, kind, candidates, audit: audit, detail: detail)
         inv.out.object([("notice", .text(kind.rawValue)), ("queued", .int(Int64(report.queued))), ("queued_before", .int(Int64(report.queuedBefore))),
-                        ("no_contact", .int(Int64(report.noContact)))],
-                       human: [Message(.noticeDone, [.text(shown), .int(report.queued), .int(report.queuedBefore), .int(report.noContact)])])
+                        ("no_contact", .int(Int64(report.noContact))), ("limited_version", .int(Int64(report.limitedVersion)))],
+                       human: [Message(.noticeDone, [.text(shown), .int(report.queued), .int(report.queuedBefore), .int(report.noContact)])]
+                           + limited(report.limitedVersion))
         return .success
+    }
+
+    /// The line of the debts skipped for the limited version, when there are some.
+    static func limited(_ count: Int) -> [Message] {
+        count > 0 ? [Message(.noticeLimitedSkipped, [.int(count)])] : []
     }
 }

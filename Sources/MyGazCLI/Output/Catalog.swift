@@ -863,6 +863,9 @@ public enum Catalog {
         case .noticeFileEmpty:
             return ("{1}: the news text is empty; nothing was queued",
                     "{1}: текст новости пуст; ничего не поставлено в очередь")
+        case .noticeLimitedSkipped:
+            return ("skipped, linked with the limited version (the portal shows no settlements there, so no amount is told): {1}",
+                    "пропущено, счет подключен в ограниченной версии (в ней не видны взаиморасчеты, сумма не сообщается): {1}")
         case .noticePreview:
             return ("the letter, as the first user gets it:",
                     "письмо, как его получит первый пользователь:")

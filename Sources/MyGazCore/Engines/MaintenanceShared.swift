@@ -30,6 +30,7 @@ public enum Maintenance {
         } else {
             problems += try schemaDifferences(db)
             problems += try counterProblems(db)
+            problems += try Username.keyProblems(db)
         }
         let chain = version == Schema.currentVersion ? try AuditChain.verify(db) : nil
         if let fault = chain?.fault { problems.append(fault.description) }

@@ -18,6 +18,9 @@ public enum Notices {
         public let entityID: Int64
         public let queuedBefore: Bool
         public let notice: Notify.Notice
+        /// A debt of an account she linked with the limited version, which shows no settlements
+        /// in the portal: its amount is not told, the candidate is counted and skipped.
+        public var limitedVersion = false
     }
 
     public struct Report: Sendable {
@@ -25,13 +28,16 @@ public enum Notices {
         public var queued = 0
         public var queuedBefore = 0
         public var noContact = 0
+        /// debts of accounts linked with the limited version, skipped
+        public var limitedVersion = 0
     }
 
     /// What a run would do, or did: counted like `bill send`.
     public static func plan(_ candidates: [Candidate]) -> Report {
         var r = Report()
         for c in candidates {
-            if c.queuedBefore { r.queuedBefore += 1 }
+            if c.limitedVersion { r.limitedVersion += 1 }
+            else if c.queuedBefore { r.queuedBefore += 1 }
             else if !Notify.Reach(email: c.email, phone: c.phone).canBeSent { r.noContact += 1 }
             else { r.toQueue += 1 }
         }
@@ -48,7 +54,7 @@ public enum Notices {
             let page = candidates[start..<min(start + 200, candidates.count)]
             start += 200
             try db.write {
-                for c in page where !c.queuedBefore {
+                for c in page where !c.queuedBefore && !c.limitedVersion {
                     let reach = Notify.Reach(email: c.email, phone: c.phone, userID: c.userID)
                     guard reach.canBeSent else { continue }
                     let claimed = try db.run("""
@@ -76,11 +82,12 @@ public enum Notices {
     // MARK: debts
 
     /// One message per (active user with debt notices on, linked account whose amount due for
-    /// `period` is a debt of at least `minKop`).
+    /// `period` is a debt of at least `minKop`). An account she linked with the limited version
+    /// (manual 001: it shows no settlements) is a candidate marked `limitedVersion`: counted, never told.
     public static func debts(_ db: any Storage, period: String, minKop: Int64, rgk: String?) throws -> [Candidate] {
         let rgkID = try rgk.map { try RGK.id(db, $0) }
         return try db.query("""
-            SELECT u.id AS user_id, u.email, u.phone, u.full_name, a.id AS account_id, a.rgk_id, a.number,
+            SELECT u.id AS user_id, u.email, u.phone, u.full_name, a.id AS account_id, a.rgk_id, a.number, l.access_level,
                    (SELECT coalesce(sum(s.opening_kop - s.charged_kop + s.paid_kop), 0) FROM service v JOIN settlement s ON s.service_id = v.id
                     WHERE v.account_id = a.id AND s.period = ?) AS due,
                    CASE WHEN EXISTS (SELECT 1 FROM notice_sent n WHERE n.kind = 'debts' AND n.user_id = u.id
@@ -109,7 +116,8 @@ public enum Notices {
                 kind: .debtNotice)
             return try Candidate(userID: r.int64("user_id"), email: r.optString("email"), phone: r.optString("phone"), rgkID: rgkID,
                                  key: "\(period):\(r.int64("account_id"))", entity: .account, entityID: r.int64("account_id"),
-                                 queuedBefore: r.bool("queued_before"), notice: notice)
+                                 queuedBefore: r.bool("queued_before"), notice: notice,
+                                 limitedVersion: r.string("access_level") != AccessLevel.extended.rawValue)
         }
     }
 

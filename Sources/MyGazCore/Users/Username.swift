@@ -21,10 +21,25 @@ public enum Username {
     /// The key a username is unique by and found by.
     public static func key(_ name: String) -> String { Database.fold(name) }
 
-    /// What `user list --search` looks usernames up by, when the text could begin one.
+    /// What `user list --search` looks usernames up by (a piece anywhere in one, folded), when
+    /// the text could be a piece of one: letters and spaces, a letter among them.
     static func searchKey(_ text: String) -> String? {
-        guard let first = text.first, isLetter(first), text.allSatisfy({ isLetter($0) || $0 == " " }) else { return nil }
+        guard text.contains(where: isLetter), text.allSatisfy({ isLetter($0) || $0 == " " }) else { return nil }
         return key(text)
+    }
+
+    /// The users whose `username_key` is not their username folded (the portal wrote a row by a
+    /// rule of its own): `db check` names them, for the key is what names are unique by.
+    public static func keyProblems(_ db: any Storage) throws -> [String] {
+        var wrong: [(Int64, String?)] = []
+        try db.eachRow("SELECT id, username, username_key FROM portal_user WHERE username IS NOT NULL ORDER BY id", arguments: []) { row in
+            let key = try row.optString("username_key")
+            if try key != Self.key(row.string("username")) { wrong.append((try row.int64("id"), key)) }
+        }
+        guard !wrong.isEmpty else { return [] }
+        let shown = wrong.prefix(10).map { String($0.0) }.joined(separator: ", ") + (wrong.count > 10 ? ", …" : "")
+        return ["username key: \(wrong.count) user(s) (\(shown)) have a username_key that is not the username in lower case with ё as е; "
+                + "whoever writes portal_user.username writes username_key so (docs/schema.md), or two names may differ only in case"]
     }
 
     /// Changes a user's username at the desk; the customer is told at her contacts, as of every
@@ -42,7 +57,11 @@ public enum Username {
             }
             let old = try row.optString("username")
             if old == name { return (old, false, []) }
-            if let owner = try session.db.queryOne("SELECT id FROM portal_user WHERE username_key = ? AND id <> ?", key, id)?.int64("id") {
+            // by the key and by the name itself folded: a row the portal wrote with a key of its own counts too
+            if let owner = try session.db.queryOne("""
+                SELECT id FROM portal_user WHERE (username_key = ? OR (username IS NOT NULL AND \(session.db.sql.fold("username")) = ?)) AND id <> ?
+                ORDER BY id LIMIT 1
+                """, key, key, id)?.int64("id") {
                 throw MyGazError(.conflict, .usernameTakenBy, .text(name), .text(String(owner)))
             }
             try session.db.run("UPDATE portal_user SET username = ?, username_key = ?, updated_at = ? WHERE id = ?", name, key, session.now, id)

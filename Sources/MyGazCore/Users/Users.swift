@@ -11,6 +11,8 @@ public struct UserSummary: Sendable {
     public let status: String
     public let registeredAt: String
     public let accounts: [String]          // "rgk/number"
+    /// The portal's sign-in name (manual 003), when she chose one.
+    public var username: String? = nil
 }
 
 public struct UserLink: Sendable {
@@ -186,10 +188,11 @@ public enum Users {
         let start = Contact.email(search) ?? search.lowercased()
         sources.append("SELECT user_id FROM social_identity WHERE email >= ? AND email < ?")
         arguments += [start, start + "\u{10FFFF}"]
-        // a username from its beginning, in any case (its folded key's index)
-        if let key = Username.searchKey(search) {
-            sources.append("SELECT id FROM portal_user WHERE username_key >= ? AND username_key < ?")
-            arguments += [key, key + "\u{10FFFF}"]
+        // a piece of a username anywhere in it, in any case, ё as е: the name itself folded, not
+        // `username_key`, so a row the portal wrote with a key of its own is found all the same
+        if let piece = Username.searchKey(search) {
+            sources.append("SELECT id FROM portal_user WHERE username IS NOT NULL AND \(db.sql.contains(db.sql.fold("username")))")
+            arguments.append(piece)
         }
         if let number = Contact.accountNumber(search) {
             sources.append("""
@@ -205,7 +208,7 @@ public enum Users {
     /// The summaries of the users `u` that `from` (FROM … ORDER BY … LIMIT ?) names.
     private static func summaries(_ db: any Storage, _ from: String, _ arguments: [SQLBindable?]) throws -> [UserSummary] {
         try db.query("""
-            SELECT u.id, u.login, u.login_kind, u.full_name, u.email, u.phone, u.status, u.registered_at,
+            SELECT u.id, u.login, u.login_kind, u.full_name, u.email, u.phone, u.status, u.registered_at, u.username,
                    (SELECT \(db.sql.joined("r.code || '/' || a.number", separator: " ")) FROM user_account l JOIN account a ON a.id = l.account_id
                     JOIN rgk r ON r.id = a.rgk_id WHERE l.user_id = u.id) AS accounts
             \(from)
@@ -213,7 +216,8 @@ public enum Users {
             try UserSummary(id: row.int64("id"), login: row.string("login"), loginKind: row.string("login_kind"), fullName: row.optString("full_name"),
                             email: row.optString("email"), phone: row.optString("phone"), status: row.string("status"),
                             registeredAt: row.string("registered_at"),
-                            accounts: row.optString("accounts")?.split(separator: " ").map(String.init) ?? [])
+                            accounts: row.optString("accounts")?.split(separator: " ").map(String.init) ?? [],
+                            username: row.optString("username"))
         }
     }
 

@@ -14,13 +14,14 @@ enum UserView {
 
     static func table(_ users: [UserSummary], _ out: Output) -> Table {
         var t = Table([
-            Column("id", L("ID", "ID"), align: .right), Column("login", L("LOGIN", "ЛОГИН")), Column("full_name", L("NAME", "ФИО"), cut: 12),
+            Column("id", L("ID", "ID"), align: .right), Column("login", L("LOGIN", "ЛОГИН")),
+            Column("username", L("USERNAME", "ИМЯ ПОЛЬЗОВАТЕЛЯ"), cut: 8, priority: 2), Column("full_name", L("NAME", "ФИО"), cut: 12),
             Column("status", L("STATUS", "СОСТОЯНИЕ")), Column("email", L("E-MAIL", "E-MAIL"), .machineOnly),
             Column("phone", L("PHONE", "ТЕЛЕФОН"), .machineOnly),
             Column("registered_at", L("REGISTERED", "РЕГИСТРАЦИЯ")), Column("accounts", L("ACCOUNTS", "СЧЕТА"), cut: 8, priority: 1),
         ])
         for u in users {
-            t.append([Cell(.int(u.id)), Cell(.text(u.login), display: Format.login(u.login)), Cell(.of(u.fullName)),
+            t.append([Cell(.int(u.id)), Cell(.text(u.login), display: Format.login(u.login)), Cell(.of(u.username)), Cell(.of(u.fullName)),
                       Cell(.text(u.status), display: out.texts.label(.userStatus, u.status), style: userStyle(u.status)),
                       Cell(.of(u.email)), .phone(u.phone),
                       Cell(.text(u.registeredAt), display: Timestamp.display(u.registeredAt)),
