@@ -164,6 +164,25 @@ public enum PGRoles {
     /// without it the server's refusal is the command's exit 7.
     static func admit(_ db: any Storage, login: String, role: Role) throws {
         try ensure(db)
+        // A login is the cluster's, and another database's transaction (a test's, a second
+        // region's) may be making the same one. Made inside this transaction, the second maker
+        // waited on the first's row, was told it exists, and then could not find it to grant to
+        // (its own lookup remembered it missing): so it is made first, in a transaction of its own
+        // on a second connection, committed before this one looks for it. A login made for an
+        // `operator add` that then fails stays, as a login of the cluster always may.
+        if let pg = db as? PGConnection, try db.queryOne("SELECT 1 AS made FROM pg_roles WHERE rolname = ?", login) == nil {
+            let own = try pg.sibling()
+            _ = try own.queryOne("SELECT set_config('mygaz.operator', ?, false) AS a", login)
+            try own.execute("""
+                DO $login$
+                BEGIN
+                    EXECUTE format('CREATE ROLE %I LOGIN', current_setting('mygaz.operator'));
+                EXCEPTION WHEN duplicate_object OR unique_violation THEN
+                    NULL;   -- made meanwhile for another database of the cluster
+                END
+                $login$;
+                """)
+        }
         _ = try db.queryOne("SELECT set_config('mygaz.operator', ?, true) AS a, set_config('mygaz.role', ?, true) AS b", login, role.rawValue)
         try db.execute("""
             DO $admit$
@@ -173,12 +192,10 @@ public enum PGRoles {
                 prefix text := \(prefixSQL);
                 g text;
             BEGIN
+                -- made above, on its own connection; here only if that could not be (a login
+                -- dropped meanwhile)
                 IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = l) THEN
-                    BEGIN
-                        EXECUTE format('CREATE ROLE %I LOGIN', l);
-                    EXCEPTION WHEN duplicate_object OR unique_violation THEN
-                        NULL;   -- made meanwhile for another database of the cluster
-                    END;
+                    EXECUTE format('CREATE ROLE %I LOGIN', l);
                 END IF;
                 FOREACH g IN ARRAY ARRAY[\(Role.allCases.map { "'\($0.rawValue)'" }.joined(separator: ", "))] LOOP
                     IF r = 'admin' THEN
