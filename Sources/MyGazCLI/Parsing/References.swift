@@ -12,23 +12,37 @@ extension OptionSpec {
 /// trimmed: `8 910 000-26-65` is a phone, not user 8, and `+7 … # Сорокин` is not a reference
 /// at all. Blank lines and lines starting with `#` are skipped. A line with several fields
 /// (TAB, `;` or `,`) is refused unless `--column` says which field to take; a header line is
-/// skipped only when `--column` names one of its fields.
+/// skipped when `--column` names one of its fields. A first line that names the `id` column (a
+/// list's own CSV or TSV piped with its header, issue 41) is a header too: alone it is skipped,
+/// among other fields it says which field to take, as `--column id` would.
 enum StdinReferences {
+    /// The header a list's CSV, TSV or `--columns id` output starts with.
+    static let idHeader = "id"
+
     struct Line: Equatable {
         let number: Int
         let text: String
     }
 
-    static func lines(_ input: InputSource, column: String?) throws -> [Line] {
+    static func lines(_ input: InputSource, column given: String?) throws -> [Line] {
         var lines: [Line] = []
         var number = 0
         var field: Int?
         var delimiter: Character?
+        var column = given
+        var first = true
         while var text = input.readLine() {
             number += 1
             if number == 1 && text.hasPrefix("\u{FEFF}") { text.removeFirst() }
             let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
             if trimmed.isEmpty || trimmed.hasPrefix("#") { continue }
+            if first && column == nil {
+                let separator: Character = trimmed.contains("\t") ? "\t" : trimmed.contains(";") ? ";" : ","
+                let names = split(trimmed, by: separator)
+                if names.count == 1 && names[0].lowercased() == idHeader { first = false; continue }
+                if names.count > 1 && names.contains(where: { $0.lowercased() == idHeader }) { column = idHeader }
+            }
+            first = false
             guard let column else {
                 guard !trimmed.contains(where: { $0 == "\t" || $0 == ";" || $0 == "," }) else {
                     throw MyGazError.invalid(.stdinFields, .int(number), .text(trimmed))
