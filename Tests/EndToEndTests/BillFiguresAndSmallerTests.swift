@@ -109,4 +109,46 @@ import Testing
         }
         #expect(Set(users.compactMap { $0["login_kind"] as? String }).isSuperset(of: ["email", "phone"]))
     }
+
+    /// Every row of `status` points at the command that lists exactly what it counted (a row of
+    /// a channel not set up points at the setting to fix).
+    @Test func everyStatusHintListsWhatWasCounted() throws {
+        let t = E2E()
+        t.demo(accounts: 150, date: "2026-11-20")
+        let status = t.run("status", "--lang", "en")
+        #expect(status.status == 0, "\(status)")
+        let row = try Regex(#"\s([0-9][0-9,]*)\s+[0-9]{2}\.[0-9]{2}\.[0-9]{4}.*mygaz-admin (.+)$"#)
+        var checked: [String] = []
+        for line in status.stdout.split(separator: "\n").map(String.init) where line.contains("mygaz-admin ") && !line.contains("config list") {
+            guard let match = line.firstMatch(of: row), let counted = Int(String(match.output[1].substring ?? "").replacingOccurrences(of: ",", with: "")),
+                  let command = match.output[2].substring else {
+                Issue.record("a status row without its count or command: \(line)"); continue
+            }
+            let args = command.split(separator: " ").map(String.init)
+            let listed = t.run(args + ["--limit", "0", "--json"])
+            #expect(listed.status == 0 && listed.jsonArray.count == counted, "\(line): \(listed.jsonArray.count) listed")
+            checked.append(command.trimmingCharacters(in: .whitespaces))
+        }
+        #expect(checked.contains { $0.hasPrefix("payment list --state processing --until ") } && checked.contains("reading list")
+                && checked.contains("application list --status submitted,needs_info"), "\(checked)")
+        let ru = t.run("status", "--lang", "ru")
+        #expect(ru.stdout.contains("Открытые заявки (в обработке, требуют уточнения)"), "\(ru)")
+    }
+
+    /// `reading show` says the meter's digits and state once; a blank number of residents is «—».
+    @Test func aReadingIsShownWithoutRepeatsAndABlankIsADash() {
+        let t = E2E()
+        t.demo(accounts: 60)
+        let id = t.sql("SELECT id FROM reading WHERE status = 'pending' ORDER BY id LIMIT 1")
+        let shown = t.run("reading", "show", id, "--lang", "ru")
+        #expect(shown.status == 0 && shown.stdout.contains("разрядность") && !shown.stdout.contains("Разрядность")
+                && !shown.stdout.contains("Состояние прибора"), "\(shown)")
+        let json = t.run("reading", "show", id, "--json").jsonObject
+        #expect(json["digits"] is Int && json["meter_state"] is String, "machines keep the fields: \(json)")
+        let number = t.sql("SELECT a.number || ' ' || g.code FROM account a JOIN rgk g ON g.id = a.rgk_id ORDER BY a.id LIMIT 1").split(separator: " ")
+        _ = t.sql("UPDATE account SET residents = NULL WHERE number = '\(number[0])'")
+        let account = t.run("account", "show", String(number[0]), "--rgk", String(number[1]), "--lang", "ru")
+        let residents = account.stdout.split(separator: "\n").first { $0.contains("Проживающих:") }.map(String.init) ?? ""
+        #expect(residents.hasSuffix("—"), "\(residents)")
+    }
 }

@@ -37,7 +37,7 @@ enum AccountView {
         r.field("holder", L("Holder", "Владелец"), .text(a.holder))
         r.field("address", L("Address", "Адрес"), .of(a.address))
         r.field("phone", L("Phone", "Телефон"), .of(a.phone), display: a.phone.map(Format.phone) ?? "—")
-        r.field("residents", L("Residents", "Проживающих"), .of(a.residents))
+        r.field("residents", L("Residents", "Проживающих"), .of(a.residents), display: a.residents.map { String($0) } ?? "—")
         r.field("heated_area", L("Heated area, m²", "Отапливаемая площадь, м²"), .of(a.heatedArea), display: a.heatedArea.map { Format.decimal($0, lang) } ?? "—")
         r.field("status", L("State", "Состояние"), .text(a.status), display: texts.label(.accountStatus, a.status))
         r.field("active_pin", L("Active PIN", "Действующий ПИН-код"), .bool(a.activePIN), display: (a.activePIN ? L("yes", "да") : L("no", "нет"))(lang))

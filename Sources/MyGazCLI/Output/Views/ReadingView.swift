@@ -84,8 +84,9 @@ enum ReadingView {
         rec.field("holder", L("Holder", "Владелец"), .of(context.holder))
         rec.field("address", L("Address", "Адрес"), .of(context.address))
         rec.field("serial", L("Meter", "Прибор учета"), .text(r.serial), display: facts.meter, style: facts.meterStyle)
-        rec.field("digits", L("Digits", "Разрядность"), .int(Int64(r.digits)), display: String(r.digits))
-        rec.field("meter_state", L("Meter state", "Состояние прибора"), .text(r.meterState), display: texts.label(.meterState, r.meterState))
+        // the meter's line above says its digits and state: machines get them as fields of their own
+        rec.field("digits", L("Digits", "Разрядность"), .int(Int64(r.digits)), display: String(r.digits), .machineOnly)
+        rec.field("meter_state", L("Meter state", "Состояние прибора"), .text(r.meterState), display: texts.label(.meterState, r.meterState), .machineOnly)
         rec.field("next_verification", L("Next verification", "Следующая поверка"), .of(r.nextVerification), display: facts.verification,
                   style: facts.verificationExpired ? .red : .plain)
         rec.field("max_monthly_m3", L("Max consumption, m³/month", "Максимальный расход, м³/мес"), .int(r.maxMonthly))
