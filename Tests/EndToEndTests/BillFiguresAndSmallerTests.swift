@@ -151,4 +151,22 @@ import Testing
         let residents = account.stdout.split(separator: "\n").first { $0.contains("Проживающих:") }.map(String.init) ?? ""
         #expect(residents.hasSuffix("—"), "\(residents)")
     }
+
+    /// `reading list --limit 0` is written as the cursor reads it: the same bytes as a list
+    /// collected under a limit larger than the region, in every format, with and without a rule filter.
+    @Test func theWholeListStreamsTheSameRows() {
+        let t = E2E()
+        t.demo(accounts: 150)
+        for format in ["json", "csv", "tsv", "table"] {
+            for extra in [[], ["--valid"], ["--status", "pending", "--violations"]] {
+                let base = ["reading", "list", "--status", "all", "--format", format] + extra
+                let streamed = t.run(base + ["--limit", "0"]), collected = t.run(base + ["--limit", "1000000"])
+                #expect(streamed.status == 0 && streamed.stdout.count > 200, "\(streamed)")
+                let lines = collected.stdout.split(separator: "\n", omittingEmptySubsequences: false)
+                // the collected list under a limit may end with the footer that more rows may exist
+                let body = format == "table" ? lines.filter { !$0.contains("1,000,000") && !$0.contains("1 000 000") }.joined(separator: "\n") : collected.stdout
+                #expect(streamed.stdout == body, "\(format) \(extra)")
+            }
+        }
+    }
 }

@@ -125,7 +125,20 @@ public enum Readings {
         try list(db, filter, firstPage: filter.limit >= 500 ? 2000 : max(filter.limit * 4, 100))
     }
 
-    static func list(_ db: any Storage, _ filter: ReadingFilter, firstPage: Int) throws -> [ReadingItem] {
+    /// Every reading the filter selects, with no limit, each handed over as it comes from a cursor
+    /// (`Storage.eachRow`), never all of them built first: `reading list --status all --limit 0` of
+    /// a whole region (issue 41). The same conditions, order and rules as `list`. `body` answers
+    /// whether to go on (false: the reader went away, the cursor is closed).
+    public static func each(_ db: any Storage, _ filter: ReadingFilter, _ body: (ReadingItem) throws -> Bool) throws {
+        struct Stop: Error {}
+        do {
+            try withoutActuallyEscaping(body) { body in
+                _ = try list(db, filter, firstPage: 0, each: { if try !body($0) { throw Stop() } })
+            }
+        } catch is Stop {}
+    }
+
+    static func list(_ db: any Storage, _ filter: ReadingFilter, firstPage: Int, each: ((ReadingItem) throws -> Void)? = nil) throws -> [ReadingItem] {
         var conditions: [String] = []
         var args: [SQLBindable?] = []
         // one account's or one meter's readings are found from it (a handful); the queue's indexes
@@ -166,7 +179,17 @@ public enum Readings {
             if let rule = filter.rule { return item.status == .pending && item.verdict.violations.contains(rule) }
             return item.verdict.isValid == filter.validOnly
         }
-        guard filter.violationsOnly || filter.validOnly || filter.rule != nil else {
+        let filtered = filter.violationsOnly || filter.validOnly || filter.rule != nil
+        if let each {
+            try db.read {
+                try db.eachRow(select + " \(whereClause) \(order)", arguments: args) { row in
+                    let item = try item(row)
+                    if !filtered || wanted(item) { try each(item) }
+                }
+            }
+            return []
+        }
+        guard filtered else {
             return try db.query(select + " \(whereClause) \(order) LIMIT ?", arguments: args + [filter.limit]).map(item)
         }
         // the rules run in Swift, so collect matches page by page until the limit is reached; pages
