@@ -77,21 +77,22 @@ import Testing
         #expect(String(list.count) == accepted && list.contains { $0["source"] as? String == "rgk" }, "\(list.count) of \(accepted)")
     }
 
-    /// A list's CSV piped with its header into an action's `-`.
-    @Test func aCSVWithItsHeaderPipesIntoAnAction() {
+    /// A list's id column piped with its header into an action's `-` (`cut -d, -f1` of its CSV).
+    @Test func theIdColumnWithItsHeaderPipesIntoAnAction() {
         let t = E2E()
         t.demo(accounts: 60)
         let valid = t.run("reading", "list", "--valid", "--limit", "2", "--format", "csv")
         #expect(valid.status == 0 && valid.stdout.hasPrefix("id,"), "\(valid)")
         let ids = valid.stdout.split(separator: "\n").dropFirst().compactMap { $0.split(separator: ",").first.map(String.init) }
         #expect(ids.count == 2, "\(valid)")
-        let accepted = t.run(["reading", "accept", "-", "--yes"], stdin: valid.stdout)
+        let accepted = t.run(["reading", "accept", "-", "--yes"], stdin: "id\r\n" + ids.joined(separator: "\r\n") + "\r\n")
         #expect(accepted.status == 0, "\(accepted)")
         #expect(t.sql("SELECT count(*) FROM reading WHERE status = 'accepted' AND id IN (\(ids.joined(separator: ",")))") == "2")
-        // the id column alone, as `cut -d, -f1` leaves it
+        // through the shell, as the clerk typed it
         let next = t.run("reading", "list", "--valid", "--limit", "1", "--format", "csv")
         let one = next.stdout.split(separator: "\n").dropFirst().first?.split(separator: ",").first.map(String.init) ?? "0"
-        let cut = t.run(["reading", "accept", "-", "--yes"], stdin: "id\n\(one)\n")
+        let cut = E2E.exec("/bin/sh", ["-c", "\"$0\" --db \"$1\" reading list --valid --limit 1 --format csv | cut -d, -f1 | \"$0\" --db \"$1\" reading accept - --yes",
+                                        E2E.binary, t.db])
         #expect(cut.status == 0, "\(cut)")
         #expect(t.sql("SELECT status FROM reading WHERE id = \(one)") == "accepted")
     }

@@ -12,9 +12,9 @@ extension OptionSpec {
 /// trimmed: `8 910 000-26-65` is a phone, not user 8, and `+7 … # Сорокин` is not a reference
 /// at all. Blank lines and lines starting with `#` are skipped. A line with several fields
 /// (TAB, `;` or `,`) is refused unless `--column` says which field to take; a header line is
-/// skipped when `--column` names one of its fields. A first line that names the `id` column (a
-/// list's own CSV or TSV piped with its header, issue 41) is a header too: alone it is skipped,
-/// among other fields it says which field to take, as `--column id` would.
+/// skipped when `--column` names one of its fields. A first line that is the `id` column's name
+/// alone (a list's id column piped with its header: `cut -d, -f1`, issue 41) is a header too, and
+/// skipped; a whole list with several fields still needs `--column` to say which to take.
 enum StdinReferences {
     /// The header a list's CSV, TSV or `--columns id` output starts with.
     static let idHeader = "id"
@@ -29,7 +29,7 @@ enum StdinReferences {
         var number = 0
         var field: Int?
         var delimiter: Character?
-        var column = given
+        let column = given
         var first = true
         while var text = input.readLine() {
             number += 1
@@ -37,10 +37,9 @@ enum StdinReferences {
             let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
             if trimmed.isEmpty || trimmed.hasPrefix("#") { continue }
             if first && column == nil {
-                let separator: Character = trimmed.contains("\t") ? "\t" : trimmed.contains(";") ? ";" : ","
-                let names = split(trimmed, by: separator)
-                if names.count == 1 && names[0].lowercased() == idHeader { first = false; continue }
-                if names.count > 1 && names.contains(where: { $0.lowercased() == idHeader }) { column = idHeader }
+                first = false
+                let names = split(trimmed, by: ",")
+                if names.count == 1 && names[0].lowercased() == idHeader { continue }
             }
             first = false
             guard let column else {
