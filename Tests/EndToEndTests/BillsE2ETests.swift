@@ -73,20 +73,20 @@ import Testing
         #expect(read.text.contains("Плательщик: \(holder)"), "\(read.text)")
         #expect(read.text.contains("Лицевой счет № \(number)"))
         #expect(read.text.contains("за ноябрь 2026 г."), "the period in words: \(period)")
-        var due = 0
+        var toPay = 0
         for line in month {
-            for key in ["opening_kop", "charged_kop", "paid_kop", "due_kop"] {
+            for key in ["opening_kop", "charged_kop", "paid_kop", "to_pay_kop"] {
                 let value = try #require(line[key] as? Int)
                 #expect(read.text.contains(Self.rubles(value)), "\(key) \(Self.rubles(value)) of \(line["service"] ?? "")")
             }
-            due += line["due_kop"] as? Int ?? 0
+            toPay += line["to_pay_kop"] as? Int ?? 0
         }
-        #expect(due < 0, "the account chosen is in debt")
-        #expect(read.text.contains("Итого к оплате: \(Self.rubles(-due)) ₽"), "\(read.text)")
+        #expect(toPay > 0, "the account chosen is in debt")
+        #expect(read.text.contains("Итого к оплате: \(Self.rubles(toPay)) ₽"), "\(read.text)")
 
         let fields = Self.fields(read.qr)
         #expect(fields[""] == "ST00012", "the payment string of ГОСТ Р 56042-2014: \(read.qr)")
-        #expect(fields["Sum"] == String(-due), "the QR code's sum is the amount due, in kopecks")
+        #expect(fields["Sum"] == String(toPay), "the QR code's sum is the amount due, in kopecks")
         #expect(fields["PersAcc"] == number)
         #expect(fields["PaymPeriod"] == String(period.suffix(2)) + String(period.prefix(4)))
         let bank = t.sql("SELECT name || '|' || bank_account || '|' || bic || '|' || corr_account || '|' || inn || '|' || kpp FROM rgk WHERE code = '\(rgk)'")

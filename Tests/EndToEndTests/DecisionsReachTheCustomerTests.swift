@@ -70,7 +70,7 @@ extension E2E {
                 && body.contains("Дубликат заявки № 12.") && !body.contains("12.."), "\(body)")
         #expect(!body.contains("Причина:") && body.contains("Что делать дальше: исправьте") && body.contains("подайте новую заявку"), "\(body)")
         #expect(!body.contains(" - "), "a hyphen for a dash: \(body)")
-        #expect(body.contains("Телефон: +7 (817) 272-00-00.") && body.contains("часы работы: пн–чт 8:00–17:00"), "how to reach the RGK: \(body)")
+        #expect(body.contains("Телефон: +7 (8172) 72-00-00.") && body.contains("часы работы: пн–чт 8:00–17:00"), "how to reach the RGK: \(body)")
         #expect(Self.englishWords(body + (letter["Subject"] ?? "")).isEmpty, "English words in a Russian letter: \(Self.englishWords(body))")
     }
 

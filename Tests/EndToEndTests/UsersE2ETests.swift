@@ -192,8 +192,8 @@ import Testing
         let settlements = (show.jsonObject["settlements"] as? [[String: Any]]) ?? []
         #expect(!settlements.isEmpty)
         for s in settlements {
-            let due = (s["opening_kop"] as! Int) - (s["charged_kop"] as! Int) + (s["paid_kop"] as! Int)
-            #expect(s["due_kop"] as? Int == due)
+            let due = (s["closing_kop"] as? Int) ?? (s["opening_kop"] as! Int) - (s["charged_kop"] as! Int) + (s["paid_kop"] as! Int)
+            #expect(s["to_pay_kop"] as? Int == max(0, -due) && s["overpaid_kop"] as? Int == max(0, due), "\(s)")
         }
         #expect(settlements.contains { $0["closing_kop"] is NSNull }, "the open month has no closing balance")
         let human = t.run("account", "show", number)

@@ -120,6 +120,13 @@ enum ReadingCommands {
         filter.since = try inv.moment(.since)
         filter.limit = try inv.limit()
         filter.scope = try inv.session.rgkScope()
+        if filter.limit >= Int.max / 2 {
+            // `--limit 0`: every reading of the filter, written as the cursor reads it (issue 41)
+            try inv.out.stream(ReadingView.header) { emit in
+                try Readings.each(inv.db, filter) { emit(ReadingView.row($0, inv.out)) }
+            }
+            return .success
+        }
         let items = try Readings.list(inv.db, filter)
         var t = ReadingView.table(items, inv.out)
         if items.count == filter.limit { t.footer = inv.out.texts.render(.moreRows, .int(filter.limit)) }

@@ -82,6 +82,41 @@ public final class Output {
         }
     }
 
+    /// A list written as its rows come (`produce` hands each to `emit`): JSON, CSV and TSV row by
+    /// row through the buffered sink, so a list of the whole region is never held at once, and the
+    /// rows stop when the reader went away. A table for people needs every row for its widths
+    /// (and pretty JSON on a terminal is for a few rows): those are collected and printed as `table`.
+    public func stream(_ header: Table, _ produce: (_ emit: ([Cell]) -> Bool) throws -> Void) throws {
+        let sink = io.stdout as? FileSink
+        func going() -> Bool { !(sink?.broken ?? false) }
+        guard format != .table && !(format == .json && io.terminal.stdoutIsTTY) else {
+            var t = header
+            try produce { t.rows.append($0); return true }
+            table(t)
+            return
+        }
+        let keys = header.columns.enumerated().filter { $0.element.visibility != .humanOnly }
+        if format == .json {
+            var first = true
+            io.stdout.write("[")
+            try produce { row in
+                var out = first ? "" : ","
+                first = false
+                JSON.write(.object(keys.map { ($0.element.key, row[$0.offset].value) }), into: &out, indent: nil)
+                io.stdout.write(out)
+                return going()
+            }
+            io.stdout.write("]\n")
+            return
+        }
+        let separator = format == .tsv ? "\t" : ","
+        if self.header { io.stdout.write(keys.map { field(.text($0.element.key)) }.joined(separator: separator) + "\n") }
+        try produce { row in
+            io.stdout.write(keys.map { field(row[$0.offset].value) }.joined(separator: separator) + "\n")
+            return going()
+        }
+    }
+
     public func record(_ record: Record) {
         switch format {
         case .table: humanRecord(record, indent: "")

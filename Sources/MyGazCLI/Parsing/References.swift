@@ -12,23 +12,36 @@ extension OptionSpec {
 /// trimmed: `8 910 000-26-65` is a phone, not user 8, and `+7 … # Сорокин` is not a reference
 /// at all. Blank lines and lines starting with `#` are skipped. A line with several fields
 /// (TAB, `;` or `,`) is refused unless `--column` says which field to take; a header line is
-/// skipped only when `--column` names one of its fields.
+/// skipped when `--column` names one of its fields. A first line that is the `id` column's name
+/// alone (a list's id column piped with its header: `cut -d, -f1`, issue 41) is a header too, and
+/// skipped; a whole list with several fields still needs `--column` to say which to take.
 enum StdinReferences {
+    /// The header a list's CSV, TSV or `--columns id` output starts with.
+    static let idHeader = "id"
+
     struct Line: Equatable {
         let number: Int
         let text: String
     }
 
-    static func lines(_ input: InputSource, column: String?) throws -> [Line] {
+    static func lines(_ input: InputSource, column given: String?) throws -> [Line] {
         var lines: [Line] = []
         var number = 0
         var field: Int?
         var delimiter: Character?
+        let column = given
+        var first = true
         while var text = input.readLine() {
             number += 1
             if number == 1 && text.hasPrefix("\u{FEFF}") { text.removeFirst() }
             let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
             if trimmed.isEmpty || trimmed.hasPrefix("#") { continue }
+            if first && column == nil {
+                first = false
+                let names = split(trimmed, by: ",")
+                if names.count == 1 && names[0].lowercased() == idHeader { continue }
+            }
+            first = false
             guard let column else {
                 guard !trimmed.contains(where: { $0 == "\t" || $0 == ";" || $0 == "," }) else {
                     throw MyGazError.invalid(.stdinFields, .int(number), .text(trimmed))

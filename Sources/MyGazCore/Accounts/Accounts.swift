@@ -60,8 +60,11 @@ public struct AccountDetail: Sendable {
         public let benefitKop: Int64
         public let recalcKop: Int64
         public let closingKop: Int64?
-        /// Manual 001 §4.3.1.2: opening − charges + payments (−3319.52 − 2580.43 + 0 = −5899.95).
-        public var dueKop: Int64 { openingKop - chargedKop + paidKop }
+        /// The month's balance (`SettlementBalance.due`): the RGK's closing balance of a closed month,
+        /// the manual's opening − charges + payments of the open one. Negative: a debt.
+        public var dueKop: Int64 { SettlementBalance.due(opening: openingKop, charged: chargedKop, paid: paidKop, closing: closingKop) }
+        public var toPayKop: Int64 { SettlementBalance.toPay(dueKop) }
+        public var overpaidKop: Int64 { SettlementBalance.overpaid(dueKop) }
     }
 
     public let ref: AccountRef

@@ -156,7 +156,7 @@ public enum BillDocument {
         page.line(from: (left, y), to: (right, y))
         for line in bill.lines {
             y += 12
-            let values = [line.openingKop, line.chargedKop, line.benefitKop, line.recalcKop, line.paidKop, line.dueKop]
+            let values = [line.openingKop, line.chargedKop, line.benefitKop, line.recalcKop, line.paidKop, line.toPayKop]
             page.text(Labels.label(.serviceKind, line.service, russian: true), x: columns[0] + 3, y: y, size: 8.5)
             for (i, value) in values.enumerated() {
                 let edge = i + 2 < columns.count ? columns[i + 2] : right
@@ -167,7 +167,17 @@ public enum BillDocument {
         }
         page.box(x: left, y: tableTop, width: right - left, height: y - tableTop)
         y += 11
-        page.text("К оплате = сальдо на начало − начислено + оплачено; отрицательная сумма — долг.", x: left, y: y, size: 7.5)
+        page.text(bill.closed
+                  ? "Месяц закрыт: к оплате — долг на конец месяца по данным РГК, с учетом льгот и перерасчетов."
+                  : "Месяц не закрыт: к оплате — долг по формуле «сальдо на начало − начислено + оплачено».", x: left, y: y, size: 7.5)
+        for line in bill.lines where line.overpaidKop > 0 {
+            let service = Labels.label(.serviceKind, line.service, russian: true)
+            let words = "Переплата за услугу «\(service)»: \(rubles(line.overpaidKop)) ₽ — платить не нужно, она учитывается в следующих начислениях."
+            for piece in wrap(words, width: right - left, size: 7.5, page: page, weight: .bold) {
+                y += 11
+                page.text(piece, x: left, y: y, size: 7.5, weight: .bold)
+            }
+        }
 
         // the benefits that applied to the month («Абонент»: the RGK's list)
         if !bill.benefits.isEmpty {

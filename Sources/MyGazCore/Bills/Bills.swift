@@ -24,8 +24,15 @@ public struct Bill: Sendable {
         public let benefitKop: Int64
         public let recalcKop: Int64
         public let paidKop: Int64
-        /// Opening − charged + paid, as the portal and `account show` compute it.
-        public var dueKop: Int64 { openingKop - chargedKop + paidKop }
+        /// The RGK's closing balance; nil while the month is open.
+        public var closingKop: Int64? = nil
+        /// The month's balance as `account show` computes it (`SettlementBalance.due`): the
+        /// closing balance of a closed month, opening − charged + paid of the open one. Negative: a debt.
+        public var dueKop: Int64 { SettlementBalance.due(opening: openingKop, charged: chargedKop, paid: paidKop, closing: closingKop) }
+        /// What is to be paid for the service (≥ 0).
+        public var toPayKop: Int64 { SettlementBalance.toPay(dueKop) }
+        /// What was paid beyond what was owed for the service (≥ 0).
+        public var overpaidKop: Int64 { SettlementBalance.overpaid(dueKop) }
     }
     public struct Meter: Sendable {
         public let serial: String
@@ -54,8 +61,29 @@ public struct Bill: Sendable {
     public var holder: String { [surname, name, patronymic].compactMap { $0 }.joined(separator: " ") }
     /// Negative: a debt.
     public var dueKop: Int64 { lines.reduce(0) { $0 + $1.dueKop } }
-    /// What the customer is asked to pay: the debt, or nothing when the account is in credit.
-    public var toPayKop: Int64 { max(0, -dueKop) }
+    /// What the customer is asked to pay: the debts of the services, each as the portal's payment
+    /// form proposes it (001 §4.3.1.4: by default the debt of each service); a service in credit adds nothing.
+    public var toPayKop: Int64 { lines.reduce(0) { $0 + $1.toPayKop } }
+    /// Whether the month has the RGK's closing balance for every service.
+    public var closed: Bool { lines.allSatisfy { $0.closingKop != nil } }
+
+    /// The longest `Purpose` ГОСТ Р 56042-2014 allows (table 2: 210 characters).
+    public static let purposeLimit = 210
+
+    /// `Оплата за газ и ТО ВДГО по лицевому счету … за 11.2026`: the services paid for (those
+    /// with something to pay, or all of them when nothing is), shortened to the standard's length.
+    public var purpose: String {
+        let paid = lines.filter { $0.toPayKop > 0 }
+        let kinds = (paid.isEmpty ? lines : paid).map(\.service)
+        var names: [String] = []
+        for kind in kinds {
+            let name = kind == "gas" ? "газ" : kind == "vdgo" ? "ТО ВДГО" : Labels.label(.serviceKind, kind, russian: true)
+            if !names.contains(name) { names.append(name) }
+        }
+        let what = names.count <= 1 ? (names.first ?? "газ") : names.dropLast().joined(separator: ", ") + " и " + names[names.count - 1]
+        let (year, month) = (period.prefix(4), period.suffix(2))
+        return String("Оплата за \(what) по лицевому счету \(account) за \(month).\(year)".prefix(Self.purposeLimit))
+    }
 
     /// `ST00012|Name=…|PersonalAcc=…|…`: the fields banks read, none of them holding a `|`, a
     /// control, a line or paragraph separator or a bidi override (`UntrustedText.blanked`).
@@ -69,7 +97,7 @@ public struct Bill: Sendable {
             ("CorrespAcc", supplier.correspondentAccount), ("PayeeINN", supplier.inn), ("KPP", supplier.kpp),
         ]
         if toPayKop > 0 { fields.append(("Sum", String(toPayKop))) }
-        fields.append(("Purpose", "Оплата за газ по лицевому счету \(account) за \(month).\(year)"))
+        fields.append(("Purpose", purpose))
         fields.append(("PersAcc", account))
         fields.append(("PaymPeriod", "\(month)\(year)"))
         if let surname { fields.append(("LastName", surname)) }
@@ -120,12 +148,13 @@ public enum Bills {
                                              correspondentAccount: r.string("corr_account"), phone: r.optString("rgk_phone"),
                                              office: r.optString("office"), hours: r.optString("hours"))
             let lines = try db.query("""
-                SELECT v.kind, s.opening_kop, s.charged_kop, s.benefit_kop, s.recalc_kop, s.paid_kop
+                SELECT v.kind, s.opening_kop, s.charged_kop, s.benefit_kop, s.recalc_kop, s.paid_kop, s.closing_kop
                 FROM settlement s JOIN service v ON v.id = s.service_id
                 WHERE v.account_id = ? AND s.period = ? ORDER BY v.kind
                 """, ref.id, period).map {
                 try Bill.Line(service: $0.string("kind"), openingKop: $0.int64("opening_kop"), chargedKop: $0.int64("charged_kop"),
-                              benefitKop: $0.int64("benefit_kop"), recalcKop: $0.int64("recalc_kop"), paidKop: $0.int64("paid_kop"))
+                              benefitKop: $0.int64("benefit_kop"), recalcKop: $0.int64("recalc_kop"), paidKop: $0.int64("paid_kop"),
+                              closingKop: $0.optInt64("closing_kop"))
             }
             guard !lines.isEmpty else { throw MyGazError(.notFound, .billNoSettlements, .text(ref.label), .text(period)) }
             let meters = try db.query("""

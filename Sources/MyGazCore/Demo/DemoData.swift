@@ -49,6 +49,17 @@ enum DemoData {
         let lon: Double
     }
 
+    /// The towns' telephone codes (the Russian numbering plan: a regional centre's four digits,
+    /// a district town's five), so an office's number is real-shaped for its town.
+    static let townCodes = ["г. Вологда": "8172", "г. Череповец": "8202", "г. Сокол": "81733", "г. Ярославль": "4852", "г. Рыбинск": "4855",
+                            "г. Переславль-Залесский": "48535", "г. Кострома": "4942", "г. Буй": "49435", "г. Нерехта": "49431"]
+
+    /// `+7` + the town's code + as many of `local`'s digits as the ten national digits leave.
+    static func officePhone(_ town: String, region: Region, local: String) -> String {
+        let code = townCodes[town] ?? String(region.phone.dropFirst(2).prefix(4))
+        return "+7" + code + local.prefix(10 - code.count)
+    }
+
     static let regions: [Region] = [
         Region(code: "vologda", name: "ООО «Газпром межрегионгаз Вологда»", region: "Вологодская область",
                phone: "+78172720000", email: "abon@vologda-regiongaz.example", maxMonthly: 300, accountPrefix: 70,

@@ -167,7 +167,7 @@ private struct Generator {
                     INSERT INTO office (rgk_id, name, address, phone, hours, lat, lon) VALUES (?, ?, ?, ?, ?, ?, ?)
                     """, rgkID, "Абонентский пункт \(town.replacingOccurrences(of: "г. ", with: "").replacingOccurrences(of: "пгт ", with: ""))",
                     "\(town), \(rng.pick(DemoData.streets)), д. \(rng.int(in: 1...90))",
-                    "+7\(region.phone.dropFirst(2).prefix(4))\(rng.digits(6))",
+                    DemoData.officePhone(town, region: region, local: rng.digits(6)),
                     i == 0 ? "пн–чт 8:00–17:00, пт 8:00–16:00, обед 12:00–12:45" : "пн–пт 9:00–17:00",
                     region.lat + Double(i) * 0.1, region.lon + Double(i) * 0.1)
             }

@@ -129,7 +129,20 @@ public enum Readings {
         try list(db, filter, firstPage: filter.limit >= 500 ? 2000 : max(filter.limit * 4, 100))
     }
 
-    static func list(_ db: any Storage, _ filter: ReadingFilter, firstPage: Int) throws -> [ReadingItem] {
+    /// Every reading the filter selects, with no limit, each handed over as it comes from a cursor
+    /// (`Storage.eachRow`), never all of them built first: `reading list --status all --limit 0` of
+    /// a whole region (issue 41). The same conditions, order and rules as `list`. `body` answers
+    /// whether to go on (false: the reader went away, the cursor is closed).
+    public static func each(_ db: any Storage, _ filter: ReadingFilter, _ body: (ReadingItem) throws -> Bool) throws {
+        struct Stop: Error {}
+        do {
+            try withoutActuallyEscaping(body) { body in
+                _ = try list(db, filter, firstPage: 0, each: { if try !body($0) { throw Stop() } })
+            }
+        } catch is Stop {}
+    }
+
+    static func list(_ db: any Storage, _ filter: ReadingFilter, firstPage: Int, each: ((ReadingItem) throws -> Void)? = nil) throws -> [ReadingItem] {
         var conditions: [String] = []
         var args: [SQLBindable?] = []
         // one account's or one meter's readings are found from it (a handful); the queue's indexes
@@ -153,17 +166,34 @@ public enum Readings {
             conditions.append(decided ? "\(viaQueue("r.decided_at")) >= ?" : "\(viaQueue("r.submitted_at")) >= ?")
             args.append(Timestamp.iso(since))
         }
+        // one account's or one meter's accepted readings include the RGK's history (issue 41): those
+        // came accepted in a file, never decided here, and take their place by the time they came
+        // in. A whole region's accepted list stays the office's decisions, through its index (the
+        // history has none by time, and would bury the day's decisions under years of files)
+        let withHistory = filter.status == .accepted && narrow
+        let decidedKey = withHistory ? "coalesce(r.decided_at, r.submitted_at)" : "r.decided_at"
         // the pending queue is read oldest first; decided readings newest decision first; every
         // state at once (a customer's history) the newest first
-        let order = filter.status == nil ? "ORDER BY r.id DESC" : decided ? "ORDER BY r.decided_at DESC, r.id DESC" : "ORDER BY r.submitted_at, r.id"
-        // spelled as the index's own condition, or the planner cannot use it
-        if decided { conditions.append("r.source <> 'rgk' AND r.status <> 'pending'") }
+        let order = filter.status == nil ? "ORDER BY r.id DESC" : decided ? "ORDER BY \(decidedKey) DESC, r.id DESC" : "ORDER BY r.submitted_at, r.id"
+        // spelled as the index's own condition, or the planner cannot use it (the RGK's readings are
+        // never rejected or superseded: only an accepted list reads past the index)
+        if decided && !withHistory { conditions.append("r.source <> 'rgk' AND r.status <> 'pending'") }
         let whereClause = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
         func wanted(_ item: ReadingItem) -> Bool {
             if let rule = filter.rule { return item.status == .pending && item.verdict.violations.contains(rule) }
             return item.verdict.isValid == filter.validOnly
         }
-        guard filter.violationsOnly || filter.validOnly || filter.rule != nil else {
+        let filtered = filter.violationsOnly || filter.validOnly || filter.rule != nil
+        if let each {
+            try db.read {
+                try db.eachRow(select + " \(whereClause) \(order)", arguments: args) { row in
+                    let item = try item(row)
+                    if !filtered || wanted(item) { try each(item) }
+                }
+            }
+            return []
+        }
+        guard filtered else {
             return try db.query(select + " \(whereClause) \(order) LIMIT ?", arguments: args + [filter.limit]).map(item)
         }
         // the rules run in Swift, so collect matches page by page until the limit is reached; pages
@@ -180,7 +210,7 @@ public enum Readings {
                     pageConditions.append("r.id < ?")
                     pageArgs.append(after.id)
                 } else {
-                    pageConditions.append(decided ? "(r.decided_at, r.id) < (?, ?)" : "(r.submitted_at, r.id) > (?, ?)")
+                    pageConditions.append(decided ? "(\(decidedKey), r.id) < (?, ?)" : "(r.submitted_at, r.id) > (?, ?)")
                     pageArgs += [after.key, after.id] as [SQLBindable?]
                 }
             }
@@ -188,7 +218,7 @@ public enum Readings {
                                     arguments: pageArgs + [page]).map(item)
             found.append(contentsOf: rows.filter(wanted).prefix(filter.limit - found.count))
             guard rows.count == page, let last = rows.last else { break }
-            after = (decided ? last.decidedAt ?? "" : last.submittedAt, last.id)
+            after = (decided ? last.decidedAt ?? last.submittedAt : last.submittedAt, last.id)
             page = min(page * 2, 2000)
         }
         return found

@@ -27,6 +27,9 @@ public struct Dashboard: Sendable {
     public var applicationsByStatus: [(String, Int)] = []
     public var perRGK: [PerRGK] = []
     public var imports: [LastImport] = []
+    /// The payment.stuck_days setting the stuck payments were counted by (a payment in
+    /// processing paid that many days ago or earlier).
+    public var paymentStuckDays = 0
 
     public func count(_ key: String) -> Int { queues.first { $0.key == key }?.count ?? 0 }
 
@@ -101,7 +104,8 @@ public struct Dashboard: Sendable {
                 d.queues.append(Queue(key: waitingForChannel(channel), count: try row.int("waiting"), oldest: try row.optString("oldest")))
             }
             // stuck payments: those in processing, counted per day paid
-            let stuckBefore = today.adding(days: -(try Settings.days(db, .paymentStuckDays))).iso
+            d.paymentStuckDays = try Settings.days(db, .paymentStuckDays)
+            let stuckBefore = today.adding(days: -d.paymentStuckDays).iso
             var stuck = try QueueCounters.processingPayments(db, paidOnOrBefore: stuckBefore)
             let payments = inScope(.rgk, "rgk_id")
             if let payments {

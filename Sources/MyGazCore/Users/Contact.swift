@@ -2,13 +2,43 @@ import Foundation
 
 /// Logins and contacts as the manuals define them: a Russian mobile number or an e-mail.
 public enum Contact {
-    /// A Russian phone number as people write it: `+7 (981) 567-65-22`; anything else as it is.
+    /// A Russian phone number as people write it, its code as long as the Russian numbering plan
+    /// makes it: a mobile or a city of seven-digit numbers `+7 (981) 567-65-22`, a regional centre
+    /// `+7 (8172) 72-00-00`, a district town `+7 (81733) 2-12-34`; anything else (an RGK's own
+    /// spelling, a foreign number) as it is. The one phone rule of every screen, letter and bill.
     public static func written(_ text: String) -> String {
         let bytes = Array(text.utf8)
         guard bytes.count == 12, bytes[0] == UInt8(ascii: "+"), bytes[1] == UInt8(ascii: "7"),
               bytes.dropFirst().allSatisfy({ $0 >= 48 && $0 <= 57 }) else { return text }
-        let d = bytes.dropFirst(2).map { Character(UnicodeScalar($0)) }
-        return "+7 (\(String(d[0..<3]))) \(String(d[3..<6]))-\(String(d[6..<8]))-\(String(d[8..<10]))"
+        let d = String(bytes.dropFirst(2).map { Character(UnicodeScalar($0)) })
+        let code = codeLength(d)
+        let local = Array(d.dropFirst(code))
+        let groups: [Int] = switch local.count { case 7: [3, 2, 2]; case 6: [2, 2, 2]; default: [1, 2, 2] }
+        var pieces: [String] = []
+        var at = 0
+        for g in groups { pieces.append(String(local[at..<at + g])); at += g }
+        return "+7 (\(d.prefix(code))) " + pieces.joined(separator: "-")
+    }
+
+    /// Cities whose numbers have seven digits after a three-digit code (Moscow, St Petersburg, the
+    /// millionaire cities); `800` is the free-call code.
+    static let threeDigitCodes: Set<String> = [
+        "495", "498", "499", "812", "343", "383", "831", "846", "843", "863", "351", "347", "342", "391", "473", "844", "861", "862", "800",
+    ]
+    /// Where district towns have five-digit codes (and five-digit numbers) in the regions the
+    /// portal serves: Vologda's 817X (Сокол 81733, Великий Устюг 81738; the city itself is 8172),
+    /// Yaroslavl's 4853X–4854X (Углич 48532; Рыбинск is 4855), Kostroma's 4943X–4945X (Буй 49435).
+    /// A geographic code elsewhere is a regional centre's four digits, as most are.
+    static let fiveDigitPrefixes = ["8173", "8174", "8175", "8176", "4853", "4854", "4943", "4944", "4945"]
+
+    /// How many of the ten national digits are the code: three for a mobile (9XX), a non-geographic
+    /// or Kazakh (7XX) number and the cities of seven-digit numbers; five for a district
+    /// town of the regions served; four for any other geographic number (3XX, 4XX, 8XX).
+    static func codeLength(_ national: String) -> Int {
+        guard let first = national.first, "348".contains(first) else { return 3 }
+        if threeDigitCodes.contains(String(national.prefix(3))) { return 3 }
+        if fiveDigitPrefixes.contains(String(national.prefix(4))) { return 5 }
+        return 4
     }
 
     /// `+7 (981) 567-65-22`, `89815676522`, `79815676522`, `9815676522` → `+79815676522`;

@@ -25,6 +25,16 @@ import Testing
         #expect(throws: MyGazError.self) { try lines("id;c\n5\n", column: "c") }       // a line without the field
     }
 
+    /// Issue 41: a list's id column piped with its header: a first line that is `id` alone is the header.
+    @Test func aFirstLineNamingTheIdColumnIsTheHeader() throws {
+        #expect(try lines("id\r\n5\r\n6\r\n").map(\.text) == ["5", "6"], "the header alone (`--columns id`, `cut -f1`)")
+        #expect(try lines("\u{FEFF}\"ID\"\n5\n").map(\.text) == ["5"])
+        #expect(throws: MyGazError.self, "a whole list still needs --column") { try lines("id,status\n5,pending\n") }
+        #expect(try lines("id,status\n5,pending\n", column: "id").map(\.text) == ["5"])
+        #expect(try lines("5\nid\n").map(\.text) == ["5", "id"], "only the first line is a header; a later `id` is a reference that names nothing")
+        #expect(throws: MyGazError.self) { try lines("status,account\npending,7\n") } // no id column: still refused
+    }
+
     @Test func quotedFieldsKeepTheirDelimitersAndQuotes() {
         #expect(StdinReferences.split("\"a;b\";c; d ;\"e\"\"f\"", by: ";") == ["a;b", "c", "d", "e\"f"])
         #expect(StdinReferences.split("", by: ",") == [""])

@@ -93,3 +93,63 @@ import Testing
                 "a bill sent by hand goes to every active user with the extended version, bills by e-mail or not")
     }
 }
+
+/// Issue 41: «К оплате» of a closed month is the RGK's closing balance (benefits and
+/// recalculations in it), of the open month the manual's formula; an overpayment is never a
+/// figure to pay; the QR code's purpose names what is paid. Figures worked by hand below.
+@Suite struct BillBalanceTests {
+    static func settle(_ t: TestDB, account: Int64, kind: ServiceKind, period: String, opening: Int64, charged: Int64, paid: Int64,
+                       benefit: Int64, recalc: Int64, closing: Int64?) throws {
+        let service = try t.db.queryOne("SELECT id FROM service WHERE account_id = ? AND kind = ?", account, kind.rawValue)?.int64("id")
+            ?? t.db.insert("INSERT INTO service (account_id, kind, updated_at) VALUES (?, ?, ?)", account, kind.rawValue, t.session.now)
+        try t.db.run("""
+            INSERT INTO settlement (service_id, period, opening_kop, charged_kop, paid_kop, benefit_kop, recalc_kop, closing_kop)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+            """, service, period, opening, charged, paid, benefit, recalc, closing)
+    }
+
+    @Test(arguments: TestEngine.all) func aClosedMonthIsTheClosingBalanceAndTheOpenOneTheManualsFormula(_ engine: TestEngine) throws {
+        let t = try TestDB(engine: engine)
+        let rgk = try t.rgk("vologda", name: "ООО «Газ»", phone: "+78172720000")
+        let account = try t.account(rgk: rgk, "1001")
+        let ref = AccountRef(id: account, rgkID: rgk, rgkCode: "vologda", number: "1001")
+        // October, closed: gas −3 000,00 − 2 500,00 + 2 000,00 + benefit 200,00 + recalculation 50,00 = −3 250,00
+        // (the formula alone would ask 3 500,00); ТО ВДГО 0 − 120,00 + 200,00 = +80,00, an overpayment
+        try Self.settle(t, account: account, kind: .gas, period: "2026-10", opening: -300000, charged: 250000, paid: 200000,
+                        benefit: 20000, recalc: 5000, closing: -325000)
+        try Self.settle(t, account: account, kind: .vdgo, period: "2026-10", opening: 0, charged: 12000, paid: 20000,
+                        benefit: 0, recalc: 0, closing: 8000)
+        // November, open: gas −3 250,00 − 1 500,00 + 1 000,00 = −3 750,00 (its benefit waits for the closing);
+        // ТО ВДГО 80,00 − 120,00 + 0 = −40,00
+        try Self.settle(t, account: account, kind: .gas, period: "2026-11", opening: -325000, charged: 150000, paid: 100000,
+                        benefit: 15000, recalc: 0, closing: nil)
+        try Self.settle(t, account: account, kind: .vdgo, period: "2026-11", opening: 8000, charged: 12000, paid: 0,
+                        benefit: 0, recalc: 0, closing: nil)
+        let today = Day(iso: "2026-11-20")!
+
+        let october = try Bills.make(t.db, ref, period: "2026-10", today: today)
+        #expect(october.closed && october.lines.map(\.dueKop) == [-325000, 8000])
+        #expect(october.lines.map(\.toPayKop) == [325000, 0] && october.lines.map(\.overpaidKop) == [0, 8000])
+        #expect(october.toPayKop == 325000, "the closing balance, not 3 500,00 of the formula; the overpaid ТО ВДГО is not netted")
+        #expect(october.paymentString.contains("|Sum=325000|"))
+        #expect(october.purpose == "Оплата за газ по лицевому счету 1001 за 10.2026", "ТО ВДГО is not paid in October")
+
+        let november = try Bills.make(t.db, ref, period: "2026-11", today: today)
+        #expect(!november.closed && november.lines.map(\.dueKop) == [-375000, -4000])
+        #expect(november.toPayKop == 379000 && november.paymentString.contains("|Sum=379000|"))
+        #expect(november.purpose == "Оплата за газ и ТО ВДГО по лицевому счету 1001 за 11.2026")
+
+        let detail = try Accounts.show(t.db, ref, allContracts: false, today: today)
+        let shown = detail.settlements.map { "\($0.period) \($0.service) \($0.toPayKop) \($0.overpaidKop)" }
+        #expect(shown == ["2026-11 gas 375000 0", "2026-11 vdgo 4000 0", "2026-10 gas 325000 0", "2026-10 vdgo 0 8000"], "\(shown)")
+    }
+
+    @Test func thePurposeKeepsToTheStandardsLength() {
+        let supplier = Bill.Supplier(code: "r", name: "ООО «Газ»", inn: "1", kpp: "2", account: "3", bankName: "Б", bic: "4",
+                                     correspondentAccount: "5", phone: nil, office: nil, hours: nil)
+        let line = Bill.Line(service: "gas", openingKop: -100, chargedKop: 0, benefitKop: 0, recalcKop: 0, paidKop: 0)
+        let bill = Bill(supplier: supplier, account: String(repeating: "7", count: 300), surname: nil, name: nil, patronymic: nil,
+                        address: nil, residents: nil, heatedArea: nil, period: "2026-11", lines: [line], meters: [])
+        #expect(bill.purpose.count == Bill.purposeLimit && bill.purpose.hasPrefix("Оплата за газ по лицевому счету 777"))
+    }
+}

@@ -68,6 +68,48 @@ import Testing
         #expect(try Readings.list(t.db, decided).first?.id == pending[4]!, "every state, the newest first")
     }
 
+    /// Issue 41: `each` hands over what `list` answers, by the same conditions, order and rules,
+    /// from a cursor; it stops when told to. One account's accepted readings include the RGK's
+    /// history; the region's accepted list stays the office's decisions.
+    @Test(arguments: TestEngine.all) func eachReadsWhatListAnswersAndStopsWhenTold(_ engine: TestEngine) throws {
+        let t = try TestDB(engine: engine)
+        let pending = try queue(t)
+        _ = try Readings.accept(t.session, pending[1]!, force: false, reason: nil)
+        func each(_ filter: ReadingFilter) throws -> [Int64] {
+            var ids: [Int64] = []
+            try Readings.each(t.db, filter) { ids.append($0.id); return true }
+            return ids
+        }
+        var filters: [ReadingFilter] = []
+        for status in [nil, ReadingStatus.pending, .accepted] as [ReadingStatus?] {
+            for rule in [0, 1, 2] {
+                var f = ReadingFilter()
+                f.status = status
+                f.limit = Int.max / 2
+                f.violationsOnly = rule == 1
+                f.validOnly = rule == 2
+                filters.append(f)
+            }
+        }
+        var narrow = ReadingFilter()
+        narrow.status = .accepted
+        narrow.account = try AccountRef.byID(t.db, 1)
+        narrow.limit = Int.max / 2
+        filters.append(narrow)
+        for filter in filters {
+            #expect(try each(filter) == Readings.list(t.db, filter).map(\.id), "\(String(describing: filter.status)) \(filter.violationsOnly) \(filter.validOnly)")
+        }
+        let accepted = try t.db.scalarInt("SELECT count(*) FROM reading r JOIN meter m ON m.id = r.meter_id WHERE m.account_id = 1 AND r.status = 'accepted'")
+        let history = try each(narrow)
+        #expect(history.count == accepted && history.count == 4 && history.contains(pending[1]!), "the account's accepted readings, the RGK's among them: \(history)")
+        var region = narrow
+        region.account = nil
+        #expect(try each(region) == [pending[1]!], "a region's accepted list: the office's decisions")
+        var calls = 0
+        try Readings.each(t.db, ReadingFilter()) { _ in calls += 1; return false }
+        #expect(calls == 1, "stopped after the first")
+    }
+
     @Test(arguments: TestEngine.all) func aBulkRejectionTellsEachCustomerTheRuleTheirReadingBroke(_ engine: TestEngine) throws {
         try bulkRejection(engine)
     }

@@ -44,6 +44,26 @@ import Testing
     @Test func foldMakesSearchCaseAndYoInsensitive() {
         #expect(Database.fold("СЕМЁНОВ") == "семенов")
     }
+
+    /// Issue 41: a landline's code as long as the numbering plan makes it, not grouped as a mobile.
+    @Test func phonesAreWrittenByTheLengthOfTheirCode() {
+        #expect(Contact.written("+79815676522") == "+7 (981) 567-65-22", "a mobile")
+        #expect(Contact.written("+74951234567") == "+7 (495) 123-45-67", "Moscow: seven-digit numbers")
+        #expect(Contact.written("+78172720000") == "+7 (8172) 72-00-00", "Vologda, a regional centre")
+        #expect(Contact.written("+74852580000") == "+7 (4852) 58-00-00" && Contact.written("+74942390000") == "+7 (4942) 39-00-00")
+        #expect(Contact.written("+78202551234") == "+7 (8202) 55-12-34", "Cherepovets")
+        #expect(Contact.written("+78173321234") == "+7 (81733) 2-12-34", "Sokol, a district town")
+        #expect(Contact.written("+78001005555") == "+7 (800) 100-55-55", "the free-call code")
+        #expect(Contact.written("8 (8172) 72-00-00") == "8 (8172) 72-00-00", "an RGK's own spelling is kept as written")
+    }
+
+    /// The demo's RGK and office phones are real-shaped for their towns.
+    @Test func theDemosPhonesHaveTheirTownsCodes() {
+        #expect(DemoData.regions.map { Contact.written($0.phone) } == ["+7 (8172) 72-00-00", "+7 (4852) 58-00-00", "+7 (4942) 39-00-00"])
+        let vologda = DemoData.regions[0]
+        #expect(Contact.written(DemoData.officePhone("г. Череповец", region: vologda, local: "512345")) == "+7 (8202) 51-23-45")
+        #expect(Contact.written(DemoData.officePhone("г. Сокол", region: vologda, local: "512345")) == "+7 (81733) 5-12-34")
+    }
 }
 
 /// A database with one RGK, one account with a meter and a settlement, and one active user.

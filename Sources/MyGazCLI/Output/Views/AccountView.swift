@@ -37,7 +37,7 @@ enum AccountView {
         r.field("holder", L("Holder", "Владелец"), .text(a.holder))
         r.field("address", L("Address", "Адрес"), .of(a.address))
         r.field("phone", L("Phone", "Телефон"), .of(a.phone), display: a.phone.map(Format.phone) ?? "—")
-        r.field("residents", L("Residents", "Проживающих"), .of(a.residents))
+        r.field("residents", L("Residents", "Проживающих"), .of(a.residents), display: a.residents.map { String($0) } ?? "—")
         r.field("heated_area", L("Heated area, m²", "Отапливаемая площадь, м²"), .of(a.heatedArea), display: a.heatedArea.map { Format.decimal($0, lang) } ?? "—")
         r.field("status", L("State", "Состояние"), .text(a.status), display: texts.label(.accountStatus, a.status))
         r.field("active_pin", L("Active PIN", "Действующий ПИН-код"), .bool(a.activePIN), display: (a.activePIN ? L("yes", "да") : L("no", "нет"))(lang))
@@ -138,15 +138,17 @@ enum AccountView {
             Column("opening_kop", L("OPENING", "НА НАЧАЛО"), align: .right), Column("charged_kop", L("CHARGED", "НАЧИСЛЕНО"), align: .right),
             Column("paid_kop", L("PAID", "ОПЛАЧЕНО"), align: .right), Column("benefit_kop", L("BENEFIT", "ЛЬГОТА"), align: .right, priority: 1),
             Column("recalc_kop", L("RECALC", "ПЕРЕРАСЧЕТ"), align: .right, priority: 2), Column("closing_kop", L("CLOSING", "НА КОНЕЦ"), align: .right),
-            Column("due_kop", L("DUE", "К ОПЛАТЕ"), align: .right),
+            Column("to_pay_kop", L("TO PAY", "К ОПЛАТЕ"), align: .right), Column("overpaid_kop", L("OVERPAID", "ПЕРЕПЛАТА"), align: .right, priority: 1),
         ])
         for s in a.settlements {
             settlements.append([Cell(.text(s.period), display: Format.period(s.period, lang)), .code(.serviceKind, s.service, texts), money(s.openingKop, lang), money(s.chargedKop, lang),
                                 money(s.paidKop, lang), money(s.benefitKop, lang), money(s.recalcKop, lang), money(s.closingKop, lang),
-                                money(s.dueKop, lang)])
+                                money(s.toPayKop, lang), Cell(.int(s.overpaidKop), display: s.overpaidKop == 0 ? "—" : Format.money(s.overpaidKop, lang))])
         }
-        settlements.footer = L("due = opening − charged + paid; a month not yet closed has no closing balance",
-                               "к оплате = на начало − начислено + оплачено; у незакрытого месяца нет сальдо на конец")(lang)
+        settlements.footer = L("to pay: the debt at the closing balance of a closed month (benefits and recalculations in it), "
+                               + "opening − charged + paid of the open one; overpaid: paid beyond what was owed, nothing to pay",
+                               "к оплате: долг на конец закрытого месяца (с льготами и перерасчетами), у незакрытого — "
+                               + "на начало − начислено + оплачено; переплата: оплачено сверх начисленного, платить не нужно")(lang)
         r.section("settlements", L("Settlements", "Взаиморасчеты"), settlements)
         return r
     }

@@ -34,7 +34,14 @@ enum ReadingView {
     }
 
     static func table(_ items: [ReadingItem], _ out: Output) -> Table {
-        var t = Table([
+        var t = header
+        for r in items { t.append(row(r, out)) }
+        return t
+    }
+
+    /// The list's columns, without rows (a streamed list writes its rows as they come).
+    static var header: Table {
+        Table([
             Column("id", L("ID", "ID"), align: .right), Column("status", L("STATUS", "СОСТОЯНИЕ"), .machineOnly),
             Column("rgk", L("RGK", "РГК"), .machineOnly), Column("account", L("ACCOUNT", "ЛС")), Column("serial", L("METER", "ПУ")),
             Column("previous", L("PREVIOUS", "ПРЕДЫДУЩЕЕ"), .machineOnly), Column("previous_date", L("PREVIOUS DATE", "ДАТА ПРЕДЫДУЩЕГО"), .machineOnly),
@@ -47,29 +54,30 @@ enum ReadingView {
             Column("decided_by", L("DECIDED BY", "КЕМ РЕШЕНО"), .machineOnly), Column("decided_at", L("DECIDED", "РЕШЕНО"), .machineOnly),
             Column("check", L("CHECK", "ПРОВЕРКА"), .humanOnly, cut: 14),
         ])
-        for r in items {
-            let pending = r.status == .pending, texts = out.texts
-            let check: Cell
-            if pending {
-                let ok = r.verdict.rolledOver ? L("ok (the counter rolled over)", "в норме (переход через ноль)") : L("ok", "в норме")
-                check = r.verdict.isValid ? Cell(.text("ok"), display: ok(out.lang), style: .green)
-                    : Cell(.text(""), display: r.verdict.violations.map { texts.label(.readingReason, $0) }.joined(separator: "; "), style: .red)
-            } else {
-                check = Cell(.text(r.status.rawValue), display: texts.label(.readingStatus, r.status) + (r.reason.map { ": " + texts.label(.readingReason, $0) } ?? ""),
-                             style: r.status == .rejected ? .red : .dim)
-            }
-            let previousHuman = r.previousValue.map { "\(Format.grouped($0, out.lang)) (\(Day(iso: r.previousDate ?? "")?.russian ?? ""))" } ?? "—"
-            t.append([
-                Cell(.int(r.id)), Cell(.text(r.status.rawValue)), Cell(.text(r.rgk)), Cell(.text(r.account)), Cell(.text(r.serial)),
-                Cell(.of(r.previousValue)), Cell(.of(r.previousDate)), Cell(.text(previousHuman)),
-                Cell(.int(r.value), display: Format.grouped(r.value, out.lang)), Cell(.text(r.readingDate)),
-                Cell(.of(r.verdict.consumption), display: r.verdict.consumption.map { Format.grouped($0, out.lang) } ?? "—"),
-                Cell(.text(r.submittedAt), display: Timestamp.display(r.submittedAt)), Cell(.text(r.source)),
-                Cell(.array(pending ? r.verdict.violations.map { .text($0.rawValue) } : [])), Cell(.of(r.reason)), Cell(.of(r.message)),
-                Cell(.of(r.decidedBy)), Cell(.of(r.decidedAt)), check,
-            ])
+    }
+
+    /// One reading as a row of the list.
+    static func row(_ r: ReadingItem, _ out: Output) -> [Cell] {
+        let pending = r.status == .pending, texts = out.texts
+        let check: Cell
+        if pending {
+            let ok = r.verdict.rolledOver ? L("ok (the counter rolled over)", "в норме (переход через ноль)") : L("ok", "в норме")
+            check = r.verdict.isValid ? Cell(.text("ok"), display: ok(out.lang), style: .green)
+                : Cell(.text(""), display: r.verdict.violations.map { texts.label(.readingReason, $0) }.joined(separator: "; "), style: .red)
+        } else {
+            check = Cell(.text(r.status.rawValue), display: texts.label(.readingStatus, r.status) + (r.reason.map { ": " + texts.label(.readingReason, $0) } ?? ""),
+                         style: r.status == .rejected ? .red : .dim)
         }
-        return t
+        let previousHuman = r.previousValue.map { "\(Format.grouped($0, out.lang)) (\(Day(iso: r.previousDate ?? "")?.russian ?? ""))" } ?? "—"
+        return [
+            Cell(.int(r.id)), Cell(.text(r.status.rawValue)), Cell(.text(r.rgk)), Cell(.text(r.account)), Cell(.text(r.serial)),
+            Cell(.of(r.previousValue)), Cell(.of(r.previousDate)), Cell(.text(previousHuman)),
+            Cell(.int(r.value), display: Format.grouped(r.value, out.lang)), Cell(.text(r.readingDate)),
+            Cell(.of(r.verdict.consumption), display: r.verdict.consumption.map { Format.grouped($0, out.lang) } ?? "—"),
+            Cell(.text(r.submittedAt), display: Timestamp.display(r.submittedAt)), Cell(.text(r.source)),
+            Cell(.array(pending ? r.verdict.violations.map { .text($0.rawValue) } : [])), Cell(.of(r.reason)), Cell(.of(r.message)),
+            Cell(.of(r.decidedBy)), Cell(.of(r.decidedAt)), check,
+        ]
     }
 
     static func record(_ r: ReadingItem, context: (holder: String?, address: String?, meterModel: String?),
@@ -84,8 +92,9 @@ enum ReadingView {
         rec.field("holder", L("Holder", "Владелец"), .of(context.holder))
         rec.field("address", L("Address", "Адрес"), .of(context.address))
         rec.field("serial", L("Meter", "Прибор учета"), .text(r.serial), display: facts.meter, style: facts.meterStyle)
-        rec.field("digits", L("Digits", "Разрядность"), .int(Int64(r.digits)), display: String(r.digits))
-        rec.field("meter_state", L("Meter state", "Состояние прибора"), .text(r.meterState), display: texts.label(.meterState, r.meterState))
+        // the meter's line above says its digits and state: machines get them as fields of their own
+        rec.field("digits", L("Digits", "Разрядность"), .int(Int64(r.digits)), display: String(r.digits), .machineOnly)
+        rec.field("meter_state", L("Meter state", "Состояние прибора"), .text(r.meterState), display: texts.label(.meterState, r.meterState), .machineOnly)
         rec.field("next_verification", L("Next verification", "Следующая поверка"), .of(r.nextVerification), display: facts.verification,
                   style: facts.verificationExpired ? .red : .plain)
         rec.field("max_monthly_m3", L("Max consumption, m³/month", "Максимальный расход, м³/мес"), .int(r.maxMonthly))

@@ -6,17 +6,20 @@ enum StatusView {
     static func record(_ d: Dashboard, now: Int64, lang: Lang) -> Record {
         let names: [String: (L, String)] = [
             "readings_pending": (L("Pending readings", "Показания в обработке"), "reading list"),
-            "applications_open": (L("Open applications", "Открытые заявки"), "application list"),
+            "applications_open": (L("Open applications (submitted, needs information)", "Открытые заявки (в обработке, требуют уточнения)"),
+                                  "application list --status submitted,needs_info"),
             "tickets_open": (L("Open tickets", "Открытые обращения"), "ticket list"),
             "pin_requests_open": (L("Open PIN requests", "Запросы ПИН-кода"), "pin requests"),
             "users_unconfirmed": (L("Unconfirmed registrations", "Неподтвержденные регистрации"), "user list --status pending"),
-            "outbox_waiting": (L("Messages waiting", "Сообщения к отправке"), "outbox send"),
+            "outbox_waiting": (L("Messages waiting", "Сообщения к отправке"), "outbox list --status waiting"),
             "outbox_failed": (L("Messages failed", "Недоставленные сообщения"), "outbox list --status failed"),
             Dashboard.waitingForChannel(.sms): (L("SMS waiting: no SMS command (sms.command)", "SMS ждут: нет команды отправки (sms.command)"),
                                                 "config list"),
             Dashboard.waitingForChannel(.email): (L("E-mails waiting: the mail program cannot run (mail.sendmail)",
                                                     "Письма ждут: программа отправки не запускается (mail.sendmail)"), "config list"),
-            "payments_stuck": (L("Payments stuck in processing", "Платежи, зависшие в обработке"), "payment list --state processing"),
+            // the list of what was counted: in processing, paid on the stuck day or before
+            "payments_stuck": (L("Payments stuck in processing", "Платежи, зависшие в обработке"),
+                               "payment list --state processing --until \(d.paymentStuckDays)d"),
         ]
         var queues = Table([
             Column("queue", L("QUEUE", "ОЧЕРЕДЬ"), cut: 16),

@@ -15,13 +15,15 @@ enum UserView {
     static func table(_ users: [UserSummary], _ out: Output) -> Table {
         var t = Table([
             Column("id", L("ID", "ID"), align: .right), Column("login", L("LOGIN", "ЛОГИН")),
+            Column("login_kind", L("LOGIN KIND", "ВИД ЛОГИНА"), .machineOnly),
             Column("username", L("USERNAME", "ИМЯ ПОЛЬЗОВАТЕЛЯ"), cut: 8, priority: 2), Column("full_name", L("NAME", "ФИО"), cut: 12),
             Column("status", L("STATUS", "СОСТОЯНИЕ")), Column("email", L("E-MAIL", "E-MAIL"), .machineOnly),
             Column("phone", L("PHONE", "ТЕЛЕФОН"), .machineOnly),
             Column("registered_at", L("REGISTERED", "РЕГИСТРАЦИЯ")), Column("accounts", L("ACCOUNTS", "СЧЕТА"), cut: 8, priority: 1),
         ])
         for u in users {
-            t.append([Cell(.int(u.id)), Cell(.text(u.login), display: Format.login(u.login)), Cell(.of(u.username)), Cell(.of(u.fullName)),
+            t.append([Cell(.int(u.id)), Cell(.text(u.login), display: Format.login(u.login)), Cell(.text(u.loginKind)), Cell(.of(u.username)),
+                      Cell(.of(u.fullName)),
                       Cell(.text(u.status), display: out.texts.label(.userStatus, u.status), style: userStyle(u.status)),
                       Cell(.of(u.email)), .phone(u.phone),
                       Cell(.text(u.registeredAt), display: Timestamp.display(u.registeredAt)),
@@ -37,6 +39,7 @@ enum UserView {
         var r = Record()
         r.field("id", L("ID", "ID"), .int(u.id))
         r.field("login", L("Login", "Логин"), .text(u.login), display: Format.login(u.login))
+        r.field("login_kind", L("Login kind", "Вид логина"), .text(u.loginKind), .machineOnly)
         r.field("username", L("Username", "Имя пользователя"), .of(u.username))
         r.field("full_name", L("Name", "ФИО"), .of(u.fullName))
         r.field("email", L("E-mail", "E-mail"), .of(u.email))
