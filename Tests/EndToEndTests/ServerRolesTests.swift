@@ -88,6 +88,20 @@ struct ServerRolesTests {
         #expect(accepted.status == 0, "\(accepted.stderr)")
         #expect(t.sql("SELECT operator FROM audit WHERE entity_type = 'reading' AND entity_id = '\(pending)' ORDER BY id DESC LIMIT 1") == clerk,
                 "the server says who she is, not her OS login")
+        // her other writing commands, each through the grants of `PGRoles.writes` (a grant too
+        // narrow fails here): a reading rejected, a PIN issued (its account's row locked), a ticket
+        // entered from the phone
+        let code = t.sql("SELECT code FROM rgk ORDER BY id LIMIT 1")
+        let another = t.sql("SELECT min(r.id) FROM reading r JOIN meter m ON m.id = r.meter_id JOIN account a ON a.id = m.account_id WHERE r.status = 'pending' AND r.id <> \(pending) AND a.rgk_id = (SELECT min(id) FROM rgk)")
+        #expect(!another.isEmpty)
+        let rejected = asHer(["reading", "reject", another, "--reason", "other", "--message", "нет", "--force", "--yes"])
+        #expect(rejected.status == 0, "reading reject as her: \(rejected.stderr)")
+        let account = t.sql("SELECT number FROM account WHERE rgk_id = (SELECT min(id) FROM rgk) ORDER BY id LIMIT 1")
+        let issued = asHer(["pin", "issue", account, "--rgk", code, "--print"])
+        #expect(issued.status == 0, "pin issue as her: \(issued.stderr)")
+        let opened = t.run(["--db", uri, "ticket", "open", "--channel", "rgk", "--rgk", code, "--topic", "bills", "--name", "Иванов Иван",
+                            "--phone", "+79001234567", "--message-file", "-"], stdin: "Где счёт?\n", useDB: false)
+        #expect(opened.status == 0, "ticket open as her: \(opened.stderr)")
         // the desk's check of a control answer reads one account's PINs through the server's
         // function, never the pin table's hashes: a wrong answer is a wrong answer, not a refusal
         let link = t.sql("""
