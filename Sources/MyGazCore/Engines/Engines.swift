@@ -81,7 +81,8 @@ public enum Engines {
         return try pg.write {
             switch try state(of: pg) {
             case .current:
-                try PGRoles.ensure(pg)
+                // groups missing, or granted before `PGRoles.writes` narrowed them: made again
+                if try !PGRoles.present(pg) || !PGRoles.narrowed(pg) { try pg.execute(PGRoles.grants) }
                 return (Schema.currentVersion, Schema.currentVersion)
             case .empty:
                 try pg.execute(PGSchema.script)

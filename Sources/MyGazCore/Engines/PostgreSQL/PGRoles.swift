@@ -32,6 +32,39 @@ public enum PGRoles {
     /// The tables only admins write.
     static let adminsWrite = ["operator", "operator_rgk", "setting", "calendar_year", "calendar_day"]
 
+    /// What each group may write, table by table (issue 37, item 2): what its commands write, read
+    /// from the rooms' SQL (`INSERT INTO` / `UPDATE` / `DELETE FROM`) and each command's `access`;
+    /// every other table is read only to the group. The grants are made from this table alone.
+    /// Admins write what their commands write (imports write the reference tables, recounts the
+    /// queues' counts) and delete where a command deletes; clerks and support write their desks'
+    /// rows. `UPDATE (id)`: the row is only locked (`FOR UPDATE` needs an UPDATE right), never changed
+    /// by that group's commands. The audit and what nobody writes are `nobodyWrites` and `grants`'.
+    public static let writes: [(role: Role, table: String, privileges: String)] = {
+        // written by clerks' and support's commands alike (`user purge` and the desk of both roles)
+        let desk: [(String, String)] = [
+            ("activation_link", "INSERT, UPDATE, DELETE"), ("attachment", "INSERT, DELETE"), ("bill_mailing", "INSERT, DELETE"),
+            ("confirmation_code", "INSERT, UPDATE, DELETE"), ("notice_sent", "INSERT, UPDATE"), ("outbox", "INSERT, UPDATE"),
+            ("social_identity", "DELETE"), ("ticket", "INSERT, UPDATE"), ("ticket_message", "INSERT, UPDATE"),
+            ("user_card", "DELETE"), ("user_former_value", "INSERT, DELETE"), ("portal_user", "INSERT, UPDATE, DELETE"),
+            ("user_account", "INSERT, UPDATE, DELETE"), ("application", "INSERT, UPDATE"), ("application_event", "INSERT, UPDATE"),
+            ("application_contract", "INSERT, UPDATE"), ("application_equipment", "INSERT, UPDATE"),
+            ("application_maintenance", "INSERT, UPDATE"), ("application_recalculation", "INSERT, UPDATE"),
+            ("application_repair", "INSERT, UPDATE"), ("reading", "INSERT, UPDATE"), ("pin_request", "UPDATE"),
+        ]
+        // clerks' alone: an account's phone, PINs issued and revoked, a meter locked as its readings are decided
+        let clerks: [(String, String)] = [
+            ("account", "UPDATE"), ("account_phone_change", "INSERT, UPDATE"), ("pin", "INSERT, UPDATE"), ("meter", "UPDATE (id)"),
+        ]
+        // support's alone: the FAQ
+        let support: [(String, String)] = [("faq", "INSERT, UPDATE, DELETE")]
+        // admins: INSERT and UPDATE on every table but the audit's and `nobodyWrites`; DELETE here
+        let adminDeletes = ["operator", "operator_rgk", "setting", "calendar_day", "import_batch", "queue_count", "faq"]
+            + desk.filter { $0.1.contains("DELETE") }.map(\.0)
+        return desk.map { (Role.clerk, $0.0, $0.1) } + clerks.map { (Role.clerk, $0.0, $0.1) }
+            + desk.map { (Role.support, $0.0, $0.1) } + support.map { (Role.support, $0.0, $0.1) }
+            + adminDeletes.map { (Role.admin, $0, "DELETE") }
+    }()
+
     /// The tables nobody writes but through the program's triggers (or never).
     static let nobodyWrites = ["schema_version", "audit_chain"]
 
@@ -89,6 +122,7 @@ public enum PGRoles {
         let secretColumns = hashes.map { "('\($0.table)', '\($0.column)')" }.joined(separator: ", ")
         let admins = adminsWrite.map { "'\($0)'" }.joined(separator: ", ")
         let nobody = nobodyWrites.map { "'\($0)'" }.joined(separator: ", ")
+        let rulesSQL = writes.map { "('\($0.role.rawValue)', '\($0.table)', '\($0.privileges)')" }.joined(separator: ", ")
         return deskChecks + """
         DO $roles$
         DECLARE
@@ -98,6 +132,7 @@ public enum PGRoles {
             g text;
             t text;
             cols text;
+            p text;
         BEGIN
             FOREACH r IN ARRAY ARRAY[\(roles)] LOOP
                 g := prefix || '_' || r;
@@ -109,7 +144,14 @@ public enum PGRoles {
                 EXECUTE format('GRANT USAGE ON SCHEMA public TO %I', g);
                 EXECUTE format('GRANT EXECUTE ON FUNCTION \(functions) TO %I', g);
                 EXECUTE format('REVOKE ALL ON ALL TABLES IN SCHEMA public FROM %I', g);
-                EXECUTE format('GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO %I', g);
+                -- every group reads; admins insert and update; the rest is `writes`
+                EXECUTE format('GRANT SELECT ON ALL TABLES IN SCHEMA public TO %I', g);
+                IF r = 'admin' THEN
+                    EXECUTE format('GRANT INSERT, UPDATE ON ALL TABLES IN SCHEMA public TO %I', g);
+                END IF;
+                FOR t, p IN SELECT x.tbl, x.privs FROM (VALUES \(rulesSQL)) AS x(grp, tbl, privs) WHERE x.grp = r LOOP
+                    EXECUTE format('GRANT %s ON %I TO %I', p, t, g);
+                END LOOP;
                 FOR t IN SELECT unnest(ARRAY[\(nobody)]) LOOP
                     EXECUTE format('REVOKE INSERT, UPDATE, DELETE ON %I FROM %I', t, g);
                 END LOOP;
@@ -231,6 +273,15 @@ public enum PGRoles {
             END
             $dismiss$;
             """)
+    }
+
+    /// Whether this database's groups have the narrowed grants of `writes` (a database whose grants
+    /// were made before them lets clerks write every table but the admins'): asked of one table no
+    /// clerk's command writes and no admin's rule names.
+    static func narrowed(_ db: any Storage) throws -> Bool {
+        try db.queryOne("""
+            SELECT CASE WHEN has_table_privilege(\(groupSQL), 'rgk', 'INSERT') THEN 0 ELSE 1 END AS narrowed
+            """, arguments: [Role.clerk.rawValue])?.bool("narrowed") == true
     }
 
     /// The group roles and their grants, made when missing (a database copied from another, or
