@@ -89,6 +89,16 @@ struct Screen80x24 {
     @Test func theReasonPickerKeepsTheHeaderAndADecisionKeepsTheTopLine() throws {
         let t = E2E()
         t.seedReadings()
+        // a card as long as a real one: an address on two lines, four readings of history
+        _ = t.sql("""
+            UPDATE account SET address = 'Вологодская обл., Вологодский р-н, пос. Молочное, ул. Шмидта, д. 12, корп. 3, кв. 45, подъезд 2' WHERE number = '70000017';
+            INSERT INTO reading (meter_id, value, reading_date, source, status, submitted_at)
+            SELECT id, 700, '2026-03-25', 'rgk', 'accepted', '2026-03-25T10:00:00Z' FROM meter WHERE serial = 'B-MAX-OVER';
+            INSERT INTO reading (meter_id, value, reading_date, source, status, submitted_at)
+            SELECT id, 800, '2026-04-25', 'rgk', 'accepted', '2026-04-25T10:00:00Z' FROM meter WHERE serial = 'B-MAX-OVER';
+            INSERT INTO reading (meter_id, value, reading_date, source, status, submitted_at)
+            SELECT id, 900, '2026-05-25', 'rgk', 'accepted', '2026-05-25T10:00:00Z' FROM meter WHERE serial = 'B-MAX-OVER';
+            """)
         let r = t.interactive(["--lang", "ru", "reading", "review", "--rgk", "vologda", "--violations"], [
             .expect("показание 1/6"), .expect("B-MAX-OVER"),
             .send("к"),
