@@ -114,7 +114,8 @@ enum AccountCommands {
                 let footer = try Notify.footer(inv.session.db, rgkID: ref.rgkID)
                 return try recipients.map { to in
                     try Outbox.enqueue(inv.session, BillMailing.message(email: to.email, account: bill.account, month: month, period: bill.period,
-                                                                        accountID: ref.id, rgkID: ref.rgkID, userID: to.userID, footer: footer))
+                                                                        accountID: ref.id, rgkID: ref.rgkID, userID: to.userID, name: to.name,
+                                                                        footer: footer))
                 }
             }
             for q in queued { inv.out.say(.billQueued, .text(ref.label), .text(shownMonth), .text(q.recipient)) }

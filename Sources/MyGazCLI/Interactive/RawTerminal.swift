@@ -183,11 +183,18 @@ final class RawTerminal {
         let row = size.rows
         write("\u{1B}[?25h")
         defer { write("\u{1B}[?25l") }
+        // a question wider than the screen would wrap on the last row and scroll the screen's top
+        // line away: its beginning goes on the rows above, the answer stays on the last one
+        let pieces = DisplayWidth.of(prompt) > size.columns - 10 ? DisplayWidth.wrap(prompt, to: max(20, size.columns - 10)) : [prompt]
+        let above = Array(pieces.dropLast()), asked = pieces.last ?? prompt
+        for (i, line) in above.enumerated() where row - above.count + i >= 1 {
+            write("\u{1B}[\(row - above.count + i);1H\u{1B}[2K" + line)
+        }
         while true {
-            let room = max(10, size.columns - DisplayWidth.of(prompt) - 1)
+            let room = max(10, size.columns - DisplayWidth.of(asked) - 1)
             var shown = text
             while DisplayWidth.of(shown) > room { shown.removeFirst() }
-            write("\u{1B}[\(row);1H\u{1B}[2K" + prompt + shown)
+            write("\u{1B}[\(row);1H\u{1B}[2K" + asked + shown)
             switch readKey() {
             case .enter: return text
             case .escape, .interrupt, .end: return nil

@@ -86,15 +86,23 @@ final class ReviewUI {
     /// A numbered list on the screen; the clerk types a number (Enter takes the preselected one).
     func choose(_ title: L, _ options: [(String, String)], preselected: Int = 0, context: [String]) -> Int? {
         let (rows, columns) = terminal.size
-        var lines = context
-        lines.append("")
-        lines.append(paint(title(lang), .bold))
-        for (i, option) in options.enumerated() {
-            let mark = i == preselected ? "*" : " "
-            lines.append(DisplayWidth.truncate("\(mark)\(String(i + 1).leftPad(2)). \(UntrustedText.visible(option.0))"
-                                               + (option.1.isEmpty ? "" : "  " + paint(UntrustedText.visible(option.1), .dim)), to: columns))
+        // the last row is the prompt's; the card's first line (what is being decided) always stays
+        // on the screen: the card gives way from its end, then the list from its end, with a line
+        // saying how many more there are (their numbers still work)
+        let room = rows - 1
+        var list = options.enumerated().map { i, option in
+            DisplayWidth.truncate("\(i == preselected ? "*" : " ")\(String(i + 1).leftPad(max(2, String(options.count).count))). \(UntrustedText.visible(option.0))"
+                                  + (option.1.isEmpty ? "" : "  " + paint(UntrustedText.visible(option.1), .dim)), to: columns)
         }
-        terminal.draw(Array(lines.suffix(rows - 1)))
+        let head = context.isEmpty ? [] : Array(context.prefix(max(1, room - 2 - list.count)))
+        let fits = room - head.count - (head.isEmpty ? 1 : 2)
+        if list.count > fits {
+            let shown = max(1, fits - 1)
+            list = Array(list.prefix(shown)) + [paint(DisplayWidth.truncate(L("… \(options.count - shown) more, numbers up to \(options.count)",
+                                                                              "… еще \(options.count - shown), номера до \(options.count)")(lang), to: columns), .dim)]
+        }
+        let lines = head + (head.isEmpty ? [] : [""]) + [paint(DisplayWidth.truncate(title(lang), to: columns), .bold)] + list
+        terminal.draw(Array(lines.prefix(room)))
         while true {
             guard let answer = terminal.readLine((lang == .ru ? "Номер" : "Number") + " [\(preselected + 1)]: ") else { return nil }
             if answer.isEmpty { return preselected }

@@ -105,8 +105,8 @@ public enum HolderPhone {
             // the phone and the document are the customer's: the audit row says that it changed
             try session.audit("account.set_phone", .account, ref.label)
             var told: [Outbox.Queued] = []
-            let body = "Здравствуйте! Телефон владельца лицевого счета \(ref.number) изменен в абонентском отделе: теперь "
-                + "\(Contact.written(phone)). Если вы этого не делали, сразу обратитесь в абонентский отдел РГК."
+            let body = Notify.sms(head: "Телефон владельца лицевого счета \(ref.number) изменен в абонентском отделе: теперь \(Contact.written(phone)).",
+                                  words: nil, next: "Если это не вы, сразу позвоните в РГК.", phone: try Notify.rgkPhone(db, rgkID: ref.rgkID))
             for to in [old.flatMap(Contact.phone), phone].compactMap({ $0 }) {
                 told.append(try Outbox.enqueue(session, Outbox.Draft(channel: .sms, recipient: to, subject: nil, body: body, rgkID: ref.rgkID,
                                                                      kind: .contactChanged, entity: .account, entityID: ref.id)))

@@ -25,6 +25,8 @@ public enum BillMailing {
         let accountID: Int64
         let rgkID: Int64
         let account: String
+        /// The user's full name, to greet her by.
+        let name: String?
         /// A message for this user, account and month was queued before.
         let queuedBefore: Bool
         /// The account has settlements for the month.
@@ -33,13 +35,14 @@ public enum BillMailing {
         init(_ r: Row) throws {
             (userID, email, accountID, rgkID) = try (r.int64("user_id"), r.optString("email"), r.int64("account_id"), r.int64("rgk_id"))
             (account, queuedBefore, settled) = try (r.string("account"), r.bool("queued_before"), r.bool("settled"))
+            name = try r.optString("full_name")
         }
     }
 
     /// Values: the period twice, the RGK's code twice, the last page's user twice and account, the page's size.
     static func candidates(_ sql: SQLDialect) -> String {
         """
-        SELECT u.id AS user_id, u.email, a.id AS account_id, a.rgk_id, a.number AS account,
+        SELECT u.id AS user_id, u.email, u.full_name, a.id AS account_id, a.rgk_id, a.number AS account,
                CASE WHEN EXISTS (SELECT 1 FROM bill_mailing m WHERE m.user_id = u.id AND m.account_id = a.id AND m.period = ?)
                     THEN 1 ELSE 0 END AS queued_before,
                CASE WHEN EXISTS (SELECT 1 FROM service v JOIN settlement s ON s.service_id = v.id WHERE v.account_id = a.id AND s.period = ?)
@@ -77,15 +80,15 @@ public enum BillMailing {
 
     /// Who a bill of the account goes to by e-mail: its active users with the extended version (the
     /// bill shows personal data), each usable address once (with the first of its users).
-    public static func recipients(_ db: any Storage, accountID: Int64) throws -> [(userID: Int64, email: String)] {
+    public static func recipients(_ db: any Storage, accountID: Int64) throws -> [(userID: Int64, email: String, name: String?)] {
         var seen = Set<String>()
         return try db.query("""
-            SELECT u.id, u.email FROM user_account l JOIN portal_user u ON u.id = l.user_id
+            SELECT u.id, u.email, u.full_name FROM user_account l JOIN portal_user u ON u.id = l.user_id
             WHERE l.account_id = ? AND l.access_level = 'extended' AND l.locked_at IS NULL AND u.status = 'active' AND u.email IS NOT NULL
             ORDER BY u.id
             """, accountID).compactMap { row in
             guard let email = try row.optString("email").flatMap(Contact.email), seen.insert(email).inserted else { return nil }
-            return (try row.int64("id"), email)
+            return (try row.int64("id"), email, try row.optString("full_name"))
         }.sorted { $0.email < $1.email }
     }
 
@@ -141,7 +144,7 @@ public enum BillMailing {
                                                   userID, accountID, period) == nil else { report.queuedBefore += 1; continue }
                     if footers[rgkID] == nil { footers[rgkID] = try Notify.footer(session.db, rgkID: rgkID) }
                     let queued = try Outbox.enqueue(session, message(email: email, account: c.account, month: month, period: period,
-                                                                     accountID: accountID, rgkID: rgkID, userID: userID,
+                                                                     accountID: accountID, rgkID: rgkID, userID: userID, name: c.name,
                                                                      footer: footers[rgkID] ?? ""))
                     try session.db.run("""
                         INSERT INTO bill_mailing (user_id, account_id, period, outbox_id, queued_at) VALUES (?, ?, ?, ?, ?)
@@ -163,19 +166,16 @@ public enum BillMailing {
 
     /// The message a bill goes with, to one user's address.
     public static func message(email: String, account: String, month: String, period: String, accountID: Int64, rgkID: Int64,
-                               userID: Int64, footer: String) -> Outbox.Draft {
+                               userID: Int64, name: String?, footer: String) -> Outbox.Draft {
         var draft = Outbox.Draft(channel: .email, recipient: email, subject: "Квитанция по лицевому счету \(account) за \(month)",
-                                 body: """
-                                    Здравствуйте!
-
+                                 body: Notify.letter(to: name, """
                                     Во вложении — квитанция на оплату услуг газоснабжения по лицевому счету \(account) за \(month) \
-                                    Оплатить можно в приложении банка по QR-коду на квитанции или в личном кабинете «Мой газ».
+                                    Оплатить ее можно в приложении банка по QR-коду на квитанции или в личном кабинете «Мой газ»; \
+                                    с вопросами по начислениям звоните в абонентский отдел — телефон и часы работы ниже.
 
                                     Квитанции приходят, потому что в личном кабинете включено их получение по электронной почте; \
                                     отключить его можно в настройках профиля.
-
-                                    \(footer)
-                                    """,
+                                    """, footer: footer),
                                  rgkID: rgkID, kind: .bill, entity: .account, entityID: accountID, userID: userID)
         draft.billPeriod = period
         return draft

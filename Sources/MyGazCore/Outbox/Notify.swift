@@ -129,6 +129,27 @@ public enum Notify {
         return "Здравствуйте, \(words[1]) \(words[2])!"
     }
 
+    /// A letter to a customer, by the one rule (issue 41): greeted by name and patronymic
+    /// (`greeting`), what happened and what to do next (`text`), signed by the RGK (`footer`).
+    /// Every letter a customer reads is written through here or through `tell`, which signs a
+    /// notice's body the same way.
+    public static func letter(_ db: any Storage, to fullName: String?, _ text: String, rgkID: Int64?) throws -> String {
+        letter(to: fullName, text, footer: try footer(db, rgkID: rgkID))
+    }
+
+    /// The same, with a signature already read (a mailing of many letters reads each RGK's once).
+    public static func letter(to fullName: String?, _ text: String, footer: String) -> String {
+        greeting(fullName) + "\n\n" + text.trimmingCharacters(in: .whitespacesAndNewlines) + "\n\n" + footer
+    }
+
+    /// The RGK that signs a portal user's letters: that of her first linked account; none (technical
+    /// support signs) without one.
+    public static func userRGK(_ db: any Storage, userID: Int64) throws -> Int64? {
+        try db.queryOne("""
+            SELECT a.rgk_id FROM user_account l JOIN account a ON a.id = l.account_id WHERE l.user_id = ? ORDER BY l.linked_at, a.id LIMIT 1
+            """, userID)?.int64("rgk_id")
+    }
+
     /// The RGK's phone, as written in an SMS.
     public static func rgkPhone(_ db: any Storage, rgkID: Int64) throws -> String? {
         try db.queryOne("SELECT phone FROM rgk WHERE id = ?", rgkID)?.optString("phone")

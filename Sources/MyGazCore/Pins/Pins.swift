@@ -119,9 +119,9 @@ public enum Pins {
         let hash = try Secrets.hash(pin)
         return try session.db.write {
             try session.requireWorks(.account, [account.id])
-            var reach = Notify.Reach(email: nil, phone: nil)
+            var reach = Notify.Reach(email: nil, phone: nil), name: String?
             if let requestID = options.requestID {
-                guard let request = try session.db.queryOne("SELECT account_id, status, email, phone, user_id FROM pin_request WHERE id = ?", requestID) else {
+                guard let request = try session.db.queryOne("SELECT account_id, status, email, phone, user_id, full_name FROM pin_request WHERE id = ?", requestID) else {
                     throw MyGazError.notFound(.pinRequest, String(requestID))
                 }
                 guard try request.int64("account_id") == account.id else {
@@ -134,6 +134,7 @@ public enum Pins {
                 }
                 reach = Notify.Reach(email: try request.optString("email"), phone: try request.optString("phone"),
                                      userID: try request.optInt64("user_id"))
+                name = try request.optString("full_name")
             }
             // a PIN goes by the request's e-mail, else by SMS to its mobile; never to an address that
             // is not one (checked before anything is issued)
@@ -170,13 +171,12 @@ public enum Pins {
                 let until = Day(epochSeconds: session.clock.now + Int64(options.validDays) * 86_400).russian
                 let outcome = try Notify.tell(session, reach, Notify.Notice(
                     subject: "ПИН-код для личного кабинета «Мой газ»",
-                    body: """
-                        Здравствуйте!
-
+                    body: Notify.greeting(name) + "\n\n" + """
                         ПИН-код для подключения расширенной версии личного кабинета по лицевому счету \(account.number): \(Outbox.secretMark)
                         Код действует до \(until).
 
                         Введите его в ответ на контрольный вопрос при подключении расширенной версии. Никому не сообщайте этот код.
+                        Если код не подходит или срок его действия истек, позвоните в абонентский отдел — телефон и часы работы ниже.
                         """,
                     sms: "ПИН-код для ЛК «Мой газ», счет \(account.number): \(Outbox.secretMark). Действует до \(until). Никому не сообщайте.",
                     kind: .pin, secret: pin), need: .required, rgkID: account.rgkID, entity: .pin, entityID: pinID, who: account.label)

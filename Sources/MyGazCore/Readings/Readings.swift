@@ -431,9 +431,7 @@ public enum Readings {
                 let date = Day(iso: item.readingDate)?.russian ?? item.readingDate
                 t.told(try Notify.tell(session, reach, Notify.Notice(
                     subject: "Показание по лицевому счету \(item.account) проверяется повторно",
-                    body: """
-                        Здравствуйте!
-
+                    body: Notify.greeting(who) + "\n\n" + """
                         Показание прибора учета № \(item.serial) — \(item.value) м³ от \(date) — по лицевому счету \(item.account) ранее не было принято. Это решение отменено: показание проверяется повторно.
                         \(reason)
 

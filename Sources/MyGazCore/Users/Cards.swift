@@ -38,7 +38,7 @@ public enum Cards {
         let asked = card.trimmingCharacters(in: .whitespaces)
         return try session.db.write {
             guard let user = try session.db.queryOne("""
-                SELECT login, login_kind, status FROM portal_user WHERE id = ? \(session.db.sql.lockingRows)
+                SELECT login, login_kind, status, full_name FROM portal_user WHERE id = ? \(session.db.sql.lockingRows)
                 """, userID) else { throw MyGazError.notFound(.user, String(userID)) }
             let cards = try of(session.db, userID: userID)
             let found = cards.filter { String($0.id) == asked || $0.last4 == asked }
@@ -53,11 +53,17 @@ public enum Cards {
             try session.audit("user.unlink-card", .user, userID, reason: reason)
             let kind = try user.string("login_kind")
             guard try user.string("status") != "deleted", kind != LoginKind.erased.rawValue else { return (card, nil) }
-            let body = "Здравствуйте! Банковская карта \(card.masked) отвязана от личного кабинета «Мой газ» по вашему обращению. "
-                + "Если вы этого не делали, сразу обратитесь в абонентский отдел РГК."
+            let rgkID = try Notify.userRGK(session.db, userID: userID)
+            let happened = "Банковская карта \(card.masked) отвязана от личного кабинета «Мой газ» по вашему обращению."
+            let body = kind == LoginKind.phone.rawValue
+                ? Notify.sms(head: happened, words: nil, next: "Если это не вы, сразу позвоните в РГК.",
+                             phone: try rgkID.flatMap { try Notify.rgkPhone(session.db, rgkID: $0) })
+                : try Notify.letter(session.db, to: try user.optString("full_name"), happened + "\n\n"
+                    + "Если вы этого не делали, сразу позвоните в абонентский отдел — телефон и часы работы ниже. "
+                    + "Привязать карту снова можно в личном кабинете, в разделе оплаты.", rgkID: rgkID)
             let told = try Outbox.enqueue(session, Outbox.Draft(channel: kind == LoginKind.phone.rawValue ? .sms : .email,
                                                                recipient: user.string("login"), subject: "Банковская карта отвязана",
-                                                               body: body, rgkID: nil, kind: .other, entity: .user, entityID: userID,
+                                                               body: body, rgkID: rgkID, kind: .other, entity: .user, entityID: userID,
                                                                userID: userID))
             return (card, told)
         }

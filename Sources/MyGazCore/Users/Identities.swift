@@ -78,15 +78,16 @@ extension Users {
             try db.run("INSERT INTO activation_link (identity_id, token_hash, created_at, expires_at) VALUES (?, ?, ?, ?)",
                        identity.id, tokenHash, session.now, expires)
             let link = activationURL(portal) + Outbox.secretMark
-            let body = """
-                Здравствуйте!
-
+            // a portal-wide letter (she may have no account yet): technical support signs it
+            let name = try db.queryOne("SELECT full_name FROM portal_user WHERE id = ?", id)?.optString("full_name")
+            let body = try Notify.letter(db, to: name, """
                 Чтобы активировать учетную запись в личном кабинете «Мой газ», перейдите по ссылке:
                 \(link)
 
                 Ссылка действует 24 часа и только один раз. После активации входите в личный кабинет через тот же сервис, что и при регистрации.
+                Если срок действия ссылки истек, обратитесь в абонентский отдел: вам отправят новую.
                 Если вы не регистрировались в личном кабинете, не переходите по ссылке.
-                """
+                """, rgkID: nil)
             try Outbox.enqueue(session, .init(channel: .email, recipient: email, subject: "Активация учетной записи",
                                               body: body, secret: token, rgkID: nil, kind: .confirmationCode, entity: .user, entityID: id, userID: id))
             try session.audit("user.resend-activation", .user, id, new: identity.provider,

@@ -74,16 +74,14 @@ public enum Profile {
     /// the RGK's (of her first linked account; technical support's without one), greeting her by
     /// name and patronymic, signed with the RGK's phone and hours; an SMS by `Notify.sms`.
     public static func tellChange(_ session: Session, _ id: Int64, subject: String = "Изменены контактные данные", what: String, now: String?,
-                                  at contacts: [String?]) throws -> [Outbox.Queued] {
+                                  at contacts: [String?], changed: String = "изменен") throws -> [Outbox.Queued] {
         let db = session.db
         let name = try db.queryOne("SELECT full_name FROM portal_user WHERE id = ?", id)?.optString("full_name")
-        let rgkID = try db.queryOne("""
-            SELECT a.rgk_id FROM user_account l JOIN account a ON a.id = l.account_id WHERE l.user_id = ? ORDER BY l.linked_at, a.id LIMIT 1
-            """, id)?.int64("rgk_id")
-        let happened = "В личном кабинете «Мой газ» изменен \(what)" + (now.map { ": теперь \($0)." } ?? ".")
-        let body = Notify.greeting(name) + "\n\n" + happened + "\n\n"
-            + "Если вы этого не делали, сразу позвоните в абонентский отдел — телефон и часы работы ниже — и никому не сообщайте коды из SMS и писем."
-            + "\n\n" + (try Notify.footer(db, rgkID: rgkID))
+        let rgkID = try Notify.userRGK(db, userID: id)
+        let happened = "В личном кабинете «Мой газ» \(changed) \(what)" + (now.map { ": теперь \($0)." } ?? ".")
+        let body = try Notify.letter(db, to: name, happened + "\n\n"
+            + "Если вы этого не делали, сразу позвоните в абонентский отдел — телефон и часы работы ниже — и никому не сообщайте коды из SMS и писем.",
+            rgkID: rgkID)
         let sms = Notify.sms(head: happened.replacingOccurrences(of: "В личном кабинете «Мой газ»", with: "В ЛК «Мой газ»"), words: nil,
                              next: "Если это не вы, сразу позвоните в РГК.", phone: try rgkID.flatMap { try Notify.rgkPhone(db, rgkID: $0) })
         var seen: Set<String> = [], told: [Outbox.Queued] = []

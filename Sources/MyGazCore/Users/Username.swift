@@ -67,16 +67,8 @@ public enum Username {
             try session.db.run("UPDATE portal_user SET username = ?, username_key = ?, updated_at = ? WHERE id = ?", name, key, session.now, id)
             // her names stay out of the audit row: it says that it changed
             try session.audit("user.set-username", .user, id)
-            var told: [Outbox.Queued] = []
-            let body = "Здравствуйте! Имя пользователя для входа в личный кабинет «Мой газ» изменено: теперь «\(name)». "
-                + "Если вы этого не делали, сразу обратитесь в абонентский отдел РГК."
-            let contacts: [(MessageChannel, String?)] = [(.sms, try row.optString("phone")), (.email, try row.optString("email"))]
-            for (channel, to) in contacts {
-                guard let to else { continue }
-                told.append(try Outbox.enqueue(session, Outbox.Draft(channel: channel, recipient: to, subject: "Изменено имя пользователя",
-                                                                     body: body, rgkID: nil, kind: .contactChanged, entity: .user,
-                                                                     entityID: id, userID: id)))
-            }
+            let told = try Profile.tellChange(session, id, subject: "Изменено имя пользователя", what: "имя пользователя для входа",
+                                              now: "«\(name)»", at: [try row.optString("phone"), try row.optString("email")], changed: "изменено")
             return (old, true, told)
         }
     }

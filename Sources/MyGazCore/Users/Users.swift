@@ -452,7 +452,7 @@ public enum Users {
         let code = Secrets.digits(6)
         let hash = try Secrets.hash(code)
         return try session.db.write {
-            guard let row = try session.db.queryOne("SELECT login, login_kind, status FROM portal_user WHERE id = ? \(session.db.sql.lockingRows)", id) else {
+            guard let row = try session.db.queryOne("SELECT login, login_kind, status, full_name FROM portal_user WHERE id = ? \(session.db.sql.lockingRows)", id) else {
                 throw MyGazError.notFound(.user, String(id))
             }
             let login = try row.string("login")
@@ -480,9 +480,13 @@ public enum Users {
                     UPDATE portal_user SET confirm_until = CASE WHEN coalesce(confirm_until, '') > ? THEN confirm_until ELSE ? END WHERE id = ?
                     """, week, week, id)
             }
-            let text = purpose == .registration
+            let line = purpose == .registration
                 ? "Код подтверждения регистрации в личном кабинете «Мой газ»: \(Outbox.secretMark). Действует \(lifetime) секунд."
                 : "Код восстановления пароля в личном кабинете «Мой газ»: \(Outbox.secretMark). Действует \(lifetime) секунд. Никому его не сообщайте."
+            // the SMS is the code alone; the letter greets her and is signed by technical support (a portal-wide letter)
+            let text = channel == .sms ? line : try Notify.letter(session.db, to: try row.optString("full_name"), line + "\n\n"
+                + "Введите код на странице личного кабинета, где он запрошен. Если вы его не запрашивали, ничего не делайте: без кода войти нельзя.",
+                rgkID: nil)
             try Outbox.enqueue(session, .init(channel: channel, recipient: login,
                                               subject: channel == .email ? (purpose == .registration ? "Подтверждение регистрации" : "Восстановление пароля") : nil,
                                               body: text, secret: code, rgkID: nil, kind: .confirmationCode, entity: .user, entityID: id, userID: id))
