@@ -32,4 +32,35 @@ import Testing
         #expect(!answered.isEmpty)
         #expect(t.run("ticket", "show", answered, "--json").jsonObject["due_at"] is NSNull)
     }
+
+    @Test func anApplicationShowsItsDueDateMovedByThePauseInItsHistory() {
+        let t = E2E()
+        t.demo(accounts: 100)
+        let id = t.sql("SELECT id FROM application WHERE status = 'submitted' ORDER BY id LIMIT 1")
+        #expect(!id.isEmpty)
+        // a recalculation submitted Wed 29.04.2026 (5 working days: 07.05.2026), waiting on the
+        // customer from 05.05 to 08.05 (3 worked days: 6, 7, 8 May): due 13.05.2026 (9–11 May off)
+        _ = t.sql("UPDATE application SET kind = 'recalculation', submitted_at = '2026-04-29T07:00:00Z' WHERE id = \(id)")
+        _ = t.sql("DELETE FROM application_event WHERE application_id = \(id)")
+        _ = t.sql("""
+            INSERT INTO application_event (application_id, at, actor_kind, from_status, to_status) VALUES
+            (\(id), '2026-04-29T07:00:00Z', 'customer', 'draft', 'submitted'),
+            (\(id), '2026-05-05T09:00:00Z', 'operator', 'submitted', 'needs_info'),
+            (\(id), '2026-05-08T09:00:00Z', 'customer', 'needs_info', 'submitted')
+            """)
+        let json = t.run("application", "show", id, "--json").jsonObject
+        #expect(json["due_at"] as? String == "2026-05-13", "\(json)")
+        #expect(json["overdue"] as? Bool == true)
+        let english = t.run("application", "show", id)
+        #expect(english.status == 0 && english.stdout.contains("13.05.2026 — overdue by") && english.stdout.contains("05.05.2026"), "\(english.stdout)")
+        let russian = t.run("--lang", "ru", "application", "show", id)
+        #expect(russian.stdout.contains("13.05.2026 — просрочено на") && russian.stdout.contains("Приостановлен"), "\(russian.stdout)")
+
+        // waiting on the customer now: the clock stands, no due date
+        _ = t.sql("INSERT INTO application_event (application_id, at, actor_kind, from_status, to_status) VALUES (\(id), '2026-05-12T09:00:00Z', 'operator', 'submitted', 'needs_info')")
+        _ = t.sql("UPDATE application SET status = 'needs_info' WHERE id = \(id)")
+        let paused = t.run("application", "show", id, "--json").jsonObject
+        #expect(paused["due_at"] is NSNull && paused["overdue"] as? Bool == false, "\(paused)")
+        #expect(t.run("--lang", "ru", "application", "show", id).stdout.contains("приостановлен с 12.05.2026"))
+    }
 }

@@ -178,3 +178,24 @@ extension Deadlines {
         }
     }
 }
+
+extension Deadlines {
+    /// The pauses of an item from its status history, in time order: from a step into `waiting`
+    /// (an application «требует уточнения») to the next step out of it (the customer answered);
+    /// a pause not yet over is open. Steps whose time does not read are skipped.
+    public static func pauses(steps: [(at: String, to: String)], waiting: String) -> [DeadlinePause] {
+        var pauses: [DeadlinePause] = []
+        var since: Int64?
+        for step in steps {
+            guard let at = Timestamp.parse(step.at) else { continue }
+            if step.to == waiting {
+                if since == nil { since = at }
+            } else if let start = since {
+                pauses.append(DeadlinePause(start: start, end: at))
+                since = nil
+            }
+        }
+        if let start = since { pauses.append(DeadlinePause(start: start, end: nil)) }
+        return pauses
+    }
+}

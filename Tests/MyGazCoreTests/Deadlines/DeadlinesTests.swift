@@ -124,4 +124,17 @@ import Testing
         #expect(try Settings.days(t.db, .readingCutoffDay) == 20)
         #expect(try Settings.days(t.db, .applicationRepairDays) == 30)
     }
+
+    @Test func thePausesAreReadFromTheStatusHistory() {
+        let steps: [(at: String, to: String)] = [
+            ("2026-04-29T07:00:00Z", "submitted"), ("2026-05-05T09:00:00Z", "needs_info"),
+            ("2026-05-08T09:00:00Z", "submitted"), ("2026-05-12T09:00:00Z", "needs_info"),
+        ]
+        let pauses = Deadlines.pauses(steps: steps, waiting: "needs_info")
+        #expect(pauses == [DeadlinePause(start: at("2026-05-05T09:00Z"), end: at("2026-05-08T09:00Z")),
+                           DeadlinePause(start: at("2026-05-12T09:00Z"), end: nil)])
+        // the first, closed pause alone gives the recalculation's hand-worked 13.05.2026 (above)
+        let closed = Deadlines.pauses(steps: Array(steps.prefix(3)), waiting: "needs_info")
+        #expect(deadlines.due(.application(.recalculation), registeredAt: at("2026-04-29T07:00Z"), zone: moscow, pauses: closed) == .on(day("2026-05-13")))
+    }
 }
