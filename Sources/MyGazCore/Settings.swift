@@ -229,10 +229,11 @@ public enum Settings {
             }
             return address
         case .days:
-            guard let n = Int(value), (1...3650).contains(n) else { throw MyGazError.invalid(.settingBadValue, .text(key.rawValue), .text(text)) }
+            // a period (issue 38: a negative or absurd value is a usage error, exit 2)
+            guard let n = Int(value), (1...3650).contains(n) else { throw MyGazError.usage(.settingBadValue, .text(key.rawValue), .text(text)) }
             return String(n)
         case .dayOfMonth:
-            guard let n = Int(value), (1...31).contains(n) else { throw MyGazError.invalid(.settingBadValue, .text(key.rawValue), .text(text)) }
+            guard let n = Int(value), (1...31).contains(n) else { throw MyGazError.usage(.settingBadValue, .text(key.rawValue), .text(text)) }
             return String(n)
         case .url:
             // it goes into customers' letters: printable ASCII a URL may hold, nothing that ends or hides it

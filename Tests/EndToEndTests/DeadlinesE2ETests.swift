@@ -4,7 +4,7 @@ import Testing
 /// `ticket show` prints when an open ticket is due (docs/deadlines.md), in English and Russian,
 /// and `due_at`/`overdue` for machines; a due date past the calendar's last year is unknown and
 /// names the year to import.
-@Suite struct DeadlinesE2ETests {
+@Suite(.serialized) struct DeadlinesE2ETests {
     @Test func anOpenTicketShowsItsDueDateOverdueOrUnknown() {
         let t = E2E()
         t.demo(accounts: 100)
@@ -62,5 +62,27 @@ import Testing
         let paused = t.run("application", "show", id, "--json").jsonObject
         #expect(paused["due_at"] is NSNull && paused["overdue"] as? Bool == false, "\(paused)")
         #expect(t.run("--lang", "ru", "application", "show", id).stdout.contains("приостановлен с 12.05.2026"))
+    }
+
+    @Test func aPendingReadingIsDueByTheCutoffDayOfItsMonth() {
+        let t = E2E()
+        t.demo(accounts: 100)
+        let id = t.sql("SELECT id FROM reading WHERE status = 'pending' ORDER BY id LIMIT 1")
+        #expect(!id.isEmpty)
+        // sent 10.03.2026: decided by the 25th of March (reading.cutoff_day), long past
+        _ = t.sql("UPDATE reading SET submitted_at = '2026-03-10T08:00:00Z' WHERE id = \(id)")
+        let march = t.run("reading", "show", id, "--json").jsonObject
+        #expect(march["due_at"] as? String == "2026-03-25" && march["overdue"] as? Bool == true, "\(march)")
+        #expect(t.run("--lang", "ru", "reading", "show", id).stdout.contains("25.03.2026 — просрочено на"))
+        // sent after the 25th: the next month's; the setting moves it
+        _ = t.sql("UPDATE reading SET submitted_at = '2026-03-27T08:00:00Z' WHERE id = \(id)")
+        #expect(t.run("reading", "show", id, "--json").jsonObject["due_at"] as? String == "2026-04-25")
+        #expect(t.run("config", "set", "reading.cutoff_day", "20").status == 0)
+        #expect(t.run("reading", "show", id, "--json").jsonObject["due_at"] as? String == "2026-04-20")
+        for value in ["-3", "99"] {
+            let bad = t.run("config", "set", "reading.cutoff_day", "--", value)
+            #expect(bad.status == 2 && bad.stderr.contains("reading.cutoff_day") && bad.stderr.split(separator: "\n").count == 1, "\(bad)")
+        }
+        #expect(t.run("reading", "show", id, "--json").jsonObject["due_at"] as? String == "2026-04-20", "nothing changed")
     }
 }
