@@ -3,6 +3,8 @@ import Foundation
 /// What a setting holds, and how a value is checked before it is kept.
 public enum SettingKind: Sendable {
     case address, name, days, url, command
+    /// A day of the month, 1–31 (a later day than a month has is its last day).
+    case dayOfMonth
     /// Where and how mail leaves: the SMTP relay, its login, the files of its password and CA.
     case relay
 }
@@ -28,6 +30,18 @@ public enum SettingKey: String, CaseIterable, Sendable, Code {
     case outboxMaxParallel = "outbox.max_parallel"
     case smsCommand = "sms.command"
     case ticketAnswerDays = "ticket.answer_days"
+    /// A personal-data request: working days to answer, and its one extension (152-FZ art. 20).
+    case personalDataDays = "ticket.personal_data_days"
+    case personalDataExtensionDays = "ticket.personal_data_extension_days"
+    /// The period of each application kind (docs/deadlines.md: calendar or working days, basis).
+    case applicationVDGOMaintenanceDays = "application.vdgo_maintenance_days"
+    case applicationRepairDays = "application.repair_days"
+    case applicationRecalculationDays = "application.recalculation_days"
+    case applicationContractConnectionDays = "application.contract_connection_days"
+    case applicationContractSupplyDays = "application.contract_supply_days"
+    case applicationContractVDGODays = "application.contract_vdgo_days"
+    /// The day of the month a pending reading is decided by (before the RGK's billing export).
+    case readingCutoffDay = "reading.cutoff_day"
     case paymentStuckDays = "payment.stuck_days"
     case portalURL = "portal.url"
     case printCommand = "print.command"
@@ -36,7 +50,10 @@ public enum SettingKey: String, CaseIterable, Sendable, Code {
         switch self {
         case .mailFrom, .supportFrom: return .address
         case .mailFromName, .supportName: return .name
-        case .ticketAnswerDays, .paymentStuckDays: return .days
+        case .ticketAnswerDays, .paymentStuckDays, .personalDataDays, .personalDataExtensionDays,
+             .applicationVDGOMaintenanceDays, .applicationRepairDays, .applicationRecalculationDays,
+             .applicationContractConnectionDays, .applicationContractSupplyDays, .applicationContractVDGODays: return .days
+        case .readingCutoffDay: return .dayOfMonth
         case .portalURL: return .url
         case .sendmail, .smsCommand, .printCommand: return .command
         case .smtp, .smtpUser, .smtpPasswordFile, .smtpCAFile, .outboxMaxParallel: return .relay
@@ -50,6 +67,12 @@ public enum SettingKey: String, CaseIterable, Sendable, Code {
         case .supportName: return "Техническая поддержка «Мой газ»"
         case .sendmail: return "/usr/sbin/sendmail -i -t"
         case .ticketAnswerDays: return "30"
+        case .personalDataDays: return "10"
+        case .personalDataExtensionDays: return "5"
+        case .applicationRecalculationDays: return "5"
+        case .applicationVDGOMaintenanceDays, .applicationRepairDays, .applicationContractConnectionDays,
+             .applicationContractSupplyDays, .applicationContractVDGODays: return "30"
+        case .readingCutoffDay: return "25"
         case .paymentStuckDays: return "3"
         case .printCommand: return "lp"
         case .mailFrom, .supportFrom, .smsCommand, .portalURL, .smtp, .smtpUser, .smtpPasswordFile, .smtpCAFile, .outboxMaxParallel: return nil
@@ -206,7 +229,11 @@ public enum Settings {
             }
             return address
         case .days:
-            guard let n = Int(value), (1...3650).contains(n) else { throw MyGazError.invalid(.settingBadValue, .text(key.rawValue), .text(text)) }
+            // a period (issue 38: a negative or absurd value is a usage error, exit 2)
+            guard let n = Int(value), (1...3650).contains(n) else { throw MyGazError.usage(.settingBadValue, .text(key.rawValue), .text(text)) }
+            return String(n)
+        case .dayOfMonth:
+            guard let n = Int(value), (1...31).contains(n) else { throw MyGazError.usage(.settingBadValue, .text(key.rawValue), .text(text)) }
             return String(n)
         case .url:
             // it goes into customers' letters: printable ASCII a URL may hold, nothing that ends or hides it

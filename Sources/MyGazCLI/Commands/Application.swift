@@ -161,7 +161,17 @@ enum ApplicationCommands {
         let id = try Applications.parseID(inv.argument("ID")!)
         try inv.session.requireSees(.application, id)
         let d = try Applications.show(inv.db, id)
-        inv.out.record(ApplicationView.record(d, inv.out))
+        // an application in work is due from its submission; the clock stands while it waits on the customer
+        var due: (due: Due, left: DueLeft?)?
+        var pauses: [DeadlinePause] = []
+        let inWork: [ApplicationStatus] = [.submitted, .accepted, .needsInfo]
+        if let status = ApplicationStatus(rawValue: d.summary.status), inWork.contains(status),
+           let kind = ApplicationKind(rawValue: d.summary.kind), let registered = Timestamp.parse(d.summary.submittedAt ?? d.summary.createdAt) {
+            pauses = Deadlines.pauses(steps: d.events.map { ($0.at, $0.to) }, waiting: ApplicationStatus.needsInfo.rawValue)
+            let deadlines = Deadlines(calendar: try Calendars.load(inv.db), rules: try DeadlineRules.load(inv.db))
+            due = deadlines.report(.application(kind), registeredAt: registered, pauses: pauses, now: inv.clock.now)
+        }
+        inv.out.record(ApplicationView.record(d, due: due, pauses: pauses, inv.out))
         return .success
     }
 

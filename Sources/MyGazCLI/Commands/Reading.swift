@@ -134,13 +134,20 @@ enum ReadingCommands {
         return .success
     }
 
+    /// A pending reading is decided by the cutoff day of its month (docs/deadlines.md).
+    static func readingDue(_ inv: Invocation, _ r: ReadingItem) throws -> (due: Due, left: DueLeft?)? {
+        guard r.status == .pending, let submitted = Timestamp.parse(r.submittedAt) else { return nil }
+        let deadlines = Deadlines(calendar: try Calendars.load(inv.db), rules: try DeadlineRules.load(inv.db))
+        return deadlines.report(.reading, registeredAt: submitted, now: inv.clock.now)
+    }
+
     static func show(_ inv: Invocation) throws -> ExitStatus {
         let r = try Readings.find(inv.session, try Readings.parseID(inv.argument("ID")!))
         var filter = AuditFilter()
         filter.entityType = Entity.reading.rawValue
         filter.entityID = String(r.id)
         inv.out.record(ReadingView.record(r, context: try Readings.context(inv.db, r), history: try Readings.history(inv.db, meterID: r.meterID, limit: 6),
-                                          audit: try AuditLog.list(inv.db, filter), inv.out))
+                                          audit: try AuditLog.list(inv.db, filter), due: try readingDue(inv, r), inv.out))
         return .success
     }
 

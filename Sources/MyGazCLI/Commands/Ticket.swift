@@ -118,7 +118,13 @@ enum TicketCommands {
         let id = try Tickets.parseID(inv.argument("ID")!)
         try inv.session.requireSees(.ticket, id)
         let d = try Tickets.show(inv.db, id)
-        inv.out.record(TicketView.record(d, inv.out))
+        // an open ticket is due; an answered or closed one has had its answer
+        var due: (due: Due, left: DueLeft?)?
+        if d.summary.status == TicketStatus.new.rawValue, let registered = Timestamp.parse(d.summary.createdAt) {
+            let deadlines = Deadlines(calendar: try Calendars.load(inv.db), rules: try DeadlineRules.load(inv.db))
+            due = deadlines.report(.ticket(personalData: false), registeredAt: registered, now: inv.clock.now)
+        }
+        inv.out.record(TicketView.record(d, due: due, inv.out))
         return .success
     }
 

@@ -37,7 +37,7 @@ enum ApplicationView {
         return t
     }
 
-    static func record(_ d: ApplicationDetail, _ out: Output) -> Record {
+    static func record(_ d: ApplicationDetail, due: (due: Due, left: DueLeft?)? = nil, pauses: [DeadlinePause] = [], _ out: Output) -> Record {
         let s = d.summary, texts = out.texts, lang = out.lang
         var r = Record()
         r.field("id", L("Application", "Заявка"), .int(s.id))
@@ -49,6 +49,14 @@ enum ApplicationView {
         r.field("source", L("Source", "Источник"), .text(s.source), display: texts.label(.applicationSource, s.source))
         r.field("created_at", L("Created", "Создана"), .text(s.createdAt), display: Timestamp.display(s.createdAt))
         r.field("submitted_at", L("Submitted", "Подана"), .of(s.submittedAt), display: s.submittedAt.map { Timestamp.display($0) } ?? "—")
+        TicketView.dueFields(&r, due, out)
+        if !pauses.isEmpty {
+            // the clock stood while the application waited on the customer
+            let shown = pauses.map { p in
+                Timestamp.display(Timestamp.iso(p.start)) + " – " + (p.end.map { Timestamp.display(Timestamp.iso($0)) } ?? L("now", "сейчас")(lang))
+            }
+            r.field("pauses", L("Paused", "Приостановлен"), .null, display: shown.joined(separator: "; "), .humanOnly)
+        }
         r.field("assigned_to", L("Assigned to", "Исполнитель"), .of(s.assignedTo), display: s.assignedTo ?? "—")
         let when = s.submittedAt ?? s.createdAt
         r.field("age", L("Age", "Возраст"), .int(Timestamp.parse(when).map { out.io.clock.now - $0 } ?? 0), .machineOnly)

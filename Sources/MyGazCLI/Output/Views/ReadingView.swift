@@ -81,7 +81,8 @@ enum ReadingView {
     }
 
     static func record(_ r: ReadingItem, context: (holder: String?, address: String?, meterModel: String?),
-                       history: [(value: Int64, date: String, source: String)], audit: [AuditEntry], _ out: Output) -> Record {
+                       history: [(value: Int64, date: String, source: String)], audit: [AuditEntry],
+                       due: (due: Due, left: DueLeft?)? = nil, _ out: Output) -> Record {
         let texts = out.texts
         let facts = Facts(r, model: context.meterModel, texts)
         var rec = Record()
@@ -105,6 +106,7 @@ enum ReadingView {
         rec.field("consumption", L("Consumption, m³", "Расход, м³"), .of(r.verdict.consumption), display: facts.consumption)
         rec.field("source", L("Source", "Источник"), .text(r.source), display: texts.label(.readingSource, r.source))
         rec.field("submitted_at", L("Submitted", "Передано"), .text(r.submittedAt), display: Timestamp.display(r.submittedAt))
+        TicketView.dueFields(&rec, due, out)
         // the same keys as the list's, whatever the state: rules only judge a pending reading
         let violations = r.status == .pending ? r.verdict.violations : []
         rec.field("violations", L("Rules broken", "Нарушенные правила"), .array(violations.map { .text($0.rawValue) }),

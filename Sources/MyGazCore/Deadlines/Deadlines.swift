@@ -1,0 +1,201 @@
+import Foundation
+
+/// How long an item may wait for its answer (issue 38, docs/deadlines.md).
+public enum DeadlinePeriod: Sendable, Equatable {
+    /// N calendar days from the day of registration; a period that ends on a day off ends on the
+    /// next working day (Civil Code art. 193).
+    case calendarDays(Int)
+    /// N working days of the production calendar, counted from the day after registration.
+    case workingDays(Int)
+    /// Decided by the given day of the month (a reading before the RGK's billing export): the
+    /// month of registration, or the next one when registered after that day; a day past the
+    /// month's length is its last day.
+    case dayOfMonth(Int)
+}
+
+/// What a deadline is computed for.
+public enum DeadlineItem: Sendable, Equatable {
+    case ticket(personalData: Bool)
+    case application(ApplicationKind)
+    case reading
+}
+
+/// The periods in force: each one a setting with the law's default (docs/deadlines.md).
+public struct DeadlineRules: Sendable, Equatable {
+    /// An appeal: 30 calendar days from registration (59-FZ art. 12).
+    public var ticketAnswerDays = 30
+    /// A data subject's request: 10 working days (152-FZ art. 14 p. 7, art. 20 p. 2).
+    public var personalDataDays = 10
+    /// Its one extension with a reasoned notice: 5 working days (152-FZ art. 20 p. 2).
+    public var personalDataExtensionDays = 5
+    /// Applications by kind (see docs/deadlines.md for each basis).
+    public var applications: [ApplicationKind: DeadlinePeriod] = DeadlineRules.applicationDefaults
+    /// A reading is decided by this day of its month (supply contract, PP 549 p. 21: the 25th).
+    public var readingCutoffDay = 25
+
+    public static let applicationDefaults: [ApplicationKind: DeadlinePeriod] = [
+        // PP 354 p. 91: a recalculation within 5 working days of the written application.
+        .recalculation: .workingDays(5),
+        // No period in the portal manuals or SPEC: the appeals benchmark (59-FZ art. 12).
+        .vdgoMaintenance: .calendarDays(30), .repair: .calendarDays(30),
+        .contractConnection: .calendarDays(30), .contractSupply: .calendarDays(30), .contractVDGO: .calendarDays(30),
+    ]
+
+    public init() {}
+
+    /// The periods as the settings say them (`config set`; a key without a row has its default).
+    public static func load(_ db: any Storage) throws -> DeadlineRules {
+        var rules = DeadlineRules()
+        rules.ticketAnswerDays = try Settings.days(db, .ticketAnswerDays)
+        rules.personalDataDays = try Settings.days(db, .personalDataDays)
+        rules.personalDataExtensionDays = try Settings.days(db, .personalDataExtensionDays)
+        rules.readingCutoffDay = try Settings.days(db, .readingCutoffDay)
+        rules.applications = [
+            .vdgoMaintenance: .calendarDays(try Settings.days(db, .applicationVDGOMaintenanceDays)),
+            .repair: .calendarDays(try Settings.days(db, .applicationRepairDays)),
+            .recalculation: .workingDays(try Settings.days(db, .applicationRecalculationDays)),
+            .contractConnection: .calendarDays(try Settings.days(db, .applicationContractConnectionDays)),
+            .contractSupply: .calendarDays(try Settings.days(db, .applicationContractSupplyDays)),
+            .contractVDGO: .calendarDays(try Settings.days(db, .applicationContractVDGODays)),
+        ]
+        return rules
+    }
+
+    public func period(for item: DeadlineItem) -> DeadlinePeriod {
+        switch item {
+        case .ticket(let personalData): return personalData ? .workingDays(personalDataDays) : .calendarDays(ticketAnswerDays)
+        case .application(let kind): return applications[kind] ?? .calendarDays(ticketAnswerDays)
+        case .reading: return .dayOfMonth(readingCutoffDay)
+        }
+    }
+}
+
+/// A span the clock stood still: the item waited on the customer. `end` nil: it still waits.
+public struct DeadlinePause: Sendable, Equatable {
+    public let start: Int64
+    public let end: Int64?
+    public init(start: Int64, end: Int64?) {
+        self.start = start
+        self.end = end
+    }
+}
+
+/// An item's due date, or why there is none.
+public enum Due: Sendable, Equatable {
+    /// Due by the end of this local day.
+    case on(Day)
+    /// The clock is stopped: the item waits on the customer since this local day.
+    case paused(since: Day)
+    /// The calendar lacks this year: import it (`calendar import`); never a guess.
+    case unknown(year: Int)
+}
+
+/// How much of a period is left on a given day.
+public enum DueLeft: Sendable, Equatable {
+    /// Working days after today up to and including the due day (at least 1).
+    case workingDaysLeft(Int)
+    case dueToday
+    /// Calendar days past the due day.
+    case overdue(days: Int)
+}
+
+/// The deadline rule in one place: item kind, registration moment, the RGK's time zone, the
+/// pauses and the extension give the due date. Computed on read (the portal inserts the items).
+public struct Deadlines: Sendable {
+    public let calendar: WorkCalendar
+    public let rules: DeadlineRules
+
+    public init(calendar: WorkCalendar, rules: DeadlineRules = DeadlineRules()) {
+        self.calendar = calendar
+        self.rules = rules
+    }
+
+    /// The local day of a moment in a time zone.
+    public static func localDay(_ epochSeconds: Int64, in zone: TimeZone) -> Day {
+        let offset = Int64(zone.secondsFromGMT(for: Date(timeIntervalSince1970: TimeInterval(epochSeconds))))
+        return Day(epochSeconds: epochSeconds + offset)
+    }
+
+    /// The due date of an item registered at `registeredAt` (UTC seconds) in an RGK of `zone`.
+    /// A pause moves the end by the days it lasted: calendar days for a calendar-day period,
+    /// the working days inside it for a working-day period (local days, start day excluded, end
+    /// day included). `extended`: a personal-data request extended once (152-FZ art. 20 p. 2).
+    public func due(_ item: DeadlineItem, registeredAt: Int64, zone: TimeZone,
+                    pauses: [DeadlinePause] = [], extended: Bool = false) -> Due {
+        let registered = Self.localDay(registeredAt, in: zone)
+        if let open = pauses.first(where: { $0.end == nil }) {
+            return .paused(since: Self.localDay(open.start, in: zone))
+        }
+        let spans = pauses.compactMap { p in p.end.map { (Self.localDay(p.start, in: zone), Self.localDay($0, in: zone)) } }
+        do {
+            switch rules.period(for: item) {
+            case .calendarDays(let n):
+                let paused = spans.reduce(0) { $0 + max(0, $1.1.daysSinceEpoch - $1.0.daysSinceEpoch) }
+                return .on(try calendar.nextWorkingDay(onOrAfter: registered.adding(days: n + paused)))
+            case .workingDays(var n):
+                if extended, case .ticket(personalData: true) = item { n += rules.personalDataExtensionDays }
+                for (from, to) in spans where to > from { n += try calendar.workingDays(after: from, through: to) }
+                return .on(try calendar.adding(workingDays: max(1, n), to: registered))
+            case .dayOfMonth(let d):
+                let cutoff = max(1, d)
+                var month = registered.adding(days: 1 - registered.day)
+                if registered.day > min(cutoff, Day.daysIn(month: month.month, year: month.year)) { month = month.adding(months: 1) }
+                let last = Day.daysIn(month: month.month, year: month.year)
+                return .on(Day(year: month.year, month: month.month, day: min(cutoff, last))!)
+            }
+        } catch let unknown as CalendarYearUnknown {
+            return .unknown(year: unknown.year)
+        } catch {
+            preconditionFailure("the working calendar throws only CalendarYearUnknown: \(error)")
+        }
+    }
+
+    /// What is left of the period on `today` (the RGK's local day); throws CalendarYearUnknown
+    /// when today's year or the due day's is not in the calendar.
+    public func left(until due: Day, today: Day) throws -> DueLeft {
+        if today == due { return .dueToday }
+        if today > due { return .overdue(days: today.daysSinceEpoch - due.daysSinceEpoch) }
+        return .workingDaysLeft(max(1, try calendar.workingDays(after: today, through: due)))
+    }
+}
+
+extension Deadlines {
+    /// The RGK's time zone until `rgk.time_zone` lands (issue 38): Moscow, the portal's own.
+    public static let defaultZone = TimeZone(identifier: "Europe/Moscow")!
+
+    /// The due date and what is left of it at `now`: a today in a year the calendar lacks makes
+    /// the answer unknown too (naming that year), never a guess.
+    public func report(_ item: DeadlineItem, registeredAt: Int64, zone: TimeZone = Deadlines.defaultZone,
+                       pauses: [DeadlinePause] = [], extended: Bool = false, now: Int64) -> (due: Due, left: DueLeft?) {
+        let due = self.due(item, registeredAt: registeredAt, zone: zone, pauses: pauses, extended: extended)
+        guard case .on(let day) = due else { return (due, nil) }
+        do {
+            return (due, try left(until: day, today: Self.localDay(now, in: zone)))
+        } catch let unknown as CalendarYearUnknown {
+            return (.unknown(year: unknown.year), nil)
+        } catch {
+            preconditionFailure("the working calendar throws only CalendarYearUnknown: \(error)")
+        }
+    }
+}
+
+extension Deadlines {
+    /// The pauses of an item from its status history, in time order: from a step into `waiting`
+    /// (an application «требует уточнения») to the next step out of it (the customer answered);
+    /// a pause not yet over is open. Steps whose time does not read are skipped.
+    public static func pauses(steps: [(at: String, to: String)], waiting: String) -> [DeadlinePause] {
+        var pauses: [DeadlinePause] = []
+        var since: Int64?
+        for step in steps {
+            guard let at = Timestamp.parse(step.at) else { continue }
+            if step.to == waiting {
+                if since == nil { since = at }
+            } else if let start = since {
+                pauses.append(DeadlinePause(start: start, end: at))
+                since = nil
+            }
+        }
+        if let start = since { pauses.append(DeadlinePause(start: start, end: nil)) }
+        return pauses
+    }
+}
