@@ -48,6 +48,10 @@ public enum MessageKey: String, CaseIterable, Sendable {
     // database: a PostgreSQL server
     case serverUnreachable
     case serverRefusedLogin
+    case serverRefusedOperator
+    case serverNotAnOperator
+    case serverNeedsCreateRole
+    case serverLoginHasOtherRights
     case serverDenied
     case serverNoSuchDatabase
     case serverConflict

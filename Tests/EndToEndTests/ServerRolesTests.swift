@@ -252,6 +252,37 @@ struct ServerRolesTests {
         #expect(String(listed.stdout.split(separator: "\n").count) == expected, "her search lists her RGK's matches: \(listed.stdout)")
     }
 
+    /// Issue 37's bad input on the server, each exit 7 in one line that says what to do, nothing
+    /// changed: a login the server does not know and one it knows in no operator's group (the
+    /// command an admin runs), an admin whose server role may not make roles (the right named and
+    /// the line a superuser runs), `operator add` of a role that has other rights (named).
+    @Test func badLoginsSayWhatAnAdminOrASuperuserRuns() {
+        let (t, _, _) = Self.withClerk("anna_bad")
+        let as_ = { (login: String) in t.db.replacingOccurrences(of: "postgresql://mygaz_test@", with: "postgresql://\(login)@") }
+        _ = t.sql("""
+            CREATE ROLE lonely_bad LOGIN; CREATE ROLE adm_bad LOGIN; CREATE ROLE su_bad LOGIN CREATEDB
+            """)
+        let oneLine = { (r: E2E.Result) in r.stderr.split(separator: "\n").filter { !$0.contains("warning:") }.count == 1 }
+        let unknown = t.run(["--db", as_("nobody_bad"), "status"], useDB: false)
+        #expect(unknown.status == 7 && oneLine(unknown) && unknown.stderr.contains("mygaz-admin operator add nobody_bad --role clerk"), "\(unknown)")
+        let lonely = t.run(["--db", as_("lonely_bad"), "status"], useDB: false)
+        #expect(lonely.status == 7 && oneLine(lonely) && lonely.stderr.contains("no operator of this database")
+                && lonely.stderr.contains("mygaz-admin operator add lonely_bad --role clerk"), "\(lonely)")
+        // an admin of the program whose server role lacks CREATEROLE
+        #expect(t.run(["operator", "add", "adm_bad", "--role", "admin"]).status == 0)
+        let made = t.run(["--db", as_("adm_bad"), "operator", "add", "newbie_bad", "--role", "clerk"], useDB: false)
+        #expect(made.status == 7 && oneLine(made) && made.stderr.contains("CREATEROLE")
+                && made.stderr.contains(#"ALTER ROLE "adm_bad" CREATEROLE;"#), "\(made)")
+        #expect(t.sql("SELECT count(*) FROM operator WHERE login = 'newbie_bad'") == "0")
+        #expect(t.sql("SELECT count(*) FROM pg_roles WHERE rolname = 'newbie_bad'") == "0")
+        // a role the server has already, with a right no operator may have
+        let other = t.run(["operator", "add", "su_bad", "--role", "clerk"])
+        #expect(other.status == 7 && oneLine(other) && other.stderr.contains("CREATEDB"), "\(other)")
+        #expect(t.sql("SELECT count(*) FROM operator WHERE login = 'su_bad'") == "0")
+        #expect(t.sql("SELECT count(*) FROM pg_auth_members m JOIN pg_roles r ON r.oid = m.member WHERE r.rolname = 'su_bad'") == "0",
+                "and no group given")
+    }
+
     /// Support keeps the portal-wide channel: tickets of no RGK are hers, not a scoped clerk's.
     @Test func supportSeesThePortalWideTicketsAScopedClerkDoesNot() {
         let (t, _, clerkURI) = Self.withClerk("anna_wide")
@@ -374,7 +405,8 @@ struct ServerRolesTests {
         #expect(t.run(["operator", "remove", clerk, "--yes"]).status == 0)
         #expect(!Self.rolesOf.contains { Self.member(t, clerk, $0) }, "in no group of this database")
         let r = t.run(["--db", uri, "status"], useDB: false)
-        #expect(r.status != 0 && r.stderr.contains("permission denied"), "no longer let in: \(r)")
+        #expect(r.status == 7 && r.stderr.contains("no operator of this database")
+                && r.stderr.contains("mygaz-admin operator add \(clerk) --role"), "no longer let in, and told what an admin runs: \(r)")
     }
 
     static let rolesOf = ["clerk", "support", "admin"]

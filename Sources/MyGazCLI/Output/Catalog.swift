@@ -138,6 +138,18 @@ public enum Catalog {
         case .serverRefusedLogin:
             return ("the PostgreSQL server of {1} refused the login: {2}; check the user name, and the password in PGPASSWORD or ~/.pgpass",
                     "сервер PostgreSQL базы {1} отказал во входе: {2}; проверьте имя пользователя и пароль в PGPASSWORD или «~/.pgpass»")
+        case .serverRefusedOperator:
+            return ("the PostgreSQL server of {1} refused the login {3}: {2}; if the server does not know {3}, an admin makes her an operator: mygaz-admin operator add {3} --role clerk (or support, admin); else check the password in PGPASSWORD or ~/.pgpass",
+                    "сервер PostgreSQL базы {1} отказал во входе пользователю {3}: {2}; если сервер не знает {3}, администратор добавляет сотрудника: mygaz-admin operator add {3} --role clerk (или support, admin); иначе проверьте пароль в PGPASSWORD или «~/.pgpass»")
+        case .serverNotAnOperator:
+            return ("the PostgreSQL server of {1} knows the login {2}, but {2} is no operator of this database; an admin makes her one: mygaz-admin operator add {2} --role clerk (or support, admin)",
+                    "сервер PostgreSQL базы {1} знает пользователя {2}, но {2} не сотрудник этой базы; администратор добавляет сотрудника: mygaz-admin operator add {2} --role clerk (или support, admin)")
+        case .serverNeedsCreateRole:
+            return ("the PostgreSQL server does not let {1} make the login {2}: it needs the right CREATEROLE; nothing was changed; a superuser runs in psql: {3}",
+                    "сервер PostgreSQL не дает {1} создать пользователя {2}: нужно право CREATEROLE; ничего не изменено; суперпользователь выполняет в «psql»: {3}")
+        case .serverLoginHasOtherRights:
+            return ("the PostgreSQL server has the login {1} already, with rights no operator may have ({2}); nothing was changed; choose another login, or have a superuser take the rights away",
+                    "на сервере PostgreSQL уже есть пользователь {1} с правами, которых у сотрудника быть не может ({2}); ничего не изменено; выберите другое имя или попросите суперпользователя отнять эти права")
         case .serverDenied:
             return ("the PostgreSQL server of {1} does not allow this login to do that: {2}; an admin grants the role",
                     "сервер PostgreSQL базы {1} не разрешает этому пользователю это действие: {2}; роль выдает администратор")

@@ -52,6 +52,8 @@ public struct EngineError: Error, CustomStringConvertible, Sendable {
     public var constraint: String?
     /// The statement that failed, for the internal-error line.
     public var sql: String?
+    /// The login the server refused (a connection that failed), for the command that admits her.
+    public var login: String?
 
     public init(_ kind: Kind, server: String, message: String, code: String? = nil, constraint: String? = nil, sql: String? = nil) {
         self.kind = kind
@@ -89,6 +91,8 @@ public struct EngineError: Error, CustomStringConvertible, Sendable {
         case .schemaMismatch: return MyGazError(.database, .databaseSchemaDiffers, server, .text(message))
         case .unreachable: return MyGazError(.database, .serverUnreachable, server, .text(message))
         case .noSuchDatabase: return MyGazError(.database, .serverNoSuchDatabase, server)
+        case .refused where login != nil:
+            return MyGazError(.permission, .serverRefusedOperator, server, .text(message), .text(login ?? ""))
         case .refused: return MyGazError(.permission, .serverRefusedLogin, server, .text(message))
         case .denied: return MyGazError(.permission, .serverDenied, server, .text(message))
         case .badAddress: return MyGazError(.usage, .serverBadAddress, server, .text(message))

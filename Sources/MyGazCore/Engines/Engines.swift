@@ -65,8 +65,16 @@ public enum Engines {
                       AND c.relkind IN ('r', 'p', 'v', 'm', 'f')) AS relations,
                    to_regclass(quote_ident(current_schema()) || '.schema_version') IS NOT NULL AS versioned
             """), try found.int("relations") > 0 else { return .empty }
-        guard try found.bool("versioned"),
-            let row = try db.queryOne("SELECT version, application_id FROM schema_version") else { return .foreign }
+        guard try found.bool("versioned") else { return .foreign }
+        let versionRow: Row?
+        do {
+            versionRow = try db.queryOne("SELECT version, application_id FROM schema_version")
+        } catch let error as EngineError where error.kind == .denied {
+            // every operator's group reads it: a login that may not is in none of them
+            let login = try db.queryOne("SELECT session_user AS login")?.string("login") ?? "?"
+            throw MyGazError(.permission, .serverNotAnOperator, .text(error.server), .text(login))
+        }
+        guard let row = versionRow else { return .foreign }
         guard try row.int64("application_id") == Int64(Schema.applicationID) else { return .foreign }
         let version = try row.int("version")
         if version == Schema.currentVersion { return .current }

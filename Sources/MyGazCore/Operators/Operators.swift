@@ -104,6 +104,7 @@ public enum Operators {
                 throw MyGazError(.conflict, .alreadyExists, .entity(.operator), .text(login))
             }
             try ensureWithinOwnScope(session, rgks)
+            try ServerRoles.requireOnlyOperatorRights(session.db, login: login)
             try session.db.run("INSERT INTO operator (login, role, full_name, created_at, created_by) VALUES (?, ?, ?, ?, ?)",
                                login, role.rawValue, fullName, session.now, session.login)
             try ServerRoles.admit(session.db, login: login, role: role)

@@ -112,7 +112,11 @@ public final class PGConnection {
         if sqlstate == nil && PQconnectionNeedsPassword(connection) == 1 { kind = .refused }
         if kind == .other { kind = .unreachable }
         let message = PGErrorMap.plain(verboseMessage: verbose)
-        return EngineError(kind, server: server, message: message.isEmpty ? "the connection failed" : message, code: sqlstate)
+        var failure = EngineError(kind, server: server, message: message.isEmpty ? "the connection failed" : message, code: sqlstate)
+        // the login libpq gave (the address's, PGUSER's or the OS login): a refused one is named
+        // with the command that makes her an operator, should the server not know her
+        if kind == .refused, let user = PQuser(connection).map({ String(cString: $0) }), !user.isEmpty { failure.login = user }
+        return failure
     }
 
     // MARK: what is known of the connection

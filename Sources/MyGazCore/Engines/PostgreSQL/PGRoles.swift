@@ -215,15 +215,22 @@ public enum PGRoles {
         if let pg = db as? PGConnection, try db.queryOne("SELECT 1 AS made FROM pg_roles WHERE rolname = ?", login) == nil {
             let own = try pg.sibling()
             _ = try own.queryOne("SELECT set_config('mygaz.operator', ?, false) AS a", login)
-            try own.execute("""
-                DO $login$
-                BEGIN
-                    EXECUTE format('CREATE ROLE %I LOGIN', current_setting('mygaz.operator'));
-                EXCEPTION WHEN duplicate_object OR unique_violation THEN
-                    NULL;   -- made meanwhile for another database of the cluster
-                END
-                $login$;
-                """)
+            do {
+                try own.execute("""
+                    DO $login$
+                    BEGIN
+                        EXECUTE format('CREATE ROLE %I LOGIN', current_setting('mygaz.operator'));
+                    EXCEPTION WHEN duplicate_object OR unique_violation THEN
+                        NULL;   -- made meanwhile for another database of the cluster
+                    END
+                    $login$;
+                    """)
+            } catch let error as EngineError where error.kind == .denied {
+                // an admin of the program whose server role may not make roles: the right to name,
+                // and the one line a superuser runs
+                let admin = try own.queryOne("SELECT current_user AS admin")?.string("admin") ?? "?"
+                throw MyGazError(.permission, .serverNeedsCreateRole, .text(admin), .text(login), .text("ALTER ROLE \(identifier(admin)) CREATEROLE;"))
+            }
         }
         _ = try db.queryOne("SELECT set_config('mygaz.operator', ?, true) AS a, set_config('mygaz.role', ?, true) AS b", login, role.rawValue)
         try db.execute("""
@@ -251,6 +258,28 @@ public enum PGRoles {
             END
             $admit$;
             """)
+    }
+
+    /// A name as an SQL identifier, for a line a person runs in psql.
+    static func identifier(_ name: String) -> String { "\"" + name.replacingOccurrences(of: "\"", with: "\"\"") + "\"" }
+
+    /// What an existing server role `login` may do that no operator's login may: superuser and the
+    /// other attributes, and membership of roles that are not this program's groups (a group of
+    /// another database of the cluster is one: `COMMENT ON ROLE` says so). Empty for a new login.
+    static func otherRights(_ db: any Storage, login: String) throws -> [String] {
+        guard let row = try db.queryOne("""
+            SELECT r.rolsuper, r.rolcreaterole, r.rolcreatedb, r.rolreplication, r.rolbypassrls,
+                   (SELECT string_agg(g.rolname, ', ' ORDER BY g.rolname) FROM pg_auth_members m JOIN pg_roles g ON g.oid = m.roleid
+                     WHERE m.member = r.oid AND coalesce(shobj_description(g.oid, 'pg_authid'), '') NOT LIKE 'mygaz-admin: %') AS others
+            FROM pg_roles r WHERE r.rolname = ?
+            """, login) else { return [] }
+        var rights: [String] = []
+        for (column, right) in [("rolsuper", "SUPERUSER"), ("rolcreaterole", "CREATEROLE"), ("rolcreatedb", "CREATEDB"),
+                                ("rolreplication", "REPLICATION"), ("rolbypassrls", "BYPASSRLS")] where try row.bool(column) {
+            rights.append(right)
+        }
+        if let others = try row.optString("others") { rights.append("IN ROLE " + others) }
+        return rights
     }
 
     /// `login` out of every group of this database (the role itself stays: it is the cluster's,
@@ -296,6 +325,17 @@ public enum ServerRoles {
     /// `login` given `role` on the server too (an operator added or her role changed).
     public static func admit(_ db: any Storage, login: String, role: Role) throws {
         if db.sql.engine == .postgresql { try PGRoles.admit(db, login: login, role: role) }
+    }
+
+    /// `operator add` of a login the server has already, with rights an operator's login may not
+    /// have (a superuser, a role that makes roles or databases, a member of other roles): refused,
+    /// exit 7 naming them, so that no clerk's login runs with them. Nothing on SQLite.
+    public static func requireOnlyOperatorRights(_ db: any Storage, login: String) throws {
+        guard db.sql.engine == .postgresql else { return }
+        let rights = try PGRoles.otherRights(db, login: login)
+        guard rights.isEmpty else {
+            throw MyGazError(.permission, .serverLoginHasOtherRights, .text(login), .text(rights.joined(separator: ", ")))
+        }
     }
 
     /// `login` no longer an operator of this database on the server either.
