@@ -10,7 +10,9 @@ import Testing
 
     /// (file under Sources/MyGazCore, the list's signature, the call the CLI writes).
     static let lists: [(file: String, signature: String, call: String)] = [
-        ("Readings/Readings.swift", "public static func list(_ db: any Storage, _ filter: ReadingFilter)", "Readings.list("),
+        ("Readings/Readings.swift", "static func list(_ db: any Storage, _ filter: ReadingFilter, firstPage: Int", "Readings.list("),
+        // the whole list streamed (`--limit 0`) is the same function, from a cursor
+        ("Readings/Readings.swift", "static func list(_ db: any Storage, _ filter: ReadingFilter, firstPage: Int", "Readings.each("),
         ("Applications/Applications.swift", "public static func list(_ db: any Storage, _ filter: ApplicationFilter)", "Applications.list("),
         ("Tickets/Tickets.swift", "public static func list(_ db: any Storage, _ filter: TicketFilter)", "Tickets.list("),
         ("Accounts/Accounts.swift", "public static func list(_ db: any Storage, _ filter: AccountFilter)", "Accounts.list("),
