@@ -236,9 +236,9 @@ struct ServerRolesTests {
         for (function, table, scope) in [("mygaz_search_account_search", "account", "x.rgk_id = \(hers)"),
                                          ("mygaz_search_user_search", "portal_user",
                                           "(NOT EXISTS (SELECT 1 FROM user_account l WHERE l.user_id = x.id) OR EXISTS (SELECT 1 FROM user_account l JOIN account a ON a.id = l.account_id WHERE l.user_id = x.id AND a.rgk_id = \(hers)))")] {
-            let everyone = t.sql("SELECT count(*) FROM \(function)('\(piece)')")
-            let owners = t.sql("SELECT count(*) FROM \(table) x WHERE x.id IN (SELECT \(function)('\(piece)')) AND \(scope)")
-            let herIDs = Self.psql(uri, "SELECT string_agg(CAST(id AS text), ',' ORDER BY id) FROM \(function)('\(piece)') AS f(id)")
+            let everyone = t.sql("SELECT count(*) FROM \(function)('\(piece)', NULL, NULL)")
+            let owners = t.sql("SELECT count(*) FROM \(table) x WHERE x.id IN (SELECT \(function)('\(piece)', NULL, NULL)) AND \(scope)")
+            let herIDs = Self.psql(uri, "SELECT string_agg(CAST(id AS text), ',' ORDER BY id) FROM \(function)('\(piece)', NULL, NULL) AS f(id)")
             #expect(herIDs.status == 0, "\(function) as her: \(herIDs)")
             let ids = herIDs.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
             #expect(Int(everyone) ?? 0 > Int(owners) ?? 0, "\(function): the piece is found outside her RGK too (\(everyone) in all, \(owners) hers)")
@@ -246,6 +246,12 @@ struct ServerRolesTests {
             #expect(ids.isEmpty || t.sql("SELECT count(*) FROM \(table) x WHERE x.id IN (\(ids)) AND NOT \(scope)") == "0",
                     "\(function) told her of another RGK's row: \(ids)")
         }
+        // every RGK asked for (the third argument) narrows, never widens: still hers alone
+        let hersOnly = t.sql("""
+            SELECT count(*) FROM account x WHERE x.id IN (SELECT mygaz_search_account_search('\(piece)', NULL, NULL)) AND x.rgk_id = \(hers)
+            """)
+        let widened = Self.psql(uri, "SELECT count(*) FROM mygaz_search_account_search('\(piece)', NULL, ARRAY(SELECT id FROM rgk))")
+        #expect(widened.status == 0 && widened.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == hersOnly, "\(widened), hers \(hersOnly)")
         let listed = t.run(["--db", uri, "account", "list", "--search", piece, "--limit", "0", "--format", "tsv", "--no-header"], useDB: false)
         #expect(listed.status == 0, "\(listed)")
         let expected = t.sql("SELECT count(*) FROM account a WHERE a.rgk_id = \(hers) AND mygaz_fold(trim(coalesce(a.surname, '') || ' ' || coalesce(a.name, '') || ' ' || coalesce(a.patronymic, ''))) LIKE '%\(piece)%' OR (a.rgk_id = \(hers) AND (mygaz_fold(a.address) LIKE '%\(piece)%' OR mygaz_fold(a.phone) LIKE '%\(piece)%'))")

@@ -87,12 +87,12 @@ final class NowBox: @unchecked Sendable {
 }
 
 /// Today's PostgreSQL schema taken back to version 12 (what versions 13, `abonent`, 14,
-/// `notices`, and 16, `searchInScope`, added taken away, the CHECKs of version 12 put back), for the upgrade tests: each
+/// `notices`, 16, `searchInScope`, and 17, `scopedClerkSpeed`, added taken away, the CHECKs of version 12 put back), for the upgrade tests: each
 /// later version's pieces are said here once.
 enum PGVersionTwelve {
     static var script: String {
         """
-        DROP FUNCTION \(PGRoles.searchFunctionSignatures);
+        DROP FUNCTION \(PGRoles.searchFunctionSignatures), mygaz_unconfirmed_users(bigint[]);
         DROP TABLE notice_sent;
         ALTER TABLE outbox DROP CONSTRAINT outbox_kind_check;
         ALTER TABLE outbox ADD CONSTRAINT outbox_kind_check CHECK (\(PGSchema.oneOf("kind", Schema.v3OutboxKinds + ["contact_changed"])));

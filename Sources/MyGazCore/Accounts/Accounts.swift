@@ -182,7 +182,17 @@ public enum Accounts {
                 conditions.append("a.number = ? AND a.rgk_id IN (SELECT id FROM rgk)")
                 args.append(number)
             } else {
-                let rows = SearchIndex.accounts.rows(db, containing: search, as: "a")
+                // the RGKs (hers, the one asked for) kept by the search itself: on PostgreSQL its
+                // function then stops at the page, a clerk's as an admin's
+                var rgks = filter.scope
+                if let rgk = filter.rgk {
+                    let id = try RGK.id(db, rgk)
+                    rgks = rgks.map { $0.contains(id) } ?? true ? [id] : []
+                }
+                conditions = filter.debtors ? ["a.id IN (SELECT account_id FROM service WHERE balance_kop < 0)"] : []
+                args = []
+                let rows = SearchIndex.accounts.rows(db, containing: search, as: "a", page: conditions.isEmpty ? filter.limit : nil,
+                                                     scope: rgks)
                 if rows.indexed {
                     // a piece of the holder's name, the address or the phone: the first accounts the
                     // index finds (in the order they were loaded), the page then in the list's order

@@ -63,7 +63,10 @@ public enum LiveValues {
     }
 
     public static func candidates(_ db: any Storage, _ source: LiveSource, prefix: String, limit: Int = limit) throws -> [Candidate] {
-        let (queries, numeric) = query(source, db.sql)
+        // nothing typed yet: every id, without a condition on its text, so that the server reads
+        // the queue's index in its order and stops at the limit (PostgreSQL, which cannot tell
+        // how many ids a prefix matches, took it for a few and sorted the whole queue: 56 ms)
+        let (queries, numeric) = query(source, db.sql, anyID: prefix.isEmpty)
         // ids are numbers: a prefix that is not one matches nothing (and never reaches the query)
         if numeric && !prefix.allSatisfy(\.isASCIIDigit) { return [] }
         var found: [Candidate] = []
@@ -81,7 +84,7 @@ public enum LiveValues {
             return found
         }
         if numeric {
-            for sql in queries where found.count < limit { try add(sql, prefix) }
+            for sql in queries where found.count < limit { try prefix.isEmpty ? add(sql) : add(sql, prefix) }
             return found
         }
         // a phone login typed as 8 911…, 7 911… or 911…: found by its stored +7 spelling and offered
@@ -140,26 +143,28 @@ public enum LiveValues {
     /// answer. Ids take the prefix and the limit, matched as text on the queue's own (partial)
     /// index, which holds only what waits, or on a bounded window of the newest rows; a whole
     /// table's ids (`newestByID`) take an id range and the limit.
-    static func query(_ source: LiveSource, _ sql: SQLDialect) -> ([String], numeric: Bool) {
-        let (single, numeric) = single(source, sql)
+    /// `anyID`: no prefix is bound; every id is a candidate.
+    static func query(_ source: LiveSource, _ sql: SQLDialect, anyID: Bool = false) -> ([String], numeric: Bool) {
+        let (single, numeric) = single(source, sql, anyID: anyID)
         if source == .reading {
             // what waits first, then the last 1 000 decisions
-            return ([Self.single(.pendingReading, sql).0, """
+            return ([Self.single(.pendingReading, sql, anyID: anyID).0, """
                 SELECT r.id AS value, a.number || ' ' || m.serial || ': ' || CAST(r.value AS TEXT) || ' ' || r.status AS description
                 FROM (SELECT id FROM reading WHERE source <> 'rgk' AND status <> 'pending' ORDER BY decided_at DESC, id DESC LIMIT 1000) AS d
                 JOIN reading r ON r.id = d.id JOIN meter m ON m.id = r.meter_id JOIN account a ON a.id = m.account_id
-                WHERE \(idPrefix("r.id", sql)) LIMIT ?
+                WHERE \(idPrefix("r.id", sql, anyID)) LIMIT ?
                 """], true)
         }
         return ([single], numeric)
     }
 
-    /// The id `column` written in digits begins with the prefix bound at its placeholder.
-    private static func idPrefix(_ column: String, _ sql: SQLDialect) -> String {
-        sql.hasPrefix("CAST(\(column) AS TEXT)")
+    /// The id `column` written in digits begins with the prefix bound at its placeholder (none:
+    /// `anyID`).
+    private static func idPrefix(_ column: String, _ sql: SQLDialect, _ anyID: Bool) -> String {
+        anyID ? "1 = 1" : sql.hasPrefix("CAST(\(column) AS TEXT)")
     }
 
-    static func single(_ source: LiveSource, _ sql: SQLDialect) -> (String, numeric: Bool) {
+    static func single(_ source: LiveSource, _ sql: SQLDialect, anyID: Bool = false) -> (String, numeric: Bool) {
         switch source {
         case .rgk:
             return ("SELECT code AS value, name AS description FROM rgk WHERE code >= ? AND code < ? ORDER BY code LIMIT ?", false)
@@ -184,14 +189,14 @@ public enum LiveValues {
             return ("""
                 SELECT r.id AS value, a.number || ' ' || m.serial || ': ' || CAST(r.value AS TEXT) || ' (' || substr(r.submitted_at, 1, 10) || ')' AS description
                 FROM reading r JOIN meter m ON m.id = r.meter_id JOIN account a ON a.id = m.account_id
-                WHERE r.status = 'pending' AND \(idPrefix("r.id", sql)) ORDER BY r.submitted_at, r.id LIMIT ?
+                WHERE r.status = 'pending' AND \(idPrefix("r.id", sql, anyID)) ORDER BY r.submitted_at, r.id LIMIT ?
                 """, true)
         case .reading:
             return ("", true)    // see query(_:_:)
         case .openApplication:
             return ("""
                 SELECT id AS value, kind || ' ' || status || coalesce(' ' || contact_name, '') AS description FROM application
-                WHERE (status = 'submitted' OR status = 'needs_info' OR status = 'accepted') AND \(idPrefix("id", sql))
+                WHERE (status = 'submitted' OR status = 'needs_info' OR status = 'accepted') AND \(idPrefix("id", sql, anyID))
                 ORDER BY submitted_at, id LIMIT ?
                 """, true)
         case .application:
@@ -202,7 +207,7 @@ public enum LiveValues {
         case .openTicket:
             return ("""
                 SELECT id AS value, status || ' ' || topic || ': ' || sender_name AS description FROM ticket
-                WHERE (status = 'new' OR status = 'answered') AND \(idPrefix("id", sql)) ORDER BY created_at, id LIMIT ?
+                WHERE (status = 'new' OR status = 'answered') AND \(idPrefix("id", sql, anyID)) ORDER BY created_at, id LIMIT ?
                 """, true)
         case .ticket:
             return ("""
@@ -212,21 +217,21 @@ public enum LiveValues {
         case .pinRequest:
             return ("""
                 SELECT p.id AS value, a.number || ': ' || p.full_name AS description FROM pin_request p JOIN account a ON a.id = p.account_id
-                WHERE p.status = 'open' AND \(idPrefix("p.id", sql)) ORDER BY p.created_at, p.id LIMIT ?
+                WHERE p.status = 'open' AND \(idPrefix("p.id", sql, anyID)) ORDER BY p.created_at, p.id LIMIT ?
                 """, true)
         case .faq:
             return ("""
-                SELECT id AS value, topic || ': ' || question AS description FROM faq WHERE \(idPrefix("id", sql)) ORDER BY id LIMIT ?
+                SELECT id AS value, topic || ': ' || question AS description FROM faq WHERE \(idPrefix("id", sql, anyID)) ORDER BY id LIMIT ?
                 """, true)
         case .office:
             return ("""
                 SELECT o.id AS value, g.code || ': ' || o.name AS description FROM office o JOIN rgk g ON g.id = o.rgk_id
-                WHERE \(idPrefix("o.id", sql)) ORDER BY o.id LIMIT ?
+                WHERE \(idPrefix("o.id", sql, anyID)) ORDER BY o.id LIMIT ?
                 """, true)
         case .outbox:
             return ("""
                 SELECT id AS value, status || ' ' || channel || ' ' || recipient || ' (' || kind || ')' AS description FROM outbox
-                WHERE (status = 'waiting' OR status = 'failed' OR status = 'sending') AND \(idPrefix("id", sql))
+                WHERE (status = 'waiting' OR status = 'failed' OR status = 'sending') AND \(idPrefix("id", sql, anyID))
                 ORDER BY id LIMIT ?
                 """, true)
         }

@@ -35,6 +35,9 @@ public enum SearchIndex: String, CaseIterable, Sendable {
     /// The table the index is of.
     var table: String { self == .users ? "portal_user" : "account" }
 
+    /// The order of a search's page: the newest users first, the accounts as they were loaded.
+    var newestFirst: Bool { self == .users }
+
     /// The table's columns the indexed values are made of: a change of any of them changes the index.
     var watchedColumns: [String] {
         self == .users ? columns.map(\.name) : ["surname", "name", "patronymic", "address", "phone"]
@@ -151,10 +154,18 @@ public enum SearchIndex: String, CaseIterable, Sendable {
     /// PostgreSQL asks the trigram GIN index of each value (`mygaz_fold(value) LIKE '%…%'`, the
     /// very expressions `PGSchema` indexes). Fewer than three letters no trigram holds: the rows
     /// are read then, on both engines.
-    public func rows(_ db: any Storage, containing text: String, as alias: String) -> SearchRows {
+    ///
+    /// `page`: where the index finds the rows (`indexed`), the caller asks for nothing but the
+    /// search, in the index's order (`order`, descending when `newestFirst`), at most that many
+    /// rows: PostgreSQL's search function then stops there. Nil when other conditions follow,
+    /// which the first rows found may not meet. `scope`: the RGKs whose rows are kept (nil: every
+    /// RGK), by the scope rule of the table's rows (`ScopeCondition`: an account of them; a person
+    /// linked to one, or nowhere); PostgreSQL's function keeps them itself, so that a clerk's page
+    /// is a page too.
+    public func rows(_ db: any Storage, containing text: String, as alias: String, page: Int? = nil, scope: [Int64]? = nil) -> SearchRows {
         // a name with initials («Попова Е. Д.»): the surname through the index, the initials beside it
         if let (surname, initials) = Self.initials(text) {
-            let found = rows(db, containing: surname, as: alias)
+            let found = rows(db, containing: surname, as: alias, scope: scope)
             let name = self == .users ? "coalesce(\(alias).full_name, '')" : Self.holder(alias)
             return SearchRows(indexed: found.indexed, from: found.from, condition: "(\(found.condition)) AND \(db.sql.fold(name)) LIKE ?",
                               arguments: found.arguments + [([surname] + initials).map(Database.fold).joined(separator: "% ") + "%"],
@@ -162,31 +173,42 @@ public enum SearchIndex: String, CaseIterable, Sendable {
         }
         // a piece of a phone as people write it («001-08-54», «(910) 001»): its digits, as stored
         let text = Self.phoneDigits(text) ?? text
-        let holdsATrigram = Self.match(text) != nil
         switch db.sql.engine {
         case .sqlite:
-            if let match = Self.match(text) {
-                return SearchRows(indexed: true, from: "\(rawValue) s \(db.sql.joinInOrder) \(table) \(alias) ON \(alias).id = s.rowid",
-                                  condition: "\(rawValue) MATCH ?", arguments: [match], order: "s.rowid")
-            }
-            let folded = Database.fold(text)
-            switch self {
-            case .users:
-                // one function call over the values a line apart: no piece spans two of them
-                return SearchRows(indexed: false, from: "\(table) \(alias)", condition: """
-                    instr(fold(\(alias).login || char(10) || coalesce(\(alias).full_name, '') || char(10) || coalesce(\(alias).email, '') \
-                    || char(10) || coalesce(\(alias).phone, '')), ?) > 0
-                    """, arguments: [folded], order: "\(alias).id")
-            case .accounts:
-                return SearchRows(indexed: false, from: "\(table) \(alias)", condition: """
-                    (instr(fold(\(Self.holder(alias))), ?) > 0 OR instr(fold(coalesce(\(alias).address, '')), ?) > 0 \
-                    OR instr(coalesce(\(alias).phone, ''), ?) > 0)
-                    """, arguments: [folded, folded, folded], order: "\(alias).id")
-            }
+            let found = sqliteRows(db, containing: text, as: alias)
+            guard let scope else { return found }
+            let kept = self == .users ? ScopeCondition.user(db, "\(alias).id", in: scope) : ScopeCondition.rgk(db, "\(alias).rgk_id", in: scope)
+            return SearchRows(indexed: found.indexed, from: found.from, condition: "\(found.condition) AND \(kept.sql)",
+                              arguments: found.arguments + kept.arguments, order: found.order)
         case .postgresql:
+            let holdsATrigram = Self.match(text) != nil
             return SearchRows(indexed: holdsATrigram, from: "\(table) \(alias)",
                               condition: Self.pgFound(alias, by: PGRoles.searchFunction(self)),
-                              arguments: [Self.likePiece(text)], order: "\(alias).id")
+                              arguments: [Self.likePiece(text), holdsATrigram ? page.flatMap { $0 > 0 ? Int64($0) : nil } : nil,
+                                          scope.map(PGRoles.array)],
+                              order: "\(alias).id")
+        }
+    }
+
+    /// SQLite's rows: through FTS5 where a trigram holds the text, else every row read.
+    private func sqliteRows(_ db: any Storage, containing text: String, as alias: String) -> SearchRows {
+        if let match = Self.match(text) {
+            return SearchRows(indexed: true, from: "\(rawValue) s \(db.sql.joinInOrder) \(table) \(alias) ON \(alias).id = s.rowid",
+                              condition: "\(rawValue) MATCH ?", arguments: [match], order: "s.rowid")
+        }
+        let folded = Database.fold(text)
+        switch self {
+        case .users:
+            // one function call over the values a line apart: no piece spans two of them
+            return SearchRows(indexed: false, from: "\(table) \(alias)", condition: """
+                instr(fold(\(alias).login || char(10) || coalesce(\(alias).full_name, '') || char(10) || coalesce(\(alias).email, '') \
+                || char(10) || coalesce(\(alias).phone, '')), ?) > 0
+                """, arguments: [folded], order: "\(alias).id")
+        case .accounts:
+            return SearchRows(indexed: false, from: "\(table) \(alias)", condition: """
+                (instr(fold(\(Self.holder(alias))), ?) > 0 OR instr(fold(coalesce(\(alias).address, '')), ?) > 0 \
+                OR instr(coalesce(\(alias).phone, ''), ?) > 0)
+                """, arguments: [folded, folded, folded], order: "\(alias).id")
         }
     }
 
@@ -197,15 +219,16 @@ public enum SearchIndex: String, CaseIterable, Sendable {
         case .sqlite:
             return ("\(alias).id IN (SELECT rowid FROM \(rawValue) WHERE \(rawValue) MATCH ?)", [Self.match(text, in: column)])
         case .postgresql:
-            return (Self.pgFound(alias, by: PGRoles.searchFunction(self, column: column)), [Self.likePiece(text)])
+            return (Self.pgFound(alias, by: PGRoles.searchFunction(self, column: column)), [Self.likePiece(text), nil, nil])
         }
     }
 
     /// PostgreSQL: the row `alias` is among those the search function finds for the `LIKE` piece
-    /// bound at the placeholder (`PGRoles.searchFunctions`: the indexed expressions, asked as the
+    /// bound at the first placeholder, at most as many as the second (NULL: all), of the RGKs of the
+    /// third (NULL: every RGK) (`PGRoles.searchFunctions`: the indexed expressions, asked as the
     /// schema's owner so that the trigram indexes answer under the row policies too).
     private static func pgFound(_ alias: String, by function: String) -> String {
-        "\(alias).id IN (SELECT \(function)(CAST(? AS TEXT)))"
+        "\(alias).id IN (SELECT \(function)(CAST(? AS TEXT), CAST(? AS BIGINT), CAST(? AS BIGINT[])))"
     }
 
     /// A search as a piece of a `LIKE` pattern: folded as the index folds (`Database.fold`, the

@@ -181,6 +181,19 @@ public struct SQLDialect: Sendable, Equatable {
         }
     }
 
+    /// The portal users waiting for their confirmation of the RGKs `scope` (`c`, the program's
+    /// rule of them), as `n` and `oldest`. On PostgreSQL through a function run as the schema's
+    /// owner (`PGRoles.unconfirmedUsersFunction`), which keeps the row policies' rule itself.
+    public func unconfirmedUsers(_ c: ScopeCondition, scope: [Int64]) -> (sql: String, arguments: [SQLBindable?]) {
+        switch engine {
+        case .sqlite:
+            return ("SELECT count(*) AS n, min(registered_at) AS oldest FROM portal_user WHERE status = 'pending' AND \(c.sql)", c.arguments)
+        case .postgresql:
+            return ("SELECT n, oldest FROM mygaz_unconfirmed_users(CAST(? AS bigint[]))",
+                    [PGRoles.array(scope)])
+        }
+    }
+
     // MARK: Audit
 
     /// Who gives a new audit row its place and hash in the chain (`AuditChain`): on PostgreSQL

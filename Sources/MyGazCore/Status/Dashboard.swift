@@ -88,8 +88,15 @@ public struct Dashboard: Sendable {
                       perRGK: \.openTickets, portalWide: true, scoped: inScope(.rgkOrPortal, "rgk_id"))
             try queue("pin_requests_open", oldest: ["SELECT min(created_at) AS oldest FROM pin_request WHERE status = 'open'"], perRGK: \.openPinRequests,
                       scoped: inScope(.rgk, "(SELECT a.rgk_id FROM account a WHERE a.id = pin_request.account_id)"))
-            try queue("users_unconfirmed", oldest: ["SELECT min(registered_at) AS oldest FROM portal_user WHERE status = 'pending'"],
-                      scoped: inScope(.user, "portal_user.id"), countFrom: "portal_user WHERE status = 'pending'")
+            if let scope, let c = inScope(.user, "id") {
+                // no counter keeps them per RGK: a user is an RGK's through her links
+                let (sql, arguments) = db.sql.unconfirmedUsers(c, scope: scope)
+                let row = try db.queryOne(sql, arguments: arguments)
+                let count = try row?.int("n") ?? 0
+                d.queues.append(Queue(key: "users_unconfirmed", count: count, oldest: count == 0 ? nil : try row?.optString("oldest")))
+            } else {
+                try queue("users_unconfirmed", oldest: ["SELECT min(registered_at) AS oldest FROM portal_user WHERE status = 'pending'"])
+            }
             try queue("outbox_waiting", oldest: ["SELECT min(created_at) AS oldest FROM outbox WHERE status = 'waiting'",
                                                  "SELECT min(created_at) AS oldest FROM outbox WHERE status = 'sending'"],
                       scoped: inScope(.rgkOrPortal, "rgk_id"), countFrom: "outbox WHERE (status = 'waiting' OR status = 'sending')")
@@ -106,12 +113,8 @@ public struct Dashboard: Sendable {
             // stuck payments: those in processing, counted per day paid
             d.paymentStuckDays = try Settings.days(db, .paymentStuckDays)
             let stuckBefore = today.adding(days: -d.paymentStuckDays).iso
-            var stuck = try QueueCounters.processingPayments(db, paidOnOrBefore: stuckBefore)
+            let stuck = try QueueCounters.processingPayments(db, paidOnOrBefore: stuckBefore, scope: scope)
             let payments = inScope(.rgk, "rgk_id")
-            if let payments {
-                stuck = try db.queryOne("SELECT count(*) AS n FROM payment WHERE state = 'processing' AND paid_on <= ? AND \(payments.sql)",
-                                        arguments: [stuckBefore] + payments.arguments)?.int("n") ?? 0
-            }
             d.queues.append(Queue(key: "payments_stuck", count: stuck,
                                   oldest: stuck == 0 ? nil : try oldest(["SELECT min(paid_on) || 'T00:00:00Z' AS oldest FROM payment WHERE state = 'processing'"], payments)))
             d.perRGK = order.compactMap { byID[$0] }

@@ -32,16 +32,23 @@ public enum QueueCounters {
         Counter(queue: "'users_unconfirmed'", table: "portal_user", member: "X.status = 'pending'", rgk: "0", columns: ["status"]),
         Counter(queue: "'outbox_waiting'", table: "outbox", member: "(X.status = 'waiting' OR X.status = 'sending')", rgk: "0", columns: ["status"]),
         Counter(queue: "'outbox_failed'", table: "outbox", member: "X.status = 'failed'", rgk: "0", columns: ["status"]),
-        // by the day paid: "stuck longer than N days" is a sum over a few hundred days, whatever the date
-        Counter(queue: "'payment_processing_' || X.paid_on", table: "payment", member: "X.state = 'processing'", rgk: "0",
-                columns: ["state", "paid_on"]),
+        // by the day paid and the RGK (from version 17; before it, the portal's whole under RGK 0):
+        // "stuck longer than N days" is a sum over a few hundred days, whatever the date, for the
+        // operator's RGKs alone as well
+        Counter(queue: "'payment_processing_' || X.paid_on", table: "payment", member: "X.state = 'processing'", rgk: "X.rgk_id",
+                columns: ["state", "paid_on", "rgk_id"]),
     ]
 
-    /// The payments in processing since `day` or before: a sum of the per-day counts.
-    static func processingPayments(_ db: any Storage, paidOnOrBefore day: String) throws -> Int {
-        try db.queryOne("""
-            SELECT coalesce(sum(count), 0) AS payments FROM queue_count WHERE queue >= 'payment_processing_' AND queue <= ? AND rgk_id = 0
-            """, "payment_processing_" + day)?.int("payments") ?? 0
+    /// The counter of the payments in processing, which version 17 keeps per RGK.
+    static var processingPaymentsCounter: Int { counters.firstIndex { $0.table == "payment" }! }
+
+    /// The payments in processing since `day` or before, of the RGKs `scope` (nil: every RGK): a
+    /// sum of the per-day counts.
+    static func processingPayments(_ db: any Storage, paidOnOrBefore day: String, scope: [Int64]? = nil) throws -> Int {
+        let c = ScopeCondition.rgk(db, "rgk_id", in: scope)
+        return try db.queryOne("""
+            SELECT coalesce(sum(count), 0) AS payments FROM queue_count WHERE queue >= 'payment_processing_' AND queue <= ? AND \(c.sql)
+            """, arguments: ["payment_processing_" + day] + c.arguments)?.int("payments") ?? 0
     }
 
     /// The table, its triggers and the first count (schema version 4).
@@ -96,6 +103,27 @@ public enum QueueCounters {
     /// The triggers that count the rows of `table`, made again when a migration rebuilds it.
     static func triggers(on table: String) -> String {
         counters.indices.filter { counters[$0].table == table }.map { triggers($0) + "\n" }.joined()
+    }
+
+    /// The counter `n` made again as it is defined now: its triggers replaced, its rows counted anew
+    /// (a migration that changes its definition). `queue_count`'s rows of the queue are found by
+    /// the queue's name up to its first `'`-quoted part.
+    static func remade(_ n: Int) -> String {
+        let c = counters[n], name = "queue_count_\(n + 1)_\(c.table)"
+        return """
+            DROP TRIGGER IF EXISTS \(name)_insert;
+            DROP TRIGGER IF EXISTS \(name)_delete;
+            DROP TRIGGER IF EXISTS \(name)_update;
+            \(triggers(n))
+            \(forgotten(c))
+            \(recount(c))
+            """
+    }
+
+    /// Deletes the kept counts of the queue `c` (every name it gives: by its constant first part).
+    static func forgotten(_ c: Counter) -> String {
+        let stem = c.queue.split(separator: "'", omittingEmptySubsequences: false)[1]
+        return "DELETE FROM queue_count WHERE queue >= '\(stem)' AND queue < '\(stem)\u{10FFFF}';"
     }
 
     /// Counts the queue anew into `queue_count`.

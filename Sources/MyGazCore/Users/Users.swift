@@ -123,7 +123,10 @@ public enum Users {
     public static func list(_ db: any Storage, _ filter: UserFilter) throws -> [UserSummary] {
         let (conditions, arguments) = try conditions(db, filter)
         let search = filter.search?.trimmingCharacters(in: .whitespaces) ?? ""
-        if !search.isEmpty { return try found(db, filter, search, conditions, arguments) }
+        if !search.isEmpty {
+            let (unscoped, unscopedArguments) = try self.conditions(db, filter, scoped: false)
+            return try found(db, filter, search, conditions, arguments, searched: unscoped, unscopedArguments)
+        }
         // Newest registrations first. The index (status, registered_at) gives that order within one
         // status, so each status is a branch of the page.
         var page = BranchPage(table: "portal_user u", orderColumn: "u.registered_at", descending: true)
@@ -137,7 +140,8 @@ public enum Users {
     }
 
     /// The list's filters on a user `u`, with their arguments.
-    private static func conditions(_ db: any Storage, _ filter: UserFilter) throws -> ([String], [SQLBindable?]) {
+    /// `scoped` false: without the operator's RGKs (a search keeps them itself).
+    private static func conditions(_ db: any Storage, _ filter: UserFilter, scoped: Bool = true) throws -> ([String], [SQLBindable?]) {
         var conditions: [String] = [], arguments: [SQLBindable?] = []
         if let before = filter.registeredBefore { conditions.append("u.registered_at < ?"); arguments.append(Timestamp.iso(before)) }
         if let after = filter.registeredAfter { conditions.append("u.registered_at >= ?"); arguments.append(Timestamp.iso(after)) }
@@ -150,7 +154,7 @@ public enum Users {
                 """)
             arguments.append(try RGK.id(db, rgk))
         }
-        if filter.scope != nil {
+        if scoped, filter.scope != nil {
             let c = ScopeCondition.user(db, "u.id", in: filter.scope)
             conditions.append(c.sql); arguments += c.arguments
         }
@@ -160,18 +164,21 @@ public enum Users {
     /// `--search`: a piece of a login, name, e-mail or phone (through the search index), a phone
     /// or account number in any spelling, a sign-in's e-mail. The newest users first by their
     /// number, which the index gives in order, so a common piece reads only one page of it.
+    /// `searched`: the filters but the operator's RGKs, which the search keeps itself.
     private static func found(_ db: any Storage, _ filter: UserFilter, _ search: String,
-                              _ conditions: [String], _ filterArguments: [SQLBindable?]) throws -> [UserSummary] {
-        let conditions = conditions + (filter.status.map { _ in ["u.status = ?"] } ?? [])
-        let filterArguments = filterArguments + [filter.status?.rawValue].compactMap { $0 }
-        let and = conditions.map { " AND " + $0 }.joined()
+                              _ conditions: [String], _ filterArguments: [SQLBindable?],
+                              searched: [String], _ searchedArguments: [SQLBindable?]) throws -> [UserSummary] {
+        let status = filter.status.map { _ in ["u.status = ?"] } ?? [], statusArguments = [filter.status?.rawValue].compactMap { $0 }
+        let conditions = conditions + status, filterArguments = filterArguments + statusArguments
+        let searched = searched + status
         var sources: [String] = [], arguments: [SQLBindable?] = []
         // three letters or more through the index; one or two read every user (one fold per user)
-        let rows = SearchIndex.users.rows(db, containing: search, as: "u")
+        let rows = SearchIndex.users.rows(db, containing: search, as: "u", page: searched.isEmpty ? filter.limit : nil, scope: filter.scope)
         sources.append("""
-            SELECT id FROM (SELECT u.id FROM \(rows.from) WHERE \(rows.condition)\(and) ORDER BY \(rows.order) DESC LIMIT ?) AS m
+            SELECT id FROM (SELECT u.id FROM \(rows.from) WHERE \(rows.condition)\(searched.map { " AND " + $0 }.joined()) \
+            ORDER BY \(rows.order) DESC LIMIT ?) AS m
             """)
-        arguments += rows.arguments + filterArguments + [filter.limit]
+        arguments += rows.arguments + searchedArguments + statusArguments + [filter.limit]
         if let phone = Contact.phone(search) {
             sources.append("SELECT id FROM portal_user WHERE login = ? UNION SELECT id FROM portal_user WHERE phone = ?")
             arguments += [phone, phone]

@@ -16,7 +16,7 @@ import Testing
         ("Applications/Applications.swift", "public static func list(_ db: any Storage, _ filter: ApplicationFilter)", "Applications.list("),
         ("Tickets/Tickets.swift", "public static func list(_ db: any Storage, _ filter: TicketFilter)", "Tickets.list("),
         ("Accounts/Accounts.swift", "public static func list(_ db: any Storage, _ filter: AccountFilter)", "Accounts.list("),
-        ("Users/Users.swift", "private static func conditions(_ db: any Storage, _ filter: UserFilter)", "Users.list("),
+        ("Users/Users.swift", "private static func conditions(_ db: any Storage, _ filter: UserFilter", "Users.list("),
         ("Payments/Payments.swift", "public static func list(_ db: any Storage, _ f: PaymentFilter)", "Payments.list("),
         ("Pins/Pins.swift", "public static func requests(", "Pins.requests("),
         ("Pins/Pins.swift", "public static func list(", "Pins.list("),

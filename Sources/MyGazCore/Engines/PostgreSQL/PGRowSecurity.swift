@@ -183,6 +183,26 @@ extension PGSchema {
     }
 }
 
+extension PGSchema {
+    /// From version 16 (`Schema.scopedClerkSpeed`): the payments in processing counted per RGK too;
+    /// the search functions asked for a page (a second argument), made by `PGRoles.grants` as
+    /// `init` runs it after the upgrade, their one-argument forms dropped here.
+    static var upgradeToScopedClerkSpeed: String {
+        let n = QueueCounters.processingPaymentsCounter, name = PGRoles.counterFunctions[n], table = QueueCounters.counters[n].table
+        return """
+            DROP TRIGGER IF EXISTS \(name)_insert ON \(table);
+            DROP TRIGGER IF EXISTS \(name)_delete ON \(table);
+            DROP TRIGGER IF EXISTS \(name)_update ON \(table);
+            \(queueCounter(n))
+            \(QueueCounters.forgotten(QueueCounters.counters[n]))
+            \(QueueCounters.recount(QueueCounters.counters[n]))
+            \(PGRoles.searchFunctionNames.map { "DROP FUNCTION IF EXISTS \($0)(text);" }.joined(separator: "\n"))
+            UPDATE schema_version SET version = 17;
+
+            """
+    }
+}
+
 /// The searches in the operator's RGKs, through the trigram indexes (issue 37, item 4). `LIKE` is
 /// not leakproof, so under the row policies the server may not use an index to find the rows a
 /// clerk's `mygaz_fold(value) LIKE '%piece%'` asks for: it reads every row she may see (1.1 s for
@@ -205,37 +225,79 @@ extension PGRoles {
         }
     }
 
+    static var searchFunctionNames: [String] { searchFunctionsMade.map(\.name) }
+
+    /// RGK ids as a PostgreSQL array's text, bound where a function takes `bigint[]`.
+    static func array(_ ids: [Int64]) -> String { "{" + ids.map(String.init).joined(separator: ",") + "}" }
+
     static var searchFunctionSignatures: String {
-        (searchFunctionsMade.map { "\($0.name)(text)" } + ["mygaz_unnormalised_users()"]).joined(separator: ", ")
+        (searchFunctionNames.map { "\($0)(text, bigint, bigint[])" } + ["mygaz_unnormalised_users()"]).joined(separator: ", ")
     }
 
     /// The portal user `x` is of the operator's RGKs: linked to an account of them, or nowhere.
-    private static let userInScope = """
-        (EXISTS (SELECT 1 FROM user_account l JOIN account a ON a.id = l.account_id
-                 WHERE l.user_id = x.id AND a.rgk_id = ANY (CAST(\(PGRoles.scope) AS bigint[])) OFFSET 0)
-         OR NOT EXISTS (SELECT 1 FROM user_account l WHERE l.user_id = x.id OFFSET 0))
+    private static let userInScope = userIn(rgks: "CAST(\(PGRoles.scope) AS bigint[])")
+
+    /// The portal user `x` is linked to an account of the RGKs `rgks` (an array), or nowhere;
+    /// `unlinkedFirst` where most are linked nowhere (one probe each then).
+    private static func userIn(rgks: String, unlinkedFirst: Bool = false) -> String {
+        let linked = """
+            EXISTS (SELECT 1 FROM user_account l JOIN account a ON a.id = l.account_id
+                     WHERE l.user_id = x.id AND a.rgk_id = ANY (\(rgks)) OFFSET 0)
+            """
+        let unlinked = "NOT EXISTS (SELECT 1 FROM user_account l WHERE l.user_id = x.id OFFSET 0)"
+        return unlinkedFirst ? "(\(unlinked) OR \(linked))" : "(\(linked) OR \(unlinked))"
+    }
+
+    /// The portal users waiting for their confirmation among the RGKs `$1` (NULL: every RGK) and
+    /// the operator's, with the oldest registration: what `status` counts for an operator of some
+    /// RGKs. No counter keeps them per RGK (a user is an RGK's through her links), and counted
+    /// under the row policies each user cost a call of `mygaz_user_unlinked` too (issue 37). A
+    /// registration not yet confirmed is linked nowhere as a rule (the portal links accounts after
+    /// it), so that is asked first; her own RGKs, `$1` among the operator's, are asked once.
+    static let unconfirmedUsersFunction = """
+        CREATE OR REPLACE FUNCTION mygaz_unconfirmed_users(bigint[]) RETURNS TABLE (n bigint, oldest text)
+            LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public, pg_temp AS $$
+            SELECT count(*), min(x.registered_at) FROM portal_user x WHERE x.status = 'pending'
+              AND ($1 IS NULL OR \(userIn(rgks: "$1", unlinkedFirst: true)))
+              AND (\(PGRoles.scope) IS NULL OR $1 <@ CAST(\(PGRoles.scope) AS bigint[])
+                   OR \(userIn(rgks: "CAST(\(PGRoles.scope) AS bigint[])", unlinkedFirst: true)))
+        $$;
         """
 
     /// What a search function asks, the piece at `piece` (`$1` in the function): the rows of the
-    /// operator's RGKs whose folded value holds it, through the expressions the trigram indexes hold.
-    static func searchQuery(_ index: SearchIndex, column: String? = nil, piece: String = "$1") -> String {
-        let scope: String
+    /// operator's RGKs and of the RGKs `rgks` (`$3`, an array; NULL: every RGK) whose folded value
+    /// holds it, through the expressions the trigram indexes hold; with `first` (`$2`), only the
+    /// first so many in the index's order (`SearchIndex.newestFirst`), which a list of nothing but
+    /// the search asks for its page: a common piece («Ленина») then costs a page of the index, not
+    /// every row that holds it.
+    static func searchQuery(_ index: SearchIndex, column: String? = nil, piece: String = "$1", first: String? = "$2",
+                            rgks: String = "$3") -> String {
+        let scope: String, kept: String
         switch index {
-        case .accounts: scope = "x.rgk_id = ANY (CAST(\(PGRoles.scope) AS bigint[]))"
-        case .users: scope = userInScope
+        case .accounts: (scope, kept) = ("x.rgk_id = ANY (CAST(\(PGRoles.scope) AS bigint[]))", "x.rgk_id = ANY (\(rgks))")
+        case .users: (scope, kept) = (userInScope, userIn(rgks: rgks))
         }
         let holds = index.indexed("x").filter { column == nil || $0.name == column }
             .map { "mygaz_fold(\($0.sql)) LIKE '%' || \(piece) || '%'" }.joined(separator: " OR ")
-        return "SELECT x.id FROM \(index.table) x WHERE (\(holds)) AND (\(PGRoles.scope) IS NULL OR \(scope))"
+        return "SELECT x.id FROM \(index.table) x WHERE (\(holds)) AND (\(PGRoles.scope) IS NULL OR \(scope)) AND (\(rgks) IS NULL OR \(kept))"
+            + (first.map { " ORDER BY x.id\(index.newestFirst ? " DESC" : "") LIMIT \($0)" } ?? "")
     }
 
-    /// The functions, for `deskChecks`: the piece is a `LIKE` piece (`SearchIndex.likePiece`).
+    /// The functions, for `deskChecks`: the piece is a `LIKE` piece (`SearchIndex.likePiece`). In
+    /// PL/pgSQL, whose plans are made for the values given: a page reads the key's index in order,
+    /// every row the trigram indexes (one SQL query did either for both, slowly).
     static var searchFunctions: String {
         searchFunctionsMade.map { made in
             """
-            CREATE OR REPLACE FUNCTION \(made.name)(text) RETURNS SETOF bigint LANGUAGE sql STABLE SECURITY DEFINER
+            CREATE OR REPLACE FUNCTION \(made.name)(text, bigint, bigint[]) RETURNS SETOF bigint LANGUAGE plpgsql STABLE SECURITY DEFINER
                 SET search_path = public, pg_temp AS $$
-                \(searchQuery(made.index, column: made.column))
+            BEGIN
+                IF $2 IS NULL THEN
+                    RETURN QUERY \(searchQuery(made.index, column: made.column, first: nil));
+                ELSE
+                    RETURN QUERY \(searchQuery(made.index, column: made.column));
+                END IF;
+            END
             $$;
             """
         }.joined(separator: "\n") + """

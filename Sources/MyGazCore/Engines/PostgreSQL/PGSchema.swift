@@ -20,7 +20,7 @@
 public enum PGSchema {
     /// The SQLite schema version this script mirrors. A new SQLite migration fails
     /// `PGSchemaTests` until the script has it too and this number follows.
-    public static let version = 16
+    public static let version = 17
 
     /// `col IN ('a', 'b', …)` from a code enum, as `Schema.oneOf` writes the same list for SQLite.
     static func oneOf<C: Code>(_ column: String, _ type: C.Type) -> String { oneOf(column, C.codes) }
@@ -659,45 +659,50 @@ public enum PGSchema {
             );
 
             """
-        for (c, name) in zip(QueueCounters.counters, PGRoles.counterFunctions) {
-            let add = { (row: String) in
-                """
-                IF \(c.on(row, c.member)) THEN
-                            INSERT INTO queue_count AS q (queue, rgk_id, count) VALUES (\(c.on(row, c.queue)), \(c.on(row, c.rgk)), 1)
-                                ON CONFLICT (queue, rgk_id) DO UPDATE SET count = q.count + 1;
-                        END IF;
-                """
-            }
-            let remove = { (row: String) in
-                """
-                IF \(c.on(row, c.member)) THEN
-                            UPDATE queue_count SET count = count - 1 WHERE queue = \(c.on(row, c.queue)) AND rgk_id = \(c.on(row, c.rgk));
-                        END IF;
-                """
-            }
-            sql += """
-                -- as the schema's owner: the count kept whoever writes, in whichever RGK's row (PGRowSecurity)
-                CREATE FUNCTION \(name)() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp AS $$
-                BEGIN
-                    IF TG_OP <> 'INSERT' THEN
-                        \(remove("OLD"))
-                    END IF;
-                    IF TG_OP <> 'DELETE' THEN
-                        \(add("NEW"))
-                    END IF;
-                    RETURN NULL;
-                END
-                $$;
-                CREATE TRIGGER \(name)_insert AFTER INSERT ON \(c.table)
-                    FOR EACH ROW WHEN (\(c.on("NEW", c.member))) EXECUTE FUNCTION \(name)();
-                CREATE TRIGGER \(name)_delete AFTER DELETE ON \(c.table)
-                    FOR EACH ROW WHEN (\(c.on("OLD", c.member))) EXECUTE FUNCTION \(name)();
-                CREATE TRIGGER \(name)_update AFTER UPDATE OF \(c.columns.joined(separator: ", ")) ON \(c.table)
-                    FOR EACH ROW WHEN (\(c.on("OLD", c.member)) OR \(c.on("NEW", c.member))) EXECUTE FUNCTION \(name)();
-
-                """
-        }
+        for n in QueueCounters.counters.indices { sql += queueCounter(n) }
         return sql
+    }
+
+    /// The counter `n`'s function and triggers (`QueueCounters`), made again by a migration that
+    /// changes its definition (the triggers dropped first).
+    static func queueCounter(_ n: Int) -> String {
+        let c = QueueCounters.counters[n], name = PGRoles.counterFunctions[n]
+        let add = { (row: String) in
+            """
+            IF \(c.on(row, c.member)) THEN
+                        INSERT INTO queue_count AS q (queue, rgk_id, count) VALUES (\(c.on(row, c.queue)), \(c.on(row, c.rgk)), 1)
+                            ON CONFLICT (queue, rgk_id) DO UPDATE SET count = q.count + 1;
+                    END IF;
+            """
+        }
+        let remove = { (row: String) in
+            """
+            IF \(c.on(row, c.member)) THEN
+                        UPDATE queue_count SET count = count - 1 WHERE queue = \(c.on(row, c.queue)) AND rgk_id = \(c.on(row, c.rgk));
+                    END IF;
+            """
+        }
+        return """
+            -- as the schema's owner: the count kept whoever writes, in whichever RGK's row (PGRowSecurity)
+            CREATE OR REPLACE FUNCTION \(name)() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp AS $$
+            BEGIN
+                IF TG_OP <> 'INSERT' THEN
+                    \(remove("OLD"))
+                END IF;
+                IF TG_OP <> 'DELETE' THEN
+                    \(add("NEW"))
+                END IF;
+                RETURN NULL;
+            END
+            $$;
+            CREATE TRIGGER \(name)_insert AFTER INSERT ON \(c.table)
+                FOR EACH ROW WHEN (\(c.on("NEW", c.member))) EXECUTE FUNCTION \(name)();
+            CREATE TRIGGER \(name)_delete AFTER DELETE ON \(c.table)
+                FOR EACH ROW WHEN (\(c.on("OLD", c.member))) EXECUTE FUNCTION \(name)();
+            CREATE TRIGGER \(name)_update AFTER UPDATE OF \(c.columns.joined(separator: ", ")) ON \(c.table)
+                FOR EACH ROW WHEN (\(c.on("OLD", c.member)) OR \(c.on("NEW", c.member))) EXECUTE FUNCTION \(name)();
+
+            """
     }
 
     /// The trigram indexes of the searched columns.

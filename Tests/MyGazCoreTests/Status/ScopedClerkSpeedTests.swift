@@ -1,0 +1,114 @@
+import EngineHarness
+import Foundation
+import Testing
+@testable import MyGazCore
+
+/// What makes a clerk of some RGKs as fast as an operator of all (issue 37, item 4; the figures
+/// live in bench/pg.sh): her stuck payments read from counters kept per RGK (schema version 17),
+/// a search's page asked of PostgreSQL's search function, the program's connections without JIT.
+@Suite struct ScopedClerkSpeedTests {
+    @Test(arguments: TestEngine.all) func herStuckPaymentsAreReadFromTheCountersOfHerRGKs(_ engine: TestEngine) throws {
+        let t = try TestDB(engine: engine)
+        let (vologda, cherepovets, _) = try DashboardTests.region(t)
+        let today = t.session.clock.today
+        #expect(try Dashboard.load(t.db, today: today, scope: [vologda]).count("payments_stuck") == 1)
+        #expect(try Dashboard.load(t.db, today: today, scope: [cherepovets]).count("payments_stuck") == 0)
+        // a count only the counter holds: she sees it when it is of her RGK, and only then
+        try t.db.write { try t.db.run("INSERT INTO queue_count (queue, rgk_id, count) VALUES ('payment_processing_2000-01-01', ?, 1000)", vologda) }
+        #expect(try Dashboard.load(t.db, today: today, scope: [vologda]).count("payments_stuck") == 1001)
+        #expect(try Dashboard.load(t.db, today: today, scope: [cherepovets]).count("payments_stuck") == 0)
+        #expect(try Dashboard.load(t.db, today: today).count("payments_stuck") == 1001)
+        let kept = try t.db.query("SELECT rgk_id FROM queue_count WHERE queue = 'payment_processing_2026-05-01'").map { try $0.int64("rgk_id") }
+        #expect(kept == [vologda], "counted under the payment's RGK")
+    }
+
+    /// A database of version 16 counted the payments in processing under RGK 0 alone: the upgrade
+    /// counts them per RGK, and (PostgreSQL) drops the search functions' one-argument forms.
+    @Test(arguments: TestEngine.all) func anUpgradeFromVersionSixteenCountsThePaymentsPerRGK(_ engine: TestEngine) throws {
+        let t = try TestDB(engine: engine)
+        let (vologda, _, _) = try DashboardTests.region(t)
+        try t.db.write {
+            try t.db.run("DELETE FROM queue_count WHERE queue >= 'payment_processing_' AND queue < 'payment_processing`'")
+            try t.db.run("""
+                INSERT INTO queue_count (queue, rgk_id, count)
+                SELECT 'payment_processing_' || paid_on, 0, count(*) FROM payment WHERE state = 'processing' GROUP BY paid_on
+                """)
+            if engine == .postgresql {
+                try t.db.execute("""
+                    CREATE FUNCTION mygaz_search_account_search(text) RETURNS SETOF bigint LANGUAGE sql AS $$ SELECT id FROM account $$;
+                    UPDATE schema_version SET version = 16;
+                    """)
+            } else {
+                try t.db.execute("PRAGMA user_version = 16")
+            }
+        }
+        #expect(try !QueueCounters.differences(t.db).isEmpty, "version 16's layout is not this version's")
+        let moved = try Engines.migrate(t.db)
+        #expect(moved.from == 16 && moved.to == 17)
+        #expect(try QueueCounters.differences(t.db).isEmpty)
+        #expect(try t.db.query("SELECT rgk_id FROM queue_count WHERE queue = 'payment_processing_2026-05-01'").map { try $0.int64("rgk_id") }
+                == [vologda])
+        if engine == .postgresql {
+            #expect(try t.db.scalarInt("SELECT count(*) FROM pg_proc WHERE proname = 'mygaz_search_account_search' AND pronargs = 1") == 0)
+            #expect(try t.db.scalarInt("SELECT count(*) FROM pg_proc WHERE proname = 'mygaz_search_account_search' AND pronargs = 3") == 1)
+        }
+    }
+
+    /// A list of nothing but a search asks the index for its page: the accounts first loaded, the
+    /// newest users, of her RGKs alone; with another condition, every match is asked and the
+    /// condition kept.
+    @Test(arguments: TestEngine.all) func aSearchsPageIsTheFirstRowsInTheIndexsOrder(_ engine: TestEngine) throws {
+        let t = try TestDB(engine: engine)
+        let vologda = try t.rgk("vologda", name: "Вологда"), kostroma = try t.rgk("kostroma", name: "Кострома")
+        var accounts: [(id: Int64, rgk: Int64)] = []
+        for n in 0..<12 {
+            let rgk = n % 2 == 0 ? vologda : kostroma
+            accounts.append((try t.account(rgk: rgk, String(9100 + n), address: "г. Вологда, ул. Ленина, \(n)"), rgk))
+        }
+        func found(rgk: String? = nil, scope: [Int64]? = nil, limit: Int) throws -> Set<Int64> {
+            var filter = AccountFilter()
+            filter.search = "ленина"
+            filter.rgk = rgk
+            filter.scope = scope
+            filter.limit = limit
+            return Set(try Accounts.list(t.db, filter).map(\.id))
+        }
+        #expect(try found(limit: 5) == Set(accounts.prefix(5).map(\.id)))
+        #expect(try found(scope: [vologda], limit: 3) == Set(accounts.filter { $0.rgk == vologda }.prefix(3).map(\.id)))
+        #expect(try found(rgk: "kostroma", limit: 2) == Set(accounts.filter { $0.rgk == kostroma }.prefix(2).map(\.id)))
+        #expect(try found(rgk: "kostroma", scope: [vologda], limit: 5).isEmpty, "an RGK not hers")
+
+        // users: every third one waits for confirmation; the odd ones are linked to a Kostroma account
+        var users: [Int64] = []
+        for n in 0..<12 {
+            let id = try t.db.insert("""
+                INSERT INTO portal_user (login, login_kind, full_name, status, registered_at, updated_at)
+                VALUES (?, 'email', 'Смирнова Анна', ?, ?, ?)
+                """, "smirnova\(n)@mail.example", n % 3 == 0 ? "pending" : "active", t.session.now, t.session.now)
+            if n % 2 == 1 { try t.link(user: id, account: accounts[1].id) }
+            users.append(id)
+        }
+        func people(_ status: UserStatus? = nil, scope: [Int64]? = nil) throws -> [Int64] {
+            var filter = UserFilter()
+            filter.search = "смирнова"
+            filter.status = status
+            filter.scope = scope
+            filter.limit = 4
+            return try Users.list(t.db, filter).map(\.id)
+        }
+        let newest = Array(users.enumerated().reversed())
+        #expect(try people() == newest.prefix(4).map(\.element))
+        #expect(try people(.active) == newest.filter { $0.offset % 3 != 0 }.prefix(4).map(\.element),
+                "the newest active ones, not the active ones of the newest four")
+        #expect(try people(scope: [vologda]) == newest.filter { $0.offset % 2 == 0 }.prefix(4).map(\.element),
+                "a Vologda clerk: the users linked nowhere")
+        #expect(try people(scope: [kostroma]) == newest.prefix(4).map(\.element))
+    }
+
+    /// The server compiled the plans of 1 ms queries under the row policies for 100–150 ms: the
+    /// program's connections turn JIT off.
+    @Test(.enabled(if: PGServer.available)) func theProgramsConnectionsRunWithoutJIT() throws {
+        let t = try TestDB(engine: .postgresql)
+        #expect(try t.db.queryOne("SHOW jit")?.string("jit") == "off")
+    }
+}
