@@ -415,6 +415,32 @@ struct ServerRolesTests {
                 && r.stderr.contains("mygaz-admin operator add \(clerk) --role"), "no longer let in, and told what an admin runs: \(r)")
     }
 
+    /// An admin who is not the schema's owner works as her server role: she makes, moves and
+    /// removes operators (their server logins too, with the CREATEROLE a superuser gave her),
+    /// changes a setting, checks the database (its scratch schema: the admins' group may create
+    /// one) and the trail, and the trail names her.
+    @Test func anAdminsCommandsWorkAsHerServerRole() {
+        let t = E2E()
+        #expect(t.run(["demo", "--accounts", "40", "--date", "2026-07-20"]).status == 0, "the demo")
+        #expect(t.run(["operator", "add", "olga_admin", "--role", "admin"]).status == 0)
+        _ = t.sql("ALTER ROLE olga_admin CREATEROLE")
+        let uri = t.db.replacingOccurrences(of: "postgresql://mygaz_test@", with: "postgresql://olga_admin@")
+        let asHer = { (args: [String]) in t.run(["--db", uri] + args, useDB: false) }
+        let rgk = t.sql("SELECT code FROM rgk ORDER BY id LIMIT 1")
+        for args in [["operator", "add", "kira_admin", "--role", "clerk", "--rgk", rgk], ["operator", "edit", "kira_admin", "--role", "support"],
+                     ["operator", "list"], ["operator", "show", "kira_admin"], ["config", "set", "payment.stuck_days", "5"],
+                     ["status"], ["db", "check"], ["audit", "verify"], ["calendar", "list"], ["operator", "remove", "kira_admin", "--yes"]] {
+            let r = asHer(args)
+            #expect(r.status == 0, "\(args.joined(separator: " ")) as her: \(r.stderr)")
+        }
+        #expect(t.sql("SELECT count(*) FROM pg_roles WHERE rolname = 'kira_admin'") == "1", "the login she made")
+        #expect(t.sql("SELECT value FROM setting WHERE key = 'payment.stuck_days'") == "5")
+        #expect(t.sql("SELECT count(*) FROM operator WHERE login = 'kira_admin'") == "0")
+        #expect(t.sql("SELECT DISTINCT operator FROM audit WHERE action LIKE 'operator.%' AND entity_id = 'kira_admin'") == "olga_admin",
+                "the trail names her")
+        #expect(t.run(["audit", "verify"]).status == 0)
+    }
+
     static let rolesOf = ["clerk", "support", "admin"]
 
     /// The group role of `role` in the test's database.

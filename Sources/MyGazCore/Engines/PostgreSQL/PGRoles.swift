@@ -152,6 +152,8 @@ public enum PGRoles {
                 EXECUTE format('GRANT SELECT ON ALL TABLES IN SCHEMA public TO %I', g);
                 IF r = 'admin' THEN
                     EXECUTE format('GRANT INSERT, UPDATE ON ALL TABLES IN SCHEMA public TO %I', g);
+                    -- `db check` makes this version's schema in a scratch schema it rolls back
+                    EXECUTE format('GRANT CREATE ON DATABASE %I TO %I', db, g);
                 END IF;
                 FOR t, p IN SELECT x.tbl, x.privs FROM (VALUES \(rulesSQL)) AS x(grp, tbl, privs) WHERE x.grp = r LOOP
                     EXECUTE format('GRANT %s ON %I TO %I', p, t, g);
