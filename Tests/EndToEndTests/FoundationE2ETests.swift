@@ -85,6 +85,8 @@ import Testing
             (["--format", "xml", "status"], "not one of"),
             (["operator", "add", "bob"], "--role"),
             (["--busy-timeout", "-5", "status"], "--busy-timeout"),
+            // a negative number is a value, refused as one (not «unknown option '-3'; did you mean '-q'?»)
+            (["config", "set", "payment.stuck_days", "-3"], "payment.stuck_days: «-3»"),
         ]
         for (args, hint) in cases {
             let r = t.run(args)

@@ -99,7 +99,9 @@ public struct Parser {
                 try record(option, try value(of: option, inline: inline, spelled: "--\(name)"), spelled: "--\(name)")
                 continue
             }
-            if !endOfOptions && word.hasPrefix("-") && word.count > 1 {
+            // a negative number (`config set payment.stuck_days -3`) is a value, not options: no
+            // short option is a digit, so it cannot be one
+            if !endOfOptions && word.hasPrefix("-") && word.count > 1 && !Self.isNegativeNumber(word) {
                 var characters = Array(word.dropFirst())
                 while !characters.isEmpty {
                     let letter = characters.removeFirst()
@@ -155,6 +157,13 @@ public struct Parser {
         if !variadic && parsed.positionals.count > specs.count {
             throw MyGazError.usage(.tooManyArguments, .text(parsed.positionals[specs.count]), .text(parsed.commandName))
         }
+    }
+
+    /// `-3`, `-0.5`, `-1,5`: a minus and a number.
+    static func isNegativeNumber(_ word: String) -> Bool {
+        let rest = word.dropFirst()
+        let digit = { (c: Character) in c.isASCII && c.isNumber }
+        return word.first == "-" && rest.first.map(digit) == true && rest.allSatisfy { digit($0) || $0 == "." || $0 == "," }
     }
 
     private func unknownOption(_ spelled: String, candidates: [String]) -> MyGazError {

@@ -55,6 +55,15 @@ import Testing
         #expect(p.positionals == ["bob"])
     }
 
+    /// A negative number is a value (`config set payment.stuck_days -3` is refused for its value,
+    /// not taken for the options -3); a letter after the minus is still an option.
+    @Test func aNegativeNumberIsAValueNotOptions() throws {
+        #expect(try parser.parse(["config", "set", "payment.stuck_days", "-3"]).positionals == ["payment.stuck_days", "-3"])
+        #expect(try parser.parse(["config", "set", "bill.min", "-0.5"]).positionals == ["bill.min", "-0.5"])
+        #expect(throws: MyGazError.self) { try parser.parse(["config", "set", "payment.stuck_days", "-3x"]) }
+        #expect(try parser.parse(["operator", "remove", "-q", "bob"]).options["quiet"] != nil)
+    }
+
     @Test func doubleDashEndsOptions() throws {
         let p = try parser.parse(["operator", "remove", "--", "-weird"])
         #expect(p.positionals == ["-weird"])
