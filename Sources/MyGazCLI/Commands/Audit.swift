@@ -72,6 +72,7 @@ enum AuditCommands {
         }
         filter.action = inv.string(.action)
         filter.limit = try inv.limit()
+        filter.scope = try inv.session.rgkScope()
         var t = Table([
             Column("id", L("ID", "ID"), align: .right), Column("at", L("AT", "ВРЕМЯ")), Column("operator", L("OPERATOR", "ОПЕРАТОР")),
             Column("action", L("ACTION", "ДЕЙСТВИЕ"), cut: 10), Column("entity_type", L("ENTITY", "ОБЪЕКТ"), .machineOnly),

@@ -146,6 +146,7 @@ enum ReadingCommands {
         var filter = AuditFilter()
         filter.entityType = Entity.reading.rawValue
         filter.entityID = String(r.id)
+        filter.scope = try inv.session.rgkScope()
         inv.out.record(ReadingView.record(r, context: try Readings.context(inv.db, r), history: try Readings.history(inv.db, meterID: r.meterID, limit: 6),
                                           audit: try AuditLog.list(inv.db, filter), due: try readingDue(inv, r), inv.out))
         return .success

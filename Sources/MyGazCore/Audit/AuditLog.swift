@@ -23,6 +23,9 @@ public struct AuditFilter: Sendable {
     public var entityID: String?
     public var action: String?
     public var limit: Int = 50
+    /// The operator's RGK ids (`Session.rgkScope`), nil = every RGK: the rows about an item of
+    /// another RGK are not hers to read (a clerk's words may name its customer).
+    public var scope: [Int64]?
     public init() {}
 }
 
@@ -76,6 +79,10 @@ public enum AuditLog {
                 // `--action reading` matches every reading action.
                 conditions.append("action >= ? AND action < ?"); args.append(action + "."); args.append(action + "/")
             }
+        }
+        if let scope = filter.scope {
+            let c = ScopeCondition.audit(db, in: scope)
+            conditions.append(c.sql); args += c.arguments
         }
         let whereClause = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
         args.append(filter.limit)

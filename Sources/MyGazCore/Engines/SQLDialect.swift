@@ -194,6 +194,15 @@ public struct SQLDialect: Sendable, Equatable {
         }
     }
 
+    /// The whole number written in the text `expr`, NULL when it is none (an audit row's entity
+    /// id, text for every kind of entity): PostgreSQL's CAST would fail on other text.
+    public func integer(ofText expr: String) -> String {
+        switch engine {
+        case .sqlite: return "CASE WHEN \(expr) GLOB '[0-9]*' AND \(expr) NOT GLOB '*[^0-9]*' THEN CAST(\(expr) AS INTEGER) END"
+        case .postgresql: return "CASE WHEN \(expr) ~ '^[0-9]{1,18}$' THEN CAST(\(expr) AS bigint) END"
+        }
+    }
+
     // MARK: Audit
 
     /// Who gives a new audit row its place and hash in the chain (`AuditChain`): on PostgreSQL

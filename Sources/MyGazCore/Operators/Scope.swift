@@ -60,6 +60,8 @@ public struct ScopeCondition {
         case .account: return ("account x", "x.id", "x.rgk_id", .rgk)
         case .payment: return ("payment x", "x.id", "x.rgk_id", .rgk)
         case .contract: return ("contract x", "x.id", "x.rgk_id", .rgk)
+        case .meter: return ("meter x \(viaAccount)", "x.id", "a.rgk_id", .rgk)
+        case .office: return ("office x", "x.id", "x.rgk_id", .rgk)
         case .outbox: return ("outbox x", "x.id", "x.rgk_id", .rgkOrPortal)
         case .importBatch: return ("import_batch x", "x.id", "x.rgk_id", .rgkOrPortal)
         case .user:
@@ -68,6 +70,26 @@ public struct ScopeCondition {
                 """, .user)
         default: return nil
         }
+    }
+
+    /// The audit rows of the RGKs `scope`: a row about an item of an RGK (`ScopeCondition.owner`)
+    /// when that item is theirs by the one rule; a row about no RGK's item (an operator, a
+    /// setting, the FAQ, the database) for everyone.
+    static func audit(_ db: any Storage, in scope: [Int64]) -> ScopeCondition {
+        var kinds: [String] = [], arguments: [SQLBindable?] = []
+        var owned: [String] = []
+        for entity in Entity.allCases {
+            guard let owner = ScopeCondition.owner(entity) else { continue }
+            let c = ScopeCondition.of(db, owner.shape, owner.shape == .user ? owner.id : owner.rgk, in: scope)
+            kinds.append("""
+                (entity_type = '\(entity.rawValue)' AND EXISTS (SELECT 1 FROM \(owner.from)
+                    WHERE \(owner.id) = \(db.sql.integer(ofText: "audit.entity_id")) AND \(c.sql)))
+                """)
+            arguments += c.arguments
+            owned.append("'\(entity.rawValue)'")
+        }
+        return ScopeCondition(sql: "(entity_id IS NULL OR entity_type NOT IN (\(owned.joined(separator: ", "))) OR \(kinds.joined(separator: " OR ")))",
+                              arguments: arguments)
     }
 
     enum Shape { case rgk, rgkOrPortal, user }

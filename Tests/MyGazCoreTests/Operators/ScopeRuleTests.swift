@@ -142,6 +142,31 @@ import Testing
         #expect(try Applications.list(r.t.db, applications).count == 2)
     }
 
+    /// The trail of another RGK's items is not hers to read (a clerk's words may name the customer):
+    /// her `audit list` keeps the rows about her items, the portal-wide ones and those about no
+    /// RGK's item (an operator, a setting).
+    @Test(arguments: TestEngine.all) func herAuditListKeepsOnlyTheRowsAboutHerItems(_ engine: TestEngine) throws {
+        let r = try Region(engine)
+        try r.t.db.write {
+            for (entity, id) in r.mine { try r.t.session.audit("test.mine", entity, id, reason: "моё") }
+            for (entity, id) in r.theirs { try r.t.session.audit("test.theirs", entity, id, reason: "Иванову из Ярославля") }
+            for (entity, id) in r.portal { try r.t.session.audit("test.portal", entity, id) }
+            try r.t.session.audit("test.setting", .setting, "payment.stuck_days")
+            try r.t.session.audit("test.odd", .reading, "not-a-number")
+        }
+        var filter = AuditFilter()
+        filter.action = "test"
+        filter.limit = 1000
+        filter.scope = try r.petrova.rgkScope()
+        let hers = try AuditLog.list(r.t.db, filter)
+        #expect(!r.theirs.isEmpty && !hers.contains { $0.action == "test.theirs" }, "\(hers.map(\.action))")
+        #expect(hers.filter { $0.action == "test.mine" }.count == r.mine.count)
+        #expect(hers.filter { $0.action == "test.portal" }.count == r.portal.count)
+        #expect(hers.contains { $0.action == "test.setting" } && !hers.contains { $0.action == "test.odd" })
+        filter.scope = nil
+        #expect(try AuditLog.list(r.t.db, filter).filter { $0.action == "test.theirs" }.count == r.theirs.count, "an admin reads them all")
+    }
+
     @Test(arguments: TestEngine.all) func statusCountsOnlyHers(_ engine: TestEngine) throws {
         let r = try Region(engine)
         let hers = try Dashboard.load(r.t.db, today: Day(iso: "2026-07-20")!, scope: r.petrova.rgkScope())

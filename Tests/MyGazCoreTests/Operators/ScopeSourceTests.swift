@@ -26,6 +26,7 @@ import Testing
         ("Import/ImportHistory.swift", "public static func list(", "ImportHistory.list("),
         ("Accounts/HolderPhone.swift", "public static func conflicts(", "HolderPhone.conflicts("),
         ("Status/Dashboard.swift", "public static func load(", "Dashboard.load("),
+        ("Audit/AuditLog.swift", "public static func list(_ db: any Storage, _ filter: AuditFilter)", "AuditLog.list("),
     ]
 
     /// Calls that are no operator's view, and why.
