@@ -212,9 +212,13 @@ public enum SearchIndex: String, CaseIterable, Sendable {
         }
     }
 
-    /// A condition on the row named `alias`: its indexed value `column` contains `text` (an
-    /// account's phone), found through the index on either engine.
+    /// The values a room searches alone (`condition`): PostgreSQL has a search function for each.
+    static let searchedAlone: [(index: SearchIndex, column: String)] = [(.accounts, "phone")]
+
+    /// A condition on the row named `alias`: its indexed value `column` (one of `searchedAlone`)
+    /// contains `text` (an account's phone), found through the index on either engine.
     public func condition(_ db: any Storage, _ column: String, contains text: String, as alias: String) -> (sql: String, arguments: [SQLBindable?]) {
+        precondition(Self.searchedAlone.contains { $0.index == self && $0.column == column }, "no search function for \(column)")
         switch db.sql.engine {
         case .sqlite:
             return ("\(alias).id IN (SELECT rowid FROM \(rawValue) WHERE \(rawValue) MATCH ?)", [Self.match(text, in: column)])

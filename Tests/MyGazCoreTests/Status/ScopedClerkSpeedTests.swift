@@ -23,7 +23,8 @@ import Testing
     }
 
     /// A database of version 16 counted the payments in processing under RGK 0 alone: the upgrade
-    /// counts them per RGK, and (PostgreSQL) drops the search functions' one-argument forms.
+    /// counts them per RGK, and (PostgreSQL) drops the search functions' one-argument forms (a
+    /// value no room searches alone keeps none).
     @Test(arguments: TestEngine.all) func anUpgradeFromVersionSixteenCountsThePaymentsPerRGK(_ engine: TestEngine) throws {
         let t = try TestDB(engine: engine)
         let (vologda, _, _) = try DashboardTests.region(t)
@@ -36,6 +37,7 @@ import Testing
             if engine == .postgresql {
                 try t.db.execute("""
                     CREATE FUNCTION mygaz_search_account_search(text) RETURNS SETOF bigint LANGUAGE sql AS $$ SELECT id FROM account $$;
+                    CREATE FUNCTION mygaz_search_user_search_email(text) RETURNS SETOF bigint LANGUAGE sql AS $$ SELECT id FROM portal_user $$;
                     UPDATE schema_version SET version = 16;
                     """)
             } else {
@@ -51,6 +53,8 @@ import Testing
         if engine == .postgresql {
             #expect(try t.db.scalarInt("SELECT count(*) FROM pg_proc WHERE proname = 'mygaz_search_account_search' AND pronargs = 1") == 0)
             #expect(try t.db.scalarInt("SELECT count(*) FROM pg_proc WHERE proname = 'mygaz_search_account_search' AND pronargs = 3") == 1)
+            #expect(try t.db.scalarInt("SELECT count(*) FROM pg_proc WHERE proname = 'mygaz_search_user_search_email'") == 0,
+                    "a value no room searches alone has no function")
         }
     }
 

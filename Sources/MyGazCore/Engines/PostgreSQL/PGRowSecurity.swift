@@ -196,7 +196,7 @@ extension PGSchema {
             \(queueCounter(n))
             \(QueueCounters.forgotten(QueueCounters.counters[n]))
             \(QueueCounters.recount(QueueCounters.counters[n]))
-            \(PGRoles.searchFunctionNames.map { "DROP FUNCTION IF EXISTS \($0)(text);" }.joined(separator: "\n"))
+            \(PGRoles.version16SearchFunctions.map { "DROP FUNCTION IF EXISTS \($0)(text);" }.joined(separator: "\n"))
             UPDATE schema_version SET version = 17;
 
             """
@@ -218,14 +218,19 @@ extension PGRoles {
         "mygaz_search_\(index.rawValue)" + (column.map { "_\($0)" } ?? "")
     }
 
-    /// Every search function and the columns it looks in: each index whole, and each value alone.
+    /// Every search function and the columns it looks in: each index whole, and the values a room
+    /// searches alone (`SearchIndex.searchedAlone`).
     private static var searchFunctionsMade: [(name: String, index: SearchIndex, column: String?)] {
-        SearchIndex.allCases.flatMap { index in
-            [(searchFunction(index), index, nil)] + index.indexed(nil).map { (searchFunction(index, column: $0.name), index, $0.name) }
-        }
+        SearchIndex.allCases.map { (searchFunction($0), $0, nil) }
+            + SearchIndex.searchedAlone.map { (searchFunction($0.index, column: $0.column), $0.index, $0.column) }
     }
 
     static var searchFunctionNames: [String] { searchFunctionsMade.map(\.name) }
+
+    /// Version 16's functions, of one argument: each index whole and each of its values alone.
+    static var version16SearchFunctions: [String] {
+        SearchIndex.allCases.flatMap { index in [searchFunction(index)] + index.indexed(nil).map { searchFunction(index, column: $0.name) } }
+    }
 
     /// RGK ids as a PostgreSQL array's text, bound where a function takes `bigint[]`.
     static func array(_ ids: [Int64]) -> String { "{" + ids.map(String.init).joined(separator: ",") + "}" }
