@@ -69,8 +69,7 @@ private struct Generator {
     var rgkIDs: [Int64] = []
     var accountIDs: [(id: Int64, rgk: Int, userID: Int64?)] = []
     var paymentSequence = 0
-    /// The usernames' keys given so far (unique, case aside).
-    var usernames: Set<String> = []
+    var usernames = DemoUsernames()
     struct Pending { let meterID: Int64; let value: Int; let date: String; let submittedAt: String; let userID: Int64? }
     var pending: [Pending] = []
     var pendingIndex = 0
@@ -450,15 +449,7 @@ private struct Generator {
         guard own.chance(0.5) else { return nil }
         let base = own.chance(0.5) ? "\(person.name) \(person.surname)"
             : "\(DemoData.transliterate(person.name).capitalized) \(DemoData.transliterate(person.surname).capitalized)"
-        var name = base.filter { Username.isLetter($0) || $0 == " " }
-        var n = Int(userID)
-        while usernames.contains(Username.key(name)) || !Username.isValid(name) {
-            name = String((base + " " + String(UnicodeScalar(UInt8(97 + n % 26)))).suffix(Username.maxLength))
-            n /= 26
-            if n == 0 { n = Int(userID) + name.count }
-        }
-        usernames.insert(Username.key(name))
-        return name
+        return usernames.pick(base.filter { Username.isLetter($0) || $0 == " " }, userID: userID)
     }
 
     /// The bank cards some customers linked to pay by (manual 001 §4.7.3): masked as the portal
@@ -787,4 +778,34 @@ private struct Generator {
         }
     }
 
+}
+
+/// The demo's usernames, unique by their key (case aside), as the portal keeps them.
+struct DemoUsernames {
+    private var taken: Set<String> = []
+
+    /// `plain`, or where it is taken (or no username by the rule) it with letters of the user's
+    /// own number after it, which no other user's are (a letter or two tried in turn ran out at
+    /// some 60 000 users: 26 of them per name, and the demo never ended).
+    mutating func pick(_ plain: String, userID: Int64) -> String {
+        var name = plain, attempt = 0
+        while taken.contains(Username.key(name)) || !Username.isValid(name) {
+            let tail = Self.letters(Int(userID) + attempt * 10_000_019)
+            let stem = String(plain.prefix(Username.maxLength - 1 - tail.count)).trimmingCharacters(in: .whitespaces)
+            name = stem.isEmpty ? tail : stem + " " + tail
+            attempt += 1
+        }
+        taken.insert(Username.key(name))
+        return name
+    }
+
+    /// `n` in Latin letters, a word for every number: a, b, … z, aa, ab, …
+    static func letters(_ n: Int) -> String {
+        var n = n, text = ""
+        repeat {
+            text = String(UnicodeScalar(UInt8(97 + n % 26))) + text
+            n = n / 26 - 1
+        } while n >= 0
+        return text
+    }
 }

@@ -204,4 +204,19 @@ import Testing
             _ = try DemoGenerator.generate(t.session, .init(accounts: 10, seed: 1, anchor: Self.anchor))
         }
     }
+
+    /// A large demo gives every user of a common name a username of her own: the letters tried
+    /// after a taken name once ran out at 26 per name, and `demo --accounts 5000000` never ended.
+    @Test func aThousandNamesakesEachGetAUsernameOfTheirOwn() {
+        var usernames = DemoUsernames()
+        var keys = Set<String>()
+        for id in 1...3000 {
+            let name = usernames.pick(id % 2 == 0 ? "Анна Смирнова" : String(repeating: "Анна", count: 12), userID: Int64(id))
+            #expect(Username.isValid(name), "\(name)")
+            keys.insert(Username.key(name))
+        }
+        #expect(keys.count == 3000)
+        #expect(DemoUsernames.letters(0) == "a" && DemoUsernames.letters(25) == "z" && DemoUsernames.letters(26) == "aa"
+                && DemoUsernames.letters(701) == "zz" && DemoUsernames.letters(702) == "aaa")
+    }
 }
