@@ -12,8 +12,8 @@ enum ReadingCommands {
         subcommands: [
             CommandSpec("list", L("list readings: by default the pending queue, oldest first", "список показаний: по умолчанию очередь «в обработке», старые сверху"),
                         options: [
-                            OptionSpec(.status, value: "STATUS", L("pending (default), accepted, rejected, superseded, or all (the newest first)",
-                                                                   "pending (по умолчанию), accepted, rejected, superseded или all (все, новые сверху)"),
+                            OptionSpec(.status, value: "STATUS", L("pending (default), accepted, rejected, superseded, or all (the newest first); accepted of a whole region lists what the office accepted, of one account or meter its whole history, the RGK's files included",
+                                                                   "pending (по умолчанию), accepted, rejected, superseded или all (все, новые сверху); accepted по всему региону — принятые здесь, по лицевому счету или прибору — вся история, с файлами РГК"),
                                        choices: ReadingStatus.codes + ["all"]),
                             Opt.rgk,
                             OptionSpec(.account, value: "ACCOUNT", L("only this account", "только этот лицевой счет"), completion: .live(.account)),
