@@ -10,6 +10,8 @@ enum OutboxCommands {
             CommandSpec("list", L("list messages: waiting first", "список сообщений: ожидающие сверху"),
                         options: [OptionSpec(.status, value: "STATUS", L("only this state", "только это состояние"), choices: OutboxStatus.codes),
                                   OptionSpec(.to, value: "ADDRESS", L("only messages to this e-mail or phone (any spelling)", "только сообщения на этот e-mail или телефон (в любом написании)")),
+                                  OptionSpec(.channel, value: "CHANNEL", L("only messages of this channel (email, sms)", "только сообщения этого канала (email, sms)"),
+                                             choices: MessageChannel.codes),
                                   Opt.limit],
                         access: .everyone, handler: list),
             CommandSpec("show", L("one message (secrets masked)", "одно сообщение (секреты скрыты)"),
@@ -42,8 +44,9 @@ enum OutboxCommands {
         let limit = try inv.limit()
         let status = try inv.choice(.status, as: OutboxStatus.self)
         let scope = try inv.session.rgkScope()
+        let channel = try inv.choice(.channel, as: MessageChannel.self)
         let rows = try inv.string(.to).map { try OutboxStore.list(inv.db, to: $0, status: status, limit: limit, scope: scope) }
-            ?? OutboxStore.list(inv.db, status: status, limit: limit, scope: scope)
+            ?? OutboxStore.list(inv.db, status: status, channel: channel, limit: limit, scope: scope)
         var t = OutboxView.table(rows, inv.out)
         if rows.count == limit { t.footer = inv.out.texts.render(.moreRows, .int(limit)) }
         inv.out.table(t)

@@ -57,11 +57,13 @@ public enum OutboxStore {
                             arguments: [normalised, status?.rawValue, status?.rawValue] + c.arguments + [limit]).map(item)
     }
 
-    public static func list(_ db: any Storage, status: OutboxStatus?, limit: Int, scope: [Int64]? = nil) throws -> [OutboxItem] {
+    public static func list(_ db: any Storage, status: OutboxStatus?, channel: MessageChannel? = nil, limit: Int,
+                            scope: [Int64]? = nil) throws -> [OutboxItem] {
         // what waits, in the order it is to be tried (the queue's index); what was sent, newest
         // first (the id, read backwards until the limit: the status index kept out);
         // sending and failed, the latest attempt first (the queue's index backwards)
-        let c = ScopeCondition.rgkOrPortal(db, "o.rgk_id", in: scope)
+        let scoped = ScopeCondition.rgkOrPortal(db, "o.rgk_id", in: scope)
+        let c = channel.map { ScopeCondition(sql: "\(scoped.sql) AND o.channel = ?", arguments: scoped.arguments + [$0.rawValue]) } ?? scoped
         let waiting = "WHERE o.status = 'waiting' AND \(c.sql) ORDER BY o.next_attempt_at, o.id LIMIT ?"
         switch status {
         case .waiting?: return try db.query(select + " " + waiting, arguments: c.arguments + [limit]).map(item)

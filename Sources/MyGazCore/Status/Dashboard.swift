@@ -2,7 +2,7 @@
 public struct Dashboard: Sendable {
     public struct Queue: Sendable {
         public let key: String
-        public let count: Int
+        public internal(set) var count: Int
         public let oldest: String?
     }
     public struct PerRGK: Sendable {
@@ -97,9 +97,16 @@ public struct Dashboard: Sendable {
             } else {
                 try queue("users_unconfirmed", oldest: ["SELECT min(registered_at) AS oldest FROM portal_user WHERE status = 'pending'"])
             }
-            try queue("outbox_waiting", oldest: ["SELECT min(created_at) AS oldest FROM outbox WHERE status = 'waiting'",
-                                                 "SELECT min(created_at) AS oldest FROM outbox WHERE status = 'sending'"],
-                      scoped: inScope(.rgkOrPortal, "rgk_id"), countFrom: "outbox WHERE (status = 'waiting' OR status = 'sending')")
+            // the kept counter holds what waits and what is being sent; a delivery under way (a
+            // handful) is counted and shown apart, so that each row's list is what it counted
+            let messages = inScope(.rgkOrPortal, "rgk_id") ?? ScopeCondition.everything
+            let sending = try db.queryOne("SELECT count(*) AS n, min(created_at) AS oldest FROM outbox WHERE status = 'sending' AND \(messages.sql)",
+                                          arguments: messages.arguments)
+            let sendingCount = try sending?.int("n") ?? 0
+            try queue("outbox_waiting", oldest: ["SELECT min(created_at) AS oldest FROM outbox WHERE status = 'waiting'"],
+                      scoped: inScope(.rgkOrPortal, "rgk_id"), countFrom: "outbox WHERE status = 'waiting'")
+            if scope == nil, let last = d.queues.indices.last { d.queues[last].count -= sendingCount }
+            if sendingCount > 0 { d.queues.append(Queue(key: "outbox_sending", count: sendingCount, oldest: try sending?.optString("oldest"))) }
             try queue("outbox_failed", oldest: ["SELECT min(created_at) AS oldest FROM outbox WHERE status = 'failed'"],
                       scoped: inScope(.rgkOrPortal, "rgk_id"), countFrom: "outbox WHERE status = 'failed'")
             for channel in notSetUp {

@@ -78,6 +78,27 @@ import Testing
         #expect(d.imports.map(\.status) == ["incomplete", "completed"] && d.imports.last?.fileName == "accounts.csv")
     }
 
+    /// A message being sent is a row of its own, not counted among those waiting (issue 41: the
+    /// row's command lists exactly what it counted), for an operator of every RGK and of some.
+    @Test(arguments: TestEngine.all) func aMessageBeingSentIsCountedApartFromThoseWaiting(_ engine: TestEngine) throws {
+        let t = try TestDB(engine: engine)
+        let (vologda, _, _) = try Self.region(t)
+        try t.db.write {
+            try t.db.run("""
+                INSERT INTO outbox (channel, recipient, subject, body, kind, status, next_attempt_at, created_at, rgk_id)
+                VALUES ('email', 'c@mail.example', 'S', 'B', 'other', 'sending', ?, '2026-05-05T00:00:00Z', ?)
+                """, t.session.now, vologda)
+        }
+        for scope in [nil, [vologda]] as [[Int64]?] {
+            let d = try Dashboard.load(t.db, today: t.session.clock.today, scope: scope)
+            #expect(d.count("outbox_waiting") == 1 && d.count("outbox_sending") == 1, "\(scope as Any): \(d.queues)")
+            #expect(d.queues.first { $0.key == "outbox_sending" }?.oldest == "2026-05-05T00:00:00Z")
+        }
+        #expect(try Dashboard.load(t.db, today: t.session.clock.today).queues.contains { $0.key == "outbox_sending" })
+        try t.db.write { try t.db.run("UPDATE outbox SET status = 'sent', sent_at = ? WHERE status = 'sending'", t.session.now) }
+        #expect(try !Dashboard.load(t.db, today: t.session.clock.today).queues.contains { $0.key == "outbox_sending" }, "none: no row")
+    }
+
     @Test(arguments: TestEngine.all) func theCheckFindsACounterThatDisagreesAndTheRecountMendsIt(_ engine: TestEngine) throws {
         let t = try TestDB(engine: engine)
         let (vologda, _, pending) = try Self.region(t)

@@ -12,11 +12,14 @@ enum StatusView {
             "pin_requests_open": (L("Open PIN requests", "Запросы ПИН-кода"), "pin requests"),
             "users_unconfirmed": (L("Unconfirmed registrations", "Неподтвержденные регистрации"), "user list --status pending"),
             "outbox_waiting": (L("Messages waiting", "Сообщения к отправке"), "outbox list --status waiting"),
+            "outbox_sending": (L("Messages being sent", "Сообщения в отправке"), "outbox list --status sending"),
             "outbox_failed": (L("Messages failed", "Недоставленные сообщения"), "outbox list --status failed"),
+            // the messages counted; what to set is in the row's name
             Dashboard.waitingForChannel(.sms): (L("SMS waiting: no SMS command (sms.command)", "SMS ждут: нет команды отправки (sms.command)"),
-                                                "config list"),
+                                                "outbox list --status waiting --channel sms"),
             Dashboard.waitingForChannel(.email): (L("E-mails waiting: the mail program cannot run (mail.sendmail)",
-                                                    "Письма ждут: программа отправки не запускается (mail.sendmail)"), "config list"),
+                                                    "Письма ждут: программа отправки не запускается (mail.sendmail)"),
+                                                  "outbox list --status waiting --channel email"),
             // the list of what was counted: in processing, paid on the stuck day or before
             "payments_stuck": (L("Payments stuck in processing", "Платежи, зависшие в обработке"),
                                "payment list --state processing --until \(d.paymentStuckDays)d"),
