@@ -185,14 +185,15 @@ extension PGSchema {
     /// From version 16 (`Schema.noticeOffAndUsernameSearch`): the outbox's `cancel_reason` takes
     /// `notice_off` (its CHECK made again in place), and the username gets its trigram index
     /// (`searchIndexes` names it); the search functions that read it are made again by
-    /// `PGRoles.grants`, which `init` runs after every upgrade.
+    /// `PGRoles.grants`, which `init` runs after every upgrade. Each piece may be run again (a
+    /// database whose version was set back, as a test does, keeps the pieces of the later ones).
     static var upgradeToNoticeOffAndUsernameSearch: String {
         let username = searchIndexes.first { $0.name == "\(SearchIndex.users.rawValue)_username" }!
         return """
             ALTER TABLE outbox DROP CONSTRAINT outbox_cancel_reason_check;
             ALTER TABLE outbox ADD CONSTRAINT outbox_cancel_reason_check
                 CHECK (cancel_reason IS NULL OR \(oneOf("cancel_reason", Schema.v17OutboxCancelReasons)));
-            CREATE INDEX \(username.name) ON \(username.table) USING gin (\(username.expression) gin_trgm_ops);
+            CREATE INDEX IF NOT EXISTS \(username.name) ON \(username.table) USING gin (\(username.expression) gin_trgm_ops);
             UPDATE schema_version SET version = 17;
 
             """
