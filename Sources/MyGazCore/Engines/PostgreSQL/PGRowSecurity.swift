@@ -188,15 +188,13 @@ extension PGSchema {
     /// `PGRoles.grants`, which `init` runs after every upgrade. Each piece may be run again (a
     /// database whose version was set back, as a test does, keeps the pieces of the later ones).
     static var upgradeToNoticeOffAndUsernameSearch: String {
-        let username = searchIndexes.first { $0.name == "\(SearchIndex.users.rawValue)_username" }!
-        return """
-            ALTER TABLE outbox DROP CONSTRAINT outbox_cancel_reason_check;
-            ALTER TABLE outbox ADD CONSTRAINT outbox_cancel_reason_check
-                CHECK (cancel_reason IS NULL OR \(oneOf("cancel_reason", Schema.v17OutboxCancelReasons)));
-            CREATE INDEX IF NOT EXISTS \(username.name) ON \(username.table) USING gin (\(username.expression) gin_trgm_ops);
-            UPDATE schema_version SET version = 17;
+        """
+        ALTER TABLE outbox DROP CONSTRAINT outbox_cancel_reason_check;
+        ALTER TABLE outbox ADD CONSTRAINT outbox_cancel_reason_check
+            CHECK (cancel_reason IS NULL OR \(oneOf("cancel_reason", Schema.v17OutboxCancelReasons)));
+        \(usernameSearch)UPDATE schema_version SET version = 17;
 
-            """
+        """
     }
 }
 
