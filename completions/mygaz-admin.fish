@@ -278,7 +278,7 @@ function __mygaz_admin_opt --argument-names scope
         case 'user link'
             printf '%s\n' '--rgk	the account\'s RGK, when the number exists in several' '--alias	the user\'s name for the account (Дача)'
         case 'user list'
-            printf '%s\n' '--status	only this state' '--search	a piece of the login, name, e-mail or phone, the beginning of a username, a phone in any spelling or a linked account number; the users found come newest first' '-s	a piece of the login, name, e-mail or phone, the beginning of a username, a phone in any spelling or a linked account number; the users found come newest first' '--rgk	only users with an account of this RGK' '--registered-before	registered before DATE' '--registered-after	registered on or after DATE' '--limit	show at most N rows (default 50; 0 shows all)' '-n	show at most N rows (default 50; 0 shows all)'
+            printf '%s\n' '--status	only this state' '--search	a piece of the login, username, name, e-mail or phone, a phone in any spelling or a linked account number; the users found come newest first' '-s	a piece of the login, username, name, e-mail or phone, a phone in any spelling or a linked account number; the users found come newest first' '--rgk	only users with an account of this RGK' '--registered-before	registered before DATE' '--registered-after	registered on or after DATE' '--limit	show at most N rows (default 50; 0 shows all)' '-n	show at most N rows (default 50; 0 shows all)'
         case 'user purge-unconfirmed'
             printf '%s\n' '--older-than	required: e.g. 7d' '--dry-run	show what would change, write nothing' '--yes	do not ask for confirmation' '-y	do not ask for confirmation'
         case 'user resend-code'

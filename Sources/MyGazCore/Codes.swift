@@ -80,4 +80,6 @@ public enum OutboxStatus: String, Code { case waiting, sending, sent, failed, ca
 public enum OutboxCancelReason: String, Code {
     case userBlocked = "user_blocked", userDeleted = "user_deleted"
     case linkRemoved = "link_removed", accessRestricted = "access_restricted", billsOff = "bills_off", addressChanged = "address_changed"
+    /// A notice (debts, verification, news) whose user switched that notice off since it was queued.
+    case noticeOff = "notice_off"
 }

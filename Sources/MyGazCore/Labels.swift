@@ -93,6 +93,7 @@ public enum Labels {
             ("access_restricted", L("the user no longer has the extended version of the account", "у пользователя больше нет расширенной версии по счету")),
             ("bills_off", L("the user switched bills by e-mail off", "пользователь отключил квитанции по электронной почте")),
             ("address_changed", L("the user's e-mail is no longer this address", "у пользователя больше нет этого адреса электронной почты")),
+            ("notice_off", L("the user switched these notices off", "пользователь отключил эти уведомления")),
         ]),
         (.role, [
             ("clerk", L("clerk", "сотрудник абонентского отдела")),

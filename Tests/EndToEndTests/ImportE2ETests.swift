@@ -518,20 +518,106 @@ func largeAccountsFile(_ t: E2E, rows: Int) -> String {
     return t.write("accounts-\(rows).csv", text)
 }
 
+/// A large file of an «Абонент» kind (issue 39 §2) for the accounts of `largeAccountsFile(rows:
+/// accounts)`, as the RGK writes it (cp1251, `;`, Russian headers): two rows per account.
+func largeAbonentFile(_ t: E2E, kind: String, accounts: Int) -> String {
+    let header = switch kind {
+    case "benefits": "ЛС;Льгота;Размер льготы;Основание;Действует с;Действует до\r\n"
+    case "consumption": "ЛС;Режим потребления;Норматив;Ед. изм.;Действует с\r\n"
+    default: "ЛС;Вид оборудования;Заводской номер;Модель;Дата установки\r\n"
+    }
+    var text = header
+    text.reserveCapacity(accounts * 140)
+    for i in 0..<accounts {
+        let n = 70_000_000 + i, number = "0\(n / 1_000_000)-\(n % 1_000_000)"
+        switch kind {
+        case "benefits":
+            text += "\(number);Ветеран труда;50;\"уд. № \(i); серия А\";01.01.2020;\r\n\(number);Многодетная семья;\(i % 100);;01.01.2026;31.12.2026\r\n"
+        case "consumption":
+            text += "\(number);Приготовление пищи;10,5;куб. м на человека в месяц;01.01.2020\r\n\(number);Отопление;\(i % 9),8;куб. м на кв. м в месяц;\r\n"
+        default:
+            text += "\(number);Газовая плита;П-\(i);Гефест 3200;01.03.2015\r\n\(number);Газовая колонка;К-\(i);Neva 4510;\r\n"
+        }
+    }
+    return t.write("\(kind)-\(accounts).csv", text)
+}
+
 @Suite(.serialized) struct ImportFaultE2ETests {
     /// Whether another connection is writing accounts this moment: on SQLite an import batch
     /// running with rows done (its parts are committed as they go), on PostgreSQL a transaction
     /// holding the accounts' table for writing (the import writes in one transaction, which no
     /// one else sees until it commits).
-    static func writingAccounts(_ t: E2E) -> Bool {
+    static func writingAccounts(_ t: E2E) -> Bool { writing(t, "account") }
+
+    /// Whether another connection is writing `table` by an import this moment (as `writingAccounts`;
+    /// on SQLite read beside the writer, `sqlite3` waiting for its lock rather than failing).
+    static func writing(_ t: E2E, _ table: String) -> Bool {
         switch t.engine {
         case .sqlite:
-            return (Int(t.sql("SELECT coalesce(max(rows_done), 0) FROM import_batch WHERE status = 'running'")) ?? 0) > 0
+            let done = E2E.exec("/usr/bin/sqlite3", ["-cmd", ".timeout 5000", t.db,
+                                                     "SELECT coalesce(max(rows_done), 0) FROM import_batch WHERE status = 'running'"])
+            return (Int(done.stdout.trimmingCharacters(in: .whitespacesAndNewlines)) ?? 0) > 0
         case .postgresql:
             return t.sql("""
                 SELECT count(*) FROM pg_locks l JOIN pg_class c ON c.oid = l.relation
-                WHERE c.relname = 'account' AND l.mode = 'RowExclusiveLock' AND l.pid <> pg_backend_pid()
+                WHERE c.relname = '\(table)' AND l.mode = 'RowExclusiveLock' AND l.pid <> pg_backend_pid()
                 """) != "0"
+        }
+    }
+
+    /// Issue 39 §2, the «Абонент» kinds as the others: kill -9 in the middle of the writing pass
+    /// of `import benefits`, `consumption` and `equipment`, then the same import again. Nothing
+    /// half-written (SQLite keeps whole parts and the rerun finishes the interrupted import;
+    /// PostgreSQL's one transaction leaves nothing), nothing twice: the content of one clean run,
+    /// each row once, the batch's counts those of one run.
+    @Test func killedAbonentImportsAreFinishedByRunningThemAgain() throws {
+        let accounts = 60_000, rows = 2 * accounts
+        let clean = E2E()
+        clean.run("init")
+        #expect(clean.importAll(Array(russianFiles.prefix(1)), .cp1251).allSatisfy { $0.status == 0 })
+        #expect(clean.run("import", "accounts", largeAccountsFile(clean, rows: accounts), "--rgk", "vologda").status == 0)
+        let killed = E2E(copying: clean)
+        let kinds = [("benefits", "account_benefit", "a.number, x.benefit, x.percent, x.basis, x.valid_from, x.valid_until", "a.number, x.benefit"),
+                     ("consumption", "account_consumption", "a.number, x.mode, x.norm_m3, x.unit, x.valid_from", "a.number, x.mode"),
+                     ("equipment", "account_equipment", "a.number, x.kind, x.serial, x.model, x.installed_on", "a.number, x.kind, x.serial")]
+        for (kind, table, columns, key) in kinds {
+            let file = largeAbonentFile(clean, kind: kind, accounts: accounts)
+            let once = clean.run("import", kind, file, "--rgk", "vologda")
+            #expect(once.status == 0, "\(kind): \(once)")
+
+            let running = E2E.start(E2E.binary, ["--db", killed.db, "import", kind, file, "--rgk", "vologda"])
+            var writing = false
+            let deadline = Date().addingTimeInterval(120)
+            while !writing && running.process.isRunning && Date() < deadline {
+                usleep(20_000)
+                writing = Self.writing(killed, table)
+            }
+            kill(running.process.processIdentifier, SIGKILL)
+            let interrupted = running.finish()
+            #expect(writing && interrupted.status == SIGKILL, "\(kind) killed in the middle: \(interrupted)")
+            let written = Int(killed.sql("SELECT count(*) FROM \(table)")) ?? -1
+            switch killed.engine {
+            case .sqlite:
+                #expect(written > 0 && written < rows, "\(kind): some parts written, not all: \(written)")
+                #expect(killed.run("import", "history", "--json").jsonArray.first?["status"] as? String == "incomplete", "\(kind)")
+            case .postgresql:
+                #expect(written == 0, "\(kind): the import's one transaction went with its connection: \(written)")
+            }
+
+            let rerun = killed.run("import", kind, file, "--rgk", "vologda")
+            #expect(rerun.status == 0, "\(kind): \(rerun)")
+            #expect(rerun.stdout.contains("finished the interrupted import") == (killed.engine == .sqlite), "\(kind): \(rerun.stdout)")
+            // the rows by their natural keys (a server's sequence never hands out again the ids a rolled-back import took)
+            let content = "SELECT \(columns) FROM \(table) x JOIN account a ON a.id = x.account_id ORDER BY \(key)"
+            let (mine, theirs) = (killed.sql(content), clean.sql(content))
+            #expect(mine.split(separator: "\n").count == rows && SHA256.hex(Array(mine.utf8)) == SHA256.hex(Array(theirs.utf8)),
+                    "\(kind): the content of one clean run")
+            #expect(killed.sql("SELECT count(*) FROM (SELECT DISTINCT \(key) FROM \(table) x JOIN account a ON a.id = x.account_id) AS k") == String(rows),
+                    "\(kind): each row once")
+            let history = killed.run("import", "history", "--json").jsonArray
+            #expect(history.first?["status"] as? String == "completed" && history.first?["inserted"] as? Int == rows,
+                    "\(kind): counts of one run: \(history.first ?? [:])")
+            #expect(killed.sql("SELECT count(*) FROM import_batch WHERE status = 'running'") == "0", "\(kind): no batch left running")
         }
     }
 

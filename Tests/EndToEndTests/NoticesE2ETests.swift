@@ -174,6 +174,60 @@ import Testing
         #expect(t.sql("SELECT count(*) FROM outbox WHERE kind = 'debt_notice' AND status = 'sent'") != "0", "the others went")
     }
 
+    /// Issue 39: a notice whose user switched it off after it was queued (here at the desk, `user
+    /// edit --notify-… off`) is not sent: delivery checks the switch again and cancels it,
+    /// `notice_off`, said in the reader's language; her notices of the switches she kept still go.
+    @Test func aNoticeSwitchedOffBeforeDeliveryIsCancelled() throws {
+        let t = E2E()
+        t.demo(accounts: 300)
+        let period = t.sql("SELECT max(period) FROM settlement")
+        #expect(t.run("notice", "debts", "--period", period, "--yes").status == 0)
+        #expect(t.run("notice", "verification", "--within", "3650d", "--yes").status == 0)
+        try "Плановые работы на газопроводе 10 декабря.\n".write(toFile: t.dir + "/news.txt", atomically: true, encoding: .utf8)
+        #expect(t.run("notice", "news", "--subject", "Плановые работы", "--message-file", t.dir + "/news.txt", "--yes").status == 0)
+
+        // one user per notice, each with a message of another notice kind that she keeps on
+        var chosen: [(kind: String, user: String)] = []
+        for (kind, option) in [("debt_notice", "--notify-debts"), ("verification_notice", "--notify-status"), ("news", "--notify-news")] {
+            let others = chosen.isEmpty ? "0" : chosen.map(\.user).joined(separator: ", ")
+            let user = t.sql("""
+                SELECT min(user_id) FROM outbox WHERE kind = '\(kind)' AND status = 'waiting' AND user_id NOT IN (\(others))
+                  AND user_id IN (SELECT user_id FROM outbox WHERE kind <> '\(kind)' AND kind IN ('debt_notice', 'verification_notice', 'news'))
+                """)
+            #expect(!user.isEmpty, "the demo has a user told \(kind) and another notice")
+            chosen.append((kind, user))
+            let edit = t.run("user", "edit", user, option, "off")
+            #expect(edit.status == 0, "\(edit)")
+        }
+        let kept = t.sql("""
+            SELECT count(*) FROM outbox WHERE status = 'waiting' AND kind IN ('debt_notice', 'verification_notice', 'news')
+            """)
+        let off = chosen.map { "(kind = '\($0.kind)' AND user_id = \($0.user))" }.joined(separator: " OR ")
+        let lapsing = Int(t.sql("SELECT count(*) FROM outbox WHERE status = 'waiting' AND (\(off))")) ?? 0
+        #expect(lapsing >= 3, "\(lapsing)")
+
+        let (mail, sms) = t.deliver()
+        #expect(t.sql("SELECT count(*) FROM outbox WHERE (\(off)) AND NOT (status = 'cancelled' AND cancel_reason = 'notice_off')") == "0",
+                "every notice switched off is cancelled as such")
+        #expect(t.sql("SELECT count(*) FROM outbox WHERE cancel_reason = 'notice_off'") == String(lapsing), "and nothing else")
+        #expect(t.sql("""
+            SELECT count(*) FROM outbox WHERE status = 'sent' AND kind IN ('debt_notice', 'verification_notice', 'news')
+            """) == String((Int(kept) ?? 0) - lapsing), "the other notices went")
+        for (kind, user) in chosen {
+            #expect(t.sql("SELECT count(*) FROM outbox WHERE user_id = \(user) AND kind <> '\(kind)' AND status = 'sent' AND kind IN ('debt_notice', 'verification_notice', 'news')") != "0",
+                    "\(user): the notices she kept on went")
+        }
+        let newsTo = Set(mail.filter { $0["Subject"] == "Плановые работы" }.compactMap { $0["To"] } + sms.filter { $0.text.hasPrefix("Плановые работы") }.map(\.number))
+        let newsOff = try #require(chosen.last).user
+        #expect(!newsTo.contains(t.sql("SELECT recipient FROM outbox WHERE kind = 'news' AND user_id = \(newsOff)")), "no news to who switched it off")
+        #expect(t.sql("SELECT count(*) FROM audit WHERE action = 'outbox.cancel'") == String(lapsing))
+
+        let cancelled = t.sql("SELECT min(id) FROM outbox WHERE cancel_reason = 'notice_off'")
+        #expect(t.run("outbox", "show", cancelled).stdout.contains("the user switched these notices off"))
+        #expect(t.run("--lang", "ru", "outbox", "show", cancelled).stdout.contains("пользователь отключил эти уведомления"))
+        #expect(t.run("outbox", "list", "--status", "cancelled", "--json").jsonArray.contains { $0["cancel_reason"] as? String == "notice_off" })
+    }
+
     @Test func badInputIsOneLineAndQueuesNothing() throws {
         let t = E2E()
         t.demo(accounts: 50)

@@ -83,6 +83,12 @@ import Testing
         #expect(clerk("account", "show", theirAccount, "--rgk", theirCode).status == 3)
         let pin = clerk("pin", "revoke", theirAccount, "--rgk", theirCode)
         #expect(pin.status == 7 && pin.stderr.contains(theirCode), "\(pin)")
+        // issue 39's bad input: the holder's phone of an account of another RGK, one line, nothing changed
+        let phoned = clerk("account", "set-phone", theirAccount, "--rgk", theirCode, "--phone", "+79215550102", "--document", "паспорт 1900 123456")
+        #expect(phoned.status == 7 && phoned.stderr.contains(theirCode) && phoned.stderr.split(separator: "\n").count == 1 && phoned.stdout.isEmpty,
+                "\(phoned)")
+        #expect(t.sql("SELECT count(*) FROM account_phone_change") == "0")
+        #expect(t.sql("SELECT count(*) FROM account WHERE phone = '+79215550102'") == "0")
         let bulk = clerk("reading", "accept", "--all-valid", "--rgk", "kostroma", "--yes")
         #expect(bulk.status == 7 && bulk.stderr.contains("kostroma"), "\(bulk)")
         #expect(clerk("bill", "send", "--period", "2026-06", "--rgk", "kostroma", "--dry-run").status == 7)

@@ -86,13 +86,31 @@ final class NowBox: @unchecked Sendable {
     }
 }
 
+/// Today's PostgreSQL schema taken back to version 16: what versions 17, `scopedClerkSpeed`, and 18,
+/// `noticeOffAndUsernameSearch`, added taken away (the search functions of a page and RGKs and
+/// `mygaz_unconfirmed_users` dropped, the outbox's cancel reasons of version 8 put back, the
+/// username's trigram index dropped; the payments' counters are counted again by the upgrade).
+enum PGVersionSixteen {
+    static var pieces: String {
+        """
+        ALTER TABLE outbox DROP CONSTRAINT outbox_cancel_reason_check;
+        ALTER TABLE outbox ADD CONSTRAINT outbox_cancel_reason_check CHECK (cancel_reason IS NULL OR \(PGSchema.oneOf("cancel_reason", Schema.v8OutboxCancelReasons)));
+        DROP INDEX user_search_username;
+        DROP FUNCTION IF EXISTS \(PGRoles.searchFunctionSignatures), mygaz_unconfirmed_users(bigint[]);
+        """
+    }
+
+    static var script: String { pieces + "\nUPDATE schema_version SET version = 16;\n" }
+}
+
 /// Today's PostgreSQL schema taken back to version 12 (what versions 13, `abonent`, 14,
-/// `notices`, 16, `searchInScope`, and 17, `scopedClerkSpeed`, added taken away, the CHECKs of version 12 put back), for the upgrade tests: each
+/// `notices`, 16, `searchInScope`, 17, `scopedClerkSpeed`, and 18, `noticeOffAndUsernameSearch`, added taken away, the CHECKs of
+/// version 12 put back), for the upgrade tests: each
 /// later version's pieces are said here once.
 enum PGVersionTwelve {
     static var script: String {
         """
-        DROP FUNCTION \(PGRoles.searchFunctionSignatures), mygaz_unconfirmed_users(bigint[]);
+        \(PGVersionSixteen.pieces)
         DROP TABLE notice_sent;
         ALTER TABLE outbox DROP CONSTRAINT outbox_kind_check;
         ALTER TABLE outbox ADD CONSTRAINT outbox_kind_check CHECK (\(PGSchema.oneOf("kind", Schema.v3OutboxKinds + ["contact_changed"])));

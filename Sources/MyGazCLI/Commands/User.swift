@@ -27,8 +27,8 @@ enum UserCommands {
             CommandSpec("list", L("list portal users, newest first", "список пользователей, новые сверху"),
                         options: [
                             OptionSpec(.status, value: "STATUS", L("only this state", "только это состояние"), choices: UserStatus.codes),
-                            OptionSpec(.search, short: "s", value: "TEXT", L("a piece of the login, name, e-mail or phone, the beginning of a username, a phone in any spelling or a linked account number; the users found come newest first",
-                                                                              "часть логина, ФИО, e-mail или телефона, начало имени пользователя, телефон в любой записи или номер привязанного счета; найденные — новые сверху")),
+                            OptionSpec(.search, short: "s", value: "TEXT", L("a piece of the login, username, name, e-mail or phone, a phone in any spelling or a linked account number; the users found come newest first",
+                                                                              "часть логина, имени пользователя, ФИО, e-mail или телефона, телефон в любой записи или номер привязанного счета; найденные — новые сверху")),
                             OptionSpec(.rgk, value: "CODE", L("only users with an account of this RGK", "только пользователи со счетом этой РГК"),
                                        completion: .live(.rgk)),
                             OptionSpec(.registeredBefore, value: "DATE", L("registered before DATE", "зарегистрированы до DATE")),

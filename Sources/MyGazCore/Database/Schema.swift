@@ -8,7 +8,7 @@ public enum Schema {
 
     /// `migrations[i]` moves a database from version i to version i + 1.
     public static let migrations: [String] = [v1, v2, v3, v4, v5, v6, v7, v8, v9, productionCalendar, deskPhone, operatorScopes, abonent, notices, rowSecurity, searchInScope,
-                                                   scopedClerkSpeed]
+                                                   scopedClerkSpeed, noticeOffAndUsernameSearch]
 
     /// `col = 'a' OR col = 'b' …`: the same meaning as `col IN ('a', 'b', …)`, but SQLite
     /// builds an ephemeral table for an IN list on every single-row insert, ~2.5 µs per check.
@@ -492,7 +492,9 @@ public enum Schema {
 
     /// The outbox with the message kinds and states a version knows; a later version that adds
     /// one rebuilds the table (SQLite cannot change a CHECK in place).
-    static func outbox(_ name: String = "outbox", kinds: [String], statuses: [String], bills: Bool = false, users: Bool = false) -> String {
+    /// `cancelReasons`: the reasons a version knows, with `users` (the user and the cancel reason).
+    static func outbox(_ name: String = "outbox", kinds: [String], statuses: [String], bills: Bool = false, users: Bool = false,
+                       cancelReasons: [String] = []) -> String {
         var billColumn = bills ? """
                 bill_period     TEXT CHECK (bill_period IS NULL OR (bill_period GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]' AND entity_type = 'account')),
 
@@ -500,7 +502,7 @@ public enum Schema {
         if users {
             billColumn += """
                     user_id         INTEGER,
-                    cancel_reason   TEXT CHECK (cancel_reason IS NULL OR \(oneOf("cancel_reason", OutboxCancelReason.self))),
+                    cancel_reason   TEXT CHECK (cancel_reason IS NULL OR \(oneOf("cancel_reason", cancelReasons))),
 
                 """
         }
@@ -539,6 +541,13 @@ public enum Schema {
     static let v3OutboxKinds = ["ticket_reply", "ticket_received", "application_question", "application_status", "reading_rejected", "pin",
                                 "confirmation_code", "other", "bill"]
     static let v1OutboxStatuses = ["waiting", "sending", "sent", "failed"]
+    /// The states version 2 knew (`cancelled` came with it), frozen in its CHECK and the rebuilds' since.
+    static let v2OutboxStatuses = v1OutboxStatuses + ["cancelled"]
+    /// The reasons delivery cancelled a message for, frozen in the CHECK of version 8 (and of the
+    /// table `notices` rebuilt): `noticeSwitches` (version 18) adds `notice_off`.
+    static let v8OutboxCancelReasons = ["user_blocked", "user_deleted", "link_removed", "access_restricted", "bills_off", "address_changed"]
+    /// The kinds `notices` (version 14) knows, frozen in its CHECK.
+    static let v14OutboxKinds = v3OutboxKinds + ["contact_changed", "debt_notice", "verification_notice", "news"]
     static let v2OutboxKinds = ["ticket_reply", "ticket_received", "application_question", "application_status", "reading_rejected", "pin",
                                 "confirmation_code", "other"]
 
@@ -553,7 +562,7 @@ public enum Schema {
         updated_by  TEXT NOT NULL
     ) STRICT;
     ALTER TABLE reading ADD COLUMN exported_at TEXT;
-    \(outbox("outbox_v2", kinds: v2OutboxKinds, statuses: OutboxStatus.codes))
+    \(outbox("outbox_v2", kinds: v2OutboxKinds, statuses: v2OutboxStatuses))
     INSERT INTO outbox_v2 SELECT * FROM outbox;
     DROP TABLE outbox;
     ALTER TABLE outbox_v2 RENAME TO outbox;
@@ -577,7 +586,7 @@ public enum Schema {
     ALTER TABLE rgk ADD COLUMN bank_name TEXT;
     ALTER TABLE rgk ADD COLUMN bic TEXT CHECK (bic IS NULL OR (length(bic) = 9 AND bic NOT GLOB '*[^0-9]*'));
     ALTER TABLE rgk ADD COLUMN corr_account TEXT CHECK (corr_account IS NULL OR (length(corr_account) = 20 AND corr_account NOT GLOB '*[^0-9]*'));
-    \(outbox("outbox_v3", kinds: v3OutboxKinds, statuses: OutboxStatus.codes, bills: true))
+    \(outbox("outbox_v3", kinds: v3OutboxKinds, statuses: v2OutboxStatuses, bills: true))
     INSERT INTO outbox_v3 (id, channel, recipient, subject, body, secret, rgk_id, kind, entity_type, entity_id, status, attempts,
                            next_attempt_at, claim_token, claimed_at, delivery_pid, last_error, message_id, created_at, sent_at)
         SELECT id, channel, recipient, subject, body, secret, rgk_id, kind, entity_type, entity_id, status, attempts,
@@ -768,7 +777,7 @@ extension Schema {
     /// about a user, a ticket's, an application's, a reading's or a PIN request's user.
     static let v8 = """
     ALTER TABLE outbox ADD COLUMN user_id INTEGER;
-    ALTER TABLE outbox ADD COLUMN cancel_reason TEXT CHECK (cancel_reason IS NULL OR \(oneOf("cancel_reason", OutboxCancelReason.self)));
+    ALTER TABLE outbox ADD COLUMN cancel_reason TEXT CHECK (cancel_reason IS NULL OR \(oneOf("cancel_reason", v8OutboxCancelReasons)));
     UPDATE outbox SET user_id = CASE
             WHEN kind = 'bill' THEN (SELECT m.user_id FROM bill_mailing m WHERE m.outbox_id = outbox.id)
             WHEN entity_type = 'user' THEN entity_id
@@ -989,7 +998,8 @@ extension Schema {
             claim_token, claimed_at, delivery_pid, last_error, message_id, created_at, sent_at, bill_period, user_id, cancel_reason
             """
         return """
-        \(outbox("outbox_rebuilt", kinds: OutboxKind.codes, statuses: OutboxStatus.codes, bills: true, users: true))
+        \(outbox("outbox_rebuilt", kinds: v14OutboxKinds, statuses: v2OutboxStatuses, bills: true, users: true,
+                 cancelReasons: v8OutboxCancelReasons))
         INSERT INTO outbox_rebuilt (\(columns)) SELECT \(columns) FROM outbox;
         DROP TABLE outbox;
         ALTER TABLE outbox_rebuilt RENAME TO outbox;
@@ -1010,9 +1020,42 @@ extension Schema {
 }
 
 extension Schema {
+    /// The reasons delivery cancels a message for at version 18: `notice_off`, a notice (debts,
+    /// verification, news) whose user switched it off before it went (`Delivery.lapsed`).
+    static let v18OutboxCancelReasons = v8OutboxCancelReasons + ["notice_off"]
+
+    /// Version 18 (issue 39): the outbox's `cancel_reason` CHECK takes `notice_off` — SQLite
+    /// cannot change a CHECK in place, so the table is rebuilt as `notices` rebuilt it (a new
+    /// table, the rows copied, the old dropped, the new renamed, its indexes and queue-count
+    /// triggers made again); and the users' search index holds the username (`SearchIndex.usernameSearch`:
+    /// made again and refilled), so that `user list --search` finds a piece anywhere in one
+    /// through the index, as it finds a piece of a login or name.
+    static var noticeOffAndUsernameSearch: String {
+        let columns = """
+            id, channel, recipient, subject, body, secret, rgk_id, kind, entity_type, entity_id, status, attempts, next_attempt_at,
+            claim_token, claimed_at, delivery_pid, last_error, message_id, created_at, sent_at, bill_period, user_id, cancel_reason
+            """
+        return """
+        \(outbox("outbox_rebuilt", kinds: v14OutboxKinds, statuses: v2OutboxStatuses, bills: true, users: true,
+                 cancelReasons: v18OutboxCancelReasons))
+        INSERT INTO outbox_rebuilt (\(columns)) SELECT \(columns) FROM outbox;
+        DROP TABLE outbox;
+        ALTER TABLE outbox_rebuilt RENAME TO outbox;
+        CREATE INDEX outbox_queue ON outbox (status, next_attempt_at, id);
+        CREATE INDEX outbox_recipient ON outbox (recipient);
+        CREATE INDEX outbox_status_created ON outbox (status, created_at);
+        \(QueueCounters.triggers(on: "outbox"))
+        \(SearchIndex.usernameSearch)
+        """
+    }
+}
+
+extension Schema {
     /// The kinds of RGK file version 1 knew (`import_batch.kind`); `abonent` adds its three.
     static let v1ImportKinds = ["rgk", "offices", "accounts", "services", "meters", "readings", "settlements", "payments", "contracts",
                                 "acts", "pins"]
+    /// The kinds `abonent` (version 13) knows, frozen in its CHECK.
+    static let v13ImportKinds = v1ImportKinds + ["benefits", "consumption", "equipment"]
 
     /// `import_batch` with the kinds a version knows (SQLite cannot change a CHECK in place: the
     /// table is made again under its name, its rows put back, the rows that name a batch finding
@@ -1062,7 +1105,7 @@ extension Schema {
     PRAGMA defer_foreign_keys = ON;
     CREATE TEMP TABLE import_batch_kept AS SELECT * FROM import_batch;
     DROP TABLE import_batch;
-    \(importBatch(kinds: ImportKind.codes))
+    \(importBatch(kinds: v13ImportKinds))
     INSERT INTO import_batch SELECT * FROM temp.import_batch_kept;
     DROP TABLE temp.import_batch_kept;
 

@@ -2,7 +2,7 @@ import CSQLite
 import Foundation
 
 /// The trigram indexes behind `user list --search` and `account list --search`: a piece of a
-/// name, login, e-mail, address or phone found without reading every row (docs/scaling.md).
+/// name, login, e-mail, username, address or phone found without reading every row (docs/scaling.md).
 /// Both are FTS5 tables over our own rows (external content), kept by triggers that use only
 /// SQLite's built-in functions, so the portal's writes keep them true as ours do.
 public enum SearchIndex: String, CaseIterable, Sendable {
@@ -14,13 +14,18 @@ public enum SearchIndex: String, CaseIterable, Sendable {
         "trim(coalesce(\(row).surname, '') || ' ' || coalesce(\(row).name, '') || ' ' || coalesce(\(row).patronymic, ''))"
     }
 
-    /// The indexed columns and, for each, its value in a row named `row` of the content.
-    private var columns: [(name: String, value: (String) -> String)] {
+    /// The indexed columns and, for each, its value in a row named `row` of the content. The
+    /// users' index of migration 5 holds no username (`usernames: false`, kept as that migration
+    /// made it); `usernameSearch` (version 18) makes it again with the username beside the rest.
+    private func columns(usernames: Bool = true) -> [(name: String, value: (String) -> String)] {
         switch self {
-        case .users: return ["login", "full_name", "email", "phone"].map { c in (c, { "\($0).\(c)" }) }
+        case .users:
+            return (["login", "full_name", "email", "phone"] + (usernames ? ["username"] : [])).map { c in (c, { "\($0).\(c)" }) }
         case .accounts: return [("holder", { Self.holder($0) }), ("address", { "\($0).address" }), ("phone", { "\($0).phone" })]
         }
     }
+
+    private var columns: [(name: String, value: (String) -> String)] { columns() }
 
     /// The indexed values, each by its name and as SQL on the row named `row` (nil: the table's
     /// bare columns, as an index expression names them). One list for both engines: FTS5's
@@ -39,8 +44,10 @@ public enum SearchIndex: String, CaseIterable, Sendable {
     var newestFirst: Bool { self == .users }
 
     /// The table's columns the indexed values are made of: a change of any of them changes the index.
-    var watchedColumns: [String] {
-        self == .users ? columns.map(\.name) : ["surname", "name", "patronymic", "address", "phone"]
+    var watchedColumns: [String] { watchedColumns(usernames: true) }
+
+    private func watchedColumns(usernames: Bool) -> [String] {
+        self == .users ? columns(usernames: usernames).map(\.name) : ["surname", "name", "patronymic", "address", "phone"]
     }
 
     /// The triggers that keep the index, on inserts, deletes and updates of its table.
@@ -51,16 +58,32 @@ public enum SearchIndex: String, CaseIterable, Sendable {
     /// FTS5's `automerge` and `usermerge` where the index sets none.
     static let defaultMerge = 4
 
-    /// Created by migration 5; the statement of `rebuild` fills it from the table.
+    /// Created by migration 5, as it was then (no username); the statement of `rebuild` fills it from the table.
     static var schema: String {
-        allCases.map(\.definition).joined(separator: "\n")
+        allCases.map { $0.definition(usernames: false) }.joined(separator: "\n")
     }
 
-    private var definition: String {
+    /// Migration 17 (`usernameSearch`): the users' index made again with the username, its
+    /// triggers with it, filled from the table (`rebuild`) and merged as version 7 set it.
+    static var usernameSearch: String {
+        let index = SearchIndex.users
+        return """
+            DROP TRIGGER \(index.triggers.insert);
+            DROP TRIGGER \(index.triggers.delete);
+            DROP TRIGGER \(index.triggers.update);
+            DROP TABLE \(index.rawValue);
+            \(index.definition(usernames: true))
+            INSERT INTO \(index.rawValue) (\(index.rawValue), rank) VALUES ('automerge', 16);
+            INSERT INTO \(index.rawValue) (\(index.rawValue), rank) VALUES ('crisismerge', 64);
+            """
+    }
+
+    private func definition(usernames: Bool) -> String {
+        let columns = columns(usernames: usernames)
         let names = columns.map(\.name)
         let newValues = columns.map { $0.value("new") }.joined(separator: ", ")
         let oldValues = columns.map { $0.value("old") }.joined(separator: ", ")
-        let watched = watchedColumns
+        let watched = watchedColumns(usernames: usernames)
         let changed = watched.map { "old.\($0) IS NOT new.\($0)" }.joined(separator: " OR ")
         // the accounts' index reads the holder's name from a view: one phrase may span surname and name
         let content: String
@@ -202,7 +225,7 @@ public enum SearchIndex: String, CaseIterable, Sendable {
             // one function call over the values a line apart: no piece spans two of them
             return SearchRows(indexed: false, from: "\(table) \(alias)", condition: """
                 instr(fold(\(alias).login || char(10) || coalesce(\(alias).full_name, '') || char(10) || coalesce(\(alias).email, '') \
-                || char(10) || coalesce(\(alias).phone, '')), ?) > 0
+                || char(10) || coalesce(\(alias).phone, '') || char(10) || coalesce(\(alias).username, '')), ?) > 0
                 """, arguments: [folded], order: "\(alias).id")
         case .accounts:
             return SearchRows(indexed: false, from: "\(table) \(alias)", condition: """

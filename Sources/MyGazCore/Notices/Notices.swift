@@ -23,6 +23,19 @@ public enum Notices {
         public var limitedVersion = false
     }
 
+    /// The user's switch (a `portal_user` column) a notice of `kind` goes by: the candidates are
+    /// the users with it on, and delivery checks it again when the message's turn comes
+    /// (`Delivery.lapsed`: switched off meanwhile, the notice is cancelled, `notice_off`). Nil for
+    /// a message that is no such notice.
+    public static func switchColumn(_ kind: OutboxKind) -> String? {
+        switch kind {
+        case .debtNotice: "notify_debts"
+        case .verificationNotice: "notify_status"
+        case .news: "notify_news"
+        default: nil
+        }
+    }
+
     public struct Report: Sendable {
         public var toQueue = 0
         public var queued = 0

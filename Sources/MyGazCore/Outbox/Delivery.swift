@@ -567,7 +567,8 @@ public enum Delivery {
     /// queued them. A message to a portal user (`user_id`): the user is still there and not
     /// blocked. A bill besides: the account is still linked to the user with the extended
     /// version, unlocked (the bill shows personal data); the monthly mailing's only while the user
-    /// keeps bills by e-mail switched on; and only to the address the user has now. A bill with no
+    /// keeps bills by e-mail switched on; and only to the address the user has now. A notice the
+    /// user switched on (debts, verification, news) only while that switch is still on. A bill with no
     /// user (queued before version 8, its user not found then) goes to nobody.
     /// Read through a cursor: the claim of a run checks every message due (100 000 bills), and
     /// only the few that lapsed are kept.
@@ -575,7 +576,7 @@ public enum Delivery {
         var lapses: [Lapse] = []
         try db.eachRow("""
             SELECT o.id, o.status, o.channel, o.kind, o.recipient, o.user_id, u.id AS found_user, u.status AS user_status, u.email AS user_email,
-                   u.email_bills, l.user_id AS linked_user, l.access_level, l.locked_at,
+                   u.email_bills, u.notify_debts, u.notify_status, u.notify_news, l.user_id AS linked_user, l.access_level, l.locked_at,
                    CASE WHEN EXISTS (SELECT 1 FROM bill_mailing m WHERE m.user_id = o.user_id AND m.account_id = o.entity_id
                                                                   AND m.period = o.bill_period AND m.outbox_id = o.id) THEN 1 ELSE 0 END AS mailed
             FROM outbox o
@@ -584,7 +585,9 @@ public enum Delivery {
             WHERE (o.user_id IS NOT NULL OR o.kind = 'bill') AND \(condition)
             ORDER BY o.id
             """, arguments: arguments) { row in
-            let isBill = try row.string("kind") == OutboxKind.bill.rawValue
+            let kind = try row.string("kind")
+            let isBill = kind == OutboxKind.bill.rawValue
+            let noticeSwitch = OutboxKind(rawValue: kind).flatMap(Notices.switchColumn)
             let userStatus = try row.optString("user_status")
             let reason: OutboxCancelReason?
             if try row.optInt64("user_id") == nil {
@@ -593,6 +596,8 @@ public enum Delivery {
                 reason = .userDeleted
             } else if userStatus == UserStatus.blocked.rawValue {
                 reason = .userBlocked
+            } else if let noticeSwitch, try row.optInt(noticeSwitch) != 1 {
+                reason = .noticeOff
             } else if !isBill {
                 reason = nil
             } else if try row.optInt64("linked_user") == nil {

@@ -21,13 +21,6 @@ public enum Username {
     /// The key a username is unique by and found by.
     public static func key(_ name: String) -> String { Database.fold(name) }
 
-    /// What `user list --search` looks usernames up by (a piece anywhere in one, folded), when
-    /// the text could be a piece of one: letters and spaces, a letter among them.
-    static func searchKey(_ text: String) -> String? {
-        guard text.contains(where: isLetter), text.allSatisfy({ isLetter($0) || $0 == " " }) else { return nil }
-        return key(text)
-    }
-
     /// The users whose `username_key` is not their username folded (the portal wrote a row by a
     /// rule of its own): `db check` names them, for the key is what names are unique by.
     public static func keyProblems(_ db: any Storage) throws -> [String] {

@@ -161,7 +161,9 @@ public enum Users {
         return (conditions, arguments)
     }
 
-    /// `--search`: a piece of a login, name, e-mail or phone (through the search index), a phone
+    /// `--search`: a piece of a login, name, e-mail, phone or username (through the search index:
+    /// the username itself, not its key, so a row the portal wrote with a key of its own is found
+    /// all the same), a phone
     /// or account number in any spelling, a sign-in's e-mail. The newest users first by their
     /// number, which the index gives in order, so a common piece reads only one page of it.
     /// `searched`: the filters but the operator's RGKs, which the search keeps itself.
@@ -195,13 +197,6 @@ public enum Users {
         let start = Contact.email(search) ?? search.lowercased()
         sources.append("SELECT user_id FROM social_identity WHERE email >= ? AND email < ?")
         arguments += [start, start + "\u{10FFFF}"]
-        // a username from its beginning, in any case, ё as е, through its folded key's index (a
-        // piece inside it would read every user: the search index holds no username yet); the key
-        // is the portal's to write by the rule, which `db check` checks
-        if let key = Username.searchKey(search) {
-            sources.append("SELECT id FROM portal_user WHERE username_key >= ? AND username_key < ?")
-            arguments += [key, key + "\u{10FFFF}"]
-        }
         if let number = Contact.accountNumber(search) {
             sources.append("""
                 SELECT l.user_id FROM account a JOIN user_account l ON l.account_id = a.id WHERE a.number = ? AND a.rgk_id IN (SELECT id FROM rgk)

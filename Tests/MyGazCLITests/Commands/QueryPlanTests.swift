@@ -20,6 +20,8 @@ import Testing
         ["ticket", "list", "--status", "all"], ["ticket", "list", "--status", "closed"],
         ["user", "list", "--search", "ivanov"], ["user", "list", "--search", "+7 981"],
         ["user", "list", "--search", "Петров", "--status", "active", "--rgk", "vologda"], ["user", "list", "--search", "ов"],
+        // a piece inside a username (issue 39 §4): through the search index, never the whole portal_user table
+        ["user", "list", "--search", "van Pet"], ["user", "list", "--search", "на Ёлк", "--status", "active"],
         ["account", "list", "--search", "ленина"], ["account", "list", "--search", "Иванов", "--debtors"], ["account", "list", "--debtors"], ["account", "list", "--debtors", "--rgk", "vologda"],
         ["user", "list", "--status", "blocked"],
         ["user", "list"], ["user", "list", "--rgk", "vologda"], ["user", "list", "--rgk", "vologda", "--status", "active"],
@@ -122,7 +124,7 @@ import Testing
             var filter = UserFilter()
             filter.status = status; filter.rgk = rgk; filter.search = search; filter.limit = limit
             let conditions = [status.map { "status = '\($0.rawValue)'" }, rgk.map { _ in inVologda },
-                              search.map { "instr(fold(login || char(10) || coalesce(full_name, '') || char(10) || coalesce(email, '')), '\(Database.fold($0))') > 0" }]
+                              search.map { "instr(fold(login || char(10) || coalesce(full_name, '') || char(10) || coalesce(email, '') || char(10) || coalesce(username, '')), '\(Database.fold($0))') > 0" }]
                 .compactMap { $0 }
             let expected = try plainUsers(conditions.isEmpty ? "1" : conditions.joined(separator: " AND "), search: search != nil, limit: limit)
             #expect(expected.count > 1)

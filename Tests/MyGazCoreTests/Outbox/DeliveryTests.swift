@@ -66,6 +66,49 @@ import Testing
         #expect(try again.sent == 0 && again.cancelled == 0 && Self.delivered(directory).count == 2, "nothing goes twice")
     }
 
+    /// Issue 39: a notice the user switched on (debts, verification, news) goes only while that
+    /// switch is still on. Per kind: the notice of a user who switched that one off since it was
+    /// queued (her other switches on) is cancelled, `notice_off`; that of a user who keeps only
+    /// that switch on goes; a message that is no notice goes whatever the switches say.
+    @Test(arguments: TestEngine.all) func aNoticeWhoseUserSwitchedItOffSinceItWasQueuedIsCancelled(_ engine: TestEngine) throws {
+        let t = try TestDB(engine: engine)
+        let rgk = try t.rgk("vologda", email: "abon@gaz.example")
+        var lapsing: [Int64] = [], going: [Int64] = []
+        for kind in [OutboxKind.debtNotice, .verificationNotice, .news] {
+            let column = try #require(Notices.switchColumn(kind), "\(kind) is a notice")
+            let off = try t.portalUser("off.\(kind.rawValue)@mail.example"), on = try t.portalUser("on.\(kind.rawValue)@mail.example")
+            for user in [off, on] {
+                let id = try t.db.write {
+                    try Outbox.enqueue(t.session, .init(channel: .email, recipient: "\(user == off ? "off" : "on").\(kind.rawValue)@mail.example",
+                                                        subject: "Уведомление", body: "Текст", secret: nil, rgkID: rgk, kind: kind,
+                                                        entity: .user, entityID: user, userID: user)).id
+                }
+                if user == off { lapsing.append(id) } else { going.append(id) }
+            }
+            try t.db.write {
+                try t.db.run("UPDATE portal_user SET notify_debts = 1, notify_status = 1, notify_news = 1 WHERE id = ?", off)
+                try t.db.run("UPDATE portal_user SET \(column) = 0 WHERE id = ?", off)
+                try t.db.run("UPDATE portal_user SET notify_debts = 0, notify_status = 0, notify_news = 0 WHERE id = ?", on)
+                try t.db.run("UPDATE portal_user SET \(column) = 1 WHERE id = ?", on)
+            }
+        }
+        let silent = try t.portalUser("silent@mail.example")
+        try t.db.write { try t.db.run("UPDATE portal_user SET notify_debts = 0, notify_status = 0, notify_news = 0 WHERE id = ?", silent) }
+        going.append(try Self.queue(t, rgk: rgk, to: "silent@mail.example", body: "Ответ", userID: silent))
+
+        let (transport, directory) = try Self.recorder(t)
+        let report = try Delivery.send(t.session, transport: transport, limit: 100, dryRun: false)
+        #expect(report.sent == 4 && report.cancelled == 3 && report.complete, "\(report)")
+        for id in lapsing {
+            let m = try OutboxStore.find(t.db, id)
+            #expect(m.status == "cancelled" && m.cancelReason == OutboxCancelReason.noticeOff.rawValue, "\(id): \(m.status) \(m.cancelReason ?? "")")
+        }
+        for id in going { #expect(try OutboxStore.find(t.db, id).status == "sent", "\(id)") }
+        let mail = try Self.delivered(directory)
+        #expect(mail.count == 4 && !mail.contains { $0.hasPrefix("off.") }, "\(mail)")
+        #expect(try t.count("audit", "action = 'outbox.cancel'") == 3)
+    }
+
     @Test(arguments: TestEngine.all) func aSenderThatDiedLeavesWhatNeverBeganToGoAndWhatBeganInDoubt(_ engine: TestEngine) throws {
         let t = try TestDB(engine: engine)
         let rgk = try t.rgk("vologda", email: "abon@gaz.example")

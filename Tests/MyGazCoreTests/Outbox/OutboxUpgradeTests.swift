@@ -55,6 +55,9 @@ import Testing
         let (db, server) = try Self.versionTwelve(engine, dir)
         defer { _ = server }
         #expect(throws: (any Error).self, "version 12 refuses the kind") { try db.write { try db.execute(Self.newsRow(9)) } }
+        #expect(throws: (any Error).self, "and the cancel reason of version 18") {
+            try db.write { try db.execute("UPDATE outbox SET status = 'cancelled', cancel_reason = 'notice_off' WHERE id = 7") }
+        }
         let rows = "SELECT id, channel, recipient, coalesce(subject, '') AS subject, body, kind, status, attempts, coalesce(CAST(user_id AS TEXT), '') AS user_id FROM outbox ORDER BY id"
         func read() throws -> [String] {
             try db.query(rows).map { r in
@@ -89,9 +92,36 @@ import Testing
             }
         }
         #expect(try db.scalarInt("SELECT count(*) FROM notice_sent") == 1)
+        // a notice whose user switched it off (version 18)
+        try db.write { try db.execute("UPDATE outbox SET status = 'cancelled', cancel_reason = 'notice_off' WHERE id = 11") }
+        #expect(try db.scalarInt("SELECT count(*) FROM outbox WHERE cancel_reason = 'notice_off'") == 1)
         if engine == .sqlite {
             let indexes = try db.query("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'outbox' ORDER BY name").map { try $0.string("name") }
             #expect(indexes == ["outbox_queue", "outbox_recipient", "outbox_status_created"])
         }
+    }
+
+    /// A database made today takes every code the program writes into the outbox: a kind or a
+    /// cancel reason added to its enum without a migration of its own (the migrations keep the
+    /// lists they had at their versions) fails here.
+    @Test(arguments: TestEngine.all) func aNewDatabaseTakesEveryKindAndCancelReason(_ engine: TestEngine) throws {
+        let t = try TestDB(engine: engine)
+        let at = "2026-12-01T10:00:00Z"
+        try t.db.write {
+            for kind in OutboxKind.codes {
+                try t.db.run("""
+                    INSERT INTO outbox (channel, recipient, subject, body, kind, status, attempts, next_attempt_at, created_at)
+                        VALUES ('email', 'a@example.org', 'Тема', 'Текст', ?, 'waiting', 0, ?, ?)
+                    """, kind, at, at)
+            }
+            for reason in OutboxCancelReason.codes {
+                try t.db.run("""
+                    INSERT INTO outbox (channel, recipient, subject, body, kind, status, attempts, next_attempt_at, created_at, cancel_reason)
+                        VALUES ('email', 'a@example.org', 'Тема', 'Текст', 'other', 'cancelled', 0, ?, ?, ?)
+                    """, at, at, reason)
+            }
+        }
+        #expect(try t.db.scalarInt("SELECT count(*) FROM outbox") == OutboxKind.codes.count + OutboxCancelReason.codes.count)
+        #expect(OutboxCancelReason.codes.contains("notice_off"))
     }
 }

@@ -49,6 +49,12 @@ import Testing
         try plain.execute("UPDATE portal_user SET full_name = 'Смирнова Алёна Петровна' WHERE login = 'semenova.a@mail.ru'")
         #expect(try logins("семенова").isEmpty)
         #expect(try logins("смирнова") == ["semenova.a@mail.ru"])
+        // the username is in the index too (schema v17): the portal writes it, and changes it
+        try plain.execute("UPDATE portal_user SET username = 'Алёна Смирнова', username_key = 'алена смирнова' WHERE login = '+79115550102'")
+        #expect(try logins("ёна смир") == ["+79115550102"])
+        try plain.execute("UPDATE portal_user SET username = 'Ivan Korolev', username_key = 'ivan korolev' WHERE login = '+79115550102'")
+        #expect(try logins("ёна смир").isEmpty)
+        #expect(try logins("VAN KOR") == ["+79115550102"])
         try plain.execute("DELETE FROM portal_user WHERE login = 'other@bk.ru'")
         #expect(try logins("@bk.r").isEmpty)
         // the index holds what a rebuild from the table would hold
@@ -197,6 +203,21 @@ struct PortalShell {
         #expect(try logins(nil, status: .blocked) == ["x_y%z@bk.ru"])
         #expect(try logins(nil, rgk: "vologda") == ["ivanov@mail.ru"])
         #expect(try Users.list(t.db, UserFilter()).first { $0.login == "ivanov@mail.ru" }?.accounts == ["vologda/70000001"])
+
+        // a username (issue 39 §4): a piece anywhere in it, in any case, ё as е, through the index
+        // (three letters and more) or row by row (fewer); the name itself, whatever its key says
+        try t.db.write {
+            try t.db.run("UPDATE portal_user SET username = 'Анна Ёлкина', username_key = 'анна елкина' WHERE login = 'x_y%z@bk.ru'")
+            try t.db.run("UPDATE portal_user SET username = 'Portal Writer', username_key = 'not the rule' WHERE login = 'ivanov@mail.ru'")
+        }
+        for piece in ["ЕЛК", "на ёл", "лкина", "АННА", "Анна Елкина"] {
+            #expect(try logins(piece) == ["x_y%z@bk.ru"], "«\(piece)»")
+            #expect(SearchIndex.users.rows(t.db, containing: piece, as: "u").indexed, "«\(piece)» through the index")
+        }
+        #expect(try logins("ёл") == ["x_y%z@bk.ru"], "two letters: the users are read, the username among their values")
+        #expect(try logins("TAL WRI") == ["ivanov@mail.ru"], "found by the name, not by a key of another rule")
+        try t.db.write { try t.db.run("UPDATE portal_user SET username = NULL, username_key = NULL WHERE login = 'x_y%z@bk.ru'") }
+        #expect(try logins("лкина").isEmpty, "a name taken away is found no more")
     }
 
     @Test(arguments: TestEngine.all) func accountsAreFoundInAnyCaseAndSpelling(_ engine: TestEngine) throws {

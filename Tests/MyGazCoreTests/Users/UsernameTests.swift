@@ -1,3 +1,4 @@
+import EngineHarness
 import Foundation
 import Testing
 @testable import MyGazCore
@@ -44,5 +45,61 @@ import Testing
         let audit = try t.db.query("SELECT old_value, new_value FROM audit WHERE action = 'user.set-username'")
         #expect(audit.count == 2 && audit.allSatisfy { $0.values.allSatisfy { $0 == .null } })
         #expect(try t.db.scalarInt("SELECT count(*) FROM outbox WHERE kind = 'contact_changed' AND body LIKE '%АННА Ёлкина%'") == 2)
+    }
+
+    /// A database of version 16, whose users' search index held no username, finds a piece of one
+    /// once `init` upgrades it: SQLite makes the index again with the username and fills it from
+    /// the table (the names already there), and its triggers keep it; PostgreSQL gets the
+    /// username's trigram index, which the search function reads.
+    @Test(arguments: TestEngine.all) func aPieceOfAUsernameIsFoundInADatabaseUpgradedFromVersion16(_ engine: TestEngine) throws {
+        let dir = TempDir()
+        let db: any Storage, server: PGTestDatabase?
+        switch engine {
+        case .sqlite:
+            let file = try DatabaseFile.open(path: dir.file("v16.db"), purpose: .initialise, busyTimeoutMs: 2000)
+            try file.write {
+                for v in 0..<16 {
+                    try file.execute(Schema.migrations[v])
+                    try Schema.finish(v + 1, file)
+                }
+                try file.execute("PRAGMA application_id = \(Schema.applicationID); PRAGMA user_version = 16")
+            }
+            (db, server) = (file, nil)
+        case .postgresql:
+            let database = try PGServer.database()
+            let c = try database.connect()
+            try c.write {
+                try c.execute(PGSchema.script)
+                try c.execute(PGVersionSixteen.script)
+            }
+            (db, server) = (c, database)
+        }
+        defer { _ = server }
+        try db.write {
+            try db.execute("""
+                INSERT INTO portal_user (id, login, login_kind, status, registered_at, updated_at, username, username_key) VALUES
+                    (1, 'a@example.org', 'email', 'active', '2026-01-01T00:00:00Z', 'x', 'Анна Ёлкина', 'анна елкина'),
+                    (2, 'b@example.org', 'email', 'active', '2026-01-02T00:00:00Z', 'x', NULL, NULL)
+                """)
+        }
+        func found(_ piece: String) throws -> [Int64] {
+            var filter = UserFilter()
+            filter.search = piece
+            return try Users.list(db, filter).map(\.id)
+        }
+        if engine == .sqlite { #expect(try found("лкина").isEmpty, "version 16's index holds no username") }
+
+        #expect(try Engines.migrate(db) == (16, Schema.currentVersion))
+        for piece in ["лкина", "ЁЛК", "на ел"] { #expect(try found(piece) == [1], "«\(piece)»") }
+        try db.write { try db.execute("UPDATE portal_user SET username = 'Boris Orlov', username_key = 'boris orlov' WHERE id = 2") }
+        #expect(try found("RIS ORL") == [2], "a name written after the upgrade")
+        switch engine {
+        case .sqlite:
+            try db.execute("INSERT INTO user_search (user_search, rank) VALUES ('integrity-check', 1)")
+            let config = try db.query("SELECT k, v FROM user_search_config WHERE k LIKE '%merge' ORDER BY k").map { "\(try $0.string("k"))=\(try $0.int("v"))" }
+            #expect(config == ["automerge=16", "crisismerge=64"], "merged as version 7 set it")
+        case .postgresql:
+            #expect(try db.scalarInt("SELECT count(*) FROM pg_indexes WHERE indexname = 'user_search_username'") == 1)
+        }
     }
 }

@@ -181,6 +181,21 @@ extension PGSchema {
     static var upgradeToSearchInScope: String {
         "UPDATE schema_version SET version = 16;\n"
     }
+
+    /// From version 17 (`Schema.noticeOffAndUsernameSearch`): the outbox's `cancel_reason` takes
+    /// `notice_off` (its CHECK made again in place), and the username gets its trigram index
+    /// (`searchIndexes` names it); the search functions that read it are made again by
+    /// `PGRoles.grants`, which `init` runs after every upgrade. Each piece may be run again (a
+    /// database whose version was set back, as a test does, keeps the pieces of the later ones).
+    static var upgradeToNoticeOffAndUsernameSearch: String {
+        """
+        ALTER TABLE outbox DROP CONSTRAINT outbox_cancel_reason_check;
+        ALTER TABLE outbox ADD CONSTRAINT outbox_cancel_reason_check
+            CHECK (cancel_reason IS NULL OR \(oneOf("cancel_reason", Schema.v18OutboxCancelReasons)));
+        \(usernameSearch)UPDATE schema_version SET version = 18;
+
+        """
+    }
 }
 
 extension PGSchema {

@@ -20,7 +20,7 @@
 public enum PGSchema {
     /// The SQLite schema version this script mirrors. A new SQLite migration fails
     /// `PGSchemaTests` until the script has it too and this number follows.
-    public static let version = 17
+    public static let version = 18
 
     /// `col IN ('a', 'b', …)` from a code enum, as `Schema.oneOf` writes the same list for SQLite.
     static func oneOf<C: Code>(_ column: String, _ type: C.Type) -> String { oneOf(column, C.codes) }
@@ -46,7 +46,8 @@ public enum PGSchema {
 
     /// The whole schema, in one transaction of the caller's.
     public static var script: String {
-        [functions, tables, productionCalendar, queueCounters, search, auditChainTables, auditChainTriggers, deskPhone, operatorScopes, abonent, notices, PGRoles.deskChecks, marker].joined(separator: "\n")
+        [functions, tables, productionCalendar, queueCounters, search, auditChainTables, auditChainTriggers, deskPhone, operatorScopes, abonent,
+         usernameSearch, notices, PGRoles.deskChecks, marker].joined(separator: "\n")
     }
 
     static let functions = #"""
@@ -705,10 +706,21 @@ public enum PGSchema {
             """
     }
 
-    /// The trigram indexes of the searched columns.
+    /// The trigram indexes of the searched columns as version 5 made them: all but the
+    /// username's, which came with version 18 (`usernameSearch`, after `abonent` made the column).
     static var search: String {
-        searchIndexes.map { "CREATE INDEX \($0.name) ON \($0.table) USING gin (\($0.expression) gin_trgm_ops);" }
-            .joined(separator: "\n")
+        searchIndexes.filter { $0.name != usernameIndex.name }.map { createSearchIndex($0) }.joined(separator: "\n")
+    }
+
+    /// The username's trigram index (version 18); may be made again over one already there.
+    static var usernameSearch: String { createSearchIndex(usernameIndex, ifNotExists: true) + "\n" }
+
+    static var usernameIndex: (name: String, table: String, expression: String) {
+        searchIndexes.first { $0.name == "\(SearchIndex.users.rawValue)_username" }!
+    }
+
+    static func createSearchIndex(_ index: (name: String, table: String, expression: String), ifNotExists: Bool = false) -> String {
+        "CREATE INDEX \(ifNotExists ? "IF NOT EXISTS " : "")\(index.name) ON \(index.table) USING gin (\(index.expression) gin_trgm_ops);"
     }
 
     /// `Schema.productionCalendar`: the years of the production calendar an admin imported.

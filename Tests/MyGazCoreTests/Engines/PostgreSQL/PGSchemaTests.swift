@@ -43,6 +43,7 @@ import Testing
             "user_search_full_name": "trigram index, in place of the FTS5 table user_search",
             "user_search_email": "trigram index, in place of the FTS5 table user_search",
             "user_search_phone": "trigram index, in place of the FTS5 table user_search",
+            "user_search_username": "trigram index, in place of the FTS5 table user_search",
             "account_search_holder": "trigram index of the holder's full name, in place of the FTS5 table account_search",
             "account_search_address": "trigram index, in place of the FTS5 table account_search",
             "account_search_phone": "trigram index, in place of the FTS5 table account_search",
