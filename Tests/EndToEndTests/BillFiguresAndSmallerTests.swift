@@ -131,7 +131,7 @@ import Testing
             checked.append(command.trimmingCharacters(in: .whitespaces))
         }
         #expect(checked.contains { $0.hasPrefix("payment list --state processing --until ") } && checked.contains("reading list")
-                && checked.contains("outbox list --status waiting --channel sms")
+                && checked.contains { $0.hasPrefix("outbox list --status waiting --channel ") }
                 && checked.contains("application list --status submitted,needs_info"), "\(checked)")
         let ru = t.run("status", "--lang", "ru")
         #expect(ru.stdout.contains("Открытые заявки (в обработке, требуют уточнения)"), "\(ru)")

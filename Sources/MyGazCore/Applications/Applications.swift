@@ -317,14 +317,10 @@ public enum Applications {
     static func notice(_ id: Int64, kind: ApplicationKind, action: ApplicationAction, from: ApplicationStatus, message: String?,
                        name: String?, rgkPhone: String? = nil) -> Notify.Notice {
         let title = Labels.label(.applicationKind, kind.rawValue, russian: true)
-        // «Здравствуйте, Сергей Анатольевич!»: by name and patronymic, never the surname first
-        let greeting = Notify.greeting(name)
         let to = Labels.label(.applicationStatus, action.target.rawValue, russian: true)
         switch action {
         case .clarify:
-            return Notify.Notice(subject: "Заявка № \(id): требуется уточнение", body: """
-                \(greeting)
-
+            return Notify.Notice(subject: "Заявка № \(id): требуется уточнение", to: name, body: """
                 По вашей заявке № \(id) («\(title)») требуется уточнение:
 
                 \(message ?? "")
@@ -332,9 +328,7 @@ public enum Applications {
                 Ответьте, пожалуйста, в личном кабинете «Мой газ» (кнопка «Ответить оператору» рядом с заявкой) или в абонентском отделе.
                 """, sms: "Заявка № \(id) требует уточнения: \(message ?? ""). Ответьте в ЛК «Мой газ».", kind: .applicationQuestion)
         case .reject:
-            return Notify.Notice(subject: "Заявка № \(id) не согласована", body: """
-                \(greeting)
-
+            return Notify.Notice(subject: "Заявка № \(id) не согласована", to: name, body: """
                 Ваша заявка № \(id) («\(title)») не согласована абонентским отделом.\(message.map { "\n\n" + Notify.sentence($0) } ?? "")
 
                 Что делать дальше: исправьте то, что указано выше, и подайте новую заявку в личном кабинете «Мой газ» (раздел «Заявки») \
@@ -343,18 +337,14 @@ public enum Applications {
                                      next: "Подайте новую заявку в ЛК «Мой газ» или позвоните в РГК.", phone: rgkPhone),
                 kind: .applicationStatus)
         case .reopen:
-            return Notify.Notice(subject: "Заявка № \(id) снова в работе", body: """
-                \(greeting)
-
+            return Notify.Notice(subject: "Заявка № \(id) снова в работе", to: name, body: """
                 Решение по вашей заявке № \(id) («\(title)») пересмотрено: заявка снова в обработке.\(message.map { "\n\($0)" } ?? "")
 
                 Состояние заявки — в разделе «Заявки» личного кабинета «Мой газ».
                 """, sms: "Заявка № \(id) снова в обработке.\(message.map { " \($0)" } ?? "")", kind: .applicationStatus)
         default:
             let before = Labels.label(.applicationStatus, from.rawValue, russian: true)
-            return Notify.Notice(subject: "Заявка № \(id): \(to)", body: """
-                \(greeting)
-
+            return Notify.Notice(subject: "Заявка № \(id): \(to)", to: name, body: """
                 Состояние вашей заявки № \(id) («\(title)») изменилось: «\(before)» → «\(to)».\(message.map { "\n\n\($0)" } ?? "")
 
                 Подробности — в разделе «Заявки» личного кабинета «Мой газ».

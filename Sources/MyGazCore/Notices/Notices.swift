@@ -115,9 +115,8 @@ public enum Notices {
             let rgkID = try r.int64("rgk_id"), phone = try Notify.rgkPhone(db, rgkID: rgkID)
             let notice = Notify.Notice(
                 subject: "Задолженность по лицевому счету \(number) за \(month)",
+                to: try r.optString("full_name"),
                 body: """
-                    \(Notify.greeting(try r.optString("full_name")))
-
                     По лицевому счету \(number) за \(month) к оплате \(amount) руб. — это задолженность за газ.
                     Оплатить можно в личном кабинете «Мой газ», в приложении банка по QR-коду на квитанции или в отделении банка \
                     по реквизитам РГК с номером лицевого счета. Если вы уже оплатили, не обращайте внимания на это письмо.
@@ -155,9 +154,8 @@ public enum Notices {
             let rgkID = try r.int64("rgk_id"), phone = try Notify.rgkPhone(db, rgkID: rgkID)
             let notice = Notify.Notice(
                 subject: "Поверка прибора учета \(serial) по лицевому счету \(number)",
+                to: try r.optString("full_name"),
                 body: """
-                    \(Notify.greeting(try r.optString("full_name")))
-
                     Срок поверки прибора учета газа № \(serial) по лицевому счету \(number) — \(shown). \
                     После этой даты показания прибора не принимаются, а начисления ведутся по нормативу.
                     Закажите поверку в обслуживающей организации и передайте в РГК свидетельство о поверке.
@@ -196,9 +194,8 @@ public enum Notices {
             """, key, rgkID, rgkID).map { r in
             let notice = Notify.Notice(
                 subject: subject,
+                to: try r.optString("full_name"),
                 body: """
-                    \(Notify.greeting(try r.optString("full_name")))
-
                     \(body.trimmingCharacters(in: .whitespacesAndNewlines))
 
                     Новости приходят, потому что их получение включено в личном кабинете; отключить его можно в настройках профиля.

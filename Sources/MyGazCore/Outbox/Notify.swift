@@ -27,16 +27,21 @@ public enum Notify {
 
     public enum Need: Sendable { case required, optional }
 
-    /// A notice in its two forms: a letter, and the short text an SMS can carry.
+    /// A notice in its two forms: a letter, and the short text an SMS can carry. The letter is
+    /// written by the one rule (`letter`): `body` is what happened and what to do next, greeted by
+    /// `to`'s name and signed by the RGK as it is queued.
     public struct Notice: Sendable {
         public var subject: String
+        /// The full name of the person the letter greets (nil: «Здравствуйте!»).
+        public var to: String?
         public var body: String
         public var sms: String
         public var kind: OutboxKind
         public var secret: String?
 
-        public init(subject: String, body: String, sms: String, kind: OutboxKind, secret: String? = nil) {
+        public init(subject: String, to: String?, body: String, sms: String, kind: OutboxKind, secret: String? = nil) {
             self.subject = subject
+            self.to = to
             self.body = body
             self.sms = sms
             self.kind = kind
@@ -60,10 +65,10 @@ public enum Notify {
         if need == .optional && reach.optedOut {
             return Outcome(notified: false, note: Message(.noticeOptedOut), warning: nil)
         }
-        let footer = try Notify.footer(session.db, rgkID: rgkID)
+        let letter = letter(to: notice.to, notice.body, footer: try Notify.footer(session.db, rgkID: rgkID))
         if let email = reach.email.flatMap(Contact.email) {
             let queued = try Outbox.enqueue(session, .init(channel: .email, recipient: email, subject: notice.subject,
-                                                           body: notice.body + "\n\n" + footer, secret: notice.secret,
+                                                           body: letter, secret: notice.secret,
                                                            rgkID: rgkID, kind: notice.kind, entity: entity, entityID: entityID, userID: reach.userID))
             return queued.refused ? Outcome(notified: false, note: nil, warning: queued.note, queuedID: queued.id)
                                   : Outcome(notified: true, note: queued.note, warning: nil, queuedID: queued.id)
@@ -76,7 +81,7 @@ public enum Notify {
         }
         // an address that is not one: kept as a failed message that says so, and the clerk told
         if let given = reach.email {
-            let queued = try Outbox.enqueue(session, .init(channel: .email, recipient: given, subject: notice.subject, body: notice.body,
+            let queued = try Outbox.enqueue(session, .init(channel: .email, recipient: given, subject: notice.subject, body: letter,
                                                            rgkID: rgkID, kind: notice.kind, entity: entity, entityID: entityID, userID: reach.userID))
             return Outcome(notified: false, note: nil, warning: queued.note)
         }
@@ -131,15 +136,23 @@ public enum Notify {
 
     /// A letter to a customer, by the one rule (issue 41): greeted by name and patronymic
     /// (`greeting`), what happened and what to do next (`text`), signed by the RGK (`footer`).
-    /// Every letter a customer reads is written through here or through `tell`, which signs a
-    /// notice's body the same way.
+    /// Every letter a customer reads is written here (`tell` writes a notice's through it). A text
+    /// that greets already (a clerk's answer beginning «Добрый день!») is not greeted twice.
     public static func letter(_ db: any Storage, to fullName: String?, _ text: String, rgkID: Int64?) throws -> String {
         letter(to: fullName, text, footer: try footer(db, rgkID: rgkID))
     }
 
     /// The same, with a signature already read (a mailing of many letters reads each RGK's once).
     public static func letter(to fullName: String?, _ text: String, footer: String) -> String {
-        greeting(fullName) + "\n\n" + text.trimmingCharacters(in: .whitespacesAndNewlines) + "\n\n" + footer
+        let text = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        return (greets(text) ? "" : greeting(fullName) + "\n\n") + text + "\n\n" + footer
+    }
+
+    /// Whether a text begins with a greeting, in Russian or English.
+    public static func greets(_ text: String) -> Bool {
+        let start = text.prefix(40).lowercased().replacingOccurrences(of: "ё", with: "е")
+        return ["здравствуй", "добрый день", "добрый вечер", "доброе утро", "доброго дня", "приветствую", "уважаем",
+                "hello", "good morning", "good afternoon", "good evening", "dear "].contains { start.hasPrefix($0) }
     }
 
     /// The RGK that signs a portal user's letters: that of her first linked account; none (technical

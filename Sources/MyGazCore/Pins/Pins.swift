@@ -170,8 +170,8 @@ public enum Pins {
             if options.send {
                 let until = Day(epochSeconds: session.clock.now + Int64(options.validDays) * 86_400).russian
                 let outcome = try Notify.tell(session, reach, Notify.Notice(
-                    subject: "ПИН-код для личного кабинета «Мой газ»",
-                    body: Notify.greeting(name) + "\n\n" + """
+                    subject: "ПИН-код для личного кабинета «Мой газ»", to: name,
+                    body: """
                         ПИН-код для подключения расширенной версии личного кабинета по лицевому счету \(account.number): \(Outbox.secretMark)
                         Код действует до \(until).
 
@@ -209,8 +209,8 @@ public enum Pins {
                 let number = try row.string("number")
                 t.told(try Notify.tell(session, Notify.Reach(email: try row.optString("email"), phone: try row.optString("phone"),
                                                              userID: try row.optInt64("user_id")), Notify.Notice(
-                    subject: "Запрос ПИН-кода отклонен",
-                    body: Notify.greeting(try row.optString("full_name")) + "\n\nВаш запрос ПИН-кода по лицевому счету \(number) отклонен.\n\n"
+                    subject: "Запрос ПИН-кода отклонен", to: try row.optString("full_name"),
+                    body: "Ваш запрос ПИН-кода по лицевому счету \(number) отклонен.\n\n"
                         + Notify.sentence(reason) + "\n\nЧто делать дальше: ПИН-код можно получить в абонентском отделе, предъявив документ, "
                         + "удостоверяющий личность, — адрес, телефон и часы работы ниже.",
                     sms: Notify.sms(head: "Запрос ПИН-кода по ЛС \(number) отклонен.", words: reason,

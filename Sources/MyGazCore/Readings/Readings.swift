@@ -430,8 +430,8 @@ public enum Readings {
                 let (reach, who) = try reach(session.db, item)
                 let date = Day(iso: item.readingDate)?.russian ?? item.readingDate
                 t.told(try Notify.tell(session, reach, Notify.Notice(
-                    subject: "Показание по лицевому счету \(item.account) проверяется повторно",
-                    body: Notify.greeting(who) + "\n\n" + """
+                    subject: "Показание по лицевому счету \(item.account) проверяется повторно", to: who,
+                    body: """
                         Показание прибора учета № \(item.serial) — \(item.value) м³ от \(date) — по лицевому счету \(item.account) ранее не было принято. Это решение отменено: показание проверяется повторно.
                         \(reason)
 
@@ -484,13 +484,12 @@ public enum Readings {
             (next, nextShort) = ("Если нужно, передайте показание еще раз в разделе «Приборы учета» личного кабинета «Мой газ».", "")
         }
         let words = (message?.trimmingCharacters(in: .whitespacesAndNewlines)).flatMap { $0.isEmpty ? nil : $0 }
-        var body = [Notify.greeting(name), "",
-                    "Показание прибора учета № \(item.serial) — \(item.value) м³ от \(date) — по лицевому счету \(item.account) не принято: \(why)."]
+        var body = ["Показание прибора учета № \(item.serial) — \(item.value) м³ от \(date) — по лицевому счету \(item.account) не принято: \(why)."]
         if let words { body.append(reason == .other ? Notify.sentence(words) : "Комментарий сотрудника: " + Notify.sentence(words)) }
         body += ["", next]
         let head = "Показание \(item.value) по ЛС \(item.account) не принято: " + (reason == .other ? "" : why + ".")
         return Notify.Notice(
-            subject: "Показание по лицевому счету \(item.account) не принято",
+            subject: "Показание по лицевому счету \(item.account) не принято", to: name,
             body: body.joined(separator: "\n"),
             sms: Notify.sms(head: head, words: words, next: nextShort, phone: rgkPhone),
             kind: .readingRejected)

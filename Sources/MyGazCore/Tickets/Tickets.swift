@@ -213,7 +213,8 @@ public enum Tickets {
         let quoted = question.split(separator: "\n", omittingEmptySubsequences: false).map { "> " + $0 }.joined(separator: "\n")
         return try Notify.tell(session, reach, Notify.Notice(
             subject: "Ответ на обращение № \(id) (\(topic))",
-            body: Notify.greeting(name) + "\n\n" + """
+            to: name,
+            body: """
                 \(answer)
 
                 \(closing ? "Обращение закрыто. " : "")Ваше обращение № \(id):
@@ -343,7 +344,8 @@ public enum Tickets {
             let topic = Labels.label(.ticketTopic, new.topic.rawValue, russian: true)
             let acknowledgement = try Notify.tell(session, Notify.Reach(email: email, phone: phone), Notify.Notice(
                 subject: "Обращение № \(id) принято",
-                body: Notify.greeting(new.name) + "\n\n" + """
+                to: new.name,
+                body: """
                     Ваше обращение № \(id) (\(topic)) принято \(Day(epochSeconds: session.clock.now).russian).
                     Ответ будет дан в течение \(Russian.days(days)). Сохраните номер обращения: по нему можно узнать, как идет его рассмотрение.
                     """,

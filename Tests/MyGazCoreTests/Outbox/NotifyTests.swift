@@ -5,7 +5,7 @@ import Testing
 /// The contact rule: e-mail, else SMS to a mobile, else the clerk phones; the customer's
 /// notification switch silences optional notices only.
 @Suite struct NotifyTests {
-    let notice = Notify.Notice(subject: "Тема", body: "Текст", sms: "Коротко", kind: .applicationStatus)
+    let notice = Notify.Notice(subject: "Тема", to: "Петров Сергей Анатольевич", body: "Текст", sms: "Коротко", kind: .applicationStatus)
 
     func tell(_ t: TestDB, _ reach: Notify.Reach, _ need: Notify.Need = .required) throws -> (Notify.Outcome, Row?) {
         let outcome = try t.db.write {
@@ -24,7 +24,19 @@ import Testing
         let (outcome, row) = try tell(t, .init(email: " Ivanov@Mail.RU ", phone: "+79110000001"))
         #expect(outcome.notified && outcome.warning == nil && outcome.note?.key == .messageQueued)
         #expect(try column(row, "channel") == "email" && column(row, "recipient") == "ivanov@mail.ru" && column(row, "status") == "waiting")
-        #expect(try column(row, "body")?.hasPrefix("Текст\n\nС уважением, техническая поддержка") == true)
+        #expect(try column(row, "body")?.hasPrefix("Здравствуйте, Сергей Анатольевич!\n\nТекст\n\nС уважением, техническая поддержка") == true)
+    }
+
+    /// One rule writes every letter (issue 41): a text that greets already is not greeted again.
+    @Test func aTextThatGreetsIsNotGreetedTwice() {
+        for text in ["Добрый день! Счет исправлен.", "Здравствуйте, Анна! Счет исправлен.", "  доброе утро. Счет исправлен.",
+                     "Уважаемая Анна Петровна, счет исправлен.", "Hello, the bill is corrected.", "Good evening."] {
+            let letter = Notify.letter(to: "Петрова Анна Петровна", text, footer: "Подпись")
+            #expect(letter == text.trimmingCharacters(in: .whitespaces) + "\n\nПодпись", "\(letter)")
+        }
+        for text in ["Счет исправлен. Здравствуйте!", "Добрыня Никитич передал показание."] {
+            #expect(Notify.letter(to: "Петрова Анна Петровна", text, footer: "Подпись") == "Здравствуйте, Анна Петровна!\n\n\(text)\n\nПодпись")
+        }
     }
 
     @Test(arguments: TestEngine.all) func withoutAnEMailTheMobileGetsTheShortText(_ engine: TestEngine) throws {
