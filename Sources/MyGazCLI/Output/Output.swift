@@ -37,7 +37,16 @@ public final class Output {
 
     public func say(_ message: Message) {
         guard isHuman, !quiet else { return }
-        io.stdout.write(texts.render(message) + "\n")
+        io.stdout.write(fitted(texts.render(message), tty: io.terminal.stdoutIsTTY) + "\n")
+    }
+
+    /// A line for people, at a terminal wrapped at its width between words (the lines after the
+    /// first indented), so that nothing runs past the edge; whole in a pipe, for grep.
+    private func fitted(_ text: String, tty: Bool, after prefix: String = "", painted: String = "") -> String {
+        let line = prefix + text
+        guard tty, DisplayWidth.of(line) > io.terminal.width, io.terminal.width > 20 else { return painted + text }
+        let lines = DisplayWidth.wrap(line, to: io.terminal.width - 2)
+        return painted + String(lines.joined(separator: "\n  ").dropFirst(prefix.count))
     }
 
     /// A line already rendered from messages (whose arguments are escaped), for people.
@@ -53,7 +62,8 @@ public final class Output {
 
     public func warn(_ message: Message) {
         guard !quiet else { return }
-        io.stderr.write(paint("mygaz-admin: ", .yellow, stream: .stderr) + texts.render(message) + "\n")
+        io.stderr.write(fitted(texts.render(message), tty: io.terminal.stderrIsTTY, after: "mygaz-admin: ",
+                               painted: paint("mygaz-admin: ", .yellow, stream: .stderr)) + "\n")
     }
 
     /// A bad row of a file, as compilers say it: `FILE:LINE: column: reason` on stderr.
@@ -62,7 +72,8 @@ public final class Output {
     }
 
     public func error(_ error: MyGazError) {
-        io.stderr.write(paint("mygaz-admin: ", .red, stream: .stderr) + texts.render(error.message) + "\n")
+        io.stderr.write(fitted(texts.render(error.message), tty: io.terminal.stderrIsTTY, after: "mygaz-admin: ",
+                               painted: paint("mygaz-admin: ", .red, stream: .stderr)) + "\n")
     }
 
     // MARK: data

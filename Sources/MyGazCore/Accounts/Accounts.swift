@@ -152,6 +152,17 @@ public enum Accounts {
     public static func holderSQL(_ a: String) -> String { SearchIndex.holder(a) }
 
     public static func list(_ db: any Storage, _ filter: AccountFilter) throws -> [AccountSummary] {
+        let found = try list(db, filter, numberAsPiece: false)
+        // «384-02» is written as an account number is, and as a piece of a phone: no account of
+        // that number, then the phones that hold its digits
+        if found.isEmpty, let search = filter.search, Contact.phone(search) == nil, Contact.accountNumber(search) != nil,
+           SearchIndex.phoneDigits(search) != nil {
+            return try list(db, filter, numberAsPiece: true)
+        }
+        return found
+    }
+
+    private static func list(_ db: any Storage, _ filter: AccountFilter, numberAsPiece: Bool) throws -> [AccountSummary] {
         var conditions: [String] = []
         var args: [SQLBindable?] = []
         if filter.scope != nil {
@@ -178,7 +189,7 @@ public enum Accounts {
                      OR (a.number = ? AND a.rgk_id IN (SELECT id FROM rgk)))
                     """)
                 args += byPhone.arguments + [phone, Contact.accountNumber(search) ?? ""]
-            } else if let number = Contact.accountNumber(search) {
+            } else if !numberAsPiece, let number = Contact.accountNumber(search) {
                 conditions.append("a.number = ? AND a.rgk_id IN (SELECT id FROM rgk)")
                 args.append(number)
             } else {
