@@ -45,10 +45,15 @@ import Testing
 
         // the morning: what waits, and what is about to be late
         for lang in ["ru", "en"] {
-            _ = screen(lang, ["status"])
-            _ = screen(lang, ["reading", "list"])
-            _ = screen(lang, ["reading", "list", "--violations"])
-            _ = screen(lang, ["application", "list"])
+            let status = screen(lang, ["status"])
+            if !status.contains(where: { $0.contains(lang == "ru" ? "СРОКИ" : "DEADLINES") }) { failures.append("\(lang) status: no deadlines") }
+            // each queue says at 80 columns what is left of each item's deadline
+            for queue in [["reading", "list"], ["reading", "list", "--violations"], ["application", "list"]] {
+                let lines = screen(lang, queue)
+                if !(lines.first ?? "").contains(lang == "ru" ? "ОСТАТОК" : "LEFT") {
+                    failures.append("\(lang) \(queue.joined(separator: " ")): no deadline at 80 columns: \(lines.first ?? "")")
+                }
+            }
             _ = screen(lang, ["pin", "requests"])
             _ = screen(lang, ["ticket", "list"])
         }

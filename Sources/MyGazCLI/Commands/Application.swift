@@ -36,8 +36,8 @@ enum ApplicationCommands {
                                        completion: .live(.operatorLogin)),
                             OptionSpec(.search, short: "s", value: "TEXT", L("the customer: a phone or e-mail in any spelling, an account number, a piece of the name or address",
                                                                               "клиент: телефон или e-mail в любом написании, номер счета, часть ФИО или адреса")),
-                            Opt.since, Opt.limit,
-                        ],
+                            Opt.since,
+                        ] + Opt.deadlines + [Opt.limit],
                         examples: [Example("mygaz-admin application list --kind repair --rgk vologda", L("Open repair calls in Vologda.", "Открытые заявки на ремонт в Вологде."))],
                         access: .everyone, handler: list),
             CommandSpec("review", L("walk the open queue at the terminal, one application at a time", "разобрать очередь в терминале, по одной заявке"),
@@ -142,6 +142,8 @@ enum ApplicationCommands {
         if statuses.contains("all") { filter.statuses = [] } else if !statuses.isEmpty {
             filter.statuses = statuses.compactMap(ApplicationStatus.init(rawValue:))
         }
+        // asked by deadline: every application in work, accepted ones too
+        if statuses.isEmpty && (inv.flag(.overdue) || inv.string(.dueWithin) != nil) { filter.statuses = Applications.inWork }
         filter.kind = try inv.choice(.kind, as: ApplicationKind.self)
         filter.rgk = inv.string(.rgk)
         filter.account = try inv.string(.account).map(inv.account)
@@ -150,7 +152,7 @@ enum ApplicationCommands {
         filter.search = inv.string(.search)
         filter.limit = try inv.limit()
         filter.scope = try inv.session.rgkScope()
-        let rows = try Applications.list(inv.db, filter)
+        let rows = try Applications.list(inv.db, filter, due: try inv.dueQuery())
         var t = ApplicationView.table(rows, now: inv.clock.now, inv.out)
         if rows.count == filter.limit { t.footer = inv.out.texts.render(.moreRows, .int(filter.limit)) }
         inv.out.table(t)

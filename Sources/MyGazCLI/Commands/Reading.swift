@@ -22,8 +22,8 @@ enum ReadingCommands {
                             OptionSpec(.valid, L("only readings that break no rule", "только показания без нарушений")),
                             OptionSpec(.rule, value: "RULE", L("only pending readings that break this rule", "только показания в обработке, нарушающие это правило"),
                                        choices: ReadingReason.codes.filter { $0 != "duplicate" && $0 != "other" }),
-                            Opt.since, Opt.limit,
-                        ],
+                            Opt.since,
+                        ] + Opt.deadlines + [Opt.limit],
                         examples: [
                             Example("mygaz-admin reading list --rgk vologda --limit 3", L("The three oldest pending readings of Vologda.", "Три самых старых показания в обработке по Вологде.")),
                             Example("mygaz-admin reading list --rgk vologda --violations", L("Pending readings of one RGK that break a rule, with the rule.",
@@ -120,14 +120,26 @@ enum ReadingCommands {
         filter.since = try inv.moment(.since)
         filter.limit = try inv.limit()
         filter.scope = try inv.session.rgkScope()
-        if filter.limit >= Int.max / 2 {
+        let q = try inv.dueQuery()
+        guard let filter = Readings.window(filter, q) else {
+            inv.out.table(ReadingView.header)
+            return .success
+        }
+        if filter.limit >= Int.max / 2 && !q.sort {
             // `--limit 0`: every reading of the filter, written as the cursor reads it (issue 41)
             try inv.out.stream(ReadingView.header) { emit in
-                try Readings.each(inv.db, filter) { emit(ReadingView.row($0, inv.out)) }
+                try Readings.each(inv.db, filter) { emit(ReadingView.row($0, due: Readings.due($0, q), inv.out)) }
             }
             return .success
         }
-        let items = try Readings.list(inv.db, filter)
+        var items = try Readings.list(inv.db, filter).map { (item: $0, due: Readings.due($0, q)) }
+        if q.sort {
+            // the pending queue is in this order already (oldest first); every state at once is not
+            items = items.enumerated().sorted { a, b in
+                let ka = DueQuery.order(a.element.due), kb = DueQuery.order(b.element.due)
+                return ka != kb ? ka.lexicographicallyPrecedes(kb) : a.offset < b.offset
+            }.map(\.element)
+        }
         var t = ReadingView.table(items, inv.out)
         if items.count == filter.limit { t.footer = inv.out.texts.render(.moreRows, .int(filter.limit)) }
         inv.out.table(t)
@@ -135,10 +147,8 @@ enum ReadingCommands {
     }
 
     /// A pending reading is decided by the cutoff day of its month (docs/deadlines.md).
-    static func readingDue(_ inv: Invocation, _ r: ReadingItem) throws -> (due: Due, left: DueLeft?)? {
-        guard r.status == .pending, let submitted = Timestamp.parse(r.submittedAt) else { return nil }
-        let deadlines = Deadlines(calendar: try Calendars.load(inv.db), rules: try DeadlineRules.load(inv.db))
-        return deadlines.report(.reading, registeredAt: submitted, now: inv.clock.now)
+    static func readingDue(_ inv: Invocation, _ r: ReadingItem) throws -> DueReport? {
+        Readings.due(r, try inv.dueQuery())
     }
 
     static func show(_ inv: Invocation) throws -> ExitStatus {

@@ -104,3 +104,27 @@ enum FileOutput {
     }
 }
 
+
+/// The deadline options of a list (issue 38, docs/deadlines.md): `--sort due`, `--overdue`,
+/// `--due-within Nd`.
+extension Opt {
+    static let sortDue = OptionSpec(.sort, value: "due", L("due: the nearest deadline first", "due — сначала ближайший срок"), choices: ["due"])
+    static let overdue = OptionSpec(.overdue, L("only those past their deadline", "только просроченные"))
+    static let dueWithin = OptionSpec(.dueWithin, value: "Nd", L("only those due within N days (3d), the overdue included",
+                                                               "только со сроком в ближайшие N дней (3d), включая просроченные"))
+    static let deadlines = [sortDue, overdue, dueWithin]
+}
+
+extension Invocation {
+    /// The deadlines a list computes, and the window and order its options ask for.
+    func dueQuery() throws -> DueQuery {
+        var q = DueQuery(deadlines: Deadlines(calendar: try Calendars.load(db), rules: try DeadlineRules.load(db)), now: clock.now)
+        if let within = try duration(.dueWithin) { q.dueBy = q.today.adding(days: Int(within / 86_400)) }
+        if flag(.overdue) { q.dueBy = q.today.adding(days: -1) }
+        q.sort = string(.sort) == "due"
+        return q
+    }
+
+    /// Whether a list is asked for by its deadlines: a window or their order.
+    var asksByDue: Bool { flag(.overdue) || string(.dueWithin) != nil || string(.sort) == "due" }
+}

@@ -12,7 +12,8 @@ enum StatusCommand {
     static func showStatus(_ inv: Invocation) throws -> ExitStatus {
         let d = try Dashboard.load(inv.db, today: inv.clock.today, notSetUp: Delivery.channelsNotSetUp(environment: inv.io.environment),
                                    scope: inv.session.rgkScope())
-        inv.out.record(StatusView.record(d, now: inv.clock.now, lang: inv.out.lang))
+        let dues = try DueBoard.load(inv.db, try inv.dueQuery(), scope: inv.session.rgkScope())
+        inv.out.record(StatusView.record(d, dues: dues, now: inv.clock.now, lang: inv.out.lang))
         return .success
     }
 }

@@ -43,6 +43,7 @@ public enum OptionName: String, CaseIterable, Sendable {
     case desiredDate = "desired-date"
     case digits
     case document
+    case dueWithin = "due-within"
     case dryRun = "dry-run"
     case email
     case emailBills = "email-bills"
@@ -86,6 +87,7 @@ public enum OptionName: String, CaseIterable, Sendable {
     case olderThan = "older-than"
     case `operator`
     case output
+    case overdue
     case ownershipDocument = "ownership-document"
     case parallel
     case passwordStdin = "password-stdin"
@@ -114,6 +116,7 @@ public enum OptionName: String, CaseIterable, Sendable {
     case sendmail
     case serial
     case since
+    case sort
     case singleTransaction = "single-transaction"
     case skipInvalid = "skip-invalid"
     case smsCommand = "sms-command"

@@ -61,6 +61,8 @@ public struct ApplicationFilter: Sendable {
     public var limit = 50
     /// The operator's RGK ids (`Session.rgkScope`), nil = every RGK.
     public var scope: [Int64]?
+    /// Only those of each kind registered before its moment (`DueQuery.dueBy`, through the index).
+    var registeredBefore: [(ApplicationKind, Int64)]?
     public init() {}
 }
 
@@ -149,10 +151,68 @@ public enum Applications {
             page.conditions.append("coalesce(ap.submitted_at, ap.created_at) >= ?")
             page.arguments.append(Timestamp.iso(since))
         }
+        if let before = filter.registeredBefore {
+            page.conditions.append("(" + before.map { _ in "(ap.kind = ? AND coalesce(ap.submitted_at, ap.created_at) < ?)" }.joined(separator: " OR ") + ")")
+            for (kind, moment) in before { page.arguments += [kind.rawValue, Timestamp.iso(moment)] as [SQLBindable?] }
+        }
         // the page's ids first, then the columns for those rows only
         let (pageSQL, arguments) = page.subquery(limit: filter.limit)
         return try db.query(select + " WHERE ap.id IN (SELECT k.id FROM \(pageSQL) ORDER BY \(page.order) LIMIT ?)"
                             + " ORDER BY coalesce(ap.submitted_at, ap.created_at), ap.id", arguments: arguments + [filter.limit]).map(summary)
+    }
+
+    /// The states in which an application is due: in work. One waiting on the customer
+    /// (`needs_info`) has its clock stopped.
+    public static let inWork: [ApplicationStatus] = [.submitted, .accepted, .needsInfo]
+
+    /// The list with each in-work application's due date (docs/deadlines.md); with `dueBy` only
+    /// those due by then, with `sort` the nearest due first. The candidates come from the queue's
+    /// index by registration time, kind by kind; each one's pauses then move its own date.
+    public static func list(_ db: any Storage, _ filter: ApplicationFilter, due q: DueQuery) throws -> [(summary: ApplicationSummary, due: DueReport?)] {
+        var f = filter
+        if let dueBy = q.dueBy {
+            let running: [ApplicationStatus] = [.submitted, .accepted]
+            f.statuses = filter.statuses.isEmpty ? running : filter.statuses.filter(running.contains)
+            f.registeredBefore = (filter.kind.map { [$0] } ?? ApplicationKind.allCases).compactMap { kind in
+                q.deadlines.registeredBefore(.application(kind), dueBy: dueBy, zone: q.zone).map { (kind, $0) }
+            }
+            if f.statuses.isEmpty || f.registeredBefore?.isEmpty == true { return [] }
+        }
+        if q.dueBy != nil || q.sort { f.limit = Int(Int32.max) }
+        let rows = try list(db, f)
+        let dues = try self.dues(db, rows, q)
+        var listed = rows.map { (summary: $0, due: dues[$0.id]) }.filter { q.wanted($0.due) }
+        if q.sort {
+            listed = listed.enumerated().sorted { a, b in
+                let ka = DueQuery.order(a.element.due), kb = DueQuery.order(b.element.due)
+                return ka != kb ? ka.lexicographicallyPrecedes(kb) : a.offset < b.offset
+            }.map(\.element)
+        }
+        return Array(listed.prefix(filter.limit))
+    }
+
+    /// The due date of each in-work application among `rows`, its pauses read from its steps.
+    public static func dues(_ db: any Storage, _ rows: [ApplicationSummary], _ q: DueQuery) throws -> [Int64: DueReport] {
+        let working = rows.filter { ApplicationStatus(rawValue: $0.status).map(inWork.contains) ?? false }
+        var steps: [Int64: [(at: String, to: String)]] = [:]
+        var start = 0
+        while start < working.count {
+            let chunk = working[start..<min(start + 500, working.count)].map(\.id)
+            start += chunk.count
+            try db.eachRow("""
+                SELECT application_id, at, to_status FROM application_event
+                WHERE application_id IN (\(chunk.map { _ in "?" }.joined(separator: ", "))) ORDER BY application_id, at, id
+                """, arguments: chunk) { row in
+                steps[try row.int64("application_id"), default: []].append((try row.string("at"), try row.string("to_status")))
+            }
+        }
+        var dues: [Int64: DueReport] = [:]
+        for a in working {
+            guard let kind = ApplicationKind(rawValue: a.kind), let registered = Timestamp.parse(a.submittedAt ?? a.createdAt) else { continue }
+            let pauses = Deadlines.pauses(steps: steps[a.id] ?? [], waiting: ApplicationStatus.needsInfo.rawValue)
+            dues[a.id] = q.deadlines.report(.application(kind), registeredAt: registered, zone: q.zone, pauses: pauses, now: q.now)
+        }
+        return dues
     }
 
     public static func show(_ db: any Storage, _ id: Int64) throws -> ApplicationDetail {

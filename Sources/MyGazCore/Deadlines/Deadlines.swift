@@ -199,3 +199,69 @@ extension Deadlines {
         return pauses
     }
 }
+
+/// An item's due date and what is left of it, as `Deadlines.report` gives them.
+public typealias DueReport = (due: Due, left: DueLeft?)
+
+extension Deadlines {
+    /// The first moment (UTC seconds) of a local day in a zone.
+    public static func start(of day: Day, in zone: TimeZone) -> Int64 {
+        let midnightUTC = Int64(day.daysSinceEpoch) * 86_400
+        // the offset at that moment, asked once more at the moment found (a change of offset that day)
+        let guess = midnightUTC - Int64(zone.secondsFromGMT(for: Date(timeIntervalSince1970: TimeInterval(midnightUTC))))
+        return midnightUTC - Int64(zone.secondsFromGMT(for: Date(timeIntervalSince1970: TimeInterval(guess))))
+    }
+
+    /// The moment before which an item of this kind, never paused, is due on or before `latest`:
+    /// a due day never comes earlier for a later registration, so those items are a prefix by
+    /// registration time, which a list or a count asks its index for (and then checks each row's
+    /// pauses, which only move a due day later). Nil: no registration of the last 800 days is due
+    /// by then (or the calendar lacks the years to say).
+    public func registeredBefore(_ item: DeadlineItem, dueBy latest: Day, zone: TimeZone) -> Int64? {
+        for back in 0..<800 {
+            let day = latest.adding(days: -back)
+            if case .on(let due) = self.due(item, registeredAt: Self.start(of: day, in: zone), zone: zone), due <= latest {
+                return Self.start(of: day.adding(days: 1), in: zone)
+            }
+        }
+        return nil
+    }
+}
+
+/// What a list asks of the deadlines: each row's due date computed at `now`, and, with `dueBy`,
+/// only the items due on or before that local day (`--overdue`: yesterday; `--due-within 3d`:
+/// three days from today, those overdue included); `sort`: the nearest due first.
+public struct DueQuery: Sendable {
+    public var deadlines: Deadlines
+    public var now: Int64
+    public var zone: TimeZone
+    public var dueBy: Day?
+    public var sort = false
+
+    public init(deadlines: Deadlines, now: Int64, zone: TimeZone = Deadlines.defaultZone, dueBy: Day? = nil, sort: Bool = false) {
+        self.deadlines = deadlines
+        self.now = now
+        self.zone = zone
+        self.dueBy = dueBy
+        self.sort = sort
+    }
+
+    public var today: Day { Deadlines.localDay(now, in: zone) }
+
+    /// Whether a report is due on or before `dueBy` (a paused or unknown one never is).
+    public func wanted(_ report: DueReport?) -> Bool {
+        guard let dueBy else { return true }
+        if case .on(let day)? = report?.due { return day <= dueBy }
+        return false
+    }
+
+    /// The order of `sort`: a due day first, the nearest first; then paused, then unknown.
+    public static func order(_ r: DueReport?) -> [Int] {
+        switch r?.due {
+        case .on(let day)?: return [0, day.daysSinceEpoch]
+        case .paused(let since)?: return [1, since.daysSinceEpoch]
+        case .unknown(let year)?: return [2, year]
+        case nil: return [3, 0]
+        }
+    }
+}

@@ -60,6 +60,8 @@ public struct ReadingFilter: Sendable {
     public var limit = 50
     /// The operator's RGK ids (`Session.rgkScope`), nil = every RGK.
     public var scope: [Int64]?
+    /// Only those submitted before this moment (`Readings.window`: due by a day).
+    var submittedBefore: Int64?
     public init() {}
 }
 
@@ -162,6 +164,10 @@ public enum Readings {
         if let account = filter.account { conditions.append("a.id = ?"); args.append(account.id) }
         if let serial = filter.serial { conditions.append("m.serial = ?"); args.append(serial) }
         let decided = filter.status != nil && filter.status != .pending
+        if let before = filter.submittedBefore {
+            conditions.append("\(viaQueue("r.submitted_at")) < ?")
+            args.append(Timestamp.iso(before))
+        }
         if let since = filter.since {
             conditions.append(decided ? "\(viaQueue("r.decided_at")) >= ?" : "\(viaQueue("r.submitted_at")) >= ?")
             args.append(Timestamp.iso(since))
@@ -222,6 +228,23 @@ public enum Readings {
             page = min(page * 2, 2000)
         }
         return found
+    }
+
+    /// A pending reading's due date: the cutoff day of its month (docs/deadlines.md); nil for a
+    /// decided one.
+    public static func due(_ r: ReadingItem, _ q: DueQuery) -> DueReport? {
+        guard r.status == .pending, let submitted = Timestamp.parse(r.submittedAt) else { return nil }
+        return q.deadlines.report(.reading, registeredAt: submitted, zone: q.zone, now: q.now)
+    }
+
+    /// The filter narrowed to the pending readings due by `q.dueBy`: a due day never comes earlier
+    /// for a later submission, so they are the queue's oldest, up to a moment. Nil: none can be.
+    public static func window(_ filter: ReadingFilter, _ q: DueQuery) -> ReadingFilter? {
+        guard let dueBy = q.dueBy else { return filter }
+        guard filter.status == .pending, let before = q.deadlines.registeredBefore(.reading, dueBy: dueBy, zone: q.zone) else { return nil }
+        var f = filter
+        f.submittedBefore = before
+        return f
     }
 
     /// Pending readings by broken rule (`reading check`).

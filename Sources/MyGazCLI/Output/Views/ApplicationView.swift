@@ -13,17 +13,18 @@ enum ApplicationView {
         }
     }
 
-    static func table(_ rows: [ApplicationSummary], now: Int64, _ out: Output) -> Table {
+    static func table(_ rows: [(summary: ApplicationSummary, due: DueReport?)], now: Int64, _ out: Output) -> Table {
         let texts = out.texts
         var t = Table([
             Column("id", L("ID", "ID"), align: .right), Column("kind", L("KIND", "ВИД"), cut: 10), Column("status", L("STATUS", "СОСТОЯНИЕ")),
-            Column("rgk", L("RGK", "РГК")), Column("account", L("ACCOUNT", "СЧЕТ"), cut: 12), Column("address", L("ADDRESS", "АДРЕС"), .machineOnly),
+            Column("rgk", L("RGK", "РГК"), priority: 1), Column("account", L("ACCOUNT", "СЧЕТ"), cut: 12),
+            Column("address", L("ADDRESS", "АДРЕС"), .machineOnly),
             Column("contact_name", L("CONTACT", "КОНТАКТ"), cut: 10), Column("contact_phone", L("PHONE", "ТЕЛЕФОН"), .machineOnly),
             Column("contact_email", L("E-MAIL", "E-MAIL"), .machineOnly), Column("source", L("SOURCE", "ИСТОЧНИК"), .machineOnly),
-            Column("submitted_at", L("SUBMITTED", "ПОДАНА"), priority: 3), Column("age", L("AGE", "ВОЗРАСТ"), align: .right, priority: 2),
-            Column("assigned_to", L("ASSIGNED", "ИСПОЛНИТЕЛЬ"), priority: 1),
-        ])
-        for a in rows {
+            Column("submitted_at", L("SUBMITTED", "ПОДАНА"), priority: 4), Column("age", L("AGE", "ВОЗРАСТ"), align: .right, priority: 5),
+            Column("assigned_to", L("ASSIGNED", "ИСПОЛНИТЕЛЬ"), priority: 2),
+        ] + DueView.columns(datePriority: 3))
+        for (a, due) in rows {
             let when = a.submittedAt ?? a.createdAt
             let age = Timestamp.parse(when).map { now - $0 } ?? 0
             t.append([Cell(.int(a.id)), Cell(.text(a.kind), display: texts.label(.applicationKind, a.kind)),
@@ -32,7 +33,7 @@ enum ApplicationView {
                       Cell(.of(a.address)), Cell(.of(a.contactName)), Cell(.of(a.contactPhone)), Cell(.of(a.contactEmail)), Cell(.text(a.source)),
                       Cell(.text(when), display: Timestamp.display(when)),
                       Cell(.int(age), display: Format.age(seconds: age, out.lang), style: age > 5 * 86_400 ? .red : .plain),
-                      Cell(.of(a.assignedTo))])
+                      Cell(.of(a.assignedTo))] + DueView.cells(due, out))
         }
         return t
     }
@@ -49,7 +50,7 @@ enum ApplicationView {
         r.field("source", L("Source", "Источник"), .text(s.source), display: texts.label(.applicationSource, s.source))
         r.field("created_at", L("Created", "Создана"), .text(s.createdAt), display: Timestamp.display(s.createdAt))
         r.field("submitted_at", L("Submitted", "Подана"), .of(s.submittedAt), display: s.submittedAt.map { Timestamp.display($0) } ?? "—")
-        TicketView.dueFields(&r, due, out)
+        DueView.fields(&r, due, out)
         if !pauses.isEmpty {
             // the clock stood while the application waited on the customer
             let shown = pauses.map { p in

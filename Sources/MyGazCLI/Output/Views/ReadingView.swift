@@ -33,9 +33,9 @@ enum ReadingView {
         }
     }
 
-    static func table(_ items: [ReadingItem], _ out: Output) -> Table {
+    static func table(_ items: [(item: ReadingItem, due: DueReport?)], _ out: Output) -> Table {
         var t = header
-        for r in items { t.append(row(r, out)) }
+        for (r, due) in items { t.append(row(r, due: due, out)) }
         return t
     }
 
@@ -47,17 +47,17 @@ enum ReadingView {
             Column("previous", L("PREVIOUS", "ПРЕДЫДУЩЕЕ"), .machineOnly), Column("previous_date", L("PREVIOUS DATE", "ДАТА ПРЕДЫДУЩЕГО"), .machineOnly),
             Column("previous_human", L("PREVIOUS", "ПРЕДЫДУЩЕЕ"), align: .right, .humanOnly, priority: 1),
             Column("value", L("VALUE", "ПОКАЗАНИЕ"), align: .right), Column("reading_date", L("DATE", "ДАТА"), .machineOnly),
-            Column("consumption", L("M³", "М³"), align: .right), Column("submitted_at", L("SUBMITTED", "ПЕРЕДАНО")),
+            Column("consumption", L("M³", "М³"), align: .right), Column("submitted_at", L("SUBMITTED", "ПЕРЕДАНО"), priority: 3),
             Column("source", L("SOURCE", "ИСТОЧНИК"), .machineOnly),
             Column("violations", L("VIOLATIONS", "НАРУШЕНИЯ"), .machineOnly), Column("reason", L("REASON", "ПРИЧИНА"), .machineOnly),
             Column("message", L("MESSAGE", "СООБЩЕНИЕ"), .machineOnly),
             Column("decided_by", L("DECIDED BY", "КЕМ РЕШЕНО"), .machineOnly), Column("decided_at", L("DECIDED", "РЕШЕНО"), .machineOnly),
             Column("check", L("CHECK", "ПРОВЕРКА"), .humanOnly, cut: 14),
-        ])
+        ] + DueView.columns(datePriority: 2))
     }
 
     /// One reading as a row of the list.
-    static func row(_ r: ReadingItem, _ out: Output) -> [Cell] {
+    static func row(_ r: ReadingItem, due: DueReport?, _ out: Output) -> [Cell] {
         let pending = r.status == .pending, texts = out.texts
         let check: Cell
         if pending {
@@ -77,7 +77,7 @@ enum ReadingView {
             Cell(.text(r.submittedAt), display: Timestamp.display(r.submittedAt)), Cell(.text(r.source)),
             Cell(.array(pending ? r.verdict.violations.map { .text($0.rawValue) } : [])), Cell(.of(r.reason)), Cell(.of(r.message)),
             Cell(.of(r.decidedBy)), Cell(.of(r.decidedAt)), check,
-        ]
+        ] + DueView.cells(due, out)
     }
 
     static func record(_ r: ReadingItem, context: (holder: String?, address: String?, meterModel: String?),
@@ -106,7 +106,7 @@ enum ReadingView {
         rec.field("consumption", L("Consumption, m³", "Расход, м³"), .of(r.verdict.consumption), display: facts.consumption)
         rec.field("source", L("Source", "Источник"), .text(r.source), display: texts.label(.readingSource, r.source))
         rec.field("submitted_at", L("Submitted", "Передано"), .text(r.submittedAt), display: Timestamp.display(r.submittedAt))
-        TicketView.dueFields(&rec, due, out)
+        DueView.fields(&rec, due, out)
         // the same keys as the list's, whatever the state: rules only judge a pending reading
         let violations = r.status == .pending ? r.verdict.violations : []
         rec.field("violations", L("Rules broken", "Нарушенные правила"), .array(violations.map { .text($0.rawValue) }),

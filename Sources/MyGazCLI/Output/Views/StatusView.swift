@@ -3,11 +3,12 @@ import MyGazCore
 
 /// The queue dashboard of `status` and of a new demo.
 enum StatusView {
-    static func record(_ d: Dashboard, now: Int64, lang: Lang) -> Record {
+    static func record(_ d: Dashboard, dues: [DueCount] = [], now: Int64, lang: Lang) -> Record {
         let names: [String: (L, String)] = [
             "readings_pending": (L("Pending readings", "Показания в обработке"), "reading list"),
             "applications_open": (L("Open applications (submitted, needs information)", "Открытые заявки (в обработке, требуют уточнения)"),
                                   "application list --status submitted,needs_info"),
+            "applications_in_work": (L("Applications in work", "Заявки в работе"), "application list --overdue"),
             "tickets_open": (L("Open tickets", "Открытые обращения"), "ticket list"),
             "pin_requests_open": (L("Open PIN requests", "Запросы ПИН-кода"), "pin requests"),
             "users_unconfirmed": (L("Unconfirmed registrations", "Неподтвержденные регистрации"), "user list --status pending"),
@@ -44,6 +45,25 @@ enum StatusView {
                 Cell(.text(busy ? "mygaz-admin " + (name?.1 ?? "") : "")),
             ])
         }
+        // what is about to be late, per queue and RGK (docs/deadlines.md)
+        var deadlines = Table([
+            Column("queue", L("QUEUE", "ОЧЕРЕДЬ"), cut: 12), Column("rgk", L("RGK", "РГК")),
+            Column("overdue", L("OVERDUE", "ПРОСРОЧЕНО"), align: .right), Column("due_today", L("TODAY", "СЕГОДНЯ"), align: .right),
+            Column("due_tomorrow", L("TOMORROW", "ЗАВТРА"), align: .right), Column("nearest", L("NEAREST", "БЛИЖАЙШИЙ")),
+        ])
+        for c in dues {
+            var nearest = Cell(.null, display: "—")
+            switch c.nearest {
+            case .on(let day)?: nearest = Cell(.text(day.iso), display: day.russian)
+            case .unknown(let year)?:
+                nearest = Cell(.null, display: L("import the \(year) calendar", "импортируйте календарь \(year)")(lang), style: .red)
+            case .paused?, nil: break
+            }
+            deadlines.append([Cell(.text(c.queue), display: names[c.queue]?.0(lang) ?? c.queue), Cell(.text(c.rgk)),
+                              Cell(.int(Int64(c.overdue)), display: c.overdue == 0 ? "—" : Format.grouped(Int64(c.overdue), lang),
+                                   style: c.overdue > 0 ? .red : .dim),
+                              count(c.today, lang), count(c.tomorrow, lang), nearest])
+        }
         var apps = Table([Column("status", L("STATUS", "СОСТОЯНИЕ")), Column("count", L("COUNT", "ЧИСЛО"), align: .right)])
         for (status, count) in d.applicationsByStatus {
             apps.append([Cell(.text(status), display: Labels.label(.applicationStatus, status, lang)),
@@ -74,6 +94,7 @@ enum StatusView {
         }
         var record = Record()
         record.section("queues", L("Queues", "Очереди"), queues)
+        record.section("deadlines", L("Deadlines", "Сроки"), deadlines)
         record.section("applications", L("Applications by status", "Заявки по состояниям"), apps)
         record.section("rgk", L("By RGK", "По РГК"), rgks)
         record.section("imports", L("Last imports", "Последние загрузки"), imports)

@@ -33,34 +33,6 @@ enum TicketView {
         return t
     }
 
-    /// The due line (docs/deadlines.md): the date and what is left, paused, or unknown with the
-    /// year to import; JSON `due_at` (a date or null) and `overdue`.
-    static func dueFields(_ r: inout Record, _ report: (due: Due, left: DueLeft?)?, _ out: Output) {
-        let lang = out.lang
-        var value = Value.null, overdue = false, display = "—"
-        switch report?.due {
-        case .on(let day)?:
-            value = .text(day.iso)
-            let left: String
-            switch report?.left {
-            case .workingDaysLeft(let n)?: left = L("\(n) working days left", "осталось \(n) раб. дн.")(lang)
-            case .dueToday?: left = L("due today", "срок сегодня")(lang)
-            case .overdue(let n)?: overdue = true; left = L("overdue by \(n) days", "просрочено на \(n) дн.")(lang)
-            case nil: left = ""
-            }
-            display = left.isEmpty ? day.russian : "\(day.russian) — \(left)"
-        case .paused(let since)?:
-            display = L("paused since \(since.russian): waiting on the customer", "приостановлен с \(since.russian): ждем ответа клиента")(lang)
-        case .unknown(let year)?:
-            display = L("unknown: import the production calendar for \(year)",
-                        "неизвестен: импортируйте производственный календарь на \(year) год")(lang)
-        case nil:
-            break
-        }
-        r.field("due_at", L("Due", "Срок"), value, display: display, style: overdue ? .red : .plain)
-        r.field("overdue", L("Overdue", "Просрочено"), .bool(overdue), .machineOnly)
-    }
-
     static func record(_ d: TicketDetail, due: (due: Due, left: DueLeft?)? = nil, _ out: Output) -> Record {
         let s = d.summary, texts = out.texts, lang = out.lang
         var r = Record()
@@ -78,7 +50,7 @@ enum TicketView {
         r.field("anonymous", L("Without login", "Без входа"), .bool(s.anonymous), display: (s.anonymous ? L("yes", "да") : L("no", "нет"))(lang))
         r.field("source", L("Source", "Источник"), .text(s.source), display: texts.label(.ticketSource, s.source))
         r.field("created_at", L("Received", "Получено"), .text(s.createdAt), display: Timestamp.display(s.createdAt))
-        dueFields(&r, due, out)
+        DueView.fields(&r, due, out)
         r.field("assigned_to", L("Assigned to", "Исполнитель"), .of(s.assignedTo), display: s.assignedTo ?? "—")
         r.field("message_count", L("Messages", "Сообщений"), .int(Int64(s.messages)), .machineOnly)
         var files = Table([Column("name", L("NAME", "ИМЯ"), cut: 20), Column("type", L("TYPE", "ТИП")), Column("size", L("SIZE", "РАЗМЕР"), align: .right)])

@@ -1,0 +1,57 @@
+import Foundation
+import Testing
+@testable import MyGazCore
+
+/// The windows the lists and `status` ask their indexes for (`Deadlines.registeredBefore`): the
+/// items due by a day are those registered before a moment, worked by hand around the 2026 New
+/// Year holidays (decree No. 1466: 1–11 January off; 2025's 31 December off).
+@Suite struct DueWindowTests {
+    let deadlines = Deadlines(calendar: WorkCalendar(ShippedCalendars.years))
+    let moscow = TimeZone(identifier: "Europe/Moscow")!
+
+    func at(_ iso: String) -> Int64 { Timestamp.parse(iso)! }
+    func day(_ iso: String) -> Day { Day(iso: iso)! }
+
+    @Test func appealsDueByTheTwelfthOfJanuaryWereRegisteredByTheThirteenthOfDecember() {
+        // 13.12.2025 + 30 = Mon 12.01.2026; 10–12.12 end on 9–11.01, days off, so 12.01 too;
+        // 14.12 + 30 = 13.01, later. The window ends at Moscow's midnight of 14.12.
+        #expect(deadlines.registeredBefore(.ticket(personalData: false), dueBy: day("2026-01-12"), zone: moscow) == at("2025-12-13T21:00:00Z"))
+    }
+
+    @Test func noAppealFallsDueOnAHolidaySoTheWindowStopsBeforeIt() {
+        // due by Fri 09.01.2026 (off): 30.11.2025 + 30 = Tue 30.12.2025, worked; 01.12 + 30 = 31.12,
+        // off, so 12.01. The window ends at Moscow's midnight of 01.12.2025.
+        #expect(deadlines.registeredBefore(.ticket(personalData: false), dueBy: day("2026-01-09"), zone: moscow) == at("2025-11-30T21:00:00Z"))
+    }
+
+    @Test func readingsDueByTheTwentyFourthOfMarchCameByTheTwentyFifthOfFebruary() {
+        // a reading of 25.02 is due 25.02; one of 26.02 is due 25.03
+        #expect(deadlines.registeredBefore(.reading, dueBy: day("2026-03-24"), zone: moscow) == at("2026-02-25T21:00:00Z"))
+    }
+
+    @Test func theWindowAgreesWithEachDaysDueDate() {
+        // the rule behind the windows: a later registration is never due earlier
+        for item in [DeadlineItem.ticket(personalData: true), .ticket(personalData: false), .reading, .application(.recalculation)] {
+            var last = day("2025-01-01")
+            for n in 0..<700 {
+                let registered = day("2025-11-01").adding(days: n)
+                guard case .on(let due) = deadlines.due(item, registeredAt: Deadlines.start(of: registered, in: moscow), zone: moscow) else { continue }
+                #expect(due >= last, "\(item) registered \(registered) is due \(due), before \(last)")
+                last = due
+            }
+        }
+    }
+
+    @Test func aListKeepsWhatIsDueByItsDayAndSortsTheNearestFirst() {
+        let q = DueQuery(deadlines: deadlines, now: at("2026-01-12T09:00:00Z"), zone: moscow, dueBy: day("2026-01-11"))
+        #expect(q.wanted((.on(day("2026-01-09")), .overdue(days: 3))))
+        #expect(!q.wanted((.on(day("2026-01-12")), .dueToday)))
+        #expect(!q.wanted((.paused(since: day("2026-01-05")), nil)), "a paused item has no deadline running")
+        #expect(!q.wanted((.unknown(year: 2028), nil)))
+        let sorted = [DueReport?]([(.unknown(year: 2028), nil), nil, (.paused(since: day("2026-01-05")), nil), (.on(day("2026-02-01")), nil),
+                                   (.on(day("2026-01-20")), nil)])
+            .sorted { DueQuery.order($0).lexicographicallyPrecedes(DueQuery.order($1)) }
+        #expect(sorted.map { DueQuery.order($0)[0] } == [0, 0, 1, 2, 3])
+        #expect(sorted.first??.due == .on(day("2026-01-20")))
+    }
+}
