@@ -549,6 +549,23 @@ func largeAbonentFile(_ t: E2E, kind: String, accounts: Int) -> String {
     /// one else sees until it commits).
     static func writingAccounts(_ t: E2E) -> Bool { writing(t, "account") }
 
+    /// Waits until the import writes `table`, then kills it (kill -9). The import is stopped
+    /// (SIGSTOP) while each probe asks, so that nothing is written between the answer and the kill:
+    /// a fast machine otherwise finished the import in that gap. Answers whether it was writing.
+    static func killWhileWriting(_ process: Process, _ t: E2E, _ table: String) -> Bool {
+        let pid = process.processIdentifier
+        var writing = false
+        let deadline = Date().addingTimeInterval(120)
+        while !writing && process.isRunning && Date() < deadline {
+            usleep(20_000)
+            kill(pid, SIGSTOP)
+            writing = Self.writing(t, table)
+            if !writing { kill(pid, SIGCONT) }
+        }
+        kill(pid, SIGKILL)
+        return writing
+    }
+
     /// Whether another connection is writing `table` by an import this moment (as `writingAccounts`;
     /// on SQLite read beside the writer, `sqlite3` waiting for its lock rather than failing).
     static func writing(_ t: E2E, _ table: String) -> Bool {
@@ -586,13 +603,7 @@ func largeAbonentFile(_ t: E2E, kind: String, accounts: Int) -> String {
             #expect(once.status == 0, "\(kind): \(once)")
 
             let running = E2E.start(E2E.binary, ["--db", killed.db, "import", kind, file, "--rgk", "vologda"])
-            var writing = false
-            let deadline = Date().addingTimeInterval(120)
-            while !writing && running.process.isRunning && Date() < deadline {
-                usleep(20_000)
-                writing = Self.writing(killed, table)
-            }
-            kill(running.process.processIdentifier, SIGKILL)
+            let writing = Self.killWhileWriting(running.process, killed, table)
             let interrupted = running.finish()
             #expect(writing && interrupted.status == SIGKILL, "\(kind) killed in the middle: \(interrupted)")
             let written = Int(killed.sql("SELECT count(*) FROM \(table)")) ?? -1
@@ -636,13 +647,7 @@ func largeAbonentFile(_ t: E2E, kind: String, accounts: Int) -> String {
         #expect(clean.run("import", "accounts", file, "--rgk", "vologda").status == 0)
 
         let running = E2E.start(E2E.binary, ["--db", killed.db, "import", "accounts", file, "--rgk", "vologda"])
-        var writing = false
-        let deadline = Date().addingTimeInterval(120)
-        while !writing && running.process.isRunning && Date() < deadline {
-            usleep(20_000)
-            writing = Self.writingAccounts(killed)
-        }
-        kill(running.process.processIdentifier, SIGKILL)
+        let writing = Self.killWhileWriting(running.process, killed, "account")
         let interrupted = running.finish()
         #expect(writing && interrupted.status == SIGKILL, "killed in the middle: \(interrupted)")
         let written = Int(killed.sql("SELECT count(*) FROM account")) ?? -1
