@@ -124,7 +124,8 @@ import Testing
     @Test func applicationsApproveClarifyAndRefuseWhatTheStateForbids() {
         let t = E2E()
         t.demo(accounts: 200)
-        let queue = t.run("application", "list", "--status", "submitted", "--limit", "0", "--json").jsonArray
+        // the review offers the most urgent first: the list's order by deadline (issue 38)
+        let queue = t.run("application", "list", "--status", "submitted", "--sort", "due", "--limit", "0", "--json").jsonArray
         #expect(queue.count >= 3)
         let ids = queue.map { String($0["id"] as? Int ?? 0) }
         let total = queue.count
@@ -236,8 +237,10 @@ import Testing
         #expect(r.raw.contains(0x1B), "colours were on")
         // a line break in a name or an address does not make a line of its own (a ticket's
         // conversation is text of several lines by nature: its card is left out here)
-        // "\r\n" is one Character: split at every kind of line end
-        let posing = r.transcript.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }
+        // "\r\n" is one Character: split at every kind of line end. A customer's comment keeps its
+        // own lines, each indented under its label, where it poses as nothing: a line that starts
+        // at the left edge with the name's second line is one the data made
+        let posing = r.transcript.split(whereSeparator: \.isNewline)
             .filter { $0.hasPrefix("Петров") || $0.hasPrefix("ФАЛЬШИВАЯ") }
         #expect(group == "ticket" || posing.isEmpty, "\(posing)")
     }

@@ -155,7 +155,13 @@ final class ApplicationReviewQueue: ReviewQueue {
         var f = filter
         f.limit = reviewLimit
         f.scope = try session.rgkScope()
-        return try Applications.list(session.db, f).map(\.id)
+        // the most urgent first: the nearest deadline, then those waiting on the customer (issue 38)
+        return try Applications.list(session.db, f, due: try dueQuery(sort: true)).map(\.summary.id)
+    }
+
+    private func dueQuery(sort: Bool = false) throws -> DueQuery {
+        DueQuery(deadlines: Deadlines(calendar: try Calendars.load(session.db), rules: try DeadlineRules.load(session.db)),
+                 now: session.clock.now, sort: sort)
     }
 
     func card(_ id: Int64, width: Int) throws -> ReviewCard {
@@ -174,6 +180,11 @@ final class ApplicationReviewQueue: ReviewQueue {
         lines += ui.field(L("Submitted", "Подана"), [s.submittedAt.map(Timestamp.display), texts.label(.applicationSource, s.source),
                                                     s.assignedTo.map { L("assigned to", "назначена")(lang) + " \($0)" }].compactMap { $0 }.joined(separator: " · "),
                           width: width, labelWidth: 14)
+        if let due = try Applications.dues(session.db, [s], try dueQuery())[s.id] {
+            let (left, overdue) = DueView.left(due, lang)
+            let date = { if case .on(let day) = due.due { return day.russian + " — " } else { return "" } }()
+            lines += ui.field(L("Due", "Срок"), date + left, width: width, labelWidth: 14, style: overdue ? .red : .plain)
+        }
         for f in d.fields where f.value != nil {
             let value = Day(iso: f.value!)?.russian ?? f.value!
             lines += ui.field(L(f.label.en, f.label.ru), value, width: width, labelWidth: 14)
