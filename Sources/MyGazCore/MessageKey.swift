@@ -110,6 +110,7 @@ public enum MessageKey: String, CaseIterable, Sendable {
     case calendarFileBad, calendarNotAFile, calendarLineUnknown, calendarLineAfterEnd, calendarNotClosed, calendarBadYear, calendarBadSource
     case calendarBadDay, calendarBadKind, calendarWorkedWeekday, calendarBadMovedFrom, calendarDayTwice, calendarHolidayWorked
     case calendarMovedTwice, calendarWorkedWeekendUnpaired, calendarStoredBad, calendarYearUnknown, calendarNoYears, calendarBadRange
+    case deadlineYearUnknown
     case calendarAdded, calendarReplaced, calendarUnchanged
     case configFileNotRegular
     case configFileUnreadable

@@ -101,6 +101,12 @@ import Testing
         _ = screen("en", ["ticket", "show", ticket])
         _ = screen("ru", ["ticket", "reply", ticket, "--message", "Добрый день! Квитанция за октябрь отправлена повторно."])
 
+        // the month's deadlines, as her manager reads them
+        for lang in ["ru", "en"] {
+            let report = screen(lang, ["report", "deadlines"])
+            if !report.contains(where: { $0.contains(lang == "ru" ? "РЕШЕНИЯ ПО ДНЯМ" : "DECISIONS PER DAY") }) { failures.append("\(lang) report: no chart") }
+        }
+
         // the evening: the messages go, and each is read as the customer reads it
         for lang in ["ru", "en"] { _ = screen(lang, ["outbox", "list"]) }
         let (mail, sms) = t.deliver()

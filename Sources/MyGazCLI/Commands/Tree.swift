@@ -27,6 +27,7 @@ public enum CommandTree {
             NoticeCommands.spec,
             ConfigCommands.spec,
             CalendarCommands.spec,
+            ReportCommands.spec,
             ImportCommands.spec,
             ExportCommands.spec,
             AuditCommands.spec,

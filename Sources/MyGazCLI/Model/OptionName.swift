@@ -73,6 +73,7 @@ public enum OptionName: String, CaseIterable, Sendable {
     case message
     case messageFile = "message-file"
     case meter
+    case month
     case meterInfo = "meter-info"
     case min
     case name

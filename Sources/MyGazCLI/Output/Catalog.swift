@@ -375,6 +375,9 @@ public enum Catalog {
             return ("none", "нет")
         case .calendarBadRange:
             return ("'{1}' is not a year (YYYY) or a month (YYYY-MM)", "«{1}» — не год (ГГГГ) и не месяц (ГГГГ-ММ)")
+        case .deadlineYearUnknown:
+            return ("the production calendar of {1} is not known: decisions counted through that year are left out of the on-time counts and the working days; import it (mygaz-admin calendar import FILE)",
+                    "производственный календарь на {1} год неизвестен: решения, срок или рабочие дни которых приходятся на этот год, не учтены в долях и днях; загрузите его (mygaz-admin calendar import ФАЙЛ)")
         case .calendarAdded:
             return ("production calendar {1} imported ({2}): {3} working days, {4} days off",
                     "производственный календарь на {1} год загружен ({2}): рабочих дней {3}, выходных и праздничных {4}")

@@ -44,6 +44,7 @@ import Testing
         "calendar show": "clerk, support, admin",
         "calendar list": "clerk, support, admin",
         "calendar import": "admin",
+        "report deadlines": "clerk, support, admin",
         "reading reopen": "clerk, admin",
         "application approve": "clerk, admin",
         "application assign": "clerk, admin",

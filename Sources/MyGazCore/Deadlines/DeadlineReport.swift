@@ -1,0 +1,186 @@
+import Foundation
+
+/// `report deadlines` (issue 38): for a month, per RGK and per operator and by kind, how many
+/// items were decided, how many on time, the median and 90th percentile of the time to decision
+/// in working days, and what is overdue now; and the month's decisions per day.
+public struct DeadlineReport: Sendable {
+    public enum Kind: String, Sendable, CaseIterable { case reading, application, ticket }
+
+    public struct Row: Sendable, Equatable {
+        public let rgk: String
+        /// Nil: the RGK's row, every operator.
+        public let `operator`: String?
+        public let kind: Kind
+        public internal(set) var decided = 0
+        public internal(set) var onTime = 0
+        /// Working days from registration to decision, median and 90th percentile (nearest rank).
+        public internal(set) var median: Int?
+        public internal(set) var p90: Int?
+        /// Items of this RGK and kind overdue now (RGK rows only).
+        public internal(set) var overdueNow: Int?
+        public var onTimeShare: Double? { decided == 0 ? nil : Double(onTime) / Double(decided) }
+    }
+
+    /// `YYYY-MM`.
+    public let month: String
+    public internal(set) var rows: [Row] = []
+    /// Decisions on each local day of the month, from its first.
+    public internal(set) var perDay: [Int] = []
+    /// Years the calendar lacks for some decision's due date or its working days (not counted on
+    /// time or in the percentiles; `calendar import` them).
+    public internal(set) var unknownYears: [Int] = []
+
+    /// The RGK name of the portal-wide support channel's tickets (no RGK).
+    public static let supportChannel = "support"
+
+    /// One decision: who decided what, registered and decided when, due when.
+    struct Decision {
+        let rgk: String
+        let by: String
+        let kind: Kind
+        let registered: Day
+        let decided: Day
+        let due: Due
+    }
+
+    /// The month's report. `rgk`: one RGK's code; `scope`: the operator's RGKs (nil: every RGK).
+    /// Each item counts once, at its first decision: a reading accepted or rejected at the
+    /// office, an application's first step to accepted, rejected or completed, a ticket's first
+    /// answer by an operator.
+    public static func load(_ db: any Storage, year: Int, month: Int, rgk: String?, scope: [Int64]?, _ q: DueQuery) throws -> DeadlineReport {
+        let first = Day(year: year, month: month, day: 1)!
+        let next = first.adding(months: 1)
+        let (from, until) = (Timestamp.iso(Deadlines.start(of: first, in: q.zone)), Timestamp.iso(Deadlines.start(of: next, in: q.zone)))
+        var report = DeadlineReport(month: first.period)
+        report.perDay = Array(repeating: 0, count: next.daysSinceEpoch - first.daysSinceEpoch)
+        return try db.read {
+            var ids = scope
+            if let rgk {
+                let id = try RGK.id(db, rgk)
+                ids = ids.map { $0.contains(id) ? [id] : [] } ?? [id]
+            }
+            var decisions: [Decision] = []
+            func local(_ iso: String) -> Day? { Timestamp.parse(iso).map { Deadlines.localDay($0, in: q.zone) } }
+
+            // readings: decided at the office (the RGK's files come decided), by the decisions' index
+            let readings = ScopeCondition.rgk(db, "a.rgk_id", in: ids)
+            try db.eachRow("""
+                SELECT g.code, r.decided_by, r.submitted_at, r.decided_at FROM reading r
+                JOIN meter m ON m.id = r.meter_id JOIN account a ON a.id = m.account_id JOIN rgk g ON g.id = a.rgk_id
+                WHERE r.source <> 'rgk' AND r.status <> 'pending' AND r.decided_at >= ? AND r.decided_at < ?
+                  AND r.status IN ('accepted', 'rejected') AND \(readings.sql)
+                """, arguments: [from, until] + readings.arguments) { row in
+                guard let submitted = Timestamp.parse(try row.string("submitted_at")), let decided = local(try row.string("decided_at")) else { return }
+                decisions.append(Decision(rgk: try row.string("code"), by: try row.optString("decided_by") ?? "—", kind: .reading,
+                                          registered: Deadlines.localDay(submitted, in: q.zone), decided: decided,
+                                          due: q.deadlines.due(.reading, registeredAt: submitted, zone: q.zone)))
+            }
+
+            // applications: the first decisive step, its pauses from the steps before it
+            let applications = ScopeCondition.rgk(db, "ap.rgk_id", in: ids)
+            var decided: [(id: Int64, rgk: String, by: String, kind: ApplicationKind, submitted: Int64, at: String)] = []
+            try db.eachRow("""
+                SELECT ap.id, g.code, e.actor, ap.kind, ap.submitted_at, e.at FROM application_event e
+                JOIN application ap ON ap.id = e.application_id JOIN rgk g ON g.id = ap.rgk_id
+                WHERE e.actor_kind = 'operator' AND e.to_status IN ('accepted', 'rejected', 'completed') AND e.at >= ? AND e.at < ?
+                  AND NOT EXISTS (SELECT 1 FROM application_event p WHERE p.application_id = e.application_id AND p.id < e.id
+                                  AND p.actor_kind = 'operator' AND p.to_status IN ('accepted', 'rejected', 'completed'))
+                  AND \(applications.sql)
+                """, arguments: [from, until] + applications.arguments) { row in
+                guard let kind = ApplicationKind(rawValue: try row.string("kind")), let submitted = try row.optString("submitted_at").flatMap(Timestamp.parse)
+                else { return }
+                decided.append((try row.int64("id"), try row.string("code"), try row.optString("actor") ?? "—", kind, submitted, try row.string("at")))
+            }
+            var start = 0
+            while start < decided.count {
+                let chunk = decided[start..<min(start + 500, decided.count)]
+                start += chunk.count
+                var steps: [Int64: [(at: String, to: String)]] = [:]
+                try db.eachRow("""
+                    SELECT application_id, at, to_status FROM application_event
+                    WHERE application_id IN (\(chunk.map { _ in "?" }.joined(separator: ", "))) ORDER BY application_id, at, id
+                    """, arguments: chunk.map(\.id)) { row in
+                    steps[try row.int64("application_id"), default: []].append((try row.string("at"), try row.string("to_status")))
+                }
+                for a in chunk {
+                    guard let day = local(a.at) else { continue }
+                    let before = (steps[a.id] ?? []).filter { $0.at < a.at }
+                    let pauses = Deadlines.pauses(steps: before, waiting: ApplicationStatus.needsInfo.rawValue)
+                    decisions.append(Decision(rgk: a.rgk, by: a.by, kind: .application, registered: Deadlines.localDay(a.submitted, in: q.zone),
+                                              decided: day, due: q.deadlines.due(.application(a.kind), registeredAt: a.submitted, zone: q.zone, pauses: pauses)))
+                }
+            }
+
+            // tickets: the first answer by an operator
+            let tickets = ScopeCondition.rgkOrPortal(db, "t.rgk_id", in: ids)
+            try db.eachRow("""
+                SELECT g.code, m.author, t.topic, t.created_at, m.at FROM ticket_message m
+                JOIN ticket t ON t.id = m.ticket_id LEFT JOIN rgk g ON g.id = t.rgk_id
+                WHERE m.author_kind = 'operator' AND m.at >= ? AND m.at < ?
+                  AND NOT EXISTS (SELECT 1 FROM ticket_message p WHERE p.ticket_id = m.ticket_id AND p.author_kind = 'operator' AND p.id < m.id)
+                  AND \(tickets.sql)
+                """, arguments: [from, until] + tickets.arguments) { row in
+                guard let created = Timestamp.parse(try row.string("created_at")), let day = local(try row.string("at")) else { return }
+                let item = DeadlineItem.ticket(personalData: try row.string("topic") == "personal_data")
+                decisions.append(Decision(rgk: try row.optString("code") ?? supportChannel, by: try row.optString("author") ?? "—", kind: .ticket,
+                                          registered: Deadlines.localDay(created, in: q.zone), decided: day,
+                                          due: q.deadlines.due(item, registeredAt: created, zone: q.zone)))
+            }
+
+            try report.tally(decisions, first: first, q)
+            // what is overdue now, per RGK and kind
+            for count in try DueBoard.load(db, q, scope: ids) {
+                let kind: Kind = count.queue == "readings_pending" ? .reading : .application
+                if let i = report.rows.firstIndex(where: { $0.rgk == count.rgk && $0.operator == nil && $0.kind == kind }) {
+                    report.rows[i].overdueNow = count.overdue
+                } else if count.overdue > 0 {
+                    report.rows.append(Row(rgk: count.rgk, operator: nil, kind: kind, overdueNow: count.overdue))
+                }
+            }
+            report.rows.sort { ($0.rgk, $0.operator ?? "", $0.kind.rawValue) < ($1.rgk, $1.operator ?? "", $1.kind.rawValue) }
+            return report
+        }
+    }
+
+    mutating func tally(_ decisions: [Decision], first: Day, _ q: DueQuery) throws {
+        var groups: [String: (row: Row, days: [Int])] = [:]
+        var unknown = Set<Int>()
+        for d in decisions {
+            let i = d.decided.daysSinceEpoch - first.daysSinceEpoch
+            if perDay.indices.contains(i) { perDay[i] += 1 }
+            var onTime: Bool?
+            switch d.due {
+            case .on(let due): onTime = d.decided <= due
+            case .unknown(let year): unknown.insert(year)
+            case .paused: break
+            }
+            var worked: Int?
+            do { worked = try q.deadlines.calendar.workingDays(after: d.registered, through: d.decided) } catch let e as CalendarYearUnknown {
+                unknown.insert(e.year)
+            }
+            for who in [nil, d.by] as [String?] {
+                let key = "\(d.rgk)\u{0}\(who ?? "")\u{0}\(d.kind.rawValue)"
+                var g = groups[key] ?? (Row(rgk: d.rgk, operator: who, kind: d.kind), [])
+                g.row.decided += 1
+                if onTime == true { g.row.onTime += 1 }
+                if let worked { g.days.append(worked) }
+                groups[key] = g
+            }
+        }
+        rows = groups.values.map { g in
+            var row = g.row
+            let days = g.days.sorted()
+            if !days.isEmpty {
+                row.median = Self.rank(days, 0.5)
+                row.p90 = Self.rank(days, 0.9)
+            }
+            return row
+        }
+        unknownYears = unknown.sorted()
+    }
+
+    /// The nearest-rank percentile of sorted values.
+    static func rank(_ sorted: [Int], _ p: Double) -> Int {
+        sorted[max(0, min(sorted.count - 1, Int((p * Double(sorted.count)).rounded(.up)) - 1))]
+    }
+}
