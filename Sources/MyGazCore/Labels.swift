@@ -297,4 +297,9 @@ public enum Russian {
     public static func days(_ n: Int) -> String {
         "\(n) \(Plural.choose(Int64(n), ["дня", "дней", "дней"], russian: true))"
     }
+
+    /// «в течение 10 рабочих дней», «1 рабочего дня».
+    public static func workingDays(_ n: Int) -> String {
+        "\(n) \(Plural.choose(Int64(n), ["рабочего дня", "рабочих дней", "рабочих дней"], russian: true))"
+    }
 }

@@ -111,6 +111,7 @@ public enum MessageKey: String, CaseIterable, Sendable {
     case calendarBadDay, calendarBadKind, calendarWorkedWeekday, calendarBadMovedFrom, calendarDayTwice, calendarHolidayWorked
     case calendarMovedTwice, calendarWorkedWeekendUnpaired, calendarStoredBad, calendarYearUnknown, calendarNoYears, calendarBadRange
     case deadlineYearUnknown
+    case ticketNotPersonalData, ticketExtendedAlready, ticketNothingDue, ticketExtended, ticketTopicSet
     case calendarAdded, calendarReplaced, calendarUnchanged
     case configFileNotRegular
     case configFileUnreadable

@@ -75,7 +75,8 @@ import Testing
         func row(_ queue: String, _ code: String) -> [String: Any]? { rows.first { $0["queue"] as? String == queue && $0["rgk"] as? String == code } }
         #expect(row("applications_in_work", rgk)?["overdue"] as? Int == 2, "\(rows)")
         #expect(row("readings_pending", rgk)?["overdue"] as? Int == 1, "\(rows)")
-        #expect(rows.filter { $0["rgk"] as? String != rgk }.allSatisfy { $0["overdue"] as? Int == 0 }, "\(rows)")
+        // (the demo's tickets are months old: their row is another test's)
+        #expect(rows.filter { $0["rgk"] as? String != rgk && $0["queue"] as? String != "tickets_open" }.allSatisfy { $0["overdue"] as? Int == 0 }, "\(rows)")
         #expect(row("applications_in_work", rgk)?["nearest"] as? String == cDue, "c is the nearest not yet late: \(rows)")
         let screen = t.run("--lang", "ru", "status").stdout
         #expect(screen.contains("СРОКИ") && screen.contains("Заявки в работе") && screen.contains("ПРОСРОЧЕНО"), "\(screen)")

@@ -8,6 +8,7 @@ import MyGazCLI
     /// What an example presumes that the demo does not hold, done first (not part of the example).
     static let given: [String: [String]] = [
         "reading reopen": ["mygaz-admin reading reject 65717 --reason other --message 'Фото нечитаемо'"],
+        "ticket extend 5": ["mygaz-admin ticket edit 5 --topic personal_data"],
     ]
 
     /// Examples a person runs at a terminal, with the keys they type.

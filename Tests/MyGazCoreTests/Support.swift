@@ -86,8 +86,8 @@ final class NowBox: @unchecked Sendable {
     }
 }
 
-/// Today's PostgreSQL schema taken back to version 16: what versions 17, `scopedClerkSpeed`, and 18,
-/// `noticeOffAndUsernameSearch`, added taken away (the search functions of a page and RGKs and
+/// Today's PostgreSQL schema taken back to version 16: what versions 17, `scopedClerkSpeed`, 18,
+/// `noticeOffAndUsernameSearch`, and 19, `ticketDeadlines`, added taken away (the search functions of a page and RGKs and
 /// `mygaz_unconfirmed_users` dropped, the outbox's cancel reasons of version 8 put back, the
 /// username's trigram index dropped; the payments' counters are counted again by the upgrade).
 enum PGVersionSixteen {
@@ -97,6 +97,8 @@ enum PGVersionSixteen {
         ALTER TABLE outbox ADD CONSTRAINT outbox_cancel_reason_check CHECK (cancel_reason IS NULL OR \(PGSchema.oneOf("cancel_reason", Schema.v8OutboxCancelReasons)));
         DROP INDEX user_search_username;
         DROP FUNCTION IF EXISTS \(PGRoles.searchFunctionSignatures), mygaz_unconfirmed_users(bigint[]);
+        ALTER TABLE ticket DROP COLUMN personal_data, DROP COLUMN extended_at, DROP COLUMN extend_reason;
+        ALTER TABLE ticket_message DROP COLUMN asks; ALTER TABLE rgk DROP COLUMN time_zone;
         """
     }
 

@@ -11,8 +11,8 @@ enum TicketCommands {
 
     static let spec = CommandSpec(
         "ticket", L("support tickets: questions from customers, and the answers", "обращения клиентов и ответы на них"),
-        discussion: L("Channels: rgk (the abonent department), office (an RGK office), support (portal technical support); clerks answer the first two, support the third, admins any. Topics: registration, extended, settlements, bills, payments, meters, other. States: new, answered, closed; an answered ticket with a newer message from the customer is open again.",
-                      "Каналы: rgk (абонентский отдел), office (отделение РГК), support (техподдержка портала); на первые два отвечают сотрудники абонентского отдела, на третий — техподдержка, администратор — на любые. Темы: registration, extended, settlements, bills, payments, meters, other. Состояния: new, answered, closed; отвеченное обращение с новым сообщением клиента снова открыто."),
+        discussion: L("Channels: rgk (the abonent department), office (an RGK office), support (portal technical support); clerks answer the first two, support the third, admins any. Topics: registration, extended, settlements, bills, payments, meters, other, and personal_data for a request about the person's own data (152-FZ: answered within 10 working days, extended once with 'ticket extend'). States: new, answered, closed; an answered ticket with a newer message from the customer is open again. A ticket is due within ticket.answer_days calendar days of its registration (docs/deadlines.md); the clock stands while a question asked with 'ticket reply --ask' waits for the customer.",
+                      "Каналы: rgk (абонентский отдел), office (отделение РГК), support (техподдержка портала); на первые два отвечают сотрудники абонентского отдела, на третий — техподдержка, администратор — на любые. Темы: registration, extended, settlements, bills, payments, meters, other и personal_data — запрос о собственных персональных данных (152-ФЗ: ответ в течение 10 рабочих дней, одно продление командой «ticket extend»). Состояния: new, answered, closed; отвеченное обращение с новым сообщением клиента снова открыто. Срок ответа — ticket.answer_days календарных дней с регистрации (docs/deadlines.md); пока клиент не ответил на вопрос, заданный «ticket reply --ask», срок не идет."),
         subcommands: [
             CommandSpec("list", L("list tickets: by default the open ones, oldest first", "список обращений: по умолчанию открытые, старые сверху"),
                         options: [
@@ -21,16 +21,17 @@ enum TicketCommands {
                             OptionSpec(.channel, value: "CHANNEL", L("only this channel", "только этот канал"), choices: TicketChannel.codes),
                             Opt.rgk,
                             OptionSpec(.office, value: "ID", L("only this office", "только это отделение"), completion: .live(.office)),
-                            OptionSpec(.topic, value: "TOPIC", L("only this topic", "только эта тема"), choices: TicketTopic.codes),
+                            OptionSpec(.topic, value: "TOPIC", L("only this topic (personal_data: requests about personal data)", "только эта тема (personal_data — запросы о персональных данных)"),
+                                       choices: TicketTopic.codes + [TicketDeadlines.personalDataTopic]),
                             OptionSpec(.search, short: "s", value: "TEXT", L("sender, e-mail, phone, account or the text", "отправитель, e-mail, телефон, счет или текст")),
                             OptionSpec(.assignedTo, value: "LOGIN", L("only those assigned to this operator", "только назначенные этому оператору"),
                                        completion: .live(.operatorLogin)),
-                            Opt.since, Opt.limit,
-                        ],
+                            Opt.since,
+                        ] + Opt.deadlines + [Opt.limit],
                         access: .everyone, handler: list),
             CommandSpec("review", L("walk the tickets that wait for an answer, one at a time", "разобрать обращения, ждущие ответа, по одному"),
-                        discussion: L("Shows one ticket at a time, oldest first, with the end of the conversation: to a clerk the tickets of the abonent department and the offices, to support those of technical support, to an admin all. Keys: r reply (opens $VISUAL or $EDITOR quoting the conversation), f reply with a FAQ answer chosen from a list and shown before it goes, c close, s skip, b back, o the whole ticket, q quit, ? help. Every answer is saved and queued to the sender at once, as by 'ticket reply'.",
-                                      "Показывает по одному обращению, старые сначала, с концом переписки: сотруднику абонентского отдела — обращения в абонентский отдел и отделения, техподдержке — в техподдержку, администратору — все. Клавиши: r ответить (открывает $VISUAL или $EDITOR с цитатой переписки), f ответить из FAQ (выбор из списка, ответ показывается перед отправкой), c закрыть, s пропустить, b назад, o все обращение, q выход, ? справка. Каждый ответ сохраняется и сразу ставится в очередь отправителю, как командой «ticket reply»."),
+                        discussion: L("Shows one ticket at a time, the most urgent first (the nearest deadline), with the end of the conversation: to a clerk the tickets of the abonent department and the offices, to support those of technical support, to an admin all. Keys: r reply (opens $VISUAL or $EDITOR quoting the conversation), f reply with a FAQ answer chosen from a list and shown before it goes, c close, s skip, b back, o the whole ticket, q quit, ? help. Every answer is saved and queued to the sender at once, as by 'ticket reply'.",
+                                      "Показывает по одному обращению, самые срочные сначала (ближайший срок), с концом переписки: сотруднику абонентского отдела — обращения в абонентский отдел и отделения, техподдержке — в техподдержку, администратору — все. Клавиши: r ответить (открывает $VISUAL или $EDITOR с цитатой переписки), f ответить из FAQ (выбор из списка, ответ показывается перед отправкой), c закрыть, s пропустить, b назад, o все обращение, q выход, ? справка. Каждый ответ сохраняется и сразу ставится в очередь отправителю, как командой «ticket reply»."),
                         options: [Opt.rgk, OptionSpec(.topic, value: "TOPIC", L("only this topic", "только эта тема"), choices: TicketTopic.codes),
                                   OptionSpec(.channel, value: "CHANNEL", L("only this channel (one you answer)", "только этот канал (из тех, на которые вы отвечаете)"),
                                              choices: TicketChannel.codes)],
@@ -42,10 +43,31 @@ enum TicketCommands {
                                       "Без --message, --message-file или --faq в терминале открывает $VISUAL или $EDITOR с цитатой обращения; пустое сообщение отменяет ответ."),
                         arguments: [openIdArg],
                         options: [Opt.message, messageFile,
-                                  OptionSpec(.faq, value: "ID", L("answer with this FAQ entry", "ответить этим вопросом FAQ"), completion: .live(.faq))],
+                                  OptionSpec(.faq, value: "ID", L("answer with this FAQ entry", "ответить этим вопросом FAQ"), completion: .live(.faq)),
+                                  OptionSpec(.ask, L("a question to the customer: the ticket waits for the answer, its deadline standing still",
+                                                     "вопрос клиенту: обращение ждет ответа, срок не идет"))],
                         examples: [Example("mygaz-admin ticket reply 3 --faq 5", L("Answer with a ready FAQ answer.", "Ответить готовым ответом из FAQ.")),
+                                   Example("mygaz-admin ticket reply 4 --ask --message 'Уточните номер лицевого счета'",
+                                           L("Ask the customer; the deadline waits for the answer.", "Задать вопрос клиенту; срок ждет ответа.")),
                                    Example("mygaz-admin ticket reply 2", L("Write the answer in your editor.", "Написать ответ в редакторе."))],
                         access: .everyone, handler: reply),
+            CommandSpec("edit", L("change a ticket's topic", "изменить тему обращения"),
+                        arguments: [idArg],
+                        options: [OptionSpec(.topic, value: "TOPIC", L("required: the topic (personal_data: a request about the person's own data)",
+                                                                      "обязательно: тема (personal_data — запрос о собственных персональных данных)"),
+                                             choices: TicketTopic.codes + [TicketDeadlines.personalDataTopic])],
+                        examples: [Example("mygaz-admin ticket edit 5 --topic personal_data", L("A request about personal data: 10 working days.",
+                                                                                               "Запрос о персональных данных: 10 рабочих дней."))],
+                        access: .everyone, handler: edit),
+            CommandSpec("extend", L("extend a personal-data request's deadline once, telling the person why",
+                                    "продлить срок ответа на запрос о персональных данных (один раз), сообщив причину"),
+                        discussion: L("By ticket.personal_data_extension_days working days (5: 152-FZ art. 20 p. 2), once; the reason is audited and sent to the person with the new date. A ticket that is not a personal-data request, or one extended already: exit 4, nothing changed.",
+                                      "На ticket.personal_data_extension_days рабочих дней (5: ч. 2 ст. 20 152-ФЗ), один раз; причина записывается в журнал и уходит заявителю вместе с новой датой. Обращение, которое не запрос о персональных данных, или уже продленное: код 4, ничего не изменено."),
+                        arguments: [openIdArg],
+                        options: [OptionSpec(.reason, value: "TEXT", L("required: why, in words the person reads", "обязательно: причина, словами для заявителя"))],
+                        examples: [Example("mygaz-admin ticket extend 5 --reason 'Запрошены сведения из архива РГК'",
+                                           L("Five working days more, the person told why.", "Еще пять рабочих дней, заявителю сообщена причина."))],
+                        access: .everyone, handler: extend),
             CommandSpec("close", L("close tickets", "закрыть обращения"),
                         arguments: [idsArg], options: [Opt.message] + Decisions.options, access: .everyone, handler: close),
             CommandSpec("reopen", L("reopen a closed ticket", "снова открыть закрытое обращение"),
@@ -60,7 +82,9 @@ enum TicketCommands {
                             OptionSpec(.channel, value: "CHANNEL", L("required: rgk, office or support", "обязательно: rgk, office или support"), choices: TicketChannel.codes),
                             Opt.rgk,
                             OptionSpec(.office, value: "OFFICE", L("the office (channel office): its id or a piece of its name", "отделение (канал office): ID или часть названия"), completion: .live(.office)),
-                            OptionSpec(.topic, value: "TOPIC", L("required: the topic", "обязательно: тема"), choices: TicketTopic.codes),
+                            OptionSpec(.topic, value: "TOPIC", L("required: the topic (personal_data: a request about the person's own data)",
+                                                                 "обязательно: тема (personal_data — запрос о собственных персональных данных)"),
+                                       choices: TicketTopic.codes + [TicketDeadlines.personalDataTopic]),
                             OptionSpec(.name, value: "TEXT", L("required: the customer's full name", "обязательно: ФИО клиента")),
                             OptionSpec(.email, value: "EMAIL", L("the customer's e-mail (for the answer)", "e-mail клиента (для ответа)")),
                             OptionSpec(.phone, value: "PHONE", L("the customer's phone", "телефон клиента")),
@@ -101,13 +125,15 @@ enum TicketCommands {
         filter.channel = try inv.choice(.channel, as: TicketChannel.self)
         filter.rgk = inv.string(.rgk)
         filter.officeID = try inv.int(.office, range: 1...Int.max).map(Int64.init)
-        filter.topic = try inv.choice(.topic, as: TicketTopic.self)
+        if inv.string(.topic) == TicketDeadlines.personalDataTopic { filter.personalData = true } else {
+            filter.topic = try inv.choice(.topic, as: TicketTopic.self)
+        }
         filter.search = inv.string(.search)
         filter.assignedTo = inv.string(.assignedTo)
         filter.since = try inv.moment(.since)
         filter.limit = try inv.limit()
         filter.scope = try inv.session.rgkScope()
-        let rows = try Tickets.list(inv.db, filter)
+        let rows = try TicketDeadlines.list(inv.db, filter, due: try inv.dueQuery())
         var t = TicketView.table(rows, now: inv.clock.now, inv.out)
         if rows.count == filter.limit { t.footer = inv.out.texts.render(.moreRows, .int(filter.limit)) }
         inv.out.table(t)
@@ -118,12 +144,8 @@ enum TicketCommands {
         let id = try Tickets.parseID(inv.argument("ID")!)
         try inv.session.requireSees(.ticket, id)
         let d = try Tickets.show(inv.db, id)
-        // an open ticket is due; an answered or closed one has had its answer
-        var due: (due: Due, left: DueLeft?)?
-        if d.summary.status == TicketStatus.new.rawValue, let registered = Timestamp.parse(d.summary.createdAt) {
-            let deadlines = Deadlines(calendar: try Calendars.load(inv.db), rules: try DeadlineRules.load(inv.db))
-            due = deadlines.report(.ticket(personalData: false), registeredAt: registered, now: inv.clock.now)
-        }
+        // a ticket waiting for an answer is due; an answered or closed one has had its answer
+        let due = try TicketDeadlines.dues(inv.db, [d.summary], try inv.dueQuery())[id]
         inv.out.record(TicketView.record(d, due: due, inv.out))
         return .success
     }
@@ -154,7 +176,18 @@ enum TicketCommands {
             }
             body = written
         }
-        let t = try Tickets.reply(inv.session, id, body: body, faqID: faqID)
+        let t = try Tickets.reply(inv.session, id, body: body, faqID: faqID, asks: inv.flag(.ask))
+        return Report.single(t, inv.out)
+    }
+
+    static func edit(_ inv: Invocation) throws -> ExitStatus {
+        guard let topic = inv.string(.topic) else { throw MyGazError.usage(.optionRequires, .text(inv.commandName), "--topic") }
+        return Report.single(try TicketDeadlines.setTopic(inv.session, try Tickets.parseID(inv.argument("ID")!), topic: topic), inv.out)
+    }
+
+    static func extend(_ inv: Invocation) throws -> ExitStatus {
+        guard let reason = try inv.text(.reason) else { throw MyGazError.usage(.optionRequires, .text(inv.commandName), "--reason") }
+        let (t, _) = try TicketDeadlines.extend(inv.session, try Tickets.parseID(inv.argument("ID")!), reason: reason, try inv.dueQuery())
         return Report.single(t, inv.out)
     }
 
@@ -205,7 +238,10 @@ enum TicketCommands {
         guard let channel = try inv.choice(.channel, as: TicketChannel.self) else {
             throw MyGazError.usage(.optionRequires, .text(inv.commandName), "--channel")
         }
-        guard let topic = try inv.choice(.topic, as: TicketTopic.self) else { throw MyGazError.usage(.optionRequires, .text(inv.commandName), "--topic") }
+        let personalData = inv.string(.topic) == TicketDeadlines.personalDataTopic
+        guard let topic = personalData ? .other : try inv.choice(.topic, as: TicketTopic.self) else {
+            throw MyGazError.usage(.optionRequires, .text(inv.commandName), "--topic")
+        }
         guard let name = try inv.text(.name) else { throw MyGazError.usage(.optionRequires, .text(inv.commandName), "--name") }
         guard let message = try messageText(inv) else {
             throw MyGazError.usage(.oneOfRequired, .text(inv.commandName), "--message, --message-file")
@@ -218,12 +254,15 @@ enum TicketCommands {
             if named.account == nil { accountText = named.number }   // not sent by the RGK yet: the number as given
         }
         let files = try inv.strings(.attach).map(NewAttachment.read)
-        let (id, acknowledgement) = try Tickets.open(inv.session, .init(
+        var new = Tickets.New(
             channel: channel, rgk: inv.string(.rgk), officeID: try inv.string(.office).map { try Offices.find(inv.db, $0, rgk: inv.string(.rgk)).id }, topic: topic,
             name: name, email: inv.string(.email), phone: inv.string(.phone), account: account, accountText: accountText,
-            message: message, source: inv.string(.source) == "office" ? .office : .phone, attachments: files))
+            message: message, source: inv.string(.source) == "office" ? .office : .phone, attachments: files)
+        new.personalData = personalData
+        let (id, acknowledgement) = try Tickets.open(inv.session, new)
         var opened = Transition(.ticket, id, .ticketStatus, from: "", to: "new")
-        opened.human = Message(.ticketOpened, [.text(String(id)), .code(.ticketTopic, topic.rawValue)])
+        opened.human = Message(.ticketOpened, [.text(String(id)), personalData ? .text(L("personal data", "персональные данные")(inv.out.lang))
+                                                                                : .code(.ticketTopic, topic.rawValue)])
         opened.told(acknowledgement)
         return Report.single(opened, inv.out)
     }

@@ -185,8 +185,8 @@ final class ApplicationReviewQueue: ReviewQueue {
             let date = { if case .on(let day) = due.due { return day.russian + " — " } else { return "" } }()
             lines += ui.field(L("Due", "Срок"), date + left, width: width, labelWidth: 14, style: overdue ? .red : .plain)
         }
-        for f in d.fields where f.value != nil {
-            let value = Day(iso: f.value!)?.russian ?? f.value!
+        for f in d.fields {
+            guard let value = ApplicationView.shown(f, ui.out) else { continue }
             lines += ui.field(L(f.label.en, f.label.ru), value, width: width, labelWidth: 14)
         }
         for e in d.equipment {
@@ -272,7 +272,10 @@ final class TicketReviewQueue: ReviewQueue {
         var f = filter
         f.limit = reviewLimit
         f.scope = try session.rgkScope()
-        return try Tickets.list(session.db, f).map(\.id)
+        // the most urgent first: the nearest deadline (issue 38)
+        let q = DueQuery(deadlines: Deadlines(calendar: try Calendars.load(session.db), rules: try DeadlineRules.load(session.db)),
+                         now: session.clock.now, sort: true)
+        return try TicketDeadlines.list(session.db, f, due: q).map(\.summary.id)
     }
 
     func card(_ id: Int64, width: Int) throws -> ReviewCard {

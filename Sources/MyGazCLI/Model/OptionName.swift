@@ -20,6 +20,7 @@ public enum OptionName: String, CaseIterable, Sendable {
     case answerStdin = "answer-stdin"
     case appliance
     case asOf = "as-of"
+    case ask
     case assignedTo = "assigned-to"
     case attach
     case benefits

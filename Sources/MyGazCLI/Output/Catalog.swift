@@ -375,6 +375,19 @@ public enum Catalog {
             return ("none", "нет")
         case .calendarBadRange:
             return ("'{1}' is not a year (YYYY) or a month (YYYY-MM)", "«{1}» — не год (ГГГГ) и не месяц (ГГГГ-ММ)")
+        case .ticketNotPersonalData:
+            return ("ticket {1} is not a request about personal data: only those are extended (mark it with ticket edit {1} --topic personal_data)",
+                    "обращение {1} — не запрос о персональных данных: продлевается только он (отметьте его: ticket edit {1} --topic personal_data)")
+        case .ticketExtendedAlready:
+            return ("ticket {1} was extended on {2}: the law allows one extension (152-FZ art. 20 p. 2)",
+                    "срок по обращению {1} уже продлен {2}: закон допускает одно продление (ч. 2 ст. 20 152-ФЗ)")
+        case .ticketNothingDue:
+            return ("ticket {1} has no deadline running (answered, closed, or waiting on the customer): nothing to extend",
+                    "по обращению {1} срок не идет (дан ответ, закрыто или ждем клиента): продлевать нечего")
+        case .ticketExtended:
+            return ("ticket {1}: due {2} → {3}", "обращение {1}: срок {2} → {3}")
+        case .ticketTopicSet:
+            return ("ticket {1}: topic {2} → {3}", "обращение {1}: тема {2} → {3}")
         case .deadlineYearUnknown:
             return ("the production calendar of {1} is not known: decisions counted through that year are left out of the on-time counts and the working days; import it (mygaz-admin calendar import FILE)",
                     "производственный календарь на {1} год неизвестен: решения, срок или рабочие дни которых приходятся на этот год, не учтены в долях и днях; загрузите его (mygaz-admin calendar import ФАЙЛ)")

@@ -8,7 +8,7 @@ public enum Schema {
 
     /// `migrations[i]` moves a database from version i to version i + 1.
     public static let migrations: [String] = [v1, v2, v3, v4, v5, v6, v7, v8, v9, productionCalendar, deskPhone, operatorScopes, abonent, notices, rowSecurity, searchInScope,
-                                                   scopedClerkSpeed, noticeOffAndUsernameSearch]
+                                                   scopedClerkSpeed, noticeOffAndUsernameSearch, ticketDeadlines]
 
     /// `col = 'a' OR col = 'b' …`: the same meaning as `col IN ('a', 'b', …)`, but SQLite
     /// builds an ephemeral table for an IN list on every single-row insert, ~2.5 µs per check.
@@ -1154,5 +1154,21 @@ extension Schema {
     ALTER TABLE portal_user ADD COLUMN username TEXT CHECK (username IS NULL OR length(username) BETWEEN 1 AND 45);
     ALTER TABLE portal_user ADD COLUMN username_key TEXT CHECK ((username_key IS NULL) = (username IS NULL));
     CREATE UNIQUE INDEX portal_user_username ON portal_user (username_key) WHERE username_key IS NOT NULL;
+    """
+}
+
+extension Schema {
+    /// Version 19 (issue 38): what the deadlines need of tickets and RGKs. `ticket.personal_data`:
+    /// a data subject's request (152-FZ, 10 working days; shown as the topic `personal_data`, the
+    /// topic's own CHECK untouched); `extended_at`/`extend_reason`: its one extension;
+    /// `ticket_message.asks`: an operator's message that asks the customer something, the ticket
+    /// waiting on the answer (its clock stopped); `rgk.time_zone`: the RGK's zone, in which its
+    /// items' days are counted.
+    static let ticketDeadlines = """
+    ALTER TABLE ticket ADD COLUMN personal_data INTEGER NOT NULL DEFAULT 0 CHECK (personal_data IN (0, 1));
+    ALTER TABLE ticket ADD COLUMN extended_at TEXT;
+    ALTER TABLE ticket ADD COLUMN extend_reason TEXT;
+    ALTER TABLE ticket_message ADD COLUMN asks INTEGER NOT NULL DEFAULT 0 CHECK (asks IN (0, 1));
+    ALTER TABLE rgk ADD COLUMN time_zone TEXT NOT NULL DEFAULT 'Europe/Moscow' CHECK (length(time_zone) BETWEEN 1 AND 64);
     """
 }

@@ -111,26 +111,49 @@ public struct DeadlineReport: Sendable {
                 }
             }
 
-            // tickets: the first answer by an operator
+            // tickets: the first answer by an operator (a question to the customer is none), the
+            // clock's pauses (questions waiting for the customer) and extension before it
             let tickets = ScopeCondition.rgkOrPortal(db, "t.rgk_id", in: ids)
+            var answers: [(id: Int64, rgk: String, by: String, created: Int64, at: Int64, personal: Bool, extended: Bool)] = []
             try db.eachRow("""
-                SELECT g.code, m.author, t.topic, t.created_at, m.at FROM ticket_message m
+                SELECT t.id, g.code, m.author, t.created_at, m.at, t.personal_data, t.extended_at FROM ticket_message m
                 JOIN ticket t ON t.id = m.ticket_id LEFT JOIN rgk g ON g.id = t.rgk_id
-                WHERE m.author_kind = 'operator' AND m.at >= ? AND m.at < ?
-                  AND NOT EXISTS (SELECT 1 FROM ticket_message p WHERE p.ticket_id = m.ticket_id AND p.author_kind = 'operator' AND p.id < m.id)
+                WHERE m.author_kind = 'operator' AND m.asks = 0 AND m.at >= ? AND m.at < ?
+                  AND NOT EXISTS (SELECT 1 FROM ticket_message p WHERE p.ticket_id = m.ticket_id AND p.author_kind = 'operator'
+                                  AND p.asks = 0 AND p.id < m.id)
                   AND \(tickets.sql)
                 """, arguments: [from, until] + tickets.arguments) { row in
-                guard let created = Timestamp.parse(try row.string("created_at")), let day = local(try row.string("at")) else { return }
-                let item = DeadlineItem.ticket(personalData: try row.string("topic") == "personal_data")
-                decisions.append(Decision(rgk: try row.optString("code") ?? supportChannel, by: try row.optString("author") ?? "—", kind: .ticket,
-                                          registered: Deadlines.localDay(created, in: q.zone), decided: day,
-                                          due: q.deadlines.due(item, registeredAt: created, zone: q.zone)))
+                guard let created = Timestamp.parse(try row.string("created_at")), let at = Timestamp.parse(try row.string("at")) else { return }
+                answers.append((try row.int64("id"), try row.optString("code") ?? supportChannel, try row.optString("author") ?? "—", created, at,
+                                try row.bool("personal_data"), try row.optString("extended_at") != nil))
+            }
+            start = 0
+            while start < answers.count {
+                let chunk = answers[start..<min(start + 500, answers.count)]
+                start += chunk.count
+                var steps: [Int64: [TicketDeadlines.Step]] = [:]
+                try db.eachRow("""
+                    SELECT ticket_id, at, author_kind, asks FROM ticket_message
+                    WHERE ticket_id IN (\(chunk.map { _ in "?" }.joined(separator: ", "))) ORDER BY ticket_id, at, id
+                    """, arguments: chunk.map(\.id)) { row in
+                    guard let at = Timestamp.parse(try row.string("at")) else { return }
+                    steps[try row.int64("ticket_id"), default: []].append(.init(at: at, byOperator: try row.string("author_kind") == "operator",
+                                                                                asks: try row.bool("asks")))
+                }
+                for a in chunk {
+                    let clock = TicketDeadlines.clock(created: a.created, steps: (steps[a.id] ?? []).filter { $0.at < a.at })
+                    let registered = clock?.registered ?? a.created
+                    decisions.append(Decision(rgk: a.rgk, by: a.by, kind: .ticket, registered: Deadlines.localDay(registered, in: q.zone),
+                                              decided: Deadlines.localDay(a.at, in: q.zone),
+                                              due: q.deadlines.due(.ticket(personalData: a.personal), registeredAt: registered, zone: q.zone,
+                                                                   pauses: clock?.pauses ?? [], extended: a.extended)))
+                }
             }
 
             try report.tally(decisions, first: first, q)
             // what is overdue now, per RGK and kind
             for count in try DueBoard.load(db, q, scope: ids) {
-                let kind: Kind = count.queue == "readings_pending" ? .reading : .application
+                let kind: Kind = count.queue == "readings_pending" ? .reading : count.queue == "tickets_open" ? .ticket : .application
                 if let i = report.rows.firstIndex(where: { $0.rgk == count.rgk && $0.operator == nil && $0.kind == kind }) {
                     report.rows[i].overdueNow = count.overdue
                 } else if count.overdue > 0 {

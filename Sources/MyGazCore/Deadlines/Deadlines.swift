@@ -255,13 +255,15 @@ public struct DueQuery: Sendable {
         return false
     }
 
-    /// The order of `sort`: a due day first, the nearest first; then paused, then unknown.
+    /// The order of `sort`: by due day, the nearest first, a due day in a year the calendar lacks
+    /// at that year's first day (one of a year long past is the most urgent of all, one of a year
+    /// to come after the known ones); then those paused; then those not due.
     public static func order(_ r: DueReport?) -> [Int] {
         switch r?.due {
         case .on(let day)?: return [0, day.daysSinceEpoch]
+        case .unknown(let year)?: return [0, Day(year: year, month: 1, day: 1)?.daysSinceEpoch ?? 0]
         case .paused(let since)?: return [1, since.daysSinceEpoch]
-        case .unknown(let year)?: return [2, year]
-        case nil: return [3, 0]
+        case nil: return [2, 0]
         }
     }
 }

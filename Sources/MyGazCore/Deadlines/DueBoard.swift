@@ -101,7 +101,44 @@ public enum DueBoard {
                 c.nearest = candidates.min { DueQuery.order(($0, nil)).lexicographicallyPrecedes(DueQuery.order(($1, nil))) }
                 board.append(c)
             }
+            // tickets waiting for an answer: the candidates registered before the later of the two
+            // periods' moments (a ticket's clock starts at its registration or later), each then
+            // checked with its messages; the nearest among the rest is the oldest of each queue branch
+            let ticketCut = days.map { day in
+                [true, false].compactMap { q.deadlines.registeredBefore(.ticket(personalData: $0), dueBy: day, zone: q.zone) }.max() ?? 0
+            }
+            var tickets: [String: DueCount] = [:]
+            for code in rgks.map(\.code) + [DeadlineReport.supportChannel] { tickets[code] = DueCount(queue: "tickets_open", rgk: code) }
+            var f = TicketFilter()
+            f.scope = scope
+            f.limit = Int(Int32.max)
+            f.createdBefore = ticketCut[2]
+            var candidates: [String: [Due]] = [:]
+            let waiting = try Tickets.list(db, f)
+            for (id, due) in try TicketDeadlines.dues(db, waiting, q) {
+                guard let t = waiting.first(where: { $0.id == id }) else { continue }
+                let code = t.rgk ?? DeadlineReport.supportChannel
+                guard tickets[code] != nil else { continue }
+                guard case .on(let day) = due.due else { candidates[code, default: []].append(due.due); continue }
+                if day < q.today { tickets[code]!.overdue += 1 } else { candidates[code, default: []].append(due.due) }
+                if day == q.today { tickets[code]!.today += 1 } else if day == days[2] { tickets[code]!.tomorrow += 1 }
+            }
+            for code in tickets.keys {
+                var later = TicketFilter()
+                later.scope = scope
+                later.limit = 5
+                later.createdAfter = ticketCut[2]
+                if code == DeadlineReport.supportChannel { later.channel = .support } else { later.rgk = code }
+                let rows = try Tickets.list(db, later)
+                for (_, due) in try TicketDeadlines.dues(db, rows, q) { candidates[code, default: []].append(due.due) }
+            }
+            for code in rgks.map(\.code) + [DeadlineReport.supportChannel] {
+                guard var c = tickets[code] else { continue }
+                c.nearest = (candidates[code] ?? []).min { DueQuery.order(($0, nil)).lexicographicallyPrecedes(DueQuery.order(($1, nil))) }
+                if code != DeadlineReport.supportChannel || c.overdue + c.today + c.tomorrow > 0 || c.nearest != nil { board.append(c) }
+            }
             return board
         }
     }
 }
+

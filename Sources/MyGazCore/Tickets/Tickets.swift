@@ -18,6 +18,10 @@ public struct TicketSummary: Sendable {
     public let lastCustomerAt: String
     public let lastOperatorAt: String?
     public let messages: Int
+    /// A data subject's request (152-FZ): 10 working days, extendable once (`ticket extend`).
+    public internal(set) var personalData = false
+    public internal(set) var extendedAt: String?
+    public internal(set) var extendReason: String?
     /// Open: new, or answered with a newer message from the customer.
     public var awaitingReply: Bool { status == "new" || (status == "answered" && lastCustomerAt > (lastOperatorAt ?? "")) }
 }
@@ -29,6 +33,8 @@ public struct TicketMessage: Sendable {
     public let author: String?
     public let body: String
     public let faqID: Int64?
+    /// An operator's question: the ticket waits on the customer's answer, its clock stopped.
+    public internal(set) var asks = false
 }
 
 public struct TicketDetail: Sendable {
@@ -50,6 +56,12 @@ public struct TicketFilter: Sendable {
     public var assignedTo: String?
     public var since: Int64?
     public var limit = 50
+    /// Only requests about personal data (`--topic personal_data`).
+    public var personalData = false
+    /// Only those registered before this moment (`TicketDeadlines.list`: due by a day).
+    var createdBefore: Int64?
+    /// Only those registered at this moment or later (the nearest deadline after a window).
+    var createdAfter: Int64?
     /// The operator's RGK ids (`Session.rgkScope`), nil = every RGK; tickets without an RGK
     /// (the portal-wide support channel) are every operator's to see.
     public var scope: [Int64]?
@@ -61,19 +73,23 @@ public enum Tickets {
     static let select = """
         SELECT t.id, t.channel, g.code AS rgk, o.name AS office, t.topic, t.status, t.sender_name, t.sender_email, t.sender_phone,
                coalesce(a.number, t.account_number) AS account, CASE WHEN t.user_id IS NULL THEN 1 ELSE 0 END AS anonymous,
-               t.source, t.assigned_to, t.created_at, t.last_customer_at, t.last_operator_at,
+               t.source, t.assigned_to, t.created_at, t.last_customer_at, t.last_operator_at, t.personal_data, t.extended_at, t.extend_reason,
                (SELECT count(*) FROM ticket_message WHERE ticket_id = t.id) AS messages
         FROM ticket t LEFT JOIN rgk g ON g.id = t.rgk_id LEFT JOIN office o ON o.id = t.office_id
         LEFT JOIN account a ON a.id = t.account_id
         """
 
     static func summary(_ r: Row) throws -> TicketSummary {
-        try TicketSummary(id: r.int64("id"), channel: r.string("channel"), rgk: r.optString("rgk"), office: r.optString("office"),
+        var t = try TicketSummary(id: r.int64("id"), channel: r.string("channel"), rgk: r.optString("rgk"), office: r.optString("office"),
                           topic: r.string("topic"), status: r.string("status"), senderName: r.string("sender_name"),
                           senderEmail: r.optString("sender_email"), senderPhone: r.optString("sender_phone"), account: r.optString("account"),
                           anonymous: r.bool("anonymous"), source: r.string("source"), assignedTo: r.optString("assigned_to"),
                           createdAt: r.string("created_at"), lastCustomerAt: r.string("last_customer_at"),
                           lastOperatorAt: r.optString("last_operator_at"), messages: r.int("messages"))
+        t.personalData = try r.bool("personal_data")
+        t.extendedAt = try r.optString("extended_at")
+        t.extendReason = try r.optString("extend_reason")
+        return t
     }
 
     public static func parseID(_ text: String) throws -> Int64 {
@@ -109,9 +125,12 @@ public enum Tickets {
             page.conditions.append(scope.sql); page.arguments += scope.arguments
         }
         if let office = filter.officeID { page.conditions.append("t.office_id = ?"); page.arguments.append(office) }
-        if let topic = filter.topic { page.conditions.append("t.topic = ?"); page.arguments.append(topic.rawValue) }
+        if let topic = filter.topic { page.conditions.append("t.topic = ? AND t.personal_data = 0"); page.arguments.append(topic.rawValue) }
+        if filter.personalData { page.conditions.append("t.personal_data = 1") }
         if let login = filter.assignedTo { page.conditions.append("t.assigned_to = ?"); page.arguments.append(login) }
         if let since = filter.since { page.conditions.append("t.created_at >= ?"); page.arguments.append(Timestamp.iso(since)) }
+        if let before = filter.createdBefore { page.conditions.append("t.created_at < ?"); page.arguments.append(Timestamp.iso(before)) }
+        if let after = filter.createdAfter { page.conditions.append("t.created_at >= ?"); page.arguments.append(Timestamp.iso(after)) }
         if let search = filter.search?.trimmingCharacters(in: .whitespaces), !search.isEmpty {
             let sql = db.sql, needle = sql.fold("CAST(? AS TEXT)")
             var alternatives = [sql.contains(sql.fold("t.sender_name"), needle), sql.contains(sql.fold("coalesce(t.sender_email, '')"), needle),
@@ -131,10 +150,12 @@ public enum Tickets {
         try db.read {
             guard let row = try db.queryOne(select + " WHERE t.id = ?", id) else { throw MyGazError.notFound(.ticket, String(id)) }
             let messages = try db.query("""
-                SELECT id, at, author_kind, author, body, faq_id FROM ticket_message WHERE ticket_id = ? ORDER BY at, id
+                SELECT id, at, author_kind, author, body, faq_id, asks FROM ticket_message WHERE ticket_id = ? ORDER BY at, id
                 """, id).map {
-                try TicketMessage(id: $0.int64("id"), at: $0.string("at"), authorKind: $0.string("author_kind"), author: $0.optString("author"),
-                                  body: $0.string("body"), faqID: $0.optInt64("faq_id"))
+                var m = try TicketMessage(id: $0.int64("id"), at: $0.string("at"), authorKind: $0.string("author_kind"), author: $0.optString("author"),
+                                          body: $0.string("body"), faqID: $0.optInt64("faq_id"))
+                m.asks = try $0.bool("asks")
+                return m
             }
             return TicketDetail(summary: try summary(row), messages: messages, attachments: try Attachments.list(db, .ticket(id)))
         }
@@ -171,8 +192,9 @@ public enum Tickets {
     }
 
     /// The operator's answer: stored, the ticket becomes answered, and an e-mail quoting the
-    /// customer's message is queued to the sender.
-    public static func reply(_ session: Session, _ id: Int64, body: String, faqID: Int64? = nil) throws -> Transition {
+    /// customer's message is queued to the sender. `asks`: a question to the customer, whose
+    /// answer the ticket waits for, its deadline standing still meanwhile (docs/deadlines.md).
+    public static func reply(_ session: Session, _ id: Int64, body: String, faqID: Int64? = nil, asks: Bool = false) throws -> Transition {
         let text = body.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !text.isEmpty else { throw MyGazError.invalid(.emptyMessage) }
         return try session.db.write {
@@ -184,9 +206,10 @@ public enum Tickets {
             }
             try Decision.move(session.db, .ticket, id, .ticketStatus, from: current.rawValue, to: "answered",
                               setting: "last_operator_at = ?, updated_at = ?", session.now, session.now)
-            try session.db.run("INSERT INTO ticket_message (ticket_id, at, author_kind, author, body, faq_id) VALUES (?, ?, 'operator', ?, ?, ?)",
-                               id, session.now, session.login, text, faqID)
-            try session.audit("ticket.reply", .ticket, id, old: current.rawValue, new: "answered", note: faqID.map { AuditNote(.faqAnswer, ["faq": .int($0)]) })
+            try session.db.run("INSERT INTO ticket_message (ticket_id, at, author_kind, author, body, faq_id, asks) VALUES (?, ?, 'operator', ?, ?, ?, ?)",
+                               id, session.now, session.login, text, faqID, asks ? 1 : 0)
+            try session.audit(asks ? "ticket.ask" : "ticket.reply", .ticket, id, old: current.rawValue, new: "answered",
+                              note: faqID.map { AuditNote(.faqAnswer, ["faq": .int($0)]) })
             var t = Transition(.ticket, id, .ticketStatus, from: current.rawValue, to: "answered")
             if let outcome = try notify(session, id, answer: text, closing: false) { t.told(outcome) }
             t.forceChanged = true    // a second answer is a change too, though the state stays
@@ -289,6 +312,8 @@ public enum Tickets {
         public var message: String
         public var source: TicketSource
         public var attachments: [NewAttachment]
+        /// A data subject's request (`--topic personal_data`).
+        public var personalData = false
 
         public init(channel: TicketChannel, rgk: String?, officeID: Int64?, topic: TicketTopic, name: String, email: String?,
                     phone: String?, account: AccountRef?, accountText: String?, message: String, source: TicketSource,
@@ -331,25 +356,27 @@ public enum Tickets {
             if let rgkID { try session.requireWorks(rgkID: rgkID) }
             let id = try session.db.insert("""
                 INSERT INTO ticket (channel, rgk_id, office_id, topic, status, sender_name, sender_email, sender_phone, account_number,
-                                    account_id, source, created_at, updated_at, last_customer_at)
-                VALUES (?, ?, ?, ?, 'new', ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                                    account_id, source, created_at, updated_at, last_customer_at, personal_data)
+                VALUES (?, ?, ?, ?, 'new', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """, new.channel.rawValue, rgkID, new.officeID, new.topic.rawValue, new.name, email, phone,
-                new.account?.number ?? new.accountText, new.account?.id, new.source.rawValue, session.now, session.now, session.now)
+                new.account?.number ?? new.accountText, new.account?.id, new.source.rawValue, session.now, session.now, session.now,
+                new.personalData ? 1 : 0)
             try session.db.run("INSERT INTO ticket_message (ticket_id, at, author_kind, author, body) VALUES (?, ?, 'customer', NULL, ?)",
                                id, session.now, body)
             try Attachments.store(session, .ticket(id), new.attachments)
             try session.audit("ticket.open", .ticket, id, new: "new", note: AuditNote(.ticketOpened, ["source": .text(new.source.rawValue), "channel": .text(new.channel.rawValue),
-                                                                                "topic": .text(new.topic.rawValue)]))
-            let days = try Settings.days(session.db, .ticketAnswerDays)
-            let topic = Labels.label(.ticketTopic, new.topic.rawValue, russian: true)
+                                                                                "topic": .text(new.personalData ? TicketDeadlines.personalDataTopic : new.topic.rawValue)]))
+            let rules = try DeadlineRules.load(session.db)
+            let period = new.personalData ? Russian.workingDays(rules.personalDataDays) : Russian.days(rules.ticketAnswerDays)
+            let topic = new.personalData ? TicketDeadlines.personalDataLabel : Labels.label(.ticketTopic, new.topic.rawValue, russian: true)
             let acknowledgement = try Notify.tell(session, Notify.Reach(email: email, phone: phone), Notify.Notice(
                 subject: "Обращение № \(id) принято",
                 to: new.name,
                 body: """
                     Ваше обращение № \(id) (\(topic)) принято \(Day(epochSeconds: session.clock.now).russian).
-                    Ответ будет дан в течение \(Russian.days(days)). Сохраните номер обращения: по нему можно узнать, как идет его рассмотрение.
+                    Ответ будет дан в течение \(period). Сохраните номер обращения: по нему можно узнать, как идет его рассмотрение.
                     """,
-                sms: "Обращение № \(id) принято. Ответ — в течение \(Russian.days(days)).",
+                sms: "Обращение № \(id) принято. Ответ — в течение \(period).",
                 kind: .ticketReceived), need: .required, rgkID: rgkID, entity: .ticket, entityID: id, who: new.name)
             return (id, acknowledgement)
         }

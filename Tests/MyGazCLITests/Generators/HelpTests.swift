@@ -45,6 +45,8 @@ import Testing
         "calendar list": "clerk, support, admin",
         "calendar import": "admin",
         "report deadlines": "clerk, support, admin",
+        "ticket edit": "clerk, support, admin",
+        "ticket extend": "clerk, support, admin",
         "reading reopen": "clerk, admin",
         "application approve": "clerk, admin",
         "application assign": "clerk, admin",

@@ -51,7 +51,11 @@ import Testing
         let sorted = [DueReport?]([(.unknown(year: 2028), nil), nil, (.paused(since: day("2026-01-05")), nil), (.on(day("2026-02-01")), nil),
                                    (.on(day("2026-01-20")), nil)])
             .sorted { DueQuery.order($0).lexicographicallyPrecedes(DueQuery.order($1)) }
-        #expect(sorted.map { DueQuery.order($0)[0] } == [0, 0, 1, 2, 3])
+        #expect(sorted.map { DueQuery.order($0)[0] } == [0, 0, 0, 1, 2])
         #expect(sorted.first??.due == .on(day("2026-01-20")))
+        #expect(sorted[2]?.due == .unknown(year: 2028), "a year to come after the known ones")
+        let past = [DueReport?]([(.on(day("2026-01-20")), nil), (.unknown(year: 2000), nil)])
+            .sorted { DueQuery.order($0).lexicographicallyPrecedes(DueQuery.order($1)) }
+        #expect(past.first??.due == .unknown(year: 2000), "a year long past is the most urgent")
     }
 }

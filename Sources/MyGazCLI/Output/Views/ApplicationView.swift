@@ -38,6 +38,16 @@ enum ApplicationView {
         return t
     }
 
+    /// A field of the application's form as people read it: a date, a number, a code's words.
+    static func shown(_ f: ApplicationField, _ out: Output) -> String? {
+        switch f.kind {
+        case .text: return f.value
+        case .day: return f.value.map { Day(iso: $0)?.russian ?? $0 }
+        case .decimal: return f.value.map { value in Double(value).map { Format.decimal($0, out.lang) } ?? value }
+        case .code(let domain): return f.value.map { out.texts.label(domain, $0) }
+        }
+    }
+
     static func record(_ d: ApplicationDetail, due: (due: Due, left: DueLeft?)? = nil, pauses: [DeadlinePause] = [], _ out: Output) -> Record {
         let s = d.summary, texts = out.texts, lang = out.lang
         var r = Record()
@@ -70,14 +80,7 @@ enum ApplicationView {
         r.section("contact", L("Contact", "Контактные данные"), contact, flattenedForMachines: true)
         var fields = Record()
         for f in d.fields {
-            let shown: String?
-            switch f.kind {
-            case .text: shown = f.value
-            case .day: shown = f.value.map { Day(iso: $0)?.russian ?? $0 }
-            case .decimal: shown = f.value.map { value in Double(value).map { Format.decimal($0, lang) } ?? value }
-            case .code(let domain): shown = f.value.map { texts.label(domain, $0) }
-            }
-            fields.field(f.key, L(f.label.en, f.label.ru), .of(f.value), display: shown ?? "—")
+            fields.field(f.key, L(f.label.en, f.label.ru), .of(f.value), display: shown(f, out) ?? "—")
         }
         r.section("details", L("Details", "Сведения"), fields)
         var eq = Table([Column("kind", L("KIND", "ВИД")), Column("description", L("DESCRIPTION", "ОПИСАНИЕ"), cut: 14), Column("place", L("PLACE", "МЕСТО"), cut: 8, priority: 1),

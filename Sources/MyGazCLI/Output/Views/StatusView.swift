@@ -59,7 +59,8 @@ enum StatusView {
                 nearest = Cell(.null, display: L("import the \(year) calendar", "импортируйте календарь \(year)")(lang), style: .red)
             case .paused?, nil: break
             }
-            deadlines.append([Cell(.text(c.queue), display: names[c.queue]?.0(lang) ?? c.queue), Cell(.text(c.rgk)),
+            deadlines.append([Cell(.text(c.queue), display: names[c.queue]?.0(lang) ?? c.queue),
+                              Cell(.text(c.rgk), display: c.rgk == DeadlineReport.supportChannel ? L("support", "поддержка")(lang) : c.rgk),
                               Cell(.int(Int64(c.overdue)), display: c.overdue == 0 ? "—" : Format.grouped(Int64(c.overdue), lang),
                                    style: c.overdue > 0 ? .red : .dim),
                               count(c.today, lang), count(c.tomorrow, lang), nearest])

@@ -1,0 +1,162 @@
+import Foundation
+
+/// A ticket's deadline (issue 38, docs/deadlines.md): an appeal answered within 30 calendar days,
+/// a data subject's request within 10 working days, extended once by 5 with a reasoned notice.
+/// The clock runs from the ticket's registration (or from the customer's next message after an
+/// answer: a new question) to the first operator message that is not a question; it stands still
+/// from an operator's question (`ticket reply --ask`) to the customer's answer.
+public enum TicketDeadlines {
+    /// How a personal-data request is named where a topic is: argv, JSON, the audit.
+    public static let personalDataTopic = "personal_data"
+    public static let personalDataLabel = "персональные данные"
+
+    public struct Step: Sendable {
+        public let at: Int64
+        public let byOperator: Bool
+        public let asks: Bool
+        public init(at: Int64, byOperator: Bool, asks: Bool) {
+            self.at = at
+            self.byOperator = byOperator
+            self.asks = asks
+        }
+    }
+
+    /// Where the current deadline runs from and its pauses; nil when nothing is due (answered and
+    /// not written to since).
+    public static func clock(created: Int64, steps: [Step]) -> (registered: Int64, pauses: [DeadlinePause])? {
+        var registered = created, pauses: [DeadlinePause] = [], asked: Int64?, answered = false
+        for step in steps.sorted(by: { $0.at < $1.at }) {
+            if step.byOperator && !step.asks {
+                answered = true; pauses = []; asked = nil
+            } else if step.byOperator {
+                if !answered && asked == nil { asked = step.at }
+            } else if answered {
+                answered = false; registered = step.at; pauses = []
+            } else if let start = asked {
+                pauses.append(DeadlinePause(start: start, end: step.at)); asked = nil
+            }
+        }
+        if answered { return nil }
+        if let start = asked { pauses.append(DeadlinePause(start: start, end: nil)) }
+        return (registered, pauses)
+    }
+
+    /// The due date of each ticket among `rows` that waits (not closed), from its messages.
+    public static func dues(_ db: any Storage, _ rows: [TicketSummary], _ q: DueQuery) throws -> [Int64: DueReport] {
+        let open = rows.filter { $0.status != TicketStatus.closed.rawValue }
+        var steps: [Int64: [Step]] = [:]
+        var start = 0
+        while start < open.count {
+            let chunk = open[start..<min(start + 500, open.count)].map(\.id)
+            start += chunk.count
+            try db.eachRow("""
+                SELECT ticket_id, at, author_kind, asks FROM ticket_message
+                WHERE ticket_id IN (\(chunk.map { _ in "?" }.joined(separator: ", "))) ORDER BY ticket_id, at, id
+                """, arguments: chunk) { row in
+                guard let at = Timestamp.parse(try row.string("at")) else { return }
+                steps[try row.int64("ticket_id"), default: []].append(Step(at: at, byOperator: try row.string("author_kind") == "operator",
+                                                                           asks: try row.bool("asks")))
+            }
+        }
+        var dues: [Int64: DueReport] = [:]
+        for t in open {
+            guard let created = Timestamp.parse(t.createdAt), let (registered, pauses) = clock(created: created, steps: steps[t.id] ?? []) else { continue }
+            dues[t.id] = q.deadlines.report(.ticket(personalData: t.personalData), registeredAt: registered, zone: q.zone, pauses: pauses,
+                                            extended: t.extendedAt != nil, now: q.now)
+        }
+        return dues
+    }
+
+    /// The list with each waiting ticket's due date; with `dueBy` only those due by then (the
+    /// candidates registered before the later of the two periods' moments, each then checked),
+    /// with `sort` the nearest first.
+    public static func list(_ db: any Storage, _ filter: TicketFilter, due q: DueQuery) throws -> [(summary: TicketSummary, due: DueReport?)] {
+        var f = filter
+        if let dueBy = q.dueBy {
+            let cuts = [true, false].compactMap { q.deadlines.registeredBefore(.ticket(personalData: $0), dueBy: dueBy, zone: q.zone) }
+            guard let latest = cuts.max() else { return [] }
+            f.createdBefore = latest
+        }
+        if q.dueBy != nil || q.sort { f.limit = Int(Int32.max) }
+        let rows = try Tickets.list(db, f)
+        let dues = try self.dues(db, rows, q)
+        var listed = rows.map { (summary: $0, due: dues[$0.id]) }.filter { q.wanted($0.due) }
+        if q.sort {
+            listed = listed.enumerated().sorted { a, b in
+                let ka = DueQuery.order(a.element.due), kb = DueQuery.order(b.element.due)
+                return ka != kb ? ka.lexicographicallyPrecedes(kb) : a.offset < b.offset
+            }.map(\.element)
+        }
+        return Array(listed.prefix(filter.limit))
+    }
+
+    /// `ticket extend`: a personal-data request's deadline extended once by the law's extension
+    /// (152-FZ art. 20 p. 2), the reason audited and told to the person with the new date.
+    public static func extend(_ session: Session, _ id: Int64, reason: String, _ q: DueQuery) throws -> (transition: Transition, due: Day?) {
+        let reason = reason.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !reason.isEmpty else { throw MyGazError.invalid(.emptyMessage) }
+        return try session.db.write {
+            try Tickets.checkMayAnswer(session, id, command: "ticket extend")
+            let t = try Tickets.show(session.db, id).summary
+            guard t.personalData else { throw MyGazError.conflict(.ticketNotPersonalData, .text(String(id))) }
+            if let at = t.extendedAt { throw MyGazError.conflict(.ticketExtendedAlready, .text(String(id)), .text(Timestamp.display(at))) }
+            guard let before = try dues(session.db, [t], q)[id], case .on(let old) = before.due else {
+                throw MyGazError.conflict(.ticketNothingDue, .text(String(id)))
+            }
+            try session.db.run("UPDATE ticket SET extended_at = ?, extend_reason = ?, updated_at = ? WHERE id = ?", session.now, reason, session.now, id)
+            var extended = t
+            extended.extendedAt = session.now
+            let after = try dues(session.db, [extended], q)[id]
+            var newDue: Day?
+            if case .on(let day)? = after?.due { newDue = day }
+            try session.audit("ticket.extend", .ticket, id, old: old.iso, new: newDue?.iso, reason: reason)
+            var transition = Transition(.ticket, id, .ticketStatus, from: t.status, to: t.status)
+            transition.forceChanged = true
+            transition.human = Message(.ticketExtended, [.text(String(id)), .text(old.russian), .text(newDue?.russian ?? "—")])
+            if let newDue, let (reach, name, _, rgkID) = try Tickets.reach(session.db, id) {
+                let days = try DeadlineRules.load(session.db).personalDataExtensionDays
+                let outcome = try Notify.tell(session, reach, Notify.Notice(
+                    subject: "Срок ответа на обращение № \(id) продлен",
+                    to: name,
+                    body: """
+                        Срок ответа на ваше обращение № \(id) о персональных данных продлен до \(Russian.date(newDue)) — не более чем на \(Russian.workingDays(days)), как позволяет часть 2 статьи 20 Федерального закона № 152-ФЗ «О персональных данных».
+                        Причина: \(reason)
+                        Ответ придет по этому адресу; номер обращения — № \(id).
+                        """,
+                    sms: "Срок ответа на обращение № \(id) продлен до \(newDue.russian). Причина: \(reason)",
+                    kind: .ticketReply), need: .required, rgkID: rgkID, entity: .ticket, entityID: id, who: name)
+                transition.told(outcome)
+            }
+            return (transition, newDue)
+        }
+    }
+
+    /// `ticket edit --topic`: the topic, `personal_data` marking a data subject's request.
+    public static func setTopic(_ session: Session, _ id: Int64, topic: String) throws -> Transition {
+        try session.db.write {
+            try Tickets.checkMayAnswer(session, id, command: "ticket edit")
+            let t = try Tickets.show(session.db, id).summary
+            let old = t.personalData ? personalDataTopic : t.topic
+            var transition = Transition(.ticket, id, .ticketStatus, from: t.status, to: t.status)
+            guard old != topic else { return transition }
+            if topic == personalDataTopic {
+                try session.db.run("UPDATE ticket SET personal_data = 1, updated_at = ? WHERE id = ?", session.now, id)
+            } else {
+                guard let code = TicketTopic(rawValue: topic) else { throw MyGazError.usage(.badChoice, "--topic", .text(topic), .text((TicketTopic.codes + [personalDataTopic]).joined(separator: ", "))) }
+                try session.db.run("UPDATE ticket SET topic = ?, personal_data = 0, updated_at = ? WHERE id = ?", code.rawValue, session.now, id)
+            }
+            try session.audit("ticket.topic", .ticket, id, old: old, new: topic)
+            transition.forceChanged = true
+            transition.human = Message(.ticketTopicSet, [.text(String(id)), .text(old), .text(topic)])
+            return transition
+        }
+    }
+}
+
+extension Russian {
+    static let monthsGenitive = ["января", "февраля", "марта", "апреля", "мая", "июня", "июля", "августа", "сентября", "октября",
+                                 "ноября", "декабря"]
+
+    /// «21 января 2026 г.»
+    public static func date(_ day: Day) -> String { "\(day.day) \(monthsGenitive[day.month - 1]) \(day.year) г." }
+}

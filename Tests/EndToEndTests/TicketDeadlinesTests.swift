@@ -1,0 +1,72 @@
+import Foundation
+import Testing
+
+/// A request about personal data (issue 38): 10 working days from its registration, the clock
+/// standing while a question waits for the customer, extended once with a reasoned letter that
+/// names the new date; the ticket lists and `status` say what is late. Dates worked by hand
+/// around the 2026 New Year (31.12.2025 and 1–11.01.2026 off).
+@Suite(.serialized) struct TicketDeadlinesTests {
+    @Test func aPersonalDataRequestIsDuePausedAndExtendedOnce() throws {
+        let t = E2E()
+        t.demo(accounts: 100)
+        let opened = t.run("ticket", "open", "--channel", "rgk", "--rgk", "vologda", "--topic", "personal_data", "--name", "Петрова Анна Ивановна",
+                           "--email", "pd@example.org", "--message", "Прошу сообщить, какие мои данные вы храните", "--json")
+        #expect(opened.status == 0, "\(opened)")
+        let id = String(try #require(opened.jsonArray.first?["id"] as? Int))
+        let acknowledged = try #require(t.deliver().mail.first { $0["To"] == "pd@example.org" })
+        #expect(acknowledged["body"]?.contains("в течение 10 рабочих дней") == true, "\(acknowledged)")
+
+        // registered Thu 25.12.2025: worked days 26, 29, 30.12, then 12–16, 19, 20.01: due 20.01.2026
+        _ = t.sql("UPDATE ticket SET created_at = '2025-12-25T09:00:00Z', last_customer_at = '2025-12-25T09:00:00Z' WHERE id = \(id)")
+        _ = t.sql("UPDATE ticket_message SET at = '2025-12-25T09:00:00Z' WHERE ticket_id = \(id)")
+        var shown = t.run("ticket", "show", id, "--json").jsonObject
+        #expect(shown["topic"] as? String == "personal_data" && shown["due_at"] as? String == "2026-01-20", "\(shown)")
+
+        // asked on Mon 29.12, answered on Tue 13.01: worked days 30.12, 12.01, 13.01 inside: three more, due 23.01.2026
+        let asked = t.run("ticket", "reply", id, "--ask", "--message", "Уточните, пожалуйста, номер лицевого счета")
+        #expect(asked.status == 0, "\(asked)")
+        #expect(t.run("ticket", "show", id, "--json").jsonObject["due_at"] is NSNull, "waiting on the customer: the clock stands")
+        _ = t.sql("UPDATE ticket_message SET at = '2025-12-29T09:00:00Z' WHERE ticket_id = \(id) AND author_kind = 'operator'")
+        _ = t.sql("""
+            INSERT INTO ticket_message (ticket_id, at, author_kind, body) VALUES (\(id), '2026-01-13T09:00:00Z', 'customer', 'Счет 70000001');
+            UPDATE ticket SET last_operator_at = '2025-12-29T09:00:00Z', last_customer_at = '2026-01-13T09:00:00Z' WHERE id = \(id)
+            """)
+        shown = t.run("ticket", "show", id, "--json").jsonObject
+        #expect(shown["due_at"] as? String == "2026-01-23" && shown["overdue"] as? Bool == true, "\(shown)")
+        #expect(t.run("--lang", "ru", "ticket", "show", id).stdout.contains("вопрос: ждем ответа клиента"))
+
+        // extended by 5 working days: 26–30.01.2026; the person told why and until when
+        let extended = t.run("ticket", "extend", id, "--reason", "Запрошены сведения из архива РГК")
+        #expect(extended.status == 0 && extended.stdout.contains("23.01.2026 → 30.01.2026"), "\(extended)")
+        shown = t.run("ticket", "show", id, "--json").jsonObject
+        #expect(shown["due_at"] as? String == "2026-01-30" && shown["extend_reason"] as? String == "Запрошены сведения из архива РГК", "\(shown)")
+        let letter = try #require(t.deliver().mail.first { ($0["Subject"] ?? "").contains("продлен") })
+        let body = letter["body"] ?? ""
+        #expect(letter["To"] == "pd@example.org" && body.contains("до 30 января 2026 г.") && body.contains("Запрошены сведения из архива РГК")
+                && body.contains("Анна Ивановна") && body.contains("152-ФЗ"), "\(letter)")
+        let again = t.run("ticket", "extend", id, "--reason", "Еще раз")
+        #expect(again.status == 4 && again.stderr.split(separator: "\n").count == 1 && again.stderr.contains("152"), "\(again)")
+        #expect(t.run("ticket", "show", id, "--json").jsonObject["due_at"] as? String == "2026-01-30", "nothing changed")
+
+        // an appeal is no personal-data request: not extended, until marked as one
+        let appeal = t.sql("SELECT min(id) FROM ticket WHERE status = 'new' AND rgk_id IS NOT NULL AND personal_data = 0")
+        let refused = t.run("ticket", "extend", appeal, "--reason", "Архив")
+        #expect(refused.status == 4 && refused.stderr.contains("personal_data"), "\(refused)")
+        #expect(t.run("ticket", "edit", appeal, "--topic", "personal_data").status == 0)
+        #expect(t.run("ticket", "show", appeal, "--json").jsonObject["topic"] as? String == "personal_data")
+        #expect(t.run("ticket", "edit", appeal, "--topic", "bills").status == 0)
+        #expect(t.run("ticket", "show", appeal, "--json").jsonObject["topic"] as? String == "bills")
+        #expect(t.run("ticket", "edit", appeal, "--topic", "gossip").status == 2)
+
+        // the lists and status
+        let late = t.run("ticket", "list", "--overdue", "--json").jsonArray
+        #expect(late.contains { "\($0["id"] ?? "")" == id && $0["overdue"] as? Bool == true }, "\(late)")
+        #expect(late.allSatisfy { $0["overdue"] as? Bool == true })
+        let requests = t.run("ticket", "list", "--topic", "personal_data", "--json").jsonArray
+        #expect(requests.map { "\($0["id"] ?? "")" } == [id], "\(requests)")
+        #expect(t.run("--lang", "ru", "ticket", "list", "--topic", "personal_data").stdout.contains("Персональные данные"))
+        let rows = (t.run("status", "--json").jsonObject["deadlines"] as? [[String: Any]]) ?? []
+        let tickets = rows.first { $0["queue"] as? String == "tickets_open" && $0["rgk"] as? String == "vologda" }
+        #expect((tickets?["overdue"] as? Int ?? 0) >= 1, "\(rows)")
+    }
+}
