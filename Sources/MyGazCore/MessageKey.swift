@@ -112,6 +112,7 @@ public enum MessageKey: String, CaseIterable, Sendable {
     case calendarMovedTwice, calendarWorkedWeekendUnpaired, calendarStoredBad, calendarYearUnknown, calendarNoYears, calendarBadRange
     case deadlineYearUnknown
     case ticketNotPersonalData, ticketExtendedAlready, ticketNothingDue, ticketExtended, ticketTopicSet
+    case badTimeZone, rgkZoneSet, rgkZoneSame
     case calendarAdded, calendarReplaced, calendarUnchanged
     case configFileNotRegular
     case configFileUnreadable

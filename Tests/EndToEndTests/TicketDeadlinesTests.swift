@@ -70,3 +70,29 @@ import Testing
         #expect((tickets?["overdue"] as? Int ?? 0) >= 1, "\(rows)")
     }
 }
+
+/// Each RGK counts its items' days in its own time zone (`calendar set-zone`, schema 19).
+@Suite(.serialized) struct RGKZoneTests {
+    @Test func aTicketIsRegisteredOnItsRGKsLocalDay() throws {
+        let t = E2E()
+        t.demo(accounts: 100)
+        let id = t.sql("SELECT min(id) FROM ticket WHERE status = 'new' AND rgk_id = (SELECT id FROM rgk WHERE code = 'vologda')")
+        // 15:00 UTC on Sun 11.01.2026: 18:00 that day in Moscow, 01:00 on Mon 12.01 in Vladivostok
+        _ = t.sql("UPDATE ticket SET created_at = '2026-01-11T15:00:00Z', personal_data = 0 WHERE id = \(id)")
+        _ = t.sql("DELETE FROM ticket_message WHERE ticket_id = \(id) AND author_kind = 'operator'")
+        _ = t.sql("UPDATE ticket_message SET at = '2026-01-11T15:00:00Z' WHERE ticket_id = \(id)")
+        // + 30 calendar days: Tue 10.02.2026 from Moscow's 11.01; Wed 11.02 from Vladivostok's 12.01
+        #expect(t.run("ticket", "show", id, "--json").jsonObject["due_at"] as? String == "2026-02-10")
+        let set = t.run("calendar", "set-zone", "vologda", "Asia/Vladivostok")
+        #expect(set.status == 0 && set.stdout.contains("Europe/Moscow → Asia/Vladivostok"), "\(set)")
+        #expect(t.run("ticket", "show", id, "--json").jsonObject["due_at"] as? String == "2026-02-11")
+        let zones = t.run("calendar", "zones", "--json").jsonArray
+        #expect(zones.first { $0["rgk"] as? String == "vologda" }?["time_zone"] as? String == "Asia/Vladivostok", "\(zones)")
+        #expect(zones.first { $0["rgk"] as? String == "kostroma" }?["time_zone"] as? String == "Europe/Moscow")
+        let bad = t.run("calendar", "set-zone", "vologda", "Mars/Olympus")
+        #expect(bad.status == 2 && bad.stderr.contains("Mars/Olympus") && bad.stderr.split(separator: "\n").count == 1, "\(bad)")
+        #expect(t.run("calendar", "set-zone", "nowhere", "Europe/Moscow").status == 3)
+        #expect(t.sql("SELECT time_zone FROM rgk WHERE code = 'vologda'") == "Asia/Vladivostok", "nothing changed")
+        #expect(t.sql("SELECT count(*) FROM audit WHERE action = 'rgk.time-zone'") == "1")
+    }
+}

@@ -26,7 +26,46 @@ enum CalendarCommands {
                         arguments: [ArgumentSpec("FILE", L("the year's file", "файл года"), completion: .file)],
                         examples: [Example("mygaz-admin calendar import calendar-2027.xml", L("A year from xmlcalendar's file: it replaces the shipped one.", "Год из файла xmlcalendar: он заменяет встроенный."))],
                         access: .admins, handler: importFile),
+            CommandSpec("zones", L("each RGK's time zone, in which its items' days are counted", "часовой пояс каждой РГК, в котором считаются дни ее сроков"),
+                        access: .everyone, handler: zones),
+            CommandSpec("set-zone", L("set an RGK's time zone (Europe/Moscow by default)", "задать часовой пояс РГК (по умолчанию Europe/Moscow)"),
+                        discussion: L("A deadline is counted in the local days of the item's RGK: an item registered at 23:30 in Yekaterinburg is registered on that day there, not on Moscow's. The zone as the system names it (timedatectl list-timezones); another name: exit 2, nothing changed. Audited.",
+                                      "Срок считается в местных днях РГК: обращение, зарегистрированное в 23:30 по Екатеринбургу, зарегистрировано в этот день по Екатеринбургу, а не по Москве. Пояс указывается так, как его называет система (timedatectl list-timezones); иное название — код 2, ничего не изменено. Записывается в журнал."),
+                        arguments: [ArgumentSpec("RGK", L("the RGK's code", "код РГК"), completion: .live(.rgk)),
+                                    ArgumentSpec("ZONE", L("the time zone, e.g. Asia/Yekaterinburg", "часовой пояс, например Asia/Yekaterinburg"))],
+                        examples: [Example("mygaz-admin calendar set-zone vologda Europe/Moscow", L("Vologda counts its days in Moscow time.",
+                                                                                                     "Вологда считает дни по московскому времени."))],
+                        access: .admins, handler: setZone),
         ])
+
+    static func zones(_ inv: Invocation) throws -> ExitStatus {
+        var t = Table([Column("rgk", L("RGK", "РГК")), Column("time_zone", L("TIME ZONE", "ЧАСОВОЙ ПОЯС")),
+                       Column("utc_offset", L("UTC OFFSET", "СМЕЩЕНИЕ ОТ UTC"), align: .right)])
+        let zones = try RGKZones.load(inv.db)
+        for code in try RGK.codes(inv.db) {
+            let zone = zones[code] ?? Deadlines.defaultZone
+            let seconds = zone.secondsFromGMT(for: Date(timeIntervalSince1970: TimeInterval(inv.clock.now)))
+            let offset = (seconds < 0 ? "−" : "+") + String(format: "%02d:%02d", abs(seconds) / 3600, abs(seconds) % 3600 / 60)
+            t.append([Cell(.text(code)), Cell(.text(zone.identifier)), Cell(.int(Int64(seconds)), display: offset)])
+        }
+        inv.out.table(t)
+        return .success
+    }
+
+    static func setZone(_ inv: Invocation) throws -> ExitStatus {
+        let code = inv.argument("RGK")!
+        let (old, new) = try RGKZones.set(inv.session, rgk: code, zone: inv.argument("ZONE")!)
+        if inv.out.isHuman {
+            if old == new { inv.out.say(.rgkZoneSame, .text(code), .text(new)) } else { inv.out.say(.rgkZoneSet, .text(code), .text(old), .text(new)) }
+        } else {
+            var r = Record()
+            r.field("rgk", L("RGK", "РГК"), .text(code))
+            r.field("time_zone", L("Time zone", "Часовой пояс"), .text(new))
+            r.field("changed", L("Changed", "Изменен"), .bool(old != new))
+            inv.out.record(r)
+        }
+        return .success
+    }
 
     /// `2026` or `2026-05`.
     static func period(_ text: String?, today: Day) throws -> (year: Int, month: Int?) {

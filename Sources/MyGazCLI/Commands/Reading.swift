@@ -128,11 +128,15 @@ enum ReadingCommands {
         if filter.limit >= Int.max / 2 && !q.sort {
             // `--limit 0`: every reading of the filter, written as the cursor reads it (issue 41)
             try inv.out.stream(ReadingView.header) { emit in
-                try Readings.each(inv.db, filter) { emit(ReadingView.row($0, due: Readings.due($0, q), inv.out)) }
+                try Readings.each(inv.db, filter) { r in
+                    let due = Readings.due(r, q)
+                    return q.wanted(due) ? emit(ReadingView.row(r, due: due, inv.out)) : true
+                }
             }
             return .success
         }
-        var items = try Readings.list(inv.db, filter).map { (item: $0, due: Readings.due($0, q)) }
+        // a window of candidates across the RGKs' zones: each then checked in its own
+        var items = try Readings.list(inv.db, filter).map { (item: $0, due: Readings.due($0, q)) }.filter { q.wanted($0.due) }
         if q.sort {
             // the pending queue is in this order already (oldest first); every state at once is not
             items = items.enumerated().sorted { a, b in

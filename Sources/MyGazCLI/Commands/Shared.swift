@@ -118,7 +118,7 @@ extension Opt {
 extension Invocation {
     /// The deadlines a list computes, and the window and order its options ask for.
     func dueQuery() throws -> DueQuery {
-        var q = DueQuery(deadlines: Deadlines(calendar: try Calendars.load(db), rules: try DeadlineRules.load(db)), now: clock.now)
+        var q = try DueQuery.load(db, now: clock.now)
         if let within = try duration(.dueWithin) { q.dueBy = q.today.adding(days: Int(within / 86_400)) }
         if flag(.overdue) { q.dueBy = q.today.adding(days: -1) }
         q.sort = string(.sort) == "due"

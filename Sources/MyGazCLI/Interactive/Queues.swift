@@ -160,8 +160,7 @@ final class ApplicationReviewQueue: ReviewQueue {
     }
 
     private func dueQuery(sort: Bool = false) throws -> DueQuery {
-        DueQuery(deadlines: Deadlines(calendar: try Calendars.load(session.db), rules: try DeadlineRules.load(session.db)),
-                 now: session.clock.now, sort: sort)
+        try DueQuery.load(session.db, now: session.clock.now, sort: sort)
     }
 
     func card(_ id: Int64, width: Int) throws -> ReviewCard {
@@ -273,8 +272,7 @@ final class TicketReviewQueue: ReviewQueue {
         f.limit = reviewLimit
         f.scope = try session.rgkScope()
         // the most urgent first: the nearest deadline (issue 38)
-        let q = DueQuery(deadlines: Deadlines(calendar: try Calendars.load(session.db), rules: try DeadlineRules.load(session.db)),
-                         now: session.clock.now, sort: true)
+        let q = try DueQuery.load(session.db, now: session.clock.now, sort: true)
         return try TicketDeadlines.list(session.db, f, due: q).map(\.summary.id)
     }
 

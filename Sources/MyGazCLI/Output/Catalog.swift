@@ -375,6 +375,13 @@ public enum Catalog {
             return ("none", "нет")
         case .calendarBadRange:
             return ("'{1}' is not a year (YYYY) or a month (YYYY-MM)", "«{1}» — не год (ГГГГ) и не месяц (ГГГГ-ММ)")
+        case .badTimeZone:
+            return ("'{1}' is not a time zone: name one as the system does (Europe/Moscow, Asia/Yekaterinburg; timedatectl list-timezones)",
+                    "«{1}» — не часовой пояс, известный системе: укажите пояс так, как он назван в ее списке (часть света и город латиницей через косую черту)")
+        case .rgkZoneSame:
+            return ("{1}: the time zone is {2} already", "{1}: часовой пояс уже {2}")
+        case .rgkZoneSet:
+            return ("{1}: time zone {2} → {3}", "{1}: часовой пояс {2} → {3}")
         case .ticketNotPersonalData:
             return ("ticket {1} is not a request about personal data: only those are extended (mark it with ticket edit {1} --topic personal_data)",
                     "обращение {1} — не запрос о персональных данных: продлевается только он (отметьте его: ticket edit {1} --topic personal_data)")

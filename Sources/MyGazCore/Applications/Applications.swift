@@ -174,7 +174,7 @@ public enum Applications {
             let running: [ApplicationStatus] = [.submitted, .accepted]
             f.statuses = filter.statuses.isEmpty ? running : filter.statuses.filter(running.contains)
             f.registeredBefore = (filter.kind.map { [$0] } ?? ApplicationKind.allCases).compactMap { kind in
-                q.deadlines.registeredBefore(.application(kind), dueBy: dueBy, zone: q.zone).map { (kind, $0) }
+                q.registeredBefore(.application(kind), dueBy: dueBy).map { (kind, $0) }
             }
             if f.statuses.isEmpty || f.registeredBefore?.isEmpty == true { return [] }
         }
@@ -210,7 +210,7 @@ public enum Applications {
         for a in working {
             guard let kind = ApplicationKind(rawValue: a.kind), let registered = Timestamp.parse(a.submittedAt ?? a.createdAt) else { continue }
             let pauses = Deadlines.pauses(steps: steps[a.id] ?? [], waiting: ApplicationStatus.needsInfo.rawValue)
-            dues[a.id] = q.deadlines.report(.application(kind), registeredAt: registered, zone: q.zone, pauses: pauses, now: q.now)
+            dues[a.id] = q.deadlines.report(.application(kind), registeredAt: registered, zone: q.zone(a.rgk), pauses: pauses, now: q.now)
         }
         return dues
     }

@@ -50,7 +50,9 @@ public struct DeadlineReport: Sendable {
     public static func load(_ db: any Storage, year: Int, month: Int, rgk: String?, scope: [Int64]?, _ q: DueQuery) throws -> DeadlineReport {
         let first = Day(year: year, month: month, day: 1)!
         let next = first.adding(months: 1)
-        let (from, until) = (Timestamp.iso(Deadlines.start(of: first, in: q.zone)), Timestamp.iso(Deadlines.start(of: next, in: q.zone)))
+        // a day wider on each side: each decision is then placed by its RGK's own zone
+        let (from, until) = (Timestamp.iso(Deadlines.start(of: first.adding(days: -1), in: q.zone)),
+                             Timestamp.iso(Deadlines.start(of: next.adding(days: 1), in: q.zone)))
         var report = DeadlineReport(month: first.period)
         report.perDay = Array(repeating: 0, count: next.daysSinceEpoch - first.daysSinceEpoch)
         return try db.read {
@@ -60,7 +62,7 @@ public struct DeadlineReport: Sendable {
                 ids = ids.map { $0.contains(id) ? [id] : [] } ?? [id]
             }
             var decisions: [Decision] = []
-            func local(_ iso: String) -> Day? { Timestamp.parse(iso).map { Deadlines.localDay($0, in: q.zone) } }
+            func local(_ iso: String, _ rgk: String) -> Day? { Timestamp.parse(iso).map { Deadlines.localDay($0, in: q.zone(rgk)) } }
 
             // readings: decided at the office (the RGK's files come decided), by the decisions' index
             let readings = ScopeCondition.rgk(db, "a.rgk_id", in: ids)
@@ -70,10 +72,11 @@ public struct DeadlineReport: Sendable {
                 WHERE r.source <> 'rgk' AND r.status <> 'pending' AND r.decided_at >= ? AND r.decided_at < ?
                   AND r.status IN ('accepted', 'rejected') AND \(readings.sql)
                 """, arguments: [from, until] + readings.arguments) { row in
-                guard let submitted = Timestamp.parse(try row.string("submitted_at")), let decided = local(try row.string("decided_at")) else { return }
-                decisions.append(Decision(rgk: try row.string("code"), by: try row.optString("decided_by") ?? "—", kind: .reading,
-                                          registered: Deadlines.localDay(submitted, in: q.zone), decided: decided,
-                                          due: q.deadlines.due(.reading, registeredAt: submitted, zone: q.zone)))
+                let code = try row.string("code"), zone = q.zone(code)
+                guard let submitted = Timestamp.parse(try row.string("submitted_at")), let decided = local(try row.string("decided_at"), code) else { return }
+                decisions.append(Decision(rgk: code, by: try row.optString("decided_by") ?? "—", kind: .reading,
+                                          registered: Deadlines.localDay(submitted, in: zone), decided: decided,
+                                          due: q.deadlines.due(.reading, registeredAt: submitted, zone: zone)))
             }
 
             // applications: the first decisive step, its pauses from the steps before it
@@ -103,11 +106,12 @@ public struct DeadlineReport: Sendable {
                     steps[try row.int64("application_id"), default: []].append((try row.string("at"), try row.string("to_status")))
                 }
                 for a in chunk {
-                    guard let day = local(a.at) else { continue }
+                    guard let day = local(a.at, a.rgk) else { continue }
                     let before = (steps[a.id] ?? []).filter { $0.at < a.at }
                     let pauses = Deadlines.pauses(steps: before, waiting: ApplicationStatus.needsInfo.rawValue)
-                    decisions.append(Decision(rgk: a.rgk, by: a.by, kind: .application, registered: Deadlines.localDay(a.submitted, in: q.zone),
-                                              decided: day, due: q.deadlines.due(.application(a.kind), registeredAt: a.submitted, zone: q.zone, pauses: pauses)))
+                    let zone = q.zone(a.rgk)
+                    decisions.append(Decision(rgk: a.rgk, by: a.by, kind: .application, registered: Deadlines.localDay(a.submitted, in: zone),
+                                              decided: day, due: q.deadlines.due(.application(a.kind), registeredAt: a.submitted, zone: zone, pauses: pauses)))
                 }
             }
 
@@ -142,10 +146,10 @@ public struct DeadlineReport: Sendable {
                 }
                 for a in chunk {
                     let clock = TicketDeadlines.clock(created: a.created, steps: (steps[a.id] ?? []).filter { $0.at < a.at })
-                    let registered = clock?.registered ?? a.created
-                    decisions.append(Decision(rgk: a.rgk, by: a.by, kind: .ticket, registered: Deadlines.localDay(registered, in: q.zone),
-                                              decided: Deadlines.localDay(a.at, in: q.zone),
-                                              due: q.deadlines.due(.ticket(personalData: a.personal), registeredAt: registered, zone: q.zone,
+                    let registered = clock?.registered ?? a.created, zone = q.zone(a.rgk)
+                    decisions.append(Decision(rgk: a.rgk, by: a.by, kind: .ticket, registered: Deadlines.localDay(registered, in: zone),
+                                              decided: Deadlines.localDay(a.at, in: zone),
+                                              due: q.deadlines.due(.ticket(personalData: a.personal), registeredAt: registered, zone: zone,
                                                                    pauses: clock?.pauses ?? [], extended: a.extended)))
                 }
             }
@@ -169,8 +173,10 @@ public struct DeadlineReport: Sendable {
         var groups: [String: (row: Row, days: [Int])] = [:]
         var unknown = Set<Int>()
         for d in decisions {
+            // read a day wider than the month: a decision of another month in its RGK's zone is not this one's
             let i = d.decided.daysSinceEpoch - first.daysSinceEpoch
-            if perDay.indices.contains(i) { perDay[i] += 1 }
+            guard perDay.indices.contains(i) else { continue }
+            perDay[i] += 1
             var onTime: Bool?
             switch d.due {
             case .on(let due): onTime = d.decided <= due

@@ -234,7 +234,10 @@ extension Deadlines {
 public struct DueQuery: Sendable {
     public var deadlines: Deadlines
     public var now: Int64
+    /// The zone of the query's today, and of items of no RGK (the support channel).
     public var zone: TimeZone
+    /// Each RGK's zone by its code (`RGKZones`): its items' days are counted there.
+    public var zones: [String: TimeZone] = [:]
     public var dueBy: Day?
     public var sort = false
 
@@ -247,6 +250,13 @@ public struct DueQuery: Sendable {
     }
 
     public var today: Day { Deadlines.localDay(now, in: zone) }
+
+    /// The query of a database: its calendar, its periods, its RGKs' zones.
+    public static func load(_ db: any Storage, now: Int64, sort: Bool = false) throws -> DueQuery {
+        var q = DueQuery(deadlines: Deadlines(calendar: try Calendars.load(db), rules: try DeadlineRules.load(db)), now: now, sort: sort)
+        q.zones = try RGKZones.load(db)
+        return q
+    }
 
     /// Whether a report is due on or before `dueBy` (a paused or unknown one never is).
     public func wanted(_ report: DueReport?) -> Bool {

@@ -25,18 +25,19 @@ public enum DueBoard {
                 let id = try row.int64("id")
                 if scope?.contains(id) ?? true { rgks.append((id, try row.string("code"))) }
             }
-            let days = [q.today.adding(days: -1), q.today, q.today.adding(days: 1)]
-            func cuts(_ item: DeadlineItem) -> [String] {
+            // each RGK's counts in its own zone: its yesterday, today and tomorrow
+            func days(_ r: DueQuery) -> [Day] { [r.today.adding(days: -1), r.today, r.today.adding(days: 1)] }
+            func cuts(_ item: DeadlineItem, _ r: DueQuery) -> [String] {
                 // nothing registered in the last 800 days is due by then: no row is before the epoch
-                days.map { Timestamp.iso(q.deadlines.registeredBefore(item, dueBy: $0, zone: q.zone) ?? 0) }
+                days(r).map { Timestamp.iso(r.deadlines.registeredBefore(item, dueBy: $0, zone: r.zone) ?? 0) }
             }
-            func nearest(_ item: DeadlineItem, _ registered: String?) -> Due? {
-                registered.flatMap(Timestamp.parse).map { q.deadlines.due(item, registeredAt: $0, zone: q.zone) }
+            func nearest(_ item: DeadlineItem, _ registered: String?, _ r: DueQuery) -> Due? {
+                registered.flatMap(Timestamp.parse).map { r.deadlines.due(item, registeredAt: $0, zone: r.zone) }
             }
             var board: [DueCount] = []
 
-            let reading = cuts(.reading)
             for rgk in rgks {
+                let reading = cuts(.reading, q.of(rgk.code))
                 var c = DueCount(queue: "readings_pending", rgk: rgk.code)
                 let row = try db.queryOne("""
                     SELECT count(*) AS n, sum(CASE WHEN submitted_at < ? THEN 1 ELSE 0 END) AS overdue,
@@ -47,21 +48,22 @@ public enum DueBoard {
                 (c.overdue, c.today, c.tomorrow) = (overdue, byToday - overdue, n - byToday)
                 let next = try db.queryOne("SELECT min(submitted_at) AS at FROM reading WHERE status = 'pending' AND rgk_id = ? AND submitted_at >= ?",
                                            arguments: [rgk.id, reading[0]])
-                c.nearest = nearest(.reading, try next?.optString("at"))
+                c.nearest = nearest(.reading, try next?.optString("at"), q.of(rgk.code))
                 board.append(c)
             }
 
             // an application in work (submitted, accepted) always has its submission time: the
             // queue's index (status, submitted_at) is read from its oldest up to the window's end
-            let kinds = ApplicationKind.allCases.map { ($0, cuts(.application($0))) }
             let running = [ApplicationStatus.submitted, .accepted].map(\.rawValue)
-            func window(_ i: Int) -> (sql: String, arguments: [SQLBindable?]) {
-                ("(" + kinds.map { _ in "(ap.kind = ? AND ap.submitted_at < ?)" }.joined(separator: " OR ") + ")",
-                 kinds.flatMap { [$0.0.rawValue, $0.1[i]] as [SQLBindable?] })
-            }
-            let windowEnd = kinds.map { $0.1[2] }.max() ?? ""
             let waited = "EXISTS (SELECT 1 FROM application_event e WHERE e.application_id = ap.id AND e.to_status = 'needs_info')"
             for rgk in rgks {
+                let r = q.of(rgk.code)
+                let kinds = ApplicationKind.allCases.map { ($0, cuts(.application($0), r)) }
+                func window(_ i: Int) -> (sql: String, arguments: [SQLBindable?]) {
+                    ("(" + kinds.map { _ in "(ap.kind = ? AND ap.submitted_at < ?)" }.joined(separator: " OR ") + ")",
+                     kinds.flatMap { [$0.0.rawValue, $0.1[i]] as [SQLBindable?] })
+                }
+                let windowEnd = kinds.map { $0.1[2] }.max() ?? ""
                 var c = DueCount(queue: "applications_in_work", rgk: rgk.code)
                 let (y, t, tm) = (window(0), window(1), window(2))
                 var candidates: [Due] = []
@@ -85,8 +87,8 @@ public enum DueBoard {
                     }
                     for (_, due) in try Applications.dues(db, once, q) {
                         guard case .on(let day) = due.due else { candidates.append(due.due); continue }
-                        if day < q.today { c.overdue += 1 } else { candidates.append(due.due) }
-                        if day == q.today { c.today += 1 } else if day == days[2] { c.tomorrow += 1 }
+                        if day < r.today { c.overdue += 1 } else { candidates.append(due.due) }
+                        if day == r.today { c.today += 1 } else if day == days(r)[2] { c.tomorrow += 1 }
                     }
                     // the nearest of those not yet overdue: the oldest of each kind never paused (and
                     // those paused before, above)
@@ -95,7 +97,7 @@ public enum DueBoard {
                             SELECT min(ap.submitted_at) AS at FROM application ap
                             WHERE ap.status = ? AND ap.submitted_at >= ? AND ap.kind = ? AND ap.rgk_id = ? AND NOT \(waited)
                             """, arguments: [status, cut[0], kind.rawValue, rgk.id])
-                        if let due = nearest(.application(kind), try first?.optString("at")) { candidates.append(due) }
+                        if let due = nearest(.application(kind), try first?.optString("at"), r) { candidates.append(due) }
                     }
                 }
                 c.nearest = candidates.min { DueQuery.order(($0, nil)).lexicographicallyPrecedes(DueQuery.order(($1, nil))) }
@@ -104,30 +106,31 @@ public enum DueBoard {
             // tickets waiting for an answer: the candidates registered before the later of the two
             // periods' moments (a ticket's clock starts at its registration or later), each then
             // checked with its messages; the nearest among the rest is the oldest of each queue branch
-            let ticketCut = days.map { day in
-                [true, false].compactMap { q.deadlines.registeredBefore(.ticket(personalData: $0), dueBy: day, zone: q.zone) }.max() ?? 0
-            }
+            // a window across the zones (a zone ahead may be a day further on), each ticket then
+            // compared in its own
+            let ticketCut = [true, false].compactMap { q.registeredBefore(.ticket(personalData: $0), dueBy: q.today.adding(days: 2)) }.max() ?? 0
             var tickets: [String: DueCount] = [:]
             for code in rgks.map(\.code) + [DeadlineReport.supportChannel] { tickets[code] = DueCount(queue: "tickets_open", rgk: code) }
             var f = TicketFilter()
             f.scope = scope
             f.limit = Int(Int32.max)
-            f.createdBefore = ticketCut[2]
+            f.createdBefore = ticketCut
             var candidates: [String: [Due]] = [:]
             let waiting = try Tickets.list(db, f)
             for (id, due) in try TicketDeadlines.dues(db, waiting, q) {
                 guard let t = waiting.first(where: { $0.id == id }) else { continue }
                 let code = t.rgk ?? DeadlineReport.supportChannel
                 guard tickets[code] != nil else { continue }
+                let r = q.of(t.rgk)
                 guard case .on(let day) = due.due else { candidates[code, default: []].append(due.due); continue }
-                if day < q.today { tickets[code]!.overdue += 1 } else { candidates[code, default: []].append(due.due) }
-                if day == q.today { tickets[code]!.today += 1 } else if day == days[2] { tickets[code]!.tomorrow += 1 }
+                if day < r.today { tickets[code]!.overdue += 1 } else { candidates[code, default: []].append(due.due) }
+                if day == r.today { tickets[code]!.today += 1 } else if day == days(r)[2] { tickets[code]!.tomorrow += 1 }
             }
             for code in tickets.keys {
                 var later = TicketFilter()
                 later.scope = scope
                 later.limit = 5
-                later.createdAfter = ticketCut[2]
+                later.createdAfter = ticketCut
                 if code == DeadlineReport.supportChannel { later.channel = .support } else { later.rgk = code }
                 let rows = try Tickets.list(db, later)
                 for (_, due) in try TicketDeadlines.dues(db, rows, q) { candidates[code, default: []].append(due.due) }
@@ -142,3 +145,50 @@ public enum DueBoard {
     }
 }
 
+
+/// Each RGK's time zone (`rgk.time_zone`, schema 19), in which its items' days are counted.
+public enum RGKZones {
+    /// The zone of each RGK by its code; a name the system does not know counts as Moscow (`db
+    /// check` and `calendar set-zone` keep them known).
+    public static func load(_ db: any Storage) throws -> [String: TimeZone] {
+        var zones: [String: TimeZone] = [:]
+        for row in try db.query("SELECT code, time_zone FROM rgk") {
+            zones[try row.string("code")] = TimeZone(identifier: try row.string("time_zone")) ?? Deadlines.defaultZone
+        }
+        return zones
+    }
+
+    /// `calendar set-zone`: an RGK's zone (admin, audited); a name that is no IANA zone: exit 2.
+    public static func set(_ session: Session, rgk code: String, zone name: String) throws -> (old: String, new: String) {
+        guard let zone = TimeZone(identifier: name), name.contains("/") || name == "UTC" else {
+            throw MyGazError.usage(.badTimeZone, .text(name))
+        }
+        return try session.db.write {
+            let id = try RGK.id(session.db, code)
+            let old = try session.db.scalarString("SELECT time_zone FROM rgk WHERE id = ?", id) ?? ""
+            guard old != zone.identifier else { return (old, old) }
+            try session.db.run("UPDATE rgk SET time_zone = ? WHERE id = ?", zone.identifier, id)
+            try session.audit("rgk.time-zone", .rgk, id, old: old, new: zone.identifier)
+            return (old, zone.identifier)
+        }
+    }
+}
+
+extension DueQuery {
+    /// The zone of an RGK's items (the query's own for the support channel or an unknown code).
+    public func zone(_ rgk: String?) -> TimeZone { rgk.flatMap { zones[$0] } ?? zone }
+
+    /// The same query for one RGK's items: its zone, its today.
+    public func of(_ rgk: String?) -> DueQuery {
+        var q = self
+        q.zone = zone(rgk)
+        return q
+    }
+
+    /// The moment before which items are due by `dueBy` in any of the zones: the latest of them
+    /// (a window of candidates; each row is then checked in its own zone).
+    public func registeredBefore(_ item: DeadlineItem, dueBy: Day) -> Int64? {
+        Set(([zone] + Array(zones.values)).map(\.identifier)).compactMap { TimeZone(identifier: $0) }
+            .compactMap { deadlines.registeredBefore(item, dueBy: dueBy, zone: $0) }.max()
+    }
+}

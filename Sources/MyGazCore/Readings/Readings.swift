@@ -234,14 +234,14 @@ public enum Readings {
     /// decided one.
     public static func due(_ r: ReadingItem, _ q: DueQuery) -> DueReport? {
         guard r.status == .pending, let submitted = Timestamp.parse(r.submittedAt) else { return nil }
-        return q.deadlines.report(.reading, registeredAt: submitted, zone: q.zone, now: q.now)
+        return q.deadlines.report(.reading, registeredAt: submitted, zone: q.zone(r.rgk), now: q.now)
     }
 
     /// The filter narrowed to the pending readings due by `q.dueBy`: a due day never comes earlier
     /// for a later submission, so they are the queue's oldest, up to a moment. Nil: none can be.
     public static func window(_ filter: ReadingFilter, _ q: DueQuery) -> ReadingFilter? {
         guard let dueBy = q.dueBy else { return filter }
-        guard filter.status == .pending, let before = q.deadlines.registeredBefore(.reading, dueBy: dueBy, zone: q.zone) else { return nil }
+        guard filter.status == .pending, let before = q.registeredBefore(.reading, dueBy: dueBy) else { return nil }
         var f = filter
         f.submittedBefore = before
         return f

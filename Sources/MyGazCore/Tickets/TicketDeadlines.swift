@@ -61,7 +61,7 @@ public enum TicketDeadlines {
         var dues: [Int64: DueReport] = [:]
         for t in open {
             guard let created = Timestamp.parse(t.createdAt), let (registered, pauses) = clock(created: created, steps: steps[t.id] ?? []) else { continue }
-            dues[t.id] = q.deadlines.report(.ticket(personalData: t.personalData), registeredAt: registered, zone: q.zone, pauses: pauses,
+            dues[t.id] = q.deadlines.report(.ticket(personalData: t.personalData), registeredAt: registered, zone: q.zone(t.rgk), pauses: pauses,
                                             extended: t.extendedAt != nil, now: q.now)
         }
         return dues
@@ -73,7 +73,7 @@ public enum TicketDeadlines {
     public static func list(_ db: any Storage, _ filter: TicketFilter, due q: DueQuery) throws -> [(summary: TicketSummary, due: DueReport?)] {
         var f = filter
         if let dueBy = q.dueBy {
-            let cuts = [true, false].compactMap { q.deadlines.registeredBefore(.ticket(personalData: $0), dueBy: dueBy, zone: q.zone) }
+            let cuts = [true, false].compactMap { q.registeredBefore(.ticket(personalData: $0), dueBy: dueBy) }
             guard let latest = cuts.max() else { return [] }
             f.createdBefore = latest
         }

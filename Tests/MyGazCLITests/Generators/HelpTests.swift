@@ -47,6 +47,8 @@ import Testing
         "report deadlines": "clerk, support, admin",
         "ticket edit": "clerk, support, admin",
         "ticket extend": "clerk, support, admin",
+        "calendar zones": "clerk, support, admin",
+        "calendar set-zone": "admin",
         "reading reopen": "clerk, admin",
         "application approve": "clerk, admin",
         "application assign": "clerk, admin",
