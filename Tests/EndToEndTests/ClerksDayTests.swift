@@ -101,6 +101,16 @@ import Testing
         _ = screen("en", ["ticket", "show", ticket])
         _ = screen("ru", ["ticket", "reply", ticket, "--message", "Добрый день! Квитанция за октябрь отправлена повторно."])
 
+        // the review walks say each item's deadline on its card (their screens at 80×24 are
+        // ReviewAt80x24Tests': a full-screen program's bytes are no lines to measure)
+        for lang in ["ru", "en"] {
+            for group in ["application", "ticket"] {
+                let r = E2E.terminal(asHer + ["--lang", lang, "--no-color", group, "review"],
+                                     [.expect(lang == "ru" ? "Срок" : "Due"), .send("q")], cwd: t.dir)
+                if !(r.ok && r.exit == 0) { failures.append("\(lang) \(group) review: no deadline on its card: \(r.description)") }
+            }
+        }
+
         // the month's deadlines, as her manager reads them
         for lang in ["ru", "en"] {
             let report = screen(lang, ["report", "deadlines"])

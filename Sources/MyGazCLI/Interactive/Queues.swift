@@ -180,9 +180,8 @@ final class ApplicationReviewQueue: ReviewQueue {
                                                     s.assignedTo.map { L("assigned to", "назначена")(lang) + " \($0)" }].compactMap { $0 }.joined(separator: " · "),
                           width: width, labelWidth: 14)
         if let due = try Applications.dues(session.db, [s], try dueQuery())[s.id] {
-            let (left, overdue) = DueView.left(due, lang)
-            let date = { if case .on(let day) = due.due { return day.russian + " — " } else { return "" } }()
-            lines += ui.field(L("Due", "Срок"), date + left, width: width, labelWidth: 14, style: overdue ? .red : .plain)
+            let (text, overdue) = DueView.line(due, lang)
+            lines += ui.field(L("Due", "Срок"), text, width: width, labelWidth: 14, style: overdue ? .red : .plain)
         }
         for f in d.fields {
             guard let value = ApplicationView.shown(f, ui.out) else { continue }
@@ -282,12 +281,17 @@ final class TicketReviewQueue: ReviewQueue {
         shown[id] = (s.status, s.lastOperatorAt, d)
         let ui = current!
         let lang = ui.lang, texts = ui.out.texts
-        var lines = [ui.paint("\(noun(lang).capitalized) \(s.id) · \(texts.label(.ticketStatus, s.status)) · \(texts.label(.ticketTopic, s.topic))", .bold), ""]
+        var lines = [ui.paint("\(noun(lang).capitalized) \(s.id) · \(texts.label(.ticketStatus, s.status)) · \(TicketView.topic(s, ui.out).text)", .bold), ""]
         lines += ui.field(L("From", "От"), [s.senderName + (s.anonymous ? L(" (no login)", " (без входа)")(lang) : ""), s.senderEmail, s.senderPhone.map(Format.phone)]
             .compactMap { $0 }.joined(separator: " · "), width: width)
         lines += ui.field(L("To", "Кому"), [texts.label(.ticketChannel, s.channel), s.office].compactMap { $0 }.joined(separator: " · "), width: width)
         if let rgk = s.rgk { lines += ui.field(L("RGK", "РГК"), try Review.rgk(rgk, session.db), width: width) }
         if let account = s.account { lines += ui.field(L("Account", "Лиц. счет"), account, width: width) }
+        let q = try DueQuery.load(session.db, now: session.clock.now)
+        if let due = try TicketDeadlines.dues(session.db, [s], q)[s.id] {
+            let (text, overdue) = DueView.line(due, lang)
+            lines += ui.field(L("Due", "Срок"), text, width: width, style: overdue ? .red : .plain)
+        }
         if !d.attachments.isEmpty { lines += ui.field(L("Attachments", "Вложения"), d.attachments.map(\.name).joined(separator: ", "), width: width) }
         lines.append("")
         // the conversation, newest at the bottom; the review screen keeps its end in view

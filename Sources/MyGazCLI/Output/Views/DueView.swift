@@ -29,14 +29,18 @@ enum DueView {
         }
     }
 
+    /// The due line of a record or a review card: the date and what is left.
+    static func line(_ report: DueReport?, _ lang: Lang) -> (text: String, overdue: Bool) {
+        let (left, overdue) = self.left(report, lang)
+        if case .on(let day)? = report?.due { return (left.isEmpty ? day.russian : "\(day.russian) — \(left)", overdue) }
+        return (left.isEmpty ? "—" : left, overdue)
+    }
+
     /// The due line of a record.
     static func fields(_ r: inout Record, _ report: DueReport?, _ out: Output) {
-        let (left, overdue) = self.left(report, out.lang)
-        var value = Value.null, display = left.isEmpty ? "—" : left
-        if case .on(let day)? = report?.due {
-            value = .text(day.iso)
-            display = left.isEmpty ? day.russian : "\(day.russian) — \(left)"
-        }
+        let (display, overdue) = line(report, out.lang)
+        var value = Value.null
+        if case .on(let day)? = report?.due { value = .text(day.iso) }
         r.field("due_at", L("Due", "Срок"), value, display: display, style: overdue ? .red : .plain)
         r.field("overdue", L("Overdue", "Просрочено"), .bool(overdue), .machineOnly)
     }
