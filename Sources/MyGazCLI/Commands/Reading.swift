@@ -139,10 +139,7 @@ enum ReadingCommands {
         var items = try Readings.list(inv.db, filter).map { (item: $0, due: Readings.due($0, q)) }.filter { q.wanted($0.due) }
         if q.sort {
             // the pending queue is in this order already (oldest first); every state at once is not
-            items = items.enumerated().sorted { a, b in
-                let ka = DueQuery.order(a.element.due), kb = DueQuery.order(b.element.due)
-                return ka != kb ? ka.lexicographicallyPrecedes(kb) : a.offset < b.offset
-            }.map(\.element)
+            items = DueQuery.ordered(items.map(\.due)).map { items[$0] }
         }
         var t = ReadingView.table(items, inv.out)
         if items.count == filter.limit { t.footer = inv.out.texts.render(.moreRows, .int(filter.limit)) }

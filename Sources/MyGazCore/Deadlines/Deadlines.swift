@@ -265,6 +265,14 @@ public struct DueQuery: Sendable {
         return false
     }
 
+    /// The positions of `dues` in the order of `sort`, equal ones as they came.
+    public static func ordered(_ dues: [DueReport?]) -> [Int] {
+        dues.indices.sorted { a, b in
+            let ka = order(dues[a]), kb = order(dues[b])
+            return ka != kb ? ka.lexicographicallyPrecedes(kb) : a < b
+        }
+    }
+
     /// The order of `sort`: by due day, the nearest first, a due day in a year the calendar lacks
     /// at that year's first day (one of a year long past is the most urgent of all, one of a year
     /// to come after the known ones); then those paused; then those not due.

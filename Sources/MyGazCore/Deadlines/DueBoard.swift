@@ -100,7 +100,7 @@ public enum DueBoard {
                         if let due = nearest(.application(kind), try first?.optString("at"), r) { candidates.append(due) }
                     }
                 }
-                c.nearest = candidates.min { DueQuery.order(($0, nil)).lexicographicallyPrecedes(DueQuery.order(($1, nil))) }
+                c.nearest = DueQuery.ordered(candidates.map { ($0, nil) }).first.map { candidates[$0] }
                 board.append(c)
             }
             // tickets waiting for an answer: the candidates registered before the later of the two
@@ -137,7 +137,8 @@ public enum DueBoard {
             }
             for code in rgks.map(\.code) + [DeadlineReport.supportChannel] {
                 guard var c = tickets[code] else { continue }
-                c.nearest = (candidates[code] ?? []).min { DueQuery.order(($0, nil)).lexicographicallyPrecedes(DueQuery.order(($1, nil))) }
+                let found = candidates[code] ?? []
+                c.nearest = DueQuery.ordered(found.map { ($0, nil) }).first.map { found[$0] }
                 if code != DeadlineReport.supportChannel || c.overdue + c.today + c.tomorrow > 0 || c.nearest != nil { board.append(c) }
             }
             return board

@@ -82,10 +82,7 @@ public enum TicketDeadlines {
         let dues = try self.dues(db, rows, q)
         var listed = rows.map { (summary: $0, due: dues[$0.id]) }.filter { q.wanted($0.due) }
         if q.sort {
-            listed = listed.enumerated().sorted { a, b in
-                let ka = DueQuery.order(a.element.due), kb = DueQuery.order(b.element.due)
-                return ka != kb ? ka.lexicographicallyPrecedes(kb) : a.offset < b.offset
-            }.map(\.element)
+            listed = DueQuery.ordered(listed.map(\.due)).map { listed[$0] }
         }
         return Array(listed.prefix(filter.limit))
     }
