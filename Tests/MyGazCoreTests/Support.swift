@@ -98,7 +98,7 @@ enum PGVersionSixteen {
         DROP INDEX user_search_username;
         DROP FUNCTION IF EXISTS \(PGRoles.searchFunctionSignatures), mygaz_unconfirmed_users(bigint[]);
         ALTER TABLE ticket DROP COLUMN personal_data, DROP COLUMN extended_at, DROP COLUMN extend_reason;
-        ALTER TABLE ticket_message DROP COLUMN asks; ALTER TABLE rgk DROP COLUMN time_zone;
+        ALTER TABLE ticket_message DROP COLUMN asks; ALTER TABLE rgk DROP COLUMN time_zone; DROP INDEX application_event_waited;
         """
     }
 

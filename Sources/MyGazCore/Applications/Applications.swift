@@ -178,10 +178,18 @@ public enum Applications {
             }
             if f.statuses.isEmpty || f.registeredBefore?.isEmpty == true { return [] }
         }
-        if q.dueBy != nil || q.sort { f.limit = Int(Int32.max) }
-        let rows = try list(db, f)
-        let dues = try self.dues(db, rows, q)
-        var listed = rows.map { (summary: $0, due: dues[$0.id]) }.filter { q.wanted($0.due) }
+        // a window in the queue's order: a page a few times the list's, all of them only when a
+        // pause moved too many out; the nearest first needs every one
+        var page = q.sort ? Int(Int32.max) : q.dueBy != nil ? filter.limit * 4 + 50 : filter.limit
+        var listed: [(summary: ApplicationSummary, due: DueReport?)] = []
+        while true {
+            f.limit = page
+            let rows = try list(db, f)
+            let dues = try self.dues(db, rows, q)
+            listed = rows.map { (summary: $0, due: dues[$0.id]) }.filter { q.wanted($0.due) }
+            if listed.count >= filter.limit || rows.count < page || page == Int(Int32.max) { break }
+            page = Int(Int32.max)
+        }
         if q.sort {
             listed = DueQuery.ordered(listed.map(\.due)).map { listed[$0] }
         }

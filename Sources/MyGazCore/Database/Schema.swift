@@ -1163,12 +1163,14 @@ extension Schema {
     /// topic's own CHECK untouched); `extended_at`/`extend_reason`: its one extension;
     /// `ticket_message.asks`: an operator's message that asks the customer something, the ticket
     /// waiting on the answer (its clock stopped); `rgk.time_zone`: the RGK's zone, in which its
-    /// items' days are counted.
+    /// items' days are counted; `application_event_waited`: the applications that ever waited on
+    /// the customer (whose pauses move their dates), which `status` reads apart.
     static let ticketDeadlines = """
     ALTER TABLE ticket ADD COLUMN personal_data INTEGER NOT NULL DEFAULT 0 CHECK (personal_data IN (0, 1));
     ALTER TABLE ticket ADD COLUMN extended_at TEXT;
     ALTER TABLE ticket ADD COLUMN extend_reason TEXT;
     ALTER TABLE ticket_message ADD COLUMN asks INTEGER NOT NULL DEFAULT 0 CHECK (asks IN (0, 1));
     ALTER TABLE rgk ADD COLUMN time_zone TEXT NOT NULL DEFAULT 'Europe/Moscow' CHECK (length(time_zone) BETWEEN 1 AND 64);
+    CREATE INDEX application_event_waited ON application_event (application_id, id) WHERE to_status = 'needs_info';
     """
 }

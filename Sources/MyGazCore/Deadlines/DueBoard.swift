@@ -53,9 +53,26 @@ public enum DueBoard {
             }
 
             // an application in work (submitted, accepted) always has its submission time: the
-            // queue's index (status, submitted_at) is read from its oldest up to the window's end
+            // queue's index (status, submitted_at) is read from its oldest up to the window's end,
+            // every application counted as if it never waited; those that waited on the customer
+            // (few: their own index) are then taken out and put in again by their own dates
             let running = [ApplicationStatus.submitted, .accepted].map(\.rawValue)
-            let waited = "EXISTS (SELECT 1 FROM application_event e WHERE e.application_id = ap.id AND e.to_status = 'needs_info')"
+            let codes = Dictionary(uniqueKeysWithValues: rgks.map { ($0.id, $0.code) })
+            var waited: [Int64: [ApplicationSummary]] = [:]
+            var waitedIDs = Set<Int64>()
+            try db.eachRow("""
+                SELECT ap.id, ap.kind, ap.status, ap.rgk_id, ap.submitted_at, ap.created_at
+                FROM application_event e \(db.sql.joinInOrder) application ap ON ap.id = e.application_id
+                WHERE e.to_status = 'needs_info' AND (ap.status = 'submitted' OR ap.status = 'accepted')
+                """, arguments: []) { row in
+                let rgkID = try row.int64("rgk_id")
+                // an application that waited twice comes twice
+                guard let code = codes[rgkID], waitedIDs.insert(try row.int64("id")).inserted else { return }
+                waited[rgkID, default: []].append(try ApplicationSummary(
+                    id: row.int64("id"), kind: row.string("kind"), status: row.string("status"), rgk: code, account: nil, address: nil,
+                    contactName: nil, contactPhone: nil, contactEmail: nil, source: "", createdAt: row.string("created_at"),
+                    submittedAt: row.optString("submitted_at"), updatedAt: "", assignedTo: nil))
+            }
             for rgk in rgks {
                 let r = q.of(rgk.code)
                 let kinds = ApplicationKind.allCases.map { ($0, cuts(.application($0), r)) }
@@ -68,41 +85,39 @@ public enum DueBoard {
                 let (y, t, tm) = (window(0), window(1), window(2))
                 var candidates: [Due] = []
                 for status in running {
-                    // never paused: counted by the index
                     let row = try db.queryOne("""
                         SELECT count(*) AS n, sum(CASE WHEN \(y.sql) THEN 1 ELSE 0 END) AS overdue, sum(CASE WHEN \(t.sql) THEN 1 ELSE 0 END) AS by_today
-                        FROM application ap WHERE ap.status = ? AND ap.submitted_at < ? AND ap.rgk_id = ? AND \(tm.sql) AND NOT \(waited)
+                        FROM application ap WHERE ap.status = ? AND ap.submitted_at < ? AND ap.rgk_id = ? AND \(tm.sql)
                         """, arguments: y.arguments + t.arguments + [status, windowEnd, rgk.id] + tm.arguments)
                     let n = try row?.int("n") ?? 0, overdue = try row?.optInt("overdue") ?? 0, byToday = try row?.optInt("by_today") ?? 0
                     c.overdue += overdue; c.today += byToday - overdue; c.tomorrow += n - byToday
-                    // paused before: each one's own date
-                    let once = try db.query("""
-                        SELECT ap.id, ap.kind, ap.status, ap.submitted_at, ap.created_at FROM application ap
-                        WHERE ap.status = ? AND ap.submitted_at < ? AND ap.rgk_id = ? AND \(waited)
-                        """, arguments: [status, windowEnd, rgk.id]).map { row in
-                        try ApplicationSummary(id: row.int64("id"), kind: row.string("kind"), status: row.string("status"), rgk: rgk.code,
-                                               account: nil, address: nil, contactName: nil, contactPhone: nil, contactEmail: nil, source: "",
-                                               createdAt: row.string("created_at"), submittedAt: row.optString("submitted_at"), updatedAt: "",
-                                               assignedTo: nil)
-                    }
-                    for (_, due) in try Applications.dues(db, once, q) {
-                        guard case .on(let day) = due.due else { candidates.append(due.due); continue }
-                        if day < r.today { c.overdue += 1 } else { candidates.append(due.due) }
-                        if day == r.today { c.today += 1 } else if day == days(r)[2] { c.tomorrow += 1 }
-                    }
-                    // the nearest of those not yet overdue: the oldest of each kind never paused (and
-                    // those paused before, above)
+                    // the nearest of those not yet overdue: the oldest of each kind that never waited
                     for (kind, cut) in kinds {
-                        let first = try db.queryOne("""
-                            SELECT min(ap.submitted_at) AS at FROM application ap
-                            WHERE ap.status = ? AND ap.submitted_at >= ? AND ap.kind = ? AND ap.rgk_id = ? AND NOT \(waited)
-                            """, arguments: [status, cut[0], kind.rawValue, rgk.id])
-                        if let due = nearest(.application(kind), try first?.optString("at"), r) { candidates.append(due) }
+                        for first in try db.query("""
+                            SELECT ap.id, ap.submitted_at FROM application ap
+                            WHERE ap.status = ? AND ap.submitted_at >= ? AND ap.kind = ? AND ap.rgk_id = ? ORDER BY ap.submitted_at LIMIT 3
+                            """, arguments: [status, cut[0], kind.rawValue, rgk.id]) where !waitedIDs.contains(try first.int64("id")) {
+                            if let due = nearest(.application(kind), try first.optString("submitted_at"), r) { candidates.append(due) }
+                            break
+                        }
                     }
+                }
+                // those that waited: out as counted above, in by their own dates
+                let mine = waited[rgk.id] ?? []
+                for a in mine {
+                    guard let kind = ApplicationKind(rawValue: a.kind), let at = Timestamp.parse(a.submittedAt ?? a.createdAt),
+                          case .on(let day) = q.deadlines.due(.application(kind), registeredAt: at, zone: r.zone) else { continue }
+                    if day < r.today { c.overdue -= 1 } else if day == r.today { c.today -= 1 } else if day == days(r)[2] { c.tomorrow -= 1 }
+                }
+                for (_, due) in try Applications.dues(db, mine, q) {
+                    guard case .on(let day) = due.due else { candidates.append(due.due); continue }
+                    if day < r.today { c.overdue += 1 } else { candidates.append(due.due) }
+                    if day == r.today { c.today += 1 } else if day == days(r)[2] { c.tomorrow += 1 }
                 }
                 c.nearest = DueQuery.ordered(candidates.map { ($0, nil) }).first.map { candidates[$0] }
                 board.append(c)
             }
+
             // tickets waiting for an answer: the candidates registered before the later of the two
             // periods' moments (a ticket's clock starts at its registration or later), each then
             // checked with its messages; the nearest among the rest is the oldest of each queue branch
@@ -111,14 +126,12 @@ public enum DueBoard {
             let ticketCut = [true, false].compactMap { q.registeredBefore(.ticket(personalData: $0), dueBy: q.today.adding(days: 2)) }.max() ?? 0
             var tickets: [String: DueCount] = [:]
             for code in rgks.map(\.code) + [DeadlineReport.supportChannel] { tickets[code] = DueCount(queue: "tickets_open", rgk: code) }
-            var f = TicketFilter()
-            f.scope = scope
-            f.limit = Int(Int32.max)
-            f.createdBefore = ticketCut
             var candidates: [String: [Due]] = [:]
-            let waiting = try Tickets.list(db, f)
-            for (id, due) in try TicketDeadlines.dues(db, waiting, q) {
-                guard let t = waiting.first(where: { $0.id == id }) else { continue }
+            let (waiting, unanswered) = try TicketDeadlines.waiting(db, after: nil, before: ticketCut, rgk: nil, support: false, scope: scope,
+                                                                    limit: Int(Int32.max))
+            let byID = Dictionary(waiting.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
+            for (id, due) in try TicketDeadlines.dues(db, waiting, q, unanswered: unanswered) {
+                guard let t = byID[id] else { continue }
                 let code = t.rgk ?? DeadlineReport.supportChannel
                 guard tickets[code] != nil else { continue }
                 let r = q.of(t.rgk)
@@ -126,14 +139,10 @@ public enum DueBoard {
                 if day < r.today { tickets[code]!.overdue += 1 } else { candidates[code, default: []].append(due.due) }
                 if day == r.today { tickets[code]!.today += 1 } else if day == days(r)[2] { tickets[code]!.tomorrow += 1 }
             }
-            for code in tickets.keys {
-                var later = TicketFilter()
-                later.scope = scope
-                later.limit = 5
-                later.createdAfter = ticketCut
-                if code == DeadlineReport.supportChannel { later.channel = .support } else { later.rgk = code }
-                let rows = try Tickets.list(db, later)
-                for (_, due) in try TicketDeadlines.dues(db, rows, q) { candidates[code, default: []].append(due.due) }
+            for rgk in rgks.map({ Optional($0) }) + [nil] {
+                let code = rgk?.code ?? DeadlineReport.supportChannel
+                let (rows, simple) = try TicketDeadlines.waiting(db, after: ticketCut, before: nil, rgk: rgk?.id, support: rgk == nil, scope: scope, limit: 5)
+                for (_, due) in try TicketDeadlines.dues(db, rows, q, unanswered: simple) { candidates[code, default: []].append(due.due) }
             }
             for code in rgks.map(\.code) + [DeadlineReport.supportChannel] {
                 guard var c = tickets[code] else { continue }

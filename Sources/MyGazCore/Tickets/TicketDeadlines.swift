@@ -41,9 +41,11 @@ public enum TicketDeadlines {
         return (registered, pauses)
     }
 
-    /// The due date of each ticket among `rows` that waits (not closed), from its messages.
-    public static func dues(_ db: any Storage, _ rows: [TicketSummary], _ q: DueQuery) throws -> [Int64: DueReport] {
-        let open = rows.filter { $0.status != TicketStatus.closed.rawValue }
+    /// The due date of each ticket among `rows` that waits (not closed), from its messages;
+    /// `unanswered`: tickets no operator has written to, whose clock runs from their registration
+    /// unpaused (their messages are not read).
+    public static func dues(_ db: any Storage, _ rows: [TicketSummary], _ q: DueQuery, unanswered: Set<Int64> = []) throws -> [Int64: DueReport] {
+        let open = rows.filter { $0.status != TicketStatus.closed.rawValue && !unanswered.contains($0.id) }
         var steps: [Int64: [Step]] = [:]
         var start = 0
         while start < open.count {
@@ -59,12 +61,49 @@ public enum TicketDeadlines {
             }
         }
         var dues: [Int64: DueReport] = [:]
+        for t in rows where unanswered.contains(t.id) {
+            guard let created = Timestamp.parse(t.createdAt) else { continue }
+            dues[t.id] = q.deadlines.report(.ticket(personalData: t.personalData), registeredAt: created, zone: q.zone(t.rgk),
+                                            extended: t.extendedAt != nil, now: q.now)
+        }
         for t in open {
             guard let created = Timestamp.parse(t.createdAt), let (registered, pauses) = clock(created: created, steps: steps[t.id] ?? []) else { continue }
             dues[t.id] = q.deadlines.report(.ticket(personalData: t.personalData), registeredAt: registered, zone: q.zone(t.rgk), pauses: pauses,
                                             extended: t.extendedAt != nil, now: q.now)
         }
         return dues
+    }
+
+    /// The tickets waiting for an answer registered in [after, before), with what their deadline
+    /// needs and nothing more (no conversation counted): each branch of the open queue through its
+    /// own index, oldest first, at most `limit` a branch; and which of them no operator has written to.
+    static func waiting(_ db: any Storage, after: Int64?, before: Int64?, rgk: Int64?, support: Bool, scope: [Int64]?,
+                        limit: Int) throws -> (rows: [TicketSummary], unanswered: Set<Int64>) {
+        var rows: [TicketSummary] = [], unanswered = Set<Int64>()
+        let kept = ScopeCondition.rgkOrPortal(db, "t.rgk_id", in: scope)
+        for branch in Tickets.waiting("t") {
+            var conditions = [branch, kept.sql], arguments: [SQLBindable?] = kept.arguments
+            if let after { conditions.append("t.created_at >= ?"); arguments.append(Timestamp.iso(after)) }
+            if let before { conditions.append("t.created_at < ?"); arguments.append(Timestamp.iso(before)) }
+            if let rgk { conditions.append("t.rgk_id = ?"); arguments.append(rgk) }
+            if support { conditions.append("t.rgk_id IS NULL") }
+            try db.eachRow("""
+                SELECT t.id, t.channel, g.code AS rgk, t.topic, t.status, t.created_at, t.last_customer_at, t.last_operator_at,
+                       t.personal_data, t.extended_at,
+                       CASE WHEN EXISTS (SELECT 1 FROM ticket_message m WHERE m.ticket_id = t.id AND m.author_kind = 'operator') THEN 0 ELSE 1 END AS unanswered
+                FROM ticket t LEFT JOIN rgk g ON g.id = t.rgk_id WHERE \(conditions.joined(separator: " AND ")) ORDER BY t.created_at LIMIT ?
+                """, arguments: arguments + [limit]) { row in
+                var t = try TicketSummary(id: row.int64("id"), channel: row.string("channel"), rgk: row.optString("rgk"), office: nil,
+                                          topic: row.string("topic"), status: row.string("status"), senderName: "", senderEmail: nil, senderPhone: nil,
+                                          account: nil, anonymous: false, source: "", assignedTo: nil, createdAt: row.string("created_at"),
+                                          lastCustomerAt: row.string("last_customer_at"), lastOperatorAt: row.optString("last_operator_at"), messages: 0)
+                t.personalData = try row.bool("personal_data")
+                t.extendedAt = try row.optString("extended_at")
+                if try row.bool("unanswered") { unanswered.insert(t.id) }
+                rows.append(t)
+            }
+        }
+        return (rows, unanswered)
     }
 
     /// The list with each waiting ticket's due date; with `dueBy` only those due by then (the
@@ -77,10 +116,17 @@ public enum TicketDeadlines {
             guard let latest = cuts.max() else { return [] }
             f.createdBefore = latest
         }
-        if q.dueBy != nil || q.sort { f.limit = Int(Int32.max) }
-        let rows = try Tickets.list(db, f)
-        let dues = try self.dues(db, rows, q)
-        var listed = rows.map { (summary: $0, due: dues[$0.id]) }.filter { q.wanted($0.due) }
+        // as `Applications.list(due:)`: a page a few times the list's in the queue's order
+        var page = q.sort ? Int(Int32.max) : q.dueBy != nil ? filter.limit * 4 + 50 : filter.limit
+        var listed: [(summary: TicketSummary, due: DueReport?)] = []
+        while true {
+            f.limit = page
+            let rows = try Tickets.list(db, f)
+            let dues = try self.dues(db, rows, q)
+            listed = rows.map { (summary: $0, due: dues[$0.id]) }.filter { q.wanted($0.due) }
+            if listed.count >= filter.limit || rows.count < page || page == Int(Int32.max) { break }
+            page = Int(Int32.max)
+        }
         if q.sort {
             listed = DueQuery.ordered(listed.map(\.due)).map { listed[$0] }
         }
