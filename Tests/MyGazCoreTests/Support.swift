@@ -98,7 +98,7 @@ enum PGVersionSixteen {
         DROP INDEX user_search_username;
         DROP FUNCTION IF EXISTS \(PGRoles.searchFunctionSignatures), mygaz_unconfirmed_users(bigint[]);
         ALTER TABLE ticket DROP COLUMN personal_data, DROP COLUMN extended_at, DROP COLUMN extend_reason;
-        ALTER TABLE ticket_message DROP COLUMN asks; ALTER TABLE rgk DROP COLUMN time_zone; DROP INDEX application_event_waited;
+        ALTER TABLE ticket_message DROP COLUMN asks; ALTER TABLE rgk DROP COLUMN time_zone; DROP INDEX application_event_waited; DROP INDEX application_due;
         """
     }
 
@@ -123,4 +123,15 @@ enum PGVersionTwelve {
         UPDATE schema_version SET version = 12;
         """
     }
+}
+
+/// Today's SQLite schema taken back to version 18: what version 19, `ticketDeadlines`, added
+/// taken away (SQLite's ADD COLUMN has no IF NOT EXISTS: a test that sets the version back must
+/// take the later pieces away for the upgrade to run them again).
+enum SQLiteVersionEighteen {
+    static let pieces = """
+        DROP INDEX application_event_waited; DROP INDEX application_due;
+        ALTER TABLE ticket DROP COLUMN personal_data; ALTER TABLE ticket DROP COLUMN extended_at; ALTER TABLE ticket DROP COLUMN extend_reason;
+        ALTER TABLE ticket_message DROP COLUMN asks; ALTER TABLE rgk DROP COLUMN time_zone;
+        """
 }

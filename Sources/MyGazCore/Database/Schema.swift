@@ -1164,7 +1164,8 @@ extension Schema {
     /// `ticket_message.asks`: an operator's message that asks the customer something, the ticket
     /// waiting on the answer (its clock stopped); `rgk.time_zone`: the RGK's zone, in which its
     /// items' days are counted; `application_event_waited`: the applications that ever waited on
-    /// the customer (whose pauses move their dates), which `status` reads apart.
+    /// the customer (whose pauses move their dates), which `status` reads apart; `application_due`:
+    /// each RGK's queue by kind and submission, which its deadline windows read without the rows.
     static let ticketDeadlines = """
     ALTER TABLE ticket ADD COLUMN personal_data INTEGER NOT NULL DEFAULT 0 CHECK (personal_data IN (0, 1));
     ALTER TABLE ticket ADD COLUMN extended_at TEXT;
@@ -1172,5 +1173,6 @@ extension Schema {
     ALTER TABLE ticket_message ADD COLUMN asks INTEGER NOT NULL DEFAULT 0 CHECK (asks IN (0, 1));
     ALTER TABLE rgk ADD COLUMN time_zone TEXT NOT NULL DEFAULT 'Europe/Moscow' CHECK (length(time_zone) BETWEEN 1 AND 64);
     CREATE INDEX application_event_waited ON application_event (application_id, id) WHERE to_status = 'needs_info';
+    CREATE INDEX application_due ON application (status, rgk_id, kind, submitted_at, id);
     """
 }

@@ -41,7 +41,7 @@ import Testing
                     UPDATE schema_version SET version = 16;
                     """)
             } else {
-                try t.db.execute("PRAGMA user_version = 16")
+                try t.db.execute(SQLiteVersionEighteen.pieces + "\nPRAGMA user_version = 16")
             }
         }
         #expect(try !QueueCounters.differences(t.db).isEmpty, "version 16's layout is not this version's")

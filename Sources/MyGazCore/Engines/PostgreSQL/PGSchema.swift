@@ -800,6 +800,7 @@ extension PGSchema {
     ALTER TABLE ticket_message ADD COLUMN IF NOT EXISTS asks bigint NOT NULL DEFAULT 0 CHECK (asks IN (0, 1));
     ALTER TABLE rgk ADD COLUMN IF NOT EXISTS time_zone text NOT NULL DEFAULT 'Europe/Moscow' CHECK (length(time_zone) BETWEEN 1 AND 64);
     CREATE INDEX IF NOT EXISTS application_event_waited ON application_event (application_id, id) WHERE to_status = 'needs_info';
+    CREATE INDEX IF NOT EXISTS application_due ON application (status, rgk_id, kind, submitted_at, id);
 
     """
 
