@@ -156,11 +156,12 @@ final class ImportRun<K: ImportKindType> {
         report.encoding = probe.encoding(options.encoding)
         skip = probe.skip(report.encoding)
         report.delimiter = probe.delimiter(options.delimiter, skip: skip)
-        ctx = try ImportContext(session: session, fillRGK: options.rgk)
+        // the rows carry the batch's start: read twice, the clock may turn a second between
+        ctx = try ImportContext(session: session, fillRGK: options.rgk, now: startedAt)
         ctx.asOf = report.asOf
         // rows are checked on another thread, with a connection of its own for the lookups
         let checkDB: any Storage = try pg?.sibling() ?? Database(path: db.path, mode: .readWrite, busyTimeoutMs: 5000)
-        checkCtx = try ImportContext(session: Session(db: checkDB, login: session.login, clock: session.clock), fillRGK: options.rgk)
+        checkCtx = try ImportContext(session: Session(db: checkDB, login: session.login, clock: session.clock), fillRGK: options.rgk, now: startedAt)
         // the staged rows' file cut a little at a time, not freed at once when the program ends
         defer { if sqlite != nil { try? db.releaseTemporaryStorage() } }
         defer { dropStagingTable() }

@@ -148,7 +148,8 @@ final class ImportContext {
     private var rgks: [String: Int64] = [:]
     private var lastRGK: (bytes: [UInt8], id: Int64)?
 
-    init(session: Session, fillRGK: String?) throws {
+    /// `now`: the import's one moment (its batch's start), which every row it writes carries.
+    init(session: Session, fillRGK: String?, now: String? = nil) throws {
         self.session = session
         db = session.db
         sqlite = session.db as? Database
@@ -157,7 +158,7 @@ final class ImportContext {
         scope = try session.rgkScope()
         // `--rgk` of an RGK she does not work: refused before a row is read
         if let fill = self.fillRGK { try session.requireWorks(rgkID: fill) }
-        now = session.now
+        self.now = now ?? session.now
         try reloadRGKs()
     }
 
