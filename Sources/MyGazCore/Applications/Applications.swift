@@ -178,22 +178,8 @@ public enum Applications {
             }
             if f.statuses.isEmpty || f.registeredBefore?.isEmpty == true { return [] }
         }
-        // a window in the queue's order: a page a few times the list's, all of them only when a
-        // pause moved too many out; the nearest first needs every one
-        var page = q.sort ? Int(Int32.max) : q.dueBy != nil ? filter.limit * 4 + 50 : filter.limit
-        var listed: [(summary: ApplicationSummary, due: DueReport?)] = []
-        while true {
-            f.limit = page
-            let rows = try list(db, f)
-            let dues = try self.dues(db, rows, q)
-            listed = rows.map { (summary: $0, due: dues[$0.id]) }.filter { q.wanted($0.due) }
-            if listed.count >= filter.limit || rows.count < page || page == Int(Int32.max) { break }
-            page = Int(Int32.max)
-        }
-        if q.sort {
-            listed = DueQuery.ordered(listed.map(\.due)).map { listed[$0] }
-        }
-        return Array(listed.prefix(filter.limit))
+        return try q.list(limit: filter.limit, read: { f.limit = $0; return try list(db, f) }, dues: { try self.dues(db, $0, q) }, id: \.id)
+            .map { (summary: $0.0, due: $0.1) }
     }
 
     /// The due date of each in-work application among `rows`, its pauses read from its steps.

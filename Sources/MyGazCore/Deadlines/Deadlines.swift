@@ -265,6 +265,25 @@ public struct DueQuery: Sendable {
         return false
     }
 
+    /// A list by deadline: rows read in the queue's order (`read(limit)`), each with its due date
+    /// (`dues`, by `id`), kept in the window, the nearest first when asked, at most `limit`. A page a
+    /// few times the list's is read first, all of them only when pauses moved too many out; the
+    /// nearest first needs every one.
+    public func list<T>(limit: Int, read: (Int) throws -> [T], dues: ([T]) throws -> [Int64: DueReport],
+                        id: (T) -> Int64) throws -> [(T, DueReport?)] {
+        var page = sort ? Int(Int32.max) : dueBy != nil ? limit * 4 + 50 : limit
+        var listed: [(T, DueReport?)] = []
+        while true {
+            let rows = try read(page)
+            let found = try dues(rows)
+            listed = rows.map { ($0, found[id($0)]) }.filter { wanted($0.1) }
+            if listed.count >= limit || rows.count < page || page == Int(Int32.max) { break }
+            page = Int(Int32.max)
+        }
+        if sort { listed = DueQuery.ordered(listed.map(\.1)).map { listed[$0] } }
+        return Array(listed.prefix(limit))
+    }
+
     /// The positions of `dues` in the order of `sort`, equal ones as they came.
     public static func ordered(_ dues: [DueReport?]) -> [Int] {
         dues.indices.sorted { a, b in

@@ -116,21 +116,8 @@ public enum TicketDeadlines {
             guard let latest = cuts.max() else { return [] }
             f.createdBefore = latest
         }
-        // as `Applications.list(due:)`: a page a few times the list's in the queue's order
-        var page = q.sort ? Int(Int32.max) : q.dueBy != nil ? filter.limit * 4 + 50 : filter.limit
-        var listed: [(summary: TicketSummary, due: DueReport?)] = []
-        while true {
-            f.limit = page
-            let rows = try Tickets.list(db, f)
-            let dues = try self.dues(db, rows, q)
-            listed = rows.map { (summary: $0, due: dues[$0.id]) }.filter { q.wanted($0.due) }
-            if listed.count >= filter.limit || rows.count < page || page == Int(Int32.max) { break }
-            page = Int(Int32.max)
-        }
-        if q.sort {
-            listed = DueQuery.ordered(listed.map(\.due)).map { listed[$0] }
-        }
-        return Array(listed.prefix(filter.limit))
+        return try q.list(limit: filter.limit, read: { f.limit = $0; return try Tickets.list(db, f) }, dues: { try self.dues(db, $0, q) }, id: \.id)
+            .map { (summary: $0.0, due: $0.1) }
     }
 
     /// `ticket extend`: a personal-data request's deadline extended once by the law's extension
