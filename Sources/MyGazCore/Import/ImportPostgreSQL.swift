@@ -304,7 +304,7 @@ extension ImportRun {
             ctx.batchID = report.batchID
             if let upsert = kind.stagedUpsert {
                 try kind.beforeStagedWrite(after: 0, through: Int.max)
-                let counts = try upsert.pg.writeStaged(pg, rows: stagedRows, batch: report.batchID, now: session.now)
+                let counts = try upsert.pg.writeStaged(pg, rows: stagedRows, batch: report.batchID, now: startedAt)
                 report.inserted = counts.inserted
                 report.updated = counts.updated
                 report.unchanged = counts.unchanged
