@@ -99,6 +99,7 @@ enum PGVersionSixteen {
         DROP FUNCTION IF EXISTS \(PGRoles.searchFunctionSignatures), mygaz_unconfirmed_users(bigint[]);
         ALTER TABLE ticket DROP COLUMN personal_data, DROP COLUMN extended_at, DROP COLUMN extend_reason;
         ALTER TABLE ticket_message DROP COLUMN asks; ALTER TABLE rgk DROP COLUMN time_zone; DROP INDEX application_event_waited; DROP INDEX application_due;
+        \(QueueCounters.dueCounts.map { "DROP FUNCTION \(PGRoles.counterFunctions[$0])() CASCADE;" }.joined(separator: " ")) DROP TABLE due_count;
         """
     }
 
@@ -125,11 +126,15 @@ enum PGVersionTwelve {
     }
 }
 
-/// Today's SQLite schema taken back to version 18: what version 19, `ticketDeadlines`, added
-/// taken away (SQLite's ADD COLUMN has no IF NOT EXISTS: a test that sets the version back must
-/// take the later pieces away for the upgrade to run them again).
+/// Today's SQLite schema taken back to version 18: what versions 19, `ticketDeadlines`, and 20,
+/// `dueCounts`, added taken away (SQLite's ADD COLUMN has no IF NOT EXISTS: a test that sets the
+/// version back must take the later pieces away for the upgrade to run them again).
 enum SQLiteVersionEighteen {
     static let pieces = """
+        \(QueueCounters.dueCounts.map { n in
+            ["insert", "delete", "update"].map { "DROP TRIGGER queue_count_\(n + 1)_\(QueueCounters.counters[n].table)_\($0);" }.joined(separator: " ")
+        }.joined(separator: " "))
+        DROP TABLE due_count;
         DROP INDEX application_event_waited; DROP INDEX application_due;
         ALTER TABLE ticket DROP COLUMN personal_data; ALTER TABLE ticket DROP COLUMN extended_at; ALTER TABLE ticket DROP COLUMN extend_reason;
         ALTER TABLE ticket_message DROP COLUMN asks; ALTER TABLE rgk DROP COLUMN time_zone;

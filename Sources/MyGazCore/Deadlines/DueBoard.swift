@@ -27,35 +27,28 @@ public enum DueBoard {
             }
             // each RGK's counts in its own zone: its yesterday, today and tomorrow
             func days(_ r: DueQuery) -> [Day] { [r.today.adding(days: -1), r.today, r.today.adding(days: 1)] }
-            func cuts(_ item: DeadlineItem, _ r: DueQuery) -> [String] {
+            func cuts(_ item: DeadlineItem, _ r: DueQuery) -> [Int64] {
                 // nothing registered in the last 800 days is due by then: no row is before the epoch
-                days(r).map { Timestamp.iso(r.deadlines.registeredBefore(item, dueBy: $0, zone: r.zone) ?? 0) }
-            }
-            func nearest(_ item: DeadlineItem, _ registered: String?, _ r: DueQuery) -> Due? {
-                registered.flatMap(Timestamp.parse).map { r.deadlines.due(item, registeredAt: $0, zone: r.zone) }
+                days(r).map { r.deadlines.registeredBefore(item, dueBy: $0, zone: r.zone) ?? 0 }
             }
             var board: [DueCount] = []
 
-            for rgk in rgks {
-                let reading = cuts(.reading, q.of(rgk.code))
+            // how many were registered before each day's moment, from the counts kept per hour
+            // registered (`due_count`): a few hundred rows, whatever the queue's length
+            let readings = try QueueCounters.dueTallies(db, counter: QueueCounters.pendingReadingsDue, rgks.map {
+                QueueCounters.DueWindow(queue: "reading_pending", rgk: $0.id, cuts: cuts(.reading, q.of($0.code)))
+            })
+            for (rgk, t) in zip(rgks, readings) {
+                let r = q.of(rgk.code)
                 var c = DueCount(queue: "readings_pending", rgk: rgk.code)
-                let row = try db.queryOne("""
-                    SELECT count(*) AS n, sum(CASE WHEN submitted_at < ? THEN 1 ELSE 0 END) AS overdue,
-                           sum(CASE WHEN submitted_at < ? THEN 1 ELSE 0 END) AS by_today
-                    FROM reading WHERE status = 'pending' AND rgk_id = ? AND submitted_at < ?
-                    """, arguments: [reading[0], reading[1], rgk.id, reading[2]])
-                let n = try row?.int("n") ?? 0, overdue = try row?.optInt("overdue") ?? 0, byToday = try row?.optInt("by_today") ?? 0
-                (c.overdue, c.today, c.tomorrow) = (overdue, byToday - overdue, n - byToday)
-                let next = try db.queryOne("SELECT min(submitted_at) AS at FROM reading WHERE status = 'pending' AND rgk_id = ? AND submitted_at >= ?",
-                                           arguments: [rgk.id, reading[0]])
-                c.nearest = nearest(.reading, try next?.optString("at"), q.of(rgk.code))
+                (c.overdue, c.today, c.tomorrow) = (t.before[0], t.before[1] - t.before[0], t.before[2] - t.before[1])
+                c.nearest = t.next.map { r.deadlines.due(.reading, registeredAt: $0, zone: r.zone) }
                 board.append(c)
             }
 
-            // an application in work (submitted, accepted) always has its submission time: the
-            // queue's index (status, submitted_at) is read from its oldest up to the window's end,
-            // every application counted as if it never waited; those that waited on the customer
-            // (few: their own index) are then taken out and put in again by their own dates
+            // an application in work (submitted, accepted) is counted by its kind and the hour it
+            // was submitted as if it never waited; those that waited on the customer (few: their own
+            // index) are then taken out and put in again by their own dates
             let running = [ApplicationStatus.submitted, .accepted].map(\.rawValue)
             let codes = Dictionary(uniqueKeysWithValues: rgks.map { ($0.id, $0.code) })
             var waited: [Int64: [ApplicationSummary]] = [:]
@@ -73,37 +66,40 @@ public enum DueBoard {
                     contactName: nil, contactPhone: nil, contactEmail: nil, source: "", createdAt: row.string("created_at"),
                     submittedAt: row.optString("submitted_at"), updatedAt: "", assignedTo: nil))
             }
-            for rgk in rgks {
+            let kinds = ApplicationKind.allCases
+            let applications = try QueueCounters.dueTallies(db, counter: QueueCounters.applicationsInWorkDue, rgks.flatMap { rgk in
+                kinds.map { QueueCounters.DueWindow(queue: "application_\($0.rawValue)", rgk: rgk.id, cuts: cuts(.application($0), q.of(rgk.code))) }
+            })
+            for (i, rgk) in rgks.enumerated() {
                 let r = q.of(rgk.code)
-                let kinds = ApplicationKind.allCases.map { ($0, cuts(.application($0), r)) }
-                func window(_ i: Int) -> (sql: String, arguments: [SQLBindable?]) {
-                    ("(" + kinds.map { _ in "(ap.kind = ? AND ap.submitted_at < ?)" }.joined(separator: " OR ") + ")",
-                     kinds.flatMap { [$0.0.rawValue, $0.1[i]] as [SQLBindable?] })
-                }
-                let windowEnd = kinds.map { $0.1[2] }.max() ?? ""
                 var c = DueCount(queue: "applications_in_work", rgk: rgk.code)
-                let (y, t, tm) = (window(0), window(1), window(2))
                 var candidates: [Due] = []
-                for status in running {
-                    let row = try db.queryOne("""
-                        SELECT count(*) AS n, sum(CASE WHEN \(y.sql) THEN 1 ELSE 0 END) AS overdue, sum(CASE WHEN \(t.sql) THEN 1 ELSE 0 END) AS by_today
-                        FROM application ap WHERE ap.status = ? AND ap.submitted_at < ? AND ap.rgk_id = ? AND \(tm.sql)
-                        """, arguments: y.arguments + t.arguments + [status, windowEnd, rgk.id] + tm.arguments)
-                    let n = try row?.int("n") ?? 0, overdue = try row?.optInt("overdue") ?? 0, byToday = try row?.optInt("by_today") ?? 0
-                    c.overdue += overdue; c.today += byToday - overdue; c.tomorrow += n - byToday
-                    // the nearest of those not yet overdue: the oldest of each kind that never waited
-                    for (kind, cut) in kinds {
+                let mine = waited[rgk.id] ?? []
+                for (j, kind) in kinds.enumerated() {
+                    let t = applications[i * kinds.count + j]
+                    c.overdue += t.before[0]; c.today += t.before[1] - t.before[0]; c.tomorrow += t.before[2] - t.before[1]
+                    guard let next = t.next else { continue }
+                    // the nearest of those not yet overdue: the first hour's, unless one that waited is of it
+                    let hour = { (at: Int64) in Timestamp.floorDiv(at, 3600) }
+                    let waitedThen = mine.filter { $0.kind == kind.rawValue && Timestamp.parse($0.submittedAt ?? $0.createdAt).map(hour) == hour(next) }
+                    guard !waitedThen.isEmpty else {
+                        candidates.append(r.deadlines.due(.application(kind), registeredAt: next, zone: r.zone))
+                        continue
+                    }
+                    for status in running {
                         for first in try db.query("""
                             SELECT ap.id, ap.submitted_at FROM application ap
-                            WHERE ap.status = ? AND ap.submitted_at >= ? AND ap.kind = ? AND ap.rgk_id = ? ORDER BY ap.submitted_at LIMIT 3
-                            """, arguments: [status, cut[0], kind.rawValue, rgk.id]) where !waitedIDs.contains(try first.int64("id")) {
-                            if let due = nearest(.application(kind), try first.optString("submitted_at"), r) { candidates.append(due) }
+                            WHERE ap.status = ? AND ap.submitted_at >= ? AND ap.kind = ? AND ap.rgk_id = ? ORDER BY ap.submitted_at LIMIT ?
+                            """, arguments: [status, Timestamp.iso(next), kind.rawValue, rgk.id, waitedThen.count + 1])
+                        where !waitedIDs.contains(try first.int64("id")) {
+                            if let at = try first.optString("submitted_at").flatMap(Timestamp.parse) {
+                                candidates.append(r.deadlines.due(.application(kind), registeredAt: at, zone: r.zone))
+                            }
                             break
                         }
                     }
                 }
                 // those that waited: out as counted above, in by their own dates
-                let mine = waited[rgk.id] ?? []
                 for a in mine {
                     guard let kind = ApplicationKind(rawValue: a.kind), let at = Timestamp.parse(a.submittedAt ?? a.createdAt),
                           case .on(let day) = q.deadlines.due(.application(kind), registeredAt: at, zone: r.zone) else { continue }

@@ -14,8 +14,21 @@ public enum QueueCounters {
         let rgk: String
         /// the columns whose change may move a row in or out, or to another RGK
         let columns: [String]
+        /// the moment a row was registered, whose hour it is counted under (`due_count`, version
+        /// 20), for a row named `X`; nil: the counter is `queue_count`'s
+        var registered: String? = nil
+        /// the hour a row is counted under (`2026-11-15T08:20:00Z` → `2026-11-15T08`)
+        var hour: String? { registered.map { "substr(\($0), 1, 13)" } }
 
         func on(_ row: String, _ sql: String) -> String { sql.replacingOccurrences(of: "X.", with: "\(row).") }
+
+        /// The table that keeps the counts, and its key's columns.
+        var keptIn: String { hour == nil ? "queue_count" : "due_count" }
+        var key: [String] { hour == nil ? ["queue", "rgk_id"] : ["queue", "rgk_id", "hour"] }
+        /// The key's values for a row named `X`.
+        func keyValues(_ row: String) -> [String] { [on(row, queue), on(row, rgk)] + (hour.map { [on(row, $0)] } ?? []) }
+        /// The key's condition for a row named `X`.
+        func keyMatch(_ row: String) -> String { zip(key, keyValues(row)).map { "\($0) = \($1)" }.joined(separator: " AND ") }
     }
 
     public static let counters: [Counter] = [
@@ -37,7 +50,19 @@ public enum QueueCounters {
         // operator's RGKs alone as well
         Counter(queue: "'payment_processing_' || X.paid_on", table: "payment", member: "X.state = 'processing'", rgk: "X.rgk_id",
                 columns: ["state", "paid_on", "rgk_id"]),
+        // by the hour registered (`due_count`, from version 20): how many of an RGK's items are due
+        // by a day is a sum over the hours before the day's moment (`DueBoard`), whatever the queue's
+        // length; an hour's row goes when its last item leaves
+        Counter(queue: "'reading_pending'", table: "reading", member: "X.status = 'pending'", rgk: "coalesce(X.rgk_id, 0)",
+                columns: ["status", "rgk_id", "submitted_at"], registered: "X.submitted_at"),
+        Counter(queue: "'application_' || X.kind", table: "application",
+                member: "(X.status = 'submitted' OR X.status = 'accepted') AND X.submitted_at IS NOT NULL", rgk: "X.rgk_id",
+                columns: ["status", "kind", "rgk_id", "submitted_at"], registered: "X.submitted_at"),
     ]
+
+    /// The counters of `queue_count` (version 4 and later) and those of `due_count` (version 20).
+    static var queueCounts: [Int] { counters.indices.filter { counters[$0].hour == nil } }
+    static var dueCounts: [Int] { counters.indices.filter { counters[$0].hour != nil } }
 
     /// The counter of the payments in processing, which version 17 keeps per RGK.
     static var processingPaymentsCounter: Int { counters.firstIndex { $0.table == "payment" }! }
@@ -62,7 +87,23 @@ public enum QueueCounters {
             ) STRICT, WITHOUT ROWID;
 
             """
-        for n in counters.indices { sql += triggers(n) + recount(counters[n]) + "\n\n" }
+        for n in queueCounts { sql += triggers(n) + recount(counters[n]) + "\n\n" }
+        return sql
+    }
+
+    /// `due_count`, its triggers and the first count (schema version 20).
+    static var dueSchema: String {
+        var sql = """
+            CREATE TABLE due_count (
+                queue  TEXT NOT NULL,
+                rgk_id INTEGER NOT NULL,
+                hour   TEXT NOT NULL,
+                count  INTEGER NOT NULL,
+                PRIMARY KEY (queue, rgk_id, hour)
+            ) STRICT, WITHOUT ROWID;
+
+            """
+        for n in dueCounts { sql += triggers(n) + recount(counters[n]) + "\n\n" }
         return sql
     }
 
@@ -72,14 +113,14 @@ public enum QueueCounters {
         let name = "queue_count_\(n + 1)_\(c.table)"
         let add = { (row: String) in
             """
-            INSERT INTO queue_count (queue, rgk_id, count) SELECT \(c.on(row, c.queue)), \(c.on(row, c.rgk)), 1 WHERE \(c.on(row, c.member))
-                    ON CONFLICT (queue, rgk_id) DO UPDATE SET count = count + 1;
+            INSERT INTO \(c.keptIn) (\(c.key.joined(separator: ", ")), count) SELECT \(c.keyValues(row).joined(separator: ", ")), 1 WHERE \(c.on(row, c.member))
+                    ON CONFLICT (\(c.key.joined(separator: ", "))) DO UPDATE SET count = count + 1;
             """
         }
         let remove = { (row: String) in
             """
-            UPDATE queue_count SET count = count - 1
-                    WHERE queue = \(c.on(row, c.queue)) AND rgk_id = \(c.on(row, c.rgk)) AND \(c.on(row, c.member));
+            UPDATE \(c.keptIn) SET count = count - 1 WHERE \(c.keyMatch(row)) AND \(c.on(row, c.member));
+                    \(c.hour == nil ? "" : "DELETE FROM due_count WHERE \(c.keyMatch(row)) AND count = 0;")
             """
         }
         return """
@@ -123,15 +164,16 @@ public enum QueueCounters {
     /// Deletes the kept counts of the queue `c` (every name it gives: by its constant first part).
     static func forgotten(_ c: Counter) -> String {
         let stem = c.queue.split(separator: "'", omittingEmptySubsequences: false)[1]
-        return "DELETE FROM queue_count WHERE queue >= '\(stem)' AND queue < '\(stem)\u{10FFFF}';"
+        return "DELETE FROM \(c.keptIn) WHERE queue >= '\(stem)' AND queue < '\(stem)\u{10FFFF}';"
     }
 
     /// Counts the queue anew into `queue_count`.
     static func recount(_ c: Counter) -> String {
-        """
-        INSERT INTO queue_count (queue, rgk_id, count)
-            SELECT \(c.on("t", c.queue)), \(c.on("t", c.rgk)), count(*) FROM \(c.table) t WHERE \(c.on("t", c.member)) GROUP BY 1, 2
-            ON CONFLICT (queue, rgk_id) DO UPDATE SET count = excluded.count;
+        let key = c.key.joined(separator: ", ")
+        return """
+        INSERT INTO \(c.keptIn) (\(key), count)
+            SELECT \(c.keyValues("t").joined(separator: ", ")), count(*) FROM \(c.table) t WHERE \(c.on("t", c.member)) GROUP BY \(c.key.indices.map { String($0 + 1) }.joined(separator: ", "))
+            ON CONFLICT (\(key)) DO UPDATE SET count = excluded.count;
         """
     }
 
@@ -142,25 +184,33 @@ public enum QueueCounters {
 
     private static func differencesNow(_ db: any Storage) throws -> [(queue: String, rgk: Int64, kept: Int, counted: Int)] {
         var found: [(String, Int64, Int, Int)] = []
-        var kept: [String: Int] = [:]
-        for row in try db.query("SELECT queue, rgk_id, count FROM queue_count") {
-            kept[try "\(row.string("queue"))\u{0}\(row.int64("rgk_id"))"] = try row.int("count")
+        // a count of `due_count` is named by its queue and hour («reading_pending 2026-11-15T08»)
+        func name(_ row: Row, _ c: Counter) throws -> String {
+            try c.hour == nil ? row.string("queue") : "\(row.string("queue")) \(row.string("hour"))"
         }
-        var seen = Set<String>()
-        for c in counters {
-            for row in try db.query("""
-                SELECT \(c.on("t", c.queue)) AS queue, \(c.on("t", c.rgk)) AS rgk_id, count(*) AS counted
-                FROM \(c.table) t WHERE \(c.on("t", c.member)) GROUP BY 1, 2
-                """) {
-                let (queue, rgk, counted) = try (row.string("queue"), row.int64("rgk_id"), row.int("counted"))
-                let key = "\(queue)\u{0}\(rgk)"
-                seen.insert(key)
-                if kept[key] != counted { found.append((queue, rgk, kept[key] ?? 0, counted)) }
+        for table in ["queue_count", "due_count"] {
+            let mine = counters.filter { $0.keptIn == table }
+            var kept: [String: Int] = [:]
+            for row in try db.query("SELECT \(mine[0].key.joined(separator: ", ")), count FROM \(table)") {
+                kept[try "\(name(row, mine[0]))\u{0}\(row.int64("rgk_id"))"] = try row.int("count")
             }
-        }
-        for (key, count) in kept where !seen.contains(key) && count != 0 {
-            let parts = key.split(separator: "\u{0}", omittingEmptySubsequences: false)
-            found.append((String(parts[0]), Int64(parts[1]) ?? 0, count, 0))
+            var seen = Set<String>()
+            for c in mine {
+                let hour = c.hour.map { ", \(c.on("t", $0)) AS hour" } ?? ""
+                for row in try db.query("""
+                    SELECT \(c.on("t", c.queue)) AS queue, \(c.on("t", c.rgk)) AS rgk_id\(hour), count(*) AS counted
+                    FROM \(c.table) t WHERE \(c.on("t", c.member)) GROUP BY \(c.key.indices.map { String($0 + 1) }.joined(separator: ", "))
+                    """) {
+                    let (queue, rgk, counted) = try (name(row, c), row.int64("rgk_id"), row.int("counted"))
+                    let key = "\(queue)\u{0}\(rgk)"
+                    seen.insert(key)
+                    if kept[key] != counted { found.append((queue, rgk, kept[key] ?? 0, counted)) }
+                }
+            }
+            for (key, count) in kept where !seen.contains(key) && count != 0 {
+                let parts = key.split(separator: "\u{0}", omittingEmptySubsequences: false)
+                found.append((String(parts[0]), Int64(parts[1]) ?? 0, count, 0))
+            }
         }
         return found.sorted { ($0.0, $0.1) < ($1.0, $1.1) }
     }
@@ -174,6 +224,7 @@ public enum QueueCounters {
             if let hold = db.sql.holdingWritersOut(of: counters.map(\.table)) { try db.execute(hold) }
             let wrong = try differencesNow(db).count
             try session.db.run("DELETE FROM queue_count")
+            try session.db.run("DELETE FROM due_count")
             for c in counters { try session.db.run(recount(c)) }
             if wrong > 0 { try session.audit("db.recount", .database, nil, new: String(wrong)) }
             return wrong
@@ -188,4 +239,66 @@ public enum QueueCounters {
         }
         return out
     }
+}
+
+extension QueueCounters {
+    /// A queue of `due_count` and an RGK, with moments in ascending order.
+    struct DueWindow {
+        let queue: String
+        let rgk: Int64
+        let cuts: [Int64]
+    }
+
+    /// What `due_count` says of a window: how many items were registered before each moment, and
+    /// the first registration at or after the earliest (an hour's start: its first item may come
+    /// later in the hour, on the same local day where the zone's offset is whole hours).
+    struct DueTally: Equatable {
+        var before: [Int]
+        var next: Int64?
+    }
+
+    /// The tallies of the windows of the counter `n` (one of `dueCounts`), in one query of the
+    /// hours' rows; a moment inside an hour (a zone whose offset is not whole hours) has the items
+    /// of that hour before it counted, and the first of them found, from the table itself.
+    static func dueTallies(_ db: any Storage, counter n: Int, _ windows: [DueWindow]) throws -> [DueTally] {
+        let c = counters[n]
+        guard let registered = c.registered, let k = windows.first?.cuts.count, !windows.isEmpty else { return [] }
+        precondition(windows.allSatisfy { $0.cuts.count == k }, "every window has as many moments")
+        func hourStart(_ t: Int64) -> Int64 { Timestamp.floorDiv(t, 3600) * 3600 }
+        func hour(_ t: Int64) -> String { String(Timestamp.iso(hourStart(t)).prefix(13)) }
+        let columns = (0..<k).map { "c\($0)" }
+        let sums = columns.enumerated().map { "sum(CASE WHEN d.hour < w.\($0.element) THEN d.count ELSE 0 END) AS before_\($0.offset)" }
+        let row = "(" + (["CAST(? AS TEXT)", "CAST(? AS BIGINT)"] + columns.map { _ in "CAST(? AS TEXT)" }).joined(separator: ", ") + ")"
+        var arguments: [SQLBindable?] = []
+        for w in windows { arguments += [w.queue, w.rgk] as [SQLBindable?] + w.cuts.map { hour($0) } }
+        var found: [String: DueTally] = [:]
+        for r in try db.query("""
+            WITH w(queue, rgk_id, \(columns.joined(separator: ", "))) AS (VALUES \(windows.map { _ in row }.joined(separator: ", ")))
+            SELECT w.queue, w.rgk_id, \(sums.joined(separator: ", ")), min(CASE WHEN d.hour >= w.c0 THEN d.hour END) AS next
+            FROM w JOIN due_count d ON d.queue = w.queue AND d.rgk_id = w.rgk_id
+            GROUP BY w.queue, w.rgk_id
+            """, arguments: arguments) {
+            found["\(try r.string("queue"))\u{0}\(try r.int64("rgk_id"))"] = DueTally(
+                before: try (0..<k).map { try r.optInt("before_\($0)") ?? 0 },
+                next: try r.optString("next").flatMap { Timestamp.parse($0 + ":00:00Z") })
+        }
+        let table = "\(c.table) t WHERE \(c.on("t", c.member)) AND \(c.on("t", c.queue)) = ? AND t.rgk_id = ?"
+        let at = c.on("t", registered)
+        return try windows.map { w in
+            var tally = found["\(w.queue)\u{0}\(w.rgk)"] ?? DueTally(before: Array(repeating: 0, count: k), next: nil)
+            for (i, cut) in w.cuts.enumerated() where cut != hourStart(cut) {
+                tally.before[i] += try db.queryOne("SELECT count(*) AS n FROM \(table) AND \(at) >= ? AND \(at) < ?",
+                                                   arguments: [w.queue, w.rgk, Timestamp.iso(hourStart(cut)), Timestamp.iso(cut)])?.int("n") ?? 0
+            }
+            if let first = w.cuts.first, first != hourStart(first), tally.next == hourStart(first) {
+                tally.next = try db.queryOne("SELECT min(\(at)) AS at FROM \(table) AND \(at) >= ?", arguments: [w.queue, w.rgk, Timestamp.iso(first)])?
+                    .optString("at").flatMap(Timestamp.parse)
+            }
+            return tally
+        }
+    }
+
+    /// The counters of `due_count`: the pending readings and the applications in work.
+    static var pendingReadingsDue: Int { dueCounts.first { counters[$0].table == "reading" }! }
+    static var applicationsInWorkDue: Int { dueCounts.first { counters[$0].table == "application" }! }
 }

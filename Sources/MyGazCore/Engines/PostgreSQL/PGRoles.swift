@@ -58,7 +58,7 @@ public enum PGRoles {
         // support's alone: the FAQ
         let support: [(String, String)] = [("faq", "INSERT, UPDATE, DELETE")]
         // admins: INSERT and UPDATE on every table but the audit's and `nobodyWrites`; DELETE here
-        let adminDeletes = ["operator", "operator_rgk", "setting", "calendar_day", "import_batch", "queue_count", "faq"]
+        let adminDeletes = ["operator", "operator_rgk", "setting", "calendar_day", "import_batch", "queue_count", "due_count", "faq"]
             + desk.filter { $0.1.contains("DELETE") }.map(\.0)
         return desk.map { (Role.clerk, $0.0, $0.1) } + clerks.map { (Role.clerk, $0.0, $0.1) }
             + desk.map { (Role.support, $0.0, $0.1) } + support.map { (Role.support, $0.0, $0.1) }

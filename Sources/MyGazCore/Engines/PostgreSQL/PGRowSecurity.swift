@@ -86,6 +86,7 @@ extension PGRoles {
             """),
         // the queues' counts of an RGK are its; those kept for the whole region (RGK 0) are counts only
         ("queue_count", "(queue_count.rgk_id = 0 OR \(inScope("queue_count.rgk_id")))"),
+        ("due_count", "(due_count.rgk_id = 0 OR \(inScope("due_count.rgk_id")))"),
         // a file of one RGK is its; one of many RGKs (rgk_id NULL) names no customer
         ("import_batch", "(import_batch.rgk_id IS NULL OR \(inScope("import_batch.rgk_id")))"),
     ]
@@ -111,7 +112,7 @@ extension PGRoles {
     /// The policy names this program owns (dropped and made again, so the script is idempotent).
     static let policyNames = ["mygaz_scope", "mygaz_portal_wide", "mygaz_admin"]
 
-    /// The trigger functions that keep `queue_count` (`PGSchema.queueCounters` names them so).
+    /// The trigger functions that keep `queue_count` and `due_count` (`PGSchema.queueCounter` names them so).
     static var counterFunctions: [String] {
         QueueCounters.counters.enumerated().map { "queue_count_\($0.offset + 1)_\($0.element.table)" }
     }
@@ -168,7 +169,8 @@ extension PGSchema {
         -- at most three links per user, counted over all of them (not only those the clerk sees); the
         -- queues' counts kept whoever writes, in whichever RGK's row
         ALTER FUNCTION user_account_at_most_three() SECURITY DEFINER SET search_path = public, pg_temp;
-        \#(PGRoles.counterFunctions.map { "ALTER FUNCTION \($0)() SECURITY DEFINER SET search_path = public, pg_temp;" }.joined(separator: "\n        "))
+        \#(QueueCounters.queueCounts.map { "ALTER FUNCTION \(PGRoles.counterFunctions[$0])() SECURITY DEFINER SET search_path = public, pg_temp;" }
+            .joined(separator: "\n        "))
         UPDATE schema_version SET version = 15;
 
         """#

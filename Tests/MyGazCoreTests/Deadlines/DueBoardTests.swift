@@ -1,0 +1,113 @@
+import Foundation
+import Testing
+@testable import MyGazCore
+
+/// `status`'s deadline counts come from the counts kept per hour registered (`due_count`, schema
+/// 20), not from the items: they must say what each item's own due date says, in Moscow and in
+/// zones whose offset is not whole hours (India +5:30, Nepal +5:45), where a day starts inside an
+/// hour and that hour's items are counted from the table.
+@Suite struct DueBoardTests {
+    /// 10:00 in Moscow on Wed 25.11.2026, the readings' cutoff day.
+    static let now = Timestamp.parse("2026-11-25T07:00:00Z")!
+
+    @Test(arguments: TestEngine.all) func theCountsAreThoseOfEachItemsOwnDueDate(_ engine: TestEngine) throws {
+        let t = try TestDB(engine: engine)
+        _ = try DemoGenerator.generate(t.session, .init(accounts: 300, seed: 7, anchor: Day(year: 2026, month: 11, day: 20)!))
+        _ = try RGKZones.set(t.session, rgk: "vologda", zone: "Asia/Kolkata")
+        _ = try RGKZones.set(t.session, rgk: "yaroslavl", zone: "Asia/Kathmandu")
+        try t.db.write {
+            // the pending readings over the last 60 days at odd minutes; two in the hour in which
+            // 26.10 begins in Kolkata (18:30 UTC) and Kathmandu (18:15 UTC): due by 24.11 (overdue)
+            // before it, due today after it
+            let readings = try t.db.query("""
+                SELECT r.id, g.code FROM reading r JOIN rgk g ON g.id = r.rgk_id WHERE r.status = 'pending' ORDER BY r.id
+                """).map { (try $0.int64("id"), try $0.string("code")) }
+            #expect(readings.count > 20)
+            let step = 60 * 86_400 / Int64(readings.count) + 7 * 60 + 13
+            var placed: [String: Int] = [:]
+            for (i, (id, code)) in readings.enumerated() {
+                var at = Timestamp.iso(Self.now - Int64(i) * step)
+                if code != "kostroma", let n = Optional(placed[code, default: 0]), n < 2 {
+                    at = ["2026-10-25T18:20:00Z", "2026-10-25T18:40:00Z"][n]
+                    placed[code] = n + 1
+                }
+                try t.db.run("UPDATE reading SET submitted_at = ? WHERE id = ?", at, id)
+            }
+            #expect(placed == ["vologda": 2, "yaroslavl": 2])
+            // the applications that waited on the customer back in work, and many more of every kind,
+            // submitted every 3 h 7 min back from now
+            for row in try t.db.query("""
+                SELECT ap.id, max(e.at) AS asked FROM application ap JOIN application_event e ON e.application_id = ap.id AND e.to_status = 'needs_info'
+                WHERE ap.status = 'needs_info' GROUP BY ap.id
+                """) {
+                let answered = min(Timestamp.parse(try row.string("asked"))! + 3 * 86_400 + 7 * 60, Self.now - 3600)
+                try t.db.run("""
+                    INSERT INTO application_event (application_id, at, actor_kind, from_status, to_status) VALUES (?, ?, 'customer', 'needs_info', 'submitted')
+                    """, try row.int64("id"), Timestamp.iso(answered))
+                try t.db.run("UPDATE application SET status = 'submitted' WHERE id = ?", try row.int64("id"))
+            }
+            let accounts = try t.db.query("SELECT id, rgk_id FROM account ORDER BY id LIMIT 240").map { (try $0.int64("id"), try $0.int64("rgk_id")) }
+            for (i, (account, rgk)) in accounts.enumerated() {
+                let at = Timestamp.iso(Self.now - Int64(i + 1) * (3 * 3600 + 7 * 60))
+                try t.db.run("""
+                    INSERT INTO application (kind, status, rgk_id, account_id, source, created_at, submitted_at, updated_at)
+                    VALUES (?, ?, ?, ?, 'office', ?, ?, ?)
+                    """, ApplicationKind.allCases[i % ApplicationKind.allCases.count].rawValue, i % 5 == 0 ? "accepted" : "submitted",
+                         rgk, account, at, at, at)
+            }
+        }
+        #expect(try QueueCounters.differences(t.db).isEmpty, "the triggers kept every hour's count")
+        #expect(try t.db.scalarInt("SELECT count(*) FROM due_count WHERE count = 0") == 0, "an emptied hour's row is gone")
+
+        let q = try DueQuery.load(t.db, now: Self.now)
+        let board = try DueBoard.load(t.db, q, scope: nil)
+        // each item's own due date, in its RGK's zone
+        func expected(_ dues: [(rgk: String, due: Due)]) -> [String: DueCount] {
+            var out: [String: DueCount] = [:]
+            for (code, due) in dues {
+                let today = q.of(code).today
+                var c = out[code] ?? DueCount(queue: "", rgk: code)
+                guard case .on(let day) = due else { Issue.record("\(code): \(due)"); continue }
+                if day < today { c.overdue += 1 } else if day == today { c.today += 1 } else if day == today.adding(days: 1) { c.tomorrow += 1 }
+                if day >= today, c.nearest.map({ if case .on(let n) = $0 { return day < n } else { return true } }) ?? true { c.nearest = .on(day) }
+                out[code] = c
+            }
+            return out
+        }
+        let readingDues = try t.db.query("""
+            SELECT r.submitted_at, g.code FROM reading r JOIN rgk g ON g.id = r.rgk_id WHERE r.status = 'pending'
+            """).map { row -> (rgk: String, due: Due) in
+            let code = try row.string("code")
+            return (code, q.deadlines.due(.reading, registeredAt: Timestamp.parse(try row.string("submitted_at"))!, zone: q.zone(code)))
+        }
+        let inWork = try t.db.query("""
+            SELECT ap.id, ap.kind, ap.status, g.code, ap.submitted_at, ap.created_at FROM application ap JOIN rgk g ON g.id = ap.rgk_id
+            WHERE ap.status = 'submitted' OR ap.status = 'accepted'
+            """).map { row in
+            try ApplicationSummary(id: row.int64("id"), kind: row.string("kind"), status: row.string("status"), rgk: row.string("code"), account: nil,
+                                   address: nil, contactName: nil, contactPhone: nil, contactEmail: nil, source: "", createdAt: row.string("created_at"),
+                                   submittedAt: row.optString("submitted_at"), updatedAt: "", assignedTo: nil)
+        }
+        let codes = Dictionary(uniqueKeysWithValues: inWork.map { ($0.id, $0.rgk) })
+        let applicationDues = try Applications.dues(t.db, inWork, q).map { (rgk: codes[$0.key]!, due: $0.value.due) }
+        #expect(applicationDues.count == inWork.count)
+
+        for (queue, dues) in [("readings_pending", readingDues), ("applications_in_work", applicationDues)] {
+            let want = expected(dues)
+            for code in ["kostroma", "vologda", "yaroslavl"] {
+                let got = board.first { $0.queue == queue && $0.rgk == code }
+                let w = want[code] ?? DueCount(queue: queue, rgk: code)
+                #expect(got.map { [$0.overdue, $0.today, $0.tomorrow] } == [w.overdue, w.today, w.tomorrow], "\(queue) \(code)")
+                #expect(got?.nearest == w.nearest, "\(queue) \(code)")
+            }
+        }
+        // the hand-worked pair: 18:20 UTC on 25.10 is 23:50 in Kolkata (due 25.10, late) and 00:05 on
+        // 26.10 in Kathmandu (due 25.11, today); 18:40 is 26.10 in both
+        #expect(q.deadlines.due(.reading, registeredAt: Timestamp.parse("2026-10-25T18:20:00Z")!, zone: q.zone("vologda"))
+                == .on(Day(year: 2026, month: 10, day: 25)!))
+        #expect(q.deadlines.due(.reading, registeredAt: Timestamp.parse("2026-10-25T18:20:00Z")!, zone: q.zone("yaroslavl"))
+                == .on(Day(year: 2026, month: 11, day: 25)!))
+        #expect(board.contains { $0.queue == "readings_pending" && $0.today > 0 } && board.contains { $0.queue == "applications_in_work" && $0.tomorrow > 0 },
+                "the region has items due today and tomorrow")
+    }
+}
