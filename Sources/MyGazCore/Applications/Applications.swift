@@ -178,8 +178,49 @@ public enum Applications {
             }
             if f.statuses.isEmpty || f.registeredBefore?.isEmpty == true { return [] }
         }
+        if q.sort, f.statuses.allSatisfy(inWork.contains), !f.statuses.isEmpty { return try nearestFirst(db, f, q) }
         return try q.list(limit: filter.limit, read: { f.limit = $0; return try list(db, f) }, dues: { try self.dues(db, $0, q) }, id: \.id)
             .map { (summary: $0.0, due: $0.1) }
+    }
+
+    /// `--sort due` without reading the queue: a due day never comes earlier for a later submission
+    /// of the same kind in the same zone, so the nearest `limit` are among the first of each kind
+    /// and zone in the queue's order, once those that waited on the customer (whose pauses move
+    /// them later, and the `needs_info` ones, paused) are read past: as many more rows as there are
+    /// of them. Equal days keep the queue's order, as a sort of the whole queue would. For the
+    /// states in work alone (a decided one, due never, would stand in a kind's first rows too).
+    static func nearestFirst(_ db: any Storage, _ f: ApplicationFilter, _ q: DueQuery) throws -> [(summary: ApplicationSummary, due: DueReport?)] {
+        let statuses = f.statuses
+        var waited: [String: Int] = [:]
+        for row in try db.query("""
+            SELECT ap.kind, count(DISTINCT ap.id) AS n FROM application_event e \(db.sql.joinInOrder) application ap ON ap.id = e.application_id
+            WHERE e.to_status = 'needs_info' AND (\(statuses.map { _ in "ap.status = ?" }.joined(separator: " OR "))) GROUP BY ap.kind
+            """, arguments: statuses.map(\.rawValue)) {
+            waited[try row.string("kind")] = try row.int("n")
+        }
+        // the RGKs of each zone (one stream for all where they share it)
+        var zones: [String: [Int64]] = [:]
+        for row in try db.query("SELECT id, code FROM rgk ORDER BY id") {
+            zones[q.zone(try row.string("code")).identifier, default: []].append(try row.int64("id"))
+        }
+        let groups: [[Int64]?] = zones.count <= 1 ? [nil] : zones.keys.sorted().map { zones[$0] }
+        var candidates: [ApplicationSummary] = [], seen = Set<Int64>()
+        for kind in f.kind.map({ [$0] }) ?? ApplicationKind.allCases {
+            for group in groups {
+                var stream = f
+                stream.kind = kind
+                if let group {
+                    stream.scope = f.scope.map { $0.filter(group.contains) } ?? group
+                    if stream.scope?.isEmpty == true { continue }
+                }
+                stream.limit = f.limit + (waited[kind.rawValue] ?? 0)
+                for a in try list(db, stream) where seen.insert(a.id).inserted { candidates.append(a) }
+            }
+        }
+        candidates.sort { ($0.submittedAt ?? $0.createdAt, $0.id) < ($1.submittedAt ?? $1.createdAt, $1.id) }
+        let found = try dues(db, candidates, q)
+        let listed = candidates.map { ($0, found[$0.id]) }.filter { q.wanted($0.1) }
+        return DueQuery.ordered(listed.map(\.1)).prefix(f.limit).map { (summary: listed[$0].0, due: listed[$0].1) }
     }
 
     /// The due date of each in-work application among `rows`, its pauses read from its steps.

@@ -11,51 +11,7 @@ import Testing
     static let now = Timestamp.parse("2026-11-25T07:00:00Z")!
 
     @Test(arguments: TestEngine.all) func theCountsAreThoseOfEachItemsOwnDueDate(_ engine: TestEngine) throws {
-        let t = try TestDB(engine: engine)
-        _ = try DemoGenerator.generate(t.session, .init(accounts: 300, seed: 7, anchor: Day(year: 2026, month: 11, day: 20)!))
-        _ = try RGKZones.set(t.session, rgk: "vologda", zone: "Asia/Kolkata")
-        _ = try RGKZones.set(t.session, rgk: "yaroslavl", zone: "Asia/Kathmandu")
-        try t.db.write {
-            // the pending readings over the last 60 days at odd minutes; two in the hour in which
-            // 26.10 begins in Kolkata (18:30 UTC) and Kathmandu (18:15 UTC): due by 24.11 (overdue)
-            // before it, due today after it
-            let readings = try t.db.query("""
-                SELECT r.id, g.code FROM reading r JOIN rgk g ON g.id = r.rgk_id WHERE r.status = 'pending' ORDER BY r.id
-                """).map { (try $0.int64("id"), try $0.string("code")) }
-            #expect(readings.count > 20)
-            let step = 60 * 86_400 / Int64(readings.count) + 7 * 60 + 13
-            var placed: [String: Int] = [:]
-            for (i, (id, code)) in readings.enumerated() {
-                var at = Timestamp.iso(Self.now - Int64(i) * step)
-                if code != "kostroma", let n = Optional(placed[code, default: 0]), n < 2 {
-                    at = ["2026-10-25T18:20:00Z", "2026-10-25T18:40:00Z"][n]
-                    placed[code] = n + 1
-                }
-                try t.db.run("UPDATE reading SET submitted_at = ? WHERE id = ?", at, id)
-            }
-            #expect(placed == ["vologda": 2, "yaroslavl": 2])
-            // the applications that waited on the customer back in work, and many more of every kind,
-            // submitted every 3 h 7 min back from now
-            for row in try t.db.query("""
-                SELECT ap.id, max(e.at) AS asked FROM application ap JOIN application_event e ON e.application_id = ap.id AND e.to_status = 'needs_info'
-                WHERE ap.status = 'needs_info' GROUP BY ap.id
-                """) {
-                let answered = min(Timestamp.parse(try row.string("asked"))! + 3 * 86_400 + 7 * 60, Self.now - 3600)
-                try t.db.run("""
-                    INSERT INTO application_event (application_id, at, actor_kind, from_status, to_status) VALUES (?, ?, 'customer', 'needs_info', 'submitted')
-                    """, try row.int64("id"), Timestamp.iso(answered))
-                try t.db.run("UPDATE application SET status = 'submitted' WHERE id = ?", try row.int64("id"))
-            }
-            let accounts = try t.db.query("SELECT id, rgk_id FROM account ORDER BY id LIMIT 240").map { (try $0.int64("id"), try $0.int64("rgk_id")) }
-            for (i, (account, rgk)) in accounts.enumerated() {
-                let at = Timestamp.iso(Self.now - Int64(i + 1) * (3 * 3600 + 7 * 60))
-                try t.db.run("""
-                    INSERT INTO application (kind, status, rgk_id, account_id, source, created_at, submitted_at, updated_at)
-                    VALUES (?, ?, ?, ?, 'office', ?, ?, ?)
-                    """, ApplicationKind.allCases[i % ApplicationKind.allCases.count].rawValue, i % 5 == 0 ? "accepted" : "submitted",
-                         rgk, account, at, at, at)
-            }
-        }
+        let t = try Self.region(engine)
         #expect(try QueueCounters.differences(t.db).isEmpty, "the triggers kept every hour's count")
         #expect(try t.db.scalarInt("SELECT count(*) FROM due_count WHERE count = 0") == 0, "an emptied hour's row is gone")
 
@@ -109,5 +65,123 @@ import Testing
                 == .on(Day(year: 2026, month: 11, day: 25)!))
         #expect(board.contains { $0.queue == "readings_pending" && $0.today > 0 } && board.contains { $0.queue == "applications_in_work" && $0.tomorrow > 0 },
                 "the region has items due today and tomorrow")
+    }
+
+    /// The demo's region of 300 accounts, two RGKs in zones not of whole hours, its pending readings
+    /// spread over 60 days (two of each of those RGKs in the hour their 26.10 begins in), those that
+    /// waited on the customer answered, and 240 applications of every kind every 3 h 7 min back.
+    static func region(_ engine: TestEngine) throws -> TestDB {
+        let t = try TestDB(engine: engine)
+        _ = try DemoGenerator.generate(t.session, .init(accounts: 300, seed: 7, anchor: Day(year: 2026, month: 11, day: 20)!))
+        _ = try RGKZones.set(t.session, rgk: "vologda", zone: "Asia/Kolkata")
+        _ = try RGKZones.set(t.session, rgk: "yaroslavl", zone: "Asia/Kathmandu")
+        try t.db.write {
+            // the pending readings over the last 60 days at odd minutes; two in the hour in which
+            // 26.10 begins in Kolkata (18:30 UTC) and Kathmandu (18:15 UTC): due by 24.11 (overdue)
+            // before it, due today after it
+            let readings = try t.db.query("""
+                SELECT r.id, g.code FROM reading r JOIN rgk g ON g.id = r.rgk_id WHERE r.status = 'pending' ORDER BY r.id
+                """).map { (try $0.int64("id"), try $0.string("code")) }
+            #expect(readings.count > 20)
+            let step = 60 * 86_400 / Int64(readings.count) + 7 * 60 + 13
+            var placed: [String: Int] = [:]
+            for (i, (id, code)) in readings.enumerated() {
+                var at = Timestamp.iso(Self.now - Int64(i) * step)
+                if code != "kostroma", let n = Optional(placed[code, default: 0]), n < 2 {
+                    at = ["2026-10-25T18:20:00Z", "2026-10-25T18:40:00Z"][n]
+                    placed[code] = n + 1
+                }
+                try t.db.run("UPDATE reading SET submitted_at = ? WHERE id = ?", at, id)
+            }
+            #expect(placed == ["vologda": 2, "yaroslavl": 2])
+            // the applications that waited on the customer back in work, and many more of every kind,
+            // submitted every 3 h 7 min back from now
+            for row in try t.db.query("""
+                SELECT ap.id, max(e.at) AS asked FROM application ap JOIN application_event e ON e.application_id = ap.id AND e.to_status = 'needs_info'
+                WHERE ap.status = 'needs_info' GROUP BY ap.id
+                """) {
+                let answered = min(Timestamp.parse(try row.string("asked"))! + 3 * 86_400 + 7 * 60, Self.now - 3600)
+                try t.db.run("""
+                    INSERT INTO application_event (application_id, at, actor_kind, from_status, to_status) VALUES (?, ?, 'customer', 'needs_info', 'submitted')
+                    """, try row.int64("id"), Timestamp.iso(answered))
+                try t.db.run("UPDATE application SET status = 'submitted' WHERE id = ?", try row.int64("id"))
+            }
+            let accounts = try t.db.query("SELECT id, rgk_id FROM account ORDER BY id LIMIT 240").map { (try $0.int64("id"), try $0.int64("rgk_id")) }
+            for (i, (account, rgk)) in accounts.enumerated() {
+                let at = Timestamp.iso(Self.now - Int64(i + 1) * (3 * 3600 + 7 * 60))
+                try t.db.run("""
+                    INSERT INTO application (kind, status, rgk_id, account_id, source, created_at, submitted_at, updated_at)
+                    VALUES (?, ?, ?, ?, 'office', ?, ?, ?)
+                    """, ApplicationKind.allCases[i % ApplicationKind.allCases.count].rawValue, i % 5 == 0 ? "accepted" : "submitted",
+                         rgk, account, at, at, at)
+            }
+        }
+        return t
+    }
+
+    /// `application list --sort due` reads the first rows of each kind and zone, not the queue: the
+    /// same page as a sort of every application, whatever the limit, kind and states asked.
+    @Test(arguments: TestEngine.all) func theNearestFirstAreThoseOfASortOfTheWholeQueue(_ engine: TestEngine) throws {
+        let t = try Self.region(engine)
+        try t.db.write {
+            // a few of the applications that waited back on the customer: paused, at the end
+            try t.db.run("""
+                UPDATE application SET status = 'needs_info' WHERE id IN (SELECT application_id FROM application_event WHERE from_status = 'needs_info'
+                AND application_id % 2 = 0)
+                """)
+            let (kostroma, vologda) = (try t.db.scalarInt("SELECT id FROM rgk WHERE code = 'kostroma'")!, try t.db.scalarInt("SELECT id FROM rgk WHERE code = 'vologda'")!)
+            func add(_ kind: ApplicationKind, _ rgk: Int, _ at: String) throws -> Int64 {
+                try t.db.run("""
+                    INSERT INTO application (kind, status, rgk_id, address, source, created_at, submitted_at, updated_at)
+                    VALUES (?, 'submitted', ?, 'Вологда, ул. Ленина, 1', 'office', ?, ?, ?)
+                    """, kind.rawValue, rgk, at, at, at)
+                return Int64(try t.db.scalarInt("SELECT max(id) FROM application")!)
+            }
+            // the oldest repairs waited 80 days on the customer: due after every other repair
+            for i in 0..<5 {
+                let id = try add(.repair, kostroma, "2026-09-01T1\(i):00:00Z")
+                try t.db.run("""
+                    INSERT INTO application_event (application_id, at, actor_kind, from_status, to_status) VALUES
+                        (?, '2026-09-02T10:00:00Z', 'operator', 'submitted', 'needs_info'), (?, '2026-11-21T10:00:00Z', 'customer', 'needs_info', 'submitted')
+                    """, id, id)
+            }
+            // the oldest supply contracts: Vologda's (Kolkata) of 18:40 UTC on Mon 14.09 is 00:10 on the
+            // 15th there, due Thu 15.10; Kostroma's (Moscow) of 18:50 is 21:50 on the 14th, due Wed 14.10
+            // (none of the kind waited, so a stream of it reads its first rows alone)
+            try t.db.run("""
+                UPDATE application SET kind = 'contract_vdgo' WHERE kind = 'contract_supply'
+                AND id IN (SELECT application_id FROM application_event WHERE to_status = 'needs_info')
+                """)
+            _ = try add(.contractSupply, vologda, "2026-09-14T18:40:00Z")
+            _ = try add(.contractSupply, kostroma, "2026-09-14T18:50:00Z")
+        }
+        var q = try DueQuery.load(t.db, now: Self.now)
+        q.sort = true
+        var checked = 0
+        for statuses in [[ApplicationStatus.submitted, .needsInfo], [.submitted, .accepted], [.submitted, .accepted, .needsInfo]] {
+            for kind in [nil, ApplicationKind.recalculation, .repair] {
+                for limit in [1, 3, 10, 40, 1000] {
+                    var f = ApplicationFilter()
+                    f.statuses = statuses
+                    f.kind = kind
+                    f.limit = 100_000
+                    let all = try Applications.list(t.db, f)
+                    let dues = try Applications.dues(t.db, all, q)
+                    let whole = DueQuery.ordered(all.map { dues[$0.id] }).prefix(limit).map { all[$0].id }
+                    f.limit = limit
+                    let page = try Applications.list(t.db, f, due: q).map(\.summary.id)
+                    #expect(page == Array(whole), "\(statuses) \(String(describing: kind)) limit \(limit)")
+                    checked += whole.count
+                }
+            }
+        }
+        #expect(checked > 500)
+        var supply = ApplicationFilter()
+        (supply.kind, supply.limit) = (.contractSupply, 2)
+        let first = try Applications.list(t.db, supply, due: q)
+        #expect(first.map { $0.summary.rgk } == ["kostroma", "vologda"], "the later submission is due first: \(first)")
+        #expect(first.map { $0.due?.due } == [.on(Day(year: 2026, month: 10, day: 14)!), .on(Day(year: 2026, month: 10, day: 15)!)])
+        supply.limit = 1
+        #expect(try Applications.list(t.db, supply, due: q).map { $0.summary.rgk } == ["kostroma"], "each zone's first is read")
     }
 }
