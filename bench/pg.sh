@@ -10,7 +10,8 @@
 #   ones 3 s, LIMIT_LINEAR_MS).
 # Exits 1 if a limit is missed.
 # usage: bench/pg.sh [N] [PART...]   (N default 1000000; PART: imports queries, default both;
-#        RUNS=3 repeats each import; KINDS="accounts" for one kind; PG_BENCH_DIR for the server)
+#        RUNS=3 repeats each import; KINDS="accounts" for one kind; PG_BENCH_DIR for the server;
+#        SQLITE=0 runs the queries on PostgreSQL alone, where the disk holds one region of 5M, not two)
 source "$(dirname "$0")/lib.sh"
 N="${1:-1000000}"
 shift || true

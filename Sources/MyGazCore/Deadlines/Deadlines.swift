@@ -284,6 +284,11 @@ public struct DueQuery: Sendable {
         return Array(listed.prefix(limit))
     }
 
+    /// The first of `dues` in the order of `sort` (the earliest of equal ones), without sorting them.
+    public static func first(_ dues: [Due]) -> Due? {
+        dues.min { order(($0, nil)).lexicographicallyPrecedes(order(($1, nil))) }
+    }
+
     /// The positions of `dues` in the order of `sort`, equal ones as they came.
     public static func ordered(_ dues: [DueReport?]) -> [Int] {
         dues.indices.sorted { a, b in

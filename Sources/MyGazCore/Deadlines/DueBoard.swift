@@ -110,7 +110,7 @@ public enum DueBoard {
                     if day < r.today { c.overdue += 1 } else { candidates.append(due.due) }
                     if day == r.today { c.today += 1 } else if day == days(r)[2] { c.tomorrow += 1 }
                 }
-                c.nearest = DueQuery.ordered(candidates.map { ($0, nil) }).first.map { candidates[$0] }
+                c.nearest = DueQuery.first(candidates)
                 board.append(c)
             }
 
@@ -143,7 +143,7 @@ public enum DueBoard {
             for code in rgks.map(\.code) + [DeadlineReport.supportChannel] {
                 guard var c = tickets[code] else { continue }
                 let found = candidates[code] ?? []
-                c.nearest = DueQuery.ordered(found.map { ($0, nil) }).first.map { found[$0] }
+                c.nearest = DueQuery.first(found)
                 if code != DeadlineReport.supportChannel || c.overdue + c.today + c.tomorrow > 0 || c.nearest != nil { board.append(c) }
             }
             return board
