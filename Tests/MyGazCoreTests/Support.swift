@@ -93,13 +93,13 @@ final class NowBox: @unchecked Sendable {
 enum PGVersionSixteen {
     static var pieces: String {
         """
+        \(QueueCounters.dueCounts.map { "DROP FUNCTION \(PGRoles.counterFunctions[$0])() CASCADE;" }.joined(separator: " ")) DROP TABLE due_count;
         ALTER TABLE outbox DROP CONSTRAINT outbox_cancel_reason_check;
         ALTER TABLE outbox ADD CONSTRAINT outbox_cancel_reason_check CHECK (cancel_reason IS NULL OR \(PGSchema.oneOf("cancel_reason", Schema.v8OutboxCancelReasons)));
         DROP INDEX user_search_username;
         DROP FUNCTION IF EXISTS \(PGRoles.searchFunctionSignatures), mygaz_unconfirmed_users(bigint[]);
         ALTER TABLE ticket DROP COLUMN personal_data, DROP COLUMN extended_at, DROP COLUMN extend_reason;
         ALTER TABLE ticket_message DROP COLUMN asks; ALTER TABLE rgk DROP COLUMN time_zone; DROP INDEX application_event_waited; DROP INDEX application_due;
-        \(QueueCounters.dueCounts.map { "DROP FUNCTION \(PGRoles.counterFunctions[$0])() CASCADE;" }.joined(separator: " ")) DROP TABLE due_count;
         """
     }
 

@@ -8,7 +8,7 @@ public enum Schema {
 
     /// `migrations[i]` moves a database from version i to version i + 1.
     public static let migrations: [String] = [v1, v2, v3, v4, v5, v6, v7, v8, v9, productionCalendar, deskPhone, operatorScopes, abonent, notices, rowSecurity, searchInScope,
-                                                   scopedClerkSpeed, noticeOffAndUsernameSearch, ticketDeadlines, dueCounts]
+                                                   scopedClerkSpeed, noticeOffAndUsernameSearch, ticketDeadlines, dueCounts, unansweredTicketCounts]
 
     /// `col = 'a' OR col = 'b' …`: the same meaning as `col IN ('a', 'b', …)`, but SQLite
     /// builds an ephemeral table for an IN list on every single-row insert, ~2.5 µs per check.
@@ -1181,5 +1181,9 @@ extension Schema {
     /// Version 20 (issues 37 and 38): `due_count`, the pending readings and the applications in
     /// work counted per RGK and hour registered by triggers (`QueueCounters`), so that `status`
     /// says how many are due by a day from a few hundred rows, not by reading the queue.
-    static var dueCounts: String { QueueCounters.dueSchema }
+    static var dueCounts: String { QueueCounters.dueSchema(version: 20) }
+
+    /// Version 21 (issue 38): the tickets no operator has written to, counted in `due_count` per
+    /// RGK (0: the support channel), personal-data flag and hour registered.
+    static var unansweredTicketCounts: String { QueueCounters.dueSchema(version: 21) }
 }

@@ -114,17 +114,30 @@ public enum DueBoard {
                 board.append(c)
             }
 
-            // tickets waiting for an answer: the candidates registered before the later of the two
-            // periods' moments (a ticket's clock starts at its registration or later), each then
-            // checked with its messages; the nearest among the rest is the oldest of each queue branch
-            // a window across the zones (a zone ahead may be a day further on), each ticket then
-            // compared in its own
-            let ticketCut = [true, false].compactMap { q.registeredBefore(.ticket(personalData: $0), dueBy: q.today.adding(days: 2)) }.max() ?? 0
+            // tickets waiting for an answer: those no operator has written to are counted by the hour
+            // registered (`due_count`, as above, the support channel under RGK 0); the others are the
+            // candidates registered before the later of the two periods' moments (a ticket's clock
+            // starts at its registration or later), each then checked with its messages, in a window
+            // across the zones (a zone ahead may be a day further on), each compared in its own; the
+            // nearest among the rest is the oldest of each queue branch
             var tickets: [String: DueCount] = [:]
-            for code in rgks.map(\.code) + [DeadlineReport.supportChannel] { tickets[code] = DueCount(queue: "tickets_open", rgk: code) }
             var candidates: [String: [Due]] = [:]
+            let channels: [(id: Int64, code: String)] = rgks.map { (id: $0.id, code: $0.code) } + [(id: Int64(0), code: DeadlineReport.supportChannel)]
+            for channel in channels { tickets[channel.code] = DueCount(queue: "tickets_open", rgk: channel.code) }
+            let windows = channels.flatMap { channel in
+                [false, true].map { pd in
+                    QueueCounters.DueWindow(queue: "ticket_\(pd ? 1 : 0)", rgk: channel.id,
+                                            cuts: cuts(.ticket(personalData: pd), q.of(channel.id == 0 ? nil : channel.code)))
+                }
+            }
+            for (i, t) in try QueueCounters.dueTallies(db, counter: QueueCounters.unansweredTicketsDue, windows).enumerated() {
+                let code = channels[i / 2].code, r = q.of(channels[i / 2].id == 0 ? nil : code)
+                tickets[code]!.overdue += t.before[0]; tickets[code]!.today += t.before[1] - t.before[0]; tickets[code]!.tomorrow += t.before[2] - t.before[1]
+                if let next = t.next { candidates[code, default: []].append(r.deadlines.due(.ticket(personalData: i % 2 == 1), registeredAt: next, zone: r.zone)) }
+            }
+            let ticketCut = [true, false].compactMap { q.registeredBefore(.ticket(personalData: $0), dueBy: q.today.adding(days: 2)) }.max() ?? 0
             let (waiting, unanswered) = try TicketDeadlines.waiting(db, after: nil, before: ticketCut, rgk: nil, support: false, scope: scope,
-                                                                    limit: Int(Int32.max))
+                                                                    limit: Int(Int32.max), uncounted: true)
             let byID = Dictionary(waiting.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
             for (id, due) in try TicketDeadlines.dues(db, waiting, q, unanswered: unanswered) {
                 guard let t = byID[id] else { continue }
@@ -137,7 +150,8 @@ public enum DueBoard {
             }
             for rgk in rgks.map({ Optional($0) }) + [nil] {
                 let code = rgk?.code ?? DeadlineReport.supportChannel
-                let (rows, simple) = try TicketDeadlines.waiting(db, after: ticketCut, before: nil, rgk: rgk?.id, support: rgk == nil, scope: scope, limit: 5)
+                let (rows, simple) = try TicketDeadlines.waiting(db, after: ticketCut, before: nil, rgk: rgk?.id, support: rgk == nil, scope: scope,
+                                                                 limit: 5, uncounted: true)
                 for (_, due) in try TicketDeadlines.dues(db, rows, q, unanswered: simple) { candidates[code, default: []].append(due.due) }
             }
             for code in rgks.map(\.code) + [DeadlineReport.supportChannel] {

@@ -19,6 +19,8 @@ public enum QueueCounters {
         var registered: String? = nil
         /// the hour a row is counted under (`2026-11-15T08:20:00Z` → `2026-11-15T08`)
         var hour: String? { registered.map { "substr(\($0), 1, 13)" } }
+        /// the schema version that made a counter of `due_count`
+        var since = 20
 
         func on(_ row: String, _ sql: String) -> String { sql.replacingOccurrences(of: "X.", with: "\(row).") }
 
@@ -58,6 +60,11 @@ public enum QueueCounters {
         Counter(queue: "'application_' || X.kind", table: "application",
                 member: "(X.status = 'submitted' OR X.status = 'accepted') AND X.submitted_at IS NOT NULL", rgk: "X.rgk_id",
                 columns: ["status", "kind", "rgk_id", "submitted_at"], registered: "X.submitted_at"),
+        // the tickets no operator has written to (from version 21; the support channel's under 0):
+        // their clock runs from their registration, unpaused; the rest are read one by one
+        Counter(queue: "'ticket_' || X.personal_data", table: "ticket",
+                member: "X.status = 'new' AND X.last_operator_at IS NULL AND X.extended_at IS NULL", rgk: "coalesce(X.rgk_id, 0)",
+                columns: ["status", "last_operator_at", "extended_at", "personal_data", "rgk_id", "created_at"], registered: "X.created_at", since: 21),
     ]
 
     /// The counters of `queue_count` (version 4 and later) and those of `due_count` (version 20).
@@ -91,9 +98,10 @@ public enum QueueCounters {
         return sql
     }
 
-    /// `due_count`, its triggers and the first count (schema version 20).
-    static var dueSchema: String {
-        var sql = """
+    /// `due_count`, its triggers and the first count (schema version 20), and the counters of a
+    /// later version (`since`), made with their first count.
+    static func dueSchema(version: Int) -> String {
+        var sql = version > 20 ? "" : """
             CREATE TABLE due_count (
                 queue  TEXT NOT NULL,
                 rgk_id INTEGER NOT NULL,
@@ -103,7 +111,7 @@ public enum QueueCounters {
             ) STRICT, WITHOUT ROWID;
 
             """
-        for n in dueCounts { sql += triggers(n) + recount(counters[n]) + "\n\n" }
+        for n in dueCounts where counters[n].since == version { sql += triggers(n) + recount(counters[n]) + "\n\n" }
         return sql
     }
 
@@ -282,16 +290,19 @@ extension QueueCounters {
                 before: try (0..<k).map { try r.optInt("before_\($0)") ?? 0 },
                 next: try r.optString("next").flatMap { Timestamp.parse($0 + ":00:00Z") })
         }
-        let table = "\(c.table) t WHERE \(c.on("t", c.member)) AND \(c.on("t", c.queue)) = ? AND t.rgk_id = ?"
         let at = c.on("t", registered)
+        func table(_ w: DueWindow) -> String {
+            "\(c.table) t WHERE \(c.on("t", c.member)) AND \(c.on("t", c.queue)) = ? AND " + (w.rgk == 0 ? "t.rgk_id IS NULL" : "t.rgk_id = ?")
+        }
+        func key(_ w: DueWindow) -> [SQLBindable?] { w.rgk == 0 ? [w.queue] : [w.queue, w.rgk] }
         return try windows.map { w in
             var tally = found["\(w.queue)\u{0}\(w.rgk)"] ?? DueTally(before: Array(repeating: 0, count: k), next: nil)
             for (i, cut) in w.cuts.enumerated() where cut != hourStart(cut) {
-                tally.before[i] += try db.queryOne("SELECT count(*) AS n FROM \(table) AND \(at) >= ? AND \(at) < ?",
-                                                   arguments: [w.queue, w.rgk, Timestamp.iso(hourStart(cut)), Timestamp.iso(cut)])?.int("n") ?? 0
+                tally.before[i] += try db.queryOne("SELECT count(*) AS n FROM \(table(w)) AND \(at) >= ? AND \(at) < ?",
+                                                   arguments: key(w) + [Timestamp.iso(hourStart(cut)), Timestamp.iso(cut)])?.int("n") ?? 0
             }
             if let first = w.cuts.first, first != hourStart(first), tally.next == hourStart(first) {
-                tally.next = try db.queryOne("SELECT min(\(at)) AS at FROM \(table) AND \(at) >= ?", arguments: [w.queue, w.rgk, Timestamp.iso(first)])?
+                tally.next = try db.queryOne("SELECT min(\(at)) AS at FROM \(table(w)) AND \(at) >= ?", arguments: key(w) + [Timestamp.iso(first)])?
                     .optString("at").flatMap(Timestamp.parse)
             }
             return tally
@@ -301,4 +312,5 @@ extension QueueCounters {
     /// The counters of `due_count`: the pending readings and the applications in work.
     static var pendingReadingsDue: Int { dueCounts.first { counters[$0].table == "reading" }! }
     static var applicationsInWorkDue: Int { dueCounts.first { counters[$0].table == "application" }! }
+    static var unansweredTicketsDue: Int { dueCounts.first { counters[$0].table == "ticket" }! }
 }

@@ -77,12 +77,15 @@ public enum TicketDeadlines {
     /// The tickets waiting for an answer registered in [after, before), with what their deadline
     /// needs and nothing more (no conversation counted): each branch of the open queue through its
     /// own index, oldest first, at most `limit` a branch; and which of them no operator has written to.
+    /// `uncounted`: only those `due_count` does not count (`QueueCounters.unansweredTicketsDue`).
     static func waiting(_ db: any Storage, after: Int64?, before: Int64?, rgk: Int64?, support: Bool, scope: [Int64]?,
-                        limit: Int) throws -> (rows: [TicketSummary], unanswered: Set<Int64>) {
+                        limit: Int, uncounted: Bool = false) throws -> (rows: [TicketSummary], unanswered: Set<Int64>) {
         var rows: [TicketSummary] = [], unanswered = Set<Int64>()
         let kept = ScopeCondition.rgkOrPortal(db, "t.rgk_id", in: scope)
+        let counter = QueueCounters.counters[QueueCounters.unansweredTicketsDue]
         for branch in Tickets.waiting("t") {
             var conditions = [branch, kept.sql], arguments: [SQLBindable?] = kept.arguments
+            if uncounted { conditions.append("NOT (\(counter.on("t", counter.member)))") }
             if let after { conditions.append("t.created_at >= ?"); arguments.append(Timestamp.iso(after)) }
             if let before { conditions.append("t.created_at < ?"); arguments.append(Timestamp.iso(before)) }
             if let rgk { conditions.append("t.rgk_id = ?"); arguments.append(rgk) }

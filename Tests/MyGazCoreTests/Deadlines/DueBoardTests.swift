@@ -48,9 +48,14 @@ import Testing
         let applicationDues = try Applications.dues(t.db, inWork, q).map { (rgk: codes[$0.key]!, due: $0.value.due) }
         #expect(applicationDues.count == inWork.count)
 
-        for (queue, dues) in [("readings_pending", readingDues), ("applications_in_work", applicationDues)] {
+        let (waiting, unanswered) = try TicketDeadlines.waiting(t.db, after: nil, before: nil, rgk: nil, support: false, scope: nil, limit: 1_000_000)
+        let ticketCodes = Dictionary(waiting.map { ($0.id, $0.rgk ?? DeadlineReport.supportChannel) }, uniquingKeysWith: { a, _ in a })
+        let ticketDues = try TicketDeadlines.dues(t.db, waiting, q, unanswered: unanswered).map { (rgk: ticketCodes[$0.key]!, due: $0.value.due) }
+        #expect(ticketDues.count == waiting.count && waiting.contains { $0.rgk == nil } && waiting.contains { $0.personalData })
+
+        for (queue, dues) in [("readings_pending", readingDues), ("applications_in_work", applicationDues), ("tickets_open", ticketDues)] {
             let want = expected(dues)
-            for code in ["kostroma", "vologda", "yaroslavl"] {
+            for code in ["kostroma", "vologda", "yaroslavl"] + (queue == "tickets_open" ? [DeadlineReport.supportChannel] : []) {
                 let got = board.first { $0.queue == queue && $0.rgk == code }
                 let w = want[code] ?? DueCount(queue: queue, rgk: code)
                 #expect(got.map { [$0.overdue, $0.today, $0.tomorrow] } == [w.overdue, w.today, w.tomorrow], "\(queue) \(code)")
@@ -114,6 +119,20 @@ import Testing
                     VALUES (?, ?, ?, ?, 'office', ?, ?, ?)
                     """, ApplicationKind.allCases[i % ApplicationKind.allCases.count].rawValue, i % 5 == 0 ? "accepted" : "submitted",
                          rgk, account, at, at, at)
+            }
+            // the tickets no operator has written to over the last 60 days, every third about personal data,
+            // more of them for each RGK and the support channel
+            for (i, (_, rgk)) in accounts.prefix(120).enumerated() {
+                try t.db.run("""
+                    INSERT INTO ticket (channel, rgk_id, topic, status, sender_name, sender_email, created_at, updated_at, last_customer_at)
+                    VALUES (?, ?, 'other', 'new', 'Иванова А. П.', 'a@example.ru', ?, ?, ?)
+                    """, i % 4 == 0 ? "support" : "rgk", i % 4 == 0 ? nil : rgk, Timestamp.iso(Self.now), Timestamp.iso(Self.now), Timestamp.iso(Self.now))
+            }
+            let tickets = try t.db.query("SELECT id FROM ticket WHERE status = 'new' AND last_operator_at IS NULL ORDER BY id").map { try $0.int64("id") }
+            #expect(tickets.count > 100)
+            for (i, id) in tickets.enumerated() {
+                try t.db.run("UPDATE ticket SET created_at = ?, personal_data = ? WHERE id = ?",
+                             Timestamp.iso(Self.now - Int64(i + 1) * (60 * 86_400 / Int64(tickets.count) + 11 * 60 + 7)), i % 3 == 0 ? 1 : 0, id)
             }
         }
         return t

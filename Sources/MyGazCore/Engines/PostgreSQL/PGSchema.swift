@@ -20,7 +20,7 @@
 public enum PGSchema {
     /// The SQLite schema version this script mirrors. A new SQLite migration fails
     /// `PGSchemaTests` until the script has it too and this number follows.
-    public static let version = 20
+    public static let version = 21
 
     /// `col IN ('a', 'b', …)` from a code enum, as `Schema.oneOf` writes the same list for SQLite.
     static func oneOf<C: Code>(_ column: String, _ type: C.Type) -> String { oneOf(column, C.codes) }
@@ -666,8 +666,10 @@ public enum PGSchema {
 
     /// Version 20: `due_count` and its counters (`Schema.dueCounts`), counted from the rows there
     /// are; each piece may be run again (a database whose version a test set back keeps them).
-    static var dueCounts: String {
-        var sql = """
+    static var dueCounts: String { dueCounts(version: 20) + dueCounts(version: 21) }
+
+    static func dueCounts(version: Int) -> String {
+        var sql = version > 20 ? "" : """
             CREATE TABLE IF NOT EXISTS due_count (
                 queue  text NOT NULL,
                 rgk_id bigint NOT NULL,
@@ -677,7 +679,7 @@ public enum PGSchema {
             );
 
             """
-        for n in QueueCounters.dueCounts {
+        for n in QueueCounters.dueCounts where QueueCounters.counters[n].since == version {
             let c = QueueCounters.counters[n], name = PGRoles.counterFunctions[n]
             sql += ["insert", "delete", "update"].map { "DROP TRIGGER IF EXISTS \(name)_\($0) ON \(c.table);\n" }.joined()
             sql += queueCounter(n) + QueueCounters.forgotten(c) + "\n" + QueueCounters.recount(c) + "\n"
@@ -685,7 +687,8 @@ public enum PGSchema {
         return sql
     }
 
-    static var upgradeToDueCounts: String { dueCounts + "UPDATE schema_version SET version = 20;\n" }
+    static var upgradeToDueCounts: String { dueCounts(version: 20) + "UPDATE schema_version SET version = 20;\n" }
+    static var upgradeToUnansweredTicketCounts: String { dueCounts(version: 21) + "UPDATE schema_version SET version = 21;\n" }
 
     /// The counter `n`'s function and triggers (`QueueCounters`), made again by a migration that
     /// changes its definition (the triggers dropped first).
