@@ -25,10 +25,15 @@ public struct OptionSpec: Sendable {
     public let repeatable: Bool
     /// Fixed choices, checked by the parser; a comma list when `commaList`.
     public let choices: [String]?
-    /// What may be typed for a choice besides its code (its labels, by a unique beginning).
-    public let choiceWords: ChoiceWords?
+    /// What may be typed for a choice besides its code (its labels, by a unique beginning). Made
+    /// when asked (a value parsed, a completion script written), not for every option of the
+    /// command tree at every start: folding all their labels cost each process ~1 ms.
+    public var choiceWords: ChoiceWords? { choices.map(ChoiceWords.init) }
     public let commaList: Bool
-    public let completion: ValueCompletion
+    private let givenCompletion: ValueCompletion?
+    public var completion: ValueCompletion {
+        givenCompletion ?? (choices.map { .values($0 + (choiceWords?.completions ?? [])) } ?? .none)
+    }
     public let hidden: Bool
 
     public init(_ name: OptionName, short: Character? = nil, value: String? = nil, _ help: L,
@@ -40,10 +45,8 @@ public struct OptionSpec: Sendable {
         self.help = help
         self.repeatable = repeatable
         self.choices = choices
-        let words = choices.map(ChoiceWords.init)
-        self.choiceWords = words
         self.commaList = commaList
-        self.completion = completion ?? (choices.map { .values($0 + (words?.completions ?? [])) } ?? .none)
+        self.givenCompletion = completion
         self.hidden = hidden
     }
 

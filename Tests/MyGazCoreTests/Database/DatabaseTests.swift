@@ -148,6 +148,12 @@ import Testing
         #expect(status(dir.file("empty.db")) == .database)
     }
 
+    @Test func theCurrentVersionIsTheNumberOfMigrations() throws {
+        #expect(Schema.currentVersion == Schema.migrations.count, "a new migration: Schema.currentVersion follows it")
+        let t = try TestDB()
+        #expect(try t.sqlite.scalarInt("PRAGMA user_version") == Schema.migrations.count)
+    }
+
     @Test func migrationIsIdempotent() throws {
         let t = try TestDB()
         let again = try DatabaseFile.migrate(t.sqlite)
