@@ -19,6 +19,10 @@ public final class PGConnection {
     private let given: String
     /// Prepared statements by SQL text (and the parameters sent as bytes): their names.
     private var prepared: [String: String] = [:]
+    /// Statements run once, unprepared: a statement is prepared when it comes a second time. Most
+    /// of a command's statements run once, and preparing first cost each a round trip more
+    /// (a `status` on PostgreSQL ran 37 statements, once each).
+    private var seenOnce: Set<String> = []
     private var preparedCount = 0
     /// The most statements kept prepared; past it all are dropped and prepared again as used.
     static let preparedLimit = 256
@@ -196,7 +200,12 @@ public final class PGConnection {
         let params = try Parameters(arguments, server: address)
         let name = try statement(sql, params)
         let sent = params.withPointers { values, lengths, formats in
-            PQsendQueryPrepared(handle, name, Int32(params.count), values, lengths, formats, 0)
+            guard let name else {
+                return params.types.withUnsafeBufferPointer { types in
+                    PQsendQueryParams(handle, PGPlaceholders.numbered(sql), Int32(params.count), types.baseAddress, values, lengths, formats, 0)
+                }
+            }
+            return PQsendQueryPrepared(handle, name, Int32(params.count), values, lengths, formats, 0)
         }
         guard sent == 1 else { throw error(nil, sql: sql) }
         streaming = true
@@ -307,8 +316,7 @@ public final class PGConnection {
         try checkIdle(sql)
         let params = try Parameters(arguments, server: address)
         let result: OpaquePointer?
-        if prepared {
-            let name = try statement(sql, params)
+        if prepared, let name = try statement(sql, params) {
             result = params.withPointers { values, lengths, formats in
                 PQexecPrepared(handle, name, Int32(params.count), values, lengths, formats, 0)
             }
@@ -333,10 +341,16 @@ public final class PGConnection {
         return result!
     }
 
-    /// The name of the prepared statement for `sql` with these parameters' types, prepared now if new.
-    private func statement(_ sql: String, _ params: Parameters) throws -> String {
+    /// The name of the prepared statement for `sql` with these parameters' types, prepared now if
+    /// it comes the second time; nil the first time (run it unprepared).
+    private func statement(_ sql: String, _ params: Parameters) throws -> String? {
         let key = params.typeKey.isEmpty ? sql : sql + "\u{0}" + params.typeKey
         if let name = prepared[key] { return name }
+        guard seenOnce.contains(key) else {
+            if seenOnce.count >= PGConnection.preparedLimit * 4 { seenOnce.removeAll() }
+            seenOnce.insert(key)
+            return nil
+        }
         if prepared.count >= PGConnection.preparedLimit, PQtransactionStatus(handle) != PQTRANS_INERROR {
             try execute("DEALLOCATE ALL")
             prepared.removeAll()

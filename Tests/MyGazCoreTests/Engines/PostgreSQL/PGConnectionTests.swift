@@ -213,9 +213,25 @@ import Testing
         let prepared = try c.query("SELECT statement FROM pg_prepared_statements WHERE statement = $1", arguments: [sql], prepared: false)
         #expect(prepared.count == 1)
         _ = try c.query("SELECT 42 AS once", arguments: [], prepared: false)
+        _ = try c.query("SELECT 42 AS once", arguments: [], prepared: false)
         #expect(try c.query("SELECT 1 FROM pg_prepared_statements WHERE statement LIKE '%42 AS once%'", arguments: [], prepared: false).isEmpty)
+        // a statement is prepared the second time it comes, not the first (most run once: a
+        // prepare first would cost them a round trip more)
+        func isPrepared(_ text: String) throws -> Bool {
+            try !c.query("SELECT 1 FROM pg_prepared_statements WHERE statement = $1", arguments: [text], prepared: false).isEmpty
+        }
+        _ = try c.query("SELECT 43 AS twice")
+        #expect(try !isPrepared("SELECT 43 AS twice"))
+        #expect(try c.queryOne("SELECT 43 AS twice")?.int("twice") == 43)
+        #expect(try isPrepared("SELECT 43 AS twice"))
+        var seen = 0
+        for _ in 1...2 { try c.forEach("SELECT g FROM generate_series(1, 3) g") { _ in seen += 1 } }
+        #expect(seen == 6)
+        #expect(try isPrepared("SELECT g FROM generate_series(1, 3) g"))
         // a table changed under a prepared statement: prepared again, not an error
         _ = try c.query("SELECT * FROM t")
+        _ = try c.query("SELECT * FROM t")
+        #expect(try isPrepared("SELECT * FROM t"))
         try c.execute("ALTER TABLE t ADD COLUMN later text")
         try c.run("INSERT INTO t (name, later) VALUES ('e', 'новое')")
         #expect(try c.queryOne("SELECT * FROM t")?.optString("later") == "новое")
