@@ -32,8 +32,18 @@ public final class Session {
     public var now: String { clock.nowISO }
 
     /// The operator's role, or nil if the login is not registered.
+    /// Her RGKs come with it (one statement, not two: every command asks both), kept for `rgkScope`.
     public func role() throws -> Role? {
-        try db.scalarString("SELECT role FROM operator WHERE login = ?", login).flatMap(Role.init(rawValue:))
+        let rows = try db.query("""
+            SELECT o.role, g.rgk_id FROM operator o LEFT JOIN operator_rgk g ON g.operator_login = o.login
+            WHERE o.login = ? ORDER BY g.rgk_id
+            """, login)
+        guard let first = rows.first else { return nil }
+        if scope == nil {
+            let ids = try rows.compactMap { try $0.optInt64("rgk_id") }
+            scope = .some(ids.isEmpty ? nil : ids)
+        }
+        return Role(rawValue: try first.string("role"))
     }
 
     /// The ids of the RGKs the operator works, nil = every RGK (issue 37); read once a session.

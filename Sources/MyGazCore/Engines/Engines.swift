@@ -51,8 +51,17 @@ public enum Engines {
         } catch {
             throw MyGazError.from(error, path: PGAddress.masked(address))
         }
-        if purpose == .use { try requireCurrent(db) }
+        if purpose == .use, !isCurrent(db) { try requireCurrent(db) }
         return db
+    }
+
+    /// The one statement every command's connection runs first: true when the database is ours
+    /// at this program's version. Anything else (no such table, another version, a login that
+    /// may not read it) is false, and `requireCurrent` asks the catalogue which it is; outside a
+    /// transaction, so a statement that fails costs nothing more.
+    private static func isCurrent(_ db: PGConnection) -> Bool {
+        guard let row = try? db.queryOne("SELECT version, application_id FROM schema_version") else { return false }
+        return (try? row.int("version")) == Schema.currentVersion && (try? row.int64("application_id")) == Int64(Schema.applicationID)
     }
 
     /// What the database holds, as far as mygaz-admin is concerned.

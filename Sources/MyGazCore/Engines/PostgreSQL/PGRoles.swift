@@ -195,13 +195,17 @@ public enum PGRoles {
     /// this database's operator groups (and no superuser, who is anyone she says). Nil otherwise:
     /// the schema's owner or a superuser, who are named by their OS login as on SQLite.
     public static func serverLogin(_ db: any Storage) throws -> String? {
-        guard db.sql.engine == .postgresql, try present(db) else { return nil }
+        guard db.sql.engine == .postgresql else { return nil }
+        // one statement (every command asks): her membership is asked only once the groups are
+        // there (`present`; pg_has_role fails on a role that is not), and CASE keeps that order
+        let names = Role.allCases.map { _ in groupSQL }.joined(separator: ", ")
         let groups = Role.allCases.map { _ in "pg_has_role(current_user, \(groupSQL), 'MEMBER')" }
         let row = try db.queryOne("""
             SELECT CAST(current_user AS TEXT) AS me, CASE WHEN r.rolsuper THEN 1 ELSE 0 END AS super,
-                   CASE WHEN \(groups.joined(separator: " OR ")) THEN 1 ELSE 0 END AS member
+                   CASE WHEN (SELECT count(*) FROM pg_roles WHERE rolname IN (\(names))) <> \(Role.allCases.count) THEN 0
+                        WHEN \(groups.joined(separator: " OR ")) THEN 1 ELSE 0 END AS member
             FROM pg_roles r WHERE r.rolname = current_user
-            """, arguments: Role.allCases.map(\.rawValue))
+            """, arguments: Role.allCases.map(\.rawValue) + Role.allCases.map(\.rawValue))
         guard let row, try !row.bool("super"), try row.bool("member") else { return nil }
         return try row.string("me")
     }
