@@ -3,7 +3,7 @@ public struct Dashboard: Sendable {
     public struct Queue: Sendable {
         public let key: String
         public internal(set) var count: Int
-        public let oldest: String?
+        public internal(set) var oldest: String?
     }
     public struct PerRGK: Sendable {
         public let code: String
@@ -62,9 +62,11 @@ public struct Dashboard: Sendable {
             func inScope(_ shape: ScopeCondition.Shape, _ column: String) -> ScopeCondition? {
                 scope == nil ? nil : ScopeCondition.of(db, shape, column, in: scope)
             }
-            func oldest(_ queries: [String], _ c: ScopeCondition? = nil) throws -> String? {
-                try queries.compactMap { try db.queryOne($0 + (c.map { " AND \($0.sql)" } ?? "") + "", arguments: c?.arguments ?? [])
-                    .flatMap { try $0.optString("oldest") } }.min()
+            // each queue's oldest entry, asked of all the queues at once at the end (one statement,
+            // not one a queue: on PostgreSQL every statement costs a round trip)
+            var oldestAsked: [(queue: Int, sql: String, arguments: [SQLBindable?])] = []
+            func oldest(_ queries: [String], _ c: ScopeCondition? = nil, for queue: Int) {
+                for sql in queries { oldestAsked.append((queue, "(" + sql + (c.map { " AND \($0.sql)" } ?? "") + ")", c?.arguments ?? [])) }
             }
             func queue(_ key: String, oldest queries: [String], perRGK: WritableKeyPath<PerRGK, Int>? = nil,
                        portalWide: Bool = false, scoped c: ScopeCondition? = nil, countFrom: String? = nil) throws {
@@ -76,7 +78,8 @@ public struct Dashboard: Sendable {
                 if let c, let countFrom {
                     count = try db.queryOne("SELECT count(*) AS n FROM \(countFrom) AND \(c.sql)", arguments: c.arguments)?.int("n") ?? 0
                 }
-                d.queues.append(Queue(key: key, count: count, oldest: count == 0 ? nil : try oldest(queries, c)))
+                oldest(queries, c, for: d.queues.count)
+                d.queues.append(Queue(key: key, count: count, oldest: nil))
             }
             try queue("readings_pending", oldest: ["SELECT min(submitted_at) AS oldest FROM reading WHERE status = 'pending'"], perRGK: \.pendingReadings,
                       scoped: inScope(.rgk, "rgk_id"))
@@ -122,8 +125,16 @@ public struct Dashboard: Sendable {
             let stuckBefore = today.adding(days: -d.paymentStuckDays).iso
             let stuck = try QueueCounters.processingPayments(db, paidOnOrBefore: stuckBefore, scope: scope)
             let payments = inScope(.rgk, "rgk_id")
-            d.queues.append(Queue(key: "payments_stuck", count: stuck,
-                                  oldest: stuck == 0 ? nil : try oldest(["SELECT min(paid_on) || 'T00:00:00Z' AS oldest FROM payment WHERE state = 'processing'"], payments)))
+            oldest(["SELECT min(paid_on) || 'T00:00:00Z' AS oldest FROM payment WHERE state = 'processing'"], payments, for: d.queues.count)
+            d.queues.append(Queue(key: "payments_stuck", count: stuck, oldest: nil))
+            if !oldestAsked.isEmpty, let row = try db.queryOne(
+                "SELECT " + oldestAsked.enumerated().map { "\($0.element.sql) AS o\($0.offset)" }.joined(separator: ", "),
+                arguments: oldestAsked.flatMap(\.arguments)) {
+                for (i, asked) in oldestAsked.enumerated() where d.queues[asked.queue].count > 0 {
+                    guard let value = try row.optString("o\(i)") else { continue }
+                    d.queues[asked.queue].oldest = min(d.queues[asked.queue].oldest ?? value, value)
+                }
+            }
             d.perRGK = order.compactMap { byID[$0] }
 
             d.applicationsByStatus = counts.compactMap { key, byRGK in
