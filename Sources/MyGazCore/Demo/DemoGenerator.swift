@@ -1,3 +1,5 @@
+import Foundation
+
 /// Fills a new database with a realistic, deterministic region: the same seed and date
 /// give the same content on every machine and on either engine. Everything is written through
 /// `Storage` in SQL both engines read; the rows of each account go in bulk (`DemoRows`).
@@ -110,17 +112,21 @@ private struct Generator {
             try operatorsAndFAQ()
             try settings()
         }
+        // each part's rows are written on a thread of their own while the next part is made (the
+        // making reads nothing from the database): the engine and the generator each take a core
         let chunk = 5000
         var start = 0
+        var writing: BackgroundWrite?
         while start < options.accounts {
             let end = min(options.accounts, start + chunk)
-            try db.write {
-                for index in start..<end { try account(index) }
-                try rows.write(to: db)
-            }
+            for index in start..<end { try account(index) }
+            let part = rows.take()
+            try writing?.wait()
+            writing = BackgroundWrite(db, part)
             start = end
             progress(end, options.accounts)
         }
+        try writing?.wait()
         try afterAccounts()
         try db.write {
             for p in pending.sorted(by: { ($0.submittedAt, $0.meterID) < ($1.submittedAt, $1.meterID) }) {
@@ -807,5 +813,31 @@ struct DemoUsernames {
             n = n / 26 - 1
         } while n >= 0
         return text
+    }
+}
+
+/// One part of the demo's rows written in a transaction on a thread of its own; `wait` returns
+/// when it is in, or throws what stopped it. The connection is the thread's until then (the
+/// generator, meanwhile, reads nothing from it).
+private final class BackgroundWrite: @unchecked Sendable {
+    private let done = DispatchSemaphore(value: 0)
+    private let db: any Storage
+    private var part: DemoRows
+    private var failure: Error?
+
+    init(_ db: any Storage, _ part: DemoRows) {
+        self.db = db
+        self.part = part
+        Thread.detachNewThread { [self] in run() }
+    }
+
+    private func run() {
+        do { try db.write { try part.write(to: db) } } catch { failure = error }
+        done.signal()
+    }
+
+    func wait() throws {
+        done.wait()
+        if let failure { throw failure }
     }
 }

@@ -100,6 +100,14 @@ struct DemoRows {
 
     var isEmpty: Bool { rows.allSatisfy(\.isEmpty) }
 
+    /// The rows gathered so far, to be written elsewhere (with the ids counted up to now); these
+    /// go on from there, empty.
+    mutating func take() -> DemoRows {
+        let taken = self
+        rows = Array(repeating: [], count: DemoTable.allCases.count)
+        return taken
+    }
+
     /// Writes every gathered row, parents first, and forgets them.
     mutating func write(to db: any Storage) throws {
         let postgres = db as? PGConnection
