@@ -20,6 +20,12 @@ import Testing
         let human = t.run("status")
         #expect(human.stdout.contains("BY RGK"))
         #expect(!human.stdout.contains("\u{1B}["), "no colour into a pipe")
+        // the demo's own summary shows the deadlines status shows (it said «—» once)
+        func deadlines(_ text: String) -> [String] {
+            Array(text.components(separatedBy: "\n").drop { $0 != "DEADLINES" }.prefix { !$0.isEmpty })
+        }
+        #expect(deadlines(human.stdout).count > 3, "\(human.stdout)")
+        #expect(deadlines(demo.stdout) == deadlines(human.stdout), "\(demo.stdout)")
     }
 
     @Test func demoRefusesADatabaseWithData() {

@@ -41,11 +41,13 @@ enum DemoCommand {
         let seconds = Date().timeIntervalSince(started)
         let path = PGAddress.isPostgreSQL(address) ? PGAddress.masked(address) : address
         if inv.out.isHuman {
-            let dashboard = try Dashboard.load(try Engines.open(address, purpose: .use, busyTimeoutMs: inv.globals.busyTimeoutMs), today: anchor)
+            let db = try Engines.open(address, purpose: .use, busyTimeoutMs: inv.globals.busyTimeoutMs)
+            let dashboard = try Dashboard.load(db, today: anchor)
+            let dues = try DueBoard.load(db, try DueQuery.load(db, now: inv.clock.now), scope: nil)
             inv.out.say(.demoDone, .text(path), .int(summary.accounts), .int(summary.users), .int(summary.pendingReadings),
                         .int(summary.openApplications), .seconds(seconds))
             inv.out.sayText("")
-            inv.out.record(StatusView.record(dashboard, now: inv.clock.now, lang: inv.out.lang))
+            inv.out.record(StatusView.record(dashboard, dues: dues, now: inv.clock.now, lang: inv.out.lang))
         } else {
             inv.out.object([("path", .text(path)), ("accounts", .int(Int64(summary.accounts))), ("users", .int(Int64(summary.users))),
                             ("pending_readings", .int(Int64(summary.pendingReadings))),
