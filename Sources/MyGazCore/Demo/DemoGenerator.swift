@@ -117,6 +117,9 @@ private struct Generator {
         let chunk = 5000
         var start = 0
         var writing: BackgroundWrite?
+        // a part that fails to be made stops the loop: the part being written is waited for first,
+        // or the caller's rollback would meet the connection still in the writer's hands
+        defer { try? writing?.wait() }
         while start < options.accounts {
             let end = min(options.accounts, start + chunk)
             for index in start..<end { try account(index) }
@@ -836,8 +839,13 @@ private final class BackgroundWrite: @unchecked Sendable {
         done.signal()
     }
 
+    /// Returns at once when waited for before.
     func wait() throws {
-        done.wait()
+        if !finished {
+            done.wait()
+            finished = true
+        }
         if let failure { throw failure }
     }
+    private var finished = false
 }

@@ -151,6 +151,28 @@ import Testing
         #expect(try Self.catalog(t.db) == before)
     }
 
+    /// The accounts' parts are written on a thread of their own while the next is made: a part the
+    /// engine refuses (the third of five, its readings) stops the demo with the engine's own error,
+    /// and the connection is the caller's again, usable.
+    @Test(arguments: TestEngine.all) func aPartTheEngineRefusesStopsTheDemoWithItsError(_ engine: TestEngine) throws {
+        let t = try TestDB(engine: engine)
+        let refused = "a reading of the third part"
+        if engine == .postgresql {
+            // a bulk load turns the triggers off, not the checks
+            try t.db.execute("ALTER TABLE reading ADD CONSTRAINT refuse_third_part CHECK (meter_id <= 11000)")
+        } else {
+            try t.db.execute("""
+                CREATE TRIGGER refuse_third_part BEFORE INSERT ON reading WHEN NEW.meter_id > 11000
+                BEGIN SELECT RAISE(ABORT, '\(refused)'); END
+                """)
+        }
+        #expect { _ = try DemoGenerator.generate(t.session, .init(accounts: 25_000, seed: 1, anchor: Self.anchor)) } throws: { error in
+            "\(error)".contains(engine == .postgresql ? "refuse_third_part" : refused)
+        }
+        #expect(try t.db.scalarInt("SELECT count(*) FROM meter WHERE id > 11000") ?? -1 >= 0, "the connection answers")
+        if engine == .postgresql { #expect(try t.count("account") == 0, "the server's demo is one transaction") }
+    }
+
     /// On a server the demo is one transaction: a failure after the accounts leaves no row behind.
     @Test(.enabled(if: PGServer.available)) func aDemoThatFailsMidwayLeavesTheServerDatabaseAsItWas() throws {
         let t = try TestDB(engine: .postgresql)
