@@ -33,11 +33,18 @@ public final class Session {
 
     /// The operator's role, or nil if the login is not registered.
     /// Her RGKs come with it (one statement, not two: every command asks both), kept for `rgkScope`.
+    /// A file older than the RGK scopes (schema 12), which `db migrate` is about to bring up, has
+    /// no `operator_rgk`: her role alone is read there.
     public func role() throws -> Role? {
-        let rows = try db.query("""
-            SELECT o.role, g.rgk_id FROM operator o LEFT JOIN operator_rgk g ON g.operator_login = o.login
-            WHERE o.login = ? ORDER BY g.rgk_id
-            """, login)
+        let rows: [Row]
+        do {
+            rows = try db.query("""
+                SELECT o.role, g.rgk_id FROM operator o LEFT JOIN operator_rgk g ON g.operator_login = o.login
+                WHERE o.login = ? ORDER BY g.rgk_id
+                """, login)
+        } catch {
+            return try db.scalarString("SELECT role FROM operator WHERE login = ?", login).flatMap(Role.init(rawValue:))
+        }
         guard let first = rows.first else { return nil }
         if scope == nil {
             let ids = try rows.compactMap { try $0.optInt64("rgk_id") }

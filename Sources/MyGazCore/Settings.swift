@@ -175,7 +175,19 @@ public enum Settings {
     }
 
     public static func days(_ db: any Storage, _ key: SettingKey) throws -> Int {
-        try get(db, key).flatMap(Int.init) ?? Int(key.defaultValue ?? "0") ?? 0
+        days(key, stored: try get(db, key))
+    }
+
+    /// `days` of several keys, read in one statement (the deadline rules ask ten at every start).
+    public static func days(_ db: any Storage, _ keys: [SettingKey]) throws -> [SettingKey: Int] {
+        let stored = try Dictionary(db.query("SELECT key, value FROM setting WHERE \(db.sql.isIn("key", of: .text))",
+                                             SQLList(texts: keys.map(\.rawValue)))
+            .map { (try $0.string("key"), try $0.string("value")) }, uniquingKeysWith: { a, _ in a })
+        return Dictionary(uniqueKeysWithValues: keys.map { ($0, days($0, stored: stored[$0.rawValue] ?? $0.defaultValue)) })
+    }
+
+    private static func days(_ key: SettingKey, stored: String?) -> Int {
+        stored.flatMap(Int.init) ?? Int(key.defaultValue ?? "0") ?? 0
     }
 
     /// One setting with its value and its source; a command as `command` finds it.

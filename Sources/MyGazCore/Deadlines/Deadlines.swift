@@ -46,17 +46,20 @@ public struct DeadlineRules: Sendable, Equatable {
     /// The periods as the settings say them (`config set`; a key without a row has its default).
     public static func load(_ db: any Storage) throws -> DeadlineRules {
         var rules = DeadlineRules()
-        rules.ticketAnswerDays = try Settings.days(db, .ticketAnswerDays)
-        rules.personalDataDays = try Settings.days(db, .personalDataDays)
-        rules.personalDataExtensionDays = try Settings.days(db, .personalDataExtensionDays)
-        rules.readingCutoffDay = try Settings.days(db, .readingCutoffDay)
+        let days = try Settings.days(db, [.ticketAnswerDays, .personalDataDays, .personalDataExtensionDays, .readingCutoffDay,
+                                          .applicationVDGOMaintenanceDays, .applicationRepairDays, .applicationRecalculationDays,
+                                          .applicationContractConnectionDays, .applicationContractSupplyDays, .applicationContractVDGODays])
+        rules.ticketAnswerDays = days[.ticketAnswerDays]!
+        rules.personalDataDays = days[.personalDataDays]!
+        rules.personalDataExtensionDays = days[.personalDataExtensionDays]!
+        rules.readingCutoffDay = days[.readingCutoffDay]!
         rules.applications = [
-            .vdgoMaintenance: .calendarDays(try Settings.days(db, .applicationVDGOMaintenanceDays)),
-            .repair: .calendarDays(try Settings.days(db, .applicationRepairDays)),
-            .recalculation: .workingDays(try Settings.days(db, .applicationRecalculationDays)),
-            .contractConnection: .calendarDays(try Settings.days(db, .applicationContractConnectionDays)),
-            .contractSupply: .calendarDays(try Settings.days(db, .applicationContractSupplyDays)),
-            .contractVDGO: .calendarDays(try Settings.days(db, .applicationContractVDGODays)),
+            .vdgoMaintenance: .calendarDays(days[.applicationVDGOMaintenanceDays]!),
+            .repair: .calendarDays(days[.applicationRepairDays]!),
+            .recalculation: .workingDays(days[.applicationRecalculationDays]!),
+            .contractConnection: .calendarDays(days[.applicationContractConnectionDays]!),
+            .contractSupply: .calendarDays(days[.applicationContractSupplyDays]!),
+            .contractVDGO: .calendarDays(days[.applicationContractVDGODays]!),
         ]
         return rules
     }

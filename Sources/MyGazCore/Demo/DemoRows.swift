@@ -3,6 +3,9 @@
 enum DemoTable: Int, CaseIterable {
     case account, portalUser, confirmationCode, userAccount, meter, reading, service, settlement, payment, contract, act, actItem
     case accountBenefit, accountConsumption, accountEquipment, userCard
+    /// The portal's pending readings, written after every account's history, with their RGK (on a
+    /// server, in the bulk load: the triggers that would set it and count them are off there)
+    case pendingReading
 
     var name: String {
         switch self {
@@ -22,7 +25,13 @@ enum DemoTable: Int, CaseIterable {
         case .accountConsumption: return "account_consumption"
         case .accountEquipment: return "account_equipment"
         case .userCard: return "user_card"
+        case .pendingReading: return "reading"
         }
+    }
+
+    /// The tables a bulk load takes, each once.
+    static var bulkTables: [String] {
+        allCases.map(\.name).reduce(into: []) { if !$0.contains($1) { $0.append($1) } }
     }
 
     /// Whether the demo names each row's id (it refers to the row before the row is written).
@@ -46,6 +55,8 @@ enum DemoTable: Int, CaseIterable {
             return ["id", "account_id", "serial", "model", "digits", "place", "next_verification", "state", "max_monthly_m3"]
         case .reading:
             return ["meter_id", "value", "reading_date", "source", "status", "submitted_at", "user_id"]
+        case .pendingReading:
+            return ["meter_id", "value", "reading_date", "source", "status", "submitted_at", "user_id", "rgk_id"]
         case .service:
             return ["id", "account_id", "kind", "balance_kop", "updated_at"]
         case .settlement:

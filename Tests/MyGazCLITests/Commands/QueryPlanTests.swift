@@ -267,11 +267,15 @@ import Testing
     /// `SELECT min(x) … WHERE a = ?` over an index on (a, x): SQLite reads the first entry and
     /// stops — its program leaves the loop (`Goto`) right after the first `AggStep`. The plan
     /// alone reads like a range scan, so the program is asked.
+    /// (`status` asks every queue's oldest in one statement of scalar subqueries: each of them
+    /// must stop at its first entry.)
     static func firstEntryOnly(_ sql: String, _ values: [SQLValue], _ db: Database) throws -> Bool {
-        guard sql.hasPrefix("SELECT min(") || sql.hasPrefix("SELECT max("), !sql.contains("GROUP BY") else { return false }
+        let single = sql.hasPrefix("SELECT min(") || sql.hasPrefix("SELECT max(")
+        guard single || sql.hasPrefix("SELECT (SELECT min("), !sql.contains("GROUP BY") else { return false }
         let program = try db.query("EXPLAIN " + sql, arguments: values).map { $0.string(1) }
-        guard let step = program.firstIndex(of: "AggStep") else { return false }
-        return program.count > step + 1 && program[step + 1] == "Goto"
+        let steps = program.indices.filter { program[$0] == "AggStep" }
+        guard !steps.isEmpty, !single || steps.count == 1 else { return false }
+        return steps.allSatisfy { program.count > $0 + 1 && program[$0 + 1] == "Goto" }
     }
 
     static func aliases(_ db: Database) throws -> Set<String> {
