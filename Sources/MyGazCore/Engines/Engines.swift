@@ -100,7 +100,7 @@ public enum Engines {
             case .current:
                 // groups missing, or granted before `PGRoles.writes` narrowed them: made again
                 if try !PGRoles.present(pg) || !PGRoles.narrowed(pg) { try pg.execute(PGRoles.grants) }
-                if try PGSchema.isDateIsCalled(pg) { try pg.execute(PGSchema.isDateFunction) }
+                try PGSchema.inlineIsDate(pg)
                 return (Schema.currentVersion, Schema.currentVersion)
             case .empty:
                 try pg.execute(PGSchema.script)
@@ -113,7 +113,7 @@ public enum Engines {
                     throw MyGazError(.database, .databaseTooOld, .text(pg.path), .int(v), .int(Schema.currentVersion))
                 }
                 try pg.execute(upgrade)
-                if try PGSchema.isDateIsCalled(pg) { try pg.execute(PGSchema.isDateFunction) }
+                try PGSchema.inlineIsDate(pg)
                 try pg.execute(PGRoles.grants)
                 return (v, Schema.currentVersion)
             case .newer(let v):

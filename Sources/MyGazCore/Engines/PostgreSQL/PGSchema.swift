@@ -67,10 +67,13 @@ public enum PGSchema {
     $$;
     """#
 
-    /// Whether this database's `mygaz_is_date` is the STRICT one of before (called, not inlined):
-    /// `migrate` replaces it on a database of any version.
-    static func isDateIsCalled(_ db: any Storage) throws -> Bool {
-        try db.scalarInt("SELECT count(*) AS n FROM pg_proc WHERE proname = 'mygaz_is_date' AND proisstrict AND pronamespace = current_schema()::regnamespace") ?? 0 > 0
+    /// `migrate` on a database of any version: the STRICT `mygaz_is_date` of before (called, not
+    /// inlined) replaced by this one.
+    static func inlineIsDate(_ db: any Storage) throws {
+        let strict = try db.scalarInt("""
+            SELECT count(*) AS n FROM pg_proc WHERE proname = 'mygaz_is_date' AND proisstrict AND pronamespace = current_schema()::regnamespace
+            """) ?? 0
+        if strict > 0 { try db.execute(isDateFunction) }
     }
 
     static let functions = #"""
