@@ -186,18 +186,28 @@ public enum Applications {
     /// `--sort due` without reading the queue: a due day never comes earlier for a later submission
     /// of the same kind in the same zone, so the nearest `limit` are among the first of each kind
     /// and zone in the queue's order, once those that waited on the customer (whose pauses move
-    /// them later, and the `needs_info` ones, paused) are read past: as many more rows as there are
-    /// of them. Equal days keep the queue's order, as a sort of the whole queue would. For the
-    /// states in work alone (a decided one, due never, would stand in a kind's first rows too).
+    /// them later) are read past. Equal days keep the
+    /// queue's order, as a sort of the whole queue would. For the states in work alone (a decided
+    /// one, due never, would stand in a kind's first rows too). Those waiting on the customer now
+    /// (`needs_info`, paused) come after every dated one, by the day they began to wait: the
+    /// running states are read first, and the paused ones only when the dated ones do not fill the
+    /// page (their order is not the queue's, so then every one is read).
     static func nearestFirst(_ db: any Storage, _ f: ApplicationFilter, _ q: DueQuery) throws -> [(summary: ApplicationSummary, due: DueReport?)] {
-        let statuses = f.statuses
-        var waited: [String: Int] = [:]
-        for row in try db.query("""
-            SELECT ap.kind, count(DISTINCT ap.id) AS n FROM application_event e \(db.sql.joinInOrder) application ap ON ap.id = e.application_id
-            WHERE e.to_status = 'needs_info' AND (\(statuses.map { _ in "ap.status = ?" }.joined(separator: " OR "))) GROUP BY ap.kind
-            """, arguments: statuses.map(\.rawValue)) {
-            waited[try row.string("kind")] = try row.int("n")
+        let running = f.statuses.filter { $0 != .needsInfo }
+        if !running.isEmpty {
+            let dated = try nearestFirst(db, f, q, statuses: running)
+            if dated.count >= f.limit || running.count == f.statuses.count { return dated }
         }
+        return try nearestFirst(db, f, q, statuses: f.statuses)
+    }
+
+    /// The nearest `f.limit` of the states `statuses`, each kind and zone a stream of its first rows:
+    /// read until `f.limit` of them never waited on the customer (a later one of those is due no
+    /// sooner, and one that waited is due no sooner than had it not), those that waited among them
+    /// kept as well. With the paused state every row is read: there are fewer than `f.limit` in the
+    /// running states then (`nearestFirst` asked them first), and the paused are not in the queue's order.
+    static func nearestFirst(_ db: any Storage, _ f: ApplicationFilter, _ q: DueQuery,
+                             statuses: [ApplicationStatus]) throws -> [(summary: ApplicationSummary, due: DueReport?)] {
         // the RGKs of each zone (one stream for all where they share it)
         var zones: [String: [Int64]] = [:]
         for row in try db.query("SELECT id, code FROM rgk ORDER BY id") {
@@ -209,18 +219,44 @@ public enum Applications {
             for group in groups {
                 var stream = f
                 stream.kind = kind
+                stream.statuses = statuses
                 if let group {
                     stream.scope = f.scope.map { $0.filter(group.contains) } ?? group
                     if stream.scope?.isEmpty == true { continue }
                 }
-                stream.limit = f.limit + (waited[kind.rawValue] ?? 0)
-                for a in try list(db, stream) where seen.insert(a.id).inserted { candidates.append(a) }
+                var rows: [ApplicationSummary] = []
+                // the paused, by the day they began to wait and not in the queue's order: every one
+                stream.limit = statuses.contains(.needsInfo) ? Int(Int32.max) : f.limit
+                while true {
+                    rows = try list(db, stream)
+                    if stream.limit == Int(Int32.max) { break }
+                    let waited = try waitedOnTheCustomer(db, rows.map(\.id)).count
+                    if rows.count < stream.limit || rows.count - waited >= f.limit { break }
+                    stream.limit = f.limit + max(waited, stream.limit - f.limit + 1)
+                }
+                for a in rows where seen.insert(a.id).inserted { candidates.append(a) }
             }
         }
         candidates.sort { ($0.submittedAt ?? $0.createdAt, $0.id) < ($1.submittedAt ?? $1.createdAt, $1.id) }
         let found = try dues(db, candidates, q)
         let listed = candidates.map { ($0, found[$0.id]) }.filter { q.wanted($0.1) }
         return DueQuery.ordered(listed.map(\.1)).prefix(f.limit).map { (summary: listed[$0].0, due: listed[$0].1) }
+    }
+
+    /// Which of the applications `ids` ever waited on the customer (`application_event_waited`).
+    static func waitedOnTheCustomer(_ db: any Storage, _ ids: [Int64]) throws -> Set<Int64> {
+        var waited = Set<Int64>(), start = 0
+        while start < ids.count {
+            let chunk = Array(ids[start..<min(start + 500, ids.count)])
+            start += chunk.count
+            for row in try db.query("""
+                SELECT DISTINCT application_id FROM application_event
+                WHERE to_status = 'needs_info' AND application_id IN (\(chunk.map { _ in "?" }.joined(separator: ", ")))
+                """, arguments: chunk) {
+                waited.insert(try row.int64("application_id"))
+            }
+        }
+        return waited
     }
 
     /// The due date of each in-work application among `rows`, its pauses read from its steps.
@@ -241,7 +277,12 @@ public enum Applications {
         var dues: [Int64: DueReport] = [:]
         for a in working {
             guard let kind = ApplicationKind(rawValue: a.kind), let registered = Timestamp.parse(a.submittedAt ?? a.createdAt) else { continue }
-            let pauses = Deadlines.pauses(steps: steps[a.id] ?? [], waiting: ApplicationStatus.needsInfo.rawValue)
+            var pauses = Deadlines.pauses(steps: steps[a.id] ?? [], waiting: ApplicationStatus.needsInfo.rawValue)
+            if a.status == ApplicationStatus.needsInfo.rawValue, !pauses.contains(where: { $0.end == nil }) {
+                // the state set without its step (a writer of its own): waiting on the customer since its last step
+                let last = (steps[a.id] ?? []).compactMap { Timestamp.parse($0.at) }.max() ?? registered
+                pauses.append(DeadlinePause(start: last, end: nil))
+            }
             dues[a.id] = q.deadlines.report(.application(kind), registeredAt: registered, zone: q.zone(a.rgk), pauses: pauses, now: q.now)
         }
         return dues

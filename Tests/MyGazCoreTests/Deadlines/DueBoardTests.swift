@@ -138,6 +138,54 @@ import Testing
         return t
     }
 
+    /// An application «требует уточнения» waits on the customer by its state, even where its history
+    /// lacks the step into it (a writer of its own set the state): its clock stands still.
+    @Test func anApplicationWaitingOnTheCustomerIsPausedWithoutItsStep() throws {
+        let t = try TestDB(engine: .sqlite)
+        _ = try DemoGenerator.generate(t.session, .init(accounts: 60, seed: 7, anchor: Day(year: 2026, month: 11, day: 20)!))
+        let id = try #require(try t.db.scalarInt("SELECT min(id) FROM application WHERE status = 'submitted'"))
+        try t.db.write { _ = try t.db.run("UPDATE application SET status = 'needs_info' WHERE id = ?", id) }
+        var f = ApplicationFilter()
+        f.statuses = [.needsInfo]
+        f.limit = 1000
+        let a = try #require(try Applications.list(t.db, f).first { $0.id == Int64(id) })
+        let due = try Applications.dues(t.db, [a], DueQuery.load(t.db, now: Self.now))[Int64(id)]
+        guard case .paused? = due?.due else { Issue.record("\(String(describing: due))"); return }
+    }
+
+    /// Those waiting on the customer now come after every dated one: when the dated fill the page,
+    /// not one of them is read (at 5M accounts they were a thousand rows a kind, read for a page of 50).
+    @Test(arguments: TestEngine.all) func thePausedAreNotReadWhenTheDatedFillThePage(_ engine: TestEngine) throws {
+        let t = try Self.region(engine)
+        try t.db.write {
+            // every third submitted one asked for more on Monday: waiting on the customer
+            for id in try t.db.query("SELECT id FROM application WHERE status = 'submitted' AND id % 3 = 0").map({ try $0.int64("id") }) {
+                try t.db.run("UPDATE application SET status = 'needs_info' WHERE id = ?", id)
+                try t.db.run("""
+                    INSERT INTO application_event (application_id, at, actor_kind, from_status, to_status)
+                    VALUES (?, '2026-11-23T09:00:00Z', 'operator', 'submitted', 'needs_info')
+                    """, id)
+            }
+        }
+        let counting = CountingStorage(t.db)
+        var q = try DueQuery.load(t.db, now: Self.now)
+        q.sort = true
+        var f = ApplicationFilter()
+        f.limit = 3
+        #expect(f.statuses.contains(.needsInfo), "the default list holds those waiting on the customer")
+        let page = try Applications.list(counting, f, due: q)
+        #expect(page.count == 3 && page.allSatisfy { if case .on = $0.due?.due { return true } else { return false } })
+        let paused = try t.db.scalarInt("SELECT count(*) FROM application WHERE status = 'needs_info'") ?? 0
+        let waitedInWork = try t.db.scalarInt("""
+            SELECT count(DISTINCT ap.id) FROM application ap JOIN application_event e ON e.application_id = ap.id AND e.to_status = 'needs_info'
+            WHERE ap.status = 'submitted'
+            """) ?? 0
+        // each kind in each of the three zones: its first three, and those that waited before
+        let bound = ApplicationKind.allCases.count * 3 * f.limit + 3 * waitedInWork
+        #expect(paused > bound, "enough waiting on the customer to tell: \(paused)")
+        #expect(counting.applicationRows <= bound, "\(counting.applicationRows) rows read for a page of 3")
+    }
+
     /// `application list --sort due` reads the first rows of each kind and zone, not the queue: the
     /// same page as a sort of every application, whatever the limit, kind and states asked.
     @Test(arguments: TestEngine.all) func theNearestFirstAreThoseOfASortOfTheWholeQueue(_ engine: TestEngine) throws {
@@ -203,4 +251,42 @@ import Testing
         supply.limit = 1
         #expect(try Applications.list(t.db, supply, due: q).map { $0.summary.rgk } == ["kostroma"], "each zone's first is read")
     }
+}
+
+/// A storage that counts the rows of the application list's select it returned.
+final class CountingStorage: Storage {
+    let inner: any Storage
+    var applicationRows = 0
+    init(_ inner: any Storage) { self.inner = inner }
+
+    private func note(_ sql: String, _ rows: Int) {
+        if sql.contains("FROM application ap JOIN rgk g ON g.id = ap.rgk_id") { applicationRows += rows }
+    }
+    var path: String { inner.path }
+    var sql: SQLDialect { inner.sql }
+    func query(_ sql: String, arguments: [SQLBindable?]) throws -> [Row] {
+        let rows = try inner.query(sql, arguments: arguments)
+        note(sql, rows.count)
+        return rows
+    }
+    func queryOne(_ sql: String, arguments: [SQLBindable?]) throws -> Row? {
+        let row = try inner.queryOne(sql, arguments: arguments)
+        note(sql, row == nil ? 0 : 1)
+        return row
+    }
+    func run(_ sql: String, arguments: [SQLBindable?]) throws -> Int { note(sql, 0); return try inner.run(sql, arguments: arguments) }
+    func execute(_ sql: String) throws { note(sql, 0); try inner.execute(sql) }
+    func insert(_ sql: String, arguments: [SQLBindable?]) throws -> Int64 { note(sql, 0); return try inner.insert(sql, arguments: arguments) }
+    func eachRow(_ sql: String, arguments: [SQLBindable?], _ body: (Row) throws -> Void) throws {
+        var n = 0
+        try inner.eachRow(sql, arguments: arguments) { n += 1; try body($0) }
+        note(sql, n)
+    }
+    func write<T>(_ body: () throws -> T) throws -> T { try inner.write(body) }
+    func read<T>(_ body: () throws -> T) throws -> T { try inner.read(body) }
+    func savepoint<T>(_ body: () throws -> T) throws -> T { try inner.savepoint(body) }
+    func overwriteFreedPages() throws { try inner.overwriteFreedPages() }
+    func overwritingFreedContent<T>(_ body: () throws -> T) throws -> T { try inner.overwritingFreedContent(body) }
+    func mergeSearchIndex(_ index: SearchIndex, pagesPerStep: Int) throws -> Int { try inner.mergeSearchIndex(index, pagesPerStep: pagesPerStep) }
+    func refreshPlannerStatistics(_ tables: [String]) throws { try inner.refreshPlannerStatistics(tables) }
 }
