@@ -6,11 +6,12 @@ public enum Schema {
 
     /// `migrations.count` (`SchemaTests` holds them equal), written out: every process asks for it
     /// (the help of `init`), and counting the migrations built every one of their scripts.
-    public static let currentVersion = 21
+    public static let currentVersion = 22
 
     /// `migrations[i]` moves a database from version i to version i + 1.
     public static let migrations: [String] = [v1, v2, v3, v4, v5, v6, v7, v8, v9, productionCalendar, deskPhone, operatorScopes, abonent, notices, rowSecurity, searchInScope,
-                                                   scopedClerkSpeed, noticeOffAndUsernameSearch, ticketDeadlines, dueCounts, unansweredTicketCounts]
+                                                   scopedClerkSpeed, noticeOffAndUsernameSearch, ticketDeadlines, dueCounts, unansweredTicketCounts,
+                                                   unconfirmedLinks]
 
     /// `col = 'a' OR col = 'b' …`: the same meaning as `col IN ('a', 'b', …)`, but SQLite
     /// builds an ephemeral table for an IN list on every single-row insert, ~2.5 µs per check.
@@ -1188,4 +1189,15 @@ extension Schema {
     /// Version 21 (issue 38): the tickets no operator has written to, counted in `due_count` per
     /// RGK (0: the support channel), personal-data flag and hour registered.
     static var unansweredTicketCounts: String { QueueCounters.dueSchema(version: 21) }
+
+    /// Version 22 (issue 37): the links of the users not yet confirmed counted (`queue_count`), so
+    /// that a clerk of some RGKs has the unconfirmed users counted without a look at each while
+    /// none is linked (the portal links accounts after the confirmation).
+    static var unconfirmedLinks: String {
+        QueueCounters.remade(QueueCounters.unconfirmedLinks) + """
+            DROP TRIGGER IF EXISTS links_unconfirmed_user_status;
+            DROP TRIGGER IF EXISTS links_unconfirmed_user_delete;
+            \(QueueCounters.unconfirmedLinksFollowTheirUser)
+            """
+    }
 }

@@ -91,14 +91,19 @@ public struct Dashboard: Sendable {
                       perRGK: \.openTickets, portalWide: true, scoped: inScope(.rgkOrPortal, "rgk_id"))
             try queue("pin_requests_open", oldest: ["SELECT min(created_at) AS oldest FROM pin_request WHERE status = 'open'"], perRGK: \.openPinRequests,
                       scoped: inScope(.rgk, "(SELECT a.rgk_id FROM account a WHERE a.id = pin_request.account_id)"))
-            if let scope, let c = inScope(.user, "id") {
+            let unconfirmedOldest = ["SELECT min(registered_at) AS oldest FROM portal_user WHERE status = 'pending'"]
+            if scope != nil, counts["links_unconfirmed"]?[0] ?? 0 == 0 {
+                // not one of them linked (the portal links accounts after the confirmation): every one
+                // is every RGK's
+                try queue("users_unconfirmed", oldest: unconfirmedOldest, portalWide: true)
+            } else if let scope, let c = inScope(.user, "portal_user.id") {
                 // no counter keeps them per RGK: a user is an RGK's through her links
                 let (sql, arguments) = db.sql.unconfirmedUsers(c, scope: scope)
                 let row = try db.queryOne(sql, arguments: arguments)
                 let count = try row?.int("n") ?? 0
                 d.queues.append(Queue(key: "users_unconfirmed", count: count, oldest: count == 0 ? nil : try row?.optString("oldest")))
             } else {
-                try queue("users_unconfirmed", oldest: ["SELECT min(registered_at) AS oldest FROM portal_user WHERE status = 'pending'"])
+                try queue("users_unconfirmed", oldest: unconfirmedOldest)
             }
             // the kept counter holds what waits and what is being sent; a delivery under way (a
             // handful) is counted and shown apart, so that each row's list is what it counted

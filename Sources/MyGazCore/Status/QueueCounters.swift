@@ -19,8 +19,10 @@ public enum QueueCounters {
         var registered: String? = nil
         /// the hour a row is counted under (`2026-11-15T08:20:00Z` → `2026-11-15T08`)
         var hour: String? { registered.map { "substr(\($0), 1, 13)" } }
-        /// the schema version that made a counter of `due_count`
-        var since = 20
+        /// the schema version that made the counter; nil: its table's (`queue_count` 4, `due_count` 20)
+        var since: Int? = nil
+        /// the other tables whose rows its membership reads (a bulk load of them counts it anew)
+        var reads: [String] = []
 
         func on(_ row: String, _ sql: String) -> String { sql.replacingOccurrences(of: "X.", with: "\(row).") }
 
@@ -65,6 +67,14 @@ public enum QueueCounters {
         Counter(queue: "'ticket_' || X.personal_data", table: "ticket",
                 member: "X.status = 'new' AND X.last_operator_at IS NULL AND X.extended_at IS NULL", rgk: "coalesce(X.rgk_id, 0)",
                 columns: ["status", "last_operator_at", "extended_at", "personal_data", "rgk_id", "created_at"], registered: "X.created_at", since: 21),
+        // the links of the users not yet confirmed (from version 22; the portal links accounts after
+        // the confirmation, so there are none as a rule): while there are none, every unconfirmed
+        // user is linked nowhere and so every RGK's, and a clerk of some RGKs has them all counted
+        // without a look at each (`Dashboard`). A user's confirmation or deletion moves her links
+        // out (`unconfirmedLinksFollowTheirUser`).
+        Counter(queue: "'links_unconfirmed'", table: "user_account",
+                member: "EXISTS (SELECT 1 FROM portal_user u WHERE u.id = X.user_id AND u.status = 'pending')", rgk: "0",
+                columns: ["user_id"], since: 22, reads: ["portal_user"]),
     ]
 
     /// The counters of `queue_count` (version 4 and later) and those of `due_count` (version 20).
@@ -94,8 +104,36 @@ public enum QueueCounters {
             ) STRICT, WITHOUT ROWID;
 
             """
-        for n in queueCounts { sql += triggers(n) + recount(counters[n]) + "\n\n" }
+        for n in queueCounts where counters[n].since == nil { sql += triggers(n) + recount(counters[n]) + "\n\n" }
         return sql
+    }
+
+    /// The counter of the unconfirmed users' links, which version 22 keeps.
+    static var unconfirmedLinks: Int { counters.firstIndex { $0.table == "user_account" }! }
+
+    /// A user's links leave the count when she is confirmed (or blocked, or erased) and come back
+    /// if she is ever pending again; deleted, she takes them out before her links go with her (a
+    /// link deleted after its user is no pending user's).
+    static var unconfirmedLinksFollowTheirUser: String {
+        let move = { (row: String, sign: String) in
+            """
+            INSERT INTO queue_count (queue, rgk_id, count)
+                    SELECT 'links_unconfirmed', 0, \(sign)(SELECT count(*) FROM user_account l WHERE l.user_id = \(row).id)
+                    WHERE EXISTS (SELECT 1 FROM user_account l WHERE l.user_id = \(row).id)
+                    ON CONFLICT (queue, rgk_id) DO UPDATE SET count = count + excluded.count;
+            """
+        }
+        return """
+            CREATE TRIGGER links_unconfirmed_user_status AFTER UPDATE OF status ON portal_user
+            WHEN (OLD.status = 'pending') <> (NEW.status = 'pending')
+            BEGIN
+                \(move("NEW", "CASE WHEN NEW.status = 'pending' THEN 1 ELSE -1 END * "))
+            END;
+            CREATE TRIGGER links_unconfirmed_user_delete BEFORE DELETE ON portal_user WHEN OLD.status = 'pending'
+            BEGIN
+                \(move("OLD", "-"))
+            END;
+            """
     }
 
     /// `due_count`, its triggers and the first count (schema version 20), and the counters of a
@@ -111,7 +149,7 @@ public enum QueueCounters {
             ) STRICT, WITHOUT ROWID;
 
             """
-        for n in dueCounts where counters[n].since == version { sql += triggers(n) + recount(counters[n]) + "\n\n" }
+        for n in dueCounts where (counters[n].since ?? 20) == version { sql += triggers(n) + recount(counters[n]) + "\n\n" }
         return sql
     }
 

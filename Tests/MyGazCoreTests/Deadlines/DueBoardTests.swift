@@ -253,13 +253,16 @@ import Testing
     }
 }
 
-/// A storage that counts the rows of the application list's select it returned.
+/// A storage that keeps the statements asked of it, and counts the rows of the application list's
+/// select it returned.
 final class CountingStorage: Storage {
     let inner: any Storage
+    var statements: [String] = []
     var applicationRows = 0
     init(_ inner: any Storage) { self.inner = inner }
 
     private func note(_ sql: String, _ rows: Int) {
+        statements.append(sql)
         if sql.contains("FROM application ap JOIN rgk g ON g.id = ap.rgk_id") { applicationRows += rows }
     }
     var path: String { inner.path }

@@ -117,4 +117,82 @@ import Testing
         let t = try TestDB(engine: .postgresql)
         #expect(try t.db.queryOne("SHOW jit")?.string("jit") == "off")
     }
+
+    /// The unconfirmed users' links are counted (schema 22) as the portal, the program, a
+    /// confirmation, a block, a deletion and the links' own deletion change them; while there are
+    /// none, a clerk of some RGKs has every unconfirmed user counted without a look at each, and
+    /// when one is linked to another RGK's account she has it counted out.
+    @Test(arguments: TestEngine.all) func theUnconfirmedUsersLinksAreCountedAndSpareHerALookAtEach(_ engine: TestEngine) throws {
+        let t = try TestDB(engine: engine)
+        let (vologda, cherepovets, _) = try DashboardTests.region(t)
+        let other = try #require(try t.db.scalarInt("SELECT id FROM account WHERE rgk_id = ? ORDER BY id LIMIT 1", cherepovets))
+        let today = t.session.clock.today
+        func pending(_ login: String) throws -> Int64 {
+            try t.db.write {
+                try t.db.insert("""
+                    INSERT INTO portal_user (login, login_kind, status, registered_at, updated_at)
+                    VALUES (?, 'email', 'pending', '2026-05-01T08:00:00Z', '2026-05-01T08:00:00Z')
+                    """, login)
+            }
+        }
+        func kept() throws -> Int { try t.db.scalarInt("SELECT count FROM queue_count WHERE queue = 'links_unconfirmed' AND rgk_id = 0") ?? 0 }
+        func step(_ sql: String, _ arguments: SQLBindable?...) throws { try t.db.write { _ = try t.db.run(sql, arguments: arguments) } }
+        let anna = try pending("anna@mail.example"), boris = try pending("boris@mail.example")
+        let all = try Dashboard.load(t.db, today: today).count("users_unconfirmed")
+        #expect(all >= 2)
+
+        // none linked: her count is everyone's, and not one user is looked at
+        let counting = CountingStorage(t.db)
+        #expect(try Dashboard.load(counting, today: today, scope: [vologda]).count("users_unconfirmed") == all)
+        #expect(!counting.statements.contains { $0.contains("mygaz_unconfirmed_users") || $0.contains("FROM portal_user WHERE status = 'pending' AND") },
+                "no user looked at")
+
+        // the portal links Anna to a Cherepovets account before her confirmation: counted out of Vologda's
+        try step("INSERT INTO user_account (user_id, account_id, linked_at) VALUES (?, ?, '2026-05-01T09:00:00Z')", anna, other)
+        #expect(try kept() == 1)
+        #expect(try Dashboard.load(t.db, today: today, scope: [vologda]).count("users_unconfirmed") == all - 1)
+        #expect(try Dashboard.load(t.db, today: today, scope: [cherepovets]).count("users_unconfirmed") == all, "hers and the unlinked")
+        // confirmed, her link leaves the count; pending again, it comes back; unlinked, it goes
+        try step("UPDATE portal_user SET status = 'active' WHERE id = ?", anna)
+        #expect(try kept() == 0)
+        try step("UPDATE portal_user SET status = 'pending' WHERE id = ?", anna)
+        #expect(try kept() == 1)
+        try step("DELETE FROM user_account WHERE user_id = ?", anna)
+        #expect(try kept() == 0)
+        // Boris linked and then deleted (a purge of the unconfirmed): his link goes with him, counted once
+        try step("INSERT INTO user_account (user_id, account_id, linked_at) VALUES (?, ?, '2026-05-01T09:00:00Z')", boris, other)
+        #expect(try kept() == 1)
+        try step("DELETE FROM portal_user WHERE id = ?", boris)
+        #expect(try kept() == 0)
+        #expect(try t.db.scalarInt("SELECT count(*) FROM user_account WHERE user_id = ?", boris) == 0)
+        #expect(try QueueCounters.differences(t.db).isEmpty)
+        #expect(try Dashboard.load(t.db, today: today, scope: [vologda]).count("users_unconfirmed") == all - 1)
+    }
+
+    /// A database of version 21 has its unconfirmed users' links counted by the upgrade.
+    @Test(arguments: TestEngine.all) func anUpgradeFromVersionTwentyOneCountsTheUnconfirmedLinks(_ engine: TestEngine) throws {
+        let t = try TestDB(engine: engine)
+        let (_, cherepovets, _) = try DashboardTests.region(t)
+        let other = try #require(try t.db.scalarInt("SELECT id FROM account WHERE rgk_id = ? ORDER BY id LIMIT 1", cherepovets))
+        let name = PGRoles.counterFunctions[QueueCounters.unconfirmedLinks]
+        try t.db.write {
+            let id = try t.db.insert("""
+                INSERT INTO portal_user (login, login_kind, status, registered_at, updated_at)
+                VALUES ('anna@mail.example', 'email', 'pending', '2026-05-01T08:00:00Z', '2026-05-01T08:00:00Z')
+                """)
+            try t.db.run("INSERT INTO user_account (user_id, account_id, linked_at) VALUES (?, ?, '2026-05-01T09:00:00Z')", id, other)
+            // version 21 had neither the triggers nor the count
+            let triggers = ["\(name)_insert", "\(name)_delete", "\(name)_update", "links_unconfirmed_user_status", "links_unconfirmed_user_delete"]
+            for trigger in triggers {
+                try t.db.execute("DROP TRIGGER \(trigger)" + (engine == .postgresql ? " ON \(trigger.hasPrefix("links") ? "portal_user" : "user_account")" : ""))
+            }
+            try t.db.run("DELETE FROM queue_count WHERE queue = 'links_unconfirmed'")
+            try t.db.execute(engine == .postgresql ? "UPDATE schema_version SET version = 21" : "PRAGMA user_version = 21")
+        }
+        let moved = try Engines.migrate(t.db)
+        #expect(moved.from == 21 && moved.to == Schema.currentVersion)
+        #expect(try t.db.scalarInt("SELECT count FROM queue_count WHERE queue = 'links_unconfirmed' AND rgk_id = 0") == 1)
+        try t.db.write { _ = try t.db.run("UPDATE portal_user SET status = 'active' WHERE login = 'anna@mail.example'") }
+        #expect(try QueueCounters.differences(t.db).isEmpty, "the triggers are there again")
+    }
 }

@@ -63,7 +63,7 @@ struct PGBulkLoad {
                 END $$
                 """)
         }
-        for counter in QueueCounters.counters where tables.contains(counter.table) {
+        for counter in QueueCounters.counters where tables.contains(counter.table) || counter.reads.contains(where: tables.contains) {
             try db.run(QueueCounters.recount(counter), arguments: [])
         }
     }

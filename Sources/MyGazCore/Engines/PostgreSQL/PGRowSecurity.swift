@@ -169,7 +169,7 @@ extension PGSchema {
         -- at most three links per user, counted over all of them (not only those the clerk sees); the
         -- queues' counts kept whoever writes, in whichever RGK's row
         ALTER FUNCTION user_account_at_most_three() SECURITY DEFINER SET search_path = public, pg_temp;
-        \#(QueueCounters.queueCounts.map { "ALTER FUNCTION \(PGRoles.counterFunctions[$0])() SECURITY DEFINER SET search_path = public, pg_temp;" }
+        \#(QueueCounters.queueCounts.filter { QueueCounters.counters[$0].since == nil }.map { "ALTER FUNCTION \(PGRoles.counterFunctions[$0])() SECURITY DEFINER SET search_path = public, pg_temp;" }
             .joined(separator: "\n        "))
         UPDATE schema_version SET version = 15;
 

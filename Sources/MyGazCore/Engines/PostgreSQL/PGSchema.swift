@@ -20,7 +20,7 @@
 public enum PGSchema {
     /// The SQLite schema version this script mirrors. A new SQLite migration fails
     /// `PGSchemaTests` until the script has it too and this number follows.
-    public static let version = 21
+    public static let version = 22
 
     /// `col IN ('a', 'b', …)` from a code enum, as `Schema.oneOf` writes the same list for SQLite.
     static func oneOf<C: Code>(_ column: String, _ type: C.Type) -> String { oneOf(column, C.codes) }
@@ -47,7 +47,7 @@ public enum PGSchema {
     /// The whole schema, in one transaction of the caller's.
     public static var script: String {
         [functions, tables, productionCalendar, queueCounters, search, auditChainTables, auditChainTriggers, deskPhone, operatorScopes, abonent,
-         usernameSearch, notices, ticketDeadlines, dueCounts, PGRoles.deskChecks, marker].joined(separator: "\n")
+         usernameSearch, notices, ticketDeadlines, dueCounts, unconfirmedLinks, PGRoles.deskChecks, marker].joined(separator: "\n")
     }
 
     /// SQLite's date(x) = x: a date YYYY-MM-DD that exists (no cast that could raise an error). Not
@@ -676,7 +676,7 @@ public enum PGSchema {
             );
 
             """
-        for n in QueueCounters.queueCounts { sql += queueCounter(n) }
+        for n in QueueCounters.queueCounts where QueueCounters.counters[n].since == nil { sql += queueCounter(n) }
         return sql
     }
 
@@ -695,7 +695,7 @@ public enum PGSchema {
             );
 
             """
-        for n in QueueCounters.dueCounts where QueueCounters.counters[n].since == version {
+        for n in QueueCounters.dueCounts where (QueueCounters.counters[n].since ?? 20) == version {
             let c = QueueCounters.counters[n], name = PGRoles.counterFunctions[n]
             sql += ["insert", "delete", "update"].map { "DROP TRIGGER IF EXISTS \(name)_\($0) ON \(c.table);\n" }.joined()
             sql += queueCounter(n) + QueueCounters.forgotten(c) + "\n" + QueueCounters.recount(c) + "\n"
@@ -705,6 +705,42 @@ public enum PGSchema {
 
     static var upgradeToDueCounts: String { dueCounts(version: 20) + "UPDATE schema_version SET version = 20;\n" }
     static var upgradeToUnansweredTicketCounts: String { dueCounts(version: 21) + "UPDATE schema_version SET version = 21;\n" }
+
+    /// Version 22: the unconfirmed users' links counted (`QueueCounters.unconfirmedLinks`), and
+    /// moved with their user's status; may be run again.
+    static var unconfirmedLinks: String {
+        let n = QueueCounters.unconfirmedLinks, c = QueueCounters.counters[n], name = PGRoles.counterFunctions[n]
+        return ["insert", "delete", "update"].map { "DROP TRIGGER IF EXISTS \(name)_\($0) ON \(c.table);\n" }.joined()
+            + queueCounter(n) + QueueCounters.forgotten(c) + "\n" + QueueCounters.recount(c) + "\n" + #"""
+            -- as the schema's owner: every link of the user counted, not only those a clerk's RGKs let her see
+            CREATE OR REPLACE FUNCTION links_unconfirmed_user() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp AS $$
+            DECLARE
+                links bigint;
+            BEGIN
+                IF TG_OP = 'DELETE' THEN
+                    links := -(SELECT count(*) FROM user_account l WHERE l.user_id = OLD.id);
+                ELSE
+                    links := (SELECT count(*) FROM user_account l WHERE l.user_id = NEW.id) * CASE WHEN NEW.status = 'pending' THEN 1 ELSE -1 END;
+                END IF;
+                IF links <> 0 THEN
+                    INSERT INTO queue_count AS q (queue, rgk_id, count) VALUES ('links_unconfirmed', 0, links)
+                        ON CONFLICT (queue, rgk_id) DO UPDATE SET count = q.count + excluded.count;
+                END IF;
+                IF TG_OP = 'DELETE' THEN RETURN OLD; END IF;
+                RETURN NULL;
+            END
+            $$;
+            DROP TRIGGER IF EXISTS links_unconfirmed_user_status ON portal_user;
+            DROP TRIGGER IF EXISTS links_unconfirmed_user_delete ON portal_user;
+            CREATE TRIGGER links_unconfirmed_user_status AFTER UPDATE OF status ON portal_user
+                FOR EACH ROW WHEN ((OLD.status = 'pending') <> (NEW.status = 'pending')) EXECUTE FUNCTION links_unconfirmed_user();
+            CREATE TRIGGER links_unconfirmed_user_delete BEFORE DELETE ON portal_user
+                FOR EACH ROW WHEN (OLD.status = 'pending') EXECUTE FUNCTION links_unconfirmed_user();
+
+            """#
+    }
+
+    static var upgradeToUnconfirmedLinks: String { unconfirmedLinks + "UPDATE schema_version SET version = 22;\n" }
 
     /// The counter `n`'s function and triggers (`QueueCounters`), made again by a migration that
     /// changes its definition (the triggers dropped first).
@@ -725,6 +761,8 @@ public enum PGSchema {
                     END IF;
             """
         }
+        // a trigger's condition may not hold a subquery (a membership read from another table): the function asks it
+        let when = { (condition: String) in c.member.contains("SELECT") ? "" : "WHEN (\(condition)) " }
         return """
             -- as the schema's owner: the count kept whoever writes, in whichever RGK's row (PGRowSecurity)
             CREATE OR REPLACE FUNCTION \(name)() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp AS $$
@@ -739,11 +777,11 @@ public enum PGSchema {
             END
             $$;
             CREATE TRIGGER \(name)_insert AFTER INSERT ON \(c.table)
-                FOR EACH ROW WHEN (\(c.on("NEW", c.member))) EXECUTE FUNCTION \(name)();
+                FOR EACH ROW \(when(c.on("NEW", c.member)))EXECUTE FUNCTION \(name)();
             CREATE TRIGGER \(name)_delete AFTER DELETE ON \(c.table)
-                FOR EACH ROW WHEN (\(c.on("OLD", c.member))) EXECUTE FUNCTION \(name)();
+                FOR EACH ROW \(when(c.on("OLD", c.member)))EXECUTE FUNCTION \(name)();
             CREATE TRIGGER \(name)_update AFTER UPDATE OF \(c.columns.joined(separator: ", ")) ON \(c.table)
-                FOR EACH ROW WHEN (\(c.on("OLD", c.member)) OR \(c.on("NEW", c.member))) EXECUTE FUNCTION \(name)();
+                FOR EACH ROW \(when("\(c.on("OLD", c.member)) OR \(c.on("NEW", c.member))"))EXECUTE FUNCTION \(name)();
 
             """
     }
