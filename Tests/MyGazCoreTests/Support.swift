@@ -126,8 +126,8 @@ enum PGVersionTwelve {
     }
 }
 
-/// Today's SQLite schema taken back to version 18: what versions 19, `ticketDeadlines`, and 20,
-/// `dueCounts`, added taken away (SQLite's ADD COLUMN has no IF NOT EXISTS: a test that sets the
+/// Today's SQLite schema taken back to version 18: what versions 19, `ticketDeadlines`, 20,
+/// `dueCounts`, 21 and 22, `statusAtScale`, added taken away (SQLite's ADD COLUMN has no IF NOT EXISTS: a test that sets the
 /// version back must take the later pieces away for the upgrade to run them again).
 enum SQLiteVersionEighteen {
     static let pieces = """
@@ -135,6 +135,8 @@ enum SQLiteVersionEighteen {
             ["insert", "delete", "update"].map { "DROP TRIGGER queue_count_\(n + 1)_\(QueueCounters.counters[n].table)_\($0);" }.joined(separator: " ")
         }.joined(separator: " "))
         DROP TABLE due_count;
+        \(["insert", "delete", "update"].map { "DROP TRIGGER queue_count_\(QueueCounters.unconfirmedLinks + 1)_user_account_\($0);" }.joined(separator: " "))
+        DROP TRIGGER links_unconfirmed_user_status; DROP TRIGGER links_unconfirmed_user_delete; DROP INDEX ticket_new_touched;
         DROP INDEX application_event_waited; DROP INDEX application_due;
         ALTER TABLE ticket DROP COLUMN personal_data; ALTER TABLE ticket DROP COLUMN extended_at; ALTER TABLE ticket DROP COLUMN extend_reason;
         ALTER TABLE ticket_message DROP COLUMN asks; ALTER TABLE rgk DROP COLUMN time_zone;

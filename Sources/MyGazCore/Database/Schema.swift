@@ -11,7 +11,7 @@ public enum Schema {
     /// `migrations[i]` moves a database from version i to version i + 1.
     public static let migrations: [String] = [v1, v2, v3, v4, v5, v6, v7, v8, v9, productionCalendar, deskPhone, operatorScopes, abonent, notices, rowSecurity, searchInScope,
                                                    scopedClerkSpeed, noticeOffAndUsernameSearch, ticketDeadlines, dueCounts, unansweredTicketCounts,
-                                                   unconfirmedLinks]
+                                                   statusAtScale]
 
     /// `col = 'a' OR col = 'b' …`: the same meaning as `col IN ('a', 'b', …)`, but SQLite
     /// builds an ephemeral table for an IN list on every single-row insert, ~2.5 µs per check.
@@ -1190,9 +1190,17 @@ extension Schema {
     /// RGK (0: the support channel), personal-data flag and hour registered.
     static var unansweredTicketCounts: String { QueueCounters.dueSchema(version: 21) }
 
-    /// Version 22 (issue 37): the links of the users not yet confirmed counted (`queue_count`), so
-    /// that a clerk of some RGKs has the unconfirmed users counted without a look at each while
-    /// none is linked (the portal links accounts after the confirmation).
+    /// Version 22 (issue 37, `status` at 5M accounts): the links of the users not yet confirmed
+    /// counted (`queue_count`), so that a clerk of some RGKs has the unconfirmed users counted
+    /// without a look at each while none is linked (the portal links accounts after the
+    /// confirmation); and the new tickets an operator touched indexed apart (`ticket_new_touched`),
+    /// the few of the new ones `due_count` does not count.
+    static var statusAtScale: String { unconfirmedLinks + ticketNewTouched }
+
+    static var ticketNewTouched: String {
+        "CREATE INDEX IF NOT EXISTS ticket_new_touched ON ticket (created_at, id) WHERE \(Tickets.touchedNew.replacingOccurrences(of: "X.", with: ""));\n"
+    }
+
     static var unconfirmedLinks: String {
         QueueCounters.remade(QueueCounters.unconfirmedLinks) + """
             DROP TRIGGER IF EXISTS links_unconfirmed_user_status;

@@ -78,14 +78,14 @@ public enum TicketDeadlines {
     /// needs and nothing more (no conversation counted): each branch of the open queue through its
     /// own index, oldest first, at most `limit` a branch; and which of them no operator has written to.
     /// `uncounted`: only those `due_count` does not count (`QueueCounters.unansweredTicketsDue`).
+    /// One an operator wrote to counts as answered here without a look at its messages: its
+    /// messages are read for its clock, which says the same of one whose answer is gone.
     static func waiting(_ db: any Storage, after: Int64?, before: Int64?, rgk: Int64?, support: Bool, scope: [Int64]?,
                         limit: Int, uncounted: Bool = false) throws -> (rows: [TicketSummary], unanswered: Set<Int64>) {
         var rows: [TicketSummary] = [], unanswered = Set<Int64>()
         let kept = ScopeCondition.rgkOrPortal(db, "t.rgk_id", in: scope)
-        let counter = QueueCounters.counters[QueueCounters.unansweredTicketsDue]
-        for branch in Tickets.waiting("t") {
+        for branch in uncounted ? Tickets.waitingUncounted("t") : Tickets.waiting("t") {
             var conditions = [branch, kept.sql], arguments: [SQLBindable?] = kept.arguments
-            if uncounted { conditions.append("NOT (\(counter.on("t", counter.member)))") }
             if let after { conditions.append("t.created_at >= ?"); arguments.append(Timestamp.iso(after)) }
             if let before { conditions.append("t.created_at < ?"); arguments.append(Timestamp.iso(before)) }
             if let rgk { conditions.append("t.rgk_id = ?"); arguments.append(rgk) }
@@ -93,7 +93,8 @@ public enum TicketDeadlines {
             try db.eachRow("""
                 SELECT t.id, t.channel, g.code AS rgk, t.topic, t.status, t.created_at, t.last_customer_at, t.last_operator_at,
                        t.personal_data, t.extended_at,
-                       CASE WHEN EXISTS (SELECT 1 FROM ticket_message m WHERE m.ticket_id = t.id AND m.author_kind = 'operator') THEN 0 ELSE 1 END AS unanswered
+                       CASE WHEN t.last_operator_at IS NULL
+                            AND NOT EXISTS (SELECT 1 FROM ticket_message m WHERE m.ticket_id = t.id AND m.author_kind = 'operator') THEN 1 ELSE 0 END AS unanswered
                 FROM ticket t LEFT JOIN rgk g ON g.id = t.rgk_id WHERE \(conditions.joined(separator: " AND ")) ORDER BY t.created_at LIMIT ?
                 """, arguments: arguments + [limit]) { row in
                 var t = try TicketSummary(id: row.int64("id"), channel: row.string("channel"), rgk: row.optString("rgk"), office: nil,
