@@ -34,6 +34,27 @@ import Testing
             (\(ticket), '2025-12-12T10:00:00Z', 'operator', 'report.clerk', 'Еще ответ')
             """)
 
+        // waited on the customer before the decision, 21.10–25.11.2025 (35 days): a ticket of Mon 20.10
+        // (30 days: due 19.11) answered on Fri 05.12, and a repair of Mon 20.10 accepted on 05.12, both
+        // on time only by their pauses
+        let asked = t.sql("SELECT id FROM ticket WHERE status = 'new' AND rgk_id = (SELECT id FROM rgk WHERE code = 'vologda') AND id <> \(ticket) ORDER BY id LIMIT 1")
+        _ = t.sql("UPDATE ticket SET created_at = '2025-10-20T07:00:00Z', topic = 'other' WHERE id = \(asked)")
+        _ = t.sql("""
+            INSERT INTO ticket_message (ticket_id, at, author_kind, author, body, asks) VALUES
+            (\(asked), '2025-10-21T10:00:00Z', 'operator', 'report.asker', 'Уточните адрес', 1),
+            (\(asked), '2025-11-25T10:00:00Z', 'customer', NULL, 'Ленина, 1', 0),
+            (\(asked), '2025-12-05T10:00:00Z', 'operator', 'report.asker', 'Ответ', 0)
+            """)
+        let waited = t.sql("SELECT id FROM application WHERE rgk_id = (SELECT id FROM rgk WHERE code = 'vologda') ORDER BY id LIMIT 1")
+        _ = t.sql("""
+            DELETE FROM application_event WHERE application_id = \(waited);
+            UPDATE application SET kind = 'repair', status = 'accepted', submitted_at = '2025-10-20T07:00:00Z' WHERE id = \(waited);
+            INSERT INTO application_event (application_id, at, actor_kind, actor, from_status, to_status) VALUES
+            (\(waited), '2025-10-21T10:00:00Z', 'operator', 'report.asker', 'submitted', 'needs_info'),
+            (\(waited), '2025-11-25T10:00:00Z', 'customer', NULL, 'needs_info', 'submitted'),
+            (\(waited), '2025-12-05T10:00:00Z', 'operator', 'report.asker', 'submitted', 'accepted');
+            """)
+
         let csv = t.run("report", "deadlines", "--month", "2025-12", "--format", "csv")
         #expect(csv.status == 0, "\(csv)")
         let file = t.dir + "/report.csv"
@@ -49,6 +70,12 @@ import Testing
         #expect(reading["rgk"] == "vologda" && reading["decided"] == "2" && reading["on_time"] == "1" && reading["on_time_share"] == "0.500"
                 && reading["median_working_days"] == "3" && reading["p90_working_days"] == "20", "\(reading)")
         #expect(answer["decided"] == "1" && answer["on_time"] == "1" && answer["median_working_days"] == "7", "the first answer only: \(answer)")
+        let paused = E2E.exec("/usr/bin/python3", ["-c", """
+            import csv, sys
+            for r in csv.DictReader(open(sys.argv[1], newline='', encoding='utf-8')):
+                if r['operator'] == 'report.asker': print(r['kind'], r['decided'], r['on_time'])
+            """, file]).stdout
+        #expect(paused.split(separator: "\n").sorted() == ["application 1 1", "ticket 1 1"], "on time by their pauses: \(paused)")
 
         let json = t.run("report", "deadlines", "--month", "12.2025", "--json").jsonObject
         let perDay = json["per_day"] as? [[String: Any]] ?? []

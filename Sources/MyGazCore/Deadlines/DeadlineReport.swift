@@ -81,9 +81,13 @@ public struct DeadlineReport: Sendable {
 
             // applications: the first decisive step, its pauses from the steps before it
             let applications = ScopeCondition.rgk(db, "ap.rgk_id", in: ids)
-            var decided: [(id: Int64, rgk: String, by: String, kind: ApplicationKind, submitted: Int64, at: String)] = []
+            // only one that waited on the customer before its decision has pauses: its steps are read
+            var decided: [(id: Int64, rgk: String, by: String, kind: ApplicationKind, submitted: Int64, at: String, waited: Bool)] = []
             try db.eachRow("""
-                SELECT ap.id, g.code, e.actor, ap.kind, ap.submitted_at, e.at FROM application_event e
+                SELECT ap.id, g.code, e.actor, ap.kind, ap.submitted_at, e.at,
+                       CASE WHEN EXISTS (SELECT 1 FROM application_event w WHERE w.application_id = e.application_id
+                                         AND w.to_status = 'needs_info' AND w.at < e.at) THEN 1 ELSE 0 END AS waited
+                FROM application_event e
                 JOIN application ap ON ap.id = e.application_id JOIN rgk g ON g.id = ap.rgk_id
                 WHERE e.actor_kind = 'operator' AND e.to_status IN ('accepted', 'rejected', 'completed') AND e.at >= ? AND e.at < ?
                   AND NOT EXISTS (SELECT 1 FROM application_event p WHERE p.application_id = e.application_id AND p.id < e.id
@@ -92,18 +96,22 @@ public struct DeadlineReport: Sendable {
                 """, arguments: [from, until] + applications.arguments) { row in
                 guard let kind = ApplicationKind(rawValue: try row.string("kind")), let submitted = try row.optString("submitted_at").flatMap(Timestamp.parse)
                 else { return }
-                decided.append((try row.int64("id"), try row.string("code"), try row.optString("actor") ?? "—", kind, submitted, try row.string("at")))
+                decided.append((try row.int64("id"), try row.string("code"), try row.optString("actor") ?? "—", kind, submitted, try row.string("at"),
+                                try row.bool("waited")))
             }
             var start = 0
             while start < decided.count {
                 let chunk = decided[start..<min(start + 500, decided.count)]
                 start += chunk.count
                 var steps: [Int64: [(at: String, to: String)]] = [:]
-                try db.eachRow("""
-                    SELECT application_id, at, to_status FROM application_event
-                    WHERE application_id IN (\(chunk.map { _ in "?" }.joined(separator: ", "))) ORDER BY application_id, at, id
-                    """, arguments: chunk.map(\.id)) { row in
-                    steps[try row.int64("application_id"), default: []].append((try row.string("at"), try row.string("to_status")))
+                let waited = chunk.filter(\.waited).map(\.id)
+                if !waited.isEmpty {
+                    try db.eachRow("""
+                        SELECT application_id, at, to_status FROM application_event
+                        WHERE application_id IN (\(waited.map { _ in "?" }.joined(separator: ", "))) ORDER BY application_id, at, id
+                        """, arguments: waited) { row in
+                        steps[try row.int64("application_id"), default: []].append((try row.string("at"), try row.string("to_status")))
+                    }
                 }
                 for a in chunk {
                     guard let day = local(a.at, a.rgk) else { continue }
@@ -118,9 +126,13 @@ public struct DeadlineReport: Sendable {
             // tickets: the first answer by an operator (a question to the customer is none), the
             // clock's pauses (questions waiting for the customer) and extension before it
             let tickets = ScopeCondition.rgkOrPortal(db, "t.rgk_id", in: ids)
-            var answers: [(id: Int64, rgk: String, by: String, created: Int64, at: Int64, personal: Bool, extended: Bool)] = []
+            // only one asked a question before its answer has pauses: its messages are read
+            var answers: [(id: Int64, rgk: String, by: String, created: Int64, at: Int64, personal: Bool, extended: Bool, asked: Bool)] = []
             try db.eachRow("""
-                SELECT t.id, g.code, m.author, t.created_at, m.at, t.personal_data, t.extended_at FROM ticket_message m
+                SELECT t.id, g.code, m.author, t.created_at, m.at, t.personal_data, t.extended_at,
+                       CASE WHEN EXISTS (SELECT 1 FROM ticket_message q WHERE q.ticket_id = m.ticket_id AND q.author_kind = 'operator'
+                                         AND q.asks = 1 AND q.at < m.at) THEN 1 ELSE 0 END AS asked
+                FROM ticket_message m
                 JOIN ticket t ON t.id = m.ticket_id LEFT JOIN rgk g ON g.id = t.rgk_id
                 WHERE m.author_kind = 'operator' AND m.asks = 0 AND m.at >= ? AND m.at < ?
                   AND NOT EXISTS (SELECT 1 FROM ticket_message p WHERE p.ticket_id = m.ticket_id AND p.author_kind = 'operator'
@@ -129,20 +141,23 @@ public struct DeadlineReport: Sendable {
                 """, arguments: [from, until] + tickets.arguments) { row in
                 guard let created = Timestamp.parse(try row.string("created_at")), let at = Timestamp.parse(try row.string("at")) else { return }
                 answers.append((try row.int64("id"), try row.optString("code") ?? supportChannel, try row.optString("author") ?? "—", created, at,
-                                try row.bool("personal_data"), try row.optString("extended_at") != nil))
+                                try row.bool("personal_data"), try row.optString("extended_at") != nil, try row.bool("asked")))
             }
             start = 0
             while start < answers.count {
                 let chunk = answers[start..<min(start + 500, answers.count)]
                 start += chunk.count
                 var steps: [Int64: [TicketDeadlines.Step]] = [:]
-                try db.eachRow("""
-                    SELECT ticket_id, at, author_kind, asks FROM ticket_message
-                    WHERE ticket_id IN (\(chunk.map { _ in "?" }.joined(separator: ", "))) ORDER BY ticket_id, at, id
-                    """, arguments: chunk.map(\.id)) { row in
-                    guard let at = Timestamp.parse(try row.string("at")) else { return }
-                    steps[try row.int64("ticket_id"), default: []].append(.init(at: at, byOperator: try row.string("author_kind") == "operator",
-                                                                                asks: try row.bool("asks")))
+                let asked = chunk.filter(\.asked).map(\.id)
+                if !asked.isEmpty {
+                    try db.eachRow("""
+                        SELECT ticket_id, at, author_kind, asks FROM ticket_message
+                        WHERE ticket_id IN (\(asked.map { _ in "?" }.joined(separator: ", "))) ORDER BY ticket_id, at, id
+                        """, arguments: asked) { row in
+                        guard let at = Timestamp.parse(try row.string("at")) else { return }
+                        steps[try row.int64("ticket_id"), default: []].append(.init(at: at, byOperator: try row.string("author_kind") == "operator",
+                                                                                    asks: try row.bool("asks")))
+                    }
                 }
                 for a in chunk {
                     let clock = TicketDeadlines.clock(created: a.created, steps: (steps[a.id] ?? []).filter { $0.at < a.at })
