@@ -1193,9 +1193,10 @@ extension Schema {
     /// Version 22 (issue 37, `status` at 5M accounts): the links of the users not yet confirmed
     /// counted (`queue_count`), so that a clerk of some RGKs has the unconfirmed users counted
     /// without a look at each while none is linked (the portal links accounts after the
-    /// confirmation); and the new tickets an operator touched indexed apart (`ticket_new_touched`),
-    /// the few of the new ones `due_count` does not count.
-    static var statusAtScale: String { unconfirmedLinks + ticketNewTouched }
+    /// confirmation); the new tickets an operator touched indexed apart (`ticket_new_touched`),
+    /// the few of the new ones `due_count` does not count; the applications by state counted per
+    /// RGK (before it, all under RGK 0).
+    static var statusAtScale: String { unconfirmedLinks + ticketNewTouched + QueueCounters.remade(QueueCounters.applicationsByStatus) }
 
     static var ticketNewTouched: String {
         "CREATE INDEX IF NOT EXISTS ticket_new_touched ON ticket (created_at, id) WHERE \(Tickets.touchedNew.replacingOccurrences(of: "X.", with: ""));\n"

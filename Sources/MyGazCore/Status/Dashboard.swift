@@ -142,14 +142,12 @@ public struct Dashboard: Sendable {
             }
             d.perRGK = order.compactMap { byID[$0] }
 
+            // kept per RGK: hers are a sum of her RGKs' rows
             d.applicationsByStatus = counts.compactMap { key, byRGK in
-                key.hasPrefix("application_") ? (String(key.dropFirst("application_".count)), byRGK.values.reduce(0, +)) : nil
+                guard key.hasPrefix("application_") else { return nil }
+                let n = byRGK.filter { scope?.contains($0.key) ?? true }.values.reduce(0, +)
+                return n == 0 ? nil : (String(key.dropFirst("application_".count)), n)
             }.sorted { $0.0 < $1.0 }
-            if let c = inScope(.rgk, "rgk_id") {
-                d.applicationsByStatus = try db.query("""
-                    SELECT status, count(*) AS n FROM application WHERE status <> 'draft' AND \(c.sql) GROUP BY status ORDER BY status
-                    """, arguments: c.arguments).map { (try $0.string("status"), try $0.int("n")) }
-            }
 
             // the newest import of each kind per RGK, and every unfinished one
             let imports = inScope(.rgkOrPortal, "b.rgk_id") ?? ScopeCondition.everything

@@ -40,7 +40,10 @@ public enum QueueCounters {
                 columns: ["status", "rgk_id"]),
         Counter(queue: "'applications_open'", table: "application", member: "(X.status = 'submitted' OR X.status = 'needs_info')",
                 rgk: "X.rgk_id", columns: ["status", "rgk_id"]),
-        Counter(queue: "'application_' || X.status", table: "application", member: "X.status <> 'draft'", rgk: "0", columns: ["status"]),
+        // per RGK from version 22 (before it, the portal's whole under RGK 0): a clerk of some RGKs
+        // has her applications by state from a few rows too
+        Counter(queue: "'application_' || X.status", table: "application", member: "X.status <> 'draft'", rgk: "X.rgk_id",
+                columns: ["status", "rgk_id"]),
         Counter(queue: "'tickets_open'", table: "ticket",
                 member: "(X.status = 'new' OR (X.status = 'answered' AND X.last_customer_at > coalesce(X.last_operator_at, '')))",
                 rgk: "coalesce(X.rgk_id, 0)", columns: ["status", "last_customer_at", "last_operator_at", "rgk_id"]),
@@ -107,6 +110,9 @@ public enum QueueCounters {
         for n in queueCounts where counters[n].since == nil { sql += triggers(n) + recount(counters[n]) + "\n\n" }
         return sql
     }
+
+    /// The counter of the applications by state, which version 22 keeps per RGK.
+    static var applicationsByStatus: Int { counters.firstIndex { $0.queue == "'application_' || X.status" }! }
 
     /// The counter of the unconfirmed users' links, which version 22 keeps.
     static var unconfirmedLinks: Int { counters.firstIndex { $0.table == "user_account" }! }

@@ -22,6 +22,31 @@ import Testing
         #expect(kept == [vologda], "counted under the payment's RGK")
     }
 
+    /// Her applications by state are read from the counters kept per RGK (schema 22), her RGKs' rows
+    /// alone, not counted from the applications.
+    @Test(arguments: TestEngine.all) func herApplicationsByStateAreReadFromTheCountersOfHerRGKs(_ engine: TestEngine) throws {
+        let t = try TestDB(engine: engine)
+        let (vologda, cherepovets, _) = try DashboardTests.region(t)
+        let today = t.session.clock.today
+        func counted(_ rgk: Int64?) throws -> [String] {
+            try t.db.query("""
+                SELECT status, count(*) AS n FROM application WHERE status <> 'draft' \(rgk == nil ? "" : "AND rgk_id = \(rgk!)")
+                GROUP BY status ORDER BY status
+                """).map { "\(try $0.string("status")) \(try $0.int("n"))" }
+        }
+        func shown(_ scope: [Int64]?) throws -> [String] {
+            try Dashboard.load(t.db, today: today, scope: scope).applicationsByStatus.map { "\($0.0) \($0.1)" }
+        }
+        #expect(try !counted(vologda).isEmpty && counted(vologda) != counted(nil))
+        #expect(try shown([vologda]) == counted(vologda))
+        #expect(try shown([cherepovets]) == counted(cherepovets))
+        #expect(try shown(nil) == counted(nil))
+        // a count only the counter holds: hers when it is of her RGK
+        try t.db.write { try t.db.run("INSERT INTO queue_count (queue, rgk_id, count) VALUES ('application_rejected', ?, 1000)", vologda) }
+        #expect(try shown([vologda]).contains("rejected 1000"))
+        #expect(try !shown([cherepovets]).contains { $0.hasPrefix("rejected") })
+    }
+
     /// A database of version 16 counted the payments in processing under RGK 0 alone: the upgrade
     /// counts them per RGK, and (PostgreSQL) drops the search functions' one-argument forms (a
     /// value no room searches alone keeps none).
@@ -169,7 +194,8 @@ import Testing
         #expect(try Dashboard.load(t.db, today: today, scope: [vologda]).count("users_unconfirmed") == all - 1)
     }
 
-    /// A database of version 21 has its unconfirmed users' links counted by the upgrade.
+    /// A database of version 21 has its unconfirmed users' links counted by the upgrade, and its
+    /// applications by state counted per RGK.
     @Test(arguments: TestEngine.all) func anUpgradeFromVersionTwentyOneCountsTheUnconfirmedLinks(_ engine: TestEngine) throws {
         let t = try TestDB(engine: engine)
         let (_, cherepovets, _) = try DashboardTests.region(t)
@@ -187,6 +213,12 @@ import Testing
                 try t.db.execute("DROP TRIGGER \(trigger)" + (engine == .postgresql ? " ON \(trigger.hasPrefix("links") ? "portal_user" : "user_account")" : ""))
             }
             try t.db.run("DELETE FROM queue_count WHERE queue = 'links_unconfirmed'")
+            // version 21 counted the applications by state under RGK 0 alone
+            try t.db.run("DELETE FROM queue_count WHERE queue >= 'application_' AND queue < 'application`'")
+            try t.db.run("""
+                INSERT INTO queue_count (queue, rgk_id, count)
+                SELECT 'application_' || status, 0, count(*) FROM application WHERE status <> 'draft' GROUP BY status
+                """)
             if engine == .postgresql {
                 for index in PGSchema.searchIndexes { try t.db.execute("DROP STATISTICS \(index.name)_stats") }
             }
@@ -195,6 +227,8 @@ import Testing
         let moved = try Engines.migrate(t.db)
         #expect(moved.from == 21 && moved.to == Schema.currentVersion)
         #expect(try t.db.scalarInt("SELECT count FROM queue_count WHERE queue = 'links_unconfirmed' AND rgk_id = 0") == 1)
+        #expect(try t.db.scalarInt("SELECT count(*) FROM queue_count WHERE queue >= 'application_' AND queue < 'application`' AND rgk_id = 0") == 0,
+                "the applications by state counted per RGK")
         try t.db.write { _ = try t.db.run("UPDATE portal_user SET status = 'active' WHERE login = 'anna@mail.example'") }
         #expect(try QueueCounters.differences(t.db).isEmpty, "the triggers are there again")
         if engine == .postgresql {

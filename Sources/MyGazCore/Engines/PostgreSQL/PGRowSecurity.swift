@@ -205,14 +205,8 @@ extension PGSchema {
     /// the search functions asked for a page (a second argument), made by `PGRoles.grants` as
     /// `init` runs it after the upgrade, their one-argument forms dropped here.
     static var upgradeToScopedClerkSpeed: String {
-        let n = QueueCounters.processingPaymentsCounter, name = PGRoles.counterFunctions[n], table = QueueCounters.counters[n].table
-        return """
-            DROP TRIGGER IF EXISTS \(name)_insert ON \(table);
-            DROP TRIGGER IF EXISTS \(name)_delete ON \(table);
-            DROP TRIGGER IF EXISTS \(name)_update ON \(table);
-            \(queueCounter(n))
-            \(QueueCounters.forgotten(QueueCounters.counters[n]))
-            \(QueueCounters.recount(QueueCounters.counters[n]))
+        """
+            \(remadeCounter(QueueCounters.processingPaymentsCounter))
             \(PGRoles.version16SearchFunctions.map { "DROP FUNCTION IF EXISTS \($0)(text);" }.joined(separator: "\n"))
             UPDATE schema_version SET version = 17;
 

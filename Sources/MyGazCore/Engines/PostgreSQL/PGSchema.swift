@@ -695,11 +695,7 @@ public enum PGSchema {
             );
 
             """
-        for n in QueueCounters.dueCounts where (QueueCounters.counters[n].since ?? 20) == version {
-            let c = QueueCounters.counters[n], name = PGRoles.counterFunctions[n]
-            sql += ["insert", "delete", "update"].map { "DROP TRIGGER IF EXISTS \(name)_\($0) ON \(c.table);\n" }.joined()
-            sql += queueCounter(n) + QueueCounters.forgotten(c) + "\n" + QueueCounters.recount(c) + "\n"
-        }
+        for n in QueueCounters.dueCounts where (QueueCounters.counters[n].since ?? 20) == version { sql += remadeCounter(n) }
         return sql
     }
 
@@ -709,9 +705,7 @@ public enum PGSchema {
     /// Version 22: the unconfirmed users' links counted (`QueueCounters.unconfirmedLinks`), and
     /// moved with their user's status; may be run again.
     static var unconfirmedLinks: String {
-        let n = QueueCounters.unconfirmedLinks, c = QueueCounters.counters[n], name = PGRoles.counterFunctions[n]
-        return ["insert", "delete", "update"].map { "DROP TRIGGER IF EXISTS \(name)_\($0) ON \(c.table);\n" }.joined()
-            + queueCounter(n) + QueueCounters.forgotten(c) + "\n" + QueueCounters.recount(c) + "\n" + #"""
+        remadeCounter(QueueCounters.unconfirmedLinks) + #"""
             -- as the schema's owner: every link of the user counted, not only those a clerk's RGKs let her see
             CREATE OR REPLACE FUNCTION links_unconfirmed_user() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp AS $$
             DECLARE
@@ -740,7 +734,18 @@ public enum PGSchema {
             """#
     }
 
-    static var upgradeToStatusAtScale: String { unconfirmedLinks + Schema.ticketNewTouched + searchStatistics + "UPDATE schema_version SET version = 22;\n" }
+    static var upgradeToStatusAtScale: String {
+        unconfirmedLinks + Schema.ticketNewTouched + remadeCounter(QueueCounters.applicationsByStatus) + searchStatistics
+            + "UPDATE schema_version SET version = 22;\n"
+    }
+
+    /// The counter `n` made again as it is defined now (a migration that changes it): its triggers
+    /// dropped and made again, its rows counted anew; may be run again.
+    static func remadeCounter(_ n: Int) -> String {
+        let c = QueueCounters.counters[n], name = PGRoles.counterFunctions[n]
+        return ["insert", "delete", "update"].map { "DROP TRIGGER IF EXISTS \(name)_\($0) ON \(c.table);\n" }.joined()
+            + queueCounter(n) + QueueCounters.forgotten(c) + "\n" + QueueCounters.recount(c) + "\n"
+    }
 
     /// Version 22: statistics of each searched expression, so that the planner knows how many rows
     /// a piece matches. Without them it guesses a few hundred for any piece, and for a common one
