@@ -137,6 +137,7 @@ enum SQLiteVersionEighteen {
         DROP TABLE due_count;
         \(["insert", "delete", "update"].map { "DROP TRIGGER queue_count_\(QueueCounters.unconfirmedLinks + 1)_user_account_\($0);" }.joined(separator: " "))
         DROP TRIGGER links_unconfirmed_user_status; DROP TRIGGER links_unconfirmed_user_delete; DROP INDEX ticket_new_touched;
+        DROP TRIGGER application_waited; DROP INDEX application_waited_in_work; ALTER TABLE application DROP COLUMN waited;
         DROP INDEX application_event_waited; DROP INDEX application_due;
         ALTER TABLE ticket DROP COLUMN personal_data; ALTER TABLE ticket DROP COLUMN extended_at; ALTER TABLE ticket DROP COLUMN extend_reason;
         ALTER TABLE ticket_message DROP COLUMN asks; ALTER TABLE rgk DROP COLUMN time_zone;

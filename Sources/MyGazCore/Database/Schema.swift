@@ -1195,8 +1195,27 @@ extension Schema {
     /// without a look at each while none is linked (the portal links accounts after the
     /// confirmation); the new tickets an operator touched indexed apart (`ticket_new_touched`),
     /// the few of the new ones `due_count` does not count; the applications by state counted per
-    /// RGK (before it, all under RGK 0).
-    static var statusAtScale: String { unconfirmedLinks + ticketNewTouched + QueueCounters.remade(QueueCounters.applicationsByStatus) }
+    /// RGK (before it, all under RGK 0); and `application.waited`.
+    static var statusAtScale: String {
+        unconfirmedLinks + ticketNewTouched + QueueCounters.remade(QueueCounters.applicationsByStatus) + applicationWaited + """
+            CREATE TRIGGER application_waited AFTER INSERT ON application_event WHEN NEW.to_status = 'needs_info'
+            BEGIN
+                UPDATE application SET waited = 1 WHERE id = NEW.application_id AND waited = 0;
+            END;
+
+            """
+    }
+
+    /// `application.waited`: the application ever waited on the customer (a step into needs_info),
+    /// set by a trigger on its steps (`application_waited`), with those in work indexed apart: the few
+    /// whose pauses move their dates, which `status` reads one by one, found without the steps of
+    /// every application there ever was. Set from the steps there are.
+    static let applicationWaited = """
+        ALTER TABLE application ADD COLUMN waited INTEGER NOT NULL DEFAULT 0 CHECK (waited IN (0, 1));
+        UPDATE application SET waited = 1 WHERE id IN (SELECT application_id FROM application_event WHERE to_status = 'needs_info');
+        CREATE INDEX application_waited_in_work ON application (id) WHERE waited = 1 AND (status = 'submitted' OR status = 'accepted');
+
+        """
 
     static var ticketNewTouched: String {
         "CREATE INDEX IF NOT EXISTS ticket_new_touched ON ticket (created_at, id) WHERE \(Tickets.touchedNew.replacingOccurrences(of: "X.", with: ""));\n"

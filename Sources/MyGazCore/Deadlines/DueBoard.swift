@@ -47,19 +47,17 @@ public enum DueBoard {
             }
 
             // an application in work (submitted, accepted) is counted by its kind and the hour it
-            // was submitted as if it never waited; those that waited on the customer (few: their own
-            // index) are then taken out and put in again by their own dates
+            // was submitted as if it never waited; those that waited on the customer (few, marked
+            // `waited`: their own index) are then taken out and put in again by their own dates
             let running = [ApplicationStatus.submitted, .accepted].map(\.rawValue)
             let codes = Dictionary(uniqueKeysWithValues: rgks.map { ($0.id, $0.code) })
             var waited: [Int64: [ApplicationSummary]] = [:]
             var waitedIDs = Set<Int64>()
             try db.eachRow("""
                 SELECT ap.id, ap.kind, ap.status, ap.rgk_id, ap.submitted_at, ap.created_at
-                FROM application_event e \(db.sql.joinInOrder) application ap ON ap.id = e.application_id
-                WHERE e.to_status = 'needs_info' AND (ap.status = 'submitted' OR ap.status = 'accepted')
+                FROM application ap \(db.sql.indexedBy("application_waited_in_work")) WHERE ap.waited = 1 AND (ap.status = 'submitted' OR ap.status = 'accepted')
                 """, arguments: []) { row in
                 let rgkID = try row.int64("rgk_id")
-                // an application that waited twice comes twice
                 guard let code = codes[rgkID], waitedIDs.insert(try row.int64("id")).inserted else { return }
                 waited[rgkID, default: []].append(try ApplicationSummary(
                     id: row.int64("id"), kind: row.string("kind"), status: row.string("status"), rgk: code, account: nil, address: nil,

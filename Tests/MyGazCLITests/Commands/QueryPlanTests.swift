@@ -219,9 +219,9 @@ import Testing
 
     /// Partial indexes that hold only what waits, small by construction, read whole: the pending readings, and the few
     /// users the portal stored in a spelling of its own.
-    /// (`application_event_waited` holds the applications that ever waited on the customer: as
-    /// many as those, never the history.)
-    static let queueIndexes = ["reading_queue", "reading_queue_rgk", "portal_user_unnormalised", "application_event_waited"]
+    /// (`application_waited_in_work` holds the applications in work that ever waited on the
+    /// customer: as many as those, never the history.)
+    static let queueIndexes = ["reading_queue", "reading_queue_rgk", "portal_user_unnormalised", "application_waited_in_work"]
 
     /// What is wrong with one table read of a plan, if anything:
     /// - a scan of the whole table;

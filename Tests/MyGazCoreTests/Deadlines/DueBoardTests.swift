@@ -167,6 +167,30 @@ import Testing
         #expect(try checked.contains { try $0.int("got") == 1 } && checked.contains { try $0.int("want") == 0 })
     }
 
+    /// A step into needs_info marks its application as one that waited (`application.waited`),
+    /// whoever writes the step: `status` finds those in work among the marked alone.
+    @Test(arguments: TestEngine.all) func aStepIntoNeedsInfoMarksTheApplication(_ engine: TestEngine) throws {
+        let t = try TestDB(engine: engine)
+        _ = try DemoGenerator.generate(t.session, .init(accounts: 60, seed: 7, anchor: Day(year: 2026, month: 11, day: 20)!))
+        #expect(try t.db.scalarInt("SELECT count(*) FROM application WHERE waited = 1")
+                == t.db.scalarInt("SELECT count(DISTINCT application_id) FROM application_event WHERE to_status = 'needs_info'"))
+        let id = try #require(try t.db.scalarInt("SELECT min(id) FROM application WHERE status = 'submitted' AND waited = 0"))
+        try t.db.write {
+            _ = try t.db.run("""
+                INSERT INTO application_event (application_id, at, actor_kind, actor, from_status, to_status)
+                VALUES (?, '2026-11-20T10:00:00Z', 'operator', 'clerk', 'submitted', 'accepted')
+                """, id)
+        }
+        #expect(try t.db.scalarInt("SELECT waited FROM application WHERE id = ?", id) == 0, "another step marks nothing")
+        try t.db.write {
+            _ = try t.db.run("""
+                INSERT INTO application_event (application_id, at, actor_kind, actor, from_status, to_status)
+                VALUES (?, '2026-11-20T11:00:00Z', 'operator', 'clerk', 'accepted', 'needs_info')
+                """, id)
+        }
+        #expect(try t.db.scalarInt("SELECT waited FROM application WHERE id = ?", id) == 1)
+    }
+
     /// An application «требует уточнения» waits on the customer by its state, even where its history
     /// lacks the step into it (a writer of its own set the state): its clock stands still.
     @Test func anApplicationWaitingOnTheCustomerIsPausedWithoutItsStep() throws {

@@ -194,8 +194,8 @@ import Testing
         #expect(try Dashboard.load(t.db, today: today, scope: [vologda]).count("users_unconfirmed") == all - 1)
     }
 
-    /// A database of version 21 has its unconfirmed users' links counted by the upgrade, and its
-    /// applications by state counted per RGK.
+    /// A database of version 21 has its unconfirmed users' links counted by the upgrade, its
+    /// applications by state counted per RGK, and those that ever waited on the customer marked.
     @Test(arguments: TestEngine.all) func anUpgradeFromVersionTwentyOneCountsTheUnconfirmedLinks(_ engine: TestEngine) throws {
         let t = try TestDB(engine: engine)
         let (_, cherepovets, _) = try DashboardTests.region(t)
@@ -207,11 +207,20 @@ import Testing
                 VALUES ('anna@mail.example', 'email', 'pending', '2026-05-01T08:00:00Z', '2026-05-01T08:00:00Z')
                 """)
             try t.db.run("INSERT INTO user_account (user_id, account_id, linked_at) VALUES (?, ?, '2026-05-01T09:00:00Z')", id, other)
-            // version 21 had neither the triggers nor the count
-            let triggers = ["\(name)_insert", "\(name)_delete", "\(name)_update", "links_unconfirmed_user_status", "links_unconfirmed_user_delete"]
-            for trigger in triggers {
-                try t.db.execute("DROP TRIGGER \(trigger)" + (engine == .postgresql ? " ON \(trigger.hasPrefix("links") ? "portal_user" : "user_account")" : ""))
+            // an application that waited on the customer, back in work
+            let app = try #require(try t.db.scalarInt("SELECT min(id) FROM application WHERE status = 'submitted'"))
+            try t.db.run("""
+                INSERT INTO application_event (application_id, at, actor_kind, actor, from_status, to_status)
+                VALUES (?, '2026-05-02T10:00:00Z', 'operator', 'clerk', 'submitted', 'needs_info')
+                """, app)
+            // version 21 had neither the triggers nor the count, nor the mark of those that waited
+            let triggers = ["\(name)_insert": "user_account", "\(name)_delete": "user_account", "\(name)_update": "user_account",
+                            "links_unconfirmed_user_status": "portal_user", "links_unconfirmed_user_delete": "portal_user",
+                            "application_waited": "application_event"]
+            for (trigger, table) in triggers {
+                try t.db.execute("DROP TRIGGER \(trigger)" + (engine == .postgresql ? " ON \(table)" : ""))
             }
+            try t.db.execute("DROP INDEX application_waited_in_work; DROP INDEX ticket_new_touched; ALTER TABLE application DROP COLUMN waited")
             try t.db.run("DELETE FROM queue_count WHERE queue = 'links_unconfirmed'")
             // version 21 counted the applications by state under RGK 0 alone
             try t.db.run("DELETE FROM queue_count WHERE queue >= 'application_' AND queue < 'application`'")
@@ -229,6 +238,9 @@ import Testing
         #expect(try t.db.scalarInt("SELECT count FROM queue_count WHERE queue = 'links_unconfirmed' AND rgk_id = 0") == 1)
         #expect(try t.db.scalarInt("SELECT count(*) FROM queue_count WHERE queue >= 'application_' AND queue < 'application`' AND rgk_id = 0") == 0,
                 "the applications by state counted per RGK")
+        #expect(try t.db.scalarInt("SELECT count(*) FROM application WHERE waited = 1")
+                == t.db.scalarInt("SELECT count(DISTINCT application_id) FROM application_event WHERE to_status = 'needs_info'"))
+        #expect(try t.db.scalarInt("SELECT count(*) FROM application WHERE waited = 1 AND (status = 'submitted' OR status = 'accepted')") ?? 0 >= 1)
         try t.db.write { _ = try t.db.run("UPDATE portal_user SET status = 'active' WHERE login = 'anna@mail.example'") }
         #expect(try QueueCounters.differences(t.db).isEmpty, "the triggers are there again")
         if engine == .postgresql {

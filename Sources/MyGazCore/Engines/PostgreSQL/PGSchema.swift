@@ -47,7 +47,7 @@ public enum PGSchema {
     /// The whole schema, in one transaction of the caller's.
     public static var script: String {
         [functions, tables, productionCalendar, queueCounters, search, auditChainTables, auditChainTriggers, deskPhone, operatorScopes, abonent,
-         usernameSearch, notices, ticketDeadlines, dueCounts, unconfirmedLinks, Schema.ticketNewTouched, searchStatistics, PGRoles.deskChecks, marker].joined(separator: "\n")
+         usernameSearch, notices, ticketDeadlines, dueCounts, unconfirmedLinks, Schema.ticketNewTouched, applicationWaited, searchStatistics, PGRoles.deskChecks, marker].joined(separator: "\n")
     }
 
     /// SQLite's date(x) = x: a date YYYY-MM-DD that exists (no cast that could raise an error). Not
@@ -735,9 +735,27 @@ public enum PGSchema {
     }
 
     static var upgradeToStatusAtScale: String {
-        unconfirmedLinks + Schema.ticketNewTouched + remadeCounter(QueueCounters.applicationsByStatus) + searchStatistics
+        unconfirmedLinks + Schema.ticketNewTouched + remadeCounter(QueueCounters.applicationsByStatus) + applicationWaited + searchStatistics
             + "UPDATE schema_version SET version = 22;\n"
     }
+
+    /// `Schema.applicationWaited` and its trigger; may be run again.
+    static let applicationWaited = #"""
+        ALTER TABLE application ADD COLUMN IF NOT EXISTS waited bigint NOT NULL DEFAULT 0 CHECK (waited IN (0, 1));
+        UPDATE application SET waited = 1 WHERE waited = 0 AND id IN (SELECT application_id FROM application_event WHERE to_status = 'needs_info');
+        CREATE INDEX IF NOT EXISTS application_waited_in_work ON application (id) WHERE waited = 1 AND (status = 'submitted' OR status = 'accepted');
+        -- as the schema's owner: the mark set whoever writes the step
+        CREATE OR REPLACE FUNCTION application_waited() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp AS $$
+        BEGIN
+            UPDATE application SET waited = 1 WHERE id = NEW.application_id AND waited = 0;
+            RETURN NULL;
+        END
+        $$;
+        DROP TRIGGER IF EXISTS application_waited ON application_event;
+        CREATE TRIGGER application_waited AFTER INSERT ON application_event
+            FOR EACH ROW WHEN (NEW.to_status = 'needs_info') EXECUTE FUNCTION application_waited();
+
+        """#
 
     /// The counter `n` made again as it is defined now (a migration that changes it): its triggers
     /// dropped and made again, its rows counted anew; may be run again.
