@@ -1211,7 +1211,7 @@ extension Schema {
     /// whose pauses move their dates, which `status` reads one by one, found without the steps of
     /// every application there ever was. Set from the steps there are.
     static let applicationWaited = """
-        ALTER TABLE application ADD COLUMN waited INTEGER NOT NULL DEFAULT 0 CHECK (waited IN (0, 1));
+        ALTER TABLE application ADD COLUMN waited INTEGER NOT NULL DEFAULT 0 CHECK (waited = 0 OR waited = 1);
         UPDATE application SET waited = 1 WHERE id IN (SELECT application_id FROM application_event WHERE to_status = 'needs_info');
         CREATE INDEX application_waited_in_work ON application (id) WHERE waited = 1 AND (status = 'submitted' OR status = 'accepted');
 

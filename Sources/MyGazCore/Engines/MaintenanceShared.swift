@@ -57,6 +57,8 @@ public enum Maintenance {
         var names: [Int64: String] = [:]
         for row in try db.query("SELECT id, code FROM rgk") { names[try row.int64("id")] = try row.string("code") }
         return differences.map { d in
+            d.queue == "application.waited"
+                ? "application.waited is 0 on \(d.counted) application(s) that stepped into needs_info: run mygaz-admin db recount" :
             "queue count \(d.queue)\(d.rgk == 0 ? "" : " of " + (names[d.rgk] ?? String(d.rgk))) is \(d.kept), the table has \(d.counted): run mygaz-admin db recount"
         }
     }

@@ -23,6 +23,10 @@ public enum QueueCounters {
         var since: Int? = nil
         /// the other tables whose rows its membership reads (a bulk load of them counts it anew)
         var reads: [String] = []
+        /// on PostgreSQL, the rows of those tables its membership reads, for a row named `X`: locked
+        /// (FOR SHARE) before they are read, so that a writer of them at once waits for this change
+        /// and counts after it, not beside it
+        var locks: String? = nil
 
         func on(_ row: String, _ sql: String) -> String { sql.replacingOccurrences(of: "X.", with: "\(row).") }
 
@@ -77,7 +81,7 @@ public enum QueueCounters {
         // out (`unconfirmedLinksFollowTheirUser`).
         Counter(queue: "'links_unconfirmed'", table: "user_account",
                 member: "EXISTS (SELECT 1 FROM portal_user u WHERE u.id = X.user_id AND u.status = 'pending')", rgk: "0",
-                columns: ["user_id"], since: 22, reads: ["portal_user"]),
+                columns: ["user_id"], since: 22, reads: ["portal_user"], locks: "portal_user u WHERE u.id = X.user_id"),
     ]
 
     /// The counters of `queue_count` (version 4 and later) and those of `due_count` (version 20).
@@ -264,6 +268,10 @@ public enum QueueCounters {
                 found.append((String(parts[0]), Int64(parts[1]) ?? 0, count, 0))
             }
         }
+        // the mark of the applications that waited on the customer (version 22), kept by a trigger
+        // as the counts are: one that stepped into needs_info unmarked would lose its pauses in `status`
+        let unmarked = try db.scalarInt("SELECT count(*) FROM application WHERE waited = 0 AND \(unmarkedWaited)") ?? 0
+        if unmarked > 0 { found.append(("application.waited", 0, 0, unmarked)) }
         return found.sorted { ($0.0, $0.1) < ($1.0, $1.1) }
     }
 
@@ -278,10 +286,14 @@ public enum QueueCounters {
             try session.db.run("DELETE FROM queue_count")
             try session.db.run("DELETE FROM due_count")
             for c in counters { try session.db.run(recount(c)) }
+            try session.db.run("UPDATE application SET waited = 1 WHERE waited = 0 AND \(unmarkedWaited)")
             if wrong > 0 { try session.audit("db.recount", .database, nil, new: String(wrong)) }
             return wrong
         }
     }
+
+    /// A row of `application` (the table named so) that ever stepped into needs_info.
+    static let unmarkedWaited = "EXISTS (SELECT 1 FROM application_event e WHERE e.application_id = application.id AND e.to_status = 'needs_info')"
 
     /// The kept counts: queue → RGK id (0: none) → count.
     static func load(_ db: any Storage) throws -> [String: [Int64: Int]] {

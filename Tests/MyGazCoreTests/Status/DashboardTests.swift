@@ -118,6 +118,19 @@ import Testing
         #expect(try Dashboard.load(t.db, today: t.session.clock.today).count("readings_pending") == 2)
         #expect(try t.count("audit", "action = 'db.recount' AND new_value = '3'") == 1)
         #expect(try QueueCounters.recountAll(t.session) == 0)
+        // an application that stepped into needs_info without its mark (a step written with the triggers off)
+        let waited = try #require(try t.db.scalarInt("SELECT min(id) FROM application WHERE status = 'needs_info'"))
+        try t.db.write {
+            try t.db.run("""
+                INSERT INTO application_event (application_id, at, actor_kind, actor, from_status, to_status)
+                VALUES (?, '2026-05-02T10:00:00Z', 'operator', 'clerk', 'submitted', 'needs_info')
+                """, waited)
+            try t.db.run("UPDATE application SET waited = 0 WHERE id = ?", waited)
+        }
+        #expect(try QueueCounters.differences(t.db).map { "\($0.queue) \($0.kept) \($0.counted)" } == ["application.waited 0 1"])
+        #expect(try QueueCounters.recountAll(t.session) == 1)
+        #expect(try t.db.scalarInt("SELECT waited FROM application WHERE id = ?", waited) == 1)
+        #expect(try QueueCounters.differences(t.db).isEmpty)
     }
 
     /// A writer that moves a reading out of the queue while the recount holds its new counts: on

@@ -194,6 +194,46 @@ import Testing
         #expect(try Dashboard.load(t.db, today: today, scope: [vologda]).count("users_unconfirmed") == all - 1)
     }
 
+    /// On a server, a link removed while its user is confirmed at once: the confirmation waits for
+    /// the removal (the counter locks the user's row it reads), so the link leaves the count once.
+    @Test(.enabled(if: PGServer.available)) func aLinkRemovedWhileItsUserIsConfirmedLeavesTheCountOnce() throws {
+        let t = try TestDB(engine: .postgresql)
+        let (_, cherepovets, _) = try DashboardTests.region(t)
+        let other = try #require(try t.db.scalarInt("SELECT id FROM account WHERE rgk_id = ? ORDER BY id LIMIT 1", cherepovets))
+        let anna = try t.db.write {
+            let id = try t.db.insert("""
+                INSERT INTO portal_user (login, login_kind, status, registered_at, updated_at)
+                VALUES ('anna@mail.example', 'email', 'pending', '2026-05-01T08:00:00Z', '2026-05-01T08:00:00Z')
+                """)
+            try t.db.run("INSERT INTO user_account (user_id, account_id, linked_at) VALUES (?, ?, '2026-05-01T09:00:00Z')", id, other)
+            return id
+        }
+        let confirmer = DeliveryTests.Shared(try Engines.open(t.path, purpose: .use, busyTimeoutMs: 10_000))
+        let watcher = try Engines.open(t.path, purpose: .use, busyTimeoutMs: 10_000)
+        let confirmerPID = try confirmer.value.scalarInt("SELECT pg_backend_pid()") ?? 0
+        let outcome = DeliveryTests.Shared<Result<Int, Error>?>(nil)
+        let done = DispatchSemaphore(value: 0)
+        try t.db.write {
+            _ = try t.db.run("DELETE FROM user_account WHERE user_id = ?", anna)
+            // the confirmation, at once, from a connection of its own: it must wait for the removal
+            Thread.detachNewThread {
+                outcome.value = Result { try confirmer.value.write { try confirmer.value.run("UPDATE portal_user SET status = 'active' WHERE id = ?", anna) } }
+                done.signal()
+            }
+            var waited = false
+            for _ in 0..<500 where !waited && outcome.value == nil {
+                waited = try watcher.queryOne("SELECT wait_event_type = 'Lock' AS waiting FROM pg_stat_activity WHERE pid = ?", confirmerPID)?
+                    .optBool("waiting") ?? false
+                if !waited { usleep(10_000) }
+            }
+            #expect(waited, "the confirmation did not wait for the removal")
+        }
+        done.wait()
+        #expect(try outcome.value?.get() == 1)
+        #expect(try t.db.scalarInt("SELECT coalesce(sum(count), 0) FROM queue_count WHERE queue = 'links_unconfirmed'") == 0)
+        #expect(try QueueCounters.differences(t.db).isEmpty)
+    }
+
     /// A database of version 21 has its unconfirmed users' links counted by the upgrade, its
     /// applications by state counted per RGK, and those that ever waited on the customer marked.
     @Test(arguments: TestEngine.all) func anUpgradeFromVersionTwentyOneCountsTheUnconfirmedLinks(_ engine: TestEngine) throws {

@@ -63,9 +63,6 @@ struct PGBulkLoad {
                 END $$
                 """)
         }
-        if tables.contains("application_event") {
-            try db.execute("UPDATE application SET waited = 1 WHERE waited = 0 AND id IN (SELECT application_id FROM application_event WHERE to_status = 'needs_info')")
-        }
         for counter in QueueCounters.counters where tables.contains(counter.table) || counter.reads.contains(where: tables.contains) {
             try db.run(QueueCounters.recount(counter), arguments: [])
         }

@@ -741,7 +741,7 @@ public enum PGSchema {
 
     /// `Schema.applicationWaited` and its trigger; may be run again.
     static let applicationWaited = #"""
-        ALTER TABLE application ADD COLUMN IF NOT EXISTS waited bigint NOT NULL DEFAULT 0 CHECK (waited IN (0, 1));
+        ALTER TABLE application ADD COLUMN IF NOT EXISTS waited bigint NOT NULL DEFAULT 0 CHECK (waited = 0 OR waited = 1);
         UPDATE application SET waited = 1 WHERE waited = 0 AND id IN (SELECT application_id FROM application_event WHERE to_status = 'needs_info');
         CREATE INDEX IF NOT EXISTS application_waited_in_work ON application (id) WHERE waited = 1 AND (status = 'submitted' OR status = 'accepted');
         -- as the schema's owner: the mark set whoever writes the step
@@ -779,9 +779,11 @@ public enum PGSchema {
     /// changes its definition (the triggers dropped first).
     static func queueCounter(_ n: Int) -> String {
         let c = QueueCounters.counters[n], name = PGRoles.counterFunctions[n]
+        // the rows the membership reads, locked first (`Counter.locks`); nothing where it reads none
+        let lock = { (row: String) in c.locks.map { "PERFORM 1 FROM \(c.on(row, $0)) FOR SHARE;\n                    " } ?? "" }
         let add = { (row: String) in
             """
-            IF \(c.on(row, c.member)) THEN
+            \(lock(row))IF \(c.on(row, c.member)) THEN
                         INSERT INTO \(c.keptIn) AS q (\(c.key.joined(separator: ", ")), count) VALUES (\(c.keyValues(row).joined(separator: ", ")), 1)
                             ON CONFLICT (\(c.key.joined(separator: ", "))) DO UPDATE SET count = q.count + 1;
                     END IF;
@@ -789,7 +791,7 @@ public enum PGSchema {
         }
         let remove = { (row: String) in
             """
-            IF \(c.on(row, c.member)) THEN
+            \(lock(row))IF \(c.on(row, c.member)) THEN
                         UPDATE \(c.keptIn) SET count = count - 1 WHERE \(c.keyMatch(row));\(c.hour == nil ? "" : " DELETE FROM due_count WHERE \(c.keyMatch(row)) AND count = 0;")
                     END IF;
             """
