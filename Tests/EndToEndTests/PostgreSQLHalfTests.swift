@@ -16,11 +16,28 @@ struct PostgreSQLHalfTests {
     struct Run: Sendable {
         var status: Int32 = -1
         var lines: [String] = []
+        /// Killed at the deadline: it ran past `PostgreSQLHalf.deadline`.
+        var killed = false
 
         /// The test ids of `--list-tests`.
         var tests: Set<String> { Set(lines.filter { $0.contains("/") && !$0.contains(" ") }) }
         /// Swift Testing's "✘" lines: the issues and the tests, suites and run that failed.
         var failures: [String] { lines.filter { $0.contains("✘") } }
+        /// The tests that started and did not end: what a run killed at its deadline was waiting for.
+        var unfinished: [String] {
+            func name(_ line: String, after mark: String) -> String? {
+                guard let range = line.range(of: mark) else { return nil }
+                return line[range.upperBound...].split(separator: " ").first.map(String.init)
+            }
+            var running: [String] = []
+            for line in lines {
+                if let test = name(line, after: "◇ Test ") { running.append(test) }
+                for mark in ["✔ Test ", "✘ Test ", "➜ Test "] {
+                    if let test = name(line, after: mark), let index = running.firstIndex(of: test) { running.remove(at: index) }
+                }
+            }
+            return running
+        }
         /// The number in "Test run with N tests … passed".
         var passed: Int? {
             guard let line = lines.last(where: { $0.contains("Test run with ") && $0.contains(" passed") }) else { return nil }
@@ -41,9 +58,11 @@ struct PostgreSQLHalfTests {
     /// for minutes (`waitUntilExit` never returned, the child stayed a zombie). Its output goes
     /// to a file read as it grows: a pipe's end, inherited by a process the tests start meanwhile
     /// (a server lives to the end), would keep the reader waiting.
-    private static func runBlocking(_ arguments: [String], environment: [String: String], echo: String?) -> Run {
+    /// Past `deadline` the child is killed (its server's watchdog then stops the server): a test
+    /// that hangs fails the run with the tests still running named, instead of holding CI to its own limit.
+    static func runBlocking(_ arguments: [String], program: String = CommandLine.arguments[0], environment: [String: String], echo: String?,
+                            deadline: Date = .distantFuture) -> Run {
         var run = Run()
-        let program = CommandLine.arguments[0]
         let log = FileManager.default.temporaryDirectory.appendingPathComponent("mygaz-pg-half-\(UUID().uuidString).log").path
         let fd = open(log, O_RDONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
         guard fd >= 0 else {
@@ -51,19 +70,12 @@ struct PostgreSQLHalfTests {
             return run
         }
         defer { close(fd); unlink(log) }
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
-        posix_spawn_file_actions_addopen(&actions, 1, log, O_WRONLY | O_APPEND, 0)
-        posix_spawn_file_actions_adddup2(&actions, 1, 2)
-        let argv = ([program] + arguments).map { strdup($0) } + [nil]
-        let envp = ProcessInfo.processInfo.environment.merging(environment) { $1 }.map { strdup("\($0.key)=\($0.value)") } + [nil]
-        defer { (argv + envp).forEach { free($0) } }
-        var pid: pid_t = 0
-        let spawned = posix_spawn(&pid, program, &actions, nil, argv, envp)
-        guard spawned == 0 else {
-            run.lines = ["cannot run the test bundle \(program): \(String(cString: strerror(spawned)))"]
+        let environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        let pid: pid_t
+        switch Spawn.start([program] + arguments, output: log, environment: environment) {
+        case .success(let started): pid = started
+        case .failure(let error):
+            run.lines = ["cannot run the test bundle: \(error)"]
             return run
         }
         var pending: [UInt8] = []
@@ -92,12 +104,18 @@ struct PostgreSQLHalfTests {
             if exited || count < 0 { break }
             var reaped: pid_t
             repeat { reaped = waitpid(pid, &status, WNOHANG) } while reaped < 0 && errno == EINTR
-            if reaped == pid { exited = true } else { usleep(100_000) }
+            if reaped == pid {
+                exited = true
+            } else if !run.killed && Date() > deadline {
+                kill(pid, SIGKILL)
+                run.killed = true
+            } else {
+                usleep(100_000)
+            }
         }
         if !pending.isEmpty { take(pending[...]) }
         if !exited { while waitpid(pid, &status, 0) < 0 && errno == EINTR {} }
-        // exited: its status; killed: 128 + the signal, as a shell says it
-        run.status = (status & 0x7F) == 0 ? (status >> 8) & 0xFF : 128 + (status & 0x7F)
+        run.status = Spawn.exitCode(status)
         return run
     }
 
@@ -112,17 +130,44 @@ struct PostgreSQLHalfTests {
             Self.say("PostgreSQL half: \(suites.count - PostgreSQLHalf.notYet.count) of \(suites.count) suites run on both engines; "
                 + "\(PostgreSQLHalf.notYet.count) not yet (PostgreSQLHalf.notYet in Tests/EngineHarness/TestEngine.swift)")
             let started = Date()
-            let half = Self.runBlocking(PostgreSQLHalf.arguments, environment: [PostgreSQLHalf.variable: "postgresql"], echo: "[PostgreSQL half] ")
+            let half = Self.runBlocking(PostgreSQLHalf.arguments, environment: [PostgreSQLHalf.variable: "postgresql"], echo: "[PostgreSQL half] ",
+                                        deadline: started.addingTimeInterval(PostgreSQLHalf.deadline))
             return (listing, half, Int(Date().timeIntervalSince(started).rounded()))
         }
         #expect(listing.status == 0, "\(listing.lines.suffix(20).joined(separator: "\n"))")
         let suites = Set(listing.tests.map(Self.suite))
         let missing = PostgreSQLHalf.notYet.filter { !suites.contains($0) }
         #expect(missing.isEmpty, "PostgreSQLHalf names what the test bundle does not hold (renamed?)")
+        #expect(!half.killed, "the PostgreSQL half ran past \(Int(PostgreSQLHalf.deadline)) s and was killed; still running: \(half.unfinished.joined(separator: ", "))")
         let why: String = half.failures.isEmpty ? half.lines.suffix(30).joined(separator: "\n") : half.failures.joined(separator: "\n")
         #expect(half.status == 0, "the PostgreSQL half failed (exit \(half.status), \(seconds) s):\n\(why)")
         #expect(half.status != 0 || (half.passed ?? 0) > 0, "the PostgreSQL half ran no test:\n\(half.lines.suffix(10).joined(separator: "\n"))")
         Self.say("PostgreSQL half: \(half.passed ?? 0) tests passed on PostgreSQL in \(seconds) s")
+    }
+
+    /// A program the tests start holds none of their descriptors: Foundation's pipes are not
+    /// close-on-exec, and a server started while a test read one to its end kept that test waiting.
+    @Test func aProgramTheTestsStartHoldsNoneOfTheirDescriptors() throws {
+        let pipe = Pipe()
+        let write = pipe.fileHandleForWriting.fileDescriptor
+        #expect(fcntl(write, F_GETFD) & FD_CLOEXEC == 0, "Foundation's pipe is close-on-exec now: this test guards nothing")
+        let listed = Spawn.output(["/bin/ls", "/proc/self/fd"]).split(separator: "\n").map(String.init)
+        #expect(listed.contains("0") && listed.contains("1") && listed.contains("2"), "\(listed)")
+        #expect(!listed.contains(String(write)), "the child holds the pipe's write end: \(listed)")
+        // ls's own: its listing of the folder
+        #expect(Set(listed).isSubset(of: ["0", "1", "2", "3"]), "\(listed)")
+        try pipe.fileHandleForWriting.close()
+    }
+
+    /// A half that runs past its deadline is killed, and the tests it was still running are named.
+    @Test func aHalfPastItsDeadlineIsKilledAndNamesTheTestsStillRunning() {
+        let script = "echo '◇ Test quick() started.'; echo '◇ Test hangs() started.'; echo '✔ Test quick() passed after 0.1 seconds.'; exec sleep 60"
+        let started = Date()
+        let run = Self.runBlocking(["-c", script], program: "/bin/sh", environment: [:], echo: nil, deadline: started.addingTimeInterval(1))
+        #expect(run.killed)
+        #expect(run.status == 128 + SIGKILL)
+        #expect(run.unfinished == ["hangs()"])
+        #expect(Date().timeIntervalSince(started) < 30)
     }
 
     /// The suite of a test's id (`Module.Suite/test()` → `Module.Suite`).

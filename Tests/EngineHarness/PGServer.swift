@@ -163,29 +163,10 @@ public final class PGServer: @unchecked Sendable {
 
     /// Runs `argv` and waits; its output goes to `log`. The exit status, or -1 when it could not start.
     @discardableResult
-    static func run(_ argv: [String], log: String) -> Int32 {
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
-        posix_spawn_file_actions_addopen(&actions, 1, log, O_WRONLY | O_CREAT | O_APPEND, 0o600)
-        posix_spawn_file_actions_adddup2(&actions, 1, 2)
-        var pid: pid_t = 0
-        let args = argv.map { strdup($0) } + [nil]
-        defer { args.forEach { free($0) } }
-        guard posix_spawn(&pid, argv[0], &actions, nil, args, environ) == 0 else { return -1 }
-        var status: Int32 = 0
-        while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
-        return (status & 0x7F) == 0 ? (status >> 8) & 0xFF : -1
-    }
+    static func run(_ argv: [String], log: String) -> Int32 { Spawn.run(argv, output: log) }
 
-    /// What `argv` writes on stdout (its stderr is dropped).
-    static func output(_ argv: [String]) -> String {
-        let file = "/tmp/mgzt-pg-out-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
-        defer { unlink(file) }
-        guard run(argv, log: file) == 0 else { return "" }
-        return (try? String(contentsOfFile: file, encoding: .utf8)) ?? ""
-    }
+    /// What `argv` writes on stdout (and stderr), "" when it fails.
+    static func output(_ argv: [String]) -> String { Spawn.output(argv) }
 
     private static func tail(_ file: String) -> String {
         let text = (try? String(contentsOfFile: file, encoding: .utf8)) ?? ""
@@ -212,18 +193,8 @@ public final class PGServer: @unchecked Sendable {
             rm -rf \(dir)
             """
         let setsid = FileManager.default.isExecutableFile(atPath: "/usr/bin/setsid") ? ["/usr/bin/setsid"] : []
-        var pid: pid_t = 0
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
-        posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
-        posix_spawn_file_actions_adddup2(&actions, 1, 2)
-        let argv = setsid + ["/bin/sh", "-c", script]
-        let args = argv.map { strdup($0) } + [nil]
-        defer { args.forEach { free($0) } }
         // not waited for: it ends after this process; the init process reaps it
-        _ = posix_spawn(&pid, argv[0], &actions, nil, args, environ)
+        _ = Spawn.start(setsid + ["/bin/sh", "-c", script], output: "/dev/null")
     }
 
     public struct Failure: Error, CustomStringConvertible {

@@ -41,6 +41,11 @@ public enum PostgreSQLHalf {
     /// test of what is SQLite's alone says so with `.sqliteOnly(…)` and is skipped there).
     public static let notYet: [String] = []
 
+    /// How long the half may run before it is killed and its unfinished tests named: 12 to 15
+    /// minutes here and in CI; `MYGAZ_TEST_PG_HALF_SECONDS` sets another.
+    public static let deadline: TimeInterval =
+        ProcessInfo.processInfo.environment["MYGAZ_TEST_PG_HALF_SECONDS"].flatMap(TimeInterval.init) ?? 45 * 60
+
     /// The test bundle's arguments that run every test but those of `notYet` with Swift Testing
     /// (`--skip` is a regular expression on ids: a suite's is `Module.Suite`).
     public static var arguments: [String] {
