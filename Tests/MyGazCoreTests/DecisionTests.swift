@@ -47,16 +47,6 @@ final class TwoClerks {
         watcher = engine == .postgresql ? try Engines.open(address, purpose: .use, busyTimeoutMs: 20_000) : nil
     }
 
-    final class Box<T>: @unchecked Sendable {
-        private let lock = NSLock()
-        private var stored: T
-        init(_ value: T) { stored = value }
-        var value: T {
-            get { lock.lock(); defer { lock.unlock() }; return stored }
-            set { lock.lock(); stored = newValue; lock.unlock() }
-        }
-    }
-
     /// Each clerk's decision on the row `id` of `table`: `decisions[0]` by clerk1, `decisions[1]`
     /// by clerk2. Answers their outcomes in that order.
     func race(_ table: String, _ id: Int64, _ decisions: [(Session) throws -> Transition]) throws -> [Result<Transition, any Error>] {
@@ -65,13 +55,13 @@ final class TwoClerks {
             return zip(clerks, decisions).map { clerk, decide in Result { try decide(clerk) } }
         }
         let pids = try clerks.map { try #require(try $0.db.scalarInt("SELECT pg_backend_pid()")) }
-        let outcomes = Box<[Result<Transition, any Error>?]>([nil, nil])
+        let outcomes = Locked<[Result<Transition, any Error>?]>([nil, nil])
         let barrier = Barrier(2)
         let finished = DispatchGroup()
         try db.write {
             _ = try db.query("SELECT id FROM \(table) WHERE id = ? \(db.sql.lockingRows)", id)
             for i in 0..<2 {
-                let work = Box((clerks[i], decisions[i]))
+                let work = Locked((clerks[i], decisions[i]))
                 finished.enter()
                 Thread.detachNewThread {
                     barrier.arrive()

@@ -143,3 +143,98 @@ enum SQLiteVersionEighteen {
         ALTER TABLE ticket_message DROP COLUMN asks; ALTER TABLE rgk DROP COLUMN time_zone;
         """
 }
+
+/// A value shared with a thread of the test's own, read and written under a lock.
+final class Locked<T>: @unchecked Sendable {
+    private let lock = NSLock()
+    private var stored: T
+    init(_ value: T) { stored = value }
+    var value: T {
+        get { lock.withLock { stored } }
+        set { lock.withLock { stored = newValue } }
+    }
+    /// A change made whole under the lock (`value.append` is a read and a write: two threads
+    /// between them lose one).
+    func update(_ change: (inout T) -> Void) { lock.withLock { change(&stored) } }
+}
+
+/// The second of two writers: `work` on a thread of its own, started while the caller's
+/// transaction holds what it needs. `waitedForALock` asks the server until it shows the second
+/// waiting for a lock; `outcome` waits for the second to end.
+final class SecondWriter<T>: @unchecked Sendable {
+    private let done = DispatchSemaphore(value: 0)
+    private let result = Locked<Result<T, any Error>?>(nil)
+
+    init(_ work: @escaping () throws -> T) {
+        let call = Locked(work), result = self.result, done = self.done
+        Thread.detachNewThread {
+            result.value = Result { try call.value() }
+            done.signal()
+        }
+    }
+
+    /// Whether backend `pid` waited for a lock (`pg_stat_activity`) before it ended, asked every
+    /// 10 ms for 5 s at most.
+    func waitedForALock(pid: Int, watcher: any Storage) throws -> Bool {
+        try waitedForALock {
+            try watcher.queryOne("SELECT wait_event_type = 'Lock' AS waiting FROM pg_stat_activity WHERE pid = ?", pid)?.optBool("waiting") ?? false
+        }
+    }
+
+    /// Whether `waiting` said yes before the second ended, asked every 10 ms for 5 s at most.
+    func waitedForALock(_ waiting: () throws -> Bool) rethrows -> Bool {
+        for _ in 0..<500 where result.value == nil {
+            if try waiting() { return true }
+            usleep(10_000)
+        }
+        return false
+    }
+
+    /// What the second's work gave, once it ended.
+    var outcome: Result<T, any Error> {
+        done.wait()
+        done.signal()
+        return result.value!
+    }
+}
+
+/// A storage that keeps the statements asked of it, and counts the rows of the application list's
+/// select it returned.
+final class CountingStorage: Storage {
+    let inner: any Storage
+    var statements: [String] = []
+    var applicationRows = 0
+    init(_ inner: any Storage) { self.inner = inner }
+
+    private func note(_ sql: String, _ rows: Int) {
+        statements.append(sql)
+        if sql.contains("FROM application ap JOIN rgk g ON g.id = ap.rgk_id") { applicationRows += rows }
+    }
+    var path: String { inner.path }
+    var sql: SQLDialect { inner.sql }
+    func query(_ sql: String, arguments: [SQLBindable?]) throws -> [Row] {
+        let rows = try inner.query(sql, arguments: arguments)
+        note(sql, rows.count)
+        return rows
+    }
+    func queryOne(_ sql: String, arguments: [SQLBindable?]) throws -> Row? {
+        let row = try inner.queryOne(sql, arguments: arguments)
+        note(sql, row == nil ? 0 : 1)
+        return row
+    }
+    func run(_ sql: String, arguments: [SQLBindable?]) throws -> Int { note(sql, 0); return try inner.run(sql, arguments: arguments) }
+    func execute(_ sql: String) throws { note(sql, 0); try inner.execute(sql) }
+    func insert(_ sql: String, arguments: [SQLBindable?]) throws -> Int64 { note(sql, 0); return try inner.insert(sql, arguments: arguments) }
+    func eachRow(_ sql: String, arguments: [SQLBindable?], _ body: (Row) throws -> Void) throws {
+        var n = 0
+        try inner.eachRow(sql, arguments: arguments) { n += 1; try body($0) }
+        note(sql, n)
+    }
+    func write<T>(_ body: () throws -> T) throws -> T { try inner.write(body) }
+    func read<T>(_ body: () throws -> T) throws -> T { try inner.read(body) }
+    func savepoint<T>(_ body: () throws -> T) throws -> T { try inner.savepoint(body) }
+    func overwriteFreedPages() throws { try inner.overwriteFreedPages() }
+    func overwritingFreedContent<T>(_ body: () throws -> T) throws -> T { try inner.overwritingFreedContent(body) }
+    func mergeSearchIndex(_ index: SearchIndex, pagesPerStep: Int) throws -> Int { try inner.mergeSearchIndex(index, pagesPerStep: pagesPerStep) }
+    func refreshPlannerStatistics(_ tables: [String]) throws { try inner.refreshPlannerStatistics(tables) }
+}

@@ -5,11 +5,6 @@ import Testing
 
 /// The holder's phone changed at the desk (issue 39 §1), against the RGK's accounts file, on both engines.
 @Suite struct HolderPhoneTests {
-    final class Box<T>: @unchecked Sendable {
-        var value: T
-        init(_ value: T) { self.value = value }
-    }
-
     @Test func theDocumentKeepsItsLastFourDigits() {
         #expect(HolderPhone.masked("паспорт 1234 567890") == "паспорт **** **7890")
         #expect(HolderPhone.masked("  в/у 12 34 ") == "в/у 12 34")
@@ -87,27 +82,17 @@ import Testing
         let other = try Engines.open(t.path, purpose: .use, busyTimeoutMs: 2000)
         let watcher = try Engines.open(t.path, purpose: .use, busyTimeoutMs: 2000)
         let pid = try #require(try other.scalarInt("SELECT pg_backend_pid()"))
-        let desk = Box(Session(db: other, login: "second-clerk"))
-        let second = Box<Result<HolderPhone.Change, any Error>?>(nil)
-        let done = DispatchSemaphore(value: 0)
+        let desk = Session(db: other, login: "second-clerk")
         var first: Result<HolderPhone.Change, any Error>?
-        try t.db.write {
+        let second = try t.db.write {
             first = Result { try HolderPhone.acceptFile(t.session, ref) }
-            Thread.detachNewThread {
-                second.value = Result { try HolderPhone.acceptFile(desk.value, ref) }
-                done.signal()
-            }
-            var waited = false
-            for _ in 0..<500 where !waited && second.value == nil {
-                waited = try watcher.queryOne("SELECT wait_event_type = 'Lock' AS waiting FROM pg_stat_activity WHERE pid = ?", pid)?
-                    .optBool("waiting") ?? false
-                if !waited { usleep(10_000) }
-            }
+            let second = SecondWriter { try HolderPhone.acceptFile(desk, ref) }
+            let waited = try second.waitedForALock(pid: pid, watcher: watcher)
             #expect(waited, "the second clerk did not wait for the first")
+            return second
         }
-        done.wait()
         #expect(try #require(first).get().new == "+79115550011")
-        let outcome = try #require(second.value)
+        let outcome = second.outcome
         let refused: MyGazError? = { if case .failure(let error) = outcome { return error as? MyGazError }; return nil }()
         #expect(refused?.status == .conflict && refused?.message.key == .phoneNoConflict, "the second clerk: \(outcome)")
         #expect(try t.count("audit", "action = 'account.accept_file_phone'") == 1)

@@ -226,7 +226,7 @@ import Testing
         let failures = Counter()
         let finished = DispatchGroup()
         for (n, db) in connections.enumerated() {
-            let session = Shared(Session(db: db, login: "clerk\(n)"))
+            let session = Locked(Session(db: db, login: "clerk\(n)"))
             finished.enter()
             Thread.detachNewThread {
                 let session = session.value, db = session.db
@@ -390,8 +390,3 @@ final class Counter: @unchecked Sendable {
     var value: Int { lock.lock(); defer { lock.unlock() }; return count }
 }
 
-/// A value handed to another thread that alone uses it from then on.
-final class Shared<T>: @unchecked Sendable {
-    let value: T
-    init(_ value: T) { self.value = value }
-}

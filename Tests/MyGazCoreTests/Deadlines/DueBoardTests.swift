@@ -140,8 +140,8 @@ import Testing
 
     /// The tickets `status` reads one by one are those waiting less those `due_count` counts, in
     /// every state a ticket can be in, each in one branch only.
-    @Test func theUncountedBranchesAreTheWaitingLessTheCounted() throws {
-        let t = try TestDB(engine: .sqlite)
+    @Test(arguments: TestEngine.all) func theUncountedBranchesAreTheWaitingLessTheCounted(_ engine: TestEngine) throws {
+        let t = try TestDB(engine: engine)
         let counter = QueueCounters.counters[QueueCounters.unansweredTicketsDue]
         var rows: [String] = []
         for status in ["new", "answered", "closed"] {
@@ -193,8 +193,8 @@ import Testing
 
     /// An application «требует уточнения» waits on the customer by its state, even where its history
     /// lacks the step into it (a writer of its own set the state): its clock stands still.
-    @Test func anApplicationWaitingOnTheCustomerIsPausedWithoutItsStep() throws {
-        let t = try TestDB(engine: .sqlite)
+    @Test(arguments: TestEngine.all) func anApplicationWaitingOnTheCustomerIsPausedWithoutItsStep(_ engine: TestEngine) throws {
+        let t = try TestDB(engine: engine)
         _ = try DemoGenerator.generate(t.session, .init(accounts: 60, seed: 7, anchor: Day(year: 2026, month: 11, day: 20)!))
         let id = try #require(try t.db.scalarInt("SELECT min(id) FROM application WHERE status = 'submitted'"))
         try t.db.write { _ = try t.db.run("UPDATE application SET status = 'needs_info' WHERE id = ?", id) }
@@ -304,45 +304,4 @@ import Testing
         supply.limit = 1
         #expect(try Applications.list(t.db, supply, due: q).map { $0.summary.rgk } == ["kostroma"], "each zone's first is read")
     }
-}
-
-/// A storage that keeps the statements asked of it, and counts the rows of the application list's
-/// select it returned.
-final class CountingStorage: Storage {
-    let inner: any Storage
-    var statements: [String] = []
-    var applicationRows = 0
-    init(_ inner: any Storage) { self.inner = inner }
-
-    private func note(_ sql: String, _ rows: Int) {
-        statements.append(sql)
-        if sql.contains("FROM application ap JOIN rgk g ON g.id = ap.rgk_id") { applicationRows += rows }
-    }
-    var path: String { inner.path }
-    var sql: SQLDialect { inner.sql }
-    func query(_ sql: String, arguments: [SQLBindable?]) throws -> [Row] {
-        let rows = try inner.query(sql, arguments: arguments)
-        note(sql, rows.count)
-        return rows
-    }
-    func queryOne(_ sql: String, arguments: [SQLBindable?]) throws -> Row? {
-        let row = try inner.queryOne(sql, arguments: arguments)
-        note(sql, row == nil ? 0 : 1)
-        return row
-    }
-    func run(_ sql: String, arguments: [SQLBindable?]) throws -> Int { note(sql, 0); return try inner.run(sql, arguments: arguments) }
-    func execute(_ sql: String) throws { note(sql, 0); try inner.execute(sql) }
-    func insert(_ sql: String, arguments: [SQLBindable?]) throws -> Int64 { note(sql, 0); return try inner.insert(sql, arguments: arguments) }
-    func eachRow(_ sql: String, arguments: [SQLBindable?], _ body: (Row) throws -> Void) throws {
-        var n = 0
-        try inner.eachRow(sql, arguments: arguments) { n += 1; try body($0) }
-        note(sql, n)
-    }
-    func write<T>(_ body: () throws -> T) throws -> T { try inner.write(body) }
-    func read<T>(_ body: () throws -> T) throws -> T { try inner.read(body) }
-    func savepoint<T>(_ body: () throws -> T) throws -> T { try inner.savepoint(body) }
-    func overwriteFreedPages() throws { try inner.overwriteFreedPages() }
-    func overwritingFreedContent<T>(_ body: () throws -> T) throws -> T { try inner.overwritingFreedContent(body) }
-    func mergeSearchIndex(_ index: SearchIndex, pagesPerStep: Int) throws -> Int { try inner.mergeSearchIndex(index, pagesPerStep: pagesPerStep) }
-    func refreshPlannerStatistics(_ tables: [String]) throws { try inner.refreshPlannerStatistics(tables) }
 }

@@ -325,7 +325,7 @@ import Testing
 
         /// Runs the import on a connection of its own while `kill` waits for the moment and ends it.
         func killed(when query: String, holding: Bool) throws -> Error? {
-            let session = DeliveryTests.Shared(Session(db: try Engines.open(t.path, purpose: .use, busyTimeoutMs: 30_000),
+            let session = Locked(Session(db: try Engines.open(t.path, purpose: .use, busyTimeoutMs: 30_000),
                                                        login: t.session.login, clock: t.session.clock))
             let portal = try PGConnection(t.path)
             if holding {
@@ -333,7 +333,7 @@ import Testing
                 _ = try portal.query("SELECT id FROM account WHERE number = '70000005' FOR UPDATE")
             }
             let done = DispatchSemaphore(value: 0)
-            let failure = DeliveryTests.Shared<Error?>(nil)
+            let failure = Locked<Error?>(nil)
             Thread.detachNewThread {
                 do { _ = try Importer.run(session.value, ImportOptions(kind: .accounts), file: path) } catch { failure.value = error }
                 done.signal()

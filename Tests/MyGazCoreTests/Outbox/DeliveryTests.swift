@@ -169,19 +169,6 @@ import Testing
 
     // MARK: on PostgreSQL, truly at once
 
-    final class Shared<T>: @unchecked Sendable {
-        private let lock = NSLock()
-        private var stored: T
-        init(_ value: T) { stored = value }
-        var value: T {
-            get { lock.lock(); defer { lock.unlock() }; return stored }
-            set { lock.lock(); stored = newValue; lock.unlock() }
-        }
-        /// A change made whole under the lock (`value.append` is a read and a write: two threads
-        /// appending at once through `value` lose one of the appends).
-        func update(_ change: (inout T) -> Void) { lock.lock(); change(&stored); lock.unlock() }
-    }
-
     /// Threads that start their work at the same instant.
     final class Barrier: @unchecked Sendable {
         private let condition = NSCondition()
@@ -207,10 +194,10 @@ import Testing
         let (transport, directory) = try Self.recorder(t)
         let senders = try (0..<2).map { _ in try Self.session(t) }
         let barrier = Barrier(senders.count)
-        let results = Shared<[Result<Int, Error>]>([])
+        let results = Locked<[Result<Int, Error>]>([])
         let done = DispatchGroup()
         for session in senders {
-            let box = Shared(session)
+            let box = Locked(session)
             done.enter()
             Thread.detachNewThread {
                 barrier.arrive()
@@ -241,30 +228,19 @@ import Testing
         let t = try TestDB(engine: .postgresql)
         let id = try Self.queue(t, rgk: nil, to: "a@mail.example", body: "Письмо")
         try t.db.write { try t.db.run("UPDATE outbox SET status = 'failed', last_error = 'exit 1'") }
-        let first = try Self.session(t), second = Shared(try Self.session(t))
+        let first = try Self.session(t), secondSession = try Self.session(t)
         let watcher = try Engines.open(t.path, purpose: .use, busyTimeoutMs: 10_000)
-        let secondPID = try second.value.db.scalarInt("SELECT pg_backend_pid()") ?? 0
-        let outcome = Shared<Result<Transition, Error>?>(nil)
-        let done = DispatchSemaphore(value: 0)
-        let won = try first.db.write {
+        let secondPID = try secondSession.db.scalarInt("SELECT pg_backend_pid()") ?? 0
+        let (won, second) = try first.db.write {
             let transition = try OutboxStore.retry(first, id)
-            Thread.detachNewThread {
-                outcome.value = Result { try OutboxStore.retry(second.value, id) }
-                done.signal()
-            }
+            let second = SecondWriter { try OutboxStore.retry(secondSession, id) }
             // the second has read the message failed, as the first did, and waits for its row
-            var waited = false
-            for _ in 0..<500 where !waited && outcome.value == nil {
-                waited = try watcher.queryOne("SELECT wait_event_type = 'Lock' AS waiting FROM pg_stat_activity WHERE pid = ?", secondPID)?
-                    .optBool("waiting") ?? false
-                if !waited { usleep(10_000) }
-            }
+            let waited = try second.waitedForALock(pid: secondPID, watcher: watcher)
             #expect(waited, "the second operator did not wait for the first")
-            return transition
+            return (transition, second)
         }
-        done.wait()
         #expect(won.from == "failed" && won.to == "waiting")
-        let lost = try #require(outcome.value)
+        let lost = second.outcome
         let error: MyGazError? = { if case .failure(let e) = lost { return e as? MyGazError }; return nil }()
         #expect(error?.status == .conflict && error?.message.args.contains(.code(.outboxStatus, "waiting")) == true,
                 "the second is told another got there first, and the state now: \(String(describing: error?.message))")

@@ -152,29 +152,18 @@ import Testing
             """)
         let bulk = clerks.clerks[0], phone = clerks.clerks[1]
         let pid = try #require(try bulk.db.scalarInt("SELECT pg_backend_pid()"))
-        let result = TwoClerks.Box<Result<Readings.BulkResult, any Error>?>(nil)
-        let done = DispatchSemaphore(value: 0)
-        let session = TwoClerks.Box(bulk)
-        var waited = false
         // the phone clerk's transaction as `Readings.submit` writes it: the meter held, a reading accepted
-        try phone.db.write {
+        let (writer, waited) = try phone.db.write {
             try phone.db.run("SELECT id FROM meter WHERE id = 1 FOR UPDATE")
             try phone.db.run("""
                 INSERT INTO reading (meter_id, value, reading_date, source, status, submitted_at, decided_at, decided_by)
                 VALUES (1, 1200, '2026-07-11', 'phone', 'accepted', 'y', 'y', 'clerk2')
                 """)
-            Thread.detachNewThread {
-                result.value = Result { try Readings.acceptAllValid(session.value, rgk: nil, dryRun: false) }
-                done.signal()
-            }
-            for _ in 0..<300 where !waited {
-                waited = try clerks.db.scalarInt("SELECT count(*) FROM pg_stat_activity WHERE pid = ? AND wait_event_type = 'Lock'", pid) == 1
-                if !waited { usleep(10_000) }
-            }
+            let writer = SecondWriter { try Readings.acceptAllValid(bulk, rgk: nil, dryRun: false) }
+            return (writer, try writer.waitedForALock(pid: pid, watcher: clerks.db))
         }
-        done.wait()
         #expect(waited, "the bulk accept waits for the meter the phone reading holds")
-        let outcome = try #require(try result.value?.get())
+        let outcome = try writer.outcome.get()
         #expect(outcome.decided == 1 && outcome.skipped == 1)
         let states = try clerks.db.query("SELECT meter_id, value, status FROM reading WHERE value <> 1000 ORDER BY id")
             .map { "\(try $0.int("meter_id")) \(try $0.int("value")) \(try $0.string("status"))" }

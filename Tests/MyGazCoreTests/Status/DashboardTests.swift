@@ -138,32 +138,20 @@ import Testing
     @Test(.enabled(if: PGServer.available)) func aWriterDuringARecountOnPostgreSQLWaitsAndIsCountedOnce() throws {
         let t = try TestDB(engine: .postgresql)
         let (_, _, pending) = try Self.region(t)
-        let writer = DeliveryTests.Shared(try Engines.open(t.path, purpose: .use, busyTimeoutMs: 10_000))
+        let writer = try Engines.open(t.path, purpose: .use, busyTimeoutMs: 10_000)
         let watcher = try Engines.open(t.path, purpose: .use, busyTimeoutMs: 10_000)
-        let writerPID = try writer.value.scalarInt("SELECT pg_backend_pid()") ?? 0
-        let outcome = DeliveryTests.Shared<Result<Int, Error>?>(nil)
-        let done = DispatchSemaphore(value: 0)
+        let writerPID = try writer.scalarInt("SELECT pg_backend_pid()") ?? 0
         let now = t.session.now
-        try t.db.write {
+        let second = try t.db.write {
             _ = try QueueCounters.recountAll(t.session)
-            Thread.detachNewThread {
-                outcome.value = Result {
-                    try writer.value.write {
-                        try writer.value.run("UPDATE reading SET status = 'accepted', decided_at = ?, decided_by = 'tester' WHERE id = ?", now, pending)
-                    }
-                }
-                done.signal()
+            let second = SecondWriter {
+                try writer.write { try writer.run("UPDATE reading SET status = 'accepted', decided_at = ?, decided_by = 'tester' WHERE id = ?", now, pending) }
             }
-            var waited = false
-            for _ in 0..<500 where !waited && outcome.value == nil {
-                waited = try watcher.queryOne("SELECT wait_event_type = 'Lock' AS waiting FROM pg_stat_activity WHERE pid = ?", writerPID)?
-                    .optBool("waiting") ?? false
-                if !waited { usleep(10_000) }
-            }
+            let waited = try second.waitedForALock(pid: writerPID, watcher: watcher)
             #expect(waited, "the writer did not wait for the recount")
+            return second
         }
-        done.wait()
-        #expect(try outcome.value?.get() == 1)
+        #expect(try second.outcome.get() == 1)
         #expect(try QueueCounters.differences(t.db).isEmpty, "the change was counted once, after the recount")
         #expect(try Dashboard.load(t.db, today: t.session.clock.today).count("readings_pending") == 2)
     }

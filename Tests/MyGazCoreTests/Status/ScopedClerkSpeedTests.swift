@@ -208,28 +208,18 @@ import Testing
             try t.db.run("INSERT INTO user_account (user_id, account_id, linked_at) VALUES (?, ?, '2026-05-01T09:00:00Z')", id, other)
             return id
         }
-        let confirmer = DeliveryTests.Shared(try Engines.open(t.path, purpose: .use, busyTimeoutMs: 10_000))
+        let confirmer = try Engines.open(t.path, purpose: .use, busyTimeoutMs: 10_000)
         let watcher = try Engines.open(t.path, purpose: .use, busyTimeoutMs: 10_000)
-        let confirmerPID = try confirmer.value.scalarInt("SELECT pg_backend_pid()") ?? 0
-        let outcome = DeliveryTests.Shared<Result<Int, Error>?>(nil)
-        let done = DispatchSemaphore(value: 0)
-        try t.db.write {
+        let confirmerPID = try confirmer.scalarInt("SELECT pg_backend_pid()") ?? 0
+        let second = try t.db.write {
             _ = try t.db.run("DELETE FROM user_account WHERE user_id = ?", anna)
             // the confirmation, at once, from a connection of its own: it must wait for the removal
-            Thread.detachNewThread {
-                outcome.value = Result { try confirmer.value.write { try confirmer.value.run("UPDATE portal_user SET status = 'active' WHERE id = ?", anna) } }
-                done.signal()
-            }
-            var waited = false
-            for _ in 0..<500 where !waited && outcome.value == nil {
-                waited = try watcher.queryOne("SELECT wait_event_type = 'Lock' AS waiting FROM pg_stat_activity WHERE pid = ?", confirmerPID)?
-                    .optBool("waiting") ?? false
-                if !waited { usleep(10_000) }
-            }
+            let second = SecondWriter { try confirmer.write { try confirmer.run("UPDATE portal_user SET status = 'active' WHERE id = ?", anna) } }
+            let waited = try second.waitedForALock(pid: confirmerPID, watcher: watcher)
             #expect(waited, "the confirmation did not wait for the removal")
+            return second
         }
-        done.wait()
-        #expect(try outcome.value?.get() == 1)
+        #expect(try second.outcome.get() == 1)
         #expect(try t.db.scalarInt("SELECT coalesce(sum(count), 0) FROM queue_count WHERE queue = 'links_unconfirmed'") == 0)
         #expect(try QueueCounters.differences(t.db).isEmpty)
     }

@@ -8,11 +8,6 @@ import Testing
 /// keeps open until the second is seen waiting for a lock, then commits. What a check then a
 /// write judged (the user's status, the links counted, the wrong answers so far) holds its rows.
 @Suite(.enabled(if: PGServer.available)) struct UserRaceTests {
-    final class Box<T>: @unchecked Sendable {
-        var value: T
-        init(_ value: T) { self.value = value }
-    }
-
     /// The first clerk's `first` on the fixture's session, the second's `second` on a connection of
     /// its own started while the first's transaction is open; both outcomes.
     static func race<A, B>(_ f: UserFixture, _ first: (Session) throws -> A,
@@ -20,26 +15,16 @@ import Testing
         let other = try Engines.open(f.t.path, purpose: .use, busyTimeoutMs: 2000)
         let watcher = try Engines.open(f.t.path, purpose: .use, busyTimeoutMs: 2000)
         let pid = try #require(try other.scalarInt("SELECT pg_backend_pid()"))
-        let desk = Box((session: Session(db: other, login: "second-clerk"), act: second))
-        let outcome = Box<Result<B, any Error>?>(nil)
-        let done = DispatchSemaphore(value: 0)
+        let desk = Session(db: other, login: "second-clerk")
         var firstOutcome: Result<A, any Error>?
-        try f.t.db.write {
+        let writer = try f.t.db.write {
             firstOutcome = Result { try first(f.t.session) }
-            Thread.detachNewThread {
-                outcome.value = Result { try desk.value.act(desk.value.session) }
-                done.signal()
-            }
-            var waited = false
-            for _ in 0..<500 where !waited && outcome.value == nil {
-                waited = try watcher.queryOne("SELECT wait_event_type = 'Lock' AS waiting FROM pg_stat_activity WHERE pid = ?", pid)?
-                    .optBool("waiting") ?? false
-                if !waited { usleep(10_000) }
-            }
+            let writer = SecondWriter { try second(desk) }
+            let waited = try writer.waitedForALock(pid: pid, watcher: watcher)
             #expect(waited, "the second clerk did not wait for the first")
+            return writer
         }
-        done.wait()
-        return (try #require(firstOutcome), try #require(outcome.value))
+        return (try #require(firstOutcome), writer.outcome)
     }
 
     static func error(_ result: Result<some Any, any Error>) -> MyGazError? {

@@ -523,35 +523,21 @@ import Testing
 
     // MARK: what SQLite's one writer gave for free
 
-    final class Shared<T>: @unchecked Sendable {
-        var value: T
-        init(_ value: T) { self.value = value }
-    }
-
     /// `second` run on its own thread while `first`'s transaction is open: it must wait for
     /// `first`'s lock, and is let go by `first`'s COMMIT. Answers `second`'s outcome.
     static func whileOpen(_ c: PGConnection, first: String, other: PGConnection, second: String, watcher: PGConnection) throws -> Result<Void, Error> {
-        let outcome = Shared<Result<Void, Error>?>(nil)
-        let done = DispatchSemaphore(value: 0)
-        let connection = Shared(other)
         let pid = Int(other.backendPID)
-        try c.write {
+        let writer = try c.write {
             try c.execute(first)
-            Thread.detachNewThread {
-                outcome.value = Result { try connection.value.write { try connection.value.execute(second) } }
-                done.signal()
-            }
+            let writer = SecondWriter { try other.write { try other.execute(second) } }
             // the second waits for a lock the first holds (or has finished: then nothing locked it)
-            var waited = false
-            for _ in 0..<500 where !waited && outcome.value == nil {
-                waited = try watcher.queryOne("SELECT wait_event_type = 'Lock' AS waiting FROM pg_stat_activity WHERE pid = $1", pid)?
-                    .optBool("waiting") ?? false
-                if !waited { usleep(10_000) }
+            let waited = try writer.waitedForALock {
+                try watcher.queryOne("SELECT wait_event_type = 'Lock' AS waiting FROM pg_stat_activity WHERE pid = $1", pid)?.optBool("waiting") ?? false
             }
             #expect(waited, "the second writer did not wait for the first")
+            return writer
         }
-        done.wait()
-        return try #require(outcome.value)
+        return writer.outcome
     }
 
     @Test func twoWritersAtOnceStillLinkAtMostThreeAccountsAndLeaveOnePendingReading() throws {
