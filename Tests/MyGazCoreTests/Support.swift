@@ -127,7 +127,7 @@ enum PGVersionTwelve {
 }
 
 /// Today's SQLite schema taken back to version 18: what versions 19, `ticketDeadlines`, 20,
-/// `dueCounts`, 21 and 22, `statusAtScale`, added taken away (SQLite's ADD COLUMN has no IF NOT EXISTS: a test that sets the
+/// `dueCounts`, 21, 22, `statusAtScale`, and 23, `ticketClocks`, added taken away (SQLite's ADD COLUMN has no IF NOT EXISTS: a test that sets the
 /// version back must take the later pieces away for the upgrade to run them again).
 enum SQLiteVersionEighteen {
     static let pieces = """
@@ -136,12 +136,26 @@ enum SQLiteVersionEighteen {
         }.joined(separator: " "))
         DROP TABLE due_count;
         \(["insert", "delete", "update"].map { "DROP TRIGGER queue_count_\(QueueCounters.unconfirmedLinks + 1)_user_account_\($0);" }.joined(separator: " "))
-        DROP TRIGGER links_unconfirmed_user_status; DROP TRIGGER links_unconfirmed_user_delete; DROP INDEX ticket_new_touched;
+        DROP TRIGGER links_unconfirmed_user_status; DROP TRIGGER links_unconfirmed_user_delete;
+        \(SQLiteTicketClocks.takenAway)
         DROP TRIGGER application_waited; DROP INDEX application_waited_in_work; ALTER TABLE application DROP COLUMN waited;
         DROP INDEX application_event_waited; DROP INDEX application_due;
         ALTER TABLE ticket DROP COLUMN personal_data; ALTER TABLE ticket DROP COLUMN extended_at; ALTER TABLE ticket DROP COLUMN extend_reason;
         ALTER TABLE ticket_message DROP COLUMN asks; ALTER TABLE rgk DROP COLUMN time_zone;
         """
+}
+
+/// What version 23, `ticketClocks`, added to a SQLite file, taken away (after its counter's
+/// triggers, `counterTriggers`, which read the columns).
+enum SQLiteTicketClocks {
+    static let takenAway = """
+        DROP TRIGGER ticket_clock_message; DROP TRIGGER ticket_clock_message_changed; DROP TRIGGER ticket_clock_message_deleted;
+        DROP INDEX ticket_new_uncounted; DROP INDEX ticket_reopened_uncounted;
+        ALTER TABLE ticket DROP COLUMN clock_state; ALTER TABLE ticket DROP COLUMN clock_from;
+        """
+    static var counterTriggers: String {
+        ["insert", "delete", "update"].map { "DROP TRIGGER queue_count_\(QueueCounters.unansweredTicketsDue + 1)_ticket_\($0);" }.joined(separator: " ")
+    }
 }
 
 /// A value shared with a thread of the test's own, read and written under a lock.

@@ -6,12 +6,12 @@ public enum Schema {
 
     /// `migrations.count` (`SchemaTests` holds them equal), written out: every process asks for it
     /// (the help of `init`), and counting the migrations built every one of their scripts.
-    public static let currentVersion = 22
+    public static let currentVersion = 23
 
     /// `migrations[i]` moves a database from version i to version i + 1.
     public static let migrations: [String] = [v1, v2, v3, v4, v5, v6, v7, v8, v9, productionCalendar, deskPhone, operatorScopes, abonent, notices, rowSecurity, searchInScope,
                                                    scopedClerkSpeed, noticeOffAndUsernameSearch, ticketDeadlines, dueCounts, unansweredTicketCounts,
-                                                   statusAtScale]
+                                                   statusAtScale, ticketClocks]
 
     /// `col = 'a' OR col = 'b' …`: the same meaning as `col IN ('a', 'b', …)`, but SQLite
     /// builds an ephemeral table for an IN list on every single-row insert, ~2.5 µs per check.
@@ -1218,7 +1218,8 @@ extension Schema {
         """
 
     static var ticketNewTouched: String {
-        "CREATE INDEX IF NOT EXISTS ticket_new_touched ON ticket (created_at, id) WHERE \(Tickets.touchedNew.replacingOccurrences(of: "X.", with: ""));\n"
+        // as version 22 made it (version 23 drops it)
+        "CREATE INDEX IF NOT EXISTS ticket_new_touched ON ticket (created_at, id) WHERE status = 'new' AND (last_operator_at IS NOT NULL OR extended_at IS NOT NULL);\n"
     }
 
     static var unconfirmedLinks: String {
@@ -1227,5 +1228,31 @@ extension Schema {
             DROP TRIGGER IF EXISTS links_unconfirmed_user_delete;
             \(QueueCounters.unconfirmedLinksFollowTheirUser)
             """
+    }
+}
+
+extension Schema {
+    /// Version 23 (issue 37, `status` at 5M accounts): each ticket's deadline clock on its row
+    /// (`TicketClock`: `clock_state`, `clock_from`), kept by triggers on its messages and set from
+    /// the messages there are; the ticket counter of `due_count` counts every waiting ticket whose
+    /// clock simply runs, by the hour it started (a reopened one's too, which `status` read with
+    /// its messages one by one); the rest indexed apart per branch of the queue.
+    static var ticketClocks: String {
+        """
+        ALTER TABLE ticket ADD COLUMN clock_state INTEGER NOT NULL DEFAULT 0 CHECK (clock_state = 0 OR clock_state = 1 OR clock_state = 2);
+        ALTER TABLE ticket ADD COLUMN clock_from TEXT;
+        \(TicketClock.recompute())
+        DROP INDEX IF EXISTS ticket_new_touched;
+        \(ticketUncounted)
+        \(QueueCounters.remade(QueueCounters.unansweredTicketsDue))
+        \(TicketClock.sqliteTriggers)
+        """
+    }
+
+    /// The waiting tickets `due_count` does not count, one index a branch of the queue (`Tickets.waitingUncounted`).
+    static var ticketUncounted: String {
+        zip(["ticket_new_uncounted", "ticket_reopened_uncounted"], Tickets.waitingUncounted("X")).map { name, condition in
+            "CREATE INDEX IF NOT EXISTS \(name) ON ticket (created_at, id) WHERE \(condition.replacingOccurrences(of: "X.", with: ""));\n"
+        }.joined()
     }
 }

@@ -56,8 +56,13 @@ public enum Maintenance {
         guard !differences.isEmpty else { return [] }
         var names: [Int64: String] = [:]
         for row in try db.query("SELECT id, code FROM rgk") { names[try row.int64("id")] = try row.string("code") }
-        return differences.map { d in
-            d.queue == "application.waited"
+        return try differences.map { d in
+            if d.queue == "ticket.clock" {
+                let ids = try TicketClock.differences(db)
+                return "ticket.clock (a ticket's deadline clock) disagrees with the messages of \(d.counted) ticket(s), "
+                    + "\(ids.prefix(5).map(String.init).joined(separator: ", "))\(ids.count > 5 ? ", …" : ""): run mygaz-admin db recount"
+            }
+            return d.queue == "application.waited"
                 ? "application.waited is 0 on \(d.counted) application(s) that stepped into needs_info: run mygaz-admin db recount" :
             "queue count \(d.queue)\(d.rgk == 0 ? "" : " of " + (names[d.rgk] ?? String(d.rgk))) is \(d.kept), the table has \(d.counted): run mygaz-admin db recount"
         }

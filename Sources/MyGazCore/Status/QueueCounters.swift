@@ -69,11 +69,15 @@ public enum QueueCounters {
         Counter(queue: "'application_' || X.kind", table: "application",
                 member: "(X.status = 'submitted' OR X.status = 'accepted') AND X.submitted_at IS NOT NULL", rgk: "X.rgk_id",
                 columns: ["status", "kind", "rgk_id", "submitted_at"], registered: "X.submitted_at"),
-        // the tickets no operator has written to (from version 21; the support channel's under 0):
-        // their clock runs from their registration, unpaused; the rest are read one by one
+        // the tickets waiting whose clock simply runs (version 23; from 21 to 22 the new ones no
+        // operator had written to; the support channel's under 0), by the hour it started
+        // (`TicketClock`): the registration, or the customer's first message after an answer; the
+        // rest (a question asked, an extension) are read one by one
         Counter(queue: "'ticket_' || X.personal_data", table: "ticket",
-                member: "X.status = 'new' AND X.last_operator_at IS NULL AND X.extended_at IS NULL", rgk: "coalesce(X.rgk_id, 0)",
-                columns: ["status", "last_operator_at", "extended_at", "personal_data", "rgk_id", "created_at"], registered: "X.created_at", since: 21),
+                member: "(X.status = 'new' OR (X.status = 'answered' AND X.last_customer_at > coalesce(X.last_operator_at, ''))) AND X.clock_state = 0 AND X.extended_at IS NULL",
+                rgk: "coalesce(X.rgk_id, 0)",
+                columns: ["status", "last_customer_at", "last_operator_at", "extended_at", "personal_data", "rgk_id", "created_at", "clock_state", "clock_from"],
+                registered: "coalesce(X.clock_from, X.created_at)", since: 23),
         // the links of the users not yet confirmed (from version 22; the portal links accounts after
         // the confirmation, so there are none as a rule): while there are none, every unconfirmed
         // user is linked nowhere and so every RGK's, and a clerk of some RGKs has them all counted
@@ -272,6 +276,9 @@ public enum QueueCounters {
         // as the counts are: one that stepped into needs_info unmarked would lose its pauses in `status`
         let unmarked = try db.scalarInt("SELECT count(*) FROM application WHERE waited = 0 AND \(unmarkedWaited)") ?? 0
         if unmarked > 0 { found.append(("application.waited", 0, 0, unmarked)) }
+        // each ticket's clock (version 23), kept by a trigger on its messages
+        let clocks = try TicketClock.differences(db).count
+        if clocks > 0 { found.append(("ticket.clock", 0, 0, clocks)) }
         return found.sorted { ($0.0, $0.1) < ($1.0, $1.1) }
     }
 
@@ -283,6 +290,7 @@ public enum QueueCounters {
         return try db.write {
             if let hold = db.sql.holdingWritersOut(of: counters.map(\.table)) { try db.execute(hold) }
             let wrong = try differencesNow(db).count
+            try session.db.execute(TicketClock.recompute())
             try session.db.run("DELETE FROM queue_count")
             try session.db.run("DELETE FROM due_count")
             for c in counters { try session.db.run(recount(c)) }

@@ -25,7 +25,8 @@ public enum TicketDeadlines {
     /// not written to since).
     public static func clock(created: Int64, steps: [Step]) -> (registered: Int64, pauses: [DeadlinePause])? {
         var registered = created, pauses: [DeadlinePause] = [], asked: Int64?, answered = false
-        for step in steps.sorted(by: { $0.at < $1.at }) {
+        // in time order, those of one second in the order given (the messages' ids)
+        for step in steps.enumerated().sorted(by: { ($0.element.at, $0.offset) < ($1.element.at, $1.offset) }).map(\.element) {
             if step.byOperator && !step.asks {
                 answered = true; pauses = []; asked = nil
             } else if step.byOperator {

@@ -102,15 +102,15 @@ public enum Tickets {
         ["\(t).status = 'new'", "\(t).status = 'answered' AND \(t).last_customer_at > coalesce(\(t).last_operator_at, '')"]
     }
 
-    /// The same branches less the tickets `due_count` counts by the hour registered (new, no
-    /// operator's message, not extended: `QueueCounters.unansweredTicketsDue`): the new ones an
-    /// operator touched (their own index, `ticket_new_touched`), and every reopened one.
+    /// The same branches less the tickets `due_count` counts by the hour their clock started
+    /// (`QueueCounters.unansweredTicketsDue`): those whose clock a question paused or whose messages
+    /// must be read (`TicketClock`), and the extended ones, each branch through its own index.
     static func waitingUncounted(_ t: String) -> [String] {
-        [touchedNew.replacingOccurrences(of: "X.", with: "\(t)."), waiting(t)[1]]
+        waiting(t).map { "\($0) AND \(uncounted.replacingOccurrences(of: "X.", with: "\(t)."))" }
     }
 
-    /// A new ticket an operator wrote to or extended, for a ticket table named `X`.
-    static let touchedNew = "X.status = 'new' AND (X.last_operator_at IS NOT NULL OR X.extended_at IS NOT NULL)"
+    /// A waiting ticket `due_count` does not count, for a ticket table named `X`.
+    static let uncounted = "(X.clock_state <> 0 OR X.extended_at IS NOT NULL)"
 
     public static func waitingCondition(_ t: String) -> String { "(" + waiting(t).map { "(\($0))" }.joined(separator: " OR ") + ")" }
 

@@ -139,7 +139,7 @@ import Testing
     }
 
     /// The tickets `status` reads one by one are those waiting less those `due_count` counts, in
-    /// every state a ticket can be in, each in one branch only.
+    /// every state a ticket and its clock can be in, each in one branch only.
     @Test(arguments: TestEngine.all) func theUncountedBranchesAreTheWaitingLessTheCounted(_ engine: TestEngine) throws {
         let t = try TestDB(engine: engine)
         let counter = QueueCounters.counters[QueueCounters.unansweredTicketsDue]
@@ -147,21 +147,25 @@ import Testing
         for status in ["new", "answered", "closed"] {
             for operatorAt in ["NULL", "'2026-01-02'"] {
                 for extended in ["NULL", "'2026-01-04'"] {
-                    for customerAt in ["'2026-01-01'", "'2026-01-03'"] { rows.append("('\(status)', \(operatorAt), \(extended), \(customerAt))") }
+                    for customerAt in ["'2026-01-01'", "'2026-01-03'"] {
+                        for clock in TicketClock.running...TicketClock.readMessages {
+                            rows.append("('\(status)', \(operatorAt), \(extended), \(customerAt), \(clock))")
+                        }
+                    }
                 }
             }
         }
         let uncounted = Tickets.waitingUncounted("t")
         let checked = try t.db.query("""
-            WITH t(status, last_operator_at, extended_at, last_customer_at) AS (VALUES \(rows.joined(separator: ", ")))
-            SELECT status, last_operator_at, extended_at, last_customer_at,
+            WITH t(status, last_operator_at, extended_at, last_customer_at, clock_state) AS (VALUES \(rows.joined(separator: ", ")))
+            SELECT status, last_operator_at, extended_at, last_customer_at, clock_state,
                    CASE WHEN \(Tickets.waitingCondition("t")) AND NOT (\(counter.on("t", counter.member))) THEN 1 ELSE 0 END AS want,
                    \(uncounted.map { "CASE WHEN \($0) THEN 1 ELSE 0 END" }.joined(separator: " + ")) AS got
             FROM t
             """)
-        #expect(checked.count == 24)
+        #expect(checked.count == 72)
         for row in checked {
-            let state = try "\(row.string("status")) \(String(describing: row.optString("last_operator_at"))) \(String(describing: row.optString("extended_at")))"
+            let state = try "\(row.string("status")) \(String(describing: row.optString("last_operator_at"))) \(String(describing: row.optString("extended_at"))) clock \(row.int("clock_state"))"
             #expect(try row.int("want") == row.int("got"), "\(state)")
         }
         #expect(try checked.contains { try $0.int("got") == 1 } && checked.contains { try $0.int("want") == 0 })

@@ -250,7 +250,9 @@ import Testing
             for (trigger, table) in triggers {
                 try t.db.execute("DROP TRIGGER \(trigger)" + (engine == .postgresql ? " ON \(table)" : ""))
             }
-            try t.db.execute("DROP INDEX application_waited_in_work; DROP INDEX ticket_new_touched; ALTER TABLE application DROP COLUMN waited")
+            try t.db.execute("DROP INDEX application_waited_in_work; ALTER TABLE application DROP COLUMN waited")
+            // version 23 on SQLite (a server's pieces are made again over themselves)
+            if engine == .sqlite { try t.db.execute(SQLiteTicketClocks.counterTriggers + SQLiteTicketClocks.takenAway) }
             try t.db.run("DELETE FROM queue_count WHERE queue = 'links_unconfirmed'")
             // version 21 counted the applications by state under RGK 0 alone
             try t.db.run("DELETE FROM queue_count WHERE queue >= 'application_' AND queue < 'application`'")

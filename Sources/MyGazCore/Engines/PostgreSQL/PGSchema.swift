@@ -20,7 +20,7 @@
 public enum PGSchema {
     /// The SQLite schema version this script mirrors. A new SQLite migration fails
     /// `PGSchemaTests` until the script has it too and this number follows.
-    public static let version = 22
+    public static let version = 23
 
     /// `col IN ('a', 'b', …)` from a code enum, as `Schema.oneOf` writes the same list for SQLite.
     static func oneOf<C: Code>(_ column: String, _ type: C.Type) -> String { oneOf(column, C.codes) }
@@ -47,7 +47,7 @@ public enum PGSchema {
     /// The whole schema, in one transaction of the caller's.
     public static var script: String {
         [functions, tables, productionCalendar, queueCounters, search, auditChainTables, auditChainTriggers, deskPhone, operatorScopes, abonent,
-         usernameSearch, notices, ticketDeadlines, dueCounts, unconfirmedLinks, Schema.ticketNewTouched, applicationWaited, searchStatistics, PGRoles.deskChecks, marker].joined(separator: "\n")
+         usernameSearch, notices, ticketDeadlines, dueCounts, unconfirmedLinks, applicationWaited, ticketClocks, searchStatistics, PGRoles.deskChecks, marker].joined(separator: "\n")
     }
 
     /// SQLite's date(x) = x: a date YYYY-MM-DD that exists (no cast that could raise an error). Not
@@ -738,6 +738,21 @@ public enum PGSchema {
         unconfirmedLinks + Schema.ticketNewTouched + remadeCounter(QueueCounters.applicationsByStatus) + applicationWaited + searchStatistics
             + "UPDATE schema_version SET version = 22;\n"
     }
+
+    /// Version 23: `Schema.ticketClocks`; may be run again.
+    static var ticketClocks: String {
+        """
+        ALTER TABLE ticket ADD COLUMN IF NOT EXISTS clock_state bigint NOT NULL DEFAULT 0 CHECK (clock_state = 0 OR clock_state = 1 OR clock_state = 2);
+        ALTER TABLE ticket ADD COLUMN IF NOT EXISTS clock_from text;
+        \(TicketClock.recompute())
+        DROP INDEX IF EXISTS ticket_new_touched;
+        \(Schema.ticketUncounted)
+        \(remadeCounter(QueueCounters.unansweredTicketsDue))
+        \(TicketClock.postgresqlTriggers)
+        """
+    }
+
+    static var upgradeToTicketClocks: String { ticketClocks + "UPDATE schema_version SET version = 23;\n" }
 
     /// `Schema.applicationWaited` and its trigger; may be run again.
     static let applicationWaited = #"""

@@ -1,0 +1,154 @@
+import Foundation
+import Testing
+@testable import MyGazCore
+
+/// Each ticket's deadline clock kept on its row (`TicketClock`, schema 23) says what its messages
+/// say (`TicketDeadlines.clock`): written one by one as the portal and the desk write them, set
+/// from the messages by the upgrade and `db recount`, and checked by `db check`.
+@Suite struct TicketClockTests {
+    /// What the messages of ticket `id` say, as the row keeps it: 1 answered, 0 running from the
+    /// moment given, 2 paused (its messages read).
+    static func told(_ t: TestDB, _ id: Int64) throws -> (state: Int, from: Int64?) {
+        let text = try #require(try t.db.scalarString("SELECT created_at FROM ticket WHERE id = ?", id))
+        let created = try #require(Timestamp.parse(text))
+        let steps = try t.db.query("SELECT at, author_kind, asks FROM ticket_message WHERE ticket_id = ? ORDER BY at, id", id).map { row in
+            TicketDeadlines.Step(at: Timestamp.parse(try row.string("at"))!, byOperator: try row.string("author_kind") == "operator",
+                                 asks: try row.bool("asks"))
+        }
+        guard let clock = TicketDeadlines.clock(created: created, steps: steps) else { return (TicketClock.answered, nil) }
+        return clock.pauses.isEmpty ? (TicketClock.running, clock.registered) : (TicketClock.readMessages, nil)
+    }
+
+    /// What the row of ticket `id` keeps (the moment only where the clock runs).
+    static func kept(_ t: TestDB, _ id: Int64) throws -> (state: Int, from: Int64?) {
+        let row = try #require(try t.db.queryOne("SELECT clock_state, coalesce(clock_from, created_at) AS from_at FROM ticket WHERE id = ?", id))
+        let state = try row.int("clock_state")
+        return (state, state == TicketClock.running ? Timestamp.parse(try row.string("from_at")) : nil)
+    }
+
+    /// A new ticket of the region's first RGK registered at `created`.
+    static func ticket(_ t: TestDB, created: Int64) throws -> Int64 {
+        try t.db.write {
+            try t.db.insert("""
+                INSERT INTO ticket (channel, rgk_id, topic, status, sender_name, sender_email, created_at, updated_at, last_customer_at)
+                VALUES ('rgk', (SELECT min(id) FROM rgk), 'other', 'new', 'Иванова', 'a@mail.example', ?, ?, ?)
+                """, Timestamp.iso(created), Timestamp.iso(created), Timestamp.iso(created))
+        }
+    }
+
+    static func message(_ t: TestDB, _ ticket: Int64, at: Int64, operator byOperator: Bool, asks: Bool = false) throws {
+        try t.db.write {
+            _ = try t.db.run("""
+                INSERT INTO ticket_message (ticket_id, at, author_kind, author, body, asks) VALUES (?, ?, ?, ?, 'Текст', ?)
+                """, ticket, Timestamp.iso(at), byOperator ? "operator" : "customer", byOperator ? "ivanova" : nil, asks ? 1 : 0)
+        }
+    }
+
+    static func region(_ engine: TestEngine) throws -> TestDB {
+        let t = try TestDB(engine: engine)
+        try t.db.write { try t.db.run("INSERT INTO rgk (code, name, created_at, updated_at) VALUES ('vologda', 'Вологда', 'x', 'x')") }
+        return t
+    }
+
+    /// Messages written one by one in time order, as the portal and the desk write them: after each,
+    /// the row keeps exactly what the messages say, each of the three states seen; the upgrade's
+    /// reckoning from the messages agrees.
+    @Test(arguments: TestEngine.all) func messagesInTimeOrderMoveTheClockAsTheMessagesSay(_ engine: TestEngine) throws {
+        let t = try Self.region(engine)
+        var rng = SeededRandom(seed: 23)
+        var seen = Set<Int>(), tickets: [Int64] = []
+        for n in 0..<40 {
+            let created = Timestamp.parse("2026-11-02T09:00:00Z")! + Int64(n) * 3_600
+            let id = try Self.ticket(t, created: created)
+            tickets.append(id)
+            var at = created
+            for _ in 0..<(1 + rng.int(8)) {
+                // the same second now and then: the message written later counts as later
+                at += rng.chance(0.15) ? 0 : Int64(rng.int(in: 60...86_400))
+                let kind = rng.int(3)
+                try Self.message(t, id, at: at, operator: kind > 0, asks: kind == 2)
+                let (told, kept) = (try Self.told(t, id), try Self.kept(t, id))
+                #expect(kept.state == told.state && kept.from == told.from, "ticket \(id) after a message at \(Timestamp.iso(at))")
+                seen.insert(kept.state)
+            }
+        }
+        #expect(seen == [TicketClock.running, TicketClock.answered, TicketClock.readMessages])
+        let byTrigger = try tickets.map { try Self.kept(t, $0) }
+        try t.db.write { try t.db.execute(TicketClock.recompute()) }
+        let byMessages = try tickets.map { try Self.kept(t, $0) }
+        #expect(byMessages.map(\.state) == byTrigger.map(\.state) && byMessages.map(\.from) == byTrigger.map(\.from))
+        #expect(try TicketClock.differences(t.db).isEmpty)
+    }
+
+    /// A message written out of time order, changed or deleted leaves the clock to be read from the
+    /// messages (never a wrong date); the reckoning from the messages makes it exact again.
+    @Test(arguments: TestEngine.all) func aMessageOutOfOrderChangedOrDeletedHasTheMessagesRead(_ engine: TestEngine) throws {
+        let t = try Self.region(engine)
+        let start = Timestamp.parse("2026-11-02T09:00:00Z")!
+        let late = try Self.ticket(t, created: start)
+        try Self.message(t, late, at: start, operator: false)
+        try Self.message(t, late, at: start + 7_200, operator: true)
+        #expect(try Self.kept(t, late).state == TicketClock.answered)
+        // the customer's message of the hour between, written after the answer
+        try Self.message(t, late, at: start + 3_600, operator: false)
+        #expect(try Self.kept(t, late).state == TicketClock.readMessages)
+        #expect(try Self.told(t, late).state == TicketClock.answered)
+
+        let changed = try Self.ticket(t, created: start)
+        try Self.message(t, changed, at: start, operator: false)
+        try t.db.write { _ = try t.db.run("UPDATE ticket_message SET asks = 1, author_kind = 'operator' WHERE ticket_id = ?", changed) }
+        #expect(try Self.kept(t, changed).state == TicketClock.readMessages)
+
+        let deleted = try Self.ticket(t, created: start)
+        try Self.message(t, deleted, at: start, operator: false)
+        try Self.message(t, deleted, at: start + 60, operator: true)
+        try t.db.write { _ = try t.db.run("DELETE FROM ticket_message WHERE ticket_id = ? AND author_kind = 'operator'", deleted) }
+        #expect(try Self.kept(t, deleted).state == TicketClock.readMessages)
+        #expect(try Self.told(t, deleted).state == TicketClock.running)
+
+        #expect(try TicketClock.differences(t.db).isEmpty, "reading the messages is never wrong")
+        try t.db.write { try t.db.execute(TicketClock.recompute()) }
+        for id in [late, changed, deleted] {
+            let (kept, told) = (try Self.kept(t, id), try Self.told(t, id))
+            #expect(kept.state == told.state && kept.from == told.from, "ticket \(id)")
+        }
+    }
+
+    /// A kept clock that says what the messages do not (set by hand) is named by `db check` and
+    /// made right by `db recount`, the counts with it.
+    @Test(arguments: TestEngine.all) func aWrongClockIsNamedByTheCheckAndSetRightByTheRecount(_ engine: TestEngine) throws {
+        let t = try Self.region(engine)
+        let start = Timestamp.parse("2026-11-02T09:00:00Z")!
+        let answered = try Self.ticket(t, created: start)
+        try Self.message(t, answered, at: start, operator: false)
+        try Self.message(t, answered, at: start + 600, operator: true)
+        try t.db.write {
+            // answered, yet kept as running: `status` would count it as due
+            _ = try t.db.run("UPDATE ticket SET status = 'answered', last_operator_at = ?, clock_state = 0 WHERE id = ?",
+                             Timestamp.iso(start + 600), answered)
+        }
+        #expect(try TicketClock.differences(t.db) == [answered])
+        let problems = try Maintenance.counterProblems(t.db)
+        #expect(problems.contains { $0.hasPrefix("ticket.clock") && $0.contains(String(answered)) && $0.contains("db recount") }, "\(problems)")
+        #expect(try QueueCounters.recountAll(t.session) == 1)
+        #expect(try Self.kept(t, answered).state == TicketClock.answered)
+        #expect(try QueueCounters.differences(t.db).isEmpty)
+    }
+
+    /// `status` counts every waiting ticket whose clock simply runs by the hour it started, the
+    /// reopened ones among them: with none paused, not one message is read.
+    @Test(arguments: TestEngine.all) func statusReadsNoMessageWhereNoClockIsPaused(_ engine: TestEngine) throws {
+        let t = try TestDB(engine: engine)
+        _ = try DemoGenerator.generate(t.session, .init(accounts: 300, seed: 7, anchor: Day(year: 2026, month: 11, day: 20)!))
+        #expect(try t.db.scalarInt("""
+            SELECT count(*) FROM ticket WHERE status = 'answered' AND last_customer_at > coalesce(last_operator_at, '') AND clock_state = 0
+            """) ?? 0 > 0, "the region has reopened tickets")
+        #expect(try t.db.scalarInt("SELECT count(*) FROM ticket WHERE clock_state = 2") == 0)
+        let counting = CountingStorage(t.db)
+        let q = try DueQuery.load(t.db, now: DueBoardTests.now)
+        let board = try DueBoard.load(counting, q, scope: nil)
+        let read = counting.statements.filter { $0.hasPrefix("SELECT ticket_id, at, author_kind, asks FROM ticket_message") }
+        #expect(read.isEmpty, "\(read.count) reads of messages")
+        #expect(board.contains { $0.queue == "tickets_open" })
+    }
+}
