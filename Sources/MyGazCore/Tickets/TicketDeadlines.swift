@@ -42,11 +42,13 @@ public enum TicketDeadlines {
         return (registered, pauses)
     }
 
-    /// The due date of each ticket among `rows` that waits (not closed), from its messages;
+    /// The due date of each ticket among `rows` that waits (not closed): from the clock its row
+    /// keeps (`TicketClock`), or from its messages where the row says to read them;
     /// `unanswered`: tickets no operator has written to, whose clock runs from their registration
     /// unpaused (their messages are not read).
     public static func dues(_ db: any Storage, _ rows: [TicketSummary], _ q: DueQuery, unanswered: Set<Int64> = []) throws -> [Int64: DueReport] {
-        let open = rows.filter { $0.status != TicketStatus.closed.rawValue && !unanswered.contains($0.id) }
+        let waiting = rows.filter { $0.status != TicketStatus.closed.rawValue && !unanswered.contains($0.id) }
+        let open = waiting.filter { $0.clockState == TicketClock.readMessages }
         var steps: [Int64: [Step]] = [:]
         var start = 0
         while start < open.count {
@@ -65,6 +67,11 @@ public enum TicketDeadlines {
         for t in rows where unanswered.contains(t.id) {
             guard let created = Timestamp.parse(t.createdAt) else { continue }
             dues[t.id] = q.deadlines.report(.ticket(personalData: t.personalData), registeredAt: created, zone: q.zone(t.rgk),
+                                            extended: t.extendedAt != nil, now: q.now)
+        }
+        for t in waiting where t.clockState == TicketClock.running {
+            guard let registered = Timestamp.parse(t.clockFrom ?? t.createdAt) else { continue }
+            dues[t.id] = q.deadlines.report(.ticket(personalData: t.personalData), registeredAt: registered, zone: q.zone(t.rgk),
                                             extended: t.extendedAt != nil, now: q.now)
         }
         for t in open {
@@ -93,7 +100,7 @@ public enum TicketDeadlines {
             if support { conditions.append("t.rgk_id IS NULL") }
             try db.eachRow("""
                 SELECT t.id, t.channel, g.code AS rgk, t.topic, t.status, t.created_at, t.last_customer_at, t.last_operator_at,
-                       t.personal_data, t.extended_at,
+                       t.personal_data, t.extended_at, t.clock_state, t.clock_from,
                        CASE WHEN t.last_operator_at IS NULL
                             AND NOT EXISTS (SELECT 1 FROM ticket_message m WHERE m.ticket_id = t.id AND m.author_kind = 'operator') THEN 1 ELSE 0 END AS unanswered
                 FROM ticket t LEFT JOIN rgk g ON g.id = t.rgk_id WHERE \(conditions.joined(separator: " AND ")) ORDER BY t.created_at LIMIT ?
@@ -104,6 +111,8 @@ public enum TicketDeadlines {
                                           lastCustomerAt: row.string("last_customer_at"), lastOperatorAt: row.optString("last_operator_at"), messages: 0)
                 t.personalData = try row.bool("personal_data")
                 t.extendedAt = try row.optString("extended_at")
+                t.clockState = try row.int("clock_state")
+                t.clockFrom = try row.optString("clock_from")
                 if try row.bool("unanswered") { unanswered.insert(t.id) }
                 rows.append(t)
             }

@@ -22,6 +22,10 @@ public struct TicketSummary: Sendable {
     public internal(set) var personalData = false
     public internal(set) var extendedAt: String?
     public internal(set) var extendReason: String?
+    /// The deadline clock its row keeps (`TicketClock`, schema 23); read from the messages where
+    /// the row was not read.
+    var clockState = TicketClock.readMessages
+    var clockFrom: String?
     /// Open: new, or answered with a newer message from the customer.
     public var awaitingReply: Bool { status == "new" || (status == "answered" && lastCustomerAt > (lastOperatorAt ?? "")) }
 }
@@ -74,7 +78,7 @@ public enum Tickets {
         SELECT t.id, t.channel, g.code AS rgk, o.name AS office, t.topic, t.status, t.sender_name, t.sender_email, t.sender_phone,
                coalesce(a.number, t.account_number) AS account, CASE WHEN t.user_id IS NULL THEN 1 ELSE 0 END AS anonymous,
                t.source, t.assigned_to, t.created_at, t.last_customer_at, t.last_operator_at, t.personal_data, t.extended_at, t.extend_reason,
-               (SELECT count(*) FROM ticket_message WHERE ticket_id = t.id) AS messages
+               t.clock_state, t.clock_from, (SELECT count(*) FROM ticket_message WHERE ticket_id = t.id) AS messages
         FROM ticket t LEFT JOIN rgk g ON g.id = t.rgk_id LEFT JOIN office o ON o.id = t.office_id
         LEFT JOIN account a ON a.id = t.account_id
         """
@@ -89,6 +93,8 @@ public enum Tickets {
         t.personalData = try r.bool("personal_data")
         t.extendedAt = try r.optString("extended_at")
         t.extendReason = try r.optString("extend_reason")
+        t.clockState = try r.int("clock_state")
+        t.clockFrom = try r.optString("clock_from")
         return t
     }
 

@@ -50,7 +50,15 @@ import Testing
 
         let (waiting, unanswered) = try TicketDeadlines.waiting(t.db, after: nil, before: nil, rgk: nil, support: false, scope: nil, limit: 1_000_000)
         let ticketCodes = Dictionary(waiting.map { ($0.id, $0.rgk ?? DeadlineReport.supportChannel) }, uniquingKeysWith: { a, _ in a })
-        let ticketDues = try TicketDeadlines.dues(t.db, waiting, q, unanswered: unanswered).map { (rgk: ticketCodes[$0.key]!, due: $0.value.due) }
+        // each from its messages, not from the clock its row keeps
+        let fromMessages = waiting.map { ticket in
+            var ticket = ticket
+            ticket.clockState = TicketClock.readMessages
+            return ticket
+        }
+        let ticketDues = try TicketDeadlines.dues(t.db, fromMessages, q).map { (rgk: ticketCodes[$0.key]!, due: $0.value.due) }
+        #expect(try TicketDeadlines.dues(t.db, waiting, q, unanswered: unanswered).mapValues { $0.due } == TicketDeadlines.dues(t.db, fromMessages, q).mapValues { $0.due },
+                "the clock each row keeps says what its messages say")
         #expect(ticketDues.count == waiting.count && waiting.contains { $0.rgk == nil } && waiting.contains { $0.personalData })
 
         for (queue, dues) in [("readings_pending", readingDues), ("applications_in_work", applicationDues), ("tickets_open", ticketDues)] {
