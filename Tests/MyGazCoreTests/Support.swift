@@ -87,7 +87,7 @@ final class NowBox: @unchecked Sendable {
 }
 
 /// Today's PostgreSQL schema taken back to version 16: what versions 17, `scopedClerkSpeed`, 18,
-/// `noticeOffAndUsernameSearch`, and 19, `ticketDeadlines`, added taken away (the search functions of a page and RGKs and
+/// `noticeOffAndUsernameSearch`, 19, `ticketDeadlines`, and 23, `ticketClocks`, added taken away (the search functions of a page and RGKs and
 /// `mygaz_unconfirmed_users` dropped, the outbox's cancel reasons of version 8 put back, the
 /// username's trigram index dropped; the payments' counters are counted again by the upgrade).
 enum PGVersionSixteen {
@@ -98,7 +98,8 @@ enum PGVersionSixteen {
         ALTER TABLE outbox ADD CONSTRAINT outbox_cancel_reason_check CHECK (cancel_reason IS NULL OR \(PGSchema.oneOf("cancel_reason", Schema.v8OutboxCancelReasons)));
         DROP INDEX user_search_username;
         DROP FUNCTION IF EXISTS \(PGRoles.searchFunctionSignatures), mygaz_unconfirmed_users(bigint[]);
-        ALTER TABLE ticket DROP COLUMN personal_data, DROP COLUMN extended_at, DROP COLUMN extend_reason;
+        DROP FUNCTION ticket_clock() CASCADE;
+        ALTER TABLE ticket DROP COLUMN personal_data, DROP COLUMN extended_at, DROP COLUMN extend_reason, DROP COLUMN clock_state, DROP COLUMN clock_from;
         ALTER TABLE ticket_message DROP COLUMN asks; ALTER TABLE rgk DROP COLUMN time_zone; DROP INDEX application_event_waited; DROP INDEX application_due;
         """
     }
@@ -150,7 +151,7 @@ enum SQLiteVersionEighteen {
 enum SQLiteTicketClocks {
     static let takenAway = """
         DROP TRIGGER ticket_clock_message; DROP TRIGGER ticket_clock_message_changed; DROP TRIGGER ticket_clock_message_deleted;
-        DROP INDEX ticket_new_uncounted; DROP INDEX ticket_reopened_uncounted;
+        DROP INDEX ticket_new_uncounted; DROP INDEX ticket_reopened_uncounted; DROP INDEX ticket_new_running; DROP INDEX ticket_reopened_running;
         ALTER TABLE ticket DROP COLUMN clock_state; ALTER TABLE ticket DROP COLUMN clock_from;
         """
     static var counterTriggers: String {
@@ -212,17 +213,20 @@ final class SecondWriter<T>: @unchecked Sendable {
     }
 }
 
-/// A storage that keeps the statements asked of it, and counts the rows of the application list's
-/// select it returned.
+/// A storage that keeps the statements asked of it, and counts the rows of the application and
+/// ticket lists' selects it returned.
 final class CountingStorage: Storage {
     let inner: any Storage
     var statements: [String] = []
     var applicationRows = 0
+    /// and of the ticket list's
+    var ticketRows = 0
     init(_ inner: any Storage) { self.inner = inner }
 
     private func note(_ sql: String, _ rows: Int) {
         statements.append(sql)
         if sql.contains("FROM application ap JOIN rgk g ON g.id = ap.rgk_id") { applicationRows += rows }
+        if sql.contains("FROM ticket t LEFT JOIN rgk g ON g.id = t.rgk_id LEFT JOIN office o") { ticketRows += rows }
     }
     var path: String { inner.path }
     var sql: SQLDialect { inner.sql }

@@ -1249,10 +1249,17 @@ extension Schema {
         """
     }
 
-    /// The waiting tickets `due_count` does not count, one index a branch of the queue (`Tickets.waitingUncounted`).
+    /// The waiting tickets `due_count` does not count, one index a branch of the queue
+    /// (`Tickets.waitingUncounted`); and those it counts, in the order their clocks started (`ticket
+    /// list --sort due` reads the first of each kind and zone).
     static var ticketUncounted: String {
-        zip(["ticket_new_uncounted", "ticket_reopened_uncounted"], Tickets.waitingUncounted("X")).map { name, condition in
+        let uncounted = zip(["ticket_new_uncounted", "ticket_reopened_uncounted"], Tickets.waitingUncounted("X")).map { name, condition in
             "CREATE INDEX IF NOT EXISTS \(name) ON ticket (created_at, id) WHERE \(condition.replacingOccurrences(of: "X.", with: ""));\n"
-        }.joined()
+        }
+        let running = zip(["ticket_new_running", "ticket_reopened_running"], Tickets.waiting("X")).map { name, condition in
+            let condition = (condition + " AND " + Tickets.running).replacingOccurrences(of: "X.", with: "")
+            return "CREATE INDEX IF NOT EXISTS \(name) ON ticket ((\(Tickets.clockStarted("X").replacingOccurrences(of: "X.", with: ""))), id) WHERE \(condition);\n"
+        }
+        return (uncounted + running).joined()
     }
 }

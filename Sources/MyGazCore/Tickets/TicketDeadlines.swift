@@ -130,8 +130,54 @@ public enum TicketDeadlines {
             guard let latest = cuts.max() else { return [] }
             f.createdBefore = latest
         }
-        return try q.list(limit: filter.limit, read: { f.limit = $0; return try Tickets.list(db, f) }, dues: { try self.dues(db, $0, q) }, id: \.id)
+        if q.sort && f.statuses == nil { return try nearestFirst(db, f, q) }
+        return try q.list(limit: filter.limit, read: { f.limit = $0; return try Tickets.list(db, f).sorted(by: clockOrder) },
+                          dues: { try self.dues(db, $0, q) }, id: \.id)
             .map { (summary: $0.0, due: $0.1) }
+    }
+
+    /// The order equal due days keep: the moment the clock started (as its row keeps it), then the id.
+    static func clockOrder(_ a: TicketSummary, _ b: TicketSummary) -> Bool {
+        (a.clockFrom ?? a.createdAt, a.id) < (b.clockFrom ?? b.createdAt, b.id)
+    }
+
+    /// `--sort due` of the open queue without reading it: a ticket whose clock simply runs is due no
+    /// sooner than one of the same kind (personal data or not) and zone whose clock started before
+    /// it, so the nearest `limit` are among the first `limit` of each kind and zone in the order the
+    /// clocks started (their rows' own index), and the few others (a question asked, an extension,
+    /// messages to read: `TicketClock`), each read. Equal days keep the order the clocks started.
+    static func nearestFirst(_ db: any Storage, _ f: TicketFilter, _ q: DueQuery) throws -> [(summary: TicketSummary, due: DueReport?)] {
+        // the RGKs of each zone; the support channel's tickets (no RGK) go with the query's own zone
+        var zones: [String: [Int64]] = [:]
+        for row in try db.query("SELECT id, code FROM rgk ORDER BY id") {
+            zones[q.zone(try row.string("code")).identifier, default: []].append(try row.int64("id"))
+        }
+        zones[q.zone.identifier, default: []].append(0)
+        var streams: [(sql: String, arguments: [Int64])] = zones.keys.sorted().map { zone in
+            let ids = zones[zone]!.filter { $0 != 0 }
+            var parts = ids.isEmpty ? [] : ["t.rgk_id IN (\(ids.map { _ in "?" }.joined(separator: ", ")))"]
+            if zones[zone]!.contains(0) { parts.append("t.rgk_id IS NULL") }
+            return ("(" + parts.joined(separator: " OR ") + ")", ids)
+        }
+        if zones.count == 1 { streams = [("1 = 1", [])] }
+        var candidates: [TicketSummary] = [], seen = Set<Int64>()
+        func take(_ rows: [TicketSummary]) { for t in rows where seen.insert(t.id).inserted { candidates.append(t) } }
+        for stream in streams {
+            for personalData in f.personalData ? [1] : [0, 1] {
+                var part = f
+                part.clock = .running
+                part.condition = (stream.sql + " AND t.personal_data = ?", stream.arguments + [Int64(personalData)])
+                take(try Tickets.list(db, part))
+            }
+        }
+        var others = f
+        others.clock = .uncounted
+        others.limit = Int(Int32.max)
+        take(try Tickets.list(db, others))
+        candidates.sort(by: clockOrder)
+        let found = try dues(db, candidates, q)
+        let listed = candidates.map { ($0, found[$0.id]) }.filter { q.wanted($0.1) }
+        return DueQuery.ordered(listed.map(\.1)).prefix(f.limit).map { (summary: listed[$0].0, due: listed[$0].1) }
     }
 
     /// `ticket extend`: a personal-data request's deadline extended once by the law's extension

@@ -66,6 +66,13 @@ public struct TicketFilter: Sendable {
     var createdBefore: Int64?
     /// Only those registered at this moment or later (the nearest deadline after a window).
     var createdAfter: Int64?
+    /// Of the open queue, only the tickets whose clock simply runs (`running`: counted in
+    /// `due_count`), in the order their clocks started, or only the others (`uncounted`), which
+    /// `TicketDeadlines.nearestFirst` reads apart.
+    var clock: ClockPart?
+    enum ClockPart: Sendable { case running, uncounted }
+    /// A condition of its own with its arguments (`TicketDeadlines.nearestFirst`: a stream's RGKs).
+    var condition: (sql: String, arguments: [Int64])?
     /// The operator's RGK ids (`Session.rgkScope`), nil = every RGK; tickets without an RGK
     /// (the portal-wide support channel) are every operator's to see.
     public var scope: [Int64]?
@@ -117,15 +124,23 @@ public enum Tickets {
 
     /// A waiting ticket `due_count` does not count, for a ticket table named `X`.
     static let uncounted = "(X.clock_state <> 0 OR X.extended_at IS NOT NULL)"
+    /// A waiting ticket it counts.
+    static let running = "X.clock_state = 0 AND X.extended_at IS NULL"
+    /// The moment a ticket's clock started, for a ticket table named `t` (its running branches' indexes order by it).
+    static func clockStarted(_ t: String) -> String { "coalesce(\(t).clock_from, \(t).created_at)" }
 
     public static func waitingCondition(_ t: String) -> String { "(" + waiting(t).map { "(\($0))" }.joined(separator: " OR ") + ")" }
 
     public static func list(_ db: any Storage, _ filter: TicketFilter) throws -> [TicketSummary] {
         // oldest first; each status is a branch of the page, in its queue index's order
-        var page = BranchPage(table: "ticket t", orderColumn: "t.created_at", descending: false)
+        var page = BranchPage(table: "ticket t", orderColumn: filter.clock == .running ? clockStarted("t") : "t.created_at", descending: false)
         switch filter.statuses {
         case nil:
-            page.branches = waiting("t").map { ($0, [], nil) }
+            switch filter.clock {
+            case nil: page.branches = waiting("t").map { ($0, [], nil) }
+            case .running?: page.branches = waiting("t").map { ("\($0) AND \(running.replacingOccurrences(of: "X.", with: "t."))", [], nil) }
+            case .uncounted?: page.branches = waitingUncounted("t").map { ($0, [], nil) }
+            }
         case let statuses?:
             page.branches = (statuses.isEmpty ? TicketStatus.allCases.map { $0 } : statuses).map { ("t.status = ?", [$0.rawValue], nil) }
         }
@@ -140,6 +155,7 @@ public enum Tickets {
             let scope = ScopeCondition.rgkOrPortal(db, "t.rgk_id", in: filter.scope)
             page.conditions.append(scope.sql); page.arguments += scope.arguments
         }
+        if let (sql, arguments) = filter.condition { page.conditions.append(sql); page.arguments += arguments.map { $0 as SQLBindable? } }
         if let office = filter.officeID { page.conditions.append("t.office_id = ?"); page.arguments.append(office) }
         if let topic = filter.topic { page.conditions.append("t.topic = ? AND t.personal_data = 0"); page.arguments.append(topic.rawValue) }
         if filter.personalData { page.conditions.append("t.personal_data = 1") }

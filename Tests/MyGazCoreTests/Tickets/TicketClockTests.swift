@@ -151,4 +151,63 @@ import Testing
         #expect(read.isEmpty, "\(read.count) reads of messages")
         #expect(board.contains { $0.queue == "tickets_open" })
     }
+
+    /// `ticket list --sort due` reads the first of each kind and zone in the order the clocks started,
+    /// and the few whose clock does not simply run: the same page as a sort of the whole queue, with
+    /// the RGKs in three zones, reopened, asked, extended and personal-data tickets among them, for
+    /// every page size and filter; the queue itself is not read.
+    @Test(arguments: TestEngine.all) func theNearestFirstAreThoseOfASortOfTheWholeQueue(_ engine: TestEngine) throws {
+        let t = try DueBoardTests.region(engine)
+        let start = DueBoardTests.now - 40 * 86_400
+        var extra: [Int64] = []
+        for i in 0..<24 {
+            // reopened: answered, then the customer wrote again (a few asked something after that)
+            let id = try Self.ticket(t, created: start + Int64(i) * 7_200)
+            try Self.message(t, id, at: start + Int64(i) * 7_200, operator: false)
+            try Self.message(t, id, at: start + Int64(i) * 7_200 + 600, operator: true)
+            try Self.message(t, id, at: start + Int64(i) * 86_400, operator: false)
+            if i % 5 == 0 { try Self.message(t, id, at: start + Int64(i) * 86_400 + 60, operator: true, asks: true) }
+            try t.db.write {
+                _ = try t.db.run("UPDATE ticket SET status = 'answered', last_operator_at = ?, last_customer_at = ?, personal_data = ? WHERE id = ?",
+                                 Timestamp.iso(start + Int64(i) * 7_200 + 600), Timestamp.iso(start + Int64(i) * 86_400), i % 3 == 0 ? 1 : 0, id)
+            }
+            extra.append(id)
+        }
+        try t.db.write {
+            _ = try t.db.run("UPDATE ticket SET extended_at = ?, personal_data = 1 WHERE id = ? OR id = ?", Timestamp.iso(DueBoardTests.now), extra[1], extra[2])
+        }
+        #expect(try t.db.scalarInt("SELECT count(*) FROM ticket WHERE clock_state = 2") ?? 0 >= 4)
+        var q = try DueQuery.load(t.db, now: DueBoardTests.now)
+        q.sort = true
+        var checked = 0
+        for rgk in [nil, "vologda"] as [String?] {
+            for personalData in [false, true] {
+                for limit in [1, 3, 10, 40, 1000] {
+                    var f = TicketFilter()
+                    f.rgk = rgk
+                    f.personalData = personalData
+                    f.limit = 100_000
+                    // the whole queue, each due from its messages, equal days in the order the clocks started
+                    let all = try Tickets.list(t.db, f).map { ticket in
+                        var ticket = ticket
+                        ticket.clockState = TicketClock.readMessages
+                        return ticket
+                    }
+                    let found = try TicketDeadlines.dues(t.db, all, q)
+                    let started = Dictionary(uniqueKeysWithValues: try Tickets.list(t.db, f).map { ($0.id, $0.clockFrom ?? $0.createdAt) })
+                    let keyed = all.sorted { (started[$0.id]!, $0.id) < (started[$1.id]!, $1.id) }
+                    let want = DueQuery.ordered(keyed.map { found[$0.id] }).prefix(limit).map { keyed[$0].id }
+                    f.limit = limit
+                    let counting = CountingStorage(t.db)
+                    let got = try TicketDeadlines.list(counting, f, due: q).map(\.summary.id)
+                    #expect(got == Array(want), "\(rgk ?? "every RGK") personal data \(personalData) limit \(limit)")
+                    if limit <= 3 && rgk == nil && !personalData {
+                        #expect(counting.ticketRows < all.count / 2, "\(counting.ticketRows) of \(all.count) read")
+                    }
+                    checked += 1
+                }
+            }
+        }
+        #expect(checked == 20)
+    }
 }
