@@ -44,6 +44,14 @@ import Testing
         }
     }
 
+    /// A ticket registered at `created` with the customer's question, answered `after` seconds later.
+    static func answered(_ t: TestDB, created: Int64, after: Int64) throws -> Int64 {
+        let id = try ticket(t, created: created)
+        try message(t, id, at: created, operator: false)
+        try message(t, id, at: created + after, operator: true)
+        return id
+    }
+
     static func region(_ engine: TestEngine) throws -> TestDB {
         let t = try TestDB(engine: engine)
         try t.db.write { try t.db.run("INSERT INTO rgk (code, name, created_at, updated_at) VALUES ('vologda', 'Вологда', 'x', 'x')") }
@@ -85,9 +93,7 @@ import Testing
     @Test(arguments: TestEngine.all) func aMessageOutOfOrderChangedOrDeletedHasTheMessagesRead(_ engine: TestEngine) throws {
         let t = try Self.region(engine)
         let start = Timestamp.parse("2026-11-02T09:00:00Z")!
-        let late = try Self.ticket(t, created: start)
-        try Self.message(t, late, at: start, operator: false)
-        try Self.message(t, late, at: start + 7_200, operator: true)
+        let late = try Self.answered(t, created: start, after: 7_200)
         #expect(try Self.kept(t, late).state == TicketClock.answered)
         // the customer's message of the hour between, written after the answer
         try Self.message(t, late, at: start + 3_600, operator: false)
@@ -99,9 +105,7 @@ import Testing
         try t.db.write { _ = try t.db.run("UPDATE ticket_message SET asks = 1, author_kind = 'operator' WHERE ticket_id = ?", changed) }
         #expect(try Self.kept(t, changed).state == TicketClock.readMessages)
 
-        let deleted = try Self.ticket(t, created: start)
-        try Self.message(t, deleted, at: start, operator: false)
-        try Self.message(t, deleted, at: start + 60, operator: true)
+        let deleted = try Self.answered(t, created: start, after: 60)
         try t.db.write { _ = try t.db.run("DELETE FROM ticket_message WHERE ticket_id = ? AND author_kind = 'operator'", deleted) }
         #expect(try Self.kept(t, deleted).state == TicketClock.readMessages)
         #expect(try Self.told(t, deleted).state == TicketClock.running)
@@ -119,9 +123,7 @@ import Testing
     @Test(arguments: TestEngine.all) func aWrongClockIsNamedByTheCheckAndSetRightByTheRecount(_ engine: TestEngine) throws {
         let t = try Self.region(engine)
         let start = Timestamp.parse("2026-11-02T09:00:00Z")!
-        let answered = try Self.ticket(t, created: start)
-        try Self.message(t, answered, at: start, operator: false)
-        try Self.message(t, answered, at: start + 600, operator: true)
+        let answered = try Self.answered(t, created: start, after: 600)
         try t.db.write {
             // answered, yet kept as running: `status` would count it as due
             _ = try t.db.run("UPDATE ticket SET status = 'answered', last_operator_at = ?, clock_state = 0 WHERE id = ?",
@@ -162,9 +164,7 @@ import Testing
         var extra: [Int64] = []
         for i in 0..<24 {
             // reopened: answered, then the customer wrote again (a few asked something after that)
-            let id = try Self.ticket(t, created: start + Int64(i) * 7_200)
-            try Self.message(t, id, at: start + Int64(i) * 7_200, operator: false)
-            try Self.message(t, id, at: start + Int64(i) * 7_200 + 600, operator: true)
+            let id = try Self.answered(t, created: start + Int64(i) * 7_200, after: 600)
             try Self.message(t, id, at: start + Int64(i) * 86_400, operator: false)
             if i % 5 == 0 { try Self.message(t, id, at: start + Int64(i) * 86_400 + 60, operator: true, asks: true) }
             try t.db.write {
