@@ -87,6 +87,22 @@ import Testing
         #expect(unknown.isEmpty, "never analysed: \(unknown)")
     }
 
+    /// The counters a server's demo wrote over and over in its one transaction are left compact:
+    /// `status` reads each of their rows, not the versions every write left behind.
+    @Test(.enabled(if: TestEngine.default == .postgresql, "a server's row versions")) func theDemoLeavesTheCountersCompact() throws {
+        let t = try TestDB()
+        _ = try DemoGenerator.generate(t.session, .init(accounts: 3000, seed: 7, anchor: Self.anchor))
+        let counters = try #require(try t.db.queryOne("""
+            SELECT pg_relation_size('queue_count') AS queue_bytes, pg_relation_size('due_count') AS due_bytes,
+                   (SELECT sum(pg_column_size(q.*)) FROM queue_count q) AS queue_rows, (SELECT sum(pg_column_size(d.*)) FROM due_count d) AS due_rows
+            """))
+        // a page holds 8 kB less its header and each row's pointer and header
+        for (table, rows) in [("queue", try counters.int("queue_rows")), ("due", try counters.int("due_rows"))] {
+            let pages = try counters.int("\(table)_bytes") / 8192
+            #expect(pages <= rows / 6_000 + 1, "\(table)_count: \(pages) pages for \(rows) bytes of rows")
+        }
+    }
+
     /// PostgreSQL's identities go on after the ids the demo named: what a clerk adds next gets a new id.
     @Test(arguments: TestEngine.all) func theNextRowAfterTheDemoGetsANewID(_ engine: TestEngine) throws {
         let t = try TestDB(engine: engine)
