@@ -152,7 +152,8 @@ import Testing
     @Test func ticketsReplyInTheEditorWithAnFAQAnswerAndClose() throws {
         let t = E2E()
         t.demo(accounts: 300)
-        let queue = t.run("ticket", "list", "--limit", "0", "--json").jsonArray.map { String($0["id"] as? Int ?? 0) }
+        // the review offers the most urgent first: the order of the list by deadline
+        let queue = t.run("ticket", "list", "--sort", "due", "--limit", "0", "--json").jsonArray.map { String($0["id"] as? Int ?? 0) }
         #expect(queue.count >= 3)
         // the editor: a script that writes the answer above the quoted conversation, and keeps a copy of what it was given
         let editor = t.dir + "/editor.sh"

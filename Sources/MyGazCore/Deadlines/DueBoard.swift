@@ -112,10 +112,10 @@ public enum DueBoard {
                 board.append(c)
             }
 
-            // tickets waiting for an answer: those no operator has written to are counted by the hour
-            // registered (`due_count`, as above, the support channel under RGK 0); the others are the
-            // candidates registered before the later of the two periods' moments (a ticket's clock
-            // starts at its registration or later), each then checked with its messages, in a window
+            // tickets waiting for an answer: those whose clock simply runs (`TicketClock`) are counted
+            // by the hour it started (`due_count`, as above, the support channel under RGK 0); the few
+            // others are the candidates registered before the later of the two periods' moments (a
+            // ticket's clock starts at its registration or later), each then checked, in a window
             // across the zones (a zone ahead may be a day further on), each compared in its own; the
             // nearest among the rest is the oldest of each queue branch
             var tickets: [String: DueCount] = [:]
