@@ -49,31 +49,11 @@ public enum DemoGenerator {
                 let bulk = try (db as? PGConnection).flatMap { try PGBulkLoad.begin($0, tables: DemoTable.bulkTables) }
                 try generator.run(progress: progress, afterAccounts: { try bulk?.finish() })
                 // the tables' owner: the counters written once more into files of their own
-                if bulk != nil { try compactCounters(db) }
+                try bulk?.compactCounters()
             }
         }
         try db.refreshPlannerStatistics([])
         return generator.summary
-    }
-
-    /// The one transaction wrote each counter row over and over, and every version stays behind it
-    /// (15 MB for `queue_count`'s 108 rows at 5M accounts), read past by every `status`: the rows
-    /// read, the tables emptied (`TRUNCATE` gives them new files, in the transaction, where `VACUUM`
-    /// may not run) and the rows written back once.
-    static func compactCounters(_ db: any Storage) throws {
-        for (table, columns) in [("queue_count", ["queue", "rgk_id", "count"]), ("due_count", ["queue", "rgk_id", "hour", "count"])] {
-            let rows: [[SQLBindable?]] = try db.query("SELECT \(columns.joined(separator: ", ")) FROM \(table)").map { row in
-                try columns.map { column -> SQLBindable? in column == "rgk_id" || column == "count" ? try row.int64(column) : try row.string(column) }
-            }
-            try db.execute("TRUNCATE \(table)")
-            var start = 0
-            while start < rows.count {
-                let chunk = rows[start..<min(start + 1_000, rows.count)]
-                start += chunk.count
-                let values = Array(repeating: "(" + columns.map { _ in "?" }.joined(separator: ", ") + ")", count: chunk.count).joined(separator: ", ")
-                _ = try db.run("INSERT INTO \(table) (\(columns.joined(separator: ", "))) VALUES \(values)", arguments: chunk.flatMap { $0 })
-            }
-        }
     }
 }
 

@@ -47,36 +47,6 @@ public enum TicketClock {
 
         """
 
-    /// PostgreSQL's function and triggers (version 23); may be run again. The ticket's row is
-    /// locked before the order is judged: a message written at once by another transaction is
-    /// then committed and seen (each statement of the function reads anew), not missed.
-    static let postgresqlTriggers = #"""
-        CREATE OR REPLACE FUNCTION ticket_clock() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp AS $$
-        BEGIN
-            IF TG_OP = 'INSERT' THEN
-                PERFORM 1 FROM ticket WHERE id = NEW.ticket_id FOR UPDATE;
-                UPDATE ticket SET clock_from = \#(fromAfterMessage),
-                                       clock_state = CASE WHEN \#(outOfOrder) THEN 2 ELSE \#(stateAfterMessage) END
-                    WHERE ticket.id = NEW.ticket_id;
-            ELSE
-                UPDATE ticket SET clock_state = 2 WHERE id = OLD.ticket_id AND clock_state <> 2;
-                IF TG_OP = 'UPDATE' THEN
-                    UPDATE ticket SET clock_state = 2 WHERE id = NEW.ticket_id AND clock_state <> 2;
-                END IF;
-            END IF;
-            RETURN NULL;
-        END
-        $$;
-        DROP TRIGGER IF EXISTS ticket_clock_message ON ticket_message;
-        DROP TRIGGER IF EXISTS ticket_clock_message_changed ON ticket_message;
-        DROP TRIGGER IF EXISTS ticket_clock_message_deleted ON ticket_message;
-        CREATE TRIGGER ticket_clock_message AFTER INSERT ON ticket_message FOR EACH ROW EXECUTE FUNCTION ticket_clock();
-        CREATE TRIGGER ticket_clock_message_changed AFTER UPDATE OF ticket_id, at, author_kind, asks ON ticket_message
-            FOR EACH ROW EXECUTE FUNCTION ticket_clock();
-        CREATE TRIGGER ticket_clock_message_deleted AFTER DELETE ON ticket_message FOR EACH ROW EXECUTE FUNCTION ticket_clock();
-
-        """#
-
     /// The clock of every ticket where `condition` holds set from its messages, in (at, id) order:
     /// the last answer (an operator's message that asks nothing), the customer's first message
     /// after it, and an operator's question after that (or, never answered, at all).

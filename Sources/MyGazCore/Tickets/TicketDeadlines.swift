@@ -131,7 +131,7 @@ public enum TicketDeadlines {
             f.createdBefore = latest
         }
         if q.sort && f.statuses == nil { return try nearestFirst(db, f, q) }
-        return try q.list(limit: filter.limit, read: { f.limit = $0; return try Tickets.list(db, f).sorted(by: q.sort ? clockOrder : { _, _ in false }) },
+        return try q.list(limit: filter.limit, read: { f.limit = $0; let rows = try Tickets.list(db, f); return q.sort ? rows.sorted(by: clockOrder) : rows },
                           dues: { try self.dues(db, $0, q) }, id: \.id)
             .map { (summary: $0.0, due: $0.1) }
     }

@@ -748,9 +748,39 @@ public enum PGSchema {
         DROP INDEX IF EXISTS ticket_new_touched;
         \(Schema.ticketUncounted)
         \(remadeCounter(QueueCounters.unansweredTicketsDue))
-        \(TicketClock.postgresqlTriggers)
+        \(ticketClockTriggers)
         """
     }
+
+    /// PostgreSQL's function and triggers (version 23); may be run again. The ticket's row is
+    /// locked before the order is judged: a message written at once by another transaction is
+    /// then committed and seen (each statement of the function reads anew), not missed.
+    static let ticketClockTriggers = #"""
+        CREATE OR REPLACE FUNCTION ticket_clock() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp AS $$
+        BEGIN
+            IF TG_OP = 'INSERT' THEN
+                PERFORM 1 FROM ticket WHERE id = NEW.ticket_id FOR UPDATE;
+                UPDATE ticket SET clock_from = \#(TicketClock.fromAfterMessage),
+                                       clock_state = CASE WHEN \#(TicketClock.outOfOrder) THEN 2 ELSE \#(TicketClock.stateAfterMessage) END
+                    WHERE ticket.id = NEW.ticket_id;
+            ELSE
+                UPDATE ticket SET clock_state = 2 WHERE id = OLD.ticket_id AND clock_state <> 2;
+                IF TG_OP = 'UPDATE' THEN
+                    UPDATE ticket SET clock_state = 2 WHERE id = NEW.ticket_id AND clock_state <> 2;
+                END IF;
+            END IF;
+            RETURN NULL;
+        END
+        $$;
+        DROP TRIGGER IF EXISTS ticket_clock_message ON ticket_message;
+        DROP TRIGGER IF EXISTS ticket_clock_message_changed ON ticket_message;
+        DROP TRIGGER IF EXISTS ticket_clock_message_deleted ON ticket_message;
+        CREATE TRIGGER ticket_clock_message AFTER INSERT ON ticket_message FOR EACH ROW EXECUTE FUNCTION ticket_clock();
+        CREATE TRIGGER ticket_clock_message_changed AFTER UPDATE OF ticket_id, at, author_kind, asks ON ticket_message
+            FOR EACH ROW EXECUTE FUNCTION ticket_clock();
+        CREATE TRIGGER ticket_clock_message_deleted AFTER DELETE ON ticket_message FOR EACH ROW EXECUTE FUNCTION ticket_clock();
+
+        """#
 
     static var upgradeToTicketClocks: String { ticketClocks + "UPDATE schema_version SET version = 23;\n" }
 
