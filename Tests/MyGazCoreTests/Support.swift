@@ -218,13 +218,16 @@ final class SecondWriter<T>: @unchecked Sendable {
 final class CountingStorage: Storage {
     let inner: any Storage
     var statements: [String] = []
+    /// Each statement with the values bound to it, in the order asked.
+    var asked: [(sql: String, arguments: [SQLBindable?])] = []
     var applicationRows = 0
     /// and of the ticket list's
     var ticketRows = 0
     init(_ inner: any Storage) { self.inner = inner }
 
-    private func note(_ sql: String, _ rows: Int) {
+    private func note(_ sql: String, _ rows: Int, _ arguments: [SQLBindable?] = []) {
         statements.append(sql)
+        asked.append((sql, arguments))
         if sql.contains("FROM application ap JOIN rgk g ON g.id = ap.rgk_id") { applicationRows += rows }
         if sql.contains("FROM ticket t LEFT JOIN rgk g ON g.id = t.rgk_id LEFT JOIN office o") { ticketRows += rows }
     }
@@ -232,12 +235,12 @@ final class CountingStorage: Storage {
     var sql: SQLDialect { inner.sql }
     func query(_ sql: String, arguments: [SQLBindable?]) throws -> [Row] {
         let rows = try inner.query(sql, arguments: arguments)
-        note(sql, rows.count)
+        note(sql, rows.count, arguments)
         return rows
     }
     func queryOne(_ sql: String, arguments: [SQLBindable?]) throws -> Row? {
         let row = try inner.queryOne(sql, arguments: arguments)
-        note(sql, row == nil ? 0 : 1)
+        note(sql, row == nil ? 0 : 1, arguments)
         return row
     }
     func run(_ sql: String, arguments: [SQLBindable?]) throws -> Int { note(sql, 0); return try inner.run(sql, arguments: arguments) }
@@ -246,7 +249,7 @@ final class CountingStorage: Storage {
     func eachRow(_ sql: String, arguments: [SQLBindable?], _ body: (Row) throws -> Void) throws {
         var n = 0
         try inner.eachRow(sql, arguments: arguments) { n += 1; try body($0) }
-        note(sql, n)
+        note(sql, n, arguments)
     }
     func write<T>(_ body: () throws -> T) throws -> T { try inner.write(body) }
     func read<T>(_ body: () throws -> T) throws -> T { try inner.read(body) }

@@ -15,6 +15,9 @@ public struct ApplicationSummary: Sendable {
     public let submittedAt: String?
     public let updatedAt: String
     public let assignedTo: String?
+    /// Ever waited on the customer (`application.waited`, kept by a trigger on its steps and
+    /// checked by `db check`): one that never did has no pause to read. True where not known.
+    var waited = true
 }
 
 public struct ApplicationEvent: Sendable {
@@ -100,7 +103,7 @@ public enum ApplicationAction: String, Sendable, CaseIterable {
 public enum Applications {
     static let select = """
         SELECT ap.id, ap.kind, ap.status, g.code AS rgk, a.number AS account, ap.address, ap.contact_name, ap.contact_phone,
-               ap.contact_email, ap.source, ap.created_at, ap.submitted_at, ap.updated_at, ap.assigned_to
+               ap.contact_email, ap.source, ap.created_at, ap.submitted_at, ap.updated_at, ap.assigned_to, ap.waited
         FROM application ap JOIN rgk g ON g.id = ap.rgk_id LEFT JOIN account a ON a.id = ap.account_id
         """
 
@@ -109,7 +112,7 @@ public enum Applications {
                                account: r.optString("account"), address: r.optString("address"), contactName: r.optString("contact_name"),
                                contactPhone: r.optString("contact_phone"), contactEmail: r.optString("contact_email"),
                                source: r.string("source"), createdAt: r.string("created_at"), submittedAt: r.optString("submitted_at"),
-                               updatedAt: r.string("updated_at"), assignedTo: r.optString("assigned_to"))
+                               updatedAt: r.string("updated_at"), assignedTo: r.optString("assigned_to"), waited: r.int("waited") != 0)
     }
 
     public static func parseID(_ text: String) throws -> Int64 {
@@ -230,7 +233,7 @@ public enum Applications {
                 while true {
                     rows = try list(db, stream)
                     if stream.limit == Int(Int32.max) { break }
-                    let waited = try waitedOnTheCustomer(db, rows.map(\.id)).count
+                    let waited = rows.filter(\.waited).count
                     if rows.count < stream.limit || rows.count - waited >= f.limit { break }
                     stream.limit = f.limit + max(waited, stream.limit - f.limit + 1)
                 }
@@ -243,29 +246,15 @@ public enum Applications {
         return DueQuery.ordered(listed.map(\.1)).prefix(f.limit).map { (summary: listed[$0].0, due: listed[$0].1) }
     }
 
-    /// Which of the applications `ids` ever waited on the customer (`application_event_waited`).
-    static func waitedOnTheCustomer(_ db: any Storage, _ ids: [Int64]) throws -> Set<Int64> {
-        var waited = Set<Int64>(), start = 0
-        while start < ids.count {
-            let chunk = Array(ids[start..<min(start + 500, ids.count)])
-            start += chunk.count
-            for row in try db.query("""
-                SELECT DISTINCT application_id FROM application_event
-                WHERE to_status = 'needs_info' AND application_id IN (\(chunk.map { _ in "?" }.joined(separator: ", ")))
-                """, arguments: chunk) {
-                waited.insert(try row.int64("application_id"))
-            }
-        }
-        return waited
-    }
-
     /// The due date of each in-work application among `rows`, its pauses read from its steps.
     public static func dues(_ db: any Storage, _ rows: [ApplicationSummary], _ q: DueQuery) throws -> [Int64: DueReport] {
         let working = rows.filter { ApplicationStatus(rawValue: $0.status).map(inWork.contains) ?? false }
+        // the steps of those that may have paused: one that never waited, and does not wait now, has none
+        let paused = working.filter { $0.waited || $0.status == ApplicationStatus.needsInfo.rawValue }
         var steps: [Int64: [(at: String, to: String)]] = [:]
         var start = 0
-        while start < working.count {
-            let chunk = working[start..<min(start + 500, working.count)].map(\.id)
+        while start < paused.count {
+            let chunk = paused[start..<min(start + 500, paused.count)].map(\.id)
             start += chunk.count
             try db.eachRow("""
                 SELECT application_id, at, to_status FROM application_event

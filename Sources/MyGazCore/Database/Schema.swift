@@ -6,12 +6,12 @@ public enum Schema {
 
     /// `migrations.count` (`SchemaTests` holds them equal), written out: every process asks for it
     /// (the help of `init`), and counting the migrations built every one of their scripts.
-    public static let currentVersion = 23
+    public static let currentVersion = 24
 
     /// `migrations[i]` moves a database from version i to version i + 1.
     public static let migrations: [String] = [v1, v2, v3, v4, v5, v6, v7, v8, v9, productionCalendar, deskPhone, operatorScopes, abonent, notices, rowSecurity, searchInScope,
                                                    scopedClerkSpeed, noticeOffAndUsernameSearch, ticketDeadlines, dueCounts, unansweredTicketCounts,
-                                                   statusAtScale, ticketClocks]
+                                                   statusAtScale, ticketClocks, ticketRunningByKind]
 
     /// `col = 'a' OR col = 'b' …`: the same meaning as `col IN ('a', 'b', …)`, but SQLite
     /// builds an ephemeral table for an IN list on every single-row insert, ~2.5 µs per check.
@@ -1250,16 +1250,29 @@ extension Schema {
     }
 
     /// The waiting tickets `due_count` does not count, one index a branch of the queue
-    /// (`Tickets.waitingUncounted`); and those it counts, in the order their clocks started (`ticket
-    /// list --sort due` reads the first of each kind and zone).
+    /// (`Tickets.waitingUncounted`); and those it counts, in the order their clocks started, as
+    /// version 23 made them (version 24, `ticketRunningByKind`, makes them again by kind).
     static var ticketUncounted: String {
         let uncounted = zip(["ticket_new_uncounted", "ticket_reopened_uncounted"], Tickets.waitingUncounted("X")).map { name, condition in
             "CREATE INDEX IF NOT EXISTS \(name) ON ticket (created_at, id) WHERE \(condition.replacingOccurrences(of: "X.", with: ""));\n"
         }
-        let running = zip(["ticket_new_running", "ticket_reopened_running"], Tickets.waiting("X")).map { name, condition in
+        return (uncounted + runningIndexes(byKind: false)).joined()
+    }
+
+    /// The waiting tickets whose clock simply runs, one index a branch of the queue, in the order
+    /// their clocks started; `byKind`: personal-data requests and the rest apart (`ticket list --sort
+    /// due` reads the first of each kind and zone: with the kind after the order, the requests'
+    /// stream read past every other ticket of the queue to find none, 10 ms at 5M accounts).
+    private static func runningIndexes(byKind: Bool) -> [String] {
+        zip(["ticket_new_running", "ticket_reopened_running"], Tickets.waiting("X")).map { name, condition in
             let condition = (condition + " AND " + Tickets.running).replacingOccurrences(of: "X.", with: "")
-            return "CREATE INDEX IF NOT EXISTS \(name) ON ticket ((\(Tickets.clockStarted("X").replacingOccurrences(of: "X.", with: ""))), id) WHERE \(condition);\n"
+            let started = Tickets.clockStarted("X").replacingOccurrences(of: "X.", with: "")
+            return "CREATE INDEX IF NOT EXISTS \(name) ON ticket (\(byKind ? "personal_data, " : "")(\(started)), id) WHERE \(condition);\n"
         }
-        return (uncounted + running).joined()
+    }
+
+    /// Version 24: the running tickets' indexes made again with the kind first; may be run again.
+    static var ticketRunningByKind: String {
+        "DROP INDEX IF EXISTS ticket_new_running;\nDROP INDEX IF EXISTS ticket_reopened_running;\n" + runningIndexes(byKind: true).joined()
     }
 }

@@ -249,6 +249,9 @@ import Testing
         let bound = ApplicationKind.allCases.count * 3 * f.limit + 3 * waitedInWork
         #expect(paused > bound, "enough waiting on the customer to tell: \(paused)")
         #expect(counting.applicationRows <= bound, "\(counting.applicationRows) rows read for a page of 3")
+        // the steps of those that waited alone: one never marked (`application.waited`) has no pause
+        let stepsAskedFor = counting.asked.filter { $0.sql.contains("FROM application_event") }.map(\.arguments.count).reduce(0, +)
+        #expect(stepsAskedFor <= waitedInWork, "the steps of \(stepsAskedFor) applications read, \(waitedInWork) waited")
     }
 
     /// `application list --sort due` reads the first rows of each kind and zone, not the queue: the

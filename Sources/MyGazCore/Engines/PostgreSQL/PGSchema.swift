@@ -20,7 +20,7 @@
 public enum PGSchema {
     /// The SQLite schema version this script mirrors. A new SQLite migration fails
     /// `PGSchemaTests` until the script has it too and this number follows.
-    public static let version = 23
+    public static let version = 24
 
     /// `col IN ('a', 'b', …)` from a code enum, as `Schema.oneOf` writes the same list for SQLite.
     static func oneOf<C: Code>(_ column: String, _ type: C.Type) -> String { oneOf(column, C.codes) }
@@ -47,7 +47,7 @@ public enum PGSchema {
     /// The whole schema, in one transaction of the caller's.
     public static var script: String {
         [functions, tables, productionCalendar, queueCounters, search, auditChainTables, auditChainTriggers, deskPhone, operatorScopes, abonent,
-         usernameSearch, notices, ticketDeadlines, dueCounts, unconfirmedLinks, applicationWaited, ticketClocks, searchStatistics, PGRoles.deskChecks, marker].joined(separator: "\n")
+         usernameSearch, notices, ticketDeadlines, dueCounts, unconfirmedLinks, applicationWaited, ticketClocks, Schema.ticketRunningByKind, searchStatistics, PGRoles.deskChecks, marker].joined(separator: "\n")
     }
 
     /// SQLite's date(x) = x: a date YYYY-MM-DD that exists (no cast that could raise an error). Not
@@ -783,6 +783,9 @@ public enum PGSchema {
         """#
 
     static var upgradeToTicketClocks: String { ticketClocks + "UPDATE schema_version SET version = 23;\n" }
+
+    /// Version 24: `Schema.ticketRunningByKind`.
+    static var upgradeToTicketRunningByKind: String { Schema.ticketRunningByKind + "UPDATE schema_version SET version = 24;\n" }
 
     /// `Schema.applicationWaited` and its trigger; may be run again.
     static let applicationWaited = #"""
