@@ -213,6 +213,17 @@ public enum SearchIndex: String, CaseIterable, Sendable {
         }
     }
 
+    /// A user's searched values in one text, a line apart (no piece a clerk types spans two), of the
+    /// row named `alias` (nil: the table's bare columns), `newline` the engine's SQL for a line feed:
+    /// what a search too short for a trigram reads, folded as it goes on SQLite and kept folded in
+    /// `portal_user.search_text` on PostgreSQL (`PGSchema.userSearchText`).
+    static func usersJoined(_ alias: String?, newline: String) -> String {
+        SearchIndex.users.columns.enumerated().map { i, column in
+            let value = alias.map { column.value($0) } ?? column.name
+            return i == 0 ? value : "coalesce(\(value), '')"
+        }.joined(separator: " || \(newline) || ")
+    }
+
     /// SQLite's rows: through FTS5 where a trigram holds the text, else every row read.
     private func sqliteRows(_ db: any Storage, containing text: String, as alias: String) -> SearchRows {
         if let match = Self.match(text) {
@@ -222,11 +233,9 @@ public enum SearchIndex: String, CaseIterable, Sendable {
         let folded = Database.fold(text)
         switch self {
         case .users:
-            // one function call over the values a line apart: no piece spans two of them
-            return SearchRows(indexed: false, from: "\(table) \(alias)", condition: """
-                instr(fold(\(alias).login || char(10) || coalesce(\(alias).full_name, '') || char(10) || coalesce(\(alias).email, '') \
-                || char(10) || coalesce(\(alias).phone, '') || char(10) || coalesce(\(alias).username, '')), ?) > 0
-                """, arguments: [folded], order: "\(alias).id")
+            // one function call over the values a line apart
+            return SearchRows(indexed: false, from: "\(table) \(alias)", condition: "instr(fold(\(Self.usersJoined(alias, newline: "char(10)"))), ?) > 0",
+                              arguments: [folded], order: "\(alias).id")
         case .accounts:
             return SearchRows(indexed: false, from: "\(table) \(alias)", condition: """
                 (instr(fold(\(Self.holder(alias))), ?) > 0 OR instr(fold(coalesce(\(alias).address, '')), ?) > 0 \

@@ -286,14 +286,16 @@ extension PGRoles {
     /// first so many in the index's order (`SearchIndex.newestFirst`), which a list of nothing but
     /// the search asks for its page: a common piece («Ленина») then costs a page of the index, not
     /// every row that holds it.
+    /// `short`: the piece is too short for a trigram, and the users' folded text
+    /// (`portal_user.search_text`) is read instead of the indexes.
     static func searchQuery(_ index: SearchIndex, column: String? = nil, piece: String = "$1", first: String? = "$2",
-                            rgks: String = "$3") -> String {
+                            rgks: String = "$3", short: Bool = false) -> String {
         let scope: String, kept: String
         switch index {
         case .accounts: (scope, kept) = ("x.rgk_id = ANY (CAST(\(PGRoles.scope) AS bigint[]))", "x.rgk_id = ANY (\(rgks))")
         case .users: (scope, kept) = (userInScope, userIn(rgks: rgks))
         }
-        let holds = index.indexed("x").filter { column == nil || $0.name == column }
+        let holds = short ? "x.search_text LIKE '%' || \(piece) || '%'" : index.indexed("x").filter { column == nil || $0.name == column }
             .map { "mygaz_fold(\($0.sql)) LIKE '%' || \(piece) || '%'" }.joined(separator: " OR ")
         return "SELECT x.id FROM \(index.table) x WHERE (\(holds)) AND (\(PGRoles.scope) IS NULL OR \(scope)) AND (\(rgks) IS NULL OR \(kept))"
             + (first.map { " ORDER BY x.id\(index.newestFirst ? " DESC" : "") LIMIT \($0)" } ?? "")
@@ -302,13 +304,22 @@ extension PGRoles {
     /// The functions, for `deskChecks`: the piece is a `LIKE` piece (`SearchIndex.likePiece`). In
     /// PL/pgSQL, whose plans are made for the values given: a page reads the key's index in order,
     /// every row the trigram indexes (one SQL query did either for both, slowly).
+    /// The users' whole search asks a piece of fewer than three letters (its `LIKE` escapes taken
+    /// off) of their folded text: no trigram holds it, and each trigram index would be read whole.
     static var searchFunctions: String {
         searchFunctionsMade.map { made in
-            """
+            let short = made.index == .users && made.column == nil ? """
+                IF length(regexp_replace($1, '\\\\(.)', '\\1', 'g')) < 3 THEN
+                    RETURN QUERY \(searchQuery(made.index, first: nil, short: true));
+                    RETURN;
+                END IF;
+
+                """ : ""
+            return """
             CREATE OR REPLACE FUNCTION \(made.name)(text, bigint, bigint[]) RETURNS SETOF bigint LANGUAGE plpgsql STABLE SECURITY DEFINER
                 SET search_path = public, pg_temp AS $$
             BEGIN
-                IF $2 IS NULL THEN
+            \(short)    IF $2 IS NULL THEN
                     RETURN QUERY \(searchQuery(made.index, column: made.column, first: nil));
                 ELSE
                     RETURN QUERY \(searchQuery(made.index, column: made.column));
