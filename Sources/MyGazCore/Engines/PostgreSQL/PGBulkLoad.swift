@@ -1,22 +1,31 @@
 /// Millions of rows into empty tables the way a server takes them fastest (the demo region):
-/// the tables' secondary indexes and foreign keys dropped for the load and made again after it
-/// (one sorted pass per index, one join per key, instead of a lookup per row), their triggers
-/// off meanwhile and what those keep (the queue counters, a user's three links at most) made
-/// right after it. All of it inside the caller's transaction, so a load that fails leaves the
-/// schema and the rows as they were. Only the tables' owner may alter them: for anyone else
-/// `begin` answers nil and the rows go in through the indexes, keys and triggers as usual.
+/// the tables' indexes and keys dropped for the load and made again after it (one sorted pass
+/// per index, one join per foreign key, instead of a lookup per row) — their primary and unique
+/// keys too, and with them the foreign keys of other tables that point at them (a primary key's
+/// index kept up row by row was half of each `COPY`), their triggers off meanwhile and what
+/// those keep (the queue counters, a user's three links at most) made right after it. All of it
+/// inside the caller's transaction, so a load that fails leaves the schema and the rows as they
+/// were. Only the tables' owner may alter them (and the tables whose keys point at them): for
+/// anyone else `begin` answers nil and the rows go in through the indexes, keys and triggers as usual.
 struct PGBulkLoad {
     private let db: PGConnection
     private let tables: [String]
     private var indexes: [String] = []
+    /// Primary and unique keys, made again before the foreign keys that need them.
+    private var keys: [(table: String, name: String, definition: String)] = []
     private var foreignKeys: [(table: String, name: String, definition: String)] = []
 
     static func begin(_ db: PGConnection, tables: [String]) throws -> PGBulkLoad? {
         let names = SQLList(texts: tables)
+        let pointing = try db.query("""
+            SELECT DISTINCT t.relname AS tbl FROM pg_constraint k JOIN pg_class t ON t.oid = k.conrelid JOIN pg_class r ON r.oid = k.confrelid
+            WHERE k.contype = 'f' AND t.relnamespace = current_schema()::regnamespace AND \(db.sql.isIn("r.relname", of: .text))
+            """, names).map { try $0.string("tbl") }
+        let altered = SQLList(texts: Array(Set(tables + pointing)))
         let notMine = try db.scalarInt("""
             SELECT count(*) FROM pg_tables WHERE schemaname = current_schema() AND \(db.sql.isIn("tablename", of: .text))
                 AND tableowner <> current_user AND NOT (SELECT rolsuper FROM pg_roles WHERE rolname = current_user)
-            """, names) ?? 1
+            """, altered) ?? 1
         guard notMine == 0 else { return nil }
         var load = PGBulkLoad(db: db, tables: tables)
         // indexes of their own (a constraint's index stays with its constraint)
@@ -30,14 +39,26 @@ struct PGBulkLoad {
             load.indexes.append(try row.string("definition"))
             try db.execute("DROP INDEX \(quoted(try row.string("name")))")
         }
+        // the foreign keys of the tables and those pointing at them, then the keys they point at
+        for row in try db.query("""
+            SELECT t.relname AS tbl, k.conname AS name, pg_get_constraintdef(k.oid) AS definition
+            FROM pg_constraint k JOIN pg_class t ON t.oid = k.conrelid JOIN pg_class r ON r.oid = k.confrelid
+            WHERE k.contype = 'f' AND t.relnamespace = current_schema()::regnamespace
+                AND (\(db.sql.isIn("t.relname", of: .text)) OR \(db.sql.isIn("r.relname", of: .text)))
+            ORDER BY t.relname, k.conname
+            """, names, names) {
+            let key = try (table: row.string("tbl"), name: row.string("name"), definition: row.string("definition"))
+            load.foreignKeys.append(key)
+            try db.execute("ALTER TABLE \(quoted(key.table)) DROP CONSTRAINT \(quoted(key.name))")
+        }
         for row in try db.query("""
             SELECT t.relname AS tbl, k.conname AS name, pg_get_constraintdef(k.oid) AS definition
             FROM pg_constraint k JOIN pg_class t ON t.oid = k.conrelid
-            WHERE k.contype = 'f' AND t.relnamespace = current_schema()::regnamespace AND \(db.sql.isIn("t.relname", of: .text))
+            WHERE k.contype IN ('p', 'u') AND t.relnamespace = current_schema()::regnamespace AND \(db.sql.isIn("t.relname", of: .text))
             ORDER BY t.relname, k.conname
             """, names) {
             let key = try (table: row.string("tbl"), name: row.string("name"), definition: row.string("definition"))
-            load.foreignKeys.append(key)
+            load.keys.append(key)
             try db.execute("ALTER TABLE \(quoted(key.table)) DROP CONSTRAINT \(quoted(key.name))")
         }
         for table in tables { try db.execute("ALTER TABLE \(quoted(table)) DISABLE TRIGGER USER") }
@@ -49,7 +70,7 @@ struct PGBulkLoad {
     func finish() throws {
         try db.execute("SET LOCAL maintenance_work_mem = '256MB'")
         for index in indexes { try db.execute(index) }
-        for key in foreignKeys {
+        for key in keys + foreignKeys {
             try db.execute("ALTER TABLE \(Self.quoted(key.table)) ADD CONSTRAINT \(Self.quoted(key.name)) \(key.definition)")
         }
         for table in tables { try db.execute("ALTER TABLE \(Self.quoted(table)) ENABLE TRIGGER USER") }
