@@ -295,15 +295,22 @@ import Testing
             for i in 1...30_000 {
                 try rows.row("имя \(i)", Int64(i), Double(i) / 4, i == 7 ? [0x00, 0x5C, 0xFF] : nil, i % 2 == 0, i == 9 ? tricky : nil)
             }
+            // the integers' digits are written by hand: a sign, a zero, the smallest of all
+            for (name, n) in [("минус", Int64(-120)), ("ноль", 0), ("наименьшее", Int64.min), ("наибольшее", Int64.max)] {
+                try rows.row(name, n, nil, nil, nil, nil)
+            }
         }
-        #expect(loaded == 30_000)
-        #expect(try c.queryOne("SELECT count(*) AS n, sum(n) AS s FROM t")?.int64("s") == 30_000 * 30_001 / 2)
+        #expect(loaded == 30_004)
+        #expect(try c.queryOne("SELECT count(*) AS n, sum(n) AS s FROM t WHERE n BETWEEN 1 AND 30000")?.int64("s") == 30_000 * 30_001 / 2)
+        for (name, n) in [("минус", Int64(-120)), ("ноль", 0), ("наименьшее", Int64.min), ("наибольшее", Int64.max)] {
+            #expect(try c.queryOne("SELECT n FROM t WHERE name = $1", name)?.int64("n") == n, "\(name)")
+        }
         #expect(try c.queryOne("SELECT b FROM t WHERE n = 7")?.bytes("b") == [0x00, 0x5C, 0xFF])
         #expect(try c.queryOne("SELECT note FROM t WHERE n = 9")?.string("note") == tricky)
         #expect(try c.queryOne("SELECT note FROM t WHERE n = 10")?.optString("note") == nil)
         #expect(try c.queryOne("SELECT f FROM t WHERE n = 3")?.double("f") == 0.75)
         // the identity goes on after the ids the load took
-        #expect(try c.insertReturningID("INSERT INTO t (name) VALUES ('после') RETURNING id") == 30_001)
+        #expect(try c.insertReturningID("INSERT INTO t (name) VALUES ('после') RETURNING id") == 30_005)
     }
 
     @Test func aCopyStoppedOrRefusedLoadsNothing() throws {
