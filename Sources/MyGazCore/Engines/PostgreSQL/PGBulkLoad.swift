@@ -17,11 +17,15 @@ struct PGBulkLoad {
 
     static func begin(_ db: PGConnection, tables: [String]) throws -> PGBulkLoad? {
         let names = SQLList(texts: tables)
-        let pointing = try db.query("""
-            SELECT DISTINCT t.relname AS tbl FROM pg_constraint k JOIN pg_class t ON t.oid = k.conrelid JOIN pg_class r ON r.oid = k.confrelid
-            WHERE k.contype = 'f' AND t.relnamespace = current_schema()::regnamespace AND \(db.sql.isIn("r.relname", of: .text))
-            """, names).map { try $0.string("tbl") }
-        let altered = SQLList(texts: Array(Set(tables + pointing)))
+        // the foreign keys of the tables and those pointing at them: the tables that hold them are altered too
+        let foreignKeys = try db.query("""
+            SELECT t.relname AS tbl, k.conname AS name, pg_get_constraintdef(k.oid) AS definition
+            FROM pg_constraint k JOIN pg_class t ON t.oid = k.conrelid JOIN pg_class r ON r.oid = k.confrelid
+            WHERE k.contype = 'f' AND t.relnamespace = current_schema()::regnamespace
+                AND (\(db.sql.isIn("t.relname", of: .text)) OR \(db.sql.isIn("r.relname", of: .text)))
+            ORDER BY t.relname, k.conname
+            """, names, names).map { row in try (table: row.string("tbl"), name: row.string("name"), definition: row.string("definition")) }
+        let altered = SQLList(texts: Array(Set(tables + foreignKeys.map(\.table))))
         let notMine = try db.scalarInt("""
             SELECT count(*) FROM pg_tables WHERE schemaname = current_schema() AND \(db.sql.isIn("tablename", of: .text))
                 AND tableowner <> current_user AND NOT (SELECT rolsuper FROM pg_roles WHERE rolname = current_user)
@@ -39,16 +43,9 @@ struct PGBulkLoad {
             load.indexes.append(try row.string("definition"))
             try db.execute("DROP INDEX \(quoted(try row.string("name")))")
         }
-        // the foreign keys of the tables and those pointing at them, then the keys they point at
-        for row in try db.query("""
-            SELECT t.relname AS tbl, k.conname AS name, pg_get_constraintdef(k.oid) AS definition
-            FROM pg_constraint k JOIN pg_class t ON t.oid = k.conrelid JOIN pg_class r ON r.oid = k.confrelid
-            WHERE k.contype = 'f' AND t.relnamespace = current_schema()::regnamespace
-                AND (\(db.sql.isIn("t.relname", of: .text)) OR \(db.sql.isIn("r.relname", of: .text)))
-            ORDER BY t.relname, k.conname
-            """, names, names) {
-            let key = try (table: row.string("tbl"), name: row.string("name"), definition: row.string("definition"))
-            load.foreignKeys.append(key)
+        // the foreign keys, then the keys they point at
+        load.foreignKeys = foreignKeys
+        for key in foreignKeys {
             try db.execute("ALTER TABLE \(quoted(key.table)) DROP CONSTRAINT \(quoted(key.name))")
         }
         for row in try db.query("""
