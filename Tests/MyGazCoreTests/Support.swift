@@ -87,7 +87,7 @@ final class NowBox: @unchecked Sendable {
 }
 
 /// Today's PostgreSQL schema taken back to version 16: what versions 17, `scopedClerkSpeed`, 18,
-/// `noticeOffAndUsernameSearch`, 19, `ticketDeadlines`, 23, `ticketClocks`, and 24 (the users' `search_text`) added taken away (the search functions of a page and RGKs and
+/// `noticeOffAndUsernameSearch`, 19, `ticketDeadlines`, 23, `ticketClocks`, 24 (the users' `search_text`) and 25 (the accounts') added taken away (the search functions of a page and RGKs and
 /// `mygaz_unconfirmed_users` dropped, the outbox's cancel reasons of version 8 put back, the
 /// username's trigram index dropped; the payments' counters are counted again by the upgrade).
 enum PGVersionSixteen {
@@ -96,7 +96,7 @@ enum PGVersionSixteen {
         \(QueueCounters.dueCounts.map { "DROP FUNCTION \(PGRoles.counterFunctions[$0])() CASCADE;" }.joined(separator: " ")) DROP TABLE due_count;
         ALTER TABLE outbox DROP CONSTRAINT outbox_cancel_reason_check;
         ALTER TABLE outbox ADD CONSTRAINT outbox_cancel_reason_check CHECK (cancel_reason IS NULL OR \(PGSchema.oneOf("cancel_reason", Schema.v8OutboxCancelReasons)));
-        DROP INDEX user_search_username; ALTER TABLE portal_user DROP COLUMN search_text;
+        DROP INDEX user_search_username; ALTER TABLE portal_user DROP COLUMN search_text; ALTER TABLE account DROP COLUMN search_text;
         DROP FUNCTION IF EXISTS \(PGRoles.searchFunctionSignatures), mygaz_unconfirmed_users(bigint[]);
         DROP FUNCTION ticket_clock() CASCADE;
         ALTER TABLE ticket DROP COLUMN personal_data, DROP COLUMN extended_at, DROP COLUMN extend_reason, DROP COLUMN clock_state, DROP COLUMN clock_from;

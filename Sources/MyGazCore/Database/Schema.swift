@@ -6,12 +6,12 @@ public enum Schema {
 
     /// `migrations.count` (`SchemaTests` holds them equal), written out: every process asks for it
     /// (the help of `init`), and counting the migrations built every one of their scripts.
-    public static let currentVersion = 24
+    public static let currentVersion = 25
 
     /// `migrations[i]` moves a database from version i to version i + 1.
     public static let migrations: [String] = [v1, v2, v3, v4, v5, v6, v7, v8, v9, productionCalendar, deskPhone, operatorScopes, abonent, notices, rowSecurity, searchInScope,
                                                    scopedClerkSpeed, noticeOffAndUsernameSearch, ticketDeadlines, dueCounts, unansweredTicketCounts,
-                                                   statusAtScale, ticketClocks, ticketRunningByKind]
+                                                   statusAtScale, ticketClocks, ticketRunningByKind, accountSearchText]
 
     /// `col = 'a' OR col = 'b' …`: the same meaning as `col IN ('a', 'b', …)`, but SQLite
     /// builds an ephemeral table for an IN list on every single-row insert, ~2.5 µs per check.
@@ -1275,4 +1275,8 @@ extension Schema {
     static var ticketRunningByKind: String {
         "DROP INDEX IF EXISTS ticket_new_running;\nDROP INDEX IF EXISTS ticket_reopened_running;\n" + runningIndexes(byKind: true).joined()
     }
+
+    /// Version 25 is PostgreSQL's alone: the accounts' searched values kept folded there
+    /// (`PGSchema.searchText`); SQLite's FTS5 needs no such column, and its file moves on unchanged.
+    static let accountSearchText = "-- version 25: nothing to change in an SQLite file (PGSchema.searchText)\n"
 }

@@ -213,14 +213,14 @@ public enum SearchIndex: String, CaseIterable, Sendable {
         }
     }
 
-    /// A user's searched values in one text, a line apart (no piece a clerk types spans two), of the
+    /// A row's searched values in one text, a line apart (no piece a clerk types spans two), of the
     /// row named `alias` (nil: the table's bare columns), `newline` the engine's SQL for a line feed:
     /// what a search too short for a trigram reads, folded as it goes on SQLite and kept folded in
-    /// `portal_user.search_text` on PostgreSQL (`PGSchema.userSearchText`).
-    static func usersJoined(_ alias: String?, newline: String) -> String {
-        SearchIndex.users.columns.enumerated().map { i, column in
-            let value = alias.map { column.value($0) } ?? column.name
-            return i == 0 ? value : "coalesce(\(value), '')"
+    /// the table's `search_text` on PostgreSQL (`PGSchema.searchText`). The first value is never
+    /// NULL (a user's login, an account's holder as `holder` trims it).
+    func joined(_ alias: String?, newline: String) -> String {
+        indexed(alias).enumerated().map { i, value in
+            i == 0 ? value.sql : "coalesce(\(value.sql), '')"
         }.joined(separator: " || \(newline) || ")
     }
 
@@ -230,18 +230,9 @@ public enum SearchIndex: String, CaseIterable, Sendable {
             return SearchRows(indexed: true, from: "\(rawValue) s \(db.sql.joinInOrder) \(table) \(alias) ON \(alias).id = s.rowid",
                               condition: "\(rawValue) MATCH ?", arguments: [match], order: "s.rowid")
         }
-        let folded = Database.fold(text)
-        switch self {
-        case .users:
-            // one function call over the values a line apart
-            return SearchRows(indexed: false, from: "\(table) \(alias)", condition: "instr(fold(\(Self.usersJoined(alias, newline: "char(10)"))), ?) > 0",
-                              arguments: [folded], order: "\(alias).id")
-        case .accounts:
-            return SearchRows(indexed: false, from: "\(table) \(alias)", condition: """
-                (instr(fold(\(Self.holder(alias))), ?) > 0 OR instr(fold(coalesce(\(alias).address, '')), ?) > 0 \
-                OR instr(coalesce(\(alias).phone, ''), ?) > 0)
-                """, arguments: [folded, folded, folded], order: "\(alias).id")
-        }
+        // one function call over the values a line apart
+        return SearchRows(indexed: false, from: "\(table) \(alias)", condition: "instr(fold(\(joined(alias, newline: "char(10)"))), ?) > 0",
+                          arguments: [Database.fold(text)], order: "\(alias).id")
     }
 
     /// The values a room searches alone (`condition`): PostgreSQL has a search function for each.

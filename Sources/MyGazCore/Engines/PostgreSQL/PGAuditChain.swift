@@ -199,7 +199,8 @@ extension PGSchema {
         let steps: [Int: String] = [8: upgradeTo9, 9: upgradeToProductionCalendar, 10: upgradeToDeskPhone, 11: upgradeToOperatorScopes, 12: upgradeToAbonent, 13: upgradeToNotices, 14: upgradeToRowSecurity, 15: upgradeToSearchInScope,
                                       16: upgradeToScopedClerkSpeed, 17: upgradeToNoticeOffAndUsernameSearch,
                                       18: upgradeToTicketDeadlines, 19: upgradeToDueCounts, 20: upgradeToUnansweredTicketCounts,
-                                      21: upgradeToStatusAtScale, 22: upgradeToTicketClocks, 23: upgradeToTicketRunningByKind]
+                                      21: upgradeToStatusAtScale, 22: upgradeToTicketClocks, 23: upgradeToTicketRunningByKind,
+                                      24: upgradeToAccountSearchText]
         guard steps[version] != nil else { return nil }
         return (version..<self.version).map { steps[$0]! }.joined(separator: "\n")
     }

@@ -286,8 +286,8 @@ extension PGRoles {
     /// first so many in the index's order (`SearchIndex.newestFirst`), which a list of nothing but
     /// the search asks for its page: a common piece («Ленина») then costs a page of the index, not
     /// every row that holds it.
-    /// `short`: the piece is too short for a trigram, and the users' folded text
-    /// (`portal_user.search_text`) is read instead of the indexes.
+    /// `short`: the piece is too short for a trigram, and the row's folded text (`search_text`) is
+    /// read instead of the indexes.
     static func searchQuery(_ index: SearchIndex, column: String? = nil, piece: String = "$1", first: String? = "$2",
                             rgks: String = "$3", short: Bool = false) -> String {
         let scope: String, kept: String
@@ -304,11 +304,12 @@ extension PGRoles {
     /// The functions, for `deskChecks`: the piece is a `LIKE` piece (`SearchIndex.likePiece`). In
     /// PL/pgSQL, whose plans are made for the values given: a page reads the key's index in order,
     /// every row the trigram indexes (one SQL query did either for both, slowly).
-    /// The users' whole search asks a piece of fewer than three letters (its `LIKE` escapes taken
-    /// off) of their folded text: no trigram holds it, and each trigram index would be read whole.
+    /// A whole search (of users or accounts) asks a piece of fewer than three letters (its `LIKE`
+    /// escapes taken off) of the rows' folded text: no trigram holds it, and each trigram index
+    /// would be read whole.
     static var searchFunctions: String {
         searchFunctionsMade.map { made in
-            let short = made.index == .users && made.column == nil ? """
+            let short = made.column == nil ? """
                 IF length(regexp_replace($1, '\\\\(.)', '\\1', 'g')) < 3 THEN
                     RETURN QUERY \(searchQuery(made.index, first: nil, short: true));
                     RETURN;

@@ -34,6 +34,7 @@ import Testing
         ]
         static let postgresColumns: [String: [String: String]] = [
             "portal_user": ["search_text": "the users' searched values kept folded for a search too short for a trigram; SQLite folds them as it reads"],
+            "account": ["search_text": "the accounts' searched values kept folded for a search too short for a trigram; SQLite folds them as it reads"],
         ]
         static let postgresTriggers: [String: String] = [
             "audit_chain_stamp": "marks a new audit row as its transaction's; SQLite's one writer places it as it inserts",
