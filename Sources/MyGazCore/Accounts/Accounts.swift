@@ -204,21 +204,16 @@ public enum Accounts {
                 args = []
                 let rows = SearchIndex.accounts.rows(db, containing: search, as: "a", page: conditions.isEmpty ? filter.limit : nil,
                                                      scope: rgks)
-                if rows.indexed {
-                    // a piece of the holder's name, the address or the phone: the first accounts the
-                    // index finds (in the order they were loaded), the page then in the list's order
-                    let and = conditions.map { " AND " + $0 }.joined()
-                    from = """
-                        (SELECT a.id FROM \(rows.from) WHERE \(rows.condition)\(and) ORDER BY \(rows.order) LIMIT ?) AS k
-                        \(db.sql.joinInOrder) account a ON a.id = k.id
-                        """
-                    args = rows.arguments + args + [filter.limit]
-                    conditions = []
-                } else {
-                    // one or two letters: no trigram holds them, so the accounts are read
-                    conditions.append(rows.condition)
-                    args += rows.arguments
-                }
+                // a piece of the holder's name, the address or the phone: the first accounts found
+                // in the order they were loaded (through the index; one or two letters, which no
+                // trigram holds, read the accounts in that order), the page then in the list's order
+                let and = conditions.map { " AND " + $0 }.joined()
+                from = """
+                    (SELECT a.id FROM \(rows.from) WHERE \(rows.condition)\(and) ORDER BY \(rows.order) LIMIT ?) AS k
+                    \(db.sql.joinInOrder) account a ON a.id = k.id
+                    """
+                args = rows.arguments + args + [filter.limit]
+                conditions = []
             }
         }
         let whereClause = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")

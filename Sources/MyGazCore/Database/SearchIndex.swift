@@ -178,10 +178,11 @@ public enum SearchIndex: String, CaseIterable, Sendable {
     /// very expressions `PGSchema` indexes). Fewer than three letters no trigram holds: the rows
     /// are read then, on both engines.
     ///
-    /// `page`: where the index finds the rows (`indexed`), the caller asks for nothing but the
-    /// search, in the index's order (`order`, descending when `newestFirst`), at most that many
-    /// rows: PostgreSQL's search function then stops there. Nil when other conditions follow,
-    /// which the first rows found may not meet. `scope`: the RGKs whose rows are kept (nil: every
+    /// `page`: the caller asks for nothing but the search, in the index's order (`order`,
+    /// descending when `newestFirst`), at most that many rows: PostgreSQL's search function then
+    /// stops there, a piece too short for a trigram too (its folded text read in that order, so a
+    /// common piece costs a page, not every row). Nil when other conditions follow, which the
+    /// first rows found may not meet. `scope`: the RGKs whose rows are kept (nil: every
     /// RGK), by the scope rule of the table's rows (`ScopeCondition`: an account of them; a person
     /// linked to one, or nowhere); PostgreSQL's function keeps them itself, so that a clerk's page
     /// is a page too.
@@ -207,7 +208,7 @@ public enum SearchIndex: String, CaseIterable, Sendable {
             let holdsATrigram = Self.match(text) != nil
             return SearchRows(indexed: holdsATrigram, from: "\(table) \(alias)",
                               condition: Self.pgFound(alias, by: PGRoles.searchFunction(self)),
-                              arguments: [Self.likePiece(text), holdsATrigram ? page.flatMap { $0 > 0 ? Int64($0) : nil } : nil,
+                              arguments: [Self.likePiece(text), page.flatMap { $0 > 0 ? Int64($0) : nil },
                                           scope.map(PGRoles.array)],
                               order: "\(alias).id")
         }

@@ -309,9 +309,19 @@ extension PGRoles {
     /// would be read whole.
     static var searchFunctions: String {
         searchFunctionsMade.map { made in
+            /// All the rows found, or (`$2`) the first so many in the index's order.
+            func found(short: Bool) -> String {
+                """
+                IF $2 IS NULL THEN
+                        RETURN QUERY \(searchQuery(made.index, column: made.column, first: nil, short: short));
+                    ELSE
+                        RETURN QUERY \(searchQuery(made.index, column: made.column, short: short));
+                    END IF;
+                """
+            }
             let short = made.column == nil ? """
                 IF length(regexp_replace($1, '\\\\(.)', '\\1', 'g')) < 3 THEN
-                    RETURN QUERY \(searchQuery(made.index, first: nil, short: true));
+                    \(found(short: true))
                     RETURN;
                 END IF;
 
@@ -320,11 +330,7 @@ extension PGRoles {
             CREATE OR REPLACE FUNCTION \(made.name)(text, bigint, bigint[]) RETURNS SETOF bigint LANGUAGE plpgsql STABLE SECURITY DEFINER
                 SET search_path = public, pg_temp AS $$
             BEGIN
-            \(short)    IF $2 IS NULL THEN
-                    RETURN QUERY \(searchQuery(made.index, column: made.column, first: nil));
-                ELSE
-                    RETURN QUERY \(searchQuery(made.index, column: made.column));
-                END IF;
+            \(short)    \(found(short: false))
             END
             $$;
             """
