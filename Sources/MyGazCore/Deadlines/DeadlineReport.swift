@@ -204,11 +204,8 @@ public struct DeadlineReport: Sendable {
             }
             for who in [nil, d.by] as [String?] {
                 let key = "\(d.rgk)\u{0}\(who ?? "")\u{0}\(d.kind.rawValue)"
-                var g = groups[key] ?? (Row(rgk: d.rgk, operator: who, kind: d.kind), [])
-                g.row.decided += 1
-                if onTime == true { g.row.onTime += 1 }
-                if let worked { g.days.append(worked) }
-                groups[key] = g
+                // changed where it is kept: a copy taken out and put back copied its days each time
+                Self.count(&groups[key, default: (Row(rgk: d.rgk, operator: who, kind: d.kind), [])], onTime: onTime == true, worked: worked)
             }
         }
         rows = groups.values.map { g in
@@ -221,6 +218,12 @@ public struct DeadlineReport: Sendable {
             return row
         }
         unknownYears = unknown.sorted()
+    }
+
+    private static func count(_ g: inout (row: Row, days: [Int]), onTime: Bool, worked: Int?) {
+        g.row.decided += 1
+        if onTime { g.row.onTime += 1 }
+        if let worked { g.days.append(worked) }
     }
 
     /// The nearest-rank percentile of sorted values.
