@@ -178,6 +178,23 @@ struct PortalShell {
             """)
     }
 
+    /// What a list finds for `text` in the index's table: the users' logins (newest first), the
+    /// accounts' numbers.
+    static func found(_ index: SearchIndex, _ t: TestDB, _ text: String, limit: Int = 50) throws -> [String] {
+        switch index {
+        case .users:
+            var filter = UserFilter()
+            filter.search = text
+            filter.limit = limit
+            return try Users.list(t.db, filter).map(\.login)
+        case .accounts:
+            var filter = AccountFilter()
+            filter.search = text
+            filter.limit = limit
+            return try Accounts.list(t.db, filter).map(\.number)
+        }
+    }
+
     @Test(arguments: TestEngine.all) func usersAreFoundInAnyCaseAndSpelling(_ engine: TestEngine) throws {
         let t = try TestDB(engine: engine)
         try Self.people(t)
@@ -238,18 +255,7 @@ struct PortalShell {
                 SELECT coalesce(sum(idx_scan), 0) FROM pg_stat_user_indexes WHERE indexrelname IN (\(PGSchema.searchIndexes.filter { $0.table == index.table }.map { "'\($0.name)'" }.joined(separator: ", ")))
                 """) ?? -1
         }
-        func found(_ text: String) throws -> [String] {
-            switch index {
-            case .users:
-                var filter = UserFilter()
-                filter.search = text
-                return try Users.list(t.db, filter).map(\.login)
-            case .accounts:
-                var filter = AccountFilter()
-                filter.search = text
-                return try Accounts.list(t.db, filter).map(\.number)
-            }
-        }
+        func found(_ text: String) throws -> [String] { try Self.found(index, t, text) }
         // each index's pieces: two letters of a name, of another value, a percent sign; five letters
         let (name, other, percent, control): ((String, [String]), (String, [String]), [String], [String]) = index == .users
             ? (("Ма", ["+79115550102"]), ("ёл", []), ["x_y%z@bk.ru"], ["+79115550102", "ivanov@mail.ru"])
@@ -266,11 +272,7 @@ struct PortalShell {
     @Test(arguments: TestEngine.all) func accountsAreFoundInAnyCaseAndSpelling(_ engine: TestEngine) throws {
         let t = try TestDB(engine: engine)
         try Self.people(t)
-        func numbers(_ text: String) throws -> [String] {
-            var filter = AccountFilter()
-            filter.search = text
-            return try Accounts.list(t.db, filter).map(\.number)
-        }
+        func numbers(_ text: String) throws -> [String] { try Self.found(.accounts, t, text) }
         #expect(try numbers("иванов") == ["70000001", "70000002"], "«иванов» finds «ИВАНОВ»")
         #expect(try numbers("Иванов Пётр") == ["70000001"], "«Иванов Пётр» finds «ИВАНОВ ПЕТР»: one phrase over surname and name")
         #expect(try numbers("петр") == ["70000001", "70000003"], "е for ё both ways")
@@ -301,18 +303,8 @@ struct PortalShell {
     @Test(arguments: TestEngine.all) func aPieceTooShortForATrigramGivesThePageALongerOneGives(_ engine: TestEngine) throws {
         let t = try TestDB(engine: engine)
         try Self.namesakes(t)
-        func numbers(_ text: String) throws -> [String] {
-            var filter = AccountFilter()
-            filter.search = text
-            filter.limit = 2
-            return try Accounts.list(t.db, filter).map(\.number)
-        }
-        func logins(_ text: String) throws -> [String] {
-            var filter = UserFilter()
-            filter.search = text
-            filter.limit = 2
-            return try Users.list(t.db, filter).map(\.login)
-        }
+        func numbers(_ text: String) throws -> [String] { try Self.found(.accounts, t, text, limit: 2) }
+        func logins(_ text: String) throws -> [String] { try Self.found(.users, t, text, limit: 2) }
         #expect(try numbers("мам") == ["70000008", "70000009"] && numbers("ма") == ["70000008", "70000009"], "the first two loaded")
         #expect(try logins("мам") == ["mam4@mail.ru", "mam5@mail.ru"] && logins("ма") == ["mam4@mail.ru", "mam5@mail.ru"], "the two newest")
     }
@@ -338,20 +330,7 @@ struct PortalShell {
                 SELECT coalesce(seq_tup_read, 0) + coalesce(idx_tup_fetch, 0) FROM pg_stat_user_tables WHERE relname = '\(index.table)'
                 """) ?? -1
         }
-        func search(_ limit: Int) throws -> Int {
-            switch index {
-            case .users:
-                var filter = UserFilter()
-                filter.search = "ма"
-                filter.limit = limit
-                return try Users.list(t.db, filter).count
-            case .accounts:
-                var filter = AccountFilter()
-                filter.search = "ма"
-                filter.limit = limit
-                return try Accounts.list(t.db, filter).count
-            }
-        }
+        func search(_ limit: Int) throws -> Int { try Self.found(index, t, "ма", limit: limit).count }
         var before = try rowsRead()
         #expect(try search(5) == 5)
         let page = try rowsRead() - before
