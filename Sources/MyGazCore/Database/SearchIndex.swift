@@ -176,7 +176,8 @@ public enum SearchIndex: String, CaseIterable, Sendable {
     /// FTS5 table (`MATCH`, the index joined first so that it gives the rows in its order);
     /// PostgreSQL asks the trigram GIN index of each value (`mygaz_fold(value) LIKE '%…%'`, the
     /// very expressions `PGSchema` indexes). Fewer than three letters no trigram holds: the rows
-    /// are read then, on both engines.
+    /// are read then, on both engines (their folded values; PostgreSQL keeps them in `search_text`),
+    /// in the page's order until the page is full.
     ///
     /// `page`: the caller asks for nothing but the search, in the index's order (`order`,
     /// descending when `newestFirst`), at most that many rows: PostgreSQL's search function then
