@@ -68,16 +68,14 @@ public struct Dashboard: Sendable {
             func oldest(_ queries: [String], _ c: ScopeCondition? = nil, for queue: Int) {
                 for sql in queries { oldestAsked.append((queue, "(" + sql + (c.map { " AND \($0.sql)" } ?? "") + ")", c?.arguments ?? [])) }
             }
+            /// `counted`: the queue's size counted among her RGKs' rows, where the kept counter has
+            /// the whole portal's alone.
             func queue(_ key: String, oldest queries: [String], perRGK: WritableKeyPath<PerRGK, Int>? = nil,
-                       portalWide: Bool = false, scoped c: ScopeCondition? = nil, countFrom: String? = nil) throws {
+                       portalWide: Bool = false, scoped c: ScopeCondition? = nil, counted: Int? = nil) throws {
                 var byRGK = counts[key] ?? [:]
                 if let scope { byRGK = byRGK.filter { scope.contains($0.key) || (portalWide && $0.key == 0) } }
                 if let perRGK { for (id, n) in byRGK { byID[id]?[keyPath: perRGK] = n } }
-                var count = byRGK.values.reduce(0, +)
-                // a queue counted for the whole portal alone is counted for her RGKs here
-                if let c, let countFrom {
-                    count = try db.queryOne("SELECT count(*) AS n FROM \(countFrom) AND \(c.sql)", arguments: c.arguments)?.int("n") ?? 0
-                }
+                let count = counted ?? byRGK.values.reduce(0, +)
                 oldest(queries, c, for: d.queues.count)
                 d.queues.append(Queue(key: key, count: count, oldest: nil))
             }
@@ -106,24 +104,33 @@ public struct Dashboard: Sendable {
                 try queue("users_unconfirmed", oldest: unconfirmedOldest)
             }
             // the kept counter holds what waits and what is being sent; a delivery under way (a
-            // handful) is counted and shown apart, so that each row's list is what it counted
-            let messages = inScope(.rgkOrPortal, "rgk_id") ?? ScopeCondition.everything
-            let sending = try db.queryOne("SELECT count(*) AS n, min(created_at) AS oldest FROM outbox WHERE status = 'sending' AND \(messages.sql)",
-                                          arguments: messages.arguments)
-            let sendingCount = try sending?.int("n") ?? 0
+            // handful) is counted and shown apart, so that each row's list is what it counted. The
+            // messages are counted in one statement (on PostgreSQL each is a round trip and a plan
+            // under the row policies): those being sent, those waiting for each channel not set up
+            // (the waiting part of the queue's index: as long as the queue, not the table), and for
+            // an operator of some RGKs those waiting and failed among hers (the counter has the
+            // whole portal's alone)
+            let scopedMessages = inScope(.rgkOrPortal, "rgk_id")
+            let messages = scopedMessages ?? ScopeCondition.everything
+            let statuses = scope == nil ? ["sending"] : ["sending", "waiting", "failed"]
+            var columns = statuses.map { "count(*) FILTER (WHERE status = '\($0)') AS n_\($0), min(created_at) FILTER (WHERE status = '\($0)') AS oldest_\($0)" }
+            columns += notSetUp.indices.map { "count(*) FILTER (WHERE status = 'waiting' AND channel = ?) AS n_\($0), min(created_at) FILTER (WHERE status = 'waiting' AND channel = ?) AS oldest_\($0)" }
+            let channels: [SQLBindable?] = notSetUp.flatMap { [$0.rawValue, $0.rawValue] }
+            let waitingFor = notSetUp.isEmpty ? "" : " OR (status = 'waiting' AND channel IN (" + notSetUp.map { _ in "?" }.joined(separator: ", ") + "))"
+            let outbox = try db.queryOne("""
+                SELECT \(columns.joined(separator: ", ")) FROM outbox
+                WHERE (status IN (\(statuses.map { "'\($0)'" }.joined(separator: ", ")))\(waitingFor)) AND \(messages.sql)
+                """, arguments: channels + notSetUp.map(\.rawValue) + messages.arguments)
+            let sendingCount = try outbox?.int("n_sending") ?? 0
             try queue("outbox_waiting", oldest: ["SELECT min(created_at) AS oldest FROM outbox WHERE status = 'waiting'"],
-                      scoped: inScope(.rgkOrPortal, "rgk_id"), countFrom: "outbox WHERE status = 'waiting'")
+                      scoped: scopedMessages, counted: scope == nil ? nil : outbox?.int("n_waiting") ?? 0)
             if scope == nil, let last = d.queues.indices.last { d.queues[last].count -= sendingCount }
-            if sendingCount > 0 { d.queues.append(Queue(key: "outbox_sending", count: sendingCount, oldest: try sending?.optString("oldest"))) }
+            if sendingCount > 0 { d.queues.append(Queue(key: "outbox_sending", count: sendingCount, oldest: try outbox?.optString("oldest_sending"))) }
             try queue("outbox_failed", oldest: ["SELECT min(created_at) AS oldest FROM outbox WHERE status = 'failed'"],
-                      scoped: inScope(.rgkOrPortal, "rgk_id"), countFrom: "outbox WHERE status = 'failed'")
-            for channel in notSetUp {
-                // the waiting part of the queue's index: as long as the queue, not the table
-                let c = inScope(.rgkOrPortal, "rgk_id") ?? ScopeCondition.everything
-                guard let row = try db.queryOne("""
-                    SELECT count(*) AS waiting, min(created_at) AS oldest FROM outbox WHERE status = 'waiting' AND channel = ? AND \(c.sql)
-                    """, arguments: [channel.rawValue] + c.arguments), try row.int("waiting") > 0 else { continue }
-                d.queues.append(Queue(key: waitingForChannel(channel), count: try row.int("waiting"), oldest: try row.optString("oldest")))
+                      scoped: scopedMessages, counted: scope == nil ? nil : outbox?.int("n_failed") ?? 0)
+            for (i, channel) in notSetUp.enumerated() {
+                guard let waiting = try outbox?.int("n_\(i)"), waiting > 0 else { continue }
+                d.queues.append(Queue(key: waitingForChannel(channel), count: waiting, oldest: try outbox?.optString("oldest_\(i)")))
             }
             // stuck payments: those in processing, counted per day paid
             d.paymentStuckDays = try Settings.days(db, .paymentStuckDays)

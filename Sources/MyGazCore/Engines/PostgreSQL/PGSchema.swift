@@ -20,7 +20,7 @@
 public enum PGSchema {
     /// The SQLite schema version this script mirrors. A new SQLite migration fails
     /// `PGSchemaTests` until the script has it too and this number follows.
-    public static let version = 25
+    public static let version = 26
 
     /// `col IN ('a', 'b', …)` from a code enum, as `Schema.oneOf` writes the same list for SQLite.
     static func oneOf<C: Code>(_ column: String, _ type: C.Type) -> String { oneOf(column, C.codes) }
@@ -791,6 +791,10 @@ public enum PGSchema {
 
     /// Version 25: the accounts' searched values kept folded (`searchText(.accounts)`).
     static var upgradeToAccountSearchText: String { searchText(.accounts) + "UPDATE schema_version SET version = 25;\n" }
+
+    /// Version 26: the operator's scope asked of the server's functions (`PGRoles.deskChecks`,
+    /// which makes every desk function again).
+    static var upgradeToScopeOfServerFunctions: String { PGRoles.deskChecks + "UPDATE schema_version SET version = 26;\n" }
 
     /// PostgreSQL's alone (the users' of version 24, the accounts' of 25): a row's searched values
     /// in one text, folded, kept by the server on every write (a generated column): a search too
