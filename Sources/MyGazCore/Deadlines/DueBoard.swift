@@ -134,23 +134,22 @@ public enum DueBoard {
                 if let next = t.next { candidates[code, default: []].append(r.deadlines.due(.ticket(personalData: i % 2 == 1), registeredAt: next, zone: r.zone)) }
             }
             let ticketCut = [true, false].compactMap { q.registeredBefore(.ticket(personalData: $0), dueBy: q.today.adding(days: 2)) }.max() ?? 0
-            let (waiting, unanswered) = try TicketDeadlines.waiting(db, after: nil, before: ticketCut, rgk: nil, support: false, scope: scope,
-                                                                    limit: Int(Int32.max), uncounted: true)
-            let byID = Dictionary(waiting.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
-            for (id, due) in try TicketDeadlines.dues(db, waiting, q, unanswered: unanswered) {
-                guard let t = byID[id] else { continue }
+            // window 0: every candidate before the cut; then the first few after it of each channel
+            let nearestOf = rgks.map { Optional($0) } + [nil]
+            let (parts, unanswered) = try TicketDeadlines.waiting(db, [TicketDeadlines.WaitingWindow(before: ticketCut, limit: Int(Int32.max))]
+                + nearestOf.map { TicketDeadlines.WaitingWindow(after: ticketCut, rgk: $0?.id, support: $0 == nil, limit: 5) },
+                scope: scope, uncounted: true)
+            let found = try TicketDeadlines.dues(db, parts.map(\.ticket), q, unanswered: unanswered)
+            for (window, t) in parts {
+                guard let due = found[t.id] else { continue }
                 let code = t.rgk ?? DeadlineReport.supportChannel
+                // one of the first after the cut: a candidate for its channel's nearest
+                guard window == 0 else { candidates[code, default: []].append(due.due); continue }
                 guard tickets[code] != nil else { continue }
                 let r = q.of(t.rgk)
                 guard case .on(let day) = due.due else { candidates[code, default: []].append(due.due); continue }
                 if day < r.today { tickets[code]!.overdue += 1 } else { candidates[code, default: []].append(due.due) }
                 if day == r.today { tickets[code]!.today += 1 } else if day == days(r)[2] { tickets[code]!.tomorrow += 1 }
-            }
-            for rgk in rgks.map({ Optional($0) }) + [nil] {
-                let code = rgk?.code ?? DeadlineReport.supportChannel
-                let (rows, simple) = try TicketDeadlines.waiting(db, after: ticketCut, before: nil, rgk: rgk?.id, support: rgk == nil, scope: scope,
-                                                                 limit: 5, uncounted: true)
-                for (_, due) in try TicketDeadlines.dues(db, rows, q, unanswered: simple) { candidates[code, default: []].append(due.due) }
             }
             for code in rgks.map(\.code) + [DeadlineReport.supportChannel] {
                 guard var c = tickets[code] else { continue }

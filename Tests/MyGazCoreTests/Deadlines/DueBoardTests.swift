@@ -48,7 +48,8 @@ import Testing
         let applicationDues = try Applications.dues(t.db, inWork, q).map { (rgk: codes[$0.key]!, due: $0.value.due) }
         #expect(applicationDues.count == inWork.count)
 
-        let (waiting, unanswered) = try TicketDeadlines.waiting(t.db, after: nil, before: nil, rgk: nil, support: false, scope: nil, limit: 1_000_000)
+        let (parts, unanswered) = try TicketDeadlines.waiting(t.db, [TicketDeadlines.WaitingWindow(limit: 1_000_000)], scope: nil)
+        let waiting = parts.map(\.ticket)
         let ticketCodes = Dictionary(waiting.map { ($0.id, $0.rgk ?? DeadlineReport.supportChannel) }, uniquingKeysWith: { a, _ in a })
         // each from its messages, not from the clock its row keeps
         let fromMessages = waiting.map { ticket in
