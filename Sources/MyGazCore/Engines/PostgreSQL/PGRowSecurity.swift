@@ -20,9 +20,12 @@ extension PGRoles {
     /// The scope in SQL: NULL = every RGK, else the ids (empty: none).
     static let scope = "(SELECT mygaz_scope())"
 
-    /// `column` (an RGK id) among the operator's RGKs.
+    /// `column` (an RGK id) among the operator's RGKs, for a rule of `rules` or `seen`: each policy
+    /// is `scope IS NULL OR (rule)` (`rowSecurity`), so an operator of every RGK never reaches it.
+    /// Each `(SELECT mygaz_scope())` written is an initplan of its own, planned and run in every
+    /// query under the policy (and in every policy a rule's `visible` reaches): one here, not two.
     static func inScope(_ column: String) -> String {
-        "(\(scope) IS NULL OR \(column) = ANY (CAST(\(scope) AS bigint[])))"
+        "(\(column) = ANY (CAST(\(scope) AS bigint[])))"
     }
 
     /// The row of `table` that `key` names is visible (its own policy decides): one probe by its

@@ -792,9 +792,10 @@ public enum PGSchema {
     /// Version 25: the accounts' searched values kept folded (`searchText(.accounts)`).
     static var upgradeToAccountSearchText: String { searchText(.accounts) + "UPDATE schema_version SET version = 25;\n" }
 
-    /// Version 26: the operator's scope asked of the server's functions (`PGRoles.deskChecks`,
-    /// which makes every desk function again).
-    static var upgradeToScopeOfServerFunctions: String { PGRoles.deskChecks + "UPDATE schema_version SET version = 26;\n" }
+    /// Version 26: the operator's scope asked of the server's functions (`PGRoles.deskChecks`), and
+    /// the row policies with one initplan of the scope fewer (`PGRoles.inScope`); both made again by
+    /// `PGRoles.grants`, which `Engines.migrate` runs after every upgrade.
+    static var upgradeToScopeOfServerFunctions: String { "UPDATE schema_version SET version = 26;\n" }
 
     /// PostgreSQL's alone (the users' of version 24, the accounts' of 25): a row's searched values
     /// in one text, folded, kept by the server on every write (a generated column): a search too
