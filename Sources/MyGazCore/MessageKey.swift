@@ -22,6 +22,7 @@ public enum MessageKey: String, CaseIterable, Sendable {
     case badDecimal
     case numberOutOfRange
     case badDate
+    case periodOutOfRange
     case badDuration
     case badChoice
     case badChoiceAmbiguous
@@ -86,6 +87,7 @@ public enum MessageKey: String, CaseIterable, Sendable {
     case backupWritten
     case fileExists
     case settingBadValue
+    case settingBadStored
     case senderNotSet
     case smsCommandNotSet
     case deliveryProgramMissing

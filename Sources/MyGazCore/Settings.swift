@@ -7,6 +7,16 @@ public enum SettingKind: Sendable {
     case dayOfMonth
     /// Where and how mail leaves: the SMTP relay, its login, the files of its password and CA.
     case relay
+
+    /// The whole numbers a setting of this kind may hold (nil: it is no number): days 1–3650, a
+    /// day of the month 1–31. `config set` keeps no other, and none other is used (`Settings.days`).
+    public var numberRange: ClosedRange<Int>? {
+        switch self {
+        case .days: return 1...3650
+        case .dayOfMonth: return 1...31
+        case .address, .name, .url, .command, .relay: return nil
+        }
+    }
 }
 
 /// The program's settings: who sends the customers' mail, how long a ticket may wait, where the
@@ -174,8 +184,11 @@ public enum Settings {
         }
     }
 
+    /// A number of days (or a day of the month) as the database keeps it, its default without a
+    /// row. A value `config set` would refuse (written past it, with SQL) is never used: exit 6,
+    /// one line naming the setting, the value and the command that mends it.
     public static func days(_ db: any Storage, _ key: SettingKey) throws -> Int {
-        days(key, stored: try get(db, key))
+        try days(key, stored: db.scalarString("SELECT value FROM setting WHERE key = ?", key.rawValue))
     }
 
     /// `days` of several keys, read in one statement (the deadline rules ask ten at every start).
@@ -183,11 +196,23 @@ public enum Settings {
         let stored = try Dictionary(db.query("SELECT key, value FROM setting WHERE \(db.sql.isIn("key", of: .text))",
                                              SQLList(texts: keys.map(\.rawValue)))
             .map { (try $0.string("key"), try $0.string("value")) }, uniquingKeysWith: { a, _ in a })
-        return Dictionary(uniqueKeysWithValues: keys.map { ($0, days($0, stored: stored[$0.rawValue] ?? $0.defaultValue)) })
+        return try Dictionary(uniqueKeysWithValues: keys.map { ($0, try days($0, stored: stored[$0.rawValue])) })
     }
 
-    private static func days(_ key: SettingKey, stored: String?) -> Int {
-        stored.flatMap(Int.init) ?? Int(key.defaultValue ?? "0") ?? 0
+    private static func days(_ key: SettingKey, stored: String?) throws -> Int {
+        guard let range = key.kind.numberRange else { preconditionFailure("\(key.rawValue) is no number of days") }
+        guard let stored else { return Int(key.defaultValue ?? "") ?? range.lowerBound }
+        guard let n = number(stored, in: range) else {
+            throw MyGazError.invalid(.settingBadStored, .text(key.rawValue), .text(stored), .text(String(range.lowerBound)), .text(String(range.upperBound)),
+                                     .text(key.defaultValue ?? "—"))
+        }
+        return n
+    }
+
+    /// A whole number in `range`, as `config set` takes it (spaces around it allowed).
+    static func number(_ text: String, in range: ClosedRange<Int>) -> Int? {
+        guard let n = Int(text.trimmingCharacters(in: .whitespaces)), range.contains(n) else { return nil }
+        return n
     }
 
     /// One setting with its value and its source; a command as `command` finds it.
@@ -230,6 +255,12 @@ public enum Settings {
     }
 
     static func checked(_ key: SettingKey, _ text: String) throws -> String {
+        // a period (issue 38): a value that is no whole number in range, an empty one too, is a
+        // usage error, exit 2
+        if let range = key.kind.numberRange {
+            guard let n = number(text, in: range) else { throw MyGazError.usage(.settingBadValue, .text(key.rawValue), .text(text)) }
+            return String(n)
+        }
         let value = text.trimmingCharacters(in: .whitespaces)
         guard !value.isEmpty, !value.unicodeScalars.contains(where: UntrustedText.needsEscape) else {
             throw MyGazError.invalid(.settingBadValue, .text(key.rawValue), .text(text))
@@ -240,13 +271,8 @@ public enum Settings {
                 throw MyGazError.invalid(.settingBadValue, .text(key.rawValue), .text(text))
             }
             return address
-        case .days:
-            // a period (issue 38: a negative or absurd value is a usage error, exit 2)
-            guard let n = Int(value), (1...3650).contains(n) else { throw MyGazError.usage(.settingBadValue, .text(key.rawValue), .text(text)) }
-            return String(n)
-        case .dayOfMonth:
-            guard let n = Int(value), (1...31).contains(n) else { throw MyGazError.usage(.settingBadValue, .text(key.rawValue), .text(text)) }
-            return String(n)
+        case .days, .dayOfMonth:
+            preconditionFailure("a number is checked above")
         case .url:
             // it goes into customers' letters: printable ASCII a URL may hold, nothing that ends or hides it
             guard value.hasPrefix("https://") || value.hasPrefix("http://"), value.count > 8,

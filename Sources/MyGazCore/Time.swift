@@ -202,11 +202,20 @@ public struct Day: Comparable, Hashable, Sendable, CustomStringConvertible {
 
     public func adding(days: Int) -> Day { Day(daysSinceEpoch: daysSinceEpoch + days) }
 
-    /// The same day `months` later, clamped to the month's length.
+    /// The same day `months` later, clamped to the month's length. Never a crash: past the years
+    /// a `Day` is made of (1–9999) it is counted on as `init(daysSinceEpoch:)` counts (a month
+    /// after 9999-12 is 10000-01), and what takes a month from a person bounds it first
+    /// (`Invocation.period`: 2000-01 to 9999-11, so that the month after it is a date).
     public func adding(months: Int) -> Day {
         let total = year * 12 + (month - 1) + months
-        let y = total / 12, m = total % 12 + 1
-        return Day(year: y, month: m, day: min(day, Day.daysIn(month: m, year: y)))!
+        let y = Int(Timestamp.floorDiv(Int64(total), 12)), m = total - y * 12 + 1
+        let first = Day(unchecked: y, month: m, day: 1)
+        return first.adding(days: min(day, Day.daysIn(month: m, year: y)) - 1)
+    }
+
+    /// A day of any year, not checked (only for its `daysSinceEpoch`).
+    private init(unchecked year: Int, month: Int, day: Int) {
+        self.year = year; self.month = month; self.day = day
     }
 
     /// Whole months from `self` to `other` (0 if other is earlier or in the same month-day span).

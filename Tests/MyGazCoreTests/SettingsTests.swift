@@ -28,4 +28,28 @@ import Testing
         #expect(try Settings.ignoredRows(t.db).map(\.value) == ["/bin/planted"])
         #expect(try Settings.list(t.db, environment: env).first { $0.key == .mailFrom }?.value == "support@gaz.ru")
     }
+
+    /// A period written into the database past `config set` (with SQL) is never used: the same
+    /// range as `config set` is asked of it when read, and a value out of it is exit 6 naming the
+    /// setting, the value and the command that mends it; `config get` still shows it.
+    @Test(arguments: TestEngine.all) func aPeriodWrittenPastConfigSetIsRefusedWhenRead(_ engine: TestEngine) throws {
+        let t = try TestDB(engine: engine)
+        for (key, bad) in [(SettingKey.ticketAnswerDays, "-3"), (.ticketAnswerDays, ""), (.readingCutoffDay, "32"), (.readingCutoffDay, "0"),
+                           (.applicationRepairDays, "3651"), (.paymentStuckDays, "три")] {
+            try t.db.run("DELETE FROM setting WHERE key = ?", key.rawValue)
+            try t.db.run("INSERT INTO setting (key, value, updated_at, updated_by) VALUES (?, ?, '2026-07-20T00:00:00Z', 'someone')", key.rawValue, bad)
+            let error = try #require(throws: MyGazError.self) { try Settings.days(t.db, key) }
+            #expect(error.status == .invalidData && error.message.key == .settingBadStored, "\(key.rawValue) = «\(bad)»: \(error)")
+            #expect(Array(error.message.args.prefix(2)) == [.text(key.rawValue), .text(bad)], "\(error.message.args)")
+            if key != .paymentStuckDays {
+                #expect(throws: MyGazError.self, "the deadline rules read it too") { try DeadlineRules.load(t.db) }
+            }
+            #expect(try Settings.get(t.db, key) == bad, "config get shows what is there")
+            try t.db.run("DELETE FROM setting WHERE key = ?", key.rawValue)
+        }
+        // what config set would keep is read as it keeps it
+        try t.db.run("INSERT INTO setting (key, value, updated_at, updated_by) VALUES ('ticket.answer_days', ' 20 ', '2026-07-20T00:00:00Z', 'someone')")
+        #expect(try Settings.days(t.db, .ticketAnswerDays) == 20)
+        #expect(try DeadlineRules.load(t.db).ticketAnswerDays == 20)
+    }
 }

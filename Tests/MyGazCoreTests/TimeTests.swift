@@ -12,6 +12,19 @@ import Testing
         #expect(Timestamp.iso(951_782_400) == "2000-02-29T00:00:00Z")
     }
 
+    /// A month on is the same day clamped to the month's length; past 9999-12 it is counted on
+    /// (10000-01), never a crash (`report deadlines --month 9999-12` crashed here, exit 132).
+    @Test func aMonthOnIsClampedAndNeverCrashesAtTheEndOfTheYears() {
+        #expect(Day(year: 2026, month: 1, day: 31)!.adding(months: 1).iso == "2026-02-28")
+        #expect(Day(year: 2024, month: 1, day: 31)!.adding(months: 1).iso == "2024-02-29")
+        #expect(Day(year: 2026, month: 1, day: 15)!.adding(months: -1).iso == "2025-12-15")
+        #expect(Day(year: 2026, month: 3, day: 31)!.adding(months: -13).iso == "2025-02-28")
+        #expect(Day(year: 2026, month: 7, day: 20)!.adding(months: 36).iso == "2029-07-20")
+        let last = Day(year: 9999, month: 12, day: 1)!.adding(months: 1)
+        #expect((last.year, last.month, last.day) == (10000, 1, 1))
+        #expect(last.daysSinceEpoch == Day(year: 9999, month: 12, day: 31)!.daysSinceEpoch + 1)
+    }
+
     @Test func parsesPeoplesDates() {
         #expect(Day(parsing: "2026-07-20")?.iso == "2026-07-20")
         #expect(Day(parsing: "20.07.2026")?.iso == "2026-07-20")

@@ -53,6 +53,9 @@ public enum Catalog {
         case .badDate:
             return ("{1}: '{2}' is not a date; use YYYY-MM-DD or DD.MM.YYYY",
                     "{1}: «{2}» — не дата; пишите ГГГГ-ММ-ДД или ДД.ММ.ГГГГ")
+        case .periodOutOfRange:
+            return ("{1}: '{2}' is outside the months mygaz-admin counts; nothing was done; give a month from {3} to {4}",
+                    "{1}: «{2}» — вне месяцев, которые считает mygaz-admin; ничего не сделано; укажите месяц с {3} по {4}")
         case .badDuration:
             return ("{1}: '{2}' is not a duration; use e.g. 90s, 30m, 12h, 7d, 2w",
                     "{1}: «{2}» — не длительность; пишите, например, 90с, 30мин, 12ч, 7д, 2нед (или 90s, 30m, 12h, 7d, 2w)")
@@ -271,6 +274,9 @@ public enum Catalog {
         case .settingBadValue:
             return ("setting {1}: «{2}» is not a fitting value; nothing was changed; see 'mygaz-admin config list'",
                     "настройка {1}: «{2}» — неподходящее значение; ничего не изменено; см. «mygaz-admin config list»")
+        case .settingBadStored:
+            return ("setting {1} in the database is «{2}», not a whole number from {3} to {4} (written past 'config set'); nothing was done; an admin sets it: mygaz-admin config set {1} VALUE, or back to its default {5}: mygaz-admin config set {1}",
+                    "настройка {1} в базе — «{2}», а не целое число от {3} до {4} (записана в обход «config set»); ничего не сделано; администратор задаст ее: mygaz-admin config set {1} ЗНАЧЕНИЕ, или вернет значение по умолчанию {5}: mygaz-admin config set {1}")
         case .senderNotSet:
             return ("{1|e-mail waits|e-mails wait}, none counted as tried: messages of {2} have no sender address; an admin sets one: mygaz-admin config set {3} ADDRESS",
                     "ждут отправки писем: {1}, попытки не засчитаны: у сообщений {2} нет адреса отправителя; администратор задаст его: mygaz-admin config set {3} АДРЕС")

@@ -145,17 +145,25 @@ public final class Invocation {
         return day
     }
 
-    /// A month: `2026-11` or `11.2026`, as `YYYY-MM`.
+    /// A month: `2026-11` or `11.2026`, as `YYYY-MM`, within `periods` (exit 2 naming them otherwise).
     public func period(_ name: OptionName) throws -> String? {
         guard let text = string(name)?.trimmingCharacters(in: .whitespaces) else { return nil }
         let parts = text.split(separator: text.contains(".") ? "." : "-", omittingEmptySubsequences: false)
         let (yearText, monthText) = text.contains(".") && parts.count == 2 ? (parts[1], parts[0]) : (parts.first ?? "", parts.count == 2 ? parts[1] : "")
         guard parts.count == 2, yearText.count == 4, (1...2).contains(monthText.count), yearText.allSatisfy({ $0.isASCII && $0.isNumber }),
-              monthText.allSatisfy({ $0.isASCII && $0.isNumber }), let year = Int(yearText), let month = Int(monthText), (1...12).contains(month), year >= 2000 else {
+              monthText.allSatisfy({ $0.isASCII && $0.isNumber }), let year = Int(yearText), let month = Int(monthText), (1...12).contains(month) else {
             throw MyGazError.usage(.badPeriod, .text("--\(name.rawValue)"), .text(text))
         }
-        return "\(year)-\(month < 10 ? "0" : "")\(month)"
+        let period = "\(year)-\(month < 10 ? "0" : "")\(month)"
+        guard Self.periods.contains(period) else {
+            throw MyGazError.usage(.periodOutOfRange, .text("--\(name.rawValue)"), .text(text), .text(Self.periods.lowerBound), .text(Self.periods.upperBound))
+        }
+        return period
     }
+
+    /// The months a command counts: from 2000, to the last whose next month is still a date (a
+    /// report or a bill reads up to the first day of the month after).
+    static let periods = "2000-01"..."9999-11"
 
     /// A moment for `--since`/`--until`: a date (local midnight), an ISO time, or a duration ago (`7d`).
     public func moment(_ name: OptionName) throws -> Int64? {

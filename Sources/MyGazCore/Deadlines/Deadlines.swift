@@ -271,10 +271,10 @@ public struct DueQuery: Sendable {
     /// A list by deadline: rows read in the queue's order (`read(limit)`), each with its due date
     /// (`dues`, by `id`), kept in the window, the nearest first when asked, at most `limit`. A page a
     /// few times the list's is read first, all of them only when pauses moved too many out; the
-    /// nearest first needs every one.
+    /// nearest first needs every one, and so does a list of all (`--limit 0`, `Int.max / 2`).
     public func list<T>(limit: Int, read: (Int) throws -> [T], dues: ([T]) throws -> [Int64: DueReport],
                         id: (T) -> Int64) throws -> [(T, DueReport?)] {
-        var page = sort ? Int(Int32.max) : dueBy != nil ? limit * 4 + 50 : limit
+        var page = sort ? Int(Int32.max) : dueBy != nil ? DueQuery.widened(limit) : limit
         var listed: [(T, DueReport?)] = []
         while true {
             let rows = try read(page)
@@ -285,6 +285,13 @@ public struct DueQuery: Sendable {
         }
         if sort { listed = DueQuery.ordered(listed.map(\.1)).map { listed[$0] } }
         return Array(listed.prefix(limit))
+    }
+
+    /// The first page of a list by deadline of `limit` rows: a few times the list's, every row
+    /// (`Int32.max`, the page that ends the reading) once that is as many; never an overflow.
+    static func widened(_ limit: Int) -> Int {
+        let all = Int(Int32.max)
+        return limit >= (all - 50) / 4 ? all : limit * 4 + 50
     }
 
     /// The first of `dues` in the order of `sort` (the earliest of equal ones), without sorting them.
