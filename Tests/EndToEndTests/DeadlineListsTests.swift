@@ -82,4 +82,34 @@ import Testing
         #expect(screen.contains("СРОКИ") && screen.contains("Заявки в работе") && screen.contains("ПРОСРОЧЕНО"), "\(screen)")
         #expect(t.run("status").stdout.contains("DEADLINES"))
     }
+
+    /// `--sort due` and docs/deadlines.md agree: the dated first, nearest first, one due in a year
+    /// the calendar lacks among them at that year's first day (after every known date: its clock
+    /// runs), then those waiting on the customer (their clock stands), by the day they began to wait.
+    @Test func theNearestFirstThenAYearWithoutACalendarThenThoseWaiting() throws {
+        let t = E2E()
+        t.demo(accounts: 100)
+        // a repair of July 2026 is due 600 days on: in 2028, a year with no calendar
+        #expect(t.run("config", "set", "application.repair_days", "600").status == 0)
+        let sorted = t.run("application", "list", "--sort", "due", "--limit", "0", "--json").jsonArray
+        let phases = sorted.map { a -> Int in
+            a["status"] as? String == "needs_info" ? 2 : a["due_at"] is String ? 0 : 1
+        }
+        let unknown = sorted.filter { $0["status"] as? String != "needs_info" && !($0["due_at"] is String) }
+        #expect(Set(phases) == [0, 1, 2] && unknown.allSatisfy { $0["kind"] as? String == "repair" }, "dated, 2028, waiting: \(sorted)")
+        #expect(phases == phases.sorted(), "the dated, then 2028, then those waiting: \(phases)")
+        let dated = sorted.compactMap { $0["due_at"] as? String }
+        #expect(dated == dated.sorted(), "\(dated)")
+        let screen = t.run("--lang", "ru", "application", "list", "--sort", "due", "--limit", "0").stdout.split(separator: "\n")
+        let calendar = screen.firstIndex { $0.contains("нет календаря 2028") }, paused = screen.firstIndex { $0.contains("пауза") }
+        #expect(calendar != nil && paused != nil && calendar! < paused!, "\(screen.joined(separator: "\n"))")
+
+        // what the doc says of `--sort due`: the year the calendar lacks before those paused
+        let doc = try String(contentsOfFile: repositoryRoot + "/docs/deadlines.md", encoding: .utf8)
+        let said = try #require(doc.components(separatedBy: "`--sort due`: ").dropFirst().first, "docs/deadlines.md says nothing of --sort due")
+        let sentence = said.components(separatedBy: "\n- ")[0].replacingOccurrences(of: "\n", with: " ").replacingOccurrences(of: #"\s+"#, with: " ", options: .regularExpression)
+        let lacks = try #require(sentence.range(of: "a year the calendar lacks"), "\(sentence)")
+        let waiting = try #require(sentence.range(of: "then those paused"), "\(sentence)")
+        #expect(lacks.lowerBound < waiting.lowerBound, "docs/deadlines.md: «\(sentence.prefix(400))»")
+    }
 }

@@ -28,7 +28,7 @@ enum ReportCommands {
         let (year, number) = (Int(month.prefix(4))!, Int(month.suffix(2))!)
         let report = try DeadlineReport.load(inv.db, year: year, month: number, rgk: inv.string(.rgk), scope: try inv.session.rgkScope(),
                                              try inv.dueQuery())
-        for year in report.unknownYears { inv.out.warn(.deadlineYearUnknown, .text(String(year))) }
+        for year in report.unknownYears { inv.out.warn(.deadlineYearUnknown, .text(String(year)), .int(report.leftOut[year] ?? 0)) }
         if inv.string(.output) != nil {
             let pdf = try DeadlineReportDocument.pdf(report, russian: inv.out.lang == .ru, fonts: try BillDocument.fonts())
             try FileOutput.write(pdf, to: inv.string(.output), inv)

@@ -402,8 +402,8 @@ public enum Catalog {
         case .ticketTopicSet:
             return ("ticket {1}: topic {2} → {3}", "обращение {1}: тема {2} → {3}")
         case .deadlineYearUnknown:
-            return ("the production calendar of {1} is not known: decisions counted through that year are left out of the on-time counts and the working days; import it (mygaz-admin calendar import FILE)",
-                    "производственный календарь на {1} год неизвестен: решения, срок или рабочие дни которых приходятся на этот год, не учтены в долях и днях; загрузите его (mygaz-admin calendar import ФАЙЛ)")
+            return ("the production calendar of {1} is not known: {2} of the month's decisions, due or counted through that year, are left out of the shares on time and the working days; import it (mygaz-admin calendar import FILE)",
+                    "производственный календарь на {1} год неизвестен: решений за месяц, срок или рабочие дни которых приходятся на этот год, не учтено в долях в срок и днях: {2}; загрузите его (mygaz-admin calendar import ФАЙЛ)")
         case .calendarAdded:
             return ("production calendar {1} imported ({2}): {3} working days, {4} days off",
                     "производственный календарь на {1} год загружен ({2}): рабочих дней {3}, выходных и праздничных {4}")

@@ -409,7 +409,7 @@ public final class Output {
             case .lines(let lines):
                 let width = max(20, io.terminal.width - indent.count - 2)
                 for line in lines.flatMap(UntrustedText.visibleLines) {
-                    let wrapped = io.terminal.stdoutIsTTY ? DisplayWidth.wrap(line, to: width) : [line]
+                    let wrapped = io.terminal.stdoutIsTTY && !section.preformatted ? DisplayWidth.wrap(line, to: width) : [line]
                     for piece in wrapped { io.stdout.write(indent + "  " + piece + "\n") }
                 }
             }

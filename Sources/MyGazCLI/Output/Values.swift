@@ -175,6 +175,9 @@ public struct Record: Sendable {
         public var flattenedForMachines = false
         /// People see no heading for an empty table; machines always get the key (an empty array).
         public var hiddenWhenEmpty = false
+        /// Lines laid out in columns (a chart): shown as they are on a terminal too, never wrapped
+        /// between words (which would drop their leading spaces and break the columns).
+        public var preformatted = false
     }
 
     public var fields: [Field] = []
@@ -215,8 +218,8 @@ public struct Record: Sendable {
         sections.append(Section(key: key, title: title, content: .record(record), value: nil, flattenedForMachines: flattenedForMachines))
     }
 
-    public mutating func section(_ key: String, _ title: L, lines: [String], value: Value) {
-        sections.append(Section(key: key, title: title, content: .lines(lines), value: value))
+    public mutating func section(_ key: String, _ title: L, lines: [String], preformatted: Bool = false, value: Value) {
+        sections.append(Section(key: key, title: title, content: .lines(lines), value: value, preformatted: preformatted))
     }
 }
 

@@ -13,12 +13,15 @@ public struct DeadlineReport: Sendable {
         public let kind: Kind
         public internal(set) var decided = 0
         public internal(set) var onTime = 0
+        /// Decided, but due in a year the calendar lacks: left out of `onTime` and the share.
+        public internal(set) var dueUnknown = 0
         /// Working days from registration to decision, median and 90th percentile (nearest rank).
         public internal(set) var median: Int?
         public internal(set) var p90: Int?
         /// Items of this RGK and kind overdue now (RGK rows only).
         public internal(set) var overdueNow: Int?
-        public var onTimeShare: Double? { decided == 0 ? nil : Double(onTime) / Double(decided) }
+        /// The share on time of those whose due date is known (nil: none is).
+        public var onTimeShare: Double? { decided - dueUnknown <= 0 ? nil : Double(onTime) / Double(decided - dueUnknown) }
     }
 
     /// `YYYY-MM`.
@@ -26,14 +29,22 @@ public struct DeadlineReport: Sendable {
     public internal(set) var rows: [Row] = []
     /// Decisions on each local day of the month, from its first.
     public internal(set) var perDay: [Int] = []
-    /// Years the calendar lacks for some decision's due date or its working days (not counted on
-    /// time or in the percentiles; `calendar import` them).
+    /// Years the calendar lacks for some decision's due date or its working days (left out of the
+    /// shares or the percentiles; `calendar import` them).
     public internal(set) var unknownYears: [Int] = []
+    /// For each of `unknownYears`, how many of the month's decisions it leaves out (of the shares,
+    /// the working days or both).
+    public internal(set) var leftOut: [Int: Int] = [:]
 
     /// The RGK name of the portal-wide support channel's tickets (no RGK).
     public static let supportChannel = "support"
 
-    /// One decision: who decided what, registered and decided when, due when.
+    /// An RGK's name as the report shows it: its code, or «поддержка» / "support" for the portal's
+    /// support channel.
+    public static func rgkLabel(_ code: String) -> L { code == supportChannel ? L("support", "поддержка") : L(code, code) }
+
+    /// One decision: who decided what, registered and decided when, due when, and the day its
+    /// clock read when it was decided (`judged`).
     struct Decision {
         let rgk: String
         let by: String
@@ -41,6 +52,24 @@ public struct DeadlineReport: Sendable {
         let registered: Day
         let decided: Day
         let due: Due
+        let clock: Day
+
+        init(rgk: String, by: String, kind: Kind, registered: Day, decided: Day, judged: (due: Due, clock: Day)) {
+            (self.rgk, self.by, self.kind, self.registered, self.decided) = (rgk, by, kind, registered, decided)
+            (due, clock) = judged
+        }
+    }
+
+    /// The due date a decision is judged by, and the day its clock read when it was made. One made
+    /// while the clock stood (the item waited on the customer: an open pause) is judged at the day
+    /// the pause began, against the due date its closed pauses give: the pause moves its deadline
+    /// past the decision, whenever that came; it is late only if the clock had run out before it
+    /// stopped.
+    static func judged(_ item: DeadlineItem, registeredAt: Int64, decided: Day, zone: TimeZone, pauses: [DeadlinePause] = [],
+                       extended: Bool = false, _ q: DueQuery) -> (due: Due, clock: Day) {
+        let due = q.deadlines.due(item, registeredAt: registeredAt, zone: zone, pauses: pauses.filter { $0.end != nil }, extended: extended)
+        guard let open = pauses.first(where: { $0.end == nil }) else { return (due, decided) }
+        return (due, min(decided, Deadlines.localDay(open.start, in: zone)))
     }
 
     /// The month's report. `rgk`: one RGK's code; `scope`: the operator's RGKs (nil: every RGK).
@@ -76,7 +105,7 @@ public struct DeadlineReport: Sendable {
                 guard let submitted = Timestamp.parse(try row.string("submitted_at")), let decided = local(try row.string("decided_at"), code) else { return }
                 decisions.append(Decision(rgk: code, by: try row.optString("decided_by") ?? "—", kind: .reading,
                                           registered: Deadlines.localDay(submitted, in: zone), decided: decided,
-                                          due: q.deadlines.due(.reading, registeredAt: submitted, zone: zone)))
+                                          judged: judged(.reading, registeredAt: submitted, decided: decided, zone: zone, q)))
             }
 
             // applications: the first decisive step, its pauses from the steps before it
@@ -119,7 +148,8 @@ public struct DeadlineReport: Sendable {
                     let pauses = Deadlines.pauses(steps: before, waiting: ApplicationStatus.needsInfo.rawValue)
                     let zone = q.zone(a.rgk)
                     decisions.append(Decision(rgk: a.rgk, by: a.by, kind: .application, registered: Deadlines.localDay(a.submitted, in: zone),
-                                              decided: day, due: q.deadlines.due(.application(a.kind), registeredAt: a.submitted, zone: zone, pauses: pauses)))
+                                              decided: day, judged: judged(.application(a.kind), registeredAt: a.submitted, decided: day, zone: zone,
+                                                                           pauses: pauses, q)))
                 }
             }
 
@@ -161,11 +191,11 @@ public struct DeadlineReport: Sendable {
                 }
                 for a in chunk {
                     let clock = TicketDeadlines.clock(created: a.created, steps: (steps[a.id] ?? []).filter { $0.at < a.at })
-                    let registered = clock?.registered ?? a.created, zone = q.zone(a.rgk)
+                    let registered = clock?.registered ?? a.created, zone = q.zone(a.rgk), day = Deadlines.localDay(a.at, in: zone)
                     decisions.append(Decision(rgk: a.rgk, by: a.by, kind: .ticket, registered: Deadlines.localDay(registered, in: zone),
-                                              decided: Deadlines.localDay(a.at, in: zone),
-                                              due: q.deadlines.due(.ticket(personalData: a.personal), registeredAt: registered, zone: zone,
-                                                                   pauses: clock?.pauses ?? [], extended: a.extended)))
+                                              decided: day,
+                                              judged: judged(.ticket(personalData: a.personal), registeredAt: registered, decided: day, zone: zone,
+                                                             pauses: clock?.pauses ?? [], extended: a.extended, q)))
                 }
             }
 
@@ -186,26 +216,29 @@ public struct DeadlineReport: Sendable {
 
     mutating func tally(_ decisions: [Decision], first: Day, _ q: DueQuery) throws {
         var groups: [String: (row: Row, days: [Int])] = [:]
-        var unknown = Set<Int>()
+        leftOut = [:]
         for d in decisions {
             // read a day wider than the month: a decision of another month in its RGK's zone is not this one's
             let i = d.decided.daysSinceEpoch - first.daysSinceEpoch
             guard perDay.indices.contains(i) else { continue }
             perDay[i] += 1
+            // nil: due in a year the calendar lacks, left out of the share
             var onTime: Bool?
+            var years = Set<Int>()
             switch d.due {
-            case .on(let due): onTime = d.decided <= due
-            case .unknown(let year): unknown.insert(year)
-            case .paused: break
+            case .on(let due): onTime = d.clock <= due
+            case .unknown(let year): years.insert(year)
+            case .paused: onTime = true   // not given by `judged` (an open pause is judged at its start): the clock stood
             }
             var worked: Int?
             do { worked = try q.deadlines.calendar.workingDays(after: d.registered, through: d.decided) } catch let e as CalendarYearUnknown {
-                unknown.insert(e.year)
+                years.insert(e.year)
             }
+            for year in years { leftOut[year, default: 0] += 1 }
             for who in [nil, d.by] as [String?] {
                 let key = "\(d.rgk)\u{0}\(who ?? "")\u{0}\(d.kind.rawValue)"
                 // changed where it is kept: a copy taken out and put back copied its days each time
-                Self.count(&groups[key, default: (Row(rgk: d.rgk, operator: who, kind: d.kind), [])], onTime: onTime == true, worked: worked)
+                Self.count(&groups[key, default: (Row(rgk: d.rgk, operator: who, kind: d.kind), [])], onTime: onTime, worked: worked)
             }
         }
         rows = groups.values.map { g in
@@ -217,12 +250,16 @@ public struct DeadlineReport: Sendable {
             }
             return row
         }
-        unknownYears = unknown.sorted()
+        unknownYears = leftOut.keys.sorted()
     }
 
-    private static func count(_ g: inout (row: Row, days: [Int]), onTime: Bool, worked: Int?) {
+    private static func count(_ g: inout (row: Row, days: [Int]), onTime: Bool?, worked: Int?) {
         g.row.decided += 1
-        if onTime { g.row.onTime += 1 }
+        switch onTime {
+        case true?: g.row.onTime += 1
+        case false?: break
+        case nil: g.row.dueUnknown += 1
+        }
         if let worked { g.days.append(worked) }
     }
 

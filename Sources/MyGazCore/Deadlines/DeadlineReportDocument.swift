@@ -20,38 +20,10 @@ public enum DeadlineReportDocument {
         y += 26
 
         // the RGKs' rows: a table with a bar of the share on time
-        let columns: [(L, Double, Bool)] = [
-            (L("RGK", "РГК"), left, false), (L("Kind", "Вид"), left + 70, false), (L("Decided", "Решено"), left + 185, true),
-            (L("On time", "В срок"), left + 235, true), (L("Share on time", "Доля в срок"), left + 245, false),
-            (L("Median", "Медиана"), left + 420, true), (L("90%", "90%"), left + 455, true), (L("Overdue", "Просрочено"), right, true),
-        ]
-        func header(first: L) {
-            for (i, (title, x, alignRight)) in columns.enumerated() {
-                page.text((i == 0 ? first : title)(russian: ru), x: x, y: y, size: 8.5, weight: .bold, alignRight: alignRight)
-            }
-            page.line(from: (left, y + 4), to: (right, y + 4), width: 0.5)
-            y += 16
-        }
         page.text(L("By RGK", "По РГК")(russian: ru), x: left, y: y, size: 12, weight: .bold)
         y += 16
-        header(first: L("RGK", "РГК"))
-        func row(_ r: DeadlineReport.Row, first: String) {
-            let cells: [(String, Double, Bool)] = [
-                (first, left, false), (kinds[r.kind]!(russian: ru), left + 70, false), (String(r.decided), left + 185, true),
-                (String(r.onTime), left + 235, true), (r.median.map(String.init) ?? "—", left + 420, true),
-                (r.p90.map(String.init) ?? "—", left + 455, true), (r.overdueNow.map(String.init) ?? "—", right, true),
-            ]
-            for (text, x, alignRight) in cells { page.text(text, x: x, y: y, size: 9, alignRight: alignRight) }
-            if let share = r.onTimeShare {
-                page.box(x: left + 245, y: y - 8, width: 110, height: 9, lineWidth: 0.3)
-                page.fill(x: left + 245, y: y - 8, width: 110 * share, height: 9, gray: share < 0.9 ? 0.25 : 0.55)
-                page.text("\(Int((share * 100).rounded())) %", x: left + 360, y: y, size: 9)
-            }
-            y += 14
-        }
-        for r in report.rows where r.operator == nil {
-            row(r, first: r.rgk == DeadlineReport.supportChannel ? L("support", "поддержка")(russian: ru) : r.rgk)
-        }
+        table(&page, y: &y, left: left, right: right, russian: ru, first: L("RGK", "РГК"), overdue: true,
+              rows: report.rows.filter { $0.operator == nil }.map { (DeadlineReport.rgkLabel($0.rgk)(russian: ru), "", $0) }, bottom: .infinity)
 
         // the month's decisions per day
         y += 18
@@ -76,14 +48,80 @@ public enum DeadlineReportDocument {
         if !operators.isEmpty && y < PDFPage.a4.height - 90 {
             page.text(L("By operator", "По операторам")(russian: ru), x: left, y: y, size: 12, weight: .bold)
             y += 16
-            header(first: L("Operator", "Оператор"))
-            for r in operators where y < PDFPage.a4.height - 40 { row(r, first: (r.operator ?? "—") + " · " + r.rgk) }
+            // what is overdue now is the RGK's, not an operator's: no column for it
+            table(&page, y: &y, left: left, right: right, russian: ru, first: L("Operator · RGK", "Оператор · РГК"), overdue: false,
+                  rows: operators.map { ($0.operator ?? "—", " · " + DeadlineReport.rgkLabel($0.rgk)(russian: ru), $0) },
+                  bottom: PDFPage.a4.height - 40)
         }
         if !report.unknownYears.isEmpty {
-            page.text(L("Not counted: the production calendar of \(report.unknownYears.map(String.init).joined(separator: ", ")) is not known",
-                        "Не учтено: нет производственного календаря на \(report.unknownYears.map(String.init).joined(separator: ", "))")(russian: ru),
+            let years = report.unknownYears.map { year in
+                L("\(year): \(report.leftOut[year] ?? 0) decisions", "\(year) г.: решений \(report.leftOut[year] ?? 0)")(russian: ru)
+            }.joined(separator: "; ")
+            page.text(L("Not counted in the shares and the days, no production calendar for ", "Не учтено в долях и днях, нет производственного календаря на ")(russian: ru)
+                      + years,
                       x: left, y: PDFPage.a4.height - 28, size: 8, gray: 0.3)
         }
         return page.render(title: L("Deadlines ", "Сроки ")(russian: ru) + report.month)
+    }
+
+    static let headerSize = 8.5, cellSize = 9.0, gap = 12.0, barHeight = 9.0
+
+    /// One table of rows under a header, its columns laid out from the measured widths of their
+    /// header and cells, a gap between each two: the share's bar takes the room left (40 to 110
+    /// points), and when even the least bar leaves too little the first column (an RGK, an
+    /// operator · RGK) is cut with «…», its `head` (an operator's login) before its `tail` (« · RGK»,
+    /// which tells an operator's rows apart). Rows go down to `bottom`.
+    static func table(_ page: inout PDFPage, y: inout Double, left: Double, right: Double, russian ru: Bool, first: L, overdue: Bool,
+                      rows: [(head: String, tail: String, row: DeadlineReport.Row)], bottom: Double) {
+        func percent(_ share: Double) -> String { "\(Int((share * 100).rounded())) %" }
+        let headers = [first, L("Kind", "Вид"), L("Decided", "Решено"), L("On time", "В срок"), L("Share on time", "Доля в срок"),
+                       L("Median", "Медиана"), L("90%", "90%")] + (overdue ? [L("Overdue now", "Просрочено")] : [])
+        let share = 4
+        let cells: [[String]] = rows.map { head, tail, r in
+            [head + tail, kinds[r.kind]!(russian: ru), String(r.decided), String(r.onTime), r.onTimeShare.map(percent) ?? "—",
+             r.median.map(String.init) ?? "—", r.p90.map(String.init) ?? "—"] + (overdue ? [r.overdueNow.map(String.init) ?? "—"] : [])
+        }
+        let alignRight = headers.indices.map { $0 >= 2 && $0 != share }
+        var widths = headers.indices.map { i in
+            cells.reduce(page.textWidth(headers[i](russian: ru), size: headerSize, weight: .bold)) { max($0, page.textWidth($1[i], size: cellSize)) }
+        }
+        let percentWidth = cells.reduce(page.textWidth("100 %", size: cellSize)) { max($0, page.textWidth($1[share], size: cellSize)) }
+        let others = widths.indices.filter { $0 != share }.reduce(0) { $0 + widths[$1] } + gap * Double(widths.count - 1)
+        let bar = min(110, max(40, right - left - others - 4 - percentWidth))
+        widths[share] = max(page.textWidth(headers[share](russian: ru), size: headerSize, weight: .bold), bar + 4 + percentWidth)
+        // what does not fit comes off the first column
+        let over = widths.reduce(0, +) + gap * Double(widths.count - 1) - (right - left)
+        if over > 0.01 { widths[0] = max(30, widths[0] - over) }
+        var x = [left]
+        for w in widths.dropLast() { x.append(x.last! + w + gap) }
+        func fits(_ text: String) -> Bool { page.textWidth(text, size: cellSize) <= widths[0] + 0.01 }
+        func cut(_ head: String, _ tail: String) -> String {
+            if fits(head + tail) { return head + tail }
+            var kept = head
+            while !kept.isEmpty && !fits(kept + "…" + tail) { kept.removeLast() }
+            if !kept.isEmpty { return kept + "…" + tail }
+            kept = head + tail
+            while !kept.isEmpty && !fits(kept + "…") { kept.removeLast() }
+            return kept + "…"
+        }
+
+        for (i, title) in headers.enumerated() {
+            page.text(title(russian: ru), x: alignRight[i] ? x[i] + widths[i] : x[i], y: y, size: headerSize, weight: .bold, alignRight: alignRight[i])
+        }
+        page.line(from: (left, y + 4), to: (right, y + 4), width: 0.5)
+        y += 16
+        for (given, texts) in zip(rows, cells) where y < bottom {
+            let row = given.row
+            for (i, text) in texts.enumerated() {
+                if i == share, let s = row.onTimeShare {
+                    page.box(x: x[i], y: y - 8, width: bar, height: barHeight, lineWidth: 0.3)
+                    page.fill(x: x[i], y: y - 8, width: bar * s, height: barHeight, gray: s < 0.9 ? 0.25 : 0.55)
+                    page.text(text, x: x[i] + bar + 4, y: y, size: cellSize)
+                } else {
+                    page.text(i == 0 ? cut(given.head, given.tail) : text, x: alignRight[i] ? x[i] + widths[i] : x[i], y: y, size: cellSize, alignRight: alignRight[i])
+                }
+            }
+            y += 14
+        }
     }
 }

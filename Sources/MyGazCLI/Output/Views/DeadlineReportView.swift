@@ -7,6 +7,10 @@ enum DeadlineReportView {
         .reading: L("readings", "показания"), .application: L("applications", "заявки"), .ticket: L("tickets", "обращения"),
     ]
 
+    /// The share's bar, in cells: 12 columns with its figure (« 100 %»), so that the operators'
+    /// table, the widest, keeps every column (its RGK above all) at 80 columns in either language.
+    static let barWidth = 6
+
     /// A share as a bar of `width` cells, to an eighth of a cell.
     static func bar(_ share: Double, width: Int) -> String {
         let eighths = Int((max(0, min(1, share)) * Double(width * 8)).rounded())
@@ -41,28 +45,31 @@ enum DeadlineReportView {
     /// The rows of the RGKs (`rgkRows` true), of the operators (false), or all of them (nil).
     static func rows(_ report: DeadlineReport, rgkRows: Bool?, _ out: Output) -> Table {
         let lang = out.lang
-        // an operator's RGK goes first at a narrow terminal
-        var columns = [Column("rgk", L("RGK", "РГК"), priority: rgkRows == false ? 1 : 0)]
+        // the RGK tells an operator's rows apart (one login works for several RGKs): it stays at a
+        // narrow terminal, the 90th percentile goes first
+        var columns = [Column("rgk", L("RGK", "РГК"))]
         if rgkRows != true { columns.append(Column("operator", L("OPERATOR", "ОПЕРАТОР"), cut: 10)) }
         columns += [
             Column("kind", L("KIND", "ВИД")), Column("decided", L("DECIDED", "РЕШЕНО"), align: .right),
             Column("on_time", L("ON TIME", "В СРОК"), align: .right),
+            Column("due_unknown", L("DUE UNKNOWN", "СРОК НЕИЗВЕСТЕН"), align: .right, .machineOnly),
             Column("on_time_share", L("SHARE", "ДОЛЯ В СРОК")),
             Column("median_working_days", L("MEDIAN", "МЕДИАНА"), align: .right),
-            Column("p90_working_days", L("90%", "90%"), align: .right),
+            Column("p90_working_days", L("90%", "90%"), align: .right, priority: 1),
         ]
         if rgkRows != false { columns.append(Column("overdue_now", L("OVERDUE", "ПРОСРОЧЕНО"), align: .right)) }
         var t = Table(columns)
         for r in report.rows where rgkRows == nil || (r.operator == nil) == rgkRows! {
-            var cells = [Cell(.text(r.rgk), display: r.rgk == DeadlineReport.supportChannel ? L("support", "поддержка")(lang) : r.rgk)]
+            var cells = [Cell(.text(r.rgk), display: DeadlineReport.rgkLabel(r.rgk)(lang))]
             if rgkRows != true { cells.append(Cell(.of(r.operator), display: r.operator ?? "—")) }
             let share = r.onTimeShare
             cells += [
                 Cell(.text(r.kind.rawValue), display: kinds[r.kind]!(lang)),
                 Cell(.int(Int64(r.decided)), display: Format.grouped(Int64(r.decided), lang)),
                 Cell(.int(Int64(r.onTime)), display: Format.grouped(Int64(r.onTime), lang)),
+                Cell(.int(Int64(r.dueUnknown))),
                 Cell(share.map { .text(String(format: "%.3f", $0)) } ?? .null,
-                     display: share.map { bar($0, width: 7) + String(format: " %3d %%", Int(($0 * 100).rounded())) } ?? "—",
+                     display: share.map { bar($0, width: barWidth) + String(format: " %3d %%", Int(($0 * 100).rounded())) } ?? "—",
                      style: share.map { $0 < 0.9 ? .red : .plain } ?? .dim),
                 Cell(.of(r.median.map(Int64.init)), display: r.median.map(String.init) ?? "—"),
                 Cell(.of(r.p90.map(Int64.init)), display: r.p90.map(String.init) ?? "—"),
@@ -86,7 +93,8 @@ enum DeadlineReportView {
         r.section("rgk", L("By RGK", "По РГК"), rows(report, rgkRows: true, out))
         r.section("operators", L("By operator", "По операторам"), rows(report, rgkRows: false, out), hiddenWhenEmpty: true)
         let first = Day(iso: report.month + "-01")!
-        r.section("per_day", L("Decisions per day", "Решения по дням"), lines: dayChart(report.perDay),
+        // a chart is never wrapped: its lines are columns
+        r.section("per_day", L("Decisions per day", "Решения по дням"), lines: dayChart(report.perDay), preformatted: true,
                   value: .array(report.perDay.enumerated().map { i, n in
                       .object([("date", .text(first.adding(days: i).iso)), ("decided", .int(Int64(n)))])
                   }))

@@ -1,0 +1,61 @@
+import Foundation
+import Testing
+@testable import MyGazCore
+
+/// `report deadlines` judges a decision by the deadline its clock ran against: one made while the
+/// item waited on the customer (an application «требует уточнения», a ticket whose question is
+/// unanswered: the clock stands, the deadline moves with every day of the wait) was made before
+/// its deadline — unless the deadline had passed before the wait began. Hand-worked in Moscow,
+/// December 2026 (no day off from 2 November to 10 December but Wednesday 4 November).
+@Suite struct DeadlineReportJudgingTests {
+    @Test(arguments: TestEngine.all) func aDecisionWhileTheClockStoodIsOnTimeUnlessTheDeadlineHadPassed(_ engine: TestEngine) throws {
+        let t = try TestDB(engine: engine)
+        _ = try DemoGenerator.generate(t.session, .init(accounts: 60, seed: 3, anchor: Day(year: 2026, month: 11, day: 20)!))
+        let (account, rgk) = try #require(try t.db.query("""
+            SELECT a.id, a.rgk_id FROM account a JOIN rgk g ON g.id = a.rgk_id WHERE g.code = 'vologda' ORDER BY a.id LIMIT 1
+            """).map { (try $0.int64("id"), try $0.int64("rgk_id")) }.first)
+        try t.db.write {
+            func application(submitted: String, waits: String, rejected: String) throws {
+                let id = try t.db.insert("""
+                    INSERT INTO application (kind, status, rgk_id, account_id, source, created_at, submitted_at, updated_at)
+                    VALUES ('repair', 'rejected', ?, ?, 'office', ?, ?, ?)
+                    """, arguments: [rgk, account, submitted, submitted, rejected])
+                try t.db.run("""
+                    INSERT INTO application_event (application_id, at, actor_kind, actor, from_status, to_status) VALUES
+                    (?, ?, 'operator', 'judge.clerk', 'submitted', 'needs_info'), (?, ?, 'operator', 'judge.clerk', 'needs_info', 'rejected')
+                    """, id, waits, id, rejected)
+            }
+            // a repair of Mon 02.11.2026 is due in 30 days, Wed 02.12; it waits on the customer from
+            // Tue 10.11 and is rejected while it still waits, Thu 10.12: the clock stood at 10.11 — on time
+            try application(submitted: "2026-11-02T07:00:00Z", waits: "2026-11-10T07:00:00Z", rejected: "2026-12-10T07:00:00Z")
+            // a repair of Tue 13.10.2026 was due Thu 12.11; it waits from Mon 16.11, past its deadline,
+            // and is rejected while waiting, Thu 03.12: late
+            try application(submitted: "2026-10-13T07:00:00Z", waits: "2026-11-16T07:00:00Z", rejected: "2026-12-03T07:00:00Z")
+
+            // a ticket of Mon 02.11.2026 (30 days: Wed 02.12); a question to the customer on Wed 11.11
+            // never answered; the answer on Thu 10.12 is given while the clock stands: on time
+            let ticket = try t.db.insert("""
+                INSERT INTO ticket (channel, rgk_id, topic, status, sender_name, sender_email, created_at, updated_at, last_customer_at)
+                VALUES ('rgk', ?, 'other', 'new', 'Иванова А. П.', 'a@example.ru', '2026-11-02T07:00:00Z', '2026-11-02T07:00:00Z', '2026-11-02T07:00:00Z')
+                """, arguments: [rgk])
+            try t.db.run("""
+                INSERT INTO ticket_message (ticket_id, at, author_kind, author, body, asks) VALUES
+                (?, '2026-11-11T07:00:00Z', 'operator', 'judge.asker', 'Уточните номер счета', 1),
+                (?, '2026-12-10T07:00:00Z', 'operator', 'judge.asker', 'Ответ', 0)
+                """, ticket, ticket)
+        }
+
+        let q = try DueQuery.load(t.db, now: Timestamp.parse("2026-12-20T07:00:00Z")!)
+        let report = try DeadlineReport.load(t.db, year: 2026, month: 12, rgk: "vologda", scope: nil, q)
+        let clerk = try #require(report.rows.first { $0.operator == "judge.clerk" && $0.kind == .application }, "\(report.rows)")
+        #expect(clerk.decided == 2 && clerk.onTime == 1 && clerk.onTimeShare == 0.5, "the first on time by its pause, the second late: \(clerk)")
+        let asker = try #require(report.rows.first { $0.operator == "judge.asker" && $0.kind == .ticket }, "\(report.rows)")
+        #expect(asker.decided == 1 && asker.onTime == 1, "answered while the customer was asked: \(asker)")
+        // the due dates the decisions are judged by, as the hand-worked lines above say
+        let zone = q.zone("vologda")
+        let paused = [DeadlinePause(start: Timestamp.parse("2026-11-10T07:00:00Z")!, end: nil)]
+        let judged = DeadlineReport.judged(.application(.repair), registeredAt: Timestamp.parse("2026-11-02T07:00:00Z")!,
+                                           decided: Day(year: 2026, month: 12, day: 10)!, zone: zone, pauses: paused, q)
+        #expect(judged.due == .on(Day(year: 2026, month: 12, day: 2)!) && judged.clock == Day(year: 2026, month: 11, day: 10)!, "\(judged)")
+    }
+}
