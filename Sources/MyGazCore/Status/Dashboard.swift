@@ -76,7 +76,8 @@ public struct Dashboard: Sendable {
                 if let scope { byRGK = byRGK.filter { scope.contains($0.key) || (portalWide && $0.key == 0) } }
                 if let perRGK { for (id, n) in byRGK { byID[id]?[keyPath: perRGK] = n } }
                 let count = counted ?? byRGK.values.reduce(0, +)
-                oldest(queries, c, for: d.queues.count)
+                // an empty queue has no oldest: not asked (for a clerk each is a plan under the row policies)
+                if count > 0 { oldest(queries, c, for: d.queues.count) }
                 d.queues.append(Queue(key: key, count: count, oldest: nil))
             }
             try queue("readings_pending", oldest: ["SELECT min(submitted_at) AS oldest FROM reading WHERE status = 'pending'"], perRGK: \.pendingReadings,
@@ -137,7 +138,7 @@ public struct Dashboard: Sendable {
             let stuckBefore = today.adding(days: -d.paymentStuckDays).iso
             let stuck = try QueueCounters.processingPayments(db, paidOnOrBefore: stuckBefore, scope: scope)
             let payments = inScope(.rgk, "rgk_id")
-            oldest(["SELECT min(paid_on) || 'T00:00:00Z' AS oldest FROM payment WHERE state = 'processing'"], payments, for: d.queues.count)
+            if stuck > 0 { oldest(["SELECT min(paid_on) || 'T00:00:00Z' AS oldest FROM payment WHERE state = 'processing'"], payments, for: d.queues.count) }
             d.queues.append(Queue(key: "payments_stuck", count: stuck, oldest: nil))
             if !oldestAsked.isEmpty, let row = try db.queryOne(
                 "SELECT " + oldestAsked.enumerated().map { "\($0.element.sql) AS o\($0.offset)" }.joined(separator: ", "),
