@@ -220,14 +220,31 @@ extension Deadlines {
     /// registration time, which a list or a count asks its index for (and then checks each row's
     /// pauses, which only move a due day later). Nil: no registration of the last 800 days is due
     /// by then (or the calendar lacks the years to say).
+    /// The latest such day is found by doubling the days back, then halving between the last two:
+    /// a dozen due dates counted, not one a day back (`status` asks some eighty of these). A day
+    /// the calendar cannot count (registered before its first year) is never due by then, so past
+    /// the doubling the days are walked one by one, as they always were there.
     public func registeredBefore(_ item: DeadlineItem, dueBy latest: Day, zone: TimeZone) -> Int64? {
-        for back in 0..<800 {
-            let day = latest.adding(days: -back)
-            if case .on(let due) = self.due(item, registeredAt: Self.start(of: day, in: zone), zone: zone), due <= latest {
-                return Self.start(of: day.adding(days: 1), in: zone)
-            }
+        let days = 800
+        func dueBy(_ back: Int) -> Bool {
+            if case .on(let due) = self.due(item, registeredAt: Self.start(of: latest.adding(days: -back), in: zone), zone: zone) { return due <= latest }
+            return false
         }
-        return nil
+        func found(_ back: Int) -> Int64 { Self.start(of: latest.adding(days: -back + 1), in: zone) }
+        if dueBy(0) { return found(0) }
+        // not due by then at `notYet` days back; due by then at `due`, if found
+        var notYet = 0, next = 1
+        while next < days, !dueBy(next) { (notYet, next) = (next, min(next * 2, days)) }
+        guard next < days else {
+            return (notYet + 1..<days).first(where: dueBy).map(found)
+        }
+        // a later registration is never due sooner: between them the first day back that is due
+        var due = next
+        while due - notYet > 1 {
+            let middle = (notYet + due) / 2
+            if dueBy(middle) { due = middle } else { notYet = middle }
+        }
+        return found(due)
     }
 }
 

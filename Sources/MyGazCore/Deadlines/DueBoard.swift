@@ -27,9 +27,15 @@ public enum DueBoard {
             }
             // each RGK's counts in its own zone: its yesterday, today and tomorrow
             func days(_ r: DueQuery) -> [Day] { [r.today.adding(days: -1), r.today, r.today.adding(days: 1)] }
+            // the RGKs of one zone share their moments: each counted once
+            var known: [String: [Int64]] = [:]
             func cuts(_ item: DeadlineItem, _ r: DueQuery) -> [Int64] {
+                let key = "\(item) \(r.zone.identifier) \(r.today.iso)"
+                if let found = known[key] { return found }
                 // nothing registered in the last 800 days is due by then: no row is before the epoch
-                days(r).map { r.deadlines.registeredBefore(item, dueBy: $0, zone: r.zone) ?? 0 }
+                let found = days(r).map { r.deadlines.registeredBefore(item, dueBy: $0, zone: r.zone) ?? 0 }
+                known[key] = found
+                return found
             }
             var board: [DueCount] = []
 

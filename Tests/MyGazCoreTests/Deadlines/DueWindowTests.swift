@@ -29,6 +29,34 @@ import Testing
         #expect(deadlines.registeredBefore(.reading, dueBy: day("2026-03-24"), zone: moscow) == at("2026-02-25T21:00:00Z"))
     }
 
+    @Test func theWindowIsTheLatestRegistrationDueByThenAsADayByDayWalkFindsIt() {
+        // what `registeredBefore` answered before it doubled and halved: the first day back, one by
+        // one, whose registration is due by then — around the calendar's first year (a registration
+        // before 2025 cannot be counted), its holidays, and past its last year
+        func walked(_ item: DeadlineItem, _ latest: Day) -> Int64? {
+            for back in 0..<800 {
+                let registered = latest.adding(days: -back)
+                if case .on(let due) = deadlines.due(item, registeredAt: Deadlines.start(of: registered, in: moscow), zone: moscow), due <= latest {
+                    return Deadlines.start(of: registered.adding(days: 1), in: moscow)
+                }
+            }
+            return nil
+        }
+        let items: [DeadlineItem] = [.ticket(personalData: true), .ticket(personalData: false), .reading] + ApplicationKind.allCases.map { .application($0) }
+        var asked = 0, none = 0
+        for item in items {
+            for n in stride(from: 0, to: 1_200, by: 3) {
+                let latest = day("2024-12-01").adding(days: n)
+                let want = walked(item, latest)
+                #expect(deadlines.registeredBefore(item, dueBy: latest, zone: moscow) == want, "\(item) due by \(latest)")
+                asked += 1
+                if want == nil { none += 1 }
+            }
+        }
+        // both kinds of answer were asked: a window, and none (nothing counted is due by then)
+        #expect(asked > 2_000 && none > 50 && none < asked - 1_000)
+    }
+
     @Test func theWindowAgreesWithEachDaysDueDate() {
         // the rule behind the windows: a later registration is never due earlier
         for item in [DeadlineItem.ticket(personalData: true), .ticket(personalData: false), .reading, .application(.recalculation)] {
