@@ -112,6 +112,7 @@ public enum MessageKey: String, CaseIterable, Sendable {
     case calendarFileBad, calendarNotAFile, calendarLineUnknown, calendarLineAfterEnd, calendarNotClosed, calendarBadYear, calendarBadSource
     case calendarBadDay, calendarBadKind, calendarWorkedWeekday, calendarBadMovedFrom, calendarDayTwice, calendarHolidayWorked
     case calendarMovedTwice, calendarWorkedWeekendUnpaired, calendarStoredBad, calendarYearUnknown, calendarNoYears, calendarBadRange
+    case calendarWorkingDaysWrong, calendarPreHolidayNotShortened
     case deadlineYearUnknown
     case ticketNotPersonalData, ticketExtendedAlready, ticketNothingDue, ticketExtended, ticketTopicSet
     case badTimeZone, rgkZoneSet, rgkZoneSame

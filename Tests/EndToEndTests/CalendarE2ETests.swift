@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import MyGazCLI
+@testable import MyGazCore
 
 /// `calendar show|list|import` as a clerk and an admin run them, on the engine of the half.
 @Suite struct CalendarE2ETests {
@@ -94,6 +95,52 @@ import MyGazCLI
         #expect(t.run("calendar", "import", t.dir + "/missing.xml").status == 3)
         #expect(t.run("calendar", "import", t.dir).status == 3)
         #expect(t.sql("SELECT (SELECT count(*) FROM calendar_day) || ' ' || (SELECT count(*) FROM audit)") == before)
+    }
+
+    /// What the Labour Code guarantees every year (art. 112: the holidays days off, a day off for
+    /// each holiday on a weekend; art. 95: the day before a holiday shortened): a file that breaks
+    /// it is refused whole — one line naming the file, the line, what the law wants and what the
+    /// file has, exit 6 — and the calendar's tables and the audit are as they were.
+    @Test func aYearTheLabourCodeDoesNotAllowIsRefusedAndNothingChanges() throws {
+        let t = E2E()
+        #expect(t.run("init").status == 0)
+        // a year imported before, which a refused file must leave as it is
+        let good = t.dir + "/calendar.xml"
+        try Self.xmlcalendar2026.write(toFile: good, atomically: true, encoding: .utf8)
+        #expect(t.run("calendar", "import", good).status == 0)
+        func tables() -> String {
+            t.sql("SELECT (SELECT count(*) FROM calendar_year) || ' ' || (SELECT count(*) FROM calendar_day) || ' ' || (SELECT count(*) FROM audit)")
+        }
+        let before = tables()
+        #expect(before.hasPrefix("1 22 "), "\(before)")
+
+        let shipped = ShippedCalendars.y2026.components(separatedBy: "\n")
+        func line(_ piece: String) -> Int { (shipped.firstIndex { $0.contains(piece) } ?? -1) + 1 }
+        let cases: [(name: String, lines: [String], line: Int, english: [String], russian: [String])] = [
+            // the reviewer's: the days off moved from 8 and 9 March left out, and the shortened days
+            ("reviewer", shipped.filter { !$0.contains("\"03.09\"") && !$0.contains("\"05.11\"") && !$0.contains("t=\"2\"") }, 2,
+             ["2026 has 249 working days here; the Labour Code (art. 112) leaves 247", "check the transfers"],
+             ["в 2026 году здесь 249 рабочих дней, по ТК РФ (ст. 112) должно быть 247: 261 будний день, из них 10 праздничных, и 4 выходных дня перенесены",
+              "проверьте переносы"]),
+            ("holiday", shipped.map { $0.replacingOccurrences(of: "d=\"05.01\" t=\"1\"", with: "d=\"05.01\" t=\"2\"") }, line("\"05.01\""),
+             ["01.05.2026 is a non-working holiday (Labour Code art. 112) but not a day off here"],
+             ["01.05.2026 — нерабочий праздничный день (ст. 112 ТК РФ), а здесь не выходной"]),
+            ("shortened", shipped.filter { !$0.contains("\"11.03\"") }, 2,
+             ["03.11.2026, the working day before the non-working holiday 04.11.2026, is one hour shorter by the Labour Code (art. 95)"],
+             ["03.11.2026 — рабочий день перед нерабочим праздничным днем 04.11.2026, по ТК РФ (ст. 95) он сокращен на час"]),
+        ]
+        for c in cases {
+            let file = t.dir + "/\(c.name).xml"
+            try c.lines.joined(separator: "\n").write(toFile: file, atomically: true, encoding: .utf8)
+            for (lang, pieces) in [("en", c.english), ("ru", c.russian)] {
+                let r = t.run("--lang", lang, "calendar", "import", file)
+                #expect(r.status == 6 && r.stdout.isEmpty && r.stderr.split(separator: "\n").count == 1, "\(c.name) \(lang): \(r)")
+                #expect(r.stderr.contains("\(file):\(c.line): ") && pieces.allSatisfy(r.stderr.contains), "\(c.name) \(lang): \(r.stderr)")
+            }
+            #expect(tables() == before, "\(c.name): the tables changed")
+        }
+        #expect(t.sql("SELECT kind FROM calendar_day WHERE day = '2026-11-03'") == "shortened")
+        #expect(t.sql("SELECT source FROM calendar_year WHERE year = 2026") == "calendar.xml")
     }
 
     @Test(.enabled(if: TestLogins.available)) func onlyAnAdminImportsAndEveryoneSees() throws {

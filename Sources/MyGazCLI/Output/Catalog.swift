@@ -371,6 +371,12 @@ public enum Catalog {
         case .calendarWorkedWeekendUnpaired:
             return ("{1} is a weekend day that is worked, but no day off is moved from it (f=\"MM.DD\")",
                     "{1} — рабочий выходной, но ни один выходной не перенесен с него («f=\"ММ.ДД\"»)")
+        case .calendarWorkingDaysWrong:
+            return ("{1} has {2|working day|working days} here; the Labour Code (art. 112) leaves {3}: {4|weekday|weekdays}, less {5|holiday|holidays} on them and {6|day off|days off} moved from holidays on a Saturday or Sunday; check the transfers (f=\"MM.DD\")",
+                    "в {1} году здесь {2|рабочий день|рабочих дня|рабочих дней}, по ТК РФ (ст. 112) должно быть {3}: {4|будний день|будних дня|будних дней}, из них {5|праздничный|праздничных|праздничных}, и {6|выходной перенесен|выходных дня перенесены|выходных дней перенесены} с праздников в субботу или воскресенье; проверьте переносы («f=\"ММ.ДД\"»)")
+        case .calendarPreHolidayNotShortened:
+            return ("{1}, the working day before the non-working holiday {2}, is one hour shorter by the Labour Code (art. 95): mark it t=\"2\"",
+                    "{1} — рабочий день перед нерабочим праздничным днем {2}, по ТК РФ (ст. 95) он сокращен на час: отметьте его «t=\"2\"»")
         case .calendarStoredBad:
             return ("the production calendar of {1} in the database holds «{2}», which is not a day of it; import the year again with 'mygaz-admin calendar import FILE'",
                     "производственный календарь {1} года в базе содержит «{2}» — это не его день; загрузите год заново: «mygaz-admin calendar import ФАЙЛ»")

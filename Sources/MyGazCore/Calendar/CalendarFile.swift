@@ -15,7 +15,8 @@
 /// attributes are skipped; without `source` the file's name is the source). The year is checked
 /// whole before it is kept: every non-working holiday of the Labour Code (art. 112) a day off,
 /// each weekend day worked the source of exactly one day off, each `f` a holiday or a worked
-/// weekend day of the year.
+/// weekend day of the year, as many working days as art. 112 leaves (`LawfulCount`), and the
+/// working day right before a holiday shortened (art. 95).
 public enum CalendarFile {
     /// The first problem of a file, and its line.
     public struct Problem: Error, Sendable, Equatable {
@@ -136,7 +137,52 @@ public enum CalendarFile {
         for (day, entry) in listed.sorted(by: { $0.value.line < $1.value.line }) where day.isWeekend && entry.exception.kind.isWorked {
             guard movedTo[day] != nil else { throw Problem(line: entry.line, reason: Message(.calendarWorkedWeekendUnpaired, [.text(day.russian)])) }
         }
-        return CalendarYear(year: year, source: source ?? fallbackSource, exceptions: listed.mapValues(\.exception))
+        let parsed = CalendarYear(year: year, source: source ?? fallbackSource, exceptions: listed.mapValues(\.exception))
+        // whole: as many working days as the Labour Code leaves (art. 112 part 2), so that no
+        // transfer of the decree is missing or added
+        let law = LawfulCount(year)
+        let worked = parsed.counts.worked
+        guard worked == law.workingDays else {
+            throw Problem(line: calendarLine, reason: Message(.calendarWorkingDaysWrong, [
+                .text("\(year)"), .int(worked), .int(law.workingDays), .int(law.weekdays), .int(law.holidaysOnWeekdays), .int(law.movedFromWeekends),
+            ]))
+        }
+        // shortened: the working day right before a non-working holiday of the year (art. 95)
+        for h in holidays {
+            let holiday = Day(year: year, month: h.month, day: h.day)!
+            let before = holiday.adding(days: -1)
+            guard before.year == year, parsed.kind(before) == .working else { continue }
+            throw Problem(line: listed[before]?.line ?? calendarLine,
+                          reason: Message(.calendarPreHolidayNotShortened, [.text(before.russian), .text(holiday.russian)]))
+        }
+        return parsed
+    }
+
+    /// The working days of a year by the Labour Code (art. 112): Monday to Friday, less the
+    /// non-working holidays that fall on them, less one day for each holiday other than January's
+    /// that falls on a Saturday or Sunday (its day off moves to a working day, part 2), less two
+    /// for the January holidays (1–8) that fall on a Saturday or Sunday, which the Government moves
+    /// to other days (at most two: part 2). A decree's other transfers (a Saturday worked for a day
+    /// off) leave the number as it is. 2026: 261 − 10 − 2 − 2 = 247.
+    public struct LawfulCount: Sendable, Equatable {
+        /// Monday to Friday.
+        public let weekdays: Int
+        /// Non-working holidays on Monday to Friday.
+        public let holidaysOnWeekdays: Int
+        /// Days off moved onto working days from holidays on a Saturday or Sunday.
+        public let movedFromWeekends: Int
+
+        public var workingDays: Int { weekdays - holidaysOnWeekdays - movedFromWeekends }
+
+        public init(_ year: Int) {
+            let first = Day(year: year, month: 1, day: 1)!
+            let count = Day(year: year + 1, month: 1, day: 1)!.daysSinceEpoch - first.daysSinceEpoch
+            weekdays = (0..<count).filter { !first.adding(days: $0).isWeekend }.count
+            let days = CalendarFile.holidays.map { (january: $0.month == 1, day: Day(year: year, month: $0.month, day: $0.day)!) }
+            holidaysOnWeekdays = days.filter { !$0.day.isWeekend }.count
+            let januaryOnWeekends = days.filter { $0.january && $0.day.isWeekend }.count
+            movedFromWeekends = days.filter { !$0.january && $0.day.isWeekend }.count + min(2, januaryOnWeekends)
+        }
     }
 
     /// A piece of the file as a message quotes it: at most 60 characters (a line may be a megabyte).

@@ -50,20 +50,24 @@ enum StatusView {
             Column("queue", L("QUEUE", "ОЧЕРЕДЬ"), cut: 12), Column("rgk", L("RGK", "РГК")),
             Column("overdue", L("OVERDUE", "ПРОСРОЧЕНО"), align: .right), Column("due_today", L("TODAY", "СЕГОДНЯ"), align: .right),
             Column("due_tomorrow", L("TOMORROW", "ЗАВТРА"), align: .right), Column("nearest", L("NEAREST", "БЛИЖАЙШИЙ")),
+            // the year whose calendar the nearest deadline waits for (nearest is null then)
+            Column("nearest_unknown_year", L("CALENDAR TO IMPORT", "ИМПОРТИРОВАТЬ КАЛЕНДАРЬ"), .machineOnly),
         ])
         for c in dues {
             var nearest = Cell(.null, display: "—")
+            var unknownYear = Cell(.null)
             switch c.nearest {
             case .on(let day)?: nearest = Cell(.text(day.iso), display: day.russian)
             case .unknown(let year)?:
                 nearest = Cell(.null, display: L("import the \(year) calendar", "импортируйте календарь \(year)")(lang), style: .red)
+                unknownYear = Cell(.int(Int64(year)))
             case .paused?, nil: break
             }
             deadlines.append([Cell(.text(c.queue), display: names[c.queue]?.0(lang) ?? c.queue),
                               Cell(.text(c.rgk), display: c.rgk == DeadlineReport.supportChannel ? L("support", "поддержка")(lang) : c.rgk),
                               Cell(.int(Int64(c.overdue)), display: c.overdue == 0 ? "—" : Format.grouped(Int64(c.overdue), lang),
                                    style: c.overdue > 0 ? .red : .dim),
-                              count(c.today, lang), count(c.tomorrow, lang), nearest])
+                              count(c.today, lang), count(c.tomorrow, lang), nearest, unknownYear])
         }
         var apps = Table([Column("status", L("STATUS", "СОСТОЯНИЕ")), Column("count", L("COUNT", "ЧИСЛО"), align: .right)])
         for (status, count) in d.applicationsByStatus {
