@@ -351,7 +351,10 @@ public final class Output {
                 parts.append(paint(text, cell.1, stream: .stdout))
             }
             // an empty last cell leaves no padding behind: a line is never wider than its text
-            return indent + String(parts.joined(separator: "  ").reversed().drop(while: { $0 == " " }).reversed())
+            // (the spaces taken off its end alone: reversing the whole line twice cost `status` 2 ms)
+            var text = parts.joined(separator: "  ")
+            while text.utf8.last == UInt8(ascii: " ") { text.removeLast() }
+            return indent + text
         }
         io.stdout.write(line(headers.map { ($0, .bold) }) + "\n")
         for (row, text) in zip(table.rows, shownTexts) {
