@@ -253,7 +253,9 @@ public enum CalendarFile {
                 while i < scalars.count, scalars[i] != quote { value.append(scalars[i]); i += 1 }
                 guard i < scalars.count, attributes[key] == nil else { return nil }
                 i += 1
-                attributes[key] = String(value).replacingOccurrences(of: "&quot;", with: "\"").replacingOccurrences(of: "&lt;", with: "<")
+                // every command reads the shipped years: a value without an entity (all of theirs) is taken as it is
+                let text = String(value)
+                attributes[key] = !value.contains("&") ? text : text.replacingOccurrences(of: "&quot;", with: "\"").replacingOccurrences(of: "&lt;", with: "<")
                     .replacingOccurrences(of: "&gt;", with: ">").replacingOccurrences(of: "&apos;", with: "'").replacingOccurrences(of: "&amp;", with: "&")
             }
             self.name = name

@@ -45,6 +45,16 @@ import Testing
         return e
     }
 
+    @Test func anAttributesEntitiesAreReadAsTheCharactersTheyStandFor() throws {
+        // the shipped years have none and are taken as written; an imported file may
+        let text = ShippedCalendars.texts[1].replacingOccurrences(of: #"source="Постановление Правительства РФ от 24.09.2025 № 1466""#,
+                                                                  with: #"source="Постановление &quot;О переносе&quot; &amp; &lt;№ 1466&gt; &apos;2025&apos;""#)
+        #expect(text != ShippedCalendars.texts[1])
+        let year = try CalendarFile.parse(text, fallbackSource: "file.xml")
+        #expect(year.source == #"Постановление "О переносе" & <№ 1466> '2025'"#)
+        #expect(year.exceptions == ShippedCalendars.years[1].exceptions)
+    }
+
     @Test func eachShippedYearIsItsDecreeDayByDay() throws {
         let calendar = WorkCalendar(ShippedCalendars.years)
         #expect(calendar.known.map(\.year) == [2025, 2026, 2027])
