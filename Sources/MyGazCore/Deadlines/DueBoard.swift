@@ -40,10 +40,29 @@ public enum DueBoard {
             var board: [DueCount] = []
 
             // how many were registered before each day's moment, from the counts kept per hour
-            // registered (`due_count`): a few hundred rows, whatever the queue's length
-            let readings = try QueueCounters.dueTallies(db, counter: QueueCounters.pendingReadingsDue, rgks.map {
-                QueueCounters.DueWindow(queue: "reading_pending", rgk: $0.id, cuts: cuts(.reading, q.of($0.code)))
-            })
+            // registered (`due_count`): a few hundred rows, whatever the queue's length; the three
+            // queues' windows asked in one statement
+            let kinds = ApplicationKind.allCases
+            let channels: [(id: Int64, code: String)] = rgks.map { (id: $0.id, code: $0.code) } + [(id: Int64(0), code: DeadlineReport.supportChannel)]
+            let readingWindows = rgks.map {
+                QueueCounters.DueWindow(counter: QueueCounters.pendingReadingsDue, queue: "reading_pending", rgk: $0.id, cuts: cuts(.reading, q.of($0.code)))
+            }
+            let applicationWindows = rgks.flatMap { rgk in
+                kinds.map {
+                    QueueCounters.DueWindow(counter: QueueCounters.applicationsInWorkDue, queue: "application_\($0.rawValue)", rgk: rgk.id,
+                                            cuts: cuts(.application($0), q.of(rgk.code)))
+                }
+            }
+            let ticketWindows = channels.flatMap { channel in
+                [false, true].map { pd in
+                    QueueCounters.DueWindow(counter: QueueCounters.unansweredTicketsDue, queue: "ticket_\(pd ? 1 : 0)", rgk: channel.id,
+                                            cuts: cuts(.ticket(personalData: pd), q.of(channel.id == 0 ? nil : channel.code)))
+                }
+            }
+            let tallies = try QueueCounters.dueTallies(db, readingWindows + applicationWindows + ticketWindows)
+            let readings = tallies.prefix(readingWindows.count)
+            let applications = Array(tallies.dropFirst(readingWindows.count).prefix(applicationWindows.count))
+            let ticketTallies = tallies.suffix(ticketWindows.count)
             for (rgk, t) in zip(rgks, readings) {
                 let r = q.of(rgk.code)
                 var c = DueCount(queue: "readings_pending", rgk: rgk.code)
@@ -70,10 +89,6 @@ public enum DueBoard {
                     contactName: nil, contactPhone: nil, contactEmail: nil, source: "", createdAt: row.string("created_at"),
                     submittedAt: row.optString("submitted_at"), updatedAt: "", assignedTo: nil))
             }
-            let kinds = ApplicationKind.allCases
-            let applications = try QueueCounters.dueTallies(db, counter: QueueCounters.applicationsInWorkDue, rgks.flatMap { rgk in
-                kinds.map { QueueCounters.DueWindow(queue: "application_\($0.rawValue)", rgk: rgk.id, cuts: cuts(.application($0), q.of(rgk.code))) }
-            })
             for (i, rgk) in rgks.enumerated() {
                 let r = q.of(rgk.code)
                 var c = DueCount(queue: "applications_in_work", rgk: rgk.code)
@@ -126,15 +141,8 @@ public enum DueBoard {
             // nearest among the rest is the oldest of each queue branch
             var tickets: [String: DueCount] = [:]
             var candidates: [String: [Due]] = [:]
-            let channels: [(id: Int64, code: String)] = rgks.map { (id: $0.id, code: $0.code) } + [(id: Int64(0), code: DeadlineReport.supportChannel)]
             for channel in channels { tickets[channel.code] = DueCount(queue: "tickets_open", rgk: channel.code) }
-            let windows = channels.flatMap { channel in
-                [false, true].map { pd in
-                    QueueCounters.DueWindow(queue: "ticket_\(pd ? 1 : 0)", rgk: channel.id,
-                                            cuts: cuts(.ticket(personalData: pd), q.of(channel.id == 0 ? nil : channel.code)))
-                }
-            }
-            for (i, t) in try QueueCounters.dueTallies(db, counter: QueueCounters.unansweredTicketsDue, windows).enumerated() {
+            for (i, t) in ticketTallies.enumerated() {
                 let code = channels[i / 2].code, r = q.of(channels[i / 2].id == 0 ? nil : code)
                 tickets[code]!.overdue += t.before[0]; tickets[code]!.today += t.before[1] - t.before[0]; tickets[code]!.tomorrow += t.before[2] - t.before[1]
                 if let next = t.next { candidates[code, default: []].append(r.deadlines.due(.ticket(personalData: i % 2 == 1), registeredAt: next, zone: r.zone)) }

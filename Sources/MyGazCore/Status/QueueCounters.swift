@@ -314,8 +314,9 @@ public enum QueueCounters {
 }
 
 extension QueueCounters {
-    /// A queue of `due_count` and an RGK, with moments in ascending order.
+    /// A queue of `due_count` (of the counter `counter`) and an RGK, with moments in ascending order.
     struct DueWindow {
+        let counter: Int
         let queue: String
         let rgk: Int64
         let cuts: [Int64]
@@ -329,12 +330,11 @@ extension QueueCounters {
         var next: Int64?
     }
 
-    /// The tallies of the windows of the counter `n` (one of `dueCounts`), in one query of the
-    /// hours' rows; a moment inside an hour (a zone whose offset is not whole hours) has the items
-    /// of that hour before it counted, and the first of them found, from the table itself.
-    static func dueTallies(_ db: any Storage, counter n: Int, _ windows: [DueWindow]) throws -> [DueTally] {
-        let c = counters[n]
-        guard let registered = c.registered, let k = windows.first?.cuts.count, !windows.isEmpty else { return [] }
+    /// The tallies of the windows (of any of `dueCounts`), in one query of the hours' rows; a
+    /// moment inside an hour (a zone whose offset is not whole hours) has the items of that hour
+    /// before it counted, and the first of them found, from its counter's table itself.
+    static func dueTallies(_ db: any Storage, _ windows: [DueWindow]) throws -> [DueTally] {
+        guard let k = windows.first?.cuts.count, !windows.isEmpty else { return [] }
         precondition(windows.allSatisfy { $0.cuts.count == k }, "every window has as many moments")
         func hourStart(_ t: Int64) -> Int64 { Timestamp.floorDiv(t, 3600) * 3600 }
         func hour(_ t: Int64) -> String { String(Timestamp.iso(hourStart(t)).prefix(13)) }
@@ -354,12 +354,15 @@ extension QueueCounters {
                 before: try (0..<k).map { try r.optInt("before_\($0)") ?? 0 },
                 next: try r.optString("next").flatMap { Timestamp.parse($0 + ":00:00Z") })
         }
-        let at = c.on("t", registered)
         func table(_ w: DueWindow) -> String {
-            "\(c.table) t WHERE \(c.on("t", c.member)) AND \(c.on("t", c.queue)) = ? AND " + (w.rgk == 0 ? "t.rgk_id IS NULL" : "t.rgk_id = ?")
+            let c = counters[w.counter]
+            return "\(c.table) t WHERE \(c.on("t", c.member)) AND \(c.on("t", c.queue)) = ? AND " + (w.rgk == 0 ? "t.rgk_id IS NULL" : "t.rgk_id = ?")
         }
         func key(_ w: DueWindow) -> [SQLBindable?] { w.rgk == 0 ? [w.queue] : [w.queue, w.rgk] }
         return try windows.map { w in
+            let c = counters[w.counter]
+            guard let registered = c.registered else { preconditionFailure("a window of a counter of due_count") }
+            let at = c.on("t", registered)
             var tally = found["\(w.queue)\u{0}\(w.rgk)"] ?? DueTally(before: Array(repeating: 0, count: k), next: nil)
             for (i, cut) in w.cuts.enumerated() where cut != hourStart(cut) {
                 tally.before[i] += try db.queryOne("SELECT count(*) AS n FROM \(table(w)) AND \(at) >= ? AND \(at) < ?",
