@@ -6,12 +6,12 @@ public enum Schema {
 
     /// `migrations.count` (`SchemaTests` holds them equal), written out: every process asks for it
     /// (the help of `init`), and counting the migrations built every one of their scripts.
-    public static let currentVersion = 26
+    public static let currentVersion = 27
 
     /// `migrations[i]` moves a database from version i to version i + 1.
     public static let migrations: [String] = [v1, v2, v3, v4, v5, v6, v7, v8, v9, productionCalendar, deskPhone, operatorScopes, abonent, notices, rowSecurity, searchInScope,
                                                    scopedClerkSpeed, noticeOffAndUsernameSearch, ticketDeadlines, dueCounts, unansweredTicketCounts,
-                                                   statusAtScale, ticketClocks, ticketRunningByKind, accountSearchText, scopeOfServerFunctions]
+                                                   statusAtScale, ticketClocks, ticketRunningByKind, accountSearchText, scopeOfServerFunctions, dueCountWholeQueues]
 
     /// `col = 'a' OR col = 'b' …`: the same meaning as `col IN ('a', 'b', …)`, but SQLite
     /// builds an ephemeral table for an IN list on every single-row insert, ~2.5 µs per check.
@@ -1283,4 +1283,9 @@ extension Schema {
     /// Version 26 is PostgreSQL's alone: the operator's scope asked of the server's functions
     /// (`PGRoles.deskChecks`); an SQLite file moves on unchanged.
     static let scopeOfServerFunctions = "-- version 26: nothing to change in an SQLite file (PGRoles.deskChecks)\n"
+
+    /// Version 27: `due_count` keeps each queue's whole per RGK (`QueueCounters.wholeQueue`), so
+    /// that `status` reads the hours since a moment, not every hour: its counters' triggers made
+    /// again, their rows counted anew.
+    static var dueCountWholeQueues: String { QueueCounters.dueCounts.map(QueueCounters.remade).joined(separator: "\n") }
 }

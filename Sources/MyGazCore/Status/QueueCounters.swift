@@ -37,7 +37,19 @@ public enum QueueCounters {
         func keyValues(_ row: String) -> [String] { [on(row, queue), on(row, rgk)] + (hour.map { [on(row, $0)] } ?? []) }
         /// The key's condition for a row named `X`.
         func keyMatch(_ row: String) -> String { zip(key, keyValues(row)).map { "\($0) = \($1)" }.joined(separator: " AND ") }
+        /// `due_count`'s row of the whole queue of the RGK of a row named `X` (version 27), and its condition.
+        func wholeKeyValues(_ row: String) -> [String] { [on(row, queue), on(row, rgk), QueueCounters.wholeQueue] }
+        /// The kept rows a row named `X` counts in, each by its key's values: a counter of
+        /// `due_count` keeps the whole queue's row, then its hour's — the whole first, so that every
+        /// writer of the queue waits there before it holds an hour's row another may want.
+        func keptRows(_ row: String) -> [[String]] { hour == nil ? [keyValues(row)] : [wholeKeyValues(row), keyValues(row)] }
     }
+
+    /// The `hour` of `due_count`'s row that counts a queue's items of an RGK whatever their hour
+    /// (version 27): '' comes before every hour. How many were registered before a moment is that
+    /// row less those of the hours since (`dueTallies`): the hours of the last weeks read, not every
+    /// hour of the queue (7 700 rows of the applications in work at 5M accounts).
+    static let wholeQueue = "''"
 
     public static let counters: [Counter] = [
         Counter(queue: "'readings_pending'", table: "reading", member: "X.status = 'pending'", rgk: "coalesce(X.rgk_id, 0)",
@@ -171,17 +183,23 @@ public enum QueueCounters {
     static func triggers(_ n: Int) -> String {
         let c = counters[n]
         let name = "queue_count_\(n + 1)_\(c.table)"
+        let rows = { (row: String) in c.keptRows(row) }
         let add = { (row: String) in
-            """
-            INSERT INTO \(c.keptIn) (\(c.key.joined(separator: ", ")), count) SELECT \(c.keyValues(row).joined(separator: ", ")), 1 WHERE \(c.on(row, c.member))
-                    ON CONFLICT (\(c.key.joined(separator: ", "))) DO UPDATE SET count = count + 1;
-            """
+            rows(row).map { values in
+                """
+                INSERT INTO \(c.keptIn) (\(c.key.joined(separator: ", ")), count) SELECT \(values.joined(separator: ", ")), 1 WHERE \(c.on(row, c.member))
+                        ON CONFLICT (\(c.key.joined(separator: ", "))) DO UPDATE SET count = count + 1;
+                """
+            }.joined(separator: "\n        ")
         }
         let remove = { (row: String) in
-            """
-            UPDATE \(c.keptIn) SET count = count - 1 WHERE \(c.keyMatch(row)) AND \(c.on(row, c.member));
-                    \(c.hour == nil ? "" : "DELETE FROM due_count WHERE \(c.keyMatch(row)) AND count = 0;")
-            """
+            rows(row).map { values in
+                let match = zip(c.key, values).map { "\($0) = \($1)" }.joined(separator: " AND ")
+                return """
+                UPDATE \(c.keptIn) SET count = count - 1 WHERE \(match) AND \(c.on(row, c.member));
+                        \(c.hour == nil ? "" : "DELETE FROM due_count WHERE \(match) AND count = 0;")
+                """
+            }.joined(separator: "\n        ")
         }
         return """
         CREATE TRIGGER \(name)_insert AFTER INSERT ON \(c.table) WHEN \(c.on("NEW", c.member))
@@ -227,14 +245,24 @@ public enum QueueCounters {
         return "DELETE FROM \(c.keptIn) WHERE queue >= '\(stem)' AND queue < '\(stem)\u{10FFFF}';"
     }
 
-    /// Counts the queue anew into `queue_count`.
+    /// Counts the queue anew into `queue_count` (or `due_count`: its hours and its whole, one statement).
     static func recount(_ c: Counter) -> String {
         let key = c.key.joined(separator: ", ")
         return """
         INSERT INTO \(c.keptIn) (\(key), count)
-            SELECT \(c.keyValues("t").joined(separator: ", ")), count(*) FROM \(c.table) t WHERE \(c.on("t", c.member)) GROUP BY \(c.key.indices.map { String($0 + 1) }.joined(separator: ", "))
+            SELECT * FROM (\(counted(c).joined(separator: " UNION ALL "))) AS counted WHERE true
             ON CONFLICT (\(key)) DO UPDATE SET count = excluded.count;
         """
+    }
+
+    /// The SELECTs that count the queue of `c` from its table as its kept rows hold it: (queue,
+    /// RGK, [hour,] count) — for a counter of `due_count` its hours', then its whole queue's.
+    static func counted(_ c: Counter) -> [String] {
+        let by = { (values: [String], columns: Int) in
+            "SELECT \(values.joined(separator: ", ")), count(*) AS counted FROM \(c.table) t WHERE \(c.on("t", c.member)) GROUP BY \((1...columns).map(String.init).joined(separator: ", "))"
+        }
+        let named = { (values: [String]) in zip(values, ["queue", "rgk_id", "hour"]).map { "\($0) AS \($1)" } }
+        return c.hour == nil ? [by(named(c.keyValues("t")), 2)] : [by(named(c.keyValues("t")), 3), by(named(c.wholeKeyValues("t")), 2)]
     }
 
     /// Where a counter and its table disagree: (queue, RGK id, kept, counted), read in one snapshot.
@@ -256,11 +284,7 @@ public enum QueueCounters {
             }
             var seen = Set<String>()
             for c in mine {
-                let hour = c.hour.map { ", \(c.on("t", $0)) AS hour" } ?? ""
-                for row in try db.query("""
-                    SELECT \(c.on("t", c.queue)) AS queue, \(c.on("t", c.rgk)) AS rgk_id\(hour), count(*) AS counted
-                    FROM \(c.table) t WHERE \(c.on("t", c.member)) GROUP BY \(c.key.indices.map { String($0 + 1) }.joined(separator: ", "))
-                    """) {
+                for row in try db.query(counted(c).joined(separator: " UNION ALL ")) {
                     let (queue, rgk, counted) = try (name(row, c), row.int64("rgk_id"), row.int("counted"))
                     let key = "\(queue)\u{0}\(rgk)"
                     seen.insert(key)
@@ -339,20 +363,26 @@ extension QueueCounters {
         func hourStart(_ t: Int64) -> Int64 { Timestamp.floorDiv(t, 3600) * 3600 }
         func hour(_ t: Int64) -> String { String(Timestamp.iso(hourStart(t)).prefix(13)) }
         let columns = (0..<k).map { "c\($0)" }
-        let sums = columns.enumerated().map { "sum(CASE WHEN d.hour < w.\($0.element) THEN d.count ELSE 0 END) AS before_\($0.offset)" }
+        // each a range of the key's index: the whole queue's row, the hours since the last moment,
+        // the hours between two moments, and the first hour from the first moment on
+        let of = "FROM due_count d WHERE d.queue = w.queue AND d.rgk_id = w.rgk_id AND"
+        let asked = ["(SELECT d.count \(of) d.hour = \(wholeQueue)) AS whole", "(SELECT sum(d.count) \(of) d.hour >= w.c\(k - 1)) AS since"]
+            + (0..<(k - 1)).map { "(SELECT sum(d.count) \(of) d.hour >= w.c\($0) AND d.hour < w.c\($0 + 1)) AS between_\($0)" }
+            + ["(SELECT min(d.hour) \(of) d.hour >= w.c0) AS next"]
         let row = "(" + (["CAST(? AS TEXT)", "CAST(? AS BIGINT)"] + columns.map { _ in "CAST(? AS TEXT)" }).joined(separator: ", ") + ")"
         var arguments: [SQLBindable?] = []
         for w in windows { arguments += [w.queue, w.rgk] as [SQLBindable?] + w.cuts.map { hour($0) } }
         var found: [String: DueTally] = [:]
         for r in try db.query("""
             WITH w(queue, rgk_id, \(columns.joined(separator: ", "))) AS (VALUES \(windows.map { _ in row }.joined(separator: ", ")))
-            SELECT w.queue, w.rgk_id, \(sums.joined(separator: ", ")), min(CASE WHEN d.hour >= w.c0 THEN d.hour END) AS next
-            FROM w JOIN due_count d ON d.queue = w.queue AND d.rgk_id = w.rgk_id
-            GROUP BY w.queue, w.rgk_id
+            SELECT w.queue, w.rgk_id, \(asked.joined(separator: ", ")) FROM w
             """, arguments: arguments) {
+            // before the last moment: the whole less those since; before each earlier one, less those between
+            var before = Array(repeating: 0, count: k)
+            before[k - 1] = try (r.optInt("whole") ?? 0) - (r.optInt("since") ?? 0)
+            for i in stride(from: k - 2, through: 0, by: -1) { before[i] = try before[i + 1] - (r.optInt("between_\(i)") ?? 0) }
             found["\(try r.string("queue"))\u{0}\(try r.int64("rgk_id"))"] = DueTally(
-                before: try (0..<k).map { try r.optInt("before_\($0)") ?? 0 },
-                next: try r.optString("next").flatMap { Timestamp.parse($0 + ":00:00Z") })
+                before: before, next: try r.optString("next").flatMap { Timestamp.parse($0 + ":00:00Z") })
         }
         func table(_ w: DueWindow) -> String {
             let c = counters[w.counter]

@@ -20,7 +20,7 @@
 public enum PGSchema {
     /// The SQLite schema version this script mirrors. A new SQLite migration fails
     /// `PGSchemaTests` until the script has it too and this number follows.
-    public static let version = 26
+    public static let version = 27
 
     /// `col IN ('a', 'b', …)` from a code enum, as `Schema.oneOf` writes the same list for SQLite.
     static func oneOf<C: Code>(_ column: String, _ type: C.Type) -> String { oneOf(column, C.codes) }
@@ -797,6 +797,12 @@ public enum PGSchema {
     /// `PGRoles.grants`, which `Engines.migrate` runs after every upgrade.
     static var upgradeToScopeOfServerFunctions: String { "UPDATE schema_version SET version = 26;\n" }
 
+    /// Version 27: `due_count` keeps each queue's whole per RGK (`QueueCounters.wholeQueue`): its
+    /// counters' triggers made again, their rows counted anew.
+    static var upgradeToDueCountWholeQueues: String {
+        QueueCounters.dueCounts.map(remadeCounter).joined() + "UPDATE schema_version SET version = 27;\n"
+    }
+
     /// PostgreSQL's alone (the users' of version 24, the accounts' of 25): a row's searched values
     /// in one text, folded, kept by the server on every write (a generated column): a search too
     /// short for a trigram (one or two letters) reads this one column (`PGRoles.searchFunctions`),
@@ -856,15 +862,20 @@ public enum PGSchema {
         let add = { (row: String) in
             """
             \(lock(row))IF \(c.on(row, c.member)) THEN
-                        INSERT INTO \(c.keptIn) AS q (\(c.key.joined(separator: ", ")), count) VALUES (\(c.keyValues(row).joined(separator: ", ")), 1)
+            \(c.keptRows(row).map { values in """
+                        INSERT INTO \(c.keptIn) AS q (\(c.key.joined(separator: ", ")), count) VALUES (\(values.joined(separator: ", ")), 1)
                             ON CONFLICT (\(c.key.joined(separator: ", "))) DO UPDATE SET count = q.count + 1;
+            """ }.joined(separator: "\n"))
                     END IF;
             """
         }
         let remove = { (row: String) in
             """
             \(lock(row))IF \(c.on(row, c.member)) THEN
-                        UPDATE \(c.keptIn) SET count = count - 1 WHERE \(c.keyMatch(row));\(c.hour == nil ? "" : " DELETE FROM due_count WHERE \(c.keyMatch(row)) AND count = 0;")
+            \(c.keptRows(row).map { values in
+                let match = zip(c.key, values).map { "\($0) = \($1)" }.joined(separator: " AND ")
+                return "            UPDATE \(c.keptIn) SET count = count - 1 WHERE \(match);" + (c.hour == nil ? "" : " DELETE FROM due_count WHERE \(match) AND count = 0;")
+            }.joined(separator: "\n"))
                     END IF;
             """
         }
