@@ -148,17 +148,16 @@ public enum DueBoard {
                 if let next = t.next { candidates[code, default: []].append(r.deadlines.due(.ticket(personalData: i % 2 == 1), registeredAt: next, zone: r.zone)) }
             }
             let ticketCut = [true, false].compactMap { q.registeredBefore(.ticket(personalData: $0), dueBy: q.today.adding(days: 2)) }.max() ?? 0
-            // window 0: every candidate before the cut; then the first few after it of each channel
-            let nearestOf = rgks.map { Optional($0) } + [nil]
-            let (parts, unanswered) = try TicketDeadlines.waiting(db, [TicketDeadlines.WaitingWindow(before: ticketCut, limit: Int(Int32.max))]
-                + nearestOf.map { TicketDeadlines.WaitingWindow(after: ticketCut, rgk: $0?.id, support: $0 == nil, limit: 5) },
-                scope: scope, uncounted: true)
-            let found = try TicketDeadlines.dues(db, parts.map(\.ticket), q, unanswered: unanswered)
-            for (window, t) in parts {
+            // those `due_count` does not count are few (a question asked, an extension, messages to
+            // read): all of them read at once, each branch through its own index; those registered
+            // before the cut are counted by their dates, every one after it is a candidate for its
+            // channel's nearest
+            let (waiting, unanswered) = try TicketDeadlines.waiting(db, scope: scope, uncounted: true)
+            let found = try TicketDeadlines.dues(db, waiting, q, unanswered: unanswered)
+            for t in waiting {
                 guard let due = found[t.id] else { continue }
                 let code = t.rgk ?? DeadlineReport.supportChannel
-                // one of the first after the cut: a candidate for its channel's nearest
-                guard window == 0 else { candidates[code, default: []].append(due.due); continue }
+                guard let created = Timestamp.parse(t.createdAt), created < ticketCut else { candidates[code, default: []].append(due.due); continue }
                 guard tickets[code] != nil else { continue }
                 let r = q.of(t.rgk)
                 guard case .on(let day) = due.due else { candidates[code, default: []].append(due.due); continue }

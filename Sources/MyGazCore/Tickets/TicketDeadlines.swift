@@ -82,48 +82,28 @@ public enum TicketDeadlines {
         return dues
     }
 
-    /// A part of the open queue `waiting` reads: the tickets registered in [after, before), of one
-    /// RGK (`rgk`), of the portal-wide support channel (`support`) or of every channel, oldest
-    /// first, at most `limit` a branch.
-    struct WaitingWindow {
-        var after: Int64?
-        var before: Int64?
-        var rgk: Int64?
-        var support = false
-        var limit: Int
-    }
-
-    /// The tickets waiting for an answer in each window, with what their deadline needs and nothing
-    /// more (no conversation counted): each branch of the open queue through its own index, all the
-    /// windows in one statement (on PostgreSQL each is a round trip and a plan under the row
-    /// policies); each row with the index of its window, and which of them no operator has written to.
+    /// The tickets waiting for an answer, with what their deadline needs and nothing more (no
+    /// conversation counted): each branch of the open queue through its own index, oldest first,
+    /// at most `limit` a branch, both in one statement (on PostgreSQL each is a round trip and a
+    /// plan under the row policies); and which of them no operator has written to.
     /// `uncounted`: only those `due_count` does not count (`QueueCounters.unansweredTicketsDue`).
     /// One an operator wrote to counts as answered here without a look at its messages: its
     /// messages are read for its clock, which says the same of one whose answer is gone.
-    static func waiting(_ db: any Storage, _ windows: [WaitingWindow], scope: [Int64]?,
-                        uncounted: Bool = false) throws -> (rows: [(window: Int, ticket: TicketSummary)], unanswered: Set<Int64>) {
-        var rows: [(window: Int, ticket: TicketSummary)] = [], unanswered = Set<Int64>()
+    static func waiting(_ db: any Storage, scope: [Int64]?, uncounted: Bool = false,
+                        limit: Int = Int(Int32.max)) throws -> (rows: [TicketSummary], unanswered: Set<Int64>) {
+        var rows: [TicketSummary] = [], unanswered = Set<Int64>()
         let kept = ScopeCondition.rgkOrPortal(db, "t.rgk_id", in: scope)
         var parts: [String] = [], arguments: [SQLBindable?] = []
-        for (w, window) in windows.enumerated() {
-            for branch in uncounted ? Tickets.waitingUncounted("t") : Tickets.waiting("t") {
-                var conditions = [branch, kept.sql]
-                arguments += kept.arguments
-                if let after = window.after { conditions.append("t.created_at >= ?"); arguments.append(Timestamp.iso(after)) }
-                if let before = window.before { conditions.append("t.created_at < ?"); arguments.append(Timestamp.iso(before)) }
-                if let rgk = window.rgk { conditions.append("t.rgk_id = ?"); arguments.append(rgk) }
-                if window.support { conditions.append("t.rgk_id IS NULL") }
-                arguments.append(window.limit)
-                parts.append("""
-                    SELECT * FROM (SELECT \(w) AS part, t.id, t.channel, g.code AS rgk, t.topic, t.status, t.created_at, t.last_customer_at,
-                           t.last_operator_at, t.personal_data, t.extended_at, t.clock_state, t.clock_from,
-                           CASE WHEN t.last_operator_at IS NULL
-                                AND NOT EXISTS (SELECT 1 FROM ticket_message m WHERE m.ticket_id = t.id AND m.author_kind = 'operator') THEN 1 ELSE 0 END AS unanswered
-                    FROM ticket t LEFT JOIN rgk g ON g.id = t.rgk_id WHERE \(conditions.joined(separator: " AND ")) ORDER BY t.created_at LIMIT ?) AS p\(parts.count)
-                    """)
-            }
+        for branch in uncounted ? Tickets.waitingUncounted("t") : Tickets.waiting("t") {
+            arguments += kept.arguments + [limit]
+            parts.append("""
+                SELECT * FROM (SELECT t.id, t.channel, g.code AS rgk, t.topic, t.status, t.created_at, t.last_customer_at,
+                       t.last_operator_at, t.personal_data, t.extended_at, t.clock_state, t.clock_from,
+                       CASE WHEN t.last_operator_at IS NULL
+                            AND NOT EXISTS (SELECT 1 FROM ticket_message m WHERE m.ticket_id = t.id AND m.author_kind = 'operator') THEN 1 ELSE 0 END AS unanswered
+                FROM ticket t LEFT JOIN rgk g ON g.id = t.rgk_id WHERE \(branch) AND \(kept.sql) ORDER BY t.created_at LIMIT ?) AS p\(parts.count)
+                """)
         }
-        guard !parts.isEmpty else { return (rows, unanswered) }
         try db.eachRow(parts.joined(separator: "\nUNION ALL\n"), arguments: arguments) { row in
             var t = try TicketSummary(id: row.int64("id"), channel: row.string("channel"), rgk: row.optString("rgk"), office: nil,
                                       topic: row.string("topic"), status: row.string("status"), senderName: "", senderEmail: nil, senderPhone: nil,
@@ -134,7 +114,7 @@ public enum TicketDeadlines {
             t.clockState = try row.int("clock_state")
             t.clockFrom = try row.optString("clock_from")
             if try row.bool("unanswered") { unanswered.insert(t.id) }
-            rows.append((try row.int("part"), t))
+            rows.append(t)
         }
         return (rows, unanswered)
     }

@@ -48,8 +48,7 @@ import Testing
         let applicationDues = try Applications.dues(t.db, inWork, q).map { (rgk: codes[$0.key]!, due: $0.value.due) }
         #expect(applicationDues.count == inWork.count)
 
-        let (parts, unanswered) = try TicketDeadlines.waiting(t.db, [TicketDeadlines.WaitingWindow(limit: 1_000_000)], scope: nil)
-        let waiting = parts.map(\.ticket)
+        let (waiting, unanswered) = try TicketDeadlines.waiting(t.db, scope: nil)
         let ticketCodes = Dictionary(waiting.map { ($0.id, $0.rgk ?? DeadlineReport.supportChannel) }, uniquingKeysWith: { a, _ in a })
         // each from its messages, not from the clock its row keeps
         let fromMessages = waiting.map { ticket in
