@@ -143,6 +143,17 @@ import Testing
         #expect(try t.db.queryOne("SHOW jit")?.string("jit") == "off")
     }
 
+    /// Two workers started for a page of 200 rows cost more than the page: the program's
+    /// connections plan without them, unless the address's own options ask for them.
+    @Test(.enabled(if: PGServer.available)) func theProgramsConnectionsPlanWithoutParallelWorkersUnlessTheAddressAsks() throws {
+        let database = try PGServer.database()
+        let plain = try PGConnection(database.uri)
+        #expect(try plain.queryOne("SHOW max_parallel_workers_per_gather")?.string("max_parallel_workers_per_gather") == "0")
+        let asked = try PGConnection(database.uri + "&options=-c%20max_parallel_workers_per_gather%3D2%20-c%20jit%3Don")
+        #expect(try asked.queryOne("SHOW max_parallel_workers_per_gather")?.string("max_parallel_workers_per_gather") == "2")
+        #expect(try asked.queryOne("SHOW jit")?.string("jit") == "off", "JIT stays off whatever the address says")
+    }
+
     /// The unconfirmed users' links are counted (schema 22) as the portal, the program, a
     /// confirmation, a block, a deletion and the links' own deletion change them; while there are
     /// none, a clerk of some RGKs has every unconfirmed user counted without a look at each, and

@@ -55,9 +55,13 @@ public final class PGConnection {
         // the address first (expanded: it is a URI or conninfo), then what it may not change.
         // No JIT: the program's statements read a page of rows by their keys, but under the row
         // policies their plans carry the cost of alternatives never run, and compiling them took
-        // 100-150 ms of a 1 ms query; the address's own server options are kept before it
+        // 100-150 ms of a 1 ms query; the address's own server options are kept before it.
+        // No parallel workers unless the address asks for them (its options come after, and win):
+        // the planner sent a page of 200 readings to two workers, whose start cost a 20 ms query
+        // 10-20 ms (`reading list --violations` at 5M accounts 54 → 26-39 ms, `report deadlines`
+        // 518 → 409 ms on 2 cores)
         let keywords = ["dbname", "client_encoding", "fallback_application_name", "options"]
-        let values = [address, "UTF8", "mygaz-admin", (givenOptions + " -c jit=off").trimmingCharacters(in: .whitespaces)]
+        let values = [address, "UTF8", "mygaz-admin", ("-c max_parallel_workers_per_gather=0 " + givenOptions + " -c jit=off").trimmingCharacters(in: .whitespaces)]
         let connection: OpaquePointer? = withCStrings(keywords) { k in
             withCStrings(values) { v in PQconnectStartParams(k, v, 1) }
         }
