@@ -43,7 +43,7 @@ import Testing
         let t = E2E()
         t.demo(accounts: 100)
         let pdf = t.dir + "/report.pdf"
-        for month in ["9999-12", "12.9999", "1999-12"] {
+        for month in ["9999-12", "12.9999", "1999-12", "0999-12", "12.0500", "0050-05"] {
             for lang in ["en", "ru"] {
                 let r = t.run("--lang", lang, "report", "deadlines", "--month", month, "--output", pdf)
                 #expect(r.status == 2 && r.stdout.isEmpty, "report deadlines --month \(month): \(r)")

@@ -151,10 +151,11 @@ public final class Invocation {
         let parts = text.split(separator: text.contains(".") ? "." : "-", omittingEmptySubsequences: false)
         let (yearText, monthText) = text.contains(".") && parts.count == 2 ? (parts[1], parts[0]) : (parts.first ?? "", parts.count == 2 ? parts[1] : "")
         guard parts.count == 2, yearText.count == 4, (1...2).contains(monthText.count), yearText.allSatisfy({ $0.isASCII && $0.isNumber }),
-              monthText.allSatisfy({ $0.isASCII && $0.isNumber }), let year = Int(yearText), let month = Int(monthText), (1...12).contains(month) else {
+              monthText.allSatisfy({ $0.isASCII && $0.isNumber }), let month = Int(monthText), (1...12).contains(month) else {
             throw MyGazError.usage(.badPeriod, .text("--\(name.rawValue)"), .text(text))
         }
-        let period = "\(year)-\(month < 10 ? "0" : "")\(month)"
+        // the year as written (four digits: 0999 stays 0999, before the range, never 999)
+        let period = "\(yearText)-\(month < 10 ? "0" : "")\(month)"
         guard Self.periods.contains(period) else {
             throw MyGazError.usage(.periodOutOfRange, .text("--\(name.rawValue)"), .text(text), .text(Self.periods.lowerBound), .text(Self.periods.upperBound))
         }

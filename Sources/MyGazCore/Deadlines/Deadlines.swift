@@ -221,28 +221,33 @@ extension Deadlines {
     /// pauses, which only move a due day later). Nil: no registration of the last 800 days is due
     /// by then (or the calendar lacks the years to say).
     /// The latest such day is found by doubling the days back, then halving between the last two:
-    /// a dozen due dates counted, not one a day back (`status` asks some eighty of these). A day
-    /// the calendar cannot count (registered before its first year) is never due by then, so past
-    /// the doubling the days are walked one by one, as they always were there.
+    /// a dozen due dates counted, not one a day back (`status` asks some eighty of these). That
+    /// holds where every day asked has a due date (a later registration is never due sooner); a day
+    /// the calendar cannot count (registered before its first year, or due past its last) breaks
+    /// the order, and then the days are walked one by one, as they always were.
     public func registeredBefore(_ item: DeadlineItem, dueBy latest: Day, zone: TimeZone) -> Int64? {
         let days = 800
-        func dueBy(_ back: Int) -> Bool {
-            if case .on(let due) = self.due(item, registeredAt: Self.start(of: latest.adding(days: -back), in: zone), zone: zone) { return due <= latest }
-            return false
+        /// Whether a registration `back` days before is due by then; nil: the calendar cannot say.
+        func dueBy(_ back: Int) -> Bool? {
+            guard case .on(let due) = self.due(item, registeredAt: Self.start(of: latest.adding(days: -back), in: zone), zone: zone) else { return nil }
+            return due <= latest
         }
         func found(_ back: Int) -> Int64 { Self.start(of: latest.adding(days: -back + 1), in: zone) }
-        if dueBy(0) { return found(0) }
-        // not due by then at `notYet` days back; due by then at `due`, if found
+        func walked() -> Int64? { (0..<days).first { dueBy($0) == true }.map(found) }
+        guard let now = dueBy(0) else { return walked() }
+        if now { return found(0) }
+        // not due by then at `notYet` days back; due by then at `due`
         var notYet = 0, next = 1
-        while next < days, !dueBy(next) { (notYet, next) = (next, min(next * 2, days)) }
-        guard next < days else {
-            return (notYet + 1..<days).first(where: dueBy).map(found)
+        while true {
+            guard next < days, let answer = dueBy(next) else { return walked() }
+            if answer { break }
+            (notYet, next) = (next, min(next * 2, days))
         }
-        // a later registration is never due sooner: between them the first day back that is due
         var due = next
         while due - notYet > 1 {
             let middle = (notYet + due) / 2
-            if dueBy(middle) { due = middle } else { notYet = middle }
+            guard let answer = dueBy(middle) else { return walked() }
+            if answer { due = middle } else { notYet = middle }
         }
         return found(due)
     }

@@ -33,7 +33,7 @@ import Testing
         // what `registeredBefore` answered before it doubled and halved: the first day back, one by
         // one, whose registration is due by then — around the calendar's first year (a registration
         // before 2025 cannot be counted), its holidays, and past its last year
-        func walked(_ item: DeadlineItem, _ latest: Day) -> Int64? {
+        func walked(_ deadlines: Deadlines, _ item: DeadlineItem, _ latest: Day) -> Int64? {
             for back in 0..<800 {
                 let registered = latest.adding(days: -back)
                 if case .on(let due) = deadlines.due(item, registeredAt: Deadlines.start(of: registered, in: moscow), zone: moscow), due <= latest {
@@ -42,19 +42,32 @@ import Testing
             }
             return nil
         }
+        // the law's periods, and long ones set in `config` (200 working days: a registration of
+        // 2025's first months is due by 2026's March, one of 2024 cannot be counted)
+        var long = DeadlineRules()
+        long.applications[.recalculation] = .workingDays(200)
+        long.ticketAnswerDays = 300
+        let rules = [(deadlines, "the law's"), (Deadlines(calendar: WorkCalendar(ShippedCalendars.years), rules: long), "long")]
         let items: [DeadlineItem] = [.ticket(personalData: true), .ticket(personalData: false), .reading] + ApplicationKind.allCases.map { .application($0) }
         var asked = 0, none = 0
-        for item in items {
-            for n in stride(from: 0, to: 1_200, by: 3) {
-                let latest = day("2024-12-01").adding(days: n)
-                let want = walked(item, latest)
-                #expect(deadlines.registeredBefore(item, dueBy: latest, zone: moscow) == want, "\(item) due by \(latest)")
-                asked += 1
-                if want == nil { none += 1 }
+        for (deadlines, name) in rules {
+            // the long periods' walks are long themselves: fewer days asked of them
+            for item in name == "long" ? [.application(.recalculation)] : items {
+                for n in stride(from: 0, to: 1_200, by: name == "long" ? 15 : 3) {
+                    let latest = day("2024-12-01").adding(days: n)
+                    let want = walked(deadlines, item, latest)
+                    #expect(deadlines.registeredBefore(item, dueBy: latest, zone: moscow) == want, "\(name) \(item) due by \(latest)")
+                    asked += 1
+                    if want == nil { none += 1 }
+                }
             }
         }
         // both kinds of answer were asked: a window, and none (nothing counted is due by then)
-        #expect(asked > 2_000 && none > 50 && none < asked - 1_000)
+        #expect(asked > 3_000 && none > 50 && none < asked - 1_500)
+        // the case a doubling alone missed: due by 01.03.2026 after 200 working days, registered
+        // in 2025's first months, 298-424 days back, between two of its steps (256, 512: 2024)
+        let recalculation = DeadlineItem.application(.recalculation)
+        #expect(rules[1].0.registeredBefore(recalculation, dueBy: day("2026-03-01"), zone: moscow) != nil)
     }
 
     @Test func theWindowAgreesWithEachDaysDueDate() {
