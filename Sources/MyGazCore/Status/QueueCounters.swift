@@ -46,10 +46,11 @@ public enum QueueCounters {
     }
 
     /// The `hour` of `due_count`'s row that counts a queue's items of an RGK whatever their hour
-    /// (version 27): '' comes before every hour. How many were registered before a moment is that
+    /// (version 27): '*' comes before every hour (and no registration's first 13 characters are
+    /// it, where an empty moment written by a careless writer would be ''). How many were registered before a moment is that
     /// row less those of the hours since (`dueTallies`): the hours of the last weeks read, not every
     /// hour of the queue (7 700 rows of the applications in work at 5M accounts).
-    static let wholeQueue = "''"
+    static let wholeQueue = "'*'"
 
     public static let counters: [Counter] = [
         Counter(queue: "'readings_pending'", table: "reading", member: "X.status = 'pending'", rgk: "coalesce(X.rgk_id, 0)",

@@ -150,19 +150,19 @@ import Testing
     /// every state a ticket and its clock can be in, each in one branch only.
     @Test(arguments: TestEngine.all) func eachQueuesWholeRowIsItsHoursSumAndACheckCatchesOneGoneWrong(_ engine: TestEngine) throws {
         let t = try Self.region(engine)
-        // version 27: the row of hour '' holds the whole queue of an RGK, what the board takes those since a moment from
+        // version 27: the row of hour '*' holds the whole queue of an RGK, what the board takes those since a moment from
         let wrong = try t.db.query("""
-            SELECT w.queue, w.rgk_id, w.count, (SELECT sum(h.count) FROM due_count h WHERE h.queue = w.queue AND h.rgk_id = w.rgk_id AND h.hour <> '') AS hours
-            FROM due_count w WHERE w.hour = ''
+            SELECT w.queue, w.rgk_id, w.count, (SELECT sum(h.count) FROM due_count h WHERE h.queue = w.queue AND h.rgk_id = w.rgk_id AND h.hour <> '*') AS hours
+            FROM due_count w WHERE w.hour = '*'
             """).filter { try $0.int("count") != $0.int("hours") }
         #expect(wrong.isEmpty)
-        let wholes = try t.db.scalarInt("SELECT count(*) FROM due_count WHERE hour = ''") ?? 0
-        let queues = try t.db.scalarInt("SELECT count(*) FROM (SELECT DISTINCT queue, rgk_id FROM due_count WHERE hour <> '') AS q") ?? 0
+        let wholes = try t.db.scalarInt("SELECT count(*) FROM due_count WHERE hour = '*'") ?? 0
+        let queues = try t.db.scalarInt("SELECT count(*) FROM (SELECT DISTINCT queue, rgk_id FROM due_count WHERE hour <> '*') AS q") ?? 0
         #expect(wholes == queues && wholes > 3, "one whole a queue and RGK: \(wholes) of \(queues)")
         let before = try DueBoard.load(t.db, try DueQuery.load(t.db, now: Self.now), scope: nil)
-        try t.db.run("UPDATE due_count SET count = count + 7 WHERE hour = '' AND queue = 'reading_pending'")
+        try t.db.run("UPDATE due_count SET count = count + 7 WHERE hour = '*' AND queue = 'reading_pending'")
         let found = try QueueCounters.differences(t.db).map(\.queue)
-        #expect(!found.isEmpty && found.allSatisfy { $0 == "reading_pending " }, "\(found)")
+        #expect(!found.isEmpty && found.allSatisfy { $0 == "reading_pending *" }, "\(found)")
         let after = try DueBoard.load(t.db, try DueQuery.load(t.db, now: Self.now), scope: nil)
         #expect(after.filter { $0.queue == "readings_pending" }.map(\.overdue) != before.filter { $0.queue == "readings_pending" }.map(\.overdue),
                 "the board counts from the whole")
