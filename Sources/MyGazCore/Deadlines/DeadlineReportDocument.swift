@@ -55,7 +55,8 @@ public enum DeadlineReportDocument {
         }
         if !report.unknownYears.isEmpty {
             let years = report.unknownYears.map { year in
-                L("\(year): \(report.leftOut[year] ?? 0) decisions", "\(year) г.: решений \(report.leftOut[year] ?? 0)")(russian: ru)
+                let n = report.leftOut[year] ?? 0
+                return L("\(year): \(n) decision\(n == 1 ? "" : "s")", "\(year) г.: решений \(n)")(russian: ru)
             }.joined(separator: "; ")
             page.text(L("Not counted in the shares and the days, no production calendar for ", "Не учтено в долях и днях, нет производственного календаря на ")(russian: ru)
                       + years,
