@@ -298,6 +298,15 @@ public enum Russian {
         "\(n) \(Plural.choose(Int64(n), ["дня", "дней", "дней"], russian: true))"
     }
 
+    /// A deadline's period after «в течение»: «30 дней», «10 рабочих дней»; a day of the month «до 25-го числа».
+    public static func period(_ p: DeadlinePeriod) -> String {
+        switch p {
+        case .calendarDays(let n): return days(n)
+        case .workingDays(let n): return workingDays(n)
+        case .dayOfMonth(let d): return "до \(d)-го числа"
+        }
+    }
+
     /// «в течение 10 рабочих дней», «1 рабочего дня».
     public static func workingDays(_ n: Int) -> String {
         "\(n) \(Plural.choose(Int64(n), ["рабочего дня", "рабочих дней", "рабочих дней"], russian: true))"

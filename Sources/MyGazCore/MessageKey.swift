@@ -114,7 +114,7 @@ public enum MessageKey: String, CaseIterable, Sendable {
     case calendarMovedTwice, calendarWorkedWeekendUnpaired, calendarStoredBad, calendarYearUnknown, calendarNoYears, calendarBadRange
     case calendarWorkingDaysWrong, calendarPreHolidayNotShortened
     case deadlineYearUnknown
-    case ticketNotPersonalData, ticketExtendedAlready, ticketNothingDue, ticketExtended, ticketTopicSet
+    case ticketNotPersonalData, ticketNotExtendable, ticketExtendedAlready, ticketNothingDue, ticketExtended, ticketTopicSet
     case badTimeZone, rgkZoneSet, rgkZoneSame
     case calendarAdded, calendarReplaced, calendarUnchanged
     case configFileNotRegular

@@ -43,6 +43,10 @@ public enum SettingKey: String, CaseIterable, Sendable, Code {
     /// A personal-data request: working days to answer, and its one extension (152-FZ art. 20).
     case personalDataDays = "ticket.personal_data_days"
     case personalDataExtensionDays = "ticket.personal_data_extension_days"
+    /// A correction of the person's data (152-FZ art. 21 p. 2), working days; a withdrawal of
+    /// consent (art. 21 p. 5), calendar days.
+    case personalDataCorrectionDays = "ticket.personal_data_correction_days"
+    case personalDataWithdrawalDays = "ticket.personal_data_withdrawal_days"
     /// The period of each application kind (docs/deadlines.md: calendar or working days, basis).
     case applicationVDGOMaintenanceDays = "application.vdgo_maintenance_days"
     case applicationRepairDays = "application.repair_days"
@@ -61,6 +65,7 @@ public enum SettingKey: String, CaseIterable, Sendable, Code {
         case .mailFrom, .supportFrom: return .address
         case .mailFromName, .supportName: return .name
         case .ticketAnswerDays, .paymentStuckDays, .personalDataDays, .personalDataExtensionDays,
+             .personalDataCorrectionDays, .personalDataWithdrawalDays,
              .applicationVDGOMaintenanceDays, .applicationRepairDays, .applicationRecalculationDays,
              .applicationContractConnectionDays, .applicationContractSupplyDays, .applicationContractVDGODays: return .days
         case .readingCutoffDay: return .dayOfMonth
@@ -79,6 +84,8 @@ public enum SettingKey: String, CaseIterable, Sendable, Code {
         case .ticketAnswerDays: return "30"
         case .personalDataDays: return "10"
         case .personalDataExtensionDays: return "5"
+        case .personalDataCorrectionDays: return "7"
+        case .personalDataWithdrawalDays: return "30"
         case .applicationRecalculationDays: return "5"
         case .applicationVDGOMaintenanceDays, .applicationRepairDays, .applicationContractConnectionDays,
              .applicationContractSupplyDays, .applicationContractVDGODays: return "30"

@@ -69,6 +69,57 @@ import Testing
         let tickets = rows.first { $0["queue"] as? String == "tickets_open" && $0["rgk"] as? String == "vologda" }
         #expect((tickets?["overdue"] as? Int ?? 0) >= 1, "\(rows)")
     }
+
+    /// A correction of one's data (152-FZ art. 21 p. 2: 7 working days) and a withdrawal of consent
+    /// (art. 21 p. 5: 30 days) each have their own period, are told to the person, listed by their
+    /// own topic and never extended; the counters `status` reads keep them apart.
+    @Test func aCorrectionAndAWithdrawalOfConsentHaveTheirOwnPeriods() throws {
+        let t = E2E()
+        t.demo(accounts: 100)
+        let opened = t.run("ticket", "open", "--channel", "rgk", "--rgk", "vologda", "--topic", "personal_data_correction", "--name", "Петрова Анна Ивановна",
+                           "--email", "fix@example.org", "--message", "В моих данных неверно указан адрес", "--json")
+        #expect(opened.status == 0, "\(opened)")
+        let id = String(try #require(opened.jsonArray.first?["id"] as? Int))
+        let acknowledged = try #require(t.deliver().mail.first { $0["To"] == "fix@example.org" })
+        #expect(acknowledged["body"]?.contains("(уточнение персональных данных)") == true
+                && acknowledged["body"]?.contains("в течение 7 рабочих дней") == true, "\(acknowledged)")
+
+        // registered Mon 29.12.2025: 30.12 (1), then 12–16.01 (2–6), Mon 19.01.2026 (7)
+        _ = t.sql("UPDATE ticket SET created_at = '2025-12-29T09:00:00Z', last_customer_at = '2025-12-29T09:00:00Z' WHERE id = \(id)")
+        _ = t.sql("UPDATE ticket_message SET at = '2025-12-29T09:00:00Z' WHERE ticket_id = \(id)")
+        var shown = t.run("ticket", "show", id, "--json").jsonObject
+        #expect(shown["topic"] as? String == "personal_data_correction" && shown["due_at"] as? String == "2026-01-19", "\(shown)")
+        let refused = t.run("ticket", "extend", id, "--reason", "Архив")
+        #expect(refused.status == 4 && refused.stderr.split(separator: "\n").count == 1 && refused.stderr.contains("personal_data_correction")
+                && refused.stderr.contains("art. 20"), "\(refused)")
+        #expect(t.run("ticket", "show", id, "--json").jsonObject["due_at"] as? String == "2026-01-19", "nothing changed")
+
+        // the person withdraws her consent instead: 29.12.2025 + 30 = Wed 28.01.2026, a working day
+        let edited = t.run("ticket", "edit", id, "--topic", "personal_data_withdrawal")
+        #expect(edited.status == 0 && edited.stdout.contains("personal_data_correction → personal_data_withdrawal"), "\(edited)")
+        shown = t.run("ticket", "show", id, "--json").jsonObject
+        #expect(shown["topic"] as? String == "personal_data_withdrawal" && shown["due_at"] as? String == "2026-01-28", "\(shown)")
+        #expect(t.sql("SELECT old_value || ' ' || new_value FROM audit WHERE action = 'ticket.topic' AND entity_id = '\(id)'")
+                == "personal_data_correction personal_data_withdrawal")
+
+        // each kind its own topic in the lists
+        #expect(t.run("ticket", "list", "--topic", "personal_data_withdrawal", "--json").jsonArray.map { "\($0["id"] ?? "")" } == [id])
+        #expect(!t.run("ticket", "list", "--topic", "personal_data", "--json").jsonArray.contains { "\($0["id"] ?? "")" == id })
+        #expect(t.run("ticket", "list", "--topic", "personal_data_correction", "--json").jsonArray.isEmpty)
+        let russian = t.run("--lang", "ru", "ticket", "list", "--topic", "personal_data_withdrawal")
+        #expect(russian.stdout.contains("Отзыв согласия (152-ФЗ)"), "\(russian)")
+        let due = t.run("ticket", "list", "--overdue", "--sort", "due", "--json").jsonArray
+        #expect(due.contains { "\($0["id"] ?? "")" == id && $0["due_at"] as? String == "2026-01-28" }, "\(due)")
+
+        // a new withdrawal, 30 days from today: counted by status under its own kind, the counters right
+        let withdrawal = t.run("ticket", "open", "--channel", "rgk", "--rgk", "vologda", "--topic", "personal_data_withdrawal", "--name", "Иванов Петр",
+                               "--phone", "89815676522", "--message", "Отзываю согласие на обработку персональных данных", "--json")
+        #expect(withdrawal.status == 0, "\(withdrawal)")
+        #expect(t.sql("SELECT count(*) FROM due_count WHERE queue = 'ticket_1_withdrawal' AND hour = '*'") == "1")
+        #expect(t.run("db", "check").status == 0, "the counters say what the rows say")
+        #expect(t.run("ticket", "open", "--channel", "rgk", "--rgk", "vologda", "--topic", "personal_data_erasure", "--name", "Иванов Петр",
+                      "--phone", "89815676522", "--message", "x").status == 2)
+    }
 }
 
 /// Each RGK counts its items' days in its own time zone (`calendar set-zone`, schema 19).

@@ -99,7 +99,7 @@ enum PGVersionSixteen {
         DROP INDEX user_search_username; ALTER TABLE portal_user DROP COLUMN search_text; ALTER TABLE account DROP COLUMN search_text;
         DROP FUNCTION IF EXISTS \(PGRoles.searchFunctionSignatures), mygaz_unconfirmed_users(bigint[]);
         DROP FUNCTION ticket_clock() CASCADE;
-        ALTER TABLE ticket DROP COLUMN personal_data, DROP COLUMN extended_at, DROP COLUMN extend_reason, DROP COLUMN clock_state, DROP COLUMN clock_from;
+        ALTER TABLE ticket DROP COLUMN personal_data_kind, DROP COLUMN personal_data, DROP COLUMN extended_at, DROP COLUMN extend_reason, DROP COLUMN clock_state, DROP COLUMN clock_from;
         ALTER TABLE ticket_message DROP COLUMN asks; ALTER TABLE rgk DROP COLUMN time_zone; DROP INDEX application_event_waited; DROP INDEX application_due;
         """
     }
@@ -146,13 +146,13 @@ enum SQLiteVersionEighteen {
         """
 }
 
-/// What version 23, `ticketClocks`, added to a SQLite file, taken away (after its counter's
+/// What version 23, `ticketClocks`, and 28, `ticketPersonalDataKinds`, added to a SQLite file, taken away (after its counter's
 /// triggers, `counterTriggers`, which read the columns).
 enum SQLiteTicketClocks {
     static let takenAway = """
         DROP TRIGGER ticket_clock_message; DROP TRIGGER ticket_clock_message_changed; DROP TRIGGER ticket_clock_message_deleted;
         DROP INDEX ticket_new_uncounted; DROP INDEX ticket_reopened_uncounted; DROP INDEX ticket_new_running; DROP INDEX ticket_reopened_running;
-        ALTER TABLE ticket DROP COLUMN clock_state; ALTER TABLE ticket DROP COLUMN clock_from;
+        ALTER TABLE ticket DROP COLUMN clock_state; ALTER TABLE ticket DROP COLUMN clock_from; ALTER TABLE ticket DROP COLUMN personal_data_kind;
         """
     static var counterTriggers: String {
         ["insert", "delete", "update"].map { "DROP TRIGGER queue_count_\(QueueCounters.unansweredTicketsDue + 1)_ticket_\($0);" }.joined(separator: " ")

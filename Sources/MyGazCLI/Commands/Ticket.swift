@@ -11,8 +11,8 @@ enum TicketCommands {
 
     static let spec = CommandSpec(
         "ticket", L("support tickets: questions from customers, and the answers", "обращения клиентов и ответы на них"),
-        discussion: L("Channels: rgk (the abonent department), office (an RGK office), support (portal technical support); clerks answer the first two, support the third, admins any. Topics: registration, extended, settlements, bills, payments, meters, other, and personal_data for a request about the person's own data (152-FZ: answered within 10 working days, extended once with 'ticket extend'). States: new, answered, closed; an answered ticket with a newer message from the customer is open again. A ticket is due within ticket.answer_days calendar days of its registration (docs/deadlines.md); the clock stands while a question asked with 'ticket reply --ask' waits for the customer.",
-                      "Каналы: rgk (абонентский отдел), office (отделение РГК), support (техподдержка портала); на первые два отвечают сотрудники абонентского отдела, на третий — техподдержка, администратор — на любые. Темы: registration, extended, settlements, bills, payments, meters, other и personal_data — запрос о собственных персональных данных (152-ФЗ: ответ в течение 10 рабочих дней, одно продление командой «ticket extend»). Состояния: new, answered, closed; отвеченное обращение с новым сообщением клиента снова открыто. Срок ответа — ticket.answer_days календарных дней с регистрации (docs/deadlines.md); пока клиент не ответил на вопрос, заданный «ticket reply --ask», срок не идет."),
+        discussion: L("Channels: rgk (the abonent department), office (an RGK office), support (portal technical support); clerks answer the first two, support the third, admins any. Topics: registration, extended, settlements, bills, payments, meters, other, and a data subject's request (152-FZ): personal_data about the person's own data (answered within 10 working days, extended once with 'ticket extend'), personal_data_correction to correct it (7 working days), personal_data_withdrawal withdrawing consent to its processing (30 days). States: new, answered, closed; an answered ticket with a newer message from the customer is open again. A ticket is due within ticket.answer_days calendar days of its registration (docs/deadlines.md); the clock stands while a question asked with 'ticket reply --ask' waits for the customer.",
+                      "Каналы: rgk (абонентский отдел), office (отделение РГК), support (техподдержка портала); на первые два отвечают сотрудники абонентского отдела, на третий — техподдержка, администратор — на любые. Темы: registration, extended, settlements, bills, payments, meters, other и запросы субъекта персональных данных (152-ФЗ): personal_data — о собственных данных (ответ в течение 10 рабочих дней, одно продление командой «ticket extend»), personal_data_correction — их уточнение (7 рабочих дней), personal_data_withdrawal — отзыв согласия на обработку (30 дней). Состояния: new, answered, closed; отвеченное обращение с новым сообщением клиента снова открыто. Срок ответа — ticket.answer_days календарных дней с регистрации (docs/deadlines.md); пока клиент не ответил на вопрос, заданный «ticket reply --ask», срок не идет."),
         subcommands: [
             CommandSpec("list", L("list tickets: by default the open ones, oldest first", "список обращений: по умолчанию открытые, старые сверху"),
                         options: [
@@ -21,8 +21,8 @@ enum TicketCommands {
                             OptionSpec(.channel, value: "CHANNEL", L("only this channel", "только этот канал"), choices: TicketChannel.codes),
                             Opt.rgk,
                             OptionSpec(.office, value: "ID", L("only this office", "только это отделение"), completion: .live(.office)),
-                            OptionSpec(.topic, value: "TOPIC", L("only this topic (personal_data: requests about personal data)", "только эта тема (personal_data — запросы о персональных данных)"),
-                                       choices: TicketTopic.codes + [TicketDeadlines.personalDataTopic]),
+                            OptionSpec(.topic, value: "TOPIC", L("only this topic (personal_data…: a data subject's requests)", "только эта тема (personal_data… — запросы субъекта персональных данных)"),
+                                       choices: PersonalDataRequest.topicCodes),
                             OptionSpec(.search, short: "s", value: "TEXT", L("sender, e-mail, phone, account or the text", "отправитель, e-mail, телефон, счет или текст")),
                             OptionSpec(.assignedTo, value: "LOGIN", L("only those assigned to this operator", "только назначенные этому оператору"),
                                        completion: .live(.operatorLogin)),
@@ -53,16 +53,18 @@ enum TicketCommands {
                         access: .everyone, handler: reply),
             CommandSpec("edit", L("change a ticket's topic", "изменить тему обращения"),
                         arguments: [idArg],
-                        options: [OptionSpec(.topic, value: "TOPIC", L("required: the topic (personal_data: a request about the person's own data)",
-                                                                      "обязательно: тема (personal_data — запрос о собственных персональных данных)"),
-                                             choices: TicketTopic.codes + [TicketDeadlines.personalDataTopic])],
+                        options: [OptionSpec(.topic, value: "TOPIC", L("required: the topic (personal_data…: a data subject's request)",
+                                                                      "обязательно: тема (personal_data… — запрос субъекта персональных данных)"),
+                                             choices: PersonalDataRequest.topicCodes)],
                         examples: [Example("mygaz-admin ticket edit 5 --topic personal_data", L("A request about personal data: 10 working days.",
-                                                                                               "Запрос о персональных данных: 10 рабочих дней."))],
+                                                                                               "Запрос о персональных данных: 10 рабочих дней.")),
+                                   Example("mygaz-admin ticket edit 5 --topic personal_data_withdrawal",
+                                           L("The person withdraws consent to the processing: 30 days.", "Отзыв согласия на обработку: 30 дней."))],
                         access: .everyone, handler: edit),
             CommandSpec("extend", L("extend a personal-data request's deadline once, telling the person why",
                                     "продлить срок ответа на запрос о персональных данных (один раз), сообщив причину"),
-                        discussion: L("By ticket.personal_data_extension_days working days (5: 152-FZ art. 20 p. 2), once; the reason is audited and sent to the person with the new date. A ticket that is not a personal-data request, or one extended already: exit 4, nothing changed.",
-                                      "На ticket.personal_data_extension_days рабочих дней (5: ч. 2 ст. 20 152-ФЗ), один раз; причина записывается в журнал и уходит заявителю вместе с новой датой. Обращение, которое не запрос о персональных данных, или уже продленное: код 4, ничего не изменено."),
+                        discussion: L("By ticket.personal_data_extension_days working days (5: 152-FZ art. 20 p. 2), once; the reason is audited and sent to the person with the new date. A ticket that is not a request about the person's own data (personal_data: a correction or a withdrawal of consent is not extended), or one extended already: exit 4, nothing changed.",
+                                      "На ticket.personal_data_extension_days рабочих дней (5: ч. 2 ст. 20 152-ФЗ), один раз; причина записывается в журнал и уходит заявителю вместе с новой датой. Обращение, которое не запрос о собственных персональных данных (personal_data: уточнение и отзыв согласия не продлеваются), или уже продленное: код 4, ничего не изменено."),
                         arguments: [openIdArg],
                         options: [OptionSpec(.reason, value: "TEXT", L("required: why, in words the person reads", "обязательно: причина, словами для заявителя"))],
                         examples: [Example("mygaz-admin ticket extend 5 --reason 'Запрошены сведения из архива РГК'",
@@ -82,9 +84,9 @@ enum TicketCommands {
                             OptionSpec(.channel, value: "CHANNEL", L("required: rgk, office or support", "обязательно: rgk, office или support"), choices: TicketChannel.codes),
                             Opt.rgk,
                             OptionSpec(.office, value: "OFFICE", L("the office (channel office): its id or a piece of its name", "отделение (канал office): ID или часть названия"), completion: .live(.office)),
-                            OptionSpec(.topic, value: "TOPIC", L("required: the topic (personal_data: a request about the person's own data)",
-                                                                 "обязательно: тема (personal_data — запрос о собственных персональных данных)"),
-                                       choices: TicketTopic.codes + [TicketDeadlines.personalDataTopic]),
+                            OptionSpec(.topic, value: "TOPIC", L("required: the topic (personal_data…: a data subject's request)",
+                                                                 "обязательно: тема (personal_data… — запрос субъекта персональных данных)"),
+                                       choices: PersonalDataRequest.topicCodes),
                             OptionSpec(.name, value: "TEXT", L("required: the customer's full name", "обязательно: ФИО клиента")),
                             OptionSpec(.email, value: "EMAIL", L("the customer's e-mail (for the answer)", "e-mail клиента (для ответа)")),
                             OptionSpec(.phone, value: "PHONE", L("the customer's phone", "телефон клиента")),
@@ -125,7 +127,7 @@ enum TicketCommands {
         filter.channel = try inv.choice(.channel, as: TicketChannel.self)
         filter.rgk = inv.string(.rgk)
         filter.officeID = try inv.int(.office, range: 1...Int.max).map(Int64.init)
-        if inv.string(.topic) == TicketDeadlines.personalDataTopic { filter.personalData = true } else {
+        if let request = inv.string(.topic).flatMap(PersonalDataRequest.init(rawValue:)) { filter.personalData = request } else {
             filter.topic = try inv.choice(.topic, as: TicketTopic.self)
         }
         filter.search = inv.string(.search)
@@ -238,8 +240,8 @@ enum TicketCommands {
         guard let channel = try inv.choice(.channel, as: TicketChannel.self) else {
             throw MyGazError.usage(.optionRequires, .text(inv.commandName), "--channel")
         }
-        let personalData = inv.string(.topic) == TicketDeadlines.personalDataTopic
-        guard let topic = personalData ? .other : try inv.choice(.topic, as: TicketTopic.self) else {
+        let personalData = inv.string(.topic).flatMap(PersonalDataRequest.init(rawValue:))
+        guard let topic = personalData != nil ? .other : try inv.choice(.topic, as: TicketTopic.self) else {
             throw MyGazError.usage(.optionRequires, .text(inv.commandName), "--topic")
         }
         guard let name = try inv.text(.name) else { throw MyGazError.usage(.optionRequires, .text(inv.commandName), "--name") }
@@ -261,8 +263,8 @@ enum TicketCommands {
         new.personalData = personalData
         let (id, acknowledgement) = try Tickets.open(inv.session, new)
         var opened = Transition(.ticket, id, .ticketStatus, from: "", to: "new")
-        opened.human = Message(.ticketOpened, [.text(String(id)), personalData ? .text(L("personal data", "персональные данные")(inv.out.lang))
-                                                                                : .code(.ticketTopic, topic.rawValue)])
+        opened.human = Message(.ticketOpened, [.text(String(id)), personalData.map { .text(TicketView.label($0)(inv.out.lang)) }
+                                                                    ?? .code(.ticketTopic, topic.rawValue)])
         opened.told(acknowledgement)
         return Report.single(opened, inv.out)
     }

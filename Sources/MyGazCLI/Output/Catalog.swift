@@ -397,6 +397,9 @@ public enum Catalog {
         case .ticketNotPersonalData:
             return ("ticket {1} is not a request about personal data: only those are extended (mark it with ticket edit {1} --topic personal_data)",
                     "обращение {1} — не запрос о персональных данных: продлевается только он (отметьте его: ticket edit {1} --topic personal_data)")
+        case .ticketNotExtendable:
+            return ("ticket {1} ({2}) is not extended: the law extends only a request about the person's own data (personal_data, 152-FZ art. 20 p. 2)",
+                    "срок по обращению {1} ({2}) не продлевается: закон продлевает только запрос о собственных персональных данных (personal_data, ч. 2 ст. 20 152-ФЗ)")
         case .ticketExtendedAlready:
             return ("ticket {1} was extended on {2}: the law allows one extension (152-FZ art. 20 p. 2)",
                     "срок по обращению {1} уже продлен {2}: закон допускает одно продление (ч. 2 ст. 20 152-ФЗ)")

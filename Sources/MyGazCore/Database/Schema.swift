@@ -6,12 +6,13 @@ public enum Schema {
 
     /// `migrations.count` (`SchemaTests` holds them equal), written out: every process asks for it
     /// (the help of `init`), and counting the migrations built every one of their scripts.
-    public static let currentVersion = 27
+    public static let currentVersion = 28
 
     /// `migrations[i]` moves a database from version i to version i + 1.
     public static let migrations: [String] = [v1, v2, v3, v4, v5, v6, v7, v8, v9, productionCalendar, deskPhone, operatorScopes, abonent, notices, rowSecurity, searchInScope,
                                                    scopedClerkSpeed, noticeOffAndUsernameSearch, ticketDeadlines, dueCounts, unansweredTicketCounts,
-                                                   statusAtScale, ticketClocks, ticketRunningByKind, accountSearchText, scopeOfServerFunctions, dueCountWholeQueues]
+                                                   statusAtScale, ticketClocks, ticketRunningByKind, accountSearchText, scopeOfServerFunctions, dueCountWholeQueues,
+                                                   ticketPersonalDataKinds]
 
     /// `col = 'a' OR col = 'b' …`: the same meaning as `col IN ('a', 'b', …)`, but SQLite
     /// builds an ephemeral table for an IN list on every single-row insert, ~2.5 µs per check.
@@ -1244,7 +1245,7 @@ extension Schema {
         \(TicketClock.recompute())
         DROP INDEX IF EXISTS ticket_new_touched;
         \(ticketUncounted)
-        \(QueueCounters.remade(QueueCounters.unansweredTicketsDue))
+        \(QueueCounters.remade(QueueCounters.unansweredTicketsDue, at: 23))
         \(TicketClock.sqliteTriggers)
         """
     }
@@ -1287,5 +1288,22 @@ extension Schema {
     /// Version 27: `due_count` keeps each queue's whole per RGK (`QueueCounters.wholeQueue`), so
     /// that `status` reads the hours since a moment, not every hour: its counters' triggers made
     /// again, their rows counted anew.
-    static var dueCountWholeQueues: String { QueueCounters.dueCounts.map(QueueCounters.remade).joined(separator: "\n") }
+    static var dueCountWholeQueues: String { QueueCounters.dueCounts.map { QueueCounters.remade($0, at: 27) }.joined(separator: "\n") }
+
+    /// Version 28: a data subject's correction of her data (152-FZ art. 21 p. 2) and withdrawal of
+    /// consent (art. 21 p. 5), each with its own period (`PersonalDataRequest`):
+    /// `ticket.personal_data_kind` beside `personal_data` (whose CHECK an SQLite file cannot
+    /// loosen); the running tickets counted per kind, their counter made again.
+    static var ticketPersonalDataKinds: String {
+        """
+        ALTER TABLE ticket ADD COLUMN personal_data_kind TEXT CHECK (\(personalDataKindCheck));
+        \(QueueCounters.remade(QueueCounters.unansweredTicketsDue, at: 28))
+        """
+    }
+
+    /// A kind only on a personal-data request (NULL: the request about one's data, or no request).
+    static var personalDataKindCheck: String {
+        "personal_data_kind IS NULL OR (personal_data_kind IN (" + PersonalDataRequest.allCases.compactMap(\.stored).map { "'\($0)'" }.joined(separator: ", ")
+            + ") AND personal_data = 1)"
+    }
 }

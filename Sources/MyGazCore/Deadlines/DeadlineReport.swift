@@ -157,9 +157,9 @@ public struct DeadlineReport: Sendable {
             // clock's pauses (questions waiting for the customer) and extension before it
             let tickets = ScopeCondition.rgkOrPortal(db, "t.rgk_id", in: ids)
             // only one asked a question before its answer has pauses: its messages are read
-            var answers: [(id: Int64, rgk: String, by: String, created: Int64, at: Int64, personal: Bool, extended: Bool, asked: Bool)] = []
+            var answers: [(id: Int64, rgk: String, by: String, created: Int64, at: Int64, personal: PersonalDataRequest?, extended: Bool, asked: Bool)] = []
             try db.eachRow("""
-                SELECT t.id, g.code, m.author, t.created_at, m.at, t.personal_data, t.extended_at,
+                SELECT t.id, g.code, m.author, t.created_at, m.at, t.personal_data, t.personal_data_kind, t.extended_at,
                        CASE WHEN EXISTS (SELECT 1 FROM ticket_message q WHERE q.ticket_id = m.ticket_id AND q.author_kind = 'operator'
                                          AND q.asks = 1 AND q.at < m.at) THEN 1 ELSE 0 END AS asked
                 FROM ticket_message m
@@ -171,7 +171,7 @@ public struct DeadlineReport: Sendable {
                 """, arguments: [from, until] + tickets.arguments) { row in
                 guard let created = Timestamp.parse(try row.string("created_at")), let at = Timestamp.parse(try row.string("at")) else { return }
                 answers.append((try row.int64("id"), try row.optString("code") ?? supportChannel, try row.optString("author") ?? "—", created, at,
-                                try row.bool("personal_data"), try row.optString("extended_at") != nil, try row.bool("asked")))
+                                try Tickets.personalDataRequest(row), try row.optString("extended_at") != nil, try row.bool("asked")))
             }
             start = 0
             while start < answers.count {

@@ -13,9 +13,59 @@ public enum DeadlinePeriod: Sendable, Equatable {
     case dayOfMonth(Int)
 }
 
+/// What a data subject asks in a ticket (152-FZ), each with its own period (docs/deadlines.md):
+/// named by its topic code (argv, JSON, the audit), kept as `ticket.personal_data` = 1 and
+/// `ticket.personal_data_kind` (schema 28: NULL for the request about one's data).
+public enum PersonalDataRequest: String, CaseIterable, Sendable {
+    /// what data is processed and how (art. 14): 10 working days, once extended by 5
+    case access = "personal_data"
+    /// a correction of inaccurate data (art. 21 p. 2): 7 working days
+    case correction = "personal_data_correction"
+    /// a withdrawal of consent (art. 21 p. 5): 30 days
+    case withdrawal = "personal_data_withdrawal"
+
+    /// How the customer reads it (the acknowledgement: «Ваше обращение № 5 (…) принято»).
+    public var russian: String {
+        switch self {
+        case .access: return "персональные данные"
+        case .correction: return "уточнение персональных данных"
+        case .withdrawal: return "отзыв согласия на обработку персональных данных"
+        }
+    }
+
+    /// The topics a ticket may be given: the portal's, then the requests.
+    public static var topicCodes: [String] { TicketTopic.codes + allCases.map(\.rawValue) }
+
+    /// `ticket.personal_data_kind`: nil for the request about one's data.
+    public var stored: String? {
+        switch self {
+        case .access: return nil
+        case .correction: return "correction"
+        case .withdrawal: return "withdrawal"
+        }
+    }
+
+    /// The request a ticket row keeps: nil when it is none (`personal_data` 0).
+    public init?(personalData: Bool, kind: String?) {
+        guard personalData else { return nil }
+        guard let found = Self.allCases.first(where: { $0.stored == kind }) else { return nil }
+        self = found
+    }
+
+    /// The queue `due_count` counts its running tickets in (`QueueCounters`): `ticket_1` for the
+    /// request about one's data (`ticket_0` for the tickets that are no such request).
+    public static func dueQueue(_ request: PersonalDataRequest?) -> String {
+        guard let request else { return "ticket_0" }
+        return "ticket_1" + (request.stored.map { "_" + $0 } ?? "")
+    }
+
+    /// The kinds of ticket by their deadline rule: an appeal (nil), then each request.
+    public static let ticketKinds: [PersonalDataRequest?] = [nil] + allCases.map { $0 }
+}
+
 /// What a deadline is computed for.
 public enum DeadlineItem: Sendable, Equatable {
-    case ticket(personalData: Bool)
+    case ticket(personalData: PersonalDataRequest?)
     case application(ApplicationKind)
     case reading
 }
@@ -28,6 +78,10 @@ public struct DeadlineRules: Sendable, Equatable {
     public var personalDataDays = 10
     /// Its one extension with a reasoned notice: 5 working days (152-FZ art. 20 p. 2).
     public var personalDataExtensionDays = 5
+    /// A correction of the person's data: 7 working days (152-FZ art. 21 p. 2).
+    public var personalDataCorrectionDays = 7
+    /// A withdrawal of consent: 30 calendar days (152-FZ art. 21 p. 5).
+    public var personalDataWithdrawalDays = 30
     /// Applications by kind (see docs/deadlines.md for each basis).
     public var applications: [ApplicationKind: DeadlinePeriod] = DeadlineRules.applicationDefaults
     /// A reading is decided by this day of its month (supply contract, PP 549 p. 21: the 25th).
@@ -46,12 +100,15 @@ public struct DeadlineRules: Sendable, Equatable {
     /// The periods as the settings say them (`config set`; a key without a row has its default).
     public static func load(_ db: any Storage) throws -> DeadlineRules {
         var rules = DeadlineRules()
-        let days = try Settings.days(db, [.ticketAnswerDays, .personalDataDays, .personalDataExtensionDays, .readingCutoffDay,
+        let days = try Settings.days(db, [.ticketAnswerDays, .personalDataDays, .personalDataExtensionDays,
+                                          .personalDataCorrectionDays, .personalDataWithdrawalDays, .readingCutoffDay,
                                           .applicationVDGOMaintenanceDays, .applicationRepairDays, .applicationRecalculationDays,
                                           .applicationContractConnectionDays, .applicationContractSupplyDays, .applicationContractVDGODays])
         rules.ticketAnswerDays = days[.ticketAnswerDays]!
         rules.personalDataDays = days[.personalDataDays]!
         rules.personalDataExtensionDays = days[.personalDataExtensionDays]!
+        rules.personalDataCorrectionDays = days[.personalDataCorrectionDays]!
+        rules.personalDataWithdrawalDays = days[.personalDataWithdrawalDays]!
         rules.readingCutoffDay = days[.readingCutoffDay]!
         rules.applications = [
             .vdgoMaintenance: .calendarDays(days[.applicationVDGOMaintenanceDays]!),
@@ -66,7 +123,10 @@ public struct DeadlineRules: Sendable, Equatable {
 
     public func period(for item: DeadlineItem) -> DeadlinePeriod {
         switch item {
-        case .ticket(let personalData): return personalData ? .workingDays(personalDataDays) : .calendarDays(ticketAnswerDays)
+        case .ticket(nil): return .calendarDays(ticketAnswerDays)
+        case .ticket(.access?): return .workingDays(personalDataDays)
+        case .ticket(.correction?): return .workingDays(personalDataCorrectionDays)
+        case .ticket(.withdrawal?): return .calendarDays(personalDataWithdrawalDays)
         case .application(let kind): return applications[kind] ?? .calendarDays(ticketAnswerDays)
         case .reading: return .dayOfMonth(readingCutoffDay)
         }
@@ -136,7 +196,7 @@ public struct Deadlines: Sendable {
                 let paused = spans.reduce(0) { $0 + max(0, $1.1.daysSinceEpoch - $1.0.daysSinceEpoch) }
                 return .on(try calendar.nextWorkingDay(onOrAfter: registered.adding(days: n + paused)))
             case .workingDays(var n):
-                if extended, case .ticket(personalData: true) = item { n += rules.personalDataExtensionDays }
+                if extended, case .ticket(personalData: .access?) = item { n += rules.personalDataExtensionDays }
                 for (from, to) in spans where to > from { n += try calendar.workingDays(after: from, through: to) }
                 return .on(try calendar.adding(workingDays: max(1, n), to: registered))
             case .dayOfMonth(let d):

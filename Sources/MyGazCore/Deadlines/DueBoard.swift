@@ -53,10 +53,11 @@ public enum DueBoard {
                                             cuts: cuts(.application($0), q.of(rgk.code)))
                 }
             }
+            let ticketKinds = PersonalDataRequest.ticketKinds
             let ticketWindows = channels.flatMap { channel in
-                [false, true].map { pd in
-                    QueueCounters.DueWindow(counter: QueueCounters.unansweredTicketsDue, queue: "ticket_\(pd ? 1 : 0)", rgk: channel.id,
-                                            cuts: cuts(.ticket(personalData: pd), q.of(channel.id == 0 ? nil : channel.code)))
+                ticketKinds.map { kind in
+                    QueueCounters.DueWindow(counter: QueueCounters.unansweredTicketsDue, queue: PersonalDataRequest.dueQueue(kind), rgk: channel.id,
+                                            cuts: cuts(.ticket(personalData: kind), q.of(channel.id == 0 ? nil : channel.code)))
                 }
             }
             let tallies = try QueueCounters.dueTallies(db, readingWindows + applicationWindows + ticketWindows)
@@ -143,11 +144,11 @@ public enum DueBoard {
             var candidates: [String: [Due]] = [:]
             for channel in channels { tickets[channel.code] = DueCount(queue: "tickets_open", rgk: channel.code) }
             for (i, t) in ticketTallies.enumerated() {
-                let code = channels[i / 2].code, r = q.of(channels[i / 2].id == 0 ? nil : code)
+                let channel = channels[i / ticketKinds.count], code = channel.code, r = q.of(channel.id == 0 ? nil : code)
                 tickets[code]!.overdue += t.before[0]; tickets[code]!.today += t.before[1] - t.before[0]; tickets[code]!.tomorrow += t.before[2] - t.before[1]
-                if let next = t.next { candidates[code, default: []].append(r.deadlines.due(.ticket(personalData: i % 2 == 1), registeredAt: next, zone: r.zone)) }
+                if let next = t.next { candidates[code, default: []].append(r.deadlines.due(.ticket(personalData: ticketKinds[i % ticketKinds.count]), registeredAt: next, zone: r.zone)) }
             }
-            let ticketCut = [true, false].compactMap { q.registeredBefore(.ticket(personalData: $0), dueBy: q.today.adding(days: 2)) }.max() ?? 0
+            let ticketCut = ticketKinds.compactMap { q.registeredBefore(.ticket(personalData: $0), dueBy: q.today.adding(days: 2)) }.max() ?? 0
             // those `due_count` does not count are few (a question asked, an extension, messages to
             // read): all of them read at once, each branch through its own index; those registered
             // before the cut are counted by their dates, every one after it is a candidate for its

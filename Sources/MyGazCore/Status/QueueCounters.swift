@@ -85,12 +85,14 @@ public enum QueueCounters {
         // the tickets waiting whose clock simply runs (version 23; from 21 to 22 the new ones no
         // operator had written to; the support channel's under 0), by the hour it started
         // (`TicketClock`): the registration, or the customer's first message after an answer; the
-        // rest (a question asked, an extension) are read one by one
-        Counter(queue: "'ticket_' || X.personal_data", table: "ticket",
+        // rest (a question asked, an extension) are read one by one; per kind of request from
+        // version 28 (`PersonalDataRequest.dueQueue`: `ticket_0`, `ticket_1`, `ticket_1_correction`, …)
+        Counter(queue: "'ticket_' || X.personal_data || coalesce('_' || X.personal_data_kind, '')", table: "ticket",
                 member: "(X.status = 'new' OR (X.status = 'answered' AND X.last_customer_at > coalesce(X.last_operator_at, ''))) AND X.clock_state = 0 AND X.extended_at IS NULL",
                 rgk: "coalesce(X.rgk_id, 0)",
-                columns: ["status", "last_customer_at", "last_operator_at", "extended_at", "personal_data", "rgk_id", "created_at", "clock_state", "clock_from"],
-                registered: "coalesce(X.clock_from, X.created_at)", since: 23),
+                columns: ["status", "last_customer_at", "last_operator_at", "extended_at", "personal_data", "personal_data_kind", "rgk_id",
+                          "created_at", "clock_state", "clock_from"],
+                registered: "coalesce(X.clock_from, X.created_at)", since: 28),
         // the links of the users not yet confirmed (from version 22; the portal links accounts after
         // the confirmation, so there are none as a rule): while there are none, every unconfirmed
         // user is linked nowhere and so every RGK's, and a clerk of some RGKs has them all counted
@@ -228,6 +230,10 @@ public enum QueueCounters {
     /// The counter `n` made again as it is defined now: its triggers replaced, its rows counted anew
     /// (a migration that changes its definition). `queue_count`'s rows of the queue are found by
     /// the queue's name up to its first `'`-quoted part.
+    /// The counter `n` made again by the schema step to `version`: nothing where a later step makes
+    /// it as it is now (`Counter.since`: its definition reads columns that step adds).
+    static func remade(_ n: Int, at version: Int) -> String { (counters[n].since ?? 0) > version ? "" : remade(n) }
+
     static func remade(_ n: Int) -> String {
         let c = counters[n], name = "queue_count_\(n + 1)_\(c.table)"
         return """

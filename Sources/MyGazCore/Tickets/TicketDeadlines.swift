@@ -6,10 +6,6 @@ import Foundation
 /// answer: a new question) to the first operator message that is not a question; it stands still
 /// from an operator's question (`ticket reply --ask`) to the customer's answer.
 public enum TicketDeadlines {
-    /// How a personal-data request is named where a topic is: argv, JSON, the audit.
-    public static let personalDataTopic = "personal_data"
-    public static let personalDataLabel = "персональные данные"
-
     public struct Step: Sendable {
         public let at: Int64
         public let byOperator: Bool
@@ -98,7 +94,7 @@ public enum TicketDeadlines {
             arguments += kept.arguments + [limit]
             parts.append("""
                 SELECT * FROM (SELECT t.id, t.channel, g.code AS rgk, t.topic, t.status, t.created_at, t.last_customer_at,
-                       t.last_operator_at, t.personal_data, t.extended_at, t.clock_state, t.clock_from,
+                       t.last_operator_at, t.personal_data, t.personal_data_kind, t.extended_at, t.clock_state, t.clock_from,
                        CASE WHEN t.last_operator_at IS NULL
                             AND NOT EXISTS (SELECT 1 FROM ticket_message m WHERE m.ticket_id = t.id AND m.author_kind = 'operator') THEN 1 ELSE 0 END AS unanswered
                 FROM ticket t LEFT JOIN rgk g ON g.id = t.rgk_id WHERE \(branch) AND \(kept.sql) ORDER BY t.created_at LIMIT ?) AS p\(parts.count)
@@ -109,7 +105,7 @@ public enum TicketDeadlines {
                                       topic: row.string("topic"), status: row.string("status"), senderName: "", senderEmail: nil, senderPhone: nil,
                                       account: nil, anonymous: false, source: "", assignedTo: nil, createdAt: row.string("created_at"),
                                       lastCustomerAt: row.string("last_customer_at"), lastOperatorAt: row.optString("last_operator_at"), messages: 0)
-            t.personalData = try row.bool("personal_data")
+            t.personalData = try Tickets.personalDataRequest(row)
             t.extendedAt = try row.optString("extended_at")
             t.clockState = try row.int("clock_state")
             t.clockFrom = try row.optString("clock_from")
@@ -125,7 +121,7 @@ public enum TicketDeadlines {
     public static func list(_ db: any Storage, _ filter: TicketFilter, due q: DueQuery) throws -> [(summary: TicketSummary, due: DueReport?)] {
         var f = filter
         if let dueBy = q.dueBy {
-            let cuts = [true, false].compactMap { q.registeredBefore(.ticket(personalData: $0), dueBy: dueBy) }
+            let cuts = PersonalDataRequest.ticketKinds.compactMap { q.registeredBefore(.ticket(personalData: $0), dueBy: dueBy) }
             guard let latest = cuts.max() else { return [] }
             f.createdBefore = latest
         }
@@ -162,10 +158,12 @@ public enum TicketDeadlines {
         var candidates: [TicketSummary] = [], seen = Set<Int64>()
         func take(_ rows: [TicketSummary]) { for t in rows where seen.insert(t.id).inserted { candidates.append(t) } }
         for stream in streams {
-            for personalData in f.personalData ? [1] : [0, 1] {
+            for kind in f.personalData.map({ [$0] }) ?? PersonalDataRequest.ticketKinds {
                 var part = f
                 part.clock = .running
-                part.condition = (stream.sql + " AND t.personal_data = ?", stream.arguments + [Int64(personalData)])
+                part.personalData = nil
+                let c = Tickets.personalDataCondition("t", kind)
+                part.condition = (stream.sql + " AND " + c.sql, stream.arguments.map(SQLValue.integer) + c.arguments)
                 take(try Tickets.list(db, part))
             }
         }
@@ -187,7 +185,11 @@ public enum TicketDeadlines {
         return try session.db.write {
             try Tickets.checkMayAnswer(session, id, command: "ticket extend")
             let t = try Tickets.show(session.db, id).summary
-            guard t.personalData else { throw MyGazError.conflict(.ticketNotPersonalData, .text(String(id))) }
+            switch t.personalData {
+            case nil: throw MyGazError.conflict(.ticketNotPersonalData, .text(String(id)))
+            case let request? where request != .access: throw MyGazError.conflict(.ticketNotExtendable, .text(String(id)), .text(request.rawValue))
+            default: break
+            }
             if let at = t.extendedAt { throw MyGazError.conflict(.ticketExtendedAlready, .text(String(id)), .text(Timestamp.display(at))) }
             guard let before = try dues(session.db, [t], q)[id], case .on(let old) = before.due else {
                 throw MyGazError.conflict(.ticketNothingDue, .text(String(id)))
@@ -220,19 +222,22 @@ public enum TicketDeadlines {
         }
     }
 
-    /// `ticket edit --topic`: the topic, `personal_data` marking a data subject's request.
+    /// `ticket edit --topic`: the topic, `personal_data` (or its correction, its withdrawal of
+    /// consent) marking a data subject's request.
     public static func setTopic(_ session: Session, _ id: Int64, topic: String) throws -> Transition {
         try session.db.write {
             try Tickets.checkMayAnswer(session, id, command: "ticket edit")
             let t = try Tickets.show(session.db, id).summary
-            let old = t.personalData ? personalDataTopic : t.topic
+            let old = t.personalData?.rawValue ?? t.topic
             var transition = Transition(.ticket, id, .ticketStatus, from: t.status, to: t.status)
             guard old != topic else { return transition }
-            if topic == personalDataTopic {
-                try session.db.run("UPDATE ticket SET personal_data = 1, updated_at = ? WHERE id = ?", session.now, id)
+            if let request = PersonalDataRequest(rawValue: topic) {
+                try session.db.run("UPDATE ticket SET personal_data = 1, personal_data_kind = ?, updated_at = ? WHERE id = ?", request.stored, session.now, id)
             } else {
-                guard let code = TicketTopic(rawValue: topic) else { throw MyGazError.usage(.badChoice, "--topic", .text(topic), .text((TicketTopic.codes + [personalDataTopic]).joined(separator: ", "))) }
-                try session.db.run("UPDATE ticket SET topic = ?, personal_data = 0, updated_at = ? WHERE id = ?", code.rawValue, session.now, id)
+                guard let code = TicketTopic(rawValue: topic) else {
+                    throw MyGazError.usage(.badChoice, "--topic", .text(topic), .text(PersonalDataRequest.topicCodes.joined(separator: ", ")))
+                }
+                try session.db.run("UPDATE ticket SET topic = ?, personal_data = 0, personal_data_kind = NULL, updated_at = ? WHERE id = ?", code.rawValue, session.now, id)
             }
             try session.audit("ticket.topic", .ticket, id, old: old, new: topic)
             transition.forceChanged = true

@@ -18,8 +18,9 @@ public struct TicketSummary: Sendable {
     public let lastCustomerAt: String
     public let lastOperatorAt: String?
     public let messages: Int
-    /// A data subject's request (152-FZ): 10 working days, extendable once (`ticket extend`).
-    public internal(set) var personalData = false
+    /// A data subject's request (152-FZ), each kind with its own period; the request about one's
+    /// data extendable once (`ticket extend`). nil: an appeal.
+    public internal(set) var personalData: PersonalDataRequest?
     public internal(set) var extendedAt: String?
     public internal(set) var extendReason: String?
     /// The deadline clock its row keeps (`TicketClock`, schema 23); read from the messages where
@@ -60,8 +61,8 @@ public struct TicketFilter: Sendable {
     public var assignedTo: String?
     public var since: Int64?
     public var limit = 50
-    /// Only requests about personal data (`--topic personal_data`).
-    public var personalData = false
+    /// Only data subjects' requests of this kind (`--topic personal_data`, …).
+    public var personalData: PersonalDataRequest?
     /// Only those registered before this moment (`TicketDeadlines.list`: due by a day).
     var createdBefore: Int64?
     /// Only those registered at this moment or later (the nearest deadline after a window).
@@ -72,7 +73,7 @@ public struct TicketFilter: Sendable {
     var clock: ClockPart?
     enum ClockPart: Sendable { case running, uncounted }
     /// A condition of its own with its arguments (`TicketDeadlines.nearestFirst`: a stream's RGKs).
-    var condition: (sql: String, arguments: [Int64])?
+    var condition: (sql: String, arguments: [SQLValue])?
     /// The operator's RGK ids (`Session.rgkScope`), nil = every RGK; tickets without an RGK
     /// (the portal-wide support channel) are every operator's to see.
     public var scope: [Int64]?
@@ -84,7 +85,7 @@ public enum Tickets {
     static let select = """
         SELECT t.id, t.channel, g.code AS rgk, o.name AS office, t.topic, t.status, t.sender_name, t.sender_email, t.sender_phone,
                coalesce(a.number, t.account_number) AS account, CASE WHEN t.user_id IS NULL THEN 1 ELSE 0 END AS anonymous,
-               t.source, t.assigned_to, t.created_at, t.last_customer_at, t.last_operator_at, t.personal_data, t.extended_at, t.extend_reason,
+               t.source, t.assigned_to, t.created_at, t.last_customer_at, t.last_operator_at, t.personal_data, t.personal_data_kind, t.extended_at, t.extend_reason,
                t.clock_state, t.clock_from, (SELECT count(*) FROM ticket_message WHERE ticket_id = t.id) AS messages
         FROM ticket t LEFT JOIN rgk g ON g.id = t.rgk_id LEFT JOIN office o ON o.id = t.office_id
         LEFT JOIN account a ON a.id = t.account_id
@@ -97,12 +98,24 @@ public enum Tickets {
                           anonymous: r.bool("anonymous"), source: r.string("source"), assignedTo: r.optString("assigned_to"),
                           createdAt: r.string("created_at"), lastCustomerAt: r.string("last_customer_at"),
                           lastOperatorAt: r.optString("last_operator_at"), messages: r.int("messages"))
-        t.personalData = try r.bool("personal_data")
+        t.personalData = try personalDataRequest(r)
         t.extendedAt = try r.optString("extended_at")
         t.extendReason = try r.optString("extend_reason")
         t.clockState = try r.int("clock_state")
         t.clockFrom = try r.optString("clock_from")
         return t
+    }
+
+    /// The data subject's request a row's `personal_data` and `personal_data_kind` keep.
+    static func personalDataRequest(_ r: Row) throws -> PersonalDataRequest? {
+        PersonalDataRequest(personalData: try r.bool("personal_data"), kind: try r.optString("personal_data_kind"))
+    }
+
+    /// The condition of a ticket table named `t` for the tickets of one kind of request (nil: those that are none).
+    static func personalDataCondition(_ t: String, _ request: PersonalDataRequest?) -> (sql: String, arguments: [SQLValue]) {
+        guard let request else { return ("\(t).personal_data = ?", [.integer(0)]) }
+        guard let kind = request.stored else { return ("\(t).personal_data = ? AND \(t).personal_data_kind IS NULL", [.integer(1)]) }
+        return ("\(t).personal_data = ? AND \(t).personal_data_kind = ?", [.integer(1), .text(kind)])
     }
 
     public static func parseID(_ text: String) throws -> Int64 {
@@ -158,7 +171,10 @@ public enum Tickets {
         if let (sql, arguments) = filter.condition { page.conditions.append(sql); page.arguments += arguments.map { $0 as SQLBindable? } }
         if let office = filter.officeID { page.conditions.append("t.office_id = ?"); page.arguments.append(office) }
         if let topic = filter.topic { page.conditions.append("t.topic = ? AND t.personal_data = 0"); page.arguments.append(topic.rawValue) }
-        if filter.personalData { page.conditions.append("t.personal_data = 1") }
+        if let request = filter.personalData {
+            let c = personalDataCondition("t", request)
+            page.conditions.append(c.sql); page.arguments += c.arguments.map { $0 as SQLBindable? }
+        }
         if let login = filter.assignedTo { page.conditions.append("t.assigned_to = ?"); page.arguments.append(login) }
         if let since = filter.since { page.conditions.append("t.created_at >= ?"); page.arguments.append(Timestamp.iso(since)) }
         if let before = filter.createdBefore { page.conditions.append("t.created_at < ?"); page.arguments.append(Timestamp.iso(before)) }
@@ -344,8 +360,8 @@ public enum Tickets {
         public var message: String
         public var source: TicketSource
         public var attachments: [NewAttachment]
-        /// A data subject's request (`--topic personal_data`).
-        public var personalData = false
+        /// A data subject's request (`--topic personal_data`, …).
+        public var personalData: PersonalDataRequest?
 
         public init(channel: TicketChannel, rgk: String?, officeID: Int64?, topic: TicketTopic, name: String, email: String?,
                     phone: String?, account: AccountRef?, accountText: String?, message: String, source: TicketSource,
@@ -388,19 +404,19 @@ public enum Tickets {
             if let rgkID { try session.requireWorks(rgkID: rgkID) }
             let id = try session.db.insert("""
                 INSERT INTO ticket (channel, rgk_id, office_id, topic, status, sender_name, sender_email, sender_phone, account_number,
-                                    account_id, source, created_at, updated_at, last_customer_at, personal_data)
-                VALUES (?, ?, ?, ?, 'new', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                                    account_id, source, created_at, updated_at, last_customer_at, personal_data, personal_data_kind)
+                VALUES (?, ?, ?, ?, 'new', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """, new.channel.rawValue, rgkID, new.officeID, new.topic.rawValue, new.name, email, phone,
                 new.account?.number ?? new.accountText, new.account?.id, new.source.rawValue, session.now, session.now, session.now,
-                new.personalData ? 1 : 0)
+                new.personalData == nil ? 0 : 1, new.personalData?.stored)
             try session.db.run("INSERT INTO ticket_message (ticket_id, at, author_kind, author, body) VALUES (?, ?, 'customer', NULL, ?)",
                                id, session.now, body)
             try Attachments.store(session, .ticket(id), new.attachments)
             try session.audit("ticket.open", .ticket, id, new: "new", note: AuditNote(.ticketOpened, ["source": .text(new.source.rawValue), "channel": .text(new.channel.rawValue),
-                                                                                "topic": .text(new.personalData ? TicketDeadlines.personalDataTopic : new.topic.rawValue)]))
+                                                                                "topic": .text(new.personalData?.rawValue ?? new.topic.rawValue)]))
             let rules = try DeadlineRules.load(session.db)
-            let period = new.personalData ? Russian.workingDays(rules.personalDataDays) : Russian.days(rules.ticketAnswerDays)
-            let topic = new.personalData ? TicketDeadlines.personalDataLabel : Labels.label(.ticketTopic, new.topic.rawValue, russian: true)
+            let period = Russian.period(rules.period(for: .ticket(personalData: new.personalData)))
+            let topic = new.personalData?.russian ?? Labels.label(.ticketTopic, new.topic.rawValue, russian: true)
             let acknowledgement = try Notify.tell(session, Notify.Reach(email: email, phone: phone), Notify.Notice(
                 subject: "Обращение № \(id) принято",
                 to: new.name,

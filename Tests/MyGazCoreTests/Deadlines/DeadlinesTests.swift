@@ -17,24 +17,46 @@ import Testing
     @Test func anAppealEndingInTheNewYearHolidaysMovesToTheTwelfthOfJanuary() {
         // 10.12.2025 + 30 calendar days = 09.01.2026, a day off (moved from 3 January);
         // 10 and 11 January are a weekend, so the answer is due Monday 12.01.2026 (Civil Code art. 193).
-        let due = deadlines.due(.ticket(personalData: false), registeredAt: at("2025-12-10T09:00Z"), zone: moscow)
+        let due = deadlines.due(.ticket(personalData: nil), registeredAt: at("2025-12-10T09:00Z"), zone: moscow)
         #expect(due == .on(day("2026-01-12")))
     }
 
     @Test func aPersonalDataRequestCountsWorkingDaysOverTheHolidays() {
         // Registered Thu 25.12.2025. Worked days after it: 26.12 (1), 29.12 (2), 30.12 (3);
         // 31.12.2025 and 1–11.01.2026 are off; 12.01 (4) … 16.01 (8), 19.01 (9), 20.01 (10).
-        let due = deadlines.due(.ticket(personalData: true), registeredAt: at("2025-12-25T09:00Z"), zone: moscow)
+        let due = deadlines.due(.ticket(personalData: .access), registeredAt: at("2025-12-25T09:00Z"), zone: moscow)
         #expect(due == .on(day("2026-01-20")))
     }
 
     @Test func theExtensionAddsFiveWorkingDays() {
         // As above to 20.01.2026 (10); then 21 (11), 22 (12), 23 (13), Mon 26 (14), Tue 27.01 (15).
-        let due = deadlines.due(.ticket(personalData: true), registeredAt: at("2025-12-25T09:00Z"), zone: moscow, extended: true)
+        let due = deadlines.due(.ticket(personalData: .access), registeredAt: at("2025-12-25T09:00Z"), zone: moscow, extended: true)
         #expect(due == .on(day("2026-01-27")))
         // the extension belongs to personal-data requests only: an appeal keeps its 30 days
-        let appeal = deadlines.due(.ticket(personalData: false), registeredAt: at("2025-12-10T09:00Z"), zone: moscow, extended: true)
+        let appeal = deadlines.due(.ticket(personalData: nil), registeredAt: at("2025-12-10T09:00Z"), zone: moscow, extended: true)
         #expect(appeal == .on(day("2026-01-12")))
+    }
+
+    @Test func aCorrectionCountsSevenWorkingDaysAndIsNeverExtended() {
+        // Registered Mon 29.12.2025: 30.12 (1); 31.12.2025 and 1–11.01.2026 off; 12.01 (2) … 16.01 (6), Mon 19.01 (7).
+        let december = at("2025-12-29T09:00Z")
+        #expect(deadlines.due(.ticket(personalData: .correction), registeredAt: december, zone: moscow) == .on(day("2026-01-19")))
+        // the extension of 152-FZ art. 20 p. 2 is the request's alone: a correction keeps its seven days
+        #expect(deadlines.due(.ticket(personalData: .correction), registeredAt: december, zone: moscow, extended: true) == .on(day("2026-01-19")))
+        // Thu 30.04.2026: 1–3 May off; 04.05 (1) … 08.05 (5, shortened but worked); 9–11 May off; 12.05 (6), 13.05 (7).
+        #expect(deadlines.due(.ticket(personalData: .correction), registeredAt: at("2026-04-30T09:00Z"), zone: moscow) == .on(day("2026-05-13")))
+    }
+
+    @Test func aWithdrawalOfConsentCountsThirtyCalendarDaysToAWorkingOne() {
+        // Tue 02.12.2025 + 30 = Thu 01.01.2026, off through Sun 11.01: due Mon 12.01.2026 (Civil Code art. 193).
+        #expect(deadlines.due(.ticket(personalData: .withdrawal), registeredAt: at("2025-12-02T09:00Z"), zone: moscow) == .on(day("2026-01-12")))
+        // Fri 10.04.2026 + 30 = Sun 10.05, and 11.05 is off (moved from 9 May): due Tue 12.05.2026.
+        let april = at("2026-04-10T09:00Z")
+        #expect(deadlines.due(.ticket(personalData: .withdrawal), registeredAt: april, zone: moscow) == .on(day("2026-05-12")))
+        // waiting on the person from 15.04 to 18.04 adds 3 days: Wed 13.05.2026, worked
+        let pause = DeadlinePause(start: at("2026-04-15T09:00Z"), end: at("2026-04-18T09:00Z"))
+        #expect(deadlines.due(.ticket(personalData: .withdrawal), registeredAt: april, zone: moscow, pauses: [pause]) == .on(day("2026-05-13")))
+        #expect(deadlines.due(.ticket(personalData: .withdrawal), registeredAt: april, zone: moscow, extended: true) == .on(day("2026-05-12")))
     }
 
     @Test func theLocalDateOfRegistrationIsTheRGKs() {
@@ -42,24 +64,24 @@ import Testing
         // worked day is 21.01.2026 (29.12 (1), 30.12 (2), 12.01 (3) … 16.01 (7), 19 (8), 20 (9), 21 (10));
         // in UTC the same moment is still 25.12 and the tenth worked day is 20.01.
         let moment = at("2025-12-25T22:30Z")
-        #expect(deadlines.due(.ticket(personalData: true), registeredAt: moment, zone: moscow) == .on(day("2026-01-21")))
-        #expect(deadlines.due(.ticket(personalData: true), registeredAt: moment, zone: utc) == .on(day("2026-01-20")))
+        #expect(deadlines.due(.ticket(personalData: .access), registeredAt: moment, zone: moscow) == .on(day("2026-01-21")))
+        #expect(deadlines.due(.ticket(personalData: .access), registeredAt: moment, zone: utc) == .on(day("2026-01-20")))
     }
 
     @Test func anAppealEndingOnVictoryDayMovesPastTheMayDays() {
         // Thu 09.04.2026 + 30 = Sat 09.05.2026, a holiday; 10.05 Sunday and 11.05 (moved from
         // 9 May) are off: due Tue 12.05.2026.
-        let due = deadlines.due(.ticket(personalData: false), registeredAt: at("2026-04-09T08:00Z"), zone: moscow)
+        let due = deadlines.due(.ticket(personalData: nil), registeredAt: at("2026-04-09T08:00Z"), zone: moscow)
         #expect(due == .on(day("2026-05-12")))
     }
 
     @Test func aPauseMovesACalendarDayPeriodByItsDays() {
         // Wed 01.04.2026 + 30 = Fri 01.05, a holiday; 2–3 May weekend: due Mon 04.05.2026.
-        let plain = deadlines.due(.ticket(personalData: false), registeredAt: at("2026-04-01T08:00Z"), zone: moscow)
+        let plain = deadlines.due(.ticket(personalData: nil), registeredAt: at("2026-04-01T08:00Z"), zone: moscow)
         #expect(plain == .on(day("2026-05-04")))
         // Waiting on the customer from 05.04 to 10.04 is 5 days: 01.05 + 5 = Wed 06.05.2026, worked.
         let pause = DeadlinePause(start: at("2026-04-05T10:00Z"), end: at("2026-04-10T10:00Z"))
-        let paused = deadlines.due(.ticket(personalData: false), registeredAt: at("2026-04-01T08:00Z"), zone: moscow, pauses: [pause])
+        let paused = deadlines.due(.ticket(personalData: nil), registeredAt: at("2026-04-01T08:00Z"), zone: moscow, pauses: [pause])
         #expect(paused == .on(day("2026-05-06")))
     }
 
@@ -82,7 +104,7 @@ import Testing
 
     @Test func aDueDateInAYearTheCalendarLacksIsUnknownAndNamesTheYear() {
         // 20.12.2027 + 30 = 19.01.2028: the shipped calendars end with 2027, nothing guesses.
-        let due = deadlines.due(.ticket(personalData: false), registeredAt: at("2027-12-20T08:00Z"), zone: moscow)
+        let due = deadlines.due(.ticket(personalData: nil), registeredAt: at("2027-12-20T08:00Z"), zone: moscow)
         #expect(due == .unknown(year: 2028))
     }
 
@@ -113,16 +135,25 @@ import Testing
         #expect(try Settings.set(t.session, .applicationRecalculationDays, "3"))
         #expect(try Settings.set(t.session, .readingCutoffDay, "20"))
         let rules = try DeadlineRules.load(t.db)
-        #expect(rules.period(for: .ticket(personalData: true)) == .workingDays(7))
+        #expect(rules.period(for: .ticket(personalData: .access)) == .workingDays(7))
+        #expect(rules.period(for: .ticket(personalData: .correction)) == .workingDays(7), "152-FZ art. 21 p. 2")
+        #expect(rules.period(for: .ticket(personalData: .withdrawal)) == .calendarDays(30), "152-FZ art. 21 p. 5")
+        #expect(rules.period(for: .ticket(personalData: nil)) == .calendarDays(30))
+        #expect(try Settings.set(t.session, .personalDataCorrectionDays, "5"))
+        #expect(try Settings.set(t.session, .personalDataWithdrawalDays, "20"))
+        #expect(try DeadlineRules.load(t.db).period(for: .ticket(personalData: .correction)) == .workingDays(5))
+        #expect(try DeadlineRules.load(t.db).period(for: .ticket(personalData: .withdrawal)) == .calendarDays(20))
         #expect(rules.period(for: .application(.recalculation)) == .workingDays(3))
         #expect(rules.period(for: .application(.repair)) == .calendarDays(30))
         #expect(rules.period(for: .reading) == .dayOfMonth(20))
         // a negative or absurd value is refused by name and nothing changes
-        for (key, bad) in [(SettingKey.personalDataDays, "-1"), (.readingCutoffDay, "32"), (.readingCutoffDay, "0"), (.applicationRepairDays, "99999")] {
+        for (key, bad) in [(SettingKey.personalDataDays, "-1"), (.readingCutoffDay, "32"), (.readingCutoffDay, "0"), (.applicationRepairDays, "99999"),
+                           (.personalDataCorrectionDays, "0"), (.personalDataWithdrawalDays, "-30")] {
             #expect(throws: MyGazError.self) { try Settings.set(t.session, key, bad) }
         }
         #expect(try Settings.days(t.db, .readingCutoffDay) == 20)
         #expect(try Settings.days(t.db, .applicationRepairDays) == 30)
+        #expect(try Settings.days(t.db, .personalDataCorrectionDays) == 5 && Settings.days(t.db, .personalDataWithdrawalDays) == 20)
     }
 
     @Test func thePausesAreReadFromTheStatusHistory() {

@@ -59,7 +59,7 @@ import Testing
         let ticketDues = try TicketDeadlines.dues(t.db, fromMessages, q).map { (rgk: ticketCodes[$0.key]!, due: $0.value.due) }
         #expect(try TicketDeadlines.dues(t.db, waiting, q, unanswered: unanswered).mapValues { $0.due } == TicketDeadlines.dues(t.db, fromMessages, q).mapValues { $0.due },
                 "the clock each row keeps says what its messages say")
-        #expect(ticketDues.count == waiting.count && waiting.contains { $0.rgk == nil } && waiting.contains { $0.personalData })
+        #expect(ticketDues.count == waiting.count && waiting.contains { $0.rgk == nil } && Set(waiting.compactMap(\.personalData)).count == PersonalDataRequest.allCases.count)
 
         for (queue, dues) in [("readings_pending", readingDues), ("applications_in_work", applicationDues), ("tickets_open", ticketDues)] {
             let want = expected(dues)
@@ -139,8 +139,9 @@ import Testing
             let tickets = try t.db.query("SELECT id FROM ticket WHERE status = 'new' AND last_operator_at IS NULL ORDER BY id").map { try $0.int64("id") }
             #expect(tickets.count > 100)
             for (i, id) in tickets.enumerated() {
-                try t.db.run("UPDATE ticket SET created_at = ?, personal_data = ? WHERE id = ?",
-                             Timestamp.iso(Self.now - Int64(i + 1) * (60 * 86_400 / Int64(tickets.count) + 11 * 60 + 7)), i % 3 == 0 ? 1 : 0, id)
+                try t.db.run("UPDATE ticket SET created_at = ?, personal_data = ?, personal_data_kind = ? WHERE id = ?",
+                             Timestamp.iso(Self.now - Int64(i + 1) * (60 * 86_400 / Int64(tickets.count) + 11 * 60 + 7)), i % 3 == 0 ? 1 : 0,
+                             i % 3 != 0 ? nil : PersonalDataRequest.allCases[i / 3 % 3].stored, id)
             }
         }
         return t

@@ -15,13 +15,13 @@ import Testing
     @Test func appealsDueByTheTwelfthOfJanuaryWereRegisteredByTheThirteenthOfDecember() {
         // 13.12.2025 + 30 = Mon 12.01.2026; 10–12.12 end on 9–11.01, days off, so 12.01 too;
         // 14.12 + 30 = 13.01, later. The window ends at Moscow's midnight of 14.12.
-        #expect(deadlines.registeredBefore(.ticket(personalData: false), dueBy: day("2026-01-12"), zone: moscow) == at("2025-12-13T21:00:00Z"))
+        #expect(deadlines.registeredBefore(.ticket(personalData: nil), dueBy: day("2026-01-12"), zone: moscow) == at("2025-12-13T21:00:00Z"))
     }
 
     @Test func noAppealFallsDueOnAHolidaySoTheWindowStopsBeforeIt() {
         // due by Fri 09.01.2026 (off): 30.11.2025 + 30 = Tue 30.12.2025, worked; 01.12 + 30 = 31.12,
         // off, so 12.01. The window ends at Moscow's midnight of 01.12.2025.
-        #expect(deadlines.registeredBefore(.ticket(personalData: false), dueBy: day("2026-01-09"), zone: moscow) == at("2025-11-30T21:00:00Z"))
+        #expect(deadlines.registeredBefore(.ticket(personalData: nil), dueBy: day("2026-01-09"), zone: moscow) == at("2025-11-30T21:00:00Z"))
     }
 
     @Test func readingsDueByTheTwentyFourthOfMarchCameByTheTwentyFifthOfFebruary() {
@@ -48,7 +48,7 @@ import Testing
         long.applications[.recalculation] = .workingDays(200)
         long.ticketAnswerDays = 300
         let rules = [(deadlines, "the law's"), (Deadlines(calendar: WorkCalendar(ShippedCalendars.years), rules: long), "long")]
-        let items: [DeadlineItem] = [.ticket(personalData: true), .ticket(personalData: false), .reading] + ApplicationKind.allCases.map { .application($0) }
+        let items: [DeadlineItem] = [.ticket(personalData: .access), .ticket(personalData: nil), .reading] + ApplicationKind.allCases.map { .application($0) }
         var asked = 0, none = 0
         for (deadlines, name) in rules {
             // the long periods' walks are long themselves: fewer days asked of them
@@ -72,7 +72,7 @@ import Testing
 
     @Test func theWindowAgreesWithEachDaysDueDate() {
         // the rule behind the windows: a later registration is never due earlier
-        for item in [DeadlineItem.ticket(personalData: true), .ticket(personalData: false), .reading, .application(.recalculation)] {
+        for item in [DeadlineItem.ticket(personalData: .access), .ticket(personalData: nil), .reading, .application(.recalculation)] {
             var last = day("2025-01-01")
             for n in 0..<700 {
                 let registered = day("2025-11-01").adding(days: n)

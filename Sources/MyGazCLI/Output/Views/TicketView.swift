@@ -8,10 +8,19 @@ enum TicketView {
         return t.status == "closed" ? .dim : .plain
     }
 
-    /// The topic as people read it; a personal-data request is its own (JSON `personal_data`).
+    /// The topic as people read it; a data subject's request is its own (JSON `personal_data`,
+    /// `personal_data_correction`, `personal_data_withdrawal`), told apart in its first ten columns.
     static func topic(_ t: TicketSummary, _ out: Output) -> Cell {
-        t.personalData ? Cell(.text(TicketDeadlines.personalDataTopic), display: L("Personal data (152-FZ)", "Персональные данные (152-ФЗ)")(out.lang))
-            : Cell(.text(t.topic), display: out.texts.label(.ticketTopic, t.topic))
+        guard let request = t.personalData else { return Cell(.text(t.topic), display: out.texts.label(.ticketTopic, t.topic)) }
+        return Cell(.text(request.rawValue), display: label(request)(out.lang))
+    }
+
+    static func label(_ request: PersonalDataRequest) -> L {
+        switch request {
+        case .access: return L("Personal data (152-FZ)", "Персональные данные (152-ФЗ)")
+        case .correction: return L("Data correction (152-FZ)", "Уточнение ПДн (152-ФЗ)")
+        case .withdrawal: return L("Consent withdrawal (152-FZ)", "Отзыв согласия (152-ФЗ)")
+        }
     }
 
     static func table(_ rows: [(summary: TicketSummary, due: DueReport?)], now: Int64, _ out: Output) -> Table {

@@ -20,7 +20,7 @@
 public enum PGSchema {
     /// The SQLite schema version this script mirrors. A new SQLite migration fails
     /// `PGSchemaTests` until the script has it too and this number follows.
-    public static let version = 27
+    public static let version = 28
 
     /// `col IN ('a', 'b', …)` from a code enum, as `Schema.oneOf` writes the same list for SQLite.
     static func oneOf<C: Code>(_ column: String, _ type: C.Type) -> String { oneOf(column, C.codes) }
@@ -47,7 +47,7 @@ public enum PGSchema {
     /// The whole schema, in one transaction of the caller's.
     public static var script: String {
         [functions, tables, productionCalendar, queueCounters, search, auditChainTables, auditChainTriggers, deskPhone, operatorScopes, abonent,
-         usernameSearch, notices, ticketDeadlines, dueCounts, unconfirmedLinks, applicationWaited, ticketClocks, Schema.ticketRunningByKind, searchText(.users), searchText(.accounts), searchStatistics, PGRoles.deskChecks, marker].joined(separator: "\n")
+         usernameSearch, notices, ticketDeadlines, dueCounts, unconfirmedLinks, applicationWaited, ticketClocks, Schema.ticketRunningByKind, searchText(.users), searchText(.accounts), searchStatistics, PGRoles.deskChecks, ticketPersonalDataKinds, marker].joined(separator: "\n")
     }
 
     /// SQLite's date(x) = x: a date YYYY-MM-DD that exists (no cast that could raise an error). Not
@@ -747,7 +747,7 @@ public enum PGSchema {
         \(TicketClock.recompute())
         DROP INDEX IF EXISTS ticket_new_touched;
         \(Schema.ticketUncounted)
-        \(remadeCounter(QueueCounters.unansweredTicketsDue))
+        \(remadeCounter(QueueCounters.unansweredTicketsDue, at: 23))
         \(ticketClockTriggers)
         """
     }
@@ -800,8 +800,20 @@ public enum PGSchema {
     /// Version 27: `due_count` keeps each queue's whole per RGK (`QueueCounters.wholeQueue`): its
     /// counters' triggers made again, their rows counted anew.
     static var upgradeToDueCountWholeQueues: String {
-        QueueCounters.dueCounts.map(remadeCounter).joined() + "UPDATE schema_version SET version = 27;\n"
+        QueueCounters.dueCounts.map { remadeCounter($0, at: 27) }.joined() + "UPDATE schema_version SET version = 27;\n"
     }
+
+    /// `Schema.ticketPersonalDataKinds` (v28); may be run again.
+    static var ticketPersonalDataKinds: String {
+        """
+        ALTER TABLE ticket ADD COLUMN IF NOT EXISTS personal_data_kind text;
+        ALTER TABLE ticket DROP CONSTRAINT IF EXISTS ticket_personal_data_kind_check;
+        ALTER TABLE ticket ADD CONSTRAINT ticket_personal_data_kind_check CHECK (\(Schema.personalDataKindCheck));
+        \(remadeCounter(QueueCounters.unansweredTicketsDue, at: 28))
+        """
+    }
+
+    static var upgradeToTicketPersonalDataKinds: String { ticketPersonalDataKinds + "UPDATE schema_version SET version = 28;\n" }
 
     /// PostgreSQL's alone (the users' of version 24, the accounts' of 25): a row's searched values
     /// in one text, folded, kept by the server on every write (a generated column): a search too
@@ -837,6 +849,9 @@ public enum PGSchema {
 
     /// The counter `n` made again as it is defined now (a migration that changes it): its triggers
     /// dropped and made again, its rows counted anew; may be run again.
+    /// `QueueCounters.remade(_:at:)`'s PostgreSQL twin.
+    static func remadeCounter(_ n: Int, at version: Int) -> String { (QueueCounters.counters[n].since ?? 0) > version ? "" : remadeCounter(n) }
+
     static func remadeCounter(_ n: Int) -> String {
         let c = QueueCounters.counters[n], name = PGRoles.counterFunctions[n]
         return ["insert", "delete", "update"].map { "DROP TRIGGER IF EXISTS \(name)_\($0) ON \(c.table);\n" }.joined()

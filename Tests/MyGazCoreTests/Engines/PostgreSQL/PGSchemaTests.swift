@@ -396,6 +396,11 @@ import Testing
         Step("INSERT INTO ticket (id, channel, topic, status, sender_name, created_at, updated_at, last_customer_at) VALUES (2, 'support', 'other', 'new', 'Петров', \(t), \(t), \(t))", false),
         Step("UPDATE ticket SET status = 'answered', last_operator_at = '2026-07-01T11:00:00Z' WHERE id = 1"),
         Step("UPDATE ticket SET last_customer_at = '2026-07-01T12:00:00Z' WHERE id = 1"),
+        // a kind of personal-data request only on such a request, and only a kind the law has
+        Step("UPDATE ticket SET personal_data_kind = 'correction' WHERE id = 1", false),
+        Step("UPDATE ticket SET personal_data = 1, personal_data_kind = 'erasure' WHERE id = 1", false),
+        Step("UPDATE ticket SET personal_data = 1, personal_data_kind = 'withdrawal' WHERE id = 1"),
+        Step("UPDATE ticket SET personal_data = 0 WHERE id = 1", false),
         Step("INSERT INTO pin_request (id, account_id, full_name, phone, status, created_at) VALUES (1, 2, 'Иванов', '+79115550011', 'open', \(t))"),
         Step("INSERT INTO pin_request (id, account_id, full_name, status, created_at) VALUES (2, 2, 'Иванов', 'open', \(t))", false),
         Step("INSERT INTO outbox (id, channel, recipient, body, kind, status, next_attempt_at, created_at) VALUES (1, 'sms', '+79115550011', 'Код', 'other', 'waiting', \(t), \(t))"),
@@ -439,7 +444,8 @@ import Testing
         for sql in ["SELECT queue, rgk_id, count FROM queue_count WHERE count <> 0 ORDER BY queue, rgk_id",
                     "SELECT id, status, rgk_id, decided_by, decided_at FROM reading ORDER BY id",
                     "SELECT user_id, account_id FROM user_account ORDER BY user_id, account_id",
-                    "SELECT count(*) FROM bill_mailing"] {
+                    "SELECT count(*) FROM bill_mailing",
+                    "SELECT queue, rgk_id, hour, count FROM due_count WHERE count <> 0 ORDER BY queue, rgk_id, hour"] {
             let a = try lite.query(sql, arguments: []).map { $0.values.map { $0.string ?? "NULL" } }
             let b = try pg.query(sql).map { $0.values.map { $0.string ?? "NULL" } }
             #expect(a == b, "\(sql)\n  SQLite:     \(a)\n  PostgreSQL: \(b)")
@@ -447,6 +453,9 @@ import Testing
         let counts = try pg.query("SELECT queue, count FROM queue_count WHERE count <> 0 ORDER BY queue").map { "\(try $0.string("queue"))=\(try $0.int("count"))" }
         #expect(counts == ["application_accepted=1", "application_needs_info=1", "applications_open=1", "outbox_failed=1",
                            "outbox_waiting=1", "payment_processing_2026-07-02=1", "pin_requests_open=1", "readings_pending=1", "tickets_open=1"])
+        let waiting = try pg.query("SELECT queue, hour FROM due_count WHERE queue >= 'ticket_' AND queue < 'ticket`' AND count <> 0 ORDER BY queue, hour")
+            .map { "\(try $0.string("queue")) \(try $0.string("hour"))" }
+        #expect(waiting == ["ticket_1_withdrawal *", "ticket_1_withdrawal 2026-07-01T10"], "the withdrawal counted under its own kind")
     }
 
     /// Every date CHECK calls `mygaz_is_date`: the planner must put its body in the expression
