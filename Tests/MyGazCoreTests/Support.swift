@@ -128,7 +128,7 @@ enum PGVersionTwelve {
 }
 
 /// Today's SQLite schema taken back to version 18: what versions 19, `ticketDeadlines`, 20,
-/// `dueCounts`, 21, 22, `statusAtScale`, and 23, `ticketClocks`, added taken away (SQLite's ADD COLUMN has no IF NOT EXISTS: a test that sets the
+/// `dueCounts`, 21, 22, `statusAtScale`, 23, `ticketClocks`, 28 and 29 added taken away (SQLite's ADD COLUMN has no IF NOT EXISTS: a test that sets the
 /// version back must take the later pieces away for the upgrade to run them again).
 enum SQLiteVersionEighteen {
     static let pieces = """
@@ -140,7 +140,7 @@ enum SQLiteVersionEighteen {
         DROP TRIGGER links_unconfirmed_user_status; DROP TRIGGER links_unconfirmed_user_delete;
         \(SQLiteTicketClocks.takenAway)
         DROP TRIGGER application_waited; DROP INDEX application_waited_in_work; ALTER TABLE application DROP COLUMN waited;
-        DROP INDEX application_event_waited; DROP INDEX application_due;
+        DROP INDEX application_event_waited; DROP INDEX application_due; DROP INDEX application_event_decided; DROP INDEX ticket_message_answer;
         ALTER TABLE ticket DROP COLUMN personal_data; ALTER TABLE ticket DROP COLUMN extended_at; ALTER TABLE ticket DROP COLUMN extend_reason;
         ALTER TABLE ticket_message DROP COLUMN asks; ALTER TABLE rgk DROP COLUMN time_zone;
         """

@@ -6,13 +6,13 @@ public enum Schema {
 
     /// `migrations.count` (`SchemaTests` holds them equal), written out: every process asks for it
     /// (the help of `init`), and counting the migrations built every one of their scripts.
-    public static let currentVersion = 28
+    public static let currentVersion = 29
 
     /// `migrations[i]` moves a database from version i to version i + 1.
     public static let migrations: [String] = [v1, v2, v3, v4, v5, v6, v7, v8, v9, productionCalendar, deskPhone, operatorScopes, abonent, notices, rowSecurity, searchInScope,
                                                    scopedClerkSpeed, noticeOffAndUsernameSearch, ticketDeadlines, dueCounts, unansweredTicketCounts,
                                                    statusAtScale, ticketClocks, ticketRunningByKind, accountSearchText, scopeOfServerFunctions, dueCountWholeQueues,
-                                                   ticketPersonalDataKinds]
+                                                   ticketPersonalDataKinds, decisionIndexes]
 
     /// `col = 'a' OR col = 'b' …`: the same meaning as `col IN ('a', 'b', …)`, but SQLite
     /// builds an ephemeral table for an IN list on every single-row insert, ~2.5 µs per check.
@@ -1300,6 +1300,10 @@ extension Schema {
         \(QueueCounters.remade(QueueCounters.unansweredTicketsDue, at: 28))
         """
     }
+
+    /// Version 29: the month's decisions of `report deadlines` found by partial indexes
+    /// (`DeadlineReport.decisionIndexes`); may be run again.
+    static var decisionIndexes: String { DeadlineReport.decisionIndexes }
 
     /// A kind only on a personal-data request (NULL: the request about one's data, or no request).
     static var personalDataKindCheck: String {

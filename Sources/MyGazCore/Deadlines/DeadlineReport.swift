@@ -36,6 +36,24 @@ public struct DeadlineReport: Sendable {
     /// the working days or both).
     public internal(set) var leftOut: [Int: Int] = [:]
 
+    /// An application's decisive step by an operator, for an event table named `X`: the month's
+    /// are found by the partial index `application_event_decided` (schema 29), whose condition
+    /// this is word for word (SQLite takes a partial index only for the same terms).
+    static let decisiveStep = "X.actor_kind = 'operator' AND X.to_status IN ('accepted', 'rejected', 'completed')"
+    /// An operator's answer (no question), for a message table named `X`: the month's by the
+    /// partial index `ticket_message_answer` (schema 29).
+    static let operatorAnswer = "X.author_kind = 'operator' AND X.asks = 0"
+
+    /// The indexes by which the month's decisions are found, not by reading every step and
+    /// message there ever was (schema 29: 93 → 49 ms of the applications at 5M accounts).
+    static var decisionIndexes: String {
+        """
+        CREATE INDEX IF NOT EXISTS application_event_decided ON application_event (at, id) WHERE \(decisiveStep.replacingOccurrences(of: "X.", with: ""));
+        CREATE INDEX IF NOT EXISTS ticket_message_answer ON ticket_message (at, id) WHERE \(operatorAnswer.replacingOccurrences(of: "X.", with: ""));
+
+        """
+    }
+
     /// The RGK name of the portal-wide support channel's tickets (no RGK).
     public static let supportChannel = "support"
 
@@ -118,9 +136,9 @@ public struct DeadlineReport: Sendable {
                                          AND w.to_status = 'needs_info' AND w.at < e.at) THEN 1 ELSE 0 END AS waited
                 FROM application_event e
                 JOIN application ap ON ap.id = e.application_id JOIN rgk g ON g.id = ap.rgk_id
-                WHERE e.actor_kind = 'operator' AND e.to_status IN ('accepted', 'rejected', 'completed') AND e.at >= ? AND e.at < ?
+                WHERE \(decisiveStep.replacingOccurrences(of: "X.", with: "e.")) AND e.at >= ? AND e.at < ?
                   AND NOT EXISTS (SELECT 1 FROM application_event p WHERE p.application_id = e.application_id AND p.id < e.id
-                                  AND p.actor_kind = 'operator' AND p.to_status IN ('accepted', 'rejected', 'completed'))
+                                  AND \(decisiveStep.replacingOccurrences(of: "X.", with: "p.")))
                   AND \(applications.sql)
                 """, arguments: [from, until] + applications.arguments) { row in
                 guard let kind = ApplicationKind(rawValue: try row.string("kind")), let submitted = try row.optString("submitted_at").flatMap(Timestamp.parse)
@@ -164,9 +182,9 @@ public struct DeadlineReport: Sendable {
                                          AND q.asks = 1 AND q.at < m.at) THEN 1 ELSE 0 END AS asked
                 FROM ticket_message m
                 JOIN ticket t ON t.id = m.ticket_id LEFT JOIN rgk g ON g.id = t.rgk_id
-                WHERE m.author_kind = 'operator' AND m.asks = 0 AND m.at >= ? AND m.at < ?
-                  AND NOT EXISTS (SELECT 1 FROM ticket_message p WHERE p.ticket_id = m.ticket_id AND p.author_kind = 'operator'
-                                  AND p.asks = 0 AND p.id < m.id)
+                WHERE \(operatorAnswer.replacingOccurrences(of: "X.", with: "m.")) AND m.at >= ? AND m.at < ?
+                  AND NOT EXISTS (SELECT 1 FROM ticket_message p WHERE p.ticket_id = m.ticket_id
+                                  AND \(operatorAnswer.replacingOccurrences(of: "X.", with: "p.")) AND p.id < m.id)
                   AND \(tickets.sql)
                 """, arguments: [from, until] + tickets.arguments) { row in
                 guard let created = Timestamp.parse(try row.string("created_at")), let at = Timestamp.parse(try row.string("at")) else { return }

@@ -58,4 +58,31 @@ import Testing
                                            decided: Day(year: 2026, month: 12, day: 10)!, zone: zone, pauses: paused, q)
         #expect(judged.due == .on(Day(year: 2026, month: 12, day: 2)!) && judged.clock == Day(year: 2026, month: 11, day: 10)!, "\(judged)")
     }
+
+    /// The month's decisions are found by the partial indexes of schema 29 (the month's range of
+    /// the decisive steps and of the answers), not by reading every step and message there ever was.
+    @Test(arguments: TestEngine.all) func theMonthsDecisionsAreFoundByTheirIndexes(_ engine: TestEngine) throws {
+        let t = try TestDB(engine: engine)
+        _ = try DemoGenerator.generate(t.session, .init(accounts: 60, seed: 3, anchor: Day(year: 2026, month: 11, day: 20)!))
+        let q = try DueQuery.load(t.db, now: Timestamp.parse("2026-12-01T07:00:00Z")!)
+        let counting = CountingStorage(t.db)
+        let report = try DeadlineReport.load(counting, year: 2026, month: 11, rgk: nil, scope: nil, q)
+        #expect(report.rows.contains { $0.kind == .ticket && $0.decided > 0 } && report.rows.contains { $0.kind == .application && $0.decided > 0 },
+                "\(report.rows)")
+        for (prefix, index) in [("SELECT ap.id, g.code, e.actor", "application_event_decided"), ("SELECT t.id, g.code, m.author", "ticket_message_answer")] {
+            let statement = try #require(counting.asked.first { $0.sql.hasPrefix(prefix) }, "\(counting.statements)")
+            let plan: [String]
+            switch engine {
+            case .sqlite:
+                plan = try t.db.query("EXPLAIN QUERY PLAN " + statement.sql, arguments: statement.arguments).map { try $0.string("detail") }
+            case .postgresql:
+                // a few rows: the planner is held to the indexes, as at 5M
+                plan = try t.db.write {
+                    try t.db.execute("SET LOCAL enable_seqscan = off")
+                    return try t.db.query("EXPLAIN " + statement.sql, arguments: statement.arguments).map { $0.string(0) }
+                }
+            }
+            #expect(plan.contains { $0.contains(index) }, "\(index): \(plan)")
+        }
+    }
 }

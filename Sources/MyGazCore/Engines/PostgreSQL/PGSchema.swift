@@ -20,7 +20,7 @@
 public enum PGSchema {
     /// The SQLite schema version this script mirrors. A new SQLite migration fails
     /// `PGSchemaTests` until the script has it too and this number follows.
-    public static let version = 28
+    public static let version = 29
 
     /// `col IN ('a', 'b', …)` from a code enum, as `Schema.oneOf` writes the same list for SQLite.
     static func oneOf<C: Code>(_ column: String, _ type: C.Type) -> String { oneOf(column, C.codes) }
@@ -47,7 +47,7 @@ public enum PGSchema {
     /// The whole schema, in one transaction of the caller's.
     public static var script: String {
         [functions, tables, productionCalendar, queueCounters, search, auditChainTables, auditChainTriggers, deskPhone, operatorScopes, abonent,
-         usernameSearch, notices, ticketDeadlines, dueCounts, unconfirmedLinks, applicationWaited, ticketClocks, Schema.ticketRunningByKind, searchText(.users), searchText(.accounts), searchStatistics, PGRoles.deskChecks, ticketPersonalDataKinds, marker].joined(separator: "\n")
+         usernameSearch, notices, ticketDeadlines, dueCounts, unconfirmedLinks, applicationWaited, ticketClocks, Schema.ticketRunningByKind, searchText(.users), searchText(.accounts), searchStatistics, PGRoles.deskChecks, ticketPersonalDataKinds, DeadlineReport.decisionIndexes, marker].joined(separator: "\n")
     }
 
     /// SQLite's date(x) = x: a date YYYY-MM-DD that exists (no cast that could raise an error). Not
@@ -814,6 +814,9 @@ public enum PGSchema {
     }
 
     static var upgradeToTicketPersonalDataKinds: String { ticketPersonalDataKinds + "UPDATE schema_version SET version = 28;\n" }
+
+    /// Version 29: `Schema.decisionIndexes`.
+    static var upgradeToDecisionIndexes: String { DeadlineReport.decisionIndexes + "UPDATE schema_version SET version = 29;\n" }
 
     /// PostgreSQL's alone (the users' of version 24, the accounts' of 25): a row's searched values
     /// in one text, folded, kept by the server on every write (a generated column): a search too
