@@ -252,4 +252,23 @@ import MyGazCLI
             #expect((report["overlaps"] as? [String] ?? ["?"]).isEmpty, "\(lang): words drawn over each other: \(report["overlaps"] ?? "")")
         }
     }
+
+    /// A month with more operators than the page holds: the page says how many rows it leaves to
+    /// the CSV, in the page's language, and the rows it shows and those it counts are all of them.
+    @Test func theOperatorsPastThePageAreCountedOnIt() throws {
+        let t = E2E()
+        t.demo(accounts: 100)
+        _ = t.sql("UPDATE application_event SET actor = 'operator.number.' || id WHERE actor_kind = 'operator'")
+        _ = t.sql("UPDATE ticket_message SET author = 'operator.number.' || id WHERE author_kind = 'operator'")
+        let all = (t.run("report", "deadlines", "--month", "2026-07", "--format", "json").jsonObject["operators"] as? [[String: Any]])?.count ?? 0
+        #expect(all > 20, "\(all) operators' rows")
+        for (lang, pattern) in [("ru", #/… и еще (\d+) строк[аи]?: все они — в --format csv/#), ("en", #/… and (\d+) more rows?: --format csv has them all/#)] {
+            let pdf = t.dir + "/many-\(lang).pdf"
+            #expect(t.run("--lang", lang, "report", "deadlines", "--month", "2026-07", "--output", pdf).status == 0)
+            let text = E2E.exec("/usr/bin/pdftotext", ["-layout", pdf, "-"]).stdout
+            let shown = text.split(separator: "\n").filter { $0.contains("operator.number.") }.count
+            let left = try #require(text.firstMatch(of: pattern), "\(lang): \(text)")
+            #expect(shown > 0 && shown + (Int(left.1) ?? 0) == all, "\(lang): \(shown) shown, \(left.1) left of \(all)")
+        }
+    }
 }

@@ -2,7 +2,8 @@ import Foundation
 
 /// `report deadlines --output FILE.pdf`: the report on one A4 page, with the same charts as the
 /// terminal's: per RGK and kind a bar of the share decided on time, and the month's decisions
-/// per day as columns. Operators follow as many as the page holds (the CSV has them all).
+/// per day as columns. Operators follow as many as the page holds, the page saying how many rows
+/// it leaves to the CSV (which has them all).
 public enum DeadlineReportDocument {
     static let kinds: [DeadlineReport.Kind: L] = [
         .reading: L("readings", "показания"), .application: L("applications", "заявки"), .ticket: L("tickets", "обращения"),
@@ -23,7 +24,8 @@ public enum DeadlineReportDocument {
         page.text(L("By RGK", "По РГК")(russian: ru), x: left, y: y, size: 12, weight: .bold)
         y += 16
         table(&page, y: &y, left: left, right: right, russian: ru, first: L("RGK", "РГК"), overdue: true,
-              rows: report.rows.filter { $0.operator == nil }.map { (DeadlineReport.rgkLabel($0.rgk)(russian: ru), "", $0) }, bottom: .infinity)
+              rows: report.rows.filter { $0.operator == nil }.map { (DeadlineReport.rgkLabel($0.rgk)(russian: ru), "", $0) },
+              bottom: PDFPage.a4.height - 40 - chartRoom)
 
         // the month's decisions per day
         y += 18
@@ -45,7 +47,9 @@ public enum DeadlineReportDocument {
 
         // the operators, as many as the page holds
         let operators = report.rows.filter { $0.operator != nil }
-        if !operators.isEmpty && y < PDFPage.a4.height - 90 {
+        if !operators.isEmpty && y >= PDFPage.a4.height - 90 {
+            page.text(more(operators.count, russian: ru), x: left, y: y, size: cellSize, gray: 0.3)
+        } else if !operators.isEmpty {
             page.text(L("By operator", "По операторам")(russian: ru), x: left, y: y, size: 12, weight: .bold)
             y += 16
             // what is overdue now is the RGK's, not an operator's: no column for it
@@ -65,13 +69,22 @@ public enum DeadlineReportDocument {
         return page.render(title: L("Deadlines ", "Сроки ")(russian: ru) + report.month)
     }
 
-    static let headerSize = 8.5, cellSize = 9.0, gap = 12.0, barHeight = 9.0
+    static let headerSize = 8.5, cellSize = 9.0, gap = 12.0, barHeight = 9.0, rowHeight = 14.0
+    /// The height the day chart and its heading take below the RGKs' table.
+    static let chartRoom = 18.0 + 12 + 120 + 34
+
+    /// «… и еще 12 строк — все они в --format csv»: the rows a table leaves off the page.
+    static func more(_ n: Int, russian ru: Bool) -> String {
+        L("… and \(n) more row\(n == 1 ? "" : "s"): --format csv has them all",
+          "… и еще \(n) \(Plural.choose(Int64(n), ["строка", "строки", "строк"], russian: true)): все они — в --format csv")(russian: ru)
+    }
 
     /// One table of rows under a header, its columns laid out from the measured widths of their
     /// header and cells, a gap between each two: the share's bar takes the room left (40 to 110
     /// points), and when even the least bar leaves too little the first column (an RGK, an
     /// operator · RGK) is cut with «…», its `head` (an operator's login) before its `tail` (« · RGK»,
-    /// which tells an operator's rows apart). Rows go down to `bottom`.
+    /// which tells an operator's rows apart). Rows go down to `bottom`; those that do not fit
+    /// are counted on the last line (`more`).
     static func table(_ page: inout PDFPage, y: inout Double, left: Double, right: Double, russian ru: Bool, first: L, overdue: Bool,
                       rows: [(head: String, tail: String, row: DeadlineReport.Row)], bottom: Double) {
         func percent(_ share: Double) -> String { "\(Int((share * 100).rounded())) %" }
@@ -111,7 +124,10 @@ public enum DeadlineReportDocument {
         }
         page.line(from: (left, y + 4), to: (right, y + 4), width: 0.5)
         y += 16
-        for (given, texts) in zip(rows, cells) where y < bottom {
+        var room = 0, probe = y
+        while probe < bottom && room <= rows.count { room += 1; probe += rowHeight }
+        let shown = rows.count <= room ? rows.count : max(0, room - 1)
+        for (given, texts) in zip(rows, cells).prefix(shown) {
             let row = given.row
             for (i, text) in texts.enumerated() {
                 if i == share, let s = row.onTimeShare {
@@ -122,7 +138,11 @@ public enum DeadlineReportDocument {
                     page.text(i == 0 ? cut(given.head, given.tail) : text, x: alignRight[i] ? x[i] + widths[i] : x[i], y: y, size: cellSize, alignRight: alignRight[i])
                 }
             }
-            y += 14
+            y += rowHeight
+        }
+        if shown < rows.count {
+            page.text(more(rows.count - shown, russian: ru), x: left, y: y, size: cellSize, gray: 0.3)
+            y += rowHeight
         }
     }
 }
