@@ -16,8 +16,9 @@ portal writer's worst wait <= 50 ms with no write failed (LIMIT_PORTAL_MS).
 Queries. The demo region of N accounts on SQLite (bench/out/demo-N.db) and on the server (database
 demo_N), the same seed and date; each command a clerk runs all day (bench/clerk_commands.txt, the
 list bench/capacity.sh measures) as a whole process, RUNS times, the medians side by side.
+Both regions hold a year of decisions before the demo's weeks (`year_of_decisions`, issue 38).
 Limits: each command's median on PostgreSQL at most 50 ms (LIMIT_MS), the two docs/scaling.md
-names linear at most 3 s (LIMIT_LINEAR_MS); each answers with the exit status it should. Each
+names linear at most 3 s (LIMIT_LINEAR_MS), `report deadlines` 0.5 s (LIMIT_REPORT_MS); each answers with the exit status it should. Each
 command again as a clerk scoped to one RGK (a server role of her own, under the row-level
 policies): the same limits, and her answer may be exit 7 (an admin's command) or 3 (another
 RGK's item), shown instead of a time.
@@ -172,6 +173,50 @@ def imports(server):
         server.drop(name)
 
 
+# the decisions of a year before the demo's weeks (issue 38: `report deadlines` fast "at 5M accounts
+# and a year of decisions"): each answered ticket and each decided application of the demo again in
+# each of the twelve months before, closed or completed, with its messages or steps, under ids of
+# their own (HISTORY_IDS × the month back, past any id the demo gives)
+HISTORY_MONTHS, HISTORY_IDS = 12, 100_000_000
+DECIDED = "SELECT application_id FROM application_event WHERE actor_kind = 'operator' AND to_status IN ('accepted', 'rejected', 'completed')"
+
+
+def year_of_decisions(shift):
+    """The script that adds the year, for an engine whose `shift(column, months)` moves a moment
+    (ISO text, as stored) that many months back."""
+    script = []
+    for k in range(1, HISTORY_MONTHS + 1):
+        o = k * HISTORY_IDS
+        script += [
+            f"INSERT INTO ticket (id, channel, rgk_id, office_id, topic, status, user_id, sender_name, sender_email, sender_phone, "
+            f"account_number, account_id, source, assigned_to, created_at, updated_at, last_customer_at, last_operator_at, closed_at, "
+            f"personal_data) SELECT id + {o}, channel, rgk_id, office_id, topic, 'closed', user_id, sender_name, sender_email, sender_phone, "
+            f"account_number, account_id, source, assigned_to, {shift('created_at', k)}, {shift('updated_at', k)}, "
+            f"{shift('last_customer_at', k)}, {shift('last_operator_at', k)}, {shift('last_operator_at', k)}, personal_data "
+            f"FROM ticket WHERE id < {HISTORY_IDS} AND last_operator_at IS NOT NULL;",
+            f"INSERT INTO ticket_message (ticket_id, at, author_kind, author, body, faq_id, asks) "
+            f"SELECT m.ticket_id + {o}, {shift('m.at', k)}, m.author_kind, m.author, m.body, m.faq_id, m.asks FROM ticket_message m "
+            f"JOIN ticket t ON t.id = m.ticket_id WHERE t.id < {HISTORY_IDS} AND t.last_operator_at IS NOT NULL ORDER BY m.id;",
+            f"INSERT INTO application (id, kind, status, rgk_id, account_id, address, user_id, source, contact_name, contact_phone, "
+            f"contact_email, comment, assigned_to, created_at, submitted_at, updated_at, waited) SELECT id + {o}, kind, "
+            f"CASE WHEN status = 'rejected' THEN 'rejected' ELSE 'completed' END, rgk_id, account_id, address, user_id, source, "
+            f"contact_name, contact_phone, contact_email, comment, assigned_to, {shift('created_at', k)}, {shift('submitted_at', k)}, "
+            f"{shift('updated_at', k)}, waited FROM application WHERE id < {HISTORY_IDS} AND id IN ({DECIDED});",
+            f"INSERT INTO application_event (application_id, at, actor_kind, actor, from_status, to_status, message, note) "
+            f"SELECT application_id + {o}, {shift('at', k)}, actor_kind, actor, from_status, to_status, message, note "
+            f"FROM application_event WHERE application_id < {HISTORY_IDS} AND application_id IN ({DECIDED}) ORDER BY id;",
+        ]
+    return "\n".join(script)
+
+
+def pg_shift(column, months):
+    return f"to_char(CAST({column} AS timestamp) - make_interval(months => {months}), 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')"
+
+
+def sqlite_shift(column, months):
+    return f"strftime('%Y-%m-%dT%H:%M:%SZ', {column}, '-{months} months')"
+
+
 def timed(argv):
     """Median milliseconds of RUNS whole runs, and the exit status of the last."""
     times, status = [], 0
@@ -200,12 +245,21 @@ def queries(server):
     if made:
         print(f"demo --accounts {N} on PostgreSQL: {time.perf_counter() - started:.1f} s")
     pg_uri = server.uri(pg)
+    history = f"SELECT count(*) FROM ticket WHERE id > {HISTORY_IDS}"
+    if server.sql(pg, history) == "0":
+        started = time.perf_counter()
+        server.sql(pg, year_of_decisions(pg_shift) + "\nANALYZE ticket; ANALYZE ticket_message; ANALYZE application; ANALYZE application_event;")
+        print(f"a year of decisions on PostgreSQL: {time.perf_counter() - started:.1f} s")
+    if WITH_SQLITE and subprocess.run(["sqlite3", sqlite_db, history], capture_output=True, text=True).stdout.strip() == "0":
+        run(["sqlite3", "-bail", sqlite_db, "BEGIN;\n" + year_of_decisions(sqlite_shift) + "\nCOMMIT; ANALYZE;"])
     probe = "SELECT number FROM account WHERE id = (SELECT max(id) / 2 FROM account)"
     number = subprocess.run(["sqlite3", sqlite_db, probe], capture_output=True, text=True).stdout.strip() if WITH_SQLITE else server.sql(pg, probe)
     if server.sql(pg, probe) != number:
         sys.exit(f"the two demo regions differ: account {number} on SQLite, {server.sql(pg, probe)} on PostgreSQL")
     rgk = server.sql(pg, f"SELECT g.code FROM account a JOIN rgk g ON g.id = a.rgk_id WHERE a.number = '{number}'")
     print(f"# {N} accounts: {server.sql(pg, 'SELECT count(*) FROM reading')} readings, "
+          f"{server.sql(pg, 'SELECT count(*) FROM ticket_message')} ticket messages and "
+          f"{server.sql(pg, 'SELECT count(*) FROM application_event')} application steps (a year of decisions), "
           f"{server.sql(pg, 'SELECT pg_size_pretty(pg_database_size(current_database()))')} on the server, "
           + (f"{os.path.getsize(sqlite_db) / 2**30:.1f} GiB SQLite file" if WITH_SQLITE else "no SQLite file"))
     # a clerk of the region's middle RGK alone, a server role of her own (trust on the socket: the

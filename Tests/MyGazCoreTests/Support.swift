@@ -140,7 +140,8 @@ enum SQLiteVersionEighteen {
         DROP TRIGGER links_unconfirmed_user_status; DROP TRIGGER links_unconfirmed_user_delete;
         \(SQLiteTicketClocks.takenAway)
         DROP TRIGGER application_waited; DROP INDEX application_waited_in_work; ALTER TABLE application DROP COLUMN waited;
-        DROP INDEX application_event_waited; DROP INDEX application_due; DROP INDEX application_event_decided; DROP INDEX ticket_message_answer;
+        DROP INDEX application_event_waited; DROP INDEX application_due; DROP INDEX application_event_decided; DROP INDEX application_event_first_decided; DROP INDEX ticket_message_answer;
+        DROP INDEX ticket_message_first_answer; DROP INDEX ticket_message_question;
         ALTER TABLE ticket DROP COLUMN personal_data; ALTER TABLE ticket DROP COLUMN extended_at; ALTER TABLE ticket DROP COLUMN extend_reason;
         ALTER TABLE ticket_message DROP COLUMN asks; ALTER TABLE rgk DROP COLUMN time_zone;
         """

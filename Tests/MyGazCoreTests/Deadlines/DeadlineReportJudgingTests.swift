@@ -60,7 +60,8 @@ import Testing
     }
 
     /// The month's decisions are found by the partial indexes of schema 29 (the month's range of
-    /// the decisive steps and of the answers), not by reading every step and message there ever was.
+    /// the decisive steps and of the answers, each item's first by its id, the questions), not by
+    /// reading every step and message there ever was.
     @Test(arguments: TestEngine.all) func theMonthsDecisionsAreFoundByTheirIndexes(_ engine: TestEngine) throws {
         let t = try TestDB(engine: engine)
         _ = try DemoGenerator.generate(t.session, .init(accounts: 60, seed: 3, anchor: Day(year: 2026, month: 11, day: 20)!))
@@ -69,7 +70,9 @@ import Testing
         let report = try DeadlineReport.load(counting, year: 2026, month: 11, rgk: nil, scope: nil, q)
         #expect(report.rows.contains { $0.kind == .ticket && $0.decided > 0 } && report.rows.contains { $0.kind == .application && $0.decided > 0 },
                 "\(report.rows)")
-        for (prefix, index) in [("SELECT ap.id, g.code, e.actor", "application_event_decided"), ("SELECT t.id, g.code, m.author", "ticket_message_answer")] {
+        for (prefix, indexes) in [("SELECT ap.id, g.code, e.actor", ["application_event_decided", "application_event_first_decided"]),
+                                  ("SELECT t.id, g.code, m.author", ["ticket_message_answer", "ticket_message_first_answer"]),
+                                  ("SELECT DISTINCT q.ticket_id", ["ticket_message_question"])] {
             let statement = try #require(counting.asked.first { $0.sql.hasPrefix(prefix) }, "\(counting.statements)")
             let plan: [String]
             switch engine {
@@ -82,7 +85,12 @@ import Testing
                     return try t.db.query("EXPLAIN " + statement.sql, arguments: statement.arguments).map { $0.string(0) }
                 }
             }
-            #expect(plan.contains { $0.contains(index) }, "\(index): \(plan)")
+            // SQLite's planner has no statistics of a few rows to go by: each index as the rule
+            // says; PostgreSQL's picks among them by the sizes it sees (at 5M: bench/pg_bench.py)
+            switch engine {
+            case .sqlite: for index in indexes { #expect(plan.contains { $0.contains(index) }, "\(index): \(plan)") }
+            case .postgresql: #expect(plan.contains { line in indexes.contains { line.contains($0) } }, "\(indexes): \(plan)")
+            }
         }
     }
 }
