@@ -94,6 +94,28 @@ public struct DeadlineReport: Sendable {
     /// past the decision, whenever that came; it is late only if the clock had run out before it
     /// stopped.
     static func judged(_ item: DeadlineItem, registeredAt: Int64, decided: Day, zone: TimeZone, pauses: [DeadlinePause] = [],
+                       extended: Bool = false, _ q: DueQuery, known: inout [DueKey: Due]) -> (due: Due, clock: Day) {
+        // without a pause the due date is the item's kind's from its local day: tens of thousands of
+        // decisions a month share a few hundred
+        guard !pauses.isEmpty else {
+            let key = DueKey(item: item, zone: zone.identifier, registered: Deadlines.localDay(registeredAt, in: zone), extended: extended)
+            if let due = known[key] { return (due, decided) }
+            let due = q.deadlines.due(item, registeredAt: registeredAt, zone: zone, extended: extended)
+            known[key] = due
+            return (due, decided)
+        }
+        return judged(item, registeredAt: registeredAt, decided: decided, zone: zone, pauses: pauses, extended: extended, q)
+    }
+
+    /// What a due date without pauses depends on.
+    struct DueKey: Hashable {
+        let item: DeadlineItem
+        let zone: String
+        let registered: Day
+        let extended: Bool
+    }
+
+    static func judged(_ item: DeadlineItem, registeredAt: Int64, decided: Day, zone: TimeZone, pauses: [DeadlinePause] = [],
                        extended: Bool = false, _ q: DueQuery) -> (due: Due, clock: Day) {
         let due = q.deadlines.due(item, registeredAt: registeredAt, zone: zone, pauses: pauses.filter { $0.end != nil }, extended: extended)
         guard let open = pauses.first(where: { $0.end == nil }) else { return (due, decided) }
@@ -119,6 +141,7 @@ public struct DeadlineReport: Sendable {
                 ids = ids.map { $0.contains(id) ? [id] : [] } ?? [id]
             }
             var decisions: [Decision] = []
+            var known: [DueKey: Due] = [:]
             func local(_ iso: String, _ rgk: String) -> Day? { Timestamp.parse(iso).map { Deadlines.localDay($0, in: q.zone(rgk)) } }
 
             // readings: decided at the office (the RGK's files come decided), by the decisions' index
@@ -133,7 +156,7 @@ public struct DeadlineReport: Sendable {
                 guard let submitted = Timestamp.parse(try row.string("submitted_at")), let decided = local(try row.string("decided_at"), code) else { return }
                 decisions.append(Decision(rgk: code, by: try row.optString("decided_by") ?? "—", kind: .reading,
                                           registered: Deadlines.localDay(submitted, in: zone), decided: decided,
-                                          judged: judged(.reading, registeredAt: submitted, decided: decided, zone: zone, q)))
+                                          judged: judged(.reading, registeredAt: submitted, decided: decided, zone: zone, q, known: &known)))
             }
 
             // applications: the first decisive step, its pauses from the steps before it
@@ -175,7 +198,7 @@ public struct DeadlineReport: Sendable {
                     let zone = q.zone(a.rgk)
                     decisions.append(Decision(rgk: a.rgk, by: a.by, kind: .application, registered: Deadlines.localDay(a.submitted, in: zone),
                                               decided: day, judged: judged(.application(a.kind), registeredAt: a.submitted, decided: day, zone: zone,
-                                                                           pauses: pauses, q)))
+                                                                           pauses: pauses, q, known: &known)))
                 }
             }
 
@@ -223,7 +246,7 @@ public struct DeadlineReport: Sendable {
                     decisions.append(Decision(rgk: a.rgk, by: a.by, kind: .ticket, registered: Deadlines.localDay(registered, in: zone),
                                               decided: day,
                                               judged: judged(.ticket(personalData: a.personal), registeredAt: registered, decided: day, zone: zone,
-                                                             pauses: clock?.pauses ?? [], extended: a.extended, q)))
+                                                             pauses: clock?.pauses ?? [], extended: a.extended, q, known: &known)))
                 }
             }
 
@@ -243,7 +266,11 @@ public struct DeadlineReport: Sendable {
     }
 
     mutating func tally(_ decisions: [Decision], first: Day, _ q: DueQuery) throws {
-        var groups: [String: (row: Row, days: [Int])] = [:]
+        struct Group: Hashable { let rgk: String, who: String?, kind: Kind }
+        struct Span: Hashable { let from: Day, through: Day }
+        var groups: [Group: (row: Row, days: [Int])] = [:]
+        // the working days of each span once: a month's decisions share a few thousand
+        var spans: [Span: Result<Int, CalendarYearUnknown>] = [:]
         leftOut = [:]
         for d in decisions {
             // read a day wider than the month: a decision of another month in its RGK's zone is not this one's
@@ -259,14 +286,21 @@ public struct DeadlineReport: Sendable {
             case .paused: onTime = true   // not given by `judged` (an open pause is judged at its start): the clock stood
             }
             var worked: Int?
-            do { worked = try q.deadlines.calendar.workingDays(after: d.registered, through: d.decided) } catch let e as CalendarYearUnknown {
-                years.insert(e.year)
+            let span = Span(from: d.registered, through: d.decided)
+            if spans[span] == nil {
+                do { spans[span] = .success(try q.deadlines.calendar.workingDays(after: d.registered, through: d.decided)) } catch let e as CalendarYearUnknown {
+                    spans[span] = .failure(e)
+                }
+            }
+            switch spans[span]! {
+            case .success(let n): worked = n
+            case .failure(let e): years.insert(e.year)
             }
             for year in years { leftOut[year, default: 0] += 1 }
             for who in [nil, d.by] as [String?] {
-                let key = "\(d.rgk)\u{0}\(who ?? "")\u{0}\(d.kind.rawValue)"
                 // changed where it is kept: a copy taken out and put back copied its days each time
-                Self.count(&groups[key, default: (Row(rgk: d.rgk, operator: who, kind: d.kind), [])], onTime: onTime, worked: worked)
+                Self.count(&groups[Group(rgk: d.rgk, who: who, kind: d.kind), default: (Row(rgk: d.rgk, operator: who, kind: d.kind), [])],
+                           onTime: onTime, worked: worked)
             }
         }
         rows = groups.values.map { g in

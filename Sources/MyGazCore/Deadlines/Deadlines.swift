@@ -64,7 +64,7 @@ public enum PersonalDataRequest: String, CaseIterable, Sendable {
 }
 
 /// What a deadline is computed for.
-public enum DeadlineItem: Sendable, Equatable {
+public enum DeadlineItem: Sendable, Hashable {
     case ticket(personalData: PersonalDataRequest?)
     case application(ApplicationKind)
     case reading
