@@ -174,47 +174,48 @@ def imports(server):
 
 
 # the decisions of a year before the demo's weeks (issue 38: `report deadlines` fast "at 5M accounts
-# and a year of decisions"): each answered ticket and each decided application of the demo again in
-# each of the twelve months before, closed or completed, with its messages or steps, under ids of
-# their own (HISTORY_IDS × the month back, past any id the demo gives)
+# and a year of decisions"): each answered ticket and each decided application of the demo again
+# 30, 60, … 360 days before, closed or completed, with its messages or steps, under ids of their own
+# (HISTORY_IDS × the month back, past any id the demo gives); whole days, so that both engines move
+# every moment alike
 HISTORY_MONTHS, HISTORY_IDS = 12, 100_000_000
 DECIDED = "SELECT application_id FROM application_event WHERE actor_kind = 'operator' AND to_status IN ('accepted', 'rejected', 'completed')"
 
 
 def year_of_decisions(shift):
-    """The script that adds the year, for an engine whose `shift(column, months)` moves a moment
-    (ISO text, as stored) that many months back."""
+    """The script that adds the year, for an engine whose `shift(column, days)` moves a moment (ISO
+    text, as stored) that many days back."""
     script = []
     for k in range(1, HISTORY_MONTHS + 1):
-        o = k * HISTORY_IDS
+        o, d = k * HISTORY_IDS, 30 * k
         script += [
             f"INSERT INTO ticket (id, channel, rgk_id, office_id, topic, status, user_id, sender_name, sender_email, sender_phone, "
             f"account_number, account_id, source, assigned_to, created_at, updated_at, last_customer_at, last_operator_at, closed_at, "
-            f"personal_data) SELECT id + {o}, channel, rgk_id, office_id, topic, 'closed', user_id, sender_name, sender_email, sender_phone, "
-            f"account_number, account_id, source, assigned_to, {shift('created_at', k)}, {shift('updated_at', k)}, "
-            f"{shift('last_customer_at', k)}, {shift('last_operator_at', k)}, {shift('last_operator_at', k)}, personal_data "
+            f"personal_data, personal_data_kind) SELECT id + {o}, channel, rgk_id, office_id, topic, 'closed', user_id, sender_name, sender_email, sender_phone, "
+            f"account_number, account_id, source, assigned_to, {shift('created_at', d)}, {shift('updated_at', d)}, "
+            f"{shift('last_customer_at', d)}, {shift('last_operator_at', d)}, {shift('last_operator_at', d)}, personal_data, personal_data_kind "
             f"FROM ticket WHERE id < {HISTORY_IDS} AND last_operator_at IS NOT NULL;",
             f"INSERT INTO ticket_message (ticket_id, at, author_kind, author, body, faq_id, asks) "
-            f"SELECT m.ticket_id + {o}, {shift('m.at', k)}, m.author_kind, m.author, m.body, m.faq_id, m.asks FROM ticket_message m "
+            f"SELECT m.ticket_id + {o}, {shift('m.at', d)}, m.author_kind, m.author, m.body, m.faq_id, m.asks FROM ticket_message m "
             f"JOIN ticket t ON t.id = m.ticket_id WHERE t.id < {HISTORY_IDS} AND t.last_operator_at IS NOT NULL ORDER BY m.id;",
             f"INSERT INTO application (id, kind, status, rgk_id, account_id, address, user_id, source, contact_name, contact_phone, "
             f"contact_email, comment, assigned_to, created_at, submitted_at, updated_at, waited) SELECT id + {o}, kind, "
             f"CASE WHEN status = 'rejected' THEN 'rejected' ELSE 'completed' END, rgk_id, account_id, address, user_id, source, "
-            f"contact_name, contact_phone, contact_email, comment, assigned_to, {shift('created_at', k)}, {shift('submitted_at', k)}, "
-            f"{shift('updated_at', k)}, waited FROM application WHERE id < {HISTORY_IDS} AND id IN ({DECIDED});",
+            f"contact_name, contact_phone, contact_email, comment, assigned_to, {shift('created_at', d)}, {shift('submitted_at', d)}, "
+            f"{shift('updated_at', d)}, waited FROM application WHERE id < {HISTORY_IDS} AND id IN ({DECIDED});",
             f"INSERT INTO application_event (application_id, at, actor_kind, actor, from_status, to_status, message, note) "
-            f"SELECT application_id + {o}, {shift('at', k)}, actor_kind, actor, from_status, to_status, message, note "
+            f"SELECT application_id + {o}, {shift('at', d)}, actor_kind, actor, from_status, to_status, message, note "
             f"FROM application_event WHERE application_id < {HISTORY_IDS} AND application_id IN ({DECIDED}) ORDER BY id;",
         ]
     return "\n".join(script)
 
 
-def pg_shift(column, months):
-    return f"to_char(CAST({column} AS timestamp) - make_interval(months => {months}), 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')"
+def pg_shift(column, days):
+    return f"to_char(CAST({column} AS timestamp) - make_interval(days => {days}), 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')"
 
 
-def sqlite_shift(column, months):
-    return f"strftime('%Y-%m-%dT%H:%M:%SZ', {column}, '-{months} months')"
+def sqlite_shift(column, days):
+    return f"strftime('%Y-%m-%dT%H:%M:%SZ', {column}, '-{days} days')"
 
 
 def timed(argv):

@@ -32,7 +32,9 @@ enum TicketCommands {
             CommandSpec("review", L("walk the tickets that wait for an answer, one at a time", "разобрать обращения, ждущие ответа, по одному"),
                         discussion: L("Shows one ticket at a time, the most urgent first (the nearest deadline), with the end of the conversation: to a clerk the tickets of the abonent department and the offices, to support those of technical support, to an admin all. Keys: r reply (opens $VISUAL or $EDITOR quoting the conversation), f reply with a FAQ answer chosen from a list and shown before it goes, c close, s skip, b back, o the whole ticket, q quit, ? help. Every answer is saved and queued to the sender at once, as by 'ticket reply'.",
                                       "Показывает по одному обращению, самые срочные сначала (ближайший срок), с концом переписки: сотруднику абонентского отдела — обращения в абонентский отдел и отделения, техподдержке — в техподдержку, администратору — все. Клавиши: r ответить (открывает $VISUAL или $EDITOR с цитатой переписки), f ответить из FAQ (выбор из списка, ответ показывается перед отправкой), c закрыть, s пропустить, b назад, o все обращение, q выход, ? справка. Каждый ответ сохраняется и сразу ставится в очередь отправителю, как командой «ticket reply»."),
-                        options: [Opt.rgk, OptionSpec(.topic, value: "TOPIC", L("only this topic", "только эта тема"), choices: TicketTopic.codes),
+                        options: [Opt.rgk, OptionSpec(.topic, value: "TOPIC", L("only this topic (personal_data…: a data subject's requests)",
+                                                                           "только эта тема (personal_data… — запросы субъекта персональных данных)"),
+                                                      choices: PersonalDataRequest.topicCodes),
                                   OptionSpec(.channel, value: "CHANNEL", L("only this channel (one you answer)", "только этот канал (из тех, на которые вы отвечаете)"),
                                              choices: TicketChannel.codes)],
                         access: Access.roles([.clerk, .support, .admin]), handler: review),
@@ -104,11 +106,18 @@ enum TicketCommands {
         ])
 
 
+    /// `--topic`: one of the portal's topics, or a kind of data subject's request.
+    static func topic(_ inv: Invocation, _ filter: inout TicketFilter) throws {
+        if let request = inv.string(.topic).flatMap(PersonalDataRequest.init(rawValue:)) { filter.personalData = request } else {
+            filter.topic = try inv.choice(.topic, as: TicketTopic.self)
+        }
+    }
+
     /// The review walks what the operator answers (manual 001 §5.2): a channel they do not is refused.
     static func review(_ inv: Invocation) throws -> ExitStatus {
         var filter = TicketFilter()
         filter.rgk = inv.string(.rgk)
-        filter.topic = try inv.choice(.topic, as: TicketTopic.self)
+        try topic(inv, &filter)
         filter.answeredBy = try inv.session.role()
         if let channel = try inv.choice(.channel, as: TicketChannel.self) {
             try Tickets.checkMayAnswer(inv.session, channel: channel, id: "—", command: "ticket review")
@@ -127,9 +136,7 @@ enum TicketCommands {
         filter.channel = try inv.choice(.channel, as: TicketChannel.self)
         filter.rgk = inv.string(.rgk)
         filter.officeID = try inv.int(.office, range: 1...Int.max).map(Int64.init)
-        if let request = inv.string(.topic).flatMap(PersonalDataRequest.init(rawValue:)) { filter.personalData = request } else {
-            filter.topic = try inv.choice(.topic, as: TicketTopic.self)
-        }
+        try topic(inv, &filter)
         filter.search = inv.string(.search)
         filter.assignedTo = inv.string(.assignedTo)
         filter.since = try inv.moment(.since)

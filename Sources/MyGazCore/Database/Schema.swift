@@ -1305,9 +1305,10 @@ extension Schema {
     /// (`DeadlineReport.decisionIndexes`); may be run again.
     static var decisionIndexes: String { DeadlineReport.decisionIndexes }
 
-    /// A kind only on a personal-data request (NULL: the request about one's data, or no request).
+    /// The kinds the law has (NULL: the request about one's data, or no request). A kind is read
+    /// only where `personal_data` is 1: a writer that clears `personal_data` alone (the portal may)
+    /// leaves an appeal, not a refused write.
     static var personalDataKindCheck: String {
-        "personal_data_kind IS NULL OR (personal_data_kind IN (" + PersonalDataRequest.allCases.compactMap(\.stored).map { "'\($0)'" }.joined(separator: ", ")
-            + ") AND personal_data = 1)"
+        "personal_data_kind IS NULL OR " + oneOf("personal_data_kind", PersonalDataRequest.allCases.compactMap(\.stored))
     }
 }

@@ -70,8 +70,9 @@ public enum DeadlineReportDocument {
     }
 
     static let headerSize = 8.5, cellSize = 9.0, gap = 12.0, barHeight = 9.0, rowHeight = 14.0
-    /// The height the day chart and its heading take below the RGKs' table.
-    static let chartRoom = 18.0 + 12 + 120 + 34
+    /// The height the day chart and its heading take below the RGKs' table (whose last line may
+    /// end a row below its bottom).
+    static let chartRoom = rowHeight + 18 + 12 + 120 + 34
 
     /// «… и еще 12 строк — все они в --format csv»: the rows a table leaves off the page.
     static func more(_ n: Int, russian ru: Bool) -> String {

@@ -19,7 +19,9 @@ public enum QueueCounters {
         var registered: String? = nil
         /// the hour a row is counted under (`2026-11-15T08:20:00Z` → `2026-11-15T08`)
         var hour: String? { registered.map { "substr(\($0), 1, 13)" } }
-        /// the schema version that made the counter; nil: its table's (`queue_count` 4, `due_count` 20)
+        /// the schema version that made the counter as it is defined now (an earlier step that would
+        /// make it again leaves it to that one: `remade(_:at:)`); nil: its table's (`queue_count` 4,
+        /// `due_count` 20)
         var since: Int? = nil
         /// the other tables whose rows its membership reads (a bulk load of them counts it anew)
         var reads: [String] = []
@@ -87,7 +89,8 @@ public enum QueueCounters {
         // (`TicketClock`): the registration, or the customer's first message after an answer; the
         // rest (a question asked, an extension) are read one by one; per kind of request from
         // version 28 (`PersonalDataRequest.dueQueue`: `ticket_0`, `ticket_1`, `ticket_1_correction`, …)
-        Counter(queue: "'ticket_' || X.personal_data || coalesce('_' || X.personal_data_kind, '')", table: "ticket",
+        Counter(queue: "'ticket_' || X.personal_data || CASE WHEN X.personal_data = 1 THEN coalesce('_' || X.personal_data_kind, '') ELSE '' END",
+                table: "ticket",
                 member: "(X.status = 'new' OR (X.status = 'answered' AND X.last_customer_at > coalesce(X.last_operator_at, ''))) AND X.clock_state = 0 AND X.extended_at IS NULL",
                 rgk: "coalesce(X.rgk_id, 0)",
                 columns: ["status", "last_customer_at", "last_operator_at", "extended_at", "personal_data", "personal_data_kind", "rgk_id",
@@ -227,13 +230,13 @@ public enum QueueCounters {
         counters.indices.filter { counters[$0].table == table }.map { triggers($0) + "\n" }.joined()
     }
 
-    /// The counter `n` made again as it is defined now: its triggers replaced, its rows counted anew
-    /// (a migration that changes its definition). `queue_count`'s rows of the queue are found by
-    /// the queue's name up to its first `'`-quoted part.
     /// The counter `n` made again by the schema step to `version`: nothing where a later step makes
     /// it as it is now (`Counter.since`: its definition reads columns that step adds).
     static func remade(_ n: Int, at version: Int) -> String { (counters[n].since ?? 0) > version ? "" : remade(n) }
 
+    /// The counter `n` made again as it is defined now: its triggers replaced, its rows counted anew
+    /// (a migration that changes its definition). `queue_count`'s rows of the queue are found by
+    /// the queue's name up to its first `'`-quoted part.
     static func remade(_ n: Int) -> String {
         let c = counters[n], name = "queue_count_\(n + 1)_\(c.table)"
         return """

@@ -1,7 +1,9 @@
 import Foundation
 
-/// A ticket's deadline (issue 38, docs/deadlines.md): an appeal answered within 30 calendar days,
-/// a data subject's request within 10 working days, extended once by 5 with a reasoned notice.
+/// A ticket's deadline (issue 38, docs/deadlines.md): an appeal answered within 30 calendar days;
+/// a data subject's request (`PersonalDataRequest`) about her data within 10 working days, extended
+/// once by 5 with a reasoned notice, a correction within 7 working days, a withdrawal of consent
+/// within 30 days.
 /// The clock runs from the ticket's registration (or from the customer's next message after an
 /// answer: a new question) to the first operator message that is not a question; it stands still
 /// from an operator's question (`ticket reply --ask`) to the customer's answer.

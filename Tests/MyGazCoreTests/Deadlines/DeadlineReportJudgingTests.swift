@@ -93,4 +93,74 @@ import Testing
             }
         }
     }
+
+    /// What the report's queries read apart keeps its meaning: a question or a wait on the customer
+    /// after the first decision moves nothing (only the steps before it are the clock's), and a
+    /// correction or a withdrawal of consent is judged by its own period. Hand-worked in Moscow,
+    /// February 2026 (Mon 23.02 off).
+    @Test(arguments: TestEngine.all) func onlyWhatCameBeforeTheDecisionMovesItsDeadline(_ engine: TestEngine) throws {
+        let t = try TestDB(engine: engine)
+        _ = try DemoGenerator.generate(t.session, .init(accounts: 60, seed: 3, anchor: Day(year: 2026, month: 11, day: 20)!))
+        let (account, rgk) = try #require(try t.db.query("""
+            SELECT a.id, a.rgk_id FROM account a JOIN rgk g ON g.id = a.rgk_id WHERE g.code = 'vologda' ORDER BY a.id LIMIT 1
+            """).map { (try $0.int64("id"), try $0.int64("rgk_id")) }.first)
+        try t.db.write {
+            func ticket(_ created: String, personalData: PersonalDataRequest?, _ messages: [(at: String, operator: Bool, asks: Bool)]) throws {
+                let id = try t.db.insert("""
+                    INSERT INTO ticket (channel, rgk_id, topic, status, sender_name, sender_email, created_at, updated_at, last_customer_at,
+                                        personal_data, personal_data_kind)
+                    VALUES ('rgk', ?, 'other', 'answered', 'Иванова А. П.', 'a@example.ru', ?, ?, ?, ?, ?)
+                    """, arguments: [rgk, created, created, created, personalData == nil ? 0 : 1, personalData?.stored])
+                for m in messages {
+                    try t.db.run("INSERT INTO ticket_message (ticket_id, at, author_kind, author, body, asks) VALUES (?, ?, ?, ?, 'текст', ?)",
+                                 id, m.at, m.operator ? "operator" : "customer", m.operator ? "judge.two" : nil, m.asks ? 1 : 0)
+                }
+            }
+            // an appeal of Mon 12.01.2026, due Wed 11.02, answered Thu 19.02: late; the question of
+            // 20.02 answered on 02.03 came after the answer (counted, the wait would make it on time)
+            try ticket("2026-01-12T07:00:00Z", personalData: nil, [("2026-02-19T07:00:00Z", true, false), ("2026-02-20T07:00:00Z", true, true),
+                                                                   ("2026-03-02T07:00:00Z", false, false)])
+            // a correction of Mon 02.02: 7 working days, 03–06 and 09–11.02: due Wed 11.02, answered
+            // Thu 12.02: late (as an appeal or a request about one's data it would be on time)
+            try ticket("2026-02-02T07:00:00Z", personalData: .correction, [("2026-02-12T07:00:00Z", true, false)])
+            // a withdrawal of Mon 02.02: + 30 days, Wed 04.03; answered Fri 27.02: on time (as a request
+            // about one's data, due Mon 16.02, it would be late)
+            try ticket("2026-02-02T07:00:00Z", personalData: .withdrawal, [("2026-02-27T07:00:00Z", true, false)])
+            // a repair of Mon 12.01, due Wed 11.02, rejected Thu 19.02: late; waiting on the customer
+            // from 20.02 to 02.03 after that moves nothing
+            let application = try t.db.insert("""
+                INSERT INTO application (kind, status, rgk_id, account_id, source, created_at, submitted_at, updated_at)
+                VALUES ('repair', 'submitted', ?, ?, 'office', '2026-01-12T07:00:00Z', '2026-01-12T07:00:00Z', '2026-03-02T07:00:00Z')
+                """, arguments: [rgk, account])
+            try t.db.run("""
+                INSERT INTO application_event (application_id, at, actor_kind, actor, from_status, to_status) VALUES
+                (?, '2026-02-19T07:00:00Z', 'operator', 'judge.two', 'submitted', 'rejected'),
+                (?, '2026-02-20T07:00:00Z', 'operator', 'judge.two', 'rejected', 'needs_info'),
+                (?, '2026-03-02T07:00:00Z', 'customer', NULL, 'needs_info', 'submitted')
+                """, application, application, application)
+        }
+        #expect(try t.db.scalarInt("SELECT waited FROM application ORDER BY id DESC LIMIT 1") == 1, "it waited: its steps are read")
+        let q = try DueQuery.load(t.db, now: Timestamp.parse("2026-03-10T07:00:00Z")!)
+        let report = try DeadlineReport.load(t.db, year: 2026, month: 2, rgk: "vologda", scope: nil, q)
+        let tickets = try #require(report.rows.first { $0.operator == "judge.two" && $0.kind == .ticket }, "\(report.rows)")
+        #expect(tickets.decided == 3 && tickets.onTime == 1, "only the withdrawal on time: \(tickets)")
+        let applications = try #require(report.rows.first { $0.operator == "judge.two" && $0.kind == .application }, "\(report.rows)")
+        #expect(applications.decided == 1 && applications.onTime == 0, "late, the wait after it moving nothing: \(applications)")
+
+        // a due date kept for its key is the one computed each time
+        var known: [DeadlineReport.DueKey: Due] = [:]
+        let zone = q.zone("vologda")
+        for item in [DeadlineItem.reading, .application(.recalculation), .application(.repair)] + PersonalDataRequest.ticketKinds.map(DeadlineItem.ticket) {
+            for hours in stride(from: 0, to: 24 * 400, by: 7) {
+                let at = Timestamp.parse("2025-06-01T00:00:00Z")! + Int64(hours) * 3600
+                for extended in [false, true] {
+                    let day = Deadlines.localDay(at, in: zone)
+                    let kept = DeadlineReport.judged(item, registeredAt: at, decided: day, zone: zone, extended: extended, q, known: &known)
+                    let computed = DeadlineReport.judged(item, registeredAt: at, decided: day, zone: zone, extended: extended, q)
+                    #expect(kept.due == computed.due && kept.clock == computed.clock, "\(item) \(at) \(extended)")
+                }
+            }
+        }
+        #expect(known.count > 100)
+    }
 }

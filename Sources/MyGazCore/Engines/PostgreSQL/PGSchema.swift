@@ -850,11 +850,11 @@ public enum PGSchema {
 
         """#
 
-    /// The counter `n` made again as it is defined now (a migration that changes it): its triggers
-    /// dropped and made again, its rows counted anew; may be run again.
     /// `QueueCounters.remade(_:at:)`'s PostgreSQL twin.
     static func remadeCounter(_ n: Int, at version: Int) -> String { (QueueCounters.counters[n].since ?? 0) > version ? "" : remadeCounter(n) }
 
+    /// The counter `n` made again as it is defined now (a migration that changes it): its triggers
+    /// dropped and made again, its rows counted anew; may be run again.
     static func remadeCounter(_ n: Int) -> String {
         let c = QueueCounters.counters[n], name = PGRoles.counterFunctions[n]
         return ["insert", "delete", "update"].map { "DROP TRIGGER IF EXISTS \(name)_\($0) ON \(c.table);\n" }.joined()

@@ -396,11 +396,12 @@ import Testing
         Step("INSERT INTO ticket (id, channel, topic, status, sender_name, created_at, updated_at, last_customer_at) VALUES (2, 'support', 'other', 'new', 'Петров', \(t), \(t), \(t))", false),
         Step("UPDATE ticket SET status = 'answered', last_operator_at = '2026-07-01T11:00:00Z' WHERE id = 1"),
         Step("UPDATE ticket SET last_customer_at = '2026-07-01T12:00:00Z' WHERE id = 1"),
-        // a kind of personal-data request only on such a request, and only a kind the law has
-        Step("UPDATE ticket SET personal_data_kind = 'correction' WHERE id = 1", false),
+        // only a kind of personal-data request the law has; one read only on a request: a writer
+        // that clears `personal_data` alone leaves an appeal, counted as one
         Step("UPDATE ticket SET personal_data = 1, personal_data_kind = 'erasure' WHERE id = 1", false),
         Step("UPDATE ticket SET personal_data = 1, personal_data_kind = 'withdrawal' WHERE id = 1"),
-        Step("UPDATE ticket SET personal_data = 0 WHERE id = 1", false),
+        Step("UPDATE ticket SET personal_data = 0 WHERE id = 1"),
+        Step("UPDATE ticket SET personal_data = 1 WHERE id = 1"),
         Step("INSERT INTO pin_request (id, account_id, full_name, phone, status, created_at) VALUES (1, 2, 'Иванов', '+79115550011', 'open', \(t))"),
         Step("INSERT INTO pin_request (id, account_id, full_name, status, created_at) VALUES (2, 2, 'Иванов', 'open', \(t))", false),
         Step("INSERT INTO outbox (id, channel, recipient, body, kind, status, next_attempt_at, created_at) VALUES (1, 'sms', '+79115550011', 'Код', 'other', 'waiting', \(t), \(t))"),
