@@ -6,13 +6,13 @@ public enum Schema {
 
     /// `migrations.count` (`SchemaTests` holds them equal), written out: every process asks for it
     /// (the help of `init`), and counting the migrations built every one of their scripts.
-    public static let currentVersion = 29
+    public static let currentVersion = 30
 
     /// `migrations[i]` moves a database from version i to version i + 1.
     public static let migrations: [String] = [v1, v2, v3, v4, v5, v6, v7, v8, v9, productionCalendar, deskPhone, operatorScopes, abonent, notices, rowSecurity, searchInScope,
                                                    scopedClerkSpeed, noticeOffAndUsernameSearch, ticketDeadlines, dueCounts, unansweredTicketCounts,
                                                    statusAtScale, ticketClocks, ticketRunningByKind, accountSearchText, scopeOfServerFunctions, dueCountWholeQueues,
-                                                   ticketPersonalDataKinds, decisionIndexes]
+                                                   ticketPersonalDataKinds, decisionIndexes, settingKeys]
 
     /// `col = 'a' OR col = 'b' …`: the same meaning as `col IN ('a', 'b', …)`, but SQLite
     /// builds an ephemeral table for an IN list on every single-row insert, ~2.5 µs per check.
@@ -1298,6 +1298,24 @@ extension Schema {
         """
         ALTER TABLE ticket ADD COLUMN personal_data_kind TEXT CHECK (\(personalDataKindCheck));
         \(QueueCounters.remade(QueueCounters.unansweredTicketsDue, at: 28))
+        """
+    }
+
+    /// Version 30: the setting table's CHECK made again with every key of this version (the periods
+    /// of a correction and a withdrawal of consent among them): SQLite keeps a CHECK as the table was
+    /// made, so a new table, the rows copied, the old dropped, the new renamed; may be run again. A
+    /// key added later is a migration of its own.
+    static var settingKeys: String {
+        """
+        CREATE TABLE setting_rebuilt (
+            key         TEXT PRIMARY KEY CHECK (\(oneOf("key", SettingKey.self))),
+            value       TEXT NOT NULL,
+            updated_at  TEXT NOT NULL,
+            updated_by  TEXT NOT NULL
+        ) STRICT;
+        INSERT INTO setting_rebuilt (key, value, updated_at, updated_by) SELECT key, value, updated_at, updated_by FROM setting;
+        DROP TABLE setting;
+        ALTER TABLE setting_rebuilt RENAME TO setting;
         """
     }
 

@@ -156,6 +156,35 @@ import Testing
         #expect(try Settings.days(t.db, .personalDataCorrectionDays) == 5 && Settings.days(t.db, .personalDataWithdrawalDays) == 20)
     }
 
+    /// A database made before the periods of a correction and a withdrawal of consent refuses
+    /// their keys (its setting table's CHECK names the keys of its day); the upgrade to version 30
+    /// makes the CHECK again with every key of this version, the rows kept.
+    @Test(arguments: TestEngine.all) func theNewPeriodsAreSettingsAfterTheUpgrade(_ engine: TestEngine) throws {
+        let t = try TestDB(engine: engine)
+        #expect(try Settings.set(t.session, .ticketAnswerDays, "20"))
+        let before = SettingKey.codes.filter { $0 != SettingKey.personalDataCorrectionDays.rawValue && $0 != SettingKey.personalDataWithdrawalDays.rawValue }
+        switch engine {
+        case .sqlite:
+            try t.db.execute(Schema.settingKeys.replacingOccurrences(of: Schema.oneOf("key", SettingKey.codes), with: Schema.oneOf("key", before))
+                             + "\nPRAGMA user_version = 29")
+        case .postgresql:
+            try t.db.execute("""
+                ALTER TABLE setting DROP CONSTRAINT setting_key_check;
+                ALTER TABLE setting ADD CONSTRAINT setting_key_check CHECK (\(Schema.oneOf("key", before)));
+                UPDATE schema_version SET version = 29
+                """)
+        }
+        #expect(throws: (any Error).self, "the key of its day only") { try Settings.set(t.session, .personalDataCorrectionDays, "5") }
+        let moved = try Engines.migrate(t.db)
+        #expect(moved.from == 29 && moved.to == Schema.currentVersion)
+        #expect(try Settings.set(t.session, .personalDataCorrectionDays, "5"))
+        #expect(try Settings.set(t.session, .personalDataWithdrawalDays, "25"))
+        #expect(try Settings.days(t.db, .personalDataCorrectionDays) == 5 && Settings.days(t.db, .personalDataWithdrawalDays) == 25)
+        #expect(try Settings.days(t.db, .ticketAnswerDays) == 20, "the rows kept")
+        let differences = try Maintenance.schemaDifferences(t.db)
+        #expect(differences.isEmpty, "\(differences)")
+    }
+
     @Test func thePausesAreReadFromTheStatusHistory() {
         let steps: [(at: String, to: String)] = [
             ("2026-04-29T07:00:00Z", "submitted"), ("2026-05-05T09:00:00Z", "needs_info"),

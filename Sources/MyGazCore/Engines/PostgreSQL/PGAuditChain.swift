@@ -201,7 +201,7 @@ extension PGSchema {
                                       18: upgradeToTicketDeadlines, 19: upgradeToDueCounts, 20: upgradeToUnansweredTicketCounts,
                                       21: upgradeToStatusAtScale, 22: upgradeToTicketClocks, 23: upgradeToTicketRunningByKind,
                                       24: upgradeToAccountSearchText, 25: upgradeToScopeOfServerFunctions, 26: upgradeToDueCountWholeQueues,
-                                      27: upgradeToTicketPersonalDataKinds, 28: upgradeToDecisionIndexes]
+                                      27: upgradeToTicketPersonalDataKinds, 28: upgradeToDecisionIndexes, 29: upgradeToSettingKeys]
         guard steps[version] != nil else { return nil }
         return (version..<self.version).map { steps[$0]! }.joined(separator: "\n")
     }

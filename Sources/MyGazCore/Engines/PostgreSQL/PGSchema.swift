@@ -20,7 +20,7 @@
 public enum PGSchema {
     /// The SQLite schema version this script mirrors. A new SQLite migration fails
     /// `PGSchemaTests` until the script has it too and this number follows.
-    public static let version = 29
+    public static let version = 30
 
     /// `col IN ('a', 'b', …)` from a code enum, as `Schema.oneOf` writes the same list for SQLite.
     static func oneOf<C: Code>(_ column: String, _ type: C.Type) -> String { oneOf(column, C.codes) }
@@ -47,7 +47,7 @@ public enum PGSchema {
     /// The whole schema, in one transaction of the caller's.
     public static var script: String {
         [functions, tables, productionCalendar, queueCounters, search, auditChainTables, auditChainTriggers, deskPhone, operatorScopes, abonent,
-         usernameSearch, notices, ticketDeadlines, dueCounts, unconfirmedLinks, applicationWaited, ticketClocks, Schema.ticketRunningByKind, searchText(.users), searchText(.accounts), searchStatistics, PGRoles.deskChecks, ticketPersonalDataKinds, DeadlineReport.decisionIndexes, marker].joined(separator: "\n")
+         usernameSearch, notices, ticketDeadlines, dueCounts, unconfirmedLinks, applicationWaited, ticketClocks, Schema.ticketRunningByKind, searchText(.users), searchText(.accounts), searchStatistics, PGRoles.deskChecks, ticketPersonalDataKinds, DeadlineReport.decisionIndexes, settingKeys, marker].joined(separator: "\n")
     }
 
     /// SQLite's date(x) = x: a date YYYY-MM-DD that exists (no cast that could raise an error). Not
@@ -814,6 +814,17 @@ public enum PGSchema {
     }
 
     static var upgradeToTicketPersonalDataKinds: String { ticketPersonalDataKinds + "UPDATE schema_version SET version = 28;\n" }
+
+    /// `Schema.settingKeys` (v30): the constraint made again in place; may be run again.
+    static var settingKeys: String {
+        """
+        ALTER TABLE setting DROP CONSTRAINT IF EXISTS setting_key_check;
+        ALTER TABLE setting ADD CONSTRAINT setting_key_check CHECK (\(oneOf("key", SettingKey.self)));
+
+        """
+    }
+
+    static var upgradeToSettingKeys: String { settingKeys + "UPDATE schema_version SET version = 30;\n" }
 
     /// Version 29: `Schema.decisionIndexes`.
     static var upgradeToDecisionIndexes: String { DeadlineReport.decisionIndexes + "UPDATE schema_version SET version = 29;\n" }
