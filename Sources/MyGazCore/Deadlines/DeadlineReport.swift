@@ -52,7 +52,7 @@ public struct DeadlineReport: Sendable {
     /// (`application_event_decided`, `ticket_message_answer`), an item's first by its id
     /// (`…_first_decided`, `…_first_answer`: one entry of an index, not every step or message there
     /// ever was), and the questions, which are few, all read at once (`ticket_message_question`). At
-    /// 5M accounts and a year of decisions: 1.7 s → 0.4 s as a process (docs/scaling.md).
+    /// 5M accounts and a year of decisions: 1 690 → 325 ms as a process (docs/scaling.md).
     static var decisionIndexes: String {
         [("application_event_decided", "application_event", "at, id", decisiveStep),
          ("application_event_first_decided", "application_event", "application_id, id", decisiveStep),
