@@ -8,12 +8,18 @@ import Testing
 /// its deadline — unless the deadline had passed before the wait began. Hand-worked in Moscow,
 /// December 2026 (no day off from 2 November to 10 December but Wednesday 4 November).
 @Suite struct DeadlineReportJudgingTests {
-    @Test(arguments: TestEngine.all) func aDecisionWhileTheClockStoodIsOnTimeUnlessTheDeadlineHadPassed(_ engine: TestEngine) throws {
+    /// A demo region of 60 accounts and its first account of Vologda with her RGK.
+    static func region(_ engine: TestEngine) throws -> (TestDB, account: Int64, rgk: Int64) {
         let t = try TestDB(engine: engine)
         _ = try DemoGenerator.generate(t.session, .init(accounts: 60, seed: 3, anchor: Day(year: 2026, month: 11, day: 20)!))
         let (account, rgk) = try #require(try t.db.query("""
             SELECT a.id, a.rgk_id FROM account a JOIN rgk g ON g.id = a.rgk_id WHERE g.code = 'vologda' ORDER BY a.id LIMIT 1
             """).map { (try $0.int64("id"), try $0.int64("rgk_id")) }.first)
+        return (t, account, rgk)
+    }
+
+    @Test(arguments: TestEngine.all) func aDecisionWhileTheClockStoodIsOnTimeUnlessTheDeadlineHadPassed(_ engine: TestEngine) throws {
+        let (t, account, rgk) = try Self.region(engine)
         try t.db.write {
             func application(submitted: String, waits: String, rejected: String) throws {
                 let id = try t.db.insert("""
@@ -99,11 +105,7 @@ import Testing
     /// correction or a withdrawal of consent is judged by its own period. Hand-worked in Moscow,
     /// February 2026 (Mon 23.02 off).
     @Test(arguments: TestEngine.all) func onlyWhatCameBeforeTheDecisionMovesItsDeadline(_ engine: TestEngine) throws {
-        let t = try TestDB(engine: engine)
-        _ = try DemoGenerator.generate(t.session, .init(accounts: 60, seed: 3, anchor: Day(year: 2026, month: 11, day: 20)!))
-        let (account, rgk) = try #require(try t.db.query("""
-            SELECT a.id, a.rgk_id FROM account a JOIN rgk g ON g.id = a.rgk_id WHERE g.code = 'vologda' ORDER BY a.id LIMIT 1
-            """).map { (try $0.int64("id"), try $0.int64("rgk_id")) }.first)
+        let (t, account, rgk) = try Self.region(engine)
         try t.db.write {
             func ticket(_ created: String, personalData: PersonalDataRequest?, _ messages: [(at: String, operator: Bool, asks: Bool)]) throws {
                 let id = try t.db.insert("""
