@@ -33,6 +33,8 @@ public enum CodeDomain: String, Sendable, CaseIterable {
     case consentChannel, messageChannel, accountStatus, extendedVia, readingSource, paymentState, contractState
     case pinSource, pinState, applicationSource, recalculationReason, equipmentKind, applianceKind, actorKind, ticketSource
     case outboxKind, codePurpose, applicationEventNote, profileField, identityProvider, userField
+    /// The kinds of a data subject's request, a ticket's topic beside `ticketTopic` (issue 38).
+    case personalDataRequest
 
     /// Every code of the domain, as stored.
     public var codes: [String] {
@@ -44,6 +46,7 @@ public enum CodeDomain: String, Sendable, CaseIterable {
         case .ticketStatus: TicketStatus.codes
         case .ticketChannel: TicketChannel.codes
         case .ticketTopic: TicketTopic.codes
+        case .personalDataRequest: PersonalDataRequest.allCases.map(\.rawValue)
         case .userStatus: UserStatus.codes
         case .pinRequestStatus: PinRequestStatus.codes
         case .outboxStatus: OutboxStatus.codes

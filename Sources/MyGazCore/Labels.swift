@@ -68,6 +68,12 @@ public enum Labels {
             ("meters", L("Meters", "Приборы учета")),
             ("other", L("Other", "Другое")),
         ]),
+        // told apart in a list's topic column, cut at ten characters
+        (.personalDataRequest, [
+            ("personal_data", L("Personal data (152-FZ)", "Персональные данные (152-ФЗ)")),
+            ("personal_data_correction", L("Data correction (152-FZ)", "Уточнение ПДн (152-ФЗ)")),
+            ("personal_data_withdrawal", L("Consent withdrawal (152-FZ)", "Отзыв согласия (152-ФЗ)")),
+        ]),
         (.userStatus, [
             ("pending", L("pending", "не подтвержден")),
             ("active", L("active", "активен")),

@@ -6,15 +6,22 @@ import Testing
 /// names the new date; the ticket lists and `status` say what is late. Dates worked by hand
 /// around the 2026 New Year (31.12.2025 and 1–11.01.2026 off).
 @Suite(.serialized) struct TicketDeadlinesTests {
-    @Test func aPersonalDataRequestIsDuePausedAndExtendedOnce() throws {
+    /// A request of `topic` opened at the desk in a demo region, and the acknowledgement's body
+    /// delivered to `email`.
+    static func opened(_ topic: String, email: String, message: String) throws -> (t: E2E, id: String, acknowledgement: String) {
         let t = E2E()
         t.demo(accounts: 100)
-        let opened = t.run("ticket", "open", "--channel", "rgk", "--rgk", "vologda", "--topic", "personal_data", "--name", "Петрова Анна Ивановна",
-                           "--email", "pd@example.org", "--message", "Прошу сообщить, какие мои данные вы храните", "--json")
+        let opened = t.run("ticket", "open", "--channel", "rgk", "--rgk", "vologda", "--topic", topic, "--name", "Петрова Анна Ивановна",
+                           "--email", email, "--message", message, "--json")
         #expect(opened.status == 0, "\(opened)")
         let id = String(try #require(opened.jsonArray.first?["id"] as? Int))
-        let acknowledged = try #require(t.deliver().mail.first { $0["To"] == "pd@example.org" })
-        #expect(acknowledged["body"]?.contains("в течение 10 рабочих дней") == true, "\(acknowledged)")
+        let acknowledged = try #require(t.deliver().mail.first { $0["To"] == email })
+        return (t, id, acknowledged["body"] ?? "")
+    }
+
+    @Test func aPersonalDataRequestIsDuePausedAndExtendedOnce() throws {
+        let (t, id, acknowledgement) = try Self.opened("personal_data", email: "pd@example.org", message: "Прошу сообщить, какие мои данные вы храните")
+        #expect(acknowledgement.contains("в течение 10 рабочих дней"), "\(acknowledgement)")
 
         // registered Thu 25.12.2025: worked days 26, 29, 30.12, then 12–16, 19, 20.01: due 20.01.2026
         _ = t.sql("UPDATE ticket SET created_at = '2025-12-25T09:00:00Z', last_customer_at = '2025-12-25T09:00:00Z' WHERE id = \(id)")
@@ -74,15 +81,8 @@ import Testing
     /// (art. 21 p. 5: 30 days) each have their own period, are told to the person, listed by their
     /// own topic and never extended; the counters `status` reads keep them apart.
     @Test func aCorrectionAndAWithdrawalOfConsentHaveTheirOwnPeriods() throws {
-        let t = E2E()
-        t.demo(accounts: 100)
-        let opened = t.run("ticket", "open", "--channel", "rgk", "--rgk", "vologda", "--topic", "personal_data_correction", "--name", "Петрова Анна Ивановна",
-                           "--email", "fix@example.org", "--message", "В моих данных неверно указан адрес", "--json")
-        #expect(opened.status == 0, "\(opened)")
-        let id = String(try #require(opened.jsonArray.first?["id"] as? Int))
-        let acknowledged = try #require(t.deliver().mail.first { $0["To"] == "fix@example.org" })
-        #expect(acknowledged["body"]?.contains("(уточнение персональных данных)") == true
-                && acknowledged["body"]?.contains("в течение 7 рабочих дней") == true, "\(acknowledged)")
+        let (t, id, acknowledgement) = try Self.opened("personal_data_correction", email: "fix@example.org", message: "В моих данных неверно указан адрес")
+        #expect(acknowledgement.contains("(уточнение персональных данных)") && acknowledgement.contains("в течение 7 рабочих дней"), "\(acknowledgement)")
 
         // registered Mon 29.12.2025: 30.12 (1), then 12–16.01 (2–6), Mon 19.01.2026 (7)
         _ = t.sql("UPDATE ticket SET created_at = '2025-12-29T09:00:00Z', last_customer_at = '2025-12-29T09:00:00Z' WHERE id = \(id)")
@@ -95,8 +95,8 @@ import Testing
         #expect(t.run("ticket", "show", id, "--json").jsonObject["due_at"] as? String == "2026-01-19", "nothing changed")
 
         // the person withdraws her consent instead: 29.12.2025 + 30 = Wed 28.01.2026, a working day
-        let edited = t.run("ticket", "edit", id, "--topic", "personal_data_withdrawal")
-        #expect(edited.status == 0 && edited.stdout.contains("personal_data_correction → personal_data_withdrawal"), "\(edited)")
+        let edited = t.run("--lang", "ru", "ticket", "edit", id, "--topic", "personal_data_withdrawal")
+        #expect(edited.status == 0 && edited.stdout.contains("уточнение ПДн (152-ФЗ) → отзыв согласия (152-ФЗ)"), "\(edited)")
         shown = t.run("ticket", "show", id, "--json").jsonObject
         #expect(shown["topic"] as? String == "personal_data_withdrawal" && shown["due_at"] as? String == "2026-01-28", "\(shown)")
         #expect(t.sql("SELECT old_value || ' ' || new_value FROM audit WHERE action = 'ticket.topic' AND entity_id = '\(id)'")
@@ -117,6 +117,9 @@ import Testing
         #expect(withdrawal.status == 0, "\(withdrawal)")
         #expect(t.sql("SELECT count(*) FROM due_count WHERE queue = 'ticket_1_withdrawal' AND hour = '*'") == "1")
         #expect(t.run("db", "check").status == 0, "the counters say what the rows say")
+        // the review walks the requests of one kind: the two withdrawals, not the rest of the queue
+        let walk = t.interactive(["ticket", "review", "--topic", "personal_data_withdrawal"], [.expect("ticket 1/2"), .send("q")])
+        #expect(walk.ok && walk.exit == 0, "\(walk.description)")
         #expect(t.run("ticket", "open", "--channel", "rgk", "--rgk", "vologda", "--topic", "personal_data_erasure", "--name", "Иванов Петр",
                       "--phone", "89815676522", "--message", "x").status == 2)
     }

@@ -106,18 +106,17 @@ enum TicketCommands {
         ])
 
 
-    /// `--topic`: one of the portal's topics, or a kind of data subject's request.
-    static func topic(_ inv: Invocation, _ filter: inout TicketFilter) throws {
-        if let request = inv.string(.topic).flatMap(PersonalDataRequest.init(rawValue:)) { filter.personalData = request } else {
-            filter.topic = try inv.choice(.topic, as: TicketTopic.self)
-        }
+    /// `--topic`: one of the portal's topics, or a kind of data subject's request (nil, nil: none given).
+    static func topic(_ inv: Invocation) throws -> (topic: TicketTopic?, request: PersonalDataRequest?) {
+        if let request = inv.string(.topic).flatMap(PersonalDataRequest.init(rawValue:)) { return (nil, request) }
+        return (try inv.choice(.topic, as: TicketTopic.self), nil)
     }
 
     /// The review walks what the operator answers (manual 001 §5.2): a channel they do not is refused.
     static func review(_ inv: Invocation) throws -> ExitStatus {
         var filter = TicketFilter()
         filter.rgk = inv.string(.rgk)
-        try topic(inv, &filter)
+        (filter.topic, filter.personalData) = try topic(inv)
         filter.answeredBy = try inv.session.role()
         if let channel = try inv.choice(.channel, as: TicketChannel.self) {
             try Tickets.checkMayAnswer(inv.session, channel: channel, id: "—", command: "ticket review")
@@ -136,7 +135,7 @@ enum TicketCommands {
         filter.channel = try inv.choice(.channel, as: TicketChannel.self)
         filter.rgk = inv.string(.rgk)
         filter.officeID = try inv.int(.office, range: 1...Int.max).map(Int64.init)
-        try topic(inv, &filter)
+        (filter.topic, filter.personalData) = try topic(inv)
         filter.search = inv.string(.search)
         filter.assignedTo = inv.string(.assignedTo)
         filter.since = try inv.moment(.since)
@@ -247,8 +246,8 @@ enum TicketCommands {
         guard let channel = try inv.choice(.channel, as: TicketChannel.self) else {
             throw MyGazError.usage(.optionRequires, .text(inv.commandName), "--channel")
         }
-        let personalData = inv.string(.topic).flatMap(PersonalDataRequest.init(rawValue:))
-        guard let topic = personalData != nil ? .other : try inv.choice(.topic, as: TicketTopic.self) else {
+        let (code, personalData) = try topic(inv)
+        guard let topic = personalData != nil ? .other : code else {
             throw MyGazError.usage(.optionRequires, .text(inv.commandName), "--topic")
         }
         guard let name = try inv.text(.name) else { throw MyGazError.usage(.optionRequires, .text(inv.commandName), "--name") }
@@ -270,8 +269,7 @@ enum TicketCommands {
         new.personalData = personalData
         let (id, acknowledgement) = try Tickets.open(inv.session, new)
         var opened = Transition(.ticket, id, .ticketStatus, from: "", to: "new")
-        opened.human = Message(.ticketOpened, [.text(String(id)), personalData.map { .text(TicketView.label($0)(inv.out.lang)) }
-                                                                    ?? .code(.ticketTopic, topic.rawValue)])
+        opened.human = Message(.ticketOpened, [.text(String(id)), PersonalDataRequest.topicArgument(personalData?.rawValue ?? topic.rawValue)])
         opened.told(acknowledgement)
         return Report.single(opened, inv.out)
     }

@@ -36,6 +36,11 @@ public enum PersonalDataRequest: String, CaseIterable, Sendable {
     /// The topics a ticket may be given: the portal's, then the requests.
     public static var topicCodes: [String] { TicketTopic.codes + allCases.map(\.rawValue) }
 
+    /// A topic code (`topicCodes`) for a message, labelled in the reader's language.
+    public static func topicArgument(_ code: String) -> MessageArg {
+        .code(Self(rawValue: code) == nil ? .ticketTopic : .personalDataRequest, code)
+    }
+
     /// `ticket.personal_data_kind`: nil for the request about one's data.
     public var stored: String? {
         switch self {

@@ -243,7 +243,7 @@ public enum TicketDeadlines {
             }
             try session.audit("ticket.topic", .ticket, id, old: old, new: topic)
             transition.forceChanged = true
-            transition.human = Message(.ticketTopicSet, [.text(String(id)), .text(old), .text(topic)])
+            transition.human = Message(.ticketTopicSet, [.text(String(id)), PersonalDataRequest.topicArgument(old), PersonalDataRequest.topicArgument(topic)])
             return transition
         }
     }

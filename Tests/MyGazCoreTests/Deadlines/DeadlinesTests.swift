@@ -59,6 +59,15 @@ import Testing
         #expect(deadlines.due(.ticket(personalData: .withdrawal), registeredAt: april, zone: moscow, extended: true) == .on(day("2026-05-12")))
     }
 
+    @Test func aRowsKindIsReadOnlyOnARequestAndAnUnknownOneAsTheShortestPeriod() {
+        #expect(PersonalDataRequest(personalData: false, kind: "correction") == nil, "personal_data cleared alone: an appeal")
+        #expect(PersonalDataRequest(personalData: true, kind: nil) == .access)
+        #expect(PersonalDataRequest(personalData: true, kind: "withdrawal") == .withdrawal)
+        // written past the CHECK: never judged later than the law allows
+        #expect(PersonalDataRequest(personalData: true, kind: "erasure") == .access)
+        #expect(PersonalDataRequest.ticketKinds.map(PersonalDataRequest.dueQueue) == ["ticket_0", "ticket_1", "ticket_1_correction", "ticket_1_withdrawal"])
+    }
+
     @Test func theLocalDateOfRegistrationIsTheRGKs() {
         // 25.12.2025 22:30 UTC is 26.12.2025 01:30 in Moscow: counted from Fri 26.12, the tenth
         // worked day is 21.01.2026 (29.12 (1), 30.12 (2), 12.01 (3) … 16.01 (7), 19 (8), 20 (9), 21 (10));

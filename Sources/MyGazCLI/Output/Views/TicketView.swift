@@ -12,15 +12,7 @@ enum TicketView {
     /// `personal_data_correction`, `personal_data_withdrawal`), told apart in its first ten columns.
     static func topic(_ t: TicketSummary, _ out: Output) -> Cell {
         guard let request = t.personalData else { return Cell(.text(t.topic), display: out.texts.label(.ticketTopic, t.topic)) }
-        return Cell(.text(request.rawValue), display: label(request)(out.lang))
-    }
-
-    static func label(_ request: PersonalDataRequest) -> L {
-        switch request {
-        case .access: return L("Personal data (152-FZ)", "Персональные данные (152-ФЗ)")
-        case .correction: return L("Data correction (152-FZ)", "Уточнение ПДн (152-ФЗ)")
-        case .withdrawal: return L("Consent withdrawal (152-FZ)", "Отзыв согласия (152-ФЗ)")
-        }
+        return Cell(.text(request.rawValue), display: out.texts.label(.personalDataRequest, request.rawValue))
     }
 
     static func table(_ rows: [(summary: TicketSummary, due: DueReport?)], now: Int64, _ out: Output) -> Table {
