@@ -101,6 +101,14 @@ import Testing
         #expect(shown["topic"] as? String == "personal_data_withdrawal" && shown["due_at"] as? String == "2026-01-28", "\(shown)")
         #expect(t.sql("SELECT old_value || ' ' || new_value FROM audit WHERE action = 'ticket.topic' AND entity_id = '\(id)'")
                 == "personal_data_correction personal_data_withdrawal")
+        // the person learns the date her answer is now due by
+        let told = try #require(t.deliver().mail.first { $0["To"] == "fix@example.org" && ($0["Subject"] ?? "").contains("изменен") }, "\(edited)")
+        #expect(told["body"]?.contains("«отзыв согласия на обработку персональных данных»") == true
+                && told["body"]?.contains("до 28 января 2026 г.") == true, "\(told)")
+        // a topic that moves no date tells her nothing: an appeal's 30 days end the same Wednesday
+        let queued = t.sql("SELECT count(*) FROM outbox")
+        #expect(t.run("ticket", "edit", id, "--topic", "bills").status == 0 && t.run("ticket", "edit", id, "--topic", "personal_data_withdrawal").status == 0)
+        #expect(t.sql("SELECT count(*) FROM outbox") == queued, "the date kept, nothing told")
 
         // each kind its own topic in the lists
         #expect(t.run("ticket", "list", "--topic", "personal_data_withdrawal", "--json").jsonArray.map { "\($0["id"] ?? "")" } == [id])

@@ -190,7 +190,7 @@ enum TicketCommands {
 
     static func edit(_ inv: Invocation) throws -> ExitStatus {
         guard let topic = inv.string(.topic) else { throw MyGazError.usage(.optionRequires, .text(inv.commandName), "--topic") }
-        return Report.single(try TicketDeadlines.setTopic(inv.session, try Tickets.parseID(inv.argument("ID")!), topic: topic), inv.out)
+        return Report.single(try TicketDeadlines.setTopic(inv.session, try Tickets.parseID(inv.argument("ID")!), topic: topic, try inv.dueQuery()), inv.out)
     }
 
     static func extend(_ inv: Invocation) throws -> ExitStatus {

@@ -225,12 +225,14 @@ public enum TicketDeadlines {
     }
 
     /// `ticket edit --topic`: the topic, `personal_data` (or its correction, its withdrawal of
-    /// consent) marking a data subject's request.
-    public static func setTopic(_ session: Session, _ id: Int64, topic: String) throws -> Transition {
+    /// consent) marking a data subject's request. Where that moves the date the person was
+    /// promised an answer by, she is told the new one.
+    public static func setTopic(_ session: Session, _ id: Int64, topic: String, _ q: DueQuery) throws -> Transition {
         try session.db.write {
             try Tickets.checkMayAnswer(session, id, command: "ticket edit")
             let t = try Tickets.show(session.db, id).summary
             let old = t.personalData?.rawValue ?? t.topic
+            let dueBefore = try dues(session.db, [t], q)[id]?.due
             var transition = Transition(.ticket, id, .ticketStatus, from: t.status, to: t.status)
             guard old != topic else { return transition }
             if let request = PersonalDataRequest(rawValue: topic) {
@@ -244,6 +246,21 @@ public enum TicketDeadlines {
             try session.audit("ticket.topic", .ticket, id, old: old, new: topic)
             transition.forceChanged = true
             transition.human = Message(.ticketTopicSet, [.text(String(id)), PersonalDataRequest.topicArgument(old), PersonalDataRequest.topicArgument(topic)])
+            let changed = try Tickets.show(session.db, id).summary
+            if case .on(let due)? = try dues(session.db, [changed], q)[id]?.due, dueBefore != .on(due),
+               let (reach, name, _, rgkID) = try Tickets.reach(session.db, id) {
+                let named = PersonalDataRequest(rawValue: topic)?.russian ?? Labels.label(.ticketTopic, topic, russian: true).lowercased()
+                let outcome = try Notify.tell(session, reach, Notify.Notice(
+                    subject: "Срок ответа на обращение № \(id) изменен",
+                    to: name,
+                    body: """
+                        Ваше обращение № \(id) отнесено к теме «\(named)». Ответ будет дан до \(Russian.date(due)).
+                        Ответ придет по этому адресу; номер обращения — № \(id).
+                        """,
+                    sms: "Обращение № \(id): ответ будет дан до \(due.russian).",
+                    kind: .ticketReply), need: .required, rgkID: rgkID, entity: .ticket, entityID: id, who: name)
+                transition.told(outcome)
+            }
             return transition
         }
     }
